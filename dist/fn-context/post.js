@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{e,i as o,k as r,l as n,o as i}from"../chunks/chunk-ZCI36UE5.js";import"../chunks/chunk-G6YK7AZD.js";async function s(t,a){await o(t);let f=t.entries.filter(m=>m.kind==="file").length;a.logger.info(`Removed the API key and restored ${f} configuration files to what they were before fn-context.`)}await r(async()=>{let t=i();if(!t){e("Nothing to clean up: the main step wrote no files.");return}await s(t,n())});

@@ -1,0 +1,27 @@
+import * as core from "@actions/core";
+import { configureFnContext } from "../../steps/fn-context.ts";
+import { runMain } from "../run.ts";
+import { actionStepContext } from "../step-context.ts";
+import { getInputs } from "./inputs.ts";
+import { saveRestorePlan } from "./state.ts";
+import { writeSummary } from "./summary.ts";
+
+await runMain(async () => {
+  const inputs = getInputs();
+  const result = await configureFnContext(inputs, actionStepContext());
+  saveRestorePlan(result.restorePlan);
+
+  core.setOutput("config-file", result.configFile);
+  core.setOutput("profile", result.profile);
+  core.setOutput("key-file", result.keyFile);
+  core.setOutput("context-name", result.contextName);
+  core.setOutput("api-url", result.apiUrl);
+  core.setOutput("region", result.region);
+  core.setOutput("fingerprint", result.fingerprint);
+  core.setOutput("registry", result.registry);
+  core.setOutput("changed", String(result.changed.length > 0));
+  if (result.namespace) core.setOutput("namespace", result.namespace);
+  core.exportVariable("OCI_CLI_CONFIG_FILE", result.configFile);
+  core.exportVariable("OCI_CLI_PROFILE", result.profile);
+  await writeSummary(result, inputs);
+});

@@ -1,0 +1,45 @@
+/**
+ * The OCI SDK/CLI configuration file (~/.oci/config): INI sections, one per profile.
+ * Merging replaces one profile's section and leaves every other byte of the file as it was, so a
+ * runner that already has profiles (self-hosted, or a second fn-context step) keeps them.
+ */
+export interface OciProfile {
+  name: string;
+  user: string;
+  fingerprint: string;
+  tenancy: string;
+  region: string;
+  keyFile: string;
+}
+
+const SECTION_HEADER = /^\s*\[([^\]]*)\]\s*$/;
+
+export function renderProfile(profile: OciProfile): string {
+  return [
+    `[${profile.name}]`,
+    `user=${profile.user}`,
+    `fingerprint=${profile.fingerprint}`,
+    `tenancy=${profile.tenancy}`,
+    `region=${profile.region}`,
+    `key_file=${profile.keyFile}`,
+    "",
+  ].join("\n");
+}
+
+export function mergeProfile(existing: string | undefined, profile: OciProfile): string {
+  const section = renderProfile(profile);
+  if (!existing || existing.trim() === "") return section;
+  const lines = existing.split("\n");
+  const start = lines.findIndex((line) => SECTION_HEADER.exec(line)?.[1]?.trim() === profile.name);
+  if (start === -1) {
+    const separator = existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+    return `${existing}${separator}${section}`;
+  }
+  let end = start + 1;
+  while (end < lines.length && !SECTION_HEADER.test(lines[end] ?? "")) end++;
+  const before = lines.slice(0, start).join("\n");
+  const after = lines.slice(end).join("\n");
+  const head = before === "" ? "" : `${before}\n`;
+  const tail = after === "" ? "" : `\n${after}`;
+  return `${head}${section}${tail}`;
+}

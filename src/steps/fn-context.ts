@@ -1,0 +1,254 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describeError, UserError } from "../errors.ts";
+import { type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
+import { writeIfChanged } from "../fs/write-if-changed.ts";
+import { mergeProfile } from "../oci/config-file.ts";
+import { fingerprintOf, normalizeFingerprint } from "../oci/fingerprint.ts";
+import { renderContextFile, renderRootConfig } from "../oci/fn-cli-context.ts";
+import { requireOcid } from "../oci/ocid.ts";
+import { loadPrivateKey, publicKeyDer } from "../oci/private-key.ts";
+import { functionsApiUrl, ocirHost, resolveRegion } from "../oci/region.ts";
+import { explainVerifyFailure } from "../oci/verify-failure.ts";
+import type { StepContext } from "./step-context.ts";
+
+export interface FnContextInputs {
+  userOcid: string;
+  tenancyOcid: string;
+  /** Computed from the key when absent. */
+  fingerprint?: string;
+  privateKey: string;
+  privateKeyPassphrase?: string;
+  region: string;
+  /** The tenancy (root compartment) when absent. */
+  compartmentOcid?: string;
+  profile: string;
+  contextName: string;
+  registry?: string;
+  apiUrl?: string;
+  verify: boolean;
+}
+
+export interface FnContextResult {
+  configFile: string;
+  profile: string;
+  keyFile: string;
+  contextName: string;
+  apiUrl: string;
+  region: string;
+  registry: string;
+  compartmentOcid: string;
+  fingerprint: string;
+  namespace?: string;
+  /** Files whose content changed (empty on a re-run with the same inputs). */
+  changed: string[];
+  restorePlan: RestorePlan;
+}
+
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]*$/;
+const CONTEXT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/;
+
+/**
+ * Writes the OCI configuration profile, its API key and an Fn CLI context, then (optionally) proves the
+ * key works with one signed call. Everything is checked before the first file is written, and a failed
+ * verification puts every file back, so a failure leaves nothing half-configured.
+ */
+export async function configureFnContext(
+  inputs: FnContextInputs,
+  ctx: StepContext,
+): Promise<FnContextResult> {
+  const user = requireOcid(inputs.userOcid, "user-ocid", ["user"]);
+  const tenancy = requireOcid(inputs.tenancyOcid, "tenancy-ocid", ["tenancy"]);
+  const compartment = requireOcid(inputs.compartmentOcid ?? tenancy.value, "compartment-ocid", [
+    "compartment",
+    "tenancy",
+  ]);
+  if (user.realm !== tenancy.realm) {
+    throw new UserError(
+      `user-ocid is in realm ${user.realm} but tenancy-ocid is in realm ${tenancy.realm}: they must belong together.`,
+    );
+  }
+  const region = resolveRegion(inputs.region, "region", (message) => ctx.logger.warning(message));
+  if (region.known && region.realmId !== tenancy.realm) {
+    throw new UserError(
+      `region ${region.id} is in realm ${region.realmId} but tenancy-ocid is in realm ${tenancy.realm}.`,
+    );
+  }
+  if (!PROFILE_NAME.test(inputs.profile)) {
+    throw new UserError(
+      `profile ${JSON.stringify(inputs.profile)} must be letters, digits, '.', '_', '-' or '@' (like DEFAULT).`,
+    );
+  }
+  if (!CONTEXT_NAME.test(inputs.contextName)) {
+    throw new UserError(
+      `context-name ${JSON.stringify(inputs.contextName)} must be letters, digits, '.', '_' or '-': it becomes a file name.`,
+    );
+  }
+  const apiUrl = checkApiUrl(inputs.apiUrl) ?? ctx.endpoints.oci ?? functionsApiUrl(region);
+  const registryInput = checkRegistry(inputs.registry);
+
+  const key = loadPrivateKey(inputs.privateKey, inputs.privateKeyPassphrase, "private-key");
+  ctx.secrets.register(key.pem);
+  if (inputs.privateKeyPassphrase && !key.wasEncrypted) {
+    ctx.logger.warning(
+      "private-key-passphrase is set but private-key is not encrypted; the passphrase is ignored.",
+    );
+  }
+  const fingerprint = fingerprintOf(publicKeyDer(key.key));
+  if (inputs.fingerprint) {
+    const given = normalizeFingerprint(inputs.fingerprint, "fingerprint");
+    if (given !== fingerprint) {
+      throw new UserError(
+        `fingerprint ${given} does not match private-key, whose fingerprint is ${fingerprint}: either fingerprint was copied from another API key, or this key's public half was never uploaded to the user (Identity > Users > API keys).`,
+      );
+    }
+  }
+  ctx.logger.info(
+    `API key: RSA ${key.modulusBits}-bit, fingerprint ${fingerprint}${key.wasEncrypted ? ", decrypted with private-key-passphrase" : ""}.`,
+  );
+
+  const ociDir = join(ctx.homeDir, ".oci");
+  const configFile = join(ociDir, "config");
+  const keyFile = join(ociDir, `fngate-${inputs.profile}.pem`);
+  const fnRootConfig = join(ctx.homeDir, ".fn", "config.yaml");
+  const contextFile = join(ctx.homeDir, ".fn", "contexts", `${inputs.contextName}.yaml`);
+  const restorePlan = await recordBeforeChange(ctx.tempDir, ctx.homeDir, [
+    configFile,
+    keyFile,
+    fnRootConfig,
+    contextFile,
+  ]);
+
+  try {
+    const changed: string[] = [];
+    const note = (path: string, didChange: boolean) => didChange && changed.push(path);
+    note(keyFile, await writeIfChanged(keyFile, key.pem, { private: true }));
+    const profile = {
+      name: inputs.profile,
+      user: user.value,
+      fingerprint,
+      tenancy: tenancy.value,
+      region: region.id,
+      keyFile,
+    };
+    note(
+      configFile,
+      await writeIfChanged(configFile, mergeProfile(await readOptional(configFile), profile), {
+        private: true,
+      }),
+    );
+
+    let namespace: string | undefined;
+    if (inputs.verify) {
+      namespace = await verify(configFile, inputs.profile, region.id, ctx, { user: user.value, fingerprint });
+      ctx.logger.info(`Verified the API key with a signed call: tenancy namespace ${namespace}.`);
+    }
+    const registry = registryInput ?? (namespace ? `${ocirHost(region)}/${namespace}` : "");
+    const context = {
+      name: inputs.contextName,
+      apiUrl,
+      registry,
+      compartmentId: compartment.value,
+      profile: inputs.profile,
+    };
+    note(
+      contextFile,
+      await writeIfChanged(contextFile, renderContextFile(await readOptional(contextFile), context)),
+    );
+    note(
+      fnRootConfig,
+      await writeIfChanged(
+        fnRootConfig,
+        renderRootConfig(await readOptional(fnRootConfig), inputs.contextName),
+      ),
+    );
+
+    ctx.logger.info(
+      changed.length === 0
+        ? `Profile [${inputs.profile}] and Fn context ${inputs.contextName} were already up to date: nothing written.`
+        : `Wrote profile [${inputs.profile}] to ${configFile} and Fn context ${inputs.contextName} (${apiUrl}).`,
+    );
+    return {
+      configFile,
+      profile: inputs.profile,
+      keyFile,
+      contextName: inputs.contextName,
+      apiUrl,
+      region: region.id,
+      registry,
+      compartmentOcid: compartment.value,
+      fingerprint,
+      ...(namespace ? { namespace } : {}),
+      changed,
+      restorePlan,
+    };
+  } catch (error) {
+    await restore(restorePlan);
+    throw error;
+  }
+}
+
+async function verify(
+  configFile: string,
+  profile: string,
+  regionId: string,
+  ctx: StepContext,
+  identity: { user: string; fingerprint: string },
+): Promise<string> {
+  // Loaded on demand: the Object Storage client is the largest part of the bundle and only this call needs it.
+  const { lookUpNamespace } = await import("../oci/namespace.ts");
+  try {
+    return await lookUpNamespace({
+      configFile,
+      profile,
+      regionId,
+      ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
+    });
+  } catch (error) {
+    throw explainVerifyFailure(error, identity);
+  }
+}
+
+function checkApiUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UserError(
+      `api-url ${JSON.stringify(value)} is not a URL; expected https://functions.<region>.oci.oraclecloud.com.`,
+    );
+  }
+  if (url.protocol !== "https:") {
+    throw new UserError(
+      `api-url must use https:// (got ${url.protocol}//): the Functions API is only served over TLS.`,
+    );
+  }
+  return value.replace(/\/+$/, "");
+}
+
+function checkRegistry(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim().replace(/\/+$/, "");
+  if (/^[a-z]+:\/\//i.test(trimmed)) {
+    throw new UserError(
+      `registry is a registry path without a scheme, like ocir.<region>.oci.oraclecloud.com/<namespace>; remove "${trimmed.split("//")[0]}//".`,
+    );
+  }
+  if (!REGISTRY.test(trimmed)) {
+    throw new UserError(
+      `registry ${JSON.stringify(trimmed)} is not a registry path like ocir.<region>.oci.oraclecloud.com/<namespace> (lower case).`,
+    );
+  }
+  return trimmed;
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new UserError(`cannot read ${path}: ${describeError(error)}`);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What every step receives besides its typed inputs. Steps never read process.env or call @actions/*:
+ * the GitHub adapter and the CLI adapter each build one of these, and tests can build one too.
+ */
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+export interface SecretRegistrar {
+  /** Marks a value as secret so no log shows it. Call it before the value is used for anything else. */
+  register(value: string): void;
+}
+
+/** Endpoint overrides for private endpoints, proxies and the emulators (FNGATE_*_ENDPOINT). */
+export interface EndpointOverrides {
+  oci?: string;
+}
+
+export interface StepContext {
+  logger: Logger;
+  secrets: SecretRegistrar;
+  endpoints: EndpointOverrides;
+  /** The user's home folder: where tool configuration (~/.oci, ~/.fn) lives. */
+  homeDir: string;
+  /** A private scratch folder removed after the job (RUNNER_TEMP on GitHub). */
+  tempDir: string;
+  now(): Date;
+  signal?: AbortSignal;
+}
