@@ -84,7 +84,7 @@ async function licenses(metafile: Metafile): Promise<string> {
       [
         `${manifest.name}@${manifest.version}`,
         `License: ${manifest.license ?? "see text"}`,
-        ...texts.map((t) => t.trim()),
+        ...texts.map((t) => t.replace(/\r\n?/g, "\n").trim()),
       ].join("\n\n"),
     );
   }
