@@ -1,0 +1,92 @@
+// Maps method + path to a handler. Each service is a file under routes/ exporting a list of
+// RouteDefinitions; routes/index.ts collects them, so adding Functions, Artifacts or API Gateway
+// means adding one file and one line there.
+import type { IncomingHttpHeaders } from "node:http";
+import type { Caller } from "./key-id.ts";
+import type { OciState } from "./state.ts";
+
+export interface RouteContext {
+  method: string;
+  /** Decoded path parameters, e.g. { userId } for /20160918/users/{userId}. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The verified signer; undefined only on unsigned (admin) routes. */
+  caller: Caller | undefined;
+  state: OciState;
+  now: () => Date;
+}
+
+export interface RouteResponse {
+  status: number;
+  /** Serialised as JSON unless it is already a Buffer. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDefinition {
+  method: string;
+  /** Segments like `{name}` match one segment, a final `{name+}` matches the rest (object names). */
+  pattern: string;
+  /** "signed" (default) goes through signature verification; "none" is for /_emulator admin routes. */
+  auth?: "signed" | "none";
+  /** False for streaming uploads, which OCI lets skip x-content-sha256 (see signature.ts). */
+  bodyMustBeSigned?: boolean;
+  /** Short operation name for the request log, e.g. "GetNamespace". */
+  operation: string;
+  handler: (context: RouteContext) => RouteResponse | Promise<RouteResponse>;
+}
+
+export type RouteMatch =
+  | { kind: "found"; route: RouteDefinition; params: Record<string, string> }
+  | { kind: "method-not-allowed"; allowed: string[] }
+  | { kind: "not-found" };
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  regex: RegExp;
+  names: string[];
+}
+
+export class Router {
+  readonly #routes: CompiledRoute[] = [];
+
+  add(route: RouteDefinition): void {
+    const names: string[] = [];
+    const source = route.pattern
+      .split("/")
+      .map((segment, index, all) => {
+        const param = /^\{([A-Za-z]+)(\+?)\}$/.exec(segment);
+        if (!param?.[1]) return escapeRegExp(segment);
+        if (param[2] && index !== all.length - 1) throw new Error(`${route.pattern}: {name+} must be last`);
+        names.push(param[1]);
+        return param[2] ? "(.+)" : "([^/]+)";
+      })
+      .join("/");
+    this.#routes.push({ route, regex: new RegExp(`^${source}$`), names });
+  }
+
+  /** `path` is the raw (still percent-encoded) path without the query string. */
+  match(method: string, path: string): RouteMatch {
+    const allowed: string[] = [];
+    for (const compiled of this.#routes) {
+      const match = compiled.regex.exec(path);
+      if (!match) continue;
+      if (compiled.route.method !== method) {
+        allowed.push(compiled.route.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      for (const [index, name] of compiled.names.entries()) {
+        params[name] = decodeURIComponent(match[index + 1] ?? "");
+      }
+      return { kind: "found", route: compiled.route, params };
+    }
+    return allowed.length > 0 ? { kind: "method-not-allowed", allowed } : { kind: "not-found" };
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

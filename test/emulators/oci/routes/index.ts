@@ -1,0 +1,11 @@
+// Every route the OCI emulator serves. New services add their file's list here.
+import type { RouteDefinition } from "../router.ts";
+import { adminRoutes } from "./admin.ts";
+import { identityRoutes } from "./identity.ts";
+import { objectStorageRoutes } from "./object-storage.ts";
+
+export const allRoutes: readonly RouteDefinition[] = [
+  ...adminRoutes,
+  ...objectStorageRoutes,
+  ...identityRoutes,
+];

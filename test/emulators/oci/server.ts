@@ -1,0 +1,190 @@
+// The OCI emulator: one HTTPS endpoint on loopback that serves every OCI API the suite calls
+// (the FNGATE_OCI_ENDPOINT contract). Real oci-sdk clients point their `endpoint` at it. Each
+// request is read whole, routed, signature-checked like OCI does, answered in OCI's shapes, and
+// logged.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TlsMaterial } from "../tls/test-ca.ts";
+import { parseAuthorizationHeader } from "./authorization-header.ts";
+import {
+  internalError,
+  invalidParameter,
+  methodNotAllowed,
+  notAuthenticated,
+  OciHttpError,
+  routeNotFound,
+} from "./errors.ts";
+import type { Caller } from "./key-id.ts";
+import { newRequestId } from "./ocid.ts";
+import type { RequestLogEntry } from "./request-log.ts";
+import { type RouteDefinition, type RouteResponse, Router } from "./router.ts";
+import { allRoutes } from "./routes/index.ts";
+import { verifyRequestSignature } from "./signature.ts";
+import { OciState } from "./state.ts";
+
+export interface OciEmulatorOptions {
+  tls: TlsMaterial;
+  /** The emulator's clock, for creation times and the signature date window (simulate skew). */
+  now?: () => Date;
+}
+
+export interface OciEmulator {
+  /** https://127.0.0.1:<port>, the base URL for every OCI client. */
+  url: string;
+  state: OciState;
+  /** Signed-API requests in arrival order (admin routes are left out: they are not OCI calls). */
+  requests: RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+// Large enough for any JSON body and small artifacts; a guard against runaway uploads in tests.
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+export async function startOciEmulator(options: OciEmulatorOptions): Promise<OciEmulator> {
+  const now = options.now ?? (() => new Date());
+  const state = new OciState(now);
+  const requests: RequestLogEntry[] = [];
+  const router = new Router();
+  for (const route of allRoutes) router.add(route);
+
+  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error("oci emulator: failed to answer", error);
+      res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const opcRequestId = newRequestId(headerString(req.headers["opc-request-id"]));
+    const method = req.method ?? "GET";
+    const target = req.url ?? "/";
+    // Everything under /_emulator/ is emulator control, never an OCI API: no signature, no log.
+    const unsigned = target.startsWith("/_emulator/");
+    let route: RouteDefinition | undefined;
+    let authFailure: string | undefined;
+    let response: RouteResponse;
+    try {
+      const body = await readBody(req);
+      const queryStart = target.indexOf("?");
+      const path = queryStart < 0 ? target : target.slice(0, queryStart);
+      const query = new URLSearchParams(queryStart < 0 ? "" : target.slice(queryStart + 1));
+      const match = matchRoute(router, method, path);
+      route = match.kind === "found" ? match.route : undefined;
+
+      // Authenticate before revealing whether a route exists, as OCI does; admin routes are exempt.
+      let caller: Caller | undefined;
+      if (!unsigned && route?.auth !== "none") {
+        const verification = verifyRequestSignature(
+          { method, target, headers: req.headers, body },
+          { state, now, bodyMustBeSigned: route?.bodyMustBeSigned ?? true },
+        );
+        if (!verification.ok) {
+          authFailure = verification.reason;
+          throw notAuthenticated(verification.reason);
+        }
+        caller = verification.caller;
+      }
+      if (match.kind === "not-found") throw routeNotFound(method, path);
+      if (match.kind === "method-not-allowed") throw methodNotAllowed(method, match.allowed);
+      response = await match.route.handler({
+        method,
+        params: match.params,
+        query,
+        headers: req.headers,
+        body,
+        caller,
+        state,
+        now,
+      });
+    } catch (error) {
+      const failure = error instanceof OciHttpError ? error : internalError();
+      if (!(error instanceof OciHttpError)) console.error("oci emulator: handler failed", error);
+      response = {
+        status: failure.status,
+        body: { code: failure.code, message: failure.message },
+        headers: failure.headers,
+      };
+    }
+
+    // Logged before answering, so a client that has its response always finds its entry.
+    if (!unsigned) {
+      const keyId = keyIdOf(req.headers.authorization);
+      requests.push({
+        time: now().toISOString(),
+        method,
+        target,
+        operation: route?.operation,
+        status: response.status,
+        keyId,
+        authFailure,
+        opcRequestId,
+      });
+    }
+
+    const payload = Buffer.isBuffer(response.body)
+      ? response.body
+      : Buffer.from(response.body === undefined ? "" : JSON.stringify(response.body), "utf8");
+    res.writeHead(response.status, {
+      "opc-request-id": opcRequestId,
+      ...(Buffer.isBuffer(response.body) || response.body === undefined
+        ? {}
+        : { "content-type": "application/json" }),
+      "content-length": String(payload.length),
+      ...response.headers,
+    });
+    res.end(payload);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `https://127.0.0.1:${port}`,
+    state,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets of fetch clients would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function matchRoute(router: Router, method: string, path: string): ReturnType<Router["match"]> {
+  try {
+    return router.match(method, path);
+  } catch (error) {
+    if (error instanceof URIError) throw invalidParameter("The request path is not valid percent-encoding.");
+    throw error;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw invalidParameter(`The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function keyIdOf(authorization: string | undefined): string | undefined {
+  const parsed = parseAuthorizationHeader(authorization);
+  if (parsed.ok) return parsed.params.keyId;
+  return /keyId="([^"]*)"/.exec(authorization ?? "")?.[1];
+}

@@ -1,0 +1,146 @@
+// In-memory state of the emulated tenancies. Tests seed it in process (createTenancy, createUser)
+// and read it back to assert on effects; the admin routes expose the same operations to
+// out-of-process users. Only public material is kept: private keys never reach the emulator.
+import type { KeyObject } from "node:crypto";
+import { parseApiPublicKey } from "./api-key.ts";
+import { newNamespace, newOcid } from "./ocid.ts";
+
+export interface Tenancy {
+  id: string;
+  name: string;
+  /** Object Storage namespace, what getNamespace returns and OCIR uses in image paths. */
+  namespace: string;
+  timeCreated: string;
+}
+
+export interface ApiKey {
+  fingerprint: string;
+  keyValue: string;
+  publicKey: KeyObject;
+  timeCreated: string;
+}
+
+export interface User {
+  id: string;
+  tenancyId: string;
+  name: string;
+  description: string;
+  email: string;
+  timeCreated: string;
+  apiKeys: ApiKey[];
+}
+
+/** A user as createUser returns it: the fingerprint of the key it was created with. */
+export interface CreatedUser extends User {
+  fingerprint: string;
+}
+
+// OCI allows at most three API signing keys per user.
+const MAX_API_KEYS_PER_USER = 3;
+
+export class OciState {
+  readonly tenancies = new Map<string, Tenancy>();
+  readonly users = new Map<string, User>();
+  readonly #now: () => Date;
+  #counter = 0;
+
+  constructor(now: () => Date = () => new Date()) {
+    this.#now = now;
+  }
+
+  createTenancy(options: { name?: string } = {}): Tenancy {
+    this.#counter += 1;
+    const tenancy: Tenancy = {
+      id: newOcid("tenancy"),
+      name: options.name ?? `fngate-test-${this.#counter}`,
+      namespace: newNamespace(),
+      timeCreated: this.#timestamp(),
+    };
+    this.tenancies.set(tenancy.id, tenancy);
+    return tenancy;
+  }
+
+  createUser(options: {
+    tenancyId: string;
+    publicKeyPem: string;
+    name?: string;
+    description?: string;
+    email?: string;
+  }): CreatedUser {
+    if (!this.tenancies.has(options.tenancyId)) throw new Error(`unknown tenancy ${options.tenancyId}`);
+    // Parse before creating anything so a bad key leaves no half-made user behind.
+    const parsed = parseApiPublicKey(options.publicKeyPem);
+    this.#counter += 1;
+    const name = options.name ?? `user-${this.#counter}`;
+    const user: User = {
+      id: newOcid("user"),
+      tenancyId: options.tenancyId,
+      name,
+      description: options.description ?? name,
+      email: options.email ?? `${name}@example.com`,
+      timeCreated: this.#timestamp(),
+      apiKeys: [],
+    };
+    this.users.set(user.id, user);
+    const fingerprint = this.addApiKey(user.id, parsed.pem);
+    return { ...user, fingerprint };
+  }
+
+  /** Uploads another API signing key for the user and returns its fingerprint. */
+  addApiKey(userId: string, publicKeyPem: string): string {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`unknown user ${userId}`);
+    const parsed = parseApiPublicKey(publicKeyPem);
+    if (user.apiKeys.some((key) => key.fingerprint === parsed.fingerprint)) {
+      throw new Error(`user ${userId} already has the key ${parsed.fingerprint}`);
+    }
+    if (user.apiKeys.length >= MAX_API_KEYS_PER_USER) {
+      throw new Error(`user ${userId} already has ${MAX_API_KEYS_PER_USER} API keys (the OCI limit)`);
+    }
+    user.apiKeys.push({
+      fingerprint: parsed.fingerprint,
+      keyValue: parsed.pem,
+      publicKey: parsed.publicKey,
+      timeCreated: this.#timestamp(),
+    });
+    return parsed.fingerprint;
+  }
+
+  removeApiKey(userId: string, fingerprint: string): boolean {
+    const user = this.users.get(userId);
+    if (!user) return false;
+    const index = user.apiKeys.findIndex((key) => key.fingerprint === fingerprint);
+    if (index < 0) return false;
+    // In place: copies handed out by createUser share this array.
+    user.apiKeys.splice(index, 1);
+    return true;
+  }
+
+  /** The key named by a signature keyId, only when user and tenancy match as well. */
+  findApiKey(tenancyId: string, userId: string, fingerprint: string): ApiKey | undefined {
+    const user = this.users.get(userId);
+    if (!user || user.tenancyId !== tenancyId) return undefined;
+    return user.apiKeys.find((key) => key.fingerprint === fingerprint);
+  }
+
+  /** JSON-safe copy of the state for the admin route and for debugging. */
+  snapshot(): { tenancies: Tenancy[]; users: Array<Omit<User, "apiKeys"> & { apiKeys: SnapshotKey[] }> } {
+    return {
+      tenancies: [...this.tenancies.values()].map((tenancy) => ({ ...tenancy })),
+      users: [...this.users.values()].map((user) => ({
+        ...user,
+        apiKeys: user.apiKeys.map(({ fingerprint, keyValue, timeCreated }) => ({
+          fingerprint,
+          keyValue,
+          timeCreated,
+        })),
+      })),
+    };
+  }
+
+  #timestamp(): string {
+    return this.#now().toISOString();
+  }
+}
+
+type SnapshotKey = Omit<ApiKey, "publicKey">;

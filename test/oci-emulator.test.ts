@@ -1,0 +1,354 @@
+// The OCI emulator against the real oci-sdk clients: what they see must match Oracle Cloud for
+// the calls the suite makes, and every way a signature can be wrong must end in OCI's 401.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import * as common from "oci-common";
+import { type RawResponse, sendRaw } from "./emulators/http/raw-request.ts";
+import { type SignOptions, signOciRequest } from "./emulators/oci/request-signer.ts";
+import {
+  type ApiKeyIdentity,
+  newApiKeyPair,
+  ociClients,
+  type TestKeyPair,
+} from "./emulators/oci/sdk-clients.ts";
+import type { Tenancy } from "./emulators/oci/state.ts";
+import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
+
+async function rejectsWithOciError(promise: Promise<unknown>, statusCode: number, serviceCode: string) {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof common.OciError, `expected OciError, got ${String(error)}`);
+    assert.equal(error.statusCode, statusCode);
+    assert.equal(error.serviceCode, serviceCode);
+    assert.ok(error.opcRequestId, "opc-request-id header is present");
+    return true;
+  });
+}
+
+const NOT_AUTHENTICATED = {
+  code: "NotAuthenticated",
+  message: "The required information to complete authentication was not provided or was incorrect.",
+};
+
+describe("OCI emulator", () => {
+  let stack: EmulatorStack;
+  let url: string;
+  let tenancy: Tenancy;
+  let keys: TestKeyPair;
+  let me: ApiKeyIdentity;
+  // The emulator's clock runs this far ahead of the client's; tests move it to simulate skew.
+  let skewMs = 0;
+
+  before(async () => {
+    stack = await startEmulatorStack({ now: () => new Date(Date.now() + skewMs) });
+    trustCaInProcess(stack.caPem);
+    url = stack.endpoints.oci;
+    tenancy = stack.oci.state.createTenancy({ name: "acme" });
+    keys = newApiKeyPair();
+    const user = stack.oci.state.createUser({
+      tenancyId: tenancy.id,
+      name: "deployer",
+      publicKeyPem: keys.publicKeyPem,
+    });
+    me = {
+      tenancyId: tenancy.id,
+      userId: user.id,
+      fingerprint: user.fingerprint,
+      privateKeyPem: keys.privateKeyPem,
+    };
+  });
+
+  after(async () => {
+    await stack.close();
+  });
+
+  test("ids and fingerprints look like OCI's", () => {
+    assert.match(tenancy.id, /^ocid1\.tenancy\.oc1\.\.aaaaaaaa[a-z2-7]{52}$/);
+    assert.match(me.userId, /^ocid1\.user\.oc1\.\.aaaaaaaa[a-z2-7]{52}$/);
+    assert.match(tenancy.namespace, /^[a-z0-9]{12}$/);
+    // The fingerprint OCI documents: openssl rsa -pubout -outform DER | openssl md5 -c.
+    const der = createPublicKey(keys.publicKeyPem).export({ type: "spki", format: "der" });
+    const md5 = execFileSync("openssl", ["md5", "-c"], { input: der, encoding: "utf8" });
+    assert.equal(me.fingerprint, md5.trim().split(/\s+/).pop());
+  });
+
+  test("getNamespace returns the caller's tenancy namespace", async () => {
+    const before = stack.oci.requests.length;
+    const { objectStorage } = ociClients(url, me);
+    const response = await objectStorage.getNamespace({});
+    assert.equal(response.value, tenancy.namespace);
+    const withCompartment = await objectStorage.getNamespace({ compartmentId: tenancy.id });
+    assert.equal(withCompartment.value, tenancy.namespace);
+    const logged = stack.oci.requests.slice(before);
+    assert.deepEqual(
+      logged.map((entry) => [entry.method, entry.operation, entry.status, entry.keyId]),
+      [
+        ["GET", "GetNamespace", 200, `${me.tenancyId}/${me.userId}/${me.fingerprint}`],
+        ["GET", "GetNamespace", 200, `${me.tenancyId}/${me.userId}/${me.fingerprint}`],
+      ],
+    );
+  });
+
+  test("getUser returns the caller's own user in the oci-identity model", async () => {
+    const { identity: client } = ociClients(url, me);
+    const { user, etag } = await client.getUser({ userId: me.userId });
+    assert.equal(user.id, me.userId);
+    assert.equal(user.compartmentId, tenancy.id);
+    assert.equal(user.name, "deployer");
+    assert.equal(user.lifecycleState, "ACTIVE");
+    assert.equal(user.isMfaActivated, false);
+    assert.equal(user.capabilities?.canUseApiKeys, true);
+    assert.deepEqual(user.freeformTags, {});
+    // Typed as Date, but oci-sdk leaves the JSON string as is: check it is an ISO timestamp.
+    const timeCreated: unknown = user.timeCreated;
+    assert.equal(typeof timeCreated, "string");
+    assert.equal(new Date(String(timeCreated)).toISOString(), timeCreated);
+    assert.ok(etag);
+  });
+
+  test("unknown users and users of another tenancy are NotAuthorizedOrNotFound", async () => {
+    const other = stack.oci.state.createTenancy();
+    const stranger = stack.oci.state.createUser({
+      tenancyId: other.id,
+      publicKeyPem: newApiKeyPair().publicKeyPem,
+    });
+    const { identity: client } = ociClients(url, me);
+    await rejectsWithOciError(client.getUser({ userId: stranger.id }), 404, "NotAuthorizedOrNotFound");
+    await rejectsWithOciError(
+      client.getUser({ userId: "ocid1.user.oc1..aaaaaaaaunknown" }),
+      404,
+      "NotAuthorizedOrNotFound",
+    );
+    const { objectStorage } = ociClients(url, me);
+    await rejectsWithOciError(
+      objectStorage.getNamespace({ compartmentId: other.id }),
+      404,
+      "NotAuthorizedOrNotFound",
+    );
+  });
+
+  test("a key that was never uploaded is NotAuthenticated, and the 401 is not retried", async () => {
+    const stranger = newApiKeyPair();
+    const before = stack.oci.requests.length;
+    // Right user, but the fingerprint of a key nobody uploaded.
+    const { objectStorage } = ociClients(url, {
+      ...me,
+      fingerprint: "12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0",
+    });
+    await rejectsWithOciError(objectStorage.getNamespace({}), 401, "NotAuthenticated");
+    // Right keyId, signed with a key that is not the uploaded one.
+    const impostor = ociClients(url, { ...me, privateKeyPem: stranger.privateKeyPem });
+    await rejectsWithOciError(impostor.objectStorage.getNamespace({}), 401, "NotAuthenticated");
+    const logged = stack.oci.requests.slice(before);
+    assert.equal(logged.length, 2, "each failed call reached the emulator exactly once");
+    assert.match(logged[0]?.authFailure ?? "", /^unknown-key-id: /);
+    assert.match(logged[1]?.authFailure ?? "", /^bad-signature: /);
+  });
+
+  test("a keyId naming the user's other key is NotAuthenticated", async () => {
+    const second = newApiKeyPair();
+    const secondFingerprint = stack.oci.state.addApiKey(me.userId, second.publicKeyPem);
+    try {
+      // Both keys are registered; signing with one and naming the other must still fail.
+      const { objectStorage } = ociClients(url, { ...me, fingerprint: secondFingerprint });
+      await rejectsWithOciError(objectStorage.getNamespace({}), 401, "NotAuthenticated");
+      const { objectStorage: viaSecond } = ociClients(url, {
+        ...me,
+        fingerprint: secondFingerprint,
+        privateKeyPem: second.privateKeyPem,
+      });
+      assert.equal((await viaSecond.getNamespace({})).value, tenancy.namespace);
+    } finally {
+      stack.oci.state.removeApiKey(me.userId, secondFingerprint);
+    }
+  });
+
+  test("a date more than five minutes off the server clock is NotAuthenticated", async (t) => {
+    t.after(() => {
+      skewMs = 0;
+    });
+    const { objectStorage } = ociClients(url, me);
+    skewMs = 4 * 60 * 1000;
+    assert.equal((await objectStorage.getNamespace({})).value, tenancy.namespace, "4 minutes is tolerated");
+    for (const skew of [6 * 60 * 1000, -6 * 60 * 1000]) {
+      skewMs = skew;
+      await rejectsWithOciError(objectStorage.getNamespace({}), 401, "NotAuthenticated");
+      assert.match(stack.oci.requests.at(-1)?.authFailure ?? "", /^clock-skew: /);
+    }
+  });
+
+  describe("hand-made requests", () => {
+    const sign = (method: string, path: string, extra: Partial<SignOptions> = {}) =>
+      signOciRequest({
+        method,
+        url: `${url}${path}`,
+        keyId: `${me.tenancyId}/${me.userId}/${me.fingerprint}`,
+        privateKey: keys.privateKey,
+        ...extra,
+      });
+
+    async function expect401(response: Promise<RawResponse>, reason: RegExp) {
+      const { status, headers, json } = await response;
+      assert.equal(status, 401);
+      assert.deepEqual(json, NOT_AUTHENTICATED);
+      assert.equal(headers["content-type"], "application/json");
+      assert.ok(headers["opc-request-id"]);
+      assert.match(String(headers["x-emulator-reason"]), reason);
+    }
+
+    test("a correctly signed POST passes authentication (then 405 on a GET-only route)", async () => {
+      const signed = sign("POST", "/n", { body: '{"a":1}' });
+      const response = await sendRaw(`${url}/n`, "POST", signed.headers, signed.body);
+      assert.equal(response.status, 405);
+      assert.deepEqual((response.json as { code: string }).code, "MethodNotAllowed");
+      assert.equal(response.headers.allow, "GET");
+    });
+
+    test("a body that does not match x-content-sha256 is rejected", async () => {
+      const signed = sign("POST", "/n", { body: '{"a":1}' });
+      // Same length, different content: headers and signature stay genuine.
+      await expect401(
+        sendRaw(`${url}/n`, "POST", signed.headers, Buffer.from('{"a":2}')),
+        /^body-hash-mismatch: /,
+      );
+      // A genuine signature over a hash that is not the body's (here: the hash of "").
+      const emptyHash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+      const wrongHash = sign("POST", "/n", { body: '{"a":1}', headers: { "x-content-sha256": emptyHash } });
+      await expect401(
+        sendRaw(`${url}/n`, "POST", wrongHash.headers, wrongHash.body),
+        /^body-hash-mismatch: /,
+      );
+    });
+
+    test("required headers missing from the signed list are rejected", async () => {
+      const cases: Array<[string, string[], RegExp]> = [
+        ["GET", ["x-date", "(request-target)"], /^missing-signed-header: host /],
+        ["GET", ["x-date", "host"], /^missing-signed-header: \(request-target\) /],
+        ["GET", ["(request-target)", "host"], /^missing-signed-header: neither date nor x-date/],
+        [
+          "POST",
+          ["x-date", "(request-target)", "host", "content-length", "content-type"],
+          /^missing-signed-header: x-content-sha256 /,
+        ],
+      ];
+      for (const [method, headersToSign, reason] of cases) {
+        const signed = sign(method, "/n", { headersToSign });
+        await expect401(sendRaw(`${url}/n`, method, signed.headers, signed.body), reason);
+      }
+    });
+
+    test("unsigned, tampered and malformed requests are rejected", async () => {
+      await expect401(sendRaw(`${url}/n`, "GET", {}), /^missing-authorization: /);
+      // Signed for /n, sent to /n?compartmentId=...: the request target no longer matches.
+      const signed = sign("GET", "/n");
+      await expect401(
+        sendRaw(`${url}/n?compartmentId=${tenancy.id}`, "GET", signed.headers),
+        /^bad-signature: /,
+      );
+      const noVersion = {
+        ...signed.headers,
+        authorization: signed.headers.authorization?.replace('version="1",', "") ?? "",
+      };
+      await expect401(sendRaw(`${url}/n`, "GET", noVersion), /^unsupported-version: /);
+      await expect401(
+        sendRaw(`${url}/n`, "GET", { ...signed.headers, authorization: "Bearer abc" }),
+        /^malformed-authorization: /,
+      );
+    });
+
+    test("routes exist only behind authentication", async () => {
+      await expect401(sendRaw(`${url}/no/such/route`, "GET", {}), /^missing-authorization: /);
+      const signed = sign("GET", "/no/such/route");
+      const response = await sendRaw(`${url}/no/such/route`, "GET", signed.headers);
+      assert.equal(response.status, 404);
+      assert.equal((response.json as { code: string }).code, "NotFound");
+    });
+  });
+
+  describe("admin routes", () => {
+    test("POST /_emulator/oci/users creates a tenancy and user the SDK can use", async () => {
+      const newcomer = newApiKeyPair();
+      const response = await fetch(`${url}/_emulator/oci/users`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ publicKey: newcomer.publicKeyPem, name: "demo" }),
+      });
+      assert.equal(response.status, 200);
+      const created = (await response.json()) as {
+        tenancyId: string;
+        userId: string;
+        fingerprint: string;
+        namespace: string;
+      };
+      assert.notEqual(created.tenancyId, tenancy.id);
+      const { objectStorage, identity: client } = ociClients(url, {
+        ...created,
+        privateKeyPem: newcomer.privateKeyPem,
+      });
+      assert.equal((await objectStorage.getNamespace({})).value, created.namespace);
+      assert.equal((await client.getUser({ userId: created.userId })).user.name, "demo");
+
+      // A second user in the same tenancy.
+      const colleague = newApiKeyPair();
+      const second = await fetch(`${url}/_emulator/oci/users`, {
+        method: "POST",
+        body: JSON.stringify({ publicKey: colleague.publicKeyPem, tenancyId: created.tenancyId }),
+      });
+      const secondUser = (await second.json()) as { tenancyId: string; namespace: string };
+      assert.equal(secondUser.tenancyId, created.tenancyId);
+      assert.equal(secondUser.namespace, created.namespace);
+
+      const state = (await (await fetch(`${url}/_emulator/oci/state`)).json()) as {
+        users: Array<{ id: string; tenancyId: string }>;
+      };
+      assert.equal(state.users.filter((user) => user.tenancyId === created.tenancyId).length, 2);
+    });
+
+    test("admin paths are never signed: a wrong method is 405, not 401", async () => {
+      const response = await fetch(`${url}/_emulator/oci/users`);
+      assert.equal(response.status, 405);
+      assert.equal(((await response.json()) as { code: string }).code, "MethodNotAllowed");
+    });
+
+    test("POST /_emulator/oci/users rejects keys OCI would reject", async () => {
+      const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
+        type: "spki",
+        format: "pem",
+      });
+      const tenanciesBefore = stack.oci.state.tenancies.size;
+      for (const publicKey of ["not a key", ec.toString()]) {
+        const response = await fetch(`${url}/_emulator/oci/users`, {
+          method: "POST",
+          body: JSON.stringify({ publicKey }),
+        });
+        assert.equal(response.status, 400);
+        assert.equal(((await response.json()) as { code: string }).code, "InvalidParameter");
+      }
+      assert.equal(stack.oci.state.tenancies.size, tenanciesBefore, "a rejected request creates nothing");
+    });
+  });
+});
+
+test("npm run emulators prints one JSON line and cleans up on SIGTERM", async () => {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "emulators", "start.ts")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [firstChunk] = (await once(child.stdout, "data")) as [Buffer];
+  const line = firstChunk.toString("utf8");
+  assert.ok(line.endsWith("\n") && line.indexOf("\n") === line.length - 1, "exactly one line");
+  const printed = JSON.parse(line) as { oci: string; caFile: string };
+  assert.match(printed.oci, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.ok(existsSync(printed.caFile));
+  const response = await fetch(`${printed.oci}/n`).catch((error: unknown) => error);
+  // This process does not trust that run's CA: TLS must fail rather than fall back to plain trust.
+  assert.ok(response instanceof Error);
+  child.kill("SIGTERM");
+  const [code] = (await once(child, "exit")) as [number | null];
+  assert.equal(code, 0);
+  assert.equal(existsSync(printed.caFile), false, "the temporary CA directory is removed");
+});
