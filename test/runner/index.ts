@@ -1,0 +1,76 @@
+// The runner harness: runs an action's bundled entries in a child process exactly as the GitHub
+// Actions runner does, and returns what a workflow would see. See job.ts for the job model.
+import { Job, type JobOptions, type RunOptions } from "./job.ts";
+import type { StepResult } from "./step-result.ts";
+import type { TreeSnapshot } from "./tree-snapshot.ts";
+
+export {
+  type ActionInput,
+  type ActionMetadata,
+  ActionMetadataError,
+  type ActionOutput,
+  type ActionRuns,
+  defaultActionsDir,
+  inputEnvName,
+  loadActionMetadata,
+  repoRoot,
+} from "./action-metadata.ts";
+export { parseKeyValueFile, parsePathFile } from "./file-commands.ts";
+export {
+  defaultTimeoutMs,
+  Job,
+  type JobOptions,
+  type RunOptions,
+  type RunPostsOptions,
+  type SkippedPost,
+} from "./job.ts";
+export { evaluatePostIf, type JobStatus } from "./post-condition.ts";
+export type { EnvOverrides, InputValue } from "./step-env.ts";
+export { describeAnnotations, type StepPhase, type StepResult } from "./step-result.ts";
+export { diffSnapshots, type TreeEntry, type TreeSnapshot, type WrittenFile } from "./tree-snapshot.ts";
+export {
+  type Annotation,
+  type AnnotationLevel,
+  applyMasks,
+  parseCommandLine,
+} from "./workflow-commands.ts";
+
+export interface RunActionOptions extends RunOptions, Pick<JobOptions, "actionsDir"> {
+  /** Job-level env (the workflow's `env:`). */
+  jobEnv?: JobOptions["env"];
+  /** Run the post entry afterwards, honouring post-if (default true, as a workflow would). */
+  posts?: boolean;
+}
+
+export interface RunActionResult {
+  main: StepResult;
+  posts: StepResult[];
+  /** HOME and RUNNER_TEMP before the main entry and after the last step. */
+  before: TreeSnapshot;
+  after: TreeSnapshot;
+  /** Job.allWrittenText(), taken before the job's folder was removed. */
+  writtenText: string;
+}
+
+/** One action in a job of its own: main, then its post entry; the job's folder is removed afterwards. */
+export async function runAction(name: string, options: RunActionOptions = {}): Promise<RunActionResult> {
+  const { actionsDir, jobEnv, posts = true, ...run } = options;
+  const job = await Job.create({
+    ...(actionsDir === undefined ? {} : { actionsDir }),
+    ...(jobEnv === undefined ? {} : { env: jobEnv }),
+  });
+  try {
+    const before = await job.snapshot();
+    const main = await job.run(name, run);
+    const postResults = posts ? await job.runPosts() : [];
+    return {
+      main,
+      posts: postResults,
+      before,
+      after: await job.snapshot(),
+      writtenText: await job.allWrittenText(),
+    };
+  } finally {
+    await job.dispose();
+  }
+}

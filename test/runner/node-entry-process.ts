@@ -1,0 +1,95 @@
+// Starts one action entry (index.js or post.js) the way the runner's NodeScriptActionHandler
+// does: `node <entry>` with the step's environment, the workspace as working directory, and
+// nothing inherited from the test process.
+import { spawn } from "node:child_process";
+
+export interface EntryProcessResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  /** The entry's process group when something the action started outlived it (a daemon, say). */
+  leftoverProcessGroup: number | undefined;
+}
+
+export interface EntryProcessOptions {
+  entry: string;
+  env: Record<string, string>;
+  cwd: string;
+  timeoutMs: number;
+}
+
+/** After a timeout, SIGTERM first so the action can clean up, then SIGKILL. */
+const killGraceMs = 2000;
+/** How long to wait for the pipes to drain after the entry exits (a grandchild may hold them). */
+const drainMs = 2000;
+
+export function runEntryProcess(options: EntryProcessOptions): Promise<EntryProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [options.entry], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so a timeout also stops anything the action started (docker, fn).
+      detached: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+
+    let timedOut = false;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      if (child.pid !== undefined) killProcessGroup(child.pid, signal);
+    };
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        signalGroup("SIGTERM");
+        timers.push(setTimeout(() => signalGroup("SIGKILL"), killGraceMs));
+      }, options.timeoutMs),
+    );
+
+    let settled = false;
+    const finish = (): void => {
+      if (settled || exit === undefined) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve({
+        exitCode: exit.code,
+        signal: exit.signal,
+        timedOut,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        leftoverProcessGroup:
+          child.pid !== undefined && killProcessGroup(child.pid, 0) ? child.pid : undefined,
+      });
+    };
+    child.on("error", (error) => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      reject(error);
+    });
+    child.on("exit", (code, signal) => {
+      exit = { code, signal };
+      timers.push(setTimeout(finish, drainMs));
+    });
+    child.on("close", finish);
+  });
+}
+
+/** Signals a whole process group; false when the group no longer exists. */
+export function killProcessGroup(group: number, signal: NodeJS.Signals | 0 = "SIGKILL"): boolean {
+  try {
+    process.kill(-group, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
