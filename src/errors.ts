@@ -13,6 +13,17 @@ export function isUserError(error: unknown): error is UserError {
 
 /** A short, single-line description of any thrown value, safe to show in a log. */
 export function describeError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = messageOf(error);
   return text.replace(/\s*\r?\n\s*/g, " ").trim();
+}
+
+/** SDKs also throw plain objects ({ code, message }) for network failures. */
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    const parts = [code, message].filter((part) => typeof part === "string" && part !== "");
+    if (parts.length > 0) return parts.join(": ");
+  }
+  return String(error);
 }

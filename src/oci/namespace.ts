@@ -36,5 +36,5 @@ export async function lookUpNamespace(lookup: NamespaceLookup): Promise<string> 
 }
 
 function retries(lookup: NamespaceLookup): RetryConfiguration {
-  return { terminationStrategy: new MaxTimeTerminationStrategy(lookup.deadlineSeconds ?? 60) };
+  return { terminationStrategy: new MaxTimeTerminationStrategy(lookup.deadlineSeconds ?? 20) };
 }

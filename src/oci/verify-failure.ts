@@ -16,7 +16,12 @@ function isOciError(error: unknown): error is OciErrorFields {
  * Turns what a failed credential check returns into the sentence a user needs. OCI answers every
  * authentication failure with the same 401 and no detail, so the message lists the usual causes.
  */
-export function explainVerifyFailure(error: unknown, identity: { user: string; fingerprint: string }): Error {
+/** `target` names where the call went (the endpoint override, or the region's public endpoint). */
+export function explainVerifyFailure(
+  error: unknown,
+  identity: { user: string; fingerprint: string },
+  target: string,
+): Error {
   if (isOciError(error)) {
     const status = error.statusCode;
     const where = error.opcRequestId ? ` (opc-request-id ${error.opcRequestId})` : "";
@@ -41,6 +46,6 @@ export function explainVerifyFailure(error: unknown, identity: { user: string; f
     );
   }
   return new UserError(
-    `verify: could not reach OCI: ${describeError(error)}. Check the region, FNGATE_OCI_ENDPOINT and any proxy.`,
+    `verify: could not reach OCI at ${target}: ${describeError(error)}. Check the region, FNGATE_OCI_ENDPOINT and any proxy.`,
   );
 }

@@ -58,6 +58,9 @@ export async function configureFnContext(
   inputs: FnContextInputs,
   ctx: StepContext,
 ): Promise<FnContextResult> {
+  // The decrypted key is a new secret: it is masked before the step logs anything at all.
+  const key = loadPrivateKey(inputs.privateKey, inputs.privateKeyPassphrase, "private-key");
+  ctx.secrets.register(key.pem);
   const user = requireOcid(inputs.userOcid, "user-ocid", ["user"]);
   const tenancy = requireOcid(inputs.tenancyOcid, "tenancy-ocid", ["tenancy"]);
   const compartment = requireOcid(inputs.compartmentOcid ?? tenancy.value, "compartment-ocid", [
@@ -67,6 +70,11 @@ export async function configureFnContext(
   if (user.realm !== tenancy.realm) {
     throw new UserError(
       `user-ocid is in realm ${user.realm} but tenancy-ocid is in realm ${tenancy.realm}: they must belong together.`,
+    );
+  }
+  if (inputs.compartmentOcid === undefined) {
+    ctx.logger.info(
+      "compartment-ocid is not set: the Fn context manages functions in the tenancy's root compartment.",
     );
   }
   const region = resolveRegion(inputs.region, "region", (message) => ctx.logger.warning(message));
@@ -88,8 +96,6 @@ export async function configureFnContext(
   const apiUrl = checkApiUrl(inputs.apiUrl) ?? ctx.endpoints.oci ?? functionsApiUrl(region);
   const registryInput = checkRegistry(inputs.registry);
 
-  const key = loadPrivateKey(inputs.privateKey, inputs.privateKeyPassphrase, "private-key");
-  ctx.secrets.register(key.pem);
   if (inputs.privateKeyPassphrase && !key.wasEncrypted) {
     ctx.logger.warning(
       "private-key-passphrase is set but private-key is not encrypted; the passphrase is ignored.",
@@ -206,7 +212,11 @@ async function verify(
       ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
     });
   } catch (error) {
-    throw explainVerifyFailure(error, identity);
+    throw explainVerifyFailure(
+      error,
+      identity,
+      ctx.endpoints.oci ?? `the ${regionId} Object Storage endpoint`,
+    );
   }
 }
 

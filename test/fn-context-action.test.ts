@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse } from "yaml";
+import { Job } from "./runner/index.ts";
+import { encryptedPkcs1, encryptedPkcs8, pastedVariants } from "./support/keys.ts";
+import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+
+let oci: OciFixture;
+before(async () => {
+  oci = await startOciFixture();
+});
+after(async () => {
+  await oci?.close();
+});
+
+/** Runs fn-context and its post step in a fresh job; checks HOME and RUNNER_TEMP end as they began. */
+async function runAndRestore(inputs: Record<string, string>, prepare?: (job: Job) => Promise<void>) {
+  const job = await Job.create({ env: oci.env });
+  try {
+    await prepare?.(job);
+    const before = await job.snapshot();
+    const main = await job.run("fn-context", { inputs });
+    const home = await readHome(job);
+    const posts = await job.runPosts();
+    const afterPost = await job.snapshot();
+    return { job, main, home, posts, before, afterPost };
+  } finally {
+    await job.dispose();
+  }
+}
+
+async function readHome(job: Job) {
+  const read = (path: string) => readFile(join(job.home, path), "utf8").catch(() => undefined);
+  return {
+    config: await read(".oci/config"),
+    key: await read(".oci/fngate-DEFAULT.pem"),
+    keyMode: await stat(join(job.home, ".oci/fngate-DEFAULT.pem")).then(
+      (s) => s.mode & 0o777,
+      () => undefined,
+    ),
+    context: await read(".fn/contexts/fngate.yaml"),
+    fnConfig: await read(".fn/config.yaml"),
+  };
+}
+
+describe("fn-context writes a working OCI profile and Fn context from every pasted key form", () => {
+  const variants: Record<string, { key: string; passphrase?: string }> = {};
+  before(() => {
+    for (const [form, key] of Object.entries(pastedVariants(oci.key))) variants[form] = { key };
+    variants["encrypted PKCS#8 + passphrase"] = {
+      key: encryptedPkcs8(oci.key, "correct horse"),
+      passphrase: "correct horse",
+    };
+    variants["encrypted traditional PKCS#1 + passphrase"] = {
+      key: encryptedPkcs1(oci.key, "correct horse"),
+      passphrase: "correct horse",
+    };
+  });
+
+  it("each variant succeeds, verifies, writes a 0600 unencrypted key, and the post step restores HOME", async () => {
+    assert.ok(Object.keys(variants).length >= 14);
+    for (const [form, variant] of Object.entries(variants)) {
+      const inputs = oci.inputs({
+        "private-key": variant.key,
+        ...(variant.passphrase ? { "private-key-passphrase": variant.passphrase } : {}),
+      });
+      const run = await runAndRestore(inputs);
+      assert.equal(run.main.exitCode, 0, `${form}: ${run.main.stdout}${run.main.stderr}`);
+      assert.equal(run.main.outputs.namespace, oci.namespace, form);
+      assert.equal(run.main.outputs.fingerprint, oci.key.fingerprint, form);
+      assert.equal(run.home.key, oci.key.pkcs8, form);
+      assert.equal(run.home.keyMode, 0o600, form);
+      assert.deepEqual(run.afterPost, run.before, `${form}: HOME/RUNNER_TEMP not restored`);
+      assert.ok(run.posts.every((p) => p.exitCode === 0));
+    }
+  });
+});
+
+describe("fn-context outputs, files and environment", () => {
+  it("writes the profile, the Fn context exactly as the Fn CLI reads it, and exports the OCI CLI variables", async () => {
+    const compartment = oci.tenancyId.replace("ocid1.tenancy.", "ocid1.compartment.");
+    const run = await runAndRestore(oci.inputs({ "compartment-ocid": compartment }));
+    assert.equal(run.main.exitCode, 0, run.main.stdout);
+    const configFile = join(run.job.home, ".oci", "config");
+    const keyFile = join(run.job.home, ".oci", "fngate-DEFAULT.pem");
+    assert.equal(
+      run.home.config,
+      `[DEFAULT]\nuser=${oci.userId}\nfingerprint=${oci.key.fingerprint}\ntenancy=${oci.tenancyId}\nregion=ap-tokyo-1\nkey_file=${keyFile}\n`,
+    );
+    assert.deepEqual(parse(run.home.context ?? ""), {
+      provider: "oracle",
+      "api-url": oci.env.FNGATE_OCI_ENDPOINT,
+      registry: `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`,
+      "oracle.compartment-id": compartment,
+      "oracle.profile": "DEFAULT",
+    });
+    assert.equal(parse(run.home.fnConfig ?? "")["current-context"], "fngate");
+    assert.deepEqual(run.main.outputs, {
+      "config-file": configFile,
+      profile: "DEFAULT",
+      "key-file": keyFile,
+      "context-name": "fngate",
+      "api-url": oci.env.FNGATE_OCI_ENDPOINT,
+      region: "ap-tokyo-1",
+      registry: `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`,
+      namespace: oci.namespace,
+      fingerprint: oci.key.fingerprint,
+      changed: "true",
+    });
+    assert.equal(run.main.exportedEnv.OCI_CLI_CONFIG_FILE, configFile);
+    assert.equal(run.main.exportedEnv.OCI_CLI_PROFILE, "DEFAULT");
+    assert.match(run.main.summary, /tenancy namespace/);
+  });
+
+  it("without FNGATE_OCI_ENDPOINT and verify: false, derives api-url from the region's realm and makes no call", async () => {
+    const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: oci.stack.caFile } });
+    try {
+      const calls = oci.stack.oci.requests.length;
+      const run = await job.run("fn-context", {
+        inputs: oci.inputs({ verify: "false", region: "us-ashburn-1", fingerprint: "" }),
+      });
+      assert.equal(run.exitCode, 0, run.stdout);
+      assert.equal(run.outputs["api-url"], "https://functions.us-ashburn-1.oci.oraclecloud.com");
+      assert.equal(run.outputs.namespace, undefined);
+      assert.equal(run.outputs.registry, "");
+      assert.equal(run.outputs.fingerprint, oci.key.fingerprint, "computed when the input is empty");
+      assert.equal(oci.stack.oci.requests.length, calls);
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("falls back to the OCI_CLI_* variables the existing OCI actions use", async () => {
+    const job = await Job.create({
+      env: {
+        ...oci.env,
+        OCI_CLI_USER: oci.userId,
+        OCI_CLI_TENANCY: oci.tenancyId,
+        OCI_CLI_FINGERPRINT: oci.key.fingerprint,
+        OCI_CLI_KEY_CONTENT: oci.key.pkcs1,
+        OCI_CLI_REGION: "ap-osaka-1",
+      },
+    });
+    try {
+      const run = await job.run("fn-context", {});
+      assert.equal(run.exitCode, 0, run.stdout);
+      assert.equal(run.outputs.region, "ap-osaka-1");
+      assert.equal(run.outputs.namespace, oci.namespace);
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("merges with existing ~/.oci and ~/.fn, is idempotent on re-run, and the post steps restore them byte for byte", async () => {
+    const existingConfig = "# laptop\n[DEFAULT]\nuser=ocid1.user.oc1..aaaaaaaaother\nregion=us-phoenix-1\n";
+    const existingFn = "cli-version: 0.6.40\ncontainer-enginetype: docker\ncurrent-context: default\n";
+    const run = await runAndRestore(oci.inputs({ profile: "CI", "context-name": "ci" }), async (job) => {
+      await mkdir(join(job.home, ".oci"), { recursive: true, mode: 0o755 });
+      await writeFile(join(job.home, ".oci", "config"), existingConfig, { mode: 0o644 });
+      await mkdir(join(job.home, ".fn", "contexts"), { recursive: true });
+      await writeFile(join(job.home, ".fn", "config.yaml"), existingFn);
+      await writeFile(
+        join(job.home, ".fn", "contexts", "default.yaml"),
+        'api-url: http://localhost:8080\nprovider: default\nregistry: ""\n',
+      );
+    });
+    assert.equal(run.main.exitCode, 0, run.main.stdout);
+    assert.ok(run.home.config?.startsWith(`${existingConfig}\n[CI]\n`), run.home.config);
+    assert.deepEqual(run.afterPost, run.before);
+  });
+
+  it("a second run with the same inputs writes nothing and says so", async () => {
+    const job = await Job.create({ env: oci.env });
+    try {
+      const first = await job.run("fn-context", { inputs: oci.inputs() });
+      const second = await job.run("fn-context", { inputs: oci.inputs() });
+      assert.equal(first.outputs.changed, "true");
+      assert.equal(second.exitCode, 0, second.stdout);
+      assert.equal(second.outputs.changed, "false");
+      assert.match(second.stdout, /already up to date: nothing written/);
+      const before = await job.snapshot();
+      assert.ok(before.size > 0);
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("accepts a well-formed region newer than the SDK, with a warning", async () => {
+    const run = await runAndRestore(oci.inputs({ region: "xx-newcity-1" }));
+    assert.equal(run.main.exitCode, 0, run.main.stdout);
+    assert.ok(
+      run.main.annotations.some(
+        (a) => a.level === "warning" && /xx-newcity-1 is not in this SDK's region list/.test(a.message),
+      ),
+    );
+  });
+});
