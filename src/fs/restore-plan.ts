@@ -73,3 +73,8 @@ async function statOrUndefined(path: string) {
     throw error;
   }
 }
+
+/** Keeps the changes (nothing will be restored) and removes the backups. */
+export async function discard(plan: RestorePlan): Promise<void> {
+  await rm(plan.backupDir, { recursive: true, force: true });
+}

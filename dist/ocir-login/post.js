@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{b as i,d as m,f as n}from"../chunks/chunk-OZV2QIS5.js";import"../chunks/chunk-FDXOIX4T.js";import{e as t,n as r,o as a}from"../chunks/chunk-XKB3LVPL.js";import"../chunks/chunk-JK45OVGU.js";import"../chunks/chunk-G6YK7AZD.js";await r(async()=>{let o=n();if(!o){t("Nothing to clean up: no login was made, or logout is false.");return}await i(o,a(),await m())});

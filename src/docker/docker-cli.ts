@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+import { access, constants } from "node:fs/promises";
+import { delimiter, join } from "node:path";
+
+/**
+ * The docker CLI as fngate uses it: a small interface so steps can log in, build and push with the
+ * real client, and tests can see exactly which commands ran.
+ */
+export interface DockerResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface DockerCli {
+  path: string;
+  run(args: string[], options?: { stdin?: string; cwd?: string }): Promise<DockerResult>;
+}
+
+/** Finds docker on PATH; undefined when it is not installed (podman/buildah-only runners). */
+export async function findDocker(
+  pathVariable: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<DockerCli | undefined> {
+  for (const dir of (pathVariable ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, "docker");
+    try {
+      await access(candidate, constants.X_OK);
+      return dockerAt(candidate, env);
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
+export function dockerAt(path: string, env: NodeJS.ProcessEnv): DockerCli {
+  return {
+    path,
+    run: (args, options = {}) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(path, args, { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+        child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        child.on("error", reject);
+        child.on("close", (code) =>
+          resolve({
+            code: code ?? 1,
+            stdout: Buffer.concat(stdout).toString("utf8"),
+            stderr: Buffer.concat(stderr).toString("utf8"),
+          }),
+        );
+        child.stdin.end(options.stdin ?? "");
+      }),
+  };
+}

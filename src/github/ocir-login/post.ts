@@ -1,0 +1,15 @@
+import * as core from "@actions/core";
+import { ocirLogout } from "../../steps/ocir-login.ts";
+import { runPost } from "../run.ts";
+import { actionStepContext } from "../step-context.ts";
+import { getTools } from "./inputs.ts";
+import { loadCleanup } from "./state.ts";
+
+await runPost(async () => {
+  const cleanup = loadCleanup();
+  if (!cleanup) {
+    core.info("Nothing to clean up: no login was made, or logout is false.");
+    return;
+  }
+  await ocirLogout(cleanup, actionStepContext(), await getTools());
+});
