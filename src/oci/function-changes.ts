@@ -1,0 +1,29 @@
+/**
+ * No-op detection for a deployed function: which of the settings fngate manages differ from what is
+ * deployed. An empty list means a re-run must make no mutating call.
+ */
+export interface FunctionSettings {
+  imageDigest: string;
+  memoryInMBs: number;
+  timeoutInSeconds: number;
+  config: Record<string, string>;
+}
+
+export type SettingName = keyof FunctionSettings;
+
+export function changedSettings(
+  current: Partial<FunctionSettings>,
+  desired: FunctionSettings,
+): SettingName[] {
+  const changed: SettingName[] = [];
+  if (current.imageDigest !== desired.imageDigest) changed.push("imageDigest");
+  if (current.memoryInMBs !== desired.memoryInMBs) changed.push("memoryInMBs");
+  if (current.timeoutInSeconds !== desired.timeoutInSeconds) changed.push("timeoutInSeconds");
+  if (!sameConfig(current.config ?? {}, desired.config)) changed.push("config");
+  return changed;
+}
+
+function sameConfig(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
+}
