@@ -2,7 +2,7 @@
 // Tests start it in process; `npm run emulators` (start.ts) runs it for out-of-process users.
 // Later emulators (Entra, gateway data plane, OCIR) join here and in `endpoints`.
 import { rm } from "node:fs/promises";
-import { type OciEmulator, startOciEmulator } from "./oci/server.ts";
+import { type OciEmulator, type OciEmulatorOptions, startOciEmulator } from "./oci/server.ts";
 import { createTestCa, type TlsMaterial } from "./tls/test-ca.ts";
 
 export interface EmulatorStackOptions {
@@ -10,6 +10,10 @@ export interface EmulatorStackOptions {
   now?: () => Date;
   /** Extra DNS names for the server certificate (fake gateway hosts). */
   dnsNames?: readonly string[];
+  /** Registry holding function images (see test/emulators/registry/start-registry.ts). */
+  registry?: OciEmulatorOptions["registry"];
+  /** How long functions stay CREATING/UPDATING; default 50 ms. */
+  functionActiveDelayMs?: number;
 }
 
 export interface EmulatorStack {
@@ -27,7 +31,14 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
   const tls = await createTestCa(undefined, options.dnsNames ?? []);
   let oci: OciEmulator;
   try {
-    oci = await startOciEmulator({ tls, ...(options.now ? { now: options.now } : {}) });
+    oci = await startOciEmulator({
+      tls,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...(options.functionActiveDelayMs === undefined
+        ? {}
+        : { functionActiveDelayMs: options.functionActiveDelayMs }),
+    });
   } catch (error) {
     await rm(tls.dir, { recursive: true, force: true });
     throw error;

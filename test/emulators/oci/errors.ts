@@ -59,3 +59,21 @@ export function missingParameter(message: string): OciHttpError {
 export function internalError(): OciHttpError {
   return new OciHttpError(500, "InternalServerError", "Internal error in the OCI emulator.");
 }
+
+export function conflict(message: string): OciHttpError {
+  return new OciHttpError(409, "Conflict", message);
+}
+
+/** 409 the SDK retries by default: the resource is busy (CREATING, UPDATING) and will settle. */
+export function incorrectState(message: string): OciHttpError {
+  return new OciHttpError(409, "IncorrectState", message);
+}
+
+/** An `if-match` etag that is no longer the resource's: the caller must re-read and retry. */
+export function preconditionFailed(): OciHttpError {
+  return new OciHttpError(
+    412,
+    "PreconditionFailed",
+    "The resource has been modified since the etag in the if-match header was issued.",
+  );
+}

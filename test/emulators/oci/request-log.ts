@@ -13,6 +13,8 @@ export interface RequestLogEntry {
   keyId: string | undefined;
   /** Set when the request failed authentication: the same text as x-emulator-reason. */
   authFailure: string | undefined;
+  /** "<status> <code>" when fault injection answered instead of the handler. */
+  injectedFault: string | undefined;
   opcRequestId: string;
 }
 

@@ -3,6 +3,7 @@
 // means adding one file and one line there.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Caller } from "./key-id.ts";
+import type { OciRuntime } from "./runtime.ts";
 import type { OciState } from "./state.ts";
 
 export interface RouteContext {
@@ -15,6 +16,7 @@ export interface RouteContext {
   /** The verified signer; undefined only on unsigned (admin) routes. */
   caller: Caller | undefined;
   state: OciState;
+  runtime: OciRuntime;
   now: () => Date;
 }
 
@@ -33,6 +35,8 @@ export interface RouteDefinition {
   auth?: "signed" | "none";
   /** False for streaming uploads, which OCI lets skip x-content-sha256 (see signature.ts). */
   bodyMustBeSigned?: boolean;
+  /** "data" for function invocation; fault injection targets the "control" plane by default. */
+  plane?: "control" | "data";
   /** Short operation name for the request log, e.g. "GetNamespace". */
   operation: string;
   handler: (context: RouteContext) => RouteResponse | Promise<RouteResponse>;

@@ -1,9 +1,12 @@
 // Real oci-sdk clients pointed at an emulator, plus throwaway API keys for them. Tests use these
 // instead of mocks: whatever the SDK does on the wire (signing, retries, error parsing) happens.
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import * as artifacts from "oci-artifacts";
 import * as common from "oci-common";
+import * as functions from "oci-functions";
 import * as identity from "oci-identity";
 import * as objectstorage from "oci-objectstorage";
+import type { OciState, Tenancy } from "./state.ts";
 
 export interface TestKeyPair {
   publicKeyPem: string;
@@ -29,14 +32,18 @@ export interface ApiKeyIdentity {
   privateKeyPem: string;
 }
 
-export function ociClients(url: string, who: ApiKeyIdentity) {
-  const provider = new common.SimpleAuthenticationDetailsProvider(
+function providerFor(who: ApiKeyIdentity): common.SimpleAuthenticationDetailsProvider {
+  return new common.SimpleAuthenticationDetailsProvider(
     who.tenancyId,
     who.userId,
     who.fingerprint,
     who.privateKeyPem,
     null,
   );
+}
+
+export function ociClients(url: string, who: ApiKeyIdentity) {
+  const provider = providerFor(who);
   // Setting endpoint after construction is what FNGATE_OCI_ENDPOINT does in src/ too; the
   // Identity client appends its /20160918 version prefix itself.
   const objectStorage = new objectstorage.ObjectStorageClient({ authenticationDetailsProvider: provider });
@@ -44,4 +51,43 @@ export function ociClients(url: string, who: ApiKeyIdentity) {
   const identityClient = new identity.IdentityClient({ authenticationDetailsProvider: provider });
   identityClient.endpoint = url;
   return { objectStorage, identity: identityClient };
+}
+
+/**
+ * Functions management and Artifacts clients. Like the others they append their API version
+ * (/20181201, /20160918) to the endpoint themselves.
+ */
+export function functionsClients(url: string, who: ApiKeyIdentity) {
+  const provider = providerFor(who);
+  const management = new functions.FunctionsManagementClient({ authenticationDetailsProvider: provider });
+  management.endpoint = url;
+  const artifactsClient = new artifacts.ArtifactsClient({ authenticationDetailsProvider: provider });
+  artifactsClient.endpoint = url;
+  return { management, artifacts: artifactsClient };
+}
+
+/** An invoke client for one function, pointed at its invokeEndpoint as the OCI docs prescribe. */
+export function invokeClient(invokeEndpoint: string, who: ApiKeyIdentity): functions.FunctionsInvokeClient {
+  const client = new functions.FunctionsInvokeClient({ authenticationDetailsProvider: providerFor(who) });
+  client.endpoint = invokeEndpoint;
+  return client;
+}
+
+/** A fresh tenancy with one API-key user, and the identity the SDK clients need to act as it. */
+export function seedApiKeyCaller(
+  state: OciState,
+  tenancyName?: string,
+): { tenancy: Tenancy; me: ApiKeyIdentity } {
+  const tenancy = state.createTenancy(tenancyName ? { name: tenancyName } : {});
+  const keys = newApiKeyPair();
+  const user = state.createUser({ tenancyId: tenancy.id, publicKeyPem: keys.publicKeyPem });
+  return {
+    tenancy,
+    me: {
+      tenancyId: tenancy.id,
+      userId: user.id,
+      fingerprint: user.fingerprint,
+      privateKeyPem: keys.privateKeyPem,
+    },
+  };
 }

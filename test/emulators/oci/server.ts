@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { RegistryClient, type RegistryCredentials } from "../registry/registry-client.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { parseAuthorizationHeader } from "./authorization-header.ts";
 import {
@@ -15,11 +16,14 @@ import {
   OciHttpError,
   routeNotFound,
 } from "./errors.ts";
+import { FaultInjector } from "./faults.ts";
+import { FunctionRunner } from "./fn-runtime/function-runner.ts";
 import type { Caller } from "./key-id.ts";
 import { newRequestId } from "./ocid.ts";
 import type { RequestLogEntry } from "./request-log.ts";
 import { type RouteDefinition, type RouteResponse, Router } from "./router.ts";
 import { allRoutes } from "./routes/index.ts";
+import type { OciRuntime } from "./runtime.ts";
 import { verifyRequestSignature } from "./signature.ts";
 import { OciState } from "./state.ts";
 
@@ -27,6 +31,12 @@ export interface OciEmulatorOptions {
   tls: TlsMaterial;
   /** The emulator's clock, for creation times and the signature date window (simulate skew). */
   now?: () => Date;
+  /** How long created/updated functions stay CREATING/UPDATING (emulator clock); default 50 ms. */
+  functionActiveDelayMs?: number;
+  /** The real registry holding function images; without one every invoke fails to pull. */
+  registry?: RegistryCredentials;
+  /** Cold-start limit for a function process; default 15 s. */
+  functionInitTimeoutMs?: number;
 }
 
 export interface OciEmulator {
@@ -35,6 +45,13 @@ export interface OciEmulator {
   state: OciState;
   /** Signed-API requests in arrival order (admin routes are left out: they are not OCI calls). */
   requests: RequestLogEntry[];
+  /** Makes upcoming calls fail (429, 5xx) before they reach their handler. */
+  faults: FaultInjector;
+  /** Points invoke and digest pinning at a registry started after the emulator. */
+  setRegistry(registry: RegistryCredentials | undefined): void;
+  /** What a function's process printed (stdout and stderr, last 64 KB). */
+  functionLogs(functionId: string): string;
+  /** Stops the server and every function process. */
   close(): Promise<void>;
 }
 
@@ -43,8 +60,21 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export async function startOciEmulator(options: OciEmulatorOptions): Promise<OciEmulator> {
   const now = options.now ?? (() => new Date());
-  const state = new OciState(now);
+  const state = new OciState(
+    now,
+    options.functionActiveDelayMs === undefined
+      ? {}
+      : { functionActiveDelayMs: options.functionActiveDelayMs },
+  );
   const requests: RequestLogEntry[] = [];
+  const faults = new FaultInjector();
+  const runtime: OciRuntime = {
+    baseUrl: "",
+    registry: options.registry ? new RegistryClient(options.registry) : undefined,
+    runner: new FunctionRunner(
+      options.functionInitTimeoutMs === undefined ? {} : { initTimeoutMs: options.functionInitTimeoutMs },
+    ),
+  };
   const router = new Router();
   for (const route of allRoutes) router.add(route);
 
@@ -63,6 +93,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     const unsigned = target.startsWith("/_emulator/");
     let route: RouteDefinition | undefined;
     let authFailure: string | undefined;
+    let injectedFault: string | undefined;
     let response: RouteResponse;
     try {
       const body = await readBody(req);
@@ -87,6 +118,19 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
       }
       if (match.kind === "not-found") throw routeNotFound(method, path);
       if (match.kind === "method-not-allowed") throw methodNotAllowed(method, match.allowed);
+      // Faults hit authenticated calls only, like OCI's throttling: a bad signature stays a 401.
+      if (!unsigned && match.route.auth !== "none") {
+        const fault = faults.take({
+          method,
+          path,
+          operation: match.route.operation,
+          plane: match.route.plane ?? "control",
+        });
+        if (fault) {
+          injectedFault = `${fault.status} ${fault.code}`;
+          throw fault;
+        }
+      }
       response = await match.route.handler({
         method,
         params: match.params,
@@ -95,6 +139,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
         body,
         caller,
         state,
+        runtime,
         now,
       });
     } catch (error) {
@@ -118,6 +163,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
         status: response.status,
         keyId,
         authFailure,
+        injectedFault,
         opcRequestId,
       });
     }
@@ -144,17 +190,25 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     });
   });
   const { port } = server.address() as AddressInfo;
+  runtime.baseUrl = `https://127.0.0.1:${port}`;
 
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: runtime.baseUrl,
     state,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    faults,
+    setRegistry: (registry) => {
+      runtime.registry = registry ? new RegistryClient(registry) : undefined;
+    },
+    functionLogs: (functionId) => runtime.runner.logs(functionId),
+    close: async () => {
+      const closed = new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets of fetch clients would otherwise hold close() open.
         server.closeAllConnections();
-      }),
+      });
+      await Promise.all([closed, runtime.runner.close()]);
+    },
   };
 }
 

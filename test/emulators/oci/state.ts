@@ -3,6 +3,18 @@
 // out-of-process users. Only public material is kept: private keys never reach the emulator.
 import type { KeyObject } from "node:crypto";
 import { parseApiPublicKey } from "./api-key.ts";
+import {
+  ArtifactsStore,
+  type ContainerRepositoryRecord,
+  type NewContainerRepository,
+} from "./artifacts-store.ts";
+import {
+  type ApplicationRecord,
+  type FunctionRecord,
+  FunctionsStore,
+  type NewApplication,
+  type NewFunction,
+} from "./functions-store.ts";
 import { newNamespace, newOcid } from "./ocid.ts";
 
 export interface Tenancy {
@@ -38,14 +50,70 @@ export interface CreatedUser extends User {
 // OCI allows at most three API signing keys per user.
 const MAX_API_KEYS_PER_USER = 3;
 
+export interface OciStateOptions {
+  /** How long a created or updated function stays CREATING/UPDATING (emulator clock). */
+  functionActiveDelayMs?: number;
+}
+
+export const DEFAULT_FUNCTION_ACTIVE_DELAY_MS = 50;
+
 export class OciState {
   readonly tenancies = new Map<string, Tenancy>();
   readonly users = new Map<string, User>();
+  /** Functions applications and functions. */
+  readonly fn: FunctionsStore;
+  /** Container repositories. */
+  readonly artifacts: ArtifactsStore;
   readonly #now: () => Date;
   #counter = 0;
 
-  constructor(now: () => Date = () => new Date()) {
+  constructor(now: () => Date = () => new Date(), options: OciStateOptions = {}) {
     this.#now = now;
+    this.fn = new FunctionsStore({
+      now,
+      tenancyOf: (compartmentId) => this.tenancyOfCompartment(compartmentId)?.id,
+      functionActiveDelayMs: options.functionActiveDelayMs ?? DEFAULT_FUNCTION_ACTIVE_DELAY_MS,
+    });
+    this.artifacts = new ArtifactsStore({
+      now,
+      tenancyOf: (compartmentId) => this.tenancyOfCompartment(compartmentId),
+    });
+  }
+
+  /**
+   * The tenancy a compartment OCID belongs to. Only root compartments (the tenancy OCID itself)
+   * exist so far; child compartments plug in here.
+   */
+  tenancyOfCompartment(compartmentId: string): Tenancy | undefined {
+    return this.tenancies.get(compartmentId);
+  }
+
+  /** Seeds an ACTIVE Functions application, as if created through the API. */
+  createApplication(input: NewApplication): ApplicationRecord {
+    return this.fn.createApplication(input);
+  }
+
+  /** Seeds a function (CREATING until the active delay passes); imageDigest is kept as given. */
+  createFunction(input: NewFunction): FunctionRecord {
+    return this.fn.createFunction(input);
+  }
+
+  /** Which function directory runs for images of `repository` (see FunctionsStore). */
+  registerFunctionCode(repository: string, dir: string): void {
+    this.fn.registerFunctionCode(repository, dir);
+  }
+
+  createContainerRepository(input: NewContainerRepository): ContainerRepositoryRecord {
+    return this.artifacts.createContainerRepository(input);
+  }
+
+  /** Creates `count` repositories `<prefix>-<n>` in one compartment (pagination tests). */
+  seedContainerRepositories(options: {
+    compartmentId: string;
+    count: number;
+    prefix?: string;
+  }): ContainerRepositoryRecord[] {
+    return this.artifacts.seedContainerRepositories(options);
   }
 
   createTenancy(options: { name?: string } = {}): Tenancy {
@@ -124,8 +192,17 @@ export class OciState {
   }
 
   /** JSON-safe copy of the state for the admin route and for debugging. */
-  snapshot(): { tenancies: Tenancy[]; users: Array<Omit<User, "apiKeys"> & { apiKeys: SnapshotKey[] }> } {
+  snapshot(): {
+    tenancies: Tenancy[];
+    users: Array<Omit<User, "apiKeys"> & { apiKeys: SnapshotKey[] }>;
+    applications: ApplicationRecord[];
+    functions: FunctionRecord[];
+    containerRepositories: ContainerRepositoryRecord[];
+  } {
     return {
+      applications: [...this.fn.applications.values()].map((application) => structuredClone(application)),
+      functions: [...this.fn.functions.values()].map((fn) => structuredClone(this.fn.settle(fn))),
+      containerRepositories: [...this.artifacts.repositories.values()].map((repo) => structuredClone(repo)),
       tenancies: [...this.tenancies.values()].map((tenancy) => ({ ...tenancy })),
       users: [...this.users.values()].map((user) => ({
         ...user,

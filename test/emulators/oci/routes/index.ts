@@ -1,6 +1,10 @@
 // Every route the OCI emulator serves. New services add their file's list here.
 import type { RouteDefinition } from "../router.ts";
 import { adminRoutes } from "./admin.ts";
+import { artifactsRoutes } from "./artifacts.ts";
+import { functionRoutes } from "./functions.ts";
+import { functionsApplicationRoutes } from "./functions-applications.ts";
+import { functionsInvokeRoutes } from "./functions-invoke.ts";
 import { identityRoutes } from "./identity.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
 
@@ -8,4 +12,8 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...adminRoutes,
   ...objectStorageRoutes,
   ...identityRoutes,
+  ...functionsApplicationRoutes,
+  ...functionRoutes,
+  ...functionsInvokeRoutes,
+  ...artifactsRoutes,
 ];

@@ -1,0 +1,186 @@
+// Artifacts and Container Images API (https://artifacts.<region>.oci.oraclecloud.com/20160918):
+// container repositories and the tenancy's container configuration. The list answers a
+// ContainerRepositoryCollection (not a bare array) and pages with opc-next-page, so a
+// "create the repository if missing" step must read every page to be right.
+
+import type { ContainerRepositoryRecord } from "../artifacts-store.ts";
+import { optionalBoolean, optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
+import { requiredQuery, visible, visibleCompartment } from "../caller-scope.ts";
+import { invalidParameter } from "../errors.ts";
+import { etagOf } from "../etag.ts";
+import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
+import { pageOf, readPageRequest, readSortOrder, sortItems } from "../pagination.ts";
+import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+
+const CREATE_FIELDS = [
+  "compartmentId",
+  "displayName",
+  "isImmutable",
+  "isPublic",
+  "readme",
+  "freeformTags",
+  "definedTags",
+];
+const README_FORMATS = ["TEXT_MARKDOWN", "TEXT_PLAIN"];
+export const REPOSITORY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 1000 };
+
+export function repositorySummaryModel(repository: ContainerRepositoryRecord): Record<string, unknown> {
+  return {
+    compartmentId: repository.compartmentId,
+    displayName: repository.displayName,
+    id: repository.id,
+    imageCount: 0,
+    isPublic: repository.isPublic,
+    layerCount: 0,
+    layersSizeInBytes: 0,
+    lifecycleState: "AVAILABLE",
+    timeCreated: repository.timeCreated,
+    billableSizeInGBs: 0,
+    namespace: repository.namespace,
+    freeformTags: { ...repository.freeformTags },
+    definedTags: { ...repository.definedTags },
+    systemTags: {},
+  };
+}
+
+export function repositoryModel(repository: ContainerRepositoryRecord): Record<string, unknown> {
+  return {
+    ...repositorySummaryModel(repository),
+    createdBy: repository.createdBy,
+    isImmutable: repository.isImmutable,
+    readme: repository.readme ? { ...repository.readme } : null,
+    timeLastPushed: null,
+  };
+}
+
+function repositoryResponse(repository: ContainerRepositoryRecord): RouteResponse {
+  const body = repositoryModel(repository);
+  return { status: 200, body, headers: { etag: etagOf(body) } };
+}
+
+function listRepositories(context: RouteContext): RouteResponse {
+  const { query } = context;
+  const compartmentId = requiredQuery(context, "compartmentId");
+  const tenancy = visibleCompartment(context, compartmentId);
+  const inSubtree = query.get("compartmentIdInSubtree") === "true";
+  if (inSubtree && compartmentId !== tenancy.id) {
+    throw invalidParameter("compartmentIdInSubtree can only be true for the tenancy (root compartment).");
+  }
+  const isPublic = query.get("isPublic");
+  const matching = [...context.state.artifacts.repositories.values()].filter(
+    (repository) =>
+      repository.tenancyId === tenancy.id &&
+      (inSubtree || repository.compartmentId === compartmentId) &&
+      (query.get("displayName") === null || repository.displayName === query.get("displayName")) &&
+      (query.get("repositoryId") === null || repository.id === query.get("repositoryId")) &&
+      (isPublic === null || String(repository.isPublic) === isPublic) &&
+      (query.get("lifecycleState") === null || query.get("lifecycleState") === "AVAILABLE"),
+  );
+  const sortBy = query.get("sortBy") ?? "TIMECREATED";
+  let sorted: ContainerRepositoryRecord[];
+  if (sortBy === "TIMECREATED") {
+    const order = readSortOrder(query, "DESC");
+    sorted = sortItems(
+      matching,
+      (repo) => `${repo.timeCreated}/${String(repo.sequence).padStart(12, "0")}`,
+      order,
+    );
+  } else if (sortBy === "DISPLAYNAME") {
+    sorted = sortItems(matching, (repo) => repo.displayName, readSortOrder(query, "ASC"));
+  } else {
+    throw invalidParameter("sortBy must be TIMECREATED or DISPLAYNAME.");
+  }
+  const scope = JSON.stringify([
+    "ListContainerRepositories",
+    ...[...query.entries()].filter(([name]) => name !== "page" && name !== "limit").sort(),
+  ]);
+  const page = pageOf(sorted, readPageRequest(query, scope, REPOSITORY_PAGE_LIMITS), scope);
+  return {
+    status: 200,
+    body: {
+      layerCount: 0,
+      layersSizeInBytes: 0,
+      imageCount: 0,
+      items: page.items.map(repositorySummaryModel),
+      remainingItemsCount: page.remaining,
+      repositoryCount: sorted.length,
+    },
+    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
+  };
+}
+
+function getRepository(context: RouteContext): RouteResponse {
+  return repositoryResponse(
+    visible(context, context.state.artifacts.repositories.get(context.params.repositoryId ?? "")),
+  );
+}
+
+function createRepository(context: RouteContext): RouteResponse {
+  const body = parseJsonObject(context.body);
+  rejectUnknownFields(body, CREATE_FIELDS, "CreateContainerRepositoryDetails");
+  const compartmentId = requiredString(body, "compartmentId");
+  const displayName = requiredString(body, "displayName");
+  const isPublic = optionalBoolean(body, "isPublic");
+  const isImmutable = optionalBoolean(body, "isImmutable");
+  const readme = optionalObject(body, "readme");
+  if (readme) {
+    const content = optionalString(readme, "content");
+    const format = optionalString(readme, "format");
+    if (content === undefined || format === undefined || !README_FORMATS.includes(format)) {
+      throw invalidParameter(`readme needs content and a format of ${README_FORMATS.join(" or ")}.`);
+    }
+  }
+  const freeformTags = optionalStringMap(body, "freeformTags");
+  const definedTags = optionalObject(body, "definedTags");
+  visibleCompartment(context, compartmentId);
+  const retryToken = context.headers["opc-retry-token"];
+  const repository = context.state.artifacts.createContainerRepository({
+    compartmentId,
+    displayName,
+    isPublic,
+    isImmutable,
+    readme: readme as { content: string; format: string } | undefined,
+    createdBy: context.caller?.principalId,
+    freeformTags,
+    definedTags,
+    retryToken: Array.isArray(retryToken) ? retryToken[0] : retryToken,
+  });
+  return repositoryResponse(repository);
+}
+
+function getConfiguration(context: RouteContext): RouteResponse {
+  const compartmentId = requiredQuery(context, "compartmentId");
+  const tenancy = visibleCompartment(context, compartmentId);
+  const body = {
+    isRepositoryCreatedOnFirstPush: context.state.artifacts.createOnFirstPush.get(tenancy.id) ?? false,
+    namespace: tenancy.namespace,
+  };
+  return { status: 200, body, headers: { etag: etagOf(body) } };
+}
+
+export const artifactsRoutes: RouteDefinition[] = [
+  {
+    method: "GET",
+    pattern: "/20160918/container/repositories",
+    operation: "ListContainerRepositories",
+    handler: listRepositories,
+  },
+  {
+    method: "POST",
+    pattern: "/20160918/container/repositories",
+    operation: "CreateContainerRepository",
+    handler: createRepository,
+  },
+  {
+    method: "GET",
+    pattern: "/20160918/container/repositories/{repositoryId}",
+    operation: "GetContainerRepository",
+    handler: getRepository,
+  },
+  {
+    method: "GET",
+    pattern: "/20160918/container/configuration",
+    operation: "GetContainerConfiguration",
+    handler: getConfiguration,
+  },
+];

@@ -1,0 +1,115 @@
+// Functions invoke (POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke). The image must
+// be pullable from the real registry on a cold start, else 502 FunctionInvokeImageNotAvailable
+// "Failed to pull function image", as OCI answers; then the function's code runs behind the Fn
+// FDK contract and its response (status, headers such as Fn-Http-Status, body) comes back.
+// The body is not required to be signed: OCI's Java SDK and the Fn CLI send it unsigned, while
+// the TypeScript SDK signs it, and then the hash is still verified.
+import { visible } from "../caller-scope.ts";
+import { incorrectState, notAuthorizedOrNotFound, OciHttpError } from "../errors.ts";
+import { CallTimeoutError, ContainerInitError, type FdkResponse } from "../fn-runtime/fdk-container.ts";
+import type { ApplicationRecord, FunctionRecord } from "../functions-store.ts";
+import { canPull, repositoryOf } from "../image-lookup.ts";
+import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+
+export const IMAGE_NOT_AVAILABLE_MESSAGE = "Failed to pull function image";
+
+// Headers the platform owns on the way back; the rest of the function's response passes through.
+const DROPPED_RESPONSE_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "date",
+]);
+// Request headers a function sees (the rest are the caller's OCI signature and transport).
+const FORWARDED_REQUEST_HEADERS = ["content-type", "fn-intent", "fn-invoke-type", "accept"];
+
+async function invokeFunction(context: RouteContext): Promise<RouteResponse> {
+  const fn = context.state.fn.settle(
+    visible(context, context.state.fn.functions.get(context.params.functionId ?? "")),
+  );
+  if (fn.lifecycleState !== "ACTIVE") throw incorrectState(`Function ${fn.id} is ${fn.lifecycleState}.`);
+  const application = context.state.fn.applications.get(fn.applicationId);
+  if (!application) throw notAuthorizedOrNotFound();
+  if (header(context, "is-dry-run") === "true") return { status: 200, body: Buffer.alloc(0) };
+
+  const codeDir = context.state.fn.codeDirFor(repositoryOf(fn.image));
+  const { runtime } = context;
+  // Like Fn, only a cold start pulls; a hot container keeps running what it was started with.
+  if (!(await runtime.runner.isWarm(fn, application, codeDir))) {
+    if (!(await canPull(runtime.registry, fn.image, fn.imageDigest))) {
+      throw new OciHttpError(502, "FunctionInvokeImageNotAvailable", IMAGE_NOT_AVAILABLE_MESSAGE);
+    }
+  }
+
+  const run = () => runFunction(context, fn, application, codeDir);
+  if (header(context, "fn-invoke-type") === "detached") {
+    // Detached: OCI answers 202 as soon as the call is accepted and drops the result.
+    run().catch((error: unknown) => console.error(`oci emulator: detached invoke of ${fn.id} failed`, error));
+    return { status: 202, body: Buffer.alloc(0) };
+  }
+  return run();
+}
+
+async function runFunction(
+  context: RouteContext,
+  fn: FunctionRecord,
+  application: ApplicationRecord,
+  codeDir: string,
+): Promise<RouteResponse> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = header(context, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  let response: FdkResponse;
+  try {
+    response = await context.runtime.runner.invoke(fn, application, codeDir, {
+      body: context.body,
+      headers,
+      deadline: new Date(Date.now() + fn.timeoutInSeconds * 1000),
+    });
+  } catch (error) {
+    throw invokeError(error);
+  }
+  // The FDK answers 502 when the handler threw and 504 when it ran out of time: OCI reports both
+  // in its own words rather than passing the FDK's body through.
+  if (response.status === 502)
+    throw new OciHttpError(502, "FunctionInvokeExecutionFailed", "function failed");
+  if (response.status === 504) throw new OciHttpError(504, "FunctionInvokeTimeout", "Timed out");
+  const passed: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (!DROPPED_RESPONSE_HEADERS.has(name)) passed[name] = value;
+  }
+  return { status: response.status, headers: passed, body: response.body };
+}
+
+function invokeError(error: unknown): OciHttpError {
+  if (error instanceof CallTimeoutError) return new OciHttpError(504, "FunctionInvokeTimeout", "Timed out");
+  if (error instanceof ContainerInitError) {
+    console.error(`oci emulator: function container failed to start: ${error.message}`);
+    return new OciHttpError(
+      502,
+      "FunctionInvokeContainerInitFail",
+      "Container failed to initialize, please ensure you are using the latest fdk and check the logs",
+    );
+  }
+  console.error("oci emulator: function call failed", error);
+  return new OciHttpError(502, "FunctionInvokeExecutionFailed", "error receiving function response");
+}
+
+function header(context: RouteContext, name: string): string | undefined {
+  const value = context.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+export const functionsInvokeRoutes: RouteDefinition[] = [
+  {
+    method: "POST",
+    pattern: "/20181201/functions/{functionId}/actions/invoke",
+    operation: "InvokeFunction",
+    plane: "data",
+    bodyMustBeSigned: false,
+    handler: invokeFunction,
+  },
+];

@@ -1,0 +1,11 @@
+// What routes need besides state: the emulator's own URL (a function's invokeEndpoint), the real
+// registry that says which images exist, and the runner that executes functions. Mutable so the
+// URL can be filled in after listen() and a test can attach a registry it started later.
+import type { RegistryClient } from "../registry/registry-client.ts";
+import type { FunctionRunner } from "./fn-runtime/function-runner.ts";
+
+export interface OciRuntime {
+  baseUrl: string;
+  registry: RegistryClient | undefined;
+  runner: FunctionRunner;
+}

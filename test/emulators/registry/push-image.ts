@@ -1,0 +1,105 @@
+// Pushes a small but well-formed image (one gzipped tar layer, a config, a schema 2 manifest)
+// through the Registry HTTP API v2, exactly the calls `docker push` makes, so tests need no
+// Docker engine: POST an upload, PUT it with ?digest=, then PUT the manifest under a tag.
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { RegistryClient, type RegistryCredentials } from "./registry-client.ts";
+import { tarFiles } from "./tar.ts";
+
+export interface PushImageOptions {
+  registry: RegistryCredentials;
+  /** Path inside the registry, e.g. `<namespace>/fngate/hello`. */
+  repository: string;
+  tag: string;
+  /** Files of the single layer; a placeholder file by default. */
+  files?: Record<string, string | Buffer>;
+  /** Image entrypoint, as `fn build` would set it for a Node function. */
+  entrypoint?: string[];
+}
+
+export interface PushedImage {
+  repository: string;
+  tag: string;
+  /** Manifest digest as the registry reports it (Docker-Content-Digest). */
+  digest: string;
+}
+
+const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
+
+export async function pushImage(options: PushImageOptions): Promise<PushedImage> {
+  const client = new RegistryClient(options.registry);
+  const scope = `repository:${options.repository}:pull,push`;
+  const tar = tarFiles(options.files ?? { "function/README": "fngate test image\n" });
+  const layer = gzipSync(tar);
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: "amd64",
+      os: "linux",
+      config: { Entrypoint: options.entrypoint ?? ["node", "func.js"], WorkingDir: "/function" },
+      rootfs: { type: "layers", diff_ids: [sha256(tar)] },
+    }),
+  );
+  await uploadBlob(client, options.repository, layer, scope);
+  await uploadBlob(client, options.repository, config, scope);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MANIFEST_V2,
+      config: {
+        mediaType: "application/vnd.docker.container.image.v1+json",
+        size: config.length,
+        digest: sha256(config),
+      },
+      layers: [
+        {
+          mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+          size: layer.length,
+          digest: sha256(layer),
+        },
+      ],
+    }),
+  );
+  const response = await client.request(
+    "PUT",
+    `/v2/${options.repository}/manifests/${options.tag}`,
+    { headers: { "content-type": MANIFEST_V2 }, body: manifest },
+    scope,
+  );
+  await expectStatus(response, 201, `PUT manifest ${options.repository}:${options.tag}`);
+  return {
+    repository: options.repository,
+    tag: options.tag,
+    digest: response.headers.get("docker-content-digest") ?? sha256(manifest),
+  };
+}
+
+async function uploadBlob(
+  client: RegistryClient,
+  repository: string,
+  blob: Buffer,
+  scope: string,
+): Promise<void> {
+  const digest = sha256(blob);
+  const started = await client.request("POST", `/v2/${repository}/blobs/uploads/`, {}, scope);
+  await expectStatus(started, 202, `start blob upload to ${repository}`);
+  const location = started.headers.get("location");
+  if (!location) throw new Error(`registry gave no Location for the upload to ${repository}`);
+  const target = new URL(location, client.url);
+  target.searchParams.set("digest", digest);
+  const finished = await client.request(
+    "PUT",
+    target.toString(),
+    { headers: { "content-type": "application/octet-stream" }, body: blob },
+    scope,
+  );
+  await expectStatus(finished, 201, `finish blob upload ${digest}`);
+}
+
+async function expectStatus(response: Response, status: number, what: string): Promise<void> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`registry: ${what}: HTTP ${response.status} ${text}`);
+}
+
+function sha256(data: Buffer): string {
+  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+}

@@ -1,0 +1,165 @@
+// Starts the real distribution registry (Debian `docker-registry`) on a free loopback port with
+// htpasswd (bcrypt) users and filesystem storage in a temporary directory: what `docker login`
+// and `docker push` talk to in tests, and where the OCI emulator looks up function images.
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const REGISTRY_BINARY = "/usr/bin/docker-registry";
+export const HTPASSWD_BINARY = "/usr/bin/htpasswd";
+
+export interface RegistryUser {
+  username: string;
+  password: string;
+}
+
+export interface StartedRegistry {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** 127.0.0.1:<port>, the registry part of image names. */
+  host: string;
+  users: readonly RegistryUser[];
+  /** Stops the registry and deletes its storage. */
+  close(): Promise<void>;
+}
+
+/** Why the registry cannot run here (a missing package), or undefined when it can. */
+export function registryUnavailableReason(): string | undefined {
+  if (!existsSync(REGISTRY_BINARY)) return `${REGISTRY_BINARY} is missing (apt-get install docker-registry)`;
+  if (!existsSync(HTPASSWD_BINARY)) return `${HTPASSWD_BINARY} is missing (apt-get install apache2-utils)`;
+  return undefined;
+}
+
+/**
+ * For `test(name, { skip: registrySkip() }, ...)`: the reason to skip outside CI, false under
+ * CI=true so the test runs and fails loudly when the registry is missing there.
+ */
+export function registrySkip(): string | false {
+  if (process.env.CI === "true") return false;
+  return registryUnavailableReason() ?? false;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+
+// Runs the registry under a small sh watchdog: it holds our end of a stdin pipe and kills the
+// registry when that pipe ends, which is close() or this process dying without calling it (a
+// crashed test run would otherwise leave the registry running). Background lists read
+// /dev/null unless redirected, hence fd 3.
+const WATCHDOG = `exec 3<&0
+"$0" serve "$1" </dev/null &
+pid=$!
+{ read _ignored <&3; kill "$pid" 2>/dev/null; } &
+wait "$pid"`;
+const PORT_ATTEMPTS = 5;
+
+export async function startRegistry(options: { users: readonly RegistryUser[] }): Promise<StartedRegistry> {
+  const missing = registryUnavailableReason();
+  if (missing) throw new Error(`cannot start the registry: ${missing}`);
+  const dir = await mkdtemp(join(tmpdir(), "fngate-registry-"));
+  try {
+    const lines = await Promise.all(options.users.map((user) => htpasswdLine(user)));
+    await writeFile(join(dir, "htpasswd"), `${lines.join("\n")}\n`, { mode: 0o600 });
+    // A port found free can be taken before the registry binds it; try again with another.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await startOn(await freePort(), dir, options.users);
+      } catch (error) {
+        if (attempt >= PORT_ATTEMPTS || !String(error).includes("address already in use")) throw error;
+      }
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startOn(port: number, dir: string, users: readonly RegistryUser[]): Promise<StartedRegistry> {
+  const host = `127.0.0.1:${port}`;
+  const configFile = join(dir, `config-${port}.json`);
+  // The registry reads YAML, and JSON is YAML.
+  const config = {
+    version: "0.1",
+    log: { level: "warn", accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: join(dir, "data") }, delete: { enabled: true } },
+    http: { addr: host, secret: randomBytes(16).toString("hex") },
+    auth: { htpasswd: { realm: "fngate-test-registry", path: join(dir, "htpasswd") } },
+  };
+  await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
+
+  const child = spawn("/bin/sh", ["-c", WATCHDOG, REGISTRY_BINARY, configFile], {
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+  let output = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    output = `${output}${chunk.toString("utf8")}`.slice(-8192);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => {
+    running = false;
+  });
+
+  const url = `http://${host}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (true) {
+    if (!running) {
+      child.stdin.end();
+      throw new Error(`docker-registry exited before serving: ${output.trim()}`);
+    }
+    // 401 is the expected answer: the registry is up and demands credentials.
+    const status = await fetch(`${url}/v2/`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 401 || status === 200) break;
+    if (Date.now() > deadline) {
+      child.stdin.end();
+      throw new Error(
+        `docker-registry did not answer on ${url} within ${READY_TIMEOUT_MS} ms: ${output.trim()}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  return {
+    url,
+    host,
+    users,
+    close: async () => {
+      if (running) {
+        child.stdin.end();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `htpasswd -niB`: bcrypt (the only hash distribution accepts), password on stdin, not argv. */
+function htpasswdLine(user: RegistryUser): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(HTPASSWD_BINARY, ["-niB", user.username], (error, stdout) => {
+      if (error) reject(new Error(`htpasswd failed for ${user.username}: ${error.message}`));
+      else resolve(stdout.trim());
+    });
+    child.stdin?.end(user.password);
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
