@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
+import { Job } from "./runner/index.ts";
+import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+
+const TOKEN = "a1B2c3;D4e5(F6g7)H8i9";
+let oci: OciFixture;
+let registry: StartedRegistry | undefined;
+
+before(async () => {
+  oci = await startOciFixture();
+  if (await executableExists("/usr/bin/docker-registry")) {
+    registry = await startRegistry({
+      users: [
+        { username: `${oci.namespace}/ci-user`, password: TOKEN },
+        { username: `${oci.namespace}/oracleidentitycloudservice/fed@example.com`, password: TOKEN },
+      ],
+    });
+  }
+});
+after(async () => {
+  await registry?.close();
+  await oci?.close();
+});
+
+function loginInputs(overrides: Record<string, string> = {}) {
+  return {
+    region: "ap-tokyo-1",
+    namespace: oci.namespace,
+    username: "ci-user",
+    "auth-token": TOKEN,
+    registry: registry?.host ?? "",
+    ...overrides,
+  };
+}
+
+/** Visible text of a step: stdout minus the ::add-mask:: commands the runner consumes. */
+function visible(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !line.startsWith("::add-mask::"))
+    .join("\n");
+}
+
+describe("ocir-login with the real docker CLI and registry", () => {
+  it("logs in, the post step logs out and leaves HOME exactly as it was; nothing shows the token", async (t) => {
+    if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
+      return;
+    if (!(await requireComponent(t, "the Docker engine", dockerEngineRunning))) return;
+    const job = await Job.create({ env: oci.env });
+    try {
+      const before = await job.snapshot();
+      const run = await job.run("ocir-login", { inputs: loginInputs() });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      assert.deepEqual(run.outputs, {
+        registry: registry?.host,
+        username: `${oci.namespace}/ci-user`,
+        namespace: oci.namespace,
+        "image-prefix": `${registry?.host}/${oci.namespace}`,
+      });
+      const config = JSON.parse(await readFile(join(job.home, ".docker", "config.json"), "utf8"));
+      assert.ok(config.auths[registry?.host ?? ""], "docker login stored the registry");
+      const posts = await job.runPosts();
+      assert.ok(posts.every((p) => p.exitCode === 0));
+      assert.deepEqual(await job.snapshot(), before);
+      const everything =
+        [run, ...posts].map((r) => visible(r.stdout) + r.stderr).join("\n") + (await job.allWrittenText());
+      const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
+      for (const needle of [TOKEN, auth, encodeURIComponent(TOKEN), Buffer.from(TOKEN).toString("base64")]) {
+        assert.ok(!everything.includes(needle), "secret found in what the job wrote");
+      }
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("a federated user logs in with identity-domain, and is refused without it (the message says why)", async (t) => {
+    if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
+      return;
+    if (!(await requireComponent(t, "the Docker engine", dockerEngineRunning))) return;
+    const job = await Job.create({ env: oci.env });
+    try {
+      const refused = await job.run("ocir-login", { inputs: loginInputs({ username: "fed@example.com" }) });
+      assert.equal(refused.exitCode, 1);
+      const [error] = refused.annotations.filter((a) => a.level === "error");
+      assert.match(
+        error?.message ?? "",
+        /^docker login to .* as .*\/fed@example.com was refused \(.*\)\. Likely causes: the username form .*identity-domain/,
+      );
+      const accepted = await job.run("ocir-login", {
+        inputs: loginInputs({ username: "fed@example.com", "identity-domain": "oracleidentitycloudservice" }),
+      });
+      assert.equal(accepted.exitCode, 0, accepted.stdout);
+      assert.equal(accepted.outputs.username, `${oci.namespace}/oracleidentitycloudservice/fed@example.com`);
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("a wrong auth token is refused with the likely causes, and nothing is left behind", async (t) => {
+    if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
+      return;
+    if (!(await requireComponent(t, "the Docker engine", dockerEngineRunning))) return;
+    const job = await Job.create({ env: oci.env });
+    try {
+      const before = await job.snapshot();
+      const run = await job.run("ocir-login", { inputs: loginInputs({ "auth-token": "wrong-token" }) });
+      assert.equal(run.exitCode, 1);
+      const errors = run.annotations.filter((a) => a.level === "error");
+      assert.equal(errors.length, 1);
+      assert.match(errors[0]?.message ?? "", /was refused .*auth-token is wrong, or was created moments ago/);
+      assert.doesNotMatch(visible(run.stdout) + run.stderr, /wrong-token/);
+      assert.deepEqual(await job.snapshot(), before);
+    } finally {
+      await job.dispose();
+    }
+  });
+});
+
+describe("ocir-login without docker", () => {
+  it("writes the login to docker's config.json (0600) for other clients, and the post step removes it", async () => {
+    const job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
+    try {
+      const before = await job.snapshot();
+      const run = await job.run("ocir-login", { inputs: loginInputs({ registry: "127.0.0.1:5999" }) });
+      assert.equal(run.exitCode, 0, run.stdout);
+      const configPath = join(job.home, ".docker", "config.json");
+      const config = JSON.parse(await readFile(configPath, "utf8"));
+      assert.equal(
+        config.auths["127.0.0.1:5999"].auth,
+        Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64"),
+      );
+      assert.equal((await stat(configPath)).mode & 0o777, 0o600);
+      assert.match(run.stdout, /docker is not installed: wrote the 127\.0\.0\.1:5999 login/);
+      await job.runPosts();
+      assert.deepEqual(await job.snapshot(), before);
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("looks the namespace up with the profile fn-context wrote", async () => {
+    const job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
+    try {
+      const context = await job.run("fn-context", { inputs: oci.inputs() });
+      assert.equal(context.exitCode, 0, context.stdout);
+      const run = await job.run("ocir-login", { inputs: loginInputs({ namespace: "", registry: "" }) });
+      assert.equal(run.exitCode, 0, run.stdout);
+      assert.equal(run.outputs.namespace, oci.namespace);
+      assert.equal(run.outputs.registry, "ocir.ap-tokyo-1.oci.oraclecloud.com");
+      assert.equal(run.outputs["image-prefix"], `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`);
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    [
+      "no namespace and no OCI profile",
+      { namespace: "" },
+      /^namespace is required when no OCI profile is configured/,
+    ],
+    [
+      "registry with a scheme",
+      { registry: "https://ocir.example.com" },
+      /^registry "https:\/\/ocir.example.com" must be a registry host/,
+    ],
+    [
+      "namespace with upper case and spaces",
+      { namespace: "My Tenancy" },
+      /^namespace "My Tenancy" is not an Object Storage namespace/,
+    ],
+    [
+      "username with the wrong namespace",
+      { username: "otherns/ci-user" },
+      /^username "otherns\/ci-user" contains "\/" but does not start with the tenancy namespace/,
+    ],
+    ["missing auth-token", { "auth-token": "" }, /^auth-token is required/],
+    ["logout not a boolean", { logout: "maybe" }, /^logout must be true or false/],
+    ["unknown region", { region: "tokio" }, /^region "tokio" is not an OCI region identifier/],
+  ];
+  for (const [name, overrides, message] of bad) {
+    it(`refuses ${name} with one line naming the input`, async () => {
+      const job = await Job.create({ env: { PATH: "/nonexistent" } });
+      try {
+        const run = await job.run("ocir-login", {
+          inputs: loginInputs({ registry: "127.0.0.1:5999", ...overrides }),
+        });
+        assert.equal(run.exitCode, 1);
+        const errors = run.annotations.filter((a) => a.level === "error");
+        assert.equal(errors.length, 1, run.stdout);
+        assert.match(errors[0]?.message ?? "", message);
+        assert.equal((await job.snapshot()).size, 0);
+      } finally {
+        await job.dispose();
+      }
+    });
+  }
+});
