@@ -7,6 +7,7 @@ import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { Job } from "./runner/index.ts";
 import { encryptedPkcs1, generateTestKey } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import { secretsFound, visibleOutput as visible } from "./support/secret-scan.ts";
 
 let oci: OciFixture;
 before(async () => {
@@ -16,30 +17,6 @@ before(async () => {
 after(async () => {
   await oci?.close();
 });
-
-/** Every form in which a secret could leak: as is, each PEM line, base64- and URL-encoded. */
-function secretNeedles(secrets: string[]): string[] {
-  const needles = new Set<string>();
-  for (const secret of secrets) {
-    for (const piece of [
-      secret,
-      ...secret.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----")),
-    ]) {
-      needles.add(piece);
-      needles.add(Buffer.from(piece).toString("base64"));
-      needles.add(encodeURIComponent(piece));
-    }
-  }
-  return [...needles];
-}
-
-/** stdout without the ::add-mask:: commands, which the runner consumes and never shows. */
-function visible(text: string): string {
-  return text
-    .split("\n")
-    .filter((line) => !line.startsWith("::add-mask::"))
-    .join("\n");
-}
 
 describe("fn-context keeps secrets secret", () => {
   it("masks the key and passphrase before any other output, and nothing it writes or leaves contains them", async () => {
@@ -69,9 +46,7 @@ describe("fn-context keeps secrets secret", () => {
       assert.ok(posts.every((p) => p.exitCode === 0));
       const everything =
         [main, ...posts].map((r) => visible(r.stdout) + r.stderr).join("\n") + (await job.allWrittenText());
-      const found = secretNeedles([passphrase, encrypted, oci.key.pkcs8]).filter((needle) =>
-        everything.includes(needle),
-      );
+      const found = secretsFound(everything, [passphrase, encrypted, oci.key.pkcs8]);
       assert.deepEqual(found, [], "secret occurrences found");
       assert.deepEqual(await job.snapshot(), before, "no file left behind in HOME or RUNNER_TEMP");
     } finally {
@@ -88,10 +63,7 @@ describe("fn-context keeps secrets secret", () => {
       });
       assert.equal(main.exitCode, 1);
       const everything = visible(main.stdout) + main.stderr + (await job.allWrittenText());
-      assert.deepEqual(
-        secretNeedles([stranger.pkcs1, stranger.pkcs8]).filter((n) => everything.includes(n)),
-        [],
-      );
+      assert.deepEqual(secretsFound(everything, [stranger.pkcs1, stranger.pkcs8]), []);
     } finally {
       await job.dispose();
     }

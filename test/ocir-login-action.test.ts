@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import { Job } from "./runner/index.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+import { secretsFound, visibleOutput as visible } from "./support/secret-scan.ts";
 
 const TOKEN = "a1B2c3;D4e5(F6g7)H8i9";
 let oci: OciFixture;
@@ -38,19 +39,17 @@ function loginInputs(overrides: Record<string, string> = {}) {
   };
 }
 
-/** Visible text of a step: stdout minus the ::add-mask:: commands the runner consumes. */
-function visible(text: string): string {
-  return text
-    .split("\n")
-    .filter((line) => !line.startsWith("::add-mask::"))
-    .join("\n");
+/** The real docker CLI and engine and the distribution registry: skipped outside CI when absent. */
+async function realComponents(t: TestContext): Promise<boolean> {
+  return (
+    (await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))) &&
+    (await requireComponent(t, "the Docker engine", dockerEngineRunning))
+  );
 }
 
 describe("ocir-login with the real docker CLI and registry", () => {
   it("logs in, the post step logs out and leaves HOME exactly as it was; nothing shows the token", async (t) => {
-    if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-      return;
-    if (!(await requireComponent(t, "the Docker engine", dockerEngineRunning))) return;
+    if (!(await realComponents(t))) return;
     const job = await Job.create({ env: oci.env });
     try {
       const before = await job.snapshot();
@@ -70,18 +69,14 @@ describe("ocir-login with the real docker CLI and registry", () => {
       const everything =
         [run, ...posts].map((r) => visible(r.stdout) + r.stderr).join("\n") + (await job.allWrittenText());
       const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
-      for (const needle of [TOKEN, auth, encodeURIComponent(TOKEN), Buffer.from(TOKEN).toString("base64")]) {
-        assert.ok(!everything.includes(needle), "secret found in what the job wrote");
-      }
+      assert.deepEqual(secretsFound(everything, [TOKEN, auth]), [], "secret found in what the job wrote");
     } finally {
       await job.dispose();
     }
   });
 
   it("a federated user logs in with identity-domain, and is refused without it (the message says why)", async (t) => {
-    if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-      return;
-    if (!(await requireComponent(t, "the Docker engine", dockerEngineRunning))) return;
+    if (!(await realComponents(t))) return;
     const job = await Job.create({ env: oci.env });
     try {
       const refused = await job.run("ocir-login", { inputs: loginInputs({ username: "fed@example.com" }) });
@@ -102,9 +97,7 @@ describe("ocir-login with the real docker CLI and registry", () => {
   });
 
   it("a wrong auth token is refused with the likely causes, and nothing is left behind", async (t) => {
-    if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-      return;
-    if (!(await requireComponent(t, "the Docker engine", dockerEngineRunning))) return;
+    if (!(await realComponents(t))) return;
     const job = await Job.create({ env: oci.env });
     try {
       const before = await job.snapshot();

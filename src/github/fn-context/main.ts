@@ -3,13 +3,13 @@ import { configureFnContext } from "../../steps/fn-context.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs } from "./inputs.ts";
-import { saveRestorePlan } from "./state.ts";
+import { restorePlanState } from "./state.ts";
 import { writeSummary } from "./summary.ts";
 
 await runMain(async () => {
   const inputs = getInputs();
   const result = await configureFnContext(inputs, actionStepContext());
-  saveRestorePlan(result.restorePlan);
+  restorePlanState.save(result.restorePlan);
 
   core.setOutput("config-file", result.configFile);
   core.setOutput("profile", result.profile);

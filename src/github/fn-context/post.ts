@@ -2,10 +2,10 @@ import * as core from "@actions/core";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { runPost } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { loadRestorePlan } from "./state.ts";
+import { restorePlanState } from "./state.ts";
 
 await runPost(async () => {
-  const plan = loadRestorePlan();
+  const plan = restorePlanState.load();
   if (!plan) {
     core.info("Nothing to clean up: the main step wrote no files.");
     return;

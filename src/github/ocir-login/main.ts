@@ -3,12 +3,12 @@ import { ocirLogin } from "../../steps/ocir-login.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs, getTools } from "./inputs.ts";
-import { saveCleanup } from "./state.ts";
+import { cleanupState } from "./state.ts";
 
 await runMain(async () => {
   const inputs = getInputs();
   const result = await ocirLogin(inputs, actionStepContext(), await getTools());
-  if (result.cleanup) saveCleanup(result.cleanup);
+  if (result.cleanup) cleanupState.save(result.cleanup);
   core.setOutput("registry", result.registry);
   core.setOutput("username", result.username);
   core.setOutput("namespace", result.namespace);

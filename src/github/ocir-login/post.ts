@@ -3,10 +3,10 @@ import { ocirLogout } from "../../steps/ocir-login.ts";
 import { runPost } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getTools } from "./inputs.ts";
-import { loadCleanup } from "./state.ts";
+import { cleanupState } from "./state.ts";
 
 await runPost(async () => {
-  const cleanup = loadCleanup();
+  const cleanup = cleanupState.load();
   if (!cleanup) {
     core.info("Nothing to clean up: no login was made, or logout is false.");
     return;

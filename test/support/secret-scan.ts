@@ -1,0 +1,29 @@
+/**
+ * Secret scanning for tests: every form in which a secret could leak (as is, each PEM body line,
+ * base64- and URL-encoded), searched in what a workflow would see.
+ */
+export function secretNeedles(secrets: string[]): string[] {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    const lines = secret.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"));
+    for (const piece of [secret, ...lines]) {
+      needles.add(piece);
+      needles.add(Buffer.from(piece).toString("base64"));
+      needles.add(encodeURIComponent(piece));
+    }
+  }
+  return [...needles];
+}
+
+/** The needles found in `text`; a passing test expects none. */
+export function secretsFound(text: string, secrets: string[]): string[] {
+  return secretNeedles(secrets).filter((needle) => text.includes(needle));
+}
+
+/** A step's output without the ::add-mask:: commands, which the runner consumes and never shows. */
+export function visibleOutput(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !line.startsWith("::add-mask::"))
+    .join("\n");
+}
