@@ -38,6 +38,7 @@ describe("parseConfigLines", () => {
 
 describe("changedSettings (no-op detection)", () => {
   const desired: FunctionSettings = {
+    image: "ocir.ap-tokyo-1.oci.oraclecloud.com/ns/hello:0.0.1",
     imageDigest: "sha256:aa",
     memoryInMBs: 256,
     timeoutInSeconds: 30,
@@ -47,13 +48,18 @@ describe("changedSettings (no-op detection)", () => {
     ["identical, config in another order", { ...desired, config: { B: "2", A: "1" } }, []],
     ["new digest", { ...desired, imageDigest: "sha256:bb" }, ["imageDigest"]],
     [
+      "same digest under a new tag",
+      { ...desired, image: "ocir.ap-tokyo-1.oci.oraclecloud.com/ns/hello:0.0.2" },
+      ["image"],
+    ],
+    [
       "memory and timeout",
       { ...desired, memoryInMBs: 128, timeoutInSeconds: 60 },
       ["memoryInMBs", "timeoutInSeconds"],
     ],
     ["a config value changed", { ...desired, config: { A: "1", B: "3" } }, ["config"]],
     ["a config key removed", { ...desired, config: { A: "1" } }, ["config"]],
-    ["nothing deployed yet", {}, ["imageDigest", "memoryInMBs", "timeoutInSeconds", "config"]],
+    ["nothing deployed yet", {}, ["image", "imageDigest", "memoryInMBs", "timeoutInSeconds", "config"]],
   ];
   for (const [name, current, expected] of cases) {
     it(name, () => assert.deepEqual(changedSettings(current, desired), expected));

@@ -3,6 +3,8 @@
  * deployed. An empty list means a re-run must make no mutating call.
  */
 export interface FunctionSettings {
+  /** The tag reference shown in the console; a re-tag with the same digest still updates it. */
+  image: string;
   imageDigest: string;
   memoryInMBs: number;
   timeoutInSeconds: number;
@@ -16,6 +18,7 @@ export function changedSettings(
   desired: FunctionSettings,
 ): SettingName[] {
   const changed: SettingName[] = [];
+  if (current.image !== desired.image) changed.push("image");
   if (current.imageDigest !== desired.imageDigest) changed.push("imageDigest");
   if (current.memoryInMBs !== desired.memoryInMBs) changed.push("memoryInMBs");
   if (current.timeoutInSeconds !== desired.timeoutInSeconds) changed.push("timeoutInSeconds");

@@ -1,0 +1,66 @@
+import * as core from "@actions/core";
+import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
+import { runMain } from "../run.ts";
+import { actionStepContext } from "../step-context.ts";
+import { getInputs, getTools } from "./inputs.ts";
+
+await runMain(async () => {
+  const inputs = getInputs();
+  const result = await deployFunction(inputs, actionStepContext(), await getTools());
+  core.setOutput("function-id", result.functionId);
+  core.setOutput("image", result.image);
+  core.setOutput("digest", result.digest);
+  core.setOutput("invoke-endpoint", result.invokeEndpoint);
+  core.setOutput("changed", String(result.action !== "unchanged"));
+  if (result.invokeResponse !== undefined) core.setOutput("invoke-response", result.invokeResponse);
+  await writeSummary(result);
+});
+
+/** Identifiers and settings only: config values are secrets, so only their keys are shown. */
+async function writeSummary(result: FnDeployResult): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const outcome =
+    result.action === "unchanged"
+      ? "already up to date (no change made)"
+      : result.action === "created"
+        ? "created"
+        : `updated: ${result.changedSettings.join(", ")}`;
+  const rows: [string, string][] = [
+    ["Function", `${result.functionName} (${result.functionId})`],
+    ["Application", `${result.applicationName} (${result.applicationId})`],
+    ["Result", outcome],
+    ["State", result.lifecycleState],
+    ["Image", result.image],
+    ["Digest", result.digest],
+    ...(result.repository
+      ? [
+          [
+            "OCIR repository",
+            `${result.repository.name}${result.repository.created ? " (created, private)" : ""}`,
+          ] as [string, string],
+        ]
+      : []),
+    ["Memory", `${result.memoryInMBs} MB`],
+    ["Timeout", `${result.timeoutInSeconds} s`],
+    ["Config keys", result.configKeys.join(", ") || "(none)"],
+    ["Invoke endpoint", result.invokeEndpoint],
+    [
+      "Test invoke",
+      result.invokeResponse === undefined ? "not run" : "answered (see the invoke-response output)",
+    ],
+  ];
+  await core.summary
+    .addHeading("fngate: function deployed", 3)
+    .addTable([
+      [
+        { data: "Setting", header: true },
+        { data: "Value", header: true },
+      ],
+      ...rows.map(([name, value]) => [name, `<code>${escapeHtml(value)}</code>`]),
+    ])
+    .write();
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

@@ -1,0 +1,114 @@
+import type { DockerCli, DockerResult } from "../docker/docker-cli.ts";
+import { UserError } from "../errors.ts";
+
+/**
+ * The docker side of a deploy: build, push, and the digest the function is pinned to. Deploying by
+ * digest means a later push of the same tag cannot change what the function runs.
+ */
+export interface BuildRequest {
+  /** The build context: the function directory. */
+  contextDir: string;
+  /** A Dockerfile outside the context (generated from func.yaml); the context's own otherwise. */
+  dockerfile?: string;
+  /** The tag reference to build and push. */
+  image: string;
+}
+
+const PUSHED_DIGEST = /digest: (sha256:[a-f0-9]{64}) size:/;
+
+/** `log` receives docker's output line by line, so the build shows in the step's log. */
+export async function buildAndPush(
+  docker: DockerCli,
+  request: BuildRequest,
+  log: (line: string) => void,
+): Promise<string> {
+  const build = await docker.run([
+    "build",
+    "-t",
+    request.image,
+    ...(request.dockerfile ? ["-f", request.dockerfile] : []),
+    request.contextDir,
+  ]);
+  logOutput(log, build);
+  if (build.code !== 0) {
+    throw new UserError(
+      `docker build of ${request.contextDir} failed: ${lastLine(build)}. Fix the Dockerfile or the path input; the full output is above.`,
+    );
+  }
+  const push = await docker.run(["push", request.image]);
+  logOutput(log, push);
+  if (push.code !== 0) throw explainPushFailure(request.image, push);
+  return PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));
+}
+
+/**
+ * The digest of a prebuilt image: from an @sha256 reference as given (no registry call), else pulled
+ * so the registry confirms the tag exists and says what it points at.
+ */
+export async function prebuiltDigest(
+  docker: DockerCli | undefined,
+  image: string,
+  pinned: string | undefined,
+): Promise<string> {
+  if (pinned) return pinned;
+  if (!docker) {
+    throw new UserError(
+      `image ${image} has no @sha256 digest and docker is not installed to look it up: give image as <name>@sha256:<digest>, or install docker.`,
+    );
+  }
+  const pull = await docker.run(["pull", image]);
+  if (pull.code !== 0) {
+    const reason = lastLine(pull);
+    if (/not found|manifest unknown|does not exist/i.test(reason)) {
+      throw new UserError(
+        `image ${image} does not exist in the registry (${reason}): push it first, or fix the image input's repository and tag.`,
+      );
+    }
+    throw explainAccessFailure(image, "pull", reason);
+  }
+  return repoDigest(docker, image);
+}
+
+async function repoDigest(docker: DockerCli, image: string): Promise<string> {
+  const inspect = await docker.run(["image", "inspect", "--format", "{{json .RepoDigests}}", image]);
+  const name = image.replace(/:[^:/]+$/, "");
+  if (inspect.code === 0) {
+    const digests = JSON.parse(inspect.stdout.trim() || "[]") as string[];
+    const match = digests.find((entry) => entry.startsWith(`${name}@`)) ?? digests[0];
+    const digest = match?.slice(match.indexOf("@") + 1);
+    if (digest?.startsWith("sha256:")) return digest;
+  }
+  throw new Error(`docker did not report a registry digest for ${image}: ${lastLine(inspect)}`);
+}
+
+function explainPushFailure(image: string, push: DockerResult): UserError {
+  const reason = lastLine(push);
+  if (/name unknown|repository .* not found|not found/i.test(reason)) {
+    return new UserError(
+      `docker push ${image} failed: the registry has no such repository (${reason}). Check the registry and repository inputs.`,
+    );
+  }
+  return explainAccessFailure(image, "push", reason);
+}
+
+function explainAccessFailure(image: string, verb: string, reason: string): UserError {
+  if (/denied|unauthorized|authentication required|no basic auth/i.test(reason)) {
+    return new UserError(
+      `docker ${verb} ${image} was refused (${reason}): run ocir-login before fn-deploy, for the same registry host; the user also needs a policy to manage repos.`,
+    );
+  }
+  return new UserError(
+    `docker ${verb} ${image} failed: ${reason}. Check the registry input and the network.`,
+  );
+}
+
+function logOutput(log: (line: string) => void, result: DockerResult): void {
+  for (const line of `${result.stdout}\n${result.stderr}`.split("\n")) {
+    if (line.trim() !== "") log(line.trimEnd());
+  }
+}
+
+function lastLine(result: DockerResult): string {
+  const lines = `${result.stdout}\n${result.stderr}`.trim().split("\n");
+  return (lines[lines.length - 1] ?? "").trim() || `exit code ${result.code}`;
+}

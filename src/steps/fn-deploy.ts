@@ -1,0 +1,193 @@
+import { randomBytes } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DockerCli } from "../docker/docker-cli.ts";
+import { UserError } from "../errors.ts";
+import { type FnDeployInputs, type Plan, planDeploy } from "../oci/deploy-plan.ts";
+import type { SettingName } from "../oci/function-changes.ts";
+import type { StepContext } from "./step-context.ts";
+
+export type { FnDeployInputs };
+
+export interface FnDeployTools {
+  /** undefined when docker is not installed. */
+  docker: DockerCli | undefined;
+  /** For the ACTIVE wait; real timers when absent. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface FnDeployResult {
+  functionId: string;
+  functionName: string;
+  applicationId: string;
+  applicationName: string;
+  image: string;
+  digest: string;
+  invokeEndpoint: string;
+  action: "created" | "updated" | "unchanged";
+  changedSettings: SettingName[];
+  /** Set when the image was built: the OCIR repository and whether this run created it. */
+  repository?: { name: string; created: boolean };
+  built: boolean;
+  memoryInMBs: number;
+  timeoutInSeconds: number;
+  configKeys: string[];
+  lifecycleState: string;
+  invokeResponse?: string;
+}
+
+const ACTIVE_DEADLINE_MS = 300_000;
+
+/**
+ * Takes a function directory (or a prebuilt image) to a deployed OCI function, pinned by digest, the
+ * way `fn deploy` does but with the SDK and the docker CLI only. Every input is checked before the
+ * first call, and a re-run with nothing new makes no mutating call.
+ */
+export async function deployFunction(
+  inputs: FnDeployInputs,
+  ctx: StepContext,
+  tools: FnDeployTools,
+): Promise<FnDeployResult> {
+  const plan = await planDeploy(inputs, {
+    homeDir: ctx.homeDir,
+    registerSecret: (value) => ctx.secrets.register(value),
+    warn: (message) => ctx.logger.warning(message),
+  });
+  const { build, prebuilt } = plan;
+  const { docker } = tools;
+  if (build && !docker) {
+    throw new UserError(
+      "docker is not installed, and fn-deploy builds the image from path with docker: install docker on the runner, or set image to a prebuilt image.",
+    );
+  }
+  // Loaded on demand: the Functions and Artifacts clients are the bulk of the bundle.
+  const [{ functionsClients }, { findApplication }, { ensureRepository }, functionsApi, imageBuild] =
+    await Promise.all([
+      import("../oci/oci-clients.ts"),
+      import("../oci/application-lookup.ts"),
+      import("../oci/artifacts-api.ts"),
+      import("../oci/functions-api.ts"),
+      import("../oci/image-build.ts"),
+    ]);
+  const clients = functionsClients({
+    ...inputs.ociProfile,
+    ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
+  });
+  try {
+    const application = await findApplication(clients.management, inputs.application, plan.compartmentId);
+    ctx.logger.info(`Application ${application.displayName} (${application.id}).`);
+
+    let image: string;
+    let digest: string;
+    let repository: FnDeployResult["repository"];
+    if (build && docker) {
+      const compartmentId = plan.compartmentId ?? application.compartmentId;
+      const ensured = await ensureRepository(clients.artifacts, compartmentId, build.repository);
+      repository = { name: build.repository, created: ensured.created };
+      ctx.logger.info(
+        ensured.created
+          ? `Created private OCIR repository ${build.repository} in compartment ${compartmentId}.`
+          : `OCIR repository ${build.repository} exists.`,
+      );
+      image = build.image;
+      digest = await withDockerfile(build, ctx, (dockerfile) =>
+        imageBuild.buildAndPush(
+          docker,
+          { contextDir: build.contextDir, image, ...(dockerfile ? { dockerfile } : {}) },
+          (line) => ctx.logger.info(line),
+        ),
+      );
+      ctx.logger.info(`Pushed ${image} (${digest}).`);
+    } else if (prebuilt) {
+      image = prebuilt.image;
+      digest = await imageBuild.prebuiltDigest(docker, image, prebuilt.digest);
+      ctx.logger.info(`Deploying the prebuilt image ${image} (${digest}).`);
+    } else {
+      throw new Error("deploy plan has neither a build nor a prebuilt image");
+    }
+
+    const applied = await functionsApi.applyFunction(clients.management, {
+      applicationId: application.id,
+      displayName: plan.functionName,
+      image,
+      imageDigest: digest,
+      memoryInMBs: plan.memoryInMBs,
+      timeoutInSeconds: plan.timeoutInSeconds,
+      config: plan.config,
+    });
+    ctx.logger.info(
+      applied.action === "unchanged"
+        ? `Function ${plan.functionName} is already up to date: no change made.`
+        : applied.action === "created"
+          ? `Created function ${plan.functionName} (${applied.fn.id}).`
+          : `Updated function ${plan.functionName}: ${applied.changed.join(", ")} changed.`,
+    );
+
+    let fn = applied.fn;
+    const mustWait = inputs.wait || inputs.invoke !== undefined;
+    if (mustWait && fn.lifecycleState !== "ACTIVE") {
+      if (!inputs.wait) ctx.logger.info("Waiting for ACTIVE anyway: invoke needs a running function.");
+      fn = await functionsApi.waitForActive(clients.management, fn.id, {
+        deadlineMs: ACTIVE_DEADLINE_MS,
+        ...(tools.sleep ? { sleep: tools.sleep } : {}),
+      });
+      ctx.logger.info(`Function ${plan.functionName} is ACTIVE.`);
+    }
+
+    const result: FnDeployResult = {
+      functionId: fn.id,
+      functionName: fn.displayName ?? plan.functionName,
+      applicationId: application.id,
+      applicationName: application.displayName,
+      image,
+      digest,
+      invokeEndpoint: fn.invokeEndpoint ?? "",
+      action: applied.action,
+      changedSettings: applied.changed,
+      ...(repository ? { repository } : {}),
+      built: build !== undefined,
+      memoryInMBs: plan.memoryInMBs,
+      timeoutInSeconds: plan.timeoutInSeconds,
+      configKeys: Object.keys(plan.config).sort(),
+      lifecycleState: fn.lifecycleState ?? "",
+    };
+    if (inputs.invoke !== undefined) {
+      if (!fn.invokeEndpoint) throw new Error(`function ${fn.id} has no invokeEndpoint`);
+      const { invokeOnce } = await import("../oci/function-invoke.ts");
+      result.invokeResponse = await invokeOnce(clients.invoker(fn.invokeEndpoint), fn.id, inputs.invoke, {
+        fn: plan.functionName,
+        image,
+      });
+      ctx.logger.info(`Test invoke answered: ${clip(result.invokeResponse)}`);
+    }
+    return result;
+  } finally {
+    clients.close();
+  }
+}
+
+/** Runs `use` with the Dockerfile to build with: the directory's own, or one generated from func.yaml. */
+async function withDockerfile<T>(
+  build: NonNullable<Plan["build"]>,
+  ctx: StepContext,
+  use: (dockerfile: string | undefined) => Promise<T>,
+): Promise<T> {
+  const generated = build.generatedDockerfile;
+  if (!generated) return use(undefined);
+  // Outside the build context, so it is neither sent to the daemon nor left in the user's folder.
+  const path = join(ctx.tempDir, `fngate-${randomBytes(6).toString("hex")}.Dockerfile`);
+  await writeFile(path, generated.text);
+  ctx.logger.info(
+    `No Dockerfile in ${build.contextDir}: generated one from func.yaml's runtime ${generated.runtime}, as fn build does.`,
+  );
+  try {
+    return await use(path);
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}

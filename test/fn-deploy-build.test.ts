@@ -1,0 +1,213 @@
+// fn-deploy's build decisions, through the step itself against the OCI emulator, with a recording
+// docker CLI in front of the engine (the boundary the step already has): a function directory without
+// a Dockerfile is built with the Dockerfile fn would generate for its runtime, from RUNNER_TEMP, and
+// nothing is left behind. The real-docker path is covered by fn-deploy-action.test.ts; fn's base
+// images cannot be pulled offline, so this path is shown at the CLI boundary.
+import assert from "node:assert/strict";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { DockerCli, DockerResult } from "../src/docker/docker-cli.ts";
+import { isUserError } from "../src/errors.ts";
+import { dockerfileFor } from "../src/oci/fn-dockerfile.ts";
+import { parseFuncYaml } from "../src/oci/func-yaml.ts";
+import { deployFunction, type FnDeployInputs } from "../src/steps/fn-deploy.ts";
+import type { StepContext } from "../src/steps/step-context.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
+import { generateTestKey } from "./support/keys.ts";
+import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+
+const DIGEST = `sha256:${"ab".repeat(32)}`;
+let oci: OciFixture;
+let root: string;
+let ociProfile: FnDeployInputs["ociProfile"];
+let functionDir: string;
+
+before(async () => {
+  oci = await startOciFixture();
+  trustCaInProcess(oci.stack.caPem);
+  oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
+  root = await mkdtemp(join(tmpdir(), "fngate-deploy-build-"));
+  const keyFile = join(root, "key.pem");
+  await writeFile(keyFile, oci.key.pkcs8, { mode: 0o600 });
+  const configFile = join(root, "oci-config");
+  await writeFile(
+    configFile,
+    `[DEFAULT]\nuser=${oci.userId}\nfingerprint=${oci.key.fingerprint}\ntenancy=${oci.tenancyId}\nregion=ap-tokyo-1\nkey_file=${keyFile}\n`,
+    { mode: 0o600 },
+  );
+  ociProfile = { configFile, profile: "DEFAULT" };
+  functionDir = join(root, "hello");
+  await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
+});
+after(async () => {
+  await oci?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+interface Recorded {
+  args: string[];
+  dockerfile?: string;
+}
+
+/** Answers build and push as the engine would, keeping what each call was given. */
+function recordingDocker(calls: Recorded[]): DockerCli {
+  return {
+    path: "/usr/bin/docker",
+    run: async (args): Promise<DockerResult> => {
+      const call: Recorded = { args };
+      const file = args.indexOf("-f");
+      if (args[0] === "build" && file >= 0) call.dockerfile = await readFile(args[file + 1] ?? "", "utf8");
+      calls.push(call);
+      if (args[0] === "push") return { code: 0, stdout: `1.0: digest: ${DIGEST} size: 528\n`, stderr: "" };
+      return { code: 0, stdout: "", stderr: "" };
+    },
+  };
+}
+
+async function context(): Promise<{ ctx: StepContext; tempDir: string; secrets: string[]; log: string[] }> {
+  const tempDir = await mkdtemp(join(root, "runner-temp-"));
+  const homeDir = join(root, "home");
+  await mkdir(homeDir, { recursive: true });
+  const secrets: string[] = [];
+  const log: string[] = [];
+  return {
+    tempDir,
+    secrets,
+    log,
+    ctx: {
+      logger: { info: (m) => log.push(m), warning: (m) => log.push(`warning: ${m}`), debug: () => {} },
+      secrets: { register: (value) => secrets.push(value) },
+      endpoints: { oci: oci.stack.endpoints.oci },
+      homeDir,
+      tempDir,
+      now: () => new Date(),
+    },
+  };
+}
+
+function inputs(overrides: Partial<FnDeployInputs> = {}): FnDeployInputs {
+  return {
+    application: "apps",
+    compartmentOcid: oci.tenancyId,
+    path: functionDir,
+    registry: `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`,
+    wait: true,
+    ociProfile,
+    ...overrides,
+  };
+}
+
+describe("fn-deploy without a Dockerfile", () => {
+  it("builds with the Dockerfile fn generates for func.yaml's runtime, then removes it", async () => {
+    const calls: Recorded[] = [];
+    const { ctx, tempDir, secrets } = await context();
+    const result = await deployFunction(inputs({ config: "TOKEN=abc123xyz", gitSha: "feedface00" }), ctx, {
+      docker: recordingDocker(calls),
+    });
+    const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/hello:0.0.1-feedfac`;
+    const [build, push] = calls;
+    assert.equal(calls.length, 2);
+    assert.deepEqual(build?.args.slice(0, 4), ["build", "-t", image, "-f"]);
+    assert.match(build?.args[4] ?? "", new RegExp(`^${tempDir}/fngate-[0-9a-f]+\\.Dockerfile$`));
+    assert.equal(build?.args[5], resolve(functionDir));
+    const func = parseFuncYaml(await readFile(join(functionDir, "func.yaml"), "utf8"), "func.yaml");
+    assert.equal(build?.dockerfile, dockerfileFor(func, "func.yaml", { files: new Set(["package.json"]) }));
+    assert.deepEqual(push?.args, ["push", image]);
+    assert.deepEqual(await readdir(tempDir), [], "the generated Dockerfile is removed");
+    assert.deepEqual(secrets, ["abc123xyz"]);
+    assert.equal(result.digest, DIGEST);
+    assert.equal(result.action, "created");
+    assert.equal(result.lifecycleState, "ACTIVE");
+    const fn = oci.stack.oci.state.fn.functions.get(result.functionId);
+    assert.equal(fn?.imageDigest, DIGEST);
+    assert.equal(fn?.image, image);
+  });
+
+  it("refuses to build without docker, before any OCI call", async () => {
+    const { ctx } = await context();
+    const calls = oci.stack.oci.requests.length;
+    await assert.rejects(
+      deployFunction(inputs(), ctx, { docker: undefined }),
+      (e: unknown) => isUserError(e) && /^docker is not installed/.test(e.message),
+    );
+    assert.equal(oci.stack.oci.requests.length, calls);
+  });
+
+  it("takes the registry from the current Fn CLI context when the input is empty", async () => {
+    const calls: Recorded[] = [];
+    const { ctx } = await context();
+    await mkdir(join(ctx.homeDir, ".fn", "contexts"), { recursive: true });
+    await writeFile(join(ctx.homeDir, ".fn", "config.yaml"), "current-context: ci\n");
+    await writeFile(
+      join(ctx.homeDir, ".fn", "contexts", "ci.yaml"),
+      `provider: oracle\nregistry: fra.ocir.io/${oci.namespace}/team\n`,
+    );
+    const { registry: _registry, ...rest } = inputs();
+    const result = await deployFunction({ ...rest, function: "from-context" }, ctx, {
+      docker: recordingDocker(calls),
+    });
+    assert.equal(result.image, `fra.ocir.io/${oci.namespace}/team/from-context:0.0.1`);
+    assert.equal(result.repository?.name, "team/from-context");
+  });
+});
+
+describe("fn-deploy finds the application and explains OCI's refusals", () => {
+  it("an application OCID needs no compartment: the repository goes to the application's compartment", async () => {
+    const application = oci.stack.oci.state.createApplication({
+      compartmentId: oci.tenancyId,
+      displayName: "by-ocid",
+    });
+    const calls: Recorded[] = [];
+    const { ctx } = await context();
+    const { compartmentOcid: _compartment, ...rest } = inputs();
+    const result = await deployFunction(
+      { ...rest, application: application.id, function: "by-ocid-fn" },
+      ctx,
+      { docker: recordingDocker(calls) },
+    );
+    assert.equal(result.applicationId, application.id);
+    const repository = [...oci.stack.oci.state.artifacts.repositories.values()].find(
+      (entry) => entry.displayName === "by-ocid-fn",
+    );
+    assert.equal(repository?.compartmentId, oci.tenancyId);
+  });
+
+  it("an unknown application OCID is a 404 explained with its likely causes", async () => {
+    const { ctx } = await context();
+    const missing = "ocid1.fnapp.oc1.ap-tokyo-1.aaaaaaaanotthereatall";
+    await assert.rejects(
+      deployFunction({ ...inputs(), application: missing }, ctx, { docker: recordingDocker([]) }),
+      (e: unknown) =>
+        isUserError(e) &&
+        e.message.startsWith(`application ${missing}: 404 NotAuthorizedOrNotFound`) &&
+        /Likely causes: the OCID is wrong or in another compartment or region, or the user's group lacks a policy/.test(
+          e.message,
+        ),
+    );
+  });
+
+  it("a key OCI does not know is a 401 that points to fn-context's verify", async () => {
+    const { ctx } = await context();
+    const stranger = generateTestKey();
+    const keyFile = join(root, "stranger.pem");
+    await writeFile(keyFile, stranger.pkcs8, { mode: 0o600 });
+    const configFile = join(root, "stranger-config");
+    await writeFile(
+      configFile,
+      `[DEFAULT]\nuser=${oci.userId}\nfingerprint=${stranger.fingerprint}\ntenancy=${oci.tenancyId}\nregion=ap-tokyo-1\nkey_file=${keyFile}\n`,
+      { mode: 0o600 },
+    );
+    await assert.rejects(
+      deployFunction({ ...inputs(), ociProfile: { configFile, profile: "DEFAULT" } }, ctx, {
+        docker: recordingDocker([]),
+      }),
+      (e: unknown) =>
+        isUserError(e) &&
+        /^listing applications in compartment .*: OCI refused the API key \(401 NotAuthenticated\).*run fn-context with verify: true/.test(
+          e.message,
+        ),
+    );
+  });
+});
