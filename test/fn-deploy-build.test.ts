@@ -210,4 +210,15 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
         ),
     );
   });
+
+  it("a deployment that ends in FAILED is reported instead of waited on until the deadline", async () => {
+    oci.stack.oci.state.fn.failNextTransitions(1);
+    const { ctx } = await context();
+    await assert.rejects(
+      deployFunction({ ...inputs(), function: "doomed" }, ctx, { docker: recordingDocker([]) }),
+      (e: unknown) =>
+        isUserError(e) &&
+        /^function doomed went to FAILED.*Check the image and the application's subnet/.test(e.message),
+    );
+  });
 });

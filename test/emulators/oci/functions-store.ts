@@ -64,8 +64,10 @@ export interface FunctionRecord {
   timeCreated: string;
   timeUpdated: string;
   sequence: number;
-  /** Emulator-clock time (ms) at which CREATING/UPDATING becomes ACTIVE. */
+  /** Emulator-clock time (ms) at which CREATING/UPDATING becomes `settlesTo`. */
   settlesAt: number | undefined;
+  /** ACTIVE, or FAILED when a test asked for a failing deployment (a bad image, a subnet without room). */
+  settlesTo: "ACTIVE" | "FAILED";
 }
 
 export interface NewApplication {
@@ -117,6 +119,7 @@ export class FunctionsStore {
   readonly functions = new Map<string, FunctionRecord>();
   readonly #codeDirs = new Map<string, string>();
   readonly #options: FunctionsStoreOptions;
+  #failuresToInject = 0;
   #sequence = 0;
 
   constructor(options: FunctionsStoreOptions) {
@@ -187,6 +190,7 @@ export class FunctionsStore {
       timeUpdated: now.toISOString(),
       sequence: ++this.#sequence,
       settlesAt: now.getTime() + this.#options.functionActiveDelayMs,
+      settlesTo: this.#nextOutcome(),
     };
     this.functions.set(fn.id, this.settle(fn));
     return fn;
@@ -207,13 +211,25 @@ export class FunctionsStore {
     fn.lifecycleState = "UPDATING";
     fn.timeUpdated = now.toISOString();
     fn.settlesAt = now.getTime() + this.#options.functionActiveDelayMs;
+    fn.settlesTo = this.#nextOutcome();
     return this.settle(fn);
+  }
+
+  /** Makes the next `count` function creates or updates end in FAILED instead of ACTIVE. */
+  failNextTransitions(count = 1): void {
+    this.#failuresToInject += count;
+  }
+
+  #nextOutcome(): "ACTIVE" | "FAILED" {
+    if (this.#failuresToInject === 0) return "ACTIVE";
+    this.#failuresToInject--;
+    return "FAILED";
   }
 
   /** Completes a pending transition whose time has come; every read goes through here. */
   settle(fn: FunctionRecord): FunctionRecord {
     if (fn.settlesAt !== undefined && this.#options.now().getTime() >= fn.settlesAt) {
-      fn.lifecycleState = "ACTIVE";
+      fn.lifecycleState = fn.settlesTo;
       fn.settlesAt = undefined;
     }
     return fn;
