@@ -1,0 +1,104 @@
+import { UserError } from "../../errors.ts";
+import { parseBodyExpectation } from "../../http/expect-body.ts";
+import {
+  ALL_NEGATIVE_CHECKS,
+  DEFAULT_NEGATIVE_CHECKS,
+  type NegativeCheck,
+} from "../../http/token-variants.ts";
+import type { SmokeTestInputs } from "../../steps/smoke-test.ts";
+import { optionalInput, requiredInput } from "../inputs.ts";
+import { maskSecret } from "../step-context.ts";
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** The smoke-test inputs; tokens and header values are masked before anything else is read. */
+export function getInputs(): SmokeTestInputs {
+  const token = optionalInput("token");
+  const refusedToken = optionalInput("refused-token");
+  if (token) maskSecret(token);
+  if (refusedToken) maskSecret(refusedToken);
+  const headers = parseHeaders(optionalInput("headers") ?? "");
+  for (const value of Object.values(headers)) maskSecret(value);
+
+  const method = (optionalInput("method") ?? "GET").toUpperCase();
+  if (!METHODS.has(method))
+    throw new UserError(`method ${JSON.stringify(method)} must be one of ${[...METHODS].join(", ")}.`);
+  const inputs: SmokeTestInputs = {
+    url: requiredInput("url"),
+    method,
+    headers,
+    expectStatus: statusList(optionalInput("expect-status") ?? "200", "expect-status"),
+    unauthorizedStatus: statusList(optionalInput("unauthorized-status") ?? "401", "unauthorized-status"),
+    negativeChecks: negativeChecks(optionalInput("negative-checks")),
+    waitSeconds: seconds(optionalInput("wait") ?? "60", "wait"),
+  };
+  const body = optionalInput("body");
+  const expectBody = optionalInput("expect-body");
+  if (token) inputs.token = token;
+  if (refusedToken) inputs.refusedToken = refusedToken;
+  if (body !== undefined) inputs.body = body;
+  if (expectBody !== undefined) inputs.expectBody = parseBodyExpectation(expectBody, "expect-body");
+  if (inputs.negativeChecks.includes("refused-token") && !refusedToken) {
+    throw new UserError(
+      "negative-checks lists refused-token: set refused-token to a token the API must refuse.",
+    );
+  }
+  return inputs;
+}
+
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === "") continue;
+    const colon = line.indexOf(":");
+    const name = colon > 0 ? line.slice(0, colon).trim() : "";
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new UserError(`headers line ${index + 1}: expected "Name: value".`);
+    }
+    if (name.toLowerCase() === "authorization") {
+      throw new UserError(
+        `headers line ${index + 1}: set the token input instead of an Authorization header.`,
+      );
+    }
+    headers[name] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function statusList(text: string, inputName: string): number[] {
+  const statuses = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
+  if (statuses.length === 0 || statuses.some((s) => !Number.isInteger(s) || s < 100 || s > 599)) {
+    throw new UserError(
+      `${inputName} must be HTTP status codes such as 200 or "401, 403"; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return statuses;
+}
+
+function negativeChecks(text: string | undefined): NegativeCheck[] {
+  if (text === undefined) return [...DEFAULT_NEGATIVE_CHECKS];
+  const names = text.split(/[\s,]+/).filter(Boolean);
+  if (names.length === 1 && names[0] === "none") return [];
+  for (const name of names) {
+    if (!(ALL_NEGATIVE_CHECKS as readonly string[]).includes(name)) {
+      throw new UserError(
+        `negative-checks: unknown check ${JSON.stringify(name)}; choose from ${ALL_NEGATIVE_CHECKS.join(", ")} or none.`,
+      );
+    }
+  }
+  return names as NegativeCheck[];
+}
+
+function seconds(text: string, inputName: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || value > 3600) {
+    throw new UserError(
+      `${inputName} must be a number of seconds from 0 to 3600; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return value;
+}

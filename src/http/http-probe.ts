@@ -1,0 +1,41 @@
+/**
+ * One HTTP request as a smoke check sees it: status, body and latency, or the network error. Uses Node's
+ * fetch, which trusts NODE_EXTRA_CA_CERTS like every other client in the suite.
+ */
+export interface ProbeRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export type ProbeOutcome =
+  | { kind: "response"; status: number; body: string; latencyMs: number; wwwAuthenticate?: string }
+  | { kind: "error"; message: string; latencyMs: number };
+
+export async function probe(request: ProbeRequest): Promise<ProbeOutcome> {
+  const started = performance.now();
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      redirect: "manual",
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    const body = await response.text();
+    const challenge = response.headers.get("www-authenticate");
+    return {
+      kind: "response",
+      status: response.status,
+      body,
+      latencyMs: Math.round(performance.now() - started),
+      ...(challenge ? { wwwAuthenticate: challenge } : {}),
+    };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const message = cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+    return { kind: "error", message, latencyMs: Math.round(performance.now() - started) };
+  }
+}

@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { type AddressInfo, createServer } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
+import { Job, type StepResult } from "./runner/index.ts";
+import { type GuardedApi, startGuardedApi } from "./support/guarded-api.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+let tls: TlsMaterial;
+let api: GuardedApi;
+before(async () => {
+  tls = await createTestCa();
+  api = await startGuardedApi(tls);
+});
+after(async () => {
+  await api?.close();
+});
+
+async function smoke(inputs: Record<string, string>): Promise<{ run: StepResult; everything: string }> {
+  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
+  try {
+    const run = await job.run("smoke-test", { inputs });
+    return { run, everything: visibleOutput(run.stdout) + run.stderr + (await job.allWrittenText()) };
+  } finally {
+    await job.dispose();
+  }
+}
+
+/** A loopback port nothing listens on (fetch refuses well-known ports such as 9 outright). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function errorLine(run: StepResult): string {
+  const errors = run.annotations.filter((a) => a.level === "error");
+  assert.equal(errors.length, 1, run.stdout);
+  return errors[0]?.message ?? "";
+}
+
+describe("smoke-test against a guarded API", () => {
+  it("passes: 200 with the token and the body expected, 401 for no token, malformed, tampered signature, alg none, wrong audience", async () => {
+    const token = await api.token();
+    const wrongAudience = await api.token({ aud: "api://someone-else" });
+    const { run, everything } = await smoke({
+      url: api.url,
+      token,
+      "expect-body": '{"message":"Hello World"}',
+      "negative-checks": "no-token, malformed, tampered-signature, alg-none, refused-token",
+      "refused-token": wrongAudience,
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs.passed, "true");
+    const results = JSON.parse(run.outputs.results ?? "[]") as {
+      check: string;
+      answered: string;
+      passed: boolean;
+    }[];
+    assert.deepEqual(
+      results.map((r) => [r.check, r.answered, r.passed]),
+      [
+        ["with token", "200", true],
+        ["no-token", "401", true],
+        ["malformed", "401", true],
+        ["tampered-signature", "401", true],
+        ["alg-none", "401", true],
+        ["refused-token", "401", true],
+      ],
+    );
+    assert.match(run.summary, /smoke test passed/);
+    assert.deepEqual(secretsFound(everything, [token, wrongAudience]), []);
+  });
+
+  it("fails when the API lets an altered token in, naming each check that was not refused", async () => {
+    const lenient = await startGuardedApi(tls, { lenient: true });
+    try {
+      const { run } = await smoke({ url: lenient.url, token: await lenient.token() });
+      assert.equal(run.exitCode, 1);
+      assert.equal(run.outputs.passed, "false");
+      assert.match(
+        errorLine(run),
+        /^smoke test failed, 2 of 5 checks: tampered-signature answered 200, expected 401; alg-none answered 200, expected 401\.$/,
+      );
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it("retries while the deployment propagates (404, 502), then passes", async () => {
+    api.failNext(2, 404);
+    api.failNext(1, 502);
+    const { run } = await smoke({ url: api.url, token: await api.token(), "negative-checks": "none" });
+    assert.equal(run.exitCode, 0, run.stdout);
+    const [first] = JSON.parse(run.outputs.results ?? "[]") as { attempts: number }[];
+    assert.equal(first?.attempts, 4);
+    assert.match(run.stdout, /with token: 404; retrying in/);
+  });
+
+  it("fails on the wrong body, and never shows a token even when the API echoes it back", async () => {
+    const token = await api.token();
+    const wrongBody = await smoke({
+      url: api.url,
+      token,
+      "expect-body": "/Goodbye/",
+      "negative-checks": "none",
+    });
+    assert.equal(wrongBody.run.exitCode, 1);
+    assert.match(
+      errorLine(wrongBody.run),
+      /with token answered 200 with another body, expected 200, body matches \/Goodbye\//,
+    );
+
+    const echo = await startGuardedApi(tls, { echoAuthorization: true });
+    try {
+      const echoToken = await echo.token();
+      const { run, everything } = await smoke({
+        url: echo.url,
+        token: echoToken,
+        wait: "0",
+        "negative-checks": "none",
+      });
+      assert.equal(run.exitCode, 1);
+      assert.match(run.outputs.results ?? "", /debug: got Bearer \*\*\*/);
+      assert.deepEqual(secretsFound(everything, [echoToken]), []);
+    } finally {
+      await echo.close();
+    }
+  });
+
+  it("an API that cannot be reached fails with the network cause once wait runs out", async () => {
+    const { run } = await smoke({
+      url: `https://127.0.0.1:${await closedPort()}/hello`,
+      token: await api.token(),
+      wait: "1",
+      "negative-checks": "none",
+    });
+    assert.equal(run.exitCode, 1);
+    assert.match(
+      errorLine(run),
+      /^smoke test failed, 1 of 1 checks: with token answered error: ECONNREFUSED/,
+    );
+  });
+});
+
+describe("smoke-test refuses bad input with one line naming the input", () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    [
+      "a token over http://",
+      { url: "http://127.0.0.1:9/x", token: "abc.def.ghi" },
+      /^url is http:\/\/: a bearer token must not travel unencrypted/,
+    ],
+    ["not a URL", { url: "gateway/hello" }, /^url "gateway\/hello" is not a URL/],
+    [
+      "a status that is not one",
+      { url: "https://127.0.0.1:9/", "expect-status": "ok" },
+      /^expect-status must be HTTP status codes/,
+    ],
+    [
+      "an unknown negative check",
+      { url: "https://127.0.0.1:9/", "negative-checks": "no-token, sql-injection" },
+      /^negative-checks: unknown check "sql-injection"/,
+    ],
+    [
+      "refused-token check without the token",
+      { url: "https://127.0.0.1:9/", "negative-checks": "refused-token" },
+      /^negative-checks lists refused-token: set refused-token/,
+    ],
+    [
+      "an Authorization header",
+      { url: "https://127.0.0.1:9/", headers: "Authorization: Bearer x" },
+      /^headers line 1: set the token input instead/,
+    ],
+    [
+      "an unknown method",
+      { url: "https://127.0.0.1:9/", method: "FETCH" },
+      /^method "FETCH" must be one of GET/,
+    ],
+    [
+      "a bad regex",
+      { url: "https://127.0.0.1:9/", "expect-body": "/(unclosed/" },
+      /^expect-body is not a valid regular expression/,
+    ],
+    [
+      "negative wait",
+      { url: "https://127.0.0.1:9/", wait: "-5" },
+      /^wait must be a number of seconds from 0 to 3600/,
+    ],
+  ];
+  for (const [name, inputs, message] of cases) {
+    it(name, async () => {
+      const { run } = await smoke(inputs);
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), message);
+    });
+  }
+});
