@@ -1,6 +1,7 @@
 // Real oci-sdk clients pointed at an emulator, plus throwaway API keys for them. Tests use these
 // instead of mocks: whatever the SDK does on the wire (signing, retries, error parsing) happens.
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import * as apigateway from "oci-apigateway";
 import * as artifacts from "oci-artifacts";
 import * as common from "oci-common";
 import * as functions from "oci-functions";
@@ -64,6 +65,18 @@ export function functionsClients(url: string, who: ApiKeyIdentity) {
   const artifactsClient = new artifacts.ArtifactsClient({ authenticationDetailsProvider: provider });
   artifactsClient.endpoint = url;
   return { management, artifacts: artifactsClient };
+}
+
+/** API Gateway clients (deployments, gateways, work requests); they append /20190501 themselves. */
+export function apiGatewayClients(url: string, who: ApiKeyIdentity) {
+  const provider = providerFor(who);
+  const deployment = new apigateway.DeploymentClient({ authenticationDetailsProvider: provider });
+  deployment.endpoint = url;
+  const gateway = new apigateway.GatewayClient({ authenticationDetailsProvider: provider });
+  gateway.endpoint = url;
+  const workRequests = new apigateway.WorkRequestsClient({ authenticationDetailsProvider: provider });
+  workRequests.endpoint = url;
+  return { deployment, gateway, workRequests };
 }
 
 /** An invoke client for one function, pointed at its invokeEndpoint as the OCI docs prescribe. */

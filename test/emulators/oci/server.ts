@@ -7,12 +7,14 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { RegistryClient, type RegistryCredentials } from "../registry/registry-client.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
+import type { ApiGatewayTimings } from "./apigateway-store.ts";
 import { parseAuthorizationHeader } from "./authorization-header.ts";
 import {
   internalError,
   invalidParameter,
   methodNotAllowed,
   notAuthenticated,
+  notAuthorizedOrNotFound,
   OciHttpError,
   routeNotFound,
 } from "./errors.ts";
@@ -22,6 +24,7 @@ import type { Caller } from "./key-id.ts";
 import { newRequestId } from "./ocid.ts";
 import type { RequestLogEntry } from "./request-log.ts";
 import { type RouteDefinition, type RouteResponse, Router } from "./router.ts";
+import { callFunction } from "./routes/functions-invoke.ts";
 import { allRoutes } from "./routes/index.ts";
 import type { OciRuntime } from "./runtime.ts";
 import { verifyRequestSignature } from "./signature.ts";
@@ -37,12 +40,22 @@ export interface OciEmulatorOptions {
   registry?: RegistryCredentials;
   /** Cold-start limit for a function process; default 15 s. */
   functionInitTimeoutMs?: number;
+  /** API Gateway work request and propagation delays (emulator clock); see ApiGatewayStore. */
+  apiGateway?: Partial<ApiGatewayTimings>;
+}
+
+/** A function call as the API Gateway data plane makes it (headers already Fn-shaped). */
+export interface FunctionCall {
+  body: Buffer;
+  headers: Record<string, string>;
 }
 
 export interface OciEmulator {
   /** https://127.0.0.1:<port>, the base URL for every OCI client. */
   url: string;
   state: OciState;
+  /** The emulator clock. */
+  now: () => Date;
   /** Signed-API requests in arrival order (admin routes are left out: they are not OCI calls). */
   requests: RequestLogEntry[];
   /** Makes upcoming calls fail (429, 5xx) before they reach their handler. */
@@ -51,6 +64,11 @@ export interface OciEmulator {
   setRegistry(registry: RegistryCredentials | undefined): void;
   /** What a function's process printed (stdout and stderr, last 64 KB). */
   functionLogs(functionId: string): string;
+  /**
+   * Calls a function the way the API Gateway's function backend does: no signature, same
+   * runtime as invoke. Throws OciHttpError (502/504/409/404) as invoke would answer.
+   */
+  invokeFunction(functionId: string, call: FunctionCall): Promise<RouteResponse>;
   /** Stops the server and every function process. */
   close(): Promise<void>;
 }
@@ -60,12 +78,12 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export async function startOciEmulator(options: OciEmulatorOptions): Promise<OciEmulator> {
   const now = options.now ?? (() => new Date());
-  const state = new OciState(
-    now,
-    options.functionActiveDelayMs === undefined
+  const state = new OciState(now, {
+    ...(options.functionActiveDelayMs === undefined
       ? {}
-      : { functionActiveDelayMs: options.functionActiveDelayMs },
-  );
+      : { functionActiveDelayMs: options.functionActiveDelayMs }),
+    ...(options.apiGateway ? { apiGateway: options.apiGateway } : {}),
+  });
   const requests: RequestLogEntry[] = [];
   const faults = new FaultInjector();
   const runtime: OciRuntime = {
@@ -195,12 +213,18 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
   return {
     url: runtime.baseUrl,
     state,
+    now,
     requests,
     faults,
     setRegistry: (registry) => {
       runtime.registry = registry ? new RegistryClient(registry) : undefined;
     },
     functionLogs: (functionId) => runtime.runner.logs(functionId),
+    invokeFunction: async (functionId, call) => {
+      const fn = state.fn.functions.get(functionId);
+      if (!fn) throw notAuthorizedOrNotFound();
+      return callFunction(state, runtime, fn, call);
+    },
     close: async () => {
       const closed = new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

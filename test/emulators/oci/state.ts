@@ -3,6 +3,8 @@
 // out-of-process users. Only public material is kept: private keys never reach the emulator.
 import type { KeyObject } from "node:crypto";
 import { parseApiPublicKey } from "./api-key.ts";
+import type { GatewayRecord } from "./apigateway-records.ts";
+import { ApiGatewayStore, type ApiGatewayTimings } from "./apigateway-store.ts";
 import {
   ArtifactsStore,
   type ContainerRepositoryRecord,
@@ -53,6 +55,8 @@ const MAX_API_KEYS_PER_USER = 3;
 export interface OciStateOptions {
   /** How long a created or updated function stays CREATING/UPDATING (emulator clock). */
   functionActiveDelayMs?: number;
+  /** API Gateway work request and propagation delays (see ApiGatewayStore). */
+  apiGateway?: Partial<ApiGatewayTimings>;
 }
 
 export const DEFAULT_FUNCTION_ACTIVE_DELAY_MS = 50;
@@ -64,6 +68,8 @@ export class OciState {
   readonly fn: FunctionsStore;
   /** Container repositories. */
   readonly artifacts: ArtifactsStore;
+  /** API Gateway gateways, deployments and work requests. */
+  readonly apigw: ApiGatewayStore;
   readonly #now: () => Date;
   #counter = 0;
 
@@ -78,6 +84,16 @@ export class OciState {
       now,
       tenancyOf: (compartmentId) => this.tenancyOfCompartment(compartmentId),
     });
+    this.apigw = new ApiGatewayStore({
+      now,
+      tenancyOf: (compartmentId) => this.tenancyOfCompartment(compartmentId)?.id,
+      ...(options.apiGateway ? { timings: options.apiGateway } : {}),
+    });
+  }
+
+  /** Seeds an ACTIVE API gateway with an OCI-shaped hostname. */
+  createGateway(input: { compartmentId: string; displayName?: string }): GatewayRecord {
+    return this.apigw.createGateway(input);
   }
 
   /**

@@ -2,6 +2,7 @@
 // a developer with curl). They do what tests do through emulator.state in process. They are not
 // part of any OCI API and are never signed: they only exist on the loopback emulator.
 import { parseApiPublicKey } from "../api-key.ts";
+import { gatewayModel } from "../apigateway-records.ts";
 import { invalidParameter, notAuthorizedOrNotFound } from "../errors.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
@@ -37,6 +38,16 @@ function createUser(context: RouteContext): RouteResponse {
   };
 }
 
+/** POST { compartmentId, displayName? } → the Gateway model, as state.createGateway seeds it. */
+function createGateway(context: RouteContext): RouteResponse {
+  const body = parseJsonObject(context.body);
+  const compartmentId = requiredString(body, "compartmentId");
+  const displayName = optionalString(body, "displayName");
+  if (!context.state.tenancyOfCompartment(compartmentId)) throw notAuthorizedOrNotFound();
+  const gateway = context.state.createGateway({ compartmentId, ...(displayName ? { displayName } : {}) });
+  return { status: 200, body: gatewayModel(gateway) };
+}
+
 function dumpState(context: RouteContext): RouteResponse {
   return { status: 200, body: context.state.snapshot() };
 }
@@ -48,6 +59,13 @@ export const adminRoutes: RouteDefinition[] = [
     auth: "none",
     operation: "AdminCreateUser",
     handler: createUser,
+  },
+  {
+    method: "POST",
+    pattern: "/_emulator/oci/gateways",
+    auth: "none",
+    operation: "AdminCreateGateway",
+    handler: createGateway,
   },
   {
     method: "GET",

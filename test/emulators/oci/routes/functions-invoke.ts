@@ -10,6 +10,8 @@ import { CallTimeoutError, ContainerInitError, type FdkResponse } from "../fn-ru
 import type { ApplicationRecord, FunctionRecord } from "../functions-store.ts";
 import { canPull, repositoryOf } from "../image-lookup.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import type { OciRuntime } from "../runtime.ts";
+import type { OciState } from "../state.ts";
 
 export const IMAGE_NOT_AVAILABLE_MESSAGE = "Failed to pull function image";
 
@@ -25,16 +27,39 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 const FORWARDED_REQUEST_HEADERS = ["content-type", "fn-intent", "fn-invoke-type", "accept"];
 
 async function invokeFunction(context: RouteContext): Promise<RouteResponse> {
-  const fn = context.state.fn.settle(
-    visible(context, context.state.fn.functions.get(context.params.functionId ?? "")),
-  );
-  if (fn.lifecycleState !== "ACTIVE") throw incorrectState(`Function ${fn.id} is ${fn.lifecycleState}.`);
-  const application = context.state.fn.applications.get(fn.applicationId);
-  if (!application) throw notAuthorizedOrNotFound();
-  if (header(context, "is-dry-run") === "true") return { status: 200, body: Buffer.alloc(0) };
+  const fn = visible(context, context.state.fn.functions.get(context.params.functionId ?? ""));
+  if (header(context, "is-dry-run") === "true") {
+    prepareCall(context.state, fn);
+    return { status: 200, body: Buffer.alloc(0) };
+  }
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = header(context, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  return callFunction(context.state, context.runtime, fn, { body: context.body, headers });
+}
 
-  const codeDir = context.state.fn.codeDirFor(repositoryOf(fn.image));
-  const { runtime } = context;
+function prepareCall(state: OciState, fn: FunctionRecord): ApplicationRecord {
+  state.fn.settle(fn);
+  if (fn.lifecycleState !== "ACTIVE") throw incorrectState(`Function ${fn.id} is ${fn.lifecycleState}.`);
+  const application = state.fn.applications.get(fn.applicationId);
+  if (!application) throw notAuthorizedOrNotFound();
+  return application;
+}
+
+/**
+ * Runs one call of `fn` as OCI's invoke does (pull on a cold start, FDK call, OCI's error
+ * answers). The API Gateway data plane calls this too, with Fn-Intent: httprequest headers.
+ */
+export async function callFunction(
+  state: OciState,
+  runtime: OciRuntime,
+  fn: FunctionRecord,
+  call: { body: Buffer; headers: Record<string, string> },
+): Promise<RouteResponse> {
+  const application = prepareCall(state, fn);
+  const codeDir = state.fn.codeDirFor(repositoryOf(fn.image));
   // Like Fn, only a cold start pulls; a hot container keeps running what it was started with.
   if (!(await runtime.runner.isWarm(fn, application, codeDir))) {
     if (!(await canPull(runtime.registry, fn.image, fn.imageDigest))) {
@@ -42,8 +67,8 @@ async function invokeFunction(context: RouteContext): Promise<RouteResponse> {
     }
   }
 
-  const run = () => runFunction(context, fn, application, codeDir);
-  if (header(context, "fn-invoke-type") === "detached") {
+  const run = () => runFunction(runtime, fn, application, codeDir, call);
+  if (call.headers["fn-invoke-type"] === "detached") {
     // Detached: OCI answers 202 as soon as the call is accepted and drops the result.
     run().catch((error: unknown) => console.error(`oci emulator: detached invoke of ${fn.id} failed`, error));
     return { status: 202, body: Buffer.alloc(0) };
@@ -52,21 +77,17 @@ async function invokeFunction(context: RouteContext): Promise<RouteResponse> {
 }
 
 async function runFunction(
-  context: RouteContext,
+  runtime: OciRuntime,
   fn: FunctionRecord,
   application: ApplicationRecord,
   codeDir: string,
+  call: { body: Buffer; headers: Record<string, string> },
 ): Promise<RouteResponse> {
-  const headers: Record<string, string> = {};
-  for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = header(context, name);
-    if (value !== undefined) headers[name] = value;
-  }
   let response: FdkResponse;
   try {
-    response = await context.runtime.runner.invoke(fn, application, codeDir, {
-      body: context.body,
-      headers,
+    response = await runtime.runner.invoke(fn, application, codeDir, {
+      body: call.body,
+      headers: call.headers,
       deadline: new Date(Date.now() + fn.timeoutInSeconds * 1000),
     });
   } catch (error) {

@@ -1,6 +1,8 @@
 // Every route the OCI emulator serves. New services add their file's list here.
 import type { RouteDefinition } from "../router.ts";
 import { adminRoutes } from "./admin.ts";
+import { apiGatewayDeploymentRoutes } from "./apigateway-deployments.ts";
+import { apiGatewayGatewayRoutes } from "./apigateway-gateways.ts";
 import { artifactsRoutes } from "./artifacts.ts";
 import { functionRoutes } from "./functions.ts";
 import { functionsApplicationRoutes } from "./functions-applications.ts";
@@ -16,4 +18,6 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...functionRoutes,
   ...functionsInvokeRoutes,
   ...artifactsRoutes,
+  ...apiGatewayGatewayRoutes,
+  ...apiGatewayDeploymentRoutes,
 ];

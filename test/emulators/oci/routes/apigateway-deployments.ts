@@ -1,0 +1,185 @@
+// API Gateway deployments (20190501): create and update validate the specification strictly and
+// answer with an `opc-work-request-id` whose work request drives CREATING/UPDATING -> ACTIVE.
+// Create answers 200 with the Deployment, update 202 with no body, as OCI does; update honours
+// if-match (412 on a stale etag). Lists are DeploymentCollection pages with opc-next-page.
+import { deploymentModel, deploymentSummaryModel } from "../apigateway-records.ts";
+import { type ApiSpec, readPathPrefix, readSpecification } from "../apigateway-spec.ts";
+import type { DeploymentChanges } from "../apigateway-store.ts";
+import { optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
+import { requiredQuery, visible, visibleCompartment } from "../caller-scope.ts";
+import { invalidParameter, missingParameter } from "../errors.ts";
+import { checkIfMatch, etagOf } from "../etag.ts";
+import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
+import { pageOf, readPageRequest, readSortOrder } from "../pagination.ts";
+import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+
+const UPDATE_FIELDS = ["displayName", "specification", "freeformTags", "definedTags"];
+const CREATE_FIELDS = [...UPDATE_FIELDS, "gatewayId", "compartmentId", "pathPrefix", "locks"];
+export const APIGATEWAY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 100 };
+const LIFECYCLE_STATES = ["CREATING", "ACTIVE", "UPDATING", "DELETING", "DELETED", "FAILED"];
+
+function deploymentResponse(context: RouteContext, id: string): RouteResponse {
+  const { apigw } = context.state;
+  const deployment = apigw.settle(visible(context, apigw.deployments.get(id)));
+  const body = deploymentModel(deployment, apigw.endpointOf(deployment));
+  return { status: 200, body, headers: { etag: etagOf(body) } };
+}
+
+function getDeployment(context: RouteContext): RouteResponse {
+  return deploymentResponse(context, context.params.deploymentId ?? "");
+}
+
+function listDeployments(context: RouteContext): RouteResponse {
+  const { query } = context;
+  const compartmentId = requiredQuery(context, "compartmentId");
+  visibleCompartment(context, compartmentId);
+  const lifecycleState = query.get("lifecycleState");
+  if (lifecycleState !== null && !LIFECYCLE_STATES.includes(lifecycleState)) {
+    throw invalidParameter(`lifecycleState must be one of ${LIFECYCLE_STATES.join(", ")}.`);
+  }
+  const sortBy = query.get("sortBy") ?? "timeCreated";
+  if (sortBy !== "timeCreated" && sortBy !== "displayName") {
+    throw invalidParameter("sortBy must be timeCreated or displayName.");
+  }
+  // OCI: timeCreated sorts newest first by default, displayName A-Z.
+  const order = readSortOrder(query, sortBy === "timeCreated" ? "DESC" : "ASC") === "ASC" ? 1 : -1;
+  const filters = ["gatewayId", "displayName", "lifecycleState"] as const;
+  const scope = JSON.stringify([
+    "ListDeployments",
+    compartmentId,
+    ...filters.map((n) => query.get(n)),
+    sortBy,
+    order,
+  ]);
+  const pageRequest = readPageRequest(query, scope, APIGATEWAY_PAGE_LIMITS);
+  const { apigw } = context.state;
+  const matching = [...apigw.deployments.values()]
+    .filter((deployment) => deployment.compartmentId === compartmentId)
+    .map((deployment) => apigw.settle(deployment))
+    .filter((deployment) =>
+      filters.every((name) => query.get(name) === null || query.get(name) === deployment[name]),
+    )
+    .sort((a, b) => {
+      const byKey =
+        sortBy === "displayName" ? compare(a.displayName, b.displayName) : a.sequence - b.sequence;
+      return order * (byKey || a.sequence - b.sequence);
+    });
+  const page = pageOf(matching, pageRequest, scope);
+  return {
+    status: 200,
+    body: {
+      items: page.items.map((deployment) => deploymentSummaryModel(deployment, apigw.endpointOf(deployment))),
+    },
+    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
+  };
+}
+
+function createDeployment(context: RouteContext): RouteResponse {
+  const body = parseJsonObject(context.body);
+  rejectUnknownFields(body, CREATE_FIELDS, "CreateDeploymentDetails");
+  const gatewayId = requiredString(body, "gatewayId");
+  const compartmentId = requiredString(body, "compartmentId");
+  if (body.pathPrefix === undefined || body.pathPrefix === null)
+    throw missingParameter("pathPrefix is required.");
+  const pathPrefix = readPathPrefix(body.pathPrefix);
+  if (body.specification === undefined || body.specification === null) {
+    throw missingParameter("specification is required.");
+  }
+  if (Array.isArray(body.locks) ? body.locks.length > 0 : body.locks !== undefined && body.locks !== null) {
+    throw invalidParameter("locks are not supported by the emulator.");
+  }
+  const displayName = readDisplayName(body);
+  const spec = readSpecification(body.specification);
+  visibleCompartment(context, compartmentId);
+  visible(context, context.state.apigw.gateways.get(gatewayId));
+  checkFunctions(context, spec);
+  const { deployment, workRequest } = context.state.apigw.createDeployment({
+    gatewayId,
+    compartmentId,
+    pathPrefix,
+    displayName,
+    specification: structuredClone(body.specification as Record<string, unknown>),
+    spec,
+    freeformTags: optionalStringMap(body, "freeformTags"),
+    definedTags: optionalObject(body, "definedTags"),
+  });
+  const response = deploymentResponse(context, deployment.id);
+  return {
+    ...response,
+    headers: {
+      ...response.headers,
+      "opc-work-request-id": workRequest.id,
+      location: `/deployments/${deployment.id}`,
+    },
+  };
+}
+
+function updateDeployment(context: RouteContext): RouteResponse {
+  const id = context.params.deploymentId ?? "";
+  const deployment = visible(context, context.state.apigw.deployments.get(id));
+  const body = parseJsonObject(context.body);
+  rejectUnknownFields(body, UPDATE_FIELDS, "UpdateDeploymentDetails");
+  const changes: DeploymentChanges = {};
+  const displayName = readDisplayName(body);
+  if (displayName !== undefined) changes.displayName = displayName;
+  if (body.specification !== undefined && body.specification !== null) {
+    const spec = readSpecification(body.specification);
+    checkFunctions(context, spec);
+    changes.specification = { raw: structuredClone(body.specification as Record<string, unknown>), spec };
+  }
+  const freeformTags = optionalStringMap(body, "freeformTags");
+  if (freeformTags !== undefined) changes.freeformTags = freeformTags;
+  const definedTags = optionalObject(body, "definedTags");
+  if (definedTags !== undefined) changes.definedTags = definedTags;
+  checkIfMatch(context.headers, deploymentResponse(context, id).headers?.etag ?? "");
+  const workRequest = context.state.apigw.updateDeployment(deployment, changes);
+  return { status: 202, headers: { "opc-work-request-id": workRequest.id } };
+}
+
+function readDisplayName(body: Record<string, unknown>): string | undefined {
+  const displayName = optionalString(body, "displayName");
+  if (displayName === "") throw invalidParameter("displayName must not be empty.");
+  if (displayName !== undefined && displayName.length > 255) {
+    throw invalidParameter("displayName must be at most 255 characters.");
+  }
+  return displayName;
+}
+
+/** OCI refuses a function backend it cannot resolve in the caller's tenancy. */
+function checkFunctions(context: RouteContext, spec: ApiSpec): void {
+  for (const [index, route] of spec.routes.entries()) {
+    if (route.backend.type !== "ORACLE_FUNCTIONS_BACKEND") continue;
+    const fn = context.state.fn.functions.get(route.backend.functionId);
+    if (!fn || fn.tenancyId !== context.caller?.tenancyId) {
+      throw invalidParameter(
+        `specification.routes[${index}].backend.functionId ${route.backend.functionId} is not a function you can access.`,
+      );
+    }
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export const apiGatewayDeploymentRoutes: RouteDefinition[] = [
+  { method: "GET", pattern: "/20190501/deployments", operation: "ListDeployments", handler: listDeployments },
+  {
+    method: "POST",
+    pattern: "/20190501/deployments",
+    operation: "CreateDeployment",
+    handler: createDeployment,
+  },
+  {
+    method: "GET",
+    pattern: "/20190501/deployments/{deploymentId}",
+    operation: "GetDeployment",
+    handler: getDeployment,
+  },
+  {
+    method: "PUT",
+    pattern: "/20190501/deployments/{deploymentId}",
+    operation: "UpdateDeployment",
+    handler: updateDeployment,
+  },
+];
