@@ -2,7 +2,7 @@
 // (the OCI SDK is the bulk of every bundle): dist/<action>/index.js (+ post.js) and dist/chunks/.
 // `--check` builds into a temporary folder and fails when the committed dist/ differs.
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -125,7 +125,22 @@ if (check) {
     await rm(temp, { recursive: true, force: true });
   }
 } else {
-  await bundle(join(root, "dist"));
-  const files = await listFiles(join(root, "dist"));
-  console.log(`built ${files.length} files into dist/`);
+  // Built aside, then copied over dist/ and stale files removed: a test running meanwhile never finds
+  // dist/ missing, only old or new files.
+  const temp = await mkdtemp(join(tmpdir(), "fngate-dist-"));
+  try {
+    const fresh = join(temp, "dist");
+    await bundle(fresh);
+    const dist = join(root, "dist");
+    const files = await listFiles(fresh);
+    for (const name of files) {
+      await mkdir(dirname(join(dist, name)), { recursive: true });
+      await copyFile(join(fresh, name), join(dist, name));
+    }
+    const keep = new Set(files);
+    for (const name of await listFiles(dist)) if (!keep.has(name)) await rm(join(dist, name));
+    console.log(`built ${files.length} files into dist/`);
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
 }
