@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { sendRaw } from "./emulators/http/raw-request.ts";
 import { rejectsWithOciError as rejectsWith } from "./emulators/oci/assert-oci-error.ts";
@@ -196,6 +197,8 @@ fdk.handle((input, ctx) => {
       "FunctionInvokeExecutionFailed",
       /function failed/,
     );
+    // The FDK writes the error to stderr around the time it answers: give the pipe a moment.
+    for (let i = 0; i < 50 && !/boom/.test(stack.oci.functionLogs(fn.id)); i++) await delay(20);
     assert.match(stack.oci.functionLogs(fn.id), /boom/, "the function's stderr is kept for debugging");
   });
 
