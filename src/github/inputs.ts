@@ -31,3 +31,58 @@ export function booleanInput(name: string, fallback: boolean): boolean {
   if (FALSE.has(value)) return false;
   throw new UserError(`${name} must be true or false; got ${JSON.stringify(value.slice(0, 40))}.`);
 }
+
+/**
+ * Where an adapter reads its inputs from. The pipeline action offers every stage's inputs in one
+ * action.yml, where a few names would clash (fn-deploy's boolean `wait`, smoke-test's seconds `wait`),
+ * so it reads them under other names; errors then name the input the user actually set.
+ */
+export interface InputReader {
+  optional(name: string, envFallback?: string): string | undefined;
+  required(name: string, envFallback?: string): string;
+  boolean(name: string, fallback: boolean): boolean;
+}
+
+export const actionInputs: InputReader = {
+  optional: optionalInput,
+  required: requiredInput,
+  boolean: booleanInput,
+};
+
+/**
+ * Reads `name` as `renames[name]`; a null rename means the pipeline does not offer that input, and
+ * `values` supplies inputs the pipeline computes itself (a URL another stage produces).
+ */
+export function renamedInputs(
+  renames: Record<string, string | null>,
+  values: Record<string, string> = {},
+): InputReader {
+  const to = (name: string) => (name in renames ? renames[name] : name);
+  return {
+    optional: (name, envFallback) => {
+      if (name in values) return values[name];
+      const renamed = to(name);
+      return renamed === null || renamed === undefined ? undefined : optionalInput(renamed, envFallback);
+    },
+    required: (name, envFallback) => {
+      const value = values[name];
+      if (value !== undefined) return value;
+      const renamed = to(name);
+      if (renamed === null || renamed === undefined)
+        throw new Error(`input ${name} is required but not offered`);
+      return requiredInput(renamed, envFallback);
+    },
+    boolean: (name, fallback) => {
+      const renamed = to(name);
+      return renamed === null || renamed === undefined ? fallback : booleanInput(renamed, fallback);
+    },
+  };
+}
+
+/** Adds the optional values that are set: exactOptionalPropertyTypes forbids `key: undefined`. */
+export function withDefined<T extends object>(base: T, optional: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(base, { [key]: value });
+  }
+  return base;
+}

@@ -1,5 +1,5 @@
 import type { FnContextInputs } from "../../steps/fn-context.ts";
-import { booleanInput, optionalInput, requiredInput } from "../inputs.ts";
+import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { maskSecret } from "../step-context.ts";
 
 /**
@@ -7,30 +7,27 @@ import { maskSecret } from "../step-context.ts";
  * variables so workflows written for the existing OCI actions work unchanged. The key and its
  * passphrase are masked before anything else is read or checked.
  */
-export function getInputs(): FnContextInputs {
-  const privateKey = optionalInput("private-key", "OCI_CLI_KEY_CONTENT");
-  const privateKeyPassphrase = optionalInput("private-key-passphrase");
+export function getInputs(read: InputReader = actionInputs): FnContextInputs {
+  const privateKey = read.optional("private-key", "OCI_CLI_KEY_CONTENT");
+  const privateKeyPassphrase = read.optional("private-key-passphrase");
   if (privateKey) maskSecret(privateKey);
   if (privateKeyPassphrase) maskSecret(privateKeyPassphrase);
 
   const inputs: FnContextInputs = {
-    userOcid: requiredInput("user-ocid", "OCI_CLI_USER"),
-    tenancyOcid: requiredInput("tenancy-ocid", "OCI_CLI_TENANCY"),
-    privateKey: requiredInput("private-key", "OCI_CLI_KEY_CONTENT"),
-    region: requiredInput("region", "OCI_CLI_REGION"),
-    profile: optionalInput("profile") ?? "DEFAULT",
-    contextName: optionalInput("context-name") ?? "fngate",
-    verify: booleanInput("verify", true),
+    userOcid: read.required("user-ocid", "OCI_CLI_USER"),
+    tenancyOcid: read.required("tenancy-ocid", "OCI_CLI_TENANCY"),
+    privateKey: read.required("private-key", "OCI_CLI_KEY_CONTENT"),
+    region: read.required("region", "OCI_CLI_REGION"),
+    profile: read.optional("profile") ?? "DEFAULT",
+    contextName: read.optional("context-name") ?? "fngate",
+    verify: read.boolean("verify", true),
   };
   const optional = {
-    fingerprint: optionalInput("fingerprint", "OCI_CLI_FINGERPRINT"),
+    fingerprint: read.optional("fingerprint", "OCI_CLI_FINGERPRINT"),
     privateKeyPassphrase,
-    compartmentOcid: optionalInput("compartment-ocid"),
-    registry: optionalInput("registry"),
-    apiUrl: optionalInput("api-url"),
+    compartmentOcid: read.optional("compartment-ocid"),
+    registry: read.optional("registry"),
+    apiUrl: read.optional("api-url"),
   };
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) Object.assign(inputs, { [key]: value });
-  }
-  return inputs;
+  return withDefined(inputs, optional);
 }

@@ -1,13 +1,13 @@
 import { findDocker } from "../../docker/docker-cli.ts";
 import { UserError } from "../../errors.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../steps/fn-deploy.ts";
-import { booleanInput, optionalInput, requiredInput } from "../inputs.ts";
+import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 
 /**
  * The fn-deploy inputs as one typed object. The OCI credentials are the profile fn-context wrote and
  * exported (OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE); fn-deploy takes no key material of its own.
  */
-export function getInputs(): FnDeployInputs {
+export function getInputs(read: InputReader = actionInputs): FnDeployInputs {
   const configFile = process.env.OCI_CLI_CONFIG_FILE?.trim();
   if (!configFile) {
     throw new UserError(
@@ -15,35 +15,32 @@ export function getInputs(): FnDeployInputs {
     );
   }
   const inputs: FnDeployInputs = {
-    application: requiredInput("application"),
-    path: optionalInput("path") ?? ".",
-    wait: booleanInput("wait", true),
+    application: read.required("application"),
+    path: read.optional("path") ?? ".",
+    wait: read.boolean("wait", true),
     ociProfile: { configFile, profile: process.env.OCI_CLI_PROFILE?.trim() || "DEFAULT" },
   };
-  const memory = integerInput("memory");
-  const timeout = integerInput("timeout");
+  const memory = integerInput(read, "memory");
+  const timeout = integerInput(read, "timeout");
   const optional = {
-    compartmentOcid: optionalInput("compartment-ocid"),
-    function: optionalInput("function"),
-    image: optionalInput("image"),
-    registry: optionalInput("registry"),
-    repository: optionalInput("repository"),
-    tag: optionalInput("tag"),
+    compartmentOcid: read.optional("compartment-ocid"),
+    function: read.optional("function"),
+    image: read.optional("image"),
+    registry: read.optional("registry"),
+    repository: read.optional("repository"),
+    tag: read.optional("tag"),
     memory,
     timeout,
-    config: optionalInput("config"),
+    config: read.optional("config"),
     // An empty body is a valid invoke, but an empty input means "no invoke": use {} or any text.
-    invoke: optionalInput("invoke"),
+    invoke: read.optional("invoke"),
     gitSha: process.env.GITHUB_SHA?.trim() || undefined,
   };
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) Object.assign(inputs, { [key]: value });
-  }
-  return inputs;
+  return withDefined(inputs, optional);
 }
 
-function integerInput(name: string): number | undefined {
-  const value = optionalInput(name)?.trim();
+function integerInput(read: InputReader, name: string): number | undefined {
+  const value = read.optional(name)?.trim();
   if (value === undefined) return undefined;
   if (!/^[0-9]+$/.test(value)) {
     throw new UserError(`${name} must be a whole number; got ${JSON.stringify(value.slice(0, 40))}.`);

@@ -2,30 +2,28 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { findDocker } from "../../docker/docker-cli.ts";
 import type { OcirLoginInputs, OcirTools } from "../../steps/ocir-login.ts";
-import { booleanInput, optionalInput, requiredInput } from "../inputs.ts";
+import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { maskSecret } from "../step-context.ts";
 
 /** The ocir-login inputs; the auth token is masked before anything else is read. */
-export function getInputs(): OcirLoginInputs {
-  const authToken = optionalInput("auth-token");
+export function getInputs(read: InputReader = actionInputs): OcirLoginInputs {
+  const authToken = read.optional("auth-token");
   if (authToken) maskSecret(authToken);
 
   const inputs: OcirLoginInputs = {
-    region: requiredInput("region", "OCI_CLI_REGION"),
-    username: requiredInput("username"),
-    authToken: requiredInput("auth-token"),
-    logout: booleanInput("logout", true),
+    region: read.required("region", "OCI_CLI_REGION"),
+    username: read.required("username"),
+    authToken: read.required("auth-token"),
+    logout: read.boolean("logout", true),
   };
-  const namespace = optionalInput("namespace");
-  const identityDomain = optionalInput("identity-domain");
-  const registry = optionalInput("registry");
-  if (namespace) inputs.namespace = namespace;
-  if (identityDomain) inputs.identityDomain = identityDomain;
-  if (registry) inputs.registry = registry;
   // fn-context exports these; they let the namespace be looked up instead of typed in.
   const configFile = process.env.OCI_CLI_CONFIG_FILE;
-  if (configFile) inputs.ociProfile = { configFile, profile: process.env.OCI_CLI_PROFILE || "DEFAULT" };
-  return inputs;
+  return withDefined(inputs, {
+    namespace: read.optional("namespace"),
+    identityDomain: read.optional("identity-domain"),
+    registry: read.optional("registry"),
+    ociProfile: configFile ? { configFile, profile: process.env.OCI_CLI_PROFILE || "DEFAULT" } : undefined,
+  });
 }
 
 export async function getTools(): Promise<OcirTools> {

@@ -6,38 +6,39 @@ import {
   type NegativeCheck,
 } from "../../http/token-variants.ts";
 import type { SmokeTestInputs } from "../../steps/smoke-test.ts";
-import { optionalInput, requiredInput } from "../inputs.ts";
+import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { maskSecret } from "../step-context.ts";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 /** The smoke-test inputs; tokens and header values are masked before anything else is read. */
-export function getInputs(): SmokeTestInputs {
-  const token = optionalInput("token");
-  const refusedToken = optionalInput("refused-token");
+export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
+  const token = read.optional("token");
+  const refusedToken = read.optional("refused-token");
   if (token) maskSecret(token);
   if (refusedToken) maskSecret(refusedToken);
-  const headers = parseHeaders(optionalInput("headers") ?? "");
+  const headers = parseHeaders(read.optional("headers") ?? "");
   for (const value of Object.values(headers)) maskSecret(value);
 
-  const method = (optionalInput("method") ?? "GET").toUpperCase();
+  const method = (read.optional("method") ?? "GET").toUpperCase();
   if (!METHODS.has(method))
     throw new UserError(`method ${JSON.stringify(method)} must be one of ${[...METHODS].join(", ")}.`);
   const inputs: SmokeTestInputs = {
-    url: requiredInput("url"),
+    url: read.required("url"),
     method,
     headers,
-    expectStatus: statusList(optionalInput("expect-status") ?? "200", "expect-status"),
-    unauthorizedStatus: statusList(optionalInput("unauthorized-status") ?? "401", "unauthorized-status"),
-    negativeChecks: negativeChecks(optionalInput("negative-checks")),
-    waitSeconds: seconds(optionalInput("wait") ?? "60", "wait"),
+    expectStatus: statusList(read.optional("expect-status") ?? "200", "expect-status"),
+    unauthorizedStatus: statusList(read.optional("unauthorized-status") ?? "401", "unauthorized-status"),
+    negativeChecks: negativeChecks(read.optional("negative-checks")),
+    waitSeconds: seconds(read.optional("wait") ?? "60", "wait"),
   };
-  const body = optionalInput("body");
-  const expectBody = optionalInput("expect-body");
-  if (token) inputs.token = token;
-  if (refusedToken) inputs.refusedToken = refusedToken;
-  if (body !== undefined) inputs.body = body;
-  if (expectBody !== undefined) inputs.expectBody = parseBodyExpectation(expectBody, "expect-body");
+  const expectBody = read.optional("expect-body");
+  withDefined(inputs, {
+    token,
+    refusedToken,
+    body: read.optional("body"),
+    expectBody: expectBody === undefined ? undefined : parseBodyExpectation(expectBody, "expect-body"),
+  });
   if (inputs.negativeChecks.includes("refused-token") && !refusedToken) {
     throw new UserError(
       "negative-checks lists refused-token: set refused-token to a token the API must refuse.",
