@@ -1,0 +1,58 @@
+import * as core from "@actions/core";
+import { UserError } from "../../errors.ts";
+import type { EntraTokenInputs, EntraTokenTools } from "../../steps/entra-token.ts";
+import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
+import { maskSecret } from "../step-context.ts";
+
+/** The entra-token inputs; the client secret and the certificate key are masked before anything else is read. */
+export function getInputs(read: InputReader = actionInputs): EntraTokenInputs {
+  const clientSecret = read.optional("client-secret");
+  const clientCertificateKey = read.optional("client-certificate-key");
+  if (clientSecret) maskSecret(clientSecret);
+  if (clientCertificateKey) maskSecret(clientCertificateKey);
+
+  const inputs: EntraTokenInputs = {
+    tenantId: read.required("tenant-id"),
+    clientId: read.required("client-id"),
+    scope: read.required("scope"),
+    federated: read.boolean("federated", false),
+    authorityHost: read.optional("authority-host") ?? "login.microsoftonline.com",
+    expected: {
+      issuers: list(read.optional("expected-issuer")),
+      audiences: list(read.optional("expected-audience")),
+    },
+  };
+  return withDefined(inputs, {
+    clientSecret,
+    clientCertificate: read.optional("client-certificate"),
+    clientCertificateKey,
+    federatedAudience: read.optional("federated-audience"),
+  });
+}
+
+export function getTools(): EntraTokenTools {
+  return {
+    githubIdToken: async (audience) => {
+      // The runner sets these only for jobs allowed to mint an OIDC token.
+      if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new UserError("federated: true needs `permissions: id-token: write` in the workflow or job.");
+      }
+      try {
+        return await core.getIDToken(audience);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.replace(/\s+/g, " ").trim() : String(error);
+        throw new UserError(
+          `federated: the GitHub OIDC token request failed (${reason.slice(0, 200)}): check that the job has \`permissions: id-token: write\`.`,
+        );
+      }
+    },
+  };
+}
+
+/** Newline- or comma-separated values, as YAML block scalars and one-liners both write them. */
+function list(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}

@@ -1,0 +1,156 @@
+import { decodeJwt } from "jose";
+import { acquireToken, type ClientCredential } from "../entra/acquire-token.ts";
+import { probeAuthority } from "../entra/authority-probe.ts";
+import { readClientCertificate } from "../entra/client-certificate.ts";
+import { readTokenClaims, type TokenClaims } from "../entra/token-claims.ts";
+import { checkTokenExpectations, type TokenExpectations } from "../entra/token-expectations.ts";
+import { explainTokenFailure, type FailureContext, isAuthorityFailure } from "../entra/token-failure.ts";
+import {
+  checkAuthorityHost,
+  checkClientId,
+  checkScope,
+  checkTenantId,
+} from "../entra/token-request-checks.ts";
+import { UserError } from "../errors.ts";
+import type { StepContext } from "./step-context.ts";
+
+export const DEFAULT_FEDERATED_AUDIENCE = "api://AzureADTokenExchange";
+
+const CREDENTIAL_NAMES = {
+  secret: "client secret",
+  certificate: "client certificate",
+  federated: "GitHub OIDC token",
+} as const;
+
+export interface EntraTokenInputs {
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  clientSecret?: string;
+  clientCertificate?: string;
+  clientCertificateKey?: string;
+  /** Exchange a GitHub Actions OIDC token (workload identity federation). */
+  federated: boolean;
+  federatedAudience?: string;
+  authorityHost: string;
+  expected: TokenExpectations;
+}
+
+export interface EntraTokenTools {
+  /** A GitHub Actions OIDC token for `audience`; throws a UserError when the job may not have one. */
+  githubIdToken(audience: string): Promise<string>;
+}
+
+export interface EntraTokenResult {
+  accessToken: string;
+  expiresOn: Date;
+  claims: TokenClaims;
+  credential: ClientCredential["kind"];
+}
+
+/** Gets an app-only Entra access token with the client credentials grant, and checks it is the one wanted. */
+export async function entraToken(
+  inputs: EntraTokenInputs,
+  ctx: StepContext,
+  tools: EntraTokenTools,
+): Promise<EntraTokenResult> {
+  const tenantId = checkTenantId(inputs.tenantId);
+  const clientId = checkClientId(inputs.clientId);
+  const scope = checkScope(inputs.scope);
+  const authorityHost = checkAuthorityHost(inputs.authorityHost);
+  const failure: FailureState = { credential: "secret", authorityHost, clientId };
+  const credential = chooseCredential(inputs, ctx, tools, failure);
+  failure.credential = credential.kind;
+
+  let acquired: Awaited<ReturnType<typeof acquireToken>>;
+  try {
+    acquired = await acquireToken({ authorityHost, tenantId, clientId, scope, credential }, ctx.logger);
+  } catch (error) {
+    if (isAuthorityFailure(error)) failure.authority = await probeAuthority(authorityHost, tenantId);
+    throw explainTokenFailure(failure.assertionError ?? error, failure);
+  }
+  ctx.secrets.register(acquired.accessToken);
+
+  const claims = readTokenClaims(acquired.accessToken);
+  try {
+    checkTokenExpectations(claims, inputs.expected);
+  } catch (error) {
+    // Name the input the mismatch is against, as every other error line does.
+    if (!(error instanceof UserError)) throw error;
+    const input = error.message.startsWith("the token's audience") ? "expected-audience" : "expected-issuer";
+    throw new UserError(`${input}: ${error.message}`);
+  }
+  const roles = claims.roles.length > 0 ? claims.roles.join(", ") : "none";
+  ctx.logger.info(
+    `Got a v${claims.version.replace(/\.0$/, "")} access token for ${claims.audience} from ${claims.issuer} (roles: ${roles}) with the ${CREDENTIAL_NAMES[credential.kind]}.`,
+  );
+  return {
+    accessToken: acquired.accessToken,
+    expiresOn: acquired.expiresOn ?? claims.expiresOn,
+    claims,
+    credential: credential.kind,
+  };
+}
+
+interface FailureState extends FailureContext {
+  /** What the assertion callback threw: MSAL may wrap it, and the original says more. */
+  assertionError?: unknown;
+}
+
+function chooseCredential(
+  inputs: EntraTokenInputs,
+  ctx: StepContext,
+  tools: EntraTokenTools,
+  failure: FailureState,
+): ClientCredential {
+  const given = [
+    inputs.clientSecret !== undefined ? "client-secret" : undefined,
+    inputs.clientCertificate !== undefined || inputs.clientCertificateKey !== undefined
+      ? "client-certificate"
+      : undefined,
+    inputs.federated ? "federated: true" : undefined,
+  ].filter((name) => name !== undefined);
+  if (given.length === 0) {
+    throw new UserError(
+      "no credential given: set exactly one of client-secret, client-certificate (with client-certificate-key), or federated: true.",
+    );
+  }
+  if (given.length > 1) {
+    const both = given.length === 2 ? "both" : "all";
+    throw new UserError(`${given.join(" and ")} are ${both} set: keep exactly one credential.`);
+  }
+  if (inputs.clientSecret !== undefined) return { kind: "secret", secret: inputs.clientSecret };
+  if (inputs.federated) {
+    const audience = inputs.federatedAudience ?? DEFAULT_FEDERATED_AUDIENCE;
+    return {
+      kind: "federated",
+      // Fetched only when MSAL is about to send it: GitHub's tokens live for minutes.
+      assertion: async () => {
+        try {
+          const token = await tools.githubIdToken(audience);
+          ctx.secrets.register(token);
+          const sub = decodeJwt(token).sub;
+          if (sub) failure.federatedSubject = sub;
+          failure.federatedAudience = audience;
+          return token;
+        } catch (error) {
+          failure.assertionError = error;
+          throw error;
+        }
+      },
+    };
+  }
+  if (inputs.clientCertificate === undefined) {
+    throw new UserError(
+      "client-certificate-key is set without client-certificate: pass the PEM certificate uploaded to the app registration too.",
+    );
+  }
+  if (inputs.clientCertificateKey === undefined) {
+    throw new UserError(
+      "client-certificate is set without client-certificate-key: pass the certificate's PEM private key (as a secret) too.",
+    );
+  }
+  const certificate = readClientCertificate(inputs.clientCertificate, inputs.clientCertificateKey);
+  ctx.secrets.register(certificate.privateKeyPem);
+  return { kind: "certificate", ...certificate };
+}
