@@ -2,23 +2,21 @@ import { findDocker } from "../../docker/docker-cli.ts";
 import { UserError } from "../../errors.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../steps/fn-deploy.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
+import { requireOciProfile } from "../oci-profile.ts";
 
 /**
  * The fn-deploy inputs as one typed object. The OCI credentials are the profile fn-context wrote and
  * exported (OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE); fn-deploy takes no key material of its own.
  */
-export function getInputs(read: InputReader = actionInputs): FnDeployInputs {
-  const configFile = process.env.OCI_CLI_CONFIG_FILE?.trim();
-  if (!configFile) {
-    throw new UserError(
-      "no OCI profile: run fn-context first in this job (it writes ~/.oci/config and exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).",
-    );
-  }
+export function getInputs(
+  read: InputReader = actionInputs,
+  ociProfile = requireOciProfile(),
+): FnDeployInputs {
   const inputs: FnDeployInputs = {
     application: read.required("application"),
     path: read.optional("path") ?? ".",
     wait: read.boolean("wait", true),
-    ociProfile: { configFile, profile: process.env.OCI_CLI_PROFILE?.trim() || "DEFAULT" },
+    ociProfile,
   };
   const memory = integerInput(read, "memory");
   const timeout = integerInput(read, "timeout");

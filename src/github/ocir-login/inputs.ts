@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { findDocker } from "../../docker/docker-cli.ts";
 import type { OcirLoginInputs, OcirTools } from "../../steps/ocir-login.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
+import { exportedOciProfile } from "../oci-profile.ts";
 import { maskSecret } from "../step-context.ts";
 
 /** The ocir-login inputs; the auth token is masked before anything else is read. */
@@ -16,13 +17,12 @@ export function getInputs(read: InputReader = actionInputs): OcirLoginInputs {
     authToken: read.required("auth-token"),
     logout: read.boolean("logout", true),
   };
-  // fn-context exports these; they let the namespace be looked up instead of typed in.
-  const configFile = process.env.OCI_CLI_CONFIG_FILE;
   return withDefined(inputs, {
     namespace: read.optional("namespace"),
     identityDomain: read.optional("identity-domain"),
     registry: read.optional("registry"),
-    ociProfile: configFile ? { configFile, profile: process.env.OCI_CLI_PROFILE || "DEFAULT" } : undefined,
+    // fn-context exports it; it lets the namespace be looked up instead of typed in.
+    ociProfile: exportedOciProfile(),
   });
 }
 

@@ -1,0 +1,40 @@
+import { DeploymentClient, WorkRequestsClient } from "oci-apigateway";
+import { ConfigFileAuthenticationDetailsProvider, MaxTimeTerminationStrategy } from "oci-common";
+import type { OciClientOptions } from "./oci-clients.ts";
+
+export interface GatewayClients {
+  deployments: DeploymentClient;
+  workRequests: WorkRequestsClient;
+  close(): void;
+}
+
+/**
+ * The API Gateway deployment and work request clients, authenticated from the profile fn-context wrote.
+ * Kept apart from functionsClients so that gateway-deploy loads only the API Gateway SDK.
+ */
+export function gatewayClients(options: OciClientOptions): GatewayClients {
+  const provider = new ConfigFileAuthenticationDetailsProvider(options.configFile, options.profile);
+  const retryConfiguration = {
+    terminationStrategy: new MaxTimeTerminationStrategy(options.retrySeconds ?? 60),
+  };
+  const deployments = new DeploymentClient(
+    { authenticationDetailsProvider: provider },
+    { retryConfiguration },
+  );
+  const workRequests = new WorkRequestsClient(
+    { authenticationDetailsProvider: provider },
+    { retryConfiguration },
+  );
+  if (options.endpoint) {
+    deployments.endpoint = options.endpoint;
+    workRequests.endpoint = options.endpoint;
+  }
+  return {
+    deployments,
+    workRequests,
+    close: () => {
+      deployments.close();
+      workRequests.close();
+    },
+  };
+}

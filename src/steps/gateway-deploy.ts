@@ -1,0 +1,130 @@
+import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway-plan.ts";
+import { authChecks } from "../oci/gateway-spec.ts";
+import type { StepContext } from "./step-context.ts";
+
+export type { GatewayDeployInputs };
+
+export interface GatewayDeployTools {
+  /** For waits and 412 pauses; real timers when absent. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface GatewayDeployResult {
+  deploymentId: string;
+  deploymentName: string;
+  pathPrefix: string;
+  endpoint: string;
+  /** endpoint + the first route's path: what a smoke test calls. */
+  url: string;
+  action: "created" | "updated" | "unchanged";
+  changed: boolean;
+  lifecycleState: string;
+  authType: string;
+  jwksUri: string;
+  issuers: string[];
+  audiences: string[];
+  added: string[];
+  replaced: string[];
+  removed: string[];
+  preconditionRetries: number;
+}
+
+const WAIT_DEADLINE_MS = 600_000;
+
+/**
+ * Puts functions behind an API Gateway deployment guarded by token authentication against a remote
+ * JWKS: the routes are merged into what is deployed (other routes stay unless prune), concurrent runs
+ * are reconciled through if-match, and a re-run with nothing new makes no mutating call.
+ */
+export async function deployGateway(
+  inputs: GatewayDeployInputs,
+  ctx: StepContext,
+  tools: GatewayDeployTools = {},
+): Promise<GatewayDeployResult> {
+  const plan = planGatewayDeploy(inputs);
+  // Loaded on demand: the API Gateway SDK is the bulk of the bundle.
+  const [{ gatewayClients }, { applyDeployment }, { mergeSpecification }, wait] = await Promise.all([
+    import("../oci/gateway-clients.ts"),
+    import("../oci/gateway-api.ts"),
+    import("../oci/gateway-merge.ts"),
+    import("../oci/gateway-wait.ts"),
+  ]);
+  const clients = gatewayClients({
+    ...inputs.ociProfile,
+    ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
+  });
+  const sleep = tools.sleep ? { sleep: tools.sleep } : {};
+  try {
+    const applied = await applyDeployment(
+      clients.deployments,
+      plan,
+      (existing) =>
+        mergeSpecification(existing, {
+          auth: plan.auth,
+          routes: plan.routes,
+          prune: plan.prune,
+          allowAnonymous: plan.allowAnonymous,
+        }),
+      { settleDeadlineMs: WAIT_DEADLINE_MS, ...sleep },
+    );
+    const { merge } = applied;
+    for (const note of merge.notes) ctx.logger.info(note);
+    if (applied.preconditionRetries > 0) {
+      ctx.logger.info(
+        `Another writer changed the deployment meanwhile: re-read and merged again (${applied.preconditionRetries}x).`,
+      );
+    }
+    const name = applied.deployment.displayName ?? plan.deployment;
+    ctx.logger.info(
+      applied.action === "unchanged"
+        ? `Deployment ${name} already has this specification: no change made.`
+        : applied.action === "created"
+          ? `Creating deployment ${name} (${applied.deployment.id}) at ${applied.deployment.pathPrefix}.`
+          : `Updating deployment ${name}: ${describeChanges(merge)}.`,
+    );
+    let deployment = applied.deployment;
+    if (plan.wait && applied.workRequestId) {
+      await wait.waitForWorkRequest(clients.workRequests, applied.workRequestId, {
+        deadlineMs: WAIT_DEADLINE_MS,
+        ...sleep,
+      });
+      deployment = await wait.waitForDeploymentActive(clients.deployments, deployment.id, {
+        deadlineMs: WAIT_DEADLINE_MS,
+        ...sleep,
+      });
+      ctx.logger.info(`Deployment ${name} is ACTIVE.`);
+    }
+    const checks = authChecks(merge.authentication);
+    const endpoint = deployment.endpoint ?? "";
+    const firstPath = plan.routes[0]?.path ?? "/";
+    return {
+      deploymentId: deployment.id,
+      deploymentName: name,
+      pathPrefix: deployment.pathPrefix,
+      endpoint,
+      url: `${endpoint.replace(/\/+$/, "")}${firstPath}`,
+      action: applied.action,
+      changed: applied.action !== "unchanged",
+      lifecycleState: String(deployment.lifecycleState ?? ""),
+      authType: checks.type,
+      jwksUri: checks.jwksUri,
+      issuers: checks.issuers,
+      audiences: checks.audiences,
+      added: merge.added,
+      replaced: merge.replaced,
+      removed: merge.removed,
+      preconditionRetries: applied.preconditionRetries,
+    };
+  } finally {
+    clients.close();
+  }
+}
+
+function describeChanges(merge: { added: string[]; replaced: string[]; removed: string[] }): string {
+  const parts = [
+    merge.added.length > 0 ? `added ${merge.added.join("; ")}` : "",
+    merge.replaced.length > 0 ? `replaced ${merge.replaced.join("; ")}` : "",
+    merge.removed.length > 0 ? `removed ${merge.removed.join("; ")}` : "",
+  ].filter(Boolean);
+  return parts.join(", ") || "authentication policy changed";
+}
