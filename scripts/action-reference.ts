@@ -17,16 +17,19 @@ interface ActionMetadata {
 
 export async function renderReference(root: string): Promise<string> {
   const sections: string[] = [];
-  for (const name of (await readdir(join(root, "actions"))).sort()) {
-    const action = parse(await readFile(join(root, "actions", name, "action.yml"), "utf8")) as ActionMetadata;
-    const lines = [
-      `### \`${name}\``,
-      "",
-      oneLine(action.description),
-      "",
-      `\`uses: ORG/fngate/actions/${name}@v1\``,
-      "",
-    ];
+  const actions = [
+    { title: "fngate (the whole pipeline)", file: join(root, "action.yml"), uses: "ORG/fngate@v1" },
+    ...(await readdir(join(root, "actions"))).sort().map((name) => ({
+      title: name,
+      file: join(root, "actions", name, "action.yml"),
+      uses: `ORG/fngate/actions/${name}@v1`,
+    })),
+  ];
+  for (const { title, file, uses } of actions) {
+    const text = await readFile(file, "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    const action = parse(text) as ActionMetadata;
+    const lines = [`### \`${title}\``, "", oneLine(action.description), "", `\`uses: ${uses}\``, ""];
     lines.push("| input | required | default | description |", "| --- | --- | --- | --- |");
     for (const [input, spec] of Object.entries(action.inputs ?? {})) {
       const fallback = spec.default === undefined ? "" : `\`${spec.default}\``;

@@ -18,8 +18,13 @@ interface ActionRuns {
 
 async function entryPoints(): Promise<{ in: string; out: string }[]> {
   const entries: { in: string; out: string }[] = [];
-  for (const name of (await readdir(join(root, "actions"))).sort()) {
-    const metadata = parse(await readFile(join(root, "actions", name, "action.yml"), "utf8")) as ActionRuns;
+  // The root action.yml is the whole pipeline (src/github/pipeline); every other action is actions/<name>.
+  const actions = (await readdir(join(root, "actions")))
+    .sort()
+    .map((name) => ({ name, dir: join(root, "actions", name) }));
+  if (existsSync(join(root, "action.yml"))) actions.push({ name: "pipeline", dir: root });
+  for (const { name, dir } of actions) {
+    const metadata = parse(await readFile(join(dir, "action.yml"), "utf8")) as ActionRuns;
     for (const [kind, target] of [
       ["main", metadata.runs?.main],
       ["post", metadata.runs?.post],
@@ -28,7 +33,7 @@ async function entryPoints(): Promise<{ in: string; out: string }[]> {
       const source = join(root, "src", "github", name, `${kind}.ts`);
       if (!existsSync(source))
         throw new Error(`actions/${name}: runs.${kind} needs ${relative(root, source)}`);
-      const out = relative(join(root, "dist"), resolve(root, "actions", name, target)).replace(/\.js$/, "");
+      const out = relative(join(root, "dist"), resolve(dir, target)).replace(/\.js$/, "");
       entries.push({ in: source, out });
     }
   }

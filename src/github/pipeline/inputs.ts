@@ -1,0 +1,79 @@
+import { UserError } from "../../errors.ts";
+import type { OciProfile } from "../../oci/oci-clients.ts";
+import type { EntraTokenInputs } from "../../steps/entra-token.ts";
+import type { FnContextInputs } from "../../steps/fn-context.ts";
+import type { FnDeployInputs } from "../../steps/fn-deploy.ts";
+import type { GatewayDeployInputs } from "../../steps/gateway-deploy.ts";
+import type { OcirLoginInputs } from "../../steps/ocir-login.ts";
+import type { SmokeTestInputs } from "../../steps/smoke-test.ts";
+import { getInputs as entraTokenInputs } from "../entra-token/inputs.ts";
+import { getInputs as fnContextInputs } from "../fn-context/inputs.ts";
+import { getInputs as fnDeployInputs } from "../fn-deploy/inputs.ts";
+import { getInputs as gatewayDeployInputs } from "../gateway-deploy/inputs.ts";
+import { optionalInput, renamedInputs } from "../inputs.ts";
+import { exportedOciProfile } from "../oci-profile.ts";
+import { getInputs as ocirLoginInputs } from "../ocir-login/inputs.ts";
+import { getInputs as smokeTestInputs } from "../smoke-test/inputs.ts";
+import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "./stage-inputs.ts";
+
+/**
+ * Every stage's inputs, read and checked before the first stage runs, each through its own action's
+ * reader. Values one stage hands the next (the OCI profile, the image prefix, the function id, the URL
+ * and the token) are filled in as the stages run; placeholders stand for them here.
+ */
+export interface PipelineInputs {
+  fnContext?: FnContextInputs;
+  ocirLogin?: OcirLoginInputs;
+  fnDeploy?: FnDeployInputs;
+  gateway?: GatewayDeployInputs;
+  entra?: EntraTokenInputs;
+  smoke?: SmokeTestInputs;
+}
+
+/** Stands for the profile fn-context will write, when it runs in this pipeline. */
+export const PENDING_PROFILE: OciProfile = { configFile: "(written by fn-context)", profile: "DEFAULT" };
+const PENDING_URL = "https://pending.invalid/";
+
+export function getPipelineInputs(): PipelineInputs {
+  const skip = skippedStages(optionalInput("skip"));
+  const runs = (stage: Stage) => !skip.has(stage);
+  const profile = runs("fn-context") ? PENDING_PROFILE : exportedOciProfile();
+  const needsProfile = (stage: Stage) => {
+    if (profile) return profile;
+    throw new UserError(
+      `${stage} needs an OCI profile: do not skip fn-context, or run fn-context in an earlier step.`,
+    );
+  };
+  const inputs: PipelineInputs = {};
+  // The same input names as the single actions, except where two stages would read one name differently.
+  if (runs("fn-context")) inputs.fnContext = fnContextInputs(renamedInputs(RENAMES["fn-context"]));
+  if (runs("ocir-login")) inputs.ocirLogin = ocirLoginInputs(renamedInputs(RENAMES["ocir-login"]));
+  if (runs("fn-deploy")) {
+    inputs.fnDeploy = fnDeployInputs(renamedInputs(RENAMES["fn-deploy"]), needsProfile("fn-deploy"));
+  }
+  if (runs("gateway-deploy")) {
+    const values: Record<string, string> = runs("fn-deploy")
+      ? { "function-id": "(deployed by fn-deploy)" }
+      : {};
+    inputs.gateway = gatewayDeployInputs(
+      renamedInputs(RENAMES["gateway-deploy"], values),
+      needsProfile("gateway-deploy"),
+    );
+  }
+  if (runs("entra-token")) inputs.entra = entraTokenInputs(renamedInputs(RENAMES["entra-token"]));
+  if (runs("smoke-test")) {
+    const values: Record<string, string> = runs("gateway-deploy") ? { url: PENDING_URL } : {};
+    inputs.smoke = smokeTestInputs(renamedInputs(RENAMES["smoke-test"], values));
+  }
+  return inputs;
+}
+
+function skippedStages(text: string | undefined): Set<Stage> {
+  const names = (text ?? "").split(/[\s,]+/).filter(Boolean);
+  for (const name of names) {
+    if (!(STAGES as readonly string[]).includes(name)) {
+      throw new UserError(`skip: unknown stage ${JSON.stringify(name)}; stages are ${STAGES.join(", ")}.`);
+    }
+  }
+  return new Set(names as Stage[]);
+}

@@ -1,0 +1,92 @@
+import * as core from "@actions/core";
+import { UserError } from "../../errors.ts";
+import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
+import { configureFnContext } from "../../steps/fn-context.ts";
+import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
+import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
+import { ocirLogin } from "../../steps/ocir-login.ts";
+import { failureSummary, runSmokeTest, type SmokeTestResult } from "../../steps/smoke-test.ts";
+import { getTools as entraTools } from "../entra-token/inputs.ts";
+import { getTools as fnDeployTools } from "../fn-deploy/inputs.ts";
+import { exportedOciProfile } from "../oci-profile.ts";
+import { getTools as ocirTools } from "../ocir-login/inputs.ts";
+import { runMain } from "../run.ts";
+import { actionStepContext } from "../step-context.ts";
+import { getPipelineInputs } from "./inputs.ts";
+import { fnContextPlan, ocirCleanup } from "./state.ts";
+import { writePipelineSummary } from "./summary.ts";
+
+/**
+ * The whole path in one step: each stage is the same code as its own action, run in this process so
+ * the pipeline works from any ref of the repository; each stage has its own log group, and the post
+ * step undoes what fn-context and ocir-login changed whatever happened.
+ */
+await runMain(async () => {
+  const inputs = getPipelineInputs();
+  const ctx = actionStepContext();
+  let profile = exportedOciProfile();
+  let imagePrefix: string | undefined;
+  let deployed: FnDeployResult | undefined;
+  let gateway: GatewayDeployResult | undefined;
+  let token: EntraTokenResult | undefined;
+  let smoke: SmokeTestResult | undefined;
+
+  if (inputs.fnContext) {
+    const stage = inputs.fnContext;
+    const result = await core.group("fn-context", () => configureFnContext(stage, ctx));
+    fnContextPlan.save(result.restorePlan);
+    core.exportVariable("OCI_CLI_CONFIG_FILE", result.configFile);
+    core.exportVariable("OCI_CLI_PROFILE", result.profile);
+    profile = { configFile: result.configFile, profile: result.profile };
+    if (result.namespace) core.setOutput("namespace", result.namespace);
+  }
+  if (inputs.ocirLogin) {
+    const stage = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
+    const result = await core.group("ocir-login", async () => ocirLogin(stage, ctx, await ocirTools()));
+    if (result.cleanup) ocirCleanup.save(result.cleanup);
+    imagePrefix = result.imagePrefix;
+    core.setOutput("namespace", result.namespace);
+  }
+  if (inputs.fnDeploy && profile) {
+    const stage = {
+      ...inputs.fnDeploy,
+      ociProfile: profile,
+      ...(inputs.fnDeploy.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
+    };
+    deployed = await core.group("fn-deploy", async () => deployFunction(stage, ctx, await fnDeployTools()));
+    core.setOutput("function-id", deployed.functionId);
+    core.setOutput("image", deployed.image);
+    core.setOutput("digest", deployed.digest);
+  }
+  if (inputs.gateway && profile) {
+    const stage = {
+      ...inputs.gateway,
+      ociProfile: profile,
+      ...(deployed ? { functionId: deployed.functionId } : {}),
+    };
+    gateway = await core.group("gateway-deploy", () => deployGateway(stage, ctx));
+    core.setOutput("deployment-id", gateway.deploymentId);
+    core.setOutput("url", gateway.url);
+  }
+  if (inputs.entra) {
+    const stage = inputs.entra;
+    // Check the token against what the gateway will demand, unless the user said otherwise.
+    const expected = {
+      issuers: stage.expected.issuers?.length ? stage.expected.issuers : (gateway?.issuers ?? []),
+      audiences: stage.expected.audiences?.length ? stage.expected.audiences : (gateway?.audiences ?? []),
+    };
+    token = await core.group("entra-token", () => entraToken({ ...stage, expected }, ctx, entraTools()));
+  }
+  if (inputs.smoke) {
+    const stage = {
+      ...inputs.smoke,
+      ...(gateway ? { url: gateway.url } : {}),
+      ...(token ? { token: token.accessToken } : {}),
+    };
+    smoke = await core.group("smoke-test", () => runSmokeTest(stage, ctx));
+    core.setOutput("passed", String(smoke.passed));
+    core.setOutput("results", JSON.stringify(smoke.results));
+  }
+  await writePipelineSummary({ deployed, gateway, token, smoke });
+  if (smoke && !smoke.passed) throw new UserError(failureSummary(smoke));
+});

@@ -1,0 +1,36 @@
+import * as core from "@actions/core";
+import type { EntraTokenResult } from "../../steps/entra-token.ts";
+import type { FnDeployResult } from "../../steps/fn-deploy.ts";
+import type { GatewayDeployResult } from "../../steps/gateway-deploy.ts";
+import type { SmokeTestResult } from "../../steps/smoke-test.ts";
+
+/** One table for the whole run: what was deployed where, and every smoke check. Never a secret. */
+export async function writePipelineSummary(run: {
+  deployed: FnDeployResult | undefined;
+  gateway: GatewayDeployResult | undefined;
+  token: EntraTokenResult | undefined;
+  smoke: SmokeTestResult | undefined;
+}): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const rows: string[][] = [];
+  if (run.deployed)
+    rows.push(["Function", `${run.deployed.functionName} (${run.deployed.action})`, run.deployed.image]);
+  if (run.gateway)
+    rows.push(["API", `${run.gateway.deploymentName} (${run.gateway.action})`, run.gateway.url]);
+  if (run.token)
+    rows.push(["Token", `Entra v${run.token.claims.version}`, `aud ${run.token.claims.audience}`]);
+  for (const check of run.smoke?.results ?? []) {
+    rows.push([
+      `Check: ${check.check}`,
+      `${check.answered} (expected ${check.expected})`,
+      check.passed ? "✅" : "❌",
+    ]);
+  }
+  await core.summary
+    .addHeading(
+      `fngate pipeline${run.smoke ? (run.smoke.passed ? ": live and guarded" : ": smoke test FAILED") : ""}`,
+      3,
+    )
+    .addTable([["Stage", "Result", "Detail"].map((data) => ({ data, header: true })), ...rows])
+    .write();
+}
