@@ -1,70 +1,96 @@
-// npm run demo: the pipeline so far on the embedded emulator stack, run through the runner harness
-// exactly as GitHub would: fn-context (OCI config + Fn context, key proven with a signed call), then,
-// where a Docker engine and the distribution registry are present, ocir-login and fn-deploy (image
-// built and pushed, function created, test-invoked through the real Fn FDK). Then the post steps.
+// npm run demo: the whole pipeline on the embedded emulator stack, run through the runner harness
+// exactly as GitHub would run the root action: fn-context, ocir-login, fn-deploy, gateway-deploy,
+// entra-token and smoke-test, then the post step. With a Docker engine it builds and pushes the
+// example function; without one it says so and deploys a prepared image reference (pushed through
+// the registry's own API). Without the distribution registry it can only run fn-context.
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pushImage } from "../test/emulators/registry/push-image.ts";
 import { type StartedRegistry, startRegistry } from "../test/emulators/registry/start-registry.ts";
 import { Job, type StepResult } from "../test/runner/index.ts";
 import { startOciFixture } from "../test/support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists } from "../test/support/real-components.ts";
 
-const TOKEN = `demo-token-${process.pid}`;
+const AUTH_TOKEN = `demo-auth-token-${process.pid}`;
+const CLIENT_SECRET = `demo-client-secret-${process.pid}`;
 const oci = await startOciFixture();
-const realComponents = (await executableExists("/usr/bin/docker-registry")) && (await dockerEngineRunning());
+const { state } = oci.stack.oci;
+const docker = await dockerEngineRunning();
 let registry: StartedRegistry | undefined;
-if (realComponents) {
-  const user = { username: `${oci.namespace}/demo-user`, password: TOKEN };
+if (await executableExists("/usr/bin/docker-registry")) {
+  const user = { username: `${oci.namespace}/demo-user`, password: AUTH_TOKEN };
   registry = await startRegistry({ users: [user] });
   oci.stack.oci.setRegistry({ url: registry.url, ...user });
 }
-oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "demo-app" });
+state.createApplication({ compartmentId: oci.tenancyId, displayName: "demo-app" });
+const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "demo-gateway" }).id;
+const { entra } = oci.stack;
+const tenantId = entra.addTenant();
+const api = entra.addApiApp(tenantId, {
+  identifierUris: ["api://my-oci-api"],
+  accessTokenAcceptedVersion: 1,
+  appRoles: [{ value: "Invoke" }],
+});
+const client = entra.addClientApp(tenantId, {
+  secrets: [{ value: CLIENT_SECRET }],
+  roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
+});
 const functionDir = await mkdtemp(join(tmpdir(), "fngate-demo-hello-"));
 await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
 // FROM scratch: nothing can be pulled here, and the emulator runs the example's code through the FDK.
 await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
 
 const job = await Job.create({ env: { ...oci.env, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" } });
-let failed = false;
+let exitCode = 0;
 try {
-  console.log(`OCI emulator ${oci.stack.endpoints.oci}, tenancy namespace ${oci.namespace}`);
-  const pasted = oci.key.pkcs8.trim().split("\n").join("\\n");
-  failed ||= show(
-    "fn-context (key pasted with literal \\n escapes)",
-    await job.run("fn-context", { inputs: oci.inputs({ "private-key": pasted }) }),
+  console.log(
+    `Emulators: OCI ${oci.stack.endpoints.oci}, gateway ${oci.stack.endpoints.gateway}, Entra ${oci.stack.endpoints.entra}`,
   );
   if (!registry) {
-    console.log(
-      "\nNo Docker engine or docker-registry here: ocir-login and fn-deploy are skipped (bash .ci/run installs them).",
-    );
-  } else if (!failed) {
-    failed ||= show(
-      "ocir-login",
-      await job.run("ocir-login", {
-        inputs: {
-          region: "ap-tokyo-1",
-          namespace: oci.namespace,
-          username: "demo-user",
-          "auth-token": TOKEN,
-          registry: registry.host,
-        },
-      }),
-    );
-    const deploy = {
-      application: "demo-app",
+    console.log("\nNo docker-registry here (bash .ci/run installs it): only fn-context can run.");
+    exitCode = show("fn-context", await job.run("fn-context", { inputs: oci.inputs() }));
+  } else {
+    let image: Record<string, string> = { path: functionDir };
+    if (!docker) {
+      const { digest } = await pushImage({
+        registry: { url: registry.url, username: `${oci.namespace}/demo-user`, password: AUTH_TOKEN },
+        repository: `${oci.namespace}/hello`,
+        tag: "prepared",
+      });
+      image = { image: `${registry.host}/${oci.namespace}/hello@${digest}` };
+      console.log(
+        `\nNo Docker engine here: deploying the prepared image ${image.image} instead of building.`,
+      );
+    }
+    const inputs = {
+      ...oci.inputs({ "private-key": oci.key.pkcs8.trim().split("\n").join("\\n") }),
       "compartment-ocid": oci.tenancyId,
-      path: functionDir,
-      registry: `${registry.host}/${oci.namespace}`,
-      invoke: "{}",
+      username: "demo-user",
+      "auth-token": AUTH_TOKEN,
+      registry: registry.host,
+      application: "demo-app",
+      function: "hello",
+      ...image,
+      "gateway-ocid": gatewayId,
+      deployment: "demo",
+      "path-prefix": "/demo",
+      "route-path": "/hello",
+      "entra-tenant-id": tenantId,
+      "authority-host": entra.host,
+      audiences: "api://my-oci-api",
+      "client-id": client.appId,
+      "client-secret": CLIENT_SECRET,
+      scope: "api://my-oci-api/.default",
+      "expect-body": '{"message":"Hello World"}',
     };
-    failed ||= show("fn-deploy", await job.run("fn-deploy", { inputs: deploy }));
-    failed ||= show("fn-deploy again (nothing changed)", await job.run("fn-deploy", { inputs: deploy }));
+    exitCode = show("uses: ORG/fngate@v1 (the whole pipeline)", await job.run("..", { inputs }));
+    if (exitCode === 0) show("the same step again (nothing changed)", await job.run("..", { inputs }));
   }
-  for (const post of await job.runPosts()) show(`post: ${post.action}`, post);
+  for (const post of await job.runPosts()) show(`post: ${post.action === ".." ? "fngate" : post.action}`, post);
   const left = await job.snapshot();
   console.log(
-    `\nHOME and RUNNER_TEMP after the post steps: ${left.size === 0 ? "empty again, as before the job" : [...left.keys()].join(", ")}`,
+    `\nHOME and RUNNER_TEMP after the post step: ${left.size === 0 ? "empty again, as before the job" : [...left.keys()].join(", ")}`,
   );
 } finally {
   await job.dispose();
@@ -72,14 +98,19 @@ try {
   await oci.close();
   await rm(functionDir, { recursive: true, force: true });
 }
-process.exitCode = failed ? 1 : 0;
+process.exitCode = exitCode;
 
-/** Prints a step's log (without mask commands) and outputs; returns whether it failed. */
-function show(title: string, step: StepResult): boolean {
+/** Prints a step's log lines (no mask or debug commands), its smoke checks and its outputs. */
+function show(title: string, step: StepResult): number {
   console.log(`\n$ ${title}   (exit ${step.exitCode})`);
   for (const line of step.stdout.split("\n")) {
-    if (line && !line.startsWith("::add-mask::") && !line.startsWith("::debug::")) console.log(`  ${line}`);
+    if (!line || line.startsWith("::add-mask::") || line.startsWith("::debug::")) continue;
+    console.log(
+      line.startsWith("::group::") ? `  ── ${line.slice(9)}` : line === "::endgroup::" ? "" : `    ${line}`,
+    );
   }
-  for (const [name, value] of Object.entries(step.outputs)) console.log(`  output ${name}=${value}`);
-  return step.exitCode !== 0;
+  for (const [name, value] of Object.entries(step.outputs)) {
+    if (name !== "results") console.log(`  output ${name}=${value}`);
+  }
+  return step.exitCode ?? 1;
 }

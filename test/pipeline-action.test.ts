@@ -170,6 +170,64 @@ describe("the whole pipeline in one step", () => {
     });
   }
 
+  it("the gateway refuses a wrong audience, a wrong issuer, an expired token and a foreign key, and the smoke test reports each", async (t) => {
+    if (!(await realComponents(t))) return;
+    const job = await pipelineJob();
+    try {
+      const deployed = await job.run(PIPELINE, { inputs: pipelineInputs(1, "secret", "refusals") });
+      assert.equal(deployed.exitCode, 0, deployed.stdout);
+      const { entra } = oci.stack;
+      const base = { tenantId, resource: "api://my-oci-api", clientAppId: client.appId };
+      const good = await entra.mintToken(base);
+      const refused: Record<string, string> = {
+        "wrong audience": await entra.mintToken({ ...base, overrides: { aud: "api://someone-else" } }),
+        "wrong issuer": await entra.mintToken({
+          ...base,
+          overrides: { iss: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/" },
+        }),
+        expired: await entra.mintToken({
+          ...base,
+          issuedAt: new Date(Date.now() - 3 * 3600_000),
+          lifetimeSeconds: 3600,
+        }),
+        "foreign key": await entra.mintToken({ ...base, signWith: "foreign" }),
+      };
+      for (const [name, token] of Object.entries(refused)) {
+        const smoke = await job.run("smoke-test", {
+          inputs: {
+            url: deployed.outputs.url ?? "",
+            token: good,
+            "refused-token": token,
+            "negative-checks": "refused-token",
+          },
+        });
+        assert.equal(smoke.exitCode, 0, `${name}: ${smoke.stdout}`);
+        const results = JSON.parse(smoke.outputs.results ?? "[]") as { check: string; answered: string }[];
+        assert.deepEqual(
+          results.map((r) => `${r.check}=${r.answered}`),
+          ["with token=200", "refused-token=401"],
+          name,
+        );
+      }
+      // And a gateway that let one of them in would fail the smoke test: the good token as "refused".
+      const wrong = await job.run("smoke-test", {
+        inputs: {
+          url: deployed.outputs.url ?? "",
+          token: good,
+          "refused-token": good,
+          "negative-checks": "refused-token",
+        },
+      });
+      assert.equal(wrong.exitCode, 1);
+      assert.match(
+        wrong.annotations.find((a) => a.level === "error")?.message ?? "",
+        /refused-token answered 200, expected 401/,
+      );
+    } finally {
+      await job.dispose();
+    }
+  });
+
   it("a re-run with nothing changed makes no mutating call and still proves the API", async (t) => {
     if (!(await realComponents(t))) return;
     const job = await pipelineJob();
