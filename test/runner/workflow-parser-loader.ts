@@ -13,6 +13,8 @@ type TypeGuardsModule = typeof import("@actions/workflow-parser/templates/tokens
 
 export interface WorkflowParser {
   parseAction: ActionParserModule["parseAction"];
+  parseWorkflow: ParserRootModule["parseWorkflow"];
+  convertWorkflowTemplate: ParserRootModule["convertWorkflowTemplate"];
   convertActionTemplate: ActionTemplateModule["convertActionTemplate"];
   NoOperationTraceWriter: ParserRootModule["NoOperationTraceWriter"];
   tokens: Pick<TypeGuardsModule, "isString" | "isBoolean" | "isNumber" | "isLiteral">;
@@ -48,6 +50,8 @@ export function loadWorkflowParser(): Promise<WorkflowParser> {
       parseAction: parser.parseAction,
       convertActionTemplate: template.convertActionTemplate,
       NoOperationTraceWriter: root.NoOperationTraceWriter,
+      parseWorkflow: root.parseWorkflow,
+      convertWorkflowTemplate: root.convertWorkflowTemplate,
       tokens: guards,
     }));
   }
