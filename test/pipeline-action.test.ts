@@ -123,6 +123,8 @@ describe("the whole pipeline in one step", () => {
     [1, "secret"],
     [2, "secret"],
     [1, "certificate"],
+    [2, "certificate"],
+    [1, "federated"],
     [2, "federated"],
   ];
   for (const [version, credential] of combinations) {
