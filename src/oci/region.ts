@@ -1,5 +1,6 @@
 import { Region } from "oci-common";
 import { UserError } from "../errors.ts";
+import { editDistance } from "./near-matches.ts";
 
 export interface ResolvedRegion {
   id: string;
@@ -55,19 +56,6 @@ function closestKnownRegion(id: string): string | undefined {
     if (!best || distance < best.distance) best = { id: region.regionId, distance };
   }
   return best && best.distance <= 3 ? best.id : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** The Functions API endpoint the Fn CLI's oracle provider derives: https://functions.<region>.oci.<domain>. */

@@ -1,5 +1,5 @@
-import * as core from "@actions/core";
 import type { FnContextInputs, FnContextResult } from "../../steps/fn-context.ts";
+import { writeSettingsSummary } from "../settings-summary.ts";
 
 /** A short table of what was configured; identifiers only, never key material. */
 export async function writeSummary(result: FnContextResult, inputs: FnContextInputs): Promise<void> {
@@ -16,18 +16,5 @@ export async function writeSummary(result: FnContextResult, inputs: FnContextInp
     ["Registry", result.registry || "(not set)"],
     ["Verified", result.namespace ? `yes, tenancy namespace ${result.namespace}` : "no (verify: false)"],
   ];
-  await core.summary
-    .addHeading("fngate: OCI and Fn CLI context", 3)
-    .addTable([
-      [
-        { data: "Setting", header: true },
-        { data: "Value", header: true },
-      ],
-      ...rows.map(([name, value]) => [name, `<code>${escapeHtml(value)}</code>`]),
-    ])
-    .write();
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  await writeSettingsSummary("fngate: OCI and Fn CLI context", rows);
 }

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { runMain } from "../run.ts";
+import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs, getTools } from "./inputs.ts";
 
@@ -49,18 +50,5 @@ async function writeSummary(result: FnDeployResult): Promise<void> {
       result.invokeResponse === undefined ? "not run" : "answered (see the invoke-response output)",
     ],
   ];
-  await core.summary
-    .addHeading("fngate: function deployed", 3)
-    .addTable([
-      [
-        { data: "Setting", header: true },
-        { data: "Value", header: true },
-      ],
-      ...rows.map(([name, value]) => [name, `<code>${escapeHtml(value)}</code>`]),
-    ])
-    .write();
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  await writeSettingsSummary("fngate: function deployed", rows);
 }

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import { runMain } from "../run.ts";
+import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs } from "./inputs.ts";
 
@@ -36,18 +37,5 @@ async function writeSummary(result: GatewayDeployResult): Promise<void> {
     ["Issuers", result.issuers.join(", ") || "(not checked)"],
     ["Audiences", result.audiences.join(", ") || "(not checked)"],
   ];
-  await core.summary
-    .addHeading("fngate: API Gateway deployment", 3)
-    .addTable([
-      [
-        { data: "Setting", header: true },
-        { data: "Value", header: true },
-      ],
-      ...rows.map(([name, value]) => [name, `<code>${escapeHtml(value)}</code>`]),
-    ])
-    .write();
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  await writeSettingsSummary("fngate: API Gateway deployment", rows);
 }

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+function c(s,r,i=5){let n=s.toLowerCase();return[...new Set(r)].map((t,e)=>({name:t,index:e,distance:a(n,t.toLowerCase())})).sort((t,e)=>t.distance-e.distance||t.index-e.index).slice(0,i).map(t=>t.name)}function a(s,r){let i=Array.from({length:r.length+1},(n,t)=>t);for(let n=1;n<=s.length;n++){let t=[n];for(let e=1;e<=r.length;e++){let o=(i[e-1]??0)+(s[n-1]===r[e-1]?0:1);t[e]=Math.min((i[e]??0)+1,(t[e-1]??0)+1,o)}i=t}return i[r.length]??0}export{c as a,a as b};

@@ -1,0 +1,26 @@
+import * as core from "@actions/core";
+
+/**
+ * The job summary most actions write: a heading and a two-column table of what was configured or
+ * deployed. Values are escaped (a summary is HTML) and never include a secret: callers pass identifiers.
+ */
+export async function writeSettingsSummary(
+  heading: string,
+  rows: readonly (readonly [string, string])[],
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary
+    .addHeading(heading, 3)
+    .addTable([
+      [
+        { data: "Setting", header: true },
+        { data: "Value", header: true },
+      ],
+      ...rows.map(([name, value]) => [name, `<code>${escapeHtml(value)}</code>`]),
+    ])
+    .write();
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
