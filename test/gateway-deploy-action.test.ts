@@ -4,71 +4,35 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { readSpecification } from "./emulators/oci/apigateway-spec.ts";
-import { isMutating } from "./emulators/oci/request-log.ts";
-import { pushImage } from "./emulators/registry/push-image.ts";
-import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
-import { Job, type StepResult } from "./runner/index.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import type { Job, StepResult } from "./runner/index.ts";
+import { GATEWAY_AUDIENCE, type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
+import type { OciFixture } from "./support/oci-fixture.ts";
 import { executableExists, requireComponent } from "./support/real-components.ts";
 
-const AUDIENCE = "api://fngate-hello";
-const REGISTRY_USER = { username: "fngate-ci", password: `pw-${process.pid}-${Date.now()}` };
-
+let gw: GatewayFixture;
 let oci: OciFixture;
-let registry: StartedRegistry | undefined;
 let gatewayId: string;
 let tenantId: string;
 let fnHello: string;
 let fnOther: string;
 
 before(async () => {
-  oci = await startOciFixture();
-  const { state } = oci.stack.oci;
-  trustCaInProcess(oci.stack.caPem);
-  const repository = `${oci.namespace}/fngate/hello`;
-  if (await executableExists("/usr/bin/docker-registry")) {
-    registry = await startRegistry({ users: [REGISTRY_USER] });
-    oci.stack.oci.setRegistry({ url: registry.url, ...REGISTRY_USER });
-    await pushImage({ registry: { url: registry.url, ...REGISTRY_USER }, repository, tag: "0.0.1" });
-  }
-  const applicationId = state.createApplication({ compartmentId: oci.tenancyId, displayName: "fngate" }).id;
-  const image = `ocir.us-phoenix-1.oci.oraclecloud.com/${repository}:0.0.1`;
-  fnHello = state.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
-  fnOther = state.createFunction({ applicationId, displayName: "other", image, memoryInMBs: 256 }).id;
-  gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "fngate-gw" }).id;
-  tenantId = oci.stack.entra.addTenant();
+  gw = await startGatewayFixture({ registry: true });
+  trustCaInProcess(gw.oci.stack.caPem);
+  ({ oci, gatewayId, tenantId, fnHello, fnOther } = gw);
 });
 after(async () => {
-  await registry?.close();
-  await oci?.close();
+  await gw?.close();
 });
 
-/** A job that has run fn-context, as a workflow would. */
-async function preparedJob(): Promise<Job> {
-  const job = await Job.create({ env: oci.env });
-  const context = await job.run("fn-context", { inputs: oci.inputs() });
-  assert.equal(context.exitCode, 0, context.stdout);
-  return job;
-}
-
-function inputs(deployment: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    "gateway-ocid": gatewayId,
-    "compartment-ocid": oci.tenancyId,
-    deployment,
-    "path-prefix": `/${deployment}`,
-    "function-id": fnHello,
-    "entra-tenant-id": tenantId,
-    "authority-host": oci.stack.entra.host,
-    audiences: AUDIENCE,
-    ...overrides,
-  };
-}
-
-function mutatingCalls(): number {
-  return oci.stack.oci.requests.filter(isMutating).length;
-}
+const AUDIENCE = GATEWAY_AUDIENCE;
+const preparedJob = () => gw.preparedJob();
+const deploy = (job: Job, values: Record<string, string>) => gw.deploy(job, values);
+const routesOf = (id: string | undefined) => gw.routesOf(id);
+const mutatingCalls = () => gw.mutatingCalls();
+const inputs = (deployment: string, overrides: Record<string, string> = {}) =>
+  gw.inputs(deployment, overrides);
 
 function errorsOf(run: StepResult): string[] {
   return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
@@ -80,19 +44,6 @@ function storedSpec(deploymentId: string | undefined): Json {
   const deployment = oci.stack.oci.state.apigw.deployments.get(deploymentId ?? "");
   assert.ok(deployment, `deployment ${deploymentId} exists`);
   return deployment.specification;
-}
-
-function routesOf(deploymentId: string | undefined): string[] {
-  return (storedSpec(deploymentId).routes as Json[]).map(
-    (route) =>
-      `${(route.methods as string[]).join(",")} ${String(route.path)} -> ${(route.backend as Json).functionId === fnHello ? "hello" : "other"}`,
-  );
-}
-
-async function deploy(job: Job, values: Record<string, string>): Promise<StepResult> {
-  const run = await job.run("gateway-deploy", { inputs: values });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-  return run;
 }
 
 describe("gateway-deploy puts a function behind Entra token authentication", () => {

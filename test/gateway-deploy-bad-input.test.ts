@@ -2,55 +2,22 @@
 // no mutating call in the OCI emulator's request log.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isMutating } from "./emulators/oci/request-log.ts";
-import { Job, type StepResult } from "./runner/index.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import type { StepResult } from "./runner/index.ts";
+import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
 
-const AUDIENCE = "api://fngate-hello";
-
-let oci: OciFixture;
-let gatewayId: string;
-let tenantId: string;
-let fnHello: string;
+let gw: GatewayFixture;
 
 before(async () => {
-  oci = await startOciFixture();
-  const { state } = oci.stack.oci;
-  const applicationId = state.createApplication({ compartmentId: oci.tenancyId, displayName: "fngate" }).id;
-  const image = `ocir.us-phoenix-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`;
-  fnHello = state.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
-  gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "fngate-gw" }).id;
-  tenantId = oci.stack.entra.addTenant();
+  gw = await startGatewayFixture({ registry: false });
 });
 after(async () => {
-  await oci?.close();
+  await gw?.close();
 });
 
-/** A job that has run fn-context, as a workflow would. */
-async function preparedJob(): Promise<Job> {
-  const job = await Job.create({ env: oci.env });
-  const context = await job.run("fn-context", { inputs: oci.inputs() });
-  assert.equal(context.exitCode, 0, context.stdout);
-  return job;
-}
-
-function inputs(deployment: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    "gateway-ocid": gatewayId,
-    "compartment-ocid": oci.tenancyId,
-    deployment,
-    "path-prefix": `/${deployment}`,
-    "function-id": fnHello,
-    "entra-tenant-id": tenantId,
-    "authority-host": oci.stack.entra.host,
-    audiences: AUDIENCE,
-    ...overrides,
-  };
-}
-
-function mutatingCalls(): number {
-  return oci.stack.oci.requests.filter(isMutating).length;
-}
+const preparedJob = () => gw.preparedJob();
+const mutatingCalls = () => gw.mutatingCalls();
+const inputs = (deployment: string, overrides: Record<string, string> = {}) =>
+  gw.inputs(deployment, overrides);
 
 function errorsOf(run: StepResult): string[] {
   return run.annotations.filter((a) => a.level === "error").map((a) => a.message);

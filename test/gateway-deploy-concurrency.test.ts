@@ -4,69 +4,30 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { readSpecification } from "./emulators/oci/apigateway-spec.ts";
-import { Job, type StepResult } from "./runner/index.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import type { Job } from "./runner/index.ts";
+import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
+import type { OciFixture } from "./support/oci-fixture.ts";
 
-const AUDIENCE = "api://fngate-hello";
-
+let gw: GatewayFixture;
 let oci: OciFixture;
 let gatewayId: string;
-let tenantId: string;
-let fnHello: string;
 let fnOther: string;
 
 before(async () => {
-  oci = await startOciFixture();
-  const { state } = oci.stack.oci;
-  const applicationId = state.createApplication({ compartmentId: oci.tenancyId, displayName: "fngate" }).id;
-  const image = `ocir.us-phoenix-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`;
-  fnHello = state.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
-  fnOther = state.createFunction({ applicationId, displayName: "other", image, memoryInMBs: 256 }).id;
-  gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "fngate-gw" }).id;
-  tenantId = oci.stack.entra.addTenant();
+  gw = await startGatewayFixture({ registry: false });
+  ({ oci, gatewayId, fnOther } = gw);
 });
 after(async () => {
-  await oci?.close();
+  await gw?.close();
 });
 
-/** A job that has run fn-context, as a workflow would. */
-async function preparedJob(): Promise<Job> {
-  const job = await Job.create({ env: oci.env });
-  const context = await job.run("fn-context", { inputs: oci.inputs() });
-  assert.equal(context.exitCode, 0, context.stdout);
-  return job;
-}
-
-function inputs(deployment: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    "gateway-ocid": gatewayId,
-    "compartment-ocid": oci.tenancyId,
-    deployment,
-    "path-prefix": `/${deployment}`,
-    "function-id": fnHello,
-    "entra-tenant-id": tenantId,
-    "authority-host": oci.stack.entra.host,
-    audiences: AUDIENCE,
-    ...overrides,
-  };
-}
+const preparedJob = () => gw.preparedJob();
+const deploy = (job: Job, values: Record<string, string>) => gw.deploy(job, values);
+const routesOf = (id: string | undefined) => gw.routesOf(id);
+const inputs = (deployment: string, overrides: Record<string, string> = {}) =>
+  gw.inputs(deployment, overrides);
 
 type Json = Record<string, unknown>;
-
-function routesOf(deploymentId: string | undefined): string[] {
-  const deployment = oci.stack.oci.state.apigw.deployments.get(deploymentId ?? "");
-  assert.ok(deployment, `deployment ${deploymentId} exists`);
-  return (deployment.specification.routes as Json[]).map(
-    (route) =>
-      `${(route.methods as string[]).join(",")} ${String(route.path)} -> ${(route.backend as Json).functionId === fnHello ? "hello" : "other"}`,
-  );
-}
-
-async function deploy(job: Job, values: Record<string, string>): Promise<StepResult> {
-  const run = await job.run("gateway-deploy", { inputs: values });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-  return run;
-}
 
 describe("gateway-deploy under concurrent writers", () => {
   it("two concurrent runs adding different routes leave both in place", async () => {
