@@ -97,12 +97,19 @@ interface FailureState extends FailureContext {
   assertionError?: unknown;
 }
 
-function chooseCredential(
-  inputs: EntraTokenInputs,
-  ctx: StepContext,
-  tools: EntraTokenTools,
-  failure: FailureState,
-): ClientCredential {
+/**
+ * Every check that needs no call, so a pipeline can refuse bad entra-token inputs before its first
+ * stage changes anything.
+ */
+export function checkEntraTokenInputs(inputs: EntraTokenInputs): void {
+  checkTenantId(inputs.tenantId);
+  checkClientId(inputs.clientId);
+  checkScope(inputs.scope);
+  checkAuthorityHost(inputs.authorityHost);
+  checkOneCredential(inputs);
+}
+
+function checkOneCredential(inputs: EntraTokenInputs): void {
   const given = [
     inputs.clientSecret !== undefined ? "client-secret" : undefined,
     inputs.clientCertificate !== undefined || inputs.clientCertificateKey !== undefined
@@ -119,6 +126,15 @@ function chooseCredential(
     const both = given.length === 2 ? "both" : "all";
     throw new UserError(`${given.join(" and ")} are ${both} set: keep exactly one credential.`);
   }
+}
+
+function chooseCredential(
+  inputs: EntraTokenInputs,
+  ctx: StepContext,
+  tools: EntraTokenTools,
+  failure: FailureState,
+): ClientCredential {
+  checkOneCredential(inputs);
   if (inputs.clientSecret !== undefined) return { kind: "secret", secret: inputs.clientSecret };
   if (inputs.federated) {
     const audience = inputs.federatedAudience ?? DEFAULT_FEDERATED_AUDIENCE;

@@ -1,11 +1,14 @@
 import { UserError } from "../../errors.ts";
+import { planDeploy } from "../../oci/deploy-plan.ts";
+import { planGatewayDeploy } from "../../oci/gateway-plan.ts";
 import type { OciProfile } from "../../oci/oci-clients.ts";
-import type { EntraTokenInputs } from "../../steps/entra-token.ts";
+import { checkEntraTokenInputs, type EntraTokenInputs } from "../../steps/entra-token.ts";
 import type { FnContextInputs } from "../../steps/fn-context.ts";
 import type { FnDeployInputs } from "../../steps/fn-deploy.ts";
 import type { GatewayDeployInputs } from "../../steps/gateway-deploy.ts";
 import type { OcirLoginInputs } from "../../steps/ocir-login.ts";
 import type { SmokeTestInputs } from "../../steps/smoke-test.ts";
+import type { StepContext } from "../../steps/step-context.ts";
 import { getInputs as entraTokenInputs } from "../entra-token/inputs.ts";
 import { getInputs as fnContextInputs } from "../fn-context/inputs.ts";
 import { getInputs as fnDeployInputs } from "../fn-deploy/inputs.ts";
@@ -33,6 +36,25 @@ export interface PipelineInputs {
 /** Stands for the profile fn-context will write, when it runs in this pipeline. */
 export const PENDING_PROFILE: OciProfile = { configFile: "(written by fn-context)", profile: "DEFAULT" };
 const PENDING_URL = "https://pending.invalid/";
+/** Stand-ins for what ocir-login and fn-deploy produce, shaped like the real values so checks pass. */
+const PENDING_FUNCTION_ID = "ocid1.fnfunc.oc1..aaaaaaaapendingfunctionfromfndeploy";
+const PENDING_IMAGE_PREFIX = "ocir.pending.invalid/namespace";
+
+/**
+ * Runs every stage's checks that need no call, so a bad input of a late stage (a gateway route, a
+ * token scope) fails the step before the first stage has changed anything.
+ */
+export async function checkBeforeAnyStage(inputs: PipelineInputs, ctx: StepContext): Promise<void> {
+  if (inputs.fnDeploy) {
+    const registry = inputs.fnDeploy.registry ?? PENDING_IMAGE_PREFIX;
+    await planDeploy(
+      { ...inputs.fnDeploy, registry },
+      { homeDir: ctx.homeDir, registerSecret: (value) => ctx.secrets.register(value), warn: () => {} },
+    );
+  }
+  if (inputs.gateway) planGatewayDeploy(inputs.gateway);
+  if (inputs.entra) checkEntraTokenInputs(inputs.entra);
+}
 
 export function getPipelineInputs(): PipelineInputs {
   const skip = skippedStages(optionalInput("skip"));
@@ -52,9 +74,7 @@ export function getPipelineInputs(): PipelineInputs {
     inputs.fnDeploy = fnDeployInputs(renamedInputs(RENAMES["fn-deploy"]), needsProfile("fn-deploy"));
   }
   if (runs("gateway-deploy")) {
-    const values: Record<string, string> = runs("fn-deploy")
-      ? { "function-id": "(deployed by fn-deploy)" }
-      : {};
+    const values: Record<string, string> = runs("fn-deploy") ? { "function-id": PENDING_FUNCTION_ID } : {};
     inputs.gateway = gatewayDeployInputs(
       renamedInputs(RENAMES["gateway-deploy"], values),
       needsProfile("gateway-deploy"),

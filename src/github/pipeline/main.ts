@@ -12,7 +12,7 @@ import { exportedOciProfile } from "../oci-profile.ts";
 import { getTools as ocirTools } from "../ocir-login/inputs.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getPipelineInputs } from "./inputs.ts";
+import { checkBeforeAnyStage, getPipelineInputs } from "./inputs.ts";
 import { fnContextPlan, ocirCleanup } from "./state.ts";
 import { writePipelineSummary } from "./summary.ts";
 
@@ -24,6 +24,7 @@ import { writePipelineSummary } from "./summary.ts";
 await runMain(async () => {
   const inputs = getPipelineInputs();
   const ctx = actionStepContext();
+  await checkBeforeAnyStage(inputs, ctx);
   let profile = exportedOciProfile();
   let imagePrefix: string | undefined;
   let deployed: FnDeployResult | undefined;
