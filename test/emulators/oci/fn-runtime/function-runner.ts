@@ -18,7 +18,8 @@ const DEFAULT_INIT_TIMEOUT_MS = 15_000;
 
 export class FunctionRunner {
   readonly #warm = new Map<string, Warm>();
-  readonly #logs = new Map<string, string>();
+  /** The container that last served each function: its log keeps growing after a call returns. */
+  readonly #lastContainer = new Map<string, { readonly logs: string }>();
   readonly #initTimeoutMs: number;
   #closed = false;
 
@@ -42,16 +43,13 @@ export class FunctionRunner {
   ): Promise<FdkResponse> {
     if (this.#closed) throw new Error("the function runner is closed");
     const container = await this.#containerFor(fn, application, codeDir);
-    try {
-      return await container.call(call);
-    } finally {
-      this.#logs.set(fn.id, container.logs);
-    }
+    this.#lastContainer.set(fn.id, container);
+    return container.call(call);
   }
 
   /** What the function's current (or last) container printed. */
   logs(functionId: string): string {
-    return this.#logs.get(functionId) ?? "";
+    return this.#lastContainer.get(functionId)?.logs ?? "";
   }
 
   async close(): Promise<void> {
