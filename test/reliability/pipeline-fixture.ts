@@ -1,0 +1,134 @@
+// The world the root action (the whole pipeline, the harness's ".." action) needs, shared by the
+// reliability suites: every emulator, the real registry (when installed) wired into the OCI emulator,
+// one application, one gateway, an Entra tenant with a v1 API app and a client app that may use a
+// secret, a certificate or a GitHub OIDC federated credential, and the example function directory.
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { TestContext } from "node:test";
+import type { Application } from "../emulators/entra/directory.ts";
+import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/self-signed-cert.ts";
+import { type StartedRegistry, startRegistry } from "../emulators/registry/start-registry.ts";
+import { Job } from "../runner/index.ts";
+import { type OciFixture, startOciFixture } from "../support/oci-fixture.ts";
+import { dockerEngineRunning, executableExists, requireComponent } from "../support/real-components.ts";
+
+export const PIPELINE = "..";
+export const REPOSITORY = "ORG/REPO";
+export const API_URI = "api://my-oci-api";
+export const APPLICATION = "apps";
+
+export type Credential = "secret" | "certificate" | "federated";
+
+export interface PipelineFixture {
+  oci: OciFixture;
+  registry: StartedRegistry | undefined;
+  /** The OCIR auth token of the registry user. */
+  authToken: string;
+  clientSecret: string;
+  /** The client app's certificate; its private key is a secret the pipeline is given. */
+  cert: SelfSignedCert;
+  tenantId: string;
+  client: Application;
+  gatewayId: string;
+  functionDir: string;
+  /** Root action inputs for one pipeline; `name` names the function and, by default, the deployment. */
+  inputs(credential: Credential, name: string, overrides?: Record<string, string>): Record<string, string>;
+  /** A job whose GitHub OIDC request variables belong to REPOSITORY on main (federated runs need them). */
+  job(debug?: boolean): Promise<Job>;
+  close(): Promise<void>;
+}
+
+export async function startPipelineFixture(label: string): Promise<PipelineFixture> {
+  const authToken = `ocir-${process.pid}-${label}-tok`;
+  const clientSecret = `cs~${process.pid}.${label}_secret`;
+  const oci = await startOciFixture();
+  const { state } = oci.stack.oci;
+  let registry: StartedRegistry | undefined;
+  if (await executableExists("/usr/bin/docker-registry")) {
+    const user = { username: `${oci.namespace}/ci-user`, password: authToken };
+    registry = await startRegistry({ users: [user] });
+    oci.stack.oci.setRegistry({ url: registry.url, ...user });
+  }
+  state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
+  const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
+  const { entra } = oci.stack;
+  const tenantId = entra.addTenant();
+  const api = entra.addApiApp(tenantId, {
+    identifierUris: [API_URI],
+    accessTokenAcceptedVersion: 1,
+    appRoles: [{ value: "Invoke" }],
+  });
+  const cert = await createSelfSignedCert(`fngate-${label}`);
+  const client = entra.addClientApp(tenantId, {
+    secrets: [{ value: clientSecret }],
+    certificates: [{ pem: cert.certPem }],
+    federatedCredentials: [
+      { issuer: oci.stack.githubOidc.issuer, subject: `repo:${REPOSITORY}:ref:refs/heads/main` },
+    ],
+    roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
+  });
+  const functionDir = await mkdtemp(join(tmpdir(), `fngate-${label}-hello-`));
+  await cp(resolve(import.meta.dirname, "../../examples/hello"), functionDir, { recursive: true });
+  // FROM scratch: nothing can be pulled here; the emulator runs the example's code through the FDK.
+  await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
+
+  const credentials: Record<Credential, Record<string, string>> = {
+    secret: { "client-secret": clientSecret },
+    certificate: { "client-certificate": cert.certPem, "client-certificate-key": cert.privateKeyPem },
+    federated: { federated: "true" },
+  };
+  return {
+    oci,
+    registry,
+    authToken,
+    clientSecret,
+    cert,
+    tenantId,
+    client,
+    gatewayId,
+    functionDir,
+    inputs: (credential, name, overrides = {}) => ({
+      ...oci.inputs(),
+      "compartment-ocid": oci.tenancyId,
+      username: "ci-user",
+      "auth-token": authToken,
+      registry: registry?.host ?? "",
+      application: APPLICATION,
+      function: name,
+      path: functionDir,
+      "gateway-ocid": gatewayId,
+      deployment: name,
+      "path-prefix": `/${name}`,
+      "route-path": "/hello",
+      "entra-tenant-id": tenantId,
+      "authority-host": entra.host,
+      audiences: API_URI,
+      "client-id": client.appId,
+      scope: `${API_URI}/.default`,
+      ...credentials[credential],
+      "expect-body": '{"message":"Hello World"}',
+      ...overrides,
+    }),
+    job: (debug = false) => {
+      const oidc = oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" });
+      return Job.create({
+        env: { ...oci.env, ...oidc, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" },
+        debug,
+      });
+    },
+    close: async () => {
+      await registry?.close();
+      await oci.close();
+      await rm(functionDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The registry and the Docker engine the pipeline's fn-deploy stage needs; skips (or fails under CI) without them. */
+export async function pipelineComponents(t: TestContext): Promise<boolean> {
+  return (
+    (await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))) &&
+    (await requireComponent(t, "the Docker engine", dockerEngineRunning))
+  );
+}
