@@ -102,7 +102,7 @@ export function readMethods(value: string | readonly unknown[], where: string): 
     const method = typeof entry === "string" ? entry.trim().toUpperCase() : "";
     if (!(ROUTE_METHODS as readonly string[]).includes(method)) {
       throw new UserError(
-        `${where}: ${JSON.stringify(entry)} is not a method API Gateway routes; use ${ROUTE_METHODS.join(", ")}.`,
+        `${where}: ${JSON.stringify(entry)} is not a method API Gateway routes accept; use ${ROUTE_METHODS.join(", ")}.`,
       );
     }
     return method;

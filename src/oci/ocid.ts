@@ -30,10 +30,15 @@ export function requireOcid(value: string, inputName: string, types: readonly st
   }
   if (!types.includes(ocid.resourceType)) {
     throw new UserError(
-      `${inputName} must be a ${types.join(" or ")} OCID, but ${JSON.stringify(clip(trimmed))} is a ${ocid.resourceType} OCID.`,
+      `${inputName} must be ${article(types[0] ?? "")} ${types.join(" or ")} OCID, but ${JSON.stringify(clip(trimmed))} is ${article(ocid.resourceType)} ${ocid.resourceType} OCID.`,
     );
   }
   return ocid;
+}
+
+function article(word: string): string {
+  // By sound: "an apigateway", but "a user".
+  return /^[aeio]/.test(word) ? "an" : "a";
 }
 
 function clip(value: string): string {

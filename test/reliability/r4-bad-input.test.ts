@@ -175,7 +175,7 @@ const cases: Case[] = [
     [
       "function OCID as gateway-ocid",
       () => ({ "gateway-ocid": functionId }),
-      /^gateway-ocid must be a apigateway OCID, but .* is a fnfunc OCID/,
+      /^gateway-ocid must be an apigateway OCID, but .* is a fnfunc OCID/,
     ],
     [
       "allow-anonymous not a boolean",
