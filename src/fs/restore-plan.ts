@@ -49,6 +49,9 @@ export async function recordBeforeChange(
 }
 
 export async function restore(plan: RestorePlan): Promise<void> {
+  // The backups are removed last: without them the plan has already been carried out (the step undid
+  // its own change after a failure, and the post step runs the same plan again).
+  if (!(await statOrUndefined(plan.backupDir))) return;
   for (const entry of plan.entries) {
     if (entry.kind !== "file") continue;
     if (entry.existed) {

@@ -54,9 +54,18 @@ const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/;
  * key works with one signed call. Everything is checked before the first file is written, and a failed
  * verification puts every file back, so a failure leaves nothing half-configured.
  */
+export interface FnContextHooks {
+  /**
+   * Called with the restore plan before the first file is written, so the caller can hand it to the
+   * post step at once: a step killed mid-way (a runner timeout) must still have its key removed.
+   */
+  onRestorePlan?(plan: RestorePlan): void;
+}
+
 export async function configureFnContext(
   inputs: FnContextInputs,
   ctx: StepContext,
+  hooks: FnContextHooks = {},
 ): Promise<FnContextResult> {
   // The decrypted key is a new secret: it is masked before the step logs anything at all.
   const key = loadPrivateKey(inputs.privateKey, inputs.privateKeyPassphrase, "private-key");
@@ -125,6 +134,7 @@ export async function configureFnContext(
     fnRootConfig,
     contextFile,
   ]);
+  hooks.onRestorePlan?.(restorePlan);
 
   try {
     const changed: string[] = [];

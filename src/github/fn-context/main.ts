@@ -8,8 +8,9 @@ import { writeSummary } from "./summary.ts";
 
 await runMain(async () => {
   const inputs = getInputs();
-  const result = await configureFnContext(inputs, actionStepContext());
-  restorePlanState.save(result.restorePlan);
+  const result = await configureFnContext(inputs, actionStepContext(), {
+    onRestorePlan: (plan) => restorePlanState.save(plan),
+  });
 
   core.setOutput("config-file", result.configFile);
   core.setOutput("profile", result.profile);

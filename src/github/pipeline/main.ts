@@ -34,8 +34,9 @@ await runMain(async () => {
 
   if (inputs.fnContext) {
     const stage = inputs.fnContext;
-    const result = await core.group("fn-context", () => configureFnContext(stage, ctx));
-    fnContextPlan.save(result.restorePlan);
+    const result = await core.group("fn-context", () =>
+      configureFnContext(stage, ctx, { onRestorePlan: (plan) => fnContextPlan.save(plan) }),
+    );
     core.exportVariable("OCI_CLI_CONFIG_FILE", result.configFile);
     core.exportVariable("OCI_CLI_PROFILE", result.profile);
     profile = { configFile: result.configFile, profile: result.profile };
