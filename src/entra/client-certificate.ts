@@ -27,7 +27,7 @@ export function readClientCertificate(certificatePem: string, keyPem: string): C
     key = createPrivateKey(keyPem);
   } catch {
     throw new UserError(
-      "client-certificate-key is not a PEM private key (or it is encrypted): pass the unencrypted -----BEGIN PRIVATE KEY----- of the certificate.",
+      "client-certificate-key is not a PEM private key (or it is encrypted): pass the certificate's unencrypted PKCS#8 or RSA key in PEM form.",
     );
   }
   if (!certificate.checkPrivateKey(key)) {
