@@ -9,8 +9,9 @@
 //   } })
 // MSAL then reads /<tenant>/v2.0/.well-known/openid-configuration and posts to the token endpoint
 // it names. Its `issuer` is Entra's real one, which MSAL accepts as a known Microsoft host.
+
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { issuerV1, issuerV2 } from "./access-token.ts";
 import type { ApiAppInput, Application, ClientAppInput } from "./directory.ts";
@@ -93,14 +94,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const host = `127.0.0.1:${port}`;
   baseUrl = `https://${host}`;
 
@@ -125,11 +119,6 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     mintToken: (input) => mintAccessToken(directory, keys, input, { now: now(), lifetimeSeconds }),
     requests,
     faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets of MSAL and fetch clients would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -3,9 +3,10 @@
 // updates apply only after the propagation delay), enforces the authentication policy with
 // jose against the remote JWKS, and answers from the route's backend. Deployment endpoints point
 // here as https://127.0.0.1:<port>/<gateway label><pathPrefix> (see route-target.ts).
+
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import { newRequestId } from "../oci/ocid.ts";
 import type { OciEmulator } from "../oci/server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
@@ -141,14 +142,7 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
     );
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const url = `https://127.0.0.1:${port}`;
   store.dataPlaneUrl = url;
 
@@ -159,10 +153,7 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
     close: async () => {
       if (store.dataPlaneUrl === url) store.dataPlaneUrl = undefined;
       jwks.clear();
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     },
   };
 }

@@ -1,9 +1,10 @@
 // A minimal token issuer for gateway tests: a fresh RSA key (generated per run, never stored),
 // its JWKS served over HTTPS with the test CA's certificate, and jose-minted RS256 tokens. It
 // counts JWKS fetches so tests can see the gateway's caching.
+
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 
 export interface TestIssuer {
@@ -31,8 +32,7 @@ export async function startTestIssuer(
     state.jwksFetches += 1;
     res.writeHead(200, { "content-type": "application/json" }).end(jwks);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const state: TestIssuer = {
     jwksUri: `https://127.0.0.1:${port}/keys`,
     issuer,
@@ -49,11 +49,7 @@ export async function startTestIssuer(
         .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
         .sign(privateKey);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
   return state;
 }

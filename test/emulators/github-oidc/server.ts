@@ -2,11 +2,12 @@
 // (discovery + JWKS) and for the runner's token request endpoint that @actions/core getIDToken calls:
 // GET <ACTIONS_ID_TOKEN_REQUEST_URL>&audience=<aud> with `Authorization: Bearer
 // <ACTIONS_ID_TOKEN_REQUEST_TOKEN>`, answered with {"value": "<jwt>"}. Each envFor() is one job.
+
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { SigningKeys } from "../entra/signing-keys.ts";
+import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { type GithubJob, githubTokenClaims } from "./claims.ts";
 
@@ -103,14 +104,7 @@ export async function startGithubOidcIssuer(options: GithubOidcOptions): Promise
       res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  issuer = `https://127.0.0.1:${await listenOnLoopback(server)}`;
 
   return {
     issuer,
@@ -129,11 +123,7 @@ export async function startGithubOidcIssuer(options: GithubOidcOptions): Promise
     },
     mint,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

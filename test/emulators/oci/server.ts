@@ -2,9 +2,10 @@
 // (the FNGATE_OCI_ENDPOINT contract). Real oci-sdk clients point their `endpoint` at it. Each
 // request is read whole, routed, signature-checked like OCI does, answered in OCI's shapes, and
 // logged.
+
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import { RegistryClient, type RegistryCredentials } from "../registry/registry-client.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import type { ApiGatewayTimings } from "./apigateway-store.ts";
@@ -200,14 +201,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     res.end(payload);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   runtime.baseUrl = `https://127.0.0.1:${port}`;
 
   return {
@@ -226,12 +220,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
       return callFunction(state, runtime, fn, call);
     },
     close: async () => {
-      const closed = new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets of fetch clients would otherwise hold close() open.
-        server.closeAllConnections();
-      });
-      await Promise.all([closed, runtime.runner.close()]);
+      await Promise.all([closeServer(server), runtime.runner.close()]);
     },
   };
 }
