@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { UserError } from "../errors.ts";
+import { maskSecret } from "./step-context.ts";
 
 /**
  * Reading action inputs: an unset input is `undefined` (never ""), an input may fall back to an
@@ -41,12 +42,15 @@ export interface InputReader {
   optional(name: string, envFallback?: string): string | undefined;
   required(name: string, envFallback?: string): string;
   boolean(name: string, fallback: boolean): boolean;
+  /** Marks a secret input value so no log shows it; called before the value is used for anything. */
+  mask(value: string): void;
 }
 
 export const actionInputs: InputReader = {
   optional: optionalInput,
   required: requiredInput,
   boolean: booleanInput,
+  mask: maskSecret,
 };
 
 /**
@@ -76,6 +80,7 @@ export function renamedInputs(
       const renamed = to(name);
       return renamed === null || renamed === undefined ? fallback : booleanInput(renamed, fallback);
     },
+    mask: maskSecret,
   };
 }
 

@@ -1,10 +1,9 @@
 import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
-import type { StepContext } from "../steps/step-context.ts";
+import type { EndpointOverrides, StepContext } from "../steps/step-context.ts";
 
 /** The StepContext a step gets when it runs as a GitHub Action. */
 export function actionStepContext(): StepContext {
-  const endpoint = process.env.FNGATE_OCI_ENDPOINT?.trim();
   return {
     logger: {
       info: (message) => core.info(message),
@@ -12,11 +11,25 @@ export function actionStepContext(): StepContext {
       debug: (message) => core.debug(message),
     },
     secrets: { register: maskSecret },
-    endpoints: endpoint ? { oci: endpoint.replace(/\/+$/, "") } : {},
+    endpoints: endpointOverrides(process.env),
     homeDir: homedir(),
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
     now: () => new Date(),
   };
+}
+
+/** FNGATE_<CLOUD>_ENDPOINT overrides, trailing slashes removed; unset or blank means the real cloud. */
+export function endpointOverrides(env: NodeJS.ProcessEnv): EndpointOverrides {
+  const endpoints: EndpointOverrides = {};
+  for (const [key, variable] of [
+    ["oci", "FNGATE_OCI_ENDPOINT"],
+    ["gcp", "FNGATE_GCP_ENDPOINT"],
+    ["alibaba", "FNGATE_ALIBABA_ENDPOINT"],
+  ] as const) {
+    const value = env[variable]?.trim();
+    if (value) endpoints[key] = value.replace(/\/+$/, "");
+  }
+  return endpoints;
 }
 
 /**

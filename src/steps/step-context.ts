@@ -15,7 +15,12 @@ export interface SecretRegistrar {
 
 /** Endpoint overrides for private endpoints, proxies and the emulators (FNGATE_*_ENDPOINT). */
 export interface EndpointOverrides {
+  /** FNGATE_OCI_ENDPOINT: every OCI service (control planes, identity domain, OAuth2 token). */
   oci?: string;
+  /** FNGATE_GCP_ENDPOINT: Cloud Run Admin, STS, IAM Credentials and OAuth2 token endpoints. */
+  gcp?: string;
+  /** FNGATE_ALIBABA_ENDPOINT: Function Compute, STS and RAM endpoints. */
+  alibaba?: string;
 }
 
 export interface StepContext {

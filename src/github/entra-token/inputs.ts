@@ -2,14 +2,13 @@ import * as core from "@actions/core";
 import { UserError } from "../../errors.ts";
 import type { EntraTokenInputs, EntraTokenTools } from "../../steps/entra-token.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
-import { maskSecret } from "../step-context.ts";
 
 /** The entra-token inputs; the client secret and the certificate key are masked before anything else is read. */
 export function getInputs(read: InputReader = actionInputs): EntraTokenInputs {
   const clientSecret = read.optional("client-secret");
   const clientCertificateKey = read.optional("client-certificate-key");
-  if (clientSecret) maskSecret(clientSecret);
-  if (clientCertificateKey) maskSecret(clientCertificateKey);
+  if (clientSecret) read.mask(clientSecret);
+  if (clientCertificateKey) read.mask(clientCertificateKey);
 
   const inputs: EntraTokenInputs = {
     tenantId: read.required("tenant-id"),

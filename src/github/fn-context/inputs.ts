@@ -1,6 +1,5 @@
 import type { FnContextInputs } from "../../steps/fn-context.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
-import { maskSecret } from "../step-context.ts";
 
 /**
  * The fn-context inputs as one typed object. Credential inputs fall back to the OCI CLI's environment
@@ -10,8 +9,8 @@ import { maskSecret } from "../step-context.ts";
 export function getInputs(read: InputReader = actionInputs): FnContextInputs {
   const privateKey = read.optional("private-key", "OCI_CLI_KEY_CONTENT");
   const privateKeyPassphrase = read.optional("private-key-passphrase");
-  if (privateKey) maskSecret(privateKey);
-  if (privateKeyPassphrase) maskSecret(privateKeyPassphrase);
+  if (privateKey) read.mask(privateKey);
+  if (privateKeyPassphrase) read.mask(privateKeyPassphrase);
 
   const inputs: FnContextInputs = {
     userOcid: read.required("user-ocid", "OCI_CLI_USER"),

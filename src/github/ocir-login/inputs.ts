@@ -4,12 +4,11 @@ import { findDocker } from "../../docker/docker-cli.ts";
 import type { OcirLoginInputs, OcirTools } from "../../steps/ocir-login.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
-import { maskSecret } from "../step-context.ts";
 
 /** The ocir-login inputs; the auth token is masked before anything else is read. */
 export function getInputs(read: InputReader = actionInputs): OcirLoginInputs {
   const authToken = read.optional("auth-token");
-  if (authToken) maskSecret(authToken);
+  if (authToken) read.mask(authToken);
 
   const inputs: OcirLoginInputs = {
     region: read.required("region", "OCI_CLI_REGION"),

@@ -7,7 +7,6 @@ import {
 } from "../../http/token-variants.ts";
 import type { SmokeTestInputs } from "../../steps/smoke-test.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
-import { maskSecret } from "../step-context.ts";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
@@ -15,10 +14,10 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
   const token = read.optional("token");
   const refusedToken = read.optional("refused-token");
-  if (token) maskSecret(token);
-  if (refusedToken) maskSecret(refusedToken);
+  if (token) read.mask(token);
+  if (refusedToken) read.mask(refusedToken);
   const headers = parseHeaders(read.optional("headers") ?? "");
-  for (const value of Object.values(headers)) maskSecret(value);
+  for (const value of Object.values(headers)) read.mask(value);
 
   const method = (read.optional("method") ?? "GET").toUpperCase();
   if (!METHODS.has(method))
