@@ -80,6 +80,7 @@ async function context(): Promise<{ ctx: StepContext; tempDir: string; secrets: 
       logger: { info: (m) => log.push(m), warning: (m) => log.push(`warning: ${m}`), debug: () => {} },
       secrets: { register: (value) => secrets.push(value) },
       endpoints: { oci: oci.stack.endpoints.oci },
+      proxy: {},
       homeDir,
       tempDir,
       now: () => new Date(),

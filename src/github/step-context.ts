@@ -1,6 +1,6 @@
 import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
-import type { EndpointOverrides, StepContext } from "../steps/step-context.ts";
+import type { EndpointOverrides, ProxySettings, StepContext } from "../steps/step-context.ts";
 
 /** The StepContext a step gets when it runs as a GitHub Action. */
 export function actionStepContext(): StepContext {
@@ -12,6 +12,7 @@ export function actionStepContext(): StepContext {
     },
     secrets: { register: maskSecret },
     endpoints: endpointOverrides(process.env),
+    proxy: proxySettings(process.env),
     homeDir: homedir(),
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
     now: () => new Date(),
@@ -30,6 +31,19 @@ export function endpointOverrides(env: NodeJS.ProcessEnv): EndpointOverrides {
     if (value) endpoints[key] = value.replace(/\/+$/, "");
   }
   return endpoints;
+}
+
+/** The proxy variables as curl reads them: the lower-case name wins over the upper-case one. */
+export function proxySettings(env: NodeJS.ProcessEnv): ProxySettings {
+  const settings: ProxySettings = {};
+  const pick = (name: string) => env[name.toLowerCase()]?.trim() || env[name]?.trim() || undefined;
+  const httpsProxy = pick("HTTPS_PROXY");
+  const httpProxy = pick("HTTP_PROXY");
+  const noProxy = pick("NO_PROXY");
+  if (httpsProxy) settings.httpsProxy = httpsProxy;
+  if (httpProxy) settings.httpProxy = httpProxy;
+  if (noProxy) settings.noProxy = noProxy;
+  return settings;
 }
 
 /**

@@ -23,10 +23,23 @@ export interface EndpointOverrides {
   alibaba?: string;
 }
 
+/**
+ * The proxy the runner asks for (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). Clients built on Node's fetch
+ * follow it through the global dispatcher the adapter installs; clients with their own HTTP stack
+ * (msal-node, the Alibaba SDK) are given it explicitly.
+ */
+export interface ProxySettings {
+  httpsProxy?: string;
+  httpProxy?: string;
+  /** Comma-separated hosts, domains (.example.com) or `*`, as curl reads NO_PROXY. */
+  noProxy?: string;
+}
+
 export interface StepContext {
   logger: Logger;
   secrets: SecretRegistrar;
   endpoints: EndpointOverrides;
+  proxy: ProxySettings;
   /** The user's home folder: where tool configuration (~/.oci, ~/.fn) lives. */
   homeDir: string;
   /** A private scratch folder removed after the job (RUNNER_TEMP on GitHub). */
