@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { PIPELINE_RENAMES, STAGES } from "../src/github/pipeline/stage-inputs.ts";
+import { PIPELINE_DEADLINE, PIPELINE_RENAMES, STAGES } from "../src/github/pipeline/stage-inputs.ts";
 
 interface InputSpec {
   description: string;
@@ -29,6 +29,7 @@ export async function renderPipelineAction(root: string): Promise<string> {
       required: false,
       stages: [],
     },
+    "deadline-minutes": { ...PIPELINE_DEADLINE, stages: [] },
   };
   for (const stage of STAGES) {
     const action = parse(await readFile(join(root, "actions", stage, "action.yml"), "utf8")) as {

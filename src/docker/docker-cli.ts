@@ -14,7 +14,11 @@ export interface DockerResult {
 
 export interface DockerCli {
   path: string;
-  run(args: string[], options?: { stdin?: string; cwd?: string }): Promise<DockerResult>;
+  /** `signal` (the step's deadline) stops the docker process: a build or push does not outlive the step. */
+  run(
+    args: string[],
+    options?: { stdin?: string; cwd?: string; signal?: AbortSignal },
+  ): Promise<DockerResult>;
 }
 
 /** Finds docker on PATH; undefined when it is not installed (podman/buildah-only runners). */
@@ -40,7 +44,12 @@ export function dockerAt(path: string, env: NodeJS.ProcessEnv): DockerCli {
     path,
     run: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn(path, args, { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(path, args, {
+          cwd: options.cwd,
+          env,
+          stdio: ["pipe", "pipe", "pipe"],
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));

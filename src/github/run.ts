@@ -1,16 +1,31 @@
+import { basename, dirname } from "node:path";
 import * as core from "@actions/core";
+import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
+import { installProxyDispatcher } from "../http/proxy-dispatcher.ts";
+import { proxySettings } from "./step-context.ts";
+import { setStepDeadline } from "./step-deadline.ts";
+
+let current: StepDeadline | undefined;
 
 /**
  * Runs an action's main entry: a UserError becomes one ::error:: line and exit 1, with no stack trace
  * unless debug logging is on; anything else is reported as a bug, with its trace in debug mode.
+ * The `deadline-minutes` input bounds the whole step: when it is reached the step fails with one line
+ * naming what was in progress, and the post step (a separate process) still cleans up.
  */
 export async function runMain(main: () => Promise<void>): Promise<void> {
   quietSdkChatter();
   try {
-    await main();
+    installProxyDispatcher(proxySettings(process.env));
+    current = setStepDeadline(
+      startDeadline(parseDeadlineMinutes(core.getInput(DEADLINE_INPUT)), `running ${actionName()}`),
+    );
+    await current.race(main());
   } catch (error) {
-    if (isUserError(error)) {
+    if (current?.signal.aborted) {
+      core.setFailed(current.message(error));
+    } else if (isUserError(error)) {
       core.setFailed(error.message);
     } else {
       core.setFailed(`${describeError(error)} (unexpected error: re-run with debug logging for details)`);
@@ -24,12 +39,28 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
 export async function runPost(post: () => Promise<void>): Promise<void> {
   quietSdkChatter();
   try {
-    await post();
+    installProxyDispatcher(proxySettings(process.env));
+    // A bad value already failed the main step; cleanup then runs under the default deadline.
+    let minutes: number;
+    try {
+      minutes = parseDeadlineMinutes(core.getInput(DEADLINE_INPUT));
+    } catch {
+      minutes = parseDeadlineMinutes(undefined);
+    }
+    current = setStepDeadline(startDeadline(minutes, `cleaning up after ${actionName()}`));
+    await current.race(post());
   } catch (error) {
-    core.warning(`cleanup failed: ${describeError(error)}`);
+    const why = current?.signal.aborted ? current.message(error) : describeError(error);
+    core.warning(`cleanup failed: ${why}`);
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
   }
   finish();
+}
+
+/** The action's folder under dist/ names it in messages ("fn-deploy"; "pipeline" for the root action). */
+function actionName(): string {
+  const entry = process.argv[1];
+  return entry ? basename(dirname(entry)) : "the step";
 }
 
 /** SDK clients can leave timers behind; the step is over, so end the process with its exit code. */

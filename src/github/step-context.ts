@@ -1,10 +1,13 @@
 import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
 import type { EndpointOverrides, ProxySettings, StepContext } from "../steps/step-context.ts";
+import { stepDeadline } from "./step-deadline.ts";
 
 /** The StepContext a step gets when it runs as a GitHub Action. */
 export function actionStepContext(): StepContext {
+  const signal = stepDeadline()?.signal;
   return {
+    ...(signal ? { signal } : {}),
     logger: {
       info: (message) => core.info(message),
       warning: (message) => core.warning(message),

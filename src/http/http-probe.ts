@@ -8,6 +8,8 @@ export interface ProbeRequest {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /** The step's deadline: an answer still pending when it fires counts as no answer. */
+  signal?: AbortSignal;
 }
 
 export type ProbeOutcome =
@@ -22,7 +24,9 @@ export async function probe(request: ProbeRequest): Promise<ProbeOutcome> {
       headers: request.headers,
       ...(request.body !== undefined ? { body: request.body } : {}),
       redirect: "manual",
-      signal: AbortSignal.timeout(request.timeoutMs),
+      signal: request.signal
+        ? AbortSignal.any([AbortSignal.timeout(request.timeoutMs), request.signal])
+        : AbortSignal.timeout(request.timeoutMs),
     });
     const body = await response.text();
     const challenge = response.headers.get("www-authenticate");

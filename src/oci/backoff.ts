@@ -1,3 +1,5 @@
+import { WaitInterrupted } from "../deadline.ts";
+
 /**
  * Jittered exponential backoff under an overall deadline, with an injectable sleep so waits are
  * measurable in benchmarks and instant in unit tests.
@@ -10,6 +12,10 @@ export interface BackoffOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Stops the wait early (the step's deadline): pollUntil then throws WaitInterrupted. */
+  signal?: AbortSignal;
+  /** What the wait is for, as the WaitInterrupted message names it ("waiting for ..."). */
+  describe?: () => string;
 }
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -28,7 +34,10 @@ export async function pollUntil<T>(
   const start = now();
   let delay = options.initialDelayMs;
   let calls = 0;
+  const { signal } = options;
+  const interrupted = () => new WaitInterrupted(options.describe?.() ?? "waiting", signal?.reason);
   for (;;) {
+    if (signal?.aborted) throw interrupted();
     calls++;
     const value = await attempt();
     if (value !== undefined) return { value, calls };
@@ -36,7 +45,22 @@ export async function pollUntil<T>(
     if (remaining <= 0) return { value: undefined, calls };
     // Half fixed, half random: spreads concurrent pollers without ever waiting close to zero.
     const wait = Math.min(remaining, delay / 2 + random() * (delay / 2));
-    await sleep(wait);
+    await sleepOrAbort(sleep(wait), signal, interrupted);
     delay = Math.min(options.maxDelayMs, delay * 2);
   }
+}
+
+/** Ends a (possibly injected) sleep early when the signal fires, rejecting with `interrupted()`. */
+export function sleepOrAbort(
+  sleeping: Promise<void>,
+  signal: AbortSignal | undefined,
+  interrupted: () => Error,
+): Promise<void> {
+  if (!signal) return sleeping;
+  if (signal.aborted) return Promise.reject(interrupted());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(interrupted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    sleeping.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

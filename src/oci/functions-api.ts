@@ -131,6 +131,8 @@ async function findFunctionId(
 export interface WaitOptions {
   deadlineMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The step's deadline: the wait stops with WaitInterrupted when it fires. */
+  signal?: AbortSignal;
 }
 
 /** Polls until the function is ACTIVE; FAILED is reported with OCI's own lifecycle details. */
@@ -157,6 +159,9 @@ export async function waitForActive(
       maxDelayMs: 5000,
       deadlineMs: options.deadlineMs,
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      describe: () =>
+        `waiting for function ${last?.displayName ?? functionId} to become ACTIVE (still ${last?.lifecycleState ?? "unknown"})`,
     },
   );
   if (value) return value;

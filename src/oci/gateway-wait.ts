@@ -7,6 +7,16 @@ import { explainApiFailure } from "./oci-api-failure.ts";
 export interface WaitOptions {
   deadlineMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The step's deadline: the wait stops with WaitInterrupted when it fires. */
+  signal?: AbortSignal;
+}
+
+/** The injectable parts of WaitOptions that pollUntil takes as they are. */
+function passThrough(options: WaitOptions) {
+  return {
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
 }
 
 const BACKOFF = { initialDelayMs: 200, maxDelayMs: 5000 };
@@ -39,7 +49,12 @@ export async function waitForWorkRequest(
       }
       return undefined;
     },
-    { ...BACKOFF, deadlineMs: options.deadlineMs, ...(options.sleep ? { sleep: options.sleep } : {}) },
+    {
+      ...BACKOFF,
+      deadlineMs: options.deadlineMs,
+      ...passThrough(options),
+      describe: () => `waiting for the API Gateway work request ${workRequestId} (still ${last})`,
+    },
   );
   if (!value) {
     throw new UserError(
@@ -75,7 +90,13 @@ export async function waitForDeploymentActive(
       }
       return String(deployment.lifecycleState) === "ACTIVE" ? deployment : undefined;
     },
-    { ...BACKOFF, deadlineMs: options.deadlineMs, ...(options.sleep ? { sleep: options.sleep } : {}) },
+    {
+      ...BACKOFF,
+      deadlineMs: options.deadlineMs,
+      ...passThrough(options),
+      describe: () =>
+        `waiting for deployment ${last?.displayName ?? deploymentId} to become ACTIVE (still ${String(last?.lifecycleState ?? "unknown")})`,
+    },
   );
   if (value) return value;
   throw new UserError(

@@ -12,6 +12,8 @@ export interface BuildRequest {
   dockerfile?: string;
   /** The tag reference to build and push. */
   image: string;
+  /** The step's deadline: stops docker build/push when it fires. */
+  signal?: AbortSignal;
 }
 
 const PUSHED_DIGEST = /digest: (sha256:[a-f0-9]{64}) size:/;
@@ -22,20 +24,24 @@ export async function buildAndPush(
   request: BuildRequest,
   log: (line: string) => void,
 ): Promise<string> {
-  const build = await docker.run([
-    "build",
-    "-t",
-    request.image,
-    ...(request.dockerfile ? ["-f", request.dockerfile] : []),
-    request.contextDir,
-  ]);
+  const stoppable = request.signal ? { signal: request.signal } : {};
+  const build = await docker.run(
+    [
+      "build",
+      "-t",
+      request.image,
+      ...(request.dockerfile ? ["-f", request.dockerfile] : []),
+      request.contextDir,
+    ],
+    stoppable,
+  );
   logOutput(log, build);
   if (build.code !== 0) {
     throw new UserError(
       `docker build of ${request.contextDir} failed: ${lastLine(build)}. Fix the Dockerfile or the path input; the full output is above.`,
     );
   }
-  const push = await docker.run(["push", request.image]);
+  const push = await docker.run(["push", request.image], stoppable);
   logOutput(log, push);
   if (push.code !== 0) throw explainPushFailure(request.image, push);
   return PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));

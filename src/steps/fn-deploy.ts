@@ -93,7 +93,12 @@ export async function deployFunction(
       digest = await withDockerfile(build, ctx, (dockerfile) =>
         imageBuild.buildAndPush(
           docker,
-          { contextDir: build.contextDir, image, ...(dockerfile ? { dockerfile } : {}) },
+          {
+            contextDir: build.contextDir,
+            image,
+            ...(dockerfile ? { dockerfile } : {}),
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          },
           (line) => ctx.logger.info(line),
         ),
       );
@@ -130,6 +135,7 @@ export async function deployFunction(
       fn = await functionsApi.waitForActive(clients.management, fn.id, {
         deadlineMs: ACTIVE_DEADLINE_MS,
         ...(tools.sleep ? { sleep: tools.sleep } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       ctx.logger.info(`Function ${plan.functionName} is ACTIVE.`);
     }

@@ -87,10 +87,12 @@ export async function deployGateway(
       await wait.waitForWorkRequest(clients.workRequests, applied.workRequestId, {
         deadlineMs: WAIT_DEADLINE_MS,
         ...sleep,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       deployment = await wait.waitForDeploymentActive(clients.deployments, deployment.id, {
         deadlineMs: WAIT_DEADLINE_MS,
         ...sleep,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       ctx.logger.info(`Deployment ${name} is ACTIVE.`);
     }

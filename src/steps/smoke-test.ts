@@ -1,8 +1,9 @@
+import { WaitInterrupted } from "../deadline.ts";
 import { UserError } from "../errors.ts";
 import { type BodyExpectation, bodyMatches, describeExpectation } from "../http/expect-body.ts";
 import { type ProbeOutcome, probe } from "../http/http-probe.ts";
 import { type NegativeCheck, tokenFor } from "../http/token-variants.ts";
-import { realSleep } from "../oci/backoff.ts";
+import { realSleep, sleepOrAbort } from "../oci/backoff.ts";
 import type { StepContext } from "./step-context.ts";
 
 export interface SmokeTestInputs {
@@ -64,7 +65,11 @@ export async function runSmokeTest(
       headers: { ...inputs.headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
       ...(inputs.body !== undefined ? { body: inputs.body } : {}),
       timeoutMs: REQUEST_TIMEOUT_MS,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
+  // The step's deadline ends a propagation wait at once, naming what it waited for.
+  const pause = (ms: number, what: string) =>
+    sleepOrAbort(sleep(ms), ctx.signal, () => new WaitInterrupted(what, ctx.signal?.reason));
 
   const results: CheckResult[] = [];
   const positiveName = inputs.token === undefined ? "request" : "with token";
@@ -87,7 +92,7 @@ export async function runSmokeTest(
     ctx.logger.info(
       `${positiveName}: ${answeredText(outcome)}; retrying in ${(wait / 1000).toFixed(1)} s while the deployment propagates.`,
     );
-    await sleep(wait);
+    await pause(wait, `waiting for ${url} to answer ${expected} (last answered ${answeredText(outcome)})`);
   }
   results.push(
     judge(positiveName, expected, outcome, attempts, inputs.expectStatus, inputs.expectBody, redact),
@@ -103,7 +108,7 @@ export async function runSmokeTest(
     const negative = await sendWithNetworkRetry(
       () => send(tokenFor(check, inputs.token ?? "", inputs.refusedToken)),
       deadline,
-      sleep,
+      (ms) => pause(ms, `repeating the ${name} check after a network error`),
     );
     results.push(
       judge(

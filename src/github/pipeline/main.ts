@@ -12,9 +12,16 @@ import { exportedOciProfile } from "../oci-profile.ts";
 import { getTools as ocirTools } from "../ocir-login/inputs.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
+import { stepDeadline } from "../step-deadline.ts";
 import { checkBeforeAnyStage, getPipelineInputs } from "./inputs.ts";
 import { fnContextPlan, ocirCleanup } from "./state.ts";
 import { writePipelineSummary } from "./summary.ts";
+
+/** A stage in its own log group; a deadline reached meanwhile names the stage. */
+function inStage<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const deadline = stepDeadline();
+  return core.group(name, () => (deadline ? deadline.during(`the ${name} stage`, run) : run()));
+}
 
 /**
  * The whole path in one step: each stage is the same code as its own action, run in this process so
@@ -34,7 +41,7 @@ await runMain(async () => {
 
   if (inputs.fnContext) {
     const stage = inputs.fnContext;
-    const result = await core.group("fn-context", () =>
+    const result = await inStage("fn-context", () =>
       configureFnContext(stage, ctx, { onRestorePlan: (plan) => fnContextPlan.save(plan) }),
     );
     core.exportVariable("OCI_CLI_CONFIG_FILE", result.configFile);
@@ -44,7 +51,7 @@ await runMain(async () => {
   }
   if (inputs.ocirLogin) {
     const stage = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
-    const result = await core.group("ocir-login", async () => ocirLogin(stage, ctx, await ocirTools()));
+    const result = await inStage("ocir-login", async () => ocirLogin(stage, ctx, await ocirTools()));
     if (result.cleanup) ocirCleanup.save(result.cleanup);
     imagePrefix = result.imagePrefix;
     core.setOutput("namespace", result.namespace);
@@ -55,7 +62,7 @@ await runMain(async () => {
       ociProfile: profile,
       ...(inputs.fnDeploy.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
     };
-    deployed = await core.group("fn-deploy", async () => deployFunction(stage, ctx, await fnDeployTools()));
+    deployed = await inStage("fn-deploy", async () => deployFunction(stage, ctx, await fnDeployTools()));
     core.setOutput("function-id", deployed.functionId);
     core.setOutput("image", deployed.image);
     core.setOutput("digest", deployed.digest);
@@ -66,7 +73,7 @@ await runMain(async () => {
       ociProfile: profile,
       ...(deployed ? { functionId: deployed.functionId } : {}),
     };
-    gateway = await core.group("gateway-deploy", () => deployGateway(stage, ctx));
+    gateway = await inStage("gateway-deploy", () => deployGateway(stage, ctx));
     core.setOutput("deployment-id", gateway.deploymentId);
     core.setOutput("url", gateway.url);
   }
@@ -77,7 +84,7 @@ await runMain(async () => {
       issuers: stage.expected.issuers?.length ? stage.expected.issuers : (gateway?.issuers ?? []),
       audiences: stage.expected.audiences?.length ? stage.expected.audiences : (gateway?.audiences ?? []),
     };
-    token = await core.group("entra-token", () => entraToken({ ...stage, expected }, ctx, entraTools()));
+    token = await inStage("entra-token", () => entraToken({ ...stage, expected }, ctx, entraTools()));
   }
   if (inputs.smoke) {
     const stage = {
@@ -85,7 +92,7 @@ await runMain(async () => {
       ...(gateway ? { url: gateway.url } : {}),
       ...(token ? { token: token.accessToken } : {}),
     };
-    smoke = await core.group("smoke-test", () => runSmokeTest(stage, ctx));
+    smoke = await inStage("smoke-test", () => runSmokeTest(stage, ctx));
     core.setOutput("passed", String(smoke.passed));
     core.setOutput("results", JSON.stringify(smoke.results));
   }

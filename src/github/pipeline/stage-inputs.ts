@@ -14,11 +14,30 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Every stage has one; the pipeline offers a single deadline for the whole run instead (PIPELINE_DEADLINE). */
+const DEADLINE = { "deadline-minutes": null };
+
 export const PIPELINE_RENAMES: Record<Stage, Record<string, string | null>> = {
-  "fn-context": { registry: null, profile: null, "context-name": null },
-  "ocir-login": { logout: null },
-  "fn-deploy": { registry: "image-prefix", wait: null, invoke: null },
-  "gateway-deploy": { routes: null, wait: null },
-  "entra-token": { "tenant-id": "entra-tenant-id" },
-  "smoke-test": { token: null },
+  "fn-context": {
+    registry: null,
+    profile: null,
+    "context-name": null,
+    // entra-token reads client-id and client-secret for its Entra app; fn-context's are the identity domain's.
+    "client-id": "oci-client-id",
+    "client-secret": "oci-client-secret",
+    ...DEADLINE,
+  },
+  "ocir-login": { logout: null, ...DEADLINE },
+  "fn-deploy": { registry: "image-prefix", wait: null, invoke: null, ...DEADLINE },
+  "gateway-deploy": { routes: null, wait: null, ...DEADLINE },
+  "entra-token": { "tenant-id": "entra-tenant-id", ...DEADLINE },
+  "smoke-test": { token: null, ...DEADLINE },
+};
+
+/** The pipeline's own deadline-minutes input: runMain enforces it over every stage together. */
+export const PIPELINE_DEADLINE = {
+  description:
+    "Overall deadline for the whole pipeline (every stage together) in minutes; the step fails cleanly when it is reached, naming the stage and what it was waiting for (its post step still cleans up). Default 15.",
+  required: false,
+  default: "15",
 };
