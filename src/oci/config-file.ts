@@ -5,11 +5,14 @@
  */
 export interface OciProfile {
   name: string;
-  user: string;
+  /** Absent for a session profile: the session token names the user. */
+  user?: string;
   fingerprint: string;
   tenancy: string;
   region: string;
   keyFile: string;
+  /** A session profile (the OCI CLI's `--auth security_token`): the UPST file the key is bound to. */
+  securityTokenFile?: string;
 }
 
 const SECTION_HEADER = /^\s*\[([^\]]*)\]\s*$/;
@@ -17,11 +20,12 @@ const SECTION_HEADER = /^\s*\[([^\]]*)\]\s*$/;
 export function renderProfile(profile: OciProfile): string {
   return [
     `[${profile.name}]`,
-    `user=${profile.user}`,
+    ...(profile.user === undefined ? [] : [`user=${profile.user}`]),
     `fingerprint=${profile.fingerprint}`,
     `tenancy=${profile.tenancy}`,
     `region=${profile.region}`,
     `key_file=${profile.keyFile}`,
+    ...(profile.securityTokenFile === undefined ? [] : [`security_token_file=${profile.securityTokenFile}`]),
     "",
   ].join("\n");
 }

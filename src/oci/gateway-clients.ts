@@ -1,5 +1,6 @@
 import { DeploymentClient, WorkRequestsClient } from "oci-apigateway";
-import { ConfigFileAuthenticationDetailsProvider, MaxTimeTerminationStrategy } from "oci-common";
+import { MaxTimeTerminationStrategy } from "oci-common";
+import { profileAuthProvider } from "./auth-provider.ts";
 import type { OciClientOptions } from "./oci-clients.ts";
 
 export interface GatewayClients {
@@ -13,7 +14,7 @@ export interface GatewayClients {
  * Kept apart from functionsClients so that gateway-deploy loads only the API Gateway SDK.
  */
 export function gatewayClients(options: OciClientOptions): GatewayClients {
-  const provider = new ConfigFileAuthenticationDetailsProvider(options.configFile, options.profile);
+  const provider = profileAuthProvider(options.configFile, options.profile);
   const retryConfiguration = {
     terminationStrategy: new MaxTimeTerminationStrategy(options.retrySeconds ?? 60),
   };

@@ -1,9 +1,6 @@
-import {
-  ConfigFileAuthenticationDetailsProvider,
-  MaxTimeTerminationStrategy,
-  type RetryConfiguration,
-} from "oci-common";
+import { MaxTimeTerminationStrategy, type RetryConfiguration } from "oci-common";
 import { ObjectStorageClient } from "oci-objectstorage";
+import { profileAuthProvider } from "./auth-provider.ts";
 
 export interface NamespaceLookup {
   configFile: string;
@@ -20,7 +17,7 @@ export interface NamespaceLookup {
  * will, so success also proves the file is usable.
  */
 export async function lookUpNamespace(lookup: NamespaceLookup): Promise<string> {
-  const provider = new ConfigFileAuthenticationDetailsProvider(lookup.configFile, lookup.profile);
+  const provider = profileAuthProvider(lookup.configFile, lookup.profile);
   const client = new ObjectStorageClient(
     { authenticationDetailsProvider: provider },
     { retryConfiguration: retries(lookup) },

@@ -1,10 +1,7 @@
 import { ArtifactsClient } from "oci-artifacts";
-import {
-  ConfigFileAuthenticationDetailsProvider,
-  MaxTimeTerminationStrategy,
-  NoRetryConfigurationDetails,
-} from "oci-common";
+import { MaxTimeTerminationStrategy, NoRetryConfigurationDetails } from "oci-common";
 import { FunctionsInvokeClient, FunctionsManagementClient } from "oci-functions";
+import { profileAuthProvider } from "./auth-provider.ts";
 
 /** The OCI profile fn-context wrote (OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE). */
 export interface OciProfile {
@@ -32,7 +29,7 @@ export interface FunctionsClients {
  * the way every OCI tool reads it. Their region comes from the profile unless the endpoint is overridden.
  */
 export function functionsClients(options: OciClientOptions): FunctionsClients {
-  const provider = new ConfigFileAuthenticationDetailsProvider(options.configFile, options.profile);
+  const provider = profileAuthProvider(options.configFile, options.profile);
   const retryConfiguration = {
     terminationStrategy: new MaxTimeTerminationStrategy(options.retrySeconds ?? 60),
   };

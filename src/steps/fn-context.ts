@@ -7,18 +7,37 @@ import { mergeProfile } from "../oci/config-file.ts";
 import { fingerprintOf, normalizeFingerprint } from "../oci/fingerprint.ts";
 import { renderContextFile, renderRootConfig } from "../oci/fn-cli-context.ts";
 import { requireOcid } from "../oci/ocid.ts";
+import { checkIdentityDomainUrl, openOidcSession } from "../oci/oidc-session.ts";
 import { loadPrivateKey, publicKeyDer } from "../oci/private-key.ts";
 import { functionsApiUrl, ocirHost, resolveRegion } from "../oci/region.ts";
+import { explainSessionVerifyFailure } from "../oci/session-verify-failure.ts";
 import { explainVerifyFailure } from "../oci/verify-failure.ts";
 import type { StepContext } from "./step-context.ts";
 
-export interface FnContextInputs {
+/** The long-lived way: an API signing key uploaded to a user. */
+export interface ApiKeyAuth {
+  auth: "api-key";
   userOcid: string;
-  tenancyOcid: string;
   /** Computed from the key when absent. */
   fingerprint?: string;
   privateKey: string;
   privateKeyPassphrase?: string;
+}
+
+/** No stored key: GitHub's OIDC token is exchanged at an identity domain for a session token (UPST). */
+export interface OidcAuth {
+  auth: "oidc";
+  identityDomainUrl: string;
+  clientId: string;
+  /** Absent for a public client (client authentication "none"). */
+  clientSecret?: string;
+  oidcAudience: string;
+  /** The runner's GitHub OIDC token for an audience; the adapter owns how (core.getIDToken). */
+  githubIdToken(audience: string): Promise<string>;
+}
+
+export interface FnContextSettings {
+  tenancyOcid: string;
   region: string;
   /** The tenancy (root compartment) when absent. */
   compartmentOcid?: string;
@@ -28,6 +47,8 @@ export interface FnContextInputs {
   apiUrl?: string;
   verify: boolean;
 }
+
+export type FnContextInputs = FnContextSettings & (ApiKeyAuth | OidcAuth);
 
 export interface FnContextResult {
   configFile: string;
@@ -39,6 +60,10 @@ export interface FnContextResult {
   registry: string;
   compartmentOcid: string;
   fingerprint: string;
+  auth: "api-key" | "oidc";
+  /** auth: oidc: the session token file and when the session ends. */
+  securityTokenFile?: string;
+  sessionExpiresAt?: Date;
   namespace?: string;
   /** Files whose content changed (empty on a re-run with the same inputs). */
   changed: string[];
@@ -68,17 +93,16 @@ export async function configureFnContext(
   hooks: FnContextHooks = {},
 ): Promise<FnContextResult> {
   // The decrypted key is a new secret: it is masked before the step logs anything at all.
-  const key = loadPrivateKey(inputs.privateKey, inputs.privateKeyPassphrase, "private-key");
-  ctx.secrets.register(key.pem);
-  const user = requireOcid(inputs.userOcid, "user-ocid", ["user"]);
+  const apiKey = inputs.auth === "api-key" ? checkApiKey(inputs, ctx) : undefined;
+  const identityDomainUrl = inputs.auth === "oidc" ? checkIdentityDomainUrl(inputs.identityDomainUrl) : "";
   const tenancy = requireOcid(inputs.tenancyOcid, "tenancy-ocid", ["tenancy"]);
   const compartment = requireOcid(inputs.compartmentOcid ?? tenancy.value, "compartment-ocid", [
     "compartment",
     "tenancy",
   ]);
-  if (user.realm !== tenancy.realm) {
+  if (apiKey && apiKey.user.realm !== tenancy.realm) {
     throw new UserError(
-      `user-ocid is in realm ${user.realm} but tenancy-ocid is in realm ${tenancy.realm}: they must belong together.`,
+      `user-ocid is in realm ${apiKey.user.realm} but tenancy-ocid is in realm ${tenancy.realm}: they must belong together.`,
     );
   }
   if (inputs.compartmentOcid === undefined) {
@@ -105,32 +129,23 @@ export async function configureFnContext(
   const apiUrl = checkApiUrl(inputs.apiUrl) ?? ctx.endpoints.oci ?? functionsApiUrl(region);
   const registryInput = checkRegistry(inputs.registry);
 
-  if (inputs.privateKeyPassphrase && !key.wasEncrypted) {
-    ctx.logger.warning(
-      "private-key-passphrase is set but private-key is not encrypted; the passphrase is ignored.",
-    );
-  }
-  const fingerprint = fingerprintOf(publicKeyDer(key.key));
-  if (inputs.fingerprint) {
-    const given = normalizeFingerprint(inputs.fingerprint, "fingerprint");
-    if (given !== fingerprint) {
-      throw new UserError(
-        `fingerprint ${given} does not match private-key, whose fingerprint is ${fingerprint}: either fingerprint was copied from another API key, or this key's public half was never uploaded to the user (Identity > Users > API keys).`,
-      );
-    }
-  }
-  ctx.logger.info(
-    `API key: RSA ${key.modulusBits}-bit, fingerprint ${fingerprint}${key.wasEncrypted ? ", decrypted with private-key-passphrase" : ""}.`,
-  );
+  // Every input is checked: only now is the GitHub token requested and exchanged.
+  const credential = apiKey
+    ? { pem: apiKey.pem, fingerprint: apiKey.fingerprint, user: apiKey.user.value }
+    : await openSession(inputs as OidcAuth, identityDomainUrl, ctx);
 
   const ociDir = join(ctx.homeDir, ".oci");
   const configFile = join(ociDir, "config");
   const keyFile = join(ociDir, `fngate-${inputs.profile}.pem`);
+  const tokenFile = join(ociDir, `fngate-${inputs.profile}.token`);
   const fnRootConfig = join(ctx.homeDir, ".fn", "config.yaml");
   const contextFile = join(ctx.homeDir, ".fn", "contexts", `${inputs.contextName}.yaml`);
+  const session = "token" in credential ? credential : undefined;
+  const user = "user" in credential ? credential.user : undefined;
   const restorePlan = await recordBeforeChange(ctx.tempDir, ctx.homeDir, [
     configFile,
     keyFile,
+    ...(session ? [tokenFile] : []),
     fnRootConfig,
     contextFile,
   ]);
@@ -139,11 +154,14 @@ export async function configureFnContext(
   try {
     const changed: string[] = [];
     const note = (path: string, didChange: boolean) => didChange && changed.push(path);
-    note(keyFile, await writeIfChanged(keyFile, key.pem, { private: true }));
+    note(keyFile, await writeIfChanged(keyFile, credential.pem, { private: true }));
+    // No newline after the token: the SDK signs with `ST$` + the file's exact content.
+    if (session) note(tokenFile, await writeIfChanged(tokenFile, session.token, { private: true }));
     const profile = {
       name: inputs.profile,
-      user: user.value,
-      fingerprint,
+      ...(session ? { securityTokenFile: tokenFile } : {}),
+      ...(user ? { user } : {}),
+      fingerprint: credential.fingerprint,
       tenancy: tenancy.value,
       region: region.id,
       keyFile,
@@ -157,8 +175,18 @@ export async function configureFnContext(
 
     let namespace: string | undefined;
     if (inputs.verify) {
-      namespace = await verify(configFile, inputs.profile, region.id, ctx, { user: user.value, fingerprint });
-      ctx.logger.info(`Verified the API key with a signed call: tenancy namespace ${namespace}.`);
+      namespace = await verify(configFile, inputs.profile, region.id, ctx, (error, target) =>
+        session
+          ? explainSessionVerifyFailure(
+              error,
+              { tenancy: tenancy.value, fingerprint: credential.fingerprint },
+              target,
+            )
+          : explainVerifyFailure(error, { user: user ?? "", fingerprint: credential.fingerprint }, target),
+      );
+      ctx.logger.info(
+        `Verified the ${session ? "session" : "API key"} with a signed call: tenancy namespace ${namespace}.`,
+      );
     }
     const registry = registryInput ?? (namespace ? `${ocirHost(region)}/${namespace}` : "");
     const context = {
@@ -194,7 +222,10 @@ export async function configureFnContext(
       region: region.id,
       registry,
       compartmentOcid: compartment.value,
-      fingerprint,
+      fingerprint: credential.fingerprint,
+      auth: inputs.auth,
+      ...(session ? { securityTokenFile: tokenFile } : {}),
+      ...(session?.expiresAt ? { sessionExpiresAt: session.expiresAt } : {}),
       ...(namespace ? { namespace } : {}),
       changed,
       restorePlan,
@@ -205,12 +236,60 @@ export async function configureFnContext(
   }
 }
 
+/** The API key checked and its fingerprint computed, before any file is written. */
+function checkApiKey(inputs: ApiKeyAuth, ctx: StepContext) {
+  const key = loadPrivateKey(inputs.privateKey, inputs.privateKeyPassphrase, "private-key");
+  ctx.secrets.register(key.pem);
+  const user = requireOcid(inputs.userOcid, "user-ocid", ["user"]);
+  if (inputs.privateKeyPassphrase && !key.wasEncrypted) {
+    ctx.logger.warning(
+      "private-key-passphrase is set but private-key is not encrypted; the passphrase is ignored.",
+    );
+  }
+  const fingerprint = fingerprintOf(publicKeyDer(key.key));
+  if (inputs.fingerprint) {
+    const given = normalizeFingerprint(inputs.fingerprint, "fingerprint");
+    if (given !== fingerprint) {
+      throw new UserError(
+        `fingerprint ${given} does not match private-key, whose fingerprint is ${fingerprint}: either fingerprint was copied from another API key, or this key's public half was never uploaded to the user (Identity > Users > API keys).`,
+      );
+    }
+  }
+  ctx.logger.info(
+    `API key: RSA ${key.modulusBits}-bit, fingerprint ${fingerprint}${key.wasEncrypted ? ", decrypted with private-key-passphrase" : ""}.`,
+  );
+  return { pem: key.pem, fingerprint, user };
+}
+
+/** GitHub OIDC token → UPST bound to an ephemeral key; nothing long-lived is involved. */
+async function openSession(inputs: OidcAuth, identityDomainUrl: string, ctx: StepContext) {
+  const { key, upst } = await openOidcSession({
+    identityDomainUrl,
+    clientId: inputs.clientId,
+    ...(inputs.clientSecret === undefined ? {} : { clientSecret: inputs.clientSecret }),
+    audience: inputs.oidcAudience,
+    githubIdToken: (audience) => inputs.githubIdToken(audience),
+    registerSecret: (value) => ctx.secrets.register(value),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  const until = upst.expiresAt ? `, valid until ${upst.expiresAt.toISOString()}` : "";
+  ctx.logger.info(
+    `Session: exchanged the GitHub OIDC token (audience ${inputs.oidcAudience}) at ${identityDomainUrl} for a session token bound to an ephemeral RSA 2048-bit key, fingerprint ${key.fingerprint}${until}. No API key is stored anywhere.`,
+  );
+  return {
+    pem: key.privatePem,
+    fingerprint: key.fingerprint,
+    token: upst.token,
+    ...(upst.expiresAt ? { expiresAt: upst.expiresAt } : {}),
+  };
+}
+
 async function verify(
   configFile: string,
   profile: string,
   regionId: string,
   ctx: StepContext,
-  identity: { user: string; fingerprint: string },
+  explain: (error: unknown, target: string) => Error,
 ): Promise<string> {
   // Loaded on demand: the Object Storage client is the largest part of the bundle and only this call needs it.
   const { lookUpNamespace } = await import("../oci/namespace.ts");
@@ -222,11 +301,7 @@ async function verify(
       ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
     });
   } catch (error) {
-    throw explainVerifyFailure(
-      error,
-      identity,
-      ctx.endpoints.oci ?? `the ${regionId} Object Storage endpoint`,
-    );
+    throw explain(error, ctx.endpoints.oci ?? `the ${regionId} Object Storage endpoint`);
   }
 }
 

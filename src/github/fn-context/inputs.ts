@@ -1,32 +1,87 @@
-import type { FnContextInputs } from "../../steps/fn-context.ts";
+import * as core from "@actions/core";
+import { UserError } from "../../errors.ts";
+import type { ApiKeyAuth, FnContextInputs, FnContextSettings, OidcAuth } from "../../steps/fn-context.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 
 /**
  * The fn-context inputs as one typed object. Credential inputs fall back to the OCI CLI's environment
- * variables so workflows written for the existing OCI actions work unchanged. The key and its
- * passphrase are masked before anything else is read or checked.
+ * variables so workflows written for the existing OCI actions work unchanged. Secrets (the key, its
+ * passphrase, the identity domain client secret) are masked before anything else is read or checked.
  */
 export function getInputs(read: InputReader = actionInputs): FnContextInputs {
+  const auth = read.optional("auth") ?? "api-key";
+  if (auth !== "api-key" && auth !== "oidc") {
+    throw new UserError(
+      `auth must be api-key (an API signing key) or oidc (GitHub OIDC exchanged at an identity domain); got ${JSON.stringify(auth.slice(0, 40))}.`,
+    );
+  }
+  const credentials = auth === "oidc" ? oidcInputs(read) : apiKeyInputs(read);
+  const settings = withDefined<FnContextSettings>(
+    {
+      tenancyOcid: read.required("tenancy-ocid", "OCI_CLI_TENANCY"),
+      region: read.required("region", "OCI_CLI_REGION"),
+      profile: read.optional("profile") ?? "DEFAULT",
+      contextName: read.optional("context-name") ?? "fngate",
+      verify: read.boolean("verify", true),
+    },
+    {
+      compartmentOcid: read.optional("compartment-ocid"),
+      registry: read.optional("registry"),
+      apiUrl: read.optional("api-url"),
+    },
+  );
+  return { ...settings, ...credentials };
+}
+
+function apiKeyInputs(read: InputReader): ApiKeyAuth {
   const privateKey = read.optional("private-key", "OCI_CLI_KEY_CONTENT");
   const privateKeyPassphrase = read.optional("private-key-passphrase");
   if (privateKey) read.mask(privateKey);
   if (privateKeyPassphrase) read.mask(privateKeyPassphrase);
-
-  const inputs: FnContextInputs = {
+  const inputs: ApiKeyAuth = {
+    auth: "api-key",
     userOcid: read.required("user-ocid", "OCI_CLI_USER"),
-    tenancyOcid: read.required("tenancy-ocid", "OCI_CLI_TENANCY"),
     privateKey: read.required("private-key", "OCI_CLI_KEY_CONTENT"),
-    region: read.required("region", "OCI_CLI_REGION"),
-    profile: read.optional("profile") ?? "DEFAULT",
-    contextName: read.optional("context-name") ?? "fngate",
-    verify: read.boolean("verify", true),
   };
-  const optional = {
+  return withDefined(inputs, {
     fingerprint: read.optional("fingerprint", "OCI_CLI_FINGERPRINT"),
     privateKeyPassphrase,
-    compartmentOcid: read.optional("compartment-ocid"),
-    registry: read.optional("registry"),
-    apiUrl: read.optional("api-url"),
+  });
+}
+
+function oidcInputs(read: InputReader): OidcAuth {
+  const clientSecret = read.optional("client-secret");
+  if (clientSecret) read.mask(clientSecret);
+  // An API key given alongside auth: oidc is a long-lived secret the workflow should not hold at all.
+  for (const name of ["private-key", "private-key-passphrase", "user-ocid", "fingerprint"]) {
+    if (read.optional(name) !== undefined) {
+      throw new UserError(
+        `${name} is an API key input, but auth is oidc: remove ${name} (and its repository secret); the session key is generated per run.`,
+      );
+    }
+  }
+  const identityDomainUrl = read.required("identity-domain-url");
+  const inputs: OidcAuth = {
+    auth: "oidc",
+    identityDomainUrl,
+    clientId: read.required("client-id"),
+    oidcAudience: read.optional("oidc-audience") ?? identityDomainUrl.trim().replace(/\/+$/, ""),
+    githubIdToken,
   };
-  return withDefined(inputs, optional);
+  return withDefined(inputs, { clientSecret });
+}
+
+async function githubIdToken(audience: string): Promise<string> {
+  // The runner sets these only for jobs allowed to mint an OIDC token.
+  if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new UserError("auth: oidc needs `permissions: id-token: write` in the workflow or job.");
+  }
+  try {
+    return await core.getIDToken(audience);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/\s+/g, " ").trim() : String(error);
+    throw new UserError(
+      `auth: oidc: the GitHub OIDC token request failed (${reason.slice(0, 200)}): check that the job has \`permissions: id-token: write\`.`,
+    );
+  }
 }

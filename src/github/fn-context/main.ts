@@ -22,6 +22,8 @@ await runMain(async () => {
   core.setOutput("registry", result.registry);
   core.setOutput("changed", String(result.changed.length > 0));
   if (result.namespace) core.setOutput("namespace", result.namespace);
+  if (result.securityTokenFile) core.setOutput("security-token-file", result.securityTokenFile);
+  if (result.sessionExpiresAt) core.setOutput("session-expires-at", result.sessionExpiresAt.toISOString());
   core.exportVariable("OCI_CLI_CONFIG_FILE", result.configFile);
   core.exportVariable("OCI_CLI_PROFILE", result.profile);
   await writeSummary(result, inputs);

@@ -1,19 +1,20 @@
 // Turns a signature keyId into the caller and the public key that must have signed the request.
-// Each kind of credential is one resolver: API keys (`<tenancy>/<user>/<fingerprint>`) now,
-// session tokens (`ST$<jwt>`) and resource principals can be added to KEY_RESOLVERS later without
-// touching the signature checks.
+// Each kind of credential is one resolver: API keys (`<tenancy>/<user>/<fingerprint>`) and session
+// tokens (`ST$<jwt>`, session-token.ts); resource principals can be added to KEY_RESOLVERS later
+// without touching the signature checks.
 import type { KeyObject } from "node:crypto";
 import { isOcid } from "./ocid.ts";
+import { resolveSessionToken } from "./session-token.ts";
 import type { OciState } from "./state.ts";
 
-export type CallerKind = "api-key";
+export type CallerKind = "api-key" | "session-token";
 
 export interface Caller {
   kind: CallerKind;
   keyId: string;
   /** Tenancy the caller acts in; every route scopes what it shows to it. */
   tenancyId: string;
-  /** User OCID for API keys. */
+  /** User OCID for API keys and session tokens. */
   principalId: string;
 }
 
@@ -45,7 +46,7 @@ export const resolveApiKey: KeyResolver = (keyId, state) => {
   };
 };
 
-export const KEY_RESOLVERS: KeyResolver[] = [resolveApiKey];
+export const KEY_RESOLVERS: KeyResolver[] = [resolveApiKey, resolveSessionToken];
 
 export function resolveKeyId(keyId: string, state: OciState): KeyResolution {
   for (const resolver of KEY_RESOLVERS) {

@@ -8,6 +8,7 @@ import { functionRoutes } from "./functions.ts";
 import { functionsApplicationRoutes } from "./functions-applications.ts";
 import { functionsInvokeRoutes } from "./functions-invoke.ts";
 import { identityRoutes } from "./identity.ts";
+import { identityDomainRoutes } from "./identity-domain.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
 
 export const allRoutes: readonly RouteDefinition[] = [
@@ -20,4 +21,5 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...artifactsRoutes,
   ...apiGatewayGatewayRoutes,
   ...apiGatewayDeploymentRoutes,
+  ...identityDomainRoutes,
 ];

@@ -1,0 +1,56 @@
+// OAuth endpoints on the OCI emulator's single base URL (FNGATE_OCI_ENDPOINT serves every OCI
+// service): an identity domain's /oauth2/v1/token (token exchange, JWT → UPST) and the regional
+// auth service's /oauth2/token (client credentials) with the JWKS of the tokens it issues. They are
+// OAuth endpoints, not signed OCI APIs: clients authenticate in the request itself.
+import { clientCredentialsToken } from "../../oci-identity-domain/client-credentials.ts";
+import { identityDomainOf } from "../../oci-identity-domain/store.ts";
+import { exchangeToken, type OAuthAnswer, oauthError } from "../../oci-identity-domain/token-exchange.ts";
+import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+
+function form(context: RouteContext): URLSearchParams | OAuthAnswer {
+  const type = String(context.headers["content-type"] ?? "");
+  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    return oauthError(400, "invalid_request", "The body must be application/x-www-form-urlencoded.");
+  }
+  return new URLSearchParams(context.body.toString("utf8"));
+}
+
+function answer(result: OAuthAnswer): RouteResponse {
+  return { status: result.status, body: result.body, headers: { "cache-control": "no-store" } };
+}
+
+export const identityDomainRoutes: RouteDefinition[] = [
+  {
+    method: "POST",
+    pattern: "/oauth2/v1/token",
+    auth: "none",
+    operation: "IdentityDomainToken",
+    handler: async (context) => {
+      const body = form(context);
+      if (!(body instanceof URLSearchParams)) return answer(body);
+      const store = identityDomainOf(context.state, context.now);
+      return answer(await exchangeToken(store, body, context.headers.authorization));
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/oauth2/token",
+    auth: "none",
+    operation: "OAuth2ClientCredentialsToken",
+    handler: (context) => {
+      const body = form(context);
+      if (!(body instanceof URLSearchParams)) return answer(body);
+      const store = identityDomainOf(context.state, context.now);
+      return answer(
+        clientCredentialsToken(store, body, context.headers.authorization, context.runtime.baseUrl),
+      );
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/oauth2/jwks",
+    auth: "none",
+    operation: "OAuth2Jwks",
+    handler: (context) => ({ status: 200, body: identityDomainOf(context.state, context.now).oauthJwks() }),
+  },
+];

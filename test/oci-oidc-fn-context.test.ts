@@ -1,0 +1,257 @@
+// fn-context with `auth: oidc`, run as the runner runs it: the job's GitHub OIDC token is exchanged at
+// the (emulated) identity domain for a UPST bound to a key generated in the step; the profile it writes
+// (security_token_file, no user, no stored key) is what oci-common's session provider and the OCI
+// emulator accept, and the post step leaves nothing behind. Every refusal is one explained line.
+import assert from "node:assert/strict";
+import { readFile, stat } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { NoRetryConfigurationDetails } from "oci-common";
+import { ObjectStorageClient } from "oci-objectstorage";
+import { profileAuthProvider } from "../src/oci/auth-provider.ts";
+import { type GithubTrust, trustGithubRepository } from "./emulators/oci-identity-domain/github-trust.ts";
+import { identityDomainOf } from "./emulators/oci-identity-domain/store.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
+import { Job, type StepResult } from "./runner/index.ts";
+import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+const REPOSITORY = "ORG/REPO";
+let oci: OciFixture;
+let trust: GithubTrust;
+
+before(async () => {
+  oci = await startOciFixture();
+  trustCaInProcess(oci.stack.caPem);
+  trust = trustGithubRepository(oci.stack, {
+    tenancyId: oci.tenancyId,
+    userId: oci.userId,
+    repository: REPOSITORY,
+  });
+});
+after(async () => {
+  await oci?.close();
+});
+
+async function oidcJob(options: { idTokenWrite?: boolean } = {}): Promise<Job> {
+  const oidc = oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" }, options);
+  return Job.create({ env: { ...oci.env, ...oidc } });
+}
+
+const exchanges = () => oci.stack.oci.requests.filter((r) => r.operation === "IdentityDomainToken");
+
+describe("fn-context auth: oidc", () => {
+  it("writes a session profile the SDK signs with (ST$), verifies it, and the post step removes every file", async () => {
+    const job = await oidcJob();
+    try {
+      const before = await job.snapshot();
+      const exchangesBefore = exchanges().length;
+      const main = await job.run("fn-context", { inputs: trust.inputs() });
+      assert.equal(main.exitCode, 0, main.stdout + main.stderr);
+      assert.equal(main.outputs.namespace, oci.namespace);
+      assert.equal(exchanges().length - exchangesBefore, 1, "one token exchange");
+      const configFile = main.outputs["config-file"] ?? "";
+      const config = await readFile(configFile, "utf8");
+      const tokenFile = main.outputs["security-token-file"] ?? "";
+      assert.match(config, new RegExp(`^security_token_file=${tokenFile}$`, "m"));
+      assert.doesNotMatch(config, /^user=/m, "a session profile names no user");
+      for (const file of [main.outputs["key-file"] ?? "", tokenFile, configFile]) {
+        assert.equal((await stat(file)).mode & 0o777, 0o600, `${file} is 0600`);
+      }
+      const token = await readFile(tokenFile, "utf8");
+      assert.ok(main.masks.includes(token), "the UPST is masked");
+      assert.ok(Date.parse(main.outputs["session-expires-at"] ?? "") > Date.now());
+      const verifyCall = oci.stack.oci.requests.findLast((r) => r.operation === "GetNamespace");
+      assert.equal(verifyCall?.keyId, `ST$${token}`, "verify signed with the session token");
+      assert.match(main.stdout, /No API key is stored anywhere\./);
+
+      // The profile as any later step reads it: oci-common's session provider, signing as ST$<token>.
+      const client = new ObjectStorageClient(
+        { authenticationDetailsProvider: profileAuthProvider(configFile, "DEFAULT") },
+        { retryConfiguration: NoRetryConfigurationDetails },
+      );
+      client.endpoint = oci.stack.endpoints.oci;
+      assert.equal((await client.getNamespace({})).value, oci.namespace);
+
+      // The same token once the emulator's clock passes its expiry: the real 401 NotAuthenticated.
+      const domain = identityDomainOf(oci.stack.oci.state);
+      domain.clockOffsetMs = 3601_000;
+      try {
+        await assert.rejects(
+          client.getNamespace({}),
+          (error: { statusCode?: number; serviceCode?: string }) => {
+            assert.equal(error.statusCode, 401);
+            assert.equal(error.serviceCode, "NotAuthenticated");
+            return true;
+          },
+        );
+        assert.match(oci.stack.oci.requests.at(-1)?.authFailure ?? "", /session token expired/);
+      } finally {
+        domain.clockOffsetMs = 0;
+        client.close();
+      }
+
+      const posts = await job.runPosts();
+      assert.ok(posts.every((p) => p.exitCode === 0));
+      const everything =
+        [main, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n") +
+        (await job.allWrittenText());
+      const privateKey = main.masks.filter((mask) => mask.length > 40 && !mask.includes(".")).join("\n");
+      assert.deepEqual(secretsFound(everything, [token, trust.clientSecret, privateKey]), []);
+      assert.deepEqual(await job.snapshot(), before, "no file left behind in HOME or RUNNER_TEMP");
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("a public client (no client-secret) sends client_id in the form", async () => {
+    const domain = identityDomainOf(oci.stack.oci.state);
+    const publicClient = trustGithubRepository(oci.stack, {
+      tenancyId: oci.tenancyId,
+      userId: oci.userId,
+      repository: REPOSITORY,
+    });
+    const entry = domain.clients.get(publicClient.clientId);
+    if (entry) delete entry.clientSecret;
+    const job = await oidcJob();
+    try {
+      const inputs = publicClient.inputs();
+      delete inputs["client-secret"];
+      const main = await job.run("fn-context", { inputs });
+      assert.equal(main.exitCode, 0, main.stdout);
+    } finally {
+      await job.dispose();
+    }
+  });
+});
+
+/** The step failed with exactly one error line, no stack trace, no outputs, no secret, no file left. */
+function failure(run: StepResult): string {
+  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
+  const errors = run.annotations.filter((a) => a.level === "error");
+  assert.equal(errors.length, 1, run.stdout);
+  const shown = visibleOutput(run.stdout) + run.stderr + run.summary;
+  assert.doesNotMatch(shown, /^\s+at /m, "no stack trace without debug logging");
+  assert.deepEqual(run.outputs, {});
+  assert.deepEqual(secretsFound(shown, [trust.clientSecret, ...run.masks]), []);
+  const message = errors[0]?.message ?? "";
+  assert.doesNotMatch(message, /\n/);
+  return message;
+}
+
+async function failingRun(inputs: Record<string, string>, options: { idTokenWrite?: boolean } = {}) {
+  const job = await oidcJob(options);
+  try {
+    const before = await job.snapshot();
+    const run = await job.run("fn-context", { inputs });
+    await job.runPosts();
+    assert.deepEqual(await job.snapshot(), before, "nothing left behind");
+    return failure(run);
+  } finally {
+    await job.dispose();
+  }
+}
+
+describe("fn-context auth: oidc explains every refusal", () => {
+  it("without `permissions: id-token: write`", async () => {
+    const before = exchanges().length;
+    const message = await failingRun(trust.inputs(), { idTokenWrite: false });
+    assert.equal(message, "auth: oidc needs `permissions: id-token: write` in the workflow or job.");
+    assert.equal(exchanges().length, before, "no exchange attempted");
+  });
+
+  it("an API key input next to auth: oidc", async () => {
+    const message = await failingRun(trust.inputs({ "private-key": oci.key.pkcs8 }));
+    assert.match(message, /^private-key is an API key input, but auth is oidc: remove private-key/);
+  });
+
+  it("an unknown auth", async () => {
+    const message = await failingRun(trust.inputs({ auth: "password" }));
+    assert.match(message, /^auth must be api-key .* or oidc .*; got "password"\.$/);
+  });
+
+  it("an identity-domain-url with a path", async () => {
+    const message = await failingRun(
+      trust.inputs({ "identity-domain-url": `${oci.stack.endpoints.oci}/oauth2/v1/token` }),
+    );
+    assert.match(
+      message,
+      /^identity-domain-url is the domain's URL without a path \(https:\/\/127\.0\.0\.1:\d+\); remove "\/oauth2\/v1\/token"\.$/,
+    );
+  });
+
+  it("a wrong client secret: invalid_client, naming client-id/client-secret", async () => {
+    const message = await failingRun(trust.inputs({ "client-secret": "not-the-secret-0123456789" }));
+    assert.match(
+      message,
+      /^client-id\/client-secret: the identity domain refused OAuth client fngate-ci-\d+-\d+ \(invalid_client: Client authentication failed\.\); use the integrated application's client ID and its current client secret/,
+    );
+  });
+
+  it("an application not allowed the token exchange grant: unauthorized_client", async () => {
+    const limited = trustGithubRepository(oci.stack, {
+      tenancyId: oci.tenancyId,
+      userId: oci.userId,
+      repository: REPOSITORY,
+      grantTypes: ["client_credentials"],
+    });
+    const message = await failingRun(limited.inputs());
+    assert.match(
+      message,
+      /^client-id: the identity domain does not let application .* exchange tokens \(unauthorized_client: .*\); enable the "Token exchange" grant type/,
+    );
+  });
+
+  it("no identity propagation trust for GitHub's issuer", async () => {
+    const untrusted = trustGithubRepository(oci.stack, {
+      tenancyId: oci.tenancyId,
+      userId: oci.userId,
+      repository: REPOSITORY,
+      trust: false,
+    });
+    const message = await failingRun(untrusted.inputs());
+    assert.match(
+      message,
+      /^auth: oidc: token exchange is not configured for GitHub's tokens in this identity domain \(invalid_request: No identity propagation trust for issuer https:\/\/127\.0\.0\.1:\d+ is configured for client .*\); create an identity propagation trust of type JWT/,
+    );
+  });
+
+  it("an audience the trust does not list", async () => {
+    const message = await failingRun(trust.inputs({ "oidc-audience": "api://somewhere-else" }));
+    assert.match(
+      message,
+      /^oidc-audience "api:\/\/somewhere-else" is not trusted by the identity domain \(invalid_grant: The subject token audience api:\/\/somewhere-else is not trusted\.\); set oidc-audience to an audience/,
+    );
+  });
+
+  it("a repository the trust maps to no user", async () => {
+    const job = await Job.create({
+      env: {
+        ...oci.env,
+        ...oci.stack.githubOidc.envFor({ repository: "ORG/OTHER", ref: "refs/heads/main" }),
+      },
+    });
+    try {
+      const message = failure(await job.run("fn-context", { inputs: trust.inputs() }));
+      assert.match(
+        message,
+        /^auth: oidc: the identity propagation trust does not map this workflow to a user \(invalid_grant: No impersonation rule of the trust matches subject repo:ORG\/OTHER:ref:refs\/heads\/main\.\)/,
+      );
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("an expired GitHub token", async () => {
+    const domain = identityDomainOf(oci.stack.oci.state);
+    domain.clockOffsetMs = 10 * 60_000;
+    try {
+      const message = await failingRun(trust.inputs());
+      assert.match(
+        message,
+        /^auth: oidc: the identity domain refused the GitHub OIDC token as expired \(invalid_grant: The subject token has expired\.\); the token lives 5 minutes/,
+      );
+    } finally {
+      domain.clockOffsetMs = 0;
+    }
+  });
+});
