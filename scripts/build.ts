@@ -37,6 +37,8 @@ async function entryPoints(): Promise<{ in: string; out: string }[]> {
       entries.push({ in: source, out });
     }
   }
+  // The command line (package.json "bin"): the same steps, so it shares the actions' chunks.
+  entries.push({ in: join(root, "src", "cli", "main.ts"), out: "cli/index" });
   return entries;
 }
 

@@ -1,0 +1,52 @@
+import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RestorePlan } from "../fs/restore-plan.ts";
+import type { OcirCleanup } from "../steps/ocir-login.ts";
+
+/**
+ * What a standalone `fngate fn-context` or `fngate ocir-login` changed, kept for `fngate cleanup` (the
+ * CLI's counterpart of the actions' post steps). Paths and names only, never a secret; one JSON file,
+ * mode 0600, under ~/.fngate, removed with its folder once everything is undone. Synchronous on
+ * purpose: the record must be on disk before the step writes its first file, even if it is killed.
+ */
+export interface CleanupRecords {
+  fnContext: RestorePlan[];
+  ocirLogin: OcirCleanup[];
+}
+
+export interface CleanupStore {
+  load(): CleanupRecords;
+  addFnContext(plan: RestorePlan): void;
+  addOcirLogin(cleanup: OcirCleanup): void;
+  clear(): void;
+}
+
+export function cleanupStore(homeDir: string): CleanupStore {
+  const dir = join(homeDir, ".fngate");
+  const file = join(dir, "cleanup.json");
+  const load = (): CleanupRecords => {
+    try {
+      const records = JSON.parse(readFileSync(file, "utf8")) as Partial<CleanupRecords>;
+      return { fnContext: records.fnContext ?? [], ocirLogin: records.ocirLogin ?? [] };
+    } catch {
+      return { fnContext: [], ocirLogin: [] };
+    }
+  };
+  const save = (records: CleanupRecords) => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
+  };
+  return {
+    load,
+    addFnContext: (plan) => save({ ...load(), fnContext: [...load().fnContext, plan] }),
+    addOcirLogin: (cleanup) => save({ ...load(), ocirLogin: [...load().ocirLogin, cleanup] }),
+    clear() {
+      rmSync(file, { force: true });
+      try {
+        rmdirSync(dir);
+      } catch {
+        // not empty (something else of the user's) or already gone
+      }
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from "node:fs";
+import { UserError } from "../errors.ts";
+import type { InputReader } from "../github/inputs.ts";
+import { type ActionMetadata, envName, isSecretInput } from "./action-metadata.ts";
+import type { Redactor } from "./redactor.ts";
+import { UsageError } from "./usage-error.ts";
+
+const TRUE = new Set(["true", "True", "TRUE"]);
+const FALSE = new Set(["false", "False", "FALSE"]);
+
+/**
+ * The action inputs, read from the command line: `--name`, else FNGATE_<NAME>, else (secrets only)
+ * the file named by `--name-file` or FNGATE_<NAME>_FILE, else the action.yml default, else the OCI
+ * CLI variable the adapter names (OCI_CLI_USER...). That order is the runner's: a default is applied
+ * before the adapter looks at its fallback variable. Secret values are never taken from argv.
+ */
+export function cliInputs(
+  metadata: ActionMetadata,
+  flags: ReadonlyMap<string, string>,
+  env: NodeJS.ProcessEnv,
+  redactor: Redactor,
+  /** The command's own flags beyond the action's inputs; accepted, read elsewhere. */
+  extraFlags: readonly string[] = [],
+): InputReader {
+  const known = new Map(metadata.inputs.map((input) => [input.name, input]));
+  const secret = new Set(metadata.inputs.filter(isSecretInput).map((input) => input.name));
+  checkFlags(known, secret, flags, new Set(extraFlags));
+
+  const raw = (name: string): string | undefined => {
+    const fromFlag = flags.get(name);
+    if (fromFlag !== undefined) return fromFlag;
+    const fromEnv = env[envName(name)];
+    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+    if (secret.has(name)) {
+      const file = flags.get(`${name}-file`) ?? env[`${envName(name)}_FILE`];
+      if (file) return readSecretFile(name, file, redactor);
+    }
+    return known.get(name)?.default;
+  };
+  const optional = (name: string, envFallback?: string): string | undefined => {
+    const value = raw(name)?.trim();
+    if (value) return value;
+    const fromFallback = envFallback ? env[envFallback]?.trim() : undefined;
+    return fromFallback || undefined;
+  };
+  return {
+    optional,
+    required(name, envFallback) {
+      const value = optional(name, envFallback);
+      if (value !== undefined) return value;
+      const how = secret.has(name)
+        ? `set ${envName(name)} or pass --${name}-file <path>`
+        : `pass --${name} <value> or set ${envName(name)}`;
+      throw new UsageError(`--${name} is required: ${how}${envFallback ? ` (or ${envFallback})` : ""}.`);
+    },
+    boolean(name, fallback) {
+      const value = raw(name)?.trim();
+      if (value === undefined || value === "") return fallback;
+      if (TRUE.has(value)) return true;
+      if (FALSE.has(value)) return false;
+      throw new UserError(`--${name} must be true or false; got ${JSON.stringify(value.slice(0, 40))}.`);
+    },
+    mask: (value) => redactor.add(value),
+  };
+}
+
+function checkFlags(
+  known: ReadonlyMap<string, unknown>,
+  secret: ReadonlySet<string>,
+  flags: ReadonlyMap<string, string>,
+  extra: ReadonlySet<string>,
+): void {
+  for (const [flag, value] of flags) {
+    if (extra.has(flag)) continue;
+    if (secret.has(flag)) {
+      throw new UsageError(
+        `--${flag} takes a secret, and the command line is visible to other processes and kept in shell history: set ${envName(flag)} or pass --${flag}-file <path> instead.`,
+      );
+    }
+    const secretFile = flag.endsWith("-file") ? flag.slice(0, -"-file".length) : undefined;
+    if (secretFile && secret.has(secretFile)) {
+      if (value === "true") throw new UsageError(`--${flag} needs a path.`);
+      continue;
+    }
+    if (!known.has(flag)) {
+      throw new UsageError(`unknown flag --${flag}: see --help for this command's flags.`);
+    }
+  }
+}
+
+function readSecretFile(name: string, path: string, redactor: Redactor): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new UserError(`--${name}-file: cannot read ${path} (${code}); give the path of a readable file.`);
+  }
+  redactor.add(text);
+  // A trailing newline from `echo ... > file` is not part of a token; PEM text keeps its shape.
+  return text.includes("-----BEGIN") ? text : text.replace(/\r?\n$/, "");
+}

@@ -1,0 +1,37 @@
+import type { InputReader } from "../github/inputs.ts";
+import type { StepContext } from "../steps/step-context.ts";
+import type { CleanupStore } from "./cleanup-store.ts";
+import type { CliLog } from "./cli-context.ts";
+
+/** What a command gets: its inputs (the action's, from flags/env/defaults), a StepContext and the CLI's stores. */
+export interface CommandRun {
+  read: InputReader;
+  ctx: StepContext;
+  env: NodeJS.ProcessEnv;
+  log: CliLog;
+  /** A command's own flag (see CliCommand.flags), undefined when not given. */
+  flag(name: string): string | undefined;
+  /** Undo records for `fngate cleanup` (fn-context's files, ocir-login's docker login). */
+  cleanup: CleanupStore;
+}
+
+export interface CommandOutcome {
+  /** The action's outputs, by the same names; the --json result carries them. */
+  outputs: Record<string, string>;
+  /** Set when the step ran but its verdict is a failure (a smoke check failed): exit 1. */
+  failure?: string;
+}
+
+/**
+ * One `fngate <name>` command. `action` names the action.yml whose inputs are its flags (with their
+ * defaults); a command without one takes no flags. Adding a step is one file exporting one of these
+ * plus its line in commands/index.ts.
+ */
+export interface CliCommand {
+  name: string;
+  action?: string;
+  summary: string;
+  /** Flags of the CLI only, beyond the action's inputs (where to write a token, say). */
+  flags?: { name: string; description: string }[];
+  run(run: CommandRun): Promise<CommandOutcome>;
+}

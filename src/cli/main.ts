@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// `fngate <command>`: the actions' steps from any CI or a laptop. Wiring only: parse the command line,
+// build the StepContext, run the command under its deadline, report and exit (see help.ts for codes).
+import { readFileSync } from "node:fs";
+import { parseDeadlineMinutes, startDeadline } from "../deadline.ts";
+import { describeError, isUserError } from "../errors.ts";
+import { actionMetadata } from "./action-metadata.ts";
+import { parseArgs } from "./argv.ts";
+import { cleanupStore } from "./cleanup-store.ts";
+import { cliLog, cliStepContext } from "./cli-context.ts";
+import { cliInputs } from "./cli-inputs.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { commandHelp, generalHelp } from "./help.ts";
+import { createRedactor } from "./redactor.ts";
+import { UsageError } from "./usage-error.ts";
+
+const EXIT = { ok: 0, failed: 1, usage: 2, deadline: 3 } as const;
+
+process.exitCode = await main(process.argv.slice(2), process.env);
+// SDK clients can leave sockets and timers behind; the command is over.
+process.exit();
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const redactor = createRedactor();
+  let command: string | undefined;
+  let json = false;
+  let debug = env.FNGATE_DEBUG === "1" || env.FNGATE_DEBUG === "true";
+  let stage = "";
+  const log = cliLog(redactor, false, () => "");
+  try {
+    const args = parseArgs(argv);
+    ({ command, json } = args);
+    debug ||= args.debug;
+    if (args.version) {
+      process.stdout.write(`${packageVersion()}\n`);
+      return EXIT.ok;
+    }
+    if (command === undefined || command === "help") {
+      (args.help || command === "help" ? process.stdout : process.stderr).write(
+        `${generalHelp(COMMANDS, packageVersion())}\n`,
+      );
+      return args.help || command === "help" ? EXIT.ok : EXIT.usage;
+    }
+    const found = COMMANDS.find((c) => c.name === command);
+    if (!found) {
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)}; commands are ${COMMANDS.map((c) => c.name).join(", ")}.`,
+      );
+    }
+    if (args.help) {
+      process.stdout.write(`${commandHelp(found)}\n`);
+      return EXIT.ok;
+    }
+    const stepLog = cliLog(redactor, debug, () => stage);
+    stage = `[${found.name}] `;
+    quietSdkChatter(stepLog.debug);
+    const metadata = found.action ? actionMetadata(found.action) : { inputs: [], outputs: [] };
+    const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
+    const read = cliInputs(metadata, args.flags, env, redactor, extra);
+    const deadline = startDeadline(
+      parseDeadlineMinutes(
+        args.flags.get("deadline-minutes") ?? env.FNGATE_DEADLINE_MINUTES,
+        "--deadline-minutes",
+      ),
+      `running ${found.name}`,
+    );
+    const ctx = { ...cliStepContext(stepLog, redactor, env), signal: deadline.signal };
+    try {
+      const outcome = await deadline.race(
+        found.run({
+          read,
+          ctx,
+          env,
+          log: stepLog,
+          cleanup: cleanupStore(ctx.homeDir),
+          flag: (name) => args.flags.get(name),
+        }),
+      );
+      if (json)
+        log.result(
+          JSON.stringify({
+            ok: !outcome.failure,
+            command,
+            outputs: outcome.outputs,
+            ...(outcome.failure ? { error: outcome.failure } : {}),
+          }),
+        );
+      if (outcome.failure) {
+        log.error(outcome.failure);
+        return EXIT.failed;
+      }
+      return EXIT.ok;
+    } catch (error) {
+      if (!deadline.signal.aborted) throw error;
+      return report(deadline.message(error), EXIT.deadline);
+    } finally {
+      deadline.stop();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const hint =
+        command && COMMANDS.some((c) => c.name === command)
+          ? ` (fngate ${command} --help)`
+          : " (fngate --help)";
+      return report(`${error.message}${hint}`, EXIT.usage);
+    }
+    if (debug && error instanceof Error && error.stack) log.error(error.stack);
+    if (isUserError(error)) return report(error.message, EXIT.failed);
+    return report(`${describeError(error)} (unexpected error: re-run with --debug for details)`, EXIT.failed);
+  }
+
+  function report(message: string, code: number): number {
+    log.error(message);
+    if (json) log.result(JSON.stringify({ ok: false, command, error: message, exitCode: code }));
+    return code;
+  }
+}
+
+/** package.json sits two folders up from both src/cli/main.ts and dist/cli/index.js. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+/**
+ * The OCI SDK prints retry decisions with console.warn and Node prints deprecation warnings; stdout
+ * must stay clean for --json and the chatter reads like failures, so both become debug lines.
+ */
+function quietSdkChatter(debugLine: (message: string) => void): void {
+  process.noDeprecation = true;
+  const toDebug = (...args: unknown[]) => debugLine(args.map(String).join(" "));
+  console.warn = toDebug;
+  console.info = toDebug;
+  console.log = toDebug;
+  console.error = toDebug;
+}

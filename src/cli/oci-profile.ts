@@ -1,0 +1,26 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors.ts";
+import type { OciProfile } from "../oci/oci-clients.ts";
+
+/**
+ * The OCI profile later commands use: OCI_CLI_CONFIG_FILE/OCI_CLI_PROFILE when set (as after the
+ * fn-context action), else ~/.oci/config and its DEFAULT profile, where `fngate fn-context` writes.
+ */
+export function cliOciProfile(env: NodeJS.ProcessEnv, homeDir: string): OciProfile | undefined {
+  const profile = env.OCI_CLI_PROFILE?.trim() || "DEFAULT";
+  const configured = env.OCI_CLI_CONFIG_FILE?.trim();
+  if (configured) return { configFile: configured, profile };
+  const configFile = join(homeDir, ".oci", "config");
+  return existsSync(configFile) ? { configFile, profile } : undefined;
+}
+
+export function requireCliOciProfile(env: NodeJS.ProcessEnv, homeDir: string): OciProfile {
+  const profile = cliOciProfile(env, homeDir);
+  if (!profile) {
+    throw new UserError(
+      "no OCI profile: run `fngate fn-context` first (it writes ~/.oci/config), or set OCI_CLI_CONFIG_FILE.",
+    );
+  }
+  return profile;
+}
