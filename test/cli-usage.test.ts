@@ -1,6 +1,8 @@
 // What a person typing `fngate` sees: help listing every input, exit codes, and the one-line messages
 // for a secret on the command line, a missing or unknown flag and a bad value, before any call is made.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ACTION_INPUTS } from "../src/cli/action-inputs.ts";
 import { isSecretInput } from "../src/cli/action-metadata.ts";
@@ -128,6 +130,27 @@ describe("fngate usage", () => {
     const deadline = await sandbox.run(["cleanup", "--deadline-minutes", "0"]);
     assert.equal(deadline.exitCode, 1);
     assert.match(oneLine(deadline.stderr), /^error: --deadline-minutes must be a number of minutes above 0/);
+  });
+
+  it("stops at --deadline-minutes with one line naming what it was waiting for (exit 3)", async () => {
+    // An API that is never there: the smoke test would keep retrying for its whole --wait.
+    const server = createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}/hello`;
+      const args = ["smoke-test", "--url", url, "--negative-checks", "none", "--wait", "600"];
+      const run = await sandbox.run([...args, "--deadline-minutes", "0.02", "--json"]);
+      assert.equal(run.exitCode, 3, run.stderr);
+      const line = run.stderr.trim().split("\n").at(-1) ?? "";
+      assert.equal(
+        line,
+        `error: deadline-minutes (0.02) reached while waiting for ${url} to answer 200 (last answered 404); raise deadline-minutes if the step needs longer, or find out what is slow.`,
+      );
+      assert.equal((JSON.parse(run.stdout) as { exitCode: number }).exitCode, 3);
+    } finally {
+      server.close();
+    }
   });
 
   it("never needs GITHUB_* variables and writes nothing under HOME for a usage error", async () => {
