@@ -15,9 +15,7 @@ export interface GatewayClients {
  */
 export function gatewayClients(options: OciClientOptions): GatewayClients {
   const provider = profileAuthProvider(options.configFile, options.profile);
-  const retryConfiguration = {
-    terminationStrategy: new MaxTimeTerminationStrategy(options.retrySeconds ?? 60),
-  };
+  const retryConfiguration = ociRetryConfiguration(options.retrySeconds ?? 60);
   const deployments = new DeploymentClient(
     { authenticationDetailsProvider: provider },
     { retryConfiguration },

@@ -33,5 +33,5 @@ export async function lookUpNamespace(lookup: NamespaceLookup): Promise<string> 
 }
 
 function retries(lookup: NamespaceLookup): RetryConfiguration {
-  return { terminationStrategy: new MaxTimeTerminationStrategy(lookup.deadlineSeconds ?? 20) };
+  return ociRetryConfiguration(lookup.deadlineSeconds ?? 20);
 }

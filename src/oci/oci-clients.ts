@@ -30,9 +30,7 @@ export interface FunctionsClients {
  */
 export function functionsClients(options: OciClientOptions): FunctionsClients {
   const provider = profileAuthProvider(options.configFile, options.profile);
-  const retryConfiguration = {
-    terminationStrategy: new MaxTimeTerminationStrategy(options.retrySeconds ?? 60),
-  };
+  const retryConfiguration = ociRetryConfiguration(options.retrySeconds ?? 60);
   const management = new FunctionsManagementClient(
     { authenticationDetailsProvider: provider },
     { retryConfiguration },

@@ -2,6 +2,7 @@
 // Tests start it in process; `npm run emulators` (start.ts) runs it for out-of-process users.
 // Later emulators (gateway data plane, Cloud Run, Function Compute) join here and in `endpoints`.
 import { rm } from "node:fs/promises";
+import { type AlibabaEmulator, startAlibabaEmulator } from "./alibaba/server.ts";
 import { type EntraEmulator, startEntraEmulator } from "./entra/server.ts";
 import {
   GATEWAY_CERT_DNS_NAMES,
@@ -27,7 +28,7 @@ export interface EmulatorStackOptions {
 }
 
 export interface EmulatorStack {
-  endpoints: { oci: string; gateway: string; entra: string; githubOidc: string };
+  endpoints: { oci: string; gateway: string; entra: string; githubOidc: string; alibaba: string };
   /** CA certificate path, for NODE_EXTRA_CA_CERTS. */
   caFile: string;
   caPem: string;
@@ -39,6 +40,8 @@ export interface EmulatorStack {
   entra: EntraEmulator;
   /** The GitHub Actions OIDC issuer behind ACTIONS_ID_TOKEN_REQUEST_URL. */
   githubOidc: GithubOidcIssuer;
+  /** Alibaba Cloud: Function Compute 3.0, STS and an OSS-like PUT behind one base URL. */
+  alibaba: AlibabaEmulator;
   /** Stops every emulator and deletes the CA directory. */
   close(): Promise<void>;
 }
@@ -72,8 +75,16 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
     started.push(entra);
     const githubOidc = await startGithubOidcIssuer({ tls, ...clock });
     started.push(githubOidc);
+    const alibaba = await startAlibabaEmulator({ tls, ...clock });
+    started.push(alibaba);
     return {
-      endpoints: { oci: oci.url, gateway: gateway.url, entra: entra.url, githubOidc: githubOidc.issuer },
+      endpoints: {
+        oci: oci.url,
+        gateway: gateway.url,
+        entra: entra.url,
+        githubOidc: githubOidc.issuer,
+        alibaba: alibaba.url,
+      },
       caFile: tls.caFile,
       caPem: tls.caPem,
       tls,
@@ -81,6 +92,7 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
       gateway,
       entra,
       githubOidc,
+      alibaba,
       close: closeAll,
     };
   } catch (error) {

@@ -1,0 +1,145 @@
+import { Readable } from "node:stream";
+import { UserError } from "../errors.ts";
+import { pollUntil } from "../oci/backoff.ts";
+import { errorCode } from "./credentials.ts";
+import { isRetryable, statusOf } from "./fc-failure.ts";
+import { type FunctionSpec, functionFields } from "./function-spec.ts";
+import {
+  CreateFunctionInput,
+  CreateFunctionRequest,
+  type FcClient,
+  type FcFunction,
+  GetFunctionRequest,
+  InvokeFunctionRequest,
+  UpdateFunctionInput,
+  UpdateFunctionRequest,
+} from "./sdk.ts";
+
+export interface WaitOptions {
+  deadlineMs: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** The FC 3.0 calls fc-deploy makes, with retries for 429/5xx/resets and nothing else. */
+export class FunctionsApi {
+  readonly #client: FcClient;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(client: FcClient, signal?: AbortSignal) {
+    this.#client = client;
+    this.#signal = signal;
+  }
+
+  /** The function, or undefined when it does not exist yet. */
+  async get(name: string): Promise<FcFunction | undefined> {
+    try {
+      const response = await this.#retrying(() => this.#client.getFunction(name, new GetFunctionRequest({})));
+      return response.body;
+    } catch (error) {
+      if (statusOf(error) === 404 && errorCode(error) === "FunctionNotFound") return undefined;
+      throw error;
+    }
+  }
+
+  async create(spec: FunctionSpec): Promise<FcFunction | undefined> {
+    const body = new CreateFunctionInput({ functionName: spec.functionName, ...functionFields(spec) });
+    const response = await this.#retrying(() =>
+      this.#client.createFunction(new CreateFunctionRequest({ body })),
+    );
+    return response.body;
+  }
+
+  async update(spec: FunctionSpec): Promise<FcFunction | undefined> {
+    const body = new UpdateFunctionInput(functionFields(spec));
+    const response = await this.#retrying(() =>
+      this.#client.updateFunction(spec.functionName, new UpdateFunctionRequest({ body })),
+    );
+    return response.body;
+  }
+
+  /**
+   * Polls GetFunction until the function is Active and its last update has finished; a Failed state
+   * or update is the user's to fix and says why.
+   */
+  async waitUntilActive(name: string, options: WaitOptions): Promise<FcFunction> {
+    let last: FcFunction | undefined;
+    const { value } = await pollUntil(
+      async () => {
+        last = await this.get(name);
+        if (!last) return undefined;
+        if (last.state === "Failed")
+          throw new UserError(
+            `function ${name} failed to start (${last.stateReasonCode ?? "Failed"}): ${last.stateReason ?? "no reason given"}.`,
+          );
+        if (last.lastUpdateStatus === "Failed")
+          throw new UserError(
+            `the update of function ${name} failed (${last.lastUpdateStatusReasonCode ?? "Failed"}): ${last.lastUpdateStatusReason ?? "no reason given"}.`,
+          );
+        const updating = last.lastUpdateStatus === "InProgress";
+        return last.state === "Active" && !updating ? last : undefined;
+      },
+      {
+        initialDelayMs: 200,
+        maxDelayMs: 5000,
+        deadlineMs: options.deadlineMs,
+        sleep: (ms) => this.#sleep(ms),
+      },
+    );
+    if (!value) {
+      throw new UserError(
+        `function ${name} is still ${last?.state ?? "missing"} (last update ${last?.lastUpdateStatus ?? "unknown"}) after ${Math.round(options.deadlineMs / 1000)} s: check the function in the FC console.`,
+      );
+    }
+    return value;
+  }
+
+  /** A synchronous invocation; returns the function's response body and whether the function itself failed. */
+  async invoke(
+    name: string,
+    payload: string,
+  ): Promise<{ body: string; status: number; functionError?: string }> {
+    // Synchronous is FC's default invocation type: the call returns the function's response.
+    const response = await this.#client.invokeFunction(
+      name,
+      new InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload, "utf8")]) }),
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body ?? Readable.from([]))
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    const functionError = response.headers?.["x-fc-error-type"];
+    return {
+      body: Buffer.concat(chunks).toString("utf8"),
+      status: response.statusCode ?? 0,
+      ...(functionError ? { functionError } : {}),
+    };
+  }
+
+  async #retrying<T>(call: () => Promise<T>): Promise<T> {
+    let delay = 500;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (attempt >= 5 || !isRetryable(error)) throw error;
+        await this.#sleep(delay / 2 + Math.random() * (delay / 2));
+        delay = Math.min(delay * 2, 8000);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#signal;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+}

@@ -1,0 +1,27 @@
+// The Alibaba SDKs are CommonJS modules compiled from TypeScript: under Node's ESM loader (and esbuild's
+// node mode) their default import is the whole module.exports, so the client classes sit on `.default`.
+// This file is the one place that knows it.
+import credentialsModule from "@alicloud/credentials";
+import fcModule from "@alicloud/fc20230330";
+import openapiModule from "@alicloud/openapi-client";
+import stsModule from "@alicloud/sts20150401";
+
+export const Credential = credentialsModule.default;
+export const CredentialConfig = credentialsModule.Config;
+export const FcClient = fcModule.default;
+export const StsClient = stsModule.default;
+export const OpenApiConfig = openapiModule.Config;
+export type FcClient = InstanceType<typeof FcClient>;
+export type StsClient = InstanceType<typeof StsClient>;
+export type { Function as FcFunction } from "@alicloud/fc20230330";
+export {
+  CreateFunctionInput,
+  CreateFunctionRequest,
+  CustomContainerConfig,
+  GetFunctionRequest,
+  InputCodeLocation,
+  InvokeFunctionRequest,
+  UpdateFunctionInput,
+  UpdateFunctionRequest,
+} from "@alicloud/fc20230330";
+export { AssumeRoleWithOIDCRequest } from "@alicloud/sts20150401";

@@ -1,0 +1,45 @@
+import * as core from "@actions/core";
+import { type FcDeployInputs, type FcDeployResult, fcDeploy } from "../../steps/fc-deploy.ts";
+import { runMain } from "../run.ts";
+import { writeSettingsSummary } from "../settings-summary.ts";
+import { actionStepContext } from "../step-context.ts";
+import { getInputs } from "./inputs.ts";
+
+await runMain(async () => {
+  const inputs = getInputs();
+  const result = await fcDeploy(inputs, actionStepContext());
+  core.setOutput("function-arn", result.functionArn);
+  core.setOutput("changed", String(result.changed));
+  if (result.invokeResult !== undefined) core.setOutput("invoke-result", result.invokeResult);
+  await writeSummary(inputs, result);
+});
+
+/** Names and settings only: environment values may be secrets, so only their keys are shown. */
+async function writeSummary(inputs: FcDeployInputs, result: FcDeployResult): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const outcome = !result.changed
+    ? "already up to date (no change made)"
+    : result.changes[0] === "created"
+      ? "created"
+      : `updated: ${result.changes.join(", ")}`;
+  const rows: [string, string][] = [
+    ["Function", `${inputs.functionName} (${result.functionArn})`],
+    ["Result", outcome],
+    [
+      "Source",
+      inputs.source.kind === "image"
+        ? inputs.source.image
+        : `${inputs.source.runtime} ${inputs.source.handler}`,
+    ],
+    ["Role", inputs.role?.arn ?? "(none: the function gets no credentials)"],
+    ["Memory", `${inputs.memory} MB`],
+    ["Timeout", `${inputs.timeout} s`],
+    ["Env keys", Object.keys(inputs.env).join(", ") || "(none)"],
+    ["Signed in with", result.credentialSource === "oidc" ? "GitHub OIDC (STS, no stored key)" : "AccessKey"],
+    [
+      "Test invoke",
+      result.invokeResult === undefined ? "not run" : "answered (see the invoke-result output)",
+    ],
+  ];
+  await writeSettingsSummary("fngate: Function Compute function deployed", rows);
+}

@@ -1,0 +1,139 @@
+import { type CodePackage, zipCodeFolder } from "../alibaba/code-package.ts";
+import { type CredentialInputs, resolveKeys, sdkConfig } from "../alibaba/credentials.ts";
+import { fcEndpoint } from "../alibaba/endpoints.ts";
+import { explainFcFailure } from "../alibaba/fc-failure.ts";
+import { CONTAINER_RUNTIME, type FunctionSpec, functionChanges } from "../alibaba/function-spec.ts";
+import { FunctionsApi } from "../alibaba/functions-api.ts";
+import type { RoleArn } from "../alibaba/role-arn.ts";
+import { FcClient } from "../alibaba/sdk.ts";
+import { UserError } from "../errors.ts";
+import type { StepContext } from "./step-context.ts";
+
+export type FcSource =
+  | { kind: "image"; image: string; port: number }
+  | { kind: "code"; codePath: string; runtime: string; handler: string };
+
+export interface FcDeployInputs {
+  region: string;
+  functionName: string;
+  source: FcSource;
+  role?: RoleArn;
+  memory: number;
+  timeout: number;
+  env: Record<string, string>;
+  /** A test payload to invoke the function with once it is Active. */
+  invoke?: string;
+  /** Needed for the public FC endpoint when no role ARN carries it. */
+  accountId?: string;
+  credentials: CredentialInputs;
+  /** How long to wait for the function to become Active; default 5 minutes. */
+  waitMs?: number;
+}
+
+export interface FcDeployResult {
+  functionArn: string;
+  changed: boolean;
+  /** "created", or the inputs whose values changed; empty for a no-op. */
+  changes: string[];
+  invokeResult?: string;
+  credentialSource: "oidc" | "access-key";
+}
+
+/** Creates or updates an FC 3.0 function, waits until it is Active, and optionally test-invokes it. */
+export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promise<FcDeployResult> {
+  // Everything that can fail locally fails before the first call to Alibaba Cloud.
+  const code = inputs.source.kind === "code" ? await zipCodeFolder(inputs.source.codePath) : undefined;
+  const spec = desiredSpec(inputs, code);
+  const accountId = inputs.accountId ?? inputs.role?.accountId ?? accountOf(inputs.credentials);
+  const endpoint = fcEndpoint({ override: ctx.endpoints.alibaba, region: inputs.region, accountId });
+
+  const keys = await resolveKeys(inputs.credentials, ctx, inputs.region);
+  const api = new FunctionsApi(new FcClient(sdkConfig(endpoint, ctx, keys)), ctx.signal);
+  const roleText = inputs.role?.arn ?? "(none)";
+  const explained = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw explainFcFailure(error, operation, roleText) ?? error;
+    }
+  };
+
+  const current = await explained("GetFunction", () => api.get(spec.functionName));
+  let changes: string[];
+  if (!current) {
+    ctx.logger.info(`Creating function ${spec.functionName} (${describe(spec)}).`);
+    await explained("CreateFunction", () => api.create(spec));
+    changes = ["created"];
+  } else {
+    changes = functionChanges(current, spec);
+    if (changes.length === 0) {
+      ctx.logger.info(`Function ${spec.functionName} is up to date: nothing changed, no update made.`);
+    } else {
+      ctx.logger.info(
+        `Updating function ${spec.functionName}: ${changes.join(", ")} changed (${describe(spec)}).`,
+      );
+      await explained("UpdateFunction", () => api.update(spec));
+    }
+  }
+  const ready = await explained("GetFunction", () =>
+    api.waitUntilActive(spec.functionName, { deadlineMs: inputs.waitMs ?? 300_000, signal: ctx.signal }),
+  );
+  const functionArn = ready.functionArn ?? "";
+  ctx.logger.info(`Function ${spec.functionName} is Active: ${functionArn}`);
+
+  const result: FcDeployResult = {
+    functionArn,
+    changed: changes.length > 0,
+    changes,
+    credentialSource: keys.source,
+  };
+  if (inputs.invoke !== undefined) {
+    const invocation = await explained("InvokeFunction", () =>
+      api.invoke(spec.functionName, inputs.invoke ?? ""),
+    );
+    if (invocation.functionError) {
+      throw new UserError(
+        `invoke: the function failed (${invocation.functionError}): ${invocation.body.replace(/\s+/g, " ").slice(0, 300)}`,
+      );
+    }
+    ctx.logger.info(`Test invocation answered ${invocation.status}.`);
+    result.invokeResult = invocation.body;
+  }
+  return result;
+}
+
+function desiredSpec(inputs: FcDeployInputs, code: CodePackage | undefined): FunctionSpec {
+  const base = {
+    functionName: inputs.functionName,
+    memorySize: inputs.memory,
+    timeout: inputs.timeout,
+    role: inputs.role?.arn ?? "",
+    environmentVariables: inputs.env,
+  };
+  if (inputs.source.kind === "image") {
+    // FC requires a handler on every function; a container ignores it.
+    return {
+      ...base,
+      runtime: CONTAINER_RUNTIME,
+      handler: "index.handler",
+      code: { kind: "image", image: inputs.source.image, port: inputs.source.port },
+    };
+  }
+  if (!code) throw new Error("code package missing");
+  return {
+    ...base,
+    runtime: inputs.source.runtime,
+    handler: inputs.source.handler,
+    code: { kind: "zip", zipBase64: code.zipBase64, checksum: code.checksum },
+  };
+}
+
+function describe(spec: FunctionSpec): string {
+  const what =
+    spec.code.kind === "image" ? `image ${spec.code.image}` : `${spec.runtime}, handler ${spec.handler}`;
+  return `${what}, ${spec.memorySize} MB, ${spec.timeout} s, role ${spec.role || "none"}`;
+}
+
+function accountOf(credentials: CredentialInputs): string | undefined {
+  return credentials.kind === "oidc" ? /^acs:ram::(\d+):/.exec(credentials.roleToAssume)?.[1] : undefined;
+}

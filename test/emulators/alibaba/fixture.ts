@@ -1,0 +1,65 @@
+// One Alibaba account as the fc-deploy tests need it: an AccessKey, a GitHub OIDC provider and a
+// deployer role the job assumes, a function role trusting FC that may write to a bucket, a role that
+// does not trust FC, an identity without ram:PassRole, and the example container image.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EmulatorStack } from "../stack.ts";
+import type { AccessKey, Role } from "./state.ts";
+
+export const REPOSITORY = "ORG/REPO";
+export const BUCKET = "fngate-bucket";
+export const IMAGE = "registry.cn-hangzhou.aliyuncs.com/fngate/oss-writer:v1";
+export const examplesDir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  "examples",
+  "alibaba-fc",
+);
+
+export interface AlibabaFixture {
+  accessKey: AccessKey;
+  noPassRoleKey: AccessKey;
+  providerArn: string;
+  deployer: Role;
+  functionRole: Role;
+  untrustedRole: Role;
+  /** Environment a job needs: the emulator endpoint and the CA. */
+  env: Record<string, string>;
+}
+
+export function alibabaFixture(stack: EmulatorStack): AlibabaFixture {
+  const state = stack.alibaba.state;
+  const provider = state.addOidcProvider("github", stack.githubOidc.issuer, ["sts.aliyuncs.com"]);
+  const deployer = state.addRole("github-deployer", {
+    services: [],
+    oidc: { providerArn: provider.arn, subjects: [`repo:${REPOSITORY}:ref:refs/heads/main`] },
+  });
+  const functionRole = state.addRole("fc-oss-writer", { services: ["fc.aliyuncs.com"] });
+  const untrustedRole = state.addRole("ecs-only", { services: ["ecs.aliyuncs.com"] });
+  state.addBucket(BUCKET, [functionRole.arn]);
+  state.images.set(IMAGE, { command: [process.execPath, join(examplesDir, "container", "server.mjs")] });
+  return {
+    accessKey: state.addAccessKey(),
+    noPassRoleKey: state.addAccessKey({ user: "no-pass-role", canPassRole: false }),
+    providerArn: provider.arn,
+    deployer,
+    functionRole,
+    untrustedRole,
+    env: { NODE_EXTRA_CA_CERTS: stack.caFile, FNGATE_ALIBABA_ENDPOINT: stack.alibaba.url },
+  };
+}
+
+/** Every secret the account handed out: AccessKey secrets, STS secrets and tokens, OIDC tokens seen. */
+export function alibabaSecrets(stack: EmulatorStack): string[] {
+  const state = stack.alibaba.state;
+  return [
+    ...[...state.accessKeys.values()].map((key) => key.secret),
+    ...[...state.stsCredentials.values()].flatMap((credential) => [
+      credential.accessKeySecret,
+      credential.securityToken,
+    ]),
+    ...state.oidcTokensSeen,
+  ];
+}

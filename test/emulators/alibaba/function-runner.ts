@@ -1,0 +1,197 @@
+// Runs an invocation the way FC does, on this machine. Code packages on a Node.js runtime run in a
+// child process through nodejs-bootstrap.ts with the role's credentials in context.credentials. A
+// custom container is stood in for by running the image's registered command (its CMD) as a child
+// process: FC starts the container's HTTP server and POSTs /invoke to it with the credentials in
+// x-fc-access-key-id / x-fc-access-key-secret / x-fc-security-token; so does this. No real
+// container runs: the image name maps to a local command registered by the test.
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { unzipSync } from "fflate";
+import type { ContainerImage, StsCredential } from "./state.ts";
+
+const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), "nodejs-bootstrap.ts");
+
+export interface InvocationInput {
+  functionName: string;
+  region: string;
+  accountId: string;
+  requestId: string;
+  spec: Record<string, unknown>;
+  zip?: Buffer;
+  image?: ContainerImage;
+  event: Buffer;
+  credentials?: StsCredential;
+  /** For the function's own HTTPS calls (NODE_EXTRA_CA_CERTS). */
+  caFile: string;
+}
+
+export interface InvocationOutcome {
+  status: number;
+  body: Buffer;
+  /** x-fc-error-type: set when the function itself failed. */
+  errorType?: string;
+}
+
+export async function runInvocation(input: InvocationInput): Promise<InvocationOutcome> {
+  const workDir = await mkdtemp(join(tmpdir(), "fngate-fc-"));
+  try {
+    return input.image ? await runContainer(input, input.image) : await runNodejs(input, workDir);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function functionEnv(input: InvocationInput): NodeJS.ProcessEnv {
+  const variables = (input.spec.environmentVariables ?? {}) as Record<string, string>;
+  return {
+    PATH: process.env.PATH,
+    ...variables,
+    NODE_EXTRA_CA_CERTS: input.caFile,
+    FC_FUNCTION_NAME: input.functionName,
+    FC_REGION: input.region,
+    FC_ACCOUNT_ID: input.accountId,
+  };
+}
+
+function timeoutMs(input: InvocationInput): number {
+  return Number(input.spec.timeout ?? 3) * 1000;
+}
+
+async function runNodejs(input: InvocationInput, workDir: string): Promise<InvocationOutcome> {
+  const codeDir = join(workDir, "code");
+  for (const [name, data] of Object.entries(unzipSync(new Uint8Array(input.zip ?? Buffer.alloc(0))))) {
+    if (name.endsWith("/")) continue;
+    const path = join(codeDir, name);
+    if (!path.startsWith(`${codeDir}/`)) throw new Error(`zip entry escapes the code folder: ${name}`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, data);
+  }
+  const resultFile = join(workDir, "result.json");
+  const context = {
+    requestId: input.requestId,
+    // FC's Node.js runtime: context.credentials carries the role's STS credentials (absent without a role).
+    ...(input.credentials
+      ? {
+          credentials: {
+            accessKeyId: input.credentials.accessKeyId,
+            accessKeySecret: input.credentials.accessKeySecret,
+            securityToken: input.credentials.securityToken,
+          },
+        }
+      : {}),
+    function: {
+      name: input.functionName,
+      handler: input.spec.handler,
+      memory: input.spec.memorySize,
+      timeout: input.spec.timeout,
+    },
+    region: input.region,
+    accountId: input.accountId,
+  };
+  const child = spawn(process.execPath, [BOOTSTRAP, codeDir, String(input.spec.handler), resultFile], {
+    env: functionEnv(input),
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  child.stdin.end(JSON.stringify({ event: input.event.toString("base64"), context }));
+  const exited = await exitOrTimeout(child, timeoutMs(input));
+  if (!exited)
+    return functionError("FunctionTimeout", `Function timed out after ${input.spec.timeout} seconds`);
+  const result = JSON.parse(
+    await readFile(resultFile, "utf8").catch(
+      () => '{"ok":false,"errorType":"ProcessExited","errorMessage":"the runtime exited without a result"}',
+    ),
+  ) as {
+    ok: boolean;
+    body?: string;
+    errorType?: string;
+    errorMessage?: string;
+  };
+  if (!result.ok) return functionError(result.errorType ?? "Error", result.errorMessage ?? "");
+  return { status: 200, body: Buffer.from(result.body ?? "", "base64") };
+}
+
+async function runContainer(input: InvocationInput, image: ContainerImage): Promise<InvocationOutcome> {
+  const port = await freePort();
+  const [command = "", ...args] = image.command;
+  const child = spawn(command, args, {
+    env: { ...functionEnv(input), FC_SERVER_PORT: String(port) },
+    cwd: image.cwd,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  try {
+    const url = `http://127.0.0.1:${port}/invoke`;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/octet-stream",
+            "x-fc-request-id": input.requestId,
+            "x-fc-function-name": input.functionName,
+            "x-fc-region": input.region,
+            "x-fc-account-id": input.accountId,
+            ...(input.credentials
+              ? {
+                  "x-fc-access-key-id": input.credentials.accessKeyId,
+                  "x-fc-access-key-secret": input.credentials.accessKeySecret,
+                  "x-fc-security-token": input.credentials.securityToken,
+                }
+              : {}),
+          },
+          body: new Uint8Array(input.event),
+          signal: AbortSignal.timeout(timeoutMs(input)),
+        });
+        return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+      } catch (error) {
+        // Connection refused while the server starts; give up once the start-up window is over.
+        if (Date.now() > deadline || child.exitCode !== null) {
+          return functionError(
+            "CAPortUnreachable",
+            `the container's HTTP server did not answer (${(error as Error).message})`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+function functionError(errorType: string, errorMessage: string): InvocationOutcome {
+  return {
+    status: 200,
+    errorType: "UnhandledInvocationError",
+    body: Buffer.from(JSON.stringify({ errorMessage, errorType })),
+  };
+}
+
+function exitOrTimeout(child: ReturnType<typeof spawn>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(false);
+    }, ms);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,176 @@
+// The Alibaba Cloud emulator: one HTTPS base URL (FNGATE_ALIBABA_ENDPOINT) serving Function Compute
+// 3.0 (/2023-03-30/...), STS (POST / with Action=...) and an OSS-like PUT (/<bucket>/<object>).
+// The real @alicloud SDKs talk to it. FC calls must carry a valid ACS3-HMAC-SHA256 signature by a
+// registered AccessKey or by unexpired STS credentials with their x-acs-security-token.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import type { TlsMaterial } from "../tls/test-ca.ts";
+import { parseAcs3Authorization, verifyAcs3 } from "./acs3-signature.ts";
+import { AcsError, acs } from "./errors.ts";
+import { FcApi, fcOperation } from "./fc-api.ts";
+import { ossPut } from "./oss.ts";
+import { AlibabaState, type Principal } from "./state.ts";
+import { StsService } from "./sts.ts";
+
+export interface AlibabaEmulatorOptions {
+  tls: TlsMaterial;
+  now?: () => Date;
+  accountId?: string;
+  region?: string;
+  /** How long a created or updated function stays Pending/InProgress; default 50 ms. */
+  activeDelayMs?: number;
+}
+
+export interface AlibabaRequestLogEntry {
+  method: string;
+  path: string;
+  operation: string;
+  status: number;
+  code?: string;
+  accessKeyId?: string;
+}
+
+const MUTATING = new Set(["CreateFunction", "UpdateFunction"]);
+
+export function isMutatingFcCall(entry: AlibabaRequestLogEntry): boolean {
+  return MUTATING.has(entry.operation);
+}
+
+export interface AlibabaEmulator {
+  url: string;
+  state: AlibabaState;
+  requests: AlibabaRequestLogEntry[];
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 150 * 1024 * 1024;
+
+export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Promise<AlibabaEmulator> {
+  const now = options.now ?? (() => new Date());
+  const state = new AlibabaState(options.accountId ?? "1234567890123456", options.region ?? "cn-hangzhou");
+  const sts = new StsService(state, options.tls.caPem);
+  const fc = new FcApi({
+    state,
+    sts,
+    caFile: options.tls.caFile,
+    activeDelayMs: options.activeDelayMs ?? 50,
+    now,
+  });
+  const requests: AlibabaRequestLogEntry[] = [];
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const target = req.url ?? "/";
+    const url = new URL(target, "https://emulator.invalid");
+    const method = req.method ?? "GET";
+    const entry: AlibabaRequestLogEntry = { method, path: url.pathname, operation: "unknown", status: 0 };
+    requests.push(entry);
+    const answer = (
+      status: number,
+      payload: Buffer | Record<string, unknown>,
+      headers: Record<string, string> = {},
+    ) => {
+      entry.status = status;
+      const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
+      res.writeHead(status, {
+        "content-type": Buffer.isBuffer(payload) ? "application/octet-stream" : "application/json",
+        "content-length": String(bytes.length),
+        ...headers,
+      });
+      res.end(bytes);
+    };
+    try {
+      const fcCall = fcOperation(method, url.pathname);
+      if (url.pathname.startsWith("/2023-03-30/")) {
+        if (!fcCall) throw acs.notFound(url.pathname);
+        entry.operation = fcCall.operation;
+        const caller = authenticate(req, target, body, entry);
+        if (req.headers["x-acs-action"] !== fcCall.operation || req.headers["x-acs-version"] !== "2023-03-30")
+          throw acs.invalidArgument(`x-acs-action/x-acs-version do not match ${fcCall.operation} 2023-03-30`);
+        const result = await fc.handle(fcCall.operation, fcCall.name, body, caller);
+        return answer(result.status, result.body, result.headers);
+      }
+      if (url.pathname === "/" && (method === "POST" || method === "GET")) {
+        const params = new URLSearchParams(url.search);
+        if (String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+          for (const [key, value] of new URLSearchParams(body.toString("utf8"))) params.set(key, value);
+        }
+        entry.operation = `STS:${params.get("Action") ?? "?"}`;
+        return answer(200, await sts.handle(params, now()));
+      }
+      if (method === "PUT") {
+        entry.operation = "OSS:PutObject";
+        const result = ossPut(state, url.pathname, req.headers, body, now());
+        entry.status = result.status;
+        res.writeHead(result.status, result.headers);
+        res.end(result.body);
+        return;
+      }
+      throw acs.notFound(url.pathname);
+    } catch (error) {
+      if (error instanceof AcsError) {
+        entry.code = error.code;
+        return answer(error.status, {
+          Code: error.code,
+          Message: error.message,
+          RequestId: state.requestId(),
+        });
+      }
+      console.error("alibaba emulator: internal error", error);
+      entry.code = "InternalError";
+      return answer(500, {
+        Code: "InternalError",
+        Message: "The request processing has failed due to some unknown error.",
+        RequestId: state.requestId(),
+      });
+    }
+  }
+
+  /** The identity behind a signed FC request; throws Alibaba's error when the signature or token is bad. */
+  function authenticate(
+    req: IncomingMessage,
+    target: string,
+    body: Buffer,
+    entry: AlibabaRequestLogEntry,
+  ): Principal {
+    const credential = parseAcs3Authorization(req.headers);
+    entry.accessKeyId = credential.accessKeyId;
+    const token = req.headers["x-acs-security-token"];
+    const request = { method: req.method ?? "GET", target, headers: req.headers, body };
+    const accessKey = state.accessKeys.get(credential.accessKeyId);
+    if (accessKey) {
+      if (token) throw acs.tokenMismatch();
+      verifyAcs3(request, credential, accessKey.secret, now(), state.seenNonces);
+      return accessKey.principal;
+    }
+    const sts = state.stsCredentials.get(credential.accessKeyId);
+    if (!sts) throw acs.accessKeyNotFound(credential.accessKeyId);
+    if (token !== sts.securityToken || !credential.signedHeaders.includes("x-acs-security-token"))
+      throw acs.tokenMismatch();
+    if (sts.expiration.getTime() <= now().getTime()) throw acs.tokenExpired();
+    verifyAcs3(request, credential, sts.accessKeySecret, now(), state.seenNonces);
+    const role = state.roles.get(sts.roleArn);
+    return { name: sts.roleArn, canPassRole: role?.canPassRole ?? false };
+  }
+
+  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error("alibaba emulator: failed to answer", error);
+      res.destroy();
+    });
+  });
+  const url = `https://127.0.0.1:${await listenOnLoopback(server)}`;
+  return { url, state, requests, close: () => closeServer(server) };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new AcsError(413, "EntityTooLarge", "request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,129 @@
+// What the Alibaba emulator knows: one account with its AccessKeys, RAM roles (trust policy and
+// what they may do), OIDC providers, the STS credentials it issued, FC functions, the container
+// images FC can "pull", and OSS-like buckets.
+import { randomBytes, randomUUID } from "node:crypto";
+
+export interface Principal {
+  /** "user/<name>" or the role ARN of an assumed role. */
+  name: string;
+  /** Whether this identity may pass roles to FC (ram:PassRole). */
+  canPassRole: boolean;
+}
+
+export interface AccessKey {
+  id: string;
+  secret: string;
+  principal: Principal;
+}
+
+export interface RoleTrust {
+  /** Services allowed to assume the role, such as fc.aliyuncs.com. */
+  services: string[];
+  /** An OIDC provider allowed to assume the role, with the subjects (oidc:sub) it accepts. */
+  oidc?: { providerArn: string; subjects: string[] };
+}
+
+export interface Role {
+  arn: string;
+  name: string;
+  trust: RoleTrust;
+  /** ram:PassRole for identities that assume this role. */
+  canPassRole: boolean;
+}
+
+export interface OidcProvider {
+  arn: string;
+  issuerUrl: string;
+  clientIds: string[];
+}
+
+export interface StsCredential {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string;
+  roleArn: string;
+  sessionName: string;
+  expiration: Date;
+}
+
+export interface StoredFunction {
+  body: Record<string, unknown>;
+  /** The zip as uploaded (code packages). */
+  zip?: Buffer;
+  activeAt: number;
+}
+
+export interface ContainerImage {
+  /** The command the stand-in runs for this image: the image's CMD, as a local process. */
+  command: string[];
+  cwd?: string;
+}
+
+export class AlibabaState {
+  readonly accountId: string;
+  readonly region: string;
+  readonly accessKeys = new Map<string, AccessKey>();
+  readonly roles = new Map<string, Role>();
+  readonly oidcProviders = new Map<string, OidcProvider>();
+  readonly stsCredentials = new Map<string, StsCredential>();
+  readonly functions = new Map<string, StoredFunction>();
+  readonly images = new Map<string, ContainerImage>();
+  readonly buckets = new Map<string, { allowedRoles: string[]; objects: Map<string, Buffer> }>();
+  readonly seenNonces = new Set<string>();
+  /** Every OIDC token presented to AssumeRoleWithOIDC, so tests can scan logs for them. */
+  readonly oidcTokensSeen: string[] = [];
+
+  constructor(accountId: string, region: string) {
+    this.accountId = accountId;
+    this.region = region;
+  }
+
+  addAccessKey(options: { user?: string; canPassRole?: boolean } = {}): AccessKey {
+    const key: AccessKey = {
+      id: `LTAI5t${randomBytes(9).toString("base64url")}`,
+      secret: randomBytes(22).toString("base64url"),
+      principal: { name: `user/${options.user ?? "deployer"}`, canPassRole: options.canPassRole ?? true },
+    };
+    this.accessKeys.set(key.id, key);
+    return key;
+  }
+
+  addRole(name: string, trust: RoleTrust, options: { canPassRole?: boolean } = {}): Role {
+    const arn = `acs:ram::${this.accountId}:role/${name.toLowerCase()}`;
+    const role: Role = { arn, name, trust, canPassRole: options.canPassRole ?? true };
+    this.roles.set(arn, role);
+    return role;
+  }
+
+  addOidcProvider(name: string, issuerUrl: string, clientIds: string[]): OidcProvider {
+    const provider = { arn: `acs:ram::${this.accountId}:oidc-provider/${name}`, issuerUrl, clientIds };
+    this.oidcProviders.set(provider.arn, provider);
+    return provider;
+  }
+
+  addBucket(name: string, allowedRoles: string[]): void {
+    this.buckets.set(name, { allowedRoles, objects: new Map() });
+  }
+
+  issueStsCredential(
+    roleArn: string,
+    sessionName: string,
+    lifetimeSeconds: number,
+    now: Date,
+  ): StsCredential {
+    const credential: StsCredential = {
+      accessKeyId: `STS.${randomBytes(12).toString("base64url")}`,
+      accessKeySecret: randomBytes(22).toString("base64url"),
+      securityToken: `CAIS${randomBytes(96).toString("base64")}`,
+      roleArn,
+      sessionName,
+      expiration: new Date(now.getTime() + lifetimeSeconds * 1000),
+    };
+    this.stsCredentials.set(credential.accessKeyId, credential);
+    return credential;
+  }
+
+  requestId(): string {
+    return randomUUID().toUpperCase();
+  }
+}

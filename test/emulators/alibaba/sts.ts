@@ -1,0 +1,167 @@
+// STS (RPC style: POST / with Action, Version and the parameters in the query or a form body).
+// AssumeRoleWithOIDC is anonymous: the OIDC token is the proof. It is verified against the provider's
+// issuer (discovery + JWKS over HTTPS, jose), its audience must be a client ID of the provider, and
+// the role's trust policy must name the provider and the token's subject. assumeRoleForService is
+// how FC itself assumes a function's role: only a role trusting that service may be assumed.
+import { createRemoteJWKSet, customFetch, decodeJwt, errors as joseErrors, jwtVerify } from "jose";
+import { caFetch } from "../entra/ca-fetch.ts";
+import { AcsError } from "./errors.ts";
+import type { AlibabaState, Role, StsCredential } from "./state.ts";
+
+const FC_SERVICE = "fc.aliyuncs.com";
+/** Function Compute's documented lifetime of a function role's token. */
+const FC_TOKEN_SECONDS = 36 * 3600;
+
+export class StsService {
+  readonly #state: AlibabaState;
+  readonly #fetch: ReturnType<typeof caFetch>;
+  readonly #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+  constructor(state: AlibabaState, caPem: string) {
+    this.#state = state;
+    this.#fetch = caFetch(caPem);
+  }
+
+  /** Handles an STS RPC call; `params` merges the query and the form body. */
+  async handle(params: URLSearchParams, now: Date): Promise<Record<string, unknown>> {
+    if (params.get("Version") !== "2015-04-01")
+      throw new AcsError(
+        400,
+        "InvalidVersion",
+        `Specified parameter Version is not valid: ${params.get("Version")}`,
+      );
+    const action = params.get("Action");
+    if (action !== "AssumeRoleWithOIDC")
+      throw new AcsError(
+        400,
+        "InvalidAction.NotFound",
+        `Specified api is not found, please check your url and method: ${action}`,
+      );
+    return this.#assumeRoleWithOidc(params, now);
+  }
+
+  /** FC assuming a function's role for an invocation; refused unless the role trusts FC. */
+  assumeRoleForService(roleArn: string, functionName: string, now: Date): StsCredential {
+    const role = this.#role(roleArn);
+    if (!role.trust.services.includes(FC_SERVICE)) throw notTrustedByFc(roleArn);
+    return this.#state.issueStsCredential(role.arn, `fc-${functionName}`.slice(0, 64), FC_TOKEN_SECONDS, now);
+  }
+
+  /** What CreateFunction/UpdateFunction check before attaching a role. */
+  checkRoleForFc(roleArn: string): Role {
+    const role = this.#role(roleArn);
+    if (!role.trust.services.includes(FC_SERVICE)) throw notTrustedByFc(roleArn);
+    return role;
+  }
+
+  async #assumeRoleWithOidc(params: URLSearchParams, now: Date): Promise<Record<string, unknown>> {
+    const required = (name: string) => {
+      const value = params.get(name);
+      if (!value) throw new AcsError(400, `Missing${name}`, `${name} is mandatory for this action.`);
+      return value;
+    };
+    const providerArn = required("OIDCProviderArn");
+    const roleArn = required("RoleArn");
+    const token = required("OIDCToken");
+    this.#state.oidcTokensSeen.push(token);
+    const sessionName = required("RoleSessionName");
+    const duration = Number(params.get("DurationSeconds") ?? "3600");
+    if (!Number.isInteger(duration) || duration < 900 || duration > 43200)
+      throw new AcsError(
+        400,
+        "InvalidParameter.DurationSeconds",
+        "DurationSeconds must be from 900 to 43200.",
+      );
+    const provider = this.#state.oidcProviders.get(providerArn);
+    if (!provider)
+      throw new AcsError(
+        404,
+        "EntityNotExist.OIDCProvider",
+        `The specified OIDC provider ${providerArn} does not exist.`,
+      );
+    const role = this.#role(roleArn);
+
+    let claims: ReturnType<typeof decodeJwt>;
+    try {
+      claims = decodeJwt(token);
+    } catch {
+      throw new AcsError(400, "AuthenticationFail.OIDCToken.Invalid", "The OIDC token is malformed.");
+    }
+    if (claims.iss !== provider.issuerUrl)
+      throw new AcsError(
+        400,
+        "AuthenticationFail.OIDCToken.Invalid",
+        `The issuer of the OIDC token (${claims.iss}) is not the provider's issuer URL.`,
+      );
+    try {
+      await jwtVerify(token, this.#jwksFor(provider.issuerUrl), {
+        issuer: provider.issuerUrl,
+        algorithms: ["RS256"],
+        requiredClaims: ["sub", "aud", "exp", "iat"],
+        currentDate: now,
+      });
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired)
+        throw new AcsError(400, "AuthenticationFail.OIDCToken.Expired", "The OIDC token has expired.");
+      throw new AcsError(
+        400,
+        "AuthenticationFail.OIDCToken.Invalid",
+        `The OIDC token failed verification: ${(error as Error).message}`,
+      );
+    }
+    const audiences = typeof claims.aud === "string" ? [claims.aud] : (claims.aud ?? []);
+    if (!audiences.some((audience) => provider.clientIds.includes(audience)))
+      throw new AcsError(
+        400,
+        "AuthenticationFail.OIDCToken.AudienceMismatch",
+        `The audience ${audiences.join(",")} is not a client ID of the OIDC provider.`,
+      );
+    const trust = role.trust.oidc;
+    if (!trust || trust.providerArn !== providerArn || !trust.subjects.includes(String(claims.sub))) {
+      throw new AcsError(
+        403,
+        "NoPermission",
+        "You are not authorized to do this action. You should be authorized by RAM.",
+      );
+    }
+    const credential = this.#state.issueStsCredential(role.arn, sessionName, duration, now);
+    return {
+      RequestId: this.#state.requestId(),
+      Credentials: {
+        AccessKeyId: credential.accessKeyId,
+        AccessKeySecret: credential.accessKeySecret,
+        SecurityToken: credential.securityToken,
+        Expiration: credential.expiration.toISOString().replace(/\.\d{3}Z$/, "Z"),
+      },
+      AssumedRoleUser: {
+        Arn: `acs:ram::${this.#state.accountId}:assumed-role/${role.name}/${sessionName}`,
+        AssumedRoleId: `3${Math.floor(Math.random() * 1e16)}:${sessionName}`,
+      },
+      OIDCTokenInfo: { Subject: claims.sub, Issuer: claims.iss, ClientIds: audiences.join(",") },
+    };
+  }
+
+  #role(roleArn: string): Role {
+    const role = this.#state.roles.get(roleArn.toLowerCase().replace(/^acs:ram::/, "acs:ram::"));
+    if (!role) throw new AcsError(404, "EntityNotExist.Role", `The role ${roleArn} does not exist.`);
+    return role;
+  }
+
+  #jwksFor(issuer: string): ReturnType<typeof createRemoteJWKSet> {
+    let jwks = this.#jwks.get(issuer);
+    if (!jwks) {
+      // GitHub's issuer publishes its keys at /.well-known/jwks (named in its openid-configuration).
+      jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks`), { [customFetch]: this.#fetch });
+      this.#jwks.set(issuer, jwks);
+    }
+    return jwks;
+  }
+}
+
+function notTrustedByFc(roleArn: string): AcsError {
+  return new AcsError(
+    400,
+    "InvalidArgument",
+    `FC can not assume role ${roleArn}: the role's trust policy does not allow service ${FC_SERVICE} (NoPermission).`,
+  );
+}

@@ -1,0 +1,262 @@
+// fc-deploy run as the runner runs it, against the Alibaba emulator (FC 3.0, STS, OSS-like PUT) and
+// the local GitHub OIDC issuer: the issue's "done when" list, one test each.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  type AlibabaFixture,
+  alibabaFixture,
+  alibabaSecrets,
+  BUCKET,
+  examplesDir,
+  IMAGE,
+  REPOSITORY,
+} from "./emulators/alibaba/fixture.ts";
+import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
+import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { Job, type StepResult } from "./runner/index.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+let stack: EmulatorStack;
+let fx: AlibabaFixture;
+const runs: StepResult[] = [];
+
+before(async () => {
+  stack = await startEmulatorStack();
+  fx = alibabaFixture(stack);
+});
+after(async () => {
+  await stack?.close();
+});
+
+function payload(objectName: string, message: string): string {
+  return JSON.stringify({ endpoint: stack.alibaba.url, bucket: BUCKET, objectName, message });
+}
+
+function oidcInputs(): Record<string, string> {
+  return { "oidc-provider-arn": fx.providerArn, "role-to-assume": fx.deployer.arn };
+}
+
+async function deploy(inputs: Record<string, string>, oidc = true): Promise<StepResult> {
+  const job = await Job.create({
+    env: { ...fx.env, ...(oidc ? stack.githubOidc.envFor({ repository: REPOSITORY }) : {}) },
+  });
+  try {
+    const run = await job.run("fc-deploy", { inputs: { region: "cn-hangzhou", ...inputs } });
+    runs.push(run);
+    return run;
+  } finally {
+    await job.dispose();
+  }
+}
+
+function codeInputs(name: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    function: name,
+    "code-path": join(examplesDir, "function"),
+    runtime: "nodejs20",
+    handler: "index.handler",
+    ...extra,
+  };
+}
+
+describe("fc-deploy", () => {
+  it("deploys with a role (GitHub OIDC, no stored key); the test invoke writes to OSS with the role's temporary credentials", async () => {
+    const run = await deploy({
+      ...oidcInputs(),
+      ...codeInputs("oss-writer", { role: fx.functionRole.arn, env: "GREETING=hi\n# comment\nMODE=test" }),
+      invoke: payload("from-code.txt", "written by the function role"),
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs.changed, "true");
+    assert.equal(
+      run.outputs["function-arn"],
+      `acs:fc:cn-hangzhou:${stack.alibaba.state.accountId}:functions/oss-writer`,
+    );
+    assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
+      status: 200,
+      object: `${BUCKET}/from-code.txt`,
+      credentials: "role",
+    });
+    const stored = stack.alibaba.state.buckets.get(BUCKET)?.objects.get("from-code.txt");
+    assert.equal(stored?.toString(), "written by the function role");
+    const fn = stack.alibaba.state.functions.get("oss-writer")?.body;
+    assert.deepEqual(fn?.environmentVariables, { GREETING: "hi", MODE: "test" });
+    assert.match(
+      run.stdout,
+      /Signed in as acs:ram::\d+:assumed-role\/github-deployer\/fngate-fc-deploy with the GitHub OIDC token/,
+    );
+    assert.match(run.summary, /created/);
+  });
+
+  it("a re-run with nothing changed makes zero mutating calls, says so, and outputs changed=false", async () => {
+    const before = stack.alibaba.requests.length;
+    const run = await deploy({
+      ...oidcInputs(),
+      ...codeInputs("oss-writer", { role: fx.functionRole.arn, env: "GREETING=hi\n# comment\nMODE=test" }),
+      invoke: payload("from-code.txt", "written by the function role"),
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs.changed, "false");
+    assert.match(run.stdout, /Function oss-writer is up to date: nothing changed, no update made\./);
+    const calls = stack.alibaba.requests.slice(before);
+    assert.deepEqual(calls.filter(isMutatingFcCall), []);
+    // Signing in, reading the function and the requested test invoke are all the step did; the
+    // OSS PUT is the function's own call during that invoke.
+    assert.deepEqual([...new Set(calls.map((call) => call.operation))].sort(), [
+      "GetFunction",
+      "InvokeFunction",
+      "OSS:PutObject",
+      "STS:AssumeRoleWithOIDC",
+    ]);
+  });
+
+  it("updates only what changed (memory), then is a no-op again", async () => {
+    const inputs = {
+      ...oidcInputs(),
+      ...codeInputs("oss-writer", {
+        role: fx.functionRole.arn,
+        env: "GREETING=hi\nMODE=test",
+        memory: "1024",
+      }),
+    };
+    const first = await deploy(inputs);
+    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    assert.equal(first.outputs.changed, "true");
+    assert.match(first.stdout, /Updating function oss-writer: memory changed/);
+    const before = stack.alibaba.requests.length;
+    const second = await deploy(inputs);
+    assert.equal(second.outputs.changed, "false");
+    assert.deepEqual(stack.alibaba.requests.slice(before).filter(isMutatingFcCall), []);
+  });
+
+  it("without a role the same call is refused: the function gets no credentials and OSS says AccessDenied", async () => {
+    const run = await deploy({
+      ...oidcInputs(),
+      ...codeInputs("no-role"),
+      invoke: payload("no-role.txt", "should not be written"),
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
+      status: 403,
+      code: "AccessDenied",
+      object: `${BUCKET}/no-role.txt`,
+      credentials: "none",
+    });
+    assert.equal(stack.alibaba.state.buckets.get(BUCKET)?.objects.has("no-role.txt"), false);
+  });
+
+  it("removing the role from a function takes its credentials away (role is a managed field)", async () => {
+    const run = await deploy({
+      ...oidcInputs(),
+      ...codeInputs("oss-writer", { env: "GREETING=hi\nMODE=test", memory: "1024" }),
+      invoke: payload("after-removal.txt", "x"),
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /Updating function oss-writer: role changed/);
+    assert.equal(JSON.parse(run.outputs["invoke-result"] ?? "").code, "AccessDenied");
+  });
+
+  it("a role that does not trust FC is refused at deploy with the explained message, and nothing is created", async () => {
+    const before = stack.alibaba.requests.length;
+    const run = await deploy({ ...oidcInputs(), ...codeInputs("untrusted", { role: fx.untrustedRole.arn }) });
+    assert.equal(run.exitCode, 1);
+    const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+    assert.deepEqual(errors, [
+      `role: ${fx.untrustedRole.arn} does not trust Function Compute: add fc.aliyuncs.com to the role's trust policy (Principal.Service) so FC can assume it.`,
+    ]);
+    assert.equal(stack.alibaba.state.functions.has("untrusted"), false);
+    assert.deepEqual(
+      stack.alibaba.requests.slice(before).filter((call) => isMutatingFcCall(call) && call.status < 400),
+      [],
+    );
+    assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /);
+  });
+
+  it("a role that does not exist, and a deployer without ram:PassRole, are explained", async () => {
+    const missing = `acs:ram::${stack.alibaba.state.accountId}:role/no-such-role`;
+    const notFound = await deploy({ ...oidcInputs(), ...codeInputs("missing-role", { role: missing }) });
+    assert.equal(notFound.exitCode, 1);
+    assert.deepEqual(
+      notFound.annotations.filter((a) => a.level === "error").map((a) => a.message),
+      [
+        `role: ${missing} does not exist: create it in RAM (trusted entity: Alibaba Cloud service, Function Compute) or fix the ARN.`,
+      ],
+    );
+    const noPass = await deploy(
+      {
+        ...codeInputs("no-pass", { role: fx.functionRole.arn }),
+        "access-key-id": fx.noPassRoleKey.id,
+        "access-key-secret": fx.noPassRoleKey.secret,
+      },
+      false,
+    );
+    assert.equal(noPass.exitCode, 1);
+    assert.deepEqual(
+      noPass.annotations.filter((a) => a.level === "error").map((a) => a.message),
+      [
+        `role: the deploying identity may not pass ${fx.functionRole.arn} to Function Compute: grant it ram:PassRole on that role (e.g. a RAM policy with Action ram:PassRole and Resource ${fx.functionRole.arn}).`,
+      ],
+    );
+  });
+
+  it("deploys a custom container image with an AccessKey; the container gets the role's credentials in x-fc-* headers", async () => {
+    const inputs = {
+      function: "oss-writer-image",
+      image: IMAGE,
+      role: fx.functionRole.arn,
+      "access-key-id": fx.accessKey.id,
+      "access-key-secret": fx.accessKey.secret,
+      invoke: payload("from-image.txt", "written by the container"),
+    };
+    const run = await deploy(inputs, false);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
+      status: 200,
+      object: `${BUCKET}/from-image.txt`,
+      credentials: "role",
+    });
+    assert.equal(
+      stack.alibaba.state.buckets.get(BUCKET)?.objects.get("from-image.txt")?.toString(),
+      "written by the container",
+    );
+    const rerun = await deploy(inputs, false);
+    assert.equal(rerun.outputs.changed, "false");
+  });
+
+  it("an image FC cannot pull is explained", async () => {
+    const run = await deploy(
+      {
+        function: "bad-image",
+        image: "registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9",
+        "access-key-id": fx.accessKey.id,
+        "access-key-secret": fx.accessKey.secret,
+      },
+      false,
+    );
+    assert.equal(run.exitCode, 1);
+    assert.deepEqual(
+      run.annotations.filter((a) => a.level === "error").map((a) => a.message),
+      [
+        "image: Function Compute cannot pull the image (image registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9 does not exist or cannot be pulled): check the ACR image reference and that the image exists.",
+      ],
+    );
+  });
+
+  it("no AccessKey secret, STS secret or token, or GitHub OIDC token appears in any output, log, summary or file", () => {
+    const secrets = alibabaSecrets(stack);
+    assert.ok(stack.alibaba.state.oidcTokensSeen.length > 0 && stack.alibaba.state.stsCredentials.size > 0);
+    for (const run of runs) {
+      const shown = [
+        visibleOutput(run.stdout),
+        run.stderr,
+        run.summary,
+        JSON.stringify(run.outputs),
+        JSON.stringify(run.exportedEnv),
+        JSON.stringify(run.state),
+        ...run.writtenFiles.map((file) => file.content.toString("utf8")),
+      ].join("\n");
+      assert.deepEqual(secretsFound(shown, secrets), [], `a secret shows in ${run.action}'s output`);
+    }
+  });
+});
