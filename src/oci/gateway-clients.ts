@@ -1,7 +1,7 @@
 import { DeploymentClient, WorkRequestsClient } from "oci-apigateway";
-import { MaxTimeTerminationStrategy } from "oci-common";
 import { profileAuthProvider } from "./auth-provider.ts";
 import type { OciClientOptions } from "./oci-clients.ts";
+import { ociRetryConfiguration } from "./retry-policy.ts";
 
 export interface GatewayClients {
   deployments: DeploymentClient;

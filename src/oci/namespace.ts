@@ -1,6 +1,7 @@
-import { MaxTimeTerminationStrategy, type RetryConfiguration } from "oci-common";
+import type { RetryConfiguration } from "oci-common";
 import { ObjectStorageClient } from "oci-objectstorage";
 import { profileAuthProvider } from "./auth-provider.ts";
+import { ociRetryConfiguration } from "./retry-policy.ts";
 
 export interface NamespaceLookup {
   configFile: string;

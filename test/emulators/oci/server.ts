@@ -139,15 +139,32 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
       if (match.kind === "method-not-allowed") throw methodNotAllowed(method, match.allowed);
       // Faults hit authenticated calls only, like OCI's throttling: a bad signature stays a 401.
       if (!unsigned && match.route.auth !== "none") {
-        const fault = faults.take({
+        const fault = faults.takeAny({
           method,
           path,
           operation: match.route.operation,
           plane: match.route.plane ?? "control",
         });
-        if (fault) {
-          injectedFault = `${fault.status} ${fault.code}`;
-          throw fault;
+        if (fault?.kind === "error") {
+          injectedFault = `${fault.error.status} ${fault.error.code}`;
+          throw fault.error;
+        }
+        if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (fault?.kind === "reset") {
+          // A dropped connection: logged, then the socket closes without an answer.
+          requests.push({
+            time: now().toISOString(),
+            method,
+            target,
+            operation: match.route.operation,
+            status: 0,
+            keyId: keyIdOf(req.headers.authorization),
+            authFailure: undefined,
+            injectedFault: "reset",
+            opcRequestId,
+          });
+          req.socket.destroy();
+          return;
         }
       }
       response = await match.route.handler({
