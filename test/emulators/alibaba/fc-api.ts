@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { AcsError, acs } from "./errors.ts";
 import { CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-model.ts";
 import { runInvocation } from "./function-runner.ts";
-import type { AlibabaState, Principal } from "./state.ts";
+import type { AlibabaState, Principal, StoredFunction } from "./state.ts";
 import type { StsService } from "./sts.ts";
 
 export interface FcAnswer {
@@ -89,6 +89,7 @@ export class FcApi {
       body: record,
       ...(checked.zip ? { zip: checked.zip } : {}),
       activeAt: now.getTime() + this.#options.activeDelayMs,
+      settling: "create",
     });
     return { status: 200, body: this.#view(state.functions.get(name)) };
   }
@@ -105,6 +106,7 @@ export class FcApi {
     if (checked.zip) stored.zip = checked.zip;
     stored.body.lastModifiedTime = this.#options.now().toISOString();
     stored.activeAt = this.#options.now().getTime() + this.#options.activeDelayMs;
+    stored.settling = "update";
     return { status: 200, body: this.#view(stored) };
   }
 
@@ -174,13 +176,12 @@ export class FcApi {
     return stored;
   }
 
-  #view(stored: { body: Record<string, unknown>; activeAt: number } | undefined): Record<string, unknown> {
+  #view(stored: StoredFunction | undefined): Record<string, unknown> {
     if (!stored) return {};
     const settled = this.#options.now().getTime() >= stored.activeAt;
-    const created = stored.body.createdTime === stored.body.lastModifiedTime;
     return {
       ...stored.body,
-      state: settled || !created ? "Active" : "Pending",
+      state: settled || stored.settling === "update" ? "Active" : "Pending",
       lastUpdateStatus: settled ? "Successful" : "InProgress",
     };
   }

@@ -51,6 +51,8 @@ export interface StoredFunction {
   /** The zip as uploaded (code packages). */
   zip?: Buffer;
   activeAt: number;
+  /** Until activeAt: a new function is Pending, an updated one Active with its update InProgress. */
+  settling: "create" | "update";
 }
 
 export interface ContainerImage {
