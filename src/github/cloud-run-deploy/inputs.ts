@@ -1,0 +1,23 @@
+import type { CloudRunDeployInputs } from "../../steps/cloud-run-deploy.ts";
+import { getCredentialInputs } from "../gcp-id-token/inputs.ts";
+import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
+
+export function getInputs(read: InputReader = actionInputs): CloudRunDeployInputs {
+  const credentials = getCredentialInputs(read);
+  const inputs: CloudRunDeployInputs = {
+    ...credentials,
+    project: read.required("project"),
+    region: read.required("region"),
+    service: read.required("service"),
+    image: read.required("image"),
+    ingress: read.optional("ingress") ?? "all",
+    allowUnauthenticated: read.boolean("allow-unauthenticated", false),
+    wait: read.boolean("wait", true),
+  };
+  return withDefined(inputs, {
+    function: read.optional("function"),
+    baseImage: read.optional("base-image"),
+    env: read.optional("env"),
+    invokers: read.optional("invokers"),
+  });
+}

@@ -1,0 +1,35 @@
+import * as core from "@actions/core";
+import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
+import { githubTokenSource } from "../gcp-id-token/inputs.ts";
+import { runMain } from "../run.ts";
+import { actionStepContext } from "../step-context.ts";
+import { getInputs } from "./inputs.ts";
+
+await runMain(async () => {
+  const inputs = getInputs();
+  const result = await cloudRunDeploy(inputs, actionStepContext(), githubTokenSource());
+  core.setOutput("url", result.url);
+  core.setOutput("revision", result.revision);
+  core.setOutput("changed", String(result.changed));
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addHeading("fngate: Cloud Run service", 3)
+      .addTable([
+        ["Service", "URL", "Revision", "Ingress", "Public", "Changed"].map((data) => ({
+          data,
+          header: true,
+        })),
+        [
+          inputs.service,
+          result.url,
+          result.revision,
+          inputs.ingress,
+          inputs.allowUnauthenticated ? "yes (allUsers)" : "no",
+          result.changed
+            ? result.serviceChanges.concat(result.invokersAdded.map((m) => `+${m}`)).join(", ") || "IAM"
+            : "no",
+        ],
+      ])
+      .write();
+  }
+});

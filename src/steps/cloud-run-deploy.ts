@@ -1,0 +1,167 @@
+import {
+  chooseGcpCredential,
+  type GcpCredentialInputs,
+  type GithubTokenSource,
+} from "../gcp/credential-choice.ts";
+import { accessTokenClient, type GcpCredential, principalOf } from "../gcp/credentials.ts";
+import {
+  checkBaseImage,
+  checkFunctionTarget,
+  checkImage,
+  checkIngress,
+  checkProject,
+  checkRegion,
+  checkServiceName,
+  parseEnv,
+  parseInvokers,
+} from "../gcp/deploy-checks.ts";
+import { googleEndpoints } from "../gcp/google-endpoints.ts";
+import { ensureInvokers } from "../gcp/invoker-iam.ts";
+import { explainRunFailure, type RunCallContext } from "../gcp/run-api-failure.ts";
+import { runServicesClient } from "../gcp/run-client.ts";
+import { getService, upsertService } from "../gcp/run-service.ts";
+import { type DesiredService, serviceChanges, serviceToSend } from "../gcp/service-spec.ts";
+import type { StepContext } from "./step-context.ts";
+
+export interface CloudRunDeployInputs extends GcpCredentialInputs {
+  project: string;
+  region: string;
+  service: string;
+  image: string;
+  function?: string;
+  baseImage?: string;
+  /** KEY=VALUE lines; undefined leaves the service's environment as it is. */
+  env?: string;
+  ingress: string;
+  allowUnauthenticated: boolean;
+  /** Members to grant roles/run.invoker, newline or comma separated. */
+  invokers?: string;
+  wait: boolean;
+}
+
+export interface CloudRunDeployResult {
+  url: string;
+  revision: string;
+  changed: boolean;
+  /** What differed on the service ("image", "ingress (all -> internal)", "created"). */
+  serviceChanges: string[];
+  invokersAdded: string[];
+  publicMembersRemoved: string[];
+}
+
+interface DeployPlan {
+  desired: DesiredService;
+  invokers: string[];
+  credential: GcpCredential;
+  call: RunCallContext;
+}
+
+// The step's deadline (ctx.signal) bounds the wait; this only stops a wait nobody bounded.
+const OPERATION_WAIT_MS = 20 * 60_000;
+
+/**
+ * Every check that needs no call, so a bad input deploys nothing and a pipeline can refuse it before
+ * its first stage.
+ */
+export function planCloudRunDeploy(
+  inputs: CloudRunDeployInputs,
+  ctx: Pick<StepContext, "secrets">,
+  tools: GithubTokenSource,
+): DeployPlan {
+  const project = checkProject(inputs.project.trim());
+  const region = checkRegion(inputs.region.trim());
+  const service = checkServiceName(inputs.service.trim());
+  const desired: DesiredService = {
+    name: `projects/${project}/locations/${region}/services/${service}`,
+    image: checkImage(inputs.image.trim()),
+    ingress: checkIngress(inputs.ingress.trim()),
+  };
+  if (inputs.env !== undefined) desired.env = parseEnv(inputs.env);
+  if (inputs.function !== undefined) desired.functionTarget = checkFunctionTarget(inputs.function.trim());
+  if (inputs.baseImage !== undefined) desired.baseImage = checkBaseImage(inputs.baseImage.trim());
+  const invokers = parseInvokers(inputs.invokers ?? "", inputs.allowUnauthenticated);
+  const credential = chooseGcpCredential(inputs, ctx, tools);
+  return {
+    desired,
+    invokers,
+    credential,
+    call: {
+      action: `deploy service ${service}`,
+      project,
+      region,
+      image: desired.image,
+      principal: principalOf(credential),
+    },
+  };
+}
+
+/**
+ * Creates or updates a Cloud Run service from an image, private by default: ingress as asked, invoker
+ * IAM checks on, and roles/run.invoker granted to the named members only. A re-run with nothing to
+ * change makes no mutating call.
+ */
+export async function cloudRunDeploy(
+  inputs: CloudRunDeployInputs,
+  ctx: StepContext,
+  tools: GithubTokenSource,
+): Promise<CloudRunDeployResult> {
+  const plan = planCloudRunDeploy(inputs, ctx, tools);
+  const { desired, call } = plan;
+  const endpoints = googleEndpoints(ctx.endpoints.gcp);
+  const auth = accessTokenClient(plan.credential, endpoints, (token) => ctx.secrets.register(token));
+  const client = runServicesClient(auth, endpoints);
+  try {
+    const existing = await getService(client, desired.name, ctx.signal).catch((error: unknown) => {
+      throw explainRunFailure(error, { ...call, action: `read service ${inputs.service}` });
+    });
+    const changes = existing ? serviceChanges(existing, desired) : ["created"];
+    if (changes.length > 0) {
+      ctx.logger.info(
+        existing
+          ? `Updating service ${desired.name}: ${changes.join(", ")}.`
+          : `Creating service ${desired.name} (ingress ${desired.ingress}, authentication required).`,
+      );
+      const { operationName, done } = await upsertService(client, serviceToSend(existing, desired), {
+        wait: inputs.wait,
+        waitMs: OPERATION_WAIT_MS,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      }).catch((error: unknown) => {
+        throw explainRunFailure(error, call);
+      });
+      ctx.logger.info(done ? `Operation ${operationName} finished.` : `Not waiting for ${operationName}.`);
+    } else {
+      ctx.logger.info(`Service ${desired.name} already has this image and settings: nothing to change.`);
+    }
+    const iam = await ensureInvokers(
+      client,
+      desired.name,
+      plan.invokers,
+      inputs.allowUnauthenticated,
+      ctx.signal,
+    ).catch((error: unknown) => {
+      throw explainRunFailure(error, { ...call, action: `set the IAM policy of service ${inputs.service}` });
+    });
+    if (iam.added.length > 0) ctx.logger.info(`Granted roles/run.invoker to ${iam.added.join(", ")}.`);
+    if (iam.removed.length > 0) {
+      ctx.logger.warning(
+        `Removed ${iam.removed.join(", ")} from roles/run.invoker: allow-unauthenticated is false, so the service is private.`,
+      );
+    }
+    if (iam.added.length === 0 && iam.removed.length === 0) {
+      ctx.logger.info("The invoker IAM policy already grants what is asked: not written.");
+    }
+    const deployed = changes.length > 0 ? await getService(client, desired.name, ctx.signal) : existing;
+    const changed = changes.length > 0 || iam.added.length > 0 || iam.removed.length > 0;
+    if (!changed) ctx.logger.info("Nothing changed (changed=false).");
+    return {
+      url: deployed?.uri ?? "",
+      revision: (deployed?.latestReadyRevision ?? "").split("/").pop() ?? "",
+      changed,
+      serviceChanges: changes,
+      invokersAdded: iam.added,
+      publicMembersRemoved: iam.removed,
+    };
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}

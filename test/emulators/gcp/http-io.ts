@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error("request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = Buffer.from(JSON.stringify(body), "utf8");
+  res.writeHead(status, {
+    "content-type": "application/json; charset=UTF-8",
+    "content-length": String(payload.length),
+  });
+  res.end(payload);
+}
+
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  const payload = Buffer.from(text, "utf8");
+  res.writeHead(status, {
+    "content-type": "text/html; charset=UTF-8",
+    "content-length": String(payload.length),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+const STATUS_NAMES: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  409: "ABORTED",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+};
+
+/** Google's JSON error envelope (google.rpc.Status over HTTP). */
+export function sendGoogleError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  statusName?: string,
+): void {
+  sendJson(res, status, {
+    error: { code: status, message, status: statusName ?? STATUS_NAMES[status] ?? "UNKNOWN" },
+  });
+}
+
+/** The OAuth2 error envelope the token endpoints use. */
+export function sendOAuthError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  description: string,
+): void {
+  sendJson(res, status, { error, error_description: description });
+}
+
+export function bearerOf(req: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+}

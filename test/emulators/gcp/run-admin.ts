@@ -1,0 +1,379 @@
+// Cloud Run Admin API v2 over REST, the subset a deploy uses: services get/create/patch (with
+// allowMissing), operations get, getIamPolicy/setIamPolicy with etags (409 ABORTED on a stale one).
+// Bodies are checked against the v2 protos; enums are answered as numbers when the client asks for
+// enum-encoding=int (as @google-cloud/run does) and as names otherwise.
+import { randomBytes, randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate, callerMembers, type TokenContext } from "./google-tokens.ts";
+import { readBody, sendGoogleError, sendJson } from "./http-io.ts";
+import { enumName, enumNumber, shapeProblems } from "./proto-shape.ts";
+import { newEtag, type PolicyRecord, type ServiceRecord } from "./state.ts";
+
+export interface RunAdminContext extends TokenContext {
+  /** The external base URL services are reached at; a service's uri is under it. */
+  serviceBaseUrl: () => string;
+  operationDelayMs: number;
+}
+
+const SERVICE_PATH =
+  /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/:]+)(:getIamPolicy|:setIamPolicy)?$/;
+const SERVICES_PATH = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services$/;
+const OPERATION_PATH = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/operations\/([^/]+)$/;
+const OUTPUT_ONLY = [
+  "uid",
+  "generation",
+  "createTime",
+  "updateTime",
+  "deleteTime",
+  "expireTime",
+  "creator",
+  "lastModifier",
+  "observedGeneration",
+  "terminalCondition",
+  "conditions",
+  "latestReadyRevision",
+  "latestCreatedRevision",
+  "trafficStatuses",
+  "uri",
+  "urls",
+  "satisfiesPzs",
+  "reconciling",
+  "etag",
+];
+const MEMBER =
+  /^(user|serviceAccount|group|domain|principal|principalSet):\S+$|^allUsers$|^allAuthenticatedUsers$/;
+
+export async function handleRunAdmin(
+  ctx: RunAdminContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
+  const path = url.pathname;
+  const service = SERVICE_PATH.exec(path);
+  const services = SERVICES_PATH.exec(path);
+  const operation = OPERATION_PATH.exec(path);
+  const match = service ?? services ?? operation;
+  if (!match) return false;
+  const [, project = "", region = ""] = match;
+  const caller = await authenticate(ctx, req);
+  if (!caller) {
+    sendGoogleError(
+      res,
+      401,
+      "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+    );
+    return true;
+  }
+  const projectRecord = ctx.state.projects.get(project);
+  if (!projectRecord) {
+    sendGoogleError(res, 404, `Project '${project}' not found or deleted.`);
+    return true;
+  }
+  if (!ctx.state.regions.has(region)) {
+    sendGoogleError(res, 404, `Location '${region}' is not found or is not supported by Cloud Run.`);
+    return true;
+  }
+  const numbers = (url.searchParams.get("$alt") ?? "").includes("enum-encoding=int");
+  const resource = service
+    ? `projects/${project}/locations/${region}/services/${service[3]}`
+    : `projects/${project}/locations/${region}`;
+  const permission = permissionFor(req.method ?? "GET", service?.[4], Boolean(operation));
+  if (!callerMembers(caller).some((member) => projectRecord.runAdmins.has(member))) {
+    sendGoogleError(
+      res,
+      403,
+      `Permission '${permission}' denied on resource '${resource}' (or resource may not exist).`,
+    );
+    return true;
+  }
+  if (operation)
+    return getOperation(
+      ctx,
+      res,
+      `projects/${project}/locations/${region}/operations/${operation[3]}`,
+      numbers,
+    );
+  if (service?.[4] === ":getIamPolicy" && req.method === "GET") {
+    sendJson(res, 200, policyJson(policyOf(ctx, resource)));
+    return true;
+  }
+  if (service?.[4] === ":setIamPolicy" && req.method === "POST") return setIamPolicy(ctx, req, res, resource);
+  if (service && !service[4] && req.method === "GET") {
+    const record = ctx.state.services.get(resource);
+    if (!record)
+      sendGoogleError(
+        res,
+        404,
+        `Resource '${service[3]}' of kind 'SERVICE' in region '${region}' in project '${project}' does not exist.`,
+      );
+    else sendJson(res, 200, render(record.body, numbers));
+    return true;
+  }
+  if (service && !service[4] && req.method === "PATCH") {
+    const exists = ctx.state.services.has(resource);
+    if (!exists && url.searchParams.get("allowMissing") !== "true") {
+      sendGoogleError(
+        res,
+        404,
+        `Resource '${service[3]}' of kind 'SERVICE' in region '${region}' in project '${project}' does not exist.`,
+      );
+      return true;
+    }
+    return writeService(ctx, req, res, {
+      project,
+      region,
+      id: service[3] ?? "",
+      numbers,
+      principal: caller.principal,
+    });
+  }
+  if (services && req.method === "POST") {
+    const id = url.searchParams.get("serviceId") ?? "";
+    if (!/^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/.test(id)) {
+      sendGoogleError(res, 400, "serviceId must be a valid service name.");
+      return true;
+    }
+    if (ctx.state.services.has(`${resource}/services/${id}`)) {
+      sendGoogleError(res, 409, `Resource '${id}' already exists.`, "ALREADY_EXISTS");
+      return true;
+    }
+    return writeService(ctx, req, res, { project, region, id, numbers, principal: caller.principal });
+  }
+  sendGoogleError(res, 404, "Not Found", "NOT_FOUND");
+  return true;
+}
+
+function permissionFor(method: string, suffix: string | undefined, operation: boolean): string {
+  if (operation) return "run.operations.get";
+  if (suffix === ":getIamPolicy") return "run.services.getIamPolicy";
+  if (suffix === ":setIamPolicy") return "run.services.setIamPolicy";
+  if (method === "GET") return "run.services.get";
+  return method === "POST" ? "run.services.create" : "run.services.update";
+}
+
+async function jsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const parsed = JSON.parse((await readBody(req)).toString("utf8")) as unknown;
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {}
+  sendGoogleError(res, 400, "Invalid JSON payload received.");
+  return undefined;
+}
+
+interface WriteTarget {
+  project: string;
+  region: string;
+  id: string;
+  numbers: boolean;
+  principal: string;
+}
+
+async function writeService(
+  ctx: RunAdminContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: WriteTarget,
+): Promise<true> {
+  const body = await jsonBody(req, res);
+  if (!body) return true;
+  const problems = shapeProblems(body, "google.cloud.run.v2.Service");
+  if (problems.length > 0) {
+    sendGoogleError(res, 400, `Invalid JSON payload received. ${problems[0]}`);
+    return true;
+  }
+  const name = `projects/${target.project}/locations/${target.region}/services/${target.id}`;
+  if (body.name !== undefined && body.name !== "" && body.name !== name) {
+    sendGoogleError(res, 400, `service.name ${String(body.name)} does not match the request path.`);
+    return true;
+  }
+  const existing = ctx.state.services.get(name);
+  if (existing && typeof body.etag === "string" && body.etag !== "" && body.etag !== existing.body.etag) {
+    sendGoogleError(res, 409, "The service was modified concurrently: read it again and retry.", "ABORTED");
+    return true;
+  }
+  const template = (body.template ?? {}) as { containers?: { image?: string }[] };
+  const containers = template.containers ?? [];
+  if (containers.length !== 1 || !containers[0]?.image) {
+    sendGoogleError(res, 400, "Revision template should contain exactly one container with an image.");
+    return true;
+  }
+  const image = containers[0].image;
+  if (!ctx.state.images.has(image)) {
+    sendGoogleError(res, 400, `Image '${image}' not found.`);
+    return true;
+  }
+  const ingress =
+    enumName("google.cloud.run.v2.IngressTraffic", body.ingress ?? 0) ?? "INGRESS_TRAFFIC_UNSPECIFIED";
+  const stored: Record<string, unknown> = Object.fromEntries(
+    Object.entries(body).filter(([key]) => !OUTPUT_ONLY.includes(key)),
+  );
+  const revisions = (existing?.revisions ?? 0) + 1;
+  const revision = `${target.id}-${String(revisions).padStart(5, "0")}-${randomBytes(2).toString("hex").slice(0, 3)}`;
+  const now = ctx.now().toISOString();
+  const projectNumber = ctx.state.projects.get(target.project)?.number ?? "0";
+  const uri = `${ctx.serviceBaseUrl()}/${target.id}-${projectNumber}.${target.region}`;
+  const revisionName = `${name}/revisions/${revision}`;
+  const record: ServiceRecord = {
+    project: target.project,
+    region: target.region,
+    id: target.id,
+    revisions,
+    body: {
+      ...stored,
+      name,
+      uid: (existing?.body.uid as string | undefined) ?? randomUUID(),
+      generation: String(revisions),
+      createTime: (existing?.body.createTime as string | undefined) ?? now,
+      updateTime: now,
+      creator: (existing?.body.creator as string | undefined) ?? target.principal,
+      lastModifier: target.principal,
+      ingress: ingress === "INGRESS_TRAFFIC_UNSPECIFIED" ? "INGRESS_TRAFFIC_ALL" : ingress,
+      launchStage: "GA",
+      invokerIamDisabled: body.invokerIamDisabled === true,
+      observedGeneration: String(revisions),
+      terminalCondition: { type: "Ready", state: "CONDITION_SUCCEEDED", lastTransitionTime: now },
+      latestReadyRevision: revisionName,
+      latestCreatedRevision: revisionName,
+      uri,
+      urls: [uri],
+      reconciling: false,
+      etag: `"${randomBytes(8).toString("base64url")}"`,
+    },
+  };
+  ctx.state.services.set(name, record);
+  const operationName = `projects/${target.project}/locations/${target.region}/operations/${randomUUID()}`;
+  ctx.state.operations.set(operationName, {
+    name: operationName,
+    service: name,
+    doneAt: ctx.now().getTime() + ctx.operationDelayMs,
+  });
+  const done = ctx.operationDelayMs <= 0;
+  sendJson(res, 200, operationJson(operationName, render(record.body, target.numbers), done));
+  return true;
+}
+
+function getOperation(ctx: RunAdminContext, res: ServerResponse, name: string, numbers: boolean): true {
+  const operation = ctx.state.operations.get(name);
+  const service = operation ? ctx.state.services.get(operation.service) : undefined;
+  if (!operation || !service) {
+    sendGoogleError(res, 404, `Operation ${name} not found.`);
+    return true;
+  }
+  sendJson(
+    res,
+    200,
+    operationJson(name, render(service.body, numbers), ctx.now().getTime() >= operation.doneAt),
+  );
+  return true;
+}
+
+function operationJson(
+  name: string,
+  service: Record<string, unknown>,
+  done: boolean,
+): Record<string, unknown> {
+  const typed = { "@type": "type.googleapis.com/google.cloud.run.v2.Service", ...service };
+  return { name, metadata: typed, done, ...(done ? { response: typed } : {}) };
+}
+
+/** The service as sent: enums as numbers when the client asked for enum-encoding=int. */
+function render(body: Record<string, unknown>, numbers: boolean): Record<string, unknown> {
+  if (!numbers) return body;
+  const condition = body.terminalCondition as Record<string, unknown> | undefined;
+  return {
+    ...body,
+    ingress: enumNumber("google.cloud.run.v2.IngressTraffic", String(body.ingress)),
+    launchStage: enumNumber("google.api.LaunchStage", String(body.launchStage)),
+    ...(condition
+      ? {
+          terminalCondition: {
+            ...condition,
+            state: enumNumber("google.cloud.run.v2.Condition.State", String(condition.state)),
+          },
+        }
+      : {}),
+  };
+}
+
+export function policyOf(ctx: TokenContext, resource: string): PolicyRecord {
+  let policy = ctx.state.policies.get(resource);
+  if (!policy) {
+    policy = { version: 1, bindings: [], etag: "ACAB" };
+    ctx.state.policies.set(resource, policy);
+  }
+  return policy;
+}
+
+function policyJson(policy: PolicyRecord): Record<string, unknown> {
+  return {
+    version: policy.version,
+    etag: policy.etag,
+    ...(policy.bindings.length > 0 ? { bindings: policy.bindings } : {}),
+  };
+}
+
+async function setIamPolicy(
+  ctx: RunAdminContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  resource: string,
+): Promise<true> {
+  const body = await jsonBody(req, res);
+  if (!body) return true;
+  const problems = shapeProblems(body, "google.iam.v1.SetIamPolicyRequest");
+  if (problems.length > 0 || typeof body.policy !== "object" || body.policy === null) {
+    sendGoogleError(res, 400, `Invalid JSON payload received. ${problems[0] ?? "policy is required."}`);
+    return true;
+  }
+  if (!ctx.state.services.has(resource)) {
+    sendGoogleError(res, 404, `Resource '${resource}' does not exist.`);
+    return true;
+  }
+  const policy = body.policy as {
+    bindings?: { role?: string; members?: string[]; condition?: unknown }[];
+    etag?: string;
+    version?: number;
+  };
+  const current = policyOf(ctx, resource);
+  if (policy.etag !== undefined && policy.etag !== current.etag) {
+    sendGoogleError(
+      res,
+      409,
+      "There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.",
+      "ABORTED",
+    );
+    return true;
+  }
+  for (const binding of policy.bindings ?? []) {
+    if (!binding.role?.startsWith("roles/")) {
+      sendGoogleError(res, 400, `Role ${String(binding.role)} is not a valid role.`);
+      return true;
+    }
+    const bad = (binding.members ?? []).find((member) => !MEMBER.test(member));
+    if (bad !== undefined || (binding.members ?? []).length === 0) {
+      sendGoogleError(
+        res,
+        400,
+        `Invalid member ${JSON.stringify(bad ?? "")} in binding for ${binding.role}.`,
+      );
+      return true;
+    }
+  }
+  const stored: PolicyRecord = {
+    version: policy.version ?? 1,
+    bindings: (policy.bindings ?? []).map((binding) => ({
+      role: binding.role ?? "",
+      members: [...(binding.members ?? [])],
+      ...(binding.condition ? { condition: binding.condition } : {}),
+    })),
+    etag: newEtag(),
+  };
+  ctx.state.policies.set(resource, stored);
+  sendJson(res, 200, policyJson(stored));
+  return true;
+}

@@ -1,0 +1,199 @@
+// A local stand-in for the Google APIs the Cloud Run actions call, over HTTPS with the stack's CA:
+// one listener for the APIs (Cloud Run Admin v2 at /v2, STS at /sts, IAM Credentials at
+// /iamcredentials, OAuth2 token at /oauth2/token: the layout FNGATE_GCP_ENDPOINT points at), and two
+// for deployed services' own URLs: the outside world, and the project's VPC (internal ingress).
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import { SigningKeys } from "../entra/signing-keys.ts";
+import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import type { TlsMaterial } from "../tls/test-ca.ts";
+import { trustCaInProcess } from "../tls/trust.ts";
+import { handleTokenRoute } from "./google-tokens.ts";
+import { sendGoogleError } from "./http-io.ts";
+import { handleRunAdmin } from "./run-admin.ts";
+import { handleServiceUrl } from "./service-url.ts";
+import { GcpState, type ProjectRecord, type ServiceAccountRecord } from "./state.ts";
+
+export interface GcpEmulatorOptions {
+  tls: TlsMaterial;
+  now?: () => Date;
+  /** How long a deploy operation stays running; default 50 ms. */
+  operationDelayMs?: number;
+}
+
+export interface ServiceAccountKeyFile {
+  email: string;
+  /** The key file's JSON text, as `gcloud iam service-accounts keys create` writes it. */
+  json: string;
+  privateKeyId: string;
+}
+
+export interface ProviderOptions {
+  /** Project ID that owns the pool. */
+  project: string;
+  pool: string;
+  provider: string;
+  /** The OIDC issuer it trusts (the GitHub OIDC emulator's issuer). */
+  issuer: string;
+  attributeCondition?: string;
+  /** Default: https://iam.googleapis.com/<provider name>, as Google's default audience. */
+  allowedAudiences?: string[];
+}
+
+export interface GcpEmulator {
+  /** Base URL of the APIs: what FNGATE_GCP_ENDPOINT is set to. */
+  url: string;
+  /** Base of services' URLs seen from outside the project's network. */
+  serviceBaseUrl: string;
+  state: GcpState;
+  googleKeys: SigningKeys;
+  addProject(id: string): ProjectRecord;
+  /** A service account in `project` with one key; returns the key file. */
+  addServiceAccount(project: string, name: string): ServiceAccountKeyFile & { account: ServiceAccountRecord };
+  addKey(email: string): ServiceAccountKeyFile;
+  /** Returns the provider's full resource name. */
+  addProvider(options: ProviderOptions): string;
+  /** roles/run.admin on the project for `member`. */
+  grantRunAdmin(project: string, member: string): void;
+  /** roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on `email` for `member`. */
+  allowImpersonation(email: string, member: string): void;
+  /** Makes an image pullable by Cloud Run. */
+  addImage(image: string): void;
+  /** The same service URL as reached from inside the project's VPC network. */
+  internalUrlOf(uri: string): string;
+  close(): Promise<void>;
+}
+
+export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<GcpEmulator> {
+  const now = options.now ?? (() => new Date());
+  const state = new GcpState();
+  const googleKeys = await SigningKeys.create("accounts.google.com", 2);
+  // The STS emulator fetches the GitHub issuer's JWKS over HTTPS signed by the stack's CA.
+  trustCaInProcess(options.tls.caPem);
+  let apiUrl = "";
+  let externalUrl = "";
+  let internalUrl = "";
+  const tokenContext = { state, googleKeys, now };
+  const adminContext = {
+    ...tokenContext,
+    serviceBaseUrl: () => externalUrl,
+    operationDelayMs: options.operationDelayMs ?? 50,
+  };
+
+  async function api(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", apiUrl);
+    const path = url.pathname;
+    res.on("finish", () => {
+      const cloudCall = path.startsWith("/v2/");
+      state.requests.push({
+        method: req.method ?? "",
+        path: `${path}${url.search}`,
+        status: res.statusCode,
+        mutating: cloudCall && req.method !== "GET" && res.statusCode < 400,
+      });
+    });
+    const fault = state.takeFault(path);
+    if (fault) {
+      req.resume();
+      return sendGoogleError(res, fault.status, "Injected fault.");
+    }
+    if (await handleTokenRoute(tokenContext, req, res, path)) return;
+    if (await handleRunAdmin(adminContext, req, res, url)) return;
+    req.resume();
+    sendGoogleError(res, 404, `The requested URL ${path} was not found on this server.`);
+  }
+
+  const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
+      handler(req, res).catch((error: unknown) => {
+        console.error("gcp emulator: failed to answer", error);
+        if (!res.headersSent) sendGoogleError(res, 500, "Internal error.");
+        else res.destroy();
+      });
+    });
+  const servers: Server[] = [
+    serve(api),
+    serve((req, res) => handleServiceUrl(tokenContext, req, res, externalUrl, false)),
+    serve((req, res) => handleServiceUrl(tokenContext, req, res, internalUrl, true)),
+  ];
+  const [apiServer, externalServer, internalServer] = servers as [Server, Server, Server];
+  apiUrl = `https://127.0.0.1:${await listenOnLoopback(apiServer)}`;
+  externalUrl = `https://127.0.0.1:${await listenOnLoopback(externalServer)}`;
+  internalUrl = `https://127.0.0.1:${await listenOnLoopback(internalServer)}`;
+
+  const addKey = (email: string): ServiceAccountKeyFile => {
+    const account = state.serviceAccounts.get(email);
+    if (!account) throw new Error(`no service account ${email}`);
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const privateKeyId = randomBytes(20).toString("hex");
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    account.keys.set(privateKeyId, createPublicKey(createPrivateKey(pem)));
+    const json = JSON.stringify(
+      {
+        type: "service_account",
+        project_id: account.project,
+        private_key_id: privateKeyId,
+        private_key: pem,
+        client_email: email,
+        client_id: account.uniqueId,
+        auth_uri: "https://accounts.google.com/o/oauth2/auth",
+        token_uri: "https://oauth2.googleapis.com/token",
+        universe_domain: "googleapis.com",
+      },
+      null,
+      2,
+    );
+    return { email, json, privateKeyId };
+  };
+
+  return {
+    url: apiUrl,
+    serviceBaseUrl: externalUrl,
+    state,
+    googleKeys,
+    addProject: (id) => state.addProject(id),
+    addServiceAccount: (project, name) => {
+      const email = `${name}@${project}.iam.gserviceaccount.com`;
+      const account: ServiceAccountRecord = {
+        email,
+        project,
+        uniqueId: String(100_000_000_000_000_000_000n + BigInt(state.serviceAccounts.size + 1)),
+        keys: new Map(),
+        impersonators: new Set(),
+      };
+      state.serviceAccounts.set(email, account);
+      return { ...addKey(email), account };
+    },
+    addKey,
+    addProvider: (provider) => {
+      const project = state.projects.get(provider.project);
+      if (!project) throw new Error(`no project ${provider.project}`);
+      const pool = `projects/${project.number}/locations/global/workloadIdentityPools/${provider.pool}`;
+      const name = `${pool}/providers/${provider.provider}`;
+      state.addProvider({
+        name,
+        pool,
+        issuer: provider.issuer,
+        allowedAudiences: provider.allowedAudiences ?? [`https://iam.googleapis.com/${name}`],
+        ...(provider.attributeCondition ? { attributeCondition: provider.attributeCondition } : {}),
+      });
+      return name;
+    },
+    grantRunAdmin: (project, member) => {
+      const record = state.projects.get(project);
+      if (!record) throw new Error(`no project ${project}`);
+      record.runAdmins.add(member);
+    },
+    allowImpersonation: (email, member) => {
+      const account = state.serviceAccounts.get(email);
+      if (!account) throw new Error(`no service account ${email}`);
+      account.impersonators.add(member);
+    },
+    addImage: (image) => void state.images.add(image),
+    internalUrlOf: (uri) => uri.replace(externalUrl, internalUrl),
+    close: async () => {
+      for (const server of servers) await closeServer(server);
+    },
+  };
+}

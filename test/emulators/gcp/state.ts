@@ -1,0 +1,140 @@
+// What the Google emulator knows: projects and who may administer Cloud Run in them, service accounts
+// (their public keys and who may impersonate them), workload identity providers, the access tokens it
+// issued, Cloud Run services with their IAM policies and operations, and every request it answered.
+import { createHash, type KeyObject, randomBytes } from "node:crypto";
+import { checkCondition } from "./attribute-condition.ts";
+
+export interface ProjectRecord {
+  id: string;
+  number: string;
+  /** Members holding roles/run.admin on the project. */
+  runAdmins: Set<string>;
+}
+
+export interface ServiceAccountRecord {
+  email: string;
+  project: string;
+  uniqueId: string;
+  /** Public keys by private_key_id. */
+  keys: Map<string, KeyObject>;
+  /** Members holding roles/iam.workloadIdentityUser or roles/iam.serviceAccountTokenCreator on it. */
+  impersonators: Set<string>;
+}
+
+export interface ProviderRecord {
+  /** projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider> */
+  name: string;
+  pool: string;
+  issuer: string;
+  allowedAudiences: string[];
+  attributeCondition?: string;
+}
+
+export interface AccessTokenRecord {
+  /** The caller as an IAM member: serviceAccount:EMAIL, or principal://... for a federated token. */
+  principal: string;
+  /** principalSet:// members a federated identity belongs to (by repository, owner). */
+  memberships: string[];
+  kind: "service-account" | "federated";
+  expiresAt: number;
+}
+
+export interface ServiceRecord {
+  project: string;
+  region: string;
+  id: string;
+  /** The service as the API returns it (camelCase JSON, enum names). */
+  body: Record<string, unknown>;
+  revisions: number;
+}
+
+export interface PolicyRecord {
+  version: number;
+  bindings: { role: string; members: string[]; condition?: unknown }[];
+  etag: string;
+}
+
+export interface OperationRecord {
+  name: string;
+  service: string;
+  doneAt: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  /** Calls that change something: create/update service, setIamPolicy. */
+  mutating: boolean;
+}
+
+export interface Fault {
+  path: RegExp;
+  status: number;
+  /** How many matching requests get the fault; default 1. */
+  times?: number;
+}
+
+export class GcpState {
+  readonly projects = new Map<string, ProjectRecord>();
+  readonly serviceAccounts = new Map<string, ServiceAccountRecord>();
+  readonly providers = new Map<string, ProviderRecord>();
+  readonly tokens = new Map<string, AccessTokenRecord>();
+  readonly services = new Map<string, ServiceRecord>();
+  readonly policies = new Map<string, PolicyRecord>();
+  readonly operations = new Map<string, OperationRecord>();
+  /** Images that exist in a registry Cloud Run can pull from. */
+  readonly images = new Set<string>();
+  readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);
+  readonly requests: RequestLogEntry[] = [];
+  readonly faults: Fault[] = [];
+
+  addProject(id: string): ProjectRecord {
+    const number = String(
+      100_000_000_000 + (createHash("sha256").update(id).digest().readUInt32BE(0) % 899_999_999_999),
+    );
+    const project = { id, number, runAdmins: new Set<string>() };
+    this.projects.set(id, project);
+    return project;
+  }
+
+  projectByNumber(number: string): ProjectRecord | undefined {
+    return [...this.projects.values()].find((project) => project.number === number);
+  }
+
+  addProvider(record: ProviderRecord): void {
+    if (record.attributeCondition) checkCondition(record.attributeCondition);
+    this.providers.set(record.name, record);
+  }
+
+  issueToken(record: Omit<AccessTokenRecord, "expiresAt">, lifetimeSeconds: number, now: number): string {
+    const token = `ya29.${randomBytes(48).toString("base64url")}`;
+    this.tokens.set(token, { ...record, expiresAt: now + lifetimeSeconds * 1000 });
+    return token;
+  }
+
+  /** The caller behind a bearer access token, or undefined when it is unknown or expired. */
+  caller(token: string | undefined, now: number): AccessTokenRecord | undefined {
+    const record = token === undefined ? undefined : this.tokens.get(token);
+    return record && record.expiresAt > now ? record : undefined;
+  }
+
+  /** Takes a matching fault, if one is armed. */
+  takeFault(path: string): Fault | undefined {
+    const index = this.faults.findIndex((fault) => fault.path.test(path));
+    if (index < 0) return undefined;
+    const fault = this.faults[index] as Fault;
+    const left = (fault.times ?? 1) - 1;
+    if (left <= 0) this.faults.splice(index, 1);
+    else fault.times = left;
+    return fault;
+  }
+
+  mutatingCalls(): RequestLogEntry[] {
+    return this.requests.filter((entry) => entry.mutating);
+  }
+}
+
+export function newEtag(): string {
+  return randomBytes(12).toString("base64");
+}
