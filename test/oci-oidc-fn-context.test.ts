@@ -183,7 +183,7 @@ describe("fn-context auth: oidc explains every refusal", () => {
     const message = await failingRun(trust.inputs({ "client-secret": "not-the-secret-0123456789" }));
     assert.match(
       message,
-      /^client-id\/client-secret: the identity domain refused OAuth client fngate-ci-\d+-\d+ \(invalid_client: Client authentication failed\.\); use the integrated application's client ID and its current client secret/,
+      /^client-id\/client-secret \(oci-client-id\/oci-client-secret in the root action\): the identity domain refused OAuth client fngate-ci-\d+-\d+ \(invalid_client: Client authentication failed\.\); use the integrated application's client ID and its current client secret/,
     );
   });
 
@@ -197,7 +197,7 @@ describe("fn-context auth: oidc explains every refusal", () => {
     const message = await failingRun(limited.inputs());
     assert.match(
       message,
-      /^client-id: the identity domain does not let application .* exchange tokens \(unauthorized_client: .*\); enable the "Token exchange" grant type/,
+      /^client-id \(oci-client-id in the root action\): the identity domain does not let application .* exchange tokens \(unauthorized_client: .*\); enable the "Token exchange" grant type/,
     );
   });
 

@@ -84,12 +84,12 @@ export function explainExchangeFailure(
   }
   if (body.error === "invalid_client" || status === 401) {
     return new UserError(
-      `client-id/client-secret: the identity domain refused OAuth client ${exchange.clientId} (${said}); use the integrated application's client ID and its current client secret (Identity > Domains > Integrated applications > OAuth configuration).`,
+      `client-id/client-secret (oci-client-id/oci-client-secret in the root action): the identity domain refused OAuth client ${exchange.clientId} (${said}); use the integrated application's client ID and its current client secret (Identity > Domains > Integrated applications > OAuth configuration).`,
     );
   }
   if (body.error === "unauthorized_client" || body.error === "invalid_scope") {
     return new UserError(
-      `client-id: the identity domain does not let application ${exchange.clientId} exchange tokens (${said}); enable the "Token exchange" grant type in the application's client configuration and activate the application.`,
+      `client-id (oci-client-id in the root action): the identity domain does not let application ${exchange.clientId} exchange tokens (${said}); enable the "Token exchange" grant type in the application's client configuration and activate the application.`,
     );
   }
   if (text.includes("expired")) {
@@ -109,7 +109,7 @@ export function explainExchangeFailure(
   }
   if (text.includes("trust") || text.includes("issuer")) {
     return new UserError(
-      `auth: oidc: token exchange is not configured for GitHub's tokens in this identity domain (${said}); create an identity propagation trust of type JWT for issuer https://token.actions.githubusercontent.com with client-id ${exchange.clientId} among its OAuth clients (see README "No stored secrets").`,
+      `auth: oidc: token exchange is not configured for GitHub's tokens in this identity domain (${said}); create an identity propagation trust of type JWT for issuer https://token.actions.githubusercontent.com with OAuth client ${exchange.clientId} among its clients (see README "No stored secrets").`,
     );
   }
   return new UserError(`auth: oidc: the identity domain refused the token exchange (${said}).`);

@@ -1,0 +1,146 @@
+// The whole OCI pipeline (the root action) with `auth: oidc` and no API key input at all: fn-context
+// exchanges the job's GitHub OIDC token for a session, and ocir-login, fn-deploy, gateway-deploy and
+// the smoke test run on that session (every signed OCI call carries an ST$ keyId). A refused exchange
+// stops the pipeline before any OCI change, with one explained line. Nothing secret leaks, nothing is
+// left behind.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { isMutating } from "./emulators/oci/request-log.ts";
+import { type GithubTrust, trustGithubRepository } from "./emulators/oci-identity-domain/github-trust.ts";
+import { identityDomainOf } from "./emulators/oci-identity-domain/store.ts";
+import {
+  PIPELINE,
+  type PipelineFixture,
+  pipelineComponents,
+  REPOSITORY,
+  startPipelineFixture,
+} from "./reliability/pipeline-fixture.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+let fx: PipelineFixture;
+let trust: GithubTrust;
+
+before(async () => {
+  fx = await startPipelineFixture("oidc");
+  trust = trustGithubRepository(fx.oci.stack, {
+    tenancyId: fx.oci.tenancyId,
+    userId: fx.oci.userId,
+    repository: REPOSITORY,
+  });
+});
+after(async () => {
+  await fx?.close();
+});
+
+/** Root action inputs for auth: oidc: the fixture's, with every API key input removed. */
+function oidcInputs(name: string, trustOf: GithubTrust = trust): Record<string, string> {
+  const {
+    "user-ocid": _user,
+    fingerprint: _fingerprint,
+    "private-key": _key,
+    ...rest
+  } = fx.inputs("secret", name);
+  const oidc = trustOf.inputs();
+  return {
+    ...rest,
+    auth: "oidc",
+    "identity-domain-url": oidc["identity-domain-url"] ?? "",
+    "oci-client-id": trustOf.clientId,
+    "oci-client-secret": trustOf.clientSecret,
+    "oidc-audience": trustOf.audience,
+  };
+}
+
+const signedCalls = () => fx.oci.stack.oci.requests.filter((r) => r.keyId !== undefined);
+
+describe("the OCI pipeline with auth: oidc", () => {
+  it("deploys and proves the API on a session alone: no API key input, every OCI call signed with ST$", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    const inputs = oidcInputs("oidc1");
+    assert.ok(!("private-key" in inputs) && !("user-ocid" in inputs) && !("fingerprint" in inputs));
+    const job = await fx.job();
+    try {
+      const before = await job.snapshot();
+      const callsBefore = signedCalls().length;
+      const run = await job.run(PIPELINE, { inputs });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      assert.equal(run.outputs.passed, "true");
+      assert.match(run.outputs.url ?? "", /\/oidc1\/hello$/);
+      const calls = signedCalls().slice(callsBefore);
+      assert.ok(calls.length >= 5, `signed OCI calls made: ${calls.length}`);
+      for (const call of calls) {
+        assert.ok(call.keyId?.startsWith("ST$"), `${call.operation} signed with ${call.keyId?.slice(0, 40)}`);
+        assert.equal(call.authFailure, undefined, `${call.operation} authenticated`);
+      }
+      assert.match(run.stdout, /No API key is stored anywhere\./);
+
+      const posts = await job.runPosts();
+      assert.ok(posts.every((p) => p.exitCode === 0));
+      assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+      const everything =
+        [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n") +
+        (await job.allWrittenText());
+      // The masks hold the GitHub OIDC token, the UPST, the session key's lines and the Entra token.
+      const secrets = [
+        fx.authToken,
+        fx.clientSecret,
+        trust.clientSecret,
+        ...run.masks.filter((m) => m.length >= 8),
+      ];
+      assert.deepEqual(secretsFound(everything, secrets), [], "a secret shows in what the job wrote");
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("a refused exchange (application without the token exchange grant) fails before any OCI change", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    const limited = trustGithubRepository(fx.oci.stack, {
+      tenancyId: fx.oci.tenancyId,
+      userId: fx.oci.userId,
+      repository: REPOSITORY,
+      grantTypes: ["client_credentials"],
+    });
+    const job = await fx.job();
+    try {
+      const mutating = fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length;
+      const run = await job.run(PIPELINE, { inputs: oidcInputs("oidc2", limited) });
+      assert.equal(run.exitCode, 1, run.stdout);
+      const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+      assert.equal(errors.length, 1, run.stdout);
+      assert.match(
+        errors[0] ?? "",
+        /^client-id \(oci-client-id in the root action\): the identity domain does not let application fngate-ci-\d+-\d+ exchange tokens \(unauthorized_client: .*\); enable the "Token exchange" grant type/,
+      );
+      assert.equal(
+        fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length,
+        mutating,
+        "no signed mutating OCI call",
+      );
+      await job.runPosts();
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("an expired GitHub token fails the pipeline with the expiry explained", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    const domain = identityDomainOf(fx.oci.stack.oci.state);
+    domain.clockOffsetMs = 10 * 60_000;
+    const job = await fx.job();
+    try {
+      const run = await job.run(PIPELINE, { inputs: oidcInputs("oidc3") });
+      assert.equal(run.exitCode, 1, run.stdout);
+      const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+      assert.deepEqual(errors.length, 1);
+      assert.match(
+        errors[0] ?? "",
+        /^auth: oidc: the identity domain refused the GitHub OIDC token as expired/,
+      );
+      await job.runPosts();
+    } finally {
+      domain.clockOffsetMs = 0;
+      await job.dispose();
+    }
+  });
+});
