@@ -1,0 +1,276 @@
+// The Alibaba emulator is strict: FC calls need a valid ACS3-HMAC-SHA256 signature by a registered
+// AccessKey or by unexpired STS credentials with their token; a changed body, a replayed nonce or an
+// old date is refused; AssumeRoleWithOIDC verifies the token; the OSS-like PUT takes only valid,
+// unexpired STS credentials of a role the bucket allows. Driven with the real SDK and its own signer.
+import assert from "node:assert/strict";
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { request } from "node:https";
+import { after, before, describe, it } from "node:test";
+import openapiCore from "@alicloud/openapi-core";
+import {
+  AssumeRoleWithOIDCRequest,
+  Credential,
+  CredentialConfig,
+  FcClient,
+  GetFunctionRequest,
+  OpenApiConfig,
+  StsClient,
+} from "../src/alibaba/sdk.ts";
+import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
+import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
+import { type GithubOidcIssuer, startGithubOidcIssuer } from "./emulators/github-oidc/server.ts";
+import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
+
+let tls: TlsMaterial;
+let emulator: AlibabaEmulator;
+let oidc: GithubOidcIssuer;
+let key: AccessKey;
+let role: Role;
+let otherRole: Role;
+let providerArn: string;
+let clockOffsetMs = 0;
+const now = () => new Date(Date.now() + clockOffsetMs);
+
+before(async () => {
+  tls = await createTestCa();
+  trustCaInProcess(tls.caPem);
+  emulator = await startAlibabaEmulator({ tls, now });
+  oidc = await startGithubOidcIssuer({ tls });
+  key = emulator.state.addAccessKey();
+  role = emulator.state.addRole("writer", { services: ["fc.aliyuncs.com"] });
+  otherRole = emulator.state.addRole("other", { services: ["fc.aliyuncs.com"] });
+  providerArn = emulator.state.addOidcProvider("github", oidc.issuer, ["sts.aliyuncs.com"]).arn;
+  emulator.state.addRole("deployer", {
+    services: [],
+    oidc: { providerArn, subjects: ["repo:ORG/REPO:ref:refs/heads/main"] },
+  });
+  emulator.state.addBucket("bucket", [role.arn]);
+});
+after(async () => {
+  await emulator?.close();
+  await oidc?.close();
+  if (tls) await rm(tls.dir, { recursive: true, force: true });
+});
+
+const host = () => new URL(emulator.url).host;
+
+function fcClient(credential: { id: string; secret: string; token?: string }) {
+  const config = new OpenApiConfig({ endpoint: host(), protocol: "https" });
+  config.credential = new Credential(
+    new CredentialConfig(
+      credential.token
+        ? {
+            type: "sts",
+            accessKeyId: credential.id,
+            accessKeySecret: credential.secret,
+            securityToken: credential.token,
+          }
+        : { type: "access_key", accessKeyId: credential.id, accessKeySecret: credential.secret },
+    ),
+  );
+  return new FcClient(config);
+}
+
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "ok";
+  } catch (error) {
+    return String((error as { code?: string }).code);
+  }
+}
+
+/** A GetFunction request signed by the SDK's own signer, sent raw so a test can tamper with it. */
+async function rawSigned(options: {
+  body?: string;
+  tamperBody?: string;
+  nonce?: string;
+  date?: string;
+  secret?: string;
+}) {
+  const body = options.body ?? "";
+  const pathname = "/2023-03-30/functions/raw";
+  const headers: Record<string, string> = {
+    host: host(),
+    "x-acs-version": "2023-03-30",
+    "x-acs-action": "GetFunction",
+    "x-acs-date": options.date ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "x-acs-signature-nonce": options.nonce ?? randomUUID(),
+    "x-acs-content-sha256": createHash("sha256").update(body).digest("hex"),
+  };
+  headers.Authorization = openapiCore.OpenApiUtil.getAuthorization(
+    { pathname, method: "GET", query: {}, headers } as never,
+    "ACS3-HMAC-SHA256",
+    headers["x-acs-content-sha256"] ?? "",
+    key.id,
+    options.secret ?? key.secret,
+  );
+  const sent = options.tamperBody ?? body;
+  return new Promise<{ status: number; code: string }>((resolve, reject) => {
+    const req = request(
+      `${emulator.url}${pathname}`,
+      { method: "GET", headers: { ...headers, "content-length": String(Buffer.byteLength(sent)) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, code: JSON.parse(Buffer.concat(chunks).toString()).Code }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(sent);
+  });
+}
+
+describe("Alibaba emulator: FC request signatures", () => {
+  it("accepts the SDK's ACS3-HMAC-SHA256 signature by a registered AccessKey", async () => {
+    assert.equal(
+      await codeOf(
+        fcClient({ id: key.id, secret: key.secret }).getFunction("absent", new GetFunctionRequest({})),
+      ),
+      "FunctionNotFound",
+    );
+  });
+
+  it("refuses a wrong secret and an unknown AccessKey id", async () => {
+    assert.equal(
+      await codeOf(
+        fcClient({ id: key.id, secret: `${key.secret}x` }).getFunction("absent", new GetFunctionRequest({})),
+      ),
+      "SignatureDoesNotMatch",
+    );
+    assert.equal(
+      await codeOf(
+        fcClient({ id: "LTAI5tUnknown", secret: key.secret }).getFunction(
+          "absent",
+          new GetFunctionRequest({}),
+        ),
+      ),
+      "InvalidAccessKeyId.NotFound",
+    );
+  });
+
+  it("refuses a body changed after signing, a replayed nonce and an old date", async () => {
+    assert.deepEqual(await rawSigned({}), { status: 404, code: "FunctionNotFound" });
+    assert.deepEqual(await rawSigned({ body: "{}", tamperBody: '{"x":1}' }), {
+      status: 403,
+      code: "SignatureDoesNotMatch",
+    });
+    const nonce = randomUUID();
+    assert.equal((await rawSigned({ nonce })).code, "FunctionNotFound");
+    assert.equal((await rawSigned({ nonce })).code, "SignatureNonceUsed");
+    assert.equal((await rawSigned({ date: "2020-01-01T00:00:00Z" })).code, "InvalidTimeStamp.Expired");
+  });
+
+  it("accepts unexpired STS credentials with their token; refuses a wrong token and expired ones", async () => {
+    const sts = emulator.state.issueStsCredential(role.arn, "s", 900, now());
+    const client = (token: string) => fcClient({ id: sts.accessKeyId, secret: sts.accessKeySecret, token });
+    assert.equal(
+      await codeOf(client(sts.securityToken).getFunction("absent", new GetFunctionRequest({}))),
+      "FunctionNotFound",
+    );
+    assert.equal(
+      await codeOf(client(`${sts.securityToken}x`).getFunction("absent", new GetFunctionRequest({}))),
+      "InvalidSecurityToken.MismatchWithAccessKey",
+    );
+    clockOffsetMs = 901_000;
+    try {
+      assert.equal(
+        await codeOf(client(sts.securityToken).getFunction("absent", new GetFunctionRequest({}))),
+        "InvalidSecurityToken.Expired",
+      );
+    } finally {
+      clockOffsetMs = 0;
+    }
+  });
+});
+
+describe("Alibaba emulator: STS AssumeRoleWithOIDC", () => {
+  const assume = async (token: string, roleName = "deployer") => {
+    const client = new StsClient(new OpenApiConfig({ endpoint: host(), protocol: "https" }));
+    return codeOf(
+      client.assumeRoleWithOIDC(
+        new AssumeRoleWithOIDCRequest({
+          OIDCProviderArn: providerArn,
+          roleArn: `acs:ram::${emulator.state.accountId}:role/${roleName}`,
+          OIDCToken: token,
+          roleSessionName: "test",
+        }),
+      ),
+    );
+  };
+
+  it("issues credentials for a trusted subject and audience", async () => {
+    assert.equal(await assume(await oidc.mint({ repository: "ORG/REPO" }, "sts.aliyuncs.com")), "ok");
+  });
+
+  it("refuses another subject, another audience, an expired token, a token signed by another key, and a missing role", async () => {
+    assert.equal(
+      await assume(await oidc.mint({ repository: "ORG/OTHER" }, "sts.aliyuncs.com")),
+      "NoPermission",
+    );
+    assert.equal(
+      await assume(await oidc.mint({ repository: "ORG/REPO" }, "elsewhere")),
+      "AuthenticationFail.OIDCToken.AudienceMismatch",
+    );
+    const token = await oidc.mint({ repository: "ORG/REPO" }, "sts.aliyuncs.com");
+    clockOffsetMs = 3_600_000;
+    try {
+      assert.equal(await assume(token), "AuthenticationFail.OIDCToken.Expired");
+    } finally {
+      clockOffsetMs = 0;
+    }
+    const [header, payload] = token.split(".");
+    const forged = `${header}.${payload}.${createHmac("sha256", "x").update("y").digest("base64url")}`;
+    assert.equal(await assume(forged), "AuthenticationFail.OIDCToken.Invalid");
+    assert.equal(await assume(token, "nobody"), "EntityNotExist.Role");
+  });
+});
+
+describe("Alibaba emulator: OSS-like PUT", () => {
+  async function put(
+    credential: { id: string; secret: string; token: string } | undefined,
+    object = "o.txt",
+  ) {
+    const date = new Date(Date.now() + clockOffsetMs).toUTCString();
+    const headers: Record<string, string> = { "content-type": "text/plain", date };
+    if (credential) {
+      headers["x-oss-security-token"] = credential.token;
+      const toSign = `PUT\n\ntext/plain\n${date}\nx-oss-security-token:${credential.token}\n/bucket/${object}`;
+      headers.authorization = `OSS ${credential.id}:${createHmac("sha1", credential.secret).update(toSign).digest("base64")}`;
+    }
+    const response = await fetch(`${emulator.url}/bucket/${object}`, {
+      method: "PUT",
+      headers,
+      body: "hello",
+    });
+    return /<Code>([^<]+)<\/Code>/.exec(await response.text())?.[1] ?? String(response.status);
+  }
+  const creds = (r: Role, seconds = 900) => {
+    const sts = emulator.state.issueStsCredential(r.arn, "s", seconds, now());
+    return { id: sts.accessKeyId, secret: sts.accessKeySecret, token: sts.securityToken };
+  };
+
+  it("stores the object with the allowed role's STS credentials", async () => {
+    assert.equal(await put(creds(role)), "200");
+    assert.equal(emulator.state.buckets.get("bucket")?.objects.get("o.txt")?.toString(), "hello");
+  });
+
+  it("refuses no credentials, another role's, a wrong token, a wrong secret, an AccessKey, and expired credentials", async () => {
+    assert.equal(await put(undefined), "AccessDenied");
+    assert.equal(await put(creds(otherRole)), "AccessDenied");
+    assert.equal(await put({ ...creds(role), token: "CAISforged" }), "InvalidSecurityToken");
+    assert.equal(await put({ ...creds(role), secret: "wrong" }), "SignatureDoesNotMatch");
+    assert.equal(await put({ id: key.id, secret: key.secret, token: "" }), "InvalidAccessKeyId");
+    const expiring = creds(role, 900);
+    clockOffsetMs = 901_000;
+    try {
+      assert.equal(await put(expiring), "SecurityTokenExpired");
+    } finally {
+      clockOffsetMs = 0;
+    }
+  });
+});
