@@ -16,8 +16,21 @@ export interface FunctionSpec {
 /** FC 3.0 runs container images under this runtime name. */
 export const CONTAINER_RUNTIME = "custom-container";
 
+/** What GetFunction reports about the managed fields. */
+export type DeployedFunction = Pick<
+  FcFunction,
+  | "runtime"
+  | "handler"
+  | "memorySize"
+  | "timeout"
+  | "role"
+  | "environmentVariables"
+  | "codeChecksum"
+  | "customContainerConfig"
+>;
+
 /** The managed fields that differ between `current` and `desired`, by input name; empty means a no-op. */
-export function functionChanges(current: FcFunction, desired: FunctionSpec): string[] {
+export function functionChanges(current: DeployedFunction, desired: FunctionSpec): string[] {
   const changed: string[] = [];
   if (current.runtime !== desired.runtime) changed.push("runtime");
   // Containers have no handler to compare: FC keeps whatever it was created with.
