@@ -90,3 +90,32 @@ describe("workflows", () => {
     );
   });
 });
+
+describe("Alibaba FC reusable workflow", () => {
+  const FILE = ".github/workflows/alibaba-fc-function.yml";
+
+  it(`${FILE} is valid for GitHub's workflow parser`, async () => {
+    assert.deepEqual(await parsedWithGitHubsParser(FILE), []);
+  });
+
+  it("runs fc-deploy at its own commit, with only inputs fc-deploy has, and uses every input", async () => {
+    const workflow = await read(FILE);
+    const step = workflow.jobs.deploy?.steps?.find((s) => s.uses === "$/actions/fc-deploy");
+    assert.ok(step?.with, "a step uses $/actions/fc-deploy");
+    const action = await loadActionMetadata("fc-deploy");
+    const actionInputs = new Set(action.inputs.map((input) => input.name));
+    assert.deepEqual(
+      Object.keys(step.with).filter((key) => !actionInputs.has(key)),
+      [],
+      "with: keys fc-deploy does not have",
+    );
+    const text = JSON.stringify(step.with);
+    const unused = Object.keys(workflow.on.workflow_call?.inputs ?? {}).filter(
+      (name) => !text.includes(`inputs.${name}`),
+    );
+    assert.deepEqual(unused, [], "workflow_call inputs never passed on");
+    for (const secret of Object.keys(workflow.on.workflow_call?.secrets ?? {})) {
+      assert.ok(text.includes(`secrets.${secret}`), `secret ${secret} is passed on`);
+    }
+  });
+});
