@@ -178,3 +178,60 @@ describe("session-token-signed requests", () => {
     );
   });
 });
+
+describe("admin routes for out-of-process users", () => {
+  it("set up a client, a trust and a credential that the token endpoints then honour", async () => {
+    const admin = (path: string, body: unknown) =>
+      fetch(`${oci.stack.endpoints.oci}/_emulator/identity-domain/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    assert.equal(
+      (await admin("clients", { clientId: "demo-app", clientSecret: "demo-secret-0123456789" })).status,
+      200,
+    );
+    const trustAnswer = await admin("trusts", {
+      issuer: oci.stack.githubOidc.issuer,
+      jwks: oci.stack.githubOidc.keys.jwks({ alg: "RS256" }),
+      audiences: ["demo-audience"],
+      clientIds: ["demo-app"],
+      rules: [{ subject: "repo:DEMO/*", userId: oci.userId }],
+      tenancyId: oci.tenancyId,
+    });
+    assert.equal(trustAnswer.status, 204);
+    const form = {
+      ...(await validForm(newKey().publicBase64)),
+      subject_token: await oci.stack.githubOidc.mint(
+        { repository: "DEMO/APP", ref: "refs/heads/main" },
+        "demo-audience",
+      ),
+    };
+    const exchanged = await fetch(`${oci.stack.endpoints.oci}/oauth2/v1/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from("demo-app:demo-secret-0123456789").toString("base64")}`,
+      },
+      body: new URLSearchParams(form).toString(),
+    });
+    assert.equal(exchanged.status, 200);
+
+    const credential = (await (
+      await admin("credentials", { tenancyId: oci.tenancyId, scopes: ["aud/s1"] })
+    ).json()) as {
+      id: string;
+      secret: string;
+    };
+    const token = await fetch(`${oci.stack.endpoints.oci}/oauth2/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${credential.id}:${credential.secret}`).toString("base64")}`,
+      },
+      body: "grant_type=client_credentials&scope=aud%2Fs1",
+    });
+    assert.equal(token.status, 200);
+    assert.equal(((await token.json()) as { expires_in: string }).expires_in, "3600");
+  });
+});

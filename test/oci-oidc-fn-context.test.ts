@@ -90,13 +90,15 @@ describe("fn-context auth: oidc", () => {
         client.close();
       }
 
+      const keyPem = await readFile(main.outputs["key-file"] ?? "", "utf8");
       const posts = await job.runPosts();
       assert.ok(posts.every((p) => p.exitCode === 0));
       const everything =
         [main, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n") +
         (await job.allWrittenText());
-      const privateKey = main.masks.filter((mask) => mask.length > 40 && !mask.includes(".")).join("\n");
-      assert.deepEqual(secretsFound(everything, [token, trust.clientSecret, privateKey]), []);
+      // The UPST, the session key, the client secret, and every mask (the GitHub OIDC token among them).
+      const secrets = [token, keyPem, trust.clientSecret, ...main.masks.filter((mask) => mask.length >= 8)];
+      assert.deepEqual(secretsFound(everything, secrets), []);
       assert.deepEqual(await job.snapshot(), before, "no file left behind in HOME or RUNNER_TEMP");
     } finally {
       await job.dispose();

@@ -30,8 +30,9 @@ export async function postTokenForm(post: FormPost): Promise<FormAnswer> {
     accept: "application/json",
   };
   if (post.basicAuth) {
-    // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined.
-    const pair = `${encodeURIComponent(post.basicAuth.id)}:${encodeURIComponent(post.basicAuth.secret)}`;
+    // Raw, as OCI documents it (curl --user '<OCID>:<secret>'): generated secrets may hold '{' and
+    // similar, which RFC 6749's form-encoding would change into something OCI does not compare equal.
+    const pair = `${post.basicAuth.id}:${post.basicAuth.secret}`;
     headers.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
   }
   let lastFailure = "";

@@ -17,9 +17,8 @@ export function clientCredentialsToken(
   const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "")?.[1];
   const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : "";
   const colon = decoded.indexOf(":");
-  const credential =
-    colon < 0 ? undefined : store.credentials.get(decodeURIComponent(decoded.slice(0, colon)));
-  if (!credential || credential.secret !== decodeURIComponent(decoded.slice(colon + 1))) {
+  const credential = colon < 0 ? undefined : store.credentials.get(decoded.slice(0, colon));
+  if (!credential || credential.secret !== decoded.slice(colon + 1)) {
     return oauthError(401, "invalid_client", "Client authentication failed.");
   }
   if (form.get("grant_type") !== "client_credentials") {

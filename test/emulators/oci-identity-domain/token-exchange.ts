@@ -107,8 +107,8 @@ export function authenticateClient(
   if (basic) {
     const decoded = Buffer.from(basic, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    const id = decodeURIComponent(decoded.slice(0, colon));
-    const secret = decodeURIComponent(decoded.slice(colon + 1));
+    const id = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
     const client = store.clients.get(id);
     if (colon < 0 || !client || client.clientSecret === undefined || client.clientSecret !== secret) {
       return oauthError(401, "invalid_client", "Client authentication failed.");

@@ -9,6 +9,7 @@ import { functionsApplicationRoutes } from "./functions-applications.ts";
 import { functionsInvokeRoutes } from "./functions-invoke.ts";
 import { identityRoutes } from "./identity.ts";
 import { identityDomainRoutes } from "./identity-domain.ts";
+import { identityDomainAdminRoutes } from "./identity-domain-admin.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
 
 export const allRoutes: readonly RouteDefinition[] = [
@@ -22,4 +23,5 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...apiGatewayGatewayRoutes,
   ...apiGatewayDeploymentRoutes,
   ...identityDomainRoutes,
+  ...identityDomainAdminRoutes,
 ];
