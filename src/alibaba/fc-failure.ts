@@ -45,6 +45,11 @@ export function explainFcFailure(error: unknown, operation: string, role: string
     );
   }
   if (status === 400) return new UserError(`${operation} was refused (${code}): ${message}.`);
+  if (status !== undefined && (status === 429 || status >= 500)) {
+    return new UserError(
+      `${operation} kept failing with ${status} ${code} after retries: Function Compute is throttling or unavailable; re-run the job later.`,
+    );
+  }
   return undefined;
 }
 

@@ -37,10 +37,20 @@ export function isMutatingFcCall(entry: AlibabaRequestLogEntry): boolean {
   return MUTATING.has(entry.operation);
 }
 
+/** An answer given instead of the handler's, `times` times, for one FC operation (fault injection). */
+export interface AlibabaFault {
+  operation: string;
+  status: number;
+  code: string;
+  times: number;
+}
+
 export interface AlibabaEmulator {
   url: string;
   state: AlibabaState;
   requests: AlibabaRequestLogEntry[];
+  /** Queued faults; each matching request (after its signature checked out) takes one. */
+  faults: AlibabaFault[];
   close(): Promise<void>;
 }
 
@@ -58,6 +68,7 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     now,
   });
   const requests: AlibabaRequestLogEntry[] = [];
+  const faults: AlibabaFault[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -88,6 +99,13 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
         const caller = authenticate(req, target, body, entry);
         if (req.headers["x-acs-action"] !== fcCall.operation || req.headers["x-acs-version"] !== "2023-03-30")
           throw acs.invalidArgument(`x-acs-action/x-acs-version do not match ${fcCall.operation} 2023-03-30`);
+        const fault = faults.find(
+          (candidate) => candidate.operation === fcCall.operation && candidate.times > 0,
+        );
+        if (fault) {
+          fault.times--;
+          throw new AcsError(fault.status, fault.code, `injected ${fault.status} ${fault.code}`);
+        }
         const result = await fc.handle(fcCall.operation, fcCall.name, body, caller);
         return answer(result.status, result.body, result.headers);
       }
@@ -161,7 +179,7 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     });
   });
   const url = `https://127.0.0.1:${await listenOnLoopback(server)}`;
-  return { url, state, requests, close: () => closeServer(server) };
+  return { url, state, requests, faults, close: () => closeServer(server) };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
