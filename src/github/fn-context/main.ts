@@ -26,5 +26,7 @@ await runMain(async () => {
   if (result.sessionExpiresAt) core.setOutput("session-expires-at", result.sessionExpiresAt.toISOString());
   core.exportVariable("OCI_CLI_CONFIG_FILE", result.configFile);
   core.exportVariable("OCI_CLI_PROFILE", result.profile);
+  // The OCI CLI signs with a profile's session token only when told to (`--auth security_token`).
+  if (result.auth === "oidc") core.exportVariable("OCI_CLI_AUTH", "security_token");
   await writeSummary(result, inputs);
 });
