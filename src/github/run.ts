@@ -2,7 +2,7 @@ import { basename, dirname } from "node:path";
 import * as core from "@actions/core";
 import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
-import { installProxyDispatcher } from "../http/proxy-dispatcher.ts";
+import { describeProxyFailure, installProxyDispatcher, proxyFailure } from "../http/proxy-dispatcher.ts";
 import { proxySettings } from "./step-context.ts";
 import { setStepDeadline } from "./step-deadline.ts";
 
@@ -23,8 +23,12 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     );
     await current.race(main());
   } catch (error) {
+    const refusal = proxyFailure();
     if (current?.signal.aborted) {
       core.setFailed(current.message(error));
+    } else if (refusal) {
+      // Clients report a refused tunnel as a bare network error; the proxy is what the user must fix.
+      core.setFailed(`${describeError(error).replace(/\.$/, "")}: ${describeProxyFailure(refusal)}`);
     } else if (isUserError(error)) {
       core.setFailed(error.message);
     } else {

@@ -1,4 +1,5 @@
 import { type DelayStrategy, MaxTimeTerminationStrategy, type RetryConfiguration } from "oci-common";
+import { proxyFailure } from "../http/proxy-dispatcher.ts";
 
 /**
  * How every OCI client fngate builds retries one call: what the SDK's default condition retries
@@ -10,7 +11,7 @@ import { type DelayStrategy, MaxTimeTerminationStrategy, type RetryConfiguration
  */
 export function ociRetryConfiguration(retrySeconds = 60, signal?: AbortSignal): RetryConfiguration {
   return {
-    terminationStrategy: new MaxTimeTerminationStrategy(retrySeconds),
+    terminationStrategy: untilProxyRefuses(new MaxTimeTerminationStrategy(retrySeconds)),
     delayStrategy: jitteredDelay(0.25, 8),
     // Once the step's deadline fired, a retry would only delay the clean failure.
     retryCondition: (error) => !signal?.aborted && isTransient(error),
@@ -26,6 +27,22 @@ export function isTransient(error: { statusCode: number; serviceCode?: string })
     // Any 429: a throttling proxy in front of OCI may not send OCI's error code.
     statusCode === 429 || (statusCode === 409 && serviceCode === "IncorrectState")
   );
+}
+
+type TerminationStrategy = NonNullable<RetryConfiguration["terminationStrategy"]>;
+
+/**
+ * The SDK retries every network error, and a proxy's refusal reaches it as one ("fetch failed"); a
+ * proxy that answered 403 or 407 will answer the same a minute later, so retrying stops there.
+ */
+function untilProxyRefuses(inner: TerminationStrategy): TerminationStrategy {
+  return {
+    shouldTerminate: (context) => {
+      const failure = proxyFailure();
+      const refusedNow = failure?.permanent === true && failure.at >= context.startTime;
+      return refusedNow || inner.shouldTerminate(context);
+    },
+  };
 }
 
 export function jitteredDelay(

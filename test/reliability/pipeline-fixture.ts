@@ -39,10 +39,14 @@ export interface PipelineFixture {
   close(): Promise<void>;
 }
 
-export async function startPipelineFixture(label: string): Promise<PipelineFixture> {
+/** `dnsNames`: extra names in the emulators' certificate (the proxy suite addresses them by name). */
+export async function startPipelineFixture(
+  label: string,
+  options: { dnsNames?: readonly string[] } = {},
+): Promise<PipelineFixture> {
   const authToken = `ocir-${process.pid}-${label}-tok`;
   const clientSecret = `cs~${process.pid}.${label}_secret`;
-  const oci = await startOciFixture();
+  const oci = await startOciFixture(options.dnsNames ? { dnsNames: options.dnsNames } : {});
   const { state } = oci.stack.oci;
   let registry: StartedRegistry | undefined;
   if (await executableExists("/usr/bin/docker-registry")) {

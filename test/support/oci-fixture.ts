@@ -18,8 +18,13 @@ export interface OciFixture {
   close(): Promise<void>;
 }
 
-export async function startOciFixture(options: { now?: () => Date } = {}): Promise<OciFixture> {
-  const stack = await startEmulatorStack(options.now ? { now: options.now } : {});
+export async function startOciFixture(
+  options: { now?: () => Date; dnsNames?: readonly string[] } = {},
+): Promise<OciFixture> {
+  const stack = await startEmulatorStack({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.dnsNames ? { dnsNames: options.dnsNames } : {}),
+  });
   const key = generateTestKey();
   const tenancy = stack.oci.state.createTenancy({ name: "fngate-test" });
   const user = stack.oci.state.createUser({
