@@ -1,0 +1,189 @@
+// The pure decisions behind auth: oidc and oci-token, table-driven: how a token endpoint's refusal
+// becomes the one line a user reads, how scopes are qualified, what a session profile looks like, and
+// which answers of a token endpoint are retried (429/5xx/resets) and which are final (400/401).
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, it } from "node:test";
+import { renderProfile } from "../src/oci/config-file.ts";
+import { checkIdentityDomainUrl } from "../src/oci/oidc-session.ts";
+import { postTokenForm } from "../src/oci/token-endpoint.ts";
+import { explainExchangeFailure } from "../src/oci/upst-exchange.ts";
+import { fullyQualifiedScopes } from "../src/steps/oci-token.ts";
+
+const exchange = {
+  clientId: "app-1",
+  audience: "aud-1",
+  identityDomainUrl: "https://idcs-x.identity.oraclecloud.com",
+};
+
+describe("token exchange refusals become one explained line", () => {
+  const cases: [number, { error?: string; description?: string }, RegExp][] = [
+    [
+      401,
+      { error: "invalid_client", description: "Client authentication failed." },
+      /^client-id\/client-secret .*refused OAuth client app-1/,
+    ],
+    [
+      400,
+      { error: "unauthorized_client", description: "x" },
+      /^client-id .*does not let application app-1 exchange tokens/,
+    ],
+    [400, { error: "invalid_scope", description: "x" }, /^client-id .*"Token exchange" grant type/],
+    [
+      400,
+      { error: "invalid_grant", description: "The subject token has expired." },
+      /refused the GitHub OIDC token as expired/,
+    ],
+    [
+      400,
+      { error: "invalid_grant", description: "Audience mismatch" },
+      /^oidc-audience "aud-1" is not trusted/,
+    ],
+    [
+      400,
+      { error: "invalid_grant", description: "No impersonation rule matches" },
+      /does not map this workflow to a user/,
+    ],
+    [
+      400,
+      { error: "invalid_request", description: "No identity propagation trust" },
+      /token exchange is not configured/,
+    ],
+    [
+      404,
+      {},
+      /^identity-domain-url: https:\/\/idcs-x\.identity\.oraclecloud\.com has no OAuth token endpoint/,
+    ],
+    [
+      400,
+      { error: "server_said_no" },
+      /^auth: oidc: the identity domain refused the token exchange \(server_said_no\)\.$/,
+    ],
+  ];
+  for (const [status, body, expected] of cases) {
+    it(`${status} ${body.error ?? ""} ${body.description ?? ""}`, () => {
+      const message = explainExchangeFailure(status, body, exchange).message;
+      assert.match(message, expected);
+      assert.doesNotMatch(message, /\n/);
+    });
+  }
+});
+
+describe("inputs checked without a call", () => {
+  it("identity-domain-url: https, no path, trailing slash dropped", () => {
+    assert.equal(
+      checkIdentityDomainUrl("https://idcs-x.identity.oraclecloud.com/"),
+      "https://idcs-x.identity.oraclecloud.com",
+    );
+    assert.throws(
+      () => checkIdentityDomainUrl("http://idcs-x.identity.oraclecloud.com"),
+      /must use https:\/\//,
+    );
+    assert.throws(() => checkIdentityDomainUrl("idcs-x"), /is not a URL/);
+    assert.throws(
+      () => checkIdentityDomainUrl("https://idcs-x.identity.oraclecloud.com/ui/v1"),
+      /without a path/,
+    );
+  });
+
+  it("scopes: qualified by audience unless already, at most 10", () => {
+    assert.deepEqual(fullyQualifiedScopes({ scopes: ["urn:a", "https://aurn:b"], audience: "https://a" }), [
+      "https://aurn:a",
+      "https://aurn:b",
+    ]);
+    assert.deepEqual(fullyQualifiedScopes({ scopes: ["https://aurn:a"] }), ["https://aurn:a"]);
+    assert.throws(() => fullyQualifiedScopes({ scopes: [] }), /^UserError: scope is required/);
+    assert.throws(
+      () => fullyQualifiedScopes({ scopes: Array.from({ length: 11 }, (_, i) => `s${i}`) }),
+      /at most 10/,
+    );
+  });
+
+  it("a session profile has security_token_file and no user; an API key profile the reverse", () => {
+    const common = {
+      name: "CI",
+      fingerprint: "aa",
+      tenancy: "ocid1.tenancy.oc1..x",
+      region: "ap-tokyo-1",
+      keyFile: "/k",
+    };
+    assert.equal(
+      renderProfile({ ...common, securityTokenFile: "/t" }),
+      "[CI]\nfingerprint=aa\ntenancy=ocid1.tenancy.oc1..x\nregion=ap-tokyo-1\nkey_file=/k\nsecurity_token_file=/t\n",
+    );
+    assert.equal(
+      renderProfile({ ...common, user: "ocid1.user.oc1..u" }),
+      "[CI]\nuser=ocid1.user.oc1..u\nfingerprint=aa\ntenancy=ocid1.tenancy.oc1..x\nregion=ap-tokyo-1\nkey_file=/k\n",
+    );
+  });
+});
+
+describe("token endpoint retries", () => {
+  async function endpoint(statuses: number[]) {
+    const seen: { authorization?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on("end", () => {
+        seen.push({
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+          body,
+        });
+        const status = statuses[Math.min(seen.length - 1, statuses.length - 1)] ?? 200;
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ status }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/token`;
+    return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it("429 and 503 are retried until the answer is final; basic auth is sent raw", async () => {
+    const server = await endpoint([429, 503, 200]);
+    try {
+      const answer = await postTokenForm({
+        url: server.url,
+        form: { grant_type: "client_credentials", scope: "a b" },
+        basicAuth: { id: "ocid1.credential.oc1..x", secret: "{secret" },
+        inputName: "region",
+      });
+      assert.equal(answer.status, 200);
+      assert.equal(server.seen.length, 3);
+      assert.equal(
+        server.seen[0]?.authorization,
+        `Basic ${Buffer.from("ocid1.credential.oc1..x:{secret").toString("base64")}`,
+      );
+      assert.equal(server.seen[0]?.body, "grant_type=client_credentials&scope=a+b");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("400 and 401 are final after one call", async () => {
+    for (const status of [400, 401]) {
+      const server = await endpoint([status]);
+      try {
+        const answer = await postTokenForm({ url: server.url, form: {}, inputName: "region" });
+        assert.equal(answer.status, status);
+        assert.equal(server.seen.length, 1);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it("an endpoint that keeps failing ends in one line naming the input", async () => {
+    const server = await endpoint([503]);
+    try {
+      await assert.rejects(
+        postTokenForm({ url: server.url, form: {}, inputName: "identity-domain-url", deadlineMs: 1500 }),
+        /^UserError: identity-domain-url: http:\/\/127\.0\.0\.1:\d+ did not answer usefully \(HTTP 503\); check the URL/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
