@@ -116,11 +116,19 @@ export function proxyFor(url: string, proxy: ProxySettings): string | undefined 
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     if (entry === "*") return undefined;
-    const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[(.+)\](:\d+)?$/, "$1$2"));
-    const name = (match?.[1] ?? entry).replace(/^\*?\./, "");
-    const entryPort = match?.[2] ? Number(match[2]) : undefined;
+    const { name, entryPort } = noProxyEntry(entry);
     if (entryPort !== undefined && entryPort !== port) continue;
     if (host === name || host.endsWith(`.${name}`)) return undefined;
   }
   return chosen;
+}
+
+/** "host", ".domain", "*.domain", "host:port", "[::1]", "[::1]:443" or a bare IPv6 address. */
+function noProxyEntry(entry: string): { name: string; entryPort: number | undefined } {
+  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed)
+    return { name: bracketed[1] ?? "", entryPort: bracketed[2] ? Number(bracketed[2]) : undefined };
+  const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+  const name = (hostPort ? (hostPort[1] ?? "") : entry).replace(/^\*?\./, "");
+  return { name, entryPort: hostPort ? Number(hostPort[2]) : undefined };
 }
