@@ -1,3 +1,4 @@
+import "./commonjs-globals.ts";
 import { ServicesClient } from "@google-cloud/run";
 import type { AuthClient } from "google-auth-library";
 import type { GoogleEndpoints } from "./google-endpoints.ts";

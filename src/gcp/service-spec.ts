@@ -56,7 +56,7 @@ export function serviceToSend(existing: Service | undefined, desired: DesiredSer
   }
   container.baseImageUri = desired.baseImage ?? "";
   const service: Service = {
-    ...(existing ?? {}),
+    ...withoutOutputOnly(existing),
     name: desired.name,
     ingress: ingressEnum(desired.ingress) as NonNullable<Service["ingress"]>,
     invokerIamDisabled: false,
@@ -72,6 +72,35 @@ export function serviceToSend(existing: Service | undefined, desired: DesiredSer
     service.buildConfig = { ...existing.buildConfig, functionTarget: "", baseImage: "" };
   }
   return service;
+}
+
+// Set by Cloud Run, ignored when sent. Left out because the int64 ones (generation) arrive as Long
+// objects that the REST serializer recognises by class name, which a minified bundle renames.
+const OUTPUT_ONLY = [
+  "uid",
+  "generation",
+  "createTime",
+  "updateTime",
+  "deleteTime",
+  "expireTime",
+  "creator",
+  "lastModifier",
+  "observedGeneration",
+  "terminalCondition",
+  "conditions",
+  "latestReadyRevision",
+  "latestCreatedRevision",
+  "trafficStatuses",
+  "uri",
+  "urls",
+  "satisfiesPzs",
+  "reconciling",
+] as const;
+
+function withoutOutputOnly(existing: Service | undefined): Service {
+  const copy: Record<string, unknown> = { ...(existing ?? {}) };
+  for (const key of OUTPUT_ONLY) delete copy[key];
+  return copy as Service;
 }
 
 function plainEnv(container: Container): Record<string, string> {

@@ -9,6 +9,7 @@ import {
   type GatewayDataPlane,
   startGatewayDataPlane,
 } from "./gateway/data-plane.ts";
+import { type GcpEmulator, startGcpEmulator } from "./gcp/server.ts";
 import { type GithubOidcIssuer, startGithubOidcIssuer } from "./github-oidc/server.ts";
 import type { ApiGatewayTimings } from "./oci/apigateway-store.ts";
 import { type OciEmulator, type OciEmulatorOptions, startOciEmulator } from "./oci/server.ts";
@@ -28,7 +29,14 @@ export interface EmulatorStackOptions {
 }
 
 export interface EmulatorStack {
-  endpoints: { oci: string; gateway: string; entra: string; githubOidc: string; alibaba: string };
+  endpoints: {
+    oci: string;
+    gateway: string;
+    entra: string;
+    githubOidc: string;
+    alibaba: string;
+    gcp: string;
+  };
   /** CA certificate path, for NODE_EXTRA_CA_CERTS. */
   caFile: string;
   caPem: string;
@@ -42,6 +50,8 @@ export interface EmulatorStack {
   githubOidc: GithubOidcIssuer;
   /** Alibaba Cloud: Function Compute 3.0, STS and an OSS-like PUT behind one base URL. */
   alibaba: AlibabaEmulator;
+  /** Google: Cloud Run Admin v2, STS, IAM Credentials, OAuth2 token, and services' own URLs. */
+  gcp: GcpEmulator;
   /** Stops every emulator and deletes the CA directory. */
   close(): Promise<void>;
 }
@@ -77,6 +87,8 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
     started.push(githubOidc);
     const alibaba = await startAlibabaEmulator({ tls, ...clock });
     started.push(alibaba);
+    const gcp = await startGcpEmulator({ tls, ...clock });
+    started.push(gcp);
     return {
       endpoints: {
         oci: oci.url,
@@ -84,6 +96,7 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
         entra: entra.url,
         githubOidc: githubOidc.issuer,
         alibaba: alibaba.url,
+        gcp: gcp.url,
       },
       caFile: tls.caFile,
       caPem: tls.caPem,
@@ -93,6 +106,7 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
       entra,
       githubOidc,
       alibaba,
+      gcp,
       close: closeAll,
     };
   } catch (error) {
