@@ -46,7 +46,7 @@ export async function resolveKeys(
   const token = await inputs.githubIdToken();
   ctx.secrets.register(token);
   const endpoint = stsEndpoint({ override: ctx.endpoints.alibaba, region });
-  const client = new StsClient(sdkConfig(endpoint, ctx));
+  const client = new StsClient(sdkConfig(endpoint));
   let response: Awaited<ReturnType<StsClient["assumeRoleWithOIDC"]>>;
   try {
     response = await client.assumeRoleWithOIDC(
@@ -78,17 +78,17 @@ export async function resolveKeys(
   };
 }
 
-/** SDK client settings: endpoint, scheme, proxy from the runner, and short timeouts instead of the SDK's. */
-export function sdkConfig(endpoint: ServiceEndpoint, ctx: StepContext, keys?: AlibabaKeys) {
+/**
+ * SDK client settings: endpoint, scheme, and short timeouts instead of the SDK's. The proxy is not set
+ * here: the SDK ignores these options for API calls (see sdk-proxy.ts).
+ */
+export function sdkConfig(endpoint: ServiceEndpoint, keys?: AlibabaKeys) {
   const config = new OpenApiConfig({
     endpoint: endpoint.host,
     protocol: endpoint.protocol,
     connectTimeout: 10_000,
     readTimeout: 60_000,
   });
-  if (ctx.proxy.httpsProxy) config.httpsProxy = ctx.proxy.httpsProxy;
-  if (ctx.proxy.httpProxy) config.httpProxy = ctx.proxy.httpProxy;
-  if (ctx.proxy.noProxy) config.noProxy = ctx.proxy.noProxy;
   if (keys) {
     config.credential = new Credential(
       new CredentialConfig(
