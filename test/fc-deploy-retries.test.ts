@@ -1,5 +1,5 @@
-// fc-deploy retries what is worth retrying (429 throttling, 5xx) with backoff, and fails fast on a
-// refusal (403): counted in the emulator's request log.
+// fc-deploy retries what is worth retrying (429 throttling, 5xx) with backoff, fails fast on a
+// refusal (403), counted in the emulator's request log, and stops its wait at deadline-minutes.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -80,5 +80,18 @@ describe("fc-deploy retries", () => {
       "GetFunction kept failing with 500 InternalError after retries: Function Compute is throttling or unavailable; re-run the job later.",
     ]);
     assert.equal(calls("GetFunction", since), 5);
+  });
+
+  it("stops waiting at deadline-minutes with one line naming the wait", async () => {
+    stack.alibaba.setActiveDelay(60_000);
+    try {
+      const run = await deploy("slow-start", { "deadline-minutes": "0.05" });
+      assert.equal(run.exitCode, 1);
+      assert.deepEqual(errors(run), [
+        "deadline-minutes (0.05) reached while waiting for function slow-start to become Active (state Pending, last update InProgress); raise deadline-minutes if the step needs longer, or find out what is slow.",
+      ]);
+    } finally {
+      stack.alibaba.setActiveDelay(50);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { sleepUnlessAborted } from "../deadline.ts";
 import { UserError } from "../errors.ts";
 import { pollUntil } from "../oci/backoff.ts";
 import { errorCode } from "./credentials.ts";
@@ -81,8 +82,11 @@ export class FunctionsApi {
       {
         initialDelayMs: 200,
         maxDelayMs: 5000,
+        maxOvershootShare: 0.1,
         deadlineMs: options.deadlineMs,
-        sleep: (ms) => this.#sleep(ms),
+        ...(options.signal ? { signal: options.signal } : {}),
+        describe: () =>
+          `waiting for function ${name} to become Active (state ${last?.state ?? "unknown"}, last update ${last?.lastUpdateStatus ?? "unknown"})`,
       },
     );
     if (!value) {
@@ -121,25 +125,13 @@ export class FunctionsApi {
         return await call();
       } catch (error) {
         if (attempt >= 5 || !isRetryable(error)) throw error;
-        await this.#sleep(delay / 2 + Math.random() * (delay / 2));
+        await sleepUnlessAborted(
+          delay / 2 + Math.random() * (delay / 2),
+          this.#signal,
+          () => "retrying a Function Compute call",
+        );
         delay = Math.min(delay * 2, 8000);
       }
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    const signal = this.#signal;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
   }
 }

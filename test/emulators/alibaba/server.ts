@@ -51,6 +51,8 @@ export interface AlibabaEmulator {
   requests: AlibabaRequestLogEntry[];
   /** Queued faults; each matching request (after its signature checked out) takes one. */
   faults: AlibabaFault[];
+  /** How long functions created or updated from now on stay Pending/InProgress. */
+  setActiveDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -60,13 +62,14 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
   const now = options.now ?? (() => new Date());
   const state = new AlibabaState(options.accountId ?? "1234567890123456", options.region ?? "cn-hangzhou");
   const sts = new StsService(state, options.tls.caPem);
-  const fc = new FcApi({
+  const fcOptions = {
     state,
     sts,
     caFile: options.tls.caFile,
     activeDelayMs: options.activeDelayMs ?? 50,
     now,
-  });
+  };
+  const fc = new FcApi(fcOptions);
   const requests: AlibabaRequestLogEntry[] = [];
   const faults: AlibabaFault[] = [];
 
@@ -179,7 +182,16 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     });
   });
   const url = `https://127.0.0.1:${await listenOnLoopback(server)}`;
-  return { url, state, requests, faults, close: () => closeServer(server) };
+  return {
+    url,
+    state,
+    requests,
+    faults,
+    setActiveDelay: (ms) => {
+      fcOptions.activeDelayMs = ms;
+    },
+    close: () => closeServer(server),
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
