@@ -157,6 +157,8 @@ export async function waitForActive(
     {
       initialDelayMs: 200,
       maxDelayMs: 5000,
+      // A 10% overshoot bound: the pipeline's wall time stays within ~10% of the cloud's own (bench P1).
+      maxOvershootShare: 0.1,
       deadlineMs: options.deadlineMs,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

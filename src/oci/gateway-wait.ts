@@ -19,7 +19,8 @@ function passThrough(options: WaitOptions) {
   };
 }
 
-const BACKOFF = { initialDelayMs: 200, maxDelayMs: 5000 };
+// A 10% overshoot bound: the pipeline's wall time stays within ~10% of the cloud's own (bench P1).
+const BACKOFF = { initialDelayMs: 200, maxDelayMs: 5000, maxOvershootShare: 0.1 };
 
 /**
  * Follows a create or update to its end. A FAILED work request is reported with its own errors,

@@ -1,0 +1,124 @@
+// npm run bench: every performance figure of issue 9 in one table (Markdown, so the README can quote
+// it). Needs the built dist/ (npm run build), the Docker engine and the docker-registry package.
+// Not part of npm test: it takes a few minutes and measures, rather than asserts.
+import { type ColdStartFigures, measureColdStart } from "./cold-start.ts";
+import { measureOverhead, type OverheadFigures } from "./pipeline-overhead.ts";
+import { measureScale } from "./scale.ts";
+import { injectedMs, type Latencies } from "./world.ts";
+
+/** Two cloud speeds: a quick one, and roughly what OCI takes (function ACTIVE and gateway work requests in tens of seconds). */
+const SETTINGS: Latencies[] = [
+  { functionActiveMs: 10_000, workRequestMs: 10_000, propagationMs: 5_000 },
+  { functionActiveMs: 30_000, workRequestMs: 30_000, propagationMs: 10_000 },
+];
+const MB = 1024 * 1024;
+const SIZE_GOAL = 1.5 * MB;
+
+type Row = [id: string, measure: string, value: string, goal: string, holds: string];
+const rows: Row[] = [];
+const verdict = (ok: boolean) => (ok ? "yes" : "NO");
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function overheadRows(figures: OverheadFigures): void {
+  const { latencies: l } = figures;
+  const injected = `${seconds(injectedMs(l))} injected (function ${seconds(l.functionActiveMs)}, work request ${seconds(l.workRequestMs)}, propagation ${seconds(l.propagationMs)})`;
+  rows.push([
+    "P1",
+    `pipeline wall time / ${injected}`,
+    `${seconds(figures.wallMs)} / ${seconds(injectedMs(l))} = ${figures.ratio.toFixed(3)}`,
+    "<= 1.10",
+    verdict(figures.ratio <= 1.1),
+  ]);
+  rows.push([
+    "P1",
+    "calls per wait (GetFunction incl. 1 read, GetWorkRequest, smoke attempts)",
+    `${figures.functionPolls}, ${figures.workRequestPolls}, ${figures.smokeAttempts}`,
+    "-",
+    "-",
+  ]);
+  if (figures.noop) {
+    rows.push([
+      "P2",
+      "no-op re-run: mutating calls",
+      String(figures.noop.mutatingCalls),
+      "0",
+      verdict(figures.noop.mutatingCalls === 0),
+    ]);
+    rows.push([
+      "P2",
+      `no-op re-run: wall time (changed=${figures.noop.changed})`,
+      seconds(figures.noop.wallMs),
+      "<= 2 s",
+      verdict(figures.noop.wallMs <= 2000),
+    ]);
+  }
+}
+
+function coldStartRows(figures: ColdStartFigures[]): void {
+  const reference = figures[0];
+  for (const f of figures) {
+    const isReference = f === reference;
+    const size = `${(f.reachableBytes / MB).toFixed(2)} MB (${(f.staticBytes / MB).toFixed(2)} MB at start)`;
+    rows.push([
+      "P4",
+      `${f.name}: bundle with its chunks`,
+      size,
+      isReference ? "-" : "<= 1.5 MB",
+      isReference ? "-" : verdict(f.reachableBytes <= SIZE_GOAL),
+    ]);
+    rows.push([
+      "P4",
+      `${f.name}: start to first output (median of 7)`,
+      `${f.firstOutputMs.toFixed(0)} ms${isReference || !reference ? "" : ` (reference ${reference.firstOutputMs.toFixed(0)} ms)`}`,
+      "-",
+      "-",
+    ]);
+  }
+}
+
+function printTable(): void {
+  const header: Row = ["id", "measure", "value", "goal", "holds"];
+  const lines = [header, ["---", "---", "---", "---", "---"] as Row, ...rows].map(
+    (row) => `| ${row.join(" | ")} |`,
+  );
+  console.log(lines.join("\n"));
+}
+
+const started = performance.now();
+console.error("P4: bundle sizes and cold start ...");
+coldStartRows(await measureColdStart());
+for (const [index, latencies] of SETTINGS.entries()) {
+  console.error(
+    `P1${index === 0 ? "+P2" : ""}: pipeline at ${seconds(injectedMs(latencies))} of injected latency ...`,
+  );
+  overheadRows(await measureOverhead(latencies, { warmUp: index === 0, noop: index === 0 }));
+}
+console.error("P5: 50 routes; 20 concurrent deployments under 429s ...");
+const scale = await measureScale();
+rows.push([
+  "P5",
+  `one deployment with ${scale.routes.count} function routes: wall time, OCI calls`,
+  `${seconds(scale.routes.wallMs)}, ${scale.routes.calls} calls`,
+  "-",
+  "-",
+]);
+rows.push([
+  "P5",
+  `the same again: mutating calls, wall time`,
+  `${scale.routes.rerunMutating}, ${seconds(scale.routes.rerunMs)}`,
+  "0",
+  verdict(scale.routes.rerunMutating === 0),
+]);
+const c = scale.concurrent;
+rows.push([
+  "P5",
+  `${c.functions} concurrent fn-deploy, every 3rd control call answered 429`,
+  `${c.succeeded}/${c.functions} succeeded, ${c.calls} calls (${c.injected429} were 429), ${seconds(c.wallMs)} wall, slowest ${seconds(c.slowestMs)}`,
+  "all succeed",
+  verdict(c.succeeded === c.functions),
+]);
+printTable();
+console.error(
+  `bench finished in ${seconds(performance.now() - started)} (node ${process.version}, ${process.platform}/${process.arch})`,
+);
+process.exit(0);
