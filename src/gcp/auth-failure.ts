@@ -5,7 +5,10 @@ import { describeError, UserError } from "../errors.ts";
  * Returns undefined for anything that is not one.
  */
 export function authFailure(error: unknown): UserError | undefined {
-  if (error instanceof UserError) return error;
+  // Our own refusals (no id-token permission) may come back wrapped by the auth library.
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof UserError) return cause;
+  }
   const response = (error as { response?: { status?: number; data?: unknown; config?: { url?: unknown } } })
     ?.response;
   const url = String(response?.config?.url ?? (error as { config?: { url?: unknown } })?.config?.url ?? "");
@@ -20,7 +23,10 @@ export function authFailure(error: unknown): UserError | undefined {
         ? `${data.error}${data.error_description ? `: ${data.error_description}` : ""}`
         : text;
   const detail = said.replace(/\s+/g, " ").trim().slice(0, 300);
-  if (/\/sts\/|sts\.googleapis\.com/.test(url) || /Error code invalid_(grant|target|request)/.test(text)) {
+  if (
+    /\/sts\/|sts\.googleapis\.com/.test(url) ||
+    /Error code (invalid_\w+|unauthorized_client|access_denied)/.test(text)
+  ) {
     return new UserError(
       `workload-identity-provider: Google STS refused the GitHub OIDC token (${detail}): check the provider's issuer (https://token.actions.githubusercontent.com), its attribute condition and allowed audiences match this repository and workflow.`,
     );

@@ -1,4 +1,5 @@
 import { type AuthClient, IdentityPoolClient, Impersonated, JWT } from "google-auth-library";
+import { authFailure } from "./auth-failure.ts";
 import { GOOGLE_OAUTH2_TOKEN_URL, type GoogleEndpoints } from "./google-endpoints.ts";
 import type { ServiceAccountKey } from "./key-json.ts";
 import { githubTokenAudience } from "./workload-identity.ts";
@@ -29,6 +30,18 @@ export function accessTokenClient(
 ): AuthClient {
   if (credential.kind === "key") return keyClient(credential.key, endpoints);
   return federatedClient(credential, endpoints, onToken, true);
+}
+
+/**
+ * Gets the first access token before any API call, so a refused credential fails with its own
+ * explanation instead of inside the API client's retries.
+ */
+export async function checkAccessToken(auth: AuthClient): Promise<void> {
+  try {
+    await auth.getAccessToken();
+  } catch (error) {
+    throw authFailure(error) ?? error;
+  }
 }
 
 /** An OpenID Connect ID token for `audience` (a Cloud Run service URL), signed by Google. */

@@ -3,7 +3,7 @@ import {
   type GcpCredentialInputs,
   type GithubTokenSource,
 } from "../gcp/credential-choice.ts";
-import { accessTokenClient, type GcpCredential, principalOf } from "../gcp/credentials.ts";
+import { accessTokenClient, checkAccessToken, type GcpCredential, principalOf } from "../gcp/credentials.ts";
 import {
   checkBaseImage,
   checkFunctionTarget,
@@ -109,6 +109,7 @@ export async function cloudRunDeploy(
   const { desired, call } = plan;
   const endpoints = googleEndpoints(ctx.endpoints.gcp);
   const auth = accessTokenClient(plan.credential, endpoints, (token) => ctx.secrets.register(token));
+  await checkAccessToken(auth);
   const client = runServicesClient(auth, endpoints);
   try {
     const existing = await getService(client, desired.name, ctx.signal).catch((error: unknown) => {
