@@ -1,6 +1,8 @@
 // fc-deploy run as the runner runs it, against the Alibaba emulator (FC 3.0, STS, OSS-like PUT) and
 // the local GitHub OIDC issuer: the "done when" list, one test each.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -241,6 +243,31 @@ describe("fc-deploy", () => {
         "image: Function Compute cannot pull the image (image registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9 does not exist or cannot be pulled): check the ACR image reference and that the image exists.",
       ],
     );
+  });
+
+  it("a test invoke whose function throws fails the step with the function's error, after the deploy", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fc-throws-"));
+    try {
+      await writeFile(
+        join(dir, "index.mjs"),
+        "export const handler = async () => { throw new TypeError('bucket is required'); };\n",
+      );
+      const run = await deploy({
+        ...oidcInputs(),
+        ...codeInputs("throws", { "code-path": dir }),
+        invoke: "{}",
+      });
+      assert.equal(run.exitCode, 1);
+      assert.deepEqual(
+        run.annotations.filter((a) => a.level === "error").map((a) => a.message),
+        [
+          'invoke: the function failed (UnhandledInvocationError): {"errorMessage":"bucket is required","errorType":"TypeError"}',
+        ],
+      );
+      assert.equal(stack.alibaba.state.functions.has("throws"), true, "the deploy itself went through");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("no AccessKey secret, STS secret or token, or GitHub OIDC token appears in any output, log, summary or file", () => {
