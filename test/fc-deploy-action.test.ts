@@ -42,6 +42,8 @@ function oidcInputs(): Record<string, string> {
 async function deploy(inputs: Record<string, string>, oidc = true): Promise<StepResult> {
   const job = await Job.create({
     env: { ...fx.env, ...(oidc ? stack.githubOidc.envFor({ repository: REPOSITORY }) : {}) },
+    // Debug logging on: whatever the SDKs print goes to the log too, and must not show a secret.
+    debug: true,
   });
   try {
     const run = await job.run("fc-deploy", { inputs: { region: "cn-hangzhou", ...inputs } });
