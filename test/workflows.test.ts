@@ -119,3 +119,35 @@ describe("Alibaba FC reusable workflow", () => {
     }
   });
 });
+
+describe("Cloud Run reusable workflow", () => {
+  const FILE = ".github/workflows/cloud-run-function.yml";
+
+  it(`${FILE} is valid for GitHub's workflow parser`, async () => {
+    assert.deepEqual(await parsedWithGitHubsParser(FILE), []);
+  });
+
+  it("runs cloud-run-deploy, gcp-id-token and smoke-test at its own commit, with inputs they have, using every input", async () => {
+    const workflow = await read(FILE);
+    const steps = workflow.jobs.deploy?.steps ?? [];
+    for (const name of ["cloud-run-deploy", "gcp-id-token", "smoke-test"]) {
+      const uses = steps.filter((s) => s.uses === `$/actions/${name}`);
+      assert.ok(uses.length > 0, `a step uses $/actions/${name}`);
+      const action = await loadActionMetadata(name);
+      const actionInputs = new Set(action.inputs.map((input) => input.name));
+      for (const step of uses) {
+        assert.deepEqual(
+          Object.keys(step.with ?? {}).filter((key) => !actionInputs.has(key)),
+          [],
+          `with: keys ${name} does not have`,
+        );
+      }
+    }
+    const text = JSON.stringify(steps);
+    const unused = Object.keys(workflow.on.workflow_call?.inputs ?? {}).filter(
+      (name) => !text.includes(`inputs.${name}`),
+    );
+    assert.deepEqual(unused, [], "workflow_call inputs never passed on");
+    assert.ok(text.includes("secrets.GCP_CREDENTIALS_JSON"), "the key secret is passed on");
+  });
+});
