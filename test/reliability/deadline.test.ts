@@ -5,8 +5,10 @@
 import assert from "node:assert/strict";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { pushImage } from "../emulators/registry/push-image.ts";
 import { Job, type StepResult } from "../runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "../support/gateway-fixture.ts";
+import { PIPELINE, pipelineComponents, startPipelineFixture } from "./pipeline-fixture.ts";
 
 /** 3 seconds: long enough to start the wait, short enough for a test. */
 const DEADLINE = "0.05";
@@ -86,6 +88,47 @@ describe("deadline-minutes", () => {
     } finally {
       state.apigw.timings.workRequestInProgressMs = previous;
       await job.dispose();
+    }
+  });
+
+  it("the pipeline: a function that stays CREATING fails at the deadline in the fn-deploy stage", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    const fx = await startPipelineFixture("deadline", { functionActiveDelayMs: 3_600_000 });
+    const job = await fx.job();
+    try {
+      const { registry, oci } = fx;
+      assert.ok(registry);
+      const repository = `${oci.namespace}/deadline/prebuilt`;
+      const credentials = { url: registry.url, username: `${oci.namespace}/ci-user`, password: fx.authToken };
+      const { digest } = await pushImage({ registry: credentials, repository, tag: "1" });
+      const before = await job.snapshot();
+      const started = Date.now();
+      const run = await job.run(PIPELINE, {
+        inputs: fx.inputs("secret", "creating", {
+          image: `${registry.host}/${repository}@${digest}`,
+          "deadline-minutes": DEADLINE,
+        }),
+      });
+      const elapsed = Date.now() - started;
+      assertCleanFailure(
+        run,
+        /^deadline-minutes \(0\.05\) reached while waiting for function creating to become ACTIVE \(still CREATING\) in the fn-deploy stage; raise deadline-minutes/,
+      );
+      assert.ok(elapsed < BOUND_MS, `took ${elapsed} ms`);
+      const posts = await job.runPosts();
+      assert.ok(posts.length > 0 && posts.every((post) => post.exitCode === 0));
+      assert.match(
+        posts.map((post) => post.stdout).join("\n"),
+        /Logged out of .*; docker.s config\.json is as it was before ocir-login\.\nRemoved the API key and restored/,
+      );
+      assert.deepEqual(
+        await job.snapshot(),
+        before,
+        "no key, no configuration and no docker login left behind",
+      );
+    } finally {
+      await job.dispose();
+      await fx.close();
     }
   });
 

@@ -39,14 +39,17 @@ export interface PipelineFixture {
   close(): Promise<void>;
 }
 
-/** `dnsNames`: extra names in the emulators' certificate (the proxy suite addresses them by name). */
+/**
+ * `dnsNames`: extra names in the emulators' certificate (the proxy suite addresses them by name);
+ * `functionActiveDelayMs`: how long functions stay CREATING/UPDATING (the deadline suite: forever).
+ */
 export async function startPipelineFixture(
   label: string,
-  options: { dnsNames?: readonly string[] } = {},
+  options: { dnsNames?: readonly string[]; functionActiveDelayMs?: number } = {},
 ): Promise<PipelineFixture> {
   const authToken = `ocir-${process.pid}-${label}-tok`;
   const clientSecret = `cs~${process.pid}.${label}_secret`;
-  const oci = await startOciFixture(options.dnsNames ? { dnsNames: options.dnsNames } : {});
+  const oci = await startOciFixture(options);
   const { state } = oci.stack.oci;
   let registry: StartedRegistry | undefined;
   if (await executableExists("/usr/bin/docker-registry")) {

@@ -19,11 +19,14 @@ export interface OciFixture {
 }
 
 export async function startOciFixture(
-  options: { now?: () => Date; dnsNames?: readonly string[] } = {},
+  options: { now?: () => Date; dnsNames?: readonly string[]; functionActiveDelayMs?: number } = {},
 ): Promise<OciFixture> {
   const stack = await startEmulatorStack({
     ...(options.now ? { now: options.now } : {}),
     ...(options.dnsNames ? { dnsNames: options.dnsNames } : {}),
+    ...(options.functionActiveDelayMs === undefined
+      ? {}
+      : { functionActiveDelayMs: options.functionActiveDelayMs }),
   });
   const key = generateTestKey();
   const tenancy = stack.oci.state.createTenancy({ name: "fngate-test" });
