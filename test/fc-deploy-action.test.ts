@@ -16,6 +16,7 @@ import {
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { printFigure } from "./reliability/figures.ts";
 import { Job, type StepResult } from "./runner/index.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
@@ -275,6 +276,8 @@ describe("fc-deploy", () => {
   it("no AccessKey secret, STS secret or token, or GitHub OIDC token appears in any output, log, summary or file", () => {
     const secrets = alibabaSecrets(stack);
     assert.ok(stack.alibaba.state.oidcTokensSeen.length > 0 && stack.alibaba.state.stsCredentials.size > 0);
+    let bytes = 0;
+    let found = 0;
     for (const run of runs) {
       const shown = [
         visibleOutput(run.stdout),
@@ -285,7 +288,15 @@ describe("fc-deploy", () => {
         JSON.stringify(run.state),
         ...run.writtenFiles.map((file) => file.content.toString("utf8")),
       ].join("\n");
-      assert.deepEqual(secretsFound(shown, secrets), [], `a secret shows in ${run.action}'s output`);
+      bytes += Buffer.byteLength(shown);
+      const leaks = secretsFound(shown, secrets);
+      found += leaks.length;
+      assert.deepEqual(leaks, [], `a secret shows in ${run.action}'s output`);
     }
+    printFigure(
+      "FC-R1",
+      "fc-deploy secrets (AccessKey secrets, STS secrets and tokens, GitHub OIDC tokens; debug logging on)",
+      `${found} secret occurrences in ${bytes.toLocaleString("en-US")} bytes over ${runs.length} runs (${secrets.length} secrets)`,
+    );
   });
 });

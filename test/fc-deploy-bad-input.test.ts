@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { type AlibabaFixture, alibabaFixture, examplesDir, REPOSITORY } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { printFigure, tally } from "./reliability/figures.ts";
 import { Job, type StepResult } from "./runner/index.ts";
 
 let stack: EmulatorStack;
@@ -18,6 +19,11 @@ before(async () => {
 });
 after(async () => {
   await stack?.close();
+  printFigure(
+    "FC-R4",
+    "fc-deploy bad input and sign-in failures",
+    `${cases.total} cases, ${cases.held} clear one-line errors, ${callsMade} mutating calls`,
+  );
 });
 
 const codePath = () => join(examplesDir, "function");
@@ -49,7 +55,15 @@ async function run(
   }
 }
 
+const cases = tally();
+let callsMade = 0;
+
 function assertOneError(result: StepResult, message: string): void {
+  cases.record(
+    result.exitCode === 1 &&
+      result.annotations.filter((a) => a.level === "error").length === 1 &&
+      result.annotations.some((a) => a.message === message),
+  );
   assert.equal(result.exitCode, 1, result.stdout + result.stderr);
   const errors = result.annotations.filter((a) => a.level === "error").map((a) => a.message);
   assert.deepEqual(errors, [message]);
@@ -178,7 +192,9 @@ describe("fc-deploy bad inputs", () => {
     it(`${name}: one clear line, no call made`, async () => {
       const before = stack.alibaba.requests.length;
       assertOneError(await run(inputs()), typeof message === "function" ? message() : message);
-      assert.deepEqual(stack.alibaba.requests.slice(before), [], "no request reached Alibaba Cloud");
+      const made = stack.alibaba.requests.slice(before);
+      callsMade += made.filter(isMutatingFcCall).length;
+      assert.deepEqual(made, [], "no request reached Alibaba Cloud");
     });
   }
 
@@ -207,7 +223,9 @@ describe("fc-deploy sign-in failures", () => {
   ) {
     const before = stack.alibaba.requests.length;
     assertOneError(await run(inputs, { ...fx.env, ...env }), message);
-    assert.deepEqual(stack.alibaba.requests.slice(before).filter(isMutatingFcCall), []);
+    const mutating = stack.alibaba.requests.slice(before).filter(isMutatingFcCall);
+    callsMade += mutating.length;
+    assert.deepEqual(mutating, []);
   }
 
   it("a job without id-token: write", async () => {
