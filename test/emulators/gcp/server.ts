@@ -60,6 +60,8 @@ export interface GcpEmulator {
   allowImpersonation(email: string, member: string): void;
   /** Makes an image pullable by Cloud Run. */
   addImage(image: string): void;
+  /** How long deploy operations started from now on stay running. */
+  setOperationDelay(ms: number): void;
   /** The same service URL as reached from inside the project's VPC network. */
   internalUrlOf(uri: string): string;
   close(): Promise<void>;
@@ -191,6 +193,9 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
       account.impersonators.add(member);
     },
     addImage: (image) => void state.images.add(image),
+    setOperationDelay: (ms) => {
+      adminContext.operationDelayMs = ms;
+    },
     internalUrlOf: (uri) => uri.replace(externalUrl, internalUrl),
     close: async () => {
       for (const server of servers) await closeServer(server);
