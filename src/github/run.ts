@@ -8,6 +8,9 @@ import { setStepDeadline } from "./step-deadline.ts";
 
 let current: StepDeadline | undefined;
 
+/** How clients word a call that never got an answer (the OCI SDK keeps only "fetch failed"). */
+const NETWORK_FAILURE = /fetch failed|could not reach|ECONN|socket|network/i;
+
 /**
  * Runs an action's main entry: a UserError becomes one ::error:: line and exit 1, with no stack trace
  * unless debug logging is on; anything else is reported as a bug, with its trace in debug mode.
@@ -26,7 +29,10 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     const refusal = proxyFailure();
     if (current?.signal.aborted) {
       core.setFailed(current.message(error));
-    } else if (refusal) {
+    } else if (
+      refusal &&
+      (refusal.permanent || !isUserError(error) || NETWORK_FAILURE.test(describeError(error)))
+    ) {
       // Clients report a refused tunnel as a bare network error; the proxy is what the user must fix.
       core.setFailed(`${describeError(error).replace(/\.$/, "")}: ${describeProxyFailure(refusal)}`);
     } else if (isUserError(error)) {
