@@ -8,6 +8,7 @@ import { rm } from "node:fs/promises";
 import { request } from "node:https";
 import { after, before, describe, it } from "node:test";
 import openapiCore from "@alicloud/openapi-core";
+import stsModule from "@alicloud/sts20150401";
 import {
   AssumeRoleWithOIDCRequest,
   Credential,
@@ -31,6 +32,7 @@ let role: Role;
 let otherRole: Role;
 let providerArn: string;
 let clockOffsetMs = 0;
+const { AssumeRoleRequest } = stsModule;
 const now = () => new Date(Date.now() + clockOffsetMs);
 
 before(async () => {
@@ -227,6 +229,30 @@ describe("Alibaba emulator: STS AssumeRoleWithOIDC", () => {
     const forged = `${header}.${payload}.${createHmac("sha256", "x").update("y").digest("base64url")}`;
     assert.equal(await assume(forged), "AuthenticationFail.OIDCToken.Invalid");
     assert.equal(await assume(token, "nobody"), "EntityNotExist.Role");
+  });
+});
+
+describe("Alibaba emulator: STS AssumeRole (V3-signed RPC)", () => {
+  const assumeRole = (secret: string, roleName: string) => {
+    const config = new OpenApiConfig({ endpoint: host(), protocol: "https" });
+    config.credential = new Credential(
+      new CredentialConfig({ type: "access_key", accessKeyId: key.id, accessKeySecret: secret }),
+    );
+    return codeOf(
+      new StsClient(config).assumeRole(
+        new AssumeRoleRequest({
+          roleArn: `acs:ram::${emulator.state.accountId}:role/${roleName}`,
+          roleSessionName: "ops",
+        }),
+      ),
+    );
+  };
+
+  it("issues credentials to a RAM user the role trusts; refuses others and bad signatures", async () => {
+    emulator.state.addRole("ops", { services: [], principals: [key.principal.name] });
+    assert.equal(await assumeRole(key.secret, "ops"), "ok");
+    assert.equal(await assumeRole(key.secret, "writer"), "NoPermission");
+    assert.equal(await assumeRole(`${key.secret}x`, "ops"), "SignatureDoesNotMatch");
   });
 });
 

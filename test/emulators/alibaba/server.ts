@@ -117,8 +117,16 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
         if (String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
           for (const [key, value] of new URLSearchParams(body.toString("utf8"))) params.set(key, value);
         }
-        entry.operation = `STS:${params.get("Action") ?? "?"}`;
-        return answer(200, await sts.handle(params, now()));
+        const signed = req.headers.authorization !== undefined;
+        const action = params.get("Action") ?? header(req, "x-acs-action");
+        entry.operation = `STS:${action ?? "?"}`;
+        // Anonymous RPC calls (AssumeRoleWithOIDC) carry no signature; signed ones are checked first.
+        const caller = signed ? authenticate(req, target, body, entry) : undefined;
+        const version = params.get("Version") ?? header(req, "x-acs-version");
+        return answer(
+          200,
+          await sts.handle(params, { action, version, ...(caller ? { caller } : {}) }, now()),
+        );
       }
       if (method === "PUT") {
         entry.operation = "OSS:PutObject";
@@ -192,6 +200,11 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     },
     close: () => closeServer(server),
   };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : undefined;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

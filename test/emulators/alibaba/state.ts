@@ -19,6 +19,8 @@ export interface AccessKey {
 export interface RoleTrust {
   /** Services allowed to assume the role, such as fc.aliyuncs.com. */
   services: string[];
+  /** RAM identities (Principal.RAM) allowed to AssumeRole it, by Principal name ("user/deployer"). */
+  principals?: string[];
   /** An OIDC provider allowed to assume the role, with the subjects (oidc:sub) it accepts. */
   oidc?: { providerArn: string; subjects: string[] };
 }

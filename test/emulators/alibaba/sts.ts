@@ -6,7 +6,7 @@
 import { createRemoteJWKSet, customFetch, decodeJwt, errors as joseErrors, jwtVerify } from "jose";
 import { caFetch } from "../entra/ca-fetch.ts";
 import { AcsError } from "./errors.ts";
-import type { AlibabaState, Role, StsCredential } from "./state.ts";
+import type { AlibabaState, Principal, Role, StsCredential } from "./state.ts";
 
 const FC_SERVICE = "fc.aliyuncs.com";
 /** Function Compute's documented lifetime of a function role's token. */
@@ -22,22 +22,47 @@ export class StsService {
     this.#fetch = caFetch(caPem);
   }
 
-  /** Handles an STS RPC call; `params` merges the query and the form body. */
-  async handle(params: URLSearchParams, now: Date): Promise<Record<string, unknown>> {
-    if (params.get("Version") !== "2015-04-01")
+  /**
+   * Handles an STS RPC call; `params` merges the query and the form body. Anonymous calls name the
+   * action in the query; V3-signed calls in x-acs-action / x-acs-version (passed as action/version).
+   * `caller` is the verified signer of a signed call.
+   */
+  async handle(
+    params: URLSearchParams,
+    call: { action: string | undefined; version: string | undefined; caller?: Principal },
+    now: Date,
+  ): Promise<Record<string, unknown>> {
+    if (call.version !== "2015-04-01")
+      throw new AcsError(400, "InvalidVersion", `Specified parameter Version is not valid: ${call.version}`);
+    if (call.action === "AssumeRoleWithOIDC") return this.#assumeRoleWithOidc(params, now);
+    if (call.action === "AssumeRole" && call.caller) return this.#assumeRole(params, call.caller, now);
+    throw new AcsError(
+      400,
+      "InvalidAction.NotFound",
+      `Specified api is not found, please check your url and method: ${call.action}`,
+    );
+  }
+
+  /** A RAM identity assuming a role whose trust policy names it (Principal.RAM). */
+  #assumeRole(params: URLSearchParams, caller: Principal, now: Date): Record<string, unknown> {
+    const roleArn = params.get("RoleArn");
+    const sessionName = params.get("RoleSessionName");
+    if (!roleArn || !sessionName)
       throw new AcsError(
         400,
-        "InvalidVersion",
-        `Specified parameter Version is not valid: ${params.get("Version")}`,
+        "MissingParameter",
+        "RoleArn and RoleSessionName are mandatory for this action.",
       );
-    const action = params.get("Action");
-    if (action !== "AssumeRoleWithOIDC")
+    const role = this.#role(roleArn);
+    if (!role.trust.principals?.includes(caller.name))
       throw new AcsError(
-        400,
-        "InvalidAction.NotFound",
-        `Specified api is not found, please check your url and method: ${action}`,
+        403,
+        "NoPermission",
+        "You are not authorized to do this action. You should be authorized by RAM.",
       );
-    return this.#assumeRoleWithOidc(params, now);
+    const duration = Number(params.get("DurationSeconds") ?? "3600");
+    const credential = this.#state.issueStsCredential(role.arn, sessionName, duration, now);
+    return this.#credentialsAnswer(role, sessionName, credential);
   }
 
   /** FC assuming a function's role for an invocation; refused unless the role trusts FC. */
@@ -126,6 +151,13 @@ export class StsService {
     }
     const credential = this.#state.issueStsCredential(role.arn, sessionName, duration, now);
     return {
+      ...this.#credentialsAnswer(role, sessionName, credential),
+      OIDCTokenInfo: { Subject: claims.sub, Issuer: claims.iss, ClientIds: audiences.join(",") },
+    };
+  }
+
+  #credentialsAnswer(role: Role, sessionName: string, credential: StsCredential): Record<string, unknown> {
+    return {
       RequestId: this.#state.requestId(),
       Credentials: {
         AccessKeyId: credential.accessKeyId,
@@ -137,7 +169,6 @@ export class StsService {
         Arn: `acs:ram::${this.#state.accountId}:assumed-role/${role.name}/${sessionName}`,
         AssumedRoleId: `3${Math.floor(Math.random() * 1e16)}:${sessionName}`,
       },
-      OIDCTokenInfo: { Subject: claims.sub, Issuer: claims.iss, ClientIds: audiences.join(",") },
     };
   }
 
