@@ -1,5 +1,5 @@
 import "./commonjs-globals.ts";
-import { ServicesClient } from "@google-cloud/run";
+import { ServicesClient } from "@google-cloud/run/build/src/v2/services_client.js";
 import type { AuthClient } from "google-auth-library";
 import type { GoogleEndpoints } from "./google-endpoints.ts";
 
