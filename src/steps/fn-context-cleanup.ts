@@ -6,6 +6,6 @@ export async function restoreFnContext(plan: RestorePlan, ctx: StepContext): Pro
   await restore(plan);
   const files = plan.entries.filter((entry) => entry.kind === "file").length;
   ctx.logger.info(
-    `Removed the API key and restored ${files} configuration files to what they were before fn-context.`,
+    `Removed the key files fn-context wrote and restored ${files} configuration files to what they were before fn-context.`,
   );
 }

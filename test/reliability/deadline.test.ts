@@ -119,7 +119,7 @@ describe("deadline-minutes", () => {
       assert.ok(posts.length > 0 && posts.every((post) => post.exitCode === 0));
       assert.match(
         posts.map((post) => post.stdout).join("\n"),
-        /Logged out of .*; docker.s config\.json is as it was before ocir-login\.\nRemoved the API key and restored/,
+        /Logged out of .*; docker.s config\.json is as it was before ocir-login\.\nRemoved the key files fn-context wrote and restored/,
       );
       assert.deepEqual(
         await job.snapshot(),

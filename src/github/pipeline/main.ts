@@ -46,6 +46,8 @@ await runMain(async () => {
     );
     core.exportVariable("OCI_CLI_CONFIG_FILE", result.configFile);
     core.exportVariable("OCI_CLI_PROFILE", result.profile);
+    // Later workflow steps that run the OCI CLI must sign with the session, as after fn-context alone.
+    if (result.auth === "oidc") core.exportVariable("OCI_CLI_AUTH", "security_token");
     profile = { configFile: result.configFile, profile: result.profile };
     if (result.namespace) core.setOutput("namespace", result.namespace);
   }
