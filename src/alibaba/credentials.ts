@@ -1,16 +1,9 @@
-import { describeError, UserError } from "../errors.ts";
+import { UserError } from "../errors.ts";
 import type { StepContext } from "../steps/step-context.ts";
-import { type ServiceEndpoint, stsEndpoint } from "./endpoints.ts";
-import { AssumeRoleWithOIDCRequest, Credential, CredentialConfig, OpenApiConfig, StsClient } from "./sdk.ts";
-
-/** What the FC client signs with: a long-lived AccessKey pair, or STS credentials (with their token). */
-export interface AlibabaKeys {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-  /** How they were obtained, for the log and the summary. */
-  source: "oidc" | "access-key";
-}
+import { stsEndpoint } from "./endpoints.ts";
+import { AssumeRoleWithOIDCRequest, StsClient } from "./sdk.ts";
+import { type AlibabaKeys, sdkConfig } from "./sdk-config.ts";
+import { errorCode, shortMessage } from "./sdk-errors.ts";
 
 export type CredentialInputs =
   | {
@@ -78,34 +71,6 @@ export async function resolveKeys(
   };
 }
 
-/**
- * SDK client settings: endpoint, scheme, and short timeouts instead of the SDK's. The proxy is not set
- * here: the SDK ignores these options for API calls (see sdk-proxy.ts).
- */
-export function sdkConfig(endpoint: ServiceEndpoint, keys?: AlibabaKeys) {
-  const config = new OpenApiConfig({
-    endpoint: endpoint.host,
-    protocol: endpoint.protocol,
-    connectTimeout: 10_000,
-    readTimeout: 60_000,
-  });
-  if (keys) {
-    config.credential = new Credential(
-      new CredentialConfig(
-        keys.securityToken
-          ? {
-              type: "sts",
-              accessKeyId: keys.accessKeyId,
-              accessKeySecret: keys.accessKeySecret,
-              securityToken: keys.securityToken,
-            }
-          : { type: "access_key", accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret },
-      ),
-    );
-  }
-  return config;
-}
-
 const STS_HINTS: Record<string, string> = {
   "EntityNotExist.Role": "the role does not exist: check role-to-assume (RAM console > Roles > ARN)",
   "EntityNotExist.OIDCProvider":
@@ -125,21 +90,4 @@ function explainStsFailure(error: unknown, role: string, provider: string): stri
   if (hint)
     return `role-to-assume: AssumeRoleWithOIDC for ${role} via ${provider} failed (${code}): ${hint}.`;
   return `role-to-assume: AssumeRoleWithOIDC for ${role} failed: ${shortMessage(error)}.`;
-}
-
-export function errorCode(error: unknown): string {
-  if (typeof error === "object" && error !== null && "code" in error) return String(error.code);
-  return "";
-}
-
-/** The SDK's message is "code: <status>, <message> request id: <id>"; keep the part a person needs. */
-export function shortMessage(error: unknown): string {
-  const data = typeof error === "object" && error !== null && "data" in error ? error.data : undefined;
-  const message =
-    typeof data === "object" && data !== null && "Message" in data && typeof data.Message === "string"
-      ? data.Message
-      : typeof data === "object" && data !== null && "message" in data && typeof data.message === "string"
-        ? data.message
-        : describeError(error);
-  return message.replace(/\s+/g, " ").slice(0, 300);
 }

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.ts";
-import { errorCode, shortMessage } from "./credentials.ts";
+import { errorCode, shortMessage } from "./sdk-errors.ts";
 
 /**
  * FC and RAM failures a user can fix, each as one line naming the input and the fix. Anything else

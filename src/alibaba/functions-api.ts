@@ -2,7 +2,6 @@ import { Readable } from "node:stream";
 import { sleepUnlessAborted } from "../deadline.ts";
 import { UserError } from "../errors.ts";
 import { pollUntil } from "../oci/backoff.ts";
-import { errorCode } from "./credentials.ts";
 import { isRetryable, statusOf } from "./fc-failure.ts";
 import { type FunctionSpec, functionFields } from "./function-spec.ts";
 import {
@@ -15,6 +14,7 @@ import {
   UpdateFunctionInput,
   UpdateFunctionRequest,
 } from "./sdk.ts";
+import { errorCode } from "./sdk-errors.ts";
 
 export interface WaitOptions {
   deadlineMs: number;

@@ -1,5 +1,5 @@
 import { type CodePackage, zipCodeFolder } from "../alibaba/code-package.ts";
-import { type CredentialInputs, resolveKeys, sdkConfig } from "../alibaba/credentials.ts";
+import { type CredentialInputs, resolveKeys } from "../alibaba/credentials.ts";
 import { fcEndpoint, stsEndpoint } from "../alibaba/endpoints.ts";
 import { explainFcFailure } from "../alibaba/fc-failure.ts";
 import { CONTAINER_RUNTIME, type FunctionSpec, functionChanges } from "../alibaba/function-spec.ts";
@@ -7,6 +7,7 @@ import { FunctionsApi } from "../alibaba/functions-api.ts";
 import { proxyWarning } from "../alibaba/proxy-notice.ts";
 import type { RoleArn } from "../alibaba/role-arn.ts";
 import { FcClient } from "../alibaba/sdk.ts";
+import { sdkConfig } from "../alibaba/sdk-config.ts";
 import { UserError } from "../errors.ts";
 import type { StepContext } from "./step-context.ts";
 
