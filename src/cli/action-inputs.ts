@@ -261,7 +261,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "auth",
         description:
-          'How fngate gets OCI credentials. api-key: an API signing key (user-ocid, private-key). oidc: no stored key at all; the job\'s GitHub OIDC token is exchanged at an OCI IAM identity domain for a session token (UPST) bound to a key generated for this run (identity-domain-url, client-id, needs `permissions: id-token: write`). See README "No stored secrets".',
+          'How fngate gets OCI credentials. api-key: an API signing key (user-ocid, private-key). oidc: no stored key at all; the job\'s GitHub OIDC token is exchanged at an OCI IAM identity domain for a session token (UPST) bound to a key generated for this run (identity-domain-url, client-id, needs `permissions: id-token: write`; exports OCI_CLI_AUTH=security_token for the OCI CLI). See README "No stored secrets".',
         default: "api-key",
       },
       {
@@ -586,6 +586,43 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
     ],
     outputs: ["id-token", "issuer", "audience", "email", "subject", "expires-on"],
   },
+  "oci-token": {
+    inputs: [
+      {
+        name: "credential-ocid",
+        description:
+          "OCID of the OAuth 2.0 client credential (ocid1.credential.oc1..…), from the credential's details page.",
+      },
+      {
+        name: "credential-secret",
+        description:
+          "The credential's secret (secret), shown once when the credential was generated. Store it as a repository or environment secret.",
+        secret: true,
+      },
+      {
+        name: "region",
+        description:
+          "Required unless OCI_CLI_REGION is set. Region whose authorization endpoint issues the token, such as us-ashburn-1 (a region key such as IAD also works).",
+      },
+      {
+        name: "scope",
+        description:
+          "One or more fully qualified scopes (<audience><scope>, as the credential's details page lists them, e.g. https://x.analytics.ocp.oraclecloud.comurn:opc:resource:consumer::all), separated by spaces, commas or new lines. At most 10.",
+      },
+      {
+        name: "audience",
+        description:
+          "Audience prepended to every scope that does not already start with it, so scope can list short scopes (urn:opc:resource:consumer::all) for one audience.",
+      },
+      {
+        name: "deadline-minutes",
+        description:
+          "Overall deadline for this step in minutes; the step fails cleanly when it is reached (its post step still cleans up). Default 15.",
+        default: "15",
+      },
+    ],
+    outputs: ["access-token", "expires-in", "expires-on", "token-type", "scope", "issuer", "audience"],
+  },
   "ocir-login": {
     inputs: [
       {
@@ -715,7 +752,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "auth",
         description:
-          '(fn-context) How fngate gets OCI credentials. api-key: an API signing key (user-ocid, private-key). oidc: no stored key at all; the job\'s GitHub OIDC token is exchanged at an OCI IAM identity domain for a session token (UPST) bound to a key generated for this run (identity-domain-url, client-id, needs `permissions: id-token: write`). See README "No stored secrets".',
+          '(fn-context) How fngate gets OCI credentials. api-key: an API signing key (user-ocid, private-key). oidc: no stored key at all; the job\'s GitHub OIDC token is exchanged at an OCI IAM identity domain for a session token (UPST) bound to a key generated for this run (identity-domain-url, client-id, needs `permissions: id-token: write`; exports OCI_CLI_AUTH=security_token for the OCI CLI). See README "No stored secrets".',
         default: "api-key",
       },
       {
