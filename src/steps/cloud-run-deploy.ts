@@ -1,3 +1,5 @@
+import type { DockerCli } from "../docker/docker-cli.ts";
+import { UserError } from "../errors.ts";
 import {
   chooseGcpCredential,
   type GcpCredentialInputs,
@@ -15,6 +17,7 @@ import {
   parseEnv,
   parseInvokers,
 } from "../gcp/deploy-checks.ts";
+import { type BuildSource, buildFunctionImage, checkBuildSource } from "../gcp/function-image.ts";
 import { googleEndpoints } from "../gcp/google-endpoints.ts";
 import { ensureInvokers } from "../gcp/invoker-iam.ts";
 import { explainRunFailure, type RunCallContext } from "../gcp/run-api-failure.ts";
@@ -23,11 +26,21 @@ import { getService, upsertService } from "../gcp/run-service.ts";
 import { type DesiredService, serviceChanges, serviceToSend } from "../gcp/service-spec.ts";
 import type { StepContext } from "./step-context.ts";
 
+export interface CloudRunDeployTools extends GithubTokenSource {
+  /** undefined when docker is not installed; needed only to build from path. */
+  docker: DockerCli | undefined;
+}
+
 export interface CloudRunDeployInputs extends GcpCredentialInputs {
   project: string;
   region: string;
   service: string;
+  /** A pushed image; with path, the tag to build and push. */
   image: string;
+  /** The function's folder with its Dockerfile: build and push image from it before deploying. */
+  path?: string;
+  /** The Dockerfile, relative to path (default path/Dockerfile). */
+  dockerfile?: string;
   function?: string;
   baseImage?: string;
   /** KEY=VALUE lines; undefined leaves the service's environment as it is. */
@@ -51,6 +64,7 @@ export interface CloudRunDeployResult {
 
 interface DeployPlan {
   desired: DesiredService;
+  build?: BuildSource;
   invokers: string[];
   credential: GcpCredential;
   call: RunCallContext;
@@ -66,7 +80,7 @@ const OPERATION_WAIT_MS = 20 * 60_000;
 export function planCloudRunDeploy(
   inputs: CloudRunDeployInputs,
   ctx: Pick<StepContext, "secrets">,
-  tools: GithubTokenSource,
+  tools: CloudRunDeployTools,
 ): DeployPlan {
   const project = checkProject(inputs.project.trim());
   const region = checkRegion(inputs.region.trim());
@@ -81,8 +95,16 @@ export function planCloudRunDeploy(
   if (inputs.baseImage !== undefined) desired.baseImage = checkBaseImage(inputs.baseImage.trim());
   const invokers = parseInvokers(inputs.invokers ?? "", inputs.allowUnauthenticated);
   const credential = chooseGcpCredential(inputs, ctx, tools);
+  if (inputs.dockerfile !== undefined && inputs.path === undefined) {
+    throw new UserError(
+      "dockerfile is set without path: set path to the folder to build, or drop dockerfile to deploy a pushed image.",
+    );
+  }
+  const build =
+    inputs.path === undefined ? undefined : checkBuildSource(inputs.path, inputs.dockerfile, desired.image);
   return {
     desired,
+    ...(build ? { build } : {}),
     invokers,
     credential,
     call: {
@@ -103,13 +125,30 @@ export function planCloudRunDeploy(
 export async function cloudRunDeploy(
   inputs: CloudRunDeployInputs,
   ctx: StepContext,
-  tools: GithubTokenSource,
+  tools: CloudRunDeployTools,
 ): Promise<CloudRunDeployResult> {
   const plan = planCloudRunDeploy(inputs, ctx, tools);
   const { desired, call } = plan;
+  if (plan.build && !tools.docker) {
+    throw new UserError(
+      "docker is not installed, and cloud-run-deploy builds the image from path with docker: install docker on the runner, or drop path and deploy a pushed image.",
+    );
+  }
   const endpoints = googleEndpoints(ctx.endpoints.gcp);
   const auth = accessTokenClient(plan.credential, endpoints, (token) => ctx.secrets.register(token));
   await checkAccessToken(auth);
+  if (plan.build && tools.docker) {
+    ctx.logger.info(`Building ${desired.image} from ${plan.build.dockerfile}.`);
+    desired.image = await buildFunctionImage(
+      tools.docker,
+      plan.build,
+      desired.image,
+      (line) => ctx.logger.info(line),
+      ctx.signal,
+    );
+    call.image = desired.image;
+    ctx.logger.info(`Pushed ${desired.image}.`);
+  }
   const client = runServicesClient(auth, endpoints);
   try {
     const existing = await getService(client, desired.name, ctx.signal).catch((error: unknown) => {

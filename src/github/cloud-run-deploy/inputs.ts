@@ -1,5 +1,6 @@
-import type { CloudRunDeployInputs } from "../../steps/cloud-run-deploy.ts";
-import { getCredentialInputs } from "../gcp-id-token/inputs.ts";
+import { findDocker } from "../../docker/docker-cli.ts";
+import type { CloudRunDeployInputs, CloudRunDeployTools } from "../../steps/cloud-run-deploy.ts";
+import { getCredentialInputs, githubTokenSource } from "../gcp-id-token/inputs.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 
 export function getInputs(read: InputReader = actionInputs): CloudRunDeployInputs {
@@ -15,9 +16,15 @@ export function getInputs(read: InputReader = actionInputs): CloudRunDeployInput
     wait: read.boolean("wait", true),
   };
   return withDefined(inputs, {
+    path: read.optional("path"),
+    dockerfile: read.optional("dockerfile"),
     function: read.optional("function"),
     baseImage: read.optional("base-image"),
     env: read.optional("env"),
     invokers: read.optional("invokers"),
   });
+}
+
+export async function getTools(): Promise<CloudRunDeployTools> {
+  return { ...githubTokenSource(), docker: await findDocker(process.env.PATH, process.env) };
 }

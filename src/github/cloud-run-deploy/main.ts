@@ -1,13 +1,12 @@
 import * as core from "@actions/core";
 import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
-import { githubTokenSource } from "../gcp-id-token/inputs.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
+import { getInputs, getTools } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = getInputs();
-  const result = await cloudRunDeploy(inputs, actionStepContext(), githubTokenSource());
+  const result = await cloudRunDeploy(inputs, actionStepContext(), await getTools());
   core.setOutput("url", result.url);
   core.setOutput("revision", result.revision);
   core.setOutput("changed", String(result.changed));

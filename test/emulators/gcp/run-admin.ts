@@ -203,7 +203,7 @@ async function writeService(
     return true;
   }
   const image = containers[0].image;
-  if (!ctx.state.images.has(image)) {
+  if (!ctx.state.images.has(image) && !(await ctx.state.imageResolver?.(image))) {
     sendGoogleError(res, 400, `Image '${image}' not found.`);
     return true;
   }

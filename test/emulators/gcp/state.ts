@@ -85,6 +85,8 @@ export class GcpState {
   readonly operations = new Map<string, OperationRecord>();
   /** Images that exist in a registry Cloud Run can pull from. */
   readonly images = new Set<string>();
+  /** Asked about images not in `images` (e.g. a real registry the test pushed to). */
+  imageResolver?: (image: string) => Promise<boolean>;
   readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Fault[] = [];

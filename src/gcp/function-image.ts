@@ -1,0 +1,71 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import type { DockerCli } from "../docker/docker-cli.ts";
+import { UserError } from "../errors.ts";
+import { buildAndPush } from "../oci/image-build.ts";
+
+/** Where the function's container is built from, when the deploy builds it. */
+export interface BuildSource {
+  contextDir: string;
+  /** Absolute path of the Dockerfile (the context's own unless `dockerfile` names another). */
+  dockerfile: string;
+}
+
+/** Checks the build inputs without running anything: the folder and its Dockerfile exist, image is a tag. */
+export function checkBuildSource(path: string, dockerfile: string | undefined, image: string): BuildSource {
+  const contextDir = resolve(path);
+  if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
+    throw new UserError(
+      `path ${JSON.stringify(path)} is not a folder: set it to the function's folder in the repository (after actions/checkout).`,
+    );
+  }
+  const file = resolve(contextDir, dockerfile ?? "Dockerfile");
+  if (!existsSync(file)) {
+    throw new UserError(
+      dockerfile === undefined
+        ? `path ${JSON.stringify(path)} has no Dockerfile: add one, name it with the dockerfile input, or drop path and deploy a pushed image.`
+        : `dockerfile ${JSON.stringify(dockerfile)} does not exist in ${JSON.stringify(path)}: give its path relative to path.`,
+    );
+  }
+  if (image.includes("@")) {
+    throw new UserError(
+      `image ${image} has a digest: with path, image is the tag to build and push (HOST/PATH:TAG); the deploy pins the pushed digest itself.`,
+    );
+  }
+  return { contextDir, dockerfile: file };
+}
+
+/** HOST/PATH:TAG -> HOST/PATH (a port in HOST is not a tag). */
+export function repositoryOf(image: string): string {
+  return image.replace(/:[^:/]+$/, "");
+}
+
+/**
+ * Builds and pushes the function's container and returns the image pinned by digest, so the service
+ * runs exactly what was built and a re-run that builds the same image changes nothing. The registry
+ * login is the job's (docker/login-action, gcloud auth configure-docker).
+ */
+export async function buildFunctionImage(
+  docker: DockerCli,
+  source: BuildSource,
+  image: string,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<string> {
+  try {
+    const digest = await buildAndPush(
+      docker,
+      { contextDir: source.contextDir, dockerfile: source.dockerfile, image, ...(signal ? { signal } : {}) },
+      log,
+    );
+    return `${repositoryOf(image)}@${digest}`;
+  } catch (error) {
+    const refused =
+      error instanceof UserError ? /^docker push \S+ was refused \((.*)\): /.exec(error.message) : null;
+    if (!refused) throw error;
+    const host = image.split("/")[0] ?? image;
+    throw new UserError(
+      `docker push ${image} was refused (${refused[1]}): log in to ${host} before cloud-run-deploy (docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker ${host}).`,
+    );
+  }
+}
