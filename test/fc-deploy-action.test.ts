@@ -1,7 +1,7 @@
 // fc-deploy run as the runner runs it, against the Alibaba emulator (FC 3.0, STS, OSS-like PUT) and
 // the local GitHub OIDC issuer: the issue's "done when" list, one test each.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -227,6 +227,54 @@ describe("fc-deploy", () => {
     );
     const rerun = await deploy(inputs, false);
     assert.equal(rerun.outputs.changed, "false");
+  });
+
+  it("deploys the same folder on a custom runtime: bootstrap stays executable, credentials arrive in x-fc-* headers", async () => {
+    const run = await deploy(
+      {
+        ...codeInputs("oss-writer-custom", { runtime: "custom.debian10", role: fx.functionRole.arn }),
+        "access-key-id": fx.accessKey.id,
+        "access-key-secret": fx.accessKey.secret,
+        invoke: payload("from-custom-runtime.txt", "written by the custom runtime"),
+      },
+      false,
+    );
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
+      status: 200,
+      object: `${BUCKET}/from-custom-runtime.txt`,
+      credentials: "role",
+    });
+    assert.equal(
+      stack.alibaba.state.buckets.get(BUCKET)?.objects.get("from-custom-runtime.txt")?.toString(),
+      "written by the custom runtime",
+    );
+  });
+
+  it("a custom runtime whose bootstrap is not executable fails its invoke the way FC does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fc-bootstrap-"));
+    try {
+      await cp(join(examplesDir, "function"), dir, { recursive: true });
+      await chmod(join(dir, "bootstrap"), 0o644);
+      const run = await deploy(
+        {
+          ...codeInputs("not-executable", { runtime: "custom.debian10", "code-path": dir }),
+          "access-key-id": fx.accessKey.id,
+          "access-key-secret": fx.accessKey.secret,
+          invoke: "{}",
+        },
+        false,
+      );
+      assert.equal(run.exitCode, 1);
+      assert.deepEqual(
+        run.annotations.filter((a) => a.level === "error").map((a) => a.message),
+        [
+          'invoke: the function failed (UnhandledInvocationError): {"errorMessage":"bootstrap: permission denied (chmod +x bootstrap)","errorType":"BootstrapNotExecutable"}',
+        ],
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("an image FC cannot pull is explained", async () => {

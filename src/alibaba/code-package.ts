@@ -30,7 +30,12 @@ export async function zipCodeFolder(folder: string): Promise<CodePackage> {
   let files = 0;
   for (const path of await listFiles(folder)) {
     const name = relative(folder, path).split(sep).join("/");
-    entries[name] = [await readFile(path), { mtime: FIXED_MTIME, level: 6 }];
+    // Unix permissions travel in the zip: a custom runtime's bootstrap must stay executable.
+    const mode = (await lstat(path)).mode & 0o777;
+    entries[name] = [
+      await readFile(path),
+      { mtime: FIXED_MTIME, level: 6, os: 3, attrs: (0o100000 | mode) << 16 },
+    ];
     files++;
   }
   if (files === 0)

@@ -1,8 +1,8 @@
-// Function Compute custom container (or custom runtime): an HTTP server on FC_SERVER_PORT (default
+// Function Compute custom runtime or custom container: an HTTP server on FC_SERVER_PORT (default
 // 9000). FC POSTs each invocation to /invoke with the function role's temporary credentials in the
 // x-fc-access-key-id, x-fc-access-key-secret and x-fc-security-token headers.
 import { createServer } from "node:http";
-import { putObject } from "../function/oss-put.mjs";
+import { putObject } from "./oss-put.mjs";
 
 const port = Number(process.env.FC_SERVER_PORT ?? 9000);
 

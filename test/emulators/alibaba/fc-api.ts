@@ -124,11 +124,12 @@ export class FcApi {
       spec.runtime === CONTAINER_RUNTIME
         ? state.images.get(String((spec.customContainerConfig as { image: string }).image))
         : undefined;
-    if (spec.runtime !== CONTAINER_RUNTIME && !String(spec.runtime).startsWith("nodejs"))
+    const runtime = String(spec.runtime);
+    if (runtime !== CONTAINER_RUNTIME && !runtime.startsWith("nodejs") && !runtime.startsWith("custom"))
       throw new AcsError(
         501,
         "NotImplemented",
-        `the emulator runs nodejs runtimes and custom containers, not ${String(spec.runtime)}`,
+        `the emulator runs nodejs and custom runtimes and containers, not ${runtime}`,
       );
     const outcome = await runInvocation({
       functionName: name,

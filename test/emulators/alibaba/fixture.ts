@@ -39,7 +39,7 @@ export function alibabaFixture(stack: EmulatorStack): AlibabaFixture {
   const functionRole = state.addRole("fc-oss-writer", { services: ["fc.aliyuncs.com"] });
   const untrustedRole = state.addRole("ecs-only", { services: ["ecs.aliyuncs.com"] });
   state.addBucket(BUCKET, [functionRole.arn]);
-  state.images.set(IMAGE, { command: [process.execPath, join(examplesDir, "container", "server.mjs")] });
+  state.images.set(IMAGE, { command: [process.execPath, join(examplesDir, "function", "server.mjs")] });
   return {
     accessKey: state.addAccessKey(),
     noPassRoleKey: state.addAccessKey({ user: "no-pass-role", canPassRole: false }),

@@ -5,7 +5,7 @@
 // x-fc-access-key-id / x-fc-access-key-secret / x-fc-security-token; so does this. No real
 // container runs: the image name maps to a local command registered by the test.
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -39,7 +39,10 @@ export interface InvocationOutcome {
 export async function runInvocation(input: InvocationInput): Promise<InvocationOutcome> {
   const workDir = await mkdtemp(join(tmpdir(), "fngate-fc-"));
   try {
-    return input.image ? await runContainer(input, input.image) : await runNodejs(input, workDir);
+    if (input.image) return await runContainer(input, input.image);
+    const codeDir = await extractCode(input.zip ?? Buffer.alloc(0), join(workDir, "code"));
+    if (String(input.spec.runtime).startsWith("custom")) return await runCustomRuntime(input, codeDir);
+    return await runNodejs(input, codeDir, workDir);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -61,15 +64,60 @@ function timeoutMs(input: InvocationInput): number {
   return Number(input.spec.timeout ?? 3) * 1000;
 }
 
-async function runNodejs(input: InvocationInput, workDir: string): Promise<InvocationOutcome> {
-  const codeDir = join(workDir, "code");
-  for (const [name, data] of Object.entries(unzipSync(new Uint8Array(input.zip ?? Buffer.alloc(0))))) {
+/** Unzips the package as FC does into /code, keeping each file's Unix mode (bootstrap must be executable). */
+async function extractCode(zip: Buffer, codeDir: string): Promise<string> {
+  const modes = zipUnixModes(zip);
+  for (const [name, data] of Object.entries(unzipSync(new Uint8Array(zip)))) {
     if (name.endsWith("/")) continue;
     const path = join(codeDir, name);
     if (!path.startsWith(`${codeDir}/`)) throw new Error(`zip entry escapes the code folder: ${name}`);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, data);
+    await writeFile(path, data, { mode: modes.get(name) || 0o644 });
   }
+  return codeDir;
+}
+
+/** Unix modes from the zip's central directory (external attributes, high 16 bits, for os 3 = Unix). */
+function zipUnixModes(zip: Buffer): Map<string, number> {
+  const modes = new Map<string, number>();
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) return modes;
+  let offset = zip.readUInt32LE(end + 16);
+  const count = zip.readUInt16LE(end + 10);
+  for (let i = 0; i < count && zip.readUInt32LE(offset) === 0x02014b50; i++) {
+    const madeByOs = zip.readUInt8(offset + 5);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const attributes = zip.readUInt32LE(offset + 38);
+    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
+    if (madeByOs === 3) modes.set(name, (attributes >>> 16) & 0o777);
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return modes;
+}
+
+/**
+ * FC's custom runtimes run /code/bootstrap, which must start an HTTP server on FC_SERVER_PORT; each
+ * invocation is then POSTed to /invoke with the role's credentials in x-fc-* headers, as for images.
+ */
+async function runCustomRuntime(input: InvocationInput, codeDir: string): Promise<InvocationOutcome> {
+  const bootstrap = join(codeDir, "bootstrap");
+  const mode = await stat(bootstrap).then(
+    (info) => info.mode,
+    () => undefined,
+  );
+  if (mode === undefined) return functionError("BootstrapNotFound", "the code package has no bootstrap file");
+  if ((mode & 0o111) === 0)
+    return functionError("BootstrapNotExecutable", "bootstrap: permission denied (chmod +x bootstrap)");
+  return runContainer(input, { command: [bootstrap], cwd: codeDir });
+}
+
+async function runNodejs(
+  input: InvocationInput,
+  codeDir: string,
+  workDir: string,
+): Promise<InvocationOutcome> {
   const resultFile = join(workDir, "result.json");
   const context = {
     requestId: input.requestId,
