@@ -1,0 +1,187 @@
+// The Google emulator on its own (no stack): strict about what it accepts, the way Google is. Unknown
+// fields, unknown or expired bearer tokens, GitHub tokens for another audience, tampered key-signed
+// assertions and stale IAM etags are all refused with Google's error shapes.
+import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { SignJWT } from "jose";
+import { type GcpEmulator, startGcpEmulator } from "./emulators/gcp/server.ts";
+import { type GithubOidcIssuer, startGithubOidcIssuer } from "./emulators/github-oidc/server.ts";
+import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
+
+let tls: TlsMaterial;
+let github: GithubOidcIssuer;
+let gcp: GcpEmulator;
+let provider: string;
+let deployerToken: string;
+const SERVICE = "projects/demo-project-1/locations/us-central1/services/strict-fn";
+
+async function post(path: string, body: string, headers: Record<string, string>) {
+  const response = await fetch(`${gcp.url}${path}`, { method: "POST", body, headers });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+async function stsExchange(subjectToken: string) {
+  return post(
+    "/sts/v1/token",
+    form({
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      requested_token_type: "urn:ietf:params:oauth:token-type:access_token",
+      subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+      audience: `//iam.googleapis.com/${provider}`,
+      scope: "https://www.googleapis.com/auth/cloud-platform",
+      subject_token: subjectToken,
+    }),
+    FORM,
+  );
+}
+
+before(async () => {
+  tls = await createTestCa();
+  trustCaInProcess(tls.caPem);
+  github = await startGithubOidcIssuer({ tls });
+  gcp = await startGcpEmulator({ tls });
+  gcp.addProject("demo-project-1");
+  gcp.addImage("us-docker.pkg.dev/demo-project-1/fns/strict:1");
+  provider = gcp.addProvider({
+    project: "demo-project-1",
+    pool: "github-pool",
+    provider: "github",
+    issuer: github.issuer,
+  });
+  const deployer = gcp.addServiceAccount("demo-project-1", "deployer");
+  const pool = provider.replace(/\/providers\/[^/]+$/, "");
+  gcp.allowImpersonation(
+    deployer.email,
+    `principalSet://iam.googleapis.com/${pool}/attribute.repository/ORG/REPO`,
+  );
+  gcp.grantRunAdmin("demo-project-1", `serviceAccount:${deployer.email}`);
+  const federated = await stsExchange(
+    await github.mint({ repository: "ORG/REPO" }, `https://iam.googleapis.com/${provider}`),
+  );
+  assert.equal(federated.status, 200, JSON.stringify(federated.json));
+  const impersonated = await post(
+    `/iamcredentials/v1/projects/-/serviceAccounts/${deployer.email}:generateAccessToken`,
+    JSON.stringify({ scope: ["https://www.googleapis.com/auth/cloud-platform"] }),
+    { authorization: `Bearer ${String(federated.json.access_token)}`, "content-type": "application/json" },
+  );
+  assert.equal(impersonated.status, 200, JSON.stringify(impersonated.json));
+  deployerToken = String(impersonated.json.accessToken);
+});
+after(async () => {
+  await gcp?.close();
+  await github?.close();
+});
+
+const bearer = (token = deployerToken) => ({
+  authorization: `Bearer ${token}`,
+  "content-type": "application/json",
+});
+
+describe("Google emulator", () => {
+  it("refuses a GitHub token minted for another audience", async () => {
+    const refused = await stsExchange(
+      await github.mint({ repository: "ORG/REPO" }, "api://AzureADTokenExchange"),
+    );
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json.error, "invalid_grant");
+    assert.match(
+      String(refused.json.error_description),
+      /audience in ID Token \[api:\/\/AzureADTokenExchange\]/,
+    );
+  });
+
+  it("refuses a request with an unknown bearer token (401 UNAUTHENTICATED)", async () => {
+    const response = await fetch(`${gcp.url}/v2/${SERVICE}`, { headers: bearer("ya29.not-issued") });
+    assert.equal(response.status, 401);
+    assert.equal(((await response.json()) as { error: { status: string } }).error.status, "UNAUTHENTICATED");
+  });
+
+  it("refuses unknown fields in a service, naming the field", async () => {
+    const response = await fetch(`${gcp.url}/v2/${SERVICE}?allowMissing=true`, {
+      method: "PATCH",
+      headers: bearer(),
+      body: JSON.stringify({
+        template: {
+          containers: [{ image: "us-docker.pkg.dev/demo-project-1/fns/strict:1", imagePullPolicy: "Always" }],
+        },
+      }),
+    });
+    assert.equal(response.status, 400);
+    const { error } = (await response.json()) as { error: { message: string; status: string } };
+    assert.equal(error.status, "INVALID_ARGUMENT");
+    assert.match(error.message, /template\.containers\[0\]\.imagePullPolicy: Unknown name "imagePullPolicy"/);
+  });
+
+  it("accepts ingress as an enum number or name, and answers in the encoding asked for", async () => {
+    const create = await fetch(`${gcp.url}/v2/${SERVICE}?allowMissing=true`, {
+      method: "PATCH",
+      headers: bearer(),
+      body: JSON.stringify({
+        ingress: 2,
+        template: { containers: [{ image: "us-docker.pkg.dev/demo-project-1/fns/strict:1" }] },
+      }),
+    });
+    assert.equal(create.status, 200);
+    const asNumber = (await (
+      await fetch(`${gcp.url}/v2/${SERVICE}?$alt=json%3Benum-encoding=int`, { headers: bearer() })
+    ).json()) as {
+      ingress: unknown;
+    };
+    const asName = (await (await fetch(`${gcp.url}/v2/${SERVICE}`, { headers: bearer() })).json()) as {
+      ingress: unknown;
+    };
+    assert.equal(asNumber.ingress, 2);
+    assert.equal(asName.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY");
+  });
+
+  it("answers a stale IAM etag with 409 ABORTED and keeps the policy", async () => {
+    const current = (await (
+      await fetch(`${gcp.url}/v2/${SERVICE}:getIamPolicy`, { headers: bearer() })
+    ).json()) as { etag: string };
+    const policy = { bindings: [{ role: "roles/run.invoker", members: ["user:a@example.com"] }] };
+    const first = await post(
+      `/v2/${SERVICE}:setIamPolicy`,
+      JSON.stringify({ policy: { ...policy, etag: current.etag } }),
+      bearer(),
+    );
+    assert.equal(first.status, 200);
+    const stale = await post(
+      `/v2/${SERVICE}:setIamPolicy`,
+      JSON.stringify({
+        policy: {
+          bindings: [{ role: "roles/run.invoker", members: ["user:b@example.com"] }],
+          etag: current.etag,
+        },
+      }),
+      bearer(),
+    );
+    assert.equal(stale.status, 409);
+    assert.equal((stale.json.error as { status: string }).status, "ABORTED");
+    assert.deepEqual(gcp.state.policies.get(SERVICE)?.bindings, policy.bindings);
+  });
+
+  it("refuses a key assertion signed by another key", async () => {
+    const account = gcp.addServiceAccount("demo-project-1", "signer");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ scope: "https://www.googleapis.com/auth/cloud-platform" })
+      .setProtectedHeader({ alg: "RS256", kid: account.privateKeyId })
+      .setIssuer(account.email)
+      .setAudience("https://oauth2.googleapis.com/token")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(privateKey);
+    const refused = await post(
+      "/oauth2/token",
+      form({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }),
+      FORM,
+    );
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.json, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
+  });
+});
