@@ -19,7 +19,16 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "image",
         description:
-          "The container image to run, already pushed: HOST/PATH:TAG or HOST/PATH@sha256:DIGEST, e.g. asia-northeast1-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG.",
+          "The container image to run, already pushed: HOST/PATH:TAG or HOST/PATH@sha256:DIGEST, e.g. asia-northeast1-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG. With path, the tag to build and push.",
+      },
+      {
+        name: "path",
+        description:
+          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. Log in to the registry first (docker/login-action with username oauth2accesstoken, or gcloud auth configure-docker).",
+      },
+      {
+        name: "dockerfile",
+        description: "With path, the Dockerfile to build with, relative to path (default path/Dockerfile).",
       },
       {
         name: "function",

@@ -22,10 +22,13 @@ export interface CommandOutcome {
   failure?: string;
 }
 
+/** What a command does; each src/cli/commands/<step>.ts exports one as `run`. */
+export type CommandRunner = (run: CommandRun) => Promise<CommandOutcome>;
+
 /**
- * One `fngate <name>` command. `action` names the action.yml whose inputs are its flags (with their
- * defaults); a command without one takes no flags. Adding a step is one file exporting one of these
- * plus its line in commands/index.ts.
+ * One `fngate <name>` command as --help and the argument check know it. `action` names the action.yml
+ * whose inputs are its flags (with their defaults); a command without one takes no flags. `load`
+ * imports the command's file only when it runs, so --help and usage errors load no cloud SDK.
  */
 export interface CliCommand {
   name: string;
@@ -33,5 +36,5 @@ export interface CliCommand {
   summary: string;
   /** Flags of the CLI only, beyond the action's inputs (where to write a token, say). */
   flags?: { name: string; description: string }[];
-  run(run: CommandRun): Promise<CommandOutcome>;
+  load(): Promise<CommandRunner>;
 }

@@ -70,8 +70,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     );
     const ctx = { ...cliStepContext(stepLog, redactor, env), signal: deadline.signal };
     try {
+      const run = await found.load();
       const outcome = await deadline.race(
-        found.run({
+        run({
           read,
           ctx,
           env,

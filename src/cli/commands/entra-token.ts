@@ -3,37 +3,25 @@ import { UserError } from "../../errors.ts";
 import { writePrivateFile } from "../../fs/secure-file.ts";
 import { getInputs, getTools } from "../../github/entra-token/inputs.ts";
 import { entraToken } from "../../steps/entra-token.ts";
-import type { CliCommand } from "../command.ts";
+import type { CommandRunner } from "../command.ts";
 
-export const entraTokenCommand: CliCommand = {
-  name: "entra-token",
-  action: "entra-token",
-  summary: "get an app-only Entra ID access token (secret, certificate or federated) and check its claims",
-  flags: [
-    {
-      name: "token-file",
-      description:
-        "Write the access token to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.",
+export const run: CommandRunner = async ({ read, ctx, env, flag }) => {
+  const inputs = getInputs(read);
+  const result = await entraToken(inputs, ctx, federatedTokenSource(env));
+  const tokenFile = flag("token-file");
+  if (tokenFile) await writePrivateFile(tokenFile, result.accessToken);
+  const { claims } = result;
+  return {
+    outputs: {
+      ...(tokenFile ? { "access-token-file": tokenFile } : {}),
+      "expires-on": result.expiresOn.toISOString(),
+      issuer: claims.issuer,
+      audience: claims.audience,
+      version: claims.version,
+      roles: claims.roles.join(","),
+      "tenant-id": claims.tenantId,
     },
-  ],
-  async run({ read, ctx, env, flag }) {
-    const inputs = getInputs(read);
-    const result = await entraToken(inputs, ctx, federatedTokenSource(env));
-    const tokenFile = flag("token-file");
-    if (tokenFile) await writePrivateFile(tokenFile, result.accessToken);
-    const { claims } = result;
-    return {
-      outputs: {
-        ...(tokenFile ? { "access-token-file": tokenFile } : {}),
-        "expires-on": result.expiresOn.toISOString(),
-        issuer: claims.issuer,
-        audience: claims.audience,
-        version: claims.version,
-        roles: claims.roles.join(","),
-        "tenant-id": claims.tenantId,
-      },
-    };
-  },
+  };
 };
 
 /**

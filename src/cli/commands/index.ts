@@ -1,21 +1,62 @@
 import type { CliCommand } from "../command.ts";
-import { cleanupCommand } from "./cleanup.ts";
-import { entraTokenCommand } from "./entra-token.ts";
-import { fnContextCommand } from "./fn-context.ts";
-import { fnDeployCommand } from "./fn-deploy.ts";
-import { gatewayDeployCommand } from "./gateway-deploy.ts";
-import { ocirLoginCommand } from "./ocir-login.ts";
-import { pipelineCommand } from "./pipeline.ts";
-import { smokeTestCommand } from "./smoke-test.ts";
 
-/** Every `fngate <command>`, in the order --help lists them. A new step: one file and one line here. */
+/**
+ * Every `fngate <command>`, in the order --help lists them. A new step: one file exporting `run` in
+ * this folder, and one entry here.
+ */
 export const COMMANDS: readonly CliCommand[] = [
-  pipelineCommand,
-  fnContextCommand,
-  ocirLoginCommand,
-  fnDeployCommand,
-  gatewayDeployCommand,
-  entraTokenCommand,
-  smokeTestCommand,
-  cleanupCommand,
+  {
+    name: "pipeline",
+    action: "pipeline",
+    summary: "every stage: fn-context, ocir-login, fn-deploy, gateway-deploy, entra-token, smoke-test",
+    load: async () => (await import("./pipeline.ts")).run,
+  },
+  {
+    name: "fn-context",
+    action: "fn-context",
+    summary: "write ~/.oci/config, a 0600 API key and an Fn CLI context, and prove them with one signed call",
+    load: async () => (await import("./fn-context.ts")).run,
+  },
+  {
+    name: "ocir-login",
+    action: "ocir-login",
+    summary: "docker login to OCI Container Registry with an auth token (undo with `fngate cleanup`)",
+    load: async () => (await import("./ocir-login.ts")).run,
+  },
+  {
+    name: "fn-deploy",
+    action: "fn-deploy",
+    summary: "build and push the function image (or take a prebuilt one) and create or update the function",
+    load: async () => (await import("./fn-deploy.ts")).run,
+  },
+  {
+    name: "gateway-deploy",
+    action: "gateway-deploy",
+    summary: "put functions behind an API Gateway deployment that demands a valid token (remote JWKS)",
+    load: async () => (await import("./gateway-deploy.ts")).run,
+  },
+  {
+    name: "entra-token",
+    action: "entra-token",
+    summary: "get an app-only Entra ID access token (secret, certificate or federated) and check its claims",
+    flags: [
+      {
+        name: "token-file",
+        description:
+          "Write the access token to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.",
+      },
+    ],
+    load: async () => (await import("./entra-token.ts")).run,
+  },
+  {
+    name: "smoke-test",
+    action: "smoke-test",
+    summary: "prove the API answers with the token and refuses without it (and to altered tokens)",
+    load: async () => (await import("./smoke-test.ts")).run,
+  },
+  {
+    name: "cleanup",
+    summary: "undo what fn-context and ocir-login changed (key file, ~/.oci, ~/.fn, docker login)",
+    load: async () => (await import("./cleanup.ts")).run,
+  },
 ];

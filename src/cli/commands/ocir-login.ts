@@ -1,28 +1,19 @@
 import { getInputs, getTools } from "../../github/ocir-login/inputs.ts";
 import { ocirLogin } from "../../steps/ocir-login.ts";
-import type { CliCommand } from "../command.ts";
+import type { CommandRunner } from "../command.ts";
 import { cliOciProfile } from "../oci-profile.ts";
 
-export const ocirLoginCommand: CliCommand = {
-  name: "ocir-login",
-  action: "ocir-login",
-  summary: "docker login to OCI Container Registry with an auth token (undo with `fngate cleanup`)",
-  async run({ read, ctx, env, cleanup }) {
-    const inputs = getInputs(read);
-    const ociProfile = inputs.ociProfile ?? cliOciProfile(env, ctx.homeDir);
-    const result = await ocirLogin(
-      { ...inputs, ...(ociProfile ? { ociProfile } : {}) },
-      ctx,
-      await getTools(),
-    );
-    if (result.cleanup) cleanup.addOcirLogin(result.cleanup);
-    return {
-      outputs: {
-        registry: result.registry,
-        username: result.username,
-        namespace: result.namespace,
-        "image-prefix": result.imagePrefix,
-      },
-    };
-  },
+export const run: CommandRunner = async ({ read, ctx, env, cleanup }) => {
+  const inputs = getInputs(read);
+  const ociProfile = inputs.ociProfile ?? cliOciProfile(env, ctx.homeDir);
+  const result = await ocirLogin({ ...inputs, ...(ociProfile ? { ociProfile } : {}) }, ctx, await getTools());
+  if (result.cleanup) cleanup.addOcirLogin(result.cleanup);
+  return {
+    outputs: {
+      registry: result.registry,
+      username: result.username,
+      namespace: result.namespace,
+      "image-prefix": result.imagePrefix,
+    },
+  };
 };

@@ -11,7 +11,7 @@ import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-dep
 import { type OcirCleanup, ocirLogin, ocirLogout } from "../../steps/ocir-login.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import type { StepContext } from "../../steps/step-context.ts";
-import type { CliCommand } from "../command.ts";
+import type { CommandRunner } from "../command.ts";
 import { commitSha } from "../commit-sha.ts";
 import { cliOciProfile } from "../oci-profile.ts";
 import { cliPipelineInputs } from "../pipeline-inputs.ts";
@@ -20,103 +20,98 @@ import { cliPipelineInputs } from "../pipeline-inputs.ts";
  * The root action's stages in one process, each the same code as its own command; at the end (success
  * or failure) the OCIR login is undone and ~/.oci and ~/.fn are restored, as the action's post step does.
  */
-export const pipelineCommand: CliCommand = {
-  name: "pipeline",
-  action: "pipeline",
-  summary: "every stage: fn-context, ocir-login, fn-deploy, gateway-deploy, entra-token, smoke-test",
-  async run({ read, ctx, env, log }) {
-    const inputs = cliPipelineInputs(read, cliOciProfile(env, ctx.homeDir));
-    await checkBeforeAnyStage(inputs, ctx);
-    const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};
-    const outputs: Record<string, string> = {};
-    const stage = <T>(name: string, work: () => Promise<T>) => {
-      log.info(`── ${name}`);
-      return work();
-    };
-    try {
-      let profile = cliOciProfile(env, ctx.homeDir);
-      let imagePrefix: string | undefined;
-      let deployed: FnDeployResult | undefined;
-      let gateway: GatewayDeployResult | undefined;
-      let token: EntraTokenResult | undefined;
-      // Whether the cloud changed (function, gateway): false on a re-run with nothing new. The local
-      // files fn-context writes are put back at the end of every run, so they do not count.
-      let changed = false;
-      if (inputs.fnContext) {
-        const fnContext = inputs.fnContext;
-        const result = await stage("fn-context", () =>
-          configureFnContext(fnContext, ctx, {
-            onRestorePlan: (plan) => {
-              undo.plan = plan;
-            },
-          }),
-        );
-        profile = { configFile: result.configFile, profile: result.profile };
-        if (result.namespace) outputs.namespace = result.namespace;
-      }
-      if (inputs.ocirLogin) {
-        const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
-        const result = await stage("ocir-login", async () => ocirLogin(login, ctx, await ocirTools()));
-        if (result.cleanup) undo.login = result.cleanup;
-        imagePrefix = result.imagePrefix;
-        outputs.namespace = result.namespace;
-      }
-      if (inputs.fnDeploy && profile) {
-        const fn = {
-          ...inputs.fnDeploy,
-          ...commitSha(env),
-          ociProfile: profile,
-          ...(inputs.fnDeploy.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
-        };
-        deployed = await stage("fn-deploy", async () => deployFunction(fn, ctx, await fnDeployTools()));
-        outputs["function-id"] = deployed.functionId;
-        outputs.image = deployed.image;
-        outputs.digest = deployed.digest;
-        changed ||= deployed.action !== "unchanged";
-      }
-      if (inputs.gateway && profile) {
-        const gw = {
-          ...inputs.gateway,
-          ociProfile: profile,
-          ...(deployed ? { functionId: deployed.functionId } : {}),
-        };
-        gateway = await stage("gateway-deploy", () => deployGateway(gw, ctx));
-        outputs["deployment-id"] = gateway.deploymentId;
-        outputs.url = gateway.url;
-        changed ||= gateway.changed;
-      }
-      if (inputs.entra) {
-        const entra = inputs.entra;
-        // Check the token against what the gateway will demand, unless the user said otherwise.
-        const expected = {
-          issuers: entra.expected.issuers?.length ? entra.expected.issuers : (gateway?.issuers ?? []),
-          audiences: entra.expected.audiences?.length ? entra.expected.audiences : (gateway?.audiences ?? []),
-        };
-        token = await stage("entra-token", () => entraToken({ ...entra, expected }, ctx, entraTools()));
-      }
-      if (inputs.smoke) {
-        const smoke = {
-          ...inputs.smoke,
-          ...(gateway ? { url: gateway.url } : {}),
-          ...(token ? { token: token.accessToken } : {}),
-        };
-        const result = await stage("smoke-test", () => runSmokeTest(smoke, ctx));
-        for (const check of result.results) {
-          log.info(
-            `${check.passed ? "ok  " : "FAIL"} ${check.check}: ${check.answered} (expected ${check.expected})`,
-          );
-        }
-        outputs.passed = String(result.passed);
-        outputs.results = JSON.stringify(result.results);
-        if (!result.passed) {
-          return { outputs: { ...outputs, changed: String(changed) }, failure: failureSummary(result) };
-        }
-      }
-      return { outputs: { ...outputs, changed: String(changed) } };
-    } finally {
-      await undoChanges(undo, ctx);
+export const run: CommandRunner = async ({ read, ctx, env, log }) => {
+  const inputs = cliPipelineInputs(read, cliOciProfile(env, ctx.homeDir));
+  await checkBeforeAnyStage(inputs, ctx);
+  const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};
+  const outputs: Record<string, string> = {};
+  const stage = <T>(name: string, work: () => Promise<T>) => {
+    log.info(`── ${name}`);
+    return work();
+  };
+  try {
+    let profile = cliOciProfile(env, ctx.homeDir);
+    let imagePrefix: string | undefined;
+    let deployed: FnDeployResult | undefined;
+    let gateway: GatewayDeployResult | undefined;
+    let token: EntraTokenResult | undefined;
+    // Whether the cloud changed (function, gateway): false on a re-run with nothing new. The local
+    // files fn-context writes are put back at the end of every run, so they do not count.
+    let changed = false;
+    if (inputs.fnContext) {
+      const fnContext = inputs.fnContext;
+      const result = await stage("fn-context", () =>
+        configureFnContext(fnContext, ctx, {
+          onRestorePlan: (plan) => {
+            undo.plan = plan;
+          },
+        }),
+      );
+      profile = { configFile: result.configFile, profile: result.profile };
+      if (result.namespace) outputs.namespace = result.namespace;
     }
-  },
+    if (inputs.ocirLogin) {
+      const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
+      const result = await stage("ocir-login", async () => ocirLogin(login, ctx, await ocirTools()));
+      if (result.cleanup) undo.login = result.cleanup;
+      imagePrefix = result.imagePrefix;
+      outputs.namespace = result.namespace;
+    }
+    if (inputs.fnDeploy && profile) {
+      const fn = {
+        ...inputs.fnDeploy,
+        ...commitSha(env),
+        ociProfile: profile,
+        ...(inputs.fnDeploy.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
+      };
+      deployed = await stage("fn-deploy", async () => deployFunction(fn, ctx, await fnDeployTools()));
+      outputs["function-id"] = deployed.functionId;
+      outputs.image = deployed.image;
+      outputs.digest = deployed.digest;
+      changed ||= deployed.action !== "unchanged";
+    }
+    if (inputs.gateway && profile) {
+      const gw = {
+        ...inputs.gateway,
+        ociProfile: profile,
+        ...(deployed ? { functionId: deployed.functionId } : {}),
+      };
+      gateway = await stage("gateway-deploy", () => deployGateway(gw, ctx));
+      outputs["deployment-id"] = gateway.deploymentId;
+      outputs.url = gateway.url;
+      changed ||= gateway.changed;
+    }
+    if (inputs.entra) {
+      const entra = inputs.entra;
+      // Check the token against what the gateway will demand, unless the user said otherwise.
+      const expected = {
+        issuers: entra.expected.issuers?.length ? entra.expected.issuers : (gateway?.issuers ?? []),
+        audiences: entra.expected.audiences?.length ? entra.expected.audiences : (gateway?.audiences ?? []),
+      };
+      token = await stage("entra-token", () => entraToken({ ...entra, expected }, ctx, entraTools()));
+    }
+    if (inputs.smoke) {
+      const smoke = {
+        ...inputs.smoke,
+        ...(gateway ? { url: gateway.url } : {}),
+        ...(token ? { token: token.accessToken } : {}),
+      };
+      const result = await stage("smoke-test", () => runSmokeTest(smoke, ctx));
+      for (const check of result.results) {
+        log.info(
+          `${check.passed ? "ok  " : "FAIL"} ${check.check}: ${check.answered} (expected ${check.expected})`,
+        );
+      }
+      outputs.passed = String(result.passed);
+      outputs.results = JSON.stringify(result.results);
+      if (!result.passed) {
+        return { outputs: { ...outputs, changed: String(changed) }, failure: failureSummary(result) };
+      }
+    }
+    return { outputs: { ...outputs, changed: String(changed) } };
+  } finally {
+    await undoChanges(undo, ctx);
+  }
 };
 
 /** The action's post step, in process: a cleanup failure is a warning, never the run's verdict. */

@@ -1,21 +1,16 @@
 import { getInputs } from "../../github/smoke-test/inputs.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
-import type { CliCommand } from "../command.ts";
+import type { CommandRunner } from "../command.ts";
 
-export const smokeTestCommand: CliCommand = {
-  name: "smoke-test",
-  action: "smoke-test",
-  summary: "prove the API answers with the token and refuses without it (and to altered tokens)",
-  async run({ read, ctx }) {
-    const result = await runSmokeTest(getInputs(read), ctx);
-    for (const check of result.results) {
-      ctx.logger.info(
-        `${check.passed ? "ok  " : "FAIL"} ${check.check}: ${check.answered} (expected ${check.expected})`,
-      );
-    }
-    return {
-      outputs: { passed: String(result.passed), results: JSON.stringify(result.results) },
-      ...(result.passed ? {} : { failure: failureSummary(result) }),
-    };
-  },
+export const run: CommandRunner = async ({ read, ctx }) => {
+  const result = await runSmokeTest(getInputs(read), ctx);
+  for (const check of result.results) {
+    ctx.logger.info(
+      `${check.passed ? "ok  " : "FAIL"} ${check.check}: ${check.answered} (expected ${check.expected})`,
+    );
+  }
+  return {
+    outputs: { passed: String(result.passed), results: JSON.stringify(result.results) },
+    ...(result.passed ? {} : { failure: failureSummary(result) }),
+  };
 };
