@@ -13,7 +13,8 @@ export interface CodePackage {
   files: number;
 }
 
-// FC takes at most 500 MB unzipped through OSS, but an inline zipFile is limited to 100 MB (base64).
+// fngate sends the zip inline (base64 in the CreateFunction/UpdateFunction body) and caps it at 75 MB
+// (100 MB of base64): a bigger package belongs in an image, and failing here costs no call.
 const MAX_INLINE_BYTES = 100 * 1024 * 1024 * 0.75;
 // Fixed time stamps and sorted entries: the same folder always gives the same zip, so the checksum
 // says "unchanged" on a re-run and no update is made.
@@ -43,7 +44,7 @@ export async function zipCodeFolder(folder: string): Promise<CodePackage> {
   const zip = zipSync(entries);
   if (zip.length > MAX_INLINE_BYTES) {
     throw new UserError(
-      `code-path zips to ${Math.round(zip.length / 1048576)} MB, over the 75 MB an inline code package may have: leave dependencies out or deploy an image.`,
+      `code-path zips to ${Math.round(zip.length / 1048576)} MB, over the 75 MB fngate uploads inline: leave dependencies out or deploy an image.`,
     );
   }
   return { zipBase64: Buffer.from(zip).toString("base64"), checksum: crc64(zip), bytes: zip.length, files };
