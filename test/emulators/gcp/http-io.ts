@@ -73,3 +73,17 @@ export function sendOAuthError(
 export function bearerOf(req: IncomingMessage): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
 }
+
+/** A JSON object body, or undefined after answering 400. */
+export async function jsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const parsed = JSON.parse((await readBody(req)).toString("utf8")) as unknown;
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {}
+  sendGoogleError(res, 400, "Invalid JSON payload received.");
+  return undefined;
+}

@@ -4,10 +4,12 @@
 // enum-encoding=int (as @google-cloud/run does) and as names otherwise.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate, callerMembers, type TokenContext } from "./google-tokens.ts";
-import { readBody, sendGoogleError, sendJson } from "./http-io.ts";
+import { authenticate, callerMembers } from "./bearer-auth.ts";
+import { jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
 import { enumName, enumNumber, shapeProblems } from "./proto-shape.ts";
-import { newEtag, type PolicyRecord, type ServiceRecord } from "./state.ts";
+import { policyJson, policyOf, setIamPolicy } from "./run-iam-policy.ts";
+import type { ServiceRecord } from "./state.ts";
+import type { TokenContext } from "./token-context.ts";
 
 export interface RunAdminContext extends TokenContext {
   /** The external base URL services are reached at; a service's uri is under it. */
@@ -40,8 +42,6 @@ const OUTPUT_ONLY = [
   "reconciling",
   "etag",
 ];
-const MEMBER =
-  /^(user|serviceAccount|group|domain|principal|principalSet):\S+$|^allUsers$|^allAuthenticatedUsers$/;
 
 export async function handleRunAdmin(
   ctx: RunAdminContext,
@@ -150,19 +150,6 @@ function permissionFor(method: string, suffix: string | undefined, operation: bo
   if (suffix === ":setIamPolicy") return "run.services.setIamPolicy";
   if (method === "GET") return "run.services.get";
   return method === "POST" ? "run.services.create" : "run.services.update";
-}
-
-async function jsonBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<Record<string, unknown> | undefined> {
-  try {
-    const parsed = JSON.parse((await readBody(req)).toString("utf8")) as unknown;
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {}
-  sendGoogleError(res, 400, "Invalid JSON payload received.");
-  return undefined;
 }
 
 interface WriteTarget {
@@ -298,82 +285,4 @@ function render(body: Record<string, unknown>, numbers: boolean): Record<string,
         }
       : {}),
   };
-}
-
-export function policyOf(ctx: TokenContext, resource: string): PolicyRecord {
-  let policy = ctx.state.policies.get(resource);
-  if (!policy) {
-    policy = { version: 1, bindings: [], etag: "ACAB" };
-    ctx.state.policies.set(resource, policy);
-  }
-  return policy;
-}
-
-function policyJson(policy: PolicyRecord): Record<string, unknown> {
-  return {
-    version: policy.version,
-    etag: policy.etag,
-    ...(policy.bindings.length > 0 ? { bindings: policy.bindings } : {}),
-  };
-}
-
-async function setIamPolicy(
-  ctx: RunAdminContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  resource: string,
-): Promise<true> {
-  const body = await jsonBody(req, res);
-  if (!body) return true;
-  const problems = shapeProblems(body, "google.iam.v1.SetIamPolicyRequest");
-  if (problems.length > 0 || typeof body.policy !== "object" || body.policy === null) {
-    sendGoogleError(res, 400, `Invalid JSON payload received. ${problems[0] ?? "policy is required."}`);
-    return true;
-  }
-  if (!ctx.state.services.has(resource)) {
-    sendGoogleError(res, 404, `Resource '${resource}' does not exist.`);
-    return true;
-  }
-  const policy = body.policy as {
-    bindings?: { role?: string; members?: string[]; condition?: unknown }[];
-    etag?: string;
-    version?: number;
-  };
-  const current = policyOf(ctx, resource);
-  if (policy.etag !== undefined && policy.etag !== current.etag) {
-    sendGoogleError(
-      res,
-      409,
-      "There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.",
-      "ABORTED",
-    );
-    return true;
-  }
-  for (const binding of policy.bindings ?? []) {
-    if (!binding.role?.startsWith("roles/")) {
-      sendGoogleError(res, 400, `Role ${String(binding.role)} is not a valid role.`);
-      return true;
-    }
-    const bad = (binding.members ?? []).find((member) => !MEMBER.test(member));
-    if (bad !== undefined || (binding.members ?? []).length === 0) {
-      sendGoogleError(
-        res,
-        400,
-        `Invalid member ${JSON.stringify(bad ?? "")} in binding for ${binding.role}.`,
-      );
-      return true;
-    }
-  }
-  const stored: PolicyRecord = {
-    version: policy.version ?? 1,
-    bindings: (policy.bindings ?? []).map((binding) => ({
-      role: binding.role ?? "",
-      members: [...(binding.members ?? [])],
-      ...(binding.condition ? { condition: binding.condition } : {}),
-    })),
-    etag: newEtag(),
-  };
-  ctx.state.policies.set(resource, stored);
-  sendJson(res, 200, policyJson(stored));
-  return true;
 }

@@ -11,11 +11,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import type { SigningKeys } from "../entra/signing-keys.ts";
-import { GOOGLE_ISSUER } from "./google-tokens.ts";
 import { helloHttp } from "./hello-http.ts";
 import { readBody, sendText } from "./http-io.ts";
 import { invokerMembers } from "./invoker.ts";
 import type { GcpState, ServiceRecord } from "./state.ts";
+import { GOOGLE_ISSUER } from "./token-context.ts";
 
 export interface ServiceUrlContext {
   state: GcpState;
