@@ -177,4 +177,42 @@ describe("fngate pipeline", () => {
       await sandbox.dispose();
     }
   });
+
+  it("federated Entra credentials outside GitHub: the CI system's OIDC token from FNGATE_FEDERATED_TOKEN, else one clear line", async () => {
+    const sandbox = await cliSandbox(fixture.oci.env);
+    try {
+      const flags = [
+        "entra-token",
+        "--tenant-id",
+        fixture.tenantId,
+        "--client-id",
+        fixture.client.appId,
+        "--scope",
+        "api://my-oci-api/.default",
+        "--authority-host",
+        fixture.oci.stack.entra.host,
+        "--federated",
+        "--json",
+      ];
+      const ciToken = await fixture.oci.stack.githubOidc.mint(
+        { repository: "ORG/REPO", ref: "refs/heads/main" },
+        "api://AzureADTokenExchange",
+      );
+      const run = await sandbox.run(flags, { FNGATE_FEDERATED_TOKEN: ciToken });
+      assert.equal(run.exitCode, 0, run.stderr);
+      const result = JSON.parse(run.stdout) as { outputs: Record<string, string> };
+      assert.equal(result.outputs.audience, "api://my-oci-api");
+      assert.equal(result.outputs["access-token"], undefined, "the token itself is never printed");
+      assert.ok(!run.stdout.includes(ciToken) && !run.stderr.includes(ciToken));
+
+      const missing = await sandbox.run(flags);
+      assert.equal(missing.exitCode, 1);
+      assert.equal(
+        missing.stderr.trim(),
+        "error: an OIDC token (audience api://AzureADTokenExchange) is needed: set FNGATE_FEDERATED_TOKEN (GitLab CI id_tokens, a Jenkins credential) or FNGATE_FEDERATED_TOKEN_FILE.",
+      );
+    } finally {
+      await sandbox.dispose();
+    }
+  });
 });

@@ -14,6 +14,7 @@ import type { StepContext } from "../../steps/step-context.ts";
 import type { CommandRunner } from "../command.ts";
 import { commitSha } from "../commit-sha.ts";
 import { cliOciProfile } from "../oci-profile.ts";
+import { ciOidcToken, withCiOidcToken } from "../oidc-token.ts";
 import { cliPipelineInputs } from "../pipeline-inputs.ts";
 
 /**
@@ -41,7 +42,7 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
     if (inputs.fnContext) {
       const fnContext = inputs.fnContext;
       const result = await stage("fn-context", () =>
-        configureFnContext(fnContext, ctx, {
+        configureFnContext(withCiOidcToken(fnContext, env), ctx, {
           onRestorePlan: (plan) => {
             undo.plan = plan;
           },
@@ -88,7 +89,8 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
         issuers: entra.expected.issuers?.length ? entra.expected.issuers : (gateway?.issuers ?? []),
         audiences: entra.expected.audiences?.length ? entra.expected.audiences : (gateway?.audiences ?? []),
       };
-      token = await stage("entra-token", () => entraToken({ ...entra, expected }, ctx, entraTools()));
+      const tools = { githubIdToken: ciOidcToken(env, entraTools().githubIdToken) };
+      token = await stage("entra-token", () => entraToken({ ...entra, expected }, ctx, tools));
     }
     if (inputs.smoke) {
       const smoke = {
