@@ -55,6 +55,48 @@ export const COMMANDS: readonly CliCommand[] = [
     load: async () => (await import("./smoke-test.ts")).run,
   },
   {
+    name: "oci-token",
+    action: "oci-token",
+    summary:
+      "get an OCI OAuth 2.0 access token with a client credential (client credentials grant) for one or more scopes",
+    flags: [
+      {
+        name: "token-file",
+        description:
+          "Write the token to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.",
+      },
+    ],
+    load: async () => (await import("./oci-token.ts")).run,
+  },
+  {
+    name: "cloud-run-deploy",
+    action: "cloud-run-deploy",
+    summary:
+      "create or update a private Cloud Run service from an image; invoker role only for the named members",
+    load: async () => (await import("./cloud-run-deploy.ts")).run,
+  },
+  {
+    name: "gcp-id-token",
+    action: "gcp-id-token",
+    summary:
+      "get a Google-signed ID token for an audience (a Cloud Run URL): federation or a service account key",
+    flags: [
+      {
+        name: "token-file",
+        description:
+          "Write the token to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.",
+      },
+    ],
+    load: async () => (await import("./gcp-id-token.ts")).run,
+  },
+  {
+    name: "fc-deploy",
+    action: "fc-deploy",
+    summary:
+      "create or update a Function Compute 3.0 function from an image or code, wait until Active, test-invoke",
+    load: async () => (await import("./fc-deploy.ts")).run,
+  },
+  {
     name: "cleanup",
     summary: "undo what fn-context and ocir-login changed (key file, ~/.oci, ~/.fn, docker login)",
     load: async () => (await import("./cleanup.ts")).run,

@@ -1,0 +1,14 @@
+import { getInputs, getTools } from "../../github/cloud-run-deploy/inputs.ts";
+import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
+import type { CommandRunner } from "../command.ts";
+import { ciOidcToken } from "../oidc-token.ts";
+
+export const run: CommandRunner = async ({ read, ctx, env }) => {
+  const inputs = getInputs(read);
+  const tools = await getTools();
+  const result = await cloudRunDeploy(inputs, ctx, {
+    ...tools,
+    githubIdToken: ciOidcToken(env, tools.githubIdToken),
+  });
+  return { outputs: { url: result.url, revision: result.revision, changed: String(result.changed) } };
+};
