@@ -2,6 +2,7 @@ import { type AuthClient, IdentityPoolClient, Impersonated, JWT } from "google-a
 import { authFailure } from "./auth-failure.ts";
 import { GOOGLE_OAUTH2_TOKEN_URL, type GoogleEndpoints } from "./google-endpoints.ts";
 import type { ServiceAccountKey } from "./key-json.ts";
+import { transporterOptions } from "./transport-options.ts";
 import { githubTokenAudience } from "./workload-identity.ts";
 
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -59,6 +60,7 @@ export async function fetchIdToken(
     targetPrincipal: credential.serviceAccount,
     targetScopes: [CLOUD_PLATFORM_SCOPE],
     endpoint: endpoints.iamCredentials,
+    transporterOptions: transporterOptions(),
   });
   return impersonated.fetchIdToken(audience, { includeEmail: true });
 }
@@ -75,6 +77,7 @@ function keyClient(key: ServiceAccountKey, endpoints: GoogleEndpoints): JWT {
     keyId: key.privateKeyId,
     // Explicit scopes: without them the client would sign its own JWTs instead of asking for a token.
     scopes: [CLOUD_PLATFORM_SCOPE],
+    transporterOptions: transporterOptions(),
   });
   if (endpoints.oauth2TokenUrl !== GOOGLE_OAUTH2_TOKEN_URL) {
     client.transporter.interceptors.request.add({
@@ -98,7 +101,7 @@ function federatedClient(
   impersonate: boolean,
 ): IdentityPoolClient {
   const audience = githubTokenAudience(credential.provider);
-  return new IdentityPoolClient({
+  const client = new IdentityPoolClient({
     type: "external_account",
     audience: `//iam.googleapis.com/${credential.provider}`,
     subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
@@ -109,6 +112,7 @@ function federatedClient(
         }
       : {}),
     scopes: [CLOUD_PLATFORM_SCOPE],
+    transporterOptions: transporterOptions(),
     subject_token_supplier: {
       getSubjectToken: async () => {
         const token = await credential.githubToken(audience);
@@ -117,4 +121,11 @@ function federatedClient(
       },
     },
   });
+  // Its STS exchange runs on a transport of its own that takes no options; it gets the client's (see
+  // transporterOptions for why that matters behind a proxy).
+  const internals = client as unknown as { stsCredential?: { transporter?: unknown } };
+  if (internals.stsCredential && "transporter" in internals.stsCredential) {
+    internals.stsCredential.transporter = client.transporter;
+  }
+  return client;
 }

@@ -25,8 +25,9 @@ export interface CloudRunFixture {
   close(): Promise<void>;
 }
 
-export async function startCloudRunFixture(): Promise<CloudRunFixture> {
-  const stack = await startEmulatorStack();
+/** `dnsNames`: extra names for the emulators' certificate (a proxy test addresses them by name). */
+export async function startCloudRunFixture(options: { dnsNames?: string[] } = {}): Promise<CloudRunFixture> {
+  const stack = await startEmulatorStack(options.dnsNames ? { dnsNames: options.dnsNames } : {});
   const { gcp } = stack;
   gcp.addProject(PROJECT);
   gcp.addImage(IMAGE);
