@@ -96,7 +96,10 @@ describe("cloud-run-deploy builds the function's container when path is given", 
       const image = body.template.containers[0]?.image ?? "";
       assert.match(image, new RegExp(`^${registry?.host}/functions/hello-build@sha256:[a-f0-9]{64}$`));
       assert.equal(body.buildConfig?.functionTarget, "hello_http");
-      assert.equal(body.template.containers[0]?.baseImageUri, "python312");
+      assert.equal(
+        body.template.containers[0]?.baseImageUri,
+        "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312",
+      );
       assert.match(first.stdout, /Pushed .*hello-build@sha256:/);
 
       const before = fx.mutatingCalls();

@@ -2,6 +2,7 @@
 // numbers), and how invokers merge into an IAM policy without dropping anyone else.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { baseImageUri } from "../src/gcp/base-image.ts";
 import { googleEndpoints } from "../src/gcp/google-endpoints.ts";
 import { planInvokers } from "../src/gcp/invoker-policy.ts";
 import { type DesiredService, serviceChanges, serviceToSend } from "../src/gcp/service-spec.ts";
@@ -122,5 +123,30 @@ describe("googleEndpoints", () => {
     });
     assert.equal(googleEndpoints(undefined).stsTokenUrl, "https://sts.googleapis.com/v1/token");
     assert.throws(() => googleEndpoints("http://gcp.internal"), /must be an https:\/\/ URL without a path/);
+  });
+});
+
+describe("baseImageUri", () => {
+  const cases: [string, string][] = [
+    ["python312", "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312"],
+    ["nodejs24", "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-24/runtimes/nodejs24"],
+    [
+      "google-22-full/python312",
+      "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22-full/runtimes/python312",
+    ],
+    [
+      "us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/nodejs22",
+      "us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/nodejs22",
+    ],
+  ];
+  for (const [given, expected] of cases) {
+    it(`${given} as gcloud's --base-image takes it`, () =>
+      assert.equal(baseImageUri(given, "asia-northeast1"), expected));
+  }
+  it("refuses anything else, naming the forms", () => {
+    assert.throws(
+      () => baseImageUri("Python 3.12", "asia-northeast1"),
+      /^UserError: base-image "Python 3.12" is not a base image: use a runtime ID/,
+    );
   });
 });

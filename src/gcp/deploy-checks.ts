@@ -8,7 +8,6 @@ const SERVICE = /^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/;
 const IMAGE =
   /^[a-z0-9][a-z0-9.-]*(?::\d+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const FUNCTION_TARGET = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-const BASE_IMAGE = /^[a-z0-9][a-z0-9._/:-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Cloud Run sets these itself and refuses a revision that sets them.
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
@@ -63,15 +62,6 @@ export function checkFunctionTarget(value: string): string {
   if (!FUNCTION_TARGET.test(value)) {
     throw new UserError(
       `function ${JSON.stringify(value.slice(0, 60))} is not an entry point name: use the function's name in your source, e.g. hello_http.`,
-    );
-  }
-  return value;
-}
-
-export function checkBaseImage(value: string): string {
-  if (!BASE_IMAGE.test(value)) {
-    throw new UserError(
-      `base-image ${JSON.stringify(value.slice(0, 60))} is not a base image: use a runtime such as python312 or nodejs22, or a full base image URI.`,
     );
   }
   return value;

@@ -14,7 +14,7 @@ export interface DesiredService {
   ingress: Ingress;
   /** Cloud Run functions: the function's entry point. */
   functionTarget?: string;
-  /** Cloud Run functions: the runtime base image (e.g. python312). */
+  /** Cloud Run functions: the runtime base image's full URI (see base-image.ts). */
   baseImage?: string;
 }
 

@@ -1,5 +1,6 @@
 import type { DockerCli } from "../docker/docker-cli.ts";
 import { UserError } from "../errors.ts";
+import { baseImageUri } from "../gcp/base-image.ts";
 import {
   chooseGcpCredential,
   type GcpCredentialInputs,
@@ -7,7 +8,6 @@ import {
 } from "../gcp/credential-choice.ts";
 import { accessTokenClient, checkAccessToken, type GcpCredential, principalOf } from "../gcp/credentials.ts";
 import {
-  checkBaseImage,
   checkFunctionTarget,
   checkImage,
   checkIngress,
@@ -92,7 +92,7 @@ export function planCloudRunDeploy(
   };
   if (inputs.env !== undefined) desired.env = parseEnv(inputs.env);
   if (inputs.function !== undefined) desired.functionTarget = checkFunctionTarget(inputs.function.trim());
-  if (inputs.baseImage !== undefined) desired.baseImage = checkBaseImage(inputs.baseImage.trim());
+  if (inputs.baseImage !== undefined) desired.baseImage = baseImageUri(inputs.baseImage.trim(), region);
   const invokers = parseInvokers(inputs.invokers ?? "", inputs.allowUnauthenticated);
   const credential = chooseGcpCredential(inputs, ctx, tools);
   if (inputs.dockerfile !== undefined && inputs.path === undefined) {
