@@ -83,6 +83,16 @@ describe("cloud-run-deploy refuses bad input before any call", () => {
       `function "hello-http" is not an entry point name: use the function's name in your source, e.g. hello_http.`,
     ],
     [
+      "FUNCTION_TARGET in env next to function",
+      { function: "hello_http", env: "FUNCTION_TARGET=main" },
+      "env sets FUNCTION_TARGET and function is set too: keep function (it sets FUNCTION_TARGET) and remove the env line.",
+    ],
+    [
+      "a base image that is no runtime",
+      { "base-image": "Python 3.12" },
+      `base-image "Python 3.12" is not a base image: use a runtime ID such as python312 or nodejs22, STACK/RUNTIME such as google-22-full/python312, or REGION-docker.pkg.dev/serverless-runtimes/STACK/runtimes/RUNTIME.`,
+    ],
+    [
       "allow-unauthenticated: yes",
       { "allow-unauthenticated": "yes" },
       `allow-unauthenticated must be true or false; got "yes".`,

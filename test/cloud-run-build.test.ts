@@ -90,12 +90,13 @@ describe("cloud-run-deploy builds the function's container when path is given", 
       const body = fx.stack.gcp.state.services.get(
         `projects/${PROJECT}/locations/${REGION}/services/built-fn`,
       )?.body as {
-        template: { containers: { image: string; baseImageUri?: string }[] };
-        buildConfig?: { functionTarget?: string };
+        template: {
+          containers: { image: string; baseImageUri?: string; env?: { name: string; value: string }[] }[];
+        };
       };
       const image = body.template.containers[0]?.image ?? "";
       assert.match(image, new RegExp(`^${registry?.host}/functions/hello-build@sha256:[a-f0-9]{64}$`));
-      assert.equal(body.buildConfig?.functionTarget, "hello_http");
+      assert.deepEqual(body.template.containers[0]?.env, [{ name: "FUNCTION_TARGET", value: "hello_http" }]);
       assert.equal(
         body.template.containers[0]?.baseImageUri,
         "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312",

@@ -52,6 +52,29 @@ describe("serviceChanges", () => {
     ]);
   });
 
+  it("function sets FUNCTION_TARGET, which the env input then does not manage", () => {
+    const withTarget = live(2, {
+      template: {
+        containers: [
+          {
+            image: "host/repo/img:1",
+            env: [
+              { name: "A", value: "1" },
+              { name: "FUNCTION_TARGET", value: "hello_http" },
+            ],
+          },
+        ],
+      },
+    });
+    assert.deepEqual(serviceChanges(withTarget, { ...desired, functionTarget: "hello_http" }), []);
+    assert.deepEqual(serviceChanges(withTarget, { ...desired, functionTarget: "other" }), ["function"]);
+    const sent = serviceToSend(withTarget, { ...desired, functionTarget: "other" });
+    assert.deepEqual(sent.template?.containers?.[0]?.env, [
+      { name: "A", value: "1" },
+      { name: "FUNCTION_TARGET", value: "other" },
+    ]);
+  });
+
   it("leaves env alone when the input is unset, and keeps Secret Manager variables", () => {
     const { env: _env, ...noEnv } = desired;
     assert.deepEqual(

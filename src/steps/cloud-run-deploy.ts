@@ -92,6 +92,11 @@ export function planCloudRunDeploy(
   };
   if (inputs.env !== undefined) desired.env = parseEnv(inputs.env);
   if (inputs.function !== undefined) desired.functionTarget = checkFunctionTarget(inputs.function.trim());
+  if (desired.functionTarget !== undefined && desired.env && "FUNCTION_TARGET" in desired.env) {
+    throw new UserError(
+      "env sets FUNCTION_TARGET and function is set too: keep function (it sets FUNCTION_TARGET) and remove the env line.",
+    );
+  }
   if (inputs.baseImage !== undefined) desired.baseImage = baseImageUri(inputs.baseImage.trim(), region);
   const invokers = parseInvokers(inputs.invokers ?? "", inputs.allowUnauthenticated);
   const credential = chooseGcpCredential(inputs, ctx, tools);
