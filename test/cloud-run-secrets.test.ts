@@ -94,8 +94,17 @@ it("key JSON, ID tokens and GitHub OIDC tokens never show, with debug logging on
       ...githubTokens,
       ...runs.flatMap((run) => run.masks),
     ];
+    // Every access token the emulator issued (STS, IAM Credentials, OAuth2), none of which a step prints.
+    const accessTokens = [...fx.stack.gcp.state.tokens.keys()];
+    assert.ok(accessTokens.length > 0);
     for (const run of runs) {
-      assert.deepEqual(secretsFound(everythingShown(run), secrets), [], `a secret shows in ${run.action}`);
+      const shown = everythingShown(run);
+      assert.deepEqual(
+        secretsFound(shown, [...secrets, ...accessTokens]),
+        [],
+        `a secret shows in ${run.action}`,
+      );
+      assert.doesNotMatch(shown, /ya29\.|Bearer ey/, `no bearer credential in ${run.action}`);
     }
   } finally {
     await job.dispose();
