@@ -115,7 +115,7 @@ export async function measureColdStart(): Promise<ColdStartFigures[]> {
     for (const name of names) {
       const entry = join(dist, name, "index.js");
       figures.push({
-        name: name === "cli" ? "cli (fngate, every command)" : name,
+        name: name === "cli" ? "cli (fngate, no command: usage)" : name,
         staticBytes: bytes(closure(entry, false)),
         reachableBytes: bytes(closure(entry, true)),
         firstOutputMs: await medianFirstOutput(entry, env),
