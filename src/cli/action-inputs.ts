@@ -32,12 +32,13 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "function",
-        description: "Cloud Run functions only - the function's entry point in the image (e.g. hello_http).",
+        description:
+          "Cloud Run functions only - the function's entry point (e.g. hello_http), set as the FUNCTION_TARGET variable the Functions Framework in the image reads.",
       },
       {
         name: "base-image",
         description:
-          "Cloud Run functions only - the runtime base image (e.g. python312), kept up to date by Google.",
+          "Cloud Run functions only - the runtime base image the image was built on, as gcloud's --base-image takes it: a runtime ID (python312), STACK/RUNTIME (google-22-full/python312) or the full REGION-docker.pkg.dev/serverless-runtimes/STACK/runtimes/RUNTIME; Google keeps it patched (automatic base image updates).",
       },
       {
         name: "env",
