@@ -1,12 +1,11 @@
-// The Alibaba SDK's HTTP layer ignores proxy settings, so fc-deploy cannot follow HTTPS_PROXY: it
-// warns, naming the hosts it will call directly, unless NO_PROXY lists them. The proxy here is a
-// real CONNECT proxy on loopback that records each tunnel, proving the warning tells the truth.
+// fc-deploy follows HTTPS_PROXY/NO_PROXY like every other action: the Alibaba SDKs' own HTTP client
+// ignores proxy options, so the build routes it onto Node's global agents, which the adapter gives
+// the proxy. The proxy here is a real CONNECT proxy on loopback that records each tunnel.
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { bypassesProxy } from "../src/alibaba/proxy-notice.ts";
 import { type AlibabaFixture, alibabaFixture, examplesDir } from "./emulators/alibaba/fixture.ts";
 import { closeServer, listenOnLoopback } from "./emulators/http/loopback-server.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
@@ -65,37 +64,36 @@ async function deploy(name: string, env: Record<string, string>): Promise<StepRe
 }
 
 describe("fc-deploy behind a proxy", () => {
-  it("warns that the Alibaba SDK cannot use HTTPS_PROXY and names the hosts it calls directly", async () => {
+  it("sends every Function Compute call through HTTPS_PROXY, without a warning", async () => {
     tunnels.length = 0;
     const run = await deploy("via-proxy", { HTTPS_PROXY: proxyUrl });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    const host = new URL(stack.alibaba.url).hostname;
-    assert.deepEqual(
-      run.annotations.filter((a) => a.level === "warning").map((a) => a.message),
-      [
-        `HTTPS_PROXY is set, but the Alibaba Cloud SDK cannot use a proxy: ${host} will be called directly. Allow that in the firewall (and list it in NO_PROXY to silence this warning).`,
-      ],
-    );
-    // What the warning says is what happens: nothing went through the proxy.
-    assert.deepEqual(tunnels, []);
-  });
-
-  it("says nothing when NO_PROXY lists the hosts", async () => {
-    const run = await deploy("no-proxy", { HTTPS_PROXY: proxyUrl, NO_PROXY: "localhost,127.0.0.1" });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     assert.deepEqual(
       run.annotations.filter((a) => a.level === "warning"),
       [],
     );
+    const target = new URL(stack.alibaba.url);
+    assert.ok(tunnels.length > 0, "no call went through the proxy");
+    assert.deepEqual([...new Set(tunnels)], [`${target.hostname}:${target.port}`]);
   });
 
-  it("NO_PROXY matching follows curl: *, exact hosts, domains with or without a dot", () => {
-    const list = ["*.ignored", "internal.example", ".corp.example", "10.0.0.1"];
-    assert.equal(bypassesProxy("fc.internal.example", list), true);
-    assert.equal(bypassesProxy("internal.example", list), true);
-    assert.equal(bypassesProxy("x.corp.example", list), true);
-    assert.equal(bypassesProxy("10.0.0.1", list), true);
-    assert.equal(bypassesProxy("123.cn-hangzhou.fc.aliyuncs.com", list), false);
-    assert.equal(bypassesProxy("anything", ["*"]), true);
+  it("calls directly when NO_PROXY lists the host", async () => {
+    tunnels.length = 0;
+    const run = await deploy("no-proxy", { HTTPS_PROXY: proxyUrl, NO_PROXY: "localhost,127.0.0.1" });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(tunnels, []);
+  });
+
+  it("fails with one explained line when the proxy cannot be reached", async () => {
+    const run = await deploy("dead-proxy", { HTTPS_PROXY: "http://127.0.0.1:9" });
+    assert.equal(run.exitCode, 1);
+    assert.equal(run.annotations.filter((a) => a.level === "error").length, 1, run.stdout);
+    const target = new URL(stack.alibaba.url);
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `::error::GetFunction: no answer from Function Compute at ${target.host.replace(/\./g, "\\.")} \\(ECONNREFUSED\\) after retries: check region, FNGATE_ALIBABA_ENDPOINT and, behind a proxy, HTTPS_PROXY and NO_PROXY\\.`,
+      ),
+    );
   });
 });

@@ -63,7 +63,11 @@ describe("fn-context auth: oidc", () => {
       const verifyCall = oci.stack.oci.requests.findLast((r) => r.operation === "GetNamespace");
       assert.equal(verifyCall?.keyId, `ST$${token}`, "verify signed with the session token");
       assert.match(main.stdout, /No API key is stored anywhere\./);
-      assert.equal(main.exportedEnv.OCI_CLI_AUTH, "security_token", "the OCI CLI in later steps uses the session");
+      assert.equal(
+        main.exportedEnv.OCI_CLI_AUTH,
+        "security_token",
+        "the OCI CLI in later steps uses the session",
+      );
 
       // The profile as any later step reads it: oci-common's session provider, signing as ST$<token>.
       const client = new ObjectStorageClient(

@@ -50,8 +50,18 @@ export function explainFcFailure(error: unknown, operation: string, role: string
       `${operation} kept failing with ${status} ${code} after retries: Function Compute is throttling or unavailable; re-run the job later.`,
     );
   }
+  const network = status === undefined ? NETWORK_ERROR.exec(`${code} ${message}`) : null;
+  if (network) {
+    // The SDK glues the socket error to the request line; the errno and the host are what helps.
+    const host = /https?:\/\/([^/\s]+)/.exec(message)?.[1];
+    return new UserError(
+      `${operation}: no answer from Function Compute${host ? ` at ${host}` : ""} (${network[0]}) after retries: check region, FNGATE_ALIBABA_ENDPOINT and, behind a proxy, HTTPS_PROXY and NO_PROXY.`,
+    );
+  }
   return undefined;
 }
+
+const NETWORK_ERROR = /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|ENOTFOUND|EAI_AGAIN|socket hang up/i;
 
 export function statusOf(error: unknown): number | undefined {
   if (
@@ -72,5 +82,5 @@ export function isRetryable(error: unknown): boolean {
       status === 429 || status >= 500 || (status === 409 && /Conflict|Concurrent/i.test(errorCode(error)))
     );
   const code = errorCode(error);
-  return /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|socket hang up/i.test(`${code} ${shortMessage(error)}`);
+  return NETWORK_ERROR.test(`${code} ${shortMessage(error)}`) && !/ENOTFOUND/.test(code);
 }

@@ -12,7 +12,8 @@ export interface AlibabaKeys {
 
 /**
  * SDK client settings: endpoint, scheme, and short timeouts instead of the SDK's. The proxy is not set
- * here: the SDK ignores those options for API calls (see proxy-notice.ts).
+ * here: the SDK ignores its proxy options for API calls; the adapter's proxy on Node's global agents
+ * reaches it through the httpx shim in scripts/shims.
  */
 export function sdkConfig(endpoint: ServiceEndpoint, keys?: AlibabaKeys) {
   const config = new OpenApiConfig({

@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import { DecoratorHandler, type Dispatcher, EnvHttpProxyAgent, setGlobalDispatcher } from "undici";
 import type { ProxySettings } from "../steps/step-context.ts";
 
@@ -43,6 +45,15 @@ export function installProxyDispatcher(proxy: ProxySettings): boolean {
     noProxy: proxy.noProxy ?? "",
   });
   setGlobalDispatcher(agent.compose(watchProxyFailures(proxy)));
+  // Clients on node:http(s) with the default agent (the Alibaba SDKs, through the httpx shim in
+  // scripts/shims) follow the same settings: Node 24 agents proxy by themselves given proxyEnv.
+  const proxyEnv = {
+    ...(proxy.httpProxy ? { HTTP_PROXY: proxy.httpProxy } : {}),
+    ...(proxy.httpsProxy ? { HTTPS_PROXY: proxy.httpsProxy } : {}),
+    ...(proxy.noProxy ? { NO_PROXY: proxy.noProxy } : {}),
+  };
+  http.globalAgent = new http.Agent({ keepAlive: true, proxyEnv });
+  https.globalAgent = new https.Agent({ keepAlive: true, proxyEnv });
   return true;
 }
 

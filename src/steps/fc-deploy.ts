@@ -1,10 +1,9 @@
 import { type CodePackage, zipCodeFolder } from "../alibaba/code-package.ts";
 import { type CredentialInputs, resolveKeys } from "../alibaba/credentials.ts";
-import { fcEndpoint, stsEndpoint } from "../alibaba/endpoints.ts";
+import { fcEndpoint } from "../alibaba/endpoints.ts";
 import { explainFcFailure } from "../alibaba/fc-failure.ts";
 import { CONTAINER_RUNTIME, type FunctionSpec, functionChanges } from "../alibaba/function-spec.ts";
 import { FunctionsApi } from "../alibaba/functions-api.ts";
-import { proxyWarning } from "../alibaba/proxy-notice.ts";
 import type { RoleArn } from "../alibaba/role-arn.ts";
 import { FcClient } from "../alibaba/sdk.ts";
 import { sdkConfig } from "../alibaba/sdk-config.ts";
@@ -49,11 +48,6 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
   const accountId = inputs.accountId ?? inputs.role?.accountId ?? accountOf(inputs.credentials);
   const endpoint = fcEndpoint({ override: ctx.endpoints.alibaba, region: inputs.region, accountId });
 
-  const hosts = [endpoint.host];
-  if (inputs.credentials.kind === "oidc")
-    hosts.push(stsEndpoint({ override: ctx.endpoints.alibaba, region: inputs.region }).host);
-  const warning = proxyWarning(ctx.proxy, hosts);
-  if (warning) ctx.logger.warning(warning);
   const keys = await resolveKeys(inputs.credentials, ctx, inputs.region);
   const api = new FunctionsApi(new FcClient(sdkConfig(endpoint, keys)), ctx.signal);
   const roleText = inputs.role?.arn ?? "(none)";
