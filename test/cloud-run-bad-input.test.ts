@@ -3,17 +3,35 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type CloudRunFixture, errorsOf, PROJECT, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { printFigure, tally } from "./reliability/figures.ts";
 import type { StepResult } from "./runner/index.ts";
 
 let fx: CloudRunFixture;
+// Every refusal below counts: held means one clean line, exit 1 and (for deploys) no mutating call.
+const figure = tally();
 before(async () => {
   fx = await startCloudRunFixture();
 });
 after(async () => {
+  printFigure(
+    "CR-R4",
+    "Cloud Run bad input and refusals (cloud-run-deploy, gcp-id-token)",
+    `${figure.total} cases, ${figure.held} clear one-line errors, ${figure.total - figure.held} failed to hold (0 mutating calls when held)`,
+  );
   await fx?.close();
 });
 
 function assertOneCleanError(run: StepResult, expected: string | RegExp): void {
+  try {
+    assertCleanError(run, expected);
+  } catch (error) {
+    figure.record(false);
+    throw error;
+  }
+  figure.record(true);
+}
+
+function assertCleanError(run: StepResult, expected: string | RegExp): void {
   assert.equal(run.exitCode, 1, run.stdout + run.stderr);
   const errors = errorsOf(run);
   assert.equal(errors.length, 1, run.stdout + run.stderr);

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-var u=a=>new Promise(e=>setTimeout(e,a));async function c(a,e){let r=e.now??Date.now,s=e.sleep??u,m=e.random??Math.random,o=r(),n=e.initialDelayMs,i=0;for(;;){i++;let t=await a();if(t!==void 0)return{value:t,calls:i};let l=e.deadlineMs-(r()-o);if(l<=0)return{value:void 0,calls:i};let d=Math.min(l,n/2+m()*(n/2));await s(d),n=Math.min(e.maxDelayMs,n*2)}}export{u as a,c as b};
