@@ -1,6 +1,5 @@
-import * as core from "@actions/core";
-import { UserError } from "../../errors.ts";
 import type { EntraTokenInputs, EntraTokenTools } from "../../steps/entra-token.ts";
+import { githubOidcToken } from "../github-oidc-token.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 
 /** The entra-token inputs; the client secret and the certificate key are masked before anything else is read. */
@@ -31,20 +30,7 @@ export function getInputs(read: InputReader = actionInputs): EntraTokenInputs {
 
 export function getTools(): EntraTokenTools {
   return {
-    githubIdToken: async (audience) => {
-      // The runner sets these only for jobs allowed to mint an OIDC token.
-      if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new UserError("federated: true needs `permissions: id-token: write` in the workflow or job.");
-      }
-      try {
-        return await core.getIDToken(audience);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message.replace(/\s+/g, " ").trim() : String(error);
-        throw new UserError(
-          `federated: the GitHub OIDC token request failed (${reason.slice(0, 200)}): check that the job has \`permissions: id-token: write\`.`,
-        );
-      }
-    },
+    githubIdToken: (audience) => githubOidcToken(audience, "federated: true"),
   };
 }
 

@@ -1,9 +1,9 @@
-import * as core from "@actions/core";
 import type { CredentialInputs } from "../../alibaba/credentials.ts";
 import { checkRegion } from "../../alibaba/endpoints.ts";
 import { checkOidcProviderArn, parseRoleArn } from "../../alibaba/role-arn.ts";
 import { UserError } from "../../errors.ts";
 import type { FcDeployInputs, FcSource } from "../../steps/fc-deploy.ts";
+import { githubOidcToken } from "../github-oidc-token.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 
 /** The fc-deploy inputs: secrets are masked first, then every input is checked before any call is made. */
@@ -188,19 +188,6 @@ function sessionName(value: string): string {
   return value;
 }
 
-async function githubIdToken(audience: string): Promise<string> {
-  // The runner sets these only for jobs allowed to mint an OIDC token.
-  if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new UserError(
-      "role-to-assume needs `permissions: id-token: write` in the workflow or job (GitHub OIDC token).",
-    );
-  }
-  try {
-    return await core.getIDToken(audience);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\s+/g, " ").trim() : String(error);
-    throw new UserError(
-      `role-to-assume: the GitHub OIDC token request failed (${reason.slice(0, 200)}): check that the job has \`permissions: id-token: write\`.`,
-    );
-  }
+function githubIdToken(audience: string): Promise<string> {
+  return githubOidcToken(audience, "role-to-assume", "GitHub OIDC token");
 }

@@ -1,6 +1,6 @@
-import * as core from "@actions/core";
 import { UserError } from "../../errors.ts";
 import type { ApiKeyAuth, FnContextInputs, FnContextSettings, OidcAuth } from "../../steps/fn-context.ts";
+import { githubOidcToken } from "../github-oidc-token.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 
 /**
@@ -71,17 +71,6 @@ function oidcInputs(read: InputReader): OidcAuth {
   return withDefined(inputs, { clientSecret });
 }
 
-async function githubIdToken(audience: string): Promise<string> {
-  // The runner sets these only for jobs allowed to mint an OIDC token.
-  if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new UserError("auth: oidc needs `permissions: id-token: write` in the workflow or job.");
-  }
-  try {
-    return await core.getIDToken(audience);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\s+/g, " ").trim() : String(error);
-    throw new UserError(
-      `auth: oidc: the GitHub OIDC token request failed (${reason.slice(0, 200)}): check that the job has \`permissions: id-token: write\`.`,
-    );
-  }
+function githubIdToken(audience: string): Promise<string> {
+  return githubOidcToken(audience, "auth: oidc");
 }
