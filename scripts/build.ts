@@ -58,9 +58,9 @@ async function bundle(outdir: string): Promise<void> {
     alias: {
       "isomorphic-fetch": "./scripts/shims/global-fetch.cjs",
       "node-fetch": "./scripts/shims/global-fetch.cjs",
-      // One undici for everything: @actions/http-client's own copy (v6, used only for its ProxyAgent,
-      // which v8 keeps) would add 400 KB to every action next to the v8 our proxy dispatcher needs.
-      undici: "./node_modules/undici",
+      // No undici at all: @actions/http-client imports it only for a ProxyAgent no fngate code uses,
+      // and the proxy comes from Node's own support (src/http/runner-proxy.ts); ~0.7 MB per bundle.
+      undici: "./scripts/shims/undici-not-bundled.cjs",
       // The Alibaba SDKs' HTTP client, made to use Node's global agents, which carry the proxy.
       httpx: "./scripts/shims/httpx-global-agent.cjs",
     },

@@ -1,6 +1,6 @@
 // The Alibaba SDKs send every call through httpx, which keeps keep-alive agents of its own and so
 // never sees the proxy the adapter puts on Node's global agents (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, see
-// src/http/proxy-dispatcher.ts). A call without an explicit agent uses Node's global agent instead.
+// src/http/runner-proxy.ts). A call without an explicit agent uses Node's global agent instead.
 // Required by relative path: the build aliases the package name "httpx" to this file.
 "use strict";
 const http = require("node:http");

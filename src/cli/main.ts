@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { parseDeadlineMinutes, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
 import { proxySettings } from "../github/step-context.ts";
-import { installProxyDispatcher } from "../http/proxy-dispatcher.ts";
+import { applyRunnerProxy } from "../http/runner-proxy.ts";
 import { actionMetadata } from "./action-metadata.ts";
 import { parseArgs } from "./argv.ts";
 import { cleanupStore } from "./cleanup-store.ts";
@@ -60,7 +60,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
     const read = cliInputs(metadata, args.flags, env, redactor, extra);
     // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, exactly as the actions honour them.
-    installProxyDispatcher(proxySettings(env));
+    const proxyWarning = applyRunnerProxy(proxySettings(env));
+    if (proxyWarning) stepLog.warning(proxyWarning);
     const deadline = startDeadline(
       parseDeadlineMinutes(
         args.flags.get("deadline-minutes") ?? env.FNGATE_DEADLINE_MINUTES,

@@ -2,7 +2,7 @@ import { basename, dirname } from "node:path";
 import * as core from "@actions/core";
 import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
-import { describeProxyFailure, installProxyDispatcher, proxyFailure } from "../http/proxy-dispatcher.ts";
+import { applyRunnerProxy, describeProxyFailure, proxyFailure } from "../http/runner-proxy.ts";
 import { proxySettings } from "./step-context.ts";
 import { setStepDeadline } from "./step-deadline.ts";
 
@@ -20,7 +20,8 @@ const NETWORK_FAILURE = /fetch failed|could not reach|ECONN|socket|network/i;
 export async function runMain(main: () => Promise<void>): Promise<void> {
   quietSdkChatter();
   try {
-    installProxyDispatcher(proxySettings(process.env));
+    const proxyWarning = applyRunnerProxy(proxySettings(process.env));
+    if (proxyWarning) core.warning(proxyWarning);
     current = setStepDeadline(
       startDeadline(parseDeadlineMinutes(core.getInput(DEADLINE_INPUT)), `running ${actionName()}`),
     );
@@ -49,7 +50,8 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
 export async function runPost(post: () => Promise<void>): Promise<void> {
   quietSdkChatter();
   try {
-    installProxyDispatcher(proxySettings(process.env));
+    const proxyWarning = applyRunnerProxy(proxySettings(process.env));
+    if (proxyWarning) core.warning(proxyWarning);
     // A bad value already failed the main step; cleanup then runs under the default deadline.
     let minutes: number;
     try {

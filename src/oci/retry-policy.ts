@@ -1,5 +1,5 @@
 import { type DelayStrategy, MaxTimeTerminationStrategy, type RetryConfiguration } from "oci-common";
-import { proxyFailure } from "../http/proxy-dispatcher.ts";
+import { proxyFailure } from "../http/runner-proxy.ts";
 
 /**
  * How every OCI client fngate builds retries one call: what the SDK's default condition retries

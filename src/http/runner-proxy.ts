@@ -1,0 +1,185 @@
+import http from "node:http";
+import https from "node:https";
+import { connect } from "node:net";
+import type { ProxySettings } from "../steps/step-context.ts";
+
+/** A proxy that would not carry a call: it refused the tunnel, or could not be reached at all. */
+export interface ProxyFailure {
+  /** The proxy URL as configured (credentials removed). */
+  proxy: string;
+  /** host:port the call was for. */
+  target: string;
+  /** "answered 403 to CONNECT", "could not be reached (ECONNREFUSED)". */
+  reason: string;
+  /** A refusal (403 Forbidden, 407 Proxy Authentication Required) that no retry will change. */
+  permanent: boolean;
+  at: Date;
+}
+
+let lastFailure: ProxyFailure | undefined;
+
+/**
+ * The last call a proxy refused or dropped, if any. Clients report such a failure as "fetch failed" at
+ * best (the OCI SDK keeps only that), so the adapter asks here to name the proxy in its error line.
+ */
+export function proxyFailure(): ProxyFailure | undefined {
+  return lastFailure;
+}
+
+export function describeProxyFailure(failure: ProxyFailure): string {
+  return `the proxy ${failure.proxy} (HTTPS_PROXY) ${failure.reason} for ${failure.target}: check HTTPS_PROXY, or list the host in NO_PROXY if it must be reached directly.`;
+}
+
+/**
+ * Node's fetch and its global http/https agents ignore HTTPS_PROXY/NO_PROXY unless told at run time
+ * (http.setGlobalProxyFromEnv, in recent Node 24 releases); then every client on them follows the runner's proxy: the
+ * OCI SDK (through its fetch shim), msal-node, jose's remote JWKS, the smoke test, gaxios, and the
+ * Alibaba SDKs (through the httpx shim in scripts/shims). Node's own proxy support instead of undici's
+ * agent keeps ~0.7 MB of undici out of every bundle. Adapter-neutral: the GitHub adapter and the CLI
+ * both call it first thing. Returns a warning when this Node cannot apply the proxy to fetch.
+ */
+export function applyRunnerProxy(proxy: ProxySettings): string | undefined {
+  if (!proxy.httpsProxy && !proxy.httpProxy) return undefined;
+  const proxyEnv = {
+    ...(proxy.httpProxy ? { HTTP_PROXY: proxy.httpProxy } : {}),
+    ...(proxy.httpsProxy ? { HTTPS_PROXY: proxy.httpsProxy } : {}),
+    // An explicit value (even empty) keeps Node from reading the environment itself.
+    NO_PROXY: proxy.noProxy ?? "",
+  };
+  const setGlobalProxy = (http as { setGlobalProxyFromEnv?: (env: NodeJS.ProcessEnv) => unknown })
+    .setGlobalProxyFromEnv;
+  watchFetchFailures(proxy);
+  if (setGlobalProxy) {
+    setGlobalProxy(proxyEnv);
+    return undefined;
+  }
+  http.globalAgent = new http.Agent({ keepAlive: true, proxyEnv });
+  https.globalAgent = new https.Agent({ keepAlive: true, proxyEnv });
+  return `HTTPS_PROXY is set, but Node.js ${process.version} has no http.setGlobalProxyFromEnv to apply it to fetch: the OCI, Entra and smoke-test calls go direct; use a runner with a newer Node.js 24.`;
+}
+
+/**
+ * A failed fetch through the proxy says little ("fetch failed: Request was cancelled" for a refused
+ * tunnel), so the proxy is asked once for the same tunnel, and its answer is kept for the error line
+ * and for the OCI retry policy (a 403/407 will not change on retry).
+ */
+function watchFetchFailures(proxy: ProxySettings): void {
+  const fetchWithoutWatch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    try {
+      return await fetchWithoutWatch(input, init);
+    } catch (error) {
+      const url = input instanceof Request ? input.url : String(input);
+      const via = proxyFor(url, proxy);
+      if (via) await recordProxyAnswer(via, new URL(url));
+      throw error;
+    }
+  };
+}
+
+async function recordProxyAnswer(via: string, target: URL): Promise<void> {
+  const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
+  const hostPort = `${target.hostname}:${port}`;
+  const answer = await askProxy(via, hostPort);
+  if (answer.ok) return;
+  lastFailure = {
+    proxy: withoutCredentials(via),
+    target: hostPort,
+    reason: answer.reason,
+    permanent: answer.permanent,
+    at: new Date(),
+  };
+}
+
+interface ProxyAnswer {
+  ok: boolean;
+  reason: string;
+  permanent: boolean;
+}
+
+/** One CONNECT for `hostPort`: the status line the proxy answers with, or why it could not be asked. */
+function askProxy(via: string, hostPort: string): Promise<ProxyAnswer> {
+  const proxyUrl = new URL(via);
+  const credentials =
+    proxyUrl.username || proxyUrl.password
+      ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`).toString("base64")}\r\n`
+      : "";
+  return new Promise((resolve) => {
+    const socket = connect(Number(proxyUrl.port) || 80, proxyUrl.hostname.replace(/^\[(.+)\]$/, "$1"));
+    const done = (answer: ProxyAnswer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(3000, () => done({ ok: false, reason: "did not answer within 3 s", permanent: false }));
+    socket.on("error", (error: NodeJS.ErrnoException) =>
+      done({
+        ok: false,
+        reason: `could not be reached${error.code ? ` (${error.code})` : ""}`,
+        permanent: false,
+      }),
+    );
+    socket.on("connect", () =>
+      socket.write(`CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\n${credentials}\r\n`),
+    );
+    let head = "";
+    socket.on("data", (chunk) => {
+      head += chunk.toString("latin1");
+      const line = head.split("\r\n")[0];
+      if (line === undefined || !head.includes("\r\n")) return;
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(line)?.[1] ?? 0);
+      if (status === 200) done({ ok: true, reason: "", permanent: false });
+      else
+        done({
+          ok: false,
+          reason: `answered ${status || "garbage"} to CONNECT`,
+          permanent: status === 403 || status === 407,
+        });
+    });
+    socket.on("end", () =>
+      done({ ok: false, reason: "closed the connection without answering", permanent: false }),
+    );
+  });
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString().replace(/\/$/, "");
+  } catch {
+    return "(HTTPS_PROXY)";
+  }
+}
+
+/**
+ * The proxy a request to `url` should use, as curl reads NO_PROXY (host, .domain, *.domain, host:port,
+ * `*`): which proxy to ask when a call failed. Loopback is not special: a proxy set for tests on
+ * 127.0.0.1 is still used unless NO_PROXY says otherwise, as Node's proxy support does.
+ */
+export function proxyFor(url: string, proxy: ProxySettings): string | undefined {
+  const target = new URL(url);
+  const chosen = target.protocol === "https:" ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
+  if (!chosen) return undefined;
+  const host = target.hostname.replace(/^\[(.+)\]$/, "$1").toLowerCase();
+  const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
+  for (const raw of (proxy.noProxy ?? "").split(/[,\s]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === "*") return undefined;
+    const { name, entryPort } = noProxyEntry(entry);
+    if (entryPort !== undefined && entryPort !== port) continue;
+    if (host === name || host.endsWith(`.${name}`)) return undefined;
+  }
+  return chosen;
+}
+
+/** "host", ".domain", "*.domain", "host:port", "[::1]", "[::1]:443" or a bare IPv6 address. */
+function noProxyEntry(entry: string): { name: string; entryPort: number | undefined } {
+  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed)
+    return { name: bracketed[1] ?? "", entryPort: bracketed[2] ? Number(bracketed[2]) : undefined };
+  const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+  const name = (hostPort ? (hostPort[1] ?? "") : entry).replace(/^\*?\./, "");
+  return { name, entryPort: hostPort ? Number(hostPort[2]) : undefined };
+}
