@@ -18,7 +18,7 @@ import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { printFigure } from "./reliability/figures.ts";
 import { Job, type StepResult } from "./runner/index.ts";
-import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
 let stack: EmulatorStack;
 let fx: AlibabaFixture;
@@ -327,15 +327,7 @@ describe("fc-deploy", () => {
     let bytes = 0;
     let found = 0;
     for (const run of runs) {
-      const shown = [
-        visibleOutput(run.stdout),
-        run.stderr,
-        run.summary,
-        JSON.stringify(run.outputs),
-        JSON.stringify(run.exportedEnv),
-        JSON.stringify(run.state),
-        ...run.writtenFiles.map((file) => file.content.toString("utf8")),
-      ].join("\n");
+      const shown = shownByStep(run);
       bytes += Buffer.byteLength(shown);
       const leaks = secretsFound(shown, secrets);
       found += leaks.length;

@@ -4,9 +4,8 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type AlibabaFixture, alibabaFixture, examplesDir } from "./emulators/alibaba/fixture.ts";
+import { type AlibabaFixture, accessKeyDeployInputs, alibabaFixture } from "./emulators/alibaba/fixture.ts";
 import { closeServer, listenOnLoopback } from "./emulators/http/loopback-server.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { Job, type StepResult } from "./runner/index.ts";
@@ -48,15 +47,7 @@ async function deploy(name: string, env: Record<string, string>): Promise<StepRe
   const job = await Job.create({ env: { ...fx.env, ...env } });
   try {
     return await job.run("fc-deploy", {
-      inputs: {
-        region: "cn-hangzhou",
-        function: name,
-        "code-path": join(examplesDir, "function"),
-        runtime: "nodejs20",
-        handler: "index.handler",
-        "access-key-id": fx.accessKey.id,
-        "access-key-secret": fx.accessKey.secret,
-      },
+      inputs: accessKeyDeployInputs(fx, name),
     });
   } finally {
     await job.dispose();

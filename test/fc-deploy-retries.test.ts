@@ -1,9 +1,8 @@
 // fc-deploy retries what is worth retrying (429 throttling, 5xx) with backoff, fails fast on a
 // refusal (403), counted in the emulator's request log, and stops its wait at deadline-minutes.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type AlibabaFixture, alibabaFixture, examplesDir } from "./emulators/alibaba/fixture.ts";
+import { type AlibabaFixture, accessKeyDeployInputs, alibabaFixture } from "./emulators/alibaba/fixture.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { Job, type StepResult } from "./runner/index.ts";
 
@@ -22,16 +21,7 @@ async function deploy(name: string, extra: Record<string, string> = {}): Promise
   const job = await Job.create({ env: fx.env });
   try {
     return await job.run("fc-deploy", {
-      inputs: {
-        region: "cn-hangzhou",
-        function: name,
-        "code-path": join(examplesDir, "function"),
-        runtime: "nodejs20",
-        handler: "index.handler",
-        "access-key-id": fx.accessKey.id,
-        "access-key-secret": fx.accessKey.secret,
-        ...extra,
-      },
+      inputs: accessKeyDeployInputs(fx, name, extra),
     });
   } finally {
     await job.dispose();

@@ -1,3 +1,5 @@
+import type { StepResult } from "../runner/index.ts";
+
 /**
  * Secret scanning for tests: every form in which a secret could leak (as is, each PEM body line,
  * base64- and URL-encoded), searched in what a workflow would see.
@@ -26,4 +28,24 @@ export function visibleOutput(text: string): string {
     .split("\n")
     .filter((line) => !line.startsWith("::add-mask::"))
     .join("\n");
+}
+
+/**
+ * Everything a workflow shows of one step: its log (without mask commands), stderr, summary, outputs,
+ * exported env, state and every file it left. `exceptOutputs` names masked secret outputs a test
+ * leaves out on purpose (the token a token step exists to hand on).
+ */
+export function shownByStep(run: StepResult, exceptOutputs: readonly string[] = []): string {
+  const outputs = Object.fromEntries(
+    Object.entries(run.outputs).filter(([name]) => !exceptOutputs.includes(name)),
+  );
+  return [
+    visibleOutput(run.stdout),
+    run.stderr,
+    run.summary,
+    JSON.stringify(outputs),
+    JSON.stringify(run.exportedEnv),
+    JSON.stringify(run.state),
+    ...run.writtenFiles.map((file) => file.content.toString("utf8")),
+  ].join("\n");
 }

@@ -63,3 +63,24 @@ export function alibabaSecrets(stack: EmulatorStack): string[] {
     ...state.oidcTokensSeen,
   ];
 }
+
+/**
+ * fc-deploy inputs for the example function as a nodejs20 code package, signed in with the fixture's
+ * AccessKey: the plain deploy most tests start from, with `extra` inputs on top.
+ */
+export function accessKeyDeployInputs(
+  fx: AlibabaFixture,
+  name: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    region: "cn-hangzhou",
+    function: name,
+    "code-path": join(examplesDir, "function"),
+    runtime: "nodejs20",
+    handler: "index.handler",
+    "access-key-id": fx.accessKey.id,
+    "access-key-secret": fx.accessKey.secret,
+    ...extra,
+  };
+}
