@@ -61,7 +61,10 @@ export function explainFcFailure(error: unknown, operation: string, role: string
   return undefined;
 }
 
-const NETWORK_ERROR = /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|ENOTFOUND|EAI_AGAIN|socket hang up/i;
+/** Dropped or refused connections: worth another try. */
+const TRANSIENT_NETWORK_ERROR = /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|EAI_AGAIN|socket hang up/i;
+/** Every call that never got an answer, including a host that does not resolve (not worth a retry). */
+const NETWORK_ERROR = new RegExp(`${TRANSIENT_NETWORK_ERROR.source}|ENOTFOUND`, "i");
 
 export function statusOf(error: unknown): number | undefined {
   if (
@@ -82,5 +85,5 @@ export function isRetryable(error: unknown): boolean {
       status === 429 || status >= 500 || (status === 409 && /Conflict|Concurrent/i.test(errorCode(error)))
     );
   const code = errorCode(error);
-  return NETWORK_ERROR.test(`${code} ${shortMessage(error)}`) && !/ENOTFOUND/.test(code);
+  return TRANSIENT_NETWORK_ERROR.test(`${code} ${shortMessage(error)}`);
 }

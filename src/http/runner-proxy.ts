@@ -48,9 +48,10 @@ export function applyRunnerProxy(proxy: ProxySettings): string | undefined {
   };
   const setGlobalProxy = (http as { setGlobalProxyFromEnv?: (env: NodeJS.ProcessEnv) => unknown })
     .setGlobalProxyFromEnv;
-  watchFetchFailures(proxy);
   if (setGlobalProxy) {
     setGlobalProxy(proxyEnv);
+    // Only then does fetch go through the proxy, so only then may its failures be the proxy's.
+    watchFetchFailures(proxy);
     return undefined;
   }
   http.globalAgent = new http.Agent({ keepAlive: true, proxyEnv });
