@@ -99,7 +99,14 @@ describe("R2: seeded transient faults on >= 30% of control-plane calls", () => {
         const green =
           run.exitCode === 0 && run.outputs.passed === "true" && posts.every((p) => p.exitCode === 0);
         if (green) figure.successes += 1;
-        else failures.push(`seed ${seed}: exit ${run.exitCode}: ${errorsOf(run).join(" | ")}`);
+        else {
+          const postExits = posts.map(
+            (p) => `${p.action} post exit ${p.exitCode}${p.timedOut ? " (timed out)" : ""}`,
+          );
+          failures.push(
+            `seed ${seed}: exit ${run.exitCode}, passed=${run.outputs.passed}, ${postExits.join(", ")}: ${errorsOf(run).join(" | ")} ${posts.flatMap((p) => p.annotations.map((a) => a.message)).join(" | ")}`,
+          );
+        }
         const calls = ociEmulator.requests.slice(requestsBefore).filter((r) => r.operation !== undefined);
         figure.controlCalls += calls.filter((r) => !/^Invoke|Gateway/.test(r.operation ?? "")).length;
         figure.controlCalls += entra.requests
