@@ -92,29 +92,29 @@ function listFunctions(state: AlibabaState, query: URLSearchParams): Record<stri
     .map((stored) => stored.body)
     .filter((fn) => String(fn.functionName).startsWith(prefix))
     .filter((fn) => {
-      const tags = Array.isArray(fn.tags) ? (fn.tags as { key?: string; value?: string }[]) : [];
-      return wanted.every((want) => tags.some((tag) => tag.key === want.key && tag.value === want.value));
+      const tags = Array.isArray(fn.tags) ? (fn.tags as { Key?: string; Value?: string }[]) : [];
+      return wanted.every((want) => tags.some((tag) => tag.Key === want.key && (tag.Value ?? "") === want.value));
     })
     .sort((a, b) => String(a.functionName).localeCompare(String(b.functionName)));
   const page = pageOf(matching, query);
   return { functions: page.items, ...(page.next ? { nextToken: page.next } : {}) };
 }
 
-/** The tags filter as the SDK sends it: a JSON array of {key, value}. */
+/** The tags filter as the SDK sends it: a JSON array of {Key, Value}. */
 function tagsFilter(text: string | null): { key: string; value: string }[] {
   if (text === null || text === "") return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw acs.invalidArgument("tags must be a JSON array of {key, value}");
+    throw acs.invalidArgument("tags must be a JSON array of {Key, Value}");
   }
   if (!Array.isArray(parsed) || parsed.length > 20) {
-    throw acs.invalidArgument("tags must be a JSON array of at most 20 {key, value}");
+    throw acs.invalidArgument("tags must be a JSON array of at most 20 {Key, Value}");
   }
-  return parsed.map((tag: { key?: unknown; value?: unknown }) => {
-    if (typeof tag?.key !== "string" || tag.key === "") throw acs.invalidArgument("every tag needs a key");
-    return { key: tag.key, value: typeof tag.value === "string" ? tag.value : "" };
+  return parsed.map((tag: { Key?: unknown; Value?: unknown }) => {
+    if (typeof tag?.Key !== "string" || tag.Key === "") throw acs.invalidArgument("every tag needs a Key");
+    return { key: tag.Key, value: typeof tag.Value === "string" ? tag.Value : "" };
   });
 }
 
