@@ -93,7 +93,9 @@ function listFunctions(state: AlibabaState, query: URLSearchParams): Record<stri
     .filter((fn) => String(fn.functionName).startsWith(prefix))
     .filter((fn) => {
       const tags = Array.isArray(fn.tags) ? (fn.tags as { Key?: string; Value?: string }[]) : [];
-      return wanted.every((want) => tags.some((tag) => tag.Key === want.key && (tag.Value ?? "") === want.value));
+      return wanted.every((want) =>
+        tags.some((tag) => tag.Key === want.key && (tag.Value ?? "") === want.value),
+      );
     })
     .sort((a, b) => String(a.functionName).localeCompare(String(b.functionName)));
   const page = pageOf(matching, query);
