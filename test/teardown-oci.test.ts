@@ -148,6 +148,50 @@ describe("teardown on OCI", () => {
     assert.equal(lifecycleOf(fnB), "ACTIVE");
   });
 
+  it("the root action labels what its fn-deploy and gateway-deploy stages create, and teardown removes both", async () => {
+    // The pipeline hands fn-deploy's function to gateway-deploy itself: no function-id input.
+    const { "function-id": _fnId, ...gatewayInputs } = gw.inputs("piped");
+    const inputs = {
+      skip: "fn-context, ocir-login, entra-token, smoke-test",
+      ...gatewayInputs,
+      application: "fngate",
+      function: "piped",
+      image: image("piped"),
+      "run-label": "piped-1",
+    };
+    const run = await step("..", inputs);
+    const fn = run.outputs["function-id"] ?? "";
+    const deployment = run.outputs["deployment-id"] ?? "";
+    assert.deepEqual(state().fn.functions.get(fn)?.freeformTags, { "fngate-run": "piped-1" });
+    assert.deepEqual(state().apigw.deployments.get(deployment)?.freeformTags, { "fngate-run": "piped-1" });
+    const down = await step("teardown", teardownInputs("piped-1"));
+    assert.equal(down.outputs.count, "2");
+    assert.equal(lifecycleOf(fn), "DELETED");
+    assert.equal(deploymentState(deployment), "DELETED");
+  });
+
+  it("follows a deletion under deadline-minutes and names what it was waiting for when the deadline comes", async () => {
+    const slow = (await step("gateway-deploy", gw.inputs("slow", { "run-label": "slow-1" }))).outputs[
+      "deployment-id"
+    ];
+    const timings = state().apigw.timings;
+    const saved = { ...timings };
+    timings.workRequestInProgressMs = 10 * 60_000;
+    try {
+      const run = await job.run("teardown", {
+        inputs: { ...teardownInputs("slow-1"), "deadline-minutes": "0.05" },
+      });
+      assert.equal(run.exitCode, 1);
+      assert.match(
+        errorsOf(run)[0] ?? "",
+        /^deadline-minutes \(0\.05\) reached while waiting for deleting deployment slow \(work request \S+ still IN_PROGRESS\); raise deadline-minutes/,
+      );
+      assert.equal(deploymentState(slow), "DELETING");
+    } finally {
+      Object.assign(timings, saved);
+    }
+  });
+
   it("refuses to run without a run label, or with one no cloud accepts, and names the input", async () => {
     for (const [inputs, message] of [
       [
