@@ -1,6 +1,7 @@
 // The reusable workflow and the example caller are valid for GitHub's own workflow parser, and their
 // wiring matches the actions: every `with:` key is an input of the root action, every workflow_call
-// input is used, and the caller passes what the reusable workflow requires.
+// input is used, and the caller passes what the reusable workflow requires. The live end-to-end
+// workflows skip with a notice without credentials and always tear down what their run created.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -150,4 +151,174 @@ describe("Cloud Run reusable workflow", () => {
     assert.deepEqual(unused, [], "workflow_call inputs never passed on");
     assert.ok(text.includes("secrets.GCP_CREDENTIALS_JSON"), "the key secret is passed on");
   });
+});
+
+type LiveJob = {
+  needs?: string | string[];
+  if?: string;
+  permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
+  env?: Record<string, string>;
+  steps?: {
+    id?: string;
+    uses?: string;
+    run?: string;
+    env?: Record<string, string>;
+    with?: Record<string, string>;
+  }[];
+};
+type LiveWorkflow = {
+  on: { workflow_dispatch?: unknown; schedule?: { cron: string }[] };
+  permissions?: Record<string, string>;
+  jobs: Record<string, LiveJob>;
+};
+
+/** The actions each live workflow deploys with, and the cloud its teardown sweeps. */
+const LIVE = [
+  { file: ".github/workflows/live-oci.yml", deploys: ["./"], cloud: "oci", oidc: false },
+  {
+    file: ".github/workflows/live-cloud-run.yml",
+    deploys: ["./actions/cloud-run-deploy", "./actions/gcp-id-token", "./actions/smoke-test"],
+    cloud: "cloud-run",
+    oidc: true,
+  },
+  {
+    file: ".github/workflows/live-alibaba-fc.yml",
+    deploys: ["./actions/fc-deploy"],
+    cloud: "fc",
+    oidc: true,
+  },
+] as const;
+
+const needsOf = (job: LiveJob) => (Array.isArray(job.needs) ? job.needs : job.needs ? [job.needs] : []);
+
+describe("live end-to-end workflows", () => {
+  for (const live of LIVE) {
+    describe(live.file, () => {
+      let workflow: LiveWorkflow;
+      let text: string;
+      const load = async () => {
+        text = await readFile(join(repoRoot, live.file), "utf8");
+        workflow = parse(text) as LiveWorkflow;
+      };
+
+      it("is valid for GitHub's workflow parser, runs on demand and weekly", async () => {
+        assert.deepEqual(await parsedWithGitHubsParser(live.file), []);
+        await load();
+        assert.ok("workflow_dispatch" in workflow.on);
+        assert.match(workflow.on.schedule?.[0]?.cron ?? "", /^\d+ \d+ \* \* \d$/, "a weekly cron");
+      });
+
+      it("first checks for its variables and secrets and, without them, skips the rest with a ::notice::", async () => {
+        await load();
+        const [name, check] = Object.entries(workflow.jobs)[0] ?? [];
+        assert.ok(name && check);
+        assert.deepEqual(needsOf(check), [], "the check runs first");
+        assert.deepEqual(check.permissions, {}, "the check needs no token");
+        const script = check.steps?.map((s) => s.run ?? "").join("\n") ?? "";
+        assert.match(script, /::notice title=[^:]+::/);
+        assert.match(script, /ready=false" >> "\$GITHUB_OUTPUT"/);
+        assert.match(script, /ready=true" >> "\$GITHUB_OUTPUT"/);
+        assert.match(check.outputs?.ready ?? "", /steps\.check\.outputs\.ready/);
+        // Every variable and secret the workflow uses is documented at the top and checked by this job.
+        const header = text.slice(0, text.indexOf("\nname:"));
+        const checked = JSON.stringify(check.steps?.map((s) => s.env));
+        const used = new Set([...text.matchAll(/\b(vars|secrets)\.([A-Z_]+)/g)].map((m) => m[2] ?? ""));
+        assert.ok(used.size > 0);
+        for (const variable of used) {
+          assert.match(header, new RegExp(`^#\\s+${variable}\\b`, "m"), `${variable} is documented`);
+          assert.ok(checked.includes(`.${variable}`), `${variable} is checked`);
+          assert.match(script, new RegExp(`\\b${variable}\\b`), `${variable} is named when missing`);
+        }
+        for (const [jobName, job] of Object.entries(workflow.jobs).slice(1)) {
+          assert.ok(needsOf(job).includes(name), `${jobName} waits for the check`);
+          assert.match(
+            job.if ?? "",
+            new RegExp(`needs\\.${name}\\.outputs\\.ready == 'true'`),
+            `${jobName} reads it`,
+          );
+        }
+      });
+
+      it("deploys under this run's label and always tears down exactly that label", async () => {
+        await load();
+        const jobs = Object.values(workflow.jobs);
+        const deploying = jobs.filter((job) =>
+          job.steps?.some((s) => live.deploys.some((d) => s.uses === d)),
+        );
+        const tearing = jobs.filter((job) => job.steps?.some((s) => s.uses === "./actions/teardown"));
+        assert.equal(tearing.length, 1, "one teardown job");
+        const teardownJob = tearing[0] as LiveJob;
+        assert.match(teardownJob.if ?? "", /^always\(\) && /, "teardown runs whatever happened before");
+        const teardown = teardownJob.steps?.find((s) => s.uses === "./actions/teardown");
+        assert.equal(teardown?.with?.cloud, live.cloud);
+        const label = teardown?.with?.["run-label"] ?? "";
+        assert.match(label, /env\.RUN_LABEL/);
+        for (const job of deploying) {
+          assert.ok(
+            needsOf(teardownJob).some((n) => workflow.jobs[n] === job),
+            "teardown waits for the deploy",
+          );
+          assert.equal(job.env?.RUN_LABEL, teardownJob.env?.RUN_LABEL, "the same label");
+          assert.match(
+            job.env?.RUN_LABEL ?? "",
+            /github\.run_id.*github\.run_attempt/,
+            "unique per run attempt",
+          );
+          const labelled = job.steps?.filter((s) => s.with?.["run-label"] !== undefined) ?? [];
+          assert.ok(labelled.length > 0, "the deploy sets run-label");
+          for (const step of labelled) assert.equal(step.with?.["run-label"], label);
+        }
+      });
+
+      it("uses least permissions, pinned third-party actions, no persisted credentials, no expression in a script", async () => {
+        await load();
+        assert.deepEqual(workflow.permissions, {}, "nothing granted by default");
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+          assert.ok(job.permissions, `${name} states its permissions`);
+          const oidcInputs = job.steps?.some((s) =>
+            ["workload-identity-provider", "role-to-assume", "federated"].some(
+              (input) => s.with?.[input] !== undefined,
+            ),
+          );
+          assert.equal(
+            job.permissions["id-token"] === "write",
+            oidcInputs === true && live.oidc,
+            `${name}: id-token: write exactly where OIDC is used`,
+          );
+          for (const [scope, level] of Object.entries(job.permissions)) {
+            assert.ok(
+              (scope === "contents" && level === "read") || (scope === "id-token" && level === "write"),
+              `${name}: ${scope}: ${level}`,
+            );
+          }
+          for (const step of job.steps ?? []) {
+            assert.doesNotMatch(step.run ?? "", /\$\{\{/, `${name}: expressions reach scripts through env:`);
+            if (step.uses?.startsWith("actions/checkout@"))
+              assert.equal(String(step.with?.["persist-credentials"]), "false");
+            if (step.uses?.startsWith("./")) {
+              const action = await loadActionMetadata(
+                step.uses === "./" ? ".." : step.uses.slice("./actions/".length),
+              );
+              const inputs = new Set(action.inputs.map((input) => input.name));
+              const unknown = Object.keys(step.with ?? {}).filter((key) => !inputs.has(key));
+              assert.deepEqual(unknown, [], `${name}: with: keys ${step.uses} does not have`);
+            }
+          }
+        }
+        const remote = [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].filter(
+          ([, uses]) => !uses?.startsWith("./"),
+        );
+        assert.ok(remote.length > 0);
+        for (const [line, uses, rest] of remote) {
+          assert.match(
+            uses ?? "",
+            /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/,
+            `pinned to a full commit SHA: ${line}`,
+          );
+          assert.match(rest ?? "", /^\s+# v\d+(\.\d+)*$/, `with its version as a comment: ${line}`);
+        }
+      });
+    });
+  }
 });

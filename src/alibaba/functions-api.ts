@@ -11,6 +11,7 @@ import {
   type FcFunction,
   GetFunctionRequest,
   InvokeFunctionRequest,
+  Tag,
   UpdateFunctionInput,
   UpdateFunctionRequest,
 } from "./sdk.ts";
@@ -42,8 +43,13 @@ export class FunctionsApi {
     }
   }
 
-  async create(spec: FunctionSpec): Promise<FcFunction | undefined> {
-    const body = new CreateFunctionInput({ functionName: spec.functionName, ...functionFields(spec) });
+  /** `tags` (the run label) go on the new function; UpdateFunction has no tags, so updates keep them. */
+  async create(spec: FunctionSpec, tags?: Record<string, string>): Promise<FcFunction | undefined> {
+    const body = new CreateFunctionInput({
+      functionName: spec.functionName,
+      ...functionFields(spec),
+      ...(tags ? { tags: Object.entries(tags).map(([key, value]) => new Tag({ key, value })) } : {}),
+    });
     const response = await this.#retrying(() =>
       this.#client.createFunction(new CreateFunctionRequest({ body })),
     );

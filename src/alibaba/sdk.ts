@@ -21,6 +21,11 @@ export {
   GetFunctionRequest,
   InputCodeLocation,
   InvokeFunctionRequest,
+  ListAliasesRequest,
+  ListFunctionsRequest,
+  ListFunctionVersionsRequest,
+  ListTriggersRequest,
+  Tag,
   UpdateFunctionInput,
   UpdateFunctionRequest,
 } from "@alicloud/fc20230330";

@@ -85,6 +85,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         secret: true,
       },
       {
+        name: "run-label",
+        description:
+          "Run label: a service this step creates carries it as the label fngate-run, so that `teardown` with the same run-label deletes it. 1-63 lowercase letters, digits, '-' or '_' (Google's label rules). Defaults to the workflow run's id and attempt (<run_id>-<run_attempt>). An existing service keeps its labels, and a re-run changes nothing.",
+      },
+      {
         name: "deadline-minutes",
         description:
           "Overall deadline for this step in minutes; the step fails cleanly when it is reached (its post step still cleans up). Default 15.",
@@ -256,6 +261,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         name: "security-token",
         description: "STS security token that goes with a temporary AccessKey pair (secret; masked).",
         secret: true,
+      },
+      {
+        name: "run-label",
+        description:
+          "Run label: a function this step creates carries it as the tag fngate-run, so that `teardown` with the same run-label deletes it. 1-63 lowercase letters, digits, '-' or '_'. Defaults to the workflow run's id and attempt (<run_id>-<run_attempt>). An existing function keeps its tags, and a re-run changes nothing.",
       },
       {
         name: "deadline-minutes",
@@ -446,6 +456,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         default: "true",
       },
       {
+        name: "run-label",
+        description:
+          "Run label: a function this step creates (and, in the pipeline, a deployment gateway-deploy creates) carries it as the freeform tag fngate-run, so that `teardown` with the same run-label deletes exactly that. 1-63 lowercase letters, digits, '-' or '_'. Defaults to the workflow run's id and attempt (<run_id>-<run_attempt>). Set when a resource is created only: an existing one keeps its tags, and a re-run changes nothing.",
+      },
+      {
         name: "deadline-minutes",
         description:
           "Overall deadline for this step in minutes; the step fails cleanly when it is reached (its post step still cleans up). Default 15.",
@@ -554,6 +569,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         description:
           "Wait for the work request to succeed and the deployment to be ACTIVE (up to 10 minutes).",
         default: "true",
+      },
+      {
+        name: "run-label",
+        description:
+          "Run label: a deployment this step creates carries it as the freeform tag fngate-run, so that `teardown` with the same run-label deletes it (and removes routes to functions that run created from deployments it did not create). 1-63 lowercase letters, digits, '-' or '_'. Defaults to the workflow run's id and attempt (<run_id>-<run_attempt>). An existing deployment keeps its tags.",
       },
       {
         name: "deadline-minutes",
@@ -746,6 +766,106 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
     ],
     outputs: ["passed", "results"],
   },
+  teardown: {
+    inputs: [
+      {
+        name: "run-label",
+        description:
+          "The run label to tear down (required; there is no default): what the deploy steps were given as run-label, or their default in GitHub Actions, <run_id>-<run_attempt> of the workflow run that deployed (such as 1234567890-1). Resources with another label, or none, are never touched.",
+      },
+      {
+        name: "cloud",
+        description:
+          "Where the run deployed: oci (OCI Functions and API Gateway, with the profile an earlier fn-context step wrote), cloud-run, or fc (Alibaba Cloud Function Compute 3.0).",
+      },
+      {
+        name: "compartment-ocid",
+        description:
+          "(oci) Compartment whose functions and API deployments are searched (not its sub-compartments).",
+      },
+      {
+        name: "application",
+        description:
+          "(oci) Only this Functions application's functions, by name or OCID; every application of the compartment otherwise.",
+      },
+      {
+        name: "gateway-ocid",
+        description:
+          "(oci) Only this API gateway's deployments; every gateway's in the compartment otherwise.",
+      },
+      {
+        name: "project",
+        description: "(cloud-run) Project ID of the services.",
+      },
+      {
+        name: "region",
+        description:
+          "(cloud-run, fc) Region of the services or functions, such as asia-northeast1 or cn-hangzhou.",
+      },
+      {
+        name: "workload-identity-provider",
+        description:
+          "(cloud-run) Full resource name of the workload identity provider, projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>; with service-account, signs in keylessly with the job's GitHub OIDC token (`permissions: id-token: write`).",
+      },
+      {
+        name: "service-account",
+        description:
+          "(cloud-run) Service account to impersonate through the provider; it needs run.services.list and run.services.delete (roles/run.admin or roles/run.developer).",
+      },
+      {
+        name: "credentials-json",
+        description:
+          "(cloud-run) A service account key file's JSON (secret), when keyless federation is not possible.",
+        secret: true,
+      },
+      {
+        name: "account-id",
+        description:
+          "(fc) Account UID, for the endpoint <account-id>.<region>.fc.aliyuncs.com; not needed with role-to-assume (its ARN carries it).",
+      },
+      {
+        name: "oidc-provider-arn",
+        description:
+          "(fc) RAM OIDC provider ARN whose issuer is https://token.actions.githubusercontent.com; with role-to-assume.",
+      },
+      {
+        name: "role-to-assume",
+        description:
+          "(fc) RAM role ARN the job assumes with its GitHub OIDC token; it needs fc:ListFunctions, fc:DeleteFunction and the list and delete actions of triggers, aliases and versions.",
+      },
+      {
+        name: "role-session-name",
+        description: "(fc) Session name of the assumed role, shown in ActionTrail.",
+        default: "fngate-teardown",
+      },
+      {
+        name: "oidc-audience",
+        description: "(fc) Audience of the GitHub OIDC token; must be a client ID of the OIDC provider.",
+        default: "sts.aliyuncs.com",
+      },
+      {
+        name: "access-key-id",
+        description: "(fc) AccessKey ID (fallback when GitHub OIDC is not set up), with access-key-secret.",
+      },
+      {
+        name: "access-key-secret",
+        description: "(fc) AccessKey secret (secret; masked).",
+        secret: true,
+      },
+      {
+        name: "security-token",
+        description: "(fc) STS security token that goes with a temporary AccessKey pair (secret; masked).",
+        secret: true,
+      },
+      {
+        name: "deadline-minutes",
+        description:
+          "Overall deadline for this step in minutes, deletions and their waits included; the step fails cleanly when it is reached, naming what it was waiting for. Default 15.",
+        default: "15",
+      },
+    ],
+    outputs: ["deleted", "count"],
+  },
   pipeline: {
     inputs: [
       {
@@ -907,6 +1027,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         name: "config",
         description:
           "(fn-deploy) Function configuration as KEY=VALUE lines (# comments allowed), merged over func.yaml's config. Every value is treated as a secret: masked, never printed or put in the job summary.",
+      },
+      {
+        name: "run-label",
+        description:
+          "(fn-deploy, gateway-deploy) Run label: a function this step creates (and, in the pipeline, a deployment gateway-deploy creates) carries it as the freeform tag fngate-run, so that `teardown` with the same run-label deletes exactly that. 1-63 lowercase letters, digits, '-' or '_'. Defaults to the workflow run's id and attempt (<run_id>-<run_attempt>). Set when a resource is created only: an existing one keeps its tags, and a re-run changes nothing.",
       },
       {
         name: "gateway-ocid",

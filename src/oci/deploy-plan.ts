@@ -45,6 +45,8 @@ export interface FnDeployInputs {
   wait: boolean;
   /** The commit being deployed (GITHUB_SHA); its first 7 characters end the default tag. */
   gitSha?: string;
+  /** Tags a function this deploy creates (fngate-run), so teardown finds it; checked by the adapter. */
+  runLabel?: string;
   ociProfile: OciProfile;
 }
 

@@ -9,6 +9,8 @@ export interface DesiredFunction extends FunctionSettings {
   displayName: string;
   /** The tag reference; imageDigest pins what runs. */
   image: string;
+  /** Set on create only: an update leaves the function's tags as they are (see run-label.ts). */
+  createTags?: Record<string, string>;
 }
 
 export interface AppliedFunction {
@@ -45,6 +47,7 @@ export async function applyFunction(
           applicationId: desired.applicationId,
           displayName: desired.displayName,
           ...settings,
+          ...(desired.createTags ? { freeformTags: desired.createTags } : {}),
         },
       });
       return { fn, action: "created", changed: ["imageDigest", "memoryInMBs", "timeoutInSeconds", "config"] };

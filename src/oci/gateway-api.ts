@@ -15,6 +15,8 @@ export interface DeploymentTarget {
   deploymentIsOcid: boolean;
   /** Required to create; when set, an existing deployment must have it (OCI cannot change it). */
   pathPrefix: string | undefined;
+  /** Freeform tags a created deployment gets (the run label); updates leave tags alone. */
+  createTags?: Record<string, string> | undefined;
 }
 
 export interface AppliedDeployment {
@@ -134,6 +136,7 @@ async function createDeployment(
         pathPrefix: target.pathPrefix,
         displayName: target.deployment,
         specification: merged.specification as unknown as models.ApiSpecification,
+        ...(target.createTags ? { freeformTags: target.createTags } : {}),
       },
       // The SDK may retry a create whose answer was lost; the token makes that retry harmless.
       opcRetryToken: randomBytes(16).toString("hex"),

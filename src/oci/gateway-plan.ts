@@ -1,4 +1,5 @@
 import { UserError } from "../errors.ts";
+import { runLabelTags } from "../run-label.ts";
 import { type AuthInputs, type DesiredAuth, readAuth } from "./gateway-auth-input.ts";
 import { checkPathPrefix, type DesiredRoute, readRoutes } from "./gateway-routes-input.ts";
 import type { OciProfile } from "./oci-clients.ts";
@@ -18,6 +19,8 @@ export interface GatewayDeployInputs extends AuthInputs {
   prune: boolean;
   wait: boolean;
   ociProfile: OciProfile;
+  /** Tags a deployment this run creates (fngate-run), so teardown finds it; checked by the adapter. */
+  runLabel?: string | undefined;
 }
 
 export interface GatewayPlan {
@@ -31,6 +34,8 @@ export interface GatewayPlan {
   allowAnonymous: boolean;
   prune: boolean;
   wait: boolean;
+  /** Set on create only: an update leaves the deployment's tags as they are. */
+  createTags: Record<string, string> | undefined;
 }
 
 /** Every check that needs no call, so bad input fails with one line and nothing is changed. */
@@ -63,5 +68,6 @@ export function planGatewayDeploy(inputs: GatewayDeployInputs): GatewayPlan {
     allowAnonymous: inputs.allowAnonymous,
     prune: inputs.prune,
     wait: inputs.wait,
+    createTags: runLabelTags(inputs.runLabel),
   };
 }

@@ -23,6 +23,7 @@ import { ensureInvokers } from "../gcp/invoker-iam.ts";
 import { explainRunFailure, type RunCallContext } from "../gcp/run-api-failure.ts";
 import { runServicesClient } from "../gcp/run-client.ts";
 import { getService, upsertService } from "../gcp/run-service.ts";
+import { withRunLabel } from "../gcp/service-labels.ts";
 import { type DesiredService, serviceChanges, serviceToSend } from "../gcp/service-spec.ts";
 import type { StepContext } from "./step-context.ts";
 
@@ -50,6 +51,8 @@ export interface CloudRunDeployInputs extends GcpCredentialInputs {
   /** Members to grant roles/run.invoker, newline or comma separated. */
   invokers?: string;
   wait: boolean;
+  /** Labels a service this deploy creates (fngate-run), so teardown finds it; checked by the adapter. */
+  runLabel?: string;
 }
 
 export interface CloudRunDeployResult {
@@ -166,7 +169,10 @@ export async function cloudRunDeploy(
           ? `Updating service ${desired.name}: ${changes.join(", ")}.`
           : `Creating service ${desired.name} (ingress ${desired.ingress}, authentication required).`,
       );
-      const { operationName, done } = await upsertService(client, serviceToSend(existing, desired), {
+      const service = existing
+        ? serviceToSend(existing, desired)
+        : withRunLabel(serviceToSend(undefined, desired), inputs.runLabel);
+      const { operationName, done } = await upsertService(client, service, {
         wait: inputs.wait,
         waitMs: OPERATION_WAIT_MS,
         ...(ctx.signal ? { signal: ctx.signal } : {}),

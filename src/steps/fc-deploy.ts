@@ -8,6 +8,7 @@ import type { RoleArn } from "../alibaba/role-arn.ts";
 import { FcClient } from "../alibaba/sdk.ts";
 import { sdkConfig } from "../alibaba/sdk-config.ts";
 import { UserError } from "../errors.ts";
+import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "./step-context.ts";
 
 export type FcSource =
@@ -29,6 +30,8 @@ export interface FcDeployInputs {
   credentials: CredentialInputs;
   /** How long to wait for the function to become Active; default 5 minutes. */
   waitMs?: number;
+  /** Tags a function this deploy creates (fngate-run), so teardown finds it; checked by the adapter. */
+  runLabel?: string;
 }
 
 export interface FcDeployResult {
@@ -63,7 +66,7 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
   let changes: string[];
   if (!current) {
     ctx.logger.info(`Creating function ${spec.functionName} (${describe(spec)}).`);
-    await explained("CreateFunction", () => api.create(spec));
+    await explained("CreateFunction", () => api.create(spec, runLabelTags(inputs.runLabel)));
     changes = ["created"];
   } else {
     changes = functionChanges(current, spec);

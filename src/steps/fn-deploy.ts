@@ -5,6 +5,7 @@ import type { DockerCli } from "../docker/docker-cli.ts";
 import { UserError } from "../errors.ts";
 import { type FnDeployInputs, type Plan, planDeploy } from "../oci/deploy-plan.ts";
 import type { SettingName } from "../oci/function-changes.ts";
+import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "./step-context.ts";
 
 export type { FnDeployInputs };
@@ -119,6 +120,7 @@ export async function deployFunction(
       memoryInMBs: plan.memoryInMBs,
       timeoutInSeconds: plan.timeoutInSeconds,
       config: plan.config,
+      ...createTags(inputs.runLabel),
     });
     ctx.logger.info(
       applied.action === "unchanged"
@@ -191,6 +193,12 @@ async function withDockerfile<T>(
   } finally {
     await rm(path, { force: true });
   }
+}
+
+/** The fngate-run tag a function this run creates carries; an update leaves tags alone. */
+function createTags(runLabel: string | undefined): { createTags?: Record<string, string> } {
+  const tags = runLabelTags(runLabel);
+  return tags ? { createTags: tags } : {};
 }
 
 function clip(text: string): string {

@@ -97,6 +97,13 @@ export const COMMANDS: readonly CliCommand[] = [
     load: async () => (await import("./fc-deploy.ts")).run,
   },
   {
+    name: "teardown",
+    action: "teardown",
+    summary:
+      "delete what one run created, found by its run label (functions, API deployments or routes, Cloud Run services, FC functions)",
+    load: async () => (await import("./teardown.ts")).run,
+  },
+  {
     name: "cleanup",
     summary: "undo what fn-context and ocir-login changed (key file, ~/.oci, ~/.fn, docker login)",
     load: async () => (await import("./cleanup.ts")).run,

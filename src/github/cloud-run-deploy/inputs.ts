@@ -1,4 +1,5 @@
 import { findDocker } from "../../docker/docker-cli.ts";
+import { checkRunLabel } from "../../run-label.ts";
 import type { CloudRunDeployInputs, CloudRunDeployTools } from "../../steps/cloud-run-deploy.ts";
 import { getCredentialInputs, githubTokenSource } from "../gcp-id-token/inputs.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
@@ -22,6 +23,7 @@ export function getInputs(read: InputReader = actionInputs): CloudRunDeployInput
     baseImage: read.optional("base-image"),
     env: read.optional("env"),
     invokers: read.optional("invokers"),
+    runLabel: checkRunLabel(read.optional("run-label")),
   });
 }
 

@@ -1,11 +1,12 @@
 import * as core from "@actions/core";
 import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
 import { runMain } from "../run.ts";
+import { withGithubRunLabel } from "../run-label.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs, getTools } from "./inputs.ts";
 
 await runMain(async () => {
-  const inputs = getInputs();
+  const inputs = withGithubRunLabel(getInputs());
   const result = await cloudRunDeploy(inputs, actionStepContext(), await getTools());
   core.setOutput("url", result.url);
   core.setOutput("revision", result.revision);

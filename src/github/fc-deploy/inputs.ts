@@ -2,6 +2,7 @@ import type { CredentialInputs } from "../../alibaba/credentials.ts";
 import { checkRegion } from "../../alibaba/endpoints.ts";
 import { checkOidcProviderArn, parseRoleArn } from "../../alibaba/role-arn.ts";
 import { UserError } from "../../errors.ts";
+import { checkRunLabel } from "../../run-label.ts";
 import type { FcDeployInputs, FcSource } from "../../steps/fc-deploy.ts";
 import { githubOidcToken } from "../github-oidc-token.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
@@ -34,6 +35,7 @@ export function getInputs(read: InputReader = actionInputs): FcDeployInputs {
     role: roleInput === undefined ? undefined : parseRoleArn("role", roleInput),
     invoke: read.optional("invoke"),
     accountId,
+    runLabel: checkRunLabel(read.optional("run-label")),
   });
 }
 
@@ -141,7 +143,7 @@ export function envLines(text: string | undefined): Record<string, string> {
   return variables;
 }
 
-function credentials(
+export function credentials(
   read: InputReader,
   accessKeySecret: string | undefined,
   securityToken: string | undefined,

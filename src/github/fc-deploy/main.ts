@@ -1,12 +1,13 @@
 import * as core from "@actions/core";
 import { type FcDeployInputs, type FcDeployResult, fcDeploy } from "../../steps/fc-deploy.ts";
 import { runMain } from "../run.ts";
+import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs } from "./inputs.ts";
 
 await runMain(async () => {
-  const inputs = getInputs();
+  const inputs = withGithubRunLabel(getInputs());
   const result = await fcDeploy(inputs, actionStepContext());
   core.setOutput("function-arn", result.functionArn);
   core.setOutput("changed", String(result.changed));

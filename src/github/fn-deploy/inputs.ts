@@ -1,5 +1,6 @@
 import { findDocker } from "../../docker/docker-cli.ts";
 import { UserError } from "../../errors.ts";
+import { checkRunLabel } from "../../run-label.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../steps/fn-deploy.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { requireOciProfile } from "../oci-profile.ts";
@@ -33,6 +34,7 @@ export function getInputs(
     // An empty body is a valid invoke, but an empty input means "no invoke": use {} or any text.
     invoke: read.optional("invoke"),
     gitSha: process.env.GITHUB_SHA?.trim() || undefined,
+    runLabel: checkRunLabel(read.optional("run-label")),
   };
   return withDefined(inputs, optional);
 }

@@ -1,12 +1,13 @@
 import * as core from "@actions/core";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { runMain } from "../run.ts";
+import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs, getTools } from "./inputs.ts";
 
 await runMain(async () => {
-  const inputs = getInputs();
+  const inputs = withGithubRunLabel(getInputs());
   const result = await deployFunction(inputs, actionStepContext(), await getTools());
   core.setOutput("function-id", result.functionId);
   core.setOutput("image", result.image);

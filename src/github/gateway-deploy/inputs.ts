@@ -1,3 +1,4 @@
+import { checkRunLabel } from "../../run-label.ts";
 import type { GatewayDeployInputs } from "../../steps/gateway-deploy.ts";
 import { actionInputs, type InputReader } from "../inputs.ts";
 import { requireOciProfile } from "../oci-profile.ts";
@@ -33,5 +34,6 @@ export function getInputs(
     prune: boolean("prune", false),
     wait: boolean("wait", true),
     ociProfile,
+    runLabel: checkRunLabel(optional("run-label")),
   };
 }

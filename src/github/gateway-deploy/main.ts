@@ -1,12 +1,13 @@
 import * as core from "@actions/core";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import { runMain } from "../run.ts";
+import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs } from "./inputs.ts";
 
 await runMain(async () => {
-  const result = await deployGateway(getInputs(), actionStepContext());
+  const result = await deployGateway(withGithubRunLabel(getInputs()), actionStepContext());
   core.setOutput("deployment-id", result.deploymentId);
   core.setOutput("endpoint", result.endpoint);
   core.setOutput("url", result.url);

@@ -16,6 +16,7 @@ import { getInputs as gatewayDeployInputs } from "../gateway-deploy/inputs.ts";
 import { optionalInput, renamedInputs } from "../inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
 import { getInputs as ocirLoginInputs } from "../ocir-login/inputs.ts";
+import { withGithubRunLabel } from "../run-label.ts";
 import { getInputs as smokeTestInputs } from "../smoke-test/inputs.ts";
 import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "./stage-inputs.ts";
 
@@ -71,13 +72,14 @@ export function getPipelineInputs(): PipelineInputs {
   if (runs("fn-context")) inputs.fnContext = fnContextInputs(renamedInputs(RENAMES["fn-context"]));
   if (runs("ocir-login")) inputs.ocirLogin = ocirLoginInputs(renamedInputs(RENAMES["ocir-login"]));
   if (runs("fn-deploy")) {
-    inputs.fnDeploy = fnDeployInputs(renamedInputs(RENAMES["fn-deploy"]), needsProfile("fn-deploy"));
+    inputs.fnDeploy = withGithubRunLabel(
+      fnDeployInputs(renamedInputs(RENAMES["fn-deploy"]), needsProfile("fn-deploy")),
+    );
   }
   if (runs("gateway-deploy")) {
     const values: Record<string, string> = runs("fn-deploy") ? { "function-id": PENDING_FUNCTION_ID } : {};
-    inputs.gateway = gatewayDeployInputs(
-      renamedInputs(RENAMES["gateway-deploy"], values),
-      needsProfile("gateway-deploy"),
+    inputs.gateway = withGithubRunLabel(
+      gatewayDeployInputs(renamedInputs(RENAMES["gateway-deploy"], values), needsProfile("gateway-deploy")),
     );
   }
   if (runs("entra-token")) inputs.entra = entraTokenInputs(renamedInputs(RENAMES["entra-token"]));

@@ -8,6 +8,7 @@ import { CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-m
 import { runInvocation } from "./function-runner.ts";
 import type { AlibabaState, Principal, StoredFunction } from "./state.ts";
 import type { StsService } from "./sts.ts";
+import { checkTags } from "./tag-rules.ts";
 
 export interface FcAnswer {
   status: number;
@@ -68,6 +69,7 @@ export class FcApi {
     const checked = checkFunctionBody(body, "create");
     const name = String(checked.fields.functionName);
     if (state.functions.has(name)) throw acs.functionExists(name);
+    checkTags(checked.fields.tags);
     this.#checkRole(checked.fields.role, caller);
     this.#checkImage(checked.image);
     const now = this.#options.now();

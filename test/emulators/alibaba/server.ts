@@ -8,7 +8,8 @@ import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { parseAcs3Authorization, verifyAcs3 } from "./acs3-signature.ts";
 import { AcsError, acs } from "./errors.ts";
-import { FcApi, fcOperation } from "./fc-api.ts";
+import { type FcAnswer, FcApi, fcOperation } from "./fc-api.ts";
+import { CLEANUP_MUTATING, cleanupOperation, handleCleanup } from "./fc-cleanup-api.ts";
 import { ossPut } from "./oss.ts";
 import { AlibabaState, type Principal } from "./state.ts";
 import { StsService } from "./sts.ts";
@@ -31,7 +32,7 @@ export interface AlibabaRequestLogEntry {
   accessKeyId?: string;
 }
 
-const MUTATING = new Set(["CreateFunction", "UpdateFunction"]);
+const MUTATING = new Set(["CreateFunction", "UpdateFunction", ...CLEANUP_MUTATING]);
 
 export function isMutatingFcCall(entry: AlibabaRequestLogEntry): boolean {
   return MUTATING.has(entry.operation);
@@ -95,7 +96,9 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
       res.end(bytes);
     };
     try {
-      const fcCall = fcOperation(method, url.pathname);
+      const deployCall = fcOperation(method, url.pathname);
+      const cleanupCall = deployCall ? undefined : cleanupOperation(method, url.pathname);
+      const fcCall = deployCall ?? cleanupCall;
       if (url.pathname.startsWith("/2023-03-30/")) {
         if (!fcCall) throw acs.notFound(url.pathname);
         entry.operation = fcCall.operation;
@@ -109,7 +112,9 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
           fault.times--;
           throw new AcsError(fault.status, fault.code, `injected ${fault.status} ${fault.code}`);
         }
-        const result = await fc.handle(fcCall.operation, fcCall.name, body, caller);
+        const result: FcAnswer = cleanupCall
+          ? handleCleanup(state, cleanupCall, url.searchParams)
+          : await fc.handle(fcCall.operation, fcCall.name, body, caller);
         return answer(result.status, result.body, result.headers);
       }
       if (url.pathname === "/" && (method === "POST" || method === "GET")) {

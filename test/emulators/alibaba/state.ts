@@ -71,6 +71,12 @@ export class AlibabaState {
   readonly oidcProviders = new Map<string, OidcProvider>();
   readonly stsCredentials = new Map<string, StsCredential>();
   readonly functions = new Map<string, StoredFunction>();
+  /** Each function's triggers, aliases and versions (by function name, then their own name or id). */
+  readonly functionChildren = {
+    triggers: new Map<string, Map<string, Record<string, unknown>>>(),
+    aliases: new Map<string, Map<string, Record<string, unknown>>>(),
+    versions: new Map<string, Map<string, Record<string, unknown>>>(),
+  };
   readonly images = new Map<string, ContainerImage>();
   readonly buckets = new Map<string, { allowedRoles: string[]; objects: Map<string, Buffer> }>();
   readonly seenNonces = new Set<string>();

@@ -6,8 +6,11 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, callerMembers } from "./bearer-auth.ts";
 import { jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
-import { enumName, enumNumber, shapeProblems } from "./proto-shape.ts";
+import { enumName, shapeProblems } from "./proto-shape.ts";
+import { deleteService, listServices } from "./run-admin-cleanup.ts";
+import { operationJson, render } from "./run-admin-render.ts";
 import { policyJson, policyOf, setIamPolicy } from "./run-iam-policy.ts";
+import { labelProblem } from "./run-labels.ts";
 import type { ServiceRecord } from "./state.ts";
 import type { TokenContext } from "./token-context.ts";
 
@@ -78,7 +81,7 @@ export async function handleRunAdmin(
   const resource = service
     ? `projects/${project}/locations/${region}/services/${service[3]}`
     : `projects/${project}/locations/${region}`;
-  const permission = permissionFor(req.method ?? "GET", service?.[4], Boolean(operation));
+  const permission = permissionFor(req.method ?? "GET", service?.[4], Boolean(operation), Boolean(services));
   if (!callerMembers(caller).some((member) => projectRecord.runAdmins.has(member))) {
     sendGoogleError(
       res,
@@ -128,6 +131,10 @@ export async function handleRunAdmin(
       principal: caller.principal,
     });
   }
+  if (services && req.method === "GET") return listServices(ctx, res, url, resource, numbers);
+  if (service && !service[4] && req.method === "DELETE") {
+    return deleteService(ctx, res, url, { name: resource, id: service[3] ?? "", project, region, numbers });
+  }
   if (services && req.method === "POST") {
     const id = url.searchParams.get("serviceId") ?? "";
     if (!/^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/.test(id)) {
@@ -144,8 +151,15 @@ export async function handleRunAdmin(
   return true;
 }
 
-function permissionFor(method: string, suffix: string | undefined, operation: boolean): string {
+function permissionFor(
+  method: string,
+  suffix: string | undefined,
+  operation: boolean,
+  collection: boolean,
+): string {
   if (operation) return "run.operations.get";
+  if (collection && method === "GET") return "run.services.list";
+  if (method === "DELETE") return "run.services.delete";
   if (suffix === ":getIamPolicy") return "run.services.getIamPolicy";
   if (suffix === ":setIamPolicy") return "run.services.setIamPolicy";
   if (method === "GET") return "run.services.get";
@@ -176,6 +190,11 @@ async function writeService(
   const name = `projects/${target.project}/locations/${target.region}/services/${target.id}`;
   if (body.name !== undefined && body.name !== "" && body.name !== name) {
     sendGoogleError(res, 400, `service.name ${String(body.name)} does not match the request path.`);
+    return true;
+  }
+  const badLabel = labelProblem(body.labels);
+  if (badLabel) {
+    sendGoogleError(res, 400, badLabel);
     return true;
   }
   const existing = ctx.state.services.get(name);
@@ -246,43 +265,11 @@ async function writeService(
 
 function getOperation(ctx: RunAdminContext, res: ServerResponse, name: string, numbers: boolean): true {
   const operation = ctx.state.operations.get(name);
-  const service = operation ? ctx.state.services.get(operation.service) : undefined;
+  const service = operation?.deleted ?? (operation && ctx.state.services.get(operation.service)?.body);
   if (!operation || !service) {
     sendGoogleError(res, 404, `Operation ${name} not found.`);
     return true;
   }
-  sendJson(
-    res,
-    200,
-    operationJson(name, render(service.body, numbers), ctx.now().getTime() >= operation.doneAt),
-  );
+  sendJson(res, 200, operationJson(name, render(service, numbers), ctx.now().getTime() >= operation.doneAt));
   return true;
-}
-
-function operationJson(
-  name: string,
-  service: Record<string, unknown>,
-  done: boolean,
-): Record<string, unknown> {
-  const typed = { "@type": "type.googleapis.com/google.cloud.run.v2.Service", ...service };
-  return { name, metadata: typed, done, ...(done ? { response: typed } : {}) };
-}
-
-/** The service as sent: enums as numbers when the client asked for enum-encoding=int. */
-function render(body: Record<string, unknown>, numbers: boolean): Record<string, unknown> {
-  if (!numbers) return body;
-  const condition = body.terminalCondition as Record<string, unknown> | undefined;
-  return {
-    ...body,
-    ingress: enumNumber("google.cloud.run.v2.IngressTraffic", String(body.ingress)),
-    launchStage: enumNumber("google.api.LaunchStage", String(body.launchStage)),
-    ...(condition
-      ? {
-          terminalCondition: {
-            ...condition,
-            state: enumNumber("google.cloud.run.v2.Condition.State", String(condition.state)),
-          },
-        }
-      : {}),
-  };
 }

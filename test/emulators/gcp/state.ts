@@ -58,6 +58,8 @@ export interface OperationRecord {
   name: string;
   service: string;
   doneAt: number;
+  /** A delete's operation: the service as it was deleted (the service itself is gone). */
+  deleted?: Record<string, unknown>;
 }
 
 export interface RequestLogEntry {

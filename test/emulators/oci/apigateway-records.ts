@@ -56,7 +56,7 @@ export interface WorkRequestRecord {
   id: string;
   tenancyId: string;
   compartmentId: string;
-  operationType: "CREATE_DEPLOYMENT" | "UPDATE_DEPLOYMENT";
+  operationType: "CREATE_DEPLOYMENT" | "UPDATE_DEPLOYMENT" | "DELETE_DEPLOYMENT";
   deploymentId: string;
   /** Emulator-clock ms of ACCEPTED, IN_PROGRESS and the final status. */
   acceptedAt: number;
@@ -139,10 +139,15 @@ const PERCENT: Record<WorkRequestStatus, number> = {
   FAILED: 100,
 };
 
+const DONE_ACTION: Record<WorkRequestRecord["operationType"], string> = {
+  CREATE_DEPLOYMENT: "CREATED",
+  UPDATE_DEPLOYMENT: "UPDATED",
+  DELETE_DEPLOYMENT: "DELETED",
+};
+
 export function workRequestModel(request: WorkRequestRecord, nowMs: number): Record<string, unknown> {
   const status = workRequestStatus(request, nowMs);
-  const done =
-    status === "SUCCEEDED" ? (request.operationType === "CREATE_DEPLOYMENT" ? "CREATED" : "UPDATED") : status;
+  const done = status === "SUCCEEDED" ? DONE_ACTION[request.operationType] : status;
   return {
     id: request.id,
     operationType: request.operationType,

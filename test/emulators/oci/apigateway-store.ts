@@ -120,7 +120,8 @@ export class ApiGatewayStore {
       if (
         existing.gatewayId === gateway.id &&
         existing.pathPrefix === input.pathPrefix &&
-        existing.lifecycleState !== "FAILED"
+        existing.lifecycleState !== "FAILED" &&
+        existing.lifecycleState !== "DELETED"
       ) {
         throw conflict(
           `A deployment with path prefix ${input.pathPrefix} already exists on gateway ${gateway.id}.`,
@@ -172,6 +173,29 @@ export class ApiGatewayStore {
     return this.#startWorkRequest(deployment, "UPDATE_DEPLOYMENT", spec, previousSpecification);
   }
 
+  /**
+   * Starts deleting an ACTIVE (or FAILED) deployment through a DELETE_DEPLOYMENT work request; it is
+   * DELETING until that finishes, then DELETED, still listed, and no longer served. The caller has
+   * checked if-match.
+   */
+  deleteDeployment(deployment: DeploymentRecord): WorkRequestRecord {
+    this.settle(deployment);
+    if (deployment.lifecycleState === "DELETED") throw notAuthorizedOrNotFound();
+    if (deployment.lifecycleState !== "ACTIVE" && deployment.lifecycleState !== "FAILED") {
+      throw incorrectState(
+        `Deployment ${deployment.id} is ${deployment.lifecycleState} and cannot be deleted until it settles.`,
+      );
+    }
+    const spec = deployment.served.at(-1)?.spec ?? { authentication: undefined, routes: [] };
+    deployment.lifecycleState = "DELETING";
+    deployment.lifecycleDetails = undefined;
+    deployment.timeUpdated = this.#nowIso();
+    const request = this.#startWorkRequest(deployment, "DELETE_DEPLOYMENT", spec);
+    // Nothing new is served: the scheduled entry only marks the work request in flight.
+    deployment.served = deployment.served.filter((served) => served.workRequestId !== request.id);
+    return request;
+  }
+
   /** Completes the deployment's pending work request if its time has come; reads go through here. */
   settle(deployment: DeploymentRecord): DeploymentRecord {
     const request = deployment.pendingWorkRequestId
@@ -182,6 +206,11 @@ export class ApiGatewayStore {
     if (status !== "SUCCEEDED" && status !== "FAILED") return deployment;
     deployment.pendingWorkRequestId = undefined;
     deployment.timeUpdated = new Date(request.finishedAt).toISOString();
+    if (status === "SUCCEEDED" && request.operationType === "DELETE_DEPLOYMENT") {
+      deployment.lifecycleState = "DELETED";
+      deployment.served = [];
+      return deployment;
+    }
     if (status === "SUCCEEDED") {
       deployment.lifecycleState = "ACTIVE";
       return deployment;

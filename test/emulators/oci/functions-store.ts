@@ -66,8 +66,8 @@ export interface FunctionRecord {
   sequence: number;
   /** Emulator-clock time (ms) at which CREATING/UPDATING becomes `settlesTo`. */
   settlesAt: number | undefined;
-  /** ACTIVE, or FAILED when a test asked for a failing deployment (a bad image, a subnet without room). */
-  settlesTo: "ACTIVE" | "FAILED";
+  /** ACTIVE, or FAILED when a test asked for a failing deployment (a bad image, a subnet without room); DELETED after a delete. */
+  settlesTo: "ACTIVE" | "FAILED" | "DELETED";
 }
 
 export interface NewApplication {
@@ -164,7 +164,12 @@ export class FunctionsStore {
       throw incorrectState(`Application ${application.id} is ${application.lifecycleState}.`);
     }
     for (const existing of this.functions.values()) {
-      if (existing.applicationId === input.applicationId && existing.displayName === input.displayName) {
+      this.settle(existing);
+      if (
+        existing.applicationId === input.applicationId &&
+        existing.displayName === input.displayName &&
+        existing.lifecycleState !== "DELETED"
+      ) {
         throw conflict(
           `A function named ${input.displayName} already exists in application ${application.displayName}.`,
         );
@@ -213,6 +218,30 @@ export class FunctionsStore {
     fn.settlesAt = now.getTime() + this.#options.functionActiveDelayMs;
     fn.settlesTo = this.#nextOutcome();
     return this.settle(fn);
+  }
+
+  /**
+   * Starts deleting a function: DELETING, then DELETED after the same delay as other transitions. A
+   * deleted function stays readable (and listed) as DELETED, and its name can be used again, as on OCI
+   * (https://docs.oracle.com/en-us/iaas/Content/Functions/Tasks/functionsdeletingfunctions-about.htm).
+   */
+  deleteFunction(fn: FunctionRecord): void {
+    this.settle(fn);
+    if (fn.lifecycleState === "DELETED") throw notAuthorizedOrNotFound();
+    if (
+      fn.lifecycleState !== "ACTIVE" &&
+      fn.lifecycleState !== "FAILED" &&
+      fn.lifecycleState !== "INACTIVE"
+    ) {
+      throw incorrectState(
+        `Function ${fn.id} is ${fn.lifecycleState} and cannot be deleted until it settles.`,
+      );
+    }
+    const now = this.#options.now();
+    fn.lifecycleState = "DELETING";
+    fn.timeUpdated = now.toISOString();
+    fn.settlesAt = now.getTime() + this.#options.functionActiveDelayMs;
+    fn.settlesTo = "DELETED";
   }
 
   /** Makes the next `count` function creates or updates end in FAILED instead of ACTIVE. */

@@ -136,6 +136,19 @@ function updateDeployment(context: RouteContext): RouteResponse {
   return { status: 202, headers: { "opc-work-request-id": workRequest.id } };
 }
 
+/**
+ * DeleteDeployment: 202 with the work request that deletes it, if-match honoured. A deleted deployment
+ * stays listed as DELETED (the console shows it for 90 days:
+ * https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewaydeleting-deployment.htm).
+ */
+function deleteDeployment(context: RouteContext): RouteResponse {
+  const id = context.params.deploymentId ?? "";
+  const deployment = visible(context, context.state.apigw.deployments.get(id));
+  checkIfMatch(context.headers, deploymentResponse(context, id).headers?.etag ?? "");
+  const workRequest = context.state.apigw.deleteDeployment(deployment);
+  return { status: 202, headers: { "opc-work-request-id": workRequest.id } };
+}
+
 function readDisplayName(body: Record<string, unknown>): string | undefined {
   const displayName = optionalString(body, "displayName");
   if (displayName === "") throw invalidParameter("displayName must not be empty.");
@@ -181,5 +194,11 @@ export const apiGatewayDeploymentRoutes: RouteDefinition[] = [
     pattern: "/20190501/deployments/{deploymentId}",
     operation: "UpdateDeployment",
     handler: updateDeployment,
+  },
+  {
+    method: "DELETE",
+    pattern: "/20190501/deployments/{deploymentId}",
+    operation: "DeleteDeployment",
+    handler: deleteDeployment,
   },
 ];

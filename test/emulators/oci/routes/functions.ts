@@ -127,6 +127,14 @@ async function updateFunction(context: RouteContext): Promise<RouteResponse> {
   return functionResponse(context, context.state.fn.updateFunction(fn, changes));
 }
 
+/** DeleteFunction: 204, with if-match honoured; the function goes DELETING, then DELETED. */
+function deleteFunction(context: RouteContext): RouteResponse {
+  const fn = visible(context, context.state.fn.functions.get(context.params.functionId ?? ""));
+  checkIfMatch(context.headers, functionResponse(context, fn).headers?.etag ?? "");
+  context.state.fn.deleteFunction(fn);
+  return { status: 204 };
+}
+
 /** The fields create and update share, type- and range-checked; only those present are returned. */
 function readFunctionFields(body: Record<string, unknown>): FunctionChanges {
   const changes: FunctionChanges = {};
@@ -185,5 +193,11 @@ export const functionRoutes: RouteDefinition[] = [
     pattern: "/20181201/functions/{functionId}",
     operation: "UpdateFunction",
     handler: updateFunction,
+  },
+  {
+    method: "DELETE",
+    pattern: "/20181201/functions/{functionId}",
+    operation: "DeleteFunction",
+    handler: deleteFunction,
   },
 ];

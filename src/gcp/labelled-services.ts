@@ -1,0 +1,97 @@
+import type { protos, ServicesClient } from "@google-cloud/run";
+import { UserError } from "../errors.ts";
+import { pollUntil } from "../oci/backoff.ts";
+import { carriesRunLabel } from "../run-label.ts";
+import { CODE, codeOf } from "./run-api-failure.ts";
+import { withRetry } from "./run-retry.ts";
+
+type Service = protos.google.cloud.run.v2.IService;
+
+const CALL_DEADLINE_MS = 60_000;
+const PAGE_SIZE = 100;
+
+/** The services of `parent` (projects/P/locations/R) that carry the run label, across every page. */
+export async function findLabelledServices(
+  client: ServicesClient,
+  parent: string,
+  runLabel: string,
+  signal?: AbortSignal,
+): Promise<Service[]> {
+  const found: Service[] = [];
+  let pageToken = "";
+  do {
+    const request = { parent, pageSize: PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
+    const [services, next] = await withRetry(() => client.listServices(request, { autoPaginate: false }), {
+      deadlineMs: CALL_DEADLINE_MS,
+      activity: `listing the services of ${parent}`,
+      ...(signal ? { signal } : {}),
+    });
+    for (const service of services) {
+      if (carriesRunLabel(service.labels as Record<string, string> | null | undefined, runLabel))
+        found.push(service);
+    }
+    pageToken = next?.pageToken ?? "";
+  } while (pageToken);
+  return found;
+}
+
+/**
+ * Deletes one service with the etag it was listed with, so a service changed since (relabelled, say) is
+ * not deleted on an old listing, and follows the operation until it is done. Returns false when the
+ * service was already gone.
+ */
+export async function deleteServiceAndWait(
+  client: ServicesClient,
+  service: Service,
+  options: { waitMs: number; signal?: AbortSignal | undefined },
+): Promise<boolean> {
+  const name = service.name ?? "";
+  const signalOption = options.signal ? { signal: options.signal } : {};
+  let operationName: string;
+  try {
+    const [operation] = await withRetry(
+      () => client.deleteService({ name, ...(service.etag ? { etag: service.etag } : {}) }),
+      { deadlineMs: CALL_DEADLINE_MS, activity: `deleting service ${name}`, ...signalOption },
+    );
+    if (operation.done) return true;
+    operationName = operation.name ?? "";
+  } catch (error) {
+    if (codeOf(error) === CODE.NOT_FOUND) return false;
+    if (codeOf(error) === CODE.ABORTED) {
+      throw new UserError(
+        `service ${name} changed while teardown ran (its etag no longer matches), so it was not deleted: run teardown again.`,
+      );
+    }
+    throw error;
+  }
+  const polled = await pollUntil(
+    async () => {
+      const current = await withRetry(() => client.checkDeleteServiceProgress(operationName), {
+        deadlineMs: CALL_DEADLINE_MS,
+        activity: `waiting for operation ${operationName}`,
+        ...signalOption,
+      });
+      if (!current.done) return undefined;
+      if (current.error) {
+        throw new UserError(
+          `deleting ${name} failed (${`${current.error.code ?? ""} ${current.error.message ?? ""}`.trim()}): check the service in the Cloud Run console, then run teardown again.`,
+        );
+      }
+      return true;
+    },
+    {
+      initialDelayMs: 500,
+      maxDelayMs: 5000,
+      maxOvershootShare: 0.1,
+      deadlineMs: options.waitMs,
+      ...signalOption,
+      describe: () => `waiting for operation ${operationName} (deleting ${name}) to finish`,
+    },
+  );
+  if (polled.value === undefined) {
+    throw new UserError(
+      `operation ${operationName} (deleting ${name}) was still running after ${Math.round(options.waitMs / 1000)} s: run teardown again later to confirm the service is gone.`,
+    );
+  }
+  return true;
+}

@@ -1,0 +1,43 @@
+import * as core from "@actions/core";
+import { RUN_LABEL_KEY } from "../../run-label.ts";
+import { describeCount, scopeOf, teardown } from "../../steps/teardown.ts";
+import type { TeardownInputs, TeardownResult } from "../../steps/teardown-types.ts";
+import { githubTokenSource } from "../gcp-id-token/inputs.ts";
+import { runMain } from "../run.ts";
+import { escapeHtml } from "../settings-summary.ts";
+import { actionStepContext } from "../step-context.ts";
+import { getInputs } from "./inputs.ts";
+
+await runMain(async () => {
+  const inputs = getInputs();
+  const result = await teardown(inputs, actionStepContext(), githubTokenSource());
+  core.setOutput("deleted", JSON.stringify(result.deleted));
+  core.setOutput("count", String(result.deleted.length));
+  await writeSummary(inputs, result);
+});
+
+/** What was deleted, by kind, name and id, and what was left alone with why. */
+async function writeSummary(inputs: TeardownInputs, result: TeardownResult): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const label = `${RUN_LABEL_KEY}=${result.runLabel}`;
+  core.summary.addHeading("fngate: teardown", 3);
+  if (result.deleted.length === 0) {
+    core.summary.addRaw(
+      `<p>Nothing carries <code>${escapeHtml(label)}</code> in ${escapeHtml(scopeOf(inputs))}: nothing deleted.</p>`,
+    );
+  } else {
+    core.summary.addRaw(
+      `<p>Deleted ${escapeHtml(describeCount(result.deleted))} carrying <code>${escapeHtml(label)}</code>.</p>`,
+    );
+    core.summary.addTable([
+      ["Kind", "Name", "Id"].map((data) => ({ data, header: true })),
+      ...result.deleted.map((resource) => [
+        resource.kind,
+        escapeHtml(resource.name),
+        `<code>${escapeHtml(resource.id)}</code>`,
+      ]),
+    ]);
+  }
+  if (result.leftAlone.length > 0) core.summary.addList(result.leftAlone.map(escapeHtml));
+  await core.summary.write();
+}

@@ -1,0 +1,286 @@
+// The delete calls the emulators answer for teardown hold to the clouds' rules, seen through the real
+// SDKs (OCI, Function Compute) and Cloud Run's REST API: if-match and lifecycle states on OCI, deleted
+// resources still listed, etags and label rules on Cloud Run, FunctionNotEmpty and missing children on
+// Function Compute.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import * as common from "oci-common";
+import { FunctionsManagementClient } from "oci-functions";
+import {
+  CreateFunctionInput,
+  CreateFunctionRequest,
+  CustomContainerConfig,
+  FcClient,
+  Tag,
+} from "../src/alibaba/sdk.ts";
+import { sdkConfig } from "../src/alibaba/sdk-config.ts";
+import { addFunctionChild } from "./emulators/alibaba/fc-cleanup-api.ts";
+import { alibabaFixture, IMAGE } from "./emulators/alibaba/fixture.ts";
+import { rejectsWithOciError as rejectsWith } from "./emulators/oci/assert-oci-error.ts";
+import { apiGatewayClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
+import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
+
+let stack: EmulatorStack;
+let clockOffsetMs = 0;
+const later = (ms: number) => {
+  clockOffsetMs += ms;
+};
+before(async () => {
+  // Transitions last 30 s of emulator time; the tests move the clock instead of waiting.
+  stack = await startEmulatorStack({
+    now: () => new Date(Date.now() + clockOffsetMs),
+    functionActiveDelayMs: 30_000,
+    apiGateway: { workRequestAcceptedMs: 10_000, workRequestInProgressMs: 20_000 },
+  });
+  trustCaInProcess(stack.caPem);
+});
+after(async () => {
+  await stack?.close();
+});
+
+describe("OCI emulator: deletes", () => {
+  test("DeleteFunction: if-match, not while CREATING, DELETING then DELETED (still readable), name free again", async () => {
+    const { tenancy, me } = seedApiKeyCaller(stack.oci.state);
+    const { state } = stack.oci;
+    const applicationId = state.createApplication({ compartmentId: tenancy.id, displayName: "app" }).id;
+    const image = `ocir.us-phoenix-1.oci.oraclecloud.com/${tenancy.namespace}/x@sha256:${"b".repeat(64)}`;
+    const fn = state.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
+    // No SDK retries: the SDK retries 409 IncorrectState, which would wait until the function settled.
+    const management = new FunctionsManagementClient(
+      {
+        authenticationDetailsProvider: new common.SimpleAuthenticationDetailsProvider(
+          me.tenancyId,
+          me.userId,
+          me.fingerprint,
+          me.privateKeyPem,
+          null,
+        ),
+      },
+      { retryConfiguration: common.NoRetryConfigurationDetails },
+    );
+    management.endpoint = stack.endpoints.oci;
+    await rejectsWith(management.deleteFunction({ functionId: fn.id }), 409, "IncorrectState", /CREATING/);
+    later(31_000);
+    const { etag } = await management.getFunction({ functionId: fn.id });
+    await rejectsWith(
+      management.deleteFunction({ functionId: fn.id, ifMatch: "stale" }),
+      412,
+      "PreconditionFailed",
+    );
+    await management.deleteFunction({ functionId: fn.id, ifMatch: etag });
+    assert.equal((await management.getFunction({ functionId: fn.id })).function.lifecycleState, "DELETING");
+    later(31_000);
+    assert.equal((await management.getFunction({ functionId: fn.id })).function.lifecycleState, "DELETED");
+    const listed = await management.listFunctions({ applicationId });
+    assert.deepEqual(
+      listed.items.map((item) => item.lifecycleState),
+      ["DELETED"],
+    );
+    await rejectsWith(management.deleteFunction({ functionId: fn.id }), 404, "NotAuthorizedOrNotFound");
+    const again = state.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
+    assert.notEqual(again.id, fn.id);
+  });
+
+  test("DeleteDeployment: if-match, a DELETE_DEPLOYMENT work request, then DELETED, listed and no longer served", async () => {
+    const { tenancy, me } = seedApiKeyCaller(stack.oci.state);
+    const gatewayId = stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;
+    const { deployment, workRequests } = apiGatewayClients(stack.endpoints.oci, me);
+    const created = await deployment.createDeployment({
+      createDeploymentDetails: {
+        gatewayId,
+        compartmentId: tenancy.id,
+        pathPrefix: "/gone",
+        specification: {
+          routes: [{ path: "/", backend: { type: "STOCK_RESPONSE_BACKEND", status: 200, body: "ok" } }],
+        },
+      },
+    });
+    const id = created.deployment.id;
+    await rejectsWith(deployment.deleteDeployment({ deploymentId: id }), 409, "IncorrectState", /CREATING/);
+    later(31_000);
+    const record = stack.oci.state.apigw.deployments.get(id);
+    assert.ok(record && stack.oci.state.apigw.servedSpec(record), "served while ACTIVE");
+    await rejectsWith(
+      deployment.deleteDeployment({ deploymentId: id, ifMatch: "stale" }),
+      412,
+      "PreconditionFailed",
+    );
+    const { etag } = await deployment.getDeployment({ deploymentId: id });
+    const deleting = await deployment.deleteDeployment({ deploymentId: id, ifMatch: etag });
+    const workRequestId = deleting.opcWorkRequestId;
+    assert.ok(workRequestId);
+    assert.equal(
+      (await deployment.getDeployment({ deploymentId: id })).deployment.lifecycleState,
+      "DELETING",
+    );
+    later(31_000);
+    const request = (await workRequests.getWorkRequest({ workRequestId })).workRequest;
+    assert.equal(request.operationType, "DELETE_DEPLOYMENT");
+    assert.equal(request.status, "SUCCEEDED");
+    assert.equal(request.resources[0]?.actionType, "DELETED");
+    assert.equal((await deployment.getDeployment({ deploymentId: id })).deployment.lifecycleState, "DELETED");
+    const listed = await deployment.listDeployments({ compartmentId: tenancy.id });
+    assert.deepEqual(
+      listed.deploymentCollection.items.map((item) => item.lifecycleState),
+      ["DELETED"],
+    );
+    assert.equal(stack.oci.state.apigw.servedSpec(record), undefined, "no longer served");
+    // Its path prefix can be used again.
+    await deployment.createDeployment({
+      createDeploymentDetails: {
+        gatewayId,
+        compartmentId: tenancy.id,
+        pathPrefix: "/gone",
+        specification: { routes: [] },
+      },
+    });
+  });
+});
+
+describe("Cloud Run emulator: list and delete", () => {
+  const project = "deletions-1";
+  const parent = `projects/${project}/locations/us-central1`;
+  let token = "";
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${stack.gcp.url}/v2/${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    });
+  const create = (id: string, labels: Record<string, string>) =>
+    api(`${parent}/services/${id}?allowMissing=true`, {
+      method: "PATCH",
+      body: JSON.stringify({ labels, template: { containers: [{ image: "us-docker.pkg.dev/p/r/i:1" }] } }),
+    });
+
+  before(() => {
+    stack.gcp.addProject(project);
+    stack.gcp.addImage("us-docker.pkg.dev/p/r/i:1");
+    stack.gcp.grantRunAdmin(project, "serviceAccount:admin@deletions-1.iam.gserviceaccount.com");
+    token = stack.gcp.state.issueToken(
+      {
+        principal: "serviceAccount:admin@deletions-1.iam.gserviceaccount.com",
+        memberships: [],
+        kind: "service-account",
+      },
+      3600,
+      Date.now() + clockOffsetMs,
+    );
+  });
+
+  test("labels follow Google's rules; Cloud Run's system namespaces are refused", async () => {
+    for (const labels of [
+      { Team: "a" },
+      { team: "A" },
+      { team: "a.b" },
+      { "run.googleapis.com/x": "y" },
+      { team: "x".repeat(64) },
+    ]) {
+      const answer = await create("bad-labels", labels);
+      assert.equal(answer.status, 400, JSON.stringify(labels));
+      assert.equal(((await answer.json()) as { error: { status: string } }).error.status, "INVALID_ARGUMENT");
+    }
+    assert.equal((await create("good-labels", { "fngate-run": "123-1", team: "" })).status, 200);
+  });
+
+  test("list pages with nextPageToken; a forged token is refused; delete needs the current etag and answers an operation", async () => {
+    for (const id of ["one", "two", "three"]) assert.equal((await create(id, {})).status, 200);
+    const first = (await (await api(`${parent}/services?pageSize=2`)).json()) as {
+      services: { name: string; etag: string }[];
+      nextPageToken?: string;
+    };
+    assert.equal(first.services.length, 2);
+    assert.ok(first.nextPageToken);
+    const rest = (await (
+      await api(`${parent}/services?pageSize=2&pageToken=${first.nextPageToken}`)
+    ).json()) as {
+      services: unknown[];
+      nextPageToken?: string;
+    };
+    assert.ok(rest.services.length >= 1);
+    assert.equal((await api(`${parent}/services?pageToken=forged`)).status, 400);
+
+    const stale = await api(`${parent}/services/one?etag=%22stale%22`, { method: "DELETE" });
+    assert.equal(stale.status, 409);
+    assert.equal(((await stale.json()) as { error: { status: string } }).error.status, "ABORTED");
+    const current = (await (await api(`${parent}/services/one`)).json()) as { etag: string };
+    const deleted = await api(`${parent}/services/one?etag=${encodeURIComponent(current.etag)}`, {
+      method: "DELETE",
+    });
+    assert.equal(deleted.status, 200);
+    const operation = (await deleted.json()) as { name: string; done: boolean };
+    assert.equal((await api(`${parent}/services/one`)).status, 404);
+    later(31_000);
+    const done = (await (await api(operation.name)).json()) as {
+      done: boolean;
+      response: { deleteTime?: string };
+    };
+    assert.equal(done.done, true);
+    assert.ok(done.response.deleteTime);
+    assert.equal((await api(`${parent}/services/one`, { method: "DELETE" })).status, 404);
+  });
+});
+
+describe("Function Compute emulator: deletes", () => {
+  test("a function with a trigger, alias or version is FunctionNotEmpty; a missing trigger is TriggerNotFound; tags follow FC's rules", async () => {
+    const fx = alibabaFixture(stack);
+    const client = new FcClient(
+      sdkConfig(
+        { host: new URL(stack.alibaba.url).host, protocol: "https" },
+        { accessKeyId: fx.accessKey.id, accessKeySecret: fx.accessKey.secret, source: "access-key" },
+      ),
+    );
+    const state = stack.alibaba.state;
+    state.functions.set("busy", { body: { functionName: "busy" }, activeAt: 0, settling: "create" });
+    for (const kind of ["triggers", "aliases", "versions"] as const) {
+      addFunctionChild(state, kind, "busy", "x");
+      await assert.rejects(client.deleteFunction("busy"), (error: { statusCode?: number; code?: string }) => {
+        assert.equal(error.statusCode, 409);
+        assert.equal(error.code, "FunctionNotEmpty");
+        return true;
+      });
+      state.functionChildren[kind].get("busy")?.clear();
+    }
+    await assert.rejects(
+      client.deleteTrigger("busy", "nope"),
+      (error: { statusCode?: number; code?: string }) => {
+        assert.equal(error.statusCode, 404);
+        assert.equal(error.code, "TriggerNotFound");
+        return true;
+      },
+    );
+    await client.deleteFunction("busy");
+    assert.equal(state.functions.has("busy"), false);
+    await assert.rejects(
+      client.deleteFunction("busy"),
+      (error: { code?: string }) => error.code === "FunctionNotFound",
+    );
+
+    const tagged = (key: string, value: string) =>
+      client.createFunction(
+        new CreateFunctionRequest({
+          body: new CreateFunctionInput({
+            functionName: "tagged",
+            runtime: "custom-container",
+            handler: "index.handler",
+            customContainerConfig: new CustomContainerConfig({ image: IMAGE, port: 9000 }),
+            tags: [new Tag({ key, value })],
+          }),
+        }),
+      );
+    const refused = [
+      ["aliyun-team", "a"],
+      ["acs:x", "a"],
+      ["k".repeat(65), "a"],
+      ["team", "v".repeat(129)],
+    ] as const;
+    for (const [key, value] of refused) {
+      await assert.rejects(
+        tagged(key, value),
+        (error: { code?: string }) => error.code === "InvalidArgument",
+      );
+    }
+    await tagged("fngate-run", "1-1");
+    assert.deepEqual(state.functions.get("tagged")?.body.tags, [{ Key: "fngate-run", Value: "1-1" }]);
+  });
+});

@@ -1,0 +1,31 @@
+// How the Cloud Run Admin emulator answers with a service: as a long-running operation, and with enums as
+// numbers when the client asked for enum-encoding=int (as @google-cloud/run does).
+import { enumNumber } from "./proto-shape.ts";
+
+export function operationJson(
+  name: string,
+  service: Record<string, unknown>,
+  done: boolean,
+): Record<string, unknown> {
+  const typed = { "@type": "type.googleapis.com/google.cloud.run.v2.Service", ...service };
+  return { name, metadata: typed, done, ...(done ? { response: typed } : {}) };
+}
+
+/** The service as sent: enums as numbers when the client asked for enum-encoding=int. */
+export function render(body: Record<string, unknown>, numbers: boolean): Record<string, unknown> {
+  if (!numbers) return body;
+  const condition = body.terminalCondition as Record<string, unknown> | undefined;
+  return {
+    ...body,
+    ingress: enumNumber("google.cloud.run.v2.IngressTraffic", String(body.ingress)),
+    launchStage: enumNumber("google.api.LaunchStage", String(body.launchStage)),
+    ...(condition
+      ? {
+          terminalCondition: {
+            ...condition,
+            state: enumNumber("google.cloud.run.v2.Condition.State", String(condition.state)),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,192 @@
+// teardown on Function Compute, through the built actions and the built CLI against the Alibaba
+// emulator: the fngate-run tag fc-deploy sets on a function it creates, and a teardown that deletes that
+// function's triggers, aliases and versions (FC refuses to delete a function that still has them), then
+// the function, and nothing of another run or without the tag, and finds nothing the second time.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { addFunctionChild } from "./emulators/alibaba/fc-cleanup-api.ts";
+import {
+  type AlibabaFixture,
+  accessKeyDeployInputs,
+  alibabaFixture,
+  alibabaSecrets,
+  REPOSITORY,
+} from "./emulators/alibaba/fixture.ts";
+import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
+import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { Job, type StepResult } from "./runner/index.ts";
+import { cliSandbox, flagsOf } from "./support/cli-process.ts";
+import { secretsFound, shownByStep } from "./support/secret-scan.ts";
+
+const RUN_A = { GITHUB_RUN_ID: "777", GITHUB_RUN_ATTEMPT: "3" };
+const RUN_B = { GITHUB_RUN_ID: "778", GITHUB_RUN_ATTEMPT: "1" };
+
+let stack: EmulatorStack;
+let fx: AlibabaFixture;
+before(async () => {
+  stack = await startEmulatorStack();
+  fx = alibabaFixture(stack);
+});
+after(async () => {
+  await stack?.close();
+});
+
+const state = () => stack.alibaba.state;
+const tagsOf = (name: string) => state().functions.get(name)?.body.tags;
+
+async function run(
+  action: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<StepResult> {
+  const job = await Job.create({
+    env: { ...fx.env, ...stack.githubOidc.envFor({ repository: REPOSITORY }), ...env },
+  });
+  try {
+    return await job.run(action, { inputs });
+  } finally {
+    await job.dispose();
+  }
+}
+
+function teardownInputs(label: string): Record<string, string> {
+  return {
+    cloud: "fc",
+    "run-label": label,
+    region: "cn-hangzhou",
+    "oidc-provider-arn": fx.providerArn,
+    "role-to-assume": fx.deployer.arn,
+  };
+}
+
+describe("teardown on Function Compute", () => {
+  it("tags a created function, deletes it with its triggers, aliases and versions, leaves the rest, and then finds nothing", async () => {
+    const deployA = await run("fc-deploy", accessKeyDeployInputs(fx, "fn-run-a"), RUN_A);
+    assert.equal(deployA.exitCode, 0, deployA.stdout + deployA.stderr);
+    assert.deepEqual(tagsOf("fn-run-a"), [{ Key: "fngate-run", Value: "777-3" }]);
+    assert.equal((await run("fc-deploy", accessKeyDeployInputs(fx, "fn-run-b"), RUN_B)).exitCode, 0);
+    assert.equal((await run("fc-deploy", accessKeyDeployInputs(fx, "fn-plain"))).exitCode, 0);
+    assert.equal(tagsOf("fn-plain"), undefined, "no run id, no run-label: no tag");
+
+    // An update (another run, a new setting) keeps the tag; a re-run changes nothing.
+    const updated = await run("fc-deploy", accessKeyDeployInputs(fx, "fn-run-a", { memory: "1024" }), RUN_B);
+    assert.equal(updated.outputs.changed, "true");
+    assert.deepEqual(tagsOf("fn-run-a"), [{ Key: "fngate-run", Value: "777-3" }]);
+    const before = stack.alibaba.requests.filter(isMutatingFcCall).length;
+    const again = await run("fc-deploy", accessKeyDeployInputs(fx, "fn-run-a", { memory: "1024" }), RUN_A);
+    assert.equal(again.outputs.changed, "false");
+    assert.equal(
+      stack.alibaba.requests.filter(isMutatingFcCall).length,
+      before,
+      "a re-run made a mutating call",
+    );
+
+    // What FC makes you delete first, as a trigger, an alias and published versions would leave them.
+    addFunctionChild(state(), "triggers", "fn-run-a", "http-trigger", { triggerType: "http" });
+    addFunctionChild(state(), "versions", "fn-run-a", "1");
+    addFunctionChild(state(), "versions", "fn-run-a", "2");
+    addFunctionChild(state(), "aliases", "fn-run-a", "live", { versionId: "2" });
+    addFunctionChild(state(), "triggers", "fn-run-b", "timer");
+
+    const down = await run("teardown", teardownInputs("777-3"));
+    assert.equal(down.exitCode, 0, down.stdout + down.stderr);
+    const deleted = JSON.parse(down.outputs.deleted ?? "[]") as { kind: string; name: string }[];
+    assert.deepEqual(
+      deleted.map((resource) => `${resource.kind} ${resource.name}`),
+      ["trigger http-trigger", "alias live", "version 1", "version 2", "function fn-run-a"],
+    );
+    const order = stack.alibaba.requests
+      .filter(isMutatingFcCall)
+      .slice(-5)
+      .map((entry) => entry.operation);
+    assert.deepEqual(order, [
+      "DeleteTrigger",
+      "DeleteAlias",
+      "DeleteFunctionVersion",
+      "DeleteFunctionVersion",
+      "DeleteFunction",
+    ]);
+    assert.equal(state().functions.has("fn-run-a"), false);
+    for (const name of ["fn-run-b", "fn-plain"])
+      assert.equal(state().functions.has(name), true, `${name} survives`);
+    assert.equal(
+      state().functionChildren.triggers.get("fn-run-b")?.size,
+      1,
+      "another run's trigger survives",
+    );
+    assert.deepEqual(secretsFound(shownByStep(down), alibabaSecrets(stack)), []);
+
+    const twice = await run("teardown", teardownInputs("777-3"));
+    assert.equal(twice.outputs.count, "0");
+    assert.match(
+      twice.stdout,
+      /Nothing carries fngate-run=777-3 in Function Compute functions in cn-hangzhou: nothing to delete\./,
+    );
+  });
+
+  it("the emulator refuses to delete a function that still has a trigger (FunctionNotEmpty)", async () => {
+    assert.equal(
+      (await run("fc-deploy", accessKeyDeployInputs(fx, "fn-busy"), { GITHUB_RUN_ID: "779" })).exitCode,
+      0,
+    );
+    addFunctionChild(state(), "triggers", "fn-busy", "oss-trigger");
+    const { FcClient } = await import("../src/alibaba/sdk.ts");
+    const { sdkConfig } = await import("../src/alibaba/sdk-config.ts");
+    const { trustCaInProcess } = await import("./emulators/tls/trust.ts");
+    trustCaInProcess(stack.caPem);
+    const client = new FcClient(
+      sdkConfig(
+        { host: new URL(stack.alibaba.url).host, protocol: "https" },
+        { accessKeyId: fx.accessKey.id, accessKeySecret: fx.accessKey.secret, source: "access-key" },
+      ),
+    );
+    await assert.rejects(
+      client.deleteFunction("fn-busy"),
+      (error: { statusCode?: number; code?: string }) => {
+        assert.equal(error.statusCode, 409);
+        assert.equal(error.code, "FunctionNotEmpty");
+        return true;
+      },
+    );
+    assert.equal(state().functions.has("fn-busy"), true);
+  });
+});
+
+describe("fngate teardown (Function Compute)", () => {
+  it("tags with --run-label, deletes only that function with AccessKeys from the environment, then finds nothing", async () => {
+    const sandbox = await cliSandbox(fx.env);
+    try {
+      const secret = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
+      for (const [name, label] of [
+        ["cli-tagged", "cli-11"],
+        ["cli-untagged", ""],
+      ] as const) {
+        const { "access-key-secret": _secret, ...open } = accessKeyDeployInputs(fx, name, {
+          "run-label": label,
+        });
+        const deploy = await sandbox.run(["fc-deploy", ...flagsOf(open)], secret);
+        assert.equal(deploy.exitCode, 0, deploy.stderr);
+      }
+      const args = [
+        "teardown",
+        ...flagsOf({
+          cloud: "fc",
+          region: "cn-hangzhou",
+          "run-label": "cli-11",
+          "access-key-id": fx.accessKey.id,
+        }),
+        "--json",
+      ];
+      const first = await sandbox.run(args, secret);
+      assert.equal(first.exitCode, 0, first.stderr);
+      assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
+      assert.equal(state().functions.has("cli-tagged"), false);
+      assert.equal(state().functions.has("cli-untagged"), true);
+      const second = await sandbox.run(args, secret);
+      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});

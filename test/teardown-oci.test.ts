@@ -1,0 +1,286 @@
+// teardown on OCI, through the built actions and the built CLI against the OCI emulator: the run label
+// the deploy actions set (GitHub's run id and attempt by default), a teardown that deletes exactly what
+// one run created (function, API deployment, its routes in a deployment the run did not create) and
+// leaves another run's and unlabelled resources alone, then finds nothing the second time.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Job, StepResult } from "./runner/index.ts";
+import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
+
+const DIGEST = `sha256:${"a".repeat(64)}`;
+const RUN_A = { GITHUB_RUN_ID: "4242", GITHUB_RUN_ATTEMPT: "1" };
+const RUN_B = { GITHUB_RUN_ID: "4243", GITHUB_RUN_ATTEMPT: "2" };
+
+let gw: GatewayFixture;
+let job: Job;
+before(async () => {
+  gw = await startGatewayFixture();
+  job = await gw.preparedJob();
+});
+after(async () => {
+  await job?.dispose();
+  await gw?.close();
+});
+
+const state = () => gw.oci.stack.oci.state;
+const image = (name: string) =>
+  `ocir.us-phoenix-1.oci.oraclecloud.com/${gw.oci.namespace}/fngate/${name}@${DIGEST}`;
+
+function errorsOf(run: StepResult): string[] {
+  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+}
+
+async function step(name: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
+  const run = await job.run(name, { inputs, env });
+  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  return run;
+}
+
+async function deployFunction(name: string, env: Record<string, string>, extra: Record<string, string> = {}) {
+  const run = await step(
+    "fn-deploy",
+    {
+      application: "fngate",
+      "compartment-ocid": gw.oci.tenancyId,
+      function: name,
+      image: image(name),
+      ...extra,
+    },
+    env,
+  );
+  return run.outputs["function-id"] ?? "";
+}
+
+function lifecycleOf(functionId: string): string {
+  const fn = state().fn.functions.get(functionId);
+  return fn ? state().fn.settle(fn).lifecycleState : "missing";
+}
+
+function deploymentState(id: string | undefined): string {
+  const deployment = state().apigw.deployments.get(id ?? "");
+  return deployment ? state().apigw.settle(deployment).lifecycleState : "missing";
+}
+
+const teardownInputs = (label: string) => ({
+  cloud: "oci",
+  "run-label": label,
+  "compartment-ocid": gw.oci.tenancyId,
+});
+
+describe("teardown on OCI", () => {
+  it("labels what a run creates, deletes exactly that (a route from a deployment it did not create too), and finds nothing the second time", async () => {
+    const fnA = await deployFunction("run-a", RUN_A);
+    assert.deepEqual(state().fn.functions.get(fnA)?.freeformTags, { "fngate-run": "4242-1" });
+    const deploymentA = (await step("gateway-deploy", gw.inputs("run-a", { "function-id": fnA }), RUN_A))
+      .outputs["deployment-id"];
+    assert.deepEqual(state().apigw.deployments.get(deploymentA ?? "")?.freeformTags, {
+      "fngate-run": "4242-1",
+    });
+
+    // A deployment nobody labelled (as the CLI makes without run-label), to which run A adds a route.
+    const shared = (await step("gateway-deploy", gw.inputs("shared", { "route-path": "/hello" }))).outputs[
+      "deployment-id"
+    ];
+    await step("gateway-deploy", gw.inputs("shared", { "route-path": "/a", "function-id": fnA }), RUN_A);
+    assert.deepEqual(
+      state().apigw.deployments.get(shared ?? "")?.freeformTags,
+      {},
+      "an update adds no label",
+    );
+    assert.deepEqual(gw.routesOf(shared).length, 2);
+
+    // Another run's function and deployment, and a re-run of run A that must change nothing.
+    const fnB = await deployFunction("run-b", RUN_B);
+    const deploymentB = (await step("gateway-deploy", gw.inputs("run-b", { "function-id": fnB }), RUN_B))
+      .outputs["deployment-id"];
+    const before = gw.mutatingCalls();
+    const again = await step(
+      "fn-deploy",
+      {
+        application: "fngate",
+        "compartment-ocid": gw.oci.tenancyId,
+        function: "run-a",
+        image: image("run-a"),
+      },
+      { GITHUB_RUN_ID: "4242", GITHUB_RUN_ATTEMPT: "1" },
+    );
+    assert.equal(again.outputs.changed, "false");
+    // Even another run's label does not relabel what exists: tags are set on create only.
+    await step(
+      "fn-deploy",
+      {
+        application: "fngate",
+        "compartment-ocid": gw.oci.tenancyId,
+        function: "run-a",
+        image: image("run-a"),
+      },
+      RUN_B,
+    );
+    assert.equal(gw.mutatingCalls(), before, "re-runs made a mutating call");
+    assert.deepEqual(state().fn.functions.get(fnA)?.freeformTags, { "fngate-run": "4242-1" });
+
+    const down = await step("teardown", teardownInputs("4242-1"));
+    const deleted = JSON.parse(down.outputs.deleted ?? "[]") as { kind: string; name: string; id: string }[];
+    assert.deepEqual(deleted.map((resource) => `${resource.kind} ${resource.name}`).sort(), [
+      "deployment run-a",
+      "function run-a",
+      "route GET /a",
+    ]);
+    assert.equal(down.outputs.count, "3");
+    assert.match(down.stdout, /Deleted 1 deployment, 1 route and 1 function labelled fngate-run=4242-1\./);
+    assert.match(down.summary, /fngate: teardown/);
+    assert.equal(lifecycleOf(fnA), "DELETED");
+    assert.equal(deploymentState(deploymentA), "DELETED");
+    assert.deepEqual(gw.routesOf(shared), ["GET /hello -> hello"]);
+    assert.equal(deploymentState(shared), "ACTIVE");
+    for (const id of [fnB, gw.fnHello, gw.fnOther]) assert.equal(lifecycleOf(id), "ACTIVE");
+    assert.equal(deploymentState(deploymentB), "ACTIVE");
+
+    const twice = await step("teardown", teardownInputs("4242-1"));
+    assert.equal(twice.outputs.count, "0");
+    assert.equal(twice.outputs.deleted, "[]");
+    assert.match(twice.stdout, /Nothing carries fngate-run=4242-1 in compartment .*: nothing to delete\./);
+
+    // The run's name is free again: a new run can deploy under it.
+    const fnA2 = await deployFunction("run-a", { GITHUB_RUN_ID: "4244", GITHUB_RUN_ATTEMPT: "1" });
+    assert.notEqual(fnA2, fnA);
+    assert.equal(lifecycleOf(fnB), "ACTIVE");
+  });
+
+  it("the root action labels what its fn-deploy and gateway-deploy stages create, and teardown removes both", async () => {
+    // The pipeline hands fn-deploy's function to gateway-deploy itself: no function-id input.
+    const { "function-id": _fnId, ...gatewayInputs } = gw.inputs("piped");
+    const inputs = {
+      skip: "fn-context, ocir-login, entra-token, smoke-test",
+      ...gatewayInputs,
+      application: "fngate",
+      function: "piped",
+      image: image("piped"),
+      "run-label": "piped-1",
+    };
+    const run = await step("..", inputs);
+    const fn = run.outputs["function-id"] ?? "";
+    const deployment = run.outputs["deployment-id"] ?? "";
+    assert.deepEqual(state().fn.functions.get(fn)?.freeformTags, { "fngate-run": "piped-1" });
+    assert.deepEqual(state().apigw.deployments.get(deployment)?.freeformTags, { "fngate-run": "piped-1" });
+    const down = await step("teardown", teardownInputs("piped-1"));
+    assert.equal(down.outputs.count, "2");
+    assert.equal(lifecycleOf(fn), "DELETED");
+    assert.equal(deploymentState(deployment), "DELETED");
+  });
+
+  it("follows a deletion under deadline-minutes and names what it was waiting for when the deadline comes", async () => {
+    const slow = (await step("gateway-deploy", gw.inputs("slow", { "run-label": "slow-1" }))).outputs[
+      "deployment-id"
+    ];
+    const timings = state().apigw.timings;
+    const saved = { ...timings };
+    timings.workRequestInProgressMs = 10 * 60_000;
+    try {
+      const run = await job.run("teardown", {
+        inputs: { ...teardownInputs("slow-1"), "deadline-minutes": "0.05" },
+      });
+      assert.equal(run.exitCode, 1);
+      assert.match(
+        errorsOf(run)[0] ?? "",
+        /^deadline-minutes \(0\.05\) reached while waiting for deleting deployment slow \(work request \S+ still IN_PROGRESS\); raise deadline-minutes/,
+      );
+      assert.equal(deploymentState(slow), "DELETING");
+    } finally {
+      Object.assign(timings, saved);
+    }
+  });
+
+  it("refuses to run without a run label, or with one no cloud accepts, and names the input", async () => {
+    for (const [inputs, message] of [
+      [
+        { cloud: "oci", "compartment-ocid": gw.oci.tenancyId },
+        /^run-label is required: teardown deletes only what carries fngate-run=<run-label>/,
+      ],
+      [
+        teardownInputs("Run A"),
+        /^run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Run A"\.$/,
+      ],
+      [{ ...teardownInputs("x"), cloud: "aws" }, /^cloud must be one of oci, cloud-run, fc/],
+      [{ cloud: "oci", "run-label": "x" }, /^compartment-ocid is required with cloud: oci/],
+    ] as const) {
+      const before = gw.mutatingCalls();
+      const run = await job.run("teardown", { inputs: inputs as Record<string, string> });
+      assert.equal(run.exitCode, 1);
+      assert.equal(errorsOf(run).length, 1, run.stdout);
+      assert.match(errorsOf(run)[0] ?? "", message);
+      assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, "no stack trace");
+      assert.equal(gw.mutatingCalls(), before);
+    }
+    const bad = await job.run("fn-deploy", {
+      inputs: { application: "fngate", function: "x", image: image("x"), "run-label": "a".repeat(64) },
+    });
+    assert.equal(bad.exitCode, 1);
+    assert.match(errorsOf(bad)[0] ?? "", /^run-label must be 1-63 lowercase letters/);
+  });
+});
+
+describe("fngate teardown (OCI)", () => {
+  it("labels only with --run-label, deletes only what carries it, and says nothing is left the second time", async () => {
+    const sandbox = await cliSandbox(gw.oci.env);
+    try {
+      const { "private-key": key, ...open } = gw.oci.inputs();
+      const context = await sandbox.run(
+        ["fn-context", ...flagsOf(open)],
+        envOf({ "private-key": key ?? "" }),
+      );
+      assert.equal(context.exitCode, 0, context.stderr);
+      const deploy = async (name: string, extra: string[] = []) => {
+        const run = await sandbox.run([
+          "fn-deploy",
+          ...flagsOf({
+            application: "fngate",
+            "compartment-ocid": gw.oci.tenancyId,
+            function: name,
+            image: image(name),
+          }),
+          ...extra,
+          "--json",
+        ]);
+        assert.equal(run.exitCode, 0, run.stderr);
+        return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
+      };
+      const labelled = await deploy("cli-labelled", ["--run-label", "cli-run-7"]);
+      const unlabelled = await deploy("cli-unlabelled");
+      assert.deepEqual(
+        state().fn.functions.get(unlabelled)?.freeformTags,
+        {},
+        "the CLI has no default label",
+      );
+
+      const refused = await sandbox.run([
+        "teardown",
+        "--cloud",
+        "oci",
+        "--compartment-ocid",
+        gw.oci.tenancyId,
+      ]);
+      assert.equal(refused.exitCode, 1);
+      assert.match(refused.stderr, /^error: run-label is required: /m);
+
+      const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
+      const first = await sandbox.run(args);
+      assert.equal(first.exitCode, 0, first.stderr);
+      const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
+      assert.equal(outputs.count, "1");
+      assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
+        { kind: "function", name: "cli-labelled", id: labelled },
+      ]);
+      assert.equal(lifecycleOf(labelled), "DELETED");
+      assert.equal(lifecycleOf(unlabelled), "ACTIVE");
+
+      const second = await sandbox.run(args);
+      assert.equal(second.exitCode, 0, second.stderr);
+      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+      assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
