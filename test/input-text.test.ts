@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { ACTION_INPUTS } from "../src/cli/action-inputs.ts";
 import { envName, isSecretInput } from "../src/cli/action-metadata.ts";
 import { cliInputs } from "../src/cli/cli-inputs.ts";
+import { ciOidcToken } from "../src/cli/oidc-token.ts";
 import { createRedactor } from "../src/cli/redactor.ts";
 import { isUserError } from "../src/errors.ts";
 import { checkActionInputs } from "../src/github/inputs.ts";
@@ -272,6 +273,17 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
       "fn-context",
     );
     assert.equal(withKey.optional("private-key", "OCI_CLI_KEY_CONTENT"), key);
+  });
+
+  it("a CI system's OIDC token in FNGATE_FEDERATED_TOKEN is one line too, and is registered as a secret", async () => {
+    const registered: string[] = [];
+    const secrets = { register: (value: string) => registered.push(value) };
+    await assert.rejects(
+      ciOidcToken({ FNGATE_FEDERATED_TOKEN: "header.payload\nsignature" }, secrets)("api://aud"),
+      /^UserError: FNGATE_FEDERATED_TOKEN contains a line feed \(U\+000A\) at character 15:/,
+    );
+    assert.equal(await ciOidcToken({ FNGATE_FEDERATED_TOKEN: " a.b.c\n" }, secrets)("api://aud"), "a.b.c");
+    assert.deepEqual(registered, ["a.b.c"]);
   });
 
   it("multi-line flags keep their lines", () => {

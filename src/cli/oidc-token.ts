@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
+import { SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
 import type { FnContextInputs } from "../steps/fn-context.ts";
 import type { SecretRegistrar } from "../steps/step-context.ts";
 
@@ -23,10 +24,9 @@ export function ciOidcToken(
 }
 
 async function findToken(env: NodeJS.ProcessEnv, audience: string): Promise<string> {
-  const singleLine = { multiLine: false, holds: "text" } as const;
   const inline = env.FNGATE_FEDERATED_TOKEN?.trim();
   if (inline) {
-    checkInputText("FNGATE_FEDERATED_TOKEN", inline, singleLine);
+    checkInputText("FNGATE_FEDERATED_TOKEN", inline, SINGLE_LINE_TEXT);
     return inline;
   }
   const file = env.FNGATE_FEDERATED_TOKEN_FILE?.trim();
@@ -39,7 +39,7 @@ async function findToken(env: NodeJS.ProcessEnv, audience: string): Promise<stri
         `FNGATE_FEDERATED_TOKEN_FILE: cannot read ${file}; give the path of the CI system's OIDC token file.`,
       );
     }
-    checkInputText("FNGATE_FEDERATED_TOKEN_FILE (the file's text)", text, singleLine);
+    checkInputText("FNGATE_FEDERATED_TOKEN_FILE (the file's text)", text, SINGLE_LINE_TEXT);
     return text;
   }
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL) return githubRunnerToken(env, audience);

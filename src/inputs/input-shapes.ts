@@ -112,6 +112,9 @@ export interface InputShape {
   holds: "url" | "image" | "text";
 }
 
+/** A value no action declares: the CLI's own flags (--token-file), FNGATE_FEDERATED_TOKEN. */
+export const SINGLE_LINE_TEXT: InputShape = { multiLine: false, holds: "text" };
+
 /**
  * The shape of `name` in `action`. Without an action (the value of a fallback variable such as
  * OCI_CLI_KEY_CONTENT, which means the same in every action that reads it) the shape is what any
