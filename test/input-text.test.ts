@@ -1,7 +1,7 @@
 // What text an input may hold, decided in one place for both adapters (src/inputs): control
 // characters refused in single-line inputs and kept out of multi-line ones except line breaks and
-// tabs, credentials in URLs refused, FNGATE_*_ENDPOINT held to https:// (http:// on loopback only).
-// Decision tables in process; the processes themselves are exercised by the R7 suite.
+// tabs, credentials in URLs refused. Decision tables in process; the built actions and CLI are run
+// with the same values by the R7 suite (test/reliability/r7/input-hygiene.cases.ts).
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,7 +15,6 @@ import { createRedactor } from "../src/cli/redactor.ts";
 import { isUserError } from "../src/errors.ts";
 import { checkActionInputs } from "../src/github/inputs.ts";
 import { PIPELINE_RENAMES, STAGES } from "../src/github/pipeline/stage-inputs.ts";
-import { endpointOverrides } from "../src/http/endpoint-overrides.ts";
 import { carriesCredentials, checkInputText, forbiddenCharacterAt } from "../src/inputs/check-input-text.ts";
 import { INPUT_SHAPES, inputShape } from "../src/inputs/input-shapes.ts";
 
@@ -301,49 +300,4 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
     );
     assert.equal(read.optional("routes"), routes);
   });
-});
-
-describe("FNGATE_*_ENDPOINT", () => {
-  const accepted: [string, string][] = [
-    ["https://oci.internal.example:8443/", "https://oci.internal.example:8443"],
-    ["http://127.0.0.1:8080", "http://127.0.0.1:8080"],
-    ["http://127.8.9.10", "http://127.8.9.10"],
-    ["http://[::1]:9000//", "http://[::1]:9000"],
-    ["http://localhost:9000", "http://localhost:9000"],
-    ["http://LOCALHOST:9000", "http://LOCALHOST:9000"],
-  ];
-  for (const [value, expected] of accepted) {
-    it(`accepts ${value}`, () => {
-      for (const variable of ["FNGATE_OCI_ENDPOINT", "FNGATE_GCP_ENDPOINT", "FNGATE_ALIBABA_ENDPOINT"]) {
-        const key = variable.split("_")[1]?.toLowerCase() as "oci" | "gcp" | "alibaba";
-        assert.equal(endpointOverrides({ [variable]: value })[key], expected);
-      }
-    });
-  }
-
-  const refused: [string, RegExp][] = [
-    [
-      "http://oci.example.test",
-      /is an http:\/\/ URL to another machine: .* use https:\/\/ \(http:\/\/ is allowed only for 127\.0\.0\.0\/8, ::1 and localhost\)\.$/,
-    ],
-    ["http://128.0.0.1:80", /is an http:\/\/ URL to another machine/],
-    ["http://localhost.example.test", /is an http:\/\/ URL to another machine/],
-    ["http://[::2]", /is an http:\/\/ URL to another machine/],
-    ["https://ci:endpoint-password-1@oci.example.test", /must not carry a user name or password/],
-    ["http://ci:endpoint-password-1@127.0.0.1:9", /must not carry a user name or password/],
-    ["https://oci.example.test\n.evil.example", /contains a line feed/],
-    ["ftp://oci.example.test", /must be an https:\/\/ URL such as https:\/\/oci\.internal\.example:8443\.$/],
-    ["oci.example.test:8443", /must be an https:\/\/ URL|is not a URL/],
-    ["not a url", /is not a URL: set it to a base URL/],
-  ];
-  for (const [value, message] of refused) {
-    it(`refuses ${JSON.stringify(value)} with one line naming the variable, not its value`, () => {
-      for (const variable of ["FNGATE_OCI_ENDPOINT", "FNGATE_GCP_ENDPOINT", "FNGATE_ALIBABA_ENDPOINT"]) {
-        const line = refusal(() => endpointOverrides({ [variable]: value }));
-        assert.ok(line.startsWith(`${variable} `), line);
-        assert.match(line, message);
-        assert.ok(!line.includes("example.test") && !line.includes("endpoint-password"), line);
-      }
-    });
-  }
 });
