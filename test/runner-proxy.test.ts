@@ -1,32 +1,48 @@
 // src/http/runner-proxy.ts in a child process each (it changes process-wide fetch and agents): what a
 // refusing or missing proxy leaves for the error line, and the warning on a Node without
-// http.setGlobalProxyFromEnv, where fetch cannot follow HTTPS_PROXY.
+// http.setGlobalProxyFromEnv, where fetch cannot follow HTTPS_PROXY. An https:// proxy with
+// credentials (a real TLS CONNECT proxy on loopback) proves the diagnosis speaks TLS to it and never
+// sends the credentials, while still explaining a 407.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { after, before, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { proxyPort } from "../src/http/proxy-probe.ts";
 import { type ConnectProxy, startConnectProxy } from "./emulators/http/connect-proxy.ts";
+import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 
 const MODULE = resolve(import.meta.dirname, "../src/http/runner-proxy.ts");
+const PASSWORD = `proxy-password-${process.pid}`;
 let refusing: ConnectProxy;
+let tls: TlsMaterial;
+let authenticating: ConnectProxy;
+let dropping: ConnectProxy;
 before(async () => {
   refusing = await startConnectProxy({ refuse: true });
+  tls = await createTestCa();
+  const credentials = { username: "ci", password: PASSWORD };
+  authenticating = await startConnectProxy({ tls, credentials });
+  dropping = await startConnectProxy({ tls, credentials, dropTunnels: true });
 });
 after(async () => {
   await refusing?.close();
+  await authenticating?.close();
+  await dropping?.close();
+  if (tls) await rm(tls.dir, { recursive: true, force: true });
 });
 
-async function inChild(script: string): Promise<unknown> {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    "--input-type=module",
-    "-e",
-    `import * as proxy from ${JSON.stringify(MODULE)};\n${script}`,
-  ]);
+async function inChild(script: string, env: Record<string, string> = {}): Promise<unknown> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--input-type=module", "-e", `import * as proxy from ${JSON.stringify(MODULE)};\n${script}`],
+    { env: { PATH: process.env.PATH ?? "", ...env } },
+  );
   return JSON.parse(stdout);
 }
 
-it("a refused tunnel is asked once more and kept as a permanent refusal naming proxy and target", async () => {
+it("a refused tunnel is kept as a permanent refusal naming proxy and target", async () => {
   const result = await inChild(`
     proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(refusing.url)} });
     const error = await fetch("https://api.example.test:8443/x").catch((e) => e.message);
@@ -86,4 +102,85 @@ it("no proxy set: nothing changes and nothing is said", async () => {
     console.log(JSON.stringify({ warning, sameFetch: before === globalThis.fetch }));
   `);
   assert.deepEqual(result, { warning: null, sameFetch: true });
+});
+
+describe("an https:// proxy with credentials", () => {
+  /** The proxy URL with credentials, as a runner's HTTPS_PROXY holds it. */
+  const withCredentials = (proxy: ConnectProxy, password = PASSWORD) =>
+    proxy.url.replace("https://", `https://ci:${encodeURIComponent(password)}@`);
+
+  const failureAfterFetch = (url: string) => `
+    proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(url)} });
+    const error = await fetch("https://api.example.test/x").then(() => "no error", (e) => e.message);
+    const failure = proxy.proxyFailure();
+    console.log(JSON.stringify({ error, line: failure ? proxy.describeProxyFailure(failure) : null, permanent: failure?.permanent ?? null }));
+  `;
+
+  it("a failure past the proxy: the probe goes over TLS, without Proxy-Authorization, and does not blame the proxy", async () => {
+    dropping.reset();
+    const result = (await inChild(failureAfterFetch(withCredentials(dropping)), {
+      NODE_EXTRA_CA_CERTS: tls.caFile,
+    })) as { error: string; line: string | null };
+    assert.equal(result.error, "fetch failed");
+    assert.equal(result.line, null, "the proxy carried the call; the failure is not its own");
+    assert.deepEqual(dropping.handshakeFailures, [], "nothing spoke plain text to the TLS proxy");
+    const basic = `Basic ${Buffer.from(`ci:${PASSWORD}`).toString("base64")}`;
+    assert.deepEqual(
+      dropping.connects.map(({ target, proxyAuthorization, status }) => ({
+        target,
+        proxyAuthorization,
+        status,
+      })),
+      [
+        // fetch's own tunnel, authenticated over TLS ...
+        { target: "api.example.test:443", proxyAuthorization: basic, status: 200 },
+        // ... and the diagnosis: the default port for https, no credentials at all.
+        { target: "api.example.test:443", proxyAuthorization: undefined, status: 407 },
+      ],
+    );
+  });
+
+  it("wrong credentials: one permanent refusal saying the proxy refused them, without showing them", async () => {
+    authenticating.reset();
+    const wrong = `wrong-${PASSWORD}`;
+    const result = (await inChild(failureAfterFetch(withCredentials(authenticating, wrong)), {
+      NODE_EXTRA_CA_CERTS: tls.caFile,
+    })) as { line: string; permanent: boolean };
+    assert.equal(
+      result.line,
+      `the proxy ${authenticating.url} (HTTPS_PROXY) answered 407 (Proxy Authentication Required) to CONNECT for api.example.test:443: the proxy refused the user name and password in HTTPS_PROXY: check them (percent-encoded in https://USER:PASSWORD@host:port).`,
+    );
+    assert.equal(result.permanent, true);
+    assert.equal(authenticating.connects.length, 1, "the answer fetch got is enough: no probe");
+    assert.deepEqual(authenticating.handshakeFailures, []);
+  });
+
+  it("no credentials where the proxy wants them: the 407 says to add them", async () => {
+    authenticating.reset();
+    const result = (await inChild(failureAfterFetch(authenticating.url), {
+      NODE_EXTRA_CA_CERTS: tls.caFile,
+    })) as { line: string };
+    assert.match(
+      result.line,
+      /answered 407 \(Proxy Authentication Required\) to CONNECT for api\.example\.test:443: the proxy wants a user name and password: put them in HTTPS_PROXY as https:\/\/USER:PASSWORD@host:port \(percent-encoded\)\.$/,
+    );
+  });
+
+  it("a proxy certificate Node does not trust: named, with NODE_EXTRA_CA_CERTS as the fix", async () => {
+    authenticating.reset();
+    const result = (await inChild(failureAfterFetch(withCredentials(authenticating)))) as { line: string };
+    assert.match(
+      result.line,
+      /^the proxy https:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) could not be reached over TLS \([A-Z_]+\) for api\.example\.test:443: its certificate is not trusted: add its CA to NODE_EXTRA_CA_CERTS \(a PEM file\), or check the host in HTTPS_PROXY\.$/,
+    );
+    assert.ok(!result.line.includes(PASSWORD));
+    assert.ok(authenticating.connects.every((record) => record.proxyAuthorization === undefined));
+  });
+
+  it("the port a proxy URL means: its own, else 443 for https and 80 for http", () => {
+    assert.equal(proxyPort(new URL("https://proxy.example.test")), 443);
+    assert.equal(proxyPort(new URL("http://proxy.example.test")), 80);
+    assert.equal(proxyPort(new URL("https://proxy.example.test:8443")), 8443);
+    assert.equal(proxyPort(new URL("http://[::1]:3128")), 3128);
+  });
 });

@@ -40,7 +40,7 @@ function fromOverride(base: string): ServiceEndpoint {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new UserError(
-      `FNGATE_ALIBABA_ENDPOINT must start with https:// (or http://); got ${url.protocol}.`,
+      `FNGATE_ALIBABA_ENDPOINT must start with https:// (or http:// to this machine); got ${url.protocol}.`,
     );
   return { host: url.host, protocol: url.protocol === "https:" ? "https" : "http" };
 }

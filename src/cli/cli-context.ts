@@ -1,5 +1,6 @@
 import { homedir, tmpdir } from "node:os";
-import { endpointOverrides, proxySettings } from "../github/step-context.ts";
+import { proxySettings } from "../github/step-context.ts";
+import { endpointOverrides } from "../http/endpoint-overrides.ts";
 import type { Logger, StepContext } from "../steps/step-context.ts";
 import type { Redactor } from "./redactor.ts";
 

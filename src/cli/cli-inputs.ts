@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import type { InputReader } from "../github/inputs.ts";
+import { checkInputText } from "../inputs/check-input-text.ts";
+import { inputShape, SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
 import { type ActionMetadata, envName, isSecretInput } from "./action-metadata.ts";
 import type { Redactor } from "./redactor.ts";
 import { UsageError } from "./usage-error.ts";
@@ -21,10 +23,20 @@ export function cliInputs(
   redactor: Redactor,
   /** The command's own flags beyond the action's inputs; accepted, read elsewhere. */
   extraFlags: readonly string[] = [],
+  /** The action whose input shapes apply (src/inputs/input-shapes.ts); none for a command without one. */
+  action?: string,
 ): InputReader {
   const known = new Map(metadata.inputs.map((input) => [input.name, input]));
   const secret = new Set(metadata.inputs.filter(isSecretInput).map((input) => input.name));
   checkFlags(known, secret, flags, new Set(extraFlags));
+  const shapeOf = (name: string) => (known.has(name) ? inputShape(action, name) : SINGLE_LINE_TEXT);
+  // Every flag and FNGATE_<NAME> up front, as the actions check every INPUT_*: an input read only on
+  // some path is refused all the same. Secret files are checked when read.
+  for (const [flag, value] of flags) checkInputText(`--${flag}`, value.trim(), shapeOf(flag));
+  for (const name of known.keys()) {
+    const value = env[envName(name)];
+    if (value) checkInputText(envName(name), value.trim(), shapeOf(name));
+  }
 
   const raw = (name: string): string | undefined => {
     const fromFlag = flags.get(name);
@@ -32,8 +44,14 @@ export function cliInputs(
     const fromEnv = env[envName(name)];
     if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
     if (secret.has(name)) {
-      const file = flags.get(`${name}-file`) ?? env[`${envName(name)}_FILE`];
-      if (file) return readSecretFile(name, file, redactor);
+      const fileFlag = flags.get(`${name}-file`);
+      const file = fileFlag ?? env[`${envName(name)}_FILE`];
+      if (file) {
+        const text = readSecretFile(name, file, redactor);
+        const label = fileFlag === undefined ? `${envName(name)}_FILE` : `--${name}-file`;
+        checkInputText(`${label} (the file's text)`, text.trim(), shapeOf(name));
+        return text;
+      }
     }
     return known.get(name)?.default;
   };
@@ -41,7 +59,9 @@ export function cliInputs(
     const value = raw(name)?.trim();
     if (value) return value;
     const fromFallback = envFallback ? env[envFallback]?.trim() : undefined;
-    return fromFallback || undefined;
+    if (!fromFallback || !envFallback) return undefined;
+    checkInputText(envFallback, fromFallback, inputShape(undefined, name));
+    return fromFallback;
   };
   return {
     optional,

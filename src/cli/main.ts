@@ -58,7 +58,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     quietSdkChatter(stepLog.debug);
     const metadata = found.action ? actionMetadata(found.action) : { inputs: [], outputs: [] };
     const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
-    const read = cliInputs(metadata, args.flags, env, redactor, extra);
+    const read = cliInputs(metadata, args.flags, env, redactor, extra, found.action);
     // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, exactly as the actions honour them.
     const proxyWarning = applyRunnerProxy(proxySettings(env));
     if (proxyWarning) stepLog.warning(proxyWarning);

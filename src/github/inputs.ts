@@ -1,6 +1,22 @@
 import * as core from "@actions/core";
 import { UserError } from "../errors.ts";
+import { checkInputText } from "../inputs/check-input-text.ts";
+import { inputShape } from "../inputs/input-shapes.ts";
 import { maskSecret } from "./step-context.ts";
+
+/**
+ * Checks the text of every input the runner hands `action` (INPUT_<NAME>, trimmed as core.getInput
+ * trims it) before anything reads one: no control characters in a single-line input, no credentials
+ * in a URL (src/inputs/input-shapes.ts says which is which). All at once and up front, so an input
+ * that is only read on some paths, or only after a file was written, is refused all the same.
+ */
+export function checkActionInputs(action: string, env: NodeJS.ProcessEnv): void {
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith("INPUT_") || value === undefined) continue;
+    const name = variable.slice("INPUT_".length).toLowerCase();
+    checkInputText(name, value.trim(), inputShape(action, name));
+  }
+}
 
 /**
  * Reading action inputs: an unset input is `undefined` (never ""), an input may fall back to an
@@ -10,7 +26,10 @@ export function optionalInput(name: string, envFallback?: string): string | unde
   const value = core.getInput(name);
   if (value !== "") return value;
   const fromEnv = envFallback ? process.env[envFallback]?.trim() : undefined;
-  return fromEnv ? fromEnv : undefined;
+  if (!fromEnv || !envFallback) return undefined;
+  // The fallbacks (OCI_CLI_USER, OCI_CLI_KEY_CONTENT...) mean what the input means.
+  checkInputText(envFallback, fromEnv, inputShape(undefined, name));
+  return fromEnv;
 }
 
 export function requiredInput(name: string, envFallback?: string): string {

@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
 import { applyRunnerProxy, describeProxyFailure, proxyFailure } from "../http/runner-proxy.ts";
+import { checkActionInputs } from "./inputs.ts";
 import { proxySettings } from "./step-context.ts";
 import { setStepDeadline } from "./step-deadline.ts";
 
@@ -20,6 +21,7 @@ const NETWORK_FAILURE = /fetch failed|could not reach|ECONN|socket|network/i;
 export async function runMain(main: () => Promise<void>): Promise<void> {
   quietSdkChatter();
   try {
+    checkActionInputs(actionName(), process.env);
     const proxyWarning = applyRunnerProxy(proxySettings(process.env));
     if (proxyWarning) core.warning(proxyWarning);
     current = setStepDeadline(

@@ -1,6 +1,7 @@
 import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
-import type { EndpointOverrides, ProxySettings, StepContext } from "../steps/step-context.ts";
+import { endpointOverrides } from "../http/endpoint-overrides.ts";
+import type { ProxySettings, StepContext } from "../steps/step-context.ts";
 import { stepDeadline } from "./step-deadline.ts";
 
 /** The StepContext a step gets when it runs as a GitHub Action. */
@@ -20,20 +21,6 @@ export function actionStepContext(): StepContext {
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
     now: () => new Date(),
   };
-}
-
-/** FNGATE_<CLOUD>_ENDPOINT overrides, trailing slashes removed; unset or blank means the real cloud. */
-export function endpointOverrides(env: NodeJS.ProcessEnv): EndpointOverrides {
-  const endpoints: EndpointOverrides = {};
-  for (const [key, variable] of [
-    ["oci", "FNGATE_OCI_ENDPOINT"],
-    ["gcp", "FNGATE_GCP_ENDPOINT"],
-    ["alibaba", "FNGATE_ALIBABA_ENDPOINT"],
-  ] as const) {
-    const value = env[variable]?.trim();
-    if (value) endpoints[key] = value.replace(/\/+$/, "");
-  }
-  return endpoints;
 }
 
 /** The proxy variables as curl reads them: the lower-case name wins over the upper-case one. */

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { connect } from "node:net";
 import type { ProxySettings } from "../steps/step-context.ts";
+import { probeProxy } from "./proxy-probe.ts";
 
 /** A proxy that would not carry a call: it refused the tunnel, or could not be reached at all. */
 export interface ProxyFailure {
@@ -14,6 +14,8 @@ export interface ProxyFailure {
   /** A refusal (403 Forbidden, 407 Proxy Authentication Required) that no retry will change. */
   permanent: boolean;
   at: Date;
+  /** What to change, when the reason calls for more than checking HTTPS_PROXY and NO_PROXY. */
+  fix?: string;
 }
 
 let lastFailure: ProxyFailure | undefined;
@@ -27,7 +29,9 @@ export function proxyFailure(): ProxyFailure | undefined {
 }
 
 export function describeProxyFailure(failure: ProxyFailure): string {
-  return `the proxy ${failure.proxy} (HTTPS_PROXY) ${failure.reason} for ${failure.target}: check HTTPS_PROXY, or list the host in NO_PROXY if it must be reached directly.`;
+  const fix =
+    failure.fix ?? "check HTTPS_PROXY, or list the host in NO_PROXY if it must be reached directly.";
+  return `the proxy ${failure.proxy} (HTTPS_PROXY) ${failure.reason} for ${failure.target}: ${fix}`;
 }
 
 /**
@@ -61,8 +65,8 @@ export function applyRunnerProxy(proxy: ProxySettings): string | undefined {
 
 /**
  * A failed fetch through the proxy says little ("fetch failed: Request was cancelled" for a refused
- * tunnel), so the proxy is asked once for the same tunnel, and its answer is kept for the error line
- * and for the OCI retry policy (a 403/407 will not change on retry).
+ * tunnel), so the failure is explained once, and kept for the error line and for the OCI retry policy
+ * (a 403/407 will not change on retry).
  */
 function watchFetchFailures(proxy: ProxySettings): void {
   const fetchWithoutWatch = globalThis.fetch;
@@ -72,74 +76,62 @@ function watchFetchFailures(proxy: ProxySettings): void {
     } catch (error) {
       const url = input instanceof Request ? input.url : String(input);
       const via = proxyFor(url, proxy);
-      if (via) await recordProxyAnswer(via, new URL(url));
+      if (via) await recordProxyAnswer(via, new URL(url), error);
       throw error;
     }
   };
 }
 
-async function recordProxyAnswer(via: string, target: URL): Promise<void> {
+/** What to do about a 407: credentials are missing, or the ones given were refused. */
+function authenticationFix(withCredentials: boolean): string {
+  return withCredentials
+    ? "the proxy refused the user name and password in HTTPS_PROXY: check them (percent-encoded in https://USER:PASSWORD@host:port)."
+    : "the proxy wants a user name and password: put them in HTTPS_PROXY as https://USER:PASSWORD@host:port (percent-encoded).";
+}
+
+/**
+ * Why the call to `target` through the proxy `via` failed. Node's fetch keeps the proxy's answer to
+ * its own CONNECT (sent with the configured credentials) deep in the error's causes; when it is there,
+ * that is the answer. Otherwise the proxy is asked once more, without credentials (probeProxy).
+ */
+async function recordProxyAnswer(via: string, target: URL, error: unknown): Promise<void> {
   const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
   const hostPort = `${target.hostname}:${port}`;
-  const answer = await askProxy(via, hostPort);
-  if (answer.ok) return;
-  lastFailure = {
-    proxy: withoutCredentials(via),
-    target: hostPort,
-    reason: answer.reason,
-    permanent: answer.permanent,
-    at: new Date(),
-  };
-}
-
-interface ProxyAnswer {
-  ok: boolean;
-  reason: string;
-  permanent: boolean;
-}
-
-/** One CONNECT for `hostPort`: the status line the proxy answers with, or why it could not be asked. */
-function askProxy(via: string, hostPort: string): Promise<ProxyAnswer> {
   const proxyUrl = new URL(via);
-  const credentials =
-    proxyUrl.username || proxyUrl.password
-      ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`).toString("base64")}\r\n`
-      : "";
-  return new Promise((resolve) => {
-    const socket = connect(Number(proxyUrl.port) || 80, proxyUrl.hostname.replace(/^\[(.+)\]$/, "$1"));
-    const done = (answer: ProxyAnswer) => {
-      socket.destroy();
-      resolve(answer);
+  const withCredentials = proxyUrl.username !== "" || proxyUrl.password !== "";
+  const record = (status: number | undefined, reason: string, fix?: string) => {
+    const authentication = status === 407 ? authenticationFix(withCredentials) : fix;
+    lastFailure = {
+      proxy: withoutCredentials(via),
+      target: hostPort,
+      reason: status === 407 ? "answered 407 (Proxy Authentication Required) to CONNECT" : reason,
+      permanent: status === 403 || status === 407,
+      at: new Date(),
+      ...(authentication ? { fix: authentication } : {}),
     };
-    socket.setTimeout(3000, () => done({ ok: false, reason: "did not answer within 3 s", permanent: false }));
-    socket.on("error", (error: NodeJS.ErrnoException) =>
-      done({
-        ok: false,
-        reason: `could not be reached${error.code ? ` (${error.code})` : ""}`,
-        permanent: false,
-      }),
-    );
-    socket.on("connect", () =>
-      socket.write(`CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\n${credentials}\r\n`),
-    );
-    let head = "";
-    socket.on("data", (chunk) => {
-      head += chunk.toString("latin1");
-      const line = head.split("\r\n")[0];
-      if (line === undefined || !head.includes("\r\n")) return;
-      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(line)?.[1] ?? 0);
-      if (status === 200) done({ ok: true, reason: "", permanent: false });
-      else
-        done({
-          ok: false,
-          reason: `answered ${status || "garbage"} to CONNECT`,
-          permanent: status === 403 || status === 407,
-        });
-    });
-    socket.on("end", () =>
-      done({ ok: false, reason: "closed the connection without answering", permanent: false }),
-    );
-  });
+  };
+  const status = tunnelStatusIn(error);
+  if (status !== undefined) {
+    record(status, `answered ${status} to CONNECT`);
+    return;
+  }
+  const answer = await probeProxy(proxyUrl, hostPort);
+  if (answer.ok) return;
+  // The probe carries no credentials: with credentials configured, a 403/407 is the probe's own, and
+  // the call itself got through CONNECT (else its status would be in the error), so the proxy is not
+  // what failed.
+  if ((answer.status === 403 || answer.status === 407) && withCredentials) return;
+  record(answer.status, answer.reason, answer.fix);
+}
+
+/** The status a proxy answered to fetch's CONNECT, from undici's "Proxy response (407) !== 200 ...". */
+function tunnelStatusIn(error: unknown): number | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    const status = /Proxy response \((\d{3})\)/.exec(cause.message)?.[1];
+    if (status) return Number(status);
+    cause = cause.cause;
+  }
+  return undefined;
 }
 
 function withoutCredentials(url: string): string {

@@ -8,7 +8,7 @@ export const run: CommandRunner = async ({ read, ctx, env }) => {
   const tools = await getTools();
   const result = await cloudRunDeploy(inputs, ctx, {
     ...tools,
-    githubIdToken: ciOidcToken(env, tools.githubIdToken),
+    githubIdToken: ciOidcToken(env, ctx.secrets),
   });
   return { outputs: { url: result.url, revision: result.revision, changed: String(result.changed) } };
 };

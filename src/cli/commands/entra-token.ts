@@ -1,5 +1,5 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
-import { getInputs, getTools } from "../../github/entra-token/inputs.ts";
+import { getInputs } from "../../github/entra-token/inputs.ts";
 import { entraToken } from "../../steps/entra-token.ts";
 import type { CommandRunner } from "../command.ts";
 import { ciOidcToken } from "../oidc-token.ts";
@@ -7,7 +7,7 @@ import { ciOidcToken } from "../oidc-token.ts";
 export const run: CommandRunner = async ({ read, ctx, env, flag }) => {
   const inputs = getInputs(read);
   const result = await entraToken(inputs, ctx, {
-    githubIdToken: ciOidcToken(env, getTools().githubIdToken),
+    githubIdToken: ciOidcToken(env, ctx.secrets),
   });
   const tokenFile = flag("token-file");
   if (tokenFile) await writePrivateFile(tokenFile, result.accessToken);

@@ -8,9 +8,8 @@ export const run: CommandRunner = async ({ read, ctx, env }) => {
   const { credentials } = inputs;
   if (credentials.kind === "oidc") {
     // Outside GitHub the RAM OIDC provider must trust the CI system's issuer, and its token is given.
-    const fromGithub = credentials.githubIdToken;
     const audience = read.optional("oidc-audience") ?? "sts.aliyuncs.com";
-    credentials.githubIdToken = () => ciOidcToken(env, () => fromGithub())(audience);
+    credentials.githubIdToken = () => ciOidcToken(env, ctx.secrets)(audience);
   }
   const result = await fcDeploy(inputs, ctx);
   return {

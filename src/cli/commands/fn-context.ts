@@ -4,7 +4,7 @@ import type { CommandRunner } from "../command.ts";
 import { withCiOidcToken } from "../oidc-token.ts";
 
 export const run: CommandRunner = async ({ read, ctx, env, cleanup }) => {
-  const inputs = withCiOidcToken(getInputs(read), env);
+  const inputs = withCiOidcToken(getInputs(read), env, ctx.secrets);
   const result = await configureFnContext(inputs, ctx, {
     onRestorePlan: (plan) => cleanup.addFnContext(plan),
   });

@@ -1,5 +1,4 @@
 import type { RestorePlan } from "../../fs/restore-plan.ts";
-import { getTools as entraTools } from "../../github/entra-token/inputs.ts";
 import { getTools as fnDeployTools } from "../../github/fn-deploy/inputs.ts";
 import { getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
 import { checkBeforeAnyStage } from "../../github/pipeline/inputs.ts";
@@ -42,7 +41,7 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
     if (inputs.fnContext) {
       const fnContext = inputs.fnContext;
       const result = await stage("fn-context", () =>
-        configureFnContext(withCiOidcToken(fnContext, env), ctx, {
+        configureFnContext(withCiOidcToken(fnContext, env, ctx.secrets), ctx, {
           onRestorePlan: (plan) => {
             undo.plan = plan;
           },
@@ -89,7 +88,7 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
         issuers: entra.expected.issuers?.length ? entra.expected.issuers : (gateway?.issuers ?? []),
         audiences: entra.expected.audiences?.length ? entra.expected.audiences : (gateway?.audiences ?? []),
       };
-      const tools = { githubIdToken: ciOidcToken(env, entraTools().githubIdToken) };
+      const tools = { githubIdToken: ciOidcToken(env, ctx.secrets) };
       token = await stage("entra-token", () => entraToken({ ...entra, expected }, ctx, tools));
     }
     if (inputs.smoke) {

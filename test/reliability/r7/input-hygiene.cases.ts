@@ -1,19 +1,437 @@
-// A first hostile case, and the pattern for the rest: smoke-test given a URL that carries a password.
+// R7 input hygiene: what the text of an input may be. Control characters in every single-line input
+// of every action (table-driven over every action.yml) and of the CLI, 120 KB single-line values,
+// URLs carrying a user and password, endpoint overrides over plain http to another machine, and an
+// https:// proxy with credentials (a real TLS CONNECT proxy that records what it was sent).
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ACTION_INPUTS } from "../../../src/cli/action-inputs.ts";
+import { isSecretInput } from "../../../src/cli/action-metadata.ts";
+import { inputShape } from "../../../src/inputs/input-shapes.ts";
+import { type ConnectProxy, startConnectProxy } from "../../emulators/http/connect-proxy.ts";
+import { createTestCa, type TlsMaterial } from "../../emulators/tls/test-ca.ts";
+import type { EnvOverrides } from "../../runner/index.ts";
 import { runAction } from "../../runner/index.ts";
-import { actionOutcome, type HostileArea } from "./hostile-case.ts";
+import { cliSandbox } from "../../support/cli-process.ts";
+import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
+import {
+  actionOutcome,
+  type HostileArea,
+  type HostileCase,
+  type HostileOutcome,
+  leftAndWide,
+} from "./hostile-case.ts";
 
-const PASSWORD = `r7-url-password-${process.pid}`;
+const PID = process.pid;
+const PASSWORD = `r7-url-password-${PID}`;
+const PROXY_PASSWORD = `r7-proxy-password-${PID}`;
+const BIG = 120 * 1024;
+let tls: TlsMaterial;
+let api: GuardedApi;
+
+/** The characters a single-line input refuses (NUL cannot travel in an environment variable or argv). */
+const CHARACTERS: [string, string][] = [
+  ["\n", "a line feed \\(U\\+000A\\)"],
+  ["\r", "a carriage return \\(U\\+000D\\)"],
+  ["\t", "a tab \\(U\\+0009\\)"],
+  ["\u001b", "an escape character \\(U\\+001B\\)"],
+  ["\u007f", "a DEL character \\(U\\+007F\\)"],
+  ["\u0085", "a next-line character \\(U\\+0085\\)"],
+  ["\u009b", "a control character \\(U\\+009B\\)"],
+  ["\u2028", "a line separator \\(U\\+2028\\)"],
+  ["\u2029", "a paragraph separator \\(U\\+2029\\)"],
+  ["\u0001", "a control character \\(U\\+0001\\)"],
+];
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** One run of an action: main and post, as a workflow runs it. */
+async function action(
+  name: string,
+  inputs: Record<string, string>,
+  expect: HostileOutcome["expect"],
+  secrets: string[],
+  env: EnvOverrides = {},
+): Promise<HostileOutcome> {
+  // The root action.yml (the pipeline) is the folder above actions/.
+  const folder = name === "pipeline" ? ".." : name;
+  return actionOutcome(await runAction(folder, { inputs, env }), expect, secrets);
+}
+
+/** One run of the built CLI in its own HOME and TMPDIR; the failure lines are its `error:` lines. */
+async function cli(
+  args: string[],
+  env: Record<string, string>,
+  expect: HostileOutcome["expect"],
+  secrets: string[],
+): Promise<HostileOutcome> {
+  const sandbox = await cliSandbox();
+  try {
+    const before = await sandbox.snapshot();
+    // "<root>" in an argument is the sandbox's folder (a path for a flag such as --token-file).
+    const run = await sandbox.run(
+      args.map((arg) => arg.replace("<root>", sandbox.root)),
+      env,
+    );
+    const after = await sandbox.snapshot();
+    const errorLines = run.stderr.split("\n").filter((line) => line.startsWith("error: "));
+    return {
+      expect,
+      exitCode: run.exitCode,
+      errorLines: errorLines.map((line) => line.slice("error: ".length)),
+      shown: await sandbox.allWrittenText(),
+      secrets,
+      ...leftAndWide(before, after),
+    };
+  } finally {
+    await sandbox.dispose();
+  }
+}
+
+/** Every single-line input of every action, each with one refused character in it (table-driven). */
+function controlCharacterCases(): HostileCase[] {
+  const cases: HostileCase[] = [];
+  let turn = 0;
+  for (const [name, metadata] of Object.entries(ACTION_INPUTS)) {
+    for (const input of metadata.inputs) {
+      if (inputShape(name, input.name).multiLine) continue;
+      const [character, described] = CHARACTERS[turn++ % CHARACTERS.length] ?? ["\n", ""];
+      const marker = `r7-${input.name}-${PID}-value`;
+      cases.push({
+        name: `${name}: ${described.replace(/\\/g, "")} in ${input.name}`,
+        run: () =>
+          action(
+            name,
+            { [input.name]: `${marker}${character}${marker}` },
+            {
+              message: new RegExp(
+                `^${escapeRegExp(input.name)} contains ${described} at character \\d+: it takes a single line`,
+              ),
+            },
+            [marker],
+          ),
+      });
+    }
+  }
+  return cases;
+}
+
+/** One single-line flag of every CLI command, with a refused character (every flag is checked in process). */
+function cliControlCharacterCases(): HostileCase[] {
+  return Object.entries(ACTION_INPUTS).map(([name, metadata], index) => {
+    const open = metadata.inputs.filter(
+      (input) => !isSecretInput(input) && !inputShape(name, input.name).multiLine,
+    );
+    const input = open[index % open.length] ?? open[0];
+    const [character, described] = CHARACTERS[index % CHARACTERS.length] ?? ["\n", ""];
+    const marker = `r7-cli-${input?.name}-${PID}-value`;
+    return {
+      name: `CLI ${name}: ${described.replace(/\\/g, "")} in --${input?.name}`,
+      run: () =>
+        cli(
+          [name, `--${input?.name}`, `${marker}${character}tail`, "--json"],
+          {},
+          { message: new RegExp(`^--${escapeRegExp(input?.name ?? "")} contains ${described}`) },
+          [marker],
+        ),
+    };
+  });
+}
+
+const big = (prefix: string) => prefix + "a".repeat(BIG - prefix.length);
+/** One clear line that does not repeat a 120 KB value. */
+const shortLine = (start: string) => new RegExp(`^${start}.{0,400}$`);
+
+const smoke = { url: "https://127.0.0.1:9/hello", wait: "0", "negative-checks": "none" };
+
+let proxy: ConnectProxy;
+let droppingProxy: ConnectProxy;
+const withProxyCredentials = (url: string, password = PROXY_PASSWORD) =>
+  url.replace("https://", `https://ci:${password}@`);
+
+/**
+ * What the proxy was sent, in order: true for a CONNECT with Proxy-Authorization. Nothing may have
+ * spoken plain text to it (the old diagnosis did, credentials included).
+ */
+function connectsSeen(seen: ConnectProxy, expected: boolean[] | "all with credentials"): void {
+  if (seen.handshakeFailures.length > 0)
+    throw new Error(`plain text to the TLS proxy: ${seen.handshakeFailures}`);
+  const got = seen.connects.map((record) => record.proxyAuthorization !== undefined);
+  const ok =
+    expected === "all with credentials"
+      ? got.length > 0 && got.every(Boolean)
+      : got.join() === expected.join();
+  if (!ok) throw new Error(`CONNECTs with credentials: ${got.join()}; expected ${String(expected)}`);
+}
 
 export const area: HostileArea = {
-  name: "smoke-test url",
+  name: "input hygiene",
+  async setup() {
+    tls = await createTestCa();
+    api = await startGuardedApi(tls);
+    const credentials = { username: "ci", password: PROXY_PASSWORD };
+    proxy = await startConnectProxy({ tls, credentials });
+    droppingProxy = await startConnectProxy({ tls, credentials, dropTunnels: true });
+    // The test's own file, outside the CLI's sandbox: what the user handed in, not what fngate wrote.
+    await writeFile(join(tls.dir, "r7-auth-token"), `r7-token-first-${PID}\u0000\nsecond line\n`, {
+      mode: 0o600,
+    });
+  },
+  async teardown() {
+    await api?.close();
+    await proxy?.close();
+    await droppingProxy?.close();
+    if (tls) await rm(tls.dir, { recursive: true, force: true });
+  },
   cases: [
+    ...controlCharacterCases(),
+    ...cliControlCharacterCases(),
     {
-      name: "smoke-test: url with a user and password",
-      async run() {
-        const run = await runAction("smoke-test", {
-          inputs: { url: `https://ci:${PASSWORD}@127.0.0.1:9/hello`, token: "x.y.z" },
-        });
-        return actionOutcome(run, { message: /url/ }, [PASSWORD]);
+      name: "CLI ocir-login: a NUL and a second line in the auth token file",
+      run: () =>
+        cli(
+          ["ocir-login", "--region", "ap-tokyo-1", "--namespace", "ns", "--username", "ci"],
+          { FNGATE_AUTH_TOKEN_FILE: join(tls.dir, "r7-auth-token") },
+          {
+            message:
+              /^FNGATE_AUTH_TOKEN_FILE \(the file's text\) contains a NUL character \(U\+0000\) at character \d+:/,
+          },
+          [`r7-token-first-${PID}`],
+        ),
+    },
+    {
+      name: "CLI entra-token: a newline inside FNGATE_CLIENT_SECRET",
+      run: () =>
+        cli(
+          [
+            "entra-token",
+            "--tenant-id",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            "00000000-0000-0000-0000-000000000001",
+          ],
+          { FNGATE_CLIENT_SECRET: `r7-client-secret-${PID}\nInjected: header` },
+          {
+            message:
+              /^FNGATE_CLIENT_SECRET contains a line feed \(U\+000A\) at character \d+: it takes a single line/,
+          },
+          [`r7-client-secret-${PID}`],
+        ),
+    },
+    {
+      name: "CLI oci-token: a newline in --token-file, a flag of the CLI only",
+      run: () =>
+        cli(
+          ["oci-token", "--token-file", "<root>/token\n/etc/passwd"],
+          {},
+          { message: /^--token-file contains a line feed/ },
+          [],
+        ),
+    },
+    {
+      name: "multi-line inputs stay accepted: smoke-test with two header lines and a multi-line body",
+      run: async () =>
+        action(
+          "smoke-test",
+          {
+            url: api.url,
+            token: await api.token(),
+            method: "POST",
+            headers: "X-Trace: r7\r\nX-Other:\tone",
+            body: '{\n\t"hello": "world"\n}\n',
+            "expect-body": '{\n  "message": "Hello World"\n}',
+            wait: "0",
+          },
+          { success: true },
+          [],
+          { NODE_EXTRA_CA_CERTS: tls.caFile, FNGATE_OCI_ENDPOINT: "http://127.0.0.1:9" },
+        ),
+    },
+    // 120 KB in one line: refused or used, always in one short line.
+    ...(
+      [
+        [
+          "entra-token",
+          "tenant-id",
+          {
+            "client-id": "00000000-0000-0000-0000-000000000001",
+            scope: "api://x/.default",
+            "client-secret": `r7-client-secret-${PID}`,
+          },
+          "tenant-id ",
+        ],
+        ["fc-deploy", "function", { region: "cn-hangzhou" }, "function must be"],
+        [
+          "cloud-run-deploy",
+          "service",
+          { project: "fngate-r7", region: "asia-northeast1", image: "a.example/p/i:1" },
+          "service ",
+        ],
+        ["gcp-id-token", "audience", {}, "audience "],
+        ["smoke-test", "token", smoke, "smoke test failed"],
+      ] as const
+    ).map(
+      ([name, input, others, start]): HostileCase => ({
+        name: `${name}: a 120 KB single-line ${input}`,
+        run: () =>
+          action(
+            name,
+            { ...others, [input]: big(`r7-big-${input}-${PID}-`) },
+            { message: shortLine(escapeRegExp(start)) },
+            [big(`r7-big-${input}-${PID}-`)],
+          ),
+      }),
+    ),
+    {
+      name: "CLI entra-token: a 120 KB --tenant-id",
+      run: () =>
+        cli(
+          [
+            "entra-token",
+            "--tenant-id",
+            big("r7-big-tenant-"),
+            "--client-id",
+            "00000000-0000-0000-0000-000000000001",
+          ],
+          { FNGATE_CLIENT_SECRET: `r7-client-secret-${PID}`, FNGATE_SCOPE: "api://x/.default" },
+          { message: shortLine("tenant-id ") },
+          [],
+        ),
+    },
+    // A user and password inside a URL: refused before anything echoes them.
+    ...(
+      [
+        ["fn-context", "api-url", `https://ci:${PASSWORD}@functions.ap-tokyo-1.oci.oraclecloud.com`],
+        ["fn-context", "identity-domain-url", `https://ci:${PASSWORD}@idcs-0123.identity.oraclecloud.com`],
+        ["gateway-deploy", "jwks-uri", `https://ci:${PASSWORD}@login.example.test/keys`],
+        ["ocir-login", "registry", `ci:${PASSWORD}@ocir.ap-tokyo-1.oci.oraclecloud.com`],
+        ["entra-token", "authority-host", `ci:${PASSWORD}@login.microsoftonline.com`],
+        ["fn-deploy", "image", `ci:${PASSWORD}@ocir.ap-tokyo-1.oci.oraclecloud.com/ns/hello:1`],
+        ["pipeline", "url", `https://ci:${PASSWORD}@api.example.test/hello`],
+        ["smoke-test", "url", `https://ci:${PASSWORD}@127.0.0.1:9/hello`],
+      ] as const
+    ).map(
+      ([name, input, value]): HostileCase => ({
+        name: `${name}: ${input} with a user and password`,
+        run: () =>
+          action(
+            name,
+            { [input]: value },
+            { message: new RegExp(`^${input} must not carry a user name or password`) },
+            [PASSWORD],
+          ),
+      }),
+    ),
+    {
+      name: "CLI gateway-deploy: --jwks-uri with a user and password",
+      run: () =>
+        cli(
+          ["gateway-deploy", "--jwks-uri", `https://ci:${PASSWORD}@login.example.test/keys`, "--json"],
+          {},
+          { message: /^--jwks-uri must not carry a user name or password/ },
+          [PASSWORD],
+        ),
+    },
+    {
+      name: "CLI fn-context: FNGATE_API_URL with a user and password",
+      run: () =>
+        cli(
+          ["fn-context"],
+          { FNGATE_API_URL: `https://ci:${PASSWORD}@functions.example.test` },
+          { message: /^FNGATE_API_URL must not carry a user name or password/ },
+          [PASSWORD],
+        ),
+    },
+    // Endpoint overrides: every key and token of a cloud goes there.
+    {
+      name: "smoke-test: FNGATE_OCI_ENDPOINT over http:// to another machine",
+      run: () =>
+        action(
+          "smoke-test",
+          smoke,
+          { message: /^FNGATE_OCI_ENDPOINT is an http:\/\/ URL to another machine: .*use https:\/\// },
+          [],
+          {
+            FNGATE_OCI_ENDPOINT: "http://oci.r7.example.test:8080",
+          },
+        ),
+    },
+    {
+      name: "gcp-id-token: FNGATE_GCP_ENDPOINT with a user and password",
+      run: () =>
+        action(
+          "gcp-id-token",
+          { audience: "https://hello.example.test" },
+          { message: /^FNGATE_GCP_ENDPOINT must not carry a user name or password/ },
+          [PASSWORD],
+          {
+            FNGATE_GCP_ENDPOINT: `https://ci:${PASSWORD}@gcp.example.test`,
+          },
+        ),
+    },
+    {
+      name: "CLI smoke-test: FNGATE_ALIBABA_ENDPOINT over http:// to another machine",
+      run: () =>
+        cli(
+          ["smoke-test", "--url", smoke.url, "--wait", "0", "--negative-checks", "none", "--json"],
+          { FNGATE_ALIBABA_ENDPOINT: "http://fc.r7.example.test" },
+          { message: /^FNGATE_ALIBABA_ENDPOINT is an http:\/\/ URL to another machine/ },
+          [],
+        ),
+    },
+    // An https:// proxy with credentials.
+    {
+      name: "smoke-test through an https:// proxy with credentials: passes, over TLS, the password never shown",
+      run: async () => {
+        proxy.reset();
+        const outcome = await action(
+          "smoke-test",
+          { url: api.url, token: await api.token(), wait: "0" },
+          { success: true },
+          [PROXY_PASSWORD],
+          {
+            NODE_EXTRA_CA_CERTS: tls.caFile,
+            HTTPS_PROXY: withProxyCredentials(proxy.url),
+            NO_PROXY: "",
+          },
+        );
+        connectsSeen(proxy, "all with credentials");
+        return outcome;
+      },
+    },
+    {
+      name: "smoke-test through an https:// proxy that refuses its credentials: one line explaining the 407",
+      run: () =>
+        action(
+          "smoke-test",
+          { ...smoke, url: "https://api.r7.invalid/hello" },
+          {
+            message:
+              /the proxy https:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) answered 407 \(Proxy Authentication Required\) to CONNECT for api\.r7\.invalid:443: the proxy refused the user name and password in HTTPS_PROXY/,
+          },
+          [`wrong-${PROXY_PASSWORD}`],
+          {
+            NODE_EXTRA_CA_CERTS: tls.caFile,
+            HTTPS_PROXY: withProxyCredentials(proxy.url, `wrong-${PROXY_PASSWORD}`),
+          },
+        ),
+    },
+    {
+      name: "smoke-test through an https:// proxy whose tunnel drops: the diagnosis goes over TLS without credentials",
+      run: async () => {
+        droppingProxy.reset();
+        const outcome = await action(
+          "smoke-test",
+          { ...smoke, url: "https://api.r7.invalid/hello" },
+          { message: /^smoke test failed, 1 of 1 checks: request answered error: / },
+          [PROXY_PASSWORD],
+          {
+            NODE_EXTRA_CA_CERTS: tls.caFile,
+            HTTPS_PROXY: withProxyCredentials(droppingProxy.url),
+          },
+        );
+        // fetch's own tunnel with the credentials, then the diagnosis without them.
+        connectsSeen(droppingProxy, [true, false]);
+        return outcome;
       },
     },
   ],
