@@ -37,6 +37,8 @@ export interface RunOptions {
   env?: EnvOverrides;
   timeoutMs?: number;
   debug?: boolean;
+  /** The runner reads the step's output slowly: after each chunk it reads nothing for this long. */
+  readerPauseMs?: number;
 }
 
 export interface RunPostsOptions {
@@ -58,6 +60,7 @@ interface RegisteredPost {
   state: Record<string, string>;
   debug: boolean;
   timeoutMs: number;
+  readerPauseMs?: number;
 }
 
 type EntryRun = RegisteredPost & { phase: StepPhase };
@@ -162,6 +165,7 @@ export class Job {
       stepEnv: { ...options.env },
       debug: options.debug ?? this.#debug,
       timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+      ...(options.readerPauseMs === undefined ? {} : { readerPauseMs: options.readerPauseMs }),
     };
     const registered: RegisteredPost | undefined =
       post === undefined ? undefined : { ...common, entry: post, state: {} };
@@ -267,6 +271,7 @@ export class Job {
       env,
       cwd: this.workspace,
       timeoutMs: run.timeoutMs,
+      ...(run.readerPauseMs === undefined ? {} : { readerPauseMs: run.readerPauseMs }),
     });
     if (entryResult.leftoverProcessGroup !== undefined)
       this.#leftoverGroups.add(entryResult.leftoverProcessGroup);
