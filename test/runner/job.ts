@@ -39,6 +39,8 @@ export interface RunOptions {
   debug?: boolean;
   /** The runner reads the step's output slowly: after each chunk it reads nothing for this long. */
   readerPauseMs?: number;
+  /** The signal that ends the step at timeoutMs (default SIGTERM, as the runner's cancel does). */
+  timeoutSignal?: NodeJS.Signals;
 }
 
 export interface RunPostsOptions {
@@ -61,6 +63,7 @@ interface RegisteredPost {
   debug: boolean;
   timeoutMs: number;
   readerPauseMs?: number;
+  timeoutSignal?: NodeJS.Signals;
 }
 
 type EntryRun = RegisteredPost & { phase: StepPhase };
@@ -166,6 +169,7 @@ export class Job {
       debug: options.debug ?? this.#debug,
       timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
       ...(options.readerPauseMs === undefined ? {} : { readerPauseMs: options.readerPauseMs }),
+      ...(options.timeoutSignal === undefined ? {} : { timeoutSignal: options.timeoutSignal }),
     };
     const registered: RegisteredPost | undefined =
       post === undefined ? undefined : { ...common, entry: post, state: {} };
@@ -272,6 +276,7 @@ export class Job {
       cwd: this.workspace,
       timeoutMs: run.timeoutMs,
       ...(run.readerPauseMs === undefined ? {} : { readerPauseMs: run.readerPauseMs }),
+      ...(run.timeoutSignal === undefined ? {} : { timeoutSignal: run.timeoutSignal }),
     });
     if (entryResult.leftoverProcessGroup !== undefined)
       this.#leftoverGroups.add(entryResult.leftoverProcessGroup);

@@ -20,6 +20,8 @@ export interface EntryProcessOptions {
   timeoutMs: number;
   /** A slow reader: after each chunk of stdout or stderr, read nothing more for this long. */
   readerPauseMs?: number;
+  /** The first signal sent at the timeout (SIGTERM, as the runner does; SIGKILL for a hard stop). */
+  timeoutSignal?: NodeJS.Signals;
 }
 
 /** After a timeout, SIGTERM first so the action can clean up, then SIGKILL. */
@@ -59,7 +61,7 @@ export function runEntryProcess(options: EntryProcessOptions): Promise<EntryProc
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        signalGroup("SIGTERM");
+        signalGroup(options.timeoutSignal ?? "SIGTERM");
         timers.push(setTimeout(() => signalGroup("SIGKILL"), killGraceMs));
       }, options.timeoutMs),
     );
