@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { parseDeadlineMinutes, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
+import { exitWhenFlushed } from "../exit-when-flushed.ts";
 import { proxySettings } from "../github/step-context.ts";
 import { applyRunnerProxy } from "../http/runner-proxy.ts";
 import { actionMetadata } from "./action-metadata.ts";
@@ -18,9 +19,8 @@ import { UsageError } from "./usage-error.ts";
 
 const EXIT = { ok: 0, failed: 1, usage: 2, deadline: 3 } as const;
 
-process.exitCode = await main(process.argv.slice(2), process.env);
-// SDK clients can leave sockets and timers behind; the command is over.
-process.exit();
+// SDK clients can leave sockets and timers behind: the command is over once its output is out.
+await exitWhenFlushed(await main(process.argv.slice(2), process.env));
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const redactor = createRedactor();

@@ -1,7 +1,10 @@
+import { secretPieces } from "../secret-pieces.ts";
+
 /**
  * The CLI's stand-in for the runner's masking: every secret the inputs or the steps register is
- * replaced by *** in anything the CLI writes. Multi-line secrets (PEM keys) are also registered line
- * by line, as the runner does, so a single key line quoted in an error is hidden too.
+ * replaced by *** in anything the CLI writes. Multi-line secrets (PEM keys) are also registered in
+ * pieces, as the runner does (see secretPieces), so a single key line quoted in an error is hidden too;
+ * the redactor sees whole messages, so a short line is also matched across the newline.
  */
 export interface Redactor {
   add(secret: string): void;
@@ -11,11 +14,7 @@ export interface Redactor {
 export function createRedactor(): Redactor {
   const secrets = new Set<string>();
   const add = (value: string) => {
-    if (value.trim() === "") return;
-    secrets.add(value);
-    for (const line of value.split(/\r?\n/).map((l) => l.trim())) {
-      if (line.length >= 8 && !line.startsWith("-----")) secrets.add(line);
-    }
+    for (const piece of secretPieces(value, { acrossLines: true })) secrets.add(piece);
   };
   return {
     add,

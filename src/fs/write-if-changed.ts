@@ -1,19 +1,15 @@
 import { readFile, stat } from "node:fs/promises";
-import { writePrivateFile, writeTextFile } from "./secure-file.ts";
+import { writePrivateFile } from "./secure-file.ts";
 
 /**
- * Writes only when the content (or, for a private file, its 0600 mode) differs, so a re-run with the
- * same inputs changes nothing and can say so.
+ * Writes a private (0600) file only when its content or mode differs, so a re-run with the same
+ * inputs changes nothing and can say so. Every file fngate writes under HOME is private, settings
+ * included: they name the compartment, profile and key file a later step uses.
  */
-export async function writeIfChanged(
-  path: string,
-  content: string,
-  options: { private?: boolean } = {},
-): Promise<boolean> {
+export async function writeIfChanged(path: string, content: string): Promise<boolean> {
   const current = await readCurrent(path);
-  if (current && current.content === content && (!options.private || current.mode === 0o600)) return false;
-  if (options.private) await writePrivateFile(path, content);
-  else await writeTextFile(path, content);
+  if (current && current.content === content && current.mode === 0o600) return false;
+  await writePrivateFile(path, content);
   return true;
 }
 

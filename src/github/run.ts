@@ -2,6 +2,7 @@ import { basename, dirname } from "node:path";
 import * as core from "@actions/core";
 import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
+import { exitWhenFlushed } from "../exit-when-flushed.ts";
 import { applyRunnerProxy, describeProxyFailure, proxyFailure } from "../http/runner-proxy.ts";
 import { checkActionInputs } from "./inputs.ts";
 import { proxySettings } from "./step-context.ts";
@@ -45,7 +46,7 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     }
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
   }
-  finish();
+  await finish();
 }
 
 /** Runs a post entry: cleanup must never fail the job, so a failure becomes a warning. */
@@ -68,7 +69,7 @@ export async function runPost(post: () => Promise<void>): Promise<void> {
     core.warning(`cleanup failed: ${why}`);
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
   }
-  finish();
+  await finish();
 }
 
 /** The action's folder under dist/ names it in messages ("fn-deploy"; "pipeline" for the root action). */
@@ -77,9 +78,9 @@ function actionName(): string {
   return entry ? basename(dirname(entry)) : "the step";
 }
 
-/** SDK clients can leave timers behind; the step is over, so end the process with its exit code. */
-function finish(): void {
-  process.exit(process.exitCode ?? 0);
+/** The step is over: end the process with its exit code once its log (the ::error:: line last) is out. */
+async function finish(): Promise<void> {
+  await exitWhenFlushed(Number(process.exitCode ?? 0));
 }
 
 /**

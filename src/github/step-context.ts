@@ -1,6 +1,7 @@
 import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
 import { endpointOverrides } from "../http/endpoint-overrides.ts";
+import { secretPieces } from "../secret-pieces.ts";
 import type { ProxySettings, StepContext } from "../steps/step-context.ts";
 import { stepDeadline } from "./step-deadline.ts";
 
@@ -36,18 +37,7 @@ export function proxySettings(env: NodeJS.ProcessEnv): ProxySettings {
   return settings;
 }
 
-/**
- * The runner matches masks line by line, so a multi-line secret (a PEM) is masked one line at a time.
- * Armor lines and short lines are public knowledge and would only blank out harmless log text.
- */
+/** The runner matches masks within one log line: see secretPieces for what is registered and why. */
 export function maskSecret(value: string): void {
-  if (value.trim() === "") return;
-  const lines = value.split(/\r?\n/).map((line) => line.trim());
-  if (lines.length === 1) {
-    core.setSecret(value);
-    return;
-  }
-  for (const line of lines) {
-    if (line.length >= 8 && !line.startsWith("-----")) core.setSecret(line);
-  }
+  for (const piece of secretPieces(value, { acrossLines: false })) core.setSecret(piece);
 }

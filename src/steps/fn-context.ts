@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describeError, UserError } from "../errors.ts";
+import { detachLinks, replacedLinkNote } from "../fs/home-links.ts";
 import { type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
 import { writeIfChanged } from "../fs/write-if-changed.ts";
 import { mergeProfile } from "../oci/config-file.ts";
@@ -152,11 +153,12 @@ export async function configureFnContext(
   hooks.onRestorePlan?.(restorePlan);
 
   try {
+    for (const link of await detachLinks(restorePlan)) ctx.logger.info(replacedLinkNote(link));
     const changed: string[] = [];
     const note = (path: string, didChange: boolean) => didChange && changed.push(path);
-    note(keyFile, await writeIfChanged(keyFile, credential.pem, { private: true }));
+    note(keyFile, await writeIfChanged(keyFile, credential.pem));
     // No newline after the token: the SDK signs with `ST$` + the file's exact content.
-    if (session) note(tokenFile, await writeIfChanged(tokenFile, session.token, { private: true }));
+    if (session) note(tokenFile, await writeIfChanged(tokenFile, session.token));
     const profile = {
       name: inputs.profile,
       ...(session ? { securityTokenFile: tokenFile } : {}),
@@ -166,12 +168,7 @@ export async function configureFnContext(
       region: region.id,
       keyFile,
     };
-    note(
-      configFile,
-      await writeIfChanged(configFile, mergeProfile(await readOptional(configFile), profile), {
-        private: true,
-      }),
-    );
+    note(configFile, await writeIfChanged(configFile, mergeProfile(await readOptional(configFile), profile)));
 
     let namespace: string | undefined;
     if (inputs.verify) {

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import { basicAuth, withAuthEntry } from "../docker/docker-config.ts";
 import { describeError, UserError } from "../errors.ts";
-import { discard, type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
+import { detachLinks, replacedLinkNote } from "../fs/home-links.ts";
+import { discard, linkedPaths, type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
 import { writeIfChanged } from "../fs/write-if-changed.ts";
 import { checkNamespace, checkRegistryHost, ocirUsername } from "../oci/ocir-login-name.ts";
 import { ocirHost, resolveRegion } from "../oci/region.ts";
@@ -60,8 +61,19 @@ export async function ocirLogin(
 
   const configFile = join(tools.dockerConfigDir, "config.json");
   const restorePlan = await recordBeforeChange(ctx.tempDir, ctx.homeDir, [configFile]);
+  const linked = linkedPaths(restorePlan);
+  if (!inputs.logout && linked.length > 0) {
+    await discard(restorePlan);
+    // A login meant to outlive the job would have to stay in the link's target (a dotfiles repository)
+    // or replace the user's link for good: neither is fngate's call to make.
+    throw new UserError(
+      `${linked[0]} is a symlink, and logout is false: the login would have to stay where the link points. Set logout to true, or replace the link with a file.`,
+    );
+  }
   let method: OcirLoginResult["method"];
   try {
+    // docker itself writes through a linked config.json, into the link's target: replace it first.
+    for (const link of await detachLinks(restorePlan)) ctx.logger.info(replacedLinkNote(link));
     if (tools.docker) {
       method = "docker login";
       const result = await tools.docker.run(["login", registry, "--username", username, "--password-stdin"], {
@@ -71,7 +83,7 @@ export async function ocirLogin(
     } else {
       method = "docker config";
       const existing = await readFile(configFile, "utf8").catch(() => undefined);
-      await writeIfChanged(configFile, withAuthEntry(existing, registry, auth), { private: true });
+      await writeIfChanged(configFile, withAuthEntry(existing, registry, auth));
     }
   } catch (error) {
     await restore(restorePlan);

@@ -37,6 +37,10 @@ export interface RunOptions {
   env?: EnvOverrides;
   timeoutMs?: number;
   debug?: boolean;
+  /** The runner reads the step's output slowly: after each chunk it reads nothing for this long. */
+  readerPauseMs?: number;
+  /** The signal that ends the step at timeoutMs (default SIGTERM, as the runner's cancel does). */
+  timeoutSignal?: NodeJS.Signals;
 }
 
 export interface RunPostsOptions {
@@ -58,6 +62,8 @@ interface RegisteredPost {
   state: Record<string, string>;
   debug: boolean;
   timeoutMs: number;
+  readerPauseMs?: number;
+  timeoutSignal?: NodeJS.Signals;
 }
 
 type EntryRun = RegisteredPost & { phase: StepPhase };
@@ -162,6 +168,8 @@ export class Job {
       stepEnv: { ...options.env },
       debug: options.debug ?? this.#debug,
       timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+      ...(options.readerPauseMs === undefined ? {} : { readerPauseMs: options.readerPauseMs }),
+      ...(options.timeoutSignal === undefined ? {} : { timeoutSignal: options.timeoutSignal }),
     };
     const registered: RegisteredPost | undefined =
       post === undefined ? undefined : { ...common, entry: post, state: {} };
@@ -267,6 +275,8 @@ export class Job {
       env,
       cwd: this.workspace,
       timeoutMs: run.timeoutMs,
+      ...(run.readerPauseMs === undefined ? {} : { readerPauseMs: run.readerPauseMs }),
+      ...(run.timeoutSignal === undefined ? {} : { timeoutSignal: run.timeoutSignal }),
     });
     if (entryResult.leftoverProcessGroup !== undefined)
       this.#leftoverGroups.add(entryResult.leftoverProcessGroup);

@@ -18,6 +18,10 @@ export interface EntryProcessOptions {
   env: Record<string, string>;
   cwd: string;
   timeoutMs: number;
+  /** A slow reader: after each chunk of stdout or stderr, read nothing more for this long. */
+  readerPauseMs?: number;
+  /** The first signal sent at the timeout (SIGTERM, as the runner does; SIGKILL for a hard stop). */
+  timeoutSignal?: NodeJS.Signals;
 }
 
 /** After a timeout, SIGTERM first so the action can clean up, then SIGKILL. */
@@ -38,6 +42,15 @@ export function runEntryProcess(options: EntryProcessOptions): Promise<EntryProc
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const pauseMs = options.readerPauseMs;
+    if (pauseMs !== undefined) {
+      for (const stream of [child.stdout, child.stderr]) {
+        stream.on("data", () => {
+          stream.pause();
+          setTimeout(() => stream.resume(), pauseMs);
+        });
+      }
+    }
 
     let timedOut = false;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -48,7 +61,7 @@ export function runEntryProcess(options: EntryProcessOptions): Promise<EntryProc
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        signalGroup("SIGTERM");
+        signalGroup(options.timeoutSignal ?? "SIGTERM");
         timers.push(setTimeout(() => signalGroup("SIGKILL"), killGraceMs));
       }, options.timeoutMs),
     );
