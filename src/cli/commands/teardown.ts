@@ -1,4 +1,3 @@
-import { githubTokenSource } from "../../github/gcp-id-token/inputs.ts";
 import { getInputs } from "../../github/teardown/inputs.ts";
 import { teardown } from "../../steps/teardown.ts";
 import type { CommandRunner } from "../command.ts";
@@ -9,12 +8,11 @@ export const run: CommandRunner = async ({ read, ctx, env }) => {
   const inputs = getInputs(read, () => requireCliOciProfile(env, ctx.homeDir));
   if (inputs.cloud === "fc" && inputs.credentials.kind === "oidc") {
     // Outside GitHub the RAM OIDC provider must trust the CI system's issuer, and its token is given.
-    const fromGithub = inputs.credentials.githubIdToken;
     const audience = read.optional("oidc-audience") ?? "sts.aliyuncs.com";
-    inputs.credentials.githubIdToken = () => ciOidcToken(env, () => fromGithub())(audience);
+    inputs.credentials.githubIdToken = () => ciOidcToken(env, ctx.secrets)(audience);
   }
   const result = await teardown(inputs, ctx, {
-    githubIdToken: ciOidcToken(env, githubTokenSource().githubIdToken),
+    githubIdToken: ciOidcToken(env, ctx.secrets),
   });
   return { outputs: { deleted: JSON.stringify(result.deleted), count: String(result.deleted.length) } };
 };
