@@ -27,8 +27,11 @@ export function explainRegistryTokenFailure(error: unknown): Error {
         `ocir-login: ${error.url} has no registry token service (${answered}): check region and registry (an OCIR host such as ocir.ap-tokyo-1.oci.oraclecloud.com), or set auth-token and username.`,
       );
     }
-    const retried = error.status === 429 || error.status >= 500 ? " (after retries for 30 seconds)" : "";
-    return new UserError(`ocir-login: the registry token request failed${retried}: ${describeError(error)}.`);
+    const retried = error.status === 429 || error.status >= 500 ? ", after retries for 30 seconds" : "";
+    const what = error.status === 200 ? "answered 200 without a token" : `failed (${answered}${retried})`;
+    return new UserError(
+      `ocir-login: the registry token request to ${error.url} ${what}: check region, registry and FNGATE_OCI_ENDPOINT, or set auth-token and username.`,
+    );
   }
   return new UserError(
     `ocir-login: ${describeError(error)}. Check region, registry, FNGATE_OCI_ENDPOINT and any proxy, or set auth-token and username.`,

@@ -1,4 +1,5 @@
 import { DefaultRequestSigner, SessionAuthDetailProvider } from "oci-common";
+import { WaitInterrupted } from "../deadline.ts";
 import { describeError } from "../errors.ts";
 import { profileAuthProvider } from "./auth-provider.ts";
 import { pollUntil } from "./backoff.ts";
@@ -82,7 +83,9 @@ export async function requestRegistryToken(request: RegistryTokenRequest): Promi
         return await requestOnce(url, signer, signedWith, request);
       } catch (error) {
         if (error instanceof RegistryTokenRefused && error.status !== 429 && error.status < 500) throw error;
-        if (request.signal?.aborted) throw error;
+        if (request.signal?.aborted) {
+          throw new WaitInterrupted(`requesting a registry token from ${url}`, request.signal.reason);
+        }
         lastError = error;
         return undefined;
       }
@@ -117,13 +120,14 @@ async function requestOnce(
       : AbortSignal.timeout(DEADLINE_MS),
   });
   const text = await response.text();
-  const opcRequestId = response.headers.get("opc-request-id") ?? undefined;
+  // Only the error code and request id are kept, as plain tokens: a message from the far end (a proxy,
+  // a wrong host) may quote the request back, and with auth: oidc its signature names the session token.
+  const opcRequestId = plainToken(response.headers.get("opc-request-id"));
   const body = parseJson(text);
   if (!response.ok) {
-    const code = typeof body?.code === "string" ? body.code : "";
-    const message = typeof body?.message === "string" ? body.message : "";
+    const code = plainToken(typeof body?.code === "string" ? body.code : undefined) ?? "";
     throw new RegistryTokenRefused(
-      { url, status: response.status, code, detail: message, opcRequestId },
+      { url, status: response.status, code, detail: "", opcRequestId },
       signedWith,
     );
   }
@@ -141,6 +145,11 @@ async function requestOnce(
   const seconds =
     typeof body?.expires_in === "number" && body.expires_in > 0 ? body.expires_in : DEFAULT_LIFETIME_SECONDS;
   return { token, expiresAt: new Date(request.now().getTime() + seconds * 1000) };
+}
+
+function plainToken(value: string | null | undefined): string | undefined {
+  const plain = value?.replace(/[^A-Za-z0-9/_.:-]/g, "").slice(0, 120);
+  return plain || undefined;
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {
