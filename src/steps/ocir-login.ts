@@ -81,6 +81,7 @@ export async function ocirLogin(
 ): Promise<OcirLoginResult> {
   const region = resolveRegion(inputs.region, "region", (message) => ctx.logger.warning(message));
   const registry = inputs.registry ? checkRegistryHost(inputs.registry) : ocirHost(region);
+  // Neither an auth token nor a profile: say so before anything else (the namespace lookup needs a profile too).
   credentialWay(inputs);
   const namespace = checkNamespace(inputs.namespace ?? (await lookUpNamespaceFor(inputs, region.id, ctx)));
   const target: LoginTarget = { registry, namespace, regionId: region.id };
