@@ -85,11 +85,17 @@ describe("fngate usage", () => {
       oneLine(run.stderr),
       "error: --user-ocid is required: pass --user-ocid <value> or set FNGATE_USER_OCID (or OCI_CLI_USER). (fngate fn-context --help)",
     );
-    const secret = await sandbox.run(["ocir-login", "--region", "ap-tokyo-1", "--username", "ci"]);
+    const secret = await sandbox.run([
+      "oci-token",
+      "--region",
+      "ap-tokyo-1",
+      "--credential-ocid",
+      "ocid1.credential.oc1..x",
+    ]);
     assert.equal(secret.exitCode, 2);
     assert.equal(
       oneLine(secret.stderr),
-      "error: --auth-token is required: set FNGATE_AUTH_TOKEN or pass --auth-token-file <path>. (fngate ocir-login --help)",
+      "error: --credential-secret is required: set FNGATE_CREDENTIAL_SECRET or pass --credential-secret-file <path>. (fngate oci-token --help)",
     );
   });
 

@@ -1,8 +1,9 @@
-// The whole OCI pipeline (the root action) with `auth: oidc` and no API key input at all: fn-context
-// exchanges the job's GitHub OIDC token for a session, and ocir-login, fn-deploy, gateway-deploy and
-// the smoke test run on that session (every signed OCI call carries an ST$ keyId). A refused exchange
-// stops the pipeline before any OCI change, with one explained line. Nothing secret leaks, nothing is
-// left behind.
+// The whole OCI pipeline (the root action) with `auth: oidc`, no API key and no auth token: fn-context
+// exchanges the job's GitHub OIDC token for a session, ocir-login requests a registry token with that
+// session and logs the real Docker engine in to a registry in token-auth mode (the OCI emulator is
+// its realm, as OCIR's token service is), and fn-deploy, gateway-deploy and the smoke test run on the
+// session (every signed OCI call carries an ST$ keyId). A refused exchange stops the pipeline before
+// any OCI change, with one explained line. Nothing secret leaks, nothing is left behind.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
@@ -21,7 +22,7 @@ let fx: PipelineFixture;
 let trust: GithubTrust;
 
 before(async () => {
-  fx = await startPipelineFixture("oidc");
+  fx = await startPipelineFixture("oidc", { registryAuth: "token" });
   trust = trustGithubRepository(fx.oci.stack, {
     tenancyId: fx.oci.tenancyId,
     userId: fx.oci.userId,
@@ -32,12 +33,14 @@ after(async () => {
   await fx?.close();
 });
 
-/** Root action inputs for auth: oidc: the fixture's, with every API key input removed. */
+/** Root action inputs for auth: oidc: the fixture's, with every API key and auth token input removed. */
 function oidcInputs(name: string, trustOf: GithubTrust = trust): Record<string, string> {
   const {
     "user-ocid": _user,
     fingerprint: _fingerprint,
     "private-key": _key,
+    username: _username,
+    "auth-token": _authToken,
     ...rest
   } = fx.inputs("secret", name);
   const oidc = trustOf.inputs();
@@ -54,10 +57,15 @@ function oidcInputs(name: string, trustOf: GithubTrust = trust): Record<string, 
 const signedCalls = () => fx.oci.stack.oci.requests.filter((r) => r.keyId !== undefined);
 
 describe("the OCI pipeline with auth: oidc", () => {
-  it("deploys and proves the API on a session alone: no API key input, every OCI call signed with ST$", async (t) => {
+  it("deploys and proves the API on a session alone: no API key, no auth token, every OCI call signed with ST$", async (t) => {
     if (!(await pipelineComponents(t))) return;
     const inputs = oidcInputs("oidc1");
-    assert.ok(!("private-key" in inputs) && !("user-ocid" in inputs) && !("fingerprint" in inputs));
+    for (const name of ["private-key", "user-ocid", "fingerprint", "auth-token", "username"]) {
+      assert.ok(!(name in inputs), `${name} is not given`);
+    }
+    const tokens = fx.oci.stack.oci.registryTokens;
+    const issuedBefore = tokens.issued.length;
+    const realmBefore = tokens.realmLog.length;
     const job = await fx.job();
     try {
       const before = await job.snapshot();
@@ -73,6 +81,27 @@ describe("the OCI pipeline with auth: oidc", () => {
         assert.equal(call.authFailure, undefined, `${call.operation} authenticated`);
       }
       assert.match(run.stdout, /No API key is stored anywhere\./);
+      // ocir-login asked OCIR's token endpoint with the session, and docker logged in and pushed with it.
+      assert.ok(
+        calls.some((call) => call.operation === "GetRegistryToken" && call.status === 200),
+        "the registry token was requested with a signed call",
+      );
+      const issued = tokens.issued.slice(issuedBefore);
+      assert.equal(issued.length, 1, "one registry token, not renewed: it lives an hour");
+      const realm = tokens.realmLog.slice(realmBefore);
+      assert.ok(
+        realm.length > 0 && realm.every((entry) => entry.username === "BEARER_TOKEN" && entry.status === 200),
+      );
+      assert.ok(
+        realm.some(
+          (entry) => entry.scope.includes(`repository:${fx.oci.namespace}/`) && entry.scope.includes("push"),
+        ),
+        "the push was authorized by the realm for the tenancy's namespace",
+      );
+      assert.match(
+        run.stdout,
+        new RegExp(`Logged in to ${fx.registry?.host} as BEARER_TOKEN with a registry token`),
+      );
 
       const posts = await job.runPosts();
       assert.ok(posts.every((p) => p.exitCode === 0));
@@ -85,8 +114,11 @@ describe("the OCI pipeline with auth: oidc", () => {
         fx.authToken,
         fx.clientSecret,
         trust.clientSecret,
+        ...issued,
+        ...issued.map((token) => `BEARER_TOKEN:${token}`),
         ...run.masks.filter((m) => m.length >= 8),
       ];
+      for (const token of issued) assert.ok(run.masks.includes(token), "the registry token was masked");
       assert.deepEqual(secretsFound(everything, secrets), [], "a secret shows in what the job wrote");
     } finally {
       await job.dispose();

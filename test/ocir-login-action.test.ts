@@ -60,6 +60,7 @@ describe("ocir-login with the real docker CLI and registry", () => {
         username: `${oci.namespace}/ci-user`,
         namespace: oci.namespace,
         "image-prefix": `${registry?.host}/${oci.namespace}`,
+        "token-expires-at": "",
       });
       const config = JSON.parse(await readFile(join(job.home, ".docker", "config.json"), "utf8"));
       assert.ok(config.auths[registry?.host ?? ""], "docker login stored the registry");
@@ -172,7 +173,16 @@ describe("ocir-login without docker", () => {
       { username: "otherns/ci-user" },
       /^username "otherns\/ci-user" contains "\/" but does not start with the tenancy namespace/,
     ],
-    ["missing auth-token", { "auth-token": "" }, /^auth-token is required/],
+    [
+      "no auth-token and no OCI profile (both ways out named)",
+      { "auth-token": "" },
+      /^auth-token is not set and there is no OCI profile to request a registry token with: run fn-context earlier in the job .*, or set auth-token and username/,
+    ],
+    [
+      "auth-token without username",
+      { username: "" },
+      /^username is required: the OCI user name .* that owns auth-token/,
+    ],
     ["logout not a boolean", { logout: "maybe" }, /^logout must be true or false/],
     ["unknown region", { region: "tokio" }, /^region "tokio" is not an OCI region identifier/],
   ];

@@ -668,7 +668,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "username",
         description:
-          'The OCI user name that owns auth-token (often an email address), without the namespace. A value already starting with "<namespace>/" is used as it is.',
+          'With auth-token: the OCI user name that owns it (often an email address), without the namespace. A value already starting with "<namespace>/" is used as it is. Not used with a registry token.',
       },
       {
         name: "identity-domain",
@@ -677,7 +677,8 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "auth-token",
-        description: "The user's auth token (secret); masked, sent to docker on standard input only.",
+        description:
+          "A user's auth token (secret); masked, sent to docker on standard input only. When empty, ocir-login requests a registry token (valid about an hour) with a GET on https://<registry>/20180419/docker/token signed with fn-context's OCI profile, and logs in as BEARER_TOKEN; fn-deploy renews it around its push. Given, it wins.",
         secret: true,
       },
       {
@@ -697,7 +698,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         default: "15",
       },
     ],
-    outputs: ["registry", "username", "namespace", "image-prefix"],
+    outputs: ["registry", "username", "namespace", "image-prefix", "token-expires-at"],
   },
   "smoke-test": {
     inputs: [
@@ -962,7 +963,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "username",
         description:
-          '(ocir-login) The OCI user name that owns auth-token (often an email address), without the namespace. A value already starting with "<namespace>/" is used as it is.',
+          '(ocir-login) With auth-token: the OCI user name that owns it (often an email address), without the namespace. A value already starting with "<namespace>/" is used as it is. Not used with a registry token.',
       },
       {
         name: "identity-domain",
@@ -972,7 +973,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "auth-token",
         description:
-          "(ocir-login) The user's auth token (secret); masked, sent to docker on standard input only.",
+          "(ocir-login) A user's auth token (secret); masked, sent to docker on standard input only. When empty, ocir-login requests a registry token (valid about an hour) with a GET on https://<registry>/20180419/docker/token signed with fn-context's OCI profile, and logs in as BEARER_TOKEN; fn-deploy renews it around its push. Given, it wins.",
         secret: true,
       },
       {

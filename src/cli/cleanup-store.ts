@@ -17,7 +17,11 @@ export interface CleanupRecords {
 export interface CleanupStore {
   load(): CleanupRecords;
   addFnContext(plan: RestorePlan): void;
-  addOcirLogin(cleanup: OcirCleanup): void;
+  /** Adds the record, or replaces the one with the same restore plan (its backup folder). */
+  putOcirLogin(cleanup: OcirCleanup): void;
+  removeOcirLogin(cleanup: OcirCleanup): void;
+  /** Keeps only these records (what a cleanup could not undo, for the next `fngate cleanup`). */
+  keep(records: CleanupRecords): void;
   clear(): void;
 }
 
@@ -36,17 +40,24 @@ export function cleanupStore(homeDir: string): CleanupStore {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
   };
+  const clear = () => {
+    rmSync(file, { force: true });
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not empty (something else of the user's) or already gone
+    }
+  };
+  const others = (cleanup: OcirCleanup) =>
+    load().ocirLogin.filter((entry) => entry.restorePlan.backupDir !== cleanup.restorePlan.backupDir);
+  const keep = (records: CleanupRecords) =>
+    records.fnContext.length + records.ocirLogin.length > 0 ? save(records) : clear();
   return {
     load,
     addFnContext: (plan) => save({ ...load(), fnContext: [...load().fnContext, plan] }),
-    addOcirLogin: (cleanup) => save({ ...load(), ocirLogin: [...load().ocirLogin, cleanup] }),
-    clear() {
-      rmSync(file, { force: true });
-      try {
-        rmdirSync(dir);
-      } catch {
-        // not empty (something else of the user's) or already gone
-      }
-    },
+    putOcirLogin: (cleanup) => save({ ...load(), ocirLogin: [...others(cleanup), cleanup] }),
+    removeOcirLogin: (cleanup) => keep({ ...load(), ocirLogin: others(cleanup) }),
+    keep,
+    clear,
   };
 }

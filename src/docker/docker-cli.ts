@@ -55,6 +55,9 @@ export function dockerAt(path: string, env: NodeJS.ProcessEnv): DockerCli {
         child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
         child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
         child.on("error", reject);
+        // A command that exits without reading its standard input (docker logout) closes the pipe
+        // first: EPIPE there is not a failure of ours, the exit code says how the command went.
+        child.stdin.on("error", () => {});
         child.on("close", (code) =>
           resolve({
             code: code ?? 1,

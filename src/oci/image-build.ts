@@ -14,7 +14,26 @@ export interface BuildRequest {
   image: string;
   /** The step's deadline: stops docker build/push when it fires. */
   signal?: AbortSignal;
+  /** A registry token login ocir-login made for the image's registry, renewed around the push. */
+  login?: PushLogin;
 }
+
+/**
+ * A short-lived registry login (ocir-login without auth-token): renewed before a push that would
+ * start too close to its expiry, and once after a push the registry refused as unauthorized.
+ */
+export interface PushLogin {
+  registry: string;
+  namespace: string;
+  regionId: string;
+  /** Renews the token when it expires before the push could be done. */
+  beforePush(): Promise<void>;
+  /** Renews the token whatever its expiry. */
+  renew(): Promise<void>;
+}
+
+/** How docker reports a registry that wants (other) credentials: the token expired or was revoked. */
+const UNAUTHORIZED = /unauthorized|authentication required|\b401\b/i;
 
 const PUSHED_DIGEST = /digest: (sha256:[a-f0-9]{64}) size:/;
 
@@ -41,9 +60,16 @@ export async function buildAndPush(
       `docker build of ${request.contextDir} failed: ${lastLine(build)}. Fix the Dockerfile or the path input; the full output is above.`,
     );
   }
-  const push = await docker.run(["push", request.image], stoppable);
+  await request.login?.beforePush();
+  let push = await docker.run(["push", request.image], stoppable);
   logOutput(log, push);
-  if (push.code !== 0) throw explainPushFailure(request.image, push);
+  if (push.code !== 0 && request.login && UNAUTHORIZED.test(lastLine(push))) {
+    log("The registry refused the push as unauthorized: renewing the registry token and pushing once more.");
+    await request.login.renew();
+    push = await docker.run(["push", request.image], stoppable);
+    logOutput(log, push);
+  }
+  if (push.code !== 0) throw explainPushFailure(request.image, push, request.login);
   return PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));
 }
 
@@ -87,11 +113,16 @@ async function repoDigest(docker: DockerCli, image: string): Promise<string> {
   throw new Error(`docker did not report a registry digest for ${image}: ${lastLine(inspect)}`);
 }
 
-function explainPushFailure(image: string, push: DockerResult): UserError {
+function explainPushFailure(image: string, push: DockerResult, login: PushLogin | undefined): UserError {
   const reason = lastLine(push);
   if (/name unknown|repository .* not found|not found/i.test(reason)) {
     return new UserError(
       `docker push ${image} failed: the registry has no such repository (${reason}). Check the registry and repository inputs.`,
+    );
+  }
+  if (login && /denied|unauthorized|authentication required|\b401\b/i.test(reason)) {
+    return new UserError(
+      `docker push ${image} was refused (${reason}): ocir-login's registry token is for tenancy namespace ${login.namespace} in region ${login.regionId}, so images go under ${login.registry}/${login.namespace}/; check the registry input (image-prefix in the root action), and that the user may manage repos in that tenancy.`,
     );
   }
   return explainAccessFailure(image, "push", reason);

@@ -6,6 +6,8 @@ import { UserError } from "../errors.ts";
 import { type FnDeployInputs, type Plan, planDeploy } from "../oci/deploy-plan.ts";
 import type { SettingName } from "../oci/function-changes.ts";
 import { runLabelTags } from "../run-label.ts";
+import type { TokenLogin } from "./ocir-login.ts";
+import { loginForImage, registryTokenRenewal } from "./registry-token-renewal.ts";
 import type { StepContext } from "./step-context.ts";
 
 export type { FnDeployInputs };
@@ -15,6 +17,12 @@ export interface FnDeployTools {
   docker: DockerCli | undefined;
   /** For the ACTIVE wait; real timers when absent. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * ocir-login's registry token login, when it made one: renewed before a push that would start too
+   * close to its expiry and once after a push refused as unauthorized. With the folder docker reads
+   * config.json from.
+   */
+  registryLogin?: { tokenLogin: TokenLogin; dockerConfigDir: string };
 }
 
 export interface FnDeployResult {
@@ -91,6 +99,17 @@ export async function deployFunction(
           : `OCIR repository ${build.repository} exists.`,
       );
       image = build.image;
+      const tokenLogin = loginForImage(image, tools.registryLogin?.tokenLogin);
+      const login =
+        tokenLogin && tools.registryLogin
+          ? registryTokenRenewal(
+              tokenLogin,
+              inputs.ociProfile,
+              docker,
+              tools.registryLogin.dockerConfigDir,
+              ctx,
+            )
+          : undefined;
       digest = await withDockerfile(build, ctx, (dockerfile) =>
         imageBuild.buildAndPush(
           docker,
@@ -99,6 +118,7 @@ export async function deployFunction(
             image,
             ...(dockerfile ? { dockerfile } : {}),
             ...(ctx.signal ? { signal: ctx.signal } : {}),
+            ...(login ? { login } : {}),
           },
           (line) => ctx.logger.info(line),
         ),

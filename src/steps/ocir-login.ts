@@ -1,33 +1,46 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { DockerCli } from "../docker/docker-cli.ts";
-import { basicAuth, withAuthEntry } from "../docker/docker-config.ts";
 import { describeError, UserError } from "../errors.ts";
 import { detachLinks, replacedLinkNote } from "../fs/home-links.ts";
 import { discard, linkedPaths, type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
-import { writeIfChanged } from "../fs/write-if-changed.ts";
-import { checkNamespace, checkRegistryHost, ocirUsername } from "../oci/ocir-login-name.ts";
+import type { OciProfile } from "../oci/oci-clients.ts";
+import { checkNamespace, checkRegistryHost } from "../oci/ocir-login-name.ts";
 import { ocirHost, resolveRegion } from "../oci/region.ts";
+import { type CleanupTask, runCleanups } from "./cleanup-tasks.ts";
+import { credentialWay, ocirCredential } from "./ocir-credential.ts";
+import {
+  dockerConfigFile,
+  dockerLogin,
+  type LoginMethod,
+  type LoginTarget,
+  lastLine,
+  loginMethod,
+  type OcirTools,
+} from "./ocir-docker-login.ts";
 import type { StepContext } from "./step-context.ts";
+
+export type { OcirTools };
 
 export interface OcirLoginInputs {
   region: string;
   namespace?: string;
-  username: string;
+  /** The user owning authToken; not used with a registry token. */
+  username?: string;
   identityDomain?: string;
-  authToken: string;
+  /** A user's auth token. Without it, a short-lived registry token is requested with ociProfile. */
+  authToken?: string;
   /** Registry host override (private endpoints, the emulators). */
   registry?: string;
   logout: boolean;
-  /** The OCI profile fn-context wrote, used to look up the namespace when it is not given. */
-  ociProfile?: { configFile: string; profile: string };
+  /** The OCI profile fn-context wrote: looks up the namespace, and signs the registry token request. */
+  ociProfile?: OciProfile;
 }
 
-export interface OcirTools {
-  /** The docker CLI; undefined when it is not installed. */
-  docker: DockerCli | undefined;
-  /** Where docker (and podman, crane…) read config.json: $DOCKER_CONFIG or ~/.docker. */
-  dockerConfigDir: string;
+/**
+ * A login with a registry token, as fn-deploy needs it to renew the token before a push that would
+ * start after it expires, or after a push refused with 401. Names only, never the token.
+ */
+export interface TokenLogin extends LoginTarget {
+  /** ISO time the token expires. */
+  expiresAt: string;
 }
 
 export interface OcirLoginResult {
@@ -35,32 +48,48 @@ export interface OcirLoginResult {
   username: string;
   namespace: string;
   imagePrefix: string;
-  method: "docker login" | "docker config";
+  method: LoginMethod;
+  credential: "auth token" | "registry token";
+  /** Set for a registry token login. */
+  tokenLogin?: TokenLogin;
   /** What the post step needs; undefined when logout is false (the login is meant to outlive the job). */
   cleanup?: OcirCleanup;
 }
 
 export interface OcirCleanup {
   registry: string;
-  method: OcirLoginResult["method"];
+  method: LoginMethod;
   restorePlan: RestorePlan;
+  /** Set for a registry token login: lets `fngate fn-deploy` renew it (names only, never the token). */
+  tokenLogin?: TokenLogin;
 }
 
-/** Logs in to OCIR with an auth token, with the username assembled the way OCIR expects it. */
+export interface OcirLoginHooks {
+  /**
+   * Called with what the post step must undo before docker login runs, so a step killed mid-login
+   * (a cancelled run, a runner timeout) is still logged out; called with undefined once nothing is
+   * left to undo (the login failed and was undone, or logout is false and it succeeded).
+   */
+  onCleanup?(cleanup: OcirCleanup | undefined): void;
+}
+
+/** Logs in to OCIR with an auth token or a short-lived registry token. */
 export async function ocirLogin(
   inputs: OcirLoginInputs,
   ctx: StepContext,
   tools: OcirTools,
+  hooks: OcirLoginHooks = {},
 ): Promise<OcirLoginResult> {
   const region = resolveRegion(inputs.region, "region", (message) => ctx.logger.warning(message));
   const registry = inputs.registry ? checkRegistryHost(inputs.registry) : ocirHost(region);
+  // Neither an auth token nor a profile: say so before anything else (the namespace lookup needs a profile too).
+  credentialWay(inputs);
   const namespace = checkNamespace(inputs.namespace ?? (await lookUpNamespaceFor(inputs, region.id, ctx)));
-  const username = ocirUsername(namespace, inputs.username, inputs.identityDomain);
-  const auth = basicAuth(username, inputs.authToken);
-  ctx.secrets.register(auth);
+  const target: LoginTarget = { registry, namespace, regionId: region.id };
+  const credential = await ocirCredential(inputs, target, ctx);
 
-  const configFile = join(tools.dockerConfigDir, "config.json");
-  const restorePlan = await recordBeforeChange(ctx.tempDir, ctx.homeDir, [configFile]);
+  const method = loginMethod(tools);
+  const restorePlan = await recordBeforeChange(ctx.tempDir, ctx.homeDir, [dockerConfigFile(tools)]);
   const linked = linkedPaths(restorePlan);
   if (!inputs.logout && linked.length > 0) {
     await discard(restorePlan);
@@ -70,55 +99,72 @@ export async function ocirLogin(
       `${linked[0]} is a symlink, and logout is false: the login would have to stay where the link points. Set logout to true, or replace the link with a file.`,
     );
   }
-  let method: OcirLoginResult["method"];
+  const cleanup: OcirCleanup = { registry, method, restorePlan };
+  hooks.onCleanup?.(cleanup);
   try {
     // docker itself writes through a linked config.json, into the link's target: replace it first.
     for (const link of await detachLinks(restorePlan)) ctx.logger.info(replacedLinkNote(link));
-    if (tools.docker) {
-      method = "docker login";
-      const result = await tools.docker.run(["login", registry, "--username", username, "--password-stdin"], {
-        stdin: inputs.authToken,
-      });
-      if (result.code !== 0) throw explainLoginFailure(registry, username, result.stderr || result.stdout);
-    } else {
-      method = "docker config";
-      const existing = await readFile(configFile, "utf8").catch(() => undefined);
-      await writeIfChanged(configFile, withAuthEntry(existing, registry, auth));
-    }
+    await dockerLogin(credential, target, tools, ctx);
   } catch (error) {
     await restore(restorePlan);
+    hooks.onCleanup?.(undefined);
     throw error;
   }
+  const how = credential.kind === "registry token" ? "a registry token" : "an auth token";
   ctx.logger.info(
     method === "docker login"
-      ? `Logged in to ${registry} as ${username} with docker.`
-      : `docker is not installed: wrote the ${registry} login for ${username} to ${configFile} (podman, buildah and crane read it).`,
+      ? `Logged in to ${registry} as ${credential.username} with ${how}, with docker.`
+      : `docker is not installed: wrote the ${registry} login for ${credential.username} (${how}) to ${dockerConfigFile(tools)} (podman, buildah and crane read it).`,
   );
   const result: OcirLoginResult = {
     registry,
-    username,
+    username: credential.username,
     namespace,
     imagePrefix: `${registry}/${namespace}`,
     method,
+    credential: credential.kind,
   };
+  if (credential.kind === "registry token") {
+    result.tokenLogin = { ...target, expiresAt: credential.expiresAt.toISOString() };
+  }
   if (inputs.logout) {
-    result.cleanup = { registry, method, restorePlan };
+    result.cleanup = { ...cleanup, ...(result.tokenLogin ? { tokenLogin: result.tokenLogin } : {}) };
+    hooks.onCleanup?.(result.cleanup);
   } else {
     await discard(restorePlan);
+    hooks.onCleanup?.(undefined);
   }
   return result;
 }
 
-/** The post step: log out, then put docker's config.json back exactly as it was. */
+/** The post step: log out, then put docker's config.json back as it was; each part runs whatever the other did. */
 export async function ocirLogout(cleanup: OcirCleanup, ctx: StepContext, tools: OcirTools): Promise<void> {
-  if (cleanup.method === "docker login" && tools.docker) {
+  await runCleanups(ocirLogoutTasks(cleanup, ctx, tools), ctx.logger);
+}
+
+export function ocirLogoutTasks(cleanup: OcirCleanup, ctx: StepContext, tools: OcirTools): CleanupTask[] {
+  const tasks: CleanupTask[] = [];
+  const { docker } = tools;
+  if (cleanup.method === "docker login" && docker) {
     // Logging out also clears a credential helper (credsStore), which restoring config.json would not.
-    const result = await tools.docker.run(["logout", cleanup.registry]);
-    if (result.code !== 0)
-      ctx.logger.warning(`docker logout ${cleanup.registry} failed: ${lastLine(result.stderr)}`);
+    tasks.push({
+      what: `docker logout ${cleanup.registry}`,
+      run: async () => {
+        const result = await docker.run(["logout", cleanup.registry]);
+        if (result.code !== 0) throw new Error(lastLine(result.stderr || result.stdout));
+      },
+    });
   }
-  await restore(cleanup.restorePlan);
-  ctx.logger.info(`Logged out of ${cleanup.registry}; docker's config.json is as it was before ocir-login.`);
+  tasks.push({
+    what: `restoring docker's config.json (${dockerConfigFile(tools)}) after the ${cleanup.registry} login`,
+    run: async () => {
+      await restore(cleanup.restorePlan);
+      ctx.logger.info(
+        `Logged out of ${cleanup.registry}; docker's config.json is as it was before ocir-login.`,
+      );
+    },
+  });
+  return tasks;
 }
 
 async function lookUpNamespaceFor(
@@ -145,21 +191,4 @@ async function lookUpNamespaceFor(
       `namespace lookup failed (${describeError(error)}): set the namespace input, or check the fn-context step.`,
     );
   }
-}
-
-function explainLoginFailure(registry: string, username: string, output: string): UserError {
-  const reason = lastLine(output);
-  if (/connection refused|no such host|timeout|i\/o timeout|dial tcp/i.test(reason)) {
-    return new UserError(
-      `docker login to ${registry} failed: the registry could not be reached (${reason}). Check region and registry.`,
-    );
-  }
-  return new UserError(
-    `docker login to ${registry} as ${username} was refused (${reason}). Likely causes: the username form (OCIR expects <namespace>/<user>, or <namespace>/<identity-domain>/<user> for federated or identity-domain users such as oracleidentitycloudservice: set identity-domain); auth-token is wrong, or was created moments ago and is not active yet; or the user has no policy allowing it to use the tenancy's repositories.`,
-  );
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split("\n");
-  return (lines[lines.length - 1] ?? "").trim() || "no output";
 }

@@ -9,6 +9,7 @@ import type { TestContext } from "node:test";
 import type { Application } from "../emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/self-signed-cert.ts";
 import { type StartedRegistry, startRegistry } from "../emulators/registry/start-registry.ts";
+import { startTokenRegistry } from "../emulators/registry/token-registry.ts";
 import { Job } from "../runner/index.ts";
 import { type OciFixture, startOciFixture } from "../support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "../support/real-components.ts";
@@ -41,11 +42,18 @@ export interface PipelineFixture {
 
 /**
  * `dnsNames`: extra names in the emulators' certificate (the proxy suite addresses them by name);
- * `functionActiveDelayMs`: how long functions stay CREATING/UPDATING (the deadline suite: forever).
+ * `functionActiveDelayMs`: how long functions stay CREATING/UPDATING (the deadline suite: forever);
+ * `registryAuth`: "token" runs the registry in token-auth mode with the OCI emulator as its realm,
+ * as OCIR does (registry tokens without auth-token, and the auth token of ci-user both log in);
+ * "htpasswd" (the default) knows ci-user's auth token only.
  */
 export async function startPipelineFixture(
   label: string,
-  options: { dnsNames?: readonly string[]; functionActiveDelayMs?: number } = {},
+  options: {
+    dnsNames?: readonly string[];
+    functionActiveDelayMs?: number;
+    registryAuth?: "htpasswd" | "token";
+  } = {},
 ): Promise<PipelineFixture> {
   const authToken = `ocir-${process.pid}-${label}-tok`;
   const clientSecret = `cs~${process.pid}.${label}_secret`;
@@ -54,8 +62,13 @@ export async function startPipelineFixture(
   let registry: StartedRegistry | undefined;
   if (await executableExists("/usr/bin/docker-registry")) {
     const user = { username: `${oci.namespace}/ci-user`, password: authToken };
-    registry = await startRegistry({ users: [user] });
-    oci.stack.oci.setRegistry({ url: registry.url, ...user });
+    if (options.registryAuth === "token") {
+      registry = await startTokenRegistry(oci.stack.oci);
+      oci.stack.oci.registryTokens.addAuthTokenUser({ ...user, tenancyId: oci.tenancyId });
+    } else {
+      registry = await startRegistry({ users: [user] });
+      oci.stack.oci.setRegistry({ url: registry.url, ...user });
+    }
   }
   state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
   const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;

@@ -1,7 +1,7 @@
 // R1 secrets: the whole pipeline (the root action) run with every kind of secret it can be given or
-// obtain: an API key given encrypted, its passphrase, the OCIR auth token, an Entra client secret, a
-// certificate key, the access tokens Entra issued and the GitHub OIDC token used as a federated
-// assertion. Every byte a workflow could see or find afterwards is scanned for each of them as is,
+// obtain: an API key given encrypted, its passphrase, the OCIR auth token or the registry token OCIR
+// issued instead, an Entra client secret, a certificate key, the access tokens Entra issued and the
+// GitHub OIDC token used as a federated assertion. Every byte a workflow could see or find afterwards is scanned for each of them as is,
 // base64- and URL-encoded: stdout and stderr (minus the ::add-mask:: lines the runner consumes),
 // GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STATE, step summaries, annotations (workflow commands on stdout),
 // and every file under the job's HOME, RUNNER_TEMP and workspace after the post steps
@@ -49,7 +49,8 @@ function recordSigned(keys: SigningKeys, into: string[]): void {
 }
 
 before(async () => {
-  fx = await startPipelineFixture("r1");
+  // The registry runs in token-auth mode, as OCIR does: the auth token and registry tokens both log in.
+  fx = await startPipelineFixture("r1", { registryAuth: "token" });
   recordSigned(fx.oci.stack.entra.keys, accessTokens);
   recordSigned(fx.oci.stack.githubOidc.keys, githubTokens);
 });
@@ -99,6 +100,8 @@ interface Case {
   encrypt: (key: TestKey, passphrase: string) => string;
   /** RUNNER_DEBUG=1, as a "re-run with debug logging" does: debug lines must not carry secrets either. */
   debug?: boolean;
+  /** No auth-token (and no username): ocir-login gets a registry token signed with the API key. */
+  registryToken?: boolean;
 }
 
 const cases: Case[] = [
@@ -106,23 +109,37 @@ const cases: Case[] = [
   { credential: "certificate", encrypt: encryptedPkcs8 },
   { credential: "federated", encrypt: encryptedPkcs1 },
   { credential: "secret", encrypt: encryptedPkcs8, debug: true },
+  { credential: "secret", encrypt: encryptedPkcs8, registryToken: true },
+  { credential: "federated", encrypt: encryptedPkcs1, debug: true, registryToken: true },
 ];
 
 describe("R1: no secret is written anywhere a workflow or a later job could read it", () => {
-  for (const { credential, encrypt, debug = false } of cases) {
-    it(`${credential} credential, encrypted API key${debug ? ", debug logging" : ""}: 0 occurrences, HOME and RUNNER_TEMP as before`, async (t) => {
+  for (const { credential, encrypt, debug = false, registryToken = false } of cases) {
+    it(`${credential} credential, encrypted API key${debug ? ", debug logging" : ""}${registryToken ? ", registry token instead of an auth token" : ""}: 0 occurrences, HOME and RUNNER_TEMP as before`, async (t) => {
       if (!(await pipelineComponents(t))) return;
       const { oci } = fx;
       const encryptedKey = encrypt(oci.key, PASSPHRASE);
-      const signedBefore = { access: accessTokens.length, github: githubTokens.length };
+      const signedBefore = {
+        access: accessTokens.length,
+        github: githubTokens.length,
+        registry: oci.stack.oci.registryTokens.issued.length,
+      };
       const job = await fx.job(debug);
       try {
         const snapshot = await job.snapshot();
+        const {
+          username,
+          "auth-token": authToken,
+          ...inputs
+        } = fx.inputs(
+          credential,
+          `r1${credential.slice(0, 4)}${debug ? "dbg" : ""}${registryToken ? "tok" : ""}`,
+          { "private-key": encryptedKey, "private-key-passphrase": PASSPHRASE },
+        );
         const run = await job.run(PIPELINE, {
-          inputs: fx.inputs(credential, `r1${credential.slice(0, 4)}${debug ? "dbg" : ""}`, {
-            "private-key": encryptedKey,
-            "private-key-passphrase": PASSPHRASE,
-          }),
+          inputs: registryToken
+            ? inputs
+            : { ...inputs, username: username ?? "", "auth-token": authToken ?? "" },
         });
         assert.equal(run.exitCode, 0, run.stdout + run.stderr);
         assert.equal(run.outputs.passed, "true", "the smoke test proved the API");
@@ -136,12 +153,19 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
 
         const issued = accessTokens.slice(signedBefore.access);
         const assertions = githubTokens.slice(signedBefore.github);
+        const registryTokens = oci.stack.oci.registryTokens.issued.slice(signedBefore.registry);
+        assert.equal(
+          registryTokens.length,
+          registryToken ? 1 : 0,
+          "a registry token only without auth-token",
+        );
         assert.ok(issued.length > 0, "Entra issued the pipeline an access token");
         if (credential === "federated") assert.ok(assertions.length > 0, "GitHub OIDC issued an assertion");
         else assert.equal(assertions.length, 0);
         // The runner hides what was masked; these tokens never pass through an input, so the
         // actions themselves must have registered them.
-        for (const token of [...issued, ...assertions]) assert.ok(job.masks.includes(token), "token masked");
+        for (const token of [...issued, ...assertions, ...registryTokens])
+          assert.ok(job.masks.includes(token), "token masked");
 
         // The job's OIDC request token is a credential too: it lets anyone mint assertions for the job.
         const requestToken = run.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
@@ -156,6 +180,8 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
           fx.cert.privateKeyPem,
           ...issued,
           ...assertions,
+          // docker stores the login as base64("BEARER_TOKEN:<token>"), another alignment of the token.
+          ...registryTokens.flatMap((token) => [token, `BEARER_TOKEN:${token}`]),
           ...(requestToken ? [requestToken] : []),
         ];
         const everything = await job.allWrittenText();

@@ -1,13 +1,14 @@
 import type { RestorePlan } from "../../fs/restore-plan.ts";
 import { getTools as fnDeployTools } from "../../github/fn-deploy/inputs.ts";
-import { getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
+import { dockerConfigDir, getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
 import { checkBeforeAnyStage } from "../../github/pipeline/inputs.ts";
+import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
-import { type OcirCleanup, ocirLogin, ocirLogout } from "../../steps/ocir-login.ts";
+import { type OcirCleanup, ocirLogin, ocirLogoutTasks, type TokenLogin } from "../../steps/ocir-login.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import type { StepContext } from "../../steps/step-context.ts";
 import type { CommandRunner } from "../command.ts";
@@ -32,6 +33,7 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
   try {
     let profile = cliOciProfile(env, ctx.homeDir);
     let imagePrefix: string | undefined;
+    let tokenLogin: TokenLogin | undefined;
     let deployed: FnDeployResult | undefined;
     let gateway: GatewayDeployResult | undefined;
     let token: EntraTokenResult | undefined;
@@ -52,9 +54,17 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
     }
     if (inputs.ocirLogin) {
       const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
-      const result = await stage("ocir-login", async () => ocirLogin(login, ctx, await ocirTools()));
-      if (result.cleanup) undo.login = result.cleanup;
+      const result = await stage("ocir-login", async () =>
+        ocirLogin(login, ctx, await ocirTools(), {
+          // Known before docker login runs, so the end of the run undoes a login that failed half-way.
+          onCleanup: (cleanup) => {
+            if (cleanup) undo.login = cleanup;
+            else delete undo.login;
+          },
+        }),
+      );
       imagePrefix = result.imagePrefix;
+      tokenLogin = result.tokenLogin;
       outputs.namespace = result.namespace;
     }
     if (inputs.fnDeploy && profile) {
@@ -64,7 +74,13 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
         ociProfile: profile,
         ...(inputs.fnDeploy.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
       };
-      deployed = await stage("fn-deploy", async () => deployFunction(fn, ctx, await fnDeployTools()));
+      deployed = await stage("fn-deploy", async () => {
+        const tools = await fnDeployTools();
+        // The registry token the ocir-login stage got is renewed around the push when it would expire.
+        if (inputs.ocirLogin) delete tools.registryLogin;
+        if (tokenLogin) tools.registryLogin = { tokenLogin, dockerConfigDir: dockerConfigDir() };
+        return deployFunction(fn, ctx, tools);
+      });
       outputs["function-id"] = deployed.functionId;
       outputs.image = deployed.image;
       outputs.digest = deployed.digest;
@@ -115,14 +131,17 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
   }
 };
 
-/** The action's post step, in process: a cleanup failure is a warning, never the run's verdict. */
+/** The action's post step, in process: every part runs, and each failure is a warning, never the verdict. */
 async function undoChanges(undo: { plan?: RestorePlan; login?: OcirCleanup }, ctx: StepContext) {
   if (!undo.login && !undo.plan) return;
   ctx.logger.info("── cleanup");
-  try {
-    if (undo.login) await ocirLogout(undo.login, ctx, await ocirTools());
-    if (undo.plan) await restoreFnContext(undo.plan, ctx);
-  } catch (error) {
-    ctx.logger.warning(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+  const tasks: CleanupTask[] = undo.login ? ocirLogoutTasks(undo.login, ctx, await ocirTools()) : [];
+  const { plan } = undo;
+  if (plan) {
+    tasks.push({
+      what: "removing fn-context's key and restoring ~/.oci and ~/.fn",
+      run: () => restoreFnContext(plan, ctx),
+    });
   }
+  await runCleanups(tasks, ctx.logger);
 }

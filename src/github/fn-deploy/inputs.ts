@@ -4,6 +4,8 @@ import { checkRunLabel } from "../../run-label.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../steps/fn-deploy.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { requireOciProfile } from "../oci-profile.ts";
+import { dockerConfigDir } from "../ocir-login/inputs.ts";
+import { exportedTokenLogin } from "../ocir-login/token-login-env.ts";
 
 /**
  * The fn-deploy inputs as one typed object. The OCI credentials are the profile fn-context wrote and
@@ -48,6 +50,11 @@ function integerInput(read: InputReader, name: string): number | undefined {
   return Number(value);
 }
 
+/** Docker, and the registry token login an earlier ocir-login step exported (renewed around the push). */
 export async function getTools(): Promise<FnDeployTools> {
-  return { docker: await findDocker(process.env.PATH, process.env) };
+  const tokenLogin = exportedTokenLogin(process.env);
+  return {
+    docker: await findDocker(process.env.PATH, process.env),
+    ...(tokenLogin ? { registryLogin: { tokenLogin, dockerConfigDir: dockerConfigDir() } } : {}),
+  };
 }

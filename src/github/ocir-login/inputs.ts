@@ -5,22 +5,25 @@ import type { OcirLoginInputs, OcirTools } from "../../steps/ocir-login.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
 
-/** The ocir-login inputs; the auth token is masked before anything else is read. */
+/**
+ * The ocir-login inputs; the auth token is masked before anything else is read. Without auth-token
+ * (and username) the step logs in with a registry token signed with the OCI profile.
+ */
 export function getInputs(read: InputReader = actionInputs): OcirLoginInputs {
   const authToken = read.optional("auth-token");
   if (authToken) read.mask(authToken);
 
   const inputs: OcirLoginInputs = {
     region: read.required("region", "OCI_CLI_REGION"),
-    username: read.required("username"),
-    authToken: read.required("auth-token"),
     logout: read.boolean("logout", true),
   };
   return withDefined(inputs, {
+    authToken,
+    username: read.optional("username"),
     namespace: read.optional("namespace"),
     identityDomain: read.optional("identity-domain"),
     registry: read.optional("registry"),
-    // fn-context exports it; it lets the namespace be looked up instead of typed in.
+    // fn-context exports it; it looks the namespace up and signs the registry token request.
     ociProfile: exportedOciProfile(),
   });
 }
@@ -28,6 +31,11 @@ export function getInputs(read: InputReader = actionInputs): OcirLoginInputs {
 export async function getTools(): Promise<OcirTools> {
   return {
     docker: await findDocker(process.env.PATH, process.env),
-    dockerConfigDir: process.env.DOCKER_CONFIG || join(homedir(), ".docker"),
+    dockerConfigDir: dockerConfigDir(),
   };
+}
+
+/** Where docker reads config.json: $DOCKER_CONFIG, else ~/.docker. */
+export function dockerConfigDir(): string {
+  return process.env.DOCKER_CONFIG || join(homedir(), ".docker");
 }

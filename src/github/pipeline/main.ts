@@ -4,12 +4,12 @@ import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
-import { ocirLogin } from "../../steps/ocir-login.ts";
+import { ocirLogin, type TokenLogin } from "../../steps/ocir-login.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "../../steps/smoke-test.ts";
 import { getTools as entraTools } from "../entra-token/inputs.ts";
 import { getTools as fnDeployTools } from "../fn-deploy/inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
-import { getTools as ocirTools } from "../ocir-login/inputs.ts";
+import { dockerConfigDir, getTools as ocirTools } from "../ocir-login/inputs.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { stepDeadline } from "../step-deadline.ts";
@@ -34,6 +34,7 @@ await runMain(async () => {
   await checkBeforeAnyStage(inputs, ctx);
   let profile = exportedOciProfile();
   let imagePrefix: string | undefined;
+  let tokenLogin: TokenLogin | undefined;
   let deployed: FnDeployResult | undefined;
   let gateway: GatewayDeployResult | undefined;
   let token: EntraTokenResult | undefined;
@@ -53,9 +54,14 @@ await runMain(async () => {
   }
   if (inputs.ocirLogin) {
     const stage = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
-    const result = await inStage("ocir-login", async () => ocirLogin(stage, ctx, await ocirTools()));
-    if (result.cleanup) ocirCleanup.save(result.cleanup);
+    const result = await inStage("ocir-login", async () =>
+      ocirLogin(stage, ctx, await ocirTools(), {
+        // Saved before docker login runs: a run cancelled mid-login is still logged out by the post step.
+        onCleanup: (cleanup) => (cleanup ? ocirCleanup.save(cleanup) : ocirCleanup.clear()),
+      }),
+    );
     imagePrefix = result.imagePrefix;
+    tokenLogin = result.tokenLogin;
     core.setOutput("namespace", result.namespace);
   }
   if (inputs.fnDeploy && profile) {
@@ -64,7 +70,13 @@ await runMain(async () => {
       ociProfile: profile,
       ...(inputs.fnDeploy.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
     };
-    deployed = await inStage("fn-deploy", async () => deployFunction(stage, ctx, await fnDeployTools()));
+    deployed = await inStage("fn-deploy", async () => {
+      const tools = await fnDeployTools();
+      // The registry token the ocir-login stage got is renewed around the push when it would expire.
+      if (inputs.ocirLogin) delete tools.registryLogin;
+      if (tokenLogin) tools.registryLogin = { tokenLogin, dockerConfigDir: dockerConfigDir() };
+      return deployFunction(stage, ctx, tools);
+    });
     core.setOutput("function-id", deployed.functionId);
     core.setOutput("image", deployed.image);
     core.setOutput("digest", deployed.digest);

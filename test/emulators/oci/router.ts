@@ -31,8 +31,12 @@ export interface RouteDefinition {
   method: string;
   /** Segments like `{name}` match one segment, a final `{name+}` matches the rest (object names). */
   pattern: string;
-  /** "signed" (default) goes through signature verification; "none" is for /_emulator admin routes. */
-  auth?: "signed" | "none";
+  /**
+   * "signed" (default) goes through signature verification; "none" is for /_emulator admin routes and
+   * OAuth endpoints; "signed-or-basic" verifies a signature unless the request carries Basic
+   * credentials, which the handler checks itself (OCIR's token endpoint is also a registry realm).
+   */
+  auth?: "signed" | "none" | "signed-or-basic";
   /** False for streaming uploads, which OCI lets skip x-content-sha256 (see signature.ts). */
   bodyMustBeSigned?: boolean;
   /** "data" for function invocation; fault injection targets the "control" plane by default. */

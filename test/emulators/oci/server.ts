@@ -23,6 +23,7 @@ import { FaultInjector } from "./faults.ts";
 import { FunctionRunner } from "./fn-runtime/function-runner.ts";
 import type { Caller } from "./key-id.ts";
 import { newRequestId } from "./ocid.ts";
+import { RegistryTokenService, type TokenRegistry } from "./registry-tokens.ts";
 import type { RequestLogEntry } from "./request-log.ts";
 import { type RouteDefinition, type RouteResponse, Router } from "./router.ts";
 import { callFunction } from "./routes/functions-invoke.ts";
@@ -63,6 +64,14 @@ export interface OciEmulator {
   faults: FaultInjector;
   /** Points invoke and digest pinning at a registry started after the emulator. */
   setRegistry(registry: RegistryCredentials | undefined): void;
+  /** OCIR's token endpoint (/20180419/docker/token): login tokens, and the realm of a token-auth registry. */
+  registryTokens: RegistryTokenService;
+  /**
+   * Makes the emulator the token realm of a registry in token-auth mode (see
+   * test/emulators/registry/token-registry.ts) and points invoke and digest pinning at it, pulling
+   * with the Functions service's own tokens.
+   */
+  useTokenRegistry(registry: (TokenRegistry & { url: string }) | undefined): void;
   /** What a function's process printed (stdout and stderr, last 64 KB). */
   functionLogs(functionId: string): string;
   /**
@@ -87,8 +96,10 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
   });
   const requests: RequestLogEntry[] = [];
   const faults = new FaultInjector();
+  const registryTokens = new RegistryTokenService(state, now);
   const runtime: OciRuntime = {
     baseUrl: "",
+    registryTokens,
     registry: options.registry ? new RegistryClient(options.registry) : undefined,
     runner: new FunctionRunner(
       options.functionInitTimeoutMs === undefined ? {} : { initTimeoutMs: options.functionInitTimeoutMs },
@@ -124,7 +135,10 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
 
       // Authenticate before revealing whether a route exists, as OCI does; admin routes are exempt.
       let caller: Caller | undefined;
-      if (!unsigned && route?.auth !== "none") {
+      // OCIR's token endpoint is also a registry realm: Basic credentials there are checked by the route.
+      const basicAtRealm =
+        route?.auth === "signed-or-basic" && /^Basic\s/i.test(String(req.headers.authorization ?? ""));
+      if (!unsigned && route?.auth !== "none" && !basicAtRealm) {
         const verification = verifyRequestSignature(
           { method, target, headers: req.headers, body },
           { state, now, bodyMustBeSigned: route?.bodyMustBeSigned ?? true },
@@ -229,6 +243,16 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     faults,
     setRegistry: (registry) => {
       runtime.registry = registry ? new RegistryClient(registry) : undefined;
+    },
+    registryTokens,
+    useTokenRegistry: (registry) => {
+      registryTokens.useRegistry(registry);
+      runtime.registry = registry
+        ? new RegistryClient({
+            url: registry.url,
+            mintToken: (scope, service) => registryTokens.servicePullToken(scope, service),
+          })
+        : undefined;
     },
     functionLogs: (functionId) => runtime.runner.logs(functionId),
     invokeFunction: async (functionId, call) => {

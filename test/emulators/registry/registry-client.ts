@@ -3,12 +3,18 @@
 // and keeps the resulting Authorization per scope. The OCI emulator asks it whether an image
 // exists; tests push images with it.
 
-export interface RegistryCredentials {
-  /** Base URL, e.g. http://127.0.0.1:5055 */
-  url: string;
-  username: string;
-  password: string;
-}
+export type RegistryCredentials =
+  | {
+      /** Base URL, e.g. http://127.0.0.1:5055 */
+      url: string;
+      username: string;
+      password: string;
+    }
+  | {
+      url: string;
+      /** The token realm itself (the OCI emulator) mints a registry token for `scope` and `service`. */
+      mintToken(scope: string, service: string): string;
+    };
 
 export interface RegistryRequest {
   headers?: Record<string, string>;
@@ -26,12 +32,19 @@ export const MANIFEST_TYPES = [
 
 export class RegistryClient {
   readonly url: string;
-  readonly #basic: string;
+  readonly #basic: string | undefined;
+  readonly #mint: ((scope: string, service: string) => string) | undefined;
   readonly #authorizations = new Map<string, string>();
 
   constructor(credentials: RegistryCredentials) {
     this.url = credentials.url.replace(/\/+$/, "");
-    this.#basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+    if ("mintToken" in credentials) {
+      this.#basic = undefined;
+      this.#mint = credentials.mintToken;
+    } else {
+      this.#basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+      this.#mint = undefined;
+    }
   }
 
   /** `path` starts with /v2/ or is an absolute URL (upload Locations); `scope` keys the Bearer token. */
@@ -71,7 +84,11 @@ export class RegistryClient {
   }
 
   async #answer(challenge: string): Promise<string> {
-    if (/^Basic\b/i.test(challenge)) return this.#basic;
+    if (/^Basic\b/i.test(challenge)) {
+      if (!this.#basic)
+        throw new Error("registry wants Basic credentials, and this client only mints tokens");
+      return this.#basic;
+    }
     const bearer = /^Bearer\s+(.*)$/i.exec(challenge);
     if (!bearer?.[1]) throw new Error(`registry sent an unsupported challenge: ${challenge || "(none)"}`);
     const params = new Map<string, string>();
@@ -79,6 +96,8 @@ export class RegistryClient {
       params.set(match[1] ?? "", match[2] ?? "");
     const realm = params.get("realm");
     if (!realm) throw new Error("registry Bearer challenge has no realm");
+    if (this.#mint) return `Bearer ${this.#mint(params.get("scope") ?? "", params.get("service") ?? "")}`;
+    if (!this.#basic) throw new Error("registry client has no credentials");
     const tokenUrl = new URL(realm);
     for (const name of ["service", "scope"]) {
       const value = params.get(name);

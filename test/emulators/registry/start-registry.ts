@@ -1,6 +1,9 @@
 // Starts the real distribution registry (Debian `docker-registry`) on a free loopback port with
-// htpasswd (bcrypt) users and filesystem storage in a temporary directory: what `docker login`
-// and `docker push` talk to in tests, and where the OCI emulator looks up function images.
+// htpasswd (bcrypt) users, or in token-auth mode with a token realm (as OCIR runs; see
+// token-registry.ts), and filesystem storage in a temporary directory: what `docker login` and
+// `docker push` talk to in tests, and where the OCI emulator looks up function images. Loopback
+// registries are plain http: the Docker engine allows insecure registries on 127.0.0.0/8 by default,
+// and then also skips TLS verification of their token realm.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -17,10 +20,23 @@ export interface RegistryUser {
   password: string;
 }
 
+/**
+ * Token-auth mode (https://distribution.github.io/distribution/about/configuration/#token): clients
+ * are sent to `realm` for a JWT issued by `issuer`, signed by a key whose certificate is in the
+ * bundle; the service name is the registry's host.
+ */
+export interface TokenAuth {
+  realm: string;
+  issuer: string;
+  rootCertBundleFile: string;
+}
+
+export type RegistryAuth = { users: readonly RegistryUser[] } | { token: TokenAuth };
+
 export interface StartedRegistry {
   /** http://127.0.0.1:<port> */
   url: string;
-  /** 127.0.0.1:<port>, the registry part of image names. */
+  /** 127.0.0.1:<port>, the registry part of image names (and the service name in token-auth mode). */
   host: string;
   users: readonly RegistryUser[];
   /** Stops the registry and deletes its storage. */
@@ -56,17 +72,33 @@ pid=$!
 wait "$pid"`;
 const PORT_ATTEMPTS = 5;
 
-export async function startRegistry(options: { users: readonly RegistryUser[] }): Promise<StartedRegistry> {
+export async function startRegistry(options: RegistryAuth): Promise<StartedRegistry> {
   const missing = registryUnavailableReason();
   if (missing) throw new Error(`cannot start the registry: ${missing}`);
   const dir = await mkdtemp(join(tmpdir(), "fngate-registry-"));
   try {
-    const lines = await Promise.all(options.users.map((user) => htpasswdLine(user)));
-    await writeFile(join(dir, "htpasswd"), `${lines.join("\n")}\n`, { mode: 0o600 });
+    const users = "users" in options ? options.users : [];
+    if ("users" in options) {
+      const lines = await Promise.all(users.map((user) => htpasswdLine(user)));
+      await writeFile(join(dir, "htpasswd"), `${lines.join("\n")}\n`, { mode: 0o600 });
+    }
     // A port found free can be taken before the registry binds it; try again with another.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await startOn(await freePort(), dir, options.users);
+        const port = await freePort();
+        const host = `127.0.0.1:${port}`;
+        const auth =
+          "token" in options
+            ? {
+                token: {
+                  realm: options.token.realm,
+                  service: host,
+                  issuer: options.token.issuer,
+                  rootcertbundle: options.token.rootCertBundleFile,
+                },
+              }
+            : { htpasswd: { realm: "fngate-test-registry", path: join(dir, "htpasswd") } };
+        return await startOn(host, dir, users, auth);
       } catch (error) {
         if (attempt >= PORT_ATTEMPTS || !String(error).includes("address already in use")) throw error;
       }
@@ -77,16 +109,20 @@ export async function startRegistry(options: { users: readonly RegistryUser[] })
   }
 }
 
-async function startOn(port: number, dir: string, users: readonly RegistryUser[]): Promise<StartedRegistry> {
-  const host = `127.0.0.1:${port}`;
-  const configFile = join(dir, `config-${port}.json`);
+async function startOn(
+  host: string,
+  dir: string,
+  users: readonly RegistryUser[],
+  auth: Record<string, unknown>,
+): Promise<StartedRegistry> {
+  const configFile = join(dir, `config-${host.replace(/\W/g, "-")}.json`);
   // The registry reads YAML, and JSON is YAML.
   const config = {
     version: "0.1",
     log: { level: "warn", accesslog: { disabled: true } },
     storage: { filesystem: { rootdirectory: join(dir, "data") }, delete: { enabled: true } },
     http: { addr: host, secret: randomBytes(16).toString("hex") },
-    auth: { htpasswd: { realm: "fngate-test-registry", path: join(dir, "htpasswd") } },
+    auth,
   };
   await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
 

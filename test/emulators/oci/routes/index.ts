@@ -11,6 +11,7 @@ import { identityRoutes } from "./identity.ts";
 import { identityDomainRoutes } from "./identity-domain.ts";
 import { identityDomainAdminRoutes } from "./identity-domain-admin.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
+import { registryTokenRoutes } from "./registry-token.ts";
 
 export const allRoutes: readonly RouteDefinition[] = [
   ...adminRoutes,
@@ -24,4 +25,5 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...apiGatewayDeploymentRoutes,
   ...identityDomainRoutes,
   ...identityDomainAdminRoutes,
+  ...registryTokenRoutes,
 ];

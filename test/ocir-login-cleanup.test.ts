@@ -1,0 +1,153 @@
+// Cleanup under failure. A run cancelled while docker login is writing the credential (the runner
+// sends SIGTERM, or SIGKILL after its grace period) still has its post step log out and restore
+// docker's config.json: ocir-login hands its cleanup state over before docker login starts. And a
+// post step whose first cleanup fails still does every other one (the key and ~/.oci/config are
+// removed), naming each failure in its own warning, without failing the job.
+import assert from "node:assert/strict";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { PIPELINE } from "./reliability/pipeline-fixture.ts";
+import { Job } from "./runner/index.ts";
+import { dockerStandIn } from "./support/docker-stand-in.ts";
+import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+const TOKEN = `cancel-me-${process.pid}-auth-token`;
+const REGISTRY = "127.0.0.1:5998";
+let oci: OciFixture;
+
+before(async () => {
+  oci = await startOciFixture();
+});
+after(async () => {
+  await oci?.close();
+});
+
+const loginInputs = { region: "ap-tokyo-1", registry: REGISTRY, username: "ci-user", "auth-token": TOKEN };
+/** The root action with only fn-context and ocir-login: what has to be undone. */
+const SKIP = "fn-deploy,gateway-deploy,entra-token,smoke-test";
+
+async function dockerConfig(job: Job): Promise<string | undefined> {
+  return readFile(join(job.home, ".docker", "config.json"), "utf8").catch(() => undefined);
+}
+
+const warningsOf = (run: { annotations: { level: string; message: string }[] }) =>
+  run.annotations.filter((note) => note.level === "warning").map((note) => note.message);
+
+describe("ocir-login cancelled while docker login runs", () => {
+  for (const signal of ["TERM", "KILL"] as const) {
+    it(`SIG${signal} after docker stored the token: the post step logs out and leaves no token`, async () => {
+      const docker = await dockerStandIn({ killParentAfterLogin: signal });
+      const job = await Job.create({ env: { PATH: docker.path } });
+      try {
+        const before = await job.snapshot();
+        const main = await job.run("ocir-login", {
+          inputs: { ...loginInputs, namespace: oci.namespace },
+        });
+        assert.equal(main.signal, `SIG${signal}`, main.stdout + main.stderr);
+        const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
+        assert.ok((await dockerConfig(job))?.includes(auth), "the login was stored when the step died");
+        assert.ok(main.state.cleanup, "the cleanup state was saved before docker login ran");
+
+        const [post] = await job.runPosts({ cancelled: true });
+        assert.equal(post?.exitCode, 0, post?.stdout);
+        assert.deepEqual(warningsOf(post ?? main), []);
+        assert.equal(await dockerConfig(job), undefined, "no config.json, as before the job");
+        assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+        const shown = [main, post].map((step) => visibleOutput(step?.stdout ?? "") + step?.stderr).join("\n");
+        assert.deepEqual(secretsFound(shown + (await job.allWrittenText()), [TOKEN, auth]), []);
+      } finally {
+        await job.dispose();
+        await docker.dispose();
+      }
+    });
+  }
+
+  it("the pipeline cancelled in its ocir-login stage: post logs out, removes the key and restores ~/.oci", async () => {
+    const docker = await dockerStandIn({ killParentAfterLogin: "TERM" });
+    const job = await Job.create({ env: { ...oci.env, PATH: docker.path } });
+    try {
+      const before = await job.snapshot();
+      const main = await job.run(PIPELINE, { inputs: { ...oci.inputs(), ...loginInputs, skip: SKIP } });
+      assert.equal(main.signal, "SIGTERM", main.stdout + main.stderr);
+      const during = await job.snapshot();
+      assert.ok(
+        [...during.keys()].some((path) => path.endsWith(".oci/fngate-DEFAULT.pem")),
+        "fn-context had written the key",
+      );
+      assert.ok((await dockerConfig(job))?.includes("auths"), "the login was stored");
+      const [post] = await job.runPosts({ cancelled: true });
+      assert.equal(post?.exitCode, 0, post?.stdout);
+      assert.deepEqual(await job.snapshot(), before, "no key, no ~/.oci/config, no docker login left");
+    } finally {
+      await job.dispose();
+      await docker.dispose();
+    }
+  });
+
+  it("a login that fails clears the saved state: the post step has nothing to undo", async () => {
+    const job = await Job.create({ env: { PATH: "/nonexistent" } });
+    try {
+      await mkdir(join(job.home, ".docker"));
+      // Not JSON: writing the login fails after the cleanup state was saved.
+      await writeFile(join(job.home, ".docker", "config.json"), "{ not json", { mode: 0o600 });
+      const before = await job.snapshot();
+      const main = await job.run("ocir-login", { inputs: { ...loginInputs, namespace: oci.namespace } });
+      assert.equal(main.exitCode, 1);
+      assert.match(
+        main.annotations.find((a) => a.level === "error")?.message ?? "",
+        /config\.json is not valid JSON/,
+      );
+      assert.equal(main.state.cleanup, "", "the state saved before the login was cleared after undoing it");
+      const [post] = await job.runPosts();
+      assert.match(post?.stdout ?? "", /Nothing to clean up/);
+      assert.deepEqual(await job.snapshot(), before);
+    } finally {
+      await job.dispose();
+    }
+  });
+});
+
+describe("the pipeline's post step when a cleanup fails", () => {
+  it("docker logout and the config.json restore fail: both are named, the key and ~/.oci are still restored", async () => {
+    const docker = await dockerStandIn({ logoutFails: "Error: cannot reach the credential helper" });
+    const job = await Job.create({ env: { ...oci.env, PATH: docker.path } });
+    try {
+      const before = await job.snapshot();
+      const main = await job.run(PIPELINE, { inputs: { ...oci.inputs(), ...loginInputs, skip: SKIP } });
+      assert.equal(main.exitCode, 0, main.stdout + main.stderr);
+      // Something else replaced docker's config.json with a folder: restoring it must fail.
+      const config = join(job.home, ".docker", "config.json");
+      await rm(config);
+      await mkdir(join(config, "inside"), { recursive: true });
+
+      const [post] = await job.runPosts();
+      assert.equal(post?.exitCode, 0, "a cleanup failure never fails the job");
+      const warnings = warningsOf(post ?? main);
+      assert.equal(warnings.length, 2, warnings.join("\n"));
+      assert.match(
+        warnings[0] ?? "",
+        /^cleanup failed: docker logout 127\.0\.0\.1:5998: Error: cannot reach the credential helper$/,
+      );
+      assert.match(
+        warnings[1] ?? "",
+        /^cleanup failed: restoring docker's config\.json \(.*config\.json\) after the 127\.0\.0\.1:5998 login: /,
+      );
+      assert.match(post?.stdout ?? "", /Removed the key files fn-context wrote/);
+
+      const after = await job.snapshot();
+      // Only what could not be restored stays (and the backup RUNNER_TEMP loses at the end of the job).
+      const left = [...after.keys()].filter((path) => !before.has(path) && !path.startsWith("runner-temp/"));
+      assert.deepEqual(left.sort(), [
+        "home/.docker",
+        "home/.docker/config.json",
+        "home/.docker/config.json/inside",
+      ]);
+      await assert.rejects(stat(join(job.home, ".oci")), "~/.oci is gone, as before the job");
+    } finally {
+      await job.dispose();
+      await docker.dispose();
+    }
+  });
+});
