@@ -617,12 +617,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "scope",
         description:
-          "One or more fully qualified scopes (<audience><scope>, as the credential's details page lists them, e.g. https://x.analytics.ocp.oraclecloud.comurn:opc:resource:consumer::all), separated by spaces, commas or new lines. At most 10.",
+          "One or more scopes, separated by spaces, commas or new lines (at most 10): fully qualified, the audience and the scope joined by a hyphen as OCI documents it (https://x.analytics.ocp.oraclecloud.com-urn:opc:resource:consumer::all), or short (urn:opc:resource:consumer::all) with audience set. Each is sent as its own scope parameter.",
       },
       {
         name: "audience",
         description:
-          "Audience prepended to every scope that does not already start with it, so scope can list short scopes (urn:opc:resource:consumer::all) for one audience.",
+          "The credential's audience (https://x.analytics.ocp.oraclecloud.com), joined with a hyphen to every short scope; a scope already fully qualified is sent as it is.",
       },
       {
         name: "deadline-minutes",

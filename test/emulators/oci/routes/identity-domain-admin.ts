@@ -3,6 +3,7 @@
 // identity propagation trust, an OAuth 2.0 client credential), as tests do in process through
 // identityDomainOf(state). Never part of any OCI API.
 import {
+  type CredentialScope,
   identityDomainOf,
   type PropagationTrust,
   TOKEN_EXCHANGE_GRANT,
@@ -49,14 +50,21 @@ function addTrust(context: RouteContext): RouteResponse {
   return { status: 204 };
 }
 
-/** POST { tenancyId, scopes } → { id, secret }: an OAuth 2.0 client credential. */
+/** POST { tenancyId, scopes: [{audience, scope}] } → { id, secret }: an OAuth 2.0 client credential. */
 function addCredential(context: RouteContext): RouteResponse {
   const body = parseJsonObject(context.body);
   const tenancyId = requiredString(body, "tenancyId");
   if (!context.state.tenancies.has(tenancyId)) throw notAuthorizedOrNotFound();
+  const scopes = body.scopes ?? [];
+  if (
+    !Array.isArray(scopes) ||
+    scopes.some((pair) => typeof pair?.audience !== "string" || typeof pair?.scope !== "string")
+  ) {
+    throw invalidParameter("scopes must be a list of {audience, scope}.");
+  }
   const credential = identityDomainOf(context.state, context.now).addCredential({
     tenancyId,
-    scopes: optionalStringArray(body, "scopes") ?? [],
+    scopes: scopes as CredentialScope[],
   });
   return { status: 200, body: { id: credential.id, secret: credential.secret } };
 }
