@@ -287,7 +287,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "client-secret",
         description:
-          "auth: oidc. Client secret of that application (secret). Leave empty for a public client (client authentication none); mTLS client authentication is not supported yet.",
+          "auth: oidc; required. Client secret of that confidential application (secret): the token exchange authenticates the application with its client ID and secret. mTLS client authentication is not supported yet.",
         secret: true,
       },
       {
@@ -778,7 +778,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "oci-client-secret",
         description:
-          "(fn-context) auth: oidc. Client secret of that application (secret). Leave empty for a public client (client authentication none); mTLS client authentication is not supported yet.",
+          "(fn-context) auth: oidc; required. Client secret of that confidential application (secret): the token exchange authenticates the application with its client ID and secret. mTLS client authentication is not supported yet.",
         secret: true,
       },
       {

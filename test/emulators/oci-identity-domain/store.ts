@@ -17,8 +17,8 @@ export const UPST_ISSUER = "authService.oracle.com";
 
 export interface OAuthClient {
   clientId: string;
-  /** Undefined: a public client (client authentication none), which sends client_id in the form. */
-  clientSecret?: string;
+  /** Confidential clients only: the token exchange authenticates every client with its secret. */
+  clientSecret: string;
   grantTypes: string[];
 }
 

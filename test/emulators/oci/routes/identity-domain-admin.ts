@@ -10,16 +10,15 @@ import {
 } from "../../oci-identity-domain/store.ts";
 import { optionalStringArray } from "../body-fields.ts";
 import { invalidParameter, notAuthorizedOrNotFound } from "../errors.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
+import { parseJsonObject, requiredString } from "../json-body.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
 
-/** POST { clientId, clientSecret?, grantTypes? } → the client (a missing secret makes a public client). */
+/** POST { clientId, clientSecret, grantTypes? } → the client: a confidential integrated application. */
 function addClient(context: RouteContext): RouteResponse {
   const body = parseJsonObject(context.body);
-  const clientSecret = optionalString(body, "clientSecret");
   const client = identityDomainOf(context.state, context.now).addClient({
     clientId: requiredString(body, "clientId"),
-    ...(clientSecret === undefined ? {} : { clientSecret }),
+    clientSecret: requiredString(body, "clientSecret"),
     grantTypes: optionalStringArray(body, "grantTypes") ?? ["client_credentials", TOKEN_EXCHANGE_GRANT],
   });
   return { status: 200, body: { clientId: client.clientId, grantTypes: client.grantTypes } };
