@@ -176,6 +176,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
           "Container image to run (runtime custom-container), a full ACR reference with a tag or digest such as registry.cn-hangzhou.aliyuncs.com/NAMESPACE/REPO:TAG. Exclusive with code-path.",
       },
       {
+        name: "acr-instance-id",
+        description:
+          "With image in ACR Enterprise Edition (<instance>-registry.<region>.cr.aliyuncs.com): the instance's ID (cri-…, Container Registry console > Instances), which Function Compute needs to pull from it. Required for such a host; refused for a Personal Edition image.",
+      },
+      {
         name: "port",
         description: "Port the container's HTTP server listens on (image only).",
         default: "9000",
