@@ -24,7 +24,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. Log in to the registry first (docker/login-action with username oauth2accesstoken, or gcloud auth configure-docker).",
+          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. For an Artifact Registry image docker is logged in with the deploying credential's own access token (see registry-login) and logged out again after the push.",
       },
       {
         name: "dockerfile",
@@ -38,7 +38,13 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "base-image",
         description:
-          "Cloud Run functions only - the runtime base image the image was built on, as gcloud's --base-image takes it: a runtime ID (python312), STACK/RUNTIME (google-22-full/python312) or the full REGION-docker.pkg.dev/serverless-runtimes/STACK/runtimes/RUNTIME; Google keeps it patched (automatic base image updates).",
+          "Cloud Run functions only - the runtime base image for automatic base image updates, as gcloud's --base-image takes it: a runtime ID (python312), STACK/RUNTIME (google-22-full/python312) or the full REGION-docker.pkg.dev/serverless-runtimes/STACK/runtimes/RUNTIME. Cloud Run runs the image on top of it, so the image must hold only the app: with path, the Dockerfile's final stage must be FROM scratch (refused otherwise); a prebuilt image gets a warning saying so.",
+      },
+      {
+        name: "registry-login",
+        description:
+          "With path - auto (default) logs docker in to the image's host when it is Artifact Registry (LOCATION-docker.pkg.dev, gcr.io, us/eu/asia.gcr.io) as oauth2accesstoken with the deploying credential's access token (keyless too), and logs out after the push; always does so for any host (it receives that access token); never leaves the login to the job (docker/login-action, gcloud auth configure-docker).",
+        default: "auto",
       },
       {
         name: "env",
@@ -574,7 +580,13 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "audience",
         description:
-          "Who the token is for: the Cloud Run service's URL (cloud-run-deploy's url output), e.g. https://sample-function-1-abc123-an.a.run.app.",
+          "For an ID token (required then): who the token is for, the Cloud Run service's URL (cloud-run-deploy's url output), e.g. https://sample-function-1-abc123-an.a.run.app.",
+      },
+      {
+        name: "token-format",
+        description:
+          "id-token (default): a Google-signed ID token for audience, what Cloud Run services take. access-token: the service account's own OAuth access token (cloud-platform scope) for Google APIs, or for docker login -u oauth2accesstoken to Artifact Registry; audience is not used.",
+        default: "id-token",
       },
       {
         name: "workload-identity-provider",
@@ -599,7 +611,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         default: "15",
       },
     ],
-    outputs: ["id-token", "issuer", "audience", "email", "subject", "expires-on"],
+    outputs: ["id-token", "access-token", "issuer", "audience", "email", "subject", "expires-on"],
   },
   "oci-token": {
     inputs: [

@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { findDocker } from "../../docker/docker-cli.ts";
 import type { CloudRunDeployInputs, CloudRunDeployTools } from "../../steps/cloud-run-deploy.ts";
 import { getCredentialInputs, githubTokenSource } from "../gcp-id-token/inputs.ts";
@@ -20,11 +22,16 @@ export function getInputs(read: InputReader = actionInputs): CloudRunDeployInput
     dockerfile: read.optional("dockerfile"),
     function: read.optional("function"),
     baseImage: read.optional("base-image"),
+    registryLogin: read.optional("registry-login"),
     env: read.optional("env"),
     invokers: read.optional("invokers"),
   });
 }
 
 export async function getTools(): Promise<CloudRunDeployTools> {
-  return { ...githubTokenSource(), docker: await findDocker(process.env.PATH, process.env) };
+  return {
+    ...githubTokenSource(),
+    docker: await findDocker(process.env.PATH, process.env),
+    dockerConfigDir: process.env.DOCKER_CONFIG || join(homedir(), ".docker"),
+  };
 }

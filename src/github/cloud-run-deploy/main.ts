@@ -3,10 +3,12 @@ import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs, getTools } from "./inputs.ts";
+import { loginState } from "./state.ts";
 
 await runMain(async () => {
   const inputs = getInputs();
-  const result = await cloudRunDeploy(inputs, actionStepContext(), await getTools());
+  const tools = { ...(await getTools()), recordLogin: loginState.save };
+  const result = await cloudRunDeploy(inputs, actionStepContext(), tools);
   core.setOutput("url", result.url);
   core.setOutput("revision", result.revision);
   core.setOutput("changed", String(result.changed));

@@ -1,6 +1,8 @@
 // Starts the real distribution registry (Debian `docker-registry`) on a free loopback port with
-// htpasswd (bcrypt) users and filesystem storage in a temporary directory: what `docker login`
-// and `docker push` talk to in tests, and where the OCI emulator looks up function images.
+// filesystem storage in a temporary directory: what `docker login` and `docker push` talk to in
+// tests, and where the emulators look up function images. It authenticates with htpasswd (bcrypt)
+// users, or, with `tokenAuth`, with Bearer tokens from a token service (distribution's auth.token:
+// realm, service, issuer, rootcertbundle), as Artifact Registry does.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -15,6 +17,20 @@ export const HTPASSWD_BINARY = "/usr/bin/htpasswd";
 export interface RegistryUser {
   username: string;
   password: string;
+}
+
+/** A token service the registry trusts instead of htpasswd users. */
+export interface RegistryTokenAuthConfig {
+  realm: string;
+  service: string;
+  issuer: string;
+  /** PEM of the certificate whose key signs the tokens. */
+  rootCertPem: string;
+}
+
+export interface RegistryOptions {
+  users?: readonly RegistryUser[];
+  tokenAuth?: RegistryTokenAuthConfig;
 }
 
 export interface StartedRegistry {
@@ -56,17 +72,26 @@ pid=$!
 wait "$pid"`;
 const PORT_ATTEMPTS = 5;
 
-export async function startRegistry(options: { users: readonly RegistryUser[] }): Promise<StartedRegistry> {
+export async function startRegistry(options: RegistryOptions): Promise<StartedRegistry> {
   const missing = registryUnavailableReason();
   if (missing) throw new Error(`cannot start the registry: ${missing}`);
   const dir = await mkdtemp(join(tmpdir(), "fngate-registry-"));
+  const users = options.users ?? [];
   try {
-    const lines = await Promise.all(options.users.map((user) => htpasswdLine(user)));
-    await writeFile(join(dir, "htpasswd"), `${lines.join("\n")}\n`, { mode: 0o600 });
+    let auth: Record<string, unknown>;
+    if (options.tokenAuth) {
+      const { realm, service, issuer, rootCertPem } = options.tokenAuth;
+      await writeFile(join(dir, "token-root.pem"), rootCertPem, { mode: 0o600 });
+      auth = { token: { realm, service, issuer, rootcertbundle: join(dir, "token-root.pem") } };
+    } else {
+      const lines = await Promise.all(users.map((user) => htpasswdLine(user)));
+      await writeFile(join(dir, "htpasswd"), `${lines.join("\n")}\n`, { mode: 0o600 });
+      auth = { htpasswd: { realm: "fngate-test-registry", path: join(dir, "htpasswd") } };
+    }
     // A port found free can be taken before the registry binds it; try again with another.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await startOn(await freePort(), dir, options.users);
+        return await startOn(await freePort(), dir, users, auth);
       } catch (error) {
         if (attempt >= PORT_ATTEMPTS || !String(error).includes("address already in use")) throw error;
       }
@@ -77,7 +102,12 @@ export async function startRegistry(options: { users: readonly RegistryUser[] })
   }
 }
 
-async function startOn(port: number, dir: string, users: readonly RegistryUser[]): Promise<StartedRegistry> {
+async function startOn(
+  port: number,
+  dir: string,
+  users: readonly RegistryUser[],
+  auth: Record<string, unknown>,
+): Promise<StartedRegistry> {
   const host = `127.0.0.1:${port}`;
   const configFile = join(dir, `config-${port}.json`);
   // The registry reads YAML, and JSON is YAML.
@@ -86,7 +116,7 @@ async function startOn(port: number, dir: string, users: readonly RegistryUser[]
     log: { level: "warn", accesslog: { disabled: true } },
     storage: { filesystem: { rootdirectory: join(dir, "data") }, delete: { enabled: true } },
     http: { addr: host, secret: randomBytes(16).toString("hex") },
-    auth: { htpasswd: { realm: "fngate-test-registry", path: join(dir, "htpasswd") } },
+    auth,
   };
   await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
 
