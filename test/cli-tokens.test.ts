@@ -24,7 +24,7 @@ describe("fngate oci-token", () => {
   it("writes the token only to --token-file (0600), prints its claims, and leaks neither token nor secret", async () => {
     const credential = identityDomainOf(oci.stack.oci.state, oci.stack.oci.now).addCredential({
       tenancyId: oci.tenancyId,
-      scopes: [`${AUDIENCE}${SCOPE}`],
+      scopes: [{ audience: AUDIENCE, scope: SCOPE }],
     });
     const sandbox = await cliSandbox(oci.env);
     try {

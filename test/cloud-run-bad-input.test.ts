@@ -225,7 +225,10 @@ describe("gcp-id-token refusals", () => {
   }
 
   it("no audience", async () => {
-    await idTokenRefused({ "credentials-json": fx.caller.json }, "audience is required: set the input.");
+    await idTokenRefused(
+      { "credentials-json": fx.caller.json },
+      "audience is required for an ID token: set it to the Cloud Run service's URL (cloud-run-deploy's url output), or set token-format: access-token.",
+    );
   });
 
   it("a service account the repository may not impersonate", async () => {

@@ -1,8 +1,11 @@
-// cloud-run-deploy with path: the function's container is built with the real Docker engine, pushed to
-// a real registry (distribution, htpasswd; the job logged in beforehand as docker/login-action would),
-// and the service is pinned to the pushed digest, which the emulator checks exists in that registry.
+// cloud-run-deploy with path: the function's container is built with the real Docker engine and pushed
+// to a real registry (distribution) that, like Artifact Registry, takes only Bearer tokens from the
+// Google emulator's token service, which wants `oauth2accesstoken` and an access token the emulator
+// issued to someone with roles/artifactregistry.writer. The deploy logs docker in with the deployer's
+// own keyless access token, logs out after the push (config.json byte for byte as before), and pins the
+// service to the pushed digest, which the emulator checks exists in that registry.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
@@ -17,8 +20,11 @@ import { RegistryClient } from "./emulators/registry/registry-client.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import type { Job } from "./runner/index.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
-const user = { username: "pusher", password: "push-secret-0123456789" };
+// Cloud Run pulls with its service agent, which may read the project's repositories.
+const SERVICE_AGENT = "serviceAccount:service-agent@serverless-robot-prod.iam.gserviceaccount.com";
+const OTHER_LOGIN = { auths: { "other.example.com": { auth: "dXNlcjpwYXNz" } } };
 let fx: CloudRunFixture;
 let registry: StartedRegistry | undefined;
 let root: string;
@@ -27,12 +33,20 @@ before(async () => {
   fx = await startCloudRunFixture();
   root = await mkdtemp(join(tmpdir(), "fngate-cloud-run-build-"));
   if (await executableExists("/usr/bin/docker-registry")) {
-    const started = await startRegistry({ users: [user] });
+    const started = await startRegistry({ tokenAuth: await fx.stack.gcp.enableArtifactRegistryAuth() });
     registry = started;
-    const client = new RegistryClient({ url: started.url, ...user });
+    fx.stack.gcp.grantRegistryWriter(PROJECT, SERVICE_AGENT);
+    const { state } = fx.stack.gcp;
     fx.stack.gcp.state.imageResolver = async (image) => {
       const match = new RegExp(`^${started.host}/(.+)@(sha256:[a-f0-9]{64})$`).exec(image);
-      return match ? (await client.manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined : false;
+      if (!match) return false;
+      const password = state.issueToken(
+        { principal: SERVICE_AGENT, memberships: [], kind: "service-account" },
+        300,
+        Date.now(),
+      );
+      const client = new RegistryClient({ url: started.url, username: "oauth2accesstoken", password });
+      return (await client.manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined;
     };
   }
 });
@@ -48,45 +62,51 @@ async function componentsPresent(t: TestContext): Promise<boolean> {
   return requireComponent(t, "the Docker engine", dockerEngineRunning);
 }
 
-/** What docker/login-action leaves behind: the registry's credentials in the job's docker config. */
-async function loggedInJob(): Promise<Job> {
+/** A job whose docker config already holds another registry's login, which must survive untouched. */
+async function jobWithDockerConfig(): Promise<{ job: Job; configFile: string; before: string }> {
   const job = await fx.job();
   await mkdir(join(job.home, ".docker"), { recursive: true });
-  const auth = Buffer.from(`${user.username}:${user.password}`).toString("base64");
-  await writeFile(
-    join(job.home, ".docker", "config.json"),
-    JSON.stringify({ auths: { [registry?.host ?? ""]: { auth } } }),
-    {
-      mode: 0o600,
-    },
-  );
-  return job;
+  const configFile = join(job.home, ".docker", "config.json");
+  const before = `${JSON.stringify(OTHER_LOGIN, null, 2)}\n`;
+  await writeFile(configFile, before, { mode: 0o600 });
+  return { job, configFile, before };
 }
 
 async function functionFolder(name: string, greeting: string): Promise<string> {
   const dir = join(root, name);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "greeting.txt"), greeting);
-  // FROM scratch: builds offline, and the same files give the same digest.
+  // FROM scratch: builds offline, the same files give the same digest, and it suits base-image.
   await writeFile(join(dir, "Dockerfile"), 'FROM scratch\nCOPY greeting.txt /greeting.txt\nCMD ["/hello"]\n');
   return dir;
 }
 
+const tagOf = (name: string) => `${registry?.host}/${PROJECT}/functions/${name}:1`;
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 describe("cloud-run-deploy builds the function's container when path is given", () => {
-  it("builds, pushes, deploys by digest; the same source again changes nothing", async (t) => {
+  it("logs docker in with the deployer's keyless access token, pushes, logs out, deploys by digest; a re-run changes nothing", async (t) => {
     if (!(await componentsPresent(t))) return;
-    const job = await loggedInJob();
+    const { job, configFile, before } = await jobWithDockerConfig();
     try {
       const dir = await functionFolder("hello", "Hello");
-      const tag = `${registry?.host}/functions/hello-build:1`;
       const inputs = fx.deployInputs("built-fn", {
         path: dir,
-        image: tag,
+        image: tagOf("hello-build"),
         function: "hello_http",
         "base-image": "python312",
+        "registry-login": "always",
       });
       const first = await job.run("cloud-run-deploy", { inputs, timeoutMs: 240_000 });
       assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+      assert.match(
+        first.stdout,
+        new RegExp(
+          `Logged in to ${literal(registry?.host ?? "")} as oauth2accesstoken with ${literal(fx.deployer.email)}'s access token\\.`,
+        ),
+      );
+      assert.match(first.stdout, /Logged out of .*; docker's config\.json is as it was before\./);
+      assert.equal(await readFile(configFile, "utf8"), before, "config.json as it was before the step");
       const body = fx.stack.gcp.state.services.get(
         `projects/${PROJECT}/locations/${REGION}/services/built-fn`,
       )?.body as {
@@ -95,19 +115,27 @@ describe("cloud-run-deploy builds the function's container when path is given", 
         };
       };
       const image = body.template.containers[0]?.image ?? "";
-      assert.match(image, new RegExp(`^${registry?.host}/functions/hello-build@sha256:[a-f0-9]{64}$`));
+      assert.match(
+        image,
+        new RegExp(`^${literal(registry?.host ?? "")}/${PROJECT}/functions/hello-build@sha256:[a-f0-9]{64}$`),
+      );
       assert.deepEqual(body.template.containers[0]?.env, [{ name: "FUNCTION_TARGET", value: "hello_http" }]);
       assert.equal(
         body.template.containers[0]?.baseImageUri,
         "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312",
       );
-      assert.match(first.stdout, /Pushed .*hello-build@sha256:/);
 
-      const before = fx.mutatingCalls();
+      const posts = await job.runPosts();
+      assert.ok(posts.every((p) => p.exitCode === 0));
+      assert.match(posts.map((p) => p.stdout).join("\n"), /Already logged out of .* by the main step\./);
+      const shown = [first, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n");
+      assert.deepEqual(secretsFound(shown + (await job.allWrittenText()), first.masks), []);
+
+      const beforeCalls = fx.mutatingCalls();
       const again = await job.run("cloud-run-deploy", { inputs, timeoutMs: 240_000 });
       assert.equal(again.exitCode, 0, again.stdout + again.stderr);
       assert.equal(again.outputs.changed, "false");
-      assert.equal(fx.mutatingCalls(), before);
+      assert.equal(fx.mutatingCalls(), beforeCalls);
     } finally {
       await job.dispose();
     }
@@ -132,12 +160,12 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     }
   });
 
-  it("a push the registry refuses explains the login, and deploys nothing", async (t) => {
+  it("without a login (registry-login auto on a host that is not Artifact Registry) the push is refused and explained", async (t) => {
     if (!(await componentsPresent(t))) return;
     const job = await fx.job();
     try {
       const dir = await functionFolder("refused", "Refused");
-      const tag = `${registry?.host}/functions/refused:1`;
+      const tag = tagOf("refused");
       const before = fx.mutatingCalls();
       const run = await job.run("cloud-run-deploy", {
         inputs: fx.deployInputs("refused-build-fn", { path: dir, image: tag }),
@@ -147,10 +175,42 @@ describe("cloud-run-deploy builds the function's container when path is given", 
       assert.match(
         errorsOf(run)[0] ?? "",
         new RegExp(
-          `^docker push ${tag.replace(/[.]/g, "\\.")} was refused \\(.*\\): log in to ${registry?.host.replace(/[.]/g, "\\.")} before cloud-run-deploy \\(docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker .*\\)\\.$`,
+          `^docker push ${literal(tag)} was refused \\(.*\\): log in to ${literal(registry?.host ?? "")} before cloud-run-deploy \\(docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker .*\\), or set registry-login: always to log in with the deployer's access token\\.$`,
         ),
       );
       assert.equal(fx.mutatingCalls(), before);
+    } finally {
+      await job.dispose();
+    }
+  });
+
+  it("a deployer without roles/artifactregistry.writer: Artifact Registry denies the push, explained, config.json restored", async (t) => {
+    if (!(await componentsPresent(t))) return;
+    const { job, configFile, before } = await jobWithDockerConfig();
+    try {
+      const dir = await functionFolder("denied", "Denied");
+      const calls = fx.mutatingCalls();
+      const run = await job.run("cloud-run-deploy", {
+        inputs: {
+          ...fx.deployInputs("denied-build-fn", {
+            path: dir,
+            image: tagOf("denied"),
+            "registry-login": "always",
+          }),
+          "workload-identity-provider": "",
+          "service-account": "",
+          "credentials-json": fx.outsider.json,
+        },
+        timeoutMs: 240_000,
+      });
+      assert.match(
+        errorsOf(run)[0] ?? "",
+        new RegExp(
+          `^docker push ${literal(tagOf("denied"))} was refused \\(.*artifactregistry\\.repositories\\.uploadArtifacts.*\\): ${literal(fx.outsider.email)} may not push there; grant it roles/artifactregistry\\.writer`,
+        ),
+      );
+      assert.equal(await readFile(configFile, "utf8"), before, "logged out and restored after the refusal");
+      assert.equal(fx.mutatingCalls(), calls);
     } finally {
       await job.dispose();
     }

@@ -5,6 +5,7 @@ import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { acrRegistryOf } from "../src/alibaba/acr-image.ts";
 import { zipCodeFolder } from "../src/alibaba/code-package.ts";
 import { crc64 } from "../src/alibaba/crc64.ts";
 import { type DeployedFunction, type FunctionSpec, functionChanges } from "../src/alibaba/function-spec.ts";
@@ -110,5 +111,40 @@ describe("code package", () => {
 describe("env lines", () => {
   it("reads KEY=VALUE lines, skipping blanks and comments, keeping '=' in values", () => {
     assert.deepEqual(envLines("A=1\n\n# note\nB = x=y \r\nC="), { A: "1", B: "x=y", C: "" });
+  });
+});
+
+describe("ACR registries by host", () => {
+  it("tells Enterprise from Personal Edition hosts; a custom domain tells nothing", () => {
+    const cases: [string, ReturnType<typeof acrRegistryOf>][] = [
+      [
+        "team-ee-registry.cn-hangzhou.cr.aliyuncs.com/ns/app:1",
+        { edition: "enterprise", instanceName: "team-ee", region: "cn-hangzhou" },
+      ],
+      [
+        `team-ee-registry-vpc.cn-shanghai.cr.aliyuncs.com/ns/app@sha256:${"a".repeat(64)}`,
+        { edition: "enterprise", instanceName: "team-ee", region: "cn-shanghai" },
+      ],
+      ["registry.cn-hangzhou.aliyuncs.com/ns/app:1", { edition: "personal", region: "cn-hangzhou" }],
+      ["registry-vpc.cn-beijing.aliyuncs.com/ns/app:1", { edition: "personal", region: "cn-beijing" }],
+      ["images.example.com/ns/app:1", { edition: "unknown" }],
+    ];
+    for (const [image, expected] of cases) assert.deepEqual(acrRegistryOf(image), expected, image);
+  });
+
+  it("a changed acr-instance-id is a change; the same one is not", () => {
+    const image = "team-ee-registry.cn-hangzhou.cr.aliyuncs.com/ns/app:1";
+    const desired = spec({
+      runtime: "custom-container",
+      code: { kind: "image", image, port: 9000, acrInstanceId: "cri-0abc1def2ghi3jkl" },
+    });
+    const withId = (acrInstanceId?: string) =>
+      deployed({
+        runtime: "custom-container",
+        customContainerConfig: { image, port: 9000, ...(acrInstanceId ? { acrInstanceId } : {}) },
+      });
+    assert.deepEqual(functionChanges(withId("cri-0abc1def2ghi3jkl"), desired), []);
+    assert.deepEqual(functionChanges(withId(), desired), ["acr-instance-id"]);
+    assert.deepEqual(functionChanges(withId("cri-9zzz8yyy7xxx6www"), desired), ["acr-instance-id"]);
   });
 });

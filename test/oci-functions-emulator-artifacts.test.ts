@@ -109,7 +109,7 @@ describe("OCI emulator: Artifacts container repositories", () => {
     await rejectsWith(
       artifacts().createContainerRepository({ createContainerRepositoryDetails: details }),
       409,
-      "Conflict",
+      "NotAuthorizedOrResourceAlreadyExists",
       /fngate\/hello/,
     );
     const read = await artifacts().getContainerRepository({ repositoryId: repository.id });
@@ -126,6 +126,52 @@ describe("OCI emulator: Artifacts container repositories", () => {
       opcRetryToken: token,
     });
     assert.equal(twice.containerRepository.id, once.containerRepository.id);
+  });
+
+  test("a name taken in the root compartment is 409 in a child one; only the tenancy's subtree list finds it", async () => {
+    const child = stack.oci.state.createCompartment({ parentId: tenancy.id, name: "functions" });
+    const grandchild = stack.oci.state.createCompartment({ parentId: child.id, name: "team" });
+    const root = stack.oci.state.createContainerRepository({
+      compartmentId: tenancy.id,
+      displayName: "fn/app",
+    });
+    await rejectsWith(
+      artifacts().createContainerRepository({
+        createContainerRepositoryDetails: { compartmentId: grandchild.id, displayName: "fn/app" },
+      }),
+      409,
+      "NotAuthorizedOrResourceAlreadyExists",
+    );
+    const inChild = await artifacts().listContainerRepositories({
+      compartmentId: grandchild.id,
+      displayName: "fn/app",
+    });
+    assert.deepEqual(inChild.containerRepositoryCollection.items, []);
+    const inTenancy = await artifacts().listContainerRepositories({
+      compartmentId: tenancy.id,
+      compartmentIdInSubtree: true,
+      displayName: "fn/app",
+    });
+    assert.deepEqual(
+      inTenancy.containerRepositoryCollection.items.map((item) => [item.id, item.compartmentId]),
+      [[root.id, tenancy.id]],
+    );
+    await rejectsWith(
+      artifacts().listContainerRepositories({ compartmentId: child.id, compartmentIdInSubtree: true }),
+      400,
+      "InvalidParameter",
+      /only be true for the tenancy/,
+    );
+    const theirs = stack.oci.state.createContainerRepository({
+      compartmentId: grandchild.id,
+      displayName: "fn/in-child",
+    });
+    const found = await artifacts().listContainerRepositories({
+      compartmentId: tenancy.id,
+      compartmentIdInSubtree: true,
+      displayName: "fn/in-child",
+    });
+    assert.equal(found.containerRepositoryCollection.items[0]?.compartmentId, theirs.compartmentId);
   });
 
   test("names are unique per namespace across compartments; other tenancies cannot see them", async () => {

@@ -156,6 +156,22 @@ describe("identity domain token exchange", () => {
     assert.equal(answer.status, 401);
     assert.equal(answer.body.error, "invalid_client");
   });
+
+  it("refuses a client that names itself with client_id alone (no public clients): 401 invalid_client", async () => {
+    const response = await fetch(`${oci.stack.endpoints.oci}/oauth2/v1/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        ...(await validForm(newKey().publicBase64)),
+        client_id: trust.clientId,
+      }).toString(),
+    });
+    assert.equal(response.status, 401);
+    assert.deepEqual(await response.json(), {
+      error: "invalid_client",
+      error_description: "Client authentication failed.",
+    });
+  });
 });
 
 describe("session-token-signed requests", () => {
@@ -218,7 +234,10 @@ describe("admin routes for out-of-process users", () => {
     assert.equal(exchanged.status, 200);
 
     const credential = (await (
-      await admin("credentials", { tenancyId: oci.tenancyId, scopes: ["aud/s1"] })
+      await admin("credentials", {
+        tenancyId: oci.tenancyId,
+        scopes: [{ audience: "https://demo.example.com", scope: "urn:opc:resource:consumer::all" }],
+      })
     ).json()) as {
       id: string;
       secret: string;
@@ -229,7 +248,7 @@ describe("admin routes for out-of-process users", () => {
         "content-type": "application/x-www-form-urlencoded",
         authorization: `Basic ${Buffer.from(`${credential.id}:${credential.secret}`).toString("base64")}`,
       },
-      body: "grant_type=client_credentials&scope=aud%2Fs1",
+      body: "grant_type=client_credentials&scope=https://demo.example.com-urn:opc:resource:consumer::all",
     });
     assert.equal(token.status, 200);
     assert.equal(((await token.json()) as { expires_in: string }).expires_in, "3600");

@@ -109,26 +109,6 @@ describe("fn-context auth: oidc", () => {
       await job.dispose();
     }
   });
-
-  it("a public client (no client-secret) sends client_id in the form", async () => {
-    const domain = identityDomainOf(oci.stack.oci.state);
-    const publicClient = trustGithubRepository(oci.stack, {
-      tenancyId: oci.tenancyId,
-      userId: oci.userId,
-      repository: REPOSITORY,
-    });
-    const entry = domain.clients.get(publicClient.clientId);
-    if (entry) delete entry.clientSecret;
-    const job = await oidcJob();
-    try {
-      const inputs = publicClient.inputs();
-      delete inputs["client-secret"];
-      const main = await job.run("fn-context", { inputs });
-      assert.equal(main.exitCode, 0, main.stdout);
-    } finally {
-      await job.dispose();
-    }
-  });
 });
 
 /** The step failed with exactly one error line, no stack trace, no outputs, no secret, no file left. */
@@ -184,6 +164,18 @@ describe("fn-context auth: oidc explains every refusal", () => {
       message,
       /^identity-domain-url is the domain's URL without a path \(https:\/\/127\.0\.0\.1:\d+\); remove "\/oauth2\/v1\/token"\.$/,
     );
+  });
+
+  it("without client-secret: one line naming it, and no exchange (no public client path)", async () => {
+    const before = exchanges().length;
+    const inputs = trust.inputs();
+    delete inputs["client-secret"];
+    const message = await failingRun(inputs);
+    assert.equal(
+      message,
+      "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
+    );
+    assert.equal(exchanges().length, before, "no exchange attempted");
   });
 
   it("a wrong client secret: invalid_client, naming client-id/client-secret", async () => {

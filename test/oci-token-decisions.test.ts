@@ -87,12 +87,35 @@ describe("inputs checked without a call", () => {
     );
   });
 
-  it("scopes: qualified by audience unless already, at most 10", () => {
-    assert.deepEqual(fullyQualifiedScopes({ scopes: ["urn:a", "https://aurn:b"], audience: "https://a" }), [
-      "https://aurn:a",
-      "https://aurn:b",
+  it("scopes: <audience>-<scope>, a qualified one as is, the unhyphenated form refused, at most 10", () => {
+    const audience = "https://a.example.com";
+    assert.deepEqual(
+      fullyQualifiedScopes({
+        scopes: ["urn:a", `${audience}-urn:b`, "https://other.example.com-urn:c"],
+        audience,
+      }),
+      [`${audience}-urn:a`, `${audience}-urn:b`, "https://other.example.com-urn:c"],
+    );
+    assert.deepEqual(fullyQualifiedScopes({ scopes: ["urn:a"], audience: `${audience}-` }), [
+      `${audience}-urn:a`,
     ]);
-    assert.deepEqual(fullyQualifiedScopes({ scopes: ["https://aurn:a"] }), ["https://aurn:a"]);
+    assert.deepEqual(fullyQualifiedScopes({ scopes: [`${audience}-urn:a`] }), [`${audience}-urn:a`]);
+    assert.throws(
+      () => fullyQualifiedScopes({ scopes: [`${audience}urn:a`] }),
+      /^UserError: scope https:\/\/a\.example\.comurn:a joins the audience and the scope without the hyphen OCI expects: write https:\/\/a\.example\.com-urn:a\.$/,
+    );
+    assert.throws(
+      () => fullyQualifiedScopes({ scopes: [`${audience}urn:a`], audience }),
+      /write https:\/\/a\.example\.com-urn:a, or just urn:a with audience set\.$/,
+    );
+    assert.throws(
+      () => fullyQualifiedScopes({ scopes: ["urn:a"] }),
+      /^UserError: scope urn:a is not fully qualified: set audience/,
+    );
+    assert.throws(
+      () => fullyQualifiedScopes({ scopes: ["urn:a"], audience: "a.example.com" }),
+      /^UserError: audience "a\.example\.com" is not an audience/,
+    );
     assert.throws(() => fullyQualifiedScopes({ scopes: [] }), /^UserError: scope is required/);
     assert.throws(
       () => fullyQualifiedScopes({ scopes: Array.from({ length: 11 }, (_, i) => `s${i}`) }),

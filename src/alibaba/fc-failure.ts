@@ -24,6 +24,11 @@ export function explainFcFailure(error: unknown, operation: string, role: string
       `role: the deploying identity may not pass ${role} to Function Compute: grant it ram:PassRole on that role (e.g. a RAM policy with Action ram:PassRole and Resource ${role}).`,
     );
   }
+  if (/acrInstanceId/.test(message)) {
+    return new UserError(
+      `acr-instance-id: Function Compute refused it (${message}): set it to the ID (cri-…) of the ACR Enterprise Edition instance that serves the image's registry host (Container Registry console > Instances).`,
+    );
+  }
   if (code === "ImageNotFound" || /image/i.test(code)) {
     return new UserError(
       `image: Function Compute cannot pull the image (${message}): check the ACR image reference and that the image exists.`,

@@ -10,7 +10,9 @@ export interface FunctionSpec {
   /** "" detaches a role, so that removing the input removes the role's credentials too. */
   role: string;
   environmentVariables: Record<string, string>;
-  code: { kind: "zip"; zipBase64: string; checksum: string } | { kind: "image"; image: string; port: number };
+  code:
+    | { kind: "zip"; zipBase64: string; checksum: string }
+    | { kind: "image"; image: string; port: number; acrInstanceId?: string };
 }
 
 /** FC 3.0 runs container images under this runtime name. */
@@ -45,6 +47,8 @@ export function functionChanges(current: DeployedFunction, desired: FunctionSpec
     const container = current.customContainerConfig;
     if (container?.image !== desired.code.image || (container.port ?? 9000) !== desired.code.port)
       changed.push("image");
+    if ((container?.acrInstanceId ?? "") !== (desired.code.acrInstanceId ?? ""))
+      changed.push("acr-instance-id");
   }
   return changed;
 }
@@ -65,6 +69,12 @@ export function functionFields(spec: FunctionSpec): Record<string, unknown> {
     environmentVariables: spec.environmentVariables,
     ...(spec.code.kind === "zip"
       ? { code: { zipFile: spec.code.zipBase64 } }
-      : { customContainerConfig: { image: spec.code.image, port: spec.code.port } }),
+      : {
+          customContainerConfig: {
+            image: spec.code.image,
+            port: spec.code.port,
+            ...(spec.code.acrInstanceId ? { acrInstanceId: spec.code.acrInstanceId } : {}),
+          },
+        }),
   };
 }

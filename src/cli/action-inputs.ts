@@ -24,7 +24,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. Log in to the registry first (docker/login-action with username oauth2accesstoken, or gcloud auth configure-docker).",
+          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. For an Artifact Registry image docker is logged in with the deploying credential's own access token (see registry-login) and logged out again after the push.",
       },
       {
         name: "dockerfile",
@@ -38,7 +38,13 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "base-image",
         description:
-          "Cloud Run functions only - the runtime base image the image was built on, as gcloud's --base-image takes it: a runtime ID (python312), STACK/RUNTIME (google-22-full/python312) or the full REGION-docker.pkg.dev/serverless-runtimes/STACK/runtimes/RUNTIME; Google keeps it patched (automatic base image updates).",
+          "Cloud Run functions only - the runtime base image for automatic base image updates, as gcloud's --base-image takes it: a runtime ID (python312), STACK/RUNTIME (google-22-full/python312) or the full REGION-docker.pkg.dev/serverless-runtimes/STACK/runtimes/RUNTIME. Cloud Run runs the image on top of it, so the image must hold only the app: with path, the Dockerfile's final stage must be FROM scratch (refused otherwise); a prebuilt image gets a warning saying so.",
+      },
+      {
+        name: "registry-login",
+        description:
+          "With path - auto (default) logs docker in to the image's host when it is Artifact Registry (LOCATION-docker.pkg.dev, gcr.io, us/eu/asia.gcr.io) as oauth2accesstoken with the deploying credential's access token (keyless too), and logs out after the push; always does so for any host (it receives that access token); never leaves the login to the job (docker/login-action, gcloud auth configure-docker).",
+        default: "auto",
       },
       {
         name: "env",
@@ -181,6 +187,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
           "Container image to run (runtime custom-container), a full ACR reference with a tag or digest such as registry.cn-hangzhou.aliyuncs.com/NAMESPACE/REPO:TAG. Exclusive with code-path.",
       },
       {
+        name: "acr-instance-id",
+        description:
+          "With image in ACR Enterprise Edition (<instance>-registry.<region>.cr.aliyuncs.com): the instance's ID (cri-…, Container Registry console > Instances), which Function Compute needs to pull from it. Required for such a host; refused for a Personal Edition image.",
+      },
+      {
         name: "port",
         description: "Port the container's HTTP server listens on (image only).",
         default: "9000",
@@ -297,7 +308,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "client-secret",
         description:
-          "auth: oidc. Client secret of that application (secret). Leave empty for a public client (client authentication none); mTLS client authentication is not supported yet.",
+          "auth: oidc; required. Client secret of that confidential application (secret): the token exchange authenticates the application with its client ID and secret. mTLS client authentication is not supported yet.",
         secret: true,
       },
       {
@@ -589,7 +600,13 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "audience",
         description:
-          "Who the token is for: the Cloud Run service's URL (cloud-run-deploy's url output), e.g. https://sample-function-1-abc123-an.a.run.app.",
+          "For an ID token (required then): who the token is for, the Cloud Run service's URL (cloud-run-deploy's url output), e.g. https://sample-function-1-abc123-an.a.run.app.",
+      },
+      {
+        name: "token-format",
+        description:
+          "id-token (default): a Google-signed ID token for audience, what Cloud Run services take. access-token: the service account's own OAuth access token (cloud-platform scope) for Google APIs, or for docker login -u oauth2accesstoken to Artifact Registry; audience is not used.",
+        default: "id-token",
       },
       {
         name: "workload-identity-provider",
@@ -614,7 +631,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         default: "15",
       },
     ],
-    outputs: ["id-token", "issuer", "audience", "email", "subject", "expires-on"],
+    outputs: ["id-token", "access-token", "issuer", "audience", "email", "subject", "expires-on"],
   },
   "oci-token": {
     inputs: [
@@ -637,12 +654,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "scope",
         description:
-          "One or more fully qualified scopes (<audience><scope>, as the credential's details page lists them, e.g. https://x.analytics.ocp.oraclecloud.comurn:opc:resource:consumer::all), separated by spaces, commas or new lines. At most 10.",
+          "One or more scopes, separated by spaces, commas or new lines (at most 10): fully qualified, the audience and the scope joined by a hyphen as OCI documents it (https://x.analytics.ocp.oraclecloud.com-urn:opc:resource:consumer::all), or short (urn:opc:resource:consumer::all) with audience set. Each is sent as its own scope parameter.",
       },
       {
         name: "audience",
         description:
-          "Audience prepended to every scope that does not already start with it, so scope can list short scopes (urn:opc:resource:consumer::all) for one audience.",
+          "The credential's audience (https://x.analytics.ocp.oraclecloud.com), joined with a hyphen to every short scope; a scope already fully qualified is sent as it is.",
       },
       {
         name: "deadline-minutes",
@@ -899,7 +916,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "oci-client-secret",
         description:
-          "(fn-context) auth: oidc. Client secret of that application (secret). Leave empty for a public client (client authentication none); mTLS client authentication is not supported yet.",
+          "(fn-context) auth: oidc; required. Client secret of that confidential application (secret): the token exchange authenticates the application with its client ID and secret. mTLS client authentication is not supported yet.",
         secret: true,
       },
       {

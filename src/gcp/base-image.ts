@@ -1,4 +1,5 @@
 import { UserError } from "../errors.ts";
+import { finalBase } from "./dockerfile-stages.ts";
 
 // Runtimes whose default stack is Ubuntu 24.04 (google-24); the others default to google-22, as in
 // Google's runtime tables. A stack can always be named explicitly: google-22-full/python312.
@@ -23,4 +24,31 @@ export function baseImageUri(value: string, region: string): string {
   throw new UserError(
     `base-image ${JSON.stringify(value.slice(0, 80))} is not a base image: use a runtime ID such as python312 or nodejs22, STACK/RUNTIME such as google-22-full/python312, or REGION-docker.pkg.dev/serverless-runtimes/STACK/runtimes/RUNTIME.`,
   );
+}
+
+// With automatic base image updates Cloud Run layers the app image on top of the runtime base image,
+// so the app image must leave the base operating system out: Google's page has it built either by a
+// source deploy with --base-image, or by a multi-stage Dockerfile whose last stage copies the built app
+// onto `scratch` ("Build on scratch",
+// https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates).
+const BASE_IMAGE_DOCS = "https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates";
+
+/**
+ * base-image with a Dockerfile fngate builds: refused unless the final stage is FROM scratch; a
+ * final stage that depends on a build argument cannot be told, and gets a warning.
+ */
+export function checkBaseImageBuild(dockerfileName: string, dockerfile: string): string | undefined {
+  const base = finalBase(dockerfile);
+  if (base?.kind === "scratch") return undefined;
+  if (base?.kind === "unknown") {
+    return `base-image is set and ${dockerfileName}'s final stage is FROM ${base.from}, which depends on a build argument: automatic base image updates need an app image built FROM scratch (only the app, no OS), or Cloud Run stacks it on the base image (${BASE_IMAGE_DOCS}).`;
+  }
+  throw new UserError(
+    `base-image is set, but ${dockerfileName}'s final stage is FROM ${base?.from ?? "(no FROM)"}: with automatic base image updates Cloud Run puts the app image on top of the base image, so it must hold only the app; make the last stage FROM scratch and copy the built app into it, or drop base-image (${BASE_IMAGE_DOCS}).`,
+  );
+}
+
+/** base-image with a prebuilt image: fngate cannot see how it was built, so it says what it needs. */
+export function prebuiltBaseImageWarning(image: string, baseImageUri: string): string {
+  return `base-image is set for the prebuilt image ${image}: Cloud Run runs it on top of ${baseImageUri}, so it must have been built for that (FROM scratch with only the app, or gcloud run deploy --source --base-image); an image with its own OS stacks it on the base image (${BASE_IMAGE_DOCS}).`;
 }

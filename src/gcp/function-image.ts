@@ -43,7 +43,8 @@ export function repositoryOf(image: string): string {
 /**
  * Builds and pushes the function's container and returns the image pinned by digest, so the service
  * runs exactly what was built and a re-run that builds the same image changes nothing. The registry
- * login is the job's (docker/login-action, gcloud auth configure-docker).
+ * login is cloud-run-deploy's own (`loggedInAs`, see registry-push.ts) or the job's (docker/login-action,
+ * gcloud auth configure-docker).
  */
 export async function buildFunctionImage(
   docker: DockerCli,
@@ -51,6 +52,7 @@ export async function buildFunctionImage(
   image: string,
   log: (line: string) => void,
   signal?: AbortSignal,
+  options: { loggedInAs?: string } = {},
 ): Promise<string> {
   try {
     const digest = await buildAndPush(
@@ -64,8 +66,13 @@ export async function buildFunctionImage(
       error instanceof UserError ? /^docker push \S+ was refused \((.*)\): /.exec(error.message) : null;
     if (!refused) throw error;
     const host = image.split("/")[0] ?? image;
+    if (options.loggedInAs) {
+      throw new UserError(
+        `docker push ${image} was refused (${refused[1]}): ${options.loggedInAs} may not push there; grant it roles/artifactregistry.writer on the repository (or the project), and check that image names an existing repository (HOST/PROJECT/REPOSITORY/IMAGE:TAG).`,
+      );
+    }
     throw new UserError(
-      `docker push ${image} was refused (${refused[1]}): log in to ${host} before cloud-run-deploy (docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker ${host}).`,
+      `docker push ${image} was refused (${refused[1]}): log in to ${host} before cloud-run-deploy (docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker ${host}), or set registry-login: always to log in with the deployer's access token.`,
     );
   }
 }

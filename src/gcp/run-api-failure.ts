@@ -47,6 +47,8 @@ export interface RunCallContext {
 
 /** One line naming the input to fix for a Cloud Run Admin API failure. */
 export function explainRunFailure(error: unknown, context: RunCallContext): Error {
+  const disabled = serviceDisabled(error, context.project);
+  if (disabled) return disabled;
   const auth = authFailure(error);
   if (auth) return auth;
   const code = codeOf(error);
@@ -74,6 +76,22 @@ export function explainRunFailure(error: unknown, context: RunCallContext): Erro
     default:
       return error instanceof Error ? error : new Error(describeError(error));
   }
+}
+
+/**
+ * Google's answer for an API the project has not enabled: 403 with a google.rpc.ErrorInfo whose reason
+ * is SERVICE_DISABLED (google.api.ErrorReason), which the client surfaces as `reason` and
+ * `errorInfoMetadata` (service, activationUrl). The fix is enabling the service in the project
+ * (https://docs.cloud.google.com/service-usage/docs/troubleshooting).
+ */
+function serviceDisabled(error: unknown, project: string): UserError | undefined {
+  const info = error as { reason?: unknown; errorInfoMetadata?: Record<string, string> } | undefined;
+  if (info?.reason !== "SERVICE_DISABLED") return undefined;
+  const service = info.errorInfoMetadata?.service ?? "run.googleapis.com";
+  const url = info.errorInfoMetadata?.activationUrl;
+  return new UserError(
+    `project ${project} has not enabled ${service} (SERVICE_DISABLED): enable it with \`gcloud services enable ${service} --project ${project}\`${url ? ` or at ${url}` : ""}, wait a minute for it to take effect, and re-run.`,
+  );
 }
 
 /** The server's own words, without the "7 PERMISSION_DENIED: " prefix the client adds. */

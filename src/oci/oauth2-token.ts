@@ -1,5 +1,6 @@
 import { UserError } from "../errors.ts";
 import { describeOAuthError, parseOAuthError } from "./oauth-error.ts";
+import { clientCredentialsForm } from "./oauth2-scopes.ts";
 import { postTokenForm } from "./token-endpoint.ts";
 
 export interface OAuth2TokenRequest {
@@ -7,7 +8,7 @@ export interface OAuth2TokenRequest {
   baseUrl: string;
   credentialOcid: string;
   credentialSecret: string;
-  /** Fully qualified scopes (`<audience><scope>`), sent space-separated. */
+  /** Fully qualified scopes (`<audience>-<scope>`), each sent as its own `scope` parameter. */
   scopes: string[];
   signal?: AbortSignal;
 }
@@ -26,7 +27,7 @@ export async function requestOAuth2Token(request: OAuth2TokenRequest): Promise<O
   const url = `${request.baseUrl}/oauth2/token`;
   const answer = await postTokenForm({
     url,
-    form: { grant_type: "client_credentials", scope: request.scopes.join(" ") },
+    form: clientCredentialsForm(request.scopes),
     basicAuth: { id: request.credentialOcid, secret: request.credentialSecret },
     inputName: "region",
     ...(request.signal ? { signal: request.signal } : {}),
@@ -41,7 +42,7 @@ export async function requestOAuth2Token(request: OAuth2TokenRequest): Promise<O
     }
     if (body.error === "invalid_scope") {
       throw new UserError(
-        `scope: OCI refused the scopes ${request.scopes.join(" ")} (${said}); each must be a fully qualified scope of this credential (<audience><scope>, as the credential's details page lists them).`,
+        `scope: OCI refused the scopes ${request.scopes.join(" ")} (${said}); each must be a scope of this credential, fully qualified as <audience>-<scope> (the audience and scope its details page lists, joined by a hyphen).`,
       );
     }
     throw new UserError(`oci-token: OCI's OAuth 2.0 endpoint refused the request (${said}).`);

@@ -18,6 +18,8 @@ export interface OciClientOptions extends OciProfile {
 }
 
 export interface FunctionsClients {
+  /** The profile's tenancy (root compartment) OCID. */
+  tenancyId: string;
   management: FunctionsManagementClient;
   artifacts: ArtifactsClient;
   /** A client for one function's invoke endpoint. */
@@ -43,6 +45,7 @@ export function functionsClients(options: OciClientOptions): FunctionsClients {
   }
   const invokers: FunctionsInvokeClient[] = [];
   return {
+    tenancyId: provider.getTenantId(),
     management,
     artifacts,
     invoker: (invokeEndpoint) => {

@@ -5,7 +5,7 @@ import { exchangeForUpst, type Upst } from "./upst-exchange.ts";
 export interface OidcSessionRequest {
   identityDomainUrl: string;
   clientId: string;
-  clientSecret?: string;
+  clientSecret: string;
   audience: string;
   /** The runner's GitHub OIDC token for `audience` (the adapter's core.getIDToken). */
   githubIdToken(audience: string): Promise<string>;
@@ -31,7 +31,7 @@ export async function openOidcSession(request: OidcSessionRequest): Promise<Oidc
   const upst = await exchangeForUpst({
     identityDomainUrl: request.identityDomainUrl,
     clientId: request.clientId,
-    ...(request.clientSecret === undefined ? {} : { clientSecret: request.clientSecret }),
+    clientSecret: request.clientSecret,
     subjectToken: githubToken,
     publicKeyBase64: key.publicKeyBase64,
     audience: request.audience,

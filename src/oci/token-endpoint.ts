@@ -3,7 +3,8 @@ import { pollUntil } from "./backoff.ts";
 
 export interface FormPost {
   url: string;
-  form: Record<string, string>;
+  /** Name/value pairs keep repeated parameters (OCI's one `scope` per scope). */
+  form: Record<string, string> | [string, string][];
   /** `Basic base64(id:secret)` when the client authenticates with a secret. */
   basicAuth?: { id: string; secret: string };
   /** The input that names this endpoint, for the message when it cannot be reached. */

@@ -7,8 +7,8 @@ export interface UpstExchange {
   /** https://idcs-<guid>.identity.oraclecloud.com (the identity domain's URL, no path). */
   identityDomainUrl: string;
   clientId: string;
-  /** Absent for a public client (client authentication "none"): client_id then goes in the form. */
-  clientSecret?: string;
+  /** The integrated application's client secret: a confidential client authenticates with basic auth. */
+  clientSecret: string;
   /** The GitHub OIDC token. */
   subjectToken: string;
   /** Base64 DER SubjectPublicKeyInfo of the session key. */
@@ -26,7 +26,12 @@ export interface Upst {
 /**
  * RFC 8693 token exchange at the identity domain: a JWT from a trusted issuer (GitHub's OIDC) becomes
  * a user principal session token (UPST) bound to our public key. The parameter names and values are
- * the ones OCI IAM documents for "Exchanging a JSON Web Token for a UPST".
+ * the ones OCI IAM documents for "Exchanging a JSON Web Token for a UPST"
+ * (https://docs.oracle.com/iaas/Content/Identity/api-getstarted/json_web_token_exchange.htm). The
+ * client is the domain's confidential integrated application, authenticated with basic auth
+ * `<client ID>:<client secret>`, as Oracle's own clients send it (oci-typescript-sdk's token exchange
+ * example requires OCI_CLIENT_CREDENTIALS, base64 "client_id:client_secret"); no source shows a
+ * public client (client_id alone) being accepted, so none is offered.
  */
 export async function exchangeForUpst(exchange: UpstExchange): Promise<Upst> {
   const url = `${exchange.identityDomainUrl}/oauth2/v1/token`;
@@ -37,14 +42,11 @@ export async function exchangeForUpst(exchange: UpstExchange): Promise<Upst> {
     subject_token_type: "jwt",
     public_key: exchange.publicKeyBase64,
   };
-  if (exchange.clientSecret === undefined) form.client_id = exchange.clientId;
   const answer = await postTokenForm({
     url,
     form,
     inputName: "identity-domain-url",
-    ...(exchange.clientSecret === undefined
-      ? {}
-      : { basicAuth: { id: exchange.clientId, secret: exchange.clientSecret } }),
+    basicAuth: { id: exchange.clientId, secret: exchange.clientSecret },
     ...(exchange.signal ? { signal: exchange.signal } : {}),
   });
   if (answer.status === 200) {

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
+import type { RegistryCleanup } from "../docker/registry-login.ts";
 import { UserError } from "../errors.ts";
-import { baseImageUri } from "../gcp/base-image.ts";
+import { baseImageUri, checkBaseImageBuild, prebuiltBaseImageWarning } from "../gcp/base-image.ts";
 import {
   chooseGcpCredential,
   type GcpCredentialInputs,
@@ -17,9 +20,11 @@ import {
   parseEnv,
   parseInvokers,
 } from "../gcp/deploy-checks.ts";
-import { type BuildSource, buildFunctionImage, checkBuildSource } from "../gcp/function-image.ts";
+import { type BuildSource, checkBuildSource } from "../gcp/function-image.ts";
 import { googleEndpoints } from "../gcp/google-endpoints.ts";
 import { ensureInvokers } from "../gcp/invoker-iam.ts";
+import { checkRegistryLogin, registryLoginHost } from "../gcp/registry-login-host.ts";
+import { pushFunctionImage } from "../gcp/registry-push.ts";
 import { explainRunFailure, type RunCallContext } from "../gcp/run-api-failure.ts";
 import { runServicesClient } from "../gcp/run-client.ts";
 import { getService, upsertService } from "../gcp/run-service.ts";
@@ -30,6 +35,10 @@ import type { StepContext } from "./step-context.ts";
 export interface CloudRunDeployTools extends GithubTokenSource {
   /** undefined when docker is not installed; needed only to build from path. */
   docker: DockerCli | undefined;
+  /** Where docker reads config.json ($DOCKER_CONFIG or ~/.docker): the registry login goes there. */
+  dockerConfigDir: string;
+  /** Keeps a registry login's cleanup for the post step, before docker changes anything. */
+  recordLogin?: (cleanup: RegistryCleanup) => void;
 }
 
 export interface CloudRunDeployInputs extends GcpCredentialInputs {
@@ -44,6 +53,8 @@ export interface CloudRunDeployInputs extends GcpCredentialInputs {
   dockerfile?: string;
   function?: string;
   baseImage?: string;
+  /** auto (Artifact Registry hosts), always or never: log docker in with the deployer's access token. */
+  registryLogin?: string;
   /** KEY=VALUE lines; undefined leaves the service's environment as it is. */
   env?: string;
   ingress: string;
@@ -68,6 +79,10 @@ export interface CloudRunDeployResult {
 interface DeployPlan {
   desired: DesiredService;
   build?: BuildSource;
+  /** The registry host to log in to before the push, when building. */
+  loginHost?: string;
+  /** Said before the first call (a base image fngate cannot check). */
+  warnings: string[];
   invokers: string[];
   credential: GcpCredential;
   call: RunCallContext;
@@ -110,9 +125,20 @@ export function planCloudRunDeploy(
   }
   const build =
     inputs.path === undefined ? undefined : checkBuildSource(inputs.path, inputs.dockerfile, desired.image);
+  const registryLogin = checkRegistryLogin(inputs.registryLogin);
+  const loginHost = build ? registryLoginHost(desired.image, registryLogin) : undefined;
+  const warnings: string[] = [];
+  if (desired.baseImage !== undefined) {
+    const warning = build
+      ? checkBaseImageBuild(basename(build.dockerfile), readFileSync(build.dockerfile, "utf8"))
+      : prebuiltBaseImageWarning(desired.image, desired.baseImage);
+    if (warning) warnings.push(warning);
+  }
   return {
     desired,
     ...(build ? { build } : {}),
+    ...(loginHost ? { loginHost } : {}),
+    warnings,
     invokers,
     credential,
     call: {
@@ -145,15 +171,27 @@ export async function cloudRunDeploy(
   const endpoints = googleEndpoints(ctx.endpoints.gcp);
   const auth = accessTokenClient(plan.credential, endpoints, (token) => ctx.secrets.register(token));
   await checkAccessToken(auth);
+  for (const warning of plan.warnings) ctx.logger.warning(warning);
   if (plan.build && tools.docker) {
     ctx.logger.info(`Building ${desired.image} from ${plan.build.dockerfile}.`);
-    desired.image = await buildFunctionImage(
-      tools.docker,
-      plan.build,
-      desired.image,
-      (line) => ctx.logger.info(line),
-      ctx.signal,
-    );
+    desired.image = await pushFunctionImage({
+      docker: tools.docker,
+      source: plan.build,
+      image: desired.image,
+      loginHost: plan.loginHost,
+      accessToken: async () => {
+        const { token } = await auth.getAccessToken();
+        if (!token) throw new Error("the auth client returned no access token");
+        return token;
+      },
+      principal: call.principal,
+      paths: { dockerConfigDir: tools.dockerConfigDir, tempDir: ctx.tempDir, homeDir: ctx.homeDir },
+      ...(tools.recordLogin ? { recordLogin: tools.recordLogin } : {}),
+      registerSecret: (value) => ctx.secrets.register(value),
+      log: (line) => ctx.logger.info(line),
+      warn: (line) => ctx.logger.warning(line),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
     call.image = desired.image;
     ctx.logger.info(`Pushed ${desired.image}.`);
   }

@@ -12,7 +12,13 @@ import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "./step-context.ts";
 
 export type FcSource =
-  | { kind: "image"; image: string; port: number }
+  | {
+      kind: "image";
+      image: string;
+      port: number;
+      /** The ACR Enterprise Edition instance holding the image (cri-…). */
+      acrInstanceId?: string;
+    }
   | { kind: "code"; codePath: string; runtime: string; handler: string };
 
 export interface FcDeployInputs {
@@ -120,7 +126,12 @@ function desiredSpec(inputs: FcDeployInputs, code: CodePackage | undefined): Fun
       ...base,
       runtime: CONTAINER_RUNTIME,
       handler: "index.handler",
-      code: { kind: "image", image: inputs.source.image, port: inputs.source.port },
+      code: {
+        kind: "image",
+        image: inputs.source.image,
+        port: inputs.source.port,
+        ...(inputs.source.acrInstanceId ? { acrInstanceId: inputs.source.acrInstanceId } : {}),
+      },
     };
   }
   if (!code) throw new Error("code package missing");

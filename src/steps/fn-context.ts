@@ -30,8 +30,8 @@ export interface OidcAuth {
   auth: "oidc";
   identityDomainUrl: string;
   clientId: string;
-  /** Absent for a public client (client authentication "none"). */
-  clientSecret?: string;
+  /** The confidential integrated application's secret (basic auth at the token exchange). */
+  clientSecret: string;
   oidcAudience: string;
   /** The runner's GitHub OIDC token for an audience; the adapter owns how (core.getIDToken). */
   githubIdToken(audience: string): Promise<string>;
@@ -263,7 +263,7 @@ async function openSession(inputs: OidcAuth, identityDomainUrl: string, ctx: Ste
   const { key, upst } = await openOidcSession({
     identityDomainUrl,
     clientId: inputs.clientId,
-    ...(inputs.clientSecret === undefined ? {} : { clientSecret: inputs.clientSecret }),
+    clientSecret: inputs.clientSecret,
     audience: inputs.oidcAudience,
     githubIdToken: (audience) => inputs.githubIdToken(audience),
     registerSecret: (value) => ctx.secrets.register(value),

@@ -91,13 +91,24 @@ export async function deployFunction(
     let repository: FnDeployResult["repository"];
     if (build && docker) {
       const compartmentId = plan.compartmentId ?? application.compartmentId;
-      const ensured = await ensureRepository(clients.artifacts, compartmentId, build.repository);
+      const ensured = await ensureRepository(
+        clients.artifacts,
+        { compartmentId, tenancyId: clients.tenancyId },
+        build.repository,
+      );
       repository = { name: build.repository, created: ensured.created };
       ctx.logger.info(
         ensured.created
           ? `Created private OCIR repository ${build.repository} in compartment ${compartmentId}.`
-          : `OCIR repository ${build.repository} exists.`,
+          : ensured.compartmentId === compartmentId
+            ? `OCIR repository ${build.repository} exists.`
+            : `OCIR repository ${build.repository} exists in compartment ${ensured.compartmentId} (names are unique across the tenancy): pushing to it.`,
       );
+      if (ensured.isPublic) {
+        ctx.logger.warning(
+          `OCIR repository ${build.repository} is public: anyone can pull the function's image without credentials. Make it private (Container Registry > ${build.repository} > Actions > Change to private, or oci artifacts container repository update --repository-id ${ensured.id} --is-public false).`,
+        );
+      }
       image = build.image;
       const tokenLogin = loginForImage(image, tools.registryLogin?.tokenLogin);
       const login =

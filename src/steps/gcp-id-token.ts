@@ -6,13 +6,15 @@ import {
   type GcpCredentialInputs,
   type GithubTokenSource,
 } from "../gcp/credential-choice.ts";
-import { fetchIdToken, principalOf } from "../gcp/credentials.ts";
+import { accessTokenClient, fetchIdToken, principalOf } from "../gcp/credentials.ts";
 import { googleEndpoints } from "../gcp/google-endpoints.ts";
 import type { StepContext } from "./step-context.ts";
 
 export interface GcpIdTokenInputs extends GcpCredentialInputs {
-  /** Who the token is for: a Cloud Run service's URL. */
-  audience: string;
+  /** Who the ID token is for: a Cloud Run service's URL. Not used for an access token. */
+  audience?: string;
+  /** id-token (default) or access-token (an OAuth access token with the cloud-platform scope). */
+  tokenFormat?: string;
 }
 
 /** The token's claims that are safe to show. */
@@ -28,6 +30,36 @@ export interface GcpIdTokenResult {
   idToken: string;
   claims: IdTokenClaims;
   credential: "key" | "federated";
+}
+
+export interface GcpAccessTokenResult {
+  accessToken: string;
+  /** The service account the token speaks for. */
+  email: string;
+  expiresOn?: Date;
+  credential: "key" | "federated";
+}
+
+export type TokenFormat = "id-token" | "access-token";
+
+export function checkTokenFormat(value: string | undefined, audience: string | undefined): TokenFormat {
+  const format = (value ?? "id-token").trim();
+  if (format !== "id-token" && format !== "access-token") {
+    throw new UserError(
+      `token-format must be id-token (an ID token for audience, what Cloud Run services take) or access-token (an OAuth access token for Google APIs and Artifact Registry); got ${JSON.stringify(format.slice(0, 40))}.`,
+    );
+  }
+  if (format === "id-token" && (audience ?? "").trim() === "") {
+    throw new UserError(
+      "audience is required for an ID token: set it to the Cloud Run service's URL (cloud-run-deploy's url output), or set token-format: access-token.",
+    );
+  }
+  if (format === "access-token" && audience !== undefined) {
+    throw new UserError(
+      "audience applies to ID tokens only: an access token carries the cloud-platform scope and no audience; remove audience, or set token-format: id-token.",
+    );
+  }
+  return format;
 }
 
 export function checkAudience(value: string): string {
@@ -49,7 +81,7 @@ export async function gcpIdToken(
   ctx: StepContext,
   tools: GithubTokenSource,
 ): Promise<GcpIdTokenResult> {
-  const audience = checkAudience(inputs.audience);
+  const audience = checkAudience(inputs.audience ?? "");
   const credential = chooseGcpCredential(inputs, ctx, tools);
   const endpoints = googleEndpoints(ctx.endpoints.gcp);
   let idToken: string;
@@ -76,4 +108,35 @@ export async function gcpIdToken(
     `Got an ID token for ${claims.audience} as ${claims.email || principalOf(credential)} (expires ${claims.expiresOn.toISOString()}).`,
   );
   return { idToken, claims, credential: credential.kind };
+}
+
+/**
+ * The credential's own OAuth access token (cloud-platform scope), as cloud-run-deploy uses it: for
+ * Google APIs, or `docker login -u oauth2accesstoken` to Artifact Registry. Masked first.
+ */
+export async function gcpAccessToken(
+  inputs: GcpCredentialInputs,
+  ctx: StepContext,
+  tools: GithubTokenSource,
+): Promise<GcpAccessTokenResult> {
+  const credential = chooseGcpCredential(inputs, ctx, tools);
+  const auth = accessTokenClient(credential, googleEndpoints(ctx.endpoints.gcp), (token) =>
+    ctx.secrets.register(token),
+  );
+  let accessToken: string;
+  try {
+    const answer = await auth.getAccessToken();
+    if (!answer.token) throw new Error("Google returned no access token");
+    accessToken = answer.token;
+  } catch (error) {
+    throw authFailure(error) ?? error;
+  }
+  ctx.secrets.register(accessToken);
+  const expiry = auth.credentials.expiry_date;
+  const expiresOn = typeof expiry === "number" ? new Date(expiry) : undefined;
+  const email = principalOf(credential);
+  ctx.logger.info(
+    `Got an access token (cloud-platform scope) as ${email}${expiresOn ? ` (expires ${expiresOn.toISOString()})` : ""}.`,
+  );
+  return { accessToken, email, ...(expiresOn ? { expiresOn } : {}), credential: credential.kind };
 }

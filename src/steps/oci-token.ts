@@ -1,5 +1,5 @@
-import { UserError } from "../errors.ts";
 import { unverifiedClaims } from "../oci/jwt-claims.ts";
+import { fullyQualifiedScopes as qualifyScopes } from "../oci/oauth2-scopes.ts";
 import { requestOAuth2Token } from "../oci/oauth2-token.ts";
 import { requireOcid } from "../oci/ocid.ts";
 import { resolveRegion } from "../oci/region.ts";
@@ -9,7 +9,7 @@ export interface OciTokenInputs {
   credentialOcid: string;
   credentialSecret: string;
   region: string;
-  /** Scopes as given: fully qualified, or relative to `audience` when that is set. */
+  /** Scopes as given: fully qualified (`<audience>-<scope>`), or short and qualified with `audience`. */
   scopes: string[];
   audience?: string;
 }
@@ -25,25 +25,9 @@ export interface OciTokenResult {
   claims: { issuer?: string; audience?: string; scope?: string };
 }
 
-// OCI allows at most 10 scopes per OAuth 2.0 client credential (seed 003).
-const MAX_SCOPES = 10;
-
 /** Everything checked without a call, so a pipeline can check it before its first stage. */
 export function fullyQualifiedScopes(inputs: Pick<OciTokenInputs, "scopes" | "audience">): string[] {
-  if (inputs.scopes.length === 0) {
-    throw new UserError(
-      "scope is required: one or more fully qualified scopes (<audience><scope>, e.g. https://x.analytics.ocp.oraclecloud.comurn:opc:resource:consumer::all), separated by spaces or new lines.",
-    );
-  }
-  if (inputs.scopes.length > MAX_SCOPES) {
-    throw new UserError(
-      `scope lists ${inputs.scopes.length} scopes; an OAuth 2.0 credential has at most ${MAX_SCOPES}.`,
-    );
-  }
-  const audience = inputs.audience?.trim();
-  return inputs.scopes.map((scope) =>
-    audience && !scope.startsWith(audience) ? `${audience}${scope}` : scope,
-  );
+  return qualifyScopes(inputs.scopes, inputs.audience);
 }
 
 /** An OAuth 2.0 client-credentials access token, masked before anything else sees it. */

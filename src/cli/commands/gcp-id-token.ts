@@ -1,14 +1,26 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
 import { getInputs } from "../../github/gcp-id-token/inputs.ts";
-import { gcpIdToken } from "../../steps/gcp-id-token.ts";
+import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
 import type { CommandRunner } from "../command.ts";
 import { ciOidcToken } from "../oidc-token.ts";
 
 /** The token itself only ever goes to --token-file (0600): the CLI never prints a token. */
 export const run: CommandRunner = async ({ read, ctx, env, flag }) => {
   const tools = { githubIdToken: ciOidcToken(env, ctx.secrets) };
-  const result = await gcpIdToken(getInputs(read), ctx, tools);
+  const inputs = getInputs(read);
   const tokenFile = flag("token-file");
+  if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
+    const access = await gcpAccessToken(inputs, ctx, tools);
+    if (tokenFile) await writePrivateFile(tokenFile, access.accessToken);
+    return {
+      outputs: {
+        ...(tokenFile ? { "access-token-file": tokenFile } : {}),
+        email: access.email,
+        ...(access.expiresOn ? { "expires-on": access.expiresOn.toISOString() } : {}),
+      },
+    };
+  }
+  const result = await gcpIdToken(inputs, ctx, tools);
   if (tokenFile) await writePrivateFile(tokenFile, result.idToken);
   const { claims } = result;
   return {

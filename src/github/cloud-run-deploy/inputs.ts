@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { findDocker } from "../../docker/docker-cli.ts";
 import { checkRunLabel } from "../../run-label.ts";
 import type { CloudRunDeployInputs, CloudRunDeployTools } from "../../steps/cloud-run-deploy.ts";
@@ -21,6 +23,7 @@ export function getInputs(read: InputReader = actionInputs): CloudRunDeployInput
     dockerfile: read.optional("dockerfile"),
     function: read.optional("function"),
     baseImage: read.optional("base-image"),
+    registryLogin: read.optional("registry-login"),
     env: read.optional("env"),
     invokers: read.optional("invokers"),
     runLabel: checkRunLabel(read.optional("run-label")),
@@ -28,5 +31,9 @@ export function getInputs(read: InputReader = actionInputs): CloudRunDeployInput
 }
 
 export async function getTools(): Promise<CloudRunDeployTools> {
-  return { ...githubTokenSource(), docker: await findDocker(process.env.PATH, process.env) };
+  return {
+    ...githubTokenSource(),
+    docker: await findDocker(process.env.PATH, process.env),
+    dockerConfigDir: process.env.DOCKER_CONFIG || join(homedir(), ".docker"),
+  };
 }

@@ -4,10 +4,12 @@ import { runMain } from "../run.ts";
 import { withGithubRunLabel } from "../run-label.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs, getTools } from "./inputs.ts";
+import { loginState } from "./state.ts";
 
 await runMain(async () => {
   const inputs = withGithubRunLabel(getInputs());
-  const result = await cloudRunDeploy(inputs, actionStepContext(), await getTools());
+  const tools = { ...(await getTools()), recordLogin: loginState.save };
+  const result = await cloudRunDeploy(inputs, actionStepContext(), tools);
   core.setOutput("url", result.url);
   core.setOutput("revision", result.revision);
   core.setOutput("changed", String(result.changed));

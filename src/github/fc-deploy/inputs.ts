@@ -1,3 +1,4 @@
+import { checkAcrInstanceId } from "../../alibaba/acr-image.ts";
 import type { CredentialInputs } from "../../alibaba/credentials.ts";
 import { checkRegion } from "../../alibaba/endpoints.ts";
 import { checkOidcProviderArn, parseRoleArn } from "../../alibaba/role-arn.ts";
@@ -92,8 +93,18 @@ function source(read: InputReader): FcSource {
           `${name} applies to code-path only: a container image brings its own; remove ${name}.`,
         );
     }
-    return { kind: "image", image, port: integer(read, "port", 9000, 1, 65535) };
+    const acrInstanceId = checkAcrInstanceId(image, read.optional("acr-instance-id"));
+    return {
+      kind: "image",
+      image,
+      port: integer(read, "port", 9000, 1, 65535),
+      ...(acrInstanceId ? { acrInstanceId } : {}),
+    };
   }
+  if (read.optional("acr-instance-id") !== undefined)
+    throw new UserError(
+      "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
+    );
   if (!codePath)
     throw new UserError(
       "image or code-path is required: set image (an ACR container image) or code-path (a folder to zip) with runtime and handler.",

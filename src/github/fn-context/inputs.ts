@@ -61,14 +61,20 @@ function oidcInputs(read: InputReader): OidcAuth {
     }
   }
   const identityDomainUrl = read.required("identity-domain-url");
-  const inputs: OidcAuth = {
+  const clientId = read.required("client-id");
+  if (clientSecret === undefined) {
+    throw new UserError(
+      "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
+    );
+  }
+  return {
     auth: "oidc",
     identityDomainUrl,
-    clientId: read.required("client-id"),
+    clientId,
+    clientSecret,
     oidcAudience: read.optional("oidc-audience") ?? identityDomainUrl.trim().replace(/\/+$/, ""),
     githubIdToken,
   };
-  return withDefined(inputs, { clientSecret });
 }
 
 function githubIdToken(audience: string): Promise<string> {

@@ -19,7 +19,10 @@ export function getCredentialInputs(read: InputReader): GcpCredentialInputs {
 
 export function getInputs(read: InputReader = actionInputs): GcpIdTokenInputs {
   const credentials = getCredentialInputs(read);
-  return { ...credentials, audience: read.required("audience") };
+  return withDefined<GcpIdTokenInputs>(
+    { ...credentials },
+    { audience: read.optional("audience"), tokenFormat: read.optional("token-format") },
+  );
 }
 
 /** The job's GitHub OIDC token, through the runner's token request endpoint. */

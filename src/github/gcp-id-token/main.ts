@@ -1,11 +1,27 @@
 import * as core from "@actions/core";
-import { gcpIdToken } from "../../steps/gcp-id-token.ts";
+import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { getInputs, githubTokenSource } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = getInputs();
+  if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
+    const access = await gcpAccessToken(inputs, actionStepContext(), githubTokenSource());
+    core.setOutput("access-token", access.accessToken);
+    core.setOutput("email", access.email);
+    if (access.expiresOn) core.setOutput("expires-on", access.expiresOn.toISOString());
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      await core.summary
+        .addHeading("fngate: Google access token", 3)
+        .addTable([
+          ["Email", "Scope", "Expires on"].map((data) => ({ data, header: true })),
+          [access.email, "cloud-platform", access.expiresOn?.toISOString() ?? "unknown"],
+        ])
+        .write();
+    }
+    return;
+  }
   const result = await gcpIdToken(inputs, actionStepContext(), githubTokenSource());
   const { claims } = result;
   core.setOutput("id-token", result.idToken);

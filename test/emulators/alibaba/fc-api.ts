@@ -3,8 +3,9 @@
 // trusts fc.aliyuncs.com, and the caller may pass it (ram:PassRole). Functions stay Pending (after
 // create) or InProgress (after update) for a configurable delay, as FC's state machine does.
 import { randomUUID } from "node:crypto";
+import { checkAcrInstance } from "./acr-instances.ts";
 import { AcsError, acs } from "./errors.ts";
-import { CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-model.ts";
+import { type CheckedBody, CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-model.ts";
 import { runInvocation } from "./function-runner.ts";
 import type { AlibabaState, Principal, StoredFunction } from "./state.ts";
 import type { StsService } from "./sts.ts";
@@ -71,7 +72,7 @@ export class FcApi {
     if (state.functions.has(name)) throw acs.functionExists(name);
     checkTags(checked.fields.tags);
     this.#checkRole(checked.fields.role, caller);
-    this.#checkImage(checked.image);
+    this.#checkImage(checked);
     const now = this.#options.now();
     const record: Record<string, unknown> = {
       functionName: name,
@@ -102,7 +103,7 @@ export class FcApi {
       throw new AcsError(409, "ConcurrentUpdateError", `function '${name}' is being updated; retry later`);
     const checked = checkFunctionBody(body, "update", stored.body);
     if ("role" in checked.fields) this.#checkRole(checked.fields.role, caller);
-    this.#checkImage(checked.image);
+    this.#checkImage(checked, stored.body);
     Object.assign(stored.body, withoutCode(checked.fields));
     applyCode(stored.body, checked);
     if (checked.zip) stored.zip = checked.zip;
@@ -168,8 +169,18 @@ export class FcApi {
     }
   }
 
-  #checkImage(image: string | undefined): void {
-    if (image !== undefined && !this.#options.state.images.has(image))
+  /** The registry rules first (they need no pull), then whether the image can be pulled at all. */
+  #checkImage(checked: CheckedBody, current?: Record<string, unknown>): void {
+    const { image } = checked;
+    if (image === undefined) return;
+    const sent = checked.fields.customContainerConfig as { acrInstanceId?: unknown } | undefined;
+    const kept = current?.customContainerConfig as { acrInstanceId?: unknown } | undefined;
+    checkAcrInstance(
+      this.#options.state.acrInstances,
+      image,
+      sent ? sent.acrInstanceId : kept?.acrInstanceId,
+    );
+    if (!this.#options.state.images.has(image))
       throw new AcsError(400, "ImageNotFound", `image ${image} does not exist or cannot be pulled`);
   }
 
@@ -205,10 +216,15 @@ function applyCode(
     delete record.customContainerConfig;
   }
   if (checked.image) {
-    const port = (checked.fields.customContainerConfig as { port?: number } | undefined)?.port ?? 9000;
+    const sent = checked.fields.customContainerConfig as
+      | { port?: number; acrInstanceId?: string }
+      | undefined;
+    const kept = record.customContainerConfig as { acrInstanceId?: string } | undefined;
+    const acrInstanceId = sent ? sent.acrInstanceId : kept?.acrInstanceId;
     record.customContainerConfig = {
       image: checked.image,
-      port,
+      port: sent?.port ?? 9000,
+      ...(acrInstanceId ? { acrInstanceId } : {}),
       resolvedImageUri: `${checked.image.split(/[:@]/)[0]}@sha256:${"0".repeat(64)}`,
     };
     delete record.codeChecksum;

@@ -2,6 +2,7 @@
 // what they may do), OIDC providers, the STS credentials it issued, FC functions, the container
 // images FC can "pull", and OSS-like buckets.
 import { randomBytes, randomUUID } from "node:crypto";
+import { type AcrInstance, newAcrInstance } from "./acr-instances.ts";
 
 export interface Principal {
   /** "user/<name>" or the role ARN of an assumed role. */
@@ -78,6 +79,8 @@ export class AlibabaState {
     versions: new Map<string, Map<string, Record<string, unknown>>>(),
   };
   readonly images = new Map<string, ContainerImage>();
+  /** Container Registry Enterprise Edition instances, by ID (cri-…). */
+  readonly acrInstances = new Map<string, AcrInstance>();
   readonly buckets = new Map<string, { allowedRoles: string[]; objects: Map<string, Buffer> }>();
   readonly seenNonces = new Set<string>();
   /** Every OIDC token presented to AssumeRoleWithOIDC, so tests can scan logs for them. */
@@ -109,6 +112,13 @@ export class AlibabaState {
     const provider = { arn: `acs:ram::${this.accountId}:oidc-provider/${name}`, issuerUrl, clientIds };
     this.oidcProviders.set(provider.arn, provider);
     return provider;
+  }
+
+  /** An Enterprise Edition instance in this account's region; its hosts are `<name>-registry[-vpc]…`. */
+  addAcrInstance(name: string): AcrInstance {
+    const instance = newAcrInstance(name, this.region);
+    this.acrInstances.set(instance.id, instance);
+    return instance;
   }
 
   addBucket(name: string, allowedRoles: string[]): void {

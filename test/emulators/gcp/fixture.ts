@@ -1,5 +1,6 @@
 // The Cloud Run tests' shared setup: the emulator stack with one Google project, a workload identity
-// provider trusting this repository's GitHub OIDC tokens, a deploying service account (roles/run.admin),
+// provider trusting this repository's GitHub OIDC tokens, a deploying service account (roles/run.admin
+// and roles/artifactregistry.writer),
 // a calling one, and one with a key but no grants; plus jobs wired to them as a workflow would be.
 
 import { Job, type StepResult } from "../../runner/index.ts";
@@ -44,6 +45,7 @@ export async function startCloudRunFixture(options: { dnsNames?: string[] } = {}
   const caller = gcp.addServiceAccount(PROJECT, "caller");
   const outsider = gcp.addServiceAccount(PROJECT, "outsider");
   gcp.grantRunAdmin(PROJECT, `serviceAccount:${deployer.email}`);
+  gcp.grantRegistryWriter(PROJECT, `serviceAccount:${deployer.email}`);
   gcp.allowImpersonation(deployer.email, repositoryMembers);
   gcp.allowImpersonation(caller.email, repositoryMembers);
   return {

@@ -11,6 +11,7 @@ import { deleteService, listServices } from "./run-admin-cleanup.ts";
 import { operationJson, render } from "./run-admin-render.ts";
 import { policyJson, policyOf, setIamPolicy } from "./run-iam-policy.ts";
 import { labelProblem } from "./run-labels.ts";
+import { refuseDisabledService } from "./service-disabled.ts";
 import type { ServiceRecord } from "./state.ts";
 import type { TokenContext } from "./token-context.ts";
 
@@ -73,6 +74,8 @@ export async function handleRunAdmin(
     sendGoogleError(res, 404, `Project '${project}' not found or deleted.`);
     return true;
   }
+  // Google checks that the API is enabled for the project before anything else about the call.
+  if (refuseDisabledService(res, projectRecord, "run.googleapis.com")) return true;
   if (!ctx.state.regions.has(region)) {
     sendGoogleError(res, 404, `Location '${region}' is not found or is not supported by Cloud Run.`);
     return true;

@@ -9,6 +9,13 @@ import { SigningKeys } from "../entra/signing-keys.ts";
 import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { trustCaInProcess } from "../tls/trust.ts";
+import {
+  createRegistryTokenSigner,
+  handleRegistryToken,
+  REGISTRY_TOKEN_PATH,
+  type RegistryTokenAuth,
+  type RegistryTokenSigner,
+} from "./artifact-registry-token.ts";
 import { handleTokenRoute } from "./google-tokens.ts";
 import { sendGoogleError } from "./http-io.ts";
 import { handleRunAdmin } from "./run-admin.ts";
@@ -56,6 +63,15 @@ export interface GcpEmulator {
   addProvider(options: ProviderOptions): string;
   /** roles/run.admin on the project for `member`. */
   grantRunAdmin(project: string, member: string): void;
+  /** roles/artifactregistry.writer on the project for `member`: may push to its repositories. */
+  grantRegistryWriter(project: string, member: string): void;
+  /** Leaves `service` (run.googleapis.com …) disabled in the project: its calls answer SERVICE_DISABLED. */
+  disableService(project: string, service: string): void;
+  /**
+   * Turns on Artifact Registry's Docker token service and returns what a distribution registry needs
+   * to require its tokens (see artifact-registry-token.ts).
+   */
+  enableArtifactRegistryAuth(): Promise<RegistryTokenAuth>;
   /** roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on `email` for `member`. */
   allowImpersonation(email: string, member: string): void;
   /** Makes an image pullable by Cloud Run. */
@@ -67,6 +83,9 @@ export interface GcpEmulator {
   close(): Promise<void>;
 }
 
+const REGISTRY_SERVICE = "artifactregistry.emulator";
+const REGISTRY_ISSUER = "gcp-emulator artifact registry";
+
 export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<GcpEmulator> {
   const now = options.now ?? (() => new Date());
   const state = new GcpState();
@@ -77,6 +96,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
   let externalUrl = "";
   let internalUrl = "";
   const tokenContext = { state, googleKeys, now };
+  const registryContext: Parameters<typeof handleRegistryToken>[0] = { ...tokenContext, registry: undefined };
   const adminContext = {
     ...tokenContext,
     serviceBaseUrl: () => externalUrl,
@@ -100,6 +120,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
       req.resume();
       return sendGoogleError(res, fault.status, "Injected fault.");
     }
+    if (path === REGISTRY_TOKEN_PATH) return handleRegistryToken(registryContext, req, res, url);
     if (await handleTokenRoute(tokenContext, req, res, path)) return;
     if (await handleRunAdmin(adminContext, req, res, url)) return;
     req.resume();
@@ -124,6 +145,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
   externalUrl = `https://127.0.0.1:${await listenOnLoopback(externalServer)}`;
   internalUrl = `https://127.0.0.1:${await listenOnLoopback(internalServer)}`;
 
+  let signer: RegistryTokenSigner | undefined;
   const addKey = (email: string): ServiceAccountKeyFile => {
     const account = state.serviceAccounts.get(email);
     if (!account) throw new Error(`no service account ${email}`);
@@ -191,6 +213,26 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
       const account = state.serviceAccounts.get(email);
       if (!account) throw new Error(`no service account ${email}`);
       account.impersonators.add(member);
+    },
+    grantRegistryWriter: (project, member) => {
+      const record = state.projects.get(project);
+      if (!record) throw new Error(`no project ${project}`);
+      record.registryWriters.add(member);
+    },
+    disableService: (project, service) => {
+      const record = state.projects.get(project);
+      if (!record) throw new Error(`no project ${project}`);
+      record.disabledServices.add(service);
+    },
+    enableArtifactRegistryAuth: async () => {
+      signer ??= await createRegistryTokenSigner();
+      registryContext.registry = { signer, service: REGISTRY_SERVICE, issuer: REGISTRY_ISSUER };
+      return {
+        realm: `${apiUrl}${REGISTRY_TOKEN_PATH}`,
+        service: REGISTRY_SERVICE,
+        issuer: REGISTRY_ISSUER,
+        rootCertPem: signer.certPem,
+      };
     },
     addImage: (image) => void state.images.add(image),
     setOperationDelay: (ms) => {

@@ -9,6 +9,10 @@ export interface ProjectRecord {
   number: string;
   /** Members holding roles/run.admin on the project. */
   runAdmins: Set<string>;
+  /** Members holding roles/artifactregistry.writer on the project (push and pull). */
+  registryWriters: Set<string>;
+  /** APIs not enabled in the project (run.googleapis.com …): their calls answer SERVICE_DISABLED. */
+  disabledServices: Set<string>;
 }
 
 export interface ServiceAccountRecord {
@@ -97,7 +101,13 @@ export class GcpState {
     const number = String(
       100_000_000_000 + (createHash("sha256").update(id).digest().readUInt32BE(0) % 899_999_999_999),
     );
-    const project = { id, number, runAdmins: new Set<string>() };
+    const project = {
+      id,
+      number,
+      runAdmins: new Set<string>(),
+      registryWriters: new Set<string>(),
+      disabledServices: new Set<string>(),
+    };
     this.projects.set(id, project);
     return project;
   }

@@ -17,8 +17,8 @@ export const UPST_ISSUER = "authService.oracle.com";
 
 export interface OAuthClient {
   clientId: string;
-  /** Undefined: a public client (client authentication none), which sends client_id in the form. */
-  clientSecret?: string;
+  /** Confidential clients only: the token exchange authenticates every client with its secret. */
+  clientSecret: string;
   grantTypes: string[];
 }
 
@@ -36,12 +36,18 @@ export interface PropagationTrust {
   tenancyId: string;
 }
 
+/** One audience-scope pair of a credential, as the SDK model (OAuth2ClientCredentialScopes) has it. */
+export interface CredentialScope {
+  audience: string;
+  scope: string;
+}
+
 export interface OAuthCredential {
   /** ocid1.credential.oc1..…, the basic-auth user name. */
   id: string;
   secret: string;
-  /** Fully qualified scopes (`<audience><scope>`) the credential was created with. */
-  scopes: string[];
+  /** The audience-scope pairs the credential was created with. */
+  scopes: CredentialScope[];
   tenancyId: string;
 }
 
@@ -58,6 +64,8 @@ export class IdentityDomainStore {
   readonly clients = new Map<string, OAuthClient>();
   readonly trusts: PropagationTrust[] = [];
   readonly credentials = new Map<string, OAuthCredential>();
+  /** Bodies of the requests /oauth2/token received, as sent: the wire format tests assert on. */
+  readonly clientCredentialsBodies: string[] = [];
   /** Signs UPSTs; OCI's front door trusts it. */
   readonly sessionKey = newSigningKey("upst");
   /** Signs the OAuth 2.0 client credentials access tokens; published at /oauth2/jwks. */
@@ -83,7 +91,7 @@ export class IdentityDomainStore {
     return trust;
   }
 
-  addCredential(input: { tenancyId: string; scopes: string[] }): OAuthCredential {
+  addCredential(input: { tenancyId: string; scopes: CredentialScope[] }): OAuthCredential {
     const credential: OAuthCredential = {
       id: `ocid1.credential.oc1..aaaaaaaa${randomBytes(20).toString("hex").slice(0, 52)}`,
       secret: `${randomBytes(12).toString("base64url")}{${randomBytes(6).toString("hex")}`,

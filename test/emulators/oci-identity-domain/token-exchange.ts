@@ -1,8 +1,14 @@
 // POST /oauth2/v1/token with the token exchange grant (RFC 8693) as OCI IAM identity domains answer
-// it for JWT → UPST: the client authenticates (basic auth, or client_id alone for a public client),
-// must be allowed the grant, the subject token must come from an issuer some identity propagation
-// trust names for this client, verify against that issuer's keys, be unexpired, carry a trusted
-// audience and a subject a rule maps to a user. Errors are OAuth error bodies.
+// it for JWT → UPST (https://docs.oracle.com/iaas/Content/Identity/api-getstarted/json_web_token_exchange.htm):
+// the client is a confidential integrated application that authenticates with basic auth
+// `<client ID>:<client secret>` (Oracle's clients send exactly that: oci-typescript-sdk's token exchange
+// example requires OCI_CLIENT_CREDENTIALS = base64 "client_id:client_secret"; and "In Oracle Cloud, all
+// OAuth clients are confidential by default",
+// https://docs.oracle.com/en/cloud/get-started/subscriptions-cloud/csimg/obtaining-access-token-using-client-authorization-header.html),
+// so client_id alone in the form is refused as invalid_client. The client must be allowed the grant,
+// the subject token must come from an issuer some identity propagation trust names for this client,
+// verify against that issuer's keys, be unexpired, carry a trusted audience and a subject a rule maps
+// to a user. Errors are OAuth error bodies.
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { createLocalJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import { peekClaims } from "./compact-jwt.ts";
@@ -21,7 +27,7 @@ export async function exchangeToken(
   form: URLSearchParams,
   authorization: string | undefined,
 ): Promise<OAuthAnswer> {
-  const client = authenticateClient(store, form, authorization);
+  const client = authenticateClient(store, authorization);
   if ("status" in client) return client;
   if (form.get("grant_type") !== TOKEN_EXCHANGE_GRANT) {
     return oauthError(
@@ -97,27 +103,18 @@ export async function exchangeToken(
   };
 }
 
-/** Basic auth for confidential clients; a public client names itself with client_id and nothing else. */
+/** Basic auth `<client ID>:<client secret>`: the only client authentication this endpoint takes. */
 export function authenticateClient(
   store: IdentityDomainStore,
-  form: URLSearchParams,
   authorization: string | undefined,
 ): OAuthClient | OAuthAnswer {
   const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "")?.[1];
-  if (basic) {
-    const decoded = Buffer.from(basic, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    const id = decoded.slice(0, colon);
-    const secret = decoded.slice(colon + 1);
-    const client = store.clients.get(id);
-    if (colon < 0 || !client || client.clientSecret === undefined || client.clientSecret !== secret) {
-      return oauthError(401, "invalid_client", "Client authentication failed.");
-    }
-    return client;
-  }
-  const client = store.clients.get(form.get("client_id") ?? "");
-  if (!client || client.clientSecret !== undefined)
+  const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : "";
+  const colon = decoded.indexOf(":");
+  const client = colon < 0 ? undefined : store.clients.get(decoded.slice(0, colon));
+  if (!client || client.clientSecret !== decoded.slice(colon + 1)) {
     return oauthError(401, "invalid_client", "Client authentication failed.");
+  }
   return client;
 }
 

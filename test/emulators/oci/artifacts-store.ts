@@ -1,7 +1,13 @@
 // Container Registry repositories (Artifacts API). Names are unique per tenancy namespace, not
-// per compartment, and follow OCIR's lower-case rules; a repeated opc-retry-token returns the
-// repository the first request created instead of a 409, as OCI's idempotent creates do.
-import { conflict, invalidParameter, notAuthorizedOrNotFound } from "./errors.ts";
+// per compartment ("The name you give the repository must be unique across all compartments in the
+// entire tenancy", https://docs.oracle.com/iaas/releasenotes/changes/a607826b-2b68-4a16-9b87-bd4bf8a66a36/;
+// fn deploy and create-on-first-push put theirs in the root compartment,
+// https://docs.oracle.com/iaas/Content/Registry/Tasks/registrycreatingarepository.htm): creating
+// a name that exists in any compartment is the 409 OCI answers a create of an existing resource with
+// (NotAuthorizedOrResourceAlreadyExists, errors.ts). Names follow OCIR's lower-case rules; a repeated
+// opc-retry-token returns the repository the first request created instead of a 409, as OCI's
+// idempotent creates do.
+import { alreadyExists, invalidParameter, notAuthorizedOrNotFound } from "./errors.ts";
 import { newOcid } from "./ocid.ts";
 
 export interface ContainerRepositoryRecord {
@@ -68,7 +74,7 @@ export class ArtifactsStore {
     }
     for (const existing of this.repositories.values()) {
       if (existing.tenancyId === tenancy.id && existing.displayName === input.displayName) {
-        throw conflict(
+        throw alreadyExists(
           `A repository named ${input.displayName} already exists in namespace ${tenancy.namespace}.`,
         );
       }

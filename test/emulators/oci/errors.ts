@@ -64,6 +64,16 @@ export function conflict(message: string): OciHttpError {
   return new OciHttpError(409, "Conflict", message);
 }
 
+/**
+ * 409 from a create whose resource already exists (or may not be created by this caller). OCI's API
+ * Errors page: "You do not have authorization to perform this request, or the resource you are
+ * attempting to create already exists. This error code is returned only from create operations"
+ * (https://docs.oracle.com/en-us/iaas/Content/API/References/apierrors.htm).
+ */
+export function alreadyExists(message: string): OciHttpError {
+  return new OciHttpError(409, "NotAuthorizedOrResourceAlreadyExists", message);
+}
+
 /** 409 the SDK retries by default: the resource is busy (CREATING, UPDATING) and will settle. */
 export function incorrectState(message: string): OciHttpError {
   return new OciHttpError(409, "IncorrectState", message);

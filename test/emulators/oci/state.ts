@@ -27,6 +27,15 @@ export interface Tenancy {
   timeCreated: string;
 }
 
+/** A compartment below a tenancy's root compartment (whose OCID is the tenancy's). */
+export interface Compartment {
+  id: string;
+  tenancyId: string;
+  /** The parent compartment: the tenancy OCID for a top-level compartment. */
+  parentId: string;
+  name: string;
+}
+
 export interface ApiKey {
   fingerprint: string;
   keyValue: string;
@@ -63,6 +72,7 @@ export const DEFAULT_FUNCTION_ACTIVE_DELAY_MS = 50;
 
 export class OciState {
   readonly tenancies = new Map<string, Tenancy>();
+  readonly compartments = new Map<string, Compartment>();
   readonly users = new Map<string, User>();
   /** Functions applications and functions. */
   readonly fn: FunctionsStore;
@@ -96,12 +106,24 @@ export class OciState {
     return this.apigw.createGateway(input);
   }
 
-  /**
-   * The tenancy a compartment OCID belongs to. Only root compartments (the tenancy OCID itself)
-   * exist so far; child compartments plug in here.
-   */
+  /** The tenancy a compartment OCID belongs to: the root compartment (the tenancy OCID) or a child. */
   tenancyOfCompartment(compartmentId: string): Tenancy | undefined {
-    return this.tenancies.get(compartmentId);
+    const child = this.compartments.get(compartmentId);
+    return this.tenancies.get(child ? child.tenancyId : compartmentId);
+  }
+
+  /** Seeds a compartment under `parentId` (the tenancy OCID or another compartment). */
+  createCompartment(input: { parentId: string; name: string }): Compartment {
+    const tenancy = this.tenancyOfCompartment(input.parentId);
+    if (!tenancy) throw new Error(`unknown compartment ${input.parentId}`);
+    const compartment: Compartment = {
+      id: newOcid("compartment"),
+      tenancyId: tenancy.id,
+      parentId: input.parentId,
+      name: input.name,
+    };
+    this.compartments.set(compartment.id, compartment);
+    return compartment;
   }
 
   /** Seeds an ACTIVE Functions application, as if created through the API. */

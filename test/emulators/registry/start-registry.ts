@@ -1,9 +1,12 @@
 // Starts the real distribution registry (Debian `docker-registry`) on a free loopback port with
-// htpasswd (bcrypt) users, or in token-auth mode with a token realm (as OCIR runs; see
-// token-registry.ts), and filesystem storage in a temporary directory: what `docker login` and
-// `docker push` talk to in tests, and where the OCI emulator looks up function images. Loopback
-// registries are plain http: the Docker engine allows insecure registries on 127.0.0.0/8 by default,
-// and then also skips TLS verification of their token realm.
+// filesystem storage in a temporary directory: what `docker login` and `docker push` talk to in
+// tests, and where the emulators look up function images. It authenticates with htpasswd (bcrypt)
+// users, or with Bearer tokens from a token service (distribution's auth.token: realm, service,
+// issuer, rootcertbundle; https://distribution.github.io/distribution/about/configuration/#token):
+// `token` as OCIR runs it (the service is the registry's own host; see token-registry.ts), `tokenAuth`
+// as Artifact Registry does (an explicit service). Loopback registries are plain http: the Docker
+// engine allows insecure registries on 127.0.0.0/8 by default, and then also skips TLS verification
+// of their token realm.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -20,23 +23,33 @@ export interface RegistryUser {
   password: string;
 }
 
-/**
- * Token-auth mode (https://distribution.github.io/distribution/about/configuration/#token): clients
- * are sent to `realm` for a JWT issued by `issuer`, signed by a key whose certificate is in the
- * bundle; the service name is the registry's host.
- */
+/** A token service the registry trusts instead of htpasswd users. */
+export interface RegistryTokenAuthConfig {
+  realm: string;
+  service: string;
+  issuer: string;
+  /** PEM of the certificate whose key signs the tokens. */
+  rootCertPem: string;
+}
+
+/** Token-auth mode whose service name is the registry's own host, and a bundle file already written. */
 export interface TokenAuth {
   realm: string;
   issuer: string;
   rootCertBundleFile: string;
 }
 
-export type RegistryAuth = { users: readonly RegistryUser[] } | { token: TokenAuth };
+export interface RegistryOptions {
+  users?: readonly RegistryUser[];
+  token?: TokenAuth;
+  tokenAuth?: RegistryTokenAuthConfig;
+}
+export type RegistryAuth = RegistryOptions;
 
 export interface StartedRegistry {
   /** http://127.0.0.1:<port> */
   url: string;
-  /** 127.0.0.1:<port>, the registry part of image names (and the service name in token-auth mode). */
+  /** 127.0.0.1:<port>, the registry part of image names. */
   host: string;
   users: readonly RegistryUser[];
   /** Stops the registry and deletes its storage. */
@@ -72,33 +85,30 @@ pid=$!
 wait "$pid"`;
 const PORT_ATTEMPTS = 5;
 
-export async function startRegistry(options: RegistryAuth): Promise<StartedRegistry> {
+export async function startRegistry(options: RegistryOptions): Promise<StartedRegistry> {
   const missing = registryUnavailableReason();
   if (missing) throw new Error(`cannot start the registry: ${missing}`);
   const dir = await mkdtemp(join(tmpdir(), "fngate-registry-"));
+  const users = options.users ?? [];
   try {
-    const users = "users" in options ? options.users : [];
-    if ("users" in options) {
+    let auth: (host: string) => Record<string, unknown>;
+    if (options.token) {
+      const { realm, issuer, rootCertBundleFile } = options.token;
+      auth = (host) => ({ token: { realm, service: host, issuer, rootcertbundle: rootCertBundleFile } });
+    } else if (options.tokenAuth) {
+      const { realm, service, issuer, rootCertPem } = options.tokenAuth;
+      await writeFile(join(dir, "token-root.pem"), rootCertPem, { mode: 0o600 });
+      auth = () => ({ token: { realm, service, issuer, rootcertbundle: join(dir, "token-root.pem") } });
+    } else {
       const lines = await Promise.all(users.map((user) => htpasswdLine(user)));
       await writeFile(join(dir, "htpasswd"), `${lines.join("\n")}\n`, { mode: 0o600 });
+      auth = () => ({ htpasswd: { realm: "fngate-test-registry", path: join(dir, "htpasswd") } });
     }
     // A port found free can be taken before the registry binds it; try again with another.
     for (let attempt = 1; ; attempt += 1) {
       try {
         const port = await freePort();
-        const host = `127.0.0.1:${port}`;
-        const auth =
-          "token" in options
-            ? {
-                token: {
-                  realm: options.token.realm,
-                  service: host,
-                  issuer: options.token.issuer,
-                  rootcertbundle: options.token.rootCertBundleFile,
-                },
-              }
-            : { htpasswd: { realm: "fngate-test-registry", path: join(dir, "htpasswd") } };
-        return await startOn(host, dir, users, auth);
+        return await startOn(port, dir, users, auth(`127.0.0.1:${port}`));
       } catch (error) {
         if (attempt >= PORT_ATTEMPTS || !String(error).includes("address already in use")) throw error;
       }
@@ -110,12 +120,13 @@ export async function startRegistry(options: RegistryAuth): Promise<StartedRegis
 }
 
 async function startOn(
-  host: string,
+  port: number,
   dir: string,
   users: readonly RegistryUser[],
   auth: Record<string, unknown>,
 ): Promise<StartedRegistry> {
-  const configFile = join(dir, `config-${host.replace(/\W/g, "-")}.json`);
+  const host = `127.0.0.1:${port}`;
+  const configFile = join(dir, `config-${port}.json`);
   // The registry reads YAML, and JSON is YAML.
   const config = {
     version: "0.1",

@@ -3,22 +3,22 @@
 // identity propagation trust, an OAuth 2.0 client credential), as tests do in process through
 // identityDomainOf(state). Never part of any OCI API.
 import {
+  type CredentialScope,
   identityDomainOf,
   type PropagationTrust,
   TOKEN_EXCHANGE_GRANT,
 } from "../../oci-identity-domain/store.ts";
 import { optionalStringArray } from "../body-fields.ts";
 import { invalidParameter, notAuthorizedOrNotFound } from "../errors.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
+import { parseJsonObject, requiredString } from "../json-body.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
 
-/** POST { clientId, clientSecret?, grantTypes? } → the client (a missing secret makes a public client). */
+/** POST { clientId, clientSecret, grantTypes? } → the client: a confidential integrated application. */
 function addClient(context: RouteContext): RouteResponse {
   const body = parseJsonObject(context.body);
-  const clientSecret = optionalString(body, "clientSecret");
   const client = identityDomainOf(context.state, context.now).addClient({
     clientId: requiredString(body, "clientId"),
-    ...(clientSecret === undefined ? {} : { clientSecret }),
+    clientSecret: requiredString(body, "clientSecret"),
     grantTypes: optionalStringArray(body, "grantTypes") ?? ["client_credentials", TOKEN_EXCHANGE_GRANT],
   });
   return { status: 200, body: { clientId: client.clientId, grantTypes: client.grantTypes } };
@@ -49,14 +49,21 @@ function addTrust(context: RouteContext): RouteResponse {
   return { status: 204 };
 }
 
-/** POST { tenancyId, scopes } → { id, secret }: an OAuth 2.0 client credential. */
+/** POST { tenancyId, scopes: [{audience, scope}] } → { id, secret }: an OAuth 2.0 client credential. */
 function addCredential(context: RouteContext): RouteResponse {
   const body = parseJsonObject(context.body);
   const tenancyId = requiredString(body, "tenancyId");
   if (!context.state.tenancies.has(tenancyId)) throw notAuthorizedOrNotFound();
+  const scopes = body.scopes ?? [];
+  if (
+    !Array.isArray(scopes) ||
+    scopes.some((pair) => typeof pair?.audience !== "string" || typeof pair?.scope !== "string")
+  ) {
+    throw invalidParameter("scopes must be a list of {audience, scope}.");
+  }
   const credential = identityDomainOf(context.state, context.now).addCredential({
     tenancyId,
-    scopes: optionalStringArray(body, "scopes") ?? [],
+    scopes: scopes as CredentialScope[],
   });
   return { status: 200, body: { id: credential.id, secret: credential.secret } };
 }

@@ -38,9 +38,10 @@ export const identityDomainRoutes: RouteDefinition[] = [
     auth: "none",
     operation: "OAuth2ClientCredentialsToken",
     handler: (context) => {
+      const store = identityDomainOf(context.state, context.now);
+      store.clientCredentialsBodies.push(context.body.toString("utf8"));
       const body = form(context);
       if (!(body instanceof URLSearchParams)) return answer(body);
-      const store = identityDomainOf(context.state, context.now);
       return answer(
         clientCredentialsToken(store, body, context.headers.authorization, context.runtime.baseUrl),
       );

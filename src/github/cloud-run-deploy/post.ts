@@ -1,0 +1,22 @@
+import * as core from "@actions/core";
+import { dockerLogout } from "../../docker/registry-login.ts";
+import { runPost } from "../run.ts";
+import { getTools } from "./inputs.ts";
+import { loginState } from "./state.ts";
+
+// The main step logs out as soon as its push is done; this only finishes the job when the main step
+// was stopped between login and logout (a deadline, a cancelled job).
+await runPost(async () => {
+  const cleanup = loginState.load();
+  if (!cleanup) {
+    core.info("Nothing to clean up: no registry login was made.");
+    return;
+  }
+  const { docker } = await getTools();
+  const undone = await dockerLogout(docker, cleanup, (message) => core.warning(message));
+  core.info(
+    undone
+      ? `Logged out of ${cleanup.registry}; docker's config.json is as it was before cloud-run-deploy.`
+      : `Already logged out of ${cleanup.registry} by the main step.`,
+  );
+});

@@ -1,0 +1,119 @@
+// Google's rules the Cloud Run actions meet on a first real deploy, through the built actions and the
+// Google emulator: a project whose Cloud Run Admin API is off answers SERVICE_DISABLED (one line with
+// the fix, nothing deployed); base-image needs an image built for automatic base image updates (a
+// Dockerfile whose final stage is not FROM scratch is refused before any call, a prebuilt image gets a
+// warning); and gcp-id-token hands out the credential's own access token with token-format.
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type CloudRunFixture, errorsOf, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import type { StepResult } from "./runner/index.ts";
+
+const DISABLED_PROJECT = "run-off-project-1";
+let fx: CloudRunFixture;
+let root: string;
+
+before(async () => {
+  fx = await startCloudRunFixture();
+  const project = fx.stack.gcp.addProject(DISABLED_PROJECT);
+  fx.stack.gcp.grantRunAdmin(DISABLED_PROJECT, `serviceAccount:${fx.deployer.email}`);
+  fx.stack.gcp.disableService(DISABLED_PROJECT, "run.googleapis.com");
+  assert.ok(project.number);
+  root = await mkdtemp(join(tmpdir(), "fngate-cloud-run-rules-"));
+});
+after(async () => {
+  await fx?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function run(action: string, inputs: Record<string, string>): Promise<StepResult> {
+  const job = await fx.job();
+  try {
+    return await job.run(action, { inputs });
+  } finally {
+    await job.dispose();
+  }
+}
+
+describe("Cloud Run Admin API disabled in the project", () => {
+  it("SERVICE_DISABLED is one line with the command that enables it; nothing is deployed", async () => {
+    const calls = fx.mutatingCalls();
+    const deploy = await run("cloud-run-deploy", fx.deployInputs("off-fn", { project: DISABLED_PROJECT }));
+    assert.equal(deploy.exitCode, 1, deploy.stdout);
+    const number = fx.stack.gcp.state.projects.get(DISABLED_PROJECT)?.number;
+    assert.deepEqual(errorsOf(deploy), [
+      `project ${DISABLED_PROJECT} has not enabled run.googleapis.com (SERVICE_DISABLED): enable it with \`gcloud services enable run.googleapis.com --project ${DISABLED_PROJECT}\` or at https://console.developers.google.com/apis/api/run.googleapis.com/overview?project=${number}, wait a minute for it to take effect, and re-run.`,
+    ]);
+    assert.equal(fx.mutatingCalls(), calls);
+  });
+});
+
+describe("base-image needs an image built for automatic base image updates", () => {
+  it("a Dockerfile whose final stage is not FROM scratch is refused before any call", async () => {
+    const dir = join(root, "full-image");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "Dockerfile"), "FROM python:3.12-slim\nCOPY main.py /app/main.py\n");
+    const requests = fx.stack.gcp.state.requests.length;
+    const deploy = await run(
+      "cloud-run-deploy",
+      fx.deployInputs("full-image-fn", {
+        path: dir,
+        image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/full:1",
+        "base-image": "python312",
+      }),
+    );
+    assert.equal(deploy.exitCode, 1, deploy.stdout);
+    assert.deepEqual(errorsOf(deploy), [
+      "base-image is set, but Dockerfile's final stage is FROM python:3.12-slim: with automatic base image updates Cloud Run puts the app image on top of the base image, so it must hold only the app; make the last stage FROM scratch and copy the built app into it, or drop base-image (https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates).",
+    ]);
+    assert.equal(fx.stack.gcp.state.requests.length, requests, "no call at all");
+  });
+
+  it("a prebuilt image with base-image deploys, with a warning that says what the image must be", async () => {
+    const deploy = await run(
+      "cloud-run-deploy",
+      fx.deployInputs("prebuilt-base-fn", { "base-image": "nodejs22" }),
+    );
+    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const warnings = deploy.annotations.filter((a) => a.level === "warning").map((a) => a.message);
+    assert.deepEqual(warnings, [
+      "base-image is set for the prebuilt image asia-northeast1-docker.pkg.dev/my-project-123/functions/hello-http:1: Cloud Run runs it on top of asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/nodejs22, so it must have been built for that (FROM scratch with only the app, or gcloud run deploy --source --base-image); an image with its own OS stacks it on the base image (https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates).",
+    ]);
+  });
+});
+
+describe("gcp-id-token token-format: access-token", () => {
+  const keyless = () => ({ "workload-identity-provider": fx.provider, "service-account": fx.deployer.email });
+
+  it("hands out the service account's own access token, masked, that Google's APIs accept as it", async () => {
+    const token = await run("gcp-id-token", { ...keyless(), "token-format": "access-token" });
+    assert.equal(token.exitCode, 0, token.stdout + token.stderr);
+    const accessToken = token.outputs["access-token"] ?? "";
+    assert.ok(token.masks.includes(accessToken), "masked");
+    assert.equal(token.outputs["id-token"], undefined);
+    assert.equal(token.outputs.email, fx.deployer.email);
+    assert.ok(Date.parse(token.outputs["expires-on"] ?? "") > Date.now());
+    const caller = fx.stack.gcp.state.caller(accessToken, Date.now());
+    assert.equal(caller?.principal, `serviceAccount:${fx.deployer.email}`);
+  });
+
+  it("refuses an audience with an access token, no audience with an ID token, and another format", async () => {
+    const withAudience = await run("gcp-id-token", {
+      ...keyless(),
+      "token-format": "access-token",
+      audience: "https://x.a.run.app",
+    });
+    assert.deepEqual(errorsOf(withAudience), [
+      "audience applies to ID tokens only: an access token carries the cloud-platform scope and no audience; remove audience, or set token-format: id-token.",
+    ]);
+    assert.deepEqual(errorsOf(await run("gcp-id-token", keyless())), [
+      "audience is required for an ID token: set it to the Cloud Run service's URL (cloud-run-deploy's url output), or set token-format: access-token.",
+    ]);
+    assert.match(
+      errorsOf(await run("gcp-id-token", { ...keyless(), "token-format": "jwt" }))[0] ?? "",
+      /^token-format must be id-token .* or access-token .*; got "jwt"\.$/,
+    );
+  });
+});
