@@ -71,6 +71,11 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     urls: ["url"],
     images: [],
   },
+  teardown: {
+    multiLine: ["credentials-json"],
+    urls: ["oidc-audience"],
+    images: [],
+  },
   // The stages' inputs under the pipeline's names (src/github/pipeline/stage-inputs.ts renames).
   pipeline: {
     multiLine: [

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as n,b as a}from"./chunk-B34255GI.js";import{readFile as o,stat as s}from"node:fs/promises";async function f(e,r,t={}){let i=await u(e);return i&&i.content===r&&(!t.private||i.mode===384)?!1:(t.private?await n(e,r):await a(e,r),!0)}async function u(e){try{let[r,t]=await Promise.all([o(e,"utf8"),s(e)]);return{content:r,mode:t.mode&511}}catch{return}}export{f as a};
