@@ -4,7 +4,7 @@
 // case, decides whether the outcome was handled, leaked, crashed or left a file wider than 0600.
 import type { RunActionResult, StepResult, TreeSnapshot } from "../../runner/index.ts";
 import { diffSnapshots } from "../../runner/index.ts";
-import { secretsFound, shownByStep } from "../../support/secret-scan.ts";
+import { secretsFound, visibleOutput } from "../../support/secret-scan.ts";
 
 /** A group of cases sharing one fixture: a module `<area>.cases.ts` exports one as `area`. */
 export interface HostileArea {
@@ -107,6 +107,28 @@ export function leftAndWide(
   return { leftBehind: [...changed].sort(), wideFiles };
 }
 
+/**
+ * What a log reader or a later job sees of one step: its log (without mask commands), stderr, summary,
+ * outputs, exported env and state, and every file it wrote that others may read. A 0600 file the step
+ * hands to later steps of the same job (a key, a docker login) is judged by `leftBehind` after post.
+ */
+export function seenOfStep(step: StepResult, exceptOutputs: readonly string[] = []): string {
+  const outputs = Object.fromEntries(
+    Object.entries(step.outputs).filter(([name]) => !exceptOutputs.includes(name)),
+  );
+  return [
+    visibleOutput(step.stdout),
+    step.stderr,
+    step.summary,
+    JSON.stringify(outputs),
+    JSON.stringify(step.exportedEnv),
+    JSON.stringify(step.state),
+    ...step.writtenFiles
+      .filter((file) => (file.mode & 0o077) !== 0)
+      .map((file) => file.content.toString("utf8")),
+  ].join("\n");
+}
+
 /** The outcome of one action run through the harness (main, then post), for the usual case. */
 export function actionOutcome(
   run: RunActionResult,
@@ -115,12 +137,15 @@ export function actionOutcome(
   exceptOutputs: readonly string[] = [],
 ): HostileOutcome {
   const steps = [run.main, ...run.posts];
+  const { leftBehind, wideFiles } = leftAndWide(run.before, run.after);
+  const leftText = diffSnapshots(run.before, run.after).written.map((file) => file.content.toString("utf8"));
   return {
     expect,
     exitCode: run.main.exitCode,
     errorLines: errorLinesOf(run.main),
-    shown: steps.map((step) => shownByStep(step, exceptOutputs)).join("\n"),
+    shown: [...steps.map((step) => seenOfStep(step, exceptOutputs)), ...leftText].join("\n"),
     secrets,
-    ...leftAndWide(run.before, run.after),
+    leftBehind,
+    wideFiles,
   };
 }
