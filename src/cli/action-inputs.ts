@@ -724,12 +724,30 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "negative-checks",
         description:
-          'Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, refused-token (needs refused-token). "none" disables them. Defaults to all but refused-token.',
+          "Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, hs256-key-confusion (the token's claims under alg HS256, signed with the API's public key from jwks-uri as the HMAC secret, in each form a vulnerable verifier might hold: PEM text, DER, the JWK), expired-token (needs expired-token) and refused-token (needs refused-token). \"none\" disables them. Default: the first five (hs256-key-confusion only when jwks-uri is set), plus expired-token and refused-token when those tokens are given.",
       },
       {
         name: "refused-token",
-        description: "A second token the API must refuse, e.g. one for another audience (secret).",
+        description:
+          "A second token the API must refuse (secret), e.g. one for another audience, or from a client that lacks the app role gateway-deploy's required-claims demands (a second entra-token step with that client).",
         secret: true,
+      },
+      {
+        name: "expired-token",
+        description:
+          "A token for this API that its issuer signed and that has expired (secret), e.g. an access token kept from an earlier run; the smoke test cannot sign one itself. It must have expired more than 5 minutes ago (beyond any verifier's clock-skew allowance; OCI allows at most 120 s) and carry the same issuer and audience as token, so a refusal can only be about expiry. Sets off the expired-token check.",
+        secret: true,
+      },
+      {
+        name: "jwks-uri",
+        description:
+          "https:// URL of the JWKS that signs the API's tokens, for the hs256-key-confusion check (the pipeline uses the gateway's). Without it that check is skipped.",
+      },
+      {
+        name: "negative-check-bodies",
+        description:
+          "Put the API's response body into results and the log when a negative check is not refused (tokens and every variant of them redacted). Off by default: an API that lets an altered token in often echoes it.",
+        default: "false",
       },
       {
         name: "wait",
@@ -942,7 +960,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "jwks-uri",
         description:
-          "(gateway-deploy) https:// URL of the JSON Web Key Set that signs accepted tokens. Or use entra-tenant-id.",
+          "(gateway-deploy, smoke-test) https:// URL of the JSON Web Key Set that signs accepted tokens. Or use entra-tenant-id.",
       },
       {
         name: "entra-tenant-id",
@@ -1080,13 +1098,25 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "negative-checks",
         description:
-          '(smoke-test) Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, refused-token (needs refused-token). "none" disables them. Defaults to all but refused-token.',
+          "(smoke-test) Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, hs256-key-confusion (the token's claims under alg HS256, signed with the API's public key from jwks-uri as the HMAC secret, in each form a vulnerable verifier might hold: PEM text, DER, the JWK), expired-token (needs expired-token) and refused-token (needs refused-token). \"none\" disables them. Default: the first five (hs256-key-confusion only when jwks-uri is set), plus expired-token and refused-token when those tokens are given.",
       },
       {
         name: "refused-token",
         description:
-          "(smoke-test) A second token the API must refuse, e.g. one for another audience (secret).",
+          "(smoke-test) A second token the API must refuse (secret), e.g. one for another audience, or from a client that lacks the app role gateway-deploy's required-claims demands (a second entra-token step with that client).",
         secret: true,
+      },
+      {
+        name: "expired-token",
+        description:
+          "(smoke-test) A token for this API that its issuer signed and that has expired (secret), e.g. an access token kept from an earlier run; the smoke test cannot sign one itself. It must have expired more than 5 minutes ago (beyond any verifier's clock-skew allowance; OCI allows at most 120 s) and carry the same issuer and audience as token, so a refusal can only be about expiry. Sets off the expired-token check.",
+        secret: true,
+      },
+      {
+        name: "negative-check-bodies",
+        description:
+          "(smoke-test) Put the API's response body into results and the log when a negative check is not refused (tokens and every variant of them redacted). Off by default: an API that lets an altered token in often echoes it.",
+        default: "false",
       },
       {
         name: "wait",
