@@ -497,7 +497,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "jwks-uri",
         description:
-          "https:// URL of the JSON Web Key Set that signs accepted tokens. Or use entra-tenant-id.",
+          "https:// URL of the JSON Web Key Set that signs accepted tokens; needs issuers. For Microsoft Entra ID use entra-tenant-id instead.",
       },
       {
         name: "entra-tenant-id",
@@ -511,12 +511,18 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "issuers",
-        description: "Accepted token issuers (iss), newline or comma separated.",
+        description:
+          "Accepted token issuers (iss), newline or comma separated. Required with jwks-uri: a key set can sign for many issuers (Entra's signs every tenant's tokens), so without it any of them would pass.",
       },
       {
         name: "audiences",
         description:
           "Accepted token audiences (aud), newline or comma separated: for Entra the API's Application ID URI (v1 tokens) and/or its client id (v2 tokens). Required when routes need authentication.",
+      },
+      {
+        name: "required-claims",
+        description:
+          "Claims a token must carry besides iss and aud, one per line as claim=value (several acceptable values comma separated), or a claim name alone for \"present with any value\"; every line must hold. They become the policy's verifyClaims (isRequired true). For Entra app-only tokens: roles=<app role> (the caller's service principal must be assigned the role; an array claim passes when it holds one of the values), azp=<client id> (v2 tokens) or appid=<client id> (v1 tokens).",
       },
       {
         name: "token-header",
@@ -530,7 +536,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "max-clock-skew",
-        description: "Seconds of clock difference tolerated in exp and nbf (0 to 3600).",
+        description: "Seconds of clock difference tolerated in exp and nbf (0 to 120, OCI's limit).",
         default: "0",
       },
       {
@@ -960,7 +966,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "jwks-uri",
         description:
-          "(gateway-deploy, smoke-test) https:// URL of the JSON Web Key Set that signs accepted tokens. Or use entra-tenant-id.",
+          "(gateway-deploy, smoke-test) https:// URL of the JSON Web Key Set that signs accepted tokens; needs issuers. For Microsoft Entra ID use entra-tenant-id instead.",
       },
       {
         name: "entra-tenant-id",
@@ -975,12 +981,18 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "issuers",
-        description: "(gateway-deploy) Accepted token issuers (iss), newline or comma separated.",
+        description:
+          "(gateway-deploy) Accepted token issuers (iss), newline or comma separated. Required with jwks-uri: a key set can sign for many issuers (Entra's signs every tenant's tokens), so without it any of them would pass.",
       },
       {
         name: "audiences",
         description:
           "(gateway-deploy) Accepted token audiences (aud), newline or comma separated: for Entra the API's Application ID URI (v1 tokens) and/or its client id (v2 tokens). Required when routes need authentication.",
+      },
+      {
+        name: "required-claims",
+        description:
+          "(gateway-deploy) Claims a token must carry besides iss and aud, one per line as claim=value (several acceptable values comma separated), or a claim name alone for \"present with any value\"; every line must hold. They become the policy's verifyClaims (isRequired true). For Entra app-only tokens: roles=<app role> (the caller's service principal must be assigned the role; an array claim passes when it holds one of the values), azp=<client id> (v2 tokens) or appid=<client id> (v1 tokens).",
       },
       {
         name: "token-header",
@@ -994,7 +1006,8 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "max-clock-skew",
-        description: "(gateway-deploy) Seconds of clock difference tolerated in exp and nbf (0 to 3600).",
+        description:
+          "(gateway-deploy) Seconds of clock difference tolerated in exp and nbf (0 to 120, OCI's limit).",
         default: "0",
       },
       {
