@@ -270,7 +270,7 @@ describe("the whole pipeline in one step", () => {
       assert.equal(errors.length, 1);
       assert.match(
         errors[0]?.message ?? "",
-        /^smoke test failed, 1 of 5 checks: with token answered 200 with another body/,
+        /^smoke test failed, 1 of 6 checks: with token answered 200 with another body/,
       );
       await job.runPosts();
       assert.deepEqual(await job.snapshot(), before);
