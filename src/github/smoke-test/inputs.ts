@@ -21,6 +21,7 @@ export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
   const headers = parseHeaders(read.optional("headers") ?? "");
   for (const value of Object.values(headers)) read.mask(value);
 
+  const listed = read.optional("negative-checks");
   const method = (read.optional("method") ?? "GET").toUpperCase();
   if (!METHODS.has(method))
     throw new UserError(`method ${JSON.stringify(method)} must be one of ${[...METHODS].join(", ")}.`);
@@ -30,7 +31,7 @@ export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
     headers,
     expectStatus: statusList(read.optional("expect-status") ?? "200", "expect-status"),
     unauthorizedStatus: statusList(read.optional("unauthorized-status") ?? "401", "unauthorized-status"),
-    negativeChecks: negativeChecks(read.optional("negative-checks"), { refusedToken, expiredToken }),
+    negativeChecks: negativeChecks(listed, { refusedToken, expiredToken }),
     negativeCheckBodies: read.boolean("negative-check-bodies", false),
     waitSeconds: seconds(read.optional("wait") ?? "60", "wait"),
   };
@@ -54,7 +55,8 @@ export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
       throw new UserError(`negative-checks lists ${check}: set ${check} to ${NEEDS[check]}.`);
     }
   }
-  if (inputs.negativeChecks.includes("hs256-key-confusion") && read.optional("negative-checks") && !jwksUri) {
+  // Among the defaults it is skipped without a JWKS; listed by name, it must run.
+  if (listed !== undefined && inputs.negativeChecks.includes("hs256-key-confusion") && !jwksUri) {
     throw new UserError(`negative-checks lists hs256-key-confusion: set jwks-uri to ${NEEDS["jwks-uri"]}.`);
   }
   return inputs;
