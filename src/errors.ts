@@ -11,9 +11,16 @@ export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
 
-/** A short, single-line description of any thrown value, safe to show in a log. */
+/** The quoted value of undici's "…: "<value>" is an invalid header value." (or name) messages. */
+const QUOTED_HEADER = /"[\s\S]*" (?=is an invalid header (value|name))/g;
+
+/**
+ * A short, single-line description of any thrown value, safe to show in a log. Node's fetch quotes a
+ * header value it refuses (`Headers.append: "Bearer <token>\n" is an invalid header value.`), so a
+ * token or basic credential with a stray newline would reach the log in clear: such a value is withheld.
+ */
 export function describeError(error: unknown): string {
-  const text = messageOf(error);
+  const text = messageOf(error).replace(QUOTED_HEADER, "(value withheld) ");
   return text.replace(/\s*\r?\n\s*/g, " ").trim();
 }
 

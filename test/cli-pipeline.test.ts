@@ -63,7 +63,15 @@ describe("fngate pipeline", () => {
       const checks = JSON.parse(result.outputs.results ?? "[]") as { check: string; answered: string }[];
       assert.deepEqual(
         checks.map((c) => `${c.check}=${c.answered}`),
-        ["with token=200", "no-token=401", "malformed=401", "tampered-signature=401", "alg-none=401"],
+        [
+          "with token=200",
+          "no-token=401",
+          "malformed=401",
+          "tampered-signature=401",
+          "alg-none=401",
+          // With the JWKS the gateway's policy trusts, from the gateway-deploy stage.
+          "hs256-key-confusion=401",
+        ],
       );
       for (const stage of [
         "fn-context",

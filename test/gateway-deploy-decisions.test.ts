@@ -72,7 +72,12 @@ describe("readRoutes", () => {
 });
 
 describe("readAuth", () => {
-  const base: AuthInputs = { jwksUri: "https://keys.test/jwks", audiences: "api://x", allowAnonymous: false };
+  const base: AuthInputs = {
+    jwksUri: "https://keys.test/jwks",
+    issuers: "https://keys.test/",
+    audiences: "api://x",
+    allowAnonymous: false,
+  };
   const failures: [string, AuthInputs, RegExp][] = [
     ["http JWKS", { ...base, jwksUri: "http://keys.test/jwks" }, /^jwks-uri must be an https:\/\/ URL/],
     ["no audiences", { ...base, audiences: undefined }, /^audiences is required/],
@@ -89,7 +94,7 @@ describe("readAuth", () => {
     [
       "audiences alone",
       { audiences: "x", allowAnonymous: false },
-      /^issuers and audiences need a key source/,
+      /^issuers, audiences and required-claims need a key source/,
     ],
   ];
   for (const [name, inputs, message] of failures) {

@@ -140,7 +140,15 @@ describe("the whole pipeline in one step", () => {
         const checks = JSON.parse(run.outputs.results ?? "[]") as { check: string; answered: string }[];
         assert.deepEqual(
           checks.map((c) => `${c.check}=${c.answered}`),
-          ["with token=200", "no-token=401", "malformed=401", "tampered-signature=401", "alg-none=401"],
+          [
+            "with token=200",
+            "no-token=401",
+            "malformed=401",
+            "tampered-signature=401",
+            "alg-none=401",
+            // With the JWKS the gateway's policy trusts, from the gateway-deploy stage.
+            "hs256-key-confusion=401",
+          ],
         );
         assert.ok(run.outputs["function-id"]?.startsWith("ocid1.fnfunc."));
         assert.match(run.outputs.url ?? "", new RegExp(`/${name}/hello$`));
@@ -262,7 +270,7 @@ describe("the whole pipeline in one step", () => {
       assert.equal(errors.length, 1);
       assert.match(
         errors[0]?.message ?? "",
-        /^smoke test failed, 1 of 5 checks: with token answered 200 with another body/,
+        /^smoke test failed, 1 of 6 checks: with token answered 200 with another body/,
       );
       await job.runPosts();
       assert.deepEqual(await job.snapshot(), before);

@@ -523,7 +523,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "jwks-uri",
         description:
-          "https:// URL of the JSON Web Key Set that signs accepted tokens. Or use entra-tenant-id.",
+          "https:// URL of the JSON Web Key Set that signs accepted tokens; needs issuers. For Microsoft Entra ID use entra-tenant-id instead.",
       },
       {
         name: "entra-tenant-id",
@@ -537,12 +537,18 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "issuers",
-        description: "Accepted token issuers (iss), newline or comma separated.",
+        description:
+          "Accepted token issuers (iss), newline or comma separated. Required with jwks-uri: a key set can sign for many issuers (Entra's signs every tenant's tokens), so without it any of them would pass.",
       },
       {
         name: "audiences",
         description:
           "Accepted token audiences (aud), newline or comma separated: for Entra the API's Application ID URI (v1 tokens) and/or its client id (v2 tokens). Required when routes need authentication.",
+      },
+      {
+        name: "required-claims",
+        description:
+          "Claims a token must carry besides iss and aud, one per line as claim=value (several acceptable values comma separated), or a claim name alone for \"present with any value\"; every line must hold. They become the policy's verifyClaims (isRequired true). For Entra app-only tokens: roles=<app role> (the caller's service principal must be assigned the role; an array claim passes when it holds one of the values), azp=<client id> (v2 tokens) or appid=<client id> (v1 tokens).",
       },
       {
         name: "token-header",
@@ -556,7 +562,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "max-clock-skew",
-        description: "Seconds of clock difference tolerated in exp and nbf (0 to 3600).",
+        description: "Seconds of clock difference tolerated in exp and nbf (0 to 120, OCI's limit).",
         default: "0",
       },
       {
@@ -762,12 +768,30 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "negative-checks",
         description:
-          'Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, refused-token (needs refused-token). "none" disables them. Defaults to all but refused-token.',
+          "Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, hs256-key-confusion (the token's claims under alg HS256, signed with the API's public key from jwks-uri as the HMAC secret, in each form a vulnerable verifier might hold: PEM text, DER, the JWK), expired-token (needs expired-token) and refused-token (needs refused-token). \"none\" disables them. Default: the first five (hs256-key-confusion only when jwks-uri is set), plus expired-token and refused-token when those tokens are given.",
       },
       {
         name: "refused-token",
-        description: "A second token the API must refuse, e.g. one for another audience (secret).",
+        description:
+          "A second token the API must refuse (secret), e.g. one for another audience, or from a client that lacks the app role gateway-deploy's required-claims demands (a second entra-token step with that client).",
         secret: true,
+      },
+      {
+        name: "expired-token",
+        description:
+          "A token for this API that its issuer signed and that has expired (secret), e.g. an access token kept from an earlier run; the smoke test cannot sign one itself. It must have expired more than 5 minutes ago (beyond any verifier's clock-skew allowance; OCI allows at most 120 s) and carry the same issuer and audience as token, so a refusal can only be about expiry. Sets off the expired-token check.",
+        secret: true,
+      },
+      {
+        name: "jwks-uri",
+        description:
+          "https:// URL of the JWKS that signs the API's tokens, for the hs256-key-confusion check (the pipeline uses the gateway's). Without it that check is skipped.",
+      },
+      {
+        name: "negative-check-bodies",
+        description:
+          "Put the API's response body into results and the log when a negative check is not refused (tokens and every variant of them redacted). Off by default: an API that lets an altered token in often echoes it.",
+        default: "false",
       },
       {
         name: "wait",
@@ -1085,7 +1109,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "jwks-uri",
         description:
-          "(gateway-deploy) https:// URL of the JSON Web Key Set that signs accepted tokens. Or use entra-tenant-id.",
+          "(gateway-deploy, smoke-test) https:// URL of the JSON Web Key Set that signs accepted tokens; needs issuers. For Microsoft Entra ID use entra-tenant-id instead.",
       },
       {
         name: "entra-tenant-id",
@@ -1100,12 +1124,18 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "issuers",
-        description: "(gateway-deploy) Accepted token issuers (iss), newline or comma separated.",
+        description:
+          "(gateway-deploy) Accepted token issuers (iss), newline or comma separated. Required with jwks-uri: a key set can sign for many issuers (Entra's signs every tenant's tokens), so without it any of them would pass.",
       },
       {
         name: "audiences",
         description:
           "(gateway-deploy) Accepted token audiences (aud), newline or comma separated: for Entra the API's Application ID URI (v1 tokens) and/or its client id (v2 tokens). Required when routes need authentication.",
+      },
+      {
+        name: "required-claims",
+        description:
+          "(gateway-deploy) Claims a token must carry besides iss and aud, one per line as claim=value (several acceptable values comma separated), or a claim name alone for \"present with any value\"; every line must hold. They become the policy's verifyClaims (isRequired true). For Entra app-only tokens: roles=<app role> (the caller's service principal must be assigned the role; an array claim passes when it holds one of the values), azp=<client id> (v2 tokens) or appid=<client id> (v1 tokens).",
       },
       {
         name: "token-header",
@@ -1119,7 +1149,8 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       },
       {
         name: "max-clock-skew",
-        description: "(gateway-deploy) Seconds of clock difference tolerated in exp and nbf (0 to 3600).",
+        description:
+          "(gateway-deploy) Seconds of clock difference tolerated in exp and nbf (0 to 120, OCI's limit).",
         default: "0",
       },
       {
@@ -1223,13 +1254,25 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "negative-checks",
         description:
-          '(smoke-test) Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, refused-token (needs refused-token). "none" disables them. Defaults to all but refused-token.',
+          "(smoke-test) Comma-separated checks that must be refused: no-token, malformed, tampered-signature, alg-none, hs256-key-confusion (the token's claims under alg HS256, signed with the API's public key from jwks-uri as the HMAC secret, in each form a vulnerable verifier might hold: PEM text, DER, the JWK), expired-token (needs expired-token) and refused-token (needs refused-token). \"none\" disables them. Default: the first five (hs256-key-confusion only when jwks-uri is set), plus expired-token and refused-token when those tokens are given.",
       },
       {
         name: "refused-token",
         description:
-          "(smoke-test) A second token the API must refuse, e.g. one for another audience (secret).",
+          "(smoke-test) A second token the API must refuse (secret), e.g. one for another audience, or from a client that lacks the app role gateway-deploy's required-claims demands (a second entra-token step with that client).",
         secret: true,
+      },
+      {
+        name: "expired-token",
+        description:
+          "(smoke-test) A token for this API that its issuer signed and that has expired (secret), e.g. an access token kept from an earlier run; the smoke test cannot sign one itself. It must have expired more than 5 minutes ago (beyond any verifier's clock-skew allowance; OCI allows at most 120 s) and carry the same issuer and audience as token, so a refusal can only be about expiry. Sets off the expired-token check.",
+        secret: true,
+      },
+      {
+        name: "negative-check-bodies",
+        description:
+          "(smoke-test) Put the API's response body into results and the log when a negative check is not refused (tokens and every variant of them redacted). Off by default: an API that lets an altered token in often echoes it.",
+        default: "false",
       },
       {
         name: "wait",

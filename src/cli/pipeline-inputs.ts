@@ -5,7 +5,7 @@ import { getInputs as fnDeployInputs } from "../github/fn-deploy/inputs.ts";
 import { getInputs as gatewayDeployInputs } from "../github/gateway-deploy/inputs.ts";
 import type { InputReader } from "../github/inputs.ts";
 import { getInputs as ocirLoginInputs } from "../github/ocir-login/inputs.ts";
-import { PENDING_PROFILE, type PipelineInputs } from "../github/pipeline/inputs.ts";
+import { PENDING_JWKS, PENDING_PROFILE, type PipelineInputs } from "../github/pipeline/inputs.ts";
 import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "../github/pipeline/stage-inputs.ts";
 import { getInputs as smokeTestInputs } from "../github/smoke-test/inputs.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
@@ -43,7 +43,9 @@ export function cliPipelineInputs(
   }
   if (runs("entra-token")) inputs.entra = entraTokenInputs(stage("entra-token"));
   if (runs("smoke-test")) {
-    const values: Record<string, string> = runs("gateway-deploy") ? { url: PENDING_URL } : {};
+    const values: Record<string, string> = runs("gateway-deploy")
+      ? { url: PENDING_URL, "jwks-uri": PENDING_JWKS }
+      : {};
     inputs.smoke = smokeTestInputs(stage("smoke-test", values));
   }
   return inputs;

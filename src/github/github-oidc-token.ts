@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { UserError } from "../errors.ts";
+import { describeError, UserError } from "../errors.ts";
 
 /**
  * The job's GitHub OIDC token for `audience`, from the runner's token endpoint. `asker` is the input
@@ -16,7 +16,7 @@ export async function githubOidcToken(audience: string, asker: string, why = "")
   try {
     return await core.getIDToken(audience);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\s+/g, " ").trim() : String(error);
+    const reason = describeError(error);
     throw new UserError(
       `${asker.replace(/: true$/, "")}: the GitHub OIDC token request failed (${reason.slice(0, 200)}): check that the job has \`permissions: id-token: write\`.`,
     );

@@ -1,3 +1,5 @@
+import { describeError } from "../errors.ts";
+
 /**
  * One HTTP request as a smoke check sees it: status, body and latency, or the network error. Uses Node's
  * fetch, which trusts NODE_EXTRA_CA_CERTS like every other client in the suite.
@@ -38,8 +40,10 @@ export async function probe(request: ProbeRequest): Promise<ProbeOutcome> {
       ...(challenge ? { wwwAuthenticate: challenge } : {}),
     };
   } catch (error) {
+    // fetch hides the socket's error code in `cause`; its own message may quote a header value it
+    // refused, which describeError withholds.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const message = cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+    const message = cause?.code ?? describeError(cause?.message ? cause : error);
     return { kind: "error", message, latencyMs: Math.round(performance.now() - started) };
   }
 }

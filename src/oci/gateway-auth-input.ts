@@ -1,12 +1,18 @@
 import { entraIssuers } from "../entra/token-claims.ts";
 import { UserError } from "../errors.ts";
+import { type RequiredClaim, readRequiredClaims } from "./gateway-claims-input.ts";
 
-/** The TOKEN_AUTHENTICATION settings gateway-deploy writes: a remote JWKS plus issuer/audience checks. */
+/**
+ * The TOKEN_AUTHENTICATION settings gateway-deploy writes: a remote JWKS plus issuer, audience and
+ * required-claim checks.
+ */
 export interface DesiredAuth {
   jwksUri: string;
   maxCacheDurationInHours: number;
   issuers: string[];
   audiences: string[];
+  /** The policy's verifyClaims; empty when none are required. */
+  verifyClaims: RequiredClaim[];
   tokenHeader: string;
   tokenAuthScheme: string;
   maxClockSkewInSeconds: number;
@@ -20,6 +26,8 @@ export interface AuthInputs {
   /** Newline- or comma-separated. */
   issuers?: string | undefined;
   audiences?: string | undefined;
+  /** One claim=value[,value…] per line. */
+  requiredClaims?: string | undefined;
   tokenHeader?: string | undefined;
   tokenScheme?: string | undefined;
   maxClockSkew?: string | undefined;
@@ -28,19 +36,26 @@ export interface AuthInputs {
 }
 
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/**
+ * OCI's limit for maxClockSkewInSeconds: "The minimum (and default) is 0, the maximum is 120."
+ * https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens-usinjson.htm
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 120;
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The authentication policy the inputs ask for, or undefined when they name no key source (then an
  * existing policy is kept). Refuses what would leave the API open by accident: a plain-http JWKS
- * (keys an attacker on the path could swap) and an empty audience list (any token of the issuer
- * would pass, whatever API it was minted for).
+ * (keys an attacker on the path could swap), a JWKS without issuers (a key set shared by many
+ * issuers, as Entra's is by every tenant, would let any of them in) and an empty audience list (any
+ * token of the issuer would pass, whatever API it was minted for).
  */
 export function readAuth(inputs: AuthInputs): DesiredAuth | undefined {
   const issuers = list(inputs.issuers);
   const audiences = list(inputs.audiences);
+  const verifyClaims = readRequiredClaims(inputs.requiredClaims);
   const cacheHours = integer(inputs.jwksCacheHours, "jwks-cache-hours", 1, 24, 1);
-  const skew = integer(inputs.maxClockSkew, "max-clock-skew", 0, 3600, 0);
+  const skew = integer(inputs.maxClockSkew, "max-clock-skew", 0, MAX_CLOCK_SKEW_SECONDS, 0);
   const tokenHeader = (inputs.tokenHeader ?? "Authorization").trim();
   const tokenAuthScheme = (inputs.tokenScheme ?? "Bearer").trim();
   if (!TOKEN.test(tokenHeader))
@@ -76,10 +91,15 @@ export function readAuth(inputs: AuthInputs): DesiredAuth | undefined {
     if (sovereign !== v2 && !/:|^[0-9.]+$/.test(host)) defaultIssuers.push(sovereign);
   } else if (inputs.jwksUri !== undefined) {
     jwksUri = checkJwksUri(inputs.jwksUri.trim());
-  } else {
-    if (issuers.length > 0 || audiences.length > 0) {
+    if (issuers.length === 0) {
       throw new UserError(
-        "issuers and audiences need a key source: set jwks-uri, or entra-tenant-id for Microsoft Entra ID.",
+        "issuers is required with jwks-uri: list the iss of the tokens to accept, or use entra-tenant-id for Microsoft Entra ID (it sets both issuer forms); Entra signs every tenant's tokens with the same keys, so without issuers any tenant's token would pass.",
+      );
+    }
+  } else {
+    if (issuers.length > 0 || audiences.length > 0 || verifyClaims.length > 0) {
+      throw new UserError(
+        "issuers, audiences and required-claims need a key source: set jwks-uri, or entra-tenant-id for Microsoft Entra ID.",
       );
     }
     return undefined;
@@ -95,6 +115,7 @@ export function readAuth(inputs: AuthInputs): DesiredAuth | undefined {
     maxCacheDurationInHours: cacheHours,
     issuers: effectiveIssuers,
     audiences,
+    verifyClaims,
     tokenHeader,
     tokenAuthScheme,
     maxClockSkewInSeconds: skew,

@@ -3,6 +3,7 @@ import type { DesiredAuth } from "./gateway-auth-input.ts";
 import { type DesiredRoute, routeShape } from "./gateway-routes-input.ts";
 import {
   asJson,
+  authChecks,
   authorizationTypeOf,
   canonicalSpecification,
   functionRoute,
@@ -58,6 +59,12 @@ export function mergeSpecification(existing: Json | undefined, request: MergeReq
     notes.push(
       `Keeping the deployment's ${String(existingAuth.type)} policy: no jwks-uri or entra-tenant-id given.`,
     );
+    const kept = authChecks(existingAuth);
+    if (kept.jwksUri !== "" && kept.issuers.length === 0) {
+      notes.push(
+        "That policy checks no issuer: any issuer whose tokens its JWKS verifies gets in (for Entra, any tenant); set entra-tenant-id, or jwks-uri with issuers, to replace it.",
+      );
+    }
   } else if (!request.allowAnonymous) {
     throw new UserError(
       "the routes would have no authentication: set entra-tenant-id (or jwks-uri) and audiences, or allow-anonymous: true for a deliberately open API.",

@@ -15,6 +15,15 @@ export function tokenAuthenticationPolicy(auth: DesiredAuth): models.TokenAuthen
   const additional: models.AdditionalValidationPolicy = {
     ...(auth.issuers.length > 0 ? { issuers: auth.issuers } : {}),
     ...(auth.audiences.length > 0 ? { audiences: auth.audiences } : {}),
+    ...(auth.verifyClaims.length > 0
+      ? {
+          verifyClaims: auth.verifyClaims.map(({ key, values, isRequired }) => ({
+            key,
+            ...(values.length > 0 ? { values } : {}),
+            isRequired,
+          })),
+        }
+      : {}),
   };
   const validationPolicy: models.TokenAuthenticationRemoteJWKSValidationPolicy & {
     additionalValidationPolicy?: models.AdditionalValidationPolicy;

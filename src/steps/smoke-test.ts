@@ -1,10 +1,17 @@
 import { WaitInterrupted } from "../deadline.ts";
 import { UserError } from "../errors.ts";
-import { type BodyExpectation, bodyMatches, describeExpectation } from "../http/expect-body.ts";
+import { type BodyExpectation, describeExpectation } from "../http/expect-body.ts";
+import { checkExpiredToken } from "../http/expired-token.ts";
+import { checkHeaderValue } from "../http/header-values.ts";
 import { type ProbeOutcome, probe } from "../http/http-probe.ts";
-import { type NegativeCheck, tokenFor } from "../http/token-variants.ts";
+import { tokenRedactor } from "../http/token-redaction.ts";
+import { type NegativeCheck, tamperSignature } from "../http/token-variants.ts";
 import { realSleep, sleepOrAbort } from "../oci/backoff.ts";
+import { runNegativeChecks } from "./smoke-negative-checks.ts";
+import { answeredText, judge, redactOutcome, type SmokeTestResult } from "./smoke-verdict.ts";
 import type { StepContext } from "./step-context.ts";
+
+export { type CheckResult, failureSummary, type SmokeTestResult } from "./smoke-verdict.ts";
 
 export interface SmokeTestInputs {
   url: string;
@@ -16,27 +23,16 @@ export interface SmokeTestInputs {
   expectBody?: BodyExpectation;
   unauthorizedStatus: number[];
   negativeChecks: NegativeCheck[];
-  /** A second token the API must refuse (wrong audience, another tenant's app). */
+  /** A second token the API must refuse (wrong audience, another tenant's app, a client without the role). */
   refusedToken?: string;
+  /** A token of this API its issuer signed that has expired. */
+  expiredToken?: string;
+  /** The JWKS that signs the API's tokens, for hs256-key-confusion. */
+  jwksUri?: string;
+  /** Quote the (redacted) body of a negative check the API did not refuse. */
+  negativeCheckBodies: boolean;
   /** How long to keep retrying while a fresh deployment propagates. */
   waitSeconds: number;
-}
-
-export interface CheckResult {
-  check: string;
-  expected: string;
-  /** The status answered, or "error: <cause>" when no response came. */
-  answered: string;
-  latencyMs: number;
-  attempts: number;
-  passed: boolean;
-  /** Why it failed, with the body (secrets redacted) cut short. */
-  detail?: string;
-}
-
-export interface SmokeTestResult {
-  passed: boolean;
-  results: CheckResult[];
 }
 
 /** Statuses that mean "not there yet" right after a deployment, worth retrying until the deadline. */
@@ -44,35 +40,51 @@ const PROPAGATING = new Set([404, 502, 503, 504]);
 /** A fresh deployment may answer 401 for a little while; more than this and the 401 is real. */
 const MAX_PROPAGATION_401S = 5;
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Header values shorter than this are not secrets worth hiding in an API's answer (PEM lines likewise). */
+const MIN_REDACTED_HEADER = 8;
 
 /**
  * Proves the API answers with the token and refuses without it (and to tokens that differ in one way
- * from a good one). Never sends a token over plain HTTP and never prints one.
+ * from a good one). Never sends a token over plain HTTP and never prints one, nor anything derived
+ * from one: every answer is redacted before it is judged or logged.
  */
 export async function runSmokeTest(
   inputs: SmokeTestInputs,
   ctx: StepContext,
   sleep = realSleep,
 ): Promise<SmokeTestResult> {
-  const url = checkUrl(inputs.url, inputs.token !== undefined || inputs.refusedToken !== undefined);
+  const sendsToken = [inputs.token, inputs.refusedToken, inputs.expiredToken].some((t) => t !== undefined);
+  const url = checkUrl(inputs.url, sendsToken);
+  checkSendable(inputs);
+  if (inputs.expiredToken !== undefined && inputs.negativeChecks.includes("expired-token")) {
+    checkExpiredToken(inputs.expiredToken, inputs.token, ctx.now());
+  }
+  // The tampered variant gives the token back to anyone who flips its bit again: as secret as the token.
+  if (inputs.token) ctx.secrets.register(tamperSignature(inputs.token));
+  const redact = tokenRedactor([
+    inputs.token,
+    inputs.refusedToken,
+    inputs.expiredToken,
+    ...Object.values(inputs.headers).filter((value) => value.length >= MIN_REDACTED_HEADER),
+  ]);
   const started = Date.now();
   const deadline = started + inputs.waitSeconds * 1000;
-  const secrets = [inputs.token, inputs.refusedToken].filter((s): s is string => Boolean(s));
-  const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join("***"), text);
-  const send = (token: string | undefined) =>
-    probe({
-      url,
-      method: inputs.method,
-      headers: { ...inputs.headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-      ...(inputs.body !== undefined ? { body: inputs.body } : {}),
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+  const send = async (token: string | undefined) =>
+    redactOutcome(
+      await probe({
+        url,
+        method: inputs.method,
+        headers: { ...inputs.headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+        ...(inputs.body !== undefined ? { body: inputs.body } : {}),
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      }),
+      redact,
+    );
   // The step's deadline ends a propagation wait at once, naming what it waited for.
   const pause = (ms: number, what: string) =>
     sleepOrAbort(sleep(ms), ctx.signal, () => new WaitInterrupted(what, ctx.signal?.reason));
 
-  const results: CheckResult[] = [];
   const positiveName = inputs.token === undefined ? "request" : "with token";
   const expected = `${inputs.expectStatus.join(" or ")}${inputs.expectBody ? `, body ${describeExpectation(inputs.expectBody)}` : ""}`;
   let attempts = 0;
@@ -98,34 +110,30 @@ export async function runSmokeTest(
     );
     await pause(wait, `waiting for ${url} to answer ${expected} (last answered ${answeredText(outcome)})`);
   }
-  results.push(
-    judge(positiveName, expected, outcome, attempts, inputs.expectStatus, inputs.expectBody, redact),
-  );
-
-  for (const check of inputs.negativeChecks) {
-    const name = check;
-    if ((check === "tampered-signature" || check === "alg-none") && inputs.token === undefined) {
-      ctx.logger.info(`${name}: skipped, there is no token to alter.`);
-      continue;
-    }
-    if (check === "refused-token" && inputs.refusedToken === undefined) continue;
-    const negative = await sendWithNetworkRetry(
-      () => send(tokenFor(check, inputs.token ?? "", inputs.refusedToken)),
-      deadline,
-      (ms) => pause(ms, `repeating the ${name} check after a network error`),
-    );
-    results.push(
-      judge(
-        name,
-        `${inputs.unauthorizedStatus.join(" or ")}`,
-        negative.outcome,
-        negative.attempts,
-        inputs.unauthorizedStatus,
-        undefined,
-        redact,
-      ),
-    );
-  }
+  const results = [
+    judge({
+      check: positiveName,
+      expected,
+      outcome,
+      attempts,
+      statuses: inputs.expectStatus,
+      expectBody: inputs.expectBody,
+      showBody: true,
+    }),
+    ...(await runNegativeChecks(
+      {
+        checks: inputs.negativeChecks,
+        tokens: { token: inputs.token, refusedToken: inputs.refusedToken, expiredToken: inputs.expiredToken },
+        jwksUri: inputs.jwksUri,
+        unauthorizedStatus: inputs.unauthorizedStatus,
+        showBodies: inputs.negativeCheckBodies,
+        send,
+        deadline,
+        pause,
+      },
+      ctx,
+    )),
+  ];
   for (const result of results) {
     const verdict = result.passed ? "ok  " : "FAIL";
     ctx.logger.info(
@@ -135,54 +143,12 @@ export async function runSmokeTest(
   return { passed: results.every((r) => r.passed), results };
 }
 
-export function failureSummary(result: SmokeTestResult): string {
-  const failed = result.results.filter((r) => !r.passed);
-  const list = failed.map((r) => `${r.check} answered ${r.answered}, expected ${r.expected}`).join("; ");
-  return `smoke test failed, ${failed.length} of ${result.results.length} checks: ${list}.`;
-}
-
-async function sendWithNetworkRetry(
-  send: () => Promise<ProbeOutcome>,
-  deadline: number,
-  sleep: (ms: number) => Promise<void>,
-): Promise<{ outcome: ProbeOutcome; attempts: number }> {
-  let attempts = 0;
-  for (;;) {
-    attempts++;
-    const outcome = await send();
-    const transient = outcome.kind === "error" || outcome.status === 502 || outcome.status === 503;
-    if (!transient || Date.now() >= deadline) return { outcome, attempts };
-    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
-  }
-}
-
-function judge(
-  check: string,
-  expected: string,
-  outcome: ProbeOutcome,
-  attempts: number,
-  statuses: number[],
-  expectBody: BodyExpectation | undefined,
-  redact: (text: string) => string,
-): CheckResult {
-  const base = { check, expected, answered: answeredText(outcome), latencyMs: outcome.latencyMs, attempts };
-  if (outcome.kind === "error") return { ...base, passed: false, detail: `no response: ${outcome.message}` };
-  if (!statuses.includes(outcome.status)) {
-    return { ...base, passed: false, detail: `body: ${clip(redact(outcome.body))}` };
-  }
-  if (expectBody && !bodyMatches(outcome.body, expectBody)) {
-    return {
-      ...base,
-      answered: `${outcome.status} with another body`,
-      passed: false,
-      detail: `body: ${clip(redact(outcome.body))}`,
-    };
-  }
-  return { ...base, passed: true };
-}
-
-function answeredText(outcome: ProbeOutcome): string {
-  return outcome.kind === "response" ? String(outcome.status) : `error: ${outcome.message}`;
+/** Every value that becomes a header must be one fetch can send; its error would quote the value. */
+function checkSendable(inputs: SmokeTestInputs): void {
+  if (inputs.token !== undefined) checkHeaderValue(inputs.token, "token");
+  if (inputs.refusedToken !== undefined) checkHeaderValue(inputs.refusedToken, "refused-token");
+  if (inputs.expiredToken !== undefined) checkHeaderValue(inputs.expiredToken, "expired-token");
+  for (const [name, value] of Object.entries(inputs.headers)) checkHeaderValue(value, `headers ${name}`);
 }
 
 function checkUrl(value: string, sendsToken: boolean): string {
@@ -200,9 +166,4 @@ function checkUrl(value: string, sendsToken: boolean): string {
     );
   }
   return url.toString();
-}
-
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

@@ -2,13 +2,16 @@ import type { StepResult } from "../runner/index.ts";
 
 /**
  * Secret scanning for tests: every form in which a secret could leak (as is, each PEM body line,
- * base64- and URL-encoded), searched in what a workflow would see.
+ * base64- and URL-encoded), searched in what a workflow would see. A JWT also leaks as any text that
+ * keeps its `header.payload.` and changes the signature: flipping a tampered bit back gives the token.
  */
 export function secretNeedles(secrets: string[]): string[] {
   const needles = new Set<string>();
   for (const secret of secrets) {
     const lines = secret.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"));
-    for (const piece of [secret, ...lines]) {
+    const jwt = /^([\w-]+)\.([\w-]+)\.[\w-]*$/.exec(secret.trim());
+    const signedPrefix = jwt ? [`${jwt[1]}.${jwt[2]}.`] : [];
+    for (const piece of [secret, ...lines, ...signedPrefix]) {
       needles.add(piece);
       needles.add(Buffer.from(piece).toString("base64"));
       needles.add(encodeURIComponent(piece));

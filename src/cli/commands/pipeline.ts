@@ -1,7 +1,7 @@
 import type { RestorePlan } from "../../fs/restore-plan.ts";
 import { getTools as fnDeployTools } from "../../github/fn-deploy/inputs.ts";
 import { dockerConfigDir, getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
-import { checkBeforeAnyStage } from "../../github/pipeline/inputs.ts";
+import { checkBeforeAnyStage, smokeStageInputs } from "../../github/pipeline/inputs.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
@@ -108,11 +108,7 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
       token = await stage("entra-token", () => entraToken({ ...entra, expected }, ctx, tools));
     }
     if (inputs.smoke) {
-      const smoke = {
-        ...inputs.smoke,
-        ...(gateway ? { url: gateway.url } : {}),
-        ...(token ? { token: token.accessToken } : {}),
-      };
+      const smoke = smokeStageInputs(inputs.smoke, gateway, token);
       const result = await stage("smoke-test", () => runSmokeTest(smoke, ctx));
       for (const check of result.results) {
         log.info(

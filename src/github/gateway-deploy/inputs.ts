@@ -26,6 +26,7 @@ export function getInputs(
     authorityHost: optional("authority-host"),
     issuers: optional("issuers"),
     audiences: optional("audiences"),
+    requiredClaims: optional("required-claims"),
     tokenHeader: optional("token-header"),
     tokenScheme: optional("token-scheme"),
     maxClockSkew: optional("max-clock-skew"),

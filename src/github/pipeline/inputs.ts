@@ -2,10 +2,14 @@ import { UserError } from "../../errors.ts";
 import { planDeploy } from "../../oci/deploy-plan.ts";
 import { planGatewayDeploy } from "../../oci/gateway-plan.ts";
 import type { OciProfile } from "../../oci/oci-clients.ts";
-import { checkEntraTokenInputs, type EntraTokenInputs } from "../../steps/entra-token.ts";
+import {
+  checkEntraTokenInputs,
+  type EntraTokenInputs,
+  type EntraTokenResult,
+} from "../../steps/entra-token.ts";
 import type { FnContextInputs } from "../../steps/fn-context.ts";
 import type { FnDeployInputs } from "../../steps/fn-deploy.ts";
-import type { GatewayDeployInputs } from "../../steps/gateway-deploy.ts";
+import type { GatewayDeployInputs, GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import type { OcirLoginInputs } from "../../steps/ocir-login.ts";
 import type { SmokeTestInputs } from "../../steps/smoke-test.ts";
 import type { StepContext } from "../../steps/step-context.ts";
@@ -37,6 +41,8 @@ export interface PipelineInputs {
 /** Stands for the profile fn-context will write, when it runs in this pipeline. */
 export const PENDING_PROFILE: OciProfile = { configFile: "(written by fn-context)", profile: "DEFAULT" };
 const PENDING_URL = "https://pending.invalid/";
+/** Stands for the JWKS gateway-deploy puts in the policy (entra-tenant-id names it without jwks-uri). */
+export const PENDING_JWKS = "https://pending.invalid/keys";
 /** Stand-ins for what ocir-login and fn-deploy produce, shaped like the real values so checks pass. */
 const PENDING_FUNCTION_ID = "ocid1.fnfunc.oc1..aaaaaaaapendingfunctionfromfndeploy";
 const PENDING_IMAGE_PREFIX = "ocir.pending.invalid/namespace";
@@ -84,10 +90,31 @@ export function getPipelineInputs(): PipelineInputs {
   }
   if (runs("entra-token")) inputs.entra = entraTokenInputs(renamedInputs(RENAMES["entra-token"]));
   if (runs("smoke-test")) {
-    const values: Record<string, string> = runs("gateway-deploy") ? { url: PENDING_URL } : {};
+    const values: Record<string, string> = runs("gateway-deploy")
+      ? { url: PENDING_URL, "jwks-uri": PENDING_JWKS }
+      : {};
     inputs.smoke = smokeTestInputs(renamedInputs(RENAMES["smoke-test"], values));
   }
   return inputs;
+}
+
+/**
+ * The smoke-test stage's inputs once the earlier stages ran: the gateway's URL and the JWKS its policy
+ * trusts (for hs256-key-confusion), and the Entra token.
+ */
+export function smokeStageInputs(
+  smoke: SmokeTestInputs,
+  gateway: GatewayDeployResult | undefined,
+  token: EntraTokenResult | undefined,
+): SmokeTestInputs {
+  const { jwksUri: given, ...rest } = smoke;
+  const jwksUri = gateway ? gateway.jwksUri || undefined : given;
+  return {
+    ...rest,
+    ...(gateway ? { url: gateway.url } : {}),
+    ...(jwksUri ? { jwksUri } : {}),
+    ...(token ? { token: token.accessToken } : {}),
+  };
 }
 
 function skippedStages(text: string | undefined): Set<Stage> {

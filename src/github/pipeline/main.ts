@@ -13,7 +13,7 @@ import { dockerConfigDir, getTools as ocirTools } from "../ocir-login/inputs.ts"
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { stepDeadline } from "../step-deadline.ts";
-import { checkBeforeAnyStage, getPipelineInputs } from "./inputs.ts";
+import { checkBeforeAnyStage, getPipelineInputs, smokeStageInputs } from "./inputs.ts";
 import { fnContextPlan, ocirCleanup } from "./state.ts";
 import { writePipelineSummary } from "./summary.ts";
 
@@ -101,11 +101,7 @@ await runMain(async () => {
     token = await inStage("entra-token", () => entraToken({ ...stage, expected }, ctx, entraTools()));
   }
   if (inputs.smoke) {
-    const stage = {
-      ...inputs.smoke,
-      ...(gateway ? { url: gateway.url } : {}),
-      ...(token ? { token: token.accessToken } : {}),
-    };
+    const stage = smokeStageInputs(inputs.smoke, gateway, token);
     smoke = await inStage("smoke-test", () => runSmokeTest(stage, ctx));
     core.setOutput("passed", String(smoke.passed));
     core.setOutput("results", JSON.stringify(smoke.results));

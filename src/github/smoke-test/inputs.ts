@@ -1,9 +1,11 @@
 import { UserError } from "../../errors.ts";
 import { parseBodyExpectation } from "../../http/expect-body.ts";
+import { readExpiredToken } from "../../http/expired-token.ts";
 import {
   ALL_NEGATIVE_CHECKS,
   DEFAULT_NEGATIVE_CHECKS,
   type NegativeCheck,
+  TOKEN_INPUT_CHECKS,
 } from "../../http/token-variants.ts";
 import type { SmokeTestInputs } from "../../steps/smoke-test.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
@@ -14,11 +16,12 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
   const token = read.optional("token");
   const refusedToken = read.optional("refused-token");
-  if (token) read.mask(token);
-  if (refusedToken) read.mask(refusedToken);
+  const expiredToken = read.optional("expired-token");
+  for (const secret of [token, refusedToken, expiredToken]) if (secret) read.mask(secret);
   const headers = parseHeaders(read.optional("headers") ?? "");
   for (const value of Object.values(headers)) read.mask(value);
 
+  const listed = read.optional("negative-checks");
   const method = (read.optional("method") ?? "GET").toUpperCase();
   if (!METHODS.has(method))
     throw new UserError(`method ${JSON.stringify(method)} must be one of ${[...METHODS].join(", ")}.`);
@@ -28,22 +31,52 @@ export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
     headers,
     expectStatus: statusList(read.optional("expect-status") ?? "200", "expect-status"),
     unauthorizedStatus: statusList(read.optional("unauthorized-status") ?? "401", "unauthorized-status"),
-    negativeChecks: negativeChecks(read.optional("negative-checks")),
+    negativeChecks: negativeChecks(listed, { refusedToken, expiredToken }),
+    negativeCheckBodies: read.boolean("negative-check-bodies", false),
     waitSeconds: seconds(read.optional("wait") ?? "60", "wait"),
   };
   const expectBody = read.optional("expect-body");
+  const jwksUri = read.optional("jwks-uri");
+  if (expiredToken !== undefined) readExpiredToken(expiredToken);
   withDefined(inputs, {
     token,
     refusedToken,
+    expiredToken,
+    jwksUri: jwksUri === undefined ? undefined : httpsUrl(jwksUri.trim(), "jwks-uri"),
     body: read.optional("body"),
     expectBody: expectBody === undefined ? undefined : parseBodyExpectation(expectBody, "expect-body"),
   });
-  if (inputs.negativeChecks.includes("refused-token") && !refusedToken) {
-    throw new UserError(
-      "negative-checks lists refused-token: set refused-token to a token the API must refuse.",
-    );
+  const given: Record<string, string | undefined> = {
+    "refused-token": refusedToken,
+    "expired-token": expiredToken,
+  };
+  for (const check of TOKEN_INPUT_CHECKS) {
+    if (inputs.negativeChecks.includes(check) && !given[check]) {
+      throw new UserError(`negative-checks lists ${check}: set ${check} to ${NEEDS[check]}.`);
+    }
+  }
+  // Among the defaults it is skipped without a JWKS; listed by name, it must run.
+  if (listed !== undefined && inputs.negativeChecks.includes("hs256-key-confusion") && !jwksUri) {
+    throw new UserError(`negative-checks lists hs256-key-confusion: set jwks-uri to ${NEEDS["jwks-uri"]}.`);
   }
   return inputs;
+}
+
+const NEEDS = {
+  "refused-token": "a token the API must refuse (another audience, a client without the required role)",
+  "expired-token": "a token of this API its issuer signed that has expired",
+  "jwks-uri": "the JWKS that signs the API's tokens",
+} as const;
+
+function httpsUrl(value: string, inputName: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UserError(`${inputName} is not a URL: give the https:// address of the JWKS.`);
+  }
+  if (url.protocol !== "https:") throw new UserError(`${inputName} must be an https:// URL.`);
+  return value;
 }
 
 function parseHeaders(text: string): Record<string, string> {
@@ -79,8 +112,18 @@ function statusList(text: string, inputName: string): number[] {
   return statuses;
 }
 
-function negativeChecks(text: string | undefined): NegativeCheck[] {
-  if (text === undefined) return [...DEFAULT_NEGATIVE_CHECKS];
+/** Listed ones, or the defaults plus each check whose token input is set. */
+function negativeChecks(
+  text: string | undefined,
+  tokens: { refusedToken: string | undefined; expiredToken: string | undefined },
+): NegativeCheck[] {
+  if (text === undefined) {
+    return [
+      ...DEFAULT_NEGATIVE_CHECKS,
+      ...(tokens.expiredToken ? (["expired-token"] as const) : []),
+      ...(tokens.refusedToken ? (["refused-token"] as const) : []),
+    ];
+  }
   const names = text.split(/[\s,]+/).filter(Boolean);
   if (names.length === 1 && names[0] === "none") return [];
   for (const name of names) {

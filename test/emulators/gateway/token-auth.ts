@@ -89,11 +89,24 @@ function tokenOf(policy: AuthPolicy, request: AuthRequest): string | undefined {
   return match[2];
 }
 
+/**
+ * One verifyClaims entry, as OCI documents JsonWebTokenClaim: "If set to false, the claim values will
+ * be matched only if the claim is present in the JWT"; "If [values] is null or empty and isRequired set
+ * to true, then the presence of this claim in the JWT is validated"; otherwise the claim must have one
+ * of "the list of acceptable values for a given claim"
+ * (https://docs.oracle.com/en-us/iaas/tools/typescript/2.0.0/modules/_apigateway_lib_model_json_web_token_claim_.jsonwebtokenclaim.html,
+ * https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens-usinjson.htm).
+ * The docs give no rule for a multi-valued claim; a JSON array (Entra's `roles`, `groups`) is read as
+ * the set of the token's values and passes when one of them is acceptable, as ANY_OF reads `scope`.
+ * Values are compared as strings, case-sensitively; a claim holding an object never matches.
+ */
 function claimFailure(check: ClaimCheck, claims: JWTPayload): string | undefined {
   const value = claims[check.key];
   if (value === undefined) return check.isRequired ? `required claim ${check.key} is missing` : undefined;
   if (!check.values || check.values.length === 0) return undefined;
-  const present = (Array.isArray(value) ? value : [value]).map(String);
+  const present = (Array.isArray(value) ? value : [value])
+    .filter((entry) => typeof entry !== "object" || entry === null)
+    .map(String);
   if (present.some((entry) => check.values?.includes(entry))) return undefined;
   return `claim ${check.key} is none of ${check.values.join(", ")}`;
 }

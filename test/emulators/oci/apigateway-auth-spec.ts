@@ -50,7 +50,9 @@ const JWT_FIELDS = [...COMMON, "maxClockSkewInSeconds", "issuers", "audiences", 
 const JWKS_FIELDS = ["type", "uri", "isSslVerifyDisabled", "maxCacheDurationInHours"];
 // OCI caches a remote JWKS for 1 to 24 hours, 1 by default.
 const CACHE_HOURS = { min: 1, max: 24, integer: true };
-const SKEW = { min: 0, max: Number.MAX_SAFE_INTEGER };
+// "maxClockSkewInSeconds ... The minimum (and default) is 0, the maximum is 120."
+// https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens-usinjson.htm
+const SKEW = { min: 0, max: 120 };
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export function readAuthPolicy(value: unknown, path: string): AuthPolicy {
@@ -160,6 +162,11 @@ function optionalNonEmptyList(parent: Json, name: string, path: string): string[
   return list ?? [];
 }
 
+/**
+ * verifyClaims entries as oci-apigateway's JsonWebTokenClaim defines them: `key` required, `values`
+ * "the list of acceptable values", `isRequired` "whether the claim is required to be present"
+ * (https://docs.oracle.com/en-us/iaas/tools/typescript/2.0.0/modules/_apigateway_lib_model_json_web_token_claim_.jsonwebtokenclaim.html).
+ */
 function readClaims(parent: Json, path: string): ClaimCheck[] {
   const entries = optionalArrayAt(parent, "verifyClaims", path) ?? [];
   return entries.map((entry, index) => {

@@ -1,0 +1,216 @@
+// The smoke test's expired-token and HS256 key-confusion checks, through the built action: a correct
+// verifier refuses both; a verifier that lets the token choose HS256 and uses its public key's PEM as
+// the secret, or one that ignores exp, is caught and named; and the inputs these checks need are
+// refused with one line when they cannot prove anything.
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { decodeProtectedHeader } from "jose";
+import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
+import { Job, type StepResult } from "./runner/index.ts";
+import { type GuardedApi, type GuardedApiOptions, startGuardedApi } from "./support/guarded-api.ts";
+import { secretsFound, shownByStep } from "./support/secret-scan.ts";
+
+let tls: TlsMaterial;
+let api: GuardedApi;
+before(async () => {
+  tls = await createTestCa();
+  api = await startGuardedApi(tls);
+});
+after(async () => {
+  await api?.close();
+  if (tls) await rm(tls.dir, { recursive: true, force: true });
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+async function smoke(inputs: Record<string, string>): Promise<StepResult> {
+  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
+  try {
+    return await job.run("smoke-test", { inputs });
+  } finally {
+    await job.dispose();
+  }
+}
+
+async function withApi<T>(options: GuardedApiOptions, use: (api: GuardedApi) => Promise<T>): Promise<T> {
+  const other = await startGuardedApi(tls, options);
+  try {
+    return await use(other);
+  } finally {
+    await other.close();
+  }
+}
+
+function checks(run: StepResult): Record<string, { answered: string; passed: boolean; attempts: number }> {
+  const list = JSON.parse(run.outputs.results ?? "[]") as {
+    check: string;
+    answered: string;
+    passed: boolean;
+    attempts: number;
+  }[];
+  return Object.fromEntries(list.map((r) => [r.check, r]));
+}
+
+function errorLine(run: StepResult): string {
+  const errors = run.annotations.filter((a) => a.level === "error");
+  assert.equal(errors.length, 1, run.stdout);
+  return errors[0]?.message ?? "";
+}
+
+describe("hs256-key-confusion", () => {
+  it("is refused by a verifier that fixes the algorithm: every key form is tried, all 401", async () => {
+    const token = await api.token();
+    const from = api.requests.length;
+    const run = await smoke({ url: api.url, token, "jwks-uri": api.jwksUri });
+    assert.equal(run.exitCode, 0, run.stdout);
+    const result = checks(run)["hs256-key-confusion"];
+    assert.deepEqual([result?.answered, result?.passed, result?.attempts], ["401", true, 6]);
+    const forged = api.requests
+      .slice(from)
+      .map((r) => r.authorization?.slice("Bearer ".length) ?? "")
+      .filter((t) => t.split(".").length === 3 && decodeProtectedHeader(t).alg === "HS256");
+    assert.equal(
+      forged.length,
+      6,
+      "six HS256 forgeries: SPKI PEM, PEM without newline, SPKI DER, JWK, PKCS#1 PEM and DER",
+    );
+    assert.ok(
+      forged.every((t) => t.split(".")[1] === token.split(".")[1]),
+      "each keeps the token's claims",
+    );
+    assert.ok(
+      forged.every((t) => decodeProtectedHeader(t).kid === "k1"),
+      "each names the key's kid",
+    );
+  });
+
+  it("catches a verifier that lets the token pick HS256 and uses the PEM as the secret", async () => {
+    await withApi({ verifier: "hs256-pem" }, async (vulnerable) => {
+      const run = await smoke({
+        url: vulnerable.url,
+        token: await vulnerable.token(),
+        "jwks-uri": vulnerable.jwksUri,
+      });
+      assert.equal(run.exitCode, 1);
+      assert.equal(
+        errorLine(run),
+        "smoke test failed, 1 of 6 checks: hs256-key-confusion answered 200, expected 401.",
+      );
+      const result = JSON.parse(run.outputs.results ?? "[]").find(
+        (r: { check: string }) => r.check === "hs256-key-confusion",
+      ) as { detail: string };
+      assert.match(
+        result.detail,
+        /^HS256 signed with the SPKI PEM text without its final newline of key k1: the API did not refuse it/,
+      );
+    });
+  });
+
+  it("is skipped, saying why, when jwks-uri is not set", async () => {
+    const run = await smoke({ url: api.url, token: await api.token() });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(checks(run)["hs256-key-confusion"], undefined);
+    assert.match(
+      run.stdout,
+      /hs256-key-confusion: skipped, jwks-uri \(the JWKS that signs the API's tokens\) is not set/,
+    );
+  });
+
+  it("fails naming jwks-uri when the JWKS cannot be read", async () => {
+    const run = await smoke({
+      url: api.url,
+      token: await api.token(),
+      "jwks-uri": `${api.url}/no-such-jwks`,
+    });
+    assert.equal(run.exitCode, 1);
+    assert.match(
+      errorLine(run),
+      /hs256-key-confusion answered error: the JWKS at https:\/\/127\.0\.0\.1:\d+ answered 401/,
+    );
+  });
+});
+
+describe("expired-token", () => {
+  it("is run when expired-token is given, and a verifier that reads exp refuses it", async () => {
+    const token = await api.token();
+    const expired = await api.token({ iat: now() - 7200, exp: now() - 3600 });
+    const run = await smoke({ url: api.url, token, "expired-token": expired });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.deepEqual(checks(run)["expired-token"]?.answered, "401");
+    assert.deepEqual(secretsFound(shownByStep(run), [token, expired]), []);
+    assert.ok(run.masks.includes(expired), "expired-token is masked");
+  });
+
+  it("catches a verifier that ignores exp", async () => {
+    await withApi({ verifier: "ignores-expiry" }, async (careless) => {
+      const expired = await careless.token({ iat: now() - 7200, exp: now() - 3600 });
+      const run = await smoke({ url: careless.url, token: await careless.token(), "expired-token": expired });
+      assert.equal(run.exitCode, 1);
+      assert.equal(
+        errorLine(run),
+        "smoke test failed, 1 of 6 checks: expired-token answered 200, expected 401.",
+      );
+    });
+  });
+
+  const refusals: [string, () => Promise<Record<string, string>>, RegExp][] = [
+    [
+      "not a JWT",
+      async () => ({ "expired-token": `opaque-${process.pid}-refresh-token-value` }),
+      /^expired-token is not a JWT: pass an access token/,
+    ],
+    [
+      "without exp",
+      async () => ({ "expired-token": await api.token({ exp: undefined }) }),
+      /^expired-token has no exp claim/,
+    ],
+    [
+      "not expired",
+      async () => ({ "expired-token": await api.token() }),
+      /^expired-token has not expired \(exp \d{4}-/,
+    ],
+    [
+      "expired within the clock-skew allowance",
+      async () => ({ "expired-token": await api.token({ exp: now() - 60 }) }),
+      /^expired-token expired only \d+ s ago .*use one that expired more than 300 s ago\.$/,
+    ],
+    [
+      "for another audience than token",
+      async () => ({ "expired-token": await api.token({ aud: "api://other", exp: now() - 3600 }) }),
+      /^expired-token has another aud than token \("api:\/\/other"\)/,
+    ],
+    [
+      "listed without the input",
+      async () => ({ "negative-checks": "expired-token" }),
+      /^negative-checks lists expired-token: set expired-token to a token of this API/,
+    ],
+    [
+      "hs256-key-confusion listed without jwks-uri",
+      async () => ({ "negative-checks": "hs256-key-confusion" }),
+      /^negative-checks lists hs256-key-confusion: set jwks-uri to the JWKS/,
+    ],
+    [
+      "an http:// jwks-uri",
+      async () => ({ "jwks-uri": "http://127.0.0.1:9/jwks" }),
+      /^jwks-uri must be an https:\/\/ URL\.$/,
+    ],
+  ];
+  for (const [name, extra, message] of refusals) {
+    it(`refuses expired-token or jwks-uri ${name}, in one line, before any request`, async () => {
+      const inputs: Record<string, string> = { url: api.url, token: await api.token(), ...(await extra()) };
+      const from = api.requests.length;
+      const run = await smoke(inputs);
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), message);
+      assert.equal(api.requests.length, from, "no request was sent");
+      assert.deepEqual(
+        secretsFound(
+          shownByStep(run),
+          [inputs.token, inputs["expired-token"]].filter((s): s is string => s !== undefined),
+        ),
+        [],
+      );
+    });
+  }
+});
