@@ -47,7 +47,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     images: ["image"],
   },
   "gateway-deploy": {
-    multiLine: ["routes", "issuers", "audiences"],
+    multiLine: ["routes", "issuers", "audiences", "required-claims"],
     urls: ["jwks-uri", "authority-host", "issuers", "audiences"],
     images: [],
   },
@@ -68,7 +68,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
   },
   "smoke-test": {
     multiLine: ["body", "headers", "expect-body"],
-    urls: ["url"],
+    urls: ["url", "jwks-uri"],
     images: [],
   },
   teardown: {
@@ -83,6 +83,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
       "config",
       "issuers",
       "audiences",
+      "required-claims",
       "client-certificate",
       "client-certificate-key",
       "expected-issuer",
