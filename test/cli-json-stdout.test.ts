@@ -81,7 +81,10 @@ describe("fngate <command> --json on a GitHub runner", () => {
       try {
         const federated = federatedRuns()[command.name];
         const asked = oci.stack.githubOidc.requests.length;
-        const run = await sandbox.run([command.name, ...(federated ?? []), "--json"]);
+        // auth: oidc authenticates the identity domain client (a confidential client only): any secret will do
+        // to reach the token request, which is what this test watches.
+        const secrets = command.name === "fn-context" ? { FNGATE_CLIENT_SECRET: "fngate-json-secret" } : {};
+        const run = await sandbox.run([command.name, ...(federated ?? []), "--json"], secrets);
         const lines = run.stdout.split("\n").filter((line) => line !== "");
         assert.equal(lines.length, 1, `one line on stdout:\n${run.stdout}`);
         const result = JSON.parse(lines[0] ?? "") as { ok: boolean; command: string };
