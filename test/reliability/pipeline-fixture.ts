@@ -10,6 +10,7 @@ import type { Application } from "../emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/self-signed-cert.ts";
 import { type StartedRegistry, startRegistry } from "../emulators/registry/start-registry.ts";
 import { Job } from "../runner/index.ts";
+import { seedGatewayFunctionsPolicy } from "../support/gateway-policy.ts";
 import { type OciFixture, startOciFixture } from "../support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "../support/real-components.ts";
 
@@ -59,6 +60,7 @@ export async function startPipelineFixture(
   }
   state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
   const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
+  seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = oci.stack;
   const tenantId = entra.addTenant();
   const api = entra.addApiApp(tenantId, {

@@ -50,7 +50,12 @@ const JWT_FIELDS = [...COMMON, "maxClockSkewInSeconds", "issuers", "audiences", 
 const JWKS_FIELDS = ["type", "uri", "isSslVerifyDisabled", "maxCacheDurationInHours"];
 // OCI caches a remote JWKS for 1 to 24 hours, 1 by default.
 const CACHE_HOURS = { min: 1, max: 24, integer: true };
-const SKEW = { min: 0, max: Number.MAX_SAFE_INTEGER };
+// Bounded: an unbounded skew would accept tokens long expired. The model describes the field only as
+// "the maximum expected time difference between the system clocks of the token issuer and the API
+// Gateway" and the pages stored for this project state no maximum
+// (https://docs.oracle.com/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens-usingconsole.htm);
+// one hour, the lifetime of an Entra access token, is the bound fngate's max-clock-skew input has.
+const SKEW = { min: 0, max: 3600 };
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export function readAuthPolicy(value: unknown, path: string): AuthPolicy {

@@ -17,6 +17,7 @@ import {
   type NewApplication,
   type NewFunction,
 } from "./functions-store.ts";
+import { type CompartmentRecord, IdentityStore, type PolicyRecord } from "./identity-store.ts";
 import { newNamespace, newOcid } from "./ocid.ts";
 
 export interface Tenancy {
@@ -70,11 +71,14 @@ export class OciState {
   readonly artifacts: ArtifactsStore;
   /** API Gateway gateways, deployments and work requests. */
   readonly apigw: ApiGatewayStore;
+  /** IAM compartments (below each tenancy) and policies. */
+  readonly iam: IdentityStore;
   readonly #now: () => Date;
   #counter = 0;
 
   constructor(now: () => Date = () => new Date(), options: OciStateOptions = {}) {
     this.#now = now;
+    this.iam = new IdentityStore({ now, tenancyName: (id) => this.tenancies.get(id)?.name });
     this.fn = new FunctionsStore({
       now,
       tenancyOf: (compartmentId) => this.tenancyOfCompartment(compartmentId)?.id,
@@ -96,12 +100,25 @@ export class OciState {
     return this.apigw.createGateway(input);
   }
 
-  /**
-   * The tenancy a compartment OCID belongs to. Only root compartments (the tenancy OCID itself)
-   * exist so far; child compartments plug in here.
-   */
+  /** The tenancy a compartment OCID belongs to: the tenancy itself (root) or any ACTIVE compartment below it. */
   tenancyOfCompartment(compartmentId: string): Tenancy | undefined {
-    return this.tenancies.get(compartmentId);
+    const tenancyId = this.iam.tenancyIdOf(compartmentId);
+    return tenancyId === undefined ? undefined : this.tenancies.get(tenancyId);
+  }
+
+  /** Seeds an ACTIVE compartment below a tenancy or another compartment. */
+  createCompartment(input: { parentId: string; name: string; description?: string }): CompartmentRecord {
+    return this.iam.createCompartment(input);
+  }
+
+  /** Seeds an IAM policy attached to a compartment (or the tenancy), statements as written. */
+  createPolicy(input: {
+    compartmentId: string;
+    name: string;
+    statements: string[];
+    description?: string;
+  }): PolicyRecord {
+    return this.iam.createPolicy(input);
   }
 
   /** Seeds an ACTIVE Functions application, as if created through the API. */

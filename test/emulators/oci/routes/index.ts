@@ -10,12 +10,14 @@ import { functionsInvokeRoutes } from "./functions-invoke.ts";
 import { identityRoutes } from "./identity.ts";
 import { identityDomainRoutes } from "./identity-domain.ts";
 import { identityDomainAdminRoutes } from "./identity-domain-admin.ts";
+import { identityPolicyRoutes } from "./identity-policies.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
 
 export const allRoutes: readonly RouteDefinition[] = [
   ...adminRoutes,
   ...objectStorageRoutes,
   ...identityRoutes,
+  ...identityPolicyRoutes,
   ...functionsApplicationRoutes,
   ...functionRoutes,
   ...functionsInvokeRoutes,
