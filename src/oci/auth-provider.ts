@@ -1,8 +1,4 @@
-import {
-  type AuthenticationDetailsProvider,
-  ConfigFileAuthenticationDetailsProvider,
-  SessionAuthDetailProvider,
-} from "oci-common";
+import { ConfigFileAuthenticationDetailsProvider, SessionAuthDetailProvider } from "oci-common";
 
 /**
  * The provider every OCI client of ours signs with, read from the profile fn-context wrote. A profile
@@ -10,7 +6,10 @@ import {
  * `ST$<token>`, which only SessionAuthDetailProvider does; the plain provider would sign as
  * `<tenancy>//<fingerprint>` and be refused.
  */
-export function profileAuthProvider(configFile: string, profile: string): AuthenticationDetailsProvider {
+export function profileAuthProvider(
+  configFile: string,
+  profile: string,
+): ConfigFileAuthenticationDetailsProvider {
   const provider = new ConfigFileAuthenticationDetailsProvider(configFile, profile);
   if (provider.sessionToken) return new SessionAuthDetailProvider(configFile, profile);
   return provider;

@@ -2,13 +2,16 @@ import type { RestorePlan } from "../../fs/restore-plan.ts";
 import { getTools as entraTools } from "../../github/entra-token/inputs.ts";
 import { getTools as fnDeployTools } from "../../github/fn-deploy/inputs.ts";
 import { getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
-import { checkBeforeAnyStage } from "../../github/pipeline/inputs.ts";
+import { checkBeforeAnyStage, PENDING_FUNCTION_ID } from "../../github/pipeline/inputs.ts";
+import { blockedError } from "../../preflight/report.ts";
 import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import { type OcirCleanup, ocirLogin, ocirLogout } from "../../steps/ocir-login.ts";
+import { preflightForPipeline } from "../../steps/pipeline-preflight.ts";
+import { runPreflight } from "../../steps/preflight.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import type { StepContext } from "../../steps/step-context.ts";
 import type { CommandRunner } from "../command.ts";
@@ -23,7 +26,7 @@ import { cliPipelineInputs } from "../pipeline-inputs.ts";
  */
 export const run: CommandRunner = async ({ read, ctx, env, log }) => {
   const inputs = cliPipelineInputs(read, cliOciProfile(env, ctx.homeDir));
-  await checkBeforeAnyStage(inputs, ctx);
+  const { repository } = await checkBeforeAnyStage(inputs, ctx);
   const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};
   const outputs: Record<string, string> = {};
   const stage = <T>(name: string, work: () => Promise<T>) => {
@@ -50,6 +53,20 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
       );
       profile = { configFile: result.configFile, profile: result.profile };
       if (result.namespace) outputs.namespace = result.namespace;
+    }
+    if (inputs.preflight) {
+      // Read-only, after fn-context (it needs the profile) and before the first change anywhere.
+      const checks = preflightForPipeline(inputs, {
+        ociProfile: profile,
+        repository,
+        pendingFunctionId: PENDING_FUNCTION_ID,
+      });
+      const tools = { githubIdToken: ciOidcToken(env, entraTools().githubIdToken) };
+      const result = await stage("preflight", () => runPreflight(checks, ctx, tools));
+      outputs.preflight = JSON.stringify(result.rows);
+      if (result.blocked) {
+        return { outputs: { ...outputs, changed: "false" }, failure: blockedError(result.rows).message };
+      }
     }
     if (inputs.ocirLogin) {
       const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
