@@ -139,11 +139,12 @@ describe("OCI emulator: API Gateway function backend", { skip }, () => {
     const authorization = `Bearer ${await issuer.mint({ aud: AUDIENCE })}`;
 
     const refused = async (why: RegExp) => {
+      const logs = stack.oci.functionLogs(functionId);
       const response = await fetch(`${endpoint}/`, { headers: { authorization } });
       assert.equal(response.status, 500);
       assert.deepEqual(await response.json(), { code: 500, message: "Internal Server Error" });
       assert.match(response.headers.get("x-emulator-reason") ?? "", why);
-      assert.equal(stack.oci.functionLogs(functionId), "", "the function never ran");
+      assert.equal(stack.oci.functionLogs(functionId), logs, "the function did not run");
     };
     await refused(/no policy lets API gateways in .* use functions-family in compartment nopolicy:apps:fns/);
     // Near misses grant nothing: a user group, the wrong gateway compartment, a sibling compartment,
@@ -165,6 +166,35 @@ describe("OCI emulator: API Gateway function backend", { skip }, () => {
         "ALLOW any-user to use functions-family in compartment fns where request.principal.type = 'ApiGateway'",
       ],
     });
+    await refused(/no policy/);
+
+    // A dynamic group grants only when its matching rule selects this gateway.
+    state.createDynamicGroup({
+      tenancyId: tenancy.id,
+      name: "app-gateways",
+      matchingRule: `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${apps.id}'}`,
+    });
+    state.createDynamicGroup({
+      tenancyId: tenancy.id,
+      name: "network-gateways",
+      matchingRule: `Any {instance.compartment.id = '${network.id}', ALL {resource.type = 'apigateway', resource.compartment.id = '${network.id}'}}`,
+    });
+    const viaGroup = state.createPolicy({
+      compartmentId: tenancy.id,
+      name: "dynamic-groups",
+      statements: ["Allow dynamic-group app-gateways to use functions-family in compartment apps:fns"],
+    });
+    await refused(/no policy/);
+    state.iam.deletePolicy(viaGroup.id);
+    const granted = state.createPolicy({
+      compartmentId: tenancy.id,
+      name: "dynamic-group-grant",
+      statements: ["Allow dynamic-group Network-Gateways to use functions-family in compartment apps:fns"],
+    });
+    const viaDynamicGroup = await fetch(`${endpoint}/`, { headers: { authorization } });
+    assert.equal(viaDynamicGroup.status, 200);
+    await viaDynamicGroup.arrayBuffer();
+    state.iam.deletePolicy(granted.id);
     await refused(/no policy/);
 
     // Oracle's statement, attached to the parent compartment and naming its child, lets the gateway in.

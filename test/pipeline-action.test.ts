@@ -148,6 +148,7 @@ describe("the whole pipeline in one step", () => {
         assert.match(run.outputs.url ?? "", new RegExp(`/${name}/hello$`));
         for (const group of [
           "fn-context",
+          "preflight",
           "ocir-login",
           "fn-deploy",
           "gateway-deploy",

@@ -157,6 +157,27 @@ describe("the pipeline's preflight stage", () => {
     }
   });
 
+  it("a client secret Entra refuses stops the run at preflight, before the gateway is deployed, and leaks nothing", async () => {
+    const job = await fixture.job();
+    const wrong = `cs~${process.pid}.refused_but_secret`;
+    try {
+      const calls = mutatingCalls();
+      const run = await job.run(PIPELINE, { inputs: inputs("badsecret", { "client-secret": wrong }) });
+      assert.equal(run.exitCode, 1);
+      assert.equal(mutatingCalls(), calls, "mutating OCI calls");
+      assert.deepEqual(run.groups, ["fn-context", "preflight"]);
+      assert.match(
+        run.annotations.find((a) => a.level === "error")?.message ?? "",
+        /^preflight: 1 check would fail the deploy, nothing was changed: Entra access token: the entra-token stage would fail: client-secret: .*AADSTS7000215/,
+      );
+      await job.runPosts();
+      const shown = visibleOutput(run.stdout) + run.stderr + run.summary + (await job.allWrittenText());
+      assert.deepEqual(secretsFound(shown, [wrong]), []);
+    } finally {
+      await job.dispose();
+    }
+  });
+
   it("fngate pipeline stops at preflight the same way: exit 1, the rows on stderr, --json carries them, 0 mutating calls", async () => {
     await withoutGatewayPolicy(async () => {
       const sandbox = await cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });

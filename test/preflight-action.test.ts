@@ -241,6 +241,72 @@ describe("preflight", () => {
     }
   });
 
+  it("reads every page of a compartment's policies: a grant on the second page counts", async () => {
+    const { state } = world.oci.stack.oci;
+    const fillers = Array.from({ length: 100 }, (_, n) =>
+      state.createPolicy({
+        compartmentId: world.oci.tenancyId,
+        name: `filler-${n}`,
+        statements: [`allow group team-${n} to read all-resources in compartment apps`],
+      }),
+    );
+    const grant = world.allowGateway();
+    try {
+      const { run, rows } = await preflight(ociInputs());
+      assert.equal(run.exitCode, 0, run.stdout);
+      assert.match(
+        row(rows, "gateway → functions policy").detail,
+        new RegExp(`^policy ${grant.name} in fngate-test`),
+      );
+    } finally {
+      for (const policy of [...fillers, grant]) state.iam.deletePolicy(policy.id);
+    }
+  });
+
+  it("a dynamic group policy counts when the group's matching rule selects the gateway", async () => {
+    const { state } = world.oci.stack.oci;
+    state.createDynamicGroup({
+      tenancyId: world.oci.tenancyId,
+      name: "app-gateways",
+      matchingRule: `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${world.apps.id}'}`,
+    });
+    state.createDynamicGroup({
+      tenancyId: world.oci.tenancyId,
+      name: "edge-gateways",
+      matchingRule: `ALL {resource.type = 'apigateway', resource.compartment.id = '${world.network.id}'}`,
+    });
+    const wrongGroup = state.createPolicy({
+      compartmentId: world.apps.id,
+      name: "app-gateways-invoke",
+      statements: ["Allow dynamic-group app-gateways to use functions-family in compartment apps"],
+    });
+    try {
+      const refused = await preflight(ociInputs());
+      const policy = row(refused.rows, "gateway → functions policy");
+      assert.deepEqual([policy.status, policy.blocks], ["missing", true]);
+    } finally {
+      state.iam.deletePolicy(wrongGroup.id);
+    }
+    // Attached to apps, a statement names the compartment itself by OCID (a name would mean a child).
+    const rightGroup = state.createPolicy({
+      compartmentId: world.apps.id,
+      name: "edge-gateways-invoke",
+      statements: [
+        `Allow dynamic-group Edge-Gateways to use functions-family in compartment id ${world.apps.id}`,
+      ],
+    });
+    try {
+      const allowed = await preflight(ociInputs());
+      assert.equal(allowed.run.exitCode, 0, allowed.run.stdout);
+      assert.match(
+        row(allowed.rows, "gateway → functions policy").detail,
+        /^policy edge-gateways-invoke in apps: Allow dynamic-group Edge-Gateways/,
+      );
+    } finally {
+      state.iam.deletePolicy(rightGroup.id);
+    }
+  });
+
   it("a remote JWKS over OCI's limit blocks; an issuer the provider does not advertise blocks; matching, both are ok", async () => {
     const inputs = { "jwks-uri": world.issuer.jwksUri, issuers: world.issuer.url, audiences: "api://mine" };
     await world.issuer.serveKeys(11);

@@ -14,6 +14,8 @@ export type ConditionValue = { kind: "text" | "pattern"; text: string };
 /** What a request carries for a variable: its value, and values it may carry instead (unsure). */
 export interface VariableValue {
   value: string;
+  /** The request does not carry this variable: every comparison with it is false (declined). */
+  notApplicable?: boolean;
   /** A literal equal to one of these makes the comparison undecidable rather than false. */
   alsoPossible?: string[];
 }
@@ -66,6 +68,7 @@ export function evaluateCondition(condition: PolicyCondition, resolve: VariableR
   if (condition.kind === "compare") {
     const actual = resolve(condition.variable);
     if (!actual) return "unknown";
+    if (actual.notApplicable) return false;
     const equal: Verdict = matches(condition.value, actual.value)
       ? true
       : (actual.alsoPossible ?? []).some((value) => matches(condition.value, value))

@@ -1,6 +1,8 @@
 import type { IdentityClient } from "oci-identity";
+import { ruleSelectsGateway } from "../../oci/iam/dynamic-group-rule.ts";
 import { gatewayInvokePolicyCommand, gatewayInvokeStatement } from "../../oci/iam/gateway-invoke-fix.ts";
 import { gatewayInvokeGrant } from "../../oci/iam/gateway-invoke-grant.ts";
+import type { Verdict } from "../../oci/iam/policy-condition.ts";
 import { type CheckRow, cannotTell, missing, ok } from "../check-row.ts";
 import { callFailure } from "./call-failure.ts";
 import { type CompartmentNode, compartmentPath, pathName } from "./compartment-path.ts";
@@ -38,28 +40,42 @@ export async function checkGatewayPolicy(
   const statement = gatewayInvokeStatement(path, gateway.compartmentId);
   const fix = `${statement} — attach it to the tenancy: Console → Identity & Security → Policies → (root compartment) → Create Policy, or ${gatewayInvokePolicyCommand(tenancyId, statement)}`;
   const unreadable: string[] = [];
-  const unsure: string[] = [];
+  const attached: { compartment: CompartmentNode; name: string; statements: string[] }[] = [];
   for (const compartment of path) {
-    let policies: { name: string; statements: string[] }[];
     try {
-      policies = await policiesIn(identity, compartment.id);
+      for (const policy of await policiesIn(identity, compartment.id))
+        attached.push({ compartment, ...policy });
     } catch (error) {
       unreadable.push(`${compartment.name} (ListPolicies: ${callFailure(error)})`);
-      continue;
     }
-    for (const policy of policies) {
-      for (const text of policy.statements) {
-        const decision = gatewayInvokeGrant(text, compartment.id, { gateway, functionPath: path });
-        if (decision.verdict === true) {
-          return ok(GATEWAY_POLICY, `policy ${policy.name} in ${compartment.name}: ${oneLine(text)}`);
-        }
-        if (decision.verdict === "unknown") {
-          unsure.push(
-            `policy ${policy.name} in ${compartment.name} (cannot tell ${decision.why}): ${oneLine(text)}`,
-          );
-        }
+  }
+  const dynamicGroups = attached.some((policy) =>
+    policy.statements.some((text) => /dynamic-group/i.test(text)),
+  )
+    ? await readDynamicGroups(identity, tenancyId)
+    : undefined;
+  const scene = {
+    gateway,
+    functionPath: path,
+    dynamicGroupHoldsGateway: (principal: { name?: string; domain?: string; id?: string }) =>
+      holdsGateway(dynamicGroups, principal, gateway),
+  };
+  const unsure: string[] = [];
+  for (const policy of attached) {
+    for (const text of policy.statements) {
+      const decision = gatewayInvokeGrant(text, policy.compartment.id, scene);
+      if (decision.verdict === true) {
+        return ok(GATEWAY_POLICY, `policy ${policy.name} in ${policy.compartment.name}: ${oneLine(text)}`);
+      }
+      if (decision.verdict === "unknown") {
+        unsure.push(
+          `policy ${policy.name} in ${policy.compartment.name} (cannot tell ${decision.why}): ${oneLine(text)}`,
+        );
       }
     }
+  }
+  if (dynamicGroups && "failure" in dynamicGroups && unsure.length > 0) {
+    unsure.push(`the dynamic groups could not be read (ListDynamicGroups: ${dynamicGroups.failure})`);
   }
   const where = `compartment ${pathName(path)}`;
   if (unreadable.length > 0) {
@@ -78,6 +94,47 @@ export async function checkGatewayPolicy(
     fix,
     true,
   );
+}
+
+type DynamicGroups = { groups: { id: string; name: string; matchingRule: string }[] } | { failure: string };
+
+async function readDynamicGroups(identity: IdentityClient, tenancyId: string): Promise<DynamicGroups> {
+  const groups: { id: string; name: string; matchingRule: string }[] = [];
+  let page: string | undefined;
+  try {
+    do {
+      const response = await identity.listDynamicGroups({
+        compartmentId: tenancyId,
+        ...(page ? { page } : {}),
+      });
+      for (const group of response.items) {
+        groups.push({ id: group.id, name: group.name, matchingRule: group.matchingRule });
+      }
+      page = response.opcNextPage || undefined;
+    } while (page);
+  } catch (error) {
+    return { failure: callFailure(error) };
+  }
+  return { groups };
+}
+
+/**
+ * A statement's dynamic group, looked up by OCID or name among the tenancy's (the Default identity
+ * domain's); groups of other identity domains are not listed by this API, so they cannot be told.
+ */
+function holdsGateway(
+  dynamicGroups: DynamicGroups | undefined,
+  principal: { name?: string; domain?: string; id?: string },
+  gateway: FoundGateway,
+): Verdict {
+  if (!dynamicGroups || "failure" in dynamicGroups) return "unknown";
+  if (principal.domain && principal.domain.toLowerCase() !== "default") return "unknown";
+  const group = dynamicGroups.groups.find((candidate) =>
+    principal.id
+      ? candidate.id === principal.id
+      : candidate.name.toLowerCase() === principal.name?.toLowerCase(),
+  );
+  return group ? ruleSelectsGateway(group.matchingRule, gateway) : false;
 }
 
 async function policiesIn(identity: IdentityClient, compartmentId: string) {

@@ -9,7 +9,9 @@
 //
 // This reader is the emulator's own, independent of fngate's (src/oci/iam): it understands the
 // statement grammar of https://docs.oracle.com/iaas/Content/Identity/Concepts/policysyntax.htm —
-// subject any-user or any-group (dynamic groups are not modelled, so they grant nothing here), verb
+// subject any-user, any-group, or one dynamic group (by name or id) whose matching rule selects the
+// gateway: resource.type 'apigateway', resource.id and resource.compartment.id, in the same =/!=,
+// any/all syntax (https://docs.oracle.com/iaas/Content/Identity/dynamicgroups/Writing_Matching_Rules_to_Define_Dynamic_Groups.htm), verb
 // use or manage on functions-family, fn-invocation or all-resources (or {FN_INVOCATION}), location
 // tenancy, compartment id <ocid> or compartment <name>[:<name>...] relative to where the policy is
 // attached (https://docs.oracle.com/iaas/Content/Identity/policysyntax/location.htm), and a where
@@ -20,7 +22,7 @@ import type { GatewayRecord } from "../oci/apigateway-records.ts";
 import type { OciState } from "../oci/state.ts";
 
 const STATEMENT =
-  /^allow\s+(any-user|any-group)\s+to\s+(?:(use|manage)\s+([a-z-]+)|\{([^}]*)\})\s+in\s+(tenancy|compartment\s+id\s+\S+|compartment\s+\S+)(?:\s+where\s+(.+))?$/is;
+  /^allow\s+(any-user|any-group|dynamic-group\s+(?:id\s+)?\S+)\s+to\s+(?:(use|manage)\s+([a-z-]+)|\{([^}]*)\})\s+in\s+(tenancy|compartment\s+id\s+\S+|compartment\s+\S+)(?:\s+where\s+(.+))?$/is;
 const GRANTING_TYPES = new Set(["functions-family", "fn-invocation", "all-resources"]);
 
 /** Why the gateway may not call the function, or undefined when a policy lets it. */
@@ -40,7 +42,7 @@ export function functionAccessDenied(
   for (const [depth, attached] of path.entries()) {
     for (const policy of state.iam.policiesIn(attached.id)) {
       for (const statement of policy.statements) {
-        if (grants(statement.trim(), path.slice(depth), variables)) return undefined;
+        if (grants(state, gateway, statement.trim(), path.slice(depth), variables)) return undefined;
       }
     }
   }
@@ -48,16 +50,42 @@ export function functionAccessDenied(
 }
 
 /** `below` is the attaching compartment followed by the path down to the function's compartment. */
-function grants(statement: string, below: { id: string; name: string }[], variables: Record<string, string>) {
+function grants(
+  state: OciState,
+  gateway: GatewayRecord,
+  statement: string,
+  below: { id: string; name: string }[],
+  variables: Record<string, string>,
+) {
   const match = STATEMENT.exec(statement.replace(/\s+/g, " "));
   if (!match) return false;
-  const [, , verb, resourceType, permissions, location = "", condition] = match;
+  const [, subject = "", verb, resourceType, permissions, location = "", condition] = match;
+  if (subject.toLowerCase().startsWith("dynamic-group") && !inDynamicGroup(state, gateway, subject))
+    return false;
   const access = verb
     ? GRANTING_TYPES.has((resourceType ?? "").toLowerCase())
     : (permissions ?? "").split(",").some((p) => p.trim().toUpperCase() === "FN_INVOCATION");
   if (!access) return false;
   if (!covers(location, below)) return false;
   return condition === undefined || evaluate(condition.trim(), variables);
+}
+
+/** Whether the dynamic group a statement names selects this gateway. */
+function inDynamicGroup(state: OciState, gateway: GatewayRecord, subject: string): boolean {
+  const words = subject.split(" ");
+  const byId = words[1]?.toLowerCase() === "id";
+  const wanted = (byId ? words[2] : words[1])?.replace(/^'|'$/g, "") ?? "";
+  const group = [...state.iam.dynamicGroups.values()].find(
+    (candidate) =>
+      candidate.tenancyId === gateway.tenancyId &&
+      (byId ? candidate.id === wanted : candidate.name.toLowerCase() === wanted.toLowerCase()),
+  );
+  if (!group) return false;
+  return evaluate(group.matchingRule.replace(/\s+/g, " ").trim(), {
+    "resource.type": "apigateway",
+    "resource.id": gateway.id.toLowerCase(),
+    "resource.compartment.id": gateway.compartmentId.toLowerCase(),
+  });
 }
 
 function covers(location: string, below: { id: string; name: string }[]): boolean {

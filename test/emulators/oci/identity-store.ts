@@ -30,6 +30,17 @@ export interface PolicyRecord {
   sequence: number;
 }
 
+/** A dynamic group: its members are the resources its matching rule selects, decided per request. */
+export interface DynamicGroupRecord {
+  id: string;
+  tenancyId: string;
+  name: string;
+  description: string;
+  matchingRule: string;
+  timeCreated: string;
+  sequence: number;
+}
+
 export interface IdentityStoreOptions {
   now: () => Date;
   /** The tenancy a root compartment id names, or undefined. */
@@ -39,6 +50,7 @@ export interface IdentityStoreOptions {
 export class IdentityStore {
   readonly compartments = new Map<string, CompartmentRecord>();
   readonly policies = new Map<string, PolicyRecord>();
+  readonly dynamicGroups = new Map<string, DynamicGroupRecord>();
   readonly #options: IdentityStoreOptions;
   #sequence = 0;
 
@@ -124,6 +136,31 @@ export class IdentityStore {
     };
     this.policies.set(policy.id, policy);
     return policy;
+  }
+
+  /**
+   * Seeds a dynamic group of the tenancy. "Specify a name for the dynamic group, which must be unique
+   * across all dynamic groups and all other groups in your tenancy"
+   * (https://docs.oracle.com/iaas/Content/Identity/dynamicgroups/Writing_Matching_Rules_to_Define_Dynamic_Groups.htm).
+   */
+  createDynamicGroup(input: { tenancyId: string; name: string; matchingRule: string }): DynamicGroupRecord {
+    if (this.#options.tenancyName(input.tenancyId) === undefined)
+      throw new Error(`unknown tenancy ${input.tenancyId}`);
+    const clash = [...this.dynamicGroups.values()].some(
+      (other) => other.tenancyId === input.tenancyId && other.name.toLowerCase() === input.name.toLowerCase(),
+    );
+    if (clash) throw new Error(`dynamic group ${input.name} already exists`);
+    const group: DynamicGroupRecord = {
+      id: newOcid("dynamicgroup"),
+      tenancyId: input.tenancyId,
+      name: input.name,
+      description: input.name,
+      matchingRule: input.matchingRule,
+      timeCreated: this.#options.now().toISOString(),
+      sequence: ++this.#sequence,
+    };
+    this.dynamicGroups.set(group.id, group);
+    return group;
   }
 
   deletePolicy(policyId: string): boolean {

@@ -17,7 +17,12 @@ import {
   type NewApplication,
   type NewFunction,
 } from "./functions-store.ts";
-import { type CompartmentRecord, IdentityStore, type PolicyRecord } from "./identity-store.ts";
+import {
+  type CompartmentRecord,
+  type DynamicGroupRecord,
+  IdentityStore,
+  type PolicyRecord,
+} from "./identity-store.ts";
 import { newNamespace, newOcid } from "./ocid.ts";
 
 export interface Tenancy {
@@ -119,6 +124,11 @@ export class OciState {
     description?: string;
   }): PolicyRecord {
     return this.iam.createPolicy(input);
+  }
+
+  /** Seeds a dynamic group of the tenancy with its matching rule, as written. */
+  createDynamicGroup(input: { tenancyId: string; name: string; matchingRule: string }): DynamicGroupRecord {
+    return this.iam.createDynamicGroup(input);
   }
 
   /** Seeds an ACTIVE Functions application, as if created through the API. */
