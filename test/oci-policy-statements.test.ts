@@ -3,7 +3,6 @@
 // decision whether one statement lets an API gateway invoke the functions of a compartment.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ruleSelectsGateway } from "../src/oci/iam/dynamic-group-rule.ts";
 import { gatewayInvokeStatement } from "../src/oci/iam/gateway-invoke-fix.ts";
 import {
   type GrantDecision,
@@ -297,33 +296,4 @@ describe("gatewayInvokeStatement", () => {
     const root = gatewayInvokeStatement([{ id: TENANCY, name: "acme" }], TENANCY);
     assert.match(root, /use functions-family in tenancy where/);
   });
-});
-
-describe("ruleSelectsGateway", () => {
-  const gateway = { id: GATEWAY, compartmentId: NET };
-  const cases: [string, string, boolean | "unknown"][] = [
-    ["Oracle's form", `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${NET}'}`, true],
-    [
-      "the OCID's type, lower case",
-      `all {resource.type='apigateway', resource.compartment.id='${NET}'}`,
-      true,
-    ],
-    ["the gateway itself", `resource.id = '${GATEWAY}'`, true],
-    ["any of several rules", `Any {instance.compartment.id = '${NET}', resource.type = 'apigateway'}`, true],
-    ["another compartment", `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${APPS}'}`, false],
-    ["functions, not gateways", `ALL {resource.type = 'fnfunc', resource.compartment.id = '${NET}'}`, false],
-    ["instances only", `instance.compartment.id = '${NET}'`, false],
-    ["instances only, !=", `instance.compartment.id != '${APPS}'`, false],
-    [
-      "a tag fngate cannot see",
-      `ALL {resource.type = 'ApiGateway', tag.team.owner.value = 'web'}`,
-      "unknown",
-    ],
-    ["not a rule", "ALL {resource.type = 'ApiGateway'", "unknown"],
-  ];
-  for (const [name, rule, expected] of cases) {
-    it(`${name}: ${String(expected)}`, () => {
-      assert.equal(ruleSelectsGateway(rule, gateway), expected);
-    });
-  }
 });

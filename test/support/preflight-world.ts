@@ -5,7 +5,7 @@ import type { Application } from "../emulators/entra/directory.ts";
 import { closeServer, listenOnLoopback } from "../emulators/http/loopback-server.ts";
 import type { CompartmentRecord, PolicyRecord } from "../emulators/oci/identity-store.ts";
 import { isMutating } from "../emulators/oci/request-log.ts";
-import { Job } from "../runner/index.ts";
+import { Job, type StepResult } from "../runner/index.ts";
 import { seedGatewayFunctionsPolicy } from "./gateway-policy.ts";
 import { type OciFixture, startOciFixture } from "./oci-fixture.ts";
 
@@ -16,6 +16,21 @@ import { type OciFixture, startOciFixture } from "./oci-fixture.ts";
  * client; and an HTTPS issuer of our own whose JWKS size and advertised issuer a test sets. The gateway
  * → functions policy is seeded on demand, so each test chooses whether it exists.
  */
+/** One row of preflight's results output. */
+export interface PreflightRow {
+  check: string;
+  status: "ok" | "missing" | "cannot tell";
+  detail: string;
+  fix?: string;
+  blocks: boolean;
+}
+
+export function rowOf(rows: PreflightRow[], check: string): PreflightRow {
+  const found = rows.find((candidate) => candidate.check === check);
+  assert.ok(found, `a row for ${check} in ${JSON.stringify(rows.map((r) => r.check))}`);
+  return found;
+}
+
 export interface PreflightWorld {
   oci: OciFixture;
   apps: CompartmentRecord;
@@ -40,6 +55,12 @@ export interface PreflightWorld {
   mutatingCalls(): number;
   /** A job that has run fn-context, as a workflow would. */
   preparedJob(): Promise<Job>;
+  /** Runs the preflight action in `job`, asserting it made no mutating OCI call. */
+  preflight(inputs: Record<string, string>, job: Job): Promise<{ run: StepResult; rows: PreflightRow[] }>;
+  /** Inputs for the OCI checks, all satisfied but the policy (seed it with allowGateway). */
+  ociInputs(overrides?: Record<string, string>): Record<string, string>;
+  /** Inputs for the token checks: the Entra tenant, its login host, the v1 API's audience. */
+  entraInputs(overrides?: Record<string, string>): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -103,6 +124,7 @@ export async function startPreflightWorld(): Promise<PreflightWorld> {
     },
   };
   await issuer.serveKeys(2);
+  const mutatingCalls = () => oci.stack.oci.requests.filter(isMutating).length;
 
   return {
     oci,
@@ -118,13 +140,32 @@ export async function startPreflightWorld(): Promise<PreflightWorld> {
     client,
     issuer,
     allowGateway: () => seedGatewayFunctionsPolicy(state, apps.id, network.id),
-    mutatingCalls: () => oci.stack.oci.requests.filter(isMutating).length,
+    mutatingCalls,
     preparedJob: async () => {
       const job = await Job.create({ env: oci.env });
       const context = await job.run("fn-context", { inputs: oci.inputs() });
       assert.equal(context.exitCode, 0, context.stdout);
       return job;
     },
+    preflight: async (inputs, job) => {
+      const before = mutatingCalls();
+      const run = await job.run("preflight", { inputs });
+      assert.equal(mutatingCalls(), before, "preflight made a mutating OCI call");
+      return { run, rows: JSON.parse(run.outputs.results ?? "[]") as PreflightRow[] };
+    },
+    ociInputs: (overrides = {}) => ({
+      "compartment-ocid": apps.id,
+      application: "fngate",
+      repository: "fngate/hello",
+      "gateway-ocid": gatewayId,
+      ...overrides,
+    }),
+    entraInputs: (overrides = {}) => ({
+      "entra-tenant-id": tenantId,
+      "authority-host": entra.host,
+      audiences: "api://fngate-v1",
+      ...overrides,
+    }),
     close: async () => {
       await closeServer(server);
       await oci.close();
