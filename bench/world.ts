@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type StartedRegistry, startRegistry } from "../test/emulators/registry/start-registry.ts";
 import { type EmulatorStack, startEmulatorStack } from "../test/emulators/stack.ts";
+import { seedGatewayFunctionsPolicy } from "../test/support/gateway-policy.ts";
 import { generateTestKey } from "../test/support/keys.ts";
 
 export interface Latencies {
@@ -58,6 +59,7 @@ export async function startBenchWorld(latencies: Latencies): Promise<BenchWorld>
   stack.oci.setRegistry({ url: registry.url, ...registryUser });
   const applicationId = state.createApplication({ compartmentId: tenancy.id, displayName: "apps" }).id;
   const gatewayId = state.createGateway({ compartmentId: tenancy.id, displayName: "public" }).id;
+  seedGatewayFunctionsPolicy(state, tenancy.id);
   const tenantId = stack.entra.addTenant();
   const api = stack.entra.addApiApp(tenantId, {
     identifierUris: ["api://bench"],

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { pushImage } from "../test/emulators/registry/push-image.ts";
 import { type StartedRegistry, startRegistry } from "../test/emulators/registry/start-registry.ts";
 import { Job, type StepResult } from "../test/runner/index.ts";
+import { seedGatewayFunctionsPolicy } from "../test/support/gateway-policy.ts";
 import { startOciFixture } from "../test/support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists } from "../test/support/real-components.ts";
 
@@ -25,6 +26,8 @@ if (await executableExists("/usr/bin/docker-registry")) {
 }
 state.createApplication({ compartmentId: oci.tenancyId, displayName: "demo-app" });
 const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "demo-gateway" }).id;
+// A real tenancy needs this once: the policy that lets API gateways call functions.
+seedGatewayFunctionsPolicy(state, oci.tenancyId);
 const { entra } = oci.stack;
 const tenantId = entra.addTenant();
 const api = entra.addApiApp(tenantId, {

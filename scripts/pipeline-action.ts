@@ -12,6 +12,7 @@ interface InputSpec {
 }
 
 const OUTPUTS: Record<string, string> = {
+  preflight: "JSON list of the preflight checks, each {check, status, detail, fix, blocks} (preflight).",
   namespace: "Tenancy namespace (fn-context / ocir-login).",
   "function-id": "OCID of the deployed function (fn-deploy).",
   image: "Image reference the function runs (fn-deploy).",
@@ -30,6 +31,13 @@ export async function renderPipelineAction(root: string): Promise<string> {
       stages: [],
     },
     "deadline-minutes": { ...PIPELINE_DEADLINE, stages: [] },
+    preflight: {
+      description:
+        "Run the read-only preflight checks (as actions/preflight does) right after fn-context, before anything changes: credentials, compartment, application, OCIR repository, gateway, the gateway → functions IAM policy, the remote JWKS, the issuers and the Entra token version (preflight requests the token entra-token would get). A miss that would surely fail the deploy stops the step with its fix; the rest are warnings. false skips them.",
+      required: false,
+      default: "true",
+      stages: [],
+    },
   };
   for (const stage of STAGES) {
     const action = parse(await readFile(join(root, "actions", stage, "action.yml"), "utf8")) as {
@@ -55,7 +63,7 @@ export async function renderPipelineAction(root: string): Promise<string> {
   const document = {
     name: "fngate",
     description:
-      "From a repository to a live HTTPS API that only authenticated callers can reach, and proof that it works, in one step: fn-context, ocir-login, fn-deploy, gateway-deploy, entra-token and smoke-test, each in its own log group, every stage skippable; the post step undoes what fn-context and ocir-login changed.",
+      "From a repository to a live HTTPS API that only authenticated callers can reach, and proof that it works, in one step: fn-context, preflight (read-only checks that stop the step before any change when the deploy would fail), ocir-login, fn-deploy, gateway-deploy, entra-token and smoke-test, each in its own log group, every stage skippable; the post step undoes what fn-context and ocir-login changed.",
     author: "fngate",
     branding: { icon: "shield", color: "red" },
     inputs: Object.fromEntries(

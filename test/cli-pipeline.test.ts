@@ -75,6 +75,7 @@ describe("fngate pipeline", () => {
       );
       for (const stage of [
         "fn-context",
+        "preflight",
         "ocir-login",
         "fn-deploy",
         "gateway-deploy",

@@ -104,7 +104,7 @@ describe("fngate usage", () => {
     assert.equal(command.exitCode, 2);
     assert.match(
       oneLine(command.stderr),
-      /^error: unknown command "deploy"; commands are pipeline, fn-context, /,
+      /^error: unknown command "deploy"; commands are pipeline, preflight, fn-context, /,
     );
     const flag = await sandbox.run(["smoke-test", "--urll", "https://x"]);
     assert.equal(flag.exitCode, 2);

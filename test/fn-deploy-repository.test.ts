@@ -8,7 +8,7 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
-import type { Compartment } from "./emulators/oci/state.ts";
+import type { CompartmentRecord as Compartment } from "./emulators/oci/identity-store.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import { Job } from "./runner/index.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";

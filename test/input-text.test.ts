@@ -114,7 +114,8 @@ describe("credentials in URLs", () => {
 });
 
 describe("the declaration of input shapes", () => {
-  const hintsMultiLine = /per line|newline or comma|new lines|VALUE lines|\bPEM\b(?! text)|YAML list|file's JSON/;
+  const hintsMultiLine =
+    /per line|newline or comma|new lines|VALUE lines|\bPEM\b(?! text)|YAML list|file's JSON/;
 
   it("covers every action, and names only inputs the action has", () => {
     assert.deepEqual(Object.keys(INPUT_SHAPES).sort(), Object.keys(ACTION_INPUTS).sort());

@@ -12,6 +12,7 @@ import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/sel
 import { isMutating } from "./emulators/oci/request-log.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import { Job } from "./runner/index.ts";
+import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
@@ -40,6 +41,7 @@ before(async () => {
   }
   state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
   gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
+  seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = oci.stack;
   tenantId = entra.addTenant();
   apiV1 = entra.addApiApp(tenantId, {
@@ -154,6 +156,7 @@ describe("the whole pipeline in one step", () => {
         assert.match(run.outputs.url ?? "", new RegExp(`/${name}/hello$`));
         for (const group of [
           "fn-context",
+          "preflight",
           "ocir-login",
           "fn-deploy",
           "gateway-deploy",

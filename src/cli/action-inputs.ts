@@ -723,6 +723,77 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
     ],
     outputs: ["registry", "username", "namespace", "image-prefix", "token-expires-at"],
   },
+  preflight: {
+    inputs: [
+      {
+        name: "compartment-ocid",
+        description: "Compartment where a named application is looked up (fn-deploy's compartment-ocid).",
+      },
+      {
+        name: "application",
+        description:
+          "Functions application name or OCID (fn-deploy's application). Checks it exists and is ACTIVE.",
+      },
+      {
+        name: "function-id",
+        description:
+          "OCID of the function the route calls, when no application is given (gateway-deploy's function-id); its compartment is where the gateway → functions policy must reach.",
+      },
+      {
+        name: "repository",
+        description:
+          "OCIR repository as the Artifacts API names it, the path below the namespace (e.g. fngate/hello): looked for anywhere in the tenancy; it should be private.",
+      },
+      {
+        name: "gateway-ocid",
+        description:
+          "OCID of the API gateway (gateway-deploy's gateway-ocid). Checks it is ACTIVE and that a policy lets it invoke the functions.",
+      },
+      {
+        name: "jwks-uri",
+        description:
+          "https:// URL of the JSON Web Key Set the gateway will validate tokens with. Or use entra-tenant-id.",
+      },
+      {
+        name: "entra-tenant-id",
+        description:
+          "Microsoft Entra tenant ID (gateway-deploy's): its JWKS and both issuer forms are checked, and the v1/v2 token version against the audiences.",
+      },
+      {
+        name: "authority-host",
+        description: "Entra login host for entra-tenant-id (sovereign clouds use their own). Host only.",
+        default: "login.microsoftonline.com",
+      },
+      {
+        name: "issuers",
+        description:
+          "Token issuers the gateway will accept (gateway-deploy's issuers), newline or comma separated.",
+      },
+      {
+        name: "audiences",
+        description:
+          "Token audiences the gateway will accept (gateway-deploy's audiences), newline or comma separated.",
+      },
+      {
+        name: "allow-anonymous",
+        description: "As in gateway-deploy; lets audiences be empty.",
+        default: "false",
+      },
+      {
+        name: "token",
+        description:
+          "(secret) An access token to check against the gateway's issuers and audiences, e.g. entra-token's access-token output; without it the Entra version is judged from the issuers and audiences alone.",
+        secret: true,
+      },
+      {
+        name: "deadline-minutes",
+        description:
+          "Overall deadline for this step in minutes; the step fails cleanly when it is reached. Default 15.",
+        default: "15",
+      },
+    ],
+    outputs: ["results", "blocked", "warnings"],
+  },
   "smoke-test": {
     inputs: [
       {
@@ -920,6 +991,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         description:
           "Overall deadline for the whole pipeline (every stage together) in minutes; the step fails cleanly when it is reached, naming the stage and what it was waiting for (its post step still cleans up). Default 15.",
         default: "15",
+      },
+      {
+        name: "preflight",
+        description:
+          "Run the read-only preflight checks (as actions/preflight does) right after fn-context, before anything changes: credentials, compartment, application, OCIR repository, gateway, the gateway → functions IAM policy, the remote JWKS, the issuers and the Entra token version (preflight requests the token entra-token would get). A miss that would surely fail the deploy stops the step with its fix; the rest are warnings. false skips them.",
+        default: "true",
       },
       {
         name: "auth",
@@ -1281,6 +1358,16 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         default: "60",
       },
     ],
-    outputs: ["namespace", "function-id", "image", "digest", "deployment-id", "url", "passed", "results"],
+    outputs: [
+      "preflight",
+      "namespace",
+      "function-id",
+      "image",
+      "digest",
+      "deployment-id",
+      "url",
+      "passed",
+      "results",
+    ],
   },
 };

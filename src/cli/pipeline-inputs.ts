@@ -5,14 +5,18 @@ import { getInputs as fnDeployInputs } from "../github/fn-deploy/inputs.ts";
 import { getInputs as gatewayDeployInputs } from "../github/gateway-deploy/inputs.ts";
 import type { InputReader } from "../github/inputs.ts";
 import { getInputs as ocirLoginInputs } from "../github/ocir-login/inputs.ts";
-import { PENDING_JWKS, PENDING_PROFILE, type PipelineInputs } from "../github/pipeline/inputs.ts";
+import {
+  PENDING_FUNCTION_ID,
+  PENDING_JWKS,
+  PENDING_PROFILE,
+  type PipelineInputs,
+} from "../github/pipeline/inputs.ts";
 import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "../github/pipeline/stage-inputs.ts";
 import { getInputs as smokeTestInputs } from "../github/smoke-test/inputs.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { renamedReader } from "./renamed-reader.ts";
 
 const PENDING_URL = "https://pending.invalid/";
-const PENDING_FUNCTION_ID = "ocid1.fnfunc.oc1..aaaaaaaapendingfunctionfromfndeploy";
 
 /**
  * Every stage's inputs read through its own action's parser, as the pipeline action does
@@ -33,7 +37,7 @@ export function cliPipelineInputs(
   };
   const stage = (name: Stage, values: Record<string, string> = {}) =>
     renamedReader(read, RENAMES[name], values);
-  const inputs: PipelineInputs = {};
+  const inputs: PipelineInputs = { preflight: read.boolean("preflight", true) };
   if (runs("fn-context")) inputs.fnContext = fnContextInputs(stage("fn-context"));
   if (runs("ocir-login")) inputs.ocirLogin = ocirLoginInputs(stage("ocir-login"));
   if (runs("fn-deploy")) inputs.fnDeploy = fnDeployInputs(stage("fn-deploy"), needsProfile("fn-deploy"));

@@ -11,6 +11,7 @@ import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/se
 import { type StartedRegistry, startRegistry } from "../emulators/registry/start-registry.ts";
 import { startTokenRegistry } from "../emulators/registry/token-registry.ts";
 import { Job } from "../runner/index.ts";
+import { seedGatewayFunctionsPolicy } from "../support/gateway-policy.ts";
 import { type OciFixture, startOciFixture } from "../support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "../support/real-components.ts";
 
@@ -72,6 +73,7 @@ export async function startPipelineFixture(
   }
   state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
   const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
+  seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = oci.stack;
   const tenantId = entra.addTenant();
   const api = entra.addApiApp(tenantId, {

@@ -217,6 +217,9 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
           "private-key": encryptedKey,
           "private-key-passphrase": PASSPHRASE,
           "client-secret": wrongSecret,
+          // Preflight would stop this run before deploying (it asks Entra for the token first); this
+          // case is about a failure after the deploy stages ran.
+          preflight: "false",
         }),
       });
       assert.equal(run.exitCode, 1, run.stdout);

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "../emulators/oci/request-log.ts";
 import { Job } from "../runner/index.ts";
+import { seedGatewayFunctionsPolicy } from "../support/gateway-policy.ts";
 import { encryptedPkcs8, generateTestKey } from "../support/keys.ts";
 import { type OciFixture, startOciFixture } from "../support/oci-fixture.ts";
 import { printFigure } from "./figures.ts";
@@ -27,6 +28,7 @@ before(async () => {
   const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`;
   functionId = state.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
   gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "gw" }).id;
+  seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = oci.stack;
   tenantId = entra.addTenant();
   apiAppId = entra.addApiApp(tenantId, { identifierUris: [AUDIENCE], accessTokenAcceptedVersion: 1 }).appId;

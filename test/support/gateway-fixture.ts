@@ -3,6 +3,7 @@ import { isMutating } from "../emulators/oci/request-log.ts";
 import { pushImage } from "../emulators/registry/push-image.ts";
 import { type StartedRegistry, startRegistry } from "../emulators/registry/start-registry.ts";
 import { Job, type StepResult } from "../runner/index.ts";
+import { seedGatewayFunctionsPolicy } from "./gateway-policy.ts";
 import { type OciFixture, startOciFixture } from "./oci-fixture.ts";
 import { executableExists } from "./real-components.ts";
 
@@ -48,6 +49,7 @@ export async function startGatewayFixture(options: { registry?: boolean } = {}):
   const fnHello = state.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
   const fnOther = state.createFunction({ applicationId, displayName: "other", image, memoryInMBs: 256 }).id;
   const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "fngate-gw" }).id;
+  seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const tenantId = oci.stack.entra.addTenant();
   return {
     oci,

@@ -8,8 +8,16 @@ export const COMMANDS: readonly CliCommand[] = [
   {
     name: "pipeline",
     action: "pipeline",
-    summary: "every stage: fn-context, ocir-login, fn-deploy, gateway-deploy, entra-token, smoke-test",
+    summary:
+      "every stage: fn-context, preflight, ocir-login, fn-deploy, gateway-deploy, entra-token, smoke-test",
     load: async () => (await import("./pipeline.ts")).run,
+  },
+  {
+    name: "preflight",
+    action: "preflight",
+    summary:
+      "read-only checks before a first deploy (credentials, application, gateway, IAM policy, JWKS, issuers), each with its fix",
+    load: async () => (await import("./preflight.ts")).run,
   },
   {
     name: "fn-context",

@@ -1,7 +1,8 @@
 import type { RestorePlan } from "../../fs/restore-plan.ts";
 import { getTools as fnDeployTools } from "../../github/fn-deploy/inputs.ts";
 import { dockerConfigDir, getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
-import { checkBeforeAnyStage, smokeStageInputs } from "../../github/pipeline/inputs.ts";
+import { checkBeforeAnyStage, PENDING_FUNCTION_ID, smokeStageInputs } from "../../github/pipeline/inputs.ts";
+import { blockedError } from "../../preflight/report.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
@@ -9,6 +10,8 @@ import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import { type OcirCleanup, ocirLogin, ocirLogoutTasks, type TokenLogin } from "../../steps/ocir-login.ts";
+import { preflightForPipeline } from "../../steps/pipeline-preflight.ts";
+import { runPreflight } from "../../steps/preflight.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import type { StepContext } from "../../steps/step-context.ts";
 import type { CommandRunner } from "../command.ts";
@@ -23,7 +26,7 @@ import { cliPipelineInputs } from "../pipeline-inputs.ts";
  */
 export const run: CommandRunner = async ({ read, ctx, env, log }) => {
   const inputs = cliPipelineInputs(read, cliOciProfile(env, ctx.homeDir));
-  await checkBeforeAnyStage(inputs, ctx);
+  const { repository } = await checkBeforeAnyStage(inputs, ctx);
   const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};
   const outputs: Record<string, string> = {};
   const stage = <T>(name: string, work: () => Promise<T>) => {
@@ -51,6 +54,20 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
       );
       profile = { configFile: result.configFile, profile: result.profile };
       if (result.namespace) outputs.namespace = result.namespace;
+    }
+    if (inputs.preflight) {
+      // Read-only, after fn-context (it needs the profile) and before the first change anywhere.
+      const checks = preflightForPipeline(inputs, {
+        ociProfile: profile,
+        repository,
+        pendingFunctionId: PENDING_FUNCTION_ID,
+      });
+      const tools = { githubIdToken: ciOidcToken(env, ctx.secrets) };
+      const result = await stage("preflight", () => runPreflight(checks, ctx, tools));
+      outputs.preflight = JSON.stringify(result.rows);
+      if (result.blocked) {
+        return { outputs: { ...outputs, changed: "false" }, failure: blockedError(result.rows).message };
+      }
     }
     if (inputs.ocirLogin) {
       const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };

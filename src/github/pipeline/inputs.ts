@@ -17,7 +17,7 @@ import { getInputs as entraTokenInputs } from "../entra-token/inputs.ts";
 import { getInputs as fnContextInputs } from "../fn-context/inputs.ts";
 import { getInputs as fnDeployInputs } from "../fn-deploy/inputs.ts";
 import { getInputs as gatewayDeployInputs } from "../gateway-deploy/inputs.ts";
-import { optionalInput, renamedInputs } from "../inputs.ts";
+import { booleanInput, optionalInput, renamedInputs } from "../inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
 import { getInputs as ocirLoginInputs } from "../ocir-login/inputs.ts";
 import { withGithubRunLabel } from "../run-label.ts";
@@ -30,6 +30,8 @@ import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "./stage-inputs.
  * and the token) are filled in as the stages run; placeholders stand for them here.
  */
 export interface PipelineInputs {
+  /** Run the read-only preflight checks after fn-context, before any change (input `preflight`). */
+  preflight: boolean;
   fnContext?: FnContextInputs;
   ocirLogin?: OcirLoginInputs;
   fnDeploy?: FnDeployInputs;
@@ -44,23 +46,30 @@ const PENDING_URL = "https://pending.invalid/";
 /** Stands for the JWKS gateway-deploy puts in the policy (entra-tenant-id names it without jwks-uri). */
 export const PENDING_JWKS = "https://pending.invalid/keys";
 /** Stand-ins for what ocir-login and fn-deploy produce, shaped like the real values so checks pass. */
-const PENDING_FUNCTION_ID = "ocid1.fnfunc.oc1..aaaaaaaapendingfunctionfromfndeploy";
+export const PENDING_FUNCTION_ID = "ocid1.fnfunc.oc1..aaaaaaaapendingfunctionfromfndeploy";
 const PENDING_IMAGE_PREFIX = "ocir.pending.invalid/namespace";
 
 /**
  * Runs every stage's checks that need no call, so a bad input of a late stage (a gateway route, a
- * token scope) fails the step before the first stage has changed anything.
+ * token scope) fails the step before the first stage has changed anything. Returns the OCIR repository
+ * fn-deploy will push to, for preflight.
  */
-export async function checkBeforeAnyStage(inputs: PipelineInputs, ctx: StepContext): Promise<void> {
+export async function checkBeforeAnyStage(
+  inputs: PipelineInputs,
+  ctx: StepContext,
+): Promise<{ repository: string | undefined }> {
+  let repository: string | undefined;
   if (inputs.fnDeploy) {
     const registry = inputs.fnDeploy.registry ?? PENDING_IMAGE_PREFIX;
-    await planDeploy(
+    const plan = await planDeploy(
       { ...inputs.fnDeploy, registry },
       { homeDir: ctx.homeDir, registerSecret: (value) => ctx.secrets.register(value), warn: () => {} },
     );
+    repository = plan.build?.repository;
   }
   if (inputs.gateway) planGatewayDeploy(inputs.gateway);
   if (inputs.entra) checkEntraTokenInputs(inputs.entra);
+  return { repository };
 }
 
 export function getPipelineInputs(): PipelineInputs {
@@ -73,7 +82,7 @@ export function getPipelineInputs(): PipelineInputs {
       `${stage} needs an OCI profile: do not skip fn-context, or run fn-context in an earlier step.`,
     );
   };
-  const inputs: PipelineInputs = {};
+  const inputs: PipelineInputs = { preflight: booleanInput("preflight", true) };
   // The same input names as the single actions, except where two stages would read one name differently.
   if (runs("fn-context")) inputs.fnContext = fnContextInputs(renamedInputs(RENAMES["fn-context"]));
   if (runs("ocir-login")) inputs.ocirLogin = ocirLoginInputs(renamedInputs(RENAMES["ocir-login"]));

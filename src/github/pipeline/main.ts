@@ -1,19 +1,23 @@
 import * as core from "@actions/core";
 import { UserError } from "../../errors.ts";
+import { blockedError } from "../../preflight/report.ts";
 import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import { ocirLogin, type TokenLogin } from "../../steps/ocir-login.ts";
+import { preflightForPipeline } from "../../steps/pipeline-preflight.ts";
+import { runPreflight } from "../../steps/preflight.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "../../steps/smoke-test.ts";
 import { getTools as entraTools } from "../entra-token/inputs.ts";
 import { getTools as fnDeployTools } from "../fn-deploy/inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
 import { dockerConfigDir, getTools as ocirTools } from "../ocir-login/inputs.ts";
+import { writePreflightSummary } from "../preflight/summary.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { stepDeadline } from "../step-deadline.ts";
-import { checkBeforeAnyStage, getPipelineInputs, smokeStageInputs } from "./inputs.ts";
+import { checkBeforeAnyStage, getPipelineInputs, PENDING_FUNCTION_ID, smokeStageInputs } from "./inputs.ts";
 import { fnContextPlan, ocirCleanup } from "./state.ts";
 import { writePipelineSummary } from "./summary.ts";
 
@@ -31,7 +35,7 @@ function inStage<T>(name: string, run: () => Promise<T>): Promise<T> {
 await runMain(async () => {
   const inputs = getPipelineInputs();
   const ctx = actionStepContext();
-  await checkBeforeAnyStage(inputs, ctx);
+  const { repository } = await checkBeforeAnyStage(inputs, ctx);
   let profile = exportedOciProfile();
   let imagePrefix: string | undefined;
   let tokenLogin: TokenLogin | undefined;
@@ -51,6 +55,18 @@ await runMain(async () => {
     if (result.auth === "oidc") core.exportVariable("OCI_CLI_AUTH", "security_token");
     profile = { configFile: result.configFile, profile: result.profile };
     if (result.namespace) core.setOutput("namespace", result.namespace);
+  }
+  if (inputs.preflight) {
+    // Read-only, after fn-context (it needs the profile) and before the first change anywhere.
+    const stage = preflightForPipeline(inputs, {
+      ociProfile: profile,
+      repository,
+      pendingFunctionId: PENDING_FUNCTION_ID,
+    });
+    const result = await inStage("preflight", () => runPreflight(stage, ctx, entraTools()));
+    core.setOutput("preflight", JSON.stringify(result.rows));
+    await writePreflightSummary(result.rows);
+    if (result.blocked) throw blockedError(result.rows);
   }
   if (inputs.ocirLogin) {
     const stage = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { OciHttpError } from "../oci/errors.ts";
 import type { OciEmulator } from "../oci/server.ts";
+import { functionAccessDenied } from "./function-access.ts";
 import type { RouteTarget } from "./route-target.ts";
 
 export interface GatewayResponse {
@@ -59,8 +60,15 @@ export async function callBackend(
       for (const [name, value] of backend.headers) headers[name.toLowerCase()] = value;
       return { status: backend.status, headers, body: Buffer.from(backend.body, "utf8") };
     }
-    case "ORACLE_FUNCTIONS_BACKEND":
+    case "ORACLE_FUNCTIONS_BACKEND": {
+      // The gateway calls the function as itself: without an IAM policy letting API gateways use
+      // functions there, every call of the route is a 500 (see function-access.ts).
+      const fn = oci.state.fn.functions.get(backend.functionId);
+      const denied = fn && functionAccessDenied(oci.state, target.gateway, fn.compartmentId);
+      if (denied)
+        return gatewayError(500, "Internal Server Error", { "x-emulator-reason": printable(denied) });
       return callFunctionBackend(backend.functionId, request, oci);
+    }
     case "HTTP_BACKEND":
       // OCI substitutes route path parameters written as ${request.path[name]} in the URL.
       return callHttpBackend(

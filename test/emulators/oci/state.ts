@@ -17,6 +17,12 @@ import {
   type NewApplication,
   type NewFunction,
 } from "./functions-store.ts";
+import {
+  type CompartmentRecord,
+  type DynamicGroupRecord,
+  IdentityStore,
+  type PolicyRecord,
+} from "./identity-store.ts";
 import { newNamespace, newOcid } from "./ocid.ts";
 
 export interface Tenancy {
@@ -25,15 +31,6 @@ export interface Tenancy {
   /** Object Storage namespace, what getNamespace returns and OCIR uses in image paths. */
   namespace: string;
   timeCreated: string;
-}
-
-/** A compartment below a tenancy's root compartment (whose OCID is the tenancy's). */
-export interface Compartment {
-  id: string;
-  tenancyId: string;
-  /** The parent compartment: the tenancy OCID for a top-level compartment. */
-  parentId: string;
-  name: string;
 }
 
 export interface ApiKey {
@@ -72,7 +69,6 @@ export const DEFAULT_FUNCTION_ACTIVE_DELAY_MS = 50;
 
 export class OciState {
   readonly tenancies = new Map<string, Tenancy>();
-  readonly compartments = new Map<string, Compartment>();
   readonly users = new Map<string, User>();
   /** Functions applications and functions. */
   readonly fn: FunctionsStore;
@@ -80,11 +76,14 @@ export class OciState {
   readonly artifacts: ArtifactsStore;
   /** API Gateway gateways, deployments and work requests. */
   readonly apigw: ApiGatewayStore;
+  /** IAM compartments (below each tenancy) and policies. */
+  readonly iam: IdentityStore;
   readonly #now: () => Date;
   #counter = 0;
 
   constructor(now: () => Date = () => new Date(), options: OciStateOptions = {}) {
     this.#now = now;
+    this.iam = new IdentityStore({ now, tenancyName: (id) => this.tenancies.get(id)?.name });
     this.fn = new FunctionsStore({
       now,
       tenancyOf: (compartmentId) => this.tenancyOfCompartment(compartmentId)?.id,
@@ -106,24 +105,30 @@ export class OciState {
     return this.apigw.createGateway(input);
   }
 
-  /** The tenancy a compartment OCID belongs to: the root compartment (the tenancy OCID) or a child. */
+  /** The tenancy a compartment OCID belongs to: the tenancy itself (root) or any ACTIVE compartment below it. */
   tenancyOfCompartment(compartmentId: string): Tenancy | undefined {
-    const child = this.compartments.get(compartmentId);
-    return this.tenancies.get(child ? child.tenancyId : compartmentId);
+    const tenancyId = this.iam.tenancyIdOf(compartmentId);
+    return tenancyId === undefined ? undefined : this.tenancies.get(tenancyId);
   }
 
-  /** Seeds a compartment under `parentId` (the tenancy OCID or another compartment). */
-  createCompartment(input: { parentId: string; name: string }): Compartment {
-    const tenancy = this.tenancyOfCompartment(input.parentId);
-    if (!tenancy) throw new Error(`unknown compartment ${input.parentId}`);
-    const compartment: Compartment = {
-      id: newOcid("compartment"),
-      tenancyId: tenancy.id,
-      parentId: input.parentId,
-      name: input.name,
-    };
-    this.compartments.set(compartment.id, compartment);
-    return compartment;
+  /** Seeds an ACTIVE compartment below a tenancy or another compartment. */
+  createCompartment(input: { parentId: string; name: string; description?: string }): CompartmentRecord {
+    return this.iam.createCompartment(input);
+  }
+
+  /** Seeds an IAM policy attached to a compartment (or the tenancy), statements as written. */
+  createPolicy(input: {
+    compartmentId: string;
+    name: string;
+    statements: string[];
+    description?: string;
+  }): PolicyRecord {
+    return this.iam.createPolicy(input);
+  }
+
+  /** Seeds a dynamic group of the tenancy with its matching rule, as written. */
+  createDynamicGroup(input: { tenancyId: string; name: string; matchingRule: string }): DynamicGroupRecord {
+    return this.iam.createDynamicGroup(input);
   }
 
   /** Seeds an ACTIVE Functions application, as if created through the API. */

@@ -48,6 +48,36 @@ function createGateway(context: RouteContext): RouteResponse {
   return { status: 200, body: gatewayModel(gateway) };
 }
 
+/** POST { parentId, name } → { id }: a compartment below a tenancy or another compartment. */
+function createCompartment(context: RouteContext): RouteResponse {
+  const body = parseJsonObject(context.body);
+  const parentId = requiredString(body, "parentId");
+  const name = requiredString(body, "name");
+  if (!context.state.tenancyOfCompartment(parentId)) throw notAuthorizedOrNotFound();
+  try {
+    return { status: 200, body: { id: context.state.createCompartment({ parentId, name }).id } };
+  } catch (error) {
+    throw invalidParameter(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** POST { compartmentId, name, statements: string[] } → { id }: an IAM policy, statements as written. */
+function createPolicy(context: RouteContext): RouteResponse {
+  const body = parseJsonObject(context.body);
+  const compartmentId = requiredString(body, "compartmentId");
+  const name = requiredString(body, "name");
+  const statements = body.statements;
+  if (!Array.isArray(statements) || !statements.every((item) => typeof item === "string")) {
+    throw invalidParameter("statements must be a list of strings.");
+  }
+  if (!context.state.tenancyOfCompartment(compartmentId)) throw notAuthorizedOrNotFound();
+  try {
+    return { status: 200, body: { id: context.state.createPolicy({ compartmentId, name, statements }).id } };
+  } catch (error) {
+    throw invalidParameter(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function dumpState(context: RouteContext): RouteResponse {
   return { status: 200, body: context.state.snapshot() };
 }
@@ -66,6 +96,20 @@ export const adminRoutes: RouteDefinition[] = [
     auth: "none",
     operation: "AdminCreateGateway",
     handler: createGateway,
+  },
+  {
+    method: "POST",
+    pattern: "/_emulator/oci/compartments",
+    auth: "none",
+    operation: "AdminCreateCompartment",
+    handler: createCompartment,
+  },
+  {
+    method: "POST",
+    pattern: "/_emulator/oci/policies",
+    auth: "none",
+    operation: "AdminCreatePolicy",
+    handler: createPolicy,
   },
   {
     method: "GET",

@@ -10,6 +10,7 @@ import { functionsInvokeRoutes } from "./functions-invoke.ts";
 import { identityRoutes } from "./identity.ts";
 import { identityDomainRoutes } from "./identity-domain.ts";
 import { identityDomainAdminRoutes } from "./identity-domain-admin.ts";
+import { identityPolicyRoutes } from "./identity-policies.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
 import { registryTokenRoutes } from "./registry-token.ts";
 
@@ -17,6 +18,7 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...adminRoutes,
   ...objectStorageRoutes,
   ...identityRoutes,
+  ...identityPolicyRoutes,
   ...functionsApplicationRoutes,
   ...functionRoutes,
   ...functionsInvokeRoutes,

@@ -1,0 +1,299 @@
+// The IAM policy reader behind preflight's gateway → functions check: the statement grammar Oracle
+// documents (subjects, verbs and resource types, permissions, locations, where clauses) and the
+// decision whether one statement lets an API gateway invoke the functions of a compartment.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { gatewayInvokeStatement } from "../src/oci/iam/gateway-invoke-fix.ts";
+import {
+  type GrantDecision,
+  gatewayInvokeGrant,
+  type InvokeScene,
+} from "../src/oci/iam/gateway-invoke-grant.ts";
+import { parseStatement } from "../src/oci/iam/policy-statement.ts";
+
+const TENANCY = `ocid1.tenancy.oc1..aaaaaaaa${"t".repeat(52)}`;
+const APPS = `ocid1.compartment.oc1..aaaaaaaa${"a".repeat(52)}`;
+const FNS = `ocid1.compartment.oc1..aaaaaaaa${"f".repeat(52)}`;
+const NET = `ocid1.compartment.oc1..aaaaaaaa${"n".repeat(52)}`;
+const GATEWAY = `ocid1.apigateway.oc1.phx.aaaaaaaa${"g".repeat(52)}`;
+
+/** Functions in acme:apps:fns, the gateway in NET. */
+const SCENE: InvokeScene = {
+  gateway: { id: GATEWAY, compartmentId: NET },
+  functionPath: [
+    { id: TENANCY, name: "acme" },
+    { id: APPS, name: "apps" },
+    { id: FNS, name: "fns" },
+  ],
+};
+const SAME_COMPARTMENT: InvokeScene = { ...SCENE, gateway: { id: GATEWAY, compartmentId: FNS } };
+const DOCUMENTED = `ALLOW any-user to use functions-family in compartment apps:fns where ALL {request.principal.type= 'ApiGateway', request.resource.compartment.id = '${NET}'}`;
+
+function decide(statement: string, attachedTo = TENANCY, scene = SCENE): GrantDecision {
+  return gatewayInvokeGrant(statement, attachedTo, scene);
+}
+
+describe("parseStatement", () => {
+  it("reads Oracle's documented forms", () => {
+    const cases: [string, unknown][] = [
+      [
+        "Allow group A-Admins, B-Admins to manage all-resources in compartment Projects-A-and-B",
+        {
+          subject: {
+            kind: "principals",
+            principals: [
+              { type: "group", name: "A-Admins" },
+              { type: "group", name: "B-Admins" },
+            ],
+          },
+          access: { verb: "manage", resourceType: "all-resources" },
+          location: { kind: "compartment-path", path: ["Projects-A-and-B"] },
+        },
+      ],
+      [
+        "allow group id ocid1.group.oc1..aaa, id ocid1.group.oc1..bbb to inspect users in tenancy",
+        {
+          subject: {
+            kind: "principals",
+            principals: [
+              { type: "group", id: "ocid1.group.oc1..aaa" },
+              { type: "group", id: "ocid1.group.oc1..bbb" },
+            ],
+          },
+          access: { verb: "inspect", resourceType: "users" },
+          location: { kind: "tenancy" },
+        },
+      ],
+      [
+        "Allow dynamic-group 'Default'/'api gateways' to {FN_INVOCATION, fn_function_read} in compartment id ocid1.compartment.oc1..x",
+        {
+          subject: {
+            kind: "principals",
+            principals: [{ type: "dynamic-group", domain: "Default", name: "api gateways" }],
+          },
+          access: { permissions: ["FN_INVOCATION", "FN_FUNCTION_READ"] },
+          location: { kind: "compartment-id", id: "ocid1.compartment.oc1..x" },
+        },
+      ],
+      [
+        "ALLOW ANY-USER TO USE FUNCTIONS-FAMILY IN COMPARTMENT Project-A:Project-A2\n  WHERE any {request.principal.type='ApiGateway', all {target.compartment.name = /proj*/, request.principal.id != 'x'}}",
+        {
+          subject: { kind: "any-user" },
+          access: { verb: "use", resourceType: "functions-family" },
+          location: { kind: "compartment-path", path: ["Project-A", "Project-A2"] },
+          condition: {
+            kind: "any",
+            of: [
+              {
+                kind: "compare",
+                variable: "request.principal.type",
+                operator: "=",
+                value: { kind: "text", text: "ApiGateway" },
+              },
+              {
+                kind: "all",
+                of: [
+                  {
+                    kind: "compare",
+                    variable: "target.compartment.name",
+                    operator: "=",
+                    value: { kind: "pattern", text: "proj*" },
+                  },
+                  {
+                    kind: "compare",
+                    variable: "request.principal.id",
+                    operator: "!=",
+                    value: { kind: "text", text: "x" },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    ];
+    for (const [text, expected] of cases) {
+      const parsed = parseStatement(text);
+      assert.ok(parsed.ok, `${text}: ${parsed.ok ? "" : parsed.reason}`);
+      assert.deepEqual(parsed.statement, expected, text);
+    }
+  });
+
+  it("names what is wrong with what it cannot read", () => {
+    const cases: [string, RegExp][] = [
+      ["Endorse group X to manage objects in tenancy foo", /not an Allow statement/],
+      ["Allow any-user use functions-family in tenancy", /expected `to`/],
+      ["Allow nobody to use functions-family in tenancy", /unknown subject "nobody"/],
+      ["Allow any-user to use functions-family", /expected `in <location>`/],
+      ["Allow any-user to use functions-family in region x", /expected tenancy or compartment/],
+      ["Allow any-user to use functions-family in tenancy where request.principal.type", /expected = or !=/],
+      ["Allow any-user to use functions-family in tenancy where all {a = 'b' c = 'd'}", /expected , or }/],
+      ["Allow any-user to use functions-family in tenancy where a = 'b", /unterminated quote/],
+      ["Allow any-user to use functions-family in tenancy and more", /unexpected "and"/],
+    ];
+    for (const [text, reason] of cases) {
+      const parsed = parseStatement(text);
+      assert.equal(parsed.ok, false, text);
+      assert.match(parsed.ok ? "" : parsed.reason, reason, text);
+    }
+  });
+});
+
+describe("gatewayInvokeGrant", () => {
+  const grants: [string, string, string?, InvokeScene?][] = [
+    ["Oracle's statement, attached to the tenancy", DOCUMENTED],
+    ["one line per word, odd case", DOCUMENTED.replace(/ /g, "\n  ").replace("ALLOW", "aLLow")],
+    ["attached to apps, naming its child", DOCUMENTED.replace("apps:fns", "fns"), APPS],
+    [
+      "attached to fns, naming... by OCID",
+      DOCUMENTED.replace("compartment apps:fns", `compartment id ${FNS}`),
+      FNS,
+    ],
+    ["a parent compartment covers its children", DOCUMENTED.replace("apps:fns", "apps")],
+    ["the whole tenancy", DOCUMENTED.replace("compartment apps:fns", "tenancy")],
+    ["manage", DOCUMENTED.replace("to use", "to manage")],
+    ["fn-invocation", DOCUMENTED.replace("functions-family", "fn-invocation")],
+    ["all-resources", DOCUMENTED.replace("functions-family", "all-resources")],
+    ["the permission itself", DOCUMENTED.replace("use functions-family", "{FN_INVOCATION}")],
+    ["any-group", DOCUMENTED.replace("any-user", "any-group")],
+    ["no condition", "allow any-user to use functions-family in compartment apps:fns"],
+    [
+      "principal type only, lower case",
+      "allow any-user to use functions-family in compartment apps:fns where request.principal.type = 'apigateway'",
+    ],
+    [
+      "any {...}",
+      "allow any-user to use functions-family in compartment apps where any {request.principal.type = 'Instance', request.principal.type = 'ApiGateway'}",
+    ],
+    [
+      "a pattern",
+      "allow any-user to use functions-family in compartment apps where request.principal.type = /api*/",
+    ],
+    [
+      "!= something else",
+      `allow any-user to use functions-family in tenancy where request.principal.compartment.id != '${APPS}'`,
+    ],
+    [
+      "the gateway by OCID",
+      `allow any-user to use functions-family in tenancy where request.principal.id = '${GATEWAY}'`,
+    ],
+    [
+      "same compartment for both, named by the functions' OCID",
+      DOCUMENTED.replace(NET, FNS),
+      TENANCY,
+      SAME_COMPARTMENT,
+    ],
+  ];
+  for (const [name, statement, attachedTo, scene] of grants) {
+    it(`grants: ${name}`, () => {
+      assert.deepEqual(
+        decide(statement, attachedTo, scene).verdict,
+        true,
+        decide(statement, attachedTo, scene).why,
+      );
+    });
+  }
+
+  const refusals: [string, string, RegExp, string?][] = [
+    [
+      "a user group",
+      "allow group deployers to manage functions-family in tenancy",
+      /not any-user or a dynamic group/,
+    ],
+    ["read only", DOCUMENTED.replace("to use", "to read"), /read does not allow invoking/],
+    [
+      "fn-function only",
+      DOCUMENTED.replace("functions-family", "fn-function"),
+      /fn-function does not include fn-invocation/,
+    ],
+    [
+      "another permission",
+      DOCUMENTED.replace("use functions-family", "{FN_FUNCTION_READ}"),
+      /do not include FN_INVOCATION/,
+    ],
+    [
+      "a sibling compartment",
+      DOCUMENTED.replace("apps:fns", "apps:other"),
+      /does not include compartment acme:apps:fns/,
+    ],
+    ["a path from the wrong place", DOCUMENTED, /does not include/, APPS],
+    ["a policy of another branch", DOCUMENTED.replace("apps:fns", "fns"), /does not include/, NET],
+    [
+      "`in tenancy` from a compartment policy",
+      DOCUMENTED.replace("compartment apps:fns", "tenancy"),
+      /does not include/,
+      APPS,
+    ],
+    [
+      "another compartment OCID",
+      DOCUMENTED.replace("compartment apps:fns", `compartment id ${NET}`),
+      /does not include/,
+    ],
+    ["another principal type", DOCUMENTED.replace("'ApiGateway'", "'fnfunc'"), /excludes the gateway's call/],
+    ["another gateway compartment", DOCUMENTED.replace(NET, APPS), /excludes the gateway's call/],
+    [
+      "!= ApiGateway",
+      "allow any-user to use functions-family in tenancy where request.principal.type != 'ApiGateway'",
+      /excludes/,
+    ],
+    ["not a statement", "Define tenancy Acme as ocid1.tenancy.oc1..x", /not an Allow statement/],
+  ];
+  for (const [name, statement, why, attachedTo] of refusals) {
+    it(`does not grant: ${name}`, () => {
+      const decision = decide(statement, attachedTo);
+      assert.equal(decision.verdict, false, decision.why);
+      assert.match(decision.why, why);
+    });
+  }
+
+  const unsure: [string, string, RegExp, InvokeScene?][] = [
+    [
+      "a dynamic group whose rule cannot be read",
+      "allow dynamic-group apigw to use functions-family in compartment apps:fns",
+      /dynamic group apigw holds the gateway .*resource.type = 'ApiGateway'/,
+    ],
+    [
+      "a variable fngate cannot see",
+      "allow any-user to use functions-family in tenancy where request.operation = 'InvokeFunction'",
+      /where clause holds/,
+    ],
+    [
+      "the functions' compartment where Oracle names the gateway's",
+      DOCUMENTED.replace(NET, FNS),
+      /where clause holds/,
+    ],
+  ];
+  for (const [name, statement, why, scene] of unsure) {
+    it(`cannot tell: ${name}`, () => {
+      const decision = decide(statement, TENANCY, scene);
+      assert.equal(decision.verdict, "unknown", decision.why);
+      assert.match(decision.why, why);
+    });
+  }
+
+  it("a dynamic group known to hold the gateway grants; one known not to does not", () => {
+    const statement = "allow dynamic-group apigw, dynamic-group other to use functions-family in tenancy";
+    const holds = (name: string) => ({
+      ...SCENE,
+      dynamicGroupHoldsGateway: (p: { name?: string }) => p.name === name,
+    });
+    assert.equal(decide(statement, TENANCY, holds("other")).verdict, true);
+    assert.match(
+      decide(statement, TENANCY, holds("nobody")).why,
+      /dynamic group other does not hold the gateway/,
+    );
+  });
+});
+
+describe("gatewayInvokeStatement", () => {
+  it("writes Oracle's statement for a policy in the tenancy, which the reader accepts", () => {
+    const statement = gatewayInvokeStatement(SCENE.functionPath, NET);
+    assert.equal(
+      statement,
+      `ALLOW any-user to use functions-family in compartment apps:fns where ALL {request.principal.type = 'ApiGateway', request.resource.compartment.id = '${NET}'}`,
+    );
+    assert.equal(decide(statement).verdict, true);
+    const root = gatewayInvokeStatement([{ id: TENANCY, name: "acme" }], TENANCY);
+    assert.match(root, /use functions-family in tenancy where/);
+  });
+});

@@ -1,0 +1,186 @@
+// The preflight action's token checks (remote JWKS, issuers against the OpenID configuration, the
+// Entra v1/v2 token version), what it refuses as input, and `fngate preflight`: each check satisfied and
+// unsatisfied with its fix, never changing anything.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { issuerV1, issuerV2 } from "./emulators/entra/access-token.ts";
+import type { Job } from "./runner/index.ts";
+import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import {
+  type PreflightRow,
+  type PreflightWorld,
+  rowOf as row,
+  startPreflightWorld,
+} from "./support/preflight-world.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+let world: PreflightWorld;
+let job: Job;
+
+before(async () => {
+  world = await startPreflightWorld();
+  job = await world.preparedJob();
+});
+after(async () => {
+  await job?.dispose();
+  await world?.close();
+});
+
+/** Runs preflight and proves it changed nothing: no mutating OCI call. */
+function preflight(inputs: Record<string, string>, on: Job = job) {
+  return world.preflight(inputs, on);
+}
+
+describe("preflight: token checks", () => {
+  it("a remote JWKS over OCI's limit blocks; an issuer the provider does not advertise blocks; matching, both are ok", async () => {
+    const inputs = { "jwks-uri": world.issuer.jwksUri, issuers: world.issuer.url, audiences: "api://mine" };
+    await world.issuer.serveKeys(11);
+    world.issuer.advertise("https://issuer.example.test/");
+    try {
+      const { run, rows } = await preflight(inputs);
+      assert.equal(run.exitCode, 1);
+      const jwks = row(rows, "remote JWKS");
+      assert.deepEqual([jwks.status, jwks.blocks], ["missing", true]);
+      assert.match(jwks.detail, /: it has 11 keys; OCI accepts at most 10$/);
+      assert.match(jwks.fix ?? "", /serve at most 10 keys/);
+      const issuers = row(rows, "token issuers");
+      assert.deepEqual([issuers.status, issuers.blocks], ["missing", true]);
+      assert.match(
+        issuers.detail,
+        /the provider names itself https:\/\/issuer.example.test\/, but the gateway accepts only https:\/\/127.0.0.1:\d+: every token would be refused/,
+      );
+      assert.match(issuers.fix ?? "", /^set issuers to https:\/\/issuer.example.test\//);
+    } finally {
+      await world.issuer.serveKeys(10);
+      world.issuer.advertise(world.issuer.url);
+    }
+    const fine = await preflight(inputs);
+    assert.equal(fine.run.exitCode, 0, fine.run.stdout);
+    assert.deepEqual(
+      fine.rows.map((r) => `${r.status} ${r.check}`),
+      ["ok OCI credentials sign", "ok remote JWKS", "ok token issuers"],
+    );
+  });
+
+  it("the Entra v1/v2 choice: judged from a token when there is one, else from the issuers and audiences", async () => {
+    const version = "Entra token version (v1/v2)";
+    const both = await preflight(world.entraInputs({ audiences: `api://fngate-v1, ${world.apiV2.appId}` }));
+    assert.equal(row(both.rows, version).status, "ok");
+    assert.match(row(both.rows, version).detail, /accepts v1 and v2 tokens/);
+
+    const onlyV1 = await preflight(world.entraInputs({ issuers: issuerV1(world.tenantId) }));
+    assert.equal(onlyV1.run.exitCode, 0);
+    const unsure = row(onlyV1.rows, version);
+    assert.equal(unsure.status, "cannot tell");
+    assert.match(unsure.detail, /accepts only v1 tokens/);
+    assert.match(unsure.fix ?? "", /"accessTokenAcceptedVersion": 1 \(or null\)/);
+
+    const v2WithoutClientId = await preflight(world.entraInputs({ issuers: issuerV2(world.tenantId) }));
+    assert.equal(v2WithoutClientId.run.exitCode, 1);
+    const never = row(v2WithoutClientId.rows, version);
+    assert.deepEqual([never.status, never.blocks], ["missing", true]);
+    assert.match(
+      never.detail,
+      /v2 tokens always carry the API app's client id as aud, so no Entra token would pass/,
+    );
+
+    const v2Token = await world.oci.stack.entra.mintToken({
+      tenantId: world.tenantId,
+      resource: "api://fngate-v2",
+      clientAppId: world.client.appId,
+    });
+    const mismatch = await preflight(
+      world.entraInputs({ issuers: issuerV1(world.tenantId), token: v2Token }),
+    );
+    assert.equal(mismatch.run.exitCode, 1);
+    const wrong = row(mismatch.rows, version);
+    assert.deepEqual([wrong.status, wrong.blocks], ["missing", true]);
+    assert.match(
+      wrong.detail,
+      /gets a v2 token with iss https:\/\/login.microsoftonline.com\/.*\/v2.0, which the gateway does not accept/,
+    );
+    assert.match(
+      wrong.fix ?? "",
+      /set "accessTokenAcceptedVersion": 1 \(or null\) in the API app's manifest/,
+    );
+    assert.deepEqual(secretsFound(visibleOutput(mismatch.run.stdout) + mismatch.run.stderr, [v2Token]), []);
+  });
+
+  it("refuses nothing to check, and OCI checks without an OCI profile, with one line each", async () => {
+    const bare = await (await import("./runner/index.ts")).Job.create({ env: world.oci.env });
+    try {
+      const nothing = await preflight({}, bare);
+      assert.equal(nothing.run.exitCode, 1);
+      assert.match(
+        nothing.run.annotations.find((a) => a.level === "error")?.message ?? "",
+        /^nothing to check: give at least one of compartment-ocid/,
+      );
+      const noProfile = await preflight({ "gateway-ocid": world.gatewayId }, bare);
+      assert.equal(noProfile.run.exitCode, 1);
+      assert.match(
+        noProfile.run.annotations.find((a) => a.level === "error")?.message ?? "",
+        /^the OCI checks need an OCI profile: run fn-context first/,
+      );
+      // The token checks need no OCI profile.
+      const tokenOnly = await preflight(
+        world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
+        bare,
+      );
+      assert.equal(tokenOnly.run.exitCode, 0, tokenOnly.run.stdout);
+      assert.deepEqual(
+        tokenOnly.rows.map((r) => r.check),
+        ["remote JWKS", "token issuers", "Entra token version (v1/v2)"],
+      );
+    } finally {
+      await bare.dispose();
+    }
+  });
+});
+
+describe("fngate preflight", () => {
+  it("prints one line per check and the fix, carries them in --json, and exits 1 on a blocking miss", async () => {
+    const sandbox = await cliSandbox(world.oci.env);
+    try {
+      const { "private-key": key, ...open } = world.oci.inputs();
+      const context = await sandbox.run(
+        ["fn-context", ...flagsOf(open)],
+        envOf({ "private-key": key ?? "" }),
+      );
+      assert.equal(context.exitCode, 0, context.stderr);
+      const run = await sandbox.run(["preflight", ...flagsOf(world.ociInputs()), "--json"]);
+      assert.equal(run.exitCode, 1, run.stderr);
+      assert.match(run.stderr, /^\[preflight\] ok {6}OCI credentials sign: signed call accepted/m);
+      assert.match(
+        run.stderr,
+        /^\[preflight\] BLOCKED gateway → functions policy: no policy in compartment fngate-test:apps/m,
+      );
+      assert.match(
+        run.stderr,
+        /^\[preflight\] {9}fix: ALLOW any-user to use functions-family in compartment apps where ALL/m,
+      );
+      const result = JSON.parse(run.stdout.trim()) as {
+        ok: boolean;
+        outputs: Record<string, string>;
+        error: string;
+      };
+      assert.equal(result.ok, false);
+      assert.equal(result.outputs.blocked, "true");
+      assert.equal((JSON.parse(result.outputs.results ?? "[]") as PreflightRow[]).length, 6);
+      assert.match(
+        result.error,
+        /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
+      );
+
+      const seeded = world.allowGateway();
+      try {
+        const passed = await sandbox.run(["preflight", ...flagsOf(world.ociInputs())]);
+        assert.equal(passed.exitCode, 0, passed.stderr);
+        assert.equal(passed.stderr.match(/^\[preflight\] ok /gm)?.length, 6);
+      } finally {
+        world.oci.stack.oci.state.iam.deletePolicy(seeded.id);
+      }
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});

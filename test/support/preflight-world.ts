@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { createServer } from "node:https";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
+import type { Application } from "../emulators/entra/directory.ts";
+import { closeServer, listenOnLoopback } from "../emulators/http/loopback-server.ts";
+import type { CompartmentRecord, PolicyRecord } from "../emulators/oci/identity-store.ts";
+import { isMutating } from "../emulators/oci/request-log.ts";
+import { Job, type StepResult } from "../runner/index.ts";
+import { seedGatewayFunctionsPolicy } from "./gateway-policy.ts";
+import { type OciFixture, startOciFixture } from "./oci-fixture.ts";
+
+/**
+ * A tenancy laid out as a real one is before a first deploy, for the preflight tests: compartments
+ * `apps` (a Functions application "fngate" with a function, a private and a public OCIR repository) and
+ * `network` (an ACTIVE gateway and one still CREATING); an Entra tenant with a v1 and a v2 API app and a
+ * client; and an HTTPS issuer of our own whose JWKS size and advertised issuer a test sets. The gateway
+ * → functions policy is seeded on demand, so each test chooses whether it exists.
+ */
+/** One row of preflight's results output. */
+export interface PreflightRow {
+  check: string;
+  status: "ok" | "missing" | "cannot tell";
+  detail: string;
+  fix?: string;
+  blocks: boolean;
+}
+
+export function rowOf(rows: PreflightRow[], check: string): PreflightRow {
+  const found = rows.find((candidate) => candidate.check === check);
+  assert.ok(found, `a row for ${check} in ${JSON.stringify(rows.map((r) => r.check))}`);
+  return found;
+}
+
+export interface PreflightWorld {
+  oci: OciFixture;
+  apps: CompartmentRecord;
+  network: CompartmentRecord;
+  functionId: string;
+  gatewayId: string;
+  creatingGatewayId: string;
+  tenantId: string;
+  apiV1: Application;
+  apiV2: Application;
+  clientSecret: string;
+  client: Application;
+  /** The issuer of our own: https://127.0.0.1:<port>, JWKS at /keys, discovery at /.well-known/... */
+  issuer: {
+    url: string;
+    jwksUri: string;
+    serveKeys(count: number): Promise<void>;
+    advertise(issuer: string): void;
+  };
+  /** Seeds Oracle's statement for network's gateways and apps' functions; returns it for removal. */
+  allowGateway(): PolicyRecord;
+  mutatingCalls(): number;
+  /** A job that has run fn-context, as a workflow would. */
+  preparedJob(): Promise<Job>;
+  /** Runs the preflight action in `job`, asserting it made no mutating OCI call. */
+  preflight(inputs: Record<string, string>, job: Job): Promise<{ run: StepResult; rows: PreflightRow[] }>;
+  /** Inputs for the OCI checks, all satisfied but the policy (seed it with allowGateway). */
+  ociInputs(overrides?: Record<string, string>): Record<string, string>;
+  /** Inputs for the token checks: the Entra tenant, its login host, the v1 API's audience. */
+  entraInputs(overrides?: Record<string, string>): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startPreflightWorld(): Promise<PreflightWorld> {
+  const oci = await startOciFixture();
+  const { state } = oci.stack.oci;
+  const apps = state.createCompartment({ parentId: oci.tenancyId, name: "apps" });
+  const network = state.createCompartment({ parentId: oci.tenancyId, name: "network" });
+  const applicationId = state.createApplication({ compartmentId: apps.id, displayName: "fngate" }).id;
+  const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`;
+  const functionId = state.createFunction({
+    applicationId,
+    displayName: "hello",
+    image,
+    memoryInMBs: 256,
+  }).id;
+  state.createContainerRepository({ compartmentId: apps.id, displayName: "fngate/hello", isPublic: false });
+  state.createContainerRepository({ compartmentId: apps.id, displayName: "fngate/open", isPublic: true });
+  const gatewayId = state.createGateway({ compartmentId: network.id, displayName: "public" }).id;
+  const creating = state.createGateway({ compartmentId: network.id, displayName: "new" });
+  creating.lifecycleState = "CREATING";
+  const { entra } = oci.stack;
+  const tenantId = entra.addTenant();
+  const apiV1 = entra.addApiApp(tenantId, {
+    identifierUris: ["api://fngate-v1"],
+    accessTokenAcceptedVersion: 1,
+  });
+  const apiV2 = entra.addApiApp(tenantId, {
+    identifierUris: ["api://fngate-v2"],
+    accessTokenAcceptedVersion: 2,
+  });
+  const clientSecret = `cs~${process.pid}.preflight`;
+  const client = entra.addClientApp(tenantId, { secrets: [{ value: clientSecret }] });
+
+  let keys: JWK[] = [];
+  let advertised = "";
+  const server = createServer({ key: oci.stack.tls.keyPem, cert: oci.stack.tls.certPem }, (req, res) => {
+    const body =
+      req.url === "/keys"
+        ? { keys }
+        : req.url === "/.well-known/openid-configuration"
+          ? { issuer: advertised, jwks_uri: `${url}/keys` }
+          : undefined;
+    res.writeHead(body ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(body ?? {}));
+  });
+  const url = `https://127.0.0.1:${await listenOnLoopback(server)}`;
+  advertised = url;
+  const issuer = {
+    url,
+    jwksUri: `${url}/keys`,
+    serveKeys: async (count: number) => {
+      keys = await Promise.all(
+        Array.from({ length: count }, async (_, n) => {
+          const { publicKey } = await generateKeyPair("RS256", { extractable: true });
+          return { ...(await exportJWK(publicKey)), kid: `k${n}`, use: "sig" };
+        }),
+      );
+    },
+    advertise: (value: string) => {
+      advertised = value;
+    },
+  };
+  await issuer.serveKeys(2);
+  const mutatingCalls = () => oci.stack.oci.requests.filter(isMutating).length;
+
+  return {
+    oci,
+    apps,
+    network,
+    functionId,
+    gatewayId,
+    creatingGatewayId: creating.id,
+    tenantId,
+    apiV1,
+    apiV2,
+    clientSecret,
+    client,
+    issuer,
+    allowGateway: () => seedGatewayFunctionsPolicy(state, apps.id, network.id),
+    mutatingCalls,
+    preparedJob: async () => {
+      const job = await Job.create({ env: oci.env });
+      const context = await job.run("fn-context", { inputs: oci.inputs() });
+      assert.equal(context.exitCode, 0, context.stdout);
+      return job;
+    },
+    preflight: async (inputs, job) => {
+      const before = mutatingCalls();
+      const run = await job.run("preflight", { inputs });
+      assert.equal(mutatingCalls(), before, "preflight made a mutating OCI call");
+      return { run, rows: JSON.parse(run.outputs.results ?? "[]") as PreflightRow[] };
+    },
+    ociInputs: (overrides = {}) => ({
+      "compartment-ocid": apps.id,
+      application: "fngate",
+      repository: "fngate/hello",
+      "gateway-ocid": gatewayId,
+      ...overrides,
+    }),
+    entraInputs: (overrides = {}) => ({
+      "entra-tenant-id": tenantId,
+      "authority-host": entra.host,
+      audiences: "api://fngate-v1",
+      ...overrides,
+    }),
+    close: async () => {
+      await closeServer(server);
+      await oci.close();
+    },
+  };
+}
