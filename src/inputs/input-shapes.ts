@@ -71,6 +71,11 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     urls: ["url", "jwks-uri"],
     images: [],
   },
+  preflight: {
+    multiLine: ["issuers", "audiences"],
+    urls: ["jwks-uri", "authority-host", "issuers", "audiences"],
+    images: [],
+  },
   teardown: {
     multiLine: ["credentials-json"],
     urls: ["oidc-audience"],
