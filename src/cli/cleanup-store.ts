@@ -1,4 +1,14 @@
-import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { RestorePlan } from "../fs/restore-plan.ts";
 import type { OcirCleanup } from "../steps/ocir-login.ts";
@@ -38,7 +48,15 @@ export function cleanupStore(homeDir: string): CleanupStore {
   };
   const save = (records: CleanupRecords) => {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
+    // Never through a link planted at the path, and 0600 even when an older file was wider.
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+    const fd = openSync(file, flags, 0o600);
+    try {
+      fchmodSync(fd, 0o600);
+      writeSync(fd, `${JSON.stringify(records, null, 2)}\n`);
+    } finally {
+      closeSync(fd);
+    }
   };
   const clear = () => {
     rmSync(file, { force: true });
