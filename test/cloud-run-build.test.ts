@@ -13,6 +13,7 @@ import {
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
+import { imageFiles } from "./emulators/registry/image-files.ts";
 import { RegistryClient } from "./emulators/registry/registry-client.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import type { Job } from "./runner/index.ts";
@@ -63,13 +64,14 @@ async function loggedInJob(): Promise<Job> {
   return job;
 }
 
-async function functionFolder(name: string, greeting: string): Promise<string> {
-  const dir = join(root, name);
+/** The function's folder in the job's workspace (the caller's checkout); path is given relative to it. */
+async function functionFolder(job: Job, name: string, greeting: string): Promise<string> {
+  const dir = join(job.workspace, name);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "greeting.txt"), greeting);
   // FROM scratch: builds offline, and the same files give the same digest.
   await writeFile(join(dir, "Dockerfile"), 'FROM scratch\nCOPY greeting.txt /greeting.txt\nCMD ["/hello"]\n');
-  return dir;
+  return name;
 }
 
 describe("cloud-run-deploy builds the function's container when path is given", () => {
@@ -77,7 +79,7 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     if (!(await componentsPresent(t))) return;
     const job = await loggedInJob();
     try {
-      const dir = await functionFolder("hello", "Hello");
+      const dir = await functionFolder(job, "hello", "Hello");
       const tag = `${registry?.host}/functions/hello-build:1`;
       const inputs = fx.deployInputs("built-fn", {
         path: dir,
@@ -113,11 +115,48 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     }
   });
 
+  it("the pushed image holds no .git (nor the token in it) and the user's .dockerignore still applies", async (t) => {
+    if (!(await componentsPresent(t))) return;
+    const job = await loggedInJob();
+    try {
+      const dir = join(job.workspace, "checked-out");
+      await mkdir(join(dir, ".git"), { recursive: true });
+      const token = `ghs_cloudrun${process.pid}XXXXXXXXXXXXXXXXXXXXXXX`;
+      await writeFile(
+        join(dir, ".git", "config"),
+        `[http]\n\textraheader = AUTHORIZATION: bearer ${token}\n`,
+      );
+      await writeFile(join(dir, ".dockerignore"), "local.env\n");
+      await writeFile(join(dir, "local.env"), "KEY=local-only\n");
+      await writeFile(join(dir, "main.py"), "print('hi')\n");
+      await writeFile(join(dir, "Dockerfile"), "FROM scratch\nCOPY . /app/\n");
+      const tag = `${registry?.host}/functions/context-check:1`;
+      const run = await job.run("cloud-run-deploy", {
+        inputs: fx.deployInputs("context-fn", { path: "checked-out", image: tag }),
+        timeoutMs: 240_000,
+      });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      const digest = /Pushed .*@(sha256:[a-f0-9]{64})/.exec(run.stdout)?.[1] ?? "";
+      const files = await imageFiles(
+        new RegistryClient({ url: registry?.url ?? "", ...user }),
+        "functions/context-check",
+        digest,
+      );
+      const paths = files.map((file) => file.path);
+      assert.ok(paths.includes("app/main.py"), paths.join(", "));
+      assert.ok(!paths.some((path) => path.split("/").includes(".git")), paths.join(", "));
+      assert.ok(!paths.includes("app/local.env"), "the user's .dockerignore applies");
+      assert.ok(!files.some((file) => file.content.includes(token)), "no file carries the token");
+    } finally {
+      await job.dispose();
+    }
+  });
+
   it("a folder without a Dockerfile is refused before anything runs", async () => {
     const job = await fx.job();
     try {
-      const dir = join(root, "empty");
-      await mkdir(dir, { recursive: true });
+      const dir = "empty";
+      await mkdir(join(job.workspace, dir), { recursive: true });
       const before = fx.stack.gcp.state.requests.length;
       const run = await job.run("cloud-run-deploy", {
         inputs: fx.deployInputs("no-dockerfile-fn", { path: dir, image: "127.0.0.1:5999/functions/x:1" }),
@@ -136,7 +175,7 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     if (!(await componentsPresent(t))) return;
     const job = await fx.job();
     try {
-      const dir = await functionFolder("refused", "Refused");
+      const dir = await functionFolder(job, "refused", "Refused");
       const tag = `${registry?.host}/functions/refused:1`;
       const before = fx.mutatingCalls();
       const run = await job.run("cloud-run-deploy", {

@@ -40,6 +40,12 @@ before(async () => {
   ociProfile = { configFile, profile: "DEFAULT" };
   functionDir = join(root, "hello");
   await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
+  // What actions/checkout (before v6) leaves in a checkout: the job's token in .git/config.
+  await mkdir(join(functionDir, ".git"));
+  await writeFile(
+    join(functionDir, ".git", "config"),
+    '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX2Zha2U=\n',
+  );
 });
 after(async () => {
   await oci?.close();
@@ -49,16 +55,44 @@ after(async () => {
 interface Recorded {
   args: string[];
   dockerfile?: string;
+  /** What the build context held when docker was asked to build it (relative paths). */
+  contextFiles?: string[];
 }
 
-/** Answers build and push as the engine would, keeping what each call was given. */
+/** `docker manifest inspect --verbose` of a single linux/amd64 image, as the CLI prints it. */
+const AMD64_IMAGE = JSON.stringify({
+  Ref: "pushed",
+  Descriptor: {
+    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+    digest: DIGEST,
+    size: 528,
+    platform: { architecture: "amd64", os: "linux" },
+  },
+});
+
+/**
+ * Answers build and push as the engine would, keeping what each build and push was given; the
+ * legacy builder's `build --help` (no --provenance) and the pushed manifest are answered, not kept.
+ */
 function recordingDocker(calls: Recorded[]): DockerCli {
   return {
     path: "/usr/bin/docker",
     run: async (args): Promise<DockerResult> => {
+      if (args[0] === "build" && args[1] === "--help") {
+        return {
+          code: 0,
+          stdout: "Usage:  docker build [OPTIONS] PATH | URL | -\n      --platform string\n",
+          stderr: "",
+        };
+      }
+      if (args[0] === "manifest") return { code: 0, stdout: AMD64_IMAGE, stderr: "" };
       const call: Recorded = { args };
       const file = args.indexOf("-f");
       if (args[0] === "build" && file >= 0) call.dockerfile = await readFile(args[file + 1] ?? "", "utf8");
+      if (args[0] === "build") {
+        const context = args[args.length - 1] ?? "";
+        call.contextFiles = (await readdir(context, { recursive: true })).map(String).sort();
+      }
       calls.push(call);
       if (args[0] === "push") return { code: 0, stdout: `1.0: digest: ${DIGEST} size: 528\n`, stderr: "" };
       return { code: 0, stdout: "", stderr: "" };
@@ -83,6 +117,7 @@ async function context(): Promise<{ ctx: StepContext; tempDir: string; secrets: 
       proxy: {},
       homeDir,
       tempDir,
+      workspaceDir: root,
       now: () => new Date(),
     },
   };
@@ -110,9 +145,14 @@ describe("fn-deploy without a Dockerfile", () => {
     const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/hello:0.0.1-feedfac`;
     const [build, push] = calls;
     assert.equal(calls.length, 2);
-    assert.deepEqual(build?.args.slice(0, 4), ["build", "-t", image, "-f"]);
-    assert.match(build?.args[4] ?? "", new RegExp(`^${tempDir}/fngate-[0-9a-f]+\\.Dockerfile$`));
-    assert.equal(build?.args[5], resolve(functionDir));
+    assert.deepEqual(build?.args.slice(0, 6), ["build", "-t", image, "--platform", "linux/amd64", "-f"]);
+    assert.match(build?.args[6] ?? "", new RegExp(`^${tempDir}/fngate-[0-9a-f]+\\.Dockerfile$`));
+    // A private copy of the folder in RUNNER_TEMP, without its .git, is what docker builds.
+    assert.match(build?.args[7] ?? "", new RegExp(`^${tempDir}/fngate-context-\\w+/context$`));
+    assert.deepEqual(
+      build?.contextFiles,
+      (await readdir(functionDir)).filter((name) => name !== ".git").sort(),
+    );
     const func = parseFuncYaml(await readFile(join(functionDir, "func.yaml"), "utf8"), "func.yaml");
     assert.equal(build?.dockerfile, dockerfileFor(func, "func.yaml", { files: new Set(["package.json"]) }));
     assert.deepEqual(push?.args, ["push", image]);

@@ -399,7 +399,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it.",
+          "Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it. Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Version-control metadata (.git, .hg, .svn, .bzr) is never sent to docker build; a .dockerignore in the folder applies as usual.",
         default: ".",
       },
       {
@@ -421,6 +421,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         name: "tag",
         description:
           'Image tag. Defaults to func.yaml\'s version followed by "-" and the first 7 characters of the commit (GITHUB_SHA).',
+      },
+      {
+        name: "shape",
+        description:
+          "The application's shape the image is built for: GENERIC_X86 (linux/amd64), GENERIC_ARM (linux/arm64) or GENERIC_X86_ARM (a multi-arch index with both, which must be pushed beforehand and given as image). OCI fixes the shape when the application is created (CreateFunction has no shape field), so this must match it; empty means the application's own shape, GENERIC_X86 unless the application was created otherwise. The pushed image's manifest is checked against it before the function is created or updated.",
       },
       {
         name: "memory",
@@ -872,7 +877,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "(fn-deploy) Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it.",
+          "(fn-deploy) Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it. Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Version-control metadata (.git, .hg, .svn, .bzr) is never sent to docker build; a .dockerignore in the folder applies as usual.",
         default: ".",
       },
       {
@@ -894,6 +899,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         name: "tag",
         description:
           '(fn-deploy) Image tag. Defaults to func.yaml\'s version followed by "-" and the first 7 characters of the commit (GITHUB_SHA).',
+      },
+      {
+        name: "shape",
+        description:
+          "(fn-deploy) The application's shape the image is built for: GENERIC_X86 (linux/amd64), GENERIC_ARM (linux/arm64) or GENERIC_X86_ARM (a multi-arch index with both, which must be pushed beforehand and given as image). OCI fixes the shape when the application is created (CreateFunction has no shape field), so this must match it; empty means the application's own shape, GENERIC_X86 unless the application was created otherwise. The pushed image's manifest is checked against it before the function is created or updated.",
       },
       {
         name: "memory",

@@ -1,3 +1,5 @@
+import { attestationFlags } from "../docker/attestation-flags.ts";
+import { VCS_METADATA, withBuildContext } from "../docker/build-context.ts";
 import type { DockerCli, DockerResult } from "../docker/docker-cli.ts";
 import { UserError } from "../errors.ts";
 
@@ -6,34 +8,56 @@ import { UserError } from "../errors.ts";
  * digest means a later push of the same tag cannot change what the function runs.
  */
 export interface BuildRequest {
-  /** The build context: the function directory. */
+  /** The build context: the function directory (its real path, inside the workspace). */
   contextDir: string;
   /** A Dockerfile outside the context (generated from func.yaml); the context's own otherwise. */
   dockerfile?: string;
   /** The tag reference to build and push. */
   image: string;
+  /** linux/amd64 or linux/arm64: one image manifest for the platform the function runs on. */
+  platform: string;
+  /** The step's private scratch folder: the context copy without VCS metadata lives there. */
+  tempDir: string;
   /** The step's deadline: stops docker build/push when it fires. */
   signal?: AbortSignal;
 }
 
 const PUSHED_DIGEST = /digest: (sha256:[a-f0-9]{64}) size:/;
 
-/** `log` receives docker's output line by line, so the build shows in the step's log. */
+/**
+ * Builds one single-platform image from a copy of the context without VCS metadata (see
+ * build-context.ts), pushes it and returns the pushed digest. `log` receives docker's output line by
+ * line, so the build shows in the step's log.
+ */
 export async function buildAndPush(
   docker: DockerCli,
   request: BuildRequest,
   log: (line: string) => void,
 ): Promise<string> {
   const stoppable = request.signal ? { signal: request.signal } : {};
-  const build = await docker.run(
-    [
-      "build",
-      "-t",
-      request.image,
-      ...(request.dockerfile ? ["-f", request.dockerfile] : []),
-      request.contextDir,
-    ],
-    stoppable,
+  const choice = await attestationFlags(docker, request.signal);
+  log(
+    choice.builder === "buildx"
+      ? `docker build runs BuildKit (buildx): ${choice.flags.join(" ")} keeps the push one ${request.platform} image manifest.`
+      : `docker build runs the legacy builder: it pushes one ${request.platform} image manifest.`,
+  );
+  log(
+    `Build context: ${request.contextDir} without version-control metadata (${VCS_METADATA.join(", ")}); its .dockerignore, if any, applies as usual.`,
+  );
+  const build = await withBuildContext(request.contextDir, request.tempDir, (copy) =>
+    docker.run(
+      [
+        "build",
+        "-t",
+        request.image,
+        "--platform",
+        request.platform,
+        ...choice.flags,
+        ...(request.dockerfile ? ["-f", request.dockerfile] : []),
+        copy,
+      ],
+      stoppable,
+    ),
   );
   logOutput(log, build);
   if (build.code !== 0) {

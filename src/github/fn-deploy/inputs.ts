@@ -27,6 +27,7 @@ export function getInputs(
     registry: read.optional("registry"),
     repository: read.optional("repository"),
     tag: read.optional("tag"),
+    shape: read.optional("shape"),
     memory,
     timeout,
     config: read.optional("config"),

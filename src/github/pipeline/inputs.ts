@@ -49,7 +49,12 @@ export async function checkBeforeAnyStage(inputs: PipelineInputs, ctx: StepConte
     const registry = inputs.fnDeploy.registry ?? PENDING_IMAGE_PREFIX;
     await planDeploy(
       { ...inputs.fnDeploy, registry },
-      { homeDir: ctx.homeDir, registerSecret: (value) => ctx.secrets.register(value), warn: () => {} },
+      {
+        homeDir: ctx.homeDir,
+        workspaceDir: ctx.workspaceDir,
+        registerSecret: (value) => ctx.secrets.register(value),
+        warn: () => {},
+      },
     );
   }
   if (inputs.gateway) planGatewayDeploy(inputs.gateway);

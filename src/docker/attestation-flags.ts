@@ -1,0 +1,39 @@
+import { UserError } from "../errors.ts";
+import type { DockerCli } from "./docker-cli.ts";
+
+/**
+ * `docker build` is BuildKit (the buildx plugin) or the legacy builder, decided by the docker CLI:
+ * buildx when the plugin is installed and DOCKER_BUILDKIT is not 0, the legacy builder otherwise
+ * (Debian bookworm's docker.io has no buildx package). Buildx 0.10+ adds a provenance attestation by
+ * default and then pushes an image index instead of one image manifest
+ * (https://github.com/docker/buildx/issues/1533); the legacy builder never does. Rather than guess
+ * from versions and variables, fngate asks the command it will run: `docker build --help` lists
+ * --provenance and --sbom only when buildx is what builds.
+ */
+export interface BuilderChoice {
+  /** "buildx" when docker build runs BuildKit with attestation support, "legacy" otherwise. */
+  builder: "buildx" | "legacy";
+  /** Flags that keep the push a single image manifest. */
+  flags: string[];
+}
+
+export async function attestationFlags(docker: DockerCli, signal?: AbortSignal): Promise<BuilderChoice> {
+  const help = await docker.run(["build", "--help"], signal ? { signal } : {});
+  if (help.code !== 0) {
+    const reason = `${help.stderr}\n${help.stdout}`.trim().split("\n")[0]?.trim() || `exit ${help.code}`;
+    throw new UserError(
+      `docker build cannot run here (${reason}): install the docker buildx plugin, or unset DOCKER_BUILDKIT to use the legacy builder.`,
+    );
+  }
+  return builderFromHelp(`${help.stdout}\n${help.stderr}`);
+}
+
+/** The decision alone, from the help text the docker CLI printed. */
+export function builderFromHelp(help: string): BuilderChoice {
+  const has = (flag: string) => new RegExp(`^\\s+(?:-\\w, )?--${flag}\\b`, "m").test(help);
+  const flags = [
+    ...(has("provenance") ? ["--provenance=false"] : []),
+    ...(has("sbom") ? ["--sbom=false"] : []),
+  ];
+  return { builder: flags.length > 0 ? "buildx" : "legacy", flags };
+}
