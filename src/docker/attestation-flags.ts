@@ -11,9 +11,9 @@ import type { DockerCli } from "./docker-cli.ts";
  * --provenance and --sbom only when buildx is what builds.
  */
 export interface BuilderChoice {
-  /** "buildx" when docker build runs BuildKit with attestation support, "legacy" otherwise. */
+  /** Which builder `docker build` runs: the buildx plugin (BuildKit) or the legacy builder. */
   builder: "buildx" | "legacy";
-  /** Flags that keep the push a single image manifest. */
+  /** Flags that keep the push a single image manifest (none where there are no attestations). */
   flags: string[];
 }
 
@@ -28,12 +28,13 @@ export async function attestationFlags(docker: DockerCli, signal?: AbortSignal):
   return builderFromHelp(`${help.stdout}\n${help.stderr}`);
 }
 
-/** The decision alone, from the help text the docker CLI printed. */
+/** The decision alone, from the help text the docker CLI printed for `docker build --help`. */
 export function builderFromHelp(help: string): BuilderChoice {
   const has = (flag: string) => new RegExp(`^\\s+(?:-\\w, )?--${flag}\\b`, "m").test(help);
   const flags = [
     ...(has("provenance") ? ["--provenance=false"] : []),
     ...(has("sbom") ? ["--sbom=false"] : []),
   ];
-  return { builder: flags.length > 0 ? "buildx" : "legacy", flags };
+  const buildx = /^Usage:\s+docker buildx (build|b)\b/m.test(help) || flags.length > 0;
+  return { builder: buildx ? "buildx" : "legacy", flags };
 }

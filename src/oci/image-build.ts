@@ -37,9 +37,11 @@ export async function buildAndPush(
   const stoppable = request.signal ? { signal: request.signal } : {};
   const choice = await attestationFlags(docker, request.signal);
   log(
-    choice.builder === "buildx"
-      ? `docker build runs BuildKit (buildx): ${choice.flags.join(" ")} keeps the push one ${request.platform} image manifest.`
-      : `docker build runs the legacy builder: it pushes one ${request.platform} image manifest.`,
+    choice.builder === "legacy"
+      ? `docker build runs the legacy builder: it pushes one ${request.platform} image manifest.`
+      : choice.flags.length > 0
+        ? `docker build runs BuildKit (buildx): ${choice.flags.join(" ")} keeps the push one ${request.platform} image manifest.`
+        : `docker build runs BuildKit (buildx) without attestation options: it pushes one ${request.platform} image manifest.`,
   );
   log(
     `Build context: ${request.contextDir} without version-control metadata (${VCS_METADATA.join(", ")}); its .dockerignore, if any, applies as usual.`,
