@@ -16,7 +16,9 @@ export async function readSmallTextFile(
     throw new UserError(`cannot read ${shownAs} (${error.code ?? error.message}).`);
   });
   if (found === undefined) return undefined;
-  if (!found.isFile()) throw new UserError(`${shownAs} is not a regular file: make it one.`);
+  if (!found.isFile()) {
+    throw new UserError(`${shownAs} is not a regular file (a FIFO, device or socket): make it a file.`);
+  }
   if (found.size > maxBytes) {
     throw new UserError(
       `${shownAs} is ${found.size} bytes, more than the ${maxBytes} fngate reads: is it the right file?`,

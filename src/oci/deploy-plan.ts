@@ -111,7 +111,11 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
   }
   // func.yaml may itself be a link: it is read only when it too stays inside the workspace.
   const funcFile = (await confineToWorkspace("path", join(inputs.path, "func.yaml"), ctx.workspaceDir)).real;
-  const funcText = await readSmallTextFile(funcFile, `${inputs.path}/func.yaml`, FUNC_YAML_MAX_BYTES);
+  const funcText = await readSmallTextFile(
+    funcFile,
+    `func.yaml in path ${JSON.stringify(inputs.path)}`,
+    FUNC_YAML_MAX_BYTES,
+  );
   const func = funcText === undefined ? undefined : parseFuncYaml(funcText, `${inputs.path}/func.yaml`);
 
   const functionName = inputs.function ?? func?.name;
