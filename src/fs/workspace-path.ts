@@ -1,5 +1,5 @@
 import { realpath } from "node:fs/promises";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UserError } from "../errors.ts";
 
 /**
@@ -30,19 +30,39 @@ export async function confineToWorkspace(
   const given = resolve(root, value);
   const lexicallyInside = inside(root, given);
   const realRoot = await realpath(root).catch(() => root);
-  const real = await realpath(given).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
-    throw new UserError(
-      `${inputName} ${JSON.stringify(value)} cannot be read (${error.code ?? error.message}): point ${inputName} at a folder in the repository checkout.`,
-    );
+  const real = await realpathOfExisting(inputName, value, given).catch((error: unknown) => {
+    // Unreadable (/root for a runner user) and outside anyway: say the second, which is what to fix.
+    throw lexicallyInside ? error : outside(inputName, value, realRoot);
   });
-  if (real === undefined) {
-    // Nothing there: the lexical check still refuses ../ and absolute paths elsewhere.
-    if (!lexicallyInside) throw outside(inputName, value, realRoot);
-    return { given, real: given };
+  if (!inside(realRoot, real.path)) {
+    throw outside(inputName, value, realRoot, lexicallyInside ? real.path : undefined);
   }
-  if (!inside(realRoot, real)) throw outside(inputName, value, realRoot, lexicallyInside ? real : undefined);
-  return { given, real };
+  // Nothing there yet: the caller's own check ("is not a folder") names the input.
+  return { given, real: real.exists ? real.path : given };
+}
+
+/** The real path of `path`, or of its deepest existing ancestor joined with the rest. */
+async function realpathOfExisting(
+  inputName: string,
+  value: string,
+  path: string,
+): Promise<{ path: string; exists: boolean }> {
+  const missing: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      return { path: join(await realpath(current), ...missing.reverse()), exists: missing.length === 0 };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(current) === current) {
+        throw new UserError(
+          `${inputName} ${JSON.stringify(value)} cannot be read (${code ?? String(error)}): point ${inputName} at a folder in the repository checkout.`,
+        );
+      }
+      missing.push(basename(current));
+      current = dirname(current);
+    }
+  }
 }
 
 function inside(root: string, path: string): boolean {
@@ -51,7 +71,7 @@ function inside(root: string, path: string): boolean {
 }
 
 function outside(inputName: string, value: string, workspace: string, linkTarget?: string): UserError {
-  const how = linkTarget === undefined ? "is" : `is a symbolic link to ${linkTarget}, which is`;
+  const how = linkTarget === undefined ? "is" : `resolves through a symbolic link to ${linkTarget}, which is`;
   return new UserError(
     `${inputName} ${JSON.stringify(value)} ${how} outside the workspace (${workspace}): fngate builds and uploads only what is inside the repository checkout; point ${inputName} at a folder in it.`,
   );

@@ -110,7 +110,7 @@ const pathCases: HostileCase[] = [
       });
       return actionOutcome(
         result,
-        { message: /^path "link" is a symbolic link to .*, which is outside the workspace/ },
+        { message: /^path "link" resolves through a symbolic link to .*, which is outside the workspace/ },
         [HOME_SECRET],
       );
     },
@@ -171,7 +171,9 @@ const pathCases: HostileCase[] = [
       });
       return actionOutcome(
         result,
-        { message: /^code-path "link" is a symbolic link to .*, which is outside the workspace/ },
+        {
+          message: /^code-path "link" resolves through a symbolic link to .*, which is outside the workspace/,
+        },
         [ACCESS_KEY_SECRET, HOME_SECRET],
       );
     },
