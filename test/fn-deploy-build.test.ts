@@ -72,7 +72,8 @@ const AMD64_IMAGE = JSON.stringify({
 
 /**
  * Answers build and push as the engine would, keeping what each build and push was given; the
- * legacy builder's `build --help` (no --provenance) and the pushed manifest are answered, not kept.
+ * legacy builder's `build --help` (no --provenance), the built image's platform and the pushed manifest
+ * are answered, not kept.
  */
 function recordingDocker(calls: Recorded[]): DockerCli {
   return {
@@ -86,6 +87,8 @@ function recordingDocker(calls: Recorded[]): DockerCli {
         };
       }
       if (args[0] === "manifest") return { code: 0, stdout: AMD64_IMAGE, stderr: "" };
+      if (args[0] === "image" && args[1] === "inspect")
+        return { code: 0, stdout: "linux/amd64\n", stderr: "" };
       const call: Recorded = { args };
       const file = args.indexOf("-f");
       if (args[0] === "build" && file >= 0) call.dockerfile = await readFile(args[file + 1] ?? "", "utf8");

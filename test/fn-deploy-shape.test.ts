@@ -214,6 +214,25 @@ describe("fn-deploy checks the image against the application's shape", () => {
     );
   });
 
+  it("the same folder built for GENERIC_X86 after GENERIC_ARM: the legacy cache's arm64 image is caught before the push and rebuilt", async (t) => {
+    if (!(await components(t))) return;
+    // The arm64 test above built this very folder; the legacy builder's cache hands that image back.
+    const run = await deploy({
+      application: "x86-apps",
+      function: "x86-after-arm",
+      registry: `${registry?.host}/${oci.namespace}`,
+      tag: "1",
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    if (/docker build runs the legacy builder/.test(run.stdout)) {
+      assert.match(
+        run.stdout,
+        /docker build returned a cached linux\/arm64 image for linux\/amd64: building again with --no-cache\./,
+      );
+    }
+    assert.match(run.stdout, /holds linux\/amd64: fits shape GENERIC_X86\./);
+  });
+
   it("with the buildx plugin as docker build, --provenance=false --sbom=false reach it; DOCKER_BUILDKIT=0 goes back to the legacy builder", async (t) => {
     if (!(await components(t))) return;
     const log = join(functionDir, "..", `buildx-argv-${process.pid}.log`);

@@ -46,26 +46,45 @@ export async function buildAndPush(
   log(
     `Build context: ${request.contextDir} without version-control metadata (${VCS_METADATA.join(", ")}); its .dockerignore, if any, applies as usual.`,
   );
-  const build = await withBuildContext(request.contextDir, request.tempDir, (copy) =>
-    docker.run(
-      [
-        "build",
-        "-t",
-        request.image,
-        "--platform",
-        request.platform,
-        ...choice.flags,
-        ...(request.dockerfile ? ["-f", request.dockerfile] : []),
-        copy,
-      ],
-      stoppable,
-    ),
-  );
-  logOutput(log, build);
-  if (build.code !== 0) {
-    throw new UserError(
-      `docker build of ${request.contextDir} failed: ${lastLine(build)}. Fix the Dockerfile or the path input; the full output is above.`,
+  const build = async (extra: string[]) => {
+    const result = await withBuildContext(request.contextDir, request.tempDir, (copy) =>
+      docker.run(
+        [
+          "build",
+          "-t",
+          request.image,
+          "--platform",
+          request.platform,
+          ...choice.flags,
+          ...extra,
+          ...(request.dockerfile ? ["-f", request.dockerfile] : []),
+          copy,
+        ],
+        stoppable,
+      ),
     );
+    logOutput(log, result);
+    if (result.code !== 0) {
+      throw new UserError(
+        `docker build of ${request.contextDir} failed: ${lastLine(result)}. Fix the Dockerfile or the path input; the full output is above.`,
+      );
+    }
+    return localPlatform(docker, request.image);
+  };
+  let built = await build([]);
+  if (built !== request.platform) {
+    // The legacy builder's cache ignores --platform for FROM scratch: a folder built before for
+    // another platform comes back as that platform's image. Built once more without the cache, it
+    // is what was asked for; nothing wrong is pushed.
+    log(
+      `docker build returned a cached ${built} image for ${request.platform}: building again with --no-cache.`,
+    );
+    built = await build(["--no-cache"]);
+    if (built !== request.platform) {
+      throw new UserError(
+        `docker build of ${request.contextDir} made a ${built} image although --platform ${request.platform} was asked: make the Dockerfile's base image available for ${request.platform}, or build and push the image in an earlier step and set image.`,
+      );
+    }
   }
   const push = await docker.run(["push", request.image], stoppable);
   logOutput(log, push);
@@ -99,6 +118,13 @@ export async function prebuiltDigest(
     throw explainAccessFailure(image, "pull", reason);
   }
   return repoDigest(docker, image);
+}
+
+/** os/architecture of a local image, as its config records it. */
+async function localPlatform(docker: DockerCli, image: string): Promise<string> {
+  const inspect = await docker.run(["image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", image]);
+  if (inspect.code !== 0) throw new Error(`docker image inspect ${image} failed: ${lastLine(inspect)}`);
+  return inspect.stdout.trim();
 }
 
 async function repoDigest(docker: DockerCli, image: string): Promise<string> {

@@ -16,9 +16,6 @@ export function shapeMismatch(
   shape: FunctionShape,
   built: boolean,
 ): string | undefined {
-  const rebuild = built
-    ? "fngate built it; this usually means docker build's cache or builder ignored --platform: build again with --no-cache, or build and push the image in an earlier step and set image"
-    : "rebuild and push it";
   if (found.attestations > 0) {
     return `image ${image} is an image index with ${found.attestations} BuildKit attestation manifest(s) (platform unknown/unknown) besides the image: OCI Functions pins one image per architecture. ${built ? "docker build added them although fngate passed --provenance=false --sbom=false; build and push the image in an earlier step and set image" : "Rebuild with --provenance=false --sbom=false (docker/build-push-action: provenance: false, sbom: false)"}.`;
   }
@@ -38,7 +35,9 @@ export function shapeMismatch(
   return `image ${image} holds ${holds}, but shape ${shape} runs ${needed.join(" and ")}: ${
     shape === "GENERIC_X86_ARM"
       ? "push an index with both (docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false --push)"
-      : `${rebuild} for ${needed[0]} (docker build --platform ${needed[0]}), or deploy to an application whose shape runs ${held[0] ?? "its platform"}`
+      : built
+        ? `fngate built it for ${needed[0]}, yet the registry holds this; build and push it in an earlier step (docker build --platform ${needed[0]}) and set image`
+        : `rebuild and push it for ${needed[0]} (docker build --platform ${needed[0]}), or deploy to an application whose shape runs ${held[0] ?? "its platform"}`
   }.`;
 }
 
