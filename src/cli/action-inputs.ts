@@ -24,11 +24,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. Log in to the registry first (docker/login-action with username oauth2accesstoken, or gcloud auth configure-docker).",
+          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. Log in to the registry first (docker/login-action with username oauth2accesstoken, or gcloud auth configure-docker). Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Built for linux/amd64; version-control metadata (.git, .hg, .svn, .bzr) is never sent to docker build, and the folder's .dockerignore applies as usual.",
       },
       {
         name: "dockerfile",
-        description: "With path, the Dockerfile to build with, relative to path (default path/Dockerfile).",
+        description:
+          "With path, the Dockerfile to build with, relative to path (default path/Dockerfile); it must lie inside the workspace too.",
       },
       {
         name: "function",
@@ -183,7 +184,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "code-path",
         description:
-          "Folder holding the function's code; zipped (reproducibly) and uploaded. Needs runtime and handler.",
+          "Folder holding the function's code; zipped (reproducibly, without .git, .hg, .svn or .bzr) and uploaded. Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Needs runtime and handler.",
       },
       {
         name: "runtime",
