@@ -28,11 +28,11 @@ export async function checkBuildSource(
       `path ${JSON.stringify(path)} is not a folder: set it to the function's folder in the repository (after actions/checkout).`,
     );
   }
-  const named = dockerfile === undefined ? undefined : join(path, dockerfile);
+  // The Dockerfile too: a link to a file outside (a key) would be read by docker and quoted in its errors.
   const file =
-    named === undefined
-      ? join(contextDir, "Dockerfile")
-      : (await confineToWorkspace("dockerfile", named, workspaceDir)).real;
+    dockerfile === undefined
+      ? (await confineToWorkspace("path", join(path, "Dockerfile"), workspaceDir)).real
+      : (await confineToWorkspace("dockerfile", join(path, dockerfile), workspaceDir)).real;
   if (!existsSync(file)) {
     throw new UserError(
       dockerfile === undefined

@@ -147,6 +147,8 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
     return { ...base, prebuilt: { image: inputs.image.trim(), digest: reference.digest } };
   }
 
+  // A Dockerfile that links out of the workspace (to a key) would be read by docker and quoted in errors.
+  await confineToWorkspace("path", join(inputs.path, "Dockerfile"), ctx.workspaceDir);
   const hasDockerfile = await pathExists(join(contextDir, "Dockerfile"));
   if (!hasDockerfile && func === undefined) {
     throw new UserError(

@@ -65,6 +65,7 @@ if (!imageCasesRun)
 let scratch: string;
 let outsideDir: string;
 let linkCheckout: string;
+let dockerfileLinkCheckout: string;
 let oci: OciFixture | undefined;
 let registry: StartedRegistry | undefined;
 
@@ -111,6 +112,29 @@ const pathCases: HostileCase[] = [
       return actionOutcome(
         result,
         { message: /^path "link" resolves through a symbolic link to .*, which is outside the workspace/ },
+        [HOME_SECRET],
+      );
+    },
+  },
+  {
+    name: "fn-deploy: the checkout's Dockerfile is a link to a private key outside it",
+    async run() {
+      const result = await runAction("fn-deploy", {
+        inputs: {
+          application: "apps",
+          "compartment-ocid": TENANCY,
+          function: "r7-dockerfile",
+          registry: "127.0.0.1:5999/ns",
+        },
+        jobEnv: PROFILE_ENV,
+        checkout: dockerfileLinkCheckout,
+      });
+      return actionOutcome(
+        result,
+        {
+          message:
+            /^path "Dockerfile" resolves through a symbolic link to .*id_rsa, which is outside the workspace/,
+        },
         [HOME_SECRET],
       );
     },
@@ -327,6 +351,9 @@ export const area: HostileArea = {
     await mkdir(outsideDir);
     await writeFile(join(outsideDir, "id_rsa"), `${HOME_SECRET}\n`, { mode: 0o600 });
     linkCheckout = await checkoutWithLink(outsideDir);
+    dockerfileLinkCheckout = await mkdtemp(join(scratch, "checkout-"));
+    await symlink(join(outsideDir, "id_rsa"), join(dockerfileLinkCheckout, "Dockerfile"));
+    await writeFile(join(dockerfileLinkCheckout, "func.js"), "// r7\n");
     if (imageCasesRun) {
       oci = await startOciFixture();
       oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
