@@ -16,19 +16,12 @@ import {
   type StartedRegistry,
   startRegistry,
 } from "../../emulators/registry/start-registry.ts";
-import { Job, runAction, type StepResult } from "../../runner/index.ts";
+import { Job, runAction } from "../../runner/index.ts";
 import { cliSandbox } from "../../support/cli-process.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import { dockerEngineRunning } from "../../support/real-components.ts";
-import { shownByStep } from "../../support/secret-scan.ts";
-import {
-  actionOutcome,
-  errorLinesOf,
-  type HostileArea,
-  type HostileCase,
-  type HostileOutcome,
-  leftAndWide,
-} from "./hostile-case.ts";
+import { type DeployJob, deployAfterLogin } from "./deploy-job.ts";
+import { actionOutcome, type HostileArea, type HostileCase, leftAndWide } from "./hostile-case.ts";
 
 const run = promisify(execFile);
 const ACCESS_KEY_SECRET = `r7-fc-secret-${process.pid}-abcdefgh`;
@@ -233,48 +226,10 @@ const pathCases: HostileCase[] = [
   },
 ];
 
-/** fn-context and ocir-login, then fn-deploy with `inputs`; the outcome is fn-deploy's, post steps run. */
-async function deployInJob(
-  checkout: string | undefined,
-  inputs: Record<string, string>,
-): Promise<{
-  main: StepResult;
-  outcome: (expect: HostileOutcome["expect"], secrets: string[], extra?: string) => Promise<HostileOutcome>;
-  dispose(): Promise<void>;
-}> {
+/** fn-deploy after fn-context and ocir-login against this area's fixture. */
+function deployInJob(checkout: string | undefined, inputs: Record<string, string>): Promise<DeployJob> {
   if (!oci || !registry) throw new Error("the image cases need the OCI fixture and the registry");
-  const job = await Job.create({ env: oci.env, ...(checkout ? { checkout } : {}) });
-  const before = await job.snapshot();
-  const steps: StepResult[] = [];
-  steps.push(await job.run("fn-context", { inputs: oci.inputs() }));
-  steps.push(
-    await job.run("ocir-login", {
-      inputs: {
-        region: "ap-tokyo-1",
-        namespace: oci.namespace,
-        username: "ci-user",
-        "auth-token": OCIR_TOKEN,
-        registry: registry.host,
-      },
-    }),
-  );
-  const main = await job.run("fn-deploy", {
-    inputs: { application: "apps", "compartment-ocid": oci.tenancyId, ...inputs },
-    timeoutMs: 240_000,
-  });
-  steps.push(main, ...(await job.runPosts()));
-  return {
-    main,
-    outcome: async (expect, secrets, extra = "") => ({
-      expect,
-      exitCode: main.exitCode,
-      errorLines: errorLinesOf(main),
-      shown: `${steps.map((step) => shownByStep(step)).join("\n")}\n${extra}`,
-      secrets,
-      ...leftAndWide(before, await job.snapshot()),
-    }),
-    dispose: () => job.dispose(),
-  };
+  return deployAfterLogin(oci, { host: registry.host, authToken: OCIR_TOKEN }, checkout, inputs);
 }
 
 const imageCases: HostileCase[] = [
