@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { DockerCli, DockerResult } from "../src/docker/docker-cli.ts";
+import type { ImagePlatforms } from "../src/docker/image-platforms.ts";
 import { isUserError } from "../src/errors.ts";
 import { dockerfileFor } from "../src/oci/fn-dockerfile.ts";
 import { parseFuncYaml } from "../src/oci/func-yaml.ts";
@@ -59,21 +60,20 @@ interface Recorded {
   contextFiles?: string[];
 }
 
-/** `docker manifest inspect --verbose` of a single linux/amd64 image, as the CLI prints it. */
-const AMD64_IMAGE = JSON.stringify({
-  Ref: "pushed",
-  Descriptor: {
+/** The registry's answer for the pushed image: one linux/amd64 image manifest. */
+async function amd64Image(): Promise<ImagePlatforms> {
+  return {
+    kind: "image",
     mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-    digest: DIGEST,
-    size: 528,
-    platform: { architecture: "amd64", os: "linux" },
-  },
-});
+    platforms: [{ os: "linux", architecture: "amd64" }],
+    attestations: 0,
+  };
+}
 
 /**
  * Answers build and push as the engine would, keeping what each build and push was given; the
- * legacy builder's `build --help` (no --provenance), the built image's platform and the pushed manifest
- * are answered, not kept.
+ * legacy builder's `build --help` (no --provenance) and the built image's platform are answered, not
+ * kept.
  */
 function recordingDocker(calls: Recorded[]): DockerCli {
   return {
@@ -86,7 +86,6 @@ function recordingDocker(calls: Recorded[]): DockerCli {
           stderr: "",
         };
       }
-      if (args[0] === "manifest") return { code: 0, stdout: AMD64_IMAGE, stderr: "" };
       if (args[0] === "image" && args[1] === "inspect")
         return { code: 0, stdout: "linux/amd64\n", stderr: "" };
       const call: Recorded = { args };
@@ -144,6 +143,7 @@ describe("fn-deploy without a Dockerfile", () => {
     const { ctx, tempDir, secrets } = await context();
     const result = await deployFunction(inputs({ config: "TOKEN=abc123xyz", gitSha: "feedface00" }), ctx, {
       docker: recordingDocker(calls),
+      imagePlatforms: amd64Image,
     });
     const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/hello:0.0.1-feedfac`;
     const [build, push] = calls;
@@ -173,7 +173,7 @@ describe("fn-deploy without a Dockerfile", () => {
     const { ctx } = await context();
     const calls = oci.stack.oci.requests.length;
     await assert.rejects(
-      deployFunction(inputs(), ctx, { docker: undefined }),
+      deployFunction(inputs(), ctx, { docker: undefined, imagePlatforms: amd64Image }),
       (e: unknown) => isUserError(e) && /^docker is not installed/.test(e.message),
     );
     assert.equal(oci.stack.oci.requests.length, calls);
@@ -191,6 +191,7 @@ describe("fn-deploy without a Dockerfile", () => {
     const { registry: _registry, ...rest } = inputs();
     const result = await deployFunction({ ...rest, function: "from-context" }, ctx, {
       docker: recordingDocker(calls),
+      imagePlatforms: amd64Image,
     });
     assert.equal(result.image, `fra.ocir.io/${oci.namespace}/team/from-context:0.0.1`);
     assert.equal(result.repository?.name, "team/from-context");
@@ -209,7 +210,7 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     const result = await deployFunction(
       { ...rest, application: application.id, function: "by-ocid-fn" },
       ctx,
-      { docker: recordingDocker(calls) },
+      { docker: recordingDocker(calls), imagePlatforms: amd64Image },
     );
     assert.equal(result.applicationId, application.id);
     const repository = [...oci.stack.oci.state.artifacts.repositories.values()].find(
@@ -222,7 +223,10 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     const { ctx } = await context();
     const missing = "ocid1.fnapp.oc1.ap-tokyo-1.aaaaaaaanotthereatall";
     await assert.rejects(
-      deployFunction({ ...inputs(), application: missing }, ctx, { docker: recordingDocker([]) }),
+      deployFunction({ ...inputs(), application: missing }, ctx, {
+        docker: recordingDocker([]),
+        imagePlatforms: amd64Image,
+      }),
       (e: unknown) =>
         isUserError(e) &&
         e.message.startsWith(`application ${missing}: 404 NotAuthorizedOrNotFound`) &&
@@ -246,6 +250,7 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     await assert.rejects(
       deployFunction({ ...inputs(), ociProfile: { configFile, profile: "DEFAULT" } }, ctx, {
         docker: recordingDocker([]),
+        imagePlatforms: amd64Image,
       }),
       (e: unknown) =>
         isUserError(e) &&
@@ -259,7 +264,10 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     oci.stack.oci.state.fn.failNextTransitions(1);
     const { ctx } = await context();
     await assert.rejects(
-      deployFunction({ ...inputs(), function: "doomed" }, ctx, { docker: recordingDocker([]) }),
+      deployFunction({ ...inputs(), function: "doomed" }, ctx, {
+        docker: recordingDocker([]),
+        imagePlatforms: amd64Image,
+      }),
       (e: unknown) =>
         isUserError(e) &&
         /^function doomed went to FAILED.*Check the image and the application's subnet/.test(e.message),

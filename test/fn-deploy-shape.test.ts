@@ -202,7 +202,7 @@ describe("fn-deploy checks the image against the application's shape", () => {
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     assert.match(
       run.stdout,
-      /docker build runs (the legacy builder: it pushes|BuildKit \(buildx\): .* keeps the push) one linux\/arm64 image manifest\./,
+      /docker build runs (without attestations .*: it pushes|BuildKit \(buildx\): .* keeps the push) one linux\/arm64 image manifest\./,
     );
     const client = new RegistryClient(credentials());
     const manifest = await client.manifest(`${oci.namespace}/arm-build`, run.outputs.digest ?? "");
@@ -224,7 +224,8 @@ describe("fn-deploy checks the image against the application's shape", () => {
       tag: "1",
     });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    if (/docker build runs the legacy builder/.test(run.stdout)) {
+    // The legacy builder (Debian's docker.io with DOCKER_BUILDKIT unset) has the cache trap; BuildKit not.
+    if (!process.env.DOCKER_BUILDKIT && /docker build runs without attestations/.test(run.stdout)) {
       assert.match(
         run.stdout,
         /docker build returned a cached linux\/arm64 image for linux\/amd64: building again with --no-cache\./,
@@ -259,23 +260,34 @@ DOCKER_BUILDKIT=0 exec docker build "$@"
       const inputs = { application: "x86-apps", registry: `${registry?.host}/${oci.namespace}` };
       const viaBuildx = await deploy({ ...inputs, function: "via-buildx", tag: "1" }, { prepare });
       assert.equal(viaBuildx.exitCode, 0, viaBuildx.stdout + viaBuildx.stderr);
-      assert.match(
-        viaBuildx.stdout,
-        /docker build runs BuildKit \(buildx\): --provenance=false --sbom=false keeps the push one linux\/amd64 image manifest\./,
-      );
-      const argv = await readFile(log, "utf8");
-      assert.match(
-        argv,
-        /^-t \S+\/via-buildx:1 --platform linux\/amd64 --provenance=false --sbom=false \S+\/context$/m,
-      );
+      const argv = await readFile(log, "utf8").catch(() => "");
+      if (/docker build runs without attestations/.test(viaBuildx.stdout)) {
+        // A docker CLI before 23 (Debian's 20.10) never hands `docker build` to the buildx plugin:
+        // the legacy builder built it, and fngate said so instead of passing buildx's options.
+        assert.doesNotMatch(argv, /via-buildx/, "the plugin was not asked to build");
+        t.diagnostic("this docker CLI does not run docker build through the buildx plugin (CLI < 23)");
+      } else {
+        assert.match(
+          viaBuildx.stdout,
+          /docker build runs BuildKit \(buildx\): --provenance=false --sbom=false keeps the push one linux\/amd64 image manifest\./,
+        );
+        assert.match(
+          argv,
+          /^-t \S+\/via-buildx:1 --platform linux\/amd64 --provenance=false --sbom=false \S+\/context$/m,
+        );
+      }
 
       const legacy = await deploy(
         { ...inputs, function: "buildkit-off", tag: "1" },
         { prepare, env: { DOCKER_BUILDKIT: "0" } },
       );
       assert.equal(legacy.exitCode, 0, legacy.stdout + legacy.stderr);
-      assert.match(legacy.stdout, /docker build runs the legacy builder/);
-      assert.doesNotMatch(await readFile(log, "utf8"), /buildkit-off/, "the plugin was not asked to build");
+      assert.match(legacy.stdout, /docker build runs without attestations \(the legacy builder/);
+      assert.doesNotMatch(
+        await readFile(log, "utf8").catch(() => ""),
+        /buildkit-off/,
+        "the plugin was not asked to build",
+      );
     } finally {
       await rm(log, { force: true });
     }

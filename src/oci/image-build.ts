@@ -38,7 +38,7 @@ export async function buildAndPush(
   const choice = await attestationFlags(docker, request.signal);
   log(
     choice.builder === "legacy"
-      ? `docker build runs the legacy builder: it pushes one ${request.platform} image manifest.`
+      ? `docker build runs without attestations (the legacy builder, or BuildKit without buildx): it pushes one ${request.platform} image manifest.`
       : choice.flags.length > 0
         ? `docker build runs BuildKit (buildx): ${choice.flags.join(" ")} keeps the push one ${request.platform} image manifest.`
         : `docker build runs BuildKit (buildx) without attestation options: it pushes one ${request.platform} image manifest.`,

@@ -19,10 +19,8 @@ export function shapeMismatch(
   if (found.attestations > 0) {
     return `image ${image} is an image index with ${found.attestations} BuildKit attestation manifest(s) (platform unknown/unknown) besides the image: OCI Functions pins one image per architecture. ${built ? "docker build added them although fngate passed --provenance=false --sbom=false; build and push the image in an earlier step and set image" : "Rebuild with --provenance=false --sbom=false (docker/build-push-action: provenance: false, sbom: false)"}.`;
   }
-  const unsupported =
-    found.kind === "image" ? found.mediaTypes.filter((type) => !IMAGE_MANIFEST_TYPES.includes(type)) : [];
-  if (unsupported.length > 0) {
-    return `image ${image} has a ${unsupported[0]} manifest, which OCI Functions does not run: push it as a Docker schema 2 or OCI image manifest (any current docker push does).`;
+  if (found.kind === "image" && !IMAGE_MANIFEST_TYPES.includes(found.mediaType)) {
+    return `image ${image} has a ${found.mediaType || "typeless"} manifest, which OCI Functions does not run: push it as a Docker schema 2 or OCI image manifest (any current docker push does).`;
   }
   const held = found.platforms.map((platform) => `${platform.os}/${platform.architecture}`);
   const needed = architecturesOf(shape).map((architecture) => `linux/${architecture}`);

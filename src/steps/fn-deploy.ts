@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
-import { type ImagePlatforms, inspectPlatforms } from "../docker/image-platforms.ts";
+import type { ImagePlatforms } from "../docker/image-platforms.ts";
 import { isUserError, UserError } from "../errors.ts";
 import { type FnDeployInputs, type Plan, planDeploy } from "../oci/deploy-plan.ts";
 import type { SettingName } from "../oci/function-changes.ts";
@@ -15,6 +15,14 @@ export type { FnDeployInputs };
 export interface FnDeployTools {
   /** undefined when docker is not installed. */
   docker: DockerCli | undefined;
+  /**
+   * What the registry holds for a reference: readImagePlatforms with the login `docker login` stored
+   * (config.json, credential helpers).
+   */
+  imagePlatforms(
+    reference: string,
+    options: { registerSecret(value: string): void; signal?: AbortSignal },
+  ): Promise<ImagePlatforms>;
   /** For the ACTIVE wait; real timers when absent. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -121,17 +129,12 @@ export async function deployFunction(
         ),
       );
       ctx.logger.info(`Pushed ${image} (${digest}).`);
-      await checkImageFits(docker, image, digest, shape, true, ctx);
+      await checkImageFits(tools, image, digest, shape, true, ctx);
     } else if (prebuilt) {
       image = prebuilt.image;
       digest = await imageBuild.prebuiltDigest(docker, image, prebuilt.digest);
       ctx.logger.info(`Deploying the prebuilt image ${image} (${digest}).`);
-      if (docker) await checkImageFits(docker, image, digest, shape, false, ctx);
-      else {
-        ctx.logger.warning(
-          `docker is not installed, so fngate cannot read ${image}'s manifest to check it fits shape ${shape}; OCI checks it when the function is created or updated.`,
-        );
-      }
+      await checkImageFits(tools, image, digest, shape, false, ctx);
     } else {
       throw new Error("deploy plan has neither a build nor a prebuilt image");
     }
@@ -204,7 +207,7 @@ export async function deployFunction(
  * architecture would otherwise be pinned (or refused by OCI with less to go on).
  */
 async function checkImageFits(
-  docker: DockerCli,
+  tools: FnDeployTools,
   image: string,
   digest: string,
   shape: FunctionShape,
@@ -214,7 +217,10 @@ async function checkImageFits(
   const reference = `${image.replace(/@.*$/, "").replace(/:[^:/]+$/, "")}@${digest}`;
   let found: ImagePlatforms;
   try {
-    found = await inspectPlatforms(docker, reference, ctx.signal);
+    found = await tools.imagePlatforms(reference, {
+      registerSecret: (value) => ctx.secrets.register(value),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
   } catch (error) {
     // A prebuilt image pinned by digest never needed a registry login here (OCI pulls it with its own
     // identity), so an unreadable manifest is a warning; an image fngate just pushed must be readable.

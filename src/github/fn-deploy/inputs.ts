@@ -1,4 +1,8 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { findDocker } from "../../docker/docker-cli.ts";
+import { dockerLogin } from "../../docker/docker-credentials.ts";
+import { readImagePlatforms } from "../../docker/image-platforms.ts";
 import { UserError } from "../../errors.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../steps/fn-deploy.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
@@ -48,5 +52,13 @@ function integerInput(read: InputReader, name: string): number | undefined {
 }
 
 export async function getTools(): Promise<FnDeployTools> {
-  return { docker: await findDocker(process.env.PATH, process.env) };
+  const configDir = process.env.DOCKER_CONFIG || join(homedir(), ".docker");
+  return {
+    docker: await findDocker(process.env.PATH, process.env),
+    imagePlatforms: (reference, options) =>
+      readImagePlatforms(reference, {
+        ...options,
+        login: (host) => dockerLogin(configDir, host, process.env),
+      }),
+  };
 }
