@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { zipCodeFolder } from "../src/alibaba/code-package.ts";
+import { withBuildContext } from "../src/docker/build-context.ts";
 import { isUserError } from "../src/errors.ts";
 import { confineToWorkspace } from "../src/fs/workspace-path.ts";
 
@@ -127,5 +128,20 @@ describe("zipCodeFolder's caps", () => {
     assert.equal(zipped.files, 1);
     const again = await zipCodeFolder(dir);
     assert.equal(again.checksum, zipped.checksum, "the same folder gives the same zip");
+  });
+});
+
+describe("withBuildContext", () => {
+  it("refuses a context that holds the temporary folder (it would be copied into itself)", async () => {
+    const context = join(root, "project");
+    await mkdir(join(context, "tmp"), { recursive: true });
+    await assert.rejects(
+      withBuildContext(context, join(context, "tmp"), async () => "built"),
+      (error: unknown) =>
+        isUserError(error) &&
+        error.message ===
+          `the build context ${context} holds the temporary folder ${join(context, "tmp")}: point path at the function's folder, or set TMPDIR outside it.`,
+    );
+    assert.equal(await withBuildContext(join(context, "tmp"), root, async () => "built"), "built");
   });
 });

@@ -1,5 +1,6 @@
-import { cp, lstat, mkdtemp, rm } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { cp, lstat, mkdtemp, realpath, rm } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { UserError } from "../errors.ts";
 
 /**
  * Version-control metadata never goes into an image: actions/checkout persists the job's
@@ -23,6 +24,13 @@ export async function withBuildContext<T>(
   tempDir: string,
   use: (copy: string) => Promise<T>,
 ): Promise<T> {
+  // A context holding the temp folder (TMPDIR inside the project) would be copied into itself.
+  const inside = relative(contextDir, await realpath(tempDir).catch(() => tempDir));
+  if (inside === "" || (inside !== ".." && !inside.startsWith(`..${sep}`) && !isAbsolute(inside))) {
+    throw new UserError(
+      `the build context ${contextDir} holds the temporary folder ${tempDir}: point path at the function's folder, or set TMPDIR outside it.`,
+    );
+  }
   const parent = await mkdtemp(join(tempDir, "fngate-context-"));
   const copy = join(parent, "context");
   try {
