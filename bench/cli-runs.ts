@@ -17,8 +17,11 @@ export interface CliJob {
   dispose(): Promise<void>;
 }
 
-/** One "CI job": runs share HOME (like the steps of one job), the environment is `baseEnv` only. */
-export async function cliJob(baseEnv: Record<string, string>): Promise<CliJob> {
+/**
+ * One "CI job": runs share HOME (like the steps of one job), the environment is `baseEnv` only; `cwd`
+ * is the checkout the CLI runs in (its path inputs must stay inside it).
+ */
+export async function cliJob(baseEnv: Record<string, string>, cwd?: string): Promise<CliJob> {
   const root = await mkdtemp(join(tmpdir(), "fngate-bench-job-"));
   const home = join(root, "home");
   const tmp = join(root, "tmp");
@@ -27,13 +30,17 @@ export async function cliJob(baseEnv: Record<string, string>): Promise<CliJob> {
   return {
     async run(args, flags = {}, env = {}) {
       const started = performance.now();
-      const result = await runCli([...args, ...flagsOf(flags), "--json"], {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: home,
-        TMPDIR: tmp,
-        ...baseEnv,
-        ...env,
-      });
+      const result = await runCli(
+        [...args, ...flagsOf(flags), "--json"],
+        {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: home,
+          TMPDIR: tmp,
+          ...baseEnv,
+          ...env,
+        },
+        cwd,
+      );
       const ms = performance.now() - started;
       let outputs: Record<string, string> = {};
       try {

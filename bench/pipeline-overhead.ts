@@ -27,7 +27,7 @@ export async function measureOverhead(
   options: { warmUp: boolean; noop: boolean },
 ): Promise<OverheadFigures> {
   const world = await startBenchWorld(latencies);
-  const job = await cliJob(world.env);
+  const job = await cliJob(world.env, world.functionDir);
   try {
     // A warm-up deployment under another name: docker's first build and the first registry push are
     // one-off costs of a machine, not of the pipeline.

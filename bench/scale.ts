@@ -23,7 +23,7 @@ const CONCURRENT = 20;
 
 export async function measureScale(): Promise<ScaleFigures> {
   const world = await startBenchWorld({ functionActiveMs: 1000, workRequestMs: 1000, propagationMs: 0 });
-  const job = await cliJob(world.env);
+  const job = await cliJob(world.env, world.functionDir);
   try {
     const base = world.pipelineFlags("seed");
     const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, base[n] ?? ""]));

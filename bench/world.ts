@@ -102,7 +102,8 @@ export async function startBenchWorld(latencies: Latencies): Promise<BenchWorld>
       registry: registry.host,
       application: "apps",
       function: name,
-      path: functionDir,
+      // Relative to the CLI job's working directory, functionDir (cliJob(world.env, world.functionDir)).
+      path: ".",
       "gateway-ocid": gatewayId,
       deployment: name,
       "path-prefix": `/${name}`,

@@ -44,7 +44,11 @@ await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recur
 // FROM scratch: nothing can be pulled here, and the emulator runs the example's code through the FDK.
 await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
 
-const job = await Job.create({ env: { ...oci.env, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" } });
+// The job's workspace is a checkout of the function folder, as actions/checkout would leave it.
+const job = await Job.create({
+  env: { ...oci.env, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" },
+  checkout: functionDir,
+});
 let exitCode = 0;
 try {
   console.log(
@@ -54,7 +58,7 @@ try {
     console.log("\nNo docker-registry here (bash .ci/run installs it): only fn-context can run.");
     exitCode = show("fn-context", await job.run("fn-context", { inputs: oci.inputs() }));
   } else {
-    let image: Record<string, string> = { path: functionDir };
+    let image: Record<string, string> = { path: "." };
     if (!docker) {
       const { digest } = await pushImage({
         registry: { url: registry.url, username: `${oci.namespace}/demo-user`, password: AUTH_TOKEN },

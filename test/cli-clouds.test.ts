@@ -30,7 +30,8 @@ describe("fngate fc-deploy", () => {
   it("deploys with a role and AccessKeys from the environment, test-invokes, and a re-run changes nothing", async () => {
     const { stack } = fx;
     const alibaba = alibabaFixture(stack);
-    const sandbox = await cliSandbox(alibaba.env);
+    // The CLI's workspace is its working directory: code-path is relative to it.
+    const sandbox = await cliSandbox(alibaba.env, { cwd: examplesDir });
     try {
       const payload = JSON.stringify({
         endpoint: stack.alibaba.url,
@@ -41,14 +42,7 @@ describe("fngate fc-deploy", () => {
       const args = [
         "fc-deploy",
         ...["--region", "cn-hangzhou", "--function", "cli-writer"],
-        ...[
-          "--code-path",
-          join(examplesDir, "function"),
-          "--runtime",
-          "nodejs20",
-          "--handler",
-          "index.handler",
-        ],
+        ...["--code-path", "function", "--runtime", "nodejs20", "--handler", "index.handler"],
         ...["--role", alibaba.functionRole.arn, "--access-key-id", alibaba.accessKey.id],
         ...["--invoke", payload, "--json"],
       ];

@@ -41,7 +41,10 @@ function secretsOf(): string[] {
 describe("fngate pipeline", () => {
   it("deploys a live guarded API, prints one JSON result, changes nothing on a re-run, cleans up, leaks nothing", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const sandbox = await cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });
+    const sandbox = await cliSandbox(
+      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
+      { cwd: fixture.functionDir },
+    );
     try {
       const before = await sandbox.snapshot();
       const { flags, env } = split(fixture.inputs("secret", "clipipe"));
@@ -109,7 +112,10 @@ describe("fngate pipeline", () => {
 
   it("runs step by step with secrets from files, hands the profile and token over, and `fngate cleanup` undoes it all", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const sandbox = await cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });
+    const sandbox = await cliSandbox(
+      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
+      { cwd: fixture.functionDir },
+    );
     try {
       const before = await sandbox.snapshot();
       const { writeFile } = await import("node:fs/promises");

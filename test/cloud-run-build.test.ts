@@ -16,6 +16,7 @@ import {
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
+import { imageFiles } from "./emulators/registry/image-files.ts";
 import { RegistryClient } from "./emulators/registry/registry-client.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import type { Job } from "./runner/index.ts";
@@ -36,17 +37,10 @@ before(async () => {
     const started = await startRegistry({ tokenAuth: await fx.stack.gcp.enableArtifactRegistryAuth() });
     registry = started;
     fx.stack.gcp.grantRegistryWriter(PROJECT, SERVICE_AGENT);
-    const { state } = fx.stack.gcp;
     fx.stack.gcp.state.imageResolver = async (image) => {
       const match = new RegExp(`^${started.host}/(.+)@(sha256:[a-f0-9]{64})$`).exec(image);
       if (!match) return false;
-      const password = state.issueToken(
-        { principal: SERVICE_AGENT, memberships: [], kind: "service-account" },
-        300,
-        Date.now(),
-      );
-      const client = new RegistryClient({ url: started.url, username: "oauth2accesstoken", password });
-      return (await client.manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined;
+      return (await readerClient().manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined;
     };
   }
 });
@@ -72,13 +66,24 @@ async function jobWithDockerConfig(): Promise<{ job: Job; configFile: string; be
   return { job, configFile, before };
 }
 
-async function functionFolder(name: string, greeting: string): Promise<string> {
-  const dir = join(root, name);
+/** The function's folder in the job's workspace (the caller's checkout); path is given relative to it. */
+async function functionFolder(job: Job, name: string, greeting: string): Promise<string> {
+  const dir = join(job.workspace, name);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "greeting.txt"), greeting);
   // FROM scratch: builds offline, the same files give the same digest, and it suits base-image.
   await writeFile(join(dir, "Dockerfile"), 'FROM scratch\nCOPY greeting.txt /greeting.txt\nCMD ["/hello"]\n');
-  return dir;
+  return name;
+}
+
+/** A registry client reading as Cloud Run's service agent (what the emulator's deploy check pulls as). */
+function readerClient(): RegistryClient {
+  const password = fx.stack.gcp.state.issueToken(
+    { principal: SERVICE_AGENT, memberships: [], kind: "service-account" },
+    300,
+    Date.now(),
+  );
+  return new RegistryClient({ url: registry?.url ?? "", username: "oauth2accesstoken", password });
 }
 
 const tagOf = (name: string) => `${registry?.host}/${PROJECT}/functions/${name}:1`;
@@ -89,7 +94,7 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     if (!(await componentsPresent(t))) return;
     const { job, configFile, before } = await jobWithDockerConfig();
     try {
-      const dir = await functionFolder("hello", "Hello");
+      const dir = await functionFolder(job, "hello", "Hello");
       const inputs = fx.deployInputs("built-fn", {
         path: dir,
         image: tagOf("hello-build"),
@@ -141,11 +146,48 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     }
   });
 
+  it("the pushed image holds no .git (nor the token in it) and the user's .dockerignore still applies", async (t) => {
+    if (!(await componentsPresent(t))) return;
+    const { job } = await jobWithDockerConfig();
+    try {
+      const dir = join(job.workspace, "checked-out");
+      await mkdir(join(dir, ".git"), { recursive: true });
+      const token = `ghs_cloudrun${process.pid}XXXXXXXXXXXXXXXXXXXXXXX`;
+      await writeFile(
+        join(dir, ".git", "config"),
+        `[http]\n\textraheader = AUTHORIZATION: bearer ${token}\n`,
+      );
+      await writeFile(join(dir, ".dockerignore"), "local.env\n");
+      await writeFile(join(dir, "local.env"), "KEY=local-only\n");
+      await writeFile(join(dir, "main.py"), "print('hi')\n");
+      await writeFile(join(dir, "Dockerfile"), "FROM scratch\nCOPY . /app/\n");
+      const tag = tagOf("context-check");
+      const run = await job.run("cloud-run-deploy", {
+        inputs: fx.deployInputs("context-fn", {
+          path: "checked-out",
+          image: tag,
+          "registry-login": "always",
+        }),
+        timeoutMs: 240_000,
+      });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      const digest = /Pushed .*@(sha256:[a-f0-9]{64})/.exec(run.stdout)?.[1] ?? "";
+      const files = await imageFiles(readerClient(), `${PROJECT}/functions/context-check`, digest);
+      const paths = files.map((file) => file.path);
+      assert.ok(paths.includes("app/main.py"), paths.join(", "));
+      assert.ok(!paths.some((path) => path.split("/").includes(".git")), paths.join(", "));
+      assert.ok(!paths.includes("app/local.env"), "the user's .dockerignore applies");
+      assert.ok(!files.some((file) => file.content.includes(token)), "no file carries the token");
+    } finally {
+      await job.dispose();
+    }
+  });
+
   it("a folder without a Dockerfile is refused before anything runs", async () => {
     const job = await fx.job();
     try {
-      const dir = join(root, "empty");
-      await mkdir(dir, { recursive: true });
+      const dir = "empty";
+      await mkdir(join(job.workspace, dir), { recursive: true });
       const before = fx.stack.gcp.state.requests.length;
       const run = await job.run("cloud-run-deploy", {
         inputs: fx.deployInputs("no-dockerfile-fn", { path: dir, image: "127.0.0.1:5999/functions/x:1" }),
@@ -164,7 +206,7 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     if (!(await componentsPresent(t))) return;
     const job = await fx.job();
     try {
-      const dir = await functionFolder("refused", "Refused");
+      const dir = await functionFolder(job, "refused", "Refused");
       const tag = tagOf("refused");
       const before = fx.mutatingCalls();
       const run = await job.run("cloud-run-deploy", {
@@ -188,7 +230,7 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     if (!(await componentsPresent(t))) return;
     const { job, configFile, before } = await jobWithDockerConfig();
     try {
-      const dir = await functionFolder("denied", "Denied");
+      const dir = await functionFolder(job, "denied", "Denied");
       const calls = fx.mutatingCalls();
       const run = await job.run("cloud-run-deploy", {
         inputs: {

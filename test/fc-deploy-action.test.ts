@@ -40,9 +40,15 @@ function oidcInputs(): Record<string, string> {
   return { "oidc-provider-arn": fx.providerArn, "role-to-assume": fx.deployer.arn };
 }
 
-async function deploy(inputs: Record<string, string>, oidc = true): Promise<StepResult> {
+/** Runs fc-deploy in a job whose workspace is a checkout of `checkout` (examples/alibaba-fc by default). */
+async function deploy(
+  inputs: Record<string, string>,
+  oidc = true,
+  checkout = examplesDir,
+): Promise<StepResult> {
   const job = await Job.create({
     env: { ...fx.env, ...(oidc ? stack.githubOidc.envFor({ repository: REPOSITORY }) : {}) },
+    checkout,
     // Debug logging on: whatever the SDKs print goes to the log too, and must not show a secret.
     debug: true,
   });
@@ -58,7 +64,7 @@ async function deploy(inputs: Record<string, string>, oidc = true): Promise<Step
 function codeInputs(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     function: name,
-    "code-path": join(examplesDir, "function"),
+    "code-path": "function",
     runtime: "nodejs20",
     handler: "index.handler",
     ...extra,
@@ -258,12 +264,13 @@ describe("fc-deploy", () => {
       await chmod(join(dir, "bootstrap"), 0o644);
       const run = await deploy(
         {
-          ...codeInputs("not-executable", { runtime: "custom.debian10", "code-path": dir }),
+          ...codeInputs("not-executable", { runtime: "custom.debian10", "code-path": "." }),
           "access-key-id": fx.accessKey.id,
           "access-key-secret": fx.accessKey.secret,
           invoke: "{}",
         },
         false,
+        dir,
       );
       assert.equal(run.exitCode, 1);
       assert.deepEqual(
@@ -303,11 +310,15 @@ describe("fc-deploy", () => {
         join(dir, "index.mjs"),
         "export const handler = async () => { throw new TypeError('bucket is required'); };\n",
       );
-      const run = await deploy({
-        ...oidcInputs(),
-        ...codeInputs("throws", { "code-path": dir }),
-        invoke: "{}",
-      });
+      const run = await deploy(
+        {
+          ...oidcInputs(),
+          ...codeInputs("throws", { "code-path": "." }),
+          invoke: "{}",
+        },
+        true,
+        dir,
+      );
       assert.equal(run.exitCode, 1);
       assert.deepEqual(
         run.annotations.filter((a) => a.level === "error").map((a) => a.message),

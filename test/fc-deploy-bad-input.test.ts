@@ -26,7 +26,8 @@ after(async () => {
   );
 });
 
-const codePath = () => join(examplesDir, "function");
+// Relative to the job's workspace, a checkout of examples/alibaba-fc.
+const codePath = () => "function";
 
 function valid(): Record<string, string> {
   return {
@@ -44,7 +45,7 @@ async function run(
   inputs: Record<string, string | undefined>,
   env: Record<string, string> = fx.env,
 ): Promise<StepResult> {
-  const job = await Job.create({ env });
+  const job = await Job.create({ env, checkout: examplesDir });
   try {
     const defined = Object.fromEntries(
       Object.entries(inputs).filter(([, value]) => value !== undefined),

@@ -5,7 +5,12 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { type AlibabaFixture, accessKeyDeployInputs, alibabaFixture } from "./emulators/alibaba/fixture.ts";
+import {
+  type AlibabaFixture,
+  accessKeyDeployInputs,
+  alibabaFixture,
+  examplesDir,
+} from "./emulators/alibaba/fixture.ts";
 import { closeServer, listenOnLoopback } from "./emulators/http/loopback-server.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { Job, type StepResult } from "./runner/index.ts";
@@ -44,7 +49,7 @@ after(async () => {
 });
 
 async function deploy(name: string, env: Record<string, string>): Promise<StepResult> {
-  const job = await Job.create({ env: { ...fx.env, ...env } });
+  const job = await Job.create({ env: { ...fx.env, ...env }, checkout: examplesDir });
   try {
     return await job.run("fc-deploy", {
       inputs: accessKeyDeployInputs(fx, name),

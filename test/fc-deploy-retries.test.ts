@@ -2,7 +2,12 @@
 // refusal (403), counted in the emulator's request log, and stops its wait at deadline-minutes.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type AlibabaFixture, accessKeyDeployInputs, alibabaFixture } from "./emulators/alibaba/fixture.ts";
+import {
+  type AlibabaFixture,
+  accessKeyDeployInputs,
+  alibabaFixture,
+  examplesDir,
+} from "./emulators/alibaba/fixture.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { Job, type StepResult } from "./runner/index.ts";
 
@@ -18,7 +23,7 @@ after(async () => {
 });
 
 async function deploy(name: string, extra: Record<string, string> = {}): Promise<StepResult> {
-  const job = await Job.create({ env: fx.env });
+  const job = await Job.create({ env: fx.env, checkout: examplesDir });
   try {
     return await job.run("fc-deploy", {
       inputs: accessKeyDeployInputs(fx, name, extra),

@@ -56,7 +56,7 @@ async function needsDockerAndRegistry(t: TestContext): Promise<boolean> {
  * RUNNER_TEMP before any step, what the post steps must return them to.
  */
 async function preparedJob(options: { login: boolean }): Promise<{ job: Job; before: TreeSnapshot }> {
-  const job = await Job.create({ env: { ...oci.env, GITHUB_SHA: SHA } });
+  const job = await Job.create({ env: { ...oci.env, GITHUB_SHA: SHA }, checkout: functionDir });
   const before = await job.snapshot();
   const context = await job.run("fn-context", { inputs: oci.inputs() });
   assert.equal(context.exitCode, 0, context.stdout);
@@ -79,7 +79,8 @@ function deployInputs(overrides: Record<string, string> = {}): Record<string, st
   return {
     application: APPLICATION,
     "compartment-ocid": oci.tenancyId,
-    path: functionDir,
+    // The job's workspace is a checkout of functionDir.
+    path: ".",
     registry: `${registry?.host ?? "127.0.0.1:5999"}/${oci.namespace}`,
     ...overrides,
   };

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { DockerCli, DockerResult } from "../src/docker/docker-cli.ts";
+import type { ImagePlatforms } from "../src/docker/image-platforms.ts";
 import { isUserError } from "../src/errors.ts";
 import { dockerfileFor } from "../src/oci/fn-dockerfile.ts";
 import { parseFuncYaml } from "../src/oci/func-yaml.ts";
@@ -40,6 +41,12 @@ before(async () => {
   ociProfile = { configFile, profile: "DEFAULT" };
   functionDir = join(root, "hello");
   await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
+  // What actions/checkout (before v6) leaves in a checkout: the job's token in .git/config.
+  await mkdir(join(functionDir, ".git"));
+  await writeFile(
+    join(functionDir, ".git", "config"),
+    '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX2Zha2U=\n',
+  );
 });
 after(async () => {
   await oci?.close();
@@ -49,16 +56,45 @@ after(async () => {
 interface Recorded {
   args: string[];
   dockerfile?: string;
+  /** What the build context held when docker was asked to build it (relative paths). */
+  contextFiles?: string[];
 }
 
-/** Answers build and push as the engine would, keeping what each call was given. */
+/** The registry's answer for the pushed image: one linux/amd64 image manifest. */
+async function amd64Image(): Promise<ImagePlatforms> {
+  return {
+    kind: "image",
+    mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+    platforms: [{ os: "linux", architecture: "amd64" }],
+    attestations: 0,
+  };
+}
+
+/**
+ * Answers build and push as the engine would, keeping what each build and push was given; the
+ * legacy builder's `build --help` (no --provenance) and the built image's platform are answered, not
+ * kept.
+ */
 function recordingDocker(calls: Recorded[]): DockerCli {
   return {
     path: "/usr/bin/docker",
     run: async (args): Promise<DockerResult> => {
+      if (args[0] === "build" && args[1] === "--help") {
+        return {
+          code: 0,
+          stdout: "Usage:  docker build [OPTIONS] PATH | URL | -\n      --platform string\n",
+          stderr: "",
+        };
+      }
+      if (args[0] === "image" && args[1] === "inspect")
+        return { code: 0, stdout: "linux/amd64\n", stderr: "" };
       const call: Recorded = { args };
       const file = args.indexOf("-f");
       if (args[0] === "build" && file >= 0) call.dockerfile = await readFile(args[file + 1] ?? "", "utf8");
+      if (args[0] === "build") {
+        const context = args[args.length - 1] ?? "";
+        call.contextFiles = (await readdir(context, { recursive: true })).map(String).sort();
+      }
       calls.push(call);
       if (args[0] === "push") return { code: 0, stdout: `1.0: digest: ${DIGEST} size: 528\n`, stderr: "" };
       return { code: 0, stdout: "", stderr: "" };
@@ -83,6 +119,7 @@ async function context(): Promise<{ ctx: StepContext; tempDir: string; secrets: 
       proxy: {},
       homeDir,
       tempDir,
+      workspaceDir: root,
       now: () => new Date(),
     },
   };
@@ -106,13 +143,19 @@ describe("fn-deploy without a Dockerfile", () => {
     const { ctx, tempDir, secrets } = await context();
     const result = await deployFunction(inputs({ config: "TOKEN=abc123xyz", gitSha: "feedface00" }), ctx, {
       docker: recordingDocker(calls),
+      imagePlatforms: amd64Image,
     });
     const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/hello:0.0.1-feedfac`;
     const [build, push] = calls;
     assert.equal(calls.length, 2);
-    assert.deepEqual(build?.args.slice(0, 4), ["build", "-t", image, "-f"]);
-    assert.match(build?.args[4] ?? "", new RegExp(`^${tempDir}/fngate-[0-9a-f]+\\.Dockerfile$`));
-    assert.equal(build?.args[5], resolve(functionDir));
+    assert.deepEqual(build?.args.slice(0, 6), ["build", "-t", image, "--platform", "linux/amd64", "-f"]);
+    assert.match(build?.args[6] ?? "", new RegExp(`^${tempDir}/fngate-[0-9a-f]+\\.Dockerfile$`));
+    // A private copy of the folder in RUNNER_TEMP, without its .git, is what docker builds.
+    assert.match(build?.args[7] ?? "", new RegExp(`^${tempDir}/fngate-context-\\w+/context$`));
+    assert.deepEqual(
+      build?.contextFiles,
+      (await readdir(functionDir)).filter((name) => name !== ".git").sort(),
+    );
     const func = parseFuncYaml(await readFile(join(functionDir, "func.yaml"), "utf8"), "func.yaml");
     assert.equal(build?.dockerfile, dockerfileFor(func, "func.yaml", { files: new Set(["package.json"]) }));
     assert.deepEqual(push?.args, ["push", image]);
@@ -130,7 +173,7 @@ describe("fn-deploy without a Dockerfile", () => {
     const { ctx } = await context();
     const calls = oci.stack.oci.requests.length;
     await assert.rejects(
-      deployFunction(inputs(), ctx, { docker: undefined }),
+      deployFunction(inputs(), ctx, { docker: undefined, imagePlatforms: amd64Image }),
       (e: unknown) => isUserError(e) && /^docker is not installed/.test(e.message),
     );
     assert.equal(oci.stack.oci.requests.length, calls);
@@ -148,6 +191,7 @@ describe("fn-deploy without a Dockerfile", () => {
     const { registry: _registry, ...rest } = inputs();
     const result = await deployFunction({ ...rest, function: "from-context" }, ctx, {
       docker: recordingDocker(calls),
+      imagePlatforms: amd64Image,
     });
     assert.equal(result.image, `fra.ocir.io/${oci.namespace}/team/from-context:0.0.1`);
     assert.equal(result.repository?.name, "team/from-context");
@@ -166,7 +210,7 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     const result = await deployFunction(
       { ...rest, application: application.id, function: "by-ocid-fn" },
       ctx,
-      { docker: recordingDocker(calls) },
+      { docker: recordingDocker(calls), imagePlatforms: amd64Image },
     );
     assert.equal(result.applicationId, application.id);
     const repository = [...oci.stack.oci.state.artifacts.repositories.values()].find(
@@ -179,7 +223,10 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     const { ctx } = await context();
     const missing = "ocid1.fnapp.oc1.ap-tokyo-1.aaaaaaaanotthereatall";
     await assert.rejects(
-      deployFunction({ ...inputs(), application: missing }, ctx, { docker: recordingDocker([]) }),
+      deployFunction({ ...inputs(), application: missing }, ctx, {
+        docker: recordingDocker([]),
+        imagePlatforms: amd64Image,
+      }),
       (e: unknown) =>
         isUserError(e) &&
         e.message.startsWith(`application ${missing}: 404 NotAuthorizedOrNotFound`) &&
@@ -203,6 +250,7 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     await assert.rejects(
       deployFunction({ ...inputs(), ociProfile: { configFile, profile: "DEFAULT" } }, ctx, {
         docker: recordingDocker([]),
+        imagePlatforms: amd64Image,
       }),
       (e: unknown) =>
         isUserError(e) &&
@@ -216,7 +264,10 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
     oci.stack.oci.state.fn.failNextTransitions(1);
     const { ctx } = await context();
     await assert.rejects(
-      deployFunction({ ...inputs(), function: "doomed" }, ctx, { docker: recordingDocker([]) }),
+      deployFunction({ ...inputs(), function: "doomed" }, ctx, {
+        docker: recordingDocker([]),
+        imagePlatforms: amd64Image,
+      }),
       (e: unknown) =>
         isUserError(e) &&
         /^function doomed went to FAILED.*Check the image and the application's subnet/.test(e.message),

@@ -100,7 +100,7 @@ function pipelineInputs(version: 1 | 2, credential: Credential, name: string): R
     registry: registry?.host ?? "",
     application: "apps",
     function: name,
-    path: functionDir,
+    path: ".",
     "gateway-ocid": gatewayId,
     deployment: name,
     "path-prefix": `/${name}`,
@@ -117,7 +117,11 @@ function pipelineInputs(version: 1 | 2, credential: Credential, name: string): R
 
 async function pipelineJob(): Promise<Job> {
   const oidc = oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" });
-  return Job.create({ env: { ...oci.env, ...oidc, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" } });
+  return Job.create({
+    env: { ...oci.env, ...oidc, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" },
+    // The caller's repository: the function folder is its root, path ".".
+    checkout: functionDir,
+  });
 }
 
 describe("the whole pipeline in one step", () => {

@@ -1,14 +1,17 @@
 // The reusable workflow and the example caller are valid for GitHub's own workflow parser, and their
 // wiring matches the actions: every `with:` key is an input of the root action, every workflow_call
 // input is used, and the caller passes what the reusable workflow requires. The live end-to-end
-// workflows skip with a notice without credentials and always tear down what their run created.
+// workflows skip with a notice without credentials and always tear down what their run created. Every
+// workflow and README snippet also follows the hygiene rules of support/workflow-hygiene.ts (pinned
+// SHAs, checkout without persisted credentials, no ${{ }} in run:, job permissions).
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { loadActionMetadata, repoRoot } from "./runner/index.ts";
 import { loadWorkflowParser } from "./runner/workflow-parser-loader.ts";
+import { workflowProblems } from "./support/workflow-hygiene.ts";
 
 const REUSABLE = ".github/workflows/oci-function.yml";
 const CALLER = "examples/workflows/deploy-hello.yml";
@@ -321,4 +324,92 @@ describe("live end-to-end workflows", () => {
       });
     });
   }
+});
+
+describe("supply chain and script hygiene of every workflow and README snippet", () => {
+  const folders = [".github/workflows", "examples/workflows"];
+
+  it("every workflow pins its actions to commit SHAs, checks out without persisting credentials, keeps expressions out of run: and declares job permissions", async () => {
+    const files: string[] = [];
+    for (const folder of folders) {
+      for (const name of await readdir(join(repoRoot, folder))) {
+        if (/\.ya?ml$/.test(name)) files.push(`${folder}/${name}`);
+      }
+    }
+    assert.ok(files.length >= 4, files.join(", "));
+    const problems: string[] = [];
+    for (const file of files) {
+      for (const problem of workflowProblems(await readFile(join(repoRoot, file), "utf8"))) {
+        problems.push(`${file}: ${problem}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it("the README's workflow snippets follow the same rules", async () => {
+    const readme = await readFile(join(repoRoot, "README.md"), "utf8");
+    const snippets = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((match) => match[1] ?? "")
+      .filter(
+        (snippet) => /^\s*(- )?(uses|run|steps|jobs):/m.test(snippet) && !/^\S+:\n\s+image:/m.test(snippet),
+      );
+    assert.ok(snippets.length >= 4, `${snippets.length} snippets`);
+    assert.deepEqual(
+      snippets.flatMap((snippet) => workflowProblems(snippet)),
+      [],
+    );
+  });
+
+  it("the rules catch each thing they forbid", () => {
+    const sha = "3d3c42e5aac5ba805825da76410c181273ba90b1";
+    const job = (steps: string, permissions = "    permissions: { contents: read }\n") =>
+      `jobs:\n  build:\n    runs-on: ubuntu-latest\n${permissions}    steps:\n${steps}`;
+    const cases: [string, string, RegExp][] = [
+      [
+        "a tag",
+        job("      - uses: actions/setup-node@v4\n"),
+        /actions\/setup-node@v4 is not pinned to a full commit SHA/,
+      ],
+      [
+        "a short SHA",
+        job("      - uses: actions/setup-node@3d3c42e\n"),
+        /is not pinned to a full commit SHA/,
+      ],
+      [
+        "a SHA without its version",
+        job(`      - uses: actions/setup-node@${sha}\n`),
+        /has no # vX\.Y\.Z comment/,
+      ],
+      [
+        "checkout keeping the token",
+        job(`      - uses: actions/checkout@${sha} # v7.0.1\n`),
+        /actions\/checkout without persist-credentials: false/,
+      ],
+      [
+        "an expression in run",
+        job(`      - run: echo "\${{ github.event.issue.title }}"\n`),
+        /a \$\{\{ \}\} expression inside run:/,
+      ],
+      ["a job without permissions", job("      - run: echo hi\n", ""), /job build: declares no permissions/],
+      [
+        "an unpinned reusable workflow",
+        "jobs:\n  call:\n    permissions: {}\n    uses: octo/tools/.github/workflows/x.yml@main\n",
+        /octo\/tools\/\.github\/workflows\/x\.yml@main is not pinned/,
+      ],
+      [
+        "a docker action by tag",
+        job("      - uses: docker://alpine:3\n"),
+        /is not pinned to an image digest/,
+      ],
+    ];
+    for (const [what, text, problem] of cases) {
+      const found = workflowProblems(text);
+      assert.equal(found.length, 1, `${what}: ${found.join(" | ")}`);
+      assert.match(found[0] ?? "", problem, what);
+    }
+    const clean = job(
+      `      - uses: actions/checkout@${sha} # v7.0.1\n        with:\n          persist-credentials: false\n      - env:\n          TITLE: \${{ github.event.issue.title }}\n        run: echo "$TITLE"\n      - uses: $/actions/fn-deploy\n`,
+    );
+    assert.deepEqual(workflowProblems(clean), []);
+  });
 });

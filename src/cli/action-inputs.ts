@@ -24,11 +24,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. For an Artifact Registry image docker is logged in with the deploying credential's own access token (see registry-login) and logged out again after the push.",
+          "The function's folder (with its Dockerfile): build image from it with docker and push it before deploying; the service is pinned to the pushed digest. For an Artifact Registry image docker is logged in with the deploying credential's own access token (see registry-login) and logged out again after the push. Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Built for linux/amd64; version-control metadata (.git, .hg, .svn, .bzr) is never sent to docker build, and the folder's .dockerignore applies as usual.",
       },
       {
         name: "dockerfile",
-        description: "With path, the Dockerfile to build with, relative to path (default path/Dockerfile).",
+        description:
+          "With path, the Dockerfile to build with, relative to path (default path/Dockerfile); it must lie inside the workspace too.",
       },
       {
         name: "function",
@@ -199,7 +200,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "code-path",
         description:
-          "Folder holding the function's code; zipped (reproducibly) and uploaded. Needs runtime and handler.",
+          "Folder holding the function's code; zipped (reproducibly, without .git, .hg, .svn or .bzr) and uploaded. Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Needs runtime and handler.",
       },
       {
         name: "runtime",
@@ -420,7 +421,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it.",
+          "Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it. Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Version-control metadata (.git, .hg, .svn, .bzr) is never sent to docker build; a .dockerignore in the folder applies as usual.",
         default: ".",
       },
       {
@@ -442,6 +443,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         name: "tag",
         description:
           'Image tag. Defaults to func.yaml\'s version followed by "-" and the first 7 characters of the commit (GITHUB_SHA).',
+      },
+      {
+        name: "shape",
+        description:
+          "The application's shape the image is built for: GENERIC_X86 (linux/amd64), GENERIC_ARM (linux/arm64) or GENERIC_X86_ARM (a multi-arch index with both, which must be pushed beforehand and given as image). OCI fixes the shape when the application is created (CreateFunction has no shape field), so this must match it; empty means the application's own shape, GENERIC_X86 unless the application was created otherwise. The pushed image's manifest is checked against it before the function is created or updated.",
       },
       {
         name: "memory",
@@ -1111,7 +1117,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "path",
         description:
-          "(fn-deploy) Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it.",
+          "(fn-deploy) Directory holding func.yaml and/or a Dockerfile; the docker build context. Without a Dockerfile, one is generated from func.yaml's runtime (python, node, go, java, ruby) exactly as fn build writes it. Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved. Version-control metadata (.git, .hg, .svn, .bzr) is never sent to docker build; a .dockerignore in the folder applies as usual.",
         default: ".",
       },
       {
@@ -1133,6 +1139,11 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         name: "tag",
         description:
           '(fn-deploy) Image tag. Defaults to func.yaml\'s version followed by "-" and the first 7 characters of the commit (GITHUB_SHA).',
+      },
+      {
+        name: "shape",
+        description:
+          "(fn-deploy) The application's shape the image is built for: GENERIC_X86 (linux/amd64), GENERIC_ARM (linux/arm64) or GENERIC_X86_ARM (a multi-arch index with both, which must be pushed beforehand and given as image). OCI fixes the shape when the application is created (CreateFunction has no shape field), so this must match it; empty means the application's own shape, GENERIC_X86 unless the application was created otherwise. The pushed image's manifest is checked against it before the function is created or updated.",
       },
       {
         name: "memory",

@@ -36,6 +36,7 @@ export function cliStepContext(log: CliLog, redactor: Redactor, env: NodeJS.Proc
     proxy: proxySettings(env),
     homeDir: homedir(),
     tempDir: tmpdir(),
+    workspaceDir: process.cwd(),
     now: () => new Date(),
   };
 }

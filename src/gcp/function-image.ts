@@ -1,7 +1,8 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import { UserError } from "../errors.ts";
+import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { buildAndPush } from "../oci/image-build.ts";
 
 /** Where the function's container is built from, when the deploy builds it. */
@@ -11,15 +12,27 @@ export interface BuildSource {
   dockerfile: string;
 }
 
-/** Checks the build inputs without running anything: the folder and its Dockerfile exist, image is a tag. */
-export function checkBuildSource(path: string, dockerfile: string | undefined, image: string): BuildSource {
-  const contextDir = resolve(path);
+/**
+ * Checks the build inputs without running anything: the folder and its Dockerfile exist inside the
+ * workspace (symbolic links resolved, so a link out of it is refused too), image is a tag.
+ */
+export async function checkBuildSource(
+  path: string,
+  dockerfile: string | undefined,
+  image: string,
+  workspaceDir: string,
+): Promise<BuildSource> {
+  const contextDir = (await confineToWorkspace("path", path, workspaceDir)).real;
   if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
     throw new UserError(
       `path ${JSON.stringify(path)} is not a folder: set it to the function's folder in the repository (after actions/checkout).`,
     );
   }
-  const file = resolve(contextDir, dockerfile ?? "Dockerfile");
+  // The Dockerfile too: a link to a file outside (a key) would be read by docker and quoted in its errors.
+  const file =
+    dockerfile === undefined
+      ? (await confineToWorkspace("path", join(path, "Dockerfile"), workspaceDir)).real
+      : (await confineToWorkspace("dockerfile", join(path, dockerfile), workspaceDir)).real;
   if (!existsSync(file)) {
     throw new UserError(
       dockerfile === undefined
@@ -50,6 +63,7 @@ export async function buildFunctionImage(
   docker: DockerCli,
   source: BuildSource,
   image: string,
+  tempDir: string,
   log: (line: string) => void,
   signal?: AbortSignal,
   options: { loggedInAs?: string } = {},
@@ -57,7 +71,16 @@ export async function buildFunctionImage(
   try {
     const digest = await buildAndPush(
       docker,
-      { contextDir: source.contextDir, dockerfile: source.dockerfile, image, ...(signal ? { signal } : {}) },
+      {
+        contextDir: source.contextDir,
+        dockerfile: source.dockerfile,
+        image,
+        // Cloud Run runs linux/amd64 ("Cloud Run specifically supports the Linux x86_64 ABI format",
+        // https://cloud.google.com/run/docs/container-contract).
+        platform: "linux/amd64",
+        tempDir,
+        ...(signal ? { signal } : {}),
+      },
       log,
     );
     return `${repositoryOf(image)}@${digest}`;

@@ -40,7 +40,15 @@ const ACCESS_TOKEN_USER = "oauth2accesstoken";
  */
 export async function pushFunctionImage(push: FunctionPush): Promise<string> {
   const host = push.loginHost;
-  if (!host) return buildFunctionImage(push.docker, push.source, push.image, push.log, push.signal);
+  if (!host)
+    return buildFunctionImage(
+      push.docker,
+      push.source,
+      push.image,
+      push.paths.tempDir,
+      push.log,
+      push.signal,
+    );
   const password = await push.accessToken();
   push.registerSecret(password);
   const login = await dockerLogin(
@@ -56,9 +64,17 @@ export async function pushFunctionImage(push: FunctionPush): Promise<string> {
   }
   push.log(`Logged in to ${host} as ${ACCESS_TOKEN_USER} with ${push.principal}'s access token.`);
   try {
-    return await buildFunctionImage(push.docker, push.source, push.image, push.log, push.signal, {
-      loggedInAs: push.principal,
-    });
+    return await buildFunctionImage(
+      push.docker,
+      push.source,
+      push.image,
+      push.paths.tempDir,
+      push.log,
+      push.signal,
+      {
+        loggedInAs: push.principal,
+      },
+    );
   } finally {
     if (await dockerLogout(push.docker, login.cleanup, push.warn))
       push.log(`Logged out of ${host}; docker's config.json is as it was before.`);

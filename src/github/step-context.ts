@@ -20,6 +20,7 @@ export function actionStepContext(): StepContext {
     proxy: proxySettings(process.env),
     homeDir: homedir(),
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
+    workspaceDir: process.env.GITHUB_WORKSPACE || process.cwd(),
     now: () => new Date(),
   };
 }

@@ -8,6 +8,8 @@ export interface ApplicationRef {
   id: string;
   displayName: string;
   compartmentId: string;
+  /** GENERIC_X86, GENERIC_ARM or GENERIC_X86_ARM; absent when OCI sent none (its default is GENERIC_X86). */
+  shape?: string;
 }
 
 /**
@@ -63,11 +65,17 @@ export async function findApplication(
   );
 }
 
-/** The SDK types every model field as optional; OCI always sends these three. */
-function refOf(model: { id?: string; displayName?: string; compartmentId?: string }): ApplicationRef {
+/** The SDK types every model field as optional; OCI always sends the first three. */
+function refOf(model: {
+  id?: string;
+  displayName?: string;
+  compartmentId?: string;
+  shape?: string;
+}): ApplicationRef {
   return {
     id: model.id ?? "",
     displayName: model.displayName ?? "",
     compartmentId: model.compartmentId ?? "",
+    ...(model.shape ? { shape: model.shape } : {}),
   };
 }

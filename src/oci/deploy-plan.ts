@@ -1,10 +1,13 @@
-import { access, readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { access, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { describeError, UserError } from "../errors.ts";
+import { readSmallTextFile } from "../fs/read-capped.ts";
+import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { currentFnRegistry } from "./fn-cli-registry.ts";
 import { dockerfileFor, probedFiles } from "./fn-dockerfile.ts";
 import { type FuncYaml, parseFuncYaml } from "./func-yaml.ts";
 import { parseConfigLines } from "./function-config.ts";
+import { type FunctionShape, parseShape } from "./function-shape.ts";
 import {
   checkRepositoryName,
   checkTag,
@@ -43,6 +46,11 @@ export interface FnDeployInputs {
   /** Request body of a test call after deploying; no call when absent. */
   invoke?: string;
   wait: boolean;
+  /**
+   * The shape the workflow builds for (GENERIC_X86, GENERIC_ARM, GENERIC_X86_ARM); must be the
+   * application's, which is what is used when absent.
+   */
+  shape?: string;
   /** The commit being deployed (GITHUB_SHA); its first 7 characters end the default tag. */
   gitSha?: string;
   /** Tags a function this deploy creates (fngate-run), so teardown finds it; checked by the adapter. */
@@ -53,10 +61,14 @@ export interface FnDeployInputs {
 /** What planning needs from the step's context. */
 export interface PlanContext {
   homeDir: string;
+  /** path must lie inside it (symbolic links resolved). */
+  workspaceDir: string;
   registerSecret(value: string): void;
   warn(message: string): void;
 }
 
+// fn's func.yaml is a few hundred bytes; anything near this is not one.
+const FUNC_YAML_MAX_BYTES = 1024 * 1024;
 const MEMORY = { min: 128, max: 3072, fallback: 256 };
 const TIMEOUT = { min: 5, max: 300, fallback: 30 };
 
@@ -66,6 +78,8 @@ export interface Plan {
   memoryInMBs: number;
   timeoutInSeconds: number;
   config: Record<string, string>;
+  /** The shape input, checked; undefined means "the application's". */
+  shape: FunctionShape | undefined;
   build?: {
     contextDir: string;
     image: string;
@@ -90,14 +104,20 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
   if (inputs.application.trim() === "") throw new UserError("application is required: a name or an OCID.");
   if (inputs.application.startsWith("ocid1.")) requireOcid(inputs.application, "application", ["fnapp"]);
 
-  const contextDir = resolve(inputs.path);
+  const shape = parseShape(inputs.shape);
+  const contextDir = (await confineToWorkspace("path", inputs.path, ctx.workspaceDir)).real;
   if (!(await isDirectory(contextDir))) {
     throw new UserError(
       `path ${inputs.path} is not a directory: point it at the function's folder (with func.yaml).`,
     );
   }
-  const funcFile = join(contextDir, "func.yaml");
-  const funcText = await readFile(funcFile, "utf8").catch(() => undefined);
+  // func.yaml may itself be a link: it is read only when it too stays inside the workspace.
+  const funcFile = (await confineToWorkspace("path", join(inputs.path, "func.yaml"), ctx.workspaceDir)).real;
+  const funcText = await readSmallTextFile(
+    funcFile,
+    `func.yaml in path ${JSON.stringify(inputs.path)}`,
+    FUNC_YAML_MAX_BYTES,
+  );
   const func = funcText === undefined ? undefined : parseFuncYaml(funcText, `${inputs.path}/func.yaml`);
 
   const functionName = inputs.function ?? func?.name;
@@ -120,7 +140,7 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
   );
   const fullConfig = { ...func?.config, ...config };
 
-  const base = { functionName, compartmentId, memoryInMBs, timeoutInSeconds, config: fullConfig };
+  const base = { functionName, compartmentId, memoryInMBs, timeoutInSeconds, config: fullConfig, shape };
   if (inputs.image !== undefined) {
     for (const name of ["registry", "repository", "tag"] as const) {
       if (inputs[name] !== undefined) ctx.warn(`${name} is ignored: image names a prebuilt image.`);
@@ -129,6 +149,8 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
     return { ...base, prebuilt: { image: inputs.image.trim(), digest: reference.digest } };
   }
 
+  // A Dockerfile that links out of the workspace (to a key) would be read by docker and quoted in errors.
+  await confineToWorkspace("path", join(inputs.path, "Dockerfile"), ctx.workspaceDir);
   const hasDockerfile = await pathExists(join(contextDir, "Dockerfile"));
   if (!hasDockerfile && func === undefined) {
     throw new UserError(

@@ -1,3 +1,5 @@
+import { attestationFlags } from "../docker/attestation-flags.ts";
+import { VCS_METADATA, withBuildContext } from "../docker/build-context.ts";
 import type { DockerCli, DockerResult } from "../docker/docker-cli.ts";
 import { UserError } from "../errors.ts";
 
@@ -6,12 +8,16 @@ import { UserError } from "../errors.ts";
  * digest means a later push of the same tag cannot change what the function runs.
  */
 export interface BuildRequest {
-  /** The build context: the function directory. */
+  /** The build context: the function directory (its real path, inside the workspace). */
   contextDir: string;
   /** A Dockerfile outside the context (generated from func.yaml); the context's own otherwise. */
   dockerfile?: string;
   /** The tag reference to build and push. */
   image: string;
+  /** linux/amd64 or linux/arm64: one image manifest for the platform the function runs on. */
+  platform: string;
+  /** The step's private scratch folder: the context copy without VCS metadata lives there. */
+  tempDir: string;
   /** The step's deadline: stops docker build/push when it fires. */
   signal?: AbortSignal;
   /** A registry token login ocir-login made for the image's registry, renewed around the push. */
@@ -37,28 +43,67 @@ const UNAUTHORIZED = /unauthorized|authentication required|\b401\b/i;
 
 const PUSHED_DIGEST = /digest: (sha256:[a-f0-9]{64}) size:/;
 
-/** `log` receives docker's output line by line, so the build shows in the step's log. */
+/**
+ * Builds one single-platform image from a copy of the context without VCS metadata (see
+ * build-context.ts), pushes it and returns the pushed digest. `log` receives docker's output line by
+ * line, so the build shows in the step's log.
+ */
 export async function buildAndPush(
   docker: DockerCli,
   request: BuildRequest,
   log: (line: string) => void,
 ): Promise<string> {
   const stoppable = request.signal ? { signal: request.signal } : {};
-  const build = await docker.run(
-    [
-      "build",
-      "-t",
-      request.image,
-      ...(request.dockerfile ? ["-f", request.dockerfile] : []),
-      request.contextDir,
-    ],
-    stoppable,
+  const choice = await attestationFlags(docker, request.signal);
+  log(
+    choice.builder === "legacy"
+      ? `docker build runs without attestations (the legacy builder, or BuildKit without buildx): it pushes one ${request.platform} image manifest.`
+      : choice.flags.length > 0
+        ? `docker build runs BuildKit (buildx): ${choice.flags.join(" ")} keeps the push one ${request.platform} image manifest.`
+        : `docker build runs BuildKit (buildx) without attestation options: it pushes one ${request.platform} image manifest.`,
   );
-  logOutput(log, build);
-  if (build.code !== 0) {
-    throw new UserError(
-      `docker build of ${request.contextDir} failed: ${lastLine(build)}. Fix the Dockerfile or the path input; the full output is above.`,
+  log(
+    `Build context: ${request.contextDir} without version-control metadata (${VCS_METADATA.join(", ")}); its .dockerignore, if any, applies as usual.`,
+  );
+  const build = async (extra: string[]) => {
+    const result = await withBuildContext(request.contextDir, request.tempDir, (copy) =>
+      docker.run(
+        [
+          "build",
+          "-t",
+          request.image,
+          "--platform",
+          request.platform,
+          ...choice.flags,
+          ...extra,
+          ...(request.dockerfile ? ["-f", request.dockerfile] : []),
+          copy,
+        ],
+        stoppable,
+      ),
     );
+    logOutput(log, result);
+    if (result.code !== 0) {
+      throw new UserError(
+        `docker build of ${request.contextDir} failed: ${lastLine(result)}. Fix the Dockerfile or the path input; the full output is above.`,
+      );
+    }
+    return localPlatform(docker, request.image);
+  };
+  let built = await build([]);
+  if (built !== request.platform) {
+    // The legacy builder's cache ignores --platform for FROM scratch: a folder built before for
+    // another platform comes back as that platform's image. Built once more without the cache, it
+    // is what was asked for; nothing wrong is pushed.
+    log(
+      `docker build returned a cached ${built} image for ${request.platform}: building again with --no-cache.`,
+    );
+    built = await build(["--no-cache"]);
+    if (built !== request.platform) {
+      throw new UserError(
+        `docker build of ${request.contextDir} made a ${built} image although --platform ${request.platform} was asked: make the Dockerfile's base image available for ${request.platform}, or build and push the image in an earlier step and set image.`,
+      );
+    }
   }
   await request.login?.beforePush();
   let push = await docker.run(["push", request.image], stoppable);
@@ -99,6 +144,13 @@ export async function prebuiltDigest(
     throw explainAccessFailure(image, "pull", reason);
   }
   return repoDigest(docker, image);
+}
+
+/** os/architecture of a local image, as its config records it. */
+async function localPlatform(docker: DockerCli, image: string): Promise<string> {
+  const inspect = await docker.run(["image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", image]);
+  if (inspect.code !== 0) throw new Error(`docker image inspect ${image} failed: ${lastLine(inspect)}`);
+  return inspect.stdout.trim();
 }
 
 async function repoDigest(docker: DockerCli, image: string): Promise<string> {

@@ -95,11 +95,11 @@ const OPERATION_WAIT_MS = 20 * 60_000;
  * Every check that needs no call, so a bad input deploys nothing and a pipeline can refuse it before
  * its first stage.
  */
-export function planCloudRunDeploy(
+export async function planCloudRunDeploy(
   inputs: CloudRunDeployInputs,
-  ctx: Pick<StepContext, "secrets">,
+  ctx: Pick<StepContext, "secrets" | "workspaceDir">,
   tools: CloudRunDeployTools,
-): DeployPlan {
+): Promise<DeployPlan> {
   const project = checkProject(inputs.project.trim());
   const region = checkRegion(inputs.region.trim());
   const service = checkServiceName(inputs.service.trim());
@@ -124,7 +124,9 @@ export function planCloudRunDeploy(
     );
   }
   const build =
-    inputs.path === undefined ? undefined : checkBuildSource(inputs.path, inputs.dockerfile, desired.image);
+    inputs.path === undefined
+      ? undefined
+      : await checkBuildSource(inputs.path, inputs.dockerfile, desired.image, ctx.workspaceDir);
   const registryLogin = checkRegistryLogin(inputs.registryLogin);
   const loginHost = build ? registryLoginHost(desired.image, registryLogin) : undefined;
   const warnings: string[] = [];
@@ -161,7 +163,7 @@ export async function cloudRunDeploy(
   ctx: StepContext,
   tools: CloudRunDeployTools,
 ): Promise<CloudRunDeployResult> {
-  const plan = planCloudRunDeploy(inputs, ctx, tools);
+  const plan = await planCloudRunDeploy(inputs, ctx, tools);
   const { desired, call } = plan;
   if (plan.build && !tools.docker) {
     throw new UserError(

@@ -8,6 +8,7 @@ import type { RoleArn } from "../alibaba/role-arn.ts";
 import { FcClient } from "../alibaba/sdk.ts";
 import { sdkConfig } from "../alibaba/sdk-config.ts";
 import { UserError } from "../errors.ts";
+import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "./step-context.ts";
 
@@ -52,7 +53,7 @@ export interface FcDeployResult {
 /** Creates or updates an FC 3.0 function, waits until it is Active, and optionally test-invokes it. */
 export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promise<FcDeployResult> {
   // Everything that can fail locally fails before the first call to Alibaba Cloud.
-  const code = inputs.source.kind === "code" ? await zipCodeFolder(inputs.source.codePath) : undefined;
+  const code = inputs.source.kind === "code" ? await codePackage(inputs.source.codePath, ctx) : undefined;
   const spec = desiredSpec(inputs, code);
   const accountId = inputs.accountId ?? inputs.role?.accountId ?? accountOf(inputs.credentials);
   const endpoint = fcEndpoint({ override: ctx.endpoints.alibaba, region: inputs.region, accountId });
@@ -110,6 +111,12 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
     result.invokeResult = invocation.body;
   }
   return result;
+}
+
+/** The code folder confined to the workspace (symbolic links resolved), zipped with the size cap. */
+async function codePackage(codePath: string, ctx: StepContext): Promise<CodePackage> {
+  const folder = await confineToWorkspace("code-path", codePath, ctx.workspaceDir);
+  return zipCodeFolder(folder.real, codePath);
 }
 
 function desiredSpec(inputs: FcDeployInputs, code: CodePackage | undefined): FunctionSpec {

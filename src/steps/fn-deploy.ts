@@ -2,9 +2,12 @@ import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
-import { UserError } from "../errors.ts";
+import type { ImagePlatforms } from "../docker/image-platforms.ts";
+import { isUserError, UserError } from "../errors.ts";
 import { type FnDeployInputs, type Plan, planDeploy } from "../oci/deploy-plan.ts";
 import type { SettingName } from "../oci/function-changes.ts";
+import { applicationShape, buildPlatformOf, type FunctionShape, shapeToUse } from "../oci/function-shape.ts";
+import { requireShapeFit } from "../oci/image-fit.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { TokenLogin } from "./ocir-login.ts";
 import { loginForImage, registryTokenRenewal } from "./registry-token-renewal.ts";
@@ -15,6 +18,14 @@ export type { FnDeployInputs };
 export interface FnDeployTools {
   /** undefined when docker is not installed. */
   docker: DockerCli | undefined;
+  /**
+   * What the registry holds for a reference: readImagePlatforms with the login `docker login` stored
+   * (config.json, credential helpers).
+   */
+  imagePlatforms(
+    reference: string,
+    options: { registerSecret(value: string): void; signal?: AbortSignal },
+  ): Promise<ImagePlatforms>;
   /** For the ACTIVE wait; real timers when absent. */
   sleep?: (ms: number) => Promise<void>;
   /**
@@ -30,6 +41,8 @@ export interface FnDeployResult {
   functionName: string;
   applicationId: string;
   applicationName: string;
+  /** The application's shape, which the image was checked against. */
+  shape: FunctionShape;
   image: string;
   digest: string;
   invokeEndpoint: string;
@@ -59,6 +72,7 @@ export async function deployFunction(
 ): Promise<FnDeployResult> {
   const plan = await planDeploy(inputs, {
     homeDir: ctx.homeDir,
+    workspaceDir: ctx.workspaceDir,
     registerSecret: (value) => ctx.secrets.register(value),
     warn: (message) => ctx.logger.warning(message),
   });
@@ -84,7 +98,17 @@ export async function deployFunction(
   });
   try {
     const application = await findApplication(clients.management, inputs.application, plan.compartmentId);
-    ctx.logger.info(`Application ${application.displayName} (${application.id}).`);
+    const shape = shapeToUse(plan.shape, {
+      displayName: application.displayName,
+      shape: applicationShape(application.shape),
+    });
+    ctx.logger.info(`Application ${application.displayName} (${application.id}), shape ${shape}.`);
+    const platform = buildPlatformOf(shape);
+    if (build && platform === undefined) {
+      throw new UserError(
+        `application ${application.displayName} has shape ${shape}, which needs a multi-arch image (linux/amd64 and linux/arm64) that one docker build cannot make: build and push it in an earlier step (docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false --push) and set image.`,
+      );
+    }
 
     let image: string;
     let digest: string;
@@ -127,6 +151,8 @@ export async function deployFunction(
           {
             contextDir: build.contextDir,
             image,
+            platform: platform ?? "linux/amd64",
+            tempDir: ctx.tempDir,
             ...(dockerfile ? { dockerfile } : {}),
             ...(ctx.signal ? { signal: ctx.signal } : {}),
             ...(login ? { login } : {}),
@@ -135,10 +161,12 @@ export async function deployFunction(
         ),
       );
       ctx.logger.info(`Pushed ${image} (${digest}).`);
+      await checkImageFits(tools, image, digest, shape, true, ctx);
     } else if (prebuilt) {
       image = prebuilt.image;
       digest = await imageBuild.prebuiltDigest(docker, image, prebuilt.digest);
       ctx.logger.info(`Deploying the prebuilt image ${image} (${digest}).`);
+      await checkImageFits(tools, image, digest, shape, false, ctx);
     } else {
       throw new Error("deploy plan has neither a build nor a prebuilt image");
     }
@@ -178,6 +206,7 @@ export async function deployFunction(
       functionName: fn.displayName ?? plan.functionName,
       applicationId: application.id,
       applicationName: application.displayName,
+      shape,
       image,
       digest,
       invokeEndpoint: fn.invokeEndpoint ?? "",
@@ -203,6 +232,42 @@ export async function deployFunction(
   } finally {
     clients.close();
   }
+}
+
+/**
+ * Reads the manifest the function will be pinned to and refuses it unless it fits the shape, before
+ * CreateFunction/UpdateFunction: a BuildKit index with attestations or an image for the wrong
+ * architecture would otherwise be pinned (or refused by OCI with less to go on).
+ */
+async function checkImageFits(
+  tools: FnDeployTools,
+  image: string,
+  digest: string,
+  shape: FunctionShape,
+  built: boolean,
+  ctx: StepContext,
+): Promise<void> {
+  const reference = `${image.replace(/@.*$/, "").replace(/:[^:/]+$/, "")}@${digest}`;
+  let found: ImagePlatforms;
+  try {
+    found = await tools.imagePlatforms(reference, {
+      registerSecret: (value) => ctx.secrets.register(value),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  } catch (error) {
+    // A prebuilt image pinned by digest never needed a registry login here (OCI pulls it with its own
+    // identity), so an unreadable manifest is a warning; an image fngate just pushed must be readable.
+    if (built || !isUserError(error)) throw error;
+    ctx.logger.warning(
+      `${error.message} Deploying without the check; OCI checks the image against shape ${shape} itself.`,
+    );
+    return;
+  }
+  requireShapeFit(image, found, shape, built);
+  const held = found.platforms.map((platform) => `${platform.os}/${platform.architecture}`).join(", ");
+  ctx.logger.info(
+    `${found.kind === "index" ? "Image index" : "Image"} ${digest} holds ${held}: fits shape ${shape}.`,
+  );
 }
 
 /** Runs `use` with the Dockerfile to build with: the directory's own, or one generated from func.yaml. */

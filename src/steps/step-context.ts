@@ -44,6 +44,11 @@ export interface StepContext {
   homeDir: string;
   /** A private scratch folder removed after the job (RUNNER_TEMP on GitHub). */
   tempDir: string;
+  /**
+   * The folder path inputs must stay inside (GITHUB_WORKSPACE on GitHub, the current directory for
+   * the CLI): what a step builds into an image or zips into a package comes from there only.
+   */
+  workspaceDir: string;
   now(): Date;
   signal?: AbortSignal;
 }

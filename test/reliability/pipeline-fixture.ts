@@ -118,7 +118,8 @@ export async function startPipelineFixture(
       registry: registry?.host ?? "",
       application: APPLICATION,
       function: name,
-      path: functionDir,
+      // Relative to the workspace: the job's checkout of functionDir, or the CLI's cwd (functionDir).
+      path: ".",
       "gateway-ocid": gatewayId,
       deployment: name,
       "path-prefix": `/${name}`,
@@ -137,6 +138,7 @@ export async function startPipelineFixture(
       return Job.create({
         env: { ...oci.env, ...oidc, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" },
         debug,
+        checkout: functionDir,
       });
     },
     close: async () => {

@@ -75,7 +75,7 @@ function valid(action: Action): Record<string, string> {
   };
   const entra = { "client-id": clientId, scope: `${AUDIENCE}/.default`, "client-secret": SECRET };
   const login = { namespace: oci.namespace, username: "ci", "auth-token": "t0k", registry: "127.0.0.1:5999" };
-  const deploy = { application: "apps", "compartment-ocid": oci.tenancyId, path: EXAMPLE };
+  const deploy = { application: "apps", "compartment-ocid": oci.tenancyId, path: "." };
   switch (action) {
     case "fn-context":
       return oci.inputs();
@@ -277,7 +277,7 @@ describe("R4: bad input to every action fails with one clear line and changes no
 
   for (const testCase of cases) {
     it(`${testCase.action === ".." ? "pipeline" : testCase.action}: ${testCase.name}`, async () => {
-      const job = await Job.create({ env: { ...oci.env, ...testCase.env?.() } });
+      const job = await Job.create({ env: { ...oci.env, ...testCase.env?.() }, checkout: EXAMPLE });
       try {
         if (needsProfile.has(testCase.action)) {
           const context = await job.run("fn-context", { inputs: oci.inputs() });

@@ -35,7 +35,7 @@ export {
   parseCommandLine,
 } from "./workflow-commands.ts";
 
-export interface RunActionOptions extends RunOptions, Pick<JobOptions, "actionsDir"> {
+export interface RunActionOptions extends RunOptions, Pick<JobOptions, "actionsDir" | "checkout"> {
   /** Job-level env (the workflow's `env:`). */
   jobEnv?: JobOptions["env"];
   /** Run the post entry afterwards, honouring post-if (default true, as a workflow would). */
@@ -54,9 +54,10 @@ export interface RunActionResult {
 
 /** One action in a job of its own: main, then its post entry; the job's folder is removed afterwards. */
 export async function runAction(name: string, options: RunActionOptions = {}): Promise<RunActionResult> {
-  const { actionsDir, jobEnv, posts = true, ...run } = options;
+  const { actionsDir, checkout, jobEnv, posts = true, ...run } = options;
   const job = await Job.create({
     ...(actionsDir === undefined ? {} : { actionsDir }),
+    ...(checkout === undefined ? {} : { checkout }),
     ...(jobEnv === undefined ? {} : { env: jobEnv }),
   });
   try {

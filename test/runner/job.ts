@@ -1,7 +1,7 @@
 // One workflow job on a fresh, private filesystem: steps run one after another, each seeing
 // what earlier steps exported (GITHUB_ENV, GITHUB_PATH), and post entries run at the end in
 // reverse order, as the runner does.
-import { access, mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
+import { access, cp, mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { type ActionMetadata, defaultActionsDir, loadActionMetadata } from "./action-metadata.ts";
@@ -28,6 +28,11 @@ export interface JobOptions {
   actionsDir?: string;
   /** Sets RUNNER_DEBUG=1 for every step (re-run with debug logging). */
   debug?: boolean;
+  /**
+   * A folder whose contents are copied into the workspace when the job is created, as actions/checkout
+   * puts the repository there: path inputs must point inside the workspace.
+   */
+  checkout?: string;
 }
 
 export interface RunOptions {
@@ -107,6 +112,9 @@ export class Job {
     const root = await realpath(await mkdtemp(join(tmpdir(), "fngate-job-")));
     const job = new Job(root, options);
     for (const dir of [job.home, job.runnerTemp, job.workspace, job.fileCommandsDir]) await mkdir(dir);
+    if (options.checkout !== undefined) {
+      await cp(options.checkout, job.workspace, { recursive: true, verbatimSymlinks: true });
+    }
     return job;
   }
 

@@ -26,7 +26,14 @@ export interface CliSandbox {
   dispose(): Promise<void>;
 }
 
-export async function cliSandbox(baseEnv: Record<string, string> = {}): Promise<CliSandbox> {
+/**
+ * `cwd` is the CLI's working directory, the workspace its path inputs must stay inside (the test's own
+ * working directory by default).
+ */
+export async function cliSandbox(
+  baseEnv: Record<string, string> = {},
+  options: { cwd?: string } = {},
+): Promise<CliSandbox> {
   const root = await mkdtemp(join(tmpdir(), "fngate-cli-"));
   const home = join(root, "home");
   const tmp = join(root, "tmp");
@@ -39,13 +46,17 @@ export async function cliSandbox(baseEnv: Record<string, string> = {}): Promise<
     home,
     tmp,
     async run(args, env = {}) {
-      const result = await runCli(args, {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: home,
-        TMPDIR: tmp,
-        ...baseEnv,
-        ...env,
-      });
+      const result = await runCli(
+        args,
+        {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: home,
+          TMPDIR: tmp,
+          ...baseEnv,
+          ...env,
+        },
+        options.cwd,
+      );
       outputs.push(result.stdout, result.stderr);
       return result;
     },
@@ -61,10 +72,14 @@ export async function cliSandbox(baseEnv: Record<string, string> = {}): Promise<
   };
 }
 
-/** Runs `node dist/cli/index.js ...args` with exactly `env` (nothing inherited). */
-export function runCli(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+/** Runs `node dist/cli/index.js ...args` with exactly `env` (nothing inherited), in `cwd` when given. */
+export function runCli(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(cwd === undefined ? {} : { cwd }),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

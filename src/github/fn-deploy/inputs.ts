@@ -1,4 +1,6 @@
 import { findDocker } from "../../docker/docker-cli.ts";
+import { dockerLogin } from "../../docker/docker-credentials.ts";
+import { readImagePlatforms } from "../../docker/image-platforms.ts";
 import { UserError } from "../../errors.ts";
 import { checkRunLabel } from "../../run-label.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../steps/fn-deploy.ts";
@@ -30,6 +32,7 @@ export function getInputs(
     registry: read.optional("registry"),
     repository: read.optional("repository"),
     tag: read.optional("tag"),
+    shape: read.optional("shape"),
     memory,
     timeout,
     config: read.optional("config"),
@@ -53,8 +56,14 @@ function integerInput(read: InputReader, name: string): number | undefined {
 /** Docker, and the registry token login an earlier ocir-login step exported (renewed around the push). */
 export async function getTools(): Promise<FnDeployTools> {
   const tokenLogin = exportedTokenLogin(process.env);
+  const configDir = dockerConfigDir();
   return {
     docker: await findDocker(process.env.PATH, process.env),
-    ...(tokenLogin ? { registryLogin: { tokenLogin, dockerConfigDir: dockerConfigDir() } } : {}),
+    ...(tokenLogin ? { registryLogin: { tokenLogin, dockerConfigDir: configDir } } : {}),
+    imagePlatforms: (reference, options) =>
+      readImagePlatforms(reference, {
+        ...options,
+        login: (host) => dockerLogin(configDir, host, process.env),
+      }),
   };
 }

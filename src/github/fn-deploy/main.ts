@@ -29,7 +29,7 @@ async function writeSummary(result: FnDeployResult): Promise<void> {
         : `updated: ${result.changedSettings.join(", ")}`;
   const rows: [string, string][] = [
     ["Function", `${result.functionName} (${result.functionId})`],
-    ["Application", `${result.applicationName} (${result.applicationId})`],
+    ["Application", `${result.applicationName} (${result.applicationId}), shape ${result.shape}`],
     ["Result", outcome],
     ["State", result.lifecycleState],
     ["Image", result.image],

@@ -63,7 +63,12 @@ export async function checkBeforeAnyStage(
     const registry = inputs.fnDeploy.registry ?? PENDING_IMAGE_PREFIX;
     const plan = await planDeploy(
       { ...inputs.fnDeploy, registry },
-      { homeDir: ctx.homeDir, registerSecret: (value) => ctx.secrets.register(value), warn: () => {} },
+      {
+        homeDir: ctx.homeDir,
+        workspaceDir: ctx.workspaceDir,
+        registerSecret: (value) => ctx.secrets.register(value),
+        warn: () => {},
+      },
     );
     repository = plan.build?.repository;
   }

@@ -66,7 +66,8 @@ export function alibabaSecrets(stack: EmulatorStack): string[] {
 
 /**
  * fc-deploy inputs for the example function as a nodejs20 code package, signed in with the fixture's
- * AccessKey: the plain deploy most tests start from, with `extra` inputs on top.
+ * AccessKey: the plain deploy most tests start from, with `extra` inputs on top. code-path is relative
+ * to a workspace holding a checkout of examplesDir (Job.create({ checkout: examplesDir })).
  */
 export function accessKeyDeployInputs(
   fx: AlibabaFixture,
@@ -76,7 +77,7 @@ export function accessKeyDeployInputs(
   return {
     region: "cn-hangzhou",
     function: name,
-    "code-path": join(examplesDir, "function"),
+    "code-path": "function",
     runtime: "nodejs20",
     handler: "index.handler",
     "access-key-id": fx.accessKey.id,

@@ -15,6 +15,8 @@ export interface PushImageOptions {
   files?: Record<string, string | Buffer>;
   /** Image entrypoint, as `fn build` would set it for a Node function. */
   entrypoint?: string[];
+  /** The config's architecture (amd64 by default), as `docker build --platform linux/<arch>` sets it. */
+  architecture?: string;
 }
 
 export interface PushedImage {
@@ -24,23 +26,41 @@ export interface PushedImage {
   digest: string;
 }
 
-const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
+/** What an index entry needs to point at a pushed manifest. */
+export interface ManifestDescriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+export const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
 export async function pushImage(options: PushImageOptions): Promise<PushedImage> {
   const client = new RegistryClient(options.registry);
-  const scope = `repository:${options.repository}:pull,push`;
+  const pushed = await pushImageManifest(client, options.repository, options.tag, options);
+  return { repository: options.repository, tag: options.tag, digest: pushed.digest };
+}
+
+/** Uploads the layer and config and PUTs the manifest under `reference` (a tag or its own digest). */
+export async function pushImageManifest(
+  client: RegistryClient,
+  repository: string,
+  reference: string | undefined,
+  options: Pick<PushImageOptions, "files" | "entrypoint" | "architecture">,
+): Promise<ManifestDescriptor> {
+  const scope = `repository:${repository}:pull,push`;
   const tar = tarFiles(options.files ?? { "function/README": "fngate test image\n" });
   const layer = gzipSync(tar);
   const config = Buffer.from(
     JSON.stringify({
-      architecture: "amd64",
+      architecture: options.architecture ?? "amd64",
       os: "linux",
       config: { Entrypoint: options.entrypoint ?? ["node", "func.js"], WorkingDir: "/function" },
       rootfs: { type: "layers", diff_ids: [sha256(tar)] },
     }),
   );
-  await uploadBlob(client, options.repository, layer, scope);
-  await uploadBlob(client, options.repository, config, scope);
+  await uploadBlob(client, repository, layer, scope);
+  await uploadBlob(client, repository, config, scope);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -59,21 +79,33 @@ export async function pushImage(options: PushImageOptions): Promise<PushedImage>
       ],
     }),
   );
+  return putManifest(client, repository, reference, MANIFEST_V2, manifest);
+}
+
+/** PUTs a manifest (image or index) under `reference`, or under its own digest when none is given. */
+export async function putManifest(
+  client: RegistryClient,
+  repository: string,
+  reference: string | undefined,
+  mediaType: string,
+  manifest: Buffer,
+): Promise<ManifestDescriptor> {
+  const target = reference ?? sha256(manifest);
   const response = await client.request(
     "PUT",
-    `/v2/${options.repository}/manifests/${options.tag}`,
-    { headers: { "content-type": MANIFEST_V2 }, body: manifest },
-    scope,
+    `/v2/${repository}/manifests/${target}`,
+    { headers: { "content-type": mediaType }, body: manifest },
+    `repository:${repository}:pull,push`,
   );
-  await expectStatus(response, 201, `PUT manifest ${options.repository}:${options.tag}`);
+  await expectStatus(response, 201, `PUT manifest ${repository}:${target}`);
   return {
-    repository: options.repository,
-    tag: options.tag,
+    mediaType,
     digest: response.headers.get("docker-content-digest") ?? sha256(manifest),
+    size: manifest.length,
   };
 }
 
-async function uploadBlob(
+export async function uploadBlob(
   client: RegistryClient,
   repository: string,
   blob: Buffer,
@@ -100,6 +132,6 @@ async function expectStatus(response: Response, status: number, what: string): P
   if (response.status !== status) throw new Error(`registry: ${what}: HTTP ${response.status} ${text}`);
 }
 
-function sha256(data: Buffer): string {
+export function sha256(data: Buffer): string {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }

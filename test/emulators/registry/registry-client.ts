@@ -83,6 +83,47 @@ export class RegistryClient {
     return response.headers.get("docker-content-digest") ?? undefined;
   }
 
+  /** The manifest `repository:reference` as stored (media type and bytes), undefined when absent. */
+  async manifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ mediaType: string; digest: string | undefined; body: Buffer } | undefined> {
+    const response = await this.request(
+      "GET",
+      `/v2/${repository}/manifests/${reference}`,
+      { headers: { accept: MANIFEST_TYPES.join(", ") } },
+      `repository:${repository}:pull`,
+    );
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok)
+      throw new Error(`registry GET manifest ${repository}:${reference}: HTTP ${response.status}`);
+    const body = Buffer.from(await response.arrayBuffer());
+    return {
+      mediaType: (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "",
+      digest: response.headers.get("docker-content-digest") ?? undefined,
+      body,
+    };
+  }
+
+  /** A blob (an image config) of `repository`, undefined when absent. */
+  async blob(repository: string, digest: string): Promise<Buffer | undefined> {
+    const response = await this.request(
+      "GET",
+      `/v2/${repository}/blobs/${digest}`,
+      {},
+      `repository:${repository}:pull`,
+    );
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok) throw new Error(`registry GET blob ${repository}@${digest}: HTTP ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   async #answer(challenge: string): Promise<string> {
     if (/^Basic\b/i.test(challenge)) {
       if (!this.#basic)

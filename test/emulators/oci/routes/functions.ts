@@ -1,6 +1,7 @@
 // Functions management API: functions. Create and update validate CreateFunctionDetails and
 // UpdateFunctionDetails as OCI does (unknown fields, types, memory 128-3072 MB, timeout 5-300 s),
-// pin the image digest from the registry, and start a CREATING/UPDATING -> ACTIVE transition.
+// pin the image digest from the registry, refuse an image that does not fit the application's shape
+// (image-shape.ts), and start a CREATING/UPDATING -> ACTIVE transition.
 // Update honours if-match (412 on a stale etag) and refuses a function that is not ACTIVE.
 import { parseImageReference } from "../../registry/image-reference.ts";
 import {
@@ -20,6 +21,7 @@ import {
   PASSTHROUGH_FUNCTION_FIELDS,
 } from "../functions-store.ts";
 import { currentDigest } from "../image-lookup.ts";
+import { requireImageFitsShape } from "../image-shape.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { pageOf, readPageRequest } from "../pagination.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
@@ -96,8 +98,9 @@ async function createFunction(context: RouteContext): Promise<RouteResponse> {
     throw missingParameter("memoryInMBs is required.");
   const fields = readFunctionFields(body);
   if (fields.image === undefined) throw missingParameter("image is required.");
-  visible(context, context.state.fn.applications.get(applicationId));
+  const application = visible(context, context.state.fn.applications.get(applicationId));
   const imageDigest = fields.imageDigest ?? (await currentDigest(context.runtime.registry, fields.image));
+  await requireImageFitsShape(context.runtime.registry, fields.image, imageDigest, application.shape);
   const fn = context.state.fn.createFunction({
     applicationId,
     displayName,
@@ -123,6 +126,14 @@ async function updateFunction(context: RouteContext): Promise<RouteResponse> {
   // A new image (or the same tag pushed again) is re-pinned unless the caller pins a digest.
   if (changes.image !== undefined && changes.imageDigest === undefined) {
     changes.imageDigest = await currentDigest(context.runtime.registry, changes.image);
+  }
+  if (changes.image !== undefined || changes.imageDigest !== undefined) {
+    await requireImageFitsShape(
+      context.runtime.registry,
+      changes.image ?? fn.image,
+      changes.imageDigest ?? fn.imageDigest,
+      shapeOf(context, fn),
+    );
   }
   return functionResponse(context, context.state.fn.updateFunction(fn, changes));
 }

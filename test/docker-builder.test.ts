@@ -1,0 +1,103 @@
+// Which builder `docker build` runs, asked of the docker CLI itself (`docker build --help`), and the
+// flags that keep BuildKit's push one image manifest. Without buildx (Debian's docker.io has no
+// package for it) the real CLI runs the legacy builder; with DOCKER_BUILDKIT=1 a CLI 23+ refuses to
+// build (one clear line) while Debian's 20.10 CLI uses its built-in BuildKit client, which has no
+// attestation options. A buildx help text (as buildx prints it) turns the flags on. The end-to-end
+// path through a buildx plugin is in fn-deploy-shape.test.ts.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { describe, it } from "node:test";
+import { promisify } from "node:util";
+import { attestationFlags, builderFromHelp } from "../src/docker/attestation-flags.ts";
+import { dockerAt } from "../src/docker/docker-cli.ts";
+import { isLoopbackRegistry } from "../src/docker/image-platforms.ts";
+import { isUserError } from "../src/errors.ts";
+import { dockerEngineRunning, requireComponent } from "./support/real-components.ts";
+
+const run = promisify(execFile);
+
+// The option lines buildx v0.10+ prints for `docker buildx build --help` (abridged).
+const BUILDX_HELP = `
+Usage:  docker buildx build [OPTIONS] PATH | URL | -
+
+Start a build
+
+Options:
+      --platform stringArray          Set target platform for build
+      --provenance string             Shorthand for "--attest=type=provenance"
+      --push                          Shorthand for "--output=type=registry"
+      --sbom string                   Shorthand for "--attest=type=sbom"
+  -t, --tag stringArray               Name and optionally a tag (format: "name:tag")
+`;
+
+async function buildxInstalled(): Promise<boolean> {
+  return run("docker", ["buildx", "version"]).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe("docker build's builder", () => {
+  it("decides from the help text: buildx with --provenance/--sbom gets both off; older buildx and the legacy builder none", () => {
+    assert.deepEqual(builderFromHelp(BUILDX_HELP), {
+      builder: "buildx",
+      flags: ["--provenance=false", "--sbom=false"],
+    });
+    const oldBuildx = BUILDX_HELP.replace(/^.*--(provenance|sbom) .*$/gm, "");
+    assert.deepEqual(builderFromHelp(oldBuildx), { builder: "buildx", flags: [] });
+    assert.deepEqual(
+      builderFromHelp(
+        "Usage:  docker build [OPTIONS] PATH | URL | -\n      --platform string   Set platform\n",
+      ),
+      { builder: "legacy", flags: [] },
+    );
+  });
+
+  it("the real docker CLI here: no attestation flags without buildx; DOCKER_BUILDKIT=1 is one clear line or no flags", async (t) => {
+    if (!(await requireComponent(t, "the Docker engine", dockerEngineRunning))) return;
+    const { DOCKER_BUILDKIT: _ignored, ...env } = process.env;
+    const docker = dockerAt("docker", env);
+    if (await buildxInstalled()) {
+      assert.equal((await attestationFlags(docker)).builder, "buildx");
+      t.diagnostic("buildx is installed here: the legacy and DOCKER_BUILDKIT=1 cases cannot be shown");
+      return;
+    }
+    assert.deepEqual(await attestationFlags(docker), { builder: "legacy", flags: [] });
+    const buildkit = dockerAt("docker", { ...env, DOCKER_BUILDKIT: "1" });
+    const help = await buildkit.run(["build", "--help"]);
+    if (help.code === 0) {
+      // A CLI before 23 builds with its own BuildKit client: no attestations, nothing to turn off.
+      assert.deepEqual(await attestationFlags(buildkit), { builder: "legacy", flags: [] });
+      return;
+    }
+    await assert.rejects(
+      attestationFlags(buildkit),
+      (error: unknown) =>
+        isUserError(error) &&
+        /^docker build cannot run here \(ERROR: BuildKit is enabled but the buildx component is missing or broken\.\): install the docker buildx plugin, or unset DOCKER_BUILDKIT/.test(
+          error.message,
+        ),
+    );
+  });
+});
+
+describe("the registry's scheme", () => {
+  it("plain HTTP only for a loopback registry (as dockerd's default insecure registries); HTTPS for every other", () => {
+    for (const local of [
+      "127.0.0.1:5000/ns/fn@sha256:x",
+      "localhost:5000/fn",
+      "[::1]:5000/fn",
+      "127.9.9.9/fn",
+    ]) {
+      assert.equal(isLoopbackRegistry(local), true, local);
+    }
+    for (const remote of [
+      "ocir.ap-tokyo-1.oci.oraclecloud.com/ns/fn",
+      "127.0.0.1.nip.io/fn",
+      "10.0.0.1:5000/fn",
+      "localhost.example.com/fn",
+    ]) {
+      assert.equal(isLoopbackRegistry(remote), false, remote);
+    }
+  });
+});

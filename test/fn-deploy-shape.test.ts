@@ -1,0 +1,295 @@
+// fn-deploy and the application's shape, through the built action against the OCI emulator, the real
+// registry and the real docker CLI (which reads the manifests): what BuildKit pushes by default (an
+// index with an attestation manifest) and an image for the wrong architecture are refused with one
+// line before CreateFunction; a fitting image (single or multi-arch) is deployed; the shape input must
+// match the application's; an arm64 application gets a linux/arm64 build whose pushed config says so.
+import assert from "node:assert/strict";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it, type TestContext } from "node:test";
+import { isMutating } from "./emulators/oci/request-log.ts";
+import { pushImage } from "./emulators/registry/push-image.ts";
+import { pushIndex } from "./emulators/registry/push-index.ts";
+import { RegistryClient } from "./emulators/registry/registry-client.ts";
+import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
+import { Job, type StepResult } from "./runner/index.ts";
+import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+
+const TOKEN = `shape-token-${process.pid}`;
+let oci: OciFixture;
+let registry: StartedRegistry | undefined;
+let functionDir: string;
+
+before(async () => {
+  oci = await startOciFixture();
+  const { state } = oci.stack.oci;
+  state.createApplication({ compartmentId: oci.tenancyId, displayName: "x86-apps" });
+  state.createApplication({ compartmentId: oci.tenancyId, displayName: "arm-apps", shape: "GENERIC_ARM" });
+  state.createApplication({
+    compartmentId: oci.tenancyId,
+    displayName: "multi-apps",
+    shape: "GENERIC_X86_ARM",
+  });
+  if (await executableExists("/usr/bin/docker-registry")) {
+    const user = { username: `${oci.namespace}/ci-user`, password: TOKEN };
+    registry = await startRegistry({ users: [user] });
+    oci.stack.oci.setRegistry({ url: registry.url, ...user });
+  }
+  functionDir = await mkdtemp(join(tmpdir(), "fngate-shape-"));
+  // Unique content: the legacy builder's cache would otherwise hand back an image of another platform.
+  await writeFile(join(functionDir, "func.js"), `// arm64 build ${process.pid} ${Date.now()}\n`);
+  await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
+});
+after(async () => {
+  await registry?.close();
+  await oci?.close();
+  if (functionDir) await rm(functionDir, { recursive: true, force: true });
+});
+
+async function components(t: TestContext): Promise<boolean> {
+  if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
+    return false;
+  return requireComponent(t, "the Docker engine", dockerEngineRunning);
+}
+
+const credentials = () => ({
+  url: registry?.url ?? "",
+  username: `${oci.namespace}/ci-user`,
+  password: TOKEN,
+});
+
+function mutatingCalls(): number {
+  return oci.stack.oci.requests.filter(isMutating).length;
+}
+
+function errorsOf(run: StepResult): string[] {
+  return run.annotations.filter((note) => note.level === "error").map((note) => note.message);
+}
+
+/** fn-context and ocir-login done, then fn-deploy with `inputs`; `prepare` runs on the fresh job first. */
+async function deploy(
+  inputs: Record<string, string>,
+  options: { prepare?: (job: Job) => Promise<void>; env?: Record<string, string> } = {},
+): Promise<StepResult> {
+  const job = await Job.create({ env: { ...oci.env, ...options.env }, checkout: functionDir });
+  try {
+    await options.prepare?.(job);
+    assert.equal((await job.run("fn-context", { inputs: oci.inputs() })).exitCode, 0);
+    const login = await job.run("ocir-login", {
+      inputs: {
+        region: "ap-tokyo-1",
+        namespace: oci.namespace,
+        username: "ci-user",
+        "auth-token": TOKEN,
+        registry: registry?.host ?? "",
+      },
+    });
+    assert.equal(login.exitCode, 0, login.stdout);
+    return await job.run("fn-deploy", {
+      inputs: { "compartment-ocid": oci.tenancyId, path: ".", ...inputs },
+      timeoutMs: 240_000,
+    });
+  } finally {
+    await job.dispose();
+  }
+}
+
+async function prebuilt(tag: string, architecture: string): Promise<string> {
+  const repository = `${oci.namespace}/prebuilt`;
+  const pushed = await pushImage({ registry: credentials(), repository, tag, architecture });
+  return `${registry?.host}/${repository}@${pushed.digest}`;
+}
+
+async function index(tag: string, architectures: string[], attestations = false): Promise<string> {
+  const repository = `${oci.namespace}/prebuilt`;
+  const pushed = await pushIndex({ registry: credentials(), repository, tag, architectures, attestations });
+  return `${registry?.host}/${repository}@${pushed.digest}`;
+}
+
+describe("fn-deploy checks the image against the application's shape", () => {
+  it("an index with a BuildKit attestation manifest is refused with one line, before any change", async (t) => {
+    if (!(await components(t))) return;
+    const image = await index("attested", ["amd64"], true);
+    const before = mutatingCalls();
+    const run = await deploy({ application: "x86-apps", function: "attested", image });
+    assert.equal(run.exitCode, 1);
+    assert.deepEqual(errorsOf(run), [
+      `image ${image} is an image index with 1 BuildKit attestation manifest(s) (platform unknown/unknown) besides the image: OCI Functions pins one image per architecture. Rebuild with --provenance=false --sbom=false (docker/build-push-action: provenance: false, sbom: false).`,
+    ]);
+    assert.equal(mutatingCalls(), before);
+  });
+
+  it("an arm64 image on a GENERIC_X86 application is refused, naming both platforms", async (t) => {
+    if (!(await components(t))) return;
+    const image = await prebuilt("arm64", "arm64");
+    const before = mutatingCalls();
+    const run = await deploy({ application: "x86-apps", function: "arm-on-x86", image });
+    assert.equal(run.exitCode, 1);
+    assert.deepEqual(errorsOf(run), [
+      `image ${image} holds linux/arm64, but shape GENERIC_X86 runs linux/amd64: rebuild and push it for linux/amd64 (docker build --platform linux/amd64), or deploy to an application whose shape runs linux/arm64.`,
+    ]);
+    assert.equal(mutatingCalls(), before);
+  });
+
+  it("a fitting image is deployed: amd64 on GENERIC_X86, an amd64+arm64 index on GENERIC_X86_ARM", async (t) => {
+    if (!(await components(t))) return;
+    const amd64 = await prebuilt("amd64", "amd64");
+    const x86 = await deploy({ application: "x86-apps", function: "fits-x86", image: amd64 });
+    assert.equal(x86.exitCode, 0, x86.stdout);
+    assert.match(x86.stdout, /Image sha256:[a-f0-9]{64} holds linux\/amd64: fits shape GENERIC_X86\./);
+    const both = await index("both", ["amd64", "arm64"]);
+    const multi = await deploy({ application: "multi-apps", function: "fits-multi", image: both });
+    assert.equal(multi.exitCode, 0, multi.stdout);
+    assert.match(
+      multi.stdout,
+      /Image index sha256:[a-f0-9]{64} holds linux\/amd64, linux\/arm64: fits shape GENERIC_X86_ARM\./,
+    );
+    const single = await deploy({ application: "multi-apps", function: "single-on-multi", image: amd64 });
+    assert.equal(single.exitCode, 1);
+    assert.match(
+      errorsOf(single)[0] ?? "",
+      /is a single linux\/amd64 image, but shape GENERIC_X86_ARM .* needs a multi-arch image index/,
+    );
+  });
+
+  it("a shape input other than the application's is refused before anything is created", async (t) => {
+    if (!(await components(t))) return;
+    const before = mutatingCalls();
+    const run = await deploy({
+      application: "x86-apps",
+      function: "wrong-shape",
+      shape: "generic_arm",
+      registry: "127.0.0.1:5999/ns",
+    });
+    assert.equal(run.exitCode, 1);
+    assert.deepEqual(errorsOf(run), [
+      "shape GENERIC_ARM does not match application x86-apps's shape GENERIC_X86: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_X86 (or leave it empty), or deploy to an application created with shape GENERIC_ARM.",
+    ]);
+    const bad = await deploy({ application: "x86-apps", function: "bad-shape", shape: "x86" });
+    assert.match(
+      errorsOf(bad)[0] ?? "",
+      /^shape "x86" is not a Functions shape: use GENERIC_X86, GENERIC_ARM, GENERIC_X86_ARM/,
+    );
+    assert.equal(mutatingCalls(), before);
+  });
+
+  it("building for a GENERIC_X86_ARM application is refused before the repository or the build", async (t) => {
+    if (!(await components(t))) return;
+    const before = mutatingCalls();
+    const run = await deploy({
+      application: "multi-apps",
+      function: "multi-build",
+      registry: "127.0.0.1:5999/ns",
+    });
+    assert.equal(run.exitCode, 1);
+    assert.match(
+      errorsOf(run)[0] ?? "",
+      /^application multi-apps has shape GENERIC_X86_ARM, which needs a multi-arch image .* one docker build cannot make/,
+    );
+    assert.equal(mutatingCalls(), before);
+  });
+
+  it("a GENERIC_ARM application gets a linux/arm64 build, and the pushed config says arm64", async (t) => {
+    if (!(await components(t))) return;
+    const run = await deploy({
+      application: "arm-apps",
+      function: "arm-build",
+      registry: `${registry?.host}/${oci.namespace}`,
+      tag: "1",
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.match(
+      run.stdout,
+      /docker build runs (without attestations .*: it pushes|BuildKit \(buildx\): .* keeps the push) one linux\/arm64 image manifest\./,
+    );
+    const client = new RegistryClient(credentials());
+    const manifest = await client.manifest(`${oci.namespace}/arm-build`, run.outputs.digest ?? "");
+    const config = JSON.parse(manifest?.body.toString("utf8") ?? "{}") as { config: { digest: string } };
+    const blob = await client.blob(`${oci.namespace}/arm-build`, config.config.digest);
+    assert.equal(
+      (JSON.parse(blob?.toString("utf8") ?? "{}") as { architecture?: string }).architecture,
+      "arm64",
+    );
+  });
+
+  it("the same folder built for GENERIC_X86 after GENERIC_ARM: the legacy cache's arm64 image is caught before the push and rebuilt", async (t) => {
+    if (!(await components(t))) return;
+    // The arm64 test above built this very folder; the legacy builder's cache hands that image back.
+    const run = await deploy({
+      application: "x86-apps",
+      function: "x86-after-arm",
+      registry: `${registry?.host}/${oci.namespace}`,
+      tag: "1",
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    // The legacy builder (Debian's docker.io with DOCKER_BUILDKIT unset) has the cache trap; BuildKit not.
+    if (!process.env.DOCKER_BUILDKIT && /docker build runs without attestations/.test(run.stdout)) {
+      assert.match(
+        run.stdout,
+        /docker build returned a cached linux\/arm64 image for linux\/amd64: building again with --no-cache\./,
+      );
+    }
+    assert.match(run.stdout, /holds linux\/amd64: fits shape GENERIC_X86\./);
+  });
+
+  it("with the buildx plugin as docker build, --provenance=false --sbom=false reach it; DOCKER_BUILDKIT=0 goes back to the legacy builder", async (t) => {
+    if (!(await components(t))) return;
+    const log = join(functionDir, "..", `buildx-argv-${process.pid}.log`);
+    // A docker CLI plugin named buildx, as the docker CLI discovers it in ~/.docker/cli-plugins: it
+    // prints buildx's option lines for --help, records what it was asked to build, and builds it with
+    // the legacy builder (there is no BuildKit here) without the two attestation options.
+    const plugin = `#!/bin/sh
+if [ "$1" = docker-cli-plugin-metadata ]; then
+  echo '{"SchemaVersion":"0.1.0","Vendor":"fngate test","Version":"v0.99.0"}'; exit 0
+fi
+shift 2
+for arg in "$@"; do case "$arg" in --help) printf 'Usage:  docker buildx build [OPTIONS] PATH\n      --provenance string   Shorthand for "--attest=type=provenance"\n      --sbom string         Shorthand for "--attest=type=sbom"\n'; exit 0;; esac; done
+echo "$*" >> ${log}
+for arg in "$@"; do shift; case "$arg" in --provenance=*|--sbom=*) ;; *) set -- "$@" "$arg";; esac; done
+DOCKER_BUILDKIT=0 exec docker build "$@"
+`;
+    const prepare = async (job: Job) => {
+      const plugins = join(job.home, ".docker", "cli-plugins");
+      await mkdir(plugins, { recursive: true });
+      await writeFile(join(plugins, "docker-buildx"), plugin);
+      await chmod(join(plugins, "docker-buildx"), 0o755);
+    };
+    try {
+      const inputs = { application: "x86-apps", registry: `${registry?.host}/${oci.namespace}` };
+      const viaBuildx = await deploy({ ...inputs, function: "via-buildx", tag: "1" }, { prepare });
+      assert.equal(viaBuildx.exitCode, 0, viaBuildx.stdout + viaBuildx.stderr);
+      const argv = await readFile(log, "utf8").catch(() => "");
+      if (/docker build runs without attestations/.test(viaBuildx.stdout)) {
+        // A docker CLI before 23 (Debian's 20.10) never hands `docker build` to the buildx plugin:
+        // the legacy builder built it, and fngate said so instead of passing buildx's options.
+        assert.doesNotMatch(argv, /via-buildx/, "the plugin was not asked to build");
+        t.diagnostic("this docker CLI does not run docker build through the buildx plugin (CLI < 23)");
+      } else {
+        assert.match(
+          viaBuildx.stdout,
+          /docker build runs BuildKit \(buildx\): --provenance=false --sbom=false keeps the push one linux\/amd64 image manifest\./,
+        );
+        assert.match(
+          argv,
+          /^-t \S+\/via-buildx:1 --platform linux\/amd64 --provenance=false --sbom=false \S+\/context$/m,
+        );
+      }
+
+      const legacy = await deploy(
+        { ...inputs, function: "buildkit-off", tag: "1" },
+        { prepare, env: { DOCKER_BUILDKIT: "0" } },
+      );
+      assert.equal(legacy.exitCode, 0, legacy.stdout + legacy.stderr);
+      assert.match(legacy.stdout, /docker build runs without attestations \(the legacy builder/);
+      assert.doesNotMatch(
+        await readFile(log, "utf8").catch(() => ""),
+        /buildkit-off/,
+        "the plugin was not asked to build",
+      );
+    } finally {
+      await rm(log, { force: true });
+    }
+  });
+});
