@@ -43,7 +43,10 @@ describe("fngate ocir-login without an auth token", () => {
   it("logs in with a registry token, fn-deploy pushes with it (renewed when it expires soon), cleanup undoes it all", async (t) => {
     if (!(await pipelineComponents(t))) return;
     const tokens = fx.oci.stack.oci.registryTokens;
-    const sandbox = await cliSandbox({ ...fx.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });
+    const sandbox = await cliSandbox(
+      { ...fx.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
+      { cwd: fx.functionDir },
+    );
     try {
       const before = await sandbox.snapshot();
       await fnContext(sandbox);
@@ -67,7 +70,7 @@ describe("fngate ocir-login without an auth token", () => {
           application: APPLICATION,
           "compartment-ocid": fx.oci.tenancyId,
           function: "clitoken",
-          path: fx.functionDir,
+          path: ".",
           registry: outputs["image-prefix"] ?? "",
         }),
       ]);

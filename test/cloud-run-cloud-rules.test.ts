@@ -4,9 +4,9 @@
 // Dockerfile whose final stage is not FROM scratch is refused before any call, a prebuilt image gets a
 // warning); and gcp-id-token hands out the credential's own access token with token-format.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type CloudRunFixture, errorsOf, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import type { StepResult } from "./runner/index.ts";
@@ -28,9 +28,11 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function run(action: string, inputs: Record<string, string>): Promise<StepResult> {
+/** One step in a job of its own; `checkout` is a folder copied into the workspace under its own name. */
+async function run(action: string, inputs: Record<string, string>, checkout?: string): Promise<StepResult> {
   const job = await fx.job();
   try {
+    if (checkout) await cp(checkout, join(job.workspace, basename(checkout)), { recursive: true });
     return await job.run(action, { inputs });
   } finally {
     await job.dispose();
@@ -59,10 +61,11 @@ describe("base-image needs an image built for automatic base image updates", () 
     const deploy = await run(
       "cloud-run-deploy",
       fx.deployInputs("full-image-fn", {
-        path: dir,
+        path: "full-image",
         image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/full:1",
         "base-image": "python312",
       }),
+      dir,
     );
     assert.equal(deploy.exitCode, 1, deploy.stdout);
     assert.deepEqual(errorsOf(deploy), [

@@ -42,18 +42,17 @@ describe("cloud-run-deploy's post step", () => {
       '#!/bin/sh\nif [ "$1" = "push" ]; then exec sleep 30; fi\nexec /usr/bin/docker "$@"\n',
     );
     await chmod(join(bin, "docker"), 0o755);
-    const dir = join(root, "fn");
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, "Dockerfile"), 'FROM scratch\nCMD ["/hello"]\n');
-
     const job = await fx.job();
     try {
+      const dir = join(job.workspace, "fn");
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, "Dockerfile"), 'FROM scratch\nCMD ["/hello"]\n');
       await mkdir(join(job.home, ".docker"), { recursive: true });
       const configFile = join(job.home, ".docker", "config.json");
       const before = '{\n  "auths": {}\n}\n';
       await writeFile(configFile, before, { mode: 0o600 });
       const inputs = fx.deployInputs("stuck-fn", {
-        path: dir,
+        path: "fn",
         image: `${registry?.host}/${PROJECT}/functions/stuck:1`,
         "registry-login": "always",
       });

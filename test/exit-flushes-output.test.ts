@@ -37,7 +37,10 @@ describe("the failure line survives a large output", () => {
         },
         ...(readerPauseMs === undefined ? {} : { readerPauseMs }),
       });
-      assert.ok(run.main.stdout.length > 100_000, "the output is well past a pipe's 64 KB");
+      assert.ok(
+        run.main.stdout.length > 100_000,
+        `the output is well past a pipe's 64 KB: ${run.main.stdout.length} bytes, ${run.main.stdout.slice(-400)}`,
+      );
       assert.equal(run.main.exitCode, 1);
       const errors = run.main.annotations.filter((a) => a.level === "error").map((a) => a.message);
       assert.equal(errors.length, 1, run.main.stdout.slice(-300));
@@ -60,7 +63,7 @@ describe("the failure line survives a long docker build log", () => {
     await mkdir(fakeDocker);
     await writeFile(
       join(fakeDocker, "docker"),
-      `#!/bin/sh\nif [ "$1" = build ]; then\n  i=0\n  while [ $i -lt 4000 ]; do\n    echo "#$i [stage] RUN make -j2 ............................................................."\n    i=$((i+1))\n  done\n  echo "ERROR: failed to solve: process did not complete successfully: exit code: 2" >&2\n  exit 1\nfi\nexit 0\n`,
+      `#!/bin/sh\nif [ "$1" = build ] && [ "$2" = --help ]; then\n  echo "Usage:  docker build [OPTIONS] PATH | URL | -"\n  exit 0\nfi\nif [ "$1" = build ]; then\n  i=0\n  while [ $i -lt 4000 ]; do\n    echo "#$i [stage] RUN make -j2 ............................................................."\n    i=$((i+1))\n  done\n  echo "ERROR: failed to solve: process did not complete successfully: exit code: 2" >&2\n  exit 1\nfi\nexit 0\n`,
     );
     await chmod(join(fakeDocker, "docker"), 0o755);
     functionDir = join(root, "hello");
@@ -81,17 +84,20 @@ describe("the failure line survives a long docker build log", () => {
   const deployInputs = () => ({
     application: "apps",
     "compartment-ocid": oci.tenancyId,
-    path: functionDir,
+    path: ".",
     registry: `127.0.0.1:5999/${oci.namespace}`,
   });
 
   it("fn-deploy as an action, with a slow reader: the ::error:: line arrives", async () => {
-    const job = await Job.create({ env: { ...oci.env, PATH: `${fakeDocker}:${process.env.PATH}` } });
+    const job = await Job.create({
+      env: { ...oci.env, PATH: `${fakeDocker}:${process.env.PATH}` },
+      checkout: functionDir,
+    });
     try {
       const context = await job.run("fn-context", { inputs: oci.inputs() });
       assert.equal(context.exitCode, 0, context.stdout);
       const deploy = await job.run("fn-deploy", { inputs: deployInputs(), readerPauseMs: 150 });
-      assert.ok(deploy.stdout.length > 300_000, `a long log: ${deploy.stdout.length} bytes`);
+      assert.ok(deploy.stdout.length > 300_000, `a long log: ${deploy.stdout.slice(0, 600)}`);
       assert.equal(deploy.exitCode, 1);
       const errors = deploy.annotations.filter((a) => a.level === "error").map((a) => a.message);
       assert.equal(errors.length, 1, deploy.stdout.slice(-300));
@@ -103,7 +109,10 @@ describe("the failure line survives a long docker build log", () => {
   });
 
   it("fngate fn-deploy, with a slow reader of stderr: the error line arrives", async () => {
-    const sandbox = await cliSandbox({ ...oci.env, PATH: `${fakeDocker}:${process.env.PATH}` });
+    const sandbox = await cliSandbox(
+      { ...oci.env, PATH: `${fakeDocker}:${process.env.PATH}` },
+      { cwd: functionDir },
+    );
     try {
       const { "private-key": key = "", ...open } = oci.inputs();
       const context = await sandbox.run(
@@ -112,12 +121,16 @@ describe("the failure line survives a long docker build log", () => {
       );
       assert.equal(context.exitCode, 0, context.stderr);
       const flags = Object.entries(deployInputs()).flatMap(([n, v]) => [`--${n}`, v]);
-      const run = await slowlyRead(["fn-deploy", ...flags], {
-        PATH: `${fakeDocker}:${process.env.PATH}`,
-        HOME: sandbox.home,
-        TMPDIR: sandbox.tmp,
-        ...oci.env,
-      });
+      const run = await slowlyRead(
+        ["fn-deploy", ...flags],
+        {
+          PATH: `${fakeDocker}:${process.env.PATH}`,
+          HOME: sandbox.home,
+          TMPDIR: sandbox.tmp,
+          ...oci.env,
+        },
+        functionDir,
+      );
       assert.ok(run.stderr.length > 300_000, `a long log: ${run.stderr.length} bytes`);
       assert.equal(run.exitCode, 1);
       const errors = run.stderr.split("\n").filter((line) => line.startsWith("error: "));
@@ -131,9 +144,13 @@ describe("the failure line survives a long docker build log", () => {
 });
 
 /** Runs the CLI with a reader that pauses after every chunk, as a busy log collector does. */
-function slowlyRead(args: string[], env: Record<string, string>) {
+function slowlyRead(args: string[], env: Record<string, string>, cwd: string) {
   return new Promise<{ exitCode: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+      env,
+      cwd,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     const chunks: Buffer[] = [];
     child.stderr.on("data", (chunk: Buffer) => {
       chunks.push(chunk);

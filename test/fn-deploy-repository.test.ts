@@ -49,7 +49,7 @@ async function needsDockerAndRegistry(t: TestContext): Promise<boolean> {
 }
 
 async function deploy(functionName: string) {
-  const job = await Job.create({ env: oci.env });
+  const job = await Job.create({ env: oci.env, checkout: functionDir });
   try {
     const context = await job.run("fn-context", { inputs: oci.inputs() });
     assert.equal(context.exitCode, 0, context.stdout);
@@ -68,7 +68,7 @@ async function deploy(functionName: string) {
         application: APPLICATION,
         "compartment-ocid": team.id,
         function: functionName,
-        path: functionDir,
+        path: ".",
         registry: `${registry?.host ?? ""}/${oci.namespace}`,
       },
     });

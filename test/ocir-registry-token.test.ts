@@ -39,7 +39,7 @@ const deployInputs = (name: string, overrides: Record<string, string> = {}) => (
   application: APPLICATION,
   "compartment-ocid": fx.oci.tenancyId,
   function: name,
-  path: fx.functionDir,
+  path: ".",
   ...overrides,
 });
 /** The pipeline's inputs without an auth token or a username: the API key signs the token request. */

@@ -10,6 +10,7 @@ import {
   accessKeyDeployInputs,
   alibabaFixture,
   alibabaSecrets,
+  examplesDir,
   REPOSITORY,
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
@@ -41,6 +42,7 @@ async function run(
 ): Promise<StepResult> {
   const job = await Job.create({
     env: { ...fx.env, ...stack.githubOidc.envFor({ repository: REPOSITORY }), ...env },
+    checkout: examplesDir,
   });
   try {
     return await job.run(action, { inputs });
@@ -154,7 +156,7 @@ describe("teardown on Function Compute", () => {
 
 describe("fngate teardown (Function Compute)", () => {
   it("tags with --run-label, deletes only that function with AccessKeys from the environment, then finds nothing", async () => {
-    const sandbox = await cliSandbox(fx.env);
+    const sandbox = await cliSandbox(fx.env, { cwd: examplesDir });
     try {
       const secret = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
       for (const [name, label] of [

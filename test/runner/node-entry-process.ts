@@ -89,9 +89,19 @@ export function runEntryProcess(options: EntryProcessOptions): Promise<EntryProc
       for (const timer of timers) clearTimeout(timer);
       reject(error);
     });
+    // After the exit, the pipes may still hold output (a slow reader has not taken it yet): wait for them
+    // to close, giving up only when nothing has arrived for drainMs (a grandchild holding them open).
+    let drainTimer: NodeJS.Timeout | undefined;
+    const armDrain = (): void => {
+      if (exit === undefined) return;
+      if (drainTimer) clearTimeout(drainTimer);
+      drainTimer = setTimeout(finish, drainMs + (pauseMs ?? 0));
+      timers.push(drainTimer);
+    };
+    for (const stream of [child.stdout, child.stderr]) stream.on("data", armDrain);
     child.on("exit", (code, signal) => {
       exit = { code, signal };
-      timers.push(setTimeout(finish, drainMs));
+      armDrain();
     });
     child.on("close", finish);
   });
