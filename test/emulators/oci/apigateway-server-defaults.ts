@@ -17,12 +17,13 @@
 // - HTTP_BACKEND connectTimeoutInSeconds 60, readTimeoutInSeconds 10, sendTimeoutInSeconds 10,
 //   isSslVerifyDisabled false ("Adding an HTTP or HTTPS URL as an API Gateway Back End",
 //   https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusinghttpbackend.htm).
-// - TOKEN_AUTHENTICATION / JWT_AUTHENTICATION: isAnonymousAccessAllowed false ("By default, this
-//   option is not selected", same authentication page), maxClockSkewInSeconds 0, and for a remote
-//   JWKS isSslVerifyDisabled false and maxCacheDurationInHours 1 (1 to 24 hours, 1 by default:
-//   "Using JSON Web Tokens (JWTs) to Add Authentication and Authorization to API Deployments",
-//   https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens.htm; the
-//   same defaults the emulator's data plane enforces, see apigateway-auth-spec.ts).
+// - TOKEN_AUTHENTICATION / JWT_AUTHENTICATION: isAnonymousAccessAllowed false ("Enable anonymous
+//   access ... By default, this option is not selected",
+//   https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens-usingconsole.htm),
+//   maxClockSkewInSeconds 0, and for a remote JWKS isSslVerifyDisabled false and
+//   maxCacheDurationInHours 1 (the policy fields of
+//   https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens-usinjson.htm;
+//   the same defaults the emulator's data plane applies, see apigateway-auth-spec.ts).
 // - loggingPolicies {} on the specification and on each route, responsePolicies {} on each route:
 //   the service answers with the policy containers present even when none was sent (Oracle's own
 //   Terraform provider marks them Optional + Computed for that reason: oracle/terraform-provider-oci,
