@@ -119,6 +119,9 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
       assert.equal(fn.memoryInMBs, 256);
       assert.equal(fn.timeoutInSeconds, 30);
       assert.deepEqual(fn.config, { GREETING: CONFIG_SECRET, MODE: "test" });
+      // The tenancy's tag defaults tagged it (Oracle-Tags): the re-runs below compare against that.
+      const tags = structuredClone(fn.definedTags);
+      assert.deepEqual(Object.keys(tags["Oracle-Tags"] as object), ["CreatedBy", "CreatedOn"]);
       const repositories = [...oci.stack.oci.state.artifacts.repositories.values()].filter(
         (repository) => repository.displayName === "hello",
       );
@@ -146,6 +149,7 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
       assert.equal(third.outputs.changed, "true");
       assert.match(third.stdout, /Updated function hello: memoryInMBs changed/);
       assert.equal(fn.memoryInMBs, 512);
+      assert.deepEqual(fn.definedTags, tags, "an update leaves tags fn-deploy did not set alone");
       const updates = oci.stack.oci.requests
         .filter((e) => e.operation === "UpdateFunction")
         .slice(updatesBefore);

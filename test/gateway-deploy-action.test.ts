@@ -3,6 +3,7 @@
 // against the Entra emulator's JWKS) and, for a call that reaches the function, the real registry.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { withServerDefaults } from "./emulators/oci/apigateway-server-defaults.ts";
 import { readSpecification } from "./emulators/oci/apigateway-spec.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import type { Job, StepResult } from "./runner/index.ts";
@@ -68,6 +69,10 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
       assert.equal(first.outputs.endpoint?.startsWith(oci.stack.gateway.url), true);
       assert.equal(first.outputs.url, `${first.outputs.endpoint}/`);
       assert.match(first.summary, /TOKEN_AUTHENTICATION/);
+      // The re-run compares against what OCI echoes: its defaults filled in, its tag defaults added.
+      assert.ok((storedSpec(id).requestPolicies as Json).mutualTls);
+      const tagged = oci.stack.oci.state.apigw.deployments.get(id ?? "")?.definedTags ?? {};
+      assert.deepEqual(Object.keys(tagged), ["Oracle-Tags"]);
 
       const before = mutatingCalls();
       const second = await deploy(job, inputs("hello"));
@@ -147,7 +152,12 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
       const noAuth = { "entra-tenant-id": "", audiences: "", "route-path": "/new" };
       const kept = await deploy(job, inputs("legacy", noAuth));
       assert.match(kept.stdout, /Keeping the deployment's JWT_AUTHENTICATION policy/);
-      assert.deepEqual((storedSpec(deployment.id).requestPolicies as Json).authentication, jwt);
+      // Kept as it was, plus the defaults OCI fills in on every write (apigateway-server-defaults.ts).
+      const echoed = withServerDefaults(specification).requestPolicies as Json;
+      assert.deepEqual(
+        (storedSpec(deployment.id).requestPolicies as Json).authentication,
+        echoed.authentication,
+      );
       assert.deepEqual(routesOf(deployment.id), ["GET /old -> hello", "GET /new -> hello"]);
       assert.equal(kept.outputs.issuers, jwt.issuers[0]);
       assert.equal(kept.outputs.audiences, AUDIENCE);

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { models } from "oci-apigateway";
 import * as common from "oci-common";
+import { withServerDefaults } from "./emulators/oci/apigateway-server-defaults.ts";
 import { rejectsWithOciError as rejectsWith } from "./emulators/oci/assert-oci-error.ts";
 import { type ApiKeyIdentity, apiGatewayClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
 import type { Tenancy } from "./emulators/oci/state.ts";
@@ -104,7 +105,8 @@ describe("OCI emulator: API Gateway control plane", () => {
     assert.ok(created.etag);
     assert.equal(created.deployment.lifecycleState, "CREATING");
     assert.equal(created.deployment.pathPrefix, "/v1");
-    assert.deepEqual(plain(created.deployment.specification), stockSpec());
+    // Echoed with the defaults API Gateway fills in (apigateway-server-defaults.ts).
+    assert.deepEqual(plain(created.deployment.specification), withServerDefaults(stockSpec() as never));
     const workRequestId = created.opcWorkRequestId;
     const { workRequests, deployment } = clients();
     const read = async () => (await workRequests.getWorkRequest({ workRequestId })).workRequest;
@@ -162,7 +164,7 @@ describe("OCI emulator: API Gateway control plane", () => {
     assert.ok(updated.opcWorkRequestId);
     const updating = await deployment.getDeployment({ deploymentId });
     assert.equal(updating.deployment.lifecycleState, "UPDATING");
-    assert.deepEqual(plain(updating.deployment.specification), stockSpec("v2"));
+    assert.deepEqual(plain(updating.deployment.specification), withServerDefaults(stockSpec("v2") as never));
     await rejectsWith(
       deployment.updateDeployment({
         deploymentId,

@@ -13,6 +13,29 @@ export interface FunctionSettings {
 
 export type SettingName = keyof FunctionSettings;
 
+/**
+ * The managed settings of a function as GetFunction shows it; everything else OCI answers with (shape,
+ * tags added by tag defaults such as Oracle-Tags, provisioned concurrency, trace config, endpoints,
+ * times) is not fngate's and is left out of the comparison.
+ */
+export function deployedSettings(fn: {
+  image?: string | undefined;
+  imageDigest?: string | undefined;
+  memoryInMBs?: number | undefined;
+  timeoutInSeconds?: number | undefined;
+  config?: Record<string, string> | undefined | null;
+}): Partial<FunctionSettings> {
+  return {
+    ...(fn.image ? { image: fn.image } : {}),
+    ...(fn.imageDigest ? { imageDigest: fn.imageDigest } : {}),
+    ...(fn.memoryInMBs === undefined || fn.memoryInMBs === null ? {} : { memoryInMBs: fn.memoryInMBs }),
+    ...(fn.timeoutInSeconds === undefined || fn.timeoutInSeconds === null
+      ? {}
+      : { timeoutInSeconds: fn.timeoutInSeconds }),
+    config: fn.config ?? {},
+  };
+}
+
 export function changedSettings(
   current: Partial<FunctionSettings>,
   desired: FunctionSettings,

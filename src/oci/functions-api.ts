@@ -1,7 +1,12 @@
 import type { FunctionsManagementClient, models } from "oci-functions";
 import { UserError } from "../errors.ts";
 import { pollUntil } from "./backoff.ts";
-import { changedSettings, type FunctionSettings, type SettingName } from "./function-changes.ts";
+import {
+  changedSettings,
+  deployedSettings,
+  type FunctionSettings,
+  type SettingName,
+} from "./function-changes.ts";
 import { explainApiFailure, hasStatus, POLICY_HINT } from "./oci-api-failure.ts";
 
 export interface DesiredFunction extends FunctionSettings {
@@ -68,16 +73,7 @@ export async function applyFunction(
   }
   for (let attempt = 0; ; attempt++) {
     const { fn, etag } = await readFunction(management, existingId);
-    const changed = changedSettings(
-      {
-        ...(fn.image ? { image: fn.image } : {}),
-        ...(fn.imageDigest ? { imageDigest: fn.imageDigest } : {}),
-        ...(fn.memoryInMBs === undefined ? {} : { memoryInMBs: fn.memoryInMBs }),
-        ...(fn.timeoutInSeconds === undefined ? {} : { timeoutInSeconds: fn.timeoutInSeconds }),
-        config: fn.config ?? {},
-      },
-      desired,
-    );
+    const changed = changedSettings(deployedSettings(fn), desired);
     if (changed.length === 0) return { fn, action: "unchanged", changed };
     try {
       const updated = await management.updateFunction({

@@ -7,6 +7,7 @@ import { checkAcrInstance } from "./acr-instances.ts";
 import { AcsError, acs } from "./errors.ts";
 import { type CheckedBody, CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-model.ts";
 import { runInvocation } from "./function-runner.ts";
+import { functionDefaults } from "./function-server-defaults.ts";
 import type { AlibabaState, Principal, StoredFunction } from "./state.ts";
 import type { StsService } from "./sts.ts";
 import { checkTags } from "./tag-rules.ts";
@@ -78,11 +79,8 @@ export class FcApi {
       functionName: name,
       functionId: randomUUID(),
       functionArn: `acs:fc:${state.region}:${state.accountId}:functions/${name}`,
-      memorySize: 512,
-      timeout: 3,
-      role: "",
-      environmentVariables: {},
-      description: "",
+      // What GetFunction shows for settings the request left out (function-server-defaults.ts).
+      ...functionDefaults(checked.fields),
       createdTime: now.toISOString(),
       ...withoutCode(checked.fields),
     };

@@ -1,6 +1,8 @@
 // How the Cloud Run Admin emulator answers with a service: as a long-running operation, and with enums as
 // numbers when the client asked for enum-encoding=int (as @google-cloud/run does).
-import { enumNumber } from "./proto-shape.ts";
+import { enumName, enumNumber } from "./proto-shape.ts";
+
+const ALLOCATION = "google.cloud.run.v2.TrafficTargetAllocationType";
 
 export function operationJson(
   name: string,
@@ -15,8 +17,17 @@ export function operationJson(
 export function render(body: Record<string, unknown>, numbers: boolean): Record<string, unknown> {
   if (!numbers) return body;
   const condition = body.terminalCondition as Record<string, unknown> | undefined;
+  const traffic = body.traffic as Array<Record<string, unknown>> | undefined;
   return {
     ...body,
+    ...(traffic
+      ? {
+          traffic: traffic.map((target) => ({
+            ...target,
+            type: enumNumber(ALLOCATION, enumName(ALLOCATION, target.type) ?? ""),
+          })),
+        }
+      : {}),
     ingress: enumNumber("google.cloud.run.v2.IngressTraffic", String(body.ingress)),
     launchStage: enumNumber("google.api.LaunchStage", String(body.launchStage)),
     ...(condition

@@ -9,6 +9,7 @@ import { jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
 import { enumName, shapeProblems } from "./proto-shape.ts";
 import { deleteService, listServices } from "./run-admin-cleanup.ts";
 import { operationJson, render } from "./run-admin-render.ts";
+import { withServiceDefaults } from "./run-admin-server-defaults.ts";
 import { policyJson, policyOf, setIamPolicy } from "./run-iam-policy.ts";
 import { labelProblem } from "./run-labels.ts";
 import { refuseDisabledService } from "./service-disabled.ts";
@@ -218,13 +219,15 @@ async function writeService(
   }
   const ingress =
     enumName("google.cloud.run.v2.IngressTraffic", body.ingress ?? 0) ?? "INGRESS_TRAFFIC_UNSPECIFIED";
-  const stored: Record<string, unknown> = Object.fromEntries(
-    Object.entries(body).filter(([key]) => !OUTPUT_ONLY.includes(key)),
+  const projectNumber = ctx.state.projects.get(target.project)?.number ?? "0";
+  // What services.get will answer: the body with Cloud Run's defaults (run-admin-server-defaults.ts).
+  const stored = withServiceDefaults(
+    Object.fromEntries(Object.entries(body).filter(([key]) => !OUTPUT_ONLY.includes(key))),
+    projectNumber,
   );
   const revisions = (existing?.revisions ?? 0) + 1;
   const revision = `${target.id}-${String(revisions).padStart(5, "0")}-${randomBytes(2).toString("hex").slice(0, 3)}`;
   const now = ctx.now().toISOString();
-  const projectNumber = ctx.state.projects.get(target.project)?.number ?? "0";
   const uri = `${ctx.serviceBaseUrl()}/${target.id}-${projectNumber}.${target.region}`;
   const revisionName = `${name}/revisions/${revision}`;
   const record: ServiceRecord = {

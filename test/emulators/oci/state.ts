@@ -24,6 +24,7 @@ import {
   type PolicyRecord,
 } from "./identity-store.ts";
 import { newNamespace, newOcid } from "./ocid.ts";
+import { TagDefaults } from "./tag-defaults.ts";
 
 export interface Tenancy {
   id: string;
@@ -78,6 +79,8 @@ export class OciState {
   readonly apigw: ApiGatewayStore;
   /** IAM compartments (below each tenancy) and policies. */
   readonly iam: IdentityStore;
+  /** Defined tags OCI adds to what a tenancy creates (Oracle-Tags unless a test sets others). */
+  readonly tagDefaults = new TagDefaults();
   readonly #now: () => Date;
   #counter = 0;
 

@@ -3,6 +3,7 @@
 // Create answers 200 with the Deployment, update 202 with no body, as OCI does; update honours
 // if-match (412 on a stale etag). Lists are DeploymentCollection pages with opc-next-page.
 import { deploymentModel, deploymentSummaryModel } from "../apigateway-records.ts";
+import { withServerDefaults } from "../apigateway-server-defaults.ts";
 import { type ApiSpec, readPathPrefix, readSpecification } from "../apigateway-spec.ts";
 import type { DeploymentChanges } from "../apigateway-store.ts";
 import { optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
@@ -12,6 +13,7 @@ import { checkIfMatch, etagOf } from "../etag.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { pageOf, readPageRequest, readSortOrder } from "../pagination.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { definedTagsOnCreate } from "../tag-defaults.ts";
 
 const UPDATE_FIELDS = ["displayName", "specification", "freeformTags", "definedTags"];
 const CREATE_FIELDS = [...UPDATE_FIELDS, "gatewayId", "compartmentId", "pathPrefix", "locks"];
@@ -98,10 +100,11 @@ function createDeployment(context: RouteContext): RouteResponse {
     compartmentId,
     pathPrefix,
     displayName,
-    specification: structuredClone(body.specification as Record<string, unknown>),
+    // Stored as GetDeployment will echo it: with the service's defaults (apigateway-server-defaults.ts).
+    specification: withServerDefaults(body.specification as Record<string, unknown>),
     spec,
     freeformTags: optionalStringMap(body, "freeformTags"),
-    definedTags: optionalObject(body, "definedTags"),
+    definedTags: definedTagsOnCreate(context, optionalObject(body, "definedTags")),
   });
   const response = deploymentResponse(context, deployment.id);
   return {
@@ -125,7 +128,7 @@ function updateDeployment(context: RouteContext): RouteResponse {
   if (body.specification !== undefined && body.specification !== null) {
     const spec = readSpecification(body.specification);
     checkFunctions(context, spec);
-    changes.specification = { raw: structuredClone(body.specification as Record<string, unknown>), spec };
+    changes.specification = { raw: withServerDefaults(body.specification as Record<string, unknown>), spec };
   }
   const freeformTags = optionalStringMap(body, "freeformTags");
   if (freeformTags !== undefined) changes.freeformTags = freeformTags;

@@ -17,6 +17,7 @@ import { optionalString, parseJsonObject, requiredString } from "../json-body.ts
 import { isOcid } from "../ocid.ts";
 import { pageOf, readPageRequest, readSortOrder, sortItems } from "../pagination.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { definedTagsOnCreate } from "../tag-defaults.ts";
 
 const CREATE_FIELDS = [
   "compartmentId",
@@ -124,7 +125,7 @@ function createApplication(context: RouteContext): RouteResponse {
     ...(networkSecurityGroupIds ? { networkSecurityGroupIds } : {}),
     ...(syslogUrl ? { syslogUrl } : {}),
     ...(freeformTags ? { freeformTags } : {}),
-    ...(definedTags ? { definedTags } : {}),
+    definedTags: definedTagsOnCreate(context, definedTags),
   });
   return applicationResponse(application);
 }

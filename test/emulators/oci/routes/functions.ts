@@ -25,6 +25,7 @@ import { requireImageFitsShape } from "../image-shape.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { pageOf, readPageRequest } from "../pagination.ts";
 import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { definedTagsOnCreate } from "../tag-defaults.ts";
 import { FUNCTIONS_PAGE_LIMITS, sortByQuery } from "./functions-applications.ts";
 
 const TAG_FIELDS = ["freeformTags", "definedTags"];
@@ -110,7 +111,7 @@ async function createFunction(context: RouteContext): Promise<RouteResponse> {
     timeoutInSeconds: fields.timeoutInSeconds,
     config: fields.config,
     freeformTags: fields.freeformTags,
-    definedTags: fields.definedTags,
+    definedTags: definedTagsOnCreate(context, fields.definedTags),
     passthrough: fields.passthrough ?? {},
   });
   return functionResponse(context, fn);

@@ -1,0 +1,131 @@
+// Cloud Run answers services.get with defaults the deploy never sent (resource limits, port, concurrency,
+// timeout, scaling, service account, traffic). Decision table: which of them count as unchanged and
+// which real changes still make exactly one update; then, through the bundled action, an update keeps
+// every setting it does not manage as services.get showed it (Cloud Run resets what a PATCH leaves out).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { type DesiredService, serviceChanges, serviceToSend } from "../src/gcp/service-spec.ts";
+import {
+  type CloudRunFixture,
+  IMAGE,
+  IMAGE_V2,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
+import { withServiceDefaults } from "./emulators/gcp/run-admin-server-defaults.ts";
+
+type Json = Record<string, unknown>;
+
+const desired: DesiredService = {
+  name: `projects/${PROJECT}/locations/${REGION}/services/s`,
+  image: IMAGE,
+  ingress: "all",
+  env: { GREETING: "hi" },
+  functionTarget: "hello_http",
+};
+
+/** What services.get shows after the deploy created the service from `desired`. */
+const deployed = (): Json =>
+  withServiceDefaults(serviceToSend(undefined, desired) as Json, "123456789012") as Json;
+
+describe("Cloud Run server defaults: what counts as a change", () => {
+  const filled = deployed();
+  const template = filled.template as Json;
+  const container = (template.containers as Json[])[0] as Json;
+
+  it("the service as Cloud Run echoes it carries the defaults the deploy never sent", () => {
+    assert.deepEqual(container.resources, { cpuIdle: true, limits: { cpu: "1000m", memory: "512Mi" } });
+    assert.deepEqual(container.ports, [{ name: "http1", containerPort: 8080 }]);
+    assert.equal(template.maxInstanceRequestConcurrency, 80);
+    assert.equal(template.timeout, "300s");
+    assert.deepEqual(template.scaling, { maxInstanceCount: 100 });
+    assert.equal(template.serviceAccount, "123456789012-compute@developer.gserviceaccount.com");
+    assert.deepEqual(filled.traffic, [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }]);
+  });
+
+  it("server-filled fields alone are no change (re-run makes no call)", () => {
+    assert.deepEqual(serviceChanges(filled as never, desired), []);
+  });
+
+  const changes: [string, Partial<DesiredService>, string[]][] = [
+    ["a new image", { image: IMAGE_V2 }, ["image"]],
+    ["another env value", { env: { GREETING: "hello" } }, ["env"]],
+    ["one more env variable", { env: { GREETING: "hi", MODE: "a" } }, ["env"]],
+    ["another ingress", { ingress: "internal" }, ["ingress (all -> internal)"]],
+    ["another function entry point", { functionTarget: "other" }, ["function"]],
+    [
+      "a base image",
+      { baseImage: "us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312" },
+      ["base-image"],
+    ],
+  ];
+  for (const [name, change, expected] of changes) {
+    it(`${name} is exactly one change, whatever Cloud Run filled in`, () => {
+      assert.deepEqual(serviceChanges(filled as never, { ...desired, ...change }), expected);
+    });
+  }
+
+  it("a default the user changed in the console is not the deploy's business", () => {
+    const edited = structuredClone(filled);
+    const editedTemplate = edited.template as Json;
+    editedTemplate.timeout = "900s";
+    editedTemplate.maxInstanceRequestConcurrency = 10;
+    assert.deepEqual(serviceChanges(edited as never, desired), []);
+  });
+});
+
+describe("Cloud Run server defaults through cloud-run-deploy", () => {
+  let fx: CloudRunFixture;
+  before(async () => {
+    fx = await startCloudRunFixture();
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  it("an image update keeps the settings it does not manage as services.get showed them", async () => {
+    const job = await fx.job();
+    try {
+      const inputs = fx.deployInputs("keep-fn");
+      const first = await job.run("cloud-run-deploy", { inputs });
+      assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+      const name = `projects/${PROJECT}/locations/${REGION}/services/keep-fn`;
+      const record = fx.stack.gcp.state.services.get(name);
+      assert.ok(record);
+      // Someone tuned the service in the console: none of these is an input of the deploy.
+      const template = record.body.template as Json;
+      template.timeout = "900s";
+      template.maxInstanceRequestConcurrency = 10;
+      template.scaling = { maxInstanceCount: 3 };
+      const container = (template.containers as Json[])[0] as Json;
+      container.resources = { cpuIdle: false, limits: { cpu: "2", memory: "1Gi" } };
+      container.ports = [{ name: "h2c", containerPort: 9090 }];
+
+      const before = fx.mutatingCalls();
+      const again = await job.run("cloud-run-deploy", { inputs });
+      assert.equal(again.exitCode, 0, again.stdout + again.stderr);
+      assert.equal(fx.mutatingCalls(), before, "the tuned settings are not a reason to update");
+
+      const update = await job.run("cloud-run-deploy", { inputs: { ...inputs, image: IMAGE_V2 } });
+      assert.equal(update.exitCode, 0, update.stdout + update.stderr);
+      assert.equal(fx.mutatingCalls(), before + 1, "one PATCH");
+      const after = fx.stack.gcp.state.services.get(name)?.body.template as Json;
+      const afterContainer = (after.containers as Json[])[0] as Json;
+      assert.equal(afterContainer.image, IMAGE_V2);
+      assert.equal(after.timeout, "900s");
+      assert.equal(after.maxInstanceRequestConcurrency, 10);
+      // The client's JSON writer may spell out zero values (minInstanceCount: 0); the settings are kept.
+      assert.equal((after.scaling as Json).maxInstanceCount, 3);
+      const resources = afterContainer.resources as Json;
+      assert.deepEqual(resources.limits, { cpu: "2", memory: "1Gi" });
+      assert.equal(resources.cpuIdle ?? false, false);
+      assert.deepEqual(
+        (afterContainer.ports as Json[]).map((port) => [port.name, port.containerPort]),
+        [["h2c", 9090]],
+      );
+    } finally {
+      await job.dispose();
+    }
+  });
+});
