@@ -1,3 +1,4 @@
+import { type DeployedApi, deployedApi } from "../oci/deployed-api.ts";
 import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway-plan.ts";
 import { authChecks } from "../oci/gateway-spec.ts";
 import type { StepContext } from "./step-context.ts";
@@ -10,6 +11,7 @@ export interface GatewayDeployTools {
 }
 
 export interface GatewayDeployResult {
+  gatewayId: string;
   deploymentId: string;
   deploymentName: string;
   pathPrefix: string;
@@ -27,6 +29,8 @@ export interface GatewayDeployResult {
   replaced: string[];
   removed: string[];
   preconditionRetries: number;
+  /** Every route and the authentication policy now deployed: what a failed smoke test is compared with. */
+  api: DeployedApi;
 }
 
 const WAIT_DEADLINE_MS = 600_000;
@@ -100,6 +104,7 @@ export async function deployGateway(
     const endpoint = deployment.endpoint ?? "";
     const firstPath = plan.routes[0]?.path ?? "/";
     return {
+      gatewayId: plan.gatewayId,
       deploymentId: deployment.id,
       deploymentName: name,
       pathPrefix: deployment.pathPrefix,
@@ -116,6 +121,10 @@ export async function deployGateway(
       replaced: merge.replaced,
       removed: merge.removed,
       preconditionRetries: applied.preconditionRetries,
+      api: deployedApi(merge.specification, merge.authentication, {
+        endpoint,
+        pathPrefix: deployment.pathPrefix,
+      }),
     };
   } finally {
     clients.close();

@@ -7,6 +7,7 @@ import { type ProbeOutcome, probe } from "../http/http-probe.ts";
 import { tokenRedactor } from "../http/token-redaction.ts";
 import { type NegativeCheck, tamperSignature } from "../http/token-variants.ts";
 import { realSleep, sleepOrAbort } from "../oci/backoff.ts";
+import { type DeployedContext, failureCause } from "./smoke-failure-cause.ts";
 import { runNegativeChecks } from "./smoke-negative-checks.ts";
 import { answeredText, judge, redactOutcome, type SmokeTestResult } from "./smoke-verdict.ts";
 import type { StepContext } from "./step-context.ts";
@@ -33,6 +34,8 @@ export interface SmokeTestInputs {
   negativeCheckBodies: boolean;
   /** How long to keep retrying while a fresh deployment propagates. */
   waitSeconds: number;
+  /** Set by the pipeline: what gateway-deploy deployed, compared with a failure to explain it. */
+  deployed?: DeployedContext;
 }
 
 /** Statuses that mean "not there yet" right after a deployment, worth retrying until the deadline. */
@@ -110,16 +113,26 @@ export async function runSmokeTest(
     );
     await pause(wait, `waiting for ${url} to answer ${expected} (last answered ${answeredText(outcome)})`);
   }
+  const positive = judge({
+    check: positiveName,
+    expected,
+    outcome,
+    attempts,
+    statuses: inputs.expectStatus,
+    expectBody: inputs.expectBody,
+    showBody: true,
+  });
+  if (!positive.passed && outcome.kind === "response") {
+    const cause = await failureCause(
+      { status: outcome.status, url, method: inputs.method, token: inputs.token },
+      inputs.deployed,
+      ctx.endpoints.oci,
+      Math.floor(ctx.now().getTime() / 1000),
+    );
+    if (cause) positive.cause = cause;
+  }
   const results = [
-    judge({
-      check: positiveName,
-      expected,
-      outcome,
-      attempts,
-      statuses: inputs.expectStatus,
-      expectBody: inputs.expectBody,
-      showBody: true,
-    }),
+    positive,
     ...(await runNegativeChecks(
       {
         checks: inputs.negativeChecks,
@@ -139,6 +152,7 @@ export async function runSmokeTest(
     ctx.logger.info(
       `${verdict} ${result.check}: answered ${result.answered} (expected ${result.expected}) in ${result.latencyMs} ms`,
     );
+    if (result.cause) ctx.logger.info(`     likely cause: ${result.cause}`);
   }
   return { passed: results.every((r) => r.passed), results };
 }

@@ -16,6 +16,8 @@ export interface CheckResult {
   passed: boolean;
   /** Why it failed, with the body (secrets redacted) cut short where bodies are shown. */
   detail?: string;
+  /** The likely cause of a failed positive check and its fix (smoke-diagnosis), never token text. */
+  cause?: string;
 }
 
 export interface SmokeTestResult {
@@ -74,7 +76,12 @@ export function redactOutcome(outcome: ProbeOutcome, redact: Redact): ProbeOutco
 
 export function failureSummary(result: SmokeTestResult): string {
   const failed = result.results.filter((r) => !r.passed);
-  const list = failed.map((r) => `${r.check} answered ${r.answered}, expected ${r.expected}`).join("; ");
+  const list = failed
+    .map(
+      (r) =>
+        `${r.check} answered ${r.answered}, expected ${r.expected}${r.cause ? ` (likely cause: ${r.cause.replace(/\.$/, "")})` : ""}`,
+    )
+    .join("; ");
   return `smoke test failed, ${failed.length} of ${result.results.length} checks: ${list}.`;
 }
 

@@ -125,7 +125,7 @@ export const run: CommandRunner = async ({ read, ctx, env, log }) => {
       token = await stage("entra-token", () => entraToken({ ...entra, expected }, ctx, tools));
     }
     if (inputs.smoke) {
-      const smoke = smokeStageInputs(inputs.smoke, gateway, token);
+      const smoke = smokeStageInputs(inputs.smoke, gateway, token, profile);
       const result = await stage("smoke-test", () => runSmokeTest(smoke, ctx));
       for (const check of result.results) {
         log.info(

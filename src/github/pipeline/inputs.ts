@@ -114,18 +114,26 @@ export function getPipelineInputs(): PipelineInputs {
 
 /**
  * The smoke-test stage's inputs once the earlier stages ran: the gateway's URL and the JWKS its policy
- * trusts (for hs256-key-confusion), and the Entra token.
+ * trusts (for hs256-key-confusion), what the deployment serves and demands (to explain a failure),
+ * and the Entra token.
  */
 export function smokeStageInputs(
   smoke: SmokeTestInputs,
   gateway: GatewayDeployResult | undefined,
   token: EntraTokenResult | undefined,
+  ociProfile: OciProfile | undefined,
 ): SmokeTestInputs {
   const { jwksUri: given, ...rest } = smoke;
   const jwksUri = gateway ? gateway.jwksUri || undefined : given;
+  // What was deployed, so a failure can be explained against it (routes, policy, gateway → function).
+  const deployed = gateway && {
+    api: gateway.api,
+    ...(ociProfile ? { gateway: { ociProfile, gatewayId: gateway.gatewayId } } : {}),
+  };
   return {
     ...rest,
     ...(gateway ? { url: gateway.url } : {}),
+    ...(deployed ? { deployed } : {}),
     ...(jwksUri ? { jwksUri } : {}),
     ...(token ? { token: token.accessToken } : {}),
   };

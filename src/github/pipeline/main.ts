@@ -117,7 +117,7 @@ await runMain(async () => {
     token = await inStage("entra-token", () => entraToken({ ...stage, expected }, ctx, entraTools()));
   }
   if (inputs.smoke) {
-    const stage = smokeStageInputs(inputs.smoke, gateway, token);
+    const stage = smokeStageInputs(inputs.smoke, gateway, token, profile);
     smoke = await inStage("smoke-test", () => runSmokeTest(stage, ctx));
     core.setOutput("passed", String(smoke.passed));
     core.setOutput("results", JSON.stringify(smoke.results));
