@@ -93,6 +93,11 @@ export async function handleArtifactRegistry(
     sendGoogleError(res, 404, `Requested entity was not found.`);
     return true;
   }
-  sendJson(res, 200, { name, format: repository.format, mode: "STANDARD_REPOSITORY", createTime: repository.createTime });
+  sendJson(res, 200, {
+    name,
+    format: repository.format,
+    mode: "STANDARD_REPOSITORY",
+    createTime: repository.createTime,
+  });
   return true;
 }

@@ -10,6 +10,7 @@ import { SigningKeys } from "../entra/signing-keys.ts";
 import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { trustCaInProcess } from "../tls/trust.ts";
+import { handleArtifactRegistry } from "./artifact-registry-api.ts";
 import {
   createRegistryTokenSigner,
   handleRegistryToken,
@@ -17,7 +18,6 @@ import {
   type RegistryTokenAuth,
   type RegistryTokenSigner,
 } from "./artifact-registry-token.ts";
-import { handleArtifactRegistry } from "./artifact-registry-api.ts";
 import { handleTokenRoute } from "./google-tokens.ts";
 import { sendGoogleError } from "./http-io.ts";
 import { handleIamServiceAccounts } from "./iam-service-accounts.ts";
