@@ -143,6 +143,8 @@ describe("googleEndpoints", () => {
       stsTokenUrl: "https://gcp.internal:8443/sts/v1/token",
       iamCredentials: "https://gcp.internal:8443/iamcredentials",
       oauth2TokenUrl: "https://gcp.internal:8443/oauth2/token",
+      iam: "https://gcp.internal:8443/iam",
+      artifactRegistry: "https://gcp.internal:8443/artifactregistry",
     });
     assert.equal(googleEndpoints(undefined).stsTokenUrl, "https://sts.googleapis.com/v1/token");
     assert.throws(() => googleEndpoints("http://gcp.internal"), /must be an https:\/\/ URL without a path/);

@@ -732,6 +732,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
   preflight: {
     inputs: [
       {
+        name: "cloud",
+        description:
+          "Whose deploy is checked: oci (OCI Functions + API Gateway, the default) or cloud-run (Google Cloud Run: project, region, the Cloud Run Admin API, the runtime service account and the image's Artifact Registry repository, with cloud-run-deploy's credential inputs).",
+        default: "oci",
+      },
+      {
         name: "compartment-ocid",
         description: "Compartment where a named application is looked up (fn-deploy's compartment-ocid).",
       },
@@ -796,6 +802,42 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         description:
           "Overall deadline for this step in minutes; the step fails cleanly when it is reached. Default 15.",
         default: "15",
+      },
+      {
+        name: "project",
+        description:
+          "Google Cloud project ID (cloud-run-deploy's project); checks it exists and enables run.googleapis.com.",
+      },
+      {
+        name: "region",
+        description:
+          "Cloud Run region (cloud-run-deploy's region), e.g. asia-northeast1; checks Cloud Run serves it.",
+      },
+      {
+        name: "image",
+        description:
+          "Image cloud-run-deploy deploys; for LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/... images, checks the Artifact Registry repository exists and the deployer may push to it.",
+      },
+      {
+        name: "runtime-service-account",
+        description:
+          "Service account the Cloud Run service runs as (without one, Cloud Run uses the Compute Engine default, PROJECT_NUMBER-compute@developer.gserviceaccount.com); checks the deployer holds iam.serviceAccounts.actAs on it.",
+      },
+      {
+        name: "credentials-json",
+        description:
+          "(secret) A service account key file's JSON, as in cloud-run-deploy. Or use workload-identity-provider.",
+        secret: true,
+      },
+      {
+        name: "workload-identity-provider",
+        description:
+          "Workload identity provider resource name, as in cloud-run-deploy (keyless, from the job's GitHub OIDC token; needs `permissions: id-token: write` and service-account).",
+      },
+      {
+        name: "service-account",
+        description:
+          "Service account the workload identity impersonates (the deployer), as in cloud-run-deploy.",
       },
     ],
     outputs: ["results", "blocked", "warnings"],

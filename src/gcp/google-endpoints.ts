@@ -5,6 +5,8 @@ export const GOOGLE_OAUTH2_TOKEN_URL = "https://oauth2.googleapis.com/token";
 const GOOGLE_STS_TOKEN_URL = "https://sts.googleapis.com/v1/token";
 const GOOGLE_IAM_CREDENTIALS = "https://iamcredentials.googleapis.com";
 const GOOGLE_RUN_HOST = "run.googleapis.com";
+const GOOGLE_IAM = "https://iam.googleapis.com";
+const GOOGLE_ARTIFACT_REGISTRY = "https://artifactregistry.googleapis.com";
 
 export interface GoogleEndpoints {
   /** Cloud Run Admin API host (and port) for the REST client: the client adds https:// and /v2/... */
@@ -16,12 +18,17 @@ export interface GoogleEndpoints {
   iamCredentials: string;
   /** OAuth2 token endpoint a service account key's JWT assertion is posted to. */
   oauth2TokenUrl: string;
+  /** IAM API base: /v1/projects/-/serviceAccounts/<email>:testIamPermissions (preflight). */
+  iam: string;
+  /** Artifact Registry API base: /v1/projects/<p>/locations/<l>/repositories/<r> (preflight). */
+  artifactRegistry: string;
 }
 
 /**
  * Where each Google API lives. With an override (a private endpoint, a proxy, the emulator) one base
  * URL serves them all: the Cloud Run Admin API at its root (/v2/...), STS under /sts, IAM Credentials
- * under /iamcredentials and the OAuth2 token endpoint at /oauth2/token.
+ * under /iamcredentials, the OAuth2 token endpoint at /oauth2/token, IAM under /iam and Artifact
+ * Registry under /artifactregistry.
  */
 export function googleEndpoints(override: string | undefined): GoogleEndpoints {
   if (override === undefined) {
@@ -31,6 +38,8 @@ export function googleEndpoints(override: string | undefined): GoogleEndpoints {
       stsTokenUrl: GOOGLE_STS_TOKEN_URL,
       iamCredentials: GOOGLE_IAM_CREDENTIALS,
       oauth2TokenUrl: GOOGLE_OAUTH2_TOKEN_URL,
+      iam: GOOGLE_IAM,
+      artifactRegistry: GOOGLE_ARTIFACT_REGISTRY,
     };
   }
   let url: URL;
@@ -53,5 +62,7 @@ export function googleEndpoints(override: string | undefined): GoogleEndpoints {
     stsTokenUrl: `${base}/sts/v1/token`,
     iamCredentials: `${base}/iamcredentials`,
     oauth2TokenUrl: `${base}/oauth2/token`,
+    iam: `${base}/iam`,
+    artifactRegistry: `${base}/artifactregistry`,
   };
 }

@@ -72,9 +72,9 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     images: [],
   },
   preflight: {
-    multiLine: ["issuers", "audiences"],
+    multiLine: ["issuers", "audiences", "credentials-json"],
     urls: ["jwks-uri", "authority-host", "issuers", "audiences"],
-    images: [],
+    images: ["image"],
   },
   teardown: {
     multiLine: ["credentials-json"],

@@ -3,10 +3,14 @@ import { blockedError, warningRows } from "../../preflight/report.ts";
 import { runPreflight } from "../../steps/preflight.ts";
 import type { CommandRunner } from "../command.ts";
 import { cliOciProfile } from "../oci-profile.ts";
+import { ciOidcToken } from "../oidc-token.ts";
 
 /** The preflight action from the command line: the rows go to stderr, --json carries them as `results`. */
 export const run: CommandRunner = async ({ read, ctx, env }) => {
-  const result = await runPreflight(getInputs(read, cliOciProfile(env, ctx.homeDir)), ctx);
+  const inputs = getInputs(read, cliOciProfile(env, ctx.homeDir));
+  // Google's keyless credential exchanges the CI's OIDC token, as cloud-run-deploy does.
+  const tools = inputs.gcp ? { githubIdToken: ciOidcToken(env, ctx.secrets) } : {};
+  const result = await runPreflight(inputs, ctx, tools);
   return {
     outputs: {
       results: JSON.stringify(result.rows),

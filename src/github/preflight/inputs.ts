@@ -3,6 +3,9 @@ import type { OciProfile } from "../../oci/oci-clients.ts";
 import type { PreflightInputs } from "../../steps/preflight.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
+import { getGcpPreflightInputs } from "./gcp-inputs.ts";
+
+const CLOUDS = ["oci", "cloud-run"];
 
 /**
  * The preflight inputs as one typed object. The OCI checks sign with the profile fn-context exported;
@@ -13,6 +16,13 @@ export function getInputs(
   read: InputReader = actionInputs,
   ociProfile: OciProfile | undefined = exportedOciProfile(),
 ): PreflightInputs {
+  const cloud = (read.optional("cloud") ?? "oci").trim();
+  if (!CLOUDS.includes(cloud)) {
+    throw new UserError(
+      `cloud must be one of ${CLOUDS.join(", ")} (the cloud whose deploy is checked); got ${JSON.stringify(cloud.slice(0, 40))}.`,
+    );
+  }
+  if (cloud === "cloud-run") return { gcp: getGcpPreflightInputs(read) };
   const token = read.optional("token");
   if (token) read.mask(token);
   const inputs = withDefined<PreflightInputs>(

@@ -1,6 +1,7 @@
 // A local stand-in for the Google APIs the Cloud Run actions call, over HTTPS with the stack's CA:
 // one listener for the APIs (Cloud Run Admin v2 at /v2, STS at /sts, IAM Credentials at
-// /iamcredentials, OAuth2 token at /oauth2/token: the layout FNGATE_GCP_ENDPOINT points at), and two
+// /iamcredentials, OAuth2 token at /oauth2/token, IAM at /iam and Artifact Registry at /artifactregistry
+// for preflight's read-only checks: the layout FNGATE_GCP_ENDPOINT points at), and two
 // for deployed services' own URLs: the outside world, and the project's VPC (internal ingress).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -9,6 +10,7 @@ import { SigningKeys } from "../entra/signing-keys.ts";
 import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { trustCaInProcess } from "../tls/trust.ts";
+import { handleArtifactRegistry } from "./artifact-registry-api.ts";
 import {
   createRegistryTokenSigner,
   handleRegistryToken,
@@ -18,6 +20,7 @@ import {
 } from "./artifact-registry-token.ts";
 import { handleTokenRoute } from "./google-tokens.ts";
 import { sendGoogleError } from "./http-io.ts";
+import { handleIamServiceAccounts } from "./iam-service-accounts.ts";
 import { handleRunAdmin } from "./run-admin.ts";
 import { handleServiceUrl } from "./service-url.ts";
 import { GcpState, type ProjectRecord, type ServiceAccountRecord } from "./state.ts";
@@ -72,6 +75,10 @@ export interface GcpEmulator {
    * to require its tokens (see artifact-registry-token.ts).
    */
   enableArtifactRegistryAuth(): Promise<RegistryTokenAuth>;
+  /** roles/iam.serviceAccountUser on `email` for `member`: it may deploy services that run as `email`. */
+  allowActAs(email: string, member: string): void;
+  /** An Artifact Registry repository (format DOCKER unless given). */
+  addRepository(project: string, location: string, repository: string, format?: string): void;
   /** roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on `email` for `member`. */
   allowImpersonation(email: string, member: string): void;
   /** Makes an image pullable by Cloud Run. */
@@ -107,12 +114,14 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
     const url = new URL(req.url ?? "/", apiUrl);
     const path = url.pathname;
     res.on("finish", () => {
-      const cloudCall = path.startsWith("/v2/");
+      const cloudCall = /^\/(?:v2|iam|artifactregistry)\//.test(path);
+      // testIamPermissions is a POST that only reads.
+      const reads = req.method === "GET" || path.endsWith(":testIamPermissions");
       state.requests.push({
         method: req.method ?? "",
         path: `${path}${url.search}`,
         status: res.statusCode,
-        mutating: cloudCall && req.method !== "GET" && res.statusCode < 400,
+        mutating: cloudCall && !reads && res.statusCode < 400,
       });
     });
     const fault = state.takeFault(path);
@@ -123,6 +132,8 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
     if (path === REGISTRY_TOKEN_PATH) return handleRegistryToken(registryContext, req, res, url);
     if (await handleTokenRoute(tokenContext, req, res, path)) return;
     if (await handleRunAdmin(adminContext, req, res, url)) return;
+    if (await handleIamServiceAccounts(tokenContext, req, res, path)) return;
+    if (await handleArtifactRegistry(tokenContext, req, res, path)) return;
     req.resume();
     sendGoogleError(res, 404, `The requested URL ${path} was not found on this server.`);
   }
@@ -185,6 +196,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
         uniqueId: String(100_000_000_000_000_000_000n + BigInt(state.serviceAccounts.size + 1)),
         keys: new Map(),
         impersonators: new Set(),
+        actors: new Set(),
       };
       state.serviceAccounts.set(email, account);
       return { ...addKey(email), account };
@@ -213,6 +225,18 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
       const account = state.serviceAccounts.get(email);
       if (!account) throw new Error(`no service account ${email}`);
       account.impersonators.add(member);
+    },
+    allowActAs: (email, member) => {
+      const account = state.serviceAccounts.get(email);
+      if (!account) throw new Error(`no service account ${email}`);
+      account.actors.add(member);
+    },
+    addRepository: (project, location, repository, format = "DOCKER") => {
+      if (!state.projects.has(project)) throw new Error(`no project ${project}`);
+      state.repositories.set(`projects/${project}/locations/${location}/repositories/${repository}`, {
+        format,
+        createTime: now().toISOString(),
+      });
     },
     grantRegistryWriter: (project, member) => {
       const record = state.projects.get(project);

@@ -23,6 +23,15 @@ export interface ServiceAccountRecord {
   keys: Map<string, KeyObject>;
   /** Members holding roles/iam.workloadIdentityUser or roles/iam.serviceAccountTokenCreator on it. */
   impersonators: Set<string>;
+  /** Members holding roles/iam.serviceAccountUser on it: they may act as it (deploy services running as it). */
+  actors: Set<string>;
+}
+
+/** An Artifact Registry repository, by projects/P/locations/L/repositories/R. */
+export interface RepositoryRecord {
+  /** DOCKER, MAVEN, NPM … (Repository.Format). */
+  format: string;
+  createTime: string;
 }
 
 export interface ProviderRecord {
@@ -89,6 +98,8 @@ export class GcpState {
   readonly services = new Map<string, ServiceRecord>();
   readonly policies = new Map<string, PolicyRecord>();
   readonly operations = new Map<string, OperationRecord>();
+  /** Artifact Registry repositories by full name. */
+  readonly repositories = new Map<string, RepositoryRecord>();
   /** Images that exist in a registry Cloud Run can pull from. */
   readonly images = new Set<string>();
   /** Asked about images not in `images` (e.g. a real registry the test pushed to). */

@@ -1,0 +1,103 @@
+// Artifact Registry API v1, the read-only calls preflight makes, served under /artifactregistry:
+// - repositories.get, GET /v1/projects/*/locations/*/repositories/* answering the Repository
+//   (name, format DOCKER …, createTime), 404 when there is none
+//   (https://cloud.google.com/artifact-registry/docs/reference/rest/v1/projects.locations.repositories/get);
+//   it needs artifactregistry.repositories.get (roles/artifactregistry.reader and up), otherwise 403
+//   "(or it may not exist)", as Google does not tell outsiders what exists.
+// - repositories.testIamPermissions, POST …/repositories/*:testIamPermissions with {permissions}
+//   (https://cloud.google.com/artifact-registry/docs/reference/rest/v1/projects.locations.repositories/testIamPermissions):
+//   the subset the caller holds, wildcards refused. roles/artifactregistry.writer on the project
+//   (ProjectRecord.registryWriters) holds get, downloadArtifacts and uploadArtifacts
+//   (https://cloud.google.com/artifact-registry/docs/access-control#roles).
+// The API must be enabled in the project (SERVICE_DISABLED otherwise, like every Google API).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate, callerMembers } from "./bearer-auth.ts";
+import { jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
+import { refuseDisabledService } from "./service-disabled.ts";
+import type { TokenContext } from "./token-context.ts";
+
+const REPOSITORY_PATH =
+  /^\/artifactregistry\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/repositories\/([^/:]+)(:testIamPermissions)?$/;
+
+const WRITER = [
+  "artifactregistry.repositories.get",
+  "artifactregistry.repositories.downloadArtifacts",
+  "artifactregistry.repositories.uploadArtifacts",
+];
+const TESTABLE = new Set([
+  ...WRITER,
+  "artifactregistry.repositories.deleteArtifacts",
+  "artifactregistry.repositories.update",
+  "artifactregistry.repositories.delete",
+  "artifactregistry.repositories.getIamPolicy",
+  "artifactregistry.repositories.setIamPolicy",
+]);
+
+export async function handleArtifactRegistry(
+  ctx: TokenContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
+  const match = REPOSITORY_PATH.exec(path);
+  if (!match) return false;
+  const [, projectId = "", location = "", repositoryId = "", test] = match;
+  const expected = test ? "POST" : "GET";
+  if (req.method !== expected) {
+    req.resume();
+    sendGoogleError(res, 405, `Method ${req.method} is not allowed for ${path}.`, "METHOD_NOT_ALLOWED");
+    return true;
+  }
+  const caller = await authenticate(ctx, req);
+  if (!caller) {
+    req.resume();
+    sendGoogleError(res, 401, "Request had invalid authentication credentials.");
+    return true;
+  }
+  const body = test ? await jsonBody(req, res) : {};
+  if (!body) return true;
+  if (!test) req.resume();
+  const project = ctx.state.projects.get(projectId);
+  if (!project) {
+    sendGoogleError(res, 403, `Permission denied on resource project ${projectId}.`);
+    return true;
+  }
+  if (refuseDisabledService(res, project, "artifactregistry.googleapis.com")) return true;
+  const name = `projects/${projectId}/locations/${location}/repositories/${repositoryId}`;
+  const writer = callerMembers(caller).some((member) => project.registryWriters.has(member));
+  if (test) {
+    const permissions = body.permissions;
+    if (!Array.isArray(permissions) || permissions.some((p) => typeof p !== "string")) {
+      sendGoogleError(res, 400, "Invalid JSON payload: permissions must be a list of strings.");
+      return true;
+    }
+    const bad = (permissions as string[]).find((p) => p.includes("*") || !TESTABLE.has(p));
+    if (bad !== undefined) {
+      sendGoogleError(res, 400, `Permission ${bad} is not valid for this resource.`);
+      return true;
+    }
+    const granted = writer ? (permissions as string[]).filter((p) => WRITER.includes(p)) : [];
+    sendJson(res, 200, granted.length > 0 ? { permissions: granted } : {});
+    return true;
+  }
+  if (!writer) {
+    sendGoogleError(
+      res,
+      403,
+      `Permission 'artifactregistry.repositories.get' denied on resource '${name}' (or it may not exist).`,
+    );
+    return true;
+  }
+  const repository = ctx.state.repositories.get(name);
+  if (!repository) {
+    sendGoogleError(res, 404, `Requested entity was not found.`);
+    return true;
+  }
+  sendJson(res, 200, {
+    name,
+    format: repository.format,
+    mode: "STANDARD_REPOSITORY",
+    createTime: repository.createTime,
+  });
+  return true;
+}

@@ -1,0 +1,335 @@
+// The preflight action's and CLI's Google checks (cloud: cloud-run), run as a workflow and a CI job run
+// them, against the Google emulator: the access token, the project and region, the Cloud Run Admin API
+// (SERVICE_DISABLED), acting as the runtime service account and the image's Artifact Registry
+// repository with push permission. Each is shown satisfied and unsatisfied with its fix, blocking only
+// what would surely fail the deploy, and no run makes a single mutating call.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  type CloudRunFixture,
+  errorsOf,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
+import type { Job, StepResult } from "./runner/index.ts";
+import { cliSandbox } from "./support/cli-process.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+interface Row {
+  check: string;
+  status: string;
+  detail: string;
+  fix?: string;
+  blocks: boolean;
+}
+
+const DISABLED_PROJECT = "run-off-project";
+const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/functions/hello-http:1`;
+
+let fx: CloudRunFixture;
+let job: Job;
+let runtime: string;
+let stranger: string;
+
+before(async () => {
+  fx = await startCloudRunFixture();
+  const { gcp } = fx.stack;
+  gcp.addRepository(PROJECT, REGION, "functions");
+  gcp.addRepository(PROJECT, REGION, "maven-libs", "MAVEN");
+  runtime = gcp.addServiceAccount(PROJECT, "runtime").email;
+  stranger = gcp.addServiceAccount(PROJECT, "stranger").email;
+  gcp.allowActAs(runtime, `serviceAccount:${fx.deployer.email}`);
+  gcp.addProject(DISABLED_PROJECT);
+  gcp.grantRunAdmin(DISABLED_PROJECT, `serviceAccount:${fx.deployer.email}`);
+  gcp.disableService(DISABLED_PROJECT, "run.googleapis.com");
+  job = await fx.job();
+});
+after(async () => {
+  await job?.dispose();
+  await fx?.close();
+});
+
+/** cloud-run-deploy's inputs as a workflow hands them to preflight: keyless, as the deployer. */
+function inputs(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    cloud: "cloud-run",
+    project: PROJECT,
+    region: REGION,
+    image: IMAGE,
+    "runtime-service-account": runtime,
+    "workload-identity-provider": fx.provider,
+    "service-account": fx.deployer.email,
+    ...overrides,
+  };
+}
+
+async function preflight(given: Record<string, string>): Promise<{ run: StepResult; rows: Row[] }> {
+  const before = fx.mutatingCalls();
+  const requests = fx.stack.gcp.state.requests.length;
+  const run = await job.run("preflight", { inputs: given });
+  assert.equal(fx.mutatingCalls(), before, "preflight made a mutating Google call");
+  // Every Cloud call it made only read (GET, or a testIamPermissions POST).
+  for (const request of fx.stack.gcp.state.requests.slice(requests)) {
+    if (/^\/(v2|iam|artifactregistry)\//.test(request.path))
+      assert.ok(request.method === "GET" || request.path.includes(":testIamPermissions"), request.path);
+  }
+  return { run, rows: JSON.parse(run.outputs.results ?? "[]") as Row[] };
+}
+
+function row(rows: Row[], check: string): Row {
+  const found = rows.find((candidate) => candidate.check === check);
+  assert.ok(found, `a row for ${check} in ${JSON.stringify(rows.map((r) => r.check))}`);
+  return found;
+}
+
+const statuses = (rows: Row[]) => rows.map((r) => `${r.status}${r.blocks ? " (blocks)" : ""} ${r.check}`);
+
+describe("preflight: Google checks (cloud: cloud-run), through the built action", () => {
+  it("every check satisfied: one ok row each in the log, the summary and the results, nothing changed", async () => {
+    const { run, rows } = await preflight(inputs());
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.deepEqual(statuses(rows), [
+      "ok Google credentials give an access token",
+      "ok Google project and region",
+      "ok Cloud Run Admin API enabled",
+      "ok deployer may act as the runtime service account",
+      "ok Artifact Registry repository",
+      "ok deployer may push to the repository",
+    ]);
+    assert.deepEqual([run.outputs.blocked, run.outputs.warnings], ["false", "0"]);
+    assert.equal(
+      row(rows, "Artifact Registry repository").detail,
+      `${REGION}-docker.pkg.dev/${PROJECT}/functions (Docker)`,
+    );
+    for (const r of rows) assert.ok(run.stdout.includes(`ok      ${r.check}: ${r.detail}`), r.check);
+    assert.equal(run.summary.match(/✅ ok/g)?.length, 6);
+    const secrets = [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()];
+    assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, secrets), []);
+  });
+
+  it("no actAs, an unknown runtime account, a refused IAM answer and no push permission are warnings with their fixes", async () => {
+    const noActAs = await preflight(inputs({ "runtime-service-account": stranger }));
+    assert.equal(noActAs.run.exitCode, 0, noActAs.run.stdout);
+    const actAs = row(noActAs.rows, "deployer may act as the runtime service account");
+    assert.deepEqual([actAs.status, actAs.blocks], ["missing", false]);
+    assert.match(actAs.detail, /lacks iam\.serviceAccounts\.actAs on stranger@/);
+    assert.equal(
+      actAs.fix,
+      `gcloud iam service-accounts add-iam-policy-binding ${stranger} --project ${PROJECT} --member serviceAccount:${fx.deployer.email} --role roles/iam.serviceAccountUser`,
+    );
+    assert.deepEqual([noActAs.run.outputs.blocked, noActAs.run.outputs.warnings], ["false", "1"]);
+    assert.ok(
+      noActAs.run.annotations.some(
+        (a) => a.level === "warning" && a.message.includes("deployer may act as the runtime service account"),
+      ),
+    );
+
+    const unknown = await preflight(
+      inputs({ "runtime-service-account": `ghost@${PROJECT}.iam.gserviceaccount.com` }),
+    );
+    const ghost = row(unknown.rows, "deployer may act as the runtime service account");
+    assert.deepEqual([ghost.status, ghost.blocks], ["missing", false]);
+    assert.match(ghost.detail, /ghost@.* does not exist/);
+
+    fx.stack.gcp.state.faults.push({ path: /^\/iam\/v1\//, status: 403 });
+    const refused = await preflight(inputs());
+    assert.equal(refused.run.exitCode, 0, refused.run.stdout);
+    const unsure = row(refused.rows, "deployer may act as the runtime service account");
+    assert.equal(unsure.status, "cannot tell");
+    assert.match(unsure.detail, /IAM refused to tell .* \(403/);
+    assert.match(unsure.fix ?? "", /roles\/iam\.serviceAccountUser/);
+
+    // The caller has a key but no grants: it cannot read the repository nor push to it.
+    const outsider = await preflight({
+      cloud: "cloud-run",
+      project: PROJECT,
+      region: REGION,
+      image: IMAGE,
+      "credentials-json": fx.outsider.json,
+    });
+    assert.equal(outsider.run.exitCode, 0, outsider.run.stdout);
+    assert.deepEqual(statuses(outsider.rows), [
+      "ok Google credentials give an access token",
+      "cannot tell Google project and region",
+      "cannot tell Cloud Run Admin API enabled",
+      "cannot tell Artifact Registry repository",
+      "missing deployer may push to the repository",
+    ]);
+    const push = row(outsider.rows, "deployer may push to the repository");
+    assert.match(push.detail, /lacks artifactregistry\.repositories\.uploadArtifacts/);
+    assert.equal(
+      push.fix,
+      `gcloud artifacts repositories add-iam-policy-binding functions --location ${REGION} --project ${PROJECT} --member serviceAccount:${fx.outsider.email} --role roles/artifactregistry.writer`,
+    );
+    assert.equal(outsider.run.outputs.warnings, "4");
+    assert.deepEqual(
+      secretsFound(visibleOutput(outsider.run.stdout) + outsider.run.summary, [fx.outsider.json]),
+      [],
+    );
+  });
+
+  it("the Cloud Run Admin API disabled (SERVICE_DISABLED) blocks the deploy: one line naming the gcloud command", async () => {
+    const { run, rows } = await preflight(inputs({ project: DISABLED_PROJECT, image: "" }));
+    assert.equal(run.exitCode, 1);
+    const api = row(rows, "Cloud Run Admin API enabled");
+    assert.deepEqual([api.status, api.blocks], ["missing", true]);
+    assert.equal(api.fix, `gcloud services enable run.googleapis.com --project ${DISABLED_PROJECT}`);
+    assert.equal(run.outputs.blocked, "true");
+    const errors = errorsOf(run);
+    assert.equal(errors.length, 1, errors.join("\n"));
+    assert.match(
+      errors[0] ?? "",
+      new RegExp(
+        `^preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .*SERVICE_DISABLED.* Fix: gcloud services enable run\\.googleapis\\.com --project ${DISABLED_PROJECT}$`,
+      ),
+    );
+    assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, "no stack trace");
+  });
+
+  it("a missing repository, a repository of another format, an unknown project or region each block with their fix", async () => {
+    const noRepository = await preflight(
+      inputs({ image: `${REGION}-docker.pkg.dev/${PROJECT}/nothing-here/app:1` }),
+    );
+    assert.equal(noRepository.run.exitCode, 1);
+    const repo = row(noRepository.rows, "Artifact Registry repository");
+    assert.deepEqual([repo.status, repo.blocks], ["missing", true]);
+    assert.equal(
+      repo.fix,
+      `gcloud artifacts repositories create nothing-here --repository-format docker --location ${REGION} --project ${PROJECT}`,
+    );
+    assert.match(
+      errorsOf(noRepository.run)[0] ?? "",
+      /Artifact Registry repository: .*nothing-here does not exist Fix: gcloud artifacts repositories create nothing-here/,
+    );
+
+    const maven = await preflight(inputs({ image: `${REGION}-docker.pkg.dev/${PROJECT}/maven-libs/app:1` }));
+    assert.equal(maven.run.exitCode, 1);
+    assert.match(
+      row(maven.rows, "Artifact Registry repository").detail,
+      /holds MAVEN artifacts, not Docker images/,
+    );
+
+    const noProject = await preflight(inputs({ project: "no-such-project", image: "" }));
+    assert.equal(noProject.run.exitCode, 1);
+    const project = row(noProject.rows, "Google project and region");
+    assert.deepEqual([project.status, project.blocks], ["missing", true]);
+    assert.match(project.fix ?? "", /project ID .*gcloud projects list/);
+
+    const noRegion = await preflight(inputs({ region: "mars-north1", image: "" }));
+    assert.equal(noRegion.run.exitCode, 1);
+    const region = row(noRegion.rows, "Google project and region");
+    assert.match(region.detail, /does not serve region mars-north1/);
+    assert.match(region.fix ?? "", /gcloud run regions list/);
+  });
+
+  it("a key Google refuses gives one blocking row, and no other call is made", async () => {
+    const revoked = fx.stack.gcp.addServiceAccount(PROJECT, "revoked");
+    fx.stack.gcp.state.serviceAccounts.get(revoked.email)?.keys.delete(revoked.privateKeyId);
+    const requests = fx.stack.gcp.state.requests.length;
+    const { run, rows } = await preflight({
+      cloud: "cloud-run",
+      project: PROJECT,
+      region: REGION,
+      "credentials-json": revoked.json,
+    });
+    assert.equal(run.exitCode, 1);
+    assert.deepEqual(statuses(rows), ["missing (blocks) Google credentials give an access token"]);
+    assert.match(
+      row(rows, "Google credentials give an access token").detail,
+      /credentials-json: Google refused the service account key/,
+    );
+    assert.ok(
+      fx.stack.gcp.state.requests
+        .slice(requests)
+        .every((r) => !/^\/(v2|iam|artifactregistry)\//.test(r.path)),
+    );
+    assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, [revoked.json]), []);
+  });
+
+  it("a cloud preflight does not know is refused in one line naming the input", async () => {
+    const run = await job.run("preflight", { inputs: inputs({ cloud: "azure" }) });
+    assert.equal(run.exitCode, 1);
+    assert.deepEqual(errorsOf(run), [
+      'cloud must be one of oci, cloud-run (the cloud whose deploy is checked); got "azure".',
+    ]);
+  });
+});
+
+describe("fngate preflight --cloud cloud-run", () => {
+  it("shows every check ok, then blocks on a disabled API with exit 1 and one line, with no mutating call", async () => {
+    const sandbox = await cliSandbox({
+      NODE_EXTRA_CA_CERTS: fx.stack.caFile,
+      FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
+    });
+    const keys = await mkdtemp(join(tmpdir(), "fngate-cli-keys-"));
+    try {
+      const deployerKey = join(keys, "deployer.json");
+      await writeFile(deployerKey, fx.deployer.json, { mode: 0o600 });
+      const before = fx.mutatingCalls();
+      const args = [
+        "preflight",
+        "--cloud",
+        "cloud-run",
+        "--region",
+        REGION,
+        "--credentials-json-file",
+        deployerKey,
+      ];
+      const good = await sandbox.run([
+        ...args,
+        ...["--project", PROJECT, "--image", IMAGE, "--runtime-service-account", runtime, "--json"],
+      ]);
+      assert.equal(good.exitCode, 0, good.stderr);
+      const outputs = (JSON.parse(good.stdout) as { outputs: Record<string, string> }).outputs;
+      assert.deepEqual(statuses(JSON.parse(outputs.results ?? "[]") as Row[]), [
+        "ok Google credentials give an access token",
+        "ok Google project and region",
+        "ok Cloud Run Admin API enabled",
+        "ok deployer may act as the runtime service account",
+        "ok Artifact Registry repository",
+        "ok deployer may push to the repository",
+      ]);
+      assert.match(good.stderr, /ok {6}Cloud Run Admin API enabled: run\.googleapis\.com answers/);
+
+      const stranded = await sandbox.run([
+        ...args,
+        ...[
+          "--project",
+          PROJECT,
+          "--image",
+          `${REGION}-docker.pkg.dev/${PROJECT}/nothing-here/app:1`,
+          "--runtime-service-account",
+          stranger,
+        ],
+      ]);
+      assert.equal(stranded.exitCode, 1);
+      assert.match(
+        stranded.stderr,
+        /MISSING deployer may act as the runtime service account: .*lacks iam\.serviceAccounts\.actAs/,
+      );
+      assert.match(stranded.stderr, /BLOCKED Artifact Registry repository: .*nothing-here does not exist/);
+
+      const disabled = await sandbox.run([...args, "--project", DISABLED_PROJECT]);
+      assert.equal(disabled.exitCode, 1);
+      assert.match(
+        disabled.stderr,
+        /BLOCKED Cloud Run Admin API enabled: project run-off-project has not enabled run\.googleapis\.com/,
+      );
+      assert.match(
+        disabled.stderr,
+        /preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .* Fix: gcloud services enable run\.googleapis\.com --project run-off-project/,
+      );
+      assert.doesNotMatch(disabled.stderr, /\n\s+at /);
+      assert.equal(fx.mutatingCalls(), before, "the CLI's preflight made a mutating Google call");
+      const secrets = [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()];
+      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), secrets), []);
+    } finally {
+      await rm(keys, { recursive: true, force: true });
+      await sandbox.dispose();
+    }
+  });
+});
