@@ -732,6 +732,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
   preflight: {
     inputs: [
       {
+        name: "cloud",
+        description:
+          "Which cloud's checks to run, oci or fc (Alibaba Function Compute, with the fc-deploy inputs below).",
+        default: "oci",
+      },
+      {
         name: "compartment-ocid",
         description: "Compartment where a named application is looked up (fn-deploy's compartment-ocid).",
       },
@@ -796,6 +802,62 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         description:
           "Overall deadline for this step in minutes; the step fails cleanly when it is reached. Default 15.",
         default: "15",
+      },
+      {
+        name: "region",
+        description:
+          "cloud fc: Alibaba Cloud region id of the function (fc-deploy's region), such as cn-hangzhou.",
+      },
+      {
+        name: "role",
+        description:
+          "cloud fc: ARN of the function's RAM role (fc-deploy's role). Checks it exists and that its trust policy lets fc.aliyuncs.com assume it; whether the deployer may pass it (ram:PassRole) cannot be told read-only.",
+      },
+      {
+        name: "image",
+        description:
+          "cloud fc: the function's ACR image (fc-deploy's image): its registry must be in region.",
+      },
+      {
+        name: "acr-instance-id",
+        description:
+          "cloud fc: fc-deploy's acr-instance-id, required for an image in ACR Enterprise Edition.",
+      },
+      {
+        name: "account-id",
+        description:
+          "cloud fc: fc-deploy's account-id; checked against the account the credentials belong to.",
+      },
+      {
+        name: "oidc-provider-arn",
+        description: "cloud fc: as in fc-deploy (GitHub OIDC, with role-to-assume; needs id-token: write).",
+      },
+      {
+        name: "role-to-assume",
+        description: "cloud fc: as in fc-deploy, the RAM role the GitHub job assumes.",
+      },
+      {
+        name: "role-session-name",
+        description: "cloud fc: as in fc-deploy.",
+      },
+      {
+        name: "oidc-audience",
+        description:
+          "cloud fc: as in fc-deploy; the audience of the GitHub OIDC token. Default sts.aliyuncs.com.",
+      },
+      {
+        name: "access-key-id",
+        description: "cloud fc: as in fc-deploy, an AccessKey ID instead of GitHub OIDC.",
+      },
+      {
+        name: "access-key-secret",
+        description: "cloud fc: (secret) as in fc-deploy.",
+        secret: true,
+      },
+      {
+        name: "security-token",
+        description: "cloud fc: (secret) as in fc-deploy, with STS AccessKeys.",
+        secret: true,
       },
     ],
     outputs: ["results", "blocked", "warnings"],

@@ -73,8 +73,8 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
   },
   preflight: {
     multiLine: ["issuers", "audiences"],
-    urls: ["jwks-uri", "authority-host", "issuers", "audiences"],
-    images: [],
+    urls: ["jwks-uri", "authority-host", "issuers", "audiences", "oidc-audience"],
+    images: ["image"],
   },
   teardown: {
     multiLine: ["credentials-json"],

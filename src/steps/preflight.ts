@@ -3,6 +3,7 @@ import { describeError, isUserError } from "../errors.ts";
 import { type AuthInputs, readAuth } from "../oci/gateway-auth-input.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { type CheckRow, cannotTell, missing } from "../preflight/check-row.ts";
+import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
 import { blockingRows, rowLines } from "../preflight/report.ts";
 import type { EntraTokenInputs, EntraTokenTools } from "./entra-token.ts";
 import type { StepContext } from "./step-context.ts";
@@ -28,6 +29,8 @@ export interface PreflightInputs {
   token?: string;
   /** The entra-token stage's inputs: preflight requests the token that stage would get. */
   entra?: EntraTokenInputs;
+  /** `cloud: fc`: the Function Compute checks (src/preflight/fc). */
+  fc?: FcPreflightInputs;
 }
 
 export interface PreflightResult {
@@ -52,6 +55,10 @@ export async function runPreflight(
   const auth = inputs.auth ? readAuth(inputs.auth) : undefined;
   const rows: CheckRow[] = [];
   if (inputs.ociProfile) rows.push(...(await ociRows(inputs, inputs.ociProfile, ctx)));
+  if (inputs.fc) {
+    const { fcRows } = await import("../preflight/fc/fc-rows.ts");
+    rows.push(...(await fcRows(inputs.fc, ctx)));
+  }
   if (auth) {
     const [{ checkJwks }, { checkIssuers }] = await Promise.all([
       import("../preflight/jwks-check.ts"),

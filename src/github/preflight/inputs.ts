@@ -3,6 +3,7 @@ import type { OciProfile } from "../../oci/oci-clients.ts";
 import type { PreflightInputs } from "../../steps/preflight.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
+import { getFcInputs } from "./fc-inputs.ts";
 
 /**
  * The preflight inputs as one typed object. The OCI checks sign with the profile fn-context exported;
@@ -13,6 +14,11 @@ export function getInputs(
   read: InputReader = actionInputs,
   ociProfile: OciProfile | undefined = exportedOciProfile(),
 ): PreflightInputs {
+  // Which cloud's checks: OCI by default; `fc` reads fc-deploy's inputs instead (fc-inputs.ts).
+  const cloud = read.optional("cloud") ?? "oci";
+  if (cloud === "fc") return { fc: getFcInputs(read) };
+  if (cloud !== "oci")
+    throw new UserError(`cloud must be oci or fc; got ${JSON.stringify(cloud.slice(0, 40))}.`);
   const token = read.optional("token");
   if (token) read.mask(token);
   const inputs = withDefined<PreflightInputs>(
