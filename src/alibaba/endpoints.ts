@@ -29,6 +29,12 @@ export function stsEndpoint(choice: EndpointChoice): ServiceEndpoint {
   return { host: `sts.${choice.region}.aliyuncs.com`, protocol: "https" };
 }
 
+/** RAM is global: one endpoint for every region. */
+export function ramEndpoint(choice: Pick<EndpointChoice, "override">): ServiceEndpoint {
+  if (choice.override) return fromOverride(choice.override);
+  return { host: "ram.aliyuncs.com", protocol: "https" };
+}
+
 function fromOverride(base: string): ServiceEndpoint {
   let url: URL;
   try {

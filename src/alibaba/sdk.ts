@@ -5,12 +5,18 @@ import credentialsModule from "@alicloud/credentials";
 import fcModule from "@alicloud/fc20230330";
 import openapiModule from "@alicloud/openapi-client";
 import stsModule from "@alicloud/sts20150401";
+import teaUtilModule from "@alicloud/tea-util";
 
 export const Credential = credentialsModule.default;
 export const CredentialConfig = credentialsModule.Config;
 export const FcClient = fcModule.default;
 export const StsClient = stsModule.default;
 export const OpenApiConfig = openapiModule.Config;
+/** The generic client, for a product without its own SDK package here (RAM's GetRole). */
+export const OpenApiClient = openapiModule.default;
+export const OpenApiParams = openapiModule.Params;
+export const OpenApiRequest = openapiModule.OpenApiRequest;
+export const RuntimeOptions = teaUtilModule.RuntimeOptions;
 export type FcClient = InstanceType<typeof FcClient>;
 export type StsClient = InstanceType<typeof StsClient>;
 export type { Function as FcFunction } from "@alicloud/fc20230330";

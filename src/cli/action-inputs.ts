@@ -734,7 +734,7 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "cloud",
         description:
-          "Whose deploy is checked: oci (OCI Functions + API Gateway, the default) or cloud-run (Google Cloud Run: project, region, the Cloud Run Admin API, the runtime service account and the image's Artifact Registry repository, with cloud-run-deploy's credential inputs).",
+          "Whose deploy is checked: oci (OCI Functions + API Gateway, the default), cloud-run (Google Cloud Run: project, region, the Cloud Run Admin API, the runtime service account and the image's Artifact Registry repository, with cloud-run-deploy's credential inputs) or fc (Alibaba Function Compute, with fc-deploy's inputs).",
         default: "oci",
       },
       {
@@ -811,12 +811,12 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
       {
         name: "region",
         description:
-          "Cloud Run region (cloud-run-deploy's region), e.g. asia-northeast1; checks Cloud Run serves it.",
+          "cloud cloud-run: the Cloud Run region (cloud-run-deploy's region), e.g. asia-northeast1; checks Cloud Run serves it. cloud fc: the function's Alibaba Cloud region id (fc-deploy's region), e.g. cn-hangzhou.",
       },
       {
         name: "image",
         description:
-          "Image cloud-run-deploy deploys; for LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/... images, checks the Artifact Registry repository exists and the deployer may push to it.",
+          "cloud cloud-run: the image cloud-run-deploy deploys; for LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/... images, checks the Artifact Registry repository exists and the deployer may push to it. cloud fc: the function's ACR image (fc-deploy's image), whose registry must be in region.",
       },
       {
         name: "runtime-service-account",
@@ -838,6 +838,52 @@ export const ACTION_INPUTS: Record<string, ActionMetadata> = {
         name: "service-account",
         description:
           "Service account the workload identity impersonates (the deployer), as in cloud-run-deploy.",
+      },
+      {
+        name: "role",
+        description:
+          "cloud fc: ARN of the function's RAM role (fc-deploy's role). Checks it exists and that its trust policy lets fc.aliyuncs.com assume it; whether the deployer may pass it (ram:PassRole) cannot be told read-only.",
+      },
+      {
+        name: "acr-instance-id",
+        description:
+          "cloud fc: fc-deploy's acr-instance-id, required for an image in ACR Enterprise Edition.",
+      },
+      {
+        name: "account-id",
+        description:
+          "cloud fc: fc-deploy's account-id; checked against the account the credentials belong to.",
+      },
+      {
+        name: "oidc-provider-arn",
+        description: "cloud fc: as in fc-deploy (GitHub OIDC, with role-to-assume; needs id-token: write).",
+      },
+      {
+        name: "role-to-assume",
+        description: "cloud fc: as in fc-deploy, the RAM role the GitHub job assumes.",
+      },
+      {
+        name: "role-session-name",
+        description: "cloud fc: as in fc-deploy.",
+      },
+      {
+        name: "oidc-audience",
+        description:
+          "cloud fc: as in fc-deploy; the audience of the GitHub OIDC token. Default sts.aliyuncs.com.",
+      },
+      {
+        name: "access-key-id",
+        description: "cloud fc: as in fc-deploy, an AccessKey ID instead of GitHub OIDC.",
+      },
+      {
+        name: "access-key-secret",
+        description: "cloud fc: (secret) as in fc-deploy.",
+        secret: true,
+      },
+      {
+        name: "security-token",
+        description: "cloud fc: (secret) as in fc-deploy, with STS AccessKeys.",
+        secret: true,
       },
     ],
     outputs: ["results", "blocked", "warnings"],

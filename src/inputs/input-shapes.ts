@@ -73,7 +73,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
   },
   preflight: {
     multiLine: ["issuers", "audiences", "credentials-json"],
-    urls: ["jwks-uri", "authority-host", "issuers", "audiences"],
+    urls: ["jwks-uri", "authority-host", "issuers", "audiences", "oidc-audience"],
     images: ["image"],
   },
   teardown: {

@@ -3,6 +3,7 @@ import { describeError, isUserError } from "../errors.ts";
 import { type AuthInputs, readAuth } from "../oci/gateway-auth-input.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { type CheckRow, cannotTell, missing } from "../preflight/check-row.ts";
+import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
 import type { GcpPreflightInputs } from "../preflight/gcp/gcp-preflight.ts";
 import { blockingRows, rowLines } from "../preflight/report.ts";
 import type { EntraTokenInputs, EntraTokenTools } from "./entra-token.ts";
@@ -31,6 +32,8 @@ export interface PreflightInputs {
   entra?: EntraTokenInputs;
   /** cloud: cloud-run — Google's checks, with cloud-run-deploy's credential inputs. */
   gcp?: GcpPreflightInputs;
+  /** `cloud: fc`: the Function Compute checks (src/preflight/fc). */
+  fc?: FcPreflightInputs;
 }
 
 export interface PreflightResult {
@@ -60,6 +63,10 @@ export async function runPreflight(
     const githubIdToken =
       tools.githubIdToken ?? (() => Promise.reject(new Error("no GitHub OIDC token source")));
     rows.push(...(await gcpPreflightRows(inputs.gcp, ctx, { githubIdToken })));
+  }
+  if (inputs.fc) {
+    const { fcRows } = await import("../preflight/fc/fc-rows.ts");
+    rows.push(...(await fcRows(inputs.fc, ctx)));
   }
   if (auth) {
     const [{ checkJwks }, { checkIssuers }] = await Promise.all([

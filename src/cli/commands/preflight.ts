@@ -8,6 +8,11 @@ import { ciOidcToken } from "../oidc-token.ts";
 /** The preflight action from the command line: the rows go to stderr, --json carries them as `results`. */
 export const run: CommandRunner = async ({ read, ctx, env }) => {
   const inputs = getInputs(read, cliOciProfile(env, ctx.homeDir));
+  if (inputs.fc?.credentials.kind === "oidc") {
+    // As in `fngate fc-deploy`: outside GitHub the CI system's OIDC token is given.
+    const audience = read.optional("oidc-audience") ?? "sts.aliyuncs.com";
+    inputs.fc.credentials.githubIdToken = () => ciOidcToken(env, ctx.secrets)(audience);
+  }
   // Google's keyless credential exchanges the CI's OIDC token, as cloud-run-deploy does.
   const tools = inputs.gcp ? { githubIdToken: ciOidcToken(env, ctx.secrets) } : {};
   const result = await runPreflight(inputs, ctx, tools);

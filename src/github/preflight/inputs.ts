@@ -3,9 +3,10 @@ import type { OciProfile } from "../../oci/oci-clients.ts";
 import type { PreflightInputs } from "../../steps/preflight.ts";
 import { actionInputs, type InputReader, withDefined } from "../inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
+import { getFcInputs } from "./fc-inputs.ts";
 import { getGcpPreflightInputs } from "./gcp-inputs.ts";
 
-const CLOUDS = ["oci", "cloud-run"];
+const CLOUDS = ["oci", "cloud-run", "fc"];
 
 /**
  * The preflight inputs as one typed object. The OCI checks sign with the profile fn-context exported;
@@ -23,6 +24,8 @@ export function getInputs(
     );
   }
   if (cloud === "cloud-run") return { gcp: getGcpPreflightInputs(read) };
+  // fc reads fc-deploy's inputs under their own names (fc-inputs.ts).
+  if (cloud === "fc") return { fc: getFcInputs(read) };
   const token = read.optional("token");
   if (token) read.mask(token);
   const inputs = withDefined<PreflightInputs>(

@@ -1,5 +1,6 @@
 // The Alibaba Cloud emulator: one HTTPS base URL (FNGATE_ALIBABA_ENDPOINT) serving Function Compute
-// 3.0 (/2023-03-30/...), STS (POST / with Action=...) and an OSS-like PUT (/<bucket>/<object>).
+// 3.0 (/2023-03-30/...), STS and RAM GetRole (POST / with Action=..., told apart by Version) and an
+// OSS-like PUT (/<bucket>/<object>).
 // The real @alicloud SDKs talk to it. FC calls must carry a valid ACS3-HMAC-SHA256 signature by a
 // registered AccessKey or by unexpired STS credentials with their x-acs-security-token.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -11,6 +12,7 @@ import { AcsError, acs } from "./errors.ts";
 import { type FcAnswer, FcApi, fcOperation } from "./fc-api.ts";
 import { CLEANUP_MUTATING, cleanupOperation, handleCleanup } from "./fc-cleanup-api.ts";
 import { ossPut } from "./oss.ts";
+import { handleRam, RAM_VERSION } from "./ram.ts";
 import { AlibabaState, type Principal } from "./state.ts";
 import { StsService } from "./sts.ts";
 
@@ -124,10 +126,11 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
         }
         const signed = req.headers.authorization !== undefined;
         const action = params.get("Action") ?? header(req, "x-acs-action");
-        entry.operation = `STS:${action ?? "?"}`;
+        const version = params.get("Version") ?? header(req, "x-acs-version");
+        entry.operation = `${version === RAM_VERSION ? "RAM" : "STS"}:${action ?? "?"}`;
         // Anonymous RPC calls (AssumeRoleWithOIDC) carry no signature; signed ones are checked first.
         const caller = signed ? authenticate(req, target, body, entry) : undefined;
-        const version = params.get("Version") ?? header(req, "x-acs-version");
+        if (version === RAM_VERSION) return answer(200, handleRam(state, params, action, caller));
         return answer(
           200,
           await sts.handle(params, { action, version, ...(caller ? { caller } : {}) }, now()),
@@ -185,7 +188,7 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     if (sts.expiration.getTime() <= now().getTime()) throw acs.tokenExpired();
     verifyAcs3(request, credential, sts.accessKeySecret, now(), state.seenNonces);
     const role = state.roles.get(sts.roleArn);
-    return { name: sts.roleArn, canPassRole: role?.canPassRole ?? false };
+    return { name: sts.roleArn, canPassRole: role?.canPassRole ?? false, sessionName: sts.sessionName };
   }
 
   const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {

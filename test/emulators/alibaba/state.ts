@@ -9,6 +9,10 @@ export interface Principal {
   name: string;
   /** Whether this identity may pass roles to FC (ram:PassRole). */
   canPassRole: boolean;
+  /** Whether this identity may read RAM roles (ram:GetRole); unset means it may. */
+  readsRam?: boolean;
+  /** The session name of an assumed role's STS credentials. */
+  sessionName?: string;
 }
 
 export interface AccessKey {
@@ -32,6 +36,11 @@ export interface Role {
   trust: RoleTrust;
   /** ram:PassRole for identities that assume this role. */
   canPassRole: boolean;
+  /**
+   * The trust policy as RAM's GetRole returns it (AssumeRolePolicyDocument); unset, it is written from
+   * `trust`. Seed one to model a document `trust` cannot say (a Deny, a condition).
+   */
+  trustDocument?: string;
 }
 
 export interface OidcProvider {
@@ -91,19 +100,33 @@ export class AlibabaState {
     this.region = region;
   }
 
-  addAccessKey(options: { user?: string; canPassRole?: boolean } = {}): AccessKey {
+  addAccessKey(options: { user?: string; canPassRole?: boolean; readsRam?: boolean } = {}): AccessKey {
     const key: AccessKey = {
       id: `LTAI5t${randomBytes(9).toString("base64url")}`,
       secret: randomBytes(22).toString("base64url"),
-      principal: { name: `user/${options.user ?? "deployer"}`, canPassRole: options.canPassRole ?? true },
+      principal: {
+        name: `user/${options.user ?? "deployer"}`,
+        canPassRole: options.canPassRole ?? true,
+        readsRam: options.readsRam ?? true,
+      },
     };
     this.accessKeys.set(key.id, key);
     return key;
   }
 
-  addRole(name: string, trust: RoleTrust, options: { canPassRole?: boolean } = {}): Role {
+  addRole(
+    name: string,
+    trust: RoleTrust,
+    options: { canPassRole?: boolean; trustDocument?: string } = {},
+  ): Role {
     const arn = `acs:ram::${this.accountId}:role/${name.toLowerCase()}`;
-    const role: Role = { arn, name, trust, canPassRole: options.canPassRole ?? true };
+    const role: Role = {
+      arn,
+      name,
+      trust,
+      canPassRole: options.canPassRole ?? true,
+      ...(options.trustDocument === undefined ? {} : { trustDocument: options.trustDocument }),
+    };
     this.roles.set(arn, role);
     return role;
   }

@@ -36,6 +36,7 @@ export class StsService {
       throw new AcsError(400, "InvalidVersion", `Specified parameter Version is not valid: ${call.version}`);
     if (call.action === "AssumeRoleWithOIDC") return this.#assumeRoleWithOidc(params, now);
     if (call.action === "AssumeRole" && call.caller) return this.#assumeRole(params, call.caller, now);
+    if (call.action === "GetCallerIdentity") return this.#callerIdentity(call.caller);
     throw new AcsError(
       400,
       "InvalidAction.NotFound",
@@ -63,6 +64,36 @@ export class StsService {
     const duration = Number(params.get("DurationSeconds") ?? "3600");
     const credential = this.#state.issueStsCredential(role.arn, sessionName, duration, now);
     return this.#credentialsAnswer(role, sessionName, credential);
+  }
+
+  /**
+   * Who signed the call (https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-getcalleridentity):
+   * no parameters and no RAM authorization needed, but the call must be signed, so it proves the
+   * credentials and the region's STS endpoint. A RAM user answers IdentityType RAMUser with its UserId;
+   * an assumed role AssumedRoleUser with its RoleId and the assumed-role ARN.
+   */
+  #callerIdentity(caller: Principal | undefined): Record<string, unknown> {
+    if (!caller) throw new AcsError(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.");
+    const accountId = this.#state.accountId;
+    const base = {
+      RequestId: this.#state.requestId(),
+      AccountId: accountId,
+      PrincipalId: numericId(caller.name),
+    };
+    if (caller.name.startsWith("user/"))
+      return {
+        ...base,
+        IdentityType: "RAMUser",
+        UserId: numericId(caller.name),
+        Arn: `acs:ram::${accountId}:${caller.name}`,
+      };
+    const role = this.#role(caller.name);
+    return {
+      ...base,
+      IdentityType: "AssumedRoleUser",
+      RoleId: numericId(role.arn),
+      Arn: `acs:ram::${accountId}:assumed-role/${role.name}/${caller.sessionName ?? "session"}`,
+    };
   }
 
   /** FC assuming a function's role for an invocation; refused unless the role trusts FC. */
@@ -187,6 +218,13 @@ export class StsService {
     }
     return jwks;
   }
+}
+
+/** A stable 17-digit ID for a principal, as RAM shows user and role IDs. */
+function numericId(name: string): string {
+  let hash = 0n;
+  for (const char of name) hash = (hash * 131n + BigInt(char.charCodeAt(0))) % 10n ** 17n;
+  return String(hash).padStart(17, "2");
 }
 
 function notTrustedByFc(roleArn: string): AcsError {

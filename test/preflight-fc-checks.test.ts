@@ -1,0 +1,335 @@
+// The preflight action's Function Compute checks (cloud: fc), run as the runner runs it and as
+// `fngate preflight --cloud fc`, against an Alibaba account laid out before a first deploy: each check
+// shown satisfied and unsatisfied with its fix, a blocking miss failing the step with one line, and no
+// call that changes anything (the emulator's request log holds only reads).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { AcrInstance } from "./emulators/alibaba/acr-instances.ts";
+import {
+  type AlibabaFixture,
+  alibabaFixture,
+  alibabaSecrets,
+  IMAGE,
+  REPOSITORY,
+} from "./emulators/alibaba/fixture.ts";
+import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
+import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
+import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { Job, type StepResult } from "./runner/index.ts";
+import { cliSandbox } from "./support/cli-process.ts";
+import { type PreflightRow, rowOf } from "./support/preflight-world.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+
+let stack: EmulatorStack;
+let fx: AlibabaFixture;
+let instance: AcrInstance;
+let conditionalRole: Role;
+let cannotReadRam: AccessKey;
+const EE_IMAGE = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
+
+before(async () => {
+  stack = await startEmulatorStack();
+  fx = alibabaFixture(stack);
+  const { state } = stack.alibaba;
+  instance = state.addAcrInstance("fngate-ee");
+  // A trust policy FC may use only under a condition preflight cannot evaluate.
+  conditionalRole = state.addRole(
+    "fc-conditional",
+    { services: ["fc.aliyuncs.com"] },
+    {
+      trustDocument: JSON.stringify({
+        Statement: [
+          {
+            Action: "sts:AssumeRole",
+            Effect: "Allow",
+            Principal: { Service: "fc.aliyuncs.com" },
+            Condition: { StringEquals: { "fc:region": "cn-hangzhou" } },
+          },
+        ],
+        Version: "1",
+      }),
+    },
+  );
+  cannotReadRam = state.addAccessKey({ user: "no-ram-read", readsRam: false });
+});
+after(async () => {
+  await stack?.close();
+});
+
+const READ_ONLY = new Set(["STS:GetCallerIdentity", "STS:AssumeRoleWithOIDC", "RAM:GetRole"]);
+
+/** Every call since `from` was a read: none mutating, and only the operations preflight may make. */
+function assertOnlyReads(from: number): string[] {
+  const calls = stack.alibaba.requests.slice(from);
+  assert.equal(calls.filter(isMutatingFcCall).length, 0, "no mutating call");
+  const operations = calls.map((call) => call.operation);
+  for (const operation of operations) assert.ok(READ_ONLY.has(operation), `read-only: ${operation}`);
+  return operations;
+}
+
+function keyInputs(key: AccessKey = fx.accessKey): Record<string, string> {
+  return { "access-key-id": key.id, "access-key-secret": key.secret };
+}
+
+async function preflight(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<{ run: StepResult; rows: PreflightRow[]; calls: string[] }> {
+  const from = stack.alibaba.requests.length;
+  const job = await Job.create({ env: { ...fx.env, ...env } });
+  try {
+    const run = await job.run("preflight", { inputs: { cloud: "fc", region: "cn-hangzhou", ...inputs } });
+    const rows = JSON.parse(run.outputs.results ?? "[]") as PreflightRow[];
+    const secrets = alibabaSecrets(stack);
+    assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, secrets), []);
+    return { run, rows, calls: assertOnlyReads(from) };
+  } finally {
+    await job.dispose();
+  }
+}
+
+const statuses = (rows: PreflightRow[]) =>
+  rows.map((r) => `${r.status}${r.blocks ? " (blocks)" : ""} ${r.check}`);
+const errors = (run: StepResult) => run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+
+describe("preflight: Function Compute checks (cloud: fc)", () => {
+  it("every check satisfied with an AccessKey: ok rows, PassRole cannot be told (and why), nothing changed", async () => {
+    const { run, rows, calls } = await preflight({
+      ...keyInputs(),
+      role: fx.functionRole.arn,
+      image: IMAGE,
+      "account-id": stack.alibaba.state.accountId,
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(statuses(rows), [
+      "ok Alibaba credentials and region endpoint",
+      "ok function role trusts Function Compute",
+      "cannot tell deployer may pass the function role (ram:PassRole)",
+      "ok image registry region",
+      "ok ACR instance of the image",
+    ]);
+    assert.deepEqual(calls, ["STS:GetCallerIdentity", "RAM:GetRole"]);
+    assert.equal(
+      rowOf(rows, "Alibaba credentials and region endpoint").detail,
+      `acs:ram::${stack.alibaba.state.accountId}:user/deployer (account ${stack.alibaba.state.accountId}) at ${new URL(stack.alibaba.url).host}`,
+    );
+    const passRole = rowOf(rows, "deployer may pass the function role (ram:PassRole)");
+    assert.match(passRole.detail, /RAM has no read-only call that evaluates/);
+    assert.equal(
+      passRole.fix,
+      `attach to the deployer a policy allowing it: {"Version":"1","Statement":[{"Effect":"Allow","Action":"ram:PassRole","Resource":"${fx.functionRole.arn}"}]}`,
+    );
+    assert.deepEqual([run.outputs.blocked, run.outputs.warnings], ["false", "1"]);
+    assert.ok(run.stdout.includes("ok      function role trusts Function Compute: "), run.stdout);
+  });
+
+  it("signed in with GitHub OIDC: the assumed role answers GetCallerIdentity", async () => {
+    const { run, rows, calls } = await preflight(
+      { "oidc-provider-arn": fx.providerArn, "role-to-assume": fx.deployer.arn, role: fx.functionRole.arn },
+      stack.githubOidc.envFor({ repository: REPOSITORY }),
+    );
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.match(
+      rowOf(rows, "Alibaba credentials and region endpoint").detail,
+      /^acs:ram::\d+:assumed-role\/github-deployer\/fngate-fc-deploy \(account \d+\)/,
+    );
+    assert.deepEqual(calls, ["STS:AssumeRoleWithOIDC", "STS:GetCallerIdentity", "RAM:GetRole"]);
+  });
+
+  it("a role that does not trust FC blocks, with the trust policy to set, in one error line", async () => {
+    const { run, rows } = await preflight({ ...keyInputs(), role: fx.untrustedRole.arn });
+    assert.equal(run.exitCode, 1);
+    const trust = rowOf(rows, "function role trusts Function Compute");
+    assert.deepEqual([trust.status, trust.blocks], ["missing", true]);
+    const fix = `set the role's trust policy to {"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["fc.aliyuncs.com"]}}],"Version":"1"} (RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy)`;
+    assert.equal(trust.fix, fix);
+    assert.deepEqual(errors(run), [
+      `preflight: 1 check would fail the deploy, nothing was changed: function role trusts Function Compute: the trust policy of ${fx.untrustedRole.arn} does not let fc.aliyuncs.com assume it Fix: ${fix}`,
+    ]);
+    assert.equal(run.outputs.blocked, "true");
+  });
+
+  it("a role that does not exist blocks; a conditional trust or a caller who may not read roles cannot be told", async () => {
+    const accountId = stack.alibaba.state.accountId;
+    const absent = await preflight({ ...keyInputs(), role: `acs:ram::${accountId}:role/no-such-role` });
+    assert.equal(absent.run.exitCode, 1);
+    const row = rowOf(absent.rows, "function role trusts Function Compute");
+    assert.deepEqual(
+      [row.status, row.blocks, row.detail],
+      ["missing", true, `role acs:ram::${accountId}:role/no-such-role does not exist`],
+    );
+    assert.match(row.fix ?? "", /RAM console > Roles > Create Role/);
+
+    const conditional = await preflight({ ...keyInputs(), role: conditionalRole.arn });
+    assert.equal(conditional.run.exitCode, 0, conditional.run.stdout);
+    const unsure = rowOf(conditional.rows, "function role trusts Function Compute");
+    assert.equal(unsure.status, "cannot tell");
+    assert.match(unsure.detail, /only under a Condition/);
+    assert.ok(
+      conditional.run.annotations.some(
+        (a) => a.level === "warning" && a.message.includes("only under a Condition"),
+      ),
+    );
+
+    const unreadable = await preflight({ ...keyInputs(cannotReadRam), role: fx.functionRole.arn });
+    assert.equal(unreadable.run.exitCode, 0, unreadable.run.stdout);
+    const noRead = rowOf(unreadable.rows, "function role trusts Function Compute");
+    assert.equal(noRead.status, "cannot tell");
+    assert.match(noRead.detail, /^the caller may not read RAM roles \(GetRole answered NoPermission\)/);
+    assert.equal(
+      noRead.fix,
+      `grant the deployer ram:GetRole on ${fx.functionRole.arn}, or check in RAM console > Roles > fc-oss-writer > Trust Policy that it trusts fc.aliyuncs.com`,
+    );
+  });
+
+  it("bad credentials or another account: one blocking row naming the fix, and no further call", async () => {
+    const bad = await preflight({
+      "access-key-id": fx.accessKey.id,
+      "access-key-secret": "not-the-secret-000",
+    });
+    assert.equal(bad.run.exitCode, 1);
+    assert.deepEqual(statuses(bad.rows), ["missing (blocks) Alibaba credentials and region endpoint"]);
+    assert.match(bad.rows[0]?.detail ?? "", /^GetCallerIdentity at .* failed: SignatureDoesNotMatch: /);
+    assert.equal(
+      bad.rows[0]?.fix,
+      "access-key-secret does not belong to access-key-id: set the secret shown when the AccessKey was created",
+    );
+    assert.deepEqual(bad.calls, ["STS:GetCallerIdentity"]);
+    assert.equal(errors(bad.run).length, 1);
+
+    const other = await preflight({
+      ...keyInputs(),
+      "account-id": "9999999999999999",
+      role: fx.functionRole.arn,
+    });
+    assert.equal(other.run.exitCode, 1);
+    const row = rowOf(other.rows, "Alibaba credentials and region endpoint");
+    assert.equal(
+      row.fix,
+      `set account-id to ${stack.alibaba.state.accountId}, or use credentials of account 9999999999999999`,
+    );
+  });
+
+  it("images: another region blocks; Enterprise Edition without acr-instance-id blocks; with it, ok", async () => {
+    const far = await preflight({
+      ...keyInputs(),
+      image: "registry.cn-beijing.aliyuncs.com/fngate/server:v1",
+    });
+    assert.equal(far.run.exitCode, 1);
+    const region = rowOf(far.rows, "image registry region");
+    assert.deepEqual([region.status, region.blocks], ["missing", true]);
+    assert.equal(
+      region.fix,
+      "push the image to registry.cn-hangzhou.aliyuncs.com and set image to it, or deploy the function in cn-beijing",
+    );
+
+    const noId = await preflight({ ...keyInputs(), image: EE_IMAGE });
+    assert.equal(noId.run.exitCode, 1);
+    const acr = rowOf(noId.rows, "ACR instance of the image");
+    assert.deepEqual([acr.status, acr.blocks], ["missing", true]);
+    assert.match(
+      acr.detail,
+      /^acr-instance-id is required: image .* is in the ACR Enterprise Edition instance fngate-ee/,
+    );
+    assert.equal(
+      acr.fix,
+      "set acr-instance-id to the ID of instance fngate-ee (cri-…, Container Registry console > Instances > fngate-ee)",
+    );
+    assert.equal(rowOf(noId.rows, "image registry region").status, "ok");
+
+    const withId = await preflight({ ...keyInputs(), image: EE_IMAGE, "acr-instance-id": instance.id });
+    assert.equal(withId.run.exitCode, 0, withId.run.stdout);
+    assert.equal(
+      rowOf(withId.rows, "ACR instance of the image").detail,
+      `Enterprise Edition instance fngate-ee, acr-instance-id ${instance.id}`,
+    );
+
+    const custom = await preflight({ ...keyInputs(), image: "images.example.com/fngate/server:v1" });
+    assert.equal(custom.run.exitCode, 0);
+    assert.deepEqual(statuses(custom.rows).slice(1), [
+      "cannot tell image registry region",
+      "cannot tell ACR instance of the image",
+    ]);
+  });
+
+  it("bad inputs: one line naming the input, before any call", async () => {
+    const from = stack.alibaba.requests.length;
+    const cases: [Record<string, string>, string][] = [
+      [{ cloud: "azure" }, 'cloud must be oci or fc; got "azure".'],
+      [
+        { region: "Hangzhou" },
+        'region must be an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou".',
+      ],
+      [
+        { "gateway-ocid": "ocid1.apigateway.oc1..x" },
+        "gateway-ocid is an OCI check: remove it for cloud fc, or set cloud to oci.",
+      ],
+      [
+        { role: "fc-role" },
+        'role must be a RAM role ARN like acs:ram::<account uid>:role/<role name> (RAM console > Roles > the role > ARN); got "fc-role".',
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      const job = await Job.create({ env: fx.env });
+      try {
+        const run = await job.run("preflight", {
+          inputs: { cloud: "fc", region: "cn-hangzhou", ...keyInputs(), ...inputs },
+        });
+        assert.equal(run.exitCode, 1);
+        assert.deepEqual(errors(run), [message]);
+        assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /);
+      } finally {
+        await job.dispose();
+      }
+    }
+    assert.equal(stack.alibaba.requests.length, from, "no call");
+  });
+});
+
+describe("fngate preflight --cloud fc", () => {
+  it("the same rows from the command line: satisfied, then a blocking miss with its fix and exit 1", async () => {
+    const sandbox = await cliSandbox(fx.env);
+    try {
+      const from = stack.alibaba.requests.length;
+      const args = [
+        "preflight",
+        "--cloud",
+        "fc",
+        "--region",
+        "cn-hangzhou",
+        "--access-key-id",
+        fx.accessKey.id,
+      ];
+      const env = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
+      const good = await sandbox.run(
+        [...args, "--role", fx.functionRole.arn, "--image", IMAGE, "--json"],
+        env,
+      );
+      assert.equal(good.exitCode, 0, good.stderr);
+      const result = JSON.parse(good.stdout) as { ok: boolean; outputs: Record<string, string> };
+      assert.deepEqual(statuses(JSON.parse(result.outputs.results ?? "[]")), [
+        "ok Alibaba credentials and region endpoint",
+        "ok function role trusts Function Compute",
+        "cannot tell deployer may pass the function role (ram:PassRole)",
+        "ok image registry region",
+        "ok ACR instance of the image",
+      ]);
+      const bad = await sandbox.run([...args, "--role", fx.untrustedRole.arn, "--image", EE_IMAGE], env);
+      assert.equal(bad.exitCode, 1);
+      assert.match(
+        bad.stderr,
+        /BLOCKED function role trusts Function Compute: the trust policy of .* does not let fc\.aliyuncs\.com assume it/,
+      );
+      assert.match(bad.stderr, /BLOCKED ACR instance of the image: acr-instance-id is required/);
+      assert.match(
+        bad.stderr,
+        /preflight: 2 checks would fail the deploy, nothing was changed: function role trusts Function Compute: .* Fix: set the role's trust policy to \{.*\} \(RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy\) \(and ACR instance of the image\)/,
+      );
+      assert.doesNotMatch(bad.stderr, /\n\s+at /);
+      assertOnlyReads(from);
+      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
