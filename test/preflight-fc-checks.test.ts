@@ -255,7 +255,10 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
   it("bad inputs: one line naming the input, before any call", async () => {
     const from = stack.alibaba.requests.length;
     const cases: [Record<string, string>, string][] = [
-      [{ cloud: "azure" }, 'cloud must be oci or fc; got "azure".'],
+      [
+        { cloud: "azure" },
+        'cloud must be one of oci, cloud-run, fc (the cloud whose deploy is checked); got "azure".',
+      ],
       [
         { region: "Hangzhou" },
         'region must be an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou".',

@@ -254,7 +254,7 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
     const run = await job.run("preflight", { inputs: inputs({ cloud: "azure" }) });
     assert.equal(run.exitCode, 1);
     assert.deepEqual(errorsOf(run), [
-      'cloud must be one of oci, cloud-run (the cloud whose deploy is checked); got "azure".',
+      'cloud must be one of oci, cloud-run, fc (the cloud whose deploy is checked); got "azure".',
     ]);
   });
 });
