@@ -11,13 +11,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Job, runAction } from "./runner/index.ts";
 import { CLI_ENTRY, cliSandbox } from "./support/cli-process.ts";
+import { pemArmor } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 
 /** 120 KB of base64 in PEM armor: it repairs as PEM text, every line is masked, none of it is a key. */
 function hugeHostileKey(): string {
   const body = randomBytes(90 * 1024).toString("base64");
   const lines = body.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN PRIVATE KEY-----\n${lines.join("\n")}\n-----END PRIVATE KEY-----\n`;
+  return pemArmor("PRIVATE KEY", lines.join("\n"));
 }
 
 const KEY_REFUSED = /^private-key could not be read as a private key/;

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Job, type TreeSnapshot } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { pemArmor } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
@@ -20,8 +21,7 @@ after(async () => {
 });
 
 const OTHER_PROFILE = "[OTHER]\nuser=ocid1.user.oc1..aaaaaaaaother\nkey_file=~/.oci/other.pem\n";
-const OTHER_KEY =
-  "-----BEGIN PRIVATE KEY-----\nnot-fngates-key-but-the-users-own\n-----END PRIVATE KEY-----\n";
+const OTHER_KEY = pemArmor("PRIVATE KEY", "not-fngates-key-but-the-users-own");
 
 interface Layout {
   name: string;

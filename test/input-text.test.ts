@@ -17,6 +17,7 @@ import { checkActionInputs } from "../src/github/inputs.ts";
 import { PIPELINE_RENAMES, STAGES } from "../src/github/pipeline/stage-inputs.ts";
 import { carriesCredentials, checkInputText, forbiddenCharacterAt } from "../src/inputs/check-input-text.ts";
 import { INPUT_SHAPES, inputShape } from "../src/inputs/input-shapes.ts";
+import { pemArmor } from "./support/keys.ts";
 
 /** The refusal's message; fails when `run` does not throw a UserError. */
 function refusal(run: () => unknown): string {
@@ -263,7 +264,7 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
       refusal(() => read.optional("user-ocid", "OCI_CLI_USER")),
       /^OCI_CLI_USER contains a carriage return/,
     );
-    const key = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----";
+    const key = pemArmor("PRIVATE KEY", "AAAA").trimEnd();
     const withKey = cliInputs(
       metadata,
       new Map(),

@@ -17,7 +17,7 @@ import { getInputs } from "../src/github/fn-context/inputs.ts";
 import { secretPieces } from "../src/secret-pieces.ts";
 import { configureFnContext } from "../src/steps/fn-context.ts";
 import { applyMasks, runAction } from "./runner/index.ts";
-import { generateTestKey } from "./support/keys.ts";
+import { generateTestKey, pemArmor } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 
 /** A key whose PEM (`form`) ends in a 4-character body line that could not be ordinary text. */
@@ -123,7 +123,7 @@ describe("masking a private key with a short last line", () => {
 
 describe("which pieces of a multi-line secret are registered", () => {
   const LONG = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
-  const pem = (last: string) => `-----BEGIN PRIVATE KEY-----\n${LONG}\n${last}\n-----END PRIVATE KEY-----\n`;
+  const pem = (last: string) => pemArmor("PRIVATE KEY", `${LONG}\n${last}`);
 
   it("a letters-only short line is never registered alone, so ordinary words stay readable", () => {
     const pieces = secretPieces(pem("main"), { acrossLines: false });

@@ -56,3 +56,8 @@ export function pastedVariants(key: TestKey): Record<string, string> {
       .join("\n"),
   };
 }
+
+/** PEM armor around `body` (not a key: a label and lines, for tests that need PEM-shaped text). */
+export function pemArmor(label: string, body: string): string {
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}

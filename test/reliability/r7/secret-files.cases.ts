@@ -9,7 +9,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from "node:n
 import { join } from "node:path";
 import { applyMasks, type Job, type StepResult } from "../../runner/index.ts";
 import { envOf, flagsOf } from "../../support/cli-process.ts";
-import { generateTestKey } from "../../support/keys.ts";
+import { generateTestKey, pemArmor } from "../../support/keys.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import type { HostileArea } from "./hostile-case.ts";
 import { inCli, inJob, KEY_FILE, type Prepare } from "./secret-files-runs.ts";
@@ -67,7 +67,7 @@ function hugeHostileKey(): string {
     randomBytes(90 * 1024)
       .toString("base64")
       .match(/.{1,64}/g) ?? [];
-  return `-----BEGIN PRIVATE KEY-----\n${lines.join("\n")}\n-----END PRIVATE KEY-----\n`;
+  return pemArmor("PRIVATE KEY", lines.join("\n"));
 }
 
 /** A PKCS#8 key (what fn-context writes) whose last body line is 4 characters and not a word. */

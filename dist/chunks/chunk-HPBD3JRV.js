@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+var e=class extends Error{name="UserError"};function c(n){return n instanceof e}var i=/"[\s\S]*" (?=is an invalid header (value|name))/g;function u(n){return a(n).replace(i,"(value withheld) ").replace(/\s*\r?\n\s*/g," ").trim()}function a(n){if(n instanceof Error)return n.message;if(typeof n=="object"&&n!==null){let{code:t,message:o}=n,r=[t,o].filter(s=>typeof s=="string"&&s!=="");if(r.length>0)return r.join(": ")}return String(n)}export{e as a,c as b,u as c};

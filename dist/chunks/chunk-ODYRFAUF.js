@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+async function p(r,e,i){let m=[],n=e,a="";for(let o=0;o<=8;o++){let{compartment:t}=await r.getCompartment({compartmentId:n});if(o===0&&(a=String(t.lifecycleState??"")),m.unshift({id:t.id,name:t.name}),n===i||!t.compartmentId||t.compartmentId===n)return{path:m,state:a};n=t.compartmentId}throw new Error(`compartment ${e} is more than 8 levels below the tenancy`)}function c(r){return r.map(e=>e.name).join(":")}export{p as a,c as b};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{a as n}from"./chunk-D22JNH6I.js";import{readFile as i,stat as o}from"node:fs/promises";async function m(t,r){let e=await a(t);return e&&e.content===r&&e.mode===384?!1:(await n(t,r),!0)}async function a(t){try{let[r,e]=await Promise.all([i(t,"utf8"),o(t)]);return{content:r,mode:e.mode&511}}catch{return}}export{m as a};
