@@ -1,8 +1,10 @@
 // The Google emulator on its own (no stack): strict about what it accepts, the way Google is. Unknown
 // fields, unknown or expired bearer tokens, GitHub tokens for another audience, tampered key-signed
 // assertions and stale IAM etags are all refused with Google's error shapes.
+
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
 import { type GcpEmulator, startGcpEmulator } from "./emulators/gcp/server.ts";
@@ -75,6 +77,8 @@ before(async () => {
 after(async () => {
   await gcp?.close();
   await github?.close();
+  // The CA's private key must not outlive the run.
+  if (tls) await rm(tls.dir, { recursive: true, force: true });
 });
 
 const bearer = (token = deployerToken) => ({

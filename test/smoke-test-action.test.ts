@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
@@ -14,6 +15,8 @@ before(async () => {
 });
 after(async () => {
   await api?.close();
+  // The CA's private key must not outlive the run.
+  if (tls) await rm(tls.dir, { recursive: true, force: true });
 });
 
 async function smoke(inputs: Record<string, string>): Promise<{ run: StepResult; everything: string }> {
