@@ -2,7 +2,7 @@
 // maxOvershootShare bounds each pause by a share of the time waited so far, never below a second.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { pollUntil } from "../src/oci/backoff.ts";
+import { pollUntil } from "../src/retry/backoff.ts";
 
 /** Simulated time: the resource settles at `settlesAt` ms; returns when the wait saw it and how many calls it made. */
 async function waitFor(settlesAt: number, share: number | undefined, random = () => 1) {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseDeadlineMinutes, startDeadline, WaitInterrupted } from "../src/deadline.ts";
 import { proxyFor } from "../src/http/runner-proxy.ts";
-import { pollUntil } from "../src/oci/backoff.ts";
+import { pollUntil } from "../src/retry/backoff.ts";
 
 describe("deadline-minutes values", () => {
   for (const [text, minutes] of [

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isUserError } from "../src/errors.ts";
-import { pollUntil } from "../src/oci/backoff.ts";
 import { changedSettings, type FunctionSettings } from "../src/oci/function-changes.ts";
 import { parseConfigLines } from "../src/oci/function-config.ts";
+import { pollUntil } from "../src/retry/backoff.ts";
 
 describe("parseConfigLines", () => {
   it("reads KEY=VALUE lines, skipping blanks and comments; values keep '=' and inner spaces", () => {

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { sleepUnlessAborted } from "../deadline.ts";
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../oci/backoff.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import { isRetryable, statusOf } from "./fc-failure.ts";
 import { type FunctionSpec, functionFields } from "./function-spec.ts";
 import {

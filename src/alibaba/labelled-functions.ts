@@ -1,6 +1,6 @@
 import { sleepUnlessAborted } from "../deadline.ts";
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../oci/backoff.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
 import { isRetryable, statusOf } from "./fc-failure.ts";
 import {

@@ -1,5 +1,5 @@
 import { ConfidentialClientApplication, type Configuration, LogLevel } from "@azure/msal-node";
-import { pollUntil } from "../oci/backoff.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import type { Logger } from "../steps/step-context.ts";
 
 export type ClientCredential =

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
+import { buildAndPush } from "../docker/image-build.ts";
 import { UserError } from "../errors.ts";
 import { confineToWorkspace } from "../fs/workspace-path.ts";
-import { buildAndPush } from "../oci/image-build.ts";
 
 /** Where the function's container is built from, when the deploy builds it. */
 export interface BuildSource {

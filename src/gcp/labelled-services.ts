@@ -1,6 +1,6 @@
 import type { protos, ServicesClient } from "@google-cloud/run";
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../oci/backoff.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import { carriesRunLabel } from "../run-label.ts";
 import { CODE, codeOf } from "./run-api-failure.ts";
 import { withRetry } from "./run-retry.ts";

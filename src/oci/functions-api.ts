@@ -1,6 +1,6 @@
 import type { FunctionsManagementClient, models } from "oci-functions";
 import { UserError } from "../errors.ts";
-import { pollUntil } from "./backoff.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import {
   changedSettings,
   deployedSettings,

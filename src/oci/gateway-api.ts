@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DeploymentClient, models } from "oci-apigateway";
 import { UserError } from "../errors.ts";
-import { pollUntil, realSleep } from "./backoff.ts";
+import { pollUntil, realSleep } from "../retry/backoff.ts";
 import type { MergeResult } from "./gateway-merge.ts";
 import type { Json } from "./gateway-spec.ts";
 import { explainApiFailure, hasStatus, isOciError } from "./oci-api-failure.ts";

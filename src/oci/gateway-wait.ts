@@ -1,6 +1,6 @@
 import type { DeploymentClient, models, WorkRequestsClient } from "oci-apigateway";
 import { describeError, UserError } from "../errors.ts";
-import { pollUntil } from "./backoff.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import { GATEWAY_HINT, readDeployment } from "./gateway-api.ts";
 import { explainApiFailure } from "./oci-api-failure.ts";
 

@@ -1,7 +1,7 @@
 import type { DeploymentClient, models, WorkRequestsClient } from "oci-apigateway";
 import { describeError, UserError } from "../errors.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import { carriesRunLabel, RUN_LABEL_KEY } from "../run-label.ts";
-import { pollUntil } from "./backoff.ts";
 import { GATEWAY_HINT } from "./gateway-api.ts";
 import type { Json } from "./gateway-spec.ts";
 import type { DeletionWait } from "./labelled-functions.ts";

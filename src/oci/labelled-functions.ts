@@ -1,8 +1,8 @@
 import type { FunctionsManagementClient } from "oci-functions";
 import { UserError } from "../errors.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import { carriesRunLabel, RUN_LABEL_KEY } from "../run-label.ts";
 import { type ApplicationRef, findApplication } from "./application-lookup.ts";
-import { pollUntil } from "./backoff.ts";
 import { explainApiFailure, hasStatus, POLICY_HINT } from "./oci-api-failure.ts";
 
 export interface LabelledFunction {

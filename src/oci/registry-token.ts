@@ -1,8 +1,8 @@
 import { DefaultRequestSigner, SessionAuthDetailProvider } from "oci-common";
 import { WaitInterrupted } from "../deadline.ts";
 import { describeError } from "../errors.ts";
+import { pollUntil } from "../retry/backoff.ts";
 import { profileAuthProvider } from "./auth-provider.ts";
-import { pollUntil } from "./backoff.ts";
 import type { OciProfile } from "./oci-clients.ts";
 
 /**

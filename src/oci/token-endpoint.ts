@@ -1,5 +1,5 @@
 import { describeError, UserError } from "../errors.ts";
-import { pollUntil } from "./backoff.ts";
+import { pollUntil } from "../retry/backoff.ts";
 
 export interface FormPost {
   url: string;

@@ -90,7 +90,7 @@ export async function deployFunction(
       import("../oci/application-lookup.ts"),
       import("../oci/artifacts-api.ts"),
       import("../oci/functions-api.ts"),
-      import("../oci/image-build.ts"),
+      import("../docker/image-build.ts"),
     ]);
   const clients = functionsClients({
     ...inputs.ociProfile,

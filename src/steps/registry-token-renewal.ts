@@ -1,5 +1,5 @@
 import type { DockerCli } from "../docker/docker-cli.ts";
-import type { PushLogin } from "../oci/image-build.ts";
+import type { PushLogin } from "../docker/image-build.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { requestCredential } from "./ocir-credential.ts";
 import { dockerLogin } from "./ocir-docker-login.ts";
