@@ -13,18 +13,23 @@ import { fnContextPlan, ocirCleanup } from "./state.ts";
  * ~/.fn. Each part runs whatever happened to the ones before it, and each failure is its own warning.
  */
 await runPost(async () => {
-  const ctx = actionStepContext();
-  const warn = (message: string) => ctx.logger.warning(message);
-  const tasks: CleanupTask[] = [];
+  const warn = (message: string) => core.warning(message);
   const login = loadOrWarn(ocirCleanup, "ocir-login", warn);
-  if (login) tasks.push(...ocirLogoutTasks(login, ctx, await ocirTools()));
   const plan = loadOrWarn(fnContextPlan, "fn-context", warn);
+  if (!login && !plan) {
+    core.info("Nothing to clean up.");
+    return;
+  }
+  // Built only when there is something to undo: a main step refused for its environment (a bad
+  // FNGATE_*_ENDPOINT) changed nothing, and its post must not repeat the refusal as a failed cleanup.
+  const ctx = actionStepContext();
+  const tasks: CleanupTask[] = [];
+  if (login) tasks.push(...ocirLogoutTasks(login, ctx, await ocirTools()));
   if (plan) {
     tasks.push({
       what: "removing fn-context's key and restoring ~/.oci and ~/.fn",
       run: () => restoreFnContext(plan, ctx),
     });
   }
-  if (tasks.length === 0) core.info("Nothing to clean up.");
   await runCleanups(tasks, ctx.logger);
 });
