@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
-import { sleepUnlessAborted } from "../deadline.ts";
 import { UserError } from "../errors.ts";
 import { pollUntil } from "../retry/backoff.ts";
-import { isRetryable, statusOf } from "./fc-failure.ts";
+import { statusOf } from "./fc-failure.ts";
+import { retryingFcCall } from "./fc-retry.ts";
 import { type FunctionSpec, functionFields } from "./function-spec.ts";
 import {
   CreateFunctionInput,
@@ -124,20 +124,7 @@ export class FunctionsApi {
     };
   }
 
-  async #retrying<T>(call: () => Promise<T>): Promise<T> {
-    let delay = 500;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        if (attempt >= 5 || !isRetryable(error)) throw error;
-        await sleepUnlessAborted(
-          delay / 2 + Math.random() * (delay / 2),
-          this.#signal,
-          () => "retrying a Function Compute call",
-        );
-        delay = Math.min(delay * 2, 8000);
-      }
-    }
+  #retrying<T>(call: () => Promise<T>): Promise<T> {
+    return retryingFcCall(call, this.#signal);
   }
 }

@@ -8,6 +8,7 @@ import {
   type SettingName,
 } from "./function-changes.ts";
 import { explainApiFailure, hasStatus, POLICY_HINT } from "./oci-api-failure.ts";
+import { OCI_WAIT_BACKOFF } from "./wait-backoff.ts";
 
 export interface DesiredFunction extends FunctionSettings {
   applicationId: string;
@@ -154,10 +155,7 @@ export async function waitForActive(
       return fn.lifecycleState === "ACTIVE" ? fn : undefined;
     },
     {
-      initialDelayMs: 200,
-      maxDelayMs: 5000,
-      // A 10% overshoot bound: the pipeline's wall time stays within ~10% of the cloud's own (bench P1).
-      maxOvershootShare: 0.1,
+      ...OCI_WAIT_BACKOFF,
       deadlineMs: options.deadlineMs,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

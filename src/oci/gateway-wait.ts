@@ -3,6 +3,7 @@ import { describeError, UserError } from "../errors.ts";
 import { pollUntil } from "../retry/backoff.ts";
 import { GATEWAY_HINT, readDeployment } from "./gateway-api.ts";
 import { explainApiFailure } from "./oci-api-failure.ts";
+import { OCI_WAIT_BACKOFF } from "./wait-backoff.ts";
 
 export interface WaitOptions {
   deadlineMs: number;
@@ -18,9 +19,6 @@ function passThrough(options: WaitOptions) {
     ...(options.signal ? { signal: options.signal } : {}),
   };
 }
-
-// A 10% overshoot bound: the pipeline's wall time stays within ~10% of the cloud's own (bench P1).
-const BACKOFF = { initialDelayMs: 200, maxDelayMs: 5000, maxOvershootShare: 0.1 };
 
 /**
  * Follows a create or update to its end. A FAILED work request is reported with its own errors,
@@ -51,7 +49,7 @@ export async function waitForWorkRequest(
       return undefined;
     },
     {
-      ...BACKOFF,
+      ...OCI_WAIT_BACKOFF,
       deadlineMs: options.deadlineMs,
       ...passThrough(options),
       describe: () => `waiting for the API Gateway work request ${workRequestId} (still ${last})`,
@@ -92,7 +90,7 @@ export async function waitForDeploymentActive(
       return String(deployment.lifecycleState) === "ACTIVE" ? deployment : undefined;
     },
     {
-      ...BACKOFF,
+      ...OCI_WAIT_BACKOFF,
       deadlineMs: options.deadlineMs,
       ...passThrough(options),
       describe: () =>

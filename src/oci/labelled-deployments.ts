@@ -7,6 +7,7 @@ import type { Json } from "./gateway-spec.ts";
 import type { DeletionWait } from "./labelled-functions.ts";
 import { explainApiFailure, hasStatus } from "./oci-api-failure.ts";
 import { withoutRoutesTo } from "./route-removal.ts";
+import { OCI_WAIT_BACKOFF } from "./wait-backoff.ts";
 
 export interface DeploymentRef {
   id: string;
@@ -176,9 +177,7 @@ export async function waitForWorkRequestDone(
       return undefined;
     },
     {
-      initialDelayMs: 200,
-      maxDelayMs: 5000,
-      maxOvershootShare: 0.1,
+      ...OCI_WAIT_BACKOFF,
       deadlineMs: options.deadlineMs,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),

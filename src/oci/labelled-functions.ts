@@ -4,6 +4,7 @@ import { pollUntil } from "../retry/backoff.ts";
 import { carriesRunLabel, RUN_LABEL_KEY } from "../run-label.ts";
 import { type ApplicationRef, findApplication } from "./application-lookup.ts";
 import { explainApiFailure, hasStatus, POLICY_HINT } from "./oci-api-failure.ts";
+import { OCI_WAIT_BACKOFF } from "./wait-backoff.ts";
 
 export interface LabelledFunction {
   id: string;
@@ -152,9 +153,7 @@ export async function waitForFunctionDeleted(
       return undefined;
     },
     {
-      initialDelayMs: 200,
-      maxDelayMs: 5000,
-      maxOvershootShare: 0.1,
+      ...OCI_WAIT_BACKOFF,
       deadlineMs: options.deadlineMs,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
