@@ -5,6 +5,7 @@
 // turning verification off.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,7 +48,7 @@ export async function createTestCa(
     if (!/^[A-Za-z0-9*.-]+$/.test(name))
       throw new Error(`createTestCa: invalid DNS name ${JSON.stringify(name)}`);
   }
-  const target = dir ?? (await mkdtemp(join(tmpdir(), "fngate-tls-")));
+  const target = dir ?? removedAtExit(await mkdtemp(join(tmpdir(), "fngate-tls-")));
   if (dir) await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = (name: string) => join(target, name);
 
@@ -154,4 +155,19 @@ function randomSerialHex(): string {
   const bytes = randomBytes(8);
   bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return bytes.toString("hex");
+}
+
+/**
+ * Temporary CA folders hold the CA's private key: whatever a test file forgets to remove (or cannot,
+ * because it failed), the process removes when it ends. One exit listener for all of them.
+ */
+const temporaryCaDirs = new Set<string>();
+function removedAtExit(dir: string): string {
+  if (temporaryCaDirs.size === 0) {
+    process.once("exit", () => {
+      for (const path of temporaryCaDirs) rmSync(path, { recursive: true, force: true });
+    });
+  }
+  temporaryCaDirs.add(dir);
+  return dir;
 }
