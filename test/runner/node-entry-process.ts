@@ -18,12 +18,14 @@ export interface EntryProcessOptions {
   env: Record<string, string>;
   cwd: string;
   timeoutMs: number;
-  /** A slow reader: after each chunk of stdout or stderr, read nothing more for this long. */
+  /** A slow reader: after each 64 KB of stdout or stderr, read nothing more for this long. */
   readerPauseMs?: number;
   /** The first signal sent at the timeout (SIGTERM, as the runner does; SIGKILL for a hard stop). */
   timeoutSignal?: NodeJS.Signals;
 }
 
+/** What a Linux pipe holds before a writer has to wait. */
+const PIPE_BYTES = 64 * 1024;
 /** After a timeout, SIGTERM first so the action can clean up, then SIGKILL. */
 const killGraceMs = 2000;
 /** How long to wait for the pipes to drain after the entry exits (a grandchild may hold them). */
@@ -45,7 +47,13 @@ export function runEntryProcess(options: EntryProcessOptions): Promise<EntryProc
     const pauseMs = options.readerPauseMs;
     if (pauseMs !== undefined) {
       for (const stream of [child.stdout, child.stderr]) {
-        stream.on("data", () => {
+        // Pausing after each pipe's worth (not each chunk, whose size depends on timing) keeps the
+        // pipe full while the writer still has output, and bounds the whole read to a few pauses.
+        let unpaused = 0;
+        stream.on("data", (chunk: Buffer) => {
+          unpaused += chunk.length;
+          if (unpaused < PIPE_BYTES) return;
+          unpaused = 0;
           stream.pause();
           setTimeout(() => stream.resume(), pauseMs);
         });
