@@ -3,9 +3,10 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import { SignJWT } from "jose";
 import { explainAadsts } from "../src/entra/aadsts-errors.ts";
-import { entraIssuers, readTokenClaims } from "../src/entra/token-claims.ts";
+import { readTokenClaims } from "../src/entra/token-claims.ts";
 import { checkTokenExpectations } from "../src/entra/token-expectations.ts";
 import { isUserError } from "../src/errors.ts";
+import { entraIssuers } from "../src/identity/entra-issuers.ts";
 
 const tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const apiClientId = "0b9c3e4a-1111-2222-3333-444455556666";

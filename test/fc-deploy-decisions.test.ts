@@ -9,7 +9,7 @@ import { acrRegistryOf } from "../src/alibaba/acr-image.ts";
 import { zipCodeFolder } from "../src/alibaba/code-package.ts";
 import { crc64 } from "../src/alibaba/crc64.ts";
 import { type DeployedFunction, type FunctionSpec, functionChanges } from "../src/alibaba/function-spec.ts";
-import { envLines } from "../src/github/fc-deploy/inputs.ts";
+import { envLines } from "../src/inputs/fc-deploy.ts";
 
 const ROLE = "acs:ram::1234567890123456:role/fc-oss-writer";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { renderContextFile, renderRootConfig } from "../src/oci/fn-cli-context.ts";
+import { renderContextFile, renderRootConfig } from "../src/oci/functions/fn-cli-context.ts";
 
 const context = {
   name: "ci",

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isUserError } from "../src/errors.ts";
-import { changedSettings, type FunctionSettings } from "../src/oci/function-changes.ts";
-import { parseConfigLines } from "../src/oci/function-config.ts";
+import { changedSettings, type FunctionSettings } from "../src/oci/functions/function-changes.ts";
+import { parseConfigLines } from "../src/oci/functions/function-config.ts";
 import { pollUntil } from "../src/retry/backoff.ts";
 
 describe("parseConfigLines", () => {

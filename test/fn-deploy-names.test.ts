@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isUserError } from "../src/errors.ts";
-import { defaultTag } from "../src/oci/deploy-plan.ts";
-import { parseImageReference, parseRegistryPrefix } from "../src/oci/image-reference.ts";
+import { defaultTag } from "../src/oci/functions/deploy-plan.ts";
 import { editDistance, nearMatches } from "../src/oci/near-matches.ts";
+import { parseImageReference, parseRegistryPrefix } from "../src/oci/registry/image-reference.ts";
 
 describe("nearMatches", () => {
   it("orders by edit distance, ignoring case, then by listing order; at most five", () => {

@@ -6,9 +6,9 @@ import {
   type FnBuildInputs,
   probedFiles,
   supportedRuntimes,
-} from "../src/oci/fn-dockerfile.ts";
-import { goUrlHostAndPort } from "../src/oci/fn-runtimes/maven-opts.ts";
-import { type FuncYaml, parseFuncYaml } from "../src/oci/func-yaml.ts";
+} from "../src/oci/functions/fn-dockerfile.ts";
+import { type FuncYaml, parseFuncYaml } from "../src/oci/functions/func-yaml.ts";
+import { goUrlHostAndPort } from "../src/oci/functions/runtimes/maven-opts.ts";
 
 // Expected texts follow what fnproject/cli 0.6.63 writes (common/common.go writeTmpDockerfileV20180708);
 // the python3.12, go1.24, java17, node24 and ruby3.3 cases match fn's own common/common_test.go output.

@@ -4,11 +4,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UserError } from "../src/errors.ts";
-import { type AuthInputs, readAuth } from "../src/oci/gateway-auth-input.ts";
-import { readRequiredClaims } from "../src/oci/gateway-claims-input.ts";
-import { mergeSpecification } from "../src/oci/gateway-merge.ts";
-import type { DesiredRoute } from "../src/oci/gateway-routes-input.ts";
-import type { Json } from "../src/oci/gateway-spec.ts";
+import { type AuthInputs, readAuth } from "../src/oci/gateway/gateway-auth-input.ts";
+import { readRequiredClaims } from "../src/oci/gateway/gateway-claims-input.ts";
+import { mergeSpecification } from "../src/oci/gateway/gateway-merge.ts";
+import type { DesiredRoute } from "../src/oci/gateway/gateway-routes-input.ts";
+import type { Json } from "../src/oci/gateway/gateway-spec.ts";
 
 const TID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const FN = `ocid1.fnfunc.oc1.phx.aaaaaaaa${"a".repeat(52)}`;

@@ -3,10 +3,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UserError } from "../src/errors.ts";
-import { type AuthInputs, readAuth } from "../src/oci/gateway-auth-input.ts";
-import { type MergeRequest, mergeSpecification, sameSpecification } from "../src/oci/gateway-merge.ts";
-import { type DesiredRoute, readRoutes } from "../src/oci/gateway-routes-input.ts";
-import { canonicalSpecification, type Json } from "../src/oci/gateway-spec.ts";
+import { type AuthInputs, readAuth } from "../src/oci/gateway/gateway-auth-input.ts";
+import {
+  type MergeRequest,
+  mergeSpecification,
+  sameSpecification,
+} from "../src/oci/gateway/gateway-merge.ts";
+import { type DesiredRoute, readRoutes } from "../src/oci/gateway/gateway-routes-input.ts";
+import { canonicalSpecification, type Json } from "../src/oci/gateway/gateway-spec.ts";
 
 const FN_A = `ocid1.fnfunc.oc1.phx.aaaaaaaa${"a".repeat(52)}`;
 const FN_B = `ocid1.fnfunc.oc1.phx.aaaaaaaa${"b".repeat(52)}`;

@@ -14,9 +14,9 @@ import { ciOidcToken } from "../src/cli/oidc-token.ts";
 import { createRedactor } from "../src/cli/redactor.ts";
 import { isUserError } from "../src/errors.ts";
 import { checkActionInputs } from "../src/github/inputs.ts";
-import { PIPELINE_RENAMES, STAGES } from "../src/github/pipeline/stage-inputs.ts";
 import { carriesCredentials, checkInputText, forbiddenCharacterAt } from "../src/inputs/check-input-text.ts";
 import { INPUT_SHAPES, inputShape } from "../src/inputs/input-shapes.ts";
+import { PIPELINE_RENAMES, STAGES } from "../src/inputs/pipeline-stages.ts";
 import { pemArmor } from "./support/keys.ts";
 
 /** The refusal's message; fails when `run` does not throw a UserError. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { mergeProfile, type OciProfile } from "../src/oci/config-file.ts";
+import { mergeProfile, type OciProfile } from "../src/oci/auth/config-file.ts";
 
 const profile: OciProfile = {
   name: "CI",

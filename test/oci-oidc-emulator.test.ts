@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
 import { NoRetryConfigurationDetails } from "oci-common";
 import { ObjectStorageClient } from "oci-objectstorage";
-import { profileAuthProvider } from "../src/oci/auth-provider.ts";
+import { profileAuthProvider } from "../src/oci/auth/auth-provider.ts";
 import { type GithubTrust, trustGithubRepository } from "./emulators/oci-identity-domain/github-trust.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";

@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { NoRetryConfigurationDetails } from "oci-common";
 import { ObjectStorageClient } from "oci-objectstorage";
-import { profileAuthProvider } from "../src/oci/auth-provider.ts";
+import { profileAuthProvider } from "../src/oci/auth/auth-provider.ts";
 import { type GithubTrust, trustGithubRepository } from "./emulators/oci-identity-domain/github-trust.ts";
 import { identityDomainOf } from "./emulators/oci-identity-domain/store.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";

@@ -4,11 +4,15 @@
 // which server-filled fields count as unchanged, and which real changes still make exactly one update.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { changedSettings, deployedSettings, type FunctionSettings } from "../src/oci/function-changes.ts";
-import { readAuth } from "../src/oci/gateway-auth-input.ts";
-import { type MergeRequest, mergeSpecification } from "../src/oci/gateway-merge.ts";
-import type { DesiredRoute } from "../src/oci/gateway-routes-input.ts";
-import type { Json } from "../src/oci/gateway-spec.ts";
+import {
+  changedSettings,
+  deployedSettings,
+  type FunctionSettings,
+} from "../src/oci/functions/function-changes.ts";
+import { readAuth } from "../src/oci/gateway/gateway-auth-input.ts";
+import { type MergeRequest, mergeSpecification } from "../src/oci/gateway/gateway-merge.ts";
+import type { DesiredRoute } from "../src/oci/gateway/gateway-routes-input.ts";
+import type { Json } from "../src/oci/gateway/gateway-spec.ts";
 import { withServerDefaults } from "./emulators/oci/apigateway-server-defaults.ts";
 import { functionModel } from "./emulators/oci/functions-models.ts";
 import { FunctionsStore } from "./emulators/oci/functions-store.ts";

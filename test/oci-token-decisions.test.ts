@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
-import { renderProfile } from "../src/oci/config-file.ts";
-import { checkIdentityDomainUrl } from "../src/oci/oidc-session.ts";
-import { postTokenForm } from "../src/oci/token-endpoint.ts";
-import { explainExchangeFailure } from "../src/oci/upst-exchange.ts";
+import { renderProfile } from "../src/oci/auth/config-file.ts";
+import { checkIdentityDomainUrl } from "../src/oci/auth/oidc-session.ts";
+import { postTokenForm } from "../src/oci/auth/token-endpoint.ts";
+import { explainExchangeFailure } from "../src/oci/auth/upst-exchange.ts";
 import { fullyQualifiedScopes } from "../src/steps/oci-token.ts";
 
 const exchange = {

@@ -13,7 +13,7 @@ import { cliLog, cliStepContext } from "../src/cli/cli-context.ts";
 import { cliInputs } from "../src/cli/cli-inputs.ts";
 import { createRedactor } from "../src/cli/redactor.ts";
 import { restore } from "../src/fs/restore-plan.ts";
-import { getInputs } from "../src/github/fn-context/inputs.ts";
+import { getInputs } from "../src/inputs/fn-context.ts";
 import { secretPieces } from "../src/secret-pieces.ts";
 import { configureFnContext } from "../src/steps/fn-context.ts";
 import { applyMasks, runAction } from "./runner/index.ts";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import { isUserError } from "../src/errors.ts";
-import { fingerprintOf } from "../src/oci/fingerprint.ts";
-import { loadPrivateKey, publicKeyDer } from "../src/oci/private-key.ts";
+import { fingerprintOf } from "../src/oci/auth/fingerprint.ts";
+import { loadPrivateKey, publicKeyDer } from "../src/oci/auth/private-key.ts";
 import { encryptedPkcs1, encryptedPkcs8, generateTestKey, pastedVariants } from "./support/keys.ts";
 
 const key = generateTestKey();

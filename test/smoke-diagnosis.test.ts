@@ -2,8 +2,8 @@
 // answer, the URL asked, the token's claims and (in the pipeline) what gateway-deploy deployed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { DeployedApi } from "../src/oci/deployed-api.ts";
-import { deployedApi } from "../src/oci/deployed-api.ts";
+import type { DeployedApi } from "../src/oci/gateway/deployed-api.ts";
+import { deployedApi } from "../src/oci/gateway/deployed-api.ts";
 import {
   diagnoseFailure,
   type FailedCall,

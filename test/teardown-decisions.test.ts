@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { githubRunLabel } from "../src/github/run-label.ts";
-import { withoutRoutesTo } from "../src/oci/route-removal.ts";
+import { withoutRoutesTo } from "../src/oci/gateway/route-removal.ts";
 import { carriesRunLabel, checkRunLabel } from "../src/run-label.ts";
 
 describe("run labels", () => {

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.ts";
-import type { StepContext } from "../steps/step-context.ts";
+import type { StepContext } from "../step-context.ts";
 import { stsEndpoint } from "./endpoints.ts";
 import { AssumeRoleWithOIDCRequest, StsClient } from "./sdk.ts";
 import { type AlibabaKeys, sdkConfig } from "./sdk-config.ts";

@@ -1,7 +1,7 @@
 import { homedir, tmpdir } from "node:os";
 import { proxySettings } from "../github/step-context.ts";
 import { endpointOverrides } from "../http/endpoint-overrides.ts";
-import type { Logger, StepContext } from "../steps/step-context.ts";
+import type { Logger, StepContext } from "../step-context.ts";
 import type { Redactor } from "./redactor.ts";
 
 /**

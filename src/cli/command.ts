@@ -1,5 +1,5 @@
 import type { InputReader } from "../github/inputs.ts";
-import type { StepContext } from "../steps/step-context.ts";
+import type { StepContext } from "../step-context.ts";
 import type { CleanupStore } from "./cleanup-store.ts";
 import type { CliLog } from "./cli-context.ts";
 

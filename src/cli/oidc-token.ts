@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
 import { SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
+import type { SecretRegistrar } from "../step-context.ts";
 import type { FnContextInputs } from "../steps/fn-context.ts";
-import type { SecretRegistrar } from "../steps/step-context.ts";
 
 /**
  * The OIDC token a federated credential (Entra `federated`, fn-context `auth: oidc`) exchanges, outside

@@ -1,26 +1,26 @@
 import { UserError } from "../errors.ts";
-import { getInputs as entraTokenInputs } from "../github/entra-token/inputs.ts";
-import { getInputs as fnContextInputs } from "../github/fn-context/inputs.ts";
-import { getInputs as fnDeployInputs } from "../github/fn-deploy/inputs.ts";
-import { getInputs as gatewayDeployInputs } from "../github/gateway-deploy/inputs.ts";
 import type { InputReader } from "../github/inputs.ts";
-import { getInputs as ocirLoginInputs } from "../github/ocir-login/inputs.ts";
+import { getInputs as entraTokenInputs } from "../inputs/entra-token.ts";
+import { getInputs as fnContextInputs } from "../inputs/fn-context.ts";
+import { getInputs as fnDeployInputs } from "../inputs/fn-deploy.ts";
+import { getInputs as gatewayDeployInputs } from "../inputs/gateway-deploy.ts";
+import { getInputs as ocirLoginInputs } from "../inputs/ocir-login.ts";
 import {
   PENDING_FUNCTION_ID,
   PENDING_JWKS,
   PENDING_PROFILE,
   type PipelineInputs,
-} from "../github/pipeline/inputs.ts";
-import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "../github/pipeline/stage-inputs.ts";
-import { getInputs as smokeTestInputs } from "../github/smoke-test/inputs.ts";
+} from "../inputs/pipeline.ts";
+import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "../inputs/pipeline-stages.ts";
+import { renamedReader } from "../inputs/renamed-reader.ts";
+import { getInputs as smokeTestInputs } from "../inputs/smoke-test.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
-import { renamedReader } from "./renamed-reader.ts";
 
 const PENDING_URL = "https://pending.invalid/";
 
 /**
  * Every stage's inputs read through its own action's parser, as the pipeline action does
- * (src/github/pipeline/inputs.ts), from the CLI's flags instead of the runner's INPUT_* variables.
+ * (src/inputs/pipeline.ts), from the CLI's flags instead of the runner's INPUT_* variables.
  */
 export function cliPipelineInputs(
   read: InputReader,

@@ -1,6 +1,6 @@
 import { ConfidentialClientApplication, type Configuration, LogLevel } from "@azure/msal-node";
 import { pollUntil } from "../retry/backoff.ts";
-import type { Logger } from "../steps/step-context.ts";
+import type { Logger } from "../step-context.ts";
 
 export type ClientCredential =
   | { kind: "secret"; secret: string }

@@ -41,11 +41,3 @@ export function readTokenClaims(token: string): TokenClaims {
     keyId: header.kid ?? "",
   };
 }
-
-/** The two issuer forms Entra uses for a tenant: v1 tokens and v2 tokens. */
-export function entraIssuers(
-  tenantId: string,
-  authorityHost = "login.microsoftonline.com",
-): { v1: string; v2: string } {
-  return { v1: `https://sts.windows.net/${tenantId}/`, v2: `https://${authorityHost}/${tenantId}/v2.0` };
-}

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.ts";
-import type { StepContext } from "../steps/step-context.ts";
+import type { StepContext } from "../step-context.ts";
 import type { GcpCredential } from "./credentials.ts";
 import { parseServiceAccountKey } from "./key-json.ts";
 import { checkServiceAccountEmail, checkWorkloadIdentityProvider } from "./workload-identity.ts";

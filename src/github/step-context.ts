@@ -2,7 +2,7 @@ import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
 import { endpointOverrides } from "../http/endpoint-overrides.ts";
 import { secretPieces } from "../secret-pieces.ts";
-import type { ProxySettings, StepContext } from "../steps/step-context.ts";
+import type { ProxySettings, StepContext } from "../step-context.ts";
 import { stepDeadline } from "./step-deadline.ts";
 
 /** The StepContext a step gets when it runs as a GitHub Action. */

@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import type { ProxySettings } from "../steps/step-context.ts";
+import type { ProxySettings } from "../step-context.ts";
 import { probeProxy } from "./proxy-probe.ts";
 
 /** A proxy that would not carry a call: it refused the tunnel, or could not be reached at all. */

@@ -81,7 +81,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     urls: ["oidc-audience"],
     images: [],
   },
-  // The stages' inputs under the pipeline's names (src/github/pipeline/stage-inputs.ts renames).
+  // The stages' inputs under the pipeline's names (src/inputs/pipeline-stages.ts renames).
   pipeline: {
     multiLine: [
       "private-key",

@@ -1,7 +1,7 @@
 import { ArtifactsClient } from "oci-artifacts";
 import { NoRetryConfigurationDetails } from "oci-common";
 import { FunctionsInvokeClient, FunctionsManagementClient } from "oci-functions";
-import { profileAuthProvider } from "./auth-provider.ts";
+import { profileAuthProvider } from "./auth/auth-provider.ts";
 import { ociRetryConfiguration } from "./retry-policy.ts";
 
 /** The OCI profile fn-context wrote (OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE). */

@@ -1,4 +1,5 @@
-import { entraIssuers, type TokenClaims } from "../entra/token-claims.ts";
+import type { TokenClaims } from "../entra/token-claims.ts";
+import { entraIssuers } from "../identity/entra-issuers.ts";
 import { type CheckRow, cannotTell, missing, ok } from "./check-row.ts";
 
 export const ENTRA_VERSION = "Entra token version (v1/v2)";

@@ -1,4 +1,4 @@
-import { judgeJwks, MAX_JWKS_KEYS } from "../oci/remote-jwks-rules.ts";
+import { judgeJwks, MAX_JWKS_KEYS } from "../oci/gateway/remote-jwks-rules.ts";
 import { type CheckRow, cannotTell, missing, ok } from "./check-row.ts";
 import { fetchPublicJson } from "./fetch-json.ts";
 
@@ -6,7 +6,7 @@ export const JWKS = "remote JWKS";
 
 /**
  * The JWKS the gateway will validate tokens with, fetched over HTTPS as the gateway fetches it and held
- * to OCI's rules (src/oci/remote-jwks-rules.ts). A set the gateway cannot use refuses every token, so
+ * to OCI's rules (src/oci/gateway/remote-jwks-rules.ts). A set the gateway cannot use refuses every token, so
  * that blocks; ignored keys beside usable ones are a warning.
  */
 export async function checkJwks(jwksUri: string, signal?: AbortSignal): Promise<CheckRow> {

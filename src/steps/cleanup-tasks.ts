@@ -1,5 +1,5 @@
 import { describeError } from "../errors.ts";
-import type { Logger } from "./step-context.ts";
+import type { Logger } from "../step-context.ts";
 
 /** One thing a post step undoes; `what` names it in the warning when it fails. */
 export interface CleanupTask {

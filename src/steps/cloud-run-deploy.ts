@@ -30,7 +30,7 @@ import { runServicesClient } from "../gcp/run-client.ts";
 import { getService, upsertService } from "../gcp/run-service.ts";
 import { withRunLabel } from "../gcp/service-labels.ts";
 import { type DesiredService, serviceChanges, serviceToSend } from "../gcp/service-spec.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 
 export interface CloudRunDeployTools extends GithubTokenSource {
   /** undefined when docker is not installed; needed only to build from path. */

@@ -12,7 +12,7 @@ import {
   checkTenantId,
 } from "../entra/token-request-checks.ts";
 import { UserError } from "../errors.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 
 export const DEFAULT_FEDERATED_AUDIENCE = "api://AzureADTokenExchange";
 

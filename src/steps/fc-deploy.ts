@@ -10,7 +10,7 @@ import { sdkConfig } from "../alibaba/sdk-config.ts";
 import { UserError } from "../errors.ts";
 import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { runLabelTags } from "../run-label.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 
 export type FcSource =
   | {

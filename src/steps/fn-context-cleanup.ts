@@ -1,5 +1,5 @@
 import { type RestorePlan, restore } from "../fs/restore-plan.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 
 /** fn-context's post step: every file and folder the step touched goes back to exactly what it was. */
 export async function restoreFnContext(plan: RestorePlan, ctx: StepContext): Promise<void> {

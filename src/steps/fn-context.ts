@@ -4,16 +4,16 @@ import { describeError, UserError } from "../errors.ts";
 import { detachLinks, replacedLinkNote } from "../fs/home-links.ts";
 import { type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
 import { writeIfChanged } from "../fs/write-if-changed.ts";
-import { mergeProfile } from "../oci/config-file.ts";
-import { fingerprintOf, normalizeFingerprint } from "../oci/fingerprint.ts";
-import { renderContextFile, renderRootConfig } from "../oci/fn-cli-context.ts";
+import { mergeProfile } from "../oci/auth/config-file.ts";
+import { fingerprintOf, normalizeFingerprint } from "../oci/auth/fingerprint.ts";
+import { checkIdentityDomainUrl, openOidcSession } from "../oci/auth/oidc-session.ts";
+import { loadPrivateKey, publicKeyDer } from "../oci/auth/private-key.ts";
+import { explainSessionVerifyFailure } from "../oci/auth/session-verify-failure.ts";
+import { explainVerifyFailure } from "../oci/auth/verify-failure.ts";
+import { renderContextFile, renderRootConfig } from "../oci/functions/fn-cli-context.ts";
 import { requireOcid } from "../oci/ocid.ts";
-import { checkIdentityDomainUrl, openOidcSession } from "../oci/oidc-session.ts";
-import { loadPrivateKey, publicKeyDer } from "../oci/private-key.ts";
 import { functionsApiUrl, ocirHost, resolveRegion } from "../oci/region.ts";
-import { explainSessionVerifyFailure } from "../oci/session-verify-failure.ts";
-import { explainVerifyFailure } from "../oci/verify-failure.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 
 /** The long-lived way: an API signing key uploaded to a user. */
 export interface ApiKeyAuth {
@@ -289,7 +289,7 @@ async function verify(
   explain: (error: unknown, target: string) => Error,
 ): Promise<string> {
   // Loaded on demand: the Object Storage client is the largest part of the bundle and only this call needs it.
-  const { lookUpNamespace } = await import("../oci/namespace.ts");
+  const { lookUpNamespace } = await import("../oci/registry/namespace.ts");
   try {
     return await lookUpNamespace({
       configFile,

@@ -4,14 +4,19 @@ import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import type { ImagePlatforms } from "../docker/image-platforms.ts";
 import { isUserError, UserError } from "../errors.ts";
-import { type FnDeployInputs, type Plan, planDeploy } from "../oci/deploy-plan.ts";
-import type { SettingName } from "../oci/function-changes.ts";
-import { applicationShape, buildPlatformOf, type FunctionShape, shapeToUse } from "../oci/function-shape.ts";
-import { requireShapeFit } from "../oci/image-fit.ts";
+import { type FnDeployInputs, type Plan, planDeploy } from "../oci/functions/deploy-plan.ts";
+import type { SettingName } from "../oci/functions/function-changes.ts";
+import {
+  applicationShape,
+  buildPlatformOf,
+  type FunctionShape,
+  shapeToUse,
+} from "../oci/functions/function-shape.ts";
+import { requireShapeFit } from "../oci/functions/image-fit.ts";
 import { runLabelTags } from "../run-label.ts";
+import type { StepContext } from "../step-context.ts";
 import type { TokenLogin } from "./ocir-login.ts";
 import { loginForImage, registryTokenRenewal } from "./registry-token-renewal.ts";
-import type { StepContext } from "./step-context.ts";
 
 export type { FnDeployInputs };
 
@@ -87,9 +92,9 @@ export async function deployFunction(
   const [{ functionsClients }, { findApplication }, { ensureRepository }, functionsApi, imageBuild] =
     await Promise.all([
       import("../oci/oci-clients.ts"),
-      import("../oci/application-lookup.ts"),
-      import("../oci/artifacts-api.ts"),
-      import("../oci/functions-api.ts"),
+      import("../oci/functions/application-lookup.ts"),
+      import("../oci/registry/artifacts-api.ts"),
+      import("../oci/functions/functions-api.ts"),
       import("../docker/image-build.ts"),
     ]);
   const clients = functionsClients({
@@ -221,7 +226,7 @@ export async function deployFunction(
     };
     if (inputs.invoke !== undefined) {
       if (!fn.invokeEndpoint) throw new Error(`function ${fn.id} has no invokeEndpoint`);
-      const { invokeOnce } = await import("../oci/function-invoke.ts");
+      const { invokeOnce } = await import("../oci/functions/function-invoke.ts");
       result.invokeResponse = await invokeOnce(clients.invoker(fn.invokeEndpoint), fn.id, inputs.invoke, {
         fn: plan.functionName,
         image,

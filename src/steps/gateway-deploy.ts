@@ -1,7 +1,7 @@
-import { type DeployedApi, deployedApi } from "../oci/deployed-api.ts";
-import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway-plan.ts";
-import { authChecks } from "../oci/gateway-spec.ts";
-import type { StepContext } from "./step-context.ts";
+import { type DeployedApi, deployedApi } from "../oci/gateway/deployed-api.ts";
+import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway/gateway-plan.ts";
+import { authChecks } from "../oci/gateway/gateway-spec.ts";
+import type { StepContext } from "../step-context.ts";
 
 export type { GatewayDeployInputs };
 
@@ -48,10 +48,10 @@ export async function deployGateway(
   const plan = planGatewayDeploy(inputs);
   // Loaded on demand: the API Gateway SDK is the bulk of the bundle.
   const [{ gatewayClients }, { applyDeployment }, { mergeSpecification }, wait] = await Promise.all([
-    import("../oci/gateway-clients.ts"),
-    import("../oci/gateway-api.ts"),
-    import("../oci/gateway-merge.ts"),
-    import("../oci/gateway-wait.ts"),
+    import("../oci/gateway/gateway-clients.ts"),
+    import("../oci/gateway/gateway-api.ts"),
+    import("../oci/gateway/gateway-merge.ts"),
+    import("../oci/gateway/gateway-wait.ts"),
   ]);
   const clients = gatewayClients({
     ...inputs.ociProfile,

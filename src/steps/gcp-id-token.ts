@@ -8,7 +8,7 @@ import {
 } from "../gcp/credential-choice.ts";
 import { accessTokenClient, fetchIdToken, principalOf } from "../gcp/credentials.ts";
 import { googleEndpoints } from "../gcp/google-endpoints.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 
 export interface GcpIdTokenInputs extends GcpCredentialInputs {
   /** Who the ID token is for: a Cloud Run service's URL. Not used for an access token. */

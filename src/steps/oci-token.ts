@@ -1,9 +1,9 @@
-import { unverifiedClaims } from "../oci/jwt-claims.ts";
-import { fullyQualifiedScopes as qualifyScopes } from "../oci/oauth2-scopes.ts";
-import { requestOAuth2Token } from "../oci/oauth2-token.ts";
+import { unverifiedClaims } from "../oci/auth/jwt-claims.ts";
+import { fullyQualifiedScopes as qualifyScopes } from "../oci/auth/oauth2-scopes.ts";
+import { requestOAuth2Token } from "../oci/auth/oauth2-token.ts";
 import { requireOcid } from "../oci/ocid.ts";
 import { resolveRegion } from "../oci/region.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 
 export interface OciTokenInputs {
   credentialOcid: string;

@@ -1,7 +1,7 @@
 import { UserError } from "../errors.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
-import { ocirUsername } from "../oci/ocir-login-name.ts";
-import type { StepContext } from "./step-context.ts";
+import { ocirUsername } from "../oci/registry/ocir-login-name.ts";
+import type { StepContext } from "../step-context.ts";
 
 /** What docker logs in to OCIR with. */
 export type OcirCredential =
@@ -52,8 +52,8 @@ export async function requestCredential(
   ctx: StepContext,
 ): Promise<OcirCredential> {
   const [{ BEARER_USERNAME, requestRegistryToken }, { explainRegistryTokenFailure }] = await Promise.all([
-    import("../oci/registry-token.ts"),
-    import("../oci/registry-token-failure.ts"),
+    import("../oci/registry/registry-token.ts"),
+    import("../oci/registry/registry-token-failure.ts"),
   ]);
   try {
     const token = await requestRegistryToken({

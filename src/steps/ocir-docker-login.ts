@@ -4,8 +4,8 @@ import type { DockerCli } from "../docker/docker-cli.ts";
 import { basicAuth, withAuthEntry } from "../docker/docker-config.ts";
 import { UserError } from "../errors.ts";
 import { writeIfChanged } from "../fs/write-if-changed.ts";
+import type { StepContext } from "../step-context.ts";
 import type { OcirCredential } from "./ocir-credential.ts";
-import type { StepContext } from "./step-context.ts";
 
 export interface OcirTools {
   /** The docker CLI; undefined when it is not installed. */

@@ -2,8 +2,9 @@ import { describeError, UserError } from "../errors.ts";
 import { detachLinks, replacedLinkNote } from "../fs/home-links.ts";
 import { discard, linkedPaths, type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
-import { checkNamespace, checkRegistryHost } from "../oci/ocir-login-name.ts";
 import { ocirHost, resolveRegion } from "../oci/region.ts";
+import { checkNamespace, checkRegistryHost } from "../oci/registry/ocir-login-name.ts";
+import type { StepContext } from "../step-context.ts";
 import { type CleanupTask, runCleanups } from "./cleanup-tasks.ts";
 import { credentialWay, ocirCredential } from "./ocir-credential.ts";
 import {
@@ -15,7 +16,6 @@ import {
   loginMethod,
   type OcirTools,
 } from "./ocir-docker-login.ts";
-import type { StepContext } from "./step-context.ts";
 
 export type { OcirTools };
 
@@ -177,7 +177,7 @@ async function lookUpNamespaceFor(
       "namespace is required when no OCI profile is configured: set namespace, or run fn-context first (it exports OCI_CLI_CONFIG_FILE).",
     );
   }
-  const { lookUpNamespace } = await import("../oci/namespace.ts");
+  const { lookUpNamespace } = await import("../oci/registry/namespace.ts");
   try {
     const namespace = await lookUpNamespace({
       ...inputs.ociProfile,

@@ -1,13 +1,13 @@
 import { readTokenClaims, type TokenClaims } from "../entra/token-claims.ts";
 import { describeError, isUserError } from "../errors.ts";
-import { type AuthInputs, readAuth } from "../oci/gateway-auth-input.ts";
+import { type AuthInputs, readAuth } from "../oci/gateway/gateway-auth-input.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { type CheckRow, cannotTell, missing } from "../preflight/check-row.ts";
 import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
 import type { GcpPreflightInputs } from "../preflight/gcp/gcp-preflight.ts";
 import { blockingRows, rowLines } from "../preflight/report.ts";
+import type { StepContext } from "../step-context.ts";
 import type { EntraTokenInputs, EntraTokenTools } from "./entra-token.ts";
-import type { StepContext } from "./step-context.ts";
 
 /**
  * What preflight looks at: the same values the deploy stages take. Every part is optional; a check runs

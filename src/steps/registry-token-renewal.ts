@@ -1,10 +1,10 @@
 import type { DockerCli } from "../docker/docker-cli.ts";
 import type { PushLogin } from "../docker/image-build.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
+import type { StepContext } from "../step-context.ts";
 import { requestCredential } from "./ocir-credential.ts";
 import { dockerLogin } from "./ocir-docker-login.ts";
 import type { TokenLogin } from "./ocir-login.ts";
-import type { StepContext } from "./step-context.ts";
 
 /**
  * A push started this close to the token's expiry renews it first: the daemon asks the registry's

@@ -1,5 +1,5 @@
 import type { JWTPayload } from "jose";
-import type { DeployedApi } from "../oci/deployed-api.ts";
+import type { DeployedApi } from "../oci/gateway/deployed-api.ts";
 import { diagnoseTokenRefusal } from "./smoke-token-diagnosis.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { decodeJwt, type JWTPayload } from "jose";
-import type { DeployedApi } from "../oci/deployed-api.ts";
+import type { DeployedApi } from "../oci/gateway/deployed-api.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { diagnoseFailure, type FailedCall, functionBehind } from "./smoke-diagnosis.ts";
 

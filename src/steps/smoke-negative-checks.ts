@@ -6,8 +6,8 @@ import {
   TOKEN_INPUT_CHECKS,
   tokenFor,
 } from "../http/token-variants.ts";
+import type { StepContext } from "../step-context.ts";
 import { type CheckResult, judge } from "./smoke-verdict.ts";
-import type { StepContext } from "./step-context.ts";
 
 /**
  * The negative checks: each sends what a correctly guarded API must refuse and expects one of the

@@ -7,10 +7,10 @@ import { type ProbeOutcome, probe } from "../http/http-probe.ts";
 import { tokenRedactor } from "../http/token-redaction.ts";
 import { type NegativeCheck, tamperSignature } from "../http/token-variants.ts";
 import { realSleep, sleepOrAbort } from "../retry/backoff.ts";
+import type { StepContext } from "../step-context.ts";
 import { type DeployedContext, failureCause } from "./smoke-failure-cause.ts";
 import { runNegativeChecks } from "./smoke-negative-checks.ts";
 import { answeredText, judge, redactOutcome, type SmokeTestResult } from "./smoke-verdict.ts";
-import type { StepContext } from "./step-context.ts";
 
 export { type CheckResult, failureSummary, type SmokeTestResult } from "./smoke-verdict.ts";
 

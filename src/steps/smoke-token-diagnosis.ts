@@ -1,5 +1,5 @@
 import type { JWTPayload } from "jose";
-import type { DeployedApi, DeployedClaim } from "../oci/deployed-api.ts";
+import type { DeployedApi, DeployedClaim } from "../oci/gateway/deployed-api.ts";
 
 /**
  * Why the gateway likely refused a token (401), from its claims against the policy deployed: issuer,

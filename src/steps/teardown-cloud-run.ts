@@ -5,7 +5,7 @@ import { googleEndpoints } from "../gcp/google-endpoints.ts";
 import { deleteServiceAndWait, findLabelledServices } from "../gcp/labelled-services.ts";
 import { explainRunFailure } from "../gcp/run-api-failure.ts";
 import { runServicesClient } from "../gcp/run-client.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 import {
   type CloudRunTeardownInputs,
   DELETION_WAIT_MS,

@@ -5,7 +5,7 @@ import { LabelledFunctions } from "../alibaba/labelled-functions.ts";
 import { FcClient } from "../alibaba/sdk.ts";
 import { sdkConfig } from "../alibaba/sdk-config.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 import {
   DELETION_WAIT_MS,
   type DeletedResource,

@@ -1,19 +1,19 @@
-import { gatewayClients } from "../oci/gateway-clients.ts";
+import {
+  deleteLabelledFunction,
+  findLabelledFunctions,
+  waitForFunctionDeleted,
+} from "../oci/functions/labelled-functions.ts";
+import { gatewayClients } from "../oci/gateway/gateway-clients.ts";
 import {
   type DeploymentRef,
   deleteLabelledDeployment,
   listDeployments,
   removeRoutesTo,
   waitForWorkRequestDone,
-} from "../oci/labelled-deployments.ts";
-import {
-  deleteLabelledFunction,
-  findLabelledFunctions,
-  waitForFunctionDeleted,
-} from "../oci/labelled-functions.ts";
+} from "../oci/gateway/labelled-deployments.ts";
 import { functionsClients } from "../oci/oci-clients.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 import {
   DELETION_WAIT_MS,
   type DeletedResource,

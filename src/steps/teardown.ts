@@ -1,6 +1,6 @@
 import type { GithubTokenSource } from "../gcp/credential-choice.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
-import type { StepContext } from "./step-context.ts";
+import type { StepContext } from "../step-context.ts";
 import type { DeletedResource, TeardownInputs, TeardownResult } from "./teardown-types.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
+import { getTools as ocirTools } from "../../inputs/ocir-login.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { ocirLogoutTasks } from "../../steps/ocir-login.ts";

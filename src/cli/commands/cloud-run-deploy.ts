@@ -1,4 +1,4 @@
-import { getInputs, getTools } from "../../github/cloud-run-deploy/inputs.ts";
+import { getInputs, getTools } from "../../inputs/cloud-run-deploy.ts";
 import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
 import type { CommandRunner } from "../command.ts";
 import { ciOidcToken } from "../oidc-token.ts";

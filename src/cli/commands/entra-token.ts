@@ -1,5 +1,5 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
-import { getInputs } from "../../github/entra-token/inputs.ts";
+import { getInputs } from "../../inputs/entra-token.ts";
 import { entraToken } from "../../steps/entra-token.ts";
 import type { CommandRunner } from "../command.ts";
 import { ciOidcToken } from "../oidc-token.ts";

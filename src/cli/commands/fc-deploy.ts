@@ -1,4 +1,4 @@
-import { getInputs } from "../../github/fc-deploy/inputs.ts";
+import { getInputs } from "../../inputs/fc-deploy.ts";
 import { fcDeploy } from "../../steps/fc-deploy.ts";
 import type { CommandRunner } from "../command.ts";
 import { ciOidcToken } from "../oidc-token.ts";

@@ -1,4 +1,4 @@
-import { getInputs } from "../../github/fn-context/inputs.ts";
+import { getInputs } from "../../inputs/fn-context.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
 import type { CommandRunner } from "../command.ts";
 import { withCiOidcToken } from "../oidc-token.ts";

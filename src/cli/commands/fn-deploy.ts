@@ -1,5 +1,5 @@
-import { getInputs, getTools } from "../../github/fn-deploy/inputs.ts";
-import { dockerConfigDir } from "../../github/ocir-login/inputs.ts";
+import { getInputs, getTools } from "../../inputs/fn-deploy.ts";
+import { dockerConfigDir } from "../../inputs/ocir-login.ts";
 import { deployFunction } from "../../steps/fn-deploy.ts";
 import type { CommandRunner } from "../command.ts";
 import { commitSha } from "../commit-sha.ts";

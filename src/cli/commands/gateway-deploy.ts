@@ -1,4 +1,4 @@
-import { getInputs } from "../../github/gateway-deploy/inputs.ts";
+import { getInputs } from "../../inputs/gateway-deploy.ts";
 import { deployGateway } from "../../steps/gateway-deploy.ts";
 import type { CommandRunner } from "../command.ts";
 import { requireCliOciProfile } from "../oci-profile.ts";

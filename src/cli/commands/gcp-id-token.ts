@@ -1,5 +1,5 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
-import { getInputs } from "../../github/gcp-id-token/inputs.ts";
+import { getInputs } from "../../inputs/gcp-id-token.ts";
 import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
 import type { CommandRunner } from "../command.ts";
 import { ciOidcToken } from "../oidc-token.ts";

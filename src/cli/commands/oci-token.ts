@@ -1,5 +1,5 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
-import { getInputs } from "../../github/oci-token/inputs.ts";
+import { getInputs } from "../../inputs/oci-token.ts";
 import { ociToken } from "../../steps/oci-token.ts";
 import type { CommandRunner } from "../command.ts";
 

@@ -1,4 +1,4 @@
-import { getInputs, getTools } from "../../github/ocir-login/inputs.ts";
+import { getInputs, getTools } from "../../inputs/ocir-login.ts";
 import { type OcirCleanup, ocirLogin } from "../../steps/ocir-login.ts";
 import type { CommandRunner } from "../command.ts";
 import { cliOciProfile } from "../oci-profile.ts";

@@ -1,8 +1,9 @@
 import type { RestorePlan } from "../../fs/restore-plan.ts";
-import { getTools as fnDeployTools } from "../../github/fn-deploy/inputs.ts";
-import { dockerConfigDir, getTools as ocirTools } from "../../github/ocir-login/inputs.ts";
-import { checkBeforeAnyStage, PENDING_FUNCTION_ID, smokeStageInputs } from "../../github/pipeline/inputs.ts";
+import { getTools as fnDeployTools } from "../../inputs/fn-deploy.ts";
+import { dockerConfigDir, getTools as ocirTools } from "../../inputs/ocir-login.ts";
+import { checkBeforeAnyStage, PENDING_FUNCTION_ID, smokeStageInputs } from "../../inputs/pipeline.ts";
 import { blockedError } from "../../preflight/report.ts";
+import type { StepContext } from "../../step-context.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
@@ -13,7 +14,6 @@ import { type OcirCleanup, ocirLogin, ocirLogoutTasks, type TokenLogin } from ".
 import { preflightForPipeline } from "../../steps/pipeline-preflight.ts";
 import { runPreflight } from "../../steps/preflight.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
-import type { StepContext } from "../../steps/step-context.ts";
 import type { CommandRunner } from "../command.ts";
 import { commitSha } from "../commit-sha.ts";
 import { cliOciProfile } from "../oci-profile.ts";

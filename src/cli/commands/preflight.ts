@@ -1,4 +1,4 @@
-import { getInputs } from "../../github/preflight/inputs.ts";
+import { getInputs } from "../../inputs/preflight.ts";
 import { blockedError, warningRows } from "../../preflight/report.ts";
 import { runPreflight } from "../../steps/preflight.ts";
 import type { CommandRunner } from "../command.ts";

@@ -1,4 +1,4 @@
-import { getInputs } from "../../github/smoke-test/inputs.ts";
+import { getInputs } from "../../inputs/smoke-test.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import type { CommandRunner } from "../command.ts";
 

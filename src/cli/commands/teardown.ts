@@ -1,4 +1,4 @@
-import { getInputs } from "../../github/teardown/inputs.ts";
+import { getInputs } from "../../inputs/teardown.ts";
 import { teardown } from "../../steps/teardown.ts";
 import type { CommandRunner } from "../command.ts";
 import { requireCliOciProfile } from "../oci-profile.ts";

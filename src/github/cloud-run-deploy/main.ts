@@ -1,9 +1,9 @@
 import * as core from "@actions/core";
+import { getInputs, getTools } from "../../inputs/cloud-run-deploy.ts";
 import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
 import { runMain } from "../run.ts";
 import { withGithubRunLabel } from "../run-label.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs, getTools } from "./inputs.ts";
 import { loginState } from "./state.ts";
 
 await runMain(async () => {

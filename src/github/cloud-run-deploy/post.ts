@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { dockerLogout } from "../../docker/registry-login.ts";
+import { getTools } from "../../inputs/cloud-run-deploy.ts";
 import { runPost } from "../run.ts";
-import { getTools } from "./inputs.ts";
 import { loginState } from "./state.ts";
 
 // The main step logs out as soon as its push is done; this only finishes the job when the main step

@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
+import { getInputs, getTools } from "../../inputs/entra-token.ts";
 import { entraToken } from "../../steps/entra-token.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs, getTools } from "./inputs.ts";
 
 const CREDENTIAL_NAMES = {
   secret: "client secret",

@@ -1,10 +1,10 @@
 import * as core from "@actions/core";
+import { getInputs } from "../../inputs/fc-deploy.ts";
 import { type FcDeployInputs, type FcDeployResult, fcDeploy } from "../../steps/fc-deploy.ts";
 import { runMain } from "../run.ts";
 import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = withGithubRunLabel(getInputs());

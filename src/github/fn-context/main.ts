@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
+import { getInputs } from "../../inputs/fn-context.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
 import { restorePlanState } from "./state.ts";
 import { writeSummary } from "./summary.ts";
 

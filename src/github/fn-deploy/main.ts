@@ -1,10 +1,10 @@
 import * as core from "@actions/core";
+import { getInputs, getTools } from "../../inputs/fn-deploy.ts";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
 import { runMain } from "../run.ts";
 import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs, getTools } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = withGithubRunLabel(getInputs());

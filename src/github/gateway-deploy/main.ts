@@ -1,10 +1,10 @@
 import * as core from "@actions/core";
+import { getInputs } from "../../inputs/gateway-deploy.ts";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import { runMain } from "../run.ts";
 import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
 
 await runMain(async () => {
   const result = await deployGateway(withGithubRunLabel(getInputs()), actionStepContext());

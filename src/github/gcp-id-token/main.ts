@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
+import { getInputs, githubTokenSource } from "../../inputs/gcp-id-token.ts";
 import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs, githubTokenSource } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = getInputs();

@@ -1,9 +1,9 @@
 import * as core from "@actions/core";
+import { getInputs } from "../../inputs/oci-token.ts";
 import { ociToken } from "../../steps/oci-token.ts";
 import { runMain } from "../run.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = getInputs();

@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
+import { getInputs, getTools } from "../../inputs/ocir-login.ts";
 import { ocirLogin } from "../../steps/ocir-login.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs, getTools } from "./inputs.ts";
 import { cleanupState } from "./state.ts";
 import { TOKEN_LOGIN_VARIABLE } from "./token-login-env.ts";
 

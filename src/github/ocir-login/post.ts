@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
+import { getTools } from "../../inputs/ocir-login.ts";
 import { ocirLogout } from "../../steps/ocir-login.ts";
 import { runPost } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getTools } from "./inputs.ts";
 import { cleanupState } from "./state.ts";
 
 await runPost(async () => {

@@ -1,5 +1,14 @@
 import * as core from "@actions/core";
 import { UserError } from "../../errors.ts";
+import { getTools as entraTools } from "../../inputs/entra-token.ts";
+import { getTools as fnDeployTools } from "../../inputs/fn-deploy.ts";
+import { dockerConfigDir, getTools as ocirTools } from "../../inputs/ocir-login.ts";
+import {
+  checkBeforeAnyStage,
+  getPipelineInputs,
+  PENDING_FUNCTION_ID,
+  smokeStageInputs,
+} from "../../inputs/pipeline.ts";
 import { blockedError } from "../../preflight/report.ts";
 import { type EntraTokenResult, entraToken } from "../../steps/entra-token.ts";
 import { configureFnContext } from "../../steps/fn-context.ts";
@@ -9,15 +18,11 @@ import { ocirLogin, type TokenLogin } from "../../steps/ocir-login.ts";
 import { preflightForPipeline } from "../../steps/pipeline-preflight.ts";
 import { runPreflight } from "../../steps/preflight.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "../../steps/smoke-test.ts";
-import { getTools as entraTools } from "../entra-token/inputs.ts";
-import { getTools as fnDeployTools } from "../fn-deploy/inputs.ts";
 import { exportedOciProfile } from "../oci-profile.ts";
-import { dockerConfigDir, getTools as ocirTools } from "../ocir-login/inputs.ts";
 import { writePreflightSummary } from "../preflight/summary.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
 import { stepDeadline } from "../step-deadline.ts";
-import { checkBeforeAnyStage, getPipelineInputs, PENDING_FUNCTION_ID, smokeStageInputs } from "./inputs.ts";
 import { fnContextPlan, ocirCleanup } from "./state.ts";
 import { writePipelineSummary } from "./summary.ts";
 

@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
+import { getTools as ocirTools } from "../../inputs/ocir-login.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { ocirLogoutTasks } from "../../steps/ocir-login.ts";
-import { getTools as ocirTools } from "../ocir-login/inputs.ts";
 import { runPost } from "../run.ts";
 import { loadOrWarn } from "../state.ts";
 import { actionStepContext } from "../step-context.ts";

@@ -1,10 +1,10 @@
 import * as core from "@actions/core";
+import { githubTokenSource } from "../../inputs/gcp-id-token.ts";
+import { getInputs } from "../../inputs/preflight.ts";
 import { blockedError, warningRows } from "../../preflight/report.ts";
 import { runPreflight } from "../../steps/preflight.ts";
-import { githubTokenSource } from "../gcp-id-token/inputs.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
 import { writePreflightSummary } from "./summary.ts";
 
 await runMain(async () => {

@@ -1,9 +1,9 @@
 import * as core from "@actions/core";
 import { UserError } from "../../errors.ts";
+import { getInputs } from "../../inputs/smoke-test.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import { runMain } from "../run.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = getInputs();

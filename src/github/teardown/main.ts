@@ -1,12 +1,12 @@
 import * as core from "@actions/core";
+import { githubTokenSource } from "../../inputs/gcp-id-token.ts";
+import { getInputs } from "../../inputs/teardown.ts";
 import { RUN_LABEL_KEY } from "../../run-label.ts";
 import { describeCount, scopeOf, teardown } from "../../steps/teardown.ts";
 import type { TeardownInputs, TeardownResult } from "../../steps/teardown-types.ts";
-import { githubTokenSource } from "../gcp-id-token/inputs.ts";
 import { runMain } from "../run.ts";
 import { escapeHtml } from "../settings-summary.ts";
 import { actionStepContext } from "../step-context.ts";
-import { getInputs } from "./inputs.ts";
 
 await runMain(async () => {
   const inputs = getInputs();

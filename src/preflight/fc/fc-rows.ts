@@ -1,6 +1,6 @@
 import { resolveKeys } from "../../alibaba/credentials.ts";
 import { describeError, isUserError } from "../../errors.ts";
-import type { StepContext } from "../../steps/step-context.ts";
+import type { StepContext } from "../../step-context.ts";
 import { type CheckRow, missing } from "../check-row.ts";
 import type { FcPreflightInputs } from "./fc-preflight-inputs.ts";
 import { checkIdentity, IDENTITY } from "./identity-check.ts";

@@ -7,7 +7,7 @@ import {
 } from "../../gcp/credential-choice.ts";
 import { accessTokenClient, checkAccessToken, principalOf } from "../../gcp/credentials.ts";
 import { googleEndpoints } from "../../gcp/google-endpoints.ts";
-import type { StepContext } from "../../steps/step-context.ts";
+import type { StepContext } from "../../step-context.ts";
 import { type CheckRow, missing, ok } from "../check-row.ts";
 import { checkActAs } from "./act-as-check.ts";
 import { checkRegistry, registryRepositoryOf } from "./registry-check.ts";

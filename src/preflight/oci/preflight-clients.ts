@@ -3,7 +3,7 @@ import { ArtifactsClient } from "oci-artifacts";
 import { FunctionsManagementClient } from "oci-functions";
 import { IdentityClient } from "oci-identity";
 import { ObjectStorageClient } from "oci-objectstorage";
-import { profileAuthProvider } from "../../oci/auth-provider.ts";
+import { profileAuthProvider } from "../../oci/auth/auth-provider.ts";
 import type { OciClientOptions } from "../../oci/oci-clients.ts";
 import { ociRetryConfiguration } from "../../oci/retry-policy.ts";
 

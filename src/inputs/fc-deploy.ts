@@ -1,0 +1,206 @@
+import { checkAcrInstanceId } from "../alibaba/acr-image.ts";
+import type { CredentialInputs } from "../alibaba/credentials.ts";
+import { checkRegion } from "../alibaba/endpoints.ts";
+import { checkOidcProviderArn, parseRoleArn } from "../alibaba/role-arn.ts";
+import { UserError } from "../errors.ts";
+import { githubOidcToken } from "../github/github-oidc-token.ts";
+import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
+import { checkRunLabel } from "../run-label.ts";
+import type { FcDeployInputs, FcSource } from "../steps/fc-deploy.ts";
+
+/** The fc-deploy inputs: secrets are masked first, then every input is checked before any call is made. */
+export function getInputs(read: InputReader = actionInputs): FcDeployInputs {
+  const accessKeySecret = read.optional("access-key-secret");
+  const securityToken = read.optional("security-token");
+  if (accessKeySecret) read.mask(accessKeySecret);
+  if (securityToken) read.mask(securityToken);
+
+  const roleInput = read.optional("role");
+  const inputs: FcDeployInputs = {
+    region: checkRegion(read.required("region")),
+    functionName: functionName(read.required("function")),
+    source: source(read),
+    memory: integer(read, "memory", 512, 128, 32768),
+    timeout: integer(read, "timeout", 60, 1, 86400),
+    env: envLines(read.optional("env")),
+    credentials: credentials(read, accessKeySecret, securityToken),
+  };
+  if (inputs.memory % 64 !== 0)
+    throw new UserError(`memory must be a multiple of 64 MB (such as 512); got ${inputs.memory}.`);
+  const accountId = read.optional("account-id");
+  if (accountId !== undefined && !/^\d{6,20}$/.test(accountId))
+    throw new UserError(
+      `account-id must be the Alibaba Cloud account UID (digits only); got ${JSON.stringify(accountId.slice(0, 40))}.`,
+    );
+  return withDefined(inputs, {
+    role: roleInput === undefined ? undefined : parseRoleArn("role", roleInput),
+    invoke: read.optional("invoke"),
+    accountId,
+    runLabel: checkRunLabel(read.optional("run-label")),
+  });
+}
+
+// FC 3.0 function names: letters, digits, '_' and '-', starting with a letter or '_', at most 64.
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+
+function functionName(value: string): string {
+  if (!FUNCTION_NAME.test(value)) {
+    throw new UserError(
+      `function must be 1-64 letters, digits, '_' or '-', starting with a letter or '_'; got ${JSON.stringify(value.slice(0, 80))}.`,
+    );
+  }
+  return value;
+}
+
+const RUNTIMES = [
+  "nodejs20",
+  "nodejs18",
+  "nodejs16",
+  "python3.12",
+  "python3.10",
+  "python3.9",
+  "java11",
+  "java8",
+  "php7.2",
+  "go1",
+  "dotnetcore3.1",
+  "custom",
+  "custom.debian10",
+  "custom.debian11",
+  "custom.debian12",
+];
+
+// Registry host[:port]/namespace/repository, then :tag or @sha256:digest (an ACR reference).
+const IMAGE =
+  /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+
+function source(read: InputReader): FcSource {
+  const image = read.optional("image");
+  const codePath = read.optional("code-path");
+  if (image && codePath)
+    throw new UserError(
+      "image and code-path are exclusive: deploy a container image or a code package, not both.",
+    );
+  if (image) {
+    if (!IMAGE.test(image)) {
+      throw new UserError(
+        `image must be a full ACR image reference with a tag or digest, such as registry.cn-hangzhou.aliyuncs.com/NAMESPACE/REPO:TAG; got ${JSON.stringify(image.slice(0, 120))}.`,
+      );
+    }
+    for (const name of ["runtime", "handler"]) {
+      if (read.optional(name) !== undefined)
+        throw new UserError(
+          `${name} applies to code-path only: a container image brings its own; remove ${name}.`,
+        );
+    }
+    const acrInstanceId = checkAcrInstanceId(image, read.optional("acr-instance-id"));
+    return {
+      kind: "image",
+      image,
+      port: integer(read, "port", 9000, 1, 65535),
+      ...(acrInstanceId ? { acrInstanceId } : {}),
+    };
+  }
+  if (read.optional("acr-instance-id") !== undefined)
+    throw new UserError(
+      "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
+    );
+  if (!codePath)
+    throw new UserError(
+      "image or code-path is required: set image (an ACR container image) or code-path (a folder to zip) with runtime and handler.",
+    );
+  const runtime = read.required("runtime");
+  if (!RUNTIMES.includes(runtime)) {
+    throw new UserError(
+      `runtime must be a Function Compute 3.0 runtime such as nodejs20, python3.10 or custom.debian10; got ${JSON.stringify(runtime.slice(0, 40))}.`,
+    );
+  }
+  const handler = read.required("handler");
+  if (!/^[A-Za-z0-9_./:-]{1,128}$/.test(handler)) {
+    throw new UserError(
+      `handler must name the entry point, such as index.handler (file index, export handler); got ${JSON.stringify(handler.slice(0, 80))}.`,
+    );
+  }
+  return { kind: "code", codePath, runtime, handler };
+}
+
+function integer(read: InputReader, name: string, fallback: number, min: number, max: number): number {
+  const text = read.optional(name);
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new UserError(
+      `${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(text.slice(0, 40))}.`,
+    );
+  return value;
+}
+
+/** KEY=VALUE lines; blank lines and # comments are skipped. Values are not logged (they may be secrets). */
+export function envLines(text: string | undefined): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [index, raw] of (text ?? "").split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const equals = line.indexOf("=");
+    const key = equals > 0 ? line.slice(0, equals).trim() : "";
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new UserError(
+        `env line ${index + 1} must be KEY=VALUE with KEY made of letters, digits and '_' (not starting with a digit).`,
+      );
+    }
+    if (key in variables) throw new UserError(`env sets ${key} twice (line ${index + 1}): keep one.`);
+    variables[key] = line.slice(equals + 1).trim();
+  }
+  return variables;
+}
+
+export function credentials(
+  read: InputReader,
+  accessKeySecret: string | undefined,
+  securityToken: string | undefined,
+): CredentialInputs {
+  const roleToAssume = read.optional("role-to-assume");
+  const providerArn = read.optional("oidc-provider-arn");
+  const accessKeyId = read.optional("access-key-id");
+  if (roleToAssume || providerArn) {
+    if (accessKeyId || accessKeySecret) {
+      throw new UserError(
+        "role-to-assume and access-key-id/access-key-secret are exclusive: use GitHub OIDC (preferred, no stored key) or an AccessKey pair.",
+      );
+    }
+    if (!providerArn)
+      throw new UserError(
+        "oidc-provider-arn is required with role-to-assume: the ARN of the RAM OIDC provider for https://token.actions.githubusercontent.com.",
+      );
+    if (!roleToAssume)
+      throw new UserError(
+        "role-to-assume is required with oidc-provider-arn: the ARN of the RAM role the GitHub job assumes.",
+      );
+    const audience = read.optional("oidc-audience") ?? "sts.aliyuncs.com";
+    return {
+      kind: "oidc",
+      oidcProviderArn: checkOidcProviderArn("oidc-provider-arn", providerArn),
+      roleToAssume: parseRoleArn("role-to-assume", roleToAssume).arn,
+      roleSessionName: sessionName(read.optional("role-session-name") ?? "fngate-fc-deploy"),
+      githubIdToken: () => githubIdToken(audience),
+    };
+  }
+  if (!accessKeyId || !accessKeySecret) {
+    throw new UserError(
+      "credentials are required: set role-to-assume + oidc-provider-arn (GitHub OIDC, no stored key; needs `permissions: id-token: write`) or access-key-id + access-key-secret.",
+    );
+  }
+  return withDefined({ kind: "access-key" as const, accessKeyId, accessKeySecret }, { securityToken });
+}
+
+function sessionName(value: string): string {
+  if (!/^[A-Za-z0-9._@-]{2,64}$/.test(value))
+    throw new UserError(
+      `role-session-name must be 2-64 letters, digits, '.', '_', '@' or '-'; got ${JSON.stringify(value.slice(0, 80))}.`,
+    );
+  return value;
+}
+
+function githubIdToken(audience: string): Promise<string> {
+  return githubOidcToken(audience, "role-to-assume", "GitHub OIDC token");
+}

@@ -1,0 +1,82 @@
+import { UserError } from "../errors.ts";
+import { githubOidcToken } from "../github/github-oidc-token.ts";
+import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
+import type { ApiKeyAuth, FnContextInputs, FnContextSettings, OidcAuth } from "../steps/fn-context.ts";
+
+/**
+ * The fn-context inputs as one typed object. Credential inputs fall back to the OCI CLI's environment
+ * variables so workflows written for the existing OCI actions work unchanged. Secrets (the key, its
+ * passphrase, the identity domain client secret) are masked before anything else is read or checked.
+ */
+export function getInputs(read: InputReader = actionInputs): FnContextInputs {
+  const auth = read.optional("auth") ?? "api-key";
+  if (auth !== "api-key" && auth !== "oidc") {
+    throw new UserError(
+      `auth must be api-key (an API signing key) or oidc (GitHub OIDC exchanged at an identity domain); got ${JSON.stringify(auth.slice(0, 40))}.`,
+    );
+  }
+  const credentials = auth === "oidc" ? oidcInputs(read) : apiKeyInputs(read);
+  const settings = withDefined<FnContextSettings>(
+    {
+      tenancyOcid: read.required("tenancy-ocid", "OCI_CLI_TENANCY"),
+      region: read.required("region", "OCI_CLI_REGION"),
+      profile: read.optional("profile") ?? "DEFAULT",
+      contextName: read.optional("context-name") ?? "fngate",
+      verify: read.boolean("verify", true),
+    },
+    {
+      compartmentOcid: read.optional("compartment-ocid"),
+      registry: read.optional("registry"),
+      apiUrl: read.optional("api-url"),
+    },
+  );
+  return { ...settings, ...credentials };
+}
+
+function apiKeyInputs(read: InputReader): ApiKeyAuth {
+  const privateKey = read.optional("private-key", "OCI_CLI_KEY_CONTENT");
+  const privateKeyPassphrase = read.optional("private-key-passphrase");
+  if (privateKey) read.mask(privateKey);
+  if (privateKeyPassphrase) read.mask(privateKeyPassphrase);
+  const inputs: ApiKeyAuth = {
+    auth: "api-key",
+    userOcid: read.required("user-ocid", "OCI_CLI_USER"),
+    privateKey: read.required("private-key", "OCI_CLI_KEY_CONTENT"),
+  };
+  return withDefined(inputs, {
+    fingerprint: read.optional("fingerprint", "OCI_CLI_FINGERPRINT"),
+    privateKeyPassphrase,
+  });
+}
+
+function oidcInputs(read: InputReader): OidcAuth {
+  const clientSecret = read.optional("client-secret");
+  if (clientSecret) read.mask(clientSecret);
+  // An API key given alongside auth: oidc is a long-lived secret the workflow should not hold at all.
+  for (const name of ["private-key", "private-key-passphrase", "user-ocid", "fingerprint"]) {
+    if (read.optional(name) !== undefined) {
+      throw new UserError(
+        `${name} is an API key input, but auth is oidc: remove ${name} (and its repository secret); the session key is generated per run.`,
+      );
+    }
+  }
+  const identityDomainUrl = read.required("identity-domain-url");
+  const clientId = read.required("client-id");
+  if (clientSecret === undefined) {
+    throw new UserError(
+      "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
+    );
+  }
+  return {
+    auth: "oidc",
+    identityDomainUrl,
+    clientId,
+    clientSecret,
+    oidcAudience: read.optional("oidc-audience") ?? identityDomainUrl.trim().replace(/\/+$/, ""),
+    githubIdToken,
+  };
+}
+
+function githubIdToken(audience: string): Promise<string> {
+  return githubOidcToken(audience, "auth: oidc");
+}

@@ -1,0 +1,58 @@
+import { checkRegion } from "../alibaba/endpoints.ts";
+import { parseRoleArn } from "../alibaba/role-arn.ts";
+import { UserError } from "../errors.ts";
+import type { InputReader } from "../github/inputs.ts";
+import { withDefined } from "../github/inputs.ts";
+import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
+import { credentials } from "./fc-deploy.ts";
+
+/** Inputs of the OCI and token checks, which `cloud: fc` does not run. */
+const OCI_ONLY = [
+  "compartment-ocid",
+  "application",
+  "function-id",
+  "repository",
+  "gateway-ocid",
+  "jwks-uri",
+  "entra-tenant-id",
+  "token",
+];
+
+/**
+ * `cloud: fc`: fc-deploy's region, role, image, acr-instance-id, account-id and credential inputs, read
+ * and checked as fc-deploy reads them (secrets masked first). The acr-instance-id rule is left to its
+ * check row, so a miss shows with its fix instead of stopping before the other checks.
+ */
+export function getFcInputs(read: InputReader): FcPreflightInputs {
+  const accessKeySecret = read.optional("access-key-secret");
+  const securityToken = read.optional("security-token");
+  if (accessKeySecret) read.mask(accessKeySecret);
+  if (securityToken) read.mask(securityToken);
+  const ociOnly = OCI_ONLY.filter((name) => read.optional(name) !== undefined);
+  if (ociOnly.length > 0)
+    throw new UserError(
+      `${ociOnly.join(", ")} ${ociOnly.length === 1 ? "is an OCI check" : "are OCI checks"}: remove ${ociOnly.length === 1 ? "it" : "them"} for cloud fc, or set cloud to oci.`,
+    );
+  const role = read.optional("role");
+  const accountId = read.optional("account-id");
+  if (accountId !== undefined && !/^\d{6,20}$/.test(accountId))
+    throw new UserError(
+      `account-id must be the Alibaba Cloud account UID (digits only); got ${JSON.stringify(accountId.slice(0, 40))}.`,
+    );
+  const image = read.optional("image");
+  const acrInstanceId = read.optional("acr-instance-id");
+  if (acrInstanceId !== undefined && image === undefined)
+    throw new UserError("acr-instance-id applies to image only: set image, or remove acr-instance-id.");
+  return withDefined<FcPreflightInputs>(
+    {
+      region: checkRegion(read.required("region")),
+      credentials: credentials(read, accessKeySecret, securityToken),
+    },
+    {
+      role: role === undefined ? undefined : parseRoleArn("role", role),
+      image,
+      acrInstanceId,
+      accountId,
+    },
+  );
+}

@@ -1,0 +1,38 @@
+import { UserError } from "../../errors.ts";
+
+/**
+ * A function's configuration from KEY=VALUE lines. Values may be credentials, so they are treated as
+ * secrets by the caller; keys follow OCI's rule (letters, digits, underscore, not starting with a digit).
+ */
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** OCI limits a function's whole configuration to 4 KB. */
+const MAX_CONFIG_BYTES = 4096;
+
+export function parseConfigLines(text: string, inputName: string): Record<string, string> {
+  const config: Record<string, string> = {};
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const equals = line.indexOf("=");
+    const key = (equals === -1 ? line : line.slice(0, equals)).trim();
+    if (equals === -1) {
+      throw new UserError(
+        `${inputName} line ${index + 1}: expected KEY=VALUE, got a line without "=" (key ${JSON.stringify(key.slice(0, 40))}).`,
+      );
+    }
+    if (!KEY.test(key)) {
+      throw new UserError(
+        `${inputName} line ${index + 1}: ${JSON.stringify(key.slice(0, 40))} is not a valid key (letters, digits and _, not starting with a digit).`,
+      );
+    }
+    if (key in config) throw new UserError(`${inputName} line ${index + 1}: ${key} is set twice.`);
+    config[key] = line.slice(equals + 1).trim();
+  }
+  const size = Buffer.byteLength(JSON.stringify(config));
+  if (size > MAX_CONFIG_BYTES) {
+    throw new UserError(
+      `${inputName} is ${size} bytes; OCI Functions accepts at most ${MAX_CONFIG_BYTES} bytes of configuration.`,
+    );
+  }
+  return config;
+}

@@ -1,0 +1,170 @@
+import type { FunctionsManagementClient, models } from "oci-functions";
+import { UserError } from "../../errors.ts";
+import { pollUntil } from "../../retry/backoff.ts";
+import { explainApiFailure, hasStatus, POLICY_HINT } from "../oci-api-failure.ts";
+import { OCI_WAIT_BACKOFF } from "../wait-backoff.ts";
+import {
+  changedSettings,
+  deployedSettings,
+  type FunctionSettings,
+  type SettingName,
+} from "./function-changes.ts";
+
+export interface DesiredFunction extends FunctionSettings {
+  applicationId: string;
+  displayName: string;
+  /** The tag reference; imageDigest pins what runs. */
+  image: string;
+  /** Set on create only: an update leaves the function's tags as they are (see run-label.ts). */
+  createTags?: Record<string, string>;
+}
+
+export interface AppliedFunction {
+  fn: models.Function;
+  /** "created", "updated" or "unchanged". */
+  action: "created" | "updated" | "unchanged";
+  changed: SettingName[];
+}
+
+/** A concurrent writer can change the etag between our read and our write; re-read this often. */
+const MAX_PRECONDITION_RETRIES = 3;
+
+/**
+ * Creates the function, or updates exactly the settings that differ. With nothing different it makes
+ * no mutating call at all, so a re-run changes nothing. Updates carry the etag just read (if-match):
+ * a 412 means someone else wrote in between, so the function is read again and compared afresh.
+ */
+export async function applyFunction(
+  management: FunctionsManagementClient,
+  desired: DesiredFunction,
+): Promise<AppliedFunction> {
+  const settings = {
+    image: desired.image,
+    imageDigest: desired.imageDigest,
+    memoryInMBs: desired.memoryInMBs,
+    timeoutInSeconds: desired.timeoutInSeconds,
+    config: desired.config,
+  };
+  let existingId = await findFunctionId(management, desired.applicationId, desired.displayName);
+  if (existingId === undefined) {
+    try {
+      const { function: fn } = await management.createFunction({
+        createFunctionDetails: {
+          applicationId: desired.applicationId,
+          displayName: desired.displayName,
+          ...settings,
+          ...(desired.createTags ? { freeformTags: desired.createTags } : {}),
+        },
+      });
+      return { fn, action: "created", changed: ["imageDigest", "memoryInMBs", "timeoutInSeconds", "config"] };
+    } catch (error) {
+      // CreateFunction takes no retry token: when the SDK retried a create that had in fact succeeded
+      // (or another run created it meanwhile), the function now exists and is compared like any other.
+      existingId = hasStatus(error, 409)
+        ? await findFunctionId(management, desired.applicationId, desired.displayName)
+        : undefined;
+      if (existingId === undefined) {
+        throw explainApiFailure(
+          error,
+          `creating function ${desired.displayName}`,
+          "The application disappeared, or the user's group may not manage functions-family in its compartment.",
+        );
+      }
+    }
+  }
+  for (let attempt = 0; ; attempt++) {
+    const { fn, etag } = await readFunction(management, existingId);
+    const changed = changedSettings(deployedSettings(fn), desired);
+    if (changed.length === 0) return { fn, action: "unchanged", changed };
+    try {
+      const updated = await management.updateFunction({
+        functionId: existingId,
+        updateFunctionDetails: settings,
+        ifMatch: etag,
+      });
+      return { fn: updated.function, action: "updated", changed };
+    } catch (error) {
+      if (hasStatus(error, 412) && attempt < MAX_PRECONDITION_RETRIES) continue;
+      throw explainApiFailure(error, `updating function ${desired.displayName} (${existingId})`, POLICY_HINT);
+    }
+  }
+}
+
+export async function readFunction(
+  management: FunctionsManagementClient,
+  functionId: string,
+): Promise<{ fn: models.Function; etag: string }> {
+  try {
+    const response = await management.getFunction({ functionId });
+    return { fn: response.function, etag: response.etag };
+  } catch (error) {
+    throw explainApiFailure(error, `reading function ${functionId}`, POLICY_HINT);
+  }
+}
+
+/** The function with exactly this name in the application, looked up across every page. */
+async function findFunctionId(
+  management: FunctionsManagementClient,
+  applicationId: string,
+  displayName: string,
+): Promise<string | undefined> {
+  let page: string | undefined;
+  try {
+    do {
+      const response = await management.listFunctions({
+        applicationId,
+        displayName,
+        ...(page ? { page } : {}),
+      });
+      const match = response.items.find(
+        (fn) => fn.displayName === displayName && fn.lifecycleState !== "DELETED",
+      );
+      if (match) return match.id;
+      page = response.opcNextPage || undefined;
+    } while (page);
+  } catch (error) {
+    throw explainApiFailure(error, `listing functions of application ${applicationId}`, POLICY_HINT);
+  }
+  return undefined;
+}
+
+export interface WaitOptions {
+  deadlineMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** The step's deadline: the wait stops with WaitInterrupted when it fires. */
+  signal?: AbortSignal;
+}
+
+/** Polls until the function is ACTIVE; FAILED is reported with OCI's own lifecycle details. */
+export async function waitForActive(
+  management: FunctionsManagementClient,
+  functionId: string,
+  options: WaitOptions,
+): Promise<models.Function> {
+  let last: models.Function | undefined;
+  const { value } = await pollUntil(
+    async () => {
+      const { fn } = await readFunction(management, functionId);
+      last = fn;
+      if (fn.lifecycleState === "FAILED") {
+        const details = (fn as { lifecycleDetails?: string }).lifecycleDetails;
+        throw new UserError(
+          `function ${fn.displayName} went to FAILED${details ? `: ${details}` : ""}. Check the image and the application's subnet, then deploy again.`,
+        );
+      }
+      return fn.lifecycleState === "ACTIVE" ? fn : undefined;
+    },
+    {
+      ...OCI_WAIT_BACKOFF,
+      deadlineMs: options.deadlineMs,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      describe: () =>
+        `waiting for function ${last?.displayName ?? functionId} to become ACTIVE (still ${last?.lifecycleState ?? "unknown"})`,
+    },
+  );
+  if (value) return value;
+  throw new UserError(
+    `function ${last?.displayName ?? functionId} is still ${last?.lifecycleState ?? "not ACTIVE"} after ${Math.round(options.deadlineMs / 1000)} s; set wait: false to skip waiting, or deploy again later.`,
+  );
+}
