@@ -21,6 +21,8 @@ const OUTPUTS: Record<string, string> = {
   url: "The API's URL: deployment endpoint + route path (gateway-deploy).",
   passed: "Whether every smoke check passed (smoke-test).",
   results: "JSON list of the smoke checks (smoke-test).",
+  changed:
+    "Whether this run changed the cloud (fn-deploy created or updated the function, gateway-deploy the deployment): false on a re-run with nothing new. Set when the run ends, also when a smoke check failed.",
 };
 
 export async function renderPipelineAction(root: string): Promise<string> {

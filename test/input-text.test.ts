@@ -13,7 +13,7 @@ import { cliInputs } from "../src/cli/cli-inputs.ts";
 import { ciOidcToken } from "../src/cli/oidc-token.ts";
 import { createRedactor } from "../src/cli/redactor.ts";
 import { isUserError } from "../src/errors.ts";
-import { checkActionInputs } from "../src/github/inputs.ts";
+import { checkActionInputs } from "../src/github/action-reader.ts";
 import { carriesCredentials, checkInputText, forbiddenCharacterAt } from "../src/inputs/check-input-text.ts";
 import { INPUT_SHAPES, inputShape } from "../src/inputs/input-shapes.ts";
 import { PIPELINE_RENAMES, STAGES } from "../src/inputs/pipeline-stages.ts";

@@ -10,10 +10,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { actionMetadata } from "../src/cli/action-metadata.ts";
 import { cliLog, cliStepContext } from "../src/cli/cli-context.ts";
+import { cliInputHost } from "../src/cli/cli-host.ts";
 import { cliInputs } from "../src/cli/cli-inputs.ts";
 import { createRedactor } from "../src/cli/redactor.ts";
 import { restore } from "../src/fs/restore-plan.ts";
-import { getInputs } from "../src/inputs/fn-context.ts";
+import { readFnContextInputs } from "../src/inputs/fn-context.ts";
 import { secretPieces } from "../src/secret-pieces.ts";
 import { configureFnContext } from "../src/steps/fn-context.ts";
 import { applyMasks, runAction } from "./runner/index.ts";
@@ -107,7 +108,10 @@ describe("masking a private key with a short last line", () => {
           homeDir: home,
           tempDir: home,
         };
-        const result = await configureFnContext(getInputs(read), ctx);
+        const result = await configureFnContext(
+          readFnContextInputs(read, cliInputHost({}, home, ctx.secrets)),
+          ctx,
+        );
         for (const pem of [key, pkcs8Of(key)]) {
           for (const [form, text] of Object.entries(printedForms(pem))) {
             assert.equal(residue(redactor.redact(text)), "", `${name}, printed ${form}`);

@@ -1,14 +1,11 @@
 import { readFileSync } from "node:fs";
 import { UserError } from "../errors.ts";
-import type { InputReader } from "../github/inputs.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
 import { inputShape, SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
+import { type InputReader, parseBoolean } from "../inputs/reader.ts";
 import { type ActionMetadata, envName, isSecretInput } from "./action-metadata.ts";
 import type { Redactor } from "./redactor.ts";
 import { UsageError } from "./usage-error.ts";
-
-const TRUE = new Set(["true", "True", "TRUE"]);
-const FALSE = new Set(["false", "False", "FALSE"]);
 
 /**
  * The action inputs, read from the command line: `--name`, else FNGATE_<NAME>, else (secrets only)
@@ -73,13 +70,7 @@ export function cliInputs(
         : `pass --${name} <value> or set ${envName(name)}`;
       throw new UsageError(`--${name} is required: ${how}${envFallback ? ` (or ${envFallback})` : ""}.`);
     },
-    boolean(name, fallback) {
-      const value = raw(name)?.trim();
-      if (value === undefined || value === "") return fallback;
-      if (TRUE.has(value)) return true;
-      if (FALSE.has(value)) return false;
-      throw new UserError(`--${name} must be true or false; got ${JSON.stringify(value.slice(0, 40))}.`);
-    },
+    boolean: (name, fallback) => parseBoolean(`--${name}`, raw(name)?.trim(), fallback),
     mask: (value) => redactor.add(value),
   };
 }

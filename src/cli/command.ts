@@ -1,11 +1,16 @@
-import type { InputReader } from "../github/inputs.ts";
+import type { InputHost } from "../inputs/input-host.ts";
+import type { InputReader } from "../inputs/reader.ts";
 import type { StepContext } from "../step-context.ts";
+import type { ToolSources } from "../tools/step-tools.ts";
 import type { CleanupStore } from "./cleanup-store.ts";
 import type { CliLog } from "./cli-context.ts";
 
 /** What a command gets: its inputs (the action's, from flags/env/defaults), a StepContext and the CLI's stores. */
 export interface CommandRun {
   read: InputReader;
+  /** What the parsers learn besides the inputs (the OCI profile, the commit, the CI's OIDC token). */
+  host: InputHost;
+  tools: ToolSources;
   ctx: StepContext;
   env: NodeJS.ProcessEnv;
   log: CliLog;

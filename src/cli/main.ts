@@ -5,12 +5,13 @@ import { readFileSync } from "node:fs";
 import { parseDeadlineMinutes, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
 import { exitWhenFlushed } from "../exit-when-flushed.ts";
-import { proxySettings } from "../github/step-context.ts";
+import { proxySettings } from "../http/proxy-settings.ts";
 import { applyRunnerProxy } from "../http/runner-proxy.ts";
 import { actionMetadata } from "./action-metadata.ts";
 import { parseArgs } from "./argv.ts";
 import { cleanupStore } from "./cleanup-store.ts";
 import { cliLog, cliStepContext } from "./cli-context.ts";
+import { cliInputHost, cliToolSources } from "./cli-host.ts";
 import { cliInputs } from "./cli-inputs.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { commandHelp, generalHelp } from "./help.ts";
@@ -75,6 +76,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       const outcome = await deadline.race(
         run({
           read,
+          host: cliInputHost(env, ctx.homeDir, ctx.secrets),
+          tools: cliToolSources(env, ctx.secrets),
           ctx,
           env,
           log: stepLog,

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../errors.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 
 /**
@@ -13,14 +12,4 @@ export function cliOciProfile(env: NodeJS.ProcessEnv, homeDir: string): OciProfi
   if (configured) return { configFile: configured, profile };
   const configFile = join(homeDir, ".oci", "config");
   return existsSync(configFile) ? { configFile, profile } : undefined;
-}
-
-export function requireCliOciProfile(env: NodeJS.ProcessEnv, homeDir: string): OciProfile {
-  const profile = cliOciProfile(env, homeDir);
-  if (!profile) {
-    throw new UserError(
-      "no OCI profile: run `fngate fn-context` first (it writes ~/.oci/config), or set OCI_CLI_CONFIG_FILE.",
-    );
-  }
-  return profile;
 }

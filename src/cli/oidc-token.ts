@@ -3,7 +3,6 @@ import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
 import { SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
 import type { SecretRegistrar } from "../step-context.ts";
-import type { FnContextInputs } from "../steps/fn-context.ts";
 
 /**
  * The OIDC token a federated credential (Entra `federated`, fn-context `auth: oidc`) exchanges, outside
@@ -80,14 +79,4 @@ async function githubRunnerToken(env: NodeJS.ProcessEnv, audience: string): Prom
     );
   }
   return body.value;
-}
-
-/** fn-context's `auth: oidc` inputs with the CI system's token source in place of GitHub's. */
-export function withCiOidcToken(
-  inputs: FnContextInputs,
-  env: NodeJS.ProcessEnv,
-  secrets: SecretRegistrar,
-): FnContextInputs {
-  if (inputs.auth !== "oidc") return inputs;
-  return { ...inputs, githubIdToken: ciOidcToken(env, secrets) };
 }

@@ -6,9 +6,14 @@ import { describeError, UserError } from "../errors.ts";
  * setting that needs it ("auth: oidc", "role-to-assume"), so both failures name what the user set;
  * `why` may say what the token is for.
  */
-export async function githubOidcToken(audience: string, asker: string, why = ""): Promise<string> {
+export async function githubOidcToken(
+  env: NodeJS.ProcessEnv,
+  audience: string,
+  asker: string,
+  why = "",
+): Promise<string> {
   // The runner sets these only for jobs allowed to mint an OIDC token.
-  if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     throw new UserError(
       `${asker} needs \`permissions: id-token: write\` in the workflow or job${why ? ` (${why})` : ""}.`,
     );

@@ -5,19 +5,9 @@ import { checkRunLabel } from "../run-label.ts";
  * run's id and attempt, so each attempt's resources can be torn down on their own. The CLI has no such
  * default; there, only a run-label that is given labels anything.
  */
-export function githubRunLabel(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function githubRunLabel(env: NodeJS.ProcessEnv): string | undefined {
   const id = env.GITHUB_RUN_ID?.trim();
   if (!id || !/^\d+$/.test(id)) return undefined;
   const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
   return checkRunLabel(`${id}-${attempt && /^\d+$/.test(attempt) ? attempt : "1"}`);
-}
-
-/** `inputs` with the GitHub default run label when run-label was not given. */
-export function withGithubRunLabel<T extends { runLabel?: string | undefined }>(
-  inputs: T,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
-  if (inputs.runLabel !== undefined) return inputs;
-  const label = githubRunLabel(env);
-  return label === undefined ? inputs : Object.assign({}, inputs, { runLabel: label });
 }

@@ -3,12 +3,35 @@ import * as core from "@actions/core";
 import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
 import { exitWhenFlushed } from "../exit-when-flushed.ts";
+import { proxySettings } from "../http/proxy-settings.ts";
 import { applyRunnerProxy, describeProxyFailure, proxyFailure } from "../http/runner-proxy.ts";
-import { checkActionInputs } from "./inputs.ts";
-import { proxySettings } from "./step-context.ts";
-import { setStepDeadline } from "./step-deadline.ts";
+import type { InputHost } from "../inputs/input-host.ts";
+import type { InputReader } from "../inputs/reader.ts";
+import type { StepContext } from "../step-context.ts";
+import type { ToolSources } from "../tools/step-tools.ts";
+import { actionInputHost, actionToolSources } from "./action-host.ts";
+import { actionInputReader, checkActionInputs } from "./action-reader.ts";
+import { actionStepContext, maskSecret } from "./step-context.ts";
 
-let current: StepDeadline | undefined;
+/** What an action's main entry gets: its inputs, what the runner tells, and the step's deadline. */
+export interface ActionRun {
+  read: InputReader;
+  host: InputHost;
+  tools: ToolSources;
+  env: NodeJS.ProcessEnv;
+  deadline: StepDeadline;
+  /** Built on first use: it checks the FNGATE_*_ENDPOINT overrides, after the inputs are read. */
+  ctx(): StepContext;
+  /** Sets each output, in order. */
+  setOutputs(outputs: Record<string, string>): void;
+}
+
+/** What a post entry gets: the step context built on first use (nothing to undo needs none). */
+export interface PostRun {
+  tools: ToolSources;
+  env: NodeJS.ProcessEnv;
+  ctx(): StepContext;
+}
 
 /** How clients word a call that never got an answer (the OCI SDK keeps only "fetch failed"). */
 const NETWORK_FAILURE = /fetch failed|could not reach|ECONN|socket|network/i;
@@ -19,20 +42,36 @@ const NETWORK_FAILURE = /fetch failed|could not reach|ECONN|socket|network/i;
  * The `deadline-minutes` input bounds the whole step: when it is reached the step fails with one line
  * naming what was in progress, and the post step (a separate process) still cleans up.
  */
-export async function runMain(main: () => Promise<void>): Promise<void> {
+export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<void> {
+  const env = process.env;
   quietSdkChatter();
+  let deadline: StepDeadline | undefined;
   try {
-    checkActionInputs(actionName(), process.env);
-    const proxyWarning = applyRunnerProxy(proxySettings(process.env));
+    checkActionInputs(actionName(), env);
+    const proxyWarning = applyRunnerProxy(proxySettings(env));
     if (proxyWarning) core.warning(proxyWarning);
-    current = setStepDeadline(
-      startDeadline(parseDeadlineMinutes(core.getInput(DEADLINE_INPUT)), `running ${actionName()}`),
+    const running = startDeadline(
+      parseDeadlineMinutes(core.getInput(DEADLINE_INPUT)),
+      `running ${actionName()}`,
     );
-    await current.race(main());
+    deadline = running;
+    const ctx = once(() => actionStepContext(env, running.signal));
+    const run: ActionRun = {
+      read: actionInputReader(env, maskSecret),
+      host: actionInputHost(env),
+      tools: actionToolSources(env),
+      env,
+      deadline: running,
+      ctx,
+      setOutputs: (outputs) => {
+        for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+      },
+    };
+    await running.race(main(run));
   } catch (error) {
     const refusal = proxyFailure();
-    if (current?.signal.aborted) {
-      core.setFailed(current.message(error));
+    if (deadline?.signal.aborted) {
+      core.setFailed(deadline.message(error));
     } else if (
       refusal &&
       (refusal.permanent || !isUserError(error) || NETWORK_FAILURE.test(describeError(error)))
@@ -50,10 +89,12 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
 }
 
 /** Runs a post entry: cleanup must never fail the job, so a failure becomes a warning. */
-export async function runPost(post: () => Promise<void>): Promise<void> {
+export async function runPost(post: (run: PostRun) => Promise<void>): Promise<void> {
+  const env = process.env;
   quietSdkChatter();
+  let deadline: StepDeadline | undefined;
   try {
-    const proxyWarning = applyRunnerProxy(proxySettings(process.env));
+    const proxyWarning = applyRunnerProxy(proxySettings(env));
     if (proxyWarning) core.warning(proxyWarning);
     // A bad value already failed the main step; cleanup then runs under the default deadline.
     let minutes: number;
@@ -62,14 +103,24 @@ export async function runPost(post: () => Promise<void>): Promise<void> {
     } catch {
       minutes = parseDeadlineMinutes(undefined);
     }
-    current = setStepDeadline(startDeadline(minutes, `cleaning up after ${actionName()}`));
-    await current.race(post());
+    const cleaning = startDeadline(minutes, `cleaning up after ${actionName()}`);
+    deadline = cleaning;
+    const ctx = once(() => actionStepContext(env, cleaning.signal));
+    await cleaning.race(post({ tools: actionToolSources(env), env, ctx }));
   } catch (error) {
-    const why = current?.signal.aborted ? current.message(error) : describeError(error);
+    const why = deadline?.signal.aborted ? deadline.message(error) : describeError(error);
     core.warning(`cleanup failed: ${why}`);
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
   }
   await finish();
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 /** The action's folder under dist/ names it in messages ("fn-deploy"; "pipeline" for the root action). */

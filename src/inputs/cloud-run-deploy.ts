@@ -1,13 +1,11 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { findDocker } from "../docker/docker-cli.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
 import { checkRunLabel } from "../run-label.ts";
-import type { CloudRunDeployInputs, CloudRunDeployTools } from "../steps/cloud-run-deploy.ts";
-import { getCredentialInputs, githubTokenSource } from "./gcp-id-token.ts";
+import type { CloudRunDeployInputs } from "../steps/cloud-run-deploy.ts";
+import { readGcpCredentialInputs } from "./gcp-id-token.ts";
+import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
-export function getInputs(read: InputReader = actionInputs): CloudRunDeployInputs {
-  const credentials = getCredentialInputs(read);
+export function readCloudRunDeployInputs(read: InputReader, host: InputHost): CloudRunDeployInputs {
+  const credentials = readGcpCredentialInputs(read);
   const inputs: CloudRunDeployInputs = {
     ...credentials,
     project: read.required("project"),
@@ -18,7 +16,7 @@ export function getInputs(read: InputReader = actionInputs): CloudRunDeployInput
     allowUnauthenticated: read.boolean("allow-unauthenticated", false),
     wait: read.boolean("wait", true),
   };
-  return withDefined(inputs, {
+  const settings = withDefined(inputs, {
     path: read.optional("path"),
     dockerfile: read.optional("dockerfile"),
     function: read.optional("function"),
@@ -28,12 +26,5 @@ export function getInputs(read: InputReader = actionInputs): CloudRunDeployInput
     invokers: read.optional("invokers"),
     runLabel: checkRunLabel(read.optional("run-label")),
   });
-}
-
-export async function getTools(): Promise<CloudRunDeployTools> {
-  return {
-    ...githubTokenSource(),
-    docker: await findDocker(process.env.PATH, process.env),
-    dockerConfigDir: process.env.DOCKER_CONFIG || join(homedir(), ".docker"),
-  };
+  return withDefaultRunLabel(settings, host);
 }

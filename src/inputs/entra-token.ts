@@ -1,9 +1,8 @@
-import { githubOidcToken } from "../github/github-oidc-token.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
-import type { EntraTokenInputs, EntraTokenTools } from "../steps/entra-token.ts";
+import type { EntraTokenInputs } from "../steps/entra-token.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /** The entra-token inputs; the client secret and the certificate key are masked before anything else is read. */
-export function getInputs(read: InputReader = actionInputs): EntraTokenInputs {
+export function readEntraTokenInputs(read: InputReader): EntraTokenInputs {
   const clientSecret = read.optional("client-secret");
   const clientCertificateKey = read.optional("client-certificate-key");
   if (clientSecret) read.mask(clientSecret);
@@ -26,12 +25,6 @@ export function getInputs(read: InputReader = actionInputs): EntraTokenInputs {
     clientCertificateKey,
     federatedAudience: read.optional("federated-audience"),
   });
-}
-
-export function getTools(): EntraTokenTools {
-  return {
-    githubIdToken: (audience) => githubOidcToken(audience, "federated: true"),
-  };
 }
 
 /** Newline- or comma-separated values, as YAML block scalars and one-liners both write them. */

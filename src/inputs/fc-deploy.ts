@@ -3,13 +3,13 @@ import type { CredentialInputs } from "../alibaba/credentials.ts";
 import { checkRegion } from "../alibaba/endpoints.ts";
 import { checkOidcProviderArn, parseRoleArn } from "../alibaba/role-arn.ts";
 import { UserError } from "../errors.ts";
-import { githubOidcToken } from "../github/github-oidc-token.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
 import { checkRunLabel } from "../run-label.ts";
 import type { FcDeployInputs, FcSource } from "../steps/fc-deploy.ts";
+import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /** The fc-deploy inputs: secrets are masked first, then every input is checked before any call is made. */
-export function getInputs(read: InputReader = actionInputs): FcDeployInputs {
+export function readFcDeployInputs(read: InputReader, host: InputHost): FcDeployInputs {
   const accessKeySecret = read.optional("access-key-secret");
   const securityToken = read.optional("security-token");
   if (accessKeySecret) read.mask(accessKeySecret);
@@ -23,7 +23,7 @@ export function getInputs(read: InputReader = actionInputs): FcDeployInputs {
     memory: integer(read, "memory", 512, 128, 32768),
     timeout: integer(read, "timeout", 60, 1, 86400),
     env: envLines(read.optional("env")),
-    credentials: credentials(read, accessKeySecret, securityToken),
+    credentials: readFcCredentials(read, host, accessKeySecret, securityToken),
   };
   if (inputs.memory % 64 !== 0)
     throw new UserError(`memory must be a multiple of 64 MB (such as 512); got ${inputs.memory}.`);
@@ -32,12 +32,13 @@ export function getInputs(read: InputReader = actionInputs): FcDeployInputs {
     throw new UserError(
       `account-id must be the Alibaba Cloud account UID (digits only); got ${JSON.stringify(accountId.slice(0, 40))}.`,
     );
-  return withDefined(inputs, {
+  const settings = withDefined(inputs, {
     role: roleInput === undefined ? undefined : parseRoleArn("role", roleInput),
     invoke: read.optional("invoke"),
     accountId,
     runLabel: checkRunLabel(read.optional("run-label")),
   });
+  return withDefaultRunLabel(settings, host);
 }
 
 // FC 3.0 function names: letters, digits, '_' and '-', starting with a letter or '_', at most 64.
@@ -154,8 +155,9 @@ export function envLines(text: string | undefined): Record<string, string> {
   return variables;
 }
 
-export function credentials(
+export function readFcCredentials(
   read: InputReader,
+  host: InputHost,
   accessKeySecret: string | undefined,
   securityToken: string | undefined,
 ): CredentialInputs {
@@ -182,7 +184,7 @@ export function credentials(
       oidcProviderArn: checkOidcProviderArn("oidc-provider-arn", providerArn),
       roleToAssume: parseRoleArn("role-to-assume", roleToAssume).arn,
       roleSessionName: sessionName(read.optional("role-session-name") ?? "fngate-fc-deploy"),
-      githubIdToken: () => githubIdToken(audience),
+      githubIdToken: () => host.idToken(audience, "role-to-assume", "GitHub OIDC token"),
     };
   }
   if (!accessKeyId || !accessKeySecret) {
@@ -199,8 +201,4 @@ function sessionName(value: string): string {
       `role-session-name must be 2-64 letters, digits, '.', '_', '@' or '-'; got ${JSON.stringify(value.slice(0, 80))}.`,
     );
   return value;
-}
-
-function githubIdToken(audience: string): Promise<string> {
-  return githubOidcToken(audience, "role-to-assume", "GitHub OIDC token");
 }

@@ -1,21 +1,21 @@
 import { UserError } from "../errors.ts";
-import { githubOidcToken } from "../github/github-oidc-token.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
 import type { ApiKeyAuth, FnContextInputs, FnContextSettings, OidcAuth } from "../steps/fn-context.ts";
+import type { InputHost } from "./input-host.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /**
  * The fn-context inputs as one typed object. Credential inputs fall back to the OCI CLI's environment
  * variables so workflows written for the existing OCI actions work unchanged. Secrets (the key, its
  * passphrase, the identity domain client secret) are masked before anything else is read or checked.
  */
-export function getInputs(read: InputReader = actionInputs): FnContextInputs {
+export function readFnContextInputs(read: InputReader, host: InputHost): FnContextInputs {
   const auth = read.optional("auth") ?? "api-key";
   if (auth !== "api-key" && auth !== "oidc") {
     throw new UserError(
       `auth must be api-key (an API signing key) or oidc (GitHub OIDC exchanged at an identity domain); got ${JSON.stringify(auth.slice(0, 40))}.`,
     );
   }
-  const credentials = auth === "oidc" ? oidcInputs(read) : apiKeyInputs(read);
+  const credentials = auth === "oidc" ? oidcInputs(read, host) : apiKeyInputs(read);
   const settings = withDefined<FnContextSettings>(
     {
       tenancyOcid: read.required("tenancy-ocid", "OCI_CLI_TENANCY"),
@@ -49,7 +49,7 @@ function apiKeyInputs(read: InputReader): ApiKeyAuth {
   });
 }
 
-function oidcInputs(read: InputReader): OidcAuth {
+function oidcInputs(read: InputReader, host: InputHost): OidcAuth {
   const clientSecret = read.optional("client-secret");
   if (clientSecret) read.mask(clientSecret);
   // An API key given alongside auth: oidc is a long-lived secret the workflow should not hold at all.
@@ -73,10 +73,6 @@ function oidcInputs(read: InputReader): OidcAuth {
     clientId,
     clientSecret,
     oidcAudience: read.optional("oidc-audience") ?? identityDomainUrl.trim().replace(/\/+$/, ""),
-    githubIdToken,
+    githubIdToken: (audience) => host.idToken(audience, "auth: oidc"),
   };
-}
-
-function githubIdToken(audience: string): Promise<string> {
-  return githubOidcToken(audience, "auth: oidc");
 }

@@ -1,27 +1,24 @@
-import { findDocker } from "../docker/docker-cli.ts";
-import { dockerLogin } from "../docker/docker-credentials.ts";
-import { readImagePlatforms } from "../docker/image-platforms.ts";
 import { UserError } from "../errors.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
-import { requireOciProfile } from "../github/oci-profile.ts";
-import { exportedTokenLogin } from "../github/ocir-login/token-login-env.ts";
 import { checkRunLabel } from "../run-label.ts";
-import type { FnDeployInputs, FnDeployTools } from "../steps/fn-deploy.ts";
-import { dockerConfigDir } from "./ocir-login.ts";
+import type { FnDeployInputs } from "../steps/fn-deploy.ts";
+import type { FnDeploySettings } from "../steps/stage-settings.ts";
+import { type InputHost, requireOciProfile, withDefaultRunLabel } from "./input-host.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /**
  * The fn-deploy inputs as one typed object. The OCI credentials are the profile fn-context wrote and
  * exported (OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE); fn-deploy takes no key material of its own.
  */
-export function getInputs(
-  read: InputReader = actionInputs,
-  ociProfile = requireOciProfile(),
-): FnDeployInputs {
-  const inputs: FnDeployInputs = {
+export function readFnDeployInputs(read: InputReader, host: InputHost): FnDeployInputs {
+  const ociProfile = requireOciProfile(host);
+  return { ...readFnDeploySettings(read, host), ociProfile };
+}
+
+export function readFnDeploySettings(read: InputReader, host: InputHost): FnDeploySettings {
+  const inputs: FnDeploySettings = {
     application: read.required("application"),
     path: read.optional("path") ?? ".",
     wait: read.boolean("wait", true),
-    ociProfile,
   };
   const memory = integerInput(read, "memory");
   const timeout = integerInput(read, "timeout");
@@ -38,10 +35,10 @@ export function getInputs(
     config: read.optional("config"),
     // An empty body is a valid invoke, but an empty input means "no invoke": use {} or any text.
     invoke: read.optional("invoke"),
-    gitSha: process.env.GITHUB_SHA?.trim() || undefined,
+    gitSha: host.gitSha,
     runLabel: checkRunLabel(read.optional("run-label")),
   };
-  return withDefined(inputs, optional);
+  return withDefaultRunLabel(withDefined(inputs, optional), host);
 }
 
 function integerInput(read: InputReader, name: string): number | undefined {
@@ -51,19 +48,4 @@ function integerInput(read: InputReader, name: string): number | undefined {
     throw new UserError(`${name} must be a whole number; got ${JSON.stringify(value.slice(0, 40))}.`);
   }
   return Number(value);
-}
-
-/** Docker, and the registry token login an earlier ocir-login step exported (renewed around the push). */
-export async function getTools(): Promise<FnDeployTools> {
-  const tokenLogin = exportedTokenLogin(process.env);
-  const configDir = dockerConfigDir();
-  return {
-    docker: await findDocker(process.env.PATH, process.env),
-    ...(tokenLogin ? { registryLogin: { tokenLogin, dockerConfigDir: configDir } } : {}),
-    imagePlatforms: (reference, options) =>
-      readImagePlatforms(reference, {
-        ...options,
-        login: (host) => dockerLogin(configDir, host, process.env),
-      }),
-  };
 }

@@ -1,18 +1,25 @@
-import { actionInputs, type InputReader } from "../github/inputs.ts";
-import { requireOciProfile } from "../github/oci-profile.ts";
 import { checkRunLabel } from "../run-label.ts";
 import type { GatewayDeployInputs } from "../steps/gateway-deploy.ts";
+import type { GatewaySettings } from "../steps/stage-settings.ts";
+import { type InputHost, requireOciProfile, withDefaultRunLabel } from "./input-host.ts";
+import type { InputReader } from "./reader.ts";
 
 /**
  * The gateway-deploy inputs as one typed object. The OCI credentials are the profile fn-context wrote
  * and exported (OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE); the values are checked by the step's plan.
  */
-export function getInputs(
-  read: InputReader = actionInputs,
-  ociProfile = requireOciProfile(),
-): GatewayDeployInputs {
+export function readGatewayDeployInputs(read: InputReader, host: InputHost): GatewayDeployInputs {
+  const ociProfile = requireOciProfile(host);
+  return { ...readGatewaySettings(read, host, { functionIdGiven: true }), ociProfile };
+}
+
+export function readGatewaySettings(
+  read: InputReader,
+  host: InputHost,
+  { functionIdGiven }: { functionIdGiven: boolean },
+): GatewaySettings {
   const { optional, required, boolean } = read;
-  return {
+  const settings: GatewaySettings = {
     gatewayOcid: required("gateway-ocid"),
     compartmentOcid: optional("compartment-ocid"),
     deployment: required("deployment"),
@@ -20,7 +27,7 @@ export function getInputs(
     routes: optional("routes"),
     routePath: optional("route-path"),
     routeMethods: optional("route-methods"),
-    functionId: optional("function-id"),
+    functionId: functionIdGiven ? optional("function-id") : undefined,
     jwksUri: optional("jwks-uri"),
     entraTenantId: optional("entra-tenant-id"),
     authorityHost: optional("authority-host"),
@@ -34,7 +41,7 @@ export function getInputs(
     allowAnonymous: boolean("allow-anonymous", false),
     prune: boolean("prune", false),
     wait: boolean("wait", true),
-    ociProfile,
     runLabel: checkRunLabel(optional("run-label")),
   };
+  return withDefaultRunLabel(settings, host);
 }

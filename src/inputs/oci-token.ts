@@ -1,8 +1,8 @@
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
 import type { OciTokenInputs } from "../steps/oci-token.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /** The oci-token inputs; the credential secret is masked before anything else is read. */
-export function getInputs(read: InputReader = actionInputs): OciTokenInputs {
+export function readOciTokenInputs(read: InputReader): OciTokenInputs {
   const credentialSecret = read.required("credential-secret");
   read.mask(credentialSecret);
   const inputs: OciTokenInputs = {

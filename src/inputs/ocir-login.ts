@@ -1,15 +1,12 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { findDocker } from "../docker/docker-cli.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
-import { exportedOciProfile } from "../github/oci-profile.ts";
-import type { OcirLoginInputs, OcirTools } from "../steps/ocir-login.ts";
+import type { OcirLoginInputs } from "../steps/ocir-login.ts";
+import type { InputHost } from "./input-host.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /**
  * The ocir-login inputs; the auth token is masked before anything else is read. Without auth-token
  * (and username) the step logs in with a registry token signed with the OCI profile.
  */
-export function getInputs(read: InputReader = actionInputs): OcirLoginInputs {
+export function readOcirLoginInputs(read: InputReader, host: InputHost): OcirLoginInputs {
   const authToken = read.optional("auth-token");
   if (authToken) read.mask(authToken);
 
@@ -24,18 +21,6 @@ export function getInputs(read: InputReader = actionInputs): OcirLoginInputs {
     identityDomain: read.optional("identity-domain"),
     registry: read.optional("registry"),
     // fn-context exports it; it looks the namespace up and signs the registry token request.
-    ociProfile: exportedOciProfile(),
+    ociProfile: host.ociProfile,
   });
-}
-
-export async function getTools(): Promise<OcirTools> {
-  return {
-    docker: await findDocker(process.env.PATH, process.env),
-    dockerConfigDir: dockerConfigDir(),
-  };
-}
-
-/** Where docker reads config.json: $DOCKER_CONFIG, else ~/.docker. */
-export function dockerConfigDir(): string {
-  return process.env.DOCKER_CONFIG || join(homedir(), ".docker");
 }

@@ -1,10 +1,10 @@
 import { checkRegion } from "../alibaba/endpoints.ts";
 import { parseRoleArn } from "../alibaba/role-arn.ts";
 import { UserError } from "../errors.ts";
-import type { InputReader } from "../github/inputs.ts";
-import { withDefined } from "../github/inputs.ts";
 import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
-import { credentials } from "./fc-deploy.ts";
+import { readFcCredentials } from "./fc-deploy.ts";
+import type { InputHost } from "./input-host.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /** Inputs of the OCI and token checks, which `cloud: fc` does not run. */
 const OCI_ONLY = [
@@ -23,7 +23,7 @@ const OCI_ONLY = [
  * and checked as fc-deploy reads them (secrets masked first). The acr-instance-id rule is left to its
  * check row, so a miss shows with its fix instead of stopping before the other checks.
  */
-export function getFcInputs(read: InputReader): FcPreflightInputs {
+export function readFcPreflightInputs(read: InputReader, host: InputHost): FcPreflightInputs {
   const accessKeySecret = read.optional("access-key-secret");
   const securityToken = read.optional("security-token");
   if (accessKeySecret) read.mask(accessKeySecret);
@@ -46,7 +46,7 @@ export function getFcInputs(read: InputReader): FcPreflightInputs {
   return withDefined<FcPreflightInputs>(
     {
       region: checkRegion(read.required("region")),
-      credentials: credentials(read, accessKeySecret, securityToken),
+      credentials: readFcCredentials(read, host, accessKeySecret, securityToken),
     },
     {
       role: role === undefined ? undefined : parseRoleArn("role", role),

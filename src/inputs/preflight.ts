@@ -1,10 +1,9 @@
 import { UserError } from "../errors.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
-import { exportedOciProfile } from "../github/oci-profile.ts";
-import type { OciProfile } from "../oci/oci-clients.ts";
 import type { PreflightInputs } from "../steps/preflight.ts";
-import { getFcInputs } from "./preflight-fc.ts";
-import { getGcpPreflightInputs } from "./preflight-gcp.ts";
+import type { InputHost } from "./input-host.ts";
+import { readFcPreflightInputs } from "./preflight-fc.ts";
+import { readGcpPreflightInputs } from "./preflight-gcp.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 const CLOUDS = ["oci", "cloud-run", "fc"];
 
@@ -13,19 +12,17 @@ const CLOUDS = ["oci", "cloud-run", "fc"];
  * without one only the token checks (JWKS, issuers, Entra version) can run, so asking for OCI checks
  * then is an error naming the fix.
  */
-export function getInputs(
-  read: InputReader = actionInputs,
-  ociProfile: OciProfile | undefined = exportedOciProfile(),
-): PreflightInputs {
+export function readPreflightInputs(read: InputReader, host: InputHost): PreflightInputs {
+  const { ociProfile } = host;
   const cloud = (read.optional("cloud") ?? "oci").trim();
   if (!CLOUDS.includes(cloud)) {
     throw new UserError(
       `cloud must be one of ${CLOUDS.join(", ")} (the cloud whose deploy is checked); got ${JSON.stringify(cloud.slice(0, 40))}.`,
     );
   }
-  if (cloud === "cloud-run") return { gcp: getGcpPreflightInputs(read) };
+  if (cloud === "cloud-run") return { gcp: readGcpPreflightInputs(read) };
   // fc reads fc-deploy's inputs under their own names (fc-inputs.ts).
-  if (cloud === "fc") return { fc: getFcInputs(read) };
+  if (cloud === "fc") return { fc: readFcPreflightInputs(read, host) };
   const token = read.optional("token");
   if (token) read.mask(token);
   const inputs = withDefined<PreflightInputs>(
@@ -43,9 +40,7 @@ export function getInputs(
     (key) => key in inputs,
   );
   if (ociAsked && !ociProfile) {
-    throw new UserError(
-      "the OCI checks need an OCI profile: run fn-context first in this job (it exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).",
-    );
+    throw new UserError(`the OCI checks need an OCI profile: ${host.noProfileAdvice}`);
   }
   if (ociProfile) inputs.ociProfile = ociProfile;
   const jwksUri = read.optional("jwks-uri");

@@ -1,27 +1,19 @@
-import type { InputReader } from "../github/inputs.ts";
+import type { InputReader } from "./reader.ts";
 
 /**
- * A stage's view of the pipeline's inputs, as the pipeline action reads them (see
- * src/inputs/pipeline-stages.ts): `name` is read as `renames[name]`, a null rename is an input the
- * pipeline does not offer, and `values` are what an earlier stage will supply.
+ * A stage's view of the pipeline's inputs (see pipeline-stages.ts): `name` is read as `renames[name]`,
+ * and a null rename is an input the pipeline does not offer (an earlier stage hands that value over).
  */
-export function renamedReader(
-  read: InputReader,
-  renames: Record<string, string | null>,
-  values: Record<string, string> = {},
-): InputReader {
+export function renamedReader(read: InputReader, renames: Record<string, string | null>): InputReader {
   const to = (name: string) => (name in renames ? renames[name] : name);
   return {
     optional(name, envFallback) {
-      if (name in values) return values[name];
       const renamed = to(name);
       return renamed ? read.optional(renamed, envFallback) : undefined;
     },
     required(name, envFallback) {
-      const value = values[name];
-      if (value !== undefined) return value;
       const renamed = to(name);
-      if (!renamed) throw new Error(`input ${name} is required but not offered`);
+      if (!renamed) throw new Error(`input ${name} is required but the pipeline does not offer it`);
       return read.required(renamed, envFallback);
     },
     boolean(name, fallback) {

@@ -1,5 +1,4 @@
 import { UserError } from "../errors.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
 import { parseBodyExpectation } from "../http/expect-body.ts";
 import { readExpiredToken } from "../http/expired-token.ts";
 import {
@@ -8,12 +7,32 @@ import {
   type NegativeCheck,
   TOKEN_INPUT_CHECKS,
 } from "../http/token-variants.ts";
+import type { SmokeTarget, SmokeTestSettings } from "../steps/smoke-stage.ts";
 import type { SmokeTestInputs } from "../steps/smoke-test.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 /** The smoke-test inputs; tokens and header values are masked before anything else is read. */
-export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
+export function readSmokeTestInputs(read: InputReader): SmokeTestInputs {
+  const settings = readSmokeTestSettings(read, { jwksGiven: read.optional("jwks-uri") !== undefined });
+  return { ...settings, ...readSmokeTarget(read) };
+}
+
+export function readSmokeTarget(read: InputReader): SmokeTarget {
+  const url = read.required("url");
+  const jwksUri = read.optional("jwks-uri");
+  return withDefined<SmokeTarget>({ url }, { jwksUri: jwksUri && httpsUrl(jwksUri.trim(), "jwks-uri") });
+}
+
+/**
+ * Everything but the target. `jwksGiven` says whether a JWKS will be known (given as jwks-uri, or the
+ * one the pipeline's gateway trusts): hs256-key-confusion, listed by name, needs one.
+ */
+export function readSmokeTestSettings(
+  read: InputReader,
+  { jwksGiven }: { jwksGiven: boolean },
+): SmokeTestSettings {
   const token = read.optional("token");
   const refusedToken = read.optional("refused-token");
   const expiredToken = read.optional("expired-token");
@@ -25,8 +44,7 @@ export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
   const method = (read.optional("method") ?? "GET").toUpperCase();
   if (!METHODS.has(method))
     throw new UserError(`method ${JSON.stringify(method)} must be one of ${[...METHODS].join(", ")}.`);
-  const inputs: SmokeTestInputs = {
-    url: read.required("url"),
+  const settings: SmokeTestSettings = {
     method,
     headers,
     expectStatus: statusList(read.optional("expect-status") ?? "200", "expect-status"),
@@ -36,13 +54,11 @@ export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
     waitSeconds: seconds(read.optional("wait") ?? "60", "wait"),
   };
   const expectBody = read.optional("expect-body");
-  const jwksUri = read.optional("jwks-uri");
   if (expiredToken !== undefined) readExpiredToken(expiredToken);
-  withDefined(inputs, {
+  withDefined(settings, {
     token,
     refusedToken,
     expiredToken,
-    jwksUri: jwksUri === undefined ? undefined : httpsUrl(jwksUri.trim(), "jwks-uri"),
     body: read.optional("body"),
     expectBody: expectBody === undefined ? undefined : parseBodyExpectation(expectBody, "expect-body"),
   });
@@ -51,15 +67,15 @@ export function getInputs(read: InputReader = actionInputs): SmokeTestInputs {
     "expired-token": expiredToken,
   };
   for (const check of TOKEN_INPUT_CHECKS) {
-    if (inputs.negativeChecks.includes(check) && !given[check]) {
+    if (settings.negativeChecks.includes(check) && !given[check]) {
       throw new UserError(`negative-checks lists ${check}: set ${check} to ${NEEDS[check]}.`);
     }
   }
   // Among the defaults it is skipped without a JWKS; listed by name, it must run.
-  if (listed !== undefined && inputs.negativeChecks.includes("hs256-key-confusion") && !jwksUri) {
+  if (listed !== undefined && settings.negativeChecks.includes("hs256-key-confusion") && !jwksGiven) {
     throw new UserError(`negative-checks lists hs256-key-confusion: set jwks-uri to ${NEEDS["jwks-uri"]}.`);
   }
-  return inputs;
+  return settings;
 }
 
 const NEEDS = {

@@ -1,27 +1,23 @@
 import { checkRegion } from "../alibaba/endpoints.ts";
 import { UserError } from "../errors.ts";
-import { actionInputs, type InputReader, withDefined } from "../github/inputs.ts";
-import { requireOciProfile } from "../github/oci-profile.ts";
-import type { OciProfile } from "../oci/oci-clients.ts";
 import { requireOcid } from "../oci/ocid.ts";
 import { checkRunLabel, RUN_LABEL_KEY } from "../run-label.ts";
 import { TEARDOWN_CLOUDS, type TeardownCloud, type TeardownInputs } from "../steps/teardown-types.ts";
-import { credentials as fcCredentials } from "./fc-deploy.ts";
-import { getCredentialInputs as gcpCredentials } from "./gcp-id-token.ts";
+import { readFcCredentials } from "./fc-deploy.ts";
+import { readGcpCredentialInputs } from "./gcp-id-token.ts";
+import { type InputHost, requireOciProfile } from "./input-host.ts";
+import { type InputReader, withDefined } from "./reader.ts";
 
 /**
  * The teardown inputs. Secrets are masked first; then the run label, which teardown never runs
  * without (there is no default: deleting is asked for by name), then the chosen cloud's inputs.
  */
-export function getInputs(
-  read: InputReader = actionInputs,
-  ociProfile: () => OciProfile = requireOciProfile,
-): TeardownInputs {
+export function readTeardownInputs(read: InputReader, host: InputHost): TeardownInputs {
   const accessKeySecret = read.optional("access-key-secret");
   const securityToken = read.optional("security-token");
   if (accessKeySecret) read.mask(accessKeySecret);
   if (securityToken) read.mask(securityToken);
-  const gcp = gcpCredentials(read);
+  const gcp = readGcpCredentialInputs(read);
 
   const runLabel = checkRunLabel(read.optional("run-label"));
   if (runLabel === undefined) {
@@ -45,7 +41,7 @@ export function getInputs(
         cloud,
         runLabel,
         compartmentId: requireOcid(compartment, "compartment-ocid", ["compartment", "tenancy"]).value,
-        ociProfile: ociProfile(),
+        ociProfile: requireOciProfile(host),
       },
       {
         application,
@@ -74,7 +70,7 @@ export function getInputs(
       cloud,
       runLabel,
       region: checkRegion(requiredFor(read, "region", cloud)),
-      credentials: fcCredentials(read, accessKeySecret, securityToken),
+      credentials: readFcCredentials(read, host, accessKeySecret, securityToken),
     },
     { accountId },
   );

@@ -1,13 +1,12 @@
 import type { OciProfile } from "../oci/oci-clients.ts";
 import type { EntraTokenInputs } from "./entra-token.ts";
-import type { FnDeployInputs } from "./fn-deploy.ts";
-import type { GatewayDeployInputs } from "./gateway-deploy.ts";
 import type { PreflightInputs } from "./preflight.ts";
+import type { FnDeploySettings, GatewaySettings } from "./stage-settings.ts";
 
 /** The stages of one pipeline run that preflight looks ahead at. */
 export interface PipelineStages {
-  fnDeploy?: FnDeployInputs;
-  gateway?: GatewayDeployInputs;
+  fnDeploy?: FnDeploySettings;
+  gateway?: GatewaySettings;
   entra?: EntraTokenInputs;
 }
 
@@ -18,15 +17,14 @@ export interface PipelineStages {
  */
 export function preflightForPipeline(
   stages: PipelineStages,
-  context: { ociProfile: OciProfile | undefined; repository: string | undefined; pendingFunctionId: string },
+  context: { ociProfile: OciProfile | undefined; repository: string | undefined },
 ): PreflightInputs {
   const { fnDeploy, gateway, entra } = stages;
-  const functionId = gateway?.functionId === context.pendingFunctionId ? undefined : gateway?.functionId;
   const values: Record<string, unknown> = {
     ociProfile: context.ociProfile,
     compartmentOcid: fnDeploy?.compartmentOcid ?? gateway?.compartmentOcid,
     application: fnDeploy?.application,
-    functionId: fnDeploy ? undefined : functionId,
+    functionId: fnDeploy ? undefined : gateway?.functionId,
     repository: context.repository,
     gatewayOcid: gateway?.gatewayOcid,
     auth:

@@ -1,7 +1,7 @@
-import { getTools as ocirTools } from "../../inputs/ocir-login.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { ocirLogoutTasks } from "../../steps/ocir-login.ts";
+import { dockerTools } from "../../tools/step-tools.ts";
 import type { CleanupRecords } from "../cleanup-store.ts";
 import type { CommandRunner } from "../command.ts";
 
@@ -11,9 +11,9 @@ import type { CommandRunner } from "../command.ts";
  * happened to the others; each failure is a warning, and its record is kept so a later
  * `fngate cleanup` can try again. `fngate pipeline` does this by itself at its end.
  */
-export const run: CommandRunner = async ({ ctx, cleanup }) => {
+export const run: CommandRunner = async ({ tools: sources, ctx, cleanup }) => {
   const records = cleanup.load();
-  const tools = await ocirTools();
+  const tools = await dockerTools(sources);
   const left: CleanupRecords = { fnContext: [], ocirLogin: [] };
   let undone = 0;
   const undo = async (tasks: CleanupTask[], keep: () => void) => {

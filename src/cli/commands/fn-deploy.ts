@@ -1,26 +1,13 @@
-import { getInputs, getTools } from "../../inputs/fn-deploy.ts";
-import { dockerConfigDir } from "../../inputs/ocir-login.ts";
+import { readFnDeployInputs } from "../../inputs/fn-deploy.ts";
 import { deployFunction } from "../../steps/fn-deploy.ts";
+import { fnDeployOutputs } from "../../steps/outputs/fn-deploy.ts";
+import { fnDeployTools } from "../../tools/step-tools.ts";
 import type { CommandRunner } from "../command.ts";
-import { commitSha } from "../commit-sha.ts";
-import { requireCliOciProfile } from "../oci-profile.ts";
 
-export const run: CommandRunner = async ({ read, ctx, env, cleanup }) => {
-  const inputs = { ...getInputs(read, requireCliOciProfile(env, ctx.homeDir)), ...commitSha(env) };
-  const tools = await getTools();
+export const run: CommandRunner = async ({ read, host, tools, ctx, cleanup }) => {
+  const inputs = readFnDeployInputs(read, host);
   // A registry token login of `fngate ocir-login` (newest first) is renewed around the push.
   const tokenLogin = [...cleanup.load().ocirLogin].reverse().find((login) => login.tokenLogin)?.tokenLogin;
-  if (tokenLogin && !tools.registryLogin)
-    tools.registryLogin = { tokenLogin, dockerConfigDir: dockerConfigDir() };
-  const result = await deployFunction(inputs, ctx, tools);
-  return {
-    outputs: {
-      "function-id": result.functionId,
-      image: result.image,
-      digest: result.digest,
-      "invoke-endpoint": result.invokeEndpoint,
-      changed: String(result.action !== "unchanged"),
-      ...(result.invokeResponse === undefined ? {} : { "invoke-response": result.invokeResponse }),
-    },
-  };
+  const result = await deployFunction(inputs, ctx, await fnDeployTools(tools, tokenLogin));
+  return { outputs: fnDeployOutputs(result) };
 };

@@ -1,18 +1,9 @@
-import { getInputs } from "../../inputs/gateway-deploy.ts";
+import { readGatewayDeployInputs } from "../../inputs/gateway-deploy.ts";
 import { deployGateway } from "../../steps/gateway-deploy.ts";
+import { gatewayDeployOutputs } from "../../steps/outputs/gateway-deploy.ts";
 import type { CommandRunner } from "../command.ts";
-import { requireCliOciProfile } from "../oci-profile.ts";
 
-export const run: CommandRunner = async ({ read, ctx, env }) => {
-  const result = await deployGateway(getInputs(read, requireCliOciProfile(env, ctx.homeDir)), ctx);
-  return {
-    outputs: {
-      "deployment-id": result.deploymentId,
-      endpoint: result.endpoint,
-      url: result.url,
-      changed: String(result.changed),
-      issuers: result.issuers.join("\n"),
-      audiences: result.audiences.join("\n"),
-    },
-  };
+export const run: CommandRunner = async ({ read, host, ctx }) => {
+  const result = await deployGateway(readGatewayDeployInputs(read, host), ctx);
+  return { outputs: gatewayDeployOutputs(result) };
 };

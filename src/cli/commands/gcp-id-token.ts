@@ -1,36 +1,22 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
-import { getInputs } from "../../inputs/gcp-id-token.ts";
+import { readGcpIdTokenInputs } from "../../inputs/gcp-id-token.ts";
 import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
+import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
+import { googleTokenSource } from "../../tools/step-tools.ts";
 import type { CommandRunner } from "../command.ts";
-import { ciOidcToken } from "../oidc-token.ts";
 
 /** The token itself only ever goes to --token-file (0600): the CLI never prints a token. */
-export const run: CommandRunner = async ({ read, ctx, env, flag }) => {
-  const tools = { githubIdToken: ciOidcToken(env, ctx.secrets) };
-  const inputs = getInputs(read);
+export const run: CommandRunner = async ({ read, tools, ctx, flag }) => {
+  const inputs = readGcpIdTokenInputs(read);
   const tokenFile = flag("token-file");
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
-    const access = await gcpAccessToken(inputs, ctx, tools);
+    const access = await gcpAccessToken(inputs, ctx, googleTokenSource(tools));
     if (tokenFile) await writePrivateFile(tokenFile, access.accessToken);
     return {
-      outputs: {
-        ...(tokenFile ? { "access-token-file": tokenFile } : {}),
-        email: access.email,
-        ...(access.expiresOn ? { "expires-on": access.expiresOn.toISOString() } : {}),
-      },
+      outputs: { ...(tokenFile ? { "access-token-file": tokenFile } : {}), ...gcpAccessTokenOutputs(access) },
     };
   }
-  const result = await gcpIdToken(inputs, ctx, tools);
+  const result = await gcpIdToken(inputs, ctx, googleTokenSource(tools));
   if (tokenFile) await writePrivateFile(tokenFile, result.idToken);
-  const { claims } = result;
-  return {
-    outputs: {
-      ...(tokenFile ? { "id-token-file": tokenFile } : {}),
-      issuer: claims.issuer,
-      audience: claims.audience,
-      email: claims.email,
-      subject: claims.subject,
-      "expires-on": claims.expiresOn.toISOString(),
-    },
-  };
+  return { outputs: { ...(tokenFile ? { "id-token-file": tokenFile } : {}), ...gcpIdTokenOutputs(result) } };
 };

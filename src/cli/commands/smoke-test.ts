@@ -1,16 +1,13 @@
-import { getInputs } from "../../inputs/smoke-test.ts";
+import { readSmokeTestInputs } from "../../inputs/smoke-test.ts";
+import { smokeTestOutputs } from "../../steps/outputs/smoke-test.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import type { CommandRunner } from "../command.ts";
 
+/** The step logs each check's line itself; the verdict is the command's exit code. */
 export const run: CommandRunner = async ({ read, ctx }) => {
-  const result = await runSmokeTest(getInputs(read), ctx);
-  for (const check of result.results) {
-    ctx.logger.info(
-      `${check.passed ? "ok  " : "FAIL"} ${check.check}: ${check.answered} (expected ${check.expected})`,
-    );
-  }
+  const result = await runSmokeTest(readSmokeTestInputs(read), ctx);
   return {
-    outputs: { passed: String(result.passed), results: JSON.stringify(result.results) },
+    outputs: smokeTestOutputs(result),
     ...(result.passed ? {} : { failure: failureSummary(result) }),
   };
 };

@@ -1,19 +1,19 @@
 import * as core from "@actions/core";
-import { getInputs, getTools } from "../../inputs/cloud-run-deploy.ts";
+import { readCloudRunDeployInputs } from "../../inputs/cloud-run-deploy.ts";
 import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
+import { cloudRunDeployOutputs } from "../../steps/outputs/cloud-run-deploy.ts";
+import { cloudRunTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
-import { withGithubRunLabel } from "../run-label.ts";
-import { actionStepContext } from "../step-context.ts";
 import { loginState } from "./state.ts";
 
-await runMain(async () => {
-  const inputs = withGithubRunLabel(getInputs());
-  const tools = { ...(await getTools()), recordLogin: loginState.save };
-  const result = await cloudRunDeploy(inputs, actionStepContext(), tools);
-  core.setOutput("url", result.url);
-  core.setOutput("revision", result.revision);
-  core.setOutput("changed", String(result.changed));
-  if (process.env.GITHUB_STEP_SUMMARY) {
+await runMain(async ({ read, host, tools, env, ctx, setOutputs }) => {
+  const inputs = readCloudRunDeployInputs(read, host);
+  const result = await cloudRunDeploy(inputs, ctx(), {
+    ...(await cloudRunTools(tools)),
+    recordLogin: loginState.save,
+  });
+  setOutputs(cloudRunDeployOutputs(result));
+  if (env.GITHUB_STEP_SUMMARY) {
     await core.summary
       .addHeading("fngate: Cloud Run service", 3)
       .addTable([

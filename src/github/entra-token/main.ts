@@ -1,8 +1,9 @@
 import * as core from "@actions/core";
-import { getInputs, getTools } from "../../inputs/entra-token.ts";
+import { readEntraTokenInputs } from "../../inputs/entra-token.ts";
 import { entraToken } from "../../steps/entra-token.ts";
+import { entraTokenOutputs } from "../../steps/outputs/entra-token.ts";
+import { entraTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
-import { actionStepContext } from "../step-context.ts";
 
 const CREDENTIAL_NAMES = {
   secret: "client secret",
@@ -10,18 +11,12 @@ const CREDENTIAL_NAMES = {
   federated: "GitHub OIDC (federated)",
 } as const;
 
-await runMain(async () => {
-  const inputs = getInputs();
-  const result = await entraToken(inputs, actionStepContext(), getTools());
+await runMain(async ({ read, tools, env, ctx, setOutputs }) => {
+  const inputs = readEntraTokenInputs(read);
+  const result = await entraToken(inputs, ctx(), entraTools(tools));
   const { claims } = result;
-  core.setOutput("access-token", result.accessToken);
-  core.setOutput("expires-on", result.expiresOn.toISOString());
-  core.setOutput("issuer", claims.issuer);
-  core.setOutput("audience", claims.audience);
-  core.setOutput("version", claims.version);
-  core.setOutput("roles", claims.roles.join(","));
-  core.setOutput("tenant-id", claims.tenantId);
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  setOutputs({ "access-token": result.accessToken, ...entraTokenOutputs(result) });
+  if (env.GITHUB_STEP_SUMMARY) {
     // Everything about the token except the token itself.
     await core.summary
       .addHeading("fngate: Entra access token", 3)

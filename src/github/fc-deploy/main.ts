@@ -1,17 +1,13 @@
-import * as core from "@actions/core";
-import { getInputs } from "../../inputs/fc-deploy.ts";
+import { readFcDeployInputs } from "../../inputs/fc-deploy.ts";
 import { type FcDeployInputs, type FcDeployResult, fcDeploy } from "../../steps/fc-deploy.ts";
+import { fcDeployOutputs } from "../../steps/outputs/fc-deploy.ts";
 import { runMain } from "../run.ts";
-import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
-import { actionStepContext } from "../step-context.ts";
 
-await runMain(async () => {
-  const inputs = withGithubRunLabel(getInputs());
-  const result = await fcDeploy(inputs, actionStepContext());
-  core.setOutput("function-arn", result.functionArn);
-  core.setOutput("changed", String(result.changed));
-  if (result.invokeResult !== undefined) core.setOutput("invoke-result", result.invokeResult);
+await runMain(async ({ read, host, ctx, setOutputs }) => {
+  const inputs = readFcDeployInputs(read, host);
+  const result = await fcDeploy(inputs, ctx());
+  setOutputs(fcDeployOutputs(result));
   await writeSummary(inputs, result);
 });
 

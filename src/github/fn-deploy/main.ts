@@ -1,20 +1,16 @@
-import * as core from "@actions/core";
-import { getInputs, getTools } from "../../inputs/fn-deploy.ts";
+import { readFnDeployInputs } from "../../inputs/fn-deploy.ts";
 import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
+import { fnDeployOutputs } from "../../steps/outputs/fn-deploy.ts";
+import { fnDeployTools } from "../../tools/step-tools.ts";
+import { exportedTokenLogin } from "../action-host.ts";
 import { runMain } from "../run.ts";
-import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
-import { actionStepContext } from "../step-context.ts";
 
-await runMain(async () => {
-  const inputs = withGithubRunLabel(getInputs());
-  const result = await deployFunction(inputs, actionStepContext(), await getTools());
-  core.setOutput("function-id", result.functionId);
-  core.setOutput("image", result.image);
-  core.setOutput("digest", result.digest);
-  core.setOutput("invoke-endpoint", result.invokeEndpoint);
-  core.setOutput("changed", String(result.action !== "unchanged"));
-  if (result.invokeResponse !== undefined) core.setOutput("invoke-response", result.invokeResponse);
+await runMain(async ({ read, host, tools, env, ctx, setOutputs }) => {
+  const inputs = readFnDeployInputs(read, host);
+  // A registry token login of an earlier ocir-login step is renewed around the push.
+  const result = await deployFunction(inputs, ctx(), await fnDeployTools(tools, exportedTokenLogin(env)));
+  setOutputs(fnDeployOutputs(result));
   await writeSummary(result);
 });
 

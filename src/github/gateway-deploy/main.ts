@@ -1,20 +1,12 @@
-import * as core from "@actions/core";
-import { getInputs } from "../../inputs/gateway-deploy.ts";
+import { readGatewayDeployInputs } from "../../inputs/gateway-deploy.ts";
 import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
+import { gatewayDeployOutputs } from "../../steps/outputs/gateway-deploy.ts";
 import { runMain } from "../run.ts";
-import { withGithubRunLabel } from "../run-label.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
-import { actionStepContext } from "../step-context.ts";
 
-await runMain(async () => {
-  const result = await deployGateway(withGithubRunLabel(getInputs()), actionStepContext());
-  core.setOutput("deployment-id", result.deploymentId);
-  core.setOutput("endpoint", result.endpoint);
-  core.setOutput("url", result.url);
-  core.setOutput("changed", String(result.changed));
-  // One per line: entra-token's expected-issuer/expected-audience read lists in that form.
-  core.setOutput("issuers", result.issuers.join("\n"));
-  core.setOutput("audiences", result.audiences.join("\n"));
+await runMain(async ({ read, host, ctx, setOutputs }) => {
+  const result = await deployGateway(readGatewayDeployInputs(read, host), ctx());
+  setOutputs(gatewayDeployOutputs(result));
   await writeSummary(result);
 });
 

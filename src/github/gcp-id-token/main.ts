@@ -1,17 +1,16 @@
 import * as core from "@actions/core";
-import { getInputs, githubTokenSource } from "../../inputs/gcp-id-token.ts";
+import { readGcpIdTokenInputs } from "../../inputs/gcp-id-token.ts";
 import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
+import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
+import { googleTokenSource } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
-import { actionStepContext } from "../step-context.ts";
 
-await runMain(async () => {
-  const inputs = getInputs();
+await runMain(async ({ read, tools, env, ctx, setOutputs }) => {
+  const inputs = readGcpIdTokenInputs(read);
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
-    const access = await gcpAccessToken(inputs, actionStepContext(), githubTokenSource());
-    core.setOutput("access-token", access.accessToken);
-    core.setOutput("email", access.email);
-    if (access.expiresOn) core.setOutput("expires-on", access.expiresOn.toISOString());
-    if (process.env.GITHUB_STEP_SUMMARY) {
+    const access = await gcpAccessToken(inputs, ctx(), googleTokenSource(tools));
+    setOutputs({ "access-token": access.accessToken, ...gcpAccessTokenOutputs(access) });
+    if (env.GITHUB_STEP_SUMMARY) {
       await core.summary
         .addHeading("fngate: Google access token", 3)
         .addTable([
@@ -22,15 +21,10 @@ await runMain(async () => {
     }
     return;
   }
-  const result = await gcpIdToken(inputs, actionStepContext(), githubTokenSource());
+  const result = await gcpIdToken(inputs, ctx(), googleTokenSource(tools));
   const { claims } = result;
-  core.setOutput("id-token", result.idToken);
-  core.setOutput("issuer", claims.issuer);
-  core.setOutput("audience", claims.audience);
-  core.setOutput("email", claims.email);
-  core.setOutput("subject", claims.subject);
-  core.setOutput("expires-on", claims.expiresOn.toISOString());
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  setOutputs({ "id-token": result.idToken, ...gcpIdTokenOutputs(result) });
+  if (env.GITHUB_STEP_SUMMARY) {
     // Everything about the token except the token itself.
     await core.summary
       .addHeading("fngate: Google ID token", 3)

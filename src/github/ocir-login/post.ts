@@ -1,15 +1,14 @@
 import * as core from "@actions/core";
-import { getTools } from "../../inputs/ocir-login.ts";
 import { ocirLogout } from "../../steps/ocir-login.ts";
+import { dockerTools } from "../../tools/step-tools.ts";
 import { runPost } from "../run.ts";
-import { actionStepContext } from "../step-context.ts";
 import { cleanupState } from "./state.ts";
 
-await runPost(async () => {
+await runPost(async ({ tools, ctx }) => {
   const cleanup = cleanupState.load();
   if (!cleanup) {
     core.info("Nothing to clean up: no login was made, or logout is false.");
     return;
   }
-  await ocirLogout(cleanup, actionStepContext(), await getTools());
+  await ocirLogout(cleanup, ctx(), await dockerTools(tools));
 });

@@ -1,18 +1,17 @@
 import * as core from "@actions/core";
-import { getTools as ocirTools } from "../../inputs/ocir-login.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { ocirLogoutTasks } from "../../steps/ocir-login.ts";
+import { dockerTools } from "../../tools/step-tools.ts";
 import { runPost } from "../run.ts";
 import { loadOrWarn } from "../state.ts";
-import { actionStepContext } from "../step-context.ts";
 import { fnContextPlan, ocirCleanup } from "./state.ts";
 
 /**
  * Undoes the stages in reverse order: log out of OCIR, then remove the key and restore ~/.oci and
  * ~/.fn. Each part runs whatever happened to the ones before it, and each failure is its own warning.
  */
-await runPost(async () => {
+await runPost(async ({ tools, ctx: stepContext }) => {
   const warn = (message: string) => core.warning(message);
   const login = loadOrWarn(ocirCleanup, "ocir-login", warn);
   const plan = loadOrWarn(fnContextPlan, "fn-context", warn);
@@ -22,9 +21,9 @@ await runPost(async () => {
   }
   // Built only when there is something to undo: a main step refused for its environment (a bad
   // FNGATE_*_ENDPOINT) changed nothing, and its post must not repeat the refusal as a failed cleanup.
-  const ctx = actionStepContext();
+  const ctx = stepContext();
   const tasks: CleanupTask[] = [];
-  if (login) tasks.push(...ocirLogoutTasks(login, ctx, await ocirTools()));
+  if (login) tasks.push(...ocirLogoutTasks(login, ctx, await dockerTools(tools)));
   if (plan) {
     tasks.push({
       what: "removing fn-context's key and restoring ~/.oci and ~/.fn",

@@ -1,16 +1,8 @@
 import * as core from "@actions/core";
-import type { EntraTokenResult } from "../../steps/entra-token.ts";
-import type { FnDeployResult } from "../../steps/fn-deploy.ts";
-import type { GatewayDeployResult } from "../../steps/gateway-deploy.ts";
-import type { SmokeTestResult } from "../../steps/smoke-test.ts";
+import type { PipelineResult } from "../../steps/pipeline.ts";
 
 /** One table for the whole run: what was deployed where, and every smoke check. Never a secret. */
-export async function writePipelineSummary(run: {
-  deployed: FnDeployResult | undefined;
-  gateway: GatewayDeployResult | undefined;
-  token: EntraTokenResult | undefined;
-  smoke: SmokeTestResult | undefined;
-}): Promise<void> {
+export async function writePipelineSummary(run: PipelineResult): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const rows: string[][] = [];
   if (run.deployed)

@@ -1,19 +1,16 @@
-import * as core from "@actions/core";
-import { githubTokenSource } from "../../inputs/gcp-id-token.ts";
-import { getInputs } from "../../inputs/preflight.ts";
-import { blockedError, warningRows } from "../../preflight/report.ts";
+import { readPreflightInputs } from "../../inputs/preflight.ts";
+import { blockedError } from "../../preflight/report.ts";
+import { preflightOutputs } from "../../steps/outputs/preflight.ts";
 import { runPreflight } from "../../steps/preflight.ts";
+import { googleTokenSource } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
-import { actionStepContext } from "../step-context.ts";
 import { writePreflightSummary } from "./summary.ts";
 
-await runMain(async () => {
-  const inputs = getInputs();
+await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
+  const inputs = readPreflightInputs(read, host);
   // Google's keyless credential exchanges the job's GitHub OIDC token, as cloud-run-deploy does.
-  const result = await runPreflight(inputs, actionStepContext(), inputs.gcp ? githubTokenSource() : {});
-  core.setOutput("results", JSON.stringify(result.rows));
-  core.setOutput("blocked", String(result.blocked));
-  core.setOutput("warnings", String(warningRows(result.rows).length));
+  const result = await runPreflight(inputs, ctx(), inputs.gcp ? googleTokenSource(tools) : {});
+  setOutputs(preflightOutputs(result));
   await writePreflightSummary(result.rows);
   if (result.blocked) throw blockedError(result.rows);
 });

@@ -1,16 +1,15 @@
 import * as core from "@actions/core";
 import { UserError } from "../../errors.ts";
-import { getInputs } from "../../inputs/smoke-test.ts";
+import { readSmokeTestInputs } from "../../inputs/smoke-test.ts";
+import { smokeTestOutputs } from "../../steps/outputs/smoke-test.ts";
 import { failureSummary, runSmokeTest } from "../../steps/smoke-test.ts";
 import { runMain } from "../run.ts";
-import { actionStepContext } from "../step-context.ts";
 
-await runMain(async () => {
-  const inputs = getInputs();
-  const result = await runSmokeTest(inputs, actionStepContext());
-  core.setOutput("passed", String(result.passed));
-  core.setOutput("results", JSON.stringify(result.results));
-  if (process.env.GITHUB_STEP_SUMMARY) {
+await runMain(async ({ read, env, ctx, setOutputs }) => {
+  const inputs = readSmokeTestInputs(read);
+  const result = await runSmokeTest(inputs, ctx());
+  setOutputs(smokeTestOutputs(result));
+  if (env.GITHUB_STEP_SUMMARY) {
     await core.summary
       .addHeading(`fngate: smoke test ${result.passed ? "passed" : "FAILED"}`, 3)
       .addTable([

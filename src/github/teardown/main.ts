@@ -1,18 +1,17 @@
 import * as core from "@actions/core";
-import { githubTokenSource } from "../../inputs/gcp-id-token.ts";
-import { getInputs } from "../../inputs/teardown.ts";
+import { readTeardownInputs } from "../../inputs/teardown.ts";
 import { RUN_LABEL_KEY } from "../../run-label.ts";
+import { teardownOutputs } from "../../steps/outputs/teardown.ts";
 import { describeCount, scopeOf, teardown } from "../../steps/teardown.ts";
 import type { TeardownInputs, TeardownResult } from "../../steps/teardown-types.ts";
+import { googleTokenSource } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
 import { escapeHtml } from "../settings-summary.ts";
-import { actionStepContext } from "../step-context.ts";
 
-await runMain(async () => {
-  const inputs = getInputs();
-  const result = await teardown(inputs, actionStepContext(), githubTokenSource());
-  core.setOutput("deleted", JSON.stringify(result.deleted));
-  core.setOutput("count", String(result.deleted.length));
+await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
+  const inputs = readTeardownInputs(read, host);
+  const result = await teardown(inputs, ctx(), googleTokenSource(tools));
+  setOutputs(teardownOutputs(result));
   await writeSummary(inputs, result);
 });
 

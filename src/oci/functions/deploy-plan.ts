@@ -91,8 +91,57 @@ export interface Plan {
   prebuilt?: { image: string; digest: string | undefined };
 }
 
+/** What planning reads: everything but the OCI profile, which only the calls need. */
+export type DeployPlanInputs = Omit<FnDeployInputs, "ociProfile">;
+
+/** What fn-deploy knows before the registry: the function's settings and the image's source. */
+export interface FunctionPlan {
+  base: Omit<Plan, "build" | "prebuilt">;
+  prebuilt?: NonNullable<Plan["prebuilt"]>;
+  source?: {
+    contextDir: string;
+    hasDockerfile: boolean;
+    func: FuncYaml | undefined;
+    repositoryName: string;
+    tag: string;
+  };
+}
+
 /** Everything that can be checked without a call: inputs, func.yaml, image and registry names. */
-export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Promise<Plan> {
+export async function planDeploy(inputs: DeployPlanInputs, ctx: PlanContext): Promise<Plan> {
+  const { base, prebuilt, source } = await planFunction(inputs, ctx);
+  if (prebuilt || !source) return { ...base, ...(prebuilt ? { prebuilt } : {}) };
+  const registryText = inputs.registry ?? (await currentFnRegistry(ctx.homeDir))?.registry;
+  if (!registryText) {
+    throw new UserError(
+      "registry is required: set it to <registry host>/<namespace>, or run fn-context (its Fn context holds the registry) before fn-deploy.",
+    );
+  }
+  const registry = parseRegistryPrefix(
+    registryText,
+    inputs.registry ? "registry" : "the Fn context's registry",
+  );
+  const { contextDir, hasDockerfile, func, repositoryName, tag } = source;
+  const image = `${registry.host}/${registry.namespace}/${registry.prefix ? `${registry.prefix}/` : ""}${repositoryName}:${tag}`;
+  if (func?.build && func.build.length > 0 && !hasDockerfile) {
+    ctx.warn("func.yaml has build commands; fn-deploy does not run them: run them in an earlier step.");
+  }
+  return {
+    ...base,
+    build: {
+      contextDir,
+      image,
+      repository: repositoryPath(registry.prefix, repositoryName),
+      ...(hasDockerfile || !func ? {} : { generatedDockerfile: await generateDockerfile(func, contextDir) }),
+    },
+  };
+}
+
+/**
+ * Every check planDeploy makes before it needs the registry, which the pipeline's ocir-login stage
+ * may name later: the pipeline runs this before any stage, so a bad input changes nothing.
+ */
+export async function planFunction(inputs: DeployPlanInputs, ctx: PlanContext): Promise<FunctionPlan> {
   // Values first: they are secrets, masked before anything could print them.
   const config = inputs.config === undefined ? {} : parseConfigLines(inputs.config, "config");
   for (const value of Object.values(config)) ctx.registerSecret(value);
@@ -111,19 +160,11 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
       `path ${inputs.path} is not a directory: point it at the function's folder (with func.yaml).`,
     );
   }
-  // func.yaml may itself be a link: it is read only when it too stays inside the workspace.
-  const funcFile = (await confineToWorkspace("path", join(inputs.path, "func.yaml"), ctx.workspaceDir)).real;
-  const funcText = await readSmallTextFile(
-    funcFile,
-    `func.yaml in path ${JSON.stringify(inputs.path)}`,
-    FUNC_YAML_MAX_BYTES,
-  );
-  const func = funcText === undefined ? undefined : parseFuncYaml(funcText, `${inputs.path}/func.yaml`);
-
+  const func = await readFuncYaml(inputs.path, ctx.workspaceDir);
   const functionName = inputs.function ?? func?.name;
   if (!functionName) {
     throw new UserError(
-      `function is required: ${funcText === undefined ? `${inputs.path} has no func.yaml` : "func.yaml has no name"} to take it from.`,
+      `function is required: ${func === undefined ? `${inputs.path} has no func.yaml` : "func.yaml has no name"} to take it from.`,
     );
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(functionName)) {
@@ -146,7 +187,7 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
       if (inputs[name] !== undefined) ctx.warn(`${name} is ignored: image names a prebuilt image.`);
     }
     const reference = parseImageReference(inputs.image, "image");
-    return { ...base, prebuilt: { image: inputs.image.trim(), digest: reference.digest } };
+    return { base, prebuilt: { image: inputs.image.trim(), digest: reference.digest } };
   }
 
   // A Dockerfile that links out of the workspace (to a key) would be read by docker and quoted in errors.
@@ -157,31 +198,26 @@ export async function planDeploy(inputs: FnDeployInputs, ctx: PlanContext): Prom
       `path ${inputs.path} has neither func.yaml nor a Dockerfile: point path at the function's folder, or set image to a prebuilt image.`,
     );
   }
-  const registryText = inputs.registry ?? (await currentFnRegistry(ctx.homeDir))?.registry;
-  if (!registryText) {
-    throw new UserError(
-      "registry is required: set it to <registry host>/<namespace>, or run fn-context (its Fn context holds the registry) before fn-deploy.",
-    );
-  }
-  const registry = parseRegistryPrefix(
-    registryText,
-    inputs.registry ? "registry" : "the Fn context's registry",
-  );
+  if (inputs.registry !== undefined) parseRegistryPrefix(inputs.registry, "registry");
   const repositoryName = checkRepositoryName(inputs.repository ?? functionName.toLowerCase(), "repository");
   const tag = checkTag(inputs.tag ?? defaultTag(func?.version, inputs.gitSha), "tag");
-  const image = `${registry.host}/${registry.namespace}/${registry.prefix ? `${registry.prefix}/` : ""}${repositoryName}:${tag}`;
-  if (func?.build && func.build.length > 0 && !hasDockerfile) {
-    ctx.warn("func.yaml has build commands; fn-deploy does not run them: run them in an earlier step.");
-  }
-  return {
-    ...base,
-    build: {
-      contextDir,
-      image,
-      repository: registry.prefix ? `${registry.prefix}/${repositoryName}` : repositoryName,
-      ...(hasDockerfile || !func ? {} : { generatedDockerfile: await generateDockerfile(func, contextDir) }),
-    },
-  };
+  return { base, source: { contextDir, hasDockerfile, func, repositoryName, tag } };
+}
+
+/** The repository's name in the Artifacts API: its path below the namespace. */
+export function repositoryPath(registryPrefix: string | undefined, repositoryName: string): string {
+  return registryPrefix ? `${registryPrefix}/${repositoryName}` : repositoryName;
+}
+
+/** func.yaml of the function's folder, when there is one; it may itself be a link, kept inside the workspace. */
+async function readFuncYaml(path: string, workspaceDir: string): Promise<FuncYaml | undefined> {
+  const funcFile = (await confineToWorkspace("path", join(path, "func.yaml"), workspaceDir)).real;
+  const funcText = await readSmallTextFile(
+    funcFile,
+    `func.yaml in path ${JSON.stringify(path)}`,
+    FUNC_YAML_MAX_BYTES,
+  );
+  return funcText === undefined ? undefined : parseFuncYaml(funcText, `${path}/func.yaml`);
 }
 
 /** Generated while planning, so an unsupported runtime fails before anything is created. */

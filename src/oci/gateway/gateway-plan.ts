@@ -38,8 +38,20 @@ export interface GatewayPlan {
   createTags: Record<string, string> | undefined;
 }
 
+/** What planning reads: everything but the OCI profile, which only the calls need. */
+export type GatewayPlanInputs = Omit<GatewayDeployInputs, "ociProfile">;
+
 /** Every check that needs no call, so bad input fails with one line and nothing is changed. */
-export function planGatewayDeploy(inputs: GatewayDeployInputs): GatewayPlan {
+export function planGatewayDeploy(inputs: GatewayPlanInputs): GatewayPlan {
+  const settings = planGatewaySettings(inputs);
+  return { ...settings, routes: readRoutes(inputs), auth: readAuth(inputs) };
+}
+
+/**
+ * Every check but the routes (which name the function each calls): the gateway, the deployment and
+ * its path prefix. With readAuth and readRouteShorthand, the pipeline runs these before fn-deploy.
+ */
+export function planGatewaySettings(inputs: GatewayPlanInputs): Omit<GatewayPlan, "routes" | "auth"> {
   const gatewayId = requireOcid(inputs.gatewayOcid, "gateway-ocid", ["apigateway"]).value;
   const compartmentId =
     inputs.compartmentOcid === undefined
@@ -63,8 +75,6 @@ export function planGatewayDeploy(inputs: GatewayDeployInputs): GatewayPlan {
     deployment,
     deploymentIsOcid,
     pathPrefix: inputs.pathPrefix === undefined ? undefined : checkPathPrefix(inputs.pathPrefix),
-    routes: readRoutes(inputs),
-    auth: readAuth(inputs),
     allowAnonymous: inputs.allowAnonymous,
     prune: inputs.prune,
     wait: inputs.wait,

@@ -41,13 +41,21 @@ export function readRoutes(inputs: {
       "function-id is required: set function-id (with route-path and route-methods), or list the routes in routes.",
     );
   }
-  return [
-    {
-      path: checkRoutePath(inputs.routePath ?? "/", "route-path"),
-      methods: readMethods(inputs.routeMethods ?? "GET", "route-methods"),
-      functionId: checkFunctionId(inputs.functionId, "function-id"),
-    },
-  ];
+  return [{ ...readRouteShorthand(inputs), functionId: checkFunctionId(inputs.functionId, "function-id") }];
+}
+
+/**
+ * The single route's path and methods (route-path, route-methods). On their own for the pipeline,
+ * which checks them before fn-deploy has made the function the route will call.
+ */
+export function readRouteShorthand(inputs: {
+  routePath?: string | undefined;
+  routeMethods?: string | undefined;
+}): Omit<DesiredRoute, "functionId"> {
+  return {
+    path: checkRoutePath(inputs.routePath ?? "/", "route-path"),
+    methods: readMethods(inputs.routeMethods ?? "GET", "route-methods"),
+  };
 }
 
 function parseRoutesYaml(text: string): DesiredRoute[] {

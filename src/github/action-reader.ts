@@ -1,0 +1,46 @@
+import { UserError } from "../errors.ts";
+import { checkInputText } from "../inputs/check-input-text.ts";
+import { inputShape } from "../inputs/input-shapes.ts";
+import { type InputReader, parseBoolean } from "../inputs/reader.ts";
+
+/**
+ * The inputs the runner hands an action: INPUT_<NAME> (upper case, spaces as underscores), trimmed, as
+ * core.getInput reads them, from the environment given (the process's in a workflow). An input may fall
+ * back to an environment variable of the same meaning (OCI_CLI_USER...).
+ */
+export function actionInputReader(env: NodeJS.ProcessEnv, mask: (value: string) => void): InputReader {
+  const input = (name: string) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+  const optional = (name: string, envFallback?: string): string | undefined => {
+    const value = input(name);
+    if (value !== "") return value;
+    const fromEnv = envFallback ? env[envFallback]?.trim() : undefined;
+    if (!fromEnv || !envFallback) return undefined;
+    // The fallbacks (OCI_CLI_USER, OCI_CLI_KEY_CONTENT...) mean what the input means.
+    checkInputText(envFallback, fromEnv, inputShape(undefined, name));
+    return fromEnv;
+  };
+  return {
+    optional,
+    required(name, envFallback) {
+      const value = optional(name, envFallback);
+      if (value !== undefined) return value;
+      const alternative = envFallback ? ` (or the ${envFallback} environment variable)` : "";
+      throw new UserError(`${name} is required: set the input${alternative}.`);
+    },
+    boolean: (name, fallback) => parseBoolean(name, input(name), fallback),
+    mask,
+  };
+}
+
+/**
+ * Checks the text of every input the runner hands `action` before anything reads one: no control
+ * characters in a single-line input, no credentials in a URL (src/inputs/input-shapes.ts says which is
+ * which). All at once and up front, so an input only read on some paths is refused all the same.
+ */
+export function checkActionInputs(action: string, env: NodeJS.ProcessEnv): void {
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith("INPUT_") || value === undefined) continue;
+    const name = variable.slice("INPUT_".length).toLowerCase();
+    checkInputText(name, value.trim(), inputShape(action, name));
+  }
+}
