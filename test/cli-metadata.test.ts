@@ -1,29 +1,31 @@
-// The CLI's flags are the actions' inputs with the actions' defaults: the metadata embedded in the CLI
-// (src/cli/action-inputs.ts) matches every action.yml, and the CLI's reader applies each default.
+// The CLI's flags are the actions' inputs with the actions' defaults and secret marks: the metadata
+// embedded in the CLI (src/cli/action-metadata.json) matches every action.yml and
+// src/inputs/secret-inputs.ts, and the CLI's reader applies each default.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { collectActionInputs } from "../scripts/cli-inputs.ts";
-import { ACTION_INPUTS } from "../src/cli/action-inputs.ts";
-import { isSecretInput } from "../src/cli/action-metadata.ts";
+import { collectActionMetadata } from "../scripts/cli-metadata.ts";
+import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
 import { cliInputs } from "../src/cli/cli-inputs.ts";
 import { COMMANDS } from "../src/cli/commands/index.ts";
 import { createRedactor } from "../src/cli/redactor.ts";
+import { secretInputs } from "../src/inputs/secret-inputs.ts";
 
 describe("CLI flags mirror the actions", () => {
-  it("embeds exactly the inputs, defaults and outputs of every action.yml (run `node scripts/cli-inputs.ts` when this fails)", async () => {
-    assert.deepEqual(JSON.parse(JSON.stringify(ACTION_INPUTS)), await collectActionInputs());
+  it("embeds exactly the inputs, defaults and secret marks of every action.yml (run `npm run docs` when this fails)", async () => {
+    const { actions } = await collectActionMetadata();
+    assert.deepEqual(JSON.parse(JSON.stringify(ACTION_METADATA)), actions);
   });
 
   it("has a command for every action (a new action's command is one file in src/cli/commands)", () => {
     const commands = new Set(COMMANDS.map((c) => c.action).filter(Boolean));
     for (const action of commands)
-      assert.ok(action && action in ACTION_INPUTS, `${action} has an action.yml`);
-    const missing = Object.keys(ACTION_INPUTS).filter((action) => !commands.has(action));
+      assert.ok(action && action in ACTION_METADATA, `${action} has an action.yml`);
+    const missing = Object.keys(ACTION_METADATA).filter((action) => !commands.has(action));
     assert.deepEqual(missing, [], "actions without a CLI command");
   });
 
   it("applies every action.yml default when neither a flag nor FNGATE_* is given", () => {
-    for (const [action, metadata] of Object.entries(ACTION_INPUTS)) {
+    for (const [action, metadata] of Object.entries(ACTION_METADATA)) {
       const read = cliInputs(metadata, new Map(), {}, createRedactor());
       for (const input of metadata.inputs) {
         assert.equal(
@@ -36,7 +38,7 @@ describe("CLI flags mirror the actions", () => {
   });
 
   it("reads a flag first, then FNGATE_<NAME>, then the default, then the adapter's fallback variable", () => {
-    const metadata = ACTION_INPUTS["fn-context"];
+    const metadata = ACTION_METADATA["fn-context"];
     assert.ok(metadata);
     const env = { FNGATE_PROFILE: "FROM_ENV", OCI_CLI_REGION: "us-ashburn-1", FNGATE_CONTEXT_NAME: "" };
     const read = cliInputs(metadata, new Map([["context-name", "flagged"]]), env, createRedactor());
@@ -46,23 +48,26 @@ describe("CLI flags mirror the actions", () => {
     assert.equal(read.boolean("verify", false), true, "the action.yml default wins over the code's fallback");
   });
 
-  it("treats the key, passphrase, auth token, client secret, certificate key, tokens, headers and config as secrets", () => {
-    const secrets = new Set<string>();
-    for (const metadata of Object.values(ACTION_INPUTS)) {
-      for (const input of metadata.inputs) if (isSecretInput(input)) secrets.add(input.name);
+  it("marks secret exactly the inputs src/inputs/secret-inputs.ts declares, whatever their descriptions say", () => {
+    for (const [action, metadata] of Object.entries(ACTION_METADATA)) {
+      const marked = metadata.inputs.filter((input) => input.secret).map((input) => input.name);
+      assert.deepEqual(new Set(marked), secretInputs(action), action);
     }
-    for (const name of [
-      "private-key",
-      "private-key-passphrase",
-      "auth-token",
-      "client-secret",
-      "client-certificate-key",
-      "token",
-      "refused-token",
-      "headers",
-      "config",
-    ]) {
-      assert.ok(secrets.has(name), name);
+    // Secrets whose descriptions never say "(secret)": function settings and request headers.
+    const secret = (action: string, name: string) =>
+      ACTION_METADATA[action]?.inputs.find((input) => input.name === name)?.secret === true;
+    for (const [action, name] of [
+      ["fn-deploy", "config"],
+      ["pipeline", "config"],
+      ["smoke-test", "headers"],
+      ["pipeline", "headers"],
+      ["pipeline", "oci-client-secret"],
+      ["fn-context", "private-key"],
+      ["ocir-login", "auth-token"],
+      ["smoke-test", "token"],
+    ] as const) {
+      assert.ok(secret(action, name), `${action} ${name}`);
     }
+    assert.ok(!secret("entra-token", "client-certificate"), "a certificate is public");
   });
 });

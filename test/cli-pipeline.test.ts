@@ -5,8 +5,7 @@ import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ACTION_INPUTS } from "../src/cli/action-inputs.ts";
-import { isSecretInput } from "../src/cli/action-metadata.ts";
+import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import {
   type PipelineFixture,
@@ -27,8 +26,8 @@ after(async () => {
 
 /** Public inputs as flags, secret ones as FNGATE_* variables: how the CLI is meant to be called. */
 function split(inputs: Record<string, string>): { flags: string[]; env: Record<string, string> } {
-  const pipeline = ACTION_INPUTS.pipeline?.inputs ?? [];
-  const secretNames = new Set(pipeline.filter(isSecretInput).map((input) => input.name));
+  const pipeline = ACTION_METADATA.pipeline?.inputs ?? [];
+  const secretNames = new Set(pipeline.filter((input) => input.secret).map((input) => input.name));
   const secret = Object.fromEntries(Object.entries(inputs).filter(([name]) => secretNames.has(name)));
   const open = Object.fromEntries(Object.entries(inputs).filter(([name]) => !secretNames.has(name)));
   return { flags: flagsOf(open), env: envOf(secret) };

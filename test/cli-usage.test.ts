@@ -4,8 +4,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { ACTION_INPUTS } from "../src/cli/action-inputs.ts";
-import { isSecretInput } from "../src/cli/action-metadata.ts";
+import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
 import { COMMANDS } from "../src/cli/commands/index.ts";
 import { type CliSandbox, cliSandbox } from "./support/cli-process.ts";
 
@@ -40,13 +39,13 @@ describe("fngate usage", () => {
       if (!command.action) continue;
       const help = await sandbox.run([command.name, "--help"]);
       assert.equal(help.exitCode, 0);
-      for (const input of ACTION_INPUTS[command.action]?.inputs ?? []) {
+      for (const input of ACTION_METADATA[command.action]?.inputs ?? []) {
         const env = `FNGATE_${input.name.toUpperCase().replace(/-/g, "_")}`;
         const line = help.stdout.split("\n").find((l) => l.startsWith(`  --${input.name}  (`));
         assert.ok(line, `${command.name} --help lists --${input.name}`);
         assert.ok(line.includes(env), `${command.name} --${input.name} names ${env}`);
         if (input.default !== undefined) assert.ok(line.includes(`default ${JSON.stringify(input.default)}`));
-        if (isSecretInput(input)) assert.ok(line.includes(`--${input.name}-file <path>`));
+        if (input.secret) assert.ok(line.includes(`--${input.name}-file <path>`));
       }
     }
   });
@@ -59,8 +58,8 @@ describe("fngate usage", () => {
 
   it("refuses every secret flag on the command line, naming the variable and the file flag (exit 2)", async () => {
     for (const command of COMMANDS) {
-      for (const input of ACTION_INPUTS[command.action ?? ""]?.inputs ?? []) {
-        if (!isSecretInput(input)) continue;
+      for (const input of ACTION_METADATA[command.action ?? ""]?.inputs ?? []) {
+        if (!input.secret) continue;
         const secret = `s3cr3t-${input.name}-value`;
         const run = await sandbox.run([command.name, `--${input.name}`, secret, "--json"]);
         assert.equal(run.exitCode, 2, `${command.name} --${input.name}`);

@@ -7,8 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ACTION_INPUTS } from "../src/cli/action-inputs.ts";
-import { envName, isSecretInput } from "../src/cli/action-metadata.ts";
+import { ACTION_METADATA, envName } from "../src/cli/action-metadata.ts";
 import { cliInputs } from "../src/cli/cli-inputs.ts";
 import { ciOidcToken } from "../src/cli/oidc-token.ts";
 import { createRedactor } from "../src/cli/redactor.ts";
@@ -119,9 +118,9 @@ describe("the declaration of input shapes", () => {
     /per line|newline or comma|new lines|VALUE lines|\bPEM\b(?! text)|YAML list|file's JSON/;
 
   it("covers every action, and names only inputs the action has", () => {
-    assert.deepEqual(Object.keys(INPUT_SHAPES).sort(), Object.keys(ACTION_INPUTS).sort());
+    assert.deepEqual(Object.keys(INPUT_SHAPES).sort(), Object.keys(ACTION_METADATA).sort());
     for (const [action, shapes] of Object.entries(INPUT_SHAPES)) {
-      const names = new Set(ACTION_INPUTS[action]?.inputs.map((input) => input.name));
+      const names = new Set(ACTION_METADATA[action]?.inputs.map((input) => input.name));
       for (const name of [...shapes.multiLine, ...shapes.urls, ...shapes.images]) {
         assert.ok(names.has(name), `${action} has no input ${name}`);
       }
@@ -129,7 +128,7 @@ describe("the declaration of input shapes", () => {
   });
 
   it("declares multi-line every input whose description asks for lines, PEM, YAML or a JSON file", () => {
-    for (const [action, metadata] of Object.entries(ACTION_INPUTS)) {
+    for (const [action, metadata] of Object.entries(ACTION_METADATA)) {
       for (const input of metadata.inputs) {
         if (hintsMultiLine.test(input.description)) {
           assert.ok(inputShape(action, input.name).multiLine, `${action} ${input.name} is multi-line`);
@@ -140,7 +139,7 @@ describe("the declaration of input shapes", () => {
 
   it("gives the pipeline's inputs the shapes of the stage inputs they are", () => {
     for (const stage of STAGES) {
-      for (const input of ACTION_INPUTS[stage]?.inputs ?? []) {
+      for (const input of ACTION_METADATA[stage]?.inputs ?? []) {
         const renamed = PIPELINE_RENAMES[stage][input.name];
         if (renamed === null) continue;
         assert.deepEqual(
@@ -155,14 +154,14 @@ describe("the declaration of input shapes", () => {
 
 /** Every input of every action with a value that breaks its rule, and the label the refusal names. */
 function hostileValues(action: string): { name: string; value: string }[] {
-  return (ACTION_INPUTS[action]?.inputs ?? []).map(({ name }) => ({
+  return (ACTION_METADATA[action]?.inputs ?? []).map(({ name }) => ({
     name,
     value: inputShape(action, name).multiLine ? "first line\n\u0000" : "first\nsecond",
   }));
 }
 
 describe("the action reader checks every INPUT_* before anything reads one", () => {
-  for (const action of Object.keys(ACTION_INPUTS)) {
+  for (const action of Object.keys(ACTION_METADATA)) {
     it(`${action}: every input, single- and multi-line`, () => {
       for (const { name, value } of hostileValues(action)) {
         const env = { [`INPUT_${name.toUpperCase()}`]: value, INPUT_OTHER: "" };
@@ -179,10 +178,10 @@ describe("the action reader checks every INPUT_* before anything reads one", () 
 });
 
 describe("the CLI reader checks flags, FNGATE_* variables, secret files and fallbacks", () => {
-  for (const [action, metadata] of Object.entries(ACTION_INPUTS)) {
+  for (const [action, metadata] of Object.entries(ACTION_METADATA)) {
     it(`${action}: every input`, () => {
       for (const { name, value } of hostileValues(action)) {
-        const secret = metadata.inputs.some((input) => input.name === name && isSecretInput(input));
+        const secret = metadata.inputs.some((input) => input.name === name && input.secret);
         if (!secret) {
           const flags = new Map([[name, value]]);
           assert.match(
@@ -204,7 +203,7 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
     try {
       const file = join(dir, "auth-token");
       await writeFile(file, "token-part-one\ntoken-part-two\n", { mode: 0o600 });
-      const metadata = ACTION_INPUTS["ocir-login"];
+      const metadata = ACTION_METADATA["ocir-login"];
       assert.ok(metadata);
       const read = cliInputs(
         metadata,
@@ -237,7 +236,7 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
   });
 
   it("the command's own flags and the OCI CLI fallback variables are single-line too", () => {
-    const metadata = ACTION_INPUTS["fn-context"];
+    const metadata = ACTION_METADATA["fn-context"];
     assert.ok(metadata);
     assert.match(
       refusal(() =>
@@ -288,7 +287,7 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
   });
 
   it("multi-line flags keep their lines", () => {
-    const metadata = ACTION_INPUTS["gateway-deploy"];
+    const metadata = ACTION_METADATA["gateway-deploy"];
     assert.ok(metadata);
     const routes =
       "- {path: /a, function-id: ocid1.fnfunc.oc1..a}\r\n- {path: /b, function-id: ocid1.fnfunc.oc1..b}";

@@ -1,34 +1,27 @@
-import { ACTION_INPUTS } from "./action-inputs.ts";
+import generated from "./action-metadata.json" with { type: "json" };
 import { UsageError } from "./usage-error.ts";
 
-/** One action's public surface as its action.yml declares it (embedded by scripts/cli-inputs.ts). */
+/**
+ * One action's inputs as its action.yml declares them, with the secret mark src/inputs/secret-inputs.ts
+ * gives them: data written by scripts/cli-metadata.ts (npm run docs) and checked by npm run check-docs.
+ */
 export interface ActionMetadata {
   inputs: InputMetadata[];
-  outputs: string[];
 }
 
 export interface InputMetadata {
   name: string;
   description: string;
   default?: string;
-  /** The action.yml description marks it "(secret)". */
+  /** Refused as a flag; read from FNGATE_<NAME> or --<name>-file instead. */
   secret?: boolean;
 }
 
-/**
- * Secret inputs are refused on the command line (argv is visible to every user of the machine and
- * lands in shell history and CI logs) and read from FNGATE_<NAME> or a file instead: every input its
- * action.yml marks "(secret)", and these, which carry API keys and function settings the adapters
- * mask too although their descriptions say so in other words.
- */
-const ALSO_SECRET = new Set(["token", "headers", "config"]);
-
-export function isSecretInput(input: InputMetadata): boolean {
-  return input.secret === true || ALSO_SECRET.has(input.name);
-}
+/** Every action folder's metadata, and the root action.yml's as "pipeline". */
+export const ACTION_METADATA: Readonly<Record<string, ActionMetadata>> = generated.actions;
 
 export function actionMetadata(action: string): ActionMetadata {
-  const metadata = ACTION_INPUTS[action];
+  const metadata = ACTION_METADATA[action];
   if (!metadata) throw new UsageError(`no action metadata for ${action}`);
   return metadata;
 }

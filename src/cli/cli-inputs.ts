@@ -3,7 +3,7 @@ import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
 import { inputShape, SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
 import { type InputReader, parseBoolean } from "../inputs/reader.ts";
-import { type ActionMetadata, envName, isSecretInput } from "./action-metadata.ts";
+import { type ActionMetadata, envName } from "./action-metadata.ts";
 import type { Redactor } from "./redactor.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -24,7 +24,7 @@ export function cliInputs(
   action?: string,
 ): InputReader {
   const known = new Map(metadata.inputs.map((input) => [input.name, input]));
-  const secret = new Set(metadata.inputs.filter(isSecretInput).map((input) => input.name));
+  const secret = new Set(metadata.inputs.filter((input) => input.secret).map((input) => input.name));
   checkFlags(known, secret, flags, new Set(extraFlags));
   const shapeOf = (name: string) => (known.has(name) ? inputShape(action, name) : SINGLE_LINE_TEXT);
   // Every flag and FNGATE_<NAME> up front, as the actions check every INPUT_*: an input read only on

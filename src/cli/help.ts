@@ -1,4 +1,4 @@
-import { actionMetadata, envName, isSecretInput } from "./action-metadata.ts";
+import { actionMetadata, envName } from "./action-metadata.ts";
 import type { CliCommand } from "./command.ts";
 
 export const EXIT_CODES = [
@@ -40,8 +40,7 @@ export function commandHelp(command: CliCommand): string {
   ];
   if (inputs.length > 0 || command.flags?.length) lines.push("Flags:");
   for (const input of inputs) {
-    const secret = isSecretInput(input);
-    const how = secret
+    const how = input.secret
       ? `secret: ${envName(input.name)} or --${input.name}-file <path>`
       : `or ${envName(input.name)}`;
     const fallback = input.default === undefined ? "" : `; default ${JSON.stringify(input.default)}`;

@@ -57,7 +57,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const stepLog = cliLog(redactor, debug, () => stage);
     stage = `[${found.name}] `;
     quietSdkChatter(stepLog.debug);
-    const metadata = found.action ? actionMetadata(found.action) : { inputs: [], outputs: [] };
+    const metadata = found.action ? actionMetadata(found.action) : { inputs: [] };
     const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
     const read = cliInputs(metadata, args.flags, env, redactor, extra, found.action);
     // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, exactly as the actions honour them.

@@ -4,8 +4,7 @@
 // https:// proxy with credentials (a real TLS CONNECT proxy that records what it was sent).
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ACTION_INPUTS } from "../../../src/cli/action-inputs.ts";
-import { isSecretInput } from "../../../src/cli/action-metadata.ts";
+import { ACTION_METADATA } from "../../../src/cli/action-metadata.ts";
 import { inputShape } from "../../../src/inputs/input-shapes.ts";
 import { type ConnectProxy, startConnectProxy } from "../../emulators/http/connect-proxy.ts";
 import { createTestCa, type TlsMaterial } from "../../emulators/tls/test-ca.ts";
@@ -91,7 +90,7 @@ async function cli(
 function controlCharacterCases(): HostileCase[] {
   const cases: HostileCase[] = [];
   let turn = 0;
-  for (const [name, metadata] of Object.entries(ACTION_INPUTS)) {
+  for (const [name, metadata] of Object.entries(ACTION_METADATA)) {
     for (const input of metadata.inputs) {
       if (inputShape(name, input.name).multiLine) continue;
       const [character, described] = CHARACTERS[turn++ % CHARACTERS.length] ?? ["\n", ""];
@@ -117,10 +116,8 @@ function controlCharacterCases(): HostileCase[] {
 
 /** One single-line flag of every CLI command, with a refused character (every flag is checked in process). */
 function cliControlCharacterCases(): HostileCase[] {
-  return Object.entries(ACTION_INPUTS).map(([name, metadata], index) => {
-    const open = metadata.inputs.filter(
-      (input) => !isSecretInput(input) && !inputShape(name, input.name).multiLine,
-    );
+  return Object.entries(ACTION_METADATA).map(([name, metadata], index) => {
+    const open = metadata.inputs.filter((input) => !input.secret && !inputShape(name, input.name).multiLine);
     const input = open[index % open.length] ?? open[0];
     const [character, described] = CHARACTERS[index % CHARACTERS.length] ?? ["\n", ""];
     const marker = `r7-cli-${input?.name}-${PID}-value`;

@@ -1,0 +1,158 @@
+import { PIPELINE_RENAMES, STAGES } from "./pipeline-stages.ts";
+
+/**
+ * Which action inputs hold secrets, declared once: the CLI refuses them as flags (argv is visible to
+ * every user of the machine and lands in shell history and CI logs) and reads them from FNGATE_<NAME>
+ * or a file instead, and `--help` and the README reference mark them. The generated CLI metadata
+ * (src/cli/action-metadata.json) carries the mark from here.
+ *
+ * `notSecret` lists the inputs whose name or description speaks of a secret, key, token, password,
+ * passphrase or credential but that hold none (a client ID, an audience, a keyless provider's name, a
+ * description naming entra-token). test/action-metadata.test.ts fails when an action.yml has such an
+ * input on neither list, so a new input cannot miss its mark; the lists, not the prose, decide.
+ *
+ * Keyed by action folder name. The root action ("pipeline") offers the stages' inputs under
+ * PIPELINE_RENAMES' names and takes their marks from the stages (secretInputs below); its entry here
+ * lists only the inputs of its own.
+ */
+export interface SecretMarks {
+  secret: readonly string[];
+  notSecret: readonly string[];
+}
+
+export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
+  "cloud-run-deploy": {
+    secret: ["credentials-json"],
+    // env is shown as any setting is: secrets belong in Secret Manager, whose variables it keeps.
+    notSecret: ["path", "registry-login", "env", "allow-unauthenticated", "workload-identity-provider"],
+  },
+  "entra-token": {
+    secret: ["client-secret", "client-certificate-key"],
+    notSecret: [
+      "client-id",
+      "scope",
+      "client-certificate",
+      "federated",
+      "federated-audience",
+      "expected-issuer",
+      "expected-audience",
+    ],
+  },
+  "fc-deploy": {
+    secret: ["access-key-secret", "security-token"],
+    notSecret: ["role", "env", "oidc-provider-arn", "role-to-assume", "oidc-audience", "access-key-id"],
+  },
+  "fn-context": {
+    secret: ["client-secret", "private-key", "private-key-passphrase"],
+    notSecret: [
+      "auth",
+      "identity-domain-url",
+      "client-id",
+      "oidc-audience",
+      "user-ocid",
+      "fingerprint",
+      "region",
+      "verify",
+    ],
+  },
+  "fn-deploy": {
+    // KEY=VALUE function settings: database URLs, API keys. Every value is masked.
+    secret: ["config"],
+    notSecret: [],
+  },
+  "gateway-deploy": {
+    secret: [],
+    notSecret: [
+      "jwks-uri",
+      "entra-tenant-id",
+      "issuers",
+      "audiences",
+      "required-claims",
+      "token-header",
+      "token-scheme",
+      "allow-anonymous",
+    ],
+  },
+  "gcp-id-token": {
+    secret: ["credentials-json"],
+    notSecret: ["audience", "token-format", "workload-identity-provider"],
+  },
+  "oci-token": {
+    secret: ["credential-secret"],
+    notSecret: ["credential-ocid", "region", "audience"],
+  },
+  "ocir-login": {
+    secret: ["auth-token"],
+    notSecret: ["username"],
+  },
+  preflight: {
+    secret: ["token", "credentials-json", "access-key-secret", "security-token"],
+    notSecret: [
+      "cloud",
+      "jwks-uri",
+      "entra-tenant-id",
+      "issuers",
+      "audiences",
+      "workload-identity-provider",
+      "account-id",
+      "oidc-provider-arn",
+      "oidc-audience",
+      "access-key-id",
+    ],
+  },
+  "smoke-test": {
+    // headers: extra request headers often carry an API key; every value is masked.
+    secret: ["token", "headers", "refused-token", "expired-token"],
+    notSecret: [
+      "url",
+      "expect-status",
+      "expect-body",
+      "negative-checks",
+      "jwks-uri",
+      "negative-check-bodies",
+    ],
+  },
+  teardown: {
+    secret: ["credentials-json", "access-key-secret", "security-token"],
+    notSecret: [
+      "workload-identity-provider",
+      "oidc-provider-arn",
+      "role-to-assume",
+      "oidc-audience",
+      "access-key-id",
+    ],
+  },
+  // Only the pipeline's own inputs; its stage inputs are marked as their stage marks them.
+  pipeline: {
+    secret: [],
+    notSecret: ["skip", "preflight"],
+  },
+};
+
+/** The secret inputs of `action` (an action folder name, or "pipeline" for the root action.yml). */
+export function secretInputs(action: string): ReadonlySet<string> {
+  return new Set(withStages(action, "secret"));
+}
+
+/** The inputs of `action` declared to hold no secret although their words suggest one. */
+export function notSecretInputs(action: string): ReadonlySet<string> {
+  const secret = secretInputs(action);
+  return new Set(withStages(action, "notSecret").filter((name) => !secret.has(name)));
+}
+
+function withStages(action: string, list: keyof SecretMarks): string[] {
+  const marks = SECRET_INPUTS[action];
+  if (!marks) throw new Error(`src/inputs/secret-inputs.ts declares no secret inputs for action ${action}`);
+  if (action !== "pipeline") return [...marks[list]];
+  // A name two stages share is secret when either stage's input is.
+  return [
+    ...marks[list],
+    ...STAGES.flatMap((stage) => {
+      const renames = PIPELINE_RENAMES[stage];
+      return withStages(stage, list).flatMap((name) => {
+        const renamed = name in renames ? renames[name] : name;
+        return renamed === null || renamed === undefined ? [] : [renamed];
+      });
+    }),
+  ];
+}
