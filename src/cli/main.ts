@@ -7,6 +7,7 @@ import { describeError, isUserError } from "../errors.ts";
 import { exitWhenFlushed } from "../exit-when-flushed.ts";
 import { proxySettings } from "../http/proxy-settings.ts";
 import { applyRunnerProxy } from "../http/runner-proxy.ts";
+import { maskDeclaredSecrets } from "../inputs/secret-inputs.ts";
 import { actionMetadata } from "./action-metadata.ts";
 import { parseArgs } from "./argv.ts";
 import { cleanupStore } from "./cleanup-store.ts";
@@ -60,6 +61,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const metadata = found.action ? actionMetadata(found.action) : { inputs: [] };
     const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
     const read = cliInputs(metadata, args.flags, env, redactor, extra, found.action);
+    // Every input declared secret is hidden from every line before anything reads or prints it.
+    if (found.action) maskDeclaredSecrets(found.action, read);
     // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, exactly as the actions honour them.
     const proxyWarning = applyRunnerProxy(proxySettings(env));
     if (proxyWarning) stepLog.warning(proxyWarning);

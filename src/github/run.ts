@@ -7,6 +7,7 @@ import { proxySettings } from "../http/proxy-settings.ts";
 import { applyRunnerProxy, describeProxyFailure, proxyFailure } from "../http/runner-proxy.ts";
 import type { InputHost } from "../inputs/input-host.ts";
 import type { InputReader } from "../inputs/reader.ts";
+import { maskDeclaredSecrets } from "../inputs/secret-inputs.ts";
 import type { StepContext } from "../step-context.ts";
 import type { ToolSources } from "../tools/step-tools.ts";
 import { actionInputHost, actionToolSources } from "./action-host.ts";
@@ -48,6 +49,9 @@ export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<
   let deadline: StepDeadline | undefined;
   try {
     checkActionInputs(actionName(), env);
+    const read = actionInputReader(env, maskSecret);
+    // Every input declared secret is masked before anything else reads or prints it.
+    maskDeclaredSecrets(actionName(), read);
     const proxyWarning = applyRunnerProxy(proxySettings(env));
     if (proxyWarning) core.warning(proxyWarning);
     const running = startDeadline(
@@ -57,7 +61,7 @@ export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<
     deadline = running;
     const ctx = once(() => actionStepContext(env, running.signal));
     const run: ActionRun = {
-      read: actionInputReader(env, maskSecret),
+      read,
       host: actionInputHost(env),
       tools: actionToolSources(env),
       env,

@@ -1,4 +1,5 @@
 import { PIPELINE_RENAMES, STAGES } from "./pipeline-stages.ts";
+import type { InputReader } from "./reader.ts";
 
 /**
  * Which action inputs hold secrets, declared once: the CLI refuses them as flags (argv is visible to
@@ -155,4 +156,13 @@ function withStages(action: string, list: keyof SecretMarks): string[] {
       });
     }),
   ];
+}
+
+/** Masks the value of every input `action` declares secret (src/inputs/secret-inputs.ts) that is set. */
+export function maskDeclaredSecrets(action: string, read: InputReader): void {
+  if (!(action in SECRET_INPUTS)) return;
+  for (const name of secretInputs(action)) {
+    const value = read.optional(name);
+    if (value !== undefined) read.mask(value);
+  }
 }
