@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isUserError } from "../src/errors.ts";
-import { endpointOverrides } from "../src/http/endpoint-overrides.ts";
+import { endpointOverrides } from "../src/inputs/endpoint-overrides.ts";
 
 function refusal(run: () => unknown): string {
   try {

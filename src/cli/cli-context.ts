@@ -1,6 +1,6 @@
 import { homedir, tmpdir } from "node:os";
-import { endpointOverrides } from "../http/endpoint-overrides.ts";
 import { proxySettings } from "../http/proxy-settings.ts";
+import { endpointOverrides } from "../inputs/endpoint-overrides.ts";
 import type { Logger, StepContext } from "../step-context.ts";
 import type { Redactor } from "./redactor.ts";
 

@@ -1,7 +1,7 @@
 import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
-import { endpointOverrides } from "../http/endpoint-overrides.ts";
 import { proxySettings } from "../http/proxy-settings.ts";
+import { endpointOverrides } from "../inputs/endpoint-overrides.ts";
 import { secretPieces } from "../secret-pieces.ts";
 import type { StepContext } from "../step-context.ts";
 

@@ -5,7 +5,7 @@ import { readRouteShorthand } from "../oci/gateway/gateway-routes-input.ts";
 import { parseRegistryPrefix } from "../oci/registry/image-reference.ts";
 import type { StepContext } from "../step-context.ts";
 import { checkEntraTokenInputs } from "./entra-token.ts";
-import type { PipelineInputs } from "./pipeline.ts";
+import type { PipelineStages } from "./pipeline-preflight.ts";
 
 /**
  * Runs every stage's checks that need no call, so a bad input of a late stage (a gateway route, a
@@ -15,7 +15,7 @@ import type { PipelineInputs } from "./pipeline.ts";
  * for preflight.
  */
 export async function checkBeforeAnyStage(
-  inputs: PipelineInputs,
+  inputs: PipelineStages,
   ctx: StepContext,
 ): Promise<{ repository: string | undefined }> {
   let repository: string | undefined;

@@ -1,7 +1,7 @@
 import { BlockList, isIP } from "node:net";
 import { UserError } from "../errors.ts";
-import { checkInputText } from "../inputs/check-input-text.ts";
 import type { EndpointOverrides } from "../step-context.ts";
+import { checkInputText } from "./check-input-text.ts";
 
 /** The variables that point fngate at another base URL for a cloud (private endpoints, proxies, emulators). */
 export const ENDPOINT_VARIABLES = {
