@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, unlink } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, readlink, stat, symlink, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { describeError, UserError } from "../errors.ts";
 import type { RestorePlan } from "./restore-plan.ts";
@@ -45,15 +45,6 @@ export async function detachLinks(plan: RestorePlan): Promise<string[]> {
 /** Said once per link replaced for the run, so nobody wonders why their dotfile is a file until post. */
 export function replacedLinkNote(link: string): string {
   return `${link} is a symlink: fngate never writes through it, so for this run it is a private copy of what it pointed at; the post step (or fngate cleanup) puts the link back.`;
-}
-
-/** Puts a recorded link back as it was: same path, same target text (relative stays relative). */
-export async function putBackLink(path: string, target: string): Promise<void> {
-  const now = await lstat(path).catch(() => undefined);
-  if (now?.isSymbolicLink() && (await readlink(path)) === target) return;
-  // What is there now is what detachLinks put in the link's place: a private copy or folder.
-  if (now) await rm(path, { recursive: true, force: true });
-  await symlink(target, path);
 }
 
 /** Configuration files are small; a link to something huge is a mistake, not something to copy. */

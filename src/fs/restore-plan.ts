@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { lstat, mkdir, readFile, readlink, rm } from "node:fs/promises";
+import { lstat, mkdir, readFile, readlink, rm, symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describeError, UserError } from "../errors.ts";
-import { putBackLink } from "./home-links.ts";
 import { writeNewFile } from "./secure-file.ts";
 
 /**
@@ -149,4 +148,13 @@ async function lstatOrUndefined(path: string) {
     }
     throw error;
   }
+}
+
+/** Puts a recorded link back as it was: same path, same target text (relative stays relative). */
+export async function putBackLink(path: string, target: string): Promise<void> {
+  const now = await lstat(path).catch(() => undefined);
+  if (now?.isSymbolicLink() && (await readlink(path)) === target) return;
+  // What is there now is what detachLinks (home-links.ts) put in the link's place: a private copy or folder.
+  if (now) await rm(path, { recursive: true, force: true });
+  await symlink(target, path);
 }
