@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
 import { inputShape, SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
-import { type InputReader, parseBoolean } from "../inputs/reader.ts";
+import { fallbackValue, type InputReader, parseBoolean } from "../inputs/reader.ts";
 import { type ActionMetadata, envName } from "./action-metadata.ts";
 import type { Redactor } from "./redactor.ts";
 import { UsageError } from "./usage-error.ts";
@@ -54,11 +54,7 @@ export function cliInputs(
   };
   const optional = (name: string, envFallback?: string): string | undefined => {
     const value = raw(name)?.trim();
-    if (value) return value;
-    const fromFallback = envFallback ? env[envFallback]?.trim() : undefined;
-    if (!fromFallback || !envFallback) return undefined;
-    checkInputText(envFallback, fromFallback, inputShape(undefined, name));
-    return fromFallback;
+    return value ? value : fallbackValue(env, envFallback, name);
   };
   return {
     optional,

@@ -1,7 +1,7 @@
 import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
 import { inputShape } from "../inputs/input-shapes.ts";
-import { type InputReader, parseBoolean } from "../inputs/reader.ts";
+import { fallbackValue, type InputReader, parseBoolean } from "../inputs/reader.ts";
 
 /**
  * The inputs the runner hands an action: INPUT_<NAME> (upper case, spaces as underscores), trimmed, as
@@ -12,12 +12,7 @@ export function actionInputReader(env: NodeJS.ProcessEnv, mask: (value: string) 
   const input = (name: string) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
   const optional = (name: string, envFallback?: string): string | undefined => {
     const value = input(name);
-    if (value !== "") return value;
-    const fromEnv = envFallback ? env[envFallback]?.trim() : undefined;
-    if (!fromEnv || !envFallback) return undefined;
-    // The fallbacks (OCI_CLI_USER, OCI_CLI_KEY_CONTENT...) mean what the input means.
-    checkInputText(envFallback, fromEnv, inputShape(undefined, name));
-    return fromEnv;
+    return value !== "" ? value : fallbackValue(env, envFallback, name);
   };
   return {
     optional,

@@ -21,6 +21,25 @@ export async function writeSettingsSummary(
     .write();
 }
 
+/**
+ * The job summary of a step with one row per result (a token, a service, the smoke checks): a heading
+ * and a table with a header row. Values are escaped; callers never pass a secret.
+ */
+export async function writeTableSummary(
+  heading: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary
+    .addHeading(heading, 3)
+    .addTable([
+      header.map((data) => ({ data, header: true })),
+      ...rows.map((row) => row.map((value) => escapeHtml(value))),
+    ])
+    .write();
+}
+
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -1,4 +1,6 @@
 import { UserError } from "../errors.ts";
+import { checkInputText } from "./check-input-text.ts";
+import { inputShape } from "./input-shapes.ts";
 
 /**
  * Where a parser reads an action's inputs from: the runner's INPUT_* variables (src/github) or the
@@ -34,4 +36,19 @@ export function withDefined<T extends object>(base: T, optional: Record<string, 
     if (value !== undefined) Object.assign(base, { [key]: value });
   }
   return base;
+}
+
+/**
+ * The value of the environment variable an unset input falls back to (OCI_CLI_USER for user-ocid...),
+ * checked as the input's own text would be, since it means what the input means.
+ */
+export function fallbackValue(
+  env: NodeJS.ProcessEnv,
+  variable: string | undefined,
+  inputName: string,
+): string | undefined {
+  const value = variable ? env[variable]?.trim() : undefined;
+  if (!value || !variable) return undefined;
+  checkInputText(variable, value, inputShape(undefined, inputName));
+  return value;
 }

@@ -1,5 +1,13 @@
 import type { CliCommand } from "../command.ts";
 
+/** The CLI never prints a token: a token command writes it to this file, or only checks it. */
+function tokenFile(what: string): { name: string; description: string } {
+  return {
+    name: "token-file",
+    description: `Write the ${what} to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.`,
+  };
+}
+
 /**
  * Every `fngate <command>`, in the order --help lists them. A new step: one file exporting `run` in
  * this folder, and one entry here.
@@ -47,13 +55,7 @@ export const COMMANDS: readonly CliCommand[] = [
     name: "entra-token",
     action: "entra-token",
     summary: "get an app-only Entra ID access token (secret, certificate or federated) and check its claims",
-    flags: [
-      {
-        name: "token-file",
-        description:
-          "Write the access token to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.",
-      },
-    ],
+    flags: [tokenFile("access token")],
     load: async () => (await import("./entra-token.ts")).run,
   },
   {
@@ -67,13 +69,7 @@ export const COMMANDS: readonly CliCommand[] = [
     action: "oci-token",
     summary:
       "get an OCI OAuth 2.0 access token with a client credential (client credentials grant) for one or more scopes",
-    flags: [
-      {
-        name: "token-file",
-        description:
-          "Write the token to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.",
-      },
-    ],
+    flags: [tokenFile("token")],
     load: async () => (await import("./oci-token.ts")).run,
   },
   {
@@ -88,13 +84,7 @@ export const COMMANDS: readonly CliCommand[] = [
     action: "gcp-id-token",
     summary:
       "get a Google-signed ID token for an audience (a Cloud Run URL): federation or a service account key",
-    flags: [
-      {
-        name: "token-file",
-        description:
-          "Write the token to this file (mode 0600). The CLI never prints a token; without this flag it is only checked.",
-      },
-    ],
+    flags: [tokenFile("token")],
     load: async () => (await import("./gcp-id-token.ts")).run,
   },
   {

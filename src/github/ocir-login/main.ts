@@ -5,9 +5,10 @@ import { ocirLoginOutputs } from "../../steps/outputs/ocir-login.ts";
 import { dockerTools } from "../../tools/step-tools.ts";
 import { TOKEN_LOGIN_VARIABLE } from "../action-host.ts";
 import { runMain } from "../run.ts";
+import { writeTableSummary } from "../settings-summary.ts";
 import { cleanupState } from "./state.ts";
 
-await runMain(async ({ read, host, tools, env, ctx, setOutputs }) => {
+await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
   const inputs = readOcirLoginInputs(read, host);
   const result = await ocirLogin(inputs, ctx(), await dockerTools(tools), {
     // Saved before docker login runs: a step cancelled mid-login is still logged out by its post step.
@@ -15,25 +16,17 @@ await runMain(async ({ read, host, tools, env, ctx, setOutputs }) => {
   });
   setOutputs(ocirLoginOutputs(result));
   core.exportVariable(TOKEN_LOGIN_VARIABLE, result.tokenLogin ? JSON.stringify(result.tokenLogin) : "");
-  if (env.GITHUB_STEP_SUMMARY) {
-    await core.summary
-      .addHeading("fngate: OCIR login", 3)
-      .addTable([
-        [
-          { data: "Registry", header: true },
-          { data: "Username", header: true },
-          { data: "Image prefix", header: true },
-          { data: "Credential", header: true },
-          { data: "Via", header: true },
-        ],
-        [
-          result.registry,
-          result.username,
-          result.imagePrefix,
-          result.tokenLogin ? `registry token, expires ${result.tokenLogin.expiresAt}` : "auth token",
-          result.method,
-        ],
-      ])
-      .write();
-  }
+  await writeTableSummary(
+    "fngate: OCIR login",
+    ["Registry", "Username", "Image prefix", "Credential", "Via"],
+    [
+      [
+        result.registry,
+        result.username,
+        result.imagePrefix,
+        result.tokenLogin ? `registry token, expires ${result.tokenLogin.expiresAt}` : "auth token",
+        result.method,
+      ],
+    ],
+  );
 });

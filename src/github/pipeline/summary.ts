@@ -1,9 +1,8 @@
-import * as core from "@actions/core";
 import type { PipelineResult } from "../../steps/pipeline.ts";
+import { writeTableSummary } from "../settings-summary.ts";
 
 /** One table for the whole run: what was deployed where, and every smoke check. Never a secret. */
 export async function writePipelineSummary(run: PipelineResult): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
   const rows: string[][] = [];
   if (run.deployed)
     rows.push(["Function", `${run.deployed.functionName} (${run.deployed.action})`, run.deployed.image]);
@@ -18,11 +17,9 @@ export async function writePipelineSummary(run: PipelineResult): Promise<void> {
       check.passed ? "✅" : "❌",
     ]);
   }
-  await core.summary
-    .addHeading(
-      `fngate pipeline${run.smoke ? (run.smoke.passed ? ": live and guarded" : ": smoke test FAILED") : ""}`,
-      3,
-    )
-    .addTable([["Stage", "Result", "Detail"].map((data) => ({ data, header: true })), ...rows])
-    .write();
+  await writeTableSummary(
+    `fngate pipeline${run.smoke ? (run.smoke.passed ? ": live and guarded" : ": smoke test FAILED") : ""}`,
+    ["Stage", "Result", "Detail"],
+    rows,
+  );
 }
