@@ -3,7 +3,7 @@
 // emulator's opc-next-page tokens: what is on a later page is found, and nothing is read twice.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { models } from "oci-apigateway";
+import { models, type requests } from "oci-apigateway";
 import { findApplication } from "../src/oci/functions/application-lookup.ts";
 import { findLabelledFunctions } from "../src/oci/functions/labelled-functions.ts";
 import { pagedItems } from "../src/oci/paged-items.ts";
@@ -50,7 +50,7 @@ describe("OCI lists read across pages", () => {
     const names: string[] = [];
     const listed = pagedItems(
       { compartmentId: tenancy.id, gatewayId: gateway.id, limit: 2, sortBy: "displayName" as never },
-      (request) => {
+      (request: requests.ListDeploymentsRequest) => {
         pagesAsked.push(request.page);
         return deployment.listDeployments(request);
       },

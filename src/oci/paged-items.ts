@@ -7,7 +7,7 @@ import { genericPaginateRecords } from "oci-common";
  * record iterators (listFunctionsRecordIterator ...).
  */
 export function pagedItems<Request extends object, Response extends { opcNextPage?: string }, Item>(
-  request: Request,
+  request: NoInfer<Request>,
   list: (request: Request) => Promise<Response>,
   items: (response: Response) => Item[],
 ): AsyncIterableIterator<Item> {

@@ -199,7 +199,7 @@ export async function findDeployment(
   }
   const listed = pagedItems(
     { compartmentId: target.compartmentId, gatewayId: target.gatewayId, displayName: target.deployment },
-    (request) => client.listDeployments(request),
+    client.listDeployments.bind(client),
     (response) => response.deploymentCollection.items,
   );
   let matchId: string | undefined;

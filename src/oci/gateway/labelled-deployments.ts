@@ -30,7 +30,7 @@ export async function listDeployments(
   const found: DeploymentRef[] = [];
   const listed = pagedItems(
     { compartmentId: scope.compartmentId, ...(scope.gatewayId ? { gatewayId: scope.gatewayId } : {}) },
-    (request) => client.listDeployments(request),
+    client.listDeployments.bind(client),
     (response) => response.deploymentCollection.items,
   );
   try {

@@ -76,7 +76,7 @@ async function findRepository(
 ): Promise<Omit<EnsuredRepository, "created"> | undefined> {
   const listed = pagedItems(
     { compartmentId, displayName, ...(inSubtree ? { compartmentIdInSubtree: true } : {}) },
-    (request) => artifacts.listContainerRepositories(request),
+    artifacts.listContainerRepositories.bind(artifacts),
     (response) => response.containerRepositoryCollection.items,
   );
   try {
