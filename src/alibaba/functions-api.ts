@@ -1,21 +1,17 @@
 import { Readable } from "node:stream";
 import { UserError } from "../errors.ts";
 import { pollUntil } from "../retry/backoff.ts";
-import { statusOf } from "./fc-failure.ts";
-import { retryingFcCall } from "./fc-retry.ts";
+import { FC_WAIT_BACKOFF, FcCalls } from "./fc-calls.ts";
 import { type FunctionSpec, functionFields } from "./function-spec.ts";
 import {
   CreateFunctionInput,
   CreateFunctionRequest,
-  type FcClient,
   type FcFunction,
-  GetFunctionRequest,
   InvokeFunctionRequest,
   Tag,
   UpdateFunctionInput,
   UpdateFunctionRequest,
 } from "./sdk.ts";
-import { errorCode } from "./sdk-errors.ts";
 
 export interface WaitOptions {
   deadlineMs: number;
@@ -23,26 +19,7 @@ export interface WaitOptions {
 }
 
 /** The FC 3.0 calls fc-deploy makes, with retries for 429/5xx/resets and nothing else. */
-export class FunctionsApi {
-  readonly #client: FcClient;
-  readonly #signal: AbortSignal | undefined;
-
-  constructor(client: FcClient, signal?: AbortSignal) {
-    this.#client = client;
-    this.#signal = signal;
-  }
-
-  /** The function, or undefined when it does not exist yet. */
-  async get(name: string): Promise<FcFunction | undefined> {
-    try {
-      const response = await this.#retrying(() => this.#client.getFunction(name, new GetFunctionRequest({})));
-      return response.body;
-    } catch (error) {
-      if (statusOf(error) === 404 && errorCode(error) === "FunctionNotFound") return undefined;
-      throw error;
-    }
-  }
-
+export class FunctionsApi extends FcCalls {
   /** `tags` (the run label) go on the new function; UpdateFunction has no tags, so updates keep them. */
   async create(spec: FunctionSpec, tags?: Record<string, string>): Promise<FcFunction | undefined> {
     const body = new CreateFunctionInput({
@@ -50,16 +27,16 @@ export class FunctionsApi {
       ...functionFields(spec),
       ...(tags ? { tags: Object.entries(tags).map(([key, value]) => new Tag({ key, value })) } : {}),
     });
-    const response = await this.#retrying(() =>
-      this.#client.createFunction(new CreateFunctionRequest({ body })),
+    const response = await this.retrying(() =>
+      this.client.createFunction(new CreateFunctionRequest({ body })),
     );
     return response.body;
   }
 
   async update(spec: FunctionSpec): Promise<FcFunction | undefined> {
     const body = new UpdateFunctionInput(functionFields(spec));
-    const response = await this.#retrying(() =>
-      this.#client.updateFunction(spec.functionName, new UpdateFunctionRequest({ body })),
+    const response = await this.retrying(() =>
+      this.client.updateFunction(spec.functionName, new UpdateFunctionRequest({ body })),
     );
     return response.body;
   }
@@ -86,9 +63,7 @@ export class FunctionsApi {
         return last.state === "Active" && !updating ? last : undefined;
       },
       {
-        initialDelayMs: 200,
-        maxDelayMs: 5000,
-        maxOvershootShare: 0.1,
+        ...FC_WAIT_BACKOFF,
         deadlineMs: options.deadlineMs,
         ...(options.signal ? { signal: options.signal } : {}),
         describe: () =>
@@ -109,7 +84,7 @@ export class FunctionsApi {
     payload: string,
   ): Promise<{ body: string; status: number; functionError?: string }> {
     // Synchronous is FC's default invocation type: the call returns the function's response.
-    const response = await this.#client.invokeFunction(
+    const response = await this.client.invokeFunction(
       name,
       new InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload, "utf8")]) }),
     );
@@ -122,9 +97,5 @@ export class FunctionsApi {
       status: response.statusCode ?? 0,
       ...(functionError ? { functionError } : {}),
     };
-  }
-
-  #retrying<T>(call: () => Promise<T>): Promise<T> {
-    return retryingFcCall(call, this.#signal);
   }
 }

@@ -1,19 +1,15 @@
 import { UserError } from "../errors.ts";
 import { pollUntil } from "../retry/backoff.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
+import { FC_WAIT_BACKOFF, FcCalls, isFunctionMissing } from "./fc-calls.ts";
 import { statusOf } from "./fc-failure.ts";
-import { retryingFcCall } from "./fc-retry.ts";
 import {
-  type FcClient,
-  type FcFunction,
-  GetFunctionRequest,
   ListAliasesRequest,
   ListFunctionsRequest,
   ListFunctionVersionsRequest,
   ListTriggersRequest,
   Tag,
 } from "./sdk.ts";
-import { errorCode } from "./sdk-errors.ts";
 
 export interface LabelledFunction {
   name: string;
@@ -30,15 +26,7 @@ const LIMIT = 100;
  * one with what FC makes you delete first (triggers, then aliases, then versions, the order Serverless
  * Devs' fc3 `remove` uses). Retries 429/5xx/resets, nothing else.
  */
-export class LabelledFunctions {
-  readonly #client: FcClient;
-  readonly #signal: AbortSignal | undefined;
-
-  constructor(client: FcClient, signal?: AbortSignal) {
-    this.#client = client;
-    this.#signal = signal;
-  }
-
+export class LabelledFunctions extends FcCalls {
   /**
    * Functions whose tags hold fngate-run=<label>. ListFunctions filters by tag; each function's own tags
    * are checked too, so a filter the service did not apply can never widen a teardown. A function whose
@@ -54,10 +42,10 @@ export class LabelledFunctions {
         limit: LIMIT,
         ...(nextToken ? { nextToken } : {}),
       });
-      const page = (await this.#retrying(() => this.#client.listFunctions(request))).body;
+      const page = (await this.retrying(() => this.client.listFunctions(request))).body;
       for (const listed of page?.functions ?? []) {
         const name = listed.functionName ?? "";
-        const fn = listed.tags === undefined ? await this.#get(name) : listed;
+        const fn = listed.tags === undefined ? await this.get(name) : listed;
         if (!fn) continue;
         if (fn.tags === undefined) unverified.push(name);
         else if (fn.tags.some((tag) => tag.key === RUN_LABEL_KEY && tag.value === runLabel)) {
@@ -73,18 +61,18 @@ export class LabelledFunctions {
   async delete(name: string, onDeleted: (dependent: Dependent) => void): Promise<boolean> {
     try {
       for (const trigger of await this.#all("trigger", name)) {
-        await this.#ignoringMissing(() => this.#client.deleteTrigger(name, trigger));
+        await this.#ignoringMissing(() => this.client.deleteTrigger(name, trigger));
         onDeleted({ kind: "trigger", name: trigger });
       }
       for (const alias of await this.#all("alias", name)) {
-        await this.#ignoringMissing(() => this.#client.deleteAlias(name, alias));
+        await this.#ignoringMissing(() => this.client.deleteAlias(name, alias));
         onDeleted({ kind: "alias", name: alias });
       }
       for (const version of await this.#all("version", name)) {
-        await this.#ignoringMissing(() => this.#client.deleteFunctionVersion(name, version));
+        await this.#ignoringMissing(() => this.client.deleteFunctionVersion(name, version));
         onDeleted({ kind: "version", name: version });
       }
-      await this.#retrying(() => this.#client.deleteFunction(name));
+      await this.retrying(() => this.client.deleteFunction(name));
     } catch (error) {
       if (isFunctionMissing(error)) return false;
       throw error;
@@ -94,27 +82,16 @@ export class LabelledFunctions {
 
   /** Polls GetFunction until FC answers FunctionNotFound. */
   async waitUntilGone(name: string, deadlineMs: number): Promise<void> {
-    const { value } = await pollUntil(async () => ((await this.#get(name)) ? undefined : true), {
-      initialDelayMs: 200,
-      maxDelayMs: 5000,
-      maxOvershootShare: 0.1,
+    const { value } = await pollUntil(async () => ((await this.get(name)) ? undefined : true), {
+      ...FC_WAIT_BACKOFF,
       deadlineMs,
-      ...(this.#signal ? { signal: this.#signal } : {}),
+      ...(this.signal ? { signal: this.signal } : {}),
       describe: () => `waiting for function ${name} to be deleted`,
     });
     if (!value) {
       throw new UserError(
         `function ${name} still exists ${Math.round(deadlineMs / 1000)} s after it was deleted: run teardown again later to confirm it is gone.`,
       );
-    }
-  }
-
-  async #get(name: string): Promise<FcFunction | undefined> {
-    try {
-      return (await this.#retrying(() => this.#client.getFunction(name, new GetFunctionRequest({})))).body;
-    } catch (error) {
-      if (isFunctionMissing(error)) return undefined;
-      throw error;
     }
   }
 
@@ -126,19 +103,19 @@ export class LabelledFunctions {
       const paging = { limit: LIMIT, ...(nextToken ? { nextToken } : {}) };
       if (kind === "trigger") {
         const page = (
-          await this.#retrying(() => this.#client.listTriggers(name, new ListTriggersRequest(paging)))
+          await this.retrying(() => this.client.listTriggers(name, new ListTriggersRequest(paging)))
         ).body;
         ids.push(...(page?.triggers ?? []).map((trigger) => trigger.triggerName ?? ""));
         nextToken = page?.nextToken || undefined;
       } else if (kind === "alias") {
         const page = (
-          await this.#retrying(() => this.#client.listAliases(name, new ListAliasesRequest(paging)))
+          await this.retrying(() => this.client.listAliases(name, new ListAliasesRequest(paging)))
         ).body;
         ids.push(...(page?.aliases ?? []).map((alias) => alias.aliasName ?? ""));
         nextToken = page?.nextToken || undefined;
       } else {
         const request = new ListFunctionVersionsRequest(paging);
-        const page = (await this.#retrying(() => this.#client.listFunctionVersions(name, request))).body;
+        const page = (await this.retrying(() => this.client.listFunctionVersions(name, request))).body;
         ids.push(...(page?.versions ?? []).map((version) => version.versionId ?? ""));
         nextToken = page?.nextToken || undefined;
       }
@@ -149,18 +126,10 @@ export class LabelledFunctions {
   /** A dependent someone else deleted meanwhile is as good as deleted. */
   async #ignoringMissing(call: () => Promise<unknown>): Promise<void> {
     try {
-      await this.#retrying(call);
+      await this.retrying(call);
     } catch (error) {
       if (statusOf(error) === 404 && !isFunctionMissing(error)) return;
       throw error;
     }
   }
-
-  #retrying<T>(call: () => Promise<T>): Promise<T> {
-    return retryingFcCall(call, this.#signal);
-  }
-}
-
-function isFunctionMissing(error: unknown): boolean {
-  return statusOf(error) === 404 && errorCode(error) === "FunctionNotFound";
 }

@@ -1,13 +1,12 @@
 import type { protos, ServicesClient } from "@google-cloud/run";
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../retry/backoff.ts";
 import { carriesRunLabel } from "../run-label.ts";
 import { CODE, codeOf } from "./run-api-failure.ts";
+import { CALL_DEADLINE_MS, waitForOperation } from "./run-operation.ts";
 import { withRetry } from "./run-retry.ts";
 
 type Service = protos.google.cloud.run.v2.IService;
 
-const CALL_DEADLINE_MS = 60_000;
 const PAGE_SIZE = 100;
 
 /** The services of `parent` (projects/P/locations/R) that carry the run label, across every page. */
@@ -64,34 +63,16 @@ export async function deleteServiceAndWait(
     }
     throw error;
   }
-  const polled = await pollUntil(
-    async () => {
-      const current = await withRetry(() => client.checkDeleteServiceProgress(operationName), {
-        deadlineMs: CALL_DEADLINE_MS,
-        activity: `waiting for operation ${operationName}`,
-        ...signalOption,
-      });
-      if (!current.done) return undefined;
-      if (current.error) {
-        throw new UserError(
-          `deleting ${name} failed (${`${current.error.code ?? ""} ${current.error.message ?? ""}`.trim()}): check the service in the Cloud Run console, then run teardown again.`,
-        );
-      }
-      return true;
-    },
-    {
-      initialDelayMs: 500,
-      maxDelayMs: 5000,
-      maxOvershootShare: 0.1,
-      deadlineMs: options.waitMs,
-      ...signalOption,
-      describe: () => `waiting for operation ${operationName} (deleting ${name}) to finish`,
-    },
-  );
-  if (polled.value === undefined) {
-    throw new UserError(
-      `operation ${operationName} (deleting ${name}) was still running after ${Math.round(options.waitMs / 1000)} s: run teardown again later to confirm the service is gone.`,
-    );
-  }
+  await waitForOperation((operation) => client.checkDeleteServiceProgress(operation), {
+    operationName,
+    waitMs: options.waitMs,
+    signal: options.signal,
+    maxOvershootShare: 0.1,
+    describe: `waiting for operation ${operationName} (deleting ${name}) to finish`,
+    failed: (reason) =>
+      `deleting ${name} failed (${reason}): check the service in the Cloud Run console, then run teardown again.`,
+    stillRunning: (seconds) =>
+      `operation ${operationName} (deleting ${name}) was still running after ${seconds} s: run teardown again later to confirm the service is gone.`,
+  });
   return true;
 }

@@ -40,15 +40,17 @@ const ACCESS_TOKEN_USER = "oauth2accesstoken";
  */
 export async function pushFunctionImage(push: FunctionPush): Promise<string> {
   const host = push.loginHost;
-  if (!host)
-    return buildFunctionImage(
+  const build = (options: { loggedInAs?: string } = {}) =>
+    buildFunctionImage(
       push.docker,
       push.source,
       push.image,
       push.paths.tempDir,
       push.log,
       push.signal,
+      options,
     );
+  if (!host) return build();
   const password = await push.accessToken();
   push.registerSecret(password);
   const login = await dockerLogin(
@@ -64,17 +66,7 @@ export async function pushFunctionImage(push: FunctionPush): Promise<string> {
   }
   push.log(`Logged in to ${host} as ${ACCESS_TOKEN_USER} with ${push.principal}'s access token.`);
   try {
-    return await buildFunctionImage(
-      push.docker,
-      push.source,
-      push.image,
-      push.paths.tempDir,
-      push.log,
-      push.signal,
-      {
-        loggedInAs: push.principal,
-      },
-    );
+    return await build({ loggedInAs: push.principal });
   } finally {
     if (await dockerLogout(push.docker, login.cleanup, push.warn))
       push.log(`Logged out of ${host}; docker's config.json is as it was before.`);

@@ -1,12 +1,9 @@
 import type { protos, ServicesClient } from "@google-cloud/run";
-import { UserError } from "../errors.ts";
-import { pollUntil } from "../retry/backoff.ts";
 import { CODE, codeOf, googleMessage } from "./run-api-failure.ts";
+import { CALL_DEADLINE_MS, waitForOperation } from "./run-operation.ts";
 import { withRetry } from "./run-retry.ts";
 
 type Service = protos.google.cloud.run.v2.IService;
-
-const CALL_DEADLINE_MS = 60_000;
 
 /** The service, or undefined when there is none by that name yet. */
 export async function getService(
@@ -45,35 +42,15 @@ export async function upsertService(
   });
   const operationName = operation.name ?? "";
   if (!options.wait || operation.done) return { operationName, done: operation.done === true };
-  let last = "running";
-  const polled = await pollUntil(
-    async () => {
-      const current = await withRetry(() => client.checkUpdateServiceProgress(operationName), {
-        deadlineMs: CALL_DEADLINE_MS,
-        activity: `waiting for operation ${operationName}`,
-        ...signalOption,
-      });
-      if (!current.done) return undefined;
-      if (current.error) {
-        last = `${current.error.code ?? ""} ${current.error.message ?? ""}`.trim();
-        throw new UserError(
-          `the deployment of ${service.name} failed (${last}): read the revision's logs in the Cloud Run console, fix the cause and deploy again.`,
-        );
-      }
-      return true;
-    },
-    {
-      initialDelayMs: 500,
-      maxDelayMs: 5000,
-      deadlineMs: options.waitMs,
-      ...signalOption,
-      describe: () => `waiting for operation ${operationName} to finish`,
-    },
-  );
-  if (polled.value === undefined) {
-    throw new UserError(
-      `operation ${operationName} was still ${last} after ${Math.round(options.waitMs / 1000)} s: the service keeps deploying; raise deadline-minutes or set wait: false.`,
-    );
-  }
+  await waitForOperation((operation) => client.checkUpdateServiceProgress(operation), {
+    operationName,
+    waitMs: options.waitMs,
+    signal: options.signal,
+    describe: `waiting for operation ${operationName} to finish`,
+    failed: (reason) =>
+      `the deployment of ${service.name} failed (${reason}): read the revision's logs in the Cloud Run console, fix the cause and deploy again.`,
+    stillRunning: (seconds) =>
+      `operation ${operationName} was still running after ${seconds} s: the service keeps deploying; raise deadline-minutes or set wait: false.`,
+  });
   return { operationName, done: true };
 }

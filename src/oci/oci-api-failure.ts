@@ -16,6 +16,16 @@ export function hasStatus(error: unknown, status: number): boolean {
   return isOciError(error) && error.statusCode === status;
 }
 
+/** The call's answer, or undefined when it answers 404: the resource is gone (or was never there). */
+export async function unlessGone<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (hasStatus(error, 404)) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Turns a failed OCI call into one line a person can act on. `what` names the call and the resource
  * ("application fngate in compartment ocid1…"); `notFound` says what a 404 most likely means there,
@@ -50,3 +60,12 @@ export function explainApiFailure(error: unknown, what: string, notFound: string
 /** The usual reasons for a 404 on a resource looked up in a compartment. */
 export const POLICY_HINT =
   "Likely causes: the OCID is wrong or in another compartment or region, or the user's group lacks a policy such as 'Allow group <group> to manage functions-family in compartment <name>'.";
+
+/** One OCI call whose failure, if any, becomes explainApiFailure's line for `what`. */
+export async function explainedCall<T>(call: () => Promise<T>, what: string, notFound: string): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw explainApiFailure(error, what, notFound);
+  }
+}

@@ -1,21 +1,9 @@
 import { ArtifactsClient } from "oci-artifacts";
 import { NoRetryConfigurationDetails } from "oci-common";
 import { FunctionsInvokeClient, FunctionsManagementClient } from "oci-functions";
-import { profileAuthProvider } from "./auth/auth-provider.ts";
-import { ociRetryConfiguration } from "./retry-policy.ts";
+import { type OciClientOptions, profileClients } from "./profile-clients.ts";
 
-/** The OCI profile fn-context wrote (OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE). */
-export interface OciProfile {
-  configFile: string;
-  profile: string;
-}
-
-export interface OciClientOptions extends OciProfile {
-  /** Base URL serving every OCI API (FNGATE_OCI_ENDPOINT); the profile's region otherwise. */
-  endpoint?: string;
-  /** How long the SDK may keep retrying one call (429, 5xx, 409 IncorrectState). */
-  retrySeconds?: number;
-}
+export type { OciClientOptions, OciProfile } from "./profile-clients.ts";
 
 export interface FunctionsClients {
   /** The profile's tenancy (root compartment) OCID. */
@@ -32,37 +20,18 @@ export interface FunctionsClients {
  * the way every OCI tool reads it. Their region comes from the profile unless the endpoint is overridden.
  */
 export function functionsClients(options: OciClientOptions): FunctionsClients {
-  const provider = profileAuthProvider(options.configFile, options.profile);
-  const retryConfiguration = ociRetryConfiguration(options.retrySeconds ?? 60);
-  const management = new FunctionsManagementClient(
-    { authenticationDetailsProvider: provider },
-    { retryConfiguration },
-  );
-  const artifacts = new ArtifactsClient({ authenticationDetailsProvider: provider }, { retryConfiguration });
-  if (options.endpoint) {
-    management.endpoint = options.endpoint;
-    artifacts.endpoint = options.endpoint;
-  }
-  const invokers: FunctionsInvokeClient[] = [];
+  const clients = profileClients(options, 60);
   return {
-    tenancyId: provider.getTenantId(),
-    management,
-    artifacts,
-    invoker: (invokeEndpoint) => {
-      // An invoke runs the function: retrying it could run it twice, and a 502 image-pull failure
-      // will not heal by itself, so it is made exactly once.
-      const client = new FunctionsInvokeClient(
-        { authenticationDetailsProvider: provider },
-        { retryConfiguration: NoRetryConfigurationDetails },
-      );
-      client.endpoint = invokeEndpoint;
-      invokers.push(client);
-      return client;
-    },
-    close: () => {
-      management.close();
-      artifacts.close();
-      for (const client of invokers) client.close();
-    },
+    tenancyId: clients.provider.getTenantId(),
+    management: clients.make(FunctionsManagementClient),
+    artifacts: clients.make(ArtifactsClient),
+    // An invoke runs the function: retrying it could run it twice, and a 502 image-pull failure
+    // will not heal by itself, so it is made exactly once.
+    invoker: (invokeEndpoint) =>
+      clients.make(FunctionsInvokeClient, {
+        retryConfiguration: NoRetryConfigurationDetails,
+        endpoint: invokeEndpoint,
+      }),
+    close: () => clients.close(),
   };
 }

@@ -1,5 +1,74 @@
+import { UserError } from "../errors.ts";
+import { pollUntil } from "../retry/backoff.ts";
+
 /**
  * How every OCI wait (a function becoming ACTIVE or DELETED, a work request) polls. The 10% overshoot
  * bound keeps the pipeline's wall time within ~10% of the cloud's own (bench P1).
  */
 export const OCI_WAIT_BACKOFF = { initialDelayMs: 200, maxDelayMs: 5000, maxOvershootShare: 0.1 } as const;
+
+/** How long an OCI wait may take, and what may end it early. */
+export interface OciWait {
+  deadlineMs: number;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** The step's deadline: the wait stops with WaitInterrupted when it fires. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Calls `attempt` with OCI_WAIT_BACKOFF until it returns a value. `describe` names the wait when the
+ * step's deadline interrupts it; at the wait's own deadline it fails with `timedOut(seconds)`.
+ */
+export async function pollOciUntil<T>(
+  attempt: () => Promise<T | undefined>,
+  wait: OciWait,
+  describe: () => string,
+  timedOut: (seconds: number) => string,
+): Promise<T> {
+  const { value } = await pollUntil(attempt, {
+    ...OCI_WAIT_BACKOFF,
+    deadlineMs: wait.deadlineMs,
+    ...(wait.sleep ? { sleep: wait.sleep } : {}),
+    ...(wait.signal ? { signal: wait.signal } : {}),
+    describe,
+  });
+  if (value === undefined) throw new UserError(timedOut(Math.round(wait.deadlineMs / 1000)));
+  return value;
+}
+
+/** An OCI resource as a lifecycle wait sees it. */
+interface Lifecycled {
+  displayName?: string | undefined;
+  lifecycleState?: unknown;
+  lifecycleDetails?: string | undefined;
+}
+
+/**
+ * Reads a resource (a function, a deployment) until it is ACTIVE. FAILED is reported with OCI's own
+ * lifecycle details; `advice` ends the FAILED and the timed-out line with what to do about it.
+ */
+export async function waitUntilActive<T extends Lifecycled>(
+  resource: { kind: string; id: string; read(): Promise<T> },
+  wait: OciWait,
+  advice: { failed: string; timedOut: string },
+): Promise<T> {
+  let last: T | undefined;
+  const name = () => `${resource.kind} ${last?.displayName ?? resource.id}`;
+  return pollOciUntil(
+    async () => {
+      const current = await resource.read();
+      last = current;
+      const details = current.lifecycleDetails;
+      if (String(current.lifecycleState) === "FAILED") {
+        throw new UserError(
+          `${resource.kind} ${current.displayName} went to FAILED${details ? `: ${details}` : ""}.${advice.failed}`,
+        );
+      }
+      return String(current.lifecycleState) === "ACTIVE" ? current : undefined;
+    },
+    wait,
+    () => `waiting for ${name()} to become ACTIVE (still ${String(last?.lifecycleState ?? "unknown")})`,
+    (seconds) =>
+      `${name()} is still ${String(last?.lifecycleState ?? "not ACTIVE")} after ${seconds} s; set wait: false to skip waiting${advice.timedOut}.`,
+  );
+}

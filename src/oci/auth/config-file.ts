@@ -1,3 +1,5 @@
+import { UserError } from "../../errors.ts";
+
 /**
  * The OCI SDK/CLI configuration file (~/.oci/config): INI sections, one per profile.
  * Merging replaces one profile's section and leaves every other byte of the file as it was, so a
@@ -16,6 +18,17 @@ export interface OciProfile {
 }
 
 const SECTION_HEADER = /^\s*\[([^\]]*)\]\s*$/;
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]*$/;
+
+/** A profile name becomes a section header: a bracket or a line break in it would corrupt the file. */
+export function checkProfileName(value: string): string {
+  if (!PROFILE_NAME.test(value)) {
+    throw new UserError(
+      `profile ${JSON.stringify(value)} must be letters, digits, '.', '_', '-' or '@' (like DEFAULT).`,
+    );
+  }
+  return value;
+}
 
 export function renderProfile(profile: OciProfile): string {
   return [

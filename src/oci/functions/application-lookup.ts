@@ -1,4 +1,4 @@
-import type { FunctionsManagementClient } from "oci-functions";
+import type { FunctionsManagementClient, models } from "oci-functions";
 import { UserError } from "../../errors.ts";
 import { nearMatches } from "../near-matches.ts";
 import { explainApiFailure, POLICY_HINT } from "../oci-api-failure.ts";
@@ -36,23 +36,9 @@ export async function findApplication(
     );
   }
   const names: string[] = [];
-  let page: string | undefined;
-  try {
-    do {
-      const response = await management.listApplications({ compartmentId, ...(page ? { page } : {}) });
-      for (const summary of response.items) {
-        if (summary.lifecycleState === "DELETED" || summary.lifecycleState === "DELETING") continue;
-        if (summary.displayName === application) return refOf(summary);
-        if (summary.displayName) names.push(summary.displayName);
-      }
-      page = response.opcNextPage || undefined;
-    } while (page);
-  } catch (error) {
-    throw explainApiFailure(
-      error,
-      `listing applications in compartment ${compartmentId}`,
-      "compartment-ocid is wrong, or the user's group may not read functions-family there.",
-    );
+  for await (const summary of liveApplications(management, compartmentId)) {
+    if (summary.displayName === application) return refOf(summary);
+    if (summary.displayName) names.push(summary.displayName);
   }
   if (names.length === 0) {
     throw new UserError(
@@ -63,6 +49,24 @@ export async function findApplication(
   throw new UserError(
     `application ${JSON.stringify(application)} not found in compartment ${compartmentId}; closest names there: ${near.join(", ")}. Names are matched exactly.`,
   );
+}
+
+/** The applications of a compartment that are not (being) deleted, every page; a failed listing explained. */
+export async function* liveApplications(
+  management: FunctionsManagementClient,
+  compartmentId: string,
+): AsyncGenerator<models.ApplicationSummary> {
+  try {
+    for await (const summary of management.listApplicationsRecordIterator({ compartmentId })) {
+      if (summary.lifecycleState !== "DELETED" && summary.lifecycleState !== "DELETING") yield summary;
+    }
+  } catch (error) {
+    throw explainApiFailure(
+      error,
+      `listing applications in compartment ${compartmentId}`,
+      "compartment-ocid is wrong, or the user's group may not read functions-family there.",
+    );
+  }
 }
 
 /** The SDK types every model field as optional; OCI always sends the first three. */

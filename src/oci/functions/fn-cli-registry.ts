@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { CONTEXT_NAME } from "./fn-cli-context.ts";
 
 /**
  * The registry of the current Fn CLI context (~/.fn/config.yaml current-context, then
@@ -11,7 +12,7 @@ export async function currentFnRegistry(
 ): Promise<{ context: string; registry: string } | undefined> {
   const root = await readYaml(join(homeDir, ".fn", "config.yaml"));
   const context = root?.["current-context"];
-  if (typeof context !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(context)) return undefined;
+  if (typeof context !== "string" || !CONTEXT_NAME.test(context)) return undefined;
   const file = await readYaml(join(homeDir, ".fn", "contexts", `${context}.yaml`));
   const registry = file?.registry;
   return typeof registry === "string" && registry.trim() !== ""

@@ -1,8 +1,6 @@
 import type { FunctionsManagementClient, models } from "oci-functions";
-import { UserError } from "../../errors.ts";
-import { pollUntil } from "../../retry/backoff.ts";
-import { explainApiFailure, hasStatus, POLICY_HINT } from "../oci-api-failure.ts";
-import { OCI_WAIT_BACKOFF } from "../wait-backoff.ts";
+import { explainApiFailure, explainedCall, hasStatus, POLICY_HINT } from "../oci-api-failure.ts";
+import { type OciWait, waitUntilActive } from "../wait-backoff.ts";
 import {
   changedSettings,
   deployedSettings,
@@ -94,12 +92,12 @@ export async function readFunction(
   management: FunctionsManagementClient,
   functionId: string,
 ): Promise<{ fn: models.Function; etag: string }> {
-  try {
-    const response = await management.getFunction({ functionId });
-    return { fn: response.function, etag: response.etag };
-  } catch (error) {
-    throw explainApiFailure(error, `reading function ${functionId}`, POLICY_HINT);
-  }
+  const { function: fn, etag } = await explainedCall(
+    () => management.getFunction({ functionId }),
+    `reading function ${functionId}`,
+    POLICY_HINT,
+  );
+  return { fn, etag };
 }
 
 /** The function with exactly this name in the application, looked up across every page. */
@@ -108,63 +106,25 @@ async function findFunctionId(
   applicationId: string,
   displayName: string,
 ): Promise<string | undefined> {
-  let page: string | undefined;
   try {
-    do {
-      const response = await management.listFunctions({
-        applicationId,
-        displayName,
-        ...(page ? { page } : {}),
-      });
-      const match = response.items.find(
-        (fn) => fn.displayName === displayName && fn.lifecycleState !== "DELETED",
-      );
-      if (match) return match.id;
-      page = response.opcNextPage || undefined;
-    } while (page);
+    for await (const fn of management.listFunctionsRecordIterator({ applicationId, displayName })) {
+      if (fn.displayName === displayName && fn.lifecycleState !== "DELETED") return fn.id;
+    }
   } catch (error) {
     throw explainApiFailure(error, `listing functions of application ${applicationId}`, POLICY_HINT);
   }
   return undefined;
 }
 
-export interface WaitOptions {
-  deadlineMs: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** The step's deadline: the wait stops with WaitInterrupted when it fires. */
-  signal?: AbortSignal;
-}
-
 /** Polls until the function is ACTIVE; FAILED is reported with OCI's own lifecycle details. */
-export async function waitForActive(
+export function waitForActive(
   management: FunctionsManagementClient,
   functionId: string,
-  options: WaitOptions,
+  options: OciWait,
 ): Promise<models.Function> {
-  let last: models.Function | undefined;
-  const { value } = await pollUntil(
-    async () => {
-      const { fn } = await readFunction(management, functionId);
-      last = fn;
-      if (fn.lifecycleState === "FAILED") {
-        const details = (fn as { lifecycleDetails?: string }).lifecycleDetails;
-        throw new UserError(
-          `function ${fn.displayName} went to FAILED${details ? `: ${details}` : ""}. Check the image and the application's subnet, then deploy again.`,
-        );
-      }
-      return fn.lifecycleState === "ACTIVE" ? fn : undefined;
-    },
-    {
-      ...OCI_WAIT_BACKOFF,
-      deadlineMs: options.deadlineMs,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      describe: () =>
-        `waiting for function ${last?.displayName ?? functionId} to become ACTIVE (still ${last?.lifecycleState ?? "unknown"})`,
-    },
-  );
-  if (value) return value;
-  throw new UserError(
-    `function ${last?.displayName ?? functionId} is still ${last?.lifecycleState ?? "not ACTIVE"} after ${Math.round(options.deadlineMs / 1000)} s; set wait: false to skip waiting, or deploy again later.`,
-  );
+  const read = async () => (await readFunction(management, functionId)).fn;
+  return waitUntilActive({ kind: "function", id: functionId, read }, options, {
+    failed: " Check the image and the application's subnet, then deploy again.",
+    timedOut: ", or deploy again later",
+  });
 }

@@ -1,10 +1,10 @@
 import type { FunctionsManagementClient } from "oci-functions";
 import { UserError } from "../../errors.ts";
-import { pollUntil } from "../../retry/backoff.ts";
-import { carriesRunLabel, RUN_LABEL_KEY } from "../../run-label.ts";
-import { explainApiFailure, hasStatus, POLICY_HINT } from "../oci-api-failure.ts";
-import { OCI_WAIT_BACKOFF } from "../wait-backoff.ts";
-import { type ApplicationRef, findApplication } from "./application-lookup.ts";
+import { carriesRunLabel } from "../../run-label.ts";
+import { explainApiFailure, explainedCall, POLICY_HINT, unlessGone } from "../oci-api-failure.ts";
+import { requireStillLabelled } from "../still-labelled.ts";
+import { type OciWait, pollOciUntil } from "../wait-backoff.ts";
+import { type ApplicationRef, findApplication, liveApplications } from "./application-lookup.ts";
 
 export interface LabelledFunction {
   id: string;
@@ -28,23 +28,11 @@ export async function findLabelledFunctions(
     : await listApplications(management, scope.compartmentId);
   const found: LabelledFunction[] = [];
   for (const application of applications) {
-    let page: string | undefined;
     try {
-      do {
-        const response = await management.listFunctions({
-          applicationId: application.id,
-          ...(page ? { page } : {}),
-        });
-        for (const fn of response.items) {
-          if (GONE.has(String(fn.lifecycleState)) || !carriesRunLabel(fn.freeformTags, runLabel)) continue;
-          found.push({
-            id: fn.id,
-            displayName: fn.displayName ?? fn.id,
-            application: application.displayName,
-          });
-        }
-        page = response.opcNextPage || undefined;
-      } while (page);
+      for await (const fn of management.listFunctionsRecordIterator({ applicationId: application.id })) {
+        if (GONE.has(String(fn.lifecycleState)) || !carriesRunLabel(fn.freeformTags, runLabel)) continue;
+        found.push({ id: fn.id, displayName: fn.displayName ?? fn.id, application: application.displayName });
+      }
     } catch (error) {
       throw explainApiFailure(
         error,
@@ -61,26 +49,12 @@ async function listApplications(
   compartmentId: string,
 ): Promise<ApplicationRef[]> {
   const applications: ApplicationRef[] = [];
-  let page: string | undefined;
-  try {
-    do {
-      const response = await management.listApplications({ compartmentId, ...(page ? { page } : {}) });
-      for (const summary of response.items) {
-        if (GONE.has(String(summary.lifecycleState))) continue;
-        applications.push({
-          id: summary.id,
-          displayName: summary.displayName ?? summary.id,
-          compartmentId: summary.compartmentId ?? compartmentId,
-        });
-      }
-      page = response.opcNextPage || undefined;
-    } while (page);
-  } catch (error) {
-    throw explainApiFailure(
-      error,
-      `listing applications in compartment ${compartmentId}`,
-      "compartment-ocid is wrong, or the user's group may not read functions-family there.",
-    );
+  for await (const summary of liveApplications(management, compartmentId)) {
+    applications.push({
+      id: summary.id,
+      displayName: summary.displayName ?? summary.id,
+      compartmentId: summary.compartmentId ?? compartmentId,
+    });
   }
   return applications;
 }
@@ -95,55 +69,37 @@ export async function deleteLabelledFunction(
   fn: LabelledFunction,
   runLabel: string,
 ): Promise<boolean> {
-  let etag: string;
-  try {
-    const response = await management.getFunction({ functionId: fn.id });
-    if (GONE.has(String(response.function.lifecycleState))) return false;
-    if (!carriesRunLabel(response.function.freeformTags, runLabel)) {
-      throw new UserError(
-        `function ${fn.displayName} (${fn.id}) no longer carries ${RUN_LABEL_KEY}=${runLabel}: it was changed while teardown ran, so it is left as it is; run teardown again.`,
-      );
-    }
-    etag = response.etag;
-  } catch (error) {
-    if (hasStatus(error, 404)) return false;
-    throw explainApiFailure(error, `reading function ${fn.displayName} (${fn.id})`, POLICY_HINT);
-  }
-  try {
-    await management.deleteFunction({ functionId: fn.id, ifMatch: etag });
-    return true;
-  } catch (error) {
-    if (hasStatus(error, 404)) return false;
-    throw explainApiFailure(
-      error,
-      `deleting function ${fn.displayName} (${fn.id})`,
-      "The user's group may not manage functions-family in its compartment.",
-    );
-  }
+  const read = await readUnlessGone(management, fn);
+  if (!read || GONE.has(String(read.function.lifecycleState))) return false;
+  requireStillLabelled(`function ${fn.displayName} (${fn.id})`, read.function.freeformTags, runLabel);
+  const deleted = await explainedCall(
+    () => unlessGone(() => management.deleteFunction({ functionId: fn.id, ifMatch: read.etag })),
+    `deleting function ${fn.displayName} (${fn.id})`,
+    "The user's group may not manage functions-family in its compartment.",
+  );
+  return deleted !== undefined;
 }
 
-export interface DeletionWait {
-  deadlineMs: number;
-  signal?: AbortSignal | undefined;
-  sleep?: (ms: number) => Promise<void>;
+function readUnlessGone(management: FunctionsManagementClient, fn: LabelledFunction) {
+  return explainedCall(
+    () => unlessGone(() => management.getFunction({ functionId: fn.id })),
+    `reading function ${fn.displayName} (${fn.id})`,
+    POLICY_HINT,
+  );
 }
 
 /** Polls until the function is DELETED (or no longer found). */
 export async function waitForFunctionDeleted(
   management: FunctionsManagementClient,
   fn: LabelledFunction,
-  options: DeletionWait,
+  options: OciWait,
 ): Promise<void> {
   let state = "DELETING";
-  const { value } = await pollUntil(
+  await pollOciUntil(
     async () => {
-      try {
-        const { function: current } = await management.getFunction({ functionId: fn.id });
-        state = String(current.lifecycleState);
-      } catch (error) {
-        if (hasStatus(error, 404)) return true;
-        throw explainApiFailure(error, `reading function ${fn.displayName} (${fn.id})`, POLICY_HINT);
-      }
+      const read = await readUnlessGone(management, fn);
+      if (!read) return true;
+      state = String(read.function.lifecycleState);
       if (state === "DELETED") return true;
       if (state !== "DELETING") {
         throw new UserError(
@@ -152,17 +108,9 @@ export async function waitForFunctionDeleted(
       }
       return undefined;
     },
-    {
-      ...OCI_WAIT_BACKOFF,
-      deadlineMs: options.deadlineMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      describe: () => `waiting for function ${fn.displayName} to be deleted (still ${state})`,
-    },
+    options,
+    () => `waiting for function ${fn.displayName} to be deleted (still ${state})`,
+    (seconds) =>
+      `function ${fn.displayName} (${fn.id}) is still ${state} after ${seconds} s: run teardown again later to confirm it is gone.`,
   );
-  if (!value) {
-    throw new UserError(
-      `function ${fn.displayName} (${fn.id}) is still ${state} after ${Math.round(options.deadlineMs / 1000)} s: run teardown again later to confirm it is gone.`,
-    );
-  }
 }

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { DeploymentClient, models } from "oci-apigateway";
 import { UserError } from "../../errors.ts";
 import { pollUntil, realSleep } from "../../retry/backoff.ts";
-import { explainApiFailure, hasStatus, isOciError } from "../oci-api-failure.ts";
+import { explainApiFailure, explainedCall, hasStatus, isOciError } from "../oci-api-failure.ts";
+import { pagedItems } from "../paged-items.ts";
 import type { MergeResult } from "./gateway-merge.ts";
 import type { Json } from "./gateway-spec.ts";
 
@@ -79,38 +80,55 @@ export async function applyDeployment(
         preconditionRetries: attempt,
       };
     }
-    try {
-      const response = await client.updateDeployment({
-        deploymentId: deployment.id,
-        updateDeploymentDetails: {
-          specification: merged.specification as unknown as models.ApiSpecification,
-        },
-        ifMatch: etag,
-      });
-      return {
-        deployment,
-        action: "updated",
-        merge: merged,
-        workRequestId: response.opcWorkRequestId,
-        preconditionRetries: attempt,
-      };
-    } catch (error) {
-      // 412: another writer changed it since our read; 409 IncorrectState: another change is in flight.
+    // 412: another writer changed it since our read; 409 IncorrectState: another change is in flight.
+    const put = await replaceSpecification(client, deployment, merged.specification, etag, (error) => {
       const raced =
         hasStatus(error, 412) ||
         (hasStatus(error, 409) && isOciError(error) && error.serviceCode === "IncorrectState");
-      if (raced && attempt < MAX_PRECONDITION_RETRIES) {
-        // Half fixed, half random, growing: two runs that collided should not collide again.
-        const base = 250 * 2 ** Math.min(attempt, 4);
-        await sleep(base / 2 + random() * (base / 2));
-        continue;
-      }
-      throw explainApiFailure(
-        error,
-        `updating deployment ${deployment.displayName} (${deployment.id})`,
-        GATEWAY_HINT,
-      );
+      return raced && attempt < MAX_PRECONDITION_RETRIES;
+    });
+    if (put === "raced") {
+      // Half fixed, half random, growing: two runs that collided should not collide again.
+      const base = 250 * 2 ** Math.min(attempt, 4);
+      await sleep(base / 2 + random() * (base / 2));
+      continue;
     }
+    return {
+      deployment,
+      action: "updated",
+      merge: merged,
+      workRequestId: put.workRequestId,
+      preconditionRetries: attempt,
+    };
+  }
+}
+
+/**
+ * Replaces a deployment's specification if it still has the etag just read (if-match). Returns the
+ * work request to follow, or "raced" when `raced(error)` says another writer came first, so the
+ * caller reads the deployment again and recomputes; any other failure is explained.
+ */
+export async function replaceSpecification(
+  client: DeploymentClient,
+  deployment: { id: string; displayName?: string | undefined },
+  specification: Json,
+  etag: string,
+  raced: (error: unknown) => boolean,
+): Promise<{ workRequestId: string | undefined } | "raced"> {
+  try {
+    const response = await client.updateDeployment({
+      deploymentId: deployment.id,
+      updateDeploymentDetails: { specification: specification as unknown as models.ApiSpecification },
+      ifMatch: etag,
+    });
+    return { workRequestId: response.opcWorkRequestId };
+  } catch (error) {
+    if (raced(error)) return "raced";
+    throw explainApiFailure(
+      error,
+      `updating deployment ${deployment.displayName} (${deployment.id})`,
+      GATEWAY_HINT,
+    );
   }
 }
 
@@ -179,40 +197,35 @@ export async function findDeployment(
       "compartment-ocid is required when deployment is a name: it is where the deployment is looked up.",
     );
   }
-  let page: string | undefined;
+  const listed = pagedItems(
+    { compartmentId: target.compartmentId, gatewayId: target.gatewayId, displayName: target.deployment },
+    client.listDeployments.bind(client),
+    (response) => response.deploymentCollection.items,
+  );
+  let matchId: string | undefined;
   try {
-    do {
-      const response = await client.listDeployments({
-        compartmentId: target.compartmentId,
-        gatewayId: target.gatewayId,
-        displayName: target.deployment,
-        ...(page ? { page } : {}),
-      });
-      const match = response.deploymentCollection.items.find(
-        (item) =>
-          item.displayName === target.deployment &&
-          item.gatewayId === target.gatewayId &&
-          !["DELETING", "DELETED", "FAILED"].includes(String(item.lifecycleState)),
-      );
-      if (match) return (await readDeployment(client, match.id)).deployment;
-      page = response.opcNextPage || undefined;
-    } while (page);
+    for await (const item of listed) {
+      const live = !["DELETING", "DELETED", "FAILED"].includes(String(item.lifecycleState));
+      if (live && item.displayName === target.deployment && item.gatewayId === target.gatewayId) {
+        matchId = item.id;
+        break;
+      }
+    }
   } catch (error) {
     throw explainApiFailure(error, `listing deployments of gateway ${target.gatewayId}`, GATEWAY_HINT);
   }
-  return undefined;
+  return matchId === undefined ? undefined : (await readDeployment(client, matchId)).deployment;
 }
 
 export async function readDeployment(
   client: DeploymentClient,
   deploymentId: string,
 ): Promise<{ deployment: models.Deployment; etag: string }> {
-  try {
-    const response = await client.getDeployment({ deploymentId });
-    return { deployment: response.deployment, etag: response.etag };
-  } catch (error) {
-    throw explainApiFailure(error, `reading deployment ${deploymentId}`, GATEWAY_HINT);
-  }
+  return explainedCall(
+    () => client.getDeployment({ deploymentId }),
+    `reading deployment ${deploymentId}`,
+    GATEWAY_HINT,
+  );
 }
 
 /** Reads the deployment once no other change is in flight: OCI refuses updates while CREATING/UPDATING. */

@@ -1,7 +1,5 @@
 import { DeploymentClient, WorkRequestsClient } from "oci-apigateway";
-import { profileAuthProvider } from "../auth/auth-provider.ts";
-import type { OciClientOptions } from "../oci-clients.ts";
-import { ociRetryConfiguration } from "../retry-policy.ts";
+import { type OciClientOptions, profileClients } from "../profile-clients.ts";
 
 export interface GatewayClients {
   deployments: DeploymentClient;
@@ -14,26 +12,10 @@ export interface GatewayClients {
  * Kept apart from functionsClients so that gateway-deploy loads only the API Gateway SDK.
  */
 export function gatewayClients(options: OciClientOptions): GatewayClients {
-  const provider = profileAuthProvider(options.configFile, options.profile);
-  const retryConfiguration = ociRetryConfiguration(options.retrySeconds ?? 60);
-  const deployments = new DeploymentClient(
-    { authenticationDetailsProvider: provider },
-    { retryConfiguration },
-  );
-  const workRequests = new WorkRequestsClient(
-    { authenticationDetailsProvider: provider },
-    { retryConfiguration },
-  );
-  if (options.endpoint) {
-    deployments.endpoint = options.endpoint;
-    workRequests.endpoint = options.endpoint;
-  }
+  const clients = profileClients(options, 60);
   return {
-    deployments,
-    workRequests,
-    close: () => {
-      deployments.close();
-      workRequests.close();
-    },
+    deployments: clients.make(DeploymentClient),
+    workRequests: clients.make(WorkRequestsClient),
+    close: () => clients.close(),
   };
 }

@@ -1,65 +1,66 @@
 import type { DeploymentClient, models, WorkRequestsClient } from "oci-apigateway";
 import { describeError, UserError } from "../../errors.ts";
-import { pollUntil } from "../../retry/backoff.ts";
-import { explainApiFailure } from "../oci-api-failure.ts";
-import { OCI_WAIT_BACKOFF } from "../wait-backoff.ts";
+import { explainedCall } from "../oci-api-failure.ts";
+import { type OciWait, pollOciUntil, waitUntilActive } from "../wait-backoff.ts";
 import { GATEWAY_HINT, readDeployment } from "./gateway-api.ts";
 
-export interface WaitOptions {
-  deadlineMs: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** The step's deadline: the wait stops with WaitInterrupted when it fires. */
-  signal?: AbortSignal;
-}
-
-/** The injectable parts of WaitOptions that pollUntil takes as they are. */
-function passThrough(options: WaitOptions) {
-  return {
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
+/** What a work request wait says, in the words of the step that waits. */
+export interface WorkRequestWords {
+  /** What the wait is for, when the step's deadline interrupts it. */
+  waiting(status: string): string;
+  /** `errors` is ": <code>: <message>; ..." or "" when the work request listed none. */
+  ended(status: string, operationType: string, errors: string): string;
+  stillAfter(status: string, seconds: number): string;
 }
 
 /**
- * Follows a create or update to its end. A FAILED work request is reported with its own errors,
- * which say why the gateway refused the specification (OCI keeps serving the previous one).
+ * Follows an API Gateway work request (a create, update or delete) to its end. A FAILED or CANCELED
+ * one is reported with its own errors, which say why the gateway refused the change.
  */
-export async function waitForWorkRequest(
+export async function followWorkRequest(
   client: WorkRequestsClient,
   workRequestId: string,
-  options: WaitOptions,
+  options: OciWait,
+  words: WorkRequestWords,
 ): Promise<void> {
-  let last = "ACCEPTED";
-  const { value } = await pollUntil(
+  let status = "ACCEPTED";
+  await pollOciUntil(
     async () => {
-      let request: models.WorkRequest;
-      try {
-        ({ workRequest: request } = await client.getWorkRequest({ workRequestId }));
-      } catch (error) {
-        throw explainApiFailure(error, `reading work request ${workRequestId}`, GATEWAY_HINT);
-      }
-      last = String(request.status);
-      if (last === "SUCCEEDED") return true;
-      if (last === "FAILED" || last === "CANCELED") {
+      const { workRequest } = await explainedCall(
+        () => client.getWorkRequest({ workRequestId }),
+        `reading work request ${workRequestId}`,
+        GATEWAY_HINT,
+      );
+      status = String(workRequest.status);
+      if (status === "SUCCEEDED") return true;
+      if (status === "FAILED" || status === "CANCELED") {
         const errors = await workRequestErrors(client, workRequestId);
         throw new UserError(
-          `the API Gateway work request ${workRequestId} (${request.operationType}) ended ${last}${errors ? `: ${errors}` : ""}. The deployment keeps its previous specification; fix the cause and run gateway-deploy again.`,
+          words.ended(status, String(workRequest.operationType), errors ? `: ${errors}` : ""),
         );
       }
       return undefined;
     },
-    {
-      ...OCI_WAIT_BACKOFF,
-      deadlineMs: options.deadlineMs,
-      ...passThrough(options),
-      describe: () => `waiting for the API Gateway work request ${workRequestId} (still ${last})`,
-    },
+    options,
+    () => words.waiting(status),
+    (seconds) => words.stillAfter(status, seconds),
   );
-  if (!value) {
-    throw new UserError(
-      `the API Gateway work request ${workRequestId} is still ${last} after ${Math.round(options.deadlineMs / 1000)} s; set wait: false to skip waiting, or check it in the console.`,
-    );
-  }
+}
+
+/** gateway-deploy's wait: OCI keeps serving the previous specification when a change fails. */
+export function waitForWorkRequest(
+  client: WorkRequestsClient,
+  workRequestId: string,
+  options: OciWait,
+): Promise<void> {
+  const name = `the API Gateway work request ${workRequestId}`;
+  return followWorkRequest(client, workRequestId, options, {
+    waiting: (status) => `waiting for ${name} (still ${status})`,
+    ended: (status, operation, errors) =>
+      `${name} (${operation}) ended ${status}${errors}. The deployment keeps its previous specification; fix the cause and run gateway-deploy again.`,
+    stillAfter: (status, seconds) =>
+      `${name} is still ${status} after ${seconds} s; set wait: false to skip waiting, or check it in the console.`,
+  });
 }
 
 async function workRequestErrors(client: WorkRequestsClient, workRequestId: string): Promise<string> {
@@ -72,33 +73,14 @@ async function workRequestErrors(client: WorkRequestsClient, workRequestId: stri
 }
 
 /** Polls until the deployment is ACTIVE; FAILED is reported with OCI's lifecycle details. */
-export async function waitForDeploymentActive(
+export function waitForDeploymentActive(
   client: DeploymentClient,
   deploymentId: string,
-  options: WaitOptions,
+  options: OciWait,
 ): Promise<models.Deployment> {
-  let last: models.Deployment | undefined;
-  const { value } = await pollUntil(
-    async () => {
-      const { deployment } = await readDeployment(client, deploymentId);
-      last = deployment;
-      if (String(deployment.lifecycleState) === "FAILED") {
-        throw new UserError(
-          `deployment ${deployment.displayName} went to FAILED${deployment.lifecycleDetails ? `: ${deployment.lifecycleDetails}` : ""}.`,
-        );
-      }
-      return String(deployment.lifecycleState) === "ACTIVE" ? deployment : undefined;
-    },
-    {
-      ...OCI_WAIT_BACKOFF,
-      deadlineMs: options.deadlineMs,
-      ...passThrough(options),
-      describe: () =>
-        `waiting for deployment ${last?.displayName ?? deploymentId} to become ACTIVE (still ${String(last?.lifecycleState ?? "unknown")})`,
-    },
-  );
-  if (value) return value;
-  throw new UserError(
-    `deployment ${last?.displayName ?? deploymentId} is still ${String(last?.lifecycleState ?? "not ACTIVE")} after ${Math.round(options.deadlineMs / 1000)} s; set wait: false to skip waiting.`,
-  );
+  const read = async () => (await readDeployment(client, deploymentId)).deployment;
+  return waitUntilActive({ kind: "deployment", id: deploymentId, read }, options, {
+    failed: "",
+    timedOut: "",
+  });
 }

@@ -1,12 +1,12 @@
 import type { DeploymentClient, models, WorkRequestsClient } from "oci-apigateway";
-import { describeError, UserError } from "../../errors.ts";
-import { pollUntil } from "../../retry/backoff.ts";
-import { carriesRunLabel, RUN_LABEL_KEY } from "../../run-label.ts";
-import type { DeletionWait } from "../functions/labelled-functions.ts";
-import { explainApiFailure, hasStatus } from "../oci-api-failure.ts";
-import { OCI_WAIT_BACKOFF } from "../wait-backoff.ts";
-import { GATEWAY_HINT } from "./gateway-api.ts";
+import { carriesRunLabel } from "../../run-label.ts";
+import { explainApiFailure, explainedCall, hasStatus, unlessGone } from "../oci-api-failure.ts";
+import { pagedItems } from "../paged-items.ts";
+import { requireStillLabelled } from "../still-labelled.ts";
+import type { OciWait } from "../wait-backoff.ts";
+import { GATEWAY_HINT, replaceSpecification } from "./gateway-api.ts";
 import type { Json } from "./gateway-spec.ts";
+import { followWorkRequest } from "./gateway-wait.ts";
 import { withoutRoutesTo } from "./route-removal.ts";
 
 export interface DeploymentRef {
@@ -28,26 +28,22 @@ export async function listDeployments(
   runLabel: string,
 ): Promise<DeploymentRef[]> {
   const found: DeploymentRef[] = [];
-  let page: string | undefined;
+  const listed = pagedItems(
+    { compartmentId: scope.compartmentId, ...(scope.gatewayId ? { gatewayId: scope.gatewayId } : {}) },
+    client.listDeployments.bind(client),
+    (response) => response.deploymentCollection.items,
+  );
   try {
-    do {
-      const response = await client.listDeployments({
-        compartmentId: scope.compartmentId,
-        ...(scope.gatewayId ? { gatewayId: scope.gatewayId } : {}),
-        ...(page ? { page } : {}),
+    for await (const item of listed) {
+      const state = String(item.lifecycleState);
+      if (GONE.has(state)) continue;
+      found.push({
+        id: item.id,
+        displayName: item.displayName ?? item.id,
+        labelled: carriesRunLabel(item.freeformTags, runLabel),
+        lifecycleState: state,
       });
-      for (const item of response.deploymentCollection.items) {
-        const state = String(item.lifecycleState);
-        if (GONE.has(state)) continue;
-        found.push({
-          id: item.id,
-          displayName: item.displayName ?? item.id,
-          labelled: carriesRunLabel(item.freeformTags, runLabel),
-          lifecycleState: state,
-        });
-      }
-      page = response.opcNextPage || undefined;
-    } while (page);
+    }
   } catch (error) {
     throw explainApiFailure(error, `listing deployments in compartment ${scope.compartmentId}`, GATEWAY_HINT);
   }
@@ -65,22 +61,17 @@ export async function deleteLabelledDeployment(
 ): Promise<string | undefined> {
   const read = await readDeployment(client, deployment);
   if (!read) return undefined;
-  if (!carriesRunLabel(read.deployment.freeformTags, runLabel)) {
-    throw new UserError(
-      `deployment ${deployment.displayName} (${deployment.id}) no longer carries ${RUN_LABEL_KEY}=${runLabel}: it was changed while teardown ran, so it is left as it is; run teardown again.`,
-    );
-  }
-  try {
-    const response = await client.deleteDeployment({ deploymentId: deployment.id, ifMatch: read.etag });
-    return response.opcWorkRequestId;
-  } catch (error) {
-    if (hasStatus(error, 404)) return undefined;
-    throw explainApiFailure(
-      error,
-      `deleting deployment ${deployment.displayName} (${deployment.id})`,
-      GATEWAY_HINT,
-    );
-  }
+  requireStillLabelled(
+    `deployment ${deployment.displayName} (${deployment.id})`,
+    read.deployment.freeformTags,
+    runLabel,
+  );
+  const deleted = await explainedCall(
+    () => unlessGone(() => client.deleteDeployment({ deploymentId: deployment.id, ifMatch: read.etag })),
+    `deleting deployment ${deployment.displayName} (${deployment.id})`,
+    GATEWAY_HINT,
+  );
+  return deleted?.opcWorkRequestId;
 }
 
 export interface RoutesRemoved {
@@ -110,28 +101,15 @@ export async function removeRoutesTo(
     if (removal.removed.length === 0) return { ...none, wouldBeEmpty: false };
     // An API deployment needs a route; emptying one the run did not create is for its owner to decide.
     if (removal.remaining === 0) return { ...none, removed: removal.removed, wouldBeEmpty: true };
-    try {
-      const response = await client.updateDeployment({
-        deploymentId: deployment.id,
-        updateDeploymentDetails: {
-          specification: removal.specification as unknown as models.ApiSpecification,
-        },
-        ifMatch: read.etag,
-      });
-      return {
-        ...none,
-        removed: removal.removed,
-        wouldBeEmpty: false,
-        workRequestId: response.opcWorkRequestId,
-      };
-    } catch (error) {
-      if (hasStatus(error, 412) && attempt < MAX_PRECONDITION_RETRIES) continue;
-      throw explainApiFailure(
-        error,
-        `updating deployment ${deployment.displayName} (${deployment.id})`,
-        GATEWAY_HINT,
-      );
-    }
+    const put = await replaceSpecification(
+      client,
+      deployment,
+      removal.specification,
+      read.etag,
+      (error) => hasStatus(error, 412) && attempt < MAX_PRECONDITION_RETRIES,
+    );
+    if (put === "raced") continue;
+    return { ...none, removed: removal.removed, wouldBeEmpty: false, workRequestId: put.workRequestId };
   }
 }
 
@@ -139,66 +117,26 @@ async function readDeployment(
   client: DeploymentClient,
   deployment: DeploymentRef,
 ): Promise<{ deployment: models.Deployment; etag: string } | undefined> {
-  try {
-    const response = await client.getDeployment({ deploymentId: deployment.id });
-    if (GONE.has(String(response.deployment.lifecycleState))) return undefined;
-    return { deployment: response.deployment, etag: response.etag };
-  } catch (error) {
-    if (hasStatus(error, 404)) return undefined;
-    throw explainApiFailure(
-      error,
-      `reading deployment ${deployment.displayName} (${deployment.id})`,
-      GATEWAY_HINT,
-    );
-  }
+  const read = await explainedCall(
+    () => unlessGone(() => client.getDeployment({ deploymentId: deployment.id })),
+    `reading deployment ${deployment.displayName} (${deployment.id})`,
+    GATEWAY_HINT,
+  );
+  return read && !GONE.has(String(read.deployment.lifecycleState)) ? read : undefined;
 }
 
 /** Follows a delete or route removal to its end; a FAILED work request is reported with its errors. */
-export async function waitForWorkRequestDone(
+export function waitForWorkRequestDone(
   client: WorkRequestsClient,
   workRequestId: string,
   what: string,
-  options: DeletionWait,
+  options: OciWait,
 ): Promise<void> {
-  let status = "ACCEPTED";
-  const { value } = await pollUntil(
-    async () => {
-      try {
-        status = String((await client.getWorkRequest({ workRequestId })).workRequest.status);
-      } catch (error) {
-        throw explainApiFailure(error, `reading work request ${workRequestId}`, GATEWAY_HINT);
-      }
-      if (status === "SUCCEEDED") return true;
-      if (status === "FAILED" || status === "CANCELED") {
-        throw new UserError(
-          `${what}: the API Gateway work request ${workRequestId} ended ${status}${await errorsOf(client, workRequestId)}; check the deployment in the console, then run teardown again.`,
-        );
-      }
-      return undefined;
-    },
-    {
-      ...OCI_WAIT_BACKOFF,
-      deadlineMs: options.deadlineMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      describe: () => `waiting for ${what} (work request ${workRequestId} still ${status})`,
-    },
-  );
-  if (!value) {
-    throw new UserError(
-      `${what}: work request ${workRequestId} is still ${status} after ${Math.round(options.deadlineMs / 1000)} s; run teardown again later to confirm.`,
-    );
-  }
-}
-
-async function errorsOf(client: WorkRequestsClient, workRequestId: string): Promise<string> {
-  try {
-    const { workRequestErrorCollection } = await client.listWorkRequestErrors({ workRequestId });
-    const text = workRequestErrorCollection.items
-      .map((error) => `${error.code}: ${error.message}`)
-      .join("; ");
-    return text ? `: ${text}` : "";
-  } catch (error) {
-    return ` (its errors could not be listed: ${describeError(error)})`;
-  }
+  return followWorkRequest(client, workRequestId, options, {
+    waiting: (status) => `waiting for ${what} (work request ${workRequestId} still ${status})`,
+    ended: (status, _operation, errors) =>
+      `${what}: the API Gateway work request ${workRequestId} ended ${status}${errors}; check the deployment in the console, then run teardown again.`,
+    stillAfter: (status, seconds) =>
+      `${what}: work request ${workRequestId} is still ${status} after ${seconds} s; run teardown again later to confirm.`,
+  });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ArtifactsClient } from "oci-artifacts";
 import { UserError } from "../../errors.ts";
 import { explainApiFailure, hasStatus } from "../oci-api-failure.ts";
+import { pagedItems } from "../paged-items.ts";
 
 export interface EnsuredRepository {
   id: string;
@@ -73,21 +74,16 @@ async function findRepository(
   displayName: string,
   inSubtree: boolean,
 ): Promise<Omit<EnsuredRepository, "created"> | undefined> {
-  let page: string | undefined;
+  const listed = pagedItems(
+    { compartmentId, displayName, ...(inSubtree ? { compartmentIdInSubtree: true } : {}) },
+    artifacts.listContainerRepositories.bind(artifacts),
+    (response) => response.containerRepositoryCollection.items,
+  );
   try {
-    do {
-      const response = await artifacts.listContainerRepositories({
-        compartmentId,
-        displayName,
-        ...(inSubtree ? { compartmentIdInSubtree: true } : {}),
-        ...(page ? { page } : {}),
-      });
-      const match = response.containerRepositoryCollection.items.find(
-        (repository) => repository.displayName === displayName,
-      );
-      if (match) return { id: match.id, compartmentId: match.compartmentId, isPublic: match.isPublic };
-      page = response.opcNextPage || undefined;
-    } while (page);
+    for await (const match of listed) {
+      if (match.displayName !== displayName) continue;
+      return { id: match.id, compartmentId: match.compartmentId, isPublic: match.isPublic };
+    }
   } catch (error) {
     throw explainApiFailure(
       error,

@@ -1,0 +1,211 @@
+// The shared waits, in process: OCI resources becoming ACTIVE (functions, deployments), API Gateway
+// work requests (gateway-deploy's and teardown's words), and Cloud Run long-running operations
+// (deploy's and teardown's words). Each line a user reads is asserted whole, so sharing one wait
+// between two steps cannot change what either says.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { WorkRequestsClient } from "oci-apigateway";
+import { WaitInterrupted } from "../src/deadline.ts";
+import { isUserError } from "../src/errors.ts";
+import { waitForOperation } from "../src/gcp/run-operation.ts";
+import { waitForWorkRequest } from "../src/oci/gateway/gateway-wait.ts";
+import { waitForWorkRequestDone } from "../src/oci/gateway/labelled-deployments.ts";
+import { waitUntilActive } from "../src/oci/wait-backoff.ts";
+
+const noSleep = async () => {};
+/** Answers each read with the next state, then keeps answering the last one. */
+function reads<T>(...states: T[]): { read: () => Promise<T>; count: () => number } {
+  let calls = 0;
+  return {
+    read: async () => states[Math.min(calls++, states.length - 1)] as T,
+    count: () => calls,
+  };
+}
+const userLine = (message: string) => (error: unknown) => {
+  assert.ok(isUserError(error), String(error));
+  assert.equal(error.message, message);
+  return true;
+};
+
+describe("waitUntilActive", () => {
+  const fnAdvice = {
+    failed: " Check the image and the application's subnet, then deploy again.",
+    timedOut: ", or deploy again later",
+  };
+
+  it("returns the resource once it is ACTIVE, after reading on through CREATING", async () => {
+    const states = reads(
+      { displayName: "hello", lifecycleState: "CREATING" },
+      { displayName: "hello", lifecycleState: "ACTIVE" },
+    );
+    const active = await waitUntilActive(
+      { kind: "function", id: "ocid1.fnfunc.oc1..x", read: states.read },
+      { deadlineMs: 60_000, sleep: noSleep },
+      fnAdvice,
+    );
+    assert.equal(active.lifecycleState, "ACTIVE");
+    assert.equal(states.count(), 2);
+  });
+
+  const failed: [string, string, { failed: string; timedOut: string }, string | undefined, string][] = [
+    [
+      "a function, with OCI's details",
+      "function",
+      fnAdvice,
+      "image pull failed",
+      "function hello went to FAILED: image pull failed. Check the image and the application's subnet, then deploy again.",
+    ],
+    [
+      "a deployment, without details",
+      "deployment",
+      { failed: "", timedOut: "" },
+      undefined,
+      "deployment hello went to FAILED.",
+    ],
+  ];
+  for (const [name, kind, advice, details, message] of failed) {
+    it(`FAILED: ${name}`, async () => {
+      const { read } = reads({ displayName: "hello", lifecycleState: "FAILED", lifecycleDetails: details });
+      await assert.rejects(
+        waitUntilActive({ kind, id: "ocid1.x", read }, { deadlineMs: 60_000, sleep: noSleep }, advice),
+        userLine(message),
+      );
+    });
+  }
+
+  it("at its deadline says the last state, and what to do", async () => {
+    const { read } = reads({ displayName: "hello", lifecycleState: "UPDATING" });
+    await assert.rejects(
+      waitUntilActive(
+        { kind: "function", id: "ocid1.fn", read },
+        { deadlineMs: 0, sleep: noSleep },
+        fnAdvice,
+      ),
+      userLine(
+        "function hello is still UPDATING after 0 s; set wait: false to skip waiting, or deploy again later.",
+      ),
+    );
+  });
+
+  it("the step's deadline stops it with what it was waiting for", async () => {
+    const controller = new AbortController();
+    const { read } = reads({ displayName: undefined, lifecycleState: "CREATING" });
+    const waiting = waitUntilActive(
+      { kind: "deployment", id: "ocid1.dep", read },
+      { deadlineMs: 60_000, signal: controller.signal },
+      { failed: "", timedOut: "" },
+    );
+    controller.abort(new Error("deadline"));
+    await assert.rejects(waiting, (error: unknown) => {
+      assert.ok(error instanceof WaitInterrupted);
+      assert.equal(error.activity, "waiting for deployment ocid1.dep to become ACTIVE (still CREATING)");
+      return true;
+    });
+  });
+});
+
+describe("API Gateway work requests: one wait, each step's words", () => {
+  /** Only the two calls a work request wait makes, answering like the API Gateway service. */
+  function workRequests(
+    status: string,
+    errors: { code: string; message: string }[] | Error,
+  ): WorkRequestsClient {
+    return {
+      getWorkRequest: async () => ({ workRequest: { status, operationType: "UPDATE_DEPLOYMENT" } }),
+      listWorkRequestErrors: async () => {
+        if (errors instanceof Error) throw errors;
+        return { workRequestErrorCollection: { items: errors } };
+      },
+    } as unknown as WorkRequestsClient;
+  }
+  const wait = { deadlineMs: 60_000, sleep: noSleep };
+  const cases: [string, WorkRequestsClient, (client: WorkRequestsClient) => Promise<void>, string][] = [
+    [
+      "gateway-deploy: FAILED with its errors",
+      workRequests("FAILED", [
+        { code: "InvalidBackend", message: "unreachable" },
+        { code: "Other", message: "two" },
+      ]),
+      (client) => waitForWorkRequest(client, "wr1", wait),
+      "the API Gateway work request wr1 (UPDATE_DEPLOYMENT) ended FAILED: InvalidBackend: unreachable; Other: two. The deployment keeps its previous specification; fix the cause and run gateway-deploy again.",
+    ],
+    [
+      "gateway-deploy: CANCELED without errors",
+      workRequests("CANCELED", []),
+      (client) => waitForWorkRequest(client, "wr2", wait),
+      "the API Gateway work request wr2 (UPDATE_DEPLOYMENT) ended CANCELED. The deployment keeps its previous specification; fix the cause and run gateway-deploy again.",
+    ],
+    [
+      "gateway-deploy: the errors cannot be listed",
+      workRequests("FAILED", new Error("socket hang up")),
+      (client) => waitForWorkRequest(client, "wr3", wait),
+      "the API Gateway work request wr3 (UPDATE_DEPLOYMENT) ended FAILED: (its errors could not be listed: socket hang up). The deployment keeps its previous specification; fix the cause and run gateway-deploy again.",
+    ],
+    [
+      "gateway-deploy: still running at the deadline",
+      workRequests("IN_PROGRESS", []),
+      (client) => waitForWorkRequest(client, "wr4", { deadlineMs: 0, sleep: noSleep }),
+      "the API Gateway work request wr4 is still IN_PROGRESS after 0 s; set wait: false to skip waiting, or check it in the console.",
+    ],
+    [
+      "teardown: FAILED with its errors",
+      workRequests("FAILED", [{ code: "Conflict", message: "busy" }]),
+      (client) => waitForWorkRequestDone(client, "wr5", "deleting deployment api", wait),
+      "deleting deployment api: the API Gateway work request wr5 ended FAILED: Conflict: busy; check the deployment in the console, then run teardown again.",
+    ],
+    [
+      "teardown: still running at the deadline",
+      workRequests("ACCEPTED", []),
+      (client) =>
+        waitForWorkRequestDone(client, "wr6", "deleting deployment api", { deadlineMs: 0, sleep: noSleep }),
+      "deleting deployment api: work request wr6 is still ACCEPTED after 0 s; run teardown again later to confirm.",
+    ],
+  ];
+  for (const [name, client, run, message] of cases) {
+    it(name, async () => {
+      await assert.rejects(run(client), userLine(message));
+    });
+  }
+
+  it("SUCCEEDED ends the wait", async () => {
+    await waitForWorkRequest(workRequests("SUCCEEDED", []), "wr7", wait);
+  });
+});
+
+describe("Cloud Run operations: one wait, each step's words", () => {
+  const words = {
+    describe: "waiting for operation op1 to finish",
+    failed: (reason: string) => `the deployment of svc failed (${reason}): fix it.`,
+    stillRunning: (seconds: number) => `operation op1 was still running after ${seconds} s.`,
+  };
+
+  it("reads the operation until it is done", async () => {
+    const states = reads<{ done: boolean }>({ done: false }, { done: true });
+    await waitForOperation(states.read, { operationName: "op1", waitMs: 60_000, ...words });
+    assert.equal(states.count(), 2);
+  });
+
+  const failures: [string, { done: boolean; error: { code?: number; message?: string } }, string][] = [
+    [
+      "code and message",
+      { done: true, error: { code: 9, message: "revision not ready" } },
+      "the deployment of svc failed (9 revision not ready): fix it.",
+    ],
+    ["a code alone", { done: true, error: { code: 13 } }, "the deployment of svc failed (13): fix it."],
+  ];
+  for (const [name, state, message] of failures) {
+    it(`an operation that ended with an error: ${name}`, async () => {
+      await assert.rejects(
+        waitForOperation(async () => state, { operationName: "op1", waitMs: 60_000, ...words }),
+        userLine(message),
+      );
+    });
+  }
+
+  it("still running at its deadline", async () => {
+    await assert.rejects(
+      waitForOperation(async () => ({ done: false }), { operationName: "op1", waitMs: 0, ...words }),
+      userLine("operation op1 was still running after 0 s."),
+    );
+  });
+});
