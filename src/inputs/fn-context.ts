@@ -62,6 +62,8 @@ function oidcInputs(read: InputReader, host: InputHost): OidcAuth {
   }
   const identityDomainUrl = read.required("identity-domain-url");
   const clientId = read.required("client-id");
+  // Its default (the identity domain's URL) is the plan's: src/oci/auth/fn-context-plan.ts.
+  const oidcAudience = read.optional("oidc-audience");
   if (clientSecret === undefined) {
     throw new UserError(
       "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
@@ -72,7 +74,7 @@ function oidcInputs(read: InputReader, host: InputHost): OidcAuth {
     identityDomainUrl,
     clientId,
     clientSecret,
-    oidcAudience: read.optional("oidc-audience") ?? identityDomainUrl.trim().replace(/\/+$/, ""),
+    ...(oidcAudience === undefined ? {} : { oidcAudience }),
     githubIdToken: (audience) => host.idToken(audience, "auth: oidc"),
   };
 }
