@@ -35,6 +35,13 @@ export interface ProxySettings {
   noProxy?: string;
 }
 
+/** What the retry policies need of a proxy's refusal: whether it is for good, and since when. */
+export interface ProxyRefusal {
+  /** 403 Forbidden or 407 Proxy Authentication Required: no retry will change it. */
+  permanent: boolean;
+  at: Date;
+}
+
 export interface StepContext {
   logger: Logger;
   secrets: SecretRegistrar;
@@ -51,4 +58,6 @@ export interface StepContext {
   workspaceDir: string;
   now(): Date;
   signal?: AbortSignal;
+  /** The last call the runner's proxy refused or dropped in this run, if any (see src/http/runner-proxy.ts). */
+  proxyRefusal?(): ProxyRefusal | undefined;
 }

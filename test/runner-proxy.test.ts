@@ -44,9 +44,9 @@ async function inChild(script: string, env: Record<string, string> = {}): Promis
 
 it("a refused tunnel is kept as a permanent refusal naming proxy and target", async () => {
   const result = await inChild(`
-    proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(refusing.url)} });
+    const applied = proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(refusing.url)} });
     const error = await fetch("https://api.example.test:8443/x").catch((e) => e.message);
-    const failure = proxy.proxyFailure();
+    const failure = applied.failure();
     console.log(JSON.stringify({ error, failure: { ...failure, at: undefined }, line: proxy.describeProxyFailure(failure) }));
   `);
   assert.deepEqual(result, {
@@ -63,9 +63,9 @@ it("a refused tunnel is kept as a permanent refusal naming proxy and target", as
 
 it("a proxy that is not listening is named as unreachable, and not as final", async () => {
   const result = await inChild(`
-    proxy.applyRunnerProxy({ httpsProxy: "http://user:pass@127.0.0.1:9" });
+    const applied = proxy.applyRunnerProxy({ httpsProxy: "http://user:pass@127.0.0.1:9" });
     await fetch("https://api.example.test/x").catch(() => {});
-    const { proxy: via, reason, permanent } = proxy.proxyFailure();
+    const { proxy: via, reason, permanent } = applied.failure();
     console.log(JSON.stringify({ via, reason, permanent }));
   `);
   assert.deepEqual(result, {
@@ -77,9 +77,9 @@ it("a proxy that is not listening is named as unreachable, and not as final", as
 
 it("NO_PROXY hosts are not blamed on the proxy", async () => {
   const result = await inChild(`
-    proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(refusing.url)}, noProxy: "127.0.0.1" });
+    const applied = proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(refusing.url)}, noProxy: "127.0.0.1" });
     await fetch("https://127.0.0.1:9/x").catch(() => {});
-    console.log(JSON.stringify({ failure: proxy.proxyFailure() ?? null }));
+    console.log(JSON.stringify({ failure: applied.failure() ?? null }));
   `);
   assert.deepEqual(result, { failure: null });
 });
@@ -88,7 +88,7 @@ it("without http.setGlobalProxyFromEnv (an older Node 24) it says fetch cannot f
   const result = await inChild(`
     const http = (await import("node:http")).default;
     delete http.setGlobalProxyFromEnv;
-    console.log(JSON.stringify({ warning: proxy.applyRunnerProxy({ httpsProxy: "http://127.0.0.1:3128" }) }));
+    console.log(JSON.stringify({ warning: proxy.applyRunnerProxy({ httpsProxy: "http://127.0.0.1:3128" }).warning }));
   `);
   assert.deepEqual(result, {
     warning: `HTTPS_PROXY is set, but Node.js ${process.version} has no http.setGlobalProxyFromEnv to apply it to fetch: the OCI, Entra and smoke-test calls go direct; use a runner with a newer Node.js 24.`,
@@ -98,7 +98,7 @@ it("without http.setGlobalProxyFromEnv (an older Node 24) it says fetch cannot f
 it("no proxy set: nothing changes and nothing is said", async () => {
   const result = await inChild(`
     const before = globalThis.fetch;
-    const warning = proxy.applyRunnerProxy({ noProxy: "*" }) ?? null;
+    const warning = proxy.applyRunnerProxy({ noProxy: "*" }).warning ?? null;
     console.log(JSON.stringify({ warning, sameFetch: before === globalThis.fetch }));
   `);
   assert.deepEqual(result, { warning: null, sameFetch: true });
@@ -110,9 +110,9 @@ describe("an https:// proxy with credentials", () => {
     proxy.url.replace("https://", `https://ci:${encodeURIComponent(password)}@`);
 
   const failureAfterFetch = (url: string) => `
-    proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(url)} });
+    const applied = proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(url)} });
     const error = await fetch("https://api.example.test/x").then(() => "no error", (e) => e.message);
-    const failure = proxy.proxyFailure();
+    const failure = applied.failure();
     console.log(JSON.stringify({ error, line: failure ? proxy.describeProxyFailure(failure) : null, permanent: failure?.permanent ?? null }));
   `;
 

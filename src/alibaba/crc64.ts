@@ -5,21 +5,15 @@
 const POLY = 0xc96c5795d7870f42n;
 const MASK = 0xffffffffffffffffn;
 
-let table: BigUint64Array | undefined;
-
-function crcTable(): BigUint64Array {
-  if (table) return table;
-  table = new BigUint64Array(256);
-  for (let n = 0; n < 256; n++) {
-    let crc = BigInt(n);
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1n ? (crc >> 1n) ^ POLY : crc >> 1n;
-    table[n] = crc;
-  }
-  return table;
-}
+/** The byte-at-a-time table, built once when the module loads (it loads only to deploy code). */
+const TABLE: readonly bigint[] = Array.from({ length: 256 }, (_, n) => {
+  let crc = BigInt(n);
+  for (let bit = 0; bit < 8; bit++) crc = crc & 1n ? (crc >> 1n) ^ POLY : crc >> 1n;
+  return crc;
+});
 
 export function crc64(data: Uint8Array): string {
-  const lookup = crcTable();
+  const lookup = TABLE;
   let crc = MASK;
   for (const byte of data) {
     crc = (lookup[Number((crc ^ BigInt(byte)) & 0xffn)] ?? 0n) ^ (crc >> 8n);

@@ -64,8 +64,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     // Every input declared secret is hidden from every line before anything reads or prints it.
     if (found.action) maskDeclaredSecrets(found.action, read);
     // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, exactly as the actions honour them.
-    const proxyWarning = applyRunnerProxy(proxySettings(env));
-    if (proxyWarning) stepLog.warning(proxyWarning);
+    const proxy = applyRunnerProxy(proxySettings(env));
+    if (proxy.warning) stepLog.warning(proxy.warning);
     const deadline = startDeadline(
       parseDeadlineMinutes(
         args.flags.get("deadline-minutes") ?? env.FNGATE_DEADLINE_MINUTES,
@@ -73,7 +73,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       ),
       `running ${found.name}`,
     );
-    const ctx = { ...cliStepContext(stepLog, redactor, env), signal: deadline.signal };
+    const ctx = {
+      ...cliStepContext(stepLog, redactor, env),
+      signal: deadline.signal,
+      proxyRefusal: proxy.failure,
+    };
     try {
       const run = await found.load();
       const outcome = await deadline.race(

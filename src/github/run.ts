@@ -4,7 +4,7 @@ import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline 
 import { describeError, isUserError } from "../errors.ts";
 import { exitWhenFlushed } from "../exit-when-flushed.ts";
 import { proxySettings } from "../http/proxy-settings.ts";
-import { applyRunnerProxy, describeProxyFailure, proxyFailure } from "../http/runner-proxy.ts";
+import { applyRunnerProxy, describeProxyFailure, type RunnerProxy } from "../http/runner-proxy.ts";
 import type { InputHost } from "../inputs/input-host.ts";
 import type { InputReader } from "../inputs/reader.ts";
 import { maskDeclaredSecrets } from "../inputs/secret-inputs.ts";
@@ -47,19 +47,21 @@ export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<
   const env = process.env;
   quietSdkChatter();
   let deadline: StepDeadline | undefined;
+  let proxy: RunnerProxy | undefined;
   try {
     checkActionInputs(actionName(), env);
     const read = actionInputReader(env, maskSecret);
     // Every input declared secret is masked before anything else reads or prints it.
     maskDeclaredSecrets(actionName(), read);
-    const proxyWarning = applyRunnerProxy(proxySettings(env));
-    if (proxyWarning) core.warning(proxyWarning);
+    const applied = applyRunnerProxy(proxySettings(env));
+    proxy = applied;
+    if (applied.warning) core.warning(applied.warning);
     const running = startDeadline(
       parseDeadlineMinutes(core.getInput(DEADLINE_INPUT)),
       `running ${actionName()}`,
     );
     deadline = running;
-    const ctx = once(() => actionStepContext(env, running.signal));
+    const ctx = once(() => ({ ...actionStepContext(env, running.signal), proxyRefusal: applied.failure }));
     const run: ActionRun = {
       read,
       host: actionInputHost(env),
@@ -73,7 +75,7 @@ export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<
     };
     await running.race(main(run));
   } catch (error) {
-    const refusal = proxyFailure();
+    const refusal = proxy?.failure();
     if (deadline?.signal.aborted) {
       core.setFailed(deadline.message(error));
     } else if (
@@ -98,8 +100,8 @@ export async function runPost(post: (run: PostRun) => Promise<void>): Promise<vo
   quietSdkChatter();
   let deadline: StepDeadline | undefined;
   try {
-    const proxyWarning = applyRunnerProxy(proxySettings(env));
-    if (proxyWarning) core.warning(proxyWarning);
+    const proxy = applyRunnerProxy(proxySettings(env));
+    if (proxy.warning) core.warning(proxy.warning);
     // A bad value already failed the main step; cleanup then runs under the default deadline.
     let minutes: number;
     try {
@@ -109,7 +111,7 @@ export async function runPost(post: (run: PostRun) => Promise<void>): Promise<vo
     }
     const cleaning = startDeadline(minutes, `cleaning up after ${actionName()}`);
     deadline = cleaning;
-    const ctx = once(() => actionStepContext(env, cleaning.signal));
+    const ctx = once(() => ({ ...actionStepContext(env, cleaning.signal), proxyRefusal: proxy.failure }));
     await cleaning.race(post({ tools: actionToolSources(env), env, ctx }));
   } catch (error) {
     const why = deadline?.signal.aborted ? deadline.message(error) : describeError(error);

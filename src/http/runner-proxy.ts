@@ -18,14 +18,15 @@ export interface ProxyFailure {
   fix?: string;
 }
 
-let lastFailure: ProxyFailure | undefined;
-
 /**
- * The last call a proxy refused or dropped, if any. Clients report such a failure as "fetch failed" at
- * best (the OCI SDK keeps only that), so the adapter asks here to name the proxy in its error line.
+ * The runner's proxy once applied. `failure` is the last call it refused or dropped, if any: clients
+ * report such a failure as "fetch failed" at best (the OCI SDK keeps only that), so the adapter asks
+ * here to name the proxy in its error line, and the OCI retry policy stops retrying a refusal.
  */
-export function proxyFailure(): ProxyFailure | undefined {
-  return lastFailure;
+export interface RunnerProxy {
+  /** Set when this Node cannot apply the proxy to fetch. */
+  warning?: string;
+  failure(): ProxyFailure | undefined;
 }
 
 export function describeProxyFailure(failure: ProxyFailure): string {
@@ -40,10 +41,10 @@ export function describeProxyFailure(failure: ProxyFailure): string {
  * OCI SDK (through its fetch shim), msal-node, jose's remote JWKS, the smoke test, gaxios, and the
  * Alibaba SDKs (through the httpx shim in scripts/shims). Node's own proxy support instead of undici's
  * agent keeps ~0.7 MB of undici out of every bundle. Adapter-neutral: the GitHub adapter and the CLI
- * both call it first thing. Returns a warning when this Node cannot apply the proxy to fetch.
+ * both call it first thing, and keep what it returns for their error line and the step context.
  */
-export function applyRunnerProxy(proxy: ProxySettings): string | undefined {
-  if (!proxy.httpsProxy && !proxy.httpProxy) return undefined;
+export function applyRunnerProxy(proxy: ProxySettings): RunnerProxy {
+  if (!proxy.httpsProxy && !proxy.httpProxy) return { failure: () => undefined };
   const proxyEnv = {
     ...(proxy.httpProxy ? { HTTP_PROXY: proxy.httpProxy } : {}),
     ...(proxy.httpsProxy ? { HTTPS_PROXY: proxy.httpsProxy } : {}),
@@ -55,12 +56,12 @@ export function applyRunnerProxy(proxy: ProxySettings): string | undefined {
   if (setGlobalProxy) {
     setGlobalProxy(proxyEnv);
     // Only then does fetch go through the proxy, so only then may its failures be the proxy's.
-    watchFetchFailures(proxy);
-    return undefined;
+    return watchFetchFailures(proxy);
   }
   http.globalAgent = new http.Agent({ keepAlive: true, proxyEnv });
   https.globalAgent = new https.Agent({ keepAlive: true, proxyEnv });
-  return `HTTPS_PROXY is set, but Node.js ${process.version} has no http.setGlobalProxyFromEnv to apply it to fetch: the OCI, Entra and smoke-test calls go direct; use a runner with a newer Node.js 24.`;
+  const warning = `HTTPS_PROXY is set, but Node.js ${process.version} has no http.setGlobalProxyFromEnv to apply it to fetch: the OCI, Entra and smoke-test calls go direct; use a runner with a newer Node.js 24.`;
+  return { warning, failure: () => undefined };
 }
 
 /**
@@ -68,7 +69,8 @@ export function applyRunnerProxy(proxy: ProxySettings): string | undefined {
  * tunnel), so the failure is explained once, and kept for the error line and for the OCI retry policy
  * (a 403/407 will not change on retry).
  */
-function watchFetchFailures(proxy: ProxySettings): void {
+function watchFetchFailures(proxy: ProxySettings): RunnerProxy {
+  let last: ProxyFailure | undefined;
   const fetchWithoutWatch = globalThis.fetch;
   globalThis.fetch = async (input, init) => {
     try {
@@ -76,10 +78,12 @@ function watchFetchFailures(proxy: ProxySettings): void {
     } catch (error) {
       const url = input instanceof Request ? input.url : String(input);
       const via = proxyFor(url, proxy);
-      if (via) await recordProxyAnswer(via, new URL(url), error);
+      const failure = via ? await proxyAnswer(via, new URL(url), error) : undefined;
+      if (failure) last = failure;
       throw error;
     }
   };
+  return { failure: () => last };
 }
 
 /** What to do about a 407: credentials are missing, or the ones given were refused. */
@@ -94,14 +98,14 @@ function authenticationFix(withCredentials: boolean): string {
  * its own CONNECT (sent with the configured credentials) deep in the error's causes; when it is there,
  * that is the answer. Otherwise the proxy is asked once more, without credentials (probeProxy).
  */
-async function recordProxyAnswer(via: string, target: URL, error: unknown): Promise<void> {
+async function proxyAnswer(via: string, target: URL, error: unknown): Promise<ProxyFailure | undefined> {
   const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
   const hostPort = `${target.hostname}:${port}`;
   const proxyUrl = new URL(via);
   const withCredentials = proxyUrl.username !== "" || proxyUrl.password !== "";
-  const record = (status: number | undefined, reason: string, fix?: string) => {
+  const failure = (status: number | undefined, reason: string, fix?: string): ProxyFailure => {
     const authentication = status === 407 ? authenticationFix(withCredentials) : fix;
-    lastFailure = {
+    return {
       proxy: withoutCredentials(via),
       target: hostPort,
       reason: status === 407 ? "answered 407 (Proxy Authentication Required) to CONNECT" : reason,
@@ -111,17 +115,14 @@ async function recordProxyAnswer(via: string, target: URL, error: unknown): Prom
     };
   };
   const status = tunnelStatusIn(error);
-  if (status !== undefined) {
-    record(status, `answered ${status} to CONNECT`);
-    return;
-  }
+  if (status !== undefined) return failure(status, `answered ${status} to CONNECT`);
   const answer = await probeProxy(proxyUrl, hostPort);
-  if (answer.ok) return;
+  if (answer.ok) return undefined;
   // The probe carries no credentials: with credentials configured, a 403/407 is the probe's own, and
   // the call itself got through CONNECT (else its status would be in the error), so the proxy is not
   // what failed.
-  if ((answer.status === 403 || answer.status === 407) && withCredentials) return;
-  record(answer.status, answer.reason, answer.fix);
+  if ((answer.status === 403 || answer.status === 407) && withCredentials) return undefined;
+  return failure(answer.status, answer.reason, answer.fix);
 }
 
 /** The status a proxy answered to fetch's CONNECT, from undici's "Proxy response (407) !== 200 ...". */

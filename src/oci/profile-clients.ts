@@ -4,6 +4,7 @@ import type {
   ConfigFileAuthenticationDetailsProvider,
   RetryConfiguration,
 } from "oci-common";
+import type { ProxyRefusal, StepContext } from "../step-context.ts";
 import { profileAuthProvider } from "./auth/auth-provider.ts";
 import { ociRetryConfiguration } from "./retry-policy.ts";
 
@@ -18,6 +19,21 @@ export interface OciClientOptions extends OciProfile {
   endpoint?: string;
   /** How long the SDK may keep retrying one call (429, 5xx, 409 IncorrectState). */
   retrySeconds?: number;
+  /** The step's deadline: once it fired, no call is retried. */
+  signal?: AbortSignal;
+  /** A proxy's refusal for good ends the retries (see StepContext.proxyRefusal). */
+  proxyRefusal?: () => ProxyRefusal | undefined;
+}
+
+/** The client options every step takes from its context: the endpoint override, deadline and proxy. */
+export function ociCallOptions(
+  ctx: Pick<StepContext, "endpoints" | "signal" | "proxyRefusal">,
+): Pick<OciClientOptions, "endpoint" | "signal" | "proxyRefusal"> {
+  return {
+    ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.proxyRefusal ? { proxyRefusal: ctx.proxyRefusal } : {}),
+  };
 }
 
 interface SdkClient {
@@ -45,7 +61,7 @@ export interface ProfileClients {
  */
 export function profileClients(options: OciClientOptions, defaultRetrySeconds: number): ProfileClients {
   const provider = profileAuthProvider(options.configFile, options.profile);
-  const retryConfiguration = ociRetryConfiguration(options.retrySeconds ?? defaultRetrySeconds);
+  const retryConfiguration = ociRetryConfiguration(options.retrySeconds ?? defaultRetrySeconds, options);
   const made: SdkClient[] = [];
   return {
     provider,

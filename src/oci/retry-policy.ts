@@ -1,5 +1,5 @@
 import { type DelayStrategy, MaxTimeTerminationStrategy, type RetryConfiguration } from "oci-common";
-import { proxyFailure } from "../http/runner-proxy.ts";
+import type { ProxyRefusal } from "../step-context.ts";
 
 /**
  * How every OCI client fngate builds retries one call: what the SDK's default condition retries
@@ -9,9 +9,13 @@ import { proxyFailure } from "../http/runner-proxy.ts";
  * most of its time asleep: ours start at 250 ms, double up to 8 s and are half random ("equal jitter").
  * The SDK hides Retry-After from the retry condition; the doubling delays catch up with a short one.
  */
-export function ociRetryConfiguration(retrySeconds = 60, signal?: AbortSignal): RetryConfiguration {
+export function ociRetryConfiguration(
+  retrySeconds = 60,
+  run: { signal?: AbortSignal | undefined; proxyRefusal?: (() => ProxyRefusal | undefined) | undefined } = {},
+): RetryConfiguration {
+  const { signal, proxyRefusal } = run;
   return {
-    terminationStrategy: untilProxyRefuses(new MaxTimeTerminationStrategy(retrySeconds)),
+    terminationStrategy: untilProxyRefuses(new MaxTimeTerminationStrategy(retrySeconds), proxyRefusal),
     delayStrategy: jitteredDelay(0.25, 8),
     // Once the step's deadline fired, a retry would only delay the clean failure.
     retryCondition: (error) => !signal?.aborted && isTransient(error),
@@ -35,10 +39,13 @@ type TerminationStrategy = NonNullable<RetryConfiguration["terminationStrategy"]
  * The SDK retries every network error, and a proxy's refusal reaches it as one ("fetch failed"); a
  * proxy that answered 403 or 407 will answer the same a minute later, so retrying stops there.
  */
-function untilProxyRefuses(inner: TerminationStrategy): TerminationStrategy {
+function untilProxyRefuses(
+  inner: TerminationStrategy,
+  proxyRefusal: (() => ProxyRefusal | undefined) | undefined,
+): TerminationStrategy {
   return {
     shouldTerminate: (context) => {
-      const failure = proxyFailure();
+      const failure = proxyRefusal?.();
       const refusedNow = failure?.permanent === true && failure.at >= context.startTime;
       return refusedNow || inner.shouldTerminate(context);
     },

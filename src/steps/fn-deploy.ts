@@ -13,6 +13,7 @@ import {
   shapeToUse,
 } from "../oci/functions/function-shape.ts";
 import { requireShapeFit } from "../oci/functions/image-fit.ts";
+import { ociCallOptions } from "../oci/profile-clients.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import type { TokenLogin } from "./ocir-login.ts";
@@ -97,10 +98,7 @@ export async function deployFunction(
       import("../oci/functions/functions-api.ts"),
       import("../docker/image-build.ts"),
     ]);
-  const clients = functionsClients({
-    ...inputs.ociProfile,
-    ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
-  });
+  const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
   try {
     const application = await findApplication(clients.management, inputs.application, plan.compartmentId);
     const shape = shapeToUse(plan.shape, {

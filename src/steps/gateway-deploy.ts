@@ -1,6 +1,7 @@
 import { type DeployedApi, deployedApi } from "../oci/gateway/deployed-api.ts";
 import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway/gateway-plan.ts";
 import { authChecks } from "../oci/gateway/gateway-spec.ts";
+import { ociCallOptions } from "../oci/profile-clients.ts";
 import type { StepContext } from "../step-context.ts";
 
 export type { GatewayDeployInputs };
@@ -53,10 +54,7 @@ export async function deployGateway(
     import("../oci/gateway/gateway-merge.ts"),
     import("../oci/gateway/gateway-wait.ts"),
   ]);
-  const clients = gatewayClients({
-    ...inputs.ociProfile,
-    ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
-  });
+  const clients = gatewayClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
   const sleep = tools.sleep ? { sleep: tools.sleep } : {};
   try {
     const applied = await applyDeployment(

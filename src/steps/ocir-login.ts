@@ -2,6 +2,7 @@ import { describeError, UserError } from "../errors.ts";
 import { detachLinks, replacedLinkNote } from "../fs/home-links.ts";
 import { discard, linkedPaths, type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
+import { ociCallOptions } from "../oci/profile-clients.ts";
 import { ocirHost, resolveRegion } from "../oci/region.ts";
 import { checkNamespace, checkRegistryHost } from "../oci/registry/ocir-login-name.ts";
 import type { StepContext } from "../step-context.ts";
@@ -182,7 +183,7 @@ async function lookUpNamespaceFor(
     const namespace = await lookUpNamespace({
       ...inputs.ociProfile,
       regionId,
-      ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
+      ...ociCallOptions(ctx),
     });
     ctx.logger.info(`Tenancy namespace: ${namespace} (looked up with profile ${inputs.ociProfile.profile}).`);
     return namespace;

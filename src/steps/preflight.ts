@@ -2,6 +2,7 @@ import { readTokenClaims, type TokenClaims } from "../entra/token-claims.ts";
 import { describeError, isUserError } from "../errors.ts";
 import { type AuthInputs, readAuth } from "../oci/gateway/gateway-auth-input.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
+import { ociCallOptions } from "../oci/profile-clients.ts";
 import { type CheckRow, cannotTell, missing } from "../preflight/check-row.ts";
 import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
 import type { GcpPreflightInputs } from "../preflight/gcp/gcp-preflight.ts";
@@ -106,10 +107,7 @@ async function ociRows(inputs: PreflightInputs, profile: OciProfile, ctx: StepCo
     import("../preflight/oci/preflight-clients.ts"),
     import("../preflight/oci/credentials-check.ts"),
   ]);
-  const clients = preflightClients({
-    ...profile,
-    ...(ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {}),
-  });
+  const clients = preflightClients({ ...profile, ...ociCallOptions(ctx) });
   try {
     const credentials = await checkCredentials(clients.objectStorage);
     // Unsigned, every other call would fail the same way: one row says why.

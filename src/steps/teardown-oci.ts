@@ -12,6 +12,7 @@ import {
   waitForWorkRequestDone,
 } from "../oci/gateway/labelled-deployments.ts";
 import { functionsClients } from "../oci/oci-clients.ts";
+import { ociCallOptions } from "../oci/profile-clients.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import {
@@ -27,9 +28,8 @@ import {
  * through its work request or lifecycle state before the next.
  */
 export async function teardownOci(inputs: OciTeardownInputs, ctx: StepContext): Promise<TeardownResult> {
-  const endpoint = ctx.endpoints.oci ? { endpoint: ctx.endpoints.oci } : {};
-  const functions = functionsClients({ ...inputs.ociProfile, ...endpoint });
-  const gateway = gatewayClients({ ...inputs.ociProfile, ...endpoint });
+  const functions = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
+  const gateway = gatewayClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
   const wait = { deadlineMs: DELETION_WAIT_MS, signal: ctx.signal };
   const deleted: DeletedResource[] = [];
   const leftAlone: string[] = [];

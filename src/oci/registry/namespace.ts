@@ -1,5 +1,6 @@
 import type { RetryConfiguration } from "oci-common";
 import { ObjectStorageClient } from "oci-objectstorage";
+import type { ProxyRefusal } from "../../step-context.ts";
 import { profileAuthProvider } from "../auth/auth-provider.ts";
 import { ociRetryConfiguration } from "../retry-policy.ts";
 
@@ -10,6 +11,8 @@ export interface NamespaceLookup {
   /** Base URL serving every OCI API (FNGATE_OCI_ENDPOINT); the region's public endpoint otherwise. */
   endpoint?: string;
   deadlineSeconds?: number;
+  signal?: AbortSignal;
+  proxyRefusal?: () => ProxyRefusal | undefined;
 }
 
 /**
@@ -34,5 +37,5 @@ export async function lookUpNamespace(lookup: NamespaceLookup): Promise<string> 
 }
 
 function retries(lookup: NamespaceLookup): RetryConfiguration {
-  return ociRetryConfiguration(lookup.deadlineSeconds ?? 20);
+  return ociRetryConfiguration(lookup.deadlineSeconds ?? 20, lookup);
 }
