@@ -1,4 +1,5 @@
 import { UserError } from "../errors.ts";
+import { keyValueLines } from "../text/key-value-lines.ts";
 import { INGRESS_CHOICES, type Ingress } from "./ingress.ts";
 import { isMember } from "./invoker-policy.ts";
 
@@ -70,21 +71,16 @@ export function checkFunctionTarget(value: string): string {
 /** KEY=VALUE lines (values may hold commas and '='). */
 export function parseEnv(text: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === "") continue;
-    const equals = line.indexOf("=");
-    const name = equals > 0 ? line.slice(0, equals).trim() : "";
+  for (const { number, key, value } of keyValueLines(text, { separator: "=", comments: false })) {
+    const name = value === undefined ? "" : key;
     if (!ENV_NAME.test(name)) {
-      throw new UserError(
-        `env line ${index + 1}: expected KEY=VALUE with KEY made of letters, digits and _.`,
-      );
+      throw new UserError(`env line ${number}: expected KEY=VALUE with KEY made of letters, digits and _.`);
     }
     if (RESERVED_ENV.has(name)) {
-      throw new UserError(`env line ${index + 1}: ${name} is set by Cloud Run itself; remove it.`);
+      throw new UserError(`env line ${number}: ${name} is set by Cloud Run itself; remove it.`);
     }
-    if (name in env) throw new UserError(`env line ${index + 1}: ${name} is set twice; keep one.`);
-    env[name] = line.slice(equals + 1);
+    if (name in env) throw new UserError(`env line ${number}: ${name} is set twice; keep one.`);
+    env[name] = value ?? "";
   }
   return env;
 }

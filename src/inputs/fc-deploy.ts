@@ -5,6 +5,7 @@ import { checkOidcProviderArn, parseRoleArn } from "../alibaba/role-arn.ts";
 import { UserError } from "../errors.ts";
 import { checkRunLabel } from "../run-label.ts";
 import type { FcDeployInputs, FcSource } from "../steps/fc-deploy.ts";
+import { keyValueLines } from "../text/key-value-lines.ts";
 import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
 import { type InputReader, withDefined } from "./reader.ts";
 
@@ -139,18 +140,15 @@ function integer(read: InputReader, name: string, fallback: number, min: number,
 /** KEY=VALUE lines; blank lines and # comments are skipped. Values are not logged (they may be secrets). */
 export function envLines(text: string | undefined): Record<string, string> {
   const variables: Record<string, string> = {};
-  for (const [index, raw] of (text ?? "").split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const equals = line.indexOf("=");
-    const key = equals > 0 ? line.slice(0, equals).trim() : "";
+  for (const line of keyValueLines(text ?? "", { separator: "=", comments: true })) {
+    const key = line.value === undefined ? "" : line.key;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new UserError(
-        `env line ${index + 1} must be KEY=VALUE with KEY made of letters, digits and '_' (not starting with a digit).`,
+        `env line ${line.number} must be KEY=VALUE with KEY made of letters, digits and '_' (not starting with a digit).`,
       );
     }
-    if (key in variables) throw new UserError(`env sets ${key} twice (line ${index + 1}): keep one.`);
-    variables[key] = line.slice(equals + 1).trim();
+    if (key in variables) throw new UserError(`env sets ${key} twice (line ${line.number}): keep one.`);
+    variables[key] = (line.value ?? "").trim();
   }
   return variables;
 }

@@ -9,6 +9,7 @@ import {
 } from "../http/token-variants.ts";
 import type { SmokeTarget, SmokeTestSettings } from "../steps/smoke-stage.ts";
 import type { SmokeTestInputs } from "../steps/smoke-test.ts";
+import { keyValueLines } from "../text/key-value-lines.ts";
 import { type InputReader, withDefined } from "./reader.ts";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -97,20 +98,15 @@ function httpsUrl(value: string, inputName: string): string {
 
 function parseHeaders(text: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === "") continue;
-    const colon = line.indexOf(":");
-    const name = colon > 0 ? line.slice(0, colon).trim() : "";
+  for (const { number, key, value } of keyValueLines(text, { separator: ":", comments: false })) {
+    const name = value === undefined ? "" : key;
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new UserError(`headers line ${index + 1}: expected "Name: value".`);
+      throw new UserError(`headers line ${number}: expected "Name: value".`);
     }
     if (name.toLowerCase() === "authorization") {
-      throw new UserError(
-        `headers line ${index + 1}: set the token input instead of an Authorization header.`,
-      );
+      throw new UserError(`headers line ${number}: set the token input instead of an Authorization header.`);
     }
-    headers[name] = line.slice(colon + 1).trim();
+    headers[name] = (value ?? "").trim();
   }
   return headers;
 }

@@ -1,4 +1,5 @@
 import { UserError } from "../../errors.ts";
+import { keyValueLines } from "../../text/key-value-lines.ts";
 
 /**
  * A function's configuration from KEY=VALUE lines. Values may be credentials, so they are treated as
@@ -10,23 +11,19 @@ const MAX_CONFIG_BYTES = 4096;
 
 export function parseConfigLines(text: string, inputName: string): Record<string, string> {
   const config: Record<string, string> = {};
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const equals = line.indexOf("=");
-    const key = (equals === -1 ? line : line.slice(0, equals)).trim();
-    if (equals === -1) {
+  for (const { number, key, value } of keyValueLines(text, { separator: "=", comments: true })) {
+    if (value === undefined) {
       throw new UserError(
-        `${inputName} line ${index + 1}: expected KEY=VALUE, got a line without "=" (key ${JSON.stringify(key.slice(0, 40))}).`,
+        `${inputName} line ${number}: expected KEY=VALUE, got a line without "=" (key ${JSON.stringify(key.slice(0, 40))}).`,
       );
     }
     if (!KEY.test(key)) {
       throw new UserError(
-        `${inputName} line ${index + 1}: ${JSON.stringify(key.slice(0, 40))} is not a valid key (letters, digits and _, not starting with a digit).`,
+        `${inputName} line ${number}: ${JSON.stringify(key.slice(0, 40))} is not a valid key (letters, digits and _, not starting with a digit).`,
       );
     }
-    if (key in config) throw new UserError(`${inputName} line ${index + 1}: ${key} is set twice.`);
-    config[key] = line.slice(equals + 1).trim();
+    if (key in config) throw new UserError(`${inputName} line ${number}: ${key} is set twice.`);
+    config[key] = value.trim();
   }
   const size = Buffer.byteLength(JSON.stringify(config));
   if (size > MAX_CONFIG_BYTES) {

@@ -1,4 +1,5 @@
 import { UserError } from "../../errors.ts";
+import { keyValueLines } from "../../text/key-value-lines.ts";
 
 /**
  * gateway-deploy's `required-claims`: claims a token must carry, beyond issuer and audience, for the
@@ -29,12 +30,9 @@ const OWN_FIELDS: Record<string, string> = {
 export function readRequiredClaims(text: string | undefined): RequiredClaim[] {
   if (text === undefined) return [];
   const claims: RequiredClaim[] = [];
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const where = `required-claims line ${index + 1}`;
-    const equals = line.indexOf("=");
-    const key = (equals < 0 ? line : line.slice(0, equals)).trim();
+  for (const line of keyValueLines(text, { separator: "=", comments: true })) {
+    const { key } = line;
+    const where = `required-claims line ${line.number}`;
     if (!CLAIM_NAME.test(key)) {
       throw new UserError(
         `${where}: expected claim=value (e.g. roles=Api.Invoke or azp=<client id>), or a claim name alone.`,
@@ -42,19 +40,9 @@ export function readRequiredClaims(text: string | undefined): RequiredClaim[] {
     }
     const why = OWN_FIELDS[key];
     if (why !== undefined) throw new UserError(`${where}: ${key} cannot be a required claim: ${why}.`);
-    const values =
-      equals < 0
-        ? []
-        : [
-            ...new Set(
-              line
-                .slice(equals + 1)
-                .split(",")
-                .map((value) => value.trim())
-                .filter(Boolean),
-            ),
-          ];
-    if (equals >= 0 && values.length === 0) {
+    const listed = line.value?.split(",").map((value) => value.trim()) ?? [];
+    const values = [...new Set(listed.filter(Boolean))];
+    if (line.value !== undefined && values.length === 0) {
       throw new UserError(
         `${where}: ${key}= has no value; give one (or several, comma separated), or drop the =.`,
       );
