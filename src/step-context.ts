@@ -6,6 +6,12 @@ export interface Logger {
   info(message: string): void;
   warning(message: string): void;
   debug(message: string): void;
+  /**
+   * Runs `work` inside a log section named `name`, for a long build or wait: a foldable group on
+   * GitHub, a header line in the CLI. Sections do not nest (GitHub's groups cannot): inside one, the
+   * name is a plain line and `work` just runs.
+   */
+  group<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface SecretRegistrar {

@@ -32,6 +32,7 @@ function recording(endpoint?: string) {
       info: (message) => events.push(`info:${message}`),
       warning: (message) => events.push(`warning:${message}`),
       debug: () => {},
+      group: (_name, work) => work(),
     },
   };
   return { ctx, events };

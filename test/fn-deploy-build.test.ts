@@ -113,7 +113,15 @@ async function context(): Promise<{ ctx: StepContext; tempDir: string; secrets: 
     secrets,
     log,
     ctx: {
-      logger: { info: (m) => log.push(m), warning: (m) => log.push(`warning: ${m}`), debug: () => {} },
+      logger: {
+        info: (m) => log.push(m),
+        warning: (m) => log.push(`warning: ${m}`),
+        debug: () => {},
+        group: (name, work) => {
+          log.push(`── ${name}`);
+          return work();
+        },
+      },
       secrets: { register: (value) => secrets.push(value) },
       endpoints: { oci: oci.stack.endpoints.oci },
       proxy: {},

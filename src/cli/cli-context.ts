@@ -6,7 +6,8 @@ import type { Redactor } from "./redactor.ts";
 
 /**
  * Where the CLI writes: progress and warnings to stderr (stdout stays free for --json), every line
- * through the redactor. Debug lines only with --debug or FNGATE_DEBUG=1.
+ * through the redactor. Debug lines only with --debug or FNGATE_DEBUG=1. A log group is a header line
+ * (a terminal or a CI log has nothing to fold).
  */
 export interface CliLog extends Logger {
   error(message: string): void;
@@ -21,6 +22,10 @@ export function cliLog(redactor: Redactor, debug: boolean, prefix = () => ""): C
     warning: (message) => err(`${prefix()}warning: ${message}`),
     debug: (message) => {
       if (debug) err(`${prefix()}debug: ${message}`);
+    },
+    group: (name, work) => {
+      err(`${prefix()}── ${name}`);
+      return work();
     },
     error: (message) => err(`error: ${message}`),
     result: (text) => process.stdout.write(`${redactor.redact(text)}\n`),

@@ -1,24 +1,28 @@
-import { spawn } from "node:child_process";
-import { access, constants } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { findExecutable, runTool, type ToolResult } from "./run-tool.ts";
 
 /**
  * The docker CLI as fngate uses it: a small interface so steps can log in, build and push with the
  * real client, and tests can see exactly which commands ran.
  */
-export interface DockerResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+export type DockerResult = ToolResult;
+
+export interface DockerRunOptions {
+  /** Goes to docker's standard input (`--password-stdin`): a secret is never an argument. */
+  stdin?: string;
+  cwd?: string;
+  /** The step's deadline: stops the docker process, so a build or push does not outlive the step. */
+  signal?: AbortSignal;
+  /**
+   * Receives docker's output line by line while it runs: the step's log, for the long commands
+   * (build, push). Left out for commands whose output is parsed or may be sensitive (login, logout,
+   * inspect): their output is only returned.
+   */
+  onLine?: (line: string) => void;
 }
 
 export interface DockerCli {
   path: string;
-  /** `signal` (the step's deadline) stops the docker process: a build or push does not outlive the step. */
-  run(
-    args: string[],
-    options?: { stdin?: string; cwd?: string; signal?: AbortSignal },
-  ): Promise<DockerResult>;
+  run(args: string[], options?: DockerRunOptions): Promise<DockerResult>;
 }
 
 /** Finds docker on PATH; undefined when it is not installed (podman/buildah-only runners). */
@@ -26,46 +30,14 @@ export async function findDocker(
   pathVariable: string | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<DockerCli | undefined> {
-  for (const dir of (pathVariable ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, "docker");
-    try {
-      await access(candidate, constants.X_OK);
-      return dockerAt(candidate, env);
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
+  const path = await findExecutable("docker", pathVariable);
+  return path === undefined ? undefined : dockerAt(path, env);
 }
 
+/** docker at `path`, run through @actions/exec (see run-tool.ts) with `env` as its whole environment. */
 export function dockerAt(path: string, env: NodeJS.ProcessEnv): DockerCli {
   return {
     path,
-    run: (args, options = {}) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(path, args, {
-          cwd: options.cwd,
-          env,
-          stdio: ["pipe", "pipe", "pipe"],
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-        child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-        child.on("error", reject);
-        // A command that exits without reading its standard input (docker logout) closes the pipe
-        // first: EPIPE there is not a failure of ours, the exit code says how the command went.
-        child.stdin.on("error", () => {});
-        child.on("close", (code) =>
-          resolve({
-            code: code ?? 1,
-            stdout: Buffer.concat(stdout).toString("utf8"),
-            stderr: Buffer.concat(stderr).toString("utf8"),
-          }),
-        );
-        child.stdin.end(options.stdin ?? "");
-      }),
+    run: (args, options = {}) => runTool(path, args, { ...options, env }),
   };
 }

@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { findExecutable, runTool } from "./run-tool.ts";
 
 /** A registry login as docker stored it. */
 export interface RegistryLogin {
@@ -50,28 +50,25 @@ function hostOf(key: string): string {
   return key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
 }
 
-function askHelper(name: string, host: string, env: NodeJS.ProcessEnv): Promise<RegistryLogin | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn(`docker-credential-${name}`, ["get"], { env, stdio: ["pipe", "pipe", "ignore"] });
-    const out: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.on("error", () => resolve(undefined));
-    child.on("close", (code) => {
-      if (code !== 0) return resolve(undefined);
-      try {
-        const parsed = JSON.parse(Buffer.concat(out).toString("utf8")) as {
-          Username?: string;
-          Secret?: string;
-        };
-        resolve(
-          parsed.Username && parsed.Secret
-            ? { username: parsed.Username, password: parsed.Secret }
-            : undefined,
-        );
-      } catch {
-        resolve(undefined);
-      }
-    });
-    child.stdin.end(host);
-  });
+/**
+ * `docker-credential-<name> get` with the host on stdin. Its answer holds the secret, so it is parsed
+ * and never streamed anywhere; a helper that is missing or fails means no login from it.
+ */
+async function askHelper(
+  name: string,
+  host: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryLogin | undefined> {
+  const program = await findExecutable(`docker-credential-${name}`, env.PATH);
+  if (program === undefined) return undefined;
+  const answer = await runTool(program, ["get"], { env, stdin: host }).catch(() => undefined);
+  if (answer?.code !== 0) return undefined;
+  try {
+    const parsed = JSON.parse(answer.stdout) as { Username?: string; Secret?: string };
+    return parsed.Username && parsed.Secret
+      ? { username: parsed.Username, password: parsed.Secret }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

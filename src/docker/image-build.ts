@@ -46,14 +46,15 @@ const PUSHED_DIGEST = /digest: (sha256:[a-f0-9]{64}) size:/;
 /**
  * Builds one single-platform image from a copy of the context without VCS metadata (see
  * build-context.ts), pushes it and returns the pushed digest. `log` receives docker's output line by
- * line, so the build shows in the step's log.
+ * line while build and push run, so the build shows in the step's log as it happens.
  */
 export async function buildAndPush(
   docker: DockerCli,
   request: BuildRequest,
   log: (line: string) => void,
 ): Promise<string> {
-  const stoppable = request.signal ? { signal: request.signal } : {};
+  // Build and push print their progress into the step's log as it comes; a long build is not silent.
+  const streamed = { ...(request.signal ? { signal: request.signal } : {}), onLine: log };
   const choice = await attestationFlags(docker, request.signal);
   log(
     choice.builder === "legacy"
@@ -79,10 +80,9 @@ export async function buildAndPush(
           ...(request.dockerfile ? ["-f", request.dockerfile] : []),
           copy,
         ],
-        stoppable,
+        streamed,
       ),
     );
-    logOutput(log, result);
     if (result.code !== 0) {
       throw new UserError(
         `docker build of ${request.contextDir} failed: ${lastLine(result)}. Fix the Dockerfile or the path input; the full output is above.`,
@@ -106,13 +106,11 @@ export async function buildAndPush(
     }
   }
   await request.login?.beforePush();
-  let push = await docker.run(["push", request.image], stoppable);
-  logOutput(log, push);
+  let push = await docker.run(["push", request.image], streamed);
   if (push.code !== 0 && request.login && UNAUTHORIZED.test(lastLine(push))) {
     log("The registry refused the push as unauthorized: renewing the registry token and pushing once more.");
     await request.login.renew();
-    push = await docker.run(["push", request.image], stoppable);
-    logOutput(log, push);
+    push = await docker.run(["push", request.image], streamed);
   }
   if (push.code !== 0) throw explainPushFailure(request.image, push, request.login);
   return PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));
@@ -189,12 +187,6 @@ function explainAccessFailure(image: string, verb: string, reason: string): User
   return new UserError(
     `docker ${verb} ${image} failed: ${reason}. Check the registry input and the network.`,
   );
-}
-
-function logOutput(log: (line: string) => void, result: DockerResult): void {
-  for (const line of `${result.stdout}\n${result.stderr}`.split("\n")) {
-    if (line.trim() !== "") log(line.trimEnd());
-  }
 }
 
 function lastLine(result: DockerResult): string {

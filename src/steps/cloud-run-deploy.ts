@@ -174,25 +174,29 @@ export async function cloudRunDeploy(
   const auth = accessTokenClient(plan.credential, endpoints, (token) => ctx.secrets.register(token));
   await checkAccessToken(auth);
   for (const warning of plan.warnings) ctx.logger.warning(warning);
-  if (plan.build && tools.docker) {
-    ctx.logger.info(`Building ${desired.image} from ${plan.build.dockerfile}.`);
-    desired.image = await pushFunctionImage({
-      docker: tools.docker,
-      source: plan.build,
-      image: desired.image,
-      loginHost: plan.loginHost,
-      accessToken: async () => {
-        const { token } = await auth.getAccessToken();
-        if (!token) throw new Error("the auth client returned no access token");
-        return token;
-      },
-      principal: call.principal,
-      paths: { dockerConfigDir: tools.dockerConfigDir, tempDir: ctx.tempDir, homeDir: ctx.homeDir },
-      ...(tools.recordLogin ? { recordLogin: tools.recordLogin } : {}),
-      registerSecret: (value) => ctx.secrets.register(value),
-      log: (line) => ctx.logger.info(line),
-      warn: (line) => ctx.logger.warning(line),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
+  const { build } = plan;
+  const { docker } = tools;
+  if (build && docker) {
+    desired.image = await ctx.logger.group(`docker build and push ${desired.image}`, () => {
+      ctx.logger.info(`Building ${desired.image} from ${build.dockerfile}.`);
+      return pushFunctionImage({
+        docker,
+        source: build,
+        image: desired.image,
+        loginHost: plan.loginHost,
+        accessToken: async () => {
+          const { token } = await auth.getAccessToken();
+          if (!token) throw new Error("the auth client returned no access token");
+          return token;
+        },
+        principal: call.principal,
+        paths: { dockerConfigDir: tools.dockerConfigDir, tempDir: ctx.tempDir, homeDir: ctx.homeDir },
+        ...(tools.recordLogin ? { recordLogin: tools.recordLogin } : {}),
+        registerSecret: (value) => ctx.secrets.register(value),
+        log: (line) => ctx.logger.info(line),
+        warn: (line) => ctx.logger.warning(line),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
     });
     call.image = desired.image;
     ctx.logger.info(`Pushed ${desired.image}.`);
@@ -212,14 +216,20 @@ export async function cloudRunDeploy(
       const service = existing
         ? serviceToSend(existing, desired)
         : withRunLabel(serviceToSend(undefined, desired), inputs.runLabel);
-      const { operationName, done } = await upsertService(client, service, {
-        wait: inputs.wait,
-        waitMs: OPERATION_WAIT_MS,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      }).catch((error: unknown) => {
-        throw explainRunFailure(error, call);
-      });
-      ctx.logger.info(done ? `Operation ${operationName} finished.` : `Not waiting for ${operationName}.`);
+      const deploy = async () => {
+        const { operationName, done } = await upsertService(client, service, {
+          wait: inputs.wait,
+          waitMs: OPERATION_WAIT_MS,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        }).catch((error: unknown) => {
+          throw explainRunFailure(error, call);
+        });
+        ctx.logger.info(done ? `Operation ${operationName} finished.` : `Not waiting for ${operationName}.`);
+      };
+      // Waiting for the operation is the long part (a new revision has to start and pass its checks).
+      await (inputs.wait
+        ? ctx.logger.group(`Waiting for the Cloud Run operation on ${desired.name}`, deploy)
+        : deploy());
     } else {
       ctx.logger.info(`Service ${desired.name} already has this image and settings: nothing to change.`);
     }

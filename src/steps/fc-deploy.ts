@@ -86,11 +86,17 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
       await explained("UpdateFunction", () => api.update(spec));
     }
   }
-  const ready = await explained("GetFunction", () =>
-    api.waitUntilActive(spec.functionName, { deadlineMs: inputs.waitMs ?? 300_000, signal: ctx.signal }),
+  const ready = await ctx.logger.group(
+    `Waiting for function ${spec.functionName} to become Active`,
+    async () => {
+      const active = await explained("GetFunction", () =>
+        api.waitUntilActive(spec.functionName, { deadlineMs: inputs.waitMs ?? 300_000, signal: ctx.signal }),
+      );
+      ctx.logger.info(`Function ${spec.functionName} is Active: ${active.functionArn ?? ""}`);
+      return active;
+    },
   );
   const functionArn = ready.functionArn ?? "";
-  ctx.logger.info(`Function ${spec.functionName} is Active: ${functionArn}`);
 
   const result: FcDeployResult = {
     functionArn,

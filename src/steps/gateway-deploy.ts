@@ -85,18 +85,24 @@ export async function deployGateway(
           : `Updating deployment ${name}: ${describeChanges(merge)}.`,
     );
     let deployment = applied.deployment;
-    if (plan.wait && applied.workRequestId) {
-      await wait.waitForWorkRequest(clients.workRequests, applied.workRequestId, {
-        deadlineMs: WAIT_DEADLINE_MS,
-        ...sleep,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+    const { workRequestId } = applied;
+    if (plan.wait && workRequestId) {
+      const id = deployment.id;
+      deployment = await ctx.logger.group(`Waiting for deployment ${name} to become ACTIVE`, async () => {
+        ctx.logger.info(`Work request ${workRequestId}.`);
+        await wait.waitForWorkRequest(clients.workRequests, workRequestId, {
+          deadlineMs: WAIT_DEADLINE_MS,
+          ...sleep,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        const active = await wait.waitForDeploymentActive(clients.deployments, id, {
+          deadlineMs: WAIT_DEADLINE_MS,
+          ...sleep,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        ctx.logger.info(`Deployment ${name} is ACTIVE.`);
+        return active;
       });
-      deployment = await wait.waitForDeploymentActive(clients.deployments, deployment.id, {
-        deadlineMs: WAIT_DEADLINE_MS,
-        ...sleep,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      ctx.logger.info(`Deployment ${name} is ACTIVE.`);
     }
     const checks = authChecks(merge.authentication);
     const endpoint = deployment.endpoint ?? "";

@@ -17,8 +17,9 @@ import { writePipelineSummary } from "./summary.ts";
 await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
   const inputs = readPipelineInputs(read, host);
   const result = await runPipeline(inputs, ctx(), {
-    // A deadline reached meanwhile names the stage.
-    stage: (name, work) => core.group(name, () => deadline.during(`the ${name} stage`, work)),
+    // Opened on the steps' logger, so a build or wait inside the stage knows a group is open (GitHub's
+    // groups do not nest); a deadline reached meanwhile names the stage.
+    stage: (name, work) => ctx().logger.group(name, () => deadline.during(`the ${name} stage`, work)),
     tools: {
       ocir: () => dockerTools(tools),
       fnDeploy: (ocirStage) =>
