@@ -1,9 +1,10 @@
 import { ArtifactsClient } from "oci-artifacts";
 import { NoRetryConfigurationDetails } from "oci-common";
 import { FunctionsInvokeClient, FunctionsManagementClient } from "oci-functions";
-import { type OciClientOptions, profileClients } from "./profile-clients.ts";
+import type { OciClientOptions } from "./call-options.ts";
+import { profileClients } from "./profile-clients.ts";
 
-export type { OciClientOptions, OciProfile } from "./profile-clients.ts";
+export type { OciClientOptions, OciProfile } from "./call-options.ts";
 
 export interface FunctionsClients {
   /** The profile's tenancy (root compartment) OCID. */

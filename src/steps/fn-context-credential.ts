@@ -2,7 +2,7 @@ import type { PlannedApiKey, PlannedSession } from "../oci/auth/fn-context-plan.
 import { openOidcSession } from "../oci/auth/oidc-session.ts";
 import { explainSessionVerifyFailure } from "../oci/auth/session-verify-failure.ts";
 import { explainVerifyFailure } from "../oci/auth/verify-failure.ts";
-import { ociCallOptions } from "../oci/profile-clients.ts";
+import { ociCallOptions } from "../oci/call-options.ts";
 import type { StepContext } from "../step-context.ts";
 
 /** What the profile signs with: the API key, or a session's ephemeral key and its token. */

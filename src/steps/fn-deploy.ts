@@ -1,4 +1,5 @@
 import { UserError } from "../errors.ts";
+import { ociCallOptions } from "../oci/call-options.ts";
 import { type FnDeployInputs, planDeploy } from "../oci/functions/deploy-plan.ts";
 import type { SettingName } from "../oci/functions/function-changes.ts";
 import {
@@ -7,7 +8,6 @@ import {
   type FunctionShape,
   shapeToUse,
 } from "../oci/functions/function-shape.ts";
-import { ociCallOptions } from "../oci/profile-clients.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import { type ImageTools, pinnedImage } from "./fn-deploy-image.ts";

@@ -1,7 +1,7 @@
+import { ociCallOptions } from "../oci/call-options.ts";
 import { type DeployedApi, deployedApi } from "../oci/gateway/deployed-api.ts";
 import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway/gateway-plan.ts";
 import { authChecks } from "../oci/gateway/gateway-spec.ts";
-import { ociCallOptions } from "../oci/profile-clients.ts";
 import type { StepContext } from "../step-context.ts";
 
 export type { GatewayDeployInputs };

@@ -1,8 +1,8 @@
 import { describeError, UserError } from "../errors.ts";
 import { detachLinks, replacedLinkNote } from "../fs/home-links.ts";
 import { discard, linkedPaths, type RestorePlan, recordBeforeChange, restore } from "../fs/restore-plan.ts";
+import { ociCallOptions } from "../oci/call-options.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
-import { ociCallOptions } from "../oci/profile-clients.ts";
 import { ocirHost, resolveRegion } from "../oci/region.ts";
 import { checkNamespace, checkRegistryHost } from "../oci/registry/ocir-login-name.ts";
 import type { StepContext } from "../step-context.ts";

@@ -1,8 +1,8 @@
 import { readTokenClaims, type TokenClaims } from "../entra/token-claims.ts";
 import { describeError, isUserError } from "../errors.ts";
+import { ociCallOptions } from "../oci/call-options.ts";
 import { type AuthInputs, readAuth } from "../oci/gateway/gateway-auth-input.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
-import { ociCallOptions } from "../oci/profile-clients.ts";
 import { type CheckRow, cannotTell, missing } from "../preflight/check-row.ts";
 import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
 import type { GcpPreflightInputs } from "../preflight/gcp/gcp-preflight.ts";

@@ -1,3 +1,4 @@
+import { ociCallOptions } from "../oci/call-options.ts";
 import {
   deleteLabelledFunction,
   findLabelledFunctions,
@@ -12,7 +13,6 @@ import {
   waitForWorkRequestDone,
 } from "../oci/gateway/labelled-deployments.ts";
 import { functionsClients } from "../oci/oci-clients.ts";
-import { ociCallOptions } from "../oci/profile-clients.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import {

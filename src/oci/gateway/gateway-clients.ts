@@ -1,5 +1,6 @@
 import { DeploymentClient, WorkRequestsClient } from "oci-apigateway";
-import { type OciClientOptions, profileClients } from "../profile-clients.ts";
+import type { OciClientOptions } from "../call-options.ts";
+import { profileClients } from "../profile-clients.ts";
 
 export interface GatewayClients {
   deployments: DeploymentClient;

@@ -3,7 +3,8 @@ import { ArtifactsClient } from "oci-artifacts";
 import { FunctionsManagementClient } from "oci-functions";
 import { IdentityClient } from "oci-identity";
 import { ObjectStorageClient } from "oci-objectstorage";
-import { type OciClientOptions, profileClients } from "../../oci/profile-clients.ts";
+import type { OciClientOptions } from "../../oci/call-options.ts";
+import { profileClients } from "../../oci/profile-clients.ts";
 
 /** The read-only clients preflight calls, signed with the profile fn-context wrote. */
 export interface PreflightClients {
