@@ -1,18 +1,19 @@
-// Input-validation tables in process: the line a user reads for a set of action inputs, found by calling
-// the real functions in the order the adapters call them, without a child process. For an action
-// (runMain, src/github/run.ts): the text checks of every INPUT_*, the reader, the declared secrets
-// masked, deadline-minutes, the parser with the host the step's environment gives (actionInputHost),
-// then what the action's main runs until its first call to a cloud. For the CLI (src/cli/main.ts): the
-// flag and FNGATE_* reader, the masks, --deadline-minutes, then the same. Every cloud endpoint points at
-// a tripwire, a local port that counts connections: a case that reaches it is accepted (every check that
-// needs no call passed), and a refusal must not have touched it.
-// The runner harness (test/runner) keeps what only a real process shows: the exit code, one ::error::
-// line and no stack trace, masks in the log, files left behind, the post step.
+// Input-validation tables in process: the line a user reads for a set of inputs, from the real functions
+// in the order the adapters call them, without a child process. An action (runMain, src/github/run.ts):
+// the text checks of every INPUT_*, the reader, the declared secrets masked, deadline-minutes, the parser
+// with the host the step's environment gives (actionInputHost), then the action's main until its first
+// call to a cloud. The CLI (src/cli/main.ts): the flag and FNGATE_* reader, the masks, --deadline-minutes,
+// then the same. Every cloud endpoint points at a tripwire, a local port that counts connections: a case
+// that reaches it is accepted (every check that needs no call passed); a refusal must not touch it.
+// The runner harness (test/runner) keeps what only a real process shows: exit code, one ::error:: line,
+// no stack trace, masks in the log, files left behind, the post step.
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { actionMetadata } from "../../src/cli/action-metadata.ts";
 import { cliInputHost } from "../../src/cli/cli-host.ts";
 import { cliInputs } from "../../src/cli/cli-inputs.ts";
@@ -38,7 +39,7 @@ import {
 import { type ActionMetadata, applyMasks, loadActionMetadata } from "../runner/index.ts";
 import { resolveInputEnv } from "../runner/step-env.ts";
 
-/** What a main gets, shaped as runMain's ActionRun; `untilFirstCall` ends a step at its first call. */
+/** What a main gets, as runMain's ActionRun; `untilFirstCall` ends a step at its first call. */
 interface MainRun {
   read: InputReader;
   host: InputHost;
@@ -48,113 +49,81 @@ interface MainRun {
 }
 
 /**
- * Each action's main (src/github/<action>/main.ts) as far as it goes without a cloud: the parser, then
- * the step, stopped by the tripwire at its first call. gateway-deploy runs planGatewayDeploy, the
- * step's first statement (what follows needs the OCI profile's files). The other actions have no table
- * yet and stop after their parser. Imported on use: a table loads only its own cloud's SDK.
+ * Each action's main (src/github/<action>/main.ts) as far as it goes without a cloud, returning the parsed
+ * inputs. gateway-deploy stops after planGatewayDeploy, its step's first statement (what follows needs the
+ * OCI profile's files). Imported on use, so a table loads only its own cloud's SDK. An action without a
+ * table yet has no entry: its cases end at the text checks.
  */
 const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>> = {
   "cloud-run-deploy": async ({ read, host, tools, ctx, untilFirstCall }) => {
-    const { readCloudRunDeployInputs } = await import("../../src/inputs/cloud-run-deploy.ts");
+    const inputs = (await import("../../src/inputs/cloud-run-deploy.ts")).readCloudRunDeployInputs(
+      read,
+      host,
+    );
     const { cloudRunDeploy } = await import("../../src/steps/cloud-run-deploy.ts");
-    const inputs = readCloudRunDeployInputs(read, host);
     await untilFirstCall(cloudRunDeploy(inputs, ctx(), await cloudRunTools(tools)));
     return inputs;
   },
   "entra-token": async ({ read, tools, ctx, untilFirstCall }) => {
-    const { readEntraTokenInputs } = await import("../../src/inputs/entra-token.ts");
+    const inputs = (await import("../../src/inputs/entra-token.ts")).readEntraTokenInputs(read);
     const { entraToken } = await import("../../src/steps/entra-token.ts");
-    const inputs = readEntraTokenInputs(read);
     await untilFirstCall(entraToken(inputs, ctx(), entraTools(tools)));
     return inputs;
   },
   "fc-deploy": async ({ read, host, ctx, untilFirstCall }) => {
-    const { readFcDeployInputs } = await import("../../src/inputs/fc-deploy.ts");
-    const { fcDeploy } = await import("../../src/steps/fc-deploy.ts");
-    const inputs = readFcDeployInputs(read, host);
-    await untilFirstCall(fcDeploy(inputs, ctx()));
+    const inputs = (await import("../../src/inputs/fc-deploy.ts")).readFcDeployInputs(read, host);
+    await untilFirstCall((await import("../../src/steps/fc-deploy.ts")).fcDeploy(inputs, ctx()));
     return inputs;
   },
   "fn-context": async ({ read, host, ctx, untilFirstCall }) => {
-    const { readFnContextInputs } = await import("../../src/inputs/fn-context.ts");
+    const inputs = (await import("../../src/inputs/fn-context.ts")).readFnContextInputs(read, host);
     const { configureFnContext } = await import("../../src/steps/fn-context.ts");
-    const inputs = readFnContextInputs(read, host);
     await untilFirstCall(configureFnContext(inputs, ctx()));
     return inputs;
   },
   "gateway-deploy": async ({ read, host }) => {
-    const { readGatewayDeployInputs } = await import("../../src/inputs/gateway-deploy.ts");
-    const { planGatewayDeploy } = await import("../../src/oci/gateway/gateway-plan.ts");
-    const inputs = readGatewayDeployInputs(read, host);
-    planGatewayDeploy(inputs);
+    const inputs = (await import("../../src/inputs/gateway-deploy.ts")).readGatewayDeployInputs(read, host);
+    (await import("../../src/oci/gateway/gateway-plan.ts")).planGatewayDeploy(inputs);
     return inputs;
   },
   "gcp-id-token": async ({ read, tools, ctx, untilFirstCall }) => {
-    const { readGcpIdTokenInputs } = await import("../../src/inputs/gcp-id-token.ts");
+    const inputs = (await import("../../src/inputs/gcp-id-token.ts")).readGcpIdTokenInputs(read);
     const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../src/steps/gcp-id-token.ts");
-    const inputs = readGcpIdTokenInputs(read);
-    const step =
-      checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token" ? gcpAccessToken : gcpIdToken;
-    await untilFirstCall(step(inputs, ctx(), googleTokenSource(tools)));
+    const access = checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token";
+    await untilFirstCall((access ? gcpAccessToken : gcpIdToken)(inputs, ctx(), googleTokenSource(tools)));
     return inputs;
   },
-  "fn-deploy": async ({ read, host }) =>
-    (await import("../../src/inputs/fn-deploy.ts")).readFnDeployInputs(read, host),
-  "oci-token": async ({ read }) => (await import("../../src/inputs/oci-token.ts")).readOciTokenInputs(read),
-  "ocir-login": async ({ read, host }) =>
-    (await import("../../src/inputs/ocir-login.ts")).readOcirLoginInputs(read, host),
-  pipeline: async ({ read, host }) =>
-    (await import("../../src/inputs/pipeline.ts")).readPipelineInputs(read, host),
-  preflight: async ({ read, host }) =>
-    (await import("../../src/inputs/preflight.ts")).readPreflightInputs(read, host),
-  "smoke-test": async ({ read }) =>
-    (await import("../../src/inputs/smoke-test.ts")).readSmokeTestInputs(read),
-  teardown: async ({ read, host }) =>
-    (await import("../../src/inputs/teardown.ts")).readTeardownInputs(read, host),
 };
 
-export interface ActionCase {
-  /** As a workflow's `with:`; undefined leaves an input unset. action.yml defaults fill the rest. */
+export interface InputCase {
+  /** What the user gives: a workflow's `with:` (action.yml defaults fill the rest), or the CLI's flags. */
   inputs?: Record<string, string | undefined>;
   /**
-   * The step's environment besides INPUT_*: the job's env and what earlier steps exported. Every
-   * FNGATE_*_ENDPOINT points at the tripwire unless set here (undefined: the cloud's own endpoint).
+   * The environment: the job's env and what earlier steps exported, FNGATE_<NAME>, secret files, the OCI
+   * CLI fallbacks. Every FNGATE_*_ENDPOINT points at the tripwire unless set here (undefined: the cloud's).
    */
   env?: Record<string, string | undefined>;
   /** GITHUB_WORKSPACE (the CLI's working folder): a fresh empty folder unless given. */
   workspace?: string;
 }
 
-export interface CliCase {
-  /** --name value, as given on the command line. */
-  flags?: Record<string, string>;
-  /** FNGATE_<NAME>, secret files, the OCI CLI fallbacks; FNGATE_*_ENDPOINT as for ActionCase. */
-  env?: Record<string, string | undefined>;
-  workspace?: string;
-}
-
-interface Seen {
+export type Verdict = {
   /** Connections made to a cloud endpoint (the tripwire). */
   calls: number;
   /** Files written under HOME and RUNNER_TEMP, relative to them. */
   written: string[];
   /** What was registered to be hidden in the log. */
   masks: string[];
-}
+} & ({ outcome: "refused"; line: string; exitCode: 1 | 2 } | { outcome: "accepted"; inputs: unknown });
 
-export type Verdict =
-  | (Seen & { outcome: "refused"; line: string; exitCode: 1 | 2 })
-  | (Seen & { outcome: "accepted"; inputs: unknown });
+type Decision = { line: string; exitCode: 1 | 2 } | { inputs: unknown };
 
 /** What the runner would show for `action` with these inputs: the ::error:: line, or the parsed inputs. */
-export function actionVerdict(action: string, given: ActionCase = {}): Promise<Verdict> {
+export function actionVerdict(action: string, given: InputCase = {}): Promise<Verdict> {
   return inWorld(given, async (world) => {
-    const env = {
-      ...world.env,
-      ...resolveInputEnv(await metadataOf(action), withoutUnset(given.inputs ?? {})),
-    };
-    const masks: string[] = [];
-    const mask = (value: string) => masks.push(...secretPieces(value, { acrossLines: false }));
+    const inputEnv = resolveInputEnv(await metadataOf(action), withoutUnset(given.inputs ?? {}));
+    const env = { ...world.env, ...inputEnv };
+    const mask = (value: string) => world.masks.push(...secretPieces(value, { acrossLines: false }));
     const outcome = await refusedOr(async () => {
       checkActionInputs(action, env);
       const read = actionInputReader(env, mask);
@@ -163,81 +132,59 @@ export function actionVerdict(action: string, given: ActionCase = {}): Promise<V
       const tools = { ...actionToolSources(env), homeDir: world.home };
       return world.runMain(action, { read, host: actionInputHost(env), tools }, env, mask);
     });
-    if ("error" in outcome) return { line: applyMasks(outcome.error.message, masks), exitCode: 1, masks };
-    return { inputs: outcome.value, masks };
+    if ("inputs" in outcome) return outcome;
+    return { line: applyMasks(outcome.error.message, world.masks), exitCode: 1 };
   });
 }
 
 /** The ::error:: line `action` refuses these inputs with, having made no call and written nothing. */
-export async function actionRefusal(action: string, given: ActionCase = {}): Promise<string> {
+export async function actionRefusal(action: string, given: InputCase = {}): Promise<string> {
   return refusalLine(await actionVerdict(action, given));
 }
 
-/** What `fngate <command>` would print for `action`'s inputs as flags and variables. */
-export function cliVerdict(action: string, given: CliCase = {}): Promise<Verdict> {
-  return inWorld(given, async (world) => {
+/** What `fngate <command>` prints for `action` with these inputs as flags: the error line, or the inputs. */
+export function cliVerdict(action: string, given: InputCase = {}): Promise<Verdict> {
+  return inWorld(given, async ({ env, home, masks, runMain }) => {
     const command = COMMANDS.find((c) => c.action === action);
-    const flags = new Map(Object.entries(given.flags ?? {}));
+    const flags = new Map(Object.entries(withoutUnset(given.inputs ?? {})));
     const extra = ["deadline-minutes", ...(command?.flags ?? []).map((flag) => flag.name)];
-    const masks: string[] = [];
-    const redactor = {
-      add: (value: string) => masks.push(...secretPieces(value, { acrossLines: true })),
-      redact: (text: string) => applyMasks(text, masks),
-    };
+    const add = (value: string) => masks.push(...secretPieces(value, { acrossLines: true }));
+    const redactor = { add, redact: (text: string) => applyMasks(text, masks) };
     const outcome = await refusedOr(async () => {
-      const read = cliInputs(actionMetadata(action), flags, world.env, redactor, extra, action);
+      const read = cliInputs(actionMetadata(action), flags, env, redactor, extra, action);
       maskDeclaredSecrets(action, read);
       parseDeadlineMinutes(
-        flags.get("deadline-minutes") ?? world.env.FNGATE_DEADLINE_MINUTES,
+        flags.get("deadline-minutes") ?? env.FNGATE_DEADLINE_MINUTES,
         "--deadline-minutes",
       );
-      const host = cliInputHost(world.env, world.home, { register: redactor.add });
-      const tools = { env: world.env, homeDir: world.home, idToken: host.idToken };
-      return world.runMain(action, { read, host, tools }, world.env, redactor.add);
+      const host = cliInputHost(env, home, { register: add });
+      return runMain(action, { read, host, tools: { env, homeDir: home, idToken: host.idToken } }, env, add);
     });
-    if (!("error" in outcome)) return { inputs: outcome.value, masks };
+    if ("inputs" in outcome) return outcome;
     const usage = outcome.error instanceof UsageError;
-    const line = usage
-      ? `${outcome.error.message} (fngate ${command?.name ?? action} --help)`
-      : outcome.error.message;
-    return { line: redactor.redact(line), exitCode: usage ? 2 : 1, masks };
+    const hint = usage ? ` (fngate ${command?.name ?? action} --help)` : "";
+    return { line: redactor.redact(`${outcome.error.message}${hint}`), exitCode: usage ? 2 : 1 };
   });
 }
 
-export async function cliRefusal(action: string, given: CliCase = {}): Promise<string> {
+/** The error line `fngate <command>` refuses these inputs with, having made no call and written nothing. */
+export async function cliRefusal(action: string, given: InputCase = {}): Promise<string> {
   return refusalLine(await cliVerdict(action, given));
 }
 
-/** The message of the UserError `run` throws; fails when it throws none. */
-export function refusalOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(isUserError(error), `a UserError, got ${String(error)}`);
-    return error.message;
-  }
-  assert.fail("expected a refusal");
-}
-
-/** The tripwire every cloud endpoint points at: `host` for an input that names a host (authority-host). */
-export function tripwire(): Promise<{ host: string; url: string }> {
-  return startedTripwire();
-}
-
 function refusalLine(verdict: Verdict): string {
-  assert.equal(verdict.outcome, "refused", `refused, but every check passed (${verdict.calls} call(s) made)`);
-  assert.ok(verdict.outcome === "refused");
-  assert.doesNotMatch(verdict.line, /\n/, "one line");
+  assert.ok(verdict.outcome === "refused", `refused, but every check passed (${verdict.calls} call(s))`);
+  assert.doesNotMatch(verdict.line, /[\r\n]/, "one line");
   assert.equal(verdict.calls, 0, `no call before the refusal: ${verdict.line}`);
   assert.deepEqual(verdict.written, [], `nothing written before the refusal: ${verdict.line}`);
   return verdict.line;
 }
 
-async function refusedOr<T>(run: () => Promise<T>): Promise<{ value: T } | { error: Error }> {
+async function refusedOr(run: () => Promise<unknown>): Promise<{ inputs: unknown } | { error: Error }> {
   try {
-    return { value: await run() };
+    return { inputs: await run() };
   } catch (error) {
-    // Anything but a user's error is a bug: the test shows it whole.
+    // Anything but the user's error is a bug: the test shows it whole.
     if (isUserError(error) || error instanceof UsageError) return { error };
     throw error;
   }
@@ -246,6 +193,7 @@ async function refusedOr<T>(run: () => Promise<T>): Promise<{ value: T } | { err
 interface World {
   env: Record<string, string>;
   home: string;
+  masks: string[];
   runMain(
     action: string,
     run: Pick<MainRun, "read" | "host" | "tools">,
@@ -254,17 +202,11 @@ interface World {
   ): Promise<unknown>;
 }
 
-type Outcome = { line: string; exitCode: 1 | 2; masks: string[] } | { inputs: unknown; masks: string[] };
-
 /** HOME, RUNNER_TEMP and the workspace in a fresh folder, removed afterwards; endpoints at the tripwire. */
-async function inWorld(
-  given: ActionCase | CliCase,
-  decide: (world: World) => Promise<Outcome>,
-): Promise<Verdict> {
-  const wire = await startedTripwire();
+async function inWorld(given: InputCase, decide: (world: World) => Promise<Decision>): Promise<Verdict> {
+  const wire = await tripwire();
   const root = await mkdtemp(join(tmpdir(), "fngate-input-table-"));
-  const home = join(root, "home");
-  const temp = join(root, "runner-temp");
+  const [home, temp] = [join(root, "home"), join(root, "runner-temp")];
   const workspace = given.workspace ?? join(root, "workspace");
   for (const folder of [home, temp, workspace]) await mkdir(folder, { recursive: true });
   const env = withoutUnset({
@@ -278,41 +220,33 @@ async function inWorld(
   });
   const callsBefore = wire.calls;
   const abort = new AbortController();
-  const world: World = {
-    env,
-    home,
-    runMain: async (action, run, stepEnv, mask) => {
-      const main = MAINS[action];
-      assert.ok(main, `test/support/input-table.ts has no main for ${action}`);
-      let ctx: StepContext | undefined;
-      return main({
-        ...run,
-        // Built on first use, after the parser, as runMain builds it (the endpoint checks come after the inputs').
-        ctx: () => {
-          ctx ??= {
-            logger: { info: () => {}, warning: () => {}, debug: () => {} },
-            secrets: { register: mask },
-            endpoints: endpointOverrides(stepEnv),
-            proxy: proxySettings(stepEnv),
-            homeDir: home,
-            tempDir: temp,
-            workspaceDir: workspace,
-            now: () => new Date(),
-            signal: abort.signal,
-          };
-          return ctx;
-        },
-        untilFirstCall: (step) => untilFirstCall(step, wire, abort),
+  const masks: string[] = [];
+  const runMain: World["runMain"] = (action, run, stepEnv, mask) => {
+    const main = MAINS[action];
+    assert.ok(main, `test/support/input-table.ts has no main for ${action} yet`);
+    let ctx: StepContext | undefined;
+    // Built on first use, after the parser, as runMain builds it (endpoint checks come after the inputs').
+    const stepContext = (): StepContext =>
+      (ctx ??= {
+        logger: { info: () => {}, warning: () => {}, debug: () => {} },
+        secrets: { register: mask },
+        endpoints: endpointOverrides(stepEnv),
+        proxy: proxySettings(stepEnv),
+        homeDir: home,
+        tempDir: temp,
+        workspaceDir: workspace,
+        now: () => new Date(),
+        signal: abort.signal,
       });
-    },
+    return main({ ...run, ctx: stepContext, untilFirstCall: (step) => untilFirstCall(step, wire, abort) });
   };
   try {
-    const outcome = await decide(world);
+    const decision = await decide({ env, home, masks, runMain });
     const written = [...(await filesUnder(home)), ...(await filesUnder(temp))];
-    const seen = { calls: wire.calls - callsBefore, written, masks: outcome.masks };
-    return "line" in outcome
-      ? { ...seen, outcome: "refused", line: outcome.line, exitCode: outcome.exitCode }
-      : { ...seen, outcome: "accepted", inputs: outcome.inputs };
+    const seen = { calls: wire.calls - callsBefore, written, masks };
+    return "line" in decision
+      ? { ...seen, outcome: "refused", ...decision }
+      : { ...seen, outcome: "accepted", ...decision };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -320,53 +254,42 @@ async function inWorld(
 
 /** Waits for the step; once it reaches the tripwire it is aborted (and given a moment to let go). */
 async function untilFirstCall(step: Promise<unknown>, wire: Tripwire, abort: AbortController): Promise<void> {
-  let reached = false;
-  let stop: () => void = () => {};
-  const call = new Promise<void>((resolve) => {
-    stop = () => {
-      reached = true;
-      resolve();
-    };
-  });
-  wire.listeners.add(stop);
-  try {
-    await Promise.race([step, call]);
-  } finally {
-    wire.listeners.delete(stop);
-  }
-  if (reached) {
-    abort.abort(new Error("the case reached a cloud endpoint"));
-    const letGo = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
-    await Promise.race([step.catch(() => undefined), letGo]);
-  }
+  const waiting = new AbortController();
+  const call = once(wire.server, "connection", { signal: waiting.signal }).then(
+    () => true,
+    () => false,
+  );
+  const reached = await Promise.race([step.then(() => false), call]).finally(() => waiting.abort());
+  if (!reached) return;
+  abort.abort(new Error("the case reached a cloud endpoint"));
+  await Promise.race([step.catch(() => undefined), delay(5_000, undefined, { ref: false })]);
 }
 
 interface Tripwire {
+  server: Server;
   url: string;
   host: string;
   calls: number;
-  listeners: Set<() => void>;
 }
 
 let started: Promise<Tripwire> | undefined;
 
-/** One per test process, unreferenced so it never keeps the process alive: it closes every connection. */
-function startedTripwire(): Promise<Tripwire> {
-  started ??= new Promise((resolve, reject) => {
-    const wire: Tripwire = { url: "", host: "", calls: 0, listeners: new Set() };
+/**
+ * The local port every cloud endpoint points at (`host` for an input naming a host, such as authority-host):
+ * one per test process, closing every connection, unreferenced so it never keeps the process alive.
+ */
+export function tripwire(): Promise<Tripwire> {
+  started ??= (async () => {
     const server = createServer((socket) => {
       wire.calls += 1;
       socket.destroy();
-      for (const listener of wire.listeners) listener();
     });
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.unref();
-      wire.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-      wire.url = `https://${wire.host}`;
-      resolve(wire);
-    });
-  });
+    await once(server.listen(0, "127.0.0.1"), "listening");
+    server.unref();
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const wire: Tripwire = { server, host, url: `https://${host}`, calls: 0 };
+    return wire;
+  })();
   return started;
 }
 
@@ -374,17 +297,12 @@ const metadata = new Map<string, Promise<ActionMetadata>>();
 
 /** The action.yml the runner harness reads ("pipeline" is the root action.yml). */
 function metadataOf(action: string): Promise<ActionMetadata> {
-  let loading = metadata.get(action);
-  if (!loading) {
-    loading = loadActionMetadata(action === "pipeline" ? ".." : action);
-    metadata.set(action, loading);
-  }
-  return loading;
+  if (!metadata.has(action)) metadata.set(action, loadActionMetadata(action === "pipeline" ? ".." : action));
+  return metadata.get(action) as Promise<ActionMetadata>;
 }
 
 async function filesUnder(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true }).catch(() => []);
-  return entries.map(String).sort();
+  return (await readdir(folder, { recursive: true }).catch(() => [])).map(String).sort();
 }
 
 function withoutUnset(values: Record<string, string | undefined>): Record<string, string> {
