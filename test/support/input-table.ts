@@ -262,7 +262,7 @@ async function untilFirstCall(step: Promise<unknown>, wire: Tripwire, abort: Abo
   const reached = await Promise.race([step.then(() => false), call]).finally(() => waiting.abort());
   if (!reached) return;
   abort.abort(new Error("the case reached a cloud endpoint"));
-  await Promise.race([step.catch(() => undefined), delay(5_000, undefined, { ref: false })]);
+  await Promise.race([step.catch(() => undefined), delay(2_000, undefined, { ref: false })]);
 }
 
 interface Tripwire {
