@@ -8,8 +8,9 @@
 // The runner harness (test/runner) keeps what only a real process shows: exit code, one ::error:: line,
 // no stack trace, masks in the log, files left behind, the post step.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -202,13 +203,15 @@ interface World {
   ): Promise<unknown>;
 }
 
-/** HOME, RUNNER_TEMP and the workspace in a fresh folder, removed afterwards; endpoints at the tripwire. */
+/**
+ * HOME, RUNNER_TEMP and the workspace in a fresh folder, made when a main runs (a text check refuses
+ * without one) and removed afterwards; every cloud endpoint at the tripwire.
+ */
 async function inWorld(given: InputCase, decide: (world: World) => Promise<Decision>): Promise<Verdict> {
   const wire = await tripwire();
-  const root = await mkdtemp(join(tmpdir(), "fngate-input-table-"));
+  const root = join(tmpdir(), `fngate-input-table-${randomUUID()}`);
   const [home, temp] = [join(root, "home"), join(root, "runner-temp")];
   const workspace = given.workspace ?? join(root, "workspace");
-  for (const folder of [home, temp, workspace]) await mkdir(folder, { recursive: true });
   const env = withoutUnset({
     FNGATE_OCI_ENDPOINT: wire.url,
     FNGATE_GCP_ENDPOINT: wire.url,
@@ -221,9 +224,10 @@ async function inWorld(given: InputCase, decide: (world: World) => Promise<Decis
   const callsBefore = wire.calls;
   const abort = new AbortController();
   const masks: string[] = [];
-  const runMain: World["runMain"] = (action, run, stepEnv, mask) => {
+  const runMain: World["runMain"] = async (action, run, stepEnv, mask) => {
     const main = MAINS[action];
     assert.ok(main, `test/support/input-table.ts has no main for ${action} yet`);
+    for (const folder of [home, temp, workspace]) await mkdir(folder, { recursive: true, mode: 0o700 });
     let ctx: StepContext | undefined;
     // Built on first use, after the parser, as runMain builds it (endpoint checks come after the inputs').
     const stepContext = (): StepContext =>
