@@ -14,7 +14,6 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import { actionMetadata } from "../../src/cli/action-metadata.ts";
 import { cliInputHost } from "../../src/cli/cli-host.ts";
 import { cliInputs } from "../../src/cli/cli-inputs.ts";
@@ -224,9 +223,11 @@ async function inWorld(given: InputCase, decide: (world: World) => Promise<Decis
   const callsBefore = wire.calls;
   const abort = new AbortController();
   const masks: string[] = [];
+  let made = false;
   const runMain: World["runMain"] = async (action, run, stepEnv, mask) => {
     const main = MAINS[action];
     assert.ok(main, `test/support/input-table.ts has no main for ${action} yet`);
+    made = true;
     for (const folder of [home, temp, workspace]) await mkdir(folder, { recursive: true, mode: 0o700 });
     let ctx: StepContext | undefined;
     // Built on first use, after the parser, as runMain builds it (endpoint checks come after the inputs').
@@ -246,17 +247,20 @@ async function inWorld(given: InputCase, decide: (world: World) => Promise<Decis
   };
   try {
     const decision = await decide({ env, home, masks, runMain });
-    const written = [...(await filesUnder(home)), ...(await filesUnder(temp))];
+    const written = made ? [...(await filesUnder(home)), ...(await filesUnder(temp))] : [];
     const seen = { calls: wire.calls - callsBefore, written, masks };
     return "line" in decision
       ? { ...seen, outcome: "refused", ...decision }
       : { ...seen, outcome: "accepted", ...decision };
   } finally {
-    await rm(root, { recursive: true, force: true });
+    if (made) await rm(root, { recursive: true, force: true });
   }
 }
 
-/** Waits for the step; once it reaches the tripwire it is aborted (and given a moment to let go). */
+/**
+ * Waits for the step; once it reaches the tripwire it is aborted, and waited for until it lets go, so no
+ * retry of an accepted case reaches the tripwire while a later case runs (cases run one at a time).
+ */
 async function untilFirstCall(step: Promise<unknown>, wire: Tripwire, abort: AbortController): Promise<void> {
   const waiting = new AbortController();
   const call = once(wire.server, "connection", { signal: waiting.signal }).then(
@@ -266,7 +270,7 @@ async function untilFirstCall(step: Promise<unknown>, wire: Tripwire, abort: Abo
   const reached = await Promise.race([step.then(() => false), call]).finally(() => waiting.abort());
   if (!reached) return;
   abort.abort(new Error("the case reached a cloud endpoint"));
-  await Promise.race([step.catch(() => undefined), delay(2_000, undefined, { ref: false })]);
+  await step.catch(() => undefined);
 }
 
 interface Tripwire {
