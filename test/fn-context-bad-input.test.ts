@@ -73,6 +73,8 @@ describe("fn-context refuses bad input before any call or file", () => {
     "context name with a slash": [{ "context-name": "../evil" }, /^context-name "..\/evil" must be letters/],
   };
 
+  it(`covers at least 12 cases (${Object.keys(cases).length} here, 2 run for real)`, () =>
+    assert.ok(Object.keys(cases).length >= 12));
   it("the inputs the cases start from pass every check (verify: false, so no call follows)", async () => {
     const verdict = await actionVerdict("fn-context", { inputs: inputs({ verify: "false" }) });
     assert.ok(
