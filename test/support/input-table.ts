@@ -39,7 +39,7 @@ import {
 import { type ActionMetadata, applyMasks, loadActionMetadata } from "../runner/index.ts";
 import { resolveInputEnv } from "../runner/step-env.ts";
 
-/** What a main gets, as runMain's ActionRun; `untilFirstCall` ends a step at its first call. */
+/** What a main gets, as runMain's ActionRun gives it; `untilFirstCall` ends a step at its first call. */
 interface MainRun {
   read: InputReader;
   host: InputHost;
@@ -56,10 +56,8 @@ interface MainRun {
  */
 const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>> = {
   "cloud-run-deploy": async ({ read, host, tools, ctx, untilFirstCall }) => {
-    const inputs = (await import("../../src/inputs/cloud-run-deploy.ts")).readCloudRunDeployInputs(
-      read,
-      host,
-    );
+    const { readCloudRunDeployInputs } = await import("../../src/inputs/cloud-run-deploy.ts");
+    const inputs = readCloudRunDeployInputs(read, host);
     const { cloudRunDeploy } = await import("../../src/steps/cloud-run-deploy.ts");
     await untilFirstCall(cloudRunDeploy(inputs, ctx(), await cloudRunTools(tools)));
     return inputs;
@@ -116,8 +114,6 @@ export type Verdict = {
   masks: string[];
 } & ({ outcome: "refused"; line: string; exitCode: 1 | 2 } | { outcome: "accepted"; inputs: unknown });
 
-type Decision = { line: string; exitCode: 1 | 2 } | { inputs: unknown };
-
 /** What the runner would show for `action` with these inputs: the ::error:: line, or the parsed inputs. */
 export function actionVerdict(action: string, given: InputCase = {}): Promise<Verdict> {
   return inWorld(given, async (world) => {
@@ -130,7 +126,7 @@ export function actionVerdict(action: string, given: InputCase = {}): Promise<Ve
       maskDeclaredSecrets(action, read);
       parseDeadlineMinutes(read.optional(DEADLINE_INPUT));
       const tools = { ...actionToolSources(env), homeDir: world.home };
-      return world.runMain(action, { read, host: actionInputHost(env), tools }, env, mask);
+      return world.runMain(action, { read, host: actionInputHost(env), tools }, mask);
     });
     if ("inputs" in outcome) return outcome;
     return { line: applyMasks(outcome.error.message, world.masks), exitCode: 1 };
@@ -158,7 +154,7 @@ export function cliVerdict(action: string, given: InputCase = {}): Promise<Verdi
         "--deadline-minutes",
       );
       const host = cliInputHost(env, home, { register: add });
-      return runMain(action, { read, host, tools: { env, homeDir: home, idToken: host.idToken } }, env, add);
+      return runMain(action, { read, host, tools: { env, homeDir: home, idToken: host.idToken } }, add);
     });
     if ("inputs" in outcome) return outcome;
     const usage = outcome.error instanceof UsageError;
@@ -190,23 +186,29 @@ async function refusedOr(run: () => Promise<unknown>): Promise<{ inputs: unknown
   }
 }
 
+/** Runs `action`'s main with what its adapter read; `mask` is the adapter's (the step context's too). */
+type RunMain = (
+  action: string,
+  run: Pick<MainRun, "read" | "host" | "tools">,
+  mask: Mask,
+) => Promise<unknown>;
+type Mask = (value: string) => void;
+
 interface World {
   env: Record<string, string>;
   home: string;
   masks: string[];
-  runMain(
-    action: string,
-    run: Pick<MainRun, "read" | "host" | "tools">,
-    env: NodeJS.ProcessEnv,
-    mask: (value: string) => void,
-  ): Promise<unknown>;
+  runMain: RunMain;
 }
 
 /**
  * HOME, RUNNER_TEMP and the workspace in a fresh folder, made when a main runs (a text check refuses
  * without one) and removed afterwards; every cloud endpoint at the tripwire.
  */
-async function inWorld(given: InputCase, decide: (world: World) => Promise<Decision>): Promise<Verdict> {
+async function inWorld(
+  given: InputCase,
+  decide: (world: World) => Promise<{ line: string; exitCode: 1 | 2 } | { inputs: unknown }>,
+): Promise<Verdict> {
   const wire = await tripwire();
   const root = join(tmpdir(), `fngate-input-table-${randomUUID()}`);
   const [home, temp] = [join(root, "home"), join(root, "runner-temp")];
@@ -224,7 +226,7 @@ async function inWorld(given: InputCase, decide: (world: World) => Promise<Decis
   const abort = new AbortController();
   const masks: string[] = [];
   let made = false;
-  const runMain: World["runMain"] = async (action, run, stepEnv, mask) => {
+  const runMain: RunMain = async (action, run, mask) => {
     const main = MAINS[action];
     assert.ok(main, `test/support/input-table.ts has no main for ${action} yet`);
     made = true;
@@ -235,8 +237,8 @@ async function inWorld(given: InputCase, decide: (world: World) => Promise<Decis
       (ctx ??= {
         logger: { info: () => {}, warning: () => {}, debug: () => {} },
         secrets: { register: mask },
-        endpoints: endpointOverrides(stepEnv),
-        proxy: proxySettings(stepEnv),
+        endpoints: endpointOverrides(env),
+        proxy: proxySettings(env),
         homeDir: home,
         tempDir: temp,
         workspaceDir: workspace,
@@ -263,22 +265,15 @@ async function inWorld(given: InputCase, decide: (world: World) => Promise<Decis
  */
 async function untilFirstCall(step: Promise<unknown>, wire: Tripwire, abort: AbortController): Promise<void> {
   const waiting = new AbortController();
-  const call = once(wire.server, "connection", { signal: waiting.signal }).then(
-    () => true,
-    () => false,
-  );
+  const reachedCall = once(wire.server, "connection", { signal: waiting.signal });
+  const call = reachedCall.then(() => true).catch(() => false);
   const reached = await Promise.race([step.then(() => false), call]).finally(() => waiting.abort());
   if (!reached) return;
   abort.abort(new Error("the case reached a cloud endpoint"));
   await step.catch(() => undefined);
 }
 
-interface Tripwire {
-  server: Server;
-  url: string;
-  host: string;
-  calls: number;
-}
+type Tripwire = { server: Server; url: string; host: string; calls: number };
 
 let started: Promise<Tripwire> | undefined;
 
