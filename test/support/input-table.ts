@@ -23,8 +23,8 @@ import { DEADLINE_INPUT, parseDeadlineMinutes } from "../../src/deadline.ts";
 import { isUserError } from "../../src/errors.ts";
 import { actionInputHost, actionToolSources } from "../../src/github/action-host.ts";
 import { actionInputReader, checkActionInputs } from "../../src/github/action-reader.ts";
-import { endpointOverrides } from "../../src/http/endpoint-overrides.ts";
 import { proxySettings } from "../../src/http/proxy-settings.ts";
+import { endpointOverrides } from "../../src/inputs/endpoint-overrides.ts";
 import type { InputHost } from "../../src/inputs/input-host.ts";
 import type { InputReader } from "../../src/inputs/reader.ts";
 import { maskDeclaredSecrets } from "../../src/inputs/secret-inputs.ts";
@@ -235,7 +235,7 @@ async function inWorld(
     // Built on first use, after the parser, as runMain builds it (endpoint checks come after the inputs').
     const stepContext = (): StepContext =>
       (ctx ??= {
-        logger: { info: () => {}, warning: () => {}, debug: () => {} },
+        logger: { info: () => {}, warning: () => {}, debug: () => {}, group: (_name, work) => work() },
         secrets: { register: mask },
         endpoints: endpointOverrides(env),
         proxy: proxySettings(env),
