@@ -22,7 +22,8 @@ export function stageGroups(deadline: StepDeadline) {
       return await during(() => work({ ...ctx, logger }));
     } finally {
       core.startGroup(name);
-      for (const line of lines) core[line.level](line.message);
+      const write = { info: core.info, warning: core.warning, debug: core.debug };
+      for (const line of lines) write[line.level](line.message);
       core.endGroup();
     }
   };
