@@ -4,7 +4,6 @@ import type { StepContext } from "../../step-context.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { type OcirCleanup, ocirLogoutTasks } from "../../steps/ocir-login.ts";
-import { runPipeline } from "../../steps/pipeline.ts";
 import { prefixedLogger } from "../../steps/stage-logger.ts";
 import { stageTimeline } from "../../steps/stage-timeline.ts";
 import { dockerTools, entraTools, fnDeployTools, type ToolSources } from "../../tools/step-tools.ts";
@@ -16,6 +15,8 @@ import type { CommandRunner } from "../command.ts";
  */
 export const run: CommandRunner = async ({ read, host, tools, ctx }) => {
   const inputs = readPipelineInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { runPipeline } = await import("../../steps/pipeline.ts");
   const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};
   const outputs: Record<string, string> = {};
   try {

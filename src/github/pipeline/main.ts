@@ -1,6 +1,5 @@
 import * as core from "@actions/core";
 import { readPipelineInputs } from "../../inputs/pipeline.ts";
-import { pipelineFailure, runPipeline } from "../../steps/pipeline.ts";
 import { dockerTools, entraTools, fnDeployTools } from "../../tools/step-tools.ts";
 import { exportedTokenLogin } from "../action-host.ts";
 import { exportFnContext } from "../export-profile.ts";
@@ -17,6 +16,8 @@ import { writePipelineSummary } from "./summary.ts";
  */
 await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
   const inputs = readPipelineInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { pipelineFailure, runPipeline } = await import("../../steps/pipeline.ts");
   const result = await runPipeline(inputs, ctx(), {
     stage: stageGroups(deadline),
     tools: {
