@@ -138,6 +138,7 @@ export async function deployFunction(
           deadlineMs: ACTIVE_DEADLINE_MS,
           ...(tools.sleep ? { sleep: tools.sleep } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          progress: ctx.logger,
         });
         ctx.logger.info(`Function ${plan.functionName} is ACTIVE.`);
         return active;
