@@ -1,4 +1,5 @@
 import { describeError } from "../errors.ts";
+import { explainNetworkFailure } from "./network-failure.ts";
 
 /**
  * One HTTP request as a smoke check sees it: status, body and latency, or the network error. Uses Node's
@@ -12,6 +13,8 @@ export interface ProbeRequest {
   timeoutMs: number;
   /** The step's deadline: an answer still pending when it fires counts as no answer. */
   signal?: AbortSignal;
+  /** The proxy the request goes through (credentials removed), named when the request fails. */
+  proxy?: string;
 }
 
 export type ProbeOutcome =
@@ -43,7 +46,9 @@ export async function probe(request: ProbeRequest): Promise<ProbeOutcome> {
     // fetch hides the socket's error code in `cause`; its own message may quote a header value it
     // refused, which describeError withholds.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const message = cause?.code ?? describeError(cause?.message ? cause : error);
+    const message = cause?.code
+      ? explainNetworkFailure(cause.code, request.url, request.proxy)
+      : describeError(cause?.message ? cause : error);
     return { kind: "error", message, latencyMs: Math.round(performance.now() - started) };
   }
 }

@@ -135,7 +135,8 @@ function tunnelStatusIn(error: unknown): number | undefined {
   return undefined;
 }
 
-function withoutCredentials(url: string): string {
+/** A proxy URL as it may be shown: without the user name and password HTTPS_PROXY may carry. */
+export function withoutCredentials(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.username = "";

@@ -4,6 +4,7 @@ import { type BodyExpectation, describeExpectation } from "../http/expect-body.t
 import { checkExpiredToken } from "../http/expired-token.ts";
 import { checkHeaderValue } from "../http/header-values.ts";
 import { type ProbeOutcome, probe } from "../http/http-probe.ts";
+import { proxyFor, withoutCredentials } from "../http/runner-proxy.ts";
 import { tokenRedactor } from "../http/token-redaction.ts";
 import { type NegativeCheck, tamperSignature } from "../http/token-variants.ts";
 import { realSleep, sleepOrAbort } from "../retry/backoff.ts";
@@ -72,6 +73,9 @@ export async function runSmokeTest(
   ]);
   const started = Date.now();
   const deadline = started + inputs.waitSeconds * 1000;
+  // Named (without credentials) when a request fails: a dead proxy is then what the line points at.
+  const via = proxyFor(url, ctx.proxy);
+  const proxy = via === undefined ? undefined : withoutCredentials(via);
   const send = async (token: string | undefined) =>
     redactOutcome(
       await probe({
@@ -81,6 +85,7 @@ export async function runSmokeTest(
         ...(inputs.body !== undefined ? { body: inputs.body } : {}),
         timeoutMs: REQUEST_TIMEOUT_MS,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(proxy ? { proxy } : {}),
       }),
       redact,
     );
