@@ -78,11 +78,23 @@ describe("fngate usage", () => {
   });
 
   it("names a missing required flag and how to give it (exit 2)", async () => {
+    const one = await sandbox.run(
+      ["fn-context", "--tenancy-ocid", "ocid1.tenancy.oc1..aaaa", "--region", "eu-frankfurt-1"],
+      {
+        FNGATE_PRIVATE_KEY: "not read: a missing flag is named first",
+      },
+    );
+    assert.equal(one.exitCode, 2);
+    assert.equal(
+      oneLine(one.stderr),
+      "error: --user-ocid is required: pass --user-ocid <value> or set FNGATE_USER_OCID (or OCI_CLI_USER). (fngate fn-context --help)",
+    );
+    // Several missing: all in one line, so one run tells what to set.
     const run = await sandbox.run(["fn-context"]);
     assert.equal(run.exitCode, 2);
     assert.equal(
       oneLine(run.stderr),
-      "error: --user-ocid is required: pass --user-ocid <value> or set FNGATE_USER_OCID (or OCI_CLI_USER). (fngate fn-context --help)",
+      "error: --user-ocid, --private-key, --tenancy-ocid and --region are required: pass each as --<name> <value> or set FNGATE_<NAME>; set FNGATE_PRIVATE_KEY or pass --<name>-file <path> (or OCI_CLI_USER, OCI_CLI_KEY_CONTENT, OCI_CLI_TENANCY, OCI_CLI_REGION). (fngate fn-context --help)",
     );
     const secret = await sandbox.run([
       "oci-token",

@@ -68,6 +68,19 @@ export function cliInputs(
     },
     boolean: (name, fallback) => parseBoolean(`--${name}`, raw(name)?.trim(), fallback),
     mask: (value) => redactor.add(value),
+    missing(inputs) {
+      const flags = inputs.map((missing) => `--${missing.name}`);
+      const secrets = inputs.filter((missing) => secret.has(missing.name)).map((missing) => missing.name);
+      const fallbacks = inputs.flatMap((missing) => (missing.envFallback ? [missing.envFallback] : []));
+      const ways = [
+        secrets.length < inputs.length ? "pass each as --<name> <value> or set FNGATE_<NAME>" : "",
+        secrets.length > 0 ? `set ${secrets.map(envName).join(", ")} or pass --<name>-file <path>` : "",
+      ].filter(Boolean);
+      const also = fallbacks.length > 0 ? ` (or ${fallbacks.join(", ")})` : "";
+      return new UsageError(
+        `${flags.slice(0, -1).join(", ")} and ${flags.at(-1)} are required: ${ways.join("; ")}${also}.`,
+      );
+    },
   };
 }
 

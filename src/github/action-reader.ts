@@ -24,6 +24,14 @@ export function actionInputReader(env: NodeJS.ProcessEnv, mask: (value: string) 
     },
     boolean: (name, fallback) => parseBoolean(name, input(name), fallback),
     mask,
+    missing: (inputs) => {
+      const names = inputs.map((missing) => missing.name);
+      const fallbacks = inputs.filter((missing) => missing.envFallback);
+      const alternatives = fallbacks.map((missing) => `${missing.name} from ${missing.envFallback}`);
+      return new UserError(
+        `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are required: set these inputs${alternatives.length > 0 ? ` (or take ${alternatives.join(", ")})` : ""}.`,
+      );
+    },
   };
 }
 

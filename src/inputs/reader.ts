@@ -14,6 +14,45 @@ export interface InputReader {
   boolean(name: string, fallback: boolean): boolean;
   /** Marks a secret input value so no log shows it; called before the value is used for anything. */
   mask(value: string): void;
+  /** The error for several required inputs missing at once, worded as `required` words one. */
+  missing(inputs: readonly MissingInput[]): Error;
+}
+
+/** A required input that was not given, and the environment variable it could have come from. */
+export interface MissingInput {
+  name: string;
+  envFallback?: string;
+}
+
+/**
+ * Runs a parser so that every missing required input is named in one message, not one per run: a
+ * missing input is noted and parsing goes on (an empty stand-in is returned, and whatever the parser
+ * does with it is discarded); at the end, anything missing is the error, before any other the stand-ins
+ * may have caused and before the environment is checked (the OCI profile, docker).
+ */
+export function readEveryInput<T>(read: InputReader, parse: (read: InputReader) => T): T {
+  const missing: MissingInput[] = [];
+  const noting: InputReader = {
+    ...read,
+    required(name, envFallback) {
+      const value = read.optional(name, envFallback);
+      if (value !== undefined) return value;
+      missing.push(envFallback ? { name, envFallback } : { name });
+      return "";
+    },
+  };
+  let parsed: T | undefined;
+  let failure: { error: unknown } | undefined;
+  try {
+    parsed = parse(noting);
+  } catch (error) {
+    failure = { error };
+  }
+  const [only, ...more] = missing;
+  if (only && more.length === 0) read.required(only.name, only.envFallback);
+  if (only) throw read.missing(missing);
+  if (failure) throw failure.error;
+  return parsed as T;
 }
 
 const TRUE = new Set(["true", "True", "TRUE"]);

@@ -21,5 +21,6 @@ export function renamedReader(read: InputReader, renames: Record<string, string 
       return renamed ? read.boolean(renamed, fallback) : fallback;
     },
     mask: (value) => read.mask(value),
+    missing: (inputs) => read.missing(inputs),
   };
 }

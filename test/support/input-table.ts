@@ -27,6 +27,7 @@ import { proxySettings } from "../../src/http/proxy-settings.ts";
 import { endpointOverrides } from "../../src/inputs/endpoint-overrides.ts";
 import type { InputHost } from "../../src/inputs/input-host.ts";
 import type { InputReader } from "../../src/inputs/reader.ts";
+import { readEveryInput } from "../../src/inputs/reader.ts";
 import { maskDeclaredSecrets } from "../../src/inputs/secret-inputs.ts";
 import { secretPieces } from "../../src/secret-pieces.ts";
 import type { StepContext } from "../../src/step-context.ts";
@@ -57,35 +58,40 @@ interface MainRun {
 const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>> = {
   "cloud-run-deploy": async ({ read, host, tools, ctx, untilFirstCall }) => {
     const { readCloudRunDeployInputs } = await import("../../src/inputs/cloud-run-deploy.ts");
-    const inputs = readCloudRunDeployInputs(read, host);
+    const inputs = readEveryInput(read, (all) => readCloudRunDeployInputs(all, host));
     const { cloudRunDeploy } = await import("../../src/steps/cloud-run-deploy.ts");
     await untilFirstCall(cloudRunDeploy(inputs, ctx(), await cloudRunTools(tools)));
     return inputs;
   },
   "entra-token": async ({ read, tools, ctx, untilFirstCall }) => {
-    const inputs = (await import("../../src/inputs/entra-token.ts")).readEntraTokenInputs(read);
+    const { readEntraTokenInputs } = await import("../../src/inputs/entra-token.ts");
+    const inputs = readEveryInput(read, (all) => readEntraTokenInputs(all));
     const { entraToken } = await import("../../src/steps/entra-token.ts");
     await untilFirstCall(entraToken(inputs, ctx(), entraTools(tools)));
     return inputs;
   },
   "fc-deploy": async ({ read, host, ctx, untilFirstCall }) => {
-    const inputs = (await import("../../src/inputs/fc-deploy.ts")).readFcDeployInputs(read, host);
+    const { readFcDeployInputs } = await import("../../src/inputs/fc-deploy.ts");
+    const inputs = readEveryInput(read, (all) => readFcDeployInputs(all, host));
     await untilFirstCall((await import("../../src/steps/fc-deploy.ts")).fcDeploy(inputs, ctx()));
     return inputs;
   },
   "fn-context": async ({ read, host, ctx, untilFirstCall }) => {
-    const inputs = (await import("../../src/inputs/fn-context.ts")).readFnContextInputs(read, host);
+    const { readFnContextInputs } = await import("../../src/inputs/fn-context.ts");
+    const inputs = readEveryInput(read, (all) => readFnContextInputs(all, host));
     const { configureFnContext } = await import("../../src/steps/fn-context.ts");
     await untilFirstCall(configureFnContext(inputs, ctx()));
     return inputs;
   },
   "gateway-deploy": async ({ read, host }) => {
-    const inputs = (await import("../../src/inputs/gateway-deploy.ts")).readGatewayDeployInputs(read, host);
+    const { readGatewayDeployInputs } = await import("../../src/inputs/gateway-deploy.ts");
+    const inputs = readEveryInput(read, (all) => readGatewayDeployInputs(all, host));
     (await import("../../src/oci/gateway/gateway-plan.ts")).planGatewayDeploy(inputs);
     return inputs;
   },
   "gcp-id-token": async ({ read, tools, ctx, untilFirstCall }) => {
-    const inputs = (await import("../../src/inputs/gcp-id-token.ts")).readGcpIdTokenInputs(read);
+    const { readGcpIdTokenInputs } = await import("../../src/inputs/gcp-id-token.ts");
+    const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
     const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../src/steps/gcp-id-token.ts");
     const access = checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token";
     await untilFirstCall((access ? gcpAccessToken : gcpIdToken)(inputs, ctx(), googleTokenSource(tools)));

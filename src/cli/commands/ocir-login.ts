@@ -1,11 +1,12 @@
 import { readOcirLoginInputs } from "../../inputs/ocir-login.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import type { OcirCleanup } from "../../steps/ocir-login.ts";
 import { ocirLoginOutputs } from "../../steps/outputs/ocir-login.ts";
 import { dockerTools } from "../../tools/step-tools.ts";
 import type { CommandRunner } from "../command.ts";
 
 export const run: CommandRunner = async ({ read, host, tools, ctx, cleanup }) => {
-  const inputs = readOcirLoginInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readOcirLoginInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { ocirLogin } = await import("../../steps/ocir-login.ts");
   let recorded: OcirCleanup | undefined;

@@ -1,5 +1,6 @@
 import type { RestorePlan } from "../../fs/restore-plan.ts";
 import { readPipelineInputs } from "../../inputs/pipeline.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import type { StepContext } from "../../step-context.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
@@ -14,7 +15,7 @@ import type { CommandRunner } from "../command.ts";
  * failure, the OCIR login is undone and ~/.oci and ~/.fn are restored, as the action's post step does.
  */
 export const run: CommandRunner = async ({ read, host, tools, ctx }) => {
-  const inputs = readPipelineInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readPipelineInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { runPipeline } = await import("../../steps/pipeline.ts");
   const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};

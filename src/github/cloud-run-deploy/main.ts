@@ -1,4 +1,5 @@
 import { readCloudRunDeployInputs } from "../../inputs/cloud-run-deploy.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { cloudRunDeployOutputs } from "../../steps/outputs/cloud-run-deploy.ts";
 import { cloudRunTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
@@ -6,7 +7,7 @@ import { writeTableSummary } from "../settings-summary.ts";
 import { loginState } from "./state.ts";
 
 await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
-  const inputs = readCloudRunDeployInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readCloudRunDeployInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { cloudRunDeploy } = await import("../../steps/cloud-run-deploy.ts");
   const result = await cloudRunDeploy(inputs, ctx(), {

@@ -1,4 +1,5 @@
 import { readEntraTokenInputs } from "../../inputs/entra-token.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { entraTokenOutputs } from "../../steps/outputs/entra-token.ts";
 import { entraTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
@@ -11,7 +12,7 @@ const CREDENTIAL_NAMES = {
 } as const;
 
 await runMain(async ({ read, tools, ctx, setOutputs }) => {
-  const inputs = readEntraTokenInputs(read);
+  const inputs = readEveryInput(read, (all) => readEntraTokenInputs(all));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { entraToken } = await import("../../steps/entra-token.ts");
   const result = await entraToken(inputs, ctx(), entraTools(tools));

@@ -1,11 +1,12 @@
 import { readFcDeployInputs } from "../../inputs/fc-deploy.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import type { FcDeployInputs, FcDeployResult } from "../../steps/fc-deploy.ts";
 import { fcDeployOutputs } from "../../steps/outputs/fc-deploy.ts";
 import { runMain } from "../run.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, host, ctx, setOutputs }) => {
-  const inputs = readFcDeployInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readFcDeployInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { fcDeploy } = await import("../../steps/fc-deploy.ts");
   const result = await fcDeploy(inputs, ctx());

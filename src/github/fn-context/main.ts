@@ -1,4 +1,5 @@
 import { readFnContextInputs } from "../../inputs/fn-context.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { fnContextOutputs } from "../../steps/outputs/fn-context.ts";
 import { exportFnContext } from "../export-profile.ts";
 import { runMain } from "../run.ts";
@@ -6,7 +7,7 @@ import { restorePlanState } from "./state.ts";
 import { writeSummary } from "./summary.ts";
 
 await runMain(async ({ read, host, ctx, setOutputs }) => {
-  const inputs = readFnContextInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readFnContextInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { configureFnContext } = await import("../../steps/fn-context.ts");
   const result = await configureFnContext(inputs, ctx(), {

@@ -1,4 +1,5 @@
 import { readFnDeployInputs } from "../../inputs/fn-deploy.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import type { FnDeployResult } from "../../steps/fn-deploy.ts";
 import { fnDeployOutputs } from "../../steps/outputs/fn-deploy.ts";
 import { fnDeployTools } from "../../tools/step-tools.ts";
@@ -7,7 +8,7 @@ import { runMain } from "../run.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, host, tools, env, ctx, setOutputs }) => {
-  const inputs = readFnDeployInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readFnDeployInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { deployFunction } = await import("../../steps/fn-deploy.ts");
   // A registry token login of an earlier ocir-login step is renewed around the push.

@@ -1,11 +1,12 @@
 import { readGcpIdTokenInputs } from "../../inputs/gcp-id-token.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
 import { googleTokenSource } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
 import { writeTableSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, tools, ctx, setOutputs }) => {
-  const inputs = readGcpIdTokenInputs(read);
+  const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../steps/gcp-id-token.ts");
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {

@@ -1,10 +1,11 @@
 import { readOciTokenInputs } from "../../inputs/oci-token.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { ociTokenOutputs } from "../../steps/outputs/oci-token.ts";
 import { runMain } from "../run.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, env, ctx, setOutputs }) => {
-  const inputs = readOciTokenInputs(read);
+  const inputs = readEveryInput(read, (all) => readOciTokenInputs(all));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { ociToken } = await import("../../steps/oci-token.ts");
   const result = await ociToken(inputs, ctx());

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { readOcirLoginInputs } from "../../inputs/ocir-login.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { ocirLoginOutputs } from "../../steps/outputs/ocir-login.ts";
 import { dockerTools } from "../../tools/step-tools.ts";
 import { TOKEN_LOGIN_VARIABLE } from "../action-host.ts";
@@ -8,7 +9,7 @@ import { writeTableSummary } from "../settings-summary.ts";
 import { cleanupState } from "./state.ts";
 
 await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
-  const inputs = readOcirLoginInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readOcirLoginInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { ocirLogin } = await import("../../steps/ocir-login.ts");
   const result = await ocirLogin(inputs, ctx(), await dockerTools(tools), {

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { readPipelineInputs } from "../../inputs/pipeline.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { dockerTools, entraTools, fnDeployTools } from "../../tools/step-tools.ts";
 import { exportedTokenLogin } from "../action-host.ts";
 import { exportFnContext } from "../export-profile.ts";
@@ -15,7 +16,7 @@ import { writePipelineSummary } from "./summary.ts";
  * recorded for the post step, which undoes it whatever happened.
  */
 await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
-  const inputs = readPipelineInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readPipelineInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { pipelineFailure, runPipeline } = await import("../../steps/pipeline.ts");
   const result = await runPipeline(inputs, ctx(), {

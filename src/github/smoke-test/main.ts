@@ -1,11 +1,12 @@
 import { UserError } from "../../errors.ts";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { readSmokeTestInputs } from "../../inputs/smoke-test.ts";
 import { smokeTestOutputs } from "../../steps/outputs/smoke-test.ts";
 import { runMain } from "../run.ts";
 import { writeTableSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, ctx, setOutputs }) => {
-  const inputs = readSmokeTestInputs(read);
+  const inputs = readEveryInput(read, (all) => readSmokeTestInputs(all));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { failureSummary, runSmokeTest } = await import("../../steps/smoke-test.ts");
   const result = await runSmokeTest(inputs, ctx());

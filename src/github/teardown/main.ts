@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { readEveryInput } from "../../inputs/reader.ts";
 import { readTeardownInputs } from "../../inputs/teardown.ts";
 import { RUN_LABEL_KEY } from "../../run-label.ts";
 import { teardownOutputs } from "../../steps/outputs/teardown.ts";
@@ -8,7 +9,7 @@ import { runMain } from "../run.ts";
 import { escapeHtml } from "../settings-summary.ts";
 
 await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
-  const inputs = readTeardownInputs(read, host);
+  const inputs = readEveryInput(read, (all) => readTeardownInputs(all, host));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { teardown } = await import("../../steps/teardown.ts");
   const result = await teardown(inputs, ctx(), googleTokenSource(tools));
