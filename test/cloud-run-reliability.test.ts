@@ -42,7 +42,7 @@ it("a deploy operation that outlasts deadline-minutes fails with one line naming
     assert.equal(errors.length, 1, run.stdout);
     assert.match(
       errors[0] ?? "",
-      /^deadline-minutes \(0\.03\) reached while waiting for operation projects\/my-project-123\/locations\/asia-northeast1\/operations\/[0-9a-f-]+ to finish; raise deadline-minutes if the step needs longer, or find out what is slow\.$/,
+      /^deadline-minutes \(0\.03\) reached while waiting for operation projects\/my-project-123\/locations\/asia-northeast1\/operations\/[0-9a-f-]+ \(deploying projects\/my-project-123\/locations\/asia-northeast1\/services\/[a-z0-9-]+\) to finish; raise deadline-minutes if the step needs longer, or find out what is slow\.$/,
     );
   } finally {
     fx.stack.gcp.setOperationDelay(50);
