@@ -1,4 +1,4 @@
-import { UserError } from "../errors.ts";
+import { describeError, UserError } from "../errors.ts";
 import { attestationFlags } from "./attestation-flags.ts";
 import { VCS_METADATA, withBuildContext } from "./build-context.ts";
 import { buildSettings, contextHash } from "./context-hash.ts";
@@ -84,10 +84,14 @@ export async function buildAndPush(
   const build = async (extra: string[]) => {
     const result = await withBuildContext(request.contextDir, request.tempDir, async (copy) => {
       if (request.labelContext) {
+        // Without a hash the image is only not found by a later run: never a reason to fail the build.
         hash = await contextHash({
           contextDir: copy,
           ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
           settings: buildSettings(request.platform),
+        }).catch((error: unknown) => {
+          log(`Building without the context label: the copy could not be hashed (${describeError(error)}).`);
+          return undefined;
         });
       }
       return docker.run(
