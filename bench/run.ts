@@ -77,9 +77,6 @@ function overheadRows(figures: OverheadFigures): void {
 function coldStartRows(figures: ColdStartFigures[]): void {
   const MBs = (n: number) => `${(n / MB).toFixed(1)} MB`;
   for (const f of figures) {
-    // The CLI loads one command's step on demand: what it costs is its start, not the sum of all steps.
-    const isCli = f.name.startsWith("cli");
-    const measured = isCli ? f.staticBytes : f.reachableBytes;
     const exitRatio = f.exitMs / f.reference.exitMs;
     const rssRatio = f.peakRss / f.reference.peakRss;
     rows.push([
@@ -96,12 +93,13 @@ function coldStartRows(figures: ColdStartFigures[]): void {
       "<= 1.20",
       verdict(rssRatio <= 1.2),
     ]);
+    // What loads before the inputs are checked; the cloud SDKs come in chunks loaded on use.
     rows.push([
       "P4",
-      `${f.name}: bundle ${isCli ? "at start" : "with its chunks"}`,
-      `${(measured / MB).toFixed(2)} MB (${(f.staticBytes / MB).toFixed(2)} MB at start)`,
-      "<= 1.5 MB",
-      verdict(measured <= SIZE_GOAL),
+      `${f.name}: bundle loaded at start (with every chunk it may load)`,
+      `${(f.staticBytes / MB).toFixed(2)} MB (${(f.reachableBytes / MB).toFixed(2)} MB)`,
+      "<= 1.5 MB at start",
+      verdict(f.staticBytes <= SIZE_GOAL),
     ]);
   }
 }

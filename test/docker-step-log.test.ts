@@ -156,7 +156,8 @@ describe("docker's output in the step's log", () => {
         `${JSON.stringify(result)}\n`,
         "stdout holds the JSON document and nothing else",
       );
-      const stderr = run.stderr.split("\n").map((line) => line.replace(/^\[pipeline\] /, ""));
+      // Stages that run side by side name themselves on each line: [pipeline] [fn-deploy] ...
+      const stderr = run.stderr.split("\n").map((line) => line.replace(/^\[pipeline\] (\[[a-z-]+\] )?/, ""));
       const header = stderr.indexOf(`── docker build and push ${result.outputs.image}`);
       assert.ok(header > 0, run.stderr);
       const after = stderr.slice(header);

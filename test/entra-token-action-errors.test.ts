@@ -8,6 +8,7 @@ import type { Application } from "./emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { Job, type StepResult } from "./runner/index.ts";
+import { actionRefusal, actionVerdict, tripwire } from "./support/input-table.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 const SECRET = "right~Secret.Value_0123456789abcdef";
@@ -87,50 +88,60 @@ async function closedPort(): Promise<number> {
 }
 
 describe("entra-token refuses bad input before calling Entra", () => {
-  const cases: [string, () => Record<string, string>, RegExp][] = [
-    [
-      "no credential",
-      () => inputs(),
+  // Every check before the first call: Entra's address is the tripwire's.
+  const offline = async (given: Record<string, string>) => ({
+    ...inputs(given),
+    "authority-host": (await tripwire()).host,
+  });
+  const cases: Record<string, [() => Record<string, string>, RegExp]> = {
+    "no credential": [
+      () => ({}),
       /^no credential given: set exactly one of client-secret, client-certificate/,
     ],
-    [
-      "two credentials",
-      () => inputs({ "client-secret": SECRET, federated: "true" }),
+    "two credentials": [
+      () => ({ "client-secret": SECRET, federated: "true" }),
       /^client-secret and federated: true are both set: keep exactly one credential\.$/,
     ],
-    [
-      "a client-id that is not a GUID",
-      () => inputs({ "client-secret": SECRET, "client-id": "my-app" }),
+    "a client-id that is not a GUID": [
+      () => ({ "client-secret": SECRET, "client-id": "my-app" }),
       /^client-id "my-app" is not a GUID: copy the Application \(client\) ID/,
     ],
-    [
-      "a tenant-id that is neither GUID nor domain",
-      () => inputs({ "client-secret": SECRET, "tenant-id": "not a tenant" }),
+    "a tenant-id that is neither GUID nor domain": [
+      () => ({ "client-secret": SECRET, "tenant-id": "not a tenant" }),
       /^tenant-id "not a tenant" is neither a GUID nor a domain name/,
     ],
-    [
-      "a scope without /.default",
-      () => inputs({ "client-secret": SECRET, scope: "api://my-oci-api/Invoke" }),
+    "a scope without /.default": [
+      () => ({ "client-secret": SECRET, scope: "api://my-oci-api/Invoke" }),
       /^scope "api:\/\/my-oci-api\/Invoke" must end in \/\.default: .*\(e\.g\. api:\/\/my-oci-api\/\.default\)/,
     ],
-    [
-      "a certificate without its key",
-      () => inputs({ "client-certificate": cert.certPem }),
+    "a certificate without its key": [
+      () => ({ "client-certificate": cert.certPem }),
       /^client-certificate is set without client-certificate-key: /,
     ],
-    [
-      "a key that is not the certificate's",
-      () => inputs({ "client-certificate": cert.certPem, "client-certificate-key": otherCert.privateKeyPem }),
-      /^client-certificate-key does not belong to client-certificate: /,
-    ],
-  ];
-  for (const [name, given, expected] of cases) {
+  };
+
+  it("the inputs the cases start from pass every check", async () => {
+    const verdict = await actionVerdict("entra-token", {
+      inputs: await offline({ "client-secret": SECRET }),
+    });
+    assert.equal(verdict.outcome, "accepted");
+    assert.ok(verdict.masks.includes(SECRET), "client-secret is masked");
+  });
+  for (const [name, [overrides, expected]] of Object.entries(cases)) {
     it(name, async () => {
-      const before = stack.entra.requests.length;
-      assert.match(failure(await runEntraToken(given())), expected);
-      assert.equal(stack.entra.requests.length, before, "Entra was not called");
+      assert.match(await actionRefusal("entra-token", { inputs: await offline(overrides()) }), expected);
     });
   }
+
+  it("as the runner runs it: a key that is not the certificate's, no call and no key in the log", async () => {
+    const before = stack.entra.requests.length;
+    const given = { "client-certificate": cert.certPem, "client-certificate-key": otherCert.privateKeyPem };
+    assert.match(
+      failure(await runEntraToken(inputs(given))),
+      /^client-certificate-key does not belong to client-certificate: /,
+    );
+    assert.equal(stack.entra.requests.length, before, "Entra was not called");
+  });
 });
 
 describe("entra-token explains what Entra refuses", () => {

@@ -16,6 +16,7 @@ import { checkActionInputs } from "../src/github/action-reader.ts";
 import { carriesCredentials, checkInputText, forbiddenCharacterAt } from "../src/inputs/check-input-text.ts";
 import { INPUT_SHAPES, inputShape } from "../src/inputs/input-shapes.ts";
 import { PIPELINE_RENAMES, STAGES } from "../src/inputs/pipeline-stages.ts";
+import { actionRefusal, cliRefusal } from "./support/input-table.ts";
 import { pemArmor } from "./support/keys.ts";
 
 /** The refusal's message; fails when `run` does not throw a UserError. */
@@ -162,38 +163,34 @@ function hostileValues(action: string): { name: string; value: string }[] {
 
 describe("the action reader checks every INPUT_* before anything reads one", () => {
   for (const action of Object.keys(ACTION_METADATA)) {
-    it(`${action}: every input, single- and multi-line`, () => {
+    it(`${action}: every input, single- and multi-line`, async () => {
       for (const { name, value } of hostileValues(action)) {
-        const env = { [`INPUT_${name.toUpperCase()}`]: value, INPUT_OTHER: "" };
+        // Through runMain's order (test/support/input-table.ts): refused before a required input is missed.
         assert.match(
-          refusal(() => checkActionInputs(action, env)),
+          await actionRefusal(action, { inputs: { [name]: value } }),
           new RegExp(`^${name} contains `),
         );
       }
       const multiLine = INPUT_SHAPES[action]?.multiLine ?? [];
       const fine = Object.fromEntries(multiLine.map((name) => [`INPUT_${name.toUpperCase()}`, "a\r\n\tb\n"]));
-      checkActionInputs(action, { ...fine, "INPUT_DEADLINE-MINUTES": " 15\n" });
+      checkActionInputs(action, { ...fine, "INPUT_DEADLINE-MINUTES": " 15\n", INPUT_OTHER: "" });
     });
   }
 });
 
 describe("the CLI reader checks flags, FNGATE_* variables, secret files and fallbacks", () => {
   for (const [action, metadata] of Object.entries(ACTION_METADATA)) {
-    it(`${action}: every input`, () => {
+    it(`${action}: every input`, async () => {
       for (const { name, value } of hostileValues(action)) {
         const secret = metadata.inputs.some((input) => input.name === name && input.secret);
         if (!secret) {
-          const flags = new Map([[name, value]]);
           assert.match(
-            refusal(() => cliInputs(metadata, flags, {}, createRedactor(), [], action)),
+            await cliRefusal(action, { inputs: { [name]: value } }),
             new RegExp(`^--${name} contains `),
           );
         }
         const env = { [envName(name)]: value };
-        assert.match(
-          refusal(() => cliInputs(metadata, new Map(), env, createRedactor(), [], action)),
-          new RegExp(`^${envName(name)} contains `),
-        );
+        assert.match(await cliRefusal(action, { env }), new RegExp(`^${envName(name)} contains `));
       }
     });
   }
@@ -203,31 +200,13 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
     try {
       const file = join(dir, "auth-token");
       await writeFile(file, "token-part-one\ntoken-part-two\n", { mode: 0o600 });
-      const metadata = ACTION_METADATA["ocir-login"];
-      assert.ok(metadata);
-      const read = cliInputs(
-        metadata,
-        new Map([["auth-token-file", file]]),
-        {},
-        createRedactor(),
-        [],
-        "ocir-login",
-      );
       assert.match(
-        refusal(() => read.optional("auth-token")),
+        await cliRefusal("ocir-login", { inputs: { "auth-token-file": file } }),
         /^--auth-token-file \(the file's text\) contains a line feed \(U\+000A\) at character 15:/,
       );
       await writeFile(file, "token\u0000tail", { mode: 0o600 });
-      const fromEnv = cliInputs(
-        metadata,
-        new Map(),
-        { FNGATE_AUTH_TOKEN_FILE: file },
-        createRedactor(),
-        [],
-        "ocir-login",
-      );
       assert.match(
-        refusal(() => fromEnv.optional("auth-token")),
+        await cliRefusal("ocir-login", { env: { FNGATE_AUTH_TOKEN_FILE: file } }),
         /^FNGATE_AUTH_TOKEN_FILE \(the file's text\) contains a NUL/,
       );
     } finally {
@@ -235,35 +214,22 @@ describe("the CLI reader checks flags, FNGATE_* variables, secret files and fall
     }
   });
 
-  it("the command's own flags and the OCI CLI fallback variables are single-line too", () => {
-    const metadata = ACTION_METADATA["fn-context"];
-    assert.ok(metadata);
+  it("the command's own flags and the OCI CLI fallback variables are single-line too", async () => {
     assert.match(
-      refusal(() =>
-        cliInputs(
-          metadata,
-          new Map([["token-file", "/tmp/a\nb"]]),
-          {},
-          createRedactor(),
-          ["token-file"],
-          "fn-context",
-        ),
-      ),
+      await cliRefusal("entra-token", { inputs: { "token-file": "/tmp/a\nb" } }),
       /^--token-file contains a line feed/,
     );
-    const read = cliInputs(
-      metadata,
-      new Map(),
-      { OCI_CLI_USER: "ocid1.user\r\n[x]" },
-      createRedactor(),
-      [],
-      "fn-context",
+    assert.match(
+      await cliRefusal("fn-context", { env: { OCI_CLI_USER: "ocid1.user\r\n[x]" } }),
+      /^OCI_CLI_USER contains a carriage return/,
     );
     assert.match(
-      refusal(() => read.optional("user-ocid", "OCI_CLI_USER")),
+      await actionRefusal("fn-context", { env: { OCI_CLI_USER: "ocid1.user\r\n[x]" } }),
       /^OCI_CLI_USER contains a carriage return/,
     );
     const key = pemArmor("PRIVATE KEY", "AAAA").trimEnd();
+    const metadata = ACTION_METADATA["fn-context"];
+    assert.ok(metadata);
     const withKey = cliInputs(
       metadata,
       new Map(),

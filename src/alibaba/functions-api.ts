@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../retry/backoff.ts";
+import { type BackoffOptions, pollUntil } from "../retry/backoff.ts";
 import { FC_WAIT_BACKOFF, FcCalls } from "./fc-calls.ts";
 import { type FunctionSpec, functionFields } from "./function-spec.ts";
 import {
@@ -16,6 +16,8 @@ import {
 export interface WaitOptions {
   deadlineMs: number;
   signal?: AbortSignal | undefined;
+  /** The step's logger: a line every 20 s while the wait lasts (see pollUntil). */
+  progress?: BackoffOptions["progress"];
 }
 
 /** The FC 3.0 calls fc-deploy makes, with retries for 429/5xx/resets and nothing else. */
@@ -66,6 +68,7 @@ export class FunctionsApi extends FcCalls {
         ...FC_WAIT_BACKOFF,
         deadlineMs: options.deadlineMs,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.progress ? { progress: options.progress } : {}),
         describe: () =>
           `waiting for function ${name} to become Active (state ${last?.state ?? "unknown"}, last update ${last?.lastUpdateStatus ?? "unknown"})`,
       },

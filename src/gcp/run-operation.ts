@@ -1,5 +1,5 @@
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../retry/backoff.ts";
+import { type BackoffOptions, pollUntil } from "../retry/backoff.ts";
 import { withRetry } from "./run-retry.ts";
 
 /** How long one Cloud Run Admin call (with its retries) may take. */
@@ -18,8 +18,10 @@ export interface OperationWait {
   signal?: AbortSignal | undefined;
   /** Bounds each pause to this share of the time waited so far (see BackoffOptions). */
   maxOvershootShare?: number;
-  /** Names the wait when the step's deadline interrupts it. */
+  /** Names the wait when the step's deadline interrupts it, and in its progress lines. */
   describe: string;
+  /** The step's logger: a line every 20 s while the operation runs (see pollUntil). */
+  progress?: BackoffOptions["progress"];
   /** The line for an operation that ended with an error ("<code> <message>"). */
   failed(reason: string): string;
   /** The line for an operation still running after `seconds`. */
@@ -55,6 +57,7 @@ export async function waitForOperation(
       ...(wait.maxOvershootShare === undefined ? {} : { maxOvershootShare: wait.maxOvershootShare }),
       deadlineMs: wait.waitMs,
       ...signalOption,
+      ...(wait.progress ? { progress: wait.progress } : {}),
       describe: () => wait.describe,
     },
   );

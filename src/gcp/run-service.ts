@@ -1,4 +1,5 @@
 import type { protos, ServicesClient } from "@google-cloud/run";
+import type { BackoffOptions } from "../retry/backoff.ts";
 import { CODE, codeOf, googleMessage } from "./run-api-failure.ts";
 import { CALL_DEADLINE_MS, waitForOperation } from "./run-operation.ts";
 import { withRetry } from "./run-retry.ts";
@@ -32,7 +33,7 @@ export async function getService(
 export async function upsertService(
   client: ServicesClient,
   service: Service,
-  options: { waitMs: number; wait: boolean; signal?: AbortSignal },
+  options: { waitMs: number; wait: boolean; signal?: AbortSignal; progress?: BackoffOptions["progress"] },
 ): Promise<{ operationName: string; done: boolean }> {
   const signalOption = options.signal ? { signal: options.signal } : {};
   const [operation] = await withRetry(() => client.updateService({ service, allowMissing: true }), {
@@ -46,7 +47,8 @@ export async function upsertService(
     operationName,
     waitMs: options.waitMs,
     signal: options.signal,
-    describe: `waiting for operation ${operationName} to finish`,
+    ...(options.progress ? { progress: options.progress } : {}),
+    describe: `waiting for operation ${operationName} (deploying ${service.name}) to finish`,
     failed: (reason) =>
       `the deployment of ${service.name} failed (${reason}): read the revision's logs in the Cloud Run console, fix the cause and deploy again.`,
     stillRunning: (seconds) =>

@@ -10,8 +10,9 @@ import { type InputReader, withDefined } from "./reader.ts";
  * exported (OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE); fn-deploy takes no key material of its own.
  */
 export function readFnDeployInputs(read: InputReader, host: InputHost): FnDeployInputs {
-  const ociProfile = requireOciProfile(host);
-  return { ...readFnDeploySettings(read, host), ociProfile };
+  // The inputs first: a user missing both hears about the inputs, then (once) about the profile.
+  const settings = readFnDeploySettings(read, host);
+  return { ...settings, ociProfile: requireOciProfile(host) };
 }
 
 export function readFnDeploySettings(read: InputReader, host: InputHost): FnDeploySettings {

@@ -9,8 +9,9 @@ import type { InputReader } from "./reader.ts";
  * and exported (OCI_CLI_CONFIG_FILE, OCI_CLI_PROFILE); the values are checked by the step's plan.
  */
 export function readGatewayDeployInputs(read: InputReader, host: InputHost): GatewayDeployInputs {
-  const ociProfile = requireOciProfile(host);
-  return { ...readGatewaySettings(read, host, { functionIdGiven: true }), ociProfile };
+  // The inputs first: a user missing both hears about the inputs, then (once) about the profile.
+  const settings = readGatewaySettings(read, host, { functionIdGiven: true });
+  return { ...settings, ociProfile: requireOciProfile(host) };
 }
 
 export function readGatewaySettings(

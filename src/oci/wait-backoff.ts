@@ -1,5 +1,5 @@
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../retry/backoff.ts";
+import { type BackoffOptions, pollUntil } from "../retry/backoff.ts";
 
 /**
  * How every OCI wait (a function becoming ACTIVE or DELETED, a work request) polls. The 10% overshoot
@@ -13,6 +13,8 @@ export interface OciWait {
   sleep?: ((ms: number) => Promise<void>) | undefined;
   /** The step's deadline: the wait stops with WaitInterrupted when it fires. */
   signal?: AbortSignal | undefined;
+  /** The step's logger: a line every 20 s while the wait lasts (see pollUntil). */
+  progress?: BackoffOptions["progress"];
 }
 
 /**
@@ -30,6 +32,7 @@ export async function pollOciUntil<T>(
     deadlineMs: wait.deadlineMs,
     ...(wait.sleep ? { sleep: wait.sleep } : {}),
     ...(wait.signal ? { signal: wait.signal } : {}),
+    ...(wait.progress ? { progress: wait.progress } : {}),
     describe,
   });
   if (value === undefined) throw new UserError(timedOut(Math.round(wait.deadlineMs / 1000)));

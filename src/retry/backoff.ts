@@ -22,7 +22,15 @@ export interface BackoffOptions {
   signal?: AbortSignal;
   /** What the wait is for, as the WaitInterrupted message names it ("waiting for ..."). */
   describe?: () => string;
+  /**
+   * Where a long wait reports itself: a line in each PROGRESS_EVERY_MS window naming what it waits for
+   * (describe) and the time so far, so a ten-minute cloud wait is never silent; each poll in debug.
+   */
+  progress?: { info(message: string): void; debug(message: string): void } | undefined;
 }
+
+/** How often a wait says it is still waiting. */
+export const PROGRESS_EVERY_MS = 20_000;
 
 /** Below a second, a tighter overshoot bound would only add calls. */
 const OVERSHOOT_FLOOR_MS = 1000;
@@ -45,11 +53,13 @@ export async function pollUntil<T>(
   let calls = 0;
   const { signal } = options;
   const interrupted = () => new WaitInterrupted(options.describe?.() ?? "waiting", signal?.reason);
+  const report = progressReport(options, start, now);
   for (;;) {
     if (signal?.aborted) throw interrupted();
     calls++;
     const value = await attempt();
     if (value !== undefined) return { value, calls };
+    report(calls);
     const remaining = options.deadlineMs - (now() - start);
     if (remaining <= 0) return { value: undefined, calls };
     if (options.maxOvershootShare !== undefined) {
@@ -60,6 +70,25 @@ export async function pollUntil<T>(
     await sleepOrAbort(sleep(wait), signal, interrupted);
     delay = Math.min(options.maxDelayMs, delay * 2);
   }
+}
+
+/**
+ * After each unanswered poll: a debug line, and an info line for each 20 s window the wait has entered
+ * (one at 20 s, one at 40 s...), so there is one line per window and never more.
+ */
+function progressReport(options: BackoffOptions, start: number, now: () => number): (calls: number) => void {
+  const { progress, describe } = options;
+  if (!progress || !describe) return () => {};
+  let window = 1;
+  return (calls) => {
+    const elapsed = now() - start;
+    const seconds = Math.round(elapsed / 1000);
+    progress.debug(`poll ${calls}: ${describe()}, ${seconds} s so far`);
+    if (elapsed < window * PROGRESS_EVERY_MS) return;
+    window = Math.floor(elapsed / PROGRESS_EVERY_MS) + 1;
+    const what = describe();
+    progress.info(`${what.charAt(0).toUpperCase()}${what.slice(1)}: ${seconds} s so far.`);
+  };
 }
 
 /** Ends a (possibly injected) sleep early when the signal fires, rejecting with `interrupted()`. */

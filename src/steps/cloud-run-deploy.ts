@@ -225,6 +225,7 @@ export async function cloudRunDeploy(
           wait: inputs.wait,
           waitMs: OPERATION_WAIT_MS,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          progress: ctx.logger,
         }).catch((error: unknown) => {
           throw explainRunFailure(error, call);
         });

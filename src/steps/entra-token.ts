@@ -72,14 +72,7 @@ export async function entraToken(
   ctx.secrets.register(acquired.accessToken);
 
   const claims = readTokenClaims(acquired.accessToken);
-  try {
-    checkTokenExpectations(claims, inputs.expected);
-  } catch (error) {
-    // Name the input the mismatch is against, as every other error line does.
-    if (!(error instanceof UserError)) throw error;
-    const input = error.message.startsWith("the token's audience") ? "expected-audience" : "expected-issuer";
-    throw new UserError(`${input}: ${error.message}`);
-  }
+  checkExpectedToken(claims, inputs.expected);
   const roles = claims.roles.length > 0 ? claims.roles.join(", ") : "none";
   ctx.logger.info(
     `Got a v${claims.version.replace(/\.0$/, "")} access token for ${claims.audience} from ${claims.issuer} (roles: ${roles}) with the ${CREDENTIAL_NAMES[credential.kind]}.`,
@@ -90,6 +83,21 @@ export async function entraToken(
     claims,
     credential: credential.kind,
   };
+}
+
+/**
+ * The token is the one wanted: its issuer and audience among the expected ones (none expected: any).
+ * The pipeline also calls it once gateway-deploy says what the API demands.
+ */
+export function checkExpectedToken(claims: TokenClaims, expected: EntraTokenInputs["expected"]): void {
+  try {
+    checkTokenExpectations(claims, expected);
+  } catch (error) {
+    // Name the input the mismatch is against, as every other error line does.
+    if (!(error instanceof UserError)) throw error;
+    const input = error.message.startsWith("the token's audience") ? "expected-audience" : "expected-issuer";
+    throw new UserError(`${input}: ${error.message}`);
+  }
 }
 
 interface FailureState extends FailureContext {

@@ -90,7 +90,11 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
     `Waiting for function ${spec.functionName} to become Active`,
     async () => {
       const active = await explained("GetFunction", () =>
-        api.waitUntilActive(spec.functionName, { deadlineMs: inputs.waitMs ?? 300_000, signal: ctx.signal }),
+        api.waitUntilActive(spec.functionName, {
+          deadlineMs: inputs.waitMs ?? 300_000,
+          signal: ctx.signal,
+          progress: ctx.logger,
+        }),
       );
       ctx.logger.info(`Function ${spec.functionName} is Active: ${active.functionArn ?? ""}`);
       return active;

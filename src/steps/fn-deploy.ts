@@ -54,10 +54,20 @@ const ACTIVE_DEADLINE_MS = 300_000;
  * way `fn deploy` does but with the SDK and the docker CLI only. Every input is checked before the
  * first call, and a re-run with nothing new makes no mutating call.
  */
+/** What a caller may learn before the step ends. */
+export interface FnDeployHooks {
+  /**
+   * The function's OCID once it is created or updated, before its ACTIVE wait: the pipeline points
+   * the gateway at it while the function settles.
+   */
+  onFunction?(functionId: string): void;
+}
+
 export async function deployFunction(
   inputs: FnDeployInputs,
   ctx: StepContext,
   tools: FnDeployTools,
+  hooks: FnDeployHooks = {},
 ): Promise<FnDeployResult> {
   const plan = await planDeploy(inputs, {
     homeDir: ctx.homeDir,
@@ -123,6 +133,7 @@ export async function deployFunction(
           : `Updated function ${plan.functionName}: ${applied.changed.join(", ")} changed.`,
     );
 
+    hooks.onFunction?.(applied.fn.id);
     let fn = applied.fn;
     const mustWait = inputs.wait || inputs.invoke !== undefined;
     if (mustWait && fn.lifecycleState !== "ACTIVE") {
@@ -133,6 +144,7 @@ export async function deployFunction(
           deadlineMs: ACTIVE_DEADLINE_MS,
           ...(tools.sleep ? { sleep: tools.sleep } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          progress: ctx.logger,
         });
         ctx.logger.info(`Function ${plan.functionName} is ACTIVE.`);
         return active;

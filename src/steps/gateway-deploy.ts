@@ -94,11 +94,13 @@ export async function deployGateway(
           deadlineMs: WAIT_DEADLINE_MS,
           ...sleep,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          progress: ctx.logger,
         });
         const active = await wait.waitForDeploymentActive(clients.deployments, id, {
           deadlineMs: WAIT_DEADLINE_MS,
           ...sleep,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          progress: ctx.logger,
         });
         ctx.logger.info(`Deployment ${name} is ACTIVE.`);
         return active;

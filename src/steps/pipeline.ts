@@ -3,28 +3,19 @@ import type { RestorePlan } from "../fs/restore-plan.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { blockedError } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
-import {
-  type EntraTokenInputs,
-  type EntraTokenResult,
-  type EntraTokenTools,
-  entraToken,
-} from "./entra-token.ts";
+import type { EntraTokenInputs, EntraTokenResult, EntraTokenTools } from "./entra-token.ts";
 import { configureFnContext, type FnContextInputs, type FnContextResult } from "./fn-context.ts";
-import { deployFunction, type FnDeployResult, type FnDeployTools } from "./fn-deploy.ts";
-import { deployGateway, type GatewayDeployResult } from "./gateway-deploy.ts";
-import {
-  type OcirCleanup,
-  type OcirLoginInputs,
-  type OcirTools,
-  ocirLogin,
-  type TokenLogin,
-} from "./ocir-login.ts";
+import type { FnDeployResult, FnDeployTools } from "./fn-deploy.ts";
+import type { GatewayDeployResult } from "./gateway-deploy.ts";
+import type { OcirCleanup, OcirLoginInputs, OcirTools, TokenLogin } from "./ocir-login.ts";
 import { checkBeforeAnyStage } from "./pipeline-checks.ts";
+import { deployStages } from "./pipeline-deploy.ts";
 import { preflightForPipeline } from "./pipeline-preflight.ts";
 import { type PreflightResult, runPreflight } from "./preflight.ts";
 import { type SmokeStage, smokeStageInputs } from "./smoke-stage.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "./smoke-test.ts";
 import type { FnDeploySettings, GatewaySettings } from "./stage-settings.ts";
+import { timedStages } from "./stage-timing.ts";
 
 /**
  * What the user gives the pipeline, stage by stage (src/inputs/pipeline.ts reads it). A stage is
@@ -46,10 +37,27 @@ export interface PipelineInputs {
   smoke?: SmokeStage;
 }
 
+/** When a stage ran: what the summary shows, so a slow deploy says where its time went. */
+export interface StageTiming {
+  stage: string;
+  startedAt: Date;
+  endedAt: Date;
+  /** Time spent waiting for what an earlier stage hands over (the gateway for the function's OCID). */
+  waitedMs: number;
+}
+
 /** What each adapter supplies: how a stage is shown, its tools, and where records and outputs go. */
 export interface PipelineHost {
-  /** Runs one stage: in its own log group (GitHub) or after a header line (CLI). */
-  stage<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one stage with `ctx`, in its own log group (GitHub) or after a header line (CLI). `alongside`:
+   * other stages run at the same time, so the stage's lines must not mix with theirs (kept and shown
+   * as one group when it ends, or each line prefixed with the stage's name).
+   */
+  stage<T>(
+    name: string,
+    work: (ctx: StepContext) => Promise<T>,
+    options: { ctx: StepContext; alongside: boolean },
+  ): Promise<T>;
   tools: {
     ocir(): Promise<OcirTools>;
     /**
@@ -81,11 +89,14 @@ export interface PipelineResult {
   changed: boolean;
   /** Set when the run ended with a failed verdict (preflight blocked, a smoke check failed). */
   failure?: string;
+  timings: StageTiming[];
 }
 
 /**
- * The whole path, once, for both adapters: each stage is the same code as its own action and command,
- * and what a stage makes is handed to the next. Every input is checked before the first stage runs.
+ * The whole path, once, for both adapters: each stage is the same code as its own action and command.
+ * Every input is checked before the first stage runs. What does not depend on another stage runs
+ * alongside it: the Entra token from the start of the deploy, the gateway as soon as fn-deploy has
+ * the function's OCID (while the function becomes ACTIVE), and the smoke test once both are done.
  */
 export async function runPipeline(
   inputs: PipelineInputs,
@@ -93,12 +104,13 @@ export async function runPipeline(
   host: PipelineHost,
 ): Promise<PipelineResult> {
   const { repository } = await checkBeforeAnyStage(inputs, ctx);
-  const run: PipelineResult = { changed: false };
+  const run: PipelineResult = { changed: false, timings: [] };
+  const stage = timedStages(host, run.timings);
   let profile = inputs.existingProfile;
   if (inputs.fnContext) {
-    const stage = inputs.fnContext;
-    const result = await host.stage("fn-context", () =>
-      configureFnContext(stage, ctx, { onRestorePlan: (plan) => host.onRestorePlan(plan) }),
+    const given = inputs.fnContext;
+    const result = await stage.alone("fn-context", ctx, (stageCtx) =>
+      configureFnContext(given, stageCtx, { onRestorePlan: (plan) => host.onRestorePlan(plan) }),
     );
     host.onFnContext?.(result);
     profile = { configFile: result.configFile, profile: result.profile };
@@ -107,65 +119,18 @@ export async function runPipeline(
   if (inputs.preflight) {
     // Read-only, after fn-context (it needs the profile) and before the first change anywhere.
     const checks = preflightForPipeline(inputs, { ociProfile: profile, repository });
-    const result = await host.stage("preflight", () => runPreflight(checks, ctx, host.tools.entra));
+    const result = await stage.alone("preflight", ctx, (stageCtx) =>
+      runPreflight(checks, stageCtx, host.tools.entra),
+    );
     run.preflight = result;
     host.output("preflight", JSON.stringify(result.rows));
     await host.onPreflight?.(result);
     if (result.blocked) return finish(run, host, blockedError(result.rows).message);
   }
-  let imagePrefix: string | undefined;
-  let tokenLogin: TokenLogin | undefined;
-  if (inputs.ocirLogin) {
-    const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
-    const result = await host.stage("ocir-login", async () =>
-      ocirLogin(login, ctx, await host.tools.ocir(), { onCleanup: (next) => host.onOcirCleanup(next) }),
-    );
-    imagePrefix = result.imagePrefix;
-    tokenLogin = result.tokenLogin;
-    host.output("namespace", result.namespace);
-  }
-  if (inputs.fnDeploy && profile) {
-    const stage = {
-      ...inputs.fnDeploy,
-      ociProfile: profile,
-      ...(inputs.fnDeploy.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
-    };
-    // The registry token the ocir-login stage got is renewed around the push when it would expire;
-    // with the stage in this run, an older login's token is not.
-    const ocirStage = inputs.ocirLogin ? { tokenLogin } : undefined;
-    const deployed = await host.stage("fn-deploy", async () =>
-      deployFunction(stage, ctx, await host.tools.fnDeploy(ocirStage)),
-    );
-    run.deployed = deployed;
-    run.changed ||= deployed.action !== "unchanged";
-    host.output("function-id", deployed.functionId);
-    host.output("image", deployed.image);
-    host.output("digest", deployed.digest);
-  }
-  if (inputs.gateway && profile) {
-    const functionId = run.deployed?.functionId ?? inputs.gateway.functionId;
-    const stage = { ...inputs.gateway, ociProfile: profile, ...(functionId ? { functionId } : {}) };
-    const gateway = await host.stage("gateway-deploy", () => deployGateway(stage, ctx));
-    run.gateway = gateway;
-    run.changed ||= gateway.changed;
-    host.output("deployment-id", gateway.deploymentId);
-    host.output("url", gateway.url);
-  }
-  if (inputs.entra) {
-    const stage = inputs.entra;
-    const { gateway } = run;
-    // Check the token against what the gateway will demand, unless the user said otherwise.
-    const expected = {
-      issuers: stage.expected.issuers?.length ? stage.expected.issuers : (gateway?.issuers ?? []),
-      audiences: stage.expected.audiences?.length ? stage.expected.audiences : (gateway?.audiences ?? []),
-    };
-    run.token = await host.stage("entra-token", () =>
-      entraToken({ ...stage, expected }, ctx, host.tools.entra),
-    );
-  }
+  await deployStages(inputs, ctx, host, { run, stage, profile });
   if (inputs.smoke) {
-    const stage = smokeStageInputs(inputs.smoke, run, profile);
-    const smoke = await host.stage("smoke-test", () => runSmokeTest(stage, ctx));
+    const smokeStage = smokeStageInputs(inputs.smoke, run, profile);
+    const smoke = await stage.alone("smoke-test", ctx, (stageCtx) => runSmokeTest(smokeStage, stageCtx));
     run.smoke = smoke;
     host.output("passed", String(smoke.passed));
     host.output("results", JSON.stringify(smoke.results));

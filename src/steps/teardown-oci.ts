@@ -30,7 +30,7 @@ import {
 export async function teardownOci(inputs: OciTeardownInputs, ctx: StepContext): Promise<TeardownResult> {
   const functions = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
   const gateway = gatewayClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
-  const wait = { deadlineMs: DELETION_WAIT_MS, signal: ctx.signal };
+  const wait = { deadlineMs: DELETION_WAIT_MS, signal: ctx.signal, progress: ctx.logger };
   const deleted: DeletedResource[] = [];
   const leftAlone: string[] = [];
   const label = `${RUN_LABEL_KEY}=${inputs.runLabel}`;

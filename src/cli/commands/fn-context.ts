@@ -1,10 +1,11 @@
 import { readFnContextInputs } from "../../inputs/fn-context.ts";
-import { configureFnContext } from "../../steps/fn-context.ts";
 import { fnContextOutputs } from "../../steps/outputs/fn-context.ts";
 import type { CommandRunner } from "../command.ts";
 
 export const run: CommandRunner = async ({ read, host, ctx, cleanup }) => {
   const inputs = readFnContextInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { configureFnContext } = await import("../../steps/fn-context.ts");
   const result = await configureFnContext(inputs, ctx, {
     onRestorePlan: (plan) => cleanup.addFnContext(plan),
   });

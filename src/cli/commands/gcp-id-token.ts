@@ -1,6 +1,5 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
 import { readGcpIdTokenInputs } from "../../inputs/gcp-id-token.ts";
-import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
 import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
 import { googleTokenSource } from "../../tools/step-tools.ts";
 import type { CommandRunner } from "../command.ts";
@@ -8,6 +7,8 @@ import type { CommandRunner } from "../command.ts";
 /** The token itself only ever goes to --token-file (0600): the CLI never prints a token. */
 export const run: CommandRunner = async ({ read, tools, ctx, flag }) => {
   const inputs = readGcpIdTokenInputs(read);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../steps/gcp-id-token.ts");
   const tokenFile = flag("token-file");
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
     const access = await gcpAccessToken(inputs, ctx, googleTokenSource(tools));

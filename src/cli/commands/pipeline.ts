@@ -4,7 +4,8 @@ import type { StepContext } from "../../step-context.ts";
 import { type CleanupTask, runCleanups } from "../../steps/cleanup-tasks.ts";
 import { restoreFnContext } from "../../steps/fn-context-cleanup.ts";
 import { type OcirCleanup, ocirLogoutTasks } from "../../steps/ocir-login.ts";
-import { runPipeline } from "../../steps/pipeline.ts";
+import { prefixedLogger } from "../../steps/stage-logger.ts";
+import { stageTimeline } from "../../steps/stage-timeline.ts";
 import { dockerTools, entraTools, fnDeployTools, type ToolSources } from "../../tools/step-tools.ts";
 import type { CommandRunner } from "../command.ts";
 
@@ -12,15 +13,19 @@ import type { CommandRunner } from "../command.ts";
  * The root action's pipeline (src/steps/pipeline.ts) from the command line; at the end, success or
  * failure, the OCIR login is undone and ~/.oci and ~/.fn are restored, as the action's post step does.
  */
-export const run: CommandRunner = async ({ read, host, tools, ctx, log }) => {
+export const run: CommandRunner = async ({ read, host, tools, ctx }) => {
   const inputs = readPipelineInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { runPipeline } = await import("../../steps/pipeline.ts");
   const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};
   const outputs: Record<string, string> = {};
   try {
     const result = await runPipeline(inputs, ctx, {
-      stage: (name, work) => {
-        log.info(`── ${name}`);
-        return work();
+      // Every stage starts with a header line; side by side, each of its lines also names it.
+      stage: (name, work, { ctx: stageCtx, alongside }) => {
+        if (!alongside) return stageCtx.logger.group(name, () => work(stageCtx));
+        stageCtx.logger.info(`── ${name} (alongside other stages: its lines start with [${name}])`);
+        return work({ ...stageCtx, logger: prefixedLogger(stageCtx.logger, `[${name}] `) });
       },
       tools: {
         ocir: () => dockerTools(tools),
@@ -39,6 +44,9 @@ export const run: CommandRunner = async ({ read, host, tools, ctx, log }) => {
         else delete undo.login;
       },
     });
+    for (const [stage, started, ended, waited] of stageTimeline(result.timings)) {
+      ctx.logger.info(`${stage}: ${started} to ${ended}${waited === "-" ? "" : `, waited ${waited}`}`);
+    }
     return { outputs, ...(result.failure === undefined ? {} : { failure: result.failure }) };
   } finally {
     await undoChanges(undo, ctx, tools);

@@ -1,5 +1,4 @@
 import { readCloudRunDeployInputs } from "../../inputs/cloud-run-deploy.ts";
-import { cloudRunDeploy } from "../../steps/cloud-run-deploy.ts";
 import { cloudRunDeployOutputs } from "../../steps/outputs/cloud-run-deploy.ts";
 import { cloudRunTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
@@ -8,6 +7,8 @@ import { loginState } from "./state.ts";
 
 await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
   const inputs = readCloudRunDeployInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { cloudRunDeploy } = await import("../../steps/cloud-run-deploy.ts");
   const result = await cloudRunDeploy(inputs, ctx(), {
     ...(await cloudRunTools(tools)),
     recordLogin: loginState.save,

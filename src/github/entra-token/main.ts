@@ -1,5 +1,4 @@
 import { readEntraTokenInputs } from "../../inputs/entra-token.ts";
-import { entraToken } from "../../steps/entra-token.ts";
 import { entraTokenOutputs } from "../../steps/outputs/entra-token.ts";
 import { entraTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
@@ -13,6 +12,8 @@ const CREDENTIAL_NAMES = {
 
 await runMain(async ({ read, tools, ctx, setOutputs }) => {
   const inputs = readEntraTokenInputs(read);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { entraToken } = await import("../../steps/entra-token.ts");
   const result = await entraToken(inputs, ctx(), entraTools(tools));
   const { claims } = result;
   setOutputs({ "access-token": result.accessToken, ...entraTokenOutputs(result) });

@@ -1,11 +1,13 @@
 import { readFcDeployInputs } from "../../inputs/fc-deploy.ts";
-import { type FcDeployInputs, type FcDeployResult, fcDeploy } from "../../steps/fc-deploy.ts";
+import type { FcDeployInputs, FcDeployResult } from "../../steps/fc-deploy.ts";
 import { fcDeployOutputs } from "../../steps/outputs/fc-deploy.ts";
 import { runMain } from "../run.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, host, ctx, setOutputs }) => {
   const inputs = readFcDeployInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { fcDeploy } = await import("../../steps/fc-deploy.ts");
   const result = await fcDeploy(inputs, ctx());
   setOutputs(fcDeployOutputs(result));
   await writeSummary(inputs, result);

@@ -1,5 +1,5 @@
 import { readFnDeployInputs } from "../../inputs/fn-deploy.ts";
-import { deployFunction, type FnDeployResult } from "../../steps/fn-deploy.ts";
+import type { FnDeployResult } from "../../steps/fn-deploy.ts";
 import { fnDeployOutputs } from "../../steps/outputs/fn-deploy.ts";
 import { fnDeployTools } from "../../tools/step-tools.ts";
 import { exportedTokenLogin } from "../action-host.ts";
@@ -8,6 +8,8 @@ import { writeSettingsSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, host, tools, env, ctx, setOutputs }) => {
   const inputs = readFnDeployInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { deployFunction } = await import("../../steps/fn-deploy.ts");
   // A registry token login of an earlier ocir-login step is renewed around the push.
   const result = await deployFunction(inputs, ctx(), await fnDeployTools(tools, exportedTokenLogin(env)));
   setOutputs(fnDeployOutputs(result));

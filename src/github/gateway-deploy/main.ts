@@ -1,11 +1,14 @@
 import { readGatewayDeployInputs } from "../../inputs/gateway-deploy.ts";
-import { deployGateway, type GatewayDeployResult } from "../../steps/gateway-deploy.ts";
+import type { GatewayDeployResult } from "../../steps/gateway-deploy.ts";
 import { gatewayDeployOutputs } from "../../steps/outputs/gateway-deploy.ts";
 import { runMain } from "../run.ts";
 import { writeSettingsSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, host, ctx, setOutputs }) => {
-  const result = await deployGateway(readGatewayDeployInputs(read, host), ctx());
+  const inputs = readGatewayDeployInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { deployGateway } = await import("../../steps/gateway-deploy.ts");
+  const result = await deployGateway(inputs, ctx());
   setOutputs(gatewayDeployOutputs(result));
   await writeSummary(result);
 });

@@ -1,5 +1,4 @@
 import { readGcpIdTokenInputs } from "../../inputs/gcp-id-token.ts";
-import { checkTokenFormat, gcpAccessToken, gcpIdToken } from "../../steps/gcp-id-token.ts";
 import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
 import { googleTokenSource } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
@@ -7,6 +6,8 @@ import { writeTableSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, tools, ctx, setOutputs }) => {
   const inputs = readGcpIdTokenInputs(read);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../steps/gcp-id-token.ts");
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
     const access = await gcpAccessToken(inputs, ctx(), googleTokenSource(tools));
     setOutputs({ "access-token": access.accessToken, ...gcpAccessTokenOutputs(access) });

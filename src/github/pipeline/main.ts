@@ -1,11 +1,11 @@
 import * as core from "@actions/core";
 import { readPipelineInputs } from "../../inputs/pipeline.ts";
-import { pipelineFailure, runPipeline } from "../../steps/pipeline.ts";
 import { dockerTools, entraTools, fnDeployTools } from "../../tools/step-tools.ts";
 import { exportedTokenLogin } from "../action-host.ts";
 import { exportFnContext } from "../export-profile.ts";
 import { writePreflightSummary } from "../preflight/summary.ts";
 import { runMain } from "../run.ts";
+import { stageGroups } from "./stage-groups.ts";
 import { fnContextPlan, ocirCleanup } from "./state.ts";
 import { writePipelineSummary } from "./summary.ts";
 
@@ -16,10 +16,10 @@ import { writePipelineSummary } from "./summary.ts";
  */
 await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
   const inputs = readPipelineInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { pipelineFailure, runPipeline } = await import("../../steps/pipeline.ts");
   const result = await runPipeline(inputs, ctx(), {
-    // Opened on the steps' logger, so a build or wait inside the stage knows a group is open (GitHub's
-    // groups do not nest); a deadline reached meanwhile names the stage.
-    stage: (name, work) => ctx().logger.group(name, () => deadline.during(`the ${name} stage`, work)),
+    stage: stageGroups(deadline),
     tools: {
       ocir: () => dockerTools(tools),
       fnDeploy: (ocirStage) =>

@@ -1,4 +1,5 @@
 import type { PipelineResult } from "../../steps/pipeline.ts";
+import { stageTimeline, TIMELINE_HEADER } from "../../steps/stage-timeline.ts";
 import { writeTableSummary } from "../settings-summary.ts";
 
 /** One table for the whole run: what was deployed where, and every smoke check. Never a secret. */
@@ -22,4 +23,6 @@ export async function writePipelineSummary(run: PipelineResult): Promise<void> {
     ["Stage", "Result", "Detail"],
     rows,
   );
+  if (run.timings.length > 0)
+    await writeTableSummary("fngate pipeline: timeline", TIMELINE_HEADER, stageTimeline(run.timings));
 }

@@ -2,7 +2,6 @@ import * as core from "@actions/core";
 import { readTeardownInputs } from "../../inputs/teardown.ts";
 import { RUN_LABEL_KEY } from "../../run-label.ts";
 import { teardownOutputs } from "../../steps/outputs/teardown.ts";
-import { describeCount, scopeOf, teardown } from "../../steps/teardown.ts";
 import type { TeardownInputs, TeardownResult } from "../../steps/teardown-types.ts";
 import { googleTokenSource } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
@@ -10,6 +9,8 @@ import { escapeHtml } from "../settings-summary.ts";
 
 await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
   const inputs = readTeardownInputs(read, host);
+  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
+  const { teardown } = await import("../../steps/teardown.ts");
   const result = await teardown(inputs, ctx(), googleTokenSource(tools));
   setOutputs(teardownOutputs(result));
   await writeSummary(inputs, result);
@@ -18,6 +19,7 @@ await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
 /** What was deleted, by kind, name and id, and what was left alone with why. */
 async function writeSummary(inputs: TeardownInputs, result: TeardownResult): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const { describeCount, scopeOf } = await import("../../steps/teardown.ts");
   const label = `${RUN_LABEL_KEY}=${result.runLabel}`;
   core.summary.addHeading("fngate: teardown", 3);
   if (result.deleted.length === 0) {
