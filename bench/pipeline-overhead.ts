@@ -1,4 +1,4 @@
-// P1 and P2: the whole pipeline (`fngate pipeline`, a fresh CI job) against emulators that take as
+// P1, P2 and P2b: the whole pipeline (`fngate pipeline`, a fresh CI job) against emulators that take as
 // long as the cloud does to settle. P1: wall time / the latencies injected (function ACTIVE, work
 // request SUCCEEDED, gateway propagation), which no tool can beat; what is left is our overhead
 // (process start, docker build and push, token, checks, polling overshoot). P2: the same pipeline
