@@ -59,6 +59,8 @@ export async function reuseImage(request: ReuseRequest): Promise<ReuseCheck> {
   ]);
   const session = new RegistrySession(name, { ...access, signal });
   const repository = `${name.host}/${name.repository}`;
+  // What failed, for the warning: the question, or putting the user's tag on the answer.
+  let doing = `ask ${name.host} for an image built from the same source`;
   try {
     const found = await findContextImage(session, name.repository, hash, request.platform);
     if ("missing" in found) {
@@ -68,6 +70,7 @@ export async function reuseImage(request: ReuseRequest): Promise<ReuseCheck> {
     const { digest } = found.manifest;
     const current = await taggedDigest(session, name.repository, name.reference);
     if (current !== digest) {
+      doing = `put the tag ${name.reference} on ${repository}@${digest}, built from the same source`;
       await putTag(session, name.repository, name.reference, found.manifest);
       request.log(
         `Tagged ${digest} as ${request.image} in the registry (${current ? `it pointed at ${current}` : "a new tag"}): the same manifest, no layer moved.`,
@@ -80,9 +83,7 @@ export async function reuseImage(request: ReuseRequest): Promise<ReuseCheck> {
   } catch (error) {
     if (access.signal?.aborted)
       throw new WaitInterrupted(`asking ${name.host} for the image`, access.signal.reason);
-    request.warn(
-      `Could not ask ${name.host} for an image built from the same source (${reasonOf(error)}): building and pushing it.`,
-    );
+    request.warn(`Could not ${doing} (${reasonOf(error)}): building and pushing it.`);
     return { reused: false, contextHash: hash };
   }
 }

@@ -10,20 +10,23 @@ export interface RegistryFaultProxy {
   host: string;
   /** Requests answered by the fault so far, as "METHOD path". */
   faulted: string[];
-  /** Answers a matching request with `status` (and a registry error body) instead of forwarding it. */
-  fail(match: (method: string, path: string) => boolean, status: number): void;
+  /**
+   * Answers a matching request with `status` (and a registry error body) instead of forwarding it;
+   * `agent` is its User-Agent (docker's start with "docker/").
+   */
+  fail(match: (method: string, path: string, agent: string) => boolean, status: number): void;
   clear(): void;
   close(): Promise<void>;
 }
 
 export async function startRegistryFaultProxy(registryUrl: string): Promise<RegistryFaultProxy> {
   const target = new URL(registryUrl);
-  let fault: { match: (method: string, path: string) => boolean; status: number } | undefined;
+  let fault: { match: (method: string, path: string, agent: string) => boolean; status: number } | undefined;
   const faulted: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
-    if (fault?.match(method, path)) {
+    if (fault?.match(method, path, req.headers["user-agent"] ?? "")) {
       faulted.push(`${method} ${path}`);
       req.resume();
       res.writeHead(fault.status, { "content-type": "application/json" });
