@@ -14,6 +14,7 @@ import { type StartedRegistry, startRegistry } from "./emulators/registry/start-
 import type { Job } from "./runner/index.ts";
 import { type DockerRecorder, dockerRecorder, removeLocalImages } from "./support/docker-recorder.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 const SERVICE_AGENT = "serviceAccount:service-agent@serverless-robot-prod.iam.gserviceaccount.com";
 let fx: CloudRunFixture;
@@ -106,7 +107,12 @@ describe("cloud-run-deploy reuses the image built from the same source", () => {
         ),
       );
       assert.ok(!run.groups.some((title) => title.startsWith("docker build")), "no build section");
-      assert.ok((await second.runPosts()).every((post) => post.exitCode === 0));
+      const posts = await second.runPosts();
+      assert.ok(posts.every((post) => post.exitCode === 0));
+      // The access token went to the registry API as a password: masked, and nowhere to be read.
+      assert.ok(run.masks.length > 0);
+      const shown = [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n");
+      assert.deepEqual(secretsFound(shown + (await second.allWrittenText()), run.masks), []);
     } finally {
       await second.dispose();
     }
