@@ -1,11 +1,15 @@
-// P1 and P2: the whole pipeline (`fngate pipeline`, a fresh CI job) against emulators that take as
+// P1, P2 and P2b: the whole pipeline (`fngate pipeline`, a fresh CI job) against emulators that take as
 // long as the cloud does to settle. P1: wall time / the latencies injected (function ACTIVE, work
 // request SUCCEEDED, gateway propagation), which no tool can beat; what is left is our overhead
 // (process start, docker build and push, token, checks, polling overshoot). P2: the same pipeline
-// again with nothing changed: mutating calls and wall time.
+// again with nothing changed: mutating calls and wall time. P2b: the same again on a fresh runner
+// (a new CLI job: new HOME and TMPDIR, the function's images removed from the local docker), where
+// only the registry remembers the image: docker builds and pushes (counted by a wrapper in front of
+// the real docker CLI), mutating calls and wall time.
 import { isMutating, type RequestLogEntry } from "../test/emulators/oci/request-log.ts";
+import { dockerRecorder, removeLocalImages } from "../test/support/docker-recorder.ts";
 import { cliJob, mustSucceed } from "./cli-runs.ts";
-import { injectedMs, type Latencies, startBenchWorld } from "./world.ts";
+import { type BenchWorld, injectedMs, type Latencies, startBenchWorld } from "./world.ts";
 
 export interface OverheadFigures {
   latencies: Latencies;
@@ -16,6 +20,7 @@ export interface OverheadFigures {
   workRequestPolls: number;
   smokeAttempts: number;
   noop?: { wallMs: number; mutatingCalls: number; changed: string };
+  fresh?: { wallMs: number; builds: number; pushes: number; mutatingCalls: number; changed: string };
 }
 
 function count(requests: RequestLogEntry[], operation: string): number {
@@ -56,10 +61,39 @@ export async function measureOverhead(
         mutatingCalls: requests.slice(before).filter(isMutating).length,
         changed: again.outputs.changed ?? "?",
       };
+      figures.fresh = await freshRunner(world);
     }
     return figures;
   } finally {
     await job.dispose();
     await world.close();
+  }
+}
+
+/** P2b: the pipeline once more in a new CLI job, with docker holding no image of the function. */
+async function freshRunner(world: BenchWorld): Promise<NonNullable<OverheadFigures["fresh"]>> {
+  const recorder = await dockerRecorder();
+  const job = await cliJob(world.env, world.functionDir);
+  try {
+    const removed = await removeLocalImages(`${world.registry.host}/${world.namespace}/bench`);
+    // None would mean the name is wrong and the "fresh" runner still had the image.
+    if (removed === 0) throw new Error("P2b: docker held no image of the bench function to remove");
+    const { requests } = world.stack.oci;
+    const before = requests.length;
+    const run = mustSucceed(
+      "fresh-runner run",
+      await job.run(["pipeline"], world.pipelineFlags("bench"), { PATH: recorder.path }),
+    );
+    const counts = await recorder.counts();
+    return {
+      wallMs: run.ms,
+      builds: counts.builds,
+      pushes: counts.pushes,
+      mutatingCalls: requests.slice(before).filter(isMutating).length,
+      changed: run.outputs.changed ?? "?",
+    };
+  } finally {
+    await job.dispose();
+    await recorder.dispose();
   }
 }

@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { attestationFlags, builderFromHelp } from "../src/docker/attestation-flags.ts";
 import { dockerAt } from "../src/docker/docker-cli.ts";
-import { isLoopbackRegistry } from "../src/docker/image-platforms.ts";
+import { isLoopbackRegistry } from "../src/docker/registry-session.ts";
 import { isUserError } from "../src/errors.ts";
 import { dockerEngineRunning, requireComponent } from "./support/real-components.ts";
 

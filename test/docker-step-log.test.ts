@@ -15,8 +15,8 @@ import {
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { foldedLog, section } from "./support/folded-log.ts";
 
-/** A line docker build itself prints: the legacy builder's first step, or BuildKit's first vertex. */
-const BUILD_OUTPUT = /^(Step 1\/2 : FROM scratch|#\d+ \[internal\] load build definition)/;
+/** A line docker build itself prints: the legacy builder's first step (of 3 with fngate's context label), or BuildKit's first vertex. */
+const BUILD_OUTPUT = /^(Step 1\/\d+ : FROM scratch|#\d+ \[internal\] load build definition)/;
 const PUSH_OUTPUT = /^The push refers to repository \[/;
 const STAGES = [
   "fn-context",

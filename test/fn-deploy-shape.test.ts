@@ -273,7 +273,7 @@ DOCKER_BUILDKIT=0 exec docker build "$@"
         );
         assert.match(
           argv,
-          /^-t \S+\/via-buildx:1 --platform linux\/amd64 --provenance=false --sbom=false \S+\/context$/m,
+          /^-t \S+\/via-buildx:1 --platform linux\/amd64 --provenance=false --sbom=false --label dev\.fngate\.context=[0-9a-f]{64} \S+\/context$/m,
         );
       }
 

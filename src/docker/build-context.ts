@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { cp, lstat, mkdtemp, realpath, rm } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { UserError } from "../errors.ts";
@@ -9,6 +10,19 @@ import { UserError } from "../errors.ts";
  * of the source, the same in every clone, so they stay.
  */
 export const VCS_METADATA: readonly string[] = [".git", ".hg", ".svn", ".bzr"];
+
+/**
+ * Whether an entry below the context's root goes into the private copy: not VCS metadata (at any
+ * depth), and a file, folder or symbolic link (docker cannot send sockets or FIFOs). The context hash
+ * (context-hash.ts) walks the folder with this same rule, so it covers exactly what the copy holds.
+ */
+export function keptInCopy(
+  name: string,
+  stat: Pick<Stats, "isFile" | "isDirectory" | "isSymbolicLink">,
+): boolean {
+  if (VCS_METADATA.includes(name)) return false;
+  return stat.isFile() || stat.isDirectory() || stat.isSymbolicLink();
+}
 
 /**
  * Runs `use` with a private copy of the build context that leaves out VCS metadata at every depth
@@ -38,11 +52,7 @@ export async function withBuildContext<T>(
       recursive: true,
       verbatimSymlinks: true,
       preserveTimestamps: true,
-      filter: async (source) => {
-        if (source !== contextDir && VCS_METADATA.includes(basename(source))) return false;
-        const stat = await lstat(source);
-        return stat.isFile() || stat.isDirectory() || stat.isSymbolicLink();
-      },
+      filter: async (source) => source === contextDir || keptInCopy(basename(source), await lstat(source)),
     });
     return await use(copy);
   } finally {

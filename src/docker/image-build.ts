@@ -1,6 +1,8 @@
-import { UserError } from "../errors.ts";
+import { describeError, UserError } from "../errors.ts";
 import { attestationFlags } from "./attestation-flags.ts";
 import { VCS_METADATA, withBuildContext } from "./build-context.ts";
+import { buildSettings, contextHash } from "./context-hash.ts";
+import { CONTEXT_LABEL } from "./context-tags.ts";
 import type { DockerCli, DockerResult } from "./docker-cli.ts";
 
 /**
@@ -22,6 +24,18 @@ export interface BuildRequest {
   signal?: AbortSignal;
   /** A registry token login ocir-login made for the image's registry, renewed around the push. */
   login?: PushLogin;
+  /**
+   * Labels the image dev.fngate.context=<hash of what this build sees> (see context-tags.ts), hashed
+   * from the private copy docker builds, so the label describes the files docker got even if the
+   * user's folder changed since it was looked up.
+   */
+  labelContext?: boolean;
+}
+
+/** What was pushed: the digest, and the context hash the image is labelled with (labelContext). */
+export interface PushedImage {
+  digest: string;
+  contextHash?: string;
 }
 
 /**
@@ -52,7 +66,7 @@ export async function buildAndPush(
   docker: DockerCli,
   request: BuildRequest,
   log: (line: string) => void,
-): Promise<string> {
+): Promise<PushedImage> {
   // Build and push print their progress into the step's log as it comes; a long build is not silent.
   const streamed = { ...(request.signal ? { signal: request.signal } : {}), onLine: log };
   const choice = await attestationFlags(docker, request.signal);
@@ -66,9 +80,21 @@ export async function buildAndPush(
   log(
     `Build context: ${request.contextDir} without version-control metadata (${VCS_METADATA.join(", ")}); its .dockerignore, if any, applies as usual.`,
   );
+  let hash: string | undefined;
   const build = async (extra: string[]) => {
-    const result = await withBuildContext(request.contextDir, request.tempDir, (copy) =>
-      docker.run(
+    const result = await withBuildContext(request.contextDir, request.tempDir, async (copy) => {
+      if (request.labelContext) {
+        // Without a hash the image is only not found by a later run: never a reason to fail the build.
+        hash = await contextHash({
+          contextDir: copy,
+          ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
+          settings: buildSettings(request.platform),
+        }).catch((error: unknown) => {
+          log(`Building without the context label: the copy could not be hashed (${describeError(error)}).`);
+          return undefined;
+        });
+      }
+      return docker.run(
         [
           "build",
           "-t",
@@ -76,13 +102,14 @@ export async function buildAndPush(
           "--platform",
           request.platform,
           ...choice.flags,
+          ...(hash ? ["--label", `${CONTEXT_LABEL}=${hash}`] : []),
           ...extra,
           ...(request.dockerfile ? ["-f", request.dockerfile] : []),
           copy,
         ],
         streamed,
-      ),
-    );
+      );
+    });
     if (result.code !== 0) {
       throw new UserError(
         `docker build of ${request.contextDir} failed: ${lastLine(result)}. Fix the Dockerfile or the path input; the full output is above.`,
@@ -113,7 +140,8 @@ export async function buildAndPush(
     push = await docker.run(["push", request.image], streamed);
   }
   if (push.code !== 0) throw explainPushFailure(request.image, push, request.login);
-  return PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));
+  const digest = PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));
+  return { digest, ...(hash ? { contextHash: hash } : {}) };
 }
 
 /**

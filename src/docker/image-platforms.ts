@@ -1,5 +1,5 @@
 import { UserError } from "../errors.ts";
-import type { RegistryLogin } from "./docker-credentials.ts";
+import { type RegistryAccess, RegistrySession, splitReference } from "./registry-session.ts";
 
 /**
  * What a pushed image holds, as the registry serves it: one image manifest (with the platform its
@@ -30,16 +30,12 @@ const INDEX_TYPES = [
   "application/vnd.docker.distribution.manifest.list.v2+json",
   "application/vnd.oci.image.index.v1+json",
 ];
-const ACCEPT = [...INDEX_TYPES, ...IMAGE_MANIFEST_TYPES].join(", ");
+export const MANIFEST_ACCEPT = [...INDEX_TYPES, ...IMAGE_MANIFEST_TYPES].join(", ");
 // Manifests and configs are a few KB; anything this big is not one.
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
-export interface ReadOptions {
-  /** The login docker stored for a host (see docker-credentials.ts). */
-  login(host: string): Promise<RegistryLogin | undefined>;
-  registerSecret(value: string): void;
-  signal?: AbortSignal;
-}
+/** The login docker stored for a host (see docker-credentials.ts), and where its secrets are registered. */
+export type ReadOptions = RegistryAccess;
 
 interface IndexEntry {
   mediaType?: string;
@@ -52,7 +48,11 @@ export async function readImagePlatforms(reference: string, options: ReadOptions
   const image = splitReference(reference);
   const registry = new RegistrySession(image, options);
   try {
-    const manifest = await registry.json(`/v2/${image.repository}/manifests/${image.reference}`, ACCEPT);
+    const manifest = await registry.json(
+      `/v2/${image.repository}/manifests/${image.reference}`,
+      MANIFEST_ACCEPT,
+      MAX_DOCUMENT_BYTES,
+    );
     const body = manifest.body as {
       mediaType?: string;
       manifests?: IndexEntry[];
@@ -79,7 +79,11 @@ export async function readImagePlatforms(reference: string, options: ReadOptions
     if (!IMAGE_MANIFEST_TYPES.includes(mediaType) || !body.config?.digest) {
       return { kind: "image", mediaType, platforms: [], attestations: 0 };
     }
-    const config = await registry.json(`/v2/${image.repository}/blobs/${body.config.digest}`, "*/*");
+    const config = await registry.json(
+      `/v2/${image.repository}/blobs/${body.config.digest}`,
+      "*/*",
+      MAX_DOCUMENT_BYTES,
+    );
     const platform = config.body as { os?: string; architecture?: string };
     return {
       kind: "image",
@@ -93,121 +97,5 @@ export async function readImagePlatforms(reference: string, options: ReadOptions
     throw new UserError(
       `cannot read ${reference}'s manifest from ${image.host} (${reason}): fngate reads it to check the image fits the function's shape; the registry login must allow pulls.`,
     );
-  }
-}
-
-/** 127.0.0.0/8, ::1 or localhost: what dockerd treats as an insecure (plain HTTP) registry by default. */
-export function isLoopbackRegistry(reference: string): boolean {
-  const host = (reference.split("/")[0] ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-interface ImageName {
-  /** As docker names the registry in config.json. */
-  host: string;
-  /** Where its API answers. */
-  baseUrl: string;
-  repository: string;
-  reference: string;
-}
-
-function splitReference(reference: string): ImageName {
-  const at = reference.indexOf("@");
-  let name = at < 0 ? reference : reference.slice(0, at);
-  let tagOrDigest = at < 0 ? "latest" : reference.slice(at + 1);
-  const colon = name.lastIndexOf(":");
-  if (at < 0 && colon > name.lastIndexOf("/")) {
-    tagOrDigest = name.slice(colon + 1);
-    name = name.slice(0, colon);
-  }
-  const [first = "", ...rest] = name.split("/");
-  const explicitHost =
-    rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
-  const dockerHub = !explicitHost || first === "docker.io" || first === "index.docker.io";
-  if (dockerHub) {
-    // Docker Hub: docker logs in as index.docker.io, its API is registry-1.docker.io.
-    const parts = explicitHost ? rest : [first, ...rest];
-    const path = parts.length === 1 ? `library/${parts[0]}` : parts.join("/");
-    return {
-      host: "index.docker.io",
-      baseUrl: "https://registry-1.docker.io",
-      repository: path,
-      reference: tagOrDigest,
-    };
-  }
-  const scheme = isLoopbackRegistry(name) ? "http" : "https";
-  return { host: first, baseUrl: `${scheme}://${first}`, repository: rest.join("/"), reference: tagOrDigest };
-}
-
-/** GETs with the registry's own challenge answered once: Basic with docker's login, or a Bearer token. */
-class RegistrySession {
-  readonly #image: ImageName;
-  readonly #options: ReadOptions;
-  #authorization: string | undefined;
-
-  constructor(image: ImageName, options: ReadOptions) {
-    this.#image = image;
-    this.#options = options;
-  }
-
-  async json(path: string, accept: string): Promise<{ mediaType: string; body: unknown }> {
-    const send = () =>
-      fetch(`${this.#image.baseUrl}${path}`, {
-        headers: { accept, ...(this.#authorization ? { authorization: this.#authorization } : {}) },
-        ...(this.#options.signal ? { signal: this.#options.signal } : {}),
-      });
-    let response = await send();
-    if (response.status === 401 && this.#authorization === undefined) {
-      const challenge = response.headers.get("www-authenticate") ?? "";
-      await response.body?.cancel();
-      this.#authorization = await this.#answer(challenge);
-      response = await send();
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new Error(`HTTP ${response.status} for ${path.split("/").pop()}`);
-    }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > MAX_DOCUMENT_BYTES) throw new Error(`${bytes.length} bytes is not a manifest`);
-    return {
-      mediaType: (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "",
-      body: JSON.parse(bytes.toString("utf8")) as unknown,
-    };
-  }
-
-  async #answer(challenge: string): Promise<string> {
-    const login = await this.#options.login(this.#image.host);
-    if (login) this.#options.registerSecret(login.password);
-    const basic = login
-      ? `Basic ${Buffer.from(`${login.username}:${login.password}`).toString("base64")}`
-      : undefined;
-    if (/^Basic\b/i.test(challenge)) {
-      if (!basic) throw new Error(`no docker login for ${this.#image.host}`);
-      return basic;
-    }
-    const bearer = /^Bearer\s+(.*)$/i.exec(challenge)?.[1];
-    if (!bearer)
-      throw new Error(`unsupported authentication challenge ${JSON.stringify(challenge.slice(0, 60))}`);
-    const params = new Map(
-      [...bearer.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1] ?? "", match[2] ?? ""]),
-    );
-    const realm = params.get("realm");
-    if (!realm) throw new Error("Bearer challenge without a realm");
-    const url = new URL(realm);
-    url.searchParams.set("service", params.get("service") ?? "");
-    url.searchParams.set("scope", params.get("scope") ?? `repository:${this.#image.repository}:pull`);
-    const response = await fetch(url, {
-      headers: basic ? { authorization: basic } : {},
-      ...(this.#options.signal ? { signal: this.#options.signal } : {}),
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new Error(`token service answered HTTP ${response.status}`);
-    }
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
-    if (!token) throw new Error("token service sent no token");
-    this.#options.registerSecret(token);
-    return `Bearer ${token}`;
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
-import { buildAndPush } from "../docker/image-build.ts";
+import { buildAndPush, type PushedImage } from "../docker/image-build.ts";
 import { UserError } from "../errors.ts";
 import { confineToWorkspace } from "../fs/workspace-path.ts";
 
@@ -48,14 +48,25 @@ export async function checkBuildSource(
   return { contextDir, dockerfile: file };
 }
 
+// Cloud Run runs linux/amd64 ("Cloud Run specifically supports the Linux x86_64 ABI format",
+// https://cloud.google.com/run/docs/container-contract).
+export const CLOUD_RUN_PLATFORM = "linux/amd64";
+
+/** A pushed function image: its digest, the image pinned by it, and the context hash it is labelled with. */
+export interface BuiltFunctionImage extends PushedImage {
+  /** HOST/PATH@sha256:…, what the service runs. */
+  pinned: string;
+}
+
 /** HOST/PATH:TAG -> HOST/PATH (a port in HOST is not a tag). */
 export function repositoryOf(image: string): string {
   return image.replace(/:[^:/]+$/, "");
 }
 
 /**
- * Builds and pushes the function's container and returns the image pinned by digest, so the service
- * runs exactly what was built and a re-run that builds the same image changes nothing. The registry
+ * Builds and pushes the function's container, labelled with its context hash, and returns the image
+ * pinned by digest, so the service runs exactly what was built and a re-run that builds the same
+ * image changes nothing. The registry
  * login is cloud-run-deploy's own (`loggedInAs`, see registry-push.ts) or the job's (docker/login-action,
  * gcloud auth configure-docker).
  */
@@ -67,23 +78,22 @@ export async function buildFunctionImage(
   log: (line: string) => void,
   signal?: AbortSignal,
   options: { loggedInAs?: string } = {},
-): Promise<string> {
+): Promise<BuiltFunctionImage> {
   try {
-    const digest = await buildAndPush(
+    const pushed = await buildAndPush(
       docker,
       {
         contextDir: source.contextDir,
         dockerfile: source.dockerfile,
         image,
-        // Cloud Run runs linux/amd64 ("Cloud Run specifically supports the Linux x86_64 ABI format",
-        // https://cloud.google.com/run/docs/container-contract).
-        platform: "linux/amd64",
+        platform: CLOUD_RUN_PLATFORM,
         tempDir,
+        labelContext: true,
         ...(signal ? { signal } : {}),
       },
       log,
     );
-    return `${repositoryOf(image)}@${digest}`;
+    return { ...pushed, pinned: `${repositoryOf(image)}@${pushed.digest}` };
   } catch (error) {
     const refused =
       error instanceof UserError ? /^docker push \S+ was refused \((.*)\): /.exec(error.message) : null;

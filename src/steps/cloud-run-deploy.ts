@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
+import type { RegistryLogin } from "../docker/docker-credentials.ts";
 import type { RegistryCleanup } from "../docker/registry-login.ts";
 import { UserError } from "../errors.ts";
 import { baseImageUri, checkBaseImageBuild, prebuiltBaseImageWarning } from "../gcp/base-image.ts";
@@ -39,6 +40,11 @@ export interface CloudRunDeployTools extends GithubTokenSource {
   dockerConfigDir: string;
   /** Keeps a registry login's cleanup for the post step, before docker changes anything. */
   recordLogin?: (cleanup: RegistryCleanup) => void;
+  /**
+   * The login docker stored for a registry host: with it, a registry cloud-run-deploy does not log in
+   * to itself is asked for an image built from the same source before anything is built.
+   */
+  storedLogin?(host: string): Promise<RegistryLogin | undefined>;
 }
 
 export interface CloudRunDeployInputs extends GcpCredentialInputs {
@@ -177,29 +183,27 @@ export async function cloudRunDeploy(
   const { build } = plan;
   const { docker } = tools;
   if (build && docker) {
-    desired.image = await ctx.logger.group(`docker build and push ${desired.image}`, () => {
-      ctx.logger.info(`Building ${desired.image} from ${build.dockerfile}.`);
-      return pushFunctionImage({
-        docker,
-        source: build,
-        image: desired.image,
-        loginHost: plan.loginHost,
-        accessToken: async () => {
-          const { token } = await auth.getAccessToken();
-          if (!token) throw new Error("the auth client returned no access token");
-          return token;
-        },
-        principal: call.principal,
-        paths: { dockerConfigDir: tools.dockerConfigDir, tempDir: ctx.tempDir, homeDir: ctx.homeDir },
-        ...(tools.recordLogin ? { recordLogin: tools.recordLogin } : {}),
-        registerSecret: (value) => ctx.secrets.register(value),
-        log: (line) => ctx.logger.info(line),
-        warn: (line) => ctx.logger.warning(line),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
+    desired.image = await pushFunctionImage({
+      docker,
+      source: build,
+      image: desired.image,
+      loginHost: plan.loginHost,
+      accessToken: async () => {
+        const { token } = await auth.getAccessToken();
+        if (!token) throw new Error("the auth client returned no access token");
+        return token;
+      },
+      principal: call.principal,
+      paths: { dockerConfigDir: tools.dockerConfigDir, tempDir: ctx.tempDir, homeDir: ctx.homeDir },
+      ...(tools.recordLogin ? { recordLogin: tools.recordLogin } : {}),
+      ...(tools.storedLogin ? { storedLogin: tools.storedLogin } : {}),
+      registerSecret: (value) => ctx.secrets.register(value),
+      log: (line) => ctx.logger.info(line),
+      warn: (line) => ctx.logger.warning(line),
+      group: (title, work) => ctx.logger.group(title, work),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     call.image = desired.image;
-    ctx.logger.info(`Pushed ${desired.image}.`);
   }
   const client = runServicesClient(auth, endpoints);
   try {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DockerCli } from "../docker/docker-cli.ts";
+import type { RegistryLogin } from "../docker/docker-credentials.ts";
 import type { ImagePlatforms } from "../docker/image-platforms.ts";
 import { isUserError } from "../errors.ts";
 import type { FnDeployInputs, Plan } from "../oci/functions/deploy-plan.ts";
@@ -30,14 +31,24 @@ export interface ImageTools {
    * config.json from.
    */
   registryLogin?: { tokenLogin: TokenLogin; dockerConfigDir: string };
+  /**
+   * The login docker stored for a registry host (config.json, credential helpers): with it, the
+   * registry is asked for an image built from the same source before anything is built (see
+   * src/docker/image-reuse.ts). Without it, every deploy from path builds and pushes.
+   */
+  storedLogin?(host: string): Promise<RegistryLogin | undefined>;
 }
 
 /** The image a function is pinned to, by digest. */
 export interface PinnedImage {
   image: string;
   digest: string;
-  /** Set when the image was built: the OCIR repository and whether this run created it. */
+  /** Set when the image comes from path: the OCIR repository and whether this run created it. */
   repository?: { name: string; created: boolean };
+  /** Whether this run built and pushed it (false for a prebuilt image and for a reused one). */
+  built: boolean;
+  /** The hash of the build context the image was built from, when it comes from path. */
+  contextHash?: string;
 }
 
 /** Where the image goes and what it must fit: the application's shape and compartment. */
@@ -63,6 +74,7 @@ export async function pinnedImage(
   ctx: StepContext,
 ): Promise<PinnedImage> {
   const imageBuild = await import("../docker/image-build.ts");
+  const { reuseImage, recordContextTag } = await import("../docker/image-reuse.ts");
   const { build, prebuilt } = plan;
   const { docker } = tools;
   if (build && docker) {
@@ -79,8 +91,28 @@ export async function pinnedImage(
             ctx,
           )
         : undefined;
-    const digest = await ctx.logger.group(`docker build and push ${image}`, () =>
-      withDockerfile(build, ctx, (dockerfile) =>
+    const access = tools.storedLogin
+      ? {
+          login: tools.storedLogin,
+          registerSecret: (value: string) => ctx.secrets.register(value),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        }
+      : undefined;
+    const outcome = await withDockerfile(build, ctx, async (dockerfile) => {
+      // Before the build's group: a reused image is one line, not an empty section.
+      const reuse = access
+        ? await reuseImage({
+            image,
+            contextDir: build.contextDir,
+            ...(dockerfile ? { dockerfile } : {}),
+            platform: target.platform,
+            access,
+            log: (line) => ctx.logger.info(line),
+            warn: (line) => ctx.logger.warning(line),
+          })
+        : undefined;
+      if (reuse?.reused) return { digest: reuse.digest, built: false, contextHash: reuse.contextHash };
+      const pushed = await ctx.logger.group(`docker build and push ${image}`, () =>
         imageBuild.buildAndPush(
           docker,
           {
@@ -88,24 +120,42 @@ export async function pinnedImage(
             image,
             platform: target.platform,
             tempDir: ctx.tempDir,
+            labelContext: access !== undefined,
             ...(dockerfile ? { dockerfile } : {}),
             ...(ctx.signal ? { signal: ctx.signal } : {}),
             ...(login ? { login } : {}),
           },
           (line) => ctx.logger.info(line),
         ),
-      ),
-    );
-    ctx.logger.info(`Pushed ${image} (${digest}).`);
-    await checkImageFits(tools, image, digest, target.shape, true, ctx);
-    return { image, digest, repository };
+      );
+      ctx.logger.info(`Pushed ${image} (${pushed.digest}).`);
+      if (access && pushed.contextHash) {
+        await recordContextTag(
+          image,
+          pushed.digest,
+          pushed.contextHash,
+          access,
+          (line) => ctx.logger.info(line),
+          (line) => ctx.logger.warning(line),
+        );
+      }
+      return { ...pushed, built: true };
+    });
+    await checkImageFits(tools, image, outcome.digest, target.shape, true, ctx);
+    return {
+      image,
+      digest: outcome.digest,
+      repository,
+      built: outcome.built,
+      ...(outcome.contextHash ? { contextHash: outcome.contextHash } : {}),
+    };
   }
   if (prebuilt) {
     const { image } = prebuilt;
     const digest = await imageBuild.prebuiltDigest(docker, image, prebuilt.digest);
     ctx.logger.info(`Deploying the prebuilt image ${image} (${digest}).`);
     await checkImageFits(tools, image, digest, target.shape, false, ctx);
-    return { image, digest };
+    return { image, digest, built: false };
   }
   throw new Error("deploy plan has neither a build nor a prebuilt image");
 }

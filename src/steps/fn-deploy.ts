@@ -31,9 +31,15 @@ export interface FnDeployResult {
   invokeEndpoint: string;
   action: "created" | "updated" | "unchanged";
   changedSettings: SettingName[];
-  /** Set when the image was built: the OCIR repository and whether this run created it. */
+  /** Set when the image comes from path: the OCIR repository and whether this run created it. */
   repository?: { name: string; created: boolean };
+  /**
+   * Whether this run built and pushed the image: false for a prebuilt image, and for one the registry
+   * already held, built from the same source (see src/docker/image-reuse.ts).
+   */
   built: boolean;
+  /** The hash of the build context (src/docker/context-hash.ts), when the image comes from path. */
+  contextHash?: string;
   memoryInMBs: number;
   timeoutInSeconds: number;
   configKeys: string[];
@@ -96,7 +102,7 @@ export async function deployFunction(
       );
     }
 
-    const { image, digest, repository } = await pinnedImage(
+    const { image, digest, repository, built, contextHash } = await pinnedImage(
       plan,
       {
         shape,
@@ -157,7 +163,8 @@ export async function deployFunction(
       action: applied.action,
       changedSettings: applied.changed,
       ...(repository ? { repository } : {}),
-      built: build !== undefined,
+      built,
+      ...(contextHash ? { contextHash } : {}),
       memoryInMBs: plan.memoryInMBs,
       timeoutInSeconds: plan.timeoutInSeconds,
       configKeys: Object.keys(plan.config).sort(),

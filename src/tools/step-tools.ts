@@ -38,6 +38,7 @@ export async function fnDeployTools(sources: ToolSources, tokenLogin?: TokenLogi
   return {
     docker: await findDocker(sources.env.PATH, sources.env),
     ...(tokenLogin ? { registryLogin: { tokenLogin, dockerConfigDir: configDir } } : {}),
+    storedLogin: (host) => dockerLogin(configDir, host, sources.env),
     imagePlatforms: (reference, options) =>
       readImagePlatforms(reference, {
         ...options,
@@ -63,5 +64,10 @@ export function googleTokenSource(sources: ToolSources): GithubTokenSource {
 }
 
 export async function cloudRunTools(sources: ToolSources): Promise<CloudRunDeployTools> {
-  return { ...googleTokenSource(sources), ...(await dockerTools(sources)) };
+  const docker = await dockerTools(sources);
+  return {
+    ...googleTokenSource(sources),
+    ...docker,
+    storedLogin: (host) => dockerLogin(docker.dockerConfigDir, host, sources.env),
+  };
 }
