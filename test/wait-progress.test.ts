@@ -7,7 +7,12 @@ import { PROGRESS_EVERY_MS, pollUntil } from "../src/retry/backoff.ts";
 
 function fakeTime() {
   let at = 0;
-  return { now: () => at, sleep: async (ms: number) => void (at += ms) };
+  return {
+    now: () => at,
+    sleep: async (ms: number) => {
+      at += ms;
+    },
+  };
 }
 
 function recorder() {
@@ -25,7 +30,11 @@ it("a 65 s wait prints one line in each 20 s window it entered, naming what it w
   const log = recorder();
   let state = "CREATING";
   const { value, calls } = await pollUntil(
-    async () => (clock.now() >= 65_000 ? ((state = "ACTIVE"), state) : undefined),
+    async () => {
+      if (clock.now() < 65_000) return undefined;
+      state = "ACTIVE";
+      return state;
+    },
     {
       initialDelayMs: 200,
       maxDelayMs: 5000,
