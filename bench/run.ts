@@ -4,7 +4,7 @@
 import { type ColdStartFigures, measureColdStart } from "./cold-start.ts";
 import { measureOverhead, type OverheadFigures } from "./pipeline-overhead.ts";
 import { measureScale } from "./scale.ts";
-import { injectedMs, type Latencies } from "./world.ts";
+import { criticalPathMs, injectedMs, type Latencies } from "./world.ts";
 
 /** Two cloud speeds: a quick one, and roughly what OCI takes (function ACTIVE and gateway work requests in tens of seconds). */
 const SETTINGS: Latencies[] = [
@@ -21,11 +21,11 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function overheadRows(figures: OverheadFigures): void {
   const { latencies: l } = figures;
-  const injected = `${seconds(injectedMs(l))} injected (function ${seconds(l.functionActiveMs)}, work request ${seconds(l.workRequestMs)}, propagation ${seconds(l.propagationMs)})`;
+  const injected = `critical path ${seconds(criticalPathMs(l))} (max of function ${seconds(l.functionActiveMs)} and work request ${seconds(l.workRequestMs)}, then propagation ${seconds(l.propagationMs)}; their sum ${seconds(injectedMs(l))})`;
   rows.push([
     "P1",
     `pipeline wall time / ${injected}`,
-    `${seconds(figures.wallMs)} / ${seconds(injectedMs(l))} = ${figures.ratio.toFixed(3)}`,
+    `${seconds(figures.wallMs)} / ${seconds(criticalPathMs(l))} = ${figures.ratio.toFixed(3)}`,
     "<= 1.10",
     verdict(figures.ratio <= 1.1),
   ]);

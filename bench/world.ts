@@ -22,6 +22,15 @@ export function injectedMs(latencies: Latencies): number {
   return latencies.functionActiveMs + latencies.workRequestMs + latencies.propagationMs;
 }
 
+/**
+ * The least time any pipeline can take with these latencies: the function's ACTIVE wait and the
+ * gateway's work request can run together (the gateway needs only the function's OCID), then the
+ * gateway propagates. No tool can beat it; what is above it is the pipeline's own time.
+ */
+export function criticalPathMs(latencies: Latencies): number {
+  return Math.max(latencies.functionActiveMs, latencies.workRequestMs) + latencies.propagationMs;
+}
+
 export interface BenchWorld {
   stack: EmulatorStack;
   tenancyId: string;
