@@ -58,7 +58,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return parsed;
 }
 
-/** A flag a command accepts: an action input (true/false when its action.yml default is) or the CLI's own. */
+/** An action input as the CLI metadata has it; it is true/false when its action.yml default is "true" or "false". */
 export interface KnownFlag {
   name: string;
   default?: string;
