@@ -13,6 +13,8 @@ export interface InputMetadata {
   name: string;
   description: string;
   default?: string;
+  /** `required: true` in action.yml: --help marks it (the step's parser is what enforces it). */
+  required?: boolean;
   /** Refused as a flag; read from FNGATE_<NAME> or --<name>-file instead. */
   secret?: boolean;
 }

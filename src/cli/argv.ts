@@ -5,6 +5,8 @@ export interface ParsedArgs {
   command: string | undefined;
   /** Flag values by name without dashes; a bare flag (`--federated`) is "true". */
   flags: Map<string, string>;
+  /** The flags given without a value: allowed for true/false inputs only (see requireFlagValues). */
+  bare: Set<string>;
   json: boolean;
   help: boolean;
   version: boolean;
@@ -18,6 +20,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const parsed: ParsedArgs = {
     command: undefined,
     flags: new Map(),
+    bare: new Set(),
     json: false,
     help: false,
     version: false,
@@ -39,8 +42,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (equals > 0) value = arg.slice(equals + 1);
       else {
         const next = argv[index + 1];
-        if (next === undefined || next.startsWith("--")) value = "true";
-        else {
+        if (next === undefined || next.startsWith("--")) {
+          value = "true";
+          parsed.bare.add(name);
+        } else {
           value = next;
           index++;
         }
@@ -51,4 +56,35 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: flags start with --.`);
   }
   return parsed;
+}
+
+/** An action input as the CLI metadata has it; it is true/false when its action.yml default is "true" or "false". */
+export interface KnownFlag {
+  name: string;
+  default?: string;
+  secret?: boolean;
+}
+
+/**
+ * `--url` at the end of the line, or followed by another flag, is a mistake, not the value "true": a
+ * usage error naming the flag. A true/false input (its action.yml default is "true" or "false") is the
+ * exception: alone it means true (`--wait` is `--wait true`; `--wait false` turns it off). Unknown
+ * flags are left to the inputs reader, which names them as unknown.
+ */
+export function requireFlagValues(
+  args: ParsedArgs,
+  inputs: readonly KnownFlag[],
+  otherFlags: readonly string[],
+): void {
+  const byName = new Map(inputs.map((input) => [input.name, input]));
+  for (const name of args.bare) {
+    const input = byName.get(name);
+    const isFile = name.endsWith("-file");
+    const secretFile = isFile && byName.get(name.slice(0, -"-file".length))?.secret === true;
+    if (!input && !secretFile && !otherFlags.includes(name)) continue;
+    if (input?.default === "true" || input?.default === "false") continue;
+    throw new UsageError(
+      isFile ? `--${name} needs a path: --${name} <path>.` : `--${name} needs a value: --${name} <value>.`,
+    );
+  }
 }

@@ -9,7 +9,7 @@ import { proxySettings } from "../http/proxy-settings.ts";
 import { applyRunnerProxy } from "../http/runner-proxy.ts";
 import { maskDeclaredSecrets } from "../inputs/secret-inputs.ts";
 import { actionMetadata } from "./action-metadata.ts";
-import { parseArgs } from "./argv.ts";
+import { parseArgs, requireFlagValues } from "./argv.ts";
 import { cleanupStore } from "./cleanup-store.ts";
 import { cliLog, cliStepContext } from "./cli-context.ts";
 import { cliInputHost, cliToolSources } from "./cli-host.ts";
@@ -60,6 +60,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     quietSdkChatter(stepLog.debug);
     const metadata = found.action ? actionMetadata(found.action) : { inputs: [] };
     const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
+    requireFlagValues(args, metadata.inputs, extra);
     const read = cliInputs(metadata, args.flags, env, redactor, extra, found.action);
     // Every input declared secret is hidden from every line before anything reads or prints it.
     if (found.action) maskDeclaredSecrets(found.action, read);

@@ -1,0 +1,144 @@
+// The npm package as a user gets it: `npm pack` holds what a user needs and nothing of the development
+// tree, `npm install <tarball>` into an empty folder needs nothing else (dist/ is self-contained, so the
+// package has no dependencies and installs offline), and the installed `fngate` answers --help,
+// --version and runs a real command.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { repoRoot } from "./runner/index.ts";
+import { runExecutable, smokeTestAgainstGuardedApi } from "./support/installed-cli.ts";
+
+/** What a user of the actions or the CLI needs; everything else stays out of the package. */
+const SHIPPED = [
+  /^dist\//,
+  /^actions\/[a-z-]+\/action\.yml$/,
+  /^action\.yml$/,
+  /^package\.json$/,
+  /^(README|CHANGELOG|SECURITY)\.md$/,
+  /^LICENSE$/,
+];
+
+let root: string;
+let tarball: string;
+let packed: string[];
+let fngate: string;
+/** Node 24 (the test's own) first on PATH, as a user's shell would have some node there. */
+let env: Record<string, string>;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), "fngate-package-"));
+  const packDir = join(root, "pack");
+  await mkdir(packDir);
+  const [info] = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", packDir], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    }),
+  ) as { filename: string; files: { path: string }[] }[];
+  assert.ok(info);
+  tarball = join(packDir, info.filename);
+  packed = info.files.map((file) => file.path).sort();
+  const app = join(root, "app");
+  await mkdir(app);
+  env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: join(root, "home") };
+  // --offline: the package must install from the tarball alone, with no registry to fall back on.
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], {
+    cwd: app,
+    env: { ...env, npm_config_cache: join(root, "npm-cache") },
+    stdio: "pipe",
+  });
+  fngate = join(app, "node_modules", ".bin", "fngate");
+});
+
+after(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe("the npm package", () => {
+  it("packs dist/, the action metadata and the documents a user reads, and nothing of the development tree", () => {
+    assert.deepEqual(
+      packed.filter((path) => !SHIPPED.some((pattern) => pattern.test(path))),
+      [],
+      "files that are not for users",
+    );
+    for (const needed of [
+      "dist/cli/index.js",
+      "dist/licenses.txt",
+      "action.yml",
+      "actions/fn-deploy/action.yml",
+      "LICENSE",
+      "README.md",
+      "CHANGELOG.md",
+      "SECURITY.md",
+    ])
+      assert.ok(packed.includes(needed), `${needed} is in the package`);
+    assert.ok(!packed.some((path) => /^(src|test|scripts|bench|examples|node_modules)\//.test(path)));
+  });
+
+  it("installs from the tarball alone: no dependency comes with it", async () => {
+    const installed = (await readdir(join(root, "app", "node_modules"))).filter(
+      (name) => !name.startsWith("."),
+    );
+    assert.deepEqual(installed, ["fngate"]);
+    const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(manifest.private, undefined, "publishable");
+    assert.equal(manifest.dependencies, undefined, "dist/ bundles everything it runs");
+    assert.deepEqual(manifest.engines, { node: ">=22" });
+  });
+
+  it("every bundle imports only Node's own modules: nothing to install at run time", async () => {
+    const builtins = new Set(builtinModules);
+    const bare: string[] = [];
+    const files = (await readdir(join(repoRoot, "dist"), { recursive: true })).filter((file) =>
+      file.endsWith(".js"),
+    );
+    assert.ok(files.length > 10);
+    for (const file of files) {
+      const code = await readFile(join(repoRoot, "dist", file), "utf8");
+      for (const [, specifier] of code.matchAll(
+        /(?:\bfrom ?|\bimport\( ?|\brequire\( ?)"((?:@[\w.-]+\/)?[\w.-]+(?:\/[\w./-]+)?)"/g,
+      )) {
+        if (!specifier || specifier.startsWith(".") || specifier.startsWith("node:")) continue;
+        if (!builtins.has(specifier)) bare.push(`${file}: ${specifier}`);
+      }
+    }
+    // es6-promise (inside the OCI SDK) probes for the vert.x runtime inside a try/catch; nothing else.
+    assert.deepEqual(
+      bare.filter((entry) => !entry.endsWith(": vertx")),
+      [],
+    );
+  });
+
+  it("the installed fngate answers --help and --version", async () => {
+    const help = await runExecutable(fngate, ["--help"], env);
+    assert.equal(help.exitCode, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: fngate <command>/m);
+    const version = await runExecutable(fngate, ["--version"], env);
+    const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {
+      version: string;
+    };
+    assert.equal(version.stdout, `${manifest.version}\n`);
+  });
+
+  it("the installed fngate runs a real command: smoke-test against a token-checking HTTPS API", async () => {
+    const work = join(root, "smoke");
+    await mkdir(work);
+    const run = await smokeTestAgainstGuardedApi(
+      (args, runEnv) => runExecutable(fngate, args, runEnv),
+      work,
+      env,
+    );
+    assert.equal(run.exitCode, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
+    assert.equal(result.ok, true);
+    assert.equal(result.outputs.passed, "true");
+    assert.ok(run.requests >= 2, "the API was called with the token and without it");
+  });
+});
