@@ -62,6 +62,8 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
         assert.ok(!other.lines.some((text) => line.test(text)), `${line} only in ${stage}`);
       }
     }
+    // Quiet: docker's legacy-builder notice is not repeated on every build (the step says it once).
+    assert.ok(!run.stdout.includes("legacy builder is deprecated"), "no legacy-builder notice");
     // The summary's timeline: gateway-deploy started before fn-deploy ended, after waiting for its OCID.
     assert.match(run.summary, /fngate pipeline: timeline/);
     assert.match(run.summary, /for the function's OCID/);

@@ -52,6 +52,31 @@ export interface PushLogin {
   renew(): Promise<void>;
 }
 
+/**
+ * The docker CLI's three-line "DEPRECATED: The legacy builder is deprecated…" notice, printed on every
+ * build where buildx is missing (Debian's docker.io has no buildx package): the line fngate logs about
+ * the builder already says so once, so the notice is dropped from the streamed output.
+ */
+function withoutLegacyNotice(log: (line: string) => void): (line: string) => void {
+  let inNotice = false;
+  return (line) => {
+    const text = line.trim();
+    if (text.startsWith("DEPRECATED: The legacy builder is deprecated")) {
+      inNotice = true;
+      return;
+    }
+    if (
+      inNotice &&
+      (text.startsWith("Install the buildx component") ||
+        text.startsWith("https://docs.docker.com/go/buildx"))
+    ) {
+      return;
+    }
+    inNotice = false;
+    log(line);
+  };
+}
+
 /** How docker reports a registry that wants (other) credentials: the token expired or was revoked. */
 const UNAUTHORIZED = /unauthorized|authentication required|\b401\b/i;
 
@@ -68,7 +93,10 @@ export async function buildAndPush(
   log: (line: string) => void,
 ): Promise<PushedImage> {
   // Build and push print their progress into the step's log as it comes; a long build is not silent.
-  const streamed = { ...(request.signal ? { signal: request.signal } : {}), onLine: log };
+  const streamed = {
+    ...(request.signal ? { signal: request.signal } : {}),
+    onLine: withoutLegacyNotice(log),
+  };
   const choice = await attestationFlags(docker, request.signal);
   log(
     choice.builder === "legacy"
