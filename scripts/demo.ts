@@ -94,8 +94,12 @@ try {
     exitCode = show("uses: ORG/fngate@v1 (the whole pipeline)", await job.run("..", { inputs }));
     if (exitCode === 0) show("the same step again (nothing changed)", await job.run("..", { inputs }));
   }
-  for (const post of await job.runPosts())
-    show(`post: ${post.action === ".." ? "fngate" : post.action}`, post);
+  // The runner runs the post of every step that ran, the last step's first: each names its step.
+  const posts = await job.runPosts();
+  for (const [index, post] of posts.entries()) {
+    const step = posts.length - index;
+    show(`post of step ${step}: ${post.action === ".." ? "fngate" : post.action}`, post);
+  }
   const left = await job.snapshot();
   console.log(
     `\nHOME and RUNNER_TEMP after the post step: ${left.size === 0 ? "empty again, as before the job" : [...left.keys()].join(", ")}`,
