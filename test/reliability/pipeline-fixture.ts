@@ -1,7 +1,7 @@
 // The world the root action (the whole pipeline, the harness's ".." action) needs, shared by the
 // reliability suites: every emulator, the real registry (when installed) wired into the OCI emulator,
-// one application, one gateway, an Entra tenant with a v1 API app and a client app that may use a
-// secret, a certificate or a GitHub OIDC federated credential, and the example function directory.
+// one application, one gateway, an Entra tenant with a v1 and a v2 API app and a client app that may
+// use a secret, a certificate or a GitHub OIDC federated credential, and the example function directory.
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +18,8 @@ import { dockerEngineRunning, executableExists, requireComponent } from "../supp
 export const PIPELINE = "..";
 export const REPOSITORY = "ORG/REPO";
 export const API_URI = "api://my-oci-api";
+/** The API app that asks Entra for v2 tokens (their aud is the app's client id). */
+export const API_V2_URI = "api://my-oci-api-v2";
 export const APPLICATION = "apps";
 
 export type Credential = "secret" | "certificate" | "federated";
@@ -31,9 +33,13 @@ export interface PipelineFixture {
   /** The client app's certificate; its private key is a secret the pipeline is given. */
   cert: SelfSignedCert;
   tenantId: string;
+  /** The API app behind API_V2_URI. */
+  apiV2: Application;
   client: Application;
   gatewayId: string;
   functionDir: string;
+  /** Every secret the pipeline is given: none may show in a log, an output or a file left behind. */
+  secrets: string[];
   /** Root action inputs for one pipeline; `name` names the function and, by default, the deployment. */
   inputs(credential: Credential, name: string, overrides?: Record<string, string>): Record<string, string>;
   /** A job whose GitHub OIDC request variables belong to REPOSITORY on main (federated runs need them). */
@@ -81,6 +87,11 @@ export async function startPipelineFixture(
     accessTokenAcceptedVersion: 1,
     appRoles: [{ value: "Invoke" }],
   });
+  const apiV2 = entra.addApiApp(tenantId, {
+    identifierUris: [API_V2_URI],
+    accessTokenAcceptedVersion: 2,
+    appRoles: [{ value: "Invoke" }],
+  });
   const cert = await createSelfSignedCert(`fngate-${label}`);
   const client = entra.addClientApp(tenantId, {
     secrets: [{ value: clientSecret }],
@@ -88,7 +99,10 @@ export async function startPipelineFixture(
     federatedCredentials: [
       { issuer: oci.stack.githubOidc.issuer, subject: `repo:${REPOSITORY}:ref:refs/heads/main` },
     ],
-    roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
+    roleAssignments: [
+      { resourceAppId: api.appId, role: "Invoke" },
+      { resourceAppId: apiV2.appId, role: "Invoke" },
+    ],
   });
   const functionDir = await mkdtemp(join(tmpdir(), `fngate-${label}-hello-`));
   await cp(resolve(import.meta.dirname, "../../examples/hello"), functionDir, { recursive: true });
@@ -107,9 +121,11 @@ export async function startPipelineFixture(
     clientSecret,
     cert,
     tenantId,
+    apiV2,
     client,
     gatewayId,
     functionDir,
+    secrets: [authToken, clientSecret, cert.privateKeyPem, oci.key.pkcs8],
     inputs: (credential, name, overrides = {}) => ({
       ...oci.inputs(),
       "compartment-ocid": oci.tenancyId,
