@@ -31,6 +31,14 @@ export function rowOf(rows: PreflightRow[], check: string): PreflightRow {
   return found;
 }
 
+/** `status (blocks) check` per row, to compare a whole result at once. */
+export function statusesOf(rows: PreflightRow[]): string[] {
+  return rows.map((r) => `${r.status}${r.blocks ? " (blocks)" : ""} ${r.check}`);
+}
+
+/** The start of the one error line of a preflight that found a miss that would fail the deploy. */
+export const BLOCKED = /^preflight: \d+ checks? would fail the deploy, nothing was changed: /;
+
 export interface PreflightWorld {
   oci: OciFixture;
   apps: CompartmentRecord;
