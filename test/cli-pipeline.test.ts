@@ -12,6 +12,7 @@ import {
   pipelineComponents,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { assertCliFailure } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
@@ -31,10 +32,6 @@ function split(inputs: Record<string, string>): { flags: string[]; env: Record<s
   const secret = Object.fromEntries(Object.entries(inputs).filter(([name]) => secretNames.has(name)));
   const open = Object.fromEntries(Object.entries(inputs).filter(([name]) => !secretNames.has(name)));
   return { flags: flagsOf(open), env: envOf(secret) };
-}
-
-function secretsOf(): string[] {
-  return [fixture.authToken, fixture.clientSecret, fixture.cert.privateKeyPem, fixture.oci.key.pkcs8];
 }
 
 describe("fngate pipeline", () => {
@@ -103,7 +100,7 @@ describe("fngate pipeline", () => {
         "a re-run makes no mutating call",
       );
 
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), secretsOf()), []);
+      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fixture.secrets), []);
     } finally {
       await sandbox.dispose();
     }
@@ -186,7 +183,7 @@ describe("fngate pipeline", () => {
       await rm(tokenFile);
       await rm(keyFile);
       assert.deepEqual(await sandbox.snapshot(), before, "cleanup put HOME and TMPDIR back");
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [...secretsOf(), accessToken]), []);
+      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [...fixture.secrets, accessToken]), []);
     } finally {
       await sandbox.dispose();
     }
@@ -220,11 +217,11 @@ describe("fngate pipeline", () => {
       assert.ok(!run.stdout.includes(ciToken) && !run.stderr.includes(ciToken));
 
       const missing = await sandbox.run(flags);
-      assert.equal(missing.exitCode, 1);
-      assert.equal(
-        missing.stderr.trim(),
-        "error: an OIDC token (audience api://AzureADTokenExchange) is needed: set FNGATE_FEDERATED_TOKEN (GitLab CI id_tokens, a Jenkins credential) or FNGATE_FEDERATED_TOKEN_FILE.",
+      assertCliFailure(
+        missing,
+        "an OIDC token (audience api://AzureADTokenExchange) is needed: set FNGATE_FEDERATED_TOKEN (GitLab CI id_tokens, a Jenkins credential) or FNGATE_FEDERATED_TOKEN_FILE.",
       );
+      assert.equal(missing.stderr.split("\n").filter(Boolean).length, 1, "the error is all it prints");
     } finally {
       await sandbox.dispose();
     }

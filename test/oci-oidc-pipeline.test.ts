@@ -16,6 +16,7 @@ import {
   REPOSITORY,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -137,12 +138,10 @@ describe("the OCI pipeline with auth: oidc", () => {
     try {
       const mutating = fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length;
       const run = await job.run(PIPELINE, { inputs: oidcInputs("oidc2", limited) });
-      assert.equal(run.exitCode, 1, run.stdout);
-      const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-      assert.equal(errors.length, 1, run.stdout);
-      assert.match(
-        errors[0] ?? "",
+      assertUserFailure(
+        run,
         /^client-id \(oci-client-id in the root action\): the identity domain does not let application fngate-ci-\d+-\d+ exchange tokens \(unauthorized_client: .*\); enable the "Token exchange" grant type/,
+        [...fx.secrets, limited.clientSecret],
       );
       assert.equal(
         fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length,
@@ -162,13 +161,10 @@ describe("the OCI pipeline with auth: oidc", () => {
     const job = await fx.job();
     try {
       const run = await job.run(PIPELINE, { inputs: oidcInputs("oidc3") });
-      assert.equal(run.exitCode, 1, run.stdout);
-      const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-      assert.deepEqual(errors.length, 1);
-      assert.match(
-        errors[0] ?? "",
-        /^auth: oidc: the identity domain refused the GitHub OIDC token as expired/,
-      );
+      assertUserFailure(run, /^auth: oidc: the identity domain refused the GitHub OIDC token as expired/, [
+        ...fx.secrets,
+        trust.clientSecret,
+      ]);
       await job.runPosts();
     } finally {
       domain.clockOffsetMs = 0;

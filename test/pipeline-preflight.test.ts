@@ -7,25 +7,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import { PIPELINE, type PipelineFixture, startPipelineFixture } from "./reliability/pipeline-fixture.ts";
+import { assertCliFailure, assertUserFailure } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let fixture: PipelineFixture;
-let functionId: string;
 
 before(async () => {
   fixture = await startPipelineFixture("preflight");
-  const { state } = fixture.oci.stack.oci;
-  const application = [...state.fn.applications.values()][0];
-  assert.ok(application);
-  const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${fixture.oci.namespace}/fngate/hello:0.0.1`;
-  functionId = state.createFunction({
-    applicationId: application.id,
-    displayName: "hello",
-    image,
-    memoryInMBs: 256,
-  }).id;
 });
 after(async () => {
   await fixture?.close();
@@ -35,7 +25,7 @@ after(async () => {
 function inputs(name: string, overrides: Record<string, string> = {}): Record<string, string> {
   return fixture.inputs("secret", name, {
     skip: "ocir-login, fn-deploy",
-    "function-id": functionId,
+    "function-id": fixture.existingFunction(),
     ...overrides,
   });
 }
@@ -63,15 +53,13 @@ describe("the pipeline's preflight stage", () => {
         const before = await job.snapshot();
         const calls = mutatingCalls();
         const run = await job.run(PIPELINE, { inputs: inputs("nopolicy") });
-        assert.equal(run.exitCode, 1, run.stdout);
+        assertUserFailure(
+          run,
+          /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy: no policy in compartment fngate-test or above .* Fix: ALLOW any-user to use functions-family in tenancy where ALL \{request.principal.type = 'ApiGateway', request.resource.compartment.id = 'ocid1.tenancy/,
+          fixture.secrets,
+        );
         assert.equal(mutatingCalls(), calls, "mutating OCI calls");
         assert.deepEqual(run.groups, ["fn-context", "preflight"]);
-        const errors = run.annotations.filter((a) => a.level === "error");
-        assert.equal(errors.length, 1);
-        assert.match(
-          errors[0]?.message ?? "",
-          /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy: no policy in compartment fngate-test or above .* Fix: ALLOW any-user to use functions-family in tenancy where ALL \{request.principal.type = 'ApiGateway', request.resource.compartment.id = 'ocid1.tenancy/,
-        );
         const rows = JSON.parse(run.outputs.preflight ?? "[]") as { check: string; status: string }[];
         assert.deepEqual(
           rows.map((r) => `${r.status} ${r.check}`),
@@ -107,7 +95,7 @@ describe("the pipeline's preflight stage", () => {
       try {
         const calls = mutatingCalls();
         const run = await job.run(PIPELINE, { inputs: inputs("skipped", { preflight: "false" }) });
-        assert.equal(run.exitCode, 1, run.stdout);
+        assertUserFailure(run, /^smoke test failed, .*with token answered 500/, fixture.secrets);
         // gateway-deploy and entra-token run side by side: each writes its group when it ends.
         assert.deepEqual(
           [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
@@ -115,10 +103,6 @@ describe("the pipeline's preflight stage", () => {
         );
         assert.ok(mutatingCalls() > calls, "the deployment was created");
         assert.equal(run.outputs.preflight, undefined);
-        assert.match(
-          run.annotations.find((a) => a.level === "error")?.message ?? "",
-          /^smoke test failed, .*with token answered 500/,
-        );
         await job.runPosts();
       } finally {
         await job.dispose();
@@ -140,12 +124,12 @@ describe("the pipeline's preflight stage", () => {
       try {
         const calls = mutatingCalls();
         const run = await job.run(PIPELINE, { inputs: inputs("limits") });
-        assert.equal(run.exitCode, 1);
-        assert.equal(mutatingCalls(), calls, "mutating OCI calls");
-        assert.match(
-          run.annotations.find((a) => a.level === "error")?.message ?? "",
+        assertUserFailure(
+          run,
           /^preflight: 2 checks would fail the deploy, nothing was changed: API gateway: public is UPDATING; .*\(and remote JWKS\)$/,
+          fixture.secrets,
         );
+        assert.equal(mutatingCalls(), calls, "mutating OCI calls");
         assert.match(
           run.stdout,
           /^BLOCKED remote JWKS: https:\/\/.*\/discovery\/v2.0\/keys: it has 1[1-9] keys; OCI accepts at most 10$/m,
@@ -167,13 +151,13 @@ describe("the pipeline's preflight stage", () => {
     try {
       const calls = mutatingCalls();
       const run = await job.run(PIPELINE, { inputs: inputs("badsecret", { "client-secret": wrong }) });
-      assert.equal(run.exitCode, 1);
+      assertUserFailure(
+        run,
+        /^preflight: 1 check would fail the deploy, nothing was changed: Entra access token: the entra-token stage would fail: client-secret: .*AADSTS7000215/,
+        [wrong],
+      );
       assert.equal(mutatingCalls(), calls, "mutating OCI calls");
       assert.deepEqual(run.groups, ["fn-context", "preflight"]);
-      assert.match(
-        run.annotations.find((a) => a.level === "error")?.message ?? "",
-        /^preflight: 1 check would fail the deploy, nothing was changed: Entra access token: the entra-token stage would fail: client-secret: .*AADSTS7000215/,
-      );
       await job.runPosts();
       const shown = visibleOutput(run.stdout) + run.stderr + run.summary + (await job.allWrittenText());
       assert.deepEqual(secretsFound(shown, [wrong]), []);
@@ -193,7 +177,9 @@ describe("the pipeline's preflight stage", () => {
         const hidden = Object.fromEntries(Object.entries(all).filter(([name]) => secret.has(name)));
         const calls = mutatingCalls();
         const run = await sandbox.run(["pipeline", ...flagsOf(open), "--json"], envOf(hidden));
-        assert.equal(run.exitCode, 1, run.stderr);
+        assertCliFailure(run, /^preflight: 1 check would fail the deploy, nothing was changed/, {
+          secrets: fixture.secrets,
+        });
         assert.equal(mutatingCalls(), calls, "mutating OCI calls");
         assert.match(run.stderr, /── preflight/);
         assert.ok(!run.stderr.includes("── gateway-deploy"), "no stage after preflight ran");

@@ -9,23 +9,14 @@ import {
   type PipelineFixture,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let fixture: PipelineFixture;
-let functionId: string;
 
 before(async () => {
   fixture = await startPipelineFixture("smokediag");
-  const { state } = fixture.oci.stack.oci;
-  const application = [...state.fn.applications.values()][0];
-  assert.ok(application);
-  functionId = state.createFunction({
-    applicationId: application.id,
-    displayName: "hello",
-    image: `ocir.ap-tokyo-1.oci.oraclecloud.com/${fixture.oci.namespace}/fngate/hello:0.0.1`,
-    memoryInMBs: 256,
-  }).id;
 });
 after(async () => {
   await fixture?.close();
@@ -35,7 +26,7 @@ after(async () => {
 function inputs(name: string, overrides: Record<string, string> = {}): Record<string, string> {
   return fixture.inputs("secret", name, {
     skip: "ocir-login, fn-deploy",
-    "function-id": functionId,
+    "function-id": fixture.existingFunction(),
     preflight: "false",
     wait: "2",
     ...overrides,
@@ -47,19 +38,16 @@ async function failureLine(name: string, overrides: Record<string, string> = {})
   const job = await fixture.job();
   try {
     const run = await job.run(PIPELINE, { inputs: inputs(name, overrides) });
-    assert.equal(run.exitCode, 1, run.stdout);
+    const line = assertUserFailure(run, /^smoke test failed, /, fixture.secrets);
     // gateway-deploy and entra-token run side by side: each writes its group when it ends.
     assert.deepEqual(
       [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
       ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
     );
-    const errors = run.annotations.filter((a) => a.level === "error");
-    assert.equal(errors.length, 1, run.stdout);
     const posts = await job.runPosts();
     assert.ok(posts.every((post) => post.exitCode === 0));
-    const shown = [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr).join("\n") + run.summary;
-    assert.deepEqual(secretsFound(shown, [fixture.clientSecret, fixture.oci.key.pkcs8]), []);
-    const line = errors[0]?.message ?? "";
+    const shown = posts.map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
+    assert.deepEqual(secretsFound(shown, fixture.secrets), []);
     // No token text: a JWT starts with a base64url JSON header ("eyJ").
     assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{10,}/);
     assert.doesNotMatch(run.outputs.results ?? "", /eyJ[A-Za-z0-9_-]{10,}/);

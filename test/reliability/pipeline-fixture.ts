@@ -42,6 +42,11 @@ export interface PipelineFixture {
   secrets: string[];
   /** Root action inputs for one pipeline; `name` names the function and, by default, the deployment. */
   inputs(credential: Credential, name: string, overrides?: Record<string, string>): Record<string, string>;
+  /**
+   * An existing function "hello" in the application, for pipelines that skip ocir-login and fn-deploy
+   * (no Docker needed): its OCID, the same on every call.
+   */
+  existingFunction(): string;
   /** A job whose GitHub OIDC request variables belong to REPOSITORY on main (federated runs need them). */
   job(debug?: boolean): Promise<Job>;
   close(): Promise<void>;
@@ -77,7 +82,10 @@ export async function startPipelineFixture(
       oci.stack.oci.setRegistry({ url: registry.url, ...user });
     }
   }
-  state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
+  const applicationId = state.createApplication({
+    compartmentId: oci.tenancyId,
+    displayName: APPLICATION,
+  }).id;
   const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
   seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = oci.stack;
@@ -109,6 +117,7 @@ export async function startPipelineFixture(
   // FROM scratch: nothing can be pulled here; the emulator runs the example's code through the FDK.
   await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
 
+  let existing: string | undefined;
   const credentials: Record<Credential, Record<string, string>> = {
     secret: { "client-secret": clientSecret },
     certificate: { "client-certificate": cert.certPem, "client-certificate-key": cert.privateKeyPem },
@@ -149,6 +158,15 @@ export async function startPipelineFixture(
       "expect-body": '{"message":"Hello World"}',
       ...overrides,
     }),
+    existingFunction: () => {
+      existing ??= state.createFunction({
+        applicationId,
+        displayName: "hello",
+        image: `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`,
+        memoryInMBs: 256,
+      }).id;
+      return existing;
+    },
     job: (debug = false) => {
       const oidc = oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" });
       return Job.create({
