@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { SigningKeys } from "../emulators/entra/signing-keys.ts";
+import { assertUserFailure } from "../runner/index.ts";
 import { encryptedPkcs1, encryptedPkcs8, type TestKey } from "../support/keys.ts";
 import { secretNeedles } from "../support/secret-scan.ts";
 import { printFigure } from "./figures.ts";
@@ -222,11 +223,7 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
           preflight: "false",
         }),
       });
-      assert.equal(run.exitCode, 1, run.stdout);
-      assert.match(
-        run.annotations.find((a) => a.level === "error")?.message ?? "",
-        /^client-secret: .*AADSTS7000215/,
-      );
+      assertUserFailure(run, /^client-secret: .*AADSTS7000215/, [PASSPHRASE, encryptedKey, wrongSecret]);
       const posts = await job.runPosts();
       assert.ok(posts.length > 0 && posts.every((p) => p.exitCode === 0), "post steps still clean up");
       assert.deepEqual(await job.snapshot(), snapshot, "HOME and RUNNER_TEMP are as before the job");

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { createTestCa } from "../emulators/tls/test-ca.ts";
-import { Job, type StepResult } from "../runner/index.ts";
+import { assertUserFailure, Job, type StepResult } from "../runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "../support/gateway-fixture.ts";
 import { startGuardedApi } from "../support/guarded-api.ts";
 import { secretsFound, visibleOutput } from "../support/secret-scan.ts";
@@ -49,13 +49,6 @@ function check(name: string, body: () => Promise<void>): void {
   });
 }
 
-function errorOf(run: StepResult): string {
-  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-  const errors = run.annotations.filter((a) => a.level === "error");
-  assert.equal(errors.length, 1, run.stdout);
-  return errors[0]?.message ?? "";
-}
-
 async function gatewayDeploy(deployment: string, overrides: Record<string, string>): Promise<StepResult> {
   const job = await gw.preparedJob();
   try {
@@ -69,7 +62,7 @@ describe("R6: nothing is anonymous unless an input asks for it by name", () => {
   check("gateway-deploy refuses a route without authentication, naming allow-anonymous", async () => {
     const before = gw.mutatingCalls();
     const run = await gatewayDeploy("open", { "entra-tenant-id": "", audiences: "" });
-    assert.match(errorOf(run), /no authentication: set entra-tenant-id .*allow-anonymous: true/);
+    assertUserFailure(run, /no authentication: set entra-tenant-id .*allow-anonymous: true/);
     assert.equal(gw.mutatingCalls(), before, "nothing deployed");
   });
 
@@ -84,12 +77,12 @@ describe("R6: nothing is anonymous unless an input asks for it by name", () => {
 
   check("gateway-deploy refuses an http:// JWKS", async () => {
     const run = await gatewayDeploy("plain", { "entra-tenant-id": "", "jwks-uri": "http://keys.test/jwks" });
-    assert.match(errorOf(run), /^jwks-uri must be an https:\/\/ URL/);
+    assertUserFailure(run, /^jwks-uri must be an https:\/\/ URL/);
   });
 
   check("gateway-deploy refuses token authentication without audiences", async () => {
     const run = await gatewayDeploy("anyaud", { audiences: "" });
-    assert.match(errorOf(run), /^audiences is required/);
+    assertUserFailure(run, /^audiences is required/);
   });
 
   check("the smoke test fails when the API accepts an altered token", async () => {
@@ -99,7 +92,7 @@ describe("R6: nothing is anonymous unless an input asks for it by name", () => {
     try {
       // Default negative checks: nothing but url and token is given, as a user would.
       const run = await job.run("smoke-test", { inputs: { url: lenient.url, token: await lenient.token() } });
-      assert.match(errorOf(run), /tampered-signature answered 200, expected 401; alg-none answered 200/);
+      assertUserFailure(run, /tampered-signature answered 200, expected 401; alg-none answered 200/);
       assert.equal(run.outputs.passed, "false");
     } finally {
       await job.dispose();
