@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Application } from "./emulators/entra/directory.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, Job, type StepResult } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "./support/guarded-api.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
@@ -62,7 +62,7 @@ describe("an API that echoes the Authorization header", () => {
   it("smoke-test: the checks it lets in fail, and results carry neither the token nor its tampered variant", async () => {
     const token = await compactToken();
     const run = await smokeAction({ url: echo.url, token });
-    assert.equal(run.exitCode, 1, run.stdout);
+    assertUserFailure(run, /^smoke test failed, 2 of 5 checks: tampered-signature answered 200/, [token]);
     const list = results(run.outputs.results);
     const tampered = byCheck(list, "tampered-signature");
     assert.equal(tampered?.answered, "200");
@@ -74,7 +74,7 @@ describe("an API that echoes the Authorization header", () => {
   it("smoke-test with negative-check-bodies: the bodies are shown with every variant redacted", async () => {
     const token = await compactToken();
     const run = await smokeAction({ url: echo.url, token, "negative-check-bodies": "true" });
-    assert.equal(run.exitCode, 1, run.stdout);
+    assertUserFailure(run, /^smoke test failed, 2 of 5 checks: tampered-signature answered 200/, [token]);
     const tampered = byCheck(results(run.outputs.results), "tampered-signature");
     assert.equal(tampered?.detail, 'body: {"authorization":"Bearer ***","message":"Hello World"}');
     assert.deepEqual(secretsFound(shownByStep(run), [token]), []);
@@ -85,7 +85,9 @@ describe("an API that echoes the Authorization header", () => {
     try {
       const token = await strictEcho.token({ aud: "api://someone-else" });
       const run = await smokeAction({ url: strictEcho.url, token, wait: "0" });
-      assert.equal(run.exitCode, 1, run.stdout);
+      assertUserFailure(run, /^smoke test failed, 1 of 5 checks: with token answered 401, expected 200/, [
+        token,
+      ]);
       const positive = byCheck(results(run.outputs.results), "with token");
       assert.equal(
         positive?.detail,
@@ -105,7 +107,9 @@ describe("an API that echoes the Authorization header", () => {
         ["smoke-test", ...flagsOf({ url: echo.url }), "--json"],
         envOf({ token }),
       );
-      assert.equal(run.exitCode, 1, run.stderr);
+      assertCliFailure(run, /^smoke test failed, 2 of 5 checks: tampered-signature answered 200/, {
+        secrets: [token],
+      });
       const document = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
       assert.equal(document.ok, false);
       assert.equal(byCheck(results(document.outputs.results), "tampered-signature")?.answered, "200");
@@ -130,7 +134,9 @@ describe("an API that echoes the Authorization header", () => {
     try {
       const before = echo.requests.length;
       const run = await job.run("..", { inputs: { ...pipelineInputs(), "client-secret": CLIENT_SECRET } });
-      assert.equal(run.exitCode, 1, run.stdout);
+      assertUserFailure(run, /^smoke test failed, \d+ of \d+ checks: tampered-signature answered 200/, [
+        CLIENT_SECRET,
+      ]);
       const token = tokenOfRequest(before);
       assert.ok(token, "the pipeline sent its token to the API");
       assert.equal(byCheck(results(run.outputs.results), "tampered-signature")?.answered, "200");
@@ -148,7 +154,9 @@ describe("an API that echoes the Authorization header", () => {
         ["pipeline", ...flagsOf(pipelineInputs()), "--json"],
         envOf({ "client-secret": CLIENT_SECRET }),
       );
-      assert.equal(run.exitCode, 1, run.stderr);
+      assertCliFailure(run, /^smoke test failed, \d+ of \d+ checks: tampered-signature answered 200/, {
+        secrets: [CLIENT_SECRET],
+      });
       const document = JSON.parse(run.stdout) as { outputs: Record<string, string> };
       assert.equal(byCheck(results(document.outputs.results), "tampered-signature")?.answered, "200");
       const token = tokenOfRequest(before);

@@ -10,7 +10,7 @@ import {
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
-import type { Job, StepResult } from "./runner/index.ts";
+import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
 import { cliSandbox, flagsOf } from "./support/cli-process.ts";
 
 const RUN_A = { GITHUB_RUN_ID: "5150", GITHUB_RUN_ATTEMPT: "1" };
@@ -111,15 +111,14 @@ describe("teardown on Cloud Run", () => {
     const bad = await job.run("cloud-run-deploy", {
       inputs: fx.deployInputs("svc-bad", { "run-label": "Release_1.2" }),
     });
-    assert.equal(bad.exitCode, 1);
-    assert.match(
-      bad.stdout,
-      /::error::run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Release_1\.2"\./,
+    assertUserFailure(
+      bad,
+      /^run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Release_1\.2"\./,
+      [fx.deployer.json],
     );
     const { "run-label": _label, ...rest } = teardownInputs("x");
     const refused = await job.run("teardown", { inputs: rest });
-    assert.equal(refused.exitCode, 1);
-    assert.match(refused.stdout, /::error::run-label is required: /);
+    assertUserFailure(refused, /^run-label is required: /);
     assert.equal(fx.stack.gcp.state.services.has(serviceName("svc-bad")), false);
   });
 });

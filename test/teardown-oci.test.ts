@@ -4,7 +4,7 @@
 // leaves another run's and unlabelled resources alone, then finds nothing the second time.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Job, StepResult } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, type Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
 
@@ -26,10 +26,6 @@ after(async () => {
 const state = () => gw.oci.stack.oci.state;
 const image = (name: string) =>
   `ocir.us-phoenix-1.oci.oraclecloud.com/${gw.oci.namespace}/fngate/${name}@${DIGEST}`;
-
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-}
 
 async function step(name: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
   const run = await job.run(name, { inputs, env });
@@ -181,9 +177,8 @@ describe("teardown on OCI", () => {
       const run = await job.run("teardown", {
         inputs: { ...teardownInputs("slow-1"), "deadline-minutes": "0.05" },
       });
-      assert.equal(run.exitCode, 1);
-      assert.match(
-        errorsOf(run)[0] ?? "",
+      assertUserFailure(
+        run,
         /^deadline-minutes \(0\.05\) reached while waiting for deleting deployment slow \(work request \S+ still IN_PROGRESS\); raise deadline-minutes/,
       );
       assert.equal(deploymentState(slow), "DELETING");
@@ -207,17 +202,13 @@ describe("teardown on OCI", () => {
     ] as const) {
       const before = gw.mutatingCalls();
       const run = await job.run("teardown", { inputs: inputs as Record<string, string> });
-      assert.equal(run.exitCode, 1);
-      assert.equal(errorsOf(run).length, 1, run.stdout);
-      assert.match(errorsOf(run)[0] ?? "", message);
-      assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, "no stack trace");
+      assertUserFailure(run, message);
       assert.equal(gw.mutatingCalls(), before);
     }
     const bad = await job.run("fn-deploy", {
       inputs: { application: "fngate", function: "x", image: image("x"), "run-label": "a".repeat(64) },
     });
-    assert.equal(bad.exitCode, 1);
-    assert.match(errorsOf(bad)[0] ?? "", /^run-label must be 1-63 lowercase letters/);
+    assertUserFailure(bad, /^run-label must be 1-63 lowercase letters/);
   });
 });
 
@@ -261,8 +252,7 @@ describe("fngate teardown (OCI)", () => {
         "--compartment-ocid",
         gw.oci.tenancyId,
       ]);
-      assert.equal(refused.exitCode, 1);
-      assert.match(refused.stderr, /^error: run-label is required: /m);
+      assertCliFailure(refused, /^run-label is required: /);
 
       const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
       const first = await sandbox.run(args);
