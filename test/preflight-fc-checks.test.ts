@@ -6,30 +6,30 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AcrInstance } from "./emulators/alibaba/acr-instances.ts";
 import {
-  type AlibabaFixture,
-  alibabaFixture,
   alibabaSecrets,
   IMAGE,
   REPOSITORY,
+  type StartedAlibabaFixture,
+  startAlibabaFixture,
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { assertCliFailure, assertUserFailure, Job, type StepResult } from "./runner/index.ts";
+import type { EmulatorStack } from "./emulators/stack.ts";
+import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
 import { cliSandbox } from "./support/cli-process.ts";
 import { BLOCKED, type PreflightRow, rowOf, statusesOf as statuses } from "./support/preflight-world.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let stack: EmulatorStack;
-let fx: AlibabaFixture;
+let fx: StartedAlibabaFixture;
 let instance: AcrInstance;
 let conditionalRole: Role;
 let cannotReadRam: AccessKey;
 const EE_IMAGE = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
 
 before(async () => {
-  stack = await startEmulatorStack();
-  fx = alibabaFixture(stack);
+  fx = await startAlibabaFixture();
+  stack = fx.stack;
   const { state } = stack.alibaba;
   instance = state.addAcrInstance("fngate-ee");
   // A trust policy FC may use only under a condition preflight cannot evaluate.
@@ -53,7 +53,7 @@ before(async () => {
   cannotReadRam = state.addAccessKey({ user: "no-ram-read", readsRam: false });
 });
 after(async () => {
-  await stack?.close();
+  await fx?.close();
 });
 
 const READ_ONLY = new Set(["STS:GetCallerIdentity", "STS:AssumeRoleWithOIDC", "RAM:GetRole"]);
@@ -76,16 +76,15 @@ async function preflight(
   env: Record<string, string> = {},
 ): Promise<{ run: StepResult; rows: PreflightRow[]; calls: string[] }> {
   const from = stack.alibaba.requests.length;
-  const job = await Job.create({ env: { ...fx.env, ...env } });
-  try {
-    const run = await job.run("preflight", { inputs: { cloud: "fc", region: "cn-hangzhou", ...inputs } });
-    const rows = JSON.parse(run.outputs.results ?? "[]") as PreflightRow[];
-    const secrets = alibabaSecrets(stack);
-    assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, secrets), []);
-    return { run, rows, calls: assertOnlyReads(from) };
-  } finally {
-    await job.dispose();
-  }
+  const run = await fx.run(
+    "preflight",
+    { cloud: "fc", region: "cn-hangzhou", ...inputs },
+    { env, checkout: false },
+  );
+  const rows = JSON.parse(run.outputs.results ?? "[]") as PreflightRow[];
+  const secrets = alibabaSecrets(stack);
+  assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, secrets), []);
+  return { run, rows, calls: assertOnlyReads(from) };
 }
 
 describe("preflight: Function Compute checks (cloud: fc)", () => {
@@ -269,15 +268,12 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       ],
     ];
     for (const [inputs, message] of cases) {
-      const job = await Job.create({ env: fx.env });
-      try {
-        const run = await job.run("preflight", {
-          inputs: { cloud: "fc", region: "cn-hangzhou", ...keyInputs(), ...inputs },
-        });
-        assertUserFailure(run, message, alibabaSecrets(stack));
-      } finally {
-        await job.dispose();
-      }
+      const run = await fx.run(
+        "preflight",
+        { cloud: "fc", region: "cn-hangzhou", ...keyInputs(), ...inputs },
+        { checkout: false },
+      );
+      assertUserFailure(run, message, alibabaSecrets(stack));
     }
     assert.equal(stack.alibaba.requests.length, from, "no call");
   });
