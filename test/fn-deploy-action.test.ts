@@ -2,78 +2,37 @@
 // OCI emulator (Functions, Artifacts, invoke through the real Fn FDK) and, where the machine has them,
 // the real Docker engine and distribution registry.
 import assert from "node:assert/strict";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { after, before, describe, it, type TestContext } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
-import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
-import { Job, type StepResult, type TreeSnapshot } from "./runner/index.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
-import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+import { assertUserFailure, Job } from "./runner/index.ts";
+import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
+import type { OciFixture } from "./support/oci-fixture.ts";
+import { requireDockerAndRegistry } from "./support/real-components.ts";
 
+// Characters a shell would read: the token must reach docker login untouched.
 const TOKEN = "t0K3n;fn(deploy)Zx9";
 const CONFIG_SECRET = `s3cr3t-${process.pid}-value`;
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const ZERO_DIGEST = `sha256:${"0".repeat(64)}`;
 const APPLICATION = "fngate-apps";
 
+let fx: FnDeployFixture;
 let oci: OciFixture;
-let registry: StartedRegistry | undefined;
-let functionDir: string;
 
 before(async () => {
-  oci = await startOciFixture();
+  fx = await startFnDeployFixture("fn-deploy", { authToken: TOKEN });
+  oci = fx.oci;
   const { state } = oci.stack.oci;
   state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
   state.createApplication({ compartmentId: oci.tenancyId, displayName: "fngate-api" });
   state.createApplication({ compartmentId: oci.tenancyId, displayName: "billing" });
-  if (await executableExists("/usr/bin/docker-registry")) {
-    const user = { username: `${oci.namespace}/ci-user`, password: TOKEN };
-    registry = await startRegistry({ users: [user] });
-    oci.stack.oci.setRegistry({ url: registry.url, ...user });
-  }
-  // examples/hello, built FROM scratch: no base image can be pulled here, and the emulator runs the
-  // example's code for every image anyway.
-  functionDir = await mkdtemp(join(tmpdir(), "fngate-fn-hello-"));
-  await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
-  await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
 });
 after(async () => {
-  await registry?.close();
-  await oci?.close();
-  if (functionDir) await rm(functionDir, { recursive: true, force: true });
+  await fx?.close();
 });
 
-async function needsDockerAndRegistry(t: TestContext): Promise<boolean> {
-  if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-    return false;
-  return requireComponent(t, "the Docker engine", dockerEngineRunning);
-}
-
-/**
- * A job that has run fn-context (and ocir-login when asked), as a workflow would; `before` is HOME and
- * RUNNER_TEMP before any step, what the post steps must return them to.
- */
-async function preparedJob(options: { login: boolean }): Promise<{ job: Job; before: TreeSnapshot }> {
-  const job = await Job.create({ env: { ...oci.env, GITHUB_SHA: SHA }, checkout: functionDir });
-  const before = await job.snapshot();
-  const context = await job.run("fn-context", { inputs: oci.inputs() });
-  assert.equal(context.exitCode, 0, context.stdout);
-  if (options.login) {
-    const login = await job.run("ocir-login", {
-      inputs: {
-        region: "ap-tokyo-1",
-        namespace: oci.namespace,
-        username: "ci-user",
-        "auth-token": TOKEN,
-        registry: registry?.host ?? "",
-      },
-    });
-    assert.equal(login.exitCode, 0, login.stdout);
-  }
-  return { job, before };
-}
+/** A job that has run fn-context (and ocir-login when asked) in a checkout of the function, at SHA. */
+const preparedJob = ({ login }: { login: boolean }) => fx.preparedJob({ login, env: { GITHUB_SHA: SHA } });
 
 function deployInputs(overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -81,13 +40,9 @@ function deployInputs(overrides: Record<string, string> = {}): Record<string, st
     "compartment-ocid": oci.tenancyId,
     // The job's workspace is a checkout of functionDir.
     path: ".",
-    registry: `${registry?.host ?? "127.0.0.1:5999"}/${oci.namespace}`,
+    registry: `${fx.registry?.host ?? "127.0.0.1:5999"}/${oci.namespace}`,
     ...overrides,
   };
-}
-
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
 }
 
 function mutatingCalls(): number {
@@ -98,13 +53,13 @@ function mutatingCalls(): number {
 
 describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
   it("creates the function pinned to the pushed digest, it turns ACTIVE and answers; a re-run changes nothing", async (t) => {
-    if (!(await needsDockerAndRegistry(t))) return;
+    if (!(await requireDockerAndRegistry(t))) return;
     const { job, before } = await preparedJob({ login: true });
     try {
       const inputs = deployInputs({ config: `GREETING=${CONFIG_SECRET}\nMODE=test`, invoke: "{}" });
       const first = await job.run("fn-deploy", { inputs });
       assert.equal(first.exitCode, 0, first.stdout + first.stderr);
-      const image = `${registry?.host}/${oci.namespace}/hello:0.0.1-0123456`;
+      const image = `${fx.registry?.host}/${oci.namespace}/hello:0.0.1-0123456`;
       assert.equal(first.outputs.image, image);
       assert.match(first.outputs.digest ?? "", /^sha256:[a-f0-9]{64}$/);
       assert.equal(first.outputs.changed, "true");
@@ -162,8 +117,8 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
       assert.ok(posts.every((post) => post.exitCode === 0));
       assert.deepEqual(await job.snapshot(), before, "HOME/RUNNER_TEMP differ from before the job");
       const written = await job.allWrittenText();
-      const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
-      for (const secret of [TOKEN, auth, CONFIG_SECRET]) {
+      const auth = Buffer.from(`${oci.namespace}/ci-user:${fx.authToken}`).toString("base64");
+      for (const secret of [fx.authToken, auth, CONFIG_SECRET]) {
         assert.ok(!written.includes(secret), "a secret shows in what the job wrote");
       }
     } finally {
@@ -172,15 +127,15 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
   });
 
   it("creates the repository when the compartment already holds more than one page of repositories", async (t) => {
-    if (!(await needsDockerAndRegistry(t))) return;
+    if (!(await requireDockerAndRegistry(t))) return;
     oci.stack.oci.state.seedContainerRepositories({ compartmentId: oci.tenancyId, count: 150, prefix: "zz" });
     const { job } = await preparedJob({ login: true });
     try {
       const run = await job.run("fn-deploy", {
-        inputs: deployInputs({ function: "paged", registry: `${registry?.host}/${oci.namespace}/team` }),
+        inputs: deployInputs({ function: "paged", registry: `${fx.registry?.host}/${oci.namespace}/team` }),
       });
       assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-      assert.equal(run.outputs.image, `${registry?.host}/${oci.namespace}/team/paged:0.0.1-0123456`);
+      assert.equal(run.outputs.image, `${fx.registry?.host}/${oci.namespace}/team/paged:0.0.1-0123456`);
       const created = [...oci.stack.oci.state.artifacts.repositories.values()].filter(
         (repository) => repository.displayName === "team/paged",
       );
@@ -193,22 +148,20 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
   });
 
   it("a prebuilt image tag that was never pushed is explained", async (t) => {
-    if (!(await needsDockerAndRegistry(t))) return;
+    if (!(await requireDockerAndRegistry(t))) return;
     const { job } = await preparedJob({ login: true });
     try {
       const calls = mutatingCalls();
       const run = await job.run("fn-deploy", {
         inputs: deployInputs({
           function: "never",
-          image: `${registry?.host}/${oci.namespace}/hello:never-pushed`,
+          image: `${fx.registry?.host}/${oci.namespace}/hello:never-pushed`,
         }),
       });
-      assert.equal(run.exitCode, 1);
-      const errors = errorsOf(run);
-      assert.equal(errors.length, 1, run.stdout);
-      assert.match(
-        errors[0] ?? "",
+      assertUserFailure(
+        run,
         /^image .*hello:never-pushed does not exist in the registry \(.*\): push it first/,
+        [fx.authToken],
       );
       assert.equal(mutatingCalls(), calls, "nothing was deployed");
     } finally {
@@ -227,11 +180,8 @@ describe("fn-deploy explains what the user can fix", () => {
           image: `127.0.0.1:5999/${oci.namespace}/hello@${ZERO_DIGEST}`,
         }),
       });
-      assert.equal(run.exitCode, 1);
-      const errors = errorsOf(run);
-      assert.equal(errors.length, 1, run.stdout);
-      assert.match(
-        errors[0] ?? "",
+      assertUserFailure(
+        run,
         /^application "fngateapps" not found in compartment ocid1\.tenancy\.[^;]+; closest names there: fngate-apps, fngate-api, billing\./,
       );
     } finally {
@@ -249,11 +199,8 @@ describe("fn-deploy explains what the user can fix", () => {
           invoke: "{}",
         }),
       });
-      assert.equal(run.exitCode, 1);
-      const errors = errorsOf(run);
-      assert.equal(errors.length, 1, run.stdout);
-      assert.match(
-        errors[0] ?? "",
+      assertUserFailure(
+        run,
         /^invoke: function ghost could not start: OCI said "Failed to pull function image" \(502 FunctionInvokeImageNotAvailable\)\..*subnet cannot reach OCIR: a private subnet needs a service gateway/,
       );
       assert.match(run.stdout, /Created function ghost/);
@@ -282,10 +229,7 @@ describe("fn-deploy explains what the user can fix", () => {
       try {
         const calls = oci.stack.oci.requests.length;
         const run = await job.run("fn-deploy", { inputs: deployInputs(overrides) });
-        assert.equal(run.exitCode, 1);
-        const errors = errorsOf(run);
-        assert.equal(errors.length, 1, run.stdout);
-        assert.match(errors[0] ?? "", message);
+        assertUserFailure(run, message);
         assert.equal(oci.stack.oci.requests.length, calls);
       } finally {
         await job.dispose();
@@ -297,8 +241,7 @@ describe("fn-deploy explains what the user can fix", () => {
     const job = await Job.create({ env: oci.env });
     try {
       const run = await job.run("fn-deploy", { inputs: deployInputs() });
-      assert.equal(run.exitCode, 1);
-      assert.match(errorsOf(run)[0] ?? "", /^no OCI profile: run fn-context first/);
+      assertUserFailure(run, /^no OCI profile: run fn-context first/);
     } finally {
       await job.dispose();
     }

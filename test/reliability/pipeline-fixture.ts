@@ -2,18 +2,15 @@
 // reliability suites: every emulator, the real registry (when installed) wired into the OCI emulator,
 // one application, one gateway, an Entra tenant with a v1 and a v2 API app and a client app that may
 // use a secret, a certificate or a GitHub OIDC federated credential, and the example function directory.
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import type { TestContext } from "node:test";
 import type { Application } from "../emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/self-signed-cert.ts";
-import { type StartedRegistry, startRegistry } from "../emulators/registry/start-registry.ts";
-import { startTokenRegistry } from "../emulators/registry/token-registry.ts";
+import type { StartedRegistry } from "../emulators/registry/start-registry.ts";
 import { Job } from "../runner/index.ts";
+import { type FnDeployFixtureOptions, startFnDeployFixture } from "../support/fn-deploy-fixture.ts";
 import { seedGatewayFunctionsPolicy } from "../support/gateway-policy.ts";
-import { type OciFixture, startOciFixture } from "../support/oci-fixture.ts";
-import { dockerEngineRunning, executableExists, requireComponent } from "../support/real-components.ts";
+import type { OciFixture } from "../support/oci-fixture.ts";
+import { requireDockerAndRegistry } from "../support/real-components.ts";
 
 export const PIPELINE = "..";
 export const REPOSITORY = "ORG/REPO";
@@ -55,33 +52,16 @@ export interface PipelineFixture {
 /**
  * `dnsNames`: extra names in the emulators' certificate (the proxy suite addresses them by name);
  * `functionActiveDelayMs`: how long functions stay CREATING/UPDATING (the deadline suite: forever);
- * `registryAuth`: "token" runs the registry in token-auth mode with the OCI emulator as its realm,
- * as OCIR does (registry tokens without auth-token, and the auth token of ci-user both log in);
- * "htpasswd" (the default) knows ci-user's auth token only.
+ * `registryAuth`: see FnDeployFixtureOptions.
  */
 export async function startPipelineFixture(
   label: string,
-  options: {
-    dnsNames?: readonly string[];
-    functionActiveDelayMs?: number;
-    registryAuth?: "htpasswd" | "token";
-  } = {},
+  options: Omit<FnDeployFixtureOptions, "functionFiles" | "now" | "authToken"> = {},
 ): Promise<PipelineFixture> {
-  const authToken = `ocir-${process.pid}-${label}-tok`;
   const clientSecret = `cs~${process.pid}.${label}_secret`;
-  const oci = await startOciFixture(options);
+  const deploy = await startFnDeployFixture(label, options);
+  const { oci, registry, authToken, functionDir } = deploy;
   const { state } = oci.stack.oci;
-  let registry: StartedRegistry | undefined;
-  if (await executableExists("/usr/bin/docker-registry")) {
-    const user = { username: `${oci.namespace}/ci-user`, password: authToken };
-    if (options.registryAuth === "token") {
-      registry = await startTokenRegistry(oci.stack.oci);
-      oci.stack.oci.registryTokens.addAuthTokenUser({ ...user, tenancyId: oci.tenancyId });
-    } else {
-      registry = await startRegistry({ users: [user] });
-      oci.stack.oci.setRegistry({ url: registry.url, ...user });
-    }
-  }
   const applicationId = state.createApplication({
     compartmentId: oci.tenancyId,
     displayName: APPLICATION,
@@ -112,11 +92,6 @@ export async function startPipelineFixture(
       { resourceAppId: apiV2.appId, role: "Invoke" },
     ],
   });
-  const functionDir = await mkdtemp(join(tmpdir(), `fngate-${label}-hello-`));
-  await cp(resolve(import.meta.dirname, "../../examples/hello"), functionDir, { recursive: true });
-  // FROM scratch: nothing can be pulled here; the emulator runs the example's code through the FDK.
-  await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
-
   let existing: string | undefined;
   const credentials: Record<Credential, Record<string, string>> = {
     secret: { "client-secret": clientSecret },
@@ -175,18 +150,11 @@ export async function startPipelineFixture(
         checkout: functionDir,
       });
     },
-    close: async () => {
-      await registry?.close();
-      await oci.close();
-      await rm(functionDir, { recursive: true, force: true });
-    },
+    close: deploy.close,
   };
 }
 
 /** The registry and the Docker engine the pipeline's fn-deploy stage needs; skips (or fails under CI) without them. */
-export async function pipelineComponents(t: TestContext): Promise<boolean> {
-  return (
-    (await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))) &&
-    (await requireComponent(t, "the Docker engine", dockerEngineRunning))
-  );
+export function pipelineComponents(t: TestContext): Promise<boolean> {
+  return requireDockerAndRegistry(t);
 }
