@@ -71,37 +71,33 @@ function federatedRuns(): Record<string, string[]> {
 describe("fngate <command> --json on a GitHub runner", () => {
   for (const command of COMMANDS) {
     it(`${command.name}: stdout is one JSON document, and no workflow command or token is printed`, async () => {
-      const sandbox = await cliSandbox({
+      await using sandbox = await cliSandbox({
         ...oci.env,
         FNGATE_GCP_ENDPOINT: oci.stack.endpoints.gcp,
         FNGATE_ALIBABA_ENDPOINT: oci.stack.endpoints.alibaba,
         GITHUB_ACTIONS: "true",
         ...oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" }),
       });
-      try {
-        const federated = federatedRuns()[command.name];
-        const asked = oci.stack.githubOidc.requests.length;
-        // auth: oidc authenticates the identity domain client (a confidential client only): any secret will do
-        // to reach the token request, which is what this test watches.
-        const secrets = command.name === "fn-context" ? { FNGATE_CLIENT_SECRET: "fngate-json-secret" } : {};
-        const run = await sandbox.run([command.name, ...(federated ?? []), "--json"], secrets);
-        const lines = run.stdout.split("\n").filter((line) => line !== "");
-        assert.equal(lines.length, 1, `one line on stdout:\n${run.stdout}`);
-        const result = JSON.parse(lines[0] ?? "") as { ok: boolean; command: string };
-        assert.equal(result.command, command.name);
-        assert.ok(!/^::/m.test(run.stdout) && !/^::/m.test(run.stderr), `${run.stdout}\n${run.stderr}`);
-        assert.ok(!JWT.test(run.stdout) && !JWT.test(run.stderr), "no token printed");
-        if (federated) {
-          const requests = oci.stack.githubOidc.requests.slice(asked);
-          assert.ok(
-            requests.some((request) => request.status === 200),
-            `${command.name} fetched the job's OIDC token: ${run.stderr}`,
-          );
-        }
-        if (command.name === "entra-token") assert.equal(result.ok, true, run.stderr);
-      } finally {
-        await sandbox.dispose();
+      const federated = federatedRuns()[command.name];
+      const asked = oci.stack.githubOidc.requests.length;
+      // auth: oidc authenticates the identity domain client (a confidential client only): any secret will do
+      // to reach the token request, which is what this test watches.
+      const secrets = command.name === "fn-context" ? { FNGATE_CLIENT_SECRET: "fngate-json-secret" } : {};
+      const run = await sandbox.run([command.name, ...(federated ?? []), "--json"], secrets);
+      const lines = run.stdout.split("\n").filter((line) => line !== "");
+      assert.equal(lines.length, 1, `one line on stdout:\n${run.stdout}`);
+      const result = JSON.parse(lines[0] ?? "") as { ok: boolean; command: string };
+      assert.equal(result.command, command.name);
+      assert.ok(!/^::/m.test(run.stdout) && !/^::/m.test(run.stderr), `${run.stdout}\n${run.stderr}`);
+      assert.ok(!JWT.test(run.stdout) && !JWT.test(run.stderr), "no token printed");
+      if (federated) {
+        const requests = oci.stack.githubOidc.requests.slice(asked);
+        assert.ok(
+          requests.some((request) => request.status === 200),
+          `${command.name} fetched the job's OIDC token: ${run.stderr}`,
+        );
       }
+      if (command.name === "entra-token") assert.equal(result.ok, true, run.stderr);
     });
   }
 });

@@ -26,27 +26,23 @@ describe("fngate oci-token", () => {
       tenancyId: oci.tenancyId,
       scopes: [{ audience: AUDIENCE, scope: SCOPE }],
     });
-    const sandbox = await cliSandbox(oci.env);
-    try {
-      const tokenFile = join(sandbox.root, "oci-token");
-      const args = ["oci-token", "--credential-ocid", credential.id, "--region", "us-ashburn-1"];
-      const run = await sandbox.run(
-        [...args, "--audience", AUDIENCE, "--scope", SCOPE, "--token-file", tokenFile, "--json"],
-        { FNGATE_CREDENTIAL_SECRET: credential.secret },
-      );
-      assert.equal(run.exitCode, 0, run.stderr);
-      const { outputs } = JSON.parse(run.stdout) as { outputs: Record<string, string> };
-      assert.equal(outputs["access-token-file"], tokenFile);
-      assert.equal(outputs["access-token"], undefined);
-      assert.equal(outputs["token-type"], "Bearer");
-      assert.equal(outputs.audience, AUDIENCE);
-      assert.equal((await stat(tokenFile)).mode & 0o777, 0o600);
-      const token = await readFile(tokenFile, "utf8");
-      assert.ok(token.length > 20);
-      const printed = `${run.stdout}\n${run.stderr}`;
-      assert.deepEqual(secretsFound(printed, [token, credential.secret]), []);
-    } finally {
-      await sandbox.dispose();
-    }
+    await using sandbox = await cliSandbox(oci.env);
+    const tokenFile = join(sandbox.root, "oci-token");
+    const args = ["oci-token", "--credential-ocid", credential.id, "--region", "us-ashburn-1"];
+    const run = await sandbox.run(
+      [...args, "--audience", AUDIENCE, "--scope", SCOPE, "--token-file", tokenFile, "--json"],
+      { FNGATE_CREDENTIAL_SECRET: credential.secret },
+    );
+    assert.equal(run.exitCode, 0, run.stderr);
+    const { outputs } = JSON.parse(run.stdout) as { outputs: Record<string, string> };
+    assert.equal(outputs["access-token-file"], tokenFile);
+    assert.equal(outputs["access-token"], undefined);
+    assert.equal(outputs["token-type"], "Bearer");
+    assert.equal(outputs.audience, AUDIENCE);
+    assert.equal((await stat(tokenFile)).mode & 0o777, 0o600);
+    const token = await readFile(tokenFile, "utf8");
+    assert.ok(token.length > 20);
+    const printed = `${run.stdout}\n${run.stderr}`;
+    assert.deepEqual(secretsFound(printed, [token, credential.secret]), []);
   });
 });

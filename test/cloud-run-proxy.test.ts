@@ -21,28 +21,24 @@ after(async () => {
 });
 
 it("deploys and gets an ID token with every Google call through the proxy", async () => {
-  const job = await fx.job();
+  await using job = await fx.job();
   const env = {
     HTTPS_PROXY: proxy.url,
     FNGATE_GCP_ENDPOINT: `https://${NAME}:${new URL(fx.stack.gcp.url).port}`,
   };
-  try {
-    const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("proxied-fn"), env });
-    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
-    const afterDeploy = proxy.countFor(NAME);
-    assert.ok(afterDeploy >= 1, `tunnels to ${NAME}: ${afterDeploy}`);
-    const token = await job.run("gcp-id-token", {
-      inputs: {
-        audience: deploy.outputs.url ?? "",
-        "workload-identity-provider": fx.provider,
-        "service-account": fx.caller.email,
-      },
-      env,
-    });
-    assert.equal(token.exitCode, 0, token.stdout + token.stderr);
-    assert.ok(proxy.countFor(NAME) > afterDeploy, "the token calls tunnelled too");
-    assert.deepEqual(proxy.plainRequests, []);
-  } finally {
-    await job.dispose();
-  }
+  const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("proxied-fn"), env });
+  assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+  const afterDeploy = proxy.countFor(NAME);
+  assert.ok(afterDeploy >= 1, `tunnels to ${NAME}: ${afterDeploy}`);
+  const token = await job.run("gcp-id-token", {
+    inputs: {
+      audience: deploy.outputs.url ?? "",
+      "workload-identity-provider": fx.provider,
+      "service-account": fx.caller.email,
+    },
+    env,
+  });
+  assert.equal(token.exitCode, 0, token.stdout + token.stderr);
+  assert.ok(proxy.countFor(NAME) > afterDeploy, "the token calls tunnelled too");
+  assert.deepEqual(proxy.plainRequests, []);
 });

@@ -3,7 +3,8 @@
 // wait: false returns without waiting for the operation.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { type CloudRunFixture, errorsOf, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { assertUserFailure } from "./runner/index.ts";
 
 let fx: CloudRunFixture;
 before(async () => {
@@ -17,17 +18,13 @@ it("retries 503 on reads and 429 on the IAM write, then completes", async () => 
   const { state } = fx.stack.gcp;
   state.faults.push({ path: /\/services\/flaky-fn$/, status: 503, times: 2 });
   state.faults.push({ path: /flaky-fn:setIamPolicy$/, status: 429 });
-  const job = await fx.job();
-  try {
-    const run = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("flaky-fn") });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.equal(state.faults.length, 0, "every fault was met");
-    const statuses = state.requests.filter((r) => r.path.includes("flaky-fn")).map((r) => r.status);
-    assert.ok(statuses.includes(503) && statuses.includes(429), statuses.join(","));
-    assert.equal(run.outputs.changed, "true");
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fx.job();
+  const run = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("flaky-fn") });
+  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  assert.equal(state.faults.length, 0, "every fault was met");
+  const statuses = state.requests.filter((r) => r.path.includes("flaky-fn")).map((r) => r.status);
+  assert.ok(statuses.includes(503) && statuses.includes(429), statuses.join(","));
+  assert.equal(run.outputs.changed, "true");
 });
 
 it("a deploy operation that outlasts deadline-minutes fails with one line naming the wait", async () => {
@@ -37,11 +34,8 @@ it("a deploy operation that outlasts deadline-minutes fails with one line naming
     const run = await job.run("cloud-run-deploy", {
       inputs: fx.deployInputs("slow-fn", { "deadline-minutes": "0.03" }),
     });
-    assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
-    assert.match(
-      errors[0] ?? "",
+    assertUserFailure(
+      run,
       /^deadline-minutes \(0\.03\) reached while waiting for operation projects\/my-project-123\/locations\/asia-northeast1\/operations\/[0-9a-f-]+ to finish; raise deadline-minutes if the step needs longer, or find out what is slow\.$/,
     );
   } finally {

@@ -27,20 +27,16 @@ after(async () => {
 });
 
 async function deploy(functionName: string) {
-  const { job } = await fx.preparedJob();
-  try {
-    return await job.run("fn-deploy", {
-      inputs: {
-        application: APPLICATION,
-        "compartment-ocid": team.id,
-        function: functionName,
-        path: ".",
-        registry: `${fx.registry?.host ?? ""}/${oci.namespace}`,
-      },
-    });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fx.preparedJob();
+  return await job.run("fn-deploy", {
+    inputs: {
+      application: APPLICATION,
+      "compartment-ocid": team.id,
+      function: functionName,
+      path: ".",
+      registry: `${fx.registry?.host ?? ""}/${oci.namespace}`,
+    },
+  });
 }
 
 const repositoriesNamed = (name: string) =>

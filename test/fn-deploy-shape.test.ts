@@ -56,15 +56,11 @@ async function deploy(
   inputs: Record<string, string>,
   options: { prepare?: (job: Job) => Promise<void>; env?: Record<string, string> } = {},
 ): Promise<StepResult> {
-  const { job } = await fx.preparedJob(options);
-  try {
-    return await job.run("fn-deploy", {
-      inputs: { "compartment-ocid": oci.tenancyId, path: ".", ...inputs },
-      timeoutMs: 240_000,
-    });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fx.preparedJob(options);
+  return await job.run("fn-deploy", {
+    inputs: { "compartment-ocid": oci.tenancyId, path: ".", ...inputs },
+    timeoutMs: 240_000,
+  });
 }
 
 async function prebuilt(tag: string, architecture: string): Promise<string> {

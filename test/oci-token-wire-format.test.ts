@@ -42,24 +42,20 @@ const form = (...scopes: string[]) =>
 
 /** Runs oci-token and returns the one body the token endpoint received. */
 async function sentBody(scope: string, audience?: string): Promise<string> {
-  const job = await Job.create({ env: oci.env });
-  try {
-    const seen = bodies().length;
-    const run = await job.run("oci-token", {
-      inputs: {
-        "credential-ocid": credential.id,
-        "credential-secret": credential.secret,
-        region: "us-ashburn-1",
-        scope,
-        ...(audience === undefined ? {} : { audience }),
-      },
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.equal(bodies().length, seen + 1, "one token request");
-    return bodies()[seen] ?? "";
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: oci.env });
+  const seen = bodies().length;
+  const run = await job.run("oci-token", {
+    inputs: {
+      "credential-ocid": credential.id,
+      "credential-secret": credential.secret,
+      region: "us-ashburn-1",
+      scope,
+      ...(audience === undefined ? {} : { audience }),
+    },
+  });
+  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  assert.equal(bodies().length, seen + 1, "one token request");
+  return bodies()[seen] ?? "";
 }
 
 describe("oci-token sends Oracle's wire format", () => {

@@ -44,158 +44,138 @@ describe("the whole pipeline in one step", () => {
     it(`v${version} tokens, ${credential} credential: live, guarded, proven, cleaned up, nothing leaked`, async (t) => {
       if (!(await pipelineComponents(t))) return;
       const name = `p${version}${credential.slice(0, 4)}`;
-      const job = await fx.job();
-      try {
-        const before = await job.snapshot();
-        const run = await job.run(PIPELINE, { inputs: pipelineInputs(version, credential, name) });
-        assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-        assert.equal(run.outputs.passed, "true");
-        const checks = JSON.parse(run.outputs.results ?? "[]") as { check: string; answered: string }[];
-        assert.deepEqual(
-          checks.map((c) => `${c.check}=${c.answered}`),
-          [
-            "with token=200",
-            "no-token=401",
-            "malformed=401",
-            "tampered-signature=401",
-            "alg-none=401",
-            // With the JWKS the gateway's policy trusts, from the gateway-deploy stage.
-            "hs256-key-confusion=401",
-          ],
-        );
-        assert.ok(run.outputs["function-id"]?.startsWith("ocid1.fnfunc."));
-        assert.match(run.outputs.url ?? "", new RegExp(`/${name}/hello$`));
-        for (const group of [
-          "fn-context",
-          "preflight",
-          "ocir-login",
-          "fn-deploy",
-          "gateway-deploy",
-          "entra-token",
-          "smoke-test",
-        ]) {
-          assert.ok(run.groups.includes(group), `log group ${group}`);
-        }
-        const posts = await job.runPosts();
-        assert.ok(posts.every((p) => p.exitCode === 0));
-        assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
-        const everything =
-          [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr).join("\n") +
-          (await job.allWrittenText());
-        assert.deepEqual(secretsFound(everything, fx.secrets), []);
-        for (const mask of run.masks)
-          assert.ok(!everything.includes(mask) || mask.length < 8, "a masked value leaked");
-      } finally {
-        await job.dispose();
+      await using job = await fx.job();
+      const before = await job.snapshot();
+      const run = await job.run(PIPELINE, { inputs: pipelineInputs(version, credential, name) });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      assert.equal(run.outputs.passed, "true");
+      const checks = JSON.parse(run.outputs.results ?? "[]") as { check: string; answered: string }[];
+      assert.deepEqual(
+        checks.map((c) => `${c.check}=${c.answered}`),
+        [
+          "with token=200",
+          "no-token=401",
+          "malformed=401",
+          "tampered-signature=401",
+          "alg-none=401",
+          // With the JWKS the gateway's policy trusts, from the gateway-deploy stage.
+          "hs256-key-confusion=401",
+        ],
+      );
+      assert.ok(run.outputs["function-id"]?.startsWith("ocid1.fnfunc."));
+      assert.match(run.outputs.url ?? "", new RegExp(`/${name}/hello$`));
+      for (const group of [
+        "fn-context",
+        "preflight",
+        "ocir-login",
+        "fn-deploy",
+        "gateway-deploy",
+        "entra-token",
+        "smoke-test",
+      ]) {
+        assert.ok(run.groups.includes(group), `log group ${group}`);
       }
+      const posts = await job.runPosts();
+      assert.ok(posts.every((p) => p.exitCode === 0));
+      assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+      const everything =
+        [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr).join("\n") +
+        (await job.allWrittenText());
+      assert.deepEqual(secretsFound(everything, fx.secrets), []);
+      for (const mask of run.masks)
+        assert.ok(!everything.includes(mask) || mask.length < 8, "a masked value leaked");
     });
   }
 
   it("the gateway refuses a wrong audience, a wrong issuer, an expired token and a foreign key, and the smoke test reports each", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const job = await fx.job();
-    try {
-      const deployed = await job.run(PIPELINE, { inputs: pipelineInputs(1, "secret", "refusals") });
-      assert.equal(deployed.exitCode, 0, deployed.stdout);
-      const { entra } = fx.oci.stack;
-      const base = { tenantId: fx.tenantId, resource: "api://my-oci-api", clientAppId: fx.client.appId };
-      const good = await entra.mintToken(base);
-      const refused: Record<string, string> = {
-        "wrong audience": await entra.mintToken({ ...base, overrides: { aud: "api://someone-else" } }),
-        "wrong issuer": await entra.mintToken({
-          ...base,
-          overrides: { iss: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/" },
-        }),
-        expired: await entra.mintToken({
-          ...base,
-          issuedAt: new Date(Date.now() - 3 * 3600_000),
-          lifetimeSeconds: 3600,
-        }),
-        "foreign key": await entra.mintToken({ ...base, signWith: "foreign" }),
-      };
-      for (const [name, token] of Object.entries(refused)) {
-        const smoke = await job.run("smoke-test", {
-          inputs: {
-            url: deployed.outputs.url ?? "",
-            token: good,
-            "refused-token": token,
-            "negative-checks": "refused-token",
-          },
-        });
-        assert.equal(smoke.exitCode, 0, `${name}: ${smoke.stdout}`);
-        const results = JSON.parse(smoke.outputs.results ?? "[]") as { check: string; answered: string }[];
-        assert.deepEqual(
-          results.map((r) => `${r.check}=${r.answered}`),
-          ["with token=200", "refused-token=401"],
-          name,
-        );
-      }
-      // And a gateway that let one of them in would fail the smoke test: the good token as "refused".
-      const wrong = await job.run("smoke-test", {
+    await using job = await fx.job();
+    const deployed = await job.run(PIPELINE, { inputs: pipelineInputs(1, "secret", "refusals") });
+    assert.equal(deployed.exitCode, 0, deployed.stdout);
+    const { entra } = fx.oci.stack;
+    const base = { tenantId: fx.tenantId, resource: "api://my-oci-api", clientAppId: fx.client.appId };
+    const good = await entra.mintToken(base);
+    const refused: Record<string, string> = {
+      "wrong audience": await entra.mintToken({ ...base, overrides: { aud: "api://someone-else" } }),
+      "wrong issuer": await entra.mintToken({
+        ...base,
+        overrides: { iss: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/" },
+      }),
+      expired: await entra.mintToken({
+        ...base,
+        issuedAt: new Date(Date.now() - 3 * 3600_000),
+        lifetimeSeconds: 3600,
+      }),
+      "foreign key": await entra.mintToken({ ...base, signWith: "foreign" }),
+    };
+    for (const [name, token] of Object.entries(refused)) {
+      const smoke = await job.run("smoke-test", {
         inputs: {
           url: deployed.outputs.url ?? "",
           token: good,
-          "refused-token": good,
+          "refused-token": token,
           "negative-checks": "refused-token",
         },
       });
-      assertUserFailure(wrong, /refused-token answered 200, expected 401/, [good]);
-    } finally {
-      await job.dispose();
+      assert.equal(smoke.exitCode, 0, `${name}: ${smoke.stdout}`);
+      const results = JSON.parse(smoke.outputs.results ?? "[]") as { check: string; answered: string }[];
+      assert.deepEqual(
+        results.map((r) => `${r.check}=${r.answered}`),
+        ["with token=200", "refused-token=401"],
+        name,
+      );
     }
+    // And a gateway that let one of them in would fail the smoke test: the good token as "refused".
+    const wrong = await job.run("smoke-test", {
+      inputs: {
+        url: deployed.outputs.url ?? "",
+        token: good,
+        "refused-token": good,
+        "negative-checks": "refused-token",
+      },
+    });
+    assertUserFailure(wrong, /refused-token answered 200, expected 401/, [good]);
   });
 
   it("a re-run with nothing changed makes no mutating call and still proves the API", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const job = await fx.job();
-    try {
-      const inputs = pipelineInputs(1, "secret", "rerun");
-      const first = await job.run(PIPELINE, { inputs });
-      assert.equal(first.exitCode, 0, first.stdout);
-      const before = fx.oci.stack.oci.requests.filter(isMutating).length;
-      const second = await job.run(PIPELINE, { inputs });
-      assert.equal(second.exitCode, 0, second.stdout);
-      const mutating = fx.oci.stack.oci.requests.filter(isMutating).length - before;
-      assert.equal(mutating, 0, "mutating OCI calls on the re-run");
-      assert.match(second.stdout, /already up to date/);
-      assert.equal(second.outputs.passed, "true");
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const inputs = pipelineInputs(1, "secret", "rerun");
+    const first = await job.run(PIPELINE, { inputs });
+    assert.equal(first.exitCode, 0, first.stdout);
+    const before = fx.oci.stack.oci.requests.filter(isMutating).length;
+    const second = await job.run(PIPELINE, { inputs });
+    assert.equal(second.exitCode, 0, second.stdout);
+    const mutating = fx.oci.stack.oci.requests.filter(isMutating).length - before;
+    assert.equal(mutating, 0, "mutating OCI calls on the re-run");
+    assert.match(second.stdout, /already up to date/);
+    assert.equal(second.outputs.passed, "true");
   });
 
   it("a failing smoke test fails the step with the checks named, and the post step still cleans up", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const job = await fx.job();
-    try {
-      const before = await job.snapshot();
-      const run = await job.run(PIPELINE, {
-        inputs: { ...pipelineInputs(1, "secret", "wrongbody"), "expect-body": "/Goodbye/" },
-      });
-      assertUserFailure(
-        run,
-        /^smoke test failed, 1 of 6 checks: with token answered 200 with another body/,
-        fx.secrets,
-      );
-      await job.runPosts();
-      assert.deepEqual(await job.snapshot(), before);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const before = await job.snapshot();
+    const run = await job.run(PIPELINE, {
+      inputs: { ...pipelineInputs(1, "secret", "wrongbody"), "expect-body": "/Goodbye/" },
+    });
+    assertUserFailure(
+      run,
+      /^smoke test failed, 1 of 6 checks: with token answered 200 with another body/,
+      fx.secrets,
+    );
+    await job.runPosts();
+    assert.deepEqual(await job.snapshot(), before);
   });
 
   it("refuses an unknown stage in skip before anything runs", async () => {
-    const job = await fx.job();
-    try {
-      const calls = fx.oci.stack.oci.requests.length;
-      const run = await job.run(PIPELINE, {
-        inputs: { ...pipelineInputs(1, "secret", "skip"), skip: "fn-context, deploy" },
-      });
-      assertUserFailure(run, /^skip: unknown stage "deploy"; stages are fn-context, ocir-login/, fx.secrets);
-      assert.equal(fx.oci.stack.oci.requests.length, calls);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const calls = fx.oci.stack.oci.requests.length;
+    const run = await job.run(PIPELINE, {
+      inputs: { ...pipelineInputs(1, "secret", "skip"), skip: "fn-context, deploy" },
+    });
+    assertUserFailure(run, /^skip: unknown stage "deploy"; stages are fn-context, ocir-login/, fx.secrets);
+    assert.equal(fx.oci.stack.oci.requests.length, calls);
   });
 
   it("after a refused endpoint override the post step has nothing to clean up and warns of nothing", async () => {

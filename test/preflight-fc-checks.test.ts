@@ -281,47 +281,40 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
 
 describe("fngate preflight --cloud fc", () => {
   it("the same rows from the command line: satisfied, then a blocking miss with its fix and exit 1", async () => {
-    const sandbox = await cliSandbox(fx.env);
-    try {
-      const from = stack.alibaba.requests.length;
-      const args = [
-        "preflight",
-        "--cloud",
-        "fc",
-        "--region",
-        "cn-hangzhou",
-        "--access-key-id",
-        fx.accessKey.id,
-      ];
-      const env = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
-      const good = await sandbox.run(
-        [...args, "--role", fx.functionRole.arn, "--image", IMAGE, "--json"],
-        env,
-      );
-      assert.equal(good.exitCode, 0, good.stderr);
-      const result = JSON.parse(good.stdout) as { ok: boolean; outputs: Record<string, string> };
-      assert.deepEqual(statuses(JSON.parse(result.outputs.results ?? "[]")), [
-        "ok Alibaba credentials and region endpoint",
-        "ok function role trusts Function Compute",
-        "cannot tell deployer may pass the function role (ram:PassRole)",
-        "ok image registry region",
-        "ok ACR instance of the image",
-      ]);
-      const bad = await sandbox.run([...args, "--role", fx.untrustedRole.arn, "--image", EE_IMAGE], env);
-      assertCliFailure(
-        bad,
-        /^preflight: 2 checks would fail the deploy, nothing was changed: function role trusts Function Compute: .* Fix: set the role's trust policy to \{.*\} \(RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy\) \(and ACR instance of the image\)$/,
-        { secrets: alibabaSecrets(stack) },
-      );
-      assert.match(
-        bad.stderr,
-        /BLOCKED function role trusts Function Compute: the trust policy of .* does not let fc\.aliyuncs\.com assume it/,
-      );
-      assert.match(bad.stderr, /BLOCKED ACR instance of the image: acr-instance-id is required/);
-      assertOnlyReads(from);
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
-    } finally {
-      await sandbox.dispose();
-    }
+    await using sandbox = await cliSandbox(fx.env);
+    const from = stack.alibaba.requests.length;
+    const args = [
+      "preflight",
+      "--cloud",
+      "fc",
+      "--region",
+      "cn-hangzhou",
+      "--access-key-id",
+      fx.accessKey.id,
+    ];
+    const env = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
+    const good = await sandbox.run([...args, "--role", fx.functionRole.arn, "--image", IMAGE, "--json"], env);
+    assert.equal(good.exitCode, 0, good.stderr);
+    const result = JSON.parse(good.stdout) as { ok: boolean; outputs: Record<string, string> };
+    assert.deepEqual(statuses(JSON.parse(result.outputs.results ?? "[]")), [
+      "ok Alibaba credentials and region endpoint",
+      "ok function role trusts Function Compute",
+      "cannot tell deployer may pass the function role (ram:PassRole)",
+      "ok image registry region",
+      "ok ACR instance of the image",
+    ]);
+    const bad = await sandbox.run([...args, "--role", fx.untrustedRole.arn, "--image", EE_IMAGE], env);
+    assertCliFailure(
+      bad,
+      /^preflight: 2 checks would fail the deploy, nothing was changed: function role trusts Function Compute: .* Fix: set the role's trust policy to \{.*\} \(RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy\) \(and ACR instance of the image\)$/,
+      { secrets: alibabaSecrets(stack) },
+    );
+    assert.match(
+      bad.stderr,
+      /BLOCKED function role trusts Function Compute: the trust policy of .* does not let fc\.aliyuncs\.com assume it/,
+    );
+    assert.match(bad.stderr, /BLOCKED ACR instance of the image: acr-instance-id is required/);
+    assertOnlyReads(from);
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
   });
 });

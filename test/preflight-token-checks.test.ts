@@ -106,78 +106,67 @@ describe("preflight: token checks", () => {
   });
 
   it("refuses nothing to check, and OCI checks without an OCI profile, with one line each", async () => {
-    const bare = await Job.create({ env: world.oci.env });
-    try {
-      const nothing = await preflight({}, bare);
-      assertUserFailure(nothing.run, /^nothing to check: give at least one of compartment-ocid/);
-      const noProfile = await preflight({ "gateway-ocid": world.gatewayId }, bare);
-      assertUserFailure(noProfile.run, /^the OCI checks need an OCI profile: run fn-context first/);
-      // The token checks need no OCI profile.
-      const tokenOnly = await preflight(
-        world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
-        bare,
-      );
-      assert.equal(tokenOnly.run.exitCode, 0, tokenOnly.run.stdout);
-      assert.deepEqual(
-        tokenOnly.rows.map((r) => r.check),
-        ["remote JWKS", "token issuers", "Entra token version (v1/v2)"],
-      );
-    } finally {
-      await bare.dispose();
-    }
+    await using bare = await Job.create({ env: world.oci.env });
+    const nothing = await preflight({}, bare);
+    assertUserFailure(nothing.run, /^nothing to check: give at least one of compartment-ocid/);
+    const noProfile = await preflight({ "gateway-ocid": world.gatewayId }, bare);
+    assertUserFailure(noProfile.run, /^the OCI checks need an OCI profile: run fn-context first/);
+    // The token checks need no OCI profile.
+    const tokenOnly = await preflight(
+      world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
+      bare,
+    );
+    assert.equal(tokenOnly.run.exitCode, 0, tokenOnly.run.stdout);
+    assert.deepEqual(
+      tokenOnly.rows.map((r) => r.check),
+      ["remote JWKS", "token issuers", "Entra token version (v1/v2)"],
+    );
   });
 });
 
 describe("fngate preflight", () => {
   it("prints one line per check and the fix, carries them in --json, and exits 1 on a blocking miss", async () => {
-    const sandbox = await cliSandbox(world.oci.env);
-    try {
-      const { "private-key": key, ...open } = world.oci.inputs();
-      const context = await sandbox.run(
-        ["fn-context", ...flagsOf(open)],
-        envOf({ "private-key": key ?? "" }),
-      );
-      assert.equal(context.exitCode, 0, context.stderr);
-      const run = await sandbox.run(["preflight", ...flagsOf(world.ociInputs()), "--json"]);
-      assertCliFailure(
-        run,
-        /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
-        {
-          secrets: [world.oci.key.pkcs8],
-        },
-      );
-      assert.match(run.stderr, /^\[preflight\] ok {6}OCI credentials sign: signed call accepted/m);
-      assert.match(
-        run.stderr,
-        /^\[preflight\] BLOCKED gateway → functions policy: no policy in compartment fngate-test:apps/m,
-      );
-      assert.match(
-        run.stderr,
-        /^\[preflight\] {9}fix: ALLOW any-user to use functions-family in compartment apps where ALL/m,
-      );
-      const result = JSON.parse(run.stdout.trim()) as {
-        ok: boolean;
-        outputs: Record<string, string>;
-        error: string;
-      };
-      assert.equal(result.ok, false);
-      assert.equal(result.outputs.blocked, "true");
-      assert.equal((JSON.parse(result.outputs.results ?? "[]") as PreflightRow[]).length, 6);
-      assert.match(
-        result.error,
-        /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
-      );
+    await using sandbox = await cliSandbox(world.oci.env);
+    const { "private-key": key, ...open } = world.oci.inputs();
+    const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
+    assert.equal(context.exitCode, 0, context.stderr);
+    const run = await sandbox.run(["preflight", ...flagsOf(world.ociInputs()), "--json"]);
+    assertCliFailure(
+      run,
+      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
+      {
+        secrets: [world.oci.key.pkcs8],
+      },
+    );
+    assert.match(run.stderr, /^\[preflight\] ok {6}OCI credentials sign: signed call accepted/m);
+    assert.match(
+      run.stderr,
+      /^\[preflight\] BLOCKED gateway → functions policy: no policy in compartment fngate-test:apps/m,
+    );
+    assert.match(
+      run.stderr,
+      /^\[preflight\] {9}fix: ALLOW any-user to use functions-family in compartment apps where ALL/m,
+    );
+    const result = JSON.parse(run.stdout.trim()) as {
+      ok: boolean;
+      outputs: Record<string, string>;
+      error: string;
+    };
+    assert.equal(result.ok, false);
+    assert.equal(result.outputs.blocked, "true");
+    assert.equal((JSON.parse(result.outputs.results ?? "[]") as PreflightRow[]).length, 6);
+    assert.match(
+      result.error,
+      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
+    );
 
-      const seeded = world.allowGateway();
-      try {
-        const passed = await sandbox.run(["preflight", ...flagsOf(world.ociInputs())]);
-        assert.equal(passed.exitCode, 0, passed.stderr);
-        assert.equal(passed.stderr.match(/^\[preflight\] ok /gm)?.length, 6);
-      } finally {
-        world.oci.stack.oci.state.iam.deletePolicy(seeded.id);
-      }
+    const seeded = world.allowGateway();
+    try {
+      const passed = await sandbox.run(["preflight", ...flagsOf(world.ociInputs())]);
+      assert.equal(passed.exitCode, 0, passed.stderr);
+      assert.equal(passed.stderr.match(/^\[preflight\] ok /gm)?.length, 6);
     } finally {
-      await sandbox.dispose();
+      world.oci.stack.oci.state.iam.deletePolicy(seeded.id);
     }
   });
 });

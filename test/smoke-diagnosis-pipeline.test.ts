@@ -35,26 +35,22 @@ function inputs(name: string, overrides: Record<string, string> = {}): Record<st
 
 /** Runs the pipeline and returns its one error line, after checking the run failed, cleaned up and leaked nothing. */
 async function failureLine(name: string, overrides: Record<string, string> = {}): Promise<string> {
-  const job = await fixture.job();
-  try {
-    const run = await job.run(PIPELINE, { inputs: inputs(name, overrides) });
-    const line = assertUserFailure(run, /^smoke test failed, /, fixture.secrets);
-    // gateway-deploy and entra-token run side by side: each writes its group when it ends.
-    assert.deepEqual(
-      [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
-      ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
-    );
-    const posts = await job.runPosts();
-    assert.ok(posts.every((post) => post.exitCode === 0));
-    const shown = posts.map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
-    assert.deepEqual(secretsFound(shown, fixture.secrets), []);
-    // No token text: a JWT starts with a base64url JSON header ("eyJ").
-    assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{10,}/);
-    assert.doesNotMatch(run.outputs.results ?? "", /eyJ[A-Za-z0-9_-]{10,}/);
-    return line;
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fixture.job();
+  const run = await job.run(PIPELINE, { inputs: inputs(name, overrides) });
+  const line = assertUserFailure(run, /^smoke test failed, /, fixture.secrets);
+  // gateway-deploy and entra-token run side by side: each writes its group when it ends.
+  assert.deepEqual(
+    [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
+    ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
+  );
+  const posts = await job.runPosts();
+  assert.ok(posts.every((post) => post.exitCode === 0));
+  const shown = posts.map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
+  assert.deepEqual(secretsFound(shown, fixture.secrets), []);
+  // No token text: a JWT starts with a base64url JSON header ("eyJ").
+  assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{10,}/);
+  assert.doesNotMatch(run.outputs.results ?? "", /eyJ[A-Za-z0-9_-]{10,}/);
+  return line;
 }
 
 describe("the smoke test explains a failed check with the token", () => {

@@ -23,13 +23,9 @@ after(async () => {
 });
 
 async function smoke(inputs: Record<string, string>): Promise<{ run: StepResult; everything: string }> {
-  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
-  try {
-    const run = await job.run("smoke-test", { inputs });
-    return { run, everything: visibleOutput(run.stdout) + run.stderr + (await job.allWrittenText()) };
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
+  const run = await job.run("smoke-test", { inputs });
+  return { run, everything: visibleOutput(run.stdout) + run.stderr + (await job.allWrittenText()) };
 }
 
 /** A loopback port nothing listens on (fetch refuses well-known ports such as 9 outright). */

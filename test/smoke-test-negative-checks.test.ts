@@ -25,12 +25,8 @@ after(async () => {
 const now = () => Math.floor(Date.now() / 1000);
 
 async function smoke(inputs: Record<string, string>): Promise<StepResult> {
-  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
-  try {
-    return await job.run("smoke-test", { inputs });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
+  return await job.run("smoke-test", { inputs });
 }
 
 async function withApi<T>(options: GuardedApiOptions, use: (api: GuardedApi) => Promise<T>): Promise<T> {

@@ -125,40 +125,32 @@ describe("teardown on Cloud Run", () => {
 
 describe("fngate teardown (Cloud Run)", () => {
   it("labels with --run-label, deletes only that service with a key file, and then finds none", async () => {
-    const sandbox = await cliSandbox({
+    await using sandbox = await cliSandbox({
       NODE_EXTRA_CA_CERTS: fx.stack.caFile,
       FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
     });
-    try {
-      const key = { FNGATE_CREDENTIALS_JSON: fx.deployer.json };
-      const common = { project: PROJECT, region: REGION };
-      for (const [id, label] of [
-        ["cli-labelled", "cli-9"],
-        ["cli-plain", ""],
-      ] as const) {
-        const run = await sandbox.run(
-          ["cloud-run-deploy", ...flagsOf({ ...common, service: id, image: IMAGE_V2, "run-label": label })],
-          key,
-        );
-        assert.equal(run.exitCode, 0, run.stderr);
-      }
-      assert.deepEqual(labelsOf("cli-labelled"), { "fngate-run": "cli-9" });
-      assert.deepEqual(labelsOf("cli-plain") ?? {}, {}, "the CLI has no default label");
-      const args = [
-        "teardown",
-        ...flagsOf({ ...common, cloud: "cloud-run", "run-label": "cli-9" }),
-        "--json",
-      ];
-      const first = await sandbox.run(args, key);
-      assert.equal(first.exitCode, 0, first.stderr);
-      assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
-      assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-labelled")), false);
-      assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-plain")), true);
-      const second = await sandbox.run(args, key);
-      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
-      assert.doesNotMatch(first.stdout + first.stderr + second.stderr, /PRIVATE KEY/);
-    } finally {
-      await sandbox.dispose();
+    const key = { FNGATE_CREDENTIALS_JSON: fx.deployer.json };
+    const common = { project: PROJECT, region: REGION };
+    for (const [id, label] of [
+      ["cli-labelled", "cli-9"],
+      ["cli-plain", ""],
+    ] as const) {
+      const run = await sandbox.run(
+        ["cloud-run-deploy", ...flagsOf({ ...common, service: id, image: IMAGE_V2, "run-label": label })],
+        key,
+      );
+      assert.equal(run.exitCode, 0, run.stderr);
     }
+    assert.deepEqual(labelsOf("cli-labelled"), { "fngate-run": "cli-9" });
+    assert.deepEqual(labelsOf("cli-plain") ?? {}, {}, "the CLI has no default label");
+    const args = ["teardown", ...flagsOf({ ...common, cloud: "cloud-run", "run-label": "cli-9" }), "--json"];
+    const first = await sandbox.run(args, key);
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
+    assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-labelled")), false);
+    assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-plain")), true);
+    const second = await sandbox.run(args, key);
+    assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+    assert.doesNotMatch(first.stdout + first.stderr + second.stderr, /PRIVATE KEY/);
   });
 });

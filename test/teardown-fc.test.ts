@@ -147,39 +147,35 @@ describe("teardown on Function Compute", () => {
 
 describe("fngate teardown (Function Compute)", () => {
   it("tags with --run-label, deletes only that function with AccessKeys from the environment, then finds nothing", async () => {
-    const sandbox = await cliSandbox(fx.env, { cwd: examplesDir });
-    try {
-      const secret = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
-      for (const [name, label] of [
-        ["cli-tagged", "cli-11"],
-        ["cli-untagged", ""],
-      ] as const) {
-        const { "access-key-secret": _secret, ...open } = accessKeyDeployInputs(fx, name, {
-          "run-label": label,
-        });
-        const deploy = await sandbox.run(["fc-deploy", ...flagsOf(open)], secret);
-        assert.equal(deploy.exitCode, 0, deploy.stderr);
-      }
-      const args = [
-        "teardown",
-        ...flagsOf({
-          cloud: "fc",
-          region: "cn-hangzhou",
-          "run-label": "cli-11",
-          "access-key-id": fx.accessKey.id,
-        }),
-        "--json",
-      ];
-      const first = await sandbox.run(args, secret);
-      assert.equal(first.exitCode, 0, first.stderr);
-      assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
-      assert.equal(state().functions.has("cli-tagged"), false);
-      assert.equal(state().functions.has("cli-untagged"), true);
-      const second = await sandbox.run(args, secret);
-      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fx.secrets()), []);
-    } finally {
-      await sandbox.dispose();
+    await using sandbox = await cliSandbox(fx.env, { cwd: examplesDir });
+    const secret = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
+    for (const [name, label] of [
+      ["cli-tagged", "cli-11"],
+      ["cli-untagged", ""],
+    ] as const) {
+      const { "access-key-secret": _secret, ...open } = accessKeyDeployInputs(fx, name, {
+        "run-label": label,
+      });
+      const deploy = await sandbox.run(["fc-deploy", ...flagsOf(open)], secret);
+      assert.equal(deploy.exitCode, 0, deploy.stderr);
     }
+    const args = [
+      "teardown",
+      ...flagsOf({
+        cloud: "fc",
+        region: "cn-hangzhou",
+        "run-label": "cli-11",
+        "access-key-id": fx.accessKey.id,
+      }),
+      "--json",
+    ];
+    const first = await sandbox.run(args, secret);
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
+    assert.equal(state().functions.has("cli-tagged"), false);
+    assert.equal(state().functions.has("cli-untagged"), true);
+    const second = await sandbox.run(args, secret);
+    assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fx.secrets()), []);
   });
 });

@@ -214,63 +214,46 @@ describe("teardown on OCI", () => {
 
 describe("fngate teardown (OCI)", () => {
   it("labels only with --run-label, deletes only what carries it, and says nothing is left the second time", async () => {
-    const sandbox = await cliSandbox(gw.oci.env);
-    try {
-      const { "private-key": key, ...open } = gw.oci.inputs();
-      const context = await sandbox.run(
-        ["fn-context", ...flagsOf(open)],
-        envOf({ "private-key": key ?? "" }),
-      );
-      assert.equal(context.exitCode, 0, context.stderr);
-      const deploy = async (name: string, extra: string[] = []) => {
-        const run = await sandbox.run([
-          "fn-deploy",
-          ...flagsOf({
-            application: "fngate",
-            "compartment-ocid": gw.oci.tenancyId,
-            function: name,
-            image: image(name),
-          }),
-          ...extra,
-          "--json",
-        ]);
-        assert.equal(run.exitCode, 0, run.stderr);
-        return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
-      };
-      const labelled = await deploy("cli-labelled", ["--run-label", "cli-run-7"]);
-      const unlabelled = await deploy("cli-unlabelled");
-      assert.deepEqual(
-        state().fn.functions.get(unlabelled)?.freeformTags,
-        {},
-        "the CLI has no default label",
-      );
-
-      const refused = await sandbox.run([
-        "teardown",
-        "--cloud",
-        "oci",
-        "--compartment-ocid",
-        gw.oci.tenancyId,
+    await using sandbox = await cliSandbox(gw.oci.env);
+    const { "private-key": key, ...open } = gw.oci.inputs();
+    const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
+    assert.equal(context.exitCode, 0, context.stderr);
+    const deploy = async (name: string, extra: string[] = []) => {
+      const run = await sandbox.run([
+        "fn-deploy",
+        ...flagsOf({
+          application: "fngate",
+          "compartment-ocid": gw.oci.tenancyId,
+          function: name,
+          image: image(name),
+        }),
+        ...extra,
+        "--json",
       ]);
-      assertCliFailure(refused, /^run-label is required: /);
+      assert.equal(run.exitCode, 0, run.stderr);
+      return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
+    };
+    const labelled = await deploy("cli-labelled", ["--run-label", "cli-run-7"]);
+    const unlabelled = await deploy("cli-unlabelled");
+    assert.deepEqual(state().fn.functions.get(unlabelled)?.freeformTags, {}, "the CLI has no default label");
 
-      const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
-      const first = await sandbox.run(args);
-      assert.equal(first.exitCode, 0, first.stderr);
-      const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
-      assert.equal(outputs.count, "1");
-      assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
-        { kind: "function", name: "cli-labelled", id: labelled },
-      ]);
-      assert.equal(lifecycleOf(labelled), "DELETED");
-      assert.equal(lifecycleOf(unlabelled), "ACTIVE");
+    const refused = await sandbox.run(["teardown", "--cloud", "oci", "--compartment-ocid", gw.oci.tenancyId]);
+    assertCliFailure(refused, /^run-label is required: /);
 
-      const second = await sandbox.run(args);
-      assert.equal(second.exitCode, 0, second.stderr);
-      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
-      assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
-    } finally {
-      await sandbox.dispose();
-    }
+    const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
+    const first = await sandbox.run(args);
+    assert.equal(first.exitCode, 0, first.stderr);
+    const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
+    assert.equal(outputs.count, "1");
+    assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
+      { kind: "function", name: "cli-labelled", id: labelled },
+    ]);
+    assert.equal(lifecycleOf(labelled), "DELETED");
+    assert.equal(lifecycleOf(unlabelled), "ACTIVE");
+
+    const second = await sandbox.run(args);
+    assert.equal(second.exitCode, 0, second.stderr);
+    assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+    assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
   });
 });

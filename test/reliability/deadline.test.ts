@@ -121,21 +121,17 @@ describe("deadline-minutes", () => {
   });
 
   it("smoke-test: a URL that keeps answering 404 stops retrying at the deadline, naming the URL", async () => {
-    const job = await Job.create({ env: gw.oci.env });
-    try {
-      const url = `${gw.oci.stack.gateway.url}/nothing-deployed-here`;
-      const run = await job.run("smoke-test", {
-        inputs: { url, wait: "600", "negative-checks": "", "deadline-minutes": "0.03" },
-      });
-      assertUserFailure(
-        run,
-        new RegExp(
-          `^deadline-minutes \\(0\\.03\\) reached while waiting for ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} to answer 200 \\(last answered 404`,
-        ),
-      );
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: gw.oci.env });
+    const url = `${gw.oci.stack.gateway.url}/nothing-deployed-here`;
+    const run = await job.run("smoke-test", {
+      inputs: { url, wait: "600", "negative-checks": "", "deadline-minutes": "0.03" },
+    });
+    assertUserFailure(
+      run,
+      new RegExp(
+        `^deadline-minutes \\(0\\.03\\) reached while waiting for ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} to answer 200 \\(last answered 404`,
+      ),
+    );
   });
 
   it("a call that never answers: the deadline still ends the step, naming the action", async () => {
@@ -177,22 +173,18 @@ describe("deadline-minutes", () => {
     ["1e3", '"1e3"'],
   ] as const) {
     it(`deadline-minutes: ${value} is refused before any call`, async () => {
-      const job = await Job.create({ env: gw.oci.env });
+      await using job = await Job.create({ env: gw.oci.env });
       const mutating = gw.mutatingCalls();
-      try {
-        const run = await job.run("gateway-deploy", {
-          inputs: { ...gw.inputs("bad-deadline"), "deadline-minutes": value },
-        });
-        assertUserFailure(
-          run,
-          new RegExp(
-            `^deadline-minutes must be a number of minutes above 0 and at most 360 \\(such as 15 or 0\\.5\\); got ${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.$`,
-          ),
-        );
-        assert.equal(gw.mutatingCalls(), mutating, "no mutating call");
-      } finally {
-        await job.dispose();
-      }
+      const run = await job.run("gateway-deploy", {
+        inputs: { ...gw.inputs("bad-deadline"), "deadline-minutes": value },
+      });
+      assertUserFailure(
+        run,
+        new RegExp(
+          `^deadline-minutes must be a number of minutes above 0 and at most 360 \\(such as 15 or 0\\.5\\); got ${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.$`,
+        ),
+      );
+      assert.equal(gw.mutatingCalls(), mutating, "no mutating call");
     });
   }
 });

@@ -50,12 +50,8 @@ function check(name: string, body: () => Promise<void>): void {
 }
 
 async function gatewayDeploy(deployment: string, overrides: Record<string, string>): Promise<StepResult> {
-  const job = await gw.preparedJob();
-  try {
-    return await job.run("gateway-deploy", { inputs: gw.inputs(deployment, overrides) });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await gw.preparedJob();
+  return await job.run("gateway-deploy", { inputs: gw.inputs(deployment, overrides) });
 }
 
 describe("R6: nothing is anonymous unless an input asks for it by name", () => {
@@ -102,32 +98,28 @@ describe("R6: nothing is anonymous unless an input asks for it by name", () => {
   });
 
   check("entra-token puts the token in the masked access-token output and nowhere else", async () => {
-    const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: gw.oci.stack.caFile } });
-    try {
-      const run = await job.run("entra-token", {
-        inputs: {
-          "tenant-id": gw.tenantId,
-          "client-id": clientId,
-          scope: `${API}/.default`,
-          "client-secret": SECRET,
-          "authority-host": gw.oci.stack.entra.host,
-        },
-      });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-      const token = run.outputs["access-token"] ?? "";
-      assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-      assert.ok(run.masks.includes(token), "access-token is masked");
-      const { "access-token": _token, ...others } = run.outputs;
-      const signature = token.split(".")[2] ?? "";
-      const elsewhere =
-        JSON.stringify(others) +
-        JSON.stringify(run.exportedEnv) +
-        visibleOutput(run.stdout) +
-        run.stderr +
-        run.summary;
-      assert.deepEqual(secretsFound(elsewhere, [token, signature, SECRET]), []);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: gw.oci.stack.caFile } });
+    const run = await job.run("entra-token", {
+      inputs: {
+        "tenant-id": gw.tenantId,
+        "client-id": clientId,
+        scope: `${API}/.default`,
+        "client-secret": SECRET,
+        "authority-host": gw.oci.stack.entra.host,
+      },
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const token = run.outputs["access-token"] ?? "";
+    assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.ok(run.masks.includes(token), "access-token is masked");
+    const { "access-token": _token, ...others } = run.outputs;
+    const signature = token.split(".")[2] ?? "";
+    const elsewhere =
+      JSON.stringify(others) +
+      JSON.stringify(run.exportedEnv) +
+      visibleOutput(run.stdout) +
+      run.stderr +
+      run.summary;
+    assert.deepEqual(secretsFound(elsewhere, [token, signature, SECRET]), []);
   });
 });

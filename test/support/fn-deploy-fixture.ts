@@ -21,13 +21,13 @@ export interface FnDeployFixture {
   functionDir: string;
   /** ocir-login's inputs for ci-user. */
   loginInputs(): Record<string, string>;
-  /**
-   * A job in a checkout of functionDir that has run fn-context and, unless `login` is false, ocir-login;
-   * `before` is HOME and RUNNER_TEMP before any step, what the post steps must return them to.
-   */
-  preparedJob(options?: PreparedJobOptions): Promise<{ job: Job; before: TreeSnapshot }>;
+  /** A job in a checkout of functionDir that has run fn-context and, unless `login` is false, ocir-login. */
+  preparedJob(options?: PreparedJobOptions): Promise<PreparedJob>;
   close(): Promise<void>;
 }
+
+/** `before` is HOME and RUNNER_TEMP before any step, what the post steps must return them to. */
+export type PreparedJob = Job & { before: TreeSnapshot };
 
 export interface PreparedJobOptions {
   login?: boolean;
@@ -102,7 +102,7 @@ export async function startFnDeployFixture(
         const run = await job.run("ocir-login", { inputs: loginInputs() });
         assert.equal(run.exitCode, 0, run.stdout);
       }
-      return { job, before };
+      return Object.assign(job, { before });
     },
     close: async () => {
       await registry?.close();
