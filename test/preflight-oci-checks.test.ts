@@ -14,21 +14,16 @@ import {
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let world: PreflightWorld;
-let job: Job;
 
 before(async () => {
   world = await startPreflightWorld();
-  job = await world.preparedJob();
 });
 after(async () => {
-  await job?.dispose();
   await world?.close();
 });
 
-/** Runs preflight and proves it changed nothing: no mutating OCI call. */
-function preflight(inputs: Record<string, string>, on: Job = job) {
-  return world.preflight(inputs, on);
-}
+/** Runs preflight in the world's job and proves it changed nothing: no mutating OCI call. */
+const preflight = (inputs: Record<string, string>, on?: Job) => world.preflight(inputs, on);
 
 describe("preflight: OCI checks", () => {
   it("every check satisfied: one ok row each in the log, the summary and the results output, nothing changed", async () => {

@@ -15,21 +15,16 @@ import {
 } from "./support/preflight-world.ts";
 
 let world: PreflightWorld;
-let job: Job;
 
 before(async () => {
   world = await startPreflightWorld();
-  job = await world.preparedJob();
 });
 after(async () => {
-  await job?.dispose();
   await world?.close();
 });
 
-/** Runs preflight and proves it changed nothing: no mutating OCI call. */
-function preflight(inputs: Record<string, string>, on: Job = job) {
-  return world.preflight(inputs, on);
-}
+/** Runs preflight in the world's job and proves it changed nothing: no mutating OCI call. */
+const preflight = (inputs: Record<string, string>, on?: Job) => world.preflight(inputs, on);
 
 describe("preflight: token checks", () => {
   it("a remote JWKS over OCI's limit blocks; an issuer the provider does not advertise blocks; matching, both are ok", async () => {

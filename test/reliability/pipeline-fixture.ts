@@ -21,6 +21,36 @@ export const APPLICATION = "apps";
 
 export type Credential = "secret" | "certificate" | "federated";
 
+/** The root action's stages in order: each is a log group, and the CLI prints `── <stage>` for each. */
+export const STAGES = [
+  "fn-context",
+  "preflight",
+  "ocir-login",
+  "fn-deploy",
+  "gateway-deploy",
+  "entra-token",
+  "smoke-test",
+];
+
+/**
+ * The smoke test's answers for an API that lets the token in and refuses every altered one, with the
+ * JWKS the gateway's policy trusts (from the gateway-deploy stage) for the HS256 key confusion.
+ */
+export const GUARDED_ANSWERS = [
+  "with token=200",
+  "no-token=401",
+  "malformed=401",
+  "tampered-signature=401",
+  "alg-none=401",
+  "hs256-key-confusion=401",
+];
+
+/** A smoke test's `results` output as "check=answered" lines. */
+export function answersOf(results: string | undefined): string[] {
+  const checks = JSON.parse(results ?? "[]") as { check: string; answered: string }[];
+  return checks.map((c) => `${c.check}=${c.answered}`);
+}
+
 export interface PipelineFixture {
   oci: OciFixture;
   registry: StartedRegistry | undefined;
