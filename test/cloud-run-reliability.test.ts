@@ -1,16 +1,25 @@
 // cloud-run-deploy under faults: 429/503 answers are retried with backoff and the deploy completes;
 // a deploy operation that outlasts deadline-minutes fails cleanly with one line naming the wait;
-// wait: false returns without waiting for the operation.
+// wait: false returns without waiting for the operation. Behind HTTPS_PROXY, the Google APIs are
+// addressed by a name no resolver knows (gcp.fngate.test) and only the CONNECT proxy maps it to the
+// emulator, so a green run proves every Google call (STS, IAM Credentials, Cloud Run Admin) went
+// through a tunnel; the GitHub OIDC request stays on loopback, which @actions/http-client never proxies.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { type ConnectProxy, startConnectProxy } from "./emulators/http/connect-proxy.ts";
 import { assertUserFailure } from "./runner/index.ts";
 
+const NAME = "gcp.fngate.test";
 let fx: CloudRunFixture;
+let proxy: ConnectProxy;
+
 before(async () => {
-  fx = await startCloudRunFixture();
+  fx = await startCloudRunFixture({ dnsNames: [NAME] });
+  proxy = await startConnectProxy({ resolve: [".fngate.test"] });
 });
 after(async () => {
+  await proxy?.close();
   await fx?.close();
 });
 
@@ -61,4 +70,27 @@ it("wait: false starts the deploy and returns", async () => {
     fx.stack.gcp.setOperationDelay(50);
     await job.dispose();
   }
+});
+
+it("deploys and gets an ID token with every Google call through the proxy", async () => {
+  await using job = await fx.job();
+  const env = {
+    HTTPS_PROXY: proxy.url,
+    FNGATE_GCP_ENDPOINT: `https://${NAME}:${new URL(fx.stack.gcp.url).port}`,
+  };
+  const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("proxied-fn"), env });
+  assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+  const afterDeploy = proxy.countFor(NAME);
+  assert.ok(afterDeploy >= 1, `tunnels to ${NAME}: ${afterDeploy}`);
+  const token = await job.run("gcp-id-token", {
+    inputs: {
+      audience: deploy.outputs.url ?? "",
+      "workload-identity-provider": fx.provider,
+      "service-account": fx.caller.email,
+    },
+    env,
+  });
+  assert.equal(token.exitCode, 0, token.stdout + token.stderr);
+  assert.ok(proxy.countFor(NAME) > afterDeploy, "the token calls tunnelled too");
+  assert.deepEqual(proxy.plainRequests, []);
 });
