@@ -17,7 +17,7 @@ import { after, before, describe, it } from "node:test";
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from "undici";
 import { type ConnectProxy, startConnectProxy } from "../emulators/http/connect-proxy.ts";
 import { pushImage } from "../emulators/registry/push-image.ts";
-import { assertUserFailure, Job, type StepResult } from "../runner/index.ts";
+import { assertUserFailure, describeAnnotations, Job } from "../runner/index.ts";
 import {
   PIPELINE,
   type PipelineFixture,
@@ -72,10 +72,6 @@ after(async () => {
   await fx?.close();
 });
 
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-}
-
 async function prebuiltImage(): Promise<string> {
   const { registry, oci } = fx;
   assert.ok(registry);
@@ -129,7 +125,7 @@ describe("HTTPS_PROXY and NO_PROXY", () => {
           FNGATE_OCI_ENDPOINT: `https://oci${DOMAIN}:${ociPort}`,
         },
       });
-      assert.equal(run.exitCode, 0, `${errorsOf(run).join("\n")}\n${run.stdout}`);
+      assert.equal(run.exitCode, 0, `${describeAnnotations(run)}\n${run.stdout}`);
       assert.equal(run.outputs.passed, "true");
       const tunnels = Object.fromEntries(proxy.tunnels);
       assert.ok(proxy.countFor(`oci${DOMAIN}`) > 0, `OCI through the proxy: ${JSON.stringify(tunnels)}`);
@@ -158,7 +154,7 @@ describe("HTTPS_PROXY and NO_PROXY", () => {
       inputs: fx.inputs("federated", "noproxy", { image, skip: "ocir-login" }),
       env: { HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" },
     });
-    assert.equal(run.exitCode, 0, `${errorsOf(run).join("\n")}\n${run.stdout}`);
+    assert.equal(run.exitCode, 0, `${describeAnnotations(run)}\n${run.stdout}`);
     assert.equal(run.outputs.passed, "true");
     assert.equal(proxy.total(), 0, `tunnels: ${JSON.stringify(Object.fromEntries(proxy.tunnels))}`);
     await job.runPosts();
