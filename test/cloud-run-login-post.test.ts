@@ -8,8 +8,9 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type CloudRunFixture, errorsOf, PROJECT, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { type CloudRunFixture, PROJECT, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
 
 let fx: CloudRunFixture;
@@ -63,7 +64,7 @@ describe("cloud-run-deploy's post step", () => {
       env,
       timeoutMs: 60_000,
     });
-    assert.match(errorsOf(stopped)[0] ?? "", /^deadline-minutes \(0\.1\) reached/);
+    assertUserFailure(stopped, /^deadline-minutes \(0\.1\) reached/);
     assert.match(
       stopped.stdout,
       /Logged out of 127\.0\.0\.1:\d+; docker's config\.json is as it was before\./,
