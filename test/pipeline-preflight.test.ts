@@ -14,7 +14,7 @@ import {
   type PipelineFixture,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
-import { assertCliFailure, assertUserFailure } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
@@ -39,6 +39,14 @@ function inputs(name: string, overrides: Record<string, string> = {}): Record<st
 
 function mutatingCalls(): number {
   return fixture.oci.stack.oci.requests.filter(isMutating).length;
+}
+
+/** fn-context, then gateway-deploy and entra-token side by side (each writes its group when it ends), then smoke-test. */
+function assertStagesPastPreflight(run: StepResult): void {
+  assert.deepEqual(
+    [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
+    ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
+  );
 }
 
 /** Runs `work` with no policy letting API gateways invoke functions, as a fresh tenancy has none. */
@@ -68,11 +76,7 @@ async function failureLine(name: string, overrides: Record<string, string> = {})
   await using job = await fixture.job();
   const run = await job.run(PIPELINE, { inputs: diagnosisInputs(name, overrides) });
   const line = assertUserFailure(run, /^smoke test failed, /, fixture.secrets);
-  // gateway-deploy and entra-token run side by side: each writes its group when it ends.
-  assert.deepEqual(
-    [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
-    ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
-  );
+  assertStagesPastPreflight(run);
   const posts = await job.runPosts();
   assert.ok(posts.every((post) => post.exitCode === 0));
   const shown = posts.map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
@@ -173,11 +177,7 @@ describe("the pipeline's preflight stage", () => {
       const calls = mutatingCalls();
       const run = await job.run(PIPELINE, { inputs: inputs("skipped", { preflight: "false" }) });
       assertUserFailure(run, /^smoke test failed, .*with token answered 500/, fixture.secrets);
-      // gateway-deploy and entra-token run side by side: each writes its group when it ends.
-      assert.deepEqual(
-        [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
-        ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
-      );
+      assertStagesPastPreflight(run);
       assert.ok(mutatingCalls() > calls, "the deployment was created");
       assert.equal(run.outputs.preflight, undefined);
       await job.runPosts();
