@@ -2,6 +2,8 @@
 // AccessKey or by unexpired STS credentials with their token; a changed body, a replayed nonce or an
 // old date is refused; AssumeRoleWithOIDC verifies the token; the OSS-like PUT takes only valid,
 // unexpired STS credentials of a role the bucket allows. Driven with the real SDK and its own signer.
+// The read-only identity calls (GetCallerIdentity, RAM GetRole) answer only a signed request (their
+// signed paths are covered through the real SDK by preflight-fc-checks).
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
@@ -298,5 +300,29 @@ describe("Alibaba emulator: OSS-like PUT", () => {
     } finally {
       clockOffsetMs = 0;
     }
+  });
+});
+
+describe("Alibaba emulator: identity reads need a signature", () => {
+  async function anonymous(query: string): Promise<{ status: number; code: string }> {
+    const response = await fetch(`${emulator.url}/?${query}`, { method: "POST" });
+    const body = (await response.json()) as { Code: string };
+    return { status: response.status, code: body.Code };
+  }
+
+  it("an unsigned GetCallerIdentity or GetRole is refused with MissingAccessKeyId", async () => {
+    const from = emulator.requests.length;
+    assert.deepEqual(await anonymous("Action=GetCallerIdentity&Version=2015-04-01"), {
+      status: 400,
+      code: "MissingAccessKeyId",
+    });
+    assert.deepEqual(await anonymous("Action=GetRole&Version=2015-05-01&RoleName=fc-oss-writer"), {
+      status: 400,
+      code: "MissingAccessKeyId",
+    });
+    assert.deepEqual(
+      emulator.requests.slice(from).map((r) => r.operation),
+      ["STS:GetCallerIdentity", "RAM:GetRole"],
+    );
   });
 });

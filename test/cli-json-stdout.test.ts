@@ -2,14 +2,22 @@
 // GitHub runner too. There the GitHub OIDC variables are set, and a command that exchanges the job's
 // token must fetch it without @actions/core, whose getIDToken writes `::debug::` and
 // `::add-mask::<token>` to stdout. No workflow command (`::...`) reaches the CLI's stdout or stderr.
+// Token commands never print a token: `fngate oci-token --token-file` writes it 0600 and the --json
+// result carries everything else; the credential secret comes from FNGATE_* only.
 import assert from "node:assert/strict";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { COMMANDS } from "../src/cli/commands/index.ts";
+import { identityDomainOf } from "./emulators/oci-identity-domain/store.ts";
 import { cliSandbox } from "./support/cli-process.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import { secretsFound } from "./support/secret-scan.ts";
 
 const REPOSITORY = "fngate-org/fngate";
 const API_URI = "api://fngate-json-api";
+const AUDIENCE = "https://fngate-api.example.oraclecloud.com";
+const SCOPE = "urn:opc:resource:consumer::all";
 const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
 let oci: OciFixture;
 let entraArgs: string[];
@@ -71,37 +79,60 @@ function federatedRuns(): Record<string, string[]> {
 describe("fngate <command> --json on a GitHub runner", () => {
   for (const command of COMMANDS) {
     it(`${command.name}: stdout is one JSON document, and no workflow command or token is printed`, async () => {
-      const sandbox = await cliSandbox({
+      await using sandbox = await cliSandbox({
         ...oci.env,
         FNGATE_GCP_ENDPOINT: oci.stack.endpoints.gcp,
         FNGATE_ALIBABA_ENDPOINT: oci.stack.endpoints.alibaba,
         GITHUB_ACTIONS: "true",
         ...oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" }),
       });
-      try {
-        const federated = federatedRuns()[command.name];
-        const asked = oci.stack.githubOidc.requests.length;
-        // auth: oidc authenticates the identity domain client (a confidential client only): any secret will do
-        // to reach the token request, which is what this test watches.
-        const secrets = command.name === "fn-context" ? { FNGATE_CLIENT_SECRET: "fngate-json-secret" } : {};
-        const run = await sandbox.run([command.name, ...(federated ?? []), "--json"], secrets);
-        const lines = run.stdout.split("\n").filter((line) => line !== "");
-        assert.equal(lines.length, 1, `one line on stdout:\n${run.stdout}`);
-        const result = JSON.parse(lines[0] ?? "") as { ok: boolean; command: string };
-        assert.equal(result.command, command.name);
-        assert.ok(!/^::/m.test(run.stdout) && !/^::/m.test(run.stderr), `${run.stdout}\n${run.stderr}`);
-        assert.ok(!JWT.test(run.stdout) && !JWT.test(run.stderr), "no token printed");
-        if (federated) {
-          const requests = oci.stack.githubOidc.requests.slice(asked);
-          assert.ok(
-            requests.some((request) => request.status === 200),
-            `${command.name} fetched the job's OIDC token: ${run.stderr}`,
-          );
-        }
-        if (command.name === "entra-token") assert.equal(result.ok, true, run.stderr);
-      } finally {
-        await sandbox.dispose();
+      const federated = federatedRuns()[command.name];
+      const asked = oci.stack.githubOidc.requests.length;
+      // auth: oidc authenticates the identity domain client (a confidential client only): any secret will do
+      // to reach the token request, which is what this test watches.
+      const secrets = command.name === "fn-context" ? { FNGATE_CLIENT_SECRET: "fngate-json-secret" } : {};
+      const run = await sandbox.run([command.name, ...(federated ?? []), "--json"], secrets);
+      const lines = run.stdout.split("\n").filter((line) => line !== "");
+      assert.equal(lines.length, 1, `one line on stdout:\n${run.stdout}`);
+      const result = JSON.parse(lines[0] ?? "") as { ok: boolean; command: string };
+      assert.equal(result.command, command.name);
+      assert.ok(!/^::/m.test(run.stdout) && !/^::/m.test(run.stderr), `${run.stdout}\n${run.stderr}`);
+      assert.ok(!JWT.test(run.stdout) && !JWT.test(run.stderr), "no token printed");
+      if (federated) {
+        const requests = oci.stack.githubOidc.requests.slice(asked);
+        assert.ok(
+          requests.some((request) => request.status === 200),
+          `${command.name} fetched the job's OIDC token: ${run.stderr}`,
+        );
       }
+      if (command.name === "entra-token") assert.equal(result.ok, true, run.stderr);
     });
   }
+});
+
+describe("fngate oci-token", () => {
+  it("writes the token only to --token-file (0600), prints its claims, and leaks neither token nor secret", async () => {
+    const credential = identityDomainOf(oci.stack.oci.state, oci.stack.oci.now).addCredential({
+      tenancyId: oci.tenancyId,
+      scopes: [{ audience: AUDIENCE, scope: SCOPE }],
+    });
+    await using sandbox = await cliSandbox(oci.env);
+    const tokenFile = join(sandbox.root, "oci-token");
+    const args = ["oci-token", "--credential-ocid", credential.id, "--region", "us-ashburn-1"];
+    const run = await sandbox.run(
+      [...args, "--audience", AUDIENCE, "--scope", SCOPE, "--token-file", tokenFile, "--json"],
+      { FNGATE_CREDENTIAL_SECRET: credential.secret },
+    );
+    assert.equal(run.exitCode, 0, run.stderr);
+    const { outputs } = JSON.parse(run.stdout) as { outputs: Record<string, string> };
+    assert.equal(outputs["access-token-file"], tokenFile);
+    assert.equal(outputs["access-token"], undefined);
+    assert.equal(outputs["token-type"], "Bearer");
+    assert.equal(outputs.audience, AUDIENCE);
+    assert.equal((await stat(tokenFile)).mode & 0o777, 0o600);
+    const token = await readFile(tokenFile, "utf8");
+    assert.ok(token.length > 20);
+    const printed = `${run.stdout}\n${run.stderr}`;
+    assert.deepEqual(secretsFound(printed, [token, credential.secret]), []);
+  });
 });

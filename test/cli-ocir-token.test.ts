@@ -93,42 +93,38 @@ describe("fngate ocir-login without an auth token", () => {
 describe("fngate cleanup when one record cannot be undone", () => {
   it("undoes the others, names the failure, keeps that record, and a later cleanup finishes the job", async () => {
     // No docker: ocir-login writes config.json itself, so only the restore can fail.
-    const sandbox = await cliSandbox({ ...fx.oci.env, PATH: "/nonexistent" });
-    try {
-      const before = await sandbox.snapshot();
-      await fnContext(sandbox);
-      const login = await sandbox.run(
-        ["ocir-login", ...flagsOf({ region: "ap-tokyo-1", registry: "127.0.0.1:5997", username: "ci-user" })],
-        { FNGATE_AUTH_TOKEN: fx.authToken },
-      );
-      assert.equal(login.exitCode, 0, login.stderr);
-      assert.equal((await records(sandbox)).ocirLogin.length, 1);
-      const config = join(sandbox.home, ".docker", "config.json");
-      await rm(config);
-      await mkdir(join(config, "inside"), { recursive: true });
+    await using sandbox = await cliSandbox({ ...fx.oci.env, PATH: "/nonexistent" });
+    const before = await sandbox.snapshot();
+    await fnContext(sandbox);
+    const login = await sandbox.run(
+      ["ocir-login", ...flagsOf({ region: "ap-tokyo-1", registry: "127.0.0.1:5997", username: "ci-user" })],
+      { FNGATE_AUTH_TOKEN: fx.authToken },
+    );
+    assert.equal(login.exitCode, 0, login.stderr);
+    assert.equal((await records(sandbox)).ocirLogin.length, 1);
+    const config = join(sandbox.home, ".docker", "config.json");
+    await rm(config);
+    await mkdir(join(config, "inside"), { recursive: true });
 
-      const first = await sandbox.run(["cleanup"]);
-      assert.equal(first.exitCode, 0, first.stderr);
-      const warnings = first.stderr.split("\n").filter((line) => line.startsWith("[cleanup] warning: "));
-      assert.equal(warnings.length, 1, first.stderr);
-      assert.match(
-        warnings[0] ?? "",
-        /^\[cleanup\] warning: cleanup failed: restoring docker's config\.json \(.*\) after the 127\.0\.0\.1:5997 login: /,
-      );
-      assert.match(
-        first.stderr,
-        /undid 1 change\(s\); 1 could not be undone and stay recorded for the next `fngate cleanup`/,
-      );
-      assert.deepEqual(await records(sandbox).then((r) => [r.fnContext.length, r.ocirLogin.length]), [0, 1]);
+    const first = await sandbox.run(["cleanup"]);
+    assert.equal(first.exitCode, 0, first.stderr);
+    const warnings = first.stderr.split("\n").filter((line) => line.startsWith("[cleanup] warning: "));
+    assert.equal(warnings.length, 1, first.stderr);
+    assert.match(
+      warnings[0] ?? "",
+      /^\[cleanup\] warning: cleanup failed: restoring docker's config\.json \(.*\) after the 127\.0\.0\.1:5997 login: /,
+    );
+    assert.match(
+      first.stderr,
+      /undid 1 change\(s\); 1 could not be undone and stay recorded for the next `fngate cleanup`/,
+    );
+    assert.deepEqual(await records(sandbox).then((r) => [r.fnContext.length, r.ocirLogin.length]), [0, 1]);
 
-      await rm(config, { recursive: true });
-      const second = await sandbox.run(["cleanup"]);
-      assert.equal(second.exitCode, 0, second.stderr);
-      assert.match(second.stderr, /undid 1 change\(s\)$/m);
-      assert.deepEqual(await sandbox.snapshot(), before, "everything undone in the end");
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [fx.authToken, fx.oci.key.pkcs8]), []);
-    } finally {
-      await sandbox.dispose();
-    }
+    await rm(config, { recursive: true });
+    const second = await sandbox.run(["cleanup"]);
+    assert.equal(second.exitCode, 0, second.stderr);
+    assert.match(second.stderr, /undid 1 change\(s\)$/m);
+    assert.deepEqual(await sandbox.snapshot(), before, "everything undone in the end");
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [fx.authToken, fx.oci.key.pkcs8]), []);
   });
 });

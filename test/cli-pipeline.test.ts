@@ -8,10 +8,14 @@ import { after, before, describe, it } from "node:test";
 import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import {
+  answersOf,
+  GUARDED_ANSWERS,
   type PipelineFixture,
   pipelineComponents,
+  STAGES,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { assertCliFailure } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
@@ -33,200 +37,163 @@ function split(inputs: Record<string, string>): { flags: string[]; env: Record<s
   return { flags: flagsOf(open), env: envOf(secret) };
 }
 
-function secretsOf(): string[] {
-  return [fixture.authToken, fixture.clientSecret, fixture.cert.privateKeyPem, fixture.oci.key.pkcs8];
-}
-
 describe("fngate pipeline", () => {
   it("deploys a live guarded API, prints one JSON result, changes nothing on a re-run, cleans up, leaks nothing", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const sandbox = await cliSandbox(
+    await using sandbox = await cliSandbox(
       { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
       { cwd: fixture.functionDir },
     );
-    try {
-      const before = await sandbox.snapshot();
-      const { flags, env } = split(fixture.inputs("secret", "clipipe"));
-      const run = await sandbox.run(["pipeline", ...flags, "--json"], env);
-      assert.equal(run.exitCode, 0, run.stderr);
-      const lines = run.stdout.trim().split("\n");
-      assert.equal(lines.length, 1, `one JSON line on stdout: ${run.stdout}`);
-      const result = JSON.parse(lines[0] ?? "") as {
-        ok: boolean;
-        command: string;
-        outputs: Record<string, string>;
-      };
-      assert.equal(result.ok, true);
-      assert.equal(result.command, "pipeline");
-      assert.equal(result.outputs.passed, "true");
-      assert.equal(result.outputs.changed, "true");
-      assert.match(result.outputs["function-id"] ?? "", /^ocid1\.fnfunc\./);
-      assert.match(result.outputs.url ?? "", /\/clipipe\/hello$/);
-      const checks = JSON.parse(result.outputs.results ?? "[]") as { check: string; answered: string }[];
-      assert.deepEqual(
-        checks.map((c) => `${c.check}=${c.answered}`),
-        [
-          "with token=200",
-          "no-token=401",
-          "malformed=401",
-          "tampered-signature=401",
-          "alg-none=401",
-          // With the JWKS the gateway's policy trusts, from the gateway-deploy stage.
-          "hs256-key-confusion=401",
-        ],
-      );
-      for (const stage of [
-        "fn-context",
-        "preflight",
-        "ocir-login",
-        "fn-deploy",
-        "gateway-deploy",
-        "entra-token",
-        "smoke-test",
-        "cleanup",
-      ]) {
-        assert.ok(run.stderr.includes(`── ${stage}`), `progress on stderr names ${stage}`);
-      }
-      assert.deepEqual(await sandbox.snapshot(), before, "HOME and TMPDIR are as before the run");
-
-      const { requests } = fixture.oci.stack.oci;
-      const firstRunCalls = requests.length;
-      const rerun = await sandbox.run(["pipeline", ...flags, "--json"], env);
-      assert.equal(rerun.exitCode, 0, rerun.stderr);
-      const again = JSON.parse(rerun.stdout) as { outputs: Record<string, string> };
-      assert.equal(again.outputs.changed, "false");
-      assert.equal(again.outputs.passed, "true");
-      const mutating = requests.slice(firstRunCalls).filter(isMutating);
-      assert.deepEqual(
-        mutating.map((r) => `${r.method} ${r.target}`),
-        [],
-        "a re-run makes no mutating call",
-      );
-
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), secretsOf()), []);
-    } finally {
-      await sandbox.dispose();
+    const before = await sandbox.snapshot();
+    const { flags, env } = split(fixture.inputs("secret", "clipipe"));
+    const run = await sandbox.run(["pipeline", ...flags, "--json"], env);
+    assert.equal(run.exitCode, 0, run.stderr);
+    const lines = run.stdout.trim().split("\n");
+    assert.equal(lines.length, 1, `one JSON line on stdout: ${run.stdout}`);
+    const result = JSON.parse(lines[0] ?? "") as {
+      ok: boolean;
+      command: string;
+      outputs: Record<string, string>;
+    };
+    assert.equal(result.ok, true);
+    assert.equal(result.command, "pipeline");
+    assert.equal(result.outputs.passed, "true");
+    assert.equal(result.outputs.changed, "true");
+    assert.match(result.outputs["function-id"] ?? "", /^ocid1\.fnfunc\./);
+    assert.match(result.outputs.url ?? "", /\/clipipe\/hello$/);
+    assert.deepEqual(answersOf(result.outputs.results), GUARDED_ANSWERS);
+    for (const stage of [...STAGES, "cleanup"]) {
+      assert.ok(run.stderr.includes(`── ${stage}`), `progress on stderr names ${stage}`);
     }
+    assert.deepEqual(await sandbox.snapshot(), before, "HOME and TMPDIR are as before the run");
+
+    const { requests } = fixture.oci.stack.oci;
+    const firstRunCalls = requests.length;
+    const rerun = await sandbox.run(["pipeline", ...flags, "--json"], env);
+    assert.equal(rerun.exitCode, 0, rerun.stderr);
+    const again = JSON.parse(rerun.stdout) as { outputs: Record<string, string> };
+    assert.equal(again.outputs.changed, "false");
+    assert.equal(again.outputs.passed, "true");
+    const mutating = requests.slice(firstRunCalls).filter(isMutating);
+    assert.deepEqual(
+      mutating.map((r) => `${r.method} ${r.target}`),
+      [],
+      "a re-run makes no mutating call",
+    );
+
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fixture.secrets), []);
   });
 
   it("runs step by step with secrets from files, hands the profile and token over, and `fngate cleanup` undoes it all", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const sandbox = await cliSandbox(
+    await using sandbox = await cliSandbox(
       { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
       { cwd: fixture.functionDir },
     );
-    try {
-      const before = await sandbox.snapshot();
-      const { writeFile } = await import("node:fs/promises");
-      const keyFile = join(sandbox.root, "api-key.pem");
-      await writeFile(keyFile, fixture.oci.key.pkcs8, { mode: 0o600 });
-      const all = fixture.inputs("secret", "clisteps");
-      const pick = (...names: string[]) => flagsOf(Object.fromEntries(names.map((n) => [n, all[n] ?? ""])));
-      const step = async (args: string[], env: Record<string, string> = {}) => {
-        const run = await sandbox.run([...args, "--json"], env);
-        assert.equal(run.exitCode, 0, `${args[0]}: ${run.stderr}`);
-        return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs;
-      };
-      const context = await step([
-        "fn-context",
-        ...pick("user-ocid", "tenancy-ocid", "fingerprint", "region", "compartment-ocid"),
-        "--private-key-file",
-        keyFile,
-      ]);
-      assert.equal(context.changed, "true");
-      assert.equal((await stat(context["key-file"] ?? "")).mode & 0o777, 0o600);
-      const login = await step(["ocir-login", ...pick("region", "username", "registry")], {
-        FNGATE_AUTH_TOKEN: fixture.authToken,
-      });
-      const deployed = await step(
-        ["fn-deploy", ...pick("application", "function", "path", "compartment-ocid")],
-        { FNGATE_REGISTRY: login["image-prefix"] ?? "" },
-      );
-      const gateway = await step([
-        "gateway-deploy",
-        ...pick(
-          "gateway-ocid",
-          "compartment-ocid",
-          "deployment",
-          "path-prefix",
-          "route-path",
-          "entra-tenant-id",
-          "authority-host",
-          "audiences",
-        ),
-        "--function-id",
-        deployed["function-id"] ?? "",
-      ]);
-      const tokenFile = join(sandbox.root, "token");
-      const token = await step(
-        [
-          "entra-token",
-          "--tenant-id",
-          fixture.tenantId,
-          ...pick("client-id", "scope", "authority-host"),
-          "--token-file",
-          tokenFile,
-        ],
-        { FNGATE_CLIENT_SECRET: fixture.clientSecret },
-      );
-      assert.equal(token["access-token-file"], tokenFile);
-      assert.equal((await stat(tokenFile)).mode & 0o777, 0o600);
-      const smoke = await step([
-        "smoke-test",
-        "--url",
-        gateway.url ?? "",
-        "--token-file",
-        tokenFile,
-        ...pick("expect-body"),
-      ]);
-      assert.equal(smoke.passed, "true");
-      const accessToken = await readFile(tokenFile, "utf8");
-      await step(["cleanup"]);
-      const { rm } = await import("node:fs/promises");
-      await rm(tokenFile);
-      await rm(keyFile);
-      assert.deepEqual(await sandbox.snapshot(), before, "cleanup put HOME and TMPDIR back");
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [...secretsOf(), accessToken]), []);
-    } finally {
-      await sandbox.dispose();
-    }
-  });
-
-  it("federated Entra credentials outside GitHub: the CI system's OIDC token from FNGATE_FEDERATED_TOKEN, else one clear line", async () => {
-    const sandbox = await cliSandbox(fixture.oci.env);
-    try {
-      const flags = [
+    const before = await sandbox.snapshot();
+    const { writeFile } = await import("node:fs/promises");
+    const keyFile = join(sandbox.root, "api-key.pem");
+    await writeFile(keyFile, fixture.oci.key.pkcs8, { mode: 0o600 });
+    const all = fixture.inputs("secret", "clisteps");
+    const pick = (...names: string[]) => flagsOf(Object.fromEntries(names.map((n) => [n, all[n] ?? ""])));
+    const step = async (args: string[], env: Record<string, string> = {}) => {
+      const run = await sandbox.run([...args, "--json"], env);
+      assert.equal(run.exitCode, 0, `${args[0]}: ${run.stderr}`);
+      return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs;
+    };
+    const context = await step([
+      "fn-context",
+      ...pick("user-ocid", "tenancy-ocid", "fingerprint", "region", "compartment-ocid"),
+      "--private-key-file",
+      keyFile,
+    ]);
+    assert.equal(context.changed, "true");
+    assert.equal((await stat(context["key-file"] ?? "")).mode & 0o777, 0o600);
+    const login = await step(["ocir-login", ...pick("region", "username", "registry")], {
+      FNGATE_AUTH_TOKEN: fixture.authToken,
+    });
+    const deployed = await step(
+      ["fn-deploy", ...pick("application", "function", "path", "compartment-ocid")],
+      { FNGATE_REGISTRY: login["image-prefix"] ?? "" },
+    );
+    const gateway = await step([
+      "gateway-deploy",
+      ...pick(
+        "gateway-ocid",
+        "compartment-ocid",
+        "deployment",
+        "path-prefix",
+        "route-path",
+        "entra-tenant-id",
+        "authority-host",
+        "audiences",
+      ),
+      "--function-id",
+      deployed["function-id"] ?? "",
+    ]);
+    const tokenFile = join(sandbox.root, "token");
+    const token = await step(
+      [
         "entra-token",
         "--tenant-id",
         fixture.tenantId,
-        "--client-id",
-        fixture.client.appId,
-        "--scope",
-        "api://my-oci-api/.default",
-        "--authority-host",
-        fixture.oci.stack.entra.host,
-        "--federated",
-        "--json",
-      ];
-      const ciToken = await fixture.oci.stack.githubOidc.mint(
-        { repository: "ORG/REPO", ref: "refs/heads/main" },
-        "api://AzureADTokenExchange",
-      );
-      const run = await sandbox.run(flags, { FNGATE_FEDERATED_TOKEN: ciToken });
-      assert.equal(run.exitCode, 0, run.stderr);
-      const result = JSON.parse(run.stdout) as { outputs: Record<string, string> };
-      assert.equal(result.outputs.audience, "api://my-oci-api");
-      assert.equal(result.outputs["access-token"], undefined, "the token itself is never printed");
-      assert.ok(!run.stdout.includes(ciToken) && !run.stderr.includes(ciToken));
+        ...pick("client-id", "scope", "authority-host"),
+        "--token-file",
+        tokenFile,
+      ],
+      { FNGATE_CLIENT_SECRET: fixture.clientSecret },
+    );
+    assert.equal(token["access-token-file"], tokenFile);
+    assert.equal((await stat(tokenFile)).mode & 0o777, 0o600);
+    const smoke = await step([
+      "smoke-test",
+      "--url",
+      gateway.url ?? "",
+      "--token-file",
+      tokenFile,
+      ...pick("expect-body"),
+    ]);
+    assert.equal(smoke.passed, "true");
+    const accessToken = await readFile(tokenFile, "utf8");
+    await step(["cleanup"]);
+    const { rm } = await import("node:fs/promises");
+    await rm(tokenFile);
+    await rm(keyFile);
+    assert.deepEqual(await sandbox.snapshot(), before, "cleanup put HOME and TMPDIR back");
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [...fixture.secrets, accessToken]), []);
+  });
 
-      const missing = await sandbox.run(flags);
-      assert.equal(missing.exitCode, 1);
-      assert.equal(
-        missing.stderr.trim(),
-        "error: an OIDC token (audience api://AzureADTokenExchange) is needed: set FNGATE_FEDERATED_TOKEN (GitLab CI id_tokens, a Jenkins credential) or FNGATE_FEDERATED_TOKEN_FILE.",
-      );
-    } finally {
-      await sandbox.dispose();
-    }
+  it("federated Entra credentials outside GitHub: the CI system's OIDC token from FNGATE_FEDERATED_TOKEN, else one clear line", async () => {
+    await using sandbox = await cliSandbox(fixture.oci.env);
+    const flags = [
+      "entra-token",
+      "--tenant-id",
+      fixture.tenantId,
+      "--client-id",
+      fixture.client.appId,
+      "--scope",
+      "api://my-oci-api/.default",
+      "--authority-host",
+      fixture.oci.stack.entra.host,
+      "--federated",
+      "--json",
+    ];
+    const ciToken = await fixture.oci.stack.githubOidc.mint(
+      { repository: "ORG/REPO", ref: "refs/heads/main" },
+      "api://AzureADTokenExchange",
+    );
+    const run = await sandbox.run(flags, { FNGATE_FEDERATED_TOKEN: ciToken });
+    assert.equal(run.exitCode, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { outputs: Record<string, string> };
+    assert.equal(result.outputs.audience, "api://my-oci-api");
+    assert.equal(result.outputs["access-token"], undefined, "the token itself is never printed");
+    assert.ok(!run.stdout.includes(ciToken) && !run.stderr.includes(ciToken));
+
+    const missing = await sandbox.run(flags);
+    assertCliFailure(
+      missing,
+      "an OIDC token (audience api://AzureADTokenExchange) is needed: set FNGATE_FEDERATED_TOKEN (GitLab CI id_tokens, a Jenkins credential) or FNGATE_FEDERATED_TOKEN_FILE.",
+    );
+    assert.equal(missing.stderr.split("\n").filter(Boolean).length, 1, "the error is all it prints");
   });
 });

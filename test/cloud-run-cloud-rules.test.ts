@@ -8,8 +8,8 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type CloudRunFixture, errorsOf, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
-import type { StepResult } from "./runner/index.ts";
+import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { assertUserFailure, type StepResult } from "./runner/index.ts";
 
 const DISABLED_PROJECT = "run-off-project-1";
 let fx: CloudRunFixture;
@@ -30,24 +30,20 @@ after(async () => {
 
 /** One step in a job of its own; `checkout` is a folder copied into the workspace under its own name. */
 async function run(action: string, inputs: Record<string, string>, checkout?: string): Promise<StepResult> {
-  const job = await fx.job();
-  try {
-    if (checkout) await cp(checkout, join(job.workspace, basename(checkout)), { recursive: true });
-    return await job.run(action, { inputs });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fx.job();
+  if (checkout) await cp(checkout, join(job.workspace, basename(checkout)), { recursive: true });
+  return await job.run(action, { inputs });
 }
 
 describe("Cloud Run Admin API disabled in the project", () => {
   it("SERVICE_DISABLED is one line with the command that enables it; nothing is deployed", async () => {
     const calls = fx.mutatingCalls();
     const deploy = await run("cloud-run-deploy", fx.deployInputs("off-fn", { project: DISABLED_PROJECT }));
-    assert.equal(deploy.exitCode, 1, deploy.stdout);
     const number = fx.stack.gcp.state.projects.get(DISABLED_PROJECT)?.number;
-    assert.deepEqual(errorsOf(deploy), [
+    assertUserFailure(
+      deploy,
       `project ${DISABLED_PROJECT} has not enabled run.googleapis.com (SERVICE_DISABLED): enable it with \`gcloud services enable run.googleapis.com --project ${DISABLED_PROJECT}\` or at https://console.developers.google.com/apis/api/run.googleapis.com/overview?project=${number}, wait a minute for it to take effect, and re-run.`,
-    ]);
+    );
     assert.equal(fx.mutatingCalls(), calls);
   });
 });
@@ -67,10 +63,10 @@ describe("base-image needs an image built for automatic base image updates", () 
       }),
       dir,
     );
-    assert.equal(deploy.exitCode, 1, deploy.stdout);
-    assert.deepEqual(errorsOf(deploy), [
+    assertUserFailure(
+      deploy,
       "base-image is set, but Dockerfile's final stage is FROM python:3.12-slim: with automatic base image updates Cloud Run puts the app image on top of the base image, so it must hold only the app; make the last stage FROM scratch and copy the built app into it, or drop base-image (https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates).",
-    ]);
+    );
     assert.equal(fx.stack.gcp.state.requests.length, requests, "no call at all");
   });
 
@@ -108,14 +104,16 @@ describe("gcp-id-token token-format: access-token", () => {
       "token-format": "access-token",
       audience: "https://x.a.run.app",
     });
-    assert.deepEqual(errorsOf(withAudience), [
+    assertUserFailure(
+      withAudience,
       "audience applies to ID tokens only: an access token carries the cloud-platform scope and no audience; remove audience, or set token-format: id-token.",
-    ]);
-    assert.deepEqual(errorsOf(await run("gcp-id-token", keyless())), [
+    );
+    assertUserFailure(
+      await run("gcp-id-token", keyless()),
       "audience is required for an ID token: set it to the Cloud Run service's URL (cloud-run-deploy's url output), or set token-format: access-token.",
-    ]);
-    assert.match(
-      errorsOf(await run("gcp-id-token", { ...keyless(), "token-format": "jwt" }))[0] ?? "",
+    );
+    assertUserFailure(
+      await run("gcp-id-token", { ...keyless(), "token-format": "jwt" }),
       /^token-format must be id-token .* or access-token .*; got "jwt"\.$/,
     );
   });

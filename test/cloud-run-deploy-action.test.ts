@@ -39,221 +39,197 @@ function resultsOf(run: { outputs: Record<string, string> }): Record<string, str
 
 describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
   it("deploys private; 200 with an ID token for the URL, 403 without, 401 for another audience", async () => {
-    const job = await fx.job();
-    try {
-      const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("sample-function-1") });
-      assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
-      const url = deploy.outputs.url ?? "";
-      assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/sample-function-1-\d+\.asia-northeast1$/);
-      assert.match(deploy.outputs.revision ?? "", /^sample-function-1-00001-[0-9a-f]{3}$/);
-      assert.equal(deploy.outputs.changed, "true");
-      assert.match(
-        deploy.stdout,
-        /Creating service .*sample-function-1 \(ingress all, authentication required\)/,
-      );
-      const service = fx.stack.gcp.state.services.get(serviceName("sample-function-1"));
-      assert.equal(service?.body.invokerIamDisabled, false);
+    await using job = await fx.job();
+    const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("sample-function-1") });
+    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const url = deploy.outputs.url ?? "";
+    assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/sample-function-1-\d+\.asia-northeast1$/);
+    assert.match(deploy.outputs.revision ?? "", /^sample-function-1-00001-[0-9a-f]{3}$/);
+    assert.equal(deploy.outputs.changed, "true");
+    assert.match(
+      deploy.stdout,
+      /Creating service .*sample-function-1 \(ingress all, authentication required\)/,
+    );
+    const service = fx.stack.gcp.state.services.get(serviceName("sample-function-1"));
+    assert.equal(service?.body.invokerIamDisabled, false);
 
-      const token = await idToken(job, url);
-      const otherAudience = await idToken(job, `${url}-other`);
-      const smoke = await job.run("smoke-test", {
-        inputs: {
-          url,
-          token,
-          "refused-token": otherAudience,
-          "expect-body": "Hello World!",
-          "negative-checks": "refused-token, tampered-signature, alg-none, malformed",
-          "unauthorized-status": "401",
-        },
-      });
-      assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
-      assert.deepEqual(resultsOf(smoke), {
-        "with token": "200",
-        "refused-token": "401",
-        "tampered-signature": "401",
-        "alg-none": "401",
-        malformed: "401",
-      });
-      const anonymous = await job.run("smoke-test", {
-        inputs: { url, token, "negative-checks": "no-token", "unauthorized-status": "403" },
-      });
-      assert.equal(anonymous.exitCode, 0, anonymous.stdout + anonymous.stderr);
-      assert.deepEqual(resultsOf(anonymous), { "with token": "200", "no-token": "403" });
-      // The seed's own phrasing of the same check: either refusal counts as refused.
-      const either = await job.run("smoke-test", {
-        inputs: { url, token, "unauthorized-status": "401, 403", "negative-checks": "no-token, malformed" },
-      });
-      assert.equal(either.exitCode, 0, either.stdout + either.stderr);
-    } finally {
-      await job.dispose();
-    }
+    const token = await idToken(job, url);
+    const otherAudience = await idToken(job, `${url}-other`);
+    const smoke = await job.run("smoke-test", {
+      inputs: {
+        url,
+        token,
+        "refused-token": otherAudience,
+        "expect-body": "Hello World!",
+        "negative-checks": "refused-token, tampered-signature, alg-none, malformed",
+        "unauthorized-status": "401",
+      },
+    });
+    assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
+    assert.deepEqual(resultsOf(smoke), {
+      "with token": "200",
+      "refused-token": "401",
+      "tampered-signature": "401",
+      "alg-none": "401",
+      malformed: "401",
+    });
+    const anonymous = await job.run("smoke-test", {
+      inputs: { url, token, "negative-checks": "no-token", "unauthorized-status": "403" },
+    });
+    assert.equal(anonymous.exitCode, 0, anonymous.stdout + anonymous.stderr);
+    assert.deepEqual(resultsOf(anonymous), { "with token": "200", "no-token": "403" });
+    // The seed's own phrasing of the same check: either refusal counts as refused.
+    const either = await job.run("smoke-test", {
+      inputs: { url, token, "unauthorized-status": "401, 403", "negative-checks": "no-token, malformed" },
+    });
+    assert.equal(either.exitCode, 0, either.stdout + either.stderr);
   });
 
   it("a caller without roles/run.invoker is refused with 403", async () => {
-    const job = await fx.job();
-    try {
-      const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("invoker-only") });
-      assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
-      const url = deploy.outputs.url ?? "";
-      const outsider = await job.run("gcp-id-token", {
-        inputs: { audience: url, "credentials-json": fx.outsider.json },
-      });
-      assert.equal(outsider.exitCode, 0, outsider.stdout + outsider.stderr);
-      assert.equal(outsider.outputs.email, fx.outsider.email);
-      const smoke = await job.run("smoke-test", {
-        inputs: {
-          url,
-          token: outsider.outputs["id-token"] ?? "",
-          "expect-status": "403",
-          "negative-checks": "none",
-          wait: "0",
-        },
-      });
-      assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("invoker-only") });
+    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const url = deploy.outputs.url ?? "";
+    const outsider = await job.run("gcp-id-token", {
+      inputs: { audience: url, "credentials-json": fx.outsider.json },
+    });
+    assert.equal(outsider.exitCode, 0, outsider.stdout + outsider.stderr);
+    assert.equal(outsider.outputs.email, fx.outsider.email);
+    const smoke = await job.run("smoke-test", {
+      inputs: {
+        url,
+        token: outsider.outputs["id-token"] ?? "",
+        "expect-status": "403",
+        "negative-checks": "none",
+        wait: "0",
+      },
+    });
+    assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
   });
 
   it("ingress internal: 404 from outside, the function's answer from inside the VPC", async () => {
-    const job = await fx.job();
-    try {
-      const deploy = await job.run("cloud-run-deploy", {
-        inputs: fx.deployInputs("internal-fn", { ingress: "internal" }),
-      });
-      assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
-      const url = deploy.outputs.url ?? "";
-      const token = await idToken(job, url);
-      const outside = await job.run("smoke-test", {
-        inputs: {
-          url,
-          token,
-          "expect-status": "404",
-          "expect-body": "Page not found",
-          "negative-checks": "none",
-          wait: "0",
-        },
-      });
-      assert.equal(outside.exitCode, 0, outside.stdout + outside.stderr);
-      const inside = await job.run("smoke-test", {
-        inputs: {
-          url: `${fx.stack.gcp.internalUrlOf(url)}?name=Developer`,
-          token,
-          "expect-body": "Hello Developer!",
-          "negative-checks": "no-token",
-          "unauthorized-status": "403",
-        },
-      });
-      assert.equal(inside.exitCode, 0, inside.stdout + inside.stderr);
-      const stored = fx.stack.gcp.state.services.get(serviceName("internal-fn"));
-      assert.equal(stored?.body.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY");
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const deploy = await job.run("cloud-run-deploy", {
+      inputs: fx.deployInputs("internal-fn", { ingress: "internal" }),
+    });
+    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const url = deploy.outputs.url ?? "";
+    const token = await idToken(job, url);
+    const outside = await job.run("smoke-test", {
+      inputs: {
+        url,
+        token,
+        "expect-status": "404",
+        "expect-body": "Page not found",
+        "negative-checks": "none",
+        wait: "0",
+      },
+    });
+    assert.equal(outside.exitCode, 0, outside.stdout + outside.stderr);
+    const inside = await job.run("smoke-test", {
+      inputs: {
+        url: `${fx.stack.gcp.internalUrlOf(url)}?name=Developer`,
+        token,
+        "expect-body": "Hello Developer!",
+        "negative-checks": "no-token",
+        "unauthorized-status": "403",
+      },
+    });
+    assert.equal(inside.exitCode, 0, inside.stdout + inside.stderr);
+    const stored = fx.stack.gcp.state.services.get(serviceName("internal-fn"));
+    assert.equal(stored?.body.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY");
   });
 
   it("a re-run with nothing changed makes zero mutating calls and says changed=false", async () => {
-    const job = await fx.job();
-    try {
-      const inputs = fx.deployInputs("rerun-fn", {
-        ingress: "internal-and-cloud-load-balancing",
-        env: "GREETING=hi\nMODE=a=b,c",
-      });
-      const first = await job.run("cloud-run-deploy", { inputs });
-      assert.equal(first.exitCode, 0, first.stdout + first.stderr);
-      const before = fx.mutatingCalls();
-      const again = await job.run("cloud-run-deploy", { inputs });
-      assert.equal(again.exitCode, 0, again.stdout + again.stderr);
-      assert.equal(fx.mutatingCalls(), before, "no create, update or setIamPolicy");
-      assert.equal(again.outputs.changed, "false");
-      assert.equal(again.outputs.url, first.outputs.url);
-      assert.equal(again.outputs.revision, first.outputs.revision);
-      assert.match(again.stdout, /already has this image and settings: nothing to change/);
-      assert.match(again.stdout, /Nothing changed \(changed=false\)/);
+    await using job = await fx.job();
+    const inputs = fx.deployInputs("rerun-fn", {
+      ingress: "internal-and-cloud-load-balancing",
+      env: "GREETING=hi\nMODE=a=b,c",
+    });
+    const first = await job.run("cloud-run-deploy", { inputs });
+    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    const before = fx.mutatingCalls();
+    const again = await job.run("cloud-run-deploy", { inputs });
+    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
+    assert.equal(fx.mutatingCalls(), before, "no create, update or setIamPolicy");
+    assert.equal(again.outputs.changed, "false");
+    assert.equal(again.outputs.url, first.outputs.url);
+    assert.equal(again.outputs.revision, first.outputs.revision);
+    assert.match(again.stdout, /already has this image and settings: nothing to change/);
+    assert.match(again.stdout, /Nothing changed \(changed=false\)/);
 
-      const update = await job.run("cloud-run-deploy", { inputs: { ...inputs, image: IMAGE_V2 } });
-      assert.equal(update.exitCode, 0, update.stdout + update.stderr);
-      assert.equal(update.outputs.changed, "true");
-      assert.match(update.stdout, /Updating service .*rerun-fn: image\./);
-      assert.match(update.outputs.revision ?? "", /^rerun-fn-00002-/);
-      assert.equal(fx.mutatingCalls(), before + 1, "one PATCH, no IAM write");
-    } finally {
-      await job.dispose();
-    }
+    const update = await job.run("cloud-run-deploy", { inputs: { ...inputs, image: IMAGE_V2 } });
+    assert.equal(update.exitCode, 0, update.stdout + update.stderr);
+    assert.equal(update.outputs.changed, "true");
+    assert.match(update.stdout, /Updating service .*rerun-fn: image\./);
+    assert.match(update.outputs.revision ?? "", /^rerun-fn-00002-/);
+    assert.equal(fx.mutatingCalls(), before + 1, "one PATCH, no IAM write");
   });
 });
 
 describe("cloud-run-deploy: invoker IAM", () => {
   it("keeps another member's binding and other roles when adding invokers", async () => {
-    const job = await fx.job();
-    try {
-      const first = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("shared-fn") });
-      assert.equal(first.exitCode, 0, first.stdout + first.stderr);
-      const resource = serviceName("shared-fn");
-      // Someone else granted these meanwhile (console, another pipeline).
-      const policy = fx.stack.gcp.state.policies.get(resource);
-      assert.ok(policy);
-      policy.bindings = [
-        {
-          role: "roles/run.invoker",
-          members: [`serviceAccount:${fx.caller.email}`, "user:alice@example.com"],
-        },
-        { role: "roles/run.developer", members: ["group:devs@example.com"] },
-      ];
-      policy.etag = Buffer.from("changed-elsewhere").toString("base64");
-      // And the first write loses a race: Cloud Run answers 409 ABORTED, the merge is redone.
-      fx.stack.gcp.state.faults.push({ path: /:setIamPolicy$/, status: 409 });
-      const update = await job.run("cloud-run-deploy", {
-        inputs: fx.deployInputs("shared-fn", {
-          invokers: `serviceAccount:${fx.caller.email}\nserviceAccount:${fx.outsider.email}`,
-        }),
-      });
-      assert.equal(update.exitCode, 0, update.stdout + update.stderr);
-      assert.equal(update.outputs.changed, "true");
-      assert.equal(fx.stack.gcp.state.faults.length, 0, "the 409 was answered and the write retried");
-      assert.deepEqual(fx.stack.gcp.state.policies.get(resource)?.bindings, [
-        {
-          role: "roles/run.invoker",
-          members: [
-            `serviceAccount:${fx.caller.email}`,
-            "user:alice@example.com",
-            `serviceAccount:${fx.outsider.email}`,
-          ],
-        },
-        { role: "roles/run.developer", members: ["group:devs@example.com"] },
-      ]);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const first = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("shared-fn") });
+    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    const resource = serviceName("shared-fn");
+    // Someone else granted these meanwhile (console, another pipeline).
+    const policy = fx.stack.gcp.state.policies.get(resource);
+    assert.ok(policy);
+    policy.bindings = [
+      {
+        role: "roles/run.invoker",
+        members: [`serviceAccount:${fx.caller.email}`, "user:alice@example.com"],
+      },
+      { role: "roles/run.developer", members: ["group:devs@example.com"] },
+    ];
+    policy.etag = Buffer.from("changed-elsewhere").toString("base64");
+    // And the first write loses a race: Cloud Run answers 409 ABORTED, the merge is redone.
+    fx.stack.gcp.state.faults.push({ path: /:setIamPolicy$/, status: 409 });
+    const update = await job.run("cloud-run-deploy", {
+      inputs: fx.deployInputs("shared-fn", {
+        invokers: `serviceAccount:${fx.caller.email}\nserviceAccount:${fx.outsider.email}`,
+      }),
+    });
+    assert.equal(update.exitCode, 0, update.stdout + update.stderr);
+    assert.equal(update.outputs.changed, "true");
+    assert.equal(fx.stack.gcp.state.faults.length, 0, "the 409 was answered and the write retried");
+    assert.deepEqual(fx.stack.gcp.state.policies.get(resource)?.bindings, [
+      {
+        role: "roles/run.invoker",
+        members: [
+          `serviceAccount:${fx.caller.email}`,
+          "user:alice@example.com",
+          `serviceAccount:${fx.outsider.email}`,
+        ],
+      },
+      { role: "roles/run.developer", members: ["group:devs@example.com"] },
+    ]);
   });
 
   it("allUsers only with allow-unauthenticated: true, and taken off again when it is false", async () => {
-    const job = await fx.job();
-    try {
-      const open = await job.run("cloud-run-deploy", {
-        inputs: fx.deployInputs("public-fn", { "allow-unauthenticated": "true" }),
-      });
-      assert.equal(open.exitCode, 0, open.stdout + open.stderr);
-      const url = open.outputs.url ?? "";
-      const anonymous = await job.run("smoke-test", { inputs: { url, "negative-checks": "none" } });
-      assert.equal(anonymous.exitCode, 0, anonymous.stdout + anonymous.stderr);
+    await using job = await fx.job();
+    const open = await job.run("cloud-run-deploy", {
+      inputs: fx.deployInputs("public-fn", { "allow-unauthenticated": "true" }),
+    });
+    assert.equal(open.exitCode, 0, open.stdout + open.stderr);
+    const url = open.outputs.url ?? "";
+    const anonymous = await job.run("smoke-test", { inputs: { url, "negative-checks": "none" } });
+    assert.equal(anonymous.exitCode, 0, anonymous.stdout + anonymous.stderr);
 
-      const closed = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("public-fn") });
-      assert.equal(closed.exitCode, 0, closed.stdout + closed.stderr);
-      assert.equal(closed.outputs.changed, "true");
-      assert.ok(
-        closed.annotations.some(
-          (a) => a.level === "warning" && /Removed allUsers from roles\/run\.invoker/.test(a.message),
-        ),
-        closed.stdout,
-      );
-      const refused = await job.run("smoke-test", {
-        inputs: { url, "expect-status": "403", "negative-checks": "none", wait: "0" },
-      });
-      assert.equal(refused.exitCode, 0, refused.stdout + refused.stderr);
-      assert.deepEqual(errorsOf(refused), []);
-    } finally {
-      await job.dispose();
-    }
+    const closed = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("public-fn") });
+    assert.equal(closed.exitCode, 0, closed.stdout + closed.stderr);
+    assert.equal(closed.outputs.changed, "true");
+    assert.ok(
+      closed.annotations.some(
+        (a) => a.level === "warning" && /Removed allUsers from roles\/run\.invoker/.test(a.message),
+      ),
+      closed.stdout,
+    );
+    const refused = await job.run("smoke-test", {
+      inputs: { url, "expect-status": "403", "negative-checks": "none", wait: "0" },
+    });
+    assert.equal(refused.exitCode, 0, refused.stdout + refused.stderr);
+    assert.deepEqual(errorsOf(refused), []);
   });
 });

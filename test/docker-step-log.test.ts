@@ -10,6 +10,7 @@ import {
   PIPELINE,
   type PipelineFixture,
   pipelineComponents,
+  STAGES,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
@@ -18,15 +19,6 @@ import { foldedLog, section } from "./support/folded-log.ts";
 /** A line docker build itself prints: the legacy builder's first step (of 3 with fngate's context label), or BuildKit's first vertex. */
 const BUILD_OUTPUT = /^(Step 1\/\d+ : FROM scratch|#\d+ \[internal\] load build definition)/;
 const PUSH_OUTPUT = /^The push refers to repository \[/;
-const STAGES = [
-  "fn-context",
-  "preflight",
-  "ocir-login",
-  "fn-deploy",
-  "gateway-deploy",
-  "entra-token",
-  "smoke-test",
-];
 
 const SECRET_INPUTS = ["private-key", "auth-token", "client-secret", "client-certificate-key"];
 

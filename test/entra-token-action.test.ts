@@ -61,12 +61,8 @@ function baseInputs(overrides: Record<string, string> = {}): Record<string, stri
 
 /** One entra-token step in a job of its own, with debug logging on so MSAL's log is in the output too. */
 async function runEntraToken(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile, ...env }, debug: true });
-  try {
-    return await job.run("entra-token", { inputs });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile, ...env }, debug: true });
+  return await job.run("entra-token", { inputs });
 }
 
 function assertNothingLeaked(run: StepResult, secrets: string[]): void {

@@ -9,7 +9,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Job, runAction } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, Job, runAction } from "./runner/index.ts";
 import { CLI_ENTRY, cliSandbox } from "./support/cli-process.ts";
 import { pemArmor } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
@@ -42,10 +42,7 @@ describe("the failure line survives a large output", () => {
         run.main.stdout.length > 100_000,
         `the output is well past a pipe's 64 KB: ${run.main.stdout.length} bytes, ${run.main.stdout.slice(-400)}`,
       );
-      assert.equal(run.main.exitCode, 1);
-      const errors = run.main.annotations.filter((a) => a.level === "error").map((a) => a.message);
-      assert.equal(errors.length, 1, run.main.stdout.slice(-300));
-      assert.match(errors[0] ?? "", KEY_REFUSED);
+      assertUserFailure(run.main, KEY_REFUSED, [key]);
     });
   }
 });
@@ -90,57 +87,45 @@ describe("the failure line survives a long docker build log", () => {
   });
 
   it("fn-deploy as an action, with a slow reader: the ::error:: line arrives", async () => {
-    const job = await Job.create({
+    await using job = await Job.create({
       env: { ...oci.env, PATH: `${fakeDocker}:${process.env.PATH}` },
       checkout: functionDir,
     });
-    try {
-      const context = await job.run("fn-context", { inputs: oci.inputs() });
-      assert.equal(context.exitCode, 0, context.stdout);
-      const deploy = await job.run("fn-deploy", { inputs: deployInputs(), readerPauseMs: 150 });
-      assert.ok(deploy.stdout.length > 300_000, `a long log: ${deploy.stdout.slice(0, 600)}`);
-      assert.equal(deploy.exitCode, 1);
-      const errors = deploy.annotations.filter((a) => a.level === "error").map((a) => a.message);
-      assert.equal(errors.length, 1, deploy.stdout.slice(-300));
-      assert.match(errors[0] ?? "", BUILD_FAILED);
-      await job.runPosts();
-    } finally {
-      await job.dispose();
-    }
+    const context = await job.run("fn-context", { inputs: oci.inputs() });
+    assert.equal(context.exitCode, 0, context.stdout);
+    const deploy = await job.run("fn-deploy", { inputs: deployInputs(), readerPauseMs: 150 });
+    assert.ok(deploy.stdout.length > 300_000, `a long log: ${deploy.stdout.slice(0, 600)}`);
+    assertUserFailure(deploy, BUILD_FAILED, [oci.key.pkcs8]);
+    await job.runPosts();
   });
 
   it("fngate fn-deploy, with a slow reader of stderr: the error line arrives", async () => {
-    const sandbox = await cliSandbox(
+    await using sandbox = await cliSandbox(
       { ...oci.env, PATH: `${fakeDocker}:${process.env.PATH}` },
       { cwd: functionDir },
     );
-    try {
-      const { "private-key": key = "", ...open } = oci.inputs();
-      const context = await sandbox.run(
-        ["fn-context", ...Object.entries(open).flatMap(([n, v]) => [`--${n}`, v])],
-        { FNGATE_PRIVATE_KEY: key },
-      );
-      assert.equal(context.exitCode, 0, context.stderr);
-      const flags = Object.entries(deployInputs()).flatMap(([n, v]) => [`--${n}`, v]);
-      const run = await slowlyRead(
-        ["fn-deploy", ...flags],
-        {
-          PATH: `${fakeDocker}:${process.env.PATH}`,
-          HOME: sandbox.home,
-          TMPDIR: sandbox.tmp,
-          ...oci.env,
-        },
-        functionDir,
-      );
-      assert.ok(run.stderr.length > 300_000, `a long log: ${run.stderr.length} bytes`);
-      assert.equal(run.exitCode, 1);
-      const errors = run.stderr.split("\n").filter((line) => line.startsWith("error: "));
-      assert.equal(errors.length, 1, run.stderr.slice(-300));
-      assert.match(errors[0]?.slice("error: ".length) ?? "", BUILD_FAILED);
-      assert.equal((await sandbox.run(["cleanup"])).exitCode, 0);
-    } finally {
-      await sandbox.dispose();
-    }
+    const { "private-key": key = "", ...open } = oci.inputs();
+    const context = await sandbox.run(
+      ["fn-context", ...Object.entries(open).flatMap(([n, v]) => [`--${n}`, v])],
+      { FNGATE_PRIVATE_KEY: key },
+    );
+    assert.equal(context.exitCode, 0, context.stderr);
+    const flags = Object.entries(deployInputs()).flatMap(([n, v]) => [`--${n}`, v]);
+    const run = await slowlyRead(
+      ["fn-deploy", ...flags],
+      {
+        PATH: `${fakeDocker}:${process.env.PATH}`,
+        HOME: sandbox.home,
+        TMPDIR: sandbox.tmp,
+        ...oci.env,
+      },
+      functionDir,
+    );
+    assert.ok(run.stderr.length > 300_000, `a long log: ${run.stderr.length} bytes`);
+    assertCliFailure({ ...run, exitCode: run.exitCode ?? -1, stdout: "" }, BUILD_FAILED, {
+      secrets: [oci.key.pkcs8],
+    });
+    assert.equal((await sandbox.run(["cleanup"])).exitCode, 0);
   });
 });
 

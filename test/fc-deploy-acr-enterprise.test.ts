@@ -6,21 +6,23 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { AcrInstance } from "./emulators/alibaba/acr-instances.ts";
-import { type AlibabaFixture, alibabaFixture, examplesDir, IMAGE } from "./emulators/alibaba/fixture.ts";
+import {
+  examplesDir,
+  IMAGE,
+  type StartedAlibabaFixture,
+  startAlibabaFixture,
+} from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import { assertUserFailure, type StepResult } from "./runner/index.ts";
 
-let stack: EmulatorStack;
-let fx: AlibabaFixture;
+let fx: StartedAlibabaFixture;
 let instance: AcrInstance;
 let other: AcrInstance;
 let enterpriseImage: string;
 
 before(async () => {
-  stack = await startEmulatorStack();
-  fx = alibabaFixture(stack);
-  const { state } = stack.alibaba;
+  fx = await startAlibabaFixture();
+  const { state } = fx.stack.alibaba;
   instance = state.addAcrInstance("fngate-ee");
   other = state.addAcrInstance("other-team");
   enterpriseImage = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
@@ -29,39 +31,28 @@ before(async () => {
   });
 });
 after(async () => {
-  await stack?.close();
+  await fx?.close();
 });
 
-async function deploy(inputs: Record<string, string>): Promise<StepResult> {
-  const job = await Job.create({ env: fx.env });
-  try {
-    return await job.run("fc-deploy", {
-      inputs: {
-        region: "cn-hangzhou",
-        "access-key-id": fx.accessKey.id,
-        "access-key-secret": fx.accessKey.secret,
-        ...inputs,
-      },
-    });
-  } finally {
-    await job.dispose();
-  }
+function deploy(inputs: Record<string, string>): Promise<StepResult> {
+  const key = { "access-key-id": fx.accessKey.id, "access-key-secret": fx.accessKey.secret };
+  return fx.deploy({ ...key, ...inputs }, { checkout: false });
 }
 
-function errorsOf(run: StepResult): string[] {
-  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+/** The deploy failed as a user error with `message`, and showed no secret. */
+async function refused(inputs: Record<string, string>, message: string): Promise<void> {
+  assertUserFailure(await deploy(inputs), message, fx.secrets());
 }
 
-const fcCalls = () => stack.alibaba.requests.filter((r) => r.operation.endsWith("Function")).length;
-const mutating = () => stack.alibaba.requests.filter(isMutatingFcCall).length;
+const fcCalls = () => fx.stack.alibaba.requests.filter((r) => r.operation.endsWith("Function")).length;
+const mutating = () => fx.stack.alibaba.requests.filter(isMutatingFcCall).length;
 
 describe("fc-deploy with an ACR Enterprise Edition image", () => {
   it("passes acr-instance-id through as customContainerConfig.acrInstanceId; a re-run changes nothing", async () => {
     const inputs = { function: "ee-image", image: enterpriseImage, "acr-instance-id": instance.id };
     const run = await deploy(inputs);
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    const stored = stack.alibaba.state.functions.get("ee-image")?.body.customContainerConfig as {
+    const stored = fx.stack.alibaba.state.functions.get("ee-image")?.body.customContainerConfig as {
       image: string;
       acrInstanceId?: string;
     };
@@ -76,49 +67,40 @@ describe("fc-deploy with an ACR Enterprise Edition image", () => {
 
   it("without acr-instance-id: one line naming it, before any call", async () => {
     const calls = fcCalls();
-    assert.deepEqual(errorsOf(await deploy({ function: "ee-missing", image: enterpriseImage })), [
+    await refused(
+      { function: "ee-missing", image: enterpriseImage },
       `acr-instance-id is required: image ${enterpriseImage} is in the ACR Enterprise Edition instance fngate-ee (cn-hangzhou), and Function Compute pulls such images only with the instance's ID; set acr-instance-id to it (cri-…, Container Registry console > Instances > fngate-ee).`,
-    ]);
+    );
     assert.equal(fcCalls(), calls);
   });
 
   it("the ID of another instance: Function Compute refuses it, explained as acr-instance-id", async () => {
-    const errors = errorsOf(
-      await deploy({ function: "ee-mismatch", image: enterpriseImage, "acr-instance-id": other.id }),
-    );
-    assert.deepEqual(errors, [
+    await refused(
+      { function: "ee-mismatch", image: enterpriseImage, "acr-instance-id": other.id },
       `acr-instance-id: Function Compute refused it (customContainerConfig.acrInstanceId ${other.id} is not the Container Registry Enterprise Edition instance of fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com): set it to the ID (cri-…) of the ACR Enterprise Edition instance that serves the image's registry host (Container Registry console > Instances).`,
-    ]);
-    assert.equal(stack.alibaba.state.functions.has("ee-mismatch"), false);
+    );
+    assert.equal(fx.stack.alibaba.state.functions.has("ee-mismatch"), false);
   });
 
   it("a malformed ID, an ID for a Personal Edition image, an ID with code-path: refused before any call", async () => {
     const calls = fcCalls();
-    assert.deepEqual(
-      errorsOf(await deploy({ function: "ee-bad", image: enterpriseImage, "acr-instance-id": "fngate-ee" })),
-      [
-        'acr-instance-id must be an ACR Enterprise Edition instance ID such as cri-0abc1def2ghi3jkl (cri- and lower-case letters and digits); got "fngate-ee".',
-      ],
+    await refused(
+      { function: "ee-bad", image: enterpriseImage, "acr-instance-id": "fngate-ee" },
+      'acr-instance-id must be an ACR Enterprise Edition instance ID such as cri-0abc1def2ghi3jkl (cri- and lower-case letters and digits); got "fngate-ee".',
     );
-    assert.deepEqual(
-      errorsOf(await deploy({ function: "pe-with-id", image: IMAGE, "acr-instance-id": instance.id })),
-      [
-        `acr-instance-id applies to ACR Enterprise Edition images only, and image ${IMAGE} is in ACR Personal Edition (registry.cn-hangzhou.aliyuncs.com): remove acr-instance-id, or use the image's Enterprise Edition address (<instance>-registry.<region>.cr.aliyuncs.com).`,
-      ],
+    await refused(
+      { function: "pe-with-id", image: IMAGE, "acr-instance-id": instance.id },
+      `acr-instance-id applies to ACR Enterprise Edition images only, and image ${IMAGE} is in ACR Personal Edition (registry.cn-hangzhou.aliyuncs.com): remove acr-instance-id, or use the image's Enterprise Edition address (<instance>-registry.<region>.cr.aliyuncs.com).`,
     );
-    assert.deepEqual(
-      errorsOf(
-        await deploy({
-          function: "code-with-id",
-          "code-path": join(examplesDir, "function"),
-          runtime: "nodejs20",
-          handler: "index.handler",
-          "acr-instance-id": instance.id,
-        }),
-      ),
-      [
-        "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
-      ],
+    await refused(
+      {
+        function: "code-with-id",
+        "code-path": join(examplesDir, "function"),
+        runtime: "nodejs20",
+        handler: "index.handler",
+        "acr-instance-id": instance.id,
+      },
+      "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
     );
     assert.equal(fcCalls(), calls);
   });

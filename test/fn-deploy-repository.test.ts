@@ -4,77 +4,39 @@
 // repository in the whole tenancy and push there, warning when it is public. Real Docker engine and
 // distribution registry, OCI emulator with a child compartment.
 import assert from "node:assert/strict";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { after, before, describe, it, type TestContext } from "node:test";
+import { after, before, describe, it } from "node:test";
 import type { CompartmentRecord as Compartment } from "./emulators/oci/identity-store.ts";
-import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
-import { Job } from "./runner/index.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
-import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
+import type { OciFixture } from "./support/oci-fixture.ts";
+import { requireDockerAndRegistry } from "./support/real-components.ts";
 
-const TOKEN = "t0K3n;repo(elsewhere)Zx9";
 const APPLICATION = "team-apps";
 
+let fx: FnDeployFixture;
 let oci: OciFixture;
-let registry: StartedRegistry | undefined;
 let team: Compartment;
-let functionDir: string;
 
 before(async () => {
-  oci = await startOciFixture();
-  const { state } = oci.stack.oci;
-  team = state.createCompartment({ parentId: oci.tenancyId, name: "team" });
-  state.createApplication({ compartmentId: team.id, displayName: APPLICATION });
-  if (await executableExists("/usr/bin/docker-registry")) {
-    const user = { username: `${oci.namespace}/ci-user`, password: TOKEN };
-    registry = await startRegistry({ users: [user] });
-    oci.stack.oci.setRegistry({ url: registry.url, ...user });
-  }
-  functionDir = await mkdtemp(join(tmpdir(), "fngate-fn-repository-"));
-  await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
-  await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
+  fx = await startFnDeployFixture("fn-repository", { authToken: "t0K3n;repo(elsewhere)Zx9" });
+  oci = fx.oci;
+  team = oci.stack.oci.state.createCompartment({ parentId: oci.tenancyId, name: "team" });
+  oci.stack.oci.state.createApplication({ compartmentId: team.id, displayName: APPLICATION });
 });
 after(async () => {
-  await registry?.close();
-  await oci?.close();
-  if (functionDir) await rm(functionDir, { recursive: true, force: true });
+  await fx?.close();
 });
 
-async function needsDockerAndRegistry(t: TestContext): Promise<boolean> {
-  if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-    return false;
-  return requireComponent(t, "the Docker engine", dockerEngineRunning);
-}
-
 async function deploy(functionName: string) {
-  const job = await Job.create({ env: oci.env, checkout: functionDir });
-  try {
-    const context = await job.run("fn-context", { inputs: oci.inputs() });
-    assert.equal(context.exitCode, 0, context.stdout);
-    const login = await job.run("ocir-login", {
-      inputs: {
-        region: "ap-tokyo-1",
-        namespace: oci.namespace,
-        username: "ci-user",
-        "auth-token": TOKEN,
-        registry: registry?.host ?? "",
-      },
-    });
-    assert.equal(login.exitCode, 0, login.stdout);
-    return await job.run("fn-deploy", {
-      inputs: {
-        application: APPLICATION,
-        "compartment-ocid": team.id,
-        function: functionName,
-        path: ".",
-        registry: `${registry?.host ?? ""}/${oci.namespace}`,
-      },
-    });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fx.preparedJob();
+  return await job.run("fn-deploy", {
+    inputs: {
+      application: APPLICATION,
+      "compartment-ocid": team.id,
+      function: functionName,
+      path: ".",
+      registry: `${fx.registry?.host ?? ""}/${oci.namespace}`,
+    },
+  });
 }
 
 const repositoriesNamed = (name: string) =>
@@ -82,7 +44,7 @@ const repositoriesNamed = (name: string) =>
 
 describe("fn-deploy finds the OCIR repository wherever it is in the tenancy", () => {
   it("a private repository in the root compartment (fn deploy's) is found and pushed to", async (t) => {
-    if (!(await needsDockerAndRegistry(t))) return;
+    if (!(await requireDockerAndRegistry(t))) return;
     const rootRepository = oci.stack.oci.state.createContainerRepository({
       compartmentId: oci.tenancyId,
       displayName: "made-by-fn",
@@ -102,7 +64,7 @@ describe("fn-deploy finds the OCIR repository wherever it is in the tenancy", ()
     );
     assert.equal(run.annotations.filter((a) => a.level === "warning").length, 0, "private: no warning");
     const fn = oci.stack.oci.state.fn.functions.get(run.outputs["function-id"] ?? "");
-    assert.equal(fn?.image, `${registry?.host}/${oci.namespace}/made-by-fn:0.0.1`);
+    assert.equal(fn?.image, `${fx.registry?.host}/${oci.namespace}/made-by-fn:0.0.1`);
     const searches = oci.stack.oci.requests.filter(
       (r) => r.operation === "ListContainerRepositories" && r.target.includes("compartmentIdInSubtree=true"),
     );
@@ -113,7 +75,7 @@ describe("fn-deploy finds the OCIR repository wherever it is in the tenancy", ()
   });
 
   it("a public repository elsewhere is used, with a warning that says how to make it private", async (t) => {
-    if (!(await needsDockerAndRegistry(t))) return;
+    if (!(await requireDockerAndRegistry(t))) return;
     const other = oci.stack.oci.state.createCompartment({ parentId: oci.tenancyId, name: "shared" });
     const shared = oci.stack.oci.state.createContainerRepository({
       compartmentId: other.id,

@@ -4,26 +4,30 @@
 // line before CreateFunction; a fitting image (single or multi-arch) is deployed; the shape input must
 // match the application's; an arm64 application gets a linux/arm64 build whose pushed config says so.
 import assert from "node:assert/strict";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it, type TestContext } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import { pushImage } from "./emulators/registry/push-image.ts";
 import { pushIndex } from "./emulators/registry/push-index.ts";
 import { RegistryClient } from "./emulators/registry/registry-client.ts";
-import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
-import { Job, type StepResult } from "./runner/index.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
-import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
+import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
+import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
+import type { OciFixture } from "./support/oci-fixture.ts";
+import { requireDockerAndRegistry as components } from "./support/real-components.ts";
 
-const TOKEN = `shape-token-${process.pid}`;
+let fx: FnDeployFixture;
 let oci: OciFixture;
-let registry: StartedRegistry | undefined;
-let functionDir: string;
 
 before(async () => {
-  oci = await startOciFixture();
+  fx = await startFnDeployFixture("shape", {
+    functionFiles: {
+      // Unique content: the legacy builder's cache would otherwise hand back an image of another platform.
+      "func.js": `// arm64 build ${process.pid} ${Date.now()}\n`,
+      Dockerfile: "FROM scratch\nCOPY func.js /function/func.js\n",
+    },
+  });
+  oci = fx.oci;
   const { state } = oci.stack.oci;
   state.createApplication({ compartmentId: oci.tenancyId, displayName: "x86-apps" });
   state.createApplication({ compartmentId: oci.tenancyId, displayName: "arm-apps", shape: "GENERIC_ARM" });
@@ -32,40 +36,19 @@ before(async () => {
     displayName: "multi-apps",
     shape: "GENERIC_X86_ARM",
   });
-  if (await executableExists("/usr/bin/docker-registry")) {
-    const user = { username: `${oci.namespace}/ci-user`, password: TOKEN };
-    registry = await startRegistry({ users: [user] });
-    oci.stack.oci.setRegistry({ url: registry.url, ...user });
-  }
-  functionDir = await mkdtemp(join(tmpdir(), "fngate-shape-"));
-  // Unique content: the legacy builder's cache would otherwise hand back an image of another platform.
-  await writeFile(join(functionDir, "func.js"), `// arm64 build ${process.pid} ${Date.now()}\n`);
-  await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
 });
 after(async () => {
-  await registry?.close();
-  await oci?.close();
-  if (functionDir) await rm(functionDir, { recursive: true, force: true });
+  await fx?.close();
 });
 
-async function components(t: TestContext): Promise<boolean> {
-  if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-    return false;
-  return requireComponent(t, "the Docker engine", dockerEngineRunning);
-}
-
 const credentials = () => ({
-  url: registry?.url ?? "",
+  url: fx.registry?.url ?? "",
   username: `${oci.namespace}/ci-user`,
-  password: TOKEN,
+  password: fx.authToken,
 });
 
 function mutatingCalls(): number {
   return oci.stack.oci.requests.filter(isMutating).length;
-}
-
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((note) => note.level === "error").map((note) => note.message);
 }
 
 /** fn-context and ocir-login done, then fn-deploy with `inputs`; `prepare` runs on the fresh job first. */
@@ -73,39 +56,23 @@ async function deploy(
   inputs: Record<string, string>,
   options: { prepare?: (job: Job) => Promise<void>; env?: Record<string, string> } = {},
 ): Promise<StepResult> {
-  const job = await Job.create({ env: { ...oci.env, ...options.env }, checkout: functionDir });
-  try {
-    await options.prepare?.(job);
-    assert.equal((await job.run("fn-context", { inputs: oci.inputs() })).exitCode, 0);
-    const login = await job.run("ocir-login", {
-      inputs: {
-        region: "ap-tokyo-1",
-        namespace: oci.namespace,
-        username: "ci-user",
-        "auth-token": TOKEN,
-        registry: registry?.host ?? "",
-      },
-    });
-    assert.equal(login.exitCode, 0, login.stdout);
-    return await job.run("fn-deploy", {
-      inputs: { "compartment-ocid": oci.tenancyId, path: ".", ...inputs },
-      timeoutMs: 240_000,
-    });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fx.preparedJob(options);
+  return await job.run("fn-deploy", {
+    inputs: { "compartment-ocid": oci.tenancyId, path: ".", ...inputs },
+    timeoutMs: 240_000,
+  });
 }
 
 async function prebuilt(tag: string, architecture: string): Promise<string> {
   const repository = `${oci.namespace}/prebuilt`;
   const pushed = await pushImage({ registry: credentials(), repository, tag, architecture });
-  return `${registry?.host}/${repository}@${pushed.digest}`;
+  return `${fx.registry?.host}/${repository}@${pushed.digest}`;
 }
 
 async function index(tag: string, architectures: string[], attestations = false): Promise<string> {
   const repository = `${oci.namespace}/prebuilt`;
   const pushed = await pushIndex({ registry: credentials(), repository, tag, architectures, attestations });
-  return `${registry?.host}/${repository}@${pushed.digest}`;
+  return `${fx.registry?.host}/${repository}@${pushed.digest}`;
 }
 
 describe("fn-deploy checks the image against the application's shape", () => {
@@ -114,10 +81,11 @@ describe("fn-deploy checks the image against the application's shape", () => {
     const image = await index("attested", ["amd64"], true);
     const before = mutatingCalls();
     const run = await deploy({ application: "x86-apps", function: "attested", image });
-    assert.equal(run.exitCode, 1);
-    assert.deepEqual(errorsOf(run), [
+    assertUserFailure(
+      run,
       `image ${image} is an image index with 1 BuildKit attestation manifest(s) (platform unknown/unknown) besides the image: OCI Functions pins one image per architecture. Rebuild with --provenance=false --sbom=false (docker/build-push-action: provenance: false, sbom: false).`,
-    ]);
+      [fx.authToken],
+    );
     assert.equal(mutatingCalls(), before);
   });
 
@@ -126,10 +94,11 @@ describe("fn-deploy checks the image against the application's shape", () => {
     const image = await prebuilt("arm64", "arm64");
     const before = mutatingCalls();
     const run = await deploy({ application: "x86-apps", function: "arm-on-x86", image });
-    assert.equal(run.exitCode, 1);
-    assert.deepEqual(errorsOf(run), [
+    assertUserFailure(
+      run,
       `image ${image} holds linux/arm64, but shape GENERIC_X86 runs linux/amd64: rebuild and push it for linux/amd64 (docker build --platform linux/amd64), or deploy to an application whose shape runs linux/arm64.`,
-    ]);
+      [fx.authToken],
+    );
     assert.equal(mutatingCalls(), before);
   });
 
@@ -147,9 +116,8 @@ describe("fn-deploy checks the image against the application's shape", () => {
       /Image index sha256:[a-f0-9]{64} holds linux\/amd64, linux\/arm64: fits shape GENERIC_X86_ARM\./,
     );
     const single = await deploy({ application: "multi-apps", function: "single-on-multi", image: amd64 });
-    assert.equal(single.exitCode, 1);
-    assert.match(
-      errorsOf(single)[0] ?? "",
+    assertUserFailure(
+      single,
       /is a single linux\/amd64 image, but shape GENERIC_X86_ARM .* needs a multi-arch image index/,
     );
   });
@@ -163,13 +131,13 @@ describe("fn-deploy checks the image against the application's shape", () => {
       shape: "generic_arm",
       registry: "127.0.0.1:5999/ns",
     });
-    assert.equal(run.exitCode, 1);
-    assert.deepEqual(errorsOf(run), [
+    assertUserFailure(
+      run,
       "shape GENERIC_ARM does not match application x86-apps's shape GENERIC_X86: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_X86 (or leave it empty), or deploy to an application created with shape GENERIC_ARM.",
-    ]);
+    );
     const bad = await deploy({ application: "x86-apps", function: "bad-shape", shape: "x86" });
-    assert.match(
-      errorsOf(bad)[0] ?? "",
+    assertUserFailure(
+      bad,
       /^shape "x86" is not a Functions shape: use GENERIC_X86, GENERIC_ARM, GENERIC_X86_ARM/,
     );
     assert.equal(mutatingCalls(), before);
@@ -183,9 +151,8 @@ describe("fn-deploy checks the image against the application's shape", () => {
       function: "multi-build",
       registry: "127.0.0.1:5999/ns",
     });
-    assert.equal(run.exitCode, 1);
-    assert.match(
-      errorsOf(run)[0] ?? "",
+    assertUserFailure(
+      run,
       /^application multi-apps has shape GENERIC_X86_ARM, which needs a multi-arch image .* one docker build cannot make/,
     );
     assert.equal(mutatingCalls(), before);
@@ -196,7 +163,7 @@ describe("fn-deploy checks the image against the application's shape", () => {
     const run = await deploy({
       application: "arm-apps",
       function: "arm-build",
-      registry: `${registry?.host}/${oci.namespace}`,
+      registry: `${fx.registry?.host}/${oci.namespace}`,
       tag: "1",
     });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
@@ -220,7 +187,7 @@ describe("fn-deploy checks the image against the application's shape", () => {
     const run = await deploy({
       application: "x86-apps",
       function: "x86-after-arm",
-      registry: `${registry?.host}/${oci.namespace}`,
+      registry: `${fx.registry?.host}/${oci.namespace}`,
       tag: "1",
     });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
@@ -236,7 +203,7 @@ describe("fn-deploy checks the image against the application's shape", () => {
 
   it("with the buildx plugin as docker build, --provenance=false --sbom=false reach it; DOCKER_BUILDKIT=0 goes back to the legacy builder", async (t) => {
     if (!(await components(t))) return;
-    const log = join(functionDir, "..", `buildx-argv-${process.pid}.log`);
+    const log = join(fx.functionDir, "..", `buildx-argv-${process.pid}.log`);
     // A docker CLI plugin named buildx, as the docker CLI discovers it in ~/.docker/cli-plugins: it
     // prints buildx's option lines for --help, records what it was asked to build, and builds it with
     // the legacy builder (there is no BuildKit here) without the two attestation options.
@@ -257,7 +224,7 @@ DOCKER_BUILDKIT=0 exec docker build "$@"
       await chmod(join(plugins, "docker-buildx"), 0o755);
     };
     try {
-      const inputs = { application: "x86-apps", registry: `${registry?.host}/${oci.namespace}` };
+      const inputs = { application: "x86-apps", registry: `${fx.registry?.host}/${oci.namespace}` };
       const viaBuildx = await deploy({ ...inputs, function: "via-buildx", tag: "1" }, { prepare });
       assert.equal(viaBuildx.exitCode, 0, viaBuildx.stdout + viaBuildx.stderr);
       const argv = await readFile(log, "utf8").catch(() => "");

@@ -19,6 +19,18 @@ function dockerfile(...lines: string[]): string {
   return lines.map((line) => `${line}\n`).join("");
 }
 
+/** fn's two stages: `build` as build-stage with its steps, then `run` with its steps, each in /function. */
+function stages(build: string, buildSteps: string[], run: string, runSteps: string[]): string {
+  return dockerfile(
+    `FROM ${build} as build-stage`,
+    "WORKDIR /function",
+    ...buildSteps,
+    `FROM ${run}`,
+    "WORKDIR /function",
+    ...runSteps,
+  );
+}
+
 function func(fields: Omit<FuncYaml, "schemaVersion">): FuncYaml {
   return { schemaVersion: 20180708, name: "hello", version: "0.0.1", ...fields };
 }
@@ -31,13 +43,36 @@ const PIP_REQUIREMENTS_TAIL =
   " -r requirements.txt &&\\\n" +
   "\t\t\t    rm -fr ~/.cache/pip /tmp* requirements.txt func.yaml Dockerfile .venv &&\\\n" +
   "\t\t\t    chmod -R o+r /python";
+const PYTHON_ENTRYPOINT = "/python/bin/fdk /function/func.py handler";
 const PYTHON_RUN_STAGE = [
   "COPY --from=build-stage /python /python",
   "COPY --from=build-stage /function /function",
   "RUN chmod -R o+r /function",
   "ENV PYTHONPATH=/function:/python",
+  'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
 ];
-const PYTHON_ENTRYPOINT = "/python/bin/fdk /function/func.py handler";
+/** The python build stage: `before` the ADD of the function, `after` it, then the pip cache removed. */
+const pythonBuild = (before: string[] = [], after: string[] = []) => [
+  ...before,
+  "ADD . /function/",
+  ...after,
+  "RUN rm -fr /function/.pip_cache",
+];
+const python = (version: string, build = pythonBuild()) =>
+  stages(`fnproject/python:${version}-dev`, build, `fnproject/python:${version}`, PYTHON_RUN_STAGE);
+
+const NODE_RUN_STAGE = ["ADD . /function/", "RUN chmod -R o+r /function", 'ENTRYPOINT ["node", "func.js"]'];
+const GO_BUILD = ["ADD . /go/src/func/", "RUN go build -o func -v"];
+const GO_RUN_STAGE = ["COPY --from=build-stage /go/src/func/func /function/", 'ENTRYPOINT ["./func"]'];
+const GO_MODULES = ["WORKDIR /go/src/func/", "ENV GO111MODULE=on"];
+const go = (version: string, build: string[]) =>
+  stages(`fnproject/go:${version}-dev`, build, `fnproject/go:${version}`, GO_RUN_STAGE);
+const GO_DEP = "RUN go get -u github.com/golang/dep/cmd/dep";
+const RUBY_RUN_STAGE = [
+  "COPY --from=build-stage /usr/lib/ruby/gems/ /usr/lib/ruby/gems/",
+  "COPY . /function/",
+  "RUN chmod -R o+r /function",
+];
 
 const NO_PROXY_MAVEN_OPTS =
   "ENV MAVEN_OPTS -Dhttp.proxyHost= -Dhttp.proxyPort= -Dhttps.proxyHost= -Dhttps.proxyPort= " +
@@ -49,6 +84,7 @@ const MAVEN_STEPS = [
   'RUN ["mvn", "package"]',
 ];
 const JAVA_CMD = "com.example.fn.HelloFunction::handleRequest";
+const JAVA_JARS = "COPY --from=build-stage /function/target/*.jar /function/app/";
 const FDK_ENTRYPOINT = [
   "/usr/local/openjdk-17/bin/java",
   "-XX:-UsePerfData",
@@ -60,6 +96,13 @@ const FDK_ENTRYPOINT = [
   "/function/app/*:/function/runtime/*:/function/app:/function/app/resources",
   "com.fnproject.fn.runtime.EntryPoint",
 ];
+/** A maven build without proxies; the run stage gets the jars, `entrypoint` lines and fn's CMD. */
+const java = (build: string, run: string, entrypoint: string[] = []) =>
+  stages(build, [NO_PROXY_MAVEN_OPTS, ...MAVEN_STEPS], run, [
+    JAVA_JARS,
+    ...entrypoint,
+    `CMD ["${JAVA_CMD}"]`,
+  ]);
 
 interface Case {
   name: string;
@@ -73,255 +116,133 @@ const cases: Case[] = [
   {
     name: "python3.12 with only func.py",
     func: func({ runtime: "python3.12", entrypoint: PYTHON_ENTRYPOINT }),
-    want: dockerfile(
-      "FROM fnproject/python:3.12-dev as build-stage",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "RUN rm -fr /function/.pip_cache",
-      "FROM fnproject/python:3.12",
-      "WORKDIR /function",
-      ...PYTHON_RUN_STAGE,
-      'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
-    ),
+    want: python("3.12"),
   },
   {
     name: "python3.11 with requirements.txt",
     func: func({ runtime: "python3.11", entrypoint: PYTHON_ENTRYPOINT }),
     inputs: withFiles("requirements.txt"),
-    want: dockerfile(
-      "FROM fnproject/python:3.11-dev as build-stage",
-      "WORKDIR /function",
-      "ADD requirements.txt /function/",
-      `${PIP}${PIP_REQUIREMENTS_TAIL}`,
-      "ADD . /function/",
-      "RUN rm -fr /function/.pip_cache",
-      "FROM fnproject/python:3.11",
-      "WORKDIR /function",
-      ...PYTHON_RUN_STAGE,
-      'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
-    ),
+    want: python("3.11", pythonBuild(["ADD requirements.txt /function/", `${PIP}${PIP_REQUIREMENTS_TAIL}`])),
   },
   {
     name: "python with requirements.txt, a .pip_cache and setup.py installs offline",
     func: func({ runtime: "python3.12", entrypoint: PYTHON_ENTRYPOINT }),
     inputs: withFiles("requirements.txt", ".pip_cache", "setup.py"),
-    want: dockerfile(
-      "FROM fnproject/python:3.12-dev as build-stage",
-      "WORKDIR /function",
-      "ADD .pip_cache /function/.pip_cache",
-      "ADD requirements.txt /function/",
-      `${PIP} --no-index --find-links /function/.pip_cache${PIP_REQUIREMENTS_TAIL}`,
-      "ADD . /function/",
-      `${PIP} --no-index --find-links /function/.pip_cache .`,
-      "RUN rm -fr /function/.pip_cache",
-      "FROM fnproject/python:3.12",
-      "WORKDIR /function",
-      ...PYTHON_RUN_STAGE,
-      'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
+    want: python(
+      "3.12",
+      pythonBuild(
+        [
+          "ADD .pip_cache /function/.pip_cache",
+          "ADD requirements.txt /function/",
+          `${PIP} --no-index --find-links /function/.pip_cache${PIP_REQUIREMENTS_TAIL}`,
+        ],
+        [`${PIP} --no-index --find-links /function/.pip_cache .`],
+      ),
     ),
   },
   {
     name: "python setup.py without requirements.txt ignores .pip_cache, as fn does",
     func: func({ runtime: "python3.12", entrypoint: PYTHON_ENTRYPOINT }),
     inputs: withFiles(".pip_cache", "setup.py"),
-    want: dockerfile(
-      "FROM fnproject/python:3.12-dev as build-stage",
-      "WORKDIR /function",
-      "ADD . /function/",
-      `${PIP} .`,
-      "RUN rm -fr /function/.pip_cache",
-      "FROM fnproject/python:3.12",
-      "WORKDIR /function",
-      ...PYTHON_RUN_STAGE,
-      'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
-    ),
+    want: python("3.12", pythonBuild([], [`${PIP} .`])),
   },
   {
     name: "bare python takes fn's first registered version, 3.12",
     func: func({ runtime: "python", entrypoint: PYTHON_ENTRYPOINT }),
-    want: dockerfile(
-      "FROM fnproject/python:3.12-dev as build-stage",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "RUN rm -fr /function/.pip_cache",
-      "FROM fnproject/python:3.12",
-      "WORKDIR /function",
-      ...PYTHON_RUN_STAGE,
-      'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
-    ),
+    want: python("3.12"),
   },
   // node
   {
     name: "node24 without package.json",
     func: func({ runtime: "node24", entrypoint: "node func.js" }),
-    want: dockerfile(
-      "FROM fnproject/node:24-dev as build-stage",
-      "WORKDIR /function",
-      "FROM fnproject/node:24",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "RUN chmod -R o+r /function",
-      'ENTRYPOINT ["node", "func.js"]',
-    ),
+    want: stages("fnproject/node:24-dev", [], "fnproject/node:24", NODE_RUN_STAGE),
   },
   {
     name: "node22 with package.json and package-lock.json runs npm install in the build stage",
     func: func({ runtime: "node22", entrypoint: "node func.js" }),
     inputs: withFiles("package.json", "package-lock.json"),
-    want: dockerfile(
-      "FROM fnproject/node:22-dev as build-stage",
-      "WORKDIR /function",
-      "ADD package-lock.json /function/",
-      "ADD package.json /function/",
-      "RUN npm install  && chown -R $(id -u):$(id -g) node_modules",
-      "FROM fnproject/node:22",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "COPY --from=build-stage /function/node_modules/ /function/node_modules/",
-      "RUN chmod -R o+r /function",
-      'ENTRYPOINT ["node", "func.js"]',
+    want: stages(
+      "fnproject/node:22-dev",
+      [
+        "ADD package-lock.json /function/",
+        "ADD package.json /function/",
+        "RUN npm install  && chown -R $(id -u):$(id -g) node_modules",
+      ],
+      "fnproject/node:22",
+      [
+        "ADD . /function/",
+        "COPY --from=build-stage /function/node_modules/ /function/node_modules/",
+        "RUN chmod -R o+r /function",
+        'ENTRYPOINT ["node", "func.js"]',
+      ],
     ),
   },
   {
     name: "node with a committed node_modules skips npm install",
     func: func({ runtime: "node24", entrypoint: "node func.js" }),
     inputs: withFiles("package.json", "node_modules"),
-    want: dockerfile(
-      "FROM fnproject/node:24-dev as build-stage",
-      "WORKDIR /function",
-      "FROM fnproject/node:24",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "RUN chmod -R o+r /function",
-      'ENTRYPOINT ["node", "func.js"]',
-    ),
+    want: stages("fnproject/node:24-dev", [], "fnproject/node:24", NODE_RUN_STAGE),
   },
   {
     name: "bare node with no images gets fn's fallback node 22 images",
     func: func({ runtime: "node", entrypoint: "node func.js" }),
-    want: dockerfile(
-      "FROM fnproject/node:22-dev as build-stage",
-      "WORKDIR /function",
-      "FROM fnproject/node:22",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "RUN chmod -R o+r /function",
-      'ENTRYPOINT ["node", "func.js"]',
-    ),
+    want: stages("fnproject/node:22-dev", [], "fnproject/node:22", NODE_RUN_STAGE),
   },
   {
     name: "bare node naming only build_image gets the run image of the first registered version, 24",
     func: func({ runtime: "node", buildImage: "fnproject/node:22-dev", entrypoint: "node func.js" }),
-    want: dockerfile(
-      "FROM fnproject/node:22-dev as build-stage",
-      "WORKDIR /function",
-      "FROM fnproject/node:24",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "RUN chmod -R o+r /function",
-      'ENTRYPOINT ["node", "func.js"]',
-    ),
+    want: stages("fnproject/node:22-dev", [], "fnproject/node:24", NODE_RUN_STAGE),
   },
   // go
   {
     name: "go1.24 without go.mod",
     func: func({ runtime: "go1.24", entrypoint: "./func" }),
-    want: dockerfile(
-      "FROM fnproject/go:1.24-dev as build-stage",
-      "WORKDIR /function",
-      "ADD . /go/src/func/",
-      "RUN go build -o func -v",
-      "FROM fnproject/go:1.24",
-      "WORKDIR /function",
-      "COPY --from=build-stage /go/src/func/func /function/",
-      'ENTRYPOINT ["./func"]',
-    ),
+    want: go("1.24", GO_BUILD),
   },
   {
     name: "go1.23 with go.mod",
     func: func({ runtime: "go1.23", entrypoint: "./func" }),
     inputs: withFiles("go.mod"),
-    want: dockerfile(
-      "FROM fnproject/go:1.23-dev as build-stage",
-      "WORKDIR /function",
-      "WORKDIR /go/src/func/",
-      "ENV GO111MODULE=on",
-      "COPY . .",
-      "RUN go mod tidy",
-      "RUN go build -o func -v",
-      "FROM fnproject/go:1.23",
-      "WORKDIR /function",
-      "COPY --from=build-stage /go/src/func/func /function/",
-      'ENTRYPOINT ["./func"]',
-    ),
+    want: go("1.23", [...GO_MODULES, "COPY . .", "RUN go mod tidy", "RUN go build -o func -v"]),
   },
   {
     name: "go with go.mod and vendor (and a Gopkg.toml, which vendor overrides)",
     func: func({ runtime: "go1.24", entrypoint: "./func" }),
     inputs: withFiles("go.mod", "vendor", "Gopkg.toml"),
-    want: dockerfile(
-      "FROM fnproject/go:1.24-dev as build-stage",
-      "WORKDIR /function",
-      "WORKDIR /go/src/func/",
-      "ENV GO111MODULE=on",
+    want: go("1.24", [
+      ...GO_MODULES,
       'ENV GOFLAGS="-mod=vendor"',
       "COPY . .",
       "RUN go mod tidy",
       "RUN go build -o func -v",
-      "FROM fnproject/go:1.24",
-      "WORKDIR /function",
-      "COPY --from=build-stage /go/src/func/func /function/",
-      'ENTRYPOINT ["./func"]',
-    ),
+    ]),
   },
   {
     name: "go with dep: Gopkg.toml and Gopkg.lock",
     func: func({ runtime: "go1.24", entrypoint: "./func" }),
     inputs: withFiles("Gopkg.toml", "Gopkg.lock", "go.mod"),
-    want: dockerfile(
-      "FROM fnproject/go:1.24-dev as build-stage",
-      "WORKDIR /function",
-      "RUN go get -u github.com/golang/dep/cmd/dep",
+    want: go("1.24", [
+      GO_DEP,
       "ADD Gopkg.* /go/src/func/",
       "RUN cd /go/src/func/ && dep ensure --vendor-only",
-      "ADD . /go/src/func/",
-      "RUN go build -o func -v",
-      "FROM fnproject/go:1.24",
-      "WORKDIR /function",
-      "COPY --from=build-stage /go/src/func/func /function/",
-      'ENTRYPOINT ["./func"]',
-    ),
+      ...GO_BUILD,
+    ]),
   },
   {
     name: "go with dep: Gopkg.toml alone",
     func: func({ runtime: "go1.24", entrypoint: "./func" }),
     inputs: withFiles("Gopkg.toml"),
-    want: dockerfile(
-      "FROM fnproject/go:1.24-dev as build-stage",
-      "WORKDIR /function",
-      "RUN go get -u github.com/golang/dep/cmd/dep",
+    want: go("1.24", [
+      GO_DEP,
       "ADD . /go/src/func/",
       "RUN cd /go/src/func/ && dep ensure",
       "RUN go build -o func -v",
-      "FROM fnproject/go:1.24",
-      "WORKDIR /function",
-      "COPY --from=build-stage /go/src/func/func /function/",
-      'ENTRYPOINT ["./func"]',
-    ),
+    ]),
   },
   {
     name: "bare go with no images gets fn's fallback go 1.11 images",
     func: func({ runtime: "go", entrypoint: "./func" }),
-    want: dockerfile(
-      "FROM fnproject/go:1.11-dev as build-stage",
-      "WORKDIR /function",
-      "ADD . /go/src/func/",
-      "RUN go build -o func -v",
-      "FROM fnproject/go:1.11",
-      "WORKDIR /function",
-      "COPY --from=build-stage /go/src/func/func /function/",
-      'ENTRYPOINT ["./func"]',
-    ),
+    want: go("1.11", GO_BUILD),
   },
   // java
   {
@@ -333,17 +254,9 @@ const cases: Case[] = [
       cmd: JAVA_CMD,
     }),
     inputs: { files: new Set(["pom.xml"]), runImageEntrypoint: FDK_ENTRYPOINT },
-    want: dockerfile(
-      "FROM fnproject/fn-java-fdk-build:jdk17-1.1.7 as build-stage",
-      "WORKDIR /function",
-      NO_PROXY_MAVEN_OPTS,
-      ...MAVEN_STEPS,
-      "FROM fnproject/fn-java-fdk-build:jre17-1.1.7",
-      "WORKDIR /function",
-      "COPY --from=build-stage /function/target/*.jar /function/app/",
+    want: java("fnproject/fn-java-fdk-build:jdk17-1.1.7", "fnproject/fn-java-fdk-build:jre17-1.1.7", [
       `ENTRYPOINT [${FDK_ENTRYPOINT.map((word) => `"${word}"`).join(", ")}]`,
-      `CMD ["${JAVA_CMD}"]`,
-    ),
+    ]),
   },
   {
     name: "java without the inspected entrypoint leaves the run image's ENTRYPOINT in force",
@@ -354,31 +267,13 @@ const cases: Case[] = [
       cmd: JAVA_CMD,
     }),
     inputs: withFiles("pom.xml"),
-    want: dockerfile(
-      "FROM fnproject/fn-java-fdk-build:jdk21-1.0.210 as build-stage",
-      "WORKDIR /function",
-      NO_PROXY_MAVEN_OPTS,
-      ...MAVEN_STEPS,
-      "FROM fnproject/fn-java-fdk:jre21-1.0.210",
-      "WORKDIR /function",
-      "COPY --from=build-stage /function/target/*.jar /function/app/",
-      `CMD ["${JAVA_CMD}"]`,
-    ),
+    want: java("fnproject/fn-java-fdk-build:jdk21-1.0.210", "fnproject/fn-java-fdk:jre21-1.0.210"),
   },
   {
     name: "bare java with no images gets fn's fallback java 17 images for the given FDK release",
     func: func({ runtime: "java", cmd: JAVA_CMD }),
     inputs: { files: new Set(["pom.xml"]), javaFdkVersion: "1.0.210" },
-    want: dockerfile(
-      "FROM fnproject/fn-java-fdk-build:jdk17-1.0.210 as build-stage",
-      "WORKDIR /function",
-      NO_PROXY_MAVEN_OPTS,
-      ...MAVEN_STEPS,
-      "FROM fnproject/fn-java-fdk:jre17-1.0.210",
-      "WORKDIR /function",
-      "COPY --from=build-stage /function/target/*.jar /function/app/",
-      `CMD ["${JAVA_CMD}"]`,
-    ),
+    want: java("fnproject/fn-java-fdk-build:jdk17-1.0.210", "fnproject/fn-java-fdk:jre17-1.0.210"),
   },
   {
     name: "java8 images are tagged with the bare FDK release; proxies reach MAVEN_OPTS",
@@ -392,17 +287,16 @@ const cases: Case[] = [
         noProxy: "localhost,.corp,10.0.0.0/8",
       },
     },
-    want: dockerfile(
-      "FROM fnproject/fn-java-fdk-build:1.0.210 as build-stage",
-      "WORKDIR /function",
-      "ENV MAVEN_OPTS -Dhttp.proxyHost=proxy.corp -Dhttp.proxyPort=3128 -Dhttps.proxyHost=fd00::1 " +
-        "-Dhttps.proxyPort=3129 -Dhttp.nonProxyHosts=localhost|.corp|10.0.0.0/8 " +
-        "-Dmaven.repo.local=/usr/share/maven/ref/repository",
-      ...MAVEN_STEPS,
-      "FROM fnproject/fn-java-fdk:1.0.210",
-      "WORKDIR /function",
-      "COPY --from=build-stage /function/target/*.jar /function/app/",
-      `CMD ["${JAVA_CMD}"]`,
+    want: stages(
+      "fnproject/fn-java-fdk-build:1.0.210",
+      [
+        "ENV MAVEN_OPTS -Dhttp.proxyHost=proxy.corp -Dhttp.proxyPort=3128 -Dhttps.proxyHost=fd00::1 " +
+          "-Dhttps.proxyPort=3129 -Dhttp.nonProxyHosts=localhost|.corp|10.0.0.0/8 " +
+          "-Dmaven.repo.local=/usr/share/maven/ref/repository",
+        ...MAVEN_STEPS,
+      ],
+      "fnproject/fn-java-fdk:1.0.210",
+      [JAVA_JARS, `CMD ["${JAVA_CMD}"]`],
     ),
   },
   // ruby
@@ -410,32 +304,20 @@ const cases: Case[] = [
     name: "ruby3.3 with a Gemfile",
     func: func({ runtime: "ruby3.3", entrypoint: "ruby func.rb" }),
     inputs: withFiles("Gemfile"),
-    want: dockerfile(
-      "FROM fnproject/ruby:3.3-dev as build-stage",
-      "WORKDIR /function",
-      "ADD Gemfile* /function/",
-      "RUN bundle install",
-      "FROM fnproject/ruby:3.3",
-      "WORKDIR /function",
-      "COPY --from=build-stage /usr/lib/ruby/gems/ /usr/lib/ruby/gems/",
-      "COPY . /function/",
-      "RUN chmod -R o+r /function",
-      'ENTRYPOINT ["ruby", "func.rb"]',
+    want: stages(
+      "fnproject/ruby:3.3-dev",
+      ["ADD Gemfile* /function/", "RUN bundle install"],
+      "fnproject/ruby:3.3",
+      [...RUBY_RUN_STAGE, 'ENTRYPOINT ["ruby", "func.rb"]'],
     ),
   },
   {
     name: "bare ruby with no images gets fn's fallback ruby 3.1 images",
     func: func({ runtime: "ruby", entrypoint: "ruby func.rb" }),
-    want: dockerfile(
-      "FROM fnproject/ruby:3.1-dev as build-stage",
-      "WORKDIR /function",
-      "FROM fnproject/ruby:3.1",
-      "WORKDIR /function",
-      "COPY --from=build-stage /usr/lib/ruby/gems/ /usr/lib/ruby/gems/",
-      "COPY . /function/",
-      "RUN chmod -R o+r /function",
+    want: stages("fnproject/ruby:3.1-dev", [], "fnproject/ruby:3.1", [
+      ...RUBY_RUN_STAGE,
       'ENTRYPOINT ["ruby", "func.rb"]',
-    ),
+    ]),
   },
   // func.yaml overrides
   {
@@ -446,15 +328,11 @@ const cases: Case[] = [
       runImage: "iad.ocir.io/ns/mirror/python:3.11",
       entrypoint: PYTHON_ENTRYPOINT,
     }),
-    want: dockerfile(
-      "FROM iad.ocir.io/ns/mirror/python:3.11-dev as build-stage",
-      "WORKDIR /function",
-      "ADD . /function/",
-      "RUN rm -fr /function/.pip_cache",
-      "FROM iad.ocir.io/ns/mirror/python:3.11",
-      "WORKDIR /function",
-      ...PYTHON_RUN_STAGE,
-      'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
+    want: stages(
+      "iad.ocir.io/ns/mirror/python:3.11-dev",
+      pythonBuild(),
+      "iad.ocir.io/ns/mirror/python:3.11",
+      PYTHON_RUN_STAGE,
     ),
   },
   {
@@ -464,32 +342,22 @@ const cases: Case[] = [
       entrypoint: "  '[node  --enable-source-maps\tfunc.js]' ",
       cmd: "handler  main",
     }),
-    want: dockerfile(
-      "FROM fnproject/node:24-dev as build-stage",
-      "WORKDIR /function",
-      "FROM fnproject/node:24",
-      "WORKDIR /function",
+    want: stages("fnproject/node:24-dev", [], "fnproject/node:24", [
       "ADD . /function/",
       "RUN chmod -R o+r /function",
       'ENTRYPOINT ["node", "--enable-source-maps", "func.js"]',
       'CMD ["handler", "main"]',
-    ),
+    ]),
   },
   {
     name: "cmd alone, with a run image that has no entrypoint, writes fn's empty ENTRYPOINT",
     func: func({ runtime: "ruby3.3", cmd: "ruby func.rb" }),
     inputs: { files: new Set(), runImageEntrypoint: [] },
-    want: dockerfile(
-      "FROM fnproject/ruby:3.3-dev as build-stage",
-      "WORKDIR /function",
-      "FROM fnproject/ruby:3.3",
-      "WORKDIR /function",
-      "COPY --from=build-stage /usr/lib/ruby/gems/ /usr/lib/ruby/gems/",
-      "COPY . /function/",
-      "RUN chmod -R o+r /function",
+    want: stages("fnproject/ruby:3.3-dev", [], "fnproject/ruby:3.3", [
+      ...RUBY_RUN_STAGE,
       "ENTRYPOINT []",
       'CMD ["ruby", "func.rb"]',
-    ),
+    ]),
   },
 ];
 
@@ -515,19 +383,7 @@ describe("dockerfileFor writes the Dockerfile fn build would", () => {
       ].join("\n"),
       FILE,
     );
-    assert.equal(
-      dockerfileFor(parsed, FILE, none),
-      dockerfile(
-        "FROM fnproject/python:3.12-dev as build-stage",
-        "WORKDIR /function",
-        "ADD . /function/",
-        "RUN rm -fr /function/.pip_cache",
-        "FROM fnproject/python:3.12",
-        "WORKDIR /function",
-        ...PYTHON_RUN_STAGE,
-        'ENTRYPOINT ["/python/bin/fdk", "/function/func.py", "handler"]',
-      ),
-    );
+    assert.equal(dockerfileFor(parsed, FILE, none), python("3.12"));
   });
 });
 

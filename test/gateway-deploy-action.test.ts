@@ -6,10 +6,10 @@ import { after, before, describe, it } from "node:test";
 import { withServerDefaults } from "./emulators/oci/apigateway-server-defaults.ts";
 import { readSpecification } from "./emulators/oci/apigateway-spec.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
-import type { Job, StepResult } from "./runner/index.ts";
+import { assertUserFailure, type Job } from "./runner/index.ts";
 import { GATEWAY_AUDIENCE, type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
 import type { OciFixture } from "./support/oci-fixture.ts";
-import { executableExists, requireComponent } from "./support/real-components.ts";
+import { registryInstalled, requireRegistry } from "./support/real-components.ts";
 
 let gw: GatewayFixture;
 let oci: OciFixture;
@@ -35,10 +35,6 @@ const mutatingCalls = () => gw.mutatingCalls();
 const inputs = (deployment: string, overrides: Record<string, string> = {}) =>
   gw.inputs(deployment, overrides);
 
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-}
-
 type Json = Record<string, unknown>;
 
 function storedSpec(deploymentId: string | undefined): Json {
@@ -49,73 +45,64 @@ function storedSpec(deploymentId: string | undefined): Json {
 
 describe("gateway-deploy puts a function behind Entra token authentication", () => {
   it("creates the deployment from entra-tenant-id; a token passes, none gets 401; a re-run changes nothing", async (t) => {
-    const job = await preparedJob();
-    try {
-      const first = await deploy(job, inputs("hello"));
-      assert.equal(first.outputs.changed, "true");
-      const id = first.outputs["deployment-id"];
-      const issuers = [
-        `https://sts.windows.net/${tenantId}/`,
-        `https://login.microsoftonline.com/${tenantId}/v2.0`,
-      ];
-      assert.deepEqual(first.outputs.issuers?.split("\n"), issuers);
-      assert.equal(first.outputs.audiences, AUDIENCE);
-      const auth = (storedSpec(id).requestPolicies as Json).authentication as Json;
-      assert.equal(auth.type, "TOKEN_AUTHENTICATION");
-      const validation = auth.validationPolicy as Json;
-      assert.equal(validation.type, "REMOTE_JWKS");
-      assert.equal(validation.uri, `${oci.stack.entra.url}/${tenantId}/discovery/v2.0/keys`);
-      assert.deepEqual(validation.additionalValidationPolicy, { issuers, audiences: [AUDIENCE] });
-      assert.equal(first.outputs.endpoint?.startsWith(oci.stack.gateway.url), true);
-      assert.equal(first.outputs.url, `${first.outputs.endpoint}/`);
-      assert.match(first.summary, /TOKEN_AUTHENTICATION/);
-      // The re-run compares against what OCI echoes: its defaults filled in, its tag defaults added.
-      assert.ok((storedSpec(id).requestPolicies as Json).mutualTls);
-      const tagged = oci.stack.oci.state.apigw.deployments.get(id ?? "")?.definedTags ?? {};
-      assert.deepEqual(Object.keys(tagged), ["Oracle-Tags"]);
+    await using job = await preparedJob();
+    const first = await deploy(job, inputs("hello"));
+    assert.equal(first.outputs.changed, "true");
+    const id = first.outputs["deployment-id"];
+    const issuers = [
+      `https://sts.windows.net/${tenantId}/`,
+      `https://login.microsoftonline.com/${tenantId}/v2.0`,
+    ];
+    assert.deepEqual(first.outputs.issuers?.split("\n"), issuers);
+    assert.equal(first.outputs.audiences, AUDIENCE);
+    const auth = (storedSpec(id).requestPolicies as Json).authentication as Json;
+    assert.equal(auth.type, "TOKEN_AUTHENTICATION");
+    const validation = auth.validationPolicy as Json;
+    assert.equal(validation.type, "REMOTE_JWKS");
+    assert.equal(validation.uri, `${oci.stack.entra.url}/${tenantId}/discovery/v2.0/keys`);
+    assert.deepEqual(validation.additionalValidationPolicy, { issuers, audiences: [AUDIENCE] });
+    assert.equal(first.outputs.endpoint?.startsWith(oci.stack.gateway.url), true);
+    assert.equal(first.outputs.url, `${first.outputs.endpoint}/`);
+    assert.match(first.summary, /TOKEN_AUTHENTICATION/);
+    // The re-run compares against what OCI echoes: its defaults filled in, its tag defaults added.
+    assert.ok((storedSpec(id).requestPolicies as Json).mutualTls);
+    const tagged = oci.stack.oci.state.apigw.deployments.get(id ?? "")?.definedTags ?? {};
+    assert.deepEqual(Object.keys(tagged), ["Oracle-Tags"]);
 
-      const before = mutatingCalls();
-      const second = await deploy(job, inputs("hello"));
-      assert.equal(second.outputs.changed, "false");
-      assert.match(second.stdout, /no change made/);
-      assert.equal(mutatingCalls(), before, "a re-run made a mutating OCI call");
+    const before = mutatingCalls();
+    const second = await deploy(job, inputs("hello"));
+    assert.equal(second.outputs.changed, "false");
+    assert.match(second.stdout, /no change made/);
+    assert.equal(mutatingCalls(), before, "a re-run made a mutating OCI call");
 
-      if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-        return;
-      const url = first.outputs.url ?? "";
-      assert.equal((await fetch(url)).status, 401);
-      for (const version of [1, 2] as const) {
-        const token = await oci.stack.entra.mintToken({ tenantId, resource: AUDIENCE, version });
-        const answer = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-        assert.equal(answer.status, 200, `v${version} token`);
-        assert.deepEqual(await answer.json(), { message: "Hello World" });
-      }
-      const wrong = await oci.stack.entra.mintToken({ tenantId, resource: "api://another-api", version: 1 });
-      assert.equal((await fetch(url, { headers: { authorization: `Bearer ${wrong}` } })).status, 401);
-    } finally {
-      await job.dispose();
+    if (!(await requireRegistry(t))) return;
+    const url = first.outputs.url ?? "";
+    assert.equal((await fetch(url)).status, 401);
+    for (const version of [1, 2] as const) {
+      const token = await oci.stack.entra.mintToken({ tenantId, resource: AUDIENCE, version });
+      const answer = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(answer.status, 200, `v${version} token`);
+      assert.deepEqual(await answer.json(), { message: "Hello World" });
     }
+    const wrong = await oci.stack.entra.mintToken({ tenantId, resource: "api://another-api", version: 1 });
+    assert.equal((await fetch(url, { headers: { authorization: `Bearer ${wrong}` } })).status, 401);
   });
 
   it("merges routes: others kept, same path and methods replaced, prune removes the rest", async () => {
-    const job = await preparedJob();
-    try {
-      const first = await deploy(job, inputs("merge", { "route-path": "/a" }));
-      const id = first.outputs["deployment-id"];
-      await deploy(job, inputs("merge", { "route-path": "/b", "route-methods": "GET,POST" }));
-      assert.deepEqual(routesOf(id), ["GET /a -> hello", "GET,POST /b -> hello"]);
-      const replaced = await deploy(job, inputs("merge", { "route-path": "/a", "function-id": fnOther }));
-      assert.equal(replaced.outputs.changed, "true");
-      assert.deepEqual(routesOf(id), ["GET /a -> other", "GET,POST /b -> hello"]);
-      const routes = `- {path: /c, methods: [PUT], function-id: ${fnOther}}`;
-      const { "function-id": _fn, ...rest } = inputs("merge", { prune: "true", routes });
-      const pruned = await deploy(job, rest);
-      assert.deepEqual(routesOf(id), ["PUT /c -> other"]);
-      assert.match(pruned.stdout, /removed GET \/a; GET,POST \/b/);
-      assert.equal(pruned.outputs.url, `${pruned.outputs.endpoint}/c`);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await preparedJob();
+    const first = await deploy(job, inputs("merge", { "route-path": "/a" }));
+    const id = first.outputs["deployment-id"];
+    await deploy(job, inputs("merge", { "route-path": "/b", "route-methods": "GET,POST" }));
+    assert.deepEqual(routesOf(id), ["GET /a -> hello", "GET,POST /b -> hello"]);
+    const replaced = await deploy(job, inputs("merge", { "route-path": "/a", "function-id": fnOther }));
+    assert.equal(replaced.outputs.changed, "true");
+    assert.deepEqual(routesOf(id), ["GET /a -> other", "GET,POST /b -> hello"]);
+    const routes = `- {path: /c, methods: [PUT], function-id: ${fnOther}}`;
+    const { "function-id": _fn, ...rest } = inputs("merge", { prune: "true", routes });
+    const pruned = await deploy(job, rest);
+    assert.deepEqual(routesOf(id), ["PUT /c -> other"]);
+    assert.match(pruned.stdout, /removed GET \/a; GET,POST \/b/);
+    assert.equal(pruned.outputs.url, `${pruned.outputs.endpoint}/c`);
   });
 
   it("keeps an existing JWT_AUTHENTICATION policy when no key source is given, and says when it replaces it", async (t) => {
@@ -147,59 +134,48 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
       freeformTags: undefined,
       definedTags: undefined,
     });
-    const job = await preparedJob();
-    try {
-      const noAuth = { "entra-tenant-id": "", audiences: "", "route-path": "/new" };
-      const kept = await deploy(job, inputs("legacy", noAuth));
-      assert.match(kept.stdout, /Keeping the deployment's JWT_AUTHENTICATION policy/);
-      // Kept as it was, plus the defaults OCI fills in on every write (apigateway-server-defaults.ts).
-      const echoed = withServerDefaults(specification).requestPolicies as Json;
-      assert.deepEqual(
-        (storedSpec(deployment.id).requestPolicies as Json).authentication,
-        echoed.authentication,
-      );
-      assert.deepEqual(routesOf(deployment.id), ["GET /old -> hello", "GET /new -> hello"]);
-      assert.equal(kept.outputs.issuers, jwt.issuers[0]);
-      assert.equal(kept.outputs.audiences, AUDIENCE);
-      if (await executableExists("/usr/bin/docker-registry")) {
-        const token = await oci.stack.entra.mintToken({ tenantId, resource: AUDIENCE, version: 1 });
-        const answer = await fetch(`${kept.outputs.endpoint}/new`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        assert.equal(answer.status, 200);
-      } else {
-        t.diagnostic("registry absent: the call through the kept JWT policy is not made");
-      }
-
-      const replaced = await deploy(job, inputs("legacy", { "route-path": "/new" }));
-      assert.match(
-        replaced.stdout,
-        /Replacing the deployment's JWT_AUTHENTICATION policy with TOKEN_AUTHENTICATION/,
-      );
-      const auth = (storedSpec(deployment.id).requestPolicies as Json).authentication as Json;
-      assert.equal(auth.type, "TOKEN_AUTHENTICATION");
-    } finally {
-      await job.dispose();
+    await using job = await preparedJob();
+    const noAuth = { "entra-tenant-id": "", audiences: "", "route-path": "/new" };
+    const kept = await deploy(job, inputs("legacy", noAuth));
+    assert.match(kept.stdout, /Keeping the deployment's JWT_AUTHENTICATION policy/);
+    // Kept as it was, plus the defaults OCI fills in on every write (apigateway-server-defaults.ts).
+    const echoed = withServerDefaults(specification).requestPolicies as Json;
+    assert.deepEqual(
+      (storedSpec(deployment.id).requestPolicies as Json).authentication,
+      echoed.authentication,
+    );
+    assert.deepEqual(routesOf(deployment.id), ["GET /old -> hello", "GET /new -> hello"]);
+    assert.equal(kept.outputs.issuers, jwt.issuers[0]);
+    assert.equal(kept.outputs.audiences, AUDIENCE);
+    if (await registryInstalled()) {
+      const token = await oci.stack.entra.mintToken({ tenantId, resource: AUDIENCE, version: 1 });
+      const answer = await fetch(`${kept.outputs.endpoint}/new`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(answer.status, 200);
+    } else {
+      t.diagnostic("registry absent: the call through the kept JWT policy is not made");
     }
+
+    const replaced = await deploy(job, inputs("legacy", { "route-path": "/new" }));
+    assert.match(
+      replaced.stdout,
+      /Replacing the deployment's JWT_AUTHENTICATION policy with TOKEN_AUTHENTICATION/,
+    );
+    const auth = (storedSpec(deployment.id).requestPolicies as Json).authentication as Json;
+    assert.equal(auth.type, "TOKEN_AUTHENTICATION");
   });
 
   it("a FAILED work request is reported with its errors", async () => {
-    const job = await preparedJob();
-    try {
-      oci.stack.oci.state.apigw.failNextWorkRequests(1, {
-        code: "InvalidBackend",
-        message: "function backend unreachable from the gateway subnet",
-      });
-      const run = await job.run("gateway-deploy", { inputs: inputs("failing") });
-      assert.equal(run.exitCode, 1);
-      const errors = errorsOf(run);
-      assert.equal(errors.length, 1, run.stdout);
-      assert.match(
-        errors[0] ?? "",
-        /work request .* ended FAILED: InvalidBackend: function backend unreachable from the gateway subnet/,
-      );
-    } finally {
-      await job.dispose();
-    }
+    await using job = await preparedJob();
+    oci.stack.oci.state.apigw.failNextWorkRequests(1, {
+      code: "InvalidBackend",
+      message: "function backend unreachable from the gateway subnet",
+    });
+    const run = await job.run("gateway-deploy", { inputs: inputs("failing") });
+    assertUserFailure(
+      run,
+      /work request .* ended FAILED: InvalidBackend: function backend unreachable from the gateway subnet/,
+    );
   });
 });

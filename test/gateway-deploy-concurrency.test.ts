@@ -61,78 +61,70 @@ describe("gateway-deploy under concurrent writers", () => {
   });
 
   it("a create that loses to another run's create (409) updates the winner's deployment", async () => {
-    const job = await preparedJob();
-    try {
-      const theirs = {
-        requestPolicies: {},
-        routes: [
-          {
-            path: "/theirs",
-            methods: ["GET"],
-            backend: { type: "ORACLE_FUNCTIONS_BACKEND", functionId: fnOther },
-          },
-        ],
-      };
-      let winner: string | undefined;
-      // The other run's create lands between this run's lookup and its own create.
-      const removeWriter = oci.stack.oci.faults.add((target) => {
-        if (target.operation !== "CreateDeployment") return undefined;
-        removeWriter();
-        winner = oci.stack.oci.state.apigw.createDeployment({
-          gatewayId,
-          compartmentId: oci.tenancyId,
-          pathPrefix: "/late",
-          displayName: "late",
-          specification: structuredClone(theirs),
-          spec: readSpecification(theirs),
-          freeformTags: undefined,
-          definedTags: undefined,
-        }).deployment.id;
-        return undefined;
-      });
-      const run = await deploy(job, inputs("late", { "route-path": "/mine" }));
-      assert.equal(run.outputs["deployment-id"], winner);
-      const creates = oci.stack.oci.requests.filter((e) => e.operation === "CreateDeployment").at(-1);
-      assert.equal(creates?.status, 409);
-      assert.deepEqual(routesOf(winner), ["GET /theirs -> other", "GET /mine -> hello"]);
-    } finally {
-      await job.dispose();
-    }
-  });
-
-  it("an update that loses a race (412) re-reads, merges again and keeps the other writer's route", async () => {
-    const job = await preparedJob();
-    try {
-      const first = await deploy(job, inputs("raced", { "route-path": "/mine" }));
-      const id = first.outputs["deployment-id"];
-      const record = oci.stack.oci.state.apigw.deployments.get(id ?? "");
-      assert.ok(record);
-      // Another writer changes the deployment between this run's read and its write: the etag the
-      // run sends no longer matches, so the emulator's own if-match check answers 412.
-      const removeWriter = oci.stack.oci.faults.add((target) => {
-        if (target.operation !== "UpdateDeployment") return undefined;
-        removeWriter();
-        const routes = record.specification.routes as Json[];
-        routes.push({
+    await using job = await preparedJob();
+    const theirs = {
+      requestPolicies: {},
+      routes: [
+        {
           path: "/theirs",
           methods: ["GET"],
           backend: { type: "ORACLE_FUNCTIONS_BACKEND", functionId: fnOther },
-        });
-        return undefined;
+        },
+      ],
+    };
+    let winner: string | undefined;
+    // The other run's create lands between this run's lookup and its own create.
+    const removeWriter = oci.stack.oci.faults.add((target) => {
+      if (target.operation !== "CreateDeployment") return undefined;
+      removeWriter();
+      winner = oci.stack.oci.state.apigw.createDeployment({
+        gatewayId,
+        compartmentId: oci.tenancyId,
+        pathPrefix: "/late",
+        displayName: "late",
+        specification: structuredClone(theirs),
+        spec: readSpecification(theirs),
+        freeformTags: undefined,
+        definedTags: undefined,
+      }).deployment.id;
+      return undefined;
+    });
+    const run = await deploy(job, inputs("late", { "route-path": "/mine" }));
+    assert.equal(run.outputs["deployment-id"], winner);
+    const creates = oci.stack.oci.requests.filter((e) => e.operation === "CreateDeployment").at(-1);
+    assert.equal(creates?.status, 409);
+    assert.deepEqual(routesOf(winner), ["GET /theirs -> other", "GET /mine -> hello"]);
+  });
+
+  it("an update that loses a race (412) re-reads, merges again and keeps the other writer's route", async () => {
+    await using job = await preparedJob();
+    const first = await deploy(job, inputs("raced", { "route-path": "/mine" }));
+    const id = first.outputs["deployment-id"];
+    const record = oci.stack.oci.state.apigw.deployments.get(id ?? "");
+    assert.ok(record);
+    // Another writer changes the deployment between this run's read and its write: the etag the
+    // run sends no longer matches, so the emulator's own if-match check answers 412.
+    const removeWriter = oci.stack.oci.faults.add((target) => {
+      if (target.operation !== "UpdateDeployment") return undefined;
+      removeWriter();
+      const routes = record.specification.routes as Json[];
+      routes.push({
+        path: "/theirs",
+        methods: ["GET"],
+        backend: { type: "ORACLE_FUNCTIONS_BACKEND", functionId: fnOther },
       });
-      const updatesBefore = oci.stack.oci.requests.filter((e) => e.operation === "UpdateDeployment").length;
-      const second = await deploy(job, inputs("raced", { "route-path": "/mine2" }));
-      assert.match(second.stdout, /re-read and merged again \(1x\)/);
-      const updates = oci.stack.oci.requests
-        .filter((e) => e.operation === "UpdateDeployment")
-        .slice(updatesBefore);
-      assert.deepEqual(
-        updates.map((e) => e.status),
-        [412, 202],
-      );
-      assert.deepEqual(routesOf(id), ["GET /mine -> hello", "GET /theirs -> other", "GET /mine2 -> hello"]);
-    } finally {
-      await job.dispose();
-    }
+      return undefined;
+    });
+    const updatesBefore = oci.stack.oci.requests.filter((e) => e.operation === "UpdateDeployment").length;
+    const second = await deploy(job, inputs("raced", { "route-path": "/mine2" }));
+    assert.match(second.stdout, /re-read and merged again \(1x\)/);
+    const updates = oci.stack.oci.requests
+      .filter((e) => e.operation === "UpdateDeployment")
+      .slice(updatesBefore);
+    assert.deepEqual(
+      updates.map((e) => e.status),
+      [412, 202],
+    );
+    assert.deepEqual(routesOf(id), ["GET /mine -> hello", "GET /theirs -> other", "GET /mine2 -> hello"]);
   });
 });

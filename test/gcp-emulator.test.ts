@@ -188,4 +188,83 @@ describe("Google emulator", () => {
     assert.equal(refused.status, 400);
     assert.deepEqual(refused.json, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
   });
+
+  it("refuses another method, a missing token and bad permission lists on the read-only IAM and Artifact Registry calls", async () => {
+    gcp.addServiceAccount("demo-project-1", "runtime");
+    const iam =
+      "/iam/v1/projects/-/serviceAccounts/runtime@demo-project-1.iam.gserviceaccount.com:testIamPermissions";
+    const registry = "/artifactregistry/v1/projects/demo-project-1/locations/us-central1/repositories/fns";
+    const json = { "content-type": "application/json" };
+    const asked = (permissions: unknown) => JSON.stringify({ permissions });
+    const cases: [string, string, string, Record<string, string>, number, string, string][] = [
+      [iam, "GET", "", bearer(), 405, "METHOD_NOT_ALLOWED", `Method GET is not allowed for ${iam}.`],
+      [
+        `${registry}:testIamPermissions`,
+        "GET",
+        "",
+        bearer(),
+        405,
+        "METHOD_NOT_ALLOWED",
+        `Method GET is not allowed for ${registry}:testIamPermissions.`,
+      ],
+      [
+        iam,
+        "POST",
+        asked([]),
+        json,
+        401,
+        "UNAUTHENTICATED",
+        "Request had invalid authentication credentials.",
+      ],
+      [registry, "GET", "", {}, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials."],
+      [
+        iam,
+        "POST",
+        asked("iam.serviceAccounts.actAs"),
+        bearer(),
+        400,
+        "INVALID_ARGUMENT",
+        "Invalid JSON payload: permissions must be a list of strings.",
+      ],
+      [
+        iam,
+        "POST",
+        asked(["iam.serviceAccounts.*"]),
+        bearer(),
+        400,
+        "INVALID_ARGUMENT",
+        "Permission iam.serviceAccounts.* is not valid for this resource.",
+      ],
+      [
+        `${registry}:testIamPermissions`,
+        "POST",
+        asked([7]),
+        bearer(),
+        400,
+        "INVALID_ARGUMENT",
+        "Invalid JSON payload: permissions must be a list of strings.",
+      ],
+      [
+        `${registry}:testIamPermissions`,
+        "POST",
+        asked(["iam.serviceAccounts.actAs"]),
+        bearer(),
+        400,
+        "INVALID_ARGUMENT",
+        "Permission iam.serviceAccounts.actAs is not valid for this resource.",
+      ],
+    ];
+    for (const [path, method, body, headers, status, name, message] of cases) {
+      const response = await fetch(`${gcp.url}${path}`, {
+        method,
+        headers: { ...headers, ...(body ? json : {}) },
+        ...(body ? { body } : {}),
+      });
+      assert.deepEqual(
+        [response.status, await response.json()],
+        [status, { error: { code: status, message, status: name } }],
+        `${method} ${path} ${body}`,
+      );
+    }
+  });
 });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { lstat, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Job, type TreeSnapshot } from "./runner/index.ts";
+import { assertUserFailure, Job, type TreeSnapshot } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { pemArmor } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
@@ -125,24 +125,20 @@ async function assertDuringRun(layout: Layout, home: string, before: TreeSnapsho
 describe("fn-context with symlinked HOME files, as an action (main, then post)", () => {
   for (const layout of layouts) {
     it(`${layout.name}: private files for the run, the link put back`, async () => {
-      const job = await Job.create({ env: oci.env });
-      try {
-        await layout.prepare(job.home);
-        const before = await job.snapshot();
-        const main = await job.run("fn-context", { inputs: oci.inputs() });
-        assert.equal(main.exitCode, 0, `${layout.name}: ${main.stdout}${main.stderr}`);
-        assert.match(main.stdout, /is a symlink: fngate never writes through it/);
-        await assertDuringRun(layout, job.home, before, await job.snapshot());
-        const posts = await job.runPosts();
-        assert.ok(
-          posts.every((post) => post.exitCode === 0 && post.annotations.length === 0),
-          `${layout.name}: ${posts.map((post) => post.stdout).join("\n")}`,
-        );
-        assert.deepEqual(await job.snapshot(), before, `${layout.name}: HOME is as it was, links included`);
-        assert.deepEqual(secretsFound(await job.allWrittenText(), [oci.key.pkcs8]), []);
-      } finally {
-        await job.dispose();
-      }
+      await using job = await Job.create({ env: oci.env });
+      await layout.prepare(job.home);
+      const before = await job.snapshot();
+      const main = await job.run("fn-context", { inputs: oci.inputs() });
+      assert.equal(main.exitCode, 0, `${layout.name}: ${main.stdout}${main.stderr}`);
+      assert.match(main.stdout, /is a symlink: fngate never writes through it/);
+      await assertDuringRun(layout, job.home, before, await job.snapshot());
+      const posts = await job.runPosts();
+      assert.ok(
+        posts.every((post) => post.exitCode === 0 && post.annotations.length === 0),
+        `${layout.name}: ${posts.map((post) => post.stdout).join("\n")}`,
+      );
+      assert.deepEqual(await job.snapshot(), before, `${layout.name}: HOME is as it was, links included`);
+      assert.deepEqual(secretsFound(await job.allWrittenText(), [oci.key.pkcs8]), []);
     });
   }
 });
@@ -150,21 +146,17 @@ describe("fn-context with symlinked HOME files, as an action (main, then post)",
 describe("fn-context with symlinked HOME files, from the CLI (fn-context, then cleanup)", () => {
   for (const layout of layouts) {
     it(`${layout.name}: private files for the run, the link put back by fngate cleanup`, async () => {
-      const sandbox = await cliSandbox(oci.env);
-      try {
-        await layout.prepare(sandbox.home);
-        const before = await sandbox.snapshot();
-        const { "private-key": privateKey = "", ...open } = oci.inputs();
-        const run = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": privateKey }));
-        assert.equal(run.exitCode, 0, `${layout.name}: ${run.stderr}`);
-        await assertDuringRun(layout, sandbox.home, before, await sandbox.snapshot());
-        const cleanup = await sandbox.run(["cleanup"]);
-        assert.equal(cleanup.exitCode, 0, cleanup.stderr);
-        assert.deepEqual(await sandbox.snapshot(), before, `${layout.name}: HOME is as it was`);
-        assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [oci.key.pkcs8]), []);
-      } finally {
-        await sandbox.dispose();
-      }
+      await using sandbox = await cliSandbox(oci.env);
+      await layout.prepare(sandbox.home);
+      const before = await sandbox.snapshot();
+      const { "private-key": privateKey = "", ...open } = oci.inputs();
+      const run = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": privateKey }));
+      assert.equal(run.exitCode, 0, `${layout.name}: ${run.stderr}`);
+      await assertDuringRun(layout, sandbox.home, before, await sandbox.snapshot());
+      const cleanup = await sandbox.run(["cleanup"]);
+      assert.equal(cleanup.exitCode, 0, cleanup.stderr);
+      assert.deepEqual(await sandbox.snapshot(), before, `${layout.name}: HOME is as it was`);
+      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [oci.key.pkcs8]), []);
     });
   }
 });
@@ -186,20 +178,13 @@ describe("fn-context refuses what is not a file or folder where it writes one, b
   ];
   for (const [name, prepare, message] of obstacles) {
     it(`${name}: one line naming the path`, async () => {
-      const job = await Job.create({ env: oci.env });
-      try {
-        await prepare(job.home);
-        const before = await job.snapshot();
-        const main = await job.run("fn-context", { inputs: oci.inputs() });
-        assert.equal(main.exitCode, 1);
-        const errors = main.annotations.filter((a) => a.level === "error");
-        assert.equal(errors.length, 1, main.stdout);
-        assert.match(errors[0]?.message ?? "", message);
-        await job.runPosts();
-        assert.deepEqual(await job.snapshot(), before);
-      } finally {
-        await job.dispose();
-      }
+      await using job = await Job.create({ env: oci.env });
+      await prepare(job.home);
+      const before = await job.snapshot();
+      const main = await job.run("fn-context", { inputs: oci.inputs() });
+      assertUserFailure(main, message, [oci.key.pkcs8]);
+      await job.runPosts();
+      assert.deepEqual(await job.snapshot(), before);
     });
   }
 });

@@ -80,13 +80,10 @@ describe("OCI emulator: API Gateway required claims and expiry", () => {
   }
 
   before(async () => {
-    stack = await startEmulatorStack();
-    trustCaInProcess(stack.caPem);
-    Object.assign(stack.oci.state.apigw.timings, {
-      workRequestAcceptedMs: 0,
-      workRequestInProgressMs: 0,
-      propagationDelayMs: 0,
+    stack = await startEmulatorStack({
+      apiGateway: { workRequestAcceptedMs: 0, workRequestInProgressMs: 0, propagationDelayMs: 0 },
     });
+    trustCaInProcess(stack.caPem);
     issuer = await startTestIssuer(stack.tls);
     ({ tenancy, me } = seedApiKeyCaller(stack.oci.state, "claims"));
     gatewayId = stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;

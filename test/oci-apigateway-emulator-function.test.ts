@@ -4,7 +4,6 @@
 // tests when the registry binary is absent outside CI.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type GatewayDataPlane, startGatewayDataPlane } from "./emulators/gateway/data-plane.ts";
 import { startTestIssuer, type TestIssuer } from "./emulators/gateway/test-issuer.ts";
 import { apiGatewayClients, functionsClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
 import { pushImage } from "./emulators/registry/push-image.ts";
@@ -22,7 +21,6 @@ const AUDIENCE = "api://fngate";
 describe("OCI emulator: API Gateway function backend", { skip }, () => {
   let registry: StartedRegistry;
   let stack: EmulatorStack;
-  let dataPlane: GatewayDataPlane;
   let issuer: TestIssuer;
 
   before(async () => {
@@ -30,15 +28,13 @@ describe("OCI emulator: API Gateway function backend", { skip }, () => {
     stack = await startEmulatorStack({
       registry: { url: registry.url, ...REGISTRY_USER },
       functionActiveDelayMs: 0,
+      apiGateway: { workRequestAcceptedMs: 0, workRequestInProgressMs: 0 },
     });
     trustCaInProcess(stack.caPem);
-    Object.assign(stack.oci.state.apigw.timings, { workRequestAcceptedMs: 0, workRequestInProgressMs: 0 });
-    dataPlane = await startGatewayDataPlane({ tls: stack.tls, oci: stack.oci });
     issuer = await startTestIssuer(stack.tls);
   });
 
   after(async () => {
-    await dataPlane?.close();
     await issuer?.close();
     await stack?.close();
     await registry?.close();

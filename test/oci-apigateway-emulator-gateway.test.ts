@@ -4,11 +4,7 @@
 // be wrong is a 401; a spec update reaches the data plane only after the propagation delay.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  GATEWAY_CERT_DNS_NAMES,
-  type GatewayDataPlane,
-  startGatewayDataPlane,
-} from "./emulators/gateway/data-plane.ts";
+import type { GatewayDataPlane } from "./emulators/gateway/data-plane.ts";
 import { startTestIssuer, type TestIssuer } from "./emulators/gateway/test-issuer.ts";
 import { sendRaw } from "./emulators/http/raw-request.ts";
 import { type ApiKeyIdentity, apiGatewayClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
@@ -104,14 +100,12 @@ describe("OCI emulator: API Gateway data plane", () => {
   }
 
   before(async () => {
-    stack = await startEmulatorStack({ now: clock, dnsNames: GATEWAY_CERT_DNS_NAMES });
-    trustCaInProcess(stack.caPem);
-    Object.assign(stack.oci.state.apigw.timings, {
-      workRequestAcceptedMs: 0,
-      workRequestInProgressMs: 0,
-      propagationDelayMs: 0,
+    stack = await startEmulatorStack({
+      now: clock,
+      apiGateway: { workRequestAcceptedMs: 0, workRequestInProgressMs: 0, propagationDelayMs: 0 },
     });
-    dataPlane = await startGatewayDataPlane({ tls: stack.tls, oci: stack.oci });
+    trustCaInProcess(stack.caPem);
+    dataPlane = stack.gateway;
     issuer = await startTestIssuer(stack.tls);
     ({ tenancy, me } = seedApiKeyCaller(stack.oci.state, "acme"));
     gatewayId = stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;
@@ -121,7 +115,6 @@ describe("OCI emulator: API Gateway data plane", () => {
   });
 
   after(async () => {
-    await dataPlane?.close();
     await issuer?.close();
     await stack?.close();
   });

@@ -82,13 +82,10 @@ describe("OCI emulator: API Gateway remote JWKS rules", () => {
   }
 
   before(async () => {
-    stack = await startEmulatorStack();
-    trustCaInProcess(stack.caPem);
-    Object.assign(stack.oci.state.apigw.timings, {
-      workRequestAcceptedMs: 0,
-      workRequestInProgressMs: 0,
-      propagationDelayMs: 0,
+    stack = await startEmulatorStack({
+      apiGateway: { workRequestAcceptedMs: 0, workRequestInProgressMs: 0, propagationDelayMs: 0 },
     });
+    trustCaInProcess(stack.caPem);
     ({ tenancy, me } = seedApiKeyCaller(stack.oci.state, "acme"));
     gatewayId = stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;
     const server = createServer({ key: stack.tls.keyPem, cert: stack.tls.certPem }, (_req, res) => {

@@ -45,13 +45,11 @@ describe("OCI emulator: API Gateway control plane", () => {
   const clients = () => apiGatewayClients(stack.endpoints.oci, me);
 
   before(async () => {
-    stack = await startEmulatorStack({ now: () => new Date(Date.now() + clockOffsetMs) });
-    trustCaInProcess(stack.caPem);
-    Object.assign(stack.oci.state.apigw.timings, {
-      workRequestAcceptedMs: STEP_MS,
-      workRequestInProgressMs: STEP_MS,
-      propagationDelayMs: 0,
+    stack = await startEmulatorStack({
+      now: () => new Date(Date.now() + clockOffsetMs),
+      apiGateway: { workRequestAcceptedMs: STEP_MS, workRequestInProgressMs: STEP_MS, propagationDelayMs: 0 },
     });
+    trustCaInProcess(stack.caPem);
     ({ tenancy, me } = seedApiKeyCaller(stack.oci.state, "acme"));
     gatewayId = stack.oci.state.createGateway({ compartmentId: tenancy.id, displayName: "fngate-gw" }).id;
   });

@@ -16,6 +16,7 @@ import {
   REPOSITORY,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -66,63 +67,59 @@ describe("the OCI pipeline with auth: oidc", () => {
     const tokens = fx.oci.stack.oci.registryTokens;
     const issuedBefore = tokens.issued.length;
     const realmBefore = tokens.realmLog.length;
-    const job = await fx.job();
-    try {
-      const before = await job.snapshot();
-      const callsBefore = signedCalls().length;
-      const run = await job.run(PIPELINE, { inputs });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-      assert.equal(run.outputs.passed, "true");
-      assert.match(run.outputs.url ?? "", /\/oidc1\/hello$/);
-      const calls = signedCalls().slice(callsBefore);
-      assert.ok(calls.length >= 5, `signed OCI calls made: ${calls.length}`);
-      for (const call of calls) {
-        assert.ok(call.keyId?.startsWith("ST$"), `${call.operation} signed with ${call.keyId?.slice(0, 40)}`);
-        assert.equal(call.authFailure, undefined, `${call.operation} authenticated`);
-      }
-      assert.match(run.stdout, /No API key is stored anywhere\./);
-      // ocir-login asked OCIR's token endpoint with the session, and docker logged in and pushed with it.
-      assert.ok(
-        calls.some((call) => call.operation === "GetRegistryToken" && call.status === 200),
-        "the registry token was requested with a signed call",
-      );
-      const issued = tokens.issued.slice(issuedBefore);
-      assert.equal(issued.length, 1, "one registry token, not renewed: it lives an hour");
-      const realm = tokens.realmLog.slice(realmBefore);
-      assert.ok(
-        realm.length > 0 && realm.every((entry) => entry.username === "BEARER_TOKEN" && entry.status === 200),
-      );
-      assert.ok(
-        realm.some(
-          (entry) => entry.scope.includes(`repository:${fx.oci.namespace}/`) && entry.scope.includes("push"),
-        ),
-        "the push was authorized by the realm for the tenancy's namespace",
-      );
-      assert.match(
-        run.stdout,
-        new RegExp(`Logged in to ${fx.registry?.host} as BEARER_TOKEN with a registry token`),
-      );
-
-      const posts = await job.runPosts();
-      assert.ok(posts.every((p) => p.exitCode === 0));
-      assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
-      const everything =
-        [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n") +
-        (await job.allWrittenText());
-      // The masks hold the GitHub OIDC token, the UPST, the session key's lines and the Entra token.
-      const secrets = [
-        fx.authToken,
-        fx.clientSecret,
-        trust.clientSecret,
-        ...issued,
-        ...issued.map((token) => `BEARER_TOKEN:${token}`),
-        ...run.masks.filter((m) => m.length >= 8),
-      ];
-      for (const token of issued) assert.ok(run.masks.includes(token), "the registry token was masked");
-      assert.deepEqual(secretsFound(everything, secrets), [], "a secret shows in what the job wrote");
-    } finally {
-      await job.dispose();
+    await using job = await fx.job();
+    const before = await job.snapshot();
+    const callsBefore = signedCalls().length;
+    const run = await job.run(PIPELINE, { inputs });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs.passed, "true");
+    assert.match(run.outputs.url ?? "", /\/oidc1\/hello$/);
+    const calls = signedCalls().slice(callsBefore);
+    assert.ok(calls.length >= 5, `signed OCI calls made: ${calls.length}`);
+    for (const call of calls) {
+      assert.ok(call.keyId?.startsWith("ST$"), `${call.operation} signed with ${call.keyId?.slice(0, 40)}`);
+      assert.equal(call.authFailure, undefined, `${call.operation} authenticated`);
     }
+    assert.match(run.stdout, /No API key is stored anywhere\./);
+    // ocir-login asked OCIR's token endpoint with the session, and docker logged in and pushed with it.
+    assert.ok(
+      calls.some((call) => call.operation === "GetRegistryToken" && call.status === 200),
+      "the registry token was requested with a signed call",
+    );
+    const issued = tokens.issued.slice(issuedBefore);
+    assert.equal(issued.length, 1, "one registry token, not renewed: it lives an hour");
+    const realm = tokens.realmLog.slice(realmBefore);
+    assert.ok(
+      realm.length > 0 && realm.every((entry) => entry.username === "BEARER_TOKEN" && entry.status === 200),
+    );
+    assert.ok(
+      realm.some(
+        (entry) => entry.scope.includes(`repository:${fx.oci.namespace}/`) && entry.scope.includes("push"),
+      ),
+      "the push was authorized by the realm for the tenancy's namespace",
+    );
+    assert.match(
+      run.stdout,
+      new RegExp(`Logged in to ${fx.registry?.host} as BEARER_TOKEN with a registry token`),
+    );
+
+    const posts = await job.runPosts();
+    assert.ok(posts.every((p) => p.exitCode === 0));
+    assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+    const everything =
+      [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n") +
+      (await job.allWrittenText());
+    // The masks hold the GitHub OIDC token, the UPST, the session key's lines and the Entra token.
+    const secrets = [
+      fx.authToken,
+      fx.clientSecret,
+      trust.clientSecret,
+      ...issued,
+      ...issued.map((token) => `BEARER_TOKEN:${token}`),
+      ...run.masks.filter((m) => m.length >= 8),
+    ];
+    for (const token of issued) assert.ok(run.masks.includes(token), "the registry token was masked");
+    assert.deepEqual(secretsFound(everything, secrets), [], "a secret shows in what the job wrote");
   });
 
   it("a refused exchange (application without the token exchange grant) fails before any OCI change", async (t) => {
@@ -133,26 +130,20 @@ describe("the OCI pipeline with auth: oidc", () => {
       repository: REPOSITORY,
       grantTypes: ["client_credentials"],
     });
-    const job = await fx.job();
-    try {
-      const mutating = fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length;
-      const run = await job.run(PIPELINE, { inputs: oidcInputs("oidc2", limited) });
-      assert.equal(run.exitCode, 1, run.stdout);
-      const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-      assert.equal(errors.length, 1, run.stdout);
-      assert.match(
-        errors[0] ?? "",
-        /^client-id \(oci-client-id in the root action\): the identity domain does not let application fngate-ci-\d+-\d+ exchange tokens \(unauthorized_client: .*\); enable the "Token exchange" grant type/,
-      );
-      assert.equal(
-        fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length,
-        mutating,
-        "no signed mutating OCI call",
-      );
-      await job.runPosts();
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const mutating = fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length;
+    const run = await job.run(PIPELINE, { inputs: oidcInputs("oidc2", limited) });
+    assertUserFailure(
+      run,
+      /^client-id \(oci-client-id in the root action\): the identity domain does not let application fngate-ci-\d+-\d+ exchange tokens \(unauthorized_client: .*\); enable the "Token exchange" grant type/,
+      [...fx.secrets, limited.clientSecret],
+    );
+    assert.equal(
+      fx.oci.stack.oci.requests.filter((r) => isMutating(r) && r.keyId !== undefined).length,
+      mutating,
+      "no signed mutating OCI call",
+    );
+    await job.runPosts();
   });
 
   it("an expired GitHub token fails the pipeline with the expiry explained", async (t) => {
@@ -162,13 +153,10 @@ describe("the OCI pipeline with auth: oidc", () => {
     const job = await fx.job();
     try {
       const run = await job.run(PIPELINE, { inputs: oidcInputs("oidc3") });
-      assert.equal(run.exitCode, 1, run.stdout);
-      const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-      assert.deepEqual(errors.length, 1);
-      assert.match(
-        errors[0] ?? "",
-        /^auth: oidc: the identity domain refused the GitHub OIDC token as expired/,
-      );
+      assertUserFailure(run, /^auth: oidc: the identity domain refused the GitHub OIDC token as expired/, [
+        ...fx.secrets,
+        trust.clientSecret,
+      ]);
       await job.runPosts();
     } finally {
       domain.clockOffsetMs = 0;

@@ -1,18 +1,25 @@
 // The oci-token action, run as the runner runs it: an OAuth 2.0 client-credentials token from the
 // (emulated) regional auth endpoint for several scopes, masked; a gateway deployment configured with
 // that issuer's remote JWKS lets the token through (smoke-test passes); a wrong secret and an unknown
-// scope are one explained line each.
+// scope are one explained line each. On the wire: the exact form body OCI's /oauth2/token receives for
+// one scope and for several, with and without audience, and for a scope given fully qualified. Oracle's
+// page (seed 003) joins the audience and the scope with a hyphen and adds each further scope as another
+// `scope=` argument; the emulator takes exactly that and refuses the space-separated, unhyphenated form
+// an earlier version sent.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { identityDomainOf, type OAuthCredential } from "./emulators/oci-identity-domain/store.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import { assertUserFailure, type ExpectedMessage, Job } from "./runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
-import { executableExists, requireComponent } from "./support/real-components.ts";
+import { requireRegistry } from "./support/real-components.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 const AUDIENCE = "https://fngate-api.example.oraclecloud.com";
-const SCOPES = ["urn:opc:resource:consumer::all", "urn:opc:resource:fngate::invoke"];
+const OTHER = "https://2aexampley3uytc.analytics.ocp.oraclecloud.com";
+const CONSUMER = "urn:opc:resource:consumer::all";
+const INVOKE = "urn:opc:resource:fngate::invoke";
+const SCOPES = [CONSUMER, INVOKE];
 let gw: GatewayFixture;
 let credential: OAuthCredential;
 
@@ -22,7 +29,7 @@ before(async () => {
   const domain = identityDomainOf(gw.oci.stack.oci.state, gw.oci.stack.oci.now);
   credential = domain.addCredential({
     tenancyId: gw.oci.tenancyId,
-    scopes: SCOPES.map((scope) => ({ audience: AUDIENCE, scope })),
+    scopes: [...SCOPES.map((scope) => ({ audience: AUDIENCE, scope })), { audience: OTHER, scope: CONSUMER }],
   });
 });
 after(async () => {
@@ -45,102 +52,162 @@ const tokenCalls = () =>
 
 describe("oci-token", () => {
   it("gets a token for two scopes, masked; the gateway trusting that issuer's JWKS lets it through", async (t) => {
-    const job = await gw.preparedJob();
-    try {
-      const run = await job.run("oci-token", { inputs: tokenInputs() });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-      const token = run.outputs["access-token"] ?? "";
-      assert.ok(run.masks.includes(token), "the token is masked");
-      assert.equal(run.outputs["expires-in"], "3600");
-      assert.equal(run.outputs["token-type"], "Bearer");
-      assert.equal(run.outputs.scope, SCOPES.map((scope) => `${AUDIENCE}-${scope}`).join(" "));
-      assert.equal(run.outputs.issuer, gw.oci.stack.endpoints.oci);
-      assert.equal(run.outputs.audience, AUDIENCE);
+    await using job = await gw.preparedJob();
+    const run = await job.run("oci-token", { inputs: tokenInputs() });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const token = run.outputs["access-token"] ?? "";
+    assert.ok(run.masks.includes(token), "the token is masked");
+    assert.equal(run.outputs["expires-in"], "3600");
+    assert.equal(run.outputs["token-type"], "Bearer");
+    assert.equal(run.outputs.scope, SCOPES.map((scope) => `${AUDIENCE}-${scope}`).join(" "));
+    assert.equal(run.outputs.issuer, gw.oci.stack.endpoints.oci);
+    assert.equal(run.outputs.audience, AUDIENCE);
 
-      const deployed = await gw.deploy(
-        job,
-        gw.inputs("oauth", {
-          "entra-tenant-id": "",
-          "authority-host": "",
-          "jwks-uri": `${gw.oci.stack.endpoints.oci}/oauth2/jwks`,
-          issuers: gw.oci.stack.endpoints.oci,
-          audiences: AUDIENCE,
-        }),
-      );
-      if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-        return;
-      const smoke = await job.run("smoke-test", {
-        inputs: { url: deployed.outputs.url ?? "", token, "expect-body": '{"message":"Hello World"}' },
-      });
-      assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
-      assert.equal(smoke.outputs.passed, "true");
+    const deployed = await gw.deploy(
+      job,
+      gw.inputs("oauth", {
+        "entra-tenant-id": "",
+        "authority-host": "",
+        "jwks-uri": `${gw.oci.stack.endpoints.oci}/oauth2/jwks`,
+        issuers: gw.oci.stack.endpoints.oci,
+        audiences: AUDIENCE,
+      }),
+    );
+    if (!(await requireRegistry(t))) return;
+    const smoke = await job.run("smoke-test", {
+      inputs: { url: deployed.outputs.url ?? "", token, "expect-body": '{"message":"Hello World"}' },
+    });
+    assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
+    assert.equal(smoke.outputs.passed, "true");
 
-      // The token's one sanctioned place is the access-token output; everything else a workflow sees is scanned.
-      const everything = [run, deployed, smoke]
-        .map((r) => visibleOutput(r.stdout) + r.stderr + r.summary + JSON.stringify(r.exportedEnv))
-        .concat(JSON.stringify(deployed.outputs), JSON.stringify(smoke.outputs))
-        .join("\n");
-      assert.deepEqual(secretsFound(everything, [token, credential.secret]), []);
-    } finally {
-      await job.dispose();
-    }
+    // The token's one sanctioned place is the access-token output; everything else a workflow sees is scanned.
+    const everything = [run, deployed, smoke]
+      .map((r) => visibleOutput(r.stdout) + r.stderr + r.summary + JSON.stringify(r.exportedEnv))
+      .concat(JSON.stringify(deployed.outputs), JSON.stringify(smoke.outputs))
+      .join("\n");
+    assert.deepEqual(secretsFound(everything, [token, credential.secret]), []);
   });
 });
 
-function failure(run: StepResult): string {
-  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-  const errors = run.annotations.filter((a) => a.level === "error");
-  assert.equal(errors.length, 1, run.stdout);
-  const shown = visibleOutput(run.stdout) + run.stderr + run.summary;
-  assert.doesNotMatch(shown, /^\s+at /m, "no stack trace without debug logging");
+/** oci-token fails with `message` under the failure contract, and outputs nothing. */
+async function refused(inputs: Record<string, string>, message: ExpectedMessage): Promise<void> {
+  await using job = await Job.create({ env: gw.oci.env });
+  const run = await job.run("oci-token", { inputs });
+  assertUserFailure(run, message, [credential.secret, "not-the-secret-value"]);
   assert.deepEqual(run.outputs, {});
-  assert.deepEqual(secretsFound(shown, [credential.secret, "not-the-secret-value"]), []);
-  const message = errors[0]?.message ?? "";
-  assert.doesNotMatch(message, /\n/);
-  return message;
-}
-
-async function failingRun(inputs: Record<string, string>): Promise<string> {
-  const job = await Job.create({ env: gw.oci.env });
-  try {
-    return failure(await job.run("oci-token", { inputs }));
-  } finally {
-    await job.dispose();
-  }
 }
 
 describe("oci-token explains refusals", () => {
   it("a wrong secret: 401 invalid_client, naming credential-secret, asked once", async () => {
     const before = tokenCalls();
-    const message = await failingRun(tokenInputs({ "credential-secret": "not-the-secret-value" }));
-    assert.equal(
-      message,
+    await refused(
+      tokenInputs({ "credential-secret": "not-the-secret-value" }),
       `credential-secret: OCI refused OAuth 2.0 client credential ${credential.id} (invalid_client: Client authentication failed.); check credential-ocid and use the secret shown when the credential was created (it is shown only once: generate a new credential if it is lost).`,
     );
     assert.equal(tokenCalls() - before, 1, "a 401 is not retried");
   });
 
   it("a scope the credential does not hold: 400 invalid_scope, naming scope", async () => {
-    const message = await failingRun(
+    await refused(
       tokenInputs({ scope: "urn:opc:resource:consumer::all urn:opc:resource:admin::all" }),
-    );
-    assert.equal(
-      message,
       `scope: OCI refused the scopes ${AUDIENCE}-urn:opc:resource:consumer::all ${AUDIENCE}-urn:opc:resource:admin::all (invalid_scope: The requested scope is invalid, unknown, or malformed: ${AUDIENCE}-urn:opc:resource:admin::all.); each must be a scope of this credential, fully qualified as <audience>-<scope> (the audience and scope its details page lists, joined by a hyphen).`,
     );
   });
 
   it("bad input is refused before any call", async () => {
     const before = tokenCalls();
-    assert.match(
-      await failingRun(tokenInputs({ "credential-ocid": "ocid1.user.oc1..aaaaaaaabbbbbbbb" })),
+    await refused(
+      tokenInputs({ "credential-ocid": "ocid1.user.oc1..aaaaaaaabbbbbbbb" }),
       /^credential-ocid is not a valid OCID|^credential-ocid .*credential/,
     );
-    assert.match(await failingRun(tokenInputs({ scope: "" })), /^scope is required/);
-    assert.match(
-      await failingRun(tokenInputs({ scope: Array.from({ length: 11 }, (_, i) => `urn:s${i}`).join(" ") })),
+    await refused(tokenInputs({ scope: "" }), /^scope is required/);
+    await refused(
+      tokenInputs({ scope: Array.from({ length: 11 }, (_, i) => `urn:s${i}`).join(" ") }),
       /^scope lists 11 scopes; an OAuth 2\.0 credential has at most 10\.$/,
     );
     assert.equal(tokenCalls(), before, "no token request was made");
+  });
+});
+
+const bodies = () => identityDomainOf(gw.oci.stack.oci.state).clientCredentialsBodies;
+const form = (...scopes: string[]) =>
+  new URLSearchParams([
+    ["grant_type", "client_credentials"],
+    ...scopes.map((s): [string, string] => ["scope", s]),
+  ]).toString();
+
+/** Runs oci-token and returns the one body the token endpoint received. */
+async function sentBody(scope: string, audience?: string): Promise<string> {
+  await using job = await Job.create({ env: gw.oci.env });
+  const seen = bodies().length;
+  const run = await job.run("oci-token", {
+    inputs: {
+      "credential-ocid": credential.id,
+      "credential-secret": credential.secret,
+      region: "us-ashburn-1",
+      scope,
+      ...(audience === undefined ? {} : { audience }),
+    },
+  });
+  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  assert.equal(bodies().length, seen + 1, "one token request");
+  return bodies()[seen] ?? "";
+}
+
+describe("oci-token sends Oracle's wire format", () => {
+  it("one short scope with audience: scope=<audience>-<scope>", async () => {
+    const body = await sentBody(CONSUMER, AUDIENCE);
+    assert.equal(body, form(`${AUDIENCE}-${CONSUMER}`));
+    assert.equal(
+      body,
+      "grant_type=client_credentials&scope=https%3A%2F%2Ffngate-api.example.oraclecloud.com-urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall",
+    );
+  });
+
+  it("several scopes with audience: one scope parameter each", async () => {
+    assert.equal(
+      await sentBody(`${CONSUMER}\n${INVOKE}`, AUDIENCE),
+      form(`${AUDIENCE}-${CONSUMER}`, `${AUDIENCE}-${INVOKE}`),
+    );
+  });
+
+  it("fully qualified scopes without audience, of two audiences, pass as they are", async () => {
+    assert.equal(
+      await sentBody(`${AUDIENCE}-${INVOKE} ${OTHER}-${CONSUMER}`),
+      form(`${AUDIENCE}-${INVOKE}`, `${OTHER}-${CONSUMER}`),
+    );
+  });
+
+  it("a fully qualified scope beside a short one with audience is not qualified twice", async () => {
+    assert.equal(
+      await sentBody(`${OTHER}-${CONSUMER}, ${INVOKE}`, AUDIENCE),
+      form(`${OTHER}-${CONSUMER}`, `${AUDIENCE}-${INVOKE}`),
+    );
+  });
+});
+
+describe("the token endpoint takes only that format", () => {
+  async function post(body: string): Promise<{ status: number; error?: string }> {
+    const basic = Buffer.from(`${credential.id}:${credential.secret}`).toString("base64");
+    const response = await fetch(`${gw.oci.stack.endpoints.oci}/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+      body,
+    });
+    const answer = (await response.json()) as { error?: string };
+    return { status: response.status, ...(answer.error ? { error: answer.error } : {}) };
+  }
+
+  it("accepts <audience>-<scope> per parameter", async () => {
+    assert.deepEqual(await post(form(`${AUDIENCE}-${CONSUMER}`, `${OTHER}-${CONSUMER}`)), { status: 200 });
+  });
+
+  it("refuses the unhyphenated scope and a space-separated list in one parameter", async () => {
+    assert.deepEqual(await post(form(`${AUDIENCE}${CONSUMER}`)), { status: 400, error: "invalid_scope" });
+    assert.deepEqual(await post(form(`${AUDIENCE}-${CONSUMER} ${AUDIENCE}-${INVOKE}`)), {
+      status: 400,
+      error: "invalid_scope",
+    });
+    assert.deepEqual(await post(form(CONSUMER)), { status: 400, error: "invalid_scope" });
   });
 });

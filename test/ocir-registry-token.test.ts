@@ -15,7 +15,7 @@ import {
   pipelineComponents,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
-import type { Job, StepResult } from "./runner/index.ts";
+import { assertUserFailure, type Job } from "./runner/index.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -27,7 +27,6 @@ after(async () => {
 });
 
 const tokens = () => fx.oci.stack.oci.registryTokens;
-const errorOf = (run: StepResult) => run.annotations.filter((a) => a.level === "error").map((a) => a.message);
 /** ocir-login's inputs for the fixture's registry, with no auth token and no username. */
 const tokenLogin = (overrides: Record<string, string> = {}) => ({
   region: "ap-tokyo-1",
@@ -49,14 +48,10 @@ function pipelineInputs(name: string): Record<string, string> {
 }
 
 async function withContext<T>(use: (job: Job) => Promise<T>): Promise<T> {
-  const job = await fx.job();
-  try {
-    const context = await job.run("fn-context", { inputs: fx.oci.inputs() });
-    assert.equal(context.exitCode, 0, context.stdout);
-    return await use(job);
-  } finally {
-    await job.dispose();
-  }
+  await using job = await fx.job();
+  const context = await job.run("fn-context", { inputs: fx.oci.inputs() });
+  assert.equal(context.exitCode, 0, context.stdout);
+  return await use(job);
 }
 
 describe("ocir-login with a registry token (API key profile)", () => {
@@ -114,10 +109,8 @@ describe("ocir-login with a registry token (API key profile)", () => {
       try {
         // The namespace is given, so the token request is the first signed call.
         const run = await job.run("ocir-login", { inputs: tokenLogin({ namespace: fx.oci.namespace }) });
-        assert.equal(run.exitCode, 1);
-        assert.deepEqual(errorOf(run).length, 1, run.stdout);
-        assert.match(
-          errorOf(run)[0] ?? "",
+        assertUserFailure(
+          run,
           /^ocir-login: OCI refused the signed registry token request to https:\/\/127\.0\.0\.1:\d+\/20180419\/docker\/token \(401 NotAuthenticated, opc-request-id \S+\): the API key of fn-context's profile is not accepted: .*; or set auth-token and username/,
         );
       } finally {
@@ -136,9 +129,8 @@ describe("ocir-login with a registry token (API key profile)", () => {
       try {
         const before = await job.snapshot();
         const run = await job.run("ocir-login", { inputs: tokenLogin() });
-        assert.equal(run.exitCode, 1);
-        assert.match(
-          errorOf(run)[0] ?? "",
+        assertUserFailure(
+          run,
           new RegExp(
             `^docker login to ${fx.registry?.host} with a registry token was refused \\(.+\\): the token is for tenancy namespace ${fx.oci.namespace} in region ap-tokyo-1; `,
           ),
@@ -184,9 +176,8 @@ describe("fn-deploy's push with a registry token", () => {
       const deploy = await job.run("fn-deploy", {
         inputs: deployInputs("foreign", { registry: `${fx.registry?.host}/${other.namespace}` }),
       });
-      assert.equal(deploy.exitCode, 1);
-      assert.match(
-        errorOf(deploy)[0] ?? "",
+      assertUserFailure(
+        deploy,
         new RegExp(
           `^docker push ${fx.registry?.host}/${other.namespace}/foreign:\\S+ was refused \\(denied: requested access to the resource is denied\\): ocir-login's registry token is for tenancy namespace ${fx.oci.namespace} in region ap-tokyo-1, so images go under ${fx.registry?.host}/${fx.oci.namespace}/`,
         ),

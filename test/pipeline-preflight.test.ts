@@ -2,30 +2,27 @@
 // runs it) and through `fngate pipeline`: a miss that would surely fail the deploy (no gateway →
 // functions policy, a gateway that is not ACTIVE, a JWKS over OCI's limit) stops the run before any
 // mutating call, with the fix; `preflight: false` skips it, and then the same tenancy gets a deployed
-// API whose every call is a 500. No Docker is needed: the function exists and fn-deploy is skipped.
+// API whose every call is a 500. Past preflight, the smoke test's diagnosis: a failed positive check
+// ends the run with one error line that says the likely cause, worked out from what the pipeline
+// deployed. No Docker is needed: the function exists and ocir-login and fn-deploy are skipped.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
-import { PIPELINE, type PipelineFixture, startPipelineFixture } from "./reliability/pipeline-fixture.ts";
+import {
+  API_URI,
+  PIPELINE,
+  type PipelineFixture,
+  startPipelineFixture,
+} from "./reliability/pipeline-fixture.ts";
+import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let fixture: PipelineFixture;
-let functionId: string;
 
 before(async () => {
   fixture = await startPipelineFixture("preflight");
-  const { state } = fixture.oci.stack.oci;
-  const application = [...state.fn.applications.values()][0];
-  assert.ok(application);
-  const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${fixture.oci.namespace}/fngate/hello:0.0.1`;
-  functionId = state.createFunction({
-    applicationId: application.id,
-    displayName: "hello",
-    image,
-    memoryInMBs: 256,
-  }).id;
 });
 after(async () => {
   await fixture?.close();
@@ -35,13 +32,21 @@ after(async () => {
 function inputs(name: string, overrides: Record<string, string> = {}): Record<string, string> {
   return fixture.inputs("secret", name, {
     skip: "ocir-login, fn-deploy",
-    "function-id": functionId,
+    "function-id": fixture.existingFunction(),
     ...overrides,
   });
 }
 
 function mutatingCalls(): number {
   return fixture.oci.stack.oci.requests.filter(isMutating).length;
+}
+
+/** fn-context, then gateway-deploy and entra-token side by side (each writes its group when it ends), then smoke-test. */
+function assertStagesPastPreflight(run: StepResult): void {
+  assert.deepEqual(
+    [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
+    ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
+  );
 }
 
 /** Runs `work` with no policy letting API gateways invoke functions, as a fresh tenancy has none. */
@@ -55,74 +60,127 @@ async function withoutGatewayPolicy(work: () => Promise<void>): Promise<void> {
   }
 }
 
+/** The pipeline on an existing function, preflight off (it would catch the policy first), a short wait. */
+function diagnosisInputs(name: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return fixture.inputs("secret", name, {
+    skip: "ocir-login, fn-deploy",
+    "function-id": fixture.existingFunction(),
+    preflight: "false",
+    wait: "2",
+    ...overrides,
+  });
+}
+
+/** Runs the pipeline and returns its one error line, after checking the run failed, cleaned up and leaked nothing. */
+async function failureLine(name: string, overrides: Record<string, string> = {}): Promise<string> {
+  await using job = await fixture.job();
+  const run = await job.run(PIPELINE, { inputs: diagnosisInputs(name, overrides) });
+  const line = assertUserFailure(run, /^smoke test failed, /, fixture.secrets);
+  assertStagesPastPreflight(run);
+  const posts = await job.runPosts();
+  assert.ok(posts.every((post) => post.exitCode === 0));
+  const shown = posts.map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
+  assert.deepEqual(secretsFound(shown, fixture.secrets), []);
+  // No token text: a JWT starts with a base64url JSON header ("eyJ").
+  assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{10,}/);
+  assert.doesNotMatch(run.outputs.results ?? "", /eyJ[A-Za-z0-9_-]{10,}/);
+  return line;
+}
+
+// First: the preflight tests below rotate Entra's signing keys, which the gateway's cached JWKS
+// would not hold yet (a 401 instead of the diagnosis under test).
+describe("the smoke test explains a failed check with the token", () => {
+  it("a 500 from a gateway without the gateway → functions policy names the exact statement", async () => {
+    const { state } = fixture.oci.stack.oci;
+    for (const policy of state.iam.policiesIn(fixture.oci.tenancyId)) state.iam.deletePolicy(policy.id);
+    try {
+      const line = await failureLine("diagpolicy");
+      const statement = `ALLOW any-user to use functions-family in tenancy where ALL {request.principal.type = 'ApiGateway', request.resource.compartment.id = '${fixture.oci.tenancyId}'}`;
+      assert.match(
+        line,
+        /^smoke test failed, \d+ of \d+ checks: with token answered 500, expected 200, body [^(]+ \(likely cause: the API gateway is likely not allowed to invoke the function/,
+      );
+      assert.ok(
+        line.includes(`Attach this statement to a policy in the tenancy (root compartment): ${statement} (`),
+        line,
+      );
+      assert.match(line, /`fngate preflight` checks it\)/);
+    } finally {
+      seedGatewayFunctionsPolicy(state, fixture.oci.tenancyId);
+    }
+  });
+
+  it("a 404 names the routes and path prefix deployed against the URL asked", async () => {
+    // The route is deployed for POST only; the smoke test asks GET, which the gateway answers 404.
+    // (The emulator's endpoints carry a segment before the path prefix, as all gateways share one host.)
+    const line = await failureLine("wrongmethod", { "route-methods": "POST", method: "GET" });
+    assert.match(
+      line,
+      /with token answered 404, expected 200, .*\(likely cause: route (\/[^/ ]+)?\/wrongmethod\/hello is deployed for POST, not GET; add the method to the route/,
+    );
+  });
+
+  it("a 401 names the audience the deployed policy does not accept, and the fix", async () => {
+    const line = await failureLine("wrongaud", {
+      audiences: "api://another-api",
+      // entra-token checks the token against the gateway's audiences unless told which to expect.
+      "expected-audience": API_URI,
+    });
+    assert.match(
+      line,
+      /with token answered 401, expected 200, .*\(likely cause: the token differs from the deployed policy: audience: the token's aud is "api:\/\/my-oci-api", the gateway accepts "api:\/\/another-api"; request the token for one of them/,
+    );
+    assert.doesNotMatch(line, /issuer:|expiry:|required claim/);
+  });
+});
+
 describe("the pipeline's preflight stage", () => {
   it("no gateway → functions policy: the root action stops after preflight with the fix, 0 mutating calls, and cleans up", async () => {
     await withoutGatewayPolicy(async () => {
-      const job = await fixture.job();
-      try {
-        const before = await job.snapshot();
-        const calls = mutatingCalls();
-        const run = await job.run(PIPELINE, { inputs: inputs("nopolicy") });
-        assert.equal(run.exitCode, 1, run.stdout);
-        assert.equal(mutatingCalls(), calls, "mutating OCI calls");
-        assert.deepEqual(run.groups, ["fn-context", "preflight"]);
-        const errors = run.annotations.filter((a) => a.level === "error");
-        assert.equal(errors.length, 1);
-        assert.match(
-          errors[0]?.message ?? "",
-          /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy: no policy in compartment fngate-test or above .* Fix: ALLOW any-user to use functions-family in tenancy where ALL \{request.principal.type = 'ApiGateway', request.resource.compartment.id = 'ocid1.tenancy/,
-        );
-        const rows = JSON.parse(run.outputs.preflight ?? "[]") as { check: string; status: string }[];
-        assert.deepEqual(
-          rows.map((r) => `${r.status} ${r.check}`),
-          [
-            "ok OCI credentials sign",
-            "ok compartment",
-            "ok function",
-            "ok API gateway",
-            "missing gateway → functions policy",
-            "ok remote JWKS",
-            "ok token issuers",
-            "ok Entra token version (v1/v2)",
-          ],
-        );
-        assert.match(run.summary, /fngate preflight: would fail the deploy/);
-        const posts = await job.runPosts();
-        assert.ok(posts.every((post) => post.exitCode === 0));
-        assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
-        const shown = [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
-        assert.deepEqual(
-          secretsFound(shown + run.summary, [fixture.clientSecret, fixture.oci.key.pkcs8]),
-          [],
-        );
-      } finally {
-        await job.dispose();
-      }
+      await using job = await fixture.job();
+      const before = await job.snapshot();
+      const calls = mutatingCalls();
+      const run = await job.run(PIPELINE, { inputs: inputs("nopolicy") });
+      assertUserFailure(
+        run,
+        /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy: no policy in compartment fngate-test or above .* Fix: ALLOW any-user to use functions-family in tenancy where ALL \{request.principal.type = 'ApiGateway', request.resource.compartment.id = 'ocid1.tenancy/,
+        fixture.secrets,
+      );
+      assert.equal(mutatingCalls(), calls, "mutating OCI calls");
+      assert.deepEqual(run.groups, ["fn-context", "preflight"]);
+      const rows = JSON.parse(run.outputs.preflight ?? "[]") as { check: string; status: string }[];
+      assert.deepEqual(
+        rows.map((r) => `${r.status} ${r.check}`),
+        [
+          "ok OCI credentials sign",
+          "ok compartment",
+          "ok function",
+          "ok API gateway",
+          "missing gateway → functions policy",
+          "ok remote JWKS",
+          "ok token issuers",
+          "ok Entra token version (v1/v2)",
+        ],
+      );
+      assert.match(run.summary, /fngate preflight: would fail the deploy/);
+      const posts = await job.runPosts();
+      assert.ok(posts.every((post) => post.exitCode === 0));
+      assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+      const shown = [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
+      assert.deepEqual(secretsFound(shown + run.summary, [fixture.clientSecret, fixture.oci.key.pkcs8]), []);
     });
   });
 
   it("preflight: false skips it: the same tenancy then gets a deployed API whose every call is a 500", async () => {
     await withoutGatewayPolicy(async () => {
-      const job = await fixture.job();
-      try {
-        const calls = mutatingCalls();
-        const run = await job.run(PIPELINE, { inputs: inputs("skipped", { preflight: "false" }) });
-        assert.equal(run.exitCode, 1, run.stdout);
-        // gateway-deploy and entra-token run side by side: each writes its group when it ends.
-        assert.deepEqual(
-          [run.groups[0], [...run.groups.slice(1, 3)].sort(), run.groups[3], run.groups.length],
-          ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", 4],
-        );
-        assert.ok(mutatingCalls() > calls, "the deployment was created");
-        assert.equal(run.outputs.preflight, undefined);
-        assert.match(
-          run.annotations.find((a) => a.level === "error")?.message ?? "",
-          /^smoke test failed, .*with token answered 500/,
-        );
-        await job.runPosts();
-      } finally {
-        await job.dispose();
-      }
+      await using job = await fixture.job();
+      const calls = mutatingCalls();
+      const run = await job.run(PIPELINE, { inputs: inputs("skipped", { preflight: "false" }) });
+      assertUserFailure(run, /^smoke test failed, .*with token answered 500/, fixture.secrets);
+      assertStagesPastPreflight(run);
+      assert.ok(mutatingCalls() > calls, "the deployment was created");
+      assert.equal(run.outputs.preflight, undefined);
+      await job.runPosts();
     });
   });
 
@@ -136,24 +194,20 @@ describe("the pipeline's preflight stage", () => {
     try {
       // Entra publishes a few keys; a tenant's JWKS grown past ten is refused whole by OCI.
       while (entra.keys.kids.length <= 10) await entra.rotateSigningKey();
-      const job = await fixture.job();
-      try {
-        const calls = mutatingCalls();
-        const run = await job.run(PIPELINE, { inputs: inputs("limits") });
-        assert.equal(run.exitCode, 1);
-        assert.equal(mutatingCalls(), calls, "mutating OCI calls");
-        assert.match(
-          run.annotations.find((a) => a.level === "error")?.message ?? "",
-          /^preflight: 2 checks would fail the deploy, nothing was changed: API gateway: public is UPDATING; .*\(and remote JWKS\)$/,
-        );
-        assert.match(
-          run.stdout,
-          /^BLOCKED remote JWKS: https:\/\/.*\/discovery\/v2.0\/keys: it has 1[1-9] keys; OCI accepts at most 10$/m,
-        );
-        await job.runPosts();
-      } finally {
-        await job.dispose();
-      }
+      await using job = await fixture.job();
+      const calls = mutatingCalls();
+      const run = await job.run(PIPELINE, { inputs: inputs("limits") });
+      assertUserFailure(
+        run,
+        /^preflight: 2 checks would fail the deploy, nothing was changed: API gateway: public is UPDATING; .*\(and remote JWKS\)$/,
+        fixture.secrets,
+      );
+      assert.equal(mutatingCalls(), calls, "mutating OCI calls");
+      assert.match(
+        run.stdout,
+        /^BLOCKED remote JWKS: https:\/\/.*\/discovery\/v2.0\/keys: it has 1[1-9] keys; OCI accepts at most 10$/m,
+      );
+      await job.runPosts();
     } finally {
       gateway.lifecycleState = "ACTIVE";
       // The newest key signs from now on; the oldest are retired until the usual few remain.
@@ -162,60 +216,54 @@ describe("the pipeline's preflight stage", () => {
   });
 
   it("a client secret Entra refuses stops the run at preflight, before the gateway is deployed, and leaks nothing", async () => {
-    const job = await fixture.job();
+    await using job = await fixture.job();
     const wrong = `cs~${process.pid}.refused_but_secret`;
-    try {
-      const calls = mutatingCalls();
-      const run = await job.run(PIPELINE, { inputs: inputs("badsecret", { "client-secret": wrong }) });
-      assert.equal(run.exitCode, 1);
-      assert.equal(mutatingCalls(), calls, "mutating OCI calls");
-      assert.deepEqual(run.groups, ["fn-context", "preflight"]);
-      assert.match(
-        run.annotations.find((a) => a.level === "error")?.message ?? "",
-        /^preflight: 1 check would fail the deploy, nothing was changed: Entra access token: the entra-token stage would fail: client-secret: .*AADSTS7000215/,
-      );
-      await job.runPosts();
-      const shown = visibleOutput(run.stdout) + run.stderr + run.summary + (await job.allWrittenText());
-      assert.deepEqual(secretsFound(shown, [wrong]), []);
-    } finally {
-      await job.dispose();
-    }
+    const calls = mutatingCalls();
+    const run = await job.run(PIPELINE, { inputs: inputs("badsecret", { "client-secret": wrong }) });
+    assertUserFailure(
+      run,
+      /^preflight: 1 check would fail the deploy, nothing was changed: Entra access token: the entra-token stage would fail: client-secret: .*AADSTS7000215/,
+      [wrong],
+    );
+    assert.equal(mutatingCalls(), calls, "mutating OCI calls");
+    assert.deepEqual(run.groups, ["fn-context", "preflight"]);
+    await job.runPosts();
+    const shown = visibleOutput(run.stdout) + run.stderr + run.summary + (await job.allWrittenText());
+    assert.deepEqual(secretsFound(shown, [wrong]), []);
   });
 
   it("fngate pipeline stops at preflight the same way: exit 1, the rows on stderr, --json carries them, 0 mutating calls", async () => {
     await withoutGatewayPolicy(async () => {
-      const sandbox = await cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });
-      try {
-        const before = await sandbox.snapshot();
-        const all = inputs("clinopolicy");
-        const secret = new Set(["private-key", "auth-token", "client-secret"]);
-        const open = Object.fromEntries(Object.entries(all).filter(([name]) => !secret.has(name)));
-        const hidden = Object.fromEntries(Object.entries(all).filter(([name]) => secret.has(name)));
-        const calls = mutatingCalls();
-        const run = await sandbox.run(["pipeline", ...flagsOf(open), "--json"], envOf(hidden));
-        assert.equal(run.exitCode, 1, run.stderr);
-        assert.equal(mutatingCalls(), calls, "mutating OCI calls");
-        assert.match(run.stderr, /── preflight/);
-        assert.ok(!run.stderr.includes("── gateway-deploy"), "no stage after preflight ran");
-        assert.match(run.stderr, /BLOCKED gateway → functions policy: no policy/);
-        assert.match(run.stderr, /fix: ALLOW any-user to use functions-family in tenancy/);
-        const result = JSON.parse(run.stdout.trim()) as {
-          ok: boolean;
-          outputs: Record<string, string>;
-          error: string;
-        };
-        assert.equal(result.ok, false);
-        assert.equal(result.outputs.changed, "false");
-        assert.match(result.error, /^preflight: 1 check would fail the deploy, nothing was changed/);
-        assert.equal((JSON.parse(result.outputs.preflight ?? "[]") as unknown[]).length, 8);
-        assert.deepEqual(await sandbox.snapshot(), before, "HOME and TMPDIR are as before the run");
-        assert.deepEqual(
-          secretsFound(await sandbox.allWrittenText(), [fixture.clientSecret, fixture.oci.key.pkcs8]),
-          [],
-        );
-      } finally {
-        await sandbox.dispose();
-      }
+      await using sandbox = await cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });
+      const before = await sandbox.snapshot();
+      const all = inputs("clinopolicy");
+      const secret = new Set(["private-key", "auth-token", "client-secret"]);
+      const open = Object.fromEntries(Object.entries(all).filter(([name]) => !secret.has(name)));
+      const hidden = Object.fromEntries(Object.entries(all).filter(([name]) => secret.has(name)));
+      const calls = mutatingCalls();
+      const run = await sandbox.run(["pipeline", ...flagsOf(open), "--json"], envOf(hidden));
+      assertCliFailure(run, /^preflight: 1 check would fail the deploy, nothing was changed/, {
+        secrets: fixture.secrets,
+      });
+      assert.equal(mutatingCalls(), calls, "mutating OCI calls");
+      assert.match(run.stderr, /── preflight/);
+      assert.ok(!run.stderr.includes("── gateway-deploy"), "no stage after preflight ran");
+      assert.match(run.stderr, /BLOCKED gateway → functions policy: no policy/);
+      assert.match(run.stderr, /fix: ALLOW any-user to use functions-family in tenancy/);
+      const result = JSON.parse(run.stdout.trim()) as {
+        ok: boolean;
+        outputs: Record<string, string>;
+        error: string;
+      };
+      assert.equal(result.ok, false);
+      assert.equal(result.outputs.changed, "false");
+      assert.match(result.error, /^preflight: 1 check would fail the deploy, nothing was changed/);
+      assert.equal((JSON.parse(result.outputs.preflight ?? "[]") as unknown[]).length, 8);
+      assert.deepEqual(await sandbox.snapshot(), before, "HOME and TMPDIR are as before the run");
+      assert.deepEqual(
+        secretsFound(await sandbox.allWrittenText(), [fixture.clientSecret, fixture.oci.key.pkcs8]),
+        [],
+      );
     });
   });
 });

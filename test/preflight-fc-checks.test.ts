@@ -6,30 +6,30 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AcrInstance } from "./emulators/alibaba/acr-instances.ts";
 import {
-  type AlibabaFixture,
-  alibabaFixture,
   alibabaSecrets,
   IMAGE,
   REPOSITORY,
+  type StartedAlibabaFixture,
+  startAlibabaFixture,
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import type { EmulatorStack } from "./emulators/stack.ts";
+import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
 import { cliSandbox } from "./support/cli-process.ts";
-import { type PreflightRow, rowOf } from "./support/preflight-world.ts";
+import { BLOCKED, type PreflightRow, rowOf, statusesOf as statuses } from "./support/preflight-world.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let stack: EmulatorStack;
-let fx: AlibabaFixture;
+let fx: StartedAlibabaFixture;
 let instance: AcrInstance;
 let conditionalRole: Role;
 let cannotReadRam: AccessKey;
 const EE_IMAGE = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
 
 before(async () => {
-  stack = await startEmulatorStack();
-  fx = alibabaFixture(stack);
+  fx = await startAlibabaFixture();
+  stack = fx.stack;
   const { state } = stack.alibaba;
   instance = state.addAcrInstance("fngate-ee");
   // A trust policy FC may use only under a condition preflight cannot evaluate.
@@ -53,7 +53,7 @@ before(async () => {
   cannotReadRam = state.addAccessKey({ user: "no-ram-read", readsRam: false });
 });
 after(async () => {
-  await stack?.close();
+  await fx?.close();
 });
 
 const READ_ONLY = new Set(["STS:GetCallerIdentity", "STS:AssumeRoleWithOIDC", "RAM:GetRole"]);
@@ -76,21 +76,16 @@ async function preflight(
   env: Record<string, string> = {},
 ): Promise<{ run: StepResult; rows: PreflightRow[]; calls: string[] }> {
   const from = stack.alibaba.requests.length;
-  const job = await Job.create({ env: { ...fx.env, ...env } });
-  try {
-    const run = await job.run("preflight", { inputs: { cloud: "fc", region: "cn-hangzhou", ...inputs } });
-    const rows = JSON.parse(run.outputs.results ?? "[]") as PreflightRow[];
-    const secrets = alibabaSecrets(stack);
-    assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, secrets), []);
-    return { run, rows, calls: assertOnlyReads(from) };
-  } finally {
-    await job.dispose();
-  }
+  const run = await fx.run(
+    "preflight",
+    { cloud: "fc", region: "cn-hangzhou", ...inputs },
+    { env, checkout: false },
+  );
+  const rows = JSON.parse(run.outputs.results ?? "[]") as PreflightRow[];
+  const secrets = alibabaSecrets(stack);
+  assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, secrets), []);
+  return { run, rows, calls: assertOnlyReads(from) };
 }
-
-const statuses = (rows: PreflightRow[]) =>
-  rows.map((r) => `${r.status}${r.blocks ? " (blocks)" : ""} ${r.check}`);
-const errors = (run: StepResult) => run.annotations.filter((a) => a.level === "error").map((a) => a.message);
 
 describe("preflight: Function Compute checks (cloud: fc)", () => {
   it("every check satisfied with an AccessKey: ok rows, PassRole cannot be told (and why), nothing changed", async () => {
@@ -138,21 +133,22 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
 
   it("a role that does not trust FC blocks, with the trust policy to set, in one error line", async () => {
     const { run, rows } = await preflight({ ...keyInputs(), role: fx.untrustedRole.arn });
-    assert.equal(run.exitCode, 1);
     const trust = rowOf(rows, "function role trusts Function Compute");
     assert.deepEqual([trust.status, trust.blocks], ["missing", true]);
     const fix = `set the role's trust policy to {"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["fc.aliyuncs.com"]}}],"Version":"1"} (RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy)`;
     assert.equal(trust.fix, fix);
-    assert.deepEqual(errors(run), [
+    assertUserFailure(
+      run,
       `preflight: 1 check would fail the deploy, nothing was changed: function role trusts Function Compute: the trust policy of ${fx.untrustedRole.arn} does not let fc.aliyuncs.com assume it Fix: ${fix}`,
-    ]);
+      alibabaSecrets(stack),
+    );
     assert.equal(run.outputs.blocked, "true");
   });
 
   it("a role that does not exist blocks; a conditional trust or a caller who may not read roles cannot be told", async () => {
     const accountId = stack.alibaba.state.accountId;
     const absent = await preflight({ ...keyInputs(), role: `acs:ram::${accountId}:role/no-such-role` });
-    assert.equal(absent.run.exitCode, 1);
+    assertUserFailure(absent.run, BLOCKED);
     const row = rowOf(absent.rows, "function role trusts Function Compute");
     assert.deepEqual(
       [row.status, row.blocks, row.detail],
@@ -187,7 +183,7 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       "access-key-id": fx.accessKey.id,
       "access-key-secret": "not-the-secret-000",
     });
-    assert.equal(bad.run.exitCode, 1);
+    assertUserFailure(bad.run, BLOCKED, ["not-the-secret-000"]);
     assert.deepEqual(statuses(bad.rows), ["missing (blocks) Alibaba credentials and region endpoint"]);
     assert.match(bad.rows[0]?.detail ?? "", /^GetCallerIdentity at .* failed: SignatureDoesNotMatch: /);
     assert.equal(
@@ -195,14 +191,13 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       "access-key-secret does not belong to access-key-id: set the secret shown when the AccessKey was created",
     );
     assert.deepEqual(bad.calls, ["STS:GetCallerIdentity"]);
-    assert.equal(errors(bad.run).length, 1);
 
     const other = await preflight({
       ...keyInputs(),
       "account-id": "9999999999999999",
       role: fx.functionRole.arn,
     });
-    assert.equal(other.run.exitCode, 1);
+    assertUserFailure(other.run, BLOCKED);
     const row = rowOf(other.rows, "Alibaba credentials and region endpoint");
     assert.equal(
       row.fix,
@@ -215,7 +210,7 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       ...keyInputs(),
       image: "registry.cn-beijing.aliyuncs.com/fngate/server:v1",
     });
-    assert.equal(far.run.exitCode, 1);
+    assertUserFailure(far.run, BLOCKED);
     const region = rowOf(far.rows, "image registry region");
     assert.deepEqual([region.status, region.blocks], ["missing", true]);
     assert.equal(
@@ -224,7 +219,7 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
     );
 
     const noId = await preflight({ ...keyInputs(), image: EE_IMAGE });
-    assert.equal(noId.run.exitCode, 1);
+    assertUserFailure(noId.run, BLOCKED);
     const acr = rowOf(noId.rows, "ACR instance of the image");
     assert.deepEqual([acr.status, acr.blocks], ["missing", true]);
     assert.match(
@@ -273,17 +268,12 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       ],
     ];
     for (const [inputs, message] of cases) {
-      const job = await Job.create({ env: fx.env });
-      try {
-        const run = await job.run("preflight", {
-          inputs: { cloud: "fc", region: "cn-hangzhou", ...keyInputs(), ...inputs },
-        });
-        assert.equal(run.exitCode, 1);
-        assert.deepEqual(errors(run), [message]);
-        assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /);
-      } finally {
-        await job.dispose();
-      }
+      const run = await fx.run(
+        "preflight",
+        { cloud: "fc", region: "cn-hangzhou", ...keyInputs(), ...inputs },
+        { checkout: false },
+      );
+      assertUserFailure(run, message, alibabaSecrets(stack));
     }
     assert.equal(stack.alibaba.requests.length, from, "no call");
   });
@@ -291,48 +281,40 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
 
 describe("fngate preflight --cloud fc", () => {
   it("the same rows from the command line: satisfied, then a blocking miss with its fix and exit 1", async () => {
-    const sandbox = await cliSandbox(fx.env);
-    try {
-      const from = stack.alibaba.requests.length;
-      const args = [
-        "preflight",
-        "--cloud",
-        "fc",
-        "--region",
-        "cn-hangzhou",
-        "--access-key-id",
-        fx.accessKey.id,
-      ];
-      const env = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
-      const good = await sandbox.run(
-        [...args, "--role", fx.functionRole.arn, "--image", IMAGE, "--json"],
-        env,
-      );
-      assert.equal(good.exitCode, 0, good.stderr);
-      const result = JSON.parse(good.stdout) as { ok: boolean; outputs: Record<string, string> };
-      assert.deepEqual(statuses(JSON.parse(result.outputs.results ?? "[]")), [
-        "ok Alibaba credentials and region endpoint",
-        "ok function role trusts Function Compute",
-        "cannot tell deployer may pass the function role (ram:PassRole)",
-        "ok image registry region",
-        "ok ACR instance of the image",
-      ]);
-      const bad = await sandbox.run([...args, "--role", fx.untrustedRole.arn, "--image", EE_IMAGE], env);
-      assert.equal(bad.exitCode, 1);
-      assert.match(
-        bad.stderr,
-        /BLOCKED function role trusts Function Compute: the trust policy of .* does not let fc\.aliyuncs\.com assume it/,
-      );
-      assert.match(bad.stderr, /BLOCKED ACR instance of the image: acr-instance-id is required/);
-      assert.match(
-        bad.stderr,
-        /preflight: 2 checks would fail the deploy, nothing was changed: function role trusts Function Compute: .* Fix: set the role's trust policy to \{.*\} \(RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy\) \(and ACR instance of the image\)/,
-      );
-      assert.doesNotMatch(bad.stderr, /\n\s+at /);
-      assertOnlyReads(from);
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
-    } finally {
-      await sandbox.dispose();
-    }
+    await using sandbox = await cliSandbox(fx.env);
+    const from = stack.alibaba.requests.length;
+    const args = [
+      "preflight",
+      "--cloud",
+      "fc",
+      "--region",
+      "cn-hangzhou",
+      "--access-key-id",
+      fx.accessKey.id,
+    ];
+    const env = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
+    const good = await sandbox.run([...args, "--role", fx.functionRole.arn, "--image", IMAGE, "--json"], env);
+    assert.equal(good.exitCode, 0, good.stderr);
+    const result = JSON.parse(good.stdout) as { ok: boolean; outputs: Record<string, string> };
+    assert.deepEqual(statuses(JSON.parse(result.outputs.results ?? "[]")), [
+      "ok Alibaba credentials and region endpoint",
+      "ok function role trusts Function Compute",
+      "cannot tell deployer may pass the function role (ram:PassRole)",
+      "ok image registry region",
+      "ok ACR instance of the image",
+    ]);
+    const bad = await sandbox.run([...args, "--role", fx.untrustedRole.arn, "--image", EE_IMAGE], env);
+    assertCliFailure(
+      bad,
+      /^preflight: 2 checks would fail the deploy, nothing was changed: function role trusts Function Compute: .* Fix: set the role's trust policy to \{.*\} \(RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy\) \(and ACR instance of the image\)$/,
+      { secrets: alibabaSecrets(stack) },
+    );
+    assert.match(
+      bad.stderr,
+      /BLOCKED function role trusts Function Compute: the trust policy of .* does not let fc\.aliyuncs\.com assume it/,
+    );
+    assert.match(bad.stderr, /BLOCKED ACR instance of the image: acr-instance-id is required/);
+    assertOnlyReads(from);
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
   });
 });

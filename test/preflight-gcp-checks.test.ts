@@ -8,24 +8,16 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  type CloudRunFixture,
-  errorsOf,
-  PROJECT,
-  REGION,
-  startCloudRunFixture,
-} from "./emulators/gcp/fixture.ts";
-import type { Job, StepResult } from "./runner/index.ts";
+import { type CloudRunFixture, PROJECT, REGION, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { assertCliFailure, assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
 import { cliSandbox } from "./support/cli-process.ts";
+import {
+  BLOCKED,
+  type PreflightRow as Row,
+  rowOf as row,
+  statusesOf as statuses,
+} from "./support/preflight-world.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
-
-interface Row {
-  check: string;
-  status: string;
-  detail: string;
-  fix?: string;
-  blocks: boolean;
-}
 
 const DISABLED_PROJECT = "run-off-project";
 const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/functions/hello-http:1`;
@@ -79,14 +71,6 @@ async function preflight(given: Record<string, string>): Promise<{ run: StepResu
   }
   return { run, rows: JSON.parse(run.outputs.results ?? "[]") as Row[] };
 }
-
-function row(rows: Row[], check: string): Row {
-  const found = rows.find((candidate) => candidate.check === check);
-  assert.ok(found, `a row for ${check} in ${JSON.stringify(rows.map((r) => r.check))}`);
-  return found;
-}
-
-const statuses = (rows: Row[]) => rows.map((r) => `${r.status}${r.blocks ? " (blocks)" : ""} ${r.check}`);
 
 describe("preflight: Google checks (cloud: cloud-run), through the built action", () => {
   it("every check satisfied: one ok row each in the log, the summary and the results, nothing changed", async () => {
@@ -174,53 +158,49 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
 
   it("the Cloud Run Admin API disabled (SERVICE_DISABLED) blocks the deploy: one line naming the gcloud command", async () => {
     const { run, rows } = await preflight(inputs({ project: DISABLED_PROJECT, image: "" }));
-    assert.equal(run.exitCode, 1);
+    assertUserFailure(
+      run,
+      new RegExp(
+        `^preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .*SERVICE_DISABLED.* Fix: gcloud services enable run\\.googleapis\\.com --project ${DISABLED_PROJECT}$`,
+      ),
+      [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()],
+    );
     const api = row(rows, "Cloud Run Admin API enabled");
     assert.deepEqual([api.status, api.blocks], ["missing", true]);
     assert.equal(api.fix, `gcloud services enable run.googleapis.com --project ${DISABLED_PROJECT}`);
     assert.equal(run.outputs.blocked, "true");
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, errors.join("\n"));
-    assert.match(
-      errors[0] ?? "",
-      new RegExp(
-        `^preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .*SERVICE_DISABLED.* Fix: gcloud services enable run\\.googleapis\\.com --project ${DISABLED_PROJECT}$`,
-      ),
-    );
-    assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, "no stack trace");
   });
 
   it("a missing repository, a repository of another format, an unknown project or region each block with their fix", async () => {
     const noRepository = await preflight(
       inputs({ image: `${REGION}-docker.pkg.dev/${PROJECT}/nothing-here/app:1` }),
     );
-    assert.equal(noRepository.run.exitCode, 1);
     const repo = row(noRepository.rows, "Artifact Registry repository");
     assert.deepEqual([repo.status, repo.blocks], ["missing", true]);
     assert.equal(
       repo.fix,
       `gcloud artifacts repositories create nothing-here --repository-format docker --location ${REGION} --project ${PROJECT}`,
     );
-    assert.match(
-      errorsOf(noRepository.run)[0] ?? "",
+    assertUserFailure(
+      noRepository.run,
       /Artifact Registry repository: .*nothing-here does not exist Fix: gcloud artifacts repositories create nothing-here/,
     );
 
     const maven = await preflight(inputs({ image: `${REGION}-docker.pkg.dev/${PROJECT}/maven-libs/app:1` }));
-    assert.equal(maven.run.exitCode, 1);
+    assertUserFailure(maven.run, BLOCKED);
     assert.match(
       row(maven.rows, "Artifact Registry repository").detail,
       /holds MAVEN artifacts, not Docker images/,
     );
 
     const noProject = await preflight(inputs({ project: "no-such-project", image: "" }));
-    assert.equal(noProject.run.exitCode, 1);
+    assertUserFailure(noProject.run, BLOCKED);
     const project = row(noProject.rows, "Google project and region");
     assert.deepEqual([project.status, project.blocks], ["missing", true]);
     assert.match(project.fix ?? "", /project ID .*gcloud projects list/);
 
     const noRegion = await preflight(inputs({ region: "mars-north1", image: "" }));
-    assert.equal(noRegion.run.exitCode, 1);
+    assertUserFailure(noRegion.run, BLOCKED);
     const region = row(noRegion.rows, "Google project and region");
     assert.match(region.detail, /does not serve region mars-north1/);
     assert.match(region.fix ?? "", /gcloud run regions list/);
@@ -236,7 +216,7 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
       region: REGION,
       "credentials-json": revoked.json,
     });
-    assert.equal(run.exitCode, 1);
+    assertUserFailure(run, BLOCKED, [revoked.json]);
     assert.deepEqual(statuses(rows), ["missing (blocks) Google credentials give an access token"]);
     assert.match(
       row(rows, "Google credentials give an access token").detail,
@@ -247,15 +227,14 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
         .slice(requests)
         .every((r) => !/^\/(v2|iam|artifactregistry)\//.test(r.path)),
     );
-    assert.deepEqual(secretsFound(visibleOutput(run.stdout) + run.stderr + run.summary, [revoked.json]), []);
   });
 
   it("a cloud preflight does not know is refused in one line naming the input", async () => {
     const run = await job.run("preflight", { inputs: inputs({ cloud: "azure" }) });
-    assert.equal(run.exitCode, 1);
-    assert.deepEqual(errorsOf(run), [
+    assertUserFailure(
+      run,
       'cloud must be one of oci, cloud-run, fc (the cloud whose deploy is checked); got "azure".',
-    ]);
+    );
   });
 });
 
@@ -306,7 +285,7 @@ describe("fngate preflight --cloud cloud-run", () => {
           stranger,
         ],
       ]);
-      assert.equal(stranded.exitCode, 1);
+      assertCliFailure(stranded, BLOCKED);
       assert.match(
         stranded.stderr,
         /MISSING deployer may act as the runtime service account: .*lacks iam\.serviceAccounts\.actAs/,
@@ -314,16 +293,15 @@ describe("fngate preflight --cloud cloud-run", () => {
       assert.match(stranded.stderr, /BLOCKED Artifact Registry repository: .*nothing-here does not exist/);
 
       const disabled = await sandbox.run([...args, "--project", DISABLED_PROJECT]);
-      assert.equal(disabled.exitCode, 1);
+      assertCliFailure(
+        disabled,
+        /^preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .* Fix: gcloud services enable run\.googleapis\.com --project run-off-project$/,
+        { secrets: [fx.deployer.json] },
+      );
       assert.match(
         disabled.stderr,
         /BLOCKED Cloud Run Admin API enabled: project run-off-project has not enabled run\.googleapis\.com/,
       );
-      assert.match(
-        disabled.stderr,
-        /preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .* Fix: gcloud services enable run\.googleapis\.com --project run-off-project/,
-      );
-      assert.doesNotMatch(disabled.stderr, /\n\s+at /);
       assert.equal(fx.mutatingCalls(), before, "the CLI's preflight made a mutating Google call");
       const secrets = [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()];
       assert.deepEqual(secretsFound(await sandbox.allWrittenText(), secrets), []);

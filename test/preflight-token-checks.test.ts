@@ -4,32 +4,27 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { issuerV1, issuerV2 } from "./emulators/entra/access-token.ts";
-import type { Job } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import {
+  BLOCKED,
   type PreflightRow,
   type PreflightWorld,
   rowOf as row,
   startPreflightWorld,
 } from "./support/preflight-world.ts";
-import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let world: PreflightWorld;
-let job: Job;
 
 before(async () => {
   world = await startPreflightWorld();
-  job = await world.preparedJob();
 });
 after(async () => {
-  await job?.dispose();
   await world?.close();
 });
 
-/** Runs preflight and proves it changed nothing: no mutating OCI call. */
-function preflight(inputs: Record<string, string>, on: Job = job) {
-  return world.preflight(inputs, on);
-}
+/** Runs preflight in the world's job and proves it changed nothing: no mutating OCI call. */
+const preflight = (inputs: Record<string, string>, on?: Job) => world.preflight(inputs, on);
 
 describe("preflight: token checks", () => {
   it("a remote JWKS over OCI's limit blocks; an issuer the provider does not advertise blocks; matching, both are ok", async () => {
@@ -38,7 +33,7 @@ describe("preflight: token checks", () => {
     world.issuer.advertise("https://issuer.example.test/");
     try {
       const { run, rows } = await preflight(inputs);
-      assert.equal(run.exitCode, 1);
+      assertUserFailure(run, BLOCKED);
       const jwks = row(rows, "remote JWKS");
       assert.deepEqual([jwks.status, jwks.blocks], ["missing", true]);
       assert.match(jwks.detail, /: it has 11 keys; OCI accepts at most 10$/);
@@ -76,7 +71,7 @@ describe("preflight: token checks", () => {
     assert.match(unsure.fix ?? "", /"accessTokenAcceptedVersion": 1 \(or null\)/);
 
     const v2WithoutClientId = await preflight(world.entraInputs({ issuers: issuerV2(world.tenantId) }));
-    assert.equal(v2WithoutClientId.run.exitCode, 1);
+    assertUserFailure(v2WithoutClientId.run, BLOCKED);
     const never = row(v2WithoutClientId.rows, version);
     assert.deepEqual([never.status, never.blocks], ["missing", true]);
     assert.match(
@@ -92,7 +87,7 @@ describe("preflight: token checks", () => {
     const mismatch = await preflight(
       world.entraInputs({ issuers: issuerV1(world.tenantId), token: v2Token }),
     );
-    assert.equal(mismatch.run.exitCode, 1);
+    assertUserFailure(mismatch.run, BLOCKED, [v2Token]);
     const wrong = row(mismatch.rows, version);
     assert.deepEqual([wrong.status, wrong.blocks], ["missing", true]);
     assert.match(
@@ -103,84 +98,70 @@ describe("preflight: token checks", () => {
       wrong.fix ?? "",
       /set "accessTokenAcceptedVersion": 1 \(or null\) in the API app's manifest/,
     );
-    assert.deepEqual(secretsFound(visibleOutput(mismatch.run.stdout) + mismatch.run.stderr, [v2Token]), []);
   });
 
   it("refuses nothing to check, and OCI checks without an OCI profile, with one line each", async () => {
-    const bare = await (await import("./runner/index.ts")).Job.create({ env: world.oci.env });
-    try {
-      const nothing = await preflight({}, bare);
-      assert.equal(nothing.run.exitCode, 1);
-      assert.match(
-        nothing.run.annotations.find((a) => a.level === "error")?.message ?? "",
-        /^nothing to check: give at least one of compartment-ocid/,
-      );
-      const noProfile = await preflight({ "gateway-ocid": world.gatewayId }, bare);
-      assert.equal(noProfile.run.exitCode, 1);
-      assert.match(
-        noProfile.run.annotations.find((a) => a.level === "error")?.message ?? "",
-        /^the OCI checks need an OCI profile: run fn-context first/,
-      );
-      // The token checks need no OCI profile.
-      const tokenOnly = await preflight(
-        world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
-        bare,
-      );
-      assert.equal(tokenOnly.run.exitCode, 0, tokenOnly.run.stdout);
-      assert.deepEqual(
-        tokenOnly.rows.map((r) => r.check),
-        ["remote JWKS", "token issuers", "Entra token version (v1/v2)"],
-      );
-    } finally {
-      await bare.dispose();
-    }
+    await using bare = await Job.create({ env: world.oci.env });
+    const nothing = await preflight({}, bare);
+    assertUserFailure(nothing.run, /^nothing to check: give at least one of compartment-ocid/);
+    const noProfile = await preflight({ "gateway-ocid": world.gatewayId }, bare);
+    assertUserFailure(noProfile.run, /^the OCI checks need an OCI profile: run fn-context first/);
+    // The token checks need no OCI profile.
+    const tokenOnly = await preflight(
+      world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
+      bare,
+    );
+    assert.equal(tokenOnly.run.exitCode, 0, tokenOnly.run.stdout);
+    assert.deepEqual(
+      tokenOnly.rows.map((r) => r.check),
+      ["remote JWKS", "token issuers", "Entra token version (v1/v2)"],
+    );
   });
 });
 
 describe("fngate preflight", () => {
   it("prints one line per check and the fix, carries them in --json, and exits 1 on a blocking miss", async () => {
-    const sandbox = await cliSandbox(world.oci.env);
-    try {
-      const { "private-key": key, ...open } = world.oci.inputs();
-      const context = await sandbox.run(
-        ["fn-context", ...flagsOf(open)],
-        envOf({ "private-key": key ?? "" }),
-      );
-      assert.equal(context.exitCode, 0, context.stderr);
-      const run = await sandbox.run(["preflight", ...flagsOf(world.ociInputs()), "--json"]);
-      assert.equal(run.exitCode, 1, run.stderr);
-      assert.match(run.stderr, /^\[preflight\] ok {6}OCI credentials sign: signed call accepted/m);
-      assert.match(
-        run.stderr,
-        /^\[preflight\] BLOCKED gateway → functions policy: no policy in compartment fngate-test:apps/m,
-      );
-      assert.match(
-        run.stderr,
-        /^\[preflight\] {9}fix: ALLOW any-user to use functions-family in compartment apps where ALL/m,
-      );
-      const result = JSON.parse(run.stdout.trim()) as {
-        ok: boolean;
-        outputs: Record<string, string>;
-        error: string;
-      };
-      assert.equal(result.ok, false);
-      assert.equal(result.outputs.blocked, "true");
-      assert.equal((JSON.parse(result.outputs.results ?? "[]") as PreflightRow[]).length, 6);
-      assert.match(
-        result.error,
-        /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
-      );
+    await using sandbox = await cliSandbox(world.oci.env);
+    const { "private-key": key, ...open } = world.oci.inputs();
+    const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
+    assert.equal(context.exitCode, 0, context.stderr);
+    const run = await sandbox.run(["preflight", ...flagsOf(world.ociInputs()), "--json"]);
+    assertCliFailure(
+      run,
+      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
+      {
+        secrets: [world.oci.key.pkcs8],
+      },
+    );
+    assert.match(run.stderr, /^\[preflight\] ok {6}OCI credentials sign: signed call accepted/m);
+    assert.match(
+      run.stderr,
+      /^\[preflight\] BLOCKED gateway → functions policy: no policy in compartment fngate-test:apps/m,
+    );
+    assert.match(
+      run.stderr,
+      /^\[preflight\] {9}fix: ALLOW any-user to use functions-family in compartment apps where ALL/m,
+    );
+    const result = JSON.parse(run.stdout.trim()) as {
+      ok: boolean;
+      outputs: Record<string, string>;
+      error: string;
+    };
+    assert.equal(result.ok, false);
+    assert.equal(result.outputs.blocked, "true");
+    assert.equal((JSON.parse(result.outputs.results ?? "[]") as PreflightRow[]).length, 6);
+    assert.match(
+      result.error,
+      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
+    );
 
-      const seeded = world.allowGateway();
-      try {
-        const passed = await sandbox.run(["preflight", ...flagsOf(world.ociInputs())]);
-        assert.equal(passed.exitCode, 0, passed.stderr);
-        assert.equal(passed.stderr.match(/^\[preflight\] ok /gm)?.length, 6);
-      } finally {
-        world.oci.stack.oci.state.iam.deletePolicy(seeded.id);
-      }
+    const seeded = world.allowGateway();
+    try {
+      const passed = await sandbox.run(["preflight", ...flagsOf(world.ociInputs())]);
+      assert.equal(passed.exitCode, 0, passed.stderr);
+      assert.equal(passed.stderr.match(/^\[preflight\] ok /gm)?.length, 6);
     } finally {
-      await sandbox.dispose();
+      world.oci.stack.oci.state.iam.deletePolicy(seeded.id);
     }
   });
 });

@@ -168,127 +168,99 @@ describe("the environment of a step", () => {
   });
 
   it("gives each step fresh file-command files, and fails the step on a malformed one as the runner does", async () => {
-    const job = await Job.create({ actionsDir });
-    try {
-      const first = await job.run("env-probe", { inputs: { names: "GITHUB_OUTPUT" } });
-      const second = await job.run("env-probe", {
-        inputs: { names: "GITHUB_OUTPUT", "raw-output": "fine=1\nno separator here\n" },
-      });
-      assert.notEqual(first.outputs.GITHUB_OUTPUT, second.outputs.GITHUB_OUTPUT);
-      assert.equal(second.exitCode, 0);
-      assert.equal(second.outcome, "failure");
-      assert.equal(second.outputs.fine, "1");
-      assert.match(describeAnnotations(second), /Unable to process file command.*no separator here/);
-      assert.equal(job.failed, true);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ actionsDir });
+    const first = await job.run("env-probe", { inputs: { names: "GITHUB_OUTPUT" } });
+    const second = await job.run("env-probe", {
+      inputs: { names: "GITHUB_OUTPUT", "raw-output": "fine=1\nno separator here\n" },
+    });
+    assert.notEqual(first.outputs.GITHUB_OUTPUT, second.outputs.GITHUB_OUTPUT);
+    assert.equal(second.exitCode, 0);
+    assert.equal(second.outcome, "failure");
+    assert.equal(second.outputs.fine, "1");
+    assert.match(describeAnnotations(second), /Unable to process file command.*no separator here/);
+    assert.equal(job.failed, true);
   });
 
   it("refuses NODE_OPTIONS through GITHUB_ENV but keeps the other exports", async () => {
-    const job = await Job.create({ actionsDir });
-    try {
-      const result = await job.run("env-probe", {
-        inputs: { "raw-env": "NODE_OPTIONS=--require /tmp/evil.js\nKEPT<<END\nyes\nEND\n" },
-      });
-      assert.deepEqual(result.exportedEnv, { KEPT: "yes" });
-      assert.equal(result.outcome, "success");
-      assert.match(describeAnnotations(result), /^error: Can't store NODE_OPTIONS/m);
-      assert.deepEqual(job.exportedEnv, { KEPT: "yes" });
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ actionsDir });
+    const result = await job.run("env-probe", {
+      inputs: { "raw-env": "NODE_OPTIONS=--require /tmp/evil.js\nKEPT<<END\nyes\nEND\n" },
+    });
+    assert.deepEqual(result.exportedEnv, { KEPT: "yes" });
+    assert.equal(result.outcome, "success");
+    assert.match(describeAnnotations(result), /^error: Can't store NODE_OPTIONS/m);
+    assert.deepEqual(job.exportedEnv, { KEPT: "yes" });
   });
 });
 
 describe("post steps", () => {
   it("run in reverse order with STATE_* and the step's inputs, and can leave HOME and RUNNER_TEMP as they were", async () => {
-    const job = await Job.create({ actionsDir });
-    try {
-      const before = await job.snapshot();
-      await job.run("toolkit-tour", { inputs: { greeting: "first" } });
-      await job.run("post-on-failure");
-      await job.run("toolkit-tour", { inputs: { greeting: "second" } });
-      assert.notDeepEqual(await job.snapshot(), before);
-      const posts = await job.runPosts();
-      assert.deepEqual(
-        posts.map((post) => [post.action, post.phase, post.outputs["post-greeting"]]),
-        [
-          ["toolkit-tour", "post", "second"],
-          ["toolkit-tour", "post", "first"],
-        ],
-      );
-      assert.deepEqual(job.skippedPosts, [{ action: "post-on-failure", postIf: "failure()" }]);
-      const [post] = posts;
-      assert.equal(post?.env.STATE_multi, "x\ny");
-      assert.match(post?.stdout ?? "", /post: key-file=.*\.tour\/key\.pem multi="x\\ny"/);
-      assert.ok(post?.removedFiles.includes("home/.tour/key.pem"));
-      assert.deepEqual(
-        await job.snapshot(),
-        before,
-        "the post steps removed everything the main steps wrote",
-      );
-      assert.deepEqual(await job.runPosts(), [], "each post entry runs once");
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ actionsDir });
+    const before = await job.snapshot();
+    await job.run("toolkit-tour", { inputs: { greeting: "first" } });
+    await job.run("post-on-failure");
+    await job.run("toolkit-tour", { inputs: { greeting: "second" } });
+    assert.notDeepEqual(await job.snapshot(), before);
+    const posts = await job.runPosts();
+    assert.deepEqual(
+      posts.map((post) => [post.action, post.phase, post.outputs["post-greeting"]]),
+      [
+        ["toolkit-tour", "post", "second"],
+        ["toolkit-tour", "post", "first"],
+      ],
+    );
+    assert.deepEqual(job.skippedPosts, [{ action: "post-on-failure", postIf: "failure()" }]);
+    const [post] = posts;
+    assert.equal(post?.env.STATE_multi, "x\ny");
+    assert.match(post?.stdout ?? "", /post: key-file=.*\.tour\/key\.pem multi="x\\ny"/);
+    assert.ok(post?.removedFiles.includes("home/.tour/key.pem"));
+    assert.deepEqual(await job.snapshot(), before, "the post steps removed everything the main steps wrote");
+    assert.deepEqual(await job.runPosts(), [], "each post entry runs once");
   });
 
   it("post-if: failure() runs once a main step has failed", async () => {
-    const job = await Job.create({ actionsDir });
-    try {
-      const main = await job.run("post-on-failure", { inputs: { fail: true } });
-      assert.equal(main.exitCode, 1);
-      assert.equal(main.outcome, "failure");
-      assert.deepEqual(
-        main.annotations.filter((a) => a.level === "error").map((a) => a.message),
-        ["main failed on purpose"],
-      );
-      const posts = await job.runPosts();
-      assert.equal(posts.length, 1);
-      assert.match(posts[0]?.stdout ?? "", /post ran after a failure/);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ actionsDir });
+    const main = await job.run("post-on-failure", { inputs: { fail: true } });
+    assert.equal(main.exitCode, 1);
+    assert.equal(main.outcome, "failure");
+    assert.deepEqual(
+      main.annotations.filter((a) => a.level === "error").map((a) => a.message),
+      ["main failed on purpose"],
+    );
+    const posts = await job.runPosts();
+    assert.equal(posts.length, 1);
+    assert.match(posts[0]?.stdout ?? "", /post ran after a failure/);
   });
 });
 
 describe("timeouts and secret scanning", () => {
   it("stops a step that runs past its timeout and reports it", async () => {
-    const job = await Job.create({ actionsDir });
-    try {
-      const result = await job.run("sleeper", { timeoutMs: 300 });
-      assert.equal(result.timedOut, true);
-      assert.equal(result.outcome, "failure");
-      assert.equal(result.exitCode, null);
-      assert.equal(result.signal, "SIGTERM");
-      assert.match(result.stdout, /sleeping/);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ actionsDir });
+    const result = await job.run("sleeper", { timeoutMs: 300 });
+    assert.equal(result.timedOut, true);
+    assert.equal(result.outcome, "failure");
+    assert.equal(result.exitCode, null);
+    assert.equal(result.signal, "SIGTERM");
+    assert.match(result.stdout, /sleeping/);
   });
 
   it("allWrittenText: what the steps made visible, including removed world-readable files", async () => {
-    const job = await Job.create({ actionsDir });
-    try {
-      await job.run("toolkit-tour", { inputs: { secret: "needle-7f3a", greeting: "greeting-5c1d" } });
-      assert.match(
-        await job.allWrittenText(),
-        /key for needle-7f3a/,
-        "a private file still in HOME is scanned",
-      );
-      await job.runPosts();
-      const text = await job.allWrittenText();
-      assert.doesNotMatch(
-        text,
-        /needle-7f3a/,
-        "neither the consumed ::add-mask:: line nor the removed 0600 file",
-      );
-      assert.match(text, /temporary greeting-5c1d/, "a removed world-readable file still counts");
-      assert.match(text, /greeting-5c1d from the tour/, "exports count");
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ actionsDir });
+    await job.run("toolkit-tour", { inputs: { secret: "needle-7f3a", greeting: "greeting-5c1d" } });
+    assert.match(
+      await job.allWrittenText(),
+      /key for needle-7f3a/,
+      "a private file still in HOME is scanned",
+    );
+    await job.runPosts();
+    const text = await job.allWrittenText();
+    assert.doesNotMatch(
+      text,
+      /needle-7f3a/,
+      "neither the consumed ::add-mask:: line nor the removed 0600 file",
+    );
+    assert.match(text, /temporary greeting-5c1d/, "a removed world-readable file still counts");
+    assert.match(text, /greeting-5c1d from the tour/, "exports count");
   });
 
   it("runAction runs main and post in a job of its own", async () => {

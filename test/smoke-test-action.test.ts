@@ -1,9 +1,12 @@
+// The smoke-test action against a guarded API behind a test CA, run as the runner runs it: the checks
+// that pass and fail, retries while a deployment propagates, the likely cause of a failure worked out
+// from the URL alone, the inputs it refuses, and never a token shown.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import { assertUserFailure, Job, type StepResult } from "./runner/index.ts";
 import { type GuardedApi, startGuardedApi } from "./support/guarded-api.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
@@ -20,13 +23,9 @@ after(async () => {
 });
 
 async function smoke(inputs: Record<string, string>): Promise<{ run: StepResult; everything: string }> {
-  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
-  try {
-    const run = await job.run("smoke-test", { inputs });
-    return { run, everything: visibleOutput(run.stdout) + run.stderr + (await job.allWrittenText()) };
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
+  const run = await job.run("smoke-test", { inputs });
+  return { run, everything: visibleOutput(run.stdout) + run.stderr + (await job.allWrittenText()) };
 }
 
 /** A loopback port nothing listens on (fetch refuses well-known ports such as 9 outright). */
@@ -36,12 +35,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-function errorLine(run: StepResult): string {
-  const errors = run.annotations.filter((a) => a.level === "error");
-  assert.equal(errors.length, 1, run.stdout);
-  return errors[0]?.message ?? "";
 }
 
 describe("smoke-test against a guarded API", () => {
@@ -81,12 +74,11 @@ describe("smoke-test against a guarded API", () => {
     const lenient = await startGuardedApi(tls, { lenient: true });
     try {
       const { run } = await smoke({ url: lenient.url, token: await lenient.token() });
-      assert.equal(run.exitCode, 1);
-      assert.equal(run.outputs.passed, "false");
-      assert.match(
-        errorLine(run),
+      assertUserFailure(
+        run,
         /^smoke test failed, 2 of 5 checks: tampered-signature answered 200, expected 401; alg-none answered 200, expected 401\.$/,
       );
+      assert.equal(run.outputs.passed, "false");
     } finally {
       await lenient.close();
     }
@@ -110,10 +102,10 @@ describe("smoke-test against a guarded API", () => {
       "expect-body": "/Goodbye/",
       "negative-checks": "none",
     });
-    assert.equal(wrongBody.run.exitCode, 1);
-    assert.match(
-      errorLine(wrongBody.run),
+    assertUserFailure(
+      wrongBody.run,
       /with token answered 200 with another body, expected 200, body matches \/Goodbye\//,
+      [token],
     );
 
     const echo = await startGuardedApi(tls, { echoAuthorization: true });
@@ -125,7 +117,9 @@ describe("smoke-test against a guarded API", () => {
         wait: "0",
         "negative-checks": "none",
       });
-      assert.equal(run.exitCode, 1);
+      assertUserFailure(run, /^smoke test failed, 1 of 1 checks: with token answered 500, expected 200/, [
+        echoToken,
+      ]);
       assert.match(run.outputs.results ?? "", /debug: got Bearer \*\*\*/);
       assert.deepEqual(secretsFound(everything, [echoToken]), []);
     } finally {
@@ -140,11 +134,7 @@ describe("smoke-test against a guarded API", () => {
       wait: "1",
       "negative-checks": "none",
     });
-    assert.equal(run.exitCode, 1);
-    assert.match(
-      errorLine(run),
-      /^smoke test failed, 1 of 1 checks: with token answered error: ECONNREFUSED/,
-    );
+    assertUserFailure(run, /^smoke test failed, 1 of 1 checks: with token answered error: ECONNREFUSED/);
   });
 });
 
@@ -195,8 +185,36 @@ describe("smoke-test refuses bad input with one line naming the input", () => {
   for (const [name, inputs, message] of cases) {
     it(name, async () => {
       const { run } = await smoke(inputs);
-      assert.equal(run.exitCode, 1);
-      assert.match(errorLine(run), message);
+      assertUserFailure(run, message);
     });
   }
+});
+
+describe("smoke-test: the likely cause from the URL alone", () => {
+  /** The one error line of a failed run with `token`, which shows nowhere. */
+  async function failureLine(inputs: Record<string, string>, token: string): Promise<string> {
+    const { run, everything } = await smoke({ ...inputs, token, "negative-checks": "no-token" });
+    assert.deepEqual(secretsFound(everything, [token]), []);
+    return assertUserFailure(run, /^smoke test failed, /, [token]);
+  }
+
+  it("a 500 names the gateway → functions policy with placeholders and fngate preflight", async () => {
+    api.failNext(1, 500);
+    const line = await failureLine({ url: api.url }, await api.token());
+    assert.match(
+      line,
+      /^smoke test failed, 1 of 2 checks: with token answered 500, expected 200 \(likely cause: if this is an OCI API Gateway route, the gateway is likely not allowed to invoke the function: a policy in the tenancy must say ALLOW any-user to use functions-family in compartment <functions' compartment path> where ALL \{request\.principal\.type = 'ApiGateway', request\.resource\.compartment\.id = '<gateway's compartment OCID>'\}; run `fngate preflight`/,
+    );
+  });
+
+  it("a 401 with a token shows its iss and aud to compare with the deployment", async () => {
+    const line = await failureLine(
+      { url: api.url, wait: "1" },
+      await api.token({ aud: "api://someone-else" }),
+    );
+    assert.match(
+      line,
+      /with token answered 401, expected 200 \(likely cause: the token has iss "[^"]+" and aud "api:\/\/someone-else": compare them with the deployment's issuers and audiences/,
+    );
+  });
 });

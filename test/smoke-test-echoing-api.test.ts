@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Application } from "./emulators/entra/directory.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, Job, type StepResult } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "./support/guarded-api.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
@@ -50,19 +50,15 @@ const tokenOfRequest = (index: number) =>
   /^Bearer (.+)$/.exec(echo.requests[index]?.authorization ?? "")?.[1];
 
 async function smokeAction(inputs: Record<string, string>): Promise<StepResult> {
-  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile } });
-  try {
-    return await job.run("smoke-test", { inputs });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile } });
+  return await job.run("smoke-test", { inputs });
 }
 
 describe("an API that echoes the Authorization header", () => {
   it("smoke-test: the checks it lets in fail, and results carry neither the token nor its tampered variant", async () => {
     const token = await compactToken();
     const run = await smokeAction({ url: echo.url, token });
-    assert.equal(run.exitCode, 1, run.stdout);
+    assertUserFailure(run, /^smoke test failed, 2 of 5 checks: tampered-signature answered 200/, [token]);
     const list = results(run.outputs.results);
     const tampered = byCheck(list, "tampered-signature");
     assert.equal(tampered?.answered, "200");
@@ -74,7 +70,7 @@ describe("an API that echoes the Authorization header", () => {
   it("smoke-test with negative-check-bodies: the bodies are shown with every variant redacted", async () => {
     const token = await compactToken();
     const run = await smokeAction({ url: echo.url, token, "negative-check-bodies": "true" });
-    assert.equal(run.exitCode, 1, run.stdout);
+    assertUserFailure(run, /^smoke test failed, 2 of 5 checks: tampered-signature answered 200/, [token]);
     const tampered = byCheck(results(run.outputs.results), "tampered-signature");
     assert.equal(tampered?.detail, 'body: {"authorization":"Bearer ***","message":"Hello World"}');
     assert.deepEqual(secretsFound(shownByStep(run), [token]), []);
@@ -85,7 +81,9 @@ describe("an API that echoes the Authorization header", () => {
     try {
       const token = await strictEcho.token({ aud: "api://someone-else" });
       const run = await smokeAction({ url: strictEcho.url, token, wait: "0" });
-      assert.equal(run.exitCode, 1, run.stdout);
+      assertUserFailure(run, /^smoke test failed, 1 of 5 checks: with token answered 401, expected 200/, [
+        token,
+      ]);
       const positive = byCheck(results(run.outputs.results), "with token");
       assert.equal(
         positive?.detail,
@@ -98,21 +96,16 @@ describe("an API that echoes the Authorization header", () => {
   });
 
   it("fngate smoke-test --json: the JSON document carries no token variant", async () => {
-    const sandbox = await cliSandbox({ NODE_EXTRA_CA_CERTS: stack.caFile });
-    try {
-      const token = await compactToken();
-      const run = await sandbox.run(
-        ["smoke-test", ...flagsOf({ url: echo.url }), "--json"],
-        envOf({ token }),
-      );
-      assert.equal(run.exitCode, 1, run.stderr);
-      const document = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
-      assert.equal(document.ok, false);
-      assert.equal(byCheck(results(document.outputs.results), "tampered-signature")?.answered, "200");
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [token]), []);
-    } finally {
-      await sandbox.dispose();
-    }
+    await using sandbox = await cliSandbox({ NODE_EXTRA_CA_CERTS: stack.caFile });
+    const token = await compactToken();
+    const run = await sandbox.run(["smoke-test", ...flagsOf({ url: echo.url }), "--json"], envOf({ token }));
+    assertCliFailure(run, /^smoke test failed, 2 of 5 checks: tampered-signature answered 200/, {
+      secrets: [token],
+    });
+    const document = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
+    assert.equal(document.ok, false);
+    assert.equal(byCheck(results(document.outputs.results), "tampered-signature")?.answered, "200");
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [token]), []);
   });
 
   /** The pipeline with only its Entra and smoke-test stages, pointed at the echoing API. */
@@ -126,36 +119,32 @@ describe("an API that echoes the Authorization header", () => {
   });
 
   it("the root action: the Entra stage's token and its variants stay out of results, logs and summary", async () => {
-    const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile } });
-    try {
-      const before = echo.requests.length;
-      const run = await job.run("..", { inputs: { ...pipelineInputs(), "client-secret": CLIENT_SECRET } });
-      assert.equal(run.exitCode, 1, run.stdout);
-      const token = tokenOfRequest(before);
-      assert.ok(token, "the pipeline sent its token to the API");
-      assert.equal(byCheck(results(run.outputs.results), "tampered-signature")?.answered, "200");
-      assert.deepEqual(secretsFound(shownByStep(run), [token, CLIENT_SECRET]), []);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile } });
+    const before = echo.requests.length;
+    const run = await job.run("..", { inputs: { ...pipelineInputs(), "client-secret": CLIENT_SECRET } });
+    assertUserFailure(run, /^smoke test failed, \d+ of \d+ checks: tampered-signature answered 200/, [
+      CLIENT_SECRET,
+    ]);
+    const token = tokenOfRequest(before);
+    assert.ok(token, "the pipeline sent its token to the API");
+    assert.equal(byCheck(results(run.outputs.results), "tampered-signature")?.answered, "200");
+    assert.deepEqual(secretsFound(shownByStep(run), [token, CLIENT_SECRET]), []);
   });
 
   it("fngate pipeline --json: the same, from the CLI", async () => {
-    const sandbox = await cliSandbox({ NODE_EXTRA_CA_CERTS: stack.caFile });
-    try {
-      const before = echo.requests.length;
-      const run = await sandbox.run(
-        ["pipeline", ...flagsOf(pipelineInputs()), "--json"],
-        envOf({ "client-secret": CLIENT_SECRET }),
-      );
-      assert.equal(run.exitCode, 1, run.stderr);
-      const document = JSON.parse(run.stdout) as { outputs: Record<string, string> };
-      assert.equal(byCheck(results(document.outputs.results), "tampered-signature")?.answered, "200");
-      const token = tokenOfRequest(before);
-      assert.ok(token, "the pipeline sent its token to the API");
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [token, CLIENT_SECRET]), []);
-    } finally {
-      await sandbox.dispose();
-    }
+    await using sandbox = await cliSandbox({ NODE_EXTRA_CA_CERTS: stack.caFile });
+    const before = echo.requests.length;
+    const run = await sandbox.run(
+      ["pipeline", ...flagsOf(pipelineInputs()), "--json"],
+      envOf({ "client-secret": CLIENT_SECRET }),
+    );
+    assertCliFailure(run, /^smoke test failed, \d+ of \d+ checks: tampered-signature answered 200/, {
+      secrets: [CLIENT_SECRET],
+    });
+    const document = JSON.parse(run.stdout) as { outputs: Record<string, string> };
+    assert.equal(byCheck(results(document.outputs.results), "tampered-signature")?.answered, "200");
+    const token = tokenOfRequest(before);
+    assert.ok(token, "the pipeline sent its token to the API");
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [token, CLIENT_SECRET]), []);
   });
 });

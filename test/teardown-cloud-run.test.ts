@@ -10,7 +10,7 @@ import {
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
-import type { Job, StepResult } from "./runner/index.ts";
+import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
 import { cliSandbox, flagsOf } from "./support/cli-process.ts";
 
 const RUN_A = { GITHUB_RUN_ID: "5150", GITHUB_RUN_ATTEMPT: "1" };
@@ -111,55 +111,46 @@ describe("teardown on Cloud Run", () => {
     const bad = await job.run("cloud-run-deploy", {
       inputs: fx.deployInputs("svc-bad", { "run-label": "Release_1.2" }),
     });
-    assert.equal(bad.exitCode, 1);
-    assert.match(
-      bad.stdout,
-      /::error::run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Release_1\.2"\./,
+    assertUserFailure(
+      bad,
+      /^run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Release_1\.2"\./,
+      [fx.deployer.json],
     );
     const { "run-label": _label, ...rest } = teardownInputs("x");
     const refused = await job.run("teardown", { inputs: rest });
-    assert.equal(refused.exitCode, 1);
-    assert.match(refused.stdout, /::error::run-label is required: /);
+    assertUserFailure(refused, /^run-label is required: /);
     assert.equal(fx.stack.gcp.state.services.has(serviceName("svc-bad")), false);
   });
 });
 
 describe("fngate teardown (Cloud Run)", () => {
   it("labels with --run-label, deletes only that service with a key file, and then finds none", async () => {
-    const sandbox = await cliSandbox({
+    await using sandbox = await cliSandbox({
       NODE_EXTRA_CA_CERTS: fx.stack.caFile,
       FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
     });
-    try {
-      const key = { FNGATE_CREDENTIALS_JSON: fx.deployer.json };
-      const common = { project: PROJECT, region: REGION };
-      for (const [id, label] of [
-        ["cli-labelled", "cli-9"],
-        ["cli-plain", ""],
-      ] as const) {
-        const run = await sandbox.run(
-          ["cloud-run-deploy", ...flagsOf({ ...common, service: id, image: IMAGE_V2, "run-label": label })],
-          key,
-        );
-        assert.equal(run.exitCode, 0, run.stderr);
-      }
-      assert.deepEqual(labelsOf("cli-labelled"), { "fngate-run": "cli-9" });
-      assert.deepEqual(labelsOf("cli-plain") ?? {}, {}, "the CLI has no default label");
-      const args = [
-        "teardown",
-        ...flagsOf({ ...common, cloud: "cloud-run", "run-label": "cli-9" }),
-        "--json",
-      ];
-      const first = await sandbox.run(args, key);
-      assert.equal(first.exitCode, 0, first.stderr);
-      assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
-      assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-labelled")), false);
-      assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-plain")), true);
-      const second = await sandbox.run(args, key);
-      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
-      assert.doesNotMatch(first.stdout + first.stderr + second.stderr, /PRIVATE KEY/);
-    } finally {
-      await sandbox.dispose();
+    const key = { FNGATE_CREDENTIALS_JSON: fx.deployer.json };
+    const common = { project: PROJECT, region: REGION };
+    for (const [id, label] of [
+      ["cli-labelled", "cli-9"],
+      ["cli-plain", ""],
+    ] as const) {
+      const run = await sandbox.run(
+        ["cloud-run-deploy", ...flagsOf({ ...common, service: id, image: IMAGE_V2, "run-label": label })],
+        key,
+      );
+      assert.equal(run.exitCode, 0, run.stderr);
     }
+    assert.deepEqual(labelsOf("cli-labelled"), { "fngate-run": "cli-9" });
+    assert.deepEqual(labelsOf("cli-plain") ?? {}, {}, "the CLI has no default label");
+    const args = ["teardown", ...flagsOf({ ...common, cloud: "cloud-run", "run-label": "cli-9" }), "--json"];
+    const first = await sandbox.run(args, key);
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
+    assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-labelled")), false);
+    assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-plain")), true);
+    const second = await sandbox.run(args, key);
+    assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+    assert.doesNotMatch(first.stdout + first.stderr + second.stderr, /PRIVATE KEY/);
   });
 });

@@ -6,49 +6,40 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { addFunctionChild } from "./emulators/alibaba/fc-cleanup-api.ts";
 import {
-  type AlibabaFixture,
   accessKeyDeployInputs,
-  alibabaFixture,
-  alibabaSecrets,
   examplesDir,
-  REPOSITORY,
+  type StartedAlibabaFixture,
+  startAlibabaFixture,
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import type { EmulatorStack } from "./emulators/stack.ts";
+import type { StepResult } from "./runner/index.ts";
 import { cliSandbox, flagsOf } from "./support/cli-process.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
 const RUN_A = { GITHUB_RUN_ID: "777", GITHUB_RUN_ATTEMPT: "3" };
 const RUN_B = { GITHUB_RUN_ID: "778", GITHUB_RUN_ATTEMPT: "1" };
 
+let fx: StartedAlibabaFixture;
 let stack: EmulatorStack;
-let fx: AlibabaFixture;
 before(async () => {
-  stack = await startEmulatorStack();
-  fx = alibabaFixture(stack);
+  fx = await startAlibabaFixture();
+  stack = fx.stack;
 });
 after(async () => {
-  await stack?.close();
+  await fx?.close();
 });
 
 const state = () => stack.alibaba.state;
 const tagsOf = (name: string) => state().functions.get(name)?.body.tags;
 
-async function run(
+/** Runs `action` as a job of REPOSITORY (GitHub OIDC on), in a checkout of the example. */
+function run(
   action: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
 ): Promise<StepResult> {
-  const job = await Job.create({
-    env: { ...fx.env, ...stack.githubOidc.envFor({ repository: REPOSITORY }), ...env },
-    checkout: examplesDir,
-  });
-  try {
-    return await job.run(action, { inputs });
-  } finally {
-    await job.dispose();
-  }
+  return fx.run(action, inputs, { env, oidc: true });
 }
 
 function teardownInputs(label: string): Record<string, string> {
@@ -116,7 +107,7 @@ describe("teardown on Function Compute", () => {
       1,
       "another run's trigger survives",
     );
-    assert.deepEqual(secretsFound(shownByStep(down), alibabaSecrets(stack)), []);
+    assert.deepEqual(secretsFound(shownByStep(down), fx.secrets()), []);
 
     const twice = await run("teardown", teardownInputs("777-3"));
     assert.equal(twice.outputs.count, "0");
@@ -156,39 +147,35 @@ describe("teardown on Function Compute", () => {
 
 describe("fngate teardown (Function Compute)", () => {
   it("tags with --run-label, deletes only that function with AccessKeys from the environment, then finds nothing", async () => {
-    const sandbox = await cliSandbox(fx.env, { cwd: examplesDir });
-    try {
-      const secret = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
-      for (const [name, label] of [
-        ["cli-tagged", "cli-11"],
-        ["cli-untagged", ""],
-      ] as const) {
-        const { "access-key-secret": _secret, ...open } = accessKeyDeployInputs(fx, name, {
-          "run-label": label,
-        });
-        const deploy = await sandbox.run(["fc-deploy", ...flagsOf(open)], secret);
-        assert.equal(deploy.exitCode, 0, deploy.stderr);
-      }
-      const args = [
-        "teardown",
-        ...flagsOf({
-          cloud: "fc",
-          region: "cn-hangzhou",
-          "run-label": "cli-11",
-          "access-key-id": fx.accessKey.id,
-        }),
-        "--json",
-      ];
-      const first = await sandbox.run(args, secret);
-      assert.equal(first.exitCode, 0, first.stderr);
-      assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
-      assert.equal(state().functions.has("cli-tagged"), false);
-      assert.equal(state().functions.has("cli-untagged"), true);
-      const second = await sandbox.run(args, secret);
-      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
-    } finally {
-      await sandbox.dispose();
+    await using sandbox = await cliSandbox(fx.env, { cwd: examplesDir });
+    const secret = { FNGATE_ACCESS_KEY_SECRET: fx.accessKey.secret };
+    for (const [name, label] of [
+      ["cli-tagged", "cli-11"],
+      ["cli-untagged", ""],
+    ] as const) {
+      const { "access-key-secret": _secret, ...open } = accessKeyDeployInputs(fx, name, {
+        "run-label": label,
+      });
+      const deploy = await sandbox.run(["fc-deploy", ...flagsOf(open)], secret);
+      assert.equal(deploy.exitCode, 0, deploy.stderr);
     }
+    const args = [
+      "teardown",
+      ...flagsOf({
+        cloud: "fc",
+        region: "cn-hangzhou",
+        "run-label": "cli-11",
+        "access-key-id": fx.accessKey.id,
+      }),
+      "--json",
+    ];
+    const first = await sandbox.run(args, secret);
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
+    assert.equal(state().functions.has("cli-tagged"), false);
+    assert.equal(state().functions.has("cli-untagged"), true);
+    const second = await sandbox.run(args, secret);
+    assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fx.secrets()), []);
   });
 });

@@ -4,7 +4,7 @@
 // leaves another run's and unlabelled resources alone, then finds nothing the second time.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Job, StepResult } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, type Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
 
@@ -26,10 +26,6 @@ after(async () => {
 const state = () => gw.oci.stack.oci.state;
 const image = (name: string) =>
   `ocir.us-phoenix-1.oci.oraclecloud.com/${gw.oci.namespace}/fngate/${name}@${DIGEST}`;
-
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-}
 
 async function step(name: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
   const run = await job.run(name, { inputs, env });
@@ -181,9 +177,8 @@ describe("teardown on OCI", () => {
       const run = await job.run("teardown", {
         inputs: { ...teardownInputs("slow-1"), "deadline-minutes": "0.05" },
       });
-      assert.equal(run.exitCode, 1);
-      assert.match(
-        errorsOf(run)[0] ?? "",
+      assertUserFailure(
+        run,
         /^deadline-minutes \(0\.05\) reached while waiting for deleting deployment slow \(work request \S+ still IN_PROGRESS\); raise deadline-minutes/,
       );
       assert.equal(deploymentState(slow), "DELETING");
@@ -207,80 +202,58 @@ describe("teardown on OCI", () => {
     ] as const) {
       const before = gw.mutatingCalls();
       const run = await job.run("teardown", { inputs: inputs as Record<string, string> });
-      assert.equal(run.exitCode, 1);
-      assert.equal(errorsOf(run).length, 1, run.stdout);
-      assert.match(errorsOf(run)[0] ?? "", message);
-      assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, "no stack trace");
+      assertUserFailure(run, message);
       assert.equal(gw.mutatingCalls(), before);
     }
     const bad = await job.run("fn-deploy", {
       inputs: { application: "fngate", function: "x", image: image("x"), "run-label": "a".repeat(64) },
     });
-    assert.equal(bad.exitCode, 1);
-    assert.match(errorsOf(bad)[0] ?? "", /^run-label must be 1-63 lowercase letters/);
+    assertUserFailure(bad, /^run-label must be 1-63 lowercase letters/);
   });
 });
 
 describe("fngate teardown (OCI)", () => {
   it("labels only with --run-label, deletes only what carries it, and says nothing is left the second time", async () => {
-    const sandbox = await cliSandbox(gw.oci.env);
-    try {
-      const { "private-key": key, ...open } = gw.oci.inputs();
-      const context = await sandbox.run(
-        ["fn-context", ...flagsOf(open)],
-        envOf({ "private-key": key ?? "" }),
-      );
-      assert.equal(context.exitCode, 0, context.stderr);
-      const deploy = async (name: string, extra: string[] = []) => {
-        const run = await sandbox.run([
-          "fn-deploy",
-          ...flagsOf({
-            application: "fngate",
-            "compartment-ocid": gw.oci.tenancyId,
-            function: name,
-            image: image(name),
-          }),
-          ...extra,
-          "--json",
-        ]);
-        assert.equal(run.exitCode, 0, run.stderr);
-        return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
-      };
-      const labelled = await deploy("cli-labelled", ["--run-label", "cli-run-7"]);
-      const unlabelled = await deploy("cli-unlabelled");
-      assert.deepEqual(
-        state().fn.functions.get(unlabelled)?.freeformTags,
-        {},
-        "the CLI has no default label",
-      );
-
-      const refused = await sandbox.run([
-        "teardown",
-        "--cloud",
-        "oci",
-        "--compartment-ocid",
-        gw.oci.tenancyId,
+    await using sandbox = await cliSandbox(gw.oci.env);
+    const { "private-key": key, ...open } = gw.oci.inputs();
+    const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
+    assert.equal(context.exitCode, 0, context.stderr);
+    const deploy = async (name: string, extra: string[] = []) => {
+      const run = await sandbox.run([
+        "fn-deploy",
+        ...flagsOf({
+          application: "fngate",
+          "compartment-ocid": gw.oci.tenancyId,
+          function: name,
+          image: image(name),
+        }),
+        ...extra,
+        "--json",
       ]);
-      assert.equal(refused.exitCode, 1);
-      assert.match(refused.stderr, /^error: run-label is required: /m);
+      assert.equal(run.exitCode, 0, run.stderr);
+      return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
+    };
+    const labelled = await deploy("cli-labelled", ["--run-label", "cli-run-7"]);
+    const unlabelled = await deploy("cli-unlabelled");
+    assert.deepEqual(state().fn.functions.get(unlabelled)?.freeformTags, {}, "the CLI has no default label");
 
-      const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
-      const first = await sandbox.run(args);
-      assert.equal(first.exitCode, 0, first.stderr);
-      const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
-      assert.equal(outputs.count, "1");
-      assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
-        { kind: "function", name: "cli-labelled", id: labelled },
-      ]);
-      assert.equal(lifecycleOf(labelled), "DELETED");
-      assert.equal(lifecycleOf(unlabelled), "ACTIVE");
+    const refused = await sandbox.run(["teardown", "--cloud", "oci", "--compartment-ocid", gw.oci.tenancyId]);
+    assertCliFailure(refused, /^run-label is required: /);
 
-      const second = await sandbox.run(args);
-      assert.equal(second.exitCode, 0, second.stderr);
-      assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
-      assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
-    } finally {
-      await sandbox.dispose();
-    }
+    const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
+    const first = await sandbox.run(args);
+    assert.equal(first.exitCode, 0, first.stderr);
+    const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
+    assert.equal(outputs.count, "1");
+    assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
+      { kind: "function", name: "cli-labelled", id: labelled },
+    ]);
+    assert.equal(lifecycleOf(labelled), "DELETED");
+    assert.equal(lifecycleOf(unlabelled), "ACTIVE");
+
+    const second = await sandbox.run(args);
+    assert.equal(second.exitCode, 0, second.stderr);
+    assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
+    assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
   });
 });

@@ -46,30 +46,50 @@ async function read(file: string): Promise<Workflow> {
   return parse(await readFile(join(repoRoot, file), "utf8")) as Workflow;
 }
 
-describe("workflows", () => {
-  for (const file of [REUSABLE, CALLER]) {
+/** Each reusable workflow and the actions its deploy job runs at its own commit ("$/" is the root action). */
+const REUSABLE_WORKFLOWS = [
+  { file: REUSABLE, actions: [".."] },
+  { file: ".github/workflows/alibaba-fc-function.yml", actions: ["fc-deploy"] },
+  {
+    file: ".github/workflows/cloud-run-function.yml",
+    actions: ["cloud-run-deploy", "gcp-id-token", "smoke-test"],
+  },
+];
+
+describe("reusable workflows", () => {
+  for (const file of [...REUSABLE_WORKFLOWS.map((workflow) => workflow.file), CALLER]) {
     it(`${file} is valid for GitHub's workflow parser`, async () => {
       assert.deepEqual(await parsedWithGitHubsParser(file), []);
     });
   }
 
-  it("the reusable workflow runs the root action at its own commit, with only inputs the action has, and uses every input", async () => {
-    const workflow = await read(REUSABLE);
-    const step = workflow.jobs.deploy?.steps?.find((s) => s.uses === "$/");
-    assert.ok(step?.with, "a step uses $/ (the root action of this repository at the running commit)");
-    const action = await loadActionMetadata("..");
-    const actionInputs = new Set(action.inputs.map((input) => input.name));
-    assert.deepEqual(
-      Object.keys(step.with).filter((key) => !actionInputs.has(key)),
-      [],
-      "with: keys the root action does not have",
-    );
-    const text = JSON.stringify(step.with);
-    const unused = Object.keys(workflow.on.workflow_call?.inputs ?? {}).filter(
-      (name) => !text.includes(`inputs.${name}`),
-    );
-    assert.deepEqual(unused, [], "workflow_call inputs never passed on");
-  });
+  for (const { file, actions } of REUSABLE_WORKFLOWS) {
+    it(`${file} runs ${actions.join(", ")} at its own commit with only inputs they have, and passes on every input and secret`, async () => {
+      const workflow = await read(file);
+      const steps: { uses?: string; with?: Record<string, string> }[] = [];
+      for (const name of actions) {
+        const uses = (workflow.jobs.deploy?.steps ?? []).filter(
+          (step) => step.uses === (name === ".." ? "$/" : `$/actions/${name}`),
+        );
+        assert.ok(uses.length > 0, `a step uses ${name} at the running commit`);
+        const inputs = new Set((await loadActionMetadata(name)).inputs.map((input) => input.name));
+        for (const step of uses) {
+          const unknown = Object.keys(step.with ?? {}).filter((key) => !inputs.has(key));
+          assert.deepEqual(unknown, [], `with: keys ${name} does not have`);
+        }
+        steps.push(...uses);
+      }
+      const text = JSON.stringify(steps);
+      const call = workflow.on.workflow_call;
+      for (const [kind, declared] of [
+        ["inputs", call?.inputs],
+        ["secrets", call?.secrets],
+      ] as const) {
+        const unused = Object.keys(declared ?? {}).filter((name) => !text.includes(`${kind}.${name}`));
+        assert.deepEqual(unused, [], `workflow_call ${kind} never passed on`);
+      }
+    });
+  }
 
   it("the example caller passes every required input and secret of the reusable workflow", async () => {
     const reusable = (await read(REUSABLE)).on.workflow_call;
@@ -92,67 +112,6 @@ describe("workflows", () => {
       [],
       "unknown inputs",
     );
-  });
-});
-
-describe("Alibaba FC reusable workflow", () => {
-  const FILE = ".github/workflows/alibaba-fc-function.yml";
-
-  it(`${FILE} is valid for GitHub's workflow parser`, async () => {
-    assert.deepEqual(await parsedWithGitHubsParser(FILE), []);
-  });
-
-  it("runs fc-deploy at its own commit, with only inputs fc-deploy has, and uses every input", async () => {
-    const workflow = await read(FILE);
-    const step = workflow.jobs.deploy?.steps?.find((s) => s.uses === "$/actions/fc-deploy");
-    assert.ok(step?.with, "a step uses $/actions/fc-deploy");
-    const action = await loadActionMetadata("fc-deploy");
-    const actionInputs = new Set(action.inputs.map((input) => input.name));
-    assert.deepEqual(
-      Object.keys(step.with).filter((key) => !actionInputs.has(key)),
-      [],
-      "with: keys fc-deploy does not have",
-    );
-    const text = JSON.stringify(step.with);
-    const unused = Object.keys(workflow.on.workflow_call?.inputs ?? {}).filter(
-      (name) => !text.includes(`inputs.${name}`),
-    );
-    assert.deepEqual(unused, [], "workflow_call inputs never passed on");
-    for (const secret of Object.keys(workflow.on.workflow_call?.secrets ?? {})) {
-      assert.ok(text.includes(`secrets.${secret}`), `secret ${secret} is passed on`);
-    }
-  });
-});
-
-describe("Cloud Run reusable workflow", () => {
-  const FILE = ".github/workflows/cloud-run-function.yml";
-
-  it(`${FILE} is valid for GitHub's workflow parser`, async () => {
-    assert.deepEqual(await parsedWithGitHubsParser(FILE), []);
-  });
-
-  it("runs cloud-run-deploy, gcp-id-token and smoke-test at its own commit, with inputs they have, using every input", async () => {
-    const workflow = await read(FILE);
-    const steps = workflow.jobs.deploy?.steps ?? [];
-    for (const name of ["cloud-run-deploy", "gcp-id-token", "smoke-test"]) {
-      const uses = steps.filter((s) => s.uses === `$/actions/${name}`);
-      assert.ok(uses.length > 0, `a step uses $/actions/${name}`);
-      const action = await loadActionMetadata(name);
-      const actionInputs = new Set(action.inputs.map((input) => input.name));
-      for (const step of uses) {
-        assert.deepEqual(
-          Object.keys(step.with ?? {}).filter((key) => !actionInputs.has(key)),
-          [],
-          `with: keys ${name} does not have`,
-        );
-      }
-    }
-    const text = JSON.stringify(steps);
-    const unused = Object.keys(workflow.on.workflow_call?.inputs ?? {}).filter(
-      (name) => !text.includes(`inputs.${name}`),
-    );
-    assert.deepEqual(unused, [], "workflow_call inputs never passed on");
-    assert.ok(text.includes("secrets.GCP_CREDENTIALS_JSON"), "the key secret is passed on");
   });
 });
 

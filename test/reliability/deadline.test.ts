@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { pushImage } from "../emulators/registry/push-image.ts";
-import { Job, type StepResult } from "../runner/index.ts";
+import { assertUserFailure, Job } from "../runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "../support/gateway-fixture.ts";
 import { PIPELINE, pipelineComponents, startPipelineFixture } from "./pipeline-fixture.ts";
 
@@ -23,18 +23,6 @@ after(async () => {
   await gw?.close();
 });
 
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-}
-
-function assertCleanFailure(run: StepResult, pattern: RegExp): void {
-  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-  const errors = errorsOf(run);
-  assert.equal(errors.length, 1, errors.join("\n"));
-  assert.match(errors[0] ?? "", pattern);
-  assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at .+:\d+:\d+/, "no stack trace");
-}
-
 describe("deadline-minutes", () => {
   it("gateway-deploy: a work request stuck IN_PROGRESS fails at the deadline, naming it", async () => {
     const timings = gw.oci.stack.oci.state.apigw.timings;
@@ -47,7 +35,7 @@ describe("deadline-minutes", () => {
         inputs: { ...gw.inputs("stuck"), "deadline-minutes": DEADLINE },
       });
       const elapsed = Date.now() - started;
-      assertCleanFailure(
+      assertUserFailure(
         run,
         /^deadline-minutes \(0\.05\) reached while waiting for the API Gateway work request ocid1\.apigatewayworkrequest\.\S+ \(still IN_PROGRESS\); raise deadline-minutes if the step needs longer, or find out what is slow\.$/,
       );
@@ -76,7 +64,7 @@ describe("deadline-minutes", () => {
         },
       });
       const elapsed = Date.now() - started;
-      assertCleanFailure(
+      assertUserFailure(
         run,
         /^deadline-minutes \(0\.05\) reached while waiting for the API Gateway work request \S+ \(still IN_PROGRESS\) in the gateway-deploy stage; raise deadline-minutes/,
       );
@@ -110,7 +98,7 @@ describe("deadline-minutes", () => {
         }),
       });
       const elapsed = Date.now() - started;
-      assertCleanFailure(
+      assertUserFailure(
         run,
         /^deadline-minutes \(0\.05\) reached while waiting for function creating to become ACTIVE \(still CREATING\) in the fn-deploy stage; raise deadline-minutes/,
       );
@@ -133,21 +121,17 @@ describe("deadline-minutes", () => {
   });
 
   it("smoke-test: a URL that keeps answering 404 stops retrying at the deadline, naming the URL", async () => {
-    const job = await Job.create({ env: gw.oci.env });
-    try {
-      const url = `${gw.oci.stack.gateway.url}/nothing-deployed-here`;
-      const run = await job.run("smoke-test", {
-        inputs: { url, wait: "600", "negative-checks": "", "deadline-minutes": "0.03" },
-      });
-      assertCleanFailure(
-        run,
-        new RegExp(
-          `^deadline-minutes \\(0\\.03\\) reached while waiting for ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} to answer 200 \\(last answered 404`,
-        ),
-      );
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: gw.oci.env });
+    const url = `${gw.oci.stack.gateway.url}/nothing-deployed-here`;
+    const run = await job.run("smoke-test", {
+      inputs: { url, wait: "600", "negative-checks": "", "deadline-minutes": "0.03" },
+    });
+    assertUserFailure(
+      run,
+      new RegExp(
+        `^deadline-minutes \\(0\\.03\\) reached while waiting for ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} to answer 200 \\(last answered 404`,
+      ),
+    );
   });
 
   it("a call that never answers: the deadline still ends the step, naming the action", async () => {
@@ -166,7 +150,7 @@ describe("deadline-minutes", () => {
         inputs: { ...gw.oci.inputs(), "deadline-minutes": "0.02" },
       });
       const elapsed = Date.now() - started;
-      assertCleanFailure(
+      assertUserFailure(
         run,
         /^deadline-minutes \(0\.02\) reached while running fn-context; raise deadline-minutes/,
       );
@@ -189,22 +173,18 @@ describe("deadline-minutes", () => {
     ["1e3", '"1e3"'],
   ] as const) {
     it(`deadline-minutes: ${value} is refused before any call`, async () => {
-      const job = await Job.create({ env: gw.oci.env });
+      await using job = await Job.create({ env: gw.oci.env });
       const mutating = gw.mutatingCalls();
-      try {
-        const run = await job.run("gateway-deploy", {
-          inputs: { ...gw.inputs("bad-deadline"), "deadline-minutes": value },
-        });
-        assertCleanFailure(
-          run,
-          new RegExp(
-            `^deadline-minutes must be a number of minutes above 0 and at most 360 \\(such as 15 or 0\\.5\\); got ${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.$`,
-          ),
-        );
-        assert.equal(gw.mutatingCalls(), mutating, "no mutating call");
-      } finally {
-        await job.dispose();
-      }
+      const run = await job.run("gateway-deploy", {
+        inputs: { ...gw.inputs("bad-deadline"), "deadline-minutes": value },
+      });
+      assertUserFailure(
+        run,
+        new RegExp(
+          `^deadline-minutes must be a number of minutes above 0 and at most 360 \\(such as 15 or 0\\.5\\); got ${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.$`,
+        ),
+      );
+      assert.equal(gw.mutatingCalls(), mutating, "no mutating call");
     });
   }
 });

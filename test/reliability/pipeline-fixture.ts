@@ -1,26 +1,55 @@
 // The world the root action (the whole pipeline, the harness's ".." action) needs, shared by the
 // reliability suites: every emulator, the real registry (when installed) wired into the OCI emulator,
-// one application, one gateway, an Entra tenant with a v1 API app and a client app that may use a
-// secret, a certificate or a GitHub OIDC federated credential, and the example function directory.
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+// one application, one gateway, an Entra tenant with a v1 and a v2 API app and a client app that may
+// use a secret, a certificate or a GitHub OIDC federated credential, and the example function directory.
 import type { TestContext } from "node:test";
 import type { Application } from "../emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/self-signed-cert.ts";
-import { type StartedRegistry, startRegistry } from "../emulators/registry/start-registry.ts";
-import { startTokenRegistry } from "../emulators/registry/token-registry.ts";
+import type { StartedRegistry } from "../emulators/registry/start-registry.ts";
 import { Job } from "../runner/index.ts";
+import { type FnDeployFixtureOptions, startFnDeployFixture } from "../support/fn-deploy-fixture.ts";
 import { seedGatewayFunctionsPolicy } from "../support/gateway-policy.ts";
-import { type OciFixture, startOciFixture } from "../support/oci-fixture.ts";
-import { dockerEngineRunning, executableExists, requireComponent } from "../support/real-components.ts";
+import type { OciFixture } from "../support/oci-fixture.ts";
+import { requireDockerAndRegistry } from "../support/real-components.ts";
 
 export const PIPELINE = "..";
 export const REPOSITORY = "ORG/REPO";
 export const API_URI = "api://my-oci-api";
+/** The API app that asks Entra for v2 tokens (their aud is the app's client id). */
+export const API_V2_URI = "api://my-oci-api-v2";
 export const APPLICATION = "apps";
 
 export type Credential = "secret" | "certificate" | "federated";
+
+/** The root action's stages in order: each is a log group, and the CLI prints `── <stage>` for each. */
+export const STAGES = [
+  "fn-context",
+  "preflight",
+  "ocir-login",
+  "fn-deploy",
+  "gateway-deploy",
+  "entra-token",
+  "smoke-test",
+];
+
+/**
+ * The smoke test's answers for an API that lets the token in and refuses every altered one, with the
+ * JWKS the gateway's policy trusts (from the gateway-deploy stage) for the HS256 key confusion.
+ */
+export const GUARDED_ANSWERS = [
+  "with token=200",
+  "no-token=401",
+  "malformed=401",
+  "tampered-signature=401",
+  "alg-none=401",
+  "hs256-key-confusion=401",
+];
+
+/** A smoke test's `results` output as "check=answered" lines. */
+export function answersOf(results: string | undefined): string[] {
+  const checks = JSON.parse(results ?? "[]") as { check: string; answered: string }[];
+  return checks.map((c) => `${c.check}=${c.answered}`);
+}
 
 export interface PipelineFixture {
   oci: OciFixture;
@@ -31,11 +60,20 @@ export interface PipelineFixture {
   /** The client app's certificate; its private key is a secret the pipeline is given. */
   cert: SelfSignedCert;
   tenantId: string;
+  /** The API app behind API_V2_URI. */
+  apiV2: Application;
   client: Application;
   gatewayId: string;
   functionDir: string;
+  /** Every secret the pipeline is given: none may show in a log, an output or a file left behind. */
+  secrets: string[];
   /** Root action inputs for one pipeline; `name` names the function and, by default, the deployment. */
   inputs(credential: Credential, name: string, overrides?: Record<string, string>): Record<string, string>;
+  /**
+   * An existing function "hello" in the application, for pipelines that skip ocir-login and fn-deploy
+   * (no Docker needed): its OCID, the same on every call.
+   */
+  existingFunction(): string;
   /** A job whose GitHub OIDC request variables belong to REPOSITORY on main (federated runs need them). */
   job(debug?: boolean): Promise<Job>;
   close(): Promise<void>;
@@ -44,34 +82,20 @@ export interface PipelineFixture {
 /**
  * `dnsNames`: extra names in the emulators' certificate (the proxy suite addresses them by name);
  * `functionActiveDelayMs`: how long functions stay CREATING/UPDATING (the deadline suite: forever);
- * `registryAuth`: "token" runs the registry in token-auth mode with the OCI emulator as its realm,
- * as OCIR does (registry tokens without auth-token, and the auth token of ci-user both log in);
- * "htpasswd" (the default) knows ci-user's auth token only.
+ * `registryAuth`: see FnDeployFixtureOptions.
  */
 export async function startPipelineFixture(
   label: string,
-  options: {
-    dnsNames?: readonly string[];
-    functionActiveDelayMs?: number;
-    registryAuth?: "htpasswd" | "token";
-  } = {},
+  options: Omit<FnDeployFixtureOptions, "functionFiles" | "now" | "authToken"> = {},
 ): Promise<PipelineFixture> {
-  const authToken = `ocir-${process.pid}-${label}-tok`;
   const clientSecret = `cs~${process.pid}.${label}_secret`;
-  const oci = await startOciFixture(options);
+  const deploy = await startFnDeployFixture(label, options);
+  const { oci, registry, authToken, functionDir } = deploy;
   const { state } = oci.stack.oci;
-  let registry: StartedRegistry | undefined;
-  if (await executableExists("/usr/bin/docker-registry")) {
-    const user = { username: `${oci.namespace}/ci-user`, password: authToken };
-    if (options.registryAuth === "token") {
-      registry = await startTokenRegistry(oci.stack.oci);
-      oci.stack.oci.registryTokens.addAuthTokenUser({ ...user, tenancyId: oci.tenancyId });
-    } else {
-      registry = await startRegistry({ users: [user] });
-      oci.stack.oci.setRegistry({ url: registry.url, ...user });
-    }
-  }
-  state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
+  const applicationId = state.createApplication({
+    compartmentId: oci.tenancyId,
+    displayName: APPLICATION,
+  }).id;
   const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
   seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = oci.stack;
@@ -81,6 +105,11 @@ export async function startPipelineFixture(
     accessTokenAcceptedVersion: 1,
     appRoles: [{ value: "Invoke" }],
   });
+  const apiV2 = entra.addApiApp(tenantId, {
+    identifierUris: [API_V2_URI],
+    accessTokenAcceptedVersion: 2,
+    appRoles: [{ value: "Invoke" }],
+  });
   const cert = await createSelfSignedCert(`fngate-${label}`);
   const client = entra.addClientApp(tenantId, {
     secrets: [{ value: clientSecret }],
@@ -88,13 +117,12 @@ export async function startPipelineFixture(
     federatedCredentials: [
       { issuer: oci.stack.githubOidc.issuer, subject: `repo:${REPOSITORY}:ref:refs/heads/main` },
     ],
-    roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
+    roleAssignments: [
+      { resourceAppId: api.appId, role: "Invoke" },
+      { resourceAppId: apiV2.appId, role: "Invoke" },
+    ],
   });
-  const functionDir = await mkdtemp(join(tmpdir(), `fngate-${label}-hello-`));
-  await cp(resolve(import.meta.dirname, "../../examples/hello"), functionDir, { recursive: true });
-  // FROM scratch: nothing can be pulled here; the emulator runs the example's code through the FDK.
-  await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /function/func.js\n");
-
+  let existing: string | undefined;
   const credentials: Record<Credential, Record<string, string>> = {
     secret: { "client-secret": clientSecret },
     certificate: { "client-certificate": cert.certPem, "client-certificate-key": cert.privateKeyPem },
@@ -107,9 +135,11 @@ export async function startPipelineFixture(
     clientSecret,
     cert,
     tenantId,
+    apiV2,
     client,
     gatewayId,
     functionDir,
+    secrets: [authToken, clientSecret, cert.privateKeyPem, oci.key.pkcs8],
     inputs: (credential, name, overrides = {}) => ({
       ...oci.inputs(),
       "compartment-ocid": oci.tenancyId,
@@ -133,6 +163,15 @@ export async function startPipelineFixture(
       "expect-body": '{"message":"Hello World"}',
       ...overrides,
     }),
+    existingFunction: () => {
+      existing ??= state.createFunction({
+        applicationId,
+        displayName: "hello",
+        image: `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`,
+        memoryInMBs: 256,
+      }).id;
+      return existing;
+    },
     job: (debug = false) => {
       const oidc = oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" });
       return Job.create({
@@ -141,18 +180,11 @@ export async function startPipelineFixture(
         checkout: functionDir,
       });
     },
-    close: async () => {
-      await registry?.close();
-      await oci.close();
-      await rm(functionDir, { recursive: true, force: true });
-    },
+    close: deploy.close,
   };
 }
 
 /** The registry and the Docker engine the pipeline's fn-deploy stage needs; skips (or fails under CI) without them. */
-export async function pipelineComponents(t: TestContext): Promise<boolean> {
-  return (
-    (await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))) &&
-    (await requireComponent(t, "the Docker engine", dockerEngineRunning))
-  );
+export function pipelineComponents(t: TestContext): Promise<boolean> {
+  return requireDockerAndRegistry(t);
 }

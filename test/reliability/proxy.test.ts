@@ -17,7 +17,7 @@ import { after, before, describe, it } from "node:test";
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from "undici";
 import { type ConnectProxy, startConnectProxy } from "../emulators/http/connect-proxy.ts";
 import { pushImage } from "../emulators/registry/push-image.ts";
-import { Job, type StepResult } from "../runner/index.ts";
+import { assertUserFailure, describeAnnotations, Job } from "../runner/index.ts";
 import {
   PIPELINE,
   type PipelineFixture,
@@ -72,10 +72,6 @@ after(async () => {
   await fx?.close();
 });
 
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-}
-
 async function prebuiltImage(): Promise<string> {
   const { registry, oci } = fx;
   assert.ok(registry);
@@ -129,7 +125,7 @@ describe("HTTPS_PROXY and NO_PROXY", () => {
           FNGATE_OCI_ENDPOINT: `https://oci${DOMAIN}:${ociPort}`,
         },
       });
-      assert.equal(run.exitCode, 0, `${errorsOf(run).join("\n")}\n${run.stdout}`);
+      assert.equal(run.exitCode, 0, `${describeAnnotations(run)}\n${run.stdout}`);
       assert.equal(run.outputs.passed, "true");
       const tunnels = Object.fromEntries(proxy.tunnels);
       assert.ok(proxy.countFor(`oci${DOMAIN}`) > 0, `OCI through the proxy: ${JSON.stringify(tunnels)}`);
@@ -152,48 +148,38 @@ describe("HTTPS_PROXY and NO_PROXY", () => {
   it("NO_PROXY listing the emulators' host: the same pipeline, no tunnel at all", async (t) => {
     if (!(await pipelineComponents(t))) return;
     const image = await prebuiltImage();
-    const job = await fx.job();
+    await using job = await fx.job();
     proxy.reset();
-    try {
-      const run = await job.run(PIPELINE, {
-        inputs: fx.inputs("federated", "noproxy", { image, skip: "ocir-login" }),
-        env: { HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" },
-      });
-      assert.equal(run.exitCode, 0, `${errorsOf(run).join("\n")}\n${run.stdout}`);
-      assert.equal(run.outputs.passed, "true");
-      assert.equal(proxy.total(), 0, `tunnels: ${JSON.stringify(Object.fromEntries(proxy.tunnels))}`);
-      await job.runPosts();
-    } finally {
-      await job.dispose();
-    }
+    const run = await job.run(PIPELINE, {
+      inputs: fx.inputs("federated", "noproxy", { image, skip: "ocir-login" }),
+      env: { HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" },
+    });
+    assert.equal(run.exitCode, 0, `${describeAnnotations(run)}\n${run.stdout}`);
+    assert.equal(run.outputs.passed, "true");
+    assert.equal(proxy.total(), 0, `tunnels: ${JSON.stringify(Object.fromEntries(proxy.tunnels))}`);
+    await job.runPosts();
   });
 
   it("a proxy that refuses: one line naming the proxy, at once", async () => {
-    const job = await fx.job();
+    await using job = await fx.job();
     refusing.reset();
-    try {
-      const started = Date.now();
-      const run = await job.run(PIPELINE, {
-        inputs: fx.inputs("secret", "refused", { skip: "ocir-login,fn-deploy,gateway-deploy,smoke-test" }),
-        env: { HTTPS_PROXY: refusing.url },
-      });
-      const elapsed = Date.now() - started;
-      assert.equal(run.exitCode, 1, run.stdout);
-      const errors = errorsOf(run);
-      assert.equal(errors.length, 1, errors.join("\n"));
-      const target = `127.0.0.1:${portOf(fx.oci.stack.endpoints.oci)}`;
-      assert.match(
-        errors[0] ?? "",
-        new RegExp(
-          `the proxy ${refusing.url.replace(/[.]/g, "\\.")} \\(HTTPS_PROXY\\) answered 403 to CONNECT for ${target.replace(/[.]/g, "\\.")}: check HTTPS_PROXY, or list the host in NO_PROXY if it must be reached directly\\.$`,
-        ),
-      );
-      assert.ok(refusing.total() >= 1);
-      console.log(`refused: ${errors[0]}`);
-      assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
-      await job.runPosts();
-    } finally {
-      await job.dispose();
-    }
+    const started = Date.now();
+    const run = await job.run(PIPELINE, {
+      inputs: fx.inputs("secret", "refused", { skip: "ocir-login,fn-deploy,gateway-deploy,smoke-test" }),
+      env: { HTTPS_PROXY: refusing.url },
+    });
+    const elapsed = Date.now() - started;
+    const target = `127.0.0.1:${portOf(fx.oci.stack.endpoints.oci)}`;
+    const line = assertUserFailure(
+      run,
+      new RegExp(
+        `the proxy ${refusing.url.replace(/[.]/g, "\\.")} \\(HTTPS_PROXY\\) answered 403 to CONNECT for ${target.replace(/[.]/g, "\\.")}: check HTTPS_PROXY, or list the host in NO_PROXY if it must be reached directly\\.$`,
+      ),
+      fx.secrets,
+    );
+    assert.ok(refusing.total() >= 1);
+    console.log(`refused: ${line}`);
+    assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
+    await job.runPosts();
   });
 });

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { SigningKeys } from "../emulators/entra/signing-keys.ts";
+import { assertUserFailure } from "../runner/index.ts";
 import { encryptedPkcs1, encryptedPkcs8, type TestKey } from "../support/keys.ts";
 import { secretNeedles } from "../support/secret-scan.ts";
 import { printFigure } from "./figures.ts";
@@ -124,83 +125,75 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
         github: githubTokens.length,
         registry: oci.stack.oci.registryTokens.issued.length,
       };
-      const job = await fx.job(debug);
-      try {
-        const snapshot = await job.snapshot();
-        const {
-          username,
-          "auth-token": authToken,
-          ...inputs
-        } = fx.inputs(
-          credential,
-          `r1${credential.slice(0, 4)}${debug ? "dbg" : ""}${registryToken ? "tok" : ""}`,
-          { "private-key": encryptedKey, "private-key-passphrase": PASSPHRASE },
-        );
-        const run = await job.run(PIPELINE, {
-          inputs: registryToken
-            ? inputs
-            : { ...inputs, username: username ?? "", "auth-token": authToken ?? "" },
-        });
-        assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-        assert.equal(run.outputs.passed, "true", "the smoke test proved the API");
-        if (debug) assert.ok(run.debug.length > 0, "debug lines were written, and are scanned below");
-        const posts = await job.runPosts();
-        assert.ok(
-          posts.every((p) => p.exitCode === 0),
-          posts.map((p) => p.stdout).join("\n"),
-        );
-        assert.deepEqual(await job.snapshot(), snapshot, "HOME and RUNNER_TEMP are as before the job");
+      await using job = await fx.job(debug);
+      const snapshot = await job.snapshot();
+      const {
+        username,
+        "auth-token": authToken,
+        ...inputs
+      } = fx.inputs(
+        credential,
+        `r1${credential.slice(0, 4)}${debug ? "dbg" : ""}${registryToken ? "tok" : ""}`,
+        { "private-key": encryptedKey, "private-key-passphrase": PASSPHRASE },
+      );
+      const run = await job.run(PIPELINE, {
+        inputs: registryToken
+          ? inputs
+          : { ...inputs, username: username ?? "", "auth-token": authToken ?? "" },
+      });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      assert.equal(run.outputs.passed, "true", "the smoke test proved the API");
+      if (debug) assert.ok(run.debug.length > 0, "debug lines were written, and are scanned below");
+      const posts = await job.runPosts();
+      assert.ok(
+        posts.every((p) => p.exitCode === 0),
+        posts.map((p) => p.stdout).join("\n"),
+      );
+      assert.deepEqual(await job.snapshot(), snapshot, "HOME and RUNNER_TEMP are as before the job");
 
-        const issued = accessTokens.slice(signedBefore.access);
-        const assertions = githubTokens.slice(signedBefore.github);
-        const registryTokens = oci.stack.oci.registryTokens.issued.slice(signedBefore.registry);
-        assert.equal(
-          registryTokens.length,
-          registryToken ? 1 : 0,
-          "a registry token only without auth-token",
-        );
-        assert.ok(issued.length > 0, "Entra issued the pipeline an access token");
-        if (credential === "federated") assert.ok(assertions.length > 0, "GitHub OIDC issued an assertion");
-        else assert.equal(assertions.length, 0);
-        // The runner hides what was masked; these tokens never pass through an input, so the
-        // actions themselves must have registered them.
-        for (const token of [...issued, ...assertions, ...registryTokens])
-          assert.ok(job.masks.includes(token), "token masked");
+      const issued = accessTokens.slice(signedBefore.access);
+      const assertions = githubTokens.slice(signedBefore.github);
+      const registryTokens = oci.stack.oci.registryTokens.issued.slice(signedBefore.registry);
+      assert.equal(registryTokens.length, registryToken ? 1 : 0, "a registry token only without auth-token");
+      assert.ok(issued.length > 0, "Entra issued the pipeline an access token");
+      if (credential === "federated") assert.ok(assertions.length > 0, "GitHub OIDC issued an assertion");
+      else assert.equal(assertions.length, 0);
+      // The runner hides what was masked; these tokens never pass through an input, so the
+      // actions themselves must have registered them.
+      for (const token of [...issued, ...assertions, ...registryTokens])
+        assert.ok(job.masks.includes(token), "token masked");
 
-        // The job's OIDC request token is a credential too: it lets anyone mint assertions for the job.
-        const requestToken = run.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-        const secrets = [
-          PASSPHRASE,
-          encryptedKey,
-          oci.key.pkcs8,
-          oci.key.pkcs1,
-          fx.authToken,
-          dockerAuth(),
-          fx.clientSecret,
-          fx.cert.privateKeyPem,
-          ...issued,
-          ...assertions,
-          // docker stores the login as base64("BEARER_TOKEN:<token>"), another alignment of the token.
-          ...registryTokens.flatMap((token) => [token, `BEARER_TOKEN:${token}`]),
-          ...(requestToken ? [requestToken] : []),
-        ];
-        const everything = await job.allWrittenText();
-        // The scanned text really holds what a workflow sees: outputs, the summary, the log groups.
-        // (ghadelimiter_ is how @actions/core writes GITHUB_OUTPUT/GITHUB_ENV: the files themselves.)
-        for (const seen of [
-          `url=${run.outputs.url}`,
-          run.summary.trim(),
-          "::group::smoke-test",
-          "ghadelimiter_",
-        ])
-          assert.ok(seen.length > 8 && everything.includes(seen), `scanned text lacks ${seen.slice(0, 40)}`);
-        assertNoSecret(everything, secrets, job.masks);
-        // And the scan does find a secret when there is one: a planted base64 client secret.
-        const planted = `${everything}\n${Buffer.from(fx.clientSecret).toString("base64")}`;
-        assert.equal(occurrences(planted, secrets).count, 1, "the scan finds a planted secret");
-      } finally {
-        await job.dispose();
-      }
+      // The job's OIDC request token is a credential too: it lets anyone mint assertions for the job.
+      const requestToken = run.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+      const secrets = [
+        PASSPHRASE,
+        encryptedKey,
+        oci.key.pkcs8,
+        oci.key.pkcs1,
+        fx.authToken,
+        dockerAuth(),
+        fx.clientSecret,
+        fx.cert.privateKeyPem,
+        ...issued,
+        ...assertions,
+        // docker stores the login as base64("BEARER_TOKEN:<token>"), another alignment of the token.
+        ...registryTokens.flatMap((token) => [token, `BEARER_TOKEN:${token}`]),
+        ...(requestToken ? [requestToken] : []),
+      ];
+      const everything = await job.allWrittenText();
+      // The scanned text really holds what a workflow sees: outputs, the summary, the log groups.
+      // (ghadelimiter_ is how @actions/core writes GITHUB_OUTPUT/GITHUB_ENV: the files themselves.)
+      for (const seen of [
+        `url=${run.outputs.url}`,
+        run.summary.trim(),
+        "::group::smoke-test",
+        "ghadelimiter_",
+      ])
+        assert.ok(seen.length > 8 && everything.includes(seen), `scanned text lacks ${seen.slice(0, 40)}`);
+      assertNoSecret(everything, secrets, job.masks);
+      // And the scan does find a secret when there is one: a planted base64 client secret.
+      const planted = `${everything}\n${Buffer.from(fx.clientSecret).toString("base64")}`;
+      assert.equal(occurrences(planted, secrets).count, 1, "the scan finds a planted secret");
     });
   }
 
@@ -209,39 +202,31 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
     const { oci } = fx;
     const wrongSecret = `cs~${process.pid}.wrong_but_still_secret`;
     const encryptedKey = encryptedPkcs8(oci.key, PASSPHRASE);
-    const job = await fx.job();
-    try {
-      const snapshot = await job.snapshot();
-      const run = await job.run(PIPELINE, {
-        inputs: fx.inputs("secret", "r1fail", {
-          "private-key": encryptedKey,
-          "private-key-passphrase": PASSPHRASE,
-          "client-secret": wrongSecret,
-          // Preflight would stop this run before deploying (it asks Entra for the token first); this
-          // case is about a failure after the deploy stages ran.
-          preflight: "false",
-        }),
-      });
-      assert.equal(run.exitCode, 1, run.stdout);
-      assert.match(
-        run.annotations.find((a) => a.level === "error")?.message ?? "",
-        /^client-secret: .*AADSTS7000215/,
-      );
-      const posts = await job.runPosts();
-      assert.ok(posts.length > 0 && posts.every((p) => p.exitCode === 0), "post steps still clean up");
-      assert.deepEqual(await job.snapshot(), snapshot, "HOME and RUNNER_TEMP are as before the job");
-      const secrets = [
-        PASSPHRASE,
-        encryptedKey,
-        oci.key.pkcs8,
-        oci.key.pkcs1,
-        fx.authToken,
-        dockerAuth(),
-        wrongSecret,
-      ];
-      assertNoSecret(await job.allWrittenText(), secrets, job.masks);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job();
+    const snapshot = await job.snapshot();
+    const run = await job.run(PIPELINE, {
+      inputs: fx.inputs("secret", "r1fail", {
+        "private-key": encryptedKey,
+        "private-key-passphrase": PASSPHRASE,
+        "client-secret": wrongSecret,
+        // Preflight would stop this run before deploying (it asks Entra for the token first); this
+        // case is about a failure after the deploy stages ran.
+        preflight: "false",
+      }),
+    });
+    assertUserFailure(run, /^client-secret: .*AADSTS7000215/, [PASSPHRASE, encryptedKey, wrongSecret]);
+    const posts = await job.runPosts();
+    assert.ok(posts.length > 0 && posts.every((p) => p.exitCode === 0), "post steps still clean up");
+    assert.deepEqual(await job.snapshot(), snapshot, "HOME and RUNNER_TEMP are as before the job");
+    const secrets = [
+      PASSPHRASE,
+      encryptedKey,
+      oci.key.pkcs8,
+      oci.key.pkcs1,
+      fx.authToken,
+      dockerAuth(),
+      wrongSecret,
+    ];
+    assertNoSecret(await job.allWrittenText(), secrets, job.masks);
   });
 });

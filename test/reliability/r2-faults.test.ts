@@ -11,7 +11,7 @@ import { seededEntraFaults } from "../emulators/entra/faults.ts";
 import { seededTransientFaults } from "../emulators/oci/faults.ts";
 import { pushImage } from "../emulators/registry/push-image.ts";
 import { countKinds, type TransientKind } from "../emulators/seeded-random.ts";
-import type { StepResult } from "../runner/index.ts";
+import { assertUserFailure, describeAnnotations } from "../runner/index.ts";
 import { printFigure } from "./figures.ts";
 import {
   PIPELINE,
@@ -61,10 +61,6 @@ after(async () => {
   await fx?.close();
 });
 
-function errorsOf(run: StepResult): string[] {
-  return run.annotations.filter((a) => a.level === "error").map((a) => a.message);
-}
-
 describe("R2: seeded transient faults on >= 30% of control-plane calls", () => {
   it(`${SEEDS.length} seeded pipeline runs all end green within their deadline`, async (t) => {
     if (!(await pipelineComponents(t))) return;
@@ -104,7 +100,7 @@ describe("R2: seeded transient faults on >= 30% of control-plane calls", () => {
             (p) => `${p.action} post exit ${p.exitCode}${p.timedOut ? " (timed out)" : ""}`,
           );
           failures.push(
-            `seed ${seed}: exit ${run.exitCode}, passed=${run.outputs.passed}, ${postExits.join(", ")}: ${errorsOf(run).join(" | ")} ${posts.flatMap((p) => p.annotations.map((a) => a.message)).join(" | ")}`,
+            `seed ${seed}: exit ${run.exitCode}, passed=${run.outputs.passed}, ${postExits.join(", ")}: ${describeAnnotations(run)} ${posts.flatMap((p) => p.annotations.map((a) => a.message)).join(" | ")}`,
           );
         }
         const calls = ociEmulator.requests.slice(requestsBefore).filter((r) => r.operation !== undefined);
@@ -172,10 +168,7 @@ describe("R2: 400/401/403/404 fail at once, with one call and the cause named", 
           }),
         });
         const ended = Date.now();
-        assert.equal(run.exitCode, 1, run.stdout);
-        const errors = errorsOf(run);
-        assert.equal(errors.length, 1, errors.join("\n"));
-        assert.match(errors[0] ?? "", fault.says);
+        assertUserFailure(run, fault.says, fx.secrets);
         const calls = ociEmulator.requests
           .slice(requestsBefore)
           .filter((r) => r.operation === fault.operation);

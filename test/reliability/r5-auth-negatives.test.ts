@@ -16,14 +16,10 @@ before(async () => {
   gw = await startGatewayFixture({ registry: true });
   // fetch in this process verifies the data plane's certificate against the emulators' CA.
   trustCaInProcess(gw.oci.stack.caPem);
-  const job = await gw.preparedJob();
-  try {
-    const deployed = await gw.deploy(job, gw.inputs("r5"));
-    url = deployed.outputs.url ?? "";
-    assert.ok(url.startsWith("https://"), url);
-  } finally {
-    await job.dispose();
-  }
+  await using job = await gw.preparedJob();
+  const deployed = await gw.deploy(job, gw.inputs("r5"));
+  url = deployed.outputs.url ?? "";
+  assert.ok(url.startsWith("https://"), url);
 });
 after(async () => {
   await gw?.close();

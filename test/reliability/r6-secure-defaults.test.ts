@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { createTestCa } from "../emulators/tls/test-ca.ts";
-import { Job, type StepResult } from "../runner/index.ts";
+import { assertUserFailure, Job, type StepResult } from "../runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "../support/gateway-fixture.ts";
 import { startGuardedApi } from "../support/guarded-api.ts";
 import { secretsFound, visibleOutput } from "../support/secret-scan.ts";
@@ -49,27 +49,16 @@ function check(name: string, body: () => Promise<void>): void {
   });
 }
 
-function errorOf(run: StepResult): string {
-  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-  const errors = run.annotations.filter((a) => a.level === "error");
-  assert.equal(errors.length, 1, run.stdout);
-  return errors[0]?.message ?? "";
-}
-
 async function gatewayDeploy(deployment: string, overrides: Record<string, string>): Promise<StepResult> {
-  const job = await gw.preparedJob();
-  try {
-    return await job.run("gateway-deploy", { inputs: gw.inputs(deployment, overrides) });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await gw.preparedJob();
+  return await job.run("gateway-deploy", { inputs: gw.inputs(deployment, overrides) });
 }
 
 describe("R6: nothing is anonymous unless an input asks for it by name", () => {
   check("gateway-deploy refuses a route without authentication, naming allow-anonymous", async () => {
     const before = gw.mutatingCalls();
     const run = await gatewayDeploy("open", { "entra-tenant-id": "", audiences: "" });
-    assert.match(errorOf(run), /no authentication: set entra-tenant-id .*allow-anonymous: true/);
+    assertUserFailure(run, /no authentication: set entra-tenant-id .*allow-anonymous: true/);
     assert.equal(gw.mutatingCalls(), before, "nothing deployed");
   });
 
@@ -84,12 +73,12 @@ describe("R6: nothing is anonymous unless an input asks for it by name", () => {
 
   check("gateway-deploy refuses an http:// JWKS", async () => {
     const run = await gatewayDeploy("plain", { "entra-tenant-id": "", "jwks-uri": "http://keys.test/jwks" });
-    assert.match(errorOf(run), /^jwks-uri must be an https:\/\/ URL/);
+    assertUserFailure(run, /^jwks-uri must be an https:\/\/ URL/);
   });
 
   check("gateway-deploy refuses token authentication without audiences", async () => {
     const run = await gatewayDeploy("anyaud", { audiences: "" });
-    assert.match(errorOf(run), /^audiences is required/);
+    assertUserFailure(run, /^audiences is required/);
   });
 
   check("the smoke test fails when the API accepts an altered token", async () => {
@@ -99,7 +88,7 @@ describe("R6: nothing is anonymous unless an input asks for it by name", () => {
     try {
       // Default negative checks: nothing but url and token is given, as a user would.
       const run = await job.run("smoke-test", { inputs: { url: lenient.url, token: await lenient.token() } });
-      assert.match(errorOf(run), /tampered-signature answered 200, expected 401; alg-none answered 200/);
+      assertUserFailure(run, /tampered-signature answered 200, expected 401; alg-none answered 200/);
       assert.equal(run.outputs.passed, "false");
     } finally {
       await job.dispose();
@@ -109,32 +98,28 @@ describe("R6: nothing is anonymous unless an input asks for it by name", () => {
   });
 
   check("entra-token puts the token in the masked access-token output and nowhere else", async () => {
-    const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: gw.oci.stack.caFile } });
-    try {
-      const run = await job.run("entra-token", {
-        inputs: {
-          "tenant-id": gw.tenantId,
-          "client-id": clientId,
-          scope: `${API}/.default`,
-          "client-secret": SECRET,
-          "authority-host": gw.oci.stack.entra.host,
-        },
-      });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-      const token = run.outputs["access-token"] ?? "";
-      assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-      assert.ok(run.masks.includes(token), "access-token is masked");
-      const { "access-token": _token, ...others } = run.outputs;
-      const signature = token.split(".")[2] ?? "";
-      const elsewhere =
-        JSON.stringify(others) +
-        JSON.stringify(run.exportedEnv) +
-        visibleOutput(run.stdout) +
-        run.stderr +
-        run.summary;
-      assert.deepEqual(secretsFound(elsewhere, [token, signature, SECRET]), []);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: gw.oci.stack.caFile } });
+    const run = await job.run("entra-token", {
+      inputs: {
+        "tenant-id": gw.tenantId,
+        "client-id": clientId,
+        scope: `${API}/.default`,
+        "client-secret": SECRET,
+        "authority-host": gw.oci.stack.entra.host,
+      },
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const token = run.outputs["access-token"] ?? "";
+    assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.ok(run.masks.includes(token), "access-token is masked");
+    const { "access-token": _token, ...others } = run.outputs;
+    const signature = token.split(".")[2] ?? "";
+    const elsewhere =
+      JSON.stringify(others) +
+      JSON.stringify(run.exportedEnv) +
+      visibleOutput(run.stdout) +
+      run.stderr +
+      run.summary;
+    assert.deepEqual(secretsFound(elsewhere, [token, signature, SECRET]), []);
   });
 });

@@ -15,6 +15,7 @@ export {
   loadActionMetadata,
   repoRoot,
 } from "./action-metadata.ts";
+export { assertCliFailure, assertUserFailure, type ExpectedMessage } from "./failure-contract.ts";
 export { parseKeyValueFile, parsePathFile } from "./file-commands.ts";
 export {
   defaultTimeoutMs,

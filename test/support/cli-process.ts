@@ -24,6 +24,8 @@ export interface CliSandbox {
   /** Every output so far and every file left under the sandbox, for secret scans. */
   allWrittenText(): Promise<string>;
   dispose(): Promise<void>;
+  /** `await using sandbox = await cliSandbox()` removes it when the block ends. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function cliSandbox(
       return parts.join("\n");
     },
     dispose: () => rm(root, { recursive: true, force: true }),
+    [Symbol.asyncDispose]: () => rm(root, { recursive: true, force: true }),
   };
 }
 

@@ -18,9 +18,13 @@ export interface OciFixture {
   close(): Promise<void>;
 }
 
-export async function startOciFixture(
-  options: { now?: () => Date; dnsNames?: readonly string[]; functionActiveDelayMs?: number } = {},
-): Promise<OciFixture> {
+export interface OciFixtureOptions {
+  now?: () => Date;
+  dnsNames?: readonly string[];
+  functionActiveDelayMs?: number;
+}
+
+export async function startOciFixture(options: OciFixtureOptions = {}): Promise<OciFixture> {
   const stack = await startEmulatorStack({
     ...(options.now ? { now: options.now } : {}),
     ...(options.dnsNames ? { dnsNames: options.dnsNames } : {}),

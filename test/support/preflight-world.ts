@@ -31,6 +31,14 @@ export function rowOf(rows: PreflightRow[], check: string): PreflightRow {
   return found;
 }
 
+/** `status (blocks) check` per row, to compare a whole result at once. */
+export function statusesOf(rows: PreflightRow[]): string[] {
+  return rows.map((r) => `${r.status}${r.blocks ? " (blocks)" : ""} ${r.check}`);
+}
+
+/** The start of the one error line of a preflight that found a miss that would fail the deploy. */
+export const BLOCKED = /^preflight: \d+ checks? would fail the deploy, nothing was changed: /;
+
 export interface PreflightWorld {
   oci: OciFixture;
   apps: CompartmentRecord;
@@ -53,10 +61,10 @@ export interface PreflightWorld {
   /** Seeds Oracle's statement for network's gateways and apps' functions; returns it for removal. */
   allowGateway(): PolicyRecord;
   mutatingCalls(): number;
-  /** A job that has run fn-context, as a workflow would. */
-  preparedJob(): Promise<Job>;
-  /** Runs the preflight action in `job`, asserting it made no mutating OCI call. */
-  preflight(inputs: Record<string, string>, job: Job): Promise<{ run: StepResult; rows: PreflightRow[] }>;
+  /** A job that has run fn-context, as a workflow would (the world's own, disposed by close). */
+  job: Job;
+  /** Runs the preflight action in `on` (the world's job by default), asserting it made no mutating OCI call. */
+  preflight(inputs: Record<string, string>, on?: Job): Promise<{ run: StepResult; rows: PreflightRow[] }>;
   /** Inputs for the OCI checks, all satisfied but the policy (seed it with allowGateway). */
   ociInputs(overrides?: Record<string, string>): Record<string, string>;
   /** Inputs for the token checks: the Entra tenant, its login host, the v1 API's audience. */
@@ -125,6 +133,9 @@ export async function startPreflightWorld(): Promise<PreflightWorld> {
   };
   await issuer.serveKeys(2);
   const mutatingCalls = () => oci.stack.oci.requests.filter(isMutating).length;
+  const job = await Job.create({ env: oci.env });
+  const context = await job.run("fn-context", { inputs: oci.inputs() });
+  assert.equal(context.exitCode, 0, context.stdout);
 
   return {
     oci,
@@ -141,15 +152,10 @@ export async function startPreflightWorld(): Promise<PreflightWorld> {
     issuer,
     allowGateway: () => seedGatewayFunctionsPolicy(state, apps.id, network.id),
     mutatingCalls,
-    preparedJob: async () => {
-      const job = await Job.create({ env: oci.env });
-      const context = await job.run("fn-context", { inputs: oci.inputs() });
-      assert.equal(context.exitCode, 0, context.stdout);
-      return job;
-    },
-    preflight: async (inputs, job) => {
+    job,
+    preflight: async (inputs, on = job) => {
       const before = mutatingCalls();
-      const run = await job.run("preflight", { inputs });
+      const run = await on.run("preflight", { inputs });
       assert.equal(mutatingCalls(), before, "preflight made a mutating OCI call");
       return { run, rows: JSON.parse(run.outputs.results ?? "[]") as PreflightRow[] };
     },
@@ -167,6 +173,7 @@ export async function startPreflightWorld(): Promise<PreflightWorld> {
       ...overrides,
     }),
     close: async () => {
+      await job.dispose();
       await closeServer(server);
       await oci.close();
     },

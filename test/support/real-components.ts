@@ -39,3 +39,18 @@ export async function executableExists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/** The distribution registry (Debian's docker-registry) stands in for OCIR and Artifact Registry. */
+export function registryInstalled(): Promise<boolean> {
+  return executableExists("/usr/bin/docker-registry");
+}
+
+/** The registry a push needs; skips (or fails under CI) without it. */
+export function requireRegistry(t: TestContext): Promise<boolean> {
+  return requireComponent(t, "docker-registry", registryInstalled);
+}
+
+/** The registry and the Docker engine a build and push need; skips (or fails under CI) without them. */
+export async function requireDockerAndRegistry(t: TestContext): Promise<boolean> {
+  return (await requireRegistry(t)) && requireComponent(t, "the Docker engine", dockerEngineRunning);
+}

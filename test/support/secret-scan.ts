@@ -1,11 +1,11 @@
-import type { StepResult } from "../runner/index.ts";
+import type { StepResult } from "../runner/step-result.ts";
 
 /**
  * Secret scanning for tests: every form in which a secret could leak (as is, each PEM body line,
  * base64- and URL-encoded), searched in what a workflow would see. A JWT also leaks as any text that
  * keeps its `header.payload.` and changes the signature: flipping a tampered bit back gives the token.
  */
-export function secretNeedles(secrets: string[]): string[] {
+export function secretNeedles(secrets: readonly string[]): string[] {
   const needles = new Set<string>();
   for (const secret of secrets) {
     const lines = secret.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"));
@@ -21,7 +21,7 @@ export function secretNeedles(secrets: string[]): string[] {
 }
 
 /** The needles found in `text`; a passing test expects none. */
-export function secretsFound(text: string, secrets: string[]): string[] {
+export function secretsFound(text: string, secrets: readonly string[]): string[] {
   return secretNeedles(secrets).filter((needle) => text.includes(needle));
 }
 

@@ -3,7 +3,8 @@
 // does not trust FC, an identity without ram:PassRole, and the example container image.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EmulatorStack } from "../stack.ts";
+import { Job, type StepResult } from "../../runner/index.ts";
+import { type EmulatorStack, startEmulatorStack } from "../stack.ts";
 import type { AccessKey, Role } from "./state.ts";
 
 export const REPOSITORY = "ORG/REPO";
@@ -48,6 +49,55 @@ export function alibabaFixture(stack: EmulatorStack): AlibabaFixture {
     functionRole,
     untrustedRole,
     env: { NODE_EXTRA_CA_CERTS: stack.caFile, FNGATE_ALIBABA_ENDPOINT: stack.alibaba.url },
+  };
+}
+
+/** How a job runs an action against the fixture's account. */
+export interface AlibabaJobOptions {
+  /** More environment for the job (HTTPS_PROXY, GITHUB_RUN_ID ...). */
+  env?: Record<string, string>;
+  /** A job of REPOSITORY on main that may request GitHub OIDC tokens (default false). */
+  oidc?: boolean;
+  /** The folder the job's workspace is a checkout of (default examplesDir); false: an empty workspace. */
+  checkout?: string | false;
+  debug?: boolean;
+}
+
+/** The fixture on an emulator stack of its own, with a way to run an action against it. */
+export interface StartedAlibabaFixture extends AlibabaFixture {
+  stack: EmulatorStack;
+  /** Runs `action` in a job of its own and disposes of the job. */
+  run(action: string, inputs: Record<string, string>, options?: AlibabaJobOptions): Promise<StepResult>;
+  /** Runs fc-deploy in region cn-hangzhou (unless `inputs` names another). */
+  deploy(inputs: Record<string, string>, options?: AlibabaJobOptions): Promise<StepResult>;
+  /** Every secret the account has handed out so far (alibabaSecrets). */
+  secrets(): string[];
+  close(): Promise<void>;
+}
+
+export async function startAlibabaFixture(): Promise<StartedAlibabaFixture> {
+  const stack = await startEmulatorStack();
+  const fx = alibabaFixture(stack);
+  const run = async (action: string, inputs: Record<string, string>, options: AlibabaJobOptions = {}) => {
+    const { env = {}, oidc = false, checkout = examplesDir, debug = false } = options;
+    const job = await Job.create({
+      env: { ...fx.env, ...(oidc ? stack.githubOidc.envFor({ repository: REPOSITORY }) : {}), ...env },
+      ...(checkout === false ? {} : { checkout }),
+      debug,
+    });
+    try {
+      return await job.run(action, { inputs });
+    } finally {
+      await job.dispose();
+    }
+  };
+  return {
+    ...fx,
+    stack,
+    run,
+    deploy: (inputs, options) => run("fc-deploy", { region: "cn-hangzhou", ...inputs }, options),
+    secrets: () => alibabaSecrets(stack),
+    close: () => stack.close(),
   };
 }
 

@@ -1,14 +1,8 @@
 // Self-signed RSA certificates made at run time with the `openssl` CLI (nothing is committed).
 // Entra publishes its signing keys as certificates (x5c, x5t), and client apps authenticate with
 // certificates whose thumbprints MSAL sends, so both need a real X.509 certificate, not a bare key.
-import { execFile } from "node:child_process";
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-
-const execFileAsync = promisify(execFile);
+import { opensslSelfSigned } from "../tls/openssl-self-signed.ts";
 
 export interface SelfSignedCert {
   certPem: string;
@@ -26,36 +20,8 @@ export interface SelfSignedCert {
 
 /** Creates an RSA-2048 certificate valid for `days` days with subject CN=`commonName`. */
 export async function createSelfSignedCert(commonName: string, days = 7): Promise<SelfSignedCert> {
-  // The common name goes into -subj; refuse characters that would change its meaning.
-  if (!/^[A-Za-z0-9 .-]+$/.test(commonName)) throw new Error(`invalid common name ${commonName}`);
-  const dir = await mkdtemp(join(tmpdir(), "fngate-cert-"));
-  try {
-    const keyFile = join(dir, "key.pem");
-    const certFile = join(dir, "cert.pem");
-    await execFileAsync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        keyFile,
-        "-out",
-        certFile,
-        "-days",
-        String(days),
-        "-subj",
-        `/CN=${commonName}`,
-      ],
-      { timeout: 30_000 },
-    );
-    const [certPem, keyPem] = await Promise.all([readFile(certFile, "utf8"), readFile(keyFile, "utf8")]);
-    return describeCert(certPem, keyPem);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { certPem, keyPem } = await opensslSelfSigned(commonName, { key: "rsa-2048", days });
+  return describeCert(certPem, keyPem);
 }
 
 export function describeCert(certPem: string, keyPem: string): SelfSignedCert {

@@ -11,7 +11,7 @@
 //   (https://cloud.google.com/artifact-registry/docs/access-control#roles).
 // The API must be enabled in the project (SERVICE_DISABLED otherwise, like every Google API).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate, callerMembers } from "./bearer-auth.ts";
+import { callerMembers, callerOf, permissionsToTest } from "./bearer-auth.ts";
 import { jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
 import { refuseDisabledService } from "./service-disabled.ts";
 import type { TokenContext } from "./token-context.ts";
@@ -42,18 +42,8 @@ export async function handleArtifactRegistry(
   const match = REPOSITORY_PATH.exec(path);
   if (!match) return false;
   const [, projectId = "", location = "", repositoryId = "", test] = match;
-  const expected = test ? "POST" : "GET";
-  if (req.method !== expected) {
-    req.resume();
-    sendGoogleError(res, 405, `Method ${req.method} is not allowed for ${path}.`, "METHOD_NOT_ALLOWED");
-    return true;
-  }
-  const caller = await authenticate(ctx, req);
-  if (!caller) {
-    req.resume();
-    sendGoogleError(res, 401, "Request had invalid authentication credentials.");
-    return true;
-  }
+  const caller = await callerOf(ctx, req, res, path, test ? "POST" : "GET");
+  if (!caller) return true;
   const body = test ? await jsonBody(req, res) : {};
   if (!body) return true;
   if (!test) req.resume();
@@ -66,17 +56,9 @@ export async function handleArtifactRegistry(
   const name = `projects/${projectId}/locations/${location}/repositories/${repositoryId}`;
   const writer = callerMembers(caller).some((member) => project.registryWriters.has(member));
   if (test) {
-    const permissions = body.permissions;
-    if (!Array.isArray(permissions) || permissions.some((p) => typeof p !== "string")) {
-      sendGoogleError(res, 400, "Invalid JSON payload: permissions must be a list of strings.");
-      return true;
-    }
-    const bad = (permissions as string[]).find((p) => p.includes("*") || !TESTABLE.has(p));
-    if (bad !== undefined) {
-      sendGoogleError(res, 400, `Permission ${bad} is not valid for this resource.`);
-      return true;
-    }
-    const granted = writer ? (permissions as string[]).filter((p) => WRITER.includes(p)) : [];
+    const permissions = permissionsToTest(res, body, TESTABLE);
+    if (!permissions) return true;
+    const granted = writer ? permissions.filter((p) => WRITER.includes(p)) : [];
     sendJson(res, 200, granted.length > 0 ? { permissions: granted } : {});
     return true;
   }

@@ -8,14 +8,10 @@
 // otherwise the answer is 403 DENIED naming the missing permission. The registry token is a JWT with
 // an `access` claim, signed with a key whose certificate the distribution registry trusts
 // (auth.token.rootcertbundle), carried in the x5c header as distribution verifies it.
-import { execFile } from "node:child_process";
 import { createPrivateKey, type KeyObject, randomUUID, X509Certificate } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { SignJWT } from "jose";
+import { opensslSelfSigned } from "../tls/openssl-self-signed.ts";
 import { callerMembers } from "./bearer-auth.ts";
 import { sendJson } from "./http-io.ts";
 import type { TokenContext } from "./token-context.ts";
@@ -39,40 +35,15 @@ export interface RegistryTokenSigner {
 }
 
 export async function createRegistryTokenSigner(): Promise<RegistryTokenSigner> {
-  const dir = await mkdtemp(join(tmpdir(), "fngate-registry-token-"));
-  try {
-    const keyFile = join(dir, "key.pem");
-    const certFile = join(dir, "cert.pem");
-    await promisify(execFile)(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        keyFile,
-        "-out",
-        certFile,
-        "-days",
-        "2",
-        "-subj",
-        "/CN=gcp-emulator artifact registry tokens",
-      ],
-      { timeout: 30_000 },
-    );
-    const certPem = await readFile(certFile, "utf8");
-    return {
-      certPem,
-      certDerBase64: new X509Certificate(certPem).raw.toString("base64"),
-      privateKey: createPrivateKey(await readFile(keyFile, "utf8")),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { certPem, keyPem } = await opensslSelfSigned("gcp-emulator artifact registry tokens", {
+    key: "ec-p256",
+    days: 2,
+  });
+  return {
+    certPem,
+    certDerBase64: new X509Certificate(certPem).raw.toString("base64"),
+    privateKey: createPrivateKey(keyPem),
+  };
 }
 
 interface RegistryTokenContext extends TokenContext {

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeProtectedHeader, jwtVerify } from "jose";
-import { bearerOf } from "./http-io.ts";
+import { bearerOf, sendGoogleError } from "./http-io.ts";
 import type { AccessTokenRecord } from "./state.ts";
 import { CLOUD_PLATFORM, type TokenContext } from "./token-context.ts";
 
@@ -47,6 +47,52 @@ export async function authenticate(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The caller of a request to `path`, which takes `method` only. Another method (405) and missing or
+ * invalid credentials (401) are answered here, as Google's front end does, and give undefined.
+ */
+export async function callerOf(
+  ctx: TokenContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  method: string,
+): Promise<AccessTokenRecord | undefined> {
+  if (req.method !== method) {
+    req.resume();
+    sendGoogleError(res, 405, `Method ${req.method} is not allowed for ${path}.`, "METHOD_NOT_ALLOWED");
+    return undefined;
+  }
+  const caller = await authenticate(ctx, req);
+  if (!caller) {
+    req.resume();
+    sendGoogleError(res, 401, "Request had invalid authentication credentials.");
+  }
+  return caller;
+}
+
+/**
+ * The permissions a testIamPermissions body asks about. A list that is not of strings, a wildcard or a
+ * permission the resource does not have is a 400, answered here (undefined then), as Google does.
+ */
+export function permissionsToTest(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  testable: ReadonlySet<string>,
+): string[] | undefined {
+  const permissions = body.permissions;
+  if (!Array.isArray(permissions) || permissions.some((p) => typeof p !== "string")) {
+    sendGoogleError(res, 400, "Invalid JSON payload: permissions must be a list of strings.");
+    return undefined;
+  }
+  const bad = (permissions as string[]).find((p) => p.includes("*") || !testable.has(p));
+  if (bad !== undefined) {
+    sendGoogleError(res, 400, `Permission ${bad} is not valid for this resource.`);
+    return undefined;
+  }
+  return permissions as string[];
 }
 
 export function callerMembers(caller: AccessTokenRecord): string[] {

@@ -5,7 +5,7 @@
 // none). The caller needs no permission to ask about itself, only a valid token; `-` stands for the
 // project (the account's email names it). Served under /iam like the other APIs of the emulator.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate, callerMembers } from "./bearer-auth.ts";
+import { callerMembers, callerOf, permissionsToTest } from "./bearer-auth.ts";
 import { jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
 import type { TokenContext } from "./token-context.ts";
 
@@ -31,38 +31,21 @@ export async function handleIamServiceAccounts(
 ): Promise<boolean> {
   const match = TEST_PATH.exec(path);
   if (!match) return false;
-  if (req.method !== "POST") {
-    req.resume();
-    sendGoogleError(res, 405, `Method ${req.method} is not allowed for ${path}.`, "METHOD_NOT_ALLOWED");
-    return true;
-  }
-  const caller = await authenticate(ctx, req);
-  if (!caller) {
-    req.resume();
-    sendGoogleError(res, 401, "Request had invalid authentication credentials.");
-    return true;
-  }
+  const caller = await callerOf(ctx, req, res, path, "POST");
+  if (!caller) return true;
   const email = decodeURIComponent(match[2] ?? "");
   const account = ctx.state.serviceAccounts.get(email);
   const body = await jsonBody(req, res);
   if (!body) return true;
-  const permissions = body.permissions;
-  if (!Array.isArray(permissions) || permissions.some((p) => typeof p !== "string")) {
-    sendGoogleError(res, 400, "Invalid JSON payload: permissions must be a list of strings.");
-    return true;
-  }
-  const bad = (permissions as string[]).find((p) => p.includes("*") || !TESTABLE.has(p));
-  if (bad !== undefined) {
-    sendGoogleError(res, 400, `Permission ${bad} is not valid for this resource.`);
-    return true;
-  }
+  const permissions = permissionsToTest(res, body, TESTABLE);
+  if (!permissions) return true;
   if (!account) {
     sendGoogleError(res, 404, `Unknown service account ${email}.`);
     return true;
   }
   const members = callerMembers(caller);
   const holds = members.some((member) => account.actors.has(member));
-  const granted = holds ? (permissions as string[]).filter((p) => ACT_AS.includes(p)) : [];
+  const granted = holds ? permissions.filter((p) => ACT_AS.includes(p)) : [];
   sendJson(res, 200, granted.length > 0 ? { permissions: granted } : {});
   return true;
 }

@@ -3,42 +3,28 @@
 // https://<registry host>/20180419/docker/token. The emulator signs registry JWTs (ES256) with a key
 // made here; its self-signed certificate is the registry's rootcertbundle and travels in each
 // token's x5c (https://distribution.github.io/distribution/spec/auth/jwt).
-import { execFile } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { OciEmulator } from "../oci/server.ts";
+import { opensslSelfSigned } from "../tls/openssl-self-signed.ts";
 import { type StartedRegistry, startRegistry } from "./start-registry.ts";
 
-const execFileAsync = promisify(execFile);
 export const TOKEN_ISSUER = "fngate-oci-emulator-registry-tokens";
 
 export async function startTokenRegistry(oci: OciEmulator): Promise<StartedRegistry> {
   const dir = await mkdtemp(join(tmpdir(), "fngate-registry-signer-"));
   try {
-    const keyFile = join(dir, "signer-key.pem");
+    const signer = await opensslSelfSigned("fngate emulator registry token signer", {
+      key: "ec-p256",
+      days: 7,
+    });
+    // The registry reads the certificate from a file (its rootcertbundle); the key stays in memory.
     const certFile = join(dir, "signer.pem");
-    await execFileAsync("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-      "-days",
-      "7",
-      "-subj",
-      "/CN=fngate emulator registry token signer",
-    ]);
-    const certificateDer = (await readFile(certFile, "utf8")).replace(/-----[^-]+-----|\s/g, "");
-    const signingKey = createPrivateKey(await readFile(keyFile, "utf8"));
+    await writeFile(certFile, signer.certPem, { mode: 0o600 });
+    const certificateDer = signer.certPem.replace(/-----[^-]+-----|\s/g, "");
+    const signingKey = createPrivateKey(signer.keyPem);
     const registry = await startRegistry({
       token: {
         realm: `${oci.url}/20180419/docker/token`,
