@@ -14,7 +14,8 @@ export function parseConfigLines(text: string, inputName: string): Record<string
   for (const { number, key, value } of keyValueLines(text, { separator: "=", comments: true })) {
     if (value === undefined) {
       throw new UserError(
-        `${inputName} line ${number}: expected KEY=VALUE, got a line without "=" (key ${JSON.stringify(key.slice(0, 40))}).`,
+        // The line is not quoted: config values are secrets, and a line without "=" may be one.
+        `${inputName} line ${number}: expected KEY=VALUE, got a line without "=".`,
       );
     }
     if (!KEY.test(key)) {
