@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{b as r}from"./chunk-MSKE5JHW.js";function d(e=process.env){let t=e.GITHUB_RUN_ID?.trim();if(!t||!/^\d+$/.test(t))return;let n=e.GITHUB_RUN_ATTEMPT?.trim();return r(`${t}-${n&&/^\d+$/.test(n)?n:"1"}`)}function u(e,t=process.env){if(e.runLabel!==void 0)return e;let n=d(t);return n===void 0?e:Object.assign({},e,{runLabel:n})}export{u as a};

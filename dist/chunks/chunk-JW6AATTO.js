@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as r}from"./chunk-HMYHDKQ5.js";async function d(e,t){process.env.GITHUB_STEP_SUMMARY&&await r.addHeading(e,3).addTable([[{data:"Setting",header:!0},{data:"Value",header:!0}],...t.map(([a,n])=>[a,`<code>${i(n)}</code>`])]).write()}function i(e){return e.replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;")}export{d as a,i as b};

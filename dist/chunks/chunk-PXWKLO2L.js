@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-async function t(e,r=3e4){let o=setTimeout(()=>process.exit(e),r);await Promise.all([i(process.stdout),i(process.stderr)]),clearTimeout(o),process.exit(e)}function i(e){return e.writableLength===0||e.destroyed||!e.writable?Promise.resolve():new Promise(r=>{let o=()=>r();e.once("error",o),e.once("close",o),e.write("",o)})}export{t as a};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+function n(e){return{"config-file":e.configFile,profile:e.profile,"key-file":e.keyFile,"context-name":e.contextName,"api-url":e.apiUrl,region:e.region,fingerprint:e.fingerprint,registry:e.registry,changed:String(e.changed.length>0),...e.namespace?{namespace:e.namespace}:{},...e.securityTokenFile?{"security-token-file":e.securityTokenFile}:{},...e.sessionExpiresAt?{"session-expires-at":e.sessionExpiresAt.toISOString()}:{}}}export{n as a};

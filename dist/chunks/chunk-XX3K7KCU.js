@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as n}from"./chunk-WTNMHM5M.js";import{c as o}from"./chunk-HPBD3JRV.js";function u(t){return n(t)?`${t.statusCode} ${t.serviceCode||"error"}`.trim():o(t)}function s(t){return n(t)&&(t.statusCode===404||t.statusCode===403)}function r(t){return n(t)&&t.statusCode===401}export{u as a,s as b,r as c};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as r}from"./chunk-HPBD3JRV.js";function e(){let i=process.env.OCI_CLI_CONFIG_FILE?.trim();return i?{configFile:i,profile:process.env.OCI_CLI_PROFILE?.trim()||"DEFAULT"}:void 0}function n(){let i=e();if(!i)throw new r("no OCI profile: run fn-context first in this job (it writes ~/.oci/config and exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).");return i}export{e as a,n as b};

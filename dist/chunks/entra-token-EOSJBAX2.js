@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b,c}from"./chunk-YNIYQA5E.js";import"./chunk-2VJM5YKO.js";import"./chunk-BLKSX72J.js";import"./chunk-YBDFEJTY.js";import"./chunk-ZLXKA4HS.js";import"./chunk-FRGZFT6S.js";import"./chunk-WIZZKLF7.js";import"./chunk-PCVYVZXC.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as DEFAULT_FEDERATED_AUDIENCE,c as checkEntraTokenInputs,b as entraToken};

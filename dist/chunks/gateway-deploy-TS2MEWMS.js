@@ -1,4 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{b as t}from"./chunk-KT6ASKNJ.js";import{b as o,c as r}from"./chunk-ASBEFTEI.js";import"./chunk-XE2RC7CB.js";import"./chunk-AAD7JQYB.js";import"./chunk-5H326PFT.js";import"./chunk-FRGZFT6S.js";import"./chunk-WIZZKLF7.js";import"./chunk-YCX2MOFH.js";import"./chunk-MSKE5JHW.js";import"./chunk-ZJFKFXMB.js";import"./chunk-PHZ3L7NH.js";import"./chunk-CAD5PRDP.js";import"./chunk-HMYHDKQ5.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";var p=async({read:i,ctx:e,env:m})=>{let n=await o(r(i,t(m,e.homeDir)),e);return{outputs:{"deployment-id":n.deploymentId,endpoint:n.endpoint,url:n.url,changed:String(n.changed),issuers:n.issuers.join(`
-`),audiences:n.audiences.join(`
-`)}}};export{p as run};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b}from"./chunk-VN3VG6QH.js";import"./chunk-KLV7IVWG.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as buildAndPush,b as prebuiltDigest};

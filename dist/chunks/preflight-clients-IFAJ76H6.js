@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a}from"./chunk-U7DPZQQO.js";import"./chunk-QMDKZZA6.js";import"./chunk-X4N5S6XO.js";import"./chunk-NTYSZVKO.js";import"./chunk-GTJZWQID.js";import"./chunk-CAF5FUKE.js";import"./chunk-4QJD6NXL.js";import"./chunk-TJ72LKO3.js";import"./chunk-2VJM5YKO.js";import"./chunk-BLKSX72J.js";import"./chunk-YBDFEJTY.js";import"./chunk-DTI5WBHG.js";import"./chunk-QY5RV7VY.js";export{a as preflightClients};
