@@ -35,22 +35,27 @@ export function cliInputs(
     if (value) checkInputText(envName(name), value.trim(), shapeOf(name));
   }
 
+  // A secret file is read and checked once, however often the parser asks for its input.
+  const fileTexts = new Map<string, string>();
+  const secretFileText = (name: string): string | undefined => {
+    const kept = fileTexts.get(name);
+    if (kept !== undefined) return kept;
+    const fileFlag = flags.get(`${name}-file`);
+    const file = fileFlag ?? env[`${envName(name)}_FILE`];
+    if (!file) return undefined;
+    const text = readSecretFile(name, file, redactor);
+    const label = fileFlag === undefined ? `${envName(name)}_FILE` : `--${name}-file`;
+    checkInputText(`${label} (the file's text)`, text.trim(), shapeOf(name));
+    fileTexts.set(name, text);
+    return text;
+  };
   const raw = (name: string): string | undefined => {
     const fromFlag = flags.get(name);
     if (fromFlag !== undefined) return fromFlag;
     const fromEnv = env[envName(name)];
     if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-    if (secret.has(name)) {
-      const fileFlag = flags.get(`${name}-file`);
-      const file = fileFlag ?? env[`${envName(name)}_FILE`];
-      if (file) {
-        const text = readSecretFile(name, file, redactor);
-        const label = fileFlag === undefined ? `${envName(name)}_FILE` : `--${name}-file`;
-        checkInputText(`${label} (the file's text)`, text.trim(), shapeOf(name));
-        return text;
-      }
-    }
-    return known.get(name)?.default;
+    const fromFile = secret.has(name) ? secretFileText(name) : undefined;
+    return fromFile ?? known.get(name)?.default;
   };
   const optional = (name: string, envFallback?: string): string | undefined => {
     const value = raw(name)?.trim();
