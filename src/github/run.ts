@@ -61,7 +61,7 @@ export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<
       `running ${actionName()}`,
     );
     deadline = running;
-    const ctx = once(() => ({ ...actionStepContext(env, running.signal), proxyRefusal: applied.failure }));
+    const ctx = once(() => actionStepContext(env, running.signal, applied));
     const run: ActionRun = {
       read,
       host: actionInputHost(env),
@@ -111,7 +111,7 @@ export async function runPost(post: (run: PostRun) => Promise<void>): Promise<vo
     }
     const cleaning = startDeadline(minutes, `cleaning up after ${actionName()}`);
     deadline = cleaning;
-    const ctx = once(() => ({ ...actionStepContext(env, cleaning.signal), proxyRefusal: proxy.failure }));
+    const ctx = once(() => actionStepContext(env, cleaning.signal, proxy));
     await cleaning.race(post({ tools: actionToolSources(env), env, ctx }));
   } catch (error) {
     const why = deadline?.signal.aborted ? deadline.message(error) : describeError(error);

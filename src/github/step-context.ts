@@ -1,14 +1,23 @@
 import { homedir, tmpdir } from "node:os";
 import * as core from "@actions/core";
 import { proxySettings } from "../http/proxy-settings.ts";
+import type { RunnerProxy } from "../http/runner-proxy.ts";
 import { endpointOverrides } from "../inputs/endpoint-overrides.ts";
 import { secretPieces } from "../secret-pieces.ts";
 import type { Logger, StepContext } from "../step-context.ts";
 
-/** The StepContext a step gets when it runs as a GitHub Action; `signal` is the step's deadline. */
-export function actionStepContext(env: NodeJS.ProcessEnv, signal: AbortSignal): StepContext {
+/**
+ * The StepContext a step gets when it runs as a GitHub Action: `signal` is the step's deadline, `proxy`
+ * the runner's proxy as runMain/runPost applied it (its refusals stop OCI retries).
+ */
+export function actionStepContext(
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  proxy: Pick<RunnerProxy, "failure">,
+): StepContext {
   return {
     signal,
+    proxyRefusal: proxy.failure,
     logger: actionLogger(),
     secrets: { register: maskSecret },
     endpoints: endpointOverrides(env),
