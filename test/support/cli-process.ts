@@ -77,8 +77,18 @@ export async function cliSandbox(
 
 /** Runs `node dist/cli/index.js ...args` with exactly `env` (nothing inherited), in `cwd` when given. */
 export function runCli(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<CliRun> {
+  return runExecutable(process.execPath, [CLI_ENTRY, ...args], env, cwd);
+}
+
+/** `command ...args` with exactly `env` (nothing inherited), in `cwd` when given: any fngate executable. */
+export function runExecutable(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+    const child = spawn(command, args, {
       env,
       stdio: ["ignore", "pipe", "pipe"],
       ...(cwd === undefined ? {} : { cwd }),

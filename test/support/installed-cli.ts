@@ -1,38 +1,15 @@
 // Runs a given fngate executable (the bin of an installed package, or dist/cli/index.js under another
 // Node) the way a user would, and proves it with one real command: `fngate smoke-test` against a guarded
 // HTTPS API (test/support/guarded-api.ts) that checks tokens as a gateway does.
-import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createTestCa } from "../emulators/tls/test-ca.ts";
+import { type CliRun, runExecutable } from "./cli-process.ts";
 import { startGuardedApi } from "./guarded-api.ts";
 
-export interface ExecutableRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `command ...args` with exactly `env` (nothing inherited). */
-export function runExecutable(
-  command: string,
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<ExecutableRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
-  });
-}
+/** What a run of an fngate executable gives (the same as a run of the CLI in this checkout). */
+export type ExecutableRun = CliRun;
+export { runExecutable };
 
 export interface SmokeTestRun extends ExecutableRun {
   /** What the API saw: the smoke test's own call with the token, then its negative checks. */
