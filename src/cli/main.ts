@@ -8,6 +8,7 @@ import { exitWhenFlushed } from "../exit-when-flushed.ts";
 import { proxySettings } from "../http/proxy-settings.ts";
 import { applyRunnerProxy } from "../http/runner-proxy.ts";
 import { maskDeclaredSecrets } from "../inputs/secret-inputs.ts";
+import { routeSdkChatter } from "../sdk-chatter.ts";
 import { actionMetadata } from "./action-metadata.ts";
 import { parseArgs, requireFlagValues } from "./argv.ts";
 import { cleanupStore } from "./cleanup-store.ts";
@@ -57,7 +58,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
     const stepLog = cliLog(redactor, debug, () => stage);
     stage = `[${found.name}] `;
-    quietSdkChatter(stepLog.debug);
+    routeSdkChatter(stepLog.debug);
     const metadata = found.action ? actionMetadata(found.action) : { inputs: [] };
     const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
     requireFlagValues(args, metadata.inputs, extra);
@@ -139,17 +140,4 @@ function packageVersion(): string {
     version: string;
   };
   return manifest.version;
-}
-
-/**
- * The OCI SDK prints retry decisions with console.warn and Node prints deprecation warnings; stdout
- * must stay clean for --json and the chatter reads like failures, so both become debug lines.
- */
-function quietSdkChatter(debugLine: (message: string) => void): void {
-  process.noDeprecation = true;
-  const toDebug = (...args: unknown[]) => debugLine(args.map(String).join(" "));
-  console.warn = toDebug;
-  console.info = toDebug;
-  console.log = toDebug;
-  console.error = toDebug;
 }

@@ -8,6 +8,7 @@ import { applyRunnerProxy, describeProxyFailure, type RunnerProxy } from "../htt
 import type { InputHost } from "../inputs/input-host.ts";
 import type { InputReader } from "../inputs/reader.ts";
 import { maskDeclaredSecrets } from "../inputs/secret-inputs.ts";
+import { routeSdkChatter } from "../sdk-chatter.ts";
 import type { StepContext } from "../step-context.ts";
 import type { ToolSources } from "../tools/step-tools.ts";
 import { actionInputHost, actionToolSources } from "./action-host.ts";
@@ -45,7 +46,7 @@ const NETWORK_FAILURE = /fetch failed|could not reach|ECONN|socket|network/i;
  */
 export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<void> {
   const env = process.env;
-  quietSdkChatter();
+  routeSdkChatter(core.debug, ["warn", "info", "log"]);
   let deadline: StepDeadline | undefined;
   let proxy: RunnerProxy | undefined;
   try {
@@ -97,7 +98,7 @@ export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<
 /** Runs a post entry: cleanup must never fail the job, so a failure becomes a warning. */
 export async function runPost(post: (run: PostRun) => Promise<void>): Promise<void> {
   const env = process.env;
-  quietSdkChatter();
+  routeSdkChatter(core.debug, ["warn", "info", "log"]);
   let deadline: StepDeadline | undefined;
   try {
     const proxy = applyRunnerProxy(proxySettings(env));
@@ -138,17 +139,4 @@ function actionName(): string {
 /** The step is over: end the process with its exit code once its log (the ::error:: line last) is out. */
 async function finish(): Promise<void> {
   await exitWhenFlushed(Number(process.exitCode ?? 0));
-}
-
-/**
- * The OCI SDK prints its retry decisions with console.warn ("Request cannot be retried...") and
- * triggers Node deprecation warnings; in a workflow log they read like failures. They go to the debug
- * log instead, where they still help when someone turns debug logging on.
- */
-function quietSdkChatter(): void {
-  process.noDeprecation = true;
-  const toDebug = (...args: unknown[]) => core.debug(args.map(String).join(" "));
-  console.warn = toDebug;
-  console.info = toDebug;
-  console.log = toDebug;
 }

@@ -40,6 +40,11 @@ export async function writeTableSummary(
     .write();
 }
 
+/** The job summary of a step with one result: each column named by its key, one row of values. */
+export async function writeRowSummary(heading: string, row: Readonly<Record<string, string>>): Promise<void> {
+  await writeTableSummary(heading, Object.keys(row), [Object.values(row)]);
+}
+
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -3,7 +3,7 @@ import { readEveryInput } from "../../inputs/reader.ts";
 import { cloudRunDeployOutputs } from "../../steps/outputs/cloud-run-deploy.ts";
 import { cloudRunTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
-import { writeTableSummary } from "../settings-summary.ts";
+import { writeRowSummary } from "../settings-summary.ts";
 import { loginState } from "./state.ts";
 
 await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
@@ -16,18 +16,12 @@ await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
   });
   setOutputs(cloudRunDeployOutputs(result));
   const changes = result.serviceChanges.concat(result.invokersAdded.map((member) => `+${member}`));
-  await writeTableSummary(
-    "fngate: Cloud Run service",
-    ["Service", "URL", "Revision", "Ingress", "Public", "Changed"],
-    [
-      [
-        inputs.service,
-        result.url,
-        result.revision,
-        inputs.ingress,
-        inputs.allowUnauthenticated ? "yes (allUsers)" : "no",
-        result.changed ? changes.join(", ") || "IAM" : "no",
-      ],
-    ],
-  );
+  await writeRowSummary("fngate: Cloud Run service", {
+    Service: inputs.service,
+    URL: result.url,
+    Revision: result.revision,
+    Ingress: inputs.ingress,
+    Public: inputs.allowUnauthenticated ? "yes (allUsers)" : "no",
+    Changed: result.changed ? changes.join(", ") || "IAM" : "no",
+  });
 });

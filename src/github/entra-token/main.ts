@@ -3,7 +3,7 @@ import { readEveryInput } from "../../inputs/reader.ts";
 import { entraTokenOutputs } from "../../steps/outputs/entra-token.ts";
 import { entraTools } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
-import { writeTableSummary } from "../settings-summary.ts";
+import { writeRowSummary } from "../settings-summary.ts";
 
 const CREDENTIAL_NAMES = {
   secret: "client secret",
@@ -19,18 +19,12 @@ await runMain(async ({ read, tools, ctx, setOutputs }) => {
   const { claims } = result;
   setOutputs({ "access-token": result.accessToken, ...entraTokenOutputs(result) });
   // Everything about the token except the token itself.
-  await writeTableSummary(
-    "fngate: Entra access token",
-    ["Issuer", "Audience", "Version", "Roles", "Expires on", "Credential"],
-    [
-      [
-        claims.issuer,
-        claims.audience,
-        claims.version,
-        claims.roles.join(", ") || "none",
-        result.expiresOn.toISOString(),
-        CREDENTIAL_NAMES[result.credential],
-      ],
-    ],
-  );
+  await writeRowSummary("fngate: Entra access token", {
+    Issuer: claims.issuer,
+    Audience: claims.audience,
+    Version: claims.version,
+    Roles: claims.roles.join(", ") || "none",
+    "Expires on": result.expiresOn.toISOString(),
+    Credential: CREDENTIAL_NAMES[result.credential],
+  });
 });

@@ -3,7 +3,7 @@ import { readEveryInput } from "../../inputs/reader.ts";
 import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
 import { googleTokenSource } from "../../tools/step-tools.ts";
 import { runMain } from "../run.ts";
-import { writeTableSummary } from "../settings-summary.ts";
+import { writeRowSummary } from "../settings-summary.ts";
 
 await runMain(async ({ read, tools, ctx, setOutputs }) => {
   const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
@@ -12,28 +12,22 @@ await runMain(async ({ read, tools, ctx, setOutputs }) => {
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
     const access = await gcpAccessToken(inputs, ctx(), googleTokenSource(tools));
     setOutputs({ "access-token": access.accessToken, ...gcpAccessTokenOutputs(access) });
-    await writeTableSummary(
-      "fngate: Google access token",
-      ["Email", "Scope", "Expires on"],
-      [[access.email, "cloud-platform", access.expiresOn?.toISOString() ?? "unknown"]],
-    );
+    await writeRowSummary("fngate: Google access token", {
+      Email: access.email,
+      Scope: "cloud-platform",
+      "Expires on": access.expiresOn?.toISOString() ?? "unknown",
+    });
     return;
   }
   const result = await gcpIdToken(inputs, ctx(), googleTokenSource(tools));
   const { claims } = result;
   setOutputs({ "id-token": result.idToken, ...gcpIdTokenOutputs(result) });
   // Everything about the token except the token itself.
-  await writeTableSummary(
-    "fngate: Google ID token",
-    ["Audience", "Issuer", "Email", "Expires on", "Credential"],
-    [
-      [
-        claims.audience,
-        claims.issuer,
-        claims.email || "none",
-        claims.expiresOn.toISOString(),
-        result.credential === "key" ? "service account key" : "workload identity federation",
-      ],
-    ],
-  );
+  await writeRowSummary("fngate: Google ID token", {
+    Audience: claims.audience,
+    Issuer: claims.issuer,
+    Email: claims.email || "none",
+    "Expires on": claims.expiresOn.toISOString(),
+    Credential: result.credential === "key" ? "service account key" : "workload identity federation",
+  });
 });

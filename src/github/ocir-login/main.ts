@@ -5,7 +5,7 @@ import { ocirLoginOutputs } from "../../steps/outputs/ocir-login.ts";
 import { dockerTools } from "../../tools/step-tools.ts";
 import { TOKEN_LOGIN_VARIABLE } from "../action-host.ts";
 import { runMain } from "../run.ts";
-import { writeTableSummary } from "../settings-summary.ts";
+import { writeRowSummary } from "../settings-summary.ts";
 import { cleanupState } from "./state.ts";
 
 await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
@@ -18,17 +18,11 @@ await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
   });
   setOutputs(ocirLoginOutputs(result));
   core.exportVariable(TOKEN_LOGIN_VARIABLE, result.tokenLogin ? JSON.stringify(result.tokenLogin) : "");
-  await writeTableSummary(
-    "fngate: OCIR login",
-    ["Registry", "Username", "Image prefix", "Credential", "Via"],
-    [
-      [
-        result.registry,
-        result.username,
-        result.imagePrefix,
-        result.tokenLogin ? `registry token, expires ${result.tokenLogin.expiresAt}` : "auth token",
-        result.method,
-      ],
-    ],
-  );
+  await writeRowSummary("fngate: OCIR login", {
+    Registry: result.registry,
+    Username: result.username,
+    "Image prefix": result.imagePrefix,
+    Credential: result.tokenLogin ? `registry token, expires ${result.tokenLogin.expiresAt}` : "auth token",
+    Via: result.method,
+  });
 });

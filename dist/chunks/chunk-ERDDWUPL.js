@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{i as a,j as n}from"./chunk-272DSGPF.js";function i(t,e,o){try{return t.load()}catch(r){o(`cleanup failed: reading what ${e} recorded: ${r instanceof Error?r.message:String(r)}`);return}}function d(t){return{save:e=>a(t,JSON.stringify(e)),clear:()=>a(t,""),load:()=>{let e=n(t);return e?JSON.parse(e):void 0}}}export{i as a,d as b};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{b as t}from"./chunk-ERDDWUPL.js";var r=t("restore-plan");export{r as a};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{d as a}from"./chunk-F2HYOE6D.js";import"./chunk-AT3LB67S.js";import"./chunk-ZJFKFXMB.js";import"./chunk-7QD4ZQOF.js";import"./chunk-V34RQD2F.js";import"./chunk-RMGHH6Q2.js";import"./chunk-Y534B5HR.js";import"./chunk-PHZ3L7NH.js";import"./chunk-PBDZX5JO.js";import"./chunk-D22JNH6I.js";import"./chunk-4QTRKU54.js";import"./chunk-MSKE5JHW.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as deployFunction};

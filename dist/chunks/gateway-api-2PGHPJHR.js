@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b,c,d,e}from"./chunk-7BELBL3S.js";import"./chunk-TBQPO7VO.js";import"./chunk-3UOJMH3F.js";import"./chunk-MSJRS4TJ.js";import"./chunk-ZV34AD54.js";import"./chunk-TJ72LKO3.js";import"./chunk-IYJYLZOI.js";import"./chunk-YBDFEJTY.js";import"./chunk-BLKSX72J.js";import"./chunk-PCVYVZXC.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as GATEWAY_HINT,b as applyDeployment,d as findDeployment,e as readDeployment,c as replaceSpecification};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a}from"./chunk-2IOXFTPQ.js";import"./chunk-GAQJJOQ5.js";import"./chunk-IQ2BM6KR.js";import"./chunk-F37TLUM4.js";import"./chunk-OA7AIRQG.js";import"./chunk-ZV34AD54.js";import"./chunk-TJ72LKO3.js";import"./chunk-IYJYLZOI.js";import"./chunk-YBDFEJTY.js";import"./chunk-BLKSX72J.js";import"./chunk-QY5RV7VY.js";export{a as gatewayClients};

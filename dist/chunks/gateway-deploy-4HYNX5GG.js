@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as r}from"./chunk-DKCVZX2N.js";import{a as o}from"./chunk-JKFW4YVZ.js";import"./chunk-6X2TV6H6.js";import{d as t}from"./chunk-HS5ADFF5.js";import"./chunk-MSKE5JHW.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";var d=async({read:n,host:a,ctx:e})=>{let m=t(n,s=>o(s,a)),{deployGateway:p}=await import("./gateway-deploy-EFSK4DNT.js"),u=await p(m,e);return{outputs:r(u)}};export{d as run};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b}from"./chunk-HRTHF2BQ.js";import"./chunk-H6L7UBLH.js";import"./chunk-NCZ3RE47.js";import"./chunk-4QTRKU54.js";import"./chunk-PCVYVZXC.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{b as recordContextTag,a as reuseImage};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b,c,d,e}from"./chunk-ZMDPZUL7.js";import"./chunk-OA7AIRQG.js";import"./chunk-MSJRS4TJ.js";import"./chunk-ZV34AD54.js";import"./chunk-TJ72LKO3.js";import"./chunk-IYJYLZOI.js";import"./chunk-YBDFEJTY.js";import"./chunk-BLKSX72J.js";import"./chunk-PCVYVZXC.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{b as BEARER_USERNAME,a as REGISTRY_TOKEN_PATH,c as RegistryTokenRefused,d as registryTokenUrl,e as requestRegistryToken};
