@@ -1,5 +1,5 @@
 import { UserError } from "../errors.ts";
-import { pollUntil } from "../retry/backoff.ts";
+import { type BackoffOptions, pollUntil } from "../retry/backoff.ts";
 import { RUN_LABEL_KEY } from "../run-label.ts";
 import { FC_WAIT_BACKOFF, FcCalls, isFunctionMissing } from "./fc-calls.ts";
 import { statusOf } from "./fc-failure.ts";
@@ -81,12 +81,18 @@ export class LabelledFunctions extends FcCalls {
   }
 
   /** Polls GetFunction until FC answers FunctionNotFound. */
-  async waitUntilGone(name: string, deadlineMs: number): Promise<void> {
+  /** `progress`: where a line every 20 s says the deletion is still going. */
+  async waitUntilGone(
+    name: string,
+    deadlineMs: number,
+    progress?: BackoffOptions["progress"],
+  ): Promise<void> {
     const { value } = await pollUntil(async () => ((await this.get(name)) ? undefined : true), {
       ...FC_WAIT_BACKOFF,
       deadlineMs,
       ...(this.signal ? { signal: this.signal } : {}),
       describe: () => `waiting for function ${name} to be deleted`,
+      ...(progress ? { progress } : {}),
     });
     if (!value) {
       throw new UserError(

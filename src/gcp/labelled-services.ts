@@ -1,5 +1,6 @@
 import type { protos, ServicesClient } from "@google-cloud/run";
 import { UserError } from "../errors.ts";
+import type { BackoffOptions } from "../retry/backoff.ts";
 import { carriesRunLabel } from "../run-label.ts";
 import { CODE, codeOf } from "./run-api-failure.ts";
 import { CALL_DEADLINE_MS, waitForOperation } from "./run-operation.ts";
@@ -42,7 +43,7 @@ export async function findLabelledServices(
 export async function deleteServiceAndWait(
   client: ServicesClient,
   service: Service,
-  options: { waitMs: number; signal?: AbortSignal | undefined },
+  options: { waitMs: number; signal?: AbortSignal | undefined; progress?: BackoffOptions["progress"] },
 ): Promise<boolean> {
   const name = service.name ?? "";
   const signalOption = options.signal ? { signal: options.signal } : {};
@@ -68,6 +69,8 @@ export async function deleteServiceAndWait(
     waitMs: options.waitMs,
     signal: options.signal,
     maxOvershootShare: 0.1,
+    // A deletion can take minutes: a line every 20 s says it is still going.
+    ...(options.progress ? { progress: options.progress } : {}),
     describe: `waiting for operation ${operationName} (deleting ${name}) to finish`,
     failed: (reason) =>
       `deleting ${name} failed (${reason}): check the service in the Cloud Run console, then run teardown again.`,

@@ -67,7 +67,7 @@ export async function deployGateway(
           prune: plan.prune,
           allowAnonymous: plan.allowAnonymous,
         }),
-      { settleDeadlineMs: WAIT_DEADLINE_MS, ...sleep },
+      { settleDeadlineMs: WAIT_DEADLINE_MS, ...sleep, progress: ctx.logger },
     );
     const { merge } = applied;
     for (const note of merge.notes) ctx.logger.info(note);

@@ -42,6 +42,7 @@ export async function teardownCloudRun(
       const gone = await deleteServiceAndWait(client, service, {
         waitMs: DELETION_WAIT_MS,
         signal: ctx.signal,
+        progress: ctx.logger,
       }).catch((error: unknown) => {
         throw explainRunFailure(error, { ...call, action: `delete service ${id}` });
       });

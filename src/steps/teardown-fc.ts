@@ -50,7 +50,7 @@ export async function teardownFc(inputs: FcTeardownInputs, ctx: StepContext): Pr
       }),
     );
     if (!gone) continue;
-    await explained("GetFunction", () => api.waitUntilGone(fn.name, DELETION_WAIT_MS));
+    await explained("GetFunction", () => api.waitUntilGone(fn.name, DELETION_WAIT_MS, ctx.logger));
     deleted.push({ kind: "function", name: fn.name, id: fn.arn });
     ctx.logger.info(`Deleted function ${fn.name}.`);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DeploymentClient, models } from "oci-apigateway";
 import { UserError } from "../../errors.ts";
-import { pollUntil, realSleep } from "../../retry/backoff.ts";
+import { type BackoffOptions, pollUntil, realSleep } from "../../retry/backoff.ts";
 import { explainApiFailure, explainedCall, hasStatus, isOciError } from "../oci-api-failure.ts";
 import { pagedItems } from "../paged-items.ts";
 import type { MergeResult } from "./gateway-merge.ts";
@@ -35,6 +35,8 @@ export interface ApplyOptions {
   random?: () => number;
   /** How long to wait for a deployment another run is changing before updating it. */
   settleDeadlineMs: number;
+  /** Where that wait says, every 20 s, that it is still waiting. */
+  progress?: BackoffOptions["progress"];
 }
 
 export const GATEWAY_HINT =
@@ -234,10 +236,11 @@ async function readSettled(
   deploymentId: string,
   options: ApplyOptions,
 ): Promise<{ deployment: models.Deployment; etag: string }> {
+  let state = "ACTIVE";
   const { value } = await pollUntil(
     async () => {
       const read = await readDeployment(client, deploymentId);
-      const state = String(read.deployment.lifecycleState);
+      state = String(read.deployment.lifecycleState);
       if (state === "ACTIVE") return read;
       if (state !== "CREATING" && state !== "UPDATING") {
         throw new UserError(
@@ -251,6 +254,8 @@ async function readSettled(
       maxDelayMs: 5000,
       deadlineMs: options.settleDeadlineMs,
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+      describe: () => `waiting for deployment ${deploymentId} to finish another change (still ${state})`,
     },
   );
   if (value) return value;
