@@ -1,0 +1,34 @@
+import type { CheckResult } from "../../steps/smoke-verdict.ts";
+
+/** How a run ended, as its GitHub deployment status and pull request comment tell it. */
+export interface DeployOutcome {
+  /** The API's URL, when the run got as far as deploying it. */
+  url?: string;
+  /** The smoke checks that ran; none when the run had no smoke stage or failed before it. */
+  checks: readonly CheckResult[];
+  /** Set when the run failed: its one-line reason. */
+  failure?: string;
+}
+
+/** Deployment status descriptions are capped at 140 characters (GitHub refuses longer ones). */
+export const STATUS_DESCRIPTION_MAX = 140;
+
+/** The status a finished run records: verified only when every smoke check passed. */
+export function finalStatus(outcome: DeployOutcome): {
+  state: "success" | "failure";
+  description: string;
+  environmentUrl?: string;
+} {
+  if (outcome.failure !== undefined) {
+    return { state: "failure", description: clip(`fngate: ${outcome.failure}`) };
+  }
+  const verified = outcome.checks.length > 0 && outcome.checks.every((check) => check.passed);
+  const description = verified
+    ? `fngate: live; ${outcome.checks.length} smoke checks passed`
+    : "fngate: deployed; no smoke test ran, so nothing verified it";
+  return { state: "success", description, ...(outcome.url ? { environmentUrl: outcome.url } : {}) };
+}
+
+function clip(text: string): string {
+  return text.length <= STATUS_DESCRIPTION_MAX ? text : `${text.slice(0, STATUS_DESCRIPTION_MAX - 1)}…`;
+}
