@@ -8,6 +8,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { githubOnlyInputs } from "../src/inputs/github-only-inputs.ts";
 import { secretInputs } from "../src/inputs/secret-inputs.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -22,17 +23,20 @@ interface ActionYaml {
 async function actionMetadata(action: string, file: string) {
   const yaml = parse(await readFile(file, "utf8")) as ActionYaml;
   const secret = secretInputs(action);
+  const githubOnly = githubOnlyInputs(action);
   return {
-    inputs: Object.entries(yaml.inputs ?? {}).map(([name, input]) => ({
-      name,
-      description: String(input.description ?? "")
-        .replace(/\s+/g, " ")
-        .trim(),
-      ...(input.default === undefined ? {} : { default: String(input.default) }),
-      // GitHub reads `required: true` (and the string "true") as required; anything else is optional.
-      ...(String(input.required) === "true" ? { required: true } : {}),
-      ...(secret.has(name) ? { secret: true } : {}),
-    })),
+    inputs: Object.entries(yaml.inputs ?? {})
+      .filter(([name]) => !githubOnly.has(name))
+      .map(([name, input]) => ({
+        name,
+        description: String(input.description ?? "")
+          .replace(/\s+/g, " ")
+          .trim(),
+        ...(input.default === undefined ? {} : { default: String(input.default) }),
+        // GitHub reads `required: true` (and the string "true") as required; anything else is optional.
+        ...(String(input.required) === "true" ? { required: true } : {}),
+        ...(secret.has(name) ? { secret: true } : {}),
+      })),
   };
 }
 

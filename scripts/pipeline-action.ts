@@ -40,6 +40,19 @@ export async function renderPipelineAction(root: string): Promise<string> {
       default: "true",
       stages: [],
     },
+    "github-token": {
+      description:
+        "Records the run as a GitHub deployment of this commit to `environment` (in progress, then success with the verified URL, or failure), and on a pull request keeps one comment with the URL and the smoke checks, updated on every run. Pass the job's own token (the `github.token` expression) with `permissions: deployments: write` (and `pull-requests: write` for the comment). Empty: no record. GitHub only; the CLI has no such flag.",
+      required: false,
+      stages: [],
+    },
+    environment: {
+      description:
+        "With github-token: the environment the GitHub deployment is recorded for (shown on the repository's Environments page and the pull request).",
+      required: false,
+      default: "production",
+      stages: [],
+    },
   };
   for (const stage of STAGES) {
     const action = parse(await readFile(join(root, "actions", stage, "action.yml"), "utf8")) as {

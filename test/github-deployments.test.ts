@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -231,5 +232,14 @@ describe("what the record says", () => {
       explainGitHubFailure(new Error("fetch failed"), "deployment", "record a deployment to prod"),
       "github-token could not record a deployment to prod (fetch failed); the deploy itself is not affected.",
     );
+  });
+
+  it("the bundle's undici stand-in lets @actions/github build its proxy dispatcher, and refuses to be used", async () => {
+    // With HTTPS_PROXY set, @actions/github builds a ProxyAgent at import; fngate calls through the
+    // global fetch instead, so building one must work and using one must fail loudly.
+    const shim = createRequire(import.meta.url)("../scripts/shims/undici-not-bundled.cjs");
+    const agent = new shim.ProxyAgent({ uri: "http://proxy.example:3128" });
+    assert.throws(() => agent.dispatch(), /undici is not bundled with fngate: use the global fetch/);
+    await assert.rejects(shim.fetch("https://api.github.com"), /undici is not bundled with fngate/);
   });
 });

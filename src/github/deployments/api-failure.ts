@@ -12,7 +12,9 @@ const PERMISSION = {
  * only the status and GitHub's own message are used.
  */
 export function explainGitHubFailure(error: unknown, what: keyof typeof PERMISSION, action: string): string {
-  const status = typeof error === "object" && error && "status" in error ? Number(error.status) : undefined;
+  const answered = typeof error === "object" && error !== null && "response" in error && error.response;
+  // Octokit reports a call that got no answer as status 500 without a response: that is no HTTP 500.
+  const status = answered && "status" in error ? Number(error.status) : undefined;
   const message = githubMessage(error);
   const prefix = `github-token could not ${action}`;
   if (status === 401)
@@ -22,7 +24,8 @@ export function explainGitHubFailure(error: unknown, what: keyof typeof PERMISSI
   }
   if (status !== undefined)
     return `${prefix} (HTTP ${status} ${message}); the deploy itself is not affected.`;
-  return `${prefix} (${describeError(error)}); the deploy itself is not affected.`;
+  const cause = error instanceof Error && error.cause ? `: ${describeError(error.cause)}` : "";
+  return `${prefix} (${describeError(error)}${cause}); the deploy itself is not affected.`;
 }
 
 function githubMessage(error: unknown): string {

@@ -1,3 +1,5 @@
+import { isUserError } from "../../errors.ts";
+import type { PipelineResult } from "../../steps/pipeline.ts";
 import type { CheckResult } from "../../steps/smoke-verdict.ts";
 
 /** How a run ended, as its GitHub deployment status and pull request comment tell it. */
@@ -31,4 +33,18 @@ export function finalStatus(outcome: DeployOutcome): {
 
 function clip(text: string): string {
   return text.length <= STATUS_DESCRIPTION_MAX ? text : `${text.slice(0, STATUS_DESCRIPTION_MAX - 1)}…`;
+}
+
+/** What a finished pipeline run tells the record: its URL, its smoke checks and its verdict. */
+export function pipelineOutcome(run: PipelineResult): DeployOutcome {
+  return {
+    ...(run.gateway ? { url: run.gateway.url } : {}),
+    checks: run.smoke?.results ?? [],
+    ...(run.failure === undefined ? {} : { failure: run.failure }),
+  };
+}
+
+/** A run that stopped with an error: a user's error says why in one line; anything else points at the log. */
+export function failedRun(error: unknown): DeployOutcome {
+  return { checks: [], failure: isUserError(error) ? error.message : "the run failed; its log says why" };
 }

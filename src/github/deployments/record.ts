@@ -26,7 +26,9 @@ export async function startDeploymentRecord(
   log: Logger,
 ): Promise<DeploymentRecord> {
   const { context, getOctokit } = await import("@actions/github");
-  const octokit = getOctokit(settings.token);
+  // The global fetch, which follows the runner's proxy (src/http/runner-proxy.ts); @actions/github's
+  // default is undici's, which fngate does not bundle (scripts/shims/undici-not-bundled.cjs).
+  const octokit = getOctokit(settings.token, { request: { fetch: globalThis.fetch } });
   const { owner, repo } = context.repo;
   const pullRequest = context.payload.pull_request;
   // On a pull request, context.sha is GitHub's merge commit; the deployment is of the branch's head.

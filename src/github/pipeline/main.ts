@@ -3,6 +3,8 @@ import { readPipelineInputs } from "../../inputs/pipeline.ts";
 import { readEveryInput } from "../../inputs/reader.ts";
 import { dockerTools, entraTools, fnDeployTools } from "../../tools/step-tools.ts";
 import { exportedTokenLogin } from "../action-host.ts";
+import { failedRun, pipelineOutcome } from "../deployments/outcome.ts";
+import { readDeploymentRecordSettings } from "../deployments/settings.ts";
 import { exportFnContext } from "../export-profile.ts";
 import { writePreflightSummary } from "../preflight/summary.ts";
 import { runMain } from "../run.ts";
@@ -16,9 +18,16 @@ import { writePipelineSummary } from "./summary.ts";
  * recorded for the post step, which undoes it whatever happened.
  */
 await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
-  const inputs = readEveryInput(read, (all) => readPipelineInputs(all, host));
+  const { inputs, recordSettings } = readEveryInput(read, (all) => ({
+    inputs: readPipelineInputs(all, host),
+    recordSettings: readDeploymentRecordSettings(all),
+  }));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { pipelineFailure, runPipeline } = await import("../../steps/pipeline.ts");
+  // Loaded only when asked for: @actions/github is the largest thing a run could load for nothing.
+  const record = recordSettings
+    ? await (await import("../deployments/record.ts")).startDeploymentRecord(recordSettings, ctx().logger)
+    : undefined;
   const result = await runPipeline(inputs, ctx(), {
     stage: stageGroups(deadline),
     tools: {
@@ -33,7 +42,11 @@ await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
     onOcirCleanup: (cleanup) => (cleanup ? ocirCleanup.save(cleanup) : ocirCleanup.clear()),
     onFnContext: exportFnContext,
     onPreflight: (preflight) => writePreflightSummary(preflight.rows),
+  }).catch(async (error: unknown) => {
+    await record?.finish(failedRun(error));
+    throw error;
   });
+  await record?.finish(pipelineOutcome(result));
   // A blocked preflight stopped the run before any change: its own table says why.
   if (!result.preflight?.blocked) await writePipelineSummary(result);
   const failure = pipelineFailure(result);
