@@ -242,4 +242,17 @@ describe("what the record says", () => {
     assert.throws(() => agent.dispatch(), /undici is not bundled with fngate: use the global fetch/);
     await assert.rejects(shim.fetch("https://api.github.com"), /undici is not bundled with fngate/);
   });
+
+  it("the CLI has no GitHub-only flags: --github-token and --environment are unknown there", async () => {
+    for (const flag of ["--github-token", "--environment"]) {
+      const failed = await run(process.execPath, ["dist/cli/index.js", "pipeline", flag, "x"]).catch(
+        (e) => e,
+      );
+      assert.equal(failed.code, 2);
+      assert.equal(
+        failed.stderr,
+        `error: unknown flag ${flag}: see --help for this command's flags. (fngate pipeline --help)\n`,
+      );
+    }
+  });
 });
