@@ -28,7 +28,7 @@ function fakeTime() {
 }
 /** A progress logger that keeps its info and debug lines. */
 function recorder() {
-  const [info, debug]: string[][] = [[], []];
+  const [info, debug]: [string[], string[]] = [[], []];
   return {
     info,
     debug,
