@@ -2,7 +2,7 @@
 // secret marks), embedded in the CLI so its flags and defaults are exactly the actions' (the runner
 // applies an action.yml default; the CLI has to apply it itself) and its secrets are the ones
 // src/inputs/secret-inputs.ts declares. `--check` fails when the file is stale;
-// test/cli-metadata.test.ts runs the same comparison.
+// test/cli-help.test.ts runs the same comparison.
 import { execFileSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";

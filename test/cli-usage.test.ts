@@ -1,10 +1,11 @@
-// What a person typing `fngate` sees: help listing every input, exit codes, and the one-line messages
-// for a secret on the command line, a missing or unknown flag and a bad value, before any call is made.
+// What a person typing `fngate` sees from the built CLI: help and version on stdout (exit 0), and for a
+// usage error (exit 2) or a bad value (exit 1) one `error:` line on stderr before any call is made, with
+// --json the same as one JSON document on stdout. The decisions behind these lines, for every command
+// and flag, are in process in test/cli-help.test.ts.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
 import { COMMANDS } from "../src/cli/commands/index.ts";
 import { type CliSandbox, cliSandbox } from "./support/cli-process.ts";
 
@@ -23,8 +24,93 @@ function oneLine(text: string): string {
   return lines[0] ?? "";
 }
 
+interface Refusal {
+  name: string;
+  args: string[];
+  env?: Record<string, string>;
+  exit: 1 | 2;
+  line: string | RegExp;
+  /** Also run with --json: stdout is then the refusal as one JSON document. */
+  json?: boolean;
+}
+
+const SECRET = "s3cr3t-token-value";
+const REFUSALS: Refusal[] = [
+  {
+    name: "a missing required flag is named with how to give it",
+    args: ["fn-context", "--tenancy-ocid", "ocid1.tenancy.oc1..aaaa", "--region", "eu-frankfurt-1"],
+    env: { FNGATE_PRIVATE_KEY: "not read: a missing flag is named first" },
+    exit: 2,
+    line: "error: --user-ocid is required: pass --user-ocid <value> or set FNGATE_USER_OCID (or OCI_CLI_USER). (fngate fn-context --help)",
+  },
+  {
+    name: "several missing flags: all in one line, so one run tells what to set",
+    args: ["fn-context"],
+    exit: 2,
+    line: "error: --user-ocid, --private-key, --tenancy-ocid and --region are required: pass each as --<name> <value> or set FNGATE_<NAME>; set FNGATE_PRIVATE_KEY or pass --<name>-file <path> (or OCI_CLI_USER, OCI_CLI_KEY_CONTENT, OCI_CLI_TENANCY, OCI_CLI_REGION). (fngate fn-context --help)",
+  },
+  {
+    name: "a missing secret: its variable and its file flag",
+    args: ["oci-token", "--region", "ap-tokyo-1", "--credential-ocid", "ocid1.credential.oc1..x"],
+    exit: 2,
+    line: "error: --credential-secret is required: set FNGATE_CREDENTIAL_SECRET or pass --credential-secret-file <path>. (fngate oci-token --help)",
+    json: true,
+  },
+  {
+    name: "a secret on the command line, not echoed",
+    args: ["smoke-test", "--url", "https://127.0.0.1:9/x", "--token", SECRET],
+    exit: 2,
+    line: "error: --token takes a secret, and the command line is visible to other processes and kept in shell history: set FNGATE_TOKEN or pass --token-file <path> instead. (fngate smoke-test --help)",
+    json: true,
+  },
+  {
+    name: "an unknown command",
+    args: ["deploy"],
+    exit: 2,
+    line: /^error: unknown command "deploy"; commands are pipeline, preflight, fn-context, /,
+  },
+  {
+    name: "an unknown flag",
+    args: ["smoke-test", "--urll", "https://x"],
+    exit: 2,
+    line: "error: unknown flag --urll: see --help for this command's flags. (fngate smoke-test --help)",
+  },
+  {
+    name: "a flag without its value at the end of the line",
+    args: ["smoke-test", "--url"],
+    exit: 2,
+    line: "error: --url needs a value: --url <value>. (fngate smoke-test --help)",
+  },
+  {
+    name: "a flag without its value before another flag",
+    args: ["smoke-test", "--url", "--json"],
+    exit: 2,
+    line: "error: --url needs a value: --url <value>. (fngate smoke-test --help)",
+    json: true,
+  },
+  {
+    name: "a bad value: the step's own one-line message",
+    args: ["smoke-test", "--url", "https://127.0.0.1:9/x", "--method", "FETCH"],
+    exit: 1,
+    line: 'error: method "FETCH" must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS.',
+    json: true,
+  },
+  {
+    name: "a secret file that cannot be read is named",
+    args: ["smoke-test", "--url", "https://127.0.0.1:9/x", "--token-file", "/nonexistent/t"],
+    exit: 1,
+    line: "error: --token-file: cannot read /nonexistent/t (ENOENT); give the path of a readable file.",
+  },
+  {
+    name: "a deadline that is not a number of minutes",
+    args: ["cleanup", "--deadline-minutes", "0"],
+    exit: 1,
+    line: /^error: --deadline-minutes must be a number of minutes above 0/,
+  },
+];
+
 describe("fngate usage", () => {
-  it("--help lists every command; exit 0 on stdout; no command is a usage error (exit 2)", async () => {
+  it("--help lists every command; exit 0 on stdout; no command is a usage error (exit 2); --version", async () => {
     const help = await sandbox.run(["--help"]);
     assert.equal(help.exitCode, 0);
     for (const command of COMMANDS) assert.match(help.stdout, new RegExp(`^  ${command.name} `, "m"));
@@ -32,121 +118,46 @@ describe("fngate usage", () => {
     const bare = await sandbox.run([]);
     assert.equal(bare.exitCode, 2);
     assert.equal(bare.stdout, "");
+    const version = await sandbox.run(["--version"]);
+    assert.equal(version.exitCode, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const command = await sandbox.run(["smoke-test", "--help"]);
+    assert.equal(command.exitCode, 0);
+    assert.match(command.stdout, /^ {2}--url {2}\(required; .*FNGATE_URL/m);
   });
 
-  it("`fngate <command> --help` lists every input of its action with its default and environment variable", async () => {
-    for (const command of COMMANDS) {
-      if (!command.action) continue;
-      const help = await sandbox.run([command.name, "--help"]);
-      assert.equal(help.exitCode, 0);
-      for (const input of ACTION_METADATA[command.action]?.inputs ?? []) {
-        const env = `FNGATE_${input.name.toUpperCase().replace(/-/g, "_")}`;
-        const line = help.stdout.split("\n").find((l) => l.startsWith(`  --${input.name}  (`));
-        assert.ok(line, `${command.name} --help lists --${input.name}`);
-        assert.ok(line.includes(env), `${command.name} --${input.name} names ${env}`);
-        if (input.default !== undefined) assert.ok(line.includes(`default ${JSON.stringify(input.default)}`));
-        if (input.secret) assert.ok(line.includes(`--${input.name}-file <path>`));
-      }
-    }
-  });
+  for (const refusal of REFUSALS) {
+    it(`${refusal.name} (exit ${refusal.exit})`, async () => {
+      const args =
+        refusal.json && !refusal.args.includes("--json") ? [...refusal.args, "--json"] : refusal.args;
+      const run = await sandbox.run(args, refusal.env);
+      assert.equal(run.exitCode, refusal.exit, run.stderr);
+      const line = oneLine(run.stderr);
+      if (typeof refusal.line === "string") assert.equal(line, refusal.line);
+      else assert.match(line, refusal.line);
+      assert.ok(
+        !run.stdout.includes(SECRET) && !run.stderr.includes(SECRET),
+        "a refused secret is not echoed",
+      );
+      if (!refusal.json) assert.equal(run.stdout, "");
+      else
+        assert.deepEqual(JSON.parse(run.stdout), {
+          ok: false,
+          command: args[0],
+          error: line.slice("error: ".length),
+          exitCode: refusal.exit,
+        });
+    });
+  }
 
-  it("--version prints the package version", async () => {
-    const run = await sandbox.run(["--version"]);
-    assert.equal(run.exitCode, 0);
-    assert.match(run.stdout, /^\d+\.\d+\.\d+\n$/);
-  });
-
-  it("refuses every secret flag on the command line, naming the variable and the file flag (exit 2)", async () => {
-    for (const command of COMMANDS) {
-      for (const input of ACTION_METADATA[command.action ?? ""]?.inputs ?? []) {
-        if (!input.secret) continue;
-        const secret = `s3cr3t-${input.name}-value`;
-        const run = await sandbox.run([command.name, `--${input.name}`, secret, "--json"]);
-        assert.equal(run.exitCode, 2, `${command.name} --${input.name}`);
-        const env = `FNGATE_${input.name.toUpperCase().replace(/-/g, "_")}`;
-        assert.equal(
-          oneLine(run.stderr),
-          `error: --${input.name} takes a secret, and the command line is visible to other processes and kept in shell history: set ${env} or pass --${input.name}-file <path> instead. (fngate ${command.name} --help)`,
-        );
-        assert.ok(
-          !run.stdout.includes(secret) && !run.stderr.includes(secret),
-          "the refused secret is not echoed",
-        );
-        assert.equal((JSON.parse(run.stdout) as { exitCode: number }).exitCode, 2);
-      }
-    }
-  });
-
-  it("names a missing required flag and how to give it (exit 2)", async () => {
-    const one = await sandbox.run(
-      ["fn-context", "--tenancy-ocid", "ocid1.tenancy.oc1..aaaa", "--region", "eu-frankfurt-1"],
-      {
-        FNGATE_PRIVATE_KEY: "not read: a missing flag is named first",
-      },
-    );
-    assert.equal(one.exitCode, 2);
-    assert.equal(
-      oneLine(one.stderr),
-      "error: --user-ocid is required: pass --user-ocid <value> or set FNGATE_USER_OCID (or OCI_CLI_USER). (fngate fn-context --help)",
-    );
-    // Several missing: all in one line, so one run tells what to set.
-    const run = await sandbox.run(["fn-context"]);
-    assert.equal(run.exitCode, 2);
-    assert.equal(
-      oneLine(run.stderr),
-      "error: --user-ocid, --private-key, --tenancy-ocid and --region are required: pass each as --<name> <value> or set FNGATE_<NAME>; set FNGATE_PRIVATE_KEY or pass --<name>-file <path> (or OCI_CLI_USER, OCI_CLI_KEY_CONTENT, OCI_CLI_TENANCY, OCI_CLI_REGION). (fngate fn-context --help)",
-    );
-    const secret = await sandbox.run([
-      "oci-token",
-      "--region",
-      "ap-tokyo-1",
-      "--credential-ocid",
-      "ocid1.credential.oc1..x",
+  it("a bare true/false flag is accepted and the command runs on to its own checks", async () => {
+    // --negative-check-bodies alone is true; the run then fails at the URL nothing answers (exit 1, not 2).
+    const run = await sandbox.run([
+      ...["smoke-test", "--url", "http://127.0.0.1:9/x", "--negative-checks", "none"],
+      ...["--negative-check-bodies", "--wait", "1"],
     ]);
-    assert.equal(secret.exitCode, 2);
-    assert.equal(
-      oneLine(secret.stderr),
-      "error: --credential-secret is required: set FNGATE_CREDENTIAL_SECRET or pass --credential-secret-file <path>. (fngate oci-token --help)",
-    );
-  });
-
-  it("rejects an unknown command or flag (exit 2)", async () => {
-    const command = await sandbox.run(["deploy"]);
-    assert.equal(command.exitCode, 2);
-    assert.match(
-      oneLine(command.stderr),
-      /^error: unknown command "deploy"; commands are pipeline, preflight, fn-context, /,
-    );
-    const flag = await sandbox.run(["smoke-test", "--urll", "https://x"]);
-    assert.equal(flag.exitCode, 2);
-    assert.equal(
-      oneLine(flag.stderr),
-      "error: unknown flag --urll: see --help for this command's flags. (fngate smoke-test --help)",
-    );
-  });
-
-  it("a bad value is the step's own one-line message (exit 1), and a secret file that cannot be read is named", async () => {
-    const method = await sandbox.run(["smoke-test", "--url", "https://127.0.0.1:9/x", "--method", "FETCH"]);
-    assert.equal(method.exitCode, 1);
-    assert.equal(
-      oneLine(method.stderr),
-      'error: method "FETCH" must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS.',
-    );
-    const file = await sandbox.run([
-      "smoke-test",
-      "--url",
-      "https://127.0.0.1:9/x",
-      "--token-file",
-      "/nonexistent/t",
-    ]);
-    assert.equal(file.exitCode, 1);
-    assert.equal(
-      oneLine(file.stderr),
-      "error: --token-file: cannot read /nonexistent/t (ENOENT); give the path of a readable file.",
-    );
-    const deadline = await sandbox.run(["cleanup", "--deadline-minutes", "0"]);
-    assert.equal(deadline.exitCode, 1);
-    assert.match(oneLine(deadline.stderr), /^error: --deadline-minutes must be a number of minutes above 0/);
+    assert.equal(run.exitCode, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /needs a value/);
   });
 
   it("stops at --deadline-minutes with one line naming what it was waiting for (exit 3)", async () => {
@@ -159,9 +170,8 @@ describe("fngate usage", () => {
       const args = ["smoke-test", "--url", url, "--negative-checks", "none", "--wait", "600"];
       const run = await sandbox.run([...args, "--deadline-minutes", "0.02", "--json"]);
       assert.equal(run.exitCode, 3, run.stderr);
-      const line = run.stderr.trim().split("\n").at(-1) ?? "";
       assert.equal(
-        line,
+        run.stderr.trim().split("\n").at(-1),
         `error: deadline-minutes (0.02) reached while waiting for ${url} to answer 200 (last answered 404); raise deadline-minutes if the step needs longer, or find out what is slow.`,
       );
       assert.equal((JSON.parse(run.stdout) as { exitCode: number }).exitCode, 3);

@@ -1,7 +1,9 @@
-// The shared waits, in process: OCI resources becoming ACTIVE (functions, deployments), API Gateway
-// work requests (gateway-deploy's and teardown's words), and Cloud Run long-running operations
-// (deploy's and teardown's words). Each line a user reads is asserted whole, so sharing one wait
-// between two steps cannot change what either says.
+// The shared waits, in process with injected time: pollUntil (every OCI, Cloud Run and FC wait) polls
+// often enough to end soon after a resource settles and no more, and is never silent (what it waits for
+// and for how long, at most every 20 s, each poll in debug); OCI resources becoming ACTIVE (functions,
+// deployments), API Gateway work requests (gateway-deploy's and teardown's words), and Cloud Run
+// long-running operations (deploy's and teardown's words). Each line a user reads is asserted whole, so
+// sharing one wait between two steps cannot change what either says.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { WorkRequestsClient } from "oci-apigateway";
@@ -11,8 +13,94 @@ import { waitForOperation } from "../src/gcp/run-operation.ts";
 import { waitForWorkRequest } from "../src/oci/gateway/gateway-wait.ts";
 import { waitForWorkRequestDone } from "../src/oci/gateway/labelled-deployments.ts";
 import { waitUntilActive } from "../src/oci/wait-backoff.ts";
+import { PROGRESS_EVERY_MS, pollUntil } from "../src/retry/backoff.ts";
 
 const noSleep = async () => {};
+/** Simulated time: `now` moves only when the wait sleeps. */
+function fakeTime() {
+  let at = 0;
+  return {
+    now: () => at,
+    sleep: async (ms: number) => {
+      at += ms;
+    },
+  };
+}
+/** A progress logger that keeps its info and debug lines. */
+function recorder() {
+  const [info, debug]: [string[], string[]] = [[], []];
+  return {
+    info,
+    debug,
+    progress: { info: (m: string) => info.push(m), debug: (m: string) => debug.push(m) },
+  };
+}
+
+describe("pollUntil", () => {
+  /** A resource settling at `settlesAt` ms: when the wait saw it and how many calls it made. */
+  async function waitFor(settlesAt: number, share: number | undefined, random = () => 1) {
+    const clock = fakeTime();
+    const { value, calls } = await pollUntil(
+      async () => (clock.now() >= settlesAt ? clock.now() : undefined),
+      {
+        ...{ initialDelayMs: 200, maxDelayMs: 5000, deadlineMs: 600_000, ...clock, random },
+        ...(share === undefined ? {} : { maxOvershootShare: share }),
+      },
+    );
+    return { seenAt: value ?? Number.NaN, calls };
+  }
+
+  for (const settlesAt of [3_000, 8_000, 30_000, 60_000]) {
+    it(`with maxOvershootShare sees a resource settling at ${settlesAt / 1000} s within 10% (or 1 s), in at most 10 calls plus 1.5 per second`, async () => {
+      for (const random of [() => 0, () => 0.5, () => 1]) {
+        const { seenAt, calls } = await waitFor(settlesAt, 0.1, random);
+        const overshoot = seenAt - settlesAt;
+        assert.ok(overshoot <= Math.max(1000, 0.1 * seenAt), `overshoot ${overshoot} ms`);
+        assert.ok(calls <= 10 + (1.5 * settlesAt) / 1000, `${calls} calls`);
+      }
+    });
+  }
+
+  it("without it, doubling alone can see an 8 s settle 3 s late", async () => {
+    const { seenAt } = await waitFor(8_000, undefined);
+    assert.ok(seenAt - 8_000 >= 3000, `seen at ${seenAt}`);
+  });
+
+  it("a 65 s wait prints one line in each 20 s window it entered, naming what it waits for; every poll in debug", async () => {
+    const [clock, log] = [fakeTime(), recorder()];
+    let state = "CREATING";
+    const { value, calls } = await pollUntil(
+      async () => {
+        if (clock.now() < 65_000) return undefined;
+        state = "ACTIVE";
+        return state;
+      },
+      {
+        ...{ initialDelayMs: 200, maxDelayMs: 5000, deadlineMs: 300_000, maxOvershootShare: 0.1 },
+        ...{ ...clock, random: () => 1, progress: log.progress },
+        describe: () => `waiting for function hello to become ACTIVE (still ${state})`,
+      },
+    );
+    assert.equal(value, "ACTIVE");
+    assert.equal(log.info.length, 3, log.info.join("\n"));
+    for (const [index, line] of log.info.entries()) {
+      const seconds = Number(/: (\d+) s so far\.$/.exec(line)?.[1]);
+      assert.match(line, /^Waiting for function hello to become ACTIVE \(still CREATING\): \d+ s so far\.$/);
+      assert.ok(seconds >= (index + 1) * 20 && seconds < (index + 2) * 20, line);
+    }
+    assert.equal(log.debug.length, calls - 1, "one debug line per unanswered poll");
+    assert.match(log.debug[0] ?? "", /^poll 1: waiting for function hello .*, 0 s so far$/);
+  });
+
+  it("a wait that settles within 20 s prints no progress line", async () => {
+    const [clock, log] = [fakeTime(), recorder()];
+    await pollUntil(async () => (clock.now() >= PROGRESS_EVERY_MS - 1000 ? true : undefined), {
+      ...{ initialDelayMs: 200, maxDelayMs: 5000, deadlineMs: 60_000, ...clock },
+      ...{ describe: () => "waiting", progress: log.progress },
+    });
+    assert.deepEqual(log.info, []);
+  });
+});
 /** Answers each read with the next state, then keeps answering the last one. */
 function reads<T>(...states: T[]): { read: () => Promise<T>; count: () => number } {
   let calls = 0;
@@ -84,6 +172,38 @@ describe("waitUntilActive", () => {
       userLine(
         "function hello is still UPDATING after 0 s; set wait: false to skip waiting, or deploy again later.",
       ),
+    );
+  });
+
+  it("reports the resource and its current state at most every 20 s", async () => {
+    const [clock, log] = [fakeTime(), recorder()];
+    const realNow = Date.now;
+    const start = realNow();
+    // waitUntilActive polls with the real clock: move it with the injected sleep.
+    Date.now = () => start + clock.now();
+    try {
+      const state = () =>
+        clock.now() >= 45_000 ? "ACTIVE" : clock.now() >= 25_000 ? "UPDATING" : "CREATING";
+      await waitUntilActive(
+        {
+          kind: "function",
+          id: "ocid1.fnfunc.oc1..x",
+          read: async () => ({ displayName: "hello", lifecycleState: state() }),
+        },
+        { deadlineMs: 300_000, sleep: clock.sleep, progress: log.progress },
+        { failed: "", timedOut: "" },
+      );
+    } finally {
+      Date.now = realNow;
+    }
+    assert.equal(log.info.length, 2, log.info.join("\n"));
+    assert.match(
+      log.info[0] ?? "",
+      /^Waiting for function hello to become ACTIVE \(still CREATING\): 2\d s so far\.$/,
+    );
+    assert.match(
+      log.info[1] ?? "",
+      /^Waiting for function hello to become ACTIVE \(still UPDATING\): 4\d s so far\.$/,
     );
   });
 

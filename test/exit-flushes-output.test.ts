@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { assertCliFailure, assertUserFailure, Job, runAction } from "./runner/index.ts";
-import { CLI_ENTRY, cliSandbox } from "./support/cli-process.ts";
+import { CLI_ENTRY, cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { pemArmor } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 
@@ -105,20 +105,12 @@ describe("the failure line survives a long docker build log", () => {
       { cwd: functionDir },
     );
     const { "private-key": key = "", ...open } = oci.inputs();
-    const context = await sandbox.run(
-      ["fn-context", ...Object.entries(open).flatMap(([n, v]) => [`--${n}`, v])],
-      { FNGATE_PRIVATE_KEY: key },
-    );
+    const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key }));
     assert.equal(context.exitCode, 0, context.stderr);
-    const flags = Object.entries(deployInputs()).flatMap(([n, v]) => [`--${n}`, v]);
+    const env = { PATH: `${fakeDocker}:${process.env.PATH}`, HOME: sandbox.home, TMPDIR: sandbox.tmp };
     const run = await slowlyRead(
-      ["fn-deploy", ...flags],
-      {
-        PATH: `${fakeDocker}:${process.env.PATH}`,
-        HOME: sandbox.home,
-        TMPDIR: sandbox.tmp,
-        ...oci.env,
-      },
+      ["fn-deploy", ...flagsOf(deployInputs())],
+      { ...env, ...oci.env },
       functionDir,
     );
     assert.ok(run.stderr.length > 300_000, `a long log: ${run.stderr.length} bytes`);

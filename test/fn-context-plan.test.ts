@@ -125,63 +125,46 @@ describe("planFnContext: what a good input plans", () => {
     assert.deepEqual(events, [], "nothing to mask or note before the session exists");
   });
 
-  const settings: [
-    string,
-    Partial<Record<string, unknown>>,
-    string | undefined,
-    (plan: ReturnType<typeof planFnContext>) => unknown,
-    unknown,
-  ][] = [
-    [
-      "oidc-audience given",
-      { oidcAudience: "fngate" },
-      undefined,
+  type Plan = ReturnType<typeof planFnContext>;
+  /** What a setting plans: the inputs, the part of the plan, what it must be, and FNGATE_OCI_ENDPOINT. */
+  const settings: Record<string, [FnContextInputs, (plan: Plan) => unknown, unknown, string?]> = {
+    "oidc-audience given": [
+      oidc({ oidcAudience: "fngate" }),
       (p) => p.credential.auth === "oidc" && p.credential.audience,
       "fngate",
     ],
-    ["region key IAD", { region: "IAD" }, undefined, (p) => p.region.id, "us-ashburn-1"],
-    [
-      "api-url without its trailing slashes",
-      { apiUrl: "https://fn.example.com//" },
-      undefined,
+    "region key IAD": [apiKey({ region: "IAD" }), (p) => p.region.id, "us-ashburn-1"],
+    "api-url without its trailing slashes": [
+      apiKey({ apiUrl: "https://fn.example.com//" }),
       (p) => p.apiUrl,
       "https://fn.example.com",
     ],
-    [
-      "FNGATE_OCI_ENDPOINT when api-url is not set",
-      {},
-      "https://127.0.0.1:9443",
+    "FNGATE_OCI_ENDPOINT when api-url is not set": [
+      apiKey(),
       (p) => p.apiUrl,
       "https://127.0.0.1:9443",
-    ],
-    [
-      "api-url over FNGATE_OCI_ENDPOINT",
-      { apiUrl: "https://fn.example.com" },
       "https://127.0.0.1:9443",
+    ],
+    "api-url over FNGATE_OCI_ENDPOINT": [
+      apiKey({ apiUrl: "https://fn.example.com" }),
       (p) => p.apiUrl,
       "https://fn.example.com",
+      "https://127.0.0.1:9443",
     ],
-    [
-      "registry trimmed of spaces and slashes",
-      { registry: " ocir.ap-tokyo-1.oci.oraclecloud.com/ns/ " },
-      undefined,
+    "registry trimmed of spaces and slashes": [
+      apiKey({ registry: " ocir.ap-tokyo-1.oci.oraclecloud.com/ns/ " }),
       (p) => p.registry,
       "ocir.ap-tokyo-1.oci.oraclecloud.com/ns",
     ],
-    [
-      "profile and context names in the files",
-      { profile: "ci@prod", contextName: "ci.prod" },
-      undefined,
+    "profile and context names in the files": [
+      apiKey({ profile: "ci@prod", contextName: "ci.prod" }),
       (p) => [p.files.keyFile, p.files.contextFile],
       [join(HOME, ".oci", "fngate-ci@prod.pem"), join(HOME, ".fn", "contexts", "ci.prod.yaml")],
     ],
-    ["verify: false kept", { verify: false }, undefined, (p) => p.verify, false],
-  ];
-  for (const [name, overrides, endpoint, pick, expected] of settings) {
-    it(name, () => {
-      const inputs = name.startsWith("oidc") ? oidc(overrides) : apiKey(overrides);
-      assert.deepEqual(pick(planFnContext(inputs, recording(endpoint).ctx)), expected);
-    });
+    "verify: false kept": [apiKey({ verify: false }), (p) => p.verify, false],
+  };
+  for (const [name, [inputs, pick, expected, endpoint]] of Object.entries(settings)) {
+    it(name, () => assert.deepEqual(pick(planFnContext(inputs, recording(endpoint).ctx)), expected));
   }
 
   it("warns, and goes on, for a passphrase on a plain key and a region newer than the SDK", () => {
@@ -199,108 +182,90 @@ describe("planFnContext: what a good input plans", () => {
 });
 
 describe("planFnContext: every bad value fails with the line a user reads", () => {
-  const bad: [string, FnContextInputs, RegExp][] = [
-    ["garbage key", apiKey({ privateKey: "not a key" }), /^private-key is not a PEM private key/],
-    [
-      "public key",
+  const bad: Record<string, [FnContextInputs, RegExp]> = {
+    "garbage key": [apiKey({ privateKey: "not a key" }), /^private-key is not a PEM private key/],
+    "public key": [
       apiKey({ privateKey: key.publicPem }),
       /^private-key is a public key, not an RSA private key\.$/,
     ],
-    [
-      "encrypted key, no passphrase",
+    "encrypted key, no passphrase": [
       apiKey({ privateKey: encryptedPkcs8(key, "pw") }),
       /^private-key is encrypted: set private-key-passphrase/,
     ],
-    [
-      "wrong passphrase",
+    "wrong passphrase": [
       apiKey({ privateKey: encryptedPkcs8(key, "pw"), privateKeyPassphrase: "no" }),
       /^private-key-passphrase does not decrypt private-key: check the passphrase secret\.$/,
     ],
-    ["malformed fingerprint", apiKey({ fingerprint: "SHA256:abc" }), /^fingerprint must be 16 hex pairs/],
-    [
-      "another key's fingerprint",
+    "malformed fingerprint": [apiKey({ fingerprint: "SHA256:abc" }), /^fingerprint must be 16 hex pairs/],
+    "another key's fingerprint": [
       apiKey({ fingerprint: otherKey.fingerprint }),
       new RegExp(
         `^fingerprint ${otherKey.fingerprint} does not match private-key, whose fingerprint is ${key.fingerprint}: `,
       ),
     ],
-    ["malformed user-ocid", apiKey({ userOcid: "ocid1.user.oc1" }), /^user-ocid is not a valid OCID/],
-    [
-      "tenancy OCID as user-ocid",
+    "malformed user-ocid": [apiKey({ userOcid: "ocid1.user.oc1" }), /^user-ocid is not a valid OCID/],
+    "tenancy OCID as user-ocid": [
       apiKey({ userOcid: TENANCY }),
       /^user-ocid must be a user OCID, but .* is a tenancy OCID\.$/,
     ],
-    ["malformed tenancy-ocid", apiKey({ tenancyOcid: "my-tenancy" }), /^tenancy-ocid is not a valid OCID/],
-    [
-      "user OCID as compartment-ocid",
+    "malformed tenancy-ocid": [apiKey({ tenancyOcid: "my-tenancy" }), /^tenancy-ocid is not a valid OCID/],
+    "user OCID as compartment-ocid": [
       apiKey({ compartmentOcid: USER }),
       /^compartment-ocid must be a compartment or tenancy OCID/,
     ],
-    [
-      "user and tenancy in two realms",
+    "user and tenancy in two realms": [
       apiKey({ tenancyOcid: TENANCY.replace(".oc1.", ".oc2.") }),
       /^user-ocid is in realm oc1 but tenancy-ocid is in realm oc2: they must belong together\.$/,
     ],
-    ["not a region", apiKey({ region: "tokyo" }), /^region "tokyo" is not an OCI region identifier/],
-    ["region typo", apiKey({ region: "ap_tokyo_1" }), /did you mean ap-tokyo-1\?\)\.$/],
-    [
-      "region in another realm",
+    "not a region": [apiKey({ region: "tokyo" }), /^region "tokyo" is not an OCI region identifier/],
+    "region typo": [apiKey({ region: "ap_tokyo_1" }), /did you mean ap-tokyo-1\?\)\.$/],
+    "region in another realm": [
       apiKey({ region: "us-langley-1" }),
       /^region us-langley-1 is in realm oc2 but tenancy-ocid is in realm oc1\.$/,
     ],
-    [
-      "profile with a bracket",
+    "profile with a bracket": [
       apiKey({ profile: "CI]" }),
       /^profile "CI]" must be letters, digits, '\.', '_', '-' or '@' \(like DEFAULT\)\.$/,
     ],
-    ["profile with a line break", apiKey({ profile: "A\nB" }), /^profile "A\\nB" must be letters/],
-    [
-      "context name with a slash",
+    "profile with a line break": [apiKey({ profile: "A\nB" }), /^profile "A\\nB" must be letters/],
+    "context name with a slash": [
       apiKey({ contextName: "../evil" }),
       /^context-name "\.\.\/evil" must be letters, digits, '\.', '_' or '-': it becomes a file name\.$/,
     ],
-    [
-      "api-url not a URL",
+    "api-url not a URL": [
       apiKey({ apiUrl: "functions" }),
       /^api-url "functions" is not a URL; expected https:\/\/functions\.<region>\.oci\.oraclecloud\.com\.$/,
     ],
-    [
-      "api-url over http",
+    "api-url over http": [
       apiKey({ apiUrl: "http://fn.example.com" }),
       /^api-url must use https:\/\/ \(got http:\/\/\): the Functions API is only served over TLS\.$/,
     ],
-    [
-      "registry with a scheme",
+    "registry with a scheme": [
       apiKey({ registry: "https://ocir.ap-tokyo-1.oci.oraclecloud.com/ns" }),
       /^registry is a registry path without a scheme, .*; remove "https:\/\/"\.$/,
     ],
-    [
-      "registry in upper case",
+    "registry in upper case": [
       apiKey({ registry: "OCIR.example.com/NS" }),
       /^registry "OCIR\.example\.com\/NS" is not a registry path like .* \(lower case\)\.$/,
     ],
-    [
-      "identity-domain-url not a URL",
+    "identity-domain-url not a URL": [
       oidc({ identityDomainUrl: "idcs" }),
       /^identity-domain-url "idcs" is not a URL/,
     ],
-    [
-      "identity-domain-url over http",
+    "identity-domain-url over http": [
       oidc({ identityDomainUrl: "http://idcs.example.com" }),
       /^identity-domain-url must use https:\/\//,
     ],
-    [
-      "identity-domain-url with a path",
+    "identity-domain-url with a path": [
       oidc({ identityDomainUrl: "https://idcs.example.com/admin" }),
       /^identity-domain-url is the domain's URL without a path \(https:\/\/idcs\.example\.com\); remove "\/admin"\.$/,
     ],
-    [
-      "oidc, then a bad tenancy",
+    "oidc, then a bad tenancy": [
       oidc({ tenancyOcid: USER }),
       /^tenancy-ocid must be a tenancy OCID, but .* is a user OCID\.$/,
     ],
-  ];
-  for (const [name, inputs, message] of bad) {
+  };
+  for (const [name, [inputs, message]] of Object.entries(bad)) {
     it(name, () => {
       assert.throws(
         () => planFnContext(inputs, recording().ctx),

@@ -1,7 +1,9 @@
 // The npm package as a user gets it: `npm pack` holds what a user needs and nothing of the development
 // tree, `npm install <tarball>` into an empty folder needs nothing else (dist/ is self-contained, so the
 // package has no dependencies and installs offline), and the installed `fngate` answers --help,
-// --version and runs a real command.
+// --version and runs a real command on Node.js 22, the lowest package.json's engines claims (the npm
+// `node` package, as the devDependency node22), so the lower bound is tested, not hoped; the rest of the
+// suite runs on Node 24, the actions' runtime.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -26,7 +28,8 @@ let root: string;
 let tarball: string;
 let packed: string[];
 let fngate: string;
-/** Node 24 (the test's own) first on PATH, as a user's shell would have some node there. */
+const NODE_22 = join(repoRoot, "node_modules", "node22", "bin", "node");
+/** Node 22 first on PATH: the installed bin's `#!/usr/bin/env node` runs on it. */
 let env: Record<string, string>;
 
 before(async () => {
@@ -44,11 +47,16 @@ before(async () => {
   packed = info.files.map((file) => file.path).sort();
   const app = join(root, "app");
   await mkdir(app);
-  env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: join(root, "home") };
+  const home = join(root, "home");
+  env = { PATH: `${dirname(NODE_22)}:/usr/bin:/bin`, HOME: home };
   // --offline: the package must install from the tarball alone, with no registry to fall back on.
   execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], {
     cwd: app,
-    env: { ...env, npm_config_cache: join(root, "npm-cache") },
+    env: {
+      PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+      HOME: home,
+      npm_config_cache: join(root, "npm-cache"),
+    },
     stdio: "pipe",
   });
   fngate = join(app, "node_modules", ".bin", "fngate");
@@ -116,10 +124,25 @@ describe("the npm package", () => {
     );
   });
 
-  it("the installed fngate answers --help and --version", async () => {
+  it("the node22 devDependency is Node 22, and node_modules/.bin/node stays Node 24 for everything else", () => {
+    assert.match(execFileSync(NODE_22, ["--version"], { encoding: "utf8" }), /^v22\./);
+    // What the installed bin's `#!/usr/bin/env node` finds on the PATH the tests run it with.
+    assert.match(execFileSync("/usr/bin/env", ["node", "--version"], { encoding: "utf8", env }), /^v22\./);
+    // Both packages ship a `node` bin; npm links the first by path (node before node22) on `npm ci`.
+    const linked = execFileSync(join(repoRoot, "node_modules", ".bin", "node"), ["--version"], {
+      encoding: "utf8",
+    });
+    assert.match(linked, /^v24\./, "node_modules/.bin/node must be Node 24: run npm ci");
+  });
+
+  it("the installed fngate answers --help and --version on Node 22", async () => {
     const help = await runExecutable(fngate, ["--help"], env);
     assert.equal(help.exitCode, 0, help.stderr);
     assert.match(help.stdout, /^Usage: fngate <command>/m);
+    assert.equal(help.stderr, "");
+    const smokeHelp = await runExecutable(fngate, ["smoke-test", "--help"], env);
+    assert.equal(smokeHelp.exitCode, 0, smokeHelp.stderr);
+    assert.match(smokeHelp.stdout, /^Usage: fngate smoke-test --url <value>/m);
     const version = await runExecutable(fngate, ["--version"], env);
     const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {
       version: string;
@@ -127,7 +150,7 @@ describe("the npm package", () => {
     assert.equal(version.stdout, `${manifest.version}\n`);
   });
 
-  it("the installed fngate runs a real command: smoke-test against a token-checking HTTPS API", async () => {
+  it("the installed fngate runs a real command on Node 22: smoke-test against a token-checking HTTPS API", async () => {
     const work = join(root, "smoke");
     await mkdir(work);
     const run = await smokeTestAgainstGuardedApi(
@@ -140,5 +163,6 @@ describe("the npm package", () => {
     assert.equal(result.ok, true);
     assert.equal(result.outputs.passed, "true");
     assert.ok(run.requests >= 2, "the API was called with the token and without it");
+    assert.doesNotMatch(run.stderr, /ExperimentalWarning|DeprecationWarning|SyntaxError/);
   });
 });

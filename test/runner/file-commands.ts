@@ -4,32 +4,25 @@ import { randomUUID } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export const fileCommandVariables = [
-  "GITHUB_OUTPUT",
-  "GITHUB_ENV",
-  "GITHUB_PATH",
-  "GITHUB_STATE",
-  "GITHUB_STEP_SUMMARY",
-] as const;
-export type FileCommandVariable = (typeof fileCommandVariables)[number];
-export type FileCommandFiles = Record<FileCommandVariable, string>;
-
-/** The runner refuses summaries over 1 MiB instead of uploading them. */
-export const maxSummaryBytes = 1024 * 1024;
-
-const filePrefixes: Record<FileCommandVariable, string> = {
+/** Each file command's variable and the prefix of the runner's file name for it. */
+const filePrefixes = {
   GITHUB_OUTPUT: "set_output",
   GITHUB_ENV: "set_env",
   GITHUB_PATH: "add_path",
   GITHUB_STATE: "save_state",
   GITHUB_STEP_SUMMARY: "step_summary",
-};
+} as const;
+export type FileCommandVariable = keyof typeof filePrefixes;
+export type FileCommandFiles = Record<FileCommandVariable, string>;
+
+/** The runner refuses summaries over 1 MiB instead of uploading them. */
+export const maxSummaryBytes = 1024 * 1024;
 
 export async function createFileCommandFiles(dir: string): Promise<FileCommandFiles> {
   const suffix = randomUUID();
   const files = {} as FileCommandFiles;
-  for (const variable of fileCommandVariables) {
-    const file = join(dir, `${filePrefixes[variable]}_${suffix}`);
+  for (const [variable, prefix] of Object.entries(filePrefixes) as [FileCommandVariable, string][]) {
+    const file = join(dir, `${prefix}_${suffix}`);
     await writeFile(file, "", { mode: 0o644 });
     files[variable] = file;
   }

@@ -23,21 +23,8 @@ export interface WorkflowCommands {
 }
 
 const knownCommands = new Set([
-  "add-mask",
-  "add-matcher",
-  "add-path",
-  "debug",
-  "echo",
-  "endgroup",
-  "error",
-  "group",
-  "notice",
-  "remove-matcher",
-  "save-state",
-  "set-env",
-  "set-output",
-  "stop-commands",
-  "warning",
+  ...["add-mask", "add-matcher", "add-path", "debug", "echo", "endgroup", "error", "group"],
+  ...["notice", "remove-matcher", "save-state", "set-env", "set-output", "stop-commands", "warning"],
 ]);
 
 export interface ParsedCommand {

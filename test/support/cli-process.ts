@@ -1,7 +1,7 @@
 // Runs the built CLI (dist/cli/index.js, the package's `bin`) as a child process, the way a GitLab or
 // Jenkins job would: its own HOME and TMPDIR, no GITHUB_* variables, secrets in FNGATE_* variables.
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { snapshotTrees, type TreeSnapshot } from "../runner/tree-snapshot.ts";
@@ -39,7 +39,6 @@ export async function cliSandbox(
   const root = await mkdtemp(join(tmpdir(), "fngate-cli-"));
   const home = join(root, "home");
   const tmp = join(root, "tmp");
-  const { mkdir } = await import("node:fs/promises");
   await mkdir(home, { mode: 0o700 });
   await mkdir(tmp, { mode: 0o700 });
   const outputs: string[] = [];

@@ -97,6 +97,12 @@ const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>> = {
     await untilFirstCall((access ? gcpAccessToken : gcpIdToken)(inputs, ctx(), googleTokenSource(tools)));
     return inputs;
   },
+  "smoke-test": async ({ read, ctx, untilFirstCall }) => {
+    const { readSmokeTestInputs } = await import("../../src/inputs/smoke-test.ts");
+    const inputs = readEveryInput(read, (all) => readSmokeTestInputs(all));
+    await untilFirstCall((await import("../../src/steps/smoke-test.ts")).runSmokeTest(inputs, ctx()));
+    return inputs;
+  },
 };
 
 export interface InputCase {
