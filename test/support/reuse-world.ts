@@ -36,6 +36,8 @@ export interface ReuseWorld {
   proxy: RegistryFaultProxy | undefined;
   recorder: DockerRecorder | undefined;
   namespace: string;
+  /** ci-user's password at the registry (its OCIR auth token). */
+  authToken: string;
   /** The function's folder: FROM scratch (builds offline), a file the build copies, one it ignores. */
   functionFolder(name: string): Promise<string>;
   /**
@@ -80,6 +82,7 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
     proxy,
     recorder,
     namespace: oci.namespace,
+    authToken: user.password,
     functionFolder: async (name) => {
       const dir = join(workspaceDir, name);
       await mkdir(dir, { recursive: true });
