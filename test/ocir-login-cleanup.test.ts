@@ -2,14 +2,19 @@
 // sends SIGTERM, or SIGKILL after its grace period) still has its post step log out and restore
 // docker's config.json: ocir-login hands its cleanup state over before docker login starts. And a
 // post step whose first cleanup fails still does every other one (the key and ~/.oci/config are
-// removed), naming each failure in its own warning, without failing the job.
+// removed), naming each failure in its own warning, without failing the job. The stand-in docker
+// (test/support/docker-stand-in.ts) records what it was given: the auth token reaches docker login on
+// stdin and no process's argv; and fn-deploy's deadline kills a docker build that would run on, the
+// build's output so far in its log group. (The whole pipeline cancelled in its ocir-login stage is an R7
+// case: test/reliability/r7/ocir-and-cleanup.cases.ts.)
 import assert from "node:assert/strict";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { PIPELINE } from "./reliability/pipeline-fixture.ts";
 import { Job } from "./runner/index.ts";
-import { dockerStandIn } from "./support/docker-stand-in.ts";
+import { dockerStandIn, processAlive } from "./support/docker-stand-in.ts";
+import { section } from "./support/folded-log.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
@@ -19,6 +24,7 @@ let oci: OciFixture;
 
 before(async () => {
   oci = await startOciFixture();
+  oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
 });
 after(async () => {
   await oci?.close();
@@ -49,6 +55,12 @@ describe("ocir-login cancelled while docker login runs", () => {
         const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
         assert.ok((await dockerConfig(job))?.includes(auth), "the login was stored when the step died");
         assert.ok(main.state.cleanup, "the cleanup state was saved before docker login ran");
+        assert.equal(await docker.recorded("login-stdin"), TOKEN);
+        const argv = await docker.recorded("login-argv");
+        assert.match(argv ?? "", /^login\n127\.0\.0\.1:5998\n--username\n\S+\/ci-user\n--password-stdin\n$/);
+        const cmdlines = (await docker.recorded("cmdlines")) ?? "";
+        assert.match(cmdlines, /--password-stdin/, "the scan saw docker login");
+        assert.ok(!cmdlines.includes(TOKEN), "the auth token is on a command line");
 
         const [post] = await job.runPosts({ cancelled: true });
         assert.equal(post?.exitCode, 0, post?.stdout);
@@ -63,28 +75,6 @@ describe("ocir-login cancelled while docker login runs", () => {
       }
     });
   }
-
-  it("the pipeline cancelled in its ocir-login stage: post logs out, removes the key and restores ~/.oci", async () => {
-    const docker = await dockerStandIn({ killParentAfterLogin: "TERM" });
-    const job = await Job.create({ env: { ...oci.env, PATH: docker.path } });
-    try {
-      const before = await job.snapshot();
-      const main = await job.run(PIPELINE, { inputs: { ...oci.inputs(), ...loginInputs, skip: SKIP } });
-      assert.equal(main.signal, "SIGTERM", main.stdout + main.stderr);
-      const during = await job.snapshot();
-      assert.ok(
-        [...during.keys()].some((path) => path.endsWith(".oci/fngate-DEFAULT.pem")),
-        "fn-context had written the key",
-      );
-      assert.ok((await dockerConfig(job))?.includes("auths"), "the login was stored");
-      const [post] = await job.runPosts({ cancelled: true });
-      assert.equal(post?.exitCode, 0, post?.stdout);
-      assert.deepEqual(await job.snapshot(), before, "no key, no ~/.oci/config, no docker login left");
-    } finally {
-      await job.dispose();
-      await docker.dispose();
-    }
-  });
 
   it("a login that fails clears the saved state: the post step has nothing to undo", async () => {
     const job = await Job.create({ env: { PATH: "/nonexistent" } });
@@ -147,6 +137,45 @@ describe("the pipeline's post step when a cleanup fails", () => {
       await assert.rejects(stat(join(job.home, ".oci")), "~/.oci is gone, as before the job");
     } finally {
       await job.dispose();
+      await docker.dispose();
+    }
+  });
+});
+
+describe("fn-deploy with a docker build that would run on", () => {
+  it("the deadline stops it; its output so far is in the build's group", async () => {
+    const docker = await dockerStandIn();
+    const checkout = resolve(import.meta.dirname, "../examples/hello");
+    await using job = await Job.create({ env: { ...oci.env, PATH: docker.path }, checkout });
+    try {
+      assert.equal((await job.run("fn-context", { inputs: oci.inputs() })).exitCode, 0);
+      const started = Date.now();
+      const run = await job.run("fn-deploy", {
+        inputs: {
+          application: "apps",
+          "compartment-ocid": oci.tenancyId,
+          function: "stuck-build",
+          path: ".",
+          registry: `127.0.0.1:5997/${oci.namespace}`,
+          "deadline-minutes": "0.05",
+        },
+      });
+      const elapsed = Date.now() - started;
+      assert.equal(run.exitCode, 1, run.stdout + run.stderr);
+      assert.deepEqual(
+        run.annotations.filter((a) => a.level === "error").map((a) => a.message),
+        [
+          "deadline-minutes (0.05) reached while running docker build; raise deadline-minutes if the step needs longer, or find out what is slow.",
+        ],
+      );
+      assert.ok(elapsed < 3000 + 1500 + 6000, `took ${elapsed} ms`);
+      const pid = Number((await docker.recorded("builds"))?.split(" ")[0]);
+      assert.equal(processAlive(pid), false, "docker build outlived the step");
+      const title = run.groups.find((group) => group.startsWith("docker build and push 127.0.0.1:5997/"));
+      const built = section(run, title ?? "docker build and push");
+      assert.ok(built.includes("Step 1/2 : FROM scratch"), built.join("\n"));
+      assert.ok((await job.runPosts()).every((post) => post.exitCode === 0));
+    } finally {
       await docker.dispose();
     }
   });
