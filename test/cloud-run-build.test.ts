@@ -4,7 +4,8 @@
 // issued to someone with roles/artifactregistry.writer. The deploy logs docker in with the deployer's
 // own keyless access token, logs out after the push (config.json byte for byte as before, also when the
 // main step is stopped or killed mid-push: then the post step does it), and pins the service to the
-// pushed digest, which the emulator checks exists in that registry. On a fresh runner (a new job: new
+// pushed digest, which the emulator checks exists in that registry. (What goes into the image, built
+// from a copy without .git, is fn-deploy-repository.test.ts's: both build through buildAndPush.) On a fresh runner (a new job: new
 // HOME, no local image) with unchanged source the registry is asked for the image built from the same
 // source and nothing is logged in, built or pushed; the docker CLI is the real one behind a wrapper
 // that records every command.
@@ -19,7 +20,6 @@ import {
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
-import { imageFiles } from "./emulators/registry/image-files.ts";
 import { RegistryClient } from "./emulators/registry/registry-client.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import { assertUserFailure, type Job } from "./runner/index.ts";
@@ -140,35 +140,6 @@ describe("cloud-run-deploy builds the function's container when path is given", 
     assert.equal(again.exitCode, 0, again.stdout + again.stderr);
     assert.equal(again.outputs.changed, "false");
     assert.equal(fx.mutatingCalls(), beforeCalls);
-  });
-
-  it("the pushed image holds no .git (nor the token in it) and the user's .dockerignore still applies", async (t) => {
-    if (!(await components(t))) return;
-    await using job = await fx.job();
-    const dir = join(job.workspace, "checked-out");
-    await mkdir(join(dir, ".git"), { recursive: true });
-    const token = `ghs_cloudrun${process.pid}XXXXXXXXXXXXXXXXXXXXXXX`;
-    await writeFile(join(dir, ".git", "config"), `[http]\n\textraheader = AUTHORIZATION: bearer ${token}\n`);
-    await writeFile(join(dir, ".dockerignore"), "local.env\n");
-    await writeFile(join(dir, "local.env"), "KEY=local-only\n");
-    await writeFile(join(dir, "main.py"), "print('hi')\n");
-    await writeFile(join(dir, "Dockerfile"), "FROM scratch\nCOPY . /app/\n");
-    const run = await job.run("cloud-run-deploy", {
-      inputs: fx.deployInputs("context-fn", {
-        path: "checked-out",
-        image: tagOf("context-check"),
-        "registry-login": "always",
-      }),
-      timeoutMs: 240_000,
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    const digest = /Pushed .*@(sha256:[a-f0-9]{64})/.exec(run.stdout)?.[1] ?? "";
-    const files = await imageFiles(readerClient(), `${PROJECT}/functions/context-check`, digest);
-    const paths = files.map((file) => file.path);
-    assert.ok(paths.includes("app/main.py"), paths.join(", "));
-    assert.ok(!paths.some((path) => path.split("/").includes(".git")), paths.join(", "));
-    assert.ok(!paths.includes("app/local.env"), "the user's .dockerignore applies");
-    assert.ok(!files.some((file) => file.content.includes(token)), "no file carries the token");
   });
 
   it("a folder without a Dockerfile is refused before anything runs", async () => {

@@ -22,11 +22,16 @@ import { type RegistryFaultProxy, startRegistryFaultProxy } from "./registry-fau
 
 const run = promisify(execFile);
 
-export interface Runner {
+/** A step context of its own (HOME and temp folder) that records what the step logs and registers. */
+export interface RunnerContext {
   ctx: StepContext;
-  tools: FnDeployTools;
   log: string[];
   warnings: string[];
+  secrets: string[];
+}
+
+export interface Runner extends RunnerContext {
+  tools: FnDeployTools;
 }
 
 export interface ReuseWorld {
@@ -40,6 +45,8 @@ export interface ReuseWorld {
   authToken: string;
   /** The function's folder: FROM scratch (builds offline), a file the build copies, one it ignores. */
   functionFolder(name: string): Promise<string>;
+  /** A step context on a fresh runner, without docker. */
+  stepContext(): Promise<RunnerContext>;
   /**
    * A fresh runner: docker logged in to `host` from scratch (its own config.json) and the recorder's
    * log emptied. `storedLogin` replaces the login docker stored, for the registry API calls only.
@@ -76,6 +83,28 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
     recorder = await dockerRecorder();
   }
   const workspaceDir = join(root, "workspace");
+  const stepContext = async (): Promise<RunnerContext> => {
+    const [log, warnings, secrets]: [string[], string[], string[]] = [[], [], []];
+    const ctx: StepContext = {
+      logger: {
+        info: (m) => log.push(m),
+        warning: (m) => warnings.push(m),
+        debug: () => {},
+        group: (name, work) => {
+          log.push(`── ${name}`);
+          return work();
+        },
+      },
+      secrets: { register: (value) => secrets.push(value) },
+      endpoints: { oci: oci.stack.endpoints.oci },
+      proxy: {},
+      homeDir: await mkdtemp(join(root, "home-")),
+      tempDir: await mkdtemp(join(root, "temp-")),
+      workspaceDir,
+      now: () => new Date(),
+    };
+    return { ctx, log, warnings, secrets };
+  };
   return {
     oci,
     registry,
@@ -92,37 +121,21 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
       await writeFile(join(dir, "notes.txt"), "not part of the image\n");
       return dir;
     },
+    stepContext,
     freshRunner: async (host, storedLogin) => {
-      const home = await mkdtemp(join(root, "home-"));
-      const tempDir = await mkdtemp(join(root, "temp-"));
-      const env = { PATH: recorder?.path ?? "", HOME: home, DOCKER_CONFIG: join(home, ".docker") };
+      const runner = await stepContext();
+      const env = {
+        PATH: recorder?.path ?? "",
+        HOME: runner.ctx.homeDir,
+        DOCKER_CONFIG: join(runner.ctx.homeDir, ".docker"),
+      };
       const login = run("docker", ["login", host, "-u", user.username, "--password-stdin"], { env });
       login.child.stdin?.end(user.password);
       await login;
-      const tools = await fnDeployTools({ env, homeDir: home, idToken: async () => "" });
+      const tools = await fnDeployTools({ env, homeDir: runner.ctx.homeDir, idToken: async () => "" });
       if (storedLogin) tools.storedLogin = storedLogin;
-      const log: string[] = [];
-      const warnings: string[] = [];
-      const ctx: StepContext = {
-        logger: {
-          info: (m) => log.push(m),
-          warning: (m) => warnings.push(m),
-          debug: () => {},
-          group: (name, work) => {
-            log.push(`── ${name}`);
-            return work();
-          },
-        },
-        secrets: { register: () => {} },
-        endpoints: { oci: oci.stack.endpoints.oci },
-        proxy: {},
-        homeDir: home,
-        tempDir,
-        workspaceDir,
-        now: () => new Date(),
-      };
       await recorder?.reset();
-      return { ctx, tools, log, warnings };
+      return { ...runner, tools };
     },
     inputs: (path, host, overrides = {}) => ({
       application: "apps",
