@@ -28,9 +28,9 @@ const func = (fields: Omit<FuncYaml, "schemaVersion">): FuncYaml => ({
   version: "0.0.1",
   ...fields,
 });
-/** Rows give the probed files as a list, or the whole FnBuildInputs. */
-const inputsOf = (given: string[] | FnBuildInputs = []): FnBuildInputs =>
-  Array.isArray(given) ? { files: new Set(given) } : given;
+/** Rows give the probed files space-separated, or the whole FnBuildInputs. */
+const inputsOf = (given: string | FnBuildInputs = ""): FnBuildInputs =>
+  typeof given === "string" ? { files: new Set(given.split(" ").filter(Boolean)) } : given;
 /** A user error of one line whose message matches. */
 const userError = (message: RegExp) => (error: unknown) =>
   isUserError(error) && message.test(error.message) && !error.message.includes("\n");
@@ -113,24 +113,32 @@ const java = (build: string, run: string, entrypoint: string[] = [], opts = mave
     `CMD ["${JAVA_CMD}"]`,
   ]);
 
-type Row = [
-  name: string,
-  fields: Omit<FuncYaml, "schemaVersion">,
-  given: string[] | FnBuildInputs,
-  want: string,
-];
-const rows: Row[] = [
-  ["python3.12 with only func.py", { runtime: "python3.12", ...PY }, [], python("3.12")],
-  [
-    "python3.11 with requirements.txt",
-    { runtime: "python3.11", ...PY },
-    ["requirements.txt"],
+const FAMILY_FIELDS: Record<string, Omit<FuncYaml, "schemaVersion">> = {
+  python: PY,
+  node: NODE,
+  go: GO,
+  ruby: RUBY,
+  java: JAVA,
+};
+/** A runtime alone stands for func.yaml with that runtime and its family's usual entrypoint (java: cmd). */
+const fieldsOf = (given: string | Omit<FuncYaml, "schemaVersion">) =>
+  typeof given === "string" ? { runtime: given, ...FAMILY_FIELDS[/^[a-z]+/.exec(given)?.[0] ?? ""] } : given;
+
+/**
+ * Each case: its name, then func.yaml's fields (or just the runtime, with its family's usual entrypoint or
+ * cmd), the probed files (space-separated, or the whole FnBuildInputs), the Dockerfile.
+ */
+type Row = [fields: string | Omit<FuncYaml, "schemaVersion">, given: string | FnBuildInputs, want: string];
+const rows: Record<string, Row> = {
+  "python3.12 with only func.py": ["python3.12", "", python("3.12")],
+  "python3.11 with requirements.txt": [
+    "python3.11",
+    "requirements.txt",
     python("3.11", pythonBuild(["ADD requirements.txt /function/", `${PIP}${PIP_REQUIREMENTS_TAIL}`])),
   ],
-  [
-    "python with requirements.txt, a .pip_cache and setup.py installs offline",
-    { runtime: "python3.12", ...PY },
-    ["requirements.txt", ".pip_cache", "setup.py"],
+  "python with requirements.txt, a .pip_cache and setup.py installs offline": [
+    "python3.12",
+    "requirements.txt .pip_cache setup.py",
     python(
       "3.12",
       pythonBuild(
@@ -143,18 +151,16 @@ const rows: Row[] = [
       ),
     ),
   ],
-  [
-    "python setup.py without requirements.txt ignores .pip_cache, as fn does",
-    { runtime: "python3.12", ...PY },
-    [".pip_cache", "setup.py"],
+  "python setup.py without requirements.txt ignores .pip_cache, as fn does": [
+    "python3.12",
+    ".pip_cache setup.py",
     python("3.12", pythonBuild([], [`${PIP} .`])),
   ],
-  ["bare python takes fn's first registered version, 3.12", { runtime: "python", ...PY }, [], python("3.12")],
-  ["node24 without package.json", { runtime: "node24", ...NODE }, [], node("24")],
-  [
-    "node22 with package.json and package-lock.json runs npm install in the build stage",
-    { runtime: "node22", ...NODE },
-    ["package.json", "package-lock.json"],
+  "bare python takes fn's first registered version, 3.12": ["python", "", python("3.12")],
+  "node24 without package.json": ["node24", "", node("24")],
+  "node22 with package.json and package-lock.json runs npm install in the build stage": [
+    "node22",
+    "package.json package-lock.json",
     stages(
       "fnproject/node:22-dev",
       [
@@ -169,36 +175,23 @@ const rows: Row[] = [
       ].concat(NODE_RUN.slice(1)),
     ),
   ],
-  [
-    "node with a committed node_modules skips npm install",
-    { runtime: "node24", ...NODE },
-    ["package.json", "node_modules"],
-    node("24"),
-  ],
-  [
-    "bare node with no images gets fn's fallback node 22 images",
-    { runtime: "node", ...NODE },
-    [],
-    node("22"),
-  ],
-  [
-    "bare node naming only build_image gets the run image of the first registered version, 24",
+  "node with a committed node_modules skips npm install": ["node24", "package.json node_modules", node("24")],
+  "bare node with no images gets fn's fallback node 22 images": ["node", "", node("22")],
+  "bare node naming only build_image gets the run image of the first registered version, 24": [
     { runtime: "node", buildImage: "fnproject/node:22-dev", ...NODE },
-    [],
+    "",
     node("22", "24"),
   ],
-  ["go1.24 without go.mod", { runtime: "go1.24", ...GO }, [], go("1.24", GO_BUILD)],
-  ["go1.23 with go.mod", { runtime: "go1.23", ...GO }, ["go.mod"], go("1.23", [...GO_MODULES, ...GO_TIDY])],
-  [
-    "go with go.mod and vendor (and a Gopkg.toml, which vendor overrides)",
-    { runtime: "go1.24", ...GO },
-    ["go.mod", "vendor", "Gopkg.toml"],
+  "go1.24 without go.mod": ["go1.24", "", go("1.24", GO_BUILD)],
+  "go1.23 with go.mod": ["go1.23", "go.mod", go("1.23", [...GO_MODULES, ...GO_TIDY])],
+  "go with go.mod and vendor (and a Gopkg.toml, which vendor overrides)": [
+    "go1.24",
+    "go.mod vendor Gopkg.toml",
     go("1.24", [...GO_MODULES, 'ENV GOFLAGS="-mod=vendor"', ...GO_TIDY]),
   ],
-  [
-    "go with dep: Gopkg.toml and Gopkg.lock",
-    { runtime: "go1.24", ...GO },
-    ["Gopkg.toml", "Gopkg.lock", "go.mod"],
+  "go with dep: Gopkg.toml and Gopkg.lock": [
+    "go1.24",
+    "Gopkg.toml Gopkg.lock go.mod",
     go("1.24", [
       GO_DEP,
       "ADD Gopkg.* /go/src/func/",
@@ -206,10 +199,9 @@ const rows: Row[] = [
       ...GO_BUILD,
     ]),
   ],
-  [
-    "go with dep: Gopkg.toml alone",
-    { runtime: "go1.24", ...GO },
-    ["Gopkg.toml"],
+  "go with dep: Gopkg.toml alone": [
+    "go1.24",
+    "Gopkg.toml",
     go("1.24", [
       GO_DEP,
       "ADD . /go/src/func/",
@@ -217,35 +209,26 @@ const rows: Row[] = [
       "RUN go build -o func -v",
     ]),
   ],
-  [
-    "bare go with no images gets fn's fallback go 1.11 images",
-    { runtime: "go", ...GO },
-    [],
-    go("1.11", GO_BUILD),
-  ],
-  [
-    "java with the images fn init wrote and the run image's inspected entrypoint",
+  "bare go with no images gets fn's fallback go 1.11 images": ["go", "", go("1.11", GO_BUILD)],
+  "java with the images fn init wrote and the run image's inspected entrypoint": [
     { runtime: "java", buildImage: `${JDK}:jdk17-1.1.7`, runImage: `${JDK}:jre17-1.1.7`, ...JAVA },
     { files: new Set(["pom.xml"]), runImageEntrypoint: FDK_ENTRYPOINT },
     java(`${JDK}:jdk17-1.1.7`, `${JDK}:jre17-1.1.7`, [
       `ENTRYPOINT [${FDK_ENTRYPOINT.map((word) => `"${word}"`).join(", ")}]`,
     ]),
   ],
-  [
-    "java without the inspected entrypoint leaves the run image's ENTRYPOINT in force",
+  "java without the inspected entrypoint leaves the run image's ENTRYPOINT in force": [
     { runtime: "java21", buildImage: `${JDK}:jdk21-1.0.210`, runImage: `${JRE}:jre21-1.0.210`, ...JAVA },
-    ["pom.xml"],
+    "pom.xml",
     java(`${JDK}:jdk21-1.0.210`, `${JRE}:jre21-1.0.210`),
   ],
-  [
-    "bare java with no images gets fn's fallback java 17 images for the given FDK release",
-    { runtime: "java", ...JAVA },
+  "bare java with no images gets fn's fallback java 17 images for the given FDK release": [
+    "java",
     { files: new Set(["pom.xml"]), javaFdkVersion: "1.0.210" },
     java(`${JDK}:jdk17-1.0.210`, `${JRE}:jre17-1.0.210`),
   ],
-  [
-    "java8 images are tagged with the bare FDK release; proxies reach MAVEN_OPTS",
-    { runtime: "java8", ...JAVA },
+  "java8 images are tagged with the bare FDK release; proxies reach MAVEN_OPTS": [
+    "java8",
     {
       files: new Set(["pom.xml"]),
       javaFdkVersion: "1.0.210",
@@ -262,27 +245,20 @@ const rows: Row[] = [
       mavenOpts(["proxy.corp", "3128"], ["fd00::1", "3129"], "localhost|.corp|10.0.0.0/8"),
     ),
   ],
-  [
-    "ruby3.3 with a Gemfile",
-    { runtime: "ruby3.3", ...RUBY },
-    ["Gemfile"],
+  "ruby3.3 with a Gemfile": [
+    "ruby3.3",
+    "Gemfile",
     ruby("3.3", ["ADD Gemfile* /function/", "RUN bundle install"]),
   ],
-  [
-    "bare ruby with no images gets fn's fallback ruby 3.1 images",
-    { runtime: "ruby", ...RUBY },
-    [],
-    ruby("3.1", []),
-  ],
-  [
-    "build_image and run_image from func.yaml replace the runtime's images",
+  "bare ruby with no images gets fn's fallback ruby 3.1 images": ["ruby", "", ruby("3.1", [])],
+  "build_image and run_image from func.yaml replace the runtime's images": [
     {
       runtime: "python3.11",
       buildImage: "iad.ocir.io/ns/mirror/python:3.11-dev",
       runImage: "iad.ocir.io/ns/mirror/python:3.11",
       ...PY,
     },
-    [],
+    "",
     stages(
       "iad.ocir.io/ns/mirror/python:3.11-dev",
       pythonBuild(),
@@ -290,27 +266,25 @@ const rows: Row[] = [
       PYTHON_RUN_STAGE,
     ),
   ],
-  [
-    "entrypoint and cmd are split on whitespace, and '[…]' quoting is stripped from entrypoint",
+  "entrypoint and cmd are split on whitespace, and '[…]' quoting is stripped from entrypoint": [
     { runtime: "node24", entrypoint: "  '[node  --enable-source-maps\tfunc.js]' ", cmd: "handler  main" },
-    [],
+    "",
     stages("fnproject/node:24-dev", [], "fnproject/node:24", [
       ...NODE_RUN.slice(0, 2),
       'ENTRYPOINT ["node", "--enable-source-maps", "func.js"]',
       'CMD ["handler", "main"]',
     ]),
   ],
-  [
-    "cmd alone, with a run image that has no entrypoint, writes fn's empty ENTRYPOINT",
+  "cmd alone, with a run image that has no entrypoint, writes fn's empty ENTRYPOINT": [
     { runtime: "ruby3.3", cmd: "ruby func.rb" },
     { files: new Set(), runImageEntrypoint: [] },
     ruby("3.3", [], ["ENTRYPOINT []", 'CMD ["ruby", "func.rb"]']),
   ],
-];
+};
 
 describe("dockerfileFor writes the Dockerfile fn build would", () => {
-  for (const [name, fields, given, want] of rows) {
-    it(name, () => assert.equal(dockerfileFor(func(fields), FILE, inputsOf(given)), want));
+  for (const [name, [fields, given, want]] of Object.entries(rows)) {
+    it(name, () => assert.equal(dockerfileFor(func(fieldsOf(fields)), FILE, inputsOf(given)), want));
   }
 
   it("reads a func.yaml the way fn init writes it", () => {
@@ -320,48 +294,48 @@ describe("dockerfileFor writes the Dockerfile fn build would", () => {
 });
 
 describe("dockerfileFor refuses with a message naming func.yaml and the fix", () => {
-  const refusals: [string, FuncYaml, string[], RegExp][] = [
+  const refusals: [string, FuncYaml, string, RegExp][] = [
     [
       "a version fn no longer builds lists that family's runtimes",
       func({ runtime: "python3.9", ...PY }),
-      [],
+      "",
       /^hello\/func\.yaml: runtime "python3\.9" .*python, python3\.12, python3\.11\).*Dockerfile/,
     ],
     [
       "an unknown runtime lists all supported ones",
       func({ runtime: "rust", ...GO }),
-      [],
+      "",
       new RegExp(`supported: ${supportedRuntimes.join(", ")}\\).*add a Dockerfile`),
     ],
     [
       "dotnet is left to a Dockerfile",
       func({ runtime: "dotnet8.0", cmd: "Function:Greeter:greet" }),
-      [],
+      "",
       /runtime "dotnet8\.0" has no fn build template.*add a Dockerfile/,
     ],
-    ["no runtime", func(GO), [], /^hello\/func\.yaml has no runtime; set one of python, .*add a Dockerfile/],
+    ["no runtime", func(GO), "", /^hello\/func\.yaml has no runtime; set one of python, .*add a Dockerfile/],
     [
       "runtime docker without a Dockerfile",
       func({ runtime: "docker" }),
-      [],
+      "",
       /runtime docker builds from your own Dockerfile/,
     ],
     [
       "an old func.yaml without schema_version, which fn deploy refuses too",
       { runtime: "node24", ...NODE },
-      [],
+      "",
       /schema_version must be 20180708.*fn migrate/,
     ],
     [
       "neither entrypoint nor cmd",
       func({ runtime: "node24" }),
-      [],
+      "",
       /set entrypoint or cmd.*entrypoint: node func\.js/,
     ],
     [
       "java without images or an FDK release",
       func({ runtime: "java17", ...JAVA }),
-      ["pom.xml"],
+      "pom.xml",
       /build_image: fnproject\/fn-java-fdk-build:jdk17-<fdk version> and run_image: fnproject\/fn-java-fdk:jre17-<fdk version>/,
     ],
     [
@@ -372,7 +346,7 @@ describe("dockerfileFor refuses with a message naming func.yaml and the fix", ()
         runImage: `${JRE}:jre17-1.0.210`,
         ...JAVA,
       }),
-      [],
+      "",
       /no pom\.xml/,
     ],
   ];
