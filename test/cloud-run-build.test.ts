@@ -22,7 +22,7 @@ import {
 } from "./emulators/gcp/fixture.ts";
 import { RegistryClient } from "./emulators/registry/registry-client.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
-import { assertUserFailure, type Job } from "./runner/index.ts";
+import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
 import { type DockerRecorder, dockerRecorder, removeLocalImages } from "./support/docker-recorder.ts";
 import { requireDockerAndRegistry as components, registryInstalled } from "./support/real-components.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
@@ -93,55 +93,12 @@ const serviceBody = (service: string) =>
   };
 const servicedImage = (service: string) => serviceBody(service)?.template.containers[0]?.image ?? "";
 /** No secret (the step's masks) in what the runs showed or the job left in any file. */
-async function assertNothingShown(job: Job, runs: Awaited<ReturnType<Job["run"]>>[]): Promise<void> {
+async function assertNothingShown(job: Job, runs: StepResult[]): Promise<void> {
   const shown = runs.map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n");
   assert.deepEqual(secretsFound(shown + (await job.allWrittenText()), runs[0]?.masks ?? []), []);
 }
 
 describe("cloud-run-deploy builds the function's container when path is given", () => {
-  it("logs docker in with the deployer's keyless access token, pushes, logs out, deploys by digest; a re-run changes nothing", async (t) => {
-    if (!(await components(t))) return;
-    const { job, configFile } = await jobWithDockerConfig();
-    await using _job = job;
-    const inputs = fx.deployInputs("built-fn", {
-      path: await functionFolder(job, "hello", "Hello"),
-      image: tagOf("hello-build"),
-      function: "hello_http",
-      "base-image": "python312",
-      "registry-login": "always",
-    });
-    const first = await job.run("cloud-run-deploy", { inputs, timeoutMs: 240_000 });
-    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
-    assert.match(
-      first.stdout,
-      new RegExp(
-        `Logged in to ${literal(registry?.host ?? "")} as oauth2accesstoken with ${literal(fx.deployer.email)}'s access token\\.`,
-      ),
-    );
-    assert.match(first.stdout, /Logged out of .*; docker's config\.json is as it was before\./);
-    assert.equal(await readFile(configFile, "utf8"), OTHER_LOGIN, "config.json as it was before the step");
-    const [container] = serviceBody("built-fn").template.containers;
-    assert.match(
-      container?.image ?? "",
-      new RegExp(`^${literal(registry?.host ?? "")}/${PROJECT}/functions/hello-build@sha256:[a-f0-9]{64}$`),
-    );
-    assert.deepEqual(container?.env, [{ name: "FUNCTION_TARGET", value: "hello_http" }]);
-    assert.equal(
-      container?.baseImageUri,
-      "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312",
-    );
-    const posts = await job.runPosts();
-    assert.ok(posts.every((p) => p.exitCode === 0));
-    assert.match(posts.map((p) => p.stdout).join("\n"), /Already logged out of .* by the main step\./);
-    await assertNothingShown(job, [first, ...posts]);
-
-    const beforeCalls = fx.mutatingCalls();
-    const again = await job.run("cloud-run-deploy", { inputs, timeoutMs: 240_000 });
-    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
-    assert.equal(again.outputs.changed, "false");
-    assert.equal(fx.mutatingCalls(), beforeCalls);
-  });
-
   it("a folder without a Dockerfile is refused before anything runs", async () => {
     await using job = await fx.job();
     await mkdir(join(job.workspace, "empty"), { recursive: true });
@@ -208,32 +165,57 @@ describe("cloud-run-deploy builds the function's container when path is given", 
   });
 });
 
-describe("cloud-run-deploy reuses the image built from the same source", () => {
-  it("a fresh runner with unchanged source: no login, build or push, the same digest, no mutating call", async (t) => {
+describe("cloud-run-deploy builds, pushes and pins the image, and reuses it on a fresh runner", () => {
+  it("logs docker in with the deployer's keyless access token, pushes, logs out, deploys by digest; a fresh runner with unchanged source logs in, builds and pushes nothing and changes nothing", async (t) => {
     if (!(await components(t))) return;
     const tag = tagOf("reused");
-    const inputs = fx.deployInputs("reused-fn", { path: "fn", image: tag, "registry-login": "always" });
+    const inputs = fx.deployInputs("reused-fn", {
+      path: "fn",
+      image: tag,
+      function: "hello_http",
+      "base-image": "python312",
+      "registry-login": "always",
+    });
     const env = { PATH: recorder?.path ?? "" };
-    /** A new job (its own HOME and workspace) whose checkout holds the function with `greeting`, deployed. */
-    const deployFresh = async (
-      greeting: string,
-      check: (run: Awaited<ReturnType<Job["run"]>>, job: Job) => Promise<void>,
-    ) => {
-      await using job = await fx.job();
+    /** A new job (its own HOME, docker config and workspace) whose checkout holds the function with `greeting`, deployed. */
+    const deployFresh = async (greeting: string, check: (run: StepResult, job: Job) => Promise<void>) => {
+      const { job, configFile } = await jobWithDockerConfig();
+      await using _job = job;
       await functionFolder(job, "fn", greeting);
       const calls = fx.mutatingCalls();
       const run = await job.run("cloud-run-deploy", { inputs, env, timeoutMs: 240_000 });
       assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      assert.equal(await readFile(configFile, "utf8"), OTHER_LOGIN, "config.json as it was before the step");
       await check(run, job);
       return calls;
     };
 
-    await deployFresh("Hello", async (run) => {
+    await deployFresh("Hello", async (run, job) => {
       assert.deepEqual(await recorder?.counts(), { builds: 1, pushes: 1, logins: 1 });
       assert.match(run.stdout, /Tagged sha256:[a-f0-9]{64} as fngate-[a-f0-9]{40} too/);
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `Logged in to ${literal(registry?.host ?? "")} as oauth2accesstoken with ${literal(fx.deployer.email)}'s access token\\.`,
+        ),
+      );
+      assert.match(run.stdout, /Logged out of .*; docker's config\.json is as it was before\./);
+      const [container] = serviceBody("reused-fn").template.containers;
+      assert.match(
+        container?.image ?? "",
+        new RegExp(`^${literal(registry?.host ?? "")}/${PROJECT}/functions/reused@sha256:[a-f0-9]{64}$`),
+      );
+      assert.deepEqual(container?.env, [{ name: "FUNCTION_TARGET", value: "hello_http" }]);
+      assert.equal(
+        container?.baseImageUri,
+        "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312",
+      );
+      const posts = await job.runPosts();
+      assert.ok(posts.every((p) => p.exitCode === 0));
+      assert.match(posts.map((p) => p.stdout).join("\n"), /Already logged out of .* by the main step\./);
+      await assertNothingShown(job, [run, ...posts]);
     });
     const pinned = servicedImage("reused-fn");
-    assert.match(pinned, /@sha256:[a-f0-9]{64}$/);
     assert.ok((await removeLocalImages(tag.replace(/:1$/, ""))) > 0, "the built image was local");
 
     const calls = await deployFresh("Hello", async (run, job) => {
