@@ -216,6 +216,7 @@ describe("cloud-run-deploy builds, pushes and pins the image, and reuses it on a
       await assertNothingShown(job, [run, ...posts]);
     });
     const pinned = servicedImage("reused-fn");
+    assert.match(pinned, /@sha256:[a-f0-9]{64}$/);
     assert.ok((await removeLocalImages(tag.replace(/:1$/, ""))) > 0, "the built image was local");
 
     const calls = await deployFresh("Hello", async (run, job) => {

@@ -18,7 +18,8 @@ import { contextTag } from "../src/docker/context-tags.ts";
 import { deployFunction } from "../src/steps/fn-deploy.ts";
 import { Job, type StepResult } from "./runner/index.ts";
 import { removeLocalImages } from "./support/docker-recorder.ts";
-import { type ReuseWorld, reuseComponents, startReuseWorld } from "./support/reuse-world.ts";
+import { requireDockerAndRegistry as reuseComponents } from "./support/real-components.ts";
+import { type ReuseWorld, startReuseWorld } from "./support/reuse-world.ts";
 
 let w: ReuseWorld;
 before(async () => {
@@ -29,7 +30,7 @@ after(async () => {
 });
 
 describe("fn-deploy reuses the image the registry holds from the same source", () => {
-  it("a fresh runner with unchanged source: no build, no push, the same digest, no mutating call", async (t) => {
+  it("a fresh runner with unchanged source: no build, no push, the same digest, no mutating call; a new commit only tags it", async (t) => {
     if (!(await reuseComponents(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("fresh");
@@ -61,21 +62,15 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     );
     assert.ok(!second.log.some((line) => line.startsWith("── docker build")), "no build section");
     assert.deepEqual(second.warnings, []);
-  });
 
-  it("a new commit of unchanged source: its tag is put on the same manifest, nothing is built", async (t) => {
-    if (!(await reuseComponents(t))) return;
-    const host = w.registry?.host ?? "";
-    const dir = await w.functionFolder("commit");
-    const first = await w.freshRunner(host);
-    const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    // A new commit of the unchanged source: its tag is put on the same manifest, nothing is built.
     const next = await w.freshRunner(host);
     const moved = await deployFunction(w.inputs(dir, host, { gitSha: "2222222bbbb" }), next.ctx, next.tools);
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
-    assert.equal(moved.image, `${host}/${w.namespace}/commit:0.0.1-2222222`);
+    assert.equal(moved.image, `${host}/${repository}:0.0.1-2222222`);
     assert.equal(moved.digest, built.digest);
     assert.equal(
-      await w.registryClient().manifestDigest(`${w.namespace}/commit`, "0.0.1-2222222"),
+      await w.registryClient().manifestDigest(repository, "0.0.1-2222222"),
       built.digest,
       "the new tag points at the reused image",
     );

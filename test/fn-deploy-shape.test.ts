@@ -157,47 +157,33 @@ describe("fn-deploy checks the image against the application's shape", () => {
     );
   });
 
-  it("a GENERIC_ARM application gets a linux/arm64 build, and the pushed config says arm64", async (t) => {
+  it("a GENERIC_ARM application gets a linux/arm64 build whose pushed config says arm64; the same folder then built for GENERIC_X86: the legacy cache's arm64 image is caught before the push and rebuilt", async (t) => {
     if (!(await components(t))) return;
-    const run = await deploy({
-      application: "arm-apps",
-      function: "arm-build",
-      registry: `${fx.registry?.host}/${oci.namespace}`,
-      tag: "1",
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const registry = `${fx.registry?.host}/${oci.namespace}`;
+    const arm = await deploy({ application: "arm-apps", function: "arm-build", registry, tag: "1" });
+    assert.equal(arm.exitCode, 0, arm.stdout + arm.stderr);
     assert.match(
-      run.stdout,
+      arm.stdout,
       /docker build runs (without attestations .*: it pushes|BuildKit \(buildx\): .* keeps the push) one linux\/arm64 image manifest\./,
     );
     const client = new RegistryClient(credentials());
-    const manifest = await client.manifest(`${oci.namespace}/arm-build`, run.outputs.digest ?? "");
+    const manifest = await client.manifest(`${oci.namespace}/arm-build`, arm.outputs.digest ?? "");
     const config = JSON.parse(manifest?.body.toString("utf8") ?? "{}") as { config: { digest: string } };
     const blob = await client.blob(`${oci.namespace}/arm-build`, config.config.digest);
-    assert.equal(
-      (JSON.parse(blob?.toString("utf8") ?? "{}") as { architecture?: string }).architecture,
-      "arm64",
-    );
-  });
+    const pushed = JSON.parse(blob?.toString("utf8") ?? "{}") as { architecture?: string };
+    assert.equal(pushed.architecture, "arm64");
 
-  it("the same folder built for GENERIC_X86 after GENERIC_ARM: the legacy cache's arm64 image is caught before the push and rebuilt", async (t) => {
-    if (!(await components(t))) return;
-    // The arm64 test above built this very folder; the legacy builder's cache hands that image back.
-    const run = await deploy({
-      application: "x86-apps",
-      function: "x86-after-arm",
-      registry: `${fx.registry?.host}/${oci.namespace}`,
-      tag: "1",
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    // The legacy builder's cache hands the arm64 image of this very folder back for linux/amd64.
+    const x86 = await deploy({ application: "x86-apps", function: "x86-after-arm", registry, tag: "1" });
+    assert.equal(x86.exitCode, 0, x86.stdout + x86.stderr);
     // The legacy builder (Debian's docker.io with DOCKER_BUILDKIT unset) has the cache trap; BuildKit not.
-    if (!process.env.DOCKER_BUILDKIT && /docker build runs without attestations/.test(run.stdout)) {
+    if (!process.env.DOCKER_BUILDKIT && /docker build runs without attestations/.test(x86.stdout)) {
       assert.match(
-        run.stdout,
+        x86.stdout,
         /docker build returned a cached linux\/arm64 image for linux\/amd64: building again with --no-cache\./,
       );
     }
-    assert.match(run.stdout, /holds linux\/amd64: fits shape GENERIC_X86\./);
+    assert.match(x86.stdout, /holds linux\/amd64: fits shape GENERIC_X86\./);
   });
 
   it("with the buildx plugin as docker build, --provenance=false --sbom=false reach it; DOCKER_BUILDKIT=0 goes back to the legacy builder", async (t) => {

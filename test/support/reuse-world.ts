@@ -6,7 +6,6 @@ import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { TestContext } from "node:test";
 import { promisify } from "node:util";
 import type { StepContext } from "../../src/step-context.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../src/steps/fn-deploy.ts";
@@ -17,7 +16,7 @@ import { type StartedRegistry, startRegistry } from "../emulators/registry/start
 import { trustCaInProcess } from "../emulators/tls/trust.ts";
 import { type DockerRecorder, dockerRecorder } from "./docker-recorder.ts";
 import { type OciFixture, startOciFixture } from "./oci-fixture.ts";
-import { dockerEngineRunning, executableExists, requireComponent } from "./real-components.ts";
+import { registryInstalled } from "./real-components.ts";
 import { type RegistryFaultProxy, startRegistryFaultProxy } from "./registry-fault-proxy.ts";
 
 const run = promisify(execFile);
@@ -76,7 +75,7 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
   let registry: StartedRegistry | undefined;
   let proxy: RegistryFaultProxy | undefined;
   let recorder: DockerRecorder | undefined;
-  if (await executableExists("/usr/bin/docker-registry")) {
+  if (await registryInstalled()) {
     registry = await startRegistry({ users: [user] });
     oci.stack.oci.setRegistry({ url: registry.url, ...user });
     proxy = await startRegistryFaultProxy(registry.url);
@@ -159,11 +158,4 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-/** The real registry and Docker engine, or a skip with the reason (a failure under CI=true). */
-export async function reuseComponents(t: TestContext): Promise<boolean> {
-  if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-    return false;
-  return requireComponent(t, "the Docker engine", dockerEngineRunning);
 }
