@@ -8,8 +8,6 @@
 // without the ID, or with the ID of another instance), so `acr-instance-id` is passed through, checked
 // before any call where the registry host tells the edition, and kept on a re-run.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { AcrInstance } from "./emulators/alibaba/acr-instances.ts";
@@ -21,16 +19,14 @@ import {
   startAlibabaFixture,
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
-import { closeServer, listenOnLoopback } from "./emulators/http/loopback-server.ts";
+import { type ConnectProxy, startConnectProxy } from "./emulators/http/connect-proxy.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
 
 const ENTERPRISE_IMAGE = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
 let fx: StartedAlibabaFixture;
-let proxy: Server;
-let proxyUrl: string;
+let proxy: ConnectProxy;
 let instance: AcrInstance;
 let other: AcrInstance;
-const tunnels: string[] = [];
 
 before(async () => {
   fx = await startAlibabaFixture();
@@ -40,27 +36,10 @@ before(async () => {
   state.images.set(ENTERPRISE_IMAGE, {
     command: [process.execPath, join(examplesDir, "function", "server.mjs")],
   });
-  proxy = createServer((_req, res) => res.writeHead(405).end());
-  proxy.on("connect", (req, client, head) => {
-    const target = req.url ?? "";
-    tunnels.push(target);
-    const [host, port] = [
-      target.slice(0, target.lastIndexOf(":")),
-      Number(target.slice(target.lastIndexOf(":") + 1)),
-    ];
-    const upstream = connect(port, host, () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on("error", () => client.destroy());
-    client.on("error", () => upstream.destroy());
-  });
-  proxyUrl = `http://127.0.0.1:${await listenOnLoopback(proxy)}`;
+  proxy = await startConnectProxy();
 });
 after(async () => {
-  if (proxy) await closeServer(proxy);
+  await proxy?.close();
   await fx?.close();
 });
 
@@ -136,23 +115,23 @@ describe("fc-deploy retries", () => {
 
 describe("fc-deploy behind a proxy", () => {
   it("sends every Function Compute call through HTTPS_PROXY, without a warning", async () => {
-    tunnels.length = 0;
-    const run = await deploy("via-proxy", {}, { HTTPS_PROXY: proxyUrl });
+    proxy.reset();
+    const run = await deploy("via-proxy", {}, { HTTPS_PROXY: proxy.url });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     assert.deepEqual(
       run.annotations.filter((a) => a.level === "warning"),
       [],
     );
     const target = new URL(fx.stack.alibaba.url);
-    assert.ok(tunnels.length > 0, "no call went through the proxy");
-    assert.deepEqual([...new Set(tunnels)], [`${target.hostname}:${target.port}`]);
+    assert.ok(proxy.total() > 0, "no call went through the proxy");
+    assert.deepEqual([...proxy.tunnels.keys()], [`${target.hostname}:${target.port}`]);
   });
 
   it("calls directly when NO_PROXY lists the host", async () => {
-    tunnels.length = 0;
-    const run = await deploy("no-proxy", {}, { HTTPS_PROXY: proxyUrl, NO_PROXY: "localhost,127.0.0.1" });
+    proxy.reset();
+    const run = await deploy("no-proxy", {}, { HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.deepEqual(tunnels, []);
+    assert.equal(proxy.total(), 0);
   });
 
   it("fails with one explained line when the proxy cannot be reached", async () => {
