@@ -22,6 +22,14 @@ const PUSH_OUTPUT = /^The push refers to repository \[/;
 
 const SECRET_INPUTS = ["private-key", "auth-token", "client-secret", "client-certificate-key"];
 
+/** Some line of `lines` matches `pattern` (all lines shown when none does). */
+function assertSomeLine(lines: string[], pattern: RegExp, shown = lines.join("\n")): void {
+  assert.ok(
+    lines.some((line) => pattern.test(line)),
+    `${pattern} in:\n${shown}`,
+  );
+}
+
 let fx: PipelineFixture;
 before(async () => {
   fx = await startPipelineFixture("step-log");
@@ -60,18 +68,9 @@ describe("docker's output in the step's log", () => {
       assert.equal(run.exitCode, 0, run.stdout + run.stderr);
       const image = run.outputs.image ?? "";
       const built = section(run, `docker build and push ${image}`);
-      assert.ok(
-        built.some((line) => BUILD_OUTPUT.test(line)),
-        built.join("\n"),
-      );
-      assert.ok(
-        built.some((line) => PUSH_OUTPUT.test(line)),
-        built.join("\n"),
-      );
-      assert.ok(
-        built.some((line) => line.includes(`digest: ${run.outputs.digest}`)),
-        built.join("\n"),
-      );
+      assertSomeLine(built, BUILD_OUTPUT);
+      assertSomeLine(built, PUSH_OUTPUT);
+      assertSomeLine(built, new RegExp(`digest: ${run.outputs.digest}`));
       assert.deepEqual(section(run, "Waiting for function grouped to become ACTIVE"), [
         "Function grouped is ACTIVE.",
       ]);
@@ -105,14 +104,8 @@ describe("docker's output in the step's log", () => {
       );
       const deploy = section(run, "fn-deploy");
       assert.ok(deploy.includes(`── docker build and push ${run.outputs.image}`), deploy.join("\n"));
-      assert.ok(
-        deploy.some((line) => BUILD_OUTPUT.test(line)),
-        deploy.join("\n"),
-      );
-      assert.ok(
-        deploy.some((line) => PUSH_OUTPUT.test(line)),
-        deploy.join("\n"),
-      );
+      assertSomeLine(deploy, BUILD_OUTPUT);
+      assertSomeLine(deploy, PUSH_OUTPUT);
       assert.ok(deploy.includes("── Waiting for function nested to become ACTIVE"), deploy.join("\n"));
       const gateway = section(run, "gateway-deploy");
       assert.ok(gateway.includes("── Waiting for deployment nested to become ACTIVE"), gateway.join("\n"));
@@ -153,14 +146,8 @@ describe("docker's output in the step's log", () => {
       const header = stderr.indexOf(`── docker build and push ${result.outputs.image}`);
       assert.ok(header > 0, run.stderr);
       const after = stderr.slice(header);
-      assert.ok(
-        after.some((line) => BUILD_OUTPUT.test(line)),
-        run.stderr,
-      );
-      assert.ok(
-        after.some((line) => PUSH_OUTPUT.test(line)),
-        run.stderr,
-      );
+      assertSomeLine(after, BUILD_OUTPUT, run.stderr);
+      assertSomeLine(after, PUSH_OUTPUT, run.stderr);
       assert.ok(!run.stderr.includes("::"), "no workflow command in the CLI's output");
       await sandbox.run(["cleanup"]);
     } finally {

@@ -4,43 +4,28 @@
 // nothing is left behind. The real-docker path is covered by fn-deploy-action.test.ts; fn's base
 // images cannot be pulled offline, so this path is shown at the CLI boundary.
 import assert from "node:assert/strict";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { DockerCli, DockerResult } from "../src/docker/docker-cli.ts";
 import type { ImagePlatforms } from "../src/docker/image-platforms.ts";
 import { isUserError } from "../src/errors.ts";
 import { dockerfileFor } from "../src/oci/functions/fn-dockerfile.ts";
 import { parseFuncYaml } from "../src/oci/functions/func-yaml.ts";
-import type { StepContext } from "../src/step-context.ts";
 import { deployFunction, type FnDeployInputs } from "../src/steps/fn-deploy.ts";
-import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { generateTestKey } from "./support/keys.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import { type ReuseWorld, startReuseWorld } from "./support/reuse-world.ts";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
-let oci: OciFixture;
-let root: string;
-let ociProfile: FnDeployInputs["ociProfile"];
+const OCIR = "ocir.ap-tokyo-1.oci.oraclecloud.com";
+let w: ReuseWorld;
 let functionDir: string;
 
 before(async () => {
-  oci = await startOciFixture();
-  trustCaInProcess(oci.stack.caPem);
-  oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
-  root = await mkdtemp(join(tmpdir(), "fngate-deploy-build-"));
-  const keyFile = join(root, "key.pem");
-  await writeFile(keyFile, oci.key.pkcs8, { mode: 0o600 });
-  const configFile = join(root, "oci-config");
-  await writeFile(
-    configFile,
-    `[DEFAULT]\nuser=${oci.userId}\nfingerprint=${oci.key.fingerprint}\ntenancy=${oci.tenancyId}\nregion=ap-tokyo-1\nkey_file=${keyFile}\n`,
-    { mode: 0o600 },
-  );
-  ociProfile = { configFile, profile: "DEFAULT" };
-  functionDir = join(root, "hello");
-  await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
+  w = await startReuseWorld();
+  // The example function as it is (the world's folder less the Dockerfile and ignore rules it adds).
+  functionDir = await w.functionFolder("hello");
+  for (const added of ["Dockerfile", ".dockerignore", "notes.txt"]) await rm(join(functionDir, added));
   // What actions/checkout (before v6) leaves in a checkout: the job's token in .git/config.
   await mkdir(join(functionDir, ".git"));
   await writeFile(
@@ -49,8 +34,7 @@ before(async () => {
   );
 });
 after(async () => {
-  await oci?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await w?.close();
 });
 
 interface Recorded {
@@ -102,58 +86,24 @@ function recordingDocker(calls: Recorded[]): DockerCli {
   };
 }
 
-async function context(): Promise<{ ctx: StepContext; tempDir: string; secrets: string[]; log: string[] }> {
-  const tempDir = await mkdtemp(join(root, "runner-temp-"));
-  const homeDir = join(root, "home");
-  await mkdir(homeDir, { recursive: true });
-  const secrets: string[] = [];
-  const log: string[] = [];
-  return {
-    tempDir,
-    secrets,
-    log,
-    ctx: {
-      logger: {
-        info: (m) => log.push(m),
-        warning: (m) => log.push(`warning: ${m}`),
-        debug: () => {},
-        group: (name, work) => {
-          log.push(`── ${name}`);
-          return work();
-        },
-      },
-      secrets: { register: (value) => secrets.push(value) },
-      endpoints: { oci: oci.stack.endpoints.oci },
-      proxy: {},
-      homeDir,
-      tempDir,
-      workspaceDir: root,
-      now: () => new Date(),
-    },
-  };
-}
-
+/** fn-deploy's inputs for the example folder (no Dockerfile), pushed to OCIR, without a commit. */
 function inputs(overrides: Partial<FnDeployInputs> = {}): FnDeployInputs {
-  return {
-    application: "apps",
-    compartmentOcid: oci.tenancyId,
-    path: functionDir,
-    registry: `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`,
-    wait: true,
-    ociProfile,
-    ...overrides,
-  };
+  const { gitSha: _sha, ...rest } = w.inputs(functionDir, OCIR, overrides);
+  return overrides.gitSha ? { ...rest, gitSha: overrides.gitSha } : rest;
 }
+const tools = (calls: Recorded[] = []) => ({ docker: recordingDocker(calls), imagePlatforms: amd64Image });
 
 describe("fn-deploy without a Dockerfile", () => {
   it("builds with the Dockerfile fn generates for func.yaml's runtime, then removes it", async () => {
     const calls: Recorded[] = [];
-    const { ctx, tempDir, secrets } = await context();
-    const result = await deployFunction(inputs({ config: "TOKEN=abc123xyz", gitSha: "feedface00" }), ctx, {
-      docker: recordingDocker(calls),
-      imagePlatforms: amd64Image,
-    });
-    const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/hello:0.0.1-feedfac`;
+    const { ctx, secrets } = await w.stepContext();
+    const { tempDir } = ctx;
+    const result = await deployFunction(
+      inputs({ config: "TOKEN=abc123xyz", gitSha: "feedface00" }),
+      ctx,
+      tools(calls),
+    );
+    const image = `${OCIR}/${w.namespace}/hello:0.0.1-feedfac`;
     const [build, push] = calls;
     assert.equal(calls.length, 2);
     assert.deepEqual(build?.args.slice(0, 6), ["build", "-t", image, "--platform", "linux/amd64", "-f"]);
@@ -172,69 +122,63 @@ describe("fn-deploy without a Dockerfile", () => {
     assert.equal(result.digest, DIGEST);
     assert.equal(result.action, "created");
     assert.equal(result.lifecycleState, "ACTIVE");
-    const fn = oci.stack.oci.state.fn.functions.get(result.functionId);
+    const fn = w.oci.stack.oci.state.fn.functions.get(result.functionId);
     assert.equal(fn?.imageDigest, DIGEST);
     assert.equal(fn?.image, image);
   });
 
   it("refuses to build without docker, before any OCI call", async () => {
-    const { ctx } = await context();
-    const calls = oci.stack.oci.requests.length;
+    const { ctx } = await w.stepContext();
+    const calls = w.oci.stack.oci.requests.length;
     await assert.rejects(
       deployFunction(inputs(), ctx, { docker: undefined, imagePlatforms: amd64Image }),
       (e: unknown) => isUserError(e) && /^docker is not installed/.test(e.message),
     );
-    assert.equal(oci.stack.oci.requests.length, calls);
+    assert.equal(w.oci.stack.oci.requests.length, calls);
   });
 
   it("takes the registry from the current Fn CLI context when the input is empty", async () => {
     const calls: Recorded[] = [];
-    const { ctx } = await context();
+    const { ctx } = await w.stepContext();
     await mkdir(join(ctx.homeDir, ".fn", "contexts"), { recursive: true });
     await writeFile(join(ctx.homeDir, ".fn", "config.yaml"), "current-context: ci\n");
     await writeFile(
       join(ctx.homeDir, ".fn", "contexts", "ci.yaml"),
-      `provider: oracle\nregistry: fra.ocir.io/${oci.namespace}/team\n`,
+      `provider: oracle\nregistry: fra.ocir.io/${w.namespace}/team\n`,
     );
     const { registry: _registry, ...rest } = inputs();
-    const result = await deployFunction({ ...rest, function: "from-context" }, ctx, {
-      docker: recordingDocker(calls),
-      imagePlatforms: amd64Image,
-    });
-    assert.equal(result.image, `fra.ocir.io/${oci.namespace}/team/from-context:0.0.1`);
+    const result = await deployFunction({ ...rest, function: "from-context" }, ctx, tools(calls));
+    assert.equal(result.image, `fra.ocir.io/${w.namespace}/team/from-context:0.0.1`);
     assert.equal(result.repository?.name, "team/from-context");
   });
 });
 
 describe("fn-deploy finds the application and explains OCI's refusals", () => {
   it("an application OCID needs no compartment: the repository goes to the application's compartment", async () => {
-    const application = oci.stack.oci.state.createApplication({
-      compartmentId: oci.tenancyId,
+    const application = w.oci.stack.oci.state.createApplication({
+      compartmentId: w.oci.tenancyId,
       displayName: "by-ocid",
     });
     const calls: Recorded[] = [];
-    const { ctx } = await context();
+    const { ctx } = await w.stepContext();
     const { compartmentOcid: _compartment, ...rest } = inputs();
     const result = await deployFunction(
       { ...rest, application: application.id, function: "by-ocid-fn" },
       ctx,
-      { docker: recordingDocker(calls), imagePlatforms: amd64Image },
+      tools(calls),
     );
     assert.equal(result.applicationId, application.id);
-    const repository = [...oci.stack.oci.state.artifacts.repositories.values()].find(
+    const repository = [...w.oci.stack.oci.state.artifacts.repositories.values()].find(
       (entry) => entry.displayName === "by-ocid-fn",
     );
-    assert.equal(repository?.compartmentId, oci.tenancyId);
+    assert.equal(repository?.compartmentId, w.oci.tenancyId);
   });
 
   it("an unknown application OCID is a 404 explained with its likely causes", async () => {
-    const { ctx } = await context();
+    const { ctx } = await w.stepContext();
     const missing = "ocid1.fnapp.oc1.ap-tokyo-1.aaaaaaaanotthereatall";
     await assert.rejects(
-      deployFunction({ ...inputs(), application: missing }, ctx, {
-        docker: recordingDocker([]),
-        imagePlatforms: amd64Image,
-      }),
+      deployFunction({ ...inputs(), application: missing }, ctx, tools()),
       (e: unknown) =>
         isUserError(e) &&
         e.message.startsWith(`application ${missing}: 404 NotAuthorizedOrNotFound`) &&
@@ -245,21 +189,18 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
   });
 
   it("a key OCI does not know is a 401 that points to fn-context's verify", async () => {
-    const { ctx } = await context();
+    const { ctx } = await w.stepContext();
     const stranger = generateTestKey();
-    const keyFile = join(root, "stranger.pem");
+    const keyFile = join(ctx.homeDir, "stranger.pem");
     await writeFile(keyFile, stranger.pkcs8, { mode: 0o600 });
-    const configFile = join(root, "stranger-config");
+    const configFile = join(ctx.homeDir, "stranger-config");
     await writeFile(
       configFile,
-      `[DEFAULT]\nuser=${oci.userId}\nfingerprint=${stranger.fingerprint}\ntenancy=${oci.tenancyId}\nregion=ap-tokyo-1\nkey_file=${keyFile}\n`,
+      `[DEFAULT]\nuser=${w.oci.userId}\nfingerprint=${stranger.fingerprint}\ntenancy=${w.oci.tenancyId}\nregion=ap-tokyo-1\nkey_file=${keyFile}\n`,
       { mode: 0o600 },
     );
     await assert.rejects(
-      deployFunction({ ...inputs(), ociProfile: { configFile, profile: "DEFAULT" } }, ctx, {
-        docker: recordingDocker([]),
-        imagePlatforms: amd64Image,
-      }),
+      deployFunction({ ...inputs(), ociProfile: { configFile, profile: "DEFAULT" } }, ctx, tools()),
       (e: unknown) =>
         isUserError(e) &&
         /^listing applications in compartment .*: OCI refused the API key \(401 NotAuthenticated\).*run fn-context with verify: true/.test(
@@ -269,13 +210,10 @@ describe("fn-deploy finds the application and explains OCI's refusals", () => {
   });
 
   it("a deployment that ends in FAILED is reported instead of waited on until the deadline", async () => {
-    oci.stack.oci.state.fn.failNextTransitions(1);
-    const { ctx } = await context();
+    w.oci.stack.oci.state.fn.failNextTransitions(1);
+    const { ctx } = await w.stepContext();
     await assert.rejects(
-      deployFunction({ ...inputs(), function: "doomed" }, ctx, {
-        docker: recordingDocker([]),
-        imagePlatforms: amd64Image,
-      }),
+      deployFunction({ ...inputs(), function: "doomed" }, ctx, tools()),
       (e: unknown) =>
         isUserError(e) &&
         /^function doomed went to FAILED.*Check the image and the application's subnet/.test(e.message),

@@ -3,14 +3,23 @@
 // build. Through the step with the production tools (fnDeployTools: the real docker CLI behind a
 // recording wrapper, docker's stored login), the real Docker engine and distribution registry, and
 // the OCI emulator. Counted from the wrapper's log: which docker builds and pushes really ran.
+// When the registry cannot answer the check (src/docker/image-reuse.ts: a login it refuses, a lookup
+// it fails, a tag it will not write through its API, made by a proxy in front of it that answers chosen
+// requests itself), the deploy builds and pushes as it did before the check existed, with one warning
+// that names the registry and what failed; the check never fails a deploy. And as a workflow meets it:
+// two jobs (new HOME and RUNNER_TEMP, the local images removed) run fn-context, ocir-login and fn-deploy
+// on the same commit, built actions in the runner harness; the second finds the image through the login
+// ocir-login stored and builds and pushes nothing.
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { contextTag } from "../src/docker/context-tags.ts";
 import { deployFunction } from "../src/steps/fn-deploy.ts";
+import { Job, type StepResult } from "./runner/index.ts";
 import { removeLocalImages } from "./support/docker-recorder.ts";
-import { type ReuseWorld, reuseComponents, startReuseWorld } from "./support/reuse-world.ts";
+import { requireDockerAndRegistry as reuseComponents } from "./support/real-components.ts";
+import { type ReuseWorld, startReuseWorld } from "./support/reuse-world.ts";
 
 let w: ReuseWorld;
 before(async () => {
@@ -21,7 +30,7 @@ after(async () => {
 });
 
 describe("fn-deploy reuses the image the registry holds from the same source", () => {
-  it("a fresh runner with unchanged source: no build, no push, the same digest, no mutating call", async (t) => {
+  it("a fresh runner with unchanged source: no build, no push, the same digest, no mutating call; a new commit only tags it", async (t) => {
     if (!(await reuseComponents(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("fresh");
@@ -53,21 +62,15 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     );
     assert.ok(!second.log.some((line) => line.startsWith("── docker build")), "no build section");
     assert.deepEqual(second.warnings, []);
-  });
 
-  it("a new commit of unchanged source: its tag is put on the same manifest, nothing is built", async (t) => {
-    if (!(await reuseComponents(t))) return;
-    const host = w.registry?.host ?? "";
-    const dir = await w.functionFolder("commit");
-    const first = await w.freshRunner(host);
-    const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    // A new commit of the unchanged source: its tag is put on the same manifest, nothing is built.
     const next = await w.freshRunner(host);
     const moved = await deployFunction(w.inputs(dir, host, { gitSha: "2222222bbbb" }), next.ctx, next.tools);
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
-    assert.equal(moved.image, `${host}/${w.namespace}/commit:0.0.1-2222222`);
+    assert.equal(moved.image, `${host}/${repository}:0.0.1-2222222`);
     assert.equal(moved.digest, built.digest);
     assert.equal(
-      await w.registryClient().manifestDigest(`${w.namespace}/commit`, "0.0.1-2222222"),
+      await w.registryClient().manifestDigest(repository, "0.0.1-2222222"),
       built.digest,
       "the new tag points at the reused image",
     );
@@ -115,5 +118,150 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     );
     assert.equal(ignored.digest, original.digest);
     assert.notEqual(copied.digest, original.digest);
+  });
+});
+
+describe("when the registry cannot answer the check, fn-deploy builds as before", () => {
+  it("a login the registry refuses (401): built and pushed, with one warning naming the registry", async (t) => {
+    if (!(await reuseComponents(t))) return;
+    const host = w.registry?.host ?? "";
+    const dir = await w.functionFolder("refused-check");
+    const first = await w.freshRunner(host);
+    await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    // docker's own login is good (the push works); what the check presents is not.
+    const runner = await w.freshRunner(host, async () => ({
+      username: `${w.namespace}/ci-user`,
+      password: "wrong",
+    }));
+    const result = await deployFunction(w.inputs(dir, host), runner.ctx, runner.tools);
+    assert.equal(result.built, true);
+    assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
+    const tag = contextTag(result.contextHash ?? "");
+    assert.deepEqual(runner.warnings, [
+      `Could not ask ${host} for an image built from the same source (HTTP 401 for ${tag}): building and pushing it.`,
+      `Could not tag ${host}/${w.namespace}/refused-check@${result.digest} as ${tag} (HTTP 401 for ${result.digest}): the next run on a fresh runner builds the image again.`,
+    ]);
+  });
+
+  it("a registry failing the lookup (500): built and pushed with a warning; reused once it answers again", async (t) => {
+    if (!(await reuseComponents(t)) || !w.proxy) return;
+    const host = w.proxy.host;
+    const dir = await w.functionFolder("failing-check");
+    const lookups = (method: string, path: string) => method === "GET" && /\/manifests\/fngate-/.test(path);
+    w.proxy.fail(lookups, 500);
+    try {
+      const first = await w.freshRunner(host);
+      const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+      const second = await w.freshRunner(host);
+      const rebuilt = await deployFunction(w.inputs(dir, host), second.ctx, second.tools);
+      assert.equal(rebuilt.built, true, "the tag exists, but the registry would not say so");
+      assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
+      assert.deepEqual(second.warnings, [
+        `Could not ask ${host} for an image built from the same source (HTTP 500 for ${contextTag(built.contextHash ?? "")}): building and pushing it.`,
+      ]);
+      assert.ok(w.proxy.faulted.length >= 2);
+    } finally {
+      w.proxy.clear();
+    }
+    const third = await w.freshRunner(host);
+    const reused = await deployFunction(w.inputs(dir, host), third.ctx, third.tools);
+    assert.equal(reused.built, false);
+    assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
+  });
+
+  it("a registry refusing the new commit's tag through its API (403): built and pushed, the push writes it", async (t) => {
+    if (!(await reuseComponents(t)) || !w.proxy) return;
+    const host = w.proxy.host;
+    const dir = await w.functionFolder("tag-refused");
+    const first = await w.freshRunner(host);
+    const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    // The registry API call is fngate's (Node's fetch); docker's own push of the tag goes through.
+    const apiPut = (method: string, path: string, agent: string) =>
+      method === "PUT" && path.endsWith("/manifests/0.0.1-3333333") && !agent.startsWith("docker/");
+    w.proxy.fail(apiPut, 403);
+    try {
+      const runner = await w.freshRunner(host);
+      const result = await deployFunction(
+        w.inputs(dir, host, { gitSha: "3333333cccc" }),
+        runner.ctx,
+        runner.tools,
+      );
+      assert.equal(result.built, true);
+      assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
+      assert.equal(runner.warnings.length, 1, runner.warnings.join("\n"));
+      assert.ok(
+        runner.warnings[0]?.startsWith(
+          `Could not put the tag 0.0.1-3333333 on ${host}/${w.namespace}/tag-refused@${built.digest}, built from the same source (HTTP 403 for a PUT of tag 0.0.1-3333333: `,
+        ),
+        runner.warnings[0],
+      );
+      assert.ok(runner.warnings[0]?.endsWith("): building and pushing it."), runner.warnings[0]);
+      assert.equal(
+        await w.registryClient().manifestDigest(`${w.namespace}/tag-refused`, "0.0.1-3333333"),
+        result.digest,
+      );
+    } finally {
+      w.proxy.clear();
+    }
+  });
+});
+
+describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs it", () => {
+  /** A new job (as on a fresh runner) through fn-context, ocir-login and fn-deploy; its posts run too. */
+  async function deployInNewJob(checkout: string): Promise<StepResult> {
+    const sha = "89abcdef0123456789abcdef0123456789abcdef";
+    await using job = await Job.create({
+      env: { ...w.oci.env, GITHUB_SHA: sha, PATH: w.recorder?.path ?? "" },
+      checkout,
+    });
+    assert.equal((await job.run("fn-context", { inputs: w.oci.inputs() })).exitCode, 0);
+    const login = await job.run("ocir-login", {
+      inputs: {
+        region: "ap-tokyo-1",
+        namespace: w.namespace,
+        username: "ci-user",
+        "auth-token": w.authToken,
+        registry: w.registry?.host ?? "",
+      },
+    });
+    assert.equal(login.exitCode, 0, login.stdout);
+    await w.recorder?.reset();
+    const deploy = await job.run("fn-deploy", {
+      inputs: {
+        application: "apps",
+        "compartment-ocid": w.oci.tenancyId,
+        function: "action-fresh",
+        path: ".",
+        registry: `${w.registry?.host}/${w.namespace}`,
+      },
+    });
+    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    assert.ok((await job.runPosts()).every((post) => post.exitCode === 0));
+    return deploy;
+  }
+
+  it("builds and pushes nothing, pins the same digest and changes nothing", async (t) => {
+    if (!(await reuseComponents(t))) return;
+    const dir = await w.functionFolder("action-fresh");
+    const first = await deployInNewJob(dir);
+    assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
+    const image = `${w.registry?.host}/${w.namespace}/action-fresh`;
+    assert.ok((await removeLocalImages(image)) > 0, "the built image was local");
+
+    const mutating = w.mutatingCalls();
+    const second = await deployInNewJob(dir);
+    assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
+    assert.equal(second.outputs.digest, first.outputs.digest);
+    assert.equal(second.outputs.image, first.outputs.image);
+    assert.equal(second.outputs.changed, "false");
+    assert.equal(w.mutatingCalls(), mutating, "a mutating OCI call");
+    assert.match(
+      second.stdout,
+      /Reused image \S+@sha256:[a-f0-9]{64}, built from the same source \(context [0-9a-f]{12}, tag fngate-[0-9a-f]{40}\): no docker build, no push\./,
+    );
+    assert.deepEqual(
+      second.annotations.filter((a) => a.level === "warning"),
+      [],
+    );
   });
 });

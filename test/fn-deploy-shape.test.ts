@@ -63,52 +63,87 @@ async function deploy(
   });
 }
 
-async function prebuilt(tag: string, architecture: string): Promise<string> {
+/** Pushes a prebuilt image of `architectures` (one: a single image; more, or with attestations: an index). */
+async function prebuilt(tag: string, architectures: string[], attestations = false): Promise<string> {
   const repository = `${oci.namespace}/prebuilt`;
-  const pushed = await pushImage({ registry: credentials(), repository, tag, architecture });
+  const registry = credentials();
+  const pushed =
+    architectures.length === 1 && !attestations
+      ? await pushImage({ registry, repository, tag, architecture: architectures[0] ?? "" })
+      : await pushIndex({ registry, repository, tag, architectures, attestations });
   return `${fx.registry?.host}/${repository}@${pushed.digest}`;
 }
 
-async function index(tag: string, architectures: string[], attestations = false): Promise<string> {
-  const repository = `${oci.namespace}/prebuilt`;
-  const pushed = await pushIndex({ registry: credentials(), repository, tag, architectures, attestations });
-  return `${fx.registry?.host}/${repository}@${pushed.digest}`;
-}
+/** Refused with one line before any change: [name, the inputs (images pushed first), the line]. */
+const refusals: [string, () => Promise<{ inputs: Record<string, string>; message: RegExp | string }>][] = [
+  [
+    "an index with a BuildKit attestation manifest",
+    async () => {
+      const image = await prebuilt("attested", ["amd64"], true);
+      return {
+        inputs: { application: "x86-apps", function: "attested", image },
+        message: `image ${image} is an image index with 1 BuildKit attestation manifest(s) (platform unknown/unknown) besides the image: OCI Functions pins one image per architecture. Rebuild with --provenance=false --sbom=false (docker/build-push-action: provenance: false, sbom: false).`,
+      };
+    },
+  ],
+  [
+    "an arm64 image on a GENERIC_X86 application, naming both platforms",
+    async () => {
+      const image = await prebuilt("arm64", ["arm64"]);
+      return {
+        inputs: { application: "x86-apps", function: "arm-on-x86", image },
+        message: `image ${image} holds linux/arm64, but shape GENERIC_X86 runs linux/amd64: rebuild and push it for linux/amd64 (docker build --platform linux/amd64), or deploy to an application whose shape runs linux/arm64.`,
+      };
+    },
+  ],
+  [
+    "a shape input other than the application's",
+    async () => ({
+      inputs: {
+        application: "x86-apps",
+        function: "wrong-shape",
+        shape: "generic_arm",
+        registry: "127.0.0.1:5999/ns",
+      },
+      message:
+        "shape GENERIC_ARM does not match application x86-apps's shape GENERIC_X86: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_X86 (or leave it empty), or deploy to an application created with shape GENERIC_ARM.",
+    }),
+  ],
+  [
+    "a shape input that is no Functions shape",
+    async () => ({
+      inputs: { application: "x86-apps", function: "bad-shape", shape: "x86" },
+      message: /^shape "x86" is not a Functions shape: use GENERIC_X86, GENERIC_ARM, GENERIC_X86_ARM/,
+    }),
+  ],
+  [
+    "a build for a GENERIC_X86_ARM application, before the repository or the build",
+    async () => ({
+      inputs: { application: "multi-apps", function: "multi-build", registry: "127.0.0.1:5999/ns" },
+      message:
+        /^application multi-apps has shape GENERIC_X86_ARM, which needs a multi-arch image .* one docker build cannot make/,
+    }),
+  ],
+];
 
 describe("fn-deploy checks the image against the application's shape", () => {
-  it("an index with a BuildKit attestation manifest is refused with one line, before any change", async (t) => {
-    if (!(await components(t))) return;
-    const image = await index("attested", ["amd64"], true);
-    const before = mutatingCalls();
-    const run = await deploy({ application: "x86-apps", function: "attested", image });
-    assertUserFailure(
-      run,
-      `image ${image} is an image index with 1 BuildKit attestation manifest(s) (platform unknown/unknown) besides the image: OCI Functions pins one image per architecture. Rebuild with --provenance=false --sbom=false (docker/build-push-action: provenance: false, sbom: false).`,
-      [fx.authToken],
-    );
-    assert.equal(mutatingCalls(), before);
-  });
-
-  it("an arm64 image on a GENERIC_X86 application is refused, naming both platforms", async (t) => {
-    if (!(await components(t))) return;
-    const image = await prebuilt("arm64", "arm64");
-    const before = mutatingCalls();
-    const run = await deploy({ application: "x86-apps", function: "arm-on-x86", image });
-    assertUserFailure(
-      run,
-      `image ${image} holds linux/arm64, but shape GENERIC_X86 runs linux/amd64: rebuild and push it for linux/amd64 (docker build --platform linux/amd64), or deploy to an application whose shape runs linux/arm64.`,
-      [fx.authToken],
-    );
-    assert.equal(mutatingCalls(), before);
-  });
+  for (const [name, refusal] of refusals) {
+    it(`refuses ${name}, before any change`, async (t) => {
+      if (!(await components(t))) return;
+      const { inputs, message } = await refusal();
+      const before = mutatingCalls();
+      assertUserFailure(await deploy(inputs), message, [fx.authToken]);
+      assert.equal(mutatingCalls(), before);
+    });
+  }
 
   it("a fitting image is deployed: amd64 on GENERIC_X86, an amd64+arm64 index on GENERIC_X86_ARM", async (t) => {
     if (!(await components(t))) return;
-    const amd64 = await prebuilt("amd64", "amd64");
+    const amd64 = await prebuilt("amd64", ["amd64"]);
     const x86 = await deploy({ application: "x86-apps", function: "fits-x86", image: amd64 });
     assert.equal(x86.exitCode, 0, x86.stdout);
     assert.match(x86.stdout, /Image sha256:[a-f0-9]{64} holds linux\/amd64: fits shape GENERIC_X86\./);
-    const both = await index("both", ["amd64", "arm64"]);
+    const both = await prebuilt("both", ["amd64", "arm64"]);
     const multi = await deploy({ application: "multi-apps", function: "fits-multi", image: both });
     assert.equal(multi.exitCode, 0, multi.stdout);
     assert.match(
@@ -122,83 +157,33 @@ describe("fn-deploy checks the image against the application's shape", () => {
     );
   });
 
-  it("a shape input other than the application's is refused before anything is created", async (t) => {
+  it("a GENERIC_ARM application gets a linux/arm64 build whose pushed config says arm64; the same folder then built for GENERIC_X86: the legacy cache's arm64 image is caught before the push and rebuilt", async (t) => {
     if (!(await components(t))) return;
-    const before = mutatingCalls();
-    const run = await deploy({
-      application: "x86-apps",
-      function: "wrong-shape",
-      shape: "generic_arm",
-      registry: "127.0.0.1:5999/ns",
-    });
-    assertUserFailure(
-      run,
-      "shape GENERIC_ARM does not match application x86-apps's shape GENERIC_X86: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_X86 (or leave it empty), or deploy to an application created with shape GENERIC_ARM.",
-    );
-    const bad = await deploy({ application: "x86-apps", function: "bad-shape", shape: "x86" });
-    assertUserFailure(
-      bad,
-      /^shape "x86" is not a Functions shape: use GENERIC_X86, GENERIC_ARM, GENERIC_X86_ARM/,
-    );
-    assert.equal(mutatingCalls(), before);
-  });
-
-  it("building for a GENERIC_X86_ARM application is refused before the repository or the build", async (t) => {
-    if (!(await components(t))) return;
-    const before = mutatingCalls();
-    const run = await deploy({
-      application: "multi-apps",
-      function: "multi-build",
-      registry: "127.0.0.1:5999/ns",
-    });
-    assertUserFailure(
-      run,
-      /^application multi-apps has shape GENERIC_X86_ARM, which needs a multi-arch image .* one docker build cannot make/,
-    );
-    assert.equal(mutatingCalls(), before);
-  });
-
-  it("a GENERIC_ARM application gets a linux/arm64 build, and the pushed config says arm64", async (t) => {
-    if (!(await components(t))) return;
-    const run = await deploy({
-      application: "arm-apps",
-      function: "arm-build",
-      registry: `${fx.registry?.host}/${oci.namespace}`,
-      tag: "1",
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const registry = `${fx.registry?.host}/${oci.namespace}`;
+    const arm = await deploy({ application: "arm-apps", function: "arm-build", registry, tag: "1" });
+    assert.equal(arm.exitCode, 0, arm.stdout + arm.stderr);
     assert.match(
-      run.stdout,
+      arm.stdout,
       /docker build runs (without attestations .*: it pushes|BuildKit \(buildx\): .* keeps the push) one linux\/arm64 image manifest\./,
     );
     const client = new RegistryClient(credentials());
-    const manifest = await client.manifest(`${oci.namespace}/arm-build`, run.outputs.digest ?? "");
+    const manifest = await client.manifest(`${oci.namespace}/arm-build`, arm.outputs.digest ?? "");
     const config = JSON.parse(manifest?.body.toString("utf8") ?? "{}") as { config: { digest: string } };
     const blob = await client.blob(`${oci.namespace}/arm-build`, config.config.digest);
-    assert.equal(
-      (JSON.parse(blob?.toString("utf8") ?? "{}") as { architecture?: string }).architecture,
-      "arm64",
-    );
-  });
+    const pushed = JSON.parse(blob?.toString("utf8") ?? "{}") as { architecture?: string };
+    assert.equal(pushed.architecture, "arm64");
 
-  it("the same folder built for GENERIC_X86 after GENERIC_ARM: the legacy cache's arm64 image is caught before the push and rebuilt", async (t) => {
-    if (!(await components(t))) return;
-    // The arm64 test above built this very folder; the legacy builder's cache hands that image back.
-    const run = await deploy({
-      application: "x86-apps",
-      function: "x86-after-arm",
-      registry: `${fx.registry?.host}/${oci.namespace}`,
-      tag: "1",
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    // The legacy builder's cache hands the arm64 image of this very folder back for linux/amd64.
+    const x86 = await deploy({ application: "x86-apps", function: "x86-after-arm", registry, tag: "1" });
+    assert.equal(x86.exitCode, 0, x86.stdout + x86.stderr);
     // The legacy builder (Debian's docker.io with DOCKER_BUILDKIT unset) has the cache trap; BuildKit not.
-    if (!process.env.DOCKER_BUILDKIT && /docker build runs without attestations/.test(run.stdout)) {
+    if (!process.env.DOCKER_BUILDKIT && /docker build runs without attestations/.test(x86.stdout)) {
       assert.match(
-        run.stdout,
+        x86.stdout,
         /docker build returned a cached linux\/arm64 image for linux\/amd64: building again with --no-cache\./,
       );
     }
-    assert.match(run.stdout, /holds linux\/amd64: fits shape GENERIC_X86\./);
+    assert.match(x86.stdout, /holds linux\/amd64: fits shape GENERIC_X86\./);
   });
 
   it("with the buildx plugin as docker build, --provenance=false --sbom=false reach it; DOCKER_BUILDKIT=0 goes back to the legacy builder", async (t) => {

@@ -15,35 +15,33 @@ import { goUrlHostAndPort } from "../src/oci/functions/runtimes/maven-opts.ts";
 
 const FILE = "hello/func.yaml";
 
-function dockerfile(...lines: string[]): string {
-  return lines.map((line) => `${line}\n`).join("");
-}
-
 /** fn's two stages: `build` as build-stage with its steps, then `run` with its steps, each in /function. */
-function stages(build: string, buildSteps: string[], run: string, runSteps: string[]): string {
-  return dockerfile(
-    `FROM ${build} as build-stage`,
-    "WORKDIR /function",
-    ...buildSteps,
-    `FROM ${run}`,
-    "WORKDIR /function",
-    ...runSteps,
-  );
-}
+const stages = (build: string, buildSteps: string[], run: string, runSteps: string[]) =>
+  [`FROM ${build} as build-stage`, "WORKDIR /function", ...buildSteps, `FROM ${run}`, "WORKDIR /function"]
+    .concat(runSteps)
+    .map((line) => `${line}\n`)
+    .join("");
 
-function func(fields: Omit<FuncYaml, "schemaVersion">): FuncYaml {
-  return { schemaVersion: 20180708, name: "hello", version: "0.0.1", ...fields };
-}
-
-const none: FnBuildInputs = { files: new Set() };
-const withFiles = (...names: string[]): FnBuildInputs => ({ files: new Set(names) });
+const func = (fields: Omit<FuncYaml, "schemaVersion">): FuncYaml => ({
+  schemaVersion: 20180708,
+  name: "hello",
+  version: "0.0.1",
+  ...fields,
+});
+/** Rows give the probed files space-separated, or the whole FnBuildInputs. */
+const inputsOf = (given: string | FnBuildInputs = ""): FnBuildInputs =>
+  typeof given === "string" ? { files: new Set(given.split(" ").filter(Boolean)) } : given;
+/** A user error of one line whose message matches. */
+const userError = (message: RegExp) => (error: unknown) =>
+  isUserError(error) && message.test(error.message) && !error.message.includes("\n");
 
 const PIP = "RUN pip3 install --target /python/ --no-cache --no-cache-dir";
+const PIP_CACHE = "--no-index --find-links /function/.pip_cache";
 const PIP_REQUIREMENTS_TAIL =
   " -r requirements.txt &&\\\n" +
   "\t\t\t    rm -fr ~/.cache/pip /tmp* requirements.txt func.yaml Dockerfile .venv &&\\\n" +
   "\t\t\t    chmod -R o+r /python";
-const PYTHON_ENTRYPOINT = "/python/bin/fdk /function/func.py handler";
+const PY = { entrypoint: "/python/bin/fdk /function/func.py handler" };
 const PYTHON_RUN_STAGE = [
   "COPY --from=build-stage /python /python",
   "COPY --from=build-stage /function /function",
@@ -61,22 +59,31 @@ const pythonBuild = (before: string[] = [], after: string[] = []) => [
 const python = (version: string, build = pythonBuild()) =>
   stages(`fnproject/python:${version}-dev`, build, `fnproject/python:${version}`, PYTHON_RUN_STAGE);
 
-const NODE_RUN_STAGE = ["ADD . /function/", "RUN chmod -R o+r /function", 'ENTRYPOINT ["node", "func.js"]'];
+const NODE = { entrypoint: "node func.js" };
+const NODE_RUN = ["ADD . /function/", "RUN chmod -R o+r /function", 'ENTRYPOINT ["node", "func.js"]'];
+const node = (build: string, run = build) =>
+  stages(`fnproject/node:${build}-dev`, [], `fnproject/node:${run}`, NODE_RUN);
+
+const GO = { entrypoint: "./func" };
 const GO_BUILD = ["ADD . /go/src/func/", "RUN go build -o func -v"];
 const GO_RUN_STAGE = ["COPY --from=build-stage /go/src/func/func /function/", 'ENTRYPOINT ["./func"]'];
 const GO_MODULES = ["WORKDIR /go/src/func/", "ENV GO111MODULE=on"];
+const GO_TIDY = ["COPY . .", "RUN go mod tidy", "RUN go build -o func -v"];
+const GO_DEP = "RUN go get -u github.com/golang/dep/cmd/dep";
 const go = (version: string, build: string[]) =>
   stages(`fnproject/go:${version}-dev`, build, `fnproject/go:${version}`, GO_RUN_STAGE);
-const GO_DEP = "RUN go get -u github.com/golang/dep/cmd/dep";
+
+const RUBY = { entrypoint: "ruby func.rb" };
 const RUBY_RUN_STAGE = [
   "COPY --from=build-stage /usr/lib/ruby/gems/ /usr/lib/ruby/gems/",
   "COPY . /function/",
   "RUN chmod -R o+r /function",
 ];
+const ruby = (version: string, build: string[], tail = ['ENTRYPOINT ["ruby", "func.rb"]']) =>
+  stages(`fnproject/ruby:${version}-dev`, build, `fnproject/ruby:${version}`, [...RUBY_RUN_STAGE, ...tail]);
 
-const NO_PROXY_MAVEN_OPTS =
-  "ENV MAVEN_OPTS -Dhttp.proxyHost= -Dhttp.proxyPort= -Dhttps.proxyHost= -Dhttps.proxyPort= " +
-  "-Dhttp.nonProxyHosts= -Dmaven.repo.local=/usr/share/maven/ref/repository";
+const mavenOpts = (http = ["", ""], https = ["", ""], nonProxy = "") =>
+  `ENV MAVEN_OPTS -Dhttp.proxyHost=${http[0]} -Dhttp.proxyPort=${http[1]} -Dhttps.proxyHost=${https[0]} -Dhttps.proxyPort=${https[1]} -Dhttp.nonProxyHosts=${nonProxy} -Dmaven.repo.local=/usr/share/maven/ref/repository`;
 const MAVEN_STEPS = [
   "ADD pom.xml /function/pom.xml",
   'RUN ["mvn", "package", "dependency:copy-dependencies", "-DincludeScope=runtime", "-DskipTests=true", "-Dmdep.prependGroupId=true", "-DoutputDirectory=target", "--fail-never"]',
@@ -84,7 +91,9 @@ const MAVEN_STEPS = [
   'RUN ["mvn", "package"]',
 ];
 const JAVA_CMD = "com.example.fn.HelloFunction::handleRequest";
-const JAVA_JARS = "COPY --from=build-stage /function/target/*.jar /function/app/";
+const JAVA = { cmd: JAVA_CMD };
+const JDK = "fnproject/fn-java-fdk-build";
+const JRE = "fnproject/fn-java-fdk";
 const FDK_ENTRYPOINT = [
   "/usr/local/openjdk-17/bin/java",
   "-XX:-UsePerfData",
@@ -96,72 +105,63 @@ const FDK_ENTRYPOINT = [
   "/function/app/*:/function/runtime/*:/function/app:/function/app/resources",
   "com.fnproject.fn.runtime.EntryPoint",
 ];
-/** A maven build without proxies; the run stage gets the jars, `entrypoint` lines and fn's CMD. */
-const java = (build: string, run: string, entrypoint: string[] = []) =>
-  stages(build, [NO_PROXY_MAVEN_OPTS, ...MAVEN_STEPS], run, [
-    JAVA_JARS,
+/** A maven build (without proxies unless `opts`); the run stage gets the jars, `entrypoint` lines and fn's CMD. */
+const java = (build: string, run: string, entrypoint: string[] = [], opts = mavenOpts()) =>
+  stages(build, [opts, ...MAVEN_STEPS], run, [
+    "COPY --from=build-stage /function/target/*.jar /function/app/",
     ...entrypoint,
     `CMD ["${JAVA_CMD}"]`,
   ]);
 
-interface Case {
-  name: string;
-  func: FuncYaml;
-  inputs?: FnBuildInputs;
-  want: string;
-}
+const FAMILY_FIELDS: Record<string, Omit<FuncYaml, "schemaVersion">> = {
+  python: PY,
+  node: NODE,
+  go: GO,
+  ruby: RUBY,
+  java: JAVA,
+};
+/** A runtime alone stands for func.yaml with that runtime and its family's usual entrypoint (java: cmd). */
+const fieldsOf = (given: string | Omit<FuncYaml, "schemaVersion">) =>
+  typeof given === "string" ? { runtime: given, ...FAMILY_FIELDS[/^[a-z]+/.exec(given)?.[0] ?? ""] } : given;
 
-const cases: Case[] = [
-  // python
-  {
-    name: "python3.12 with only func.py",
-    func: func({ runtime: "python3.12", entrypoint: PYTHON_ENTRYPOINT }),
-    want: python("3.12"),
-  },
-  {
-    name: "python3.11 with requirements.txt",
-    func: func({ runtime: "python3.11", entrypoint: PYTHON_ENTRYPOINT }),
-    inputs: withFiles("requirements.txt"),
-    want: python("3.11", pythonBuild(["ADD requirements.txt /function/", `${PIP}${PIP_REQUIREMENTS_TAIL}`])),
-  },
-  {
-    name: "python with requirements.txt, a .pip_cache and setup.py installs offline",
-    func: func({ runtime: "python3.12", entrypoint: PYTHON_ENTRYPOINT }),
-    inputs: withFiles("requirements.txt", ".pip_cache", "setup.py"),
-    want: python(
+/**
+ * Each case: its name, then func.yaml's fields (or just the runtime, with its family's usual entrypoint or
+ * cmd), the probed files (space-separated, or the whole FnBuildInputs), the Dockerfile.
+ */
+type Row = [fields: string | Omit<FuncYaml, "schemaVersion">, given: string | FnBuildInputs, want: string];
+const rows: Record<string, Row> = {
+  "python3.12 with only func.py": ["python3.12", "", python("3.12")],
+  "python3.11 with requirements.txt": [
+    "python3.11",
+    "requirements.txt",
+    python("3.11", pythonBuild(["ADD requirements.txt /function/", `${PIP}${PIP_REQUIREMENTS_TAIL}`])),
+  ],
+  "python with requirements.txt, a .pip_cache and setup.py installs offline": [
+    "python3.12",
+    "requirements.txt .pip_cache setup.py",
+    python(
       "3.12",
       pythonBuild(
         [
           "ADD .pip_cache /function/.pip_cache",
           "ADD requirements.txt /function/",
-          `${PIP} --no-index --find-links /function/.pip_cache${PIP_REQUIREMENTS_TAIL}`,
+          `${PIP} ${PIP_CACHE}${PIP_REQUIREMENTS_TAIL}`,
         ],
-        [`${PIP} --no-index --find-links /function/.pip_cache .`],
+        [`${PIP} ${PIP_CACHE} .`],
       ),
     ),
-  },
-  {
-    name: "python setup.py without requirements.txt ignores .pip_cache, as fn does",
-    func: func({ runtime: "python3.12", entrypoint: PYTHON_ENTRYPOINT }),
-    inputs: withFiles(".pip_cache", "setup.py"),
-    want: python("3.12", pythonBuild([], [`${PIP} .`])),
-  },
-  {
-    name: "bare python takes fn's first registered version, 3.12",
-    func: func({ runtime: "python", entrypoint: PYTHON_ENTRYPOINT }),
-    want: python("3.12"),
-  },
-  // node
-  {
-    name: "node24 without package.json",
-    func: func({ runtime: "node24", entrypoint: "node func.js" }),
-    want: stages("fnproject/node:24-dev", [], "fnproject/node:24", NODE_RUN_STAGE),
-  },
-  {
-    name: "node22 with package.json and package-lock.json runs npm install in the build stage",
-    func: func({ runtime: "node22", entrypoint: "node func.js" }),
-    inputs: withFiles("package.json", "package-lock.json"),
-    want: stages(
+  ],
+  "python setup.py without requirements.txt ignores .pip_cache, as fn does": [
+    "python3.12",
+    ".pip_cache setup.py",
+    python("3.12", pythonBuild([], [`${PIP} .`])),
+  ],
+  "bare python takes fn's first registered version, 3.12": ["python", "", python("3.12")],
+  "node24 without package.json": ["node24", "", node("24")],
+  "node22 with package.json and package-lock.json runs npm install in the build stage": [
+    "node22",
+    "package.json package-lock.json",
+    stages(
       "fnproject/node:22-dev",
       [
         "ADD package-lock.json /function/",
@@ -170,115 +170,66 @@ const cases: Case[] = [
       ],
       "fnproject/node:22",
       [
-        "ADD . /function/",
+        ...NODE_RUN.slice(0, 1),
         "COPY --from=build-stage /function/node_modules/ /function/node_modules/",
-        "RUN chmod -R o+r /function",
-        'ENTRYPOINT ["node", "func.js"]',
-      ],
+      ].concat(NODE_RUN.slice(1)),
     ),
-  },
-  {
-    name: "node with a committed node_modules skips npm install",
-    func: func({ runtime: "node24", entrypoint: "node func.js" }),
-    inputs: withFiles("package.json", "node_modules"),
-    want: stages("fnproject/node:24-dev", [], "fnproject/node:24", NODE_RUN_STAGE),
-  },
-  {
-    name: "bare node with no images gets fn's fallback node 22 images",
-    func: func({ runtime: "node", entrypoint: "node func.js" }),
-    want: stages("fnproject/node:22-dev", [], "fnproject/node:22", NODE_RUN_STAGE),
-  },
-  {
-    name: "bare node naming only build_image gets the run image of the first registered version, 24",
-    func: func({ runtime: "node", buildImage: "fnproject/node:22-dev", entrypoint: "node func.js" }),
-    want: stages("fnproject/node:22-dev", [], "fnproject/node:24", NODE_RUN_STAGE),
-  },
-  // go
-  {
-    name: "go1.24 without go.mod",
-    func: func({ runtime: "go1.24", entrypoint: "./func" }),
-    want: go("1.24", GO_BUILD),
-  },
-  {
-    name: "go1.23 with go.mod",
-    func: func({ runtime: "go1.23", entrypoint: "./func" }),
-    inputs: withFiles("go.mod"),
-    want: go("1.23", [...GO_MODULES, "COPY . .", "RUN go mod tidy", "RUN go build -o func -v"]),
-  },
-  {
-    name: "go with go.mod and vendor (and a Gopkg.toml, which vendor overrides)",
-    func: func({ runtime: "go1.24", entrypoint: "./func" }),
-    inputs: withFiles("go.mod", "vendor", "Gopkg.toml"),
-    want: go("1.24", [
-      ...GO_MODULES,
-      'ENV GOFLAGS="-mod=vendor"',
-      "COPY . .",
-      "RUN go mod tidy",
-      "RUN go build -o func -v",
-    ]),
-  },
-  {
-    name: "go with dep: Gopkg.toml and Gopkg.lock",
-    func: func({ runtime: "go1.24", entrypoint: "./func" }),
-    inputs: withFiles("Gopkg.toml", "Gopkg.lock", "go.mod"),
-    want: go("1.24", [
+  ],
+  "node with a committed node_modules skips npm install": ["node24", "package.json node_modules", node("24")],
+  "bare node with no images gets fn's fallback node 22 images": ["node", "", node("22")],
+  "bare node naming only build_image gets the run image of the first registered version, 24": [
+    { runtime: "node", buildImage: "fnproject/node:22-dev", ...NODE },
+    "",
+    node("22", "24"),
+  ],
+  "go1.24 without go.mod": ["go1.24", "", go("1.24", GO_BUILD)],
+  "go1.23 with go.mod": ["go1.23", "go.mod", go("1.23", [...GO_MODULES, ...GO_TIDY])],
+  "go with go.mod and vendor (and a Gopkg.toml, which vendor overrides)": [
+    "go1.24",
+    "go.mod vendor Gopkg.toml",
+    go("1.24", [...GO_MODULES, 'ENV GOFLAGS="-mod=vendor"', ...GO_TIDY]),
+  ],
+  "go with dep: Gopkg.toml and Gopkg.lock": [
+    "go1.24",
+    "Gopkg.toml Gopkg.lock go.mod",
+    go("1.24", [
       GO_DEP,
       "ADD Gopkg.* /go/src/func/",
       "RUN cd /go/src/func/ && dep ensure --vendor-only",
       ...GO_BUILD,
     ]),
-  },
-  {
-    name: "go with dep: Gopkg.toml alone",
-    func: func({ runtime: "go1.24", entrypoint: "./func" }),
-    inputs: withFiles("Gopkg.toml"),
-    want: go("1.24", [
+  ],
+  "go with dep: Gopkg.toml alone": [
+    "go1.24",
+    "Gopkg.toml",
+    go("1.24", [
       GO_DEP,
       "ADD . /go/src/func/",
       "RUN cd /go/src/func/ && dep ensure",
       "RUN go build -o func -v",
     ]),
-  },
-  {
-    name: "bare go with no images gets fn's fallback go 1.11 images",
-    func: func({ runtime: "go", entrypoint: "./func" }),
-    want: go("1.11", GO_BUILD),
-  },
-  // java
-  {
-    name: "java with the images fn init wrote and the run image's inspected entrypoint",
-    func: func({
-      runtime: "java",
-      buildImage: "fnproject/fn-java-fdk-build:jdk17-1.1.7",
-      runImage: "fnproject/fn-java-fdk-build:jre17-1.1.7",
-      cmd: JAVA_CMD,
-    }),
-    inputs: { files: new Set(["pom.xml"]), runImageEntrypoint: FDK_ENTRYPOINT },
-    want: java("fnproject/fn-java-fdk-build:jdk17-1.1.7", "fnproject/fn-java-fdk-build:jre17-1.1.7", [
+  ],
+  "bare go with no images gets fn's fallback go 1.11 images": ["go", "", go("1.11", GO_BUILD)],
+  "java with the images fn init wrote and the run image's inspected entrypoint": [
+    { runtime: "java", buildImage: `${JDK}:jdk17-1.1.7`, runImage: `${JDK}:jre17-1.1.7`, ...JAVA },
+    { files: new Set(["pom.xml"]), runImageEntrypoint: FDK_ENTRYPOINT },
+    java(`${JDK}:jdk17-1.1.7`, `${JDK}:jre17-1.1.7`, [
       `ENTRYPOINT [${FDK_ENTRYPOINT.map((word) => `"${word}"`).join(", ")}]`,
     ]),
-  },
-  {
-    name: "java without the inspected entrypoint leaves the run image's ENTRYPOINT in force",
-    func: func({
-      runtime: "java21",
-      buildImage: "fnproject/fn-java-fdk-build:jdk21-1.0.210",
-      runImage: "fnproject/fn-java-fdk:jre21-1.0.210",
-      cmd: JAVA_CMD,
-    }),
-    inputs: withFiles("pom.xml"),
-    want: java("fnproject/fn-java-fdk-build:jdk21-1.0.210", "fnproject/fn-java-fdk:jre21-1.0.210"),
-  },
-  {
-    name: "bare java with no images gets fn's fallback java 17 images for the given FDK release",
-    func: func({ runtime: "java", cmd: JAVA_CMD }),
-    inputs: { files: new Set(["pom.xml"]), javaFdkVersion: "1.0.210" },
-    want: java("fnproject/fn-java-fdk-build:jdk17-1.0.210", "fnproject/fn-java-fdk:jre17-1.0.210"),
-  },
-  {
-    name: "java8 images are tagged with the bare FDK release; proxies reach MAVEN_OPTS",
-    func: func({ runtime: "java8", cmd: JAVA_CMD }),
-    inputs: {
+  ],
+  "java without the inspected entrypoint leaves the run image's ENTRYPOINT in force": [
+    { runtime: "java21", buildImage: `${JDK}:jdk21-1.0.210`, runImage: `${JRE}:jre21-1.0.210`, ...JAVA },
+    "pom.xml",
+    java(`${JDK}:jdk21-1.0.210`, `${JRE}:jre21-1.0.210`),
+  ],
+  "bare java with no images gets fn's fallback java 17 images for the given FDK release": [
+    "java",
+    { files: new Set(["pom.xml"]), javaFdkVersion: "1.0.210" },
+    java(`${JDK}:jdk17-1.0.210`, `${JRE}:jre17-1.0.210`),
+  ],
+  "java8 images are tagged with the bare FDK release; proxies reach MAVEN_OPTS": [
+    "java8",
+    {
       files: new Set(["pom.xml"]),
       javaFdkVersion: "1.0.210",
       proxy: {
@@ -287,212 +238,137 @@ const cases: Case[] = [
         noProxy: "localhost,.corp,10.0.0.0/8",
       },
     },
-    want: stages(
-      "fnproject/fn-java-fdk-build:1.0.210",
-      [
-        "ENV MAVEN_OPTS -Dhttp.proxyHost=proxy.corp -Dhttp.proxyPort=3128 -Dhttps.proxyHost=fd00::1 " +
-          "-Dhttps.proxyPort=3129 -Dhttp.nonProxyHosts=localhost|.corp|10.0.0.0/8 " +
-          "-Dmaven.repo.local=/usr/share/maven/ref/repository",
-        ...MAVEN_STEPS,
-      ],
-      "fnproject/fn-java-fdk:1.0.210",
-      [JAVA_JARS, `CMD ["${JAVA_CMD}"]`],
+    java(
+      `${JDK}:1.0.210`,
+      `${JRE}:1.0.210`,
+      [],
+      mavenOpts(["proxy.corp", "3128"], ["fd00::1", "3129"], "localhost|.corp|10.0.0.0/8"),
     ),
-  },
-  // ruby
-  {
-    name: "ruby3.3 with a Gemfile",
-    func: func({ runtime: "ruby3.3", entrypoint: "ruby func.rb" }),
-    inputs: withFiles("Gemfile"),
-    want: stages(
-      "fnproject/ruby:3.3-dev",
-      ["ADD Gemfile* /function/", "RUN bundle install"],
-      "fnproject/ruby:3.3",
-      [...RUBY_RUN_STAGE, 'ENTRYPOINT ["ruby", "func.rb"]'],
-    ),
-  },
-  {
-    name: "bare ruby with no images gets fn's fallback ruby 3.1 images",
-    func: func({ runtime: "ruby", entrypoint: "ruby func.rb" }),
-    want: stages("fnproject/ruby:3.1-dev", [], "fnproject/ruby:3.1", [
-      ...RUBY_RUN_STAGE,
-      'ENTRYPOINT ["ruby", "func.rb"]',
-    ]),
-  },
-  // func.yaml overrides
-  {
-    name: "build_image and run_image from func.yaml replace the runtime's images",
-    func: func({
+  ],
+  "ruby3.3 with a Gemfile": [
+    "ruby3.3",
+    "Gemfile",
+    ruby("3.3", ["ADD Gemfile* /function/", "RUN bundle install"]),
+  ],
+  "bare ruby with no images gets fn's fallback ruby 3.1 images": ["ruby", "", ruby("3.1", [])],
+  "build_image and run_image from func.yaml replace the runtime's images": [
+    {
       runtime: "python3.11",
       buildImage: "iad.ocir.io/ns/mirror/python:3.11-dev",
       runImage: "iad.ocir.io/ns/mirror/python:3.11",
-      entrypoint: PYTHON_ENTRYPOINT,
-    }),
-    want: stages(
+      ...PY,
+    },
+    "",
+    stages(
       "iad.ocir.io/ns/mirror/python:3.11-dev",
       pythonBuild(),
       "iad.ocir.io/ns/mirror/python:3.11",
       PYTHON_RUN_STAGE,
     ),
-  },
-  {
-    name: "entrypoint and cmd are split on whitespace, and '[…]' quoting is stripped from entrypoint",
-    func: func({
-      runtime: "node24",
-      entrypoint: "  '[node  --enable-source-maps\tfunc.js]' ",
-      cmd: "handler  main",
-    }),
-    want: stages("fnproject/node:24-dev", [], "fnproject/node:24", [
-      "ADD . /function/",
-      "RUN chmod -R o+r /function",
+  ],
+  "entrypoint and cmd are split on whitespace, and '[…]' quoting is stripped from entrypoint": [
+    { runtime: "node24", entrypoint: "  '[node  --enable-source-maps\tfunc.js]' ", cmd: "handler  main" },
+    "",
+    stages("fnproject/node:24-dev", [], "fnproject/node:24", [
+      ...NODE_RUN.slice(0, 2),
       'ENTRYPOINT ["node", "--enable-source-maps", "func.js"]',
       'CMD ["handler", "main"]',
     ]),
-  },
-  {
-    name: "cmd alone, with a run image that has no entrypoint, writes fn's empty ENTRYPOINT",
-    func: func({ runtime: "ruby3.3", cmd: "ruby func.rb" }),
-    inputs: { files: new Set(), runImageEntrypoint: [] },
-    want: stages("fnproject/ruby:3.3-dev", [], "fnproject/ruby:3.3", [
-      ...RUBY_RUN_STAGE,
-      "ENTRYPOINT []",
-      'CMD ["ruby", "func.rb"]',
-    ]),
-  },
-];
+  ],
+  "cmd alone, with a run image that has no entrypoint, writes fn's empty ENTRYPOINT": [
+    { runtime: "ruby3.3", cmd: "ruby func.rb" },
+    { files: new Set(), runImageEntrypoint: [] },
+    ruby("3.3", [], ["ENTRYPOINT []", 'CMD ["ruby", "func.rb"]']),
+  ],
+};
 
 describe("dockerfileFor writes the Dockerfile fn build would", () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      assert.equal(dockerfileFor(c.func, FILE, c.inputs ?? none), c.want);
-    });
+  for (const [name, [fields, given, want]] of Object.entries(rows)) {
+    it(name, () => assert.equal(dockerfileFor(func(fieldsOf(fields)), FILE, inputsOf(given)), want));
   }
 
   it("reads a func.yaml the way fn init writes it", () => {
-    const parsed = parseFuncYaml(
-      [
-        "schema_version: 20180708",
-        "name: hello",
-        "version: 0.0.1",
-        "runtime: python",
-        "build_image: fnproject/python:3.12-dev",
-        "run_image: fnproject/python:3.12",
-        "entrypoint: /python/bin/fdk /function/func.py handler",
-        "memory: 256",
-        "",
-      ].join("\n"),
-      FILE,
-    );
-    assert.equal(dockerfileFor(parsed, FILE, none), python("3.12"));
+    const text = `schema_version: 20180708\nname: hello\nversion: 0.0.1\nruntime: python\nbuild_image: fnproject/python:3.12-dev\nrun_image: fnproject/python:3.12\nentrypoint: ${PY.entrypoint}\nmemory: 256\n`;
+    assert.equal(dockerfileFor(parseFuncYaml(text, FILE), FILE, inputsOf()), python("3.12"));
   });
 });
 
 describe("dockerfileFor refuses with a message naming func.yaml and the fix", () => {
-  const refusals: { name: string; func: FuncYaml; inputs?: FnBuildInputs; message: RegExp }[] = [
-    {
-      name: "a version fn no longer builds lists that family's runtimes",
-      func: func({ runtime: "python3.9", entrypoint: PYTHON_ENTRYPOINT }),
-      message: /^hello\/func\.yaml: runtime "python3\.9" .*python, python3\.12, python3\.11\).*Dockerfile/,
-    },
-    {
-      name: "an unknown runtime lists all supported ones",
-      func: func({ runtime: "rust", entrypoint: "./func" }),
-      message: new RegExp(`supported: ${supportedRuntimes.join(", ")}\\).*add a Dockerfile`),
-    },
-    {
-      name: "dotnet is left to a Dockerfile",
-      func: func({ runtime: "dotnet8.0", cmd: "Function:Greeter:greet" }),
-      message: /runtime "dotnet8\.0" has no fn build template.*add a Dockerfile/,
-    },
-    {
-      name: "no runtime",
-      func: func({ entrypoint: "./func" }),
-      message: /^hello\/func\.yaml has no runtime; set one of python, .*add a Dockerfile/,
-    },
-    {
-      name: "runtime docker without a Dockerfile",
-      func: func({ runtime: "docker" }),
-      message: /runtime docker builds from your own Dockerfile/,
-    },
-    {
-      name: "an old func.yaml without schema_version, which fn deploy refuses too",
-      func: { runtime: "node24", entrypoint: "node func.js" },
-      message: /schema_version must be 20180708.*fn migrate/,
-    },
-    {
-      name: "neither entrypoint nor cmd",
-      func: func({ runtime: "node24" }),
-      message: /set entrypoint or cmd.*entrypoint: node func\.js/,
-    },
-    {
-      name: "java without images or an FDK release",
-      func: func({ runtime: "java17", cmd: JAVA_CMD }),
-      inputs: withFiles("pom.xml"),
-      message:
-        /build_image: fnproject\/fn-java-fdk-build:jdk17-<fdk version> and run_image: fnproject\/fn-java-fdk:jre17-<fdk version>/,
-    },
-    {
-      name: "java without a pom.xml",
-      func: func({
+  const refusals: [string, FuncYaml, string, RegExp][] = [
+    [
+      "a version fn no longer builds lists that family's runtimes",
+      func({ runtime: "python3.9", ...PY }),
+      "",
+      /^hello\/func\.yaml: runtime "python3\.9" .*python, python3\.12, python3\.11\).*Dockerfile/,
+    ],
+    [
+      "an unknown runtime lists all supported ones",
+      func({ runtime: "rust", ...GO }),
+      "",
+      new RegExp(`supported: ${supportedRuntimes.join(", ")}\\).*add a Dockerfile`),
+    ],
+    [
+      "dotnet is left to a Dockerfile",
+      func({ runtime: "dotnet8.0", cmd: "Function:Greeter:greet" }),
+      "",
+      /runtime "dotnet8\.0" has no fn build template.*add a Dockerfile/,
+    ],
+    ["no runtime", func(GO), "", /^hello\/func\.yaml has no runtime; set one of python, .*add a Dockerfile/],
+    [
+      "runtime docker without a Dockerfile",
+      func({ runtime: "docker" }),
+      "",
+      /runtime docker builds from your own Dockerfile/,
+    ],
+    [
+      "an old func.yaml without schema_version, which fn deploy refuses too",
+      { runtime: "node24", ...NODE },
+      "",
+      /schema_version must be 20180708.*fn migrate/,
+    ],
+    [
+      "neither entrypoint nor cmd",
+      func({ runtime: "node24" }),
+      "",
+      /set entrypoint or cmd.*entrypoint: node func\.js/,
+    ],
+    [
+      "java without images or an FDK release",
+      func({ runtime: "java17", ...JAVA }),
+      "pom.xml",
+      /build_image: fnproject\/fn-java-fdk-build:jdk17-<fdk version> and run_image: fnproject\/fn-java-fdk:jre17-<fdk version>/,
+    ],
+    [
+      "java without a pom.xml",
+      func({
         runtime: "java17",
-        buildImage: "fnproject/fn-java-fdk-build:jdk17-1.0.210",
-        runImage: "fnproject/fn-java-fdk:jre17-1.0.210",
-        cmd: JAVA_CMD,
+        buildImage: `${JDK}:jdk17-1.0.210`,
+        runImage: `${JRE}:jre17-1.0.210`,
+        ...JAVA,
       }),
-      message: /no pom\.xml/,
-    },
+      "",
+      /no pom\.xml/,
+    ],
   ];
-  for (const r of refusals) {
-    it(r.name, () => {
-      assert.throws(
-        () => dockerfileFor(r.func, FILE, r.inputs ?? none),
-        (error: unknown) =>
-          isUserError(error) && r.message.test(error.message) && !error.message.includes("\n"),
-      );
-    });
+  for (const [name, yaml, files, message] of refusals) {
+    it(name, () => assert.throws(() => dockerfileFor(yaml, FILE, inputsOf(files)), userError(message)));
   }
 });
 
 describe("the supported runtimes and probed files", () => {
   it("are fn 0.6.63's runtimes for python, node, go, java and ruby", () => {
-    assert.deepEqual(supportedRuntimes, [
-      "python",
-      "python3.12",
-      "python3.11",
-      "node",
-      "node24",
-      "node22",
-      "go",
-      "go1.24",
-      "go1.23",
-      "java",
-      "java21",
-      "java17",
-      "java11",
-      "java8",
-      "ruby",
-      "ruby3.3",
-    ]);
+    assert.deepEqual(
+      supportedRuntimes,
+      "python python3.12 python3.11 node node24 node22 go go1.24 go1.23 java java21 java17 java11 java8 ruby ruby3.3".split(
+        " ",
+      ),
+    );
   });
 
   it("name every file a template looks at", () => {
-    assert.deepEqual(
-      [...probedFiles].sort(),
-      [
-        ".pip_cache",
-        "Gemfile",
-        "Gopkg.lock",
-        "Gopkg.toml",
-        "go.mod",
-        "node_modules",
-        "package-lock.json",
-        "package.json",
-        "pom.xml",
-        "requirements.txt",
-        "setup.py",
-        "vendor",
-      ].sort(),
-    );
+    const names =
+      ".pip_cache Gemfile Gopkg.lock Gopkg.toml go.mod node_modules package-lock.json package.json pom.xml requirements.txt setup.py vendor";
+    assert.deepEqual([...probedFiles].sort(), names.split(" ").sort());
   });
 });
 
@@ -519,38 +395,15 @@ describe("proxy values are read the way Go's url.Parse reads them", () => {
 
 describe("parseFuncYaml", () => {
   it("reads the fields fngate uses and ignores the rest", () => {
-    const parsed = parseFuncYaml(
-      [
-        "schema_version: 20180708",
-        "name: hello",
-        "version: 1.10",
-        "runtime: java17",
-        "build_image: fnproject/fn-java-fdk-build:jdk17-1.0.210",
-        "run_image: fnproject/fn-java-fdk:jre17-1.0.210",
-        "cmd: com.example.fn.HelloFunction::handleRequest",
-        "memory: 512",
-        "timeout: 120",
-        "config:",
-        "  GREETING: hi",
-        "  RETRIES: 3",
-        "  EMPTY:",
-        "build:",
-        "  - make",
-        "triggers:",
-        "  - name: hello",
-        "    type: http",
-        "",
-      ].join("\n"),
-      FILE,
-    );
-    assert.deepEqual(parsed, {
-      schemaVersion: 20180708,
-      name: "hello",
-      version: "1.10",
-      runtime: "java17",
-      buildImage: "fnproject/fn-java-fdk-build:jdk17-1.0.210",
+    const text = `schema_version: 20180708\nname: hello\nversion: 1.10\nruntime: java17\nbuild_image: ${JDK}:jdk17-1.0.210\nrun_image: ${JRE}:jre17-1.0.210\ncmd: ${JAVA_CMD}\nmemory: 512\ntimeout: 120\nconfig:\n  GREETING: hi\n  RETRIES: 3\n  EMPTY:\nbuild:\n  - make\ntriggers:\n  - name: hello\n    type: http\n`;
+    assert.deepEqual(parseFuncYaml(text, FILE), {
+      ...func({
+        version: "1.10",
+        runtime: "java17",
+        buildImage: "fnproject/fn-java-fdk-build:jdk17-1.0.210",
+      }),
       runImage: "fnproject/fn-java-fdk:jre17-1.0.210",
-      cmd: "com.example.fn.HelloFunction::handleRequest",
+      cmd: JAVA_CMD,
       memory: 512,
       timeout: 120,
       config: { GREETING: "hi", RETRIES: "3", EMPTY: "" },
@@ -600,11 +453,7 @@ describe("parseFuncYaml", () => {
   ];
   for (const [name, text, message] of bad) {
     it(`refuses ${name} with one line naming the file and field`, () => {
-      assert.throws(
-        () => parseFuncYaml(text, FILE),
-        (error: unknown) =>
-          isUserError(error) && message.test(error.message) && !error.message.includes("\n"),
-      );
+      assert.throws(() => parseFuncYaml(text, FILE), userError(message));
     });
   }
 });

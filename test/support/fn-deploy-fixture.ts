@@ -32,6 +32,8 @@ export type PreparedJob = Job & { before: TreeSnapshot };
 export interface PreparedJobOptions {
   login?: boolean;
   env?: Record<string, string>;
+  /** The folder the job checks out instead of functionDir. */
+  checkout?: string;
   /** Runs on the fresh job before fn-context. */
   prepare?: (job: Job) => Promise<void>;
 }
@@ -92,8 +94,8 @@ export async function startFnDeployFixture(
     authToken,
     functionDir,
     loginInputs,
-    preparedJob: async ({ login = true, env = {}, prepare } = {}) => {
-      const job = await Job.create({ env: { ...oci.env, ...env }, checkout: functionDir });
+    preparedJob: async ({ login = true, env = {}, checkout = functionDir, prepare } = {}) => {
+      const job = await Job.create({ env: { ...oci.env, ...env }, checkout });
       const before = await job.snapshot();
       await prepare?.(job);
       const context = await job.run("fn-context", { inputs: oci.inputs() });

@@ -6,7 +6,6 @@ import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { TestContext } from "node:test";
 import { promisify } from "node:util";
 import type { StepContext } from "../../src/step-context.ts";
 import type { FnDeployInputs, FnDeployTools } from "../../src/steps/fn-deploy.ts";
@@ -17,16 +16,21 @@ import { type StartedRegistry, startRegistry } from "../emulators/registry/start
 import { trustCaInProcess } from "../emulators/tls/trust.ts";
 import { type DockerRecorder, dockerRecorder } from "./docker-recorder.ts";
 import { type OciFixture, startOciFixture } from "./oci-fixture.ts";
-import { dockerEngineRunning, executableExists, requireComponent } from "./real-components.ts";
+import { registryInstalled } from "./real-components.ts";
 import { type RegistryFaultProxy, startRegistryFaultProxy } from "./registry-fault-proxy.ts";
 
 const run = promisify(execFile);
 
-export interface Runner {
+/** A step context of its own (HOME and temp folder) that records what the step logs and registers. */
+export interface RunnerContext {
   ctx: StepContext;
-  tools: FnDeployTools;
   log: string[];
   warnings: string[];
+  secrets: string[];
+}
+
+export interface Runner extends RunnerContext {
+  tools: FnDeployTools;
 }
 
 export interface ReuseWorld {
@@ -36,8 +40,12 @@ export interface ReuseWorld {
   proxy: RegistryFaultProxy | undefined;
   recorder: DockerRecorder | undefined;
   namespace: string;
+  /** ci-user's password at the registry (its OCIR auth token). */
+  authToken: string;
   /** The function's folder: FROM scratch (builds offline), a file the build copies, one it ignores. */
   functionFolder(name: string): Promise<string>;
+  /** A step context on a fresh runner, without docker. */
+  stepContext(): Promise<RunnerContext>;
   /**
    * A fresh runner: docker logged in to `host` from scratch (its own config.json) and the recorder's
    * log emptied. `storedLogin` replaces the login docker stored, for the registry API calls only.
@@ -67,19 +75,42 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
   let registry: StartedRegistry | undefined;
   let proxy: RegistryFaultProxy | undefined;
   let recorder: DockerRecorder | undefined;
-  if (await executableExists("/usr/bin/docker-registry")) {
+  if (await registryInstalled()) {
     registry = await startRegistry({ users: [user] });
     oci.stack.oci.setRegistry({ url: registry.url, ...user });
     proxy = await startRegistryFaultProxy(registry.url);
     recorder = await dockerRecorder();
   }
   const workspaceDir = join(root, "workspace");
+  const stepContext = async (): Promise<RunnerContext> => {
+    const [log, warnings, secrets]: [string[], string[], string[]] = [[], [], []];
+    const ctx: StepContext = {
+      logger: {
+        info: (m) => log.push(m),
+        warning: (m) => warnings.push(m),
+        debug: () => {},
+        group: (name, work) => {
+          log.push(`── ${name}`);
+          return work();
+        },
+      },
+      secrets: { register: (value) => secrets.push(value) },
+      endpoints: { oci: oci.stack.endpoints.oci },
+      proxy: {},
+      homeDir: await mkdtemp(join(root, "home-")),
+      tempDir: await mkdtemp(join(root, "temp-")),
+      workspaceDir,
+      now: () => new Date(),
+    };
+    return { ctx, log, warnings, secrets };
+  };
   return {
     oci,
     registry,
     proxy,
     recorder,
     namespace: oci.namespace,
+    authToken: user.password,
     functionFolder: async (name) => {
       const dir = join(workspaceDir, name);
       await mkdir(dir, { recursive: true });
@@ -89,37 +120,21 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
       await writeFile(join(dir, "notes.txt"), "not part of the image\n");
       return dir;
     },
+    stepContext,
     freshRunner: async (host, storedLogin) => {
-      const home = await mkdtemp(join(root, "home-"));
-      const tempDir = await mkdtemp(join(root, "temp-"));
-      const env = { PATH: recorder?.path ?? "", HOME: home, DOCKER_CONFIG: join(home, ".docker") };
+      const runner = await stepContext();
+      const env = {
+        PATH: recorder?.path ?? "",
+        HOME: runner.ctx.homeDir,
+        DOCKER_CONFIG: join(runner.ctx.homeDir, ".docker"),
+      };
       const login = run("docker", ["login", host, "-u", user.username, "--password-stdin"], { env });
       login.child.stdin?.end(user.password);
       await login;
-      const tools = await fnDeployTools({ env, homeDir: home, idToken: async () => "" });
+      const tools = await fnDeployTools({ env, homeDir: runner.ctx.homeDir, idToken: async () => "" });
       if (storedLogin) tools.storedLogin = storedLogin;
-      const log: string[] = [];
-      const warnings: string[] = [];
-      const ctx: StepContext = {
-        logger: {
-          info: (m) => log.push(m),
-          warning: (m) => warnings.push(m),
-          debug: () => {},
-          group: (name, work) => {
-            log.push(`── ${name}`);
-            return work();
-          },
-        },
-        secrets: { register: () => {} },
-        endpoints: { oci: oci.stack.endpoints.oci },
-        proxy: {},
-        homeDir: home,
-        tempDir,
-        workspaceDir,
-        now: () => new Date(),
-      };
       await recorder?.reset();
-      return { ctx, tools, log, warnings };
+      return { ...runner, tools };
     },
     inputs: (path, host, overrides = {}) => ({
       application: "apps",
@@ -143,11 +158,4 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-/** The real registry and Docker engine, or a skip with the reason (a failure under CI=true). */
-export async function reuseComponents(t: TestContext): Promise<boolean> {
-  if (!(await requireComponent(t, "docker-registry", () => executableExists("/usr/bin/docker-registry"))))
-    return false;
-  return requireComponent(t, "the Docker engine", dockerEngineRunning);
 }
