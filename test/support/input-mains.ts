@@ -58,12 +58,6 @@ export const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>>
     await untilFirstCall(configureFnContext(inputs, ctx()));
     return inputs;
   },
-  "gateway-deploy": async ({ read, host }) => {
-    const { readGatewayDeployInputs } = await import("../../src/inputs/gateway-deploy.ts");
-    const inputs = readEveryInput(read, (all) => readGatewayDeployInputs(all, host));
-    (await import("../../src/oci/gateway/gateway-plan.ts")).planGatewayDeploy(inputs);
-    return inputs;
-  },
   "fn-deploy": async ({ read, host, tools, ctx, untilFirstCall }) => {
     const { readFnDeployInputs } = await import("../../src/inputs/fn-deploy.ts");
     const inputs = readEveryInput(read, (all) => readFnDeployInputs(all, host));
@@ -71,17 +65,31 @@ export const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>>
     await untilFirstCall(deployFunction(inputs, ctx(), await fnDeployTools(tools)));
     return inputs;
   },
-  "ocir-login": async ({ read, host, tools, ctx, untilFirstCall }) => {
-    const { readOcirLoginInputs } = await import("../../src/inputs/ocir-login.ts");
-    const inputs = readEveryInput(read, (all) => readOcirLoginInputs(all, host));
-    const { ocirLogin } = await import("../../src/steps/ocir-login.ts");
-    await untilFirstCall(ocirLogin(inputs, ctx(), await dockerTools(tools), { onCleanup: () => {} }));
+  "gateway-deploy": async ({ read, host }) => {
+    const { readGatewayDeployInputs } = await import("../../src/inputs/gateway-deploy.ts");
+    const inputs = readEveryInput(read, (all) => readGatewayDeployInputs(all, host));
+    (await import("../../src/oci/gateway/gateway-plan.ts")).planGatewayDeploy(inputs);
+    return inputs;
+  },
+  "gcp-id-token": async ({ read, tools, ctx, untilFirstCall }) => {
+    const { readGcpIdTokenInputs } = await import("../../src/inputs/gcp-id-token.ts");
+    const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
+    const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../src/steps/gcp-id-token.ts");
+    const access = checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token";
+    await untilFirstCall((access ? gcpAccessToken : gcpIdToken)(inputs, ctx(), googleTokenSource(tools)));
     return inputs;
   },
   "oci-token": async ({ read, ctx, untilFirstCall }) => {
     const { readOciTokenInputs } = await import("../../src/inputs/oci-token.ts");
     const inputs = readEveryInput(read, (all) => readOciTokenInputs(all));
     await untilFirstCall((await import("../../src/steps/oci-token.ts")).ociToken(inputs, ctx()));
+    return inputs;
+  },
+  "ocir-login": async ({ read, host, tools, ctx, untilFirstCall }) => {
+    const { readOcirLoginInputs } = await import("../../src/inputs/ocir-login.ts");
+    const inputs = readEveryInput(read, (all) => readOcirLoginInputs(all, host));
+    const { ocirLogin } = await import("../../src/steps/ocir-login.ts");
+    await untilFirstCall(ocirLogin(inputs, ctx(), await dockerTools(tools), { onCleanup: () => {} }));
     return inputs;
   },
   // runPipeline's first statements: the checks before any stage, then the fn-context stage.
@@ -111,14 +119,6 @@ export const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>>
     const inputs = readEveryInput(read, (all) => readTeardownInputs(all, host));
     const { teardown } = await import("../../src/steps/teardown.ts");
     await untilFirstCall(teardown(inputs, ctx(), googleTokenSource(tools)));
-    return inputs;
-  },
-  "gcp-id-token": async ({ read, tools, ctx, untilFirstCall }) => {
-    const { readGcpIdTokenInputs } = await import("../../src/inputs/gcp-id-token.ts");
-    const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
-    const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../src/steps/gcp-id-token.ts");
-    const access = checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token";
-    await untilFirstCall((access ? gcpAccessToken : gcpIdToken)(inputs, ctx(), googleTokenSource(tools)));
     return inputs;
   },
 };

@@ -2,11 +2,12 @@
 // in the order the adapters call them, without a child process. An action (runMain, src/github/run.ts):
 // the text checks of every INPUT_*, the reader, the declared secrets masked, deadline-minutes, the parser
 // with the host the step's environment gives (actionInputHost), then the action's main until its first
-// call to a cloud. The CLI (src/cli/main.ts): the flag and FNGATE_* reader, the masks, --deadline-minutes,
+// call to a cloud (./input-mains.ts). The CLI (src/cli/main.ts): the flag and FNGATE_* reader, the masks, --deadline-minutes,
 // then the same. Every cloud endpoint points at a tripwire, a local port that counts connections: a case
 // that reaches it is accepted (every check that needs no call passed); a refusal must not touch it.
-// The runner harness (test/runner) keeps what only a real process shows: exit code, one ::error:: line,
-// no stack trace, masks in the log, files left behind, the post step.
+// refusalTable makes one test per row of a table. The runner harness (test/runner) keeps what only a real
+// process shows: exit code, one ::error:: line, no stack trace, masks in the log, files left behind, the
+// post step.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
