@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
-import { assertUserFailure, Job } from "./runner/index.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
 import type { OciFixture } from "./support/oci-fixture.ts";
 import { requireDockerAndRegistry } from "./support/real-components.ts";
@@ -187,11 +187,5 @@ describe("fn-deploy explains what the user can fix", () => {
       /^invoke: function ghost could not start: OCI said "Failed to pull function image" \(502 FunctionInvokeImageNotAvailable\)\..*subnet cannot reach OCIR: a private subnet needs a service gateway/,
     );
     assert.match(run.stdout, /Created function ghost/);
-  });
-
-  it("without fn-context first, says to run it", async () => {
-    await using job = await Job.create({ env: oci.env });
-    const run = await job.run("fn-deploy", { inputs: deployInputs() });
-    assertUserFailure(run, /^no OCI profile: run fn-context first/);
   });
 });

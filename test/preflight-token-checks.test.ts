@@ -1,6 +1,6 @@
 // The preflight action's token checks (remote JWKS, issuers against the OpenID configuration, the
-// Entra v1/v2 token version), what it refuses as input, and `fngate preflight`: each check satisfied and
-// unsatisfied with its fix, never changing anything.
+// Entra v1/v2 token version) and `fngate preflight`: each check satisfied and unsatisfied with its fix,
+// never changing anything. What it refuses as input: test/reliability/r4-bad-input.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { issuerV1, issuerV2 } from "./emulators/entra/access-token.ts";

@@ -1,6 +1,6 @@
 // The smoke-test action against a guarded API behind a test CA, run as the runner runs it: the checks
 // that pass and fail, retries while a deployment propagates, the likely cause of a failure worked out
-// from the URL alone, the inputs it refuses, and never a token shown.
+// from the URL alone, and never a token shown. The inputs it refuses: test/reliability/r4-bad-input.test.ts.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
