@@ -6,15 +6,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   type CloudRunFixture,
-  errorsOf,
   IMAGE,
   PROJECT,
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
 import { printFigure, tally } from "./reliability/figures.ts";
-import type { StepResult } from "./runner/index.ts";
-import { actionRefusal, actionVerdict } from "./support/input-table.ts";
+import { assertUserFailure, type ExpectedMessage } from "./runner/index.ts";
+import { actionRefusal, actionVerdict, type RefusalRow, refusalTable } from "./support/input-table.ts";
 import { generateTestKey } from "./support/keys.ts";
 
 // Every refusal below counts: held means one clean line, before any call (in process) or with exit 1
@@ -59,7 +58,7 @@ describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", (
     invokers: `serviceAccount:${serviceAccount("caller")}`,
     ...overrides,
   });
-  const cases: Record<string, [Record<string, string>, string]> = {
+  const cases: Record<string, RefusalRow> = {
     "a city instead of a region": [
       { region: "tokyo" },
       `region "tokyo" is not a Cloud Run region: use one such as asia-northeast1, us-central1 or europe-west1.`,
@@ -122,6 +121,10 @@ describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", (
       },
       `credentials-json has type "authorized_user": a service account key file (type "service_account") is needed; for keyless access use workload-identity-provider and service-account instead.`,
     ],
+    "a run label Google would refuse": [
+      { "run-label": "Release_1.2" },
+      /^run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Release_1\.2"\./,
+    ],
     "a job without permissions: id-token: write": [
       {},
       "workload-identity-provider needs `permissions: id-token: write` in the workflow or job (the GitHub OIDC token is exchanged with Google STS).",
@@ -136,13 +139,12 @@ describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", (
     assert.equal(verdict.outcome, "accepted");
     assert.ok(verdict.masks.includes(keyJson), "credentials-json is masked");
   });
-  for (const [name, [overrides, message]] of Object.entries(cases)) {
-    it(name, () =>
-      counted(async () =>
-        assert.equal(await actionRefusal("cloud-run-deploy", { inputs: inputs(overrides) }), message),
-      ),
-    );
-  }
+  refusalTable(
+    "cloud-run-deploy",
+    () => ({ inputs: inputs() }),
+    cases,
+    (held) => figure.record(held),
+  );
   it("gcp-id-token without an audience", () =>
     counted(async () =>
       assert.equal(
@@ -230,33 +232,25 @@ describe("as the runner runs them, against the emulator", () => {
   async function deployRefused(
     service: string,
     overrides: Record<string, string>,
-    expected: string | RegExp,
+    expected: ExpectedMessage,
     jobOptions = {},
   ) {
-    const job = await fx.job(jobOptions);
-    try {
-      const before = fx.mutatingCalls();
-      const run = await job.run("cloud-run-deploy", { inputs: fx.deployInputs(service, overrides) });
-      await counted(async () => assertCleanError(run, expected));
-      assert.equal(fx.mutatingCalls(), before, "nothing deployed");
-      assert.equal(
-        fx.stack.gcp.state.services.has(`projects/${PROJECT}/locations/${REGION}/services/${service}`),
-        false,
-      );
-    } finally {
-      await job.dispose();
-    }
+    await using job = await fx.job(jobOptions);
+    const before = fx.mutatingCalls();
+    const run = await job.run("cloud-run-deploy", { inputs: fx.deployInputs(service, overrides) });
+    await counted(async () => void assertUserFailure(run, expected));
+    assert.equal(fx.mutatingCalls(), before, "nothing deployed");
+    assert.equal(
+      fx.stack.gcp.state.services.has(`projects/${PROJECT}/locations/${REGION}/services/${service}`),
+      false,
+    );
   }
 
-  async function idTokenRefused(inputs: Record<string, string>, expected: string | RegExp) {
-    const job = await fx.job();
-    try {
-      const run = await job.run("gcp-id-token", { inputs });
-      await counted(async () => assertCleanError(run, expected));
-      assert.equal(run.outputs["id-token"], undefined);
-    } finally {
-      await job.dispose();
-    }
+  async function idTokenRefused(inputs: Record<string, string>, expected: ExpectedMessage) {
+    await using job = await fx.job();
+    const run = await job.run("gcp-id-token", { inputs });
+    await counted(async () => void assertUserFailure(run, expected));
+    assert.equal(run.outputs["id-token"], undefined);
   }
 
   it("gcp-id-token: a service account the repository may not impersonate", async () => {
@@ -279,12 +273,3 @@ describe("as the runner runs them, against the emulator", () => {
     );
   });
 });
-
-function assertCleanError(run: StepResult, expected: string | RegExp): void {
-  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-  const errors = errorsOf(run);
-  assert.equal(errors.length, 1, run.stdout + run.stderr);
-  if (typeof expected === "string") assert.equal(errors[0], expected);
-  else assert.match(errors[0] ?? "", expected);
-  assert.doesNotMatch(run.stdout + run.stderr, /^\s+at .+:\d+:\d+\)?$/m, "no stack trace");
-}

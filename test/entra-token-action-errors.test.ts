@@ -7,9 +7,8 @@ import { after, before, describe, it } from "node:test";
 import type { Application } from "./emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import { assertUserFailure, type ExpectedMessage, Job, type StepResult } from "./runner/index.ts";
 import { actionRefusal, actionVerdict, tripwire } from "./support/input-table.ts";
-import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 const SECRET = "right~Secret.Value_0123456789abcdef";
 const WRONG_SECRET = "wrong~Secret.Value_0123456789abcdef";
@@ -56,27 +55,15 @@ function inputs(overrides: Record<string, string> = {}): Record<string, string> 
 }
 
 async function runEntraToken(given: Record<string, string>, env: Record<string, string> = {}) {
-  const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile, ...env } });
-  try {
-    return await job.run("entra-token", { inputs: given });
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile, ...env } });
+  return await job.run("entra-token", { inputs: given });
 }
 
-/** The step failed with exactly one error line, no stack trace, no outputs and no secret shown. */
-function failure(run: StepResult): string {
-  assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-  const errors = run.annotations.filter((a) => a.level === "error");
-  assert.equal(errors.length, 1, run.stdout);
-  const shown = visibleOutput(run.stdout) + run.stderr + run.summary;
-  assert.doesNotMatch(shown, /^\s+at /m, "no stack trace without debug logging");
-  assert.deepEqual(run.outputs, {});
+/** The step failed under the failure contract, with `message`, no outputs and no secret shown. */
+function failure(run: StepResult, message: ExpectedMessage): void {
   const secrets = [SECRET, WRONG_SECRET, EXPIRED_SECRET, cert.privateKeyPem, otherCert.privateKeyPem];
-  assert.deepEqual(secretsFound(shown, [...secrets, ...run.masks]), [], "a secret shows in the log");
-  const message = errors[0]?.message ?? "";
-  assert.doesNotMatch(message, /\n/);
-  return message;
+  assertUserFailure(run, message, secrets);
+  assert.deepEqual(run.outputs, {});
 }
 
 async function closedPort(): Promise<number> {
@@ -136,8 +123,8 @@ describe("entra-token refuses bad input before calling Entra", () => {
   it("as the runner runs it: a key that is not the certificate's, no call and no key in the log", async () => {
     const before = stack.entra.requests.length;
     const given = { "client-certificate": cert.certPem, "client-certificate-key": otherCert.privateKeyPem };
-    assert.match(
-      failure(await runEntraToken(inputs(given))),
+    failure(
+      await runEntraToken(inputs(given)),
       /^client-certificate-key does not belong to client-certificate: /,
     );
     assert.equal(stack.entra.requests.length, before, "Entra was not called");
@@ -147,15 +134,14 @@ describe("entra-token refuses bad input before calling Entra", () => {
 describe("entra-token explains what Entra refuses", () => {
   it("a wrong client secret: AADSTS7000215, naming client-secret, without retrying", async () => {
     const before = stack.entra.requests.length;
-    const message = failure(await runEntraToken(inputs({ "client-secret": WRONG_SECRET })));
+    failure(
+      await runEntraToken(inputs({ "client-secret": WRONG_SECRET })),
+      /^client-secret: Entra refused the token request: AADSTS7000215: the client secret is wrong \(check that the secret's Value, not its ID/,
+    );
     const tokenCalls = stack.entra.requests.slice(before).filter((r) => r.path.endsWith("/token"));
     assert.deepEqual(
       tokenCalls.map((r) => r.status),
       [401],
-    );
-    assert.match(
-      message,
-      /^client-secret: Entra refused the token request: AADSTS7000215: the client secret is wrong \(check that the secret's Value, not its ID/,
     );
   });
 
@@ -163,67 +149,54 @@ describe("entra-token explains what Entra refuses", () => {
     const run = await runEntraToken(
       inputs({ "client-id": expiredClient.appId, "client-secret": EXPIRED_SECRET }),
     );
-    assert.match(
-      failure(run),
+    failure(
+      run,
       /^client-secret: Entra refused the token request: AADSTS7000222: the client secret has expired/,
     );
   });
 
   it("a scope whose resource is not in the tenant: AADSTS500011, naming scope", async () => {
     const run = await runEntraToken(inputs({ "client-secret": SECRET, scope: "api://no-such-api/.default" }));
-    assert.match(
-      failure(run),
-      /^scope: Entra refused the token request: AADSTS500011: the resource in scope is not found/,
-    );
+    failure(run, /^scope: Entra refused the token request: AADSTS500011: the resource in scope is not found/);
   });
 
   it("an unknown tenant: AADSTS90002, naming tenant-id", async () => {
     const run = await runEntraToken(
       inputs({ "client-secret": SECRET, "tenant-id": "00000000-0000-4000-8000-000000000000" }),
     );
-    assert.match(
-      failure(run),
-      /^tenant-id: Entra refused the token request: AADSTS90002: the tenant does not exist/,
-    );
+    failure(run, /^tenant-id: Entra refused the token request: AADSTS90002: the tenant does not exist/);
   });
 
   it("an authority-host nothing listens on: not reachable", async () => {
     const run = await runEntraToken(
       inputs({ "client-secret": SECRET, "authority-host": `127.0.0.1:${await closedPort()}` }),
     );
-    assert.match(
-      failure(run),
+    failure(
+      run,
       /^authority-host 127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\): check authority-host/,
     );
   });
 
   it("an authority-host whose CA is not trusted: points at NODE_EXTRA_CA_CERTS", async () => {
-    const job = await Job.create();
-    try {
-      const run = await job.run("entra-token", { inputs: inputs({ "client-secret": SECRET }) });
-      assert.match(
-        failure(run),
-        /^authority-host 127\.0\.0\.1:\d+: its TLS certificate is not trusted \(\w+\): for a private CA, point NODE_EXTRA_CA_CERTS at it\.$/,
-      );
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create();
+    const run = await job.run("entra-token", { inputs: inputs({ "client-secret": SECRET }) });
+    failure(
+      run,
+      /^authority-host 127\.0\.0\.1:\d+: its TLS certificate is not trusted \(\w+\): for a private CA, point NODE_EXTRA_CA_CERTS at it\.$/,
+    );
   });
 
   it("federated without id-token: write: the permission to add", async () => {
     const env = stack.githubOidc.envFor({ repository: "ORG/REPO" }, { idTokenWrite: false });
     const run = await runEntraToken(inputs({ federated: "true" }), env);
-    assert.equal(
-      failure(run),
-      "federated: true needs `permissions: id-token: write` in the workflow or job.",
-    );
+    failure(run, "federated: true needs `permissions: id-token: write` in the workflow or job.");
   });
 
   it("federated when the runner refuses the OIDC token request: the request failure, one line", async () => {
     const env = stack.githubOidc.envFor({ repository: "ORG/REPO" }, { badRequestToken: true });
     const run = await runEntraToken(inputs({ federated: "true" }), env);
-    assert.match(
-      failure(run),
+    failure(
+      run,
       /^federated: the GitHub OIDC token request failed \(.*401.*\): check that the job has `permissions: id-token: write`\.$/,
     );
   });
@@ -231,8 +204,8 @@ describe("entra-token explains what Entra refuses", () => {
   it("federated from another repository: AADSTS70021, with the subject the credential must match", async () => {
     const env = stack.githubOidc.envFor({ repository: "ORG/OTHER" });
     const run = await runEntraToken(inputs({ federated: "true" }), env);
-    assert.match(
-      failure(run),
+    failure(
+      run,
       /^federated: Entra refused the GitHub OIDC token: AADSTS70021: no federated identity credential matches .*; the GitHub token's subject is repo:ORG\/OTHER:ref:refs\/heads\/main and its audience api:\/\/AzureADTokenExchange: add a federated credential with exactly that subject/,
     );
   });
@@ -241,16 +214,16 @@ describe("entra-token explains what Entra refuses", () => {
     const run = await runEntraToken(
       inputs({ "client-secret": SECRET, "expected-issuer": stack.entra.issuerV2(tenantId) }),
     );
-    assert.match(
-      failure(run),
+    failure(
+      run,
       /^expected-issuer: the token is v1 with issuer https:\/\/sts\.windows\.net\/.*but https:\/\/.*\/v2\.0 is expected: set accessTokenAcceptedVersion=2 in the API app registration's manifest/,
     );
   });
 
   it("expected-audience the API's client id while v1 tokens carry its URI: which form each version carries", async () => {
     const run = await runEntraToken(inputs({ "client-secret": SECRET, "expected-audience": api.appId }));
-    assert.match(
-      failure(run),
+    failure(
+      run,
       /^expected-audience: the token's audience is api:\/\/my-oci-api, but [0-9a-f-]+ is expected \(v1 tokens carry the API app's Application ID URI/,
     );
   });

@@ -11,7 +11,7 @@ import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { printFigure, tally } from "./reliability/figures.ts";
 import { Job } from "./runner/index.ts";
-import { actionRefusal, actionVerdict } from "./support/input-table.ts";
+import { actionVerdict, type RefusalRow, refusalTable } from "./support/input-table.ts";
 
 const cases = tally();
 let callsMade = 0;
@@ -38,10 +38,7 @@ const valid = (): Record<string, string | undefined> => ({
   "access-key-secret": "bad-input-secret-0123456789abcdef",
 });
 
-type Cases = Record<
-  string,
-  [Record<string, string | undefined>, string, Record<string, string | undefined>?]
->;
+type Cases = Record<string, RefusalRow>;
 
 describe("fc-deploy refuses bad input before any call", () => {
   const table: Cases = {
@@ -129,14 +126,12 @@ describe("fc-deploy refuses bad input before any call", () => {
     assert.equal(verdict.outcome, "accepted");
     assert.ok(verdict.masks.includes("bad-input-secret-0123456789abcdef"), "access-key-secret is masked");
   });
-  for (const [name, [overrides, message, env = {}]] of Object.entries(table)) {
-    it(name, async () => {
-      const inputs = { ...valid(), ...overrides };
-      const line = await actionRefusal("fc-deploy", { inputs, env, workspace: examplesDir }).catch(String);
-      cases.record(line === message);
-      assert.equal(line, message);
-    });
-  }
+  refusalTable(
+    "fc-deploy",
+    () => ({ inputs: valid(), workspace: examplesDir }),
+    table,
+    (held) => cases.record(held),
+  );
 });
 
 describe("fc-deploy as the runner runs it, against the emulator", () => {
@@ -169,7 +164,7 @@ describe("fc-deploy as the runner runs it, against the emulator", () => {
     return made;
   }
 
-  const badInput: Cases = {
+  const badInput: Record<string, [Record<string, string | undefined>, string]> = {
     "region that is not a region id": [
       { region: "Hangzhou" },
       'region must be an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou".',

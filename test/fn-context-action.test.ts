@@ -17,18 +17,14 @@ after(async () => {
 
 /** Runs fn-context and its post step in a fresh job; checks HOME and RUNNER_TEMP end as they began. */
 async function runAndRestore(inputs: Record<string, string>, prepare?: (job: Job) => Promise<void>) {
-  const job = await Job.create({ env: oci.env });
-  try {
-    await prepare?.(job);
-    const before = await job.snapshot();
-    const main = await job.run("fn-context", { inputs });
-    const home = await readHome(job);
-    const posts = await job.runPosts();
-    const afterPost = await job.snapshot();
-    return { job, main, home, posts, before, afterPost };
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create({ env: oci.env });
+  await prepare?.(job);
+  const before = await job.snapshot();
+  const main = await job.run("fn-context", { inputs });
+  const home = await readHome(job);
+  const posts = await job.runPosts();
+  const afterPost = await job.snapshot();
+  return { job, main, home, posts, before, afterPost };
 }
 
 async function readHome(job: Job) {
@@ -115,25 +111,21 @@ describe("fn-context outputs, files and environment", () => {
   });
 
   it("without FNGATE_OCI_ENDPOINT and verify: false, derives api-url from the region's realm and makes no call", async () => {
-    const job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: oci.stack.caFile } });
-    try {
-      const calls = oci.stack.oci.requests.length;
-      const run = await job.run("fn-context", {
-        inputs: oci.inputs({ verify: "false", region: "us-ashburn-1", fingerprint: "" }),
-      });
-      assert.equal(run.exitCode, 0, run.stdout);
-      assert.equal(run.outputs["api-url"], "https://functions.us-ashburn-1.oci.oraclecloud.com");
-      assert.equal(run.outputs.namespace, undefined);
-      assert.equal(run.outputs.registry, "");
-      assert.equal(run.outputs.fingerprint, oci.key.fingerprint, "computed when the input is empty");
-      assert.equal(oci.stack.oci.requests.length, calls);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: oci.stack.caFile } });
+    const calls = oci.stack.oci.requests.length;
+    const run = await job.run("fn-context", {
+      inputs: oci.inputs({ verify: "false", region: "us-ashburn-1", fingerprint: "" }),
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs["api-url"], "https://functions.us-ashburn-1.oci.oraclecloud.com");
+    assert.equal(run.outputs.namespace, undefined);
+    assert.equal(run.outputs.registry, "");
+    assert.equal(run.outputs.fingerprint, oci.key.fingerprint, "computed when the input is empty");
+    assert.equal(oci.stack.oci.requests.length, calls);
   });
 
   it("falls back to the OCI_CLI_* variables the existing OCI actions use", async () => {
-    const job = await Job.create({
+    await using job = await Job.create({
       env: {
         ...oci.env,
         OCI_CLI_USER: oci.userId,
@@ -143,14 +135,10 @@ describe("fn-context outputs, files and environment", () => {
         OCI_CLI_REGION: "ap-osaka-1",
       },
     });
-    try {
-      const run = await job.run("fn-context", {});
-      assert.equal(run.exitCode, 0, run.stdout);
-      assert.equal(run.outputs.region, "ap-osaka-1");
-      assert.equal(run.outputs.namespace, oci.namespace);
-    } finally {
-      await job.dispose();
-    }
+    const run = await job.run("fn-context", {});
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs.region, "ap-osaka-1");
+    assert.equal(run.outputs.namespace, oci.namespace);
   });
 
   it("merges with existing ~/.oci and ~/.fn, is idempotent on re-run, and the post steps restore them byte for byte", async () => {
@@ -172,19 +160,15 @@ describe("fn-context outputs, files and environment", () => {
   });
 
   it("a second run with the same inputs writes nothing and says so", async () => {
-    const job = await Job.create({ env: oci.env });
-    try {
-      const first = await job.run("fn-context", { inputs: oci.inputs() });
-      const second = await job.run("fn-context", { inputs: oci.inputs() });
-      assert.equal(first.outputs.changed, "true");
-      assert.equal(second.exitCode, 0, second.stdout);
-      assert.equal(second.outputs.changed, "false");
-      assert.match(second.stdout, /already up to date: nothing written/);
-      const before = await job.snapshot();
-      assert.ok(before.size > 0);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: oci.env });
+    const first = await job.run("fn-context", { inputs: oci.inputs() });
+    const second = await job.run("fn-context", { inputs: oci.inputs() });
+    assert.equal(first.outputs.changed, "true");
+    assert.equal(second.exitCode, 0, second.stdout);
+    assert.equal(second.outputs.changed, "false");
+    assert.match(second.stdout, /already up to date: nothing written/);
+    const before = await job.snapshot();
+    assert.ok(before.size > 0);
   });
 
   it("accepts a well-formed region newer than the SDK, with a warning", async () => {

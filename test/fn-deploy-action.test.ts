@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
-import { assertUserFailure, Job } from "./runner/index.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
 import type { OciFixture } from "./support/oci-fixture.ts";
 import { requireDockerAndRegistry } from "./support/real-components.ts";
@@ -187,40 +187,5 @@ describe("fn-deploy explains what the user can fix", () => {
       /^invoke: function ghost could not start: OCI said "Failed to pull function image" \(502 FunctionInvokeImageNotAvailable\)\..*subnet cannot reach OCIR: a private subnet needs a service gateway/,
     );
     assert.match(run.stdout, /Created function ghost/);
-  });
-
-  const bad: [string, Record<string, string>, RegExp][] = [
-    ["memory out of range", { memory: "64" }, /^memory must be a whole number of MB from 128 to 3072/],
-    ["timeout out of range", { timeout: "301" }, /^timeout must be a whole number of seconds from 5 to 300/],
-    ["memory not a number", { memory: "1GB" }, /^memory must be a whole number; got "1GB"/],
-    // The line itself is not quoted: config values are secrets (the runner would show ***).
-    [
-      "a config line without =",
-      { config: "JUSTAKEY" },
-      /^config line 1: expected KEY=VALUE, got a line without "="\.$/,
-    ],
-    ["a registry with a scheme", { registry: "https://ocir.example.com/ns" }, /^registry "https:\/\/ocir/],
-    ["a malformed image", { image: "Hello World" }, /^image "Hello World" is not an image reference/],
-    [
-      "a non-OCID compartment",
-      { "compartment-ocid": "my-compartment" },
-      /^compartment-ocid is not a valid OCID/,
-    ],
-    ["wait not a boolean", { wait: "yes" }, /^wait must be true or false/],
-  ];
-  for (const [name, overrides, message] of bad) {
-    it(`refuses ${name} with one line naming the input, before any OCI call`, async () => {
-      await using job = await preparedJob({ login: false });
-      const calls = oci.stack.oci.requests.length;
-      const run = await job.run("fn-deploy", { inputs: deployInputs(overrides) });
-      assertUserFailure(run, message);
-      assert.equal(oci.stack.oci.requests.length, calls);
-    });
-  }
-
-  it("without fn-context first, says to run it", async () => {
-    await using job = await Job.create({ env: oci.env });
-    const run = await job.run("fn-deploy", { inputs: deployInputs() });
-    assertUserFailure(run, /^no OCI profile: run fn-context first/);
   });
 });

@@ -113,20 +113,6 @@ describe("oci-token explains refusals", () => {
       `scope: OCI refused the scopes ${AUDIENCE}-urn:opc:resource:consumer::all ${AUDIENCE}-urn:opc:resource:admin::all (invalid_scope: The requested scope is invalid, unknown, or malformed: ${AUDIENCE}-urn:opc:resource:admin::all.); each must be a scope of this credential, fully qualified as <audience>-<scope> (the audience and scope its details page lists, joined by a hyphen).`,
     );
   });
-
-  it("bad input is refused before any call", async () => {
-    const before = tokenCalls();
-    await refused(
-      tokenInputs({ "credential-ocid": "ocid1.user.oc1..aaaaaaaabbbbbbbb" }),
-      /^credential-ocid is not a valid OCID|^credential-ocid .*credential/,
-    );
-    await refused(tokenInputs({ scope: "" }), /^scope is required/);
-    await refused(
-      tokenInputs({ scope: Array.from({ length: 11 }, (_, i) => `urn:s${i}`).join(" ") }),
-      /^scope lists 11 scopes; an OAuth 2\.0 credential has at most 10\.$/,
-    );
-    assert.equal(tokenCalls(), before, "no token request was made");
-  });
 });
 
 const bodies = () => identityDomainOf(gw.oci.stack.oci.state).clientCredentialsBodies;

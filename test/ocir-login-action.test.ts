@@ -3,7 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
-import { Job } from "./runner/index.ts";
+import { assertUserFailure, Job } from "./runner/index.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { dockerEngineRunning, executableExists, requireComponent } from "./support/real-components.ts";
 import { secretsFound, visibleOutput as visible } from "./support/secret-scan.ts";
@@ -50,157 +50,81 @@ async function realComponents(t: TestContext): Promise<boolean> {
 describe("ocir-login with the real docker CLI and registry", () => {
   it("logs in, the post step logs out and leaves HOME exactly as it was; nothing shows the token", async (t) => {
     if (!(await realComponents(t))) return;
-    const job = await Job.create({ env: oci.env });
-    try {
-      const before = await job.snapshot();
-      const run = await job.run("ocir-login", { inputs: loginInputs() });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-      assert.deepEqual(run.outputs, {
-        registry: registry?.host,
-        username: `${oci.namespace}/ci-user`,
-        namespace: oci.namespace,
-        "image-prefix": `${registry?.host}/${oci.namespace}`,
-        "token-expires-at": "",
-      });
-      const config = JSON.parse(await readFile(join(job.home, ".docker", "config.json"), "utf8"));
-      assert.ok(config.auths[registry?.host ?? ""], "docker login stored the registry");
-      const posts = await job.runPosts();
-      assert.ok(posts.every((p) => p.exitCode === 0));
-      assert.deepEqual(await job.snapshot(), before);
-      const everything =
-        [run, ...posts].map((r) => visible(r.stdout) + r.stderr).join("\n") + (await job.allWrittenText());
-      const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
-      assert.deepEqual(secretsFound(everything, [TOKEN, auth]), [], "secret found in what the job wrote");
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: oci.env });
+    const before = await job.snapshot();
+    const run = await job.run("ocir-login", { inputs: loginInputs() });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.deepEqual(run.outputs, {
+      registry: registry?.host,
+      username: `${oci.namespace}/ci-user`,
+      namespace: oci.namespace,
+      "image-prefix": `${registry?.host}/${oci.namespace}`,
+      "token-expires-at": "",
+    });
+    const config = JSON.parse(await readFile(join(job.home, ".docker", "config.json"), "utf8"));
+    assert.ok(config.auths[registry?.host ?? ""], "docker login stored the registry");
+    const posts = await job.runPosts();
+    assert.ok(posts.every((p) => p.exitCode === 0));
+    assert.deepEqual(await job.snapshot(), before);
+    const everything =
+      [run, ...posts].map((r) => visible(r.stdout) + r.stderr).join("\n") + (await job.allWrittenText());
+    const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
+    assert.deepEqual(secretsFound(everything, [TOKEN, auth]), [], "secret found in what the job wrote");
   });
 
   it("a federated user logs in with identity-domain, and is refused without it (the message says why)", async (t) => {
     if (!(await realComponents(t))) return;
-    const job = await Job.create({ env: oci.env });
-    try {
-      const refused = await job.run("ocir-login", { inputs: loginInputs({ username: "fed@example.com" }) });
-      assert.equal(refused.exitCode, 1);
-      const [error] = refused.annotations.filter((a) => a.level === "error");
-      assert.match(
-        error?.message ?? "",
-        /^docker login to .* as .*\/fed@example.com was refused \(.*\)\. Likely causes: the username form .*identity-domain/,
-      );
-      const accepted = await job.run("ocir-login", {
-        inputs: loginInputs({ username: "fed@example.com", "identity-domain": "oracleidentitycloudservice" }),
-      });
-      assert.equal(accepted.exitCode, 0, accepted.stdout);
-      assert.equal(accepted.outputs.username, `${oci.namespace}/oracleidentitycloudservice/fed@example.com`);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: oci.env });
+    const refused = await job.run("ocir-login", { inputs: loginInputs({ username: "fed@example.com" }) });
+    assertUserFailure(
+      refused,
+      /^docker login to .* as .*\/fed@example.com was refused \(.*\)\. Likely causes: the username form .*identity-domain/,
+      [TOKEN],
+    );
+    const accepted = await job.run("ocir-login", {
+      inputs: loginInputs({ username: "fed@example.com", "identity-domain": "oracleidentitycloudservice" }),
+    });
+    assert.equal(accepted.exitCode, 0, accepted.stdout);
+    assert.equal(accepted.outputs.username, `${oci.namespace}/oracleidentitycloudservice/fed@example.com`);
   });
 
   it("a wrong auth token is refused with the likely causes, and nothing is left behind", async (t) => {
     if (!(await realComponents(t))) return;
-    const job = await Job.create({ env: oci.env });
-    try {
-      const before = await job.snapshot();
-      const run = await job.run("ocir-login", { inputs: loginInputs({ "auth-token": "wrong-token" }) });
-      assert.equal(run.exitCode, 1);
-      const errors = run.annotations.filter((a) => a.level === "error");
-      assert.equal(errors.length, 1);
-      assert.match(errors[0]?.message ?? "", /was refused .*auth-token is wrong, or was created moments ago/);
-      assert.doesNotMatch(visible(run.stdout) + run.stderr, /wrong-token/);
-      assert.deepEqual(await job.snapshot(), before);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: oci.env });
+    const before = await job.snapshot();
+    const run = await job.run("ocir-login", { inputs: loginInputs({ "auth-token": "wrong-token" }) });
+    assertUserFailure(run, /was refused .*auth-token is wrong, or was created moments ago/, ["wrong-token"]);
+    assert.doesNotMatch(visible(run.stdout) + run.stderr, /wrong-token/);
+    assert.deepEqual(await job.snapshot(), before);
   });
 });
 
 describe("ocir-login without docker", () => {
   it("writes the login to docker's config.json (0600) for other clients, and the post step removes it", async () => {
-    const job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
-    try {
-      const before = await job.snapshot();
-      const run = await job.run("ocir-login", { inputs: loginInputs({ registry: "127.0.0.1:5999" }) });
-      assert.equal(run.exitCode, 0, run.stdout);
-      const configPath = join(job.home, ".docker", "config.json");
-      const config = JSON.parse(await readFile(configPath, "utf8"));
-      assert.equal(
-        config.auths["127.0.0.1:5999"].auth,
-        Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64"),
-      );
-      assert.equal((await stat(configPath)).mode & 0o777, 0o600);
-      assert.match(run.stdout, /docker is not installed: wrote the 127\.0\.0\.1:5999 login/);
-      await job.runPosts();
-      assert.deepEqual(await job.snapshot(), before);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
+    const before = await job.snapshot();
+    const run = await job.run("ocir-login", { inputs: loginInputs({ registry: "127.0.0.1:5999" }) });
+    assert.equal(run.exitCode, 0, run.stdout);
+    const configPath = join(job.home, ".docker", "config.json");
+    const config = JSON.parse(await readFile(configPath, "utf8"));
+    assert.equal(
+      config.auths["127.0.0.1:5999"].auth,
+      Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64"),
+    );
+    assert.equal((await stat(configPath)).mode & 0o777, 0o600);
+    assert.match(run.stdout, /docker is not installed: wrote the 127\.0\.0\.1:5999 login/);
+    await job.runPosts();
+    assert.deepEqual(await job.snapshot(), before);
   });
 
   it("looks the namespace up with the profile fn-context wrote", async () => {
-    const job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
-    try {
-      const context = await job.run("fn-context", { inputs: oci.inputs() });
-      assert.equal(context.exitCode, 0, context.stdout);
-      const run = await job.run("ocir-login", { inputs: loginInputs({ namespace: "", registry: "" }) });
-      assert.equal(run.exitCode, 0, run.stdout);
-      assert.equal(run.outputs.namespace, oci.namespace);
-      assert.equal(run.outputs.registry, "ocir.ap-tokyo-1.oci.oraclecloud.com");
-      assert.equal(run.outputs["image-prefix"], `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
+    const context = await job.run("fn-context", { inputs: oci.inputs() });
+    assert.equal(context.exitCode, 0, context.stdout);
+    const run = await job.run("ocir-login", { inputs: loginInputs({ namespace: "", registry: "" }) });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs.namespace, oci.namespace);
+    assert.equal(run.outputs.registry, "ocir.ap-tokyo-1.oci.oraclecloud.com");
+    assert.equal(run.outputs["image-prefix"], `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`);
   });
-
-  const bad: [string, Record<string, string>, RegExp][] = [
-    [
-      "no namespace and no OCI profile",
-      { namespace: "" },
-      /^namespace is required when no OCI profile is configured/,
-    ],
-    [
-      "registry with a scheme",
-      { registry: "https://ocir.example.com" },
-      /^registry "https:\/\/ocir.example.com" must be a registry host/,
-    ],
-    [
-      "namespace with upper case and spaces",
-      { namespace: "My Tenancy" },
-      /^namespace "My Tenancy" is not an Object Storage namespace/,
-    ],
-    [
-      "username with the wrong namespace",
-      { username: "otherns/ci-user" },
-      /^username "otherns\/ci-user" contains "\/" but does not start with the tenancy namespace/,
-    ],
-    [
-      "no auth-token and no OCI profile (both ways out named)",
-      { "auth-token": "" },
-      /^auth-token is not set and there is no OCI profile to request a registry token with: run fn-context earlier in the job .*, or set auth-token and username/,
-    ],
-    [
-      "auth-token without username",
-      { username: "" },
-      /^username is required: the OCI user name .* that owns auth-token/,
-    ],
-    ["logout not a boolean", { logout: "maybe" }, /^logout must be true or false/],
-    ["unknown region", { region: "tokio" }, /^region "tokio" is not an OCI region identifier/],
-  ];
-  for (const [name, overrides, message] of bad) {
-    it(`refuses ${name} with one line naming the input`, async () => {
-      const job = await Job.create({ env: { PATH: "/nonexistent" } });
-      try {
-        const run = await job.run("ocir-login", {
-          inputs: loginInputs({ registry: "127.0.0.1:5999", ...overrides }),
-        });
-        assert.equal(run.exitCode, 1);
-        const errors = run.annotations.filter((a) => a.level === "error");
-        assert.equal(errors.length, 1, run.stdout);
-        assert.match(errors[0]?.message ?? "", message);
-        assert.equal((await job.snapshot()).size, 0);
-      } finally {
-        await job.dispose();
-      }
-    });
-  }
 });

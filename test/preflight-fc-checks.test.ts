@@ -246,37 +246,6 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       "cannot tell ACR instance of the image",
     ]);
   });
-
-  it("bad inputs: one line naming the input, before any call", async () => {
-    const from = stack.alibaba.requests.length;
-    const cases: [Record<string, string>, string][] = [
-      [
-        { cloud: "azure" },
-        'cloud must be one of oci, cloud-run, fc (the cloud whose deploy is checked); got "azure".',
-      ],
-      [
-        { region: "Hangzhou" },
-        'region must be an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou".',
-      ],
-      [
-        { "gateway-ocid": "ocid1.apigateway.oc1..x" },
-        "gateway-ocid is an OCI check: remove it for cloud fc, or set cloud to oci.",
-      ],
-      [
-        { role: "fc-role" },
-        'role must be a RAM role ARN like acs:ram::<account uid>:role/<role name> (RAM console > Roles > the role > ARN); got "fc-role".',
-      ],
-    ];
-    for (const [inputs, message] of cases) {
-      const run = await fx.run(
-        "preflight",
-        { cloud: "fc", region: "cn-hangzhou", ...keyInputs(), ...inputs },
-        { checkout: false },
-      );
-      assertUserFailure(run, message, alibabaSecrets(stack));
-    }
-    assert.equal(stack.alibaba.requests.length, from, "no call");
-  });
 });
 
 describe("fngate preflight --cloud fc", () => {

@@ -228,14 +228,6 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
         .every((r) => !/^\/(v2|iam|artifactregistry)\//.test(r.path)),
     );
   });
-
-  it("a cloud preflight does not know is refused in one line naming the input", async () => {
-    const run = await job.run("preflight", { inputs: inputs({ cloud: "azure" }) });
-    assertUserFailure(
-      run,
-      'cloud must be one of oci, cloud-run, fc (the cloud whose deploy is checked); got "azure".',
-    );
-  });
 });
 
 describe("fngate preflight --cloud cloud-run", () => {

@@ -1,6 +1,6 @@
 // The preflight action's token checks (remote JWKS, issuers against the OpenID configuration, the
-// Entra v1/v2 token version), what it refuses as input, and `fngate preflight`: each check satisfied and
-// unsatisfied with its fix, never changing anything.
+// Entra v1/v2 token version) and `fngate preflight`: each check satisfied and unsatisfied with its fix,
+// never changing anything. What it refuses as input: test/reliability/r4-bad-input.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { issuerV1, issuerV2 } from "./emulators/entra/access-token.ts";
@@ -100,13 +100,9 @@ describe("preflight: token checks", () => {
     );
   });
 
-  it("refuses nothing to check, and OCI checks without an OCI profile, with one line each", async () => {
+  // Nothing to check, and OCI checks without a profile, are refused in test/reliability/r4-bad-input.test.ts.
+  it("the token checks need no OCI profile", async () => {
     await using bare = await Job.create({ env: world.oci.env });
-    const nothing = await preflight({}, bare);
-    assertUserFailure(nothing.run, /^nothing to check: give at least one of compartment-ocid/);
-    const noProfile = await preflight({ "gateway-ocid": world.gatewayId }, bare);
-    assertUserFailure(noProfile.run, /^the OCI checks need an OCI profile: run fn-context first/);
-    // The token checks need no OCI profile.
     const tokenOnly = await preflight(
       world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
       bare,

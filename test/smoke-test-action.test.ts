@@ -1,6 +1,6 @@
 // The smoke-test action against a guarded API behind a test CA, run as the runner runs it: the checks
 // that pass and fail, retries while a deployment propagates, the likely cause of a failure worked out
-// from the URL alone, the inputs it refuses, and never a token shown.
+// from the URL alone, and never a token shown. The inputs it refuses: test/reliability/r4-bad-input.test.ts.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
@@ -136,58 +136,6 @@ describe("smoke-test against a guarded API", () => {
     });
     assertUserFailure(run, /^smoke test failed, 1 of 1 checks: with token answered error: ECONNREFUSED/);
   });
-});
-
-describe("smoke-test refuses bad input with one line naming the input", () => {
-  const cases: [string, Record<string, string>, RegExp][] = [
-    [
-      "a token over http://",
-      { url: "http://127.0.0.1:9/x", token: "abc.def.ghi" },
-      /^url is http:\/\/: a bearer token must not travel unencrypted/,
-    ],
-    ["not a URL", { url: "gateway/hello" }, /^url "gateway\/hello" is not a URL/],
-    [
-      "a status that is not one",
-      { url: "https://127.0.0.1:9/", "expect-status": "ok" },
-      /^expect-status must be HTTP status codes/,
-    ],
-    [
-      "an unknown negative check",
-      { url: "https://127.0.0.1:9/", "negative-checks": "no-token, sql-injection" },
-      /^negative-checks: unknown check "sql-injection"/,
-    ],
-    [
-      "refused-token check without the token",
-      { url: "https://127.0.0.1:9/", "negative-checks": "refused-token" },
-      /^negative-checks lists refused-token: set refused-token/,
-    ],
-    [
-      "an Authorization header",
-      { url: "https://127.0.0.1:9/", headers: "Authorization: Bearer x" },
-      /^headers line 1: set the token input instead/,
-    ],
-    [
-      "an unknown method",
-      { url: "https://127.0.0.1:9/", method: "FETCH" },
-      /^method "FETCH" must be one of GET/,
-    ],
-    [
-      "a bad regex",
-      { url: "https://127.0.0.1:9/", "expect-body": "/(unclosed/" },
-      /^expect-body is not a valid regular expression/,
-    ],
-    [
-      "negative wait",
-      { url: "https://127.0.0.1:9/", wait: "-5" },
-      /^wait must be a number of seconds from 0 to 3600/,
-    ],
-  ];
-  for (const [name, inputs, message] of cases) {
-    it(name, async () => {
-      const { run } = await smoke(inputs);
-      assertUserFailure(run, message);
-    });
-  }
 });
 
 describe("smoke-test: the likely cause from the URL alone", () => {

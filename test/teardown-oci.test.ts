@@ -186,30 +186,6 @@ describe("teardown on OCI", () => {
       Object.assign(timings, saved);
     }
   });
-
-  it("refuses to run without a run label, or with one no cloud accepts, and names the input", async () => {
-    for (const [inputs, message] of [
-      [
-        { cloud: "oci", "compartment-ocid": gw.oci.tenancyId },
-        /^run-label is required: teardown deletes only what carries fngate-run=<run-label>/,
-      ],
-      [
-        teardownInputs("Run A"),
-        /^run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Run A"\.$/,
-      ],
-      [{ ...teardownInputs("x"), cloud: "aws" }, /^cloud must be one of oci, cloud-run, fc/],
-      [{ cloud: "oci", "run-label": "x" }, /^compartment-ocid is required with cloud: oci/],
-    ] as const) {
-      const before = gw.mutatingCalls();
-      const run = await job.run("teardown", { inputs: inputs as Record<string, string> });
-      assertUserFailure(run, message);
-      assert.equal(gw.mutatingCalls(), before);
-    }
-    const bad = await job.run("fn-deploy", {
-      inputs: { application: "fngate", function: "x", image: image("x"), "run-label": "a".repeat(64) },
-    });
-    assertUserFailure(bad, /^run-label must be 1-63 lowercase letters/);
-  });
 });
 
 describe("fngate teardown (OCI)", () => {

@@ -2,11 +2,12 @@
 // in the order the adapters call them, without a child process. An action (runMain, src/github/run.ts):
 // the text checks of every INPUT_*, the reader, the declared secrets masked, deadline-minutes, the parser
 // with the host the step's environment gives (actionInputHost), then the action's main until its first
-// call to a cloud. The CLI (src/cli/main.ts): the flag and FNGATE_* reader, the masks, --deadline-minutes,
+// call to a cloud (./input-mains.ts). The CLI (src/cli/main.ts): the flag and FNGATE_* reader, the masks, --deadline-minutes,
 // then the same. Every cloud endpoint points at a tripwire, a local port that counts connections: a case
 // that reaches it is accepted (every check that needs no call passed); a refusal must not touch it.
-// The runner harness (test/runner) keeps what only a real process shows: exit code, one ::error:: line,
-// no stack trace, masks in the log, files left behind, the post step.
+// refusalTable makes one test per row of a table. The runner harness (test/runner) keeps what only a real
+// process shows: exit code, one ::error:: line, no stack trace, masks in the log, files left behind, the
+// post step.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
@@ -14,6 +15,7 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { it } from "node:test";
 import { actionMetadata } from "../../src/cli/action-metadata.ts";
 import { cliInputHost } from "../../src/cli/cli-host.ts";
 import { cliInputs } from "../../src/cli/cli-inputs.ts";
@@ -25,85 +27,12 @@ import { actionInputHost, actionToolSources } from "../../src/github/action-host
 import { actionInputReader, checkActionInputs } from "../../src/github/action-reader.ts";
 import { proxySettings } from "../../src/http/proxy-settings.ts";
 import { endpointOverrides } from "../../src/inputs/endpoint-overrides.ts";
-import type { InputHost } from "../../src/inputs/input-host.ts";
-import type { InputReader } from "../../src/inputs/reader.ts";
-import { readEveryInput } from "../../src/inputs/reader.ts";
 import { maskDeclaredSecrets } from "../../src/inputs/secret-inputs.ts";
 import { secretPieces } from "../../src/secret-pieces.ts";
 import type { StepContext } from "../../src/step-context.ts";
-import {
-  cloudRunTools,
-  entraTools,
-  googleTokenSource,
-  type ToolSources,
-} from "../../src/tools/step-tools.ts";
 import { type ActionMetadata, applyMasks, loadActionMetadata } from "../runner/index.ts";
 import { resolveInputEnv } from "../runner/step-env.ts";
-
-/** What a main gets, as runMain's ActionRun gives it; `untilFirstCall` ends a step at its first call. */
-interface MainRun {
-  read: InputReader;
-  host: InputHost;
-  tools: ToolSources;
-  ctx(): StepContext;
-  untilFirstCall(step: Promise<unknown>): Promise<void>;
-}
-
-/**
- * Each action's main (src/github/<action>/main.ts) as far as it goes without a cloud, returning the parsed
- * inputs. gateway-deploy stops after planGatewayDeploy, its step's first statement (what follows needs the
- * OCI profile's files). Imported on use, so a table loads only its own cloud's SDK. An action without a
- * table yet has no entry: its cases end at the text checks.
- */
-const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>> = {
-  "cloud-run-deploy": async ({ read, host, tools, ctx, untilFirstCall }) => {
-    const { readCloudRunDeployInputs } = await import("../../src/inputs/cloud-run-deploy.ts");
-    const inputs = readEveryInput(read, (all) => readCloudRunDeployInputs(all, host));
-    const { cloudRunDeploy } = await import("../../src/steps/cloud-run-deploy.ts");
-    await untilFirstCall(cloudRunDeploy(inputs, ctx(), await cloudRunTools(tools)));
-    return inputs;
-  },
-  "entra-token": async ({ read, tools, ctx, untilFirstCall }) => {
-    const { readEntraTokenInputs } = await import("../../src/inputs/entra-token.ts");
-    const inputs = readEveryInput(read, (all) => readEntraTokenInputs(all));
-    const { entraToken } = await import("../../src/steps/entra-token.ts");
-    await untilFirstCall(entraToken(inputs, ctx(), entraTools(tools)));
-    return inputs;
-  },
-  "fc-deploy": async ({ read, host, ctx, untilFirstCall }) => {
-    const { readFcDeployInputs } = await import("../../src/inputs/fc-deploy.ts");
-    const inputs = readEveryInput(read, (all) => readFcDeployInputs(all, host));
-    await untilFirstCall((await import("../../src/steps/fc-deploy.ts")).fcDeploy(inputs, ctx()));
-    return inputs;
-  },
-  "fn-context": async ({ read, host, ctx, untilFirstCall }) => {
-    const { readFnContextInputs } = await import("../../src/inputs/fn-context.ts");
-    const inputs = readEveryInput(read, (all) => readFnContextInputs(all, host));
-    const { configureFnContext } = await import("../../src/steps/fn-context.ts");
-    await untilFirstCall(configureFnContext(inputs, ctx()));
-    return inputs;
-  },
-  "gateway-deploy": async ({ read, host }) => {
-    const { readGatewayDeployInputs } = await import("../../src/inputs/gateway-deploy.ts");
-    const inputs = readEveryInput(read, (all) => readGatewayDeployInputs(all, host));
-    (await import("../../src/oci/gateway/gateway-plan.ts")).planGatewayDeploy(inputs);
-    return inputs;
-  },
-  "gcp-id-token": async ({ read, tools, ctx, untilFirstCall }) => {
-    const { readGcpIdTokenInputs } = await import("../../src/inputs/gcp-id-token.ts");
-    const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
-    const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../src/steps/gcp-id-token.ts");
-    const access = checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token";
-    await untilFirstCall((access ? gcpAccessToken : gcpIdToken)(inputs, ctx(), googleTokenSource(tools)));
-    return inputs;
-  },
-  "smoke-test": async ({ read, ctx, untilFirstCall }) => {
-    const { readSmokeTestInputs } = await import("../../src/inputs/smoke-test.ts");
-    const inputs = readEveryInput(read, (all) => readSmokeTestInputs(all));
-    await untilFirstCall((await import("../../src/steps/smoke-test.ts")).runSmokeTest(inputs, ctx()));
-    return inputs;
-  },
-};
+import { MAINS, type MainRun } from "./input-mains.ts";
 
 export interface InputCase {
   /** What the user gives: a workflow's `with:` (action.yml defaults fill the rest), or the CLI's flags. */
@@ -178,6 +107,37 @@ export function cliVerdict(action: string, given: InputCase = {}): Promise<Verdi
 /** The error line `fngate <command>` refuses these inputs with, having made no call and written nothing. */
 export async function cliRefusal(action: string, given: InputCase = {}): Promise<string> {
   return refusalLine(await cliVerdict(action, given));
+}
+
+/** A row of a refusal table: the inputs changed from its base (undefined removes one), the line, more env. */
+export type RefusalRow = [
+  changes: Record<string, string | undefined>,
+  line: string | RegExp,
+  env?: Record<string, string | undefined>,
+];
+
+/**
+ * One test per row: `action`, given the base inputs (and env, workspace) with the row's changes, is
+ * refused in process with exactly `line` (a string) or a line matching it (a pattern), having made no call
+ * and written nothing. `record` counts each row for a figure, whether it held.
+ */
+export function refusalTable(
+  action: string,
+  base: () => InputCase | Promise<InputCase>,
+  rows: Record<string, RefusalRow>,
+  record: (held: boolean) => void = () => {},
+): void {
+  for (const [name, [changes, line, env]] of Object.entries(rows)) {
+    it(name, async () => {
+      const given = await base();
+      const inputs = { ...given.inputs, ...changes };
+      const refusal = actionRefusal(action, { ...given, inputs, env: { ...given.env, ...env } });
+      const shown = await refusal.catch((error: unknown) => String(error));
+      record(typeof line === "string" ? shown === line : line.test(shown));
+      if (typeof line === "string") assert.equal(shown, line);
+      else assert.match(shown, line);
+    });
+  }
 }
 
 function refusalLine(verdict: Verdict): string {
