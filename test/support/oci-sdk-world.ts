@@ -75,7 +75,9 @@ export function tokenAuthentication(options: {
   issuers: string[];
   audiences: string[];
   verifyClaims?: unknown[];
+  /** More members of the authentication policy and of its validationPolicy. */
   extra?: Record<string, unknown>;
+  validationExtra?: Record<string, unknown>;
 }) {
   return {
     type: "TOKEN_AUTHENTICATION",
@@ -85,6 +87,7 @@ export function tokenAuthentication(options: {
     validationPolicy: {
       type: "REMOTE_JWKS",
       uri: options.jwksUri,
+      ...options.validationExtra,
       additionalValidationPolicy: {
         issuers: options.issuers,
         audiences: options.audiences,
