@@ -7,8 +7,8 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import * as common from "oci-common";
 import { type RawResponse, sendRaw } from "./emulators/http/raw-request.ts";
+import { rejectsWithOciError } from "./emulators/oci/assert-oci-error.ts";
 import { type SignOptions, signOciRequest } from "./emulators/oci/request-signer.ts";
 import {
   type ApiKeyIdentity,
@@ -19,16 +19,6 @@ import {
 import type { Tenancy } from "./emulators/oci/state.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
-
-async function rejectsWithOciError(promise: Promise<unknown>, statusCode: number, serviceCode: string) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof common.OciError, `expected OciError, got ${String(error)}`);
-    assert.equal(error.statusCode, statusCode);
-    assert.equal(error.serviceCode, serviceCode);
-    assert.ok(error.opcRequestId, "opc-request-id header is present");
-    return true;
-  });
-}
 
 const NOT_AUTHENTICATED = {
   code: "NotAuthenticated",
@@ -97,13 +87,11 @@ describe("OCI emulator", () => {
   test("getUser returns the caller's own user in the oci-identity model", async () => {
     const { identity: client } = ociClients(url, me);
     const { user, etag } = await client.getUser({ userId: me.userId });
-    assert.equal(user.id, me.userId);
-    assert.equal(user.compartmentId, tenancy.id);
-    assert.equal(user.name, "deployer");
-    assert.equal(user.lifecycleState, "ACTIVE");
-    assert.equal(user.isMfaActivated, false);
+    assert.deepEqual(
+      [user.id, user.compartmentId, user.name, user.lifecycleState, user.isMfaActivated, user.freeformTags],
+      [me.userId, tenancy.id, "deployer", "ACTIVE", false, {}],
+    );
     assert.equal(user.capabilities?.canUseApiKeys, true);
-    assert.deepEqual(user.freeformTags, {});
     // Typed as Date, but oci-sdk leaves the JSON string as is: check it is an ISO timestamp.
     const timeCreated: unknown = user.timeCreated;
     assert.equal(typeof timeCreated, "string");
@@ -117,14 +105,10 @@ describe("OCI emulator", () => {
       tenancyId: other.id,
       publicKeyPem: newApiKeyPair().publicKeyPem,
     });
-    const { identity: client } = ociClients(url, me);
-    await rejectsWithOciError(client.getUser({ userId: stranger.id }), 404, "NotAuthorizedOrNotFound");
-    await rejectsWithOciError(
-      client.getUser({ userId: "ocid1.user.oc1..aaaaaaaaunknown" }),
-      404,
-      "NotAuthorizedOrNotFound",
-    );
-    const { objectStorage } = ociClients(url, me);
+    const { identity: client, objectStorage } = ociClients(url, me);
+    for (const userId of [stranger.id, "ocid1.user.oc1..aaaaaaaaunknown"]) {
+      await rejectsWithOciError(client.getUser({ userId }), 404, "NotAuthorizedOrNotFound");
+    }
     await rejectsWithOciError(
       objectStorage.getNamespace({ compartmentId: other.id }),
       404,
