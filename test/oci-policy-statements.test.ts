@@ -38,42 +38,40 @@ function decide(statement: string, attachedTo = TENANCY, scene = SCENE): GrantDe
 
 describe("parseStatement", () => {
   it("reads Oracle's documented forms", () => {
+    // Builders for the expected statements: who, what, where, and the where clause's parts.
+    const principals = (...list: object[]) => ({ kind: "principals", principals: list });
+    const verb = (verb: string, resourceType: string) => ({ verb, resourceType });
+    const path = (...names: string[]) => ({ kind: "compartment-path", path: names });
+    const compare = (variable: string, operator: string, kind: string, text: string) => ({
+      kind: "compare",
+      variable,
+      operator,
+      value: { kind, text },
+    });
     const cases: [string, unknown][] = [
       [
         "Allow group A-Admins, B-Admins to manage all-resources in compartment Projects-A-and-B",
         {
-          subject: {
-            kind: "principals",
-            principals: [
-              { type: "group", name: "A-Admins" },
-              { type: "group", name: "B-Admins" },
-            ],
-          },
-          access: { verb: "manage", resourceType: "all-resources" },
-          location: { kind: "compartment-path", path: ["Projects-A-and-B"] },
+          subject: principals({ type: "group", name: "A-Admins" }, { type: "group", name: "B-Admins" }),
+          access: verb("manage", "all-resources"),
+          location: path("Projects-A-and-B"),
         },
       ],
       [
         "allow group id ocid1.group.oc1..aaa, id ocid1.group.oc1..bbb to inspect users in tenancy",
         {
-          subject: {
-            kind: "principals",
-            principals: [
-              { type: "group", id: "ocid1.group.oc1..aaa" },
-              { type: "group", id: "ocid1.group.oc1..bbb" },
-            ],
-          },
-          access: { verb: "inspect", resourceType: "users" },
+          subject: principals(
+            { type: "group", id: "ocid1.group.oc1..aaa" },
+            { type: "group", id: "ocid1.group.oc1..bbb" },
+          ),
+          access: verb("inspect", "users"),
           location: { kind: "tenancy" },
         },
       ],
       [
         "Allow dynamic-group 'Default'/'api gateways' to {FN_INVOCATION, fn_function_read} in compartment id ocid1.compartment.oc1..x",
         {
-          subject: {
-            kind: "principals",
-            principals: [{ type: "dynamic-group", domain: "Default", name: "api gateways" }],
-          },
+          subject: principals({ type: "dynamic-group", domain: "Default", name: "api gateways" }),
           access: { permissions: ["FN_INVOCATION", "FN_FUNCTION_READ"] },
           location: { kind: "compartment-id", id: "ocid1.compartment.oc1..x" },
         },
@@ -82,32 +80,17 @@ describe("parseStatement", () => {
         "ALLOW ANY-USER TO USE FUNCTIONS-FAMILY IN COMPARTMENT Project-A:Project-A2\n  WHERE any {request.principal.type='ApiGateway', all {target.compartment.name = /proj*/, request.principal.id != 'x'}}",
         {
           subject: { kind: "any-user" },
-          access: { verb: "use", resourceType: "functions-family" },
-          location: { kind: "compartment-path", path: ["Project-A", "Project-A2"] },
+          access: verb("use", "functions-family"),
+          location: path("Project-A", "Project-A2"),
           condition: {
             kind: "any",
             of: [
-              {
-                kind: "compare",
-                variable: "request.principal.type",
-                operator: "=",
-                value: { kind: "text", text: "ApiGateway" },
-              },
+              compare("request.principal.type", "=", "text", "ApiGateway"),
               {
                 kind: "all",
                 of: [
-                  {
-                    kind: "compare",
-                    variable: "target.compartment.name",
-                    operator: "=",
-                    value: { kind: "pattern", text: "proj*" },
-                  },
-                  {
-                    kind: "compare",
-                    variable: "request.principal.id",
-                    operator: "!=",
-                    value: { kind: "text", text: "x" },
-                  },
+                  compare("target.compartment.name", "=", "pattern", "proj*"),
+                  compare("request.principal.id", "!=", "text", "x"),
                 ],
               },
             ],
