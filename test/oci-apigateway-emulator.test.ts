@@ -1,6 +1,7 @@
 // The API Gateway control plane of the OCI emulator against the real oci-apigateway clients:
 // deployments created and updated through work requests (ACCEPTED -> IN_PROGRESS -> SUCCEEDED or
-// FAILED), lifecycle CREATING/UPDATING -> ACTIVE, etags and if-match, pagination; and the
+// FAILED), lifecycle CREATING/UPDATING -> ACTIVE, etags and if-match (pagination and exact filters:
+// oci-list-pages.test.ts); and the
 // specifications it refuses, each a 400 InvalidParameter naming the field as OCI answers, so a step
 // that builds a wrong spec fails here the way it would against Oracle Cloud. The emulator clock is
 // moved forward instead of sleeping. The data plane is in oci-apigateway-emulator-gateway.test.ts.
@@ -10,13 +11,7 @@ import { models } from "oci-apigateway";
 import { withServerDefaults } from "./emulators/oci/apigateway-server-defaults.ts";
 import { rejectsWithOciError as rejectsWith } from "./emulators/oci/assert-oci-error.ts";
 import { apiGatewayClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
-import {
-  NO_RETRY,
-  type OciSdkWorld,
-  pageOf,
-  readAllPages,
-  startOciSdkWorld,
-} from "./support/oci-sdk-world.ts";
+import { NO_RETRY, type OciSdkWorld, startOciSdkWorld } from "./support/oci-sdk-world.ts";
 
 const STEP_MS = 5_000;
 const STOCK = { type: "STOCK_RESPONSE_BACKEND", status: 200, body: "ok" };
@@ -243,49 +238,6 @@ describe("OCI emulator: API Gateway control plane", () => {
     const got = (await deployment.getDeployment({ deploymentId: created.deployment.id })).deployment;
     assert.equal(got.lifecycleState, "FAILED");
     assert.equal(got.lifecycleDetails, "too many deployments");
-  });
-
-  test("deployments list in pages with opc-next-page; displayName and gatewayId filter exactly", async () => {
-    const compartment = seedApiKeyCaller(w.stack.oci.state);
-    const compartmentId = compartment.tenancy.id;
-    const gateway = w.stack.oci.state.createGateway({ compartmentId });
-    const other = w.stack.oci.state.createGateway({ compartmentId });
-    const { deployment } = apiGatewayClients(w.url, compartment.me);
-    for (let n = 1; n <= 5; n += 1) {
-      await deployment.createDeployment({
-        createDeploymentDetails: {
-          gatewayId: n === 5 ? other.id : gateway.id,
-          compartmentId,
-          pathPrefix: `/p${n}`,
-          displayName: n === 2 ? "api-2" : `api-${n}0`,
-          specification: stockSpec(),
-        },
-      });
-    }
-    const list = async (extra: object) =>
-      (await deployment.listDeployments({ compartmentId, ...extra })).deploymentCollection.items;
-    const { items, pages } = await readAllPages(async (page) => {
-      const response = await deployment.listDeployments({
-        compartmentId,
-        limit: 2,
-        sortBy: "displayName" as never,
-        ...pageOf(page),
-      });
-      const names = response.deploymentCollection.items.map((item) => item.displayName ?? "");
-      return { items: names, next: response.opcNextPage };
-    });
-    assert.equal(pages, 3);
-    assert.deepEqual(items, ["api-10", "api-2", "api-30", "api-40", "api-50"]);
-    const exact = await list({ displayName: "api-2" });
-    assert.deepEqual(
-      exact.map((item) => item.pathPrefix),
-      ["/p2"],
-    );
-    const onOther = await list({ gatewayId: other.id });
-    assert.deepEqual(
-      onOther.map((item) => item.pathPrefix),
-      ["/p5"],
-    );
   });
 
   test("a path prefix is unique per gateway (409), and endpoints name the gateway host", async () => {

@@ -34,18 +34,20 @@ after(() => w?.close());
 const IMAGE = "phx.ocir.io/axnamespace/fngate/hello:0.0.1";
 
 describe("OCI lists read across pages", () => {
-  test("pagedItems follows opc-next-page with the same filters until the last page", async () => {
+  test("pagedItems follows opc-next-page with the same filters until the last page; displayName and gatewayId filter exactly", async () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
-    const gateway = w.stack.oci.state.createGateway({ compartmentId: tenancy.id });
+    const compartmentId = tenancy.id;
+    const gateway = w.stack.oci.state.createGateway({ compartmentId });
+    const other = w.stack.oci.state.createGateway({ compartmentId });
     const { deployment } = apiGatewayClients(w.url, me);
     const backend = { type: "STOCK_RESPONSE_BACKEND", status: 200, body: "ok" };
-    for (let n = 1; n <= 5; n += 1) {
+    for (let n = 1; n <= 6; n += 1) {
       await deployment.createDeployment({
         createDeploymentDetails: {
-          gatewayId: gateway.id,
-          compartmentId: tenancy.id,
+          gatewayId: n === 6 ? other.id : gateway.id,
+          compartmentId,
           pathPrefix: `/p${n}`,
-          displayName: `api-${n}`,
+          displayName: n === 2 ? "api-2" : `api-${n}0`,
           specification: { routes: [{ path: "/hello", backend }] },
         },
       });
@@ -53,7 +55,7 @@ describe("OCI lists read across pages", () => {
     const pagesAsked: (string | undefined)[] = [];
     const names: string[] = [];
     const listed = pagedItems(
-      { compartmentId: tenancy.id, gatewayId: gateway.id, limit: 2, sortBy: "displayName" as never },
+      { compartmentId, gatewayId: gateway.id, limit: 2, sortBy: "displayName" as never },
       (request: gatewayRequests.ListDeploymentsRequest) => {
         pagesAsked.push(request.page);
         return deployment.listDeployments(request);
@@ -61,10 +63,17 @@ describe("OCI lists read across pages", () => {
       (response) => response.deploymentCollection.items,
     );
     for await (const item of listed) names.push(item.displayName ?? "");
-    assert.deepEqual(names, ["api-1", "api-2", "api-3", "api-4", "api-5"]);
+    assert.deepEqual(names, ["api-10", "api-2", "api-30", "api-40", "api-50"]);
     assert.equal(pagesAsked.length, 3);
     assert.equal(pagesAsked[0], undefined);
     assert.ok(pagesAsked.slice(1).every((page) => typeof page === "string" && page !== ""));
+    const prefixes = async (filter: object) =>
+      (await deployment.listDeployments({ compartmentId, ...filter })).deploymentCollection.items.map(
+        (item) => item.pathPrefix,
+      );
+    // "api-2" must not match api-20..: the filter is exact, not a prefix.
+    assert.deepEqual(await prefixes({ displayName: "api-2" }), ["/p2"]);
+    assert.deepEqual(await prefixes({ gatewayId: other.id }), ["/p6"]);
   });
 
   test("findApplication finds a name on the last page, and a miss names the closest from every page", async () => {
