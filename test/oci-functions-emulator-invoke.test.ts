@@ -24,8 +24,6 @@ import {
 } from "./emulators/oci/sdk-clients.ts";
 import { pushImage } from "./emulators/registry/push-image.ts";
 import { registrySkip, type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
-import { startEmulatorStack } from "./emulators/stack.ts";
-import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import {
   createDeployment,
@@ -70,12 +68,20 @@ after(async () => {
   if (codeDir) await rm(codeDir, { recursive: true, force: true });
 });
 
-async function deploy(me: ApiKeyIdentity, compartmentId: string, displayName: string, image: string) {
-  const applicationId = w.stack.oci.state.createApplication({
+/** A function of a new application in `compartmentId`, created by `me` on `world`'s stack and read back. */
+async function deploy(
+  me: ApiKeyIdentity,
+  compartmentId: string,
+  displayName: string,
+  image: string,
+  world = w,
+) {
+  const { state } = world.stack.oci;
+  const applicationId = state.createApplication({
     compartmentId,
-    displayName: `fngate-${w.stack.oci.state.fn.applications.size}`,
+    displayName: `fngate-${state.fn.applications.size}`,
   }).id;
-  const { management } = functionsClients(w.url, me);
+  const { management } = functionsClients(world.url, me);
   const created = await management.createFunction({
     createFunctionDetails: { applicationId, displayName, image, memoryInMBs: 256 },
   });
@@ -206,23 +212,15 @@ fdk.handle((input, ctx) => {
   });
 
   test("closing the emulator stops every function process", async () => {
-    const own = await startEmulatorStack({ registry: credentials(), functionActiveDelayMs: 0 });
-    trustCaInProcess(own.caPem);
-    const caller = seedApiKeyCaller(own.oci.state);
-    own.oci.state.registerFunctionCode("fngate/custom", codeDir);
-    const repository = `${caller.tenancy.namespace}/fngate/custom`;
+    const own = await startOciSdkWorld({ registry: credentials(), functionActiveDelayMs: 0 });
+    own.stack.oci.state.registerFunctionCode("fngate/custom", codeDir);
+    const repository = `${own.tenancy.namespace}/fngate/custom`;
     await pushImage({ registry: credentials(), repository, tag: "1" });
-    const applicationId = own.oci.state.createApplication({
-      compartmentId: caller.tenancy.id,
-      displayName: "closing",
-    }).id;
-    const { management } = functionsClients(own.endpoints.oci, caller.me);
-    const image = `phx.ocir.io/${repository}:1`;
-    const created = await management.createFunction({
-      createFunctionDetails: { applicationId, displayName: "pid", image, memoryInMBs: 128 },
+    const fn = await deploy(own.me, own.tenancy.id, "pid", `phx.ocir.io/${repository}:1`, own);
+    const response = await invokeClient(own.url, own.me).invokeFunction({
+      functionId: fn.id,
+      invokeFunctionBody: "",
     });
-    const client = invokeClient(own.endpoints.oci, caller.me);
-    const response = await client.invokeFunction({ functionId: created.function.id, invokeFunctionBody: "" });
     const { pid } = JSON.parse(await bodyText(response.value)) as { pid: number };
     assert.doesNotThrow(() => process.kill(pid, 0), "the function process runs");
     await own.close();
