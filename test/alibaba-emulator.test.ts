@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { request } from "node:https";
 import { after, before, describe, it } from "node:test";
 import openapiCore from "@alicloud/openapi-core";
 import stsModule from "@alicloud/sts20150401";
@@ -23,6 +22,7 @@ import {
 import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
 import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
 import { type GithubOidcIssuer, startGithubOidcIssuer } from "./emulators/github-oidc/server.ts";
+import { sendRaw } from "./emulators/http/raw-request.ts";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 
@@ -111,22 +111,10 @@ async function rawSigned(options: {
     key.id,
     options.secret ?? key.secret,
   );
-  const sent = options.tamperBody ?? body;
-  return new Promise<{ status: number; code: string }>((resolve, reject) => {
-    const req = request(
-      `${emulator.url}${pathname}`,
-      { method: "GET", headers: { ...headers, "content-length": String(Buffer.byteLength(sent)) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, code: JSON.parse(Buffer.concat(chunks).toString()).Code }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(sent);
-  });
+  const sent = Buffer.from(options.tamperBody ?? body);
+  const url = `${emulator.url}${pathname}`;
+  const answer = await sendRaw(url, "GET", { ...headers, "content-length": String(sent.length) }, sent);
+  return { status: answer.status, code: (answer.json as { Code: string }).Code };
 }
 
 /** `call`'s outcome with the emulator's clock `offsetMs` ahead, then back to now. */
