@@ -108,17 +108,30 @@ describe("OCI emulator: deletes", () => {
   });
 });
 
+/** The members of Cloud Run's answers these tests read: an error, a list page, a service, an operation. */
+interface CloudRunAnswer {
+  error?: { status: string };
+  services: unknown[];
+  nextPageToken?: string;
+  etag: string;
+  name: string;
+  done: boolean;
+  response: { deleteTime?: string };
+}
+
 describe("Cloud Run emulator: list and delete", () => {
   const project = "deletions-1";
-  const parent = `projects/${project}/locations/us-central1`;
+  const admin = "serviceAccount:admin@deletions-1.iam.gserviceaccount.com";
+  const services = `projects/${project}/locations/us-central1/services`;
   let token = "";
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${w.stack.gcp.url}/v2/${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    });
+  /** A Cloud Run Admin v2 call: its status and JSON body. */
+  const api = async (path: string, init: RequestInit = {}) => {
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const response = await fetch(`${w.stack.gcp.url}/v2/${path}`, { ...init, headers });
+    return { status: response.status, json: (await response.json()) as CloudRunAnswer };
+  };
   const create = (id: string, labels: Record<string, string>) =>
-    api(`${parent}/services/${id}?allowMissing=true`, {
+    api(`${services}/${id}?allowMissing=true`, {
       method: "PATCH",
       body: JSON.stringify({ labels, template: { containers: [{ image: "us-docker.pkg.dev/p/r/i:1" }] } }),
     });
@@ -126,68 +139,55 @@ describe("Cloud Run emulator: list and delete", () => {
   before(() => {
     w.stack.gcp.addProject(project);
     w.stack.gcp.addImage("us-docker.pkg.dev/p/r/i:1");
-    w.stack.gcp.grantRunAdmin(project, "serviceAccount:admin@deletions-1.iam.gserviceaccount.com");
+    w.stack.gcp.grantRunAdmin(project, admin);
     token = w.stack.gcp.state.issueToken(
-      {
-        principal: "serviceAccount:admin@deletions-1.iam.gserviceaccount.com",
-        memberships: [],
-        kind: "service-account",
-      },
+      { principal: admin, memberships: [], kind: "service-account" },
       3600,
       Date.now(),
     );
   });
 
   test("labels follow Google's rules; Cloud Run's system namespaces are refused", async () => {
-    for (const labels of [
+    const refused = [
       { Team: "a" },
       { team: "A" },
       { team: "a.b" },
       { "run.googleapis.com/x": "y" },
       { team: "x".repeat(64) },
-    ]) {
+    ];
+    for (const labels of refused) {
       const answer = await create("bad-labels", labels);
-      assert.equal(answer.status, 400, JSON.stringify(labels));
-      assert.equal(((await answer.json()) as { error: { status: string } }).error.status, "INVALID_ARGUMENT");
+      assert.deepEqual(
+        [answer.status, answer.json.error?.status],
+        [400, "INVALID_ARGUMENT"],
+        JSON.stringify(labels),
+      );
     }
     assert.equal((await create("good-labels", { "fngate-run": "123-1", team: "" })).status, 200);
   });
 
   test("list pages with nextPageToken; a forged token is refused; delete needs the current etag and answers an operation", async () => {
     for (const id of ["one", "two", "three"]) assert.equal((await create(id, {})).status, 200);
-    const first = (await (await api(`${parent}/services?pageSize=2`)).json()) as {
-      services: { name: string; etag: string }[];
-      nextPageToken?: string;
-    };
+    const first = (await api(`${services}?pageSize=2`)).json;
     assert.equal(first.services.length, 2);
     assert.ok(first.nextPageToken);
-    const rest = (await (
-      await api(`${parent}/services?pageSize=2&pageToken=${first.nextPageToken}`)
-    ).json()) as {
-      services: unknown[];
-      nextPageToken?: string;
-    };
+    const rest = (await api(`${services}?pageSize=2&pageToken=${first.nextPageToken}`)).json;
     assert.ok(rest.services.length >= 1);
-    assert.equal((await api(`${parent}/services?pageToken=forged`)).status, 400);
-
-    const stale = await api(`${parent}/services/one?etag=%22stale%22`, { method: "DELETE" });
-    assert.equal(stale.status, 409);
-    assert.equal(((await stale.json()) as { error: { status: string } }).error.status, "ABORTED");
-    const current = (await (await api(`${parent}/services/one`)).json()) as { etag: string };
-    const deleted = await api(`${parent}/services/one?etag=${encodeURIComponent(current.etag)}`, {
-      method: "DELETE",
-    });
+    assert.equal((await api(`${services}?pageToken=forged`)).status, 400);
+    const remove = (etag: string) =>
+      api(`${services}/one?etag=${encodeURIComponent(etag)}`, { method: "DELETE" });
+    const stale = await remove('"stale"');
+    assert.deepEqual([stale.status, stale.json.error?.status], [409, "ABORTED"]);
+    const current = (await api(`${services}/one`)).json;
+    const deleted = await remove(current.etag);
     assert.equal(deleted.status, 200);
-    const operation = (await deleted.json()) as { name: string; done: boolean };
-    assert.equal((await api(`${parent}/services/one`)).status, 404);
+    const operation = deleted.json;
+    assert.equal((await api(`${services}/one`)).status, 404);
     later(31_000);
-    const done = (await (await api(operation.name)).json()) as {
-      done: boolean;
-      response: { deleteTime?: string };
-    };
+    const done = (await api(operation.name)).json;
     assert.equal(done.done, true);
     assert.ok(done.response.deleteTime);
-    assert.equal((await api(`${parent}/services/one`, { method: "DELETE" })).status, 404);
+    assert.equal((await api(`${services}/one`, { method: "DELETE" })).status, 404);
   });
 });
 
