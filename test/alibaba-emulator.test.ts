@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { request } from "node:https";
 import { after, before, describe, it } from "node:test";
 import openapiCore from "@alicloud/openapi-core";
 import stsModule from "@alicloud/sts20150401";
@@ -23,6 +22,7 @@ import {
 import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
 import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
 import { type GithubOidcIssuer, startGithubOidcIssuer } from "./emulators/github-oidc/server.ts";
+import { sendRaw } from "./emulators/http/raw-request.ts";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 
@@ -111,58 +111,36 @@ async function rawSigned(options: {
     key.id,
     options.secret ?? key.secret,
   );
-  const sent = options.tamperBody ?? body;
-  return new Promise<{ status: number; code: string }>((resolve, reject) => {
-    const req = request(
-      `${emulator.url}${pathname}`,
-      { method: "GET", headers: { ...headers, "content-length": String(Buffer.byteLength(sent)) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, code: JSON.parse(Buffer.concat(chunks).toString()).Code }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(sent);
-  });
+  const sent = Buffer.from(options.tamperBody ?? body);
+  const url = `${emulator.url}${pathname}`;
+  const answer = await sendRaw(url, "GET", { ...headers, "content-length": String(sent.length) }, sent);
+  return { status: answer.status, code: (answer.json as { Code: string }).Code };
+}
+
+/** `call`'s outcome with the emulator's clock `offsetMs` ahead, then back to now. */
+async function later<T>(offsetMs: number, call: () => Promise<T>): Promise<T> {
+  clockOffsetMs = offsetMs;
+  try {
+    return await call();
+  } finally {
+    clockOffsetMs = 0;
+  }
 }
 
 describe("Alibaba emulator: FC request signatures", () => {
-  it("accepts the SDK's ACS3-HMAC-SHA256 signature by a registered AccessKey", async () => {
-    assert.equal(
-      await codeOf(
-        fcClient({ id: key.id, secret: key.secret }).getFunction("absent", new GetFunctionRequest({})),
-      ),
-      "FunctionNotFound",
-    );
-  });
+  const getAbsent = (credential: { id: string; secret: string; token?: string }) =>
+    codeOf(fcClient(credential).getFunction("absent", new GetFunctionRequest({})));
 
-  it("refuses a wrong secret and an unknown AccessKey id", async () => {
-    assert.equal(
-      await codeOf(
-        fcClient({ id: key.id, secret: `${key.secret}x` }).getFunction("absent", new GetFunctionRequest({})),
-      ),
-      "SignatureDoesNotMatch",
-    );
-    assert.equal(
-      await codeOf(
-        fcClient({ id: "LTAI5tUnknown", secret: key.secret }).getFunction(
-          "absent",
-          new GetFunctionRequest({}),
-        ),
-      ),
-      "InvalidAccessKeyId.NotFound",
-    );
+  it("accepts the SDK's ACS3-HMAC-SHA256 signature by a registered AccessKey; refuses a wrong secret and an unknown id", async () => {
+    assert.equal(await getAbsent({ id: key.id, secret: key.secret }), "FunctionNotFound");
+    assert.equal(await getAbsent({ id: key.id, secret: `${key.secret}x` }), "SignatureDoesNotMatch");
+    assert.equal(await getAbsent({ id: "LTAI5tUnknown", secret: key.secret }), "InvalidAccessKeyId.NotFound");
   });
 
   it("refuses a body changed after signing, a replayed nonce and an old date", async () => {
     assert.deepEqual(await rawSigned({}), { status: 404, code: "FunctionNotFound" });
-    assert.deepEqual(await rawSigned({ body: "{}", tamperBody: '{"x":1}' }), {
-      status: 403,
-      code: "SignatureDoesNotMatch",
-    });
+    const tampered = await rawSigned({ body: "{}", tamperBody: '{"x":1}' });
+    assert.deepEqual(tampered, { status: 403, code: "SignatureDoesNotMatch" });
     const nonce = randomUUID();
     assert.equal((await rawSigned({ nonce })).code, "FunctionNotFound");
     assert.equal((await rawSigned({ nonce })).code, "SignatureNonceUsed");
@@ -171,24 +149,12 @@ describe("Alibaba emulator: FC request signatures", () => {
 
   it("accepts unexpired STS credentials with their token; refuses a wrong token and expired ones", async () => {
     const sts = emulator.state.issueStsCredential(role.arn, "s", 900, now());
-    const client = (token: string) => fcClient({ id: sts.accessKeyId, secret: sts.accessKeySecret, token });
-    assert.equal(
-      await codeOf(client(sts.securityToken).getFunction("absent", new GetFunctionRequest({}))),
-      "FunctionNotFound",
-    );
-    assert.equal(
-      await codeOf(client(`${sts.securityToken}x`).getFunction("absent", new GetFunctionRequest({}))),
-      "InvalidSecurityToken.MismatchWithAccessKey",
-    );
-    clockOffsetMs = 901_000;
-    try {
-      assert.equal(
-        await codeOf(client(sts.securityToken).getFunction("absent", new GetFunctionRequest({}))),
-        "InvalidSecurityToken.Expired",
-      );
-    } finally {
-      clockOffsetMs = 0;
-    }
+    const credential = (token: string) => ({ id: sts.accessKeyId, secret: sts.accessKeySecret, token });
+    assert.equal(await getAbsent(credential(sts.securityToken)), "FunctionNotFound");
+    const mismatch = await getAbsent(credential(`${sts.securityToken}x`));
+    assert.equal(mismatch, "InvalidSecurityToken.MismatchWithAccessKey");
+    const expired = await later(901_000, () => getAbsent(credential(sts.securityToken)));
+    assert.equal(expired, "InvalidSecurityToken.Expired");
   });
 });
 
@@ -207,26 +173,18 @@ describe("Alibaba emulator: STS AssumeRoleWithOIDC", () => {
     );
   };
 
+  const minted = (repository: string, audience = "sts.aliyuncs.com") => oidc.mint({ repository }, audience);
+
   it("issues credentials for a trusted subject and audience", async () => {
-    assert.equal(await assume(await oidc.mint({ repository: "ORG/REPO" }, "sts.aliyuncs.com")), "ok");
+    assert.equal(await assume(await minted("ORG/REPO")), "ok");
   });
 
   it("refuses another subject, another audience, an expired token, a token signed by another key, and a missing role", async () => {
-    assert.equal(
-      await assume(await oidc.mint({ repository: "ORG/OTHER" }, "sts.aliyuncs.com")),
-      "NoPermission",
-    );
-    assert.equal(
-      await assume(await oidc.mint({ repository: "ORG/REPO" }, "elsewhere")),
-      "AuthenticationFail.OIDCToken.AudienceMismatch",
-    );
-    const token = await oidc.mint({ repository: "ORG/REPO" }, "sts.aliyuncs.com");
-    clockOffsetMs = 3_600_000;
-    try {
-      assert.equal(await assume(token), "AuthenticationFail.OIDCToken.Expired");
-    } finally {
-      clockOffsetMs = 0;
-    }
+    assert.equal(await assume(await minted("ORG/OTHER")), "NoPermission");
+    const elsewhere = await minted("ORG/REPO", "elsewhere");
+    assert.equal(await assume(elsewhere), "AuthenticationFail.OIDCToken.AudienceMismatch");
+    const token = await minted("ORG/REPO");
+    assert.equal(await later(3_600_000, () => assume(token)), "AuthenticationFail.OIDCToken.Expired");
     const [header, payload] = token.split(".");
     const forged = `${header}.${payload}.${createHmac("sha256", "x").update("y").digest("base64url")}`;
     assert.equal(await assume(forged), "AuthenticationFail.OIDCToken.Invalid");
@@ -294,12 +252,7 @@ describe("Alibaba emulator: OSS-like PUT", () => {
     assert.equal(await put({ ...creds(role), secret: "wrong" }), "SignatureDoesNotMatch");
     assert.equal(await put({ id: key.id, secret: key.secret, token: "" }), "InvalidAccessKeyId");
     const expiring = creds(role, 900);
-    clockOffsetMs = 901_000;
-    try {
-      assert.equal(await put(expiring), "SecurityTokenExpired");
-    } finally {
-      clockOffsetMs = 0;
-    }
+    assert.equal(await later(901_000, () => put(expiring)), "SecurityTokenExpired");
   });
 });
 
@@ -312,14 +265,12 @@ describe("Alibaba emulator: identity reads need a signature", () => {
 
   it("an unsigned GetCallerIdentity or GetRole is refused with MissingAccessKeyId", async () => {
     const from = emulator.requests.length;
-    assert.deepEqual(await anonymous("Action=GetCallerIdentity&Version=2015-04-01"), {
-      status: 400,
-      code: "MissingAccessKeyId",
-    });
-    assert.deepEqual(await anonymous("Action=GetRole&Version=2015-05-01&RoleName=fc-oss-writer"), {
-      status: 400,
-      code: "MissingAccessKeyId",
-    });
+    for (const query of [
+      "Action=GetCallerIdentity&Version=2015-04-01",
+      "Action=GetRole&Version=2015-05-01&RoleName=fc-oss-writer",
+    ]) {
+      assert.deepEqual(await anonymous(query), { status: 400, code: "MissingAccessKeyId" });
+    }
     assert.deepEqual(
       emulator.requests.slice(from).map((r) => r.operation),
       ["STS:GetCallerIdentity", "RAM:GetRole"],

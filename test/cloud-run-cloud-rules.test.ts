@@ -2,14 +2,25 @@
 // Google emulator: a project whose Cloud Run Admin API is off answers SERVICE_DISABLED (one line with
 // the fix, nothing deployed); base-image needs an image built for automatic base image updates (a
 // Dockerfile whose final stage is not FROM scratch is refused before any call, a prebuilt image gets a
-// warning); and gcp-id-token hands out the credential's own access token with token-format.
+// warning); gcp-id-token hands out the credential's own access token with token-format; and an update
+// keeps every setting it does not manage as services.get showed it (Cloud Run resets what a PATCH leaves
+// out). The refusals that need no call run the action's own parsers in process.
 import assert from "node:assert/strict";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import {
+  type CloudRunFixture,
+  IMAGE_V2,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
+import { actionVerdict } from "./support/input-table.ts";
+
+type Json = Record<string, unknown>;
 
 const DISABLED_PROJECT = "run-off-project-1";
 let fx: CloudRunFixture;
@@ -50,24 +61,23 @@ describe("Cloud Run Admin API disabled in the project", () => {
 
 describe("base-image needs an image built for automatic base image updates", () => {
   it("a Dockerfile whose final stage is not FROM scratch is refused before any call", async () => {
-    const dir = join(root, "full-image");
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, "Dockerfile"), "FROM python:3.12-slim\nCOPY main.py /app/main.py\n");
-    const requests = fx.stack.gcp.state.requests.length;
-    const deploy = await run(
-      "cloud-run-deploy",
-      fx.deployInputs("full-image-fn", {
-        path: "full-image",
-        image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/full:1",
-        "base-image": "python312",
-      }),
-      dir,
+    const workspace = join(root, "full-image");
+    await mkdir(join(workspace, "full-image"), { recursive: true });
+    await writeFile(
+      join(workspace, "full-image", "Dockerfile"),
+      "FROM python:3.12-slim\nCOPY main.py /app/main.py\n",
     );
-    assertUserFailure(
-      deploy,
+    const inputs = fx.deployInputs("full-image-fn", {
+      path: "full-image",
+      image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/full:1",
+      "base-image": "python312",
+    });
+    const verdict = await actionVerdict("cloud-run-deploy", { inputs, workspace });
+    assert.deepEqual([verdict.outcome, verdict.calls], ["refused", 0], "refused, with no call at all");
+    assert.equal(
+      verdict.outcome === "refused" ? verdict.line : "",
       "base-image is set, but Dockerfile's final stage is FROM python:3.12-slim: with automatic base image updates Cloud Run puts the app image on top of the base image, so it must hold only the app; make the last stage FROM scratch and copy the built app into it, or drop base-image (https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates).",
     );
-    assert.equal(fx.stack.gcp.state.requests.length, requests, "no call at all");
   });
 
   it("a prebuilt image with base-image deploys, with a warning that says what the image must be", async () => {
@@ -99,22 +109,66 @@ describe("gcp-id-token token-format: access-token", () => {
   });
 
   it("refuses an audience with an access token, no audience with an ID token, and another format", async () => {
-    const withAudience = await run("gcp-id-token", {
-      ...keyless(),
-      "token-format": "access-token",
-      audience: "https://x.a.run.app",
-    });
-    assertUserFailure(
-      withAudience,
+    const refusal = async (inputs: Record<string, string>) => {
+      const verdict = await actionVerdict("gcp-id-token", { inputs: { ...keyless(), ...inputs } });
+      assert.deepEqual([verdict.outcome, verdict.calls], ["refused", 0]);
+      return verdict.outcome === "refused" ? verdict.line : "";
+    };
+    assert.equal(
+      await refusal({ "token-format": "access-token", audience: "https://x.a.run.app" }),
       "audience applies to ID tokens only: an access token carries the cloud-platform scope and no audience; remove audience, or set token-format: id-token.",
     );
-    assertUserFailure(
-      await run("gcp-id-token", keyless()),
+    assert.equal(
+      await refusal({}),
       "audience is required for an ID token: set it to the Cloud Run service's URL (cloud-run-deploy's url output), or set token-format: access-token.",
     );
-    assertUserFailure(
-      await run("gcp-id-token", { ...keyless(), "token-format": "jwt" }),
+    assert.match(
+      await refusal({ "token-format": "jwt" }),
       /^token-format must be id-token .* or access-token .*; got "jwt"\.$/,
+    );
+  });
+});
+
+describe("Cloud Run server defaults through cloud-run-deploy", () => {
+  it("an image update keeps the settings it does not manage as services.get showed them", async () => {
+    await using job = await fx.job();
+    const inputs = fx.deployInputs("keep-fn");
+    const deploy = async (given: Record<string, string>) => {
+      const run = await job.run("cloud-run-deploy", { inputs: given });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    };
+    await deploy(inputs);
+    const name = `projects/${PROJECT}/locations/${REGION}/services/keep-fn`;
+    const record = fx.stack.gcp.state.services.get(name);
+    assert.ok(record);
+    // Someone tuned the service in the console: none of these is an input of the deploy.
+    const template = record.body.template as Json;
+    Object.assign(template, {
+      timeout: "900s",
+      maxInstanceRequestConcurrency: 10,
+      scaling: { maxInstanceCount: 3 },
+    });
+    const container = (template.containers as Json[])[0] as Json;
+    container.resources = { cpuIdle: false, limits: { cpu: "2", memory: "1Gi" } };
+    container.ports = [{ name: "h2c", containerPort: 9090 }];
+    const before = fx.mutatingCalls();
+    await deploy(inputs);
+    assert.equal(fx.mutatingCalls(), before, "the tuned settings are not a reason to update");
+    await deploy({ ...inputs, image: IMAGE_V2 });
+    assert.equal(fx.mutatingCalls(), before + 1, "one PATCH");
+    const after = fx.stack.gcp.state.services.get(name)?.body.template as Json;
+    const afterContainer = (after.containers as Json[])[0] as Json;
+    assert.equal(afterContainer.image, IMAGE_V2);
+    assert.equal(after.timeout, "900s");
+    assert.equal(after.maxInstanceRequestConcurrency, 10);
+    // The client's JSON writer may spell out zero values (minInstanceCount: 0); the settings are kept.
+    assert.equal((after.scaling as Json).maxInstanceCount, 3);
+    const resources = afterContainer.resources as Json;
+    assert.deepEqual(resources.limits, { cpu: "2", memory: "1Gi" });
+    assert.equal(resources.cpuIdle ?? false, false);
+    assert.deepEqual(
+      (afterContainer.ports as Json[]).map((port) => [port.name, port.containerPort]),
+      [["h2c", 9090]],
     );
   });
 });

@@ -1,18 +1,11 @@
 // Cloud Run answers services.get with defaults the deploy never sent (resource limits, port, concurrency,
 // timeout, scaling, service account, traffic). Decision table: which of them count as unchanged and
-// which real changes still make exactly one update; then, through the bundled action, an update keeps
-// every setting it does not manage as services.get showed it (Cloud Run resets what a PATCH leaves out).
+// which real changes still make exactly one update. Through the bundled action (an update keeps what it
+// does not manage): cloud-run-cloud-rules.test.ts.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { type DesiredService, serviceChanges, serviceToSend } from "../src/gcp/service-spec.ts";
-import {
-  type CloudRunFixture,
-  IMAGE,
-  IMAGE_V2,
-  PROJECT,
-  REGION,
-  startCloudRunFixture,
-} from "./emulators/gcp/fixture.ts";
+import { IMAGE, IMAGE_V2, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
 import { withServiceDefaults } from "./emulators/gcp/run-admin-server-defaults.ts";
 
 type Json = Record<string, unknown>;
@@ -72,56 +65,5 @@ describe("Cloud Run server defaults: what counts as a change", () => {
     editedTemplate.timeout = "900s";
     editedTemplate.maxInstanceRequestConcurrency = 10;
     assert.deepEqual(serviceChanges(edited as never, desired), []);
-  });
-});
-
-describe("Cloud Run server defaults through cloud-run-deploy", () => {
-  let fx: CloudRunFixture;
-  before(async () => {
-    fx = await startCloudRunFixture();
-  });
-  after(async () => {
-    await fx?.close();
-  });
-
-  it("an image update keeps the settings it does not manage as services.get showed them", async () => {
-    await using job = await fx.job();
-    const inputs = fx.deployInputs("keep-fn");
-    const first = await job.run("cloud-run-deploy", { inputs });
-    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
-    const name = `projects/${PROJECT}/locations/${REGION}/services/keep-fn`;
-    const record = fx.stack.gcp.state.services.get(name);
-    assert.ok(record);
-    // Someone tuned the service in the console: none of these is an input of the deploy.
-    const template = record.body.template as Json;
-    template.timeout = "900s";
-    template.maxInstanceRequestConcurrency = 10;
-    template.scaling = { maxInstanceCount: 3 };
-    const container = (template.containers as Json[])[0] as Json;
-    container.resources = { cpuIdle: false, limits: { cpu: "2", memory: "1Gi" } };
-    container.ports = [{ name: "h2c", containerPort: 9090 }];
-
-    const before = fx.mutatingCalls();
-    const again = await job.run("cloud-run-deploy", { inputs });
-    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
-    assert.equal(fx.mutatingCalls(), before, "the tuned settings are not a reason to update");
-
-    const update = await job.run("cloud-run-deploy", { inputs: { ...inputs, image: IMAGE_V2 } });
-    assert.equal(update.exitCode, 0, update.stdout + update.stderr);
-    assert.equal(fx.mutatingCalls(), before + 1, "one PATCH");
-    const after = fx.stack.gcp.state.services.get(name)?.body.template as Json;
-    const afterContainer = (after.containers as Json[])[0] as Json;
-    assert.equal(afterContainer.image, IMAGE_V2);
-    assert.equal(after.timeout, "900s");
-    assert.equal(after.maxInstanceRequestConcurrency, 10);
-    // The client's JSON writer may spell out zero values (minInstanceCount: 0); the settings are kept.
-    assert.equal((after.scaling as Json).maxInstanceCount, 3);
-    const resources = afterContainer.resources as Json;
-    assert.deepEqual(resources.limits, { cpu: "2", memory: "1Gi" });
-    assert.equal(resources.cpuIdle ?? false, false);
-    assert.deepEqual(
-      (afterContainer.ports as Json[]).map((port) => [port.name, port.containerPort]),
-      [["h2c", 9090]],
-    );
   });
 });

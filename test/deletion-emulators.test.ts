@@ -4,8 +4,6 @@
 // Function Compute.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import * as common from "oci-common";
-import { FunctionsManagementClient } from "oci-functions";
 import {
   CreateFunctionInput,
   CreateFunctionRequest,
@@ -17,244 +15,207 @@ import { sdkConfig } from "../src/alibaba/sdk-config.ts";
 import { addFunctionChild } from "./emulators/alibaba/fc-cleanup-api.ts";
 import { alibabaFixture, IMAGE } from "./emulators/alibaba/fixture.ts";
 import { rejectsWithOciError as rejectsWith } from "./emulators/oci/assert-oci-error.ts";
-import { apiGatewayClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { trustCaInProcess } from "./emulators/tls/trust.ts";
+import { apiGatewayClients, functionsClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
+import { NO_RETRY, type OciSdkWorld, startOciSdkWorld } from "./support/oci-sdk-world.ts";
 
-let stack: EmulatorStack;
-let clockOffsetMs = 0;
-const later = (ms: number) => {
-  clockOffsetMs += ms;
-};
+let w: OciSdkWorld;
+// Transitions last 30 s of emulator time; the tests move the clock instead of waiting.
+const later = (ms: number) => w.later(ms);
 before(async () => {
-  // Transitions last 30 s of emulator time; the tests move the clock instead of waiting.
-  stack = await startEmulatorStack({
-    now: () => new Date(Date.now() + clockOffsetMs),
+  w = await startOciSdkWorld({
     functionActiveDelayMs: 30_000,
     apiGateway: { workRequestAcceptedMs: 10_000, workRequestInProgressMs: 20_000 },
   });
-  trustCaInProcess(stack.caPem);
 });
-after(async () => {
-  await stack?.close();
-});
+after(() => w?.close());
 
 describe("OCI emulator: deletes", () => {
   test("DeleteFunction: if-match, not while CREATING, DELETING then DELETED (still readable), name free again", async () => {
-    const { tenancy, me } = seedApiKeyCaller(stack.oci.state);
-    const { state } = stack.oci;
+    const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
+    const { state } = w.stack.oci;
     const applicationId = state.createApplication({ compartmentId: tenancy.id, displayName: "app" }).id;
     const image = `ocir.us-phoenix-1.oci.oraclecloud.com/${tenancy.namespace}/x@sha256:${"b".repeat(64)}`;
     const fn = state.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
+    const { management } = functionsClients(w.url, me);
     // No SDK retries: the SDK retries 409 IncorrectState, which would wait until the function settled.
-    const management = new FunctionsManagementClient(
-      {
-        authenticationDetailsProvider: new common.SimpleAuthenticationDetailsProvider(
-          me.tenancyId,
-          me.userId,
-          me.fingerprint,
-          me.privateKeyPem,
-          null,
-        ),
-      },
-      { retryConfiguration: common.NoRetryConfigurationDetails },
-    );
-    management.endpoint = stack.endpoints.oci;
-    await rejectsWith(management.deleteFunction({ functionId: fn.id }), 409, "IncorrectState", /CREATING/);
+    const remove = (ifMatch?: string) =>
+      management.deleteFunction({ functionId: fn.id, ...(ifMatch ? { ifMatch } : {}), ...NO_RETRY });
+    const lifecycle = async () =>
+      (await management.getFunction({ functionId: fn.id })).function.lifecycleState;
+    await rejectsWith(remove(), 409, "IncorrectState", /CREATING/);
     later(31_000);
     const { etag } = await management.getFunction({ functionId: fn.id });
-    await rejectsWith(
-      management.deleteFunction({ functionId: fn.id, ifMatch: "stale" }),
-      412,
-      "PreconditionFailed",
-    );
-    await management.deleteFunction({ functionId: fn.id, ifMatch: etag });
-    assert.equal((await management.getFunction({ functionId: fn.id })).function.lifecycleState, "DELETING");
+    await rejectsWith(remove("stale"), 412, "PreconditionFailed");
+    await remove(etag);
+    assert.equal(await lifecycle(), "DELETING");
     later(31_000);
-    assert.equal((await management.getFunction({ functionId: fn.id })).function.lifecycleState, "DELETED");
+    assert.equal(await lifecycle(), "DELETED");
     const listed = await management.listFunctions({ applicationId });
     assert.deepEqual(
       listed.items.map((item) => item.lifecycleState),
       ["DELETED"],
     );
-    await rejectsWith(management.deleteFunction({ functionId: fn.id }), 404, "NotAuthorizedOrNotFound");
+    await rejectsWith(remove(), 404, "NotAuthorizedOrNotFound");
     const again = state.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
     assert.notEqual(again.id, fn.id);
   });
 
   test("DeleteDeployment: if-match, a DELETE_DEPLOYMENT work request, then DELETED, listed and no longer served", async () => {
-    const { tenancy, me } = seedApiKeyCaller(stack.oci.state);
-    const gatewayId = stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;
-    const { deployment, workRequests } = apiGatewayClients(stack.endpoints.oci, me);
-    const created = await deployment.createDeployment({
-      createDeploymentDetails: {
-        gatewayId,
-        compartmentId: tenancy.id,
-        pathPrefix: "/gone",
-        specification: {
-          routes: [{ path: "/", backend: { type: "STOCK_RESPONSE_BACKEND", status: 200, body: "ok" } }],
+    const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
+    const gatewayId = w.stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;
+    const { deployment, workRequests } = apiGatewayClients(w.url, me);
+    const create = (routes: unknown[]) =>
+      deployment.createDeployment({
+        createDeploymentDetails: {
+          gatewayId,
+          compartmentId: tenancy.id,
+          pathPrefix: "/gone",
+          specification: { routes: routes as never },
         },
-      },
-    });
-    const id = created.deployment.id;
-    await rejectsWith(deployment.deleteDeployment({ deploymentId: id }), 409, "IncorrectState", /CREATING/);
+      });
+    const created = await create([
+      { path: "/", backend: { type: "STOCK_RESPONSE_BACKEND", status: 200, body: "ok" } },
+    ]);
+    const deploymentId = created.deployment.id;
+    const remove = (ifMatch?: string) =>
+      deployment.deleteDeployment({ deploymentId, ...(ifMatch ? { ifMatch } : {}), ...NO_RETRY });
+    const lifecycle = async () =>
+      (await deployment.getDeployment({ deploymentId })).deployment.lifecycleState;
+    await rejectsWith(remove(), 409, "IncorrectState", /CREATING/);
     later(31_000);
-    const record = stack.oci.state.apigw.deployments.get(id);
-    assert.ok(record && stack.oci.state.apigw.servedSpec(record), "served while ACTIVE");
-    await rejectsWith(
-      deployment.deleteDeployment({ deploymentId: id, ifMatch: "stale" }),
-      412,
-      "PreconditionFailed",
-    );
-    const { etag } = await deployment.getDeployment({ deploymentId: id });
-    const deleting = await deployment.deleteDeployment({ deploymentId: id, ifMatch: etag });
-    const workRequestId = deleting.opcWorkRequestId;
+    const record = w.stack.oci.state.apigw.deployments.get(deploymentId);
+    assert.ok(record && w.stack.oci.state.apigw.servedSpec(record), "served while ACTIVE");
+    await rejectsWith(remove("stale"), 412, "PreconditionFailed");
+    const { etag } = await deployment.getDeployment({ deploymentId });
+    const workRequestId = (await remove(etag)).opcWorkRequestId;
     assert.ok(workRequestId);
-    assert.equal(
-      (await deployment.getDeployment({ deploymentId: id })).deployment.lifecycleState,
-      "DELETING",
-    );
+    assert.equal(await lifecycle(), "DELETING");
     later(31_000);
     const request = (await workRequests.getWorkRequest({ workRequestId })).workRequest;
-    assert.equal(request.operationType, "DELETE_DEPLOYMENT");
-    assert.equal(request.status, "SUCCEEDED");
-    assert.equal(request.resources[0]?.actionType, "DELETED");
-    assert.equal((await deployment.getDeployment({ deploymentId: id })).deployment.lifecycleState, "DELETED");
+    assert.deepEqual(
+      [request.operationType, request.status, request.resources[0]?.actionType],
+      ["DELETE_DEPLOYMENT", "SUCCEEDED", "DELETED"],
+    );
+    assert.equal(await lifecycle(), "DELETED");
     const listed = await deployment.listDeployments({ compartmentId: tenancy.id });
     assert.deepEqual(
       listed.deploymentCollection.items.map((item) => item.lifecycleState),
       ["DELETED"],
     );
-    assert.equal(stack.oci.state.apigw.servedSpec(record), undefined, "no longer served");
+    assert.equal(w.stack.oci.state.apigw.servedSpec(record), undefined, "no longer served");
     // Its path prefix can be used again.
-    await deployment.createDeployment({
-      createDeploymentDetails: {
-        gatewayId,
-        compartmentId: tenancy.id,
-        pathPrefix: "/gone",
-        specification: { routes: [] },
-      },
-    });
+    await create([]);
   });
 });
 
+/** The members of Cloud Run's answers these tests read: an error, a list page, a service, an operation. */
+interface CloudRunAnswer {
+  error?: { status: string };
+  services: unknown[];
+  nextPageToken?: string;
+  etag: string;
+  name: string;
+  done: boolean;
+  response: { deleteTime?: string };
+}
+
 describe("Cloud Run emulator: list and delete", () => {
   const project = "deletions-1";
-  const parent = `projects/${project}/locations/us-central1`;
+  const admin = "serviceAccount:admin@deletions-1.iam.gserviceaccount.com";
+  const services = `projects/${project}/locations/us-central1/services`;
   let token = "";
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${stack.gcp.url}/v2/${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    });
+  /** A Cloud Run Admin v2 call: its status and JSON body. */
+  const api = async (path: string, init: RequestInit = {}) => {
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const response = await fetch(`${w.stack.gcp.url}/v2/${path}`, { ...init, headers });
+    return { status: response.status, json: (await response.json()) as CloudRunAnswer };
+  };
   const create = (id: string, labels: Record<string, string>) =>
-    api(`${parent}/services/${id}?allowMissing=true`, {
+    api(`${services}/${id}?allowMissing=true`, {
       method: "PATCH",
       body: JSON.stringify({ labels, template: { containers: [{ image: "us-docker.pkg.dev/p/r/i:1" }] } }),
     });
 
   before(() => {
-    stack.gcp.addProject(project);
-    stack.gcp.addImage("us-docker.pkg.dev/p/r/i:1");
-    stack.gcp.grantRunAdmin(project, "serviceAccount:admin@deletions-1.iam.gserviceaccount.com");
-    token = stack.gcp.state.issueToken(
-      {
-        principal: "serviceAccount:admin@deletions-1.iam.gserviceaccount.com",
-        memberships: [],
-        kind: "service-account",
-      },
+    w.stack.gcp.addProject(project);
+    w.stack.gcp.addImage("us-docker.pkg.dev/p/r/i:1");
+    w.stack.gcp.grantRunAdmin(project, admin);
+    token = w.stack.gcp.state.issueToken(
+      { principal: admin, memberships: [], kind: "service-account" },
       3600,
-      Date.now() + clockOffsetMs,
+      Date.now(),
     );
   });
 
   test("labels follow Google's rules; Cloud Run's system namespaces are refused", async () => {
-    for (const labels of [
+    const refused = [
       { Team: "a" },
       { team: "A" },
       { team: "a.b" },
       { "run.googleapis.com/x": "y" },
       { team: "x".repeat(64) },
-    ]) {
+    ];
+    for (const labels of refused) {
       const answer = await create("bad-labels", labels);
-      assert.equal(answer.status, 400, JSON.stringify(labels));
-      assert.equal(((await answer.json()) as { error: { status: string } }).error.status, "INVALID_ARGUMENT");
+      assert.deepEqual(
+        [answer.status, answer.json.error?.status],
+        [400, "INVALID_ARGUMENT"],
+        JSON.stringify(labels),
+      );
     }
     assert.equal((await create("good-labels", { "fngate-run": "123-1", team: "" })).status, 200);
   });
 
   test("list pages with nextPageToken; a forged token is refused; delete needs the current etag and answers an operation", async () => {
     for (const id of ["one", "two", "three"]) assert.equal((await create(id, {})).status, 200);
-    const first = (await (await api(`${parent}/services?pageSize=2`)).json()) as {
-      services: { name: string; etag: string }[];
-      nextPageToken?: string;
-    };
+    const first = (await api(`${services}?pageSize=2`)).json;
     assert.equal(first.services.length, 2);
     assert.ok(first.nextPageToken);
-    const rest = (await (
-      await api(`${parent}/services?pageSize=2&pageToken=${first.nextPageToken}`)
-    ).json()) as {
-      services: unknown[];
-      nextPageToken?: string;
-    };
+    const rest = (await api(`${services}?pageSize=2&pageToken=${first.nextPageToken}`)).json;
     assert.ok(rest.services.length >= 1);
-    assert.equal((await api(`${parent}/services?pageToken=forged`)).status, 400);
-
-    const stale = await api(`${parent}/services/one?etag=%22stale%22`, { method: "DELETE" });
-    assert.equal(stale.status, 409);
-    assert.equal(((await stale.json()) as { error: { status: string } }).error.status, "ABORTED");
-    const current = (await (await api(`${parent}/services/one`)).json()) as { etag: string };
-    const deleted = await api(`${parent}/services/one?etag=${encodeURIComponent(current.etag)}`, {
-      method: "DELETE",
-    });
+    assert.equal((await api(`${services}?pageToken=forged`)).status, 400);
+    const remove = (etag: string) =>
+      api(`${services}/one?etag=${encodeURIComponent(etag)}`, { method: "DELETE" });
+    const stale = await remove('"stale"');
+    assert.deepEqual([stale.status, stale.json.error?.status], [409, "ABORTED"]);
+    const current = (await api(`${services}/one`)).json;
+    const deleted = await remove(current.etag);
     assert.equal(deleted.status, 200);
-    const operation = (await deleted.json()) as { name: string; done: boolean };
-    assert.equal((await api(`${parent}/services/one`)).status, 404);
+    const operation = deleted.json;
+    assert.equal((await api(`${services}/one`)).status, 404);
     later(31_000);
-    const done = (await (await api(operation.name)).json()) as {
-      done: boolean;
-      response: { deleteTime?: string };
-    };
+    const done = (await api(operation.name)).json;
     assert.equal(done.done, true);
     assert.ok(done.response.deleteTime);
-    assert.equal((await api(`${parent}/services/one`, { method: "DELETE" })).status, 404);
+    assert.equal((await api(`${services}/one`, { method: "DELETE" })).status, 404);
   });
 });
 
 describe("Function Compute emulator: deletes", () => {
   test("a function with a trigger, alias or version is FunctionNotEmpty; a missing trigger is TriggerNotFound; tags follow FC's rules", async () => {
-    const fx = alibabaFixture(stack);
+    const fx = alibabaFixture(w.stack);
     const client = new FcClient(
       sdkConfig(
-        { host: new URL(stack.alibaba.url).host, protocol: "https" },
+        { host: new URL(w.stack.alibaba.url).host, protocol: "https" },
         { accessKeyId: fx.accessKey.id, accessKeySecret: fx.accessKey.secret, source: "access-key" },
       ),
     );
-    const state = stack.alibaba.state;
+    const state = w.stack.alibaba.state;
     state.functions.set("busy", { body: { functionName: "busy" }, activeAt: 0, settling: "create" });
-    for (const kind of ["triggers", "aliases", "versions"] as const) {
-      addFunctionChild(state, kind, "busy", "x");
-      await assert.rejects(client.deleteFunction("busy"), (error: { statusCode?: number; code?: string }) => {
-        assert.equal(error.statusCode, 409);
-        assert.equal(error.code, "FunctionNotEmpty");
+    const failsWith = (call: Promise<unknown>, statusCode: number, code: string) =>
+      assert.rejects(call, (error: { statusCode?: number; code?: string }) => {
+        assert.deepEqual([error.statusCode, error.code], [statusCode, code]);
         return true;
       });
+    for (const kind of ["triggers", "aliases", "versions"] as const) {
+      addFunctionChild(state, kind, "busy", "x");
+      await failsWith(client.deleteFunction("busy"), 409, "FunctionNotEmpty");
       state.functionChildren[kind].get("busy")?.clear();
     }
-    await assert.rejects(
-      client.deleteTrigger("busy", "nope"),
-      (error: { statusCode?: number; code?: string }) => {
-        assert.equal(error.statusCode, 404);
-        assert.equal(error.code, "TriggerNotFound");
-        return true;
-      },
-    );
+    await failsWith(client.deleteTrigger("busy", "nope"), 404, "TriggerNotFound");
     await client.deleteFunction("busy");
     assert.equal(state.functions.has("busy"), false);
-    await assert.rejects(
-      client.deleteFunction("busy"),
-      (error: { code?: string }) => error.code === "FunctionNotFound",
-    );
+    await failsWith(client.deleteFunction("busy"), 404, "FunctionNotFound");
 
     const tagged = (key: string, value: string) =>
       client.createFunction(
@@ -274,12 +235,7 @@ describe("Function Compute emulator: deletes", () => {
       ["k".repeat(65), "a"],
       ["team", "v".repeat(129)],
     ] as const;
-    for (const [key, value] of refused) {
-      await assert.rejects(
-        tagged(key, value),
-        (error: { code?: string }) => error.code === "InvalidArgument",
-      );
-    }
+    for (const [key, value] of refused) await failsWith(tagged(key, value), 400, "InvalidArgument");
     await tagged("fngate-run", "1-1");
     assert.deepEqual(state.functions.get("tagged")?.body.tags, [{ Key: "fngate-run", Value: "1-1" }]);
   });

@@ -1,168 +1,160 @@
-// The Entra emulator against the real @azure/msal-node client and jose: client-secret tokens must
-// carry the v1/v2 claims real Entra issues, verify against the served JWKS, and every failure must
-// reach MSAL as the AADSTS error Entra sends.
+// The Entra emulator against the real @azure/msal-node client and jose. Client-secret tokens carry
+// the v1/v2 claims real Entra issues and verify against the served JWKS; a certificate credential
+// (MSAL signs the assertion itself) and workload identity federation with a GitHub Actions OIDC token
+// fetched by the real @actions/core getIDToken from the local GitHub issuer get tokens too; every
+// failure reaches MSAL as the AADSTS error Entra sends. The JWKS looks like Entra's (kid = x5t, x5c
+// certificate), rotation keeps old tokens valid until their key is retired, and minted tokens (the
+// inputs of the gateway tests) fail jose verification for exactly the property they break.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createPublicKey, X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
 import { AuthError } from "@azure/msal-node";
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from "jose";
 import type { Application } from "./emulators/entra/directory.ts";
-import { type EntraFixture, startEntraFixture } from "./emulators/entra/fixture.ts";
+import { type EntraFixture, type MsalCredential, startEntraFixture } from "./emulators/entra/fixture.ts";
+import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
+import type { JwkEntry } from "./emulators/entra/signing-keys.ts";
+import type { GithubJob } from "./emulators/github-oidc/claims.ts";
 
-async function rejectsWithAadsts(promise: Promise<unknown>, aadsts: number, errorCode: string) {
+const execFileAsync = promisify(execFile);
+const EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+const SCOPE = "api://my-oci-api/.default";
+const SCOPE_V2 = "api://my-oci-api-v2/.default";
+const JOB: GithubJob = { repository: "acme/fn-api", ref: "refs/heads/main", workflow: "deploy" };
+const SECRET = "client-secret-value";
+
+let fx: EntraFixture;
+let client: Application;
+let cert: SelfSignedCert;
+
+before(async () => {
+  fx = await startEntraFixture();
+  cert = await createSelfSignedCert("client-app-b");
+  client = fx.entra.addClientApp(fx.tenantId, {
+    displayName: "client-app-a",
+    secrets: [{ value: SECRET }],
+    roleAssignments: [
+      { resourceAppId: fx.apiV1.appId, role: "Invoke" },
+      { resourceAppId: fx.apiV2.appId, role: "Invoke" },
+    ],
+  });
+});
+after(async () => {
+  await fx?.close();
+});
+
+/** The access token MSAL acquires for `appId` with `credential`, or MSAL's error. */
+const acquire = async (appId: string, credential: MsalCredential, scope = SCOPE) =>
+  (await fx.msal(appId, credential).acquireTokenByClientCredential({ scopes: [scope] }))?.accessToken ?? "";
+const jwks = (version?: 1 | 2) => createRemoteJWKSet(new URL(fx.entra.jwksUri(fx.tenantId, version)));
+const verify = (token: string, options?: JWTVerifyOptions) => jwtVerify(token, jwks(), options);
+const v1 = () => ({ issuer: fx.entra.issuerV1(fx.tenantId), audience: "api://my-oci-api" });
+const v2 = () => ({ issuer: fx.entra.issuerV2(fx.tenantId), audience: fx.apiV2.appId });
+
+async function rejectsWithAadsts(promise: Promise<unknown>, aadsts: number, errorCode?: string) {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof AuthError, `expected an MSAL AuthError, got ${String(error)}`);
-    assert.equal(error.errorCode, errorCode);
     assert.match(error.errorMessage, new RegExp(`AADSTS${aadsts}:`));
-    assert.equal(String((error as AuthError & { errorNo?: unknown }).errorNo), String(aadsts));
+    if (errorCode) {
+      assert.equal(error.errorCode, errorCode);
+      assert.equal(String((error as AuthError & { errorNo?: unknown }).errorNo), String(aadsts));
+    }
     return true;
   });
 }
 
 describe("Entra emulator: client secret", () => {
-  let fx: EntraFixture;
-  let client: Application;
-  const secret = "client-secret-value";
-
-  before(async () => {
-    fx = await startEntraFixture();
-    client = fx.entra.addClientApp(fx.tenantId, {
-      displayName: "client-app-a",
-      secrets: [{ value: secret }],
-      roleAssignments: [
-        { resourceAppId: fx.apiV1.appId, role: "Invoke" },
-        { resourceAppId: fx.apiV2.appId, role: "Invoke" },
-      ],
-    });
-  });
-
-  after(async () => {
-    await fx.close();
-  });
-
   test("discovery documents name the emulator's endpoints and Entra's issuers", async () => {
-    const v2 = (await (await fetch(fx.entra.openIdConfigurationUrl(fx.tenantId, 2))).json()) as Record<
-      string,
-      unknown
-    >;
-    assert.equal(v2.issuer, `https://login.microsoftonline.com/${fx.tenantId}/v2.0`);
-    assert.equal(v2.jwks_uri, fx.entra.jwksUri(fx.tenantId, 2));
-    assert.equal(v2.token_endpoint, fx.entra.tokenEndpoint(fx.tenantId));
-    const v1 = (await (await fetch(fx.entra.openIdConfigurationUrl(fx.tenantId, 1))).json()) as Record<
-      string,
-      unknown
-    >;
-    assert.equal(v1.issuer, `https://sts.windows.net/${fx.tenantId}/`);
-    const unknown = await fetch(fx.entra.openIdConfigurationUrl("00000000-0000-0000-0000-00000000beef", 2));
+    const discovery = async (tenant: string, version: 1 | 2) => {
+      const response = await fetch(fx.entra.openIdConfigurationUrl(tenant, version));
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const { body: doc } = await discovery(fx.tenantId, 2);
+    assert.deepEqual(
+      [doc.issuer, doc.jwks_uri, doc.token_endpoint],
+      [
+        `https://login.microsoftonline.com/${fx.tenantId}/v2.0`,
+        fx.entra.jwksUri(fx.tenantId, 2),
+        fx.entra.tokenEndpoint(fx.tenantId),
+      ],
+    );
+    assert.equal((await discovery(fx.tenantId, 1)).body.issuer, `https://sts.windows.net/${fx.tenantId}/`);
+    const unknown = await discovery("00000000-0000-0000-0000-00000000beef", 2);
     assert.equal(unknown.status, 400);
-    const body = (await unknown.json()) as { error_codes: number[] };
-    assert.deepEqual(body.error_codes, [90002]);
+    assert.deepEqual(unknown.body.error_codes, [90002]);
   });
 
   test("a v1 API gets a v1 token: sts.windows.net issuer, identifier URI audience, appid, roles", async () => {
-    const result = await fx.msal(client.appId, { clientSecret: secret }).acquireTokenByClientCredential({
-      scopes: ["api://my-oci-api/.default"],
+    const result = await fx.msal(client.appId, { clientSecret: SECRET }).acquireTokenByClientCredential({
+      scopes: [SCOPE],
     });
     assert.ok(result);
     assert.equal(result.tokenType, "Bearer");
-    const jwks = createRemoteJWKSet(new URL(fx.entra.jwksUri(fx.tenantId)));
-    const { payload, protectedHeader } = await jwtVerify(result.accessToken, jwks, {
-      issuer: fx.entra.issuerV1(fx.tenantId),
-      audience: "api://my-oci-api",
-      algorithms: ["RS256"],
-    });
+    const { payload, protectedHeader } = await verify(result.accessToken, { ...v1(), algorithms: ["RS256"] });
     assert.equal(protectedHeader.kid, fx.entra.keys.currentKid);
     assert.equal(protectedHeader.x5t, protectedHeader.kid);
-    assert.equal(payload.ver, "1.0");
-    assert.equal(payload.appid, client.appId);
-    assert.equal(payload.appidacr, "1");
-    assert.equal(payload.tid, fx.tenantId);
-    assert.equal(payload.sub, client.servicePrincipalId);
-    assert.equal(payload.oid, client.servicePrincipalId);
-    assert.equal(payload.idp, `https://sts.windows.net/${fx.tenantId}/`);
+    assert.deepEqual(
+      [payload.ver, payload.appid, payload.appidacr, payload.tid, payload.sub, payload.oid, payload.idp],
+      [
+        "1.0",
+        client.appId,
+        "1",
+        fx.tenantId,
+        client.servicePrincipalId,
+        client.servicePrincipalId,
+        `https://sts.windows.net/${fx.tenantId}/`,
+      ],
+    );
     assert.deepEqual(payload.roles, ["Invoke"]);
     assert.equal(payload.scp, undefined);
     assert.equal(payload.azp, undefined);
     assert.ok((payload.exp ?? 0) - Date.now() / 1000 > 3500, "one hour lifetime");
     // The v1 (common) JWKS holds the same keys.
-    await jwtVerify(result.accessToken, createRemoteJWKSet(new URL(fx.entra.jwksUri(fx.tenantId, 1))));
+    await jwtVerify(result.accessToken, jwks(1));
   });
 
   test("a v2 API gets a v2 token: login.microsoftonline.com issuer, appId audience, azp", async () => {
-    for (const scope of ["api://my-oci-api-v2/.default", `${fx.apiV2.appId}/.default`]) {
-      const result = await fx.msal(client.appId, { clientSecret: secret }).acquireTokenByClientCredential({
-        scopes: [scope],
-      });
-      assert.ok(result);
-      const jwks = createRemoteJWKSet(new URL(fx.entra.jwksUri(fx.tenantId)));
-      const { payload } = await jwtVerify(result.accessToken, jwks, {
-        issuer: fx.entra.issuerV2(fx.tenantId),
-        audience: fx.apiV2.appId,
-      });
-      assert.equal(payload.ver, "2.0");
-      assert.equal(payload.azp, client.appId);
-      assert.equal(payload.azpacr, "1");
-      assert.equal(payload.appid, undefined);
+    for (const scope of [SCOPE_V2, `${fx.apiV2.appId}/.default`]) {
+      const token = await acquire(client.appId, { clientSecret: SECRET }, scope);
+      const { payload } = await verify(token, v2());
+      assert.deepEqual(
+        [payload.ver, payload.azp, payload.azpacr, payload.appid],
+        ["2.0", client.appId, "1", undefined],
+      );
       assert.deepEqual(payload.roles, ["Invoke"]);
-      assert.equal(decodeProtectedHeader(result.accessToken).x5t, undefined);
+      assert.equal(decodeProtectedHeader(token).x5t, undefined);
     }
   });
 
   test("a client without role assignments gets a token without a roles claim", async () => {
-    const bare = fx.entra.addClientApp(fx.tenantId, { secrets: [{ value: secret }] });
-    const result = await fx.msal(bare.appId, { clientSecret: secret }).acquireTokenByClientCredential({
-      scopes: ["api://my-oci-api/.default"],
-    });
-    const { payload } = await jwtVerify(
-      result?.accessToken ?? "",
-      createRemoteJWKSet(new URL(fx.entra.jwksUri(fx.tenantId))),
-    );
+    const bare = fx.entra.addClientApp(fx.tenantId, { secrets: [{ value: SECRET }] });
+    const { payload } = await verify(await acquire(bare.appId, { clientSecret: SECRET }));
     assert.equal(payload.roles, undefined);
   });
 
-  test("a wrong secret is AADSTS7000215, an expired one AADSTS7000222", async () => {
-    await rejectsWithAadsts(
-      fx.msal(client.appId, { clientSecret: "wrong" }).acquireTokenByClientCredential({
-        scopes: ["api://my-oci-api/.default"],
-      }),
-      7000215,
-      "invalid_client",
-    );
+  test("wrong or expired secrets, unknown clients or resources and bare scopes are Entra's AADSTS errors", async () => {
     const expired = fx.entra.addClientApp(fx.tenantId, {
       secrets: [{ value: "old-secret", expiresAt: new Date(Date.now() - 1000) }],
     });
-    await rejectsWithAadsts(
-      fx.msal(expired.appId, { clientSecret: "old-secret" }).acquireTokenByClientCredential({
-        scopes: ["api://my-oci-api/.default"],
-      }),
-      7000222,
-      "invalid_client",
-    );
-  });
-
-  test("an unknown client is AADSTS700016, an unknown resource AADSTS500011, a bare scope AADSTS1002012", async () => {
-    await rejectsWithAadsts(
-      fx
-        .msal("11111111-2222-3333-4444-555555555555", { clientSecret: secret })
-        .acquireTokenByClientCredential({
-          scopes: ["api://my-oci-api/.default"],
-        }),
-      700016,
-      "unauthorized_client",
-    );
-    await rejectsWithAadsts(
-      fx.msal(client.appId, { clientSecret: secret }).acquireTokenByClientCredential({
-        scopes: ["api://not-registered/.default"],
-      }),
-      500011,
-      "invalid_resource",
-    );
-    await rejectsWithAadsts(
-      fx.msal(client.appId, { clientSecret: secret }).acquireTokenByClientCredential({
-        scopes: ["api://my-oci-api/access_as_user"],
-      }),
-      1002012,
-      "invalid_scope",
-    );
+    const cases: [string, string, string, number, string][] = [
+      [client.appId, "wrong", SCOPE, 7000215, "invalid_client"],
+      [expired.appId, "old-secret", SCOPE, 7000222, "invalid_client"],
+      ["11111111-2222-3333-4444-555555555555", SECRET, SCOPE, 700016, "unauthorized_client"],
+      [client.appId, SECRET, "api://not-registered/.default", 500011, "invalid_resource"],
+      [client.appId, SECRET, "api://my-oci-api/access_as_user", 1002012, "invalid_scope"],
+    ];
+    for (const [appId, clientSecret, scope, aadsts, code] of cases) {
+      await rejectsWithAadsts(acquire(appId, { clientSecret }, scope), aadsts, code);
+    }
   });
 
   test("errors have Entra's JSON shape and echo client-request-id", async () => {
@@ -174,7 +166,7 @@ describe("Entra emulator: client secret", () => {
         grant_type: "client_credentials",
         client_id: client.appId,
         client_secret: "wrong",
-        scope: "api://my-oci-api/.default",
+        scope: SCOPE,
       }),
     });
     assert.equal(response.status, 401);
@@ -202,5 +194,187 @@ describe("Entra emulator: client secret", () => {
     const get = await fetch(fx.entra.tokenEndpoint(fx.tenantId));
     assert.equal(get.status, 400);
     assert.deepEqual(((await get.json()) as { error_codes: number[] }).error_codes, [900561]);
+  });
+});
+
+/** Runs @actions/core getIDToken in a child process with a step's environment, as an action would. */
+async function getIdTokenInStep(env: Record<string, string>): Promise<string> {
+  const script = [
+    'import { getIDToken } from "@actions/core";',
+    "const token = await getIDToken(process.env.AUDIENCE);",
+    'process.stdout.write("\\nTOKEN " + token + "\\n");',
+  ].join("\n");
+  const { stdout } = await execFileAsync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: process.cwd(),
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_EXTRA_CA_CERTS: fx.tls.caFile,
+      AUDIENCE: EXCHANGE_AUDIENCE,
+      ...env,
+    },
+    timeout: 60_000,
+  });
+  const token = /^TOKEN (.+)$/m.exec(stdout)?.[1];
+  if (!token) throw new Error(`no token in output: ${stdout}`);
+  // getIDToken masks the token before anything else, as the runner contract requires.
+  assert.ok(stdout.includes(`::add-mask::${token}`));
+  return token;
+}
+
+describe("Entra emulator: client assertions", () => {
+  const federated = (subject: string, roles = false) =>
+    fx.entra.addClientApp(fx.tenantId, {
+      federatedCredentials: [{ issuer: fx.github.issuer, subject }],
+      ...(roles ? { roleAssignments: [{ resourceAppId: fx.apiV2.appId, role: "Invoke" }] } : {}),
+    });
+  const withAssertion = (appId: string, token: string, scope = SCOPE) =>
+    acquire(appId, { clientAssertion: async () => token }, scope);
+
+  test("a registered certificate gets a token (appidacr 2); another certificate or key is AADSTS700027", async () => {
+    const registered = fx.entra.addClientApp(fx.tenantId, {
+      certificates: [{ pem: cert.certPem }],
+      roleAssignments: [{ resourceAppId: fx.apiV1.appId, role: "Invoke" }],
+    });
+    const credential = (thumbprintSha256: string, privateKey: string) => ({
+      clientCertificate: { thumbprintSha256, privateKey },
+    });
+    const msal = fx.msal(registered.appId, credential(cert.thumbprintSha256, cert.privateKeyPem));
+    const result = await msal.acquireTokenByClientCredential({ scopes: [SCOPE] });
+    const { payload } = await verify(result?.accessToken ?? "", v1());
+    assert.deepEqual([payload.appid, payload.appidacr], [registered.appId, "2"]);
+    assert.deepEqual(payload.roles, ["Invoke"]);
+    // A second request (cache skipped) reuses MSAL's cached assertion, which Entra accepts.
+    await msal.acquireTokenByClientCredential({ scopes: [SCOPE], skipCache: true });
+
+    const other = await createSelfSignedCert("someone-else");
+    const unregistered = credential(other.thumbprintSha256, other.privateKeyPem);
+    await rejectsWithAadsts(acquire(registered.appId, unregistered), 700027);
+    // The right thumbprint with the wrong key fails signature validation.
+    const forged = credential(cert.thumbprintSha256, other.privateKeyPem);
+    await rejectsWithAadsts(acquire(registered.appId, forged), 700027);
+  });
+
+  test("a GitHub OIDC token from getIDToken federates into an access token", async () => {
+    const app = federated("repo:acme/fn-api:ref:refs/heads/main", true);
+    const githubToken = await getIdTokenInStep(fx.github.envFor(JOB));
+    const { payload: github } = await jwtVerify(githubToken, createRemoteJWKSet(new URL(fx.github.jwksUri)), {
+      issuer: fx.github.issuer,
+      audience: EXCHANGE_AUDIENCE,
+    });
+    assert.equal(github.sub, "repo:acme/fn-api:ref:refs/heads/main");
+    assert.equal(github.repository, "acme/fn-api");
+    assert.equal(github.job_workflow_ref, "acme/fn-api/.github/workflows/deploy.yml@refs/heads/main");
+    const { payload } = await verify(await withAssertion(app.appId, githubToken, SCOPE_V2), v2());
+    assert.deepEqual([payload.azp, payload.azpacr], [app.appId, "2"]);
+    assert.deepEqual(payload.roles, ["Invoke"]);
+  });
+
+  test("another branch or audience has no federated match (AADSTS70021); an expired or unknown-issuer token is refused", async () => {
+    const prod = federated("repo:acme/fn-api:environment:prod");
+    const branchToken = await fx.github.mint({ ...JOB, ref: "refs/heads/feature" }, EXCHANGE_AUDIENCE);
+    await rejectsWithAadsts(withAssertion(prod.appId, branchToken), 70021);
+    const wrongAudience = await fx.github.mint({ ...JOB, environment: "prod" }, "api://something-else");
+    await rejectsWithAadsts(withAssertion(prod.appId, wrongAudience), 70021);
+    const prodToken = await fx.github.mint({ ...JOB, environment: "prod" }, EXCHANGE_AUDIENCE);
+    assert.ok(await withAssertion(prod.appId, prodToken));
+
+    const main = federated("repo:acme/fn-api:ref:refs/heads/main");
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    const expiredClaims = { iat: past, nbf: past, exp: past + 300 };
+    const expired = await fx.github.mint({ ...JOB, claims: expiredClaims }, EXCHANGE_AUDIENCE);
+    await rejectsWithAadsts(withAssertion(main.appId, expired), 700024);
+    const foreignClaims = { iss: "https://token.actions.githubusercontent.com" };
+    const foreign = await fx.github.mint({ ...JOB, claims: foreignClaims }, EXCHANGE_AUDIENCE);
+    await rejectsWithAadsts(withAssertion(main.appId, foreign), 700211);
+  });
+
+  test("the token request endpoint needs id-token: write and the job's request token", async () => {
+    await assert.rejects(
+      getIdTokenInStep(fx.github.envFor(JOB, { idTokenWrite: false })),
+      /Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable/,
+    );
+    await assert.rejects(
+      getIdTokenInStep(fx.github.envFor(JOB, { badRequestToken: true })),
+      /Error Code : 401/,
+    );
+    assert.equal(fx.github.requests.at(-1)?.status, 401);
+  });
+});
+
+describe("Entra emulator: signing keys and minted tokens", () => {
+  async function fetchJwks(version: 1 | 2 = 2): Promise<{ keys: JwkEntry[] }> {
+    const response = await fetch(fx.entra.jwksUri(fx.tenantId, version));
+    assert.equal(response.status, 200);
+    return (await response.json()) as { keys: JwkEntry[] };
+  }
+  const secretToken = () => acquire(client.appId, { clientSecret: SECRET });
+
+  test("the JWKS publishes several RSA keys with kid = x5t and their certificates", async () => {
+    const published = await fetchJwks(2);
+    assert.ok(published.keys.length >= 2);
+    for (const key of published.keys) {
+      assert.deepEqual(
+        [key.kty, key.use, key.kid, key.issuer],
+        ["RSA", "sig", key.x5t, `https://login.microsoftonline.com/${fx.tenantId}/v2.0`],
+      );
+      const x509 = new X509Certificate(Buffer.from(key.x5c[0] ?? "", "base64"));
+      assert.deepEqual(
+        x509.publicKey.export({ format: "jwk" }),
+        createPublicKey({ key, format: "jwk" }).export({ format: "jwk" }),
+      );
+    }
+    const common = await fetchJwks(1);
+    assert.deepEqual(
+      common.keys.map((key) => key.kid),
+      published.keys.map((key) => key.kid),
+    );
+    assert.equal(common.keys[0]?.issuer, undefined);
+  });
+
+  test("minted tokens break only what they are asked to", async () => {
+    const base = { tenantId: fx.tenantId, resource: "api://my-oci-api", clientAppId: client.appId };
+    const mint = (extra: object = {}) => fx.entra.mintToken({ ...base, ...extra });
+    const { payload } = await verify(await mint(), v1());
+    assert.deepEqual(payload.roles, ["Invoke"]);
+    assert.equal(payload.sub, client.servicePrincipalId);
+    const expired = await mint({ issuedAt: new Date(Date.now() - 2 * 3600_000) });
+    await assert.rejects(verify(expired, v1()), errors.JWTExpired);
+    await assert.rejects(verify(await mint({ signWith: "foreign" }), v1()), errors.JWKSNoMatchingKey);
+    const wrongAudience = await mint({ overrides: { aud: "api://other" } });
+    await assert.rejects(verify(wrongAudience, v1()), errors.JWTClaimValidationFailed);
+    const noRoles = await mint({ overrides: { roles: undefined } });
+    assert.equal((await verify(noRoles, v1())).payload.roles, undefined);
+    const minted = await mint({ resource: "api://my-oci-api-v2" });
+    assert.equal((await verify(minted, v2())).payload.ver, "2.0");
+  });
+
+  test("injected faults reach MSAL and jose as Entra's would", async () => {
+    fx.entra.faults.next(1, { status: 503, retryAfter: 1 });
+    await assert.rejects(secretToken(), (error: unknown) => {
+      assert.match(String((error as { errorMessage?: string }).errorMessage), /AADSTS90033:/);
+      return true;
+    });
+    assert.equal(fx.entra.requests.at(-1)?.injectedFault, "503");
+    assert.ok(await secretToken(), "the next call goes through");
+    fx.entra.faults.next(1, { reset: true }, ["keys"]);
+    await assert.rejects(jwtVerify(await secretToken(), jwks()));
+    await jwtVerify(await secretToken(), jwks());
+  });
+
+  test("after rotation new tokens use the new key; a retired key's tokens stop verifying", async () => {
+    const oldKid = fx.entra.keys.currentKid;
+    const before = await secretToken();
+    const newKid = await fx.entra.rotateSigningKey();
+    assert.notEqual(newKid, oldKid);
+    const afterRotation = await secretToken();
+    const published = createLocalJWKSet(await fetchJwks());
+    assert.equal((await jwtVerify(afterRotation, published)).protectedHeader.kid, newKid);
+    // Old keys stay published: tokens issued before the rotation still verify.
+    assert.equal((await jwtVerify(before, published)).protectedHeader.kid, oldKid);
+    fx.entra.retireKey(oldKid);
+    const afterRetire = createLocalJWKSet(await fetchJwks());
+    await jwtVerify(afterRotation, afterRetire);
+    await assert.rejects(jwtVerify(before, afterRetire), errors.JWKSNoMatchingKey);
+    assert.throws(() => fx.entra.retireKey(newKid), /rotate first/);
   });
 });

@@ -86,6 +86,22 @@ const bearer = (token = deployerToken) => ({
   "content-type": "application/json",
 });
 
+/** A call to the emulator: its status and JSON body. */
+async function call(path: string, init: RequestInit = {}) {
+  const response = await fetch(`${gcp.url}${path}`, init);
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+const errorStatus = (json: Record<string, unknown>) =>
+  (json.error as { status?: string } | undefined)?.status;
+const SERVICE_PATH = `/v2/${SERVICE}`;
+const IMAGE = "us-docker.pkg.dev/demo-project-1/fns/strict:1";
+const patchService = (body: unknown) =>
+  call(`${SERVICE_PATH}?allowMissing=true`, {
+    method: "PATCH",
+    headers: bearer(),
+    body: JSON.stringify(body),
+  });
+
 describe("Google emulator", () => {
   it("refuses a GitHub token minted for another audience", async () => {
     const refused = await stsExchange(
@@ -100,73 +116,46 @@ describe("Google emulator", () => {
   });
 
   it("refuses a request with an unknown bearer token (401 UNAUTHENTICATED)", async () => {
-    const response = await fetch(`${gcp.url}/v2/${SERVICE}`, { headers: bearer("ya29.not-issued") });
-    assert.equal(response.status, 401);
-    assert.equal(((await response.json()) as { error: { status: string } }).error.status, "UNAUTHENTICATED");
+    const response = await call(SERVICE_PATH, { headers: bearer("ya29.not-issued") });
+    assert.deepEqual([response.status, errorStatus(response.json)], [401, "UNAUTHENTICATED"]);
   });
 
   it("refuses unknown fields in a service, naming the field", async () => {
-    const response = await fetch(`${gcp.url}/v2/${SERVICE}?allowMissing=true`, {
-      method: "PATCH",
-      headers: bearer(),
-      body: JSON.stringify({
-        template: {
-          containers: [{ image: "us-docker.pkg.dev/demo-project-1/fns/strict:1", imagePullPolicy: "Always" }],
-        },
-      }),
+    const response = await patchService({
+      template: { containers: [{ image: IMAGE, imagePullPolicy: "Always" }] },
     });
-    assert.equal(response.status, 400);
-    const { error } = (await response.json()) as { error: { message: string; status: string } };
-    assert.equal(error.status, "INVALID_ARGUMENT");
-    assert.match(error.message, /template\.containers\[0\]\.imagePullPolicy: Unknown name "imagePullPolicy"/);
+    assert.deepEqual([response.status, errorStatus(response.json)], [400, "INVALID_ARGUMENT"]);
+    const { message } = response.json.error as { message: string };
+    assert.match(message, /template\.containers\[0\]\.imagePullPolicy: Unknown name "imagePullPolicy"/);
   });
 
   it("accepts ingress as an enum number or name, and answers in the encoding asked for", async () => {
-    const create = await fetch(`${gcp.url}/v2/${SERVICE}?allowMissing=true`, {
-      method: "PATCH",
-      headers: bearer(),
-      body: JSON.stringify({
-        ingress: 2,
-        template: { containers: [{ image: "us-docker.pkg.dev/demo-project-1/fns/strict:1" }] },
-      }),
-    });
-    assert.equal(create.status, 200);
-    const asNumber = (await (
-      await fetch(`${gcp.url}/v2/${SERVICE}?$alt=json%3Benum-encoding=int`, { headers: bearer() })
-    ).json()) as {
-      ingress: unknown;
-    };
-    const asName = (await (await fetch(`${gcp.url}/v2/${SERVICE}`, { headers: bearer() })).json()) as {
-      ingress: unknown;
-    };
-    assert.equal(asNumber.ingress, 2);
-    assert.equal(asName.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY");
+    assert.equal(
+      (await patchService({ ingress: 2, template: { containers: [{ image: IMAGE }] } })).status,
+      200,
+    );
+    const asNumber = await call(`${SERVICE_PATH}?$alt=json%3Benum-encoding=int`, { headers: bearer() });
+    const asName = await call(SERVICE_PATH, { headers: bearer() });
+    assert.equal(asNumber.json.ingress, 2);
+    assert.equal(asName.json.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY");
   });
 
   it("answers a stale IAM etag with 409 ABORTED and keeps the policy", async () => {
-    const current = (await (
-      await fetch(`${gcp.url}/v2/${SERVICE}:getIamPolicy`, { headers: bearer() })
-    ).json()) as { etag: string };
-    const policy = { bindings: [{ role: "roles/run.invoker", members: ["user:a@example.com"] }] };
-    const first = await post(
-      `/v2/${SERVICE}:setIamPolicy`,
-      JSON.stringify({ policy: { ...policy, etag: current.etag } }),
-      bearer(),
-    );
-    assert.equal(first.status, 200);
-    const stale = await post(
-      `/v2/${SERVICE}:setIamPolicy`,
-      JSON.stringify({
-        policy: {
-          bindings: [{ role: "roles/run.invoker", members: ["user:b@example.com"] }],
-          etag: current.etag,
-        },
-      }),
-      bearer(),
-    );
-    assert.equal(stale.status, 409);
-    assert.equal((stale.json.error as { status: string }).status, "ABORTED");
-    assert.deepEqual(gcp.state.policies.get(SERVICE)?.bindings, policy.bindings);
+    const current = await call(`${SERVICE_PATH}:getIamPolicy`, { headers: bearer() });
+    const setPolicy = (member: string) =>
+      post(
+        `${SERVICE_PATH}:setIamPolicy`,
+        JSON.stringify({
+          policy: { bindings: [{ role: "roles/run.invoker", members: [member] }], etag: current.json.etag },
+        }),
+        bearer(),
+      );
+    assert.equal((await setPolicy("user:a@example.com")).status, 200);
+    const stale = await setPolicy("user:b@example.com");
+    assert.deepEqual([stale.status, errorStatus(stale.json)], [409, "ABORTED"]);
+    assert.deepEqual(gcp.state.policies.get(SERVICE)?.bindings, [
+      { role: "roles/run.invoker", members: ["user:a@example.com"] },
+    ]);
   });
 
   it("refuses a key assertion signed by another key", async () => {
@@ -180,11 +169,8 @@ describe("Google emulator", () => {
       .setIssuedAt(now)
       .setExpirationTime(now + 3600)
       .sign(privateKey);
-    const refused = await post(
-      "/oauth2/token",
-      form({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }),
-      FORM,
-    );
+    const grant = form({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion });
+    const refused = await post("/oauth2/token", grant, FORM);
     assert.equal(refused.status, 400);
     assert.deepEqual(refused.json, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
   });
@@ -194,74 +180,32 @@ describe("Google emulator", () => {
     const iam =
       "/iam/v1/projects/-/serviceAccounts/runtime@demo-project-1.iam.gserviceaccount.com:testIamPermissions";
     const registry = "/artifactregistry/v1/projects/demo-project-1/locations/us-central1/repositories/fns";
+    const registryTest = `${registry}:testIamPermissions`;
     const json = { "content-type": "application/json" };
     const asked = (permissions: unknown) => JSON.stringify({ permissions });
+    const UNAUTHENTICATED = "Request had invalid authentication credentials.";
+    const NOT_A_LIST = "Invalid JSON payload: permissions must be a list of strings.";
+    const WILDCARD = "Permission iam.serviceAccounts.* is not valid for this resource.";
+    const ACT_AS = "Permission iam.serviceAccounts.actAs is not valid for this resource.";
+    const [NOT_ALLOWED, UNAUTH, INVALID] = ["METHOD_NOT_ALLOWED", "UNAUTHENTICATED", "INVALID_ARGUMENT"];
     const cases: [string, string, string, Record<string, string>, number, string, string][] = [
-      [iam, "GET", "", bearer(), 405, "METHOD_NOT_ALLOWED", `Method GET is not allowed for ${iam}.`],
-      [
-        `${registry}:testIamPermissions`,
-        "GET",
-        "",
-        bearer(),
-        405,
-        "METHOD_NOT_ALLOWED",
-        `Method GET is not allowed for ${registry}:testIamPermissions.`,
-      ],
-      [
-        iam,
-        "POST",
-        asked([]),
-        json,
-        401,
-        "UNAUTHENTICATED",
-        "Request had invalid authentication credentials.",
-      ],
-      [registry, "GET", "", {}, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials."],
-      [
-        iam,
-        "POST",
-        asked("iam.serviceAccounts.actAs"),
-        bearer(),
-        400,
-        "INVALID_ARGUMENT",
-        "Invalid JSON payload: permissions must be a list of strings.",
-      ],
-      [
-        iam,
-        "POST",
-        asked(["iam.serviceAccounts.*"]),
-        bearer(),
-        400,
-        "INVALID_ARGUMENT",
-        "Permission iam.serviceAccounts.* is not valid for this resource.",
-      ],
-      [
-        `${registry}:testIamPermissions`,
-        "POST",
-        asked([7]),
-        bearer(),
-        400,
-        "INVALID_ARGUMENT",
-        "Invalid JSON payload: permissions must be a list of strings.",
-      ],
-      [
-        `${registry}:testIamPermissions`,
-        "POST",
-        asked(["iam.serviceAccounts.actAs"]),
-        bearer(),
-        400,
-        "INVALID_ARGUMENT",
-        "Permission iam.serviceAccounts.actAs is not valid for this resource.",
-      ],
+      [iam, "GET", "", bearer(), 405, NOT_ALLOWED, `Method GET is not allowed for ${iam}.`],
+      [registryTest, "GET", "", bearer(), 405, NOT_ALLOWED, `Method GET is not allowed for ${registryTest}.`],
+      [iam, "POST", asked([]), json, 401, UNAUTH, UNAUTHENTICATED],
+      [registry, "GET", "", {}, 401, UNAUTH, UNAUTHENTICATED],
+      [iam, "POST", asked("iam.serviceAccounts.actAs"), bearer(), 400, INVALID, NOT_A_LIST],
+      [iam, "POST", asked(["iam.serviceAccounts.*"]), bearer(), 400, INVALID, WILDCARD],
+      [registryTest, "POST", asked([7]), bearer(), 400, INVALID, NOT_A_LIST],
+      [registryTest, "POST", asked(["iam.serviceAccounts.actAs"]), bearer(), 400, INVALID, ACT_AS],
     ];
     for (const [path, method, body, headers, status, name, message] of cases) {
-      const response = await fetch(`${gcp.url}${path}`, {
+      const answer = await call(path, {
         method,
         headers: { ...headers, ...(body ? json : {}) },
         ...(body ? { body } : {}),
       });
       assert.deepEqual(
-        [response.status, await response.json()],
+        [answer.status, answer.json],
         [status, { error: { code: status, message, status: name } }],
         `${method} ${path} ${body}`,
       );

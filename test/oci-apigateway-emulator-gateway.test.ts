@@ -4,124 +4,91 @@
 // be wrong is a 401; a spec update reaches the data plane only after the propagation delay.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { GatewayDataPlane } from "./emulators/gateway/data-plane.ts";
 import { startTestIssuer, type TestIssuer } from "./emulators/gateway/test-issuer.ts";
 import { sendRaw } from "./emulators/http/raw-request.ts";
-import { type ApiKeyIdentity, apiGatewayClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
-import type { Tenancy } from "./emulators/oci/state.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { trustCaInProcess } from "./emulators/tls/trust.ts";
+import { apiGatewayClients } from "./emulators/oci/sdk-clients.ts";
+import {
+  createDeployment,
+  INSTANT_GATEWAY,
+  type OciSdkWorld,
+  startOciSdkWorld,
+  tokenAuthentication,
+} from "./support/oci-sdk-world.ts";
 
 const AUDIENCE = "api://fngate";
 const HELLO = JSON.stringify({ message: "Hello World" });
+const anonymous = { authorization: { type: "ANONYMOUS" } };
 
 function stock(body: string) {
-  return {
-    type: "STOCK_RESPONSE_BACKEND",
-    status: 200,
-    body,
-    headers: [{ name: "Content-Type", value: "application/json" }],
-  };
+  const headers = [{ name: "Content-Type", value: "application/json" }];
+  return { type: "STOCK_RESPONSE_BACKEND", status: 200, body, headers };
 }
 
 describe("OCI emulator: API Gateway data plane", () => {
-  let stack: EmulatorStack;
-  let dataPlane: GatewayDataPlane;
+  let w: OciSdkWorld;
   let issuer: TestIssuer;
-  let tenancy: Tenancy;
-  let me: ApiKeyIdentity;
   let gatewayId: string;
   let endpoint: string;
   let deploymentId: string;
   let clockOffsetMs = 0;
-  const clock = () => new Date(Date.now() + clockOffsetMs);
   const mint = (claims: Record<string, unknown> = {}, lifetimeSeconds?: number) =>
     issuer.mint(
       { aud: AUDIENCE, ...claims },
-      { now: clock(), ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }) },
+      {
+        now: new Date(Date.now() + clockOffsetMs),
+        ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }),
+      },
     );
   const get = (path: string, token?: string, base = endpoint) =>
     fetch(`${base}${path}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
 
   function spec(helloBody = HELLO) {
+    const authentication = tokenAuthentication({
+      jwksUri: issuer.jwksUri,
+      issuers: [issuer.issuer],
+      audiences: [AUDIENCE],
+      extra: { isAnonymousAccessAllowed: true, maxClockSkewInSeconds: 30 },
+      validationExtra: { maxCacheDurationInHours: 1 },
+    });
+    const scoped = { authorization: { type: "ANY_OF", allowedScope: ["fngate.admin"] } };
+    const proxy = {
+      type: "HTTP_BACKEND",
+      url: `${issuer.jwksUri.replace(/\/keys$/, "")}/\${request.path[file]}`,
+    };
     return {
-      requestPolicies: {
-        authentication: {
-          type: "TOKEN_AUTHENTICATION",
-          tokenHeader: "Authorization",
-          tokenAuthScheme: "Bearer",
-          isAnonymousAccessAllowed: true,
-          maxClockSkewInSeconds: 30,
-          validationPolicy: {
-            type: "REMOTE_JWKS",
-            uri: issuer.jwksUri,
-            maxCacheDurationInHours: 1,
-            additionalValidationPolicy: { issuers: [issuer.issuer], audiences: [AUDIENCE] },
-          },
-        },
-      },
+      requestPolicies: { authentication },
       routes: [
         { path: "/hello", methods: ["GET", "POST"], backend: stock(helloBody) },
-        {
-          path: "/public",
-          requestPolicies: { authorization: { type: "ANONYMOUS" } },
-          backend: stock('"public"'),
-        },
-        {
-          path: "/admin/{item}",
-          requestPolicies: { authorization: { type: "ANY_OF", allowedScope: ["fngate.admin"] } },
-          backend: stock('"admin"'),
-        },
-        {
-          path: "/proxy/{file}",
-          requestPolicies: { authorization: { type: "ANONYMOUS" } },
-          backend: {
-            type: "HTTP_BACKEND",
-            url: `${issuer.jwksUri.replace(/\/keys$/, "")}/\${request.path[file]}`,
-          },
-        },
+        { path: "/public", requestPolicies: anonymous, backend: stock('"public"') },
+        { path: "/admin/{item}", requestPolicies: scoped, backend: stock('"admin"') },
+        { path: "/proxy/{file}", requestPolicies: anonymous, backend: proxy },
       ],
     };
   }
 
   async function deploy(pathPrefix: string, specification: unknown) {
-    const { deployment } = apiGatewayClients(stack.endpoints.oci, me);
-    const created = await deployment.createDeployment({
-      createDeploymentDetails: {
-        gatewayId,
-        compartmentId: tenancy.id,
-        pathPrefix,
-        specification: specification as never,
-      },
-    });
-    const got = await deployment.getDeployment({ deploymentId: created.deployment.id });
+    const details = { gatewayId, compartmentId: w.tenancy.id, pathPrefix, specification };
+    const got = await createDeployment(w, details);
     assert.equal(got.deployment.lifecycleState, "ACTIVE", "no work request delay in these tests");
     return got;
   }
 
   before(async () => {
-    stack = await startEmulatorStack({
-      now: clock,
-      apiGateway: { workRequestAcceptedMs: 0, workRequestInProgressMs: 0, propagationDelayMs: 0 },
-    });
-    trustCaInProcess(stack.caPem);
-    dataPlane = stack.gateway;
-    issuer = await startTestIssuer(stack.tls);
-    ({ tenancy, me } = seedApiKeyCaller(stack.oci.state, "acme"));
-    gatewayId = stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;
+    w = await startOciSdkWorld({ apiGateway: INSTANT_GATEWAY });
+    issuer = await startTestIssuer(w.stack.tls);
+    gatewayId = w.stack.oci.state.createGateway({ compartmentId: w.tenancy.id }).id;
     const got = await deploy("/v1", spec());
     endpoint = got.deployment.endpoint;
     deploymentId = got.deployment.id;
   });
-
   after(async () => {
     await issuer?.close();
-    await stack?.close();
+    await w?.close();
   });
 
   test("the endpoint is https on loopback, named by the gateway's host label and the path prefix", () => {
-    const label = stack.oci.state.apigw.gateways.get(gatewayId)?.hostname.split(".")[0];
-    assert.equal(endpoint, `${dataPlane.url}/${label}/v1`);
+    const label = w.stack.oci.state.apigw.gateways.get(gatewayId)?.hostname.split(".")[0];
+    assert.equal(endpoint, `${w.stack.gateway.url}/${label}/v1`);
   });
 
   test("a valid token reaches the backend; the JWKS is fetched over HTTPS once and cached", async () => {
@@ -171,7 +138,7 @@ describe("OCI emulator: API Gateway data plane", () => {
       const response = await get("/hello", token);
       assert.equal(response.status, 401, name);
       assert.match(response.headers.get("www-authenticate") ?? "", /error="invalid_token"/, name);
-      assert.match(dataPlane.requests.at(-1)?.authFailure ?? "", reason, name);
+      assert.match(w.stack.gateway.requests.at(-1)?.authFailure ?? "", reason, name);
     }
     assert.equal(
       (await get("/hello", await mint({}, -10))).status,
@@ -203,11 +170,11 @@ describe("OCI emulator: API Gateway data plane", () => {
     const token = await mint();
     assert.equal((await get("/nope", token)).status, 404);
     assert.equal((await fetch(`${endpoint}/hello`, { method: "DELETE" })).status, 404);
-    assert.equal((await get("/v1/hello", token, `${dataPlane.url}/nosuchgateway`)).status, 404);
+    assert.equal((await get("/v1/hello", token, `${w.stack.gateway.url}/nosuchgateway`)).status, 404);
   });
 
   test("data-plane faults answer in the gateway's own error shape", async () => {
-    stack.oci.faults.next(1, { status: 503 }, { plane: "data", operations: ["GatewayRequest"] });
+    w.stack.oci.faults.next(1, { status: 503 }, { plane: "data", operations: ["GatewayRequest"] });
     const failed = await get("/hello", await mint());
     assert.equal(failed.status, 503);
     assert.equal(((await failed.json()) as { code?: number }).code, 503);
@@ -215,8 +182,8 @@ describe("OCI emulator: API Gateway data plane", () => {
   });
 
   test("a client that resolves the gateway hostname is routed by the Host header", async () => {
-    const hostname = stack.oci.state.apigw.gateways.get(gatewayId)?.hostname ?? "";
-    const response = await sendRaw(`${dataPlane.url}/v1/hello`, "GET", {
+    const hostname = w.stack.oci.state.apigw.gateways.get(gatewayId)?.hostname ?? "";
+    const response = await sendRaw(`${w.stack.gateway.url}/v1/hello`, "GET", {
       host: hostname,
       authorization: `Bearer ${await mint()}`,
     });
@@ -253,8 +220,8 @@ describe("OCI emulator: API Gateway data plane", () => {
   });
 
   test("an update is served only after the propagation delay; until then the old spec applies", async () => {
-    const { deployment } = apiGatewayClients(stack.endpoints.oci, me);
-    stack.oci.state.apigw.timings.propagationDelayMs = 60_000;
+    const { deployment } = apiGatewayClients(w.url, w.me);
+    w.stack.oci.state.apigw.timings.propagationDelayMs = 60_000;
     try {
       const current = await deployment.getDeployment({ deploymentId });
       await deployment.updateDeployment({
@@ -266,9 +233,10 @@ describe("OCI emulator: API Gateway data plane", () => {
       assert.equal(after.deployment.lifecycleState, "ACTIVE", "the work request is done");
       assert.deepEqual(await (await get("/hello", await mint())).json(), { message: "Hello World" });
       clockOffsetMs += 60_000;
+      w.later(60_000);
       assert.deepEqual(await (await get("/hello", await mint())).json(), { message: "v2" });
     } finally {
-      stack.oci.state.apigw.timings.propagationDelayMs = 0;
+      w.stack.oci.state.apigw.timings.propagationDelayMs = 0;
     }
   });
 });

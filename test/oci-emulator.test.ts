@@ -7,28 +7,12 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import * as common from "oci-common";
 import { type RawResponse, sendRaw } from "./emulators/http/raw-request.ts";
+import { rejectsWithOciError } from "./emulators/oci/assert-oci-error.ts";
 import { type SignOptions, signOciRequest } from "./emulators/oci/request-signer.ts";
-import {
-  type ApiKeyIdentity,
-  newApiKeyPair,
-  ociClients,
-  type TestKeyPair,
-} from "./emulators/oci/sdk-clients.ts";
+import { type ApiKeyIdentity, newApiKeyPair, ociClients } from "./emulators/oci/sdk-clients.ts";
 import type { Tenancy } from "./emulators/oci/state.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
-import { trustCaInProcess } from "./emulators/tls/trust.ts";
-
-async function rejectsWithOciError(promise: Promise<unknown>, statusCode: number, serviceCode: string) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof common.OciError, `expected OciError, got ${String(error)}`);
-    assert.equal(error.statusCode, statusCode);
-    assert.equal(error.serviceCode, serviceCode);
-    assert.ok(error.opcRequestId, "opc-request-id header is present");
-    return true;
-  });
-}
+import { type OciSdkWorld, startOciSdkWorld } from "./support/oci-sdk-world.ts";
 
 const NOT_AUTHENTICATED = {
   code: "NotAuthenticated",
@@ -36,21 +20,22 @@ const NOT_AUTHENTICATED = {
 };
 
 describe("OCI emulator", () => {
-  let stack: EmulatorStack;
+  let w: OciSdkWorld;
   let url: string;
   let tenancy: Tenancy;
-  let keys: TestKeyPair;
   let me: ApiKeyIdentity;
-  // The emulator's clock runs this far ahead of the client's; tests move it to simulate skew.
-  let skewMs = 0;
+  const admin = (path: string, body?: unknown) =>
+    fetch(
+      `${url}/_emulator/oci/${path}`,
+      body === undefined ? {} : { method: "POST", body: JSON.stringify(body) },
+    );
 
   before(async () => {
-    stack = await startEmulatorStack({ now: () => new Date(Date.now() + skewMs) });
-    trustCaInProcess(stack.caPem);
-    url = stack.endpoints.oci;
-    tenancy = stack.oci.state.createTenancy({ name: "acme" });
-    keys = newApiKeyPair();
-    const user = stack.oci.state.createUser({
+    w = await startOciSdkWorld();
+    ({ url, tenancy } = w);
+    // A named user, so getUser has a name to answer.
+    const keys = newApiKeyPair();
+    const user = w.stack.oci.state.createUser({
       tenancyId: tenancy.id,
       name: "deployer",
       publicKeyPem: keys.publicKeyPem,
@@ -62,29 +47,26 @@ describe("OCI emulator", () => {
       privateKeyPem: keys.privateKeyPem,
     };
   });
-
-  after(async () => {
-    await stack.close();
-  });
+  after(() => w?.close());
 
   test("ids and fingerprints look like OCI's", () => {
     assert.match(tenancy.id, /^ocid1\.tenancy\.oc1\.\.aaaaaaaa[a-z2-7]{52}$/);
     assert.match(me.userId, /^ocid1\.user\.oc1\.\.aaaaaaaa[a-z2-7]{52}$/);
     assert.match(tenancy.namespace, /^[a-z0-9]{12}$/);
     // The fingerprint OCI documents: openssl rsa -pubout -outform DER | openssl md5 -c.
-    const der = createPublicKey(keys.publicKeyPem).export({ type: "spki", format: "der" });
+    const der = createPublicKey(me.privateKeyPem).export({ type: "spki", format: "der" });
     const md5 = execFileSync("openssl", ["md5", "-c"], { input: der, encoding: "utf8" });
     assert.equal(me.fingerprint, md5.trim().split(/\s+/).pop());
   });
 
   test("getNamespace returns the caller's tenancy namespace", async () => {
-    const before = stack.oci.requests.length;
+    const before = w.stack.oci.requests.length;
     const { objectStorage } = ociClients(url, me);
     const response = await objectStorage.getNamespace({});
     assert.equal(response.value, tenancy.namespace);
     const withCompartment = await objectStorage.getNamespace({ compartmentId: tenancy.id });
     assert.equal(withCompartment.value, tenancy.namespace);
-    const logged = stack.oci.requests.slice(before);
+    const logged = w.stack.oci.requests.slice(before);
     assert.deepEqual(
       logged.map((entry) => [entry.method, entry.operation, entry.status, entry.keyId]),
       [
@@ -97,13 +79,11 @@ describe("OCI emulator", () => {
   test("getUser returns the caller's own user in the oci-identity model", async () => {
     const { identity: client } = ociClients(url, me);
     const { user, etag } = await client.getUser({ userId: me.userId });
-    assert.equal(user.id, me.userId);
-    assert.equal(user.compartmentId, tenancy.id);
-    assert.equal(user.name, "deployer");
-    assert.equal(user.lifecycleState, "ACTIVE");
-    assert.equal(user.isMfaActivated, false);
+    assert.deepEqual(
+      [user.id, user.compartmentId, user.name, user.lifecycleState, user.isMfaActivated, user.freeformTags],
+      [me.userId, tenancy.id, "deployer", "ACTIVE", false, {}],
+    );
     assert.equal(user.capabilities?.canUseApiKeys, true);
-    assert.deepEqual(user.freeformTags, {});
     // Typed as Date, but oci-sdk leaves the JSON string as is: check it is an ISO timestamp.
     const timeCreated: unknown = user.timeCreated;
     assert.equal(typeof timeCreated, "string");
@@ -112,19 +92,15 @@ describe("OCI emulator", () => {
   });
 
   test("unknown users and users of another tenancy are NotAuthorizedOrNotFound", async () => {
-    const other = stack.oci.state.createTenancy();
-    const stranger = stack.oci.state.createUser({
+    const other = w.stack.oci.state.createTenancy();
+    const stranger = w.stack.oci.state.createUser({
       tenancyId: other.id,
       publicKeyPem: newApiKeyPair().publicKeyPem,
     });
-    const { identity: client } = ociClients(url, me);
-    await rejectsWithOciError(client.getUser({ userId: stranger.id }), 404, "NotAuthorizedOrNotFound");
-    await rejectsWithOciError(
-      client.getUser({ userId: "ocid1.user.oc1..aaaaaaaaunknown" }),
-      404,
-      "NotAuthorizedOrNotFound",
-    );
-    const { objectStorage } = ociClients(url, me);
+    const { identity: client, objectStorage } = ociClients(url, me);
+    for (const userId of [stranger.id, "ocid1.user.oc1..aaaaaaaaunknown"]) {
+      await rejectsWithOciError(client.getUser({ userId }), 404, "NotAuthorizedOrNotFound");
+    }
     await rejectsWithOciError(
       objectStorage.getNamespace({ compartmentId: other.id }),
       404,
@@ -134,7 +110,7 @@ describe("OCI emulator", () => {
 
   test("a key that was never uploaded is NotAuthenticated, and the 401 is not retried", async () => {
     const stranger = newApiKeyPair();
-    const before = stack.oci.requests.length;
+    const before = w.stack.oci.requests.length;
     // Right user, but the fingerprint of a key nobody uploaded.
     const { objectStorage } = ociClients(url, {
       ...me,
@@ -144,7 +120,7 @@ describe("OCI emulator", () => {
     // Right keyId, signed with a key that is not the uploaded one.
     const impostor = ociClients(url, { ...me, privateKeyPem: stranger.privateKeyPem });
     await rejectsWithOciError(impostor.objectStorage.getNamespace({}), 401, "NotAuthenticated");
-    const logged = stack.oci.requests.slice(before);
+    const logged = w.stack.oci.requests.slice(before);
     assert.equal(logged.length, 2, "each failed call reached the emulator exactly once");
     assert.match(logged[0]?.authFailure ?? "", /^unknown-key-id: /);
     assert.match(logged[1]?.authFailure ?? "", /^bad-signature: /);
@@ -152,7 +128,7 @@ describe("OCI emulator", () => {
 
   test("a keyId naming the user's other key is NotAuthenticated", async () => {
     const second = newApiKeyPair();
-    const secondFingerprint = stack.oci.state.addApiKey(me.userId, second.publicKeyPem);
+    const secondFingerprint = w.stack.oci.state.addApiKey(me.userId, second.publicKeyPem);
     try {
       // Both keys are registered; signing with one and naming the other must still fail.
       const { objectStorage } = ociClients(url, { ...me, fingerprint: secondFingerprint });
@@ -164,21 +140,19 @@ describe("OCI emulator", () => {
       });
       assert.equal((await viaSecond.getNamespace({})).value, tenancy.namespace);
     } finally {
-      stack.oci.state.removeApiKey(me.userId, secondFingerprint);
+      w.stack.oci.state.removeApiKey(me.userId, secondFingerprint);
     }
   });
 
   test("a date more than five minutes off the server clock is NotAuthenticated", async (t) => {
-    t.after(() => {
-      skewMs = 0;
-    });
+    t.after(() => w.setOffset(0));
     const { objectStorage } = ociClients(url, me);
-    skewMs = 4 * 60 * 1000;
+    w.setOffset(4 * 60 * 1000);
     assert.equal((await objectStorage.getNamespace({})).value, tenancy.namespace, "4 minutes is tolerated");
     for (const skew of [6 * 60 * 1000, -6 * 60 * 1000]) {
-      skewMs = skew;
+      w.setOffset(skew);
       await rejectsWithOciError(objectStorage.getNamespace({}), 401, "NotAuthenticated");
-      assert.match(stack.oci.requests.at(-1)?.authFailure ?? "", /^clock-skew: /);
+      assert.match(w.stack.oci.requests.at(-1)?.authFailure ?? "", /^clock-skew: /);
     }
   });
 
@@ -188,7 +162,7 @@ describe("OCI emulator", () => {
         method,
         url: `${url}${path}`,
         keyId: `${me.tenancyId}/${me.userId}/${me.fingerprint}`,
-        privateKey: keys.privateKey,
+        privateKey: me.privateKeyPem,
         ...extra,
       });
 
@@ -273,11 +247,7 @@ describe("OCI emulator", () => {
   describe("admin routes", () => {
     test("POST /_emulator/oci/users creates a tenancy and user the SDK can use", async () => {
       const newcomer = newApiKeyPair();
-      const response = await fetch(`${url}/_emulator/oci/users`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ publicKey: newcomer.publicKeyPem, name: "demo" }),
-      });
+      const response = await admin("users", { publicKey: newcomer.publicKeyPem, name: "demo" });
       assert.equal(response.status, 200);
       const created = (await response.json()) as {
         tenancyId: string;
@@ -286,50 +256,35 @@ describe("OCI emulator", () => {
         namespace: string;
       };
       assert.notEqual(created.tenancyId, tenancy.id);
-      const { objectStorage, identity: client } = ociClients(url, {
-        ...created,
-        privateKeyPem: newcomer.privateKeyPem,
-      });
-      assert.equal((await objectStorage.getNamespace({})).value, created.namespace);
-      assert.equal((await client.getUser({ userId: created.userId })).user.name, "demo");
-
+      const clients = ociClients(url, { ...created, privateKeyPem: newcomer.privateKeyPem });
+      assert.equal((await clients.objectStorage.getNamespace({})).value, created.namespace);
+      assert.equal((await clients.identity.getUser({ userId: created.userId })).user.name, "demo");
       // A second user in the same tenancy.
-      const colleague = newApiKeyPair();
-      const second = await fetch(`${url}/_emulator/oci/users`, {
-        method: "POST",
-        body: JSON.stringify({ publicKey: colleague.publicKeyPem, tenancyId: created.tenancyId }),
-      });
-      const secondUser = (await second.json()) as { tenancyId: string; namespace: string };
-      assert.equal(secondUser.tenancyId, created.tenancyId);
-      assert.equal(secondUser.namespace, created.namespace);
-
-      const state = (await (await fetch(`${url}/_emulator/oci/state`)).json()) as {
-        users: Array<{ id: string; tenancyId: string }>;
+      const colleague = { publicKey: newApiKeyPair().publicKeyPem, tenancyId: created.tenancyId };
+      const second = (await (await admin("users", colleague)).json()) as {
+        tenancyId: string;
+        namespace: string;
       };
+      assert.deepEqual([second.tenancyId, second.namespace], [created.tenancyId, created.namespace]);
+      const state = (await (await admin("state")).json()) as { users: Array<{ tenancyId: string }> };
       assert.equal(state.users.filter((user) => user.tenancyId === created.tenancyId).length, 2);
     });
 
-    test("admin paths are never signed: a wrong method is 405, not 401", async () => {
-      const response = await fetch(`${url}/_emulator/oci/users`);
+    test("admin paths are never signed: a wrong method is 405, not 401; keys OCI would reject are 400", async () => {
+      const response = await admin("users");
       assert.equal(response.status, 405);
       assert.equal(((await response.json()) as { code: string }).code, "MethodNotAllowed");
-    });
-
-    test("POST /_emulator/oci/users rejects keys OCI would reject", async () => {
       const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
         type: "spki",
         format: "pem",
       });
-      const tenanciesBefore = stack.oci.state.tenancies.size;
+      const tenanciesBefore = w.stack.oci.state.tenancies.size;
       for (const publicKey of ["not a key", ec.toString()]) {
-        const response = await fetch(`${url}/_emulator/oci/users`, {
-          method: "POST",
-          body: JSON.stringify({ publicKey }),
-        });
-        assert.equal(response.status, 400);
-        assert.equal(((await response.json()) as { code: string }).code, "InvalidParameter");
+        const refused = await admin("users", { publicKey });
+        assert.equal(refused.status, 400);
+        assert.equal(((await refused.json()) as { code: string }).code, "InvalidParameter");
       }
-      assert.equal(stack.oci.state.tenancies.size, tenanciesBefore, "a rejected request creates nothing");
+      assert.equal(w.stack.oci.state.tenancies.size, tenanciesBefore, "a rejected request creates nothing");
     });
   });
 });

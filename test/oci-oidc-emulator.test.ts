@@ -44,17 +44,20 @@ function newKey() {
   };
 }
 
-async function exchange(form: Record<string, string>, secret = trust.clientSecret) {
-  const response = await fetch(`${oci.stack.endpoints.oci}/oauth2/v1/token`, {
+/** A POST of `form` to the identity domain's `path`, authenticated as `client` (none: no authorization). */
+async function tokenCall(path: string, form: Record<string, string> | string, client?: [string, string]) {
+  const response = await fetch(`${oci.stack.endpoints.oci}${path}`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${trust.clientId}:${secret}`).toString("base64")}`,
+      ...(client ? { authorization: `Basic ${Buffer.from(client.join(":")).toString("base64")}` } : {}),
     },
-    body: new URLSearchParams(form).toString(),
+    body: typeof form === "string" ? form : new URLSearchParams(form).toString(),
   });
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
+const exchange = (form: Record<string, string>, secret = trust.clientSecret) =>
+  tokenCall("/oauth2/v1/token", form, [trust.clientId, secret]);
 
 async function validForm(publicBase64: string): Promise<Record<string, string>> {
   return {
@@ -158,16 +161,10 @@ describe("identity domain token exchange", () => {
   });
 
   it("refuses a client that names itself with client_id alone (no public clients): 401 invalid_client", async () => {
-    const response = await fetch(`${oci.stack.endpoints.oci}/oauth2/v1/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        ...(await validForm(newKey().publicBase64)),
-        client_id: trust.clientId,
-      }).toString(),
-    });
-    assert.equal(response.status, 401);
-    assert.deepEqual(await response.json(), {
+    const form = { ...(await validForm(newKey().publicBase64)), client_id: trust.clientId };
+    const answer = await tokenCall("/oauth2/v1/token", form);
+    assert.equal(answer.status, 401);
+    assert.deepEqual(answer.body, {
       error: "invalid_client",
       error_description: "Client authentication failed.",
     });
@@ -216,41 +213,21 @@ describe("admin routes for out-of-process users", () => {
       tenancyId: oci.tenancyId,
     });
     assert.equal(trustAnswer.status, 204);
-    const form = {
-      ...(await validForm(newKey().publicBase64)),
-      subject_token: await oci.stack.githubOidc.mint(
-        { repository: "DEMO/APP", ref: "refs/heads/main" },
-        "demo-audience",
-      ),
-    };
-    const exchanged = await fetch(`${oci.stack.endpoints.oci}/oauth2/v1/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from("demo-app:demo-secret-0123456789").toString("base64")}`,
-      },
-      body: new URLSearchParams(form).toString(),
-    });
-    assert.equal(exchanged.status, 200);
+    const subject_token = await oci.stack.githubOidc.mint(
+      { repository: "DEMO/APP", ref: "refs/heads/main" },
+      "demo-audience",
+    );
+    const form = { ...(await validForm(newKey().publicBase64)), subject_token };
+    const client: [string, string] = ["demo-app", "demo-secret-0123456789"];
+    assert.equal((await tokenCall("/oauth2/v1/token", form, client)).status, 200);
 
-    const credential = (await (
-      await admin("credentials", {
-        tenancyId: oci.tenancyId,
-        scopes: [{ audience: "https://demo.example.com", scope: "urn:opc:resource:consumer::all" }],
-      })
-    ).json()) as {
-      id: string;
-      secret: string;
-    };
-    const token = await fetch(`${oci.stack.endpoints.oci}/oauth2/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${credential.id}:${credential.secret}`).toString("base64")}`,
-      },
-      body: "grant_type=client_credentials&scope=https://demo.example.com-urn:opc:resource:consumer::all",
-    });
+    const scopes = [{ audience: "https://demo.example.com", scope: "urn:opc:resource:consumer::all" }];
+    const answer = await admin("credentials", { tenancyId: oci.tenancyId, scopes });
+    const credential = (await answer.json()) as { id: string; secret: string };
+    const grant =
+      "grant_type=client_credentials&scope=https://demo.example.com-urn:opc:resource:consumer::all";
+    const token = await tokenCall("/oauth2/token", grant, [credential.id, credential.secret]);
     assert.equal(token.status, 200);
-    assert.equal(((await token.json()) as { expires_in: string }).expires_in, "3600");
+    assert.equal(token.body.expires_in, "3600");
   });
 });

@@ -1,8 +1,11 @@
 // The IAM policy reader behind preflight's gateway → functions check: the statement grammar Oracle
-// documents (subjects, verbs and resource types, permissions, locations, where clauses) and the
-// decision whether one statement lets an API gateway invoke the functions of a compartment.
+// documents (subjects, verbs and resource types, permissions, locations, where clauses), the
+// decision whether one statement lets an API gateway invoke the functions of a compartment, and
+// whether a dynamic group's matching rule selects the gateway (resource.type, resource.id,
+// resource.compartment.id; instance.* never; tags cannot be told).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ruleSelectsGateway } from "../src/oci/iam/dynamic-group-rule.ts";
 import { gatewayInvokeStatement } from "../src/oci/iam/gateway-invoke-fix.ts";
 import {
   type GrantDecision,
@@ -35,42 +38,40 @@ function decide(statement: string, attachedTo = TENANCY, scene = SCENE): GrantDe
 
 describe("parseStatement", () => {
   it("reads Oracle's documented forms", () => {
+    // Builders for the expected statements: who, what, where, and the where clause's parts.
+    const principals = (...list: object[]) => ({ kind: "principals", principals: list });
+    const verb = (verb: string, resourceType: string) => ({ verb, resourceType });
+    const path = (...names: string[]) => ({ kind: "compartment-path", path: names });
+    const compare = (variable: string, operator: string, kind: string, text: string) => ({
+      kind: "compare",
+      variable,
+      operator,
+      value: { kind, text },
+    });
     const cases: [string, unknown][] = [
       [
         "Allow group A-Admins, B-Admins to manage all-resources in compartment Projects-A-and-B",
         {
-          subject: {
-            kind: "principals",
-            principals: [
-              { type: "group", name: "A-Admins" },
-              { type: "group", name: "B-Admins" },
-            ],
-          },
-          access: { verb: "manage", resourceType: "all-resources" },
-          location: { kind: "compartment-path", path: ["Projects-A-and-B"] },
+          subject: principals({ type: "group", name: "A-Admins" }, { type: "group", name: "B-Admins" }),
+          access: verb("manage", "all-resources"),
+          location: path("Projects-A-and-B"),
         },
       ],
       [
         "allow group id ocid1.group.oc1..aaa, id ocid1.group.oc1..bbb to inspect users in tenancy",
         {
-          subject: {
-            kind: "principals",
-            principals: [
-              { type: "group", id: "ocid1.group.oc1..aaa" },
-              { type: "group", id: "ocid1.group.oc1..bbb" },
-            ],
-          },
-          access: { verb: "inspect", resourceType: "users" },
+          subject: principals(
+            { type: "group", id: "ocid1.group.oc1..aaa" },
+            { type: "group", id: "ocid1.group.oc1..bbb" },
+          ),
+          access: verb("inspect", "users"),
           location: { kind: "tenancy" },
         },
       ],
       [
         "Allow dynamic-group 'Default'/'api gateways' to {FN_INVOCATION, fn_function_read} in compartment id ocid1.compartment.oc1..x",
         {
-          subject: {
-            kind: "principals",
-            principals: [{ type: "dynamic-group", domain: "Default", name: "api gateways" }],
-          },
+          subject: principals({ type: "dynamic-group", domain: "Default", name: "api gateways" }),
           access: { permissions: ["FN_INVOCATION", "FN_FUNCTION_READ"] },
           location: { kind: "compartment-id", id: "ocid1.compartment.oc1..x" },
         },
@@ -79,32 +80,17 @@ describe("parseStatement", () => {
         "ALLOW ANY-USER TO USE FUNCTIONS-FAMILY IN COMPARTMENT Project-A:Project-A2\n  WHERE any {request.principal.type='ApiGateway', all {target.compartment.name = /proj*/, request.principal.id != 'x'}}",
         {
           subject: { kind: "any-user" },
-          access: { verb: "use", resourceType: "functions-family" },
-          location: { kind: "compartment-path", path: ["Project-A", "Project-A2"] },
+          access: verb("use", "functions-family"),
+          location: path("Project-A", "Project-A2"),
           condition: {
             kind: "any",
             of: [
-              {
-                kind: "compare",
-                variable: "request.principal.type",
-                operator: "=",
-                value: { kind: "text", text: "ApiGateway" },
-              },
+              compare("request.principal.type", "=", "text", "ApiGateway"),
               {
                 kind: "all",
                 of: [
-                  {
-                    kind: "compare",
-                    variable: "target.compartment.name",
-                    operator: "=",
-                    value: { kind: "pattern", text: "proj*" },
-                  },
-                  {
-                    kind: "compare",
-                    variable: "request.principal.id",
-                    operator: "!=",
-                    value: { kind: "text", text: "x" },
-                  },
+                  compare("target.compartment.name", "=", "pattern", "proj*"),
+                  compare("request.principal.id", "!=", "text", "x"),
                 ],
               },
             ],
@@ -140,57 +126,39 @@ describe("parseStatement", () => {
 });
 
 describe("gatewayInvokeGrant", () => {
+  // Oracle's statement with `from` replaced by `to`.
+  const doc = (from: string | RegExp, to: string) => DOCUMENTED.replace(from, to);
+  const anyUser = "allow any-user to use functions-family in";
   const grants: [string, string, string?, InvokeScene?][] = [
     ["Oracle's statement, attached to the tenancy", DOCUMENTED],
-    ["one line per word, odd case", DOCUMENTED.replace(/ /g, "\n  ").replace("ALLOW", "aLLow")],
-    ["attached to apps, naming its child", DOCUMENTED.replace("apps:fns", "fns"), APPS],
-    [
-      "attached to fns, naming... by OCID",
-      DOCUMENTED.replace("compartment apps:fns", `compartment id ${FNS}`),
-      FNS,
-    ],
-    ["a parent compartment covers its children", DOCUMENTED.replace("apps:fns", "apps")],
-    ["the whole tenancy", DOCUMENTED.replace("compartment apps:fns", "tenancy")],
-    ["manage", DOCUMENTED.replace("to use", "to manage")],
-    ["fn-invocation", DOCUMENTED.replace("functions-family", "fn-invocation")],
-    ["all-resources", DOCUMENTED.replace("functions-family", "all-resources")],
-    ["the permission itself", DOCUMENTED.replace("use functions-family", "{FN_INVOCATION}")],
-    ["any-group", DOCUMENTED.replace("any-user", "any-group")],
-    ["no condition", "allow any-user to use functions-family in compartment apps:fns"],
+    ["one line per word, odd case", doc(/ /g, "\n  ").replace("ALLOW", "aLLow")],
+    ["attached to apps, naming its child", doc("apps:fns", "fns"), APPS],
+    ["attached to fns, naming... by OCID", doc("compartment apps:fns", `compartment id ${FNS}`), FNS],
+    ["a parent compartment covers its children", doc("apps:fns", "apps")],
+    ["the whole tenancy", doc("compartment apps:fns", "tenancy")],
+    ["manage", doc("to use", "to manage")],
+    ["fn-invocation", doc("functions-family", "fn-invocation")],
+    ["all-resources", doc("functions-family", "all-resources")],
+    ["the permission itself", doc("use functions-family", "{FN_INVOCATION}")],
+    ["any-group", doc("any-user", "any-group")],
+    ["no condition", `${anyUser} compartment apps:fns`],
     [
       "principal type only, lower case",
-      "allow any-user to use functions-family in compartment apps:fns where request.principal.type = 'apigateway'",
+      `${anyUser} compartment apps:fns where request.principal.type = 'apigateway'`,
     ],
     [
       "any {...}",
-      "allow any-user to use functions-family in compartment apps where any {request.principal.type = 'Instance', request.principal.type = 'ApiGateway'}",
+      `${anyUser} compartment apps where any {request.principal.type = 'Instance', request.principal.type = 'ApiGateway'}`,
     ],
-    [
-      "a pattern",
-      "allow any-user to use functions-family in compartment apps where request.principal.type = /api*/",
-    ],
-    [
-      "!= something else",
-      `allow any-user to use functions-family in tenancy where request.principal.compartment.id != '${APPS}'`,
-    ],
-    [
-      "the gateway by OCID",
-      `allow any-user to use functions-family in tenancy where request.principal.id = '${GATEWAY}'`,
-    ],
-    [
-      "same compartment for both, named by the functions' OCID",
-      DOCUMENTED.replace(NET, FNS),
-      TENANCY,
-      SAME_COMPARTMENT,
-    ],
+    ["a pattern", `${anyUser} compartment apps where request.principal.type = /api*/`],
+    ["!= something else", `${anyUser} tenancy where request.principal.compartment.id != '${APPS}'`],
+    ["the gateway by OCID", `${anyUser} tenancy where request.principal.id = '${GATEWAY}'`],
+    ["same compartment for both, named by the functions' OCID", doc(NET, FNS), TENANCY, SAME_COMPARTMENT],
   ];
   for (const [name, statement, attachedTo, scene] of grants) {
     it(`grants: ${name}`, () => {
-      assert.deepEqual(
-        decide(statement, attachedTo, scene).verdict,
-        true,
-        decide(statement, attachedTo, scene).why,
-      );
+      const decision = decide(statement, attachedTo, scene);
+      assert.deepEqual(decision.verdict, true, decision.why);
     });
   }
 
@@ -200,42 +168,26 @@ describe("gatewayInvokeGrant", () => {
       "allow group deployers to manage functions-family in tenancy",
       /not any-user or a dynamic group/,
     ],
-    ["read only", DOCUMENTED.replace("to use", "to read"), /read does not allow invoking/],
+    ["read only", doc("to use", "to read"), /read does not allow invoking/],
     [
       "fn-function only",
-      DOCUMENTED.replace("functions-family", "fn-function"),
+      doc("functions-family", "fn-function"),
       /fn-function does not include fn-invocation/,
     ],
-    [
-      "another permission",
-      DOCUMENTED.replace("use functions-family", "{FN_FUNCTION_READ}"),
-      /do not include FN_INVOCATION/,
-    ],
-    [
-      "a sibling compartment",
-      DOCUMENTED.replace("apps:fns", "apps:other"),
-      /does not include compartment acme:apps:fns/,
-    ],
+    ["another permission", doc("use functions-family", "{FN_FUNCTION_READ}"), /do not include FN_INVOCATION/],
+    ["a sibling compartment", doc("apps:fns", "apps:other"), /does not include compartment acme:apps:fns/],
     ["a path from the wrong place", DOCUMENTED, /does not include/, APPS],
-    ["a policy of another branch", DOCUMENTED.replace("apps:fns", "fns"), /does not include/, NET],
+    ["a policy of another branch", doc("apps:fns", "fns"), /does not include/, NET],
     [
       "`in tenancy` from a compartment policy",
-      DOCUMENTED.replace("compartment apps:fns", "tenancy"),
+      doc("compartment apps:fns", "tenancy"),
       /does not include/,
       APPS,
     ],
-    [
-      "another compartment OCID",
-      DOCUMENTED.replace("compartment apps:fns", `compartment id ${NET}`),
-      /does not include/,
-    ],
-    ["another principal type", DOCUMENTED.replace("'ApiGateway'", "'fnfunc'"), /excludes the gateway's call/],
-    ["another gateway compartment", DOCUMENTED.replace(NET, APPS), /excludes the gateway's call/],
-    [
-      "!= ApiGateway",
-      "allow any-user to use functions-family in tenancy where request.principal.type != 'ApiGateway'",
-      /excludes/,
-    ],
+    ["another compartment OCID", doc("compartment apps:fns", `compartment id ${NET}`), /does not include/],
+    ["another principal type", doc("'ApiGateway'", "'fnfunc'"), /excludes the gateway's call/],
+    ["another gateway compartment", doc(NET, APPS), /excludes the gateway's call/],
+    ["!= ApiGateway", `${anyUser} tenancy where request.principal.type != 'ApiGateway'`, /excludes/],
     ["not a statement", "Define tenancy Acme as ocid1.tenancy.oc1..x", /not an Allow statement/],
   ];
   for (const [name, statement, why, attachedTo] of refusals) {
@@ -246,7 +198,7 @@ describe("gatewayInvokeGrant", () => {
     });
   }
 
-  const unsure: [string, string, RegExp, InvokeScene?][] = [
+  const unsure: [string, string, RegExp][] = [
     [
       "a dynamic group whose rule cannot be read",
       "allow dynamic-group apigw to use functions-family in compartment apps:fns",
@@ -254,18 +206,14 @@ describe("gatewayInvokeGrant", () => {
     ],
     [
       "a variable fngate cannot see",
-      "allow any-user to use functions-family in tenancy where request.operation = 'InvokeFunction'",
+      `${anyUser} tenancy where request.operation = 'InvokeFunction'`,
       /where clause holds/,
     ],
-    [
-      "the functions' compartment where Oracle names the gateway's",
-      DOCUMENTED.replace(NET, FNS),
-      /where clause holds/,
-    ],
+    ["the functions' compartment where Oracle names the gateway's", doc(NET, FNS), /where clause holds/],
   ];
-  for (const [name, statement, why, scene] of unsure) {
+  for (const [name, statement, why] of unsure) {
     it(`cannot tell: ${name}`, () => {
-      const decision = decide(statement, TENANCY, scene);
+      const decision = decide(statement);
       assert.equal(decision.verdict, "unknown", decision.why);
       assert.match(decision.why, why);
     });
@@ -296,4 +244,33 @@ describe("gatewayInvokeStatement", () => {
     const root = gatewayInvokeStatement([{ id: TENANCY, name: "acme" }], TENANCY);
     assert.match(root, /use functions-family in tenancy where/);
   });
+});
+
+describe("ruleSelectsGateway", () => {
+  const gateway = SCENE.gateway;
+  const cases: [string, string, boolean | "unknown"][] = [
+    ["Oracle's form", `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${NET}'}`, true],
+    [
+      "the OCID's type, lower case",
+      `all {resource.type='apigateway', resource.compartment.id='${NET}'}`,
+      true,
+    ],
+    ["the gateway itself", `resource.id = '${GATEWAY}'`, true],
+    ["any of several rules", `Any {instance.compartment.id = '${NET}', resource.type = 'apigateway'}`, true],
+    ["another compartment", `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${APPS}'}`, false],
+    ["functions, not gateways", `ALL {resource.type = 'fnfunc', resource.compartment.id = '${NET}'}`, false],
+    ["instances only", `instance.compartment.id = '${NET}'`, false],
+    ["instances only, !=", `instance.compartment.id != '${APPS}'`, false],
+    [
+      "a tag fngate cannot see",
+      `ALL {resource.type = 'ApiGateway', tag.team.owner.value = 'web'}`,
+      "unknown",
+    ],
+    ["not a rule", "ALL {resource.type = 'ApiGateway'", "unknown"],
+  ];
+  for (const [name, rule, expected] of cases) {
+    it(`${name}: ${String(expected)}`, () => {
+      assert.equal(ruleSelectsGateway(rule, gateway), expected);
+    });
+  }
 });

@@ -112,44 +112,29 @@ describe("gateway-deploy no-op against what API Gateway echoes", () => {
     });
   });
 
-  const changes: [string, Partial<MergeRequest>, (merged: ReturnType<typeof mergeSpecification>) => void][] =
+  type Merged = ReturnType<typeof mergeSpecification>;
+  const auth = (extra: object) =>
+    readAuth({ entraTenantId: TID, audiences: "api://fngate", allowAnonymous: false, ...extra });
+  const addsNothing = (m: Merged) => assert.deepEqual(m.added, []);
+  const changes: [string, Partial<MergeRequest>, (merged: Merged) => void][] = [
     [
-      [
-        "another function behind the same route",
-        { routes: [{ ...HELLO, functionId: FN_B }] },
-        (m) => assert.deepEqual(m.replaced, ["GET /hello"]),
-      ],
-      [
-        "one more route",
-        { routes: [HELLO, { path: "/more", methods: ["POST"], functionId: FN_A }] },
-        (m) => assert.deepEqual(m.added, ["POST /more"]),
-      ],
-      [
-        "another audience",
-        { auth: readAuth({ entraTenantId: TID, audiences: "api://other", allowAnonymous: false }) },
-        (m) => assert.deepEqual(m.added, []),
-      ],
-      [
-        "a longer JWKS cache",
-        {
-          auth: readAuth({
-            entraTenantId: TID,
-            audiences: "api://fngate",
-            jwksCacheHours: "4",
-            allowAnonymous: false,
-          }),
-        },
-        (m) => assert.deepEqual(m.added, []),
-      ],
-      [
-        "allow-anonymous turned on",
-        {
-          allowAnonymous: true,
-          auth: readAuth({ entraTenantId: TID, audiences: "api://fngate", allowAnonymous: true }),
-        },
-        (m) => assert.equal(((m.authentication ?? {}) as Json).isAnonymousAccessAllowed, true),
-      ],
-    ];
+      "another function behind the same route",
+      { routes: [{ ...HELLO, functionId: FN_B }] },
+      (m) => assert.deepEqual(m.replaced, ["GET /hello"]),
+    ],
+    [
+      "one more route",
+      { routes: [HELLO, { path: "/more", methods: ["POST"], functionId: FN_A }] },
+      (m) => assert.deepEqual(m.added, ["POST /more"]),
+    ],
+    ["another audience", { auth: auth({ audiences: "api://other" }) }, addsNothing],
+    ["a longer JWKS cache", { auth: auth({ jwksCacheHours: "4" }) }, addsNothing],
+    [
+      "allow-anonymous turned on",
+      { allowAnonymous: true, auth: auth({ allowAnonymous: true }) },
+      (m) => assert.equal(((m.authentication ?? {}) as Json).isAnonymousAccessAllowed, true),
+    ],
+  ];
   for (const [name, overrides, check] of changes) {
     it(`changed: ${name}`, () => {
       const merged = mergeSpecification(deployed, request(overrides));
