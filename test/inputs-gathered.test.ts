@@ -147,6 +147,18 @@ const CASES: Record<string, GatheredCase> = {
     inputs: { region: "ap-tokyo-1" },
     problems: [/credential-secret/, /credential-ocid/],
   },
+  // Its values are checked by the step (token-format, audience): before that, only their text is.
+  "gcp-id-token: two values no input may hold": {
+    action: "gcp-id-token",
+    inputs: {
+      audience: "https://hello.example.com\nsecond",
+      "workload-identity-provider": "projects/1\u001b[2J",
+    },
+    problems: [
+      /(--)?audience contains a line feed/,
+      /(--)?workload-identity-provider contains an escape character/,
+    ],
+  },
   "cloud-run-deploy: missing and two refused": {
     action: "cloud-run-deploy",
     inputs: {
