@@ -20,7 +20,7 @@ import { maskDeclaredSecrets } from "../src/inputs/secret-inputs.ts";
 import { assertCliFailure, assertUserFailure, loadActionMetadata, runAction } from "./runner/index.ts";
 import { resolveInputEnv } from "./runner/step-env.ts";
 import { cliSandbox } from "./support/cli-process.ts";
-import { actionRefusal, cliRefusal } from "./support/input-table.ts";
+import { actionRefusal, cliRefusal, cliVerdict } from "./support/input-table.ts";
 
 type Parse = (read: InputReader, host: InputHost) => unknown;
 
@@ -272,8 +272,14 @@ describe("the wording", () => {
   });
 
   it("and as the CLI shows it: flags, and exit 1 (the command line itself was fine)", async () => {
+    const inputs = CASES["fn-context: two missing, one refused"]?.inputs ?? {};
+    const verdict = await cliVerdict("fn-context", { inputs });
+    assert.ok(verdict.outcome === "refused" && verdict.exitCode === 1, JSON.stringify(verdict));
+    // Missing inputs alone stay a usage error (exit 2), as before.
+    const missingOnly = await cliVerdict("fn-context", { inputs: { region: "ap-tokyo-1" } });
+    assert.ok(missingOnly.outcome === "refused" && missingOnly.exitCode === 2, JSON.stringify(missingOnly));
     assert.equal(
-      await adapters.cli("fn-context", CASES["fn-context: two missing, one refused"]?.inputs ?? {}),
+      await adapters.cli("fn-context", inputs),
       '3 inputs need fixing: (1) --user-ocid is required: pass --user-ocid <value> or set FNGATE_USER_OCID (or OCI_CLI_USER). (2) --private-key is required: set FNGATE_PRIVATE_KEY or pass --private-key-file <path> (or OCI_CLI_KEY_CONTENT). (3) --verify must be true or false; got "maybe".',
     );
   });
