@@ -1,8 +1,15 @@
 import { readFileSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
+import { checkEach } from "../inputs/input-problems.ts";
 import { inputShape, SINGLE_LINE_TEXT } from "../inputs/input-shapes.ts";
-import { fallbackValue, type InputReader, parseBoolean } from "../inputs/reader.ts";
+import {
+  checkNow,
+  fallbackValue,
+  type InputReader,
+  type MissingInput,
+  parseBoolean,
+} from "../inputs/reader.ts";
 import { type ActionMetadata, envName } from "./action-metadata.ts";
 import type { Redactor } from "./redactor.ts";
 import { UsageError } from "./usage-error.ts";
@@ -29,11 +36,15 @@ export function cliInputs(
   const shapeOf = (name: string) => (known.has(name) ? inputShape(action, name) : SINGLE_LINE_TEXT);
   // Every flag and FNGATE_<NAME> up front, as the actions check every INPUT_*: an input read only on
   // some path is refused all the same. Secret files are checked when read.
-  for (const [flag, value] of flags) checkInputText(`--${flag}`, value.trim(), shapeOf(flag));
-  for (const name of known.keys()) {
-    const value = env[envName(name)];
-    if (value) checkInputText(envName(name), value.trim(), shapeOf(name));
-  }
+  // Every one refused is named in one message.
+  const texts: [label: string, value: string, name: string][] = [
+    ...[...flags].map(([flag, value]): [string, string, string] => [`--${flag}`, value, flag]),
+    ...[...known.keys()].flatMap((name): [string, string, string][] => {
+      const value = env[envName(name)];
+      return value ? [[envName(name), value, name]] : [];
+    }),
+  ];
+  checkEach(texts, ([label, value, name]) => checkInputText(label, value.trim(), shapeOf(name)));
 
   // A secret file is read and checked once, however often the parser asks for its input.
   const fileTexts = new Map<string, string>();
@@ -61,31 +72,38 @@ export function cliInputs(
     const value = raw(name)?.trim();
     return value ? value : fallbackValue(env, envFallback, name);
   };
+  const missing = (inputs: readonly MissingInput[]): UsageError => {
+    const [only, ...more] = inputs;
+    if (only && more.length === 0) {
+      const how = secret.has(only.name)
+        ? `set ${envName(only.name)} or pass --${only.name}-file <path>`
+        : `pass --${only.name} <value> or set ${envName(only.name)}`;
+      const also = only.envFallback ? ` (or ${only.envFallback})` : "";
+      return new UsageError(`--${only.name} is required: ${how}${also}.`);
+    }
+    const flags = inputs.map((input) => `--${input.name}`);
+    const secrets = inputs.filter((input) => secret.has(input.name)).map((input) => input.name);
+    const fallbacks = inputs.flatMap((input) => (input.envFallback ? [input.envFallback] : []));
+    const ways = [
+      secrets.length < inputs.length ? "pass each as --<name> <value> or set FNGATE_<NAME>" : "",
+      secrets.length > 0 ? `set ${secrets.map(envName).join(", ")} or pass --<name>-file <path>` : "",
+    ].filter(Boolean);
+    const also = fallbacks.length > 0 ? ` (or ${fallbacks.join(", ")})` : "";
+    return new UsageError(
+      `${flags.slice(0, -1).join(", ")} and ${flags.at(-1)} are required: ${ways.join("; ")}${also}.`,
+    );
+  };
   return {
     optional,
     required(name, envFallback) {
       const value = optional(name, envFallback);
       if (value !== undefined) return value;
-      const how = secret.has(name)
-        ? `set ${envName(name)} or pass --${name}-file <path>`
-        : `pass --${name} <value> or set ${envName(name)}`;
-      throw new UsageError(`--${name} is required: ${how}${envFallback ? ` (or ${envFallback})` : ""}.`);
+      throw missing([envFallback ? { name, envFallback } : { name }]);
     },
     boolean: (name, fallback) => parseBoolean(`--${name}`, raw(name)?.trim(), fallback),
     mask: (value) => redactor.add(value),
-    missing(inputs) {
-      const flags = inputs.map((missing) => `--${missing.name}`);
-      const secrets = inputs.filter((missing) => secret.has(missing.name)).map((missing) => missing.name);
-      const fallbacks = inputs.flatMap((missing) => (missing.envFallback ? [missing.envFallback] : []));
-      const ways = [
-        secrets.length < inputs.length ? "pass each as --<name> <value> or set FNGATE_<NAME>" : "",
-        secrets.length > 0 ? `set ${secrets.map(envName).join(", ")} or pass --<name>-file <path>` : "",
-      ].filter(Boolean);
-      const also = fallbacks.length > 0 ? ` (or ${fallbacks.join(", ")})` : "";
-      return new UsageError(
-        `${flags.slice(0, -1).join(", ")} and ${flags.at(-1)} are required: ${ways.join("; ")}${also}.`,
-      );
-    },
+    missing,
+    field: checkNow,
   };
 }
 

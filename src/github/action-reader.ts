@@ -1,7 +1,14 @@
 import { UserError } from "../errors.ts";
 import { checkInputText } from "../inputs/check-input-text.ts";
+import { checkEach } from "../inputs/input-problems.ts";
 import { inputShape } from "../inputs/input-shapes.ts";
-import { fallbackValue, type InputReader, parseBoolean } from "../inputs/reader.ts";
+import {
+  checkNow,
+  fallbackValue,
+  type InputReader,
+  type MissingInput,
+  parseBoolean,
+} from "../inputs/reader.ts";
 
 /**
  * The inputs the runner hands an action: INPUT_<NAME> (upper case, spaces as underscores), trimmed, as
@@ -14,36 +21,43 @@ export function actionInputReader(env: NodeJS.ProcessEnv, mask: (value: string) 
     const value = input(name);
     return value !== "" ? value : fallbackValue(env, envFallback, name);
   };
+  const missing = (inputs: readonly MissingInput[]): UserError => {
+    const [only, ...more] = inputs;
+    if (only && more.length === 0) {
+      const alternative = only.envFallback ? ` (or the ${only.envFallback} environment variable)` : "";
+      return new UserError(`${only.name} is required: set the input${alternative}.`);
+    }
+    const names = inputs.map((input) => input.name);
+    const fallbacks = inputs.filter((input) => input.envFallback);
+    const alternatives = fallbacks.map((input) => `${input.name} from ${input.envFallback}`);
+    return new UserError(
+      `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are required: set these inputs${alternatives.length > 0 ? ` (or take ${alternatives.join(", ")})` : ""}.`,
+    );
+  };
   return {
     optional,
     required(name, envFallback) {
       const value = optional(name, envFallback);
       if (value !== undefined) return value;
-      const alternative = envFallback ? ` (or the ${envFallback} environment variable)` : "";
-      throw new UserError(`${name} is required: set the input${alternative}.`);
+      throw missing([envFallback ? { name, envFallback } : { name }]);
     },
     boolean: (name, fallback) => parseBoolean(name, input(name), fallback),
     mask,
-    missing: (inputs) => {
-      const names = inputs.map((missing) => missing.name);
-      const fallbacks = inputs.filter((missing) => missing.envFallback);
-      const alternatives = fallbacks.map((missing) => `${missing.name} from ${missing.envFallback}`);
-      return new UserError(
-        `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are required: set these inputs${alternatives.length > 0 ? ` (or take ${alternatives.join(", ")})` : ""}.`,
-      );
-    },
+    missing,
+    field: checkNow,
   };
 }
 
 /**
  * Checks the text of every input the runner hands `action` before anything reads one: no control
  * characters in a single-line input, no credentials in a URL (src/inputs/input-shapes.ts says which is
- * which). All at once and up front, so an input only read on some paths is refused all the same.
+ * which). All at once and up front, so an input only read on some paths is refused all the same; every
+ * input refused is named in one message.
  */
 export function checkActionInputs(action: string, env: NodeJS.ProcessEnv): void {
-  for (const [variable, value] of Object.entries(env)) {
-    if (!variable.startsWith("INPUT_") || value === undefined) continue;
+  const inputs = Object.entries(env).filter(([variable, value]) => variable.startsWith("INPUT_") && value);
+  checkEach(inputs, ([variable, value = ""]) => {
     const name = variable.slice("INPUT_".length).toLowerCase();
     checkInputText(name, value.trim(), inputShape(action, name));
-  }
+  });
 }

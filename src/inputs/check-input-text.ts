@@ -2,6 +2,12 @@ import { UserError } from "../errors.ts";
 import type { InputShape } from "./input-shapes.ts";
 
 /**
+ * A value whose text no input may hold (a control character, credentials in a URL). It is refused
+ * before any parser reads the value, and alone: readEveryInput does not read on past it.
+ */
+export class InputTextError extends UserError {}
+
+/**
  * Refuses an input value whose text cannot be what its input means, before any parser sees it:
  * control characters (a newline in a single-line value; NUL, escape and the like anywhere) and
  * credentials inside a URL. `label` names the input as the user set it (`url`, `--url`,
@@ -13,14 +19,14 @@ export function checkInputText(label: string, value: string, shape: InputShape):
   if (at >= 0) {
     const code = value.charCodeAt(at);
     const what = `${characterName(code)} (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
-    throw new UserError(
+    throw new InputTextError(
       shape.multiLine
         ? `${label} contains ${what} at character ${at + 1}: remove it (line breaks and tabs are fine in this input, other control characters are not).`
         : `${label} contains ${what} at character ${at + 1}: it takes a single line of text; remove the character.`,
     );
   }
   if (shape.holds !== "text" && carriesCredentials(value, shape.holds)) {
-    throw new UserError(
+    throw new InputTextError(
       `${label} must not carry a user name or password ("user:password@" before the host): remove them; fngate never sends credentials inside a URL, each has its own secret input.`,
     );
   }

@@ -24,7 +24,7 @@ export function readCloudRunDeployInputs(read: InputReader, host: InputHost): Cl
     registryLogin: read.optional("registry-login"),
     env: read.optional("env"),
     invokers: read.optional("invokers"),
-    runLabel: checkRunLabel(read.optional("run-label")),
+    runLabel: read.field("run-label", () => checkRunLabel(read.optional("run-label"))),
   });
   return withDefaultRunLabel(settings, host);
 }

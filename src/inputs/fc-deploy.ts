@@ -18,26 +18,23 @@ export function readFcDeployInputs(read: InputReader, host: InputHost): FcDeploy
 
   const roleInput = read.optional("role");
   const inputs: FcDeployInputs = {
-    region: checkRegion(read.required("region")),
-    functionName: functionName(read.required("function")),
+    region: read.field("region", () => checkRegion(read.required("region"))),
+    functionName: read.field("function", () => functionName(read.required("function"))),
     source: source(read),
     memory: integer(read, "memory", 512, 128, 32768),
     timeout: integer(read, "timeout", 60, 1, 86400),
-    env: envLines(read.optional("env")),
+    env: read.field("env", () => envLines(read.optional("env"))),
     credentials: readFcCredentials(read, host, accessKeySecret, securityToken),
   };
-  if (inputs.memory % 64 !== 0)
-    throw new UserError(`memory must be a multiple of 64 MB (such as 512); got ${inputs.memory}.`);
-  const accountId = read.optional("account-id");
-  if (accountId !== undefined && !/^\d{6,20}$/.test(accountId))
-    throw new UserError(
-      `account-id must be the Alibaba Cloud account UID (digits only); got ${JSON.stringify(accountId.slice(0, 40))}.`,
-    );
+  read.field("memory", () => {
+    if (inputs.memory % 64 !== 0)
+      throw new UserError(`memory must be a multiple of 64 MB (such as 512); got ${inputs.memory}.`);
+  });
   const settings = withDefined(inputs, {
-    role: roleInput === undefined ? undefined : parseRoleArn("role", roleInput),
+    role: read.field("role", () => (roleInput === undefined ? undefined : parseRoleArn("role", roleInput))),
     invoke: read.optional("invoke"),
-    accountId,
-    runLabel: checkRunLabel(read.optional("run-label")),
+    accountId: readAccountId(read),
+    runLabel: read.field("run-label", () => checkRunLabel(read.optional("run-label"))),
   });
   return withDefaultRunLabel(settings, host);
 }
@@ -79,23 +76,30 @@ const IMAGE =
 function source(read: InputReader): FcSource {
   const image = read.optional("image");
   const codePath = read.optional("code-path");
-  if (image && codePath)
-    throw new UserError(
-      "image and code-path are exclusive: deploy a container image or a code package, not both.",
-    );
-  if (image) {
-    if (!IMAGE.test(image)) {
+  read.field(["image", "code-path"], () => {
+    if (image && codePath)
       throw new UserError(
-        `image must be a full ACR image reference with a tag or digest, such as registry.cn-hangzhou.aliyuncs.com/NAMESPACE/REPO:TAG; got ${JSON.stringify(image.slice(0, 120))}.`,
+        "image and code-path are exclusive: deploy a container image or a code package, not both.",
       );
-    }
-    for (const name of ["runtime", "handler"]) {
-      if (read.optional(name) !== undefined)
+  });
+  if (image) {
+    read.field("image", () => {
+      if (!IMAGE.test(image))
         throw new UserError(
-          `${name} applies to code-path only: a container image brings its own; remove ${name}.`,
+          `image must be a full ACR image reference with a tag or digest, such as registry.cn-hangzhou.aliyuncs.com/NAMESPACE/REPO:TAG; got ${JSON.stringify(image.slice(0, 120))}.`,
         );
+    });
+    for (const name of ["runtime", "handler"]) {
+      read.field([name, "image"], () => {
+        if (read.optional(name) !== undefined)
+          throw new UserError(
+            `${name} applies to code-path only: a container image brings its own; remove ${name}.`,
+          );
+      });
     }
-    const acrInstanceId = checkAcrInstanceId(image, read.optional("acr-instance-id"));
+    const acrInstanceId = read.field(["acr-instance-id", "image"], () =>
+      checkAcrInstanceId(image, read.optional("acr-instance-id")),
+    );
     return {
       kind: "image",
       image,
@@ -103,38 +107,61 @@ function source(read: InputReader): FcSource {
       ...(acrInstanceId ? { acrInstanceId } : {}),
     };
   }
-  if (read.optional("acr-instance-id") !== undefined)
-    throw new UserError(
-      "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
-    );
-  if (!codePath)
-    throw new UserError(
-      "image or code-path is required: set image (an ACR container image) or code-path (a folder to zip) with runtime and handler.",
-    );
-  const runtime = read.required("runtime");
-  if (!RUNTIMES.includes(runtime)) {
-    throw new UserError(
-      `runtime must be a Function Compute 3.0 runtime such as nodejs20, python3.10 or custom.debian10; got ${JSON.stringify(runtime.slice(0, 40))}.`,
-    );
-  }
-  const handler = read.required("handler");
-  if (!/^[A-Za-z0-9_./:-]{1,128}$/.test(handler)) {
-    throw new UserError(
-      `handler must name the entry point, such as index.handler (file index, export handler); got ${JSON.stringify(handler.slice(0, 80))}.`,
-    );
-  }
-  return { kind: "code", codePath, runtime, handler };
+  read.field("acr-instance-id", () => {
+    if (read.optional("acr-instance-id") !== undefined)
+      throw new UserError(
+        "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
+      );
+  });
+  read.field(["image", "code-path"], () => {
+    if (!codePath)
+      throw new UserError(
+        "image or code-path is required: set image (an ACR container image) or code-path (a folder to zip) with runtime and handler.",
+      );
+  });
+  // Without code-path (refused above) runtime and handler are not asked for.
+  const runtime = read.field(["runtime", "code-path"], () => {
+    const value = read.required("runtime");
+    if (!RUNTIMES.includes(value))
+      throw new UserError(
+        `runtime must be a Function Compute 3.0 runtime such as nodejs20, python3.10 or custom.debian10; got ${JSON.stringify(value.slice(0, 40))}.`,
+      );
+    return value;
+  });
+  const handler = read.field(["handler", "code-path"], () => {
+    const value = read.required("handler");
+    if (!/^[A-Za-z0-9_./:-]{1,128}$/.test(value))
+      throw new UserError(
+        `handler must name the entry point, such as index.handler (file index, export handler); got ${JSON.stringify(value.slice(0, 80))}.`,
+      );
+    return value;
+  });
+  return { kind: "code", codePath: codePath as string, runtime, handler };
 }
 
 function integer(read: InputReader, name: string, fallback: number, min: number, max: number): number {
-  const text = read.optional(name);
-  if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max)
-    throw new UserError(
-      `${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(text.slice(0, 40))}.`,
-    );
-  return value;
+  return read.field(name, () => {
+    const text = read.optional(name);
+    if (text === undefined) return fallback;
+    const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max)
+      throw new UserError(
+        `${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(text.slice(0, 40))}.`,
+      );
+    return value;
+  });
+}
+
+/** The account-id input checked (fc-deploy, preflight's cloud fc, teardown's cloud fc). */
+export function readAccountId(read: InputReader): string | undefined {
+  return read.field("account-id", () => {
+    const accountId = read.optional("account-id");
+    if (accountId !== undefined && !/^\d{6,20}$/.test(accountId))
+      throw new UserError(
+        `account-id must be the Alibaba Cloud account UID (digits only); got ${JSON.stringify(accountId.slice(0, 40))}.`,
+      );
+    return accountId;
+  });
 }
 
 /** KEY=VALUE lines; blank lines and # comments are skipped. Values are not logged (they may be secrets). */
@@ -163,34 +190,51 @@ export function readFcCredentials(
   const providerArn = read.optional("oidc-provider-arn");
   const accessKeyId = read.optional("access-key-id");
   if (roleToAssume || providerArn) {
-    if (accessKeyId || accessKeySecret) {
-      throw new UserError(
-        "role-to-assume and access-key-id/access-key-secret are exclusive: use GitHub OIDC (preferred, no stored key) or an AccessKey pair.",
-      );
-    }
-    if (!providerArn)
-      throw new UserError(
-        "oidc-provider-arn is required with role-to-assume: the ARN of the RAM OIDC provider for https://token.actions.githubusercontent.com.",
-      );
-    if (!roleToAssume)
-      throw new UserError(
-        "role-to-assume is required with oidc-provider-arn: the ARN of the RAM role the GitHub job assumes.",
-      );
+    read.field(["role-to-assume", "access-key-id", "access-key-secret"], () => {
+      if (accessKeyId || accessKeySecret)
+        throw new UserError(
+          "role-to-assume and access-key-id/access-key-secret are exclusive: use GitHub OIDC (preferred, no stored key) or an AccessKey pair.",
+        );
+    });
+    const oidcProviderArn = read.field("oidc-provider-arn", () => {
+      if (!providerArn)
+        throw new UserError(
+          "oidc-provider-arn is required with role-to-assume: the ARN of the RAM OIDC provider for https://token.actions.githubusercontent.com.",
+        );
+      return checkOidcProviderArn("oidc-provider-arn", providerArn);
+    });
+    const roleArn = read.field("role-to-assume", () => {
+      if (!roleToAssume)
+        throw new UserError(
+          "role-to-assume is required with oidc-provider-arn: the ARN of the RAM role the GitHub job assumes.",
+        );
+      return parseRoleArn("role-to-assume", roleToAssume).arn;
+    });
     const audience = read.optional("oidc-audience") ?? "sts.aliyuncs.com";
     return {
       kind: "oidc",
-      oidcProviderArn: checkOidcProviderArn("oidc-provider-arn", providerArn),
-      roleToAssume: parseRoleArn("role-to-assume", roleToAssume).arn,
-      roleSessionName: sessionName(read.optional("role-session-name") ?? "fngate-fc-deploy"),
+      oidcProviderArn,
+      roleToAssume: roleArn,
+      roleSessionName: read.field("role-session-name", () =>
+        sessionName(read.optional("role-session-name") ?? "fngate-fc-deploy"),
+      ),
       githubIdToken: () => host.idToken(audience, "role-to-assume", "GitHub OIDC token"),
     };
   }
-  if (!accessKeyId || !accessKeySecret) {
-    throw new UserError(
-      "credentials are required: set role-to-assume + oidc-provider-arn (GitHub OIDC, no stored key; needs `permissions: id-token: write`) or access-key-id + access-key-secret.",
-    );
-  }
-  return withDefined({ kind: "access-key" as const, accessKeyId, accessKeySecret }, { securityToken });
+  read.field(["access-key-id", "access-key-secret"], () => {
+    if (!accessKeyId || !accessKeySecret)
+      throw new UserError(
+        "credentials are required: set role-to-assume + oidc-provider-arn (GitHub OIDC, no stored key; needs `permissions: id-token: write`) or access-key-id + access-key-secret.",
+      );
+  });
+  return withDefined(
+    {
+      kind: "access-key" as const,
+      accessKeyId: accessKeyId as string,
+      accessKeySecret: accessKeySecret as string,
+    },
+    { securityToken },
+  );
 }
 
 function sessionName(value: string): string {

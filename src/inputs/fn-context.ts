@@ -9,13 +9,10 @@ import { type InputReader, withDefined } from "./reader.ts";
  * passphrase, the identity domain client secret) are masked before anything else is read or checked.
  */
 export function readFnContextInputs(read: InputReader, host: InputHost): FnContextInputs {
-  const auth = read.optional("auth") ?? "api-key";
-  if (auth !== "api-key" && auth !== "oidc") {
-    throw new UserError(
-      `auth must be api-key (an API signing key) or oidc (GitHub OIDC exchanged at an identity domain); got ${JSON.stringify(auth.slice(0, 40))}.`,
-    );
-  }
-  const credentials = auth === "oidc" ? oidcInputs(read, host) : apiKeyInputs(read);
+  const auth = read.field("auth", () => authOf(read.optional("auth") ?? "api-key"));
+  // With auth refused, which credential inputs apply is unknown: they are not read (nor refused).
+  const credentials =
+    auth === "oidc" ? oidcInputs(read, host) : auth === "api-key" ? apiKeyInputs(read) : undefined;
   const settings = withDefined<FnContextSettings>(
     {
       tenancyOcid: read.required("tenancy-ocid", "OCI_CLI_TENANCY"),
@@ -30,7 +27,14 @@ export function readFnContextInputs(read: InputReader, host: InputHost): FnConte
       apiUrl: read.optional("api-url"),
     },
   );
-  return { ...settings, ...credentials };
+  return { ...settings, ...(credentials as ApiKeyAuth | OidcAuth) };
+}
+
+function authOf(value: string): "api-key" | "oidc" {
+  if (value === "api-key" || value === "oidc") return value;
+  throw new UserError(
+    `auth must be api-key (an API signing key) or oidc (GitHub OIDC exchanged at an identity domain); got ${JSON.stringify(value.slice(0, 40))}.`,
+  );
 }
 
 function apiKeyInputs(read: InputReader): ApiKeyAuth {
@@ -54,26 +58,28 @@ function oidcInputs(read: InputReader, host: InputHost): OidcAuth {
   if (clientSecret) read.mask(clientSecret);
   // An API key given alongside auth: oidc is a long-lived secret the workflow should not hold at all.
   for (const name of ["private-key", "private-key-passphrase", "user-ocid", "fingerprint"]) {
-    if (read.optional(name) !== undefined) {
+    read.field(name, () => {
+      if (read.optional(name) === undefined) return;
       throw new UserError(
         `${name} is an API key input, but auth is oidc: remove ${name} (and its repository secret); the session key is generated per run.`,
       );
-    }
+    });
   }
   const identityDomainUrl = read.required("identity-domain-url");
   const clientId = read.required("client-id");
   // Its default (the identity domain's URL) is the plan's: src/oci/auth/fn-context-plan.ts.
   const oidcAudience = read.optional("oidc-audience");
-  if (clientSecret === undefined) {
+  read.field("client-secret", () => {
+    if (clientSecret !== undefined) return;
     throw new UserError(
       "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
     );
-  }
+  });
   return {
     auth: "oidc",
     identityDomainUrl,
     clientId,
-    clientSecret,
+    clientSecret: clientSecret as string,
     ...(oidcAudience === undefined ? {} : { oidcAudience }),
     githubIdToken: (audience) => host.idToken(audience, "auth: oidc"),
   };

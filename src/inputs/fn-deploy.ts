@@ -37,16 +37,18 @@ export function readFnDeploySettings(read: InputReader, host: InputHost): FnDepl
     // An empty body is a valid invoke, but an empty input means "no invoke": use {} or any text.
     invoke: read.optional("invoke"),
     gitSha: host.gitSha,
-    runLabel: checkRunLabel(read.optional("run-label")),
+    runLabel: read.field("run-label", () => checkRunLabel(read.optional("run-label"))),
   };
   return withDefaultRunLabel(withDefined(inputs, optional), host);
 }
 
 function integerInput(read: InputReader, name: string): number | undefined {
-  const value = read.optional(name)?.trim();
-  if (value === undefined) return undefined;
-  if (!/^[0-9]+$/.test(value)) {
-    throw new UserError(`${name} must be a whole number; got ${JSON.stringify(value.slice(0, 40))}.`);
-  }
-  return Number(value);
+  return read.field(name, () => {
+    const value = read.optional(name)?.trim();
+    if (value === undefined) return undefined;
+    if (!/^[0-9]+$/.test(value)) {
+      throw new UserError(`${name} must be a whole number; got ${JSON.stringify(value.slice(0, 40))}.`);
+    }
+    return Number(value);
+  });
 }

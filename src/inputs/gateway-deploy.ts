@@ -42,7 +42,7 @@ export function readGatewaySettings(
     allowAnonymous: boolean("allow-anonymous", false),
     prune: boolean("prune", false),
     wait: boolean("wait", true),
-    runLabel: checkRunLabel(optional("run-label")),
+    runLabel: read.field("run-label", () => checkRunLabel(optional("run-label"))),
   };
   return withDefaultRunLabel(settings, host);
 }

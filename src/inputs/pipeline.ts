@@ -7,7 +7,7 @@ import { readGatewaySettings } from "./gateway-deploy.ts";
 import type { InputHost } from "./input-host.ts";
 import { readOcirLoginInputs } from "./ocir-login.ts";
 import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "./pipeline-stages.ts";
-import type { InputReader } from "./reader.ts";
+import { type InputReader, nothingMoreToRead } from "./reader.ts";
 import { renamedReader } from "./renamed-reader.ts";
 import { readSmokeTarget, readSmokeTestSettings } from "./smoke-test.ts";
 
@@ -18,16 +18,12 @@ import { readSmokeTarget, readSmokeTestSettings } from "./smoke-test.ts";
  * it hands it over when the pipeline runs (src/steps/pipeline.ts).
  */
 export function readPipelineInputs(read: InputReader, host: InputHost): PipelineInputs {
-  const skip = skippedStages(read.optional("skip"));
-  const runs = (stage: Stage) => !skip.has(stage);
-  const needsProfile = (stage: Stage) => {
-    if (runs("fn-context") || host.ociProfile) return;
-    throw new UserError(
-      `${stage} needs an OCI profile: do not skip fn-context, or ${host.noProfileAdvice.replace(/\.$/, "")}.`,
-    );
-  };
-  const stage = (name: Stage) => renamedReader(read, RENAMES[name]);
   const inputs: PipelineInputs = { preflight: read.boolean("preflight", true) };
+  const skip = read.field("skip", () => skippedStages(read.optional("skip")));
+  // Which stages' inputs apply depends on skip: with it refused, none is read (nor refused).
+  if (skip === undefined) return nothingMoreToRead();
+  const runs = (stage: Stage) => !skip.has(stage);
+  const stage = (name: Stage) => renamedReader(read, RENAMES[name]);
   if (host.ociProfile) inputs.existingProfile = host.ociProfile;
   if (runs("fn-context")) inputs.fnContext = readFnContextInputs(stage("fn-context"), host);
   if (runs("ocir-login")) {
@@ -36,11 +32,9 @@ export function readPipelineInputs(read: InputReader, host: InputHost): Pipeline
     inputs.ocirLogin = login;
   }
   if (runs("fn-deploy")) {
-    needsProfile("fn-deploy");
     inputs.fnDeploy = readFnDeploySettings(stage("fn-deploy"), host);
   }
   if (runs("gateway-deploy")) {
-    needsProfile("gateway-deploy");
     const functionIdGiven = !runs("fn-deploy");
     inputs.gateway = readGatewaySettings(stage("gateway-deploy"), host, { functionIdGiven });
   }
@@ -52,6 +46,13 @@ export function readPipelineInputs(read: InputReader, host: InputHost): Pipeline
     const jwksGiven = fromGateway || reader.optional("jwks-uri") !== undefined;
     const settings = readSmokeTestSettings(reader, { jwksGiven });
     inputs.smoke = fromGateway ? { settings } : { settings, target: readSmokeTarget(reader) };
+  }
+  // The environment last: every problem with the inputs is named before it.
+  const needsProfile = (["fn-deploy", "gateway-deploy"] as const).find(runs);
+  if (needsProfile && !runs("fn-context") && !host.ociProfile) {
+    throw new UserError(
+      `${needsProfile} needs an OCI profile: do not skip fn-context, or ${host.noProfileAdvice.replace(/\.$/, "")}.`,
+    );
   }
   return inputs;
 }

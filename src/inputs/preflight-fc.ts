@@ -2,7 +2,7 @@ import { checkRegion } from "../alibaba/endpoints.ts";
 import { parseRoleArn } from "../alibaba/role-arn.ts";
 import { UserError } from "../errors.ts";
 import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
-import { readFcCredentials } from "./fc-deploy.ts";
+import { readAccountId, readFcCredentials } from "./fc-deploy.ts";
 import type { InputHost } from "./input-host.ts";
 import { type InputReader, withDefined } from "./reader.ts";
 
@@ -29,27 +29,27 @@ export function readFcPreflightInputs(read: InputReader, host: InputHost): FcPre
   if (accessKeySecret) read.mask(accessKeySecret);
   if (securityToken) read.mask(securityToken);
   const ociOnly = OCI_ONLY.filter((name) => read.optional(name) !== undefined);
-  if (ociOnly.length > 0)
-    throw new UserError(
-      `${ociOnly.join(", ")} ${ociOnly.length === 1 ? "is an OCI check" : "are OCI checks"}: remove ${ociOnly.length === 1 ? "it" : "them"} for cloud fc, or set cloud to oci.`,
-    );
+  read.field(ociOnly, () => {
+    if (ociOnly.length > 0)
+      throw new UserError(
+        `${ociOnly.join(", ")} ${ociOnly.length === 1 ? "is an OCI check" : "are OCI checks"}: remove ${ociOnly.length === 1 ? "it" : "them"} for cloud fc, or set cloud to oci.`,
+      );
+  });
   const role = read.optional("role");
-  const accountId = read.optional("account-id");
-  if (accountId !== undefined && !/^\d{6,20}$/.test(accountId))
-    throw new UserError(
-      `account-id must be the Alibaba Cloud account UID (digits only); got ${JSON.stringify(accountId.slice(0, 40))}.`,
-    );
+  const accountId = readAccountId(read);
   const image = read.optional("image");
   const acrInstanceId = read.optional("acr-instance-id");
-  if (acrInstanceId !== undefined && image === undefined)
-    throw new UserError("acr-instance-id applies to image only: set image, or remove acr-instance-id.");
+  read.field("acr-instance-id", () => {
+    if (acrInstanceId !== undefined && image === undefined)
+      throw new UserError("acr-instance-id applies to image only: set image, or remove acr-instance-id.");
+  });
   return withDefined<FcPreflightInputs>(
     {
-      region: checkRegion(read.required("region")),
+      region: read.field("region", () => checkRegion(read.required("region"))),
       credentials: readFcCredentials(read, host, accessKeySecret, securityToken),
     },
     {
-      role: role === undefined ? undefined : parseRoleArn("role", role),
+      role: read.field("role", () => (role === undefined ? undefined : parseRoleArn("role", role))),
       image,
       acrInstanceId,
       accountId,

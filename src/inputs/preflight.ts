@@ -3,7 +3,7 @@ import type { PreflightInputs } from "../steps/preflight.ts";
 import type { InputHost } from "./input-host.ts";
 import { readFcPreflightInputs } from "./preflight-fc.ts";
 import { readGcpPreflightInputs } from "./preflight-gcp.ts";
-import { type InputReader, withDefined } from "./reader.ts";
+import { type InputReader, nothingMoreToRead, withDefined } from "./reader.ts";
 
 const CLOUDS = ["oci", "cloud-run", "fc"];
 
@@ -14,12 +14,15 @@ const CLOUDS = ["oci", "cloud-run", "fc"];
  */
 export function readPreflightInputs(read: InputReader, host: InputHost): PreflightInputs {
   const { ociProfile } = host;
-  const cloud = (read.optional("cloud") ?? "oci").trim();
-  if (!CLOUDS.includes(cloud)) {
+  const cloud = read.field("cloud", () => {
+    const value = (read.optional("cloud") ?? "oci").trim();
+    if (CLOUDS.includes(value)) return value;
     throw new UserError(
-      `cloud must be one of ${CLOUDS.join(", ")} (the cloud whose deploy is checked); got ${JSON.stringify(cloud.slice(0, 40))}.`,
+      `cloud must be one of ${CLOUDS.join(", ")} (the cloud whose deploy is checked); got ${JSON.stringify(value.slice(0, 40))}.`,
     );
-  }
+  });
+  // Which inputs apply depends on the cloud: with it refused, none is read (nor refused).
+  if (cloud === undefined) return nothingMoreToRead();
   if (cloud === "cloud-run") return { gcp: readGcpPreflightInputs(read) };
   // fc reads fc-deploy's inputs under their own names (fc-inputs.ts).
   if (cloud === "fc") return { fc: readFcPreflightInputs(read, host) };
@@ -39,10 +42,6 @@ export function readPreflightInputs(read: InputReader, host: InputHost): Preflig
   const ociAsked = ["compartmentOcid", "application", "functionId", "repository", "gatewayOcid"].some(
     (key) => key in inputs,
   );
-  if (ociAsked && !ociProfile) {
-    throw new UserError(`the OCI checks need an OCI profile: ${host.noProfileAdvice}`);
-  }
-  if (ociProfile) inputs.ociProfile = ociProfile;
   const jwksUri = read.optional("jwks-uri");
   const entraTenantId = read.optional("entra-tenant-id");
   if (jwksUri !== undefined || entraTenantId !== undefined) {
@@ -62,5 +61,10 @@ export function readPreflightInputs(read: InputReader, host: InputHost): Preflig
       "nothing to check: give at least one of compartment-ocid, application, function-id, repository, gateway-ocid, jwks-uri or entra-tenant-id.",
     );
   }
+  // The environment last: every problem with the inputs is named before it.
+  if (ociAsked && !ociProfile) {
+    throw new UserError(`the OCI checks need an OCI profile: ${host.noProfileAdvice}`);
+  }
+  if (ociProfile) inputs.ociProfile = ociProfile;
   return inputs;
 }

@@ -1,5 +1,6 @@
-import { UserError } from "../errors.ts";
-import { checkInputText } from "./check-input-text.ts";
+import { isUserError, UserError } from "../errors.ts";
+import { checkInputText, InputTextError } from "./check-input-text.ts";
+import { refuseAll } from "./input-problems.ts";
 import { inputShape } from "./input-shapes.ts";
 
 /**
@@ -14,8 +15,16 @@ export interface InputReader {
   boolean(name: string, fallback: boolean): boolean;
   /** Marks a secret input value so no log shows it; called before the value is used for anything. */
   mask(value: string): void;
-  /** The error for several required inputs missing at once, worded as `required` words one. */
+  /** The error for required inputs that were not given: one worded as `required` words it, or several at once. */
   missing(inputs: readonly MissingInput[]): Error;
+  /**
+   * Runs the check of one input's value, or of a rule across several inputs (`inputs` names them, the
+   * one the refusal is about first). Under readEveryInput a refusal is noted and reading goes on, and a
+   * check is skipped when one of its inputs was already refused or missing, so a fine input never draws
+   * a follow-on error; its value is then `undefined` (the parse result is discarded anyway). Read
+   * directly, it just runs the check.
+   */
+  field<T>(inputs: string | readonly string[], check: () => T): T;
 }
 
 /** A required input that was not given, and the environment variable it could have come from. */
@@ -25,34 +34,82 @@ export interface MissingInput {
 }
 
 /**
- * Runs a parser so that every missing required input is named in one message, not one per run: a
- * missing input is noted and parsing goes on (an empty stand-in is returned, and whatever the parser
- * does with it is discarded); at the end, anything missing is the error, before any other the stand-ins
- * may have caused and before the environment is checked (the OCI profile, docker).
+ * What a parser returns under readEveryInput once an input that decides which others apply (a cloud,
+ * a stage list) was refused: the inputs that depend on it are not read, so none draws a follow-on
+ * error, and readEveryInput discards the result. Read directly, the refusal was thrown before this.
+ */
+export function nothingMoreToRead<T>(): T {
+  return undefined as T;
+}
+
+/** `field` for a reader that refuses at the first problem: the check simply runs. */
+export function checkNow<T>(_inputs: string | readonly string[], check: () => T): T {
+  return check();
+}
+
+/**
+ * Runs a parser so that every problem with the inputs is named in one message, not one per run: a
+ * missing required input is noted (an empty stand-in is returned) and so is every refusal raised in a
+ * `field`, and parsing goes on. At the end, before anything the environment decides (the OCI profile,
+ * docker: parsers check those last), the problems are the error: one keeps its own message, several
+ * missing ones read as the reader's `missing`, and otherwise all are listed (src/inputs/input-problems.ts).
+ * An error thrown outside a field once something is refused is taken for a consequence of a stand-in
+ * value and dropped. A value no input may hold (InputTextError: a control character, credentials in a
+ * URL) is refused at once and alone, as the adapters refuse such a value before parsing starts.
  */
 export function readEveryInput<T>(read: InputReader, parse: (read: InputReader) => T): T {
-  const missing: MissingInput[] = [];
+  const problems: (Error | MissingInput)[] = [];
+  const failed = new Set<string>();
+  // How often a check met an input already refused or missing (and read it as unset).
+  let standIns = 0;
+  const field = <V>(inputs: string | readonly string[], check: () => V): V => {
+    const names = typeof inputs === "string" ? [inputs] : inputs;
+    if (names.some((name) => failed.has(name))) {
+      standIns++;
+      return undefined as V;
+    }
+    const [noted, met] = [problems.length, standIns];
+    try {
+      return check();
+    } catch (error) {
+      if (!isUserError(error) || error instanceof InputTextError) throw error;
+      // A refusal after the check met a refused or missing input is its consequence: naming it would mislead.
+      if (problems.length === noted && standIns === met) problems.push(error);
+      for (const name of names) failed.add(name);
+      return undefined as V;
+    }
+  };
   const noting: InputReader = {
     ...read,
+    optional: (name, envFallback) => field(name, () => read.optional(name, envFallback)),
     required(name, envFallback) {
-      const value = read.optional(name, envFallback);
+      const value = noting.optional(name, envFallback);
       if (value !== undefined) return value;
-      missing.push(envFallback ? { name, envFallback } : { name });
+      if (!failed.has(name)) problems.push(envFallback ? { name, envFallback } : { name });
+      failed.add(name);
+      standIns++;
       return "";
     },
+    boolean: (name, fallback) => field(name, () => read.boolean(name, fallback)) ?? fallback,
+    field,
   };
   let parsed: T | undefined;
   let failure: { error: unknown } | undefined;
   try {
     parsed = parse(noting);
   } catch (error) {
+    // A value no input may hold (a fallback variable's, a secret file's) is refused before the others.
+    if (error instanceof InputTextError) throw error;
     failure = { error };
   }
-  const [only, ...more] = missing;
-  if (only && more.length === 0) read.required(only.name, only.envFallback);
-  if (only) throw read.missing(missing);
-  if (failure) throw failure.error;
-  return parsed as T;
+  if (problems.length === 0) {
+    if (failure) throw failure.error;
+    return parsed as T;
+  }
+  const missing = problems.filter((problem) => !(problem instanceof Error));
+  if (missing.length === problems.length) throw read.missing(missing);
+  refuseAll(problems.map((problem) => (problem instanceof Error ? problem : read.missing([problem]))));
+  throw new Error("unreachable: refuseAll refuses");
 }
 
 const TRUE = new Set(["true", "True", "TRUE"]);

@@ -22,5 +22,11 @@ export function renamedReader(read: InputReader, renames: Record<string, string 
     },
     mask: (value) => read.mask(value),
     missing: (inputs) => read.missing(inputs),
+    // The pipeline's names, so a refusal under one stage skips the checks another stage makes of it.
+    field: (inputs, check) =>
+      read.field(
+        (typeof inputs === "string" ? [inputs] : inputs).map((name) => to(name) ?? name),
+        check,
+      ),
   };
 }

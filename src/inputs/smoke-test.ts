@@ -23,7 +23,10 @@ export function readSmokeTestInputs(read: InputReader): SmokeTestInputs {
 export function readSmokeTarget(read: InputReader): SmokeTarget {
   const url = read.required("url");
   const jwksUri = read.optional("jwks-uri");
-  return withDefined<SmokeTarget>({ url }, { jwksUri: jwksUri && httpsUrl(jwksUri.trim(), "jwks-uri") });
+  return withDefined<SmokeTarget>(
+    { url },
+    { jwksUri: read.field("jwks-uri", () => jwksUri && httpsUrl(jwksUri.trim(), "jwks-uri")) },
+  );
 }
 
 /**
@@ -38,44 +41,52 @@ export function readSmokeTestSettings(
   const refusedToken = read.optional("refused-token");
   const expiredToken = read.optional("expired-token");
   for (const secret of [token, refusedToken, expiredToken]) if (secret) read.mask(secret);
-  const headers = parseHeaders(read.optional("headers") ?? "");
-  for (const value of Object.values(headers)) read.mask(value);
+  const headers = read.field("headers", () => parseHeaders(read.optional("headers") ?? ""));
+  for (const value of Object.values(headers ?? {})) read.mask(value);
 
   const listed = read.optional("negative-checks");
-  const method = (read.optional("method") ?? "GET").toUpperCase();
-  if (!METHODS.has(method))
-    throw new UserError(`method ${JSON.stringify(method)} must be one of ${[...METHODS].join(", ")}.`);
   const settings: SmokeTestSettings = {
-    method,
+    method: read.field("method", () => {
+      const method = (read.optional("method") ?? "GET").toUpperCase();
+      if (!METHODS.has(method))
+        throw new UserError(`method ${JSON.stringify(method)} must be one of ${[...METHODS].join(", ")}.`);
+      return method;
+    }),
     headers,
-    expectStatus: statusList(read.optional("expect-status") ?? "200", "expect-status"),
-    unauthorizedStatus: statusList(read.optional("unauthorized-status") ?? "401", "unauthorized-status"),
-    negativeChecks: negativeChecks(listed, { refusedToken, expiredToken }),
+    expectStatus: statusList(read, "expect-status", "200"),
+    unauthorizedStatus: statusList(read, "unauthorized-status", "401"),
+    negativeChecks: read.field("negative-checks", () =>
+      negativeChecks(listed, { refusedToken, expiredToken }),
+    ),
     negativeCheckBodies: read.boolean("negative-check-bodies", false),
-    waitSeconds: seconds(read.optional("wait") ?? "60", "wait"),
+    waitSeconds: read.field("wait", () => seconds(read.optional("wait") ?? "60", "wait")),
   };
   const expectBody = read.optional("expect-body");
-  if (expiredToken !== undefined) readExpiredToken(expiredToken);
+  read.field("expired-token", () => expiredToken !== undefined && readExpiredToken(expiredToken));
   withDefined(settings, {
     token,
     refusedToken,
     expiredToken,
     body: read.optional("body"),
-    expectBody: expectBody === undefined ? undefined : parseBodyExpectation(expectBody, "expect-body"),
+    expectBody: read.field("expect-body", () =>
+      expectBody === undefined ? undefined : parseBodyExpectation(expectBody, "expect-body"),
+    ),
   });
   const given: Record<string, string | undefined> = {
     "refused-token": refusedToken,
     "expired-token": expiredToken,
   };
   for (const check of TOKEN_INPUT_CHECKS) {
-    if (settings.negativeChecks.includes(check) && !given[check]) {
-      throw new UserError(`negative-checks lists ${check}: set ${check} to ${NEEDS[check]}.`);
-    }
+    read.field([check, "negative-checks"], () => {
+      if (settings.negativeChecks.includes(check) && !given[check])
+        throw new UserError(`negative-checks lists ${check}: set ${check} to ${NEEDS[check]}.`);
+    });
   }
   // Among the defaults it is skipped without a JWKS; listed by name, it must run.
-  if (listed !== undefined && settings.negativeChecks.includes("hs256-key-confusion") && !jwksGiven) {
-    throw new UserError(`negative-checks lists hs256-key-confusion: set jwks-uri to ${NEEDS["jwks-uri"]}.`);
-  }
+  read.field(["jwks-uri", "negative-checks"], () => {
+    if (listed !== undefined && settings.negativeChecks.includes("hs256-key-confusion") && !jwksGiven)
+      throw new UserError(`negative-checks lists hs256-key-confusion: set jwks-uri to ${NEEDS["jwks-uri"]}.`);
+  });
   return settings;
 }
 
@@ -111,17 +122,20 @@ function parseHeaders(text: string): Record<string, string> {
   return headers;
 }
 
-function statusList(text: string, inputName: string): number[] {
-  const statuses = text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map(Number);
-  if (statuses.length === 0 || statuses.some((s) => !Number.isInteger(s) || s < 100 || s > 599)) {
-    throw new UserError(
-      `${inputName} must be HTTP status codes such as 200 or "401, 403"; got ${JSON.stringify(text)}.`,
-    );
-  }
-  return statuses;
+function statusList(read: InputReader, inputName: string, fallback: string): number[] {
+  return read.field(inputName, () => {
+    const text = read.optional(inputName) ?? fallback;
+    const statuses = text
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    if (statuses.length === 0 || statuses.some((s) => !Number.isInteger(s) || s < 100 || s > 599)) {
+      throw new UserError(
+        `${inputName} must be HTTP status codes such as 200 or "401, 403"; got ${JSON.stringify(text)}.`,
+      );
+    }
+    return statuses;
+  });
 }
 
 /** Listed ones, or the defaults plus each check whose token input is set. */

@@ -3,10 +3,10 @@ import { UserError } from "../errors.ts";
 import { requireOcid } from "../oci/ocid.ts";
 import { checkRunLabel, RUN_LABEL_KEY } from "../run-label.ts";
 import { TEARDOWN_CLOUDS, type TeardownCloud, type TeardownInputs } from "../steps/teardown-types.ts";
-import { readFcCredentials } from "./fc-deploy.ts";
+import { readAccountId, readFcCredentials } from "./fc-deploy.ts";
 import { readGcpCredentialInputs } from "./gcp-id-token.ts";
 import { type InputHost, requireOciProfile } from "./input-host.ts";
-import { type InputReader, withDefined } from "./reader.ts";
+import { type InputReader, nothingMoreToRead, withDefined } from "./reader.ts";
 
 /**
  * The teardown inputs. Secrets are masked first; then the run label, which teardown never runs
@@ -19,35 +19,38 @@ export function readTeardownInputs(read: InputReader, host: InputHost): Teardown
   if (securityToken) read.mask(securityToken);
   const gcp = readGcpCredentialInputs(read);
 
-  const runLabel = checkRunLabel(read.optional("run-label"));
-  if (runLabel === undefined) {
+  const runLabel = read.field("run-label", () => {
+    const label = checkRunLabel(read.optional("run-label"));
+    if (label !== undefined) return label;
     throw new UserError(
       `run-label is required: teardown deletes only what carries ${RUN_LABEL_KEY}=<run-label>; give the run-label the deploy used (in GitHub Actions its default is <run_id>-<run_attempt> of that workflow run, such as 1234567890-1).`,
     );
-  }
-  const cloud = cloudOf(read.required("cloud"));
+  });
+  const cloud = read.field("cloud", () => cloudOf(read.required("cloud")));
+  // Which inputs apply depends on the cloud: with it refused, none is read (nor refused).
+  if (cloud === undefined) return nothingMoreToRead();
   if (cloud === "oci") {
-    const compartment = read.optional("compartment-ocid");
-    if (compartment === undefined) {
-      throw new UserError(
-        "compartment-ocid is required with cloud: oci: the compartment whose functions and API deployments are searched for the run label.",
-      );
-    }
+    const compartmentId = read.field("compartment-ocid", () => {
+      const compartment = read.optional("compartment-ocid");
+      if (compartment === undefined) {
+        throw new UserError(
+          "compartment-ocid is required with cloud: oci: the compartment whose functions and API deployments are searched for the run label.",
+        );
+      }
+      return requireOcid(compartment, "compartment-ocid", ["compartment", "tenancy"]).value;
+    });
     const gateway = read.optional("gateway-ocid");
     const application = read.optional("application");
-    if (application?.startsWith("ocid1.")) requireOcid(application, "application", ["fnapp"]);
+    read.field("application", () => {
+      if (application?.startsWith("ocid1.")) requireOcid(application, "application", ["fnapp"]);
+    });
+    const gatewayId = read.field("gateway-ocid", () =>
+      gateway === undefined ? undefined : requireOcid(gateway, "gateway-ocid", ["apigateway"]).value,
+    );
+    // The environment last: every problem with the inputs is named before it.
     return withDefined(
-      {
-        cloud,
-        runLabel,
-        compartmentId: requireOcid(compartment, "compartment-ocid", ["compartment", "tenancy"]).value,
-        ociProfile: requireOciProfile(host),
-      },
-      {
-        application,
-        gatewayId:
-          gateway === undefined ? undefined : requireOcid(gateway, "gateway-ocid", ["apigateway"]).value,
-      },
+      { cloud, runLabel, compartmentId, ociProfile: requireOciProfile(host) },
+      { application, gatewayId },
     );
   }
   if (cloud === "cloud-run") {
@@ -59,17 +62,12 @@ export function readTeardownInputs(read: InputReader, host: InputHost): Teardown
       region: requiredFor(read, "region", cloud),
     };
   }
-  const accountId = read.optional("account-id");
-  if (accountId !== undefined && !/^\d{6,20}$/.test(accountId)) {
-    throw new UserError(
-      `account-id must be the Alibaba Cloud account UID (digits only); got ${JSON.stringify(accountId.slice(0, 40))}.`,
-    );
-  }
+  const accountId = readAccountId(read);
   return withDefined(
     {
       cloud,
       runLabel,
-      region: checkRegion(requiredFor(read, "region", cloud)),
+      region: read.field("region", () => checkRegion(requiredFor(read, "region", cloud))),
       credentials: readFcCredentials(read, host, accessKeySecret, securityToken),
     },
     { accountId },
@@ -87,7 +85,9 @@ function cloudOf(value: string): TeardownCloud {
 }
 
 function requiredFor(read: InputReader, name: string, cloud: TeardownCloud): string {
-  const value = read.optional(name);
-  if (value === undefined) throw new UserError(`${name} is required with cloud: ${cloud}.`);
-  return value;
+  return read.field(name, () => {
+    const value = read.optional(name);
+    if (value === undefined) throw new UserError(`${name} is required with cloud: ${cloud}.`);
+    return value;
+  });
 }

@@ -256,7 +256,19 @@ export const area: HostileArea = {
           },
           "tenant-id ",
         ],
-        ["fc-deploy", "function", { region: "cn-hangzhou" }, "function must be"],
+        [
+          "fc-deploy",
+          "function",
+          {
+            region: "cn-hangzhou",
+            "code-path": ".",
+            runtime: "nodejs20",
+            handler: "index.handler",
+            "access-key-id": "LTAI-r7",
+            "access-key-secret": `r7-access-key-secret-${PID}`,
+          },
+          "function must be",
+        ],
         [
           "cloud-run-deploy",
           "service",
