@@ -9,13 +9,13 @@ import { readSmokeTestSettings } from "./smoke-test.ts";
 
 /**
  * The Cloud Run pipeline's inputs: cloud-run-deploy's by their own names (its wait is not offered: the
- * smoke test needs the rollout done), the smoke caller's credential as invoker-*, and smoke-test's
- * settings with its wait as smoke-wait (the URL and the token come from the other stages).
+ * smoke test needs the rollout done, so wait is smoke-test's), the smoke caller's credential as
+ * invoker-*, and smoke-test's settings (the URL and the token come from the other stages).
  */
 export function readCloudRunPipelineInputs(read: InputReader, host: InputHost): CloudRunPipelineInputs {
   const invoker = readInvoker(read);
   const deploy = readCloudRunDeployInputs(renamedReader(read, { wait: null }), host);
-  const smoke = readSmokeTestSettings(renamedReader(read, { token: null, wait: "smoke-wait" }), {
+  const smoke = readSmokeTestSettings(renamedReader(read, { token: null }), {
     jwksGiven: false,
   });
   return withDefined<CloudRunPipelineInputs>(

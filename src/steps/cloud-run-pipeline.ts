@@ -127,14 +127,20 @@ async function checkBeforeAnyStage(
   return deploy;
 }
 
-/** The smoke caller's credential; a problem with its key names the pipeline's input, not gcp-id-token's. */
+/** The smoke caller's credential; a problem with it names the pipeline's input, not gcp-id-token's. */
 function invokerCredential(invoker: GcpCredentialInputs, ctx: StepContext, tools: CloudRunDeployTools) {
   try {
     return chooseGcpCredential(invoker, ctx, tools);
   } catch (error) {
-    if (!isUserError(error)) throw error;
-    throw new UserError(error.message.replace(/^credentials-json\b/, "invoker-credentials-json"));
+    throw namingInvokerInputs(error);
   }
+}
+
+/** gcp-id-token's errors start with the input at fault: for the smoke caller, that is an invoker-* input. */
+function namingInvokerInputs(error: unknown): unknown {
+  if (!isUserError(error)) return error;
+  const renamed = error.message.replace(/^(credentials-json|service-account)\b/, "invoker-$1");
+  return renamed === error.message ? error : new UserError(renamed);
 }
 
 async function tokenBranch(
@@ -148,11 +154,14 @@ async function tokenBranch(
   // The token's audience is the service's URL: wait for it, not for the new revision.
   const audience = await url.promise;
   const waited = { ms: ctx.now().getTime() - waitStarted, for: "the service's URL" };
-  const credential = inputs.invoker ?? credentialOf(inputs.deploy);
-  return stage("gcp-id-token", ctx, (stageCtx) => gcpIdToken({ ...credential, audience }, stageCtx, tools), {
-    alongside: true,
-    waited,
-  });
+  const { invoker } = inputs;
+  const fetch = (stageCtx: StepContext) =>
+    invoker
+      ? gcpIdToken({ ...invoker, audience }, stageCtx, tools).catch((error: unknown) => {
+          throw namingInvokerInputs(error);
+        })
+      : gcpIdToken({ ...credentialOf(inputs.deploy), audience }, stageCtx, tools);
+  return stage("gcp-id-token", ctx, fetch, { alongside: true, waited });
 }
 
 function credentialOf(deploy: CloudRunDeployInputs): GcpCredentialInputs {
