@@ -111,7 +111,7 @@ describe("the smoke caller's inputs: one line naming the input and the fix, befo
     assert.equal(cli.exitCode, 1, cli.stderr);
     const errors = cli.stderr.split("\n").filter((line) => line.startsWith("error: "));
     assert.deepEqual(errors, [
-      "error: invoker-service-account is set but workload-identity-provider is not: the smoke test signs in as it keylessly through that provider; set workload-identity-provider, or give invoker-credentials-json instead.",
+      "error: invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
     ]);
     assert.doesNotMatch(cli.stderr, /^\s+at /m, "no stack trace");
   });

@@ -15,38 +15,52 @@ import { readSmokeTestSettings } from "./smoke-test.ts";
 export function readCloudRunPipelineInputs(read: InputReader, host: InputHost): CloudRunPipelineInputs {
   const invoker = readInvoker(read);
   const deploy = readCloudRunDeployInputs(renamedReader(read, { wait: null }), host);
-  const smoke = readSmokeTestSettings(renamedReader(read, { token: null }), {
-    jwksGiven: false,
-  });
+  const smoke = readSmokeTestSettings(renamedReader(read, { token: null }), { jwksGiven: false });
   return withDefined<CloudRunPipelineInputs>(
     { deploy, smoke },
-    { invoker: invoker && { ...invoker, ...federationOf(invoker, deploy.workloadIdentityProvider) } },
+    { invoker: invoker && keylessVia(invoker, deploy.workloadIdentityProvider) },
   );
 }
 
-/** Who the smoke test calls as: a key of its own, or a service account reached through the deploy's provider. */
-function readInvoker(read: InputReader): GcpCredentialInputs | undefined {
+interface InvokerInputs {
+  credentialsJson?: string;
+  serviceAccount?: string;
+  provider?: string;
+}
+
+/** Who the smoke test calls as: a key of its own, or a service account it reaches keylessly. */
+function readInvoker(read: InputReader): InvokerInputs | undefined {
   const credentialsJson = read.optional("invoker-credentials-json");
   if (credentialsJson) read.mask(credentialsJson);
   const serviceAccount = read.optional("invoker-service-account");
+  const provider = read.optional("invoker-workload-identity-provider");
   if (credentialsJson !== undefined && serviceAccount !== undefined) {
     throw new UserError(
       "invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in.",
     );
   }
-  if (credentialsJson !== undefined) return { credentialsJson };
-  return serviceAccount === undefined ? undefined : { serviceAccount };
-}
-
-function federationOf(
-  invoker: GcpCredentialInputs,
-  provider: string | undefined,
-): Pick<GcpCredentialInputs, "workloadIdentityProvider"> {
-  if (invoker.serviceAccount === undefined) return {};
-  if (provider === undefined) {
+  if (provider !== undefined && serviceAccount === undefined) {
     throw new UserError(
-      "invoker-service-account is set but workload-identity-provider is not: the smoke test signs in as it keylessly through that provider; set workload-identity-provider, or give invoker-credentials-json instead.",
+      "invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider.",
     );
   }
-  return { workloadIdentityProvider: provider };
+  if (credentialsJson !== undefined) return { credentialsJson };
+  return withDefined<InvokerInputs>({}, { serviceAccount, provider });
+}
+
+/** The invoker's credential: keyless through its own provider, else the deploy's workload-identity-provider. */
+function keylessVia(
+  invoker: InvokerInputs,
+  deployProvider: string | undefined,
+): GcpCredentialInputs | undefined {
+  const { credentialsJson, serviceAccount } = invoker;
+  if (credentialsJson !== undefined) return { credentialsJson };
+  if (serviceAccount === undefined) return undefined;
+  const workloadIdentityProvider = invoker.provider ?? deployProvider;
+  if (workloadIdentityProvider === undefined) {
+    throw new UserError(
+      "invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
+    );
+  }
+  return { serviceAccount, workloadIdentityProvider };
 }
