@@ -59,6 +59,30 @@ it("a failed token stage stops the deploy's wait; the error is the token's; the 
   }
 });
 
+it("a failed deploy stops the token stage at once, with the deploy's message", async () => {
+  await using job = await fx.job();
+  const inputs = fx.deployInputs("deploy-fails-fn", { "invoker-service-account": fx.caller.email });
+  const created = await job.run(ACTION, { inputs });
+  assert.equal(created.exitCode, 0, created.stdout);
+  // Minting the token now takes 20 s; the update names an image Cloud Run cannot pull.
+  fx.stack.gcp.state.idTokenDelayMs = OPERATION_MS;
+  try {
+    const started = performance.now();
+    const run = await job.run(ACTION, {
+      inputs: { ...inputs, image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/missing:1" },
+    });
+    const ms = performance.now() - started;
+    assert.equal(run.exitCode, 1, run.stdout);
+    const errors = errorsOf(run);
+    assert.equal(errors.length, 1, run.stdout);
+    assert.match(errors[0] ?? "", /functions\/missing:1/);
+    assert.ok(ms < OPERATION_MS / 2, `stopped after ${Math.round(ms)} ms, not after the token`);
+    assert.equal(run.outputs.passed, undefined);
+  } finally {
+    fx.stack.gcp.state.idTokenDelayMs = 0;
+  }
+});
+
 describe("the smoke caller's inputs: one line naming the input and the fix, before any call", () => {
   const cases: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
     {
@@ -66,6 +90,16 @@ describe("the smoke caller's inputs: one line naming the input and the fix, befo
       inputs: { "invoker-service-account": "caller@my-project-123.iam.gserviceaccount.com" },
       message:
         /^invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in\.$/,
+    },
+    {
+      name: "a provider for no invoker service account",
+      inputs: {
+        "invoker-credentials-json": "",
+        "invoker-workload-identity-provider":
+          "projects/1/locations/global/workloadIdentityPools/p/providers/q",
+      },
+      message:
+        /^invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider\.$/,
     },
     {
       name: "a key that is not JSON",

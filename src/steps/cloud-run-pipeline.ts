@@ -156,12 +156,30 @@ async function tokenBranch(
   const waited = { ms: ctx.now().getTime() - waitStarted, for: "the service's URL" };
   const { invoker } = inputs;
   const fetch = (stageCtx: StepContext) =>
-    invoker
-      ? gcpIdToken({ ...invoker, audience }, stageCtx, tools).catch((error: unknown) => {
-          throw namingInvokerInputs(error);
-        })
-      : gcpIdToken({ ...credentialOf(inputs.deploy), audience }, stageCtx, tools);
+    untilAborted(
+      invoker
+        ? gcpIdToken({ ...invoker, audience }, stageCtx, tools).catch((error: unknown) => {
+            throw namingInvokerInputs(error);
+          })
+        : gcpIdToken({ ...credentialOf(inputs.deploy), audience }, stageCtx, tools),
+      stageCtx.signal,
+    );
   return stage("gcp-id-token", ctx, fetch, { alongside: true, waited });
+}
+
+/**
+ * Google's token calls take no abort signal: when the deploy fails, the token stage stops waiting at
+ * once (the abandoned call ends with the process) instead of holding the failed run open.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => {});
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function credentialOf(deploy: CloudRunDeployInputs): GcpCredentialInputs {
