@@ -83,6 +83,25 @@ it("a failed deploy stops the token stage at once, with the deploy's message", a
   }
 });
 
+it("a failed smoke check fails the step with its verdict; the deploy's outputs are still set", async () => {
+  await using job = await fx.job();
+  const run = await job.run(ACTION, {
+    inputs: fx.deployInputs("verdict-fn", {
+      "invoker-service-account": fx.caller.email,
+      "expect-body": "Goodbye",
+      wait: "0",
+    }),
+  });
+  assert.equal(run.exitCode, 1, run.stdout);
+  const errors = errorsOf(run);
+  assert.equal(errors.length, 1, run.stdout);
+  assert.match(errors[0] ?? "", /with token/);
+  assert.equal(run.outputs.passed, "false");
+  assert.equal(run.outputs.changed, "true");
+  assert.match(run.outputs.url ?? "", /^https:\/\/127\.0\.0\.1:\d+\/verdict-fn-/);
+  assert.match(run.summary, /fngate cloud-run-pipeline: smoke test FAILED/);
+});
+
 describe("the smoke caller's inputs: one line naming the input and the fix, before any call", () => {
   const cases: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
     {
