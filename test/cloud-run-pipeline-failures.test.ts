@@ -102,7 +102,7 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
   assert.match(run.summary, /fngate cloud-run-pipeline: smoke test FAILED/);
 });
 
-describe("the smoke caller's inputs: one line naming the input and the fix, before any call", () => {
+describe("the inputs the pipeline adds to its stages': one line naming the input and the fix, before any call", () => {
   const cases: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
     {
       name: "both ways to sign in",
@@ -119,6 +119,12 @@ describe("the smoke caller's inputs: one line naming the input and the fix, befo
       },
       message:
         /^invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider\.$/,
+    },
+    {
+      name: "a JWKS over plain http",
+      inputs: { "jwks-uri": "http://www.googleapis.com/oauth2/v3/certs" },
+      message:
+        /^jwks-uri must be the https:\/\/ URL of the JWKS that signs the service's tokens: Google's is https:\/\/www\.googleapis\.com\/oauth2\/v3\/certs\.$/,
     },
     {
       name: "a key that is not JSON",

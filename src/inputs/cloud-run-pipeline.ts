@@ -15,11 +15,33 @@ import { readSmokeTestSettings } from "./smoke-test.ts";
 export function readCloudRunPipelineInputs(read: InputReader, host: InputHost): CloudRunPipelineInputs {
   const invoker = readInvoker(read);
   const deploy = readCloudRunDeployInputs(renamedReader(read, { wait: null }), host);
-  const smoke = readSmokeTestSettings(renamedReader(read, { token: null }), { jwksGiven: false });
+  const jwksUri = read.optional("jwks-uri");
+  const smoke = readSmokeTestSettings(renamedReader(read, { token: null }), {
+    jwksGiven: jwksUri !== undefined,
+  });
   return withDefined<CloudRunPipelineInputs>(
     { deploy, smoke },
-    { invoker: invoker && keylessVia(invoker, deploy.workloadIdentityProvider) },
+    {
+      invoker: invoker && keylessVia(invoker, deploy.workloadIdentityProvider),
+      jwksUri: jwksUri && httpsJwksUri(jwksUri.trim()),
+    },
   );
+}
+
+/** The JWKS for hs256-key-confusion: fetched by the smoke test, so refused now rather than after the deploy. */
+function httpsJwksUri(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== "https:") {
+    throw new UserError(
+      "jwks-uri must be the https:// URL of the JWKS that signs the service's tokens: Google's is https://www.googleapis.com/oauth2/v3/certs.",
+    );
+  }
+  return value;
 }
 
 interface InvokerInputs {

@@ -36,7 +36,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
       "headers",
       "expect-body",
     ],
-    urls: [],
+    urls: ["jwks-uri"],
     images: ["image", "base-image"],
   },
   "entra-token": {

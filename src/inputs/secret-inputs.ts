@@ -39,6 +39,7 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "invoker-service-account",
       "invoker-workload-identity-provider",
       "unauthorized-status",
+      "jwks-uri",
       "expect-status",
       "expect-body",
       "negative-checks",

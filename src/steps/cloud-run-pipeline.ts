@@ -28,6 +28,8 @@ export interface CloudRunPipelineInputs {
   invoker?: GcpCredentialInputs;
   /** smoke-test's inputs but the URL and the token, which the deploy and the token stages hand over. */
   smoke: SmokeTestSettings;
+  /** The JWKS that signs the service's tokens (Google's), for the smoke test's hs256-key-confusion. */
+  jwksUri?: string;
 }
 
 /** What each adapter supplies: how a stage is shown, the deploy's tools, and where outputs go. */
@@ -95,7 +97,16 @@ export async function runCloudRunPipeline(
   const smoke = await stage(
     "smoke-test",
     ctx,
-    (stageCtx) => runSmokeTest({ ...inputs.smoke, url: target, token: idToken }, stageCtx),
+    (stageCtx) =>
+      runSmokeTest(
+        {
+          ...inputs.smoke,
+          url: target,
+          token: idToken,
+          ...(inputs.jwksUri ? { jwksUri: inputs.jwksUri } : {}),
+        },
+        stageCtx,
+      ),
     { alongside: false },
   );
   run.smoke = smoke;
