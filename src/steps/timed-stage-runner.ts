@@ -1,5 +1,4 @@
 import type { StepContext } from "../step-context.ts";
-import type { StageTiming } from "./pipeline.ts";
 
 /**
  * How an adapter shows a stage (the OCI pipeline's PipelineHost.stage, for any pipeline): in its own
@@ -11,14 +10,19 @@ export type StageRunner = <T>(
   options: { ctx: StepContext; alongside: boolean },
 ) => Promise<T>;
 
-/** A stage's timing, with what it waited for before it could start (shown in the summary). */
-export interface StageWait extends StageTiming {
+/** When a stage ran, and what it waited for before it could start: what the summary shows. */
+export interface StageWait {
+  stage: string;
+  startedAt: Date;
+  endedAt: Date;
+  waitedMs: number;
+  /** What the wait was for ("the service's URL"), when there was one. */
   waitedFor?: string;
 }
 
 /**
- * stage-timing.ts's timedStages for a pipeline other than the OCI one (it is typed to PipelineHost and
- * names no wait): each stage's start, end and wait recorded for the summary.
+ * stage-timing.ts's timedStages for a pipeline other than the OCI one (that one is typed to the OCI
+ * PipelineHost and its waits are all for the function's OCID): each stage's start, end and wait.
  */
 export function timedStageRunner(stage: StageRunner, timings: StageWait[]) {
   return async <T>(
