@@ -151,7 +151,7 @@ const REUSABLE_WORKFLOWS = [
   { file: ".github/workflows/alibaba-fc-function.yml", actions: ["fc-deploy"] },
   {
     file: ".github/workflows/cloud-run-function.yml",
-    actions: ["cloud-run-deploy", "gcp-id-token", "smoke-test"],
+    actions: ["cloud-run-pipeline"],
   },
 ];
 

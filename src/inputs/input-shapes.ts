@@ -26,6 +26,19 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     urls: [],
     images: ["image", "base-image"],
   },
+  "cloud-run-pipeline": {
+    multiLine: [
+      "env",
+      "invokers",
+      "credentials-json",
+      "invoker-credentials-json",
+      "body",
+      "headers",
+      "expect-body",
+    ],
+    urls: ["jwks-uri"],
+    images: ["image", "base-image"],
+  },
   "entra-token": {
     multiLine: ["client-certificate", "client-certificate-key", "expected-issuer", "expected-audience"],
     urls: ["scope", "federated-audience", "authority-host", "expected-issuer", "expected-audience"],

@@ -27,6 +27,25 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
     // env is shown as any setting is: secrets belong in Secret Manager, whose variables it keeps.
     notSecret: ["path", "registry-login", "env", "allow-unauthenticated", "workload-identity-provider"],
   },
+  "cloud-run-pipeline": {
+    secret: ["credentials-json", "invoker-credentials-json", "headers", "refused-token", "expired-token"],
+    notSecret: [
+      "path",
+      "registry-login",
+      "env",
+      "allow-unauthenticated",
+      "workload-identity-provider",
+      "invokers",
+      "invoker-service-account",
+      "invoker-workload-identity-provider",
+      "unauthorized-status",
+      "jwks-uri",
+      "expect-status",
+      "expect-body",
+      "negative-checks",
+      "negative-check-bodies",
+    ],
+  },
   "entra-token": {
     secret: ["client-secret", "client-certificate-key"],
     notSecret: [

@@ -82,6 +82,12 @@ export interface CloudRunDeployResult {
   publicMembersRemoved: string[];
 }
 
+/** What a pipeline learns while the deploy still runs. */
+export interface CloudRunDeployHooks {
+  /** The service's URL, as soon as it is known (an existing service's before its new revision is ready). */
+  onUrl?(url: string): void;
+}
+
 interface DeployPlan {
   desired: DesiredService;
   build?: BuildSource;
@@ -168,6 +174,7 @@ export async function cloudRunDeploy(
   inputs: CloudRunDeployInputs,
   ctx: StepContext,
   tools: CloudRunDeployTools,
+  hooks: CloudRunDeployHooks = {},
 ): Promise<CloudRunDeployResult> {
   const plan = await planCloudRunDeploy(inputs, ctx, tools);
   const { desired, call } = plan;
@@ -210,6 +217,8 @@ export async function cloudRunDeploy(
     const existing = await getService(client, desired.name, ctx.signal).catch((error: unknown) => {
       throw explainRunFailure(error, { ...call, action: `read service ${inputs.service}` });
     });
+    // A service keeps its URL across revisions: known now, a pipeline need not wait for the rollout.
+    if (existing?.uri) hooks.onUrl?.(existing.uri);
     const changes = existing ? serviceChanges(existing, desired) : ["created"];
     if (changes.length > 0) {
       ctx.logger.info(
@@ -257,6 +266,7 @@ export async function cloudRunDeploy(
       ctx.logger.info("The invoker IAM policy already grants what is asked: not written.");
     }
     const deployed = changes.length > 0 ? await getService(client, desired.name, ctx.signal) : existing;
+    if (!existing?.uri && deployed?.uri) hooks.onUrl?.(deployed.uri);
     const changed = changes.length > 0 || iam.added.length > 0 || iam.removed.length > 0;
     if (!changed) ctx.logger.info("Nothing changed (changed=false).");
     return {

@@ -80,6 +80,13 @@ export const COMMANDS: readonly CliCommand[] = [
     load: async () => (await import("./cloud-run-deploy.ts")).run,
   },
   {
+    name: "cloud-run-pipeline",
+    action: "cloud-run-pipeline",
+    summary:
+      "cloud-run-deploy, gcp-id-token and smoke-test in one run: the ID token alongside the deploy, then the smoke test",
+    load: async () => (await import("./cloud-run-pipeline.ts")).run,
+  },
+  {
     name: "gcp-id-token",
     action: "gcp-id-token",
     summary:

@@ -107,6 +107,8 @@ export class GcpState {
   readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Fault[] = [];
+  /** How long minting an ID token takes (a latency knob for the benchmarks); 0 answers at once. */
+  idTokenDelayMs = 0;
 
   addProject(id: string): ProjectRecord {
     const number = String(

@@ -1,6 +1,7 @@
 // What the token endpoints share: the emulator's state, Google's signing keys and clock, the ID tokens
 // Google signs, and form-encoded bodies.
 import type { IncomingMessage } from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
 import type { SigningKeys } from "../entra/signing-keys.ts";
 import { readBody } from "./http-io.ts";
 import type { GcpState, ServiceAccountRecord } from "./state.ts";
@@ -22,6 +23,7 @@ export async function mintIdToken(
   account: ServiceAccountRecord,
   audience: string,
 ): Promise<string> {
+  if (ctx.state.idTokenDelayMs > 0) await delay(ctx.state.idTokenDelayMs);
   const iat = Math.floor(ctx.now().getTime() / 1000);
   return ctx.googleKeys.sign({
     iss: GOOGLE_ISSUER,

@@ -1,0 +1,177 @@
+// The Cloud Run pipeline when something fails: a stage that fails stops the one beside it at once (the
+// deploy's operation is not waited out) with the failing stage's own message, and the post step still
+// runs; inputs the pipeline adds to its stages' (the smoke caller) are refused with one line naming the
+// input and the fix, by the action and the CLI alike, before any call.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { type CloudRunFixture, errorsOf, IMAGE_V2, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { section } from "./support/folded-log.ts";
+
+const ACTION = "cloud-run-pipeline";
+const OPERATION_MS = 20_000;
+let fx: CloudRunFixture;
+before(async () => {
+  fx = await startCloudRunFixture();
+});
+after(async () => {
+  await fx?.close();
+});
+
+it("a failed token stage stops the deploy's wait; the error is the token's; the post step still runs", async () => {
+  await using job = await fx.job();
+  const inputs = fx.deployInputs("cancel-fn", { "invoker-service-account": fx.caller.email });
+  const created = await job.run(ACTION, { inputs });
+  assert.equal(created.exitCode, 0, created.stdout);
+  fx.stack.gcp.setOperationDelay(OPERATION_MS);
+  try {
+    const from = fx.stack.gcp.state.requests.length;
+    const started = performance.now();
+    // The outsider's account may not be impersonated by this repository: the token stage fails.
+    const run = await job.run(ACTION, {
+      inputs: { ...inputs, image: IMAGE_V2, "invoker-service-account": fx.outsider.email },
+    });
+    const ms = performance.now() - started;
+    assert.equal(run.exitCode, 1, run.stdout);
+    const errors = errorsOf(run);
+    assert.equal(errors.length, 1, run.stdout);
+    // gcp-id-token's own message, naming the pipeline's input for the smoke caller.
+    assert.match(
+      errors[0] ?? "",
+      /^invoker-service-account: the federated identity may not impersonate the service account .*grant roles\/iam\.workloadIdentityUser/,
+      run.stdout,
+    );
+    assert.doesNotMatch(run.stdout + run.stderr, /^\s+at /m, "no stack trace");
+    assert.ok(ms < OPERATION_MS / 2, `stopped after ${Math.round(ms)} ms, not after the operation`);
+    // The deploy had started its update, and its group shows it; the smoke test never ran.
+    assert.ok(
+      section(run, "cloud-run-deploy").some((line) => /^Updating service /.test(line)),
+      run.stdout,
+    );
+    const calls = fx.stack.gcp.state.requests.slice(from);
+    assert.ok(calls.some((call) => call.method === "PATCH"));
+    assert.equal(run.outputs.passed, undefined);
+    const [post] = await job.runPosts();
+    assert.equal(post?.exitCode, 0, post?.stdout);
+    assert.match(post?.stdout ?? "", /Nothing to clean up: no registry login was made\./);
+  } finally {
+    fx.stack.gcp.setOperationDelay(50);
+  }
+});
+
+it("a failed deploy stops the token stage at once, with the deploy's message", async () => {
+  await using job = await fx.job();
+  const inputs = fx.deployInputs("deploy-fails-fn", { "invoker-service-account": fx.caller.email });
+  const created = await job.run(ACTION, { inputs });
+  assert.equal(created.exitCode, 0, created.stdout);
+  // Minting the token now takes 20 s; the update names an image Cloud Run cannot pull.
+  fx.stack.gcp.state.idTokenDelayMs = OPERATION_MS;
+  try {
+    const started = performance.now();
+    const run = await job.run(ACTION, {
+      inputs: { ...inputs, image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/missing:1" },
+    });
+    const ms = performance.now() - started;
+    assert.equal(run.exitCode, 1, run.stdout);
+    const errors = errorsOf(run);
+    assert.equal(errors.length, 1, run.stdout);
+    assert.match(errors[0] ?? "", /functions\/missing:1/);
+    assert.ok(ms < OPERATION_MS / 2, `stopped after ${Math.round(ms)} ms, not after the token`);
+    assert.equal(run.outputs.passed, undefined);
+  } finally {
+    fx.stack.gcp.state.idTokenDelayMs = 0;
+  }
+});
+
+it("a failed smoke check fails the step with its verdict; the deploy's outputs are still set", async () => {
+  await using job = await fx.job();
+  const run = await job.run(ACTION, {
+    inputs: fx.deployInputs("verdict-fn", {
+      "invoker-service-account": fx.caller.email,
+      "expect-body": "Goodbye",
+      wait: "0",
+    }),
+  });
+  assert.equal(run.exitCode, 1, run.stdout);
+  const errors = errorsOf(run);
+  assert.equal(errors.length, 1, run.stdout);
+  assert.match(errors[0] ?? "", /with token/);
+  assert.equal(run.outputs.passed, "false");
+  assert.equal(run.outputs.changed, "true");
+  assert.match(run.outputs.url ?? "", /^https:\/\/127\.0\.0\.1:\d+\/verdict-fn-/);
+  assert.match(run.summary, /fngate cloud-run-pipeline: smoke test FAILED/);
+});
+
+describe("the inputs the pipeline adds to its stages': one line naming the input and the fix, before any call", () => {
+  const cases: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
+    {
+      name: "both ways to sign in",
+      inputs: { "invoker-service-account": "caller@my-project-123.iam.gserviceaccount.com" },
+      message:
+        /^invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in\.$/,
+    },
+    {
+      name: "a provider for no invoker service account",
+      inputs: {
+        "invoker-credentials-json": "",
+        "invoker-workload-identity-provider":
+          "projects/1/locations/global/workloadIdentityPools/p/providers/q",
+      },
+      message:
+        /^invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider\.$/,
+    },
+    {
+      name: "a JWKS over plain http",
+      inputs: { "jwks-uri": "http://www.googleapis.com/oauth2/v3/certs" },
+      message:
+        /^jwks-uri must be the https:\/\/ URL of the JWKS that signs the service's tokens: Google's is https:\/\/www\.googleapis\.com\/oauth2\/v3\/certs\.$/,
+    },
+    {
+      name: "a key that is not JSON",
+      inputs: {},
+      message: /^invoker-credentials-json is not JSON: pass the whole service account key file/,
+    },
+  ];
+  for (const { name, inputs, message } of cases) {
+    it(name, async () => {
+      await using job = await fx.job();
+      const before = fx.mutatingCalls();
+      const run = await job.run(ACTION, {
+        inputs: {
+          ...fx.deployInputs("refused-fn"),
+          "invoker-credentials-json": name.includes("JSON") ? "not a key" : fx.caller.json,
+          ...inputs,
+        },
+      });
+      assert.equal(run.exitCode, 1, run.stdout);
+      assert.deepEqual(errorsOf(run).length, 1, run.stdout);
+      assert.match(errorsOf(run)[0] ?? "", message);
+      assert.equal(fx.mutatingCalls(), before, "nothing changed");
+    });
+  }
+
+  it("invoker-service-account with a key-deployed pipeline (no provider to go through)", async () => {
+    await using sandbox = await cliSandbox({
+      NODE_EXTRA_CA_CERTS: fx.stack.caFile,
+      FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
+    });
+    const { project = "", region = "", image = "" } = fx.deployInputs("refused-fn");
+    const open = {
+      project,
+      region,
+      service: "refused-fn",
+      image,
+      "invoker-service-account": fx.caller.email,
+    };
+    const cli = await sandbox.run(
+      [ACTION, ...flagsOf(open)],
+      envOf({ "credentials-json": fx.deployer.json }),
+    );
+    assert.equal(cli.exitCode, 1, cli.stderr);
+    const errors = cli.stderr.split("\n").filter((line) => line.startsWith("error: "));
+    assert.deepEqual(errors, [
+      "error: invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
+    ]);
+    assert.doesNotMatch(cli.stderr, /^\s+at /m, "no stack trace");
+  });
+});
