@@ -145,7 +145,7 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
   // Only the pipeline's own inputs; its stage inputs are marked as their stage marks them.
   pipeline: {
     secret: ["github-token"],
-    notSecret: ["skip", "preflight"],
+    notSecret: ["skip", "preflight", "environment"],
   },
 };
 
