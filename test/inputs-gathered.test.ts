@@ -376,6 +376,19 @@ describe("a refused input draws no follow-on error about a fine one", () => {
       /^no OCI profile: /,
     );
   });
+
+  it("an OCI_CLI_CONFIG_FILE naming a file that is gone is no profile, and the message says which file", async () => {
+    const env = { OCI_CLI_CONFIG_FILE: "/nonexistent/fngate/config" };
+    const inputs = { cloud: "oci", "run-label": "run-1", "compartment-ocid": OCID.tenancy };
+    assert.equal(
+      await actionRefusal("teardown", { inputs, env }),
+      "no OCI profile: OCI_CLI_CONFIG_FILE names /nonexistent/fngate/config, which does not exist; run fn-context first in this job (it writes ~/.oci/config and exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).",
+    );
+    assert.equal(
+      await cliRefusal("teardown", { inputs, env }),
+      "no OCI profile: OCI_CLI_CONFIG_FILE names /nonexistent/fngate/config, which does not exist; run `fngate fn-context` first (it writes ~/.oci/config), or set OCI_CLI_CONFIG_FILE.",
+    );
+  });
 });
 
 describe("as a real process: one line, exit 1, no stack, no secret", () => {

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import type { InputHost } from "../inputs/input-host.ts";
+import { type InputHost, missingConfigFile } from "../inputs/input-host.ts";
 import type { SecretRegistrar } from "../step-context.ts";
 import type { ToolSources } from "../tools/step-tools.ts";
 import { commitSha } from "./commit-sha.ts";
@@ -13,9 +14,11 @@ import { ciOidcToken } from "./oidc-token.ts";
  */
 export function cliInputHost(env: NodeJS.ProcessEnv, homeDir: string, secrets: SecretRegistrar): InputHost {
   const idToken = ciOidcToken(env, secrets);
+  const named = env.OCI_CLI_CONFIG_FILE?.trim();
+  const configured = named && !existsSync(named) ? named : undefined;
   return {
     ociProfile: cliOciProfile(env, homeDir),
-    noProfileAdvice: "run `fngate fn-context` first (it writes ~/.oci/config), or set OCI_CLI_CONFIG_FILE.",
+    noProfileAdvice: `${missingConfigFile(configured ? { configFile: configured, profile: "" } : undefined)}run \`fngate fn-context\` first (it writes ~/.oci/config), or set OCI_CLI_CONFIG_FILE.`,
     ...commitSha(env),
     idToken: (audience) => idToken(audience),
   };

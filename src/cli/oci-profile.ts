@@ -9,7 +9,7 @@ import type { OciProfile } from "../oci/oci-clients.ts";
 export function cliOciProfile(env: NodeJS.ProcessEnv, homeDir: string): OciProfile | undefined {
   const profile = env.OCI_CLI_PROFILE?.trim() || "DEFAULT";
   const configured = env.OCI_CLI_CONFIG_FILE?.trim();
-  if (configured) return { configFile: configured, profile };
+  if (configured) return existsSync(configured) ? { configFile: configured, profile } : undefined;
   const configFile = join(homeDir, ".oci", "config");
   return existsSync(configFile) ? { configFile, profile } : undefined;
 }

@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import type { InputHost } from "../inputs/input-host.ts";
+import { missingConfigFile } from "../inputs/input-host.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import type { TokenLogin } from "../steps/ocir-login.ts";
 import type { ToolSources } from "../tools/step-tools.ts";
@@ -8,13 +10,14 @@ import { githubRunLabel } from "./run-label.ts";
 
 /** What the parsers learn from the runner's environment besides the inputs (see InputHost). */
 export function actionInputHost(env: NodeJS.ProcessEnv): InputHost {
-  const ociProfile = exportedOciProfile(env);
+  const exported = exportedOciProfile(env);
+  // A variable naming a file that is gone (a later job, a deleted runner temp) is no profile, said so.
+  const ociProfile = exported && existsSync(exported.configFile) ? exported : undefined;
   const gitSha = env.GITHUB_SHA?.trim() || undefined;
   const defaultRunLabel = githubRunLabel(env);
   return {
     ociProfile,
-    noProfileAdvice:
-      "run fn-context first in this job (it writes ~/.oci/config and exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).",
+    noProfileAdvice: `${missingConfigFile(exported)}run fn-context first in this job (it writes ~/.oci/config and exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).`,
     ...(gitSha ? { gitSha } : {}),
     ...(defaultRunLabel ? { defaultRunLabel } : {}),
     idToken: (audience, asker, why) => githubOidcToken(env, audience, asker, why),

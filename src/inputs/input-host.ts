@@ -21,6 +21,11 @@ export interface InputHost {
   idToken(audience: string, asker: string, why?: string): Promise<string>;
 }
 
+/** The start of the advice when OCI_CLI_CONFIG_FILE names a file that does not exist ("" otherwise). */
+export function missingConfigFile(named: OciProfile | undefined): string {
+  return named ? `OCI_CLI_CONFIG_FILE names ${named.configFile}, which does not exist; ` : "";
+}
+
 export function requireOciProfile(host: InputHost): OciProfile {
   if (!host.ociProfile) throw new UserError(`no OCI profile: ${host.noProfileAdvice}`);
   return host.ociProfile;
