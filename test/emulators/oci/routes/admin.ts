@@ -5,7 +5,7 @@ import { parseApiPublicKey } from "../api-key.ts";
 import { gatewayModel } from "../apigateway-records.ts";
 import { invalidParameter, notAuthorizedOrNotFound } from "../errors.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 
 /** POST { publicKey, tenancyId?, name? } → { tenancyId, userId, fingerprint, namespace }. */
 function createUser(context: RouteContext): RouteResponse {
@@ -82,40 +82,10 @@ function dumpState(context: RouteContext): RouteResponse {
   return { status: 200, body: context.state.snapshot() };
 }
 
-export const adminRoutes: RouteDefinition[] = [
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/users",
-    auth: "none",
-    operation: "AdminCreateUser",
-    handler: createUser,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/gateways",
-    auth: "none",
-    operation: "AdminCreateGateway",
-    handler: createGateway,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/compartments",
-    auth: "none",
-    operation: "AdminCreateCompartment",
-    handler: createCompartment,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/policies",
-    auth: "none",
-    operation: "AdminCreatePolicy",
-    handler: createPolicy,
-  },
-  {
-    method: "GET",
-    pattern: "/_emulator/oci/state",
-    auth: "none",
-    operation: "AdminDumpState",
-    handler: dumpState,
-  },
-];
+export const adminRoutes = routeTable([
+  ["POST", "/_emulator/oci/users", "AdminCreateUser", createUser, { auth: "none" }],
+  ["POST", "/_emulator/oci/gateways", "AdminCreateGateway", createGateway, { auth: "none" }],
+  ["POST", "/_emulator/oci/compartments", "AdminCreateCompartment", createCompartment, { auth: "none" }],
+  ["POST", "/_emulator/oci/policies", "AdminCreatePolicy", createPolicy, { auth: "none" }],
+  ["GET", "/_emulator/oci/state", "AdminDumpState", dumpState, { auth: "none" }],
+]);

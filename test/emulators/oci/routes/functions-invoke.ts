@@ -9,7 +9,7 @@ import { incorrectState, notAuthorizedOrNotFound, OciHttpError } from "../errors
 import { CallTimeoutError, ContainerInitError, type FdkResponse } from "../fn-runtime/fdk-container.ts";
 import type { ApplicationRecord, FunctionRecord } from "../functions-store.ts";
 import { canPull, repositoryOf } from "../image-lookup.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 import type { OciRuntime } from "../runtime.ts";
 import type { OciState } from "../state.ts";
 
@@ -124,13 +124,12 @@ function header(context: RouteContext, name: string): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-export const functionsInvokeRoutes: RouteDefinition[] = [
-  {
-    method: "POST",
-    pattern: "/20181201/functions/{functionId}/actions/invoke",
-    operation: "InvokeFunction",
-    plane: "data",
-    bodyMustBeSigned: false,
-    handler: invokeFunction,
-  },
-];
+export const functionsInvokeRoutes = routeTable([
+  [
+    "POST",
+    "/20181201/functions/{functionId}/actions/invoke",
+    "InvokeFunction",
+    invokeFunction,
+    { bodyMustBeSigned: false, plane: "data" },
+  ],
+]);
