@@ -27,24 +27,17 @@ export async function handleTokenRoute(
   res: ServerResponse,
   path: string,
 ): Promise<boolean> {
-  if (path === "/oauth2/token") {
-    await oauth2Token(ctx, req, res);
-    return true;
-  }
-  if (path === "/sts/v1/token") {
-    await stsToken(ctx, req, res);
-    return true;
-  }
+  if (path === "/oauth2/token") return oauth2Token(ctx, req, res);
+  if (path === "/sts/v1/token") return stsToken(ctx, req, res);
   const iam =
     /^\/iamcredentials\/v1\/projects\/-\/serviceAccounts\/([^/:]+):(generateIdToken|generateAccessToken)$/.exec(
       path,
     );
   if (!iam) return false;
-  await iamCredentials(ctx, req, res, decodeURIComponent(iam[1] ?? ""), iam[2] ?? "");
-  return true;
+  return iamCredentials(ctx, req, res, decodeURIComponent(iam[1] ?? ""), iam[2] ?? "");
 }
 
-async function oauth2Token(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function oauth2Token(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<true> {
   const params = req.method === "POST" ? await form(req) : undefined;
   if (!params) return sendOAuthError(res, 400, "invalid_request", "POST a form-encoded body.");
   if (params.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {

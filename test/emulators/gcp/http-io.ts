@@ -13,13 +13,15 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** Sends a JSON answer; true, so a route can `return sendJson(...)` once it has answered. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): true {
   const payload = Buffer.from(JSON.stringify(body), "utf8");
   res.writeHead(status, {
     "content-type": "application/json; charset=UTF-8",
     "content-length": String(payload.length),
   });
   res.end(payload);
+  return true;
 }
 
 export function sendText(
@@ -27,7 +29,7 @@ export function sendText(
   status: number,
   text: string,
   headers: Record<string, string> = {},
-): void {
+): true {
   const payload = Buffer.from(text, "utf8");
   res.writeHead(status, {
     "content-type": "text/html; charset=UTF-8",
@@ -35,6 +37,7 @@ export function sendText(
     ...headers,
   });
   res.end(payload);
+  return true;
 }
 
 const STATUS_NAMES: Record<number, string> = {
@@ -54,11 +57,14 @@ export function sendGoogleError(
   status: number,
   message: string,
   statusName?: string,
-): void {
-  sendJson(res, status, {
+): true {
+  return sendJson(res, status, {
     error: { code: status, message, status: statusName ?? STATUS_NAMES[status] ?? "UNKNOWN" },
   });
 }
+
+export const INVALID_CREDENTIALS =
+  "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.";
 
 /** The OAuth2 error envelope the token endpoints use. */
 export function sendOAuthError(
@@ -66,8 +72,8 @@ export function sendOAuthError(
   status: number,
   error: string,
   description: string,
-): void {
-  sendJson(res, status, { error, error_description: description });
+): true {
+  return sendJson(res, status, { error, error_description: description });
 }
 
 export function bearerOf(req: IncomingMessage): string | undefined {

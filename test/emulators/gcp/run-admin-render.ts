@@ -1,8 +1,29 @@
 // How the Cloud Run Admin emulator answers with a service: as a long-running operation, and with enums as
 // numbers when the client asked for enum-encoding=int (as @google-cloud/run does).
+import type { ServerResponse } from "node:http";
+import { sendGoogleError } from "./http-io.ts";
 import { enumName, enumNumber } from "./proto-shape.ts";
 
 const ALLOCATION = "google.cloud.run.v2.TrafficTargetAllocationType";
+
+export function serviceNotFound(
+  res: ServerResponse,
+  target: { id: string; region: string; project: string },
+): true {
+  const { id, region, project } = target;
+  const message = `Resource '${id}' of kind 'SERVICE' in region '${region}' in project '${project}' does not exist.`;
+  return sendGoogleError(res, 404, message);
+}
+
+/** A write whose etag is not the service's: 409 ABORTED, nothing changed. */
+export function staleEtag(res: ServerResponse): true {
+  return sendGoogleError(
+    res,
+    409,
+    "The service was modified concurrently: read it again and retry.",
+    "ABORTED",
+  );
+}
 
 export function operationJson(
   name: string,

@@ -8,7 +8,7 @@ import { form, TOKEN_LIFETIME_SECONDS, type TokenContext } from "./token-context
 
 const jwksByIssuer = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-export async function stsToken(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function stsToken(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<true> {
   const params = req.method === "POST" ? await form(req) : undefined;
   if (!params) return sendOAuthError(res, 400, "invalid_request", "POST a form-encoded body.");
   const expect: Record<string, string> = {
