@@ -1,16 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody as readWholeBody } from "../http/loopback-server.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error("request body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return readWholeBody(req, MAX_BODY_BYTES, () => new Error("request body too large"));
 }
 
 /** Sends a JSON answer; true, so a route can `return sendJson(...)` once it has answered. */

@@ -5,9 +5,8 @@
 // for deployed services' own URLs: the outside world, and the project's VPC (internal ingress).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
 import { SigningKeys } from "../entra/signing-keys.ts";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { trustCaInProcess } from "../tls/trust.ts";
 import { handleArtifactRegistry } from "./artifact-registry-api.ts";
@@ -139,22 +138,15 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
   }
 
   const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>) =>
-    createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-      handler(req, res).catch((error: unknown) => {
-        console.error("gcp emulator: failed to answer", error);
-        if (!res.headersSent) sendGoogleError(res, 500, "Internal error.");
-        else res.destroy();
-      });
-    });
-  const servers: Server[] = [
-    serve(api),
-    serve((req, res) => handleServiceUrl(tokenContext, req, res, externalUrl, false)),
-    serve((req, res) => handleServiceUrl(tokenContext, req, res, internalUrl, true)),
+    serveHttpsOnLoopback(options.tls, "gcp emulator", handler, (res) =>
+      res.headersSent ? res.destroy() : sendGoogleError(res, 500, "Internal error."),
+    );
+  const listeners = [
+    await serve(api),
+    await serve((req, res) => handleServiceUrl(tokenContext, req, res, externalUrl, false)),
+    await serve((req, res) => handleServiceUrl(tokenContext, req, res, internalUrl, true)),
   ];
-  const [apiServer, externalServer, internalServer] = servers as [Server, Server, Server];
-  apiUrl = `https://127.0.0.1:${await listenOnLoopback(apiServer)}`;
-  externalUrl = `https://127.0.0.1:${await listenOnLoopback(externalServer)}`;
-  internalUrl = `https://127.0.0.1:${await listenOnLoopback(internalServer)}`;
+  [apiUrl, externalUrl, internalUrl] = listeners.map((listener) => listener.url) as [string, string, string];
 
   let signer: RegistryTokenSigner | undefined;
   const projectOf = (id: string) => {
@@ -251,7 +243,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
     },
     internalUrlOf: (uri) => uri.replace(externalUrl, internalUrl),
     close: async () => {
-      for (const server of servers) await closeServer(server);
+      for (const { server } of listeners) await closeServer(server);
     },
   };
 }

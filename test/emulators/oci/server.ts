@@ -4,8 +4,7 @@
 // logged.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, readBody, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import { RegistryClient, type RegistryCredentials } from "../registry/registry-client.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import type { ApiGatewayTimings } from "./apigateway-store.ts";
@@ -108,13 +107,6 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
   const router = new Router();
   for (const route of allRoutes) router.add(route);
 
-  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      console.error("oci emulator: failed to answer", error);
-      res.destroy();
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const opcRequestId = newRequestId(headerString(req.headers["opc-request-id"]));
     const method = req.method ?? "GET";
@@ -126,7 +118,9 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     let injectedFault: string | undefined;
     let response: RouteResponse;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY_BYTES, () =>
+        invalidParameter(`The request body exceeds ${MAX_BODY_BYTES} bytes.`),
+      );
       const queryStart = target.indexOf("?");
       const path = queryStart < 0 ? target : target.slice(0, queryStart);
       const query = new URLSearchParams(queryStart < 0 ? "" : target.slice(queryStart + 1));
@@ -232,8 +226,8 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     res.end(payload);
   }
 
-  const port = await listenOnLoopback(server);
-  runtime.baseUrl = `https://127.0.0.1:${port}`;
+  const { server, url } = await serveHttpsOnLoopback(options.tls, "oci emulator", handle);
+  runtime.baseUrl = url;
 
   return {
     url: runtime.baseUrl,
@@ -273,18 +267,6 @@ function matchRoute(router: Router, method: string, path: string): ReturnType<Ro
     if (error instanceof URIError) throw invalidParameter("The request path is not valid percent-encoding.");
     throw error;
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw invalidParameter(`The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {
