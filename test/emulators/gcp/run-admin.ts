@@ -2,8 +2,10 @@
 // allowMissing), operations get, getIamPolicy/setIamPolicy with etags (409 ABORTED on a stale one).
 // Bodies are checked against the v2 protos; enums are answered as numbers when the client asks for
 // enum-encoding=int (as @google-cloud/run does) and as names otherwise.
+
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { words } from "../word-list.ts";
 import { authenticate, callerMembers } from "./bearer-auth.ts";
 import { INVALID_CREDENTIALS, jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
 import { enumName, shapeProblems } from "./proto-shape.ts";
@@ -26,27 +28,10 @@ const SERVICE_PATH =
   /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/:]+)(:getIamPolicy|:setIamPolicy)?$/;
 const SERVICES_PATH = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services$/;
 const OPERATION_PATH = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/operations\/([^/]+)$/;
-const OUTPUT_ONLY = [
-  "uid",
-  "generation",
-  "createTime",
-  "updateTime",
-  "deleteTime",
-  "expireTime",
-  "creator",
-  "lastModifier",
-  "observedGeneration",
-  "terminalCondition",
-  "conditions",
-  "latestReadyRevision",
-  "latestCreatedRevision",
-  "trafficStatuses",
-  "uri",
-  "urls",
-  "satisfiesPzs",
-  "reconciling",
-  "etag",
-];
+const OUTPUT_ONLY =
+  words(`uid generation createTime updateTime deleteTime expireTime creator lastModifier observedGeneration
+  terminalCondition conditions latestReadyRevision latestCreatedRevision trafficStatuses uri urls
+  satisfiesPzs reconciling etag`);
 
 export async function handleRunAdmin(
   ctx: RunAdminContext,

@@ -3,6 +3,7 @@
 // normalised spec the gateway data plane routes by. Policies that only shape traffic (CORS,
 // rate limiting, logging, header/query transformations and validations, response policies) are
 // accepted and stored but not enforced; the emulator is about routing and authentication.
+import { words } from "../word-list.ts";
 import {
   type AuthPolicy,
   type RouteAuthorization,
@@ -48,25 +49,13 @@ export interface ApiSpec {
 export const ROUTE_METHODS = ["ANY", "HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 const SPEC_FIELDS = ["requestPolicies", "loggingPolicies", "routes"];
-const SPEC_POLICY_FIELDS = [
-  "authentication",
-  "rateLimiting",
-  "cors",
-  "mutualTls",
-  "usagePlans",
-  "dynamicAuthentication",
-];
+const SPEC_POLICY_FIELDS = words(
+  `authentication rateLimiting cors mutualTls usagePlans dynamicAuthentication`,
+);
 const ROUTE_FIELDS = ["path", "methods", "requestPolicies", "responsePolicies", "loggingPolicies", "backend"];
-const ROUTE_POLICY_FIELDS = [
-  "authorization",
-  "cors",
-  "queryParameterValidations",
-  "headerValidations",
-  "bodyValidation",
-  "headerTransformations",
-  "queryParameterTransformations",
-  "responseCacheLookup",
-];
+const ROUTE_POLICY_FIELDS =
+  words(`authorization cors queryParameterValidations headerValidations bodyValidation headerTransformations
+  queryParameterTransformations responseCacheLookup`);
 const BACKEND_TYPES = [
   "ORACLE_FUNCTIONS_BACKEND",
   "STOCK_RESPONSE_BACKEND",
@@ -192,14 +181,9 @@ function readBackend(value: unknown, path: string): Backend {
     case "HTTP_BACKEND": {
       onlyFields(
         backend,
-        [
-          "type",
-          "url",
-          "connectTimeoutInSeconds",
-          "readTimeoutInSeconds",
-          "sendTimeoutInSeconds",
-          "isSslVerifyDisabled",
-        ],
+        words(
+          `type url connectTimeoutInSeconds readTimeoutInSeconds sendTimeoutInSeconds isSslVerifyDisabled`,
+        ),
         path,
       );
       const url = stringAt(backend, "url", path);

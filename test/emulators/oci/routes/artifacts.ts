@@ -3,6 +3,7 @@
 // ContainerRepositoryCollection (not a bare array) and pages with opc-next-page, so a
 // "create the repository if missing" step must read every page to be right.
 
+import { words } from "../../word-list.ts";
 import type { ContainerRepositoryRecord } from "../artifacts-store.ts";
 import { optionalBoolean, optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
 import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
@@ -11,15 +12,7 @@ import { optionalString, parseJsonObject, requiredString } from "../json-body.ts
 import { creationKey, listPage, readSortOrder, sortItems } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 
-const CREATE_FIELDS = [
-  "compartmentId",
-  "displayName",
-  "isImmutable",
-  "isPublic",
-  "readme",
-  "freeformTags",
-  "definedTags",
-];
+const CREATE_FIELDS = words(`compartmentId displayName isImmutable isPublic readme freeformTags definedTags`);
 const README_FORMATS = ["TEXT_MARKDOWN", "TEXT_PLAIN"];
 export const REPOSITORY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 1000 };
 

@@ -1,6 +1,7 @@
 // Functions management API (https://functions.<region>.oci.oraclecloud.com/20181201):
 // applications. List is a bare JSON array of ApplicationSummary with opc-next-page; create and
 // get return the Application model with an etag.
+import { words } from "../../word-list.ts";
 import {
   optionalConfig,
   optionalObject,
@@ -17,21 +18,9 @@ import { creationKey, listPage, matchesQuery, type Page, readSortOrder, sortItem
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
 
-const CREATE_FIELDS = [
-  "compartmentId",
-  "displayName",
-  "config",
-  "subnetIds",
-  "shape",
-  "networkSecurityGroupIds",
-  "syslogUrl",
-  "traceConfig",
-  "logging",
-  "freeformTags",
-  "definedTags",
-  "imagePolicyConfig",
-  "securityAttributes",
-];
+const CREATE_FIELDS =
+  words(`compartmentId displayName config subnetIds shape networkSecurityGroupIds syslogUrl traceConfig logging
+  freeformTags definedTags imagePolicyConfig securityAttributes`);
 const SHAPES = ["GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM"];
 // ListApplications/ListFunctions: "1 is the minimum, 50 is the maximum. Default: 10".
 export const FUNCTIONS_PAGE_LIMITS = { defaultLimit: 10, maxLimit: 50 };
