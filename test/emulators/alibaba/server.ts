@@ -3,8 +3,10 @@
 // OSS-like PUT (/<bucket>/<object>).
 // The real @alicloud SDKs talk to it. FC calls must carry a valid ACS3-HMAC-SHA256 signature by a
 // registered AccessKey or by unexpired STS credentials with their x-acs-security-token.
+
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { closeServer, readBody, serveHttpsOnLoopback } from "../http/loopback-server.ts";
+import type { Json } from "../json.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { parseAcs3Authorization, verifyAcs3 } from "./acs3-signature.ts";
 import { AcsError, acs } from "./errors.ts";
@@ -86,11 +88,7 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     const method = req.method ?? "GET";
     const entry: AlibabaRequestLogEntry = { method, path: url.pathname, operation: "unknown", status: 0 };
     requests.push(entry);
-    const answer = (
-      status: number,
-      payload: Buffer | Record<string, unknown>,
-      headers: Record<string, string> = {},
-    ) => {
+    const answer = (status: number, payload: Buffer | Json, headers: Record<string, string> = {}) => {
       entry.status = status;
       const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
       res.writeHead(status, {

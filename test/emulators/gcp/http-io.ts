@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody as readWholeBody } from "../http/loopback-server.ts";
+import type { Json } from "../json.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -75,14 +76,10 @@ export function bearerOf(req: IncomingMessage): string | undefined {
 }
 
 /** A JSON object body, or undefined after answering 400. */
-export async function jsonBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<Record<string, unknown> | undefined> {
+export async function jsonBody(req: IncomingMessage, res: ServerResponse): Promise<Json | undefined> {
   try {
     const parsed = JSON.parse((await readBody(req)).toString("utf8")) as unknown;
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Json;
   } catch {}
   sendGoogleError(res, 400, "Invalid JSON payload received.");
   return undefined;
