@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 
 /** Listens on a free loopback port (only loopback: tests never listen beyond this machine); returns it. */
 export async function listenOnLoopback(server: Server): Promise<number> {
@@ -12,6 +12,18 @@ export async function listenOnLoopback(server: Server): Promise<number> {
     });
   });
   return (server.address() as AddressInfo).port;
+}
+
+/** A loopback port that was free a moment ago, for a child process that is told where to listen. */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /**
