@@ -8,12 +8,11 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
 import { freeLoopbackPort } from "../http/loopback-server.ts";
 import type { ContainerImage, StsCredential } from "./state.ts";
 
-const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), "nodejs-bootstrap.ts");
+const BOOTSTRAP = join(import.meta.dirname, "nodejs-bootstrap.ts");
 
 export interface InvocationInput {
   functionName: string;

@@ -117,6 +117,18 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     let authFailure: string | undefined;
     let injectedFault: string | undefined;
     let response: RouteResponse;
+    const log = (status: number) =>
+      requests.push({
+        time: now().toISOString(),
+        method,
+        target,
+        operation: route?.operation,
+        status,
+        keyId: keyIdOf(req.headers.authorization),
+        authFailure,
+        injectedFault,
+        opcRequestId,
+      });
     try {
       const body = await readBody(req, MAX_BODY_BYTES, () =>
         invalidParameter(`The request body exceeds ${MAX_BODY_BYTES} bytes.`),
@@ -160,17 +172,8 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
         if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         if (fault?.kind === "reset") {
           // A dropped connection: logged, then the socket closes without an answer.
-          requests.push({
-            time: now().toISOString(),
-            method,
-            target,
-            operation: match.route.operation,
-            status: 0,
-            keyId: keyIdOf(req.headers.authorization),
-            authFailure: undefined,
-            injectedFault: "reset",
-            opcRequestId,
-          });
+          injectedFault = "reset";
+          log(0);
           req.socket.destroy();
           return;
         }
@@ -197,20 +200,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     }
 
     // Logged before answering, so a client that has its response always finds its entry.
-    if (!unsigned) {
-      const keyId = keyIdOf(req.headers.authorization);
-      requests.push({
-        time: now().toISOString(),
-        method,
-        target,
-        operation: route?.operation,
-        status: response.status,
-        keyId,
-        authFailure,
-        injectedFault,
-        opcRequestId,
-      });
-    }
+    if (!unsigned) log(response.status);
 
     const payload = Buffer.isBuffer(response.body)
       ? response.body
