@@ -27,10 +27,6 @@ export interface EntraEmulatorOptions {
   now?: () => Date;
   /** Access token lifetime; default 3600 s. */
   tokenLifetimeSeconds?: number;
-  /** Keys published at start (the first signs); default 2, as Entra publishes spare keys. */
-  initialKeyCount?: number;
-  /** CA for federated issuers' HTTPS (the GitHub OIDC issuer); default the emulator's own CA. */
-  federatedIssuerCaPem?: string;
 }
 
 export interface EntraMsalAuth {
@@ -71,9 +67,10 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const now = options.now ?? (() => new Date());
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
   const directory = new Directory(now);
-  // Entra's signing certificates are issued to this name.
-  const keys = await SigningKeys.create("accounts.accesscontrol.windows.net", options.initialKeyCount ?? 2);
-  const federated = new FederatedVerifier(options.federatedIssuerCaPem ?? options.tls.caPem);
+  // Entra's signing certificates are issued to this name; it publishes a spare key besides the signing one.
+  const keys = await SigningKeys.create("accounts.accesscontrol.windows.net", 2);
+  // Federated issuers (the GitHub OIDC issuer) serve HTTPS with the stack's CA.
+  const federated = new FederatedVerifier(options.tls.caPem);
   const requests: EntraRequestLogEntry[] = [];
   const faults = new EntraFaults();
 

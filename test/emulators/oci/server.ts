@@ -39,8 +39,6 @@ export interface OciEmulatorOptions {
   functionActiveDelayMs?: number;
   /** The real registry holding function images; without one every invoke fails to pull. */
   registry?: RegistryCredentials;
-  /** Cold-start limit for a function process; default 15 s. */
-  functionInitTimeoutMs?: number;
   /** API Gateway work request and propagation delays (emulator clock); see ApiGatewayStore. */
   apiGateway?: Partial<ApiGatewayTimings>;
 }
@@ -100,9 +98,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     baseUrl: "",
     registryTokens,
     registry: options.registry ? new RegistryClient(options.registry) : undefined,
-    runner: new FunctionRunner(
-      options.functionInitTimeoutMs === undefined ? {} : { initTimeoutMs: options.functionInitTimeoutMs },
-    ),
+    runner: new FunctionRunner(),
   };
   const router = new Router();
   for (const route of allRoutes) router.add(route);
