@@ -61,14 +61,9 @@ export function sendGoogleError(
 export const INVALID_CREDENTIALS =
   "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.";
 
-/** The OAuth2 error envelope the token endpoints use. */
-export function sendOAuthError(
-  res: ServerResponse,
-  status: number,
-  error: string,
-  description: string,
-): true {
-  return sendJson(res, status, { error, error_description: description });
+/** The OAuth2 error envelope the token endpoints answer a bad request with (400). */
+export function sendOAuthError(res: ServerResponse, error: string, description: string): true {
+  return sendJson(res, 400, { error, error_description: description });
 }
 
 export function bearerOf(req: IncomingMessage): string | undefined {
