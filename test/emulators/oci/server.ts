@@ -85,12 +85,7 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export async function startOciEmulator(options: OciEmulatorOptions): Promise<OciEmulator> {
   const now = options.now ?? (() => new Date());
-  const state = new OciState(now, {
-    ...(options.functionActiveDelayMs === undefined
-      ? {}
-      : { functionActiveDelayMs: options.functionActiveDelayMs }),
-    ...(options.apiGateway ? { apiGateway: options.apiGateway } : {}),
-  });
+  const state = new OciState(now, options);
   const requests: RequestLogEntry[] = [];
   const faults = new FaultInjector();
   const registryTokens = new RegistryTokenService(state, now);
