@@ -69,17 +69,19 @@ const BACKEND_TYPES = [
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
 const PARAM_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_]*)(\*?)\}$/;
 
+function invalidSegment(path: string, value: string, segment: string): Error {
+  return invalidParameter(
+    `${path} ${JSON.stringify(value)} has an invalid segment ${JSON.stringify(segment)}.`,
+  );
+}
+
 export function readPathPrefix(value: unknown, path = "pathPrefix"): string {
   if (typeof value !== "string" || value === "") throw invalidParameter(`${path} is required.`);
   if (!value.startsWith("/")) throw invalidParameter(`${path} must start with "/".`);
   if (value.length > 255) throw invalidParameter(`${path} must be at most 255 characters.`);
   if (value !== "/" && value.endsWith("/")) throw invalidParameter(`${path} must not end with "/".`);
   for (const segment of value.slice(1).split("/")) {
-    if (value !== "/" && !LITERAL_SEGMENT.test(segment)) {
-      throw invalidParameter(
-        `${path} ${JSON.stringify(value)} has an invalid segment ${JSON.stringify(segment)}.`,
-      );
-    }
+    if (value !== "/" && !LITERAL_SEGMENT.test(segment)) throw invalidSegment(path, value, segment);
   }
   return value;
 }
@@ -156,11 +158,7 @@ function readRoutePath(value: string, path: string): RouteSegment[] {
         throw invalidParameter(`${path}: {${param[1]}*} must be last.`);
       return { kind: "param", name: param[1], rest: param[2] === "*" };
     }
-    if (!LITERAL_SEGMENT.test(part)) {
-      throw invalidParameter(
-        `${path} ${JSON.stringify(value)} has an invalid segment ${JSON.stringify(part)}.`,
-      );
-    }
+    if (!LITERAL_SEGMENT.test(part)) throw invalidSegment(path, value, part);
     return { kind: "literal", value: part };
   });
 }
