@@ -11,22 +11,11 @@ import {
 } from "./gateway/data-plane.ts";
 import { type GcpEmulator, startGcpEmulator } from "./gcp/server.ts";
 import { type GithubOidcIssuer, startGithubOidcIssuer } from "./github-oidc/server.ts";
-import type { ApiGatewayTimings } from "./oci/apigateway-store.ts";
 import { type OciEmulator, type OciEmulatorOptions, startOciEmulator } from "./oci/server.ts";
 import { createTestCa, type TlsMaterial } from "./tls/test-ca.ts";
 
-export interface EmulatorStackOptions {
-  /** Clock for the emulators (signature date window, creation times). */
-  now?: () => Date;
-  /** Extra DNS names for the server certificate (fake gateway hosts). */
-  dnsNames?: readonly string[];
-  /** Registry holding function images (see test/emulators/registry/start-registry.ts). */
-  registry?: OciEmulatorOptions["registry"];
-  /** How long functions stay CREATING/UPDATING; default 50 ms. */
-  functionActiveDelayMs?: number;
-  /** API Gateway work request and propagation delays. */
-  apiGateway?: Partial<ApiGatewayTimings>;
-}
+/** The OCI emulator's options (its clock is every emulator's), and extra DNS names for the certificate. */
+export type EmulatorStackOptions = Omit<OciEmulatorOptions, "tls"> & { dnsNames?: readonly string[] };
 
 export interface EmulatorStack {
   endpoints: {
@@ -57,7 +46,8 @@ export interface EmulatorStack {
 }
 
 export async function startEmulatorStack(options: EmulatorStackOptions = {}): Promise<EmulatorStack> {
-  const tls = await createTestCa(undefined, [...GATEWAY_CERT_DNS_NAMES, ...(options.dnsNames ?? [])]);
+  const { dnsNames = [], ...ociOptions } = options;
+  const tls = await createTestCa(undefined, [...GATEWAY_CERT_DNS_NAMES, ...dnsNames]);
   const clock = options.now ? { now: options.now } : {};
   const started: { close(): Promise<void> }[] = [];
   const closeAll = async () => {
@@ -69,15 +59,7 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
     }
   };
   try {
-    const oci = await startOciEmulator({
-      tls,
-      ...clock,
-      ...(options.registry ? { registry: options.registry } : {}),
-      ...(options.functionActiveDelayMs === undefined
-        ? {}
-        : { functionActiveDelayMs: options.functionActiveDelayMs }),
-      ...(options.apiGateway ? { apiGateway: options.apiGateway } : {}),
-    });
+    const oci = await startOciEmulator({ tls, ...ociOptions });
     started.push(oci);
     const gateway = await startGatewayDataPlane({ tls, oci });
     started.unshift(gateway);

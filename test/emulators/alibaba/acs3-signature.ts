@@ -2,8 +2,10 @@
 // wire: the canonical request (method, path, sorted RFC 3986 query, the signed headers, the payload
 // hash), hashed, then HMAC-SHA256 with the caller's AccessKey secret. The payload hash header must
 // match the body, the date must be recent and a nonce is accepted once.
+
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import { words } from "../word-list.ts";
 import { AcsError, acs } from "./errors.ts";
 
 export interface SignedRequest {
@@ -41,14 +43,9 @@ export function verifyAcs3(
   seenNonces: Set<string>,
 ): void {
   const { headers } = request;
-  const required = [
-    "host",
-    "x-acs-date",
-    "x-acs-content-sha256",
-    "x-acs-signature-nonce",
-    "x-acs-action",
-    "x-acs-version",
-  ];
+  const required = words(
+    `host x-acs-date x-acs-content-sha256 x-acs-signature-nonce x-acs-action x-acs-version`,
+  );
   for (const name of required) {
     if (!credential.signedHeaders.includes(name))
       throw acs.signatureMismatch(`Header ${name} must be signed.`);

@@ -34,4 +34,17 @@ export const acs = {
   functionExists: (name: string) =>
     new AcsError(409, "FunctionAlreadyExists", `function '${name}' already exists`),
   notFound: (path: string) => new AcsError(404, "NotFound", `no API at ${path}`),
+  noPermission: () =>
+    new AcsError(
+      403,
+      "NoPermission",
+      "You are not authorized to do this action. You should be authorized by RAM.",
+    ),
+  actionNotFound: (action: string | undefined) =>
+    new AcsError(
+      400,
+      "InvalidAction.NotFound",
+      `Specified api is not found, please check your url and method: ${action}`,
+    ),
+  oidcTokenInvalid: (message: string) => new AcsError(400, "AuthenticationFail.OIDCToken.Invalid", message),
 };

@@ -2,7 +2,9 @@
 // UpdateFunction) and InvokeFunction. Attaching a role checks what FC and RAM check: the role exists,
 // trusts fc.aliyuncs.com, and the caller may pass it (ram:PassRole). Functions stay Pending (after
 // create) or InProgress (after update) for a configurable delay, as FC's state machine does.
+
 import { randomUUID } from "node:crypto";
+import type { Json } from "../json.ts";
 import { checkAcrInstance } from "./acr-instances.ts";
 import { AcsError, acs } from "./errors.ts";
 import { type CheckedBody, CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-model.ts";
@@ -14,7 +16,7 @@ import { checkTags } from "./tag-rules.ts";
 
 export interface FcAnswer {
   status: number;
-  body: Buffer | Record<string, unknown>;
+  body: Buffer | Json;
   headers?: Record<string, string>;
 }
 
@@ -75,7 +77,7 @@ export class FcApi {
     this.#checkRole(checked.fields.role, caller);
     this.#checkImage(checked);
     const now = this.#options.now();
-    const record: Record<string, unknown> = {
+    const record: Json = {
       functionName: name,
       functionId: randomUUID(),
       functionArn: `acs:fc:${state.region}:${state.accountId}:functions/${name}`,
@@ -168,7 +170,7 @@ export class FcApi {
   }
 
   /** The registry rules first (they need no pull), then whether the image can be pulled at all. */
-  #checkImage(checked: CheckedBody, current?: Record<string, unknown>): void {
+  #checkImage(checked: CheckedBody, current?: Json): void {
     const { image } = checked;
     if (image === undefined) return;
     const sent = checked.fields.customContainerConfig as { acrInstanceId?: unknown } | undefined;
@@ -188,7 +190,7 @@ export class FcApi {
     return stored;
   }
 
-  #view(stored: StoredFunction | undefined): Record<string, unknown> {
+  #view(stored: StoredFunction | undefined): Json {
     if (!stored) return {};
     const settled = this.#options.now().getTime() >= stored.activeAt;
     return {
@@ -199,15 +201,12 @@ export class FcApi {
   }
 }
 
-function withoutCode(fields: Record<string, unknown>): Record<string, unknown> {
+function withoutCode(fields: Json): Json {
   const { code: _code, customContainerConfig: _container, ...rest } = fields;
   return rest;
 }
 
-function applyCode(
-  record: Record<string, unknown>,
-  checked: { zip?: Buffer; image?: string; fields: Record<string, unknown> },
-): void {
+function applyCode(record: Json, checked: { zip?: Buffer; image?: string; fields: Json }): void {
   if (checked.zip) {
     record.codeChecksum = codeChecksum(checked.zip);
     record.codeSize = checked.zip.length;

@@ -8,6 +8,7 @@
 // https://www.alibabacloud.com/help/en/functioncompute/api-fc-open-2021-04-06-deletefunction); the error code
 // is FC's FunctionNotEmpty (its SDKs' error list, aliyun/fc-python-sdk fc2/fc_exceptions.py), and Serverless
 // Devs' fc3 `remove` deletes triggers, aliases and versions, in that order, before the function.
+import type { Json } from "../json.ts";
 import { AcsError, acs } from "./errors.ts";
 import type { AlibabaState } from "./state.ts";
 
@@ -50,7 +51,7 @@ export function handleCleanup(
   state: AlibabaState,
   call: CleanupCall,
   query: URLSearchParams,
-): { status: number; body: Record<string, unknown> } {
+): { status: number; body: Json } {
   if (call.operation === "ListFunctions") return { status: 200, body: listFunctions(state, query) };
   const name = call.name ?? "";
   if (!state.functions.has(name)) throw acs.functionNotFound(name);
@@ -85,7 +86,7 @@ export function handleCleanup(
   return { status: 204, body: {} };
 }
 
-function listFunctions(state: AlibabaState, query: URLSearchParams): Record<string, unknown> {
+function listFunctions(state: AlibabaState, query: URLSearchParams): Json {
   const prefix = query.get("prefix") ?? "";
   const wanted = tagsFilter(query.get("tags"));
   const matching = [...state.functions.values()]
@@ -136,11 +137,7 @@ function pageOf<T>(items: T[], query: URLSearchParams): { items: T[]; next?: str
     : { items: page };
 }
 
-function childrenOf(
-  state: AlibabaState,
-  kind: ChildKind,
-  name: string,
-): Map<string, Record<string, unknown>> {
+function childrenOf(state: AlibabaState, kind: ChildKind, name: string): Map<string, Json> {
   let children = state.functionChildren[kind].get(name);
   if (!children) {
     children = new Map();
@@ -155,7 +152,7 @@ export function addFunctionChild(
   kind: ChildKind,
   functionName: string,
   id: string,
-  fields: Record<string, unknown> = {},
+  fields: Json = {},
 ): void {
   if (!state.functions.has(functionName)) throw new Error(`no function ${functionName}`);
   const idField = kind === "triggers" ? "triggerName" : kind === "aliases" ? "aliasName" : "versionId";

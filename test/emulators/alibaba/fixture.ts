@@ -1,8 +1,7 @@
 // One Alibaba account as the fc-deploy tests need it: an AccessKey, a GitHub OIDC provider and a
 // deployer role the job assumes, a function role trusting FC that may write to a bucket, a role that
 // does not trust FC, an identity without ram:PassRole, and the example container image.
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { Job, type StepResult } from "../../runner/index.ts";
 import { type EmulatorStack, startEmulatorStack } from "../stack.ts";
 import type { AccessKey, Role } from "./state.ts";
@@ -10,14 +9,7 @@ import type { AccessKey, Role } from "./state.ts";
 export const REPOSITORY = "ORG/REPO";
 export const BUCKET = "fngate-bucket";
 export const IMAGE = "registry.cn-hangzhou.aliyuncs.com/fngate/oss-writer:v1";
-export const examplesDir = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "..",
-  "examples",
-  "alibaba-fc",
-);
+export const examplesDir = resolve(import.meta.dirname, "../../../examples/alibaba-fc");
 
 export interface AlibabaFixture {
   accessKey: AccessKey;
@@ -104,14 +96,8 @@ export async function startAlibabaFixture(): Promise<StartedAlibabaFixture> {
 /** Every secret the account handed out: AccessKey secrets, STS secrets and tokens, OIDC tokens seen. */
 export function alibabaSecrets(stack: EmulatorStack): string[] {
   const state = stack.alibaba.state;
-  return [
-    ...[...state.accessKeys.values()].map((key) => key.secret),
-    ...[...state.stsCredentials.values()].flatMap((credential) => [
-      credential.accessKeySecret,
-      credential.securityToken,
-    ]),
-    ...state.oidcTokensSeen,
-  ];
+  const sts = [...state.stsCredentials.values()].flatMap((sts) => [sts.accessKeySecret, sts.securityToken]);
+  return [...[...state.accessKeys.values()].map((key) => key.secret), ...sts, ...state.oidcTokensSeen];
 }
 
 /**

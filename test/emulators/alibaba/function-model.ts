@@ -1,7 +1,9 @@
 // CreateFunction/UpdateFunction bodies checked against the SDK's own model (field names from
 // @alicloud/fc20230330) and FC 3.0's rules, and the Function record GetFunction returns.
+
 import { CreateFunctionInput, UpdateFunctionInput } from "@alicloud/fc20230330";
 import { unzipSync } from "fflate";
+import type { Json } from "../json.ts";
 import { acs } from "./errors.ts";
 
 const CREATE_FIELDS = new Set(Object.values(CreateFunctionInput.names()));
@@ -27,20 +29,16 @@ const RUNTIMES = new Set([
 ]);
 
 export interface CheckedBody {
-  fields: Record<string, unknown>;
+  fields: Json;
   zip?: Buffer;
   image?: string;
 }
 
 /** Throws InvalidArgument for anything FC would refuse; returns the fields to store. */
-export function checkFunctionBody(
-  body: unknown,
-  kind: "create" | "update",
-  current?: Record<string, unknown>,
-): CheckedBody {
+export function checkFunctionBody(body: unknown, kind: "create" | "update", current?: Json): CheckedBody {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw acs.invalidArgument("the request body must be a JSON object");
-  const fields = body as Record<string, unknown>;
+  const fields = body as Json;
   const allowed = kind === "create" ? CREATE_FIELDS : UPDATE_FIELDS;
   for (const key of Object.keys(fields)) {
     if (!allowed.has(key)) throw acs.invalidArgument(`unknown field ${key}`);

@@ -6,14 +6,13 @@
 // container runs: the image name maps to a local command registered by the test.
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
+import { freeLoopbackPort } from "../http/loopback-server.ts";
 import type { ContainerImage, StsCredential } from "./state.ts";
 
-const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), "nodejs-bootstrap.ts");
+const BOOTSTRAP = join(import.meta.dirname, "nodejs-bootstrap.ts");
 
 export interface InvocationInput {
   functionName: string;
@@ -163,7 +162,7 @@ async function runNodejs(
 }
 
 async function runContainer(input: InvocationInput, image: ContainerImage): Promise<InvocationOutcome> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const [command = "", ...args] = image.command;
   const child = spawn(command, args, {
     env: { ...functionEnv(input), FC_SERVER_PORT: String(port) },
@@ -228,18 +227,6 @@ function exitOrTimeout(child: ReturnType<typeof spawn>, ms: number): Promise<boo
     child.once("exit", () => {
       clearTimeout(timer);
       resolve(true);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
     });
   });
 }

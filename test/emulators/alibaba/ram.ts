@@ -5,7 +5,8 @@
 // "1 to 64 characters ... letters, digits, periods (.), and hyphens (-)"; ram:GetRole on
 // acs:ram:*:{#accountId}:role/{#RoleName}). A role that does not exist is 404 EntityNotExist.Role; a
 // caller without ram:GetRole gets 403 NoPermission, as every RAM action without a grant.
-import { AcsError } from "./errors.ts";
+import type { Json } from "../json.ts";
+import { AcsError, acs } from "./errors.ts";
 import type { AlibabaState, Principal, Role } from "./state.ts";
 
 export const RAM_VERSION = "2015-05-01";
@@ -18,24 +19,14 @@ export function handleRam(
   params: URLSearchParams,
   action: string | undefined,
   caller: Principal | undefined,
-): Record<string, unknown> {
+): Json {
   if (!caller) throw new AcsError(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.");
-  if (action !== "GetRole")
-    throw new AcsError(
-      400,
-      "InvalidAction.NotFound",
-      `Specified api is not found, please check your url and method: ${action}`,
-    );
+  if (action !== "GetRole") throw acs.actionNotFound(action);
   const roleName = params.get("RoleName");
   if (!roleName) throw new AcsError(400, "MissingRoleName", "RoleName is mandatory for this action.");
   if (!ROLE_NAME.test(roleName))
     throw new AcsError(400, "InvalidParameter.RoleName.InvalidChars", `The RoleName ${roleName} is invalid.`);
-  if (caller.readsRam === false)
-    throw new AcsError(
-      403,
-      "NoPermission",
-      "You are not authorized to do this action. You should be authorized by RAM.",
-    );
+  if (caller.readsRam === false) throw acs.noPermission();
   const role = state.roles.get(`acs:ram::${state.accountId}:role/${roleName.toLowerCase()}`);
   if (!role)
     throw new AcsError(
@@ -61,8 +52,8 @@ export function handleRam(
 
 /** The trust policy the role's `trust` says, in RAM's policy language (Version "1"). */
 function trustDocument(accountId: string, role: Role): string {
-  const statements: Record<string, unknown>[] = [];
-  const allow = (principal: Record<string, unknown>, condition?: Record<string, unknown>) =>
+  const statements: Json[] = [];
+  const allow = (principal: Json, condition?: Json) =>
     statements.push({
       Action: "sts:AssumeRole",
       Effect: "Allow",

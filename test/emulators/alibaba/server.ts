@@ -3,9 +3,10 @@
 // OSS-like PUT (/<bucket>/<object>).
 // The real @alicloud SDKs talk to it. FC calls must carry a valid ACS3-HMAC-SHA256 signature by a
 // registered AccessKey or by unexpired STS credentials with their x-acs-security-token.
+
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, readBody, serveHttpsOnLoopback } from "../http/loopback-server.ts";
+import type { Json } from "../json.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { parseAcs3Authorization, verifyAcs3 } from "./acs3-signature.ts";
 import { AcsError, acs } from "./errors.ts";
@@ -77,17 +78,17 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
   const faults: AlibabaFault[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const body = await readBody(
+      req,
+      MAX_BODY,
+      () => new AcsError(413, "EntityTooLarge", "request body too large"),
+    );
     const target = req.url ?? "/";
     const url = new URL(target, "https://emulator.invalid");
     const method = req.method ?? "GET";
     const entry: AlibabaRequestLogEntry = { method, path: url.pathname, operation: "unknown", status: 0 };
     requests.push(entry);
-    const answer = (
-      status: number,
-      payload: Buffer | Record<string, unknown>,
-      headers: Record<string, string> = {},
-    ) => {
+    const answer = (status: number, payload: Buffer | Json, headers: Record<string, string> = {}) => {
       entry.status = status;
       const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
       res.writeHead(status, {
@@ -191,13 +192,7 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     return { name: sts.roleArn, canPassRole: role?.canPassRole ?? false, sessionName: sts.sessionName };
   }
 
-  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      console.error("alibaba emulator: failed to answer", error);
-      res.destroy();
-    });
-  });
-  const url = `https://127.0.0.1:${await listenOnLoopback(server)}`;
+  const { server, url } = await serveHttpsOnLoopback(options.tls, "alibaba emulator", handle);
   return {
     url,
     state,
@@ -213,15 +208,4 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === "string" ? value : undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new AcsError(413, "EntityTooLarge", "request body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

@@ -3,9 +3,11 @@
 // issuer (discovery + JWKS over HTTPS, jose), its audience must be a client ID of the provider, and
 // the role's trust policy must name the provider and the token's subject. assumeRoleForService is
 // how FC itself assumes a function's role: only a role trusting that service may be assumed.
+
 import { createRemoteJWKSet, customFetch, decodeJwt, errors as joseErrors, jwtVerify } from "jose";
 import { caFetch } from "../entra/ca-fetch.ts";
-import { AcsError } from "./errors.ts";
+import type { Json } from "../json.ts";
+import { AcsError, acs } from "./errors.ts";
 import type { AlibabaState, Principal, Role, StsCredential } from "./state.ts";
 
 const FC_SERVICE = "fc.aliyuncs.com";
@@ -31,21 +33,17 @@ export class StsService {
     params: URLSearchParams,
     call: { action: string | undefined; version: string | undefined; caller?: Principal },
     now: Date,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<Json> {
     if (call.version !== "2015-04-01")
       throw new AcsError(400, "InvalidVersion", `Specified parameter Version is not valid: ${call.version}`);
     if (call.action === "AssumeRoleWithOIDC") return this.#assumeRoleWithOidc(params, now);
     if (call.action === "AssumeRole" && call.caller) return this.#assumeRole(params, call.caller, now);
     if (call.action === "GetCallerIdentity") return this.#callerIdentity(call.caller);
-    throw new AcsError(
-      400,
-      "InvalidAction.NotFound",
-      `Specified api is not found, please check your url and method: ${call.action}`,
-    );
+    throw acs.actionNotFound(call.action);
   }
 
   /** A RAM identity assuming a role whose trust policy names it (Principal.RAM). */
-  #assumeRole(params: URLSearchParams, caller: Principal, now: Date): Record<string, unknown> {
+  #assumeRole(params: URLSearchParams, caller: Principal, now: Date): Json {
     const roleArn = params.get("RoleArn");
     const sessionName = params.get("RoleSessionName");
     if (!roleArn || !sessionName)
@@ -55,12 +53,7 @@ export class StsService {
         "RoleArn and RoleSessionName are mandatory for this action.",
       );
     const role = this.#role(roleArn);
-    if (!role.trust.principals?.includes(caller.name))
-      throw new AcsError(
-        403,
-        "NoPermission",
-        "You are not authorized to do this action. You should be authorized by RAM.",
-      );
+    if (!role.trust.principals?.includes(caller.name)) throw acs.noPermission();
     const duration = Number(params.get("DurationSeconds") ?? "3600");
     const credential = this.#state.issueStsCredential(role.arn, sessionName, duration, now);
     return this.#credentialsAnswer(role, sessionName, credential);
@@ -72,7 +65,7 @@ export class StsService {
    * credentials and the region's STS endpoint. A RAM user answers IdentityType RAMUser with its UserId;
    * an assumed role AssumedRoleUser with its RoleId and the assumed-role ARN.
    */
-  #callerIdentity(caller: Principal | undefined): Record<string, unknown> {
+  #callerIdentity(caller: Principal | undefined): Json {
     if (!caller) throw new AcsError(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.");
     const accountId = this.#state.accountId;
     const base = {
@@ -110,7 +103,7 @@ export class StsService {
     return role;
   }
 
-  async #assumeRoleWithOidc(params: URLSearchParams, now: Date): Promise<Record<string, unknown>> {
+  async #assumeRoleWithOidc(params: URLSearchParams, now: Date): Promise<Json> {
     const required = (name: string) => {
       const value = params.get(name);
       if (!value) throw new AcsError(400, `Missing${name}`, `${name} is mandatory for this action.`);
@@ -141,12 +134,10 @@ export class StsService {
     try {
       claims = decodeJwt(token);
     } catch {
-      throw new AcsError(400, "AuthenticationFail.OIDCToken.Invalid", "The OIDC token is malformed.");
+      throw acs.oidcTokenInvalid("The OIDC token is malformed.");
     }
     if (claims.iss !== provider.issuerUrl)
-      throw new AcsError(
-        400,
-        "AuthenticationFail.OIDCToken.Invalid",
+      throw acs.oidcTokenInvalid(
         `The issuer of the OIDC token (${claims.iss}) is not the provider's issuer URL.`,
       );
     try {
@@ -159,11 +150,7 @@ export class StsService {
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired)
         throw new AcsError(400, "AuthenticationFail.OIDCToken.Expired", "The OIDC token has expired.");
-      throw new AcsError(
-        400,
-        "AuthenticationFail.OIDCToken.Invalid",
-        `The OIDC token failed verification: ${(error as Error).message}`,
-      );
+      throw acs.oidcTokenInvalid(`The OIDC token failed verification: ${(error as Error).message}`);
     }
     const audiences = typeof claims.aud === "string" ? [claims.aud] : (claims.aud ?? []);
     if (!audiences.some((audience) => provider.clientIds.includes(audience)))
@@ -174,11 +161,7 @@ export class StsService {
       );
     const trust = role.trust.oidc;
     if (!trust || trust.providerArn !== providerArn || !trust.subjects.includes(String(claims.sub))) {
-      throw new AcsError(
-        403,
-        "NoPermission",
-        "You are not authorized to do this action. You should be authorized by RAM.",
-      );
+      throw acs.noPermission();
     }
     const credential = this.#state.issueStsCredential(role.arn, sessionName, duration, now);
     return {
@@ -187,7 +170,7 @@ export class StsService {
     };
   }
 
-  #credentialsAnswer(role: Role, sessionName: string, credential: StsCredential): Record<string, unknown> {
+  #credentialsAnswer(role: Role, sessionName: string, credential: StsCredential): Json {
     return {
       RequestId: this.#state.requestId(),
       Credentials: {

@@ -50,11 +50,11 @@ export function newTraceId(): string {
   return randomUUID();
 }
 
+const failure = (status: number, error: string) => (aadsts: number, description: string) =>
+  new AadError(status, error, aadsts, description);
 // invalid_client is 401 at Entra; every other OAuth error is 400.
-const client = (aadsts: number, description: string) =>
-  new AadError(401, "invalid_client", aadsts, description);
-const request = (aadsts: number, description: string) =>
-  new AadError(400, "invalid_request", aadsts, description);
+const client = failure(401, "invalid_client");
+const request = failure(400, "invalid_request");
 
 export const aad = {
   missingParameter: (name: string) =>
@@ -63,23 +63,14 @@ export const aad = {
   postOnly: (method: string) =>
     request(900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`),
   unsupportedGrant: (grant: string) =>
-    new AadError(
-      400,
-      "unsupported_grant_type",
-      70003,
-      `The app requested an unsupported grant type '${grant}'.`,
-    ),
+    failure(400, "unsupported_grant_type")(70003, `The app requested an unsupported grant type '${grant}'.`),
   tenantNotFound: (tenant: string) =>
-    new AadError(
-      400,
-      "invalid_tenant",
+    failure(400, "invalid_tenant")(
       90002,
       `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
     ),
   clientNotFound: (clientId: string, tenant: string) =>
-    new AadError(
-      400,
-      "unauthorized_client",
+    failure(400, "unauthorized_client")(
       700016,
       `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     ),
@@ -126,16 +117,12 @@ export const aad = {
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'. https://docs.microsoft.com/azure/active-directory/develop/workload-identity-federation`,
     ),
   invalidScope: (scope: string) =>
-    new AadError(
-      400,
-      "invalid_scope",
+    failure(400, "invalid_scope")(
       1002012,
       `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
     ),
   resourceNotFound: (resource: string, tenant: string) =>
-    new AadError(
-      400,
-      "invalid_resource",
+    failure(400, "invalid_resource")(
       500011,
       `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     ),

@@ -1,6 +1,7 @@
 // The OpenID Connect discovery documents. Endpoints point at the emulator; `issuer` is the real
 // Entra issuer (MSAL accepts it because login.microsoftonline.com is a known Microsoft host, and it
 // matches the `iss` of the tokens). The v1 document names the common JWKS, as Entra's does.
+import { words } from "../word-list.ts";
 import { issuerV1, issuerV2 } from "./access-token.ts";
 
 const CLOUD = {
@@ -11,15 +12,7 @@ const CLOUD = {
   rbac_url: "https://pas.windows.net",
 };
 
-const CLAIMS_SUPPORTED = [
-  "sub",
-  "iss",
-  "cloud_instance_name",
-  "cloud_instance_host_name",
-  "aud",
-  "exp",
-  "iat",
-];
+const CLAIMS_SUPPORTED = words(`sub iss cloud_instance_name cloud_instance_host_name aud exp iat`);
 const AUTH_METHODS = ["client_secret_post", "private_key_jwt", "client_secret_basic"];
 
 export function openIdConfigurationV2(baseUrl: string, tenantId: string): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // Request dispatch for the Entra emulator: discovery documents, JWKS and the token endpoint, each
 // answered in Entra's shapes (errors as AADSTS JSON with x-ms-request-id), and logged.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "../http/loopback-server.ts";
 import type { Directory } from "./directory.ts";
 import { AadError, aad, aadErrorBody, newTraceId } from "./errors.ts";
 import { type EntraEndpointKind, type EntraFaults, faultError } from "./faults.ts";
@@ -51,7 +52,7 @@ export async function handleEntraRequest(
   let injectedFault: string | undefined;
   let retryAfter: number | undefined;
   try {
-    const raw = await readBody(req);
+    const raw = (await readBody(req, MAX_FORM_BYTES, aad.malformed)).toString("utf8");
     const match = /^\/([^/]+)\/(.+)$/.exec(path);
     const tenant = match?.[1] ?? "";
     const rest = match?.[2] ?? "";
@@ -145,18 +146,6 @@ function knownTenant(context: EntraContext, tenant: string): string {
 
 function isForm(contentType: string | undefined): boolean {
   return (contentType ?? "").split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_FORM_BYTES) throw aad.malformed();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

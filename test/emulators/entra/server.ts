@@ -10,8 +10,7 @@
 // MSAL then reads /<tenant>/v2.0/.well-known/openid-configuration and posts to the token endpoint
 // it names. Its `issuer` is Entra's real one, which MSAL accepts as a known Microsoft host.
 
-import { createServer, type Server } from "node:https";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { issuerV1, issuerV2 } from "./access-token.ts";
 import type { ApiAppInput, Application, ClientAppInput } from "./directory.ts";
@@ -28,10 +27,6 @@ export interface EntraEmulatorOptions {
   now?: () => Date;
   /** Access token lifetime; default 3600 s. */
   tokenLifetimeSeconds?: number;
-  /** Keys published at start (the first signs); default 2, as Entra publishes spare keys. */
-  initialKeyCount?: number;
-  /** CA for federated issuers' HTTPS (the GitHub OIDC issuer); default the emulator's own CA. */
-  federatedIssuerCaPem?: string;
 }
 
 export interface EntraMsalAuth {
@@ -72,31 +67,23 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const now = options.now ?? (() => new Date());
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
   const directory = new Directory(now);
-  // Entra's signing certificates are issued to this name.
-  const keys = await SigningKeys.create("accounts.accesscontrol.windows.net", options.initialKeyCount ?? 2);
-  const federated = new FederatedVerifier(options.federatedIssuerCaPem ?? options.tls.caPem);
+  // Entra's signing certificates are issued to this name; it publishes a spare key besides the signing one.
+  const keys = await SigningKeys.create("accounts.accesscontrol.windows.net", 2);
+  // Federated issuers (the GitHub OIDC issuer) serve HTTPS with the stack's CA.
+  const federated = new FederatedVerifier(options.tls.caPem);
   const requests: EntraRequestLogEntry[] = [];
   const faults = new EntraFaults();
-  let baseUrl = "";
 
-  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    handleEntraRequest(req, res, {
-      directory,
-      keys,
-      federated,
-      baseUrl,
-      lifetimeSeconds,
-      now,
-      requests,
-      faults,
-    }).catch((error: unknown) => {
-      console.error("entra emulator: failed to answer", error);
-      res.destroy();
-    });
-  });
-  const port = await listenOnLoopback(server);
+  const context = { directory, keys, federated, baseUrl: "", lifetimeSeconds, now, requests, faults };
+  const {
+    server,
+    port,
+    url: baseUrl,
+  } = await serveHttpsOnLoopback(options.tls, "entra emulator", (req, res) =>
+    handleEntraRequest(req, res, context),
+  );
+  context.baseUrl = baseUrl;
   const host = `127.0.0.1:${port}`;
-  baseUrl = `https://${host}`;
 
   return {
     url: baseUrl,

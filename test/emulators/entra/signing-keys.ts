@@ -2,8 +2,10 @@
 // self-signed certificate whose base64url SHA-1 thumbprint is both `kid` and `x5t`. Rotation follows
 // Entra's practice: a new key is published and used at once, older keys stay in the JWKS (tokens
 // they signed keep verifying) until they are retired explicitly.
+
 import { createPublicKey } from "node:crypto";
 import { type JWTPayload, SignJWT } from "jose";
+import type { Json } from "../json.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "./self-signed-cert.ts";
 
 export interface PublishedKey {
@@ -71,7 +73,7 @@ export class SigningKeys {
   }
 
   /** The JWKS document; `extra` adds per-key members (Entra v2 adds `issuer`, GitHub adds `alg`). */
-  jwks(extra: Record<string, unknown> = {}): { keys: JwkEntry[] } {
+  jwks(extra: Json = {}): { keys: JwkEntry[] } {
     return {
       keys: this.#keys.map(({ kid, cert }) => {
         const jwk = createPublicKey(cert.certPem).export({ format: "jwk" });
@@ -91,11 +93,7 @@ export class SigningKeys {
   }
 
   /** Signs RS256 with `kid` (default: the current key); `header` adds protected header members. */
-  async sign(
-    payload: JWTPayload,
-    header: Record<string, unknown> = {},
-    kid = this.#currentKid,
-  ): Promise<string> {
+  async sign(payload: JWTPayload, header: Json = {}, kid = this.#currentKid): Promise<string> {
     const key = this.find(kid);
     if (!key) throw new Error(`no published key ${kid}`);
     return new SignJWT(payload)

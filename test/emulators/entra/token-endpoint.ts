@@ -1,6 +1,7 @@
 // POST /{tenant}/oauth2/v2.0/token for the client credentials grant, in Entra's order: parameters,
 // tenant, client, client authentication, then the `<resource>/.default` scope and its resource app.
 // The token's version follows the resource app's accessTokenAcceptedVersion, as Entra does.
+import { words } from "../word-list.ts";
 import { accessTokenClaims, signAccessToken } from "./access-token.ts";
 import { authenticateClient } from "./client-auth.ts";
 import type { Directory } from "./directory.ts";
@@ -28,14 +29,9 @@ export interface TokenResponse {
 }
 
 /** Parameters Entra reads once; a repeated one makes the request malformed. */
-const SINGLE_VALUED = [
-  "grant_type",
-  "client_id",
-  "scope",
-  "client_secret",
-  "client_assertion",
-  "client_assertion_type",
-];
+const SINGLE_VALUED = words(
+  `grant_type client_id scope client_secret client_assertion client_assertion_type`,
+);
 
 export async function handleTokenRequest(context: TokenRequestContext): Promise<TokenResponse> {
   const { form } = context;

@@ -3,9 +3,11 @@
 // contract: Fn-Intent: httprequest, Fn-Http-Method, Fn-Http-Request-Url and Fn-Http-H-<header>
 // in, Fn-Http-Status and Fn-Http-H-<header> out. STOCK_RESPONSE_BACKEND answers from the spec;
 // HTTP_BACKEND forwards to its URL.
+
 import type { IncomingHttpHeaders } from "node:http";
 import { OciHttpError } from "../oci/errors.ts";
 import type { OciEmulator } from "../oci/server.ts";
+import { words } from "../word-list.ts";
 import { functionAccessDenied } from "./function-access.ts";
 import type { RouteTarget } from "./route-target.ts";
 
@@ -24,16 +26,9 @@ export interface BackendRequest {
 }
 
 // Transport headers that belong to one hop, never forwarded either way.
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-  "content-length",
-  "host",
-]);
+const HOP_BY_HOP = new Set(
+  words(`connection keep-alive transfer-encoding te trailer upgrade content-length host`),
+);
 
 export function gatewayError(
   status: number,

@@ -5,8 +5,7 @@
 // here as https://127.0.0.1:<port>/<gateway label><pathPrefix> (see route-target.ts).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, readBody, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import { newRequestId } from "../oci/ocid.ts";
 import type { OciEmulator } from "../oci/server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
@@ -61,13 +60,6 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
   const jwks = new JwksCache();
   const requests: GatewayRequestLogEntry[] = [];
 
-  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      console.error("gateway data plane: failed to answer", error);
-      res.destroy();
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const target = req.url ?? "/";
@@ -85,7 +77,11 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
     };
     let response: GatewayResponse;
     try {
-      const body = await readBody(req);
+      const body = await readBody(
+        req,
+        MAX_BODY_BYTES,
+        () => new Error(`request body over ${MAX_BODY_BYTES} bytes`),
+      );
       response = await answer(req, method, path, query, body, entry);
     } catch (error) {
       console.error("gateway data plane: request failed", error);
@@ -142,8 +138,7 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
     );
   }
 
-  const port = await listenOnLoopback(server);
-  const url = `https://127.0.0.1:${port}`;
+  const { server, url } = await serveHttpsOnLoopback(options.tls, "gateway data plane", handle);
   store.dataPlaneUrl = url;
 
   return {
@@ -156,16 +151,4 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
       await closeServer(server);
     },
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error(`request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }

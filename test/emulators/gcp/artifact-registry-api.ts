@@ -48,10 +48,7 @@ export async function handleArtifactRegistry(
   if (!body) return true;
   if (!test) req.resume();
   const project = ctx.state.projects.get(projectId);
-  if (!project) {
-    sendGoogleError(res, 403, `Permission denied on resource project ${projectId}.`);
-    return true;
-  }
+  if (!project) return sendGoogleError(res, 403, `Permission denied on resource project ${projectId}.`);
   if (refuseDisabledService(res, project, "artifactregistry.googleapis.com")) return true;
   const name = `projects/${projectId}/locations/${location}/repositories/${repositoryId}`;
   const writer = callerMembers(caller).some((member) => project.registryWriters.has(member));
@@ -59,27 +56,20 @@ export async function handleArtifactRegistry(
     const permissions = permissionsToTest(res, body, TESTABLE);
     if (!permissions) return true;
     const granted = writer ? permissions.filter((p) => WRITER.includes(p)) : [];
-    sendJson(res, 200, granted.length > 0 ? { permissions: granted } : {});
-    return true;
+    return sendJson(res, 200, granted.length > 0 ? { permissions: granted } : {});
   }
-  if (!writer) {
-    sendGoogleError(
+  if (!writer)
+    return sendGoogleError(
       res,
       403,
       `Permission 'artifactregistry.repositories.get' denied on resource '${name}' (or it may not exist).`,
     );
-    return true;
-  }
   const repository = ctx.state.repositories.get(name);
-  if (!repository) {
-    sendGoogleError(res, 404, `Requested entity was not found.`);
-    return true;
-  }
-  sendJson(res, 200, {
+  if (!repository) return sendGoogleError(res, 404, `Requested entity was not found.`);
+  return sendJson(res, 200, {
     name,
     format: repository.format,
     mode: "STANDARD_REPOSITORY",
     createTime: repository.createTime,
   });
-  return true;
 }

@@ -27,30 +27,22 @@ export async function handleTokenRoute(
   res: ServerResponse,
   path: string,
 ): Promise<boolean> {
-  if (path === "/oauth2/token") {
-    await oauth2Token(ctx, req, res);
-    return true;
-  }
-  if (path === "/sts/v1/token") {
-    await stsToken(ctx, req, res);
-    return true;
-  }
+  if (path === "/oauth2/token") return oauth2Token(ctx, req, res);
+  if (path === "/sts/v1/token") return stsToken(ctx, req, res);
   const iam =
     /^\/iamcredentials\/v1\/projects\/-\/serviceAccounts\/([^/:]+):(generateIdToken|generateAccessToken)$/.exec(
       path,
     );
   if (!iam) return false;
-  await iamCredentials(ctx, req, res, decodeURIComponent(iam[1] ?? ""), iam[2] ?? "");
-  return true;
+  return iamCredentials(ctx, req, res, decodeURIComponent(iam[1] ?? ""), iam[2] ?? "");
 }
 
-async function oauth2Token(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function oauth2Token(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<true> {
   const params = req.method === "POST" ? await form(req) : undefined;
-  if (!params) return sendOAuthError(res, 400, "invalid_request", "POST a form-encoded body.");
+  if (!params) return sendOAuthError(res, "invalid_request", "POST a form-encoded body.");
   if (params.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {
     return sendOAuthError(
       res,
-      400,
       "unsupported_grant_type",
       `Invalid grant_type: ${params.get("grant_type") ?? ""}`,
     );
@@ -71,13 +63,12 @@ async function oauth2Token(ctx: TokenContext, req: IncomingMessage, res: ServerR
   } catch {
     return sendOAuthError(
       res,
-      400,
       "invalid_grant",
       "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.",
     );
   }
   if (!account || keys.length === 0)
-    return sendOAuthError(res, 400, "invalid_grant", "Invalid grant: account not found");
+    return sendOAuthError(res, "invalid_grant", "Invalid grant: account not found");
   let claims: JWTPayload | undefined;
   let failure = "";
   for (const key of keys) {
@@ -98,13 +89,13 @@ async function oauth2Token(ctx: TokenContext, req: IncomingMessage, res: ServerR
           : `Invalid JWT: ${(error as Error).message}`;
     }
   }
-  if (!claims) return sendOAuthError(res, 400, "invalid_grant", failure);
+  if (!claims) return sendOAuthError(res, "invalid_grant", failure);
   if (typeof claims.target_audience === "string") {
     return sendJson(res, 200, { id_token: await mintIdToken(ctx, account, claims.target_audience) });
   }
   const scopes = String(claims.scope ?? "").split(" ");
   if (!scopes.includes(CLOUD_PLATFORM))
-    return sendOAuthError(res, 400, "invalid_scope", "Invalid OAuth scope or ID token audience provided.");
+    return sendOAuthError(res, "invalid_scope", "Invalid OAuth scope or ID token audience provided.");
   const token = ctx.state.issueToken(
     { principal: `serviceAccount:${account.email}`, memberships: [], kind: "service-account" },
     TOKEN_LIFETIME_SECONDS,

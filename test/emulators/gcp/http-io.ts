@@ -1,25 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody as readWholeBody } from "../http/loopback-server.ts";
+import type { Json } from "../json.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error("request body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return readWholeBody(req, MAX_BODY_BYTES, () => new Error("request body too large"));
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** Sends a JSON answer; true, so a route can `return sendJson(...)` once it has answered. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): true {
   const payload = Buffer.from(JSON.stringify(body), "utf8");
   res.writeHead(status, {
     "content-type": "application/json; charset=UTF-8",
     "content-length": String(payload.length),
   });
   res.end(payload);
+  return true;
 }
 
 export function sendText(
@@ -27,7 +24,7 @@ export function sendText(
   status: number,
   text: string,
   headers: Record<string, string> = {},
-): void {
+): true {
   const payload = Buffer.from(text, "utf8");
   res.writeHead(status, {
     "content-type": "text/html; charset=UTF-8",
@@ -35,6 +32,7 @@ export function sendText(
     ...headers,
   });
   res.end(payload);
+  return true;
 }
 
 const STATUS_NAMES: Record<number, string> = {
@@ -54,20 +52,18 @@ export function sendGoogleError(
   status: number,
   message: string,
   statusName?: string,
-): void {
-  sendJson(res, status, {
+): true {
+  return sendJson(res, status, {
     error: { code: status, message, status: statusName ?? STATUS_NAMES[status] ?? "UNKNOWN" },
   });
 }
 
-/** The OAuth2 error envelope the token endpoints use. */
-export function sendOAuthError(
-  res: ServerResponse,
-  status: number,
-  error: string,
-  description: string,
-): void {
-  sendJson(res, status, { error, error_description: description });
+export const INVALID_CREDENTIALS =
+  "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.";
+
+/** The OAuth2 error envelope the token endpoints answer a bad request with (400). */
+export function sendOAuthError(res: ServerResponse, error: string, description: string): true {
+  return sendJson(res, 400, { error, error_description: description });
 }
 
 export function bearerOf(req: IncomingMessage): string | undefined {
@@ -75,14 +71,10 @@ export function bearerOf(req: IncomingMessage): string | undefined {
 }
 
 /** A JSON object body, or undefined after answering 400. */
-export async function jsonBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<Record<string, unknown> | undefined> {
+export async function jsonBody(req: IncomingMessage, res: ServerResponse): Promise<Json | undefined> {
   try {
     const parsed = JSON.parse((await readBody(req)).toString("utf8")) as unknown;
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Json;
   } catch {}
   sendGoogleError(res, 400, "Invalid JSON payload received.");
   return undefined;

@@ -2,7 +2,7 @@
 // token) must hold roles/iam.workloadIdentityUser or serviceAccountTokenCreator on the account.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, callerMembers } from "./bearer-auth.ts";
-import { readBody, sendGoogleError, sendJson } from "./http-io.ts";
+import { INVALID_CREDENTIALS, readBody, sendGoogleError, sendJson } from "./http-io.ts";
 import { CLOUD_PLATFORM, mintIdToken, TOKEN_LIFETIME_SECONDS, type TokenContext } from "./token-context.ts";
 
 export async function iamCredentials(
@@ -11,14 +11,10 @@ export async function iamCredentials(
   res: ServerResponse,
   email: string,
   method: string,
-): Promise<void> {
+): Promise<true> {
   const caller = await authenticate(ctx, req);
   if (!caller) {
-    return sendGoogleError(
-      res,
-      401,
-      "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
-    );
+    return sendGoogleError(res, 401, INVALID_CREDENTIALS);
   }
   if (req.method !== "POST") return sendGoogleError(res, 404, "Not Found");
   let body: Record<string, unknown>;

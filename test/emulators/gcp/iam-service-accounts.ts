@@ -39,13 +39,9 @@ export async function handleIamServiceAccounts(
   if (!body) return true;
   const permissions = permissionsToTest(res, body, TESTABLE);
   if (!permissions) return true;
-  if (!account) {
-    sendGoogleError(res, 404, `Unknown service account ${email}.`);
-    return true;
-  }
+  if (!account) return sendGoogleError(res, 404, `Unknown service account ${email}.`);
   const members = callerMembers(caller);
   const holds = members.some((member) => account.actors.has(member));
   const granted = holds ? permissions.filter((p) => ACT_AS.includes(p)) : [];
-  sendJson(res, 200, granted.length > 0 ? { permissions: granted } : {});
-  return true;
+  return sendJson(res, 200, granted.length > 0 ? { permissions: granted } : {});
 }

@@ -1,9 +1,11 @@
 // Strict request bodies: every JSON field the Cloud Run REST client sends is checked against the
 // google.cloud.run.v2 message definitions shipped with @google-cloud/run (protos.json), the way the
 // real API answers "Invalid JSON payload received. Unknown name ..." for a field it does not know.
+
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { words } from "../word-list.ts";
 
 interface ProtoField {
   type: string;
@@ -40,23 +42,10 @@ function resolve(type: string, scope: string): { node: ProtoNode; path: string }
   return undefined;
 }
 
-const SCALARS = new Set([
-  "string",
-  "bytes",
-  "bool",
-  "int32",
-  "int64",
-  "uint32",
-  "uint64",
-  "sint32",
-  "sint64",
-  "fixed32",
-  "fixed64",
-  "sfixed32",
-  "sfixed64",
-  "double",
-  "float",
-]);
+const SCALARS = new Set(
+  words(`string bytes bool int32 int64 uint32 uint64 sint32 sint64 fixed32 fixed64 sfixed32 sfixed64 double
+  float`),
+);
 // Well-known types in their JSON form.
 const JSON_STRINGS = new Set([
   "google.protobuf.Timestamp",

@@ -7,8 +7,8 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { sendGoogleError, sendJson } from "./http-io.ts";
-import type { RunAdminContext } from "./run-admin.ts";
-import { operationJson, render } from "./run-admin-render.ts";
+import type { RunAdminContext, ServiceTarget } from "./run-admin.ts";
+import { operationJson, render, serviceNotFound, staleEtag } from "./run-admin-render.ts";
 
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -21,66 +21,66 @@ export function listServices(
 ): true {
   const sizeText = url.searchParams.get("pageSize");
   const size = sizeText === null || sizeText === "" ? DEFAULT_PAGE_SIZE : Number(sizeText);
-  if (!Number.isInteger(size) || size < 0) {
-    sendGoogleError(res, 400, `Invalid value at 'page_size' (TYPE_INT32), "${sizeText}"`);
-    return true;
-  }
+  if (!Number.isInteger(size) || size < 0)
+    return sendGoogleError(res, 400, `Invalid value at 'page_size' (TYPE_INT32), "${sizeText}"`);
   const token = url.searchParams.get("pageToken") ?? "";
   const start = token === "" ? 0 : offsetOf(token, parent);
-  if (start === undefined) {
-    sendGoogleError(res, 400, "The page token is not valid.");
-    return true;
-  }
+  if (start === undefined) return sendGoogleError(res, 400, "The page token is not valid.");
   const all = [...ctx.state.services.values()]
     .filter((record) => `projects/${record.project}/locations/${record.region}` === parent)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const page = all.slice(start, start + (size === 0 ? DEFAULT_PAGE_SIZE : size));
   const next = start + page.length;
-  sendJson(res, 200, {
+  return sendJson(res, 200, {
     services: page.map((record) => render(record.body, numbers)),
     ...(next < all.length ? { nextPageToken: tokenOf(next, parent) } : {}),
   });
-  return true;
 }
 
 export function deleteService(
   ctx: RunAdminContext,
   res: ServerResponse,
   url: URL,
-  target: { name: string; id: string; project: string; region: string; numbers: boolean },
+  name: string,
+  target: ServiceTarget,
 ): true {
-  const record = ctx.state.services.get(target.name);
-  if (!record) {
-    sendGoogleError(
-      res,
-      404,
-      `Resource '${target.id}' of kind 'SERVICE' in region '${target.region}' in project '${target.project}' does not exist.`,
-    );
-    return true;
-  }
+  const record = ctx.state.services.get(name);
+  if (!record) return serviceNotFound(res, target);
   const etag = url.searchParams.get("etag");
-  if (etag !== null && etag !== "" && etag !== record.body.etag) {
-    sendGoogleError(res, 409, "The service was modified concurrently: read it again and retry.", "ABORTED");
-    return true;
-  }
+  if (etag !== null && etag !== "" && etag !== record.body.etag) return staleEtag(res);
   const deleted = { ...record.body, deleteTime: ctx.now().toISOString(), reconciling: true };
   if (url.searchParams.get("validateOnly") !== "true") {
-    ctx.state.services.delete(target.name);
-    ctx.state.policies.delete(target.name);
+    ctx.state.services.delete(name);
+    ctx.state.policies.delete(name);
   }
-  const operationName = `projects/${target.project}/locations/${target.region}/operations/${randomUUID()}`;
-  ctx.state.operations.set(operationName, {
-    name: operationName,
-    service: target.name,
-    doneAt: ctx.now().getTime() + ctx.operationDelayMs,
-    deleted,
+  return answerWithOperation(ctx, res, target, name, deleted, true);
+}
+
+/**
+ * Records a long-running operation on the service `name` and answers with it; `body` is the service it
+ * reports (a delete's operation keeps the deleted service, the service itself is gone).
+ */
+export function answerWithOperation(
+  ctx: RunAdminContext,
+  res: ServerResponse,
+  target: ServiceTarget,
+  name: string,
+  body: Record<string, unknown>,
+  deleted = false,
+): true {
+  const operation = `projects/${target.project}/locations/${target.region}/operations/${randomUUID()}`;
+  const doneAt = ctx.now().getTime() + ctx.operationDelayMs;
+  ctx.state.operations.set(operation, {
+    name: operation,
+    service: name,
+    doneAt,
+    ...(deleted ? { deleted: body } : {}),
   });
-  sendJson(
+  return sendJson(
     res,
     200,
-    operationJson(operationName, render(deleted, target.numbers), ctx.operationDelayMs <= 0),
+    operationJson(operation, render(body, target.numbers), ctx.operationDelayMs <= 0),
   );
-  return true;
 }
 
 function tokenOf(offset: number, parent: string): string {

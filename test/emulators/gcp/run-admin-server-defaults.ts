@@ -23,9 +23,8 @@
 //   (https://cloud.google.com/run/docs/securing/service-identity).
 // - traffic [{type: TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST, percent: 100}]: "If traffic is empty or not
 //   provided, defaults to 100% traffic to the latest Ready Revision" (Service, service.proto).
+import type { Json } from "../json.ts";
 import { enumName } from "./proto-shape.ts";
-
-type Json = Record<string, unknown>;
 
 export const CONTAINER_DEFAULTS = {
   limits: { cpu: "1000m", memory: "512Mi" },

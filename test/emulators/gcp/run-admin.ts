@@ -2,13 +2,15 @@
 // allowMissing), operations get, getIamPolicy/setIamPolicy with etags (409 ABORTED on a stale one).
 // Bodies are checked against the v2 protos; enums are answered as numbers when the client asks for
 // enum-encoding=int (as @google-cloud/run does) and as names otherwise.
+
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { words } from "../word-list.ts";
 import { authenticate, callerMembers } from "./bearer-auth.ts";
-import { jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
+import { INVALID_CREDENTIALS, jsonBody, sendGoogleError, sendJson } from "./http-io.ts";
 import { enumName, shapeProblems } from "./proto-shape.ts";
-import { deleteService, listServices } from "./run-admin-cleanup.ts";
-import { operationJson, render } from "./run-admin-render.ts";
+import { answerWithOperation, deleteService, listServices } from "./run-admin-cleanup.ts";
+import { operationJson, render, serviceNotFound, staleEtag } from "./run-admin-render.ts";
 import { withServiceDefaults } from "./run-admin-server-defaults.ts";
 import { policyJson, policyOf, setIamPolicy } from "./run-iam-policy.ts";
 import { labelProblem } from "./run-labels.ts";
@@ -26,27 +28,10 @@ const SERVICE_PATH =
   /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/:]+)(:getIamPolicy|:setIamPolicy)?$/;
 const SERVICES_PATH = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services$/;
 const OPERATION_PATH = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/operations\/([^/]+)$/;
-const OUTPUT_ONLY = [
-  "uid",
-  "generation",
-  "createTime",
-  "updateTime",
-  "deleteTime",
-  "expireTime",
-  "creator",
-  "lastModifier",
-  "observedGeneration",
-  "terminalCondition",
-  "conditions",
-  "latestReadyRevision",
-  "latestCreatedRevision",
-  "trafficStatuses",
-  "uri",
-  "urls",
-  "satisfiesPzs",
-  "reconciling",
-  "etag",
-];
+const OUTPUT_ONLY =
+  words(`uid generation createTime updateTime deleteTime expireTime creator lastModifier observedGeneration
+  terminalCondition conditions latestReadyRevision latestCreatedRevision trafficStatuses uri urls
+  satisfiesPzs reconciling etag`);
 
 export async function handleRunAdmin(
   ctx: RunAdminContext,
@@ -62,97 +47,50 @@ export async function handleRunAdmin(
   if (!match) return false;
   const [, project = "", region = ""] = match;
   const caller = await authenticate(ctx, req);
-  if (!caller) {
-    sendGoogleError(
-      res,
-      401,
-      "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
-    );
-    return true;
-  }
+  if (!caller) return sendGoogleError(res, 401, INVALID_CREDENTIALS);
   const projectRecord = ctx.state.projects.get(project);
-  if (!projectRecord) {
-    sendGoogleError(res, 404, `Project '${project}' not found or deleted.`);
-    return true;
-  }
+  if (!projectRecord) return sendGoogleError(res, 404, `Project '${project}' not found or deleted.`);
   // Google checks that the API is enabled for the project before anything else about the call.
   if (refuseDisabledService(res, projectRecord, "run.googleapis.com")) return true;
-  if (!ctx.state.regions.has(region)) {
-    sendGoogleError(res, 404, `Location '${region}' is not found or is not supported by Cloud Run.`);
-    return true;
-  }
+  if (!ctx.state.regions.has(region))
+    return sendGoogleError(res, 404, `Location '${region}' is not found or is not supported by Cloud Run.`);
   const numbers = (url.searchParams.get("$alt") ?? "").includes("enum-encoding=int");
   const resource = service
     ? `projects/${project}/locations/${region}/services/${service[3]}`
     : `projects/${project}/locations/${region}`;
   const permission = permissionFor(req.method ?? "GET", service?.[4], Boolean(operation), Boolean(services));
-  if (!callerMembers(caller).some((member) => projectRecord.runAdmins.has(member))) {
-    sendGoogleError(
+  if (!callerMembers(caller).some((member) => projectRecord.runAdmins.has(member)))
+    return sendGoogleError(
       res,
       403,
       `Permission '${permission}' denied on resource '${resource}' (or resource may not exist).`,
     );
-    return true;
-  }
-  if (operation)
-    return getOperation(
-      ctx,
-      res,
-      `projects/${project}/locations/${region}/operations/${operation[3]}`,
-      numbers,
-    );
-  if (service?.[4] === ":getIamPolicy" && req.method === "GET") {
-    sendJson(res, 200, policyJson(policyOf(ctx, resource)));
-    return true;
-  }
+  if (operation) return getOperation(ctx, res, `${resource}/operations/${operation[3]}`, numbers);
+  if (service?.[4] === ":getIamPolicy" && req.method === "GET")
+    return sendJson(res, 200, policyJson(policyOf(ctx, resource)));
   if (service?.[4] === ":setIamPolicy" && req.method === "POST") return setIamPolicy(ctx, req, res, resource);
+  const target = { project, region, id: service?.[3] ?? "", numbers, principal: caller.principal };
   if (service && !service[4] && req.method === "GET") {
     const record = ctx.state.services.get(resource);
-    if (!record)
-      sendGoogleError(
-        res,
-        404,
-        `Resource '${service[3]}' of kind 'SERVICE' in region '${region}' in project '${project}' does not exist.`,
-      );
-    else sendJson(res, 200, render(record.body, numbers));
-    return true;
+    return record ? sendJson(res, 200, render(record.body, numbers)) : serviceNotFound(res, target);
   }
   if (service && !service[4] && req.method === "PATCH") {
     const exists = ctx.state.services.has(resource);
-    if (!exists && url.searchParams.get("allowMissing") !== "true") {
-      sendGoogleError(
-        res,
-        404,
-        `Resource '${service[3]}' of kind 'SERVICE' in region '${region}' in project '${project}' does not exist.`,
-      );
-      return true;
-    }
-    return writeService(ctx, req, res, {
-      project,
-      region,
-      id: service[3] ?? "",
-      numbers,
-      principal: caller.principal,
-    });
+    if (!exists && url.searchParams.get("allowMissing") !== "true") return serviceNotFound(res, target);
+    return writeService(ctx, req, res, target);
   }
   if (services && req.method === "GET") return listServices(ctx, res, url, resource, numbers);
-  if (service && !service[4] && req.method === "DELETE") {
-    return deleteService(ctx, res, url, { name: resource, id: service[3] ?? "", project, region, numbers });
-  }
+  if (service && !service[4] && req.method === "DELETE")
+    return deleteService(ctx, res, url, resource, target);
   if (services && req.method === "POST") {
     const id = url.searchParams.get("serviceId") ?? "";
-    if (!/^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/.test(id)) {
-      sendGoogleError(res, 400, "serviceId must be a valid service name.");
-      return true;
-    }
-    if (ctx.state.services.has(`${resource}/services/${id}`)) {
-      sendGoogleError(res, 409, `Resource '${id}' already exists.`, "ALREADY_EXISTS");
-      return true;
-    }
-    return writeService(ctx, req, res, { project, region, id, numbers, principal: caller.principal });
+    if (!/^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/.test(id))
+      return sendGoogleError(res, 400, "serviceId must be a valid service name.");
+    if (ctx.state.services.has(`${resource}/services/${id}`))
+      return sendGoogleError(res, 409, `Resource '${id}' already exists.`, "ALREADY_EXISTS");
+    return writeService(ctx, req, res, { ...target, id });
   }
-  sendGoogleError(res, 404, "Not Found", "NOT_FOUND");
-  return true;
+  return sendGoogleError(res, 404, "Not Found", "NOT_FOUND");
 }
 
 function permissionFor(
@@ -170,7 +108,8 @@ function permissionFor(
   return method === "POST" ? "run.services.create" : "run.services.update";
 }
 
-interface WriteTarget {
+/** The service a call names, and how it wants enums (numbers under enum-encoding=int). */
+export interface ServiceTarget {
   project: string;
   region: string;
   id: string;
@@ -182,41 +121,27 @@ async function writeService(
   ctx: RunAdminContext,
   req: IncomingMessage,
   res: ServerResponse,
-  target: WriteTarget,
+  target: ServiceTarget,
 ): Promise<true> {
   const body = await jsonBody(req, res);
   if (!body) return true;
   const problems = shapeProblems(body, "google.cloud.run.v2.Service");
-  if (problems.length > 0) {
-    sendGoogleError(res, 400, `Invalid JSON payload received. ${problems[0]}`);
-    return true;
-  }
+  if (problems.length > 0) return sendGoogleError(res, 400, `Invalid JSON payload received. ${problems[0]}`);
   const name = `projects/${target.project}/locations/${target.region}/services/${target.id}`;
-  if (body.name !== undefined && body.name !== "" && body.name !== name) {
-    sendGoogleError(res, 400, `service.name ${String(body.name)} does not match the request path.`);
-    return true;
-  }
+  if (body.name !== undefined && body.name !== "" && body.name !== name)
+    return sendGoogleError(res, 400, `service.name ${String(body.name)} does not match the request path.`);
   const badLabel = labelProblem(body.labels);
-  if (badLabel) {
-    sendGoogleError(res, 400, badLabel);
-    return true;
-  }
+  if (badLabel) return sendGoogleError(res, 400, badLabel);
   const existing = ctx.state.services.get(name);
-  if (existing && typeof body.etag === "string" && body.etag !== "" && body.etag !== existing.body.etag) {
-    sendGoogleError(res, 409, "The service was modified concurrently: read it again and retry.", "ABORTED");
-    return true;
-  }
+  if (existing && typeof body.etag === "string" && body.etag !== "" && body.etag !== existing.body.etag)
+    return staleEtag(res);
   const template = (body.template ?? {}) as { containers?: { image?: string }[] };
   const containers = template.containers ?? [];
-  if (containers.length !== 1 || !containers[0]?.image) {
-    sendGoogleError(res, 400, "Revision template should contain exactly one container with an image.");
-    return true;
-  }
+  if (containers.length !== 1 || !containers[0]?.image)
+    return sendGoogleError(res, 400, "Revision template should contain exactly one container with an image.");
   const image = containers[0].image;
-  if (!ctx.state.images.has(image) && !(await ctx.state.imageResolver?.(image))) {
-    sendGoogleError(res, 400, `Image '${image}' not found.`);
-    return true;
-  }
+  if (!ctx.state.images.has(image) && !(await ctx.state.imageResolver?.(image)))
+    return sendGoogleError(res, 400, `Image '${image}' not found.`);
   const ingress =
     enumName("google.cloud.run.v2.IngressTraffic", body.ingress ?? 0) ?? "INGRESS_TRAFFIC_UNSPECIFIED";
   const projectNumber = ctx.state.projects.get(target.project)?.number ?? "0";
@@ -258,24 +183,16 @@ async function writeService(
     },
   };
   ctx.state.services.set(name, record);
-  const operationName = `projects/${target.project}/locations/${target.region}/operations/${randomUUID()}`;
-  ctx.state.operations.set(operationName, {
-    name: operationName,
-    service: name,
-    doneAt: ctx.now().getTime() + ctx.operationDelayMs,
-  });
-  const done = ctx.operationDelayMs <= 0;
-  sendJson(res, 200, operationJson(operationName, render(record.body, target.numbers), done));
-  return true;
+  return answerWithOperation(ctx, res, target, name, record.body);
 }
 
 function getOperation(ctx: RunAdminContext, res: ServerResponse, name: string, numbers: boolean): true {
   const operation = ctx.state.operations.get(name);
   const service = operation?.deleted ?? (operation && ctx.state.services.get(operation.service)?.body);
-  if (!operation || !service) {
-    sendGoogleError(res, 404, `Operation ${name} not found.`);
-    return true;
-  }
-  sendJson(res, 200, operationJson(name, render(service, numbers), ctx.now().getTime() >= operation.doneAt));
-  return true;
+  if (!operation || !service) return sendGoogleError(res, 404, `Operation ${name} not found.`);
+  return sendJson(
+    res,
+    200,
+    operationJson(name, render(service, numbers), ctx.now().getTime() >= operation.doneAt),
+  );
 }

@@ -35,43 +35,37 @@ export async function setIamPolicy(
   const body = await jsonBody(req, res);
   if (!body) return true;
   const problems = shapeProblems(body, "google.iam.v1.SetIamPolicyRequest");
-  if (problems.length > 0 || typeof body.policy !== "object" || body.policy === null) {
-    sendGoogleError(res, 400, `Invalid JSON payload received. ${problems[0] ?? "policy is required."}`);
-    return true;
-  }
-  if (!ctx.state.services.has(resource)) {
-    sendGoogleError(res, 404, `Resource '${resource}' does not exist.`);
-    return true;
-  }
+  if (problems.length > 0 || typeof body.policy !== "object" || body.policy === null)
+    return sendGoogleError(
+      res,
+      400,
+      `Invalid JSON payload received. ${problems[0] ?? "policy is required."}`,
+    );
+  if (!ctx.state.services.has(resource))
+    return sendGoogleError(res, 404, `Resource '${resource}' does not exist.`);
   const policy = body.policy as {
     bindings?: { role?: string; members?: string[]; condition?: unknown }[];
     etag?: string;
     version?: number;
   };
   const current = policyOf(ctx, resource);
-  if (policy.etag !== undefined && policy.etag !== current.etag) {
-    sendGoogleError(
+  if (policy.etag !== undefined && policy.etag !== current.etag)
+    return sendGoogleError(
       res,
       409,
       "There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.",
       "ABORTED",
     );
-    return true;
-  }
   for (const binding of policy.bindings ?? []) {
-    if (!binding.role?.startsWith("roles/")) {
-      sendGoogleError(res, 400, `Role ${String(binding.role)} is not a valid role.`);
-      return true;
-    }
+    if (!binding.role?.startsWith("roles/"))
+      return sendGoogleError(res, 400, `Role ${String(binding.role)} is not a valid role.`);
     const bad = (binding.members ?? []).find((member) => !MEMBER.test(member));
-    if (bad !== undefined || (binding.members ?? []).length === 0) {
-      sendGoogleError(
+    if (bad !== undefined || (binding.members ?? []).length === 0)
+      return sendGoogleError(
         res,
         400,
         `Invalid member ${JSON.stringify(bad ?? "")} in binding for ${binding.role}.`,
       );
-      return true;
-    }
   }
   const stored: PolicyRecord = {
     version: policy.version ?? 1,
@@ -83,6 +77,5 @@ export async function setIamPolicy(
     etag: newEtag(),
   };
   ctx.state.policies.set(resource, stored);
-  sendJson(res, 200, policyJson(stored));
-  return true;
+  return sendJson(res, 200, policyJson(stored));
 }

@@ -5,9 +5,8 @@
 // for deployed services' own URLs: the outside world, and the project's VPC (internal ingress).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
 import { SigningKeys } from "../entra/signing-keys.ts";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { trustCaInProcess } from "../tls/trust.ts";
 import { handleArtifactRegistry } from "./artifact-registry-api.ts";
@@ -110,7 +109,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
     operationDelayMs: options.operationDelayMs ?? 50,
   };
 
-  async function api(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function api(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
     const url = new URL(req.url ?? "/", apiUrl);
     const path = url.pathname;
     res.on("finish", () => {
@@ -130,36 +129,38 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
       return sendGoogleError(res, fault.status, "Injected fault.");
     }
     if (path === REGISTRY_TOKEN_PATH) return handleRegistryToken(registryContext, req, res, url);
-    if (await handleTokenRoute(tokenContext, req, res, path)) return;
-    if (await handleRunAdmin(adminContext, req, res, url)) return;
-    if (await handleIamServiceAccounts(tokenContext, req, res, path)) return;
-    if (await handleArtifactRegistry(tokenContext, req, res, path)) return;
+    if (await handleTokenRoute(tokenContext, req, res, path)) return true;
+    if (await handleRunAdmin(adminContext, req, res, url)) return true;
+    if (await handleIamServiceAccounts(tokenContext, req, res, path)) return true;
+    if (await handleArtifactRegistry(tokenContext, req, res, path)) return true;
     req.resume();
-    sendGoogleError(res, 404, `The requested URL ${path} was not found on this server.`);
+    return sendGoogleError(res, 404, `The requested URL ${path} was not found on this server.`);
   }
 
-  const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
-    createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-      handler(req, res).catch((error: unknown) => {
-        console.error("gcp emulator: failed to answer", error);
-        if (!res.headersSent) sendGoogleError(res, 500, "Internal error.");
-        else res.destroy();
-      });
-    });
-  const servers: Server[] = [
-    serve(api),
-    serve((req, res) => handleServiceUrl(tokenContext, req, res, externalUrl, false)),
-    serve((req, res) => handleServiceUrl(tokenContext, req, res, internalUrl, true)),
+  const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>) =>
+    serveHttpsOnLoopback(options.tls, "gcp emulator", handler, (res) =>
+      res.headersSent ? res.destroy() : sendGoogleError(res, 500, "Internal error."),
+    );
+  const listeners = [
+    await serve(api),
+    await serve((req, res) => handleServiceUrl(tokenContext, req, res, externalUrl, false)),
+    await serve((req, res) => handleServiceUrl(tokenContext, req, res, internalUrl, true)),
   ];
-  const [apiServer, externalServer, internalServer] = servers as [Server, Server, Server];
-  apiUrl = `https://127.0.0.1:${await listenOnLoopback(apiServer)}`;
-  externalUrl = `https://127.0.0.1:${await listenOnLoopback(externalServer)}`;
-  internalUrl = `https://127.0.0.1:${await listenOnLoopback(internalServer)}`;
+  [apiUrl, externalUrl, internalUrl] = listeners.map((listener) => listener.url) as [string, string, string];
 
   let signer: RegistryTokenSigner | undefined;
-  const addKey = (email: string): ServiceAccountKeyFile => {
+  const projectOf = (id: string) => {
+    const project = state.projects.get(id);
+    if (!project) throw new Error(`no project ${id}`);
+    return project;
+  };
+  const accountOf = (email: string) => {
     const account = state.serviceAccounts.get(email);
     if (!account) throw new Error(`no service account ${email}`);
+    return account;
+  };
+  const addKey = (email: string): ServiceAccountKeyFile => {
+    const account = accountOf(email);
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const privateKeyId = randomBytes(20).toString("hex");
     const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -203,9 +204,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
     },
     addKey,
     addProvider: (provider) => {
-      const project = state.projects.get(provider.project);
-      if (!project) throw new Error(`no project ${provider.project}`);
-      const pool = `projects/${project.number}/locations/global/workloadIdentityPools/${provider.pool}`;
+      const pool = `projects/${projectOf(provider.project).number}/locations/global/workloadIdentityPools/${provider.pool}`;
       const name = `${pool}/providers/${provider.provider}`;
       state.addProvider({
         name,
@@ -216,38 +215,18 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
       });
       return name;
     },
-    grantRunAdmin: (project, member) => {
-      const record = state.projects.get(project);
-      if (!record) throw new Error(`no project ${project}`);
-      record.runAdmins.add(member);
-    },
-    allowImpersonation: (email, member) => {
-      const account = state.serviceAccounts.get(email);
-      if (!account) throw new Error(`no service account ${email}`);
-      account.impersonators.add(member);
-    },
-    allowActAs: (email, member) => {
-      const account = state.serviceAccounts.get(email);
-      if (!account) throw new Error(`no service account ${email}`);
-      account.actors.add(member);
-    },
+    grantRunAdmin: (project, member) => void projectOf(project).runAdmins.add(member),
+    allowImpersonation: (email, member) => void accountOf(email).impersonators.add(member),
+    allowActAs: (email, member) => void accountOf(email).actors.add(member),
     addRepository: (project, location, repository, format = "DOCKER") => {
-      if (!state.projects.has(project)) throw new Error(`no project ${project}`);
+      projectOf(project);
       state.repositories.set(`projects/${project}/locations/${location}/repositories/${repository}`, {
         format,
         createTime: now().toISOString(),
       });
     },
-    grantRegistryWriter: (project, member) => {
-      const record = state.projects.get(project);
-      if (!record) throw new Error(`no project ${project}`);
-      record.registryWriters.add(member);
-    },
-    disableService: (project, service) => {
-      const record = state.projects.get(project);
-      if (!record) throw new Error(`no project ${project}`);
-      record.disabledServices.add(service);
-    },
+    grantRegistryWriter: (project, member) => void projectOf(project).registryWriters.add(member),
+    disableService: (project, service) => void projectOf(project).disabledServices.add(service),
     enableArtifactRegistryAuth: async () => {
       signer ??= await createRegistryTokenSigner();
       registryContext.registry = { signer, service: REGISTRY_SERVICE, issuer: REGISTRY_ISSUER };
@@ -264,7 +243,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
     },
     internalUrlOf: (uri) => uri.replace(externalUrl, internalUrl),
     close: async () => {
-      for (const server of servers) await closeServer(server);
+      for (const { server } of listeners) await closeServer(server);
     },
   };
 }

@@ -18,7 +18,7 @@ export function refuseDisabledService(res: ServerResponse, project: ProjectRecor
   if (!project.disabledServices.has(service)) return false;
   const title = TITLES[service] ?? service;
   const activationUrl = `https://console.developers.google.com/apis/api/${service}/overview?project=${project.number}`;
-  sendJson(res, 403, {
+  return sendJson(res, 403, {
     error: {
       code: 403,
       message: `${title} has not been used in project ${project.number} before or it is disabled. Enable it by visiting ${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`,
@@ -43,5 +43,4 @@ export function refuseDisabledService(res: ServerResponse, project: ProjectRecor
       ],
     },
   });
-  return true;
 }

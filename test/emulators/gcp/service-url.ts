@@ -36,7 +36,7 @@ export async function handleServiceUrl(
   res: ServerResponse,
   baseUrl: string,
   internal: boolean,
-): Promise<void> {
+): Promise<true> {
   const url = new URL(req.url ?? "/", baseUrl);
   const [, segment = "", ...rest] = url.pathname.split("/");
   const functionPath = `/${rest.join("/")}`;
@@ -70,14 +70,8 @@ export async function handleServiceUrl(
       return sendText(res, 403, forbidden(functionPath));
     }
   }
-  const body = await readBody(req);
-  const answer = helloHttp(url.searchParams, req.headers["content-type"], body);
-  const payload = Buffer.from(answer, "utf8");
-  res.writeHead(200, {
-    "content-type": "text/html; charset=utf-8",
-    "content-length": String(payload.length),
-  });
-  res.end(payload);
+  const answer = helloHttp(url.searchParams, req.headers["content-type"], await readBody(req));
+  return sendText(res, 200, answer, { "content-type": "text/html; charset=utf-8" });
 }
 
 function findService(state: GcpState, segment: string): ServiceRecord | undefined {

@@ -125,10 +125,6 @@ export class GcpState {
     return project;
   }
 
-  projectByNumber(number: string): ProjectRecord | undefined {
-    return [...this.projects.values()].find((project) => project.number === number);
-  }
-
   addProvider(record: ProviderRecord): void {
     if (record.attributeCondition) checkCondition(record.attributeCondition);
     this.providers.set(record.name, record);

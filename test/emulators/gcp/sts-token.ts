@@ -8,30 +8,29 @@ import { form, TOKEN_LIFETIME_SECONDS, type TokenContext } from "./token-context
 
 const jwksByIssuer = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-export async function stsToken(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function stsToken(ctx: TokenContext, req: IncomingMessage, res: ServerResponse): Promise<true> {
   const params = req.method === "POST" ? await form(req) : undefined;
-  if (!params) return sendOAuthError(res, 400, "invalid_request", "POST a form-encoded body.");
+  if (!params) return sendOAuthError(res, "invalid_request", "POST a form-encoded body.");
   const expect: Record<string, string> = {
     grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
     requested_token_type: "urn:ietf:params:oauth:token-type:access_token",
   };
   for (const [name, value] of Object.entries(expect)) {
     if (params.get(name) !== value)
-      return sendOAuthError(res, 400, "invalid_request", `Invalid value for "${name}".`);
+      return sendOAuthError(res, "invalid_request", `Invalid value for "${name}".`);
   }
   const subjectTokenType = params.get("subject_token_type");
   if (
     subjectTokenType !== "urn:ietf:params:oauth:token-type:jwt" &&
     subjectTokenType !== "urn:ietf:params:oauth:token-type:id_token"
   ) {
-    return sendOAuthError(res, 400, "invalid_request", 'Invalid value for "subject_token_type".');
+    return sendOAuthError(res, "invalid_request", 'Invalid value for "subject_token_type".');
   }
   const audience = params.get("audience") ?? "";
   const provider = ctx.state.providers.get(audience.replace(/^\/\/iam\.googleapis\.com\//, ""));
   if (!audience.startsWith("//iam.googleapis.com/") || !provider) {
     return sendOAuthError(
       res,
-      400,
       "invalid_target",
       'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.',
     );
@@ -51,7 +50,6 @@ export async function stsToken(ctx: TokenContext, req: IncomingMessage, res: Ser
   } catch (error) {
     return sendOAuthError(
       res,
-      400,
       "invalid_grant",
       `The ID Token could not be verified: ${(error as Error).message}`,
     );
@@ -60,7 +58,6 @@ export async function stsToken(ctx: TokenContext, req: IncomingMessage, res: Ser
   if (!audiences.some((aud) => provider.allowedAudiences.includes(aud))) {
     return sendOAuthError(
       res,
-      400,
       "invalid_grant",
       `The audience in ID Token [${audiences.join(", ")}] does not match the expected audience.`,
     );
@@ -68,7 +65,6 @@ export async function stsToken(ctx: TokenContext, req: IncomingMessage, res: Ser
   if (provider.attributeCondition && !conditionHolds(provider.attributeCondition, claims)) {
     return sendOAuthError(
       res,
-      400,
       "unauthorized_client",
       "The given credential is rejected by the attribute condition.",
     );

@@ -5,9 +5,8 @@
 
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
 import { SigningKeys } from "../entra/signing-keys.ts";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import { type GithubJob, githubTokenClaims } from "./claims.ts";
 
@@ -66,6 +65,7 @@ export async function startGithubOidcIssuer(options: GithubOidcOptions): Promise
     keys.sign(githubTokenClaims(job, issuer, audience, now(), lifetimeSeconds), { x5t: keys.currentKid });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.resume();
     const url = new URL(req.url ?? "/", issuer);
     if (req.method !== "GET") return send(res, 405, { message: "Method not allowed" });
     if (url.pathname === "/.well-known/openid-configuration") return send(res, 200, discovery(issuer));
@@ -97,14 +97,8 @@ export async function startGithubOidcIssuer(options: GithubOidcOptions): Promise
     return send(res, 200, { value: await mint(entry.job, audience) });
   }
 
-  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    req.resume();
-    handle(req, res).catch((error: unknown) => {
-      console.error("github oidc issuer: failed to answer", error);
-      res.destroy();
-    });
-  });
-  issuer = `https://127.0.0.1:${await listenOnLoopback(server)}`;
+  const { server, url } = await serveHttpsOnLoopback(options.tls, "github oidc issuer", handle);
+  issuer = url;
 
   return {
     issuer,

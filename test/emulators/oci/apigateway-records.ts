@@ -2,6 +2,7 @@
 // wire shapes, exactly the oci-apigateway models (Gateway, Deployment, DeploymentSummary,
 // WorkRequest, WorkRequestError). Records hold emulator-only bookkeeping (tenancy, settle
 // times, the specification versions the data plane serves); the model functions drop it.
+import type { Json } from "../json.ts";
 import type { ApiSpec } from "./apigateway-spec.ts";
 
 export type ApiGatewayLifecycleState = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING" | "DELETED" | "FAILED";
@@ -36,11 +37,11 @@ export interface DeploymentRecord {
   displayName: string;
   pathPrefix: string;
   /** The specification as the client sent it, echoed back on reads. */
-  specification: Record<string, unknown>;
+  specification: Json;
   lifecycleState: ApiGatewayLifecycleState;
   lifecycleDetails: string | undefined;
   freeformTags: Record<string, string>;
-  definedTags: Record<string, unknown>;
+  definedTags: Json;
   timeCreated: string;
   timeUpdated: string;
   sequence: number;
@@ -65,11 +66,11 @@ export interface WorkRequestRecord {
   /** Set when a test made this work request fail; reported once it finishes. */
   failure: { code: string; message: string } | undefined;
   /** What an update replaced, restored when it fails. */
-  previousSpecification: Record<string, unknown> | undefined;
+  previousSpecification: Json | undefined;
   sequence: number;
 }
 
-export function gatewayModel(gateway: GatewayRecord): Record<string, unknown> {
+export function gatewayModel(gateway: GatewayRecord): Json {
   return {
     ...gatewaySummaryModel(gateway),
     ipAddresses: [{ ipAddress: "127.0.0.1" }],
@@ -78,7 +79,7 @@ export function gatewayModel(gateway: GatewayRecord): Record<string, unknown> {
   };
 }
 
-export function gatewaySummaryModel(gateway: GatewayRecord): Record<string, unknown> {
+export function gatewaySummaryModel(gateway: GatewayRecord): Json {
   return {
     id: gateway.id,
     displayName: gateway.displayName,
@@ -98,10 +99,7 @@ export function gatewaySummaryModel(gateway: GatewayRecord): Record<string, unkn
   };
 }
 
-export function deploymentSummaryModel(
-  deployment: DeploymentRecord,
-  endpoint: string,
-): Record<string, unknown> {
+export function deploymentSummaryModel(deployment: DeploymentRecord, endpoint: string): Json {
   return {
     id: deployment.id,
     gatewayId: deployment.gatewayId,
@@ -120,7 +118,7 @@ export function deploymentSummaryModel(
   };
 }
 
-export function deploymentModel(deployment: DeploymentRecord, endpoint: string): Record<string, unknown> {
+export function deploymentModel(deployment: DeploymentRecord, endpoint: string): Json {
   return {
     ...deploymentSummaryModel(deployment, endpoint),
     specification: structuredClone(deployment.specification),
@@ -145,7 +143,7 @@ const DONE_ACTION: Record<WorkRequestRecord["operationType"], string> = {
   DELETE_DEPLOYMENT: "DELETED",
 };
 
-export function workRequestModel(request: WorkRequestRecord, nowMs: number): Record<string, unknown> {
+export function workRequestModel(request: WorkRequestRecord, nowMs: number): Json {
   const status = workRequestStatus(request, nowMs);
   const done = status === "SUCCEEDED" ? DONE_ACTION[request.operationType] : status;
   return {
@@ -170,7 +168,7 @@ export function workRequestModel(request: WorkRequestRecord, nowMs: number): Rec
   };
 }
 
-export function workRequestSummaryModel(request: WorkRequestRecord, nowMs: number): Record<string, unknown> {
+export function workRequestSummaryModel(request: WorkRequestRecord, nowMs: number): Json {
   const { id, resources: _resources, ...rest } = workRequestModel(request, nowMs);
   return { workRequestId: id, ...rest };
 }

@@ -3,6 +3,7 @@
 // normalised spec the gateway data plane routes by. Policies that only shape traffic (CORS,
 // rate limiting, logging, header/query transformations and validations, response policies) are
 // accepted and stored but not enforced; the emulator is about routing and authentication.
+import { words } from "../word-list.ts";
 import {
   type AuthPolicy,
   type RouteAuthorization,
@@ -48,25 +49,13 @@ export interface ApiSpec {
 export const ROUTE_METHODS = ["ANY", "HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 const SPEC_FIELDS = ["requestPolicies", "loggingPolicies", "routes"];
-const SPEC_POLICY_FIELDS = [
-  "authentication",
-  "rateLimiting",
-  "cors",
-  "mutualTls",
-  "usagePlans",
-  "dynamicAuthentication",
-];
+const SPEC_POLICY_FIELDS = words(
+  `authentication rateLimiting cors mutualTls usagePlans dynamicAuthentication`,
+);
 const ROUTE_FIELDS = ["path", "methods", "requestPolicies", "responsePolicies", "loggingPolicies", "backend"];
-const ROUTE_POLICY_FIELDS = [
-  "authorization",
-  "cors",
-  "queryParameterValidations",
-  "headerValidations",
-  "bodyValidation",
-  "headerTransformations",
-  "queryParameterTransformations",
-  "responseCacheLookup",
-];
+const ROUTE_POLICY_FIELDS =
+  words(`authorization cors queryParameterValidations headerValidations bodyValidation headerTransformations
+  queryParameterTransformations responseCacheLookup`);
 const BACKEND_TYPES = [
   "ORACLE_FUNCTIONS_BACKEND",
   "STOCK_RESPONSE_BACKEND",
@@ -80,17 +69,19 @@ const BACKEND_TYPES = [
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
 const PARAM_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_]*)(\*?)\}$/;
 
+function invalidSegment(path: string, value: string, segment: string): Error {
+  return invalidParameter(
+    `${path} ${JSON.stringify(value)} has an invalid segment ${JSON.stringify(segment)}.`,
+  );
+}
+
 export function readPathPrefix(value: unknown, path = "pathPrefix"): string {
   if (typeof value !== "string" || value === "") throw invalidParameter(`${path} is required.`);
   if (!value.startsWith("/")) throw invalidParameter(`${path} must start with "/".`);
   if (value.length > 255) throw invalidParameter(`${path} must be at most 255 characters.`);
   if (value !== "/" && value.endsWith("/")) throw invalidParameter(`${path} must not end with "/".`);
   for (const segment of value.slice(1).split("/")) {
-    if (value !== "/" && !LITERAL_SEGMENT.test(segment)) {
-      throw invalidParameter(
-        `${path} ${JSON.stringify(value)} has an invalid segment ${JSON.stringify(segment)}.`,
-      );
-    }
+    if (value !== "/" && !LITERAL_SEGMENT.test(segment)) throw invalidSegment(path, value, segment);
   }
   return value;
 }
@@ -167,11 +158,7 @@ function readRoutePath(value: string, path: string): RouteSegment[] {
         throw invalidParameter(`${path}: {${param[1]}*} must be last.`);
       return { kind: "param", name: param[1], rest: param[2] === "*" };
     }
-    if (!LITERAL_SEGMENT.test(part)) {
-      throw invalidParameter(
-        `${path} ${JSON.stringify(value)} has an invalid segment ${JSON.stringify(part)}.`,
-      );
-    }
+    if (!LITERAL_SEGMENT.test(part)) throw invalidSegment(path, value, part);
     return { kind: "literal", value: part };
   });
 }
@@ -192,14 +179,9 @@ function readBackend(value: unknown, path: string): Backend {
     case "HTTP_BACKEND": {
       onlyFields(
         backend,
-        [
-          "type",
-          "url",
-          "connectTimeoutInSeconds",
-          "readTimeoutInSeconds",
-          "sendTimeoutInSeconds",
-          "isSslVerifyDisabled",
-        ],
+        words(
+          `type url connectTimeoutInSeconds readTimeoutInSeconds sendTimeoutInSeconds isSslVerifyDisabled`,
+        ),
         path,
       );
       const url = stringAt(backend, "url", path);

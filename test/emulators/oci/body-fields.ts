@@ -1,20 +1,17 @@
 // Field checks for request bodies, on top of json-body.ts: OCI rejects fields the model does not
 // have, wrong types and out-of-range numbers with 400 InvalidParameter naming the field, so a
 // client bug shows up here as it would against Oracle Cloud instead of being silently ignored.
+import type { Json } from "../json.ts";
 import { invalidParameter } from "./errors.ts";
 
-export function rejectUnknownFields(
-  body: Record<string, unknown>,
-  allowed: readonly string[],
-  modelName: string,
-): void {
+export function rejectUnknownFields(body: Json, allowed: readonly string[], modelName: string): void {
   for (const name of Object.keys(body)) {
     if (!allowed.includes(name)) throw invalidParameter(`Unknown field ${name} in ${modelName}.`);
   }
 }
 
 export function optionalInteger(
-  body: Record<string, unknown>,
+  body: Json,
   name: string,
   range: { min: number; max: number },
 ): number | undefined {
@@ -29,28 +26,22 @@ export function optionalInteger(
   return value;
 }
 
-export function optionalBoolean(body: Record<string, unknown>, name: string): boolean | undefined {
+export function optionalBoolean(body: Json, name: string): boolean | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "boolean") throw invalidParameter(`${name} must be a boolean.`);
   return value;
 }
 
-export function optionalObject(
-  body: Record<string, unknown>,
-  name: string,
-): Record<string, unknown> | undefined {
+export function optionalObject(body: Json, name: string): Json | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) throw invalidParameter(`${name} must be an object.`);
-  return value as Record<string, unknown>;
+  return value as Json;
 }
 
 /** freeformTags and similar: an object whose values are all strings. */
-export function optionalStringMap(
-  body: Record<string, unknown>,
-  name: string,
-): Record<string, string> | undefined {
+export function optionalStringMap(body: Json, name: string): Record<string, string> | undefined {
   const value = optionalObject(body, name);
   if (value === undefined) return undefined;
   for (const [key, entry] of Object.entries(value)) {
@@ -59,7 +50,7 @@ export function optionalStringMap(
   return { ...(value as Record<string, string>) };
 }
 
-export function optionalStringArray(body: Record<string, unknown>, name: string): string[] | undefined {
+export function optionalStringArray(body: Json, name: string): string[] | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string")) {
@@ -73,10 +64,7 @@ export function optionalStringArray(body: Record<string, unknown>, name: string)
 const CONFIG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_CONFIG_BYTES = 4096;
 
-export function optionalConfig(
-  body: Record<string, unknown>,
-  name: string,
-): Record<string, string> | undefined {
+export function optionalConfig(body: Json, name: string): Record<string, string> | undefined {
   const config = optionalStringMap(body, name);
   if (config === undefined) return undefined;
   let bytes = 0;

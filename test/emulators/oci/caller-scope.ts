@@ -10,6 +10,12 @@ export function requiredQuery(context: RouteContext, name: string): string {
   return value;
 }
 
+/** The required `compartmentId` query parameter, when it names one of the caller's compartments. */
+export function queriedCompartment(context: RouteContext): { compartmentId: string; tenancy: Tenancy } {
+  const compartmentId = requiredQuery(context, "compartmentId");
+  return { compartmentId, tenancy: visibleCompartment(context, compartmentId) };
+}
+
 /** The caller's tenancy when `compartmentId` is one of its compartments. */
 export function visibleCompartment(context: RouteContext, compartmentId: string): Tenancy {
   const tenancy = context.state.tenancyOfCompartment(compartmentId);

@@ -1,9 +1,10 @@
 // The oci-functions models as the service serialises them (absent values are null, tags are
 // objects): Application/ApplicationSummary and Function/FunctionSummary. invokeEndpoint is the
 // emulator's own base URL, so FunctionsInvokeClient reaches it like any other endpoint.
+import type { Json } from "../json.ts";
 import type { ApplicationRecord, FunctionRecord } from "./functions-store.ts";
 
-export function applicationModel(application: ApplicationRecord): Record<string, unknown> {
+export function applicationModel(application: ApplicationRecord): Json {
   return {
     ...applicationSummaryModel(application),
     config: { ...application.config },
@@ -11,7 +12,7 @@ export function applicationModel(application: ApplicationRecord): Record<string,
   };
 }
 
-export function applicationSummaryModel(application: ApplicationRecord): Record<string, unknown> {
+export function applicationSummaryModel(application: ApplicationRecord): Json {
   return {
     id: application.id,
     compartmentId: application.compartmentId,
@@ -31,22 +32,14 @@ export function applicationSummaryModel(application: ApplicationRecord): Record<
   };
 }
 
-export function functionModel(
-  fn: FunctionRecord,
-  shape: string,
-  invokeEndpoint: string,
-): Record<string, unknown> {
+export function functionModel(fn: FunctionRecord, shape: string, invokeEndpoint: string): Json {
   return {
     ...functionSummaryModel(fn, shape, invokeEndpoint),
     config: { ...fn.config },
   };
 }
 
-export function functionSummaryModel(
-  fn: FunctionRecord,
-  shape: string,
-  invokeEndpoint: string,
-): Record<string, unknown> {
+export function functionSummaryModel(fn: FunctionRecord, shape: string, invokeEndpoint: string): Json {
   return {
     id: fn.id,
     displayName: fn.displayName,

@@ -212,11 +212,7 @@ export class FunctionsStore {
     const { passthrough, ...fields } = changes;
     Object.assign(fn, fields);
     if (passthrough) Object.assign(fn.passthrough, passthrough);
-    const now = this.#options.now();
-    fn.lifecycleState = "UPDATING";
-    fn.timeUpdated = now.toISOString();
-    fn.settlesAt = now.getTime() + this.#options.functionActiveDelayMs;
-    fn.settlesTo = this.#nextOutcome();
+    this.#startTransition(fn, "UPDATING", this.#nextOutcome());
     return this.settle(fn);
   }
 
@@ -228,20 +224,21 @@ export class FunctionsStore {
   deleteFunction(fn: FunctionRecord): void {
     this.settle(fn);
     if (fn.lifecycleState === "DELETED") throw notAuthorizedOrNotFound();
-    if (
-      fn.lifecycleState !== "ACTIVE" &&
-      fn.lifecycleState !== "FAILED" &&
-      fn.lifecycleState !== "INACTIVE"
-    ) {
+    if (!["ACTIVE", "FAILED", "INACTIVE"].includes(fn.lifecycleState)) {
       throw incorrectState(
         `Function ${fn.id} is ${fn.lifecycleState} and cannot be deleted until it settles.`,
       );
     }
+    this.#startTransition(fn, "DELETING", "DELETED");
+  }
+
+  /** `fn` is `state` until the active delay has passed on the emulator clock, then `settlesTo`. */
+  #startTransition(fn: FunctionRecord, state: LifecycleState, settlesTo: FunctionRecord["settlesTo"]): void {
     const now = this.#options.now();
-    fn.lifecycleState = "DELETING";
+    fn.lifecycleState = state;
     fn.timeUpdated = now.toISOString();
     fn.settlesAt = now.getTime() + this.#options.functionActiveDelayMs;
-    fn.settlesTo = "DELETED";
+    fn.settlesTo = settlesTo;
   }
 
   /** Makes the next `count` function creates or updates end in FAILED instead of ACTIVE. */

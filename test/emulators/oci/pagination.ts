@@ -34,6 +34,30 @@ export function readPageRequest(
   return { limit, offset: page === null ? 0 : decodeToken(page, scope) };
 }
 
+/**
+ * One page of a list: the page request is read (and a bad limit or token refused) before `items()`
+ * runs its own checks. `scope` names the list and its filters, so a token only fits the same list.
+ */
+export function listPage<T>(
+  query: URLSearchParams,
+  scope: readonly unknown[],
+  limits: { defaultLimit: number; maxLimit: number },
+  items: () => readonly T[],
+): Page<T> {
+  const key = JSON.stringify(scope);
+  const request = readPageRequest(query, key, limits);
+  return pageOf(items(), request, key);
+}
+
+/** Whether `item` has each filter's value where the query sets that filter. */
+export function matchesQuery<K extends string>(
+  query: URLSearchParams,
+  filters: readonly K[],
+  item: Record<K, unknown>,
+): boolean {
+  return filters.every((name) => query.get(name) === null || query.get(name) === item[name]);
+}
+
 export function pageOf<T>(items: readonly T[], request: PageRequest, scope: string): Page<T> {
   const end = request.offset + request.limit;
   return {
@@ -51,6 +75,11 @@ export function sortItems<T extends { id: string }>(
 ): T[] {
   const sign = order === "ASC" ? 1 : -1;
   return [...items].sort((a, b) => sign * (compare(key(a), key(b)) || compare(a.id, b.id)));
+}
+
+/** Creation order as a sort key: time, then the store's sequence when timestamps tie. */
+export function creationKey(item: { timeCreated: string; sequence: number }): string {
+  return `${item.timeCreated}/${String(item.sequence).padStart(12, "0")}`;
 }
 
 export function readSortOrder(query: URLSearchParams, fallback: "ASC" | "DESC"): "ASC" | "DESC" {

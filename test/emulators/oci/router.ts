@@ -2,6 +2,7 @@
 // RouteDefinitions; routes/index.ts collects them, so adding Functions, Artifacts or API Gateway
 // means adding one file and one line there.
 import type { IncomingHttpHeaders } from "node:http";
+import { etagOf } from "./etag.ts";
 import type { Caller } from "./key-id.ts";
 import type { OciRuntime } from "./runtime.ts";
 import type { OciState } from "./state.ts";
@@ -44,6 +45,31 @@ export interface RouteDefinition {
   /** Short operation name for the request log, e.g. "GetNamespace". */
   operation: string;
   handler: (context: RouteContext) => RouteResponse | Promise<RouteResponse>;
+}
+
+type RouteOptions = Pick<RouteDefinition, "auth" | "bodyMustBeSigned" | "plane">;
+
+/** A service's routes as rows: [method, pattern, operation, handler, options?]. */
+export function routeTable(
+  rows: ReadonlyArray<[string, string, string, RouteDefinition["handler"], RouteOptions?]>,
+): RouteDefinition[] {
+  return rows.map(([method, pattern, operation, handler, options]) => ({
+    method,
+    pattern,
+    operation,
+    handler,
+    ...options,
+  }));
+}
+
+/** A 200 whose etag is derived from the body, as every OCI read answers. */
+export function withEtag(body: unknown): RouteResponse {
+  return { status: 200, body, headers: { etag: etagOf(body) } };
+}
+
+/** One list page as OCI answers it: the body, with opc-next-page unless it is the last page. */
+export function pageResponse(body: unknown, nextPage: string | undefined): RouteResponse {
+  return { status: 200, body, headers: nextPage ? { "opc-next-page": nextPage } : {} };
 }
 
 export type RouteMatch =

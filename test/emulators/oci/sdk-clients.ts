@@ -43,47 +43,51 @@ function providerFor(who: ApiKeyIdentity): common.SimpleAuthenticationDetailsPro
   );
 }
 
-export function ociClients(url: string, who: ApiKeyIdentity) {
-  const provider = providerFor(who);
-  // Setting endpoint after construction is what FNGATE_OCI_ENDPOINT does in src/ too; the
-  // Identity client appends its /20160918 version prefix itself.
-  const objectStorage = new objectstorage.ObjectStorageClient({ authenticationDetailsProvider: provider });
-  objectStorage.endpoint = url;
-  const identityClient = new identity.IdentityClient({ authenticationDetailsProvider: provider });
-  identityClient.endpoint = url;
-  return { objectStorage, identity: identityClient };
-}
+type ClientClass<T> = new (params: {
+  authenticationDetailsProvider: common.AuthenticationDetailsProvider;
+}) => T;
 
 /**
- * Functions management and Artifacts clients. Like the others they append their API version
- * (/20181201, /20160918) to the endpoint themselves.
+ * An SDK client acting as `who`, its endpoint set after construction as FNGATE_OCI_ENDPOINT does in
+ * src/; each client appends its own API version (/20160918, /20181201, /20190501) to it.
  */
-export function functionsClients(url: string, who: ApiKeyIdentity) {
-  const provider = providerFor(who);
-  const management = new functions.FunctionsManagementClient({ authenticationDetailsProvider: provider });
-  management.endpoint = url;
-  const artifactsClient = new artifacts.ArtifactsClient({ authenticationDetailsProvider: provider });
-  artifactsClient.endpoint = url;
-  return { management, artifacts: artifactsClient };
+function clientAt<T extends { endpoint: string }>(
+  Client: ClientClass<T>,
+  url: string,
+  who: ApiKeyIdentity,
+): T {
+  const client = new Client({ authenticationDetailsProvider: providerFor(who) });
+  client.endpoint = url;
+  return client;
 }
 
-/** API Gateway clients (deployments, gateways, work requests); they append /20190501 themselves. */
+export function ociClients(url: string, who: ApiKeyIdentity) {
+  return {
+    objectStorage: clientAt(objectstorage.ObjectStorageClient, url, who),
+    identity: clientAt(identity.IdentityClient, url, who),
+  };
+}
+
+/** Functions management and Artifacts clients. */
+export function functionsClients(url: string, who: ApiKeyIdentity) {
+  return {
+    management: clientAt(functions.FunctionsManagementClient, url, who),
+    artifacts: clientAt(artifacts.ArtifactsClient, url, who),
+  };
+}
+
+/** API Gateway clients (deployments, gateways, work requests). */
 export function apiGatewayClients(url: string, who: ApiKeyIdentity) {
-  const provider = providerFor(who);
-  const deployment = new apigateway.DeploymentClient({ authenticationDetailsProvider: provider });
-  deployment.endpoint = url;
-  const gateway = new apigateway.GatewayClient({ authenticationDetailsProvider: provider });
-  gateway.endpoint = url;
-  const workRequests = new apigateway.WorkRequestsClient({ authenticationDetailsProvider: provider });
-  workRequests.endpoint = url;
-  return { deployment, gateway, workRequests };
+  return {
+    deployment: clientAt(apigateway.DeploymentClient, url, who),
+    gateway: clientAt(apigateway.GatewayClient, url, who),
+    workRequests: clientAt(apigateway.WorkRequestsClient, url, who),
+  };
 }
 
 /** An invoke client for one function, pointed at its invokeEndpoint as the OCI docs prescribe. */
 export function invokeClient(invokeEndpoint: string, who: ApiKeyIdentity): functions.FunctionsInvokeClient {
-  const client = new functions.FunctionsInvokeClient({ authenticationDetailsProvider: providerFor(who) });
-  client.endpoint = invokeEndpoint;
-  return client;
+  return clientAt(functions.FunctionsInvokeClient, invokeEndpoint, who);
 }
 
 /** A fresh tenancy with one API-key user, and the identity the SDK clients need to act as it. */

@@ -4,8 +4,7 @@
 // logged.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import { closeServer, listenOnLoopback } from "../http/loopback-server.ts";
+import { closeServer, readBody, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import { RegistryClient, type RegistryCredentials } from "../registry/registry-client.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
 import type { ApiGatewayTimings } from "./apigateway-store.ts";
@@ -40,8 +39,6 @@ export interface OciEmulatorOptions {
   functionActiveDelayMs?: number;
   /** The real registry holding function images; without one every invoke fails to pull. */
   registry?: RegistryCredentials;
-  /** Cold-start limit for a function process; default 15 s. */
-  functionInitTimeoutMs?: number;
   /** API Gateway work request and propagation delays (emulator clock); see ApiGatewayStore. */
   apiGateway?: Partial<ApiGatewayTimings>;
 }
@@ -88,12 +85,7 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export async function startOciEmulator(options: OciEmulatorOptions): Promise<OciEmulator> {
   const now = options.now ?? (() => new Date());
-  const state = new OciState(now, {
-    ...(options.functionActiveDelayMs === undefined
-      ? {}
-      : { functionActiveDelayMs: options.functionActiveDelayMs }),
-    ...(options.apiGateway ? { apiGateway: options.apiGateway } : {}),
-  });
+  const state = new OciState(now, options);
   const requests: RequestLogEntry[] = [];
   const faults = new FaultInjector();
   const registryTokens = new RegistryTokenService(state, now);
@@ -101,19 +93,10 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     baseUrl: "",
     registryTokens,
     registry: options.registry ? new RegistryClient(options.registry) : undefined,
-    runner: new FunctionRunner(
-      options.functionInitTimeoutMs === undefined ? {} : { initTimeoutMs: options.functionInitTimeoutMs },
-    ),
+    runner: new FunctionRunner(),
   };
   const router = new Router();
   for (const route of allRoutes) router.add(route);
-
-  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      console.error("oci emulator: failed to answer", error);
-      res.destroy();
-    });
-  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const opcRequestId = newRequestId(headerString(req.headers["opc-request-id"]));
@@ -125,8 +108,22 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     let authFailure: string | undefined;
     let injectedFault: string | undefined;
     let response: RouteResponse;
+    const log = (status: number) =>
+      requests.push({
+        time: now().toISOString(),
+        method,
+        target,
+        operation: route?.operation,
+        status,
+        keyId: keyIdOf(req.headers.authorization),
+        authFailure,
+        injectedFault,
+        opcRequestId,
+      });
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY_BYTES, () =>
+        invalidParameter(`The request body exceeds ${MAX_BODY_BYTES} bytes.`),
+      );
       const queryStart = target.indexOf("?");
       const path = queryStart < 0 ? target : target.slice(0, queryStart);
       const query = new URLSearchParams(queryStart < 0 ? "" : target.slice(queryStart + 1));
@@ -166,17 +163,8 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
         if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         if (fault?.kind === "reset") {
           // A dropped connection: logged, then the socket closes without an answer.
-          requests.push({
-            time: now().toISOString(),
-            method,
-            target,
-            operation: match.route.operation,
-            status: 0,
-            keyId: keyIdOf(req.headers.authorization),
-            authFailure: undefined,
-            injectedFault: "reset",
-            opcRequestId,
-          });
+          injectedFault = "reset";
+          log(0);
           req.socket.destroy();
           return;
         }
@@ -203,20 +191,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     }
 
     // Logged before answering, so a client that has its response always finds its entry.
-    if (!unsigned) {
-      const keyId = keyIdOf(req.headers.authorization);
-      requests.push({
-        time: now().toISOString(),
-        method,
-        target,
-        operation: route?.operation,
-        status: response.status,
-        keyId,
-        authFailure,
-        injectedFault,
-        opcRequestId,
-      });
-    }
+    if (!unsigned) log(response.status);
 
     const payload = Buffer.isBuffer(response.body)
       ? response.body
@@ -232,8 +207,8 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     res.end(payload);
   }
 
-  const port = await listenOnLoopback(server);
-  runtime.baseUrl = `https://127.0.0.1:${port}`;
+  const { server, url } = await serveHttpsOnLoopback(options.tls, "oci emulator", handle);
+  runtime.baseUrl = url;
 
   return {
     url: runtime.baseUrl,
@@ -273,18 +248,6 @@ function matchRoute(router: Router, method: string, path: string): ReturnType<Ro
     if (error instanceof URIError) throw invalidParameter("The request path is not valid percent-encoding.");
     throw error;
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw invalidParameter(`The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

@@ -250,13 +250,10 @@ export class OciState {
       functions: [...this.fn.functions.values()].map((fn) => structuredClone(this.fn.settle(fn))),
       containerRepositories: [...this.artifacts.repositories.values()].map((repo) => structuredClone(repo)),
       tenancies: [...this.tenancies.values()].map((tenancy) => ({ ...tenancy })),
+      // Public keys as uploaded (keyValue), not as KeyObjects.
       users: [...this.users.values()].map((user) => ({
         ...user,
-        apiKeys: user.apiKeys.map(({ fingerprint, keyValue, timeCreated }) => ({
-          fingerprint,
-          keyValue,
-          timeCreated,
-        })),
+        apiKeys: user.apiKeys.map(({ publicKey: _publicKey, ...key }) => key),
       })),
     };
   }

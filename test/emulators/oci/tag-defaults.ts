@@ -11,6 +11,7 @@
 //
 // Every tenancy has the Oracle-Tags defaults unless a test replaces them with set() (an older
 // tenancy, or one whose administrator deleted the namespace, has none).
+import type { Json } from "../json.ts";
 
 export interface TagDefault {
   namespace: string;
@@ -30,7 +31,7 @@ export const ORACLE_TAGS_DEFAULTS: readonly TagDefault[] = [
   { namespace: "Oracle-Tags", key: "CreatedOn", value: DATETIME },
 ];
 
-export type DefinedTags = Record<string, Record<string, unknown>>;
+export type DefinedTags = Record<string, Json>;
 
 export class TagDefaults {
   readonly #byTenancy = new Map<string, readonly TagDefault[]>();
@@ -50,7 +51,7 @@ export class TagDefaults {
   /** The definedTags a resource is created with: the tenancy's defaults, then what was sent. */
   apply(
     tenancyId: string,
-    sent: Record<string, unknown> | undefined,
+    sent: Json | undefined,
     context: { principalName: string; now: Date },
   ): DefinedTags {
     const tags: DefinedTags = {};
@@ -62,7 +63,7 @@ export class TagDefaults {
     }
     for (const [namespace, values] of Object.entries(sent ?? {})) {
       if (typeof values !== "object" || values === null) continue;
-      tags[namespace] = { ...tags[namespace], ...(values as Record<string, unknown>) };
+      tags[namespace] = { ...tags[namespace], ...(values as Json) };
     }
     return tags;
   }
@@ -84,10 +85,7 @@ export interface TaggingContext {
 }
 
 /** The definedTags a create request ends up with, for the caller's tenancy. */
-export function definedTagsOnCreate(
-  context: TaggingContext,
-  sent: Record<string, unknown> | undefined,
-): DefinedTags {
+export function definedTagsOnCreate(context: TaggingContext, sent: Json | undefined): DefinedTags {
   const caller = context.caller;
   if (!caller) return (sent as DefinedTags | undefined) ?? {};
   // A user's name, or the OCID of a principal the emulator knows no name for (a session).

@@ -48,38 +48,43 @@ export async function pushImageManifest(
   reference: string | undefined,
   options: Pick<PushImageOptions, "files" | "entrypoint" | "architecture">,
 ): Promise<ManifestDescriptor> {
-  const scope = `repository:${repository}:pull,push`;
   const tar = tarFiles(options.files ?? { "function/README": "fngate test image\n" });
-  const layer = gzipSync(tar);
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: options.architecture ?? "amd64",
-      os: "linux",
-      config: { Entrypoint: options.entrypoint ?? ["node", "func.js"], WorkingDir: "/function" },
-      rootfs: { type: "layers", diff_ids: [sha256(tar)] },
-    }),
-  );
+  const config = {
+    architecture: options.architecture ?? "amd64",
+    os: "linux",
+    config: { Entrypoint: options.entrypoint ?? ["node", "func.js"], WorkingDir: "/function" },
+    rootfs: { type: "layers", diff_ids: [sha256(tar)] },
+  };
+  return pushManifest(client, repository, reference, {
+    mediaType: MANIFEST_V2,
+    config: { mediaType: "application/vnd.docker.container.image.v1+json", content: config },
+    layer: { mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", content: gzipSync(tar) },
+  });
+}
+
+/** A one-layer manifest: its config and layer blobs are uploaded, then the manifest is PUT. */
+export async function pushManifest(
+  client: RegistryClient,
+  repository: string,
+  reference: string | undefined,
+  parts: {
+    mediaType: string;
+    config: { mediaType: string; content: unknown };
+    layer: { mediaType: string; content: Buffer; annotations?: Record<string, string> };
+  },
+): Promise<ManifestDescriptor> {
+  const scope = `repository:${repository}:pull,push`;
+  const config = Buffer.from(JSON.stringify(parts.config.content));
+  const { content: layer, ...layerFields } = parts.layer;
   await uploadBlob(client, repository, layer, scope);
   await uploadBlob(client, repository, config, scope);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MANIFEST_V2,
-      config: {
-        mediaType: "application/vnd.docker.container.image.v1+json",
-        size: config.length,
-        digest: sha256(config),
-      },
-      layers: [
-        {
-          mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-          size: layer.length,
-          digest: sha256(layer),
-        },
-      ],
-    }),
-  );
-  return putManifest(client, repository, reference, MANIFEST_V2, manifest);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: parts.mediaType,
+    config: { mediaType: parts.config.mediaType, size: config.length, digest: sha256(config) },
+    layers: [{ ...layerFields, size: layer.length, digest: sha256(layer) }],
+  };
+  return putManifest(client, repository, reference, parts.mediaType, Buffer.from(JSON.stringify(manifest)));
 }
 
 /** PUTs a manifest (image or index) under `reference`, or under its own digest when none is given. */

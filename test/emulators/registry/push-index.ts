@@ -4,7 +4,7 @@
 // https://github.com/moby/buildkit/blob/master/docs/attestations/attestation-storage.md), then the
 // image index that lists them under the tag. What fn-deploy must refuse or accept is then a real
 // registry answer, not a string in a test.
-import { pushImageManifest, putManifest, sha256, uploadBlob } from "./push-image.ts";
+import { pushImageManifest, pushManifest, putManifest } from "./push-image.ts";
 import { RegistryClient, type RegistryCredentials } from "./registry-client.ts";
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -47,36 +47,22 @@ export async function pushIndex(options: PushIndexOptions): Promise<{ digest: st
 }
 
 async function pushAttestation(client: RegistryClient, repository: string, subject: string) {
-  const scope = `repository:${repository}:pull,push`;
-  const statement = Buffer.from(
-    JSON.stringify({
-      _type: "https://in-toto.io/Statement/v0.1",
-      predicateType: "https://slsa.dev/provenance/v0.2",
-      subject: [{ name: "_", digest: { sha256: subject.slice("sha256:".length) } }],
-      predicate: { buildType: "https://mobyproject.org/buildkit@v1" },
-    }),
-  );
-  const config = Buffer.from(JSON.stringify({ architecture: "unknown", os: "unknown", rootfs: {} }));
-  await uploadBlob(client, repository, statement, scope);
-  await uploadBlob(client, repository, config, scope);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: {
-        mediaType: "application/vnd.oci.image.config.v1+json",
-        digest: sha256(config),
-        size: config.length,
-      },
-      layers: [
-        {
-          mediaType: "application/vnd.in-toto+json",
-          digest: sha256(statement),
-          size: statement.length,
-          annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" },
-        },
-      ],
-    }),
-  );
-  return putManifest(client, repository, undefined, OCI_MANIFEST, manifest);
+  const statement = {
+    _type: "https://in-toto.io/Statement/v0.1",
+    predicateType: "https://slsa.dev/provenance/v0.2",
+    subject: [{ name: "_", digest: { sha256: subject.slice("sha256:".length) } }],
+    predicate: { buildType: "https://mobyproject.org/buildkit@v1" },
+  };
+  return pushManifest(client, repository, undefined, {
+    mediaType: OCI_MANIFEST,
+    config: {
+      mediaType: "application/vnd.oci.image.config.v1+json",
+      content: { architecture: "unknown", os: "unknown", rootfs: {} },
+    },
+    layer: {
+      mediaType: "application/vnd.in-toto+json",
+      content: Buffer.from(JSON.stringify(statement)),
+      annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" },
+    },
+  });
 }

@@ -11,9 +11,9 @@ import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeLoopbackPort } from "../http/loopback-server.ts";
 
 export const REGISTRY_BINARY = "/usr/bin/docker-registry";
 export const HTPASSWD_BINARY = "/usr/bin/htpasswd";
@@ -107,7 +107,7 @@ export async function startRegistry(options: RegistryOptions): Promise<StartedRe
     // A port found free can be taken before the registry binds it; try again with another.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const port = await freePort();
+        const port = await freeLoopbackPort();
         return await startOn(port, dir, users, auth(`127.0.0.1:${port}`));
       } catch (error) {
         if (attempt >= PORT_ATTEMPTS || !String(error).includes("address already in use")) throw error;
@@ -196,17 +196,5 @@ function htpasswdLine(user: RegistryUser): Promise<string> {
       else resolve(stdout.trim());
     });
     child.stdin?.end(user.password);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -3,6 +3,7 @@
 // CA with the `openssl` CLI and a loopback server certificate signed by it. Clients trust it through
 // NODE_EXTRA_CA_CERTS (out of process) or tls.setDefaultCACertificates (in process), never by
 // turning verification off.
+
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -10,6 +11,7 @@ import { chmod, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { words } from "../word-list.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -113,14 +115,7 @@ export async function createTestCa(
     file("server.pem"),
   ]);
 
-  for (const name of [
-    "ca-key.pem",
-    "ca.pem",
-    "server-key.pem",
-    "server.csr",
-    "server-ext.cnf",
-    "server.pem",
-  ]) {
+  for (const name of words(`ca-key.pem ca.pem server-key.pem server.csr server-ext.cnf server.pem`)) {
     await chmod(file(name), 0o600);
   }
   const [caPem, certPem, keyPem] = await Promise.all(

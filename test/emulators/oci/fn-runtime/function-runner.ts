@@ -4,28 +4,19 @@
 import type { ApplicationRecord, FunctionRecord } from "../functions-store.ts";
 import { type FdkCall, FdkContainer, type FdkResponse } from "./fdk-container.ts";
 
-export interface RunnerOptions {
-  /** How long a cold start may take before the invoke fails (Fn's container init timeout). */
-  initTimeoutMs?: number;
-}
-
 interface Warm {
   key: string;
   container: Promise<FdkContainer>;
 }
 
-const DEFAULT_INIT_TIMEOUT_MS = 15_000;
+/** How long a cold start may take before the invoke fails (Fn's container init timeout). */
+const INIT_TIMEOUT_MS = 15_000;
 
 export class FunctionRunner {
   readonly #warm = new Map<string, Warm>();
   /** The container that last served each function: its log keeps growing after a call returns. */
   readonly #lastContainer = new Map<string, { readonly logs: string }>();
-  readonly #initTimeoutMs: number;
   #closed = false;
-
-  constructor(options: RunnerOptions = {}) {
-    this.#initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
-  }
 
   /** True when a live container for exactly this version of the function is running. */
   async isWarm(fn: FunctionRecord, application: ApplicationRecord, codeDir: string): Promise<boolean> {
@@ -84,7 +75,7 @@ export class FunctionRunner {
         () => undefined,
       );
     }
-    const started = FdkContainer.start(codeDir, environmentOf(fn, application), this.#initTimeoutMs);
+    const started = FdkContainer.start(codeDir, environmentOf(fn, application), INIT_TIMEOUT_MS);
     this.#warm.set(fn.id, { key, container: started });
     try {
       return await started;

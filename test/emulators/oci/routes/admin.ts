@@ -5,7 +5,7 @@ import { parseApiPublicKey } from "../api-key.ts";
 import { gatewayModel } from "../apigateway-records.ts";
 import { invalidParameter, notAuthorizedOrNotFound } from "../errors.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 
 /** POST { publicKey, tenancyId?, name? } → { tenancyId, userId, fingerprint, namespace }. */
 function createUser(context: RouteContext): RouteResponse {
@@ -15,11 +15,7 @@ function createUser(context: RouteContext): RouteResponse {
   const tenancyId = optionalString(body, "tenancyId");
   const name = optionalString(body, "name");
   // Validate the key before creating a tenancy, so a bad request leaves nothing behind.
-  try {
-    parseApiPublicKey(publicKey);
-  } catch (error) {
-    throw invalidParameter(error instanceof Error ? error.message : String(error));
-  }
+  asInvalidParameter(() => parseApiPublicKey(publicKey));
   const tenancy = tenancyId === undefined ? state.createTenancy() : state.tenancies.get(tenancyId);
   if (!tenancy) throw notAuthorizedOrNotFound();
   const user = state.createUser({
@@ -54,11 +50,8 @@ function createCompartment(context: RouteContext): RouteResponse {
   const parentId = requiredString(body, "parentId");
   const name = requiredString(body, "name");
   if (!context.state.tenancyOfCompartment(parentId)) throw notAuthorizedOrNotFound();
-  try {
-    return { status: 200, body: { id: context.state.createCompartment({ parentId, name }).id } };
-  } catch (error) {
-    throw invalidParameter(error instanceof Error ? error.message : String(error));
-  }
+  const { id } = asInvalidParameter(() => context.state.createCompartment({ parentId, name }));
+  return { status: 200, body: { id } };
 }
 
 /** POST { compartmentId, name, statements: string[] } → { id }: an IAM policy, statements as written. */
@@ -71,8 +64,14 @@ function createPolicy(context: RouteContext): RouteResponse {
     throw invalidParameter("statements must be a list of strings.");
   }
   if (!context.state.tenancyOfCompartment(compartmentId)) throw notAuthorizedOrNotFound();
+  const { id } = asInvalidParameter(() => context.state.createPolicy({ compartmentId, name, statements }));
+  return { status: 200, body: { id } };
+}
+
+/** What a seeding call throws (a bad key, a clashing name) as the 400 an API would answer. */
+function asInvalidParameter<T>(seed: () => T): T {
   try {
-    return { status: 200, body: { id: context.state.createPolicy({ compartmentId, name, statements }).id } };
+    return seed();
   } catch (error) {
     throw invalidParameter(error instanceof Error ? error.message : String(error));
   }
@@ -82,40 +81,10 @@ function dumpState(context: RouteContext): RouteResponse {
   return { status: 200, body: context.state.snapshot() };
 }
 
-export const adminRoutes: RouteDefinition[] = [
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/users",
-    auth: "none",
-    operation: "AdminCreateUser",
-    handler: createUser,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/gateways",
-    auth: "none",
-    operation: "AdminCreateGateway",
-    handler: createGateway,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/compartments",
-    auth: "none",
-    operation: "AdminCreateCompartment",
-    handler: createCompartment,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/oci/policies",
-    auth: "none",
-    operation: "AdminCreatePolicy",
-    handler: createPolicy,
-  },
-  {
-    method: "GET",
-    pattern: "/_emulator/oci/state",
-    auth: "none",
-    operation: "AdminDumpState",
-    handler: dumpState,
-  },
-];
+export const adminRoutes = routeTable([
+  ["POST", "/_emulator/oci/users", "AdminCreateUser", createUser, { auth: "none" }],
+  ["POST", "/_emulator/oci/gateways", "AdminCreateGateway", createGateway, { auth: "none" }],
+  ["POST", "/_emulator/oci/compartments", "AdminCreateCompartment", createCompartment, { auth: "none" }],
+  ["POST", "/_emulator/oci/policies", "AdminCreatePolicy", createPolicy, { auth: "none" }],
+  ["GET", "/_emulator/oci/state", "AdminDumpState", dumpState, { auth: "none" }],
+]);

@@ -7,12 +7,12 @@ import { withServerDefaults } from "../apigateway-server-defaults.ts";
 import { type ApiSpec, readPathPrefix, readSpecification } from "../apigateway-spec.ts";
 import type { DeploymentChanges } from "../apigateway-store.ts";
 import { optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
-import { requiredQuery, visible, visibleCompartment } from "../caller-scope.ts";
+import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter, missingParameter } from "../errors.ts";
-import { checkIfMatch, etagOf } from "../etag.ts";
+import { checkIfMatch } from "../etag.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
-import { pageOf, readPageRequest, readSortOrder } from "../pagination.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { listPage, matchesQuery, readSortOrder } from "../pagination.ts";
+import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
 
 const UPDATE_FIELDS = ["displayName", "specification", "freeformTags", "definedTags"];
@@ -23,8 +23,7 @@ const LIFECYCLE_STATES = ["CREATING", "ACTIVE", "UPDATING", "DELETING", "DELETED
 function deploymentResponse(context: RouteContext, id: string): RouteResponse {
   const { apigw } = context.state;
   const deployment = apigw.settle(visible(context, apigw.deployments.get(id)));
-  const body = deploymentModel(deployment, apigw.endpointOf(deployment));
-  return { status: 200, body, headers: { etag: etagOf(body) } };
+  return withEtag(deploymentModel(deployment, apigw.endpointOf(deployment)));
 }
 
 function getDeployment(context: RouteContext): RouteResponse {
@@ -33,8 +32,7 @@ function getDeployment(context: RouteContext): RouteResponse {
 
 function listDeployments(context: RouteContext): RouteResponse {
   const { query } = context;
-  const compartmentId = requiredQuery(context, "compartmentId");
-  visibleCompartment(context, compartmentId);
+  const { compartmentId } = queriedCompartment(context);
   const lifecycleState = query.get("lifecycleState");
   if (lifecycleState !== null && !LIFECYCLE_STATES.includes(lifecycleState)) {
     throw invalidParameter(`lifecycleState must be one of ${LIFECYCLE_STATES.join(", ")}.`);
@@ -46,34 +44,23 @@ function listDeployments(context: RouteContext): RouteResponse {
   // OCI: timeCreated sorts newest first by default, displayName A-Z.
   const order = readSortOrder(query, sortBy === "timeCreated" ? "DESC" : "ASC") === "ASC" ? 1 : -1;
   const filters = ["gatewayId", "displayName", "lifecycleState"] as const;
-  const scope = JSON.stringify([
-    "ListDeployments",
-    compartmentId,
-    ...filters.map((n) => query.get(n)),
-    sortBy,
-    order,
-  ]);
-  const pageRequest = readPageRequest(query, scope, APIGATEWAY_PAGE_LIMITS);
+  const scope = ["ListDeployments", compartmentId, ...filters.map((n) => query.get(n)), sortBy, order];
   const { apigw } = context.state;
-  const matching = [...apigw.deployments.values()]
-    .filter((deployment) => deployment.compartmentId === compartmentId)
-    .map((deployment) => apigw.settle(deployment))
-    .filter((deployment) =>
-      filters.every((name) => query.get(name) === null || query.get(name) === deployment[name]),
-    )
-    .sort((a, b) => {
-      const byKey =
-        sortBy === "displayName" ? compare(a.displayName, b.displayName) : a.sequence - b.sequence;
-      return order * (byKey || a.sequence - b.sequence);
-    });
-  const page = pageOf(matching, pageRequest, scope);
-  return {
-    status: 200,
-    body: {
-      items: page.items.map((deployment) => deploymentSummaryModel(deployment, apigw.endpointOf(deployment))),
-    },
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  const page = listPage(query, scope, APIGATEWAY_PAGE_LIMITS, () =>
+    [...apigw.deployments.values()]
+      .filter((deployment) => deployment.compartmentId === compartmentId)
+      .map((deployment) => apigw.settle(deployment))
+      .filter((deployment) => matchesQuery(query, filters, deployment))
+      .sort((a, b) => {
+        const byKey =
+          sortBy === "displayName" ? compare(a.displayName, b.displayName) : a.sequence - b.sequence;
+        return order * (byKey || a.sequence - b.sequence);
+      }),
+  );
+  const items = page.items.map((deployment) =>
+    deploymentSummaryModel(deployment, apigw.endpointOf(deployment)),
+  );
+  return pageResponse({ items }, page.nextPage);
 }
 
 function createDeployment(context: RouteContext): RouteResponse {
@@ -178,30 +165,10 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export const apiGatewayDeploymentRoutes: RouteDefinition[] = [
-  { method: "GET", pattern: "/20190501/deployments", operation: "ListDeployments", handler: listDeployments },
-  {
-    method: "POST",
-    pattern: "/20190501/deployments",
-    operation: "CreateDeployment",
-    handler: createDeployment,
-  },
-  {
-    method: "GET",
-    pattern: "/20190501/deployments/{deploymentId}",
-    operation: "GetDeployment",
-    handler: getDeployment,
-  },
-  {
-    method: "PUT",
-    pattern: "/20190501/deployments/{deploymentId}",
-    operation: "UpdateDeployment",
-    handler: updateDeployment,
-  },
-  {
-    method: "DELETE",
-    pattern: "/20190501/deployments/{deploymentId}",
-    operation: "DeleteDeployment",
-    handler: deleteDeployment,
-  },
-];
+export const apiGatewayDeploymentRoutes = routeTable([
+  ["GET", "/20190501/deployments", "ListDeployments", listDeployments],
+  ["POST", "/20190501/deployments", "CreateDeployment", createDeployment],
+  ["GET", "/20190501/deployments/{deploymentId}", "GetDeployment", getDeployment],
+  ["PUT", "/20190501/deployments/{deploymentId}", "UpdateDeployment", updateDeployment],
+  ["DELETE", "/20190501/deployments/{deploymentId}", "DeleteDeployment", deleteDeployment],
+]);

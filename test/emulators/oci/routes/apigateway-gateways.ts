@@ -8,37 +8,28 @@ import {
   workRequestStatus,
   workRequestSummaryModel,
 } from "../apigateway-records.ts";
-import { requiredQuery, visible, visibleCompartment } from "../caller-scope.ts";
-import { etagOf } from "../etag.ts";
-import { pageOf, readPageRequest } from "../pagination.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { queriedCompartment, visible } from "../caller-scope.ts";
+import { listPage, matchesQuery } from "../pagination.ts";
+import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { APIGATEWAY_PAGE_LIMITS } from "./apigateway-deployments.ts";
 
 function getGateway(context: RouteContext): RouteResponse {
-  const gateway = visible(context, context.state.apigw.gateways.get(context.params.gatewayId ?? ""));
-  const body = gatewayModel(gateway);
-  return { status: 200, body, headers: { etag: etagOf(body) } };
+  return withEtag(
+    gatewayModel(visible(context, context.state.apigw.gateways.get(context.params.gatewayId ?? ""))),
+  );
 }
 
 function listGateways(context: RouteContext): RouteResponse {
   const { query } = context;
-  const compartmentId = requiredQuery(context, "compartmentId");
-  visibleCompartment(context, compartmentId);
+  const { compartmentId } = queriedCompartment(context);
   const filters = ["displayName", "lifecycleState"] as const;
-  const scope = JSON.stringify(["ListGateways", compartmentId, ...filters.map((name) => query.get(name))]);
-  const pageRequest = readPageRequest(query, scope, APIGATEWAY_PAGE_LIMITS);
-  const matching = [...context.state.apigw.gateways.values()]
-    .filter((gateway) => gateway.compartmentId === compartmentId)
-    .filter((gateway) =>
-      filters.every((name) => query.get(name) === null || query.get(name) === gateway[name]),
-    )
-    .sort((a, b) => b.sequence - a.sequence);
-  const page = pageOf(matching, pageRequest, scope);
-  return {
-    status: 200,
-    body: { items: page.items.map(gatewaySummaryModel) },
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  const scope = ["ListGateways", compartmentId, ...filters.map((name) => query.get(name))];
+  const page = listPage(query, scope, APIGATEWAY_PAGE_LIMITS, () =>
+    [...context.state.apigw.gateways.values()]
+      .filter((gateway) => gateway.compartmentId === compartmentId && matchesQuery(query, filters, gateway))
+      .sort((a, b) => b.sequence - a.sequence),
+  );
+  return pageResponse({ items: page.items.map(gatewaySummaryModel) }, page.nextPage);
 }
 
 function workRequestOf(context: RouteContext) {
@@ -51,28 +42,24 @@ function workRequestOf(context: RouteContext) {
 }
 
 function getWorkRequest(context: RouteContext): RouteResponse {
-  const body = workRequestModel(workRequestOf(context), context.now().getTime());
-  return { status: 200, body, headers: { etag: etagOf(body) } };
+  return withEtag(workRequestModel(workRequestOf(context), context.now().getTime()));
 }
 
 function listWorkRequests(context: RouteContext): RouteResponse {
   const { query } = context;
-  const compartmentId = requiredQuery(context, "compartmentId");
-  visibleCompartment(context, compartmentId);
+  const { compartmentId } = queriedCompartment(context);
   const resourceId = query.get("resourceId");
-  const scope = JSON.stringify(["ListWorkRequests", compartmentId, resourceId]);
-  const pageRequest = readPageRequest(query, scope, APIGATEWAY_PAGE_LIMITS);
-  const matching = [...context.state.apigw.workRequests.values()]
-    .filter((request) => request.compartmentId === compartmentId)
-    .filter((request) => resourceId === null || request.deploymentId === resourceId)
-    .sort((a, b) => b.sequence - a.sequence);
-  const page = pageOf(matching, pageRequest, scope);
+  const page = listPage(query, ["ListWorkRequests", compartmentId, resourceId], APIGATEWAY_PAGE_LIMITS, () =>
+    [...context.state.apigw.workRequests.values()]
+      .filter((request) => request.compartmentId === compartmentId)
+      .filter((request) => resourceId === null || request.deploymentId === resourceId)
+      .sort((a, b) => b.sequence - a.sequence),
+  );
   const now = context.now().getTime();
-  return {
-    status: 200,
-    body: { items: page.items.map((request) => workRequestSummaryModel(request, now)) },
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  return pageResponse(
+    { items: page.items.map((request) => workRequestSummaryModel(request, now)) },
+    page.nextPage,
+  );
 }
 
 function listWorkRequestErrors(context: RouteContext): RouteResponse {
@@ -82,25 +69,10 @@ function listWorkRequestErrors(context: RouteContext): RouteResponse {
   return { status: 200, body: { items } };
 }
 
-export const apiGatewayGatewayRoutes: RouteDefinition[] = [
-  { method: "GET", pattern: "/20190501/gateways", operation: "ListGateways", handler: listGateways },
-  { method: "GET", pattern: "/20190501/gateways/{gatewayId}", operation: "GetGateway", handler: getGateway },
-  {
-    method: "GET",
-    pattern: "/20190501/workRequests",
-    operation: "ListWorkRequests",
-    handler: listWorkRequests,
-  },
-  {
-    method: "GET",
-    pattern: "/20190501/workRequests/{workRequestId}",
-    operation: "GetWorkRequest",
-    handler: getWorkRequest,
-  },
-  {
-    method: "GET",
-    pattern: "/20190501/workRequests/{workRequestId}/errors",
-    operation: "ListWorkRequestErrors",
-    handler: listWorkRequestErrors,
-  },
-];
+export const apiGatewayGatewayRoutes = routeTable([
+  ["GET", "/20190501/gateways", "ListGateways", listGateways],
+  ["GET", "/20190501/gateways/{gatewayId}", "GetGateway", getGateway],
+  ["GET", "/20190501/workRequests", "ListWorkRequests", listWorkRequests],
+  ["GET", "/20190501/workRequests/{workRequestId}", "GetWorkRequest", getWorkRequest],
+  ["GET", "/20190501/workRequests/{workRequestId}/errors", "ListWorkRequestErrors", listWorkRequestErrors],
+]);

@@ -3,24 +3,16 @@
 // ContainerRepositoryCollection (not a bare array) and pages with opc-next-page, so a
 // "create the repository if missing" step must read every page to be right.
 
+import { words } from "../../word-list.ts";
 import type { ContainerRepositoryRecord } from "../artifacts-store.ts";
 import { optionalBoolean, optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
-import { requiredQuery, visible, visibleCompartment } from "../caller-scope.ts";
+import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter } from "../errors.ts";
-import { etagOf } from "../etag.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
-import { pageOf, readPageRequest, readSortOrder, sortItems } from "../pagination.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { creationKey, listPage, readSortOrder, sortItems } from "../pagination.ts";
+import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 
-const CREATE_FIELDS = [
-  "compartmentId",
-  "displayName",
-  "isImmutable",
-  "isPublic",
-  "readme",
-  "freeformTags",
-  "definedTags",
-];
+const CREATE_FIELDS = words(`compartmentId displayName isImmutable isPublic readme freeformTags definedTags`);
 const README_FORMATS = ["TEXT_MARKDOWN", "TEXT_PLAIN"];
 export const REPOSITORY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 1000 };
 
@@ -53,15 +45,9 @@ export function repositoryModel(repository: ContainerRepositoryRecord): Record<s
   };
 }
 
-function repositoryResponse(repository: ContainerRepositoryRecord): RouteResponse {
-  const body = repositoryModel(repository);
-  return { status: 200, body, headers: { etag: etagOf(body) } };
-}
-
 function listRepositories(context: RouteContext): RouteResponse {
   const { query } = context;
-  const compartmentId = requiredQuery(context, "compartmentId");
-  const tenancy = visibleCompartment(context, compartmentId);
+  const { compartmentId, tenancy } = queriedCompartment(context);
   const inSubtree = query.get("compartmentIdInSubtree") === "true";
   if (inSubtree && compartmentId !== tenancy.id) {
     throw invalidParameter("compartmentIdInSubtree can only be true for the tenancy (root compartment).");
@@ -77,41 +63,33 @@ function listRepositories(context: RouteContext): RouteResponse {
       (query.get("lifecycleState") === null || query.get("lifecycleState") === "AVAILABLE"),
   );
   const sortBy = query.get("sortBy") ?? "TIMECREATED";
-  let sorted: ContainerRepositoryRecord[];
-  if (sortBy === "TIMECREATED") {
-    const order = readSortOrder(query, "DESC");
-    sorted = sortItems(
-      matching,
-      (repo) => `${repo.timeCreated}/${String(repo.sequence).padStart(12, "0")}`,
-      order,
-    );
-  } else if (sortBy === "DISPLAYNAME") {
-    sorted = sortItems(matching, (repo) => repo.displayName, readSortOrder(query, "ASC"));
-  } else {
+  if (sortBy !== "TIMECREATED" && sortBy !== "DISPLAYNAME") {
     throw invalidParameter("sortBy must be TIMECREATED or DISPLAYNAME.");
   }
-  const scope = JSON.stringify([
-    "ListContainerRepositories",
-    ...[...query.entries()].filter(([name]) => name !== "page" && name !== "limit").sort(),
-  ]);
-  const page = pageOf(sorted, readPageRequest(query, scope, REPOSITORY_PAGE_LIMITS), scope);
-  return {
-    status: 200,
-    body: {
-      layerCount: 0,
-      layersSizeInBytes: 0,
-      imageCount: 0,
-      items: page.items.map(repositorySummaryModel),
-      remainingItemsCount: page.remaining,
-      repositoryCount: sorted.length,
-    },
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  const sorted =
+    sortBy === "TIMECREATED"
+      ? sortItems(matching, creationKey, readSortOrder(query, "DESC"))
+      : sortItems(matching, (repo) => repo.displayName, readSortOrder(query, "ASC"));
+  const filters = [...query.entries()].filter(([name]) => name !== "page" && name !== "limit").sort();
+  const page = listPage(
+    query,
+    ["ListContainerRepositories", ...filters],
+    REPOSITORY_PAGE_LIMITS,
+    () => sorted,
+  );
+  const items = page.items.map(repositorySummaryModel);
+  const collection = { layerCount: 0, layersSizeInBytes: 0, imageCount: 0, items };
+  return pageResponse(
+    { ...collection, remainingItemsCount: page.remaining, repositoryCount: sorted.length },
+    page.nextPage,
+  );
 }
 
 function getRepository(context: RouteContext): RouteResponse {
-  return repositoryResponse(
-    visible(context, context.state.artifacts.repositories.get(context.params.repositoryId ?? "")),
+  return withEtag(
+    repositoryModel(
+      visible(context, context.state.artifacts.repositories.get(context.params.repositoryId ?? "")),
+    ),
   );
 }
 
@@ -145,42 +123,20 @@ function createRepository(context: RouteContext): RouteResponse {
     definedTags,
     retryToken: Array.isArray(retryToken) ? retryToken[0] : retryToken,
   });
-  return repositoryResponse(repository);
+  return withEtag(repositoryModel(repository));
 }
 
 function getConfiguration(context: RouteContext): RouteResponse {
-  const compartmentId = requiredQuery(context, "compartmentId");
-  const tenancy = visibleCompartment(context, compartmentId);
-  const body = {
+  const { tenancy } = queriedCompartment(context);
+  return withEtag({
     isRepositoryCreatedOnFirstPush: context.state.artifacts.createOnFirstPush.get(tenancy.id) ?? false,
     namespace: tenancy.namespace,
-  };
-  return { status: 200, body, headers: { etag: etagOf(body) } };
+  });
 }
 
-export const artifactsRoutes: RouteDefinition[] = [
-  {
-    method: "GET",
-    pattern: "/20160918/container/repositories",
-    operation: "ListContainerRepositories",
-    handler: listRepositories,
-  },
-  {
-    method: "POST",
-    pattern: "/20160918/container/repositories",
-    operation: "CreateContainerRepository",
-    handler: createRepository,
-  },
-  {
-    method: "GET",
-    pattern: "/20160918/container/repositories/{repositoryId}",
-    operation: "GetContainerRepository",
-    handler: getRepository,
-  },
-  {
-    method: "GET",
-    pattern: "/20160918/container/configuration",
-    operation: "GetContainerConfiguration",
-    handler: getConfiguration,
-  },
-];
+export const artifactsRoutes = routeTable([
+  ["GET", "/20160918/container/repositories", "ListContainerRepositories", listRepositories],
+  ["POST", "/20160918/container/repositories", "CreateContainerRepository", createRepository],
+  ["GET", "/20160918/container/repositories/{repositoryId}", "GetContainerRepository", getRepository],
+  ["GET", "/20160918/container/configuration", "GetContainerConfiguration", getConfiguration],
+]);

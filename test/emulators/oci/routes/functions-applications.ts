@@ -1,6 +1,7 @@
 // Functions management API (https://functions.<region>.oci.oraclecloud.com/20181201):
 // applications. List is a bare JSON array of ApplicationSummary with opc-next-page; create and
 // get return the Application model with an etag.
+import { words } from "../../word-list.ts";
 import {
   optionalConfig,
   optionalObject,
@@ -8,88 +9,66 @@ import {
   optionalStringMap,
   rejectUnknownFields,
 } from "../body-fields.ts";
-import { requiredQuery, visible, visibleCompartment } from "../caller-scope.ts";
+import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter, missingParameter } from "../errors.ts";
-import { etagOf } from "../etag.ts";
 import { applicationModel, applicationSummaryModel } from "../functions-models.ts";
-import type { ApplicationRecord } from "../functions-store.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { isOcid } from "../ocid.ts";
-import { pageOf, readPageRequest, readSortOrder, sortItems } from "../pagination.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { creationKey, listPage, matchesQuery, type Page, readSortOrder, sortItems } from "../pagination.ts";
+import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
 
-const CREATE_FIELDS = [
-  "compartmentId",
-  "displayName",
-  "config",
-  "subnetIds",
-  "shape",
-  "networkSecurityGroupIds",
-  "syslogUrl",
-  "traceConfig",
-  "logging",
-  "freeformTags",
-  "definedTags",
-  "imagePolicyConfig",
-  "securityAttributes",
-];
+const CREATE_FIELDS =
+  words(`compartmentId displayName config subnetIds shape networkSecurityGroupIds syslogUrl traceConfig logging
+  freeformTags definedTags imagePolicyConfig securityAttributes`);
 const SHAPES = ["GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM"];
 // ListApplications/ListFunctions: "1 is the minimum, 50 is the maximum. Default: 10".
 export const FUNCTIONS_PAGE_LIMITS = { defaultLimit: 10, maxLimit: 50 };
 
-export function applicationResponse(application: ApplicationRecord): RouteResponse {
-  const body = applicationModel(application);
-  return { status: 200, body, headers: { etag: etagOf(body) } };
-}
+const LIST_FILTERS = ["displayName", "id", "lifecycleState"] as const;
+type Listed = {
+  id: string;
+  displayName: string;
+  lifecycleState: string;
+  timeCreated: string;
+  sequence: number;
+};
 
-/** Sorting shared by ListApplications and ListFunctions: sortBy timeCreated|id|displayName. */
-export function sortByQuery<
-  T extends { id: string; displayName: string; timeCreated: string; sequence: number },
->(context: RouteContext, items: readonly T[]): T[] {
-  const sortBy = context.query.get("sortBy") ?? "displayName";
-  const order = readSortOrder(context.query, "ASC");
-  if (sortBy === "displayName") return sortItems(items, (item) => item.displayName, order);
-  if (sortBy === "id") return sortItems(items, (item) => item.id, order);
-  if (sortBy === "timeCreated") {
-    return sortItems(
-      items,
-      (item) => `${item.timeCreated}/${String(item.sequence).padStart(12, "0")}`,
-      order,
-    );
-  }
-  throw invalidParameter("sortBy must be timeCreated, id or displayName.");
+/**
+ * A ListApplications or ListFunctions page: `all` filtered by displayName, id and lifecycleState, then
+ * sorted by sortBy timeCreated|id|displayName.
+ */
+export function functionsListPage<T extends Listed>(
+  context: RouteContext,
+  operation: string,
+  parentId: string,
+  all: () => T[],
+): Page<T> {
+  const { query } = context;
+  const filters = LIST_FILTERS.map((name) => query.get(name));
+  const scope = [operation, parentId, ...filters, query.get("sortBy"), query.get("sortOrder")];
+  return listPage(query, scope, FUNCTIONS_PAGE_LIMITS, () => {
+    const items = all().filter((item) => matchesQuery(query, LIST_FILTERS, item));
+    const sortBy = query.get("sortBy") ?? "displayName";
+    const order = readSortOrder(query, "ASC");
+    if (sortBy === "displayName") return sortItems(items, (item) => item.displayName, order);
+    if (sortBy === "id") return sortItems(items, (item) => item.id, order);
+    if (sortBy === "timeCreated") return sortItems(items, creationKey, order);
+    throw invalidParameter("sortBy must be timeCreated, id or displayName.");
+  });
 }
 
 function listApplications(context: RouteContext): RouteResponse {
-  const compartmentId = requiredQuery(context, "compartmentId");
-  visibleCompartment(context, compartmentId);
-  const { query } = context;
-  const filters = ["displayName", "id", "lifecycleState"] as const;
-  const scope = JSON.stringify([
-    "ListApplications",
-    compartmentId,
-    ...filters.map((name) => query.get(name)),
-    query.get("sortBy"),
-    query.get("sortOrder"),
-  ]);
-  const pageRequest = readPageRequest(query, scope, FUNCTIONS_PAGE_LIMITS);
-  const matching = [...context.state.fn.applications.values()].filter(
-    (application) =>
-      application.compartmentId === compartmentId &&
-      filters.every((name) => query.get(name) === null || query.get(name) === application[name]),
+  const { compartmentId } = queriedCompartment(context);
+  const page = functionsListPage(context, "ListApplications", compartmentId, () =>
+    [...context.state.fn.applications.values()].filter((app) => app.compartmentId === compartmentId),
   );
-  const page = pageOf(sortByQuery(context, matching), pageRequest, scope);
-  return {
-    status: 200,
-    body: page.items.map(applicationSummaryModel),
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  return pageResponse(page.items.map(applicationSummaryModel), page.nextPage);
 }
 
 function getApplication(context: RouteContext): RouteResponse {
-  return applicationResponse(
-    visible(context, context.state.fn.applications.get(context.params.applicationId ?? "")),
+  return withEtag(
+    applicationModel(visible(context, context.state.fn.applications.get(context.params.applicationId ?? ""))),
   );
 }
 
@@ -127,26 +106,11 @@ function createApplication(context: RouteContext): RouteResponse {
     ...(freeformTags ? { freeformTags } : {}),
     definedTags: definedTagsOnCreate(context, definedTags),
   });
-  return applicationResponse(application);
+  return withEtag(applicationModel(application));
 }
 
-export const functionsApplicationRoutes: RouteDefinition[] = [
-  {
-    method: "GET",
-    pattern: "/20181201/applications",
-    operation: "ListApplications",
-    handler: listApplications,
-  },
-  {
-    method: "POST",
-    pattern: "/20181201/applications",
-    operation: "CreateApplication",
-    handler: createApplication,
-  },
-  {
-    method: "GET",
-    pattern: "/20181201/applications/{applicationId}",
-    operation: "GetApplication",
-    handler: getApplication,
-  },
-];
+export const functionsApplicationRoutes = routeTable([
+  ["GET", "/20181201/applications", "ListApplications", listApplications],
+  ["POST", "/20181201/applications", "CreateApplication", createApplication],
+  ["GET", "/20181201/applications/{applicationId}", "GetApplication", getApplication],
+]);

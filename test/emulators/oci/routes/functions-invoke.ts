@@ -4,25 +4,22 @@
 // FDK contract and its response (status, headers such as Fn-Http-Status, body) comes back.
 // The body is not required to be signed: OCI's Java SDK and the Fn CLI send it unsigned, while
 // the TypeScript SDK signs it, and then the hash is still verified.
+import { words } from "../../word-list.ts";
 import { visible } from "../caller-scope.ts";
 import { incorrectState, notAuthorizedOrNotFound, OciHttpError } from "../errors.ts";
 import { CallTimeoutError, ContainerInitError, type FdkResponse } from "../fn-runtime/fdk-container.ts";
 import type { ApplicationRecord, FunctionRecord } from "../functions-store.ts";
 import { canPull, repositoryOf } from "../image-lookup.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 import type { OciRuntime } from "../runtime.ts";
 import type { OciState } from "../state.ts";
 
 export const IMAGE_NOT_AVAILABLE_MESSAGE = "Failed to pull function image";
 
 // Headers the platform owns on the way back; the rest of the function's response passes through.
-const DROPPED_RESPONSE_HEADERS = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "content-length",
-  "date",
-]);
+const DROPPED_RESPONSE_HEADERS = new Set(
+  words(`connection keep-alive transfer-encoding content-length date`),
+);
 // Request headers a function sees (the rest are the caller's OCI signature and transport).
 const FORWARDED_REQUEST_HEADERS = ["content-type", "fn-intent", "fn-invoke-type", "accept"];
 
@@ -124,13 +121,12 @@ function header(context: RouteContext, name: string): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-export const functionsInvokeRoutes: RouteDefinition[] = [
-  {
-    method: "POST",
-    pattern: "/20181201/functions/{functionId}/actions/invoke",
-    operation: "InvokeFunction",
-    plane: "data",
-    bodyMustBeSigned: false,
-    handler: invokeFunction,
-  },
-];
+export const functionsInvokeRoutes = routeTable([
+  [
+    "POST",
+    "/20181201/functions/{functionId}/actions/invoke",
+    "InvokeFunction",
+    invokeFunction,
+    { bodyMustBeSigned: false, plane: "data" },
+  ],
+]);

@@ -13,7 +13,7 @@ import {
 } from "../body-fields.ts";
 import { requiredQuery, visible } from "../caller-scope.ts";
 import { invalidParameter, missingParameter } from "../errors.ts";
-import { checkIfMatch, etagOf } from "../etag.ts";
+import { checkIfMatch } from "../etag.ts";
 import { functionModel, functionSummaryModel } from "../functions-models.ts";
 import {
   type FunctionChanges,
@@ -23,10 +23,9 @@ import {
 import { currentDigest } from "../image-lookup.ts";
 import { requireImageFitsShape } from "../image-shape.ts";
 import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
-import { pageOf, readPageRequest } from "../pagination.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
-import { FUNCTIONS_PAGE_LIMITS, sortByQuery } from "./functions-applications.ts";
+import { functionsListPage } from "./functions-applications.ts";
 
 const TAG_FIELDS = ["freeformTags", "definedTags"];
 const UPDATE_FIELDS = [
@@ -44,8 +43,7 @@ const TIMEOUT = { min: 5, max: 300 };
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 export function functionResponse(context: RouteContext, fn: FunctionRecord): RouteResponse {
-  const body = functionModel(context.state.fn.settle(fn), shapeOf(context, fn), context.runtime.baseUrl);
-  return { status: 200, body, headers: { etag: etagOf(body) } };
+  return withEtag(functionModel(context.state.fn.settle(fn), shapeOf(context, fn), context.runtime.baseUrl));
 }
 
 function shapeOf(context: RouteContext, fn: FunctionRecord): string {
@@ -55,26 +53,15 @@ function shapeOf(context: RouteContext, fn: FunctionRecord): string {
 function listFunctions(context: RouteContext): RouteResponse {
   const applicationId = requiredQuery(context, "applicationId");
   visible(context, context.state.fn.applications.get(applicationId));
-  const { query } = context;
-  const filters = ["displayName", "id", "lifecycleState"] as const;
-  const scope = JSON.stringify([
-    "ListFunctions",
-    applicationId,
-    ...filters.map((name) => query.get(name)),
-    query.get("sortBy"),
-    query.get("sortOrder"),
-  ]);
-  const pageRequest = readPageRequest(query, scope, FUNCTIONS_PAGE_LIMITS);
-  const matching = [...context.state.fn.functions.values()]
-    .filter((fn) => fn.applicationId === applicationId)
-    .map((fn) => context.state.fn.settle(fn))
-    .filter((fn) => filters.every((name) => query.get(name) === null || query.get(name) === fn[name]));
-  const page = pageOf(sortByQuery(context, matching), pageRequest, scope);
-  return {
-    status: 200,
-    body: page.items.map((fn) => functionSummaryModel(fn, shapeOf(context, fn), context.runtime.baseUrl)),
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  const page = functionsListPage(context, "ListFunctions", applicationId, () =>
+    [...context.state.fn.functions.values()]
+      .filter((fn) => fn.applicationId === applicationId)
+      .map((fn) => context.state.fn.settle(fn)),
+  );
+  const items = page.items.map((fn) =>
+    functionSummaryModel(fn, shapeOf(context, fn), context.runtime.baseUrl),
+  );
+  return pageResponse(items, page.nextPage);
 }
 
 function getFunction(context: RouteContext): RouteResponse {
@@ -191,25 +178,10 @@ function readFunctionFields(body: Record<string, unknown>): FunctionChanges {
   return changes;
 }
 
-export const functionRoutes: RouteDefinition[] = [
-  { method: "GET", pattern: "/20181201/functions", operation: "ListFunctions", handler: listFunctions },
-  { method: "POST", pattern: "/20181201/functions", operation: "CreateFunction", handler: createFunction },
-  {
-    method: "GET",
-    pattern: "/20181201/functions/{functionId}",
-    operation: "GetFunction",
-    handler: getFunction,
-  },
-  {
-    method: "PUT",
-    pattern: "/20181201/functions/{functionId}",
-    operation: "UpdateFunction",
-    handler: updateFunction,
-  },
-  {
-    method: "DELETE",
-    pattern: "/20181201/functions/{functionId}",
-    operation: "DeleteFunction",
-    handler: deleteFunction,
-  },
-];
+export const functionRoutes = routeTable([
+  ["GET", "/20181201/functions", "ListFunctions", listFunctions],
+  ["POST", "/20181201/functions", "CreateFunction", createFunction],
+  ["GET", "/20181201/functions/{functionId}", "GetFunction", getFunction],
+  ["PUT", "/20181201/functions/{functionId}", "UpdateFunction", updateFunction],
+  ["DELETE", "/20181201/functions/{functionId}", "DeleteFunction", deleteFunction],
+]);

@@ -11,7 +11,7 @@ import {
 import { optionalStringArray } from "../body-fields.ts";
 import { invalidParameter, notAuthorizedOrNotFound } from "../errors.ts";
 import { parseJsonObject, requiredString } from "../json-body.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 
 /** POST { clientId, clientSecret, grantTypes? } → the client: a confidential integrated application. */
 function addClient(context: RouteContext): RouteResponse {
@@ -68,26 +68,8 @@ function addCredential(context: RouteContext): RouteResponse {
   return { status: 200, body: { id: credential.id, secret: credential.secret } };
 }
 
-export const identityDomainAdminRoutes: RouteDefinition[] = [
-  {
-    method: "POST",
-    pattern: "/_emulator/identity-domain/clients",
-    auth: "none",
-    operation: "AdminAddClient",
-    handler: addClient,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/identity-domain/trusts",
-    auth: "none",
-    operation: "AdminAddTrust",
-    handler: addTrust,
-  },
-  {
-    method: "POST",
-    pattern: "/_emulator/identity-domain/credentials",
-    auth: "none",
-    operation: "AdminAddCredential",
-    handler: addCredential,
-  },
-];
+export const identityDomainAdminRoutes = routeTable([
+  ["POST", "/_emulator/identity-domain/clients", "AdminAddClient", addClient, { auth: "none" }],
+  ["POST", "/_emulator/identity-domain/trusts", "AdminAddTrust", addTrust, { auth: "none" }],
+  ["POST", "/_emulator/identity-domain/credentials", "AdminAddCredential", addCredential, { auth: "none" }],
+]);

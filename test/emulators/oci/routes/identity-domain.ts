@@ -5,7 +5,7 @@
 import { clientCredentialsToken } from "../../oci-identity-domain/client-credentials.ts";
 import { identityDomainOf } from "../../oci-identity-domain/store.ts";
 import { exchangeToken, type OAuthAnswer, oauthError } from "../../oci-identity-domain/token-exchange.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 
 function form(context: RouteContext): URLSearchParams | OAuthAnswer {
   const type = String(context.headers["content-type"] ?? "");
@@ -19,39 +19,28 @@ function answer(result: OAuthAnswer): RouteResponse {
   return { status: result.status, body: result.body, headers: { "cache-control": "no-store" } };
 }
 
-export const identityDomainRoutes: RouteDefinition[] = [
-  {
-    method: "POST",
-    pattern: "/oauth2/v1/token",
-    auth: "none",
-    operation: "IdentityDomainToken",
-    handler: async (context) => {
-      const body = form(context);
-      if (!(body instanceof URLSearchParams)) return answer(body);
-      const store = identityDomainOf(context.state, context.now);
-      return answer(await exchangeToken(store, body, context.headers.authorization));
-    },
-  },
-  {
-    method: "POST",
-    pattern: "/oauth2/token",
-    auth: "none",
-    operation: "OAuth2ClientCredentialsToken",
-    handler: (context) => {
-      const store = identityDomainOf(context.state, context.now);
-      store.clientCredentialsBodies.push(context.body.toString("utf8"));
-      const body = form(context);
-      if (!(body instanceof URLSearchParams)) return answer(body);
-      return answer(
-        clientCredentialsToken(store, body, context.headers.authorization, context.runtime.baseUrl),
-      );
-    },
-  },
-  {
-    method: "GET",
-    pattern: "/oauth2/jwks",
-    auth: "none",
-    operation: "OAuth2Jwks",
-    handler: (context) => ({ status: 200, body: identityDomainOf(context.state, context.now).oauthJwks() }),
-  },
-];
+async function identityDomainToken(context: RouteContext): Promise<RouteResponse> {
+  const body = form(context);
+  if (!(body instanceof URLSearchParams)) return answer(body);
+  const store = identityDomainOf(context.state, context.now);
+  return answer(await exchangeToken(store, body, context.headers.authorization));
+}
+
+function clientCredentials(context: RouteContext): RouteResponse {
+  const store = identityDomainOf(context.state, context.now);
+  store.clientCredentialsBodies.push(context.body.toString("utf8"));
+  const body = form(context);
+  if (!(body instanceof URLSearchParams)) return answer(body);
+  return answer(clientCredentialsToken(store, body, context.headers.authorization, context.runtime.baseUrl));
+}
+
+function jwks(context: RouteContext): RouteResponse {
+  return { status: 200, body: identityDomainOf(context.state, context.now).oauthJwks() };
+}
+
+const none = { auth: "none" } as const;
+export const identityDomainRoutes = routeTable([
+  ["POST", "/oauth2/v1/token", "IdentityDomainToken", identityDomainToken, none],
+  ["POST", "/oauth2/token", "OAuth2ClientCredentialsToken", clientCredentials, none],
+  ["GET", "/oauth2/jwks", "OAuth2Jwks", jwks, none],
+]);

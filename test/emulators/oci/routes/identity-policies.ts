@@ -4,47 +4,35 @@
 // array with opc-next-page, as every Identity list does.
 // https://docs.oracle.com/iaas/api/#/en/identity/20160918/Compartment/GetCompartment
 // https://docs.oracle.com/iaas/api/#/en/identity/20160918/Policy/ListPolicies
-import { requiredQuery, visibleCompartment } from "../caller-scope.ts";
-import { invalidParameter, notAuthorizedOrNotFound } from "../errors.ts";
-import { etagOf } from "../etag.ts";
+import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
+import { invalidParameter } from "../errors.ts";
 import type { PolicyRecord } from "../identity-store.ts";
-import { pageOf, readPageRequest } from "../pagination.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { listPage } from "../pagination.ts";
+import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 
 // Pages of 100 unless `limit` says otherwise, so a client that ignores opc-next-page misses policies.
 const IDENTITY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 1000 };
+// What every Identity model here carries: no inactive status, no tags.
+const UNTAGGED_ACTIVE = { inactiveStatus: null, freeformTags: {}, definedTags: {} };
 
 function getCompartment(context: RouteContext): RouteResponse {
   const id = context.params.compartmentId ?? "";
   const tenancy = visibleCompartment(context, id);
   const compartment = context.state.iam.compartments.get(id);
-  const body = compartment
-    ? {
-        id: compartment.id,
-        compartmentId: compartment.parentId,
-        name: compartment.name,
-        description: compartment.description,
-        timeCreated: compartment.timeCreated,
-        lifecycleState: compartment.lifecycleState,
-        inactiveStatus: null,
-        isAccessible: true,
-        freeformTags: {},
-        definedTags: {},
-      }
-    : {
-        // The root compartment: the tenancy names itself as its own parent.
-        id: tenancy.id,
-        compartmentId: tenancy.id,
-        name: tenancy.name,
-        description: tenancy.name,
-        timeCreated: tenancy.timeCreated,
-        lifecycleState: "ACTIVE",
-        inactiveStatus: null,
-        isAccessible: true,
-        freeformTags: {},
-        definedTags: {},
-      };
-  return { status: 200, body, headers: { etag: etagOf(body) } };
+  // The root compartment is the tenancy, which names itself as its own parent.
+  const own = compartment
+    ? { ...compartment, compartmentId: compartment.parentId }
+    : { ...tenancy, compartmentId: tenancy.id, description: tenancy.name, lifecycleState: "ACTIVE" };
+  return withEtag({
+    id: own.id,
+    compartmentId: own.compartmentId,
+    name: own.name,
+    description: own.description,
+    timeCreated: own.timeCreated,
+    lifecycleState: own.lifecycleState,
+    ...UNTAGGED_ACTIVE,
+    isAccessible: true,
+  });
 }
 
 function policyModel(policy: PolicyRecord): Record<string, unknown> {
@@ -56,79 +44,51 @@ function policyModel(policy: PolicyRecord): Record<string, unknown> {
     description: policy.description,
     timeCreated: policy.timeCreated,
     lifecycleState: "ACTIVE",
-    inactiveStatus: null,
+    ...UNTAGGED_ACTIVE,
     versionDate: null,
-    freeformTags: {},
-    definedTags: {},
   };
 }
 
 function listPolicies(context: RouteContext): RouteResponse {
-  const compartmentId = requiredQuery(context, "compartmentId");
-  visibleCompartment(context, compartmentId);
+  const { compartmentId } = queriedCompartment(context);
   const name = context.query.get("name");
-  const scope = JSON.stringify(["ListPolicies", compartmentId, name]);
-  const request = readPageRequest(context.query, scope, IDENTITY_PAGE_LIMITS);
-  const matching = context.state.iam
-    .policiesIn(compartmentId)
-    .filter((policy) => name === null || policy.name === name);
-  const page = pageOf(matching, request, scope);
-  return {
-    status: 200,
-    body: page.items.map(policyModel),
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  const page = listPage(context.query, ["ListPolicies", compartmentId, name], IDENTITY_PAGE_LIMITS, () =>
+    context.state.iam.policiesIn(compartmentId).filter((policy) => name === null || policy.name === name),
+  );
+  return pageResponse(page.items.map(policyModel), page.nextPage);
 }
 
 function getPolicy(context: RouteContext): RouteResponse {
-  const policy = context.state.iam.policies.get(context.params.policyId ?? "");
-  if (!policy || policy.tenancyId !== context.caller?.tenancyId) throw notAuthorizedOrNotFound();
-  const body = policyModel(policy);
-  return { status: 200, body, headers: { etag: etagOf(body) } };
+  return withEtag(
+    policyModel(visible(context, context.state.iam.policies.get(context.params.policyId ?? ""))),
+  );
 }
 
 /** Dynamic groups live in the tenancy: "Specify the OCID of the tenancy" as compartmentId. */
 function listDynamicGroups(context: RouteContext): RouteResponse {
-  const compartmentId = requiredQuery(context, "compartmentId");
-  const tenancy = visibleCompartment(context, compartmentId);
+  const { compartmentId, tenancy } = queriedCompartment(context);
   if (compartmentId !== tenancy.id) throw invalidParameter("compartmentId must be the tenancy OCID.");
-  const scope = JSON.stringify(["ListDynamicGroups", compartmentId]);
-  const request = readPageRequest(context.query, scope, IDENTITY_PAGE_LIMITS);
-  const groups = [...context.state.iam.dynamicGroups.values()]
-    .filter((group) => group.tenancyId === tenancy.id)
-    .sort((a, b) => a.sequence - b.sequence);
-  const page = pageOf(groups, request, scope);
-  return {
-    status: 200,
-    body: page.items.map((group) => ({
-      id: group.id,
-      compartmentId: group.tenancyId,
-      name: group.name,
-      description: group.description,
-      matchingRule: group.matchingRule,
-      timeCreated: group.timeCreated,
-      lifecycleState: "ACTIVE",
-      inactiveStatus: null,
-      freeformTags: {},
-      definedTags: {},
-    })),
-    headers: page.nextPage ? { "opc-next-page": page.nextPage } : {},
-  };
+  const page = listPage(context.query, ["ListDynamicGroups", compartmentId], IDENTITY_PAGE_LIMITS, () =>
+    [...context.state.iam.dynamicGroups.values()]
+      .filter((group) => group.tenancyId === tenancy.id)
+      .sort((a, b) => a.sequence - b.sequence),
+  );
+  const items = page.items.map((group) => ({
+    id: group.id,
+    compartmentId: group.tenancyId,
+    name: group.name,
+    description: group.description,
+    matchingRule: group.matchingRule,
+    timeCreated: group.timeCreated,
+    lifecycleState: "ACTIVE",
+    ...UNTAGGED_ACTIVE,
+  }));
+  return pageResponse(items, page.nextPage);
 }
 
-export const identityPolicyRoutes: RouteDefinition[] = [
-  {
-    method: "GET",
-    pattern: "/20160918/compartments/{compartmentId}",
-    operation: "GetCompartment",
-    handler: getCompartment,
-  },
-  { method: "GET", pattern: "/20160918/policies", operation: "ListPolicies", handler: listPolicies },
-  { method: "GET", pattern: "/20160918/policies/{policyId}", operation: "GetPolicy", handler: getPolicy },
-  {
-    method: "GET",
-    pattern: "/20160918/dynamicGroups",
-    operation: "ListDynamicGroups",
-    handler: listDynamicGroups,
-  },
-];
+export const identityPolicyRoutes = routeTable([
+  ["GET", "/20160918/compartments/{compartmentId}", "GetCompartment", getCompartment],
+  ["GET", "/20160918/policies", "ListPolicies", listPolicies],
+  ["GET", "/20160918/policies/{policyId}", "GetPolicy", getPolicy],
+  ["GET", "/20160918/dynamicGroups", "ListDynamicGroups", listDynamicGroups],
+]);

@@ -2,7 +2,7 @@
 // that its credentials work and name the user before it deploys anything.
 import { createHash } from "node:crypto";
 import { notAuthorizedOrNotFound } from "../errors.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 import type { User } from "../state.ts";
 
 /** The User model of oci-identity, as the service serialises it (absent values are null). */
@@ -47,6 +47,4 @@ function etagOf(user: User): string {
   return `"${createHash("sha256").update(`${user.id}:${user.timeCreated}`).digest("hex").slice(0, 32)}"`;
 }
 
-export const identityRoutes: RouteDefinition[] = [
-  { method: "GET", pattern: "/20160918/users/{userId}", operation: "GetUser", handler: getUser },
-];
+export const identityRoutes = routeTable([["GET", "/20160918/users/{userId}", "GetUser", getUser]]);

@@ -1,7 +1,7 @@
 // Object Storage (https://objectstorage.<region>.oraclecloud.com). GetNamespace is how the suite
 // learns the tenancy namespace for OCIR image paths (<region>.ocir.io/<namespace>/<repo>).
 import { notAuthorizedOrNotFound } from "../errors.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 
 function getNamespace(context: RouteContext): RouteResponse {
   const caller = context.caller;
@@ -16,7 +16,7 @@ function getNamespace(context: RouteContext): RouteResponse {
 }
 
 // The SDK calls GET /n; curl users and older SDKs call GET /n/. OCI answers both.
-export const objectStorageRoutes: RouteDefinition[] = [
-  { method: "GET", pattern: "/n", operation: "GetNamespace", handler: getNamespace },
-  { method: "GET", pattern: "/n/", operation: "GetNamespace", handler: getNamespace },
-];
+export const objectStorageRoutes = routeTable([
+  ["GET", "/n", "GetNamespace", getNamespace],
+  ["GET", "/n/", "GetNamespace", getNamespace],
+]);

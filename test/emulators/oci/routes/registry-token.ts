@@ -3,7 +3,7 @@
 // handler runs) gets a login token for the caller's tenancy; a request with Basic credentials is the
 // token realm of the registry (see registry-tokens.ts for both and the pages they follow).
 import { notAuthenticated } from "../errors.ts";
-import type { RouteContext, RouteDefinition, RouteResponse } from "../router.ts";
+import { type RouteContext, type RouteResponse, routeTable } from "../router.ts";
 
 function dockerToken(context: RouteContext): RouteResponse {
   const authorization = String(context.headers.authorization ?? "");
@@ -13,12 +13,6 @@ function dockerToken(context: RouteContext): RouteResponse {
   return context.runtime.registryTokens.issueLoginToken(context.caller);
 }
 
-export const registryTokenRoutes: RouteDefinition[] = [
-  {
-    method: "GET",
-    pattern: "/20180419/docker/token",
-    auth: "signed-or-basic",
-    operation: "GetRegistryToken",
-    handler: dockerToken,
-  },
-];
+export const registryTokenRoutes = routeTable([
+  ["GET", "/20180419/docker/token", "GetRegistryToken", dockerToken, { auth: "signed-or-basic" }],
+]);
