@@ -115,7 +115,7 @@ describe("preflight: OCI checks", () => {
     const elsewhere = await preflight({
       "compartment-ocid": world.oci.tenancyId.replace("tenancy", "compartment"),
       repository: "fngate/new",
-      "gateway-ocid": world.gatewayId.replace(/.$/, "q"),
+      "gateway-ocid": world.gatewayId.replace(/.$/, (last) => (last === "q" ? "r" : "q")),
     });
     assertUserFailure(elsewhere.run, BLOCKED);
     const compartment = row(elsewhere.rows, "compartment");
