@@ -92,11 +92,35 @@ export async function buildAndPush(
   request: BuildRequest,
   log: (line: string) => void,
 ): Promise<PushedImage> {
-  // Build and push print their progress into the step's log as it comes; a long build is not silent.
-  const streamed = {
+  const built = await buildImage(docker, request, log);
+  const { digest } = await pushImage(docker, request, log);
+  return { digest, ...(built.contextHash ? { contextHash: built.contextHash } : {}) };
+}
+
+/** What a build left in the local docker: the image, tagged, made for the platform asked. */
+export interface BuiltImage {
+  /** The context hash the image is labelled with (labelContext), when it could be hashed. */
+  contextHash?: string;
+}
+
+/** Docker's output streamed into the step's log as it comes: a long build or push is not silent. */
+function streaming(request: Pick<BuildRequest, "signal">, log: (line: string) => void) {
+  return {
     ...(request.signal ? { signal: request.signal } : {}),
     onLine: withoutLegacyNotice(log),
   };
+}
+
+/**
+ * The build half of buildAndPush: local only (no registry is written), so it can run before the
+ * pipeline's preflight has cleared the run for changes.
+ */
+export async function buildImage(
+  docker: DockerCli,
+  request: BuildRequest,
+  log: (line: string) => void,
+): Promise<BuiltImage> {
+  const streamed = streaming(request, log);
   const choice = await attestationFlags(docker, request.signal);
   log(
     choice.builder === "legacy"
@@ -160,6 +184,16 @@ export async function buildAndPush(
       );
     }
   }
+  return hash ? { contextHash: hash } : {};
+}
+
+/** The push half of buildAndPush: the image buildImage tagged goes to the registry; its digest comes back. */
+export async function pushImage(
+  docker: DockerCli,
+  request: Pick<BuildRequest, "image" | "signal" | "login">,
+  log: (line: string) => void,
+): Promise<{ digest: string }> {
+  const streamed = streaming(request, log);
   await request.login?.beforePush();
   let push = await docker.run(["push", request.image], streamed);
   if (push.code !== 0 && request.login && UNAUTHORIZED.test(lastLine(push))) {
@@ -169,7 +203,7 @@ export async function buildAndPush(
   }
   if (push.code !== 0) throw explainPushFailure(request.image, push, request.login);
   const digest = PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));
-  return { digest, ...(hash ? { contextHash: hash } : {}) };
+  return { digest };
 }
 
 /**
