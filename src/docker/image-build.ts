@@ -1,5 +1,5 @@
 import { describeError, UserError } from "../errors.ts";
-import { attestationFlags } from "./attestation-flags.ts";
+import { attestationFlags, type BuilderChoice } from "./attestation-flags.ts";
 import { VCS_METADATA, withBuildContext } from "./build-context.ts";
 import { buildSettings, contextHash } from "./context-hash.ts";
 import { CONTEXT_LABEL } from "./context-tags.ts";
@@ -24,6 +24,8 @@ export interface BuildRequest {
   signal?: AbortSignal;
   /** A registry token login ocir-login made for the image's registry, renewed around the push. */
   login?: PushLogin;
+  /** The builder `docker build --help` described, when the caller asked it already (alongside other work). */
+  builder?: Promise<BuilderChoice>;
   /**
    * Labels the image dev.fngate.context=<hash of what this build sees> (see context-tags.ts), hashed
    * from the private copy docker builds, so the label describes the files docker got even if the
@@ -121,7 +123,7 @@ export async function buildImage(
   log: (line: string) => void,
 ): Promise<BuiltImage> {
   const streamed = streaming(request, log);
-  const choice = await attestationFlags(docker, request.signal);
+  const choice = await (request.builder ?? attestationFlags(docker, request.signal));
   log(
     choice.builder === "legacy"
       ? `docker build runs without attestations (the legacy builder, or BuildKit without buildx): it pushes one ${request.platform} image manifest.`

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { attestationFlags } from "../docker/attestation-flags.ts";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import type { RegistryLogin } from "../docker/docker-credentials.ts";
 import {
@@ -131,14 +132,18 @@ export async function prepareImage(
     try {
       const access = registryAccess(tools, ctx);
       const base = { kind: "build" as const, build, platform, dockerfile, access, release };
+      // Which builder docker has (`docker build --help`, no build) is asked while the registry is.
+      const builder = options.build ? attestationFlags(docker, ctx.signal) : undefined;
+      builder?.catch(() => {}); // a failure is reported by the build that awaits it, if one runs
       // Before the build's group: a reused image is one line, not an empty section.
       const lookup = access
         ? await lookUpReusableImage(reuseRequest(build.image, { ...base, access }, ctx))
         : { found: false as const };
       if (lookup.found) return { ...base, reusable: lookup };
-      if (!options.build) return base;
+      if (!builder) return base;
+      const request = { ...buildRequest(base, ctx), builder };
       const built = await ctx.logger.group(`docker build ${build.image}`, () =>
-        buildImage(docker, buildRequest(base, ctx), (line) => ctx.logger.info(line)),
+        buildImage(docker, request, (line) => ctx.logger.info(line)),
       );
       return { ...base, built };
     } catch (error) {
@@ -197,14 +202,22 @@ export async function publishImage(
       },
     );
     ctx.logger.info(`Pushed ${image} (${pushed.digest}).`);
-    if (access && pushed.contextHash) {
-      await recordContextTag(image, pushed.digest, pushed.contextHash, access, log, (line) =>
-        ctx.logger.warning(line),
-      );
-    }
     outcome = { ...pushed, built: true };
   }
-  await checkImageFits(tools, image, outcome.digest, target.shape, true, ctx);
+  const { digest, contextHash } = outcome;
+  // One after the other: the distribution registry answers a manifest read with a 500 while the
+  // same manifest is being tagged.
+  if (outcome.built && access && contextHash) {
+    await recordContextTag(
+      image,
+      digest,
+      contextHash,
+      access,
+      (line) => ctx.logger.info(line),
+      (line) => ctx.logger.warning(line),
+    );
+  }
+  await checkImageFits(tools, image, digest, target.shape, true, ctx);
   return {
     image,
     digest: outcome.digest,

@@ -16,6 +16,8 @@ export interface DeployState {
   profile: OciProfile | undefined;
   /** The OCIR repository fn-deploy pushes to, for preflight. */
   repository: string | undefined;
+  /** The tenancy namespace fn-context read with the profile, when it ran. */
+  namespace?: string;
 }
 
 /** Preflight found a miss that would fail the deploy: the run stops before any change, with this. */

@@ -16,7 +16,7 @@ export async function functionBranch(
   inputs: PipelineInputs,
   ctx: StepContext,
   host: PipelineHost,
-  { run, stage, profile }: DeployState,
+  { run, stage, profile, namespace }: DeployState,
   handovers: { cleared: Promise<void>; functionId: Pick<HandOver<string>, "give" | "fail"> },
 ): Promise<void> {
   const { functionId } = handovers;
@@ -24,7 +24,12 @@ export async function functionBranch(
     let imagePrefix: string | undefined;
     let tokenLogin: TokenLogin | undefined;
     if (inputs.ocirLogin) {
-      const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
+      const given = inputs.ocirLogin.namespace ?? namespace;
+      const login = {
+        ...inputs.ocirLogin,
+        ...(given ? { namespace: given } : {}),
+        ...(profile ? { ociProfile: profile } : {}),
+      };
       const result = await stage.alongside("ocir-login", ctx, async (stageCtx) =>
         ocirLogin(login, stageCtx, await host.tools.ocir(), {
           onCleanup: (next) => host.onOcirCleanup(next),

@@ -108,6 +108,8 @@ export async function runPipeline(
   const run: PipelineResult = { changed: false, timings: [] };
   const stage = timedStages(host, run.timings);
   let profile = inputs.existingProfile;
+  // The tenancy namespace fn-context's signed check read: ocir-login need not look it up again.
+  let namespace: string | undefined;
   if (inputs.fnContext) {
     const given = inputs.fnContext;
     const result = await stage.alone("fn-context", ctx, (stageCtx) =>
@@ -116,9 +118,16 @@ export async function runPipeline(
     host.onFnContext?.(result);
     profile = { configFile: result.configFile, profile: result.profile };
     if (result.namespace) host.output("namespace", result.namespace);
+    namespace = result.namespace;
   }
   // Preflight runs inside: alongside ocir-login and the image, before anything is changed.
-  const { blocked } = await deployStages(inputs, ctx, host, { run, stage, profile, repository });
+  const { blocked } = await deployStages(inputs, ctx, host, {
+    run,
+    stage,
+    profile,
+    repository,
+    ...(namespace ? { namespace } : {}),
+  });
   if (blocked !== undefined) return finish(run, host, blocked);
   if (inputs.smoke) {
     const smokeStage = smokeStageInputs(inputs.smoke, run, profile);
