@@ -103,12 +103,15 @@ describe("docker's output in the step's log", () => {
         [],
         "only stages are groups",
       );
-      const deploy = section(run, "fn-deploy");
-      assert.ok(deploy.includes(`── docker build and push ${run.outputs.image}`), deploy.join("\n"));
+      // The build runs beside preflight in fn-image's group; fn-deploy pushes what it built.
+      const image = section(run, "fn-image");
+      assert.ok(image.includes(`── docker build ${run.outputs.image}`), image.join("\n"));
       assert.ok(
-        deploy.some((line) => BUILD_OUTPUT.test(line)),
-        deploy.join("\n"),
+        image.some((line) => BUILD_OUTPUT.test(line)),
+        image.join("\n"),
       );
+      const deploy = section(run, "fn-deploy");
+      assert.ok(deploy.includes(`── docker push ${run.outputs.image}`), deploy.join("\n"));
       assert.ok(
         deploy.some((line) => PUSH_OUTPUT.test(line)),
         deploy.join("\n"),
@@ -150,7 +153,8 @@ describe("docker's output in the step's log", () => {
       );
       // Stages that run side by side name themselves on each line: [pipeline] [fn-deploy] ...
       const stderr = run.stderr.split("\n").map((line) => line.replace(/^\[pipeline\] (\[[a-z-]+\] )?/, ""));
-      const header = stderr.indexOf(`── docker build and push ${result.outputs.image}`);
+      // The build (fn-image, beside preflight) comes before the push (fn-deploy).
+      const header = stderr.indexOf(`── docker build ${result.outputs.image}`);
       assert.ok(header > 0, run.stderr);
       const after = stderr.slice(header);
       assert.ok(
