@@ -10,6 +10,7 @@ import {
   shapeToUse,
 } from "../oci/functions/function-shape.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
+import { requireOcid } from "../oci/ocid.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import { type ImageTools, type PreparedImage, prepareImage, publishImage } from "./fn-deploy-image.ts";
@@ -84,11 +85,39 @@ export async function prepareFunction(
   inputs: FnDeployInputs,
   ctx: StepContext,
   tools: FnDeployTools,
+  application?: Promise<ApplicationRef>,
 ): Promise<PreparedFunction> {
   const { functionsClients } = await import("../oci/oci-clients.ts");
   const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
   try {
-    return await prepareWith(clients, inputs, ctx, tools, { build: true });
+    return await prepareWith(clients, inputs, ctx, tools, {
+      build: true,
+      ...(application ? { application } : {}),
+    });
+  } finally {
+    clients.close();
+  }
+}
+
+/**
+ * The application fn-deploy deploys to, looked up (read-only) before the registry is known: the
+ * pipeline asks while ocir-login runs, and hands the answer to prepareFunction.
+ */
+export async function lookUpApplication(
+  inputs: Pick<FnDeployInputs, "application" | "compartmentOcid" | "ociProfile">,
+  ctx: StepContext,
+): Promise<ApplicationRef> {
+  const [{ functionsClients }, { findApplication }] = await Promise.all([
+    import("../oci/oci-clients.ts"),
+    import("../oci/functions/application-lookup.ts"),
+  ]);
+  const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
+  try {
+    const compartmentId =
+      inputs.compartmentOcid === undefined
+        ? undefined
+        : requireOcid(inputs.compartmentOcid, "compartment-ocid", ["compartment", "tenancy"]).value;
+    return await findApplication(clients.management, inputs.application, compartmentId);
   } finally {
     clients.close();
   }
@@ -99,7 +128,7 @@ async function prepareWith(
   inputs: FnDeployInputs,
   ctx: StepContext,
   tools: FnDeployTools,
-  options: { build: boolean },
+  options: { build: boolean; application?: Promise<ApplicationRef> },
 ): Promise<PreparedFunction> {
   const plan = await planDeploy(inputs, {
     homeDir: ctx.homeDir,
@@ -114,7 +143,8 @@ async function prepareWith(
     );
   }
   const { findApplication } = await import("../oci/functions/application-lookup.ts");
-  const application = await findApplication(clients.management, inputs.application, plan.compartmentId);
+  const application = await (options.application ??
+    findApplication(clients.management, inputs.application, plan.compartmentId));
   const shape = shapeToUse(plan.shape, {
     displayName: application.displayName,
     shape: applicationShape(application.shape),

@@ -1,5 +1,5 @@
 import type { StepContext } from "../step-context.ts";
-import { deployFunction, type PreparedFunction, prepareFunction } from "./fn-deploy.ts";
+import { deployFunction, lookUpApplication, type PreparedFunction, prepareFunction } from "./fn-deploy.ts";
 import { ocirLogin, type TokenLogin } from "./ocir-login.ts";
 import type { PipelineHost, PipelineInputs } from "./pipeline.ts";
 import type { DeployState } from "./pipeline-deploy.ts";
@@ -21,6 +21,12 @@ export async function functionBranch(
 ): Promise<void> {
   const { functionId } = handovers;
   try {
+    // The application (read-only, needs no registry) is looked up while ocir-login runs.
+    const application =
+      inputs.fnDeploy && profile
+        ? lookUpApplication({ ...inputs.fnDeploy, ociProfile: profile }, ctx)
+        : undefined;
+    application?.catch(() => {}); // a miss is fn-image's error, if the run gets that far
     let imagePrefix: string | undefined;
     let tokenLogin: TokenLogin | undefined;
     if (inputs.ocirLogin) {
@@ -53,7 +59,7 @@ export async function functionBranch(
     // with the stage in this run, an older login's token is not.
     const tools = await host.tools.fnDeploy(inputs.ocirLogin ? { tokenLogin } : undefined);
     const prepared = await stage.alongside("fn-image", ctx, (stageCtx) =>
-      prepareFunction(fnDeploy, stageCtx, tools),
+      prepareFunction(fnDeploy, stageCtx, tools, application),
     );
     const deployed = await afterClearance(prepared, ctx, handovers.cleared, (waitedMs) =>
       stage.alongside(
