@@ -11,7 +11,9 @@ import {
   pipelineComponents,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { foldedLog, section } from "./support/folded-log.ts";
+import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 
 const ACTIVE_DELAY_MS = 3000;
 // docker's first build line (legacy builder or BuildKit), and its first push line.
@@ -138,6 +140,41 @@ it("builds the image while preflight still runs, and writes nothing before prefl
   } finally {
     slowPolicies();
     await job.runPosts();
+    await job.dispose();
+  }
+});
+
+it("a blocked preflight stops ocir-login's and fn-image's work beside it: no write, no push, and post leaves nothing", async (t) => {
+  if (!(await pipelineComponents(t))) return;
+  const { state, requests } = fixture.oci.stack.oci;
+  // A fresh tenancy has no policy letting API gateways invoke functions: preflight blocks on it.
+  for (const policy of state.iam.policiesIn(fixture.oci.tenancyId)) state.iam.deletePolicy(policy.id);
+  const job = await fixture.job();
+  try {
+    const before = await job.snapshot();
+    const from = requests.length;
+    const run = await job.run(PIPELINE, { inputs: fixture.inputs("secret", "blocked") });
+    assertUserFailure(
+      run,
+      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy: /,
+      fixture.secrets,
+    );
+    assert.deepEqual(requests.slice(from).filter(isMutating), [], "no mutating OCI call");
+    // What ran beside preflight wrote nothing; nothing that writes started.
+    assert.ok(run.groups.includes("ocir-login"), run.groups.join(", "));
+    for (const writer of ["fn-deploy", "gateway-deploy", "entra-token", "smoke-test"]) {
+      assert.ok(!run.groups.includes(writer), `${writer} did not run: ${run.groups.join(", ")}`);
+    }
+    assert.ok(!run.stdout.includes("The push refers to repository"), "nothing was pushed");
+    const posts = await job.runPosts();
+    assert.ok(posts.every((post) => post.exitCode === 0));
+    assert.deepEqual(
+      await job.snapshot(),
+      before,
+      "docker logged out, HOME and RUNNER_TEMP as before the job",
+    );
+  } finally {
+    seedGatewayFunctionsPolicy(state, fixture.oci.tenancyId);
     await job.dispose();
   }
 });

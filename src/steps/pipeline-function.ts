@@ -66,7 +66,18 @@ export async function functionBranch(
         "fn-deploy",
         ctx,
         (stageCtx) =>
-          deployFunction(fnDeploy, stageCtx, tools, { onFunction: (id) => functionId.give(id) }, prepared),
+          deployFunction(
+            fnDeploy,
+            stageCtx,
+            tools,
+            {
+              onFunction: (id) => {
+                functionId.give(id);
+                if (inputs.ocirLogin) host.onRegistryDone?.();
+              },
+            },
+            prepared,
+          ),
         waitedMs,
         "preflight",
       ),

@@ -73,6 +73,11 @@ export interface PipelineHost {
   onRestorePlan(plan: RestorePlan): void;
   /** What logging out takes, before docker login runs; undefined once nothing is left to undo. */
   onOcirCleanup(cleanup: OcirCleanup | undefined): void;
+  /**
+   * fn-deploy no longer needs the registry login (the function is pinned to its image): an adapter
+   * whose login ends with the run (the CLI) may log out now, while the cloud waits run.
+   */
+  onRegistryDone?(): void;
   /** After fn-context: GitHub exports the profile to later workflow steps. */
   onFnContext?(result: FnContextResult): void;
   /** After preflight, blocked or not: GitHub writes its table to the job summary. */
