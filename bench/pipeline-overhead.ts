@@ -43,6 +43,11 @@ export async function measureOverhead(
     const from = requests.length;
     const run = mustSucceed("pipeline", await job.run(["pipeline"], world.pipelineFlags("bench")));
     const calls = requests.slice(from);
+    // Where the time went, stage by stage (the CLI's timeline lines), next to the table.
+    const timeline = run.stderr
+      .split("\n")
+      .filter((line) => /^\[pipeline\] [a-z-]+: [\d.]+ s to /.test(line));
+    console.error(`  timeline of the ${(run.ms / 1000).toFixed(2)} s run:\n  ${timeline.join("\n  ")}`);
     const results = JSON.parse(run.outputs.results ?? "[]") as { check: string; attempts: number }[];
     const figures: OverheadFigures = {
       latencies,

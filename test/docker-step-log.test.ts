@@ -102,9 +102,12 @@ describe("docker's output in the step's log", () => {
         [],
         "only stages are groups",
       );
+      // The build runs beside preflight in fn-image's group; fn-deploy pushes what it built.
+      const image = section(run, "fn-image");
+      assert.ok(image.includes(`── docker build ${run.outputs.image}`), image.join("\n"));
+      assertSomeLine(image, BUILD_OUTPUT);
       const deploy = section(run, "fn-deploy");
-      assert.ok(deploy.includes(`── docker build and push ${run.outputs.image}`), deploy.join("\n"));
-      assertSomeLine(deploy, BUILD_OUTPUT);
+      assert.ok(deploy.includes(`── docker push ${run.outputs.image}`), deploy.join("\n"));
       assertSomeLine(deploy, PUSH_OUTPUT);
       assert.ok(deploy.includes("── Waiting for function nested to become ACTIVE"), deploy.join("\n"));
       const gateway = section(run, "gateway-deploy");
@@ -143,7 +146,8 @@ describe("docker's output in the step's log", () => {
       );
       // Stages that run side by side name themselves on each line: [pipeline] [fn-deploy] ...
       const stderr = run.stderr.split("\n").map((line) => line.replace(/^\[pipeline\] (\[[a-z-]+\] )?/, ""));
-      const header = stderr.indexOf(`── docker build and push ${result.outputs.image}`);
+      // The build (fn-image, beside preflight) comes before the push (fn-deploy).
+      const header = stderr.indexOf(`── docker build ${result.outputs.image}`);
       assert.ok(header > 0, run.stderr);
       const after = stderr.slice(header);
       assertSomeLine(after, BUILD_OUTPUT, run.stderr);

@@ -1,17 +1,24 @@
-// The root action's stages side by side: the gateway is deployed while the function is still becoming
-// ACTIVE, the Entra token is fetched alongside, and yet every stage's lines land in its own log group
-// and the job summary shows when each stage ran.
+// The root action's stages side by side: the image is built while preflight and ocir-login run, the
+// gateway is deployed while the function is still becoming ACTIVE, the Entra token is fetched
+// alongside, and yet every stage's lines land in its own log group and the job summary shows when
+// each stage ran. Nothing is written to the cloud or the registry before preflight has cleared the run.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
+import { isMutating } from "./emulators/oci/request-log.ts";
 import {
   PIPELINE,
   type PipelineFixture,
   pipelineComponents,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { foldedLog, section } from "./support/folded-log.ts";
+import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 
 const ACTIVE_DELAY_MS = 3000;
+// docker's first build line (legacy builder or BuildKit), and its first push line.
+const BUILD_OUTPUT = /^(Step 1\/\d+ : FROM scratch|#\d+ \[internal\] load build definition)/;
+const PUSH_OUTPUT = /^The push refers to repository \[/;
 let fixture: PipelineFixture;
 
 before(async () => {
@@ -47,6 +54,7 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
     const owned: Record<string, RegExp> = {
       "fn-context": /^Wrote profile \[DEFAULT\]/,
       "ocir-login": /^Logged in to /,
+      "fn-image": /^── docker build /,
       "fn-deploy": /^Function overlap is ACTIVE\.$/,
       "gateway-deploy": /^Work request /,
       "entra-token": /^Got a v1 access token /,
@@ -69,6 +77,104 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
     assert.match(run.summary, /for the function's OCID/);
   } finally {
     await job.runPosts();
+    await job.dispose();
+  }
+});
+
+/** The summary's timeline rows: stage -> start, end (seconds from the first stage's start), waited. */
+function timeline(summary: string): Map<string, { start: number; end: number; waited: string }> {
+  const rows = new Map<string, { start: number; end: number; waited: string }>();
+  for (const [, stage, start, end, waited] of summary.matchAll(
+    /<tr><td>([a-z-]+)<\/td><td>([\d.]+) s<\/td><td>([\d.]+) s<\/td><td>([^<]*)<\/td><\/tr>/g,
+  )) {
+    rows.set(stage ?? "", { start: Number(start), end: Number(end), waited: waited ?? "" });
+  }
+  return rows;
+}
+
+it("builds the image while preflight still runs, and writes nothing before preflight has cleared the run", async (t) => {
+  if (!(await pipelineComponents(t))) return;
+  const { oci } = fixture.oci.stack;
+  // Preflight's gateway policy check answers late: the build has all that time to run beside it.
+  const slowPolicies = oci.faults.add((target) =>
+    target.operation === "ListPolicies" ? { delayMs: 6000 } : undefined,
+  );
+  const job = await fixture.job();
+  try {
+    const from = oci.requests.length;
+    const run = await job.run(PIPELINE, {
+      inputs: fixture.inputs("secret", "alongside", { skip: "entra-token, smoke-test" }),
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    // The build ran, in fn-image's group; only the push is in fn-deploy's.
+    assert.ok(
+      section(run, "fn-image").some((line) => /^Successfully built /.test(line)),
+      run.stdout,
+    );
+    assert.ok(
+      section(run, "fn-deploy").some((line) => PUSH_OUTPUT.test(line)),
+      run.stdout,
+    );
+    assert.ok(!section(run, "fn-deploy").some((line) => BUILD_OUTPUT.test(line)), "no build in fn-deploy");
+
+    const stages = timeline(run.summary);
+    const [preflight, login, image, deploy] = ["preflight", "ocir-login", "fn-image", "fn-deploy"].map(
+      (name) => {
+        const row = stages.get(name);
+        assert.ok(row, `${name} in the timeline: ${run.summary}`);
+        return row;
+      },
+    );
+    // ocir-login and the image ran beside preflight, not after it.
+    assert.ok(login && preflight && login.start < preflight.end, "ocir-login started before preflight ended");
+    assert.ok(image && preflight && image.start < preflight.end, "fn-image started before preflight ended");
+    assert.ok(deploy && preflight && deploy.start >= preflight.end, "fn-deploy waited for preflight");
+
+    // The first write (the repository, the push's target) came after preflight's last read.
+    const calls = oci.requests.slice(from);
+    const policies = calls.findLast((call) => call.operation === "ListPolicies");
+    const firstWrite = calls.find(isMutating);
+    assert.ok(policies && firstWrite, "preflight read the policies, and the deploy wrote");
+    assert.equal(firstWrite.operation, "CreateContainerRepository");
+    assert.ok(firstWrite.time >= policies.time, `${firstWrite.operation} after ListPolicies answered`);
+  } finally {
+    slowPolicies();
+    await job.runPosts();
+    await job.dispose();
+  }
+});
+
+it("a blocked preflight stops ocir-login's and fn-image's work beside it: no write, no push, and post leaves nothing", async (t) => {
+  if (!(await pipelineComponents(t))) return;
+  const { state, requests } = fixture.oci.stack.oci;
+  // A fresh tenancy has no policy letting API gateways invoke functions: preflight blocks on it.
+  for (const policy of state.iam.policiesIn(fixture.oci.tenancyId)) state.iam.deletePolicy(policy.id);
+  const job = await fixture.job();
+  try {
+    const before = await job.snapshot();
+    const from = requests.length;
+    const run = await job.run(PIPELINE, { inputs: fixture.inputs("secret", "blocked") });
+    assertUserFailure(
+      run,
+      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy: /,
+      fixture.secrets,
+    );
+    assert.deepEqual(requests.slice(from).filter(isMutating), [], "no mutating OCI call");
+    // What ran beside preflight wrote nothing; nothing that writes started.
+    assert.ok(run.groups.includes("ocir-login"), run.groups.join(", "));
+    for (const writer of ["fn-deploy", "gateway-deploy", "entra-token", "smoke-test"]) {
+      assert.ok(!run.groups.includes(writer), `${writer} did not run: ${run.groups.join(", ")}`);
+    }
+    assert.ok(!run.stdout.includes("The push refers to repository"), "nothing was pushed");
+    const posts = await job.runPosts();
+    assert.ok(posts.every((post) => post.exitCode === 0));
+    assert.deepEqual(
+      await job.snapshot(),
+      before,
+      "docker logged out, HOME and RUNNER_TEMP as before the job",
+    );
+  } finally {
+    seedGatewayFunctionsPolicy(state, fixture.oci.tenancyId);
     await job.dispose();
   }
 });

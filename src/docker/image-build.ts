@@ -1,5 +1,5 @@
 import { describeError, UserError } from "../errors.ts";
-import { attestationFlags } from "./attestation-flags.ts";
+import { attestationFlags, type BuilderChoice } from "./attestation-flags.ts";
 import { VCS_METADATA, withBuildContext } from "./build-context.ts";
 import { buildSettings, contextHash } from "./context-hash.ts";
 import { CONTEXT_LABEL } from "./context-tags.ts";
@@ -24,6 +24,8 @@ export interface BuildRequest {
   signal?: AbortSignal;
   /** A registry token login ocir-login made for the image's registry, renewed around the push. */
   login?: PushLogin;
+  /** The builder `docker build --help` described, when the caller asked it already (alongside other work). */
+  builder?: Promise<BuilderChoice>;
   /**
    * Labels the image dev.fngate.context=<hash of what this build sees> (see context-tags.ts), hashed
    * from the private copy docker builds, so the label describes the files docker got even if the
@@ -92,12 +94,36 @@ export async function buildAndPush(
   request: BuildRequest,
   log: (line: string) => void,
 ): Promise<PushedImage> {
-  // Build and push print their progress into the step's log as it comes; a long build is not silent.
-  const streamed = {
+  const built = await buildImage(docker, request, log);
+  const { digest } = await pushImage(docker, request, log);
+  return { digest, ...(built.contextHash ? { contextHash: built.contextHash } : {}) };
+}
+
+/** What a build left in the local docker: the image, tagged, made for the platform asked. */
+export interface BuiltImage {
+  /** The context hash the image is labelled with (labelContext), when it could be hashed. */
+  contextHash?: string;
+}
+
+/** Docker's output streamed into the step's log as it comes: a long build or push is not silent. */
+function streaming(request: Pick<BuildRequest, "signal">, log: (line: string) => void) {
+  return {
     ...(request.signal ? { signal: request.signal } : {}),
     onLine: withoutLegacyNotice(log),
   };
-  const choice = await attestationFlags(docker, request.signal);
+}
+
+/**
+ * The build half of buildAndPush: local only (no registry is written), so it can run before the
+ * pipeline's preflight has cleared the run for changes.
+ */
+export async function buildImage(
+  docker: DockerCli,
+  request: BuildRequest,
+  log: (line: string) => void,
+): Promise<BuiltImage> {
+  const streamed = streaming(request, log);
+  const choice = await (request.builder ?? attestationFlags(docker, request.signal));
   log(
     choice.builder === "legacy"
       ? `docker build runs without attestations (the legacy builder, or BuildKit without buildx): it pushes one ${request.platform} image manifest.`
@@ -160,6 +186,16 @@ export async function buildAndPush(
       );
     }
   }
+  return hash ? { contextHash: hash } : {};
+}
+
+/** The push half of buildAndPush: the image buildImage tagged goes to the registry; its digest comes back. */
+export async function pushImage(
+  docker: DockerCli,
+  request: Pick<BuildRequest, "image" | "signal" | "login">,
+  log: (line: string) => void,
+): Promise<{ digest: string }> {
+  const streamed = streaming(request, log);
   await request.login?.beforePush();
   let push = await docker.run(["push", request.image], streamed);
   if (push.code !== 0 && request.login && UNAUTHORIZED.test(lastLine(push))) {
@@ -169,7 +205,7 @@ export async function buildAndPush(
   }
   if (push.code !== 0) throw explainPushFailure(request.image, push, request.login);
   const digest = PUSHED_DIGEST.exec(push.stdout)?.[1] ?? (await repoDigest(docker, request.image));
-  return { digest, ...(hash ? { contextHash: hash } : {}) };
+  return { digest };
 }
 
 /**

@@ -38,6 +38,25 @@ const CHECK_TIMEOUT_MS = 30_000;
  * be written) is a warning and the answer "build": the check can make a deploy faster, never fail it.
  */
 export async function reuseImage(request: ReuseRequest): Promise<ReuseCheck> {
+  const lookup = await lookUpReusableImage(request);
+  return lookup.found ? lookup.claim(request) : { reused: false, ...withHash(lookup.contextHash) };
+}
+
+/**
+ * reuseImage's question without its answer's one write: found or not, nothing in the registry has
+ * changed yet. `claim` then puts the user's tag on the image found (the pipeline calls it once its
+ * preflight has cleared the run for changes, from another stage: it says so in that stage's lines).
+ */
+export type ReuseLookup =
+  | { found: false; contextHash?: string }
+  | {
+      found: true;
+      digest: string;
+      contextHash: string;
+      claim(report: Pick<ReuseRequest, "log" | "warn">): Promise<ReuseCheck>;
+    };
+
+export async function lookUpReusableImage(request: ReuseRequest): Promise<ReuseLookup> {
   const { access } = request;
   let hash: string;
   try {
@@ -50,42 +69,63 @@ export async function reuseImage(request: ReuseRequest): Promise<ReuseCheck> {
     request.warn(
       `Could not hash the build context ${request.contextDir} (${describeError(error)}): building without looking for an image built from the same source.`,
     );
-    return { reused: false };
+    return { found: false };
   }
   const name = splitReference(request.image);
+  const repository = `${name.host}/${name.repository}`;
+  try {
+    const session = checkSession(request);
+    const found = await findContextImage(session, name.repository, hash, request.platform);
+    if ("missing" in found) {
+      request.log(`Building: ${repository} ${found.missing} (context ${hash.slice(0, 12)}).`);
+      return { found: false, contextHash: hash };
+    }
+    const { manifest } = found;
+    const current = await taggedDigest(session, name.repository, name.reference);
+    const claim = async (report: Pick<ReuseRequest, "log" | "warn">): Promise<ReuseCheck> => {
+      if (current !== manifest.digest) {
+        try {
+          await putTag(checkSession(request), name.repository, name.reference, manifest);
+        } catch (error) {
+          if (access.signal?.aborted)
+            throw new WaitInterrupted(`tagging ${request.image}`, access.signal.reason);
+          report.warn(
+            `Could not put the tag ${name.reference} on ${repository}@${manifest.digest}, built from the same source (${reasonOf(error)}): building and pushing it.`,
+          );
+          return { reused: false, contextHash: hash };
+        }
+        report.log(
+          `Tagged ${manifest.digest} as ${request.image} in the registry (${current ? `it pointed at ${current}` : "a new tag"}): the same manifest, no layer moved.`,
+        );
+      }
+      report.log(
+        `Reused image ${repository}@${manifest.digest}, built from the same source (context ${hash.slice(0, 12)}, tag ${contextTag(hash)}): no docker build, no push.`,
+      );
+      return { reused: true, digest: manifest.digest, contextHash: hash };
+    };
+    return { found: true, digest: manifest.digest, contextHash: hash, claim };
+  } catch (error) {
+    if (access.signal?.aborted)
+      throw new WaitInterrupted(`asking ${name.host} for the image`, access.signal.reason);
+    request.warn(
+      `Could not ask ${name.host} for an image built from the same source (${reasonOf(error)}): building and pushing it.`,
+    );
+    return { found: false, contextHash: hash };
+  }
+}
+
+/** A registry session for one exchange, bounded by CHECK_TIMEOUT_MS and the step's signal. */
+function checkSession(request: ReuseRequest): RegistrySession {
+  const { access } = request;
   const signal = AbortSignal.any([
     AbortSignal.timeout(CHECK_TIMEOUT_MS),
     ...(access.signal ? [access.signal] : []),
   ]);
-  const session = new RegistrySession(name, { ...access, signal });
-  const repository = `${name.host}/${name.repository}`;
-  // What failed, for the warning: the question, or putting the user's tag on the answer.
-  let doing = `ask ${name.host} for an image built from the same source`;
-  try {
-    const found = await findContextImage(session, name.repository, hash, request.platform);
-    if ("missing" in found) {
-      request.log(`Building: ${repository} ${found.missing} (context ${hash.slice(0, 12)}).`);
-      return { reused: false, contextHash: hash };
-    }
-    const { digest } = found.manifest;
-    const current = await taggedDigest(session, name.repository, name.reference);
-    if (current !== digest) {
-      doing = `put the tag ${name.reference} on ${repository}@${digest}, built from the same source`;
-      await putTag(session, name.repository, name.reference, found.manifest);
-      request.log(
-        `Tagged ${digest} as ${request.image} in the registry (${current ? `it pointed at ${current}` : "a new tag"}): the same manifest, no layer moved.`,
-      );
-    }
-    request.log(
-      `Reused image ${repository}@${digest}, built from the same source (context ${hash.slice(0, 12)}, tag ${contextTag(hash)}): no docker build, no push.`,
-    );
-    return { reused: true, digest, contextHash: hash };
-  } catch (error) {
-    if (access.signal?.aborted)
-      throw new WaitInterrupted(`asking ${name.host} for the image`, access.signal.reason);
-    request.warn(`Could not ${doing} (${reasonOf(error)}): building and pushing it.`);
-    return { reused: false, contextHash: hash };
-  }
+  return new RegistrySession(splitReference(request.image), { ...access, signal });
+}
+
+function withHash(hash: string | undefined): { contextHash?: string } {
+  return hash ? { contextHash: hash } : {};
 }
 
 /**

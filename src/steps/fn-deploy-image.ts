@@ -1,15 +1,29 @@
 import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { attestationFlags } from "../docker/attestation-flags.ts";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import type { RegistryLogin } from "../docker/docker-credentials.ts";
+import {
+  type BuildRequest,
+  type BuiltImage,
+  buildImage,
+  type PushLogin,
+  pushImage,
+} from "../docker/image-build.ts";
 import type { ImagePlatforms } from "../docker/image-platforms.ts";
-import { isUserError } from "../errors.ts";
+import {
+  lookUpReusableImage,
+  type ReuseLookup,
+  type ReuseRequest,
+  recordContextTag,
+} from "../docker/image-reuse.ts";
+import type { RegistryAccess } from "../docker/registry-session.ts";
 import type { FnDeployInputs, Plan } from "../oci/functions/deploy-plan.ts";
 import type { FunctionShape } from "../oci/functions/function-shape.ts";
-import { requireShapeFit } from "../oci/functions/image-fit.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
 import type { StepContext } from "../step-context.ts";
+import { checkImageFits, ensureRepository } from "./fn-deploy-registry.ts";
 import type { TokenLogin } from "./ocir-login.ts";
 import { loginForImage, registryTokenRenewal } from "./registry-token-renewal.ts";
 
@@ -73,174 +87,218 @@ export async function pinnedImage(
   tools: ImageTools,
   ctx: StepContext,
 ): Promise<PinnedImage> {
-  const imageBuild = await import("../docker/image-build.ts");
-  const { reuseImage, recordContextTag } = await import("../docker/image-reuse.ts");
+  const prepared = await prepareImage(plan, target.platform, tools, ctx, { build: false });
+  try {
+    return await publishImage(prepared, target, inputs, tools, ctx);
+  } finally {
+    await prepared.release();
+  }
+}
+
+/**
+ * An image made ready without writing anywhere but the local docker: a prebuilt image's digest, or for
+ * a build, the registry's answer to "built from this source before?" and, when it has none (and
+ * `build` asks for it), the image built. The pipeline prepares it alongside its preflight; nothing
+ * it did needs undoing when the preflight then stops the run.
+ */
+export type PreparedImage =
+  | { kind: "prebuilt"; image: string; digest: string; release(): Promise<void> }
+  | {
+      kind: "build";
+      build: NonNullable<Plan["build"]>;
+      platform: string;
+      dockerfile: string | undefined;
+      access: RegistryAccess | undefined;
+      /** Set when the registry holds an image built from the same source: it is only tagged. */
+      reusable?: Extract<ReuseLookup, { found: true }>;
+      /** Set once the image is built and tagged locally, ready to push. */
+      built?: BuiltImage;
+      /** Removes a Dockerfile generated from func.yaml. */
+      release(): Promise<void>;
+    };
+
+export async function prepareImage(
+  plan: Plan,
+  platform: string,
+  tools: ImageTools,
+  ctx: StepContext,
+  options: { build: boolean },
+): Promise<PreparedImage> {
   const { build, prebuilt } = plan;
   const { docker } = tools;
   if (build && docker) {
-    const repository = await ensureRepository(build.repository, target, ctx);
-    const { image } = build;
-    const tokenLogin = loginForImage(image, tools.registryLogin?.tokenLogin);
-    const login =
-      tokenLogin && tools.registryLogin
-        ? registryTokenRenewal(
-            tokenLogin,
-            inputs.ociProfile,
-            docker,
-            tools.registryLogin.dockerConfigDir,
-            ctx,
-          )
-        : undefined;
-    const access = tools.storedLogin
-      ? {
-          login: tools.storedLogin,
-          registerSecret: (value: string) => ctx.secrets.register(value),
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-        }
-      : undefined;
-    const outcome = await withDockerfile(build, ctx, async (dockerfile) => {
+    const dockerfile = await writtenDockerfile(build, ctx);
+    const release = () => (dockerfile ? rm(dockerfile, { force: true }) : Promise.resolve());
+    try {
+      const access = registryAccess(tools, ctx);
+      const base = { kind: "build" as const, build, platform, dockerfile, access, release };
+      // Which builder docker has (`docker build --help`, no build) is asked while the registry is.
+      const builder = options.build ? attestationFlags(docker, ctx.signal) : undefined;
+      builder?.catch(() => {}); // a failure is reported by the build that awaits it, if one runs
       // Before the build's group: a reused image is one line, not an empty section.
-      const reuse = access
-        ? await reuseImage({
-            image,
-            contextDir: build.contextDir,
-            ...(dockerfile ? { dockerfile } : {}),
-            platform: target.platform,
-            access,
-            log: (line) => ctx.logger.info(line),
-            warn: (line) => ctx.logger.warning(line),
-          })
-        : undefined;
-      if (reuse?.reused) return { digest: reuse.digest, built: false, contextHash: reuse.contextHash };
-      const pushed = await ctx.logger.group(`docker build and push ${image}`, () =>
-        imageBuild.buildAndPush(
-          docker,
-          {
-            contextDir: build.contextDir,
-            image,
-            platform: target.platform,
-            tempDir: ctx.tempDir,
-            labelContext: access !== undefined,
-            ...(dockerfile ? { dockerfile } : {}),
-            ...(ctx.signal ? { signal: ctx.signal } : {}),
-            ...(login ? { login } : {}),
-          },
-          (line) => ctx.logger.info(line),
-        ),
+      const lookup = access
+        ? await lookUpReusableImage(reuseRequest(build.image, { ...base, access }, ctx))
+        : { found: false as const };
+      if (lookup.found) return { ...base, reusable: lookup };
+      if (!builder) return base;
+      const request = { ...buildRequest(base, ctx), builder };
+      const built = await ctx.logger.group(`docker build ${build.image}`, () =>
+        buildImage(docker, request, (line) => ctx.logger.info(line)),
       );
-      ctx.logger.info(`Pushed ${image} (${pushed.digest}).`);
-      if (access && pushed.contextHash) {
-        await recordContextTag(
-          image,
-          pushed.digest,
-          pushed.contextHash,
-          access,
-          (line) => ctx.logger.info(line),
-          (line) => ctx.logger.warning(line),
-        );
-      }
-      return { ...pushed, built: true };
-    });
-    await checkImageFits(tools, image, outcome.digest, target.shape, true, ctx);
-    return {
-      image,
-      digest: outcome.digest,
-      repository,
-      built: outcome.built,
-      ...(outcome.contextHash ? { contextHash: outcome.contextHash } : {}),
-    };
+      return { ...base, built };
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
   if (prebuilt) {
     const { image } = prebuilt;
-    const digest = await imageBuild.prebuiltDigest(docker, image, prebuilt.digest);
+    const { prebuiltDigest } = await import("../docker/image-build.ts");
+    const digest = await prebuiltDigest(docker, image, prebuilt.digest);
     ctx.logger.info(`Deploying the prebuilt image ${image} (${digest}).`);
-    await checkImageFits(tools, image, digest, target.shape, false, ctx);
-    return { image, digest, built: false };
+    return { kind: "prebuilt", image, digest, release: () => Promise.resolve() };
   }
   throw new Error("deploy plan has neither a build nor a prebuilt image");
 }
 
-/** The OCIR repository the build pushes to, created private when missing; a public one is warned about. */
-async function ensureRepository(
-  name: string,
+/**
+ * The writing half: the OCIR repository ensured, the reused image tagged or the built one pushed (and
+ * tagged with its context hash for the next run), then checked against the application's shape.
+ */
+export async function publishImage(
+  prepared: PreparedImage,
   target: ImageTarget,
+  inputs: FnDeployInputs,
+  tools: ImageTools,
   ctx: StepContext,
-): Promise<{ name: string; created: boolean }> {
-  const { ensureRepository } = await import("../oci/registry/artifacts-api.ts");
-  const { compartmentId } = target;
-  const ensured = await ensureRepository(
-    target.clients.artifacts,
-    { compartmentId, tenancyId: target.clients.tenancyId },
-    name,
-  );
-  ctx.logger.info(
-    ensured.created
-      ? `Created private OCIR repository ${name} in compartment ${compartmentId}.`
-      : ensured.compartmentId === compartmentId
-        ? `OCIR repository ${name} exists.`
-        : `OCIR repository ${name} exists in compartment ${ensured.compartmentId} (names are unique across the tenancy): pushing to it.`,
-  );
-  if (ensured.isPublic) {
-    ctx.logger.warning(
-      `OCIR repository ${name} is public: anyone can pull the function's image without credentials. Make it private (Container Registry > ${name} > Actions > Change to private, or oci artifacts container repository update --repository-id ${ensured.id} --is-public false).`,
+): Promise<PinnedImage> {
+  if (prepared.kind === "prebuilt") {
+    const { image, digest } = prepared;
+    await checkImageFits(tools, image, digest, target.shape, false, ctx);
+    return { image, digest, built: false };
+  }
+  const { docker } = tools;
+  if (!docker) throw new Error("an image to build was prepared without docker");
+  const { build, access } = prepared;
+  const { image } = build;
+  const repository = await ensureRepository(build.repository, target, ctx);
+  const reused = await prepared.reusable?.claim({
+    log: (line) => ctx.logger.info(line),
+    warn: (line) => ctx.logger.warning(line),
+  });
+  let outcome: { digest: string; built: boolean; contextHash?: string };
+  if (reused?.reused) {
+    outcome = { digest: reused.digest, built: false, contextHash: reused.contextHash };
+  } else {
+    const request = { ...buildRequest(prepared, ctx), ...pushLogin(image, inputs, docker, tools, ctx) };
+    const log = (line: string) => ctx.logger.info(line);
+    const ready = prepared.built;
+    // Built already (the pipeline builds alongside its preflight): only the push is left.
+    const pushed = await ctx.logger.group(
+      `docker ${ready ? "push" : "build and push"} ${image}`,
+      async () => {
+        const built = ready ?? (await buildImage(docker, request, log));
+        return { ...(await pushImage(docker, request, log)), ...built };
+      },
+    );
+    ctx.logger.info(`Pushed ${image} (${pushed.digest}).`);
+    outcome = { ...pushed, built: true };
+  }
+  const { digest, contextHash } = outcome;
+  // One after the other: the distribution registry answers a manifest read with a 500 while the
+  // same manifest is being tagged.
+  if (outcome.built && access && contextHash) {
+    await recordContextTag(
+      image,
+      digest,
+      contextHash,
+      access,
+      (line) => ctx.logger.info(line),
+      (line) => ctx.logger.warning(line),
     );
   }
-  return { name, created: ensured.created };
+  await checkImageFits(tools, image, digest, target.shape, true, ctx);
+  return {
+    image,
+    digest: outcome.digest,
+    repository,
+    built: outcome.built,
+    ...(outcome.contextHash ? { contextHash: outcome.contextHash } : {}),
+  };
+}
+
+type BuildPrepared = Extract<PreparedImage, { kind: "build" }>;
+
+function registryAccess(tools: ImageTools, ctx: StepContext): RegistryAccess | undefined {
+  return tools.storedLogin
+    ? {
+        login: tools.storedLogin,
+        registerSecret: (value: string) => ctx.secrets.register(value),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      }
+    : undefined;
+}
+
+function reuseRequest(
+  image: string,
+  prepared: Pick<BuildPrepared, "build" | "dockerfile" | "platform"> & { access: RegistryAccess },
+  ctx: StepContext,
+): ReuseRequest {
+  return {
+    image,
+    contextDir: prepared.build.contextDir,
+    ...(prepared.dockerfile ? { dockerfile: prepared.dockerfile } : {}),
+    platform: prepared.platform,
+    access: prepared.access,
+    log: (line) => ctx.logger.info(line),
+    warn: (line) => ctx.logger.warning(line),
+  };
+}
+
+function buildRequest(
+  prepared: Pick<BuildPrepared, "build" | "dockerfile" | "platform" | "access">,
+  ctx: StepContext,
+): BuildRequest {
+  return {
+    contextDir: prepared.build.contextDir,
+    image: prepared.build.image,
+    platform: prepared.platform,
+    tempDir: ctx.tempDir,
+    labelContext: prepared.access !== undefined,
+    ...(prepared.dockerfile ? { dockerfile: prepared.dockerfile } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+}
+
+/** ocir-login's registry token login for the image's registry, renewed around the push. */
+function pushLogin(
+  image: string,
+  inputs: FnDeployInputs,
+  docker: DockerCli,
+  tools: ImageTools,
+  ctx: StepContext,
+): { login?: PushLogin } {
+  const tokenLogin = loginForImage(image, tools.registryLogin?.tokenLogin);
+  if (!tokenLogin || !tools.registryLogin) return {};
+  const { dockerConfigDir } = tools.registryLogin;
+  return { login: registryTokenRenewal(tokenLogin, inputs.ociProfile, docker, dockerConfigDir, ctx) };
 }
 
 /**
- * Reads the manifest the function will be pinned to and refuses it unless it fits the shape, before
- * CreateFunction/UpdateFunction: a BuildKit index with attestations or an image for the wrong
- * architecture would otherwise be pinned (or refused by OCI with less to go on).
+ * The Dockerfile to build with: undefined for the directory's own, else one generated from func.yaml,
+ * written outside the build context (neither sent to the daemon nor left in the user's folder); the
+ * caller removes it.
  */
-async function checkImageFits(
-  tools: ImageTools,
-  image: string,
-  digest: string,
-  shape: FunctionShape,
-  built: boolean,
-  ctx: StepContext,
-): Promise<void> {
-  const reference = `${image.replace(/@.*$/, "").replace(/:[^:/]+$/, "")}@${digest}`;
-  let found: ImagePlatforms;
-  try {
-    found = await tools.imagePlatforms(reference, {
-      registerSecret: (value) => ctx.secrets.register(value),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
-  } catch (error) {
-    // A prebuilt image pinned by digest never needed a registry login here (OCI pulls it with its own
-    // identity), so an unreadable manifest is a warning; an image fngate just pushed must be readable.
-    if (built || !isUserError(error)) throw error;
-    ctx.logger.warning(
-      `${error.message} Deploying without the check; OCI checks the image against shape ${shape} itself.`,
-    );
-    return;
-  }
-  requireShapeFit(image, found, shape, built);
-  const held = found.platforms.map((platform) => `${platform.os}/${platform.architecture}`).join(", ");
-  ctx.logger.info(
-    `${found.kind === "index" ? "Image index" : "Image"} ${digest} holds ${held}: fits shape ${shape}.`,
-  );
-}
-
-/** Runs `use` with the Dockerfile to build with: the directory's own, or one generated from func.yaml. */
-async function withDockerfile<T>(
+async function writtenDockerfile(
   build: NonNullable<Plan["build"]>,
   ctx: StepContext,
-  use: (dockerfile: string | undefined) => Promise<T>,
-): Promise<T> {
+): Promise<string | undefined> {
   const generated = build.generatedDockerfile;
-  if (!generated) return use(undefined);
-  // Outside the build context, so it is neither sent to the daemon nor left in the user's folder.
+  if (!generated) return undefined;
   const path = join(ctx.tempDir, `fngate-${randomBytes(6).toString("hex")}.Dockerfile`);
   await writeFile(path, generated.text);
   ctx.logger.info(
     `No Dockerfile in ${build.contextDir}: generated one from func.yaml's runtime ${generated.runtime}, as fn build does.`,
   );
-  try {
-    return await use(path);
-  } finally {
-    await rm(path, { force: true });
-  }
+  return path;
 }

@@ -1,6 +1,7 @@
 import { UserError } from "../errors.ts";
 import { ociCallOptions } from "../oci/call-options.ts";
-import { type FnDeployInputs, planDeploy } from "../oci/functions/deploy-plan.ts";
+import type { ApplicationRef } from "../oci/functions/application-lookup.ts";
+import { type FnDeployInputs, type Plan, planDeploy } from "../oci/functions/deploy-plan.ts";
 import type { SettingName } from "../oci/functions/function-changes.ts";
 import {
   applicationShape,
@@ -8,9 +9,11 @@ import {
   type FunctionShape,
   shapeToUse,
 } from "../oci/functions/function-shape.ts";
+import type { FunctionsClients } from "../oci/oci-clients.ts";
+import { requireOcid } from "../oci/ocid.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
-import { type ImageTools, pinnedImage } from "./fn-deploy-image.ts";
+import { type ImageTools, type PreparedImage, prepareImage, publishImage } from "./fn-deploy-image.ts";
 
 export type { FnDeployInputs };
 
@@ -63,12 +66,70 @@ export interface FnDeployHooks {
   onFunction?(functionId: string): void;
 }
 
-export async function deployFunction(
+/**
+ * What fn-deploy knows before it writes anything: its plan, the application and its shape, and the
+ * image made ready (see prepareImage). The pipeline prepares it alongside its preflight.
+ */
+export interface PreparedFunction {
+  plan: Plan;
+  application: ApplicationRef;
+  shape: FunctionShape;
+  image: PreparedImage;
+}
+
+/**
+ * fn-deploy's read-only first half, with the image built locally when the registry has none built
+ * from the same source. The caller hands the result to deployFunction, or releases its image.
+ */
+export async function prepareFunction(
   inputs: FnDeployInputs,
   ctx: StepContext,
   tools: FnDeployTools,
-  hooks: FnDeployHooks = {},
-): Promise<FnDeployResult> {
+  application?: Promise<ApplicationRef>,
+): Promise<PreparedFunction> {
+  const { functionsClients } = await import("../oci/oci-clients.ts");
+  const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
+  try {
+    return await prepareWith(clients, inputs, ctx, tools, {
+      build: true,
+      ...(application ? { application } : {}),
+    });
+  } finally {
+    clients.close();
+  }
+}
+
+/**
+ * The application fn-deploy deploys to, looked up (read-only) before the registry is known: the
+ * pipeline asks while ocir-login runs, and hands the answer to prepareFunction.
+ */
+export async function lookUpApplication(
+  inputs: Pick<FnDeployInputs, "application" | "compartmentOcid" | "ociProfile">,
+  ctx: StepContext,
+): Promise<ApplicationRef> {
+  const [{ functionsClients }, { findApplication }] = await Promise.all([
+    import("../oci/oci-clients.ts"),
+    import("../oci/functions/application-lookup.ts"),
+  ]);
+  const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
+  try {
+    const compartmentId =
+      inputs.compartmentOcid === undefined
+        ? undefined
+        : requireOcid(inputs.compartmentOcid, "compartment-ocid", ["compartment", "tenancy"]).value;
+    return await findApplication(clients.management, inputs.application, compartmentId);
+  } finally {
+    clients.close();
+  }
+}
+
+async function prepareWith(
+  clients: FunctionsClients,
+  inputs: FnDeployInputs,
+  ctx: StepContext,
+  tools: FnDeployTools,
+  options: { build: boolean; application?: Promise<ApplicationRef> },
+): Promise<PreparedFunction> {
   const plan = await planDeploy(inputs, {
     homeDir: ctx.homeDir,
     workspaceDir: ctx.workspaceDir,
@@ -81,35 +142,50 @@ export async function deployFunction(
       "docker is not installed, and fn-deploy builds the image from path with docker: install docker on the runner, or set image to a prebuilt image.",
     );
   }
+  const { findApplication } = await import("../oci/functions/application-lookup.ts");
+  const application = await (options.application ??
+    findApplication(clients.management, inputs.application, plan.compartmentId));
+  const shape = shapeToUse(plan.shape, {
+    displayName: application.displayName,
+    shape: applicationShape(application.shape),
+  });
+  ctx.logger.info(`Application ${application.displayName} (${application.id}), shape ${shape}.`);
+  const platform = buildPlatformOf(shape);
+  if (build && platform === undefined) {
+    throw new UserError(
+      `application ${application.displayName} has shape ${shape}, which needs a multi-arch image (linux/amd64 and linux/arm64) that one docker build cannot make: build and push it in an earlier step (docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false --push) and set image.`,
+    );
+  }
+  const image = await prepareImage(plan, platform ?? "linux/amd64", tools, ctx, options);
+  return { plan, application, shape, image };
+}
+
+export async function deployFunction(
+  inputs: FnDeployInputs,
+  ctx: StepContext,
+  tools: FnDeployTools,
+  hooks: FnDeployHooks = {},
+  prepared?: PreparedFunction,
+): Promise<FnDeployResult> {
   // Loaded on demand: the Functions and Artifacts clients are the bulk of the bundle.
-  const [{ functionsClients }, { findApplication }, functionsApi] = await Promise.all([
+  const [{ functionsClients }, functionsApi] = await Promise.all([
     import("../oci/oci-clients.ts"),
-    import("../oci/functions/application-lookup.ts"),
     import("../oci/functions/functions-api.ts"),
   ]);
   const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
+  let ready = prepared;
   try {
-    const application = await findApplication(clients.management, inputs.application, plan.compartmentId);
-    const shape = shapeToUse(plan.shape, {
-      displayName: application.displayName,
-      shape: applicationShape(application.shape),
-    });
-    ctx.logger.info(`Application ${application.displayName} (${application.id}), shape ${shape}.`);
-    const platform = buildPlatformOf(shape);
-    if (build && platform === undefined) {
-      throw new UserError(
-        `application ${application.displayName} has shape ${shape}, which needs a multi-arch image (linux/amd64 and linux/arm64) that one docker build cannot make: build and push it in an earlier step (docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false --push) and set image.`,
-      );
-    }
-
-    const { image, digest, repository, built, contextHash } = await pinnedImage(
-      plan,
-      {
-        shape,
-        platform: platform ?? "linux/amd64",
-        compartmentId: plan.compartmentId ?? application.compartmentId,
-        clients,
-      },
+    ready ??= await prepareWith(clients, inputs, ctx, tools, { build: false });
+    const { plan, application, shape } = ready;
+    const target = {
+      shape,
+      platform: buildPlatformOf(shape) ?? "linux/amd64",
+      compartmentId: plan.compartmentId ?? application.compartmentId,
+      clients,
+    };
+    const { image, digest, repository, built, contextHash } = await publishImage(
+      ready.image,
+      target,
       inputs,
       tools,
       ctx,
@@ -190,6 +266,7 @@ export async function deployFunction(
     return result;
   } finally {
     clients.close();
+    await ready?.image.release();
   }
 }
 

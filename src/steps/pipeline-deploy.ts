@@ -1,37 +1,57 @@
 import type { OciProfile } from "../oci/oci-clients.ts";
+import { blockedError } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
 import { checkExpectedToken, entraToken } from "./entra-token.ts";
-import { deployFunction } from "./fn-deploy.ts";
 import { deployGateway } from "./gateway-deploy.ts";
-import { ocirLogin, type TokenLogin } from "./ocir-login.ts";
 import type { PipelineHost, PipelineInputs, PipelineResult } from "./pipeline.ts";
-import { handOver, sideBySide } from "./side-by-side.ts";
+import { functionBranch } from "./pipeline-function.ts";
+import { preflightForPipeline } from "./pipeline-preflight.ts";
+import { runPreflight } from "./preflight.ts";
+import { type HandOver, handOver, sideBySide } from "./side-by-side.ts";
 import type { TimedStages } from "./stage-timing.ts";
 
-interface DeployState {
+export interface DeployState {
   run: PipelineResult;
   stage: TimedStages;
   profile: OciProfile | undefined;
+  /** The OCIR repository fn-deploy pushes to, for preflight. */
+  repository: string | undefined;
+  /** The tenancy namespace fn-context read with the profile, when it ran. */
+  namespace?: string;
 }
 
+/** Preflight found a miss that would fail the deploy: the run stops before any change, with this. */
+class PreflightBlocked extends Error {}
+
 /**
- * The stages between preflight and the smoke test, side by side: ocir-login then fn-deploy; the
- * gateway as soon as fn-deploy has created or updated the function (its OCID), while the function
- * becomes ACTIVE; the Entra token from the start. A failure in one stops the others. The token is
- * then checked against what the gateway demands, unless the user named what to expect.
+ * The stages between fn-context and the smoke test, side by side. Preflight (read-only) runs
+ * alongside ocir-login and the preparation of fn-deploy's image (see functionBranch); whatever
+ * writes to the cloud or the registry waits until preflight has cleared the run. The gateway is
+ * deployed as soon as fn-deploy has created or updated the function (its OCID), while the function
+ * becomes ACTIVE; the Entra token alongside. A failure in one stops the others. The token is then
+ * checked against what the gateway demands, unless the user named what to expect.
+ * Returns the verdict when preflight stopped the run.
  */
 export async function deployStages(
   inputs: PipelineInputs,
   ctx: StepContext,
   host: PipelineHost,
   state: DeployState,
-): Promise<void> {
+): Promise<{ blocked?: string }> {
+  const cleared = handOver<void>();
   const functionId = handOver<string>();
-  await sideBySide(ctx.signal, [
-    (signal) => functionBranch(inputs, { ...ctx, signal }, host, state, functionId),
-    (signal) => gatewayBranch(inputs, { ...ctx, signal }, host, state, functionId.promise),
-    (signal) => tokenBranch(inputs, { ...ctx, signal }, host, state),
-  ]);
+  try {
+    await sideBySide(ctx.signal, [
+      (signal) => preflightBranch(inputs, { ...ctx, signal }, host, state, cleared),
+      (signal) =>
+        functionBranch(inputs, { ...ctx, signal }, host, state, { cleared: cleared.promise, functionId }),
+      (signal) => gatewayBranch(inputs, { ...ctx, signal }, host, state, cleared.promise, functionId.promise),
+      (signal) => tokenBranch(inputs, { ...ctx, signal }, host, state, cleared.promise),
+    ]);
+  } catch (error) {
+    if (error instanceof PreflightBlocked) return { blocked: error.message };
+    throw error;
+  }
   const { run } = state;
   if (inputs.entra && run.token && run.gateway) {
     const { expected } = inputs.entra;
@@ -40,54 +60,32 @@ export async function deployStages(
       audiences: expected.audiences?.length ? expected.audiences : run.gateway.audiences,
     });
   }
+  return {};
 }
 
-async function functionBranch(
+/** Read-only checks, before the first change anywhere; `cleared` lets the writing stages go on. */
+async function preflightBranch(
   inputs: PipelineInputs,
   ctx: StepContext,
   host: PipelineHost,
-  { run, stage, profile }: DeployState,
-  functionId: { give(id: string): void; fail(error: unknown): void },
+  { run, stage, profile, repository }: DeployState,
+  cleared: HandOver<void>,
 ): Promise<void> {
   try {
-    let imagePrefix: string | undefined;
-    let tokenLogin: TokenLogin | undefined;
-    if (inputs.ocirLogin) {
-      const login = { ...inputs.ocirLogin, ...(profile ? { ociProfile: profile } : {}) };
-      const result = await stage.alongside("ocir-login", ctx, async (stageCtx) =>
-        ocirLogin(login, stageCtx, await host.tools.ocir(), {
-          onCleanup: (next) => host.onOcirCleanup(next),
-        }),
+    if (inputs.preflight) {
+      const checks = preflightForPipeline(inputs, { ociProfile: profile, repository });
+      const result = await stage.alongside("preflight", ctx, (stageCtx) =>
+        runPreflight(checks, stageCtx, host.tools.entra),
       );
-      imagePrefix = result.imagePrefix;
-      tokenLogin = result.tokenLogin;
-      host.output("namespace", result.namespace);
+      run.preflight = result;
+      host.output("preflight", JSON.stringify(result.rows));
+      await host.onPreflight?.(result);
+      if (result.blocked) throw new PreflightBlocked(blockedError(result.rows).message);
     }
-    if (!inputs.fnDeploy || !profile) {
-      functionId.fail(new Error("fn-deploy is not in this run"));
-      return;
-    }
-    const given = inputs.fnDeploy;
-    const fnDeploy = {
-      ...given,
-      ociProfile: profile,
-      ...(given.registry === undefined && imagePrefix ? { registry: imagePrefix } : {}),
-    };
-    // The registry token the ocir-login stage got is renewed around the push when it would expire;
-    // with the stage in this run, an older login's token is not.
-    const ocirStage = inputs.ocirLogin ? { tokenLogin } : undefined;
-    const deployed = await stage.alongside("fn-deploy", ctx, async (stageCtx) =>
-      deployFunction(fnDeploy, stageCtx, await host.tools.fnDeploy(ocirStage), {
-        onFunction: (id) => functionId.give(id),
-      }),
-    );
-    run.deployed = deployed;
-    run.changed ||= deployed.action !== "unchanged";
-    host.output("function-id", deployed.functionId);
-    host.output("image", deployed.image);
-    host.output("digest", deployed.digest);
+    cleared.give();
   } catch (error) {
-    functionId.fail(error);
+    // The same error wherever it surfaces first: in this branch, or in one waiting for clearance.
+    cleared.fail(error);
     throw error;
   }
 }
@@ -97,10 +95,12 @@ async function gatewayBranch(
   ctx: StepContext,
   host: PipelineHost,
   { run, stage, profile }: DeployState,
+  cleared: Promise<void>,
   functionId: Promise<string>,
 ): Promise<void> {
   if (!inputs.gateway || !profile) return;
   const waitStarted = ctx.now().getTime();
+  await cleared;
   // With fn-deploy in the run, the route calls the function it makes: wait for its OCID, not for ACTIVE.
   const id = inputs.fnDeploy ? await functionId : inputs.gateway.functionId;
   const waitedMs = ctx.now().getTime() - waitStarted;
@@ -110,6 +110,7 @@ async function gatewayBranch(
     ctx,
     (stageCtx) => deployGateway(gatewayInputs, stageCtx),
     waitedMs,
+    inputs.fnDeploy ? "the function's OCID" : "preflight",
   );
   run.gateway = gateway;
   run.changed ||= gateway.changed;
@@ -122,9 +123,12 @@ async function tokenBranch(
   ctx: StepContext,
   host: PipelineHost,
   { run, stage }: DeployState,
+  cleared: Promise<void>,
 ): Promise<void> {
   const entra = inputs.entra;
   if (!entra) return;
+  // After preflight, which gets the same token to check it: a token Entra refuses is its verdict.
+  await cleared;
   // Checked here against what the user expects; against what the gateway demands once it is deployed.
   run.token = await stage.alongside("entra-token", ctx, (stageCtx) =>
     entraToken(entra, stageCtx, host.tools.entra),

@@ -1,7 +1,6 @@
 import { UserError } from "../errors.ts";
 import type { RestorePlan } from "../fs/restore-plan.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
-import { blockedError } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
 import type { EntraTokenInputs, EntraTokenResult, EntraTokenTools } from "./entra-token.ts";
 import { configureFnContext, type FnContextInputs, type FnContextResult } from "./fn-context.ts";
@@ -10,8 +9,7 @@ import type { GatewayDeployResult } from "./gateway-deploy.ts";
 import type { OcirCleanup, OcirLoginInputs, OcirTools, TokenLogin } from "./ocir-login.ts";
 import { checkBeforeAnyStage } from "./pipeline-checks.ts";
 import { deployStages } from "./pipeline-deploy.ts";
-import { preflightForPipeline } from "./pipeline-preflight.ts";
-import { type PreflightResult, runPreflight } from "./preflight.ts";
+import type { PreflightResult } from "./preflight.ts";
 import { type SmokeStage, smokeStageInputs } from "./smoke-stage.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "./smoke-test.ts";
 import type { FnDeploySettings, GatewaySettings } from "./stage-settings.ts";
@@ -44,6 +42,8 @@ export interface StageTiming {
   endedAt: Date;
   /** Time spent waiting for what an earlier stage hands over (the gateway for the function's OCID). */
   waitedMs: number;
+  /** What it waited for, as the summary names it; the function's OCID when absent. */
+  waitedFor?: string;
 }
 
 /** What each adapter supplies: how a stage is shown, its tools, and where records and outputs go. */
@@ -73,6 +73,11 @@ export interface PipelineHost {
   onRestorePlan(plan: RestorePlan): void;
   /** What logging out takes, before docker login runs; undefined once nothing is left to undo. */
   onOcirCleanup(cleanup: OcirCleanup | undefined): void;
+  /**
+   * fn-deploy no longer needs the registry login (the function is pinned to its image): an adapter
+   * whose login ends with the run (the CLI) may log out now, while the cloud waits run.
+   */
+  onRegistryDone?(): void;
   /** After fn-context: GitHub exports the profile to later workflow steps. */
   onFnContext?(result: FnContextResult): void;
   /** After preflight, blocked or not: GitHub writes its table to the job summary. */
@@ -95,8 +100,9 @@ export interface PipelineResult {
 /**
  * The whole path, once, for both adapters: each stage is the same code as its own action and command.
  * Every input is checked before the first stage runs. What does not depend on another stage runs
- * alongside it: the Entra token from the start of the deploy, the gateway as soon as fn-deploy has
- * the function's OCID (while the function becomes ACTIVE), and the smoke test once both are done.
+ * alongside it: preflight beside ocir-login and the image build (or the registry's answer that it
+ * holds the image already), the Entra token, the gateway as soon as fn-deploy has the function's
+ * OCID (while the function becomes ACTIVE), and the smoke test once both are done.
  */
 export async function runPipeline(
   inputs: PipelineInputs,
@@ -107,6 +113,8 @@ export async function runPipeline(
   const run: PipelineResult = { changed: false, timings: [] };
   const stage = timedStages(host, run.timings);
   let profile = inputs.existingProfile;
+  // The tenancy namespace fn-context's signed check read: ocir-login need not look it up again.
+  let namespace: string | undefined;
   if (inputs.fnContext) {
     const given = inputs.fnContext;
     const result = await stage.alone("fn-context", ctx, (stageCtx) =>
@@ -115,19 +123,17 @@ export async function runPipeline(
     host.onFnContext?.(result);
     profile = { configFile: result.configFile, profile: result.profile };
     if (result.namespace) host.output("namespace", result.namespace);
+    namespace = result.namespace;
   }
-  if (inputs.preflight) {
-    // Read-only, after fn-context (it needs the profile) and before the first change anywhere.
-    const checks = preflightForPipeline(inputs, { ociProfile: profile, repository });
-    const result = await stage.alone("preflight", ctx, (stageCtx) =>
-      runPreflight(checks, stageCtx, host.tools.entra),
-    );
-    run.preflight = result;
-    host.output("preflight", JSON.stringify(result.rows));
-    await host.onPreflight?.(result);
-    if (result.blocked) return finish(run, host, blockedError(result.rows).message);
-  }
-  await deployStages(inputs, ctx, host, { run, stage, profile });
+  // Preflight runs inside: alongside ocir-login and the image, before anything is changed.
+  const { blocked } = await deployStages(inputs, ctx, host, {
+    run,
+    stage,
+    profile,
+    repository,
+    ...(namespace ? { namespace } : {}),
+  });
+  if (blocked !== undefined) return finish(run, host, blocked);
   if (inputs.smoke) {
     const smokeStage = smokeStageInputs(inputs.smoke, run, profile);
     const smoke = await stage.alone("smoke-test", ctx, (stageCtx) => runSmokeTest(smokeStage, stageCtx));

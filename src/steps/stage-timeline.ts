@@ -13,7 +13,9 @@ export function stageTimeline(timings: readonly StageTiming[]): string[][] {
       timing.stage,
       at(timing.startedAt),
       at(timing.endedAt),
-      timing.waitedMs > 0 ? `${(timing.waitedMs / 1000).toFixed(1)} s for the function's OCID` : "-",
+      timing.waitedMs > 0
+        ? `${(timing.waitedMs / 1000).toFixed(1)} s for ${timing.waitedFor ?? "the function's OCID"}`
+        : "-",
     ]);
 }
 

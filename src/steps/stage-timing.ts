@@ -4,12 +4,16 @@ import type { PipelineHost, StageTiming } from "./pipeline.ts";
 export interface TimedStages {
   /** A stage nothing else runs beside. */
   alone<T>(name: string, ctx: StepContext, work: (ctx: StepContext) => Promise<T>): Promise<T>;
-  /** A stage that runs beside others; `waitedMs` is how long it waited for what it needed first. */
+  /**
+   * A stage that runs beside others; `waitedMs` is how long it waited for what it needed first, and
+   * `waitedFor` what that was (the function's OCID when not given).
+   */
   alongside<T>(
     name: string,
     ctx: StepContext,
     work: (ctx: StepContext) => Promise<T>,
     waitedMs?: number,
+    waitedFor?: string,
   ): Promise<T>;
 }
 
@@ -20,17 +24,18 @@ export function timedStages(host: PipelineHost, timings: StageTiming[]): TimedSt
     ctx: StepContext,
     work: (ctx: StepContext) => Promise<T>,
     alongside: boolean,
-    waitedMs: number,
+    waited: { waitedMs: number; waitedFor?: string },
   ): Promise<T> => {
     const startedAt = ctx.now();
     try {
       return await host.stage(name, work, { ctx, alongside });
     } finally {
-      timings.push({ stage: name, startedAt, endedAt: ctx.now(), waitedMs });
+      timings.push({ stage: name, startedAt, endedAt: ctx.now(), ...waited });
     }
   };
   return {
-    alone: (name, ctx, work) => timed(name, ctx, work, false, 0),
-    alongside: (name, ctx, work, waitedMs = 0) => timed(name, ctx, work, true, waitedMs),
+    alone: (name, ctx, work) => timed(name, ctx, work, false, { waitedMs: 0 }),
+    alongside: (name, ctx, work, waitedMs = 0, waitedFor = undefined) =>
+      timed(name, ctx, work, true, { waitedMs, ...(waitedFor ? { waitedFor } : {}) }),
   };
 }

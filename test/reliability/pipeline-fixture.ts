@@ -26,6 +26,7 @@ export const STAGES = [
   "fn-context",
   "preflight",
   "ocir-login",
+  "fn-image",
   "fn-deploy",
   "gateway-deploy",
   "entra-token",

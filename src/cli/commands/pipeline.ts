@@ -1,3 +1,4 @@
+import { describeError } from "../../errors.ts";
 import type { RestorePlan } from "../../fs/restore-plan.ts";
 import { readPipelineInputs } from "../../inputs/pipeline.ts";
 import { readEveryInput } from "../../inputs/reader.ts";
@@ -20,6 +21,7 @@ export const run: CommandRunner = async ({ read, host, tools, ctx }) => {
   const { runPipeline } = await import("../../steps/pipeline.ts");
   const undo: { plan?: RestorePlan; login?: OcirCleanup } = {};
   const outputs: Record<string, string> = {};
+  let loggedOut: Promise<unknown> | undefined;
   try {
     const result = await runPipeline(inputs, ctx, {
       // Every stage starts with a header line; side by side, each of its lines also names it.
@@ -44,12 +46,23 @@ export const run: CommandRunner = async ({ read, host, tools, ctx }) => {
         if (cleanup) undo.login = cleanup;
         else delete undo.login;
       },
+      // The login ends with the command anyway: once the push is done, it ends beside the cloud waits.
+      onRegistryDone: () => {
+        const { login } = undo;
+        if (!login) return;
+        delete undo.login;
+        const logger = prefixedLogger(ctx.logger, "[ocir-logout] ");
+        loggedOut = dockerTools(tools)
+          .then((docker) => runCleanups(ocirLogoutTasks(login, { ...ctx, logger }, docker), logger))
+          .catch((error: unknown) => logger.warning(`cleanup failed: ${describeError(error)}`));
+      },
     });
     for (const [stage, started, ended, waited] of stageTimeline(result.timings)) {
       ctx.logger.info(`${stage}: ${started} to ${ended}${waited === "-" ? "" : `, waited ${waited}`}`);
     }
     return { outputs, ...(result.failure === undefined ? {} : { failure: result.failure }) };
   } finally {
+    await loggedOut;
     await undoChanges(undo, ctx, tools);
   }
 };

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import type { StepDeadline } from "../../deadline.ts";
+import { type StepDeadline, WaitInterrupted } from "../../deadline.ts";
 import type { StepContext } from "../../step-context.ts";
 import { keepingLogger } from "../../steps/stage-logger.ts";
 
@@ -19,7 +19,12 @@ export function stageGroups(deadline: StepDeadline) {
     if (!alongside) return ctx.logger.group(name, () => during(() => work(ctx)));
     const { logger, lines } = keepingLogger();
     try {
-      return await during(() => work({ ...ctx, logger }));
+      // Not `during`: stages side by side would restore each other's activity. The wait the deadline
+      // stopped names its own stage instead.
+      return await work({ ...ctx, logger });
+    } catch (error) {
+      if (!(error instanceof WaitInterrupted) || !deadline.signal.aborted) throw error;
+      throw new WaitInterrupted(`${error.activity} in the ${name} stage`, error.cause);
     } finally {
       core.startGroup(name);
       const write = { info: core.info, warning: core.warning, debug: core.debug };
