@@ -18,6 +18,7 @@ import {
   type GitHubApiOptions,
   startGitHubApi,
 } from "./emulators/github-api/server.ts";
+import { assertUserFailure, runAction } from "./runner/index.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
 const run = promisify(execFile);
@@ -254,5 +255,21 @@ describe("what the record says", () => {
         `error: unknown flag ${flag}: see --help for this command's flags. (fngate pipeline --help)\n`,
       );
     }
+  });
+
+  it("an environment name over GitHub's 255 characters is refused with the other inputs, before anything runs", async () => {
+    const run = await runAction("..", {
+      inputs: {
+        "github-token": TOKEN,
+        environment: "e".repeat(256),
+        skip: "fn-context,preflight,ocir-login,fn-deploy,gateway-deploy,entra-token",
+        verify: "maybe",
+      },
+    });
+    assertUserFailure(
+      run.main,
+      /^2 inputs need fixing: .*environment must be at most 255 characters; got 256\./,
+      [TOKEN],
+    );
   });
 });
