@@ -10,14 +10,13 @@ import { type ConnectProxy, startConnectProxy } from "../../emulators/http/conne
 import { createTestCa, type TlsMaterial } from "../../emulators/tls/test-ca.ts";
 import type { EnvOverrides } from "../../runner/index.ts";
 import { runAction } from "../../runner/index.ts";
-import { cliSandbox } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
 import {
   actionOutcome,
+  cliOutcome as cli,
   type HostileArea,
   type HostileCase,
   type HostileOutcome,
-  leftAndWide,
 } from "./hostile-case.ts";
 
 const PID = process.pid;
@@ -54,36 +53,6 @@ async function action(
   // The root action.yml (the pipeline) is the folder above actions/.
   const folder = name === "pipeline" ? ".." : name;
   return actionOutcome(await runAction(folder, { inputs, env }), expect, secrets);
-}
-
-/** One run of the built CLI in its own HOME and TMPDIR; the failure lines are its `error:` lines. */
-async function cli(
-  args: string[],
-  env: Record<string, string>,
-  expect: HostileOutcome["expect"],
-  secrets: string[],
-): Promise<HostileOutcome> {
-  const sandbox = await cliSandbox();
-  try {
-    const before = await sandbox.snapshot();
-    // "<root>" in an argument is the sandbox's folder (a path for a flag such as --token-file).
-    const run = await sandbox.run(
-      args.map((arg) => arg.replace("<root>", sandbox.root)),
-      env,
-    );
-    const after = await sandbox.snapshot();
-    const errorLines = run.stderr.split("\n").filter((line) => line.startsWith("error: "));
-    return {
-      expect,
-      exitCode: run.exitCode,
-      errorLines: errorLines.map((line) => line.slice("error: ".length)),
-      shown: await sandbox.allWrittenText(),
-      secrets,
-      ...leftAndWide(before, after),
-    };
-  } finally {
-    await sandbox.dispose();
-  }
 }
 
 /** Every single-line input of every action, each with one refused character in it (table-driven). */

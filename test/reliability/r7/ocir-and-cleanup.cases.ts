@@ -6,11 +6,10 @@
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
 import { Job, type RunActionResult } from "../../runner/index.ts";
-import { cliSandbox } from "../../support/cli-process.ts";
 import { dockerStandIn, type StandInBehaviour } from "../../support/docker-stand-in.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import { PIPELINE } from "../pipeline-fixture.ts";
-import { actionOutcome, type HostileArea, type HostileOutcome, leftAndWide } from "./hostile-case.ts";
+import { actionOutcome, cliOutcome, type HostileArea, type HostileOutcome } from "./hostile-case.ts";
 
 const AUTH_TOKEN = `r7-ocir-${process.pid}-auth-token`;
 const REGISTRY = "127.0.0.1:5996";
@@ -262,32 +261,16 @@ export const area: HostileArea = {
     },
     {
       name: "CLI: fngate ocir-login with neither an auth token nor a profile",
-      async run() {
-        const sandbox = await cliSandbox({ PATH: "/nonexistent" });
-        try {
-          const before = await sandbox.snapshot();
-          const run = await sandbox.run([
-            "ocir-login",
-            "--region",
-            "ap-tokyo-1",
-            "--namespace",
-            oci.namespace,
-          ]);
-          return {
-            expect: {
-              message:
-                /^error: auth-token is not set and there is no OCI profile .*or set auth-token and username/,
-            },
-            exitCode: run.exitCode,
-            errorLines: run.stderr.split("\n").filter((line) => line.startsWith("error: ")),
-            shown: `${run.stdout}\n${run.stderr}`,
-            secrets: [],
-            ...leftAndWide(before, await sandbox.snapshot()),
-          };
-        } finally {
-          await sandbox.dispose();
-        }
-      },
+      run: () =>
+        cliOutcome(
+          ["ocir-login", "--region", "ap-tokyo-1", "--namespace", oci.namespace],
+          {},
+          {
+            message: /^auth-token is not set and there is no OCI profile .*or set auth-token and username/,
+          },
+          [],
+          { env: { PATH: "/nonexistent" } },
+        ),
     },
   ],
 };
