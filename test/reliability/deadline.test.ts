@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { pushImage } from "../emulators/registry/push-image.ts";
 import { assertUserFailure, Job } from "../runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "../support/gateway-fixture.ts";
 import { PIPELINE, pipelineComponents, startPipelineFixture } from "./pipeline-fixture.ts";
@@ -84,16 +83,12 @@ describe("deadline-minutes", () => {
     const fx = await startPipelineFixture("deadline", { functionActiveDelayMs: 3_600_000 });
     const job = await fx.job();
     try {
-      const { registry, oci } = fx;
-      assert.ok(registry);
-      const repository = `${oci.namespace}/deadline/prebuilt`;
-      const credentials = { url: registry.url, username: `${oci.namespace}/ci-user`, password: fx.authToken };
-      const { digest } = await pushImage({ registry: credentials, repository, tag: "1" });
+      const image = await fx.prebuiltImage("deadline");
       const before = await job.snapshot();
       const started = Date.now();
       const run = await job.run(PIPELINE, {
         inputs: fx.inputs("secret", "creating", {
-          image: `${registry.host}/${repository}@${digest}`,
+          image,
           "deadline-minutes": DEADLINE,
         }),
       });

@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { seededEntraFaults } from "../emulators/entra/faults.ts";
 import { seededTransientFaults } from "../emulators/oci/faults.ts";
-import { pushImage } from "../emulators/registry/push-image.ts";
 import { countKinds, type TransientKind } from "../emulators/seeded-random.ts";
 import { assertUserFailure, describeAnnotations } from "../runner/index.ts";
 import { printFigure } from "./figures.ts";
@@ -25,7 +24,6 @@ const RATE = 0.35;
 const DEADLINE_MINUTES = "3";
 
 let fx: PipelineFixture;
-let image = "";
 const figure = {
   runs: 0,
   successes: 0,
@@ -64,13 +62,8 @@ after(async () => {
 describe("R2: seeded transient faults on >= 30% of control-plane calls", () => {
   it(`${SEEDS.length} seeded pipeline runs all end green within their deadline`, async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const { registry, oci } = fx;
-    assert.ok(registry);
-    const repository = `${oci.namespace}/r2/prebuilt`;
-    const credentials = { url: registry.url, username: `${oci.namespace}/ci-user`, password: fx.authToken };
-    const { digest } = await pushImage({ registry: credentials, repository, tag: "1" });
-    image = `${registry.host}/${repository}@${digest}`;
-
+    const { oci } = fx;
+    const image = await fx.prebuiltImage("r2");
     const ociEmulator = oci.stack.oci;
     const entra = oci.stack.entra;
     const failures: string[] = [];

@@ -39,6 +39,8 @@ interface JobPlan {
   action: string;
   inputs: Record<string, string>;
   env?: Record<string, string>;
+  /** A change to the world for the action only (an API key OCI stops accepting), undone after it. */
+  during?: { start(): void; end(): void };
 }
 
 /** One job: fn-context when asked, the action, then every post step, as RunActionResult. */
@@ -51,7 +53,10 @@ async function runJob(plan: JobPlan): Promise<RunActionResult> {
       const context = await job.run("fn-context", { inputs: oci.inputs() });
       if (context.exitCode !== 0) throw new Error(`fn-context failed: ${context.stdout}`);
     }
-    const main = await job.run(plan.action, { inputs: plan.inputs, env: plan.env ?? {} });
+    plan.during?.start();
+    const main = await job
+      .run(plan.action, { inputs: plan.inputs, env: plan.env ?? {} })
+      .finally(() => plan.during?.end());
     const posts = await job.runPosts({ cancelled: main.signal !== null });
     return { main, posts, before, after: await job.snapshot(), writtenText: await job.allWrittenText() };
   } finally {
@@ -189,39 +194,23 @@ export const area: HostileArea = {
       name: "ocir-login: a registry token signed with an API key OCI no longer accepts",
       async run() {
         const { state } = oci.stack.oci;
-        const job = await Job.create({ env: oci.env });
-        try {
-          const before = await job.snapshot();
-          const context = await job.run("fn-context", { inputs: oci.inputs() });
-          if (context.exitCode !== 0) throw new Error(`fn-context failed: ${context.stdout}`);
-          state.removeApiKey(oci.userId, oci.key.fingerprint);
-          let main: Awaited<ReturnType<Job["run"]>>;
-          try {
-            main = await job.run("ocir-login", {
-              inputs: { region: "ap-tokyo-1", registry: REGISTRY, namespace: oci.namespace },
-            });
-          } finally {
-            state.addApiKey(oci.userId, oci.key.publicPem);
-          }
-          const posts = await job.runPosts();
-          const run = {
-            main,
-            posts,
-            before,
-            after: await job.snapshot(),
-            writtenText: await job.allWrittenText(),
-          };
-          return outcomeOf(
-            run,
-            {
-              message:
-                /^ocir-login: OCI refused the signed registry token request .*API key.*or set auth-token and username/,
-            },
-            [oci.key.pkcs8, ...registryTokens()],
-          );
-        } finally {
-          await job.dispose();
-        }
+        const run = await runJob({
+          context: true,
+          action: "ocir-login",
+          inputs: { region: "ap-tokyo-1", registry: REGISTRY, namespace: oci.namespace },
+          during: {
+            start: () => state.removeApiKey(oci.userId, oci.key.fingerprint),
+            end: () => state.addApiKey(oci.userId, oci.key.publicPem),
+          },
+        });
+        return outcomeOf(
+          run,
+          {
+            message:
+              /^ocir-login: OCI refused the signed registry token request .*API key.*or set auth-token and username/,
+          },
+          [oci.key.pkcs8, ...registryTokens()],
+        );
       },
     },
     {
