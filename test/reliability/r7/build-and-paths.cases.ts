@@ -28,8 +28,9 @@ const HOME_SECRET = `r7-ssh-key-${process.pid}-do-not-upload`;
 const GITHUB_TOKEN = `ghs_r7context${process.pid}XXXXXXXXXXXXXXXXXXXXXX`;
 const OCIR_TOKEN = `r7-ocir-${process.pid}`;
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaar7hostilepathsxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
-// fn-deploy needs the profile fn-context exports; planning never reads it, so none is written.
-const PROFILE_ENV = { OCI_CLI_CONFIG_FILE: "/nonexistent/r7/oci-config", OCI_CLI_PROFILE: "DEFAULT" };
+// fn-deploy needs the profile fn-context exports: a config file that exists (setup writes it), which
+// planning never reads.
+const profileEnv = () => ({ OCI_CLI_CONFIG_FILE: join(scratch, "oci-config"), OCI_CLI_PROFILE: "DEFAULT" });
 const CLOUD_RUN = {
   project: "my-project-123",
   region: "asia-northeast1",
@@ -146,7 +147,7 @@ const pathCases: HostileCase[] = [
         const result = await runAction(row.action, {
           inputs: row.inputs,
           // fn-deploy needs the profile fn-context exports.
-          ...(row.action === "fn-deploy" ? { jobEnv: PROFILE_ENV } : {}),
+          ...(row.action === "fn-deploy" ? { jobEnv: profileEnv() } : {}),
           ...(row.checkout ? { checkout: row.checkout() } : {}),
         });
         return actionOutcome(result, { message: row.message }, row.secrets);
@@ -156,7 +157,7 @@ const pathCases: HostileCase[] = [
   {
     name: "fn-deploy: func.yaml is a FIFO (a read would block forever)",
     async run() {
-      const job = await Job.create({ env: PROFILE_ENV });
+      const job = await Job.create({ env: profileEnv() });
       try {
         await run("mkfifo", [join(job.workspace, "func.yaml")]);
         const before = await job.snapshot();
@@ -268,6 +269,7 @@ export const area: HostileArea = {
   name: "build context and paths",
   async setup() {
     scratch = await mkdtemp(join(tmpdir(), "fngate-r7-paths-"));
+    await writeFile(join(scratch, "oci-config"), "[DEFAULT]\n", { mode: 0o600 });
     outsideDir = join(scratch, "outside-home-ssh");
     await mkdir(outsideDir);
     await writeFile(join(outsideDir, "id_rsa"), `${HOME_SECRET}\n`, { mode: 0o600 });

@@ -67,6 +67,16 @@ const cli = (
   secrets: () => string[],
 ) => cliOutcome([...args, "--json"], envOf(secretEnv), expect, secrets, { env: caEnv() });
 
+/** The pipeline's inputs for its entra-token and smoke-test stages alone, against the echoing API. */
+const entraToEcho = () => ({
+  skip: "fn-context, ocir-login, fn-deploy, gateway-deploy",
+  "entra-tenant-id": tenantId,
+  "authority-host": oci.stack.entra.host,
+  "client-id": clientId,
+  scope: `${API_URI}/.default`,
+  url: echo.url,
+});
+
 /** The bearer token of the echoing API's request number `index`. */
 const sentAt = (api: GuardedApi, index: number) =>
   /^Bearer (.+)$/.exec(api.requests[index]?.authorization ?? "")?.[1] ?? "";
@@ -138,15 +148,7 @@ export const area: HostileArea = {
         const from = echo.requests.length;
         const run = await runAction("..", {
           env: caEnv(),
-          inputs: {
-            skip: "fn-context, ocir-login, fn-deploy, gateway-deploy",
-            "entra-tenant-id": tenantId,
-            "authority-host": oci.stack.entra.host,
-            "client-id": clientId,
-            "client-secret": CLIENT_SECRET,
-            scope: `${API_URI}/.default`,
-            url: echo.url,
-          },
+          inputs: { ...entraToEcho(), "client-secret": CLIENT_SECRET },
         });
         return actionOutcome(run, { message: /tampered-signature answered 200/ }, [
           sentAt(echo, from),
@@ -158,16 +160,8 @@ export const area: HostileArea = {
       name: "fngate pipeline --json: the Entra token against the echoing API",
       async run() {
         const from = echo.requests.length;
-        const flags = flagsOf({
-          skip: "fn-context, ocir-login, fn-deploy, gateway-deploy",
-          "entra-tenant-id": tenantId,
-          "authority-host": oci.stack.entra.host,
-          "client-id": clientId,
-          scope: `${API_URI}/.default`,
-          url: echo.url,
-        });
         return cli(
-          ["pipeline", ...flags],
+          ["pipeline", ...flagsOf(entraToEcho())],
           { "client-secret": CLIENT_SECRET },
           { message: /tampered-signature answered 200/ },
           () => [sentAt(echo, from), CLIENT_SECRET],
