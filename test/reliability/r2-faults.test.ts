@@ -4,7 +4,6 @@
 // failing seed can be replayed; which call gets which draw still depends on how many polls a run
 // makes. Every run must end green within its deadline. Then the opposite: 400/401/403/404 are not
 // transient, so they fail at once: one call, no retry, the cause named, the step over in < 2 s.
-// The figure: runs, injected faults by kind and their share of control-plane calls, successes, p50/max.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { seededEntraFaults } from "../emulators/entra/faults.ts";

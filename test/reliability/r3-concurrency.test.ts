@@ -4,7 +4,7 @@
 // and writes it back, so without if-match re-reads (412) and create-conflict handling (409) the last
 // writer would silently drop the others' routes. Two rounds: one building with docker (the runs
 // drift apart by their build times), one deploying a prebuilt image by digest (no build, so the runs
-// reach the gateway nearly together). The figure: routes and functions expected vs present.
+// reach the gateway nearly together).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Job, StepResult } from "../runner/index.ts";
