@@ -2,34 +2,18 @@
 // Printed from an `after` hook so it reflects every case that ran, whatever failed; node's test runner
 // passes a test file's stdout through to `npm test` output.
 
-export interface Tally {
-  /** Counts a case; `ok` says whether it held. */
-  record(ok: boolean): void;
-  readonly total: number;
-  readonly held: number;
-}
-
-export function tally(): Tally {
-  let total = 0;
-  let held = 0;
+/** Counts cases for a figure: `record(ok)` once per case, `ok` saying whether it held. */
+export function tally() {
   return {
-    record(ok) {
-      total += 1;
-      if (ok) held += 1;
-    },
-    get total() {
-      return total;
-    },
-    get held() {
-      return held;
+    total: 0,
+    held: 0,
+    record(ok: boolean): void {
+      this.total += 1;
+      if (ok) this.held += 1;
     },
   };
 }
 
-export function figureLine(id: string, what: string, numbers: string): string {
-  return `FIGURE ${id} ${what}: ${numbers}`;
-}
-
 export function printFigure(id: string, what: string, numbers: string): void {
-  console.log(figureLine(id, what, numbers));
+  console.log(`FIGURE ${id} ${what}: ${numbers}`);
 }

@@ -5,6 +5,7 @@
 import type { TestContext } from "node:test";
 import type { Application } from "../emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/self-signed-cert.ts";
+import { pushImage } from "../emulators/registry/push-image.ts";
 import type { StartedRegistry } from "../emulators/registry/start-registry.ts";
 import { Job } from "../runner/index.ts";
 import { type FnDeployFixtureOptions, startFnDeployFixture } from "../support/fn-deploy-fixture.ts";
@@ -75,6 +76,11 @@ export interface PipelineFixture {
    * (no Docker needed): its OCID, the same on every call.
    */
   existingFunction(): string;
+  /**
+   * A prebuilt function image pushed to `<namespace>/<label>/prebuilt`, as fn-deploy's image input (by
+   * digest): for pipelines that deploy without building.
+   */
+  prebuiltImage(label: string): Promise<string>;
   /** A job whose GitHub OIDC request variables belong to REPOSITORY on main (federated runs need them). */
   job(debug?: boolean): Promise<Job>;
   close(): Promise<void>;
@@ -172,6 +178,13 @@ export async function startPipelineFixture(
         memoryInMBs: 256,
       }).id;
       return existing;
+    },
+    prebuiltImage: async (label) => {
+      if (!registry) throw new Error("a prebuilt image needs the registry");
+      const repository = `${oci.namespace}/${label}/prebuilt`;
+      const credentials = { url: registry.url, username: `${oci.namespace}/ci-user`, password: authToken };
+      const { digest } = await pushImage({ registry: credentials, repository, tag: "1" });
+      return `${registry.host}/${repository}@${digest}`;
     },
     job: (debug = false) => {
       const oidc = oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" });

@@ -16,7 +16,6 @@ import { lookup as lookupAddress } from "node:dns/promises";
 import { after, before, describe, it } from "node:test";
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from "undici";
 import { type ConnectProxy, startConnectProxy } from "../emulators/http/connect-proxy.ts";
-import { pushImage } from "../emulators/registry/push-image.ts";
 import { assertUserFailure, describeAnnotations, Job } from "../runner/index.ts";
 import {
   PIPELINE,
@@ -72,15 +71,6 @@ after(async () => {
   await fx?.close();
 });
 
-async function prebuiltImage(): Promise<string> {
-  const { registry, oci } = fx;
-  assert.ok(registry);
-  const repository = `${oci.namespace}/proxy/prebuilt`;
-  const credentials = { url: registry.url, username: `${oci.namespace}/ci-user`, password: fx.authToken };
-  const { digest } = await pushImage({ registry: credentials, repository, tag: "1" });
-  return `${registry.host}/${repository}@${digest}`;
-}
-
 describe("HTTPS_PROXY and NO_PROXY", () => {
   it("every call of the pipeline (OCI, Entra, GitHub OIDC, gateway) goes through the proxy", async (t) => {
     if (!(await pipelineComponents(t))) return;
@@ -92,7 +82,7 @@ describe("HTTPS_PROXY and NO_PROXY", () => {
         `${name} must not resolve on this machine`,
       );
     }
-    const image = await prebuiltImage();
+    const image = await fx.prebuiltImage("proxy");
     const { stack } = fx.oci;
     const ociPort = portOf(stack.endpoints.oci);
     const entraPort = portOf(stack.endpoints.entra);
@@ -147,7 +137,7 @@ describe("HTTPS_PROXY and NO_PROXY", () => {
 
   it("NO_PROXY listing the emulators' host: the same pipeline, no tunnel at all", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const image = await prebuiltImage();
+    const image = await fx.prebuiltImage("proxy");
     await using job = await fx.job();
     proxy.reset();
     const run = await job.run(PIPELINE, {

@@ -30,6 +30,15 @@ let fx: PipelineFixture;
  * alone is not a substring of that (the alignment differs), so the pair is searched as a secret too.
  */
 const dockerAuth = () => `${fx.oci.namespace}/ci-user:${fx.authToken}`;
+/** The API key in every form the pipeline is given or writes, and the registry login. */
+const keyAndLogin = (encryptedKey: string) => [
+  PASSPHRASE,
+  encryptedKey,
+  fx.oci.key.pkcs8,
+  fx.oci.key.pkcs1,
+  fx.authToken,
+  dockerAuth(),
+];
 /** Every token the Entra emulator signed: the access tokens the pipeline obtained. */
 const accessTokens: string[] = [];
 /** Every token the GitHub OIDC issuer signed: the federated assertions. */
@@ -166,12 +175,7 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
       // The job's OIDC request token is a credential too: it lets anyone mint assertions for the job.
       const requestToken = run.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
       const secrets = [
-        PASSPHRASE,
-        encryptedKey,
-        oci.key.pkcs8,
-        oci.key.pkcs1,
-        fx.authToken,
-        dockerAuth(),
+        ...keyAndLogin(encryptedKey),
         fx.clientSecret,
         fx.cert.privateKeyPem,
         ...issued,
@@ -218,15 +222,6 @@ describe("R1: no secret is written anywhere a workflow or a later job could read
     const posts = await job.runPosts();
     assert.ok(posts.length > 0 && posts.every((p) => p.exitCode === 0), "post steps still clean up");
     assert.deepEqual(await job.snapshot(), snapshot, "HOME and RUNNER_TEMP are as before the job");
-    const secrets = [
-      PASSPHRASE,
-      encryptedKey,
-      oci.key.pkcs8,
-      oci.key.pkcs1,
-      fx.authToken,
-      dockerAuth(),
-      wrongSecret,
-    ];
-    assertNoSecret(await job.allWrittenText(), secrets, job.masks);
+    assertNoSecret(await job.allWrittenText(), [...keyAndLogin(encryptedKey), wrongSecret], job.masks);
   });
 });

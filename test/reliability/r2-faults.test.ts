@@ -4,12 +4,10 @@
 // failing seed can be replayed; which call gets which draw still depends on how many polls a run
 // makes. Every run must end green within its deadline. Then the opposite: 400/401/403/404 are not
 // transient, so they fail at once: one call, no retry, the cause named, the step over in < 2 s.
-// The figure: runs, injected faults by kind and their share of control-plane calls, successes, p50/max.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { seededEntraFaults } from "../emulators/entra/faults.ts";
 import { seededTransientFaults } from "../emulators/oci/faults.ts";
-import { pushImage } from "../emulators/registry/push-image.ts";
 import { countKinds, type TransientKind } from "../emulators/seeded-random.ts";
 import { assertUserFailure, describeAnnotations } from "../runner/index.ts";
 import { printFigure } from "./figures.ts";
@@ -25,7 +23,6 @@ const RATE = 0.35;
 const DEADLINE_MINUTES = "3";
 
 let fx: PipelineFixture;
-let image = "";
 const figure = {
   runs: 0,
   successes: 0,
@@ -64,13 +61,8 @@ after(async () => {
 describe("R2: seeded transient faults on >= 30% of control-plane calls", () => {
   it(`${SEEDS.length} seeded pipeline runs all end green within their deadline`, async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const { registry, oci } = fx;
-    assert.ok(registry);
-    const repository = `${oci.namespace}/r2/prebuilt`;
-    const credentials = { url: registry.url, username: `${oci.namespace}/ci-user`, password: fx.authToken };
-    const { digest } = await pushImage({ registry: credentials, repository, tag: "1" });
-    image = `${registry.host}/${repository}@${digest}`;
-
+    const { oci } = fx;
+    const image = await fx.prebuiltImage("r2");
     const ociEmulator = oci.stack.oci;
     const entra = oci.stack.entra;
     const failures: string[] = [];

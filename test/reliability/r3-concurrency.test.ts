@@ -4,10 +4,9 @@
 // and writes it back, so without if-match re-reads (412) and create-conflict handling (409) the last
 // writer would silently drop the others' routes. Two rounds: one building with docker (the runs
 // drift apart by their build times), one deploying a prebuilt image by digest (no build, so the runs
-// reach the gateway nearly together). The figure: routes and functions expected vs present.
+// reach the gateway nearly together).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { pushImage } from "../emulators/registry/push-image.ts";
 import type { Job, StepResult } from "../runner/index.ts";
 import { printFigure } from "./figures.ts";
 import {
@@ -134,11 +133,6 @@ describe("R3: concurrent pipelines sharing one application and one gateway deplo
 
   it(`${PIPELINES} pipelines deploying one prebuilt image by digest at once: every function and route present`, async (t) => {
     if (!(await pipelineComponents(t))) return;
-    const { registry, oci } = fx;
-    assert.ok(registry);
-    const repository = `${oci.namespace}/r3/prebuilt`;
-    const credentials = { url: registry.url, username: `${oci.namespace}/ci-user`, password: fx.authToken };
-    const { digest } = await pushImage({ registry: credentials, repository, tag: "1" });
-    await race("r3image", "prebuilt image", { image: `${registry.host}/${repository}@${digest}` });
+    await race("r3image", "prebuilt image", { image: await fx.prebuiltImage("r3") });
   });
 });

@@ -1,9 +1,9 @@
 // R4 bad input: every OCI-path action, and the whole pipeline in one step, refuses input a user gets wrong
-// with one single-line error naming the input and the fix, and changes nothing. Bad input is a table run in
-// process (./r4-cases.ts and ./r4-more-cases.ts through test/support/input-table.ts): refused before any call and before any file
-// is written. What only a cloud can refuse, and one case of the whole pipeline, run the built action
-// against the emulators: exit 1, one ::error:: line, no stack trace, no mutating OCI call. The figure
-// counts every case.
+// with one single-line error naming the input and the fix, and changes nothing. Bad input is a table run
+// in process (./r4-cases.ts and ./r4-more-cases.ts through test/support/input-table.ts): refused before
+// any call and before any file is written. What only a cloud can refuse, and one case of the whole
+// pipeline, run the built action against the emulators: exit 1, one ::error:: line, no stack trace, no
+// mutating OCI call.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "../emulators/oci/request-log.ts";

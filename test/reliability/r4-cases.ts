@@ -1,7 +1,9 @@
 // R4's bad input, as tables run in process (test/support/input-table.ts): for each OCI-path action and the
 // pipeline, inputs that pass every check, and the rows that each change them into a refusal. Here the
 // deploy path (fn-context, ocir-login, fn-deploy, gateway-deploy) and the inputs all tables share.
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { newNamespace, newOcid } from "../emulators/oci/ocid.ts";
 import { type InputCase, type RefusalRow, tripwire } from "../support/input-table.ts";
 import { encryptedPkcs8, generateTestKey } from "../support/keys.ts";
@@ -17,8 +19,12 @@ const TENANT = "3f1c4c5e-8d2a-4b7e-9a61-0c2d4e6f8a10";
 const CLIENT = "9b2d0e7a-1c3f-4a5b-8d6e-7f8091a2b3c4";
 export const SECRET = `r4~${process.pid}.client_secret_value`;
 const AUDIENCE = "api://fngate-r4";
-// What fn-context exports for the steps after it.
-export const PROFILE = { OCI_CLI_CONFIG_FILE: "/home/runner/.oci/config", OCI_CLI_PROFILE: "DEFAULT" };
+// What fn-context exports for the steps after it. The file must exist (or there is no profile); no row
+// reads it, as the tripwire stops the first call.
+const profileDir = mkdtempSync(join(tmpdir(), "fngate-r4-"));
+writeFileSync(join(profileDir, "config"), "[DEFAULT]\n", { mode: 0o600 });
+process.on("exit", () => rmSync(profileDir, { recursive: true, force: true }));
+export const PROFILE = { OCI_CLI_CONFIG_FILE: join(profileDir, "config"), OCI_CLI_PROFILE: "DEFAULT" };
 
 const context = {
   "user-ocid": USER,

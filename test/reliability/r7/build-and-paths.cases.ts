@@ -17,11 +17,10 @@ import {
   startRegistry,
 } from "../../emulators/registry/start-registry.ts";
 import { Job, runAction } from "../../runner/index.ts";
-import { cliSandbox } from "../../support/cli-process.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import { dockerEngineRunning } from "../../support/real-components.ts";
 import { type DeployJob, deployAfterLogin } from "./deploy-job.ts";
-import { actionOutcome, type HostileArea, type HostileCase, leftAndWide } from "./hostile-case.ts";
+import { actionOutcome, cliOutcome, type HostileArea, type HostileCase } from "./hostile-case.ts";
 
 const run = promisify(execFile);
 const ACCESS_KEY_SECRET = `r7-fc-secret-${process.pid}-abcdefgh`;
@@ -29,8 +28,9 @@ const HOME_SECRET = `r7-ssh-key-${process.pid}-do-not-upload`;
 const GITHUB_TOKEN = `ghs_r7context${process.pid}XXXXXXXXXXXXXXXXXXXXXX`;
 const OCIR_TOKEN = `r7-ocir-${process.pid}`;
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaar7hostilepathsxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
-// fn-deploy needs the profile fn-context exports; planning never reads it, so none is written.
-const PROFILE_ENV = { OCI_CLI_CONFIG_FILE: "/nonexistent/r7/oci-config", OCI_CLI_PROFILE: "DEFAULT" };
+// fn-deploy needs the profile fn-context exports: a config file that exists (setup writes it), which
+// planning never reads.
+const profileEnv = () => ({ OCI_CLI_CONFIG_FILE: join(scratch, "oci-config"), OCI_CLI_PROFILE: "DEFAULT" });
 const CLOUD_RUN = {
   project: "my-project-123",
   region: "asia-northeast1",
@@ -69,78 +69,100 @@ async function checkoutWithLink(target: string): Promise<string> {
   return dir;
 }
 
-const pathCases: HostileCase[] = [
+/** fn-deploy's inputs apart from its path: planning stops at the path checks, before any registry. */
+const FN_DEPLOY = { application: "apps", "compartment-ocid": TENANCY, registry: "127.0.0.1:5999/ns" };
+
+/** A path input that leaves the workspace, refused by the action in one line. */
+interface PathRow {
+  name: string;
+  action: "fn-deploy" | "cloud-run-deploy" | "fc-deploy";
+  inputs: Record<string, string>;
+  /** The checkout copied into the workspace (made in setup, hence a function). */
+  checkout?: () => string;
+  message: RegExp;
+  secrets: string[];
+}
+
+const PATH_ROWS: PathRow[] = [
   {
     name: "fn-deploy: path ../ climbs out of the workspace",
-    async run() {
-      const result = await runAction("fn-deploy", {
-        inputs: {
-          application: "apps",
-          "compartment-ocid": TENANCY,
-          path: "../",
-          registry: "127.0.0.1:5999/ns",
-        },
-        jobEnv: PROFILE_ENV,
-      });
-      return actionOutcome(
-        result,
-        { message: /^path "\.\.\/" is outside the workspace \(.*\): .*point path at a folder in it\.$/ },
-        [],
-      );
-    },
+    action: "fn-deploy",
+    inputs: { ...FN_DEPLOY, path: "../" },
+    message: /^path "\.\.\/" is outside the workspace \(.*\): .*point path at a folder in it\.$/,
+    secrets: [],
   },
   {
     name: "fn-deploy: path is a symbolic link in the checkout to a folder outside it",
-    async run() {
-      const result = await runAction("fn-deploy", {
-        inputs: {
-          application: "apps",
-          "compartment-ocid": TENANCY,
-          path: "link",
-          registry: "127.0.0.1:5999/ns",
-        },
-        jobEnv: PROFILE_ENV,
-        checkout: linkCheckout,
-      });
-      return actionOutcome(
-        result,
-        { message: /^path "link" resolves through a symbolic link to .*, which is outside the workspace/ },
-        [HOME_SECRET],
-      );
-    },
+    action: "fn-deploy",
+    inputs: { ...FN_DEPLOY, path: "link" },
+    checkout: () => linkCheckout,
+    message: /^path "link" resolves through a symbolic link to .*, which is outside the workspace/,
+    secrets: [HOME_SECRET],
   },
   {
     name: "fn-deploy: the checkout's Dockerfile is a link to a private key outside it",
-    async run() {
-      const result = await runAction("fn-deploy", {
-        inputs: {
-          application: "apps",
-          "compartment-ocid": TENANCY,
-          function: "r7-dockerfile",
-          registry: "127.0.0.1:5999/ns",
-        },
-        jobEnv: PROFILE_ENV,
-        checkout: dockerfileLinkCheckout,
-      });
-      return actionOutcome(
-        result,
-        {
-          message:
-            /^path "Dockerfile" resolves through a symbolic link to .*id_rsa, which is outside the workspace/,
-        },
-        [HOME_SECRET],
-      );
-    },
+    action: "fn-deploy",
+    inputs: { ...FN_DEPLOY, function: "r7-dockerfile" },
+    checkout: () => dockerfileLinkCheckout,
+    message:
+      /^path "Dockerfile" resolves through a symbolic link to .*id_rsa, which is outside the workspace/,
+    secrets: [HOME_SECRET],
   },
+  {
+    name: "cloud-run-deploy: path is an absolute folder outside the workspace (/etc)",
+    action: "cloud-run-deploy",
+    inputs: { ...CLOUD_RUN, path: "/etc" },
+    message: /^path "\/etc" is outside the workspace/,
+    secrets: [],
+  },
+  {
+    name: "cloud-run-deploy: dockerfile climbs out of path to /etc/passwd",
+    action: "cloud-run-deploy",
+    inputs: { ...CLOUD_RUN, path: ".", dockerfile: "../../../../../../../etc/passwd" },
+    message: /^dockerfile ".*etc\/passwd" is outside the workspace/,
+    secrets: [],
+  },
+  {
+    name: "fc-deploy: code-path ../.. climbs out of the workspace",
+    action: "fc-deploy",
+    inputs: { ...FC, "code-path": "../.." },
+    message: /^code-path "\.\.\/\.\." is outside the workspace/,
+    secrets: [ACCESS_KEY_SECRET],
+  },
+  {
+    name: "fc-deploy: code-path is a link in the checkout to a folder with a private key",
+    action: "fc-deploy",
+    inputs: { ...FC, "code-path": "link" },
+    checkout: () => linkCheckout,
+    message: /^code-path "link" resolves through a symbolic link to .*, which is outside the workspace/,
+    secrets: [ACCESS_KEY_SECRET, HOME_SECRET],
+  },
+];
+
+const pathCases: HostileCase[] = [
+  ...PATH_ROWS.map(
+    (row): HostileCase => ({
+      name: row.name,
+      run: async () => {
+        const result = await runAction(row.action, {
+          inputs: row.inputs,
+          // fn-deploy needs the profile fn-context exports.
+          ...(row.action === "fn-deploy" ? { jobEnv: profileEnv() } : {}),
+          ...(row.checkout ? { checkout: row.checkout() } : {}),
+        });
+        return actionOutcome(result, { message: row.message }, row.secrets);
+      },
+    }),
+  ),
   {
     name: "fn-deploy: func.yaml is a FIFO (a read would block forever)",
     async run() {
-      const job = await Job.create({ env: PROFILE_ENV });
+      const job = await Job.create({ env: profileEnv() });
       try {
         await run("mkfifo", [join(job.workspace, "func.yaml")]);
         const before = await job.snapshot();
         const main = await job.run("fn-deploy", {
-          inputs: { application: "apps", "compartment-ocid": TENANCY, registry: "127.0.0.1:5999/ns" },
+          inputs: FN_DEPLOY,
           timeoutMs: 30_000,
         });
         const posts = await job.runPosts();
@@ -155,73 +177,18 @@ const pathCases: HostileCase[] = [
     },
   },
   {
-    name: "cloud-run-deploy: path is an absolute folder outside the workspace (/etc)",
-    async run() {
-      const result = await runAction("cloud-run-deploy", { inputs: { ...CLOUD_RUN, path: "/etc" } });
-      return actionOutcome(result, { message: /^path "\/etc" is outside the workspace/ }, []);
-    },
-  },
-  {
-    name: "cloud-run-deploy: dockerfile climbs out of path to /etc/passwd",
-    async run() {
-      const result = await runAction("cloud-run-deploy", {
-        inputs: { ...CLOUD_RUN, path: ".", dockerfile: "../../../../../../../etc/passwd" },
-      });
-      return actionOutcome(result, { message: /^dockerfile ".*etc\/passwd" is outside the workspace/ }, []);
-    },
-  },
-  {
-    name: "fc-deploy: code-path ../.. climbs out of the workspace",
-    async run() {
-      const result = await runAction("fc-deploy", { inputs: { ...FC, "code-path": "../.." } });
-      return actionOutcome(result, { message: /^code-path "\.\.\/\.\." is outside the workspace/ }, [
-        ACCESS_KEY_SECRET,
-      ]);
-    },
-  },
-  {
-    name: "fc-deploy: code-path is a link in the checkout to a folder with a private key",
-    async run() {
-      const result = await runAction("fc-deploy", {
-        inputs: { ...FC, "code-path": "link" },
-        checkout: linkCheckout,
-      });
-      return actionOutcome(
-        result,
-        {
-          message: /^code-path "link" resolves through a symbolic link to .*, which is outside the workspace/,
-        },
-        [ACCESS_KEY_SECRET, HOME_SECRET],
-      );
-    },
-  },
-  {
     name: "CLI fc-deploy: --code-path /etc from a project folder",
     async run() {
-      const workspace = await mkdtemp(join(scratch, "cli-"));
-      const sandbox = await cliSandbox({}, { cwd: workspace });
-      try {
-        const before = await sandbox.snapshot();
-        const args = Object.entries({ ...FC, "code-path": "/etc" })
-          .filter(([name]) => name !== "access-key-secret")
-          .flatMap(([name, value]) => [`--${name}`, value]);
-        const result = await sandbox.run(["fc-deploy", ...args], {
-          FNGATE_ACCESS_KEY_SECRET: ACCESS_KEY_SECRET,
-        });
-        return {
-          expect: { message: /^code-path "\/etc" is outside the workspace/ },
-          exitCode: result.exitCode,
-          errorLines: result.stderr
-            .split("\n")
-            .filter((line) => line.startsWith("error: "))
-            .map((line) => line.slice("error: ".length)),
-          shown: `${result.stdout}\n${result.stderr}`,
-          secrets: [ACCESS_KEY_SECRET],
-          ...leftAndWide(before, await sandbox.snapshot()),
-        };
-      } finally {
-        await sandbox.dispose();
-      }
+      const args = Object.entries({ ...FC, "code-path": "/etc" })
+        .filter(([name]) => name !== "access-key-secret")
+        .flatMap(([name, value]) => [`--${name}`, value]);
+      return cliOutcome(
+        ["fc-deploy", ...args],
+        { FNGATE_ACCESS_KEY_SECRET: ACCESS_KEY_SECRET },
+        { message: /^code-path "\/etc" is outside the workspace/ },
+        [ACCESS_KEY_SECRET],
+        { cwd: await mkdtemp(join(scratch, "cli-")) },
+      );
     },
   },
 ];
@@ -302,6 +269,7 @@ export const area: HostileArea = {
   name: "build context and paths",
   async setup() {
     scratch = await mkdtemp(join(tmpdir(), "fngate-r7-paths-"));
+    await writeFile(join(scratch, "oci-config"), "[DEFAULT]\n", { mode: 0o600 });
     outsideDir = join(scratch, "outside-home-ssh");
     await mkdir(outsideDir);
     await writeFile(join(outsideDir, "id_rsa"), `${HOME_SECRET}\n`, { mode: 0o600 });

@@ -4,6 +4,7 @@
 // case, decides whether the outcome was handled, leaked, crashed or left a file wider than 0600.
 import type { RunActionResult, StepResult, TreeSnapshot } from "../../runner/index.ts";
 import { diffSnapshots } from "../../runner/index.ts";
+import { cliSandbox } from "../../support/cli-process.ts";
 import { secretsFound, visibleOutput } from "../../support/secret-scan.ts";
 
 /** A group of cases sharing one fixture: a module `<area>.cases.ts` exports one as `area`. */
@@ -147,5 +148,38 @@ export function actionOutcome(
     secrets,
     leftBehind,
     wideFiles,
+  };
+}
+
+/**
+ * One run of the built CLI in a sandbox of its own, judged on everything it printed and left in the
+ * sandbox; its failure lines are its `error:` lines. "<root>" in an argument is the sandbox's folder (a
+ * path for a flag such as --token-file). `secrets` may be a function: what to look for is sometimes
+ * known only after the run (a token an API was sent).
+ */
+export async function cliOutcome(
+  args: string[],
+  env: Record<string, string>,
+  expect: HostileOutcome["expect"],
+  secrets: string[] | (() => string[]),
+  sandboxOptions: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<HostileOutcome> {
+  await using sandbox = await cliSandbox(sandboxOptions.env, sandboxOptions);
+  const before = await sandbox.snapshot();
+  const run = await sandbox.run(
+    args.map((arg) => arg.replace("<root>", sandbox.root)),
+    env,
+  );
+  const after = await sandbox.snapshot();
+  return {
+    expect,
+    exitCode: run.exitCode,
+    errorLines: run.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("error: "))
+      .map((line) => line.slice("error: ".length)),
+    shown: await sandbox.allWrittenText(),
+    secrets: typeof secrets === "function" ? secrets() : secrets,
+    ...leftAndWide(before, after),
   };
 }

@@ -10,14 +10,14 @@ import { type ConnectProxy, startConnectProxy } from "../../emulators/http/conne
 import { createTestCa, type TlsMaterial } from "../../emulators/tls/test-ca.ts";
 import type { EnvOverrides } from "../../runner/index.ts";
 import { runAction } from "../../runner/index.ts";
-import { cliSandbox } from "../../support/cli-process.ts";
+import { flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
 import {
   actionOutcome,
+  cliOutcome as cli,
   type HostileArea,
   type HostileCase,
   type HostileOutcome,
-  leftAndWide,
 } from "./hostile-case.ts";
 
 const PID = process.pid;
@@ -54,36 +54,6 @@ async function action(
   // The root action.yml (the pipeline) is the folder above actions/.
   const folder = name === "pipeline" ? ".." : name;
   return actionOutcome(await runAction(folder, { inputs, env }), expect, secrets);
-}
-
-/** One run of the built CLI in its own HOME and TMPDIR; the failure lines are its `error:` lines. */
-async function cli(
-  args: string[],
-  env: Record<string, string>,
-  expect: HostileOutcome["expect"],
-  secrets: string[],
-): Promise<HostileOutcome> {
-  const sandbox = await cliSandbox();
-  try {
-    const before = await sandbox.snapshot();
-    // "<root>" in an argument is the sandbox's folder (a path for a flag such as --token-file).
-    const run = await sandbox.run(
-      args.map((arg) => arg.replace("<root>", sandbox.root)),
-      env,
-    );
-    const after = await sandbox.snapshot();
-    const errorLines = run.stderr.split("\n").filter((line) => line.startsWith("error: "));
-    return {
-      expect,
-      exitCode: run.exitCode,
-      errorLines: errorLines.map((line) => line.slice("error: ".length)),
-      shown: await sandbox.allWrittenText(),
-      secrets,
-      ...leftAndWide(before, after),
-    };
-  } finally {
-    await sandbox.dispose();
-  }
 }
 
 /** Every single-line input of every action, each with one refused character in it (table-driven). */
@@ -160,6 +130,60 @@ function connectsSeen(seen: ConnectProxy, expected: boolean[] | "all with creden
   if (!ok) throw new Error(`CONNECTs with credentials: ${got.join()}; expected ${String(expected)}`);
 }
 
+const CLIENT_ID = "00000000-0000-0000-0000-000000000001";
+
+/** A CLI command refused in one `error:` line that shows none of `secrets`. */
+interface CliRefusal {
+  name: string;
+  args: string[];
+  env?: Record<string, string>;
+  message: RegExp;
+  secrets?: string[];
+}
+
+const CLI_REFUSALS: CliRefusal[] = [
+  {
+    name: "CLI entra-token: a newline inside FNGATE_CLIENT_SECRET",
+    args: ["entra-token", ...flagsOf({ "tenant-id": "contoso.onmicrosoft.com", "client-id": CLIENT_ID })],
+    env: { FNGATE_CLIENT_SECRET: `r7-client-secret-${PID}\nInjected: header` },
+    message:
+      /^FNGATE_CLIENT_SECRET contains a line feed \(U\+000A\) at character \d+: it takes a single line/,
+    secrets: [`r7-client-secret-${PID}`],
+  },
+  {
+    name: "CLI oci-token: a newline in --token-file, a flag of the CLI only",
+    args: ["oci-token", "--token-file", "<root>/token\n/etc/passwd"],
+    message: /^--token-file contains a line feed/,
+  },
+  {
+    name: "CLI entra-token: a 120 KB --tenant-id",
+    args: ["entra-token", ...flagsOf({ "tenant-id": big("r7-big-tenant-"), "client-id": CLIENT_ID })],
+    env: { FNGATE_CLIENT_SECRET: `r7-client-secret-${PID}`, FNGATE_SCOPE: "api://x/.default" },
+    message: shortLine("tenant-id "),
+  },
+  // A user and password inside a URL: refused before anything echoes them.
+  {
+    name: "CLI gateway-deploy: --jwks-uri with a user and password",
+    args: ["gateway-deploy", "--jwks-uri", `https://ci:${PASSWORD}@login.example.test/keys`, "--json"],
+    message: /^--jwks-uri must not carry a user name or password/,
+    secrets: [PASSWORD],
+  },
+  {
+    name: "CLI fn-context: FNGATE_API_URL with a user and password",
+    args: ["fn-context"],
+    env: { FNGATE_API_URL: `https://ci:${PASSWORD}@functions.example.test` },
+    message: /^FNGATE_API_URL must not carry a user name or password/,
+    secrets: [PASSWORD],
+  },
+  // An endpoint override receives every key and token of its cloud.
+  {
+    name: "CLI smoke-test: FNGATE_ALIBABA_ENDPOINT over http:// to another machine",
+    args: ["smoke-test", ...flagsOf({ url: smoke.url, wait: "0", "negative-checks": "none" }), "--json"],
+    env: { FNGATE_ALIBABA_ENDPOINT: "http://fc.r7.example.test" },
+    message: /^FNGATE_ALIBABA_ENDPOINT is an http:\/\/ URL to another machine/,
+  },
+];
+
 export const area: HostileArea = {
   name: "input hygiene",
   async setup() {
@@ -182,6 +206,12 @@ export const area: HostileArea = {
   cases: [
     ...controlCharacterCases(),
     ...cliControlCharacterCases(),
+    ...CLI_REFUSALS.map(
+      (row): HostileCase => ({
+        name: row.name,
+        run: () => cli(row.args, row.env ?? {}, { message: row.message }, row.secrets ?? []),
+      }),
+    ),
     {
       name: "CLI ocir-login: a NUL and a second line in the auth token file",
       run: () =>
@@ -193,35 +223,6 @@ export const area: HostileArea = {
               /^FNGATE_AUTH_TOKEN_FILE \(the file's text\) contains a NUL character \(U\+0000\) at character \d+:/,
           },
           [`r7-token-first-${PID}`],
-        ),
-    },
-    {
-      name: "CLI entra-token: a newline inside FNGATE_CLIENT_SECRET",
-      run: () =>
-        cli(
-          [
-            "entra-token",
-            "--tenant-id",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            "00000000-0000-0000-0000-000000000001",
-          ],
-          { FNGATE_CLIENT_SECRET: `r7-client-secret-${PID}\nInjected: header` },
-          {
-            message:
-              /^FNGATE_CLIENT_SECRET contains a line feed \(U\+000A\) at character \d+: it takes a single line/,
-          },
-          [`r7-client-secret-${PID}`],
-        ),
-    },
-    {
-      name: "CLI oci-token: a newline in --token-file, a flag of the CLI only",
-      run: () =>
-        cli(
-          ["oci-token", "--token-file", "<root>/token\n/etc/passwd"],
-          {},
-          { message: /^--token-file contains a line feed/ },
-          [],
         ),
     },
     {
@@ -250,7 +251,7 @@ export const area: HostileArea = {
           "entra-token",
           "tenant-id",
           {
-            "client-id": "00000000-0000-0000-0000-000000000001",
+            "client-id": CLIENT_ID,
             scope: "api://x/.default",
             "client-secret": `r7-client-secret-${PID}`,
           },
@@ -290,22 +291,6 @@ export const area: HostileArea = {
           ),
       }),
     ),
-    {
-      name: "CLI entra-token: a 120 KB --tenant-id",
-      run: () =>
-        cli(
-          [
-            "entra-token",
-            "--tenant-id",
-            big("r7-big-tenant-"),
-            "--client-id",
-            "00000000-0000-0000-0000-000000000001",
-          ],
-          { FNGATE_CLIENT_SECRET: `r7-client-secret-${PID}`, FNGATE_SCOPE: "api://x/.default" },
-          { message: shortLine("tenant-id ") },
-          [],
-        ),
-    },
     // A user and password inside a URL: refused before anything echoes them.
     ...(
       [
@@ -330,26 +315,6 @@ export const area: HostileArea = {
           ),
       }),
     ),
-    {
-      name: "CLI gateway-deploy: --jwks-uri with a user and password",
-      run: () =>
-        cli(
-          ["gateway-deploy", "--jwks-uri", `https://ci:${PASSWORD}@login.example.test/keys`, "--json"],
-          {},
-          { message: /^--jwks-uri must not carry a user name or password/ },
-          [PASSWORD],
-        ),
-    },
-    {
-      name: "CLI fn-context: FNGATE_API_URL with a user and password",
-      run: () =>
-        cli(
-          ["fn-context"],
-          { FNGATE_API_URL: `https://ci:${PASSWORD}@functions.example.test` },
-          { message: /^FNGATE_API_URL must not carry a user name or password/ },
-          [PASSWORD],
-        ),
-    },
     // Endpoint overrides: every key and token of a cloud goes there.
     {
       name: "smoke-test: FNGATE_OCI_ENDPOINT over http:// to another machine",
@@ -375,16 +340,6 @@ export const area: HostileArea = {
           {
             FNGATE_GCP_ENDPOINT: `https://ci:${PASSWORD}@gcp.example.test`,
           },
-        ),
-    },
-    {
-      name: "CLI smoke-test: FNGATE_ALIBABA_ENDPOINT over http:// to another machine",
-      run: () =>
-        cli(
-          ["smoke-test", "--url", smoke.url, "--wait", "0", "--negative-checks", "none", "--json"],
-          { FNGATE_ALIBABA_ENDPOINT: "http://fc.r7.example.test" },
-          { message: /^FNGATE_ALIBABA_ENDPOINT is an http:\/\/ URL to another machine/ },
-          [],
         ),
     },
     // An https:// proxy with credentials.

@@ -6,11 +6,10 @@
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
 import { Job, type RunActionResult } from "../../runner/index.ts";
-import { cliSandbox } from "../../support/cli-process.ts";
 import { dockerStandIn, type StandInBehaviour } from "../../support/docker-stand-in.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import { PIPELINE } from "../pipeline-fixture.ts";
-import { actionOutcome, type HostileArea, type HostileOutcome, leftAndWide } from "./hostile-case.ts";
+import { actionOutcome, cliOutcome, type HostileArea, type HostileOutcome } from "./hostile-case.ts";
 
 const AUTH_TOKEN = `r7-ocir-${process.pid}-auth-token`;
 const REGISTRY = "127.0.0.1:5996";
@@ -40,6 +39,8 @@ interface JobPlan {
   action: string;
   inputs: Record<string, string>;
   env?: Record<string, string>;
+  /** A change to the world for the action only (an API key OCI stops accepting), undone after it. */
+  during?: { start(): void; end(): void };
 }
 
 /** One job: fn-context when asked, the action, then every post step, as RunActionResult. */
@@ -52,7 +53,10 @@ async function runJob(plan: JobPlan): Promise<RunActionResult> {
       const context = await job.run("fn-context", { inputs: oci.inputs() });
       if (context.exitCode !== 0) throw new Error(`fn-context failed: ${context.stdout}`);
     }
-    const main = await job.run(plan.action, { inputs: plan.inputs, env: plan.env ?? {} });
+    plan.during?.start();
+    const main = await job
+      .run(plan.action, { inputs: plan.inputs, env: plan.env ?? {} })
+      .finally(() => plan.during?.end());
     const posts = await job.runPosts({ cancelled: main.signal !== null });
     return { main, posts, before, after: await job.snapshot(), writtenText: await job.allWrittenText() };
   } finally {
@@ -190,39 +194,23 @@ export const area: HostileArea = {
       name: "ocir-login: a registry token signed with an API key OCI no longer accepts",
       async run() {
         const { state } = oci.stack.oci;
-        const job = await Job.create({ env: oci.env });
-        try {
-          const before = await job.snapshot();
-          const context = await job.run("fn-context", { inputs: oci.inputs() });
-          if (context.exitCode !== 0) throw new Error(`fn-context failed: ${context.stdout}`);
-          state.removeApiKey(oci.userId, oci.key.fingerprint);
-          let main: Awaited<ReturnType<Job["run"]>>;
-          try {
-            main = await job.run("ocir-login", {
-              inputs: { region: "ap-tokyo-1", registry: REGISTRY, namespace: oci.namespace },
-            });
-          } finally {
-            state.addApiKey(oci.userId, oci.key.publicPem);
-          }
-          const posts = await job.runPosts();
-          const run = {
-            main,
-            posts,
-            before,
-            after: await job.snapshot(),
-            writtenText: await job.allWrittenText(),
-          };
-          return outcomeOf(
-            run,
-            {
-              message:
-                /^ocir-login: OCI refused the signed registry token request .*API key.*or set auth-token and username/,
-            },
-            [oci.key.pkcs8, ...registryTokens()],
-          );
-        } finally {
-          await job.dispose();
-        }
+        const run = await runJob({
+          context: true,
+          action: "ocir-login",
+          inputs: { region: "ap-tokyo-1", registry: REGISTRY, namespace: oci.namespace },
+          during: {
+            start: () => state.removeApiKey(oci.userId, oci.key.fingerprint),
+            end: () => state.addApiKey(oci.userId, oci.key.publicPem),
+          },
+        });
+        return outcomeOf(
+          run,
+          {
+            message:
+              /^ocir-login: OCI refused the signed registry token request .*API key.*or set auth-token and username/,
+          },
+          [oci.key.pkcs8, ...registryTokens()],
+        );
       },
     },
     {
@@ -262,32 +250,16 @@ export const area: HostileArea = {
     },
     {
       name: "CLI: fngate ocir-login with neither an auth token nor a profile",
-      async run() {
-        const sandbox = await cliSandbox({ PATH: "/nonexistent" });
-        try {
-          const before = await sandbox.snapshot();
-          const run = await sandbox.run([
-            "ocir-login",
-            "--region",
-            "ap-tokyo-1",
-            "--namespace",
-            oci.namespace,
-          ]);
-          return {
-            expect: {
-              message:
-                /^error: auth-token is not set and there is no OCI profile .*or set auth-token and username/,
-            },
-            exitCode: run.exitCode,
-            errorLines: run.stderr.split("\n").filter((line) => line.startsWith("error: ")),
-            shown: `${run.stdout}\n${run.stderr}`,
-            secrets: [],
-            ...leftAndWide(before, await sandbox.snapshot()),
-          };
-        } finally {
-          await sandbox.dispose();
-        }
-      },
+      run: () =>
+        cliOutcome(
+          ["ocir-login", "--region", "ap-tokyo-1", "--namespace", oci.namespace],
+          {},
+          {
+            message: /^auth-token is not set and there is no OCI profile .*or set auth-token and username/,
+          },
+          [],
+          { env: { PATH: "/nonexistent" } },
+        ),
     },
   ],
 };

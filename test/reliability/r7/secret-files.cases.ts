@@ -11,8 +11,8 @@ import { applyMasks, type Job, type StepResult } from "../../runner/index.ts";
 import { envOf, flagsOf } from "../../support/cli-process.ts";
 import { generateTestKey, pemArmor } from "../../support/keys.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
-import type { HostileArea } from "./hostile-case.ts";
-import { inCli, inJob, KEY_FILE, type Prepare } from "./secret-files-runs.ts";
+import type { HostileArea, HostileCase } from "./hostile-case.ts";
+import { type CliCase, inCli, inJob, type JobCase, KEY_FILE, type Prepare } from "./secret-files-runs.ts";
 
 const OTHER_PROFILE = "[OTHER]\nuser=ocid1.user.oc1..aaaaaaaaother\nkey_file=~/.oci/other.pem\n";
 const AUTH_TOKEN = `r7-files-token-${process.pid}`;
@@ -91,19 +91,33 @@ async function printedByLaterStep(job: Job, main: StepResult): Promise<string> {
     .join("\n");
 }
 
-const apiKeyInputs = () => oci.inputs();
-const keyEnv = () => envOf({ "private-key": oci.key.pkcs8 });
 const keyFlags = () =>
   flagsOf(Object.fromEntries(Object.entries(oci.inputs()).filter(([n]) => n !== "private-key")));
-const fnContextLinked = (name: string, prepare: Prepare) => ({
+/**
+ * fn-context with the fixture's API key, in a job (main, then post): passes and shows no key unless
+ * `spec` (read when the case runs, after setup) says otherwise.
+ */
+const contextInJob = (name: string, spec: () => Partial<JobCase>): HostileCase => ({
   name: `fn-context: ${name}`,
   run: () =>
     inJob(oci.env, {
       action: "fn-context",
-      inputs: apiKeyInputs(),
-      prepare,
+      inputs: oci.inputs(),
       expect: { success: true },
       secrets: [oci.key.pkcs8],
+      ...spec(),
+    }),
+});
+/** The same through `fngate fn-context`, then `fngate cleanup`; the key travels in FNGATE_PRIVATE_KEY. */
+const contextInCli = (name: string, spec: () => Partial<CliCase>): HostileCase => ({
+  name: `fngate fn-context${name}`,
+  run: () =>
+    inCli(oci.env, {
+      args: ["fn-context", ...keyFlags()],
+      expect: { success: true },
+      secrets: [oci.key.pkcs8],
+      ...spec(),
+      env: { ...envOf({ "private-key": oci.key.pkcs8 }), ...spec().env },
     }),
 });
 const loginInputs = (overrides: Record<string, string> = {}) => ({
@@ -136,11 +150,11 @@ export const area: HostileArea = {
     await oci?.close();
   },
   cases: [
-    fnContextLinked("~/.oci/config is a symlink into a dotfiles repository", linkedConfig),
-    fnContextLinked("the key path is a symlink", linkedKeyPath),
-    fnContextLinked("~/.oci/config is a dangling symlink", danglingConfig),
-    fnContextLinked("~/.oci/config is a symlink to a folder", configLinksToFolder),
-    fnContextLinked("~/.oci is a symlink to a dotfiles folder", linkedOciFolder),
+    contextInJob("~/.oci/config is a symlink into a dotfiles repository", () => ({ prepare: linkedConfig })),
+    contextInJob("the key path is a symlink", () => ({ prepare: linkedKeyPath })),
+    contextInJob("~/.oci/config is a dangling symlink", () => ({ prepare: danglingConfig })),
+    contextInJob("~/.oci/config is a symlink to a folder", () => ({ prepare: configLinksToFolder })),
+    contextInJob("~/.oci is a symlink to a dotfiles folder", () => ({ prepare: linkedOciFolder })),
     {
       name: "ocir-login without docker: ~/.docker/config.json is a symlink",
       run: () =>
@@ -165,106 +179,44 @@ export const area: HostileArea = {
           secrets: [AUTH_TOKEN, dockerAuth()],
         }),
     },
-    {
-      name: "fngate fn-context then cleanup: ~/.oci/config is a symlink",
-      run: () =>
-        inCli(oci.env, {
-          args: ["fn-context", ...keyFlags()],
-          env: keyEnv(),
-          prepare: linkedConfig,
-          expect: { success: true },
-          secrets: [oci.key.pkcs8],
-        }),
-    },
-    {
-      name: "fngate fn-context then cleanup: ~/.oci is a symlink to a folder",
-      run: () =>
-        inCli(oci.env, {
-          args: ["fn-context", ...keyFlags()],
-          env: keyEnv(),
-          prepare: linkedOciFolder,
-          expect: { success: true },
-          secrets: [oci.key.pkcs8],
-        }),
-    },
-    {
-      name: "fn-context: a 120 KB private-key",
-      run: () =>
-        inJob(oci.env, {
-          action: "fn-context",
-          inputs: oci.inputs({ "private-key": huge }),
-          expect: { message: /^private-key could not be read/ },
-          secrets: [huge],
-        }),
-    },
-    {
-      name: "fngate fn-context: a 120 KB private-key",
-      run: () =>
-        inCli(oci.env, {
-          args: ["fn-context", ...keyFlags()],
-          env: envOf({ "private-key": huge }),
-          expect: { message: /^private-key could not be read/ },
-          secrets: [huge],
-        }),
-    },
-    {
-      name: "fn-context: a key whose last PEM line is 4 characters, printed by a later step",
-      run: () =>
-        inJob(oci.env, {
-          action: "fn-context",
-          inputs: oci.inputs({ "private-key": short.pem, fingerprint: "", verify: "false" }),
-          expect: { success: true },
-          secrets: [short.pem, short.last, short.joined],
-          laterStep: printedByLaterStep,
-        }),
-    },
-    {
-      name: "fn-context: SIGTERM while writing its secrets",
-      run: () =>
-        inJob(oci.env, {
-          action: "fn-context",
-          env: { FNGATE_OCI_ENDPOINT: silentUrl },
-          inputs: apiKeyInputs(),
-          expect: CANCELLED,
-          secrets: [oci.key.pkcs8],
-          kill: { signal: "SIGTERM", afterMs: 4000 },
-        }),
-    },
-    {
-      name: "fn-context: SIGKILL while writing its secrets, ~/.oci/config a symlink",
-      run: () =>
-        inJob(oci.env, {
-          action: "fn-context",
-          env: { FNGATE_OCI_ENDPOINT: silentUrl },
-          inputs: apiKeyInputs(),
-          prepare: linkedConfig,
-          expect: CANCELLED,
-          secrets: [oci.key.pkcs8],
-          kill: { signal: "SIGKILL", afterMs: 4000 },
-        }),
-    },
-    {
-      name: "fngate fn-context: SIGKILL while writing its secrets, then cleanup",
-      run: () =>
-        inCli(oci.env, {
-          args: ["fn-context", ...keyFlags()],
-          env: { ...keyEnv(), FNGATE_OCI_ENDPOINT: silentUrl },
-          expect: CANCELLED,
-          secrets: [oci.key.pkcs8],
-          kill: "SIGKILL",
-        }),
-    },
-    {
-      name: "fngate fn-context: SIGTERM while writing its secrets, ~/.fn a symlink, then cleanup",
-      run: () =>
-        inCli(oci.env, {
-          args: ["fn-context", ...keyFlags()],
-          env: { ...keyEnv(), FNGATE_OCI_ENDPOINT: silentUrl },
-          prepare: linkedFnFolder,
-          expect: CANCELLED,
-          secrets: [oci.key.pkcs8],
-          kill: "SIGTERM",
-        }),
-    },
+    contextInCli(" then cleanup: ~/.oci/config is a symlink", () => ({ prepare: linkedConfig })),
+    contextInCli(" then cleanup: ~/.oci is a symlink to a folder", () => ({ prepare: linkedOciFolder })),
+    contextInJob("a 120 KB private-key", () => ({
+      inputs: oci.inputs({ "private-key": huge }),
+      expect: { message: /^private-key could not be read/ },
+      secrets: [huge],
+    })),
+    contextInCli(": a 120 KB private-key", () => ({
+      env: envOf({ "private-key": huge }),
+      expect: { message: /^private-key could not be read/ },
+      secrets: [huge],
+    })),
+    contextInJob("a key whose last PEM line is 4 characters, printed by a later step", () => ({
+      inputs: oci.inputs({ "private-key": short.pem, fingerprint: "", verify: "false" }),
+      secrets: [short.pem, short.last, short.joined],
+      laterStep: printedByLaterStep,
+    })),
+    contextInJob("SIGTERM while writing its secrets", () => ({
+      env: { FNGATE_OCI_ENDPOINT: silentUrl },
+      expect: CANCELLED,
+      kill: { signal: "SIGTERM", afterMs: 4000 },
+    })),
+    contextInJob("SIGKILL while writing its secrets, ~/.oci/config a symlink", () => ({
+      env: { FNGATE_OCI_ENDPOINT: silentUrl },
+      prepare: linkedConfig,
+      expect: CANCELLED,
+      kill: { signal: "SIGKILL", afterMs: 4000 },
+    })),
+    contextInCli(": SIGKILL while writing its secrets, then cleanup", () => ({
+      env: { FNGATE_OCI_ENDPOINT: silentUrl },
+      expect: CANCELLED,
+      kill: "SIGKILL",
+    })),
+    contextInCli(": SIGTERM while writing its secrets, ~/.fn a symlink, then cleanup", () => ({
+      env: { FNGATE_OCI_ENDPOINT: silentUrl },
+      prepare: linkedFnFolder,
+      expect: CANCELLED,
+      kill: "SIGTERM",
+    })),
   ],
 };

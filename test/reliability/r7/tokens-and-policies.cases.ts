@@ -4,10 +4,10 @@
 // any caller in. Through the built smoke-test and gateway-deploy actions, the root action and the CLI.
 
 import { Job, runAction } from "../../runner/index.ts";
-import { cliSandbox, envOf, flagsOf } from "../../support/cli-process.ts";
+import { envOf, flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
-import { actionOutcome, type HostileArea, type HostileOutcome, leftAndWide } from "./hostile-case.ts";
+import { actionOutcome, cliOutcome, type HostileArea, type HostileOutcome } from "./hostile-case.ts";
 
 const CLIENT_SECRET = `cs~${process.pid}.r7-tokens`;
 const API_URI = "api://r7-tokens";
@@ -59,32 +59,23 @@ async function gatewayDeploy(overrides: Record<string, string>, expect: HostileO
   }
 }
 
-/** The built CLI with its --json result; the error lines are stderr's `error:` lines. */
-async function cli(
+/** The built CLI with its --json result, secrets in FNGATE_* variables. */
+const cli = (
   args: string[],
   secretEnv: Record<string, string>,
   expect: HostileOutcome["expect"],
   secrets: () => string[],
-) {
-  const sandbox = await cliSandbox(caEnv());
-  try {
-    const before = await sandbox.snapshot();
-    const run = await sandbox.run([...args, "--json"], envOf(secretEnv));
-    return {
-      expect,
-      exitCode: run.exitCode,
-      errorLines: run.stderr
-        .split("\n")
-        .filter((line) => line.startsWith("error: "))
-        .map((line) => line.slice("error: ".length)),
-      shown: await sandbox.allWrittenText(),
-      secrets: secrets(),
-      ...leftAndWide(before, await sandbox.snapshot()),
-    };
-  } finally {
-    await sandbox.dispose();
-  }
-}
+) => cliOutcome([...args, "--json"], envOf(secretEnv), expect, secrets, { env: caEnv() });
+
+/** The pipeline's inputs for its entra-token and smoke-test stages alone, against the echoing API. */
+const entraToEcho = () => ({
+  skip: "fn-context, ocir-login, fn-deploy, gateway-deploy",
+  "entra-tenant-id": tenantId,
+  "authority-host": oci.stack.entra.host,
+  "client-id": clientId,
+  scope: `${API_URI}/.default`,
+  url: echo.url,
+});
 
 /** The bearer token of the echoing API's request number `index`. */
 const sentAt = (api: GuardedApi, index: number) =>
@@ -157,15 +148,7 @@ export const area: HostileArea = {
         const from = echo.requests.length;
         const run = await runAction("..", {
           env: caEnv(),
-          inputs: {
-            skip: "fn-context, ocir-login, fn-deploy, gateway-deploy",
-            "entra-tenant-id": tenantId,
-            "authority-host": oci.stack.entra.host,
-            "client-id": clientId,
-            "client-secret": CLIENT_SECRET,
-            scope: `${API_URI}/.default`,
-            url: echo.url,
-          },
+          inputs: { ...entraToEcho(), "client-secret": CLIENT_SECRET },
         });
         return actionOutcome(run, { message: /tampered-signature answered 200/ }, [
           sentAt(echo, from),
@@ -177,16 +160,8 @@ export const area: HostileArea = {
       name: "fngate pipeline --json: the Entra token against the echoing API",
       async run() {
         const from = echo.requests.length;
-        const flags = flagsOf({
-          skip: "fn-context, ocir-login, fn-deploy, gateway-deploy",
-          "entra-tenant-id": tenantId,
-          "authority-host": oci.stack.entra.host,
-          "client-id": clientId,
-          scope: `${API_URI}/.default`,
-          url: echo.url,
-        });
         return cli(
-          ["pipeline", ...flags],
+          ["pipeline", ...flagsOf(entraToEcho())],
           { "client-secret": CLIENT_SECRET },
           { message: /tampered-signature answered 200/ },
           () => [sentAt(echo, from), CLIENT_SECRET],
