@@ -123,25 +123,31 @@ export async function lookUpApplication(
   }
 }
 
-async function prepareWith(
-  clients: FunctionsClients,
-  inputs: FnDeployInputs,
-  ctx: StepContext,
-  tools: FnDeployTools,
-  options: { build: boolean; application?: Promise<ApplicationRef> },
-): Promise<PreparedFunction> {
+/** The plan, and docker when it must build: what fails without asking the cloud anything. */
+async function planLocally(inputs: FnDeployInputs, ctx: StepContext, tools: FnDeployTools): Promise<Plan> {
   const plan = await planDeploy(inputs, {
     homeDir: ctx.homeDir,
     workspaceDir: ctx.workspaceDir,
     registerSecret: (value) => ctx.secrets.register(value),
     warn: (message) => ctx.logger.warning(message),
   });
-  const { build } = plan;
-  if (build && !tools.docker) {
+  if (plan.build && !tools.docker) {
     throw new UserError(
       "docker is not installed, and fn-deploy builds the image from path with docker: install docker on the runner, or set image to a prebuilt image.",
     );
   }
+  return plan;
+}
+
+async function prepareWith(
+  clients: FunctionsClients,
+  inputs: FnDeployInputs,
+  ctx: StepContext,
+  tools: FnDeployTools,
+  options: { build: boolean; application?: Promise<ApplicationRef>; plan?: Plan },
+): Promise<PreparedFunction> {
+  const plan = options.plan ?? (await planLocally(inputs, ctx, tools));
+  const { build } = plan;
   const { findApplication } = await import("../oci/functions/application-lookup.ts");
   const application = await (options.application ??
     findApplication(clients.management, inputs.application, plan.compartmentId));
@@ -172,10 +178,15 @@ export async function deployFunction(
     import("../oci/oci-clients.ts"),
     import("../oci/functions/functions-api.ts"),
   ]);
+  // Everything that can fail locally fails before the clients read the OCI profile.
+  const planned = prepared ? undefined : await planLocally(inputs, ctx, tools);
   const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
   let ready = prepared;
   try {
-    ready ??= await prepareWith(clients, inputs, ctx, tools, { build: false });
+    ready ??= await prepareWith(clients, inputs, ctx, tools, {
+      build: false,
+      ...(planned ? { plan: planned } : {}),
+    });
     const { plan, application, shape } = ready;
     const target = {
       shape,
