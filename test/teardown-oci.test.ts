@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { assertCliFailure, assertUserFailure, type Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
+import { passed } from "./support/passed.ts";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 const RUN_A = { GITHUB_RUN_ID: "4242", GITHUB_RUN_ATTEMPT: "1" };
@@ -28,9 +29,7 @@ const image = (name: string) =>
   `ocir.us-phoenix-1.oci.oraclecloud.com/${gw.oci.namespace}/fngate/${name}@${DIGEST}`;
 
 async function step(name: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const run = await job.run(name, { inputs, env });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-  return run;
+  return passed(await job.run(name, { inputs, env }));
 }
 
 async function deployFunction(name: string, env: Record<string, string>, extra: Record<string, string> = {}) {
@@ -217,8 +216,7 @@ describe("fngate teardown (OCI)", () => {
     assertCliFailure(refused, /^run-label is required: /);
 
     const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
-    const first = await sandbox.run(args);
-    assert.equal(first.exitCode, 0, first.stderr);
+    const first = passed(await sandbox.run(args));
     const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
     assert.equal(outputs.count, "1");
     assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
@@ -227,8 +225,7 @@ describe("fngate teardown (OCI)", () => {
     assert.equal(lifecycleOf(labelled), "DELETED");
     assert.equal(lifecycleOf(unlabelled), "ACTIVE");
 
-    const second = await sandbox.run(args);
-    assert.equal(second.exitCode, 0, second.stderr);
+    const second = passed(await sandbox.run(args));
     assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
     assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
   });
