@@ -13,32 +13,23 @@ import { envLines } from "../src/inputs/fc-deploy.ts";
 
 const ROLE = "acs:ram::1234567890123456:role/fc-oss-writer";
 
+/** The fields the spec and the deployed function both have, alike unless a case overrides them. */
+const SHARED = {
+  functionName: "fn",
+  runtime: "nodejs20",
+  handler: "index.handler",
+  memorySize: 512,
+  timeout: 60,
+  role: ROLE,
+  environmentVariables: { A: "1" },
+};
+
 function spec(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
-  return {
-    functionName: "fn",
-    runtime: "nodejs20",
-    handler: "index.handler",
-    memorySize: 512,
-    timeout: 60,
-    role: ROLE,
-    environmentVariables: { A: "1" },
-    code: { kind: "zip", zipBase64: "", checksum: "42" },
-    ...overrides,
-  };
+  return { ...SHARED, code: { kind: "zip", zipBase64: "", checksum: "42" }, ...overrides };
 }
 
 function deployed(overrides: Record<string, unknown> = {}): DeployedFunction {
-  return {
-    functionName: "fn",
-    runtime: "nodejs20",
-    handler: "index.handler",
-    memorySize: 512,
-    timeout: 60,
-    role: ROLE,
-    environmentVariables: { A: "1" },
-    codeChecksum: "42",
-    ...overrides,
-  } as DeployedFunction;
+  return { ...SHARED, codeChecksum: "42", ...overrides } as DeployedFunction;
 }
 
 describe("functionChanges", () => {

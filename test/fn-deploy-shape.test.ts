@@ -76,9 +76,11 @@ async function prebuilt(tag: string, architectures: string[], attestations = fal
 }
 
 /** Refused with one line before any change: [name, the inputs (images pushed first), the line]. */
-const refusals: [string, () => Promise<{ inputs: Record<string, string>; message: RegExp | string }>][] = [
-  [
-    "an index with a BuildKit attestation manifest",
+const refusals: Record<
+  string,
+  [() => Promise<{ inputs: Record<string, string>; message: RegExp | string }>]
+> = {
+  "an index with a BuildKit attestation manifest": [
     async () => {
       const image = await prebuilt("attested", ["amd64"], true);
       return {
@@ -87,8 +89,7 @@ const refusals: [string, () => Promise<{ inputs: Record<string, string>; message
       };
     },
   ],
-  [
-    "an arm64 image on a GENERIC_X86 application, naming both platforms",
+  "an arm64 image on a GENERIC_X86 application, naming both platforms": [
     async () => {
       const image = await prebuilt("arm64", ["arm64"]);
       return {
@@ -97,8 +98,7 @@ const refusals: [string, () => Promise<{ inputs: Record<string, string>; message
       };
     },
   ],
-  [
-    "a shape input other than the application's",
+  "a shape input other than the application's": [
     async () => ({
       inputs: {
         application: "x86-apps",
@@ -110,25 +110,23 @@ const refusals: [string, () => Promise<{ inputs: Record<string, string>; message
         "shape GENERIC_ARM does not match application x86-apps's shape GENERIC_X86: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_X86 (or leave it empty), or deploy to an application created with shape GENERIC_ARM.",
     }),
   ],
-  [
-    "a shape input that is no Functions shape",
+  "a shape input that is no Functions shape": [
     async () => ({
       inputs: { application: "x86-apps", function: "bad-shape", shape: "x86" },
       message: /^shape "x86" is not a Functions shape: use GENERIC_X86, GENERIC_ARM, GENERIC_X86_ARM/,
     }),
   ],
-  [
-    "a build for a GENERIC_X86_ARM application, before the repository or the build",
+  "a build for a GENERIC_X86_ARM application, before the repository or the build": [
     async () => ({
       inputs: { application: "multi-apps", function: "multi-build", registry: "127.0.0.1:5999/ns" },
       message:
         /^application multi-apps has shape GENERIC_X86_ARM, which needs a multi-arch image .* one docker build cannot make/,
     }),
   ],
-];
+};
 
 describe("fn-deploy checks the image against the application's shape", () => {
-  for (const [name, refusal] of refusals) {
+  for (const [name, [refusal]] of Object.entries(refusals)) {
     it(`refuses ${name}, before any change`, async (t) => {
       if (!(await components(t))) return;
       const { inputs, message } = await refusal();

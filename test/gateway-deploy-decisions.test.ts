@@ -142,19 +142,18 @@ describe("mergeSpecification", () => {
     assert.deepEqual(first.backend, { type: "ORACLE_FUNCTIONS_BACKEND", functionId: FN_A });
   });
 
-  const table: [string, DesiredRoute[], Partial<MergeRequest>, string[], boolean][] = [
-    ["same routes: no change", [route("/a", ["GET"])], {}, ["GET /a", "GET,POST /b"], false],
-    ["a new route is appended", [route("/c", ["GET"])], {}, ["GET /a", "GET,POST /b", "GET /c"], true],
-    [
-      "same path and methods: replaced in place",
+  const table: Record<string, [DesiredRoute[], Partial<MergeRequest>, string[], boolean]> = {
+    "same routes: no change": [[route("/a", ["GET"])], {}, ["GET /a", "GET,POST /b"], false],
+    "a new route is appended": [[route("/c", ["GET"])], {}, ["GET /a", "GET,POST /b", "GET /c"], true],
+    "same path and methods: replaced in place": [
       [route("/b", ["GET", "POST"], FN_B)],
       {},
       ["GET /a", "GET,POST /b"],
       true,
     ],
-    ["prune keeps only the inputs", [route("/b", ["GET", "POST"])], { prune: true }, ["GET,POST /b"], true],
-  ];
-  for (const [name, routes, overrides, expected, changed] of table) {
+    "prune keeps only the inputs": [[route("/b", ["GET", "POST"])], { prune: true }, ["GET,POST /b"], true],
+  };
+  for (const [name, [routes, overrides, expected, changed]] of Object.entries(table)) {
     it(name, () => {
       const result = mergeSpecification(deployed, request(routes, overrides));
       assert.deepEqual(paths(result.specification), expected);

@@ -162,35 +162,32 @@ describe("gatewayInvokeGrant", () => {
     });
   }
 
-  const refusals: [string, string, RegExp, string?][] = [
-    [
-      "a user group",
+  const refusals: Record<string, [string, RegExp, string?]> = {
+    "a user group": [
       "allow group deployers to manage functions-family in tenancy",
       /not any-user or a dynamic group/,
     ],
-    ["read only", doc("to use", "to read"), /read does not allow invoking/],
-    [
-      "fn-function only",
+    "read only": [doc("to use", "to read"), /read does not allow invoking/],
+    "fn-function only": [
       doc("functions-family", "fn-function"),
       /fn-function does not include fn-invocation/,
     ],
-    ["another permission", doc("use functions-family", "{FN_FUNCTION_READ}"), /do not include FN_INVOCATION/],
-    ["a sibling compartment", doc("apps:fns", "apps:other"), /does not include compartment acme:apps:fns/],
-    ["a path from the wrong place", DOCUMENTED, /does not include/, APPS],
-    ["a policy of another branch", doc("apps:fns", "fns"), /does not include/, NET],
-    [
-      "`in tenancy` from a compartment policy",
+    "another permission": [doc("use functions-family", "{FN_FUNCTION_READ}"), /do not include FN_INVOCATION/],
+    "a sibling compartment": [doc("apps:fns", "apps:other"), /does not include compartment acme:apps:fns/],
+    "a path from the wrong place": [DOCUMENTED, /does not include/, APPS],
+    "a policy of another branch": [doc("apps:fns", "fns"), /does not include/, NET],
+    "`in tenancy` from a compartment policy": [
       doc("compartment apps:fns", "tenancy"),
       /does not include/,
       APPS,
     ],
-    ["another compartment OCID", doc("compartment apps:fns", `compartment id ${NET}`), /does not include/],
-    ["another principal type", doc("'ApiGateway'", "'fnfunc'"), /excludes the gateway's call/],
-    ["another gateway compartment", doc(NET, APPS), /excludes the gateway's call/],
-    ["!= ApiGateway", `${anyUser} tenancy where request.principal.type != 'ApiGateway'`, /excludes/],
-    ["not a statement", "Define tenancy Acme as ocid1.tenancy.oc1..x", /not an Allow statement/],
-  ];
-  for (const [name, statement, why, attachedTo] of refusals) {
+    "another compartment OCID": [doc("compartment apps:fns", `compartment id ${NET}`), /does not include/],
+    "another principal type": [doc("'ApiGateway'", "'fnfunc'"), /excludes the gateway's call/],
+    "another gateway compartment": [doc(NET, APPS), /excludes the gateway's call/],
+    "!= ApiGateway": [`${anyUser} tenancy where request.principal.type != 'ApiGateway'`, /excludes/],
+    "not a statement": ["Define tenancy Acme as ocid1.tenancy.oc1..x", /not an Allow statement/],
+  };
+  for (const [name, [statement, why, attachedTo]] of Object.entries(refusals)) {
     it(`does not grant: ${name}`, () => {
       const decision = decide(statement, attachedTo);
       assert.equal(decision.verdict, false, decision.why);
@@ -198,20 +195,18 @@ describe("gatewayInvokeGrant", () => {
     });
   }
 
-  const unsure: [string, string, RegExp][] = [
-    [
-      "a dynamic group whose rule cannot be read",
+  const unsure: Record<string, [string, RegExp]> = {
+    "a dynamic group whose rule cannot be read": [
       "allow dynamic-group apigw to use functions-family in compartment apps:fns",
       /dynamic group apigw holds the gateway .*resource.type = 'ApiGateway'/,
     ],
-    [
-      "a variable fngate cannot see",
+    "a variable fngate cannot see": [
       `${anyUser} tenancy where request.operation = 'InvokeFunction'`,
       /where clause holds/,
     ],
-    ["the functions' compartment where Oracle names the gateway's", doc(NET, FNS), /where clause holds/],
-  ];
-  for (const [name, statement, why] of unsure) {
+    "the functions' compartment where Oracle names the gateway's": [doc(NET, FNS), /where clause holds/],
+  };
+  for (const [name, [statement, why]] of Object.entries(unsure)) {
     it(`cannot tell: ${name}`, () => {
       const decision = decide(statement);
       assert.equal(decision.verdict, "unknown", decision.why);

@@ -32,18 +32,16 @@ async function step(name: string, inputs: Record<string, string>, env: Record<st
   return passed(await job.run(name, { inputs, env }));
 }
 
+/** fn-deploy's inputs for function `name` of application fngate, from its image in OCIR. */
+const fnInputs = (name: string) => ({
+  application: "fngate",
+  "compartment-ocid": gw.oci.tenancyId,
+  function: name,
+  image: image(name),
+});
+
 async function deployFunction(name: string, env: Record<string, string>, extra: Record<string, string> = {}) {
-  const run = await step(
-    "fn-deploy",
-    {
-      application: "fngate",
-      "compartment-ocid": gw.oci.tenancyId,
-      function: name,
-      image: image(name),
-      ...extra,
-    },
-    env,
-  );
+  const run = await step("fn-deploy", { ...fnInputs(name), ...extra }, env);
   return run.outputs["function-id"] ?? "";
 }
 
@@ -90,28 +88,10 @@ describe("teardown on OCI", () => {
     const deploymentB = (await step("gateway-deploy", gw.inputs("run-b", { "function-id": fnB }), RUN_B))
       .outputs["deployment-id"];
     const before = gw.mutatingCalls();
-    const again = await step(
-      "fn-deploy",
-      {
-        application: "fngate",
-        "compartment-ocid": gw.oci.tenancyId,
-        function: "run-a",
-        image: image("run-a"),
-      },
-      { GITHUB_RUN_ID: "4242", GITHUB_RUN_ATTEMPT: "1" },
-    );
+    const again = await step("fn-deploy", fnInputs("run-a"), RUN_A);
     assert.equal(again.outputs.changed, "false");
     // Even another run's label does not relabel what exists: tags are set on create only.
-    await step(
-      "fn-deploy",
-      {
-        application: "fngate",
-        "compartment-ocid": gw.oci.tenancyId,
-        function: "run-a",
-        image: image("run-a"),
-      },
-      RUN_B,
-    );
+    await step("fn-deploy", fnInputs("run-a"), RUN_B);
     assert.equal(gw.mutatingCalls(), before, "re-runs made a mutating call");
     assert.deepEqual(state().fn.functions.get(fnA)?.freeformTags, { "fngate-run": "4242-1" });
 
@@ -194,17 +174,7 @@ describe("fngate teardown (OCI)", () => {
     const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
     assert.equal(context.exitCode, 0, context.stderr);
     const deploy = async (name: string, extra: string[] = []) => {
-      const run = await sandbox.run([
-        "fn-deploy",
-        ...flagsOf({
-          application: "fngate",
-          "compartment-ocid": gw.oci.tenancyId,
-          function: name,
-          image: image(name),
-        }),
-        ...extra,
-        "--json",
-      ]);
+      const run = await sandbox.run(["fn-deploy", ...flagsOf(fnInputs(name)), ...extra, "--json"]);
       assert.equal(run.exitCode, 0, run.stderr);
       return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
     };
