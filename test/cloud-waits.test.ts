@@ -135,23 +135,21 @@ describe("waitUntilActive", () => {
     assert.equal(states.count(), 2);
   });
 
-  const failed: [string, string, { failed: string; timedOut: string }, string | undefined, string][] = [
-    [
-      "a function, with OCI's details",
+  const failed: Record<string, [string, { failed: string; timedOut: string }, string | undefined, string]> = {
+    "a function, with OCI's details": [
       "function",
       fnAdvice,
       "image pull failed",
       "function hello went to FAILED: image pull failed. Check the image and the application's subnet, then deploy again.",
     ],
-    [
-      "a deployment, without details",
+    "a deployment, without details": [
       "deployment",
       { failed: "", timedOut: "" },
       undefined,
       "deployment hello went to FAILED.",
     ],
-  ];
-  for (const [name, kind, advice, details, message] of failed) {
+  };
+  for (const [name, [kind, advice, details, message]] of Object.entries(failed)) {
     it(`FAILED: ${name}`, async () => {
       const { read } = reads({ displayName: "hello", lifecycleState: "FAILED", lifecycleDetails: details });
       await assert.rejects(

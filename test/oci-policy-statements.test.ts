@@ -48,36 +48,27 @@ describe("parseStatement", () => {
       operator,
       value: { kind, text },
     });
-    const cases: [string, unknown][] = [
-      [
-        "Allow group A-Admins, B-Admins to manage all-resources in compartment Projects-A-and-B",
-        {
-          subject: principals({ type: "group", name: "A-Admins" }, { type: "group", name: "B-Admins" }),
-          access: verb("manage", "all-resources"),
-          location: path("Projects-A-and-B"),
-        },
-      ],
-      [
-        "allow group id ocid1.group.oc1..aaa, id ocid1.group.oc1..bbb to inspect users in tenancy",
-        {
-          subject: principals(
-            { type: "group", id: "ocid1.group.oc1..aaa" },
-            { type: "group", id: "ocid1.group.oc1..bbb" },
-          ),
-          access: verb("inspect", "users"),
-          location: { kind: "tenancy" },
-        },
-      ],
-      [
-        "Allow dynamic-group 'Default'/'api gateways' to {FN_INVOCATION, fn_function_read} in compartment id ocid1.compartment.oc1..x",
+    const cases: Record<string, unknown> = {
+      "Allow group A-Admins, B-Admins to manage all-resources in compartment Projects-A-and-B": {
+        subject: principals({ type: "group", name: "A-Admins" }, { type: "group", name: "B-Admins" }),
+        access: verb("manage", "all-resources"),
+        location: path("Projects-A-and-B"),
+      },
+      "allow group id ocid1.group.oc1..aaa, id ocid1.group.oc1..bbb to inspect users in tenancy": {
+        subject: principals(
+          { type: "group", id: "ocid1.group.oc1..aaa" },
+          { type: "group", id: "ocid1.group.oc1..bbb" },
+        ),
+        access: verb("inspect", "users"),
+        location: { kind: "tenancy" },
+      },
+      "Allow dynamic-group 'Default'/'api gateways' to {FN_INVOCATION, fn_function_read} in compartment id ocid1.compartment.oc1..x":
         {
           subject: principals({ type: "dynamic-group", domain: "Default", name: "api gateways" }),
           access: { permissions: ["FN_INVOCATION", "FN_FUNCTION_READ"] },
           location: { kind: "compartment-id", id: "ocid1.compartment.oc1..x" },
         },
-      ],
-      [
-        "ALLOW ANY-USER TO USE FUNCTIONS-FAMILY IN COMPARTMENT Project-A:Project-A2\n  WHERE any {request.principal.type='ApiGateway', all {target.compartment.name = /proj*/, request.principal.id != 'x'}}",
+      "ALLOW ANY-USER TO USE FUNCTIONS-FAMILY IN COMPARTMENT Project-A:Project-A2\n  WHERE any {request.principal.type='ApiGateway', all {target.compartment.name = /proj*/, request.principal.id != 'x'}}":
         {
           subject: { kind: "any-user" },
           access: verb("use", "functions-family"),
@@ -96,9 +87,8 @@ describe("parseStatement", () => {
             ],
           },
         },
-      ],
-    ];
-    for (const [text, expected] of cases) {
+    };
+    for (const [text, expected] of Object.entries(cases)) {
       const parsed = parseStatement(text);
       assert.ok(parsed.ok, `${text}: ${parsed.ok ? "" : parsed.reason}`);
       assert.deepEqual(parsed.statement, expected, text);
@@ -129,33 +119,31 @@ describe("gatewayInvokeGrant", () => {
   // Oracle's statement with `from` replaced by `to`.
   const doc = (from: string | RegExp, to: string) => DOCUMENTED.replace(from, to);
   const anyUser = "allow any-user to use functions-family in";
-  const grants: [string, string, string?, InvokeScene?][] = [
-    ["Oracle's statement, attached to the tenancy", DOCUMENTED],
-    ["one line per word, odd case", doc(/ /g, "\n  ").replace("ALLOW", "aLLow")],
-    ["attached to apps, naming its child", doc("apps:fns", "fns"), APPS],
-    ["attached to fns, naming... by OCID", doc("compartment apps:fns", `compartment id ${FNS}`), FNS],
-    ["a parent compartment covers its children", doc("apps:fns", "apps")],
-    ["the whole tenancy", doc("compartment apps:fns", "tenancy")],
-    ["manage", doc("to use", "to manage")],
-    ["fn-invocation", doc("functions-family", "fn-invocation")],
-    ["all-resources", doc("functions-family", "all-resources")],
-    ["the permission itself", doc("use functions-family", "{FN_INVOCATION}")],
-    ["any-group", doc("any-user", "any-group")],
-    ["no condition", `${anyUser} compartment apps:fns`],
-    [
-      "principal type only, lower case",
+  const grants: Record<string, [string, string?, InvokeScene?]> = {
+    "Oracle's statement, attached to the tenancy": [DOCUMENTED],
+    "one line per word, odd case": [doc(/ /g, "\n  ").replace("ALLOW", "aLLow")],
+    "attached to apps, naming its child": [doc("apps:fns", "fns"), APPS],
+    "attached to fns, naming... by OCID": [doc("compartment apps:fns", `compartment id ${FNS}`), FNS],
+    "a parent compartment covers its children": [doc("apps:fns", "apps")],
+    "the whole tenancy": [doc("compartment apps:fns", "tenancy")],
+    manage: [doc("to use", "to manage")],
+    "fn-invocation": [doc("functions-family", "fn-invocation")],
+    "all-resources": [doc("functions-family", "all-resources")],
+    "the permission itself": [doc("use functions-family", "{FN_INVOCATION}")],
+    "any-group": [doc("any-user", "any-group")],
+    "no condition": [`${anyUser} compartment apps:fns`],
+    "principal type only, lower case": [
       `${anyUser} compartment apps:fns where request.principal.type = 'apigateway'`,
     ],
-    [
-      "any {...}",
+    "any {...}": [
       `${anyUser} compartment apps where any {request.principal.type = 'Instance', request.principal.type = 'ApiGateway'}`,
     ],
-    ["a pattern", `${anyUser} compartment apps where request.principal.type = /api*/`],
-    ["!= something else", `${anyUser} tenancy where request.principal.compartment.id != '${APPS}'`],
-    ["the gateway by OCID", `${anyUser} tenancy where request.principal.id = '${GATEWAY}'`],
-    ["same compartment for both, named by the functions' OCID", doc(NET, FNS), TENANCY, SAME_COMPARTMENT],
-  ];
-  for (const [name, statement, attachedTo, scene] of grants) {
+    "a pattern": [`${anyUser} compartment apps where request.principal.type = /api*/`],
+    "!= something else": [`${anyUser} tenancy where request.principal.compartment.id != '${APPS}'`],
+    "the gateway by OCID": [`${anyUser} tenancy where request.principal.id = '${GATEWAY}'`],
+    "same compartment for both, named by the functions' OCID": [doc(NET, FNS), TENANCY, SAME_COMPARTMENT],
+  };
+  for (const [name, [statement, attachedTo, scene]] of Object.entries(grants)) {
     it(`grants: ${name}`, () => {
       const decision = decide(statement, attachedTo, scene);
       assert.deepEqual(decision.verdict, true, decision.why);
@@ -243,27 +231,25 @@ describe("gatewayInvokeStatement", () => {
 
 describe("ruleSelectsGateway", () => {
   const gateway = SCENE.gateway;
-  const cases: [string, string, boolean | "unknown"][] = [
-    ["Oracle's form", `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${NET}'}`, true],
-    [
-      "the OCID's type, lower case",
+  const cases: Record<string, [string, boolean | "unknown"]> = {
+    "Oracle's form": [`ALL {resource.type = 'ApiGateway', resource.compartment.id = '${NET}'}`, true],
+    "the OCID's type, lower case": [
       `all {resource.type='apigateway', resource.compartment.id='${NET}'}`,
       true,
     ],
-    ["the gateway itself", `resource.id = '${GATEWAY}'`, true],
-    ["any of several rules", `Any {instance.compartment.id = '${NET}', resource.type = 'apigateway'}`, true],
-    ["another compartment", `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${APPS}'}`, false],
-    ["functions, not gateways", `ALL {resource.type = 'fnfunc', resource.compartment.id = '${NET}'}`, false],
-    ["instances only", `instance.compartment.id = '${NET}'`, false],
-    ["instances only, !=", `instance.compartment.id != '${APPS}'`, false],
-    [
-      "a tag fngate cannot see",
+    "the gateway itself": [`resource.id = '${GATEWAY}'`, true],
+    "any of several rules": [`Any {instance.compartment.id = '${NET}', resource.type = 'apigateway'}`, true],
+    "another compartment": [`ALL {resource.type = 'ApiGateway', resource.compartment.id = '${APPS}'}`, false],
+    "functions, not gateways": [`ALL {resource.type = 'fnfunc', resource.compartment.id = '${NET}'}`, false],
+    "instances only": [`instance.compartment.id = '${NET}'`, false],
+    "instances only, !=": [`instance.compartment.id != '${APPS}'`, false],
+    "a tag fngate cannot see": [
       `ALL {resource.type = 'ApiGateway', tag.team.owner.value = 'web'}`,
       "unknown",
     ],
-    ["not a rule", "ALL {resource.type = 'ApiGateway'", "unknown"],
-  ];
-  for (const [name, rule, expected] of cases) {
+    "not a rule": ["ALL {resource.type = 'ApiGateway'", "unknown"],
+  };
+  for (const [name, [rule, expected]] of Object.entries(cases)) {
     it(`${name}: ${String(expected)}`, () => {
       assert.equal(ruleSelectsGateway(rule, gateway), expected);
     });

@@ -139,49 +139,41 @@ describe("expired-token", () => {
     });
   });
 
-  const refusals: [string, () => Promise<Record<string, string>>, RegExp][] = [
-    [
-      "not a JWT",
+  const refusals: Record<string, [() => Promise<Record<string, string>>, RegExp]> = {
+    "not a JWT": [
       async () => ({ "expired-token": `opaque-${process.pid}-refresh-token-value` }),
       /^expired-token is not a JWT: pass an access token/,
     ],
-    [
-      "without exp",
+    "without exp": [
       async () => ({ "expired-token": await api.token({ exp: undefined }) }),
       /^expired-token has no exp claim/,
     ],
-    [
-      "not expired",
+    "not expired": [
       async () => ({ "expired-token": await api.token() }),
       /^expired-token has not expired \(exp \d{4}-/,
     ],
-    [
-      "expired within the clock-skew allowance",
+    "expired within the clock-skew allowance": [
       async () => ({ "expired-token": await api.token({ exp: now() - 60 }) }),
       /^expired-token expired only \d+ s ago .*use one that expired more than 300 s ago\.$/,
     ],
-    [
-      "for another audience than token",
+    "for another audience than token": [
       async () => ({ "expired-token": await api.token({ aud: "api://other", exp: now() - 3600 }) }),
       /^expired-token has another aud than token \("api:\/\/other"\)/,
     ],
-    [
-      "listed without the input",
+    "listed without the input": [
       async () => ({ "negative-checks": "expired-token" }),
       /^negative-checks lists expired-token: set expired-token to a token of this API/,
     ],
-    [
-      "hs256-key-confusion listed without jwks-uri",
+    "hs256-key-confusion listed without jwks-uri": [
       async () => ({ "negative-checks": "hs256-key-confusion" }),
       /^negative-checks lists hs256-key-confusion: set jwks-uri to the JWKS/,
     ],
-    [
-      "an http:// jwks-uri",
+    "an http:// jwks-uri": [
       async () => ({ "jwks-uri": "http://127.0.0.1:9/jwks" }),
       /^jwks-uri must be an https:\/\/ URL\.$/,
     ],
-  ];
-  for (const [name, extra, message] of refusals) {
+  };
+  for (const [name, [extra, message]] of Object.entries(refusals)) {
     it(`refuses expired-token or jwks-uri ${name}, in one line, before any request`, async () => {
       const inputs: Record<string, string> = { url: api.url, token: await api.token(), ...(await extra()) };
       const secrets = [inputs.token, inputs["expired-token"]].filter((s): s is string => s !== undefined);
