@@ -192,26 +192,18 @@ describe("fngate --help outside GitHub", () => {
   });
 
   it("the wording rules rewrite what the actions' descriptions say to a workflow author", () => {
-    const cases: [string, string][] = [
-      [
-        "Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved.",
+    const cases: Record<string, string> = {
+      "Must lie inside the workspace (GITHUB_WORKSPACE; the current directory for the CLI), symbolic links resolved.":
         "Must lie inside the current directory, symbolic links resolved.",
-      ],
-      [
-        "true: authenticate with the job's GitHub OIDC token instead of a stored credential. Needs `permissions: id-token: write` and a federated credential.",
+      "true: authenticate with the job's GitHub OIDC token instead of a stored credential. Needs `permissions: id-token: write` and a federated credential.":
         "true: authenticate with the CI's OIDC token instead of a stored credential. Needs a federated credential.",
-      ],
-      [
-        "Overall deadline for this step in minutes; the step fails cleanly when it is reached (its post step still cleans up). Default 15.",
+      "Overall deadline for this step in minutes; the step fails cleanly when it is reached (its post step still cleans up). Default 15.":
         "Overall deadline for this command in minutes; the command stops (exit 3) when it is reached. Default 15.",
-      ],
-      [
-        "Log out and restore docker's config.json in the post step.",
+      "Log out and restore docker's config.json in the post step.":
         "Log out and restore docker's config.json when `fngate cleanup` runs.",
-      ],
-      ["Region, e.g. ap-tokyo-1.", "Region, e.g. ap-tokyo-1."],
-    ];
-    for (const [action, cli] of cases) assert.equal(cliWording(action), cli);
+      "Region, e.g. ap-tokyo-1.": "Region, e.g. ap-tokyo-1.",
+    };
+    for (const [action, cli] of Object.entries(cases)) assert.equal(cliWording(action), cli);
   });
 
   it("lists every input with its variable and default, marks the required ones and names them in the usage line", () => {

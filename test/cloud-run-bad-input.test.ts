@@ -182,15 +182,11 @@ describe("as the runner runs them, against the emulator", () => {
   }
 
   // What Google refuses, explained.
-  const google: [
+  const google: Record<
     string,
-    string,
-    (fx: CloudRunFixture) => Record<string, string>,
-    string | RegExp,
-    object?,
-  ][] = [
-    [
-      "a deployer without roles/run.admin (403)",
+    [string, (fx: CloudRunFixture) => Record<string, string>, string | RegExp, object?]
+  > = {
+    "a deployer without roles/run.admin (403)": [
       "denied-fn",
       (fx) => ({
         "workload-identity-provider": "",
@@ -199,33 +195,29 @@ describe("as the runner runs them, against the emulator", () => {
       }),
       /^outsider@my-project-123\.iam\.gserviceaccount\.com may not read service denied-fn in project my-project-123 \(Permission 'run\.services\.get' denied on resource .*\): grant it roles\/run\.admin on the project \(or roles\/run\.developer and roles\/iam\.serviceAccountUser on the runtime service account\), and check project is the project ID\.$/,
     ],
-    [
-      "a project that does not exist (404)",
+    "a project that does not exist (404)": [
       "lost-fn",
       () => ({ project: "other-project-9" }),
       "project other-project-9 or region asia-northeast1 was not found (Project 'other-project-9' not found or deleted.): set project to the project ID (not its name or number) and region to a Cloud Run region such as asia-northeast1.",
     ],
-    [
-      "a region Cloud Run does not offer (404)",
+    "a region Cloud Run does not offer (404)": [
       "lost-fn",
       () => ({ region: "asia-northeast9" }),
       /^project my-project-123 or region asia-northeast9 was not found \(Location 'asia-northeast9' is not found or is not supported by Cloud Run\.\): set project/,
     ],
-    [
-      "an image that was never pushed (400)",
+    "an image that was never pushed (400)": [
       "ghost-fn",
       () => ({ image: NEVER_PUSHED }),
       `image ${NEVER_PUSHED} was refused (Image '${NEVER_PUSHED}' not found.): push it first and use its full path, e.g. asia-northeast1-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG, readable by the Cloud Run service agent.`,
     ],
-    [
-      "a GitHub token from a repository the provider's condition does not admit",
+    "a GitHub token from a repository the provider's condition does not admit": [
       "foreign-fn",
       () => ({}),
       "workload-identity-provider: Google STS refused the GitHub OIDC token (unauthorized_client: The given credential is rejected by the attribute condition.): check the provider's issuer (https://token.actions.githubusercontent.com), its attribute condition and allowed audiences match this repository and workflow.",
       { repository: "OTHER/REPO" },
     ],
-  ];
-  for (const [name, service, overrides, message, jobOptions] of google) {
+  };
+  for (const [name, [service, overrides, message, jobOptions]] of Object.entries(google)) {
     it(name, () => deployRefused(service, overrides(fx), message, jobOptions));
   }
 

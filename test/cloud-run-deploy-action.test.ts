@@ -13,6 +13,7 @@ import {
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
 import type { Job } from "./runner/index.ts";
+import { stepPassed } from "./support/passed.ts";
 
 let fx: CloudRunFixture;
 before(async () => {
@@ -25,10 +26,11 @@ after(async () => {
 const serviceName = (service: string) => `projects/${PROJECT}/locations/${REGION}/services/${service}`;
 
 async function idToken(job: Job, audience: string): Promise<string> {
-  const run = await job.run("gcp-id-token", {
-    inputs: { audience, "workload-identity-provider": fx.provider, "service-account": fx.caller.email },
+  const run = await stepPassed(job, "gcp-id-token", {
+    audience,
+    "workload-identity-provider": fx.provider,
+    "service-account": fx.caller.email,
   });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
   return run.outputs["id-token"] ?? "";
 }
 
@@ -40,8 +42,7 @@ function resultsOf(run: { outputs: Record<string, string> }): Record<string, str
 describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
   it("deploys private; 200 with an ID token for the URL, 403 without, 401 for another audience", async () => {
     await using job = await fx.job();
-    const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("sample-function-1") });
-    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const deploy = await stepPassed(job, "cloud-run-deploy", fx.deployInputs("sample-function-1"));
     const url = deploy.outputs.url ?? "";
     assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/sample-function-1-\d+\.asia-northeast1$/);
     assert.match(deploy.outputs.revision ?? "", /^sample-function-1-00001-[0-9a-f]{3}$/);
@@ -55,17 +56,14 @@ describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
 
     const token = await idToken(job, url);
     const otherAudience = await idToken(job, `${url}-other`);
-    const smoke = await job.run("smoke-test", {
-      inputs: {
-        url,
-        token,
-        "refused-token": otherAudience,
-        "expect-body": "Hello World!",
-        "negative-checks": "refused-token, tampered-signature, alg-none, malformed",
-        "unauthorized-status": "401",
-      },
+    const smoke = await stepPassed(job, "smoke-test", {
+      url,
+      token,
+      "refused-token": otherAudience,
+      "expect-body": "Hello World!",
+      "negative-checks": "refused-token, tampered-signature, alg-none, malformed",
+      "unauthorized-status": "401",
     });
-    assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
     assert.deepEqual(resultsOf(smoke), {
       "with token": "200",
       "refused-token": "401",
@@ -73,69 +71,64 @@ describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
       "alg-none": "401",
       malformed: "401",
     });
-    const anonymous = await job.run("smoke-test", {
-      inputs: { url, token, "negative-checks": "no-token", "unauthorized-status": "403" },
+    const anonymous = await stepPassed(job, "smoke-test", {
+      url,
+      token,
+      "negative-checks": "no-token",
+      "unauthorized-status": "403",
     });
-    assert.equal(anonymous.exitCode, 0, anonymous.stdout + anonymous.stderr);
     assert.deepEqual(resultsOf(anonymous), { "with token": "200", "no-token": "403" });
     // The seed's own phrasing of the same check: either refusal counts as refused.
-    const either = await job.run("smoke-test", {
-      inputs: { url, token, "unauthorized-status": "401, 403", "negative-checks": "no-token, malformed" },
+    await stepPassed(job, "smoke-test", {
+      url,
+      token,
+      "unauthorized-status": "401, 403",
+      "negative-checks": "no-token, malformed",
     });
-    assert.equal(either.exitCode, 0, either.stdout + either.stderr);
   });
 
   it("a caller without roles/run.invoker is refused with 403", async () => {
     await using job = await fx.job();
-    const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("invoker-only") });
-    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const deploy = await stepPassed(job, "cloud-run-deploy", fx.deployInputs("invoker-only"));
     const url = deploy.outputs.url ?? "";
-    const outsider = await job.run("gcp-id-token", {
-      inputs: { audience: url, "credentials-json": fx.outsider.json },
+    const outsider = await stepPassed(job, "gcp-id-token", {
+      audience: url,
+      "credentials-json": fx.outsider.json,
     });
-    assert.equal(outsider.exitCode, 0, outsider.stdout + outsider.stderr);
     assert.equal(outsider.outputs.email, fx.outsider.email);
-    const smoke = await job.run("smoke-test", {
-      inputs: {
-        url,
-        token: outsider.outputs["id-token"] ?? "",
-        "expect-status": "403",
-        "negative-checks": "none",
-        wait: "0",
-      },
+    await stepPassed(job, "smoke-test", {
+      url,
+      token: outsider.outputs["id-token"] ?? "",
+      "expect-status": "403",
+      "negative-checks": "none",
+      wait: "0",
     });
-    assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
   });
 
   it("ingress internal: 404 from outside, the function's answer from inside the VPC", async () => {
     await using job = await fx.job();
-    const deploy = await job.run("cloud-run-deploy", {
-      inputs: fx.deployInputs("internal-fn", { ingress: "internal" }),
-    });
-    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const deploy = await stepPassed(
+      job,
+      "cloud-run-deploy",
+      fx.deployInputs("internal-fn", { ingress: "internal" }),
+    );
     const url = deploy.outputs.url ?? "";
     const token = await idToken(job, url);
-    const outside = await job.run("smoke-test", {
-      inputs: {
-        url,
-        token,
-        "expect-status": "404",
-        "expect-body": "Page not found",
-        "negative-checks": "none",
-        wait: "0",
-      },
+    await stepPassed(job, "smoke-test", {
+      url,
+      token,
+      "expect-status": "404",
+      "expect-body": "Page not found",
+      "negative-checks": "none",
+      wait: "0",
     });
-    assert.equal(outside.exitCode, 0, outside.stdout + outside.stderr);
-    const inside = await job.run("smoke-test", {
-      inputs: {
-        url: `${fx.stack.gcp.internalUrlOf(url)}?name=Developer`,
-        token,
-        "expect-body": "Hello Developer!",
-        "negative-checks": "no-token",
-        "unauthorized-status": "403",
-      },
+    await stepPassed(job, "smoke-test", {
+      url: `${fx.stack.gcp.internalUrlOf(url)}?name=Developer`,
+      token,
+      "expect-body": "Hello Developer!",
+      "negative-checks": "no-token",
+      "unauthorized-status": "403",
     });
-    assert.equal(inside.exitCode, 0, inside.stdout + inside.stderr);
     const stored = fx.stack.gcp.state.services.get(serviceName("internal-fn"));
     assert.equal(stored?.body.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY");
   });
@@ -158,8 +151,7 @@ describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
     assert.match(again.stdout, /already has this image and settings: nothing to change/);
     assert.match(again.stdout, /Nothing changed \(changed=false\)/);
 
-    const update = await job.run("cloud-run-deploy", { inputs: { ...inputs, image: IMAGE_V2 } });
-    assert.equal(update.exitCode, 0, update.stdout + update.stderr);
+    const update = await stepPassed(job, "cloud-run-deploy", { ...inputs, image: IMAGE_V2 });
     assert.equal(update.outputs.changed, "true");
     assert.match(update.stdout, /Updating service .*rerun-fn: image\./);
     assert.match(update.outputs.revision ?? "", /^rerun-fn-00002-/);
@@ -170,8 +162,7 @@ describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
 describe("cloud-run-deploy: invoker IAM", () => {
   it("keeps another member's binding and other roles when adding invokers", async () => {
     await using job = await fx.job();
-    const first = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("shared-fn") });
-    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    await stepPassed(job, "cloud-run-deploy", fx.deployInputs("shared-fn"));
     const resource = serviceName("shared-fn");
     // Someone else granted these meanwhile (console, another pipeline).
     const policy = fx.stack.gcp.state.policies.get(resource);
@@ -186,12 +177,13 @@ describe("cloud-run-deploy: invoker IAM", () => {
     policy.etag = Buffer.from("changed-elsewhere").toString("base64");
     // And the first write loses a race: Cloud Run answers 409 ABORTED, the merge is redone.
     fx.stack.gcp.state.faults.push({ path: /:setIamPolicy$/, status: 409 });
-    const update = await job.run("cloud-run-deploy", {
-      inputs: fx.deployInputs("shared-fn", {
+    const update = await stepPassed(
+      job,
+      "cloud-run-deploy",
+      fx.deployInputs("shared-fn", {
         invokers: `serviceAccount:${fx.caller.email}\nserviceAccount:${fx.outsider.email}`,
       }),
-    });
-    assert.equal(update.exitCode, 0, update.stdout + update.stderr);
+    );
     assert.equal(update.outputs.changed, "true");
     assert.equal(fx.stack.gcp.state.faults.length, 0, "the 409 was answered and the write retried");
     assert.deepEqual(fx.stack.gcp.state.policies.get(resource)?.bindings, [
@@ -209,16 +201,15 @@ describe("cloud-run-deploy: invoker IAM", () => {
 
   it("allUsers only with allow-unauthenticated: true, and taken off again when it is false", async () => {
     await using job = await fx.job();
-    const open = await job.run("cloud-run-deploy", {
-      inputs: fx.deployInputs("public-fn", { "allow-unauthenticated": "true" }),
-    });
-    assert.equal(open.exitCode, 0, open.stdout + open.stderr);
+    const open = await stepPassed(
+      job,
+      "cloud-run-deploy",
+      fx.deployInputs("public-fn", { "allow-unauthenticated": "true" }),
+    );
     const url = open.outputs.url ?? "";
-    const anonymous = await job.run("smoke-test", { inputs: { url, "negative-checks": "none" } });
-    assert.equal(anonymous.exitCode, 0, anonymous.stdout + anonymous.stderr);
+    await stepPassed(job, "smoke-test", { url, "negative-checks": "none" });
 
-    const closed = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("public-fn") });
-    assert.equal(closed.exitCode, 0, closed.stdout + closed.stderr);
+    const closed = await stepPassed(job, "cloud-run-deploy", fx.deployInputs("public-fn"));
     assert.equal(closed.outputs.changed, "true");
     assert.ok(
       closed.annotations.some(
@@ -226,10 +217,12 @@ describe("cloud-run-deploy: invoker IAM", () => {
       ),
       closed.stdout,
     );
-    const refused = await job.run("smoke-test", {
-      inputs: { url, "expect-status": "403", "negative-checks": "none", wait: "0" },
+    const refused = await stepPassed(job, "smoke-test", {
+      url,
+      "expect-status": "403",
+      "negative-checks": "none",
+      wait: "0",
     });
-    assert.equal(refused.exitCode, 0, refused.stdout + refused.stderr);
     assert.deepEqual(errorsOf(refused), []);
   });
 });

@@ -135,23 +135,21 @@ describe("waitUntilActive", () => {
     assert.equal(states.count(), 2);
   });
 
-  const failed: [string, string, { failed: string; timedOut: string }, string | undefined, string][] = [
-    [
-      "a function, with OCI's details",
+  const failed: Record<string, [string, { failed: string; timedOut: string }, string | undefined, string]> = {
+    "a function, with OCI's details": [
       "function",
       fnAdvice,
       "image pull failed",
       "function hello went to FAILED: image pull failed. Check the image and the application's subnet, then deploy again.",
     ],
-    [
-      "a deployment, without details",
+    "a deployment, without details": [
       "deployment",
       { failed: "", timedOut: "" },
       undefined,
       "deployment hello went to FAILED.",
     ],
-  ];
-  for (const [name, kind, advice, details, message] of failed) {
+  };
+  for (const [name, [kind, advice, details, message]] of Object.entries(failed)) {
     it(`FAILED: ${name}`, async () => {
       const { read } = reads({ displayName: "hello", lifecycleState: "FAILED", lifecycleDetails: details });
       await assert.rejects(
@@ -239,9 +237,8 @@ describe("API Gateway work requests: one wait, each step's words", () => {
     } as unknown as WorkRequestsClient;
   }
   const wait = { deadlineMs: 60_000, sleep: noSleep };
-  const cases: [string, WorkRequestsClient, (client: WorkRequestsClient) => Promise<void>, string][] = [
-    [
-      "gateway-deploy: FAILED with its errors",
+  const cases: Record<string, [WorkRequestsClient, (client: WorkRequestsClient) => Promise<void>, string]> = {
+    "gateway-deploy: FAILED with its errors": [
       workRequests("FAILED", [
         { code: "InvalidBackend", message: "unreachable" },
         { code: "Other", message: "two" },
@@ -249,39 +246,34 @@ describe("API Gateway work requests: one wait, each step's words", () => {
       (client) => waitForWorkRequest(client, "wr1", wait),
       "the API Gateway work request wr1 (UPDATE_DEPLOYMENT) ended FAILED: InvalidBackend: unreachable; Other: two. The deployment keeps its previous specification; fix the cause and run gateway-deploy again.",
     ],
-    [
-      "gateway-deploy: CANCELED without errors",
+    "gateway-deploy: CANCELED without errors": [
       workRequests("CANCELED", []),
       (client) => waitForWorkRequest(client, "wr2", wait),
       "the API Gateway work request wr2 (UPDATE_DEPLOYMENT) ended CANCELED. The deployment keeps its previous specification; fix the cause and run gateway-deploy again.",
     ],
-    [
-      "gateway-deploy: the errors cannot be listed",
+    "gateway-deploy: the errors cannot be listed": [
       workRequests("FAILED", new Error("socket hang up")),
       (client) => waitForWorkRequest(client, "wr3", wait),
       "the API Gateway work request wr3 (UPDATE_DEPLOYMENT) ended FAILED: (its errors could not be listed: socket hang up). The deployment keeps its previous specification; fix the cause and run gateway-deploy again.",
     ],
-    [
-      "gateway-deploy: still running at the deadline",
+    "gateway-deploy: still running at the deadline": [
       workRequests("IN_PROGRESS", []),
       (client) => waitForWorkRequest(client, "wr4", { deadlineMs: 0, sleep: noSleep }),
       "the API Gateway work request wr4 is still IN_PROGRESS after 0 s; set wait: false to skip waiting, or check it in the console.",
     ],
-    [
-      "teardown: FAILED with its errors",
+    "teardown: FAILED with its errors": [
       workRequests("FAILED", [{ code: "Conflict", message: "busy" }]),
       (client) => waitForWorkRequestDone(client, "wr5", "deleting deployment api", wait),
       "deleting deployment api: the API Gateway work request wr5 ended FAILED: Conflict: busy; check the deployment in the console, then run teardown again.",
     ],
-    [
-      "teardown: still running at the deadline",
+    "teardown: still running at the deadline": [
       workRequests("ACCEPTED", []),
       (client) =>
         waitForWorkRequestDone(client, "wr6", "deleting deployment api", { deadlineMs: 0, sleep: noSleep }),
       "deleting deployment api: work request wr6 is still ACCEPTED after 0 s; run teardown again later to confirm.",
     ],
-  ];
-  for (const [name, client, run, message] of cases) {
+  };
+  for (const [name, [client, run, message]] of Object.entries(cases)) {
     it(name, async () => {
       await assert.rejects(run(client), userLine(message));
     });
@@ -305,15 +297,14 @@ describe("Cloud Run operations: one wait, each step's words", () => {
     assert.equal(states.count(), 2);
   });
 
-  const failures: [string, { done: boolean; error: { code?: number; message?: string } }, string][] = [
-    [
-      "code and message",
+  const failures: Record<string, [{ done: boolean; error: { code?: number; message?: string } }, string]> = {
+    "code and message": [
       { done: true, error: { code: 9, message: "revision not ready" } },
       "the deployment of svc failed (9 revision not ready): fix it.",
     ],
-    ["a code alone", { done: true, error: { code: 13 } }, "the deployment of svc failed (13): fix it."],
-  ];
-  for (const [name, state, message] of failures) {
+    "a code alone": [{ done: true, error: { code: 13 } }, "the deployment of svc failed (13): fix it."],
+  };
+  for (const [name, [state, message]] of Object.entries(failures)) {
     it(`an operation that ended with an error: ${name}`, async () => {
       await assert.rejects(
         waitForOperation(async () => state, { operationName: "op1", waitMs: 60_000, ...words }),

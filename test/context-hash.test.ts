@@ -73,38 +73,33 @@ describe("the context hash", () => {
     assert.equal(await hashOf(second), await hashOf(first));
   });
 
-  const changes: [string, (dir: string) => Promise<void>, "same" | "different"][] = [
-    [
-      "one byte in a copied file",
+  const changes: Record<string, [(dir: string) => Promise<void>, "same" | "different"]> = {
+    "one byte in a copied file": [
       (dir) => writeFile(join(dir, "func.js"), `${FILES["func.js"]} `),
       "different",
     ],
-    [
-      "one byte in the Dockerfile",
+    "one byte in the Dockerfile": [
       (dir) => writeFile(join(dir, "Dockerfile"), `${FILES.Dockerfile}\n`),
       "different",
     ],
-    ["one byte in an ignored file", (dir) => writeFile(join(dir, "notes.txt"), "ignored notes!\n"), "same"],
-    ["a change in .git (never sent)", (dir) => writeFile(join(dir, ".git", "config"), "[x]\n"), "same"],
-    ["the executable bit", (dir) => chmod(join(dir, "func.js"), 0o755), "different"],
-    ["a new empty folder", (dir) => mkdir(join(dir, "another-dir")), "different"],
-    [
-      "a link's target",
+    "one byte in an ignored file": [(dir) => writeFile(join(dir, "notes.txt"), "ignored notes!\n"), "same"],
+    "a change in .git (never sent)": [(dir) => writeFile(join(dir, ".git", "config"), "[x]\n"), "same"],
+    "the executable bit": [(dir) => chmod(join(dir, "func.js"), 0o755), "different"],
+    "a new empty folder": [(dir) => mkdir(join(dir, "another-dir")), "different"],
+    "a link's target": [
       (dir) => rm(join(dir, "link.js")).then(() => symlink("lib/util.js", join(dir, "link.js"))),
       "different",
     ],
-    [
-      "a new rule in .dockerignore",
+    "a new rule in .dockerignore": [
       (dir) => writeFile(join(dir, ".dockerignore"), "notes.txt\n# more\n"),
       "different",
     ],
-    [
-      "a FIFO (docker cannot send one)",
+    "a FIFO (docker cannot send one)": [
       (dir) => run("mkfifo", [join(dir, "pipe")]).then(() => undefined),
       "same",
     ],
-  ];
-  for (const [name, change, expected] of changes) {
+  };
+  for (const [name, [change, expected]] of Object.entries(changes)) {
     it(`${expected === "same" ? "ignores" : "changes with"} ${name}`, async () => {
       const dir = await context();
       const before = await hashOf(dir);

@@ -7,6 +7,7 @@ import type { Application } from "./emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { Job, type StepResult } from "./runner/index.ts";
+import { passed } from "./support/passed.ts";
 import { secretsFound, shownByStep, visibleOutput } from "./support/secret-scan.ts";
 
 const SECRET = "s3cr3t~Value.With-Chars_0123456789";
@@ -75,8 +76,7 @@ function assertNothingLeaked(run: StepResult, secrets: string[]): void {
 
 describe("entra-token with a client secret", () => {
   it("gets a v1 token: v1 issuer, Application ID URI audience, the granted roles", async () => {
-    const run = await runEntraToken(baseInputs({ "client-secret": SECRET }));
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await runEntraToken(baseInputs({ "client-secret": SECRET })));
     const { "access-token": token, "expires-on": expiresOn, ...claims } = run.outputs;
     assert.deepEqual(claims, {
       issuer: `https://sts.windows.net/${tenantId}/`,
@@ -128,8 +128,7 @@ describe("entra-token with GitHub OIDC federation", () => {
   it("exchanges the job's GitHub token (audience api://AzureADTokenExchange) for an access token", async () => {
     const before = stack.githubOidc.requests.length;
     const env = stack.githubOidc.envFor({ repository: REPOSITORY });
-    const run = await runEntraToken(baseInputs({ federated: "true" }), env);
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await runEntraToken(baseInputs({ federated: "true" }), env));
     assert.equal(run.outputs.audience, "api://my-oci-api");
     assert.match(run.summary, /GitHub OIDC/);
     const requests = stack.githubOidc.requests.slice(before);
@@ -147,8 +146,7 @@ describe("entra-token when Entra is busy", () => {
     stack.entra.faults.next(1, { status: 503 });
     stack.entra.faults.next(1, { status: 429, retryAfter: 1 });
     const before = stack.entra.requests.length;
-    const run = await runEntraToken(baseInputs({ "client-secret": SECRET }));
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await runEntraToken(baseInputs({ "client-secret": SECRET })));
     const tokenCalls = stack.entra.requests
       .slice(before)
       .filter((r) => r.path.endsWith("/oauth2/v2.0/token"));

@@ -62,44 +62,37 @@ describe("readTokenClaims", () => {
 });
 
 describe("checkTokenExpectations explains the v1/v2 trap", () => {
-  const cases: [
+  const cases: Record<
     string,
-    () => Promise<string>,
-    { issuers?: string[]; audiences?: string[] },
-    RegExp | undefined,
-  ][] = [
-    [
-      "v1 token, v1 issuer and URI audience expected",
+    [() => Promise<string>, { issuers?: string[]; audiences?: string[] }, RegExp | undefined]
+  > = {
+    "v1 token, v1 issuer and URI audience expected": [
       v1,
       { issuers: [entraIssuers(tid).v1], audiences: ["api://my-oci-api"] },
       undefined,
     ],
-    [
-      "v1 token, gateway expects v2",
+    "v1 token, gateway expects v2": [
       v1,
       { issuers: [entraIssuers(tid).v2] },
       /^the token is v1 with issuer https:\/\/sts\.windows\.net\/.*set accessTokenAcceptedVersion=2/,
     ],
-    [
-      "v2 token, gateway expects v1",
+    "v2 token, gateway expects v1": [
       v2,
       { issuers: [entraIssuers(tid).v1] },
       /^the token is v2 .*set accessTokenAcceptedVersion=1/,
     ],
-    [
-      "v2 token, URI audience expected",
+    "v2 token, URI audience expected": [
       v2,
       { audiences: ["api://my-oci-api"] },
       /^the token's audience is 0b9c3e4a.*v2 tokens carry the API app's client id/,
     ],
-    [
-      "v2 token, both issuers accepted",
+    "v2 token, both issuers accepted": [
       v2,
       { issuers: [entraIssuers(tid).v1, entraIssuers(tid).v2], audiences: [apiClientId] },
       undefined,
     ],
-  ];
-  for (const [name, make, expected, message] of cases) {
+  };
+  for (const [name, [make, expected, message]] of Object.entries(cases)) {
     it(name, async () => {
       const claims = readTokenClaims(await make());
       if (!message) return checkTokenExpectations(claims, expected);
@@ -112,23 +105,17 @@ describe("checkTokenExpectations explains the v1/v2 trap", () => {
 });
 
 describe("explainAadsts", () => {
-  const cases: [string, RegExp][] = [
-    [
-      "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent... Trace ID: 1\nCorrelation ID: 2",
+  const cases: Record<string, RegExp> = {
+    "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent... Trace ID: 1\nCorrelation ID: 2":
       /^AADSTS7000215: the client secret is wrong/,
-    ],
-    [
-      "AADSTS7000222: The provided client secret keys for app 'x' are expired.",
+    "AADSTS7000222: The provided client secret keys for app 'x' are expired.":
       /^AADSTS7000222: the client secret has expired/,
-    ],
-    [
-      "AADSTS70021: No matching federated identity record found for presented assertion.",
+    "AADSTS70021: No matching federated identity record found for presented assertion.":
       /^AADSTS70021: no federated identity credential matches/,
-    ],
-    ["AADSTS999999: Something new. Trace ID: abc", /^AADSTS999999: Something new\.$/],
-    ["network down", /^network down$/],
-  ];
-  for (const [description, expected] of cases) {
+    "AADSTS999999: Something new. Trace ID: abc": /^AADSTS999999: Something new\.$/,
+    "network down": /^network down$/,
+  };
+  for (const [description, expected] of Object.entries(cases)) {
     it(description.slice(0, 40), () => assert.match(explainAadsts(description), expected));
   }
 });

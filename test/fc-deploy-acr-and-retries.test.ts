@@ -21,6 +21,7 @@ import {
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import { type ConnectProxy, startConnectProxy } from "./emulators/http/connect-proxy.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
+import { passed } from "./support/passed.ts";
 
 const ENTERPRISE_IMAGE = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
 let fx: StartedAlibabaFixture;
@@ -62,8 +63,7 @@ describe("fc-deploy retries", () => {
       { operation: "GetFunction", status: 429, code: "Throttling.User", times: 1 },
       { operation: "CreateFunction", status: 503, code: "ServiceUnavailable", times: 2 },
     );
-    const run = await deploy("retried");
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await deploy("retried"));
     assert.equal(run.outputs.changed, "true");
     assert.equal(calls("CreateFunction", since), 3);
     assert.equal(fx.stack.alibaba.state.functions.has("retried"), true);
@@ -116,8 +116,7 @@ describe("fc-deploy retries", () => {
 describe("fc-deploy behind a proxy", () => {
   it("sends every Function Compute call through HTTPS_PROXY, without a warning", async () => {
     proxy.reset();
-    const run = await deploy("via-proxy", {}, { HTTPS_PROXY: proxy.url });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await deploy("via-proxy", {}, { HTTPS_PROXY: proxy.url }));
     assert.deepEqual(
       run.annotations.filter((a) => a.level === "warning"),
       [],
@@ -163,8 +162,7 @@ const mutating = () => fx.stack.alibaba.requests.filter(isMutatingFcCall).length
 describe("fc-deploy with an ACR Enterprise Edition image", () => {
   it("passes acr-instance-id through as customContainerConfig.acrInstanceId; a re-run changes nothing", async () => {
     const inputs = { function: "ee-image", image: ENTERPRISE_IMAGE, "acr-instance-id": instance.id };
-    const run = await deployImage(inputs);
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    passed(await deployImage(inputs));
     const stored = fx.stack.alibaba.state.functions.get("ee-image")?.body.customContainerConfig as {
       image: string;
       acrInstanceId?: string;
@@ -172,8 +170,7 @@ describe("fc-deploy with an ACR Enterprise Edition image", () => {
     assert.equal(stored.image, ENTERPRISE_IMAGE);
     assert.equal(stored.acrInstanceId, instance.id);
     const before = mutating();
-    const rerun = await deployImage(inputs);
-    assert.equal(rerun.exitCode, 0, rerun.stdout + rerun.stderr);
+    const rerun = passed(await deployImage(inputs));
     assert.equal(rerun.outputs.changed, "false");
     assert.equal(mutating(), before, "no mutating call");
   });

@@ -16,6 +16,7 @@ import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import type { EmulatorStack } from "./emulators/stack.ts";
 import { printFigure } from "./reliability/figures.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
+import { passed } from "./support/passed.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
 let fx: StartedAlibabaFixture;
@@ -50,6 +51,32 @@ async function deploy(
   return run;
 }
 
+/** The AccessKey sign-in, for the runs without GitHub OIDC. */
+function keyInputs(): Record<string, string> {
+  return { "access-key-id": fx.accessKey.id, "access-key-secret": fx.accessKey.secret };
+}
+
+/** The run succeeded and its test invoke wrote `text` to `object` in OSS with the function role's credentials. */
+function assertRoleWrote(run: StepResult, object: string, text: string): void {
+  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
+    status: 200,
+    object: `${BUCKET}/${object}`,
+    credentials: "role",
+  });
+  assert.equal(stack.alibaba.state.buckets.get(BUCKET)?.objects.get(object)?.toString(), text);
+}
+
+/** Runs `body` with a fresh temporary folder, removed afterwards. */
+async function inTempDir(prefix: string, body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 function codeInputs(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     function: name,
@@ -67,19 +94,12 @@ describe("fc-deploy", () => {
       ...codeInputs("oss-writer", { role: fx.functionRole.arn, env: "GREETING=hi\n# comment\nMODE=test" }),
       invoke: payload("from-code.txt", "written by the function role"),
     });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assertRoleWrote(run, "from-code.txt", "written by the function role");
     assert.equal(run.outputs.changed, "true");
     assert.equal(
       run.outputs["function-arn"],
       `acs:fc:cn-hangzhou:${stack.alibaba.state.accountId}:functions/oss-writer`,
     );
-    assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
-      status: 200,
-      object: `${BUCKET}/from-code.txt`,
-      credentials: "role",
-    });
-    const stored = stack.alibaba.state.buckets.get(BUCKET)?.objects.get("from-code.txt");
-    assert.equal(stored?.toString(), "written by the function role");
     const fn = stack.alibaba.state.functions.get("oss-writer")?.body;
     assert.deepEqual(fn?.environmentVariables, { GREETING: "hi", MODE: "test" });
     assert.match(
@@ -120,8 +140,7 @@ describe("fc-deploy", () => {
         memory: "1024",
       }),
     };
-    const first = await deploy(inputs);
-    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    const first = passed(await deploy(inputs));
     assert.equal(first.outputs.changed, "true");
     assert.match(first.stdout, /Updating function oss-writer: memory changed/);
     const before = stack.alibaba.requests.length;
@@ -200,21 +219,11 @@ describe("fc-deploy", () => {
       function: "oss-writer-image",
       image: IMAGE,
       role: fx.functionRole.arn,
-      "access-key-id": fx.accessKey.id,
-      "access-key-secret": fx.accessKey.secret,
+      ...keyInputs(),
       invoke: payload("from-image.txt", "written by the container"),
     };
     const run = await deploy(inputs, false);
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
-      status: 200,
-      object: `${BUCKET}/from-image.txt`,
-      credentials: "role",
-    });
-    assert.equal(
-      stack.alibaba.state.buckets.get(BUCKET)?.objects.get("from-image.txt")?.toString(),
-      "written by the container",
-    );
+    assertRoleWrote(run, "from-image.txt", "written by the container");
     const rerun = await deploy(inputs, false);
     assert.equal(rerun.outputs.changed, "false");
   });
@@ -223,47 +232,26 @@ describe("fc-deploy", () => {
     const run = await deploy(
       {
         ...codeInputs("oss-writer-custom", { runtime: "custom.debian10", role: fx.functionRole.arn }),
-        "access-key-id": fx.accessKey.id,
-        "access-key-secret": fx.accessKey.secret,
+        ...keyInputs(),
         invoke: payload("from-custom-runtime.txt", "written by the custom runtime"),
       },
       false,
     );
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.deepEqual(JSON.parse(run.outputs["invoke-result"] ?? ""), {
-      status: 200,
-      object: `${BUCKET}/from-custom-runtime.txt`,
-      credentials: "role",
-    });
-    assert.equal(
-      stack.alibaba.state.buckets.get(BUCKET)?.objects.get("from-custom-runtime.txt")?.toString(),
-      "written by the custom runtime",
-    );
+    assertRoleWrote(run, "from-custom-runtime.txt", "written by the custom runtime");
   });
 
   it("a custom runtime whose bootstrap is not executable fails its invoke the way FC does", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "fc-bootstrap-"));
-    try {
+    await inTempDir("fc-bootstrap-", async (dir) => {
       await cp(join(examplesDir, "function"), dir, { recursive: true });
       await chmod(join(dir, "bootstrap"), 0o644);
-      const run = await deploy(
-        {
-          ...codeInputs("not-executable", { runtime: "custom.debian10", "code-path": "." }),
-          "access-key-id": fx.accessKey.id,
-          "access-key-secret": fx.accessKey.secret,
-          invoke: "{}",
-        },
-        false,
-        dir,
-      );
+      const inputs = codeInputs("not-executable", { runtime: "custom.debian10", "code-path": "." });
+      const run = await deploy({ ...inputs, ...keyInputs(), invoke: "{}" }, false, dir);
       assertUserFailure(
         run,
         'invoke: the function failed (UnhandledInvocationError): {"errorMessage":"bootstrap: permission denied (chmod +x bootstrap)","errorType":"BootstrapNotExecutable"}',
         fx.secrets(),
       );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("an image FC cannot pull is explained", async () => {
@@ -271,8 +259,7 @@ describe("fc-deploy", () => {
       {
         function: "bad-image",
         image: "registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9",
-        "access-key-id": fx.accessKey.id,
-        "access-key-secret": fx.accessKey.secret,
+        ...keyInputs(),
       },
       false,
     );
@@ -284,30 +271,20 @@ describe("fc-deploy", () => {
   });
 
   it("a test invoke whose function throws fails the step with the function's error, after the deploy", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "fc-throws-"));
-    try {
+    await inTempDir("fc-throws-", async (dir) => {
       await writeFile(
         join(dir, "index.mjs"),
         "export const handler = async () => { throw new TypeError('bucket is required'); };\n",
       );
-      const run = await deploy(
-        {
-          ...oidcInputs(),
-          ...codeInputs("throws", { "code-path": "." }),
-          invoke: "{}",
-        },
-        true,
-        dir,
-      );
+      const inputs = { ...oidcInputs(), ...codeInputs("throws", { "code-path": "." }), invoke: "{}" };
+      const run = await deploy(inputs, true, dir);
       assertUserFailure(
         run,
         'invoke: the function failed (UnhandledInvocationError): {"errorMessage":"bucket is required","errorType":"TypeError"}',
         fx.secrets(),
       );
       assert.equal(stack.alibaba.state.functions.has("throws"), true, "the deploy itself went through");
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("no AccessKey secret, STS secret or token, or GitHub OIDC token appears in any output, log, summary or file", () => {

@@ -13,59 +13,47 @@ import { envLines } from "../src/inputs/fc-deploy.ts";
 
 const ROLE = "acs:ram::1234567890123456:role/fc-oss-writer";
 
+/** The fields the spec and the deployed function both have, alike unless a case overrides them. */
+const SHARED = {
+  functionName: "fn",
+  runtime: "nodejs20",
+  handler: "index.handler",
+  memorySize: 512,
+  timeout: 60,
+  role: ROLE,
+  environmentVariables: { A: "1" },
+};
+
 function spec(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
-  return {
-    functionName: "fn",
-    runtime: "nodejs20",
-    handler: "index.handler",
-    memorySize: 512,
-    timeout: 60,
-    role: ROLE,
-    environmentVariables: { A: "1" },
-    code: { kind: "zip", zipBase64: "", checksum: "42" },
-    ...overrides,
-  };
+  return { ...SHARED, code: { kind: "zip", zipBase64: "", checksum: "42" }, ...overrides };
 }
 
 function deployed(overrides: Record<string, unknown> = {}): DeployedFunction {
-  return {
-    functionName: "fn",
-    runtime: "nodejs20",
-    handler: "index.handler",
-    memorySize: 512,
-    timeout: 60,
-    role: ROLE,
-    environmentVariables: { A: "1" },
-    codeChecksum: "42",
-    ...overrides,
-  } as DeployedFunction;
+  return { ...SHARED, codeChecksum: "42", ...overrides } as DeployedFunction;
 }
 
 describe("functionChanges", () => {
-  const cases: [string, DeployedFunction, FunctionSpec, string[]][] = [
-    ["identical", deployed(), spec(), []],
-    [
-      "role ARN case differs only",
+  const cases: Record<string, [DeployedFunction, FunctionSpec, string[]]> = {
+    identical: [deployed(), spec(), []],
+    "role ARN case differs only": [
       deployed({ role: ROLE.toUpperCase().replace("ACS:RAM", "acs:ram") }),
       spec(),
       [],
     ],
-    ["memory", deployed({ memorySize: 1024 }), spec(), ["memory"]],
-    ["timeout", deployed({ timeout: 3 }), spec(), ["timeout"]],
-    ["handler", deployed({ handler: "main.handler" }), spec(), ["handler"]],
-    ["role removed", deployed(), spec({ role: "" }), ["role"]],
-    ["role added", deployed({ role: undefined }), spec(), ["role"]],
-    ["env value", deployed({ environmentVariables: { A: "2" } }), spec(), ["env"]],
-    ["env key removed", deployed({ environmentVariables: { A: "1", B: "2" } }), spec(), ["env"]],
-    ["code checksum", deployed({ codeChecksum: "43" }), spec(), ["code-path"]],
-    [
-      "code package to image",
+    memory: [deployed({ memorySize: 1024 }), spec(), ["memory"]],
+    timeout: [deployed({ timeout: 3 }), spec(), ["timeout"]],
+    handler: [deployed({ handler: "main.handler" }), spec(), ["handler"]],
+    "role removed": [deployed(), spec({ role: "" }), ["role"]],
+    "role added": [deployed({ role: undefined }), spec(), ["role"]],
+    "env value": [deployed({ environmentVariables: { A: "2" } }), spec(), ["env"]],
+    "env key removed": [deployed({ environmentVariables: { A: "1", B: "2" } }), spec(), ["env"]],
+    "code checksum": [deployed({ codeChecksum: "43" }), spec(), ["code-path"]],
+    "code package to image": [
       deployed(),
       spec({ runtime: "custom-container", code: { kind: "image", image: "r/ns/a:v1", port: 9000 } }),
       ["runtime", "image"],
     ],
-    [
-      "same image, handler ignored",
+    "same image, handler ignored": [
       deployed({
         runtime: "custom-container",
         handler: "x",
@@ -74,14 +62,13 @@ describe("functionChanges", () => {
       spec({ runtime: "custom-container", code: { kind: "image", image: "r/ns/a:v1", port: 9000 } }),
       [],
     ],
-    [
-      "new image tag",
+    "new image tag": [
       deployed({ runtime: "custom-container", customContainerConfig: { image: "r/ns/a:v1", port: 9000 } }),
       spec({ runtime: "custom-container", code: { kind: "image", image: "r/ns/a:v2", port: 9000 } }),
       ["image"],
     ],
-  ];
-  for (const [name, current, desired, expected] of cases) {
+  };
+  for (const [name, [current, desired, expected]] of Object.entries(cases)) {
     it(name, () => assert.deepEqual(functionChanges(current, desired), expected));
   }
 });

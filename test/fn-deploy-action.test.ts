@@ -7,6 +7,7 @@ import { isMutating } from "./emulators/oci/request-log.ts";
 import { assertUserFailure } from "./runner/index.ts";
 import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
 import type { OciFixture } from "./support/oci-fixture.ts";
+import { passed, stepPassed } from "./support/passed.ts";
 import { requireDockerAndRegistry } from "./support/real-components.ts";
 
 // Characters a shell would read: the token must reach docker login untouched.
@@ -56,8 +57,7 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
     if (!(await requireDockerAndRegistry(t))) return;
     await using job = await preparedJob({ login: true });
     const inputs = deployInputs({ config: `GREETING=${CONFIG_SECRET}\nMODE=test`, invoke: "{}" });
-    const first = await job.run("fn-deploy", { inputs });
-    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+    const first = passed(await job.run("fn-deploy", { inputs }));
     const image = `${fx.registry?.host}/${oci.namespace}/hello:0.0.1-0123456`;
     assert.equal(first.outputs.image, image);
     assert.match(first.outputs.digest ?? "", /^sha256:[a-f0-9]{64}$/);
@@ -84,8 +84,7 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
     assert.match(first.summary, /Config keys.*GREETING, MODE/s);
 
     const mutatingBefore = mutatingCalls();
-    const second = await job.run("fn-deploy", { inputs });
-    assert.equal(second.exitCode, 0, second.stdout + second.stderr);
+    const second = passed(await job.run("fn-deploy", { inputs }));
     assert.equal(second.outputs.changed, "false");
     assert.equal(second.outputs.digest, first.outputs.digest);
     assert.match(second.stdout, /already up to date/);
@@ -98,8 +97,7 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
       { operations: ["UpdateFunction"] },
     );
     const updatesBefore = oci.stack.oci.requests.filter((e) => e.operation === "UpdateFunction").length;
-    const third = await job.run("fn-deploy", { inputs: { ...inputs, memory: "512" } });
-    assert.equal(third.exitCode, 0, third.stdout + third.stderr);
+    const third = await stepPassed(job, "fn-deploy", { ...inputs, memory: "512" });
     assert.equal(third.outputs.changed, "true");
     assert.match(third.stdout, /Updated function hello: memoryInMBs changed/);
     assert.equal(fn.memoryInMBs, 512);
@@ -126,10 +124,11 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
     if (!(await requireDockerAndRegistry(t))) return;
     oci.stack.oci.state.seedContainerRepositories({ compartmentId: oci.tenancyId, count: 150, prefix: "zz" });
     await using job = await preparedJob({ login: true });
-    const run = await job.run("fn-deploy", {
-      inputs: deployInputs({ function: "paged", registry: `${fx.registry?.host}/${oci.namespace}/team` }),
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = await stepPassed(
+      job,
+      "fn-deploy",
+      deployInputs({ function: "paged", registry: `${fx.registry?.host}/${oci.namespace}/team` }),
+    );
     assert.equal(run.outputs.image, `${fx.registry?.host}/${oci.namespace}/team/paged:0.0.1-0123456`);
     const created = [...oci.stack.oci.state.artifacts.repositories.values()].filter(
       (repository) => repository.displayName === "team/paged",

@@ -44,24 +44,22 @@ describe("changedSettings (no-op detection)", () => {
     timeoutInSeconds: 30,
     config: { A: "1", B: "2" },
   };
-  const cases: [string, Partial<FunctionSettings>, string[]][] = [
-    ["identical, config in another order", { ...desired, config: { B: "2", A: "1" } }, []],
-    ["new digest", { ...desired, imageDigest: "sha256:bb" }, ["imageDigest"]],
-    [
-      "same digest under a new tag",
+  const cases: Record<string, [Partial<FunctionSettings>, string[]]> = {
+    "identical, config in another order": [{ ...desired, config: { B: "2", A: "1" } }, []],
+    "new digest": [{ ...desired, imageDigest: "sha256:bb" }, ["imageDigest"]],
+    "same digest under a new tag": [
       { ...desired, image: "ocir.ap-tokyo-1.oci.oraclecloud.com/ns/hello:0.0.2" },
       ["image"],
     ],
-    [
-      "memory and timeout",
+    "memory and timeout": [
       { ...desired, memoryInMBs: 128, timeoutInSeconds: 60 },
       ["memoryInMBs", "timeoutInSeconds"],
     ],
-    ["a config value changed", { ...desired, config: { A: "1", B: "3" } }, ["config"]],
-    ["a config key removed", { ...desired, config: { A: "1" } }, ["config"]],
-    ["nothing deployed yet", {}, ["image", "imageDigest", "memoryInMBs", "timeoutInSeconds", "config"]],
-  ];
-  for (const [name, current, expected] of cases) {
+    "a config value changed": [{ ...desired, config: { A: "1", B: "3" } }, ["config"]],
+    "a config key removed": [{ ...desired, config: { A: "1" } }, ["config"]],
+    "nothing deployed yet": [{}, ["image", "imageDigest", "memoryInMBs", "timeoutInSeconds", "config"]],
+  };
+  for (const [name, [current, expected]] of Object.entries(cases)) {
     it(name, () => assert.deepEqual(changedSettings(current, desired), expected));
   }
 });

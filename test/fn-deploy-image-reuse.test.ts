@@ -18,6 +18,7 @@ import { contextTag } from "../src/docker/context-tags.ts";
 import { deployFunction } from "../src/steps/fn-deploy.ts";
 import { Job, type StepResult } from "./runner/index.ts";
 import { removeLocalImages } from "./support/docker-recorder.ts";
+import { stepPassed } from "./support/passed.ts";
 import { requireDockerAndRegistry as reuseComponents } from "./support/real-components.ts";
 import { type ReuseWorld, startReuseWorld } from "./support/reuse-world.ts";
 
@@ -215,27 +216,21 @@ describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs 
       checkout,
     });
     assert.equal((await job.run("fn-context", { inputs: w.oci.inputs() })).exitCode, 0);
-    const login = await job.run("ocir-login", {
-      inputs: {
-        region: "ap-tokyo-1",
-        namespace: w.namespace,
-        username: "ci-user",
-        "auth-token": w.authToken,
-        registry: w.registry?.host ?? "",
-      },
+    await stepPassed(job, "ocir-login", {
+      region: "ap-tokyo-1",
+      namespace: w.namespace,
+      username: "ci-user",
+      "auth-token": w.authToken,
+      registry: w.registry?.host ?? "",
     });
-    assert.equal(login.exitCode, 0, login.stdout);
     await w.recorder?.reset();
-    const deploy = await job.run("fn-deploy", {
-      inputs: {
-        application: "apps",
-        "compartment-ocid": w.oci.tenancyId,
-        function: "action-fresh",
-        path: ".",
-        registry: `${w.registry?.host}/${w.namespace}`,
-      },
+    const deploy = await stepPassed(job, "fn-deploy", {
+      application: "apps",
+      "compartment-ocid": w.oci.tenancyId,
+      function: "action-fresh",
+      path: ".",
+      registry: `${w.registry?.host}/${w.namespace}`,
     });
-    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
     assert.ok((await job.runPosts()).every((post) => post.exitCode === 0));
     return deploy;
   }

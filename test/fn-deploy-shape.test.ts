@@ -14,6 +14,7 @@ import { RegistryClient } from "./emulators/registry/registry-client.ts";
 import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
 import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
 import type { OciFixture } from "./support/oci-fixture.ts";
+import { passed } from "./support/passed.ts";
 import { requireDockerAndRegistry as components } from "./support/real-components.ts";
 
 let fx: FnDeployFixture;
@@ -75,9 +76,11 @@ async function prebuilt(tag: string, architectures: string[], attestations = fal
 }
 
 /** Refused with one line before any change: [name, the inputs (images pushed first), the line]. */
-const refusals: [string, () => Promise<{ inputs: Record<string, string>; message: RegExp | string }>][] = [
-  [
-    "an index with a BuildKit attestation manifest",
+const refusals: Record<
+  string,
+  [() => Promise<{ inputs: Record<string, string>; message: RegExp | string }>]
+> = {
+  "an index with a BuildKit attestation manifest": [
     async () => {
       const image = await prebuilt("attested", ["amd64"], true);
       return {
@@ -86,8 +89,7 @@ const refusals: [string, () => Promise<{ inputs: Record<string, string>; message
       };
     },
   ],
-  [
-    "an arm64 image on a GENERIC_X86 application, naming both platforms",
+  "an arm64 image on a GENERIC_X86 application, naming both platforms": [
     async () => {
       const image = await prebuilt("arm64", ["arm64"]);
       return {
@@ -96,8 +98,7 @@ const refusals: [string, () => Promise<{ inputs: Record<string, string>; message
       };
     },
   ],
-  [
-    "a shape input other than the application's",
+  "a shape input other than the application's": [
     async () => ({
       inputs: {
         application: "x86-apps",
@@ -109,25 +110,23 @@ const refusals: [string, () => Promise<{ inputs: Record<string, string>; message
         "shape GENERIC_ARM does not match application x86-apps's shape GENERIC_X86: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_X86 (or leave it empty), or deploy to an application created with shape GENERIC_ARM.",
     }),
   ],
-  [
-    "a shape input that is no Functions shape",
+  "a shape input that is no Functions shape": [
     async () => ({
       inputs: { application: "x86-apps", function: "bad-shape", shape: "x86" },
       message: /^shape "x86" is not a Functions shape: use GENERIC_X86, GENERIC_ARM, GENERIC_X86_ARM/,
     }),
   ],
-  [
-    "a build for a GENERIC_X86_ARM application, before the repository or the build",
+  "a build for a GENERIC_X86_ARM application, before the repository or the build": [
     async () => ({
       inputs: { application: "multi-apps", function: "multi-build", registry: "127.0.0.1:5999/ns" },
       message:
         /^application multi-apps has shape GENERIC_X86_ARM, which needs a multi-arch image .* one docker build cannot make/,
     }),
   ],
-];
+};
 
 describe("fn-deploy checks the image against the application's shape", () => {
-  for (const [name, refusal] of refusals) {
+  for (const [name, [refusal]] of Object.entries(refusals)) {
     it(`refuses ${name}, before any change`, async (t) => {
       if (!(await components(t))) return;
       const { inputs, message } = await refusal();
@@ -140,12 +139,10 @@ describe("fn-deploy checks the image against the application's shape", () => {
   it("a fitting image is deployed: amd64 on GENERIC_X86, an amd64+arm64 index on GENERIC_X86_ARM", async (t) => {
     if (!(await components(t))) return;
     const amd64 = await prebuilt("amd64", ["amd64"]);
-    const x86 = await deploy({ application: "x86-apps", function: "fits-x86", image: amd64 });
-    assert.equal(x86.exitCode, 0, x86.stdout);
+    const x86 = passed(await deploy({ application: "x86-apps", function: "fits-x86", image: amd64 }));
     assert.match(x86.stdout, /Image sha256:[a-f0-9]{64} holds linux\/amd64: fits shape GENERIC_X86\./);
     const both = await prebuilt("both", ["amd64", "arm64"]);
-    const multi = await deploy({ application: "multi-apps", function: "fits-multi", image: both });
-    assert.equal(multi.exitCode, 0, multi.stdout);
+    const multi = passed(await deploy({ application: "multi-apps", function: "fits-multi", image: both }));
     assert.match(
       multi.stdout,
       /Image index sha256:[a-f0-9]{64} holds linux\/amd64, linux\/arm64: fits shape GENERIC_X86_ARM\./,
@@ -160,8 +157,7 @@ describe("fn-deploy checks the image against the application's shape", () => {
   it("a GENERIC_ARM application gets a linux/arm64 build whose pushed config says arm64; the same folder then built for GENERIC_X86: the legacy cache's arm64 image is caught before the push and rebuilt", async (t) => {
     if (!(await components(t))) return;
     const registry = `${fx.registry?.host}/${oci.namespace}`;
-    const arm = await deploy({ application: "arm-apps", function: "arm-build", registry, tag: "1" });
-    assert.equal(arm.exitCode, 0, arm.stdout + arm.stderr);
+    const arm = passed(await deploy({ application: "arm-apps", function: "arm-build", registry, tag: "1" }));
     assert.match(
       arm.stdout,
       /docker build runs (without attestations .*: it pushes|BuildKit \(buildx\): .* keeps the push) one linux\/arm64 image manifest\./,
@@ -210,8 +206,7 @@ DOCKER_BUILDKIT=0 exec docker build "$@"
     };
     try {
       const inputs = { application: "x86-apps", registry: `${fx.registry?.host}/${oci.namespace}` };
-      const viaBuildx = await deploy({ ...inputs, function: "via-buildx", tag: "1" }, { prepare });
-      assert.equal(viaBuildx.exitCode, 0, viaBuildx.stdout + viaBuildx.stderr);
+      const viaBuildx = passed(await deploy({ ...inputs, function: "via-buildx", tag: "1" }, { prepare }));
       const argv = await readFile(log, "utf8").catch(() => "");
       if (/docker build runs without attestations/.test(viaBuildx.stdout)) {
         // A docker CLI before 23 (Debian's 20.10) never hands `docker build` to the buildx plugin:

@@ -294,52 +294,44 @@ describe("dockerfileFor writes the Dockerfile fn build would", () => {
 });
 
 describe("dockerfileFor refuses with a message naming func.yaml and the fix", () => {
-  const refusals: [string, FuncYaml, string, RegExp][] = [
-    [
-      "a version fn no longer builds lists that family's runtimes",
+  const refusals: Record<string, [FuncYaml, string, RegExp]> = {
+    "a version fn no longer builds lists that family's runtimes": [
       func({ runtime: "python3.9", ...PY }),
       "",
       /^hello\/func\.yaml: runtime "python3\.9" .*python, python3\.12, python3\.11\).*Dockerfile/,
     ],
-    [
-      "an unknown runtime lists all supported ones",
+    "an unknown runtime lists all supported ones": [
       func({ runtime: "rust", ...GO }),
       "",
       new RegExp(`supported: ${supportedRuntimes.join(", ")}\\).*add a Dockerfile`),
     ],
-    [
-      "dotnet is left to a Dockerfile",
+    "dotnet is left to a Dockerfile": [
       func({ runtime: "dotnet8.0", cmd: "Function:Greeter:greet" }),
       "",
       /runtime "dotnet8\.0" has no fn build template.*add a Dockerfile/,
     ],
-    ["no runtime", func(GO), "", /^hello\/func\.yaml has no runtime; set one of python, .*add a Dockerfile/],
-    [
-      "runtime docker without a Dockerfile",
+    "no runtime": [func(GO), "", /^hello\/func\.yaml has no runtime; set one of python, .*add a Dockerfile/],
+    "runtime docker without a Dockerfile": [
       func({ runtime: "docker" }),
       "",
       /runtime docker builds from your own Dockerfile/,
     ],
-    [
-      "an old func.yaml without schema_version, which fn deploy refuses too",
+    "an old func.yaml without schema_version, which fn deploy refuses too": [
       { runtime: "node24", ...NODE },
       "",
       /schema_version must be 20180708.*fn migrate/,
     ],
-    [
-      "neither entrypoint nor cmd",
+    "neither entrypoint nor cmd": [
       func({ runtime: "node24" }),
       "",
       /set entrypoint or cmd.*entrypoint: node func\.js/,
     ],
-    [
-      "java without images or an FDK release",
+    "java without images or an FDK release": [
       func({ runtime: "java17", ...JAVA }),
       "pom.xml",
       /build_image: fnproject\/fn-java-fdk-build:jdk17-<fdk version> and run_image: fnproject\/fn-java-fdk:jre17-<fdk version>/,
     ],
-    [
-      "java without a pom.xml",
+    "java without a pom.xml": [
       func({
         runtime: "java17",
         buildImage: `${JDK}:jdk17-1.0.210`,
@@ -349,8 +341,8 @@ describe("dockerfileFor refuses with a message naming func.yaml and the fix", ()
       "",
       /no pom\.xml/,
     ],
-  ];
-  for (const [name, yaml, files, message] of refusals) {
+  };
+  for (const [name, [yaml, files, message]] of Object.entries(refusals)) {
     it(name, () => assert.throws(() => dockerfileFor(yaml, FILE, inputsOf(files)), userError(message)));
   }
 });
@@ -420,38 +412,34 @@ describe("parseFuncYaml", () => {
     assert.deepEqual(parseFuncYaml("runtime:\nentrypoint: ~\n", FILE), {});
   });
 
-  const bad: [string, string, RegExp][] = [
-    ["broken YAML", "runtime: [python\n", /^hello\/func\.yaml is not valid YAML: /],
-    ["a list at the top", "- runtime: go\n", /^hello\/func\.yaml must be a YAML mapping .*not a list/],
-    [
-      "memory as a word",
+  const bad: Record<string, [string, RegExp]> = {
+    "broken YAML": ["runtime: [python\n", /^hello\/func\.yaml is not valid YAML: /],
+    "a list at the top": ["- runtime: go\n", /^hello\/func\.yaml must be a YAML mapping .*not a list/],
+    "memory as a word": [
       "memory: lots\n",
       /^hello\/func\.yaml: memory must be a whole number of MB .*got "lots"/,
     ],
-    [
-      "memory quoted",
+    "memory quoted": [
       'memory: "256"\n',
       /memory must be a whole number of MB.*"256" \(quoted, so a string\)/,
     ],
-    ["memory negative", "memory: -1\n", /memory must be a whole number of MB/],
-    ["memory fractional", "memory: 1.5\n", /memory must be a whole number of MB/],
-    [
-      "timeout as a string",
+    "memory negative": ["memory: -1\n", /memory must be a whole number of MB/],
+    "memory fractional": ["memory: 1.5\n", /memory must be a whole number of MB/],
+    "timeout as a string": [
       "timeout: 30s\n",
       /^hello\/func\.yaml: timeout must be a whole number of seconds/,
     ],
-    ["timeout too large", "timeout: 3000000000\n", /timeout 3000000000 is too large/],
-    ["schema_version as text", "schema_version: latest\n", /schema_version must be a whole number/],
-    [
-      "entrypoint as a list",
+    "timeout too large": ["timeout: 3000000000\n", /timeout 3000000000 is too large/],
+    "schema_version as text": ["schema_version: latest\n", /schema_version must be a whole number/],
+    "entrypoint as a list": [
       "entrypoint: [node, func.js]\n",
       /^hello\/func\.yaml: entrypoint must be a string, not a list/,
     ],
-    ["config as a list", "config: [A]\n", /config must be a mapping of names to strings, not a list/],
-    ["config value as a mapping", "config:\n  A:\n    B: c\n", /config\.A must be a string, not a mapping/],
-    ["build as a string", "build: make\n", /build must be a list of shell commands, not a string/],
-  ];
-  for (const [name, text, message] of bad) {
+    "config as a list": ["config: [A]\n", /config must be a mapping of names to strings, not a list/],
+    "config value as a mapping": ["config:\n  A:\n    B: c\n", /config\.A must be a string, not a mapping/],
+    "build as a string": ["build: make\n", /build must be a list of shell commands, not a string/],
+  };
+  for (const [name, [text, message]] of Object.entries(bad)) {
     it(`refuses ${name} with one line naming the file and field`, () => {
       assert.throws(() => parseFuncYaml(text, FILE), userError(message));
     });

@@ -114,23 +114,18 @@ describe("required-claims", () => {
     assert.deepEqual(readRequiredClaims(undefined), []);
   });
 
-  const bad: [string, string, RegExp][] = [
-    ["no claim name", "=x", /^required-claims line 1: expected claim=value \(e\.g\. roles=Api\.Invoke/],
-    ["a name with spaces", "app roles=x", /^required-claims line 1: expected claim=value/],
-    ["a claim with = and no value", "roles=\nazp=,", /^required-claims line 1: roles= has no value/],
-    [
-      "iss",
+  const bad: Record<string, [string, RegExp]> = {
+    "no claim name": ["=x", /^required-claims line 1: expected claim=value \(e\.g\. roles=Api\.Invoke/],
+    "a name with spaces": ["app roles=x", /^required-claims line 1: expected claim=value/],
+    "a claim with = and no value": ["roles=\nazp=,", /^required-claims line 1: roles= has no value/],
+    iss: [
       "iss=https://x/",
       /^required-claims line 1: iss cannot be a required claim: set issuers instead\.$/,
     ],
-    ["aud", "\naud=x", /^required-claims line 2: aud cannot be a required claim: set audiences instead\.$/],
-    [
-      "exp",
-      "exp=1",
-      /^required-claims line 1: exp cannot be a required claim: the gateway checks it already/,
-    ],
-  ];
-  for (const [name, text, message] of bad) {
+    aud: ["\naud=x", /^required-claims line 2: aud cannot be a required claim: set audiences instead\.$/],
+    exp: ["exp=1", /^required-claims line 1: exp cannot be a required claim: the gateway checks it already/],
+  };
+  for (const [name, [text, message]] of Object.entries(bad)) {
     it(`refuses ${name} with one line`, () => refused(entra({ requiredClaims: text }), message));
   }
 

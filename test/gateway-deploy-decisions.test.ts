@@ -31,32 +31,29 @@ function paths(spec: Json): string[] {
 }
 
 describe("readRoutes", () => {
-  const failures: [string, Parameters<typeof readRoutes>[0], RegExp][] = [
-    ["bad YAML", { routes: "- path: /a\n  methods: [GET" }, /^routes is not valid YAML/],
-    ["not a list", { routes: "path: /a" }, /^routes must be a YAML list/],
-    ["missing function-id", { routes: "- path: /a" }, /^routes item 1: function-id is required/],
-    [
-      "unknown method",
+  const failures: Record<string, [Parameters<typeof readRoutes>[0], RegExp]> = {
+    "bad YAML": [{ routes: "- path: /a\n  methods: [GET" }, /^routes is not valid YAML/],
+    "not a list": [{ routes: "path: /a" }, /^routes must be a YAML list/],
+    "missing function-id": [{ routes: "- path: /a" }, /^routes item 1: function-id is required/],
+    "unknown method": [
       { routes: `- {path: /a, methods: [GET, FETCH], function-id: ${FN_A}}` },
       /^routes item 1: methods: "FETCH" is not a method/,
     ],
-    ["path without /", { routePath: "hello", functionId: FN_A }, /^route-path "hello" must start with "\/"/],
-    [
-      "unknown field",
+    "path without /": [{ routePath: "hello", functionId: FN_A }, /^route-path "hello" must start with "\/"/],
+    "unknown field": [
       { routes: `- {path: /a, function: ${FN_A}}` },
       /^routes item 1 has an unknown field "function"/,
     ],
-    ["not a function OCID", { functionId: "ocid1.fnapp.oc1..x" }, /^function-id must be a function OCID/],
-    [
-      "repeated method",
+    "not a function OCID": [{ functionId: "ocid1.fnapp.oc1..x" }, /^function-id must be a function OCID/],
+    "repeated method": [
       {
         routes: `- {path: /a, function-id: ${FN_A}}\n- {path: /a, methods: [GET, POST], function-id: ${FN_B}}`,
       },
       /^routes item 2 repeats GET \/a of item 1/,
     ],
-    ["nothing", {}, /^function-id is required/],
-  ];
-  for (const [name, inputs, message] of failures) {
+    nothing: [{}, /^function-id is required/],
+  };
+  for (const [name, [inputs, message]] of Object.entries(failures)) {
     it(`refuses ${name} with one line naming the input`, () => {
       assert.throws(
         () => readRoutes(inputs),
@@ -82,26 +79,23 @@ describe("readAuth", () => {
     audiences: "api://x",
     allowAnonymous: false,
   };
-  const failures: [string, AuthInputs, RegExp][] = [
-    ["http JWKS", { ...base, jwksUri: "http://keys.test/jwks" }, /^jwks-uri must be an https:\/\/ URL/],
-    ["no audiences", { ...base, audiences: undefined }, /^audiences is required/],
-    [
-      "cache 0 hours",
+  const failures: Record<string, [AuthInputs, RegExp]> = {
+    "http JWKS": [{ ...base, jwksUri: "http://keys.test/jwks" }, /^jwks-uri must be an https:\/\/ URL/],
+    "no audiences": [{ ...base, audiences: undefined }, /^audiences is required/],
+    "cache 0 hours": [
       { ...base, jwksCacheHours: "0" },
       /^jwks-cache-hours must be a whole number from 1 to 24/,
     ],
-    [
-      "a bad tenant",
+    "a bad tenant": [
       { entraTenantId: "contoso", audiences: "x", allowAnonymous: false },
       /^entra-tenant-id must/,
     ],
-    [
-      "audiences alone",
+    "audiences alone": [
       { audiences: "x", allowAnonymous: false },
       /^issuers, audiences and required-claims need a key source/,
     ],
-  ];
-  for (const [name, inputs, message] of failures) {
+  };
+  for (const [name, [inputs, message]] of Object.entries(failures)) {
     it(`refuses ${name}`, () => {
       assert.throws(
         () => readAuth(inputs),
@@ -142,19 +136,18 @@ describe("mergeSpecification", () => {
     assert.deepEqual(first.backend, { type: "ORACLE_FUNCTIONS_BACKEND", functionId: FN_A });
   });
 
-  const table: [string, DesiredRoute[], Partial<MergeRequest>, string[], boolean][] = [
-    ["same routes: no change", [route("/a", ["GET"])], {}, ["GET /a", "GET,POST /b"], false],
-    ["a new route is appended", [route("/c", ["GET"])], {}, ["GET /a", "GET,POST /b", "GET /c"], true],
-    [
-      "same path and methods: replaced in place",
+  const table: Record<string, [DesiredRoute[], Partial<MergeRequest>, string[], boolean]> = {
+    "same routes: no change": [[route("/a", ["GET"])], {}, ["GET /a", "GET,POST /b"], false],
+    "a new route is appended": [[route("/c", ["GET"])], {}, ["GET /a", "GET,POST /b", "GET /c"], true],
+    "same path and methods: replaced in place": [
       [route("/b", ["GET", "POST"], FN_B)],
       {},
       ["GET /a", "GET,POST /b"],
       true,
     ],
-    ["prune keeps only the inputs", [route("/b", ["GET", "POST"])], { prune: true }, ["GET,POST /b"], true],
-  ];
-  for (const [name, routes, overrides, expected, changed] of table) {
+    "prune keeps only the inputs": [[route("/b", ["GET", "POST"])], { prune: true }, ["GET,POST /b"], true],
+  };
+  for (const [name, [routes, overrides, expected, changed]] of Object.entries(table)) {
     it(name, () => {
       const result = mergeSpecification(deployed, request(routes, overrides));
       assert.deepEqual(paths(result.specification), expected);

@@ -12,6 +12,7 @@ import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { answersOf, GUARDED_ANSWERS } from "./reliability/pipeline-fixture.ts";
 import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
 import { GATEWAY_AUDIENCE, type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
+import { stepPassed } from "./support/passed.ts";
 import { requireRegistry as registryPresent } from "./support/real-components.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
@@ -50,8 +51,7 @@ function entraInputs(client: Application, secret: string): Record<string, string
 }
 
 async function tokenOf(job: Job, client: Application, secret: string): Promise<string> {
-  const run = await job.run("entra-token", { inputs: entraInputs(client, secret) });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  const run = await stepPassed(job, "entra-token", entraInputs(client, secret));
   return run.outputs["access-token"] ?? "";
 }
 
@@ -92,17 +92,14 @@ describe("required-claims: an app role the gateway demands", () => {
 
     if (!(await registryPresent(t))) return;
     const expired = await expiredToken();
-    const smoke = await job.run("smoke-test", {
-      inputs: {
-        url: deployed.outputs.url ?? "",
-        token: withRole,
-        "refused-token": withoutRole,
-        "expired-token": expired,
-        "jwks-uri": jwksUri(),
-        "expect-body": '{"message":"Hello World"}',
-      },
+    const smoke = await stepPassed(job, "smoke-test", {
+      url: deployed.outputs.url ?? "",
+      token: withRole,
+      "refused-token": withoutRole,
+      "expired-token": expired,
+      "jwks-uri": jwksUri(),
+      "expect-body": '{"message":"Hello World"}',
     });
-    assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
     assert.deepEqual(answers(smoke), [...GUARDED_ANSWERS, "expired-token=401", "refused-token=401"]);
     assert.match(gw.oci.stack.gateway.requests.at(-1)?.authFailure ?? "", /required claim roles is missing/);
     assert.deepEqual(secretsFound(shownByStep(smoke), [withRole, withoutRole, expired]), []);
@@ -119,18 +116,15 @@ describe("required-claims: an app role the gateway demands", () => {
     const withoutRole = await tokenOf(job, stranger, SECRET_B);
     const expired = await expiredToken();
     const { "tenant-id": _tenant, ...entra } = entraInputs(invoker, SECRET_A);
-    const run = await job.run("..", {
-      inputs: {
-        ...gw.inputs("roles-pipe", { "required-claims": "roles=Invoke" }),
-        ...entra,
-        skip: "fn-context, ocir-login, fn-deploy",
-        "function-id": gw.fnHello,
-        "refused-token": withoutRole,
-        "expired-token": expired,
-        "expect-body": '{"message":"Hello World"}',
-      },
+    const run = await stepPassed(job, "..", {
+      ...gw.inputs("roles-pipe", { "required-claims": "roles=Invoke" }),
+      ...entra,
+      skip: "fn-context, ocir-login, fn-deploy",
+      "function-id": gw.fnHello,
+      "refused-token": withoutRole,
+      "expired-token": expired,
+      "expect-body": '{"message":"Hello World"}',
     });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     assert.ok(answers(run).includes("refused-token=401"), answers(run).join(", "));
     assert.ok(answers(run).includes("hs256-key-confusion=401"), "with the JWKS of the gateway's policy");
     assert.ok(answers(run).includes("expired-token=401"));

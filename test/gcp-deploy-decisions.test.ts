@@ -152,19 +152,15 @@ describe("googleEndpoints", () => {
 });
 
 describe("baseImageUri", () => {
-  const cases: [string, string][] = [
-    ["python312", "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312"],
-    ["nodejs24", "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-24/runtimes/nodejs24"],
-    [
-      "google-22-full/python312",
+  const cases: Record<string, string> = {
+    python312: "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312",
+    nodejs24: "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-24/runtimes/nodejs24",
+    "google-22-full/python312":
       "asia-northeast1-docker.pkg.dev/serverless-runtimes/google-22-full/runtimes/python312",
-    ],
-    [
+    "us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/nodejs22":
       "us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/nodejs22",
-      "us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/nodejs22",
-    ],
-  ];
-  for (const [given, expected] of cases) {
+  };
+  for (const [given, expected] of Object.entries(cases)) {
     it(`${given} as gcloud's --base-image takes it`, () =>
       assert.equal(baseImageUri(given, "asia-northeast1"), expected));
   }

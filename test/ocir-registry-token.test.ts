@@ -20,6 +20,7 @@ import {
 } from "./reliability/pipeline-fixture.ts";
 import { assertUserFailure, type Job } from "./runner/index.ts";
 import { type CliSandbox, cliSandbox, flagsOf } from "./support/cli-process.ts";
+import { passed, stepPassed } from "./support/passed.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -55,8 +56,7 @@ function pipelineInputs(name: string): Record<string, string> {
 async function contextJob(t: TestContext): Promise<Job | undefined> {
   if (!(await pipelineComponents(t))) return undefined;
   const job = await fx.job();
-  const context = await job.run("fn-context", { inputs: fx.oci.inputs() });
-  assert.equal(context.exitCode, 0, context.stdout);
+  await stepPassed(job, "fn-context", fx.oci.inputs());
   return job;
 }
 
@@ -65,8 +65,7 @@ describe("ocir-login with a registry token (API key profile)", () => {
     await using job = await contextJob(t);
     if (!job) return;
     const issued = tokens().issued.length;
-    const run = await job.run("ocir-login", { inputs: tokenLogin() });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = await stepPassed(job, "ocir-login", tokenLogin());
     const token = tokens().issued[issued];
     assert.ok(token && tokens().issued.length === issued + 1, "one registry token was issued");
     assert.equal(run.outputs.username, "BEARER_TOKEN");
@@ -95,10 +94,11 @@ describe("ocir-login with a registry token (API key profile)", () => {
     await using job = await contextJob(t);
     if (!job) return;
     const issued = tokens().issued.length;
-    const run = await job.run("ocir-login", {
-      inputs: tokenLogin({ username: "ci-user", "auth-token": fx.authToken }),
-    });
-    assert.equal(run.exitCode, 0, run.stdout);
+    const run = await stepPassed(
+      job,
+      "ocir-login",
+      tokenLogin({ username: "ci-user", "auth-token": fx.authToken }),
+    );
     assert.equal(run.outputs.username, `${fx.oci.namespace}/ci-user`);
     assert.equal(run.outputs["token-expires-at"], "");
     assert.equal(tokens().issued.length, issued);
@@ -150,14 +150,14 @@ describe("fn-deploy's push with a registry token", () => {
   it("a push refused as unauthorized (the token was revoked) is retried once with a fresh token", async (t) => {
     await using job = await contextJob(t);
     if (!job) return;
-    const login = await job.run("ocir-login", { inputs: tokenLogin() });
-    assert.equal(login.exitCode, 0, login.stdout);
+    const login = await stepPassed(job, "ocir-login", tokenLogin());
     tokens().revokeIssued();
     const issued = tokens().issued.length;
-    const deploy = await job.run("fn-deploy", {
-      inputs: deployInputs("revoked", { registry: login.outputs["image-prefix"] ?? "" }),
-    });
-    assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+    const deploy = await stepPassed(
+      job,
+      "fn-deploy",
+      deployInputs("revoked", { registry: login.outputs["image-prefix"] ?? "" }),
+    );
     assert.match(
       deploy.stdout,
       /The registry refused the push as unauthorized: renewing the registry token and pushing once more\./,
@@ -172,8 +172,7 @@ describe("fn-deploy's push with a registry token", () => {
     const other = fx.oci.stack.oci.state.createTenancy({ name: "someone-else" });
     await using job = await contextJob(t);
     if (!job) return;
-    const login = await job.run("ocir-login", { inputs: tokenLogin() });
-    assert.equal(login.exitCode, 0, login.stdout);
+    await stepPassed(job, "ocir-login", tokenLogin());
     const deploy = await job.run("fn-deploy", {
       inputs: deployInputs("foreign", { registry: `${fx.registry?.host}/${other.namespace}` }),
     });
@@ -195,8 +194,7 @@ describe("the pipeline with an API key and no auth token", () => {
     try {
       const before = await job.snapshot();
       const issued = tokens().issued.length;
-      const run = await job.run(PIPELINE, { inputs: pipelineInputs("apikeytok") });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      const run = await stepPassed(job, PIPELINE, pipelineInputs("apikeytok"));
       assert.equal(run.outputs.passed, "true");
       assert.match(
         run.stdout,
@@ -273,8 +271,7 @@ describe("fngate ocir-login without an auth token", () => {
       assert.match(deploy.stderr, /too soon for the push: renewing it/);
       const fresh = tokens.issued.slice(issued);
       assert.equal(fresh.length, 2, "the login's token and fn-deploy's renewal");
-      const cleanup = await sandbox.run(["cleanup"]);
-      assert.equal(cleanup.exitCode, 0, cleanup.stderr);
+      passed(await sandbox.run(["cleanup"]));
       assert.deepEqual(await sandbox.snapshot(), before, "cleanup put HOME and TMPDIR back");
       const secrets = [...fresh, ...fresh.map((token) => `BEARER_TOKEN:${token}`)];
       assert.deepEqual(secretsFound(await sandbox.allWrittenText(), secrets), []);
@@ -301,8 +298,7 @@ describe("fngate cleanup when one record cannot be undone", () => {
     await rm(config);
     await mkdir(join(config, "inside"), { recursive: true });
 
-    const first = await sandbox.run(["cleanup"]);
-    assert.equal(first.exitCode, 0, first.stderr);
+    const first = passed(await sandbox.run(["cleanup"]));
     const warnings = first.stderr.split("\n").filter((line) => line.startsWith("[cleanup] warning: "));
     assert.equal(warnings.length, 1, first.stderr);
     assert.match(
@@ -316,8 +312,7 @@ describe("fngate cleanup when one record cannot be undone", () => {
     assert.deepEqual(await records(sandbox).then((r) => [r.fnContext.length, r.ocirLogin.length]), [0, 1]);
 
     await rm(config, { recursive: true });
-    const second = await sandbox.run(["cleanup"]);
-    assert.equal(second.exitCode, 0, second.stderr);
+    const second = passed(await sandbox.run(["cleanup"]));
     assert.match(second.stderr, /undid 1 change\(s\)$/m);
     assert.deepEqual(await sandbox.snapshot(), before, "everything undone in the end");
     assert.deepEqual(secretsFound(await sandbox.allWrittenText(), [fx.authToken, fx.oci.key.pkcs8]), []);

@@ -17,7 +17,13 @@ import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
 import type { EmulatorStack } from "./emulators/stack.ts";
 import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
 import { cliSandbox } from "./support/cli-process.ts";
-import { BLOCKED, type PreflightRow, rowOf, statusesOf as statuses } from "./support/preflight-world.ts";
+import {
+  BLOCKED,
+  expectRow,
+  type PreflightRow,
+  rowOf,
+  statusesOf as statuses,
+} from "./support/preflight-world.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let stack: EmulatorStack;
@@ -25,6 +31,14 @@ let fx: StartedAlibabaFixture;
 let instance: AcrInstance;
 let conditionalRole: Role;
 let cannotReadRam: AccessKey;
+/** Every check satisfied, in order: PassRole cannot be told by a read. */
+const ALL_OK = [
+  "ok Alibaba credentials and region endpoint",
+  "ok function role trusts Function Compute",
+  "cannot tell deployer may pass the function role (ram:PassRole)",
+  "ok image registry region",
+  "ok ACR instance of the image",
+];
 const EE_IMAGE = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
 
 before(async () => {
@@ -96,24 +110,16 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       "account-id": stack.alibaba.state.accountId,
     });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.deepEqual(statuses(rows), [
-      "ok Alibaba credentials and region endpoint",
-      "ok function role trusts Function Compute",
-      "cannot tell deployer may pass the function role (ram:PassRole)",
-      "ok image registry region",
-      "ok ACR instance of the image",
-    ]);
+    assert.deepEqual(statuses(rows), ALL_OK);
     assert.deepEqual(calls, ["STS:GetCallerIdentity", "RAM:GetRole"]);
     assert.equal(
       rowOf(rows, "Alibaba credentials and region endpoint").detail,
       `acs:ram::${stack.alibaba.state.accountId}:user/deployer (account ${stack.alibaba.state.accountId}) at ${new URL(stack.alibaba.url).host}`,
     );
-    const passRole = rowOf(rows, "deployer may pass the function role (ram:PassRole)");
-    assert.match(passRole.detail, /RAM has no read-only call that evaluates/);
-    assert.equal(
-      passRole.fix,
-      `attach to the deployer a policy allowing it: {"Version":"1","Statement":[{"Effect":"Allow","Action":"ram:PassRole","Resource":"${fx.functionRole.arn}"}]}`,
-    );
+    expectRow(rows, "deployer may pass the function role (ram:PassRole)", "cannot tell", {
+      detail: /RAM has no read-only call that evaluates/,
+      fix: `attach to the deployer a policy allowing it: {"Version":"1","Statement":[{"Effect":"Allow","Action":"ram:PassRole","Resource":"${fx.functionRole.arn}"}]}`,
+    });
     assert.deepEqual([run.outputs.blocked, run.outputs.warnings], ["false", "1"]);
     assert.ok(run.stdout.includes("ok      function role trusts Function Compute: "), run.stdout);
   });
@@ -133,10 +139,8 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
 
   it("a role that does not trust FC blocks, with the trust policy to set, in one error line", async () => {
     const { run, rows } = await preflight({ ...keyInputs(), role: fx.untrustedRole.arn });
-    const trust = rowOf(rows, "function role trusts Function Compute");
-    assert.deepEqual([trust.status, trust.blocks], ["missing", true]);
     const fix = `set the role's trust policy to {"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["fc.aliyuncs.com"]}}],"Version":"1"} (RAM console > Roles > ecs-only > Trust Policy > Edit Trust Policy)`;
-    assert.equal(trust.fix, fix);
+    expectRow(rows, "function role trusts Function Compute", "missing (blocks)", { fix });
     assertUserFailure(
       run,
       `preflight: 1 check would fail the deploy, nothing was changed: function role trusts Function Compute: the trust policy of ${fx.untrustedRole.arn} does not let fc.aliyuncs.com assume it Fix: ${fix}`,
@@ -149,18 +153,16 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
     const accountId = stack.alibaba.state.accountId;
     const absent = await preflight({ ...keyInputs(), role: `acs:ram::${accountId}:role/no-such-role` });
     assertUserFailure(absent.run, BLOCKED);
-    const row = rowOf(absent.rows, "function role trusts Function Compute");
-    assert.deepEqual(
-      [row.status, row.blocks, row.detail],
-      ["missing", true, `role acs:ram::${accountId}:role/no-such-role does not exist`],
-    );
-    assert.match(row.fix ?? "", /RAM console > Roles > Create Role/);
+    expectRow(absent.rows, "function role trusts Function Compute", "missing (blocks)", {
+      detail: `role acs:ram::${accountId}:role/no-such-role does not exist`,
+      fix: /RAM console > Roles > Create Role/,
+    });
 
     const conditional = await preflight({ ...keyInputs(), role: conditionalRole.arn });
     assert.equal(conditional.run.exitCode, 0, conditional.run.stdout);
-    const unsure = rowOf(conditional.rows, "function role trusts Function Compute");
-    assert.equal(unsure.status, "cannot tell");
-    assert.match(unsure.detail, /only under a Condition/);
+    expectRow(conditional.rows, "function role trusts Function Compute", "cannot tell", {
+      detail: /only under a Condition/,
+    });
     assert.ok(
       conditional.run.annotations.some(
         (a) => a.level === "warning" && a.message.includes("only under a Condition"),
@@ -169,13 +171,10 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
 
     const unreadable = await preflight({ ...keyInputs(cannotReadRam), role: fx.functionRole.arn });
     assert.equal(unreadable.run.exitCode, 0, unreadable.run.stdout);
-    const noRead = rowOf(unreadable.rows, "function role trusts Function Compute");
-    assert.equal(noRead.status, "cannot tell");
-    assert.match(noRead.detail, /^the caller may not read RAM roles \(GetRole answered NoPermission\)/);
-    assert.equal(
-      noRead.fix,
-      `grant the deployer ram:GetRole on ${fx.functionRole.arn}, or check in RAM console > Roles > fc-oss-writer > Trust Policy that it trusts fc.aliyuncs.com`,
-    );
+    expectRow(unreadable.rows, "function role trusts Function Compute", "cannot tell", {
+      detail: /^the caller may not read RAM roles \(GetRole answered NoPermission\)/,
+      fix: `grant the deployer ram:GetRole on ${fx.functionRole.arn}, or check in RAM console > Roles > fc-oss-writer > Trust Policy that it trusts fc.aliyuncs.com`,
+    });
   });
 
   it("bad credentials or another account: one blocking row naming the fix, and no further call", async () => {
@@ -185,11 +184,10 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
     });
     assertUserFailure(bad.run, BLOCKED, ["not-the-secret-000"]);
     assert.deepEqual(statuses(bad.rows), ["missing (blocks) Alibaba credentials and region endpoint"]);
-    assert.match(bad.rows[0]?.detail ?? "", /^GetCallerIdentity at .* failed: SignatureDoesNotMatch: /);
-    assert.equal(
-      bad.rows[0]?.fix,
-      "access-key-secret does not belong to access-key-id: set the secret shown when the AccessKey was created",
-    );
+    expectRow(bad.rows, "Alibaba credentials and region endpoint", "missing (blocks)", {
+      detail: /^GetCallerIdentity at .* failed: SignatureDoesNotMatch: /,
+      fix: "access-key-secret does not belong to access-key-id: set the secret shown when the AccessKey was created",
+    });
     assert.deepEqual(bad.calls, ["STS:GetCallerIdentity"]);
 
     const other = await preflight({
@@ -198,11 +196,9 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       role: fx.functionRole.arn,
     });
     assertUserFailure(other.run, BLOCKED);
-    const row = rowOf(other.rows, "Alibaba credentials and region endpoint");
-    assert.equal(
-      row.fix,
-      `set account-id to ${stack.alibaba.state.accountId}, or use credentials of account 9999999999999999`,
-    );
+    expectRow(other.rows, "Alibaba credentials and region endpoint", "missing (blocks)", {
+      fix: `set account-id to ${stack.alibaba.state.accountId}, or use credentials of account 9999999999999999`,
+    });
   });
 
   it("images: another region blocks; Enterprise Edition without acr-instance-id blocks; with it, ok", async () => {
@@ -211,33 +207,23 @@ describe("preflight: Function Compute checks (cloud: fc)", () => {
       image: "registry.cn-beijing.aliyuncs.com/fngate/server:v1",
     });
     assertUserFailure(far.run, BLOCKED);
-    const region = rowOf(far.rows, "image registry region");
-    assert.deepEqual([region.status, region.blocks], ["missing", true]);
-    assert.equal(
-      region.fix,
-      "push the image to registry.cn-hangzhou.aliyuncs.com and set image to it, or deploy the function in cn-beijing",
-    );
+    expectRow(far.rows, "image registry region", "missing (blocks)", {
+      fix: "push the image to registry.cn-hangzhou.aliyuncs.com and set image to it, or deploy the function in cn-beijing",
+    });
 
     const noId = await preflight({ ...keyInputs(), image: EE_IMAGE });
     assertUserFailure(noId.run, BLOCKED);
-    const acr = rowOf(noId.rows, "ACR instance of the image");
-    assert.deepEqual([acr.status, acr.blocks], ["missing", true]);
-    assert.match(
-      acr.detail,
-      /^acr-instance-id is required: image .* is in the ACR Enterprise Edition instance fngate-ee/,
-    );
-    assert.equal(
-      acr.fix,
-      "set acr-instance-id to the ID of instance fngate-ee (cri-…, Container Registry console > Instances > fngate-ee)",
-    );
-    assert.equal(rowOf(noId.rows, "image registry region").status, "ok");
+    expectRow(noId.rows, "ACR instance of the image", "missing (blocks)", {
+      detail: /^acr-instance-id is required: image .* is in the ACR Enterprise Edition instance fngate-ee/,
+      fix: "set acr-instance-id to the ID of instance fngate-ee (cri-…, Container Registry console > Instances > fngate-ee)",
+    });
+    expectRow(noId.rows, "image registry region", "ok");
 
     const withId = await preflight({ ...keyInputs(), image: EE_IMAGE, "acr-instance-id": instance.id });
     assert.equal(withId.run.exitCode, 0, withId.run.stdout);
-    assert.equal(
-      rowOf(withId.rows, "ACR instance of the image").detail,
-      `Enterprise Edition instance fngate-ee, acr-instance-id ${instance.id}`,
-    );
+    expectRow(withId.rows, "ACR instance of the image", "ok", {
+      detail: `Enterprise Edition instance fngate-ee, acr-instance-id ${instance.id}`,
+    });
 
     const custom = await preflight({ ...keyInputs(), image: "images.example.com/fngate/server:v1" });
     assert.equal(custom.run.exitCode, 0);
@@ -265,13 +251,7 @@ describe("fngate preflight --cloud fc", () => {
     const good = await sandbox.run([...args, "--role", fx.functionRole.arn, "--image", IMAGE, "--json"], env);
     assert.equal(good.exitCode, 0, good.stderr);
     const result = JSON.parse(good.stdout) as { ok: boolean; outputs: Record<string, string> };
-    assert.deepEqual(statuses(JSON.parse(result.outputs.results ?? "[]")), [
-      "ok Alibaba credentials and region endpoint",
-      "ok function role trusts Function Compute",
-      "cannot tell deployer may pass the function role (ram:PassRole)",
-      "ok image registry region",
-      "ok ACR instance of the image",
-    ]);
+    assert.deepEqual(statuses(JSON.parse(result.outputs.results ?? "[]")), ALL_OK);
     const bad = await sandbox.run([...args, "--role", fx.untrustedRole.arn, "--image", EE_IMAGE], env);
     assertCliFailure(
       bad,

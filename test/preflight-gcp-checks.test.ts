@@ -13,14 +13,23 @@ import { assertCliFailure, assertUserFailure, type Job, type StepResult } from "
 import { cliSandbox } from "./support/cli-process.ts";
 import {
   BLOCKED,
+  expectRow,
   type PreflightRow as Row,
-  rowOf as row,
   statusesOf as statuses,
 } from "./support/preflight-world.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 const DISABLED_PROJECT = "run-off-project";
 const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/functions/hello-http:1`;
+/** Every check satisfied, in order. */
+const ALL_OK = [
+  "ok Google credentials give an access token",
+  "ok Google project and region",
+  "ok Cloud Run Admin API enabled",
+  "ok deployer may act as the runtime service account",
+  "ok Artifact Registry repository",
+  "ok deployer may push to the repository",
+];
 
 let fx: CloudRunFixture;
 let job: Job;
@@ -76,19 +85,11 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
   it("every check satisfied: one ok row each in the log, the summary and the results, nothing changed", async () => {
     const { run, rows } = await preflight(inputs());
     assert.equal(run.exitCode, 0, run.stdout);
-    assert.deepEqual(statuses(rows), [
-      "ok Google credentials give an access token",
-      "ok Google project and region",
-      "ok Cloud Run Admin API enabled",
-      "ok deployer may act as the runtime service account",
-      "ok Artifact Registry repository",
-      "ok deployer may push to the repository",
-    ]);
+    assert.deepEqual(statuses(rows), ALL_OK);
     assert.deepEqual([run.outputs.blocked, run.outputs.warnings], ["false", "0"]);
-    assert.equal(
-      row(rows, "Artifact Registry repository").detail,
-      `${REGION}-docker.pkg.dev/${PROJECT}/functions (Docker)`,
-    );
+    expectRow(rows, "Artifact Registry repository", "ok", {
+      detail: `${REGION}-docker.pkg.dev/${PROJECT}/functions (Docker)`,
+    });
     for (const r of rows) assert.ok(run.stdout.includes(`ok      ${r.check}: ${r.detail}`), r.check);
     assert.equal(run.summary.match(/✅ ok/g)?.length, 6);
     const secrets = [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()];
@@ -98,13 +99,10 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
   it("no actAs, an unknown runtime account, a refused IAM answer and no push permission are warnings with their fixes", async () => {
     const noActAs = await preflight(inputs({ "runtime-service-account": stranger }));
     assert.equal(noActAs.run.exitCode, 0, noActAs.run.stdout);
-    const actAs = row(noActAs.rows, "deployer may act as the runtime service account");
-    assert.deepEqual([actAs.status, actAs.blocks], ["missing", false]);
-    assert.match(actAs.detail, /lacks iam\.serviceAccounts\.actAs on stranger@/);
-    assert.equal(
-      actAs.fix,
-      `gcloud iam service-accounts add-iam-policy-binding ${stranger} --project ${PROJECT} --member serviceAccount:${fx.deployer.email} --role roles/iam.serviceAccountUser`,
-    );
+    expectRow(noActAs.rows, "deployer may act as the runtime service account", "missing", {
+      detail: /lacks iam\.serviceAccounts\.actAs on stranger@/,
+      fix: `gcloud iam service-accounts add-iam-policy-binding ${stranger} --project ${PROJECT} --member serviceAccount:${fx.deployer.email} --role roles/iam.serviceAccountUser`,
+    });
     assert.deepEqual([noActAs.run.outputs.blocked, noActAs.run.outputs.warnings], ["false", "1"]);
     assert.ok(
       noActAs.run.annotations.some(
@@ -115,17 +113,17 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
     const unknown = await preflight(
       inputs({ "runtime-service-account": `ghost@${PROJECT}.iam.gserviceaccount.com` }),
     );
-    const ghost = row(unknown.rows, "deployer may act as the runtime service account");
-    assert.deepEqual([ghost.status, ghost.blocks], ["missing", false]);
-    assert.match(ghost.detail, /ghost@.* does not exist/);
+    expectRow(unknown.rows, "deployer may act as the runtime service account", "missing", {
+      detail: /ghost@.* does not exist/,
+    });
 
     fx.stack.gcp.state.faults.push({ path: /^\/iam\/v1\//, status: 403 });
     const refused = await preflight(inputs());
     assert.equal(refused.run.exitCode, 0, refused.run.stdout);
-    const unsure = row(refused.rows, "deployer may act as the runtime service account");
-    assert.equal(unsure.status, "cannot tell");
-    assert.match(unsure.detail, /IAM refused to tell .* \(403/);
-    assert.match(unsure.fix ?? "", /roles\/iam\.serviceAccountUser/);
+    expectRow(refused.rows, "deployer may act as the runtime service account", "cannot tell", {
+      detail: /IAM refused to tell .* \(403/,
+      fix: /roles\/iam\.serviceAccountUser/,
+    });
 
     // The caller has a key but no grants: it cannot read the repository nor push to it.
     const outsider = await preflight({
@@ -143,12 +141,10 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
       "cannot tell Artifact Registry repository",
       "missing deployer may push to the repository",
     ]);
-    const push = row(outsider.rows, "deployer may push to the repository");
-    assert.match(push.detail, /lacks artifactregistry\.repositories\.uploadArtifacts/);
-    assert.equal(
-      push.fix,
-      `gcloud artifacts repositories add-iam-policy-binding functions --location ${REGION} --project ${PROJECT} --member serviceAccount:${fx.outsider.email} --role roles/artifactregistry.writer`,
-    );
+    expectRow(outsider.rows, "deployer may push to the repository", "missing", {
+      detail: /lacks artifactregistry\.repositories\.uploadArtifacts/,
+      fix: `gcloud artifacts repositories add-iam-policy-binding functions --location ${REGION} --project ${PROJECT} --member serviceAccount:${fx.outsider.email} --role roles/artifactregistry.writer`,
+    });
     assert.equal(outsider.run.outputs.warnings, "4");
     assert.deepEqual(
       secretsFound(visibleOutput(outsider.run.stdout) + outsider.run.summary, [fx.outsider.json]),
@@ -165,9 +161,9 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
       ),
       [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()],
     );
-    const api = row(rows, "Cloud Run Admin API enabled");
-    assert.deepEqual([api.status, api.blocks], ["missing", true]);
-    assert.equal(api.fix, `gcloud services enable run.googleapis.com --project ${DISABLED_PROJECT}`);
+    expectRow(rows, "Cloud Run Admin API enabled", "missing (blocks)", {
+      fix: `gcloud services enable run.googleapis.com --project ${DISABLED_PROJECT}`,
+    });
     assert.equal(run.outputs.blocked, "true");
   });
 
@@ -175,12 +171,9 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
     const noRepository = await preflight(
       inputs({ image: `${REGION}-docker.pkg.dev/${PROJECT}/nothing-here/app:1` }),
     );
-    const repo = row(noRepository.rows, "Artifact Registry repository");
-    assert.deepEqual([repo.status, repo.blocks], ["missing", true]);
-    assert.equal(
-      repo.fix,
-      `gcloud artifacts repositories create nothing-here --repository-format docker --location ${REGION} --project ${PROJECT}`,
-    );
+    expectRow(noRepository.rows, "Artifact Registry repository", "missing (blocks)", {
+      fix: `gcloud artifacts repositories create nothing-here --repository-format docker --location ${REGION} --project ${PROJECT}`,
+    });
     assertUserFailure(
       noRepository.run,
       /Artifact Registry repository: .*nothing-here does not exist Fix: gcloud artifacts repositories create nothing-here/,
@@ -188,22 +181,22 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
 
     const maven = await preflight(inputs({ image: `${REGION}-docker.pkg.dev/${PROJECT}/maven-libs/app:1` }));
     assertUserFailure(maven.run, BLOCKED);
-    assert.match(
-      row(maven.rows, "Artifact Registry repository").detail,
-      /holds MAVEN artifacts, not Docker images/,
-    );
+    expectRow(maven.rows, "Artifact Registry repository", "missing (blocks)", {
+      detail: /holds MAVEN artifacts, not Docker images/,
+    });
 
     const noProject = await preflight(inputs({ project: "no-such-project", image: "" }));
     assertUserFailure(noProject.run, BLOCKED);
-    const project = row(noProject.rows, "Google project and region");
-    assert.deepEqual([project.status, project.blocks], ["missing", true]);
-    assert.match(project.fix ?? "", /project ID .*gcloud projects list/);
+    expectRow(noProject.rows, "Google project and region", "missing (blocks)", {
+      fix: /project ID .*gcloud projects list/,
+    });
 
     const noRegion = await preflight(inputs({ region: "mars-north1", image: "" }));
     assertUserFailure(noRegion.run, BLOCKED);
-    const region = row(noRegion.rows, "Google project and region");
-    assert.match(region.detail, /does not serve region mars-north1/);
-    assert.match(region.fix ?? "", /gcloud run regions list/);
+    expectRow(noRegion.rows, "Google project and region", "missing (blocks)", {
+      detail: /does not serve region mars-north1/,
+      fix: /gcloud run regions list/,
+    });
   });
 
   it("a key Google refuses gives one blocking row, and no other call is made", async () => {
@@ -218,10 +211,9 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
     });
     assertUserFailure(run, BLOCKED, [revoked.json]);
     assert.deepEqual(statuses(rows), ["missing (blocks) Google credentials give an access token"]);
-    assert.match(
-      row(rows, "Google credentials give an access token").detail,
-      /credentials-json: Google refused the service account key/,
-    );
+    expectRow(rows, "Google credentials give an access token", "missing (blocks)", {
+      detail: /credentials-json: Google refused the service account key/,
+    });
     assert.ok(
       fx.stack.gcp.state.requests
         .slice(requests)
@@ -256,14 +248,7 @@ describe("fngate preflight --cloud cloud-run", () => {
       ]);
       assert.equal(good.exitCode, 0, good.stderr);
       const outputs = (JSON.parse(good.stdout) as { outputs: Record<string, string> }).outputs;
-      assert.deepEqual(statuses(JSON.parse(outputs.results ?? "[]") as Row[]), [
-        "ok Google credentials give an access token",
-        "ok Google project and region",
-        "ok Cloud Run Admin API enabled",
-        "ok deployer may act as the runtime service account",
-        "ok Artifact Registry repository",
-        "ok deployer may push to the repository",
-      ]);
+      assert.deepEqual(statuses(JSON.parse(outputs.results ?? "[]") as Row[]), ALL_OK);
       assert.match(good.stderr, /ok {6}Cloud Run Admin API enabled: run\.googleapis\.com answers/);
 
       const stranded = await sandbox.run([

@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { assertUserFailure, type Job } from "./runner/index.ts";
 import {
   BLOCKED,
+  expectRow,
   type PreflightWorld,
   rowOf as row,
   startPreflightWorld,
@@ -83,20 +84,17 @@ describe("preflight: OCI checks", () => {
       /^preflight: 2 checks would fail the deploy, nothing was changed: Functions application: no application named "fngat".* Fix: create it .*\(and API gateway\)$/,
       [world.oci.key.pkcs8],
     );
-    const application = row(rows, "Functions application");
-    assert.deepEqual([application.status, application.blocks], ["missing", true]);
-    assert.match(application.detail, /no application named "fngat" .*closest names: fngate/);
-    assert.match(application.fix ?? "", /oci fn application create --compartment-id/);
-    const repository = row(rows, "OCIR repository");
-    assert.deepEqual([repository.status, repository.blocks], ["missing", false]);
-    assert.match(repository.detail, /fngate\/open is public/);
-    assert.match(
-      repository.fix ?? "",
-      /oci artifacts container repository update --repository-id \S+ --is-public false/,
-    );
-    const gateway = row(rows, "API gateway");
-    assert.deepEqual([gateway.status, gateway.blocks], ["missing", true]);
-    assert.match(gateway.detail, /new is CREATING; deployments need an ACTIVE gateway/);
+    expectRow(rows, "Functions application", "missing (blocks)", {
+      detail: /no application named "fngat" .*closest names: fngate/,
+      fix: /oci fn application create --compartment-id/,
+    });
+    expectRow(rows, "OCIR repository", "missing", {
+      detail: /fngate\/open is public/,
+      fix: /oci artifacts container repository update --repository-id \S+ --is-public false/,
+    });
+    expectRow(rows, "API gateway", "missing (blocks)", {
+      detail: /new is CREATING; deployments need an ACTIVE gateway/,
+    });
     assert.match(
       row(rows, "gateway → functions policy").detail,
       /not checked: the functions' compartment could not be found/,
@@ -118,31 +116,25 @@ describe("preflight: OCI checks", () => {
       "gateway-ocid": world.gatewayId.replace(/.$/, (last) => (last === "q" ? "r" : "q")),
     });
     assertUserFailure(elsewhere.run, BLOCKED);
-    const compartment = row(elsewhere.rows, "compartment");
-    assert.equal(compartment.status, "cannot tell");
-    assert.match(
-      compartment.detail,
-      /404 NotAuthorizedOrNotFound: it does not exist, is in another tenancy, or the user may not inspect compartments/,
-    );
-    const absent = row(elsewhere.rows, "OCIR repository");
-    assert.deepEqual([absent.status, absent.blocks], ["missing", false]);
-    assert.match(absent.detail, /fngate\/new does not exist yet/);
-    assert.match(absent.fix ?? "", /fn-deploy creates it \(private\)/);
-    const unknown = row(elsewhere.rows, "API gateway");
-    assert.deepEqual([unknown.status, unknown.blocks], ["missing", true]);
-    assert.match(unknown.fix ?? "", /manage api-gateway-family/);
+    expectRow(elsewhere.rows, "compartment", "cannot tell", {
+      detail:
+        /404 NotAuthorizedOrNotFound: it does not exist, is in another tenancy, or the user may not inspect compartments/,
+    });
+    expectRow(elsewhere.rows, "OCIR repository", "missing", {
+      detail: /fngate\/new does not exist yet/,
+      fix: /fn-deploy creates it \(private\)/,
+    });
+    expectRow(elsewhere.rows, "API gateway", "missing (blocks)", { fix: /manage api-gateway-family/ });
   });
 
   it("no gateway → functions policy blocks with Oracle's statement, the CLI command and the console path; unreadable policies cannot be told; seeded, it is ok", async () => {
     const statement = `ALLOW any-user to use functions-family in compartment apps where ALL {request.principal.type = 'ApiGateway', request.resource.compartment.id = '${world.network.id}'}`;
     const missing = await preflight(world.ociInputs());
     assertUserFailure(missing.run, /gateway → functions policy: no policy/);
-    const policy = row(missing.rows, "gateway → functions policy");
-    assert.deepEqual([policy.status, policy.blocks], ["missing", true]);
-    assert.match(
-      policy.detail,
-      /no policy in compartment fngate-test:apps or above lets API gateways in \S+ invoke its functions: every call through the gateway would answer 500/,
-    );
+    const policy = expectRow(missing.rows, "gateway → functions policy", "missing (blocks)", {
+      detail:
+        /no policy in compartment fngate-test:apps or above lets API gateways in \S+ invoke its functions: every call through the gateway would answer 500/,
+    });
     assert.ok(policy.fix?.startsWith(statement), policy.fix);
     assert.match(
       policy.fix ?? "",
@@ -167,12 +159,10 @@ describe("preflight: OCI checks", () => {
     );
     try {
       const unreadable = await preflight(world.ociInputs());
-      const unsure = row(unreadable.rows, "gateway → functions policy");
-      assert.deepEqual([unsure.status, unsure.blocks], ["cannot tell", false]);
-      assert.match(
-        unsure.detail,
-        /may not read the policies of fngate-test \(ListPolicies: 404 NotAuthorizedOrNotFound\), apps .*inspect policies is needed/,
-      );
+      const unsure = expectRow(unreadable.rows, "gateway → functions policy", "cannot tell", {
+        detail:
+          /may not read the policies of fngate-test \(ListPolicies: 404 NotAuthorizedOrNotFound\), apps .*inspect policies is needed/,
+      });
       assert.ok(unsure.fix?.includes(statement));
       assert.equal(unreadable.run.exitCode, 0, "a warning does not fail the step");
     } finally {
@@ -239,8 +229,7 @@ describe("preflight: OCI checks", () => {
     });
     try {
       const refused = await preflight(world.ociInputs());
-      const policy = row(refused.rows, "gateway → functions policy");
-      assert.deepEqual([policy.status, policy.blocks], ["missing", true]);
+      expectRow(refused.rows, "gateway → functions policy", "missing (blocks)");
     } finally {
       state.iam.deletePolicy(wrongGroup.id);
     }
@@ -271,10 +260,10 @@ describe("preflight: OCI checks", () => {
       const { run, rows } = await preflight(world.ociInputs());
       assertUserFailure(run, BLOCKED, [world.oci.key.pkcs8]);
       assert.equal(rows.length, 1);
-      const credentials = row(rows, "OCI credentials sign");
-      assert.deepEqual([credentials.status, credentials.blocks], ["missing", true]);
-      assert.match(credentials.detail, /401 NotAuthenticated/);
-      assert.match(credentials.fix ?? "", /run fn-context with verify: true/);
+      expectRow(rows, "OCI credentials sign", "missing (blocks)", {
+        detail: /401 NotAuthenticated/,
+        fix: /run fn-context with verify: true/,
+      });
     } finally {
       state.addApiKey(world.oci.userId, world.oci.key.publicPem);
     }

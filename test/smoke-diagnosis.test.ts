@@ -38,53 +38,44 @@ function call(overrides: Partial<FailedCall>): FailedCall {
   return { status: 500, url: `${ENDPOINT}/hello`, method: "GET", nowSeconds: NOW, ...overrides };
 }
 
-const table: [name: string, call: FailedCall, expected: RegExp | undefined][] = [
-  [
-    "500 in the pipeline: the exact statement",
+const table: Record<string, [call: FailedCall, expected: RegExp | undefined]> = {
+  "500 in the pipeline: the exact statement": [
     call({
       deployed: api,
       invokeStatement: { statement: "ALLOW any-user to use functions-family in tenancy where X" },
     }),
     /not allowed to invoke the function.*tenancy \(root compartment\): ALLOW any-user to use functions-family in tenancy where X \(https:\/\/docs\.oracle\.com.*fngate preflight/,
   ],
-  [
-    "502 standalone: the generic form with placeholders and preflight",
+  "502 standalone: the generic form with placeholders and preflight": [
     call({ status: 502 }),
     /^if this is an OCI API Gateway route.*ALLOW any-user to use functions-family in compartment <functions' compartment path> where ALL \{request\.principal\.type = 'ApiGateway', request\.resource\.compartment\.id = '<gateway's compartment OCID>'\}; run `fngate preflight`/,
   ],
-  [
-    "500 when the lookup failed: generic form and why",
+  "500 when the lookup failed: generic form and why": [
     call({ deployed: api, invokeStatement: { unknown: "GetGateway: 404 NotAuthorizedOrNotFound" } }),
     /<functions' compartment path>.*could not be worked out: GetGateway: 404 NotAuthorizedOrNotFound/,
   ],
-  [
-    "404 under the prefix: the routes deployed",
+  "404 under the prefix: the routes deployed": [
     call({ status: 404, url: `${ENDPOINT}/helo`, deployed: api }),
     /^no deployed route matches \/helo under path prefix \/api \(asked \/api\/helo\); the deployment serves GET \/api\/hello; GET,POST \/api\/items\/\{id\}/,
   ],
-  [
-    "404 outside the prefix",
+  "404 outside the prefix": [
     call({ status: 404, url: "https://gw.example.com/v1/hello", deployed: api }),
     /^\/v1\/hello is not under the deployment's path prefix \/api; it serves GET \/api\/hello/,
   ],
-  [
-    "404 on a deployed path with another method",
+  "404 on a deployed path with another method": [
     call({ status: 404, url: `${ENDPOINT}/hello`, method: "POST", deployed: api }),
     /^route \/api\/hello is deployed for GET, not POST/,
   ],
-  [
-    "404 on a deployed route: the function's own 404",
+  "404 on a deployed route: the function's own 404": [
     call({ status: 404, url: `${ENDPOINT}/items/42`, deployed: api }),
     /^route \/api\/items\/\{id\} is deployed, so the 404 likely comes from the function/,
   ],
-  ["404 standalone", call({ status: 404 }), /^no route answers GET \/api\/hello: .*url output/],
-  [
-    "401 wrong audience",
+  "404 standalone": [call({ status: 404 }), /^no route answers GET \/api\/hello: .*url output/],
+  "401 wrong audience": [
     call({ status: 401, claims: { ...good, aud: "api://other" }, deployed: api }),
     /^the token differs from the deployed policy: audience: the token's aud is "api:\/\/other", the gateway accepts "api:\/\/fngate"; request the token/,
   ],
-  [
-    "401 wrong issuer and missing role (both named)",
+  "401 wrong issuer and missing role (both named)": [
     call({
       status: 401,
       claims: { ...good, iss: "https://sts.windows.net/tenant/", roles: undefined },
@@ -92,53 +83,45 @@ const table: [name: string, call: FailedCall, expected: RegExp | undefined][] = 
     }),
     /issuer: the token's iss is "https:\/\/sts\.windows\.net\/tenant\/".*; required claim roles: the token has none, the gateway requires it with one of "Api\.Read"/,
   ],
-  [
-    "401 role present but not the required one",
+  "401 role present but not the required one": [
     call({ status: 401, claims: { ...good, roles: ["Api.Write"] }, deployed: api }),
     /required claim roles: the token has \["Api\.Write"\], the gateway requires one of "Api\.Read"/,
   ],
-  [
-    "401 expired beyond the clock skew",
+  "401 expired beyond the clock skew": [
     call({ status: 401, claims: { ...good, exp: NOW - 31 }, deployed: api }),
     /^the token differs from the deployed policy: expiry: the token expired at 2027-01-15T07:59:29Z \(max clock skew 30 s\); get a fresh token/,
   ],
-  [
-    "401 expired within the clock skew: not the cause",
+  "401 expired within the clock skew: not the cause": [
     call({ status: 401, claims: { ...good, exp: NOW - 29 }, deployed: api }),
     /match the deployed policy, so its signature/,
   ],
-  [
-    "401 not yet valid",
+  "401 not yet valid": [
     call({ status: 401, claims: { ...good, nbf: NOW + 60 }, deployed: api }),
     /expiry: the token is not valid before/,
   ],
-  [
-    "401 everything matches: the signature/JWKS",
+  "401 everything matches: the signature/JWKS": [
     call({ status: 401, claims: good, deployed: api }),
     /match the deployed policy, so its signature is likely what failed/,
   ],
-  [
-    "401 with a token that is no JWT",
+  "401 with a token that is no JWT": [
     call({ status: 401, claims: "undecodable", deployed: api }),
     /^the token is not a JWT/,
   ],
-  [
-    "401 standalone: the claims to compare",
+  "401 standalone: the claims to compare": [
     call({ status: 401, claims: good }),
     /^the token has iss "https:\/\/login\.microsoftonline\.com\/tenant\/v2\.0" and aud "api:\/\/fngate": compare/,
   ],
-  [
-    "401 standalone, expired",
+  "401 standalone, expired": [
     call({ status: 401, claims: { ...good, exp: NOW - 1 } }),
     /^the token differs from what the gateway accepts: expiry/,
   ],
-  ["401 without a token: nothing to say", call({ status: 401, deployed: api }), undefined],
-  ["403: nothing to say", call({ status: 403, claims: good, deployed: api }), undefined],
-  ["503: nothing to say", call({ status: 503, deployed: api }), undefined],
-];
+  "401 without a token: nothing to say": [call({ status: 401, deployed: api }), undefined],
+  "403: nothing to say": [call({ status: 403, claims: good, deployed: api }), undefined],
+  "503: nothing to say": [call({ status: 503, deployed: api }), undefined],
+};
 
 describe("smoke-test diagnosis of a failed positive check", () => {
-  for (const [name, input, expected] of table) {
+  for (const [name, [input, expected]] of Object.entries(table)) {
     it(name, () => {
       const cause = diagnoseFailure(input);
       if (expected === undefined) assert.equal(cause, undefined);

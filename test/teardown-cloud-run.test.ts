@@ -12,6 +12,7 @@ import {
 } from "./emulators/gcp/fixture.ts";
 import type { Job, StepResult } from "./runner/index.ts";
 import { cliSandbox, flagsOf } from "./support/cli-process.ts";
+import { passed, stepPassed } from "./support/passed.ts";
 
 const RUN_A = { GITHUB_RUN_ID: "5150", GITHUB_RUN_ATTEMPT: "1" };
 const RUN_B = { GITHUB_RUN_ID: "5151", GITHUB_RUN_ATTEMPT: "1" };
@@ -35,8 +36,7 @@ async function deploy(
   env: Record<string, string>,
   extra: Record<string, string> = {},
 ): Promise<StepResult> {
-  const run = await job.run("cloud-run-deploy", { inputs: fx.deployInputs(id, extra), env });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  const run = passed(await job.run("cloud-run-deploy", { inputs: fx.deployInputs(id, extra), env }));
   return run;
 }
 
@@ -85,8 +85,7 @@ describe("teardown on Cloud Run", () => {
     }
     await deploy("zz-last", RUN_A);
 
-    const down = await job.run("teardown", { inputs: teardownInputs("5150-1") });
-    assert.equal(down.exitCode, 0, down.stdout + down.stderr);
+    const down = await stepPassed(job, "teardown", teardownInputs("5150-1"));
     assert.deepEqual(JSON.parse(down.outputs.deleted ?? "[]"), [
       { kind: "service", name: "svc-a", id: serviceName("svc-a") },
       { kind: "service", name: "zz-last", id: serviceName("zz-last") },
@@ -98,8 +97,7 @@ describe("teardown on Cloud Run", () => {
       assert.equal(fx.stack.gcp.state.services.has(serviceName(id)), true, `${id} survives`);
     }
 
-    const twice = await job.run("teardown", { inputs: teardownInputs("5150-1") });
-    assert.equal(twice.exitCode, 0, twice.stdout + twice.stderr);
+    const twice = await stepPassed(job, "teardown", teardownInputs("5150-1"));
     assert.equal(twice.outputs.count, "0");
     assert.match(
       twice.stdout,
@@ -129,8 +127,7 @@ describe("fngate teardown (Cloud Run)", () => {
     assert.deepEqual(labelsOf("cli-labelled"), { "fngate-run": "cli-9" });
     assert.deepEqual(labelsOf("cli-plain") ?? {}, {}, "the CLI has no default label");
     const args = ["teardown", ...flagsOf({ ...common, cloud: "cloud-run", "run-label": "cli-9" }), "--json"];
-    const first = await sandbox.run(args, key);
-    assert.equal(first.exitCode, 0, first.stderr);
+    const first = passed(await sandbox.run(args, key));
     assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
     assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-labelled")), false);
     assert.equal(fx.stack.gcp.state.services.has(serviceName("cli-plain")), true);

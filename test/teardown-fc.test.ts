@@ -15,6 +15,7 @@ import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import type { EmulatorStack } from "./emulators/stack.ts";
 import type { StepResult } from "./runner/index.ts";
 import { cliSandbox, flagsOf } from "./support/cli-process.ts";
+import { passed } from "./support/passed.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
 const RUN_A = { GITHUB_RUN_ID: "777", GITHUB_RUN_ATTEMPT: "3" };
@@ -54,8 +55,7 @@ function teardownInputs(label: string): Record<string, string> {
 
 describe("teardown on Function Compute", () => {
   it("tags a created function, deletes it with its triggers, aliases and versions, leaves the rest, and then finds nothing", async () => {
-    const deployA = await run("fc-deploy", accessKeyDeployInputs(fx, "fn-run-a"), RUN_A);
-    assert.equal(deployA.exitCode, 0, deployA.stdout + deployA.stderr);
+    passed(await run("fc-deploy", accessKeyDeployInputs(fx, "fn-run-a"), RUN_A));
     assert.deepEqual(tagsOf("fn-run-a"), [{ Key: "fngate-run", Value: "777-3" }]);
     assert.equal((await run("fc-deploy", accessKeyDeployInputs(fx, "fn-run-b"), RUN_B)).exitCode, 0);
     assert.equal((await run("fc-deploy", accessKeyDeployInputs(fx, "fn-plain"))).exitCode, 0);
@@ -81,8 +81,7 @@ describe("teardown on Function Compute", () => {
     addFunctionChild(state(), "aliases", "fn-run-a", "live", { versionId: "2" });
     addFunctionChild(state(), "triggers", "fn-run-b", "timer");
 
-    const down = await run("teardown", teardownInputs("777-3"));
-    assert.equal(down.exitCode, 0, down.stdout + down.stderr);
+    const down = passed(await run("teardown", teardownInputs("777-3")));
     const deleted = JSON.parse(down.outputs.deleted ?? "[]") as { kind: string; name: string }[];
     assert.deepEqual(
       deleted.map((resource) => `${resource.kind} ${resource.name}`),
@@ -156,8 +155,7 @@ describe("fngate teardown (Function Compute)", () => {
       const { "access-key-secret": _secret, ...open } = accessKeyDeployInputs(fx, name, {
         "run-label": label,
       });
-      const deploy = await sandbox.run(["fc-deploy", ...flagsOf(open)], secret);
-      assert.equal(deploy.exitCode, 0, deploy.stderr);
+      passed(await sandbox.run(["fc-deploy", ...flagsOf(open)], secret));
     }
     const args = [
       "teardown",
@@ -169,8 +167,7 @@ describe("fngate teardown (Function Compute)", () => {
       }),
       "--json",
     ];
-    const first = await sandbox.run(args, secret);
-    assert.equal(first.exitCode, 0, first.stderr);
+    const first = passed(await sandbox.run(args, secret));
     assert.equal((JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs.count, "1");
     assert.equal(state().functions.has("cli-tagged"), false);
     assert.equal(state().functions.has("cli-untagged"), true);

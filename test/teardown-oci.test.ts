@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { assertCliFailure, assertUserFailure, type Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
+import { passed } from "./support/passed.ts";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 const RUN_A = { GITHUB_RUN_ID: "4242", GITHUB_RUN_ATTEMPT: "1" };
@@ -28,23 +29,19 @@ const image = (name: string) =>
   `ocir.us-phoenix-1.oci.oraclecloud.com/${gw.oci.namespace}/fngate/${name}@${DIGEST}`;
 
 async function step(name: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const run = await job.run(name, { inputs, env });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-  return run;
+  return passed(await job.run(name, { inputs, env }));
 }
 
+/** fn-deploy's inputs for function `name` of application fngate, from its image in OCIR. */
+const fnInputs = (name: string) => ({
+  application: "fngate",
+  "compartment-ocid": gw.oci.tenancyId,
+  function: name,
+  image: image(name),
+});
+
 async function deployFunction(name: string, env: Record<string, string>, extra: Record<string, string> = {}) {
-  const run = await step(
-    "fn-deploy",
-    {
-      application: "fngate",
-      "compartment-ocid": gw.oci.tenancyId,
-      function: name,
-      image: image(name),
-      ...extra,
-    },
-    env,
-  );
+  const run = await step("fn-deploy", { ...fnInputs(name), ...extra }, env);
   return run.outputs["function-id"] ?? "";
 }
 
@@ -91,28 +88,10 @@ describe("teardown on OCI", () => {
     const deploymentB = (await step("gateway-deploy", gw.inputs("run-b", { "function-id": fnB }), RUN_B))
       .outputs["deployment-id"];
     const before = gw.mutatingCalls();
-    const again = await step(
-      "fn-deploy",
-      {
-        application: "fngate",
-        "compartment-ocid": gw.oci.tenancyId,
-        function: "run-a",
-        image: image("run-a"),
-      },
-      { GITHUB_RUN_ID: "4242", GITHUB_RUN_ATTEMPT: "1" },
-    );
+    const again = await step("fn-deploy", fnInputs("run-a"), RUN_A);
     assert.equal(again.outputs.changed, "false");
     // Even another run's label does not relabel what exists: tags are set on create only.
-    await step(
-      "fn-deploy",
-      {
-        application: "fngate",
-        "compartment-ocid": gw.oci.tenancyId,
-        function: "run-a",
-        image: image("run-a"),
-      },
-      RUN_B,
-    );
+    await step("fn-deploy", fnInputs("run-a"), RUN_B);
     assert.equal(gw.mutatingCalls(), before, "re-runs made a mutating call");
     assert.deepEqual(state().fn.functions.get(fnA)?.freeformTags, { "fngate-run": "4242-1" });
 
@@ -195,17 +174,7 @@ describe("fngate teardown (OCI)", () => {
     const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
     assert.equal(context.exitCode, 0, context.stderr);
     const deploy = async (name: string, extra: string[] = []) => {
-      const run = await sandbox.run([
-        "fn-deploy",
-        ...flagsOf({
-          application: "fngate",
-          "compartment-ocid": gw.oci.tenancyId,
-          function: name,
-          image: image(name),
-        }),
-        ...extra,
-        "--json",
-      ]);
+      const run = await sandbox.run(["fn-deploy", ...flagsOf(fnInputs(name)), ...extra, "--json"]);
       assert.equal(run.exitCode, 0, run.stderr);
       return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
     };
@@ -217,8 +186,7 @@ describe("fngate teardown (OCI)", () => {
     assertCliFailure(refused, /^run-label is required: /);
 
     const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
-    const first = await sandbox.run(args);
-    assert.equal(first.exitCode, 0, first.stderr);
+    const first = passed(await sandbox.run(args));
     const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
     assert.equal(outputs.count, "1");
     assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
@@ -227,8 +195,7 @@ describe("fngate teardown (OCI)", () => {
     assert.equal(lifecycleOf(labelled), "DELETED");
     assert.equal(lifecycleOf(unlabelled), "ACTIVE");
 
-    const second = await sandbox.run(args);
-    assert.equal(second.exitCode, 0, second.stderr);
+    const second = passed(await sandbox.run(args));
     assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
     assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
   });

@@ -95,45 +95,38 @@ describe("every workflow", () => {
     const sha = "3d3c42e5aac5ba805825da76410c181273ba90b1";
     const job = (steps: string, permissions = "    permissions: { contents: read }\n") =>
       `jobs:\n  build:\n    runs-on: ubuntu-latest\n${permissions}    steps:\n${steps}`;
-    const cases: [string, string, RegExp][] = [
-      [
-        "a tag",
+    const cases: Record<string, [string, RegExp]> = {
+      "a tag": [
         job("      - uses: actions/setup-node@v4\n"),
         /actions\/setup-node@v4 is not pinned to a full commit SHA/,
       ],
-      [
-        "a short SHA",
+      "a short SHA": [
         job("      - uses: actions/setup-node@3d3c42e\n"),
         /is not pinned to a full commit SHA/,
       ],
-      [
-        "a SHA without its version",
+      "a SHA without its version": [
         job(`      - uses: actions/setup-node@${sha}\n`),
         /has no # vX\.Y\.Z comment/,
       ],
-      [
-        "checkout keeping the token",
+      "checkout keeping the token": [
         job(`      - uses: actions/checkout@${sha} # v7.0.1\n`),
         /actions\/checkout without persist-credentials: false/,
       ],
-      [
-        "an expression in run",
+      "an expression in run": [
         job(`      - run: echo "\${{ github.event.issue.title }}"\n`),
         /a \$\{\{ \}\} expression inside run:/,
       ],
-      ["a job without permissions", job("      - run: echo hi\n", ""), /job build: declares no permissions/],
-      [
-        "an unpinned reusable workflow",
+      "a job without permissions": [job("      - run: echo hi\n", ""), /job build: declares no permissions/],
+      "an unpinned reusable workflow": [
         "jobs:\n  call:\n    permissions: {}\n    uses: octo/tools/.github/workflows/x.yml@main\n",
         /octo\/tools\/\.github\/workflows\/x\.yml@main is not pinned/,
       ],
-      [
-        "a docker action by tag",
+      "a docker action by tag": [
         job("      - uses: docker://alpine:3\n"),
         /is not pinned to an image digest/,
       ],
-    ];
-    for (const [what, yaml, problem] of cases) {
+    };
+    for (const [what, [yaml, problem]] of Object.entries(cases)) {
       const found = workflowProblems(yaml);
       assert.equal(found.length, 1, `${what}: ${found.join(" | ")}`);
       assert.match(found[0] ?? "", problem, what);

@@ -31,6 +31,29 @@ export function rowOf(rows: PreflightRow[], check: string): PreflightRow {
   return found;
 }
 
+/** Text or a pattern a row's field must equal or match. */
+type Expected = string | RegExp;
+
+/**
+ * The row for `check`, asserted to read `status` ("missing (blocks)" when it blocks, as statusesOf
+ * writes it) and, when given, to have that detail and fix.
+ */
+export function expectRow(
+  rows: PreflightRow[],
+  check: string,
+  status: string,
+  want: { detail?: Expected; fix?: Expected } = {},
+): PreflightRow {
+  const found = rowOf(rows, check);
+  assert.equal(`${found.status}${found.blocks ? " (blocks)" : ""}`, status, check);
+  for (const field of ["detail", "fix"] as const) {
+    const expected = want[field];
+    if (typeof expected === "string") assert.equal(found[field], expected);
+    else if (expected) assert.match(found[field] ?? "", expected);
+  }
+  return found;
+}
+
 /** `status (blocks) check` per row, to compare a whole result at once. */
 export function statusesOf(rows: PreflightRow[]): string[] {
   return rows.map((r) => `${r.status}${r.blocks ? " (blocks)" : ""} ${r.check}`);
