@@ -4,7 +4,11 @@ import type { StageTiming } from "./pipeline.ts";
  * Each stage's start and end as seconds from the first stage's start, and what it waited for: rows for
  * the job summary and lines for the CLI, so a slow run shows where its time went and what overlapped.
  */
-export function stageTimeline(timings: readonly StageTiming[]): string[][] {
+export function stageTimeline(
+  timings: readonly StageTiming[],
+  /** What a wait was for when its stage did not say (the OCI pipeline's gateway waits for the function). */
+  waitedForByDefault = "the function's OCID",
+): string[][] {
   const first = Math.min(...timings.map((timing) => timing.startedAt.getTime()));
   const at = (date: Date) => `${((date.getTime() - first) / 1000).toFixed(1)} s`;
   return [...timings]
@@ -14,7 +18,7 @@ export function stageTimeline(timings: readonly StageTiming[]): string[][] {
       at(timing.startedAt),
       at(timing.endedAt),
       timing.waitedMs > 0
-        ? `${(timing.waitedMs / 1000).toFixed(1)} s for ${timing.waitedFor ?? "the function's OCID"}`
+        ? `${(timing.waitedMs / 1000).toFixed(1)} s for ${timing.waitedFor ?? waitedForByDefault}`
         : "-",
     ]);
 }

@@ -46,19 +46,3 @@ export function timedStageRunner(stage: StageRunner, timings: StageWait[]) {
     }
   };
 }
-
-/** stage-timeline.ts's rows, with each wait named by what it was for. */
-export function stageWaitTimeline(timings: readonly StageWait[]): string[][] {
-  const first = Math.min(...timings.map((timing) => timing.startedAt.getTime()));
-  const at = (date: Date) => `${((date.getTime() - first) / 1000).toFixed(1)} s`;
-  return [...timings]
-    .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
-    .map((timing) => [
-      timing.stage,
-      at(timing.startedAt),
-      at(timing.endedAt),
-      timing.waitedMs > 0
-        ? `${(timing.waitedMs / 1000).toFixed(1)} s for ${timing.waitedFor ?? "an earlier stage"}`
-        : "-",
-    ]);
-}

@@ -1,6 +1,5 @@
 import type { CloudRunPipelineResult } from "../../steps/cloud-run-pipeline.ts";
-import { TIMELINE_HEADER } from "../../steps/stage-timeline.ts";
-import { stageWaitTimeline } from "../../steps/timed-stage-runner.ts";
+import { stageTimeline, TIMELINE_HEADER } from "../../steps/stage-timeline.ts";
 import { writeTableSummary } from "../settings-summary.ts";
 
 /** One table for the whole run (the service, the token's audience and caller, every check), and the timeline. */
@@ -29,7 +28,7 @@ export async function writeCloudRunPipelineSummary(run: CloudRunPipelineResult):
     await writeTableSummary(
       "fngate cloud-run-pipeline: timeline",
       TIMELINE_HEADER,
-      stageWaitTimeline(run.timings),
+      stageTimeline(run.timings, "an earlier stage"),
     );
   }
 }
