@@ -371,9 +371,28 @@ describe("a refused input draws no follow-on error about a fine one", () => {
       }),
       /^no OCI profile: /,
     );
+    const target = {
+      "gateway-ocid": OCID.gateway,
+      deployment: "api",
+      "compartment-ocid": OCID.tenancy,
+      "function-id": "ocid1.fnfunc.oc1.ap-tokyo-1.aaaaaaaaexamplefunction",
+      audiences: "api://fngate-example",
+    };
+    const gateway = { ...target, "entra-tenant-id": "72f988bf-86f1-41af-91ab-2d7cd011db47" };
+    const httpKeys = {
+      ...target,
+      issuers: "https://issuer.example/",
+      "jwks-uri": "http://keys.example/jwks",
+    };
+    assert.match(await adapters.action("gateway-deploy", gateway), /^no OCI profile: /);
+    // A bad value of the plan (routes, auth) is named before the profile too, and with the others.
+    assert.match(await adapters.action("gateway-deploy", httpKeys), /^jwks-uri must be an https:\/\/ URL/);
     assert.match(
-      await adapters.action("gateway-deploy", { "gateway-ocid": OCID.gateway, deployment: "api" }),
-      /^no OCI profile: /,
+      await adapters.action("gateway-deploy", {
+        ...httpKeys,
+        wait: "maybe",
+      }),
+      /^2 inputs need fixing: .*jwks-uri.*wait must be true or false|^2 inputs need fixing: .*wait must be true or false.*jwks-uri/,
     );
   });
 
