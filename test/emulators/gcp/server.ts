@@ -123,8 +123,8 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
         mutating: cloudCall && !reads && res.statusCode < 400,
       });
     });
-    const fault = state.takeFault(path);
-    if (fault) {
+    const fault = state.faults.take(path);
+    if (fault?.status !== undefined) {
       req.resume();
       return sendGoogleError(res, fault.status, "Injected fault.");
     }
