@@ -1,7 +1,8 @@
 // P5: one API Gateway deployment with 50 function routes (created, then re-run: no mutating call), and
 // 20 functions deployed by 20 concurrent `fngate fn-deploy` processes while the OCI emulator answers
 // every third control-plane call with 429 TooManyRequests: every deployment must succeed.
-import type { FaultSource } from "../test/emulators/oci/faults.ts";
+import type { FaultSource } from "../test/emulators/faults.ts";
+import type { FaultTarget } from "../test/emulators/oci/faults.ts";
 import { isMutating } from "../test/emulators/oci/request-log.ts";
 import { cliJob, mustSucceed } from "./cli-runs.ts";
 import { startBenchWorld } from "./world.ts";
@@ -55,7 +56,7 @@ export async function measureScale(): Promise<ScaleFigures> {
     // 50 routes, each to its own function.
     const routeLines: string[] = [];
     for (let i = 0; i < ROUTES; i++) {
-      const fn = state.createFunction({
+      const fn = state.fn.createFunction({
         applicationId: world.applicationId,
         displayName: `route-fn-${i}`,
         image,
@@ -78,7 +79,7 @@ export async function measureScale(): Promise<ScaleFigures> {
 
     // 20 concurrent deployments under 429s.
     let controlCalls = 0;
-    const every3rd: FaultSource = (target) => {
+    const every3rd: FaultSource<FaultTarget> = (target) => {
       if (target.plane !== "control") return undefined;
       controlCalls += 1;
       return controlCalls % 3 === 0 ? { status: 429 } : undefined;

@@ -66,8 +66,8 @@ export async function startBenchWorld(latencies: Latencies): Promise<BenchWorld>
   const registryUser = { username: `${tenancy.namespace}/ci-user`, password: authToken };
   const registry = await startRegistry({ users: [registryUser] });
   stack.oci.setRegistry({ url: registry.url, ...registryUser });
-  const applicationId = state.createApplication({ compartmentId: tenancy.id, displayName: "apps" }).id;
-  const gatewayId = state.createGateway({ compartmentId: tenancy.id, displayName: "public" }).id;
+  const applicationId = state.fn.createApplication({ compartmentId: tenancy.id, displayName: "apps" }).id;
+  const gatewayId = state.apigw.createGateway({ compartmentId: tenancy.id, displayName: "public" }).id;
   seedGatewayFunctionsPolicy(state, tenancy.id);
   const tenantId = stack.entra.addTenant();
   const api = stack.entra.addApiApp(tenantId, {

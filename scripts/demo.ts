@@ -24,8 +24,8 @@ if (await executableExists("/usr/bin/docker-registry")) {
   registry = await startRegistry({ users: [user] });
   oci.stack.oci.setRegistry({ url: registry.url, ...user });
 }
-state.createApplication({ compartmentId: oci.tenancyId, displayName: "demo-app" });
-const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "demo-gateway" }).id;
+state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "demo-app" });
+const gatewayId = state.apigw.createGateway({ compartmentId: oci.tenancyId, displayName: "demo-gateway" }).id;
 // A real tenancy needs this once: the policy that lets API gateways call functions.
 seedGatewayFunctionsPolicy(state, oci.tenancyId);
 const { entra } = oci.stack;

@@ -176,7 +176,7 @@ describe("cloud-run-deploy: invoker IAM", () => {
     ];
     policy.etag = Buffer.from("changed-elsewhere").toString("base64");
     // And the first write loses a race: Cloud Run answers 409 ABORTED, the merge is redone.
-    fx.stack.gcp.state.faults.push({ path: /:setIamPolicy$/, status: 409 });
+    fx.stack.gcp.state.faults.next(1, { status: 409 }, /:setIamPolicy$/);
     const update = await stepPassed(
       job,
       "cloud-run-deploy",
@@ -185,7 +185,7 @@ describe("cloud-run-deploy: invoker IAM", () => {
       }),
     );
     assert.equal(update.outputs.changed, "true");
-    assert.equal(fx.stack.gcp.state.faults.length, 0, "the 409 was answered and the write retried");
+    assert.equal(fx.stack.gcp.state.faults.pending, 0, "the 409 was answered and the write retried");
     assert.deepEqual(fx.stack.gcp.state.policies.get(resource)?.bindings, [
       {
         role: "roles/run.invoker",

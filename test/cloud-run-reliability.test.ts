@@ -31,12 +31,12 @@ after(async () => {
 
 it("retries 503 on reads and 429 on the IAM write, then completes", async () => {
   const { state } = fx.stack.gcp;
-  state.faults.push({ path: /\/services\/flaky-fn$/, status: 503, times: 2 });
-  state.faults.push({ path: /flaky-fn:setIamPolicy$/, status: 429 });
+  state.faults.next(2, { status: 503 }, /\/services\/flaky-fn$/);
+  state.faults.next(1, { status: 429 }, /flaky-fn:setIamPolicy$/);
   await using job = await fx.job();
   const run = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("flaky-fn") });
   assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-  assert.equal(state.faults.length, 0, "every fault was met");
+  assert.equal(state.faults.pending, 0, "every fault was met");
   const statuses = state.requests.filter((r) => r.path.includes("flaky-fn")).map((r) => r.status);
   assert.ok(statuses.includes(503) && statuses.includes(429), statuses.join(","));
   assert.equal(run.outputs.changed, "true");

@@ -33,9 +33,9 @@ describe("OCI emulator: deletes", () => {
   test("DeleteFunction: if-match, not while CREATING, DELETING then DELETED (still readable), name free again", async () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
     const { state } = w.stack.oci;
-    const applicationId = state.createApplication({ compartmentId: tenancy.id, displayName: "app" }).id;
+    const applicationId = state.fn.createApplication({ compartmentId: tenancy.id, displayName: "app" }).id;
     const image = `ocir.us-phoenix-1.oci.oraclecloud.com/${tenancy.namespace}/x@sha256:${"b".repeat(64)}`;
-    const fn = state.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
+    const fn = state.fn.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
     const { management } = functionsClients(w.url, me);
     // No SDK retries: the SDK retries 409 IncorrectState, which would wait until the function settled.
     const remove = (ifMatch?: string) =>
@@ -56,13 +56,13 @@ describe("OCI emulator: deletes", () => {
       ["DELETED"],
     );
     await rejectsWith(remove(), 404, "NotAuthorizedOrNotFound");
-    const again = state.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
+    const again = state.fn.createFunction({ applicationId, displayName: "fn", image, memoryInMBs: 256 });
     assert.notEqual(again.id, fn.id);
   });
 
   test("DeleteDeployment: if-match, a DELETE_DEPLOYMENT work request, then DELETED, listed and no longer served", async () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
-    const gatewayId = w.stack.oci.state.createGateway({ compartmentId: tenancy.id }).id;
+    const gatewayId = w.stack.oci.state.apigw.createGateway({ compartmentId: tenancy.id }).id;
     const { deployment, workRequests } = apiGatewayClients(w.url, me);
     const create = (routes: unknown[]) =>
       deployment.createDeployment({

@@ -54,7 +54,7 @@ describe("the failure line survives a long docker build log", () => {
   let functionDir: string;
   before(async () => {
     oci = await startOciFixture();
-    oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
+    oci.stack.oci.state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
     root = await mkdtemp(join(tmpdir(), "fngate-long-log-"));
     // A docker whose build prints 300 KB of progress and then fails, as a broken Dockerfile does.
     fakeDocker = join(root, "bin");

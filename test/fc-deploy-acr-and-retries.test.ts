@@ -59,10 +59,8 @@ function calls(operation: string, since: number): number {
 describe("fc-deploy retries", () => {
   it("retries 503 on CreateFunction and 429 on GetFunction, then succeeds", async () => {
     const since = fx.stack.alibaba.requests.length;
-    fx.stack.alibaba.faults.push(
-      { operation: "GetFunction", status: 429, code: "Throttling.User", times: 1 },
-      { operation: "CreateFunction", status: 503, code: "ServiceUnavailable", times: 2 },
-    );
+    fx.stack.alibaba.faults.next(1, { status: 429, code: "Throttling.User" }, "GetFunction");
+    fx.stack.alibaba.faults.next(2, { status: 503, code: "ServiceUnavailable" }, "CreateFunction");
     const run = passed(await deploy("retried"));
     assert.equal(run.outputs.changed, "true");
     assert.equal(calls("CreateFunction", since), 3);
@@ -71,12 +69,7 @@ describe("fc-deploy retries", () => {
 
   it("fails fast on 403: one UpdateFunction call, one explained line", async () => {
     const since = fx.stack.alibaba.requests.length;
-    fx.stack.alibaba.faults.push({
-      operation: "UpdateFunction",
-      status: 403,
-      code: "AccessDenied",
-      times: 1,
-    });
+    fx.stack.alibaba.faults.next(1, { status: 403, code: "AccessDenied" }, "UpdateFunction");
     const run = await deploy("retried", { memory: "1024" });
     assertUserFailure(
       run,
@@ -88,7 +81,7 @@ describe("fc-deploy retries", () => {
 
   it("gives up on a persistent 500 after five attempts with one line", async () => {
     const since = fx.stack.alibaba.requests.length;
-    fx.stack.alibaba.faults.push({ operation: "GetFunction", status: 500, code: "InternalError", times: 5 });
+    fx.stack.alibaba.faults.next(5, { status: 500, code: "InternalError" }, "GetFunction");
     const run = await deploy("retried");
     assertUserFailure(
       run,

@@ -24,9 +24,9 @@ before(async () => {
   fx = await startFnDeployFixture("fn-deploy", { authToken: TOKEN });
   oci = fx.oci;
   const { state } = oci.stack.oci;
-  state.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
-  state.createApplication({ compartmentId: oci.tenancyId, displayName: "fngate-api" });
-  state.createApplication({ compartmentId: oci.tenancyId, displayName: "billing" });
+  state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: APPLICATION });
+  state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "fngate-api" });
+  state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "billing" });
 });
 after(async () => {
   await fx?.close();
@@ -122,7 +122,11 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
 
   it("creates the repository when the compartment already holds more than one page of repositories", async (t) => {
     if (!(await requireDockerAndRegistry(t))) return;
-    oci.stack.oci.state.seedContainerRepositories({ compartmentId: oci.tenancyId, count: 150, prefix: "zz" });
+    oci.stack.oci.state.artifacts.seedContainerRepositories({
+      compartmentId: oci.tenancyId,
+      count: 150,
+      prefix: "zz",
+    });
     await using job = await preparedJob({ login: true });
     const run = await stepPassed(
       job,

@@ -155,7 +155,7 @@ describe("fn-deploy without a Dockerfile", () => {
 
 describe("fn-deploy finds the application and explains OCI's refusals", () => {
   it("an application OCID needs no compartment: the repository goes to the application's compartment", async () => {
-    const application = w.oci.stack.oci.state.createApplication({
+    const application = w.oci.stack.oci.state.fn.createApplication({
       compartmentId: w.oci.tenancyId,
       displayName: "by-ocid",
     });

@@ -40,8 +40,8 @@ let checkout: string;
 before(async () => {
   fx = await startFnDeployFixture("fn-repository", { authToken: "t0K3n;repo(elsewhere)Zx9" });
   oci = fx.oci;
-  team = oci.stack.oci.state.createCompartment({ parentId: oci.tenancyId, name: "team" });
-  oci.stack.oci.state.createApplication({ compartmentId: team.id, displayName: APPLICATION });
+  team = oci.stack.oci.state.iam.createCompartment({ parentId: oci.tenancyId, name: "team" });
+  oci.stack.oci.state.fn.createApplication({ compartmentId: team.id, displayName: APPLICATION });
   checkout = await mkdtemp(join(tmpdir(), "fngate-build-context-"));
   const files: Record<string, string> = {
     Dockerfile: "FROM scratch\nCOPY . /ctx/\n",
@@ -94,7 +94,7 @@ const repositoriesNamed = (name: string) =>
 describe("fn-deploy finds the OCIR repository wherever it is in the tenancy", () => {
   it("a private repository in the root compartment (fn deploy's) is found and pushed to", async (t) => {
     if (!(await requireDockerAndRegistry(t))) return;
-    const rootRepository = oci.stack.oci.state.createContainerRepository({
+    const rootRepository = oci.stack.oci.state.artifacts.createContainerRepository({
       compartmentId: oci.tenancyId,
       displayName: "made-by-fn",
     });
@@ -125,8 +125,8 @@ describe("fn-deploy finds the OCIR repository wherever it is in the tenancy", ()
 
   it("a public repository elsewhere is used, with a warning that says how to make it private", async (t) => {
     if (!(await requireDockerAndRegistry(t))) return;
-    const other = oci.stack.oci.state.createCompartment({ parentId: oci.tenancyId, name: "shared" });
-    const shared = oci.stack.oci.state.createContainerRepository({
+    const other = oci.stack.oci.state.iam.createCompartment({ parentId: oci.tenancyId, name: "shared" });
+    const shared = oci.stack.oci.state.artifacts.createContainerRepository({
       compartmentId: other.id,
       displayName: "shared-fn",
       isPublic: true,

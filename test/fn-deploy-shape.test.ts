@@ -30,9 +30,9 @@ before(async () => {
   });
   oci = fx.oci;
   const { state } = oci.stack.oci;
-  state.createApplication({ compartmentId: oci.tenancyId, displayName: "x86-apps" });
-  state.createApplication({ compartmentId: oci.tenancyId, displayName: "arm-apps", shape: "GENERIC_ARM" });
-  state.createApplication({
+  state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "x86-apps" });
+  state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "arm-apps", shape: "GENERIC_ARM" });
+  state.fn.createApplication({
     compartmentId: oci.tenancyId,
     displayName: "multi-apps",
     shape: "GENERIC_X86_ARM",

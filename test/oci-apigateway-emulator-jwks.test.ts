@@ -41,7 +41,7 @@ let prefix = 0;
 before(async () => {
   w = await startOciSdkWorld({ apiGateway: INSTANT_GATEWAY });
   issuer = await startTestIssuer(w.stack.tls);
-  gatewayId = w.stack.oci.state.createGateway({ compartmentId: w.tenancy.id }).id;
+  gatewayId = w.stack.oci.state.apigw.createGateway({ compartmentId: w.tenancy.id }).id;
   const server = createServer({ key: w.stack.tls.keyPem, cert: w.stack.tls.certPem }, (_req, res) => {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(served));
   });

@@ -120,7 +120,10 @@ describe("OCI emulator: API Gateway control plane", () => {
     w = await startOciSdkWorld({
       apiGateway: { workRequestAcceptedMs: STEP_MS, workRequestInProgressMs: STEP_MS, propagationDelayMs: 0 },
     });
-    gatewayId = w.stack.oci.state.createGateway({ compartmentId: w.tenancy.id, displayName: "fngate-gw" }).id;
+    gatewayId = w.stack.oci.state.apigw.createGateway({
+      compartmentId: w.tenancy.id,
+      displayName: "fngate-gw",
+    }).id;
   });
   after(() => w?.close());
 
@@ -135,7 +138,7 @@ describe("OCI emulator: API Gateway control plane", () => {
       },
     });
 
-  test("gateways read back with an OCI-shaped hostname; out-of-process users seed them unsigned", async () => {
+  test("gateways read back with an OCI-shaped hostname", async () => {
     const { gateway } = clients();
     const got = (await gateway.getGateway({ gatewayId })).gateway;
     assert.equal(got.displayName, "fngate-gw");
@@ -145,14 +148,6 @@ describe("OCI emulator: API Gateway control plane", () => {
     assert.ok(listed.gatewayCollection.items.some((item) => item.id === gatewayId));
     const other = apiGatewayClients(w.url, seedApiKeyCaller(w.stack.oci.state).me);
     await rejectsWith(other.gateway.getGateway({ gatewayId }), 404, "NotAuthorizedOrNotFound");
-
-    const response = await fetch(`${w.url}/_emulator/oci/gateways`, {
-      method: "POST",
-      body: JSON.stringify({ compartmentId: w.tenancy.id, displayName: "seeded" }),
-    });
-    assert.equal(response.status, 200);
-    const seeded = (await response.json()) as { id: string; hostname: string };
-    assert.equal((await gateway.getGateway({ gatewayId: seeded.id })).gateway.hostname, seeded.hostname);
   });
 
   test("create runs a work request ACCEPTED -> IN_PROGRESS -> SUCCEEDED; the deployment turns ACTIVE", async () => {
@@ -259,7 +254,7 @@ describe("OCI emulator: API Gateway control plane", () => {
     let refusedGateway: string;
     before(() => {
       refused = seedApiKeyCaller(w.stack.oci.state);
-      refusedGateway = w.stack.oci.state.createGateway({ compartmentId: refused.tenancy.id }).id;
+      refusedGateway = w.stack.oci.state.apigw.createGateway({ compartmentId: refused.tenancy.id }).id;
     });
     const createIn = (pathPrefix: string, specification: unknown, gateway = refusedGateway) =>
       apiGatewayClients(w.url, refused.me).deployment.createDeployment({

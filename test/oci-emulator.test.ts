@@ -266,8 +266,8 @@ describe("OCI emulator", () => {
         namespace: string;
       };
       assert.deepEqual([second.tenancyId, second.namespace], [created.tenancyId, created.namespace]);
-      const state = (await (await admin("state")).json()) as { users: Array<{ tenancyId: string }> };
-      assert.equal(state.users.filter((user) => user.tenancyId === created.tenancyId).length, 2);
+      const users = [...w.stack.oci.state.users.values()];
+      assert.equal(users.filter((user) => user.tenancyId === created.tenancyId).length, 2);
     });
 
     test("admin paths are never signed: a wrong method is 405, not 401; keys OCI would reject are 400", async () => {

@@ -77,7 +77,7 @@ async function deploy(
   world = w,
 ) {
   const { state } = world.stack.oci;
-  const applicationId = state.createApplication({
+  const applicationId = state.fn.createApplication({
     compartmentId,
     displayName: `fngate-${state.fn.applications.size}`,
   }).id;
@@ -183,7 +183,7 @@ fdk.handle((input, ctx) => {
 });
 `,
     );
-    w.stack.oci.state.registerFunctionCode("fngate/custom", codeDir);
+    w.stack.oci.state.fn.registerFunctionCode("fngate/custom", codeDir);
     const { fn } = await pushAndDeploy("custom", "custom", "1");
     const first = (await invoke(fn)) as { pid: number; greeting: string | null; memory: number };
     const second = (await invoke(fn)) as { pid: number };
@@ -213,7 +213,7 @@ fdk.handle((input, ctx) => {
 
   test("closing the emulator stops every function process", async () => {
     const own = await startOciSdkWorld({ registry: credentials(), functionActiveDelayMs: 0 });
-    own.stack.oci.state.registerFunctionCode("fngate/custom", codeDir);
+    own.stack.oci.state.fn.registerFunctionCode("fngate/custom", codeDir);
     const repository = `${own.tenancy.namespace}/fngate/custom`;
     await pushImage({ registry: credentials(), repository, tag: "1" });
     const fn = await deploy(own.me, own.tenancy.id, "pid", `phx.ocir.io/${repository}:1`, own);
@@ -239,7 +239,7 @@ describe("OCI emulator: API Gateway function backend", { skip }, () => {
       "hello",
       `ocir.us-phoenix-1.oci.oraclecloud.com/${repository}:0.0.1`,
     );
-    const gatewayId = w.stack.oci.state.createGateway({ compartmentId: gateway }).id;
+    const gatewayId = w.stack.oci.state.apigw.createGateway({ compartmentId: gateway }).id;
     const authentication = tokenAuthentication({
       jwksUri: issuer.jwksUri,
       issuers: [issuer.issuer],
@@ -285,13 +285,13 @@ describe("OCI emulator: API Gateway function backend", { skip }, () => {
     const caller = seedApiKeyCaller(w.stack.oci.state, "nopolicy");
     const { tenancy } = caller;
     const { state } = w.stack.oci;
-    const apps = state.createCompartment({ parentId: tenancy.id, name: "apps" });
-    const fns = state.createCompartment({ parentId: apps.id, name: "fns" });
-    const network = state.createCompartment({ parentId: tenancy.id, name: "network" });
+    const apps = state.iam.createCompartment({ parentId: tenancy.id, name: "apps" });
+    const fns = state.iam.createCompartment({ parentId: apps.id, name: "fns" });
+    const network = state.iam.createCompartment({ parentId: tenancy.id, name: "network" });
     const { endpoint, functionId } = await gatewayHello(caller, fns.id, network.id);
     const authorization = `Bearer ${await issuer.mint({ aud: AUDIENCE })}`;
     const policy = (compartmentId: string, name: string, ...statements: string[]) =>
-      state.createPolicy({ compartmentId, name, statements });
+      state.iam.createPolicy({ compartmentId, name, statements });
     const call = () => fetch(`${endpoint}/`, { headers: { authorization } });
     const refused = async (why: RegExp) => {
       const logs = w.stack.oci.functionLogs(functionId);
@@ -318,7 +318,7 @@ describe("OCI emulator: API Gateway function backend", { skip }, () => {
 
     // A dynamic group grants only when its matching rule selects this gateway.
     const group = (name: string, matchingRule: string) =>
-      state.createDynamicGroup({ tenancyId: tenancy.id, name, matchingRule });
+      state.iam.createDynamicGroup({ tenancyId: tenancy.id, name, matchingRule });
     group("app-gateways", `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${apps.id}'}`);
     group(
       "network-gateways",

@@ -150,7 +150,7 @@ describe("OCI emulator: function images in the real registry fit the application
     });
   };
   const application = (displayName: string, shape?: string) =>
-    w.stack.oci.state.createApplication({
+    w.stack.oci.state.fn.createApplication({
       compartmentId: w.tenancy.id,
       displayName,
       ...(shape ? { shape } : {}),

@@ -34,9 +34,9 @@ describe("OCI emulator: Functions management API", () => {
   // Settles pending CREATING/UPDATING transitions; stays well inside the 5-minute signature window.
   const settle = () => w.later(ACTIVE_DELAY_MS + 1);
   const app = (displayName: string, compartmentId = w.tenancy.id) =>
-    w.stack.oci.state.createApplication({ compartmentId, displayName });
+    w.stack.oci.state.fn.createApplication({ compartmentId, displayName });
   const seedFunction = (applicationId: string, displayName: string) =>
-    w.stack.oci.state.createFunction({ applicationId, displayName, image: IMAGE, memoryInMBs: 256 });
+    w.stack.oci.state.fn.createFunction({ applicationId, displayName, image: IMAGE, memoryInMBs: 256 });
 
   before(async () => {
     w = await startOciSdkWorld({ functionActiveDelayMs: ACTIVE_DELAY_MS });

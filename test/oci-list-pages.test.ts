@@ -37,8 +37,8 @@ describe("OCI lists read across pages", () => {
   test("pagedItems follows opc-next-page with the same filters until the last page; displayName and gatewayId filter exactly", async () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
     const compartmentId = tenancy.id;
-    const gateway = w.stack.oci.state.createGateway({ compartmentId });
-    const other = w.stack.oci.state.createGateway({ compartmentId });
+    const gateway = w.stack.oci.state.apigw.createGateway({ compartmentId });
+    const other = w.stack.oci.state.apigw.createGateway({ compartmentId });
     const { deployment } = apiGatewayClients(w.url, me);
     const backend = { type: "STOCK_RESPONSE_BACKEND", status: 200, body: "ok" };
     for (let n = 1; n <= 6; n += 1) {
@@ -80,7 +80,7 @@ describe("OCI lists read across pages", () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
     const count = FUNCTIONS_PAGE_LIMITS.defaultLimit * 2 + 3;
     for (let n = 1; n <= count; n += 1) {
-      w.stack.oci.state.createApplication({ compartmentId: tenancy.id, displayName: `app-${n}` });
+      w.stack.oci.state.fn.createApplication({ compartmentId: tenancy.id, displayName: `app-${n}` });
     }
     const { management } = functionsClients(w.url, me);
     const found = await findApplication(management, `app-${count}`, tenancy.id);
@@ -95,13 +95,13 @@ describe("OCI lists read across pages", () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state);
     const { defaultLimit } = FUNCTIONS_PAGE_LIMITS;
     const applications = Array.from({ length: defaultLimit + 2 }, (_, n) =>
-      w.stack.oci.state.createApplication({ compartmentId: tenancy.id, displayName: `svc-${n + 1}` }),
+      w.stack.oci.state.fn.createApplication({ compartmentId: tenancy.id, displayName: `svc-${n + 1}` }),
     );
     const last = applications.at(-1);
     assert.ok(last);
     for (let n = 1; n <= defaultLimit + 1; n += 1) {
       const labelled = n === 1 || n === defaultLimit + 1;
-      w.stack.oci.state.createFunction({
+      w.stack.oci.state.fn.createFunction({
         applicationId: last.id,
         displayName: `fn-${n}`,
         image: IMAGE,
@@ -121,8 +121,8 @@ describe("OCI lists read across pages", () => {
 describe("OCI emulator: compartments and policies", () => {
   test("GetCompartment answers for the tenancy and for a compartment two levels down", async () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state, "acme");
-    const apps = w.stack.oci.state.createCompartment({ parentId: tenancy.id, name: "apps" });
-    const fns = w.stack.oci.state.createCompartment({ parentId: apps.id, name: "fns" });
+    const apps = w.stack.oci.state.iam.createCompartment({ parentId: tenancy.id, name: "apps" });
+    const fns = w.stack.oci.state.iam.createCompartment({ parentId: apps.id, name: "fns" });
     const { identity } = ociClients(w.url, me);
     const root = await identity.getCompartment({ compartmentId: tenancy.id });
     assert.equal(root.compartment.name, "acme");
@@ -131,7 +131,7 @@ describe("OCI emulator: compartments and policies", () => {
     assert.deepEqual([leaf.compartment.name, leaf.compartment.compartmentId], ["fns", apps.id]);
     assert.ok(leaf.etag);
     assert.throws(
-      () => w.stack.oci.state.createCompartment({ parentId: tenancy.id, name: "APPS" }),
+      () => w.stack.oci.state.iam.createCompartment({ parentId: tenancy.id, name: "APPS" }),
       /already exists/,
       "names are unique among siblings, whatever the case",
     );
@@ -139,13 +139,13 @@ describe("OCI emulator: compartments and policies", () => {
 
   test("ListPolicies lists one compartment's policies page by page; another tenancy's is a 404", async () => {
     const { tenancy, me } = seedApiKeyCaller(w.stack.oci.state, "paged");
-    const team = w.stack.oci.state.createCompartment({ parentId: tenancy.id, name: "team" });
+    const team = w.stack.oci.state.iam.createCompartment({ parentId: tenancy.id, name: "team" });
     for (let n = 1; n <= 5; n++) {
       const statements = [`allow group g${n} to read all-resources in tenancy`];
-      w.stack.oci.state.createPolicy({ compartmentId: tenancy.id, name: `p${n}`, statements });
+      w.stack.oci.state.iam.createPolicy({ compartmentId: tenancy.id, name: `p${n}`, statements });
     }
     const teamOnly = ["allow group t to read all-resources in compartment team"];
-    w.stack.oci.state.createPolicy({ compartmentId: team.id, name: "team-only", statements: teamOnly });
+    w.stack.oci.state.iam.createPolicy({ compartmentId: team.id, name: "team-only", statements: teamOnly });
     const { identity } = ociClients(w.url, me);
     const { items, pages } = await readAllPages(async (page) => {
       const response = await identity.listPolicies({ compartmentId: tenancy.id, limit: 2, ...pageOf(page) });
@@ -185,7 +185,7 @@ describe("OCI emulator: Artifacts container repositories", () => {
       ...(opcRetryToken ? { opcRetryToken } : {}),
     });
   before(() => {
-    w.stack.oci.state.seedContainerRepositories({
+    w.stack.oci.state.artifacts.seedContainerRepositories({
       compartmentId: w.tenancy.id,
       count: 120,
       prefix: "seeded",
@@ -258,9 +258,12 @@ describe("OCI emulator: Artifacts container repositories", () => {
 
   test("a name taken in the root compartment is 409 in a child one; only the tenancy's subtree list finds it", async () => {
     const { state } = w.stack.oci;
-    const child = state.createCompartment({ parentId: w.tenancy.id, name: "functions" });
-    const grandchild = state.createCompartment({ parentId: child.id, name: "team" });
-    const root = state.createContainerRepository({ compartmentId: w.tenancy.id, displayName: "fn/app" });
+    const child = state.iam.createCompartment({ parentId: w.tenancy.id, name: "functions" });
+    const grandchild = state.iam.createCompartment({ parentId: child.id, name: "team" });
+    const root = state.artifacts.createContainerRepository({
+      compartmentId: w.tenancy.id,
+      displayName: "fn/app",
+    });
     const inGrandchild = create({ compartmentId: grandchild.id, displayName: "fn/app" });
     await rejectsWith(inGrandchild, 409, "NotAuthorizedOrResourceAlreadyExists");
     assert.deepEqual(await list({ compartmentId: grandchild.id, displayName: "fn/app" }), []);
@@ -275,7 +278,7 @@ describe("OCI emulator: Artifacts container repositories", () => {
       "InvalidParameter",
       /only be true for the tenancy/,
     );
-    const theirs = state.createContainerRepository({
+    const theirs = state.artifacts.createContainerRepository({
       compartmentId: grandchild.id,
       displayName: "fn/in-child",
     });
@@ -286,7 +289,7 @@ describe("OCI emulator: Artifacts container repositories", () => {
   test("names are unique per namespace across compartments; other tenancies cannot see them", async () => {
     const stranger = seedApiKeyCaller(w.stack.oci.state);
     const compartmentId = stranger.tenancy.id;
-    const theirs = w.stack.oci.state.createContainerRepository({
+    const theirs = w.stack.oci.state.artifacts.createContainerRepository({
       compartmentId,
       displayName: "fngate/hello",
     });

@@ -34,7 +34,7 @@ let registry: StartedRegistry | undefined;
 
 before(async () => {
   oci = await startOciFixture();
-  oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
+  oci.stack.oci.state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
   if (await registryInstalled()) {
     registry = await startRegistry({ users: [{ username: `${NAMESPACE}/ci-user`, password: LINK_TOKEN }] });
   }

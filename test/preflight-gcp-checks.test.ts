@@ -117,7 +117,7 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
       detail: /ghost@.* does not exist/,
     });
 
-    fx.stack.gcp.state.faults.push({ path: /^\/iam\/v1\//, status: 403 });
+    fx.stack.gcp.state.faults.next(1, { status: 403 }, /^\/iam\/v1\//);
     const refused = await preflight(inputs());
     assert.equal(refused.run.exitCode, 0, refused.run.stdout);
     expectRow(refused.rows, "deployer may act as the runtime service account", "cannot tell", {

@@ -191,7 +191,7 @@ describe("preflight: OCI checks", () => {
   it("reads every page of a compartment's policies: a grant on the second page counts", async () => {
     const { state } = world.oci.stack.oci;
     const fillers = Array.from({ length: 100 }, (_, n) =>
-      state.createPolicy({
+      state.iam.createPolicy({
         compartmentId: world.oci.tenancyId,
         name: `filler-${n}`,
         statements: [`allow group team-${n} to read all-resources in compartment apps`],
@@ -212,17 +212,17 @@ describe("preflight: OCI checks", () => {
 
   it("a dynamic group policy counts when the group's matching rule selects the gateway", async () => {
     const { state } = world.oci.stack.oci;
-    state.createDynamicGroup({
+    state.iam.createDynamicGroup({
       tenancyId: world.oci.tenancyId,
       name: "app-gateways",
       matchingRule: `ALL {resource.type = 'ApiGateway', resource.compartment.id = '${world.apps.id}'}`,
     });
-    state.createDynamicGroup({
+    state.iam.createDynamicGroup({
       tenancyId: world.oci.tenancyId,
       name: "edge-gateways",
       matchingRule: `ALL {resource.type = 'apigateway', resource.compartment.id = '${world.network.id}'}`,
     });
-    const wrongGroup = state.createPolicy({
+    const wrongGroup = state.iam.createPolicy({
       compartmentId: world.apps.id,
       name: "app-gateways-invoke",
       statements: ["Allow dynamic-group app-gateways to use functions-family in compartment apps"],
@@ -234,7 +234,7 @@ describe("preflight: OCI checks", () => {
       state.iam.deletePolicy(wrongGroup.id);
     }
     // Attached to apps, a statement names the compartment itself by OCID (a name would mean a child).
-    const rightGroup = state.createPolicy({
+    const rightGroup = state.iam.createPolicy({
       compartmentId: world.apps.id,
       name: "edge-gateways-invoke",
       statements: [

@@ -99,11 +99,11 @@ export async function startPipelineFixture(
   const deploy = await startFnDeployFixture(label, options);
   const { oci, registry, authToken, functionDir } = deploy;
   const { state } = oci.stack.oci;
-  const applicationId = state.createApplication({
+  const applicationId = state.fn.createApplication({
     compartmentId: oci.tenancyId,
     displayName: APPLICATION,
   }).id;
-  const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
+  const gatewayId = state.apigw.createGateway({ compartmentId: oci.tenancyId, displayName: "public" }).id;
   seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = oci.stack;
   const tenantId = entra.addTenant();
@@ -171,7 +171,7 @@ export async function startPipelineFixture(
       ...overrides,
     }),
     existingFunction: () => {
-      existing ??= state.createFunction({
+      existing ??= state.fn.createFunction({
         applicationId,
         displayName: "hello",
         image: `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`,

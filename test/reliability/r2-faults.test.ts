@@ -6,9 +6,9 @@
 // transient, so they fail at once: one call, no retry, the cause named, the step over in < 2 s.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { seededEntraFaults } from "../emulators/entra/faults.ts";
-import { seededTransientFaults } from "../emulators/oci/faults.ts";
-import { countKinds, type TransientKind } from "../emulators/seeded-random.ts";
+import type { EntraEndpointKind } from "../emulators/entra/faults.ts";
+import { countKinds, seededFaults } from "../emulators/faults.ts";
+import type { FaultTarget } from "../emulators/oci/faults.ts";
 import { assertUserFailure, describeAnnotations } from "../runner/index.ts";
 import { printFigure } from "./figures.ts";
 import {
@@ -27,7 +27,7 @@ const figure = {
   runs: 0,
   successes: 0,
   controlCalls: 0,
-  kinds: [] as TransientKind[],
+  kinds: [] as string[],
   seconds: [] as number[],
   fastFailures: 0,
   fastCases: 0,
@@ -72,8 +72,15 @@ describe("R2: seeded transient faults on >= 30% of control-plane calls", () => {
       const entraRequestsBefore = entra.requests.length;
       const ociLogBefore = ociEmulator.faults.log.length;
       const entraLogBefore = entra.faults.log.length;
-      const removeOci = ociEmulator.faults.add(seededTransientFaults({ seed, rate: RATE }));
-      const removeEntra = entra.faults.add(seededEntraFaults({ seed: seed * 7, rate: 0.5 }));
+      const removeOci = ociEmulator.faults.add(
+        seededFaults({ seed, rate: RATE }, (call: FaultTarget) => call.plane === "control"),
+      );
+      const removeEntra = entra.faults.add(
+        seededFaults(
+          { seed: seed * 7, rate: 0.5, slowMs: [50, 50] },
+          (kind: EntraEndpointKind) => kind === "token",
+        ),
+      );
       const job = await fx.job();
       try {
         const started = Date.now();
@@ -101,9 +108,9 @@ describe("R2: seeded transient faults on >= 30% of control-plane calls", () => {
           .slice(entraRequestsBefore)
           .filter((r) => r.path.endsWith("/oauth2/v2.0/token")).length;
         const injected = [
-          ...ociEmulator.faults.log.slice(ociLogBefore).map((f) => f.kind),
+          ...ociEmulator.faults.log.slice(ociLogBefore),
           ...entra.faults.log.slice(entraLogBefore),
-        ] as TransientKind[];
+        ];
         figure.kinds.push(...injected);
       } finally {
         removeOci();
@@ -139,7 +146,7 @@ describe("R2: 400/401/403/404 fail at once, with one call and the cause named", 
       const { state } = ociEmulator;
       const application = [...state.fn.applications.values()][0];
       assert.ok(application);
-      const fnId = state.createFunction({
+      const fnId = state.fn.createFunction({
         applicationId: application.id,
         displayName: `ff${fault.status}`,
         image: "ocir.us-phoenix-1.oci.oraclecloud.com/ns/any:1",

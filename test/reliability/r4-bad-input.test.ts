@@ -64,10 +64,13 @@ describe("R4: as the runner runs them: exit 1, one line, no mutating call", () =
   before(async () => {
     oci = await startOciFixture();
     const { state } = oci.stack.oci;
-    const applicationId = state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" }).id;
+    const applicationId = state.fn.createApplication({
+      compartmentId: oci.tenancyId,
+      displayName: "apps",
+    }).id;
     const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`;
-    functionId = state.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
-    gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "gw" }).id;
+    functionId = state.fn.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
+    gatewayId = state.apigw.createGateway({ compartmentId: oci.tenancyId, displayName: "gw" }).id;
     seedGatewayFunctionsPolicy(state, oci.tenancyId);
   });
   after(async () => {

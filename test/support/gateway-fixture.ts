@@ -44,11 +44,24 @@ export async function startGatewayFixture(options: { registry?: boolean } = {}):
     oci.stack.oci.setRegistry({ url: registry.url, ...REGISTRY_USER });
     await pushImage({ registry: { url: registry.url, ...REGISTRY_USER }, repository, tag: "0.0.1" });
   }
-  const applicationId = state.createApplication({ compartmentId: oci.tenancyId, displayName: "fngate" }).id;
+  const applicationId = state.fn.createApplication({
+    compartmentId: oci.tenancyId,
+    displayName: "fngate",
+  }).id;
   const image = `ocir.us-phoenix-1.oci.oraclecloud.com/${repository}:0.0.1`;
-  const fnHello = state.createFunction({ applicationId, displayName: "hello", image, memoryInMBs: 256 }).id;
-  const fnOther = state.createFunction({ applicationId, displayName: "other", image, memoryInMBs: 256 }).id;
-  const gatewayId = state.createGateway({ compartmentId: oci.tenancyId, displayName: "fngate-gw" }).id;
+  const fnHello = state.fn.createFunction({
+    applicationId,
+    displayName: "hello",
+    image,
+    memoryInMBs: 256,
+  }).id;
+  const fnOther = state.fn.createFunction({
+    applicationId,
+    displayName: "other",
+    image,
+    memoryInMBs: 256,
+  }).id;
+  const gatewayId = state.apigw.createGateway({ compartmentId: oci.tenancyId, displayName: "fngate-gw" }).id;
   seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const tenantId = oci.stack.entra.addTenant();
   return {

@@ -17,7 +17,7 @@ export function seedGatewayFunctionsPolicy(
   if (!path || !root) throw new Error(`unknown compartment ${functionsCompartmentId}`);
   const below = path.slice(1).map((compartment) => compartment.name);
   const location = below.length === 0 ? "tenancy" : `compartment ${below.join(":")}`;
-  return state.createPolicy({
+  return state.iam.createPolicy({
     compartmentId: root.id,
     name: `apigw-functions-${state.iam.policies.size + 1}`,
     statements: [

@@ -98,20 +98,28 @@ export interface PreflightWorld {
 export async function startPreflightWorld(): Promise<PreflightWorld> {
   const oci = await startOciFixture();
   const { state } = oci.stack.oci;
-  const apps = state.createCompartment({ parentId: oci.tenancyId, name: "apps" });
-  const network = state.createCompartment({ parentId: oci.tenancyId, name: "network" });
-  const applicationId = state.createApplication({ compartmentId: apps.id, displayName: "fngate" }).id;
+  const apps = state.iam.createCompartment({ parentId: oci.tenancyId, name: "apps" });
+  const network = state.iam.createCompartment({ parentId: oci.tenancyId, name: "network" });
+  const applicationId = state.fn.createApplication({ compartmentId: apps.id, displayName: "fngate" }).id;
   const image = `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}/fngate/hello:0.0.1`;
-  const functionId = state.createFunction({
+  const functionId = state.fn.createFunction({
     applicationId,
     displayName: "hello",
     image,
     memoryInMBs: 256,
   }).id;
-  state.createContainerRepository({ compartmentId: apps.id, displayName: "fngate/hello", isPublic: false });
-  state.createContainerRepository({ compartmentId: apps.id, displayName: "fngate/open", isPublic: true });
-  const gatewayId = state.createGateway({ compartmentId: network.id, displayName: "public" }).id;
-  const creating = state.createGateway({ compartmentId: network.id, displayName: "new" });
+  state.artifacts.createContainerRepository({
+    compartmentId: apps.id,
+    displayName: "fngate/hello",
+    isPublic: false,
+  });
+  state.artifacts.createContainerRepository({
+    compartmentId: apps.id,
+    displayName: "fngate/open",
+    isPublic: true,
+  });
+  const gatewayId = state.apigw.createGateway({ compartmentId: network.id, displayName: "public" }).id;
+  const creating = state.apigw.createGateway({ compartmentId: network.id, displayName: "new" });
   creating.lifecycleState = "CREATING";
   const { entra } = oci.stack;
   const tenantId = entra.addTenant();

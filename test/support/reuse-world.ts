@@ -62,7 +62,7 @@ export interface ReuseWorld {
 export async function startReuseWorld(): Promise<ReuseWorld> {
   const oci = await startOciFixture();
   trustCaInProcess(oci.stack.caPem);
-  oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
+  oci.stack.oci.state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
   const root = await mkdtemp(join(tmpdir(), "fngate-image-reuse-"));
   await writeFile(join(root, "key.pem"), oci.key.pkcs8, { mode: 0o600 });
   await writeFile(

@@ -5,6 +5,7 @@
 // registered AccessKey or by unexpired STS credentials with their x-acs-security-token.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { FaultQueue } from "../faults.ts";
 import { closeServer, readBody, serveHttpsOnLoopback } from "../http/loopback-server.ts";
 import type { Json } from "../json.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
@@ -41,20 +42,12 @@ export function isMutatingFcCall(entry: AlibabaRequestLogEntry): boolean {
   return MUTATING.has(entry.operation);
 }
 
-/** An answer given instead of the handler's, `times` times, for one FC operation (fault injection). */
-export interface AlibabaFault {
-  operation: string;
-  status: number;
-  code: string;
-  times: number;
-}
-
 export interface AlibabaEmulator {
   url: string;
   state: AlibabaState;
   requests: AlibabaRequestLogEntry[];
-  /** Queued faults; each matching request (after its signature checked out) takes one. */
-  faults: AlibabaFault[];
+  /** Injected faults, aimed at FC operations; a request meets them after its signature checked out. */
+  faults: FaultQueue<string, string>;
   /** How long functions created or updated from now on stay Pending/InProgress. */
   setActiveDelay(ms: number): void;
   close(): Promise<void>;
@@ -75,7 +68,9 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
   };
   const fc = new FcApi(fcOptions);
   const requests: AlibabaRequestLogEntry[] = [];
-  const faults: AlibabaFault[] = [];
+  const faults = new FaultQueue<string, string>(
+    (operation, wanted) => wanted === undefined || operation === wanted,
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(
@@ -108,12 +103,10 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
         const caller = authenticate(req, target, body, entry);
         if (req.headers["x-acs-action"] !== fcCall.operation || req.headers["x-acs-version"] !== "2023-03-30")
           throw acs.invalidArgument(`x-acs-action/x-acs-version do not match ${fcCall.operation} 2023-03-30`);
-        const fault = faults.find(
-          (candidate) => candidate.operation === fcCall.operation && candidate.times > 0,
-        );
-        if (fault) {
-          fault.times--;
-          throw new AcsError(fault.status, fault.code, `injected ${fault.status} ${fault.code}`);
+        const fault = faults.take(fcCall.operation);
+        if (fault?.status !== undefined) {
+          const code = fault.code ?? "InternalError";
+          throw new AcsError(fault.status, code, `injected ${fault.status} ${code}`);
         }
         const result: FcAnswer = cleanupCall
           ? handleCleanup(state, cleanupCall, url.searchParams)

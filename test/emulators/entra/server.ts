@@ -15,7 +15,7 @@ import type { TlsMaterial } from "../tls/test-ca.ts";
 import { issuerV1, issuerV2 } from "./access-token.ts";
 import type { ApiAppInput, Application, ClientAppInput } from "./directory.ts";
 import { Directory } from "./directory.ts";
-import { EntraFaults } from "./faults.ts";
+import { type EntraFaults, entraFaults } from "./faults.ts";
 import { FederatedVerifier } from "./federated-verifier.ts";
 import { type MintTokenInput, mintAccessToken } from "./mint-token.ts";
 import { type EntraRequestLogEntry, handleEntraRequest } from "./routes.ts";
@@ -72,7 +72,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   // Federated issuers (the GitHub OIDC issuer) serve HTTPS with the stack's CA.
   const federated = new FederatedVerifier(options.tls.caPem);
   const requests: EntraRequestLogEntry[] = [];
-  const faults = new EntraFaults();
+  const faults = entraFaults();
 
   const context = { directory, keys, federated, baseUrl: "", lifetimeSeconds, now, requests, faults };
   const {

@@ -6,6 +6,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { closeServer, readBody, serveHttpsOnLoopback } from "../http/loopback-server.ts";
+import { faultError } from "../oci/faults.ts";
 import { newRequestId } from "../oci/ocid.ts";
 import type { OciEmulator } from "../oci/server.ts";
 import type { TlsMaterial } from "../tls/test-ca.ts";
@@ -111,7 +112,10 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
     if (!target) return gatewayError(404, "Not Found");
     entry.deploymentId = target.deployment.id;
     const fault = oci.faults.take({ method, path, operation: "GatewayRequest", plane: "data" });
-    if (fault) return gatewayError(fault.status, fault.message, fault.headers);
+    if (fault?.status !== undefined) {
+      const error = faultError(fault.status, fault);
+      return gatewayError(error.status, error.message, error.headers);
+    }
     const policy = target.spec.authentication;
     if (policy) {
       const outcome = await authenticate(

@@ -27,8 +27,6 @@ import { GcpState, type ProjectRecord, type ServiceAccountRecord } from "./state
 export interface GcpEmulatorOptions {
   tls: TlsMaterial;
   now?: () => Date;
-  /** How long a deploy operation stays running; default 50 ms. */
-  operationDelayMs?: number;
 }
 
 export interface ServiceAccountKeyFile {
@@ -53,10 +51,7 @@ export interface ProviderOptions {
 export interface GcpEmulator {
   /** Base URL of the APIs: what FNGATE_GCP_ENDPOINT is set to. */
   url: string;
-  /** Base of services' URLs seen from outside the project's network. */
-  serviceBaseUrl: string;
   state: GcpState;
-  googleKeys: SigningKeys;
   addProject(id: string): ProjectRecord;
   /** A service account in `project` with one key; returns the key file. */
   addServiceAccount(project: string, name: string): ServiceAccountKeyFile & { account: ServiceAccountRecord };
@@ -106,7 +101,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
   const adminContext = {
     ...tokenContext,
     serviceBaseUrl: () => externalUrl,
-    operationDelayMs: options.operationDelayMs ?? 50,
+    operationDelayMs: 50,
   };
 
   async function api(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
@@ -123,8 +118,8 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
         mutating: cloudCall && !reads && res.statusCode < 400,
       });
     });
-    const fault = state.takeFault(path);
-    if (fault) {
+    const fault = state.faults.take(path);
+    if (fault?.status !== undefined) {
       req.resume();
       return sendGoogleError(res, fault.status, "Injected fault.");
     }
@@ -185,9 +180,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
 
   return {
     url: apiUrl,
-    serviceBaseUrl: externalUrl,
     state,
-    googleKeys,
     addProject: (id) => state.addProject(id),
     addServiceAccount: (project, name) => {
       const email = `${name}@${project}.iam.gserviceaccount.com`;

@@ -2,6 +2,7 @@
 // (their public keys and who may impersonate them), workload identity providers, the access tokens it
 // issued, Cloud Run services with their IAM policies and operations, and every request it answered.
 import { createHash, type KeyObject, randomBytes } from "node:crypto";
+import { FaultQueue } from "../faults.ts";
 import { checkCondition } from "./attribute-condition.ts";
 
 export interface ProjectRecord {
@@ -83,13 +84,6 @@ export interface RequestLogEntry {
   mutating: boolean;
 }
 
-export interface Fault {
-  path: RegExp;
-  status: number;
-  /** How many matching requests get the fault; default 1. */
-  times?: number;
-}
-
 export class GcpState {
   readonly projects = new Map<string, ProjectRecord>();
   readonly serviceAccounts = new Map<string, ServiceAccountRecord>();
@@ -106,7 +100,8 @@ export class GcpState {
   imageResolver?: (image: string) => Promise<boolean>;
   readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);
   readonly requests: RequestLogEntry[] = [];
-  readonly faults: Fault[] = [];
+  /** Injected faults, aimed at request paths; answered as Google errors (server.ts). */
+  readonly faults = new FaultQueue<string, RegExp>((path, pattern) => pattern?.test(path) ?? true);
   /** How long minting an ID token takes (a latency knob for the benchmarks); 0 answers at once. */
   idTokenDelayMs = 0;
 
@@ -140,17 +135,6 @@ export class GcpState {
   caller(token: string | undefined, now: number): AccessTokenRecord | undefined {
     const record = token === undefined ? undefined : this.tokens.get(token);
     return record && record.expiresAt > now ? record : undefined;
-  }
-
-  /** Takes a matching fault, if one is armed. */
-  takeFault(path: string): Fault | undefined {
-    const index = this.faults.findIndex((fault) => fault.path.test(path));
-    if (index < 0) return undefined;
-    const fault = this.faults[index] as Fault;
-    const left = (fault.times ?? 1) - 1;
-    if (left <= 0) this.faults.splice(index, 1);
-    else fault.times = left;
-    return fault;
   }
 
   mutatingCalls(): RequestLogEntry[] {

@@ -128,7 +128,7 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
       const ref = String(body.ref);
       check(options.refs.includes(ref), 422, `No ref found for: ${ref}`);
       if (body.required_contexts === undefined)
-        check(!options.failingChecks, 409, "Conflict: Commit status checks failed for " + ref + ".");
+        check(!options.failingChecks, 409, `Conflict: Commit status checks failed for ${ref}.`);
       else
         check(
           Array.isArray(body.required_contexts) && body.required_contexts.every((c) => typeof c === "string"),

@@ -1,9 +1,13 @@
-// Field readers for the nested API Gateway specification. Unlike body-fields.ts they carry the
-// JSON path of the value (`specification.routes[0].backend.type`), because OCI's 400
-// InvalidParameter names the offending field and a deployment spec is deep enough to need it.
+// Field readers that carry the JSON path of the value (`specification.routes[0].backend.type`),
+// because OCI's 400 InvalidParameter names the offending field and a deployment spec is deep enough
+// to need it. With path "" they read a top-level field of a request body (body-fields.ts).
+import type { Json } from "../json.ts";
 import { invalidParameter } from "./errors.ts";
 
-export type Json = Record<string, unknown>;
+export type { Json };
+
+/** The name of a field as messages show it: `path.name`, or `name` at the top level. */
+const at = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
 export function objectAt(value: unknown, path: string): Json {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -14,7 +18,7 @@ export function objectAt(value: unknown, path: string): Json {
 
 export function optionalObjectAt(parent: Json, name: string, path: string): Json | undefined {
   const value = parent[name];
-  return value === undefined || value === null ? undefined : objectAt(value, `${path}.${name}`);
+  return value === undefined || value === null ? undefined : objectAt(value, at(path, name));
 }
 
 export function onlyFields(value: Json, allowed: readonly string[], path: string): void {
@@ -26,7 +30,7 @@ export function onlyFields(value: Json, allowed: readonly string[], path: string
 export function optionalStringAt(parent: Json, name: string, path: string): string | undefined {
   const value = parent[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalidParameter(`${path}.${name} must be a string.`);
+  if (typeof value !== "string") throw invalidParameter(`${at(path, name)} must be a string.`);
   return value;
 }
 
@@ -39,7 +43,7 @@ export function stringAt(parent: Json, name: string, path: string): string {
 export function optionalBooleanAt(parent: Json, name: string, path: string): boolean | undefined {
   const value = parent[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw invalidParameter(`${path}.${name} must be a boolean.`);
+  if (typeof value !== "boolean") throw invalidParameter(`${at(path, name)} must be a boolean.`);
   return value;
 }
 
@@ -52,10 +56,10 @@ export function optionalNumberAt(
   const value = parent[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || (range.integer && !Number.isInteger(value))) {
-    throw invalidParameter(`${path}.${name} must be ${range.integer ? "an integer" : "a number"}.`);
+    throw invalidParameter(`${at(path, name)} must be ${range.integer ? "an integer" : "a number"}.`);
   }
   if (value < range.min || value > range.max) {
-    throw invalidParameter(`${path}.${name} must be between ${range.min} and ${range.max}, got ${value}.`);
+    throw invalidParameter(`${at(path, name)} must be between ${range.min} and ${range.max}, got ${value}.`);
   }
   return value;
 }

@@ -2,6 +2,7 @@
 // have, wrong types and out-of-range numbers with 400 InvalidParameter naming the field, so a
 // client bug shows up here as it would against Oracle Cloud instead of being silently ignored.
 import type { Json } from "../json.ts";
+import { optionalBooleanAt, optionalNumberAt, optionalObjectAt } from "./apigateway-fields.ts";
 import { invalidParameter } from "./errors.ts";
 
 export function rejectUnknownFields(body: Json, allowed: readonly string[], modelName: string): void {
@@ -15,29 +16,15 @@ export function optionalInteger(
   name: string,
   range: { min: number; max: number },
 ): number | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw invalidParameter(`${name} must be an integer.`);
-  }
-  if (value < range.min || value > range.max) {
-    throw invalidParameter(`${name} must be between ${range.min} and ${range.max}, got ${value}.`);
-  }
-  return value;
+  return optionalNumberAt(body, name, "", { ...range, integer: true });
 }
 
 export function optionalBoolean(body: Json, name: string): boolean | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw invalidParameter(`${name} must be a boolean.`);
-  return value;
+  return optionalBooleanAt(body, name, "");
 }
 
 export function optionalObject(body: Json, name: string): Json | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "object" || Array.isArray(value)) throw invalidParameter(`${name} must be an object.`);
-  return value as Json;
+  return optionalObjectAt(body, name, "");
 }
 
 /** freeformTags and similar: an object whose values are all strings. */

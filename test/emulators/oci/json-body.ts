@@ -1,5 +1,6 @@
 // Request bodies as OCI validates them: JSON objects, with a 400 InvalidParameter naming the
 // problem otherwise. Routes take fields from the returned record and check their types.
+import { optionalStringAt } from "./apigateway-fields.ts";
 import { invalidParameter, missingParameter } from "./errors.ts";
 
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
@@ -16,10 +17,7 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
 }
 
 export function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalidParameter(`${name} must be a string.`);
-  return value;
+  return optionalStringAt(body, name, "");
 }
 
 export function requiredString(body: Record<string, unknown>, name: string): string {

@@ -18,7 +18,7 @@ import {
   OciHttpError,
   routeNotFound,
 } from "./errors.ts";
-import { FaultInjector } from "./faults.ts";
+import { faultError, type OciFaults, ociFaults } from "./faults.ts";
 import { FunctionRunner } from "./fn-runtime/function-runner.ts";
 import type { Caller } from "./key-id.ts";
 import { newRequestId } from "./ocid.ts";
@@ -58,7 +58,7 @@ export interface OciEmulator {
   /** Signed-API requests in arrival order (admin routes are left out: they are not OCI calls). */
   requests: RequestLogEntry[];
   /** Makes upcoming calls fail (429, 5xx) before they reach their handler. */
-  faults: FaultInjector;
+  faults: OciFaults;
   /** Points invoke and digest pinning at a registry started after the emulator. */
   setRegistry(registry: RegistryCredentials | undefined): void;
   /** OCIR's token endpoint (/20180419/docker/token): login tokens, and the realm of a token-auth registry. */
@@ -87,7 +87,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
   const now = options.now ?? (() => new Date());
   const state = new OciState(now, options);
   const requests: RequestLogEntry[] = [];
-  const faults = new FaultInjector();
+  const faults = ociFaults();
   const registryTokens = new RegistryTokenService(state, now);
   const runtime: OciRuntime = {
     baseUrl: "",
@@ -150,23 +150,24 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
       if (match.kind === "method-not-allowed") throw methodNotAllowed(method, match.allowed);
       // Faults hit authenticated calls only, like OCI's throttling: a bad signature stays a 401.
       if (!unsigned && match.route.auth !== "none") {
-        const fault = faults.takeAny({
+        const fault = faults.take({
           method,
           path,
           operation: match.route.operation,
           plane: match.route.plane ?? "control",
         });
-        if (fault?.kind === "error") {
-          injectedFault = `${fault.error.status} ${fault.error.code}`;
-          throw fault.error;
-        }
-        if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-        if (fault?.kind === "reset") {
+        if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (fault?.reset) {
           // A dropped connection: logged, then the socket closes without an answer.
           injectedFault = "reset";
           log(0);
           req.socket.destroy();
           return;
+        }
+        if (fault?.status !== undefined) {
+          const error = faultError(fault.status, fault);
+          injectedFault = `${error.status} ${error.code}`;
+          throw error;
         }
       }
       response = await match.route.handler({

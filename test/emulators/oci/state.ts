@@ -1,28 +1,12 @@
-// In-memory state of the emulated tenancies. Tests seed it in process (createTenancy, createUser)
-// and read it back to assert on effects; the admin routes expose the same operations to
-// out-of-process users. Only public material is kept: private keys never reach the emulator.
+// In-memory state of the emulated tenancies. Tests seed it in process (createTenancy, createUser, and
+// each service's store: fn, artifacts, apigw, iam) and read it back to assert on effects; the admin
+// route creates users for out-of-process users. Only public material is kept: private keys never reach the emulator.
 import type { KeyObject } from "node:crypto";
 import { parseApiPublicKey } from "./api-key.ts";
-import type { GatewayRecord } from "./apigateway-records.ts";
 import { ApiGatewayStore, type ApiGatewayTimings } from "./apigateway-store.ts";
-import {
-  ArtifactsStore,
-  type ContainerRepositoryRecord,
-  type NewContainerRepository,
-} from "./artifacts-store.ts";
-import {
-  type ApplicationRecord,
-  type FunctionRecord,
-  FunctionsStore,
-  type NewApplication,
-  type NewFunction,
-} from "./functions-store.ts";
-import {
-  type CompartmentRecord,
-  type DynamicGroupRecord,
-  IdentityStore,
-  type PolicyRecord,
-} from "./identity-store.ts";
+import { ArtifactsStore } from "./artifacts-store.ts";
+import { FunctionsStore } from "./functions-store.ts";
+import { IdentityStore } from "./identity-store.ts";
 import { newNamespace, newOcid } from "./ocid.ts";
 import { TagDefaults } from "./tag-defaults.ts";
 
@@ -103,63 +87,10 @@ export class OciState {
     });
   }
 
-  /** Seeds an ACTIVE API gateway with an OCI-shaped hostname. */
-  createGateway(input: { compartmentId: string; displayName?: string }): GatewayRecord {
-    return this.apigw.createGateway(input);
-  }
-
   /** The tenancy a compartment OCID belongs to: the tenancy itself (root) or any ACTIVE compartment below it. */
   tenancyOfCompartment(compartmentId: string): Tenancy | undefined {
     const tenancyId = this.iam.tenancyIdOf(compartmentId);
     return tenancyId === undefined ? undefined : this.tenancies.get(tenancyId);
-  }
-
-  /** Seeds an ACTIVE compartment below a tenancy or another compartment. */
-  createCompartment(input: { parentId: string; name: string; description?: string }): CompartmentRecord {
-    return this.iam.createCompartment(input);
-  }
-
-  /** Seeds an IAM policy attached to a compartment (or the tenancy), statements as written. */
-  createPolicy(input: {
-    compartmentId: string;
-    name: string;
-    statements: string[];
-    description?: string;
-  }): PolicyRecord {
-    return this.iam.createPolicy(input);
-  }
-
-  /** Seeds a dynamic group of the tenancy with its matching rule, as written. */
-  createDynamicGroup(input: { tenancyId: string; name: string; matchingRule: string }): DynamicGroupRecord {
-    return this.iam.createDynamicGroup(input);
-  }
-
-  /** Seeds an ACTIVE Functions application, as if created through the API. */
-  createApplication(input: NewApplication): ApplicationRecord {
-    return this.fn.createApplication(input);
-  }
-
-  /** Seeds a function (CREATING until the active delay passes); imageDigest is kept as given. */
-  createFunction(input: NewFunction): FunctionRecord {
-    return this.fn.createFunction(input);
-  }
-
-  /** Which function directory runs for images of `repository` (see FunctionsStore). */
-  registerFunctionCode(repository: string, dir: string): void {
-    this.fn.registerFunctionCode(repository, dir);
-  }
-
-  createContainerRepository(input: NewContainerRepository): ContainerRepositoryRecord {
-    return this.artifacts.createContainerRepository(input);
-  }
-
-  /** Creates `count` repositories `<prefix>-<n>` in one compartment (pagination tests). */
-  seedContainerRepositories(options: {
-    compartmentId: string;
-    count: number;
-    prefix?: string;
-  }): ContainerRepositoryRecord[] {
-    return this.artifacts.seedContainerRepositories(options);
   }
 
   createTenancy(options: { name?: string } = {}): Tenancy {
@@ -237,30 +168,7 @@ export class OciState {
     return user.apiKeys.find((key) => key.fingerprint === fingerprint);
   }
 
-  /** JSON-safe copy of the state for the admin route and for debugging. */
-  snapshot(): {
-    tenancies: Tenancy[];
-    users: Array<Omit<User, "apiKeys"> & { apiKeys: SnapshotKey[] }>;
-    applications: ApplicationRecord[];
-    functions: FunctionRecord[];
-    containerRepositories: ContainerRepositoryRecord[];
-  } {
-    return {
-      applications: [...this.fn.applications.values()].map((application) => structuredClone(application)),
-      functions: [...this.fn.functions.values()].map((fn) => structuredClone(this.fn.settle(fn))),
-      containerRepositories: [...this.artifacts.repositories.values()].map((repo) => structuredClone(repo)),
-      tenancies: [...this.tenancies.values()].map((tenancy) => ({ ...tenancy })),
-      // Public keys as uploaded (keyValue), not as KeyObjects.
-      users: [...this.users.values()].map((user) => ({
-        ...user,
-        apiKeys: user.apiKeys.map(({ publicKey: _publicKey, ...key }) => key),
-      })),
-    };
-  }
-
   #timestamp(): string {
     return this.#now().toISOString();
   }
 }
-
-type SnapshotKey = Omit<ApiKey, "publicKey">;

@@ -279,7 +279,7 @@ export const area: HostileArea = {
     await writeFile(join(dockerfileLinkCheckout, "func.js"), "// r7\n");
     if (imageCasesRun) {
       oci = await startOciFixture();
-      oci.stack.oci.state.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
+      oci.stack.oci.state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
       const user = { username: `${oci.namespace}/ci-user`, password: OCIR_TOKEN };
       registry = await startRegistry({ users: [user] });
       oci.stack.oci.setRegistry({ url: registry.url, ...user });

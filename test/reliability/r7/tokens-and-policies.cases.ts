@@ -38,7 +38,7 @@ async function gatewayDeploy(overrides: Record<string, string>, expect: HostileO
     await job.run("fn-context", { inputs: oci.inputs() });
     const main = await job.run("gateway-deploy", {
       inputs: {
-        "gateway-ocid": oci.stack.oci.state.createGateway({ compartmentId: oci.tenancyId }).id,
+        "gateway-ocid": oci.stack.oci.state.apigw.createGateway({ compartmentId: oci.tenancyId }).id,
         "compartment-ocid": oci.tenancyId,
         deployment: "r7",
         "path-prefix": "/r7",

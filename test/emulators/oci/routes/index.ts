@@ -9,7 +9,6 @@ import { functionsApplicationRoutes } from "./functions-applications.ts";
 import { functionsInvokeRoutes } from "./functions-invoke.ts";
 import { identityRoutes } from "./identity.ts";
 import { identityDomainRoutes } from "./identity-domain.ts";
-import { identityDomainAdminRoutes } from "./identity-domain-admin.ts";
 import { identityPolicyRoutes } from "./identity-policies.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
 import { registryTokenRoutes } from "./registry-token.ts";
@@ -26,6 +25,5 @@ export const allRoutes: readonly RouteDefinition[] = [
   ...apiGatewayGatewayRoutes,
   ...apiGatewayDeploymentRoutes,
   ...identityDomainRoutes,
-  ...identityDomainAdminRoutes,
   ...registryTokenRoutes,
 ];
