@@ -147,7 +147,7 @@ const CASES: Record<string, GatheredCase> = {
     inputs: { region: "ap-tokyo-1" },
     problems: [/credential-secret/, /credential-ocid/],
   },
-  // Its values are checked by the step (token-format, audience): before that, only their text is.
+  // Its one value check (token-format with audience) is a single field; here two refused texts.
   "gcp-id-token: two values no input may hold": {
     action: "gcp-id-token",
     inputs: {

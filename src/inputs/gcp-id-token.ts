@@ -1,4 +1,5 @@
 import type { GcpCredentialInputs } from "../gcp/credential-choice.ts";
+import { checkAudience, checkTokenFormat } from "../gcp/token-format.ts";
 import type { GcpIdTokenInputs } from "../steps/gcp-id-token.ts";
 import { type InputReader, withDefined } from "./reader.ts";
 
@@ -18,8 +19,10 @@ export function readGcpCredentialInputs(read: InputReader): GcpCredentialInputs 
 
 export function readGcpIdTokenInputs(read: InputReader): GcpIdTokenInputs {
   const credentials = readGcpCredentialInputs(read);
-  return withDefined<GcpIdTokenInputs>(
-    { ...credentials },
-    { audience: read.optional("audience"), tokenFormat: read.optional("token-format") },
-  );
+  const audience = read.optional("audience");
+  const tokenFormat = read.optional("token-format");
+  read.field(["token-format", "audience"], () => {
+    if (checkTokenFormat(tokenFormat, audience) === "id-token") checkAudience(audience ?? "");
+  });
+  return withDefined<GcpIdTokenInputs>({ ...credentials }, { audience, tokenFormat });
 }
