@@ -23,6 +23,22 @@ export function parseDeadlineMinutes(text: string | undefined, name = DEADLINE_I
   return minutes;
 }
 
+/**
+ * The deadline's minutes for a step that parses its inputs next: a refused value starts the default
+ * deadline and is handed on (`noted`), so the parser names it together with the other inputs' problems.
+ */
+export function deadlineMinutesOrNoted(
+  text: string | undefined,
+  name = DEADLINE_INPUT,
+): { minutes: number; noted: Error[] } {
+  try {
+    return { minutes: parseDeadlineMinutes(text, name), noted: [] };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { minutes: DEFAULT_DEADLINE_MINUTES, noted: [error] };
+  }
+}
+
 /** The abort reason once the deadline is reached. */
 export class DeadlineReached extends Error {
   override readonly name = "DeadlineReached";

@@ -410,7 +410,7 @@ describe("a refused input draws no follow-on error about a fine one", () => {
   });
 });
 
-describe("as a real process: one line, exit 1, no stack, no secret", () => {
+describe("as a real process: one line, exit 1, no stack, no secret, deadline-minutes included", () => {
   const secret = `gathered-access-key-secret-${process.pid}`;
   const fcInputs = {
     region: "cn-hangzhou",
@@ -420,9 +420,11 @@ describe("as a real process: one line, exit 1, no stack, no secret", () => {
     handler: "index.handler",
     memory: "100",
     "access-key-id": "LTAIexample",
+    // Read by the adapter before the parser (it starts the deadline), and named with the others.
+    "deadline-minutes": "0",
   };
   const expected =
-    /^2 inputs need fixing: \(1\) function must be 1-64 letters.* \(2\) memory must be a whole number from 128 to 32768; got "100"\.$/;
+    /^3 inputs need fixing: \(1\) (--)?deadline-minutes must be a number of minutes above 0 .* \(2\) function must be 1-64 letters.* \(3\) memory must be a whole number from 128 to 32768; got "100"\.$/;
 
   it("the bundled fc-deploy action: one ::error:: annotation", async () => {
     const run = await runAction("fc-deploy", {

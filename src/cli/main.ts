@@ -2,7 +2,7 @@
 // `fngate <command>`: the actions' steps from any CI or a laptop. Wiring only: parse the command line,
 // build the StepContext, run the command under its deadline, report and exit (see help.ts for codes).
 import { readFileSync } from "node:fs";
-import { parseDeadlineMinutes, startDeadline } from "../deadline.ts";
+import { deadlineMinutesOrNoted, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
 import { exitWhenFlushed } from "../exit-when-flushed.ts";
 import { proxySettings } from "../http/proxy-settings.ts";
@@ -68,13 +68,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     // HTTPS_PROXY/HTTP_PROXY/NO_PROXY, exactly as the actions honour them.
     const proxy = applyRunnerProxy(proxySettings(env));
     if (proxy.warning) stepLog.warning(proxy.warning);
-    const deadline = startDeadline(
-      parseDeadlineMinutes(
-        args.flags.get("deadline-minutes") ?? env.FNGATE_DEADLINE_MINUTES,
-        "--deadline-minutes",
-      ),
-      `running ${found.name}`,
+    const { minutes, noted } = deadlineMinutesOrNoted(
+      args.flags.get("deadline-minutes") ?? env.FNGATE_DEADLINE_MINUTES,
+      "--deadline-minutes",
     );
+    // A command without action inputs parses nothing that could name a refused value with the others.
+    if (!found.action && noted[0]) throw noted[0];
+    const deadline = startDeadline(minutes, `running ${found.name}`);
     const ctx = {
       ...cliStepContext(stepLog, redactor, env),
       signal: deadline.signal,
@@ -84,7 +84,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       const run = await found.load();
       const outcome = await deadline.race(
         run({
-          read,
+          read: noted.length > 0 ? { ...read, noted } : read,
           host: cliInputHost(env, ctx.homeDir, ctx.secrets),
           tools: cliToolSources(env, ctx.secrets),
           ctx,

@@ -1,6 +1,6 @@
 import { basename, dirname } from "node:path";
 import * as core from "@actions/core";
-import { DEADLINE_INPUT, parseDeadlineMinutes, type StepDeadline, startDeadline } from "../deadline.ts";
+import { DEADLINE_INPUT, deadlineMinutesOrNoted, type StepDeadline, startDeadline } from "../deadline.ts";
 import { describeError, isUserError } from "../errors.ts";
 import { exitWhenFlushed } from "../exit-when-flushed.ts";
 import { proxySettings } from "../http/proxy-settings.ts";
@@ -57,14 +57,13 @@ export async function runMain(main: (run: ActionRun) => Promise<void>): Promise<
     const applied = applyRunnerProxy(proxySettings(env));
     proxy = applied;
     if (applied.warning) core.warning(applied.warning);
-    const running = startDeadline(
-      parseDeadlineMinutes(core.getInput(DEADLINE_INPUT)),
-      `running ${actionName()}`,
-    );
+    // A refused deadline-minutes is named with the other inputs' problems when the main parses them.
+    const { minutes, noted } = deadlineMinutesOrNoted(core.getInput(DEADLINE_INPUT));
+    const running = startDeadline(minutes, `running ${actionName()}`);
     deadline = running;
     const ctx = once(() => actionStepContext(env, running.signal, applied));
     const run: ActionRun = {
-      read,
+      read: noted.length > 0 ? { ...read, noted } : read,
       host: actionInputHost(env),
       tools: actionToolSources(env),
       env,
@@ -104,12 +103,7 @@ export async function runPost(post: (run: PostRun) => Promise<void>): Promise<vo
     const proxy = applyRunnerProxy(proxySettings(env));
     if (proxy.warning) core.warning(proxy.warning);
     // A bad value already failed the main step; cleanup then runs under the default deadline.
-    let minutes: number;
-    try {
-      minutes = parseDeadlineMinutes(core.getInput(DEADLINE_INPUT));
-    } catch {
-      minutes = parseDeadlineMinutes(undefined);
-    }
+    const { minutes } = deadlineMinutesOrNoted(core.getInput(DEADLINE_INPUT));
     const cleaning = startDeadline(minutes, `cleaning up after ${actionName()}`);
     deadline = cleaning;
     const ctx = once(() => actionStepContext(env, cleaning.signal, proxy));

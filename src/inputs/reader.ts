@@ -25,6 +25,11 @@ export interface InputReader {
    * directly, it just runs the check.
    */
   field<T>(inputs: string | readonly string[], check: () => T): T;
+  /**
+   * Problems the adapter found before the parser ran (a refused deadline-minutes, which it reads first
+   * to start the step's deadline): readEveryInput names them with the parser's own.
+   */
+  noted?: readonly Error[];
 }
 
 /** A required input that was not given, and the environment variable it could have come from. */
@@ -58,7 +63,7 @@ export function checkNow<T>(_inputs: string | readonly string[], check: () => T)
  * URL) is refused at once and alone, as the adapters refuse such a value before parsing starts.
  */
 export function readEveryInput<T>(read: InputReader, parse: (read: InputReader) => T): T {
-  const problems: (Error | MissingInput)[] = [];
+  const problems: (Error | MissingInput)[] = [...(read.noted ?? [])];
   const failed = new Set<string>();
   // How often a check met an input already refused or missing (and read it as unset).
   let standIns = 0;
