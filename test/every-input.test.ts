@@ -34,7 +34,20 @@ it("one missing input, and a bad value with nothing missing, read as they always
   assert.throws(() => readEveryInput(read, (all) => readGatewayDeployInputs(all, host)), {
     message: "gateway-ocid is required: set the input.",
   });
-  const full = action({ "INPUT_GATEWAY-OCID": "ocid1.apigateway.oc1..x", INPUT_DEPLOYMENT: "api" });
+  // A bad value is named before the missing profile (gateway-deploy plans its inputs while parsing).
+  const bad = action({ "INPUT_GATEWAY-OCID": "ocid1.apigateway.oc1..x", INPUT_DEPLOYMENT: "api" });
+  assert.throws(() => readEveryInput(bad.read, (all) => readGatewayDeployInputs(all, bad.host)), {
+    message:
+      'gateway-ocid is not a valid OCID: expected ocid1.apigateway.oc1..aaaa…; got "ocid1.apigateway.oc1..x".',
+  });
+  const full = action({
+    "INPUT_GATEWAY-OCID": "ocid1.apigateway.oc1.ap-tokyo-1.aaaaaaaaexamplegateway",
+    INPUT_DEPLOYMENT: "api",
+    "INPUT_COMPARTMENT-OCID": "ocid1.compartment.oc1..aaaaaaaaexamplecompartment",
+    "INPUT_FUNCTION-ID": "ocid1.fnfunc.oc1.ap-tokyo-1.aaaaaaaaexamplefunction",
+    "INPUT_ENTRA-TENANT-ID": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    INPUT_AUDIENCES: "api://fngate-example",
+  });
   assert.throws(() => readEveryInput(full.read, (all) => readGatewayDeployInputs(all, full.host)), {
     message: /^no OCI profile: run fn-context first/,
   });
