@@ -1,8 +1,7 @@
 import { planGatewayDeploy } from "../oci/gateway/gateway-plan.ts";
-import { checkRunLabel } from "../run-label.ts";
 import type { GatewayDeployInputs } from "../steps/gateway-deploy.ts";
-import type { GatewaySettings } from "../steps/stage-settings.ts";
-import { type InputHost, requireOciProfile, withDefaultRunLabel } from "./input-host.ts";
+import { readGatewaySettings } from "./gateway-settings.ts";
+import { type InputHost, requireOciProfile } from "./input-host.ts";
 import type { InputReader } from "./reader.ts";
 
 /**
@@ -39,36 +38,3 @@ const PLANNED_INPUTS = [
   "jwks-cache-hours",
   "allow-anonymous",
 ];
-
-export function readGatewaySettings(
-  read: InputReader,
-  host: InputHost,
-  { functionIdGiven }: { functionIdGiven: boolean },
-): GatewaySettings {
-  const { optional, required, boolean } = read;
-  const settings: GatewaySettings = {
-    gatewayOcid: required("gateway-ocid"),
-    compartmentOcid: optional("compartment-ocid"),
-    deployment: required("deployment"),
-    pathPrefix: optional("path-prefix"),
-    routes: optional("routes"),
-    routePath: optional("route-path"),
-    routeMethods: optional("route-methods"),
-    functionId: functionIdGiven ? optional("function-id") : undefined,
-    jwksUri: optional("jwks-uri"),
-    entraTenantId: optional("entra-tenant-id"),
-    authorityHost: optional("authority-host"),
-    issuers: optional("issuers"),
-    audiences: optional("audiences"),
-    requiredClaims: optional("required-claims"),
-    tokenHeader: optional("token-header"),
-    tokenScheme: optional("token-scheme"),
-    maxClockSkew: optional("max-clock-skew"),
-    jwksCacheHours: optional("jwks-cache-hours"),
-    allowAnonymous: boolean("allow-anonymous", false),
-    prune: boolean("prune", false),
-    wait: boolean("wait", true),
-    runLabel: read.field("run-label", () => checkRunLabel(optional("run-label"))),
-  };
-  return withDefaultRunLabel(settings, host);
-}

@@ -3,7 +3,7 @@ import type { PipelineInputs } from "../steps/pipeline.ts";
 import { readEntraTokenInputs } from "./entra-token.ts";
 import { readFnContextInputs } from "./fn-context.ts";
 import { readFnDeploySettings } from "./fn-deploy.ts";
-import { readGatewaySettings } from "./gateway-deploy.ts";
+import { readGatewaySettings } from "./gateway-settings.ts";
 import type { InputHost } from "./input-host.ts";
 import { readOcirLoginInputs } from "./ocir-login.ts";
 import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "./pipeline-stages.ts";
