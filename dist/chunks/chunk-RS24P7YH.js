@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{n as a,o as n}from"./chunk-VLSZXNS2.js";function i(t,e,o){try{return t.load()}catch(r){o(`cleanup failed: reading what ${e} recorded: ${r instanceof Error?r.message:String(r)}`);return}}function d(t){return{save:e=>a(t,JSON.stringify(e)),clear:()=>a(t,""),load:()=>{let e=n(t);return e?JSON.parse(e):void 0}}}export{i as a,d as b};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{b as n}from"./chunk-4FVNVQTW.js";import{a as r}from"./chunk-CN6DUJDM.js";import{i as t,j as e}from"./chunk-VLSZXNS2.js";function m(i,s){return async({tools:a})=>{let o=s();if(!o){e("Nothing to clean up: no registry login was made.");return}let{docker:g}=await r(a),c=await n(g,o,u=>t(u));e(c?`Logged out of ${o.registry}; docker's config.json is as it was before ${i}.`:`Already logged out of ${o.registry} by the main step.`)}}export{m as a};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{f as n}from"./chunk-HS5ADFF5.js";function o(t){let e=t.optional("credentials-json");return e&&t.mask(e),n({},{credentialsJson:e,workloadIdentityProvider:t.optional("workload-identity-provider"),serviceAccount:t.optional("service-account")})}function i(t){let e=o(t);return n({...e},{audience:t.optional("audience"),tokenFormat:t.optional("token-format")})}export{o as a,i as b};

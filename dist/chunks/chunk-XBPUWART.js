@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+async function d(o,i){let n=new AbortController,r=o?AbortSignal.any([o,n.signal]):n.signal,e,s=i.map(t=>t(r).catch(a=>{throw e||(e={error:a},n.abort(a)),a})),l=await Promise.allSettled(s);if(e)throw e.error;return l.map(t=>t.value)}function u(){let o=()=>{},i=()=>{},n=new Promise((r,e)=>{o=r,i=e});return n.catch(()=>{}),{promise:n,give:o,fail:i}}export{d as a,u as b};
