@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { isUserError } from "../src/errors.ts";
 import { fingerprintOf } from "../src/oci/auth/fingerprint.ts";
 import { loadPrivateKey, publicKeyDer } from "../src/oci/auth/private-key.ts";
-import { encryptedPkcs1, encryptedPkcs8, generateTestKey, pastedVariants } from "./support/keys.ts";
+import { encryptedPkcs1, encryptedPkcs8, generateTestKey, pastedVariants, pemArmor } from "./support/keys.ts";
 
 const key = generateTestKey();
 
@@ -87,7 +87,8 @@ describe("loadPrivateKey refuses with a message naming the input and the fix", (
     ["corrupted body", corrupted, undefined, /private-key has a PEM body that is not valid base64/],
     [
       "OpenSSH key",
-      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+      // Only the OpenSSH armor and magic ("openssh-key-v1"): no key material is kept in the repository.
+      pemArmor("OPENSSH PRIVATE KEY", Buffer.from("openssh-key-v1\0\0\0").toString("base64")),
       undefined,
       /ssh-keygen -p -m pkcs8/,
     ],
