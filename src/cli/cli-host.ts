@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { type InputHost, missingConfigFile } from "../inputs/input-host.ts";
 import type { SecretRegistrar } from "../step-context.ts";
@@ -14,11 +13,12 @@ import { ciOidcToken } from "./oidc-token.ts";
  */
 export function cliInputHost(env: NodeJS.ProcessEnv, homeDir: string, secrets: SecretRegistrar): InputHost {
   const idToken = ciOidcToken(env, secrets);
-  const named = env.OCI_CLI_CONFIG_FILE?.trim();
-  const configured = named && !existsSync(named) ? named : undefined;
+  const ociProfile = cliOciProfile(env, homeDir);
+  // No profile although OCI_CLI_CONFIG_FILE is set: the file it names is gone.
+  const named = ociProfile ? undefined : env.OCI_CLI_CONFIG_FILE?.trim() || undefined;
   return {
-    ociProfile: cliOciProfile(env, homeDir),
-    noProfileAdvice: `${missingConfigFile(configured ? { configFile: configured, profile: "" } : undefined)}run \`fngate fn-context\` first (it writes ~/.oci/config), or set OCI_CLI_CONFIG_FILE.`,
+    ociProfile,
+    noProfileAdvice: `${missingConfigFile(named)}run \`fngate fn-context\` first (it writes ~/.oci/config), or set OCI_CLI_CONFIG_FILE.`,
     ...commitSha(env),
     idToken: (audience) => idToken(audience),
   };

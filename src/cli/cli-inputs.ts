@@ -9,6 +9,7 @@ import {
   type InputReader,
   type MissingInput,
   parseBoolean,
+  requiredFrom,
 } from "../inputs/reader.ts";
 import { type ActionMetadata, envName } from "./action-metadata.ts";
 import type { Redactor } from "./redactor.ts";
@@ -95,11 +96,7 @@ export function cliInputs(
   };
   return {
     optional,
-    required(name, envFallback) {
-      const value = optional(name, envFallback);
-      if (value !== undefined) return value;
-      throw missing([envFallback ? { name, envFallback } : { name }]);
-    },
+    required: requiredFrom(optional, missing),
     boolean: (name, fallback) => parseBoolean(`--${name}`, raw(name)?.trim(), fallback),
     mask: (value) => redactor.add(value),
     missing,

@@ -17,7 +17,7 @@ export function actionInputHost(env: NodeJS.ProcessEnv): InputHost {
   const defaultRunLabel = githubRunLabel(env);
   return {
     ociProfile,
-    noProfileAdvice: `${missingConfigFile(exported)}run fn-context first in this job (it writes ~/.oci/config and exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).`,
+    noProfileAdvice: `${missingConfigFile(ociProfile ? undefined : exported?.configFile)}run fn-context first in this job (it writes ~/.oci/config and exports OCI_CLI_CONFIG_FILE and OCI_CLI_PROFILE).`,
     ...(gitSha ? { gitSha } : {}),
     ...(defaultRunLabel ? { defaultRunLabel } : {}),
     idToken: (audience, asker, why) => githubOidcToken(env, audience, asker, why),

@@ -8,6 +8,7 @@ import {
   type InputReader,
   type MissingInput,
   parseBoolean,
+  requiredFrom,
 } from "../inputs/reader.ts";
 
 /**
@@ -36,11 +37,7 @@ export function actionInputReader(env: NodeJS.ProcessEnv, mask: (value: string) 
   };
   return {
     optional,
-    required(name, envFallback) {
-      const value = optional(name, envFallback);
-      if (value !== undefined) return value;
-      throw missing([envFallback ? { name, envFallback } : { name }]);
-    },
+    required: requiredFrom(optional, missing),
     boolean: (name, fallback) => parseBoolean(name, input(name), fallback),
     mask,
     missing,

@@ -22,8 +22,8 @@ export interface InputHost {
 }
 
 /** The start of the advice when OCI_CLI_CONFIG_FILE names a file that does not exist ("" otherwise). */
-export function missingConfigFile(named: OciProfile | undefined): string {
-  return named ? `OCI_CLI_CONFIG_FILE names ${named.configFile}, which does not exist; ` : "";
+export function missingConfigFile(configFile: string | undefined): string {
+  return configFile ? `OCI_CLI_CONFIG_FILE names ${configFile}, which does not exist; ` : "";
 }
 
 export function requireOciProfile(host: InputHost): OciProfile {

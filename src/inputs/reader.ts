@@ -117,6 +117,18 @@ export function readEveryInput<T>(read: InputReader, parse: (read: InputReader) 
   throw new Error("unreachable: refuseAll refuses");
 }
 
+/** `required` from a reader's `optional` and `missing`: the value, or the reader's error for it. */
+export function requiredFrom(
+  optional: InputReader["optional"],
+  missing: InputReader["missing"],
+): InputReader["required"] {
+  return (name, envFallback) => {
+    const value = optional(name, envFallback);
+    if (value !== undefined) return value;
+    throw missing([envFallback ? { name, envFallback } : { name }]);
+  };
+}
+
 const TRUE = new Set(["true", "True", "TRUE"]);
 const FALSE = new Set(["false", "False", "FALSE"]);
 

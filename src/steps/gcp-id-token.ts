@@ -109,6 +109,3 @@ export async function gcpAccessToken(
   );
   return { accessToken, email, ...(expiresOn ? { expiresOn } : {}), credential: credential.kind };
 }
-
-/** The mains pick the token kind after loading this module; the check itself is the parser's too. */
-export { checkTokenFormat } from "../gcp/token-format.ts";

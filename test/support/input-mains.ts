@@ -74,7 +74,8 @@ export const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>>
   "gcp-id-token": async ({ read, tools, ctx, untilFirstCall }) => {
     const { readGcpIdTokenInputs } = await import("../../src/inputs/gcp-id-token.ts");
     const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
-    const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../src/steps/gcp-id-token.ts");
+    const { gcpAccessToken, gcpIdToken } = await import("../../src/steps/gcp-id-token.ts");
+    const { checkTokenFormat } = await import("../../src/gcp/token-format.ts");
     const access = checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token";
     await untilFirstCall((access ? gcpAccessToken : gcpIdToken)(inputs, ctx(), googleTokenSource(tools)));
     return inputs;

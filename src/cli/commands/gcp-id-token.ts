@@ -1,4 +1,5 @@
 import { writePrivateFile } from "../../fs/secure-file.ts";
+import { checkTokenFormat } from "../../gcp/token-format.ts";
 import { readGcpIdTokenInputs } from "../../inputs/gcp-id-token.ts";
 import { readEveryInput } from "../../inputs/reader.ts";
 import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
@@ -9,7 +10,7 @@ import type { CommandRunner } from "../command.ts";
 export const run: CommandRunner = async ({ read, tools, ctx, flag }) => {
   const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
-  const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../steps/gcp-id-token.ts");
+  const { gcpAccessToken, gcpIdToken } = await import("../../steps/gcp-id-token.ts");
   const tokenFile = flag("token-file");
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
     const access = await gcpAccessToken(inputs, ctx, googleTokenSource(tools));

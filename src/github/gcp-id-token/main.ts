@@ -1,3 +1,4 @@
+import { checkTokenFormat } from "../../gcp/token-format.ts";
 import { readGcpIdTokenInputs } from "../../inputs/gcp-id-token.ts";
 import { readEveryInput } from "../../inputs/reader.ts";
 import { gcpAccessTokenOutputs, gcpIdTokenOutputs } from "../../steps/outputs/gcp-id-token.ts";
@@ -8,7 +9,7 @@ import { writeRowSummary } from "../settings-summary.ts";
 await runMain(async ({ read, tools, ctx, setOutputs }) => {
   const inputs = readEveryInput(read, (all) => readGcpIdTokenInputs(all));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
-  const { checkTokenFormat, gcpAccessToken, gcpIdToken } = await import("../../steps/gcp-id-token.ts");
+  const { gcpAccessToken, gcpIdToken } = await import("../../steps/gcp-id-token.ts");
   if (checkTokenFormat(inputs.tokenFormat, inputs.audience) === "access-token") {
     const access = await gcpAccessToken(inputs, ctx(), googleTokenSource(tools));
     setOutputs({ "access-token": access.accessToken, ...gcpAccessTokenOutputs(access) });
