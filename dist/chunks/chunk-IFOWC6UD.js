@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as n}from"./chunk-HPBD3JRV.js";function o(e){return e?`OCI_CLI_CONFIG_FILE names ${e.configFile}, which does not exist; `:""}function t(e){if(!e.ociProfile)throw new n(`no OCI profile: ${e.noProfileAdvice}`);return e.ociProfile}function f(e,i){return e.runLabel!==void 0||i.defaultRunLabel===void 0?e:Object.assign({},e,{runLabel:i.defaultRunLabel})}export{o as a,t as b,f as c};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{a as n}from"./chunk-HPBD3JRV.js";function t(e){return e?`OCI_CLI_CONFIG_FILE names ${e}, which does not exist; `:""}function o(e){if(!e.ociProfile)throw new n(`no OCI profile: ${e.noProfileAdvice}`);return e.ociProfile}function f(e,i){return e.runLabel!==void 0||i.defaultRunLabel===void 0?e:Object.assign({},e,{runLabel:i.defaultRunLabel})}export{t as a,o as b,f as c};
