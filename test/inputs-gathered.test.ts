@@ -2,85 +2,19 @@
 // profile) is looked at: a user with three mistakes learns all three from one run (issue 17). Missing
 // and refused inputs are listed together, each with its fix; an input refused does not draw a second,
 // follow-on error about an input that is fine; one problem alone reads as it always did. In process
-// through both adapters (test/support/input-table.ts, or the same adapter order here for the actions it
-// has no main for), then once as a real process per adapter: the bundled action and the built CLI.
+// through both adapters (test/support/input-table.ts), then once as a real process per adapter: the
+// bundled action and the built CLI.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { actionMetadata } from "../src/cli/action-metadata.ts";
-import { cliInputHost } from "../src/cli/cli-host.ts";
-import { cliInputs } from "../src/cli/cli-inputs.ts";
-import { createRedactor } from "../src/cli/redactor.ts";
-import { UsageError } from "../src/cli/usage-error.ts";
-import { isUserError } from "../src/errors.ts";
-import { actionInputHost } from "../src/github/action-host.ts";
-import { actionInputReader, checkActionInputs } from "../src/github/action-reader.ts";
-import type { InputHost } from "../src/inputs/input-host.ts";
-import { type InputReader, readEveryInput } from "../src/inputs/reader.ts";
-import { maskDeclaredSecrets } from "../src/inputs/secret-inputs.ts";
-import { assertCliFailure, assertUserFailure, loadActionMetadata, runAction } from "./runner/index.ts";
-import { resolveInputEnv } from "./runner/step-env.ts";
+import { assertCliFailure, assertUserFailure, runAction } from "./runner/index.ts";
 import { cliSandbox } from "./support/cli-process.ts";
 import { actionRefusal, cliRefusal, cliVerdict } from "./support/input-table.ts";
 
-type Parse = (read: InputReader, host: InputHost) => unknown;
-
-/** Each action's parser, loaded on use, for the actions input-table.ts runs no main of. */
-const PARSERS: Readonly<Record<string, () => Promise<Parse>>> = {
-  "fn-deploy": async () => (await import("../src/inputs/fn-deploy.ts")).readFnDeployInputs,
-  "ocir-login": async () => (await import("../src/inputs/ocir-login.ts")).readOcirLoginInputs,
-  "oci-token": async () => (await import("../src/inputs/oci-token.ts")).readOciTokenInputs,
-  "smoke-test": async () => (await import("../src/inputs/smoke-test.ts")).readSmokeTestInputs,
-  preflight: async () => (await import("../src/inputs/preflight.ts")).readPreflightInputs,
-  teardown: async () => (await import("../src/inputs/teardown.ts")).readTeardownInputs,
-  pipeline: async () => (await import("../src/inputs/pipeline.ts")).readPipelineInputs,
-};
-
-/**
- * The refusal as each adapter words it: input-table.ts's where it has the action's main, otherwise the
- * same adapter order (text checks, reader, declared secrets masked, every input read) up to the parser.
- */
+/** The refusal as each adapter words it, in process (test/support/input-table.ts). */
 const adapters = {
-  action: (action: string, inputs: Record<string, string>, env: Record<string, string> = {}) =>
-    action in PARSERS ? parsedRefusal("action", action, inputs, env) : actionRefusal(action, { inputs, env }),
-  cli: (action: string, inputs: Record<string, string>, env: Record<string, string> = {}) =>
-    action in PARSERS ? parsedRefusal("cli", action, inputs, env) : cliRefusal(action, { inputs, env }),
+  action: (action: string, inputs: Record<string, string>) => actionRefusal(action, { inputs }),
+  cli: (action: string, inputs: Record<string, string>) => cliRefusal(action, { inputs }),
 };
-
-async function parsedRefusal(
-  adapter: "action" | "cli",
-  action: string,
-  inputs: Record<string, string>,
-  env: Record<string, string>,
-): Promise<string> {
-  const parse = await (PARSERS[action] as () => Promise<Parse>)();
-  let read: InputReader;
-  let host: InputHost;
-  if (adapter === "action") {
-    const metadata = await loadActionMetadata(action === "pipeline" ? ".." : action);
-    const all = { ...env, ...resolveInputEnv(metadata, inputs) };
-    checkActionInputs(action, all);
-    read = actionInputReader(all, () => {});
-    host = actionInputHost(all);
-  } else {
-    read = cliInputs(
-      actionMetadata(action),
-      new Map(Object.entries(inputs)),
-      env,
-      createRedactor(),
-      [],
-      action,
-    );
-    host = cliInputHost(env, "/nonexistent-home", { register: () => {} });
-  }
-  try {
-    maskDeclaredSecrets(action, read);
-    readEveryInput(read, (all) => parse(all, host));
-  } catch (error) {
-    assert.ok(isUserError(error) || error instanceof UsageError, `a refusal, got ${String(error)}`);
-    return error.message;
-  }
-  assert.fail(`${action} accepted the inputs`);
-}
 
 /** A message listing `count` problems, one of which matches each fragment (in either adapter's words). */
 function assertGathered(message: string, count: number, fragments: readonly RegExp[]): void {
@@ -291,7 +225,7 @@ describe("the wording", () => {
     );
     assert.equal(
       await adapters.cli("ocir-login", {}),
-      "--region is required: pass --region <value> or set FNGATE_REGION (or OCI_CLI_REGION).",
+      "--region is required: pass --region <value> or set FNGATE_REGION (or OCI_CLI_REGION). (fngate ocir-login --help)",
     );
   });
 
