@@ -12,6 +12,7 @@ import type { EnvOverrides } from "../../runner/index.ts";
 import { runAction } from "../../runner/index.ts";
 import { flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
+import { actionVerdict } from "../../support/input-table.ts";
 import {
   actionOutcome,
   cliOutcome as cli,
@@ -56,26 +57,54 @@ async function action(
   return actionOutcome(await runAction(folder, { inputs, env }), expect, secrets);
 }
 
-/** Every single-line input of every action, each with one refused character in it (table-driven). */
+/**
+ * What the runner would show for `inputs`, in process (test/support/input-table.ts): the text checks of
+ * every INPUT_* run before anything else and on the same path for every input, so one built run per
+ * action shows the log; here the line, the calls and the files written are judged for every other input.
+ */
+async function inProcess(
+  name: string,
+  inputs: Record<string, string>,
+  expect: HostileOutcome["expect"],
+  secrets: string[],
+): Promise<HostileOutcome> {
+  const verdict = await actionVerdict(name, { inputs });
+  const lines = verdict.outcome === "refused" ? [verdict.line] : [];
+  return {
+    expect,
+    exitCode: verdict.outcome === "refused" ? verdict.exitCode : 0,
+    errorLines: verdict.calls > 0 ? [...lines, `${verdict.calls} call(s) to a cloud`] : lines,
+    shown: lines.join("\n"),
+    secrets,
+    leftBehind: verdict.written,
+    wideFiles: [],
+  };
+}
+
+/**
+ * Every single-line input of every action, each with one refused character in it (table-driven): the
+ * first of each action as the built action (the characters taking turns across actions), the others in
+ * process.
+ */
 function controlCharacterCases(): HostileCase[] {
   const cases: HostileCase[] = [];
   let turn = 0;
-  for (const [name, metadata] of Object.entries(ACTION_METADATA)) {
-    for (const input of metadata.inputs) {
-      if (inputShape(name, input.name).multiLine) continue;
-      const [character, described] = CHARACTERS[turn++ % CHARACTERS.length] ?? ["\n", ""];
+  for (const [index, [name, metadata]] of Object.entries(ACTION_METADATA).entries()) {
+    const single = metadata.inputs.filter((input) => !inputShape(name, input.name).multiLine);
+    for (const [position, input] of single.entries()) {
+      const built = position === 0;
+      const [character, described] = CHARACTERS[(built ? index : turn++) % CHARACTERS.length] ?? ["\n", ""];
       const marker = `r7-${input.name}-${PID}-value`;
+      const message = new RegExp(
+        `^${escapeRegExp(input.name)} contains ${described} at character \\d+: it takes a single line`,
+      );
       cases.push({
-        name: `${name}: ${described.replace(/\\/g, "")} in ${input.name}`,
+        name: `${name}: ${described.replace(/\\/g, "")} in ${input.name}${built ? "" : " (in process)"}`,
         run: () =>
-          action(
+          (built ? action : inProcess)(
             name,
             { [input.name]: `${marker}${character}${marker}` },
-            {
-              message: new RegExp(
-                `^${escapeRegExp(input.name)} contains ${described} at character \\d+: it takes a single line`,
-              ),
-            },
+            { message },
             [marker],
           ),
       });
