@@ -105,25 +105,6 @@ describe("ocir-login with a registry token (API key profile)", () => {
     await job.runPosts();
   });
 
-  it("a signature OCI refuses: one line naming the API key and the auth-token way out", async (t) => {
-    await using job = await contextJob(t);
-    if (!job) return;
-    const { state } = fx.oci.stack.oci;
-    state.removeApiKey(fx.oci.userId, fx.oci.key.fingerprint);
-    try {
-      // The namespace is given, so the token request is the first signed call.
-      const run = await job.run("ocir-login", { inputs: tokenLogin({ namespace: fx.oci.namespace }) });
-      assertUserFailure(
-        run,
-        /^ocir-login: OCI refused the signed registry token request to https:\/\/127\.0\.0\.1:\d+\/20180419\/docker\/token \(401 NotAuthenticated, opc-request-id \S+\): the API key of fn-context's profile is not accepted: .*; or set auth-token and username/,
-      );
-    } finally {
-      state.addApiKey(fx.oci.userId, fx.oci.key.publicPem);
-    }
-    const posts = await job.runPosts();
-    assert.ok(posts.every((post) => post.exitCode === 0));
-  });
-
   it("the registry refusing the token: the message names the namespace and the region", async (t) => {
     await using job = await contextJob(t);
     if (!job) return;

@@ -8,33 +8,18 @@ export {
   type ActionInput,
   type ActionMetadata,
   ActionMetadataError,
-  type ActionOutput,
-  type ActionRuns,
   defaultActionsDir,
-  inputEnvName,
   loadActionMetadata,
   repoRoot,
 } from "./action-metadata.ts";
 export { assertCliFailure, assertUserFailure, type ExpectedMessage } from "./failure-contract.ts";
-export { parseKeyValueFile, parsePathFile } from "./file-commands.ts";
-export {
-  defaultTimeoutMs,
-  Job,
-  type JobOptions,
-  type RunOptions,
-  type RunPostsOptions,
-  type SkippedPost,
-} from "./job.ts";
-export { evaluatePostIf, type JobStatus } from "./post-condition.ts";
+export { parseKeyValueFile } from "./file-commands.ts";
+export { Job } from "./job.ts";
+export { evaluatePostIf } from "./post-condition.ts";
 export type { EnvOverrides, InputValue } from "./step-env.ts";
-export { describeAnnotations, type StepPhase, type StepResult } from "./step-result.ts";
-export { diffSnapshots, type TreeEntry, type TreeSnapshot, type WrittenFile } from "./tree-snapshot.ts";
-export {
-  type Annotation,
-  type AnnotationLevel,
-  applyMasks,
-  parseCommandLine,
-} from "./workflow-commands.ts";
+export { describeAnnotations, type StepResult } from "./step-result.ts";
+export { diffSnapshots, type TreeSnapshot } from "./tree-snapshot.ts";
+export { applyMasks, parseCommandLine } from "./workflow-commands.ts";
 
 export interface RunActionOptions extends RunOptions, Pick<JobOptions, "actionsDir" | "checkout"> {
   /** Job-level env (the workflow's `env:`). */

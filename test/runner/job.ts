@@ -19,7 +19,7 @@ import { assembleStepResult, type StepPhase, type StepResult } from "./step-resu
 import { diffSnapshots, snapshotTrees, type TreeSnapshot, type WrittenFile } from "./tree-snapshot.ts";
 import { withoutMaskCommands } from "./workflow-commands.ts";
 
-export const defaultTimeoutMs = 120_000;
+const defaultTimeoutMs = 120_000;
 
 export interface JobOptions {
   /** Job-level env (a workflow's `env:`); every step sees it. */

@@ -10,8 +10,7 @@ export interface SelfSignedCert {
   privateKeyPem: string;
   privateKey: KeyObject;
   x509: X509Certificate;
-  /** Hex SHA-1 / SHA-256 thumbprints of the DER certificate, as the Azure portal shows them. */
-  thumbprintSha1: string;
+  /** Hex SHA-256 thumbprint of the DER certificate, as the Azure portal shows it. */
   thumbprintSha256: string;
   /** base64url thumbprints: the JOSE x5t and x5t#S256 header values. */
   x5t: string;
@@ -21,23 +20,14 @@ export interface SelfSignedCert {
 /** Creates an RSA-2048 certificate valid for `days` days with subject CN=`commonName`. */
 export async function createSelfSignedCert(commonName: string, days = 7): Promise<SelfSignedCert> {
   const { certPem, keyPem } = await opensslSelfSigned(commonName, { key: "rsa-2048", days });
-  return describeCert(certPem, keyPem);
-}
-
-export function describeCert(certPem: string, keyPem: string): SelfSignedCert {
-  const x509 = new X509Certificate(certPem);
   const privateKey = createPrivateKey(keyPem);
-  const sha1 = hexOf(x509.fingerprint);
-  const sha256 = hexOf(x509.fingerprint256);
+  const thumbprints = certThumbprints(certPem);
   return {
     certPem,
     privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     privateKey,
-    x509,
-    thumbprintSha1: sha1,
-    thumbprintSha256: sha256,
-    x5t: Buffer.from(sha1, "hex").toString("base64url"),
-    x5tS256: Buffer.from(sha256, "hex").toString("base64url"),
+    ...thumbprints,
+    thumbprintSha256: hexOf(thumbprints.x509.fingerprint256),
   };
 }
 

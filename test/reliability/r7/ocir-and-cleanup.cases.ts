@@ -207,7 +207,7 @@ export const area: HostileArea = {
           run,
           {
             message:
-              /^ocir-login: OCI refused the signed registry token request .*API key.*or set auth-token and username/,
+              /^ocir-login: OCI refused the signed registry token request to https:\/\/127\.0\.0\.1:\d+\/20180419\/docker\/token \(401 NotAuthenticated, opc-request-id \S+\): the API key of fn-context's profile is not accepted: .*; or set auth-token and username/,
           },
           [oci.key.pkcs8, ...registryTokens()],
         );
