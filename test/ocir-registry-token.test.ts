@@ -226,28 +226,13 @@ describe("fngate ocir-login without an auth token", () => {
       await fnContext(sandbox);
       const issued = tokens.issued.length;
       tokens.loginTokenLifetimeSeconds = 60;
-      const login = await sandbox.run([
-        "ocir-login",
-        "--region",
-        "ap-tokyo-1",
-        "--registry",
-        fx.registry?.host ?? "",
-        "--json",
-      ]);
+      const login = await sandbox.run(["ocir-login", ...flagsOf(tokenLogin()), "--json"]);
       assert.equal(login.exitCode, 0, login.stderr);
       const outputs = (JSON.parse(login.stdout) as { outputs: Record<string, string> }).outputs;
       assert.equal(outputs.username, "BEARER_TOKEN");
       assert.match(outputs["token-expires-at"] ?? "", /^\d{4}-\d\d-\d\dT/);
-      const deploy = await sandbox.run([
-        "fn-deploy",
-        ...flagsOf({
-          application: APPLICATION,
-          "compartment-ocid": fx.oci.tenancyId,
-          function: "clitoken",
-          path: ".",
-          registry: outputs["image-prefix"] ?? "",
-        }),
-      ]);
+      const registry = outputs["image-prefix"] ?? "";
+      const deploy = await sandbox.run(["fn-deploy", ...flagsOf(deployInputs("clitoken", { registry }))]);
       assert.equal(deploy.exitCode, 0, deploy.stderr);
       assert.match(deploy.stderr, /too soon for the push: renewing it/);
       const fresh = tokens.issued.slice(issued);
