@@ -26,6 +26,8 @@ export interface RunActionOptions extends RunOptions, Pick<JobOptions, "actionsD
   jobEnv?: JobOptions["env"];
   /** Run the post entry afterwards, honouring post-if (default true, as a workflow would). */
   posts?: boolean;
+  /** Earlier steps of the same job (fn-context, say), run after the `before` snapshot. */
+  earlier?: (job: Job) => Promise<unknown>;
 }
 
 export interface RunActionResult {
@@ -40,7 +42,7 @@ export interface RunActionResult {
 
 /** One action in a job of its own: main, then its post entry; the job's folder is removed afterwards. */
 export async function runAction(name: string, options: RunActionOptions = {}): Promise<RunActionResult> {
-  const { actionsDir, checkout, jobEnv, posts = true, ...run } = options;
+  const { actionsDir, checkout, jobEnv, posts = true, earlier, ...run } = options;
   const job = await Job.create({
     ...(actionsDir === undefined ? {} : { actionsDir }),
     ...(checkout === undefined ? {} : { checkout }),
@@ -48,6 +50,7 @@ export async function runAction(name: string, options: RunActionOptions = {}): P
   });
   try {
     const before = await job.snapshot();
+    await earlier?.(job);
     const main = await job.run(name, run);
     const postResults = posts ? await job.runPosts() : [];
     return {

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { createServer } from "node:https";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Application } from "../emulators/entra/directory.ts";
-import { closeServer, listenOnLoopback } from "../emulators/http/loopback-server.ts";
+import { startTestIssuer, type TestIssuer } from "../emulators/gateway/test-issuer.ts";
 import type { CompartmentRecord, PolicyRecord } from "../emulators/oci/identity-store.ts";
 import { isMutating } from "../emulators/oci/request-log.ts";
 import { Job, type StepResult } from "../runner/index.ts";
@@ -74,13 +72,8 @@ export interface PreflightWorld {
   apiV2: Application;
   clientSecret: string;
   client: Application;
-  /** The issuer of our own: https://127.0.0.1:<port>, JWKS at /keys, discovery at /.well-known/... */
-  issuer: {
-    url: string;
-    jwksUri: string;
-    serveKeys(count: number): Promise<void>;
-    advertise(issuer: string): void;
-  };
+  /** The issuer of our own, advertising its own URL and serving two keys until a test changes them. */
+  issuer: TestIssuer;
   /** Seeds Oracle's statement for network's gateways and apps' functions; returns it for removal. */
   allowGateway(): PolicyRecord;
   mutatingCalls(): number;
@@ -134,34 +127,8 @@ export async function startPreflightWorld(): Promise<PreflightWorld> {
   const clientSecret = `cs~${process.pid}.preflight`;
   const client = entra.addClientApp(tenantId, { secrets: [{ value: clientSecret }] });
 
-  let keys: JWK[] = [];
-  let advertised = "";
-  const server = createServer({ key: oci.stack.tls.keyPem, cert: oci.stack.tls.certPem }, (req, res) => {
-    const body =
-      req.url === "/keys"
-        ? { keys }
-        : req.url === "/.well-known/openid-configuration"
-          ? { issuer: advertised, jwks_uri: `${url}/keys` }
-          : undefined;
-    res.writeHead(body ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(body ?? {}));
-  });
-  const url = `https://127.0.0.1:${await listenOnLoopback(server)}`;
-  advertised = url;
-  const issuer = {
-    url,
-    jwksUri: `${url}/keys`,
-    serveKeys: async (count: number) => {
-      keys = await Promise.all(
-        Array.from({ length: count }, async (_, n) => {
-          const { publicKey } = await generateKeyPair("RS256", { extractable: true });
-          return { ...(await exportJWK(publicKey)), kid: `k${n}`, use: "sig" };
-        }),
-      );
-    },
-    advertise: (value: string) => {
-      advertised = value;
-    },
-  };
+  const issuer = await startTestIssuer(oci.stack.tls);
+  issuer.advertise(issuer.url);
   await issuer.serveKeys(2);
   const mutatingCalls = () => oci.stack.oci.requests.filter(isMutating).length;
   const job = await Job.create({ env: oci.env });
@@ -205,7 +172,7 @@ export async function startPreflightWorld(): Promise<PreflightWorld> {
     }),
     close: async () => {
       await job.dispose();
-      await closeServer(server);
+      await issuer.close();
       await oci.close();
     },
   };

@@ -16,7 +16,7 @@ import {
   type StartedRegistry,
   startRegistry,
 } from "../../emulators/registry/start-registry.ts";
-import { Job, runAction } from "../../runner/index.ts";
+import { runAction } from "../../runner/index.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import { dockerEngineRunning } from "../../support/real-components.ts";
 import { type DeployJob, deployAfterLogin } from "./deploy-job.ts";
@@ -157,23 +157,13 @@ const pathCases: HostileCase[] = [
   {
     name: "fn-deploy: func.yaml is a FIFO (a read would block forever)",
     async run() {
-      const job = await Job.create({ env: profileEnv() });
-      try {
-        await run("mkfifo", [join(job.workspace, "func.yaml")]);
-        const before = await job.snapshot();
-        const main = await job.run("fn-deploy", {
-          inputs: FN_DEPLOY,
-          timeoutMs: 30_000,
-        });
-        const posts = await job.runPosts();
-        return actionOutcome(
-          { main, posts, before, after: await job.snapshot(), writtenText: "" },
-          { message: /^func\.yaml in path "\." is not a regular file/ },
-          [],
-        );
-      } finally {
-        await job.dispose();
-      }
+      const result = await runAction("fn-deploy", {
+        jobEnv: profileEnv(),
+        earlier: (job) => run("mkfifo", [join(job.workspace, "func.yaml")]),
+        inputs: FN_DEPLOY,
+        timeoutMs: 30_000,
+      });
+      return actionOutcome(result, { message: /^func\.yaml in path "\." is not a regular file/ }, []);
     },
   },
   {

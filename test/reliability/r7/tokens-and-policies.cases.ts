@@ -3,7 +3,7 @@
 // cannot send, expired tokens that prove nothing, and gateway policies that would let any issuer or
 // any caller in. Through the built smoke-test and gateway-deploy actions, the root action and the CLI.
 
-import { Job, runAction } from "../../runner/index.ts";
+import { runAction } from "../../runner/index.ts";
 import { envOf, flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
 import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
@@ -32,31 +32,20 @@ async function smoke(inputs: Record<string, string>, expect: HostileOutcome["exp
 
 /** gateway-deploy after fn-context in one job, as a workflow runs them; posts and snapshots included. */
 async function gatewayDeploy(overrides: Record<string, string>, expect: HostileOutcome["expect"]) {
-  const job = await Job.create({ env: oci.env });
-  try {
-    const before = await job.snapshot();
-    await job.run("fn-context", { inputs: oci.inputs() });
-    const main = await job.run("gateway-deploy", {
-      inputs: {
-        "gateway-ocid": oci.stack.oci.state.apigw.createGateway({ compartmentId: oci.tenancyId }).id,
-        "compartment-ocid": oci.tenancyId,
-        deployment: "r7",
-        "path-prefix": "/r7",
-        "function-id": `ocid1.fnfunc.oc1.phx.aaaaaaaa${"a".repeat(52)}`,
-        audiences: API_URI,
-        ...overrides,
-      },
-    });
-    const posts = await job.runPosts();
-    const outcome = actionOutcome(
-      { main, posts, before, after: await job.snapshot(), writtenText: "" },
-      expect,
-      [oci.key.pkcs8],
-    );
-    return outcome;
-  } finally {
-    await job.dispose();
-  }
+  const run = await runAction("gateway-deploy", {
+    jobEnv: oci.env,
+    earlier: (job) => job.run("fn-context", { inputs: oci.inputs() }),
+    inputs: {
+      "gateway-ocid": oci.stack.oci.state.apigw.createGateway({ compartmentId: oci.tenancyId }).id,
+      "compartment-ocid": oci.tenancyId,
+      deployment: "r7",
+      "path-prefix": "/r7",
+      "function-id": `ocid1.fnfunc.oc1.phx.aaaaaaaa${"a".repeat(52)}`,
+      audiences: API_URI,
+      ...overrides,
+    },
+  });
+  return actionOutcome(run, expect, [oci.key.pkcs8]);
 }
 
 /** The built CLI with its --json result, secrets in FNGATE_* variables. */
