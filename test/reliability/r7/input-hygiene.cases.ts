@@ -1,7 +1,8 @@
 // R7 input hygiene: what the text of an input may be. Control characters in every single-line input
 // of every action (table-driven over every action.yml; one built run per action, the others in
 // process) and of the CLI, 120 KB single-line values, URLs carrying a user and password, endpoint
-// overrides over plain http to another machine, and an https:// proxy with credentials (a real TLS CONNECT proxy that records what it was sent).
+// overrides over plain http to another machine, and an https:// proxy with credentials (a real TLS
+// CONNECT proxy that records what it was sent).
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ACTION_METADATA } from "../../../src/cli/action-metadata.ts";
