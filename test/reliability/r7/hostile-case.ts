@@ -5,7 +5,7 @@
 import type { RunActionResult, StepResult, TreeSnapshot } from "../../runner/index.ts";
 import { diffSnapshots } from "../../runner/index.ts";
 import { cliSandbox } from "../../support/cli-process.ts";
-import { secretsFound, visibleOutput } from "../../support/secret-scan.ts";
+import { secretsFound, shownByStep } from "../../support/secret-scan.ts";
 
 /** A group of cases sharing one fixture: a module `<area>.cases.ts` exports one as `area`. */
 export interface HostileArea {
@@ -109,25 +109,13 @@ export function leftAndWide(
 }
 
 /**
- * What a log reader or a later job sees of one step: its log (without mask commands), stderr, summary,
- * outputs, exported env and state, and every file it wrote that others may read. A 0600 file the step
- * hands to later steps of the same job (a key, a docker login) is judged by `leftBehind` after post.
+ * What a log reader or a later job sees of one step (shownByStep), counting only the files it wrote
+ * that others may read. A 0600 file the step hands to later steps of the same job (a key, a docker
+ * login) is its deliverable, judged by `leftBehind` after post.
  */
 export function seenOfStep(step: StepResult, exceptOutputs: readonly string[] = []): string {
-  const outputs = Object.fromEntries(
-    Object.entries(step.outputs).filter(([name]) => !exceptOutputs.includes(name)),
-  );
-  return [
-    visibleOutput(step.stdout),
-    step.stderr,
-    step.summary,
-    JSON.stringify(outputs),
-    JSON.stringify(step.exportedEnv),
-    JSON.stringify(step.state),
-    ...step.writtenFiles
-      .filter((file) => (file.mode & 0o077) !== 0)
-      .map((file) => file.content.toString("utf8")),
-  ].join("\n");
+  const writtenFiles = step.writtenFiles.filter((file) => (file.mode & 0o077) !== 0);
+  return shownByStep({ ...step, writtenFiles }, exceptOutputs);
 }
 
 /** The outcome of one action run through the harness (main, then post), for the usual case. */

@@ -41,28 +41,14 @@ export async function inJob(env: Record<string, string>, spec: JobCase): Promise
     const pushed = writtenIntoDotfiles(before, await job.snapshot());
     const later = (await spec.laterStep?.(job, main)) ?? "";
     const posts = await job.runPosts({ cancelled: spec.kill !== undefined });
-    const run = {
-      main: deliverablesAside(main),
-      posts: posts.map(deliverablesAside),
-      before,
-      after: await job.snapshot(),
-      writtenText: "",
-    };
+    const run = { main, posts, before, after: await job.snapshot(), writtenText: "" };
+    // actionOutcome counts only files others may read: fn-context exists to hand a later step its key file.
     const outcome = actionOutcome(run, spec.expect, spec.secrets);
     const shown = `${outcome.shown}\n${pushed}\n${later}`;
     return { ...outcome, shown, ...(spec.kill ? { cancelled: true } : {}) };
   } finally {
     await job.dispose();
   }
-}
-
-/**
- * A private (0600) file a step writes is its deliverable, not something shown: fn-context exists to
- * hand a later step the key file. As in Job.allWrittenText, only files others could read count as
- * shown; what must go is checked after post (leftBehind), what is too wide by wideFiles.
- */
-function deliverablesAside(step: StepResult): StepResult {
-  return { ...step, writtenFiles: step.writtenFiles.filter((file) => (file.mode & 0o077) !== 0) };
 }
 
 /** A dotfiles folder is a repository that gets pushed: whatever fngate wrote into it is shown. */
