@@ -22,7 +22,7 @@ import { sendGoogleError } from "./http-io.ts";
 import { handleIamServiceAccounts } from "./iam-service-accounts.ts";
 import { handleRunAdmin } from "./run-admin.ts";
 import { handleServiceUrl } from "./service-url.ts";
-import { GcpState, type ProjectRecord, type ServedCode, type ServiceAccountRecord } from "./state.ts";
+import { GcpState, type ProjectRecord, type ServiceAccountRecord } from "./state.ts";
 
 export interface GcpEmulatorOptions {
   tls: TlsMaterial;
@@ -75,8 +75,8 @@ export interface GcpEmulator {
   addRepository(project: string, location: string, repository: string, format?: string): void;
   /** roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on `email` for `member`. */
   allowImpersonation(email: string, member: string): void;
-  /** Makes an image pullable by Cloud Run; `code` is the function it runs (default: hello_http). */
-  addImage(image: string, code?: ServedCode): void;
+  /** Makes an image pullable by Cloud Run. */
+  addImage(image: string): void;
   /** How long deploy operations started from now on stay running. */
   setOperationDelay(ms: number): void;
   /** The same service URL as reached from inside the project's VPC network. */
@@ -230,10 +230,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
         rootCertPem: signer.certPem,
       };
     },
-    addImage: (image, code) => {
-      state.images.add(image);
-      if (code) state.imageCode.set(image, code);
-    },
+    addImage: (image) => void state.images.add(image),
     setOperationDelay: (ms) => {
       adminContext.operationDelayMs = ms;
     },

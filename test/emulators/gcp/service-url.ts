@@ -19,7 +19,7 @@ import type { SigningKeys } from "../entra/signing-keys.ts";
 import { helloHttp } from "./hello-http.ts";
 import { readBody, sendText } from "./http-io.ts";
 import { invokerMembers } from "./invoker.ts";
-import type { GcpState, ServiceRecord } from "./state.ts";
+import type { GcpState, ServedCode, ServiceRecord } from "./state.ts";
 import { GOOGLE_ISSUER } from "./token-context.ts";
 import { revisionServing } from "./traffic.ts";
 
@@ -80,13 +80,22 @@ export async function handleServiceUrl(
     }
   }
   const body = await readBody(req);
-  const code = ctx.state.imageCode.get(revision.image);
+  const code = await codeOf(ctx.state, revision.image);
   if (code) {
     const answer = code({ query: url.searchParams, contentType: req.headers["content-type"], body });
     return sendText(res, answer.status, answer.body, { "content-type": "text/plain; charset=utf-8" });
   }
   const answer = helloHttp(url.searchParams, req.headers["content-type"], body);
   return sendText(res, 200, answer, { "content-type": "text/html; charset=utf-8" });
+}
+
+/** The function an image runs: registered, or found by the resolver (and kept), else hello_http. */
+async function codeOf(state: GcpState, image: string): Promise<ServedCode | undefined> {
+  const known = state.imageCode.get(image);
+  if (known || !state.codeResolver) return known;
+  const found = await state.codeResolver(image);
+  if (found) state.imageCode.set(image, found);
+  return found;
 }
 
 const served = new WeakMap<ServiceRecord, number>();

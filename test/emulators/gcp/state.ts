@@ -117,6 +117,8 @@ export class GcpState {
   readonly images = new Set<string>();
   /** The function each image runs, when it is not the seed's hello_http (which every other image runs). */
   readonly imageCode = new Map<string, ServedCode>();
+  /** Asked for the function of an image not in `imageCode` (e.g. one built and pushed to a real registry). */
+  codeResolver?: (image: string) => Promise<ServedCode | undefined>;
   /** Asked about images not in `images` (e.g. a real registry the test pushed to). */
   imageResolver?: (image: string) => Promise<boolean>;
   readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);
