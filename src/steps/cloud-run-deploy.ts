@@ -294,7 +294,7 @@ export async function cloudRunDeploy(
       serviceChanges: changes,
       invokersAdded: iam.added,
       publicMembersRemoved: iam.removed,
-      rollout: deployOutcome(deployed, rollout, inputs.rollout?.tag),
+      rollout: deployOutcome(deployed, rollout, inputs.rollout?.tag, ctx.logger),
     };
   } finally {
     await client.close().catch(() => undefined);

@@ -113,20 +113,26 @@ export function withRollout(service: Service, plan: RolloutPlan): Service {
   return { ...service, template, ...(plan.split ? { traffic: trafficOf(plan.split) } : {}) };
 }
 
-/** The outcome of a deploy, read back from the service it left. */
+/** The outcome of a deploy, read back from the service it left; says where a candidate can be checked. */
 export function deployOutcome(
   deployed: Service | undefined,
   plan: RolloutPlan,
   tag: string | undefined,
+  logger?: Pick<StepContext["logger"], "info">,
 ): RolloutOutcome {
   const revision = plan.candidate ?? shortRevision(deployed?.latestReadyRevision);
+  const url = (plan.candidate && tag && deployed && tagUrl(deployed, tag)) || "";
+  const traffic = deployed ? describeSplit(currentSplit(deployed)) : "";
+  if (plan.candidate) {
+    logger?.info(`Revision ${revision} is tagged ${tag} (${url}); the traffic stays ${traffic}.`);
+  }
   return {
     promoted: plan.candidate === undefined,
     rolledBack: false,
     previousRevision: plan.previous,
     revision,
-    tagUrl: (plan.candidate && tag && deployed && tagUrl(deployed, tag)) || "",
-    traffic: deployed ? describeSplit(currentSplit(deployed)) : "",
+    tagUrl: url,
+    traffic,
     ...(plan.candidate && tag ? { candidate: plan.candidate, tag } : {}),
   };
 }
