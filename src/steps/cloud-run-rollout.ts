@@ -185,11 +185,12 @@ export async function moveTraffic(
         ? promotedSplit(current, revision, rollout.traffic === 0 ? 100 : rollout.traffic, rollout.tag)
         : splitWithoutTag(current, rollout.tag);
     const changed = !sameSplit(current, next);
-    let after: Service | undefined = existing;
     if (changed) {
       ctx.logger.info(
         `Traffic of ${serviceId}: ${describeSplit(current) || "none"} -> ${describeSplit(next)}.`,
       );
+      // Only the traffic changes: no revision starts, so Cloud Run's operation ends quickly; the split
+      // sent is the split that serves once it is done (no second read).
       await upsertService(
         client,
         { ...withoutOutputOnly(existing), traffic: trafficOf(next) },
@@ -202,23 +203,23 @@ export async function moveTraffic(
       ).catch((error: unknown) => {
         throw explainRunFailure(error, call);
       });
-      after = await getService(client, name, ctx.signal);
     } else {
       ctx.logger.info(`Traffic of ${serviceId} is already ${describeSplit(current)}: not changed.`);
     }
-    const split = after ? currentSplit(after) : next;
-    const serving = split
+    const serving = next
       .filter((entry) => entry.revision === revision)
       .reduce((sum, e) => sum + e.percent, 0);
+    const stillTagged = next.some((entry) => entry.revision === revision && entry.tag === rollout.tag);
     return {
-      url: after?.uri ?? "",
+      url: existing.uri ?? "",
       changed,
       promoted: action.kind === "promote" && serving > 0,
       rolledBack: false,
       previousRevision: previousRevision(current, revision),
       revision,
-      tagUrl: (after && tagUrl(after, rollout.tag)) || "",
-      traffic: describeSplit(split),
+      // The tag keeps its URL while it stays (a canary): the one Cloud Run reported for it.
+      tagUrl: (stillTagged && tagUrl(existing, rollout.tag)) || "",
+      traffic: describeSplit(next),
     };
   } finally {
     await client.close().catch(() => undefined);

@@ -191,7 +191,11 @@ async function writeService(
     },
   };
   ctx.state.services.set(name, record);
-  return answerWithOperation(ctx, res, target, name, record.body);
+  // The operation delay stands for a new revision starting; a write that makes none (traffic, tags) is
+  // done at once.
+  const madeRevision = revisions > (existing?.revisionList?.length ?? 0);
+  const timing = madeRevision ? ctx : { ...ctx, operationDelayMs: 0 };
+  return answerWithOperation(timing, res, target, name, record.body);
 }
 
 function getOperation(ctx: RunAdminContext, res: ServerResponse, name: string, numbers: boolean): true {
