@@ -27,9 +27,10 @@ import { requireDockerAndRegistry as components, registryInstalled } from "./sup
 const SERVICE_AGENT = "serviceAccount:service-agent@serverless-robot-prod.iam.gserviceaccount.com";
 const DOCKERFILE = "FROM scratch\nCOPY function.mjs /function.mjs\n";
 const GOOD =
-  'export default ({ query }) => ({ status: 200, body: `Hello ${query.get("name") ?? "World"}!` });\n';
+  "export default ({ query }) => ({ status: 200, body: 'Hello ' + (query.get('name') ?? 'World') + '!' });\n";
 // The bad build: a change that crashes on every request (a container answering 500).
-const BAD = "export default ({ query }) => ({ status: 200, body: `Hello ${query.get('name').trim()}!` });\n";
+const BAD =
+  "export default ({ query }) => ({ status: 200, body: 'Hello ' + query.get('name').trim() + '!' });\n";
 
 let fx: CloudRunFixture;
 let registry: StartedRegistry | undefined;
