@@ -154,3 +154,35 @@ it("a build whose function fails the smoke test never serves; the old code answe
   assert.deepEqual([...new Set(answers)], ["200 Hello World!"]);
   assert.equal(await call(url, token ?? ""), "200 Hello World!");
 });
+
+it("a new service whose first build fails: the step fails, saying there was no previous revision to keep", async (t) => {
+  if (!(await components(t))) return;
+  await using job = await fx.job();
+  await writeFunction(job, BAD);
+  const run = await job.run("cloud-run-pipeline", {
+    inputs: {
+      ...fx.deployInputs("rollout-first-bad", {
+        path: "fn",
+        image: `${registry?.host}/${PROJECT}/functions/rollout-first-bad:1`,
+        "registry-login": "always",
+      }),
+      "invoker-service-account": fx.caller.email,
+      "expect-body": "Hello World!",
+    },
+    timeoutMs: 240_000,
+  });
+  const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-first-bad`;
+  const [revision] = (fx.stack.gcp.state.services.get(name)?.revisionList ?? []).map((r) => r.name);
+  assert.equal(run.exitCode, 1, run.stdout);
+  const errors = errorsOf(run);
+  assert.equal(errors.length, 1);
+  assert.ok(
+    errors[0]?.startsWith(
+      `Revision ${revision} failed the smoke test; it is the service's first revision, so there is no previous one to keep the traffic on: fix the function and deploy again (its tag `,
+    ),
+    errors[0],
+  );
+  assert.equal(run.outputs.promoted, "false");
+  assert.equal(run.outputs["previous-revision"], "");
+  assert.equal(run.outputs.traffic, `${revision}=100`);
+});

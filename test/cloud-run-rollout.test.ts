@@ -198,6 +198,14 @@ describe("cloud-run-deploy on its own: deploy -> smoke-test -> promote", () => {
       `tag "other" is on no revision of service rollout-zero: deploy with rollout: verify-then-promote and the same tag first (or set tag to the one that deploy used).`,
     ]);
     assert.equal(fx.mutatingCalls(), mutating);
+    const missing = await job.run("cloud-run-deploy", {
+      inputs: fx.deployInputs("rollout-never-deployed", { rollout: "promote", tag: "next" }),
+    });
+    assert.equal(missing.exitCode, 1);
+    assert.deepEqual(errorsOf(missing), [
+      `service rollout-never-deployed does not exist in ${REGION}: deploy it (rollout: verify-then-promote) before promoting a revision.`,
+    ]);
+    assert.equal(fx.mutatingCalls(), mutating);
   });
 });
 
