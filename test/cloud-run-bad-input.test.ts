@@ -125,6 +125,14 @@ describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", (
       { "run-label": "Release_1.2" },
       /^run-label must be 1-63 lowercase letters, digits, '-' or '_'.*got "Release_1\.2"\./,
     ],
+    "a traffic share that is not a percent": [
+      { rollout: "promote", traffic: "ten" },
+      `traffic must be a whole percent from 0 to 100 (got "ten"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share, 0 deploys it tagged with no traffic.`,
+    ],
+    "a traffic tag with an underscore": [
+      { rollout: "verify-then-promote", tag: "release_2" },
+      `tag "release_2" is not a Cloud Run traffic tag: use at least 3 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. candidate).`,
+    ],
     "a job without permissions: id-token: write": [
       {},
       "workload-identity-provider needs `permissions: id-token: write` in the workflow or job (the GitHub OIDC token is exchanged with Google STS).",

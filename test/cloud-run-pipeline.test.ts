@@ -64,7 +64,18 @@ it("the action and `fngate cloud-run-pipeline` give the same outputs for the sam
   assert.equal(action.exitCode, 0, action.stdout);
   assert.equal(action.outputs.changed, "false");
   assert.deepEqual(comparable(cliOutputs), comparable(action.outputs));
-  assert.deepEqual(Object.keys(cliOutputs).sort(), ["changed", "passed", "results", "revision", "url"]);
+  assert.deepEqual(Object.keys(cliOutputs).sort(), [
+    "changed",
+    "passed",
+    "previous-revision",
+    "promoted",
+    "results",
+    "revision",
+    "rolled-back",
+    "tag-url",
+    "traffic",
+    "url",
+  ]);
 
   const declared = parse(
     await readFile(join(import.meta.dirname, "..", "actions", ACTION, "action.yml"), "utf8"),

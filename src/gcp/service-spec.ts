@@ -100,7 +100,7 @@ const OUTPUT_ONLY = [
   "reconciling",
 ] as const;
 
-function withoutOutputOnly(existing: Service | undefined): Service {
+export function withoutOutputOnly(existing: Service | undefined): Service {
   const copy: Record<string, unknown> = { ...(existing ?? {}) };
   for (const key of OUTPUT_ONLY) delete copy[key];
   return copy as Service;

@@ -1,10 +1,15 @@
 import { checkRunLabel } from "../run-label.ts";
 import type { CloudRunDeployInputs } from "../steps/cloud-run-deploy.ts";
+import { readCloudRunRollout } from "./cloud-run-rollout.ts";
 import { readGcpCredentialInputs } from "./gcp-id-token.ts";
 import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
 import { type InputReader, withDefined } from "./reader.ts";
 
-export function readCloudRunDeployInputs(read: InputReader, host: InputHost): CloudRunDeployInputs {
+export function readCloudRunDeployInputs(
+  read: InputReader,
+  host: InputHost,
+  options: { pipeline: boolean } = { pipeline: false },
+): CloudRunDeployInputs {
   const credentials = readGcpCredentialInputs(read);
   const inputs: CloudRunDeployInputs = {
     ...credentials,
@@ -15,6 +20,7 @@ export function readCloudRunDeployInputs(read: InputReader, host: InputHost): Cl
     ingress: read.optional("ingress") ?? "all",
     allowUnauthenticated: read.boolean("allow-unauthenticated", false),
     wait: read.boolean("wait", true),
+    rollout: readCloudRunRollout(read, host, { ...options, service: read.optional("service") ?? "" }),
   };
   const settings = withDefined(inputs, {
     path: read.optional("path"),

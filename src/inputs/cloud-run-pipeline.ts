@@ -14,7 +14,7 @@ import { readSmokeTestSettings } from "./smoke-test.ts";
  */
 export function readCloudRunPipelineInputs(read: InputReader, host: InputHost): CloudRunPipelineInputs {
   const invoker = readInvoker(read);
-  const deploy = readCloudRunDeployInputs(renamedReader(read, { wait: null }), host);
+  const deploy = readCloudRunDeployInputs(renamedReader(read, { wait: null }), host, { pipeline: true });
   const jwksUri = read.optional("jwks-uri");
   const smoke = readSmokeTestSettings(renamedReader(read, { token: null }), {
     jwksGiven: jwksUri !== undefined,

@@ -31,7 +31,15 @@ import { runServicesClient } from "../gcp/run-client.ts";
 import { getService, upsertService } from "../gcp/run-service.ts";
 import { withRunLabel } from "../gcp/service-labels.ts";
 import { type DesiredService, serviceChanges, serviceToSend } from "../gcp/service-spec.ts";
+import type { CloudRunRollout } from "../inputs/cloud-run-rollout.ts";
 import type { StepContext } from "../step-context.ts";
+import {
+  cloudRunPromote,
+  deployOutcome,
+  planRollout,
+  type RolloutOutcome,
+  withRollout,
+} from "./cloud-run-rollout.ts";
 
 export interface CloudRunDeployTools extends GithubTokenSource {
   /** undefined when docker is not installed; needed only to build from path. */
@@ -70,6 +78,8 @@ export interface CloudRunDeployInputs extends GcpCredentialInputs {
   wait: boolean;
   /** Labels a service this deploy creates (fngate-run), so teardown finds it; checked by the adapter. */
   runLabel?: string;
+  /** rollout, tag, traffic, revision-suffix (src/inputs/cloud-run-rollout.ts); undefined is direct. */
+  rollout?: CloudRunRollout;
 }
 
 export interface CloudRunDeployResult {
@@ -80,6 +90,8 @@ export interface CloudRunDeployResult {
   serviceChanges: string[];
   invokersAdded: string[];
   publicMembersRemoved: string[];
+  /** Where the rollout left the traffic (cloud-run-rollout.ts). */
+  rollout?: RolloutOutcome;
 }
 
 /** What a pipeline learns while the deploy still runs. */
@@ -176,6 +188,7 @@ export async function cloudRunDeploy(
   tools: CloudRunDeployTools,
   hooks: CloudRunDeployHooks = {},
 ): Promise<CloudRunDeployResult> {
+  if (inputs.rollout?.mode === "promote") return cloudRunPromote(inputs, ctx, tools);
   const plan = await planCloudRunDeploy(inputs, ctx, tools);
   const { desired, call } = plan;
   if (plan.build && !tools.docker) {
@@ -220,15 +233,20 @@ export async function cloudRunDeploy(
     // A service keeps its URL across revisions: known now, a pipeline need not wait for the rollout.
     if (existing?.uri) hooks.onUrl?.(existing.uri);
     const changes = existing ? serviceChanges(existing, desired) : ["created"];
+    const rollout = planRollout(existing, changes, inputs.rollout, inputs.service.trim());
+    if (rollout.change) changes.push(rollout.change);
     if (changes.length > 0) {
       ctx.logger.info(
         existing
           ? `Updating service ${desired.name}: ${changes.join(", ")}.`
           : `Creating service ${desired.name} (ingress ${desired.ingress}, authentication required).`,
       );
-      const service = existing
-        ? serviceToSend(existing, desired)
-        : withRunLabel(serviceToSend(undefined, desired), inputs.runLabel);
+      const service = withRollout(
+        existing
+          ? serviceToSend(existing, desired)
+          : withRunLabel(serviceToSend(undefined, desired), inputs.runLabel),
+        rollout,
+      );
       const deploy = async () => {
         const { operationName, done } = await upsertService(client, service, {
           wait: inputs.wait,
@@ -276,6 +294,7 @@ export async function cloudRunDeploy(
       serviceChanges: changes,
       invokersAdded: iam.added,
       publicMembersRemoved: iam.removed,
+      rollout: deployOutcome(deployed, rollout, inputs.rollout?.tag, ctx.logger),
     };
   } finally {
     await client.close().catch(() => undefined);

@@ -9,8 +9,9 @@ import {
   cloudRunDeploy,
   planCloudRunDeploy,
 } from "./cloud-run-deploy.ts";
+import { finishCandidate, smokeTarget } from "./cloud-run-verify.ts";
 import { type GcpIdTokenResult, gcpIdToken } from "./gcp-id-token.ts";
-import { cloudRunDeployOutputs } from "./outputs/cloud-run-deploy.ts";
+import { cloudRunDeployOutputs, rolloutOutputs } from "./outputs/cloud-run-deploy.ts";
 import { smokeTestOutputs } from "./outputs/smoke-test.ts";
 import { type HandOver, handOver, sideBySide } from "./side-by-side.ts";
 import type { SmokeTestSettings } from "./smoke-stage.ts";
@@ -93,7 +94,8 @@ export async function runCloudRunPipeline(
       run.token = shown;
     },
   ]);
-  const target = run.deployed?.url ?? "";
+  // verify-then-promote: the candidate is checked on its tag's URL; the main URL still serves the old one.
+  const target = smokeTarget(run.deployed);
   const smoke = await stage(
     "smoke-test",
     ctx,
@@ -111,7 +113,15 @@ export async function runCloudRunPipeline(
   );
   run.smoke = smoke;
   for (const [name, value] of Object.entries(smokeTestOutputs(smoke))) host.output(name, value);
-  return smoke.passed ? run : { ...run, failure: failureSummary(smoke) };
+  const finished = await finishCandidate(run.deployed, smoke.passed, (candidate) =>
+    stage("cloud-run-promote", ctx, (stageCtx) => candidate(deploy, stageCtx, tools), { alongside: false }),
+  );
+  if (finished && run.deployed) {
+    run.deployed = { ...run.deployed, rollout: finished.outcome };
+    for (const [name, value] of Object.entries(rolloutOutputs(run.deployed))) host.output(name, value);
+  }
+  if (smoke.passed) return run;
+  return { ...run, failure: [finished?.failure, failureSummary(smoke)].filter(Boolean).join(" ") };
 }
 
 /**

@@ -38,6 +38,19 @@ export const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>>
     await untilFirstCall(cloudRunDeploy(inputs, ctx(), await cloudRunTools(tools)));
     return inputs;
   },
+  "cloud-run-pipeline": async ({ read, host, tools, ctx, untilFirstCall }) => {
+    const { readCloudRunPipelineInputs } = await import("../../src/inputs/cloud-run-pipeline.ts");
+    const inputs = readEveryInput(read, (all) => readCloudRunPipelineInputs(all, host));
+    const { runCloudRunPipeline } = await import("../../src/steps/cloud-run-pipeline.ts");
+    const pipelineHost = {
+      stage: <T>(_name: string, work: (stageCtx: StepContext) => Promise<T>, options: { ctx: StepContext }) =>
+        work(options.ctx),
+      tools: () => cloudRunTools(tools),
+      output: () => undefined,
+    };
+    await untilFirstCall(runCloudRunPipeline(inputs, ctx(), pipelineHost));
+    return inputs;
+  },
   "entra-token": async ({ read, tools, ctx, untilFirstCall }) => {
     const { readEntraTokenInputs } = await import("../../src/inputs/entra-token.ts");
     const inputs = readEveryInput(read, (all) => readEntraTokenInputs(all));

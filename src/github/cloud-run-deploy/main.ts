@@ -20,6 +20,7 @@ await runMain(async ({ read, host, tools, ctx, setOutputs }) => {
     Service: inputs.service,
     URL: result.url,
     Revision: result.revision,
+    Traffic: result.rollout?.traffic ?? "",
     Ingress: inputs.ingress,
     Public: inputs.allowUnauthenticated ? "yes (allUsers)" : "no",
     Changed: result.changed ? changes.join(", ") || "IAM" : "no",

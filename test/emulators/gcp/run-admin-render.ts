@@ -37,16 +37,16 @@ export function render(body: Json, numbers: boolean): Json {
   if (!numbers) return body;
   const condition = body.terminalCondition as Json | undefined;
   const traffic = body.traffic as Array<Json> | undefined;
+  const statuses = body.trafficStatuses as Array<Json> | undefined;
+  const numbered = (targets: Json[]) =>
+    targets.map((target) => ({
+      ...target,
+      type: enumNumber(ALLOCATION, enumName(ALLOCATION, target.type) ?? ""),
+    }));
   return {
     ...body,
-    ...(traffic
-      ? {
-          traffic: traffic.map((target) => ({
-            ...target,
-            type: enumNumber(ALLOCATION, enumName(ALLOCATION, target.type) ?? ""),
-          })),
-        }
-      : {}),
+    ...(traffic ? { traffic: numbered(traffic) } : {}),
+    ...(statuses ? { trafficStatuses: numbered(statuses) } : {}),
     ingress: enumNumber("google.cloud.run.v2.IngressTraffic", String(body.ingress)),
     launchStage: enumNumber("google.api.LaunchStage", String(body.launchStage)),
     ...(condition

@@ -17,6 +17,7 @@ import { labelProblem } from "./run-labels.ts";
 import { refuseDisabledService } from "./service-disabled.ts";
 import type { ServiceRecord } from "./state.ts";
 import type { TokenContext } from "./token-context.ts";
+import { reviseService } from "./traffic.ts";
 
 export interface RunAdminContext extends TokenContext {
   /** The external base URL services are reached at; a service's uri is under it. */
@@ -150,21 +151,26 @@ async function writeService(
     Object.fromEntries(Object.entries(body).filter(([key]) => !OUTPUT_ONLY.includes(key))),
     projectNumber,
   );
-  const revisions = (existing?.revisions ?? 0) + 1;
-  const revision = `${target.id}-${String(revisions).padStart(5, "0")}-${randomBytes(2).toString("hex").slice(0, 3)}`;
-  const now = ctx.now().toISOString();
   const uri = `${ctx.serviceBaseUrl()}/${target.id}-${projectNumber}.${target.region}`;
-  const revisionName = `${name}/revisions/${revision}`;
+  const randomSuffix = () => randomBytes(2).toString("hex").slice(0, 3);
+  const revised = reviseService(existing, stored, target.id, uri, randomSuffix);
+  if ("message" in revised) return sendGoogleError(res, revised.status, revised.message, revised.reason);
+  const revisions = revised.revisions.length;
+  const now = ctx.now().toISOString();
+  const revisionName = `${name}/revisions/${revised.latest}`;
+  // Every write is a new generation, also one that only moves traffic (and makes no revision).
+  const generation = String(Number(existing?.body.generation ?? 0) + 1);
   const record: ServiceRecord = {
     project: target.project,
     region: target.region,
     id: target.id,
     revisions,
+    revisionList: revised.revisions,
     body: {
       ...stored,
       name,
       uid: (existing?.body.uid as string | undefined) ?? randomUUID(),
-      generation: String(revisions),
+      generation,
       createTime: (existing?.body.createTime as string | undefined) ?? now,
       updateTime: now,
       creator: (existing?.body.creator as string | undefined) ?? target.principal,
@@ -172,10 +178,12 @@ async function writeService(
       ingress: ingress === "INGRESS_TRAFFIC_UNSPECIFIED" ? "INGRESS_TRAFFIC_ALL" : ingress,
       launchStage: "GA",
       invokerIamDisabled: body.invokerIamDisabled === true,
-      observedGeneration: String(revisions),
+      observedGeneration: generation,
       terminalCondition: { type: "Ready", state: "CONDITION_SUCCEEDED", lastTransitionTime: now },
       latestReadyRevision: revisionName,
       latestCreatedRevision: revisionName,
+      traffic: revised.traffic,
+      trafficStatuses: revised.trafficStatuses,
       uri,
       urls: [uri],
       reconciling: false,
@@ -183,7 +191,11 @@ async function writeService(
     },
   };
   ctx.state.services.set(name, record);
-  return answerWithOperation(ctx, res, target, name, record.body);
+  // The operation delay stands for a new revision starting; a write that makes none (traffic, tags) is
+  // done at once.
+  const madeRevision = revisions > (existing?.revisionList?.length ?? 0);
+  const timing = madeRevision ? ctx : { ...ctx, operationDelayMs: 0 };
+  return answerWithOperation(timing, res, target, name, record.body);
 }
 
 function getOperation(ctx: RunAdminContext, res: ServerResponse, name: string, numbers: boolean): true {

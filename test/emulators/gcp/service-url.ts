@@ -8,14 +8,20 @@
 // "Inside the VPC" is decided by the network a request arrives on, as Cloud Run does: the emulator
 // listens twice, and only the internal listener (the VPC side, see GcpEmulator.internalUrlOf) counts
 // as internal. Nothing in the request itself can claim it.
+// A tag's URL (TAG---<host>, see traffic.ts) reaches that tag's revision; the main URL the split. Each
+// revision answers with its own image's function. Either URL takes an ID token whose audience is the
+// service's own URL: "The default Google-generated URL always remains as an accepted audience value",
+// and audiences are set per service, applying to all its revisions
+// (https://cloud.google.com/run/docs/configuring/custom-audiences); a tag URL's own is accepted too.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import type { SigningKeys } from "../entra/signing-keys.ts";
 import { helloHttp } from "./hello-http.ts";
 import { readBody, sendText } from "./http-io.ts";
 import { invokerMembers } from "./invoker.ts";
-import type { GcpState, ServiceRecord } from "./state.ts";
+import type { GcpState, ServedCode, ServiceRecord } from "./state.ts";
 import { GOOGLE_ISSUER } from "./token-context.ts";
+import { revisionServing } from "./traffic.ts";
 
 export interface ServiceUrlContext {
   state: GcpState;
@@ -40,8 +46,11 @@ export async function handleServiceUrl(
   const url = new URL(req.url ?? "/", baseUrl);
   const [, segment = "", ...rest] = url.pathname.split("/");
   const functionPath = `/${rest.join("/")}`;
-  const service = findService(ctx.state, segment);
+  const tagged = /^([a-z][a-z0-9-]*[a-z0-9])---(.+)$/.exec(segment);
+  const service = findService(ctx.state, tagged?.[2] ?? segment);
   if (!service) return sendText(res, 404, NOT_FOUND);
+  const revision = revisionServing(service, tagged?.[1], requestCount(service));
+  if (!revision) return sendText(res, 404, NOT_FOUND);
   const ingress = String(service.body.ingress);
   if (!internal && ingress !== "INGRESS_TRAFFIC_ALL") return sendText(res, 404, NOT_FOUND);
   const uri = String(service.body.uri);
@@ -55,7 +64,7 @@ export async function handleServiceUrl(
       const { payload } = await jwtVerify(token, createLocalJWKSet(ctx.googleKeys.jwks()), {
         algorithms: ["RS256"],
         issuer: GOOGLE_ISSUER,
-        audience: [uri, `${uri}/`],
+        audience: [uri, `${uri}/`, ...(tagged ? [tagUri(uri, tagged[1] ?? "")] : [])],
         currentDate: ctx.now(),
       });
       email = typeof payload.email === "string" ? payload.email : "";
@@ -70,8 +79,37 @@ export async function handleServiceUrl(
       return sendText(res, 403, forbidden(functionPath));
     }
   }
-  const answer = helloHttp(url.searchParams, req.headers["content-type"], await readBody(req));
+  const body = await readBody(req);
+  const code = await codeOf(ctx.state, revision.image);
+  if (code) {
+    const answer = code({ query: url.searchParams, contentType: req.headers["content-type"], body });
+    return sendText(res, answer.status, answer.body, { "content-type": "text/plain; charset=utf-8" });
+  }
+  const answer = helloHttp(url.searchParams, req.headers["content-type"], body);
   return sendText(res, 200, answer, { "content-type": "text/html; charset=utf-8" });
+}
+
+/** The function an image runs: registered, or found by the resolver (and kept), else hello_http. */
+async function codeOf(state: GcpState, image: string): Promise<ServedCode | undefined> {
+  const known = state.imageCode.get(image);
+  if (known || !state.codeResolver) return known;
+  const found = await state.codeResolver(image);
+  if (found) state.imageCode.set(image, found);
+  return found;
+}
+
+const served = new WeakMap<ServiceRecord, number>();
+
+/** How many requests the service's main URL has had, for the split's deterministic routing. */
+function requestCount(service: ServiceRecord): number {
+  const count = served.get(service) ?? 0;
+  served.set(service, count + 1);
+  return count;
+}
+
+function tagUri(uri: string, tag: string): string {
+  const host = uri.replace(/^.*\//, "");
+  return `${uri.slice(0, uri.length - host.length)}${tag}---${host}`;
 }
 
 function findService(state: GcpState, segment: string): ServiceRecord | undefined {

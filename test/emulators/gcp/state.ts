@@ -60,7 +60,26 @@ export interface ServiceRecord {
   /** The service as the API returns it (camelCase JSON, enum names). */
   body: Record<string, unknown>;
   revisions: number;
+  /** Every revision made, oldest first (traffic.ts). */
+  revisionList?: RevisionRecord[];
 }
+
+/** One revision: its short name, its image, and the template it was made from. */
+export interface RevisionRecord {
+  name: string;
+  image: string;
+  template: Record<string, unknown>;
+}
+
+/** What a revision's code answers a request with (the function built into its image). */
+export type ServedCode = (request: {
+  query: URLSearchParams;
+  contentType: string | undefined;
+  body: Buffer;
+}) => {
+  status: number;
+  body: string;
+};
 
 export interface PolicyRecord {
   version: number;
@@ -96,6 +115,10 @@ export class GcpState {
   readonly repositories = new Map<string, RepositoryRecord>();
   /** Images that exist in a registry Cloud Run can pull from. */
   readonly images = new Set<string>();
+  /** The function each image runs, when it is not the seed's hello_http (which every other image runs). */
+  readonly imageCode = new Map<string, ServedCode>();
+  /** Asked for the function of an image not in `imageCode` (e.g. one built and pushed to a real registry). */
+  codeResolver?: (image: string) => Promise<ServedCode | undefined>;
   /** Asked about images not in `images` (e.g. a real registry the test pushed to). */
   imageResolver?: (image: string) => Promise<boolean>;
   readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);

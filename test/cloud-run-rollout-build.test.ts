@@ -1,0 +1,188 @@
+// A bad build never takes traffic. The function is built from the job's workspace with the real Docker
+// engine and pushed to a real registry (as in cloud-run-build.test.ts); the emulator serves each revision
+// with the function its own image holds (image-function.ts pulls the image and runs its /function.mjs).
+// A good build is promoted; then a build whose function crashes is deployed with no traffic, fails the
+// smoke test on its tag's URL, and never serves: the main URL answers with the old code all through the
+// run and after it, the traffic is what it was, and the failed revision's tag is gone.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { request } from "node:https";
+import { join } from "node:path";
+import { after, before, it } from "node:test";
+import {
+  type CloudRunFixture,
+  errorsOf,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
+import { imageFunction } from "./emulators/gcp/image-function.ts";
+import { RegistryClient } from "./emulators/registry/registry-client.ts";
+import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
+import type { Job } from "./runner/index.ts";
+import { stepPassed } from "./support/passed.ts";
+import { requireDockerAndRegistry as components, registryInstalled } from "./support/real-components.ts";
+
+const SERVICE_AGENT = "serviceAccount:service-agent@serverless-robot-prod.iam.gserviceaccount.com";
+const DOCKERFILE = "FROM scratch\nCOPY function.mjs /function.mjs\n";
+const GOOD =
+  "export default ({ query }) => ({ status: 200, body: 'Hello ' + (query.get('name') ?? 'World') + '!' });\n";
+// The bad build: a change that crashes on every request (a container answering 500).
+const BAD =
+  "export default ({ query }) => ({ status: 200, body: 'Hello ' + query.get('name').trim() + '!' });\n";
+
+let fx: CloudRunFixture;
+let registry: StartedRegistry | undefined;
+before(async () => {
+  fx = await startCloudRunFixture();
+  if (!(await registryInstalled())) return;
+  const started = await startRegistry({ tokenAuth: await fx.stack.gcp.enableArtifactRegistryAuth() });
+  registry = started;
+  fx.stack.gcp.grantRegistryWriter(PROJECT, SERVICE_AGENT);
+  const pulled = new RegExp(`^${started.host}/(.+)@(sha256:[a-f0-9]{64})$`);
+  fx.stack.gcp.state.imageResolver = async (image) => {
+    const match = pulled.exec(image);
+    return match ? (await reader().manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined : false;
+  };
+  fx.stack.gcp.state.codeResolver = async (image) => {
+    const match = pulled.exec(image);
+    return match ? imageFunction(reader(), match[1] ?? "", match[2] ?? "") : undefined;
+  };
+});
+after(async () => {
+  await fx?.close();
+  await registry?.close();
+});
+
+/** A registry client pulling as Cloud Run's service agent. */
+function reader(): RegistryClient {
+  const principal = { principal: SERVICE_AGENT, memberships: [], kind: "service-account" as const };
+  const password = fx.stack.gcp.state.issueToken(principal, 300, Date.now());
+  return new RegistryClient({ url: registry?.url ?? "", username: "oauth2accesstoken", password });
+}
+
+async function writeFunction(job: Job, source: string): Promise<void> {
+  const dir = join(job.workspace, "fn");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "Dockerfile"), DOCKERFILE);
+  await writeFile(join(dir, "function.mjs"), source);
+}
+
+function call(url: string, token: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      headers: { authorization: `Bearer ${token}` },
+      ca: readFileSync(fx.stack.caFile),
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve(`${res.statusCode} ${Buffer.concat(chunks).toString("utf8")}`));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+it("a build whose function fails the smoke test never serves; the old code answers during and after", async (t) => {
+  if (!(await components(t))) return;
+  await using job = await fx.job();
+  const inputs = {
+    ...fx.deployInputs("rollout-built", {
+      path: "fn",
+      image: `${registry?.host}/${PROJECT}/functions/rollout-built:1`,
+      "registry-login": "always",
+    }),
+    "invoker-service-account": fx.caller.email,
+    "expect-body": "Hello World!",
+  };
+  const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-built`;
+  const revisions = () => (fx.stack.gcp.state.services.get(name)?.revisionList ?? []).map((r) => r.name);
+
+  await writeFunction(job, GOOD);
+  const good = await stepPassed(job, "cloud-run-pipeline", inputs);
+  assert.equal(good.outputs.promoted, "true");
+  const [rev1] = revisions();
+  const url = good.outputs.url ?? "";
+  const token = (
+    await stepPassed(job, "gcp-id-token", {
+      audience: url,
+      "workload-identity-provider": fx.provider,
+      "service-account": fx.caller.email,
+    })
+  ).outputs["id-token"];
+  assert.equal(await call(url, token ?? ""), "200 Hello World!");
+
+  await writeFunction(job, BAD);
+  fx.stack.gcp.setOperationDelay(1500);
+  const answers: string[] = [];
+  let running = true;
+  const watching = (async () => {
+    while (running) {
+      answers.push(await call(url, token ?? ""));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  const bad = await job.run("cloud-run-pipeline", { inputs, timeoutMs: 240_000 }).finally(() => {
+    running = false;
+  });
+  await watching;
+  fx.stack.gcp.setOperationDelay(50);
+
+  const [, rev2] = revisions();
+  assert.equal(bad.exitCode, 1, bad.stdout);
+  const errors = errorsOf(bad);
+  assert.equal(errors.length, 1);
+  assert.ok(
+    errors[0]?.startsWith(
+      `Revision ${rev2} failed the smoke test and takes no traffic: traffic stayed on the previous revision ${rev1} (${rev1}=100); its tag `,
+    ),
+    errors[0],
+  );
+  assert.match(errors[0] ?? "", / was removed\. .*with token.*500/);
+  assert.equal(bad.outputs.promoted, "false");
+  assert.equal(bad.outputs["rolled-back"], "false");
+  assert.equal(bad.outputs["previous-revision"], rev1);
+  assert.equal(bad.outputs.revision, rev2);
+  assert.equal(bad.outputs.traffic, `${rev1}=100`);
+  assert.equal(bad.outputs["tag-url"], "");
+  assert.deepEqual(fx.stack.gcp.state.services.get(name)?.body.traffic, [
+    { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: rev1, percent: 100 },
+  ]);
+  assert.ok(answers.length >= 3, `the main URL was called during the run (${answers.length} times)`);
+  assert.deepEqual([...new Set(answers)], ["200 Hello World!"]);
+  assert.equal(await call(url, token ?? ""), "200 Hello World!");
+});
+
+it("a new service whose first build fails: the step fails, saying there was no previous revision to keep", async (t) => {
+  if (!(await components(t))) return;
+  await using job = await fx.job();
+  await writeFunction(job, BAD);
+  const run = await job.run("cloud-run-pipeline", {
+    inputs: {
+      ...fx.deployInputs("rollout-first-bad", {
+        path: "fn",
+        image: `${registry?.host}/${PROJECT}/functions/rollout-first-bad:1`,
+        "registry-login": "always",
+      }),
+      "invoker-service-account": fx.caller.email,
+      "expect-body": "Hello World!",
+    },
+    timeoutMs: 240_000,
+  });
+  const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-first-bad`;
+  const [revision] = (fx.stack.gcp.state.services.get(name)?.revisionList ?? []).map((r) => r.name);
+  assert.equal(run.exitCode, 1, run.stdout);
+  const errors = errorsOf(run);
+  assert.equal(errors.length, 1);
+  assert.ok(
+    errors[0]?.startsWith(
+      `Revision ${revision} failed the smoke test; it is the service's first revision, so there is no previous one to keep the traffic on: fix the function and deploy again (its tag `,
+    ),
+    errors[0],
+  );
+  assert.equal(run.outputs.promoted, "false");
+  assert.equal(run.outputs["previous-revision"], "");
+  assert.equal(run.outputs.traffic, `${revision}=100`);
+});

@@ -1,0 +1,285 @@
+// Cloud Run rollout, verify-then-promote (the pipeline's default): the new revision is deployed with no
+// traffic and a tag, the smoke test calls the tag's URL with an ID token for the service's URL, and only
+// a revision that passes gets traffic (all of it, or a canary share). A revision whose function fails the
+// smoke test never serves (cloud-run-rollout-build.test.ts, with real builds). A re-run of a promoted deploy changes nothing; a canary
+// is finished by a re-run with traffic 100 and no new revision; direct keeps today's behaviour; and
+// cloud-run-deploy on its own chains deploy -> smoke-test -> promote.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  type CloudRunFixture,
+  errorsOf,
+  IMAGE_V2,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
+import type { ServiceRecord } from "./emulators/gcp/state.ts";
+import type { Job } from "./runner/index.ts";
+import { type RefusalRow, refusalTable } from "./support/input-table.ts";
+import { stepPassed } from "./support/passed.ts";
+
+const PIPELINE = "cloud-run-pipeline";
+
+let fx: CloudRunFixture;
+before(async () => {
+  fx = await startCloudRunFixture();
+});
+after(async () => {
+  await fx?.close();
+});
+
+const record = (service: string): ServiceRecord | undefined =>
+  fx.stack.gcp.state.services.get(`projects/${PROJECT}/locations/${REGION}/services/${service}`);
+const trafficOf = (service: string) => record(service)?.body.traffic as Record<string, unknown>[];
+const revisionsOf = (service: string) =>
+  (record(service)?.revisionList ?? []).map((revision) => revision.name);
+
+function pipelineInputs(service: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...fx.deployInputs(service),
+    "invoker-service-account": fx.caller.email,
+    "expect-body": "Hello World!",
+    ...overrides,
+  };
+}
+
+/** An ID token of the caller (who holds roles/run.invoker) for the service's URL. */
+async function callerToken(job: Job, audience: string): Promise<string> {
+  const run = await stepPassed(job, "gcp-id-token", {
+    audience,
+    "workload-identity-provider": fx.provider,
+    "service-account": fx.caller.email,
+  });
+  return run.outputs["id-token"] ?? "";
+}
+
+describe("cloud-run-pipeline: verify-then-promote", () => {
+  it("a good build is promoted: smoke-tested on its tag, then given all the traffic, tag removed", async () => {
+    await using job = await fx.job();
+    const first = await stepPassed(job, PIPELINE, pipelineInputs("rollout-good"));
+    const [rev1] = revisionsOf("rollout-good");
+    // A new service has nothing to keep the traffic on: its first revision serves once verified.
+    assert.equal(first.outputs.promoted, "true");
+    assert.equal(first.outputs["previous-revision"], "");
+    assert.equal(first.outputs.traffic, `${rev1}=100`);
+
+    const second = await stepPassed(job, PIPELINE, pipelineInputs("rollout-good", { image: IMAGE_V2 }));
+    const rev2 = second.outputs.revision ?? "";
+    assert.deepEqual(revisionsOf("rollout-good"), [rev1, rev2]);
+    assert.equal(second.outputs.promoted, "true");
+    assert.equal(second.outputs["rolled-back"], "false");
+    assert.equal(second.outputs["previous-revision"], rev1);
+    assert.equal(second.outputs.traffic, `${rev2}=100`);
+    assert.equal(second.outputs["tag-url"], "", "promoted: it serves on the main URL, its tag is gone");
+    assert.equal(second.outputs.passed, "true");
+    assert.match(second.stdout, new RegExp(`Traffic of rollout-good: ${rev1}=100 -> ${rev2}=100\\.`));
+    assert.deepEqual(trafficOf("rollout-good"), [
+      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: rev2, percent: 100 },
+    ]);
+  });
+
+  it("traffic 10 gives a 10/90 canary; a re-run with traffic 100 moves the rest with no new revision; then nothing changes", async () => {
+    await using job = await fx.job();
+    await stepPassed(job, PIPELINE, pipelineInputs("rollout-canary"));
+    const [rev1] = revisionsOf("rollout-canary");
+    const canary = await stepPassed(
+      job,
+      PIPELINE,
+      pipelineInputs("rollout-canary", { image: IMAGE_V2, traffic: "10" }),
+    );
+    const rev2 = canary.outputs.revision ?? "";
+    assert.equal(canary.outputs.traffic, `${rev1}=90,${rev2}=10`);
+    assert.equal(canary.outputs.promoted, "true");
+    const traffic = trafficOf("rollout-canary");
+    assert.deepEqual(
+      traffic.map(({ revision, percent }) => [revision, percent]),
+      [
+        [rev1, 90],
+        [rev2, 10],
+      ],
+    );
+    // The canary keeps its tag (and its URL) until it has all the traffic.
+    assert.match(String(traffic[1]?.tag), /^[a-z][a-z0-9-]+$/);
+    assert.match(canary.outputs["tag-url"] ?? "", /---rollout-canary-/);
+
+    const full = await stepPassed(
+      job,
+      PIPELINE,
+      pipelineInputs("rollout-canary", { image: IMAGE_V2, traffic: "100" }),
+    );
+    assert.deepEqual(revisionsOf("rollout-canary"), [rev1, rev2], "no new revision");
+    assert.equal(full.outputs.traffic, `${rev2}=100`);
+    assert.equal(full.outputs["previous-revision"], rev1);
+    assert.equal(full.outputs.promoted, "true");
+
+    const mutating = fx.mutatingCalls();
+    const again = await stepPassed(job, PIPELINE, pipelineInputs("rollout-canary", { image: IMAGE_V2 }));
+    assert.equal(fx.mutatingCalls(), mutating, "a re-run of a promoted deploy makes no mutating call");
+    assert.equal(again.outputs.changed, "false");
+    assert.equal(again.outputs.traffic, `${rev2}=100`);
+    assert.equal(again.outputs.promoted, "true");
+    assert.deepEqual(revisionsOf("rollout-canary"), [rev1, rev2]);
+  });
+
+  it("direct keeps today's behaviour: the traffic block is left as it is (100% to the latest revision)", async () => {
+    await using job = await fx.job();
+    await stepPassed(job, PIPELINE, pipelineInputs("rollout-direct", { rollout: "direct" }));
+    const run = await stepPassed(
+      job,
+      PIPELINE,
+      pipelineInputs("rollout-direct", { rollout: "direct", image: IMAGE_V2 }),
+    );
+    const [rev1, rev2] = revisionsOf("rollout-direct");
+    assert.equal(run.outputs.revision, rev2);
+    assert.equal(run.outputs.promoted, "true");
+    assert.equal(run.outputs["previous-revision"], rev1);
+    assert.equal(run.outputs["tag-url"], "");
+    assert.equal(run.outputs.traffic, `${rev2}=100`);
+    assert.deepEqual(trafficOf("rollout-direct"), [
+      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 },
+    ]);
+  });
+});
+
+describe("cloud-run-deploy on its own: deploy -> smoke-test -> promote", () => {
+  it("deploys tagged with no traffic, a smoke-test step checks the tag URL, promote moves the traffic", async () => {
+    await using job = await fx.job();
+    await stepPassed(job, "cloud-run-deploy", fx.deployInputs("rollout-steps"));
+    const [rev1] = revisionsOf("rollout-steps");
+    const candidate = await stepPassed(
+      job,
+      "cloud-run-deploy",
+      fx.deployInputs("rollout-steps", { image: IMAGE_V2, rollout: "verify-then-promote", tag: "next" }),
+    );
+    const rev2 = candidate.outputs.revision ?? "";
+    const url = candidate.outputs.url ?? "";
+    assert.equal(candidate.outputs.promoted, "false");
+    assert.equal(candidate.outputs.traffic, `${rev1}=100`);
+    assert.equal(candidate.outputs["tag-url"], url.replace("/rollout-steps-", "/next---rollout-steps-"));
+
+    const token = await callerToken(job, url);
+    const smoke = await stepPassed(job, "smoke-test", {
+      url: candidate.outputs["tag-url"] ?? "",
+      token,
+      "expect-body": "Hello World!",
+      "unauthorized-status": "401, 403",
+    });
+    assert.equal(smoke.outputs.passed, "true");
+
+    const promoted = await stepPassed(
+      job,
+      "cloud-run-deploy",
+      fx.deployInputs("rollout-steps", { image: IMAGE_V2, rollout: "promote", tag: "next" }),
+    );
+    assert.equal(promoted.outputs.revision, rev2);
+    assert.equal(promoted.outputs.promoted, "true");
+    assert.equal(promoted.outputs.traffic, `${rev2}=100`);
+    assert.equal(promoted.outputs["previous-revision"], rev1);
+    assert.deepEqual(revisionsOf("rollout-steps"), [rev1, rev2]);
+  });
+
+  it("traffic 0 deploys a candidate the same way; promote with no revision under the tag is refused", async () => {
+    await using job = await fx.job();
+    await stepPassed(job, "cloud-run-deploy", fx.deployInputs("rollout-zero"));
+    const zero = await stepPassed(
+      job,
+      "cloud-run-deploy",
+      fx.deployInputs("rollout-zero", { image: IMAGE_V2, traffic: "0", tag: "zero" }),
+    );
+    assert.equal(zero.outputs.promoted, "false");
+    assert.match(zero.outputs["tag-url"] ?? "", /\/zero---rollout-zero-/);
+    const mutating = fx.mutatingCalls();
+    const refused = await job.run("cloud-run-deploy", {
+      inputs: fx.deployInputs("rollout-zero", { rollout: "promote", tag: "other" }),
+    });
+    assert.equal(refused.exitCode, 1);
+    assert.deepEqual(errorsOf(refused), [
+      `tag "other" is on no revision of service rollout-zero: deploy with rollout: verify-then-promote and the same tag first (or set tag to the one that deploy used).`,
+    ]);
+    assert.equal(fx.mutatingCalls(), mutating);
+    const missing = await job.run("cloud-run-deploy", {
+      inputs: fx.deployInputs("rollout-never-deployed", { rollout: "promote", tag: "next" }),
+    });
+    assert.equal(missing.exitCode, 1);
+    assert.deepEqual(errorsOf(missing), [
+      `service rollout-never-deployed does not exist in ${REGION}: deploy it (rollout: verify-then-promote) before promoting a revision.`,
+    ]);
+    assert.equal(fx.mutatingCalls(), mutating);
+  });
+});
+
+describe("rollout inputs are refused before any call", () => {
+  const deployCases: Record<string, RefusalRow> = {
+    "an unknown rollout": [
+      { rollout: "blue-green" },
+      `rollout must be direct, verify-then-promote or promote (got "blue-green"): verify-then-promote smoke-tests a revision before it takes traffic, direct gives it the traffic at once.`,
+    ],
+    "a canary share with rollout verify-then-promote": [
+      { rollout: "verify-then-promote", traffic: "10" },
+      "traffic is 10 but cloud-run-deploy with rollout verify-then-promote deploys the revision with no traffic: give traffic to a later cloud-run-deploy step with rollout: promote, or use cloud-run-pipeline.",
+    ],
+    "a canary share with rollout direct": [
+      { traffic: "10" },
+      "traffic is 10 but rollout is direct, which sends all traffic to the new revision: set rollout: promote for a canary share, or drop traffic.",
+    ],
+    "a percent over 100": [
+      { rollout: "promote", traffic: "150" },
+      `traffic must be a whole percent from 0 to 100 (got "150"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share, 0 deploys it tagged with no traffic.`,
+    ],
+    "a tag with capitals": [
+      { tag: "Canary" },
+      `tag "Canary" is not a Cloud Run traffic tag: use at least 3 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. candidate).`,
+    ],
+    "a tag too long for the service name": [
+      { tag: "a-very-long-tag-name-for-this-service-x" },
+      `tag "a-very-long-tag-name-for-this-service-x" is too long for service "refused-rollout": Cloud Run allows at most 46 characters for the tag and the service name together; use a tag of at most 31 characters.`,
+    ],
+    "a revision suffix with an underscore": [
+      { "revision-suffix": "v1_2" },
+      `revision-suffix "v1_2" does not make a revision name: use lowercase letters, digits and hyphens (not at either end), at most 47 characters with this service name.`,
+    ],
+  };
+  refusalTable(
+    "cloud-run-deploy",
+    () => ({
+      inputs: {
+        ...fx.deployInputs("refused-rollout"),
+        "credentials-json": fx.deployer.json,
+        "workload-identity-provider": "",
+        "service-account": "",
+      },
+    }),
+    deployCases,
+    () => undefined,
+  );
+
+  const pipelineCases: Record<string, RefusalRow> = {
+    "promote in the pipeline": [
+      { rollout: "promote" },
+      `rollout must be verify-then-promote or direct (got "promote"): verify-then-promote smoke-tests a revision before it takes traffic, direct gives it the traffic at once.`,
+    ],
+    "traffic 0 in the pipeline": [
+      { traffic: "0" },
+      `traffic must be a whole percent from 1 to 100 (got "0"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share.`,
+    ],
+    "a canary with rollout direct": [
+      { rollout: "direct", traffic: "10" },
+      "traffic is 10 but rollout is direct, which sends all traffic to the new revision: set rollout: verify-then-promote for a canary share, or drop traffic.",
+    ],
+  };
+  refusalTable(
+    PIPELINE,
+    () => ({
+      inputs: {
+        ...pipelineInputs("refused-rollout"),
+        "credentials-json": fx.deployer.json,
+        "workload-identity-provider": "",
+        "service-account": "",
+        "invoker-service-account": "",
+      },
+    }),
+    pipelineCases,
+    () => undefined,
+  );
+});

@@ -1,0 +1,147 @@
+// The Google emulator's Cloud Run revisions and traffic (test/emulators/gcp/traffic.ts), called over its
+// REST API as a client would: a write that changes only the traffic makes no revision; a named revision
+// is made under that name; traffic is refused when it does not add up to 100, names an unknown revision,
+// repeats a tag or has a malformed one; each tag gets its own URL in trafficStatuses, which serves its
+// revision while the main URL serves the split.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  type CloudRunFixture,
+  IMAGE,
+  IMAGE_V2,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
+
+let fx: CloudRunFixture;
+let token: string;
+const SERVICE = `projects/${PROJECT}/locations/${REGION}/services/traffic-fn`;
+const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
+
+before(async () => {
+  fx = await startCloudRunFixture();
+  const principal = {
+    principal: `serviceAccount:${fx.deployer.email}`,
+    memberships: [],
+    kind: "service-account" as const,
+  };
+  token = fx.stack.gcp.state.issueToken(principal, 600, Date.now());
+});
+after(async () => {
+  await fx?.close();
+});
+
+async function patch(
+  body: object,
+): Promise<{ status: number; message: string; json: Record<string, unknown> }> {
+  const response = await fetch(`${fx.stack.gcp.url}/v2/${SERVICE}?allowMissing=true`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  const message = (json.error as { message?: string } | undefined)?.message ?? "";
+  return { status: response.status, message, json };
+}
+
+const revisions = () => (fx.stack.gcp.state.services.get(SERVICE)?.revisionList ?? []).map((r) => r.name);
+const template = (image: string, revision?: string) => ({
+  containers: [{ image }],
+  ...(revision ? { revision } : {}),
+});
+
+describe("Cloud Run revisions and traffic in the emulator", () => {
+  it("names revisions as asked, makes none for a traffic-only write, and gives each tag its own URL", async () => {
+    assert.equal((await patch({ template: template(IMAGE, "traffic-fn-one") })).status, 200);
+    const two = await patch({
+      template: template(IMAGE_V2, "traffic-fn-two"),
+      traffic: [
+        { type: REVISION, revision: "traffic-fn-one", percent: 100 },
+        { type: REVISION, revision: "traffic-fn-two", percent: 0, tag: "candidate" },
+      ],
+    });
+    assert.equal(two.status, 200, two.message);
+    assert.deepEqual(revisions(), ["traffic-fn-one", "traffic-fn-two"]);
+    const body = fx.stack.gcp.state.services.get(SERVICE)?.body ?? {};
+    const uri = String(body.uri);
+    const statuses = body.trafficStatuses as { tag?: string; uri?: string }[];
+    assert.equal(
+      statuses.find((status) => status.tag === "candidate")?.uri,
+      uri.replace("/traffic-fn-", "/candidate---traffic-fn-"),
+    );
+
+    const moved = await patch({
+      template: template(IMAGE_V2, "traffic-fn-two"),
+      traffic: [{ type: REVISION, revision: "traffic-fn-two", percent: 100 }],
+    });
+    assert.equal(moved.status, 200, moved.message);
+    assert.deepEqual(
+      revisions(),
+      ["traffic-fn-one", "traffic-fn-two"],
+      "a traffic-only write makes no revision",
+    );
+  });
+
+  const refusals: [string, object, number, string][] = [
+    [
+      "percents that do not add up to 100",
+      {
+        template: template(IMAGE_V2),
+        traffic: [{ type: REVISION, revision: "traffic-fn-one", percent: 90 }],
+      },
+      400,
+      "spec.traffic: Traffic percents must add up to 100, got 90.",
+    ],
+    [
+      "an unknown revision",
+      {
+        template: template(IMAGE_V2),
+        traffic: [{ type: REVISION, revision: "traffic-fn-nine", percent: 100 }],
+      },
+      400,
+      "spec.traffic: Revision 'traffic-fn-nine' referenced in traffic not found.",
+    ],
+    [
+      "a tag used twice",
+      {
+        template: template(IMAGE_V2),
+        traffic: [
+          { type: REVISION, revision: "traffic-fn-one", percent: 50, tag: "blue" },
+          { type: REVISION, revision: "traffic-fn-two", percent: 50, tag: "blue" },
+        ],
+      },
+      400,
+      "spec.traffic: Duplicate traffic tag 'blue'.",
+    ],
+    [
+      "a malformed tag",
+      {
+        template: template(IMAGE_V2),
+        traffic: [{ type: REVISION, revision: "traffic-fn-two", percent: 100, tag: "Blue_1" }],
+      },
+      400,
+      "spec.traffic: Invalid traffic tag 'Blue_1': must be at least 3 lowercase letters, digits or '-', start with a letter and end with a letter or digit.",
+    ],
+    [
+      "a revision name in use with another template",
+      { template: template(IMAGE, "traffic-fn-two") },
+      409,
+      "Revision named 'traffic-fn-two' with different configuration already exists.",
+    ],
+    [
+      "a revision name outside the service's",
+      { template: { containers: [{ image: IMAGE }], revision: "other-fn-1" } },
+      400,
+      "template.revision: Revision name must be prefixed by the name of the enclosing Service or Configuration (traffic-fn-), and be a DNS label of at most 63 characters: other-fn-1.",
+    ],
+  ];
+  for (const [name, body, status, message] of refusals) {
+    it(`refuses ${name}, changing nothing`, async () => {
+      const before = structuredClone(fx.stack.gcp.state.services.get(SERVICE)?.body);
+      const refused = await patch(body);
+      assert.deepEqual([refused.status, refused.message], [status, message]);
+      assert.deepEqual(fx.stack.gcp.state.services.get(SERVICE)?.body, before);
+    });
+  }
+});
