@@ -1,8 +1,9 @@
 // The targets list (src/inputs/targets.ts), as the reusable workflows' matrix job and `fngate … --targets`
 // read it: every form a user can write in a `with:` block or on a command line, and every refusal as
-// the one line the user reads.
+// the one line the user reads; and the bounded pool `fngate … --targets` runs them in.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { settleInPool } from "../src/cli/target-pool.ts";
 import { UserError } from "../src/errors.ts";
 import { parseTargets, targetRunLabel } from "../src/inputs/targets.ts";
 
@@ -170,8 +171,53 @@ describe("what a targets list refuses, in the line the user reads", () => {
   }
 
   it("names the flag it came from", () => {
-    assert.throws(() => parseTargets("[]", undefined, [], "--targets"), {
+    const flags = { targets: "--targets", region: "--region" };
+    assert.throws(() => parseTargets("[]", undefined, [], flags), {
       message: "--targets is an empty list: name at least one region.",
     });
+    assert.throws(() => parseTargets("", undefined, [], flags), {
+      message: "--targets or --region is required: name the region to deploy to.",
+    });
+    assert.throws(() => parseTargets("iad=us-ashburn-1", "us-ashburn-1", [], flags), {
+      message:
+        "--targets and --region are both given: name the regions in --targets only (a single region may stay in --region).",
+    });
+  });
+});
+
+describe("the pool the CLI runs targets in", () => {
+  it("runs at most `limit` at once, starts the next as one ends, and a failure stops none of the others", async () => {
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const results = await settleInPool(["a", "b", "c", "d", "e"], 2, async (item) => {
+      running++;
+      most = Math.max(most, running);
+      order.push(`start ${item}`);
+      await new Promise((resolve) => setTimeout(resolve, item === "a" ? 30 : 5));
+      running--;
+      order.push(`end ${item}`);
+      if (item === "b") throw new Error("b failed");
+      return item.toUpperCase();
+    });
+    assert.equal(most, 2);
+    assert.deepEqual(
+      results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message)),
+      ["A", "b failed", "C", "D", "E"],
+    );
+    // "a" is slow: the others pass it by in the second slot.
+    assert.deepEqual(order.slice(0, 3), ["start a", "start b", "end b"]);
+    assert.ok(order.indexOf("end a") > order.indexOf("start c"));
+  });
+
+  it("with more room than items, runs them all at once", async () => {
+    let most = 0;
+    let running = 0;
+    await settleInPool([1, 2], 8, async () => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+    });
+    assert.equal(most, 2);
   });
 });

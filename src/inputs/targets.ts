@@ -40,13 +40,26 @@ export function parseTargets(
   text: string | undefined,
   region: string | undefined,
   settingKeys: readonly string[] = [],
-  input = "targets",
+  labels: { targets: string; region: string } = { targets: "targets", region: "region" },
 ): Target[] {
+  const input = labels.targets;
   const given = text?.trim() ?? "";
+  const single = region?.trim() ?? "";
+  if (given !== "" && single !== "") {
+    throw new UserError(
+      `${input} and ${labels.region} are both given: name the regions in ${input} only (a single region may stay in ${labels.region}).`,
+    );
+  }
   if (given === "") {
-    const single = region?.trim() ?? "";
-    if (single === "") throw new UserError(`${input} or region is required: name the region to deploy to.`);
-    return withSuffixes([{ region: checkedRegion("", single), name: checkedName("", single), settings: {} }]);
+    if (single === "")
+      throw new UserError(`${input} or ${labels.region} is required: name the region to deploy to.`);
+    return withSuffixes([
+      {
+        region: checkedRegion(`${labels.region} `, single),
+        name: checkedName(`${labels.region} `, single),
+        settings: {},
+      },
+    ]);
   }
   const items = listItems(given, input);
   if (items.length === 0) throw new UserError(`${input} is an empty list: name at least one region.`);
@@ -96,8 +109,8 @@ function target(
   if (typeof item === "string") {
     const [name, region] = item.includes("=") ? item.split("=", 2).map((part) => part.trim()) : [item, item];
     return {
-      region: checkedRegion(`${input}: item ${at}'s `, region ?? ""),
-      name: checkedName(`${input}: item ${at}'s `, name ?? ""),
+      region: checkedRegion(`${input}: item ${at}'s region `, region ?? ""),
+      name: checkedName(`${input}: item ${at}'s name `, name ?? ""),
       settings: {},
     };
   }
@@ -128,20 +141,24 @@ function target(
   );
   const name = typeof fields.name === "string" ? fields.name.trim() : region.trim();
   const where = `${input}: item ${at}'s `;
-  return { region: checkedRegion(where, region.trim()), name: checkedName(where, name), settings };
+  return {
+    region: checkedRegion(`${where}region `, region.trim()),
+    name: checkedName(`${where}name `, name),
+    settings,
+  };
 }
 
 function checkedRegion(where: string, region: string): string {
   if (REGION.test(region)) return region;
   throw new UserError(
-    `${where}region ${JSON.stringify(region.slice(0, 60))} is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.`,
+    `${where}${JSON.stringify(region.slice(0, 60))} is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.`,
   );
 }
 
 function checkedName(where: string, name: string): string {
   if (NAME.test(name)) return name;
   throw new UserError(
-    `${where}name ${JSON.stringify(name.slice(0, 60))} must be 1-30 lowercase letters, digits or '-', starting with a letter and not ending with '-' (it goes into resource names and labels).`,
+    `${where}${JSON.stringify(name.slice(0, 60))} must be 1-30 lowercase letters, digits or '-', starting with a letter and not ending with '-' (it goes into resource names and labels).`,
   );
 }
 
