@@ -114,6 +114,13 @@ export const COMMANDS: readonly CliCommand[] = [
     load: async () => (await import("./fc-deploy.ts")).run,
   },
   {
+    name: "targets",
+    action: "targets",
+    summary:
+      "check a list of targets (regions, optionally named) and print it as a matrix for a CI system's parallel jobs",
+    load: async () => (await import("./targets.ts")).run,
+  },
+  {
     name: "teardown",
     action: "teardown",
     summary:
