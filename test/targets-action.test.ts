@@ -1,7 +1,11 @@
 // actions/targets, the first job of the reusable workflows: the built action turns a targets list into
 // the matrix `strategy.matrix: ${{ fromJSON(...) }}` takes (a name, region, resource-name suffix, run
-// label and own settings per target) and refuses a bad list with one ::error:: line, exit 1.
+// label and own settings per target) and refuses a bad list with one ::error:: line, exit 1. In the last
+// job, given the deploy jobs' results, it writes one line per target and fails when any target did.
 import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { assertUserFailure, runAction } from "./runner/index.ts";
 
@@ -91,4 +95,87 @@ describe("actions/targets", () => {
       assert.equal(main.outputs.matrix, undefined, "no matrix");
     });
   }
+});
+
+describe("actions/targets with results (the summary job)", () => {
+  /** A checkout holding the results folder as download-artifact leaves it. */
+  async function withResults(files: Record<string, string>, work: (checkout: string) => Promise<void>) {
+    const checkout = await mkdtemp(join(tmpdir(), "fngate-results-"));
+    try {
+      await mkdir(join(checkout, "fngate-result"));
+      for (const [name, text] of Object.entries(files))
+        await writeFile(join(checkout, "fngate-result", name), text);
+      await work(checkout);
+    } finally {
+      await rm(checkout, { recursive: true, force: true });
+    }
+  }
+  const record = (outcome: string, url = "") => JSON.stringify({ target: "x", region: "x", url, outcome });
+
+  it("every target succeeded: one line each, in the list's order, and the results output", async () => {
+    await withResults(
+      {
+        "fra.json": record("success", "https://fra.example/hello"),
+        "iad.json": record("success", "https://iad.example/hello"),
+      },
+      async (checkout) => {
+        const { main } = await runAction("targets", {
+          checkout,
+          inputs: { targets: "iad=us-ashburn-1, fra=eu-frankfurt-1", results: "fngate-result" },
+          env: RUN,
+        });
+        assert.equal(main.exitCode, 0, main.stdout);
+        const lines = main.stdout.split("\n").filter((line) => /^(iad|fra) \(/.test(line));
+        assert.deepEqual(lines, [
+          "iad (us-ashburn-1): ok https://iad.example/hello",
+          "fra (eu-frankfurt-1): ok https://fra.example/hello",
+        ]);
+        assert.deepEqual(JSON.parse(main.outputs.results ?? ""), [
+          { target: "iad", region: "us-ashburn-1", url: "https://iad.example/hello", outcome: "success" },
+          { target: "fra", region: "eu-frankfurt-1", url: "https://fra.example/hello", outcome: "success" },
+        ]);
+        assert.match(main.summary, /fngate: every target/);
+        assert.match(main.summary, /https:\/\/fra\.example\/hello/);
+      },
+    );
+  });
+
+  it("a failed target, one that never reported and an unreadable result each fail the summary, named in one line", async () => {
+    await withResults(
+      {
+        "iad.json": record("success", "https://iad.example/hello"),
+        "fra.json": record("failure"),
+        "nrt.json": "{not json",
+      },
+      async (checkout) => {
+        const { main } = await runAction("targets", {
+          checkout,
+          inputs: {
+            targets: "iad=us-ashburn-1, fra=eu-frankfurt-1, sin=ap-singapore-1, nrt=ap-tokyo-1",
+            results: "fngate-result",
+          },
+          env: RUN,
+        });
+        assertUserFailure(main, "3 of 4 targets failed (fra, sin, nrt): see each one's deploy job.");
+        const outcomes = (
+          JSON.parse(main.outputs.results ?? "[]") as { target: string; outcome: string }[]
+        ).map((r) => `${r.target}: ${r.outcome}`);
+        assert.deepEqual(outcomes, [
+          "iad: success",
+          "fra: failure",
+          "sin: no result: its job did not finish",
+          "nrt: unreadable result",
+        ]);
+        assert.match(main.stdout, /^fra \(eu-frankfurt-1\): FAILED \(failure\)$/m);
+      },
+    );
+  });
+
+  it("refuses a results folder outside the workspace", async () => {
+    const { main } = await runAction("targets", {
+      inputs: { targets: "us-ashburn-1", results: "../elsewhere" },
+      env: RUN,
+    });
+    assertUserFailure(main, /^results /);
+  });
 });

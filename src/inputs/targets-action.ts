@@ -8,6 +8,8 @@ export interface TargetsInputs {
   targets: Target[];
   /** The label the deploys would carry without targets; each target's is this with its name. */
   runLabel: string | undefined;
+  /** The folder of the deploy jobs' results: set, the step reports them instead of making the matrix. */
+  results: string | undefined;
 }
 
 /** Names the matrix already uses for its own fields: a target setting cannot take them. */
@@ -20,7 +22,7 @@ export function readTargetsInputs(read: InputReader, host: InputHost): TargetsIn
     parseTargets(read.optional("targets"), read.optional("region"), settings ?? []),
   );
   const runLabel = read.field("run-label", () => checkRunLabel(read.optional("run-label")));
-  return { targets, runLabel: runLabel ?? host.defaultRunLabel };
+  return { targets, runLabel: runLabel ?? host.defaultRunLabel, results: read.optional("results") };
 }
 
 function settingKeys(text: string | undefined): string[] {
