@@ -140,23 +140,28 @@ describe("actions/targets with results (the summary job)", () => {
     );
   });
 
-  it("a failed target, one that never reported and an unreadable result each fail the summary, named in one line", async () => {
+  it("a failed target, one that never reported, an unreadable or forged result each fail the summary, named in one line", async () => {
     await withResults(
       {
         "iad.json": record("success", "https://iad.example/hello"),
         "fra.json": record("failure"),
         "nrt.json": "{not json",
+        // An outcome GitHub never reports (a line a log would read as a command) is no outcome.
+        "syd.json": record("success\n::error::injected"),
+        // A URL that is not one on one line is left out; the target still succeeded.
+        "hkg.json": record("success", "https://hkg.example/\n::warning::injected"),
       },
       async (checkout) => {
         const { main } = await runAction("targets", {
           checkout,
           inputs: {
-            targets: "iad=us-ashburn-1, fra=eu-frankfurt-1, sin=ap-singapore-1, nrt=ap-tokyo-1",
+            targets:
+              "iad=us-ashburn-1, fra=eu-frankfurt-1, sin=ap-singapore-1, nrt=ap-tokyo-1, syd=ap-sydney-1, hkg=ap-hongkong-1",
             results: "fngate-result",
           },
           env: RUN,
         });
-        assertUserFailure(main, "3 of 4 targets failed (fra, sin, nrt): see each one's deploy job.");
+        assertUserFailure(main, "4 of 6 targets failed (fra, sin, nrt, syd): see each one's deploy job.");
         const outcomes = (
           JSON.parse(main.outputs.results ?? "[]") as { target: string; outcome: string }[]
         ).map((r) => `${r.target}: ${r.outcome}`);
@@ -165,7 +170,11 @@ describe("actions/targets with results (the summary job)", () => {
           "fra: failure",
           "sin: no result: its job did not finish",
           "nrt: unreadable result",
+          "syd: unreadable result",
+          "hkg: success",
         ]);
+        assert.match(main.stdout, /^hkg \(ap-hongkong-1\): ok$/m);
+        assert.doesNotMatch(main.stdout, /injected/);
         assert.match(main.stdout, /^fra \(eu-frankfurt-1\): FAILED \(failure\)$/m);
       },
     );

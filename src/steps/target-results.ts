@@ -31,7 +31,7 @@ export async function reportTargetResults(
   ctx: StepContext,
 ): Promise<TargetReport> {
   const { real } = await confineToWorkspace("results", folder, ctx.workspaceDir);
-  const results = await Promise.all(targets.map((target) => readResult(real, target)));
+  const results = await Promise.all(targets.map((target) => readResult(real, target, ctx.workspaceDir)));
   return {
     results,
     lines: results.map(
@@ -42,18 +42,30 @@ export async function reportTargetResults(
   };
 }
 
-async function readResult(folder: string, target: Target): Promise<TargetResult> {
+/** A step's outcome as GitHub reports it (steps.<id>.outcome); anything else in a result is not one. */
+const OUTCOMES = new Set(["success", "failure", "cancelled", "skipped"]);
+/** What a result's URL may be: a URL or an ARN on one line, nothing a log would read as a command. */
+const SHOWN_URL = /^(https?:\/\/|acs:)[\x21-\x7e]{1,2000}$/;
+
+async function readResult(folder: string, target: Target, workspaceDir: string): Promise<TargetResult> {
   const base = { target: target.name, region: target.region, url: "" };
+  let path: string;
+  try {
+    // A result is what a deploy job wrote: a link out of the workspace is none.
+    path = (await confineToWorkspace("results", join(folder, `${target.name}.json`), workspaceDir)).real;
+  } catch {
+    return { ...base, outcome: "a result outside the workspace" };
+  }
   let text: string;
   try {
-    text = await readFile(join(folder, `${target.name}.json`), "utf8");
+    text = await readFile(path, "utf8");
   } catch {
     return { ...base, outcome: "no result: its job did not finish" };
   }
   try {
     const { url, outcome } = JSON.parse(text) as { url?: unknown; outcome?: unknown };
-    if (typeof outcome !== "string" || outcome === "") throw new Error("no outcome");
-    return { ...base, url: typeof url === "string" ? url : "", outcome };
+    if (typeof outcome !== "string" || !OUTCOMES.has(outcome)) throw new Error("no outcome");
+    return { ...base, url: typeof url === "string" && SHOWN_URL.test(url) ? url : "", outcome };
   } catch {
     return { ...base, outcome: "unreadable result" };
   }
