@@ -18,6 +18,7 @@ type Step = {
   run?: string;
   env?: Record<string, string>;
   with?: Record<string, string>;
+  "continue-on-error"?: unknown;
 };
 type Job = {
   name?: string;
@@ -148,6 +149,7 @@ for (const fanned of FANNED) {
         "one download",
       );
       assert.equal(download.with?.path, results);
+      assert.equal(download["continue-on-error"], true, "a target without a result is reported, not a crash");
       assert.equal(download.with?.["merge-multiple"], true);
       const upload = only(
         deploy.steps?.filter((s) => s.uses?.startsWith("actions/upload-artifact@")) ?? [],
