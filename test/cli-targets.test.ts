@@ -4,6 +4,7 @@
 // not serve) never stops the others. The command-line refusals read as one line each.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { alibabaFixture, examplesDir } from "./emulators/alibaba/fixture.ts";
 import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { type CliRun, cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { secretsFound } from "./support/secret-scan.ts";
@@ -155,5 +156,37 @@ describe("fngate cloud-run-pipeline --targets", () => {
     const run = await cli.run(["gcp-id-token", "--targets", "us-central1"]);
     assert.equal(run.exitCode, 2, run.stderr);
     assert.match(run.stderr, /unknown flag --targets/);
+  });
+});
+
+describe("fngate fc-deploy --targets", () => {
+  it("two targets in one region deploy functions of their own names; the summary shows each one's ARN", async () => {
+    const alibaba = alibabaFixture(fx.stack);
+    await using cli = await cliSandbox(alibaba.env, { cwd: examplesDir });
+    const args = [
+      "fc-deploy",
+      ...[
+        "--function",
+        "many",
+        "--code-path",
+        "function",
+        "--runtime",
+        "nodejs20",
+        "--handler",
+        "index.handler",
+      ],
+      ...["--role", alibaba.functionRole.arn, "--access-key-id", alibaba.accessKey.id],
+      ...["--targets", "a=cn-hangzhou, b=cn-hangzhou", "--json"],
+    ];
+    const run = await cli.run(args, { FNGATE_ACCESS_KEY_SECRET: alibaba.accessKey.secret });
+    assert.equal(run.exitCode, 0, run.stderr);
+    const { outputs } = result(run);
+    const account = fx.stack.alibaba.state.accountId;
+    for (const name of ["a", "b"]) {
+      const arn = `acs:fc:cn-hangzhou:${account}:functions/many-${name}`;
+      assert.equal(outputs[`${name}.function-arn`], arn);
+      assert.match(run.stderr, new RegExp(`^\\[fc-deploy\\] ${name} \\(cn-hangzhou\\): ok ${arn}$`, "m"));
+    }
+    assert.deepEqual(secretsFound(await cli.allWrittenText(), [alibaba.accessKey.secret]), []);
   });
 });

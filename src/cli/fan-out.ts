@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { describeError } from "../errors.ts";
+import { describeError, isUserError } from "../errors.ts";
 import type { InputReader } from "../inputs/reader.ts";
 import { requiredFrom } from "../inputs/reader.ts";
 import { parseTargets, type Target, targetRunLabel } from "../inputs/targets.ts";
@@ -60,7 +60,18 @@ export async function runTargets(
         outputs[`${target.name}.${name}`] = value;
     }
     if (failure !== undefined) failed.push(target.name);
-    const url = result.status === "fulfilled" ? result.value.outputs.url : undefined;
+    // Where it answers: the URL, or (Function Compute, with no URL of its own) the function's ARN.
+    const url =
+      result.status === "fulfilled"
+        ? (result.value.outputs.url ?? result.value.outputs["function-arn"])
+        : undefined;
+    if (
+      result.status === "rejected" &&
+      !isUserError(result.reason) &&
+      !(result.reason instanceof UsageError) &&
+      result.reason instanceof Error
+    )
+      logger.debug(`${target.name}: ${result.reason.stack ?? result.reason.message}`);
     lines.push(
       `${target.name} (${target.region}): ${failure === undefined ? `ok${url ? ` ${url}` : ""}` : `FAILED: ${failure}`}`,
     );
