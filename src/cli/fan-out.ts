@@ -19,7 +19,7 @@ export const TARGET_FLAGS = [
     name: "targets",
     value: "a list of regions",
     description:
-      'Deploy to several regions at once: a JSON array (["us-ashburn-1", {"region": "eu-frankfurt-1", "name": "fra"}]), YAML lines, or regions separated by commas (name=region names one); instead of --region. Each target\'s lines start with [<name>], its outputs are <name>.<output>, and a summary line per target ends the run; the command fails if any target failed, after all have run.',
+      'Deploy to several regions at once: a JSON array (["us-ashburn-1", {"region": "eu-frankfurt-1", "name": "fra"}]) or regions separated by commas (name=region names one); instead of --region. Each target\'s lines start with [<name>], its outputs are <name>.<output>, and a summary line per target ends the run; the command fails if any target failed, after all have run.',
   },
   {
     name: "parallel",
