@@ -131,6 +131,12 @@ describe("what a targets list refuses, in the line the user reads", () => {
       'targets: item 1\'s region "US Ashburn" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
     ],
     [
+      "a second '=' in name=region",
+      "iad=us-ashburn-1=x",
+      undefined,
+      'targets: item 1\'s region "us-ashburn-1=x" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
+    ],
+    [
       "a name that cannot go into a resource name",
       '[{"region": "us-ashburn-1", "name": "IAD_1"}]',
       undefined,

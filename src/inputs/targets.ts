@@ -107,7 +107,10 @@ function target(
   input: string,
 ): Omit<Target, "suffix"> {
   if (typeof item === "string") {
-    const [name, region] = item.includes("=") ? item.split("=", 2).map((part) => part.trim()) : [item, item];
+    // Split at the first '=' only: whatever follows is the region, and "a=b=c" is no region id.
+    const equals = item.indexOf("=");
+    const [name, region] =
+      equals < 0 ? [item, item] : [item.slice(0, equals).trim(), item.slice(equals + 1).trim()];
     return {
       region: checkedRegion(`${input}: item ${at}'s region `, region ?? ""),
       name: checkedName(`${input}: item ${at}'s name `, name ?? ""),
