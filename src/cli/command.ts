@@ -40,6 +40,22 @@ export interface CliCommand {
   action?: string;
   summary: string;
   /** Flags of the CLI only, beyond the action's inputs (where to write a token, say). */
-  flags?: { name: string; description: string }[];
+  flags?: readonly {
+    name: string;
+    description: string /** What --help says it takes (default "a path"). */;
+    value?: string;
+  }[];
+  /** Set for a command that deploys to many regions with --targets (src/cli/fan-out.ts). */
+  targets?: TargetSpec;
   load(): Promise<CommandRunner>;
+}
+
+/** How a command's inputs change per target (src/cli/fan-out.ts). */
+export interface TargetSpec {
+  /** Inputs a target may set for itself ({"region": ..., "gateway-ocid": ...}): regional resources. */
+  settings: readonly string[];
+  /** Resource names two targets in one region would share: they get "-<target name>" then. */
+  suffixed: readonly string[];
+  /** The command writes ~/.oci, ~/.fn or docker's config: each target gets a home of its own. */
+  ownHome?: boolean;
 }

@@ -83,7 +83,8 @@ export function commandHelp(command: CliCommand): string {
   const own = command.flags ?? [];
   if (own.length > 0 || !inputs.some((input) => input.name === "deadline-minutes")) {
     lines.push("", inputs.length > 0 ? "Flags of the command line only:" : "Flags:");
-    for (const flag of own) lines.push(`  --${flag.name}  (a path)`, ...wrap(flag.description));
+    for (const flag of own)
+      lines.push(`  --${flag.name}  (${flag.value ?? "a path"})`, ...wrap(flag.description));
     if (!inputs.some((input) => input.name === "deadline-minutes"))
       lines.push(
         "  --deadline-minutes  (or FNGATE_DEADLINE_MINUTES; default 15)",

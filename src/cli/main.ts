@@ -16,6 +16,7 @@ import { cliLog, cliStepContext } from "./cli-context.ts";
 import { cliInputHost, cliToolSources } from "./cli-host.ts";
 import { cliInputs } from "./cli-inputs.ts";
 import { COMMANDS } from "./commands/index.ts";
+import { runTargets } from "./fan-out.ts";
 import { commandHelp, generalHelp } from "./help.ts";
 import { createRedactor } from "./redactor.ts";
 import { UsageError } from "./usage-error.ts";
@@ -62,6 +63,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const metadata = found.action ? actionMetadata(found.action) : { inputs: [] };
     const extra = ["deadline-minutes", ...(found.flags ?? []).map((f) => f.name)];
     requireFlagValues(args, metadata.inputs, extra);
+    if (args.flags.has("parallel") && !args.flags.has("targets"))
+      throw new UsageError("--parallel applies to --targets only: add --targets or drop --parallel.");
     const read = cliInputs(metadata, args.flags, env, redactor, extra, found.action);
     // Every input declared secret is hidden from every line before anything reads or prints it.
     if (found.action) maskDeclaredSecrets(found.action, read);
@@ -82,17 +85,18 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     };
     try {
       const run = await found.load();
+      const runArgs = {
+        read: noted.length > 0 ? { ...read, noted } : read,
+        host: cliInputHost(env, ctx.homeDir, ctx.secrets),
+        tools: cliToolSources(env, ctx.secrets),
+        ctx,
+        env,
+        log: stepLog,
+        cleanup: cleanupStore(ctx.homeDir),
+        flag: (name: string) => args.flags.get(name),
+      };
       const outcome = await deadline.race(
-        run({
-          read: noted.length > 0 ? { ...read, noted } : read,
-          host: cliInputHost(env, ctx.homeDir, ctx.secrets),
-          tools: cliToolSources(env, ctx.secrets),
-          ctx,
-          env,
-          log: stepLog,
-          cleanup: cleanupStore(ctx.homeDir),
-          flag: (name) => args.flags.get(name),
-        }),
+        found.targets && args.flags.has("targets") ? runTargets(found.targets, runArgs, run) : run(runArgs),
       );
       if (json)
         log.result(

@@ -89,6 +89,8 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     urls: ["jwks-uri", "authority-host", "issuers", "audiences", "oidc-audience"],
     images: ["image"],
   },
+  // A YAML list of targets spans lines.
+  targets: { multiLine: ["targets"], urls: [], images: [] },
   teardown: {
     multiLine: ["credentials-json"],
     urls: ["oidc-audience"],

@@ -132,6 +132,7 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "negative-check-bodies",
     ],
   },
+  targets: { secret: [], notSecret: [] },
   teardown: {
     secret: ["credentials-json", "access-key-secret", "security-token"],
     notSecret: [

@@ -1,4 +1,5 @@
 import type { CliCommand } from "../command.ts";
+import { TARGET_FLAGS } from "../fan-out.ts";
 
 /** The CLI never prints a token: a token command writes it to this file, or only checks it. */
 function tokenFile(what: string): { name: string; description: string } {
@@ -18,6 +19,13 @@ export const COMMANDS: readonly CliCommand[] = [
     action: "pipeline",
     summary:
       "every stage: fn-context, preflight, ocir-login, fn-deploy, gateway-deploy, entra-token, smoke-test",
+    flags: TARGET_FLAGS,
+    // A gateway and an application live in one region: each target may name its own.
+    targets: {
+      settings: ["gateway-ocid", "application", "path-prefix"],
+      suffixed: ["deployment", "function"],
+      ownHome: true,
+    },
     load: async () => (await import("./pipeline.ts")).run,
   },
   {
@@ -84,6 +92,8 @@ export const COMMANDS: readonly CliCommand[] = [
     action: "cloud-run-pipeline",
     summary:
       "cloud-run-deploy, gcp-id-token and smoke-test in one run: the ID token alongside the deploy, then the smoke test",
+    flags: TARGET_FLAGS,
+    targets: { settings: ["image"], suffixed: ["service"] },
     load: async () => (await import("./cloud-run-pipeline.ts")).run,
   },
   {
@@ -99,7 +109,16 @@ export const COMMANDS: readonly CliCommand[] = [
     action: "fc-deploy",
     summary:
       "create or update a Function Compute 3.0 function from an image or code, wait until Active, test-invoke",
+    flags: TARGET_FLAGS,
+    targets: { settings: ["image", "acr-instance-id"], suffixed: ["function"] },
     load: async () => (await import("./fc-deploy.ts")).run,
+  },
+  {
+    name: "targets",
+    action: "targets",
+    summary:
+      "check a list of targets (regions, optionally named) and print it as a matrix for a CI system's parallel jobs",
+    load: async () => (await import("./targets.ts")).run,
   },
   {
     name: "teardown",
