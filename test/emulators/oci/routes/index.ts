@@ -1,6 +1,5 @@
 // Every route the OCI emulator serves. New services add their file's list here.
 import type { RouteDefinition } from "../router.ts";
-import { adminRoutes } from "./admin.ts";
 import { apiGatewayDeploymentRoutes } from "./apigateway-deployments.ts";
 import { apiGatewayGatewayRoutes } from "./apigateway-gateways.ts";
 import { artifactsRoutes } from "./artifacts.ts";
@@ -14,7 +13,6 @@ import { objectStorageRoutes } from "./object-storage.ts";
 import { registryTokenRoutes } from "./registry-token.ts";
 
 export const allRoutes: readonly RouteDefinition[] = [
-  ...adminRoutes,
   ...objectStorageRoutes,
   ...identityRoutes,
   ...identityPolicyRoutes,
