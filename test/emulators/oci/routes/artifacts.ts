@@ -3,17 +3,23 @@
 // ContainerRepositoryCollection (not a bare array) and pages with opc-next-page, so a
 // "create the repository if missing" step must read every page to be right.
 
-import { words } from "../../word-list.ts";
 import type { ContainerRepositoryRecord } from "../artifacts-store.ts";
-import { optionalBoolean, optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
+import { readBody, type Schema } from "../body-schema.ts";
 import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter } from "../errors.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { creationKey, listPage, readSortOrder, sortItems } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 
-const CREATE_FIELDS = words(`compartmentId displayName isImmutable isPublic readme freeformTags definedTags`);
 const README_FORMATS = ["TEXT_MARKDOWN", "TEXT_PLAIN"];
+const CREATE_CONTAINER_REPOSITORY_DETAILS = {
+  compartmentId: { type: "string", required: true },
+  displayName: { type: "string", required: true },
+  isPublic: { type: "boolean" },
+  isImmutable: { type: "boolean" },
+  readme: { type: "object" },
+  freeformTags: { type: "stringMap" },
+  definedTags: { type: "object" },
+} satisfies Schema;
 export const REPOSITORY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 1000 };
 
 export function repositorySummaryModel(repository: ContainerRepositoryRecord): Record<string, unknown> {
@@ -94,33 +100,29 @@ function getRepository(context: RouteContext): RouteResponse {
 }
 
 function createRepository(context: RouteContext): RouteResponse {
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, CREATE_FIELDS, "CreateContainerRepositoryDetails");
-  const compartmentId = requiredString(body, "compartmentId");
-  const displayName = requiredString(body, "displayName");
-  const isPublic = optionalBoolean(body, "isPublic");
-  const isImmutable = optionalBoolean(body, "isImmutable");
-  const readme = optionalObject(body, "readme");
+  const {
+    compartmentId = "",
+    displayName = "",
+    readme,
+    ...body
+  } = readBody(context.body, "CreateContainerRepositoryDetails", CREATE_CONTAINER_REPOSITORY_DETAILS);
   if (readme) {
-    const content = optionalString(readme, "content");
-    const format = optionalString(readme, "format");
-    if (content === undefined || format === undefined || !README_FORMATS.includes(format)) {
+    for (const name of ["content", "format"]) {
+      const value = readme[name];
+      if (value != null && typeof value !== "string") throw invalidParameter(`${name} must be a string.`);
+    }
+    if (typeof readme.content !== "string" || !README_FORMATS.includes(String(readme.format))) {
       throw invalidParameter(`readme needs content and a format of ${README_FORMATS.join(" or ")}.`);
     }
   }
-  const freeformTags = optionalStringMap(body, "freeformTags");
-  const definedTags = optionalObject(body, "definedTags");
   visibleCompartment(context, compartmentId);
   const retryToken = context.headers["opc-retry-token"];
   const repository = context.state.artifacts.createContainerRepository({
+    ...body,
     compartmentId,
     displayName,
-    isPublic,
-    isImmutable,
     readme: readme as { content: string; format: string } | undefined,
     createdBy: context.caller?.principalId,
-    freeformTags,
-    definedTags,
     retryToken: Array.isArray(retryToken) ? retryToken[0] : retryToken,
   });
   return withEtag(repositoryModel(repository));

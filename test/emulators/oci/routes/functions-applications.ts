@@ -1,27 +1,31 @@
 // Functions management API (https://functions.<region>.oci.oraclecloud.com/20181201):
 // applications. List is a bare JSON array of ApplicationSummary with opc-next-page; create and
 // get return the Application model with an etag.
-import { words } from "../../word-list.ts";
-import {
-  optionalConfig,
-  optionalObject,
-  optionalStringArray,
-  optionalStringMap,
-  rejectUnknownFields,
-} from "../body-fields.ts";
+import { readBody, type Schema } from "../body-schema.ts";
 import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
-import { invalidParameter, missingParameter } from "../errors.ts";
+import { invalidParameter } from "../errors.ts";
 import { applicationModel, applicationSummaryModel } from "../functions-models.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { isOcid } from "../ocid.ts";
 import { creationKey, listPage, matchesQuery, type Page, readSortOrder, sortItems } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
 
-const CREATE_FIELDS =
-  words(`compartmentId displayName config subnetIds shape networkSecurityGroupIds syslogUrl traceConfig logging
-  freeformTags definedTags imagePolicyConfig securityAttributes`);
-const SHAPES = ["GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM"];
+const OBJECT = { type: "object" } as const;
+const CREATE_APPLICATION_DETAILS = {
+  compartmentId: { type: "string", required: true },
+  displayName: { type: "string", required: true, maxLength: 255 },
+  subnetIds: { type: "strings", required: true, check: checkSubnets },
+  shape: { type: "string", oneOf: ["GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM"] },
+  traceConfig: OBJECT,
+  logging: OBJECT,
+  imagePolicyConfig: OBJECT,
+  securityAttributes: OBJECT,
+  definedTags: OBJECT,
+  config: { type: "config" },
+  networkSecurityGroupIds: { type: "strings" },
+  syslogUrl: { type: "string" },
+  freeformTags: { type: "stringMap" },
+} satisfies Schema;
 // ListApplications/ListFunctions: "1 is the minimum, 50 is the maximum. Default: 10".
 export const FUNCTIONS_PAGE_LIMITS = { defaultLimit: 10, maxLimit: 50 };
 
@@ -72,39 +76,30 @@ function getApplication(context: RouteContext): RouteResponse {
   );
 }
 
-function createApplication(context: RouteContext): RouteResponse {
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, CREATE_FIELDS, "CreateApplicationDetails");
-  const compartmentId = requiredString(body, "compartmentId");
-  const displayName = requiredString(body, "displayName");
-  if (displayName.length > 255) throw invalidParameter("displayName must be at most 255 characters.");
-  const subnetIds = optionalStringArray(body, "subnetIds");
-  if (!subnetIds || subnetIds.length === 0) throw missingParameter("subnetIds is required.");
+function checkSubnets(subnetIds: string[]): void {
   for (const subnetId of subnetIds) {
     if (!isOcid(subnetId, "subnet")) throw invalidParameter(`subnetIds: ${subnetId} is not a subnet OCID.`);
   }
-  const shape = optionalString(body, "shape");
-  if (shape !== undefined && !SHAPES.includes(shape))
-    throw invalidParameter(`shape must be one of ${SHAPES.join(", ")}.`);
-  for (const name of ["traceConfig", "logging", "imagePolicyConfig", "securityAttributes", "definedTags"]) {
-    optionalObject(body, name);
-  }
+}
+
+function createApplication(context: RouteContext): RouteResponse {
+  const {
+    compartmentId = "",
+    displayName = "",
+    ...body
+  } = readBody(context.body, "CreateApplicationDetails", CREATE_APPLICATION_DETAILS);
   visibleCompartment(context, compartmentId);
-  const config = optionalConfig(body, "config");
-  const networkSecurityGroupIds = optionalStringArray(body, "networkSecurityGroupIds");
-  const syslogUrl = optionalString(body, "syslogUrl");
-  const freeformTags = optionalStringMap(body, "freeformTags");
-  const definedTags = optionalObject(body, "definedTags");
+  const { config, shape, networkSecurityGroupIds, syslogUrl, freeformTags, subnetIds } = body;
   const application = context.state.fn.createApplication({
     compartmentId,
     displayName,
-    subnetIds,
+    ...(subnetIds ? { subnetIds } : {}),
     ...(config ? { config } : {}),
     ...(shape ? { shape } : {}),
     ...(networkSecurityGroupIds ? { networkSecurityGroupIds } : {}),
     ...(syslogUrl ? { syslogUrl } : {}),
     ...(freeformTags ? { freeformTags } : {}),
-    definedTags: definedTagsOnCreate(context, definedTags),
+    definedTags: definedTagsOnCreate(context, body.definedTags),
   });
   return withEtag(applicationModel(application));
 }
