@@ -12,13 +12,10 @@ export type Rule =
       required?: true;
       nonEmpty?: true;
       maxLength?: number;
-      oneOf?: readonly string[];
       check?: (value: string) => void;
     }
   | { type: "integer"; required?: true; min: number; max: number }
   | { type: "boolean" | "object" | "stringMap" | "config" }
-  /** An array of strings; required means at least one. */
-  | { type: "strings"; required?: true; check?: (value: string[]) => void }
   /** Type-checked by the operation itself; required means not absent or null. */
   | { type: "any"; required?: true };
 
@@ -34,9 +31,7 @@ type ValueOf<R extends Rule> = R["type"] extends "string"
         ? Json
         : R["type"] extends "stringMap" | "config"
           ? Record<string, string>
-          : R["type"] extends "strings"
-            ? string[]
-            : unknown;
+          : unknown;
 
 export type Body<S extends Schema> = { [K in keyof S]?: ValueOf<S[K]> };
 
@@ -68,9 +63,7 @@ function parseJsonObject(body: Buffer): Json {
 }
 
 function readField(name: string, value: unknown, rule: Rule): unknown {
-  const empty =
-    rule.type === "string" ? value === "" : rule.type === "strings" && Array.isArray(value) && !value.length;
-  if (value === undefined || value === null || empty) {
+  if (value === undefined || value === null || (rule.type === "string" && value === "")) {
     if ("required" in rule && rule.required) throw missingParameter(`${name} is required.`);
     if (value === undefined || value === null) return undefined;
   }
@@ -80,9 +73,6 @@ function readField(name: string, value: unknown, rule: Rule): unknown {
       if (rule.nonEmpty && value === "") throw invalidParameter(`${name} must not be empty.`);
       if (rule.maxLength !== undefined && value.length > rule.maxLength) {
         throw invalidParameter(`${name} must be at most ${rule.maxLength} characters.`);
-      }
-      if (rule.oneOf && !rule.oneOf.includes(value)) {
-        throw invalidParameter(`${name} must be one of ${rule.oneOf.join(", ")}.`);
       }
       rule.check?.(value);
       return value;
@@ -104,13 +94,6 @@ function readField(name: string, value: unknown, rule: Rule): unknown {
       return stringMap(name, value);
     case "config":
       return config(name, stringMap(name, value));
-    case "strings": {
-      if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string")) {
-        throw invalidParameter(`${name} must be an array of strings.`);
-      }
-      rule.check?.(value as string[]);
-      return [...(value as string[])];
-    }
     case "any":
       return value;
   }

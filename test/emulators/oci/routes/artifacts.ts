@@ -1,11 +1,10 @@
 // Artifacts and Container Images API (https://artifacts.<region>.oci.oraclecloud.com/20160918):
-// container repositories and the tenancy's container configuration. The list answers a
+// container repositories, listed and created. The list answers a
 // ContainerRepositoryCollection (not a bare array) and pages with opc-next-page, so a
 // "create the repository if missing" step must read every page to be right.
-
 import type { ContainerRepositoryRecord } from "../artifacts-store.ts";
 import { readBody, type Schema } from "../body-schema.ts";
-import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
+import { queriedCompartment, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter } from "../errors.ts";
 import { creationKey, listPage, readSortOrder, sortItems } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
@@ -91,14 +90,6 @@ function listRepositories(context: RouteContext): RouteResponse {
   );
 }
 
-function getRepository(context: RouteContext): RouteResponse {
-  return withEtag(
-    repositoryModel(
-      visible(context, context.state.artifacts.repositories.get(context.params.repositoryId ?? "")),
-    ),
-  );
-}
-
 function createRepository(context: RouteContext): RouteResponse {
   const {
     compartmentId = "",
@@ -128,17 +119,7 @@ function createRepository(context: RouteContext): RouteResponse {
   return withEtag(repositoryModel(repository));
 }
 
-function getConfiguration(context: RouteContext): RouteResponse {
-  const { tenancy } = queriedCompartment(context);
-  return withEtag({
-    isRepositoryCreatedOnFirstPush: context.state.artifacts.createOnFirstPush.get(tenancy.id) ?? false,
-    namespace: tenancy.namespace,
-  });
-}
-
 export const artifactsRoutes = routeTable([
   ["GET", "/20160918/container/repositories", "ListContainerRepositories", listRepositories],
   ["POST", "/20160918/container/repositories", "CreateContainerRepository", createRepository],
-  ["GET", "/20160918/container/repositories/{repositoryId}", "GetContainerRepository", getRepository],
-  ["GET", "/20160918/container/configuration", "GetContainerConfiguration", getConfiguration],
 ]);

@@ -6,7 +6,6 @@ import { artifactsRoutes } from "./artifacts.ts";
 import { functionRoutes } from "./functions.ts";
 import { functionsApplicationRoutes } from "./functions-applications.ts";
 import { functionsInvokeRoutes } from "./functions-invoke.ts";
-import { identityRoutes } from "./identity.ts";
 import { identityDomainRoutes } from "./identity-domain.ts";
 import { identityPolicyRoutes } from "./identity-policies.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
@@ -14,7 +13,6 @@ import { registryTokenRoutes } from "./registry-token.ts";
 
 export const allRoutes: readonly RouteDefinition[] = [
   ...objectStorageRoutes,
-  ...identityRoutes,
   ...identityPolicyRoutes,
   ...functionsApplicationRoutes,
   ...functionRoutes,
