@@ -28,9 +28,8 @@ export interface ApiKey {
 export interface User {
   id: string;
   tenancyId: string;
+  /** What tag defaults record as CreatedBy. */
   name: string;
-  description: string;
-  email: string;
   timeCreated: string;
   apiKeys: ApiKey[];
 }
@@ -109,20 +108,15 @@ export class OciState {
     tenancyId: string;
     publicKeyPem: string;
     name?: string;
-    description?: string;
-    email?: string;
   }): CreatedUser {
     if (!this.tenancies.has(options.tenancyId)) throw new Error(`unknown tenancy ${options.tenancyId}`);
     // Parse before creating anything so a bad key leaves no half-made user behind.
     const parsed = parseApiPublicKey(options.publicKeyPem);
     this.#counter += 1;
-    const name = options.name ?? `user-${this.#counter}`;
     const user: User = {
       id: newOcid("user"),
       tenancyId: options.tenancyId,
-      name,
-      description: options.description ?? name,
-      email: options.email ?? `${name}@example.com`,
+      name: options.name ?? `user-${this.#counter}`,
       timeCreated: this.#timestamp(),
       apiKeys: [],
     };
