@@ -1,6 +1,6 @@
 // In-memory state of the emulated tenancies. Tests seed it in process (createTenancy, createUser, and
-// each service's store: fn, artifacts, apigw, iam) and read it back to assert on effects; the admin
-// route creates users for out-of-process users. Only public material is kept: private keys never reach the emulator.
+// each service's store: fn, artifacts, apigw, iam) and read it back to assert on effects. Only public
+// material is kept: private keys never reach the emulator.
 import type { KeyObject } from "node:crypto";
 import { parseApiPublicKey } from "./api-key.ts";
 import { ApiGatewayStore, type ApiGatewayTimings } from "./apigateway-store.ts";
@@ -104,11 +104,7 @@ export class OciState {
     return tenancy;
   }
 
-  createUser(options: {
-    tenancyId: string;
-    publicKeyPem: string;
-    name?: string;
-  }): CreatedUser {
+  createUser(options: { tenancyId: string; publicKeyPem: string; name?: string }): CreatedUser {
     if (!this.tenancies.has(options.tenancyId)) throw new Error(`unknown tenancy ${options.tenancyId}`);
     // Parse before creating anything so a bad key leaves no half-made user behind.
     const parsed = parseApiPublicKey(options.publicKeyPem);
