@@ -2,7 +2,7 @@
 // the calls the suite makes, and every way a signature can be wrong must end in OCI's 401.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createPublicKey } from "node:crypto";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -24,28 +24,10 @@ describe("OCI emulator", () => {
   let url: string;
   let tenancy: Tenancy;
   let me: ApiKeyIdentity;
-  const admin = (path: string, body?: unknown) =>
-    fetch(
-      `${url}/_emulator/oci/${path}`,
-      body === undefined ? {} : { method: "POST", body: JSON.stringify(body) },
-    );
 
   before(async () => {
     w = await startOciSdkWorld();
-    ({ url, tenancy } = w);
-    // A named user, so getUser has a name to answer.
-    const keys = newApiKeyPair();
-    const user = w.stack.oci.state.createUser({
-      tenancyId: tenancy.id,
-      name: "deployer",
-      publicKeyPem: keys.publicKeyPem,
-    });
-    me = {
-      tenancyId: tenancy.id,
-      userId: user.id,
-      fingerprint: user.fingerprint,
-      privateKeyPem: keys.privateKeyPem,
-    };
+    ({ url, tenancy, me } = w);
   });
   after(() => w?.close());
 
@@ -59,7 +41,7 @@ describe("OCI emulator", () => {
     assert.equal(me.fingerprint, md5.trim().split(/\s+/).pop());
   });
 
-  test("getNamespace returns the caller's tenancy namespace", async () => {
+  test("getNamespace returns the caller's tenancy namespace, not another tenancy's", async () => {
     const before = w.stack.oci.requests.length;
     const { objectStorage } = ociClients(url, me);
     const response = await objectStorage.getNamespace({});
@@ -74,38 +56,9 @@ describe("OCI emulator", () => {
         ["GET", "GetNamespace", 200, `${me.tenancyId}/${me.userId}/${me.fingerprint}`],
       ],
     );
-  });
-
-  test("getUser returns the caller's own user in the oci-identity model", async () => {
-    const { identity: client } = ociClients(url, me);
-    const { user, etag } = await client.getUser({ userId: me.userId });
-    assert.deepEqual(
-      [user.id, user.compartmentId, user.name, user.lifecycleState, user.isMfaActivated, user.freeformTags],
-      [me.userId, tenancy.id, "deployer", "ACTIVE", false, {}],
-    );
-    assert.equal(user.capabilities?.canUseApiKeys, true);
-    // Typed as Date, but oci-sdk leaves the JSON string as is: check it is an ISO timestamp.
-    const timeCreated: unknown = user.timeCreated;
-    assert.equal(typeof timeCreated, "string");
-    assert.equal(new Date(String(timeCreated)).toISOString(), timeCreated);
-    assert.ok(etag);
-  });
-
-  test("unknown users and users of another tenancy are NotAuthorizedOrNotFound", async () => {
     const other = w.stack.oci.state.createTenancy();
-    const stranger = w.stack.oci.state.createUser({
-      tenancyId: other.id,
-      publicKeyPem: newApiKeyPair().publicKeyPem,
-    });
-    const { identity: client, objectStorage } = ociClients(url, me);
-    for (const userId of [stranger.id, "ocid1.user.oc1..aaaaaaaaunknown"]) {
-      await rejectsWithOciError(client.getUser({ userId }), 404, "NotAuthorizedOrNotFound");
-    }
-    await rejectsWithOciError(
-      objectStorage.getNamespace({ compartmentId: other.id }),
-      404,
-      "NotAuthorizedOrNotFound",
-    );
+    const foreign = objectStorage.getNamespace({ compartmentId: other.id });
+    await rejectsWithOciError(foreign, 404, "NotAuthorizedOrNotFound");
   });
 
   test("a key that was never uploaded is NotAuthenticated, and the 401 is not retried", async () => {
@@ -241,50 +194,6 @@ describe("OCI emulator", () => {
       const response = await sendRaw(`${url}/no/such/route`, "GET", signed.headers);
       assert.equal(response.status, 404);
       assert.equal((response.json as { code: string }).code, "NotFound");
-    });
-  });
-
-  describe("admin routes", () => {
-    test("POST /_emulator/oci/users creates a tenancy and user the SDK can use", async () => {
-      const newcomer = newApiKeyPair();
-      const response = await admin("users", { publicKey: newcomer.publicKeyPem, name: "demo" });
-      assert.equal(response.status, 200);
-      const created = (await response.json()) as {
-        tenancyId: string;
-        userId: string;
-        fingerprint: string;
-        namespace: string;
-      };
-      assert.notEqual(created.tenancyId, tenancy.id);
-      const clients = ociClients(url, { ...created, privateKeyPem: newcomer.privateKeyPem });
-      assert.equal((await clients.objectStorage.getNamespace({})).value, created.namespace);
-      assert.equal((await clients.identity.getUser({ userId: created.userId })).user.name, "demo");
-      // A second user in the same tenancy.
-      const colleague = { publicKey: newApiKeyPair().publicKeyPem, tenancyId: created.tenancyId };
-      const second = (await (await admin("users", colleague)).json()) as {
-        tenancyId: string;
-        namespace: string;
-      };
-      assert.deepEqual([second.tenancyId, second.namespace], [created.tenancyId, created.namespace]);
-      const users = [...w.stack.oci.state.users.values()];
-      assert.equal(users.filter((user) => user.tenancyId === created.tenancyId).length, 2);
-    });
-
-    test("admin paths are never signed: a wrong method is 405, not 401; keys OCI would reject are 400", async () => {
-      const response = await admin("users");
-      assert.equal(response.status, 405);
-      assert.equal(((await response.json()) as { code: string }).code, "MethodNotAllowed");
-      const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
-        type: "spki",
-        format: "pem",
-      });
-      const tenanciesBefore = w.stack.oci.state.tenancies.size;
-      for (const publicKey of ["not a key", ec.toString()]) {
-        const refused = await admin("users", { publicKey });
-        assert.equal(refused.status, 400);
-        assert.equal(((await refused.json()) as { code: string }).code, "InvalidParameter");
-      }
-      assert.equal(w.stack.oci.state.tenancies.size, tenanciesBefore, "a rejected request creates nothing");
     });
   });
 });

@@ -60,28 +60,40 @@ before(async () => {
   });
   issuer = await startTestIssuer(w.stack.tls);
   codeDir = await mkdtemp(join(tmpdir(), "fngate-fn-code-"));
+  // The code lives outside the repository, so it names the FDK by absolute path.
+  const fdk = JSON.stringify(fileURLToPath(import.meta.resolve("@fnproject/fdk")));
+  await writeFile(
+    join(codeDir, "func.js"),
+    `const fdk = require(${fdk});
+fdk.handle((input, ctx) => {
+  if (input && input.fail) throw new Error("boom");
+  ctx.httpGateway.statusCode = 201;
+  ctx.httpGateway.setResponseHeader("X-Fn", ctx.fnName);
+  return { pid: process.pid, greeting: ctx.config.GREETING ?? null, memory: ctx.memory };
 });
-after(async () => {
-  await issuer?.close();
-  await w?.close();
-  await registry?.close();
-  if (codeDir) await rm(codeDir, { recursive: true, force: true });
+`,
+  );
+  w.stack.oci.state.fn.registerFunctionCode("fngate/custom", codeDir);
 });
+// Idempotent: the last test closes everything itself to see the function processes stop.
+let closing: Promise<void> | undefined;
+const closeAll = () =>
+  (closing ??= (async () => {
+    await issuer?.close();
+    await w?.close();
+    await registry?.close();
+    if (codeDir) await rm(codeDir, { recursive: true, force: true });
+  })());
+after(closeAll);
 
-/** A function of a new application in `compartmentId`, created by `me` on `world`'s stack and read back. */
-async function deploy(
-  me: ApiKeyIdentity,
-  compartmentId: string,
-  displayName: string,
-  image: string,
-  world = w,
-) {
-  const { state } = world.stack.oci;
+/** A function of a new application in `compartmentId`, created by `me` and read back. */
+async function deploy(me: ApiKeyIdentity, compartmentId: string, displayName: string, image: string) {
+  const { state } = w.stack.oci;
   const applicationId = state.fn.createApplication({
     compartmentId,
     displayName: `fngate-${state.fn.applications.size}`,
   }).id;
-  const { management } = functionsClients(world.url, me);
+  const { management } = functionsClients(w.url, me);
   const created = await management.createFunction({
     createFunctionDetails: { applicationId, displayName, image, memoryInMBs: 256 },
   });
@@ -170,20 +182,6 @@ describe("OCI emulator: function invocation", { skip }, () => {
   });
 
   test("registered code runs warm, sees its config, and the response headers pass through", async () => {
-    // The code lives outside the repository, so it names the FDK by absolute path.
-    const fdk = JSON.stringify(fileURLToPath(import.meta.resolve("@fnproject/fdk")));
-    await writeFile(
-      join(codeDir, "func.js"),
-      `const fdk = require(${fdk});
-fdk.handle((input, ctx) => {
-  if (input && input.fail) throw new Error("boom");
-  ctx.httpGateway.statusCode = 201;
-  ctx.httpGateway.setResponseHeader("X-Fn", ctx.fnName);
-  return { pid: process.pid, greeting: ctx.config.GREETING ?? null, memory: ctx.memory };
-});
-`,
-    );
-    w.stack.oci.state.fn.registerFunctionCode("fngate/custom", codeDir);
     const { fn } = await pushAndDeploy("custom", "custom", "1");
     const first = (await invoke(fn)) as { pid: number; greeting: string | null; memory: number };
     const second = (await invoke(fn)) as { pid: number };
@@ -209,22 +207,6 @@ fdk.handle((input, ctx) => {
     // The FDK writes the error to stderr around the time it answers: give the pipe a moment.
     for (let i = 0; i < 50 && !/boom/.test(w.stack.oci.functionLogs(fn.id)); i++) await delay(20);
     assert.match(w.stack.oci.functionLogs(fn.id), /boom/, "the function's stderr is kept for debugging");
-  });
-
-  test("closing the emulator stops every function process", async () => {
-    const own = await startOciSdkWorld({ registry: credentials(), functionActiveDelayMs: 0 });
-    own.stack.oci.state.fn.registerFunctionCode("fngate/custom", codeDir);
-    const repository = `${own.tenancy.namespace}/fngate/custom`;
-    await pushImage({ registry: credentials(), repository, tag: "1" });
-    const fn = await deploy(own.me, own.tenancy.id, "pid", `phx.ocir.io/${repository}:1`, own);
-    const response = await invokeClient(own.url, own.me).invokeFunction({
-      functionId: fn.id,
-      invokeFunctionBody: "",
-    });
-    const { pid } = JSON.parse(await bodyText(response.value)) as { pid: number };
-    assert.doesNotThrow(() => process.kill(pid, 0), "the function process runs");
-    await own.close();
-    assert.throws(() => process.kill(pid, 0), { code: "ESRCH" });
   });
 });
 
@@ -352,4 +334,18 @@ describe("OCI emulator: API Gateway function backend", { skip }, () => {
     assert.equal(hello.status, 200);
     assert.deepEqual(await hello.json(), { message: "Hello World" });
   });
+});
+
+test("closing the emulator stops every function process", { skip }, async () => {
+  const repository = `${w.tenancy.namespace}/fngate/custom`;
+  await pushImage({ registry: credentials(), repository, tag: "pid" });
+  const fn = await deploy(w.me, w.tenancy.id, "pid", `phx.ocir.io/${repository}:pid`);
+  const response = await invokeClient(w.url, w.me).invokeFunction({
+    functionId: fn.id,
+    invokeFunctionBody: "",
+  });
+  const { pid } = JSON.parse(await bodyText(response.value)) as { pid: number };
+  assert.doesNotThrow(() => process.kill(pid, 0), "the function process runs");
+  await closeAll();
+  assert.throws(() => process.kill(pid, 0), { code: "ESRCH" });
 });

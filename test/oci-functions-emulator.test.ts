@@ -68,26 +68,11 @@ describe("OCI emulator: Functions management API", () => {
     await rejectsWith(foreign, 404, "NotAuthorizedOrNotFound");
   });
 
-  test("createApplication returns it ACTIVE with an etag; a duplicate name is 409, an unknown id 404", async () => {
-    const details = {
-      compartmentId: w.tenancy.id,
-      displayName: "fngate",
-      subnetIds: [newOcid("subnet", "phx")],
-    };
-    const created = await client().createApplication({ createApplicationDetails: details });
-    assert.equal(created.application.lifecycleState, "ACTIVE");
-    assert.equal(created.application.shape, "GENERIC_X86");
-    assert.ok(created.etag);
-    const read = await client().getApplication({ applicationId: created.application.id });
-    assert.equal(read.etag, created.etag);
-    await rejectsWith(client().createApplication({ createApplicationDetails: details }), 409, "Conflict");
-    const noSubnets = { compartmentId: w.tenancy.id, displayName: "no-subnets" };
-    await rejectsWith(
-      client().createApplication({ createApplicationDetails: noSubnets as models.CreateApplicationDetails }),
-      400,
-      "MissingParameter",
-      /subnetIds/,
-    );
+  test("an application reads back ACTIVE with an etag; a duplicate name is refused, an unknown id is 404", async () => {
+    const read = await client().getApplication({ applicationId: app("fngate").id });
+    assert.deepEqual([read.application.lifecycleState, read.application.shape], ["ACTIVE", "GENERIC_X86"]);
+    assert.ok(read.etag);
+    assert.throws(() => app("fngate"), /An application named fngate already exists in the compartment/);
     const unknown = client().getApplication({ applicationId: newOcid("fnapp", "phx") });
     await rejectsWith(unknown, 404, "NotAuthorizedOrNotFound");
   });

@@ -72,15 +72,6 @@ export interface WorkRequestRecord {
 
 export function gatewayModel(gateway: GatewayRecord): Json {
   return {
-    ...gatewaySummaryModel(gateway),
-    ipAddresses: [{ ipAddress: "127.0.0.1" }],
-    caBundles: [],
-    responseCacheDetails: { type: "NONE" },
-  };
-}
-
-export function gatewaySummaryModel(gateway: GatewayRecord): Json {
-  return {
     id: gateway.id,
     displayName: gateway.displayName,
     compartmentId: gateway.compartmentId,
@@ -96,6 +87,9 @@ export function gatewaySummaryModel(gateway: GatewayRecord): Json {
     freeformTags: {},
     definedTags: {},
     systemTags: {},
+    ipAddresses: [{ ipAddress: "127.0.0.1" }],
+    caBundles: [],
+    responseCacheDetails: { type: "NONE" },
   };
 }
 
@@ -166,9 +160,4 @@ export function workRequestModel(request: WorkRequestRecord, nowMs: number): Jso
       ? { timeFinished: new Date(request.finishedAt).toISOString() }
       : {}),
   };
-}
-
-export function workRequestSummaryModel(request: WorkRequestRecord, nowMs: number): Json {
-  const { id, resources: _resources, ...rest } = workRequestModel(request, nowMs);
-  return { workRequestId: id, ...rest };
 }

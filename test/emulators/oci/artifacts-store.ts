@@ -51,8 +51,6 @@ const REPOSITORY_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z
 
 export class ArtifactsStore {
   readonly repositories = new Map<string, ContainerRepositoryRecord>();
-  /** Per tenancy: does a push to an unknown path create the repository (OCI's tenancy setting)? */
-  readonly createOnFirstPush = new Map<string, boolean>();
   readonly #retryTokens = new Map<string, string>();
   readonly #options: ArtifactsStoreOptions;
   #counter = 0;

@@ -70,16 +70,11 @@ export interface FunctionRecord {
   settlesTo: "ACTIVE" | "FAILED" | "DELETED";
 }
 
+/** Tests seed applications (fngate never creates one): a name, and the shape when not GENERIC_X86. */
 export interface NewApplication {
   compartmentId: string;
   displayName: string;
-  subnetIds?: string[];
-  config?: Record<string, string>;
   shape?: string;
-  networkSecurityGroupIds?: string[];
-  syslogUrl?: string;
-  freeformTags?: Record<string, string>;
-  definedTags?: Record<string, unknown>;
 }
 
 export interface NewFunction {
@@ -142,13 +137,13 @@ export class FunctionsStore {
       compartmentId: input.compartmentId,
       displayName: input.displayName,
       lifecycleState: "ACTIVE",
-      config: { ...input.config },
-      subnetIds: [...(input.subnetIds ?? [newOcid("subnet")])],
+      config: {},
+      subnetIds: [newOcid("subnet")],
       shape: input.shape ?? "GENERIC_X86",
-      networkSecurityGroupIds: [...(input.networkSecurityGroupIds ?? [])],
-      syslogUrl: input.syslogUrl,
-      freeformTags: { ...input.freeformTags },
-      definedTags: { ...input.definedTags },
+      networkSecurityGroupIds: [],
+      syslogUrl: undefined,
+      freeformTags: {},
+      definedTags: {},
       timeCreated: time,
       timeUpdated: time,
       sequence: ++this.#sequence,

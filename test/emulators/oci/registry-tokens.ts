@@ -57,10 +57,6 @@ export class RegistryTokenService {
     this.#registry = registry;
   }
 
-  get registry(): TokenRegistry | undefined {
-    return this.#registry;
-  }
-
   /** An OCIR auth token login (`<namespace>/<user>` and the token), accepted by the realm too. */
   addAuthTokenUser(user: { username: string; password: string; tenancyId: string }): void {
     this.#users.set(user.username, { password: user.password, tenancyId: user.tenancyId });

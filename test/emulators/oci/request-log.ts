@@ -6,7 +6,7 @@ export interface RequestLogEntry {
   method: string;
   /** Path and query as received. */
   target: string;
-  /** Route operation (e.g. "GetUser"), undefined when no route matched. */
+  /** Route operation (e.g. "GetFunction"), undefined when no route matched. */
   operation: string | undefined;
   status: number;
   /** Signature keyId as sent, even when verification failed; undefined when unsigned. */

@@ -14,7 +14,7 @@ export interface RouteContext {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
-  /** The verified signer; undefined only on unsigned (admin) routes. */
+  /** The verified signer; undefined on unsigned (OAuth) routes. */
   caller: Caller | undefined;
   state: OciState;
   runtime: OciRuntime;
@@ -33,9 +33,9 @@ export interface RouteDefinition {
   /** Segments like `{name}` match one segment, a final `{name+}` matches the rest (object names). */
   pattern: string;
   /**
-   * "signed" (default) goes through signature verification; "none" is for /_emulator admin routes and
-   * OAuth endpoints; "signed-or-basic" verifies a signature unless the request carries Basic
-   * credentials, which the handler checks itself (OCIR's token endpoint is also a registry realm).
+   * "signed" (default) goes through signature verification; "none" is for OAuth endpoints;
+   * "signed-or-basic" verifies a signature unless the request carries Basic credentials, which the
+   * handler checks itself (OCIR's token endpoint is also a registry realm).
    */
   auth?: "signed" | "none" | "signed-or-basic";
   /** False for streaming uploads, which OCI lets skip x-content-sha256 (see signature.ts). */

@@ -55,7 +55,7 @@ export interface OciEmulator {
   state: OciState;
   /** The emulator clock. */
   now: () => Date;
-  /** Signed-API requests in arrival order (admin routes are left out: they are not OCI calls). */
+  /** Requests in arrival order. */
   requests: RequestLogEntry[];
   /** Makes upcoming calls fail (429, 5xx) before they reach their handler. */
   faults: OciFaults;
@@ -102,8 +102,6 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     const opcRequestId = newRequestId(headerString(req.headers["opc-request-id"]));
     const method = req.method ?? "GET";
     const target = req.url ?? "/";
-    // Everything under /_emulator/ is emulator control, never an OCI API: no signature, no log.
-    const unsigned = target.startsWith("/_emulator/");
     let route: RouteDefinition | undefined;
     let authFailure: string | undefined;
     let injectedFault: string | undefined;
@@ -130,12 +128,12 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
       const match = matchRoute(router, method, path);
       route = match.kind === "found" ? match.route : undefined;
 
-      // Authenticate before revealing whether a route exists, as OCI does; admin routes are exempt.
+      // Authenticate before revealing whether a route exists, as OCI does.
       let caller: Caller | undefined;
       // OCIR's token endpoint is also a registry realm: Basic credentials there are checked by the route.
       const basicAtRealm =
         route?.auth === "signed-or-basic" && /^Basic\s/i.test(String(req.headers.authorization ?? ""));
-      if (!unsigned && route?.auth !== "none" && !basicAtRealm) {
+      if (route?.auth !== "none" && !basicAtRealm) {
         const verification = verifyRequestSignature(
           { method, target, headers: req.headers, body },
           { state, now, bodyMustBeSigned: route?.bodyMustBeSigned ?? true },
@@ -149,7 +147,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
       if (match.kind === "not-found") throw routeNotFound(method, path);
       if (match.kind === "method-not-allowed") throw methodNotAllowed(method, match.allowed);
       // Faults hit authenticated calls only, like OCI's throttling: a bad signature stays a 401.
-      if (!unsigned && match.route.auth !== "none") {
+      if (match.route.auth !== "none") {
         const fault = faults.take({
           method,
           path,
@@ -192,7 +190,7 @@ export async function startOciEmulator(options: OciEmulatorOptions): Promise<Oci
     }
 
     // Logged before answering, so a client that has its response always finds its entry.
-    if (!unsigned) log(response.status);
+    log(response.status);
 
     const payload = Buffer.isBuffer(response.body)
       ? response.body

@@ -1,6 +1,6 @@
 // In-memory state of the emulated tenancies. Tests seed it in process (createTenancy, createUser, and
-// each service's store: fn, artifacts, apigw, iam) and read it back to assert on effects; the admin
-// route creates users for out-of-process users. Only public material is kept: private keys never reach the emulator.
+// each service's store: fn, artifacts, apigw, iam) and read it back to assert on effects. Only public
+// material is kept: private keys never reach the emulator.
 import type { KeyObject } from "node:crypto";
 import { parseApiPublicKey } from "./api-key.ts";
 import { ApiGatewayStore, type ApiGatewayTimings } from "./apigateway-store.ts";
@@ -28,9 +28,8 @@ export interface ApiKey {
 export interface User {
   id: string;
   tenancyId: string;
+  /** What tag defaults record as CreatedBy. */
   name: string;
-  description: string;
-  email: string;
   timeCreated: string;
   apiKeys: ApiKey[];
 }
@@ -105,24 +104,15 @@ export class OciState {
     return tenancy;
   }
 
-  createUser(options: {
-    tenancyId: string;
-    publicKeyPem: string;
-    name?: string;
-    description?: string;
-    email?: string;
-  }): CreatedUser {
+  createUser(options: { tenancyId: string; publicKeyPem: string; name?: string }): CreatedUser {
     if (!this.tenancies.has(options.tenancyId)) throw new Error(`unknown tenancy ${options.tenancyId}`);
     // Parse before creating anything so a bad key leaves no half-made user behind.
     const parsed = parseApiPublicKey(options.publicKeyPem);
     this.#counter += 1;
-    const name = options.name ?? `user-${this.#counter}`;
     const user: User = {
       id: newOcid("user"),
       tenancyId: options.tenancyId,
-      name,
-      description: options.description ?? name,
-      email: options.email ?? `${name}@example.com`,
+      name: options.name ?? `user-${this.#counter}`,
       timeCreated: this.#timestamp(),
       apiKeys: [],
     };

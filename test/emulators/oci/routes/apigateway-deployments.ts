@@ -6,17 +6,28 @@ import { deploymentModel, deploymentSummaryModel } from "../apigateway-records.t
 import { withServerDefaults } from "../apigateway-server-defaults.ts";
 import { type ApiSpec, readPathPrefix, readSpecification } from "../apigateway-spec.ts";
 import type { DeploymentChanges } from "../apigateway-store.ts";
-import { optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
+import { readBody, type Schema } from "../body-schema.ts";
 import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
-import { invalidParameter, missingParameter } from "../errors.ts";
+import { invalidParameter } from "../errors.ts";
 import { checkIfMatch } from "../etag.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { listPage, matchesQuery, readSortOrder } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
 
-const UPDATE_FIELDS = ["displayName", "specification", "freeformTags", "definedTags"];
-const CREATE_FIELDS = [...UPDATE_FIELDS, "gatewayId", "compartmentId", "pathPrefix", "locks"];
+const UPDATE_DEPLOYMENT_DETAILS = {
+  displayName: { type: "string", nonEmpty: true, maxLength: 255 },
+  specification: { type: "any" },
+  freeformTags: { type: "stringMap" },
+  definedTags: { type: "object" },
+} satisfies Schema;
+const CREATE_DEPLOYMENT_DETAILS = {
+  gatewayId: { type: "string", required: true },
+  compartmentId: { type: "string", required: true },
+  pathPrefix: { type: "any", required: true },
+  ...UPDATE_DEPLOYMENT_DETAILS,
+  specification: { type: "any", required: true },
+  locks: { type: "any" },
+} satisfies Schema;
 export const APIGATEWAY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 100 };
 const LIFECYCLE_STATES = ["CREATING", "ACTIVE", "UPDATING", "DELETING", "DELETED", "FAILED"];
 
@@ -64,20 +75,12 @@ function listDeployments(context: RouteContext): RouteResponse {
 }
 
 function createDeployment(context: RouteContext): RouteResponse {
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, CREATE_FIELDS, "CreateDeploymentDetails");
-  const gatewayId = requiredString(body, "gatewayId");
-  const compartmentId = requiredString(body, "compartmentId");
-  if (body.pathPrefix === undefined || body.pathPrefix === null)
-    throw missingParameter("pathPrefix is required.");
+  const body = readBody(context.body, "CreateDeploymentDetails", CREATE_DEPLOYMENT_DETAILS);
+  const { gatewayId = "", compartmentId = "", locks } = body;
   const pathPrefix = readPathPrefix(body.pathPrefix);
-  if (body.specification === undefined || body.specification === null) {
-    throw missingParameter("specification is required.");
-  }
-  if (Array.isArray(body.locks) ? body.locks.length > 0 : body.locks !== undefined && body.locks !== null) {
+  if (Array.isArray(locks) ? locks.length > 0 : locks !== undefined) {
     throw invalidParameter("locks are not supported by the emulator.");
   }
-  const displayName = readDisplayName(body);
   const spec = readSpecification(body.specification);
   visibleCompartment(context, compartmentId);
   visible(context, context.state.apigw.gateways.get(gatewayId));
@@ -86,12 +89,12 @@ function createDeployment(context: RouteContext): RouteResponse {
     gatewayId,
     compartmentId,
     pathPrefix,
-    displayName,
+    displayName: body.displayName,
     // Stored as GetDeployment will echo it: with the service's defaults (apigateway-server-defaults.ts).
     specification: withServerDefaults(body.specification as Record<string, unknown>),
     spec,
-    freeformTags: optionalStringMap(body, "freeformTags"),
-    definedTags: definedTagsOnCreate(context, optionalObject(body, "definedTags")),
+    freeformTags: body.freeformTags,
+    definedTags: definedTagsOnCreate(context, body.definedTags),
   });
   const response = deploymentResponse(context, deployment.id);
   return {
@@ -107,20 +110,14 @@ function createDeployment(context: RouteContext): RouteResponse {
 function updateDeployment(context: RouteContext): RouteResponse {
   const id = context.params.deploymentId ?? "";
   const deployment = visible(context, context.state.apigw.deployments.get(id));
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, UPDATE_FIELDS, "UpdateDeploymentDetails");
-  const changes: DeploymentChanges = {};
-  const displayName = readDisplayName(body);
-  if (displayName !== undefined) changes.displayName = displayName;
-  if (body.specification !== undefined && body.specification !== null) {
-    const spec = readSpecification(body.specification);
+  const body = readBody(context.body, "UpdateDeploymentDetails", UPDATE_DEPLOYMENT_DETAILS);
+  const { specification, ...fields } = body;
+  const changes: DeploymentChanges = fields;
+  if (specification !== undefined) {
+    const spec = readSpecification(specification);
     checkFunctions(context, spec);
-    changes.specification = { raw: withServerDefaults(body.specification as Record<string, unknown>), spec };
+    changes.specification = { raw: withServerDefaults(specification as Record<string, unknown>), spec };
   }
-  const freeformTags = optionalStringMap(body, "freeformTags");
-  if (freeformTags !== undefined) changes.freeformTags = freeformTags;
-  const definedTags = optionalObject(body, "definedTags");
-  if (definedTags !== undefined) changes.definedTags = definedTags;
   checkIfMatch(context.headers, deploymentResponse(context, id).headers?.etag ?? "");
   const workRequest = context.state.apigw.updateDeployment(deployment, changes);
   return { status: 202, headers: { "opc-work-request-id": workRequest.id } };
@@ -137,15 +134,6 @@ function deleteDeployment(context: RouteContext): RouteResponse {
   checkIfMatch(context.headers, deploymentResponse(context, id).headers?.etag ?? "");
   const workRequest = context.state.apigw.deleteDeployment(deployment);
   return { status: 202, headers: { "opc-work-request-id": workRequest.id } };
-}
-
-function readDisplayName(body: Record<string, unknown>): string | undefined {
-  const displayName = optionalString(body, "displayName");
-  if (displayName === "") throw invalidParameter("displayName must not be empty.");
-  if (displayName !== undefined && displayName.length > 255) {
-    throw invalidParameter("displayName must be at most 255 characters.");
-  }
-  return displayName;
 }
 
 /** OCI refuses a function backend it cannot resolve in the caller's tenancy. */

@@ -1,19 +1,24 @@
 // Artifacts and Container Images API (https://artifacts.<region>.oci.oraclecloud.com/20160918):
-// container repositories and the tenancy's container configuration. The list answers a
+// container repositories, listed and created. The list answers a
 // ContainerRepositoryCollection (not a bare array) and pages with opc-next-page, so a
 // "create the repository if missing" step must read every page to be right.
-
-import { words } from "../../word-list.ts";
 import type { ContainerRepositoryRecord } from "../artifacts-store.ts";
-import { optionalBoolean, optionalObject, optionalStringMap, rejectUnknownFields } from "../body-fields.ts";
-import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
+import { readBody, type Schema } from "../body-schema.ts";
+import { queriedCompartment, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter } from "../errors.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { creationKey, listPage, readSortOrder, sortItems } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 
-const CREATE_FIELDS = words(`compartmentId displayName isImmutable isPublic readme freeformTags definedTags`);
 const README_FORMATS = ["TEXT_MARKDOWN", "TEXT_PLAIN"];
+const CREATE_CONTAINER_REPOSITORY_DETAILS = {
+  compartmentId: { type: "string", required: true },
+  displayName: { type: "string", required: true },
+  isPublic: { type: "boolean" },
+  isImmutable: { type: "boolean" },
+  readme: { type: "object" },
+  freeformTags: { type: "stringMap" },
+  definedTags: { type: "object" },
+} satisfies Schema;
 export const REPOSITORY_PAGE_LIMITS = { defaultLimit: 100, maxLimit: 1000 };
 
 export function repositorySummaryModel(repository: ContainerRepositoryRecord): Record<string, unknown> {
@@ -85,58 +90,36 @@ function listRepositories(context: RouteContext): RouteResponse {
   );
 }
 
-function getRepository(context: RouteContext): RouteResponse {
-  return withEtag(
-    repositoryModel(
-      visible(context, context.state.artifacts.repositories.get(context.params.repositoryId ?? "")),
-    ),
-  );
-}
-
 function createRepository(context: RouteContext): RouteResponse {
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, CREATE_FIELDS, "CreateContainerRepositoryDetails");
-  const compartmentId = requiredString(body, "compartmentId");
-  const displayName = requiredString(body, "displayName");
-  const isPublic = optionalBoolean(body, "isPublic");
-  const isImmutable = optionalBoolean(body, "isImmutable");
-  const readme = optionalObject(body, "readme");
+  const {
+    compartmentId = "",
+    displayName = "",
+    readme,
+    ...body
+  } = readBody(context.body, "CreateContainerRepositoryDetails", CREATE_CONTAINER_REPOSITORY_DETAILS);
   if (readme) {
-    const content = optionalString(readme, "content");
-    const format = optionalString(readme, "format");
-    if (content === undefined || format === undefined || !README_FORMATS.includes(format)) {
+    for (const name of ["content", "format"]) {
+      const value = readme[name];
+      if (value != null && typeof value !== "string") throw invalidParameter(`${name} must be a string.`);
+    }
+    if (typeof readme.content !== "string" || !README_FORMATS.includes(String(readme.format))) {
       throw invalidParameter(`readme needs content and a format of ${README_FORMATS.join(" or ")}.`);
     }
   }
-  const freeformTags = optionalStringMap(body, "freeformTags");
-  const definedTags = optionalObject(body, "definedTags");
   visibleCompartment(context, compartmentId);
   const retryToken = context.headers["opc-retry-token"];
   const repository = context.state.artifacts.createContainerRepository({
+    ...body,
     compartmentId,
     displayName,
-    isPublic,
-    isImmutable,
     readme: readme as { content: string; format: string } | undefined,
     createdBy: context.caller?.principalId,
-    freeformTags,
-    definedTags,
     retryToken: Array.isArray(retryToken) ? retryToken[0] : retryToken,
   });
   return withEtag(repositoryModel(repository));
 }
 
-function getConfiguration(context: RouteContext): RouteResponse {
-  const { tenancy } = queriedCompartment(context);
-  return withEtag({
-    isRepositoryCreatedOnFirstPush: context.state.artifacts.createOnFirstPush.get(tenancy.id) ?? false,
-    namespace: tenancy.namespace,
-  });
-}
-
 export const artifactsRoutes = routeTable([
   ["GET", "/20160918/container/repositories", "ListContainerRepositories", listRepositories],
   ["POST", "/20160918/container/repositories", "CreateContainerRepository", createRepository],
-  ["GET", "/20160918/container/repositories/{repositoryId}", "GetContainerRepository", getRepository],
-  ["GET", "/20160918/container/configuration", "GetContainerConfiguration", getConfiguration],
 ]);

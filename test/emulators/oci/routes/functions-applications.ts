@@ -1,27 +1,13 @@
 // Functions management API (https://functions.<region>.oci.oraclecloud.com/20181201):
-// applications. List is a bare JSON array of ApplicationSummary with opc-next-page; create and
-// get return the Application model with an etag.
-import { words } from "../../word-list.ts";
-import {
-  optionalConfig,
-  optionalObject,
-  optionalStringArray,
-  optionalStringMap,
-  rejectUnknownFields,
-} from "../body-fields.ts";
-import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
-import { invalidParameter, missingParameter } from "../errors.ts";
+// applications, read-only (tests seed them with state.fn.createApplication: fngate never creates
+// one). List is a bare JSON array of ApplicationSummary with opc-next-page; get returns the
+// Application model with an etag.
+import { queriedCompartment, visible } from "../caller-scope.ts";
+import { invalidParameter } from "../errors.ts";
 import { applicationModel, applicationSummaryModel } from "../functions-models.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
-import { isOcid } from "../ocid.ts";
 import { creationKey, listPage, matchesQuery, type Page, readSortOrder, sortItems } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
-import { definedTagsOnCreate } from "../tag-defaults.ts";
 
-const CREATE_FIELDS =
-  words(`compartmentId displayName config subnetIds shape networkSecurityGroupIds syslogUrl traceConfig logging
-  freeformTags definedTags imagePolicyConfig securityAttributes`);
-const SHAPES = ["GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM"];
 // ListApplications/ListFunctions: "1 is the minimum, 50 is the maximum. Default: 10".
 export const FUNCTIONS_PAGE_LIMITS = { defaultLimit: 10, maxLimit: 50 };
 
@@ -72,45 +58,7 @@ function getApplication(context: RouteContext): RouteResponse {
   );
 }
 
-function createApplication(context: RouteContext): RouteResponse {
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, CREATE_FIELDS, "CreateApplicationDetails");
-  const compartmentId = requiredString(body, "compartmentId");
-  const displayName = requiredString(body, "displayName");
-  if (displayName.length > 255) throw invalidParameter("displayName must be at most 255 characters.");
-  const subnetIds = optionalStringArray(body, "subnetIds");
-  if (!subnetIds || subnetIds.length === 0) throw missingParameter("subnetIds is required.");
-  for (const subnetId of subnetIds) {
-    if (!isOcid(subnetId, "subnet")) throw invalidParameter(`subnetIds: ${subnetId} is not a subnet OCID.`);
-  }
-  const shape = optionalString(body, "shape");
-  if (shape !== undefined && !SHAPES.includes(shape))
-    throw invalidParameter(`shape must be one of ${SHAPES.join(", ")}.`);
-  for (const name of ["traceConfig", "logging", "imagePolicyConfig", "securityAttributes", "definedTags"]) {
-    optionalObject(body, name);
-  }
-  visibleCompartment(context, compartmentId);
-  const config = optionalConfig(body, "config");
-  const networkSecurityGroupIds = optionalStringArray(body, "networkSecurityGroupIds");
-  const syslogUrl = optionalString(body, "syslogUrl");
-  const freeformTags = optionalStringMap(body, "freeformTags");
-  const definedTags = optionalObject(body, "definedTags");
-  const application = context.state.fn.createApplication({
-    compartmentId,
-    displayName,
-    subnetIds,
-    ...(config ? { config } : {}),
-    ...(shape ? { shape } : {}),
-    ...(networkSecurityGroupIds ? { networkSecurityGroupIds } : {}),
-    ...(syslogUrl ? { syslogUrl } : {}),
-    ...(freeformTags ? { freeformTags } : {}),
-    definedTags: definedTagsOnCreate(context, definedTags),
-  });
-  return withEtag(applicationModel(application));
-}
-
 export const functionsApplicationRoutes = routeTable([
   ["GET", "/20181201/applications", "ListApplications", listApplications],
-  ["POST", "/20181201/applications", "CreateApplication", createApplication],
   ["GET", "/20181201/applications/{applicationId}", "GetApplication", getApplication],
 ]);

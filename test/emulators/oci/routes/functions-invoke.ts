@@ -63,14 +63,7 @@ export async function callFunction(
       throw new OciHttpError(502, "FunctionInvokeImageNotAvailable", IMAGE_NOT_AVAILABLE_MESSAGE);
     }
   }
-
-  const run = () => runFunction(runtime, fn, application, codeDir, call);
-  if (call.headers["fn-invoke-type"] === "detached") {
-    // Detached: OCI answers 202 as soon as the call is accepted and drops the result.
-    run().catch((error: unknown) => console.error(`oci emulator: detached invoke of ${fn.id} failed`, error));
-    return { status: 202, body: Buffer.alloc(0) };
-  }
-  return run();
+  return runFunction(runtime, fn, application, codeDir, call);
 }
 
 async function runFunction(

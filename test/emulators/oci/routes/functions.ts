@@ -4,13 +4,7 @@
 // (image-shape.ts), and start a CREATING/UPDATING -> ACTIVE transition.
 // Update honours if-match (412 on a stale etag) and refuses a function that is not ACTIVE.
 import { parseImageReference } from "../../registry/image-reference.ts";
-import {
-  optionalConfig,
-  optionalInteger,
-  optionalObject,
-  optionalStringMap,
-  rejectUnknownFields,
-} from "../body-fields.ts";
+import { readBody, type Schema } from "../body-schema.ts";
 import { requiredQuery, visible } from "../caller-scope.ts";
 import { invalidParameter, missingParameter } from "../errors.ts";
 import { checkIfMatch } from "../etag.ts";
@@ -22,25 +16,60 @@ import {
 } from "../functions-store.ts";
 import { currentDigest } from "../image-lookup.ts";
 import { requireImageFitsShape } from "../image-shape.ts";
-import { optionalString, parseJsonObject, requiredString } from "../json-body.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
 import { functionsListPage } from "./functions-applications.ts";
 
-const TAG_FIELDS = ["freeformTags", "definedTags"];
-const UPDATE_FIELDS = [
-  "image",
-  "imageDigest",
-  "memoryInMBs",
-  "config",
-  "timeoutInSeconds",
-  ...TAG_FIELDS,
-  ...PASSTHROUGH_FUNCTION_FIELDS.filter((name) => name !== "sourceDetails"),
-];
-const CREATE_FIELDS = ["displayName", "applicationId", "sourceDetails", ...UPDATE_FIELDS];
-const MEMORY = { min: 128, max: 3072 };
-const TIMEOUT = { min: 5, max: 300 };
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const OBJECT = { type: "object" } as const;
+const UPDATE_FUNCTION_DETAILS = {
+  image: { type: "string", check: checkImageReference },
+  imageDigest: { type: "string", check: checkDigest },
+  memoryInMBs: { type: "integer", min: 128, max: 3072 },
+  config: { type: "config" },
+  timeoutInSeconds: { type: "integer", min: 5, max: 300 },
+  freeformTags: { type: "stringMap" },
+  definedTags: OBJECT,
+  provisionedConcurrencyConfig: OBJECT,
+  detachedModeTimeoutInSeconds: { type: "integer", min: 5, max: 3600 },
+  failureDestination: OBJECT,
+  successDestination: OBJECT,
+  traceConfig: OBJECT,
+} satisfies Schema;
+const CREATE_FUNCTION_DETAILS = {
+  displayName: { type: "string", required: true, maxLength: 255 },
+  applicationId: { type: "string", required: true },
+  sourceDetails: { type: "any" },
+  ...UPDATE_FUNCTION_DETAILS,
+  memoryInMBs: { ...UPDATE_FUNCTION_DETAILS.memoryInMBs, required: true },
+} satisfies Schema;
+
+function checkImageReference(image: string): void {
+  try {
+    parseImageReference(image);
+  } catch (error) {
+    throw invalidParameter(
+      `image ${JSON.stringify(image)} is not a valid image reference: ${(error as Error).message}.`,
+    );
+  }
+}
+
+function checkDigest(digest: string): void {
+  if (!DIGEST.test(digest)) throw invalidParameter("imageDigest must look like sha256:<64 hex digits>.");
+}
+
+/** What create and update share, with the fields OCI stores but the emulator does not interpret apart. */
+function functionChanges(body: Partial<Record<string, unknown>>): FunctionChanges {
+  const changes: Record<string, unknown> = {};
+  const passthrough: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (!(name in UPDATE_FUNCTION_DETAILS) || value === undefined) continue;
+    if ((PASSTHROUGH_FUNCTION_FIELDS as readonly string[]).includes(name)) passthrough[name] = value;
+    else changes[name] = value;
+  }
+  if (Object.keys(passthrough).length > 0) changes.passthrough = passthrough;
+  return changes as FunctionChanges;
+}
 
 export function functionResponse(context: RouteContext, fn: FunctionRecord): RouteResponse {
   return withEtag(functionModel(context.state.fn.settle(fn), shapeOf(context, fn), context.runtime.baseUrl));
@@ -72,43 +101,32 @@ function getFunction(context: RouteContext): RouteResponse {
 }
 
 async function createFunction(context: RouteContext): Promise<RouteResponse> {
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, CREATE_FIELDS, "CreateFunctionDetails");
-  const displayName = requiredString(body, "displayName");
-  if (displayName.length > 255) throw invalidParameter("displayName must be at most 255 characters.");
-  const applicationId = requiredString(body, "applicationId");
-  if (body.sourceDetails !== undefined && body.sourceDetails !== null) {
+  const body = readBody(context.body, "CreateFunctionDetails", CREATE_FUNCTION_DETAILS);
+  if (body.sourceDetails !== undefined) {
     throw invalidParameter(
       "sourceDetails (pre-built functions) is not supported by the emulator; send image.",
     );
   }
-  if (body.memoryInMBs === undefined || body.memoryInMBs === null)
-    throw missingParameter("memoryInMBs is required.");
-  const fields = readFunctionFields(body);
+  const fields = functionChanges(body);
   if (fields.image === undefined) throw missingParameter("image is required.");
-  const application = visible(context, context.state.fn.applications.get(applicationId));
+  const application = visible(context, context.state.fn.applications.get(body.applicationId ?? ""));
   const imageDigest = fields.imageDigest ?? (await currentDigest(context.runtime.registry, fields.image));
   await requireImageFitsShape(context.runtime.registry, fields.image, imageDigest, application.shape);
   const fn = context.state.fn.createFunction({
-    applicationId,
-    displayName,
+    ...fields,
+    applicationId: application.id,
+    displayName: body.displayName ?? "",
     image: fields.image,
     imageDigest,
-    memoryInMBs: fields.memoryInMBs ?? MEMORY.min,
-    timeoutInSeconds: fields.timeoutInSeconds,
-    config: fields.config,
-    freeformTags: fields.freeformTags,
+    memoryInMBs: body.memoryInMBs ?? 128,
     definedTags: definedTagsOnCreate(context, fields.definedTags),
-    passthrough: fields.passthrough ?? {},
   });
   return functionResponse(context, fn);
 }
 
 async function updateFunction(context: RouteContext): Promise<RouteResponse> {
   const fn = visible(context, context.state.fn.functions.get(context.params.functionId ?? ""));
-  const body = parseJsonObject(context.body);
-  rejectUnknownFields(body, UPDATE_FIELDS, "UpdateFunctionDetails");
-  const changes = readFunctionFields(body);
+  const changes = functionChanges(readBody(context.body, "UpdateFunctionDetails", UPDATE_FUNCTION_DETAILS));
   const current = functionResponse(context, fn);
   checkIfMatch(context.headers, current.headers?.etag ?? "");
   // A new image (or the same tag pushed again) is re-pinned unless the caller pins a digest.
@@ -132,50 +150,6 @@ function deleteFunction(context: RouteContext): RouteResponse {
   checkIfMatch(context.headers, functionResponse(context, fn).headers?.etag ?? "");
   context.state.fn.deleteFunction(fn);
   return { status: 204 };
-}
-
-/** The fields create and update share, type- and range-checked; only those present are returned. */
-function readFunctionFields(body: Record<string, unknown>): FunctionChanges {
-  const changes: FunctionChanges = {};
-  const image = optionalString(body, "image");
-  if (image !== undefined) {
-    try {
-      parseImageReference(image);
-    } catch (error) {
-      throw invalidParameter(
-        `image ${JSON.stringify(image)} is not a valid image reference: ${(error as Error).message}.`,
-      );
-    }
-    changes.image = image;
-  }
-  const imageDigest = optionalString(body, "imageDigest");
-  if (imageDigest !== undefined) {
-    if (!DIGEST.test(imageDigest))
-      throw invalidParameter("imageDigest must look like sha256:<64 hex digits>.");
-    changes.imageDigest = imageDigest;
-  }
-  const memoryInMBs = optionalInteger(body, "memoryInMBs", MEMORY);
-  if (memoryInMBs !== undefined) changes.memoryInMBs = memoryInMBs;
-  const timeoutInSeconds = optionalInteger(body, "timeoutInSeconds", TIMEOUT);
-  if (timeoutInSeconds !== undefined) changes.timeoutInSeconds = timeoutInSeconds;
-  const config = optionalConfig(body, "config");
-  if (config !== undefined) changes.config = config;
-  const freeformTags = optionalStringMap(body, "freeformTags");
-  if (freeformTags !== undefined) changes.freeformTags = freeformTags;
-  const definedTags = optionalObject(body, "definedTags");
-  if (definedTags !== undefined) changes.definedTags = definedTags;
-  const passthrough: Record<string, unknown> = {};
-  for (const name of PASSTHROUGH_FUNCTION_FIELDS) {
-    if (name === "detachedModeTimeoutInSeconds") {
-      const value = optionalInteger(body, name, { min: 5, max: 3600 });
-      if (value !== undefined) passthrough[name] = value;
-      continue;
-    }
-    const value = optionalObject(body, name);
-    if (value !== undefined) passthrough[name] = value;
-  }
-  if (Object.keys(passthrough).length > 0) changes.passthrough = passthrough;
-  return changes;
 }
 
 export const functionRoutes = routeTable([

@@ -4,7 +4,7 @@
 // array with opc-next-page, as every Identity list does.
 // https://docs.oracle.com/iaas/api/#/en/identity/20160918/Compartment/GetCompartment
 // https://docs.oracle.com/iaas/api/#/en/identity/20160918/Policy/ListPolicies
-import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
+import { queriedCompartment, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter } from "../errors.ts";
 import type { PolicyRecord } from "../identity-store.ts";
 import { listPage } from "../pagination.ts";
@@ -58,12 +58,6 @@ function listPolicies(context: RouteContext): RouteResponse {
   return pageResponse(page.items.map(policyModel), page.nextPage);
 }
 
-function getPolicy(context: RouteContext): RouteResponse {
-  return withEtag(
-    policyModel(visible(context, context.state.iam.policies.get(context.params.policyId ?? ""))),
-  );
-}
-
 /** Dynamic groups live in the tenancy: "Specify the OCID of the tenancy" as compartmentId. */
 function listDynamicGroups(context: RouteContext): RouteResponse {
   const { compartmentId, tenancy } = queriedCompartment(context);
@@ -89,6 +83,5 @@ function listDynamicGroups(context: RouteContext): RouteResponse {
 export const identityPolicyRoutes = routeTable([
   ["GET", "/20160918/compartments/{compartmentId}", "GetCompartment", getCompartment],
   ["GET", "/20160918/policies", "ListPolicies", listPolicies],
-  ["GET", "/20160918/policies/{policyId}", "GetPolicy", getPolicy],
   ["GET", "/20160918/dynamicGroups", "ListDynamicGroups", listDynamicGroups],
 ]);

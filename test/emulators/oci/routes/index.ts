@@ -1,22 +1,18 @@
 // Every route the OCI emulator serves. New services add their file's list here.
 import type { RouteDefinition } from "../router.ts";
-import { adminRoutes } from "./admin.ts";
 import { apiGatewayDeploymentRoutes } from "./apigateway-deployments.ts";
 import { apiGatewayGatewayRoutes } from "./apigateway-gateways.ts";
 import { artifactsRoutes } from "./artifacts.ts";
 import { functionRoutes } from "./functions.ts";
 import { functionsApplicationRoutes } from "./functions-applications.ts";
 import { functionsInvokeRoutes } from "./functions-invoke.ts";
-import { identityRoutes } from "./identity.ts";
 import { identityDomainRoutes } from "./identity-domain.ts";
 import { identityPolicyRoutes } from "./identity-policies.ts";
 import { objectStorageRoutes } from "./object-storage.ts";
 import { registryTokenRoutes } from "./registry-token.ts";
 
 export const allRoutes: readonly RouteDefinition[] = [
-  ...adminRoutes,
   ...objectStorageRoutes,
-  ...identityRoutes,
   ...identityPolicyRoutes,
   ...functionsApplicationRoutes,
   ...functionRoutes,
