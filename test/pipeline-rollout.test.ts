@@ -184,6 +184,90 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     assertNothingLeaked([good, bad, ...(await job.runPosts())]);
   });
 
+  it("a rollback that fails says so plainly: what was put back, what is live now, what to do", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const inputs = fx.inputs("secret", "rollfail");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    const broken = await breakTheBuild(job, "rollfail");
+    // The second UpdateFunction of the bad run is the restore: OCI refuses it.
+    let updates = 0;
+    const remove = fx.oci.stack.oci.faults.add((target) =>
+      target.operation === "UpdateFunction" && ++updates === 2
+        ? {
+            status: 404,
+            code: "NotAuthorizedOrNotFound",
+            message: "Authorization failed or requested resource not found.",
+          }
+        : undefined,
+    );
+    try {
+      const bad = await job.run(PIPELINE, {
+        inputs: { ...inputs, ...broken, audiences: "api://my-oci-api, api://my-oci-api-next" },
+      });
+      const badImage = `${(bad.outputs.image ?? "").replace(/:[^/:]+$/, "")}@${bad.outputs.digest}`;
+      const goodImage = `${(good.outputs.image ?? "").replace(/:[^/:]+$/, "")}@${good.outputs.digest}`;
+      const line = assertUserFailure(
+        bad,
+        /^smoke test failed, 1 of 6 checks: .* Rollback FAILED /,
+        fx.secrets,
+      );
+      const [, after] = line.split(" Rollback FAILED ");
+      assert.ok(
+        after?.startsWith(
+          `(rolled back: deployment rollfail spec): function rollfail image ${badImage} -> ${goodImage}: `,
+        ),
+        line,
+      );
+      assert.ok(after?.includes("NotAuthorizedOrNotFound") || after?.includes("not found"), line);
+      assert.ok(
+        after?.endsWith(
+          `; live now: function rollfail runs ${badImage}. Deploy the previous version again (or restore it in the OCI console) before callers rely on the API.`,
+        ),
+        line,
+      );
+      assert.equal(bad.outputs.promoted, "false");
+      assert.equal(bad.outputs["rolled-back"], "false");
+      assert.equal(functionRecord(bad.outputs["function-id"]).imageDigest, bad.outputs.digest);
+    } finally {
+      remove();
+    }
+    assertNothingLeaked(await job.runPosts());
+  });
+
+  it("a run whose deadline ends it mid-rollback does not claim a rollback; the post step still cleans up", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const before = await job.snapshot();
+    const inputs = fx.inputs("secret", "cancelled");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    const broken = await breakTheBuild(job, "cancelled");
+    // The restore (the bad run's second UpdateFunction) hangs past the step's deadline.
+    let updates = 0;
+    const remove = fx.oci.stack.oci.faults.add((target) =>
+      target.operation === "UpdateFunction" && ++updates === 2
+        ? { delayMs: 60_000, status: 409, code: "Conflict" }
+        : undefined,
+    );
+    try {
+      const bad = await job.run(PIPELINE, {
+        inputs: { ...inputs, ...broken, "deadline-minutes": "0.75" },
+      });
+      assertUserFailure(bad, /^deadline-minutes \(0\.75\) reached while .*rollback/, fx.secrets);
+      assert.equal(bad.outputs.promoted, "false");
+      assert.notEqual(bad.outputs["rolled-back"], "true");
+      assert.doesNotMatch(bad.stdout, /re-check passed|Rolled back function/);
+    } finally {
+      remove();
+    }
+    const posts = await job.runPosts();
+    assert.ok(posts.every((post) => post.exitCode === 0));
+    assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+    assertNothingLeaked(posts);
+  });
+
   it("refuses an unknown rollout in one line before anything runs", async () => {
     await using job = await fx.job();
     const calls = fx.oci.stack.oci.requests.length;

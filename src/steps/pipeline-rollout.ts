@@ -91,11 +91,13 @@ export async function rollBack(
             ),
       );
     const failed: string[] = [];
+    const undone: string[] = [];
     const attempt = async (undo: Undo | undefined) => {
       if (!undo) return;
       ctx.logger.info(`Rolling back: ${undo.done}.`);
       try {
         await undo.run();
+        undone.push(undo.done);
       } catch (error) {
         failed.push(
           `${undo.done}: ${describeError(error).replace(/\.$/, "")}; live now: ${undo.liveIfFailed}`,
@@ -111,9 +113,10 @@ export async function rollBack(
     }
     const done = [gatewayUndo, functionUndo].filter((undo): undo is Undo => undo !== undefined);
     if (failed.length > 0) {
+      const partly = undone.length > 0 ? ` (rolled back: ${undone.join(", ")})` : "";
       return {
         rolledBack: false,
-        summary: `Rollback FAILED: ${failed.join("; ")}. Deploy the previous version again (or restore it in the OCI console) before callers rely on the API.`,
+        summary: `Rollback FAILED${partly}: ${failed.join("; ")}. Deploy the previous version again (or restore it in the OCI console) before callers rely on the API.`,
       };
     }
     const listed = done.map((undo) => undo.done).join(", ");
