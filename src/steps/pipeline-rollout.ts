@@ -1,5 +1,7 @@
 import { describeError } from "../errors.ts";
 import { ociCallOptions } from "../oci/call-options.ts";
+import type { FunctionSettings } from "../oci/functions/function-changes.ts";
+import type { Json } from "../oci/gateway/gateway-spec.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { pinnedReference } from "../oci/registry/image-reference.ts";
 import type { OciWait } from "../oci/wait-backoff.ts";
@@ -64,32 +66,24 @@ export async function rollBack(
   const functions = functionsClients(options);
   const gateway = gatewayClients(options);
   try {
-    const gatewayUndo: Undo | undefined = gw && {
-      ...(gw.previous
-        ? {
-            done: `deployment ${gw.deploymentName} spec`,
-            liveIfFailed: `deployment ${gw.deploymentName} serves this run's specification`,
-          }
-        : {
-            done: `deployment ${gw.deploymentName} deleted (this run created it)`,
-            liveIfFailed: `deployment ${gw.deploymentName} (this run's) still serves ${gw.url}`,
-          }),
-      run: () =>
-        gw.previous
-          ? gwRestore.restoreSpecification(gateway, gw.deploymentId, gw.previous.specification, wait)
-          : gwRestore.deleteDeployment(gateway, gw.deploymentId, wait),
-    };
-    const functionUndo: Undo | undefined =
+    const gatewayUndo =
+      gw &&
+      deploymentUndo(gw, {
+        restore: (specification) =>
+          gwRestore.restoreSpecification(gateway, gw.deploymentId, specification, wait),
+        remove: () => gwRestore.deleteDeployment(gateway, gw.deploymentId, wait),
+      });
+    const functionUndo =
       fn &&
-      functionUndoOf(fn, (previous) =>
-        previous
-          ? fnRestore.restoreFunction(functions.management, fn.functionId, previous.settings, wait)
-          : fnRestore.deleteFunction(
-              functions.management,
-              { id: fn.functionId, displayName: fn.functionName },
-              wait,
-            ),
-      );
+      functionUndoOf(fn, {
+        restore: (settings) => fnRestore.restoreFunction(functions.management, fn.functionId, settings, wait),
+        remove: () =>
+          fnRestore.deleteFunction(
+            functions.management,
+            { id: fn.functionId, displayName: fn.functionName },
+            wait,
+          ),
+      });
     const failed: string[] = [];
     const undone: string[] = [];
     const attempt = async (undo: Undo | undefined) => {
@@ -105,7 +99,7 @@ export async function rollBack(
       }
     };
     // A function this run created goes only once no route points at it any more.
-    if (fn && !fn.previous) {
+    if (fn?.action === "created") {
       await attempt(gatewayUndo);
       await attempt(functionUndo);
     } else {
@@ -120,7 +114,7 @@ export async function rollBack(
       };
     }
     const listed = done.map((undo) => undo.done).join(", ");
-    if (gw && !gw.previous) {
+    if (gw?.action === "created") {
       // Nothing answered at this deployment before: there is no earlier API to re-check.
       return {
         rolledBack: true,
@@ -144,23 +138,50 @@ export async function rollBack(
   }
 }
 
+/** The deployment's undo: its previous specification back, or (created by this run) deleted. */
+function deploymentUndo(
+  gw: GatewayDeployResult,
+  does: { restore(specification: Json): Promise<void>; remove(): Promise<void> },
+): Undo {
+  const name = `deployment ${gw.deploymentName}`;
+  if (gw.action === "created") {
+    return {
+      done: `${name} deleted (this run created it)`,
+      liveIfFailed: `${name} (this run's) still serves ${gw.url}`,
+      run: () => does.remove(),
+    };
+  }
+  const { previous } = gw;
+  return {
+    done: `${name} spec`,
+    liveIfFailed: `${name} serves this run's specification`,
+    run: () => (previous ? does.restore(previous.specification) : unknownPrevious(name, "specification")),
+  };
+}
+
 /** The function's undo: its previous image and settings back, or (created by this run) deleted. */
 function functionUndoOf(
   fn: FnDeployResult,
-  run: (previous: FnDeployResult["previous"]) => Promise<void>,
+  does: { restore(settings: Partial<FunctionSettings>): Promise<void>; remove(): Promise<void> },
 ): Undo {
-  const { previous } = fn;
+  const name = `function ${fn.functionName}`;
   const now = pinnedReference(fn.image, fn.digest);
-  if (!previous) {
-    return {
-      done: `function ${fn.functionName} deleted (this run created it)`,
-      liveIfFailed: `function ${fn.functionName} runs ${now}`,
-      run: () => run(undefined),
-    };
+  const liveIfFailed = `${name} runs ${now}`;
+  if (fn.action === "created") {
+    return { done: `${name} deleted (this run created it)`, liveIfFailed, run: () => does.remove() };
   }
-  const what =
+  const { previous } = fn;
+  if (!previous) {
+    return { done: `${name} image`, liveIfFailed, run: () => unknownPrevious(name, "image digest") };
+  }
+  const done =
     previous.image === now
-      ? `function ${fn.functionName} ${fn.changedSettings.join(", ")}`
-      : `function ${fn.functionName} image ${now} -> ${previous.image}`;
-  return { done: what, liveIfFailed: `function ${fn.functionName} runs ${now}`, run: () => run(previous) };
+      ? `${name} ${fn.changedSettings.join(", ")}`
+      : `${name} image ${now} -> ${previous.image}`;
+  return { done, liveIfFailed, run: () => does.restore(previous.settings) };
+}
+
+/** An update whose earlier state OCI did not show (no image digest): nothing to put back. */
+function unknownPrevious(name: string, what: string): Promise<never> {
+  return Promise.reject(new Error(`OCI showed no previous ${what} of ${name} before this run changed it`));
 }
