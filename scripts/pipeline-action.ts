@@ -50,7 +50,7 @@ export async function renderPipelineAction(root: string): Promise<string> {
     },
     rollout: {
       description:
-        "How the deploy goes live. verify-then-promote: before changing them, the function's image (by digest) and the deployment's specification (with its etag) are remembered; when the smoke test fails, both are put back (a deployment or function this run created is deleted instead), waited for, and the smoke test runs again to prove the previous API answers; the step still fails, naming what was rolled back. direct: whatever was deployed stays live even when the smoke test fails.",
+        "How the deploy goes live. verify-then-promote: before changing them, the function's image (by digest) and the deployment's specification (with its etag) are remembered; when the smoke test fails, both are put back (a deployment or function this run created is deleted instead), waited for, and the smoke test runs again to prove the previous API answers; the run still fails, naming what was rolled back. direct: whatever was deployed stays live even when the smoke test fails.",
       required: false,
       default: "verify-then-promote",
       stages: [],
