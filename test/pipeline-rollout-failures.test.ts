@@ -1,6 +1,7 @@
 // When the rollout cannot finish: OCI refuses the restore (the error says what was put back, what is
 // live now and what to do), the step's deadline ends the run mid-rollback (no rollback is claimed, the
-// post step still cleans up); and `fngate pipeline` rolls back as the root action does.
+// post step still cleans up), the previous version fails the same smoke test (put back, and said), or
+// the run changed nothing (nothing to roll back); and `fngate pipeline` rolls back as the root action does.
 import assert from "node:assert/strict";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -118,6 +119,37 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
     assert.ok(posts.every((post) => post.exitCode === 0));
     assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
     assertNothingLeaked(fx, posts);
+  });
+
+  it("a previous version that fails the same smoke test is put back all the same, and the error says so", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const inputs = fx.inputs("secret", "recheck");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    // Nothing changed: a failing smoke test has nothing to roll back, and says so.
+    const strict = { ...inputs, "expect-body": '{"message":"Hello there"}' };
+    const same = await job.run(PIPELINE, { inputs: strict });
+    const verdict =
+      'smoke test failed, 1 of 6 checks: with token answered 200 with another body, expected 200, body includes JSON {"message":"Hello there"}.';
+    assertUserFailure(
+      same,
+      `${verdict} This run changed nothing, so there was nothing to roll back.`,
+      fx.secrets,
+    );
+    assert.equal(same.outputs["rolled-back"], "false");
+    // A bad build judged by a smoke test the previous version fails too: back it goes, and the error says both.
+    const bad = await job.run(PIPELINE, {
+      inputs: { ...strict, ...(await breakTheBuild(fx, job.workspace, "recheck")) },
+    });
+    assertUserFailure(
+      bad,
+      `${verdict} Rolled back function recheck image ${pinnedImage(bad.outputs)} -> ${pinnedImage(good.outputs)}; the re-check FAILED too, so the previous version does not pass either (${verdict.replace(/\.$/, "")}).`,
+      fx.secrets,
+    );
+    assert.equal(bad.outputs["rolled-back"], "true");
+    assert.equal(functionRecord(fx, bad.outputs["function-id"]).imageDigest, good.outputs.digest);
+    assertNothingLeaked(fx, [good, same, bad, ...(await job.runPosts())]);
   });
 
   it("`fngate pipeline` rolls back the same way, with the same error line", async (t) => {
