@@ -23,6 +23,14 @@ const OUTPUTS: Record<string, string> = {
   results: "JSON list of the smoke checks (smoke-test).",
   changed:
     "Whether this run changed the cloud (fn-deploy created or updated the function, gateway-deploy the deployment): false on a re-run with nothing new. Set when the run ends, also when a smoke check failed.",
+  promoted:
+    "true when this run's version stays live: the smoke test passed (or was skipped). false when it failed; with rollout verify-then-promote the previous version was then put back (see rolled-back).",
+  "rolled-back":
+    "true when a failed smoke test made the run put back everything it changed (the function's previous image and settings, the deployment's previous specification) or remove what it created; false otherwise, also when the rollback itself failed (the step's error then says what is live).",
+  "previous-image":
+    "The image the function ran before this run, pinned by digest (<host>/<path>@sha256:…); the current one when nothing changed, empty when this run created the function. Deploy it again (fn-deploy's image input) to roll back by hand.",
+  "previous-deployment-etag":
+    "The deployment's etag before this run changed it (the read its update carried as if-match); the current one when nothing changed, empty when this run created the deployment.",
 };
 
 export async function renderPipelineAction(root: string): Promise<string> {
@@ -38,6 +46,13 @@ export async function renderPipelineAction(root: string): Promise<string> {
         "Run the read-only preflight checks (as actions/preflight does) right after fn-context, before anything changes: credentials, compartment, application, OCIR repository, gateway, the gateway → functions IAM policy, the remote JWKS, the issuers and the Entra token version (preflight requests the token entra-token would get). A miss that would surely fail the deploy stops the step with its fix; the rest are warnings. false skips them.",
       required: false,
       default: "true",
+      stages: [],
+    },
+    rollout: {
+      description:
+        "How the deploy goes live. verify-then-promote: before changing them, the function's image (by digest) and the deployment's specification (with its etag) are remembered; when the smoke test fails, both are put back (a deployment or function this run created is deleted instead), waited for, and the smoke test runs again to prove the previous API answers; the run still fails, naming what was rolled back. direct: whatever was deployed stays live even when the smoke test fails.",
+      required: false,
+      default: "verify-then-promote",
       stages: [],
     },
     "github-token": {

@@ -62,6 +62,7 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
     assert.equal(first.outputs.image, image);
     assert.match(first.outputs.digest ?? "", /^sha256:[a-f0-9]{64}$/);
     assert.equal(first.outputs.changed, "true");
+    assert.equal(first.outputs["previous-image"], undefined, "a created function ran nothing before");
     assert.deepEqual(JSON.parse(first.outputs["invoke-response"] ?? ""), { message: "Hello World" });
     assert.equal(first.outputs["invoke-endpoint"], oci.stack.endpoints.oci);
 
@@ -87,6 +88,9 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
     const second = passed(await job.run("fn-deploy", { inputs }));
     assert.equal(second.outputs.changed, "false");
     assert.equal(second.outputs.digest, first.outputs.digest);
+    // What a later step would deploy again to roll back: the image it ran, pinned by digest.
+    const pinned = `${fx.registry?.host}/${oci.namespace}/hello@${first.outputs.digest}`;
+    assert.equal(second.outputs["previous-image"], pinned);
     assert.match(second.stdout, /already up to date/);
     assert.equal(mutatingCalls(), mutatingBefore, "a re-run made a mutating OCI call");
 
@@ -99,6 +103,7 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
     const updatesBefore = oci.stack.oci.requests.filter((e) => e.operation === "UpdateFunction").length;
     const third = await stepPassed(job, "fn-deploy", { ...inputs, memory: "512" });
     assert.equal(third.outputs.changed, "true");
+    assert.equal(third.outputs["previous-image"], pinned);
     assert.match(third.stdout, /Updated function hello: memoryInMBs changed/);
     assert.equal(fn.memoryInMBs, 512);
     assert.deepEqual(fn.definedTags, tags, "an update leaves tags fn-deploy did not set alone");

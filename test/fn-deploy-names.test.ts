@@ -1,11 +1,15 @@
 // The naming decisions of fn-deploy, pure and table-tested: near matches for a mistyped application,
-// image and registry references, and the default tag.
+// image and registry references (and an image pinned by digest), and the default tag.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isUserError } from "../src/errors.ts";
 import { defaultTag } from "../src/oci/functions/deploy-plan.ts";
 import { editDistance, nearMatches } from "../src/oci/near-matches.ts";
-import { parseImageReference, parseRegistryPrefix } from "../src/oci/registry/image-reference.ts";
+import {
+  parseImageReference,
+  parseRegistryPrefix,
+  pinnedReference,
+} from "../src/oci/registry/image-reference.ts";
 
 describe("nearMatches", () => {
   it("orders by edit distance, ignoring case, then by listing order; at most five", () => {
@@ -33,6 +37,17 @@ describe("image and registry references", () => {
   ];
   for (const [text, expected] of images) {
     it(`reads ${text}`, () => assert.deepEqual(parseImageReference(text, "image"), expected));
+  }
+  // What a rollback names and previous-image gives: the tag dropped (it can move), the digest kept.
+  const digest = `sha256:${"b".repeat(64)}`;
+  const pinned: [string, string][] = [
+    ["phx.ocir.io/ns/hello:0.0.1", `phx.ocir.io/ns/hello@${digest}`],
+    ["127.0.0.1:5000/ns/team/hello:1", `127.0.0.1:5000/ns/team/hello@${digest}`],
+    ["127.0.0.1:5000/ns/hello", `127.0.0.1:5000/ns/hello@${digest}`],
+    [`phx.ocir.io/ns/hello:2@sha256:${"a".repeat(64)}`, `phx.ocir.io/ns/hello@${digest}`],
+  ];
+  for (const [image, expected] of pinned) {
+    it(`pins ${image} by its digest`, () => assert.equal(pinnedReference(image, digest), expected));
   }
   const badImages = [
     "hello:1",

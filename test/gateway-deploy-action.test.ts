@@ -92,10 +92,15 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
     await using job = await preparedJob();
     const first = await deploy(job, inputs("merge", { "route-path": "/a" }));
     const id = first.outputs["deployment-id"];
-    await deploy(job, inputs("merge", { "route-path": "/b", "route-methods": "GET,POST" }));
+    assert.equal(first.outputs["previous-etag"], undefined, "a created deployment had no earlier version");
+    const added = await deploy(job, inputs("merge", { "route-path": "/b", "route-methods": "GET,POST" }));
     assert.deepEqual(routesOf(id), ["GET /a -> hello", "GET,POST /b -> hello"]);
     const replaced = await deploy(job, inputs("merge", { "route-path": "/a", "function-id": fnOther }));
     assert.equal(replaced.outputs.changed, "true");
+    // Each update names the version it replaced: the one before the previous update is another.
+    assert.match(added.outputs["previous-etag"] ?? "", /^\S+$/);
+    assert.match(replaced.outputs["previous-etag"] ?? "", /^\S+$/);
+    assert.notEqual(replaced.outputs["previous-etag"], added.outputs["previous-etag"]);
     assert.deepEqual(routesOf(id), ["GET /a -> other", "GET,POST /b -> hello"]);
     const routes = `- {path: /c, methods: [PUT], function-id: ${fnOther}}`;
     const { "function-id": _fn, ...rest } = inputs("merge", { prune: "true", routes });

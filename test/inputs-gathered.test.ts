@@ -159,9 +159,11 @@ const CASES: Record<string, GatheredCase> = {
       method: "FETCH",
       memory: "lots",
       "run-label": "Bad Label",
+      rollout: "canary",
     },
     problems: [
       /tenancy-ocid is required/,
+      /rollout must be one of verify-then-promote, direct \(.*\); got "canary"/,
       /verify must be true or false/,
       /memory must be a whole number/,
       /method "FETCH"/,

@@ -6,6 +6,7 @@ import { readFnDeploySettings } from "./fn-deploy.ts";
 import { readGatewaySettings } from "./gateway-settings.ts";
 import type { InputHost } from "./input-host.ts";
 import { readOcirLoginInputs } from "./ocir-login.ts";
+import { readRollout } from "./pipeline-rollout.ts";
 import { PIPELINE_RENAMES as RENAMES, STAGES, type Stage } from "./pipeline-stages.ts";
 import { type InputReader, nothingMoreToRead } from "./reader.ts";
 import { renamedReader } from "./renamed-reader.ts";
@@ -18,7 +19,7 @@ import { readSmokeTarget, readSmokeTestSettings } from "./smoke-test.ts";
  * it hands it over when the pipeline runs (src/steps/pipeline.ts).
  */
 export function readPipelineInputs(read: InputReader, host: InputHost): PipelineInputs {
-  const inputs: PipelineInputs = { preflight: read.boolean("preflight", true) };
+  const inputs: PipelineInputs = { preflight: read.boolean("preflight", true), rollout: readRollout(read) };
   const skip = read.field("skip", () => skippedStages(read.optional("skip")));
   // Which stages' inputs apply depends on skip: with it refused, none is read (nor refused).
   if (skip === undefined) return nothingMoreToRead();

@@ -9,6 +9,7 @@ import {
   type FunctionShape,
   shapeToUse,
 } from "../oci/functions/function-shape.ts";
+import { type PreviousFunctionImage, previousFunctionImage } from "../oci/functions/previous-function.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
 import { requireOcid } from "../oci/ocid.ts";
 import { runLabelTags } from "../run-label.ts";
@@ -48,6 +49,11 @@ export interface FnDeployResult {
   configKeys: string[];
   lifecycleState: string;
   invokeResponse?: string;
+  /**
+   * What the function ran before this run (absent when it created the function): its image pinned
+   * by digest, and every managed setting, so a failed smoke test can put it back.
+   */
+  previous?: PreviousFunctionImage;
 }
 
 const ACTIVE_DEADLINE_MS = 300_000;
@@ -256,6 +262,7 @@ export async function deployFunction(
       timeoutInSeconds: plan.timeoutInSeconds,
       configKeys: Object.keys(plan.config).sort(),
       lifecycleState: fn.lifecycleState ?? "",
+      ...withPrevious(previousFunctionImage(applied.previous?.settings)),
     };
     if (inputs.invoke !== undefined) {
       if (!fn.invokeEndpoint) throw new Error(`function ${fn.id} has no invokeEndpoint`);
@@ -279,6 +286,10 @@ export async function deployFunction(
     clients.close();
     await ready?.image.release();
   }
+}
+
+function withPrevious(previous: PreviousFunctionImage | undefined): { previous?: PreviousFunctionImage } {
+  return previous ? { previous } : {};
 }
 
 /** The fngate-run tag a function this run creates carries; an update leaves tags alone. */

@@ -1,7 +1,7 @@
 import { ociCallOptions } from "../oci/call-options.ts";
 import { type DeployedApi, deployedApi } from "../oci/gateway/deployed-api.ts";
 import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway/gateway-plan.ts";
-import { authChecks } from "../oci/gateway/gateway-spec.ts";
+import { authChecks, type Json } from "../oci/gateway/gateway-spec.ts";
 import type { StepContext } from "../step-context.ts";
 
 export type { GatewayDeployInputs };
@@ -32,6 +32,11 @@ export interface GatewayDeployResult {
   preconditionRetries: number;
   /** Every route and the authentication policy now deployed: what a failed smoke test is compared with. */
   api: DeployedApi;
+  /**
+   * The specification deployed before this run and the etag it was read with (absent when this run
+   * created the deployment): what a failed smoke test puts back.
+   */
+  previous?: { specification: Json; etag: string };
 }
 
 const WAIT_DEADLINE_MS = 600_000;
@@ -131,6 +136,7 @@ export async function deployGateway(
         endpoint,
         pathPrefix: deployment.pathPrefix,
       }),
+      ...(applied.previous ? { previous: applied.previous } : {}),
     };
   } finally {
     clients.close();

@@ -9,6 +9,7 @@ import type { GatewayDeployResult } from "./gateway-deploy.ts";
 import type { OcirCleanup, OcirLoginInputs, OcirTools, TokenLogin } from "./ocir-login.ts";
 import { checkBeforeAnyStage } from "./pipeline-checks.ts";
 import { deployStages } from "./pipeline-deploy.ts";
+import { type Rollout, rollBack } from "./pipeline-rollout.ts";
 import type { PreflightResult } from "./preflight.ts";
 import { type SmokeStage, smokeStageInputs } from "./smoke-stage.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "./smoke-test.ts";
@@ -24,6 +25,11 @@ import { timedStages } from "./stage-timing.ts";
 export interface PipelineInputs {
   /** Run the read-only preflight checks after fn-context, before any change (input `preflight`). */
   preflight: boolean;
+  /**
+   * verify-then-promote: when the smoke test fails, what this run changed is put back and re-checked
+   * (see pipeline-rollout.ts); direct: the deploy stays live whatever the smoke test says.
+   */
+  rollout: Rollout;
   /** The OCI profile an earlier step left, for the stages that need one when fn-context is skipped. */
   existingProfile?: OciProfile;
   fnContext?: FnContextInputs;
@@ -92,6 +98,8 @@ export interface PipelineResult {
   smoke?: SmokeTestResult;
   /** Whether the cloud changed (function, gateway): false on a re-run with nothing new. */
   changed: boolean;
+  /** Set when a failed smoke test made the run put back what it had changed (verify-then-promote). */
+  rolledBack?: boolean;
   /** Set when the run ended with a failed verdict (preflight blocked, a smoke check failed). */
   failure?: string;
   timings: StageTiming[];
@@ -134,14 +142,33 @@ export async function runPipeline(
     ...(namespace ? { namespace } : {}),
   });
   if (blocked !== undefined) return finish(run, host, blocked);
+  // What a user restores by hand, or a later step with the same outputs of fn-deploy and gateway-deploy.
+  if (run.deployed?.previous) host.output("previous-image", run.deployed.previous.image);
+  if (run.gateway?.previous) host.output("previous-deployment-etag", run.gateway.previous.etag);
   if (inputs.smoke) {
     const smokeStage = smokeStageInputs(inputs.smoke, run, profile);
     const smoke = await stage.alone("smoke-test", ctx, (stageCtx) => runSmokeTest(smokeStage, stageCtx));
     run.smoke = smoke;
     host.output("passed", String(smoke.passed));
     host.output("results", JSON.stringify(smoke.results));
-    if (!smoke.passed) return finish(run, host, failureSummary(smoke));
+    if (!smoke.passed) {
+      host.output("promoted", "false");
+      if (inputs.rollout === "direct" || !profile) {
+        host.output("rolled-back", "false");
+        return finish(run, host, failureSummary(smoke));
+      }
+      const given = profile;
+      const rollback = await stage.alone("rollback", ctx, (stageCtx) =>
+        rollBack(run, stageCtx, given, () => runSmokeTest(smokeStage, stageCtx)),
+      );
+      run.rolledBack = rollback.rolledBack;
+      host.output("rolled-back", String(rollback.rolledBack));
+      return finish(run, host, `${failureSummary(smoke)} ${rollback.summary}`);
+    }
   }
+  // Without a smoke test nothing was verified: what was deployed stays, as under direct.
+  host.output("promoted", "true");
+  host.output("rolled-back", "false");
   return finish(run, host);
 }
 

@@ -22,6 +22,17 @@ export interface AppliedFunction {
   /** "created", "updated" or "unchanged". */
   action: "created" | "updated" | "unchanged";
   changed: SettingName[];
+  /**
+   * What the function ran before this call, read where the update reads it anyway (no extra call):
+   * what a rollback restores. Absent when this call created the function.
+   */
+  previous?: PreviousFunction;
+}
+
+/** A function's managed settings as GetFunction showed them, and the etag of that read. */
+export interface PreviousFunction {
+  settings: Partial<FunctionSettings>;
+  etag: string;
 }
 
 /** A concurrent writer can change the etag between our read and our write; re-read this often. */
@@ -72,15 +83,17 @@ export async function applyFunction(
   }
   for (let attempt = 0; ; attempt++) {
     const { fn, etag } = await readFunction(management, existingId);
-    const changed = changedSettings(deployedSettings(fn), desired);
-    if (changed.length === 0) return { fn, action: "unchanged", changed };
+    const current = deployedSettings(fn);
+    const previous = { settings: current, etag };
+    const changed = changedSettings(current, desired);
+    if (changed.length === 0) return { fn, action: "unchanged", changed, previous };
     try {
       const updated = await management.updateFunction({
         functionId: existingId,
         updateFunctionDetails: settings,
         ifMatch: etag,
       });
-      return { fn: updated.function, action: "updated", changed };
+      return { fn: updated.function, action: "updated", changed, previous };
     } catch (error) {
       if (hasStatus(error, 412) && attempt < MAX_PRECONDITION_RETRIES) continue;
       throw explainApiFailure(error, `updating function ${desired.displayName} (${existingId})`, POLICY_HINT);

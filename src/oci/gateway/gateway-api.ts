@@ -28,6 +28,11 @@ export interface AppliedDeployment {
   workRequestId: string | undefined;
   /** Updates refused with 412 because another writer came first. */
   preconditionRetries: number;
+  /**
+   * The specification deployed before this call, and the etag it was read with (the read the update
+   * needs anyway, so no extra call): what a rollback restores. Absent when this call created it.
+   */
+  previous?: { specification: Json; etag: string };
 }
 
 export interface ApplyOptions {
@@ -72,7 +77,8 @@ export async function applyDeployment(
         `deployment ${deployment.displayName} (${deployment.id}) serves path prefix ${deployment.pathPrefix}, not ${target.pathPrefix}: OCI cannot change a deployment's path prefix; use another deployment name or path-prefix ${deployment.pathPrefix}.`,
       );
     }
-    const merged = merge(deployment.specification as unknown as Json);
+    const previous = { specification: deployment.specification as unknown as Json, etag };
+    const merged = merge(previous.specification);
     if (!merged.changed) {
       return {
         deployment,
@@ -80,6 +86,7 @@ export async function applyDeployment(
         merge: merged,
         workRequestId: undefined,
         preconditionRetries: attempt,
+        previous,
       };
     }
     // 412: another writer changed it since our read; 409 IncorrectState: another change is in flight.
@@ -101,6 +108,7 @@ export async function applyDeployment(
       merge: merged,
       workRequestId: put.workRequestId,
       preconditionRetries: attempt,
+      previous,
     };
   }
 }

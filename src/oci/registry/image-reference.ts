@@ -88,3 +88,15 @@ export function checkTag(value: string, inputName: string): string {
   }
   return value;
 }
+
+/**
+ * `image` pinned by `digest`: <host>/<path>@sha256:…, without the tag (a tag can move, a digest
+ * cannot). What a function ran before an update, as a user would deploy it again.
+ */
+export function pinnedReference(image: string, digest: string): string {
+  const withoutDigest = image.split("@")[0] ?? image;
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.lastIndexOf(":");
+  const name = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  return `${name}@${digest}`;
+}

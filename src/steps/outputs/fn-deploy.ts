@@ -9,5 +9,6 @@ export function fnDeployOutputs(result: FnDeployResult): Record<string, string> 
     "invoke-endpoint": result.invokeEndpoint,
     changed: String(result.action !== "unchanged"),
     ...(result.invokeResponse === undefined ? {} : { "invoke-response": result.invokeResponse }),
+    ...(result.previous ? { "previous-image": result.previous.image } : {}),
   };
 }

@@ -10,5 +10,6 @@ export function gatewayDeployOutputs(result: GatewayDeployResult): Record<string
     // One per line: entra-token's expected-issuer/expected-audience read lists in that form.
     issuers: result.issuers.join("\n"),
     audiences: result.audiences.join("\n"),
+    ...(result.previous ? { "previous-etag": result.previous.etag } : {}),
   };
 }

@@ -1,0 +1,196 @@
+// When the rollout cannot finish: OCI refuses the restore (the error says what was put back, what is
+// live now and what to do), the step's deadline ends the run mid-rollback (no rollback is claimed, the
+// post step still cleans up), the previous version fails the same smoke test (put back, and said), or
+// the run changed nothing (nothing to roll back); and `fngate pipeline` rolls back as the root action does.
+import assert from "node:assert/strict";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
+import {
+  PIPELINE,
+  type PipelineFixture,
+  pipelineComponents,
+  startPipelineFixture,
+} from "./reliability/pipeline-fixture.ts";
+import { assertCliFailure, assertUserFailure } from "./runner/index.ts";
+import {
+  assertNothingLeaked,
+  breakTheBuild,
+  functionRecord,
+  pinnedImage,
+  SMOKE_VERDICT,
+} from "./support/broken-build.ts";
+import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { secretsFound } from "./support/secret-scan.ts";
+
+let fx: PipelineFixture;
+
+before(async () => {
+  fx = await startPipelineFixture("rollout-failures");
+});
+after(async () => {
+  await fx?.close();
+});
+
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+describe("rollout on OCI when the rollback cannot finish, and from the CLI", () => {
+  it("a rollback that fails says so plainly: what was put back, what is live now, what to do", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const inputs = fx.inputs("secret", "rollfail");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    const broken = await breakTheBuild(fx, job.workspace, "rollfail");
+    // The second UpdateFunction of the bad run is the restore: OCI refuses it.
+    let updates = 0;
+    const remove = fx.oci.stack.oci.faults.add((target) =>
+      target.operation === "UpdateFunction" && ++updates === 2
+        ? {
+            status: 404,
+            code: "NotAuthorizedOrNotFound",
+            message: "Authorization failed or requested resource not found.",
+          }
+        : undefined,
+    );
+    try {
+      const bad = await job.run(PIPELINE, {
+        inputs: { ...inputs, ...broken, audiences: "api://my-oci-api, api://my-oci-api-next" },
+      });
+      const badImage = pinnedImage(bad.outputs);
+      const goodImage = pinnedImage(good.outputs);
+      const line = assertUserFailure(
+        bad,
+        /^smoke test failed, 1 of 6 checks: .* Rollback FAILED /,
+        fx.secrets,
+      );
+      const [, after] = line.split(" Rollback FAILED ");
+      assert.ok(
+        after?.startsWith(
+          `(rolled back: deployment rollfail spec): function rollfail image ${badImage} -> ${goodImage}: `,
+        ),
+        line,
+      );
+      assert.ok(after?.includes("NotAuthorizedOrNotFound") || after?.includes("not found"), line);
+      assert.ok(
+        after?.endsWith(
+          `; live now: function rollfail runs ${badImage}. Deploy the previous version again (or restore it in the OCI console) before callers rely on the API.`,
+        ),
+        line,
+      );
+      assert.equal(bad.outputs.promoted, "false");
+      assert.equal(bad.outputs["rolled-back"], "false");
+      assert.equal(functionRecord(fx, bad.outputs["function-id"]).imageDigest, bad.outputs.digest);
+    } finally {
+      remove();
+    }
+    assertNothingLeaked(fx, await job.runPosts());
+  });
+
+  it("a run whose deadline ends it mid-rollback does not claim a rollback; the post step still cleans up", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const before = await job.snapshot();
+    const inputs = fx.inputs("secret", "cancelled");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    const broken = await breakTheBuild(fx, job.workspace, "cancelled");
+    // The restore (the bad run's second UpdateFunction) hangs past the step's deadline.
+    let updates = 0;
+    const remove = fx.oci.stack.oci.faults.add((target) =>
+      target.operation === "UpdateFunction" && ++updates === 2
+        ? { delayMs: 60_000, status: 409, code: "Conflict" }
+        : undefined,
+    );
+    try {
+      const bad = await job.run(PIPELINE, {
+        inputs: { ...inputs, ...broken, "deadline-minutes": "0.75" },
+      });
+      assertUserFailure(bad, /^deadline-minutes \(0\.75\) reached while .*rollback/, fx.secrets);
+      assert.equal(bad.outputs.promoted, "false");
+      assert.notEqual(bad.outputs["rolled-back"], "true");
+      assert.doesNotMatch(bad.stdout, /re-check passed|Rolled back function/);
+    } finally {
+      remove();
+    }
+    const posts = await job.runPosts();
+    assert.ok(posts.every((post) => post.exitCode === 0));
+    assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+    assertNothingLeaked(fx, posts);
+  });
+
+  it("a previous version that fails the same smoke test is put back all the same, and the error says so", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const inputs = fx.inputs("secret", "recheck");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    // Nothing changed: a failing smoke test has nothing to roll back, and says so.
+    const strict = { ...inputs, "expect-body": '{"message":"Hello there"}' };
+    const same = await job.run(PIPELINE, { inputs: strict });
+    const verdict =
+      'smoke test failed, 1 of 6 checks: with token answered 200 with another body, expected 200, body includes JSON {"message":"Hello there"}.';
+    assertUserFailure(
+      same,
+      `${verdict} This run changed nothing, so there was nothing to roll back.`,
+      fx.secrets,
+    );
+    assert.equal(same.outputs["rolled-back"], "false");
+    // A bad build judged by a smoke test the previous version fails too: back it goes, and the error says both.
+    const bad = await job.run(PIPELINE, {
+      inputs: { ...strict, ...(await breakTheBuild(fx, job.workspace, "recheck")) },
+    });
+    assertUserFailure(
+      bad,
+      `${verdict} Rolled back function recheck image ${pinnedImage(bad.outputs)} -> ${pinnedImage(good.outputs)}; the re-check FAILED too, so the previous version does not pass either (${verdict.replace(/\.$/, "")}).`,
+      fx.secrets,
+    );
+    assert.equal(bad.outputs["rolled-back"], "true");
+    assert.equal(functionRecord(fx, bad.outputs["function-id"]).imageDigest, good.outputs.digest);
+    assertNothingLeaked(fx, [good, same, bad, ...(await job.runPosts())]);
+  });
+
+  it("`fngate pipeline` rolls back the same way, with the same error line", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    const dir = await mkdtemp(join(tmpdir(), "fngate-rollout-cli-"));
+    await cp(fx.functionDir, dir, { recursive: true });
+    await using sandbox = await cliSandbox(
+      { ...fx.oci.env, FNGATE_GIT_SHA: "0123456789abcdef0123456789abcdef01234567" },
+      { cwd: dir },
+    );
+    try {
+      const secretNames = new Set(
+        (ACTION_METADATA.pipeline?.inputs ?? []).filter((input) => input.secret).map((input) => input.name),
+      );
+      const run = (inputs: Record<string, string>) => {
+        const secret = Object.entries(inputs).filter(([name]) => secretNames.has(name));
+        const open = Object.entries(inputs).filter(([name]) => !secretNames.has(name));
+        return sandbox.run(
+          ["pipeline", ...flagsOf(Object.fromEntries(open)), "--json"],
+          envOf(Object.fromEntries(secret)),
+        );
+      };
+      const inputs = fx.inputs("secret", "clirb");
+      const good = await run(inputs);
+      assert.equal(good.exitCode, 0, good.stderr);
+      const outputs = (JSON.parse(good.stdout) as { outputs: Record<string, string> }).outputs;
+      assert.equal(outputs.promoted, "true");
+      const bad = await run({ ...inputs, ...(await breakTheBuild(fx, dir, "clirb")) });
+      const goodImage = pinnedImage(outputs);
+      const fn = functionRecord(fx, outputs["function-id"]);
+      assertCliFailure(
+        bad,
+        new RegExp(
+          `^${literal(SMOKE_VERDICT)} Rolled back function clirb image \\S+/broken/clirb@sha256:[a-f0-9]{64} -> ${literal(goodImage)}; the re-check passed: the previous API answers again\\.$`,
+        ),
+        { secrets: fx.secrets },
+      );
+      assert.equal(fn.imageDigest, outputs.digest);
+      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fx.secrets), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
