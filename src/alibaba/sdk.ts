@@ -19,10 +19,12 @@ export const OpenApiRequest = openapiModule.OpenApiRequest;
 export const RuntimeOptions = teaUtilModule.RuntimeOptions;
 export type FcClient = InstanceType<typeof FcClient>;
 export type StsClient = InstanceType<typeof StsClient>;
-export type { Function as FcFunction } from "@alicloud/fc20230330";
+export type { Function as FcFunction, Trigger as FcTrigger } from "@alicloud/fc20230330";
 export {
   CreateFunctionInput,
   CreateFunctionRequest,
+  CreateTriggerInput,
+  CreateTriggerRequest,
   CustomContainerConfig,
   GetFunctionRequest,
   InputCodeLocation,
@@ -34,5 +36,7 @@ export {
   Tag,
   UpdateFunctionInput,
   UpdateFunctionRequest,
+  UpdateTriggerInput,
+  UpdateTriggerRequest,
 } from "@alicloud/fc20230330";
 export { AssumeRoleWithOIDCRequest } from "@alicloud/sts20150401";

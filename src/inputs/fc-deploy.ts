@@ -6,6 +6,7 @@ import { UserError } from "../errors.ts";
 import { checkRunLabel } from "../run-label.ts";
 import type { FcDeployInputs, FcSource } from "../steps/fc-deploy.ts";
 import { keyValueLines } from "../text/key-value-lines.ts";
+import { readFcHttpTrigger } from "./fc-http-trigger.ts";
 import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
 import { type InputReader, withDefined } from "./reader.ts";
 
@@ -35,6 +36,7 @@ export function readFcDeployInputs(read: InputReader, host: InputHost): FcDeploy
     invoke: read.optional("invoke"),
     accountId: readAccountId(read),
     runLabel: read.field("run-label", () => checkRunLabel(read.optional("run-label"))),
+    httpTrigger: readFcHttpTrigger(read),
   });
   return withDefaultRunLabel(settings, host);
 }

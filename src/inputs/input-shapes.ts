@@ -45,8 +45,8 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     images: [],
   },
   "fc-deploy": {
-    multiLine: ["env", "invoke"],
-    urls: ["oidc-audience"],
+    multiLine: ["env", "invoke", "http-trigger-jwks"],
+    urls: ["oidc-audience", "http-trigger-jwks-url"],
     images: ["image"],
   },
   "fn-context": {

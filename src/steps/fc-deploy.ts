@@ -7,10 +7,12 @@ import { FunctionsApi } from "../alibaba/functions-api.ts";
 import type { RoleArn } from "../alibaba/role-arn.ts";
 import { FcClient } from "../alibaba/sdk.ts";
 import { sdkConfig } from "../alibaba/sdk-config.ts";
+import { TriggersApi } from "../alibaba/triggers-api.ts";
 import { UserError } from "../errors.ts";
 import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
+import { ensureHttpTrigger, type FcHttpTriggerInputs } from "./fc-http-trigger.ts";
 
 export type FcSource =
   | {
@@ -39,6 +41,8 @@ export interface FcDeployInputs {
   waitMs?: number;
   /** Tags a function this deploy creates (fngate-run), so teardown finds it; checked by the adapter. */
   runLabel?: string;
+  /** The HTTP trigger to create or keep once the function is Active; none when unset. */
+  httpTrigger?: FcHttpTriggerInputs;
 }
 
 export interface FcDeployResult {
@@ -47,6 +51,10 @@ export interface FcDeployResult {
   /** "created", or the inputs whose values changed; empty for a no-op. */
   changes: string[];
   invokeResult?: string;
+  /** The HTTP trigger's public URL (with httpTrigger). */
+  url?: string;
+  /** "created", or what differed on the HTTP trigger; empty when it was as asked. */
+  triggerChanges?: string[];
   credentialSource: "oidc" | "access-key";
 }
 
@@ -59,7 +67,8 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
   const endpoint = fcEndpoint({ override: ctx.endpoints.alibaba, region: inputs.region, accountId });
 
   const keys = await resolveKeys(inputs.credentials, ctx, inputs.region);
-  const api = new FunctionsApi(new FcClient(sdkConfig(endpoint, keys)), ctx.signal);
+  const client = new FcClient(sdkConfig(endpoint, keys));
+  const api = new FunctionsApi(client, ctx.signal);
   const roleText = inputs.role?.arn ?? "(none)";
   const explained = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
     try {
@@ -108,6 +117,18 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
     changes,
     credentialSource: keys.source,
   };
+  if (inputs.httpTrigger) {
+    const trigger = await ensureHttpTrigger(
+      new TriggersApi(client, ctx.signal),
+      spec.functionName,
+      inputs.httpTrigger,
+      ctx,
+      explained,
+    );
+    result.url = trigger.url;
+    result.triggerChanges = trigger.changes;
+    if (trigger.changes.length > 0) result.changed = true;
+  }
   if (inputs.invoke !== undefined) {
     const invocation = await explained("InvokeFunction", () =>
       api.invoke(spec.functionName, inputs.invoke ?? ""),

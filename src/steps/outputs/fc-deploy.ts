@@ -5,6 +5,7 @@ export function fcDeployOutputs(result: FcDeployResult): Record<string, string> 
   return {
     "function-arn": result.functionArn,
     changed: String(result.changed),
+    ...(result.url === undefined ? {} : { url: result.url }),
     ...(result.invokeResult === undefined ? {} : { "invoke-result": result.invokeResult }),
   };
 }
