@@ -1,0 +1,50 @@
+import type { FcPipelineInputs } from "../steps/fc-pipeline.ts";
+import { readEntraTokenInputs } from "./entra-token.ts";
+import { readFcDeployInputs } from "./fc-deploy.ts";
+import type { InputHost } from "./input-host.ts";
+import { type InputReader, nothingMoreToRead } from "./reader.ts";
+import { renamedReader } from "./renamed-reader.ts";
+import { readSmokeTestSettings } from "./smoke-test.ts";
+
+// The pipeline's own deadline-minutes covers every stage together; fc-deploy's test invoke is the smoke
+// test's job here, and the trigger's auth is jwt: the smoke test proves the Entra token gets in and
+// nothing else does.
+const DEPLOY_RENAMES = { invoke: null, "http-trigger-auth": null, "deadline-minutes": null };
+const ENTRA_RENAMES = { "deadline-minutes": null };
+const SMOKE_RENAMES = { token: null, "deadline-minutes": null };
+
+/**
+ * The Function Compute pipeline's inputs: fc-deploy's, entra-token's and smoke-test's by their own
+ * names. The HTTP trigger is named http unless http-trigger says otherwise, and without
+ * http-trigger-jwks(-url) it trusts the Entra tenant's signing keys, read from
+ * https://<authority-host>/<tenant-id>/discovery/v2.0/keys at deploy time.
+ */
+export function readFcPipelineInputs(read: InputReader, host: InputHost): FcPipelineInputs {
+  const entra = readEntraTokenInputs(renamedReader(read, ENTRA_RENAMES));
+  const deployReader = withTriggerDefaults(renamedReader(read, DEPLOY_RENAMES), entra);
+  const deploy = readFcDeployInputs(deployReader, host);
+  const httpTrigger = deploy?.httpTrigger;
+  // Under readEveryInput a refused input leaves a stand-in: nothing more can be read from it.
+  if (!httpTrigger) return nothingMoreToRead();
+  const smoke = readSmokeTestSettings(renamedReader(read, SMOKE_RENAMES), {
+    jwksGiven: httpTrigger.jwksUrl !== undefined,
+  });
+  return { deploy: { ...deploy, httpTrigger }, entra, smoke };
+}
+
+function withTriggerDefaults(
+  read: InputReader,
+  entra: { tenantId: string; authorityHost: string },
+): InputReader {
+  const defaults: Record<string, () => string | undefined> = {
+    "http-trigger": () => "http",
+    "http-trigger-jwks-url": () =>
+      read.optional("http-trigger-jwks") === undefined && entra.tenantId
+        ? `https://${entra.authorityHost}/${encodeURIComponent(entra.tenantId)}/discovery/v2.0/keys`
+        : undefined,
+  };
+  return {
+    ...read,
+    optional: (name, envFallback) => read.optional(name, envFallback) ?? defaults[name]?.(),
+  };
+}
