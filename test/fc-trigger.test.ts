@@ -15,6 +15,7 @@ import {
   startAlibabaFixture,
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
+import { assertUserFailure } from "./runner/index.ts";
 
 let fx: StartedAlibabaFixture;
 let checkout: string;
@@ -180,5 +181,15 @@ describe("fc-deploy with an HTTP trigger", () => {
       run.stdout + run.stderr,
       /http-trigger: function web-taken already has a timer trigger named http: choose another http-trigger name\./,
     );
+  });
+  it("a JWKS URL that does not answer keys fails before any change, with one line naming http-trigger-jwks-url", async () => {
+    const url = `https://${fx.stack.entra.host}/no-such-tenant.example/discovery/v2.0/keys`;
+    const run = await fx.deploy(deployInputs("web-nokeys", { "http-trigger-jwks-url": url }), { checkout });
+    assertUserFailure(
+      run,
+      /^http-trigger-jwks-url: the JWKS at https:\/\/127\.0\.0\.1:\d+ answered \d{3}: check the URL, or give the keys as http-trigger-jwks\.$/,
+      fx.secrets(),
+    );
+    assert.equal(fx.stack.alibaba.state.functions.has("web-nokeys"), false, "no function half-deployed");
   });
 });

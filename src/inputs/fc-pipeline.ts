@@ -1,3 +1,4 @@
+import { checkAuthorityHost, checkTenantId } from "../entra/token-request-checks.ts";
 import type { FcPipelineInputs } from "../steps/fc-pipeline.ts";
 import { readEntraTokenInputs } from "./entra-token.ts";
 import { readFcDeployInputs } from "./fc-deploy.ts";
@@ -21,7 +22,10 @@ const SMOKE_RENAMES = { token: null, "deadline-minutes": null };
  */
 export function readFcPipelineInputs(read: InputReader, host: InputHost): FcPipelineInputs {
   const entra = readEntraTokenInputs(renamedReader(read, ENTRA_RENAMES));
-  const deployReader = withTriggerDefaults(renamedReader(read, DEPLOY_RENAMES), entra);
+  // Checked here (entra-token checks them again) because the trigger's default JWKS URL is made of them.
+  const tenant = read.field("tenant-id", () => checkTenantId(entra.tenantId));
+  const authorityHost = read.field("authority-host", () => checkAuthorityHost(entra.authorityHost));
+  const deployReader = withTriggerDefaults(renamedReader(read, DEPLOY_RENAMES), tenant, authorityHost);
   const deploy = readFcDeployInputs(deployReader, host);
   const httpTrigger = deploy?.httpTrigger;
   // Under readEveryInput a refused input leaves a stand-in: nothing more can be read from it.
@@ -32,16 +36,22 @@ export function readFcPipelineInputs(read: InputReader, host: InputHost): FcPipe
   return { deploy: { ...deploy, httpTrigger }, entra, smoke };
 }
 
+/**
+ * The trigger's name (http) and keys (the tenant's) when not given. A refused tenant-id or
+ * authority-host leaves them unset under readEveryInput; the stand-in URL then only keeps the
+ * trigger's inputs from drawing a follow-on error (the parse result is discarded).
+ */
 function withTriggerDefaults(
   read: InputReader,
-  entra: { tenantId: string; authorityHost: string },
+  tenant: string | undefined,
+  authorityHost: string | undefined,
 ): InputReader {
+  const keysOf = (host = "login.microsoftonline.com", tenantId = "organizations") =>
+    `https://${host}/${encodeURIComponent(tenantId)}/discovery/v2.0/keys`;
   const defaults: Record<string, () => string | undefined> = {
     "http-trigger": () => "http",
     "http-trigger-jwks-url": () =>
-      read.optional("http-trigger-jwks") === undefined && entra.tenantId
-        ? `https://${entra.authorityHost}/${encodeURIComponent(entra.tenantId)}/discovery/v2.0/keys`
-        : undefined,
+      read.optional("http-trigger-jwks") === undefined ? keysOf(authorityHost, tenant) : undefined,
   };
   return {
     ...read,

@@ -12,7 +12,7 @@ import { UserError } from "../errors.ts";
 import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
-import { ensureHttpTrigger, type FcHttpTriggerInputs } from "./fc-http-trigger.ts";
+import { ensureHttpTrigger, type FcHttpTriggerInputs, httpTriggerSpec } from "./fc-http-trigger.ts";
 
 export type FcSource =
   | {
@@ -63,6 +63,7 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
   // Everything that can fail locally fails before the first call to Alibaba Cloud.
   const code = inputs.source.kind === "code" ? await codePackage(inputs.source.codePath, ctx) : undefined;
   const spec = desiredSpec(inputs, code);
+  const trigger = inputs.httpTrigger ? await httpTriggerSpec(inputs.httpTrigger, ctx) : undefined;
   const accountId = inputs.accountId ?? inputs.role?.accountId ?? accountOf(inputs.credentials);
   const endpoint = fcEndpoint({ override: ctx.endpoints.alibaba, region: inputs.region, accountId });
 
@@ -117,17 +118,17 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
     changes,
     credentialSource: keys.source,
   };
-  if (inputs.httpTrigger) {
-    const trigger = await ensureHttpTrigger(
+  if (trigger) {
+    const kept = await ensureHttpTrigger(
       new TriggersApi(client, ctx.signal),
       spec.functionName,
-      inputs.httpTrigger,
+      trigger,
       ctx,
       explained,
     );
-    result.url = trigger.url;
-    result.triggerChanges = trigger.changes;
-    if (trigger.changes.length > 0) result.changed = true;
+    result.url = kept.url;
+    result.triggerChanges = kept.changes;
+    if (kept.changes.length > 0) result.changed = true;
   }
   if (inputs.invoke !== undefined) {
     const invocation = await explained("InvokeFunction", () =>

@@ -35,11 +35,10 @@ export interface FcHttpTriggerResult {
 export async function ensureHttpTrigger(
   api: TriggersApi,
   functionName: string,
-  inputs: FcHttpTriggerInputs,
+  spec: HttpTriggerSpec,
   ctx: StepContext,
   explained: <T>(operation: string, call: () => Promise<T>) => Promise<T>,
 ): Promise<FcHttpTriggerResult> {
-  const spec = await triggerSpec(inputs, ctx);
   const current = await explained("GetTrigger", () => api.getTrigger(functionName, spec.name));
   let trigger: FcTrigger | undefined = current;
   let changes: string[];
@@ -71,7 +70,11 @@ export async function ensureHttpTrigger(
   return { url, changes };
 }
 
-async function triggerSpec(inputs: FcHttpTriggerInputs, ctx: StepContext): Promise<HttpTriggerSpec> {
+/** The trigger as FC will hold it; a JWKS URL is read now, before fc-deploy changes anything. */
+export async function httpTriggerSpec(
+  inputs: FcHttpTriggerInputs,
+  ctx: StepContext,
+): Promise<HttpTriggerSpec> {
   const base = { name: inputs.name, auth: inputs.auth, methods: inputs.methods };
   if (inputs.auth !== "jwt") return base;
   let jwks = inputs.jwks;
