@@ -21,6 +21,9 @@ const valid = (): Record<string, string | undefined> => ({
   scope: "api://fc-api/.default",
   "client-secret": "pipeline-client-secret-0123456789",
 });
+// The keys inline: a JWKS URL is read at the deploy's start, which a table run without network cannot.
+const JWKS = JSON.stringify({ keys: [{ kty: "RSA", kid: "k", n: "AQAB", e: "AQAB" }] });
+const tableBase = () => ({ inputs: { ...valid(), "http-trigger-jwks": JWKS }, workspace: examplesDir });
 
 /** The parser alone, over a plain record: what the adapters hand the step. */
 function parsed(given: Record<string, string | undefined>) {
@@ -62,22 +65,21 @@ describe("fc-pipeline's defaults", () => {
     );
   });
   it("inline keys replace the URL", () => {
-    const jwks = JSON.stringify({ keys: [{ kty: "RSA", kid: "k", n: "AQAB", e: "AQAB" }] });
-    const inputs = parsed({ ...valid(), "http-trigger-jwks": jwks, "http-trigger": "api" });
+    const inputs = parsed({ ...valid(), "http-trigger-jwks": JWKS, "http-trigger": "api" });
     assert.equal(inputs.deploy.httpTrigger.jwksUrl, undefined);
     assert.equal(inputs.deploy.httpTrigger.name, "api");
-    assert.deepEqual(inputs.deploy.httpTrigger.jwks, JSON.parse(jwks));
+    assert.deepEqual(inputs.deploy.httpTrigger.jwks, JSON.parse(JWKS));
   });
 });
 
 describe("fc-pipeline refuses bad input before any call", () => {
   it("the inputs the cases start from pass every check", async () => {
-    const verdict = await actionVerdict("fc-pipeline", { inputs: valid(), workspace: examplesDir });
+    const verdict = await actionVerdict("fc-pipeline", tableBase());
     assert.equal(verdict.outcome, "accepted");
     for (const secret of ["pipeline-input-secret-0123456789", "pipeline-client-secret-0123456789"])
       assert.ok(verdict.masks.includes(secret), "secrets are masked");
   });
-  refusalTable("fc-pipeline", () => ({ inputs: valid(), workspace: examplesDir }), {
+  refusalTable("fc-pipeline", tableBase, {
     "no tenant-id": [{ "tenant-id": undefined }, "tenant-id is required: set the input."],
     "a tenant-id that is neither a GUID nor a domain": [
       { "tenant-id": "my tenant" },
