@@ -1,7 +1,7 @@
 import { readFcPipelineInputs } from "../../inputs/fc-pipeline.ts";
 import { readEveryInput } from "../../inputs/reader.ts";
 import { prefixedLogger } from "../../steps/stage-logger.ts";
-import { stageWaitTimeline } from "../../steps/timed-stage-runner.ts";
+import { stageTimeline } from "../../steps/stage-timeline.ts";
 import { entraTools } from "../../tools/step-tools.ts";
 import type { CommandRunner } from "../command.ts";
 
@@ -23,7 +23,7 @@ export const run: CommandRunner = async ({ read, host, tools, ctx }) => {
       outputs[name] = value;
     },
   });
-  for (const [stage, started, ended, waited] of stageWaitTimeline(result.timings)) {
+  for (const [stage, started, ended, waited] of stageTimeline(result.timings, "an earlier stage")) {
     ctx.logger.info(`${stage}: ${started} to ${ended}${waited === "-" ? "" : `, waited ${waited}`}`);
   }
   return { outputs, ...(result.failure === undefined ? {} : { failure: result.failure }) };

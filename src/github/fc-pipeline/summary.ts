@@ -1,6 +1,5 @@
 import type { FcPipelineResult } from "../../steps/fc-pipeline.ts";
-import { TIMELINE_HEADER } from "../../steps/stage-timeline.ts";
-import { stageWaitTimeline } from "../../steps/timed-stage-runner.ts";
+import { stageTimeline, TIMELINE_HEADER } from "../../steps/stage-timeline.ts";
 import { writeTableSummary } from "../settings-summary.ts";
 
 /** One table for the whole run (the function and its trigger, the token, every check), and the timeline. */
@@ -23,7 +22,11 @@ export async function writeFcPipelineSummary(run: FcPipelineResult): Promise<voi
   const verdict = run.smoke ? (run.smoke.passed ? ": live and guarded" : ": smoke test FAILED") : "";
   await writeTableSummary(`fngate fc-pipeline${verdict}`, ["Stage", "Result", "Detail"], rows);
   if (run.timings.length > 0) {
-    await writeTableSummary("fngate fc-pipeline: timeline", TIMELINE_HEADER, stageWaitTimeline(run.timings));
+    await writeTableSummary(
+      "fngate fc-pipeline: timeline",
+      TIMELINE_HEADER,
+      stageTimeline(run.timings, "an earlier stage"),
+    );
   }
 }
 
