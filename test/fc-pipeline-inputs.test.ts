@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readFcPipelineInputs } from "../src/inputs/fc-pipeline.ts";
+import { DEFAULT_CLAIM_PASS_BY, ENTRA_KEYS_REFUSAL } from "../src/inputs/fc-trigger-claims.ts";
 import { examplesDir } from "./emulators/alibaba/fixture.ts";
 import { actionVerdict, refusalTable } from "./support/input-table.ts";
 
@@ -20,6 +21,7 @@ const valid = (): Record<string, string | undefined> => ({
   "client-id": "22222222-3333-4444-5555-666666666666",
   scope: "api://fc-api/.default",
   "client-secret": "pipeline-client-secret-0123456789",
+  "function-checks-claims": "true",
 });
 // The keys inline: a JWKS URL is read at the deploy's start, which a table run without network cannot.
 const JWKS = JSON.stringify({ keys: [{ kty: "RSA", kid: "k", n: "AQAB", e: "AQAB" }] });
@@ -54,8 +56,11 @@ describe("fc-pipeline's defaults", () => {
       methods: ["GET", "POST"],
       tokenLookup: "header:Authorization:Bearer",
       jwksUrl: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
+      functionChecksClaims: true,
+      claimPassBy: DEFAULT_CLAIM_PASS_BY,
     });
     assert.equal(inputs.deploy.invoke, undefined);
+    assert.equal(inputs.refusedScope, "https://management.azure.com/.default");
   });
   it("a sovereign cloud's authority host gives its keys URL", () => {
     const inputs = parsed({ ...valid(), "authority-host": "https://login.microsoftonline.us/" });
@@ -103,6 +108,14 @@ describe("fc-pipeline refuses bad input before any call", () => {
     "no credential for Alibaba Cloud": [
       { "access-key-id": undefined, "access-key-secret": undefined },
       "credentials are required: set role-to-assume + oidc-provider-arn (GitHub OIDC, no stored key; needs `permissions: id-token: write`) or access-key-id + access-key-secret.",
+    ],
+    "a trigger that lets any Entra token in, with no word that the function checks the claims": [
+      { "function-checks-claims": undefined },
+      ENTRA_KEYS_REFUSAL,
+    ],
+    "a refused-scope that is the API's own scope": [
+      { "refused-scope": "api://fc-api/.default" },
+      "refused-scope must name another resource than scope (api://fc-api/.default): its token is the one the API must refuse, such as https://management.azure.com/.default.",
     ],
     "an expect-status that is not a status": [{ "expect-status": "ok" }, /^expect-status /],
   });

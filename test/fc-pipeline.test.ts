@@ -5,7 +5,7 @@
 // inside its own log group; the summary shows each stage's start, end and wait; a failing token stage
 // stops the deploy beside it.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
@@ -23,19 +23,28 @@ let fx: StartedAlibabaFixture;
 let checkout: string;
 let tenantId: string;
 let client: Application;
+let api: Application;
 
-// A built-in-runtime function that answers the HTTP trigger's v1 event.
-const HANDLER = `export const handler = async () => ({ statusCode: 200, body: "Hello from FC" });
+// The example function (examples/alibaba-fc/jwt-claims) checks the aud and tid the trigger forwards; this
+// one does not, so any token Entra signed gets an answer.
+const NAIVE_HANDLER = `export const handler = async () => ({ statusCode: 200, body: "Hello from FC" });
 `;
 
 before(async () => {
   fx = await startAlibabaFixture();
   checkout = await mkdtemp(join(tmpdir(), "fngate-fc-pipeline-"));
   await mkdir(join(checkout, "web"));
-  await writeFile(join(checkout, "web", "index.mjs"), HANDLER);
+  await copyFile(
+    join(import.meta.dirname, "..", "examples", "alibaba-fc", "jwt-claims", "index.mjs"),
+    join(checkout, "web", "index.mjs"),
+  );
+  await mkdir(join(checkout, "naive"));
+  await writeFile(join(checkout, "naive", "index.mjs"), NAIVE_HANDLER);
   const entra = fx.stack.entra;
   tenantId = entra.addTenant();
-  const api = entra.addApiApp(tenantId, {
+  // Azure Resource Manager, which every tenant's apps may get a token for (v1, the same signing keys).
+  entra.addApiApp(tenantId, { identifierUris: ["https://management.azure.com"] });
+  api = entra.addApiApp(tenantId, {
     identifierUris: ["api://fc-api"],
     accessTokenAcceptedVersion: 2,
     appRoles: [{ value: "Invoke" }],
@@ -64,6 +73,8 @@ function inputs(name: string, overrides: Record<string, string> = {}) {
       scope: "api://fc-api/.default",
       "authority-host": fx.stack.entra.host,
       "expect-body": "Hello from FC",
+      "function-checks-claims": "true",
+      env: `EXPECTED_AUDIENCE=${api.appId}\nEXPECTED_TENANT_ID=${tenantId}`,
       ...overrides,
     },
     secret: { "access-key-secret": fx.accessKey.secret, "client-secret": SECRET },
@@ -88,6 +99,11 @@ it("the action and `fngate fc-pipeline` give the same outputs for the same input
   assert.equal(first.exitCode, 0, first.stdout + first.stderr);
   assert.equal(first.outputs.changed, "true");
   assert.equal(first.outputs.passed, "true");
+  // The function refused Resource Manager's token, which the trigger let through.
+  const refused = (JSON.parse(first.outputs.results ?? "[]") as { check: string; passed: boolean }[]).find(
+    (check) => check.check === "refused-token",
+  );
+  assert.deepEqual(refused && { passed: refused.passed }, { passed: true }, first.outputs.results);
   // The trigger trusts the tenant's signing keys, read from the Entra discovery endpoint.
   const trigger = fx.stack.alibaba.state.functionChildren.triggers.get("parity-fn")?.get("http");
   const authConfig = JSON.parse(String(JSON.parse(String(trigger?.triggerConfig)).authConfig));
@@ -189,6 +205,36 @@ it("a refused client secret stops the deploy beside it: one error line, the func
   } finally {
     fx.stack.alibaba.setActiveDelay(50);
   }
+});
+
+it("refuses a trigger that would let in any Entra token unless the function checks the claims: one line, nothing made", async () => {
+  await using action = await job();
+  const { open, secret } = inputs("unchecked-fn", { "function-checks-claims": "false" });
+  const run = await action.run(ACTION, { inputs: { ...open, ...secret } });
+  assertUserFailure(
+    run,
+    /^function-checks-claims: a jwt trigger holding Entra's signing keys lets in ANY Entra token, from any tenant, for any app \(Function Compute checks the signature and expiry, not aud or iss\): make the function check /,
+    [SECRET, fx.accessKey.secret],
+  );
+  assert.equal(fx.stack.alibaba.state.functions.has("unchecked-fn"), false);
+});
+
+it("a function that does not check the forwarded claims fails the smoke test, which says why", async () => {
+  await using action = await job();
+  const { open, secret } = inputs("naive-fn", { "code-path": "naive" });
+  const run = await action.run(ACTION, { inputs: { ...open, ...secret } });
+  assert.equal(run.exitCode, 1, run.stdout);
+  assert.equal(run.outputs.passed, "false");
+  const results = JSON.parse(run.outputs.results ?? "[]") as { check: string; passed: boolean }[];
+  assert.deepEqual(
+    results.filter((check) => !check.passed).map((check) => check.check),
+    ["refused-token"],
+  );
+  assert.match(
+    run.stdout,
+    /refused-token answered 200, expected 401 \(likely cause: the function served a token issued for https:\/\/management\.azure\.com: Function Compute checks only the token's signature and expiry, so the function must refuse a token whose forwarded aud or tid is not its own\)/,
+  );
+  assert.deepEqual(secretsFound(shownByStep(run), [SECRET, fx.accessKey.secret]), []);
 });
 
 function fetchJwks(url: string): Promise<Response> {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type HttpTriggerSpec, httpTriggerChanges, httpTriggerConfig } from "../src/alibaba/http-trigger.ts";
+import { ENTRA_KEYS_REFUSAL } from "../src/inputs/fc-trigger-claims.ts";
 import { examplesDir } from "./emulators/alibaba/fixture.ts";
 import { refusalTable } from "./support/input-table.ts";
 
@@ -69,6 +70,41 @@ describe("fc-deploy refuses bad http-trigger input before any call", () => {
       { "http-trigger-token-lookup": "body:token" },
       'http-trigger-token-lookup must be comma-separated header:<name>[:<prefix>], cookie:<name>, query:<name> or form:<name>, such as header:Authorization:Bearer; got "body:token".',
     ],
+    "Entra's keys without the function checking the claims (any tenant's token would get in)": [
+      {
+        "http-trigger-jwks": undefined,
+        "http-trigger-jwks-url": "https://login.microsoftonline.com/organizations/discovery/v2.0/keys",
+      },
+      ENTRA_KEYS_REFUSAL,
+    ],
+    "inline keys that name an Entra issuer, without function-checks-claims": [
+      {
+        "http-trigger-jwks": JSON.stringify({
+          keys: [
+            {
+              kty: "RSA",
+              kid: "k",
+              n: "AQAB",
+              e: "AQAB",
+              issuer: "https://login.microsoftonline.com/t/v2.0",
+            },
+          ],
+        }),
+      },
+      ENTRA_KEYS_REFUSAL,
+    ],
+    "a claim pass-through in an unknown place": [
+      { "http-trigger-claim-pass-by": "cookie:aud:aud" },
+      'http-trigger-claim-pass-by must be comma-separated <header|query>:<claim>:<name>, such as header:aud:x-jwt-aud,header:iss:x-jwt-iss,header:tid:x-jwt-tid; got "cookie:aud:aud".',
+    ],
+    "function-checks-claims without aud forwarded": [
+      { "function-checks-claims": "true", "http-trigger-claim-pass-by": "header:tid:x-jwt-tid" },
+      "http-trigger-claim-pass-by must forward aud and tid (or iss) for the function to check them, as function-checks-claims says it does: add header:aud:x-jwt-aud,header:tid:x-jwt-tid.",
+    ],
+    "function-checks-claims with anonymous auth": [
+      { "http-trigger-auth": "anonymous", "http-trigger-jwks": undefined, "function-checks-claims": "true" },
+      "function-checks-claims applies to http-trigger-auth jwt only: remove it, or set http-trigger-auth to jwt.",
+    ],
     "keys with anonymous auth": [
       { "http-trigger-auth": "anonymous" },
       "http-trigger-jwks applies to http-trigger-auth jwt only: remove it, or set http-trigger-auth to jwt.",
@@ -120,6 +156,17 @@ describe("httpTriggerChanges", () => {
       "the Internet URL disabled",
       held({ ...JSON.parse(httpTriggerConfig(spec)), disableURLInternet: true }),
       ["internet URL"],
+    ],
+    [
+      "claims forwarded that were not",
+      held({
+        ...JSON.parse(httpTriggerConfig(spec)),
+        authConfig: JSON.stringify({
+          ...JSON.parse(JSON.parse(httpTriggerConfig(spec)).authConfig),
+          ClaimPassBy: "header:aud:x-jwt-aud",
+        }),
+      }),
+      ["claim pass-through"],
     ],
     ["not an http trigger", { triggerType: "timer" }, ["type"]],
   ];

@@ -32,11 +32,20 @@ const HANDLER = `export const handler = async (event) => {
 };
 `;
 
+// Answers with the claims the trigger forwarded, as the function sees them.
+const CLAIMS_ECHO = `export const handler = async (event) => {
+  const { headers, queryParameters } = JSON.parse(event.toString());
+  return { statusCode: 200, body: JSON.stringify({ aud: headers["x-jwt-aud"], tid: queryParameters.tid }) };
+};
+`;
+
 before(async () => {
   fx = await startAlibabaFixture();
   checkout = await mkdtemp(join(tmpdir(), "fngate-fc-trigger-"));
   await mkdir(join(checkout, "web"));
   await writeFile(join(checkout, "web", "index.mjs"), HANDLER);
+  await mkdir(join(checkout, "echo"));
+  await writeFile(join(checkout, "echo", "index.mjs"), CLAIMS_ECHO);
   for (const kid of ["key-1", "key-2"]) {
     const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
     keys.push({ kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } });
@@ -51,10 +60,14 @@ function jwks(...kids: string[]): string {
   return JSON.stringify({ keys: keys.filter((key) => kids.includes(key.kid)).map((key) => key.jwk) });
 }
 
-async function token(kid: string, expiresIn: string | number = "10m"): Promise<string> {
+async function token(
+  kid: string,
+  expiresIn: string | number = "10m",
+  claims: Record<string, string> = {},
+): Promise<string> {
   const key = keys.find((candidate) => candidate.kid === kid);
   if (!key) throw new Error(kid);
-  return new SignJWT({ sub: "smoke" })
+  return new SignJWT({ sub: "smoke", ...claims })
     .setProtectedHeader({ alg: "RS256", kid })
     .setIssuedAt()
     .setExpirationTime(expiresIn)
@@ -112,6 +125,27 @@ describe("fc-deploy with an HTTP trigger", () => {
       401,
       "key not in the JWKS",
     );
+  });
+
+  it("FC checks no aud or iss: any token its keys signed gets in, and the function sees the claims ClaimPassBy forwards", async () => {
+    const { "code-path": _path, ...given } = deployInputs("web-claims", {
+      "http-trigger-jwks": jwks("key-1"),
+      "http-trigger-claim-pass-by": "header:aud:x-jwt-aud,query:tid:tid",
+    });
+    const run = await fx.deploy({ ...given, "code-path": "echo" }, { checkout });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const stored = fx.stack.alibaba.state.functionChildren.triggers.get("web-claims")?.get("http");
+    const authConfig = JSON.parse(String(JSON.parse(String(stored?.triggerConfig)).authConfig));
+    assert.equal(authConfig.ClaimPassBy, "header:aud:x-jwt-aud,query:tid:tid");
+    // Another app's token from another tenant, signed by the same key: the trigger lets it in.
+    const foreign = await token("key-1", "10m", { aud: "https://management.azure.com", tid: "other-tenant" });
+    const answer = await call(`${run.outputs.url}?tid=spoofed`, {
+      authorization: `Bearer ${foreign}`,
+      "x-jwt-aud": "api://spoofed",
+    });
+    assert.equal(answer.status, 200);
+    // What the caller sent under those names is replaced by the token's claims.
+    assert.deepEqual(JSON.parse(answer.body), { aud: "https://management.azure.com", tid: "other-tenant" });
   });
 
   it("a re-run with nothing changed makes no mutating call and keeps the URL", async () => {
@@ -184,7 +218,10 @@ describe("fc-deploy with an HTTP trigger", () => {
   });
   it("a JWKS URL that does not answer keys fails before any change, with one line naming http-trigger-jwks-url", async () => {
     const url = `https://${fx.stack.entra.host}/no-such-tenant.example/discovery/v2.0/keys`;
-    const run = await fx.deploy(deployInputs("web-nokeys", { "http-trigger-jwks-url": url }), { checkout });
+    const run = await fx.deploy(
+      deployInputs("web-nokeys", { "http-trigger-jwks-url": url, "function-checks-claims": "true" }),
+      { checkout },
+    );
     assertUserFailure(
       run,
       /^http-trigger-jwks-url: the JWKS at https:\/\/127\.0\.0\.1:\d+ answered \d{3}: check the URL, or give the keys as http-trigger-jwks\.$/,

@@ -2,8 +2,14 @@
 // FC holds already is the one asked for. FC 3.0 keeps a trigger's settings as a JSON string
 // (triggerConfig); for an HTTP trigger that is {authType, methods, disableURLInternet, authConfig}, where
 // authConfig is itself a JSON string. For authType jwt it holds the public JWKS and where the token is
-// read ({"JWKS":…,"TokenLookup":"header:Authorization:Bearer"}, as in the SDK's HTTPTriggerConfig model;
+// read ({"JWKS":…,"TokenLookup":"header:Authorization:Bearer","ClaimPassBy":"header:aud:x-jwt-aud"}, as in
+// the SDK's HTTPTriggerConfig model;
 // https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/configure-jwt-authentication-for-an-http-trigger).
+//
+// What FC checks, per that page: the token's signature against the trigger's JWKS (the key its kid
+// names) and its validity period. Nothing about who issued it or for whom: no iss, no aud. It can forward
+// claims to the function (ClaimPassBy, <header|query|form>:<claim>:<name>), which is how a function checks
+// them itself.
 
 import { UserError } from "../errors.ts";
 
@@ -22,8 +28,8 @@ export interface HttpTriggerSpec {
   name: string;
   auth: HttpTriggerAuth;
   methods: string[];
-  /** With auth jwt: the keys that sign accepted tokens, and where FC reads the token. */
-  jwt?: { jwks: PublicJwks; tokenLookup: string };
+  /** With auth jwt: the keys that sign accepted tokens, where FC reads the token, which claims it forwards. */
+  jwt?: { jwks: PublicJwks; tokenLookup: string; claimPassBy?: string };
 }
 
 /** The triggerConfig string FC is sent for this trigger. */
@@ -33,7 +39,13 @@ export function httpTriggerConfig(spec: HttpTriggerSpec): string {
     methods: [...spec.methods],
     disableURLInternet: false,
     ...(spec.jwt
-      ? { authConfig: JSON.stringify({ JWKS: spec.jwt.jwks, TokenLookup: spec.jwt.tokenLookup }) }
+      ? {
+          authConfig: JSON.stringify({
+            JWKS: spec.jwt.jwks,
+            TokenLookup: spec.jwt.tokenLookup,
+            ...(spec.jwt.claimPassBy ? { ClaimPassBy: spec.jwt.claimPassBy } : {}),
+          }),
+        }
       : {}),
   });
 }
@@ -56,6 +68,7 @@ export function httpTriggerChanges(
   if (wanted.authType === "jwt" || held.authType === "jwt") {
     if (canonical(heldAuth.JWKS) !== canonical(wantedAuth.JWKS)) changes.push("jwks");
     if (heldAuth.TokenLookup !== wantedAuth.TokenLookup) changes.push("token lookup");
+    if ((heldAuth.ClaimPassBy ?? "") !== (wantedAuth.ClaimPassBy ?? "")) changes.push("claim pass-through");
   }
   const qualifier = current.qualifier ?? "LATEST";
   if (qualifier !== "LATEST") changes.push("qualifier");

@@ -6,6 +6,7 @@ import {
 } from "../alibaba/http-trigger.ts";
 import { UserError } from "../errors.ts";
 import type { FcHttpTriggerInputs } from "../steps/fc-http-trigger.ts";
+import { readTriggerClaims, refuseClaimsCheckWithout, trustsEntraKeys } from "./fc-trigger-claims.ts";
 import type { InputReader } from "./reader.ts";
 
 const SETTINGS = [
@@ -14,6 +15,7 @@ const SETTINGS = [
   "http-trigger-jwks",
   "http-trigger-jwks-url",
   "http-trigger-token-lookup",
+  "http-trigger-claim-pass-by",
 ];
 
 // FC 3.0 trigger names: letters, digits, '_' and '-', not starting with a digit or '-', 1-128 characters
@@ -35,6 +37,7 @@ export function readFcHttpTrigger(read: InputReader): FcHttpTriggerInputs | unde
             `${setting} applies to an HTTP trigger only: set http-trigger (its name) or remove ${setting}.`,
           );
       });
+    refuseClaimsCheckWithout(read, "an HTTP trigger only: set http-trigger (its name) or remove it");
     return undefined;
   }
   read.field("http-trigger", () => {
@@ -55,17 +58,23 @@ export function readFcHttpTrigger(read: InputReader): FcHttpTriggerInputs | unde
   const tokenLookup = read.field("http-trigger-token-lookup", () =>
     lookupList(read.optional("http-trigger-token-lookup")),
   );
-  const inputs: FcHttpTriggerInputs = { name, auth, methods, tokenLookup };
+  const inputs: FcHttpTriggerInputs = { name, auth, methods, tokenLookup, functionChecksClaims: false };
   const jwksText = read.optional("http-trigger-jwks");
   const jwksUrl = read.optional("http-trigger-jwks-url");
   if (auth !== "jwt") {
-    for (const setting of ["http-trigger-jwks", "http-trigger-jwks-url", "http-trigger-token-lookup"])
+    for (const setting of [
+      "http-trigger-jwks",
+      "http-trigger-jwks-url",
+      "http-trigger-token-lookup",
+      "http-trigger-claim-pass-by",
+    ])
       read.field([setting, "http-trigger-auth"], () => {
         if (read.optional(setting) !== undefined)
           throw new UserError(
             `${setting} applies to http-trigger-auth jwt only: remove it, or set http-trigger-auth to jwt.`,
           );
       });
+    refuseClaimsCheckWithout(read, "http-trigger-auth jwt only: remove it, or set http-trigger-auth to jwt");
     return inputs;
   }
   read.field(["http-trigger-jwks", "http-trigger-jwks-url"], () => {
@@ -83,7 +92,7 @@ export function readFcHttpTrigger(read: InputReader): FcHttpTriggerInputs | unde
       checkPublicJwks(parseJson(jwksText), "http-trigger-jwks"),
     );
   if (jwksUrl !== undefined) inputs.jwksUrl = read.field("http-trigger-jwks-url", () => httpsUrl(jwksUrl));
-  return inputs;
+  return { ...inputs, ...readTriggerClaims(read, trustsEntraKeys(inputs.jwksUrl, inputs.jwks)) };
 }
 
 function methodList(text: string | undefined): string[] {

@@ -62,6 +62,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
       "expect-body",
     ],
     urls: [
+      "refused-scope",
       "oidc-audience",
       "http-trigger-jwks-url",
       "scope",

@@ -71,6 +71,8 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "http-trigger-jwks",
       "http-trigger-jwks-url",
       "http-trigger-token-lookup",
+      "http-trigger-claim-pass-by",
+      "function-checks-claims",
     ],
   },
   "fc-pipeline": {
@@ -80,7 +82,6 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "client-secret",
       "client-certificate-key",
       "headers",
-      "refused-token",
       "expired-token",
     ],
     notSecret: [
@@ -94,6 +95,9 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "http-trigger-jwks",
       "http-trigger-jwks-url",
       "http-trigger-token-lookup",
+      "http-trigger-claim-pass-by",
+      "function-checks-claims",
+      "refused-scope",
       "client-id",
       "scope",
       "client-certificate",

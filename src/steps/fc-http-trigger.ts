@@ -20,6 +20,10 @@ export interface FcHttpTriggerInputs {
   jwksUrl?: string;
   /** Where FC reads the token, such as header:Authorization:Bearer. */
   tokenLookup: string;
+  /** Which claims FC forwards to the function (ClaimPassBy), such as header:aud:x-jwt-aud. */
+  claimPassBy?: string;
+  /** The user says the function checks aud and iss/tid itself (FC checks neither). */
+  functionChecksClaims: boolean;
 }
 
 export interface FcHttpTriggerResult {
@@ -87,5 +91,6 @@ export async function httpTriggerSpec(
     jwks = checkPublicJwks(answer, "http-trigger-jwks-url");
   }
   if (!jwks) throw new Error("jwt trigger without keys");
-  return { ...base, jwt: { jwks, tokenLookup: inputs.tokenLookup } };
+  const { tokenLookup, claimPassBy } = inputs;
+  return { ...base, jwt: { jwks, tokenLookup, ...(claimPassBy ? { claimPassBy } : {}) } };
 }

@@ -20,8 +20,13 @@ export interface FcPipelineInputs {
   deploy: FcDeployInputs & { httpTrigger: NonNullable<FcDeployInputs["httpTrigger"]> };
   /** The Entra app the smoke test gets its access token from. */
   entra: EntraTokenInputs;
-  /** smoke-test's inputs but the URL and the token, which the deploy and the token stages hand over. */
+  /** smoke-test's inputs but the URL and the tokens, which the deploy and the token stages hand over. */
   smoke: SmokeTestSettings;
+  /**
+   * Another resource's scope (Azure Resource Manager's by default): the same client's token for it is signed
+   * by the same Entra keys, so only a function that checks aud refuses it, which the smoke test proves.
+   */
+  refusedScope: string;
 }
 
 /** What each adapter supplies: how a stage is shown, the token's tools, and where outputs go. */
@@ -57,6 +62,7 @@ export async function runFcPipeline(
   const run: FcPipelineResult = { timings: [] };
   const stage = timedStageRunner(host.stage, run.timings);
   let accessToken = "";
+  let refusedToken = "";
   await sideBySide(ctx.signal, [
     async (signal) => {
       const deployed = await stage(
@@ -80,6 +86,18 @@ export async function runFcPipeline(
       const { accessToken: value, ...shown } = token;
       accessToken = value;
       run.token = shown;
+      // Same client, same keys, another audience: what any other app's token looks like to the trigger.
+      const other = await stage(
+        "refused-token",
+        { ...ctx, signal },
+        (stageCtx) =>
+          untilAborted(
+            entraToken({ ...inputs.entra, scope: inputs.refusedScope, expected: {} }, stageCtx, host.entra),
+            stageCtx.signal,
+          ),
+        { alongside: true },
+      );
+      refusedToken = other.accessToken;
     },
   ]);
   const url = run.deployed?.url;
@@ -90,14 +108,35 @@ export async function runFcPipeline(
     ctx,
     (stageCtx) =>
       runSmokeTest(
-        { ...inputs.smoke, url, token: accessToken, ...(jwksUrl ? { jwksUri: jwksUrl } : {}) },
+        {
+          ...inputs.smoke,
+          url,
+          token: accessToken,
+          refusedToken,
+          negativeChecks: [
+            ...inputs.smoke.negativeChecks.filter((c) => c !== "refused-token"),
+            "refused-token",
+          ],
+          ...(jwksUrl ? { jwksUri: jwksUrl } : {}),
+        },
         stageCtx,
       ),
     { alongside: false },
   );
+  explainAdmittedToken(smoke, inputs.refusedScope);
   run.smoke = smoke;
   for (const [name, value] of Object.entries(smokeTestOutputs(smoke))) host.output(name, value);
   return smoke.passed ? run : { ...run, failure: failureSummary(smoke) };
+}
+
+/**
+ * A trigger with Entra's keys lets the other audience's token through; only the function can refuse it.
+ * When it did not, the check says why and what to do.
+ */
+function explainAdmittedToken(smoke: SmokeTestResult, refusedScope: string): void {
+  const admitted = smoke.results.find((result) => result.check === "refused-token" && !result.passed);
+  if (admitted)
+    admitted.cause = `the function served a token issued for ${refusedScope.replace(/\/\.default$/, "")}: Function Compute checks only the token's signature and expiry, so the function must refuse a token whose forwarded aud or tid is not its own`;
 }
 
 /**

@@ -37,6 +37,9 @@ const CREATE_FIELDS = [
   "invocationRole",
   "sourceArn",
 ];
+// ClaimPassBy entries as the SDK's HTTPTriggerConfig model shows them ("query:uid:uid,header:name:name"):
+// where the claim goes, the claim, and the name it is forwarded under.
+export const CLAIM_PASS_BY = /^(header|query):[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9_-]{1,64}$/;
 const UPDATE_FIELDS = ["triggerConfig", "qualifier", "description", "invocationRole"];
 
 export function triggerOperation(method: string, path: string): TriggerCall | undefined {
@@ -147,7 +150,7 @@ export function checkHttpConfig(text: unknown): {
   if (config.authType === "jwt") {
     if (typeof config.authConfig !== "string")
       throw acs.invalidArgument("authType jwt needs authConfig (a JSON string)");
-    let auth: { JWKS?: { keys?: unknown }; TokenLookup?: unknown };
+    let auth: { JWKS?: { keys?: unknown }; TokenLookup?: unknown; ClaimPassBy?: unknown };
     try {
       auth = JSON.parse(config.authConfig);
     } catch {
@@ -157,6 +160,14 @@ export function checkHttpConfig(text: unknown): {
       throw acs.invalidArgument("authConfig.JWKS must hold a keys list");
     if (typeof auth.TokenLookup !== "string" || auth.TokenLookup === "")
       throw acs.invalidArgument("authConfig.TokenLookup is required");
+    if (
+      auth.ClaimPassBy !== undefined &&
+      (typeof auth.ClaimPassBy !== "string" ||
+        !auth.ClaimPassBy.split(",").every((entry) => CLAIM_PASS_BY.test(entry.trim())))
+    )
+      throw acs.invalidArgument(
+        "authConfig.ClaimPassBy must be comma-separated <header|query>:<claim>:<name>, such as header:aud:x-jwt-aud",
+      );
   }
   return config as { authType: string; methods: string[] };
 }

@@ -6,6 +6,10 @@
 //   cookie:<name>, query:<name>, form:<name>), and verified against the trigger's inline JWKS: signature
 //   and exp/nbf; no token or a bad one is refused with 401 before the function runs
 //   (https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/configure-jwt-authentication-for-an-http-trigger).
+//   That page describes no issuer or audience check, so none is made here: any token signed by a key of
+//   the JWKS gets in (with Entra's keys, any tenant's token for any app). The claims ClaimPassBy names
+//   are forwarded to the function as headers or query parameters (the page's claim pass-through), set
+//   by FC over whatever the caller sent under that name, so the function can check aud, iss or tid.
 // - function (FC signature authentication) is not modelled: 501.
 // A built-in runtime receives the request as the v1 event and its result is mapped back to HTTP
 // (statusCode, headers, body, isBase64Encoded), or sent as a 200 body when it is anything else
@@ -45,23 +49,29 @@ export async function serveHttpTrigger(
     throw new AcsError(405, "MethodNotAllowed", `the trigger does not accept ${method}`);
   if (config.authType === "function")
     throw new AcsError(501, "NotImplemented", "the emulator does not model FC signature authentication");
-  if (config.authType === "jwt") await checkJwt(config.authConfig ?? "{}", req, url, body, now);
+  const passed =
+    config.authType === "jwt" ? await checkJwt(config.authConfig ?? "{}", req, url, body, now) : undefined;
   const runtime = String(spec.body.runtime ?? "");
   if (runtime.startsWith("custom"))
     throw new AcsError(501, "NotImplemented", "the emulator maps HTTP requests for built-in runtimes only");
   const rawPath = `/${rest.join("/")}`;
+  const headers: Record<string, string> = Object.fromEntries(
+    Object.entries(req.headers).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? value.join(",") : (value ?? ""),
+    ]),
+  );
+  const queryParameters = Object.fromEntries(url.searchParams);
+  for (const [place, name, value] of passed ?? [])
+    if (place === "header") headers[name.toLowerCase()] = value;
+    else queryParameters[name] = value;
   const event = {
     version: "v1",
     rawPath,
     body: body.toString("base64"),
     isBase64Encoded: true,
-    headers: Object.fromEntries(
-      Object.entries(req.headers).map(([key, value]) => [
-        key,
-        Array.isArray(value) ? value.join(",") : (value ?? ""),
-      ]),
-    ),
-    queryParameters: Object.fromEntries(url.searchParams),
+    headers,
+    queryParameters,
     requestContext: {
       accountId: state.accountId,
       domainName: url.host,
@@ -89,12 +99,14 @@ async function checkJwt(
   url: URL,
   body: Buffer,
   now: Date,
-): Promise<void> {
-  const auth = JSON.parse(authConfig) as { JWKS: JSONWebKeySet; TokenLookup: string };
+): Promise<[place: string, name: string, value: string][]> {
+  const auth = JSON.parse(authConfig) as { JWKS: JSONWebKeySet; TokenLookup: string; ClaimPassBy?: string };
   const token = lookUpToken(auth.TokenLookup, req, url, body);
   if (!token) throw new AcsError(401, "InvalidToken", "no JWT found where the trigger's TokenLookup says");
+  let claims: Record<string, unknown>;
   try {
-    await jwtVerify(token, createLocalJWKSet(auth.JWKS), { currentDate: now });
+    // No issuer or audience option: FC checks neither.
+    ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(auth.JWKS), { currentDate: now }));
   } catch (error) {
     throw new AcsError(
       401,
@@ -102,6 +114,14 @@ async function checkJwt(
       `the JWT was refused: ${(error as { code?: string }).code ?? "invalid"}`,
     );
   }
+  const passed: [string, string, string][] = [];
+  for (const entry of (auth.ClaimPassBy ?? "").split(",").filter(Boolean)) {
+    const [place = "", claim = "", name = ""] = entry.trim().split(":");
+    const value = claims[claim];
+    if (value !== undefined)
+      passed.push([place, name, typeof value === "string" ? value : JSON.stringify(value)]);
+  }
+  return passed;
 }
 
 function lookUpToken(lookup: string, req: IncomingMessage, url: URL, body: Buffer): string | undefined {
