@@ -61,6 +61,7 @@ describe("fc-pipeline's defaults", () => {
     });
     assert.equal(inputs.deploy.invoke, undefined);
     assert.equal(inputs.refusedScope, "https://management.azure.com/.default");
+    assert.deepEqual(inputs.deploy.rollout, { mode: "verify-then-promote", alias: "live", traffic: 100 });
   });
   it("a sovereign cloud's authority host gives its keys URL", () => {
     const inputs = parsed({ ...valid(), "authority-host": "https://login.microsoftonline.us/" });

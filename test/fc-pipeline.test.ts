@@ -119,7 +119,17 @@ it("the action and `fngate fc-pipeline` give the same outputs for the same input
   assert.equal(again.exitCode, 0, again.stdout);
   assert.equal(again.outputs.changed, "false");
   assert.deepEqual(comparable(cliOutputs), comparable(again.outputs));
-  assert.deepEqual(Object.keys(cliOutputs).sort(), ["changed", "function-arn", "passed", "results", "url"]);
+  assert.deepEqual(Object.keys(cliOutputs).sort(), [
+    "changed",
+    "function-arn",
+    "passed",
+    "previous-version",
+    "promoted",
+    "results",
+    "rolled-back",
+    "url",
+    "version",
+  ]);
   const declared = parse(
     await readFile(join(import.meta.dirname, "..", "actions", ACTION, "action.yml"), "utf8"),
   ) as {
@@ -142,7 +152,8 @@ it("gets the token while the function becomes Active; each stage's lines in its 
     const { sections, nested } = foldedLog(run.stdout);
     assert.deepEqual(nested, []);
     const owned: Record<string, RegExp> = {
-      "fc-deploy": /^HTTP trigger http: https:\/\//,
+      "fc-deploy": /^HTTP trigger http-candidate: https:\/\//,
+      promote: /^HTTP trigger http: https:\/\//,
       "entra-token": /^Got a v2 access token for /,
       "smoke-test": /^ok {3}with token: answered 200/,
     };
@@ -177,7 +188,7 @@ it("on the command line, each alongside stage's lines carry its name", async () 
     cli.stderr,
   );
   assert.ok(
-    lines.some((line) => /^\[fc-deploy\] Creating HTTP trigger http /.test(line)),
+    lines.some((line) => /^\[fc-deploy\] Creating HTTP trigger http-candidate /.test(line)),
     cli.stderr,
   );
   assert.ok(

@@ -105,6 +105,26 @@ describe("fc-deploy refuses bad http-trigger input before any call", () => {
       { "http-trigger-auth": "anonymous", "http-trigger-jwks": undefined, "function-checks-claims": "true" },
       "function-checks-claims applies to http-trigger-auth jwt only: remove it, or set http-trigger-auth to jwt.",
     ],
+    "an unknown rollout": [
+      { rollout: "blue-green" },
+      'rollout must be verify-then-promote (publish a version, check it, then move the alias) or direct (the trigger runs the latest code at once); got "blue-green".',
+    ],
+    "the alias LATEST": [
+      { alias: "LATEST" },
+      "alias must be 1-128 letters, digits, '_' or '-', not starting with a digit or '-', and not LATEST, such as live; got \"LATEST\".",
+    ],
+    "a traffic share over 100": [
+      { traffic: "150" },
+      'traffic must be a whole percentage from 1 to 100 (such as 10 for a canary, 100 to promote); got "150".',
+    ],
+    "a canary share with rollout direct": [
+      { rollout: "direct", traffic: "10" },
+      "traffic needs rollout verify-then-promote: a canary share is given to a published version through the alias.",
+    ],
+    "an alias without a trigger": [
+      { "http-trigger": undefined, "http-trigger-jwks": undefined, alias: "live" },
+      "alias applies to an HTTP trigger, which follows the alias: set http-trigger or remove alias.",
+    ],
     "keys with anonymous auth": [
       { "http-trigger-auth": "anonymous" },
       "http-trigger-jwks applies to http-trigger-auth jwt only: remove it, or set http-trigger-auth to jwt.",

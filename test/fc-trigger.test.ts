@@ -76,7 +76,8 @@ async function token(
 
 function deployInputs(name: string, extra: Record<string, string>): Record<string, string> {
   const { "code-path": _path, ...inputs } = accessKeyDeployInputs(fx, name, extra);
-  return { ...inputs, "code-path": "web", "http-trigger": "http" };
+  // These tests are about the trigger: it runs the latest code (test/fc-rollout.test.ts covers versions).
+  return { ...inputs, "code-path": "web", "http-trigger": "http", rollout: "direct" };
 }
 
 function call(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {

@@ -28,6 +28,8 @@ export interface HttpTriggerSpec {
   name: string;
   auth: HttpTriggerAuth;
   methods: string[];
+  /** The version or alias the trigger runs; LATEST when unset. */
+  qualifier?: string;
   /** With auth jwt: the keys that sign accepted tokens, where FC reads the token, which claims it forwards. */
   jwt?: { jwks: PublicJwks; tokenLookup: string; claimPassBy?: string };
 }
@@ -70,8 +72,7 @@ export function httpTriggerChanges(
     if (heldAuth.TokenLookup !== wantedAuth.TokenLookup) changes.push("token lookup");
     if ((heldAuth.ClaimPassBy ?? "") !== (wantedAuth.ClaimPassBy ?? "")) changes.push("claim pass-through");
   }
-  const qualifier = current.qualifier ?? "LATEST";
-  if (qualifier !== "LATEST") changes.push("qualifier");
+  if ((current.qualifier ?? "LATEST") !== (spec.qualifier ?? "LATEST")) changes.push("qualifier");
   return changes;
 }
 

@@ -19,8 +19,15 @@ export const OpenApiRequest = openapiModule.OpenApiRequest;
 export const RuntimeOptions = teaUtilModule.RuntimeOptions;
 export type FcClient = InstanceType<typeof FcClient>;
 export type StsClient = InstanceType<typeof StsClient>;
-export type { Function as FcFunction, Trigger as FcTrigger } from "@alicloud/fc20230330";
+export type {
+  Alias as FcAlias,
+  Function as FcFunction,
+  Trigger as FcTrigger,
+  Version as FcVersion,
+} from "@alicloud/fc20230330";
 export {
+  CreateAliasInput,
+  CreateAliasRequest,
   CreateFunctionInput,
   CreateFunctionRequest,
   CreateTriggerInput,
@@ -33,7 +40,11 @@ export {
   ListFunctionsRequest,
   ListFunctionVersionsRequest,
   ListTriggersRequest,
+  PublishFunctionVersionRequest,
+  PublishVersionInput,
   Tag,
+  UpdateAliasInput,
+  UpdateAliasRequest,
   UpdateFunctionInput,
   UpdateFunctionRequest,
   UpdateTriggerInput,

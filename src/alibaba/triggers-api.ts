@@ -26,7 +26,7 @@ export class TriggersApi extends FcCalls {
     const body = new CreateTriggerInput({
       triggerName: spec.name,
       triggerType: "http",
-      qualifier: "LATEST",
+      qualifier: spec.qualifier ?? "LATEST",
       triggerConfig: httpTriggerConfig(spec),
     });
     const response = await this.retrying(() =>
@@ -36,7 +36,10 @@ export class TriggersApi extends FcCalls {
   }
 
   async updateHttpTrigger(functionName: string, spec: HttpTriggerSpec): Promise<FcTrigger | undefined> {
-    const body = new UpdateTriggerInput({ qualifier: "LATEST", triggerConfig: httpTriggerConfig(spec) });
+    const body = new UpdateTriggerInput({
+      qualifier: spec.qualifier ?? "LATEST",
+      triggerConfig: httpTriggerConfig(spec),
+    });
     const response = await this.retrying(() =>
       this.client.updateTrigger(functionName, spec.name, new UpdateTriggerRequest({ body })),
     );

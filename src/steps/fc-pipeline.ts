@@ -7,7 +7,7 @@ import {
   entraToken,
 } from "./entra-token.ts";
 import { type FcDeployInputs, type FcDeployResult, fcDeploy } from "./fc-deploy.ts";
-import { fcDeployOutputs } from "./outputs/fc-deploy.ts";
+import { fcDeployOutputs, rolloutOutputs } from "./outputs/fc-deploy.ts";
 import { smokeTestOutputs } from "./outputs/smoke-test.ts";
 import { sideBySide } from "./side-by-side.ts";
 import type { SmokeTestSettings } from "./smoke-stage.ts";
@@ -68,13 +68,16 @@ export async function runFcPipeline(
       const deployed = await stage(
         "fc-deploy",
         { ...ctx, signal },
-        (stageCtx) => fcDeploy(inputs.deploy, stageCtx),
+        // A new version is proven by the smoke test before the alias moves: the promotion waits for it.
+        (stageCtx) => fcDeploy(inputs.deploy, stageCtx, { deferPromotion: true }),
         {
           alongside: true,
         },
       );
       run.deployed = deployed;
-      for (const [name, value] of Object.entries(fcDeployOutputs(deployed))) host.output(name, value);
+      // The rollout's outputs wait for its verdict.
+      const { rollout: _rollout, ...shown } = deployed;
+      for (const [name, value] of Object.entries(fcDeployOutputs(shown))) host.output(name, value);
     },
     async (signal) => {
       const token = await stage(
@@ -100,7 +103,9 @@ export async function runFcPipeline(
       refusedToken = other.accessToken;
     },
   ]);
-  const url = run.deployed?.url;
+  const pending = run.deployed?.pending;
+  // The candidate trigger runs the new version; the public one still runs what the alias serves.
+  const url = pending?.candidateUrl ?? run.deployed?.url;
   if (!url) throw new Error("fc-deploy returned no trigger URL");
   const { jwksUrl } = inputs.deploy.httpTrigger;
   const smoke = await stage(
@@ -126,7 +131,24 @@ export async function runFcPipeline(
   explainAdmittedToken(smoke, inputs.refusedScope);
   run.smoke = smoke;
   for (const [name, value] of Object.entries(smokeTestOutputs(smoke))) host.output(name, value);
-  return smoke.passed ? run : { ...run, failure: failureSummary(smoke) };
+  const deployed = run.deployed;
+  const outcome = deployed?.rollout;
+  if (deployed && outcome && pending && smoke.passed) {
+    const kept = await stage("promote", ctx, (stageCtx) => pending.promote(stageCtx), { alongside: false });
+    outcome.promoted = true;
+    deployed.url = kept.url;
+    host.output("url", kept.url);
+  } else if (outcome && pending) {
+    outcome.rolledBack = true;
+    const served = outcome.previousVersion ? `version ${outcome.previousVersion}` : "nothing yet";
+    ctx.logger.info(
+      `Version ${outcome.version} failed the smoke test: alias ${inputs.deploy.rollout?.alias ?? ""} still serves ${served}; nothing was promoted.`,
+    );
+  }
+  if (outcome) for (const [name, value] of Object.entries(rolloutOutputs(outcome))) host.output(name, value);
+  if (smoke.passed) return run;
+  const kept = outcome?.rolledBack ? ` Version ${outcome.version} was not promoted.` : "";
+  return { ...run, failure: `${failureSummary(smoke)}${kept}` };
 }
 
 /**

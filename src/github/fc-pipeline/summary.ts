@@ -9,6 +9,16 @@ export async function writeFcPipelineSummary(run: FcPipelineResult): Promise<voi
     const { deployed } = run;
     rows.push(["Function", deployed.changed ? "changed" : "unchanged", deployed.functionArn]);
     rows.push(["HTTP trigger", describeChanges(deployed.triggerChanges ?? []), deployed.url ?? ""]);
+    const { rollout } = deployed;
+    if (rollout) {
+      const verdict = rollout.promoted
+        ? "promoted"
+        : rollout.rolledBack
+          ? "not promoted: failed the smoke test"
+          : "not promoted";
+      const before = rollout.previousVersion ? `, before: version ${rollout.previousVersion}` : "";
+      rows.push(["Rollout", `version ${rollout.version} ${verdict}`, `alias${before}`]);
+    }
   }
   if (run.token)
     rows.push(["Token", `Entra access token for ${run.token.claims.audience}`, run.token.claims.issuer]);

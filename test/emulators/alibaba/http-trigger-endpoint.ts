@@ -24,7 +24,7 @@ import type { FcAnswer } from "./fc-api.ts";
 import { checkHttpConfig, HTTP_TRIGGER_PREFIX } from "./fc-triggers.ts";
 import type { AlibabaState } from "./state.ts";
 
-export type InvokeFunction = (name: string, event: Buffer) => Promise<FcAnswer>;
+export type InvokeFunction = (name: string, event: Buffer, qualifier: string) => Promise<FcAnswer>;
 
 export function isHttpTriggerPath(path: string): boolean {
   return path.startsWith(`${HTTP_TRIGGER_PREFIX}/`);
@@ -88,7 +88,12 @@ export async function serveHttpTrigger(
       timeEpoch: String(now.getTime()),
     },
   };
-  const answer = await invoke(functionName, Buffer.from(JSON.stringify(event)));
+  // The trigger runs the version or alias it is bound to (LATEST by default).
+  const answer = await invoke(
+    functionName,
+    Buffer.from(JSON.stringify(event)),
+    String(trigger.qualifier ?? "LATEST"),
+  );
   if (answer.headers?.["x-fc-error-type"]) return { status: 502, body: answer.body, headers: answer.headers };
   return httpResponse(Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(JSON.stringify(answer.body)));
 }

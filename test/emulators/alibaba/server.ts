@@ -14,6 +14,7 @@ import { AcsError, acs } from "./errors.ts";
 import { type FcAnswer, FcApi, fcOperation } from "./fc-api.ts";
 import { CLEANUP_MUTATING, cleanupOperation, handleCleanup } from "./fc-cleanup-api.ts";
 import { handleTrigger, TRIGGER_MUTATING, triggerOperation } from "./fc-triggers.ts";
+import { handleVersionCall, VERSION_MUTATING, versionOperation } from "./fc-versions.ts";
 import { isHttpTriggerPath, serveHttpTrigger } from "./http-trigger-endpoint.ts";
 import { ossPut } from "./oss.ts";
 import { handleRam, RAM_VERSION } from "./ram.ts";
@@ -38,7 +39,13 @@ export interface AlibabaRequestLogEntry {
   accessKeyId?: string;
 }
 
-const MUTATING = new Set(["CreateFunction", "UpdateFunction", ...CLEANUP_MUTATING, ...TRIGGER_MUTATING]);
+const MUTATING = new Set([
+  "CreateFunction",
+  "UpdateFunction",
+  ...CLEANUP_MUTATING,
+  ...TRIGGER_MUTATING,
+  ...VERSION_MUTATING,
+]);
 
 export function isMutatingFcCall(entry: AlibabaRequestLogEntry): boolean {
   return MUTATING.has(entry.operation);
@@ -100,15 +107,17 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     try {
       if (isHttpTriggerPath(url.pathname)) {
         entry.operation = "HttpTrigger";
-        const invoke = (name: string, event: Buffer) =>
-          fc.handle("InvokeFunction", name, event, TRIGGER_CALLER);
+        const invoke = (name: string, event: Buffer, qualifier: string) =>
+          fc.handle("InvokeFunction", name, event, TRIGGER_CALLER, qualifier);
         const result = await serveHttpTrigger(state, invoke, req, url, body, now());
         return answer(result.status, result.body, result.headers);
       }
       const deployCall = fcOperation(method, url.pathname);
       const triggerCall = deployCall ? undefined : triggerOperation(method, url.pathname);
-      const cleanupCall = deployCall || triggerCall ? undefined : cleanupOperation(method, url.pathname);
-      const fcCall = deployCall ?? triggerCall ?? cleanupCall;
+      const versionCall = deployCall || triggerCall ? undefined : versionOperation(method, url.pathname);
+      const cleanupCall =
+        deployCall || triggerCall || versionCall ? undefined : cleanupOperation(method, url.pathname);
+      const fcCall = deployCall ?? triggerCall ?? versionCall ?? cleanupCall;
       if (url.pathname.startsWith("/2023-03-30/")) {
         if (!fcCall) throw acs.notFound(url.pathname);
         entry.operation = fcCall.operation;
@@ -122,9 +131,17 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
         }
         const result: FcAnswer = triggerCall
           ? { status: 200, body: handleTrigger(state, triggerCall, body, baseUrl, now()) }
-          : cleanupCall
-            ? handleCleanup(state, cleanupCall, url.searchParams)
-            : await fc.handle(fcCall.operation, fcCall.name, body, caller);
+          : versionCall
+            ? { status: 200, body: handleVersionCall(state, versionCall, body, now()) }
+            : cleanupCall
+              ? handleCleanup(state, cleanupCall, url.searchParams)
+              : await fc.handle(
+                  fcCall.operation,
+                  fcCall.name,
+                  body,
+                  caller,
+                  url.searchParams.get("qualifier") ?? "LATEST",
+                );
         return answer(result.status, result.body, result.headers);
       }
       if (url.pathname === "/" && (method === "POST" || method === "GET")) {
