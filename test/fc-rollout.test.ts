@@ -5,6 +5,7 @@
 // alias; a re-run of a promoted deploy makes no mutating call.
 import assert from "node:assert/strict";
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -91,6 +92,7 @@ const trigger = (fn: string, name: string) =>
 
 describe("fc-pipeline rollout: verify, then promote", () => {
   const fn = "rollout-fn";
+  let publicUrl = "";
   it("a good version is smoke-tested through its candidate trigger, then the alias (and the public trigger) serve it", async () => {
     await using job = await Job.create({ env: fx.env, checkout });
     const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
@@ -106,6 +108,19 @@ describe("fc-pipeline rollout: verify, then promote", () => {
     assert.equal(trigger(fn, "http")?.qualifier, "live");
     assert.equal(trigger(fn, "http-candidate")?.qualifier, "1");
     assert.match(run.outputs.url ?? "", /\/fc-http\/rollout-fn\/http$/);
+    publicUrl = run.outputs.url ?? "";
+  });
+
+  it("the trigger lets in another tenant's token for this API's app ID (same keys); the example function refuses it by tid", async () => {
+    const entra = fx.stack.entra;
+    const other = entra.addTenant();
+    const foreign = await entra.mintToken({ tenantId: other, version: 2, overrides: { aud: api.appId } });
+    const own = await entra.mintToken({ tenantId, resource: api.appId, clientAppId: client.appId });
+    assert.deepEqual(await statusWith(publicUrl, own), { status: 200, body: "Hello from FC" });
+    assert.deepEqual(await statusWith(publicUrl, foreign), {
+      status: 401,
+      body: "this token was not issued for this API by this tenant",
+    });
   });
 
   it("a version that fails the smoke test is never served by the alias: it stays on the last good one", async () => {
@@ -195,3 +210,15 @@ describe("fc-deploy rollout: invoke is the check", () => {
     assert.equal(fx.stack.alibaba.state.functions.has("rollout-unchecked"), false);
   });
 });
+
+function statusWith(url: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { authorization: `Bearer ${token}` }, ca: fx.stack.caPem }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
