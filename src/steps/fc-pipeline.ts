@@ -137,6 +137,7 @@ export async function runFcPipeline(
     const kept = await stage("promote", ctx, (stageCtx) => pending.promote(stageCtx), { alongside: false });
     outcome.promoted = true;
     deployed.url = kept.url;
+    deployed.triggerChanges = kept.triggerChanges;
     host.output("url", kept.url);
   } else if (outcome && pending) {
     outcome.rolledBack = true;
