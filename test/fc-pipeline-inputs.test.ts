@@ -3,8 +3,8 @@
 // trusts the Entra tenant's keys unless told otherwise.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { DEFAULT_CLAIM_PASS_BY, ENTRA_KEYS_REFUSAL } from "../src/alibaba/trigger-trust.ts";
 import { readFcPipelineInputs } from "../src/inputs/fc-pipeline.ts";
-import { DEFAULT_CLAIM_PASS_BY, ENTRA_KEYS_REFUSAL } from "../src/inputs/fc-trigger-claims.ts";
 import { examplesDir } from "./emulators/alibaba/fixture.ts";
 import { actionVerdict, refusalTable } from "./support/input-table.ts";
 

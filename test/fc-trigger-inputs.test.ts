@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type HttpTriggerSpec, httpTriggerChanges, httpTriggerConfig } from "../src/alibaba/http-trigger.ts";
-import { ENTRA_KEYS_REFUSAL } from "../src/inputs/fc-trigger-claims.ts";
+import { ENTRA_KEYS_REFUSAL } from "../src/alibaba/trigger-trust.ts";
 import { examplesDir } from "./emulators/alibaba/fixture.ts";
 import { refusalTable } from "./support/input-table.ts";
 

@@ -9,12 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { ENTRA_KEYS_REFUSAL } from "../src/alibaba/trigger-trust.ts";
 import {
   accessKeyDeployInputs,
   type StartedAlibabaFixture,
   startAlibabaFixture,
 } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
+import { closeServer, serveHttpsOnLoopback } from "./emulators/http/loopback-server.ts";
 import { assertUserFailure } from "./runner/index.ts";
 
 let fx: StartedAlibabaFixture;
@@ -147,6 +149,25 @@ describe("fc-deploy with an HTTP trigger", () => {
     assert.equal(answer.status, 200);
     // What the caller sent under those names is replaced by the token's claims.
     assert.deepEqual(JSON.parse(answer.body), { aud: "https://management.azure.com", tid: "other-tenant" });
+  });
+
+  it("Entra's keys read from another address are still Entra's: refused without function-checks-claims, before any change", async () => {
+    // A mirror of a tenant's v2 keys, which name their issuer.
+    const issuer = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0";
+    const mirror = await serveHttpsOnLoopback(fx.stack.tls, "keys mirror", async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ keys: keys.map((key) => ({ ...key.jwk, issuer })) }));
+    });
+    try {
+      const run = await fx.deploy(
+        deployInputs("web-mirror", { "http-trigger-jwks-url": `${mirror.url}/jwks.json` }),
+        { checkout },
+      );
+      assertUserFailure(run, ENTRA_KEYS_REFUSAL, [fx.accessKey.secret]);
+      assert.equal(fx.stack.alibaba.state.functions.has("web-mirror"), false);
+    } finally {
+      await closeServer(mirror.server);
+    }
   });
 
   it("a re-run with nothing changed makes no mutating call and keeps the URL", async () => {

@@ -4,9 +4,10 @@ import {
   HTTP_TRIGGER_AUTHS,
   type HttpTriggerAuth,
 } from "../alibaba/http-trigger.ts";
+import { trustsEntraKeys } from "../alibaba/trigger-trust.ts";
 import { UserError } from "../errors.ts";
 import type { FcHttpTriggerInputs } from "../steps/fc-http-trigger.ts";
-import { readTriggerClaims, refuseClaimsCheckWithout, trustsEntraKeys } from "./fc-trigger-claims.ts";
+import { readTriggerClaims, refuseClaimsCheckWithout } from "./fc-trigger-claims.ts";
 import type { InputReader } from "./reader.ts";
 
 const SETTINGS = [

@@ -6,6 +6,7 @@ import {
   type PublicJwks,
 } from "../alibaba/http-trigger.ts";
 import type { FcTrigger } from "../alibaba/sdk.ts";
+import { ENTRA_KEYS_REFUSAL, trustsEntraKeys } from "../alibaba/trigger-trust.ts";
 import type { TriggersApi } from "../alibaba/triggers-api.ts";
 import { UserError } from "../errors.ts";
 import { readJwks } from "../http/key-confusion.ts";
@@ -89,6 +90,9 @@ export async function httpTriggerSpec(
         `http-trigger-jwks-url: ${answer.error}: check the URL, or give the keys as http-trigger-jwks.`,
       );
     jwks = checkPublicJwks(answer, "http-trigger-jwks-url");
+    // Entra's keys served from another address are still Entra's: any tenant's token would get in.
+    if (trustsEntraKeys(undefined, jwks) && !inputs.functionChecksClaims)
+      throw new UserError(ENTRA_KEYS_REFUSAL);
   }
   if (!jwks) throw new Error("jwt trigger without keys");
   const { tokenLookup, claimPassBy } = inputs;
