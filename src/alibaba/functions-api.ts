@@ -85,11 +85,16 @@ export class FunctionsApi extends FcCalls {
   async invoke(
     name: string,
     payload: string,
+    /** A version or alias to run instead of LATEST. */
+    qualifier?: string,
   ): Promise<{ body: string; status: number; functionError?: string }> {
     // Synchronous is FC's default invocation type: the call returns the function's response.
     const response = await this.client.invokeFunction(
       name,
-      new InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload, "utf8")]) }),
+      new InvokeFunctionRequest({
+        body: Readable.from([Buffer.from(payload, "utf8")]),
+        ...(qualifier ? { qualifier } : {}),
+      }),
     );
     const chunks: Buffer[] = [];
     for await (const chunk of response.body ?? Readable.from([]))

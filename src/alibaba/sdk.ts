@@ -19,10 +19,19 @@ export const OpenApiRequest = openapiModule.OpenApiRequest;
 export const RuntimeOptions = teaUtilModule.RuntimeOptions;
 export type FcClient = InstanceType<typeof FcClient>;
 export type StsClient = InstanceType<typeof StsClient>;
-export type { Function as FcFunction } from "@alicloud/fc20230330";
+export type {
+  Alias as FcAlias,
+  Function as FcFunction,
+  Trigger as FcTrigger,
+  Version as FcVersion,
+} from "@alicloud/fc20230330";
 export {
+  CreateAliasInput,
+  CreateAliasRequest,
   CreateFunctionInput,
   CreateFunctionRequest,
+  CreateTriggerInput,
+  CreateTriggerRequest,
   CustomContainerConfig,
   GetFunctionRequest,
   InputCodeLocation,
@@ -31,8 +40,14 @@ export {
   ListFunctionsRequest,
   ListFunctionVersionsRequest,
   ListTriggersRequest,
+  PublishFunctionVersionRequest,
+  PublishVersionInput,
   Tag,
+  UpdateAliasInput,
+  UpdateAliasRequest,
   UpdateFunctionInput,
   UpdateFunctionRequest,
+  UpdateTriggerInput,
+  UpdateTriggerRequest,
 } from "@alicloud/fc20230330";
 export { AssumeRoleWithOIDCRequest } from "@alicloud/sts20150401";

@@ -6,6 +6,8 @@ import { UserError } from "../errors.ts";
 import { checkRunLabel } from "../run-label.ts";
 import type { FcDeployInputs, FcSource } from "../steps/fc-deploy.ts";
 import { keyValueLines } from "../text/key-value-lines.ts";
+import { readFcHttpTrigger } from "./fc-http-trigger.ts";
+import { readFcRollout } from "./fc-rollout.ts";
 import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
 import { type InputReader, withDefined } from "./reader.ts";
 
@@ -30,11 +32,14 @@ export function readFcDeployInputs(read: InputReader, host: InputHost): FcDeploy
     if (inputs.memory % 64 !== 0)
       throw new UserError(`memory must be a multiple of 64 MB (such as 512); got ${inputs.memory}.`);
   });
+  const httpTrigger = readFcHttpTrigger(read);
   const settings = withDefined(inputs, {
     role: read.field("role", () => (roleInput === undefined ? undefined : parseRoleArn("role", roleInput))),
     invoke: read.optional("invoke"),
     accountId: readAccountId(read),
     runLabel: read.field("run-label", () => checkRunLabel(read.optional("run-label"))),
+    httpTrigger,
+    rollout: readFcRollout(read, read.optional("http-trigger") !== undefined),
   });
   return withDefaultRunLabel(settings, host);
 }

@@ -7,10 +7,14 @@ import { FunctionsApi } from "../alibaba/functions-api.ts";
 import type { RoleArn } from "../alibaba/role-arn.ts";
 import { FcClient } from "../alibaba/sdk.ts";
 import { sdkConfig } from "../alibaba/sdk-config.ts";
+import { TriggersApi } from "../alibaba/triggers-api.ts";
+import { VersionsApi } from "../alibaba/versions-api.ts";
 import { UserError } from "../errors.ts";
 import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
+import { ensureHttpTrigger, type FcHttpTriggerInputs, httpTriggerSpec } from "./fc-http-trigger.ts";
+import { type FcRolloutInputs, type PendingRollout, prepareRollout } from "./fc-rollout.ts";
 
 export type FcSource =
   | {
@@ -39,6 +43,20 @@ export interface FcDeployInputs {
   waitMs?: number;
   /** Tags a function this deploy creates (fngate-run), so teardown finds it; checked by the adapter. */
   runLabel?: string;
+  /** The HTTP trigger to create or keep once the function is Active; none when unset. */
+  httpTrigger?: FcHttpTriggerInputs;
+  /** How a new version reaches the HTTP trigger (with httpTrigger only). */
+  rollout?: FcRolloutInputs;
+}
+
+/** What a verify-then-promote run did with the alias the public trigger follows. */
+export interface FcRolloutOutcome {
+  version: string;
+  previousVersion: string;
+  /** The alias serves the version as asked (now, or already before this run). */
+  promoted: boolean;
+  /** The version failed its check and the alias was left on the previous version. */
+  rolledBack: boolean;
 }
 
 export interface FcDeployResult {
@@ -47,19 +65,42 @@ export interface FcDeployResult {
   /** "created", or the inputs whose values changed; empty for a no-op. */
   changes: string[];
   invokeResult?: string;
+  /** The HTTP trigger's public URL (with httpTrigger). */
+  url?: string;
+  /** "created", or what differed on the HTTP trigger; empty when it was as asked. */
+  triggerChanges?: string[];
   credentialSource: "oidc" | "access-key";
+  rollout?: FcRolloutOutcome;
+  /** With deferPromotion: the version awaiting the caller's proof (fc-pipeline's smoke test). */
+  pending?: PendingRollout;
+}
+
+export interface FcDeployOptions {
+  /** Leave the proof and the promotion to the caller (fc-pipeline smoke-tests the candidate first). */
+  deferPromotion?: boolean;
 }
 
 /** Creates or updates an FC 3.0 function, waits until it is Active, and optionally test-invokes it. */
-export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promise<FcDeployResult> {
+export async function fcDeploy(
+  inputs: FcDeployInputs,
+  ctx: StepContext,
+  options: FcDeployOptions = {},
+): Promise<FcDeployResult> {
+  const staged = inputs.httpTrigger !== undefined && inputs.rollout?.mode === "verify-then-promote";
+  if (staged && !options.deferPromotion && inputs.invoke === undefined)
+    throw new UserError(
+      "rollout verify-then-promote needs a check before the alias moves: set invoke (a test payload the new version must answer without error), use fc-pipeline (its smoke test), or set rollout: direct.",
+    );
   // Everything that can fail locally fails before the first call to Alibaba Cloud.
   const code = inputs.source.kind === "code" ? await codePackage(inputs.source.codePath, ctx) : undefined;
   const spec = desiredSpec(inputs, code);
+  const trigger = inputs.httpTrigger ? await httpTriggerSpec(inputs.httpTrigger, ctx) : undefined;
   const accountId = inputs.accountId ?? inputs.role?.accountId ?? accountOf(inputs.credentials);
   const endpoint = fcEndpoint({ override: ctx.endpoints.alibaba, region: inputs.region, accountId });
 
   const keys = await resolveKeys(inputs.credentials, ctx, inputs.region);
-  const api = new FunctionsApi(new FcClient(sdkConfig(endpoint, keys)), ctx.signal);
+  const client = new FcClient(sdkConfig(endpoint, keys));
+  const api = new FunctionsApi(client, ctx.signal);
   const roleText = inputs.role?.arn ?? "(none)";
   const explained = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
     try {
@@ -108,6 +149,62 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
     changes,
     credentialSource: keys.source,
   };
+  if (trigger && staged && inputs.rollout) {
+    const pending = await prepareRollout(
+      {
+        versions: new VersionsApi(client, ctx.signal),
+        triggers: new TriggersApi(client, ctx.signal),
+        functionName: spec.functionName,
+        trigger,
+        rollout: inputs.rollout,
+        active: ready,
+        explained,
+      },
+      ctx,
+    );
+    const outcome = {
+      version: pending.version,
+      previousVersion: pending.previousVersion,
+      promoted: pending.upToDate,
+      rolledBack: false,
+    };
+    result.rollout = outcome;
+    if (!pending.upToDate) result.changed = true;
+    if (options.deferPromotion && !pending.upToDate) {
+      result.pending = pending;
+      return result;
+    }
+    if (!pending.upToDate) {
+      const { failure, body } = await explained("InvokeFunction", () =>
+        invokeVersion(api, spec.functionName, inputs.invoke ?? "", pending.version),
+      );
+      if (failure) {
+        outcome.rolledBack = true;
+        throw new UserError(
+          `invoke: version ${pending.version} failed (${failure}); alias ${inputs.rollout.alias} still serves ${pending.previousVersion ? `version ${pending.previousVersion}` : "nothing (it does not exist yet)"}: nothing was promoted.`,
+        );
+      }
+      ctx.logger.info(`Version ${pending.version} answered the test invocation without error.`);
+      result.invokeResult = body;
+    }
+    const kept = await pending.promote(ctx);
+    outcome.promoted = true;
+    result.url = kept.url;
+    result.triggerChanges = kept.triggerChanges;
+    return result;
+  }
+  if (trigger) {
+    const kept = await ensureHttpTrigger(
+      new TriggersApi(client, ctx.signal),
+      spec.functionName,
+      trigger,
+      ctx,
+      explained,
+    );
+    result.url = kept.url;
+    result.triggerChanges = kept.changes;
+    if (kept.changes.length > 0) result.changed = true;
+  }
   if (inputs.invoke !== undefined) {
     const invocation = await explained("InvokeFunction", () =>
       api.invoke(spec.functionName, inputs.invoke ?? ""),
@@ -121,6 +218,19 @@ export async function fcDeploy(inputs: FcDeployInputs, ctx: StepContext): Promis
     result.invokeResult = invocation.body;
   }
   return result;
+}
+
+/** The version's answer to the test payload, and why it failed when it did. */
+async function invokeVersion(
+  api: FunctionsApi,
+  functionName: string,
+  payload: string,
+  version: string,
+): Promise<{ failure?: string; body: string }> {
+  const invocation = await api.invoke(functionName, payload, version);
+  if (!invocation.functionError) return { body: invocation.body };
+  const failure = `${invocation.functionError}: ${invocation.body.replace(/\s+/g, " ").slice(0, 200)}`;
+  return { failure, body: invocation.body };
 }
 
 /** The code folder confined to the workspace (symbolic links resolved), zipped with the size cap. */

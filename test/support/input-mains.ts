@@ -7,6 +7,7 @@ import type { InputHost } from "../../src/inputs/input-host.ts";
 import type { InputReader } from "../../src/inputs/reader.ts";
 import { readEveryInput } from "../../src/inputs/reader.ts";
 import type { StepContext } from "../../src/step-context.ts";
+import type { StageRunner } from "../../src/steps/timed-stage-runner.ts";
 import {
   cloudRunTools,
   dockerTools,
@@ -62,6 +63,15 @@ export const MAINS: Readonly<Record<string, (run: MainRun) => Promise<unknown>>>
     const { readFcDeployInputs } = await import("../../src/inputs/fc-deploy.ts");
     const inputs = readEveryInput(read, (all) => readFcDeployInputs(all, host));
     await untilFirstCall((await import("../../src/steps/fc-deploy.ts")).fcDeploy(inputs, ctx()));
+    return inputs;
+  },
+  "fc-pipeline": async ({ read, host, tools, ctx, untilFirstCall }) => {
+    const { readFcPipelineInputs } = await import("../../src/inputs/fc-pipeline.ts");
+    const inputs = readEveryInput(read, (all) => readFcPipelineInputs(all, host));
+    const { runFcPipeline } = await import("../../src/steps/fc-pipeline.ts");
+    // Each stage runs in place: the table looks at what is refused before the first call, not at groups.
+    const stage: StageRunner = (_name, work, { ctx: stageCtx }) => work(stageCtx);
+    await untilFirstCall(runFcPipeline(inputs, ctx(), { stage, entra: entraTools(tools), output: () => {} }));
     return inputs;
   },
   "fn-context": async ({ read, host, ctx, untilFirstCall }) => {

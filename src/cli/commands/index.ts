@@ -114,6 +114,13 @@ export const COMMANDS: readonly CliCommand[] = [
     load: async () => (await import("./fc-deploy.ts")).run,
   },
   {
+    name: "fc-pipeline",
+    action: "fc-pipeline",
+    summary:
+      "fc-deploy (with a JWT-checking HTTP trigger), entra-token and smoke-test in one run: the token alongside the deploy, then the smoke test",
+    load: async () => (await import("./fc-pipeline.ts")).run,
+  },
+  {
     name: "targets",
     action: "targets",
     summary:

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Json } from "../json.ts";
 import { checkAcrInstance } from "./acr-instances.ts";
 import { AcsError, acs } from "./errors.ts";
+import { resolveQualifier } from "./fc-versions.ts";
 import { type CheckedBody, CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-model.ts";
 import { runInvocation } from "./function-runner.ts";
 import { functionDefaults } from "./function-server-defaults.ts";
@@ -53,6 +54,7 @@ export class FcApi {
     name: string | undefined,
     body: Buffer,
     caller: Principal,
+    qualifier = "LATEST",
   ): Promise<FcAnswer> {
     switch (operation) {
       case "CreateFunction":
@@ -62,7 +64,7 @@ export class FcApi {
       case "UpdateFunction":
         return this.#update(name ?? "", parseJson(body), caller);
       case "InvokeFunction":
-        return this.#invoke(name ?? "", body);
+        return this.#invoke(name ?? "", body, qualifier);
       default:
         throw acs.notFound(operation);
     }
@@ -113,12 +115,13 @@ export class FcApi {
     return { status: 200, body: this.#view(stored) };
   }
 
-  async #invoke(name: string, event: Buffer): Promise<FcAnswer> {
+  async #invoke(name: string, event: Buffer, qualifier: string): Promise<FcAnswer> {
     const { state } = this.#options;
-    const stored = this.#function(name);
     const now = this.#options.now();
-    if (now.getTime() < stored.activeAt)
+    if (now.getTime() < this.#function(name).activeAt)
       throw new AcsError(409, "FunctionNotActive", `function '${name}' is not active yet`);
+    // A version or alias runs the code and configuration it was published with (fc-versions.ts).
+    const stored = resolveQualifier(state, name, qualifier);
     const spec = stored.body;
     const role = String(spec.role ?? "");
     const credentials = role ? this.#options.sts.assumeRoleForService(role, name, now) : undefined;

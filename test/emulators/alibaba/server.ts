@@ -13,6 +13,9 @@ import { parseAcs3Authorization, verifyAcs3 } from "./acs3-signature.ts";
 import { AcsError, acs } from "./errors.ts";
 import { type FcAnswer, FcApi, fcOperation } from "./fc-api.ts";
 import { CLEANUP_MUTATING, cleanupOperation, handleCleanup } from "./fc-cleanup-api.ts";
+import { handleTrigger, TRIGGER_MUTATING, triggerOperation } from "./fc-triggers.ts";
+import { handleVersionCall, VERSION_MUTATING, versionOperation } from "./fc-versions.ts";
+import { isHttpTriggerPath, serveHttpTrigger } from "./http-trigger-endpoint.ts";
 import { ossPut } from "./oss.ts";
 import { handleRam, RAM_VERSION } from "./ram.ts";
 import { AlibabaState, type Principal } from "./state.ts";
@@ -36,7 +39,13 @@ export interface AlibabaRequestLogEntry {
   accessKeyId?: string;
 }
 
-const MUTATING = new Set(["CreateFunction", "UpdateFunction", ...CLEANUP_MUTATING]);
+const MUTATING = new Set([
+  "CreateFunction",
+  "UpdateFunction",
+  ...CLEANUP_MUTATING,
+  ...TRIGGER_MUTATING,
+  ...VERSION_MUTATING,
+]);
 
 export function isMutatingFcCall(entry: AlibabaRequestLogEntry): boolean {
   return MUTATING.has(entry.operation);
@@ -71,6 +80,8 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
   const faults = new FaultQueue<string, string>(
     (operation, wanted) => wanted === undefined || operation === wanted,
   );
+  /** This server's own URL, for the HTTP triggers' URLs; known once it listens. */
+  let baseUrl = "";
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(
@@ -94,9 +105,19 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
       res.end(bytes);
     };
     try {
+      if (isHttpTriggerPath(url.pathname)) {
+        entry.operation = "HttpTrigger";
+        const invoke = (name: string, event: Buffer, qualifier: string) =>
+          fc.handle("InvokeFunction", name, event, TRIGGER_CALLER, qualifier);
+        const result = await serveHttpTrigger(state, invoke, req, url, body, now());
+        return answer(result.status, result.body, result.headers);
+      }
       const deployCall = fcOperation(method, url.pathname);
-      const cleanupCall = deployCall ? undefined : cleanupOperation(method, url.pathname);
-      const fcCall = deployCall ?? cleanupCall;
+      const triggerCall = deployCall ? undefined : triggerOperation(method, url.pathname);
+      const versionCall = deployCall || triggerCall ? undefined : versionOperation(method, url.pathname);
+      const cleanupCall =
+        deployCall || triggerCall || versionCall ? undefined : cleanupOperation(method, url.pathname);
+      const fcCall = deployCall ?? triggerCall ?? versionCall ?? cleanupCall;
       if (url.pathname.startsWith("/2023-03-30/")) {
         if (!fcCall) throw acs.notFound(url.pathname);
         entry.operation = fcCall.operation;
@@ -108,9 +129,19 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
           const code = fault.code ?? "InternalError";
           throw new AcsError(fault.status, code, `injected ${fault.status} ${code}`);
         }
-        const result: FcAnswer = cleanupCall
-          ? handleCleanup(state, cleanupCall, url.searchParams)
-          : await fc.handle(fcCall.operation, fcCall.name, body, caller);
+        const result: FcAnswer = triggerCall
+          ? { status: 200, body: handleTrigger(state, triggerCall, body, baseUrl, now()) }
+          : versionCall
+            ? { status: 200, body: handleVersionCall(state, versionCall, body, now()) }
+            : cleanupCall
+              ? handleCleanup(state, cleanupCall, url.searchParams)
+              : await fc.handle(
+                  fcCall.operation,
+                  fcCall.name,
+                  body,
+                  caller,
+                  url.searchParams.get("qualifier") ?? "LATEST",
+                );
         return answer(result.status, result.body, result.headers);
       }
       if (url.pathname === "/" && (method === "POST" || method === "GET")) {
@@ -186,6 +217,7 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
   }
 
   const { server, url } = await serveHttpsOnLoopback(options.tls, "alibaba emulator", handle);
+  baseUrl = url.replace(/\/$/, "");
   return {
     url,
     state,
@@ -197,6 +229,9 @@ export async function startAlibabaEmulator(options: AlibabaEmulatorOptions): Pro
     close: () => closeServer(server),
   };
 }
+
+/** Who an HTTP trigger's invocation runs as: no one (InvokeFunction does not look at its caller). */
+const TRIGGER_CALLER: Principal = { name: "http-trigger", canPassRole: false };
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];

@@ -87,6 +87,8 @@ export class AlibabaState {
     aliases: new Map<string, Map<string, Record<string, unknown>>>(),
     versions: new Map<string, Map<string, Record<string, unknown>>>(),
   };
+  /** Each published version's code and configuration, by "<function>\0<versionId>" (fc-versions.ts). */
+  readonly versionSnapshots = new Map<string, Pick<StoredFunction, "body" | "zip">>();
   readonly images = new Map<string, ContainerImage>();
   /** Container Registry Enterprise Edition instances, by ID (cri-…). */
   readonly acrInstances = new Map<string, AcrInstance>();

@@ -1,0 +1,275 @@
+// The Function Compute pipeline as one step and as one command: fc-deploy (with its JWT HTTP trigger),
+// entra-token and smoke-test from src/steps/fc-pipeline.ts, against the Alibaba and Entra emulators.
+// The action and `fngate fc-pipeline` give the same outputs for the same inputs (each declared in its
+// action.yml); the trigger trusts the Entra tenant's keys unless told otherwise; each stage's lines stay
+// inside its own log group; the summary shows each stage's start, end and wait; a failing token stage
+// stops the deploy beside it.
+import assert from "node:assert/strict";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, it } from "node:test";
+import { parse } from "yaml";
+import { type StartedAlibabaFixture, startAlibabaFixture } from "./emulators/alibaba/fixture.ts";
+import type { Application } from "./emulators/entra/directory.ts";
+import { assertUserFailure, Job } from "./runner/index.ts";
+import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { foldedLog, section } from "./support/folded-log.ts";
+import { secretsFound, shownByStep } from "./support/secret-scan.ts";
+
+const ACTION = "fc-pipeline";
+const SECRET = "fc-pipeline-client-secret-0123456789";
+let fx: StartedAlibabaFixture;
+let checkout: string;
+let tenantId: string;
+let client: Application;
+let api: Application;
+
+// The example function (examples/alibaba-fc/jwt-claims) checks the aud and tid the trigger forwards; this
+// one does not, so any token Entra signed gets an answer.
+const NAIVE_HANDLER = `export const handler = async () => ({ statusCode: 200, body: "Hello from FC" });
+`;
+
+before(async () => {
+  fx = await startAlibabaFixture();
+  checkout = await mkdtemp(join(tmpdir(), "fngate-fc-pipeline-"));
+  await mkdir(join(checkout, "web"));
+  await copyFile(
+    join(import.meta.dirname, "..", "examples", "alibaba-fc", "jwt-claims", "index.mjs"),
+    join(checkout, "web", "index.mjs"),
+  );
+  await mkdir(join(checkout, "naive"));
+  await writeFile(join(checkout, "naive", "index.mjs"), NAIVE_HANDLER);
+  const entra = fx.stack.entra;
+  tenantId = entra.addTenant();
+  // Azure Resource Manager, which every tenant's apps may get a token for (v1, the same signing keys).
+  entra.addApiApp(tenantId, { identifierUris: ["https://management.azure.com"] });
+  api = entra.addApiApp(tenantId, {
+    identifierUris: ["api://fc-api"],
+    accessTokenAcceptedVersion: 2,
+    appRoles: [{ value: "Invoke" }],
+  });
+  client = entra.addClientApp(tenantId, {
+    secrets: [{ value: SECRET }],
+    roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
+  });
+});
+after(async () => {
+  await fx?.close();
+  if (checkout) await rm(checkout, { recursive: true, force: true });
+});
+
+function inputs(name: string, overrides: Record<string, string> = {}) {
+  return {
+    open: {
+      region: "cn-hangzhou",
+      function: name,
+      "code-path": "web",
+      runtime: "nodejs20",
+      handler: "index.handler",
+      "access-key-id": fx.accessKey.id,
+      "tenant-id": tenantId,
+      "client-id": client.appId,
+      scope: "api://fc-api/.default",
+      "authority-host": fx.stack.entra.host,
+      "expect-body": "Hello from FC",
+      "function-checks-claims": "true",
+      env: `EXPECTED_AUDIENCE=${api.appId}\nEXPECTED_TENANT_ID=${tenantId}`,
+      ...overrides,
+    },
+    secret: { "access-key-secret": fx.accessKey.secret, "client-secret": SECRET },
+  };
+}
+
+/** The smoke checks' latencies differ from run to run; everything else must not. */
+function comparable(outputs: Record<string, string>): Record<string, unknown> {
+  const results = JSON.parse(outputs.results ?? "[]") as Record<string, unknown>[];
+  return { ...outputs, results: results.map(({ latencyMs: _latency, ...check }) => check) };
+}
+
+function job(): Promise<Job> {
+  return Job.create({ env: fx.env, checkout });
+}
+
+it("the action and `fngate fc-pipeline` give the same outputs for the same inputs", async () => {
+  await using action = await job();
+  await using sandbox = await cliSandbox(fx.env, { cwd: checkout });
+  const { open, secret } = inputs("parity-fn");
+  const first = await action.run(ACTION, { inputs: { ...open, ...secret } });
+  assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+  assert.equal(first.outputs.changed, "true");
+  assert.equal(first.outputs.passed, "true");
+  // The function refused Resource Manager's token, which the trigger let through.
+  const refused = (JSON.parse(first.outputs.results ?? "[]") as { check: string; passed: boolean }[]).find(
+    (check) => check.check === "refused-token",
+  );
+  assert.deepEqual(refused && { passed: refused.passed }, { passed: true }, first.outputs.results);
+  // The trigger trusts the tenant's signing keys, read from the Entra discovery endpoint.
+  const trigger = fx.stack.alibaba.state.functionChildren.triggers.get("parity-fn")?.get("http");
+  const authConfig = JSON.parse(String(JSON.parse(String(trigger?.triggerConfig)).authConfig));
+  const published = await (
+    await fetchJwks(`https://${fx.stack.entra.host}/${tenantId}/discovery/v2.0/keys`)
+  ).json();
+  assert.deepEqual(authConfig.JWKS, published);
+
+  const cli = await sandbox.run([ACTION, ...flagsOf(open), "--json"], envOf(secret));
+  assert.equal(cli.exitCode, 0, cli.stderr);
+  const cliOutputs = (JSON.parse(cli.stdout) as { outputs: Record<string, string> }).outputs;
+  const again = await action.run(ACTION, { inputs: { ...open, ...secret } });
+  assert.equal(again.exitCode, 0, again.stdout);
+  assert.equal(again.outputs.changed, "false");
+  assert.deepEqual(comparable(cliOutputs), comparable(again.outputs));
+  assert.deepEqual(Object.keys(cliOutputs).sort(), [
+    "changed",
+    "function-arn",
+    "passed",
+    "previous-version",
+    "promoted",
+    "results",
+    "rolled-back",
+    "url",
+    "version",
+  ]);
+  const declared = parse(
+    await readFile(join(import.meta.dirname, "..", "actions", ACTION, "action.yml"), "utf8"),
+  ) as {
+    outputs: Record<string, unknown>;
+  };
+  assert.deepEqual(Object.keys(cliOutputs).sort(), Object.keys(declared.outputs).sort());
+  for (const text of [cli.stdout, cli.stderr, shownByStep(again)]) {
+    assert.deepEqual(secretsFound(text, [SECRET, fx.accessKey.secret]), []);
+    assert.ok(!/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/.test(text), "no JWT in any output");
+  }
+});
+
+it("gets the token while the function becomes Active; each stage's lines in its own group; a timeline", async () => {
+  await using action = await job();
+  const { open, secret } = inputs("overlap-fn");
+  fx.stack.alibaba.setActiveDelay(2000);
+  try {
+    const run = await action.run(ACTION, { inputs: { ...open, ...secret } });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const { sections, nested } = foldedLog(run.stdout);
+    assert.deepEqual(nested, []);
+    const owned: Record<string, RegExp> = {
+      "fc-deploy": /^HTTP trigger http-candidate: https:\/\//,
+      promote: /^HTTP trigger http: https:\/\//,
+      "entra-token": /^Got a v2 access token for /,
+      "smoke-test": /^ok {3}with token: answered 200/,
+    };
+    for (const [stage, line] of Object.entries(owned)) {
+      assert.ok(
+        section(run, stage).some((text) => line.test(text)),
+        `${stage}: ${line}\n${run.stdout}`,
+      );
+      for (const other of sections.filter((s) => s.title !== stage))
+        assert.ok(!other.lines.some((text) => line.test(text)), `${line} only in ${stage}`);
+    }
+    const rows = timelineRows(run.summary);
+    const deploy = rows.get("fc-deploy");
+    const token = rows.get("entra-token");
+    assert.ok(deploy && token, run.summary);
+    assert.ok(token.ended < deploy.ended - 1, `token ${token.ended} s, deploy ${deploy.ended} s`);
+    assert.ok((rows.get("smoke-test")?.started ?? 0) >= deploy.ended);
+    assert.match(run.summary, /fngate fc-pipeline: live and guarded/);
+  } finally {
+    fx.stack.alibaba.setActiveDelay(50);
+  }
+});
+
+it("on the command line, each alongside stage's lines carry its name", async () => {
+  await using sandbox = await cliSandbox(fx.env, { cwd: checkout });
+  const { open, secret } = inputs("cli-fn");
+  const cli = await sandbox.run([ACTION, ...flagsOf(open)], envOf(secret));
+  assert.equal(cli.exitCode, 0, cli.stderr);
+  const lines = cli.stderr.split("\n").map((line) => line.replace(/^\[fc-pipeline\] /, ""));
+  assert.ok(
+    lines.some((line) => /^\[entra-token\] Got a v2 access token for /.test(line)),
+    cli.stderr,
+  );
+  assert.ok(
+    lines.some((line) => /^\[fc-deploy\] Creating HTTP trigger http-candidate /.test(line)),
+    cli.stderr,
+  );
+  assert.ok(
+    lines.some((line) => /^entra-token: [\d.]+ s to [\d.]+ s/.test(line)),
+    cli.stderr,
+  );
+  assert.ok(!lines.some((line) => /^Got a v2 access token/.test(line)), cli.stderr);
+});
+
+it("a refused client secret stops the deploy beside it: one error line, the function never waited for", async () => {
+  await using action = await job();
+  const { open } = inputs("stopped-fn");
+  fx.stack.alibaba.setActiveDelay(30_000);
+  try {
+    const run = await action.run(ACTION, {
+      inputs: {
+        ...open,
+        "access-key-secret": fx.accessKey.secret,
+        "client-secret": "not-the-secret-0123456789",
+      },
+    });
+    assertUserFailure(run, /client-secret/, [SECRET, fx.accessKey.secret]);
+    assert.ok(!run.stdout.includes("is Active"), run.stdout);
+    assert.equal(run.outputs.url, undefined);
+  } finally {
+    fx.stack.alibaba.setActiveDelay(50);
+  }
+});
+
+it("refuses a trigger that would let in any Entra token unless the function checks the claims: one line, nothing made", async () => {
+  await using action = await job();
+  const { open, secret } = inputs("unchecked-fn", { "function-checks-claims": "false" });
+  const run = await action.run(ACTION, { inputs: { ...open, ...secret } });
+  assertUserFailure(
+    run,
+    /^function-checks-claims: a jwt trigger holding Entra's signing keys lets in ANY Entra token, from any tenant, for any app \(Function Compute checks the signature and expiry, not aud or iss\): make the function check /,
+    [SECRET, fx.accessKey.secret],
+  );
+  assert.equal(fx.stack.alibaba.state.functions.has("unchecked-fn"), false);
+});
+
+it("a function that does not check the forwarded claims fails the smoke test, which says why", async () => {
+  await using action = await job();
+  const { open, secret } = inputs("naive-fn", { "code-path": "naive" });
+  const run = await action.run(ACTION, { inputs: { ...open, ...secret } });
+  assert.equal(run.exitCode, 1, run.stdout);
+  assert.equal(run.outputs.passed, "false");
+  const results = JSON.parse(run.outputs.results ?? "[]") as { check: string; passed: boolean }[];
+  assert.deepEqual(
+    results.filter((check) => !check.passed).map((check) => check.check),
+    ["refused-token"],
+  );
+  assert.match(
+    run.stdout,
+    /refused-token answered 200, expected 401 \(likely cause: the function served a token issued for https:\/\/management\.azure\.com: Function Compute checks only the token's signature and expiry, so the function must refuse a token whose forwarded aud or tid is not its own\)/,
+  );
+  assert.deepEqual(secretsFound(shownByStep(run), [SECRET, fx.accessKey.secret]), []);
+});
+
+function fetchJwks(url: string): Promise<Response> {
+  // The test process trusts the emulators' CA only through NODE_EXTRA_CA_CERTS at start; ask via https.
+  return import("node:https").then(
+    ({ request }) =>
+      new Promise<Response>((resolve, reject) => {
+        const req = request(url, { ca: fx.stack.caPem }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => resolve(new Response(Buffer.concat(chunks))));
+        });
+        req.on("error", reject);
+        req.end();
+      }),
+  );
+}
+
+/** The summary's timeline table: each stage's start and end, in seconds from the first start. */
+function timelineRows(summary: string): Map<string, { started: number; ended: number }> {
+  const table = summary.slice(summary.indexOf("timeline"));
+  const rows = new Map<string, { started: number; ended: number }>();
+  for (const match of table.matchAll(/<tr><td>([\w-]+)<\/td><td>([\d.]+) s<\/td><td>([\d.]+) s<\/td>/g)) {
+    rows.set(match[1] ?? "", { started: Number(match[2]), ended: Number(match[3]) });
+  }
+  return rows;
+}

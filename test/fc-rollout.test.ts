@@ -1,0 +1,224 @@
+// Function Compute rollout, verify-then-promote, through the built fc-pipeline and fc-deploy actions against
+// the Alibaba and Entra emulators: each change is published as a version and smoke-tested through a
+// trigger bound to that version before the alias the public trigger follows moves. A good version is
+// promoted; a version that fails the smoke test is never served by the alias; a canary share shows on the
+// alias; a re-run of a promoted deploy makes no mutating call.
+import assert from "node:assert/strict";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  accessKeyDeployInputs,
+  type StartedAlibabaFixture,
+  startAlibabaFixture,
+} from "./emulators/alibaba/fixture.ts";
+import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
+import type { Application } from "./emulators/entra/directory.ts";
+import { assertUserFailure, Job } from "./runner/index.ts";
+
+const SECRET = "fc-rollout-client-secret-0123456789";
+let fx: StartedAlibabaFixture;
+let checkout: string;
+let tenantId: string;
+let client: Application;
+let api: Application;
+
+// A version that answers every request with a server error: it must never reach the alias.
+const BROKEN = `export const handler = async () => ({ statusCode: 500, body: "broken build" });
+`;
+
+before(async () => {
+  fx = await startAlibabaFixture();
+  checkout = await mkdtemp(join(tmpdir(), "fngate-fc-rollout-"));
+  await mkdir(join(checkout, "web"));
+  await copyFile(
+    join(import.meta.dirname, "..", "examples", "alibaba-fc", "jwt-claims", "index.mjs"),
+    join(checkout, "web", "index.mjs"),
+  );
+  await mkdir(join(checkout, "broken"));
+  await writeFile(join(checkout, "broken", "index.mjs"), BROKEN);
+  await mkdir(join(checkout, "payload"));
+  await writeFile(join(checkout, "payload", "index.mjs"), 'export const handler = async () => "ok";\n');
+  await mkdir(join(checkout, "throws"));
+  await writeFile(
+    join(checkout, "throws", "index.mjs"),
+    'export const handler = async () => { throw new Error("boom"); };\n',
+  );
+  const entra = fx.stack.entra;
+  tenantId = entra.addTenant();
+  entra.addApiApp(tenantId, { identifierUris: ["https://management.azure.com"] });
+  api = entra.addApiApp(tenantId, {
+    identifierUris: ["api://fc-rollout"],
+    accessTokenAcceptedVersion: 2,
+    appRoles: [{ value: "Invoke" }],
+  });
+  client = entra.addClientApp(tenantId, {
+    secrets: [{ value: SECRET }],
+    roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
+  });
+});
+after(async () => {
+  await fx?.close();
+  if (checkout) await rm(checkout, { recursive: true, force: true });
+});
+
+function pipelineInputs(name: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    region: "cn-hangzhou",
+    function: name,
+    "code-path": "web",
+    runtime: "nodejs20",
+    handler: "index.handler",
+    "access-key-id": fx.accessKey.id,
+    "access-key-secret": fx.accessKey.secret,
+    "tenant-id": tenantId,
+    "client-id": client.appId,
+    "client-secret": SECRET,
+    scope: "api://fc-rollout/.default",
+    "authority-host": fx.stack.entra.host,
+    "expect-body": "Hello from FC",
+    "function-checks-claims": "true",
+    env: `EXPECTED_AUDIENCE=${api.appId}\nEXPECTED_TENANT_ID=${tenantId}`,
+    wait: "5",
+    ...overrides,
+  };
+}
+
+const alias = (fn: string) => fx.stack.alibaba.state.functionChildren.aliases.get(fn)?.get("live");
+const trigger = (fn: string, name: string) =>
+  fx.stack.alibaba.state.functionChildren.triggers.get(fn)?.get(name);
+
+describe("fc-pipeline rollout: verify, then promote", () => {
+  const fn = "rollout-fn";
+  let publicUrl = "";
+  it("a good version is smoke-tested through its candidate trigger, then the alias (and the public trigger) serve it", async () => {
+    await using job = await Job.create({ env: fx.env, checkout });
+    const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs.promoted, "true");
+    assert.equal(run.outputs["rolled-back"], "false");
+    assert.equal(run.outputs.version, "1");
+    assert.equal(run.outputs["previous-version"], "");
+    assert.deepEqual(
+      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
+      { versionId: "1", weights: {} },
+    );
+    assert.equal(trigger(fn, "http")?.qualifier, "live");
+    assert.equal(trigger(fn, "http-candidate")?.qualifier, "1");
+    assert.match(run.outputs.url ?? "", /\/fc-http\/rollout-fn\/http$/);
+    publicUrl = run.outputs.url ?? "";
+  });
+
+  it("the trigger lets in another tenant's token for this API's app ID (same keys); the example function refuses it by tid", async () => {
+    const entra = fx.stack.entra;
+    const other = entra.addTenant();
+    const foreign = await entra.mintToken({ tenantId: other, version: 2, overrides: { aud: api.appId } });
+    const own = await entra.mintToken({ tenantId, resource: api.appId, clientAppId: client.appId });
+    assert.deepEqual(await statusWith(publicUrl, own), { status: 200, body: "Hello from FC" });
+    assert.deepEqual(await statusWith(publicUrl, foreign), {
+      status: 401,
+      body: "this token was not issued for this API by this tenant",
+    });
+  });
+
+  it("a version that fails the smoke test is never served by the alias: it stays on the last good one", async () => {
+    await using job = await Job.create({ env: fx.env, checkout });
+    const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn, { "code-path": "broken" }) });
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.equal(run.outputs.promoted, "false");
+    assert.equal(run.outputs["rolled-back"], "true");
+    assert.equal(run.outputs.version, "2");
+    assert.equal(run.outputs["previous-version"], "1");
+    assert.deepEqual(
+      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
+      { versionId: "1", weights: {} },
+    );
+    assert.match(
+      run.stdout,
+      /Version 2 failed the smoke test: alias live still serves version 1; nothing was promoted\./,
+    );
+    assert.match(run.stdout, /Version 2 was not promoted\./);
+  });
+
+  it("traffic 10 gives the new version a canary weight on the alias, beside the version it serves", async () => {
+    await using job = await Job.create({ env: fx.env, checkout });
+    const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn, { traffic: "10" }) });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs.version, "3");
+    assert.deepEqual(
+      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
+      { versionId: "1", weights: { "3": 0.1 } },
+    );
+    assert.match(run.stdout, /Alias live now serves version 1 \(90%\) and version 3 \(10%, canary\)\./);
+  });
+
+  it("a later run at 100% promotes the canary; a re-run of that promoted deploy makes no mutating call", async () => {
+    await using job = await Job.create({ env: fx.env, checkout });
+    const promoted = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
+    assert.equal(promoted.exitCode, 0, promoted.stdout + promoted.stderr);
+    assert.equal(promoted.outputs.version, "3");
+    assert.deepEqual(
+      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
+      { versionId: "3", weights: {} },
+    );
+    const before = fx.stack.alibaba.requests.length;
+    const again = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
+    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
+    assert.deepEqual(
+      { changed: again.outputs.changed, promoted: again.outputs.promoted, version: again.outputs.version },
+      { changed: "false", promoted: "true", version: "3" },
+    );
+    assert.deepEqual(fx.stack.alibaba.requests.slice(before).filter(isMutatingFcCall), []);
+    assert.match(again.stdout, /Alias live already serves version 3: nothing to promote\./);
+  });
+});
+
+describe("fc-deploy rollout: invoke is the check", () => {
+  const deployInputs = (name: string, codePath: string): Record<string, string> => {
+    const { "code-path": _path, ...inputs } = accessKeyDeployInputs(fx, name, {
+      "http-trigger": "http",
+      "http-trigger-auth": "anonymous",
+      invoke: "{}",
+    });
+    return { ...inputs, "code-path": codePath };
+  };
+
+  it("a version whose test invocation fails is not promoted: one line, the alias left where it was", async () => {
+    const good = await fx.deploy(deployInputs("rollout-invoke", "payload"), { checkout });
+    assert.equal(good.exitCode, 0, good.stdout + good.stderr);
+    assert.equal(good.outputs.promoted, "true");
+    assert.equal(good.outputs["invoke-result"], "ok");
+    const bad = await fx.deploy(deployInputs("rollout-invoke", "throws"), { checkout });
+    assertUserFailure(
+      bad,
+      /^invoke: version 2 failed \(\w+: .*boom.*\); alias live still serves version 1: nothing was promoted\.$/,
+      [fx.accessKey.secret],
+    );
+    assert.equal(alias("rollout-invoke")?.versionId, "1");
+  });
+
+  it("without invoke, verify-then-promote has nothing to check with: refused before any call", async () => {
+    const { invoke: _invoke, ...inputs } = deployInputs("rollout-unchecked", "payload");
+    const run = await fx.deploy(inputs, { checkout });
+    assertUserFailure(
+      run,
+      "rollout verify-then-promote needs a check before the alias moves: set invoke (a test payload the new version must answer without error), use fc-pipeline (its smoke test), or set rollout: direct.",
+      [fx.accessKey.secret],
+    );
+    assert.equal(fx.stack.alibaba.state.functions.has("rollout-unchecked"), false);
+  });
+});
+
+function statusWith(url: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { authorization: `Bearer ${token}` }, ca: fx.stack.caPem }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -1,0 +1,132 @@
+// The Alibaba emulator's HTTP triggers, called with the real FC SDK: CreateTrigger, GetTrigger and
+// UpdateTrigger refuse what FC refuses (names, types, triggerConfig, duplicates, missing triggers and
+// functions), and the trigger URL refuses methods the trigger does not take and the parts it does not model.
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { request } from "node:https";
+import { after, before, describe, it } from "node:test";
+import { statusOf } from "../src/alibaba/fc-failure.ts";
+import {
+  CreateTriggerInput,
+  CreateTriggerRequest,
+  FcClient,
+  UpdateTriggerInput,
+  UpdateTriggerRequest,
+} from "../src/alibaba/sdk.ts";
+import { sdkConfig } from "../src/alibaba/sdk-config.ts";
+import { errorCode } from "../src/alibaba/sdk-errors.ts";
+import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
+import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
+
+let tls: TlsMaterial;
+let emulator: AlibabaEmulator;
+let client: FcClient;
+
+before(async () => {
+  tls = await createTestCa();
+  trustCaInProcess(tls.caPem);
+  emulator = await startAlibabaEmulator({ tls });
+  const key = emulator.state.addAccessKey();
+  client = new FcClient(
+    sdkConfig(
+      { host: new URL(emulator.url).host, protocol: "https" },
+      { accessKeyId: key.id, accessKeySecret: key.secret, source: "access-key" },
+    ),
+  );
+  emulator.state.functions.set("fn", {
+    body: { functionName: "fn", runtime: "nodejs20" },
+    activeAt: 0,
+    settling: "create",
+  });
+});
+after(async () => {
+  await emulator?.close();
+  if (tls) await rm(tls.dir, { recursive: true, force: true });
+});
+
+const config = (fields: Record<string, unknown>) =>
+  JSON.stringify({ authType: "anonymous", methods: ["GET"], ...fields });
+
+async function refusal(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+  } catch (error) {
+    return `${statusOf(error)} ${errorCode(error)}`;
+  }
+  assert.fail("the call was accepted");
+}
+
+function create(functionName: string, fields: Record<string, unknown>) {
+  return client.createTrigger(
+    functionName,
+    new CreateTriggerRequest({
+      body: new CreateTriggerInput({
+        triggerName: "http",
+        triggerType: "http",
+        triggerConfig: config({}),
+        ...fields,
+      }),
+    }),
+  );
+}
+
+describe("Alibaba emulator: HTTP triggers", () => {
+  it("CreateTrigger refuses bad names, other types, bad configs and a JWT trigger without keys", async () => {
+    assert.equal(await refusal(() => create("fn", { triggerName: "1http" })), "400 InvalidArgument");
+    assert.equal(await refusal(() => create("fn", { triggerType: "timer" })), "400 InvalidArgument");
+    assert.equal(await refusal(() => create("fn", { triggerConfig: "{" })), "400 InvalidArgument");
+    assert.equal(
+      await refusal(() => create("fn", { triggerConfig: config({ authType: "none" }) })),
+      "400 InvalidArgument",
+    );
+    assert.equal(
+      await refusal(() => create("fn", { triggerConfig: config({ methods: ["FETCH"] }) })),
+      "400 InvalidArgument",
+    );
+    const noKeys = config({
+      authType: "jwt",
+      authConfig: JSON.stringify({ TokenLookup: "header:Authorization:Bearer" }),
+    });
+    assert.equal(await refusal(() => create("fn", { triggerConfig: noKeys })), "400 InvalidArgument");
+    assert.equal(await refusal(() => create("absent", {})), "404 FunctionNotFound");
+  });
+
+  it("creates one trigger per name, returns its URL, and updates it; a missing one is TriggerNotFound", async () => {
+    const created = await create("fn", {});
+    assert.match(created.body?.httpTrigger?.urlInternet ?? "", /\/fc-http\/fn\/http$/);
+    assert.equal(await refusal(() => create("fn", {})), "409 TriggerAlreadyExists");
+    const fetched = await client.getTrigger("fn", "http");
+    assert.equal(fetched.body?.triggerConfig, config({}));
+    assert.equal(await refusal(() => client.getTrigger("fn", "other")), "404 TriggerNotFound");
+    const update = (triggerConfig: string) =>
+      client.updateTrigger(
+        "fn",
+        "http",
+        new UpdateTriggerRequest({ body: new UpdateTriggerInput({ triggerConfig }) }),
+      );
+    assert.equal(await refusal(() => update(config({ authType: "jwt" }))), "400 InvalidArgument");
+    await update(config({ methods: ["POST"] }));
+    assert.equal((await client.getTrigger("fn", "http")).body?.triggerConfig, config({ methods: ["POST"] }));
+    assert.equal(await refusal(() => client.getTrigger("fn", "other")), "404 TriggerNotFound");
+  });
+
+  it("the trigger URL refuses a method it does not take, an unknown trigger, and signature auth it does not model", async () => {
+    await create("fn", { triggerName: "signed", triggerConfig: config({ authType: "function" }) });
+    const base = emulator.url.replace(/\/$/, "");
+    assert.equal(await statusAt(`${base}/fc-http/fn/http`, "GET"), 405, "the trigger now takes POST only");
+    assert.equal(await statusAt(`${base}/fc-http/fn/none`, "GET"), 404);
+    assert.equal(await statusAt(`${base}/fc-http/fn/signed`, "GET"), 501);
+  });
+});
+
+function statusAt(url: string, method: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, ca: tls.caPem }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
