@@ -140,6 +140,8 @@ describe("fc-pipeline rollout: verify, then promote", () => {
       /Version 2 failed the smoke test: alias live still serves version 1; nothing was promoted\./,
     );
     assert.match(run.stdout, /Version 2 was not promoted\./);
+    assert.equal(trigger(fn, "http-candidate"), undefined, "the failed version keeps no trigger of its own");
+    assert.match(run.stdout, /Deleted trigger http-candidate: version 2 no longer answers on it\./);
   });
 
   it("traffic 10 gives the new version a canary weight on the alias, beside the version it serves", async () => {
@@ -197,6 +199,7 @@ describe("fc-deploy rollout: invoke is the check", () => {
       [fx.accessKey.secret],
     );
     assert.equal(alias("rollout-invoke")?.versionId, "1");
+    assert.equal(trigger("rollout-invoke", "http-candidate"), undefined);
   });
 
   it("without invoke, verify-then-promote has nothing to check with: refused before any call", async () => {

@@ -10,7 +10,10 @@ import {
 } from "./sdk.ts";
 import { errorCode } from "./sdk-errors.ts";
 
-/** The FC 3.0 trigger calls fc-deploy makes (GetTrigger, CreateTrigger, UpdateTrigger), retried as FcCalls are. */
+/**
+ * The FC 3.0 trigger calls fc-deploy makes (GetTrigger, CreateTrigger, UpdateTrigger, DeleteTrigger),
+ * retried as FcCalls are.
+ */
 export class TriggersApi extends FcCalls {
   /** The trigger, or undefined when the function has none by that name. */
   async getTrigger(functionName: string, triggerName: string): Promise<FcTrigger | undefined> {
@@ -44,5 +47,15 @@ export class TriggersApi extends FcCalls {
       this.client.updateTrigger(functionName, spec.name, new UpdateTriggerRequest({ body })),
     );
     return response.body;
+  }
+
+  /** Deletes the trigger; one already gone counts as deleted. */
+  async deleteTrigger(functionName: string, triggerName: string): Promise<void> {
+    try {
+      await this.retrying(() => this.client.deleteTrigger(functionName, triggerName));
+    } catch (error) {
+      if (statusOf(error) === 404 && errorCode(error) === "TriggerNotFound") return;
+      throw error;
+    }
   }
 }

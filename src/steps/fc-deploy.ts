@@ -180,6 +180,7 @@ export async function fcDeploy(
       );
       if (failure) {
         outcome.rolledBack = true;
+        await pending.retire(ctx);
         throw new UserError(
           `invoke: version ${pending.version} failed (${failure}); alias ${inputs.rollout.alias} still serves ${pending.previousVersion ? `version ${pending.previousVersion}` : "nothing (it does not exist yet)"}: nothing was promoted.`,
         );

@@ -141,6 +141,7 @@ export async function runFcPipeline(
     host.output("url", kept.url);
   } else if (outcome && pending) {
     outcome.rolledBack = true;
+    await pending.retire(ctx);
     const served = outcome.previousVersion ? `version ${outcome.previousVersion}` : "nothing yet";
     ctx.logger.info(
       `Version ${outcome.version} failed the smoke test: alias ${inputs.deploy.rollout?.alias ?? ""} still serves ${served}; nothing was promoted.`,

@@ -31,6 +31,11 @@ export interface PendingRollout {
   candidateUrl?: string;
   /** Points the alias at the version (or gives it its canary share) and the public trigger at the alias. */
   promote(ctx: StepContext): Promise<{ url: string; triggerChanges: string[] }>;
+  /**
+   * After a failed check: deletes the candidate trigger, so the version that failed is not left
+   * answering on a URL of its own.
+   */
+  retire(ctx: StepContext): Promise<void>;
 }
 
 interface RolloutPlan {
@@ -63,18 +68,30 @@ export async function prepareRollout(plan: RolloutPlan, ctx: StepContext): Promi
   const wanted = wantedTarget(current, version, rollout.traffic);
   const previousVersion = current?.versionId ?? "";
   const promote = (promoteCtx: StepContext) => promoteVersion(plan, alias !== undefined, wanted, promoteCtx);
+  const candidateName = candidateTriggerName(plan.trigger.name);
+  // A failure to delete is a warning: the check's failure is what the step reports.
+  const retire = async (retireCtx: StepContext) => {
+    try {
+      await explained("DeleteTrigger", () => plan.triggers.deleteTrigger(functionName, candidateName));
+      retireCtx.logger.info(`Deleted trigger ${candidateName}: version ${version} no longer answers on it.`);
+    } catch (error) {
+      retireCtx.logger.warning(
+        `Version ${version} still answers on trigger ${candidateName}: deleting it failed (${error instanceof Error ? error.message : String(error)}); delete it by hand.`,
+      );
+    }
+  };
   if (current && sameTarget(current, wanted)) {
     ctx.logger.info(`Alias ${rollout.alias} already serves ${describeTarget(wanted)}: nothing to promote.`);
-    return { version, previousVersion, upToDate: true, promote };
+    return { version, previousVersion, upToDate: true, promote, retire };
   }
   const candidate = await ensureHttpTrigger(
     plan.triggers,
     functionName,
-    { ...plan.trigger, name: candidateTriggerName(plan.trigger.name), qualifier: version },
+    { ...plan.trigger, name: candidateName, qualifier: version },
     ctx,
     explained,
   );
-  return { version, previousVersion, upToDate: false, candidateUrl: candidate.url, promote };
+  return { version, previousVersion, upToDate: false, candidateUrl: candidate.url, promote, retire };
 }
 
 /** The candidate trigger's name: the public one's, marked. */
