@@ -1,5 +1,6 @@
 import { checkRunLabel } from "../run-label.ts";
 import type { CloudRunDeployInputs } from "../steps/cloud-run-deploy.ts";
+import { readCloudRunSettings } from "./cloud-run-settings.ts";
 import { readGcpCredentialInputs } from "./gcp-id-token.ts";
 import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
 import { type InputReader, withDefined } from "./reader.ts";
@@ -25,6 +26,7 @@ export function readCloudRunDeployInputs(read: InputReader, host: InputHost): Cl
     env: read.optional("env"),
     invokers: read.optional("invokers"),
     runLabel: read.field("run-label", () => checkRunLabel(read.optional("run-label"))),
+    ...readCloudRunSettings(read, inputs),
   });
   return withDefaultRunLabel(settings, host);
 }
