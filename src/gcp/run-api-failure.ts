@@ -55,6 +55,7 @@ export function explainRunFailure(error: unknown, context: RunCallContext): Erro
   const detail = googleMessage(error);
   switch (code) {
     case CODE.PERMISSION_DENIED:
+      if (/actAs/i.test(detail)) return actAsRefused(detail, context);
       return new UserError(
         `${context.principal} may not ${context.action} in project ${context.project} (${detail}): grant it roles/run.admin on the project (or roles/run.developer and roles/iam.serviceAccountUser on the runtime service account), and check project is the project ID.`,
       );
@@ -99,4 +100,12 @@ export function googleMessage(error: unknown): string {
   return describeError(error)
     .replace(/^\d+ [A-Z_]+: /, "")
     .slice(0, 300);
+}
+
+/** A runtime-service-account the deploying principal may not act as (or that does not exist). */
+function actAsRefused(detail: string, context: RunCallContext): UserError {
+  const account = /service account (\S+)/.exec(detail)?.[1] ?? "the runtime service account";
+  return new UserError(
+    `${context.principal} may not deploy a service that runs as ${account} (${detail}): check runtime-service-account names an existing account, and grant the deployer roles/iam.serviceAccountUser on it (gcloud iam service-accounts add-iam-policy-binding ${account} --member serviceAccount:${context.principal} --role roles/iam.serviceAccountUser).`,
+  );
 }
