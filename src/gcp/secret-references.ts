@@ -48,7 +48,7 @@ export function parseSecrets(text: string): SecretInputs {
         `${where} has no '=': write KEY=SECRET:VERSION for a variable or /PATH/FILE=SECRET:VERSION for a mounted file.`,
       );
     }
-    const ref = secretRef(reference, where);
+    const ref = secretRef(reference, `${where} (${target.slice(0, 120)})`);
     if (target.startsWith("/")) {
       checkMountPath(target, where);
       const folder = posix.dirname(target);
@@ -87,9 +87,8 @@ function secretRef(text: string, where: string): SecretRef {
   const at = text.lastIndexOf(":");
   const [secret, version] = at < 0 ? [text, ""] : [text.slice(0, at), text.slice(at + 1)];
   if (!SECRET.test(secret) || !VERSION.test(version)) {
-    throw new UserError(
-      `${where}: ${JSON.stringify(text.slice(0, 120))} is not a secret reference: ${REFERENCE_FORM}.`,
-    );
+    // The text is not repeated: a value pasted where its reference belongs must not reach the log.
+    throw new UserError(`${where} does not end in a secret reference: ${REFERENCE_FORM}.`);
   }
   return { secret, version };
 }
