@@ -13,6 +13,7 @@ import { type CloudRunFixture, PROJECT, REGION, startCloudRunFixture } from "./e
 import { enumName } from "./emulators/gcp/proto-shape.ts";
 import type { Json } from "./emulators/json.ts";
 import { assertUserFailure, type Job } from "./runner/index.ts";
+import { envOf as cliEnv, cliSandbox, flagsOf } from "./support/cli-process.ts";
 import { stepPassed } from "./support/passed.ts";
 
 let fx: CloudRunFixture;
@@ -216,5 +217,55 @@ describe("cloud-run-deploy: service settings", () => {
       `${fx.deployer.email} may not deploy a service that runs as ${fx.caller.email} (Permission 'iam.serviceaccounts.actAs' denied on service account ${fx.caller.email} (or it may not exist).): check runtime-service-account names an existing account, and grant the deployer roles/iam.serviceAccountUser on it (gcloud iam service-accounts add-iam-policy-binding ${fx.caller.email} --member serviceAccount:${fx.deployer.email} --role roles/iam.serviceAccountUser).`,
     );
     assert.equal(fx.mutatingCalls(), before, "nothing deployed");
+  });
+
+  it("the pipeline action and `fngate cloud-run-deploy` take the same settings: the command's run changes nothing", async () => {
+    await using job = await fx.job();
+    const settings = {
+      cpu: "2",
+      memory: "2Gi",
+      labels: "team=pipeline",
+      secrets: "API_KEY=api-key:1",
+      "env-update": "merge",
+    };
+    const open = {
+      project: PROJECT,
+      region: REGION,
+      service: "pipeline-settings-fn",
+      image: fx.deployInputs("x").image ?? "",
+    };
+    const piped = await job.run("cloud-run-pipeline", {
+      inputs: {
+        ...open,
+        ...settings,
+        "expect-body": "Hello World!",
+        "credentials-json": fx.deployer.json,
+        "invoker-credentials-json": fx.caller.json,
+      },
+    });
+    assert.equal(piped.exitCode, 0, piped.stdout + piped.stderr);
+    assert.deepEqual((containerOf("pipeline-settings-fn").resources as Json).limits, {
+      cpu: "2",
+      memory: "2Gi",
+    });
+    assert.equal((stored("pipeline-settings-fn").labels as Json).team, "pipeline");
+    assert.deepEqual(envOf("pipeline-settings-fn").API_KEY, { secret: "api-key", version: "1" });
+
+    await using sandbox = await cliSandbox({
+      NODE_EXTRA_CA_CERTS: fx.stack.caFile,
+      FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
+    });
+    const before = fx.mutatingCalls();
+    const cli = await sandbox.run(
+      [
+        "cloud-run-deploy",
+        ...flagsOf({ ...open, ...settings, invokers: `serviceAccount:${fx.caller.email}` }),
+        "--json",
+      ],
+      cliEnv({ "credentials-json": fx.deployer.json }),
+    );
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    assert.equal((JSON.parse(cli.stdout) as { outputs: Json }).outputs.changed, "false");
+    assert.equal(fx.mutatingCalls(), before);
   });
 });
