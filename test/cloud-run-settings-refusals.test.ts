@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { mountedSecretFiles, volumesToSend } from "../src/gcp/service-secret-files.ts";
 import type { ServiceSettings } from "../src/gcp/service-settings.ts";
 import { type DesiredService, serviceChanges } from "../src/gcp/service-spec.ts";
 import { actionInputHost } from "../src/github/action-host.ts";
@@ -426,5 +427,45 @@ describe("the emulator refuses templates Cloud Run refuses", () => {
       ),
       undefined,
     );
+  });
+});
+
+describe("secret files meet the volumes already on the service", () => {
+  const current = {
+    volumes: [
+      { name: "outside", secret: { secret: "other", items: [{ path: "k", version: "1" }] } },
+      { name: "sql", cloudSqlInstance: { instances: ["p:r:i"] } },
+      { name: "shared", secret: { secret: "shared", items: [{ path: "s", version: "1" }] } },
+    ],
+    mounts: [
+      { name: "outside", mountPath: "/outside" },
+      { name: "sql", mountPath: "/cloudsql" },
+      { name: "shared", mountPath: "/shared" },
+    ],
+  };
+  const files = { "/secrets/db/password": { secret: "db", version: "2" } };
+  const names = (state: { volumes: { name?: string | null }[] }) =>
+    state.volumes.map((volume) => volume.name);
+  it("merge adds the folder and keeps every other mount", () => {
+    const next = volumesToSend(current, { files, update: "merge" });
+    assert.deepEqual(mountedSecretFiles(next), [
+      "/outside/k=other:1",
+      "/secrets/db/password=db:2",
+      "/shared/s=shared:1",
+    ]);
+    assert.ok(names(next).includes("sql"));
+  });
+  it("replace drops secret mounts not listed, keeps Cloud SQL and what a sidecar mounts", () => {
+    const next = volumesToSend(current, { files, update: "replace" }, new Set(["shared"]));
+    assert.deepEqual(mountedSecretFiles(next), ["/secrets/db/password=db:2"]);
+    assert.deepEqual(
+      names(next).filter((name) => !name?.startsWith("secret-")),
+      ["sql", "shared"],
+      "the unlisted secret volume is gone; Cloud SQL and the sidecar's stay",
+    );
+  });
+  it("the same files again: the same volumes (a re-run changes nothing)", () => {
+    const once = volumesToSend(current, { files, update: "merge" });
+    assert.deepEqual(volumesToSend(once, { files, update: "merge" }), once);
   });
 });

@@ -21,9 +21,14 @@ export interface MountedVolumes {
  * The revision's volumes and the container's mounts after the deploy. Cloud Run mounts a secret volume on a
  * folder, one file per version item (SecretVolumeSource.items), so the files are grouped by folder, one
  * volume each. Under replace the listed files are the service's only mounted secrets; under merge only
- * mounts on the listed folders change. Other volumes (Cloud SQL, emptyDir, ...) always stay.
+ * mounts on the listed folders change. Other volumes (Cloud SQL, emptyDir, ...) always stay, and so does a
+ * volume a sidecar container still mounts.
  */
-export function volumesToSend(current: MountedVolumes, wanted: SecretFilesWanted): MountedVolumes {
+export function volumesToSend(
+  current: MountedVolumes,
+  wanted: SecretFilesWanted,
+  usedBySidecars: ReadonlySet<string | null | undefined> = new Set(),
+): MountedVolumes {
   const ours = secretVolumes(wanted.files);
   const folders = new Set(ours.mounts.map((mount) => mount.mountPath));
   const secretNames = new Set(current.volumes.filter((v) => v.secret).map((v) => v.name));
@@ -34,7 +39,9 @@ export function volumesToSend(current: MountedVolumes, wanted: SecretFilesWanted
   const dropped = new Set(current.mounts.filter((m) => !kept.includes(m)).map((m) => m.name));
   const ourNames = new Set(ours.volumes.map((volume) => volume.name));
   const volumes = current.volumes.filter(
-    (volume) => !ourNames.has(volume.name) && (keptNames.has(volume.name) || !dropped.has(volume.name)),
+    (volume) =>
+      !ourNames.has(volume.name) &&
+      (keptNames.has(volume.name) || usedBySidecars.has(volume.name) || !dropped.has(volume.name)),
   );
   return { volumes: [...volumes, ...ours.volumes], mounts: [...kept, ...ours.mounts] };
 }

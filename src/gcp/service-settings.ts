@@ -87,6 +87,7 @@ export function withSettings(service: Service, settings: ServiceSettings | undef
     const next = volumesToSend(
       { volumes: template.volumes ?? [], mounts: container.volumeMounts ?? [] },
       { files: settings.secretFiles, update: settings.envUpdate },
+      new Set(others.flatMap((sidecar) => (sidecar.volumeMounts ?? []).map((mount) => mount.name))),
     );
     template.volumes = next.volumes;
     container.volumeMounts = next.mounts;
