@@ -3,6 +3,7 @@ import { UserError } from "../errors.ts";
 import { readSmallTextFile } from "../fs/read-capped.ts";
 import { confineToWorkspace } from "../fs/workspace-path.ts";
 import { ENV_NAME, RESERVED_ENV } from "./deploy-checks.ts";
+import type { SecretRef } from "./service-env.ts";
 
 // Cloud Run takes at most 32 KiB per variable (https://cloud.google.com/run/quotas); a file of many is still small.
 const MAX_BYTES = 256 * 1024;
@@ -51,4 +52,21 @@ export async function readEnvFile(path: string, workspaceDir: string): Promise<R
     env[name] = value === null ? "" : String(value);
   }
   return env;
+}
+
+/** env with env-file's variables under it (env wins for a name in both); a name secrets feeds is refused. */
+export async function withEnvFile(
+  env: Record<string, string> | undefined,
+  envFile: string,
+  workspaceDir: string,
+  secretEnv: Record<string, SecretRef> | undefined,
+): Promise<Record<string, string>> {
+  const fromFile = await readEnvFile(envFile, workspaceDir);
+  const both = Object.keys(secretEnv ?? {}).find((name) => name in fromFile);
+  if (both) {
+    throw new UserError(
+      `secrets sets ${both} and env-file sets it too: keep one (a secret's value belongs in secrets).`,
+    );
+  }
+  return { ...fromFile, ...env };
 }

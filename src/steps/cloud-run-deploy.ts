@@ -21,7 +21,7 @@ import {
   parseEnv,
   parseInvokers,
 } from "../gcp/deploy-checks.ts";
-import { readEnvFile } from "../gcp/env-file.ts";
+import { withEnvFile } from "../gcp/env-file.ts";
 import { type BuildSource, checkBuildSource } from "../gcp/function-image.ts";
 import { googleEndpoints } from "../gcp/google-endpoints.ts";
 import { ensureInvokers } from "../gcp/invoker-iam.ts";
@@ -128,14 +128,12 @@ export async function planCloudRunDeploy(
   };
   if (inputs.env !== undefined) desired.env = parseEnv(inputs.env);
   if (inputs.envFile !== undefined) {
-    const fromFile = await readEnvFile(inputs.envFile, ctx.workspaceDir);
-    desired.env = { ...fromFile, ...desired.env };
-    const both = Object.keys(inputs.settings?.secretEnv ?? {}).find((name) => name in fromFile);
-    if (both) {
-      throw new UserError(
-        `secrets sets ${both} and env-file sets it too: keep one (a secret's value belongs in secrets).`,
-      );
-    }
+    desired.env = await withEnvFile(
+      desired.env,
+      inputs.envFile,
+      ctx.workspaceDir,
+      inputs.settings?.secretEnv,
+    );
   }
   if (inputs.settings) desired.settings = inputs.settings;
   if (inputs.function !== undefined) desired.functionTarget = checkFunctionTarget(inputs.function.trim());
