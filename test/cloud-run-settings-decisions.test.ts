@@ -9,6 +9,7 @@ import { mountedSecretFiles, volumesToSend } from "../src/gcp/service-secret-fil
 import type { ServiceSettings } from "../src/gcp/service-settings.ts";
 import { type DesiredService, serviceChanges } from "../src/gcp/service-spec.ts";
 import { IMAGE, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
+import { withServiceDefaults } from "./emulators/gcp/run-admin-server-defaults.ts";
 import { templateProblem } from "./emulators/gcp/service-template.ts";
 import { GcpState } from "./emulators/gcp/state.ts";
 import type { Json } from "./emulators/json.ts";
@@ -191,5 +192,16 @@ describe("secret files meet the volumes already on the service", () => {
   it("the same files again: the same volumes (a re-run changes nothing)", () => {
     const once = volumesToSend(current, { files, update: "merge" });
     assert.deepEqual(volumesToSend(once, { files, update: "merge" }), once);
+  });
+});
+
+describe("the emulator fills in what Cloud Run fills in for a fraction of a CPU", () => {
+  it("concurrency 1 below 1 CPU, 80 from 1 CPU", () => {
+    const body = (cpu: string): Json => ({
+      template: { containers: [{ image: IMAGE, resources: { limits: { cpu } } }] },
+    });
+    const stored = (cpu: string) =>
+      (withServiceDefaults(body(cpu), "1").template as Json).maxInstanceRequestConcurrency;
+    assert.deepEqual([stored("500m"), stored("0.5"), stored("1"), stored("2000m")], [1, 1, 80, 80]);
   });
 });
