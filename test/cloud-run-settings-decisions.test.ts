@@ -10,6 +10,7 @@ import type { ServiceSettings } from "../src/gcp/service-settings.ts";
 import { type DesiredService, serviceChanges } from "../src/gcp/service-spec.ts";
 import { IMAGE, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
 import { withServiceDefaults } from "./emulators/gcp/run-admin-server-defaults.ts";
+import { addSecret } from "./emulators/gcp/secret-manager.ts";
 import { templateProblem } from "./emulators/gcp/service-template.ts";
 import { GcpState } from "./emulators/gcp/state.ts";
 import type { Json } from "./emulators/json.ts";
@@ -83,8 +84,12 @@ describe("no-op detection reads the service as the client returns it", () => {
 
 describe("the emulator refuses templates Cloud Run refuses", () => {
   const state = new GcpState();
-  state.addProject(PROJECT);
+  const compute = `serviceAccount:${state.addProject(PROJECT).number}-compute@developer.gserviceaccount.com`;
+  addSecret(state, PROJECT, "readable", { versions: 2, accessors: [compute], aliases: { prod: "2" } });
+  addSecret(state, PROJECT, "locked", { versions: 1, accessors: [] });
   const call = { state, project: PROJECT, region: REGION, members: ["serviceAccount:deployer@x"] };
+  const secretEnv = (secret: string, version: string) =>
+    withTemplate({}, { env: [{ name: "K", valueSource: { secretKeyRef: { secret, version } } }] });
   const withTemplate = (template: Json, container: Json = {}): Json => ({
     template: { ...template, containers: [{ image: IMAGE, ...container }] },
   });
@@ -139,10 +144,35 @@ describe("the emulator refuses templates Cloud Run refuses", () => {
       withTemplate({ serviceAccount: `runtime@${PROJECT}.iam.gserviceaccount.com` }),
       /iam\.serviceaccounts\.actAs/,
     ],
+    ["a secret the runtime account may not read", secretEnv("locked", "1"), /^Permission denied on secret: /],
+    ["a secret that does not exist", secretEnv("missing", "1"), /^Permission denied on secret: /],
+    [
+      "a version that does not exist",
+      secretEnv("readable", "3"),
+      /^Secret projects\/my-project-123\/secrets\/readable\/versions\/3 was not found\.$/,
+    ],
+    [
+      "a mounted secret the runtime account may not read",
+      withTemplate(
+        { volumes: [{ name: "v", secret: { secret: "locked", items: [{ path: "k", version: "latest" }] } }] },
+        { volumeMounts: [{ name: "v", mountPath: "/s" }] },
+      ),
+      /^Permission denied on secret: projects\/my-project-123\/secrets\/locked\/versions\/latest /,
+    ],
   ];
   for (const [name, body, message] of rows) {
     it(name, () => assert.match(templateProblem(body, call)?.message ?? "accepted", message));
   }
+  it("readable secrets by version, alias, latest, or by the project's number: taken", () => {
+    for (const [secret, version] of [
+      ["readable", "2"],
+      ["readable", "prod"],
+      ["readable", "latest"],
+      [`projects/${state.projects.get(PROJECT)?.number}/secrets/readable`, "1"],
+    ] as const) {
+      assert.equal(templateProblem(secretEnv(secret, version), call), undefined, `${secret}:${version}`);
+    }
+  });
   it("the project's default compute account needs no grant", () => {
     const number = state.projects.get(PROJECT)?.number;
     assert.equal(

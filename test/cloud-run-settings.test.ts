@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type CloudRunFixture, PROJECT, REGION, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { enumName } from "./emulators/gcp/proto-shape.ts";
+import { addSecret } from "./emulators/gcp/secret-manager.ts";
 import type { Json } from "./emulators/json.ts";
 import { assertUserFailure, type Job } from "./runner/index.ts";
 import { envOf as cliEnv, cliSandbox, flagsOf } from "./support/cli-process.ts";
@@ -22,6 +23,20 @@ before(async () => {
   fx = await startCloudRunFixture();
   runtime = fx.stack.gcp.addServiceAccount(PROJECT, "runtime-identity").email;
   fx.stack.gcp.allowActAs(runtime, `serviceAccount:${fx.deployer.email}`);
+  // The secrets the services reference, readable by the runtime account and the default one.
+  const number = fx.stack.gcp.state.projects.get(PROJECT)?.number;
+  const accessors = [
+    `serviceAccount:${runtime}`,
+    `serviceAccount:${number}-compute@developer.gserviceaccount.com`,
+  ];
+  for (const [id, versions] of [
+    ["api-key", 4],
+    ["db-password", 2],
+    ["other", 1],
+  ] as const) {
+    addSecret(fx.stack.gcp.state, PROJECT, id, { versions, accessors });
+  }
+  addSecret(fx.stack.gcp.state, PROJECT, "locked", { versions: 1, accessors: [] });
 });
 after(async () => {
   await fx?.close();
@@ -204,6 +219,19 @@ describe("cloud-run-deploy: service settings", () => {
     const vpc = templateOf("connector-fn").vpcAccess as Json;
     assert.equal(vpc.connector, `projects/${PROJECT}/locations/${REGION}/connectors/run-connector`);
     assert.equal(egressOf(vpc), "PRIVATE_RANGES_ONLY");
+  });
+
+  it("a secret the runtime account may not read: refused with the role to grant", async () => {
+    await using job = await fx.job();
+    const before = fx.mutatingCalls();
+    const run = await job.run("cloud-run-deploy", {
+      inputs: fx.deployInputs("locked-fn", { "runtime-service-account": runtime, secrets: "TOKEN=locked:1" }),
+    });
+    assertUserFailure(
+      run,
+      `the runtime service account ${runtime} may not read secret projects/${PROJECT}/secrets/locked (version 1), which secrets references: grant it roles/secretmanager.secretAccessor on the secret (gcloud secrets add-iam-policy-binding locked --member serviceAccount:${runtime} --role roles/secretmanager.secretAccessor), or fix secrets or runtime-service-account.`,
+    );
+    assert.equal(fx.mutatingCalls(), before, "nothing deployed");
   });
 
   it("a runtime service account the deployer may not act as: refused with the grant to add", async () => {

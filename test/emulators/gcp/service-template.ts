@@ -20,7 +20,9 @@
 // - vpcAccess: a connector (projects/P/locations/L/connectors/C, in the service's region) or one network
 //   interface with network or subnetwork, not both (VpcAccess, vendor_settings.proto;
 //   https://cloud.google.com/run/docs/configuring/vpc-direct-vpc).
+// - every referenced secret readable by the runtime account (secret-manager.ts).
 import type { Json } from "../json.ts";
+import { secretAccessProblem } from "./secret-manager.ts";
 import type { GcpState } from "./state.ts";
 
 export interface TemplateCall {
@@ -58,8 +60,14 @@ export function templateProblem(body: Json, call: TemplateCall): TemplateRefusal
     portProblem(container.ports) ??
     envProblem(container.env) ??
     volumeProblem((template.volumes ?? []) as Json[], (container.volumeMounts ?? []) as Json[]) ??
-    vpcProblem(template.vpcAccess as Json | undefined, call.region)
+    vpcProblem(template.vpcAccess as Json | undefined, call.region) ??
+    secretAccess(call, template, container)
   );
+}
+
+function secretAccess(call: TemplateCall, template: Json, container: Json): TemplateRefusal | undefined {
+  const problem = secretAccessProblem(call.state, call.project, template, container);
+  return problem === undefined ? undefined : bad(problem);
 }
 
 function accountProblem(account: unknown, call: TemplateCall): TemplateRefusal | undefined {

@@ -62,6 +62,14 @@ export interface ServiceRecord {
   revisions: number;
 }
 
+export interface SecretRecord {
+  /** Version numbers that exist (latest is the highest); aliases map to one of them. */
+  versions: Set<string>;
+  aliases: Map<string, string>;
+  /** Members holding roles/secretmanager.secretAccessor on the secret. */
+  accessors: Set<string>;
+}
+
 export interface PolicyRecord {
   version: number;
   bindings: { role: string; members: string[]; condition?: unknown }[];
@@ -96,6 +104,8 @@ export class GcpState {
   readonly repositories = new Map<string, RepositoryRecord>();
   /** Images that exist in a registry Cloud Run can pull from. */
   readonly images = new Set<string>();
+  /** Secret Manager secrets by projects/<project ID>/secrets/<id> (secret-manager.ts). */
+  readonly secrets = new Map<string, SecretRecord>();
   /** Asked about images not in `images` (e.g. a real registry the test pushed to). */
   imageResolver?: (image: string) => Promise<boolean>;
   readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);
