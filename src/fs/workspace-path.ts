@@ -25,17 +25,18 @@ export async function confineToWorkspace(
   inputName: string,
   value: string,
   workspaceDir: string,
+  names: "folder" | "file" = "folder",
 ): Promise<ConfinedPath> {
   const root = resolve(workspaceDir);
   const given = resolve(root, value);
   const lexicallyInside = inside(root, given);
   const realRoot = await realpath(root).catch(() => root);
-  const real = await realpathOfExisting(inputName, value, given).catch((error: unknown) => {
+  const real = await realpathOfExisting(inputName, value, given, names).catch((error: unknown) => {
     // Unreadable (/root for a runner user) and outside anyway: say the second, which is what to fix.
-    throw lexicallyInside ? error : outside(inputName, value, realRoot);
+    throw lexicallyInside ? error : outside(inputName, value, realRoot, undefined, names);
   });
   if (!inside(realRoot, real.path)) {
-    throw outside(inputName, value, realRoot, lexicallyInside ? real.path : undefined);
+    throw outside(inputName, value, realRoot, lexicallyInside ? real.path : undefined, names);
   }
   // Nothing there yet: the caller's own check ("is not a folder") names the input.
   return { given, real: real.exists ? real.path : given };
@@ -46,6 +47,7 @@ async function realpathOfExisting(
   inputName: string,
   value: string,
   path: string,
+  names: "folder" | "file",
 ): Promise<{ path: string; exists: boolean }> {
   const missing: string[] = [];
   let current = path;
@@ -56,7 +58,7 @@ async function realpathOfExisting(
       const code = (error as NodeJS.ErrnoException).code;
       if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(current) === current) {
         throw new UserError(
-          `${inputName} ${JSON.stringify(value)} cannot be read (${code ?? String(error)}): point ${inputName} at a folder in the repository checkout.`,
+          `${inputName} ${JSON.stringify(value)} cannot be read (${code ?? String(error)}): point ${inputName} at a ${names} in the repository checkout.`,
         );
       }
       missing.push(basename(current));
@@ -70,9 +72,15 @@ function inside(root: string, path: string): boolean {
   return rest === "" || (rest !== ".." && !rest.startsWith(`..${sep}`) && !isAbsolute(rest));
 }
 
-function outside(inputName: string, value: string, workspace: string, linkTarget?: string): UserError {
+function outside(
+  inputName: string,
+  value: string,
+  workspace: string,
+  linkTarget: string | undefined,
+  names: "folder" | "file",
+): UserError {
   const how = linkTarget === undefined ? "is" : `resolves through a symbolic link to ${linkTarget}, which is`;
   return new UserError(
-    `${inputName} ${JSON.stringify(value)} ${how} outside the workspace (${workspace}): fngate builds and uploads only what is inside the repository checkout; point ${inputName} at a folder in it.`,
+    `${inputName} ${JSON.stringify(value)} ${how} outside the workspace (${workspace}): fngate builds and uploads only what is inside the repository checkout; point ${inputName} at a ${names} in it.`,
   );
 }

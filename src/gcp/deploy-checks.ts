@@ -9,9 +9,9 @@ const SERVICE = /^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/;
 const IMAGE =
   /^[a-z0-9][a-z0-9.-]*(?::\d+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const FUNCTION_TARGET = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Cloud Run sets these itself and refuses a revision that sets them.
-const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
+export const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
 const PUBLIC = new Set(["allUsers", "allAuthenticatedUsers"]);
 
 export function checkProject(value: string): string {

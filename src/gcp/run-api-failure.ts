@@ -55,6 +55,7 @@ export function explainRunFailure(error: unknown, context: RunCallContext): Erro
   const detail = googleMessage(error);
   switch (code) {
     case CODE.PERMISSION_DENIED:
+      if (/actAs/i.test(detail)) return actAsRefused(detail, context);
       return new UserError(
         `${context.principal} may not ${context.action} in project ${context.project} (${detail}): grant it roles/run.admin on the project (or roles/run.developer and roles/iam.serviceAccountUser on the runtime service account), and check project is the project ID.`,
       );
@@ -67,6 +68,7 @@ export function explainRunFailure(error: unknown, context: RunCallContext): Erro
         `Cloud Run refused the access token for ${context.principal} (${detail}): check the credential inputs (credentials-json, or workload-identity-provider and service-account).`,
       );
     case CODE.INVALID_ARGUMENT:
+      if (SECRET_DENIED.test(detail)) return secretDenied(detail);
       if (context.image !== undefined && /image/i.test(detail)) {
         return new UserError(
           `image ${context.image} was refused (${detail}): push it first and use its full path, e.g. asia-northeast1-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG, readable by the Cloud Run service agent.`,
@@ -99,4 +101,25 @@ export function googleMessage(error: unknown): string {
   return describeError(error)
     .replace(/^\d+ [A-Z_]+: /, "")
     .slice(0, 300);
+}
+
+/** A runtime-service-account the deploying principal may not act as (or that does not exist). */
+function actAsRefused(detail: string, context: RunCallContext): UserError {
+  const account = /service account (\S+)/.exec(detail)?.[1] ?? "the runtime service account";
+  return new UserError(
+    `${context.principal} may not deploy a service that runs as ${account} (${detail}): check runtime-service-account names an existing account, and grant the deployer roles/iam.serviceAccountUser on it (gcloud iam service-accounts add-iam-policy-binding ${account} --member serviceAccount:${context.principal} --role roles/iam.serviceAccountUser).`,
+  );
+}
+
+// Cloud Run checks at deploy time that the runtime account may read every secret the revision uses
+// (https://cloud.google.com/run/docs/configuring/services/secrets).
+const SECRET_DENIED =
+  /Permission denied on secret: (\S+?)\/versions\/(\S+) for Revision service account (\S+?)\.(?:\s|$)/;
+
+function secretDenied(detail: string): UserError {
+  const [, secret = "", version = "", account = ""] = SECRET_DENIED.exec(detail) ?? [];
+  const id = secret.split("/").pop() ?? secret;
+  return new UserError(
+    `the runtime service account ${account} may not read secret ${secret} (version ${version}), which secrets references: grant it roles/secretmanager.secretAccessor on the secret (gcloud secrets add-iam-policy-binding ${id} --member serviceAccount:${account} --role roles/secretmanager.secretAccessor), or fix secrets or runtime-service-account.`,
+  );
 }

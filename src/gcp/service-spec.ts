@@ -1,10 +1,10 @@
 import type { protos } from "@google-cloud/run";
 import { type Ingress, ingressEnum, ingressWord, normalizeIngress } from "./ingress.ts";
+import { envChanges, envToSend } from "./service-env.ts";
+import { type ServiceSettings, settingsChanges, withSettings } from "./service-settings.ts";
 
 type Service = protos.google.cloud.run.v2.IService;
 type Container = protos.google.cloud.run.v2.IContainer;
-
-const FUNCTION_TARGET = "FUNCTION_TARGET";
 
 /** What the deploy manages on a service; everything else on it is left as it is. */
 export interface DesiredService {
@@ -22,6 +22,8 @@ export interface DesiredService {
   functionTarget?: string;
   /** Cloud Run functions: the runtime base image's full URI (see base-image.ts). */
   baseImage?: string;
+  /** Resources, scaling, identity, secrets, labels, VPC (service-settings.ts); env-update applies to env. */
+  settings?: ServiceSettings;
 }
 
 /**
@@ -31,18 +33,17 @@ export interface DesiredService {
 export function serviceChanges(existing: Service, desired: DesiredService): string[] {
   const changes: string[] = [];
   const container = existing.template?.containers?.[0] ?? {};
-  const env = plainEnv(container);
   if (container.image !== desired.image) changes.push("image");
-  if (desired.env !== undefined && !sameEnv(withoutTarget(env, desired), desired.env)) changes.push("env");
+  const env = envChanges(container.env ?? [], envToSend(container.env ?? [], envWanted(desired)));
+  changes.push(...env.filter((change) => change !== "function"));
   if (normalizeIngress(existing.ingress) !== ingressEnum(desired.ingress)) {
     changes.push(`ingress (${ingressWord(existing.ingress)} -> ${desired.ingress})`);
   }
   // Secure by default: invoker IAM checks stay on; public access is an allUsers binding asked for by name.
   if (existing.invokerIamDisabled === true) changes.push("invokerIamDisabled (true -> false)");
-  if (desired.functionTarget !== undefined && env[FUNCTION_TARGET] !== desired.functionTarget) {
-    changes.push("function");
-  }
+  if (env.includes("function")) changes.push("function");
   if ((container.baseImageUri || undefined) !== desired.baseImage) changes.push("base-image");
+  changes.push(...settingsChanges(existing, desired.settings));
   return changes;
 }
 
@@ -54,27 +55,16 @@ export function serviceToSend(existing: Service | undefined, desired: DesiredSer
   const template = existing?.template ?? {};
   const [first, ...others] = template.containers ?? [];
   const container: Container = { ...(first ?? {}), image: desired.image };
-  let env = [...(container.env ?? [])];
-  if (desired.env !== undefined) {
-    // Variables fed from Secret Manager are not ours to drop.
-    const fromSecrets = env.filter((entry) => entry.valueSource);
-    env = [...Object.entries(desired.env).map(([name, value]) => ({ name, value })), ...fromSecrets];
-  }
-  if (desired.functionTarget !== undefined) {
-    env = [
-      ...env.filter((entry) => entry.name !== FUNCTION_TARGET),
-      { name: FUNCTION_TARGET, value: desired.functionTarget },
-    ];
-  }
-  container.env = env;
+  container.env = envToSend(container.env ?? [], envWanted(desired));
   container.baseImageUri = desired.baseImage ?? "";
-  return {
+  const service: Service = {
     ...withoutOutputOnly(existing),
     name: desired.name,
     ingress: ingressEnum(desired.ingress) as NonNullable<Service["ingress"]>,
     invokerIamDisabled: false,
     template: { ...template, containers: [container, ...others] },
   };
+  return withSettings(service, desired.settings);
 }
 
 // Set by Cloud Run, ignored when sent. Left out because the int64 ones (generation) arrive as Long
@@ -106,22 +96,13 @@ export function withoutOutputOnly(existing: Service | undefined): Service {
   return copy as Service;
 }
 
-/** The plain variables the env input manages: FUNCTION_TARGET belongs to the function input when set. */
-function withoutTarget(env: Record<string, string>, desired: DesiredService): Record<string, string> {
-  if (desired.functionTarget === undefined) return env;
-  const { [FUNCTION_TARGET]: _target, ...rest } = env;
-  return rest;
-}
-
-function plainEnv(container: Container): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of container.env ?? []) {
-    if (entry.name && !entry.valueSource) env[entry.name] = entry.value ?? "";
-  }
-  return env;
-}
-
-function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
+/** The variables the env, env-file, secrets and function inputs manage, and how (env-update). */
+function envWanted(desired: DesiredService) {
+  const secrets = desired.settings?.secretEnv;
+  return {
+    update: desired.settings?.envUpdate ?? "replace",
+    ...(desired.env !== undefined ? { plain: desired.env } : {}),
+    ...(secrets !== undefined ? { secrets } : {}),
+    ...(desired.functionTarget !== undefined ? { functionTarget: desired.functionTarget } : {}),
+  } as const;
 }

@@ -1,6 +1,7 @@
 import { checkRunLabel } from "../run-label.ts";
 import type { CloudRunDeployInputs } from "../steps/cloud-run-deploy.ts";
 import { readCloudRunRollout } from "./cloud-run-rollout.ts";
+import { readCloudRunSettings } from "./cloud-run-settings.ts";
 import { readGcpCredentialInputs } from "./gcp-id-token.ts";
 import { type InputHost, withDefaultRunLabel } from "./input-host.ts";
 import { type InputReader, withDefined } from "./reader.ts";
@@ -31,6 +32,7 @@ export function readCloudRunDeployInputs(
     env: read.optional("env"),
     invokers: read.optional("invokers"),
     runLabel: read.field("run-label", () => checkRunLabel(read.optional("run-label"))),
+    ...readCloudRunSettings(read, inputs),
   });
   return withDefaultRunLabel(settings, host);
 }

@@ -22,7 +22,7 @@ export interface InputShapes {
 
 export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
   "cloud-run-deploy": {
-    multiLine: ["env", "invokers", "credentials-json"],
+    multiLine: ["env", "invokers", "credentials-json", "secrets", "labels"],
     urls: [],
     images: ["image", "base-image"],
   },
@@ -31,6 +31,8 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
       "env",
       "invokers",
       "credentials-json",
+      "secrets",
+      "labels",
       "invoker-credentials-json",
       "body",
       "headers",

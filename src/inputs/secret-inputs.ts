@@ -24,8 +24,20 @@ export interface SecretMarks {
 export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
   "cloud-run-deploy": {
     secret: ["credentials-json"],
-    // env is shown as any setting is: secrets belong in Secret Manager, whose variables it keeps.
-    notSecret: ["path", "registry-login", "env", "allow-unauthenticated", "workload-identity-provider"],
+    // env and env-file are shown as any setting is: secret values belong in Secret Manager, and secrets
+    // holds only references to them (SECRET:VERSION), never a value.
+    notSecret: [
+      "path",
+      "registry-login",
+      "env",
+      "env-file",
+      "env-update",
+      "secrets",
+      "runtime-service-account",
+      "labels",
+      "allow-unauthenticated",
+      "workload-identity-provider",
+    ],
   },
   "cloud-run-pipeline": {
     secret: ["credentials-json", "invoker-credentials-json", "headers", "refused-token", "expired-token"],
@@ -33,6 +45,11 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "path",
       "registry-login",
       "env",
+      "env-file",
+      "env-update",
+      "secrets",
+      "runtime-service-account",
+      "labels",
       "allow-unauthenticated",
       "workload-identity-provider",
       "invokers",

@@ -21,6 +21,7 @@ import {
   parseEnv,
   parseInvokers,
 } from "../gcp/deploy-checks.ts";
+import { withEnvFile } from "../gcp/env-file.ts";
 import { type BuildSource, checkBuildSource } from "../gcp/function-image.ts";
 import { googleEndpoints } from "../gcp/google-endpoints.ts";
 import { ensureInvokers } from "../gcp/invoker-iam.ts";
@@ -30,6 +31,7 @@ import { explainRunFailure, type RunCallContext } from "../gcp/run-api-failure.t
 import { runServicesClient } from "../gcp/run-client.ts";
 import { getService, upsertService } from "../gcp/run-service.ts";
 import { withRunLabel } from "../gcp/service-labels.ts";
+import type { ServiceSettings } from "../gcp/service-settings.ts";
 import { type DesiredService, serviceChanges, serviceToSend } from "../gcp/service-spec.ts";
 import type { CloudRunRollout } from "../inputs/cloud-run-rollout.ts";
 import type { StepContext } from "../step-context.ts";
@@ -69,8 +71,12 @@ export interface CloudRunDeployInputs extends GcpCredentialInputs {
   baseImage?: string;
   /** auto (Artifact Registry hosts), always or never: log docker in with the deployer's access token. */
   registryLogin?: string;
-  /** KEY=VALUE lines; undefined leaves the service's environment as it is. */
+  /** KEY=VALUE lines; undefined leaves the service's environment as it is (see settings.envUpdate). */
   env?: string;
+  /** A YAML file of KEY: value in the workspace, read with env (env wins for a name in both). */
+  envFile?: string;
+  /** Resources, scaling, identity, secrets, labels, VPC: checked by src/inputs/cloud-run-settings.ts. */
+  settings?: ServiceSettings;
   ingress: string;
   allowUnauthenticated: boolean;
   /** Members to grant roles/run.invoker, newline or comma separated. */
@@ -133,6 +139,15 @@ export async function planCloudRunDeploy(
     ingress: checkIngress(inputs.ingress.trim()),
   };
   if (inputs.env !== undefined) desired.env = parseEnv(inputs.env);
+  if (inputs.envFile !== undefined) {
+    desired.env = await withEnvFile(
+      desired.env,
+      inputs.envFile,
+      ctx.workspaceDir,
+      inputs.settings?.secretEnv,
+    );
+  }
+  if (inputs.settings) desired.settings = inputs.settings;
   if (inputs.function !== undefined) desired.functionTarget = checkFunctionTarget(inputs.function.trim());
   if (desired.functionTarget !== undefined && desired.env && "FUNCTION_TARGET" in desired.env) {
     throw new UserError(

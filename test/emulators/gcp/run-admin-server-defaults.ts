@@ -12,7 +12,7 @@
 //   requests to 8080" (https://cloud.google.com/run/docs/migrating); "http1" is ContainerPort.name's
 //   plain-HTTP value (k8s.min.proto).
 // - template.maxInstanceRequestConcurrency 80: "If not specified or 0, concurrency defaults to 80 when
-//   requested CPU >= 1" (RevisionTemplate, revision_template.proto).
+//   requested CPU >= 1 and defaults to 1 when requested CPU < 1" (RevisionTemplate, revision_template.proto).
 // - template.timeout "300s": "Cloud Run: defaults to 300 seconds (5 minutes)"
 //   (https://cloud.google.com/run/docs/reference/rest/v1/RevisionSpec, timeoutSeconds).
 // - template.scaling.maxInstanceCount 100: "When unspecified, the field is set to the server default
@@ -46,7 +46,10 @@ export function withServiceDefaults(body: Json, projectNumber: string): Json {
     template.containers = template.containers.map((container) => fillContainer(objectOf(container)));
   }
   if (!template.maxInstanceRequestConcurrency) {
-    template.maxInstanceRequestConcurrency = TEMPLATE_DEFAULTS.maxInstanceRequestConcurrency;
+    // "... defaults to 80 when requested CPU >= 1 and defaults to 1 when requested CPU < 1".
+    template.maxInstanceRequestConcurrency = belowOneCpu(template)
+      ? 1
+      : TEMPLATE_DEFAULTS.maxInstanceRequestConcurrency;
   }
   template.timeout ??= TEMPLATE_DEFAULTS.timeout;
   const scaling = objectOf(template.scaling);
@@ -77,6 +80,13 @@ function fillContainer(container: Json): Json {
     container.ports = [{ ...CONTAINER_DEFAULTS.port }];
   }
   return container;
+}
+
+function belowOneCpu(template: Json): boolean {
+  const containers = Array.isArray(template.containers) ? (template.containers as Json[]) : [];
+  const cpu = String(objectOf(objectOf(containers[0]?.resources).limits).cpu ?? "1");
+  const millis = /^(\d+)m$/.exec(cpu)?.[1];
+  return (millis === undefined ? Number(cpu) * 1000 : Number(millis)) < 1000;
 }
 
 function objectOf(value: unknown): Json {

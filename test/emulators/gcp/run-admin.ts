@@ -15,6 +15,7 @@ import { withServiceDefaults } from "./run-admin-server-defaults.ts";
 import { policyJson, policyOf, setIamPolicy } from "./run-iam-policy.ts";
 import { labelProblem } from "./run-labels.ts";
 import { refuseDisabledService } from "./service-disabled.ts";
+import { templateProblem } from "./service-template.ts";
 import type { ServiceRecord } from "./state.ts";
 import type { TokenContext } from "./token-context.ts";
 import { reviseService } from "./traffic.ts";
@@ -70,7 +71,14 @@ export async function handleRunAdmin(
   if (service?.[4] === ":getIamPolicy" && req.method === "GET")
     return sendJson(res, 200, policyJson(policyOf(ctx, resource)));
   if (service?.[4] === ":setIamPolicy" && req.method === "POST") return setIamPolicy(ctx, req, res, resource);
-  const target = { project, region, id: service?.[3] ?? "", numbers, principal: caller.principal };
+  const target = {
+    project,
+    region,
+    id: service?.[3] ?? "",
+    numbers,
+    principal: caller.principal,
+    members: callerMembers(caller),
+  };
   if (service && !service[4] && req.method === "GET") {
     const record = ctx.state.services.get(resource);
     return record ? sendJson(res, 200, render(record.body, numbers)) : serviceNotFound(res, target);
@@ -116,6 +124,8 @@ export interface ServiceTarget {
   id: string;
   numbers: boolean;
   principal: string;
+  /** The caller and the groups it belongs to, as IAM members (for actAs on the runtime service account). */
+  members: string[];
 }
 
 async function writeService(
@@ -133,6 +143,8 @@ async function writeService(
     return sendGoogleError(res, 400, `service.name ${String(body.name)} does not match the request path.`);
   const badLabel = labelProblem(body.labels);
   if (badLabel) return sendGoogleError(res, 400, badLabel);
+  const refused = templateProblem(body, { state: ctx.state, ...target });
+  if (refused) return sendGoogleError(res, refused.status, refused.message);
   const existing = ctx.state.services.get(name);
   if (existing && typeof body.etag === "string" && body.etag !== "" && body.etag !== existing.body.etag)
     return staleEtag(res);

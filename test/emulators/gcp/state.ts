@@ -81,6 +81,14 @@ export type ServedCode = (request: {
   body: string;
 };
 
+export interface SecretRecord {
+  /** Version numbers that exist (latest is the highest); aliases map to one of them. */
+  versions: Set<string>;
+  aliases: Map<string, string>;
+  /** Members holding roles/secretmanager.secretAccessor on the secret. */
+  accessors: Set<string>;
+}
+
 export interface PolicyRecord {
   version: number;
   bindings: { role: string; members: string[]; condition?: unknown }[];
@@ -119,6 +127,8 @@ export class GcpState {
   readonly imageCode = new Map<string, ServedCode>();
   /** Asked for the function of an image not in `imageCode` (e.g. one built and pushed to a real registry). */
   codeResolver?: (image: string) => Promise<ServedCode | undefined>;
+  /** Secret Manager secrets by projects/<project ID>/secrets/<id> (secret-manager.ts). */
+  readonly secrets = new Map<string, SecretRecord>();
   /** Asked about images not in `images` (e.g. a real registry the test pushed to). */
   imageResolver?: (image: string) => Promise<boolean>;
   readonly regions = new Set(["asia-northeast1", "us-central1", "europe-west1", "us-east1"]);
