@@ -32,6 +32,10 @@ export function checkRegion(value: string): string {
   return value;
 }
 
+export function isServiceName(value: string): boolean {
+  return SERVICE.test(value);
+}
+
 export function checkServiceName(value: string): string {
   if (!SERVICE.test(value)) {
     throw new UserError(

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.ts";
+import { isServiceName } from "../gcp/deploy-checks.ts";
 import type { InputHost } from "./input-host.ts";
 import type { InputReader } from "./reader.ts";
 
@@ -38,12 +39,17 @@ export function readCloudRunRollout(
   host: InputHost,
   options: { pipeline: boolean; service: string },
 ): CloudRunRollout {
-  const service = options.service.trim();
+  // A service name Cloud Run would refuse is reported by its own check; the tag's room is then not
+  // measured against it (nor is it quoted here, however long it is).
+  const given = options.service.trim();
+  const service = isServiceName(given) ? given : "";
   const mode = read.field("rollout", () =>
     rolloutMode(read.optional("rollout") ?? (options.pipeline ? "verify-then-promote" : "direct"), options),
   );
-  const given = read.optional("traffic");
-  const traffic = read.field(["traffic", "rollout"], () => trafficPercent(given, mode, options.pipeline));
+  const trafficText = read.optional("traffic");
+  const traffic = read.field(["traffic", "rollout"], () =>
+    trafficPercent(trafficText, mode, options.pipeline),
+  );
   const tagText = read.optional("tag");
   const tag = read.field("tag", () =>
     tagText === undefined ? defaultTag(host, service) : checkTag(tagText.trim(), service),
@@ -53,7 +59,8 @@ export function readCloudRunRollout(
     suffixText === undefined ? undefined : checkSuffix(suffixText.trim(), service),
   );
   // cloud-run-deploy: traffic 0 asks for a candidate that takes no traffic, as verify-then-promote does.
-  const effective: RolloutMode = mode === "direct" && given?.trim() === "0" ? "verify-then-promote" : mode;
+  const effective: RolloutMode =
+    mode === "direct" && trafficText?.trim() === "0" ? "verify-then-promote" : mode;
   return {
     mode: effective,
     tag,
