@@ -34,9 +34,19 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
   try {
     const { requests } = fixture.oci.stack.oci;
     const from = requests.length;
+    const entraRequests = fixture.oci.stack.entra.requests;
+    const entraFrom = entraRequests.length;
     const run = await job.run(PIPELINE, { inputs: fixture.inputs("secret", "overlap") });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(run.outputs.passed, "true");
+
+    // One token request: preflight's, handed to entra-token (same client, scope and authority).
+    const tokenRequests = entraRequests.slice(entraFrom).filter((r) => r.path.endsWith("/oauth2/v2.0/token"));
+    assert.equal(tokenRequests.length, 1, JSON.stringify(tokenRequests));
+    assert.match(
+      section(run, "entra-token").join("\n"),
+      /\(requested by preflight, valid until \S+: Entra not asked again\)/,
+    );
 
     // Overlap: the deployment was created before the function's last CREATING poll.
     const calls = requests.slice(from);

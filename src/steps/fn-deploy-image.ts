@@ -22,6 +22,7 @@ import type { RegistryAccess } from "../docker/registry-session.ts";
 import type { FnDeployInputs, Plan } from "../oci/functions/deploy-plan.ts";
 import type { FunctionShape } from "../oci/functions/function-shape.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
+import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import type { StepContext } from "../step-context.ts";
 import { checkImageFits, ensureRepository } from "./fn-deploy-registry.ts";
 import type { TokenLogin } from "./ocir-login.ts";
@@ -73,6 +74,8 @@ export interface ImageTarget {
   /** Where a repository this run creates goes. */
   compartmentId: string;
   clients: Pick<FunctionsClients, "artifacts" | "tenancyId">;
+  /** The repository already listed in compartmentId while the image was prepared: no second listing. */
+  listed?: RepositoryListing;
 }
 
 /**

@@ -19,6 +19,7 @@ export async function ensureRepository(
     target.clients.artifacts,
     { compartmentId, tenancyId: target.clients.tenancyId },
     name,
+    target.listed,
   );
   ctx.logger.info(
     ensured.created

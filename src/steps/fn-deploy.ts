@@ -11,6 +11,7 @@ import {
 } from "../oci/functions/function-shape.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
 import { requireOcid } from "../oci/ocid.ts";
+import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import { type ImageTools, type PreparedImage, prepareImage, publishImage } from "./fn-deploy-image.ts";
@@ -75,6 +76,8 @@ export interface PreparedFunction {
   application: ApplicationRef;
   shape: FunctionShape;
   image: PreparedImage;
+  /** The OCIR repository as listed while the image was prepared (a build only; absent if that failed). */
+  listed?: RepositoryListing;
 }
 
 /**
@@ -162,8 +165,27 @@ async function prepareWith(
       `application ${application.displayName} has shape ${shape}, which needs a multi-arch image (linux/amd64 and linux/arm64) that one docker build cannot make: build and push it in an earlier step (docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false --push) and set image.`,
     );
   }
+  // The repository is listed while the image is prepared: publishImage then only creates a missing one.
+  const listing = build
+    ? listRepositoryQuietly(clients, plan.compartmentId ?? application.compartmentId, build.repository)
+    : undefined;
   const image = await prepareImage(plan, platform ?? "linux/amd64", tools, ctx, options);
-  return { plan, application, shape, image };
+  const listed = await listing;
+  return { plan, application, shape, image, ...(listed ? { listed } : {}) };
+}
+
+/** The listing, or undefined when it failed: publishImage lists again and explains that failure. */
+async function listRepositoryQuietly(
+  clients: FunctionsClients,
+  compartmentId: string,
+  repository: string,
+): Promise<RepositoryListing | undefined> {
+  try {
+    const { listRepository } = await import("../oci/registry/artifacts-api.ts");
+    return await listRepository(clients.artifacts, compartmentId, repository);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function deployFunction(
@@ -193,6 +215,7 @@ export async function deployFunction(
       platform: buildPlatformOf(shape) ?? "linux/amd64",
       compartmentId: plan.compartmentId ?? application.compartmentId,
       clients,
+      ...(ready.listed ? { listed: ready.listed } : {}),
     };
     const { image, digest, repository, built, contextHash } = await publishImage(
       ready.image,
