@@ -28,8 +28,16 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
     notSecret: ["path", "registry-login", "env", "allow-unauthenticated", "workload-identity-provider"],
   },
   "cloud-run-pipeline": {
-    secret: ["credentials-json", "invoker-credentials-json", "headers", "refused-token", "expired-token"],
+    secret: [
+      "credentials-json",
+      "invoker-credentials-json",
+      "headers",
+      "refused-token",
+      "expired-token",
+      "github-token",
+    ],
     notSecret: [
+      "environment",
       "path",
       "registry-login",
       "env",
