@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { postState } from "../state.ts";
+import { loadOrWarn, postState } from "../state.ts";
 import { explainGitHubFailure } from "./api-failure.ts";
 import type { OpenDeployment } from "./record.ts";
 
@@ -47,10 +47,15 @@ export async function closeLeftDeployment(open: OpenDeployment, token: string): 
  * The token is read again from the step's inputs (masked first): state never holds a secret.
  */
 export async function closeDeploymentLeftOpen(): Promise<void> {
-  const open = openDeployment.load();
+  // Never in the way of the cleanups after it: an unreadable record is one warning.
+  const open = loadOrWarn(openDeployment, "the GitHub deployment record", (message) => core.warning(message));
   if (!open) return;
   const token = core.getInput("github-token");
   if (!token) return;
   core.setSecret(token);
-  await closeLeftDeployment(open, token);
+  try {
+    await closeLeftDeployment(open, token);
+  } catch (error) {
+    core.warning(explainGitHubFailure(error, "deployment", `mark deployment ${open.id} error`));
+  }
 }
