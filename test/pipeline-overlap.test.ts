@@ -147,6 +147,18 @@ it("builds the image while preflight still runs, and writes nothing before prefl
     assert.ok(policies && firstWrite, "preflight read the policies, and the deploy wrote");
     assert.equal(firstWrite.operation, "CreateContainerRepository");
     assert.ok(firstWrite.time >= policies.time, `${firstWrite.operation} after ListPolicies answered`);
+    // fn-image listed the repository in its compartment (preflight searches the tenancy's subtree)
+    // while preflight still ran, once: fn-deploy then only created it.
+    const listings = calls.filter(
+      (call) =>
+        call.operation === "ListContainerRepositories" &&
+        !call.target.includes("compartmentIdInSubtree=true"),
+    );
+    assert.equal(listings.length, 1, JSON.stringify(listings.map((l) => l.target)));
+    assert.ok(
+      listings[0] && listings[0].time < policies.time,
+      "the repository was listed before preflight answered",
+    );
   } finally {
     slowPolicies();
     await job.runPosts();

@@ -15,6 +15,7 @@ import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import { type ImageTools, type PreparedImage, prepareImage, publishImage } from "./fn-deploy-image.ts";
+import { listRepositoryEarly } from "./fn-deploy-registry.ts";
 
 export type { FnDeployInputs };
 
@@ -167,25 +168,11 @@ async function prepareWith(
   }
   // The repository is listed while the image is prepared: publishImage then only creates a missing one.
   const listing = build
-    ? listRepositoryQuietly(clients, plan.compartmentId ?? application.compartmentId, build.repository)
+    ? listRepositoryEarly(clients, plan.compartmentId ?? application.compartmentId, build.repository)
     : undefined;
   const image = await prepareImage(plan, platform ?? "linux/amd64", tools, ctx, options);
   const listed = await listing;
   return { plan, application, shape, image, ...(listed ? { listed } : {}) };
-}
-
-/** The listing, or undefined when it failed: publishImage lists again and explains that failure. */
-async function listRepositoryQuietly(
-  clients: FunctionsClients,
-  compartmentId: string,
-  repository: string,
-): Promise<RepositoryListing | undefined> {
-  try {
-    const { listRepository } = await import("../oci/registry/artifacts-api.ts");
-    return await listRepository(clients.artifacts, compartmentId, repository);
-  } catch {
-    return undefined;
-  }
 }
 
 export async function deployFunction(
