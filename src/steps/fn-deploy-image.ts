@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { attestationFlags } from "../docker/attestation-flags.ts";
 import type { DockerCli } from "../docker/docker-cli.ts";
@@ -52,6 +52,12 @@ export interface ImageTools {
    * src/docker/image-reuse.ts). Without it, every deploy from path builds and pushes.
    */
   storedLogin?(host: string): Promise<RegistryLogin | undefined>;
+  /**
+   * Awaited before a build starts, with the Dockerfile's text (undefined if unreadable): the pipeline
+   * prepares the image while docker login still runs, and a build that may pull from that registry
+   * waits for it here.
+   */
+  beforeBuild?(dockerfile: string | undefined): Promise<void>;
 }
 
 /** The image a function is pinned to, by digest. */
@@ -144,6 +150,7 @@ export async function prepareImage(
         : { found: false as const };
       if (lookup.found) return { ...base, reusable: lookup };
       if (!builder) return base;
+      if (tools.beforeBuild) await tools.beforeBuild(await dockerfileText(build, dockerfile));
       const request = { ...buildRequest(base, ctx), builder };
       const built = await ctx.logger.group(`docker build ${build.image}`, () =>
         buildImage(docker, request, (line) => ctx.logger.info(line)),
@@ -285,6 +292,11 @@ function pushLogin(
   if (!tokenLogin || !tools.registryLogin) return {};
   const { dockerConfigDir } = tools.registryLogin;
   return { login: registryTokenRenewal(tokenLogin, inputs.ociProfile, docker, dockerConfigDir, ctx) };
+}
+
+/** The text docker builds from: the generated Dockerfile, or the folder's own; undefined if unreadable. */
+function dockerfileText(build: NonNullable<Plan["build"]>, generated: string | undefined) {
+  return readFile(generated ?? join(build.contextDir, "Dockerfile"), "utf8").catch(() => undefined);
 }
 
 /**
