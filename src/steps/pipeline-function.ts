@@ -17,8 +17,8 @@ import { type HandOver, handOver, sideBySide } from "./side-by-side.ts";
  * ocir-login and fn-deploy's image (fn-image), both alongside preflight: the registry login, the
  * application's shape, the registry's answer to "built from this source before?" and, when it has
  * none, the docker build change nothing in the cloud or the registry. fn-image starts once ocir-login
- * has its credential, while docker login runs (a build that may pull from that registry waits for
- * it). Then, once preflight has cleared the run and docker is logged in, fn-deploy writes: the
+ * has its credential, while docker login runs (a build or pull that may need that registry waits
+ * for it). Then, once preflight has cleared the run and docker is logged in, fn-deploy writes: the
  * repository, the push (or the tag on the image reused), the function. The gateway gets the
  * function's OCID as soon as it exists.
  */
@@ -145,7 +145,7 @@ function registryLogin(
         throw error;
       }
     },
-    /** fn-image's tools while docker login may still run: the credential in memory, the build gated. */
+    /** fn-image's tools while docker login may still run: the credential in memory, any pull gated. */
     alongside(tools: FnDeployTools, early: EarlyRegistryLogin): FnDeployTools {
       const stored = tools.storedLogin;
       const known = { username: early.username, password: early.password };
@@ -156,7 +156,7 @@ function registryLogin(
           registryHost !== early.registry
             ? stored?.(registryHost)
             : ((loggedIn ? await stored?.(registryHost) : undefined) ?? known),
-        beforeBuild: (dockerfile) =>
+        beforePull: (dockerfile) =>
           mayPullFrom(dockerfile, early.registry) ? done.promise : Promise.resolve(),
       };
     },
