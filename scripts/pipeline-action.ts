@@ -57,7 +57,7 @@ export async function renderPipelineAction(root: string): Promise<string> {
     },
     "github-token": {
       description:
-        "Records the run as a GitHub deployment of this commit to `environment` (in progress, then success with the verified URL, or failure), and on a pull request keeps one comment with the URL and the smoke checks, updated on every run. Pass the job's own token (the `github.token` expression) with `permissions: deployments: write` (and `pull-requests: write` for the comment). Empty: no record. GitHub only; the CLI has no such flag.",
+        "Records the run as a GitHub deployment of this commit to `environment` (in progress, then success with the verified URL, or failure; a step stopped mid-run is marked error by the post step), and on a pull request keeps one comment with the URL and the smoke checks, updated on every run. Pass the job's own token (the `github.token` expression) with `permissions: deployments: write` (and `pull-requests: write` for the comment). Empty: no record. GitHub only; the CLI has no such flag.",
       required: false,
       stages: [],
     },

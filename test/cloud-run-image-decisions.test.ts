@@ -3,8 +3,8 @@
 // needs an app image built FROM scratch).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { finalBase } from "../src/docker/dockerfile-stages.ts";
 import { checkBaseImageBuild } from "../src/gcp/base-image.ts";
-import { finalBase } from "../src/gcp/dockerfile-stages.ts";
 import { checkRegistryLogin, registryLoginHost } from "../src/gcp/registry-login-host.ts";
 
 describe("registry login host", () => {

@@ -12,7 +12,7 @@ import { isUserError } from "../src/errors.ts";
 import { waitForOperation } from "../src/gcp/run-operation.ts";
 import { waitForWorkRequest } from "../src/oci/gateway/gateway-wait.ts";
 import { waitForWorkRequestDone } from "../src/oci/gateway/labelled-deployments.ts";
-import { waitUntilActive } from "../src/oci/wait-backoff.ts";
+import { OCI_WAIT_BACKOFF, waitUntilActive } from "../src/oci/wait-backoff.ts";
 import { PROGRESS_EVERY_MS, pollUntil } from "../src/retry/backoff.ts";
 
 const noSleep = async () => {};
@@ -57,6 +57,21 @@ describe("pollUntil", () => {
         const overshoot = seenAt - settlesAt;
         assert.ok(overshoot <= Math.max(1000, 0.1 * seenAt), `overshoot ${overshoot} ms`);
         assert.ok(calls <= 10 + (1.5 * settlesAt) / 1000, `${calls} calls`);
+      }
+    });
+  }
+
+  for (const settlesAt of [10_000, 30_000, 60_000]) {
+    it(`OCI's waits (OCI_WAIT_BACKOFF) see a work request or function settling at ${settlesAt / 1000} s within 5% (or 1 s)`, async () => {
+      for (const random of [() => 0, () => 0.5, () => 1]) {
+        const clock = fakeTime();
+        const { value, calls } = await pollUntil(
+          async () => (clock.now() >= settlesAt ? clock.now() : undefined),
+          { ...OCI_WAIT_BACKOFF, deadlineMs: 600_000, ...clock, random },
+        );
+        const overshoot = (value ?? Number.NaN) - settlesAt;
+        assert.ok(overshoot <= Math.max(1000, 0.05 * settlesAt), `overshoot ${overshoot} ms`);
+        assert.ok(calls <= 10 + (2 * settlesAt) / 1000, `${calls} calls`);
       }
     });
   }

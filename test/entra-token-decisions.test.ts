@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { SignJWT } from "jose";
 import { explainAadsts } from "../src/entra/aadsts-errors.ts";
-import { readTokenClaims } from "../src/entra/token-claims.ts";
+import { readTokenClaims, type TokenClaims } from "../src/entra/token-claims.ts";
 import { checkTokenExpectations } from "../src/entra/token-expectations.ts";
 import { isUserError } from "../src/errors.ts";
 import { entraIssuers } from "../src/identity/entra-issuers.ts";
+import type { EntraTokenInputs } from "../src/steps/entra-token.ts";
+import { REUSE_MARGIN_MS, reusableToken } from "../src/steps/entra-token-handover.ts";
 
 const tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const apiClientId = "0b9c3e4a-1111-2222-3333-444455556666";
@@ -118,4 +120,56 @@ describe("explainAadsts", () => {
   for (const [description, expected] of Object.entries(cases)) {
     it(description.slice(0, 40), () => assert.match(explainAadsts(description), expected));
   }
+});
+
+describe("reusableToken: the pipeline's entra-token stage takes preflight's token only for the same request", () => {
+  const request: EntraTokenInputs = {
+    tenantId: tid,
+    clientId: "client-a",
+    scope: "api://my-oci-api/.default",
+    clientSecret: "s3cret-value",
+    federated: false,
+    authorityHost: "login.microsoftonline.com",
+    expected: {},
+  };
+  const now = new Date("2026-12-05T03:00:00Z");
+  const issued = (expiresInMs: number) => ({
+    request,
+    token: {
+      accessToken: "eyJ.not-read.here",
+      expiresOn: new Date(now.getTime() + expiresInMs),
+      claims,
+      credential: "secret" as const,
+    },
+  });
+  let claims: TokenClaims;
+  before(async () => {
+    claims = readTokenClaims(await v1());
+  });
+  it("reuses it for identical inputs (expectations aside) with more than MSAL's 5 minutes left", () => {
+    const one = issued(REUSE_MARGIN_MS + 1000);
+    assert.equal(
+      reusableToken(one, { ...request, expected: { audiences: ["api://my-oci-api"] } }, now),
+      one.token,
+    );
+  });
+  const { clientSecret: _, ...withoutSecret } = request;
+  const cases: [string, EntraTokenInputs][] = [
+    ["another scope", { ...request, scope: "api://other/.default" }],
+    ["another client", { ...request, clientId: "client-b" }],
+    ["another tenant", { ...request, tenantId: "11111111-2222-3333-4444-555555555555" }],
+    ["another authority", { ...request, authorityHost: "login.microsoftonline.us" }],
+    ["another secret", { ...request, clientSecret: "rotated" }],
+    ["another credential", { ...withoutSecret, federated: true }],
+  ];
+  for (const [what, other] of cases) {
+    it(`asks Entra again for ${what}`, () => {
+      assert.equal(reusableToken(issued(3_600_000), other, now), undefined);
+    });
+  }
+  it("asks Entra again when the token expires within 5 minutes, or when preflight got none", () => {
+    assert.equal(reusableToken(issued(REUSE_MARGIN_MS), request, now), undefined);
+    assert.equal(reusableToken(issued(-1000), request, now), undefined);
+    assert.equal(reusableToken(undefined, request, now), undefined);
+  });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { mayPullFrom } from "../src/docker/dockerfile-stages.ts";
 import { isUserError } from "../src/errors.ts";
 import {
   dockerfileFor,
@@ -442,6 +443,44 @@ describe("parseFuncYaml", () => {
   for (const [name, [text, message]] of Object.entries(bad)) {
     it(`refuses ${name} with one line naming the file and field`, () => {
       assert.throws(() => parseFuncYaml(text, FILE), userError(message));
+    });
+  }
+});
+
+describe("mayPullFrom: the pipeline builds alongside docker login only when the build pulls nothing from that registry", () => {
+  const host = "iad.ocir.io";
+  const cases: [string, string | undefined, boolean][] = [
+    [
+      "fn's generated Dockerfile (Docker Hub bases)",
+      "FROM fnproject/node:20-dev AS build\nRUN npm i\nFROM fnproject/node:20\nCOPY --from=build /function /function",
+      false,
+    ],
+    ["FROM scratch", "FROM scratch\nCOPY func.js /function/func.js", false],
+    ["another registry", "FROM ghcr.io/acme/base:1\nCOPY --from=0 /a /b", false],
+    ["a base on the login's registry", "FROM iad.ocir.io/acme/base:1", true],
+    [
+      "the same, after a platform flag and a line continuation",
+      "FROM --platform=linux/amd64 \\\n  iad.ocir.io/acme/base:1 AS base",
+      true,
+    ],
+    [
+      "COPY --from the login's registry",
+      "FROM scratch\nCOPY --from=iad.ocir.io/acme/tools:1 /bin/x /x",
+      true,
+    ],
+    [
+      "RUN --mount from the login's registry",
+      "FROM alpine\nRUN --mount=type=bind,from=iad.ocir.io/acme/src:1,target=/src ls",
+      true,
+    ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's build argument
+    ["a base from a build argument", "ARG BASE=alpine\nFROM ${BASE}", true],
+    ["a commented-out base", "# FROM iad.ocir.io/acme/base:1\nFROM alpine", false],
+    ["no Dockerfile to read", undefined, true],
+  ];
+  for (const [what, dockerfile, expected] of cases) {
+    it(`${what}: ${expected ? "waits for the login" : "builds alongside"}`, () => {
+      assert.equal(mayPullFrom(dockerfile, host), expected);
     });
   }
 });

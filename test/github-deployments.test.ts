@@ -12,7 +12,11 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { explainGitHubFailure } from "../src/github/deployments/api-failure.ts";
 import { commentBody, commentMarker } from "../src/github/deployments/comment-body.ts";
-import { finalStatus } from "../src/github/deployments/outcome.ts";
+import {
+  cloudRunPipelineOutcome,
+  type DeployOutcome,
+  finalStatus,
+} from "../src/github/deployments/outcome.ts";
 import {
   type GitHubApiEmulator,
   type GitHubApiOptions,
@@ -228,6 +232,38 @@ describe("what the record says", () => {
     assert.match(body, /\| Result \| ❌ failed: bad \\\| pipe &lt;script&gt;x&lt;\/script&gt; \|/);
   });
 
+  it("the comment shows the rollout's result when the run reports one, and no rollout row when it does not", () => {
+    const run = { sha: HEAD, logUrl: "https://github.example/run" };
+    const rows = (rollout?: DeployOutcome["rollout"]) =>
+      commentBody("prod", { url: URL_LIVE, checks: PASSED, ...(rollout ? { rollout } : {}) }, run)
+        .split("\n")
+        .filter((line) => line.startsWith("| Rollout |"));
+    assert.deepEqual(rows({ result: "promoted", detail: "revision hello-00002 serves 100%" }), [
+      "| Rollout | ✅ promoted: revision hello-00002 serves 100% |",
+    ]);
+    assert.deepEqual(rows({ result: "rolled back", detail: "image sha256:abc | spec <restored>" }), [
+      "| Rollout | ↩️ rolled back: image sha256:abc \\| spec &lt;restored&gt; |",
+    ]);
+    assert.deepEqual(rows({ result: "canary", sharePercent: 10 }), [
+      "| Rollout | 🐤 canary: 10% of traffic |",
+    ]);
+    assert.deepEqual(rows(), []);
+  });
+
+  it("a pipeline result that carries a rollout has it recorded (the seam for the rollout steps)", () => {
+    const rollout = { result: "rolled back" as const, detail: "previous digest restored" };
+    const outcome = cloudRunPipelineOutcome({
+      timings: [],
+      failure: "smoke test failed",
+      rollout,
+    });
+    assert.deepEqual(outcome, { checks: [], failure: "smoke test failed", rollout });
+    assert.match(
+      commentBody("prod", outcome, { sha: HEAD, logUrl: "x" }),
+      /\| Rollout \| ↩️ rolled back: previous digest restored \|/,
+    );
+  });
+
   it("a call that got no answer is a warning that leaves the deploy alone", () => {
     assert.equal(
       explainGitHubFailure(new Error("fetch failed"), "deployment", "record a deployment to prod"),
@@ -245,14 +281,16 @@ describe("what the record says", () => {
   });
 
   it("the CLI has no GitHub-only flags: --github-token and --environment are unknown there", async () => {
-    for (const flag of ["--github-token", "--environment"]) {
-      const failed = await run(process.execPath, ["dist/cli/index.js", "pipeline", flag, "x"]).catch(
-        (e) => e,
-      );
+    for (const [command, flag] of [
+      ["pipeline", "--github-token"],
+      ["pipeline", "--environment"],
+      ["cloud-run-pipeline", "--github-token"],
+    ] as const) {
+      const failed = await run(process.execPath, ["dist/cli/index.js", command, flag, "x"]).catch((e) => e);
       assert.equal(failed.code, 2);
       assert.equal(
         failed.stderr,
-        `error: unknown flag ${flag}: see --help for this command's flags. (fngate pipeline --help)\n`,
+        `error: unknown flag ${flag}: see --help for this command's flags. (fngate ${command} --help)\n`,
       );
     }
   });

@@ -1,8 +1,14 @@
-// The root action with github-token: the run is recorded as a GitHub deployment of the commit, and
-// the verified URL becomes the environment's URL. The whole pipeline, run as the runner runs it,
-// against the emulators and the strict GitHub REST emulator; the token never shows.
+// The root action and cloud-run-pipeline with github-token: the run is recorded as a GitHub deployment
+// of the commit, and the verified URL becomes the environment's URL; on a pull request one comment is
+// kept up to date; a main step killed mid-run has its deployment ended as error by its post step. The
+// bundled actions, run as the runner runs them, against the emulators and the strict GitHub REST
+// emulator; the token never shows.
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, it } from "node:test";
+import { STOPPED_DESCRIPTION } from "../src/github/deployments/left-open.ts";
+import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { type GitHubApiEmulator, startGitHubApi } from "./emulators/github-api/server.ts";
 import {
   PIPELINE,
@@ -16,21 +22,46 @@ const TOKEN = "ghs_pipelineRecordToken0123456789abcdefXYZ";
 const SHA = "89abcdef0123456789abcdef0123456789abcdef";
 
 let fx: PipelineFixture;
+let cloudRun: CloudRunFixture;
 let api: GitHubApiEmulator;
 before(async () => {
   fx = await startPipelineFixture("pipeline");
+  cloudRun = await startCloudRunFixture();
   api = await startGitHubApi({
     token: TOKEN,
     owner: "acme",
     repo: "shop",
-    refs: [SHA],
+    refs: [SHA, HEAD],
     defaultBranchSha: SHA,
   });
 });
 after(async () => {
   await api?.close();
+  await cloudRun?.close();
   await fx?.close();
 });
+
+const HEAD = "0123456789abcdef0123456789abcdef01234567";
+const PR = 7;
+
+/** The runner's GitHub context for a pull_request run of acme/shop, its event payload written to a file. */
+async function pullRequestEnv(dir: string): Promise<Record<string, string>> {
+  const eventPath = join(dir, "event.json");
+  await writeFile(
+    eventPath,
+    JSON.stringify({ number: PR, pull_request: { number: PR, head: { sha: HEAD } } }),
+  );
+  return {
+    GITHUB_API_URL: api.url,
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_REPOSITORY: "acme/shop",
+    GITHUB_SHA: SHA,
+    GITHUB_EVENT_NAME: "pull_request",
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_RUN_ID: "5151",
+    GITHUB_RUN_ATTEMPT: "1",
+  };
+}
 
 it("records the deploy as a GitHub deployment: in progress, then success with the verified URL", async (t) => {
   if (!(await pipelineComponents(t))) return;
@@ -63,4 +94,103 @@ it("records the deploy as a GitHub deployment: in progress, then success with th
   assert.deepEqual(secretsFound(shownByStep(run), [TOKEN]), []);
   const posts = await job.runPosts();
   assert.ok(posts.every((p) => p.exitCode === 0));
+});
+
+it("cloud-run-pipeline records its deploys the same way: a failed smoke test as failure, a verified one as success with the service's URL; two pull request runs leave one comment", async () => {
+  await using job = await cloudRun.job();
+  const env = await pullRequestEnv(job.runnerTemp);
+  const inputs = {
+    ...cloudRun.deployInputs("recorded-fn"),
+    "expect-body": "Hello World!",
+    "github-token": TOKEN,
+    environment: "pr-7",
+  };
+  const from = api.deployments.length;
+  // First without an invoker: the deploying account may not invoke the service, so the smoke test fails.
+  const failed = await job.run("cloud-run-pipeline", { inputs, env });
+  assert.equal(failed.exitCode, 1, failed.stdout);
+  const passed = await job.run("cloud-run-pipeline", {
+    inputs: { ...inputs, "invoker-service-account": cloudRun.caller.email },
+    env,
+  });
+  assert.equal(passed.exitCode, 0, passed.stdout + passed.stderr);
+  const recorded = api.deployments.slice(from);
+  assert.deepEqual(
+    recorded.map((d) => [d.ref, d.environment, d.transient_environment]),
+    [
+      [HEAD, "pr-7", true],
+      [HEAD, "pr-7", true],
+    ],
+  );
+  assert.deepEqual(
+    recorded.map((d) => d.statuses.map((s) => [s.state, s.environment_url])),
+    [
+      [
+        ["in_progress", ""],
+        ["failure", ""],
+      ],
+      [
+        ["in_progress", ""],
+        ["success", passed.outputs.url],
+      ],
+    ],
+  );
+  assert.match(
+    recorded[0]?.statuses[1]?.description ?? "",
+    /^fngate: smoke test failed, 1 of \d+ checks: with token answered 403/,
+  );
+  const ours = api.comments.filter((c) => c.issue === PR);
+  assert.equal(ours.length, 1, "one comment after two runs");
+  assert.equal(ours[0]?.updates, 1, "the second run updated it in place");
+  assert.match(ours[0]?.body ?? "", /\| Result \| ✅ live and verified by the smoke test \|/);
+  assert.ok(ours[0]?.body.includes(`| URL | ${passed.outputs.url} |`), ours[0]?.body);
+  assert.deepEqual(secretsFound(shownByStep(failed) + shownByStep(passed), [TOKEN]), []);
+  const posts = await job.runPosts();
+  assert.ok(posts.every((p) => p.exitCode === 0));
+  // Both runs ended their records: no post found a deployment to end.
+  assert.ok(recorded.every((d) => d.statuses.length === 2));
+});
+
+it("a main step killed mid-deploy leaves its deployment in progress; the post step marks it error with the reason", async () => {
+  await using job = await cloudRun.job();
+  const env = await pullRequestEnv(job.runnerTemp);
+  // The operation outlasts the step: it is SIGKILLed while it waits, as a cancelled job's runner may.
+  cloudRun.stack.gcp.setOperationDelay(120_000);
+  try {
+    const from = api.deployments.length;
+    const main = await job.run("cloud-run-pipeline", {
+      inputs: { ...cloudRun.deployInputs("killed-fn"), "github-token": TOKEN, environment: "pr-7" },
+      env,
+      timeoutMs: 10_000,
+      timeoutSignal: "SIGKILL",
+    });
+    assert.equal(main.signal, "SIGKILL", main.stdout);
+    const [deployment] = api.deployments.slice(from);
+    assert.deepEqual(
+      deployment?.statuses.map((s) => s.state),
+      ["in_progress"],
+      `killed before it could end the record: ${main.stdout}`,
+    );
+    const posts = await job.runPosts();
+    assert.deepEqual(
+      posts.map((p) => p.exitCode),
+      [0],
+    );
+    assert.deepEqual(
+      deployment?.statuses.map((s) => [s.state, s.description, s.log_url]),
+      [
+        ["in_progress", "fngate: deploying", "https://github.example/acme/shop/actions/runs/5151/attempts/1"],
+        ["error", STOPPED_DESCRIPTION, "https://github.example/acme/shop/actions/runs/5151/attempts/1"],
+      ],
+    );
+    assert.match(
+      posts[0]?.stdout ?? "",
+      new RegExp(
+        `GitHub deployment ${deployment?.id} to pr-7: error \\(the deploy step was stopped before it finished\\)\\.`,
+      ),
+    );
+    assert.deepEqual(secretsFound(shownByStep(main) + shownByStep(posts[0] ?? main), [TOKEN]), []);
+  } finally {
+    cloudRun.stack.gcp.setOperationDelay(50);
+  }
 });

@@ -3,6 +3,10 @@
 // alongside, and yet every stage's lines land in its own log group and the job summary shows when
 // each stage ran. Nothing is written to the cloud or the registry before preflight has cleared the run.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { after, before, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import {
@@ -34,9 +38,19 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
   try {
     const { requests } = fixture.oci.stack.oci;
     const from = requests.length;
+    const entraRequests = fixture.oci.stack.entra.requests;
+    const entraFrom = entraRequests.length;
     const run = await job.run(PIPELINE, { inputs: fixture.inputs("secret", "overlap") });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(run.outputs.passed, "true");
+
+    // One token request: preflight's, handed to entra-token (same client, scope and authority).
+    const tokenRequests = entraRequests.slice(entraFrom).filter((r) => r.path.endsWith("/oauth2/v2.0/token"));
+    assert.equal(tokenRequests.length, 1, JSON.stringify(tokenRequests));
+    assert.match(
+      section(run, "entra-token").join("\n"),
+      /\(requested by preflight, valid until \S+: Entra not asked again\)/,
+    );
 
     // Overlap: the deployment was created before the function's last CREATING poll.
     const calls = requests.slice(from);
@@ -99,11 +113,14 @@ it("builds the image while preflight still runs, and writes nothing before prefl
   const slowPolicies = oci.faults.add((target) =>
     target.operation === "ListPolicies" ? { delayMs: 6000 } : undefined,
   );
+  // docker login takes 2 s: fn-image, which only needs ocir-login's credential, runs beside it.
+  const slowLogin = await slowDockerLogin(2);
   const job = await fixture.job();
   try {
     const from = oci.requests.length;
     const run = await job.run(PIPELINE, {
       inputs: fixture.inputs("secret", "alongside", { skip: "entra-token, smoke-test" }),
+      env: { PATH: slowLogin.path },
     });
     assert.equal(run.exitCode, 0, run.stdout);
     // The build ran, in fn-image's group; only the push is in fn-deploy's.
@@ -129,6 +146,13 @@ it("builds the image while preflight still runs, and writes nothing before prefl
     assert.ok(login && preflight && login.start < preflight.end, "ocir-login started before preflight ended");
     assert.ok(image && preflight && image.start < preflight.end, "fn-image started before preflight ended");
     assert.ok(deploy && preflight && deploy.start >= preflight.end, "fn-deploy waited for preflight");
+    // fn-image began while docker login still ran (its Dockerfile pulls nothing from that registry),
+    // and fn-deploy's push waited for the login.
+    assert.ok(
+      image && login && image.start < login.end - 1,
+      `fn-image ${image?.start} s, ocir-login ended ${login?.end} s`,
+    );
+    assert.ok(deploy && login && deploy.start >= login.end, "fn-deploy waited for docker login");
 
     // The first write (the repository, the push's target) came after preflight's last read.
     const calls = oci.requests.slice(from);
@@ -137,10 +161,23 @@ it("builds the image while preflight still runs, and writes nothing before prefl
     assert.ok(policies && firstWrite, "preflight read the policies, and the deploy wrote");
     assert.equal(firstWrite.operation, "CreateContainerRepository");
     assert.ok(firstWrite.time >= policies.time, `${firstWrite.operation} after ListPolicies answered`);
+    // fn-image listed the repository in its compartment (preflight searches the tenancy's subtree)
+    // while preflight still ran, once: fn-deploy then only created it.
+    const listings = calls.filter(
+      (call) =>
+        call.operation === "ListContainerRepositories" &&
+        !call.target.includes("compartmentIdInSubtree=true"),
+    );
+    assert.equal(listings.length, 1, JSON.stringify(listings.map((l) => l.target)));
+    assert.ok(
+      listings[0] && listings[0].time < policies.time,
+      "the repository was listed before preflight answered",
+    );
   } finally {
     slowPolicies();
     await job.runPosts();
     await job.dispose();
+    await slowLogin.dispose();
   }
 });
 
@@ -178,3 +215,18 @@ it("a blocked preflight stops ocir-login's and fn-image's work beside it: no wri
     await job.dispose();
   }
 });
+
+/** The real docker CLI behind a wrapper that takes `seconds` longer for `docker login`. */
+async function slowDockerLogin(seconds: number): Promise<{ path: string; dispose(): Promise<void> }> {
+  const real = execFileSync("sh", ["-c", "command -v docker"], { encoding: "utf8" }).trim();
+  const dir = await mkdtemp(join(tmpdir(), "fngate-slow-login-"));
+  await writeFile(
+    join(dir, "docker"),
+    `#!/bin/sh\nif [ "$1" = login ]; then sleep ${seconds}; fi\nexec ${JSON.stringify(real)} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return {
+    path: `${dir}${delimiter}${process.env.PATH ?? ""}`,
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}

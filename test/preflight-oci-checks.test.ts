@@ -120,10 +120,15 @@ describe("preflight: OCI checks", () => {
       detail:
         /404 NotAuthorizedOrNotFound: it does not exist, is in another tenancy, or the user may not inspect compartments/,
     });
-    expectRow(elsewhere.rows, "OCIR repository", "missing", {
-      detail: /fngate\/new does not exist yet/,
-      fix: /fn-deploy creates it \(private\)/,
+    // A repository fn-deploy will create is expected on a first deploy: an info line, not a warning.
+    expectRow(elsewhere.rows, "OCIR repository", "ok", {
+      detail: /^fngate\/new does not exist yet: fn-deploy will create it \(private\) in ocid1\.compartment\./,
     });
+    assert.match(
+      elsewhere.run.stdout,
+      /^ok {6}OCIR repository: fngate\/new does not exist yet: fn-deploy will create it/m,
+    );
+    assert.ok(!elsewhere.run.annotations.some((a) => /OCIR repository/.test(a.message)));
     expectRow(elsewhere.rows, "API gateway", "missing (blocks)", { fix: /manage api-gateway-family/ });
   });
 

@@ -1,5 +1,5 @@
+import { finalBase } from "../docker/dockerfile-stages.ts";
 import { UserError } from "../errors.ts";
-import { finalBase } from "./dockerfile-stages.ts";
 
 // Runtimes whose default stack is Ubuntu 24.04 (google-24); the others default to google-22, as in
 // Google's runtime tables. A stack can always be named explicitly: google-22-full/python312.

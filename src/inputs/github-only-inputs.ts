@@ -5,6 +5,7 @@
  */
 export const GITHUB_ONLY_INPUTS: Readonly<Record<string, readonly string[]>> = {
   pipeline: ["github-token", "environment"],
+  "cloud-run-pipeline": ["github-token", "environment"],
 };
 
 export function githubOnlyInputs(action: string): ReadonlySet<string> {

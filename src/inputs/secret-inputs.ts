@@ -40,8 +40,16 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
     ],
   },
   "cloud-run-pipeline": {
-    secret: ["credentials-json", "invoker-credentials-json", "headers", "refused-token", "expired-token"],
+    secret: [
+      "credentials-json",
+      "invoker-credentials-json",
+      "headers",
+      "refused-token",
+      "expired-token",
+      "github-token",
+    ],
     notSecret: [
+      "environment",
       "path",
       "registry-login",
       "env",

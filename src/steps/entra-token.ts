@@ -13,6 +13,7 @@ import {
 } from "../entra/token-request-checks.ts";
 import { UserError } from "../errors.ts";
 import type { StepContext } from "../step-context.ts";
+import { type IssuedToken, reusableToken } from "./entra-token-handover.ts";
 
 export const DEFAULT_FEDERATED_AUDIENCE = "api://AzureADTokenExchange";
 
@@ -48,12 +49,26 @@ export interface EntraTokenResult {
   credential: ClientCredential["kind"];
 }
 
-/** Gets an app-only Entra access token with the client credentials grant, and checks it is the one wanted. */
+/**
+ * Gets an app-only Entra access token with the client credentials grant, and checks it is the one wanted.
+ * `handOver.issued`: a token preflight got for these same inputs, used instead of a second request
+ * while it is valid (see reusableToken); `handOver.onIssued` receives the token this call gets.
+ */
 export async function entraToken(
   inputs: EntraTokenInputs,
   ctx: StepContext,
   tools: EntraTokenTools,
+  handOver: { issued?: IssuedToken; onIssued?(issued: IssuedToken): void } = {},
 ): Promise<EntraTokenResult> {
+  const reused = reusableToken(handOver.issued, inputs, ctx.now());
+  if (reused) {
+    ctx.secrets.register(reused.accessToken);
+    checkExpectedToken(reused.claims, inputs.expected);
+    ctx.logger.info(
+      `${gotLine(reused.claims, reused.credential)} (requested by preflight, valid until ${reused.expiresOn.toISOString()}: Entra not asked again)`,
+    );
+    return reused;
+  }
   const tenantId = checkTenantId(inputs.tenantId);
   const clientId = checkClientId(inputs.clientId);
   const scope = checkScope(inputs.scope);
@@ -72,17 +87,22 @@ export async function entraToken(
   ctx.secrets.register(acquired.accessToken);
 
   const claims = readTokenClaims(acquired.accessToken);
-  checkExpectedToken(claims, inputs.expected);
-  const roles = claims.roles.length > 0 ? claims.roles.join(", ") : "none";
-  ctx.logger.info(
-    `Got a v${claims.version.replace(/\.0$/, "")} access token for ${claims.audience} from ${claims.issuer} (roles: ${roles}) with the ${CREDENTIAL_NAMES[credential.kind]}.`,
-  );
-  return {
+  const result: EntraTokenResult = {
     accessToken: acquired.accessToken,
     expiresOn: acquired.expiresOn ?? claims.expiresOn,
     claims,
     credential: credential.kind,
   };
+  // Handed over before the expectations are judged: they are the receiver's to check, not the request's.
+  handOver.onIssued?.({ request: inputs, token: result });
+  checkExpectedToken(claims, inputs.expected);
+  ctx.logger.info(`${gotLine(claims, credential.kind)}.`);
+  return result;
+}
+
+function gotLine(claims: TokenClaims, credential: ClientCredential["kind"]): string {
+  const roles = claims.roles.length > 0 ? claims.roles.join(", ") : "none";
+  return `Got a v${claims.version.replace(/\.0$/, "")} access token for ${claims.audience} from ${claims.issuer} (roles: ${roles}) with the ${CREDENTIAL_NAMES[credential]}`;
 }
 
 /**

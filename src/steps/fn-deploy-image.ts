@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { attestationFlags } from "../docker/attestation-flags.ts";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import type { RegistryLogin } from "../docker/docker-credentials.ts";
@@ -22,7 +20,9 @@ import type { RegistryAccess } from "../docker/registry-session.ts";
 import type { FnDeployInputs, Plan } from "../oci/functions/deploy-plan.ts";
 import type { FunctionShape } from "../oci/functions/function-shape.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
+import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import type { StepContext } from "../step-context.ts";
+import { dockerfileText, writtenDockerfile } from "./fn-deploy-dockerfile.ts";
 import { checkImageFits, ensureRepository } from "./fn-deploy-registry.ts";
 import type { TokenLogin } from "./ocir-login.ts";
 import { loginForImage, registryTokenRenewal } from "./registry-token-renewal.ts";
@@ -51,6 +51,12 @@ export interface ImageTools {
    * src/docker/image-reuse.ts). Without it, every deploy from path builds and pushes.
    */
   storedLogin?(host: string): Promise<RegistryLogin | undefined>;
+  /**
+   * Awaited before docker may pull: a build, with its Dockerfile's text (undefined if unreadable), or
+   * a prebuilt image's `docker pull` (undefined). The pipeline prepares the image while docker login
+   * still runs, and whatever may pull from that registry waits for the login here.
+   */
+  beforePull?(dockerfile: string | undefined): Promise<void>;
 }
 
 /** The image a function is pinned to, by digest. */
@@ -73,6 +79,8 @@ export interface ImageTarget {
   /** Where a repository this run creates goes. */
   compartmentId: string;
   clients: Pick<FunctionsClients, "artifacts" | "tenancyId">;
+  /** The repository already listed in compartmentId while the image was prepared: no second listing. */
+  listed?: RepositoryListing;
 }
 
 /**
@@ -141,6 +149,7 @@ export async function prepareImage(
         : { found: false as const };
       if (lookup.found) return { ...base, reusable: lookup };
       if (!builder) return base;
+      if (tools.beforePull) await tools.beforePull(await dockerfileText(build, dockerfile));
       const request = { ...buildRequest(base, ctx), builder };
       const built = await ctx.logger.group(`docker build ${build.image}`, () =>
         buildImage(docker, request, (line) => ctx.logger.info(line)),
@@ -154,6 +163,8 @@ export async function prepareImage(
   if (prebuilt) {
     const { image } = prebuilt;
     const { prebuiltDigest } = await import("../docker/image-build.ts");
+    // Without a digest, docker pulls the image to read it.
+    if (!prebuilt.digest && tools.beforePull) await tools.beforePull(undefined);
     const digest = await prebuiltDigest(docker, image, prebuilt.digest);
     ctx.logger.info(`Deploying the prebuilt image ${image} (${digest}).`);
     return { kind: "prebuilt", image, digest, release: () => Promise.resolve() };
@@ -282,23 +293,4 @@ function pushLogin(
   if (!tokenLogin || !tools.registryLogin) return {};
   const { dockerConfigDir } = tools.registryLogin;
   return { login: registryTokenRenewal(tokenLogin, inputs.ociProfile, docker, dockerConfigDir, ctx) };
-}
-
-/**
- * The Dockerfile to build with: undefined for the directory's own, else one generated from func.yaml,
- * written outside the build context (neither sent to the daemon nor left in the user's folder); the
- * caller removes it.
- */
-async function writtenDockerfile(
-  build: NonNullable<Plan["build"]>,
-  ctx: StepContext,
-): Promise<string | undefined> {
-  const generated = build.generatedDockerfile;
-  if (!generated) return undefined;
-  const path = join(ctx.tempDir, `fngate-${randomBytes(6).toString("hex")}.Dockerfile`);
-  await writeFile(path, generated.text);
-  ctx.logger.info(
-    `No Dockerfile in ${build.contextDir}: generated one from func.yaml's runtime ${generated.runtime}, as fn build does.`,
-  );
-  return path;
 }

@@ -2,6 +2,8 @@ import type { ImagePlatforms } from "../docker/image-platforms.ts";
 import { isUserError } from "../errors.ts";
 import type { FunctionShape } from "../oci/functions/function-shape.ts";
 import { requireShapeFit } from "../oci/functions/image-fit.ts";
+import type { FunctionsClients } from "../oci/oci-clients.ts";
+import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import type { StepContext } from "../step-context.ts";
 import type { ImageTarget, ImageTools } from "./fn-deploy-image.ts";
 
@@ -19,6 +21,7 @@ export async function ensureRepository(
     target.clients.artifacts,
     { compartmentId, tenancyId: target.clients.tenancyId },
     name,
+    target.listed,
   );
   ctx.logger.info(
     ensured.created
@@ -33,6 +36,24 @@ export async function ensureRepository(
     );
   }
   return { name, created: ensured.created };
+}
+
+/**
+ * ensureRepository's listing, asked while the image is prepared (in the pipeline, alongside preflight)
+ * so the write half starts with the answer; undefined when it failed: ensureRepository then lists
+ * again and explains that failure where it stops the deploy.
+ */
+export async function listRepositoryEarly(
+  clients: Pick<FunctionsClients, "artifacts">,
+  compartmentId: string,
+  repository: string,
+): Promise<RepositoryListing | undefined> {
+  try {
+    const { listRepository } = await import("../oci/registry/artifacts-api.ts");
+    return await listRepository(clients.artifacts, compartmentId, repository);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

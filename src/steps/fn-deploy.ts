@@ -12,9 +12,11 @@ import {
 import { type PreviousFunctionImage, previousFunctionImage } from "../oci/functions/previous-function.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
 import { requireOcid } from "../oci/ocid.ts";
+import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import { type ImageTools, type PreparedImage, prepareImage, publishImage } from "./fn-deploy-image.ts";
+import { listRepositoryEarly } from "./fn-deploy-registry.ts";
 
 export type { FnDeployInputs };
 
@@ -81,6 +83,8 @@ export interface PreparedFunction {
   application: ApplicationRef;
   shape: FunctionShape;
   image: PreparedImage;
+  /** The OCIR repository as listed while the image was prepared (a build only; absent if that failed). */
+  listed?: RepositoryListing;
 }
 
 /**
@@ -168,8 +172,13 @@ async function prepareWith(
       `application ${application.displayName} has shape ${shape}, which needs a multi-arch image (linux/amd64 and linux/arm64) that one docker build cannot make: build and push it in an earlier step (docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false --push) and set image.`,
     );
   }
+  // The repository is listed while the image is prepared: publishImage then only creates a missing one.
+  const listing = build
+    ? listRepositoryEarly(clients, plan.compartmentId ?? application.compartmentId, build.repository)
+    : undefined;
   const image = await prepareImage(plan, platform ?? "linux/amd64", tools, ctx, options);
-  return { plan, application, shape, image };
+  const listed = await listing;
+  return { plan, application, shape, image, ...(listed ? { listed } : {}) };
 }
 
 export async function deployFunction(
@@ -199,6 +208,7 @@ export async function deployFunction(
       platform: buildPlatformOf(shape) ?? "linux/amd64",
       compartmentId: plan.compartmentId ?? application.compartmentId,
       clients,
+      ...(ready.listed ? { listed: ready.listed } : {}),
     };
     const { image, digest, repository, built, contextHash } = await publishImage(
       ready.image,

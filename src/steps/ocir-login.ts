@@ -72,6 +72,20 @@ export interface OcirLoginHooks {
    * left to undo (the login failed and was undone, or logout is false and it succeeded).
    */
   onCleanup?(cleanup: OcirCleanup | undefined): void;
+  /**
+   * The credential, once known and before docker login runs (in memory only, masked): the pipeline
+   * asks the registry with it whether the image is built already while docker login still runs.
+   */
+  onCredential?(login: EarlyRegistryLogin): void;
+}
+
+/** What ocir-login knows before docker login: where it logs in, as whom, and the token's expiry. */
+export interface EarlyRegistryLogin {
+  registry: string;
+  imagePrefix: string;
+  username: string;
+  password: string;
+  tokenLogin?: TokenLogin;
 }
 
 /** Logs in to OCIR with an auth token or a short-lived registry token. */
@@ -88,6 +102,15 @@ export async function ocirLogin(
   const namespace = checkNamespace(inputs.namespace ?? (await lookUpNamespaceFor(inputs, region.id, ctx)));
   const target: LoginTarget = { registry, namespace, regionId: region.id };
   const credential = await ocirCredential(inputs, target, ctx);
+  hooks.onCredential?.({
+    registry,
+    imagePrefix: `${registry}/${namespace}`,
+    username: credential.username,
+    password: credential.password,
+    ...(credential.kind === "registry token"
+      ? { tokenLogin: { ...target, expiresAt: credential.expiresAt.toISOString() } }
+      : {}),
+  });
 
   const method = loginMethod(tools);
   const restorePlan = await recordBeforeChange(ctx.tempDir, ctx.homeDir, [dockerConfigFile(tools)]);

@@ -2,6 +2,7 @@ import type { OciProfile } from "../oci/oci-clients.ts";
 import { blockedError } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
 import { checkExpectedToken, entraToken } from "./entra-token.ts";
+import type { IssuedToken } from "./entra-token-handover.ts";
 import { deployGateway } from "./gateway-deploy.ts";
 import type { PipelineHost, PipelineInputs, PipelineResult } from "./pipeline.ts";
 import { functionBranch } from "./pipeline-function.ts";
@@ -18,6 +19,11 @@ export interface DeployState {
   repository: string | undefined;
   /** The tenancy namespace fn-context read with the profile, when it ran. */
   namespace?: string;
+}
+
+/** Where preflight leaves the token it requested, in memory only, for the entra-token stage. */
+interface TokenHandOver {
+  issued?: IssuedToken;
 }
 
 /** Preflight found a miss that would fail the deploy: the run stops before any change, with this. */
@@ -40,13 +46,15 @@ export async function deployStages(
 ): Promise<{ blocked?: string }> {
   const cleared = handOver<void>();
   const functionId = handOver<string>();
+  // The token preflight gets for entra-token's own inputs: that stage uses it rather than asking again.
+  const token: TokenHandOver = {};
   try {
     await sideBySide(ctx.signal, [
-      (signal) => preflightBranch(inputs, { ...ctx, signal }, host, state, cleared),
+      (signal) => preflightBranch(inputs, { ...ctx, signal }, host, state, { cleared, token }),
       (signal) =>
         functionBranch(inputs, { ...ctx, signal }, host, state, { cleared: cleared.promise, functionId }),
       (signal) => gatewayBranch(inputs, { ...ctx, signal }, host, state, cleared.promise, functionId.promise),
-      (signal) => tokenBranch(inputs, { ...ctx, signal }, host, state, cleared.promise),
+      (signal) => tokenBranch(inputs, { ...ctx, signal }, host, state, { cleared: cleared.promise, token }),
     ]);
   } catch (error) {
     if (error instanceof PreflightBlocked) return { blocked: error.message };
@@ -69,13 +77,17 @@ async function preflightBranch(
   ctx: StepContext,
   host: PipelineHost,
   { run, stage, profile, repository }: DeployState,
-  cleared: HandOver<void>,
+  { cleared, token }: { cleared: HandOver<void>; token: TokenHandOver },
 ): Promise<void> {
   try {
     if (inputs.preflight) {
       const checks = preflightForPipeline(inputs, { ociProfile: profile, repository });
       const result = await stage.alongside("preflight", ctx, (stageCtx) =>
-        runPreflight(checks, stageCtx, host.tools.entra),
+        runPreflight(checks, stageCtx, host.tools.entra, {
+          onEntraToken: (issued) => {
+            token.issued = issued;
+          },
+        }),
       );
       run.preflight = result;
       host.output("preflight", JSON.stringify(result.rows));
@@ -123,14 +135,15 @@ async function tokenBranch(
   ctx: StepContext,
   host: PipelineHost,
   { run, stage }: DeployState,
-  cleared: Promise<void>,
+  { cleared, token }: { cleared: Promise<void>; token: TokenHandOver },
 ): Promise<void> {
   const entra = inputs.entra;
   if (!entra) return;
-  // After preflight, which gets the same token to check it: a token Entra refuses is its verdict.
+  // After preflight, which gets the same token to check it: a token Entra refuses is its verdict, and
+  // one it issued is used here (while valid) instead of a second request.
   await cleared;
   // Checked here against what the user expects; against what the gateway demands once it is deployed.
   run.token = await stage.alongside("entra-token", ctx, (stageCtx) =>
-    entraToken(entra, stageCtx, host.tools.entra),
+    entraToken(entra, stageCtx, host.tools.entra, token.issued ? { issued: token.issued } : {}),
   );
 }

@@ -9,6 +9,7 @@ import type { GcpPreflightInputs } from "../preflight/gcp/gcp-preflight.ts";
 import { blockingRows, rowLines } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
 import type { EntraTokenInputs, EntraTokenTools } from "./entra-token.ts";
+import type { IssuedToken } from "./entra-token-handover.ts";
 
 /**
  * What preflight looks at: the same values the deploy stages take. Every part is optional; a check runs
@@ -37,6 +38,11 @@ export interface PreflightInputs {
   fc?: FcPreflightInputs;
 }
 
+export interface PreflightHooks {
+  /** The token preflight requested for the entra-token stage's inputs: the pipeline hands it to that stage. */
+  onEntraToken?(issued: IssuedToken): void;
+}
+
 export interface PreflightResult {
   rows: CheckRow[];
   /** A miss that would surely fail the deploy. */
@@ -53,6 +59,7 @@ export async function runPreflight(
   inputs: PreflightInputs,
   ctx: StepContext,
   tools: Partial<EntraTokenTools> = {},
+  hooks: PreflightHooks = {},
 ): Promise<PreflightResult> {
   if (inputs.token) ctx.secrets.register(inputs.token);
   // Bad inputs fail here, before any call, as they would in gateway-deploy.
@@ -84,7 +91,7 @@ export async function runPreflight(
     rows.push(jwks, issuers);
     if (entra) {
       const { checkEntraVersion } = await import("../preflight/entra-version-check.ts");
-      const token = await tokenToCheck(inputs, ctx, tools, rows);
+      const token = await tokenToCheck(inputs, ctx, tools, rows, hooks);
       rows.push(
         checkEntraVersion({
           ...entra,
@@ -177,6 +184,7 @@ async function tokenToCheck(
   ctx: StepContext,
   tools: Partial<EntraTokenTools>,
   rows: CheckRow[],
+  hooks: PreflightHooks,
 ): Promise<TokenClaims | undefined> {
   try {
     if (inputs.token) return readTokenClaims(inputs.token);
@@ -185,7 +193,12 @@ async function tokenToCheck(
     const githubIdToken =
       tools.githubIdToken ?? (() => Promise.reject(new Error("no GitHub OIDC token source")));
     // Expectations are judged by the version check below, which names the fix, rather than thrown.
-    const token = await entraToken({ ...inputs.entra, expected: {} }, ctx, { githubIdToken });
+    const token = await entraToken(
+      { ...inputs.entra, expected: {} },
+      ctx,
+      { githubIdToken },
+      hooks.onEntraToken ? { onIssued: hooks.onEntraToken } : {},
+    );
     return token.claims;
   } catch (error) {
     rows.push(

@@ -1,5 +1,11 @@
+import { closeDeploymentLeftOpen } from "../deployments/left-open.ts";
 import { logOutLeftLogin } from "../registry-login-post.ts";
-import { runPost } from "../run.ts";
+import { type PostRun, runPost } from "../run.ts";
 import { loginState } from "./state.ts";
 
-await runPost(logOutLeftLogin("cloud-run-pipeline", loginState.load));
+/** Ends a GitHub deployment main left open, then logs docker out if the deploy was stopped mid-push. */
+const logOut = logOutLeftLogin("cloud-run-pipeline", loginState.load);
+await runPost(async (run: PostRun) => {
+  await closeDeploymentLeftOpen();
+  await logOut(run);
+});

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../settings-summary.ts";
-import type { DeployOutcome } from "./outcome.ts";
+import type { DeployOutcome, RolloutOutcome } from "./outcome.ts";
 
 /** Marks fngate's comment for one environment, so each run finds and updates it instead of adding one. */
 export function commentMarker(environment: string): string {
@@ -34,6 +34,7 @@ export function commentBody(
     "| --- | --- |",
     `| Result | ${verdict} |`,
     `| URL | ${outcome.url ? cell(outcome.url) : "not deployed"} |`,
+    ...(outcome.rollout ? [`| Rollout | ${rolloutCell(outcome.rollout)} |`] : []),
     `| Commit | \`${cell(run.sha.slice(0, 12))}\` |`,
     `| Run | [log](${run.logUrl}) |`,
   ];
@@ -46,4 +47,17 @@ export function commentBody(
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The rollout's row: what serves the URL now. */
+function rolloutCell(rollout: RolloutOutcome): string {
+  const detail = rollout.detail ? `: ${cell(rollout.detail)}` : "";
+  switch (rollout.result) {
+    case "promoted":
+      return `✅ promoted${detail}`;
+    case "rolled back":
+      return `↩️ rolled back${detail}`;
+    case "canary":
+      return `🐤 canary: ${rollout.sharePercent}% of traffic${detail}`;
+  }
 }

@@ -1,4 +1,5 @@
 import { isUserError } from "../../errors.ts";
+import type { CloudRunPipelineResult } from "../../steps/cloud-run-pipeline.ts";
 import type { PipelineResult } from "../../steps/pipeline.ts";
 import type { CheckResult } from "../../steps/smoke-verdict.ts";
 
@@ -10,6 +11,25 @@ export interface DeployOutcome {
   checks: readonly CheckResult[];
   /** Set when the run failed: its one-line reason. */
   failure?: string;
+  /** What the rollout did, when the run's steps report one (the rollout strategies of issue 18). */
+  rollout?: RolloutOutcome;
+}
+
+/**
+ * A rollout's result as the pull request comment shows it: the new version promoted (serving all
+ * traffic), rolled back (the previous one restored or never replaced), or serving a canary share.
+ */
+export type RolloutOutcome =
+  | { result: "promoted"; detail?: string }
+  | { result: "rolled back"; detail?: string }
+  | { result: "canary"; sharePercent: number; detail?: string };
+
+/**
+ * The seam for the rollout steps: a pipeline result that carries `rollout` has it recorded, one that
+ * does not (today's, or `rollout: direct`) has no rollout row.
+ */
+export interface MaybeRollout {
+  rollout?: RolloutOutcome | undefined;
 }
 
 /** Deployment status descriptions are capped at 140 characters (GitHub refuses longer ones). */
@@ -35,12 +55,25 @@ function clip(text: string): string {
   return text.length <= STATUS_DESCRIPTION_MAX ? text : `${text.slice(0, STATUS_DESCRIPTION_MAX - 1)}…`;
 }
 
-/** What a finished pipeline run tells the record: its URL, its smoke checks and its verdict. */
-export function pipelineOutcome(run: PipelineResult): DeployOutcome {
+/** What a finished pipeline run tells the record: its URL, its smoke checks, its rollout and its verdict. */
+export function pipelineOutcome(run: PipelineResult & MaybeRollout): DeployOutcome {
+  return verdictOf(run.gateway?.url, run);
+}
+
+/** The same for the Cloud Run pipeline: the service's URL, which its smoke test verified. */
+export function cloudRunPipelineOutcome(run: CloudRunPipelineResult & MaybeRollout): DeployOutcome {
+  return verdictOf(run.deployed?.url, run);
+}
+
+function verdictOf(
+  url: string | undefined,
+  run: { smoke?: { results: readonly CheckResult[] }; failure?: string } & MaybeRollout,
+): DeployOutcome {
   return {
-    ...(run.gateway ? { url: run.gateway.url } : {}),
+    ...(url ? { url } : {}),
     checks: run.smoke?.results ?? [],
     ...(run.failure === undefined ? {} : { failure: run.failure }),
+    ...(run.rollout ? { rollout: run.rollout } : {}),
   };
 }
 

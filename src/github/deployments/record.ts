@@ -15,6 +15,22 @@ export interface DeploymentRecord {
   finish(outcome: DeployOutcome): Promise<void>;
 }
 
+/** A deployment this run marked in_progress: what the post step needs to end it if main cannot. */
+export interface OpenDeployment {
+  id: number;
+  owner: string;
+  repo: string;
+  environment: string;
+  logUrl: string;
+}
+
+export interface DeploymentRecordHooks {
+  /** The deployment is in_progress: saved for the post step, before the deploy starts. */
+  onOpen?(open: OpenDeployment): void;
+  /** Its final status is written (or GitHub refused it, which the post step would not change). */
+  onClosed?(): void;
+}
+
 /**
  * Starts the run's GitHub deployment (https://docs.github.com/en/rest/deployments/deployments) and
  * marks it in_progress. The REST API is GITHUB_API_URL's (GitHub Enterprise Server included), reached
@@ -24,6 +40,7 @@ export interface DeploymentRecord {
 export async function startDeploymentRecord(
   settings: DeploymentRecordSettings,
   log: Logger,
+  hooks: DeploymentRecordHooks = {},
 ): Promise<DeploymentRecord> {
   const { context, getOctokit } = await import("@actions/github");
   // The global fetch, which follows the runner's proxy (src/http/runner-proxy.ts); @actions/github's
@@ -62,6 +79,7 @@ export async function startDeploymentRecord(
       log_url: logUrl,
       description: "fngate: deploying",
     });
+    hooks.onOpen?.({ id: deploymentId, owner, repo, environment, logUrl });
     log.info(`GitHub deployment ${deploymentId} of ${sha.slice(0, 12)} to ${environment}: in progress.`);
   } catch (error) {
     log.warning(explainGitHubFailure(error, "deployment", `record a deployment to ${environment}`));
@@ -87,6 +105,7 @@ export async function startDeploymentRecord(
             explainGitHubFailure(error, "deployment", `mark deployment ${deploymentId} ${status.state}`),
           );
         }
+        hooks.onClosed?.();
       }
       if (typeof pullRequest?.number !== "number") return;
       const body = commentBody(environment, outcome, { sha, logUrl });

@@ -3,7 +3,8 @@ import { readPipelineInputs } from "../../inputs/pipeline.ts";
 import { readEveryInput } from "../../inputs/reader.ts";
 import { dockerTools, entraTools, fnDeployTools } from "../../tools/step-tools.ts";
 import { exportedTokenLogin } from "../action-host.ts";
-import { failedRun, pipelineOutcome } from "../deployments/outcome.ts";
+import { pipelineOutcome } from "../deployments/outcome.ts";
+import { recordedRun } from "../deployments/recorded-run.ts";
 import { readDeploymentRecordSettings } from "../deployments/settings.ts";
 import { exportFnContext } from "../export-profile.ts";
 import { writePreflightSummary } from "../preflight/summary.ts";
@@ -24,29 +25,28 @@ await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
   }));
   // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
   const { pipelineFailure, runPipeline } = await import("../../steps/pipeline.ts");
-  // Loaded only when asked for: @actions/github is the largest thing a run could load for nothing.
-  const record = recordSettings
-    ? await (await import("../deployments/record.ts")).startDeploymentRecord(recordSettings, ctx().logger)
-    : undefined;
-  const result = await runPipeline(inputs, ctx(), {
-    stage: stageGroups(deadline),
-    tools: {
-      ocir: () => dockerTools(tools),
-      fnDeploy: (ocirStage) =>
-        fnDeployTools(tools, ocirStage ? ocirStage.tokenLogin : exportedTokenLogin(env)),
-      entra: entraTools(tools),
-    },
-    output: (name, value) => core.setOutput(name, value),
-    onRestorePlan: (plan) => fnContextPlan.save(plan),
-    // Saved before docker login runs: a run cancelled mid-login is still logged out by the post step.
-    onOcirCleanup: (cleanup) => (cleanup ? ocirCleanup.save(cleanup) : ocirCleanup.clear()),
-    onFnContext: exportFnContext,
-    onPreflight: (preflight) => writePreflightSummary(preflight.rows),
-  }).catch(async (error: unknown) => {
-    await record?.finish(failedRun(error));
-    throw error;
-  });
-  await record?.finish(pipelineOutcome(result));
+  // With github-token, recorded as a GitHub deployment (in_progress now, its outcome at the end).
+  const result = await recordedRun(
+    recordSettings,
+    ctx().logger,
+    () =>
+      runPipeline(inputs, ctx(), {
+        stage: stageGroups(deadline),
+        tools: {
+          ocir: () => dockerTools(tools),
+          fnDeploy: (ocirStage) =>
+            fnDeployTools(tools, ocirStage ? ocirStage.tokenLogin : exportedTokenLogin(env)),
+          entra: entraTools(tools),
+        },
+        output: (name, value) => core.setOutput(name, value),
+        onRestorePlan: (plan) => fnContextPlan.save(plan),
+        // Saved before docker login runs: a run cancelled mid-login is still logged out by the post step.
+        onOcirCleanup: (cleanup) => (cleanup ? ocirCleanup.save(cleanup) : ocirCleanup.clear()),
+        onFnContext: exportFnContext,
+        onPreflight: (preflight) => writePreflightSummary(preflight.rows),
+      }),
+    pipelineOutcome,
+  );
   // A blocked preflight stopped the run before any change: its own table says why.
   if (!result.preflight?.blocked) await writePipelineSummary(result);
   const failure = pipelineFailure(result);

@@ -36,9 +36,10 @@ export async function ensureRepository(
   artifacts: ArtifactsClient,
   place: RepositoryPlace,
   displayName: string,
+  listed?: RepositoryListing,
 ): Promise<EnsuredRepository> {
   const { compartmentId, tenancyId } = place;
-  const existing = await findRepository(artifacts, compartmentId, displayName, false);
+  const existing = listed ? listed.found : await findRepository(artifacts, compartmentId, displayName, false);
   if (existing) return { ...existing, created: false };
   try {
     const { containerRepository } = await artifacts.createContainerRepository({
@@ -66,6 +67,24 @@ export async function ensureRepository(
   throw new UserError(
     `OCIR repository ${displayName} could not be created in compartment ${compartmentId} (409: the name is taken in the tenancy, or the user may not create repositories there), and the user cannot see it in any compartment: allow the user's group 'read repos in tenancy' so fngate can find it, or 'manage repos' in compartment-ocid, or set repository to another name.`,
   );
+}
+
+/** What listing the chosen compartment found for a name: the repository, or nothing (create it). */
+export interface RepositoryListing {
+  found: Omit<EnsuredRepository, "created"> | undefined;
+}
+
+/**
+ * ensureRepository's read-only first half, asked early (fn-deploy lists while its image is prepared,
+ * alongside preflight) so the write half starts with the answer. A listing that failed is not an
+ * answer: ensureRepository then lists again and explains the failure where it matters.
+ */
+export async function listRepository(
+  artifacts: ArtifactsClient,
+  compartmentId: string,
+  displayName: string,
+): Promise<RepositoryListing> {
+  return { found: await findRepository(artifacts, compartmentId, displayName, false) };
 }
 
 async function findRepository(

@@ -6,8 +6,8 @@ export const REPOSITORY = "OCIR repository";
 
 /**
  * The repository the image is pushed to, looked for anywhere in the tenancy (names are unique per
- * tenancy, and `fn deploy` creates them in the root compartment). Missing is fine — fn-deploy creates
- * it, private — and public is a warning: anyone could pull the function's image.
+ * tenancy, and `fn deploy` creates them in the root compartment). Missing is fine, an info line —
+ * fn-deploy creates it, private — and public is a warning: anyone could pull the function's image.
  */
 export async function checkRepository(
   artifacts: ArtifactsClient,
@@ -43,7 +43,11 @@ export async function checkRepository(
       }
       page = response.opcNextPage || undefined;
     } while (page);
-    return missing(REPOSITORY, `${repository} does not exist yet`, create, false);
+    // Expected on a first deploy, not a warning: fn-deploy creates it.
+    return ok(
+      REPOSITORY,
+      `${repository} does not exist yet: fn-deploy will create it (private) in ${compartmentId ?? "the application's compartment"}`,
+    );
   } catch (error) {
     return cannotTell(
       REPOSITORY,
