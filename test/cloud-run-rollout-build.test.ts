@@ -3,7 +3,9 @@
 // with the function its own image holds (image-function.ts pulls the image and runs its /function.mjs).
 // A good build is promoted; then a build whose function crashes is deployed with no traffic, fails the
 // smoke test on its tag's URL, and never serves: the main URL answers with the old code all through the
-// run and after it, the traffic is what it was, and the failed revision's tag is gone.
+// run and after it, the traffic is what it was, and the failed revision's tag is gone (rolled-back=true).
+// A new service's first revision serves at once (there is nothing to keep the traffic on): when its
+// build fails, the service the run created is deleted, so nothing serves it.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -142,7 +144,7 @@ it("a build whose function fails the smoke test never serves; the old code answe
   );
   assert.match(errors[0] ?? "", / was removed\. .*with token.*500/);
   assert.equal(bad.outputs.promoted, "false");
-  assert.equal(bad.outputs["rolled-back"], "false");
+  assert.equal(bad.outputs["rolled-back"], "true", "the previous revision is what serves");
   assert.equal(bad.outputs["previous-revision"], rev1);
   assert.equal(bad.outputs.revision, rev2);
   assert.equal(bad.outputs.traffic, `${rev1}=100`);
@@ -155,7 +157,7 @@ it("a build whose function fails the smoke test never serves; the old code answe
   assert.equal(await call(url, token ?? ""), "200 Hello World!");
 });
 
-it("a new service whose first build fails: the step fails, saying there was no previous revision to keep", async (t) => {
+it("a new service whose first build fails: the service this run created is deleted, so nothing serves the failed revision", async (t) => {
   if (!(await components(t))) return;
   await using job = await fx.job();
   await writeFunction(job, BAD);
@@ -172,17 +174,30 @@ it("a new service whose first build fails: the step fails, saying there was no p
     timeoutMs: 240_000,
   });
   const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-first-bad`;
-  const [revision] = (fx.stack.gcp.state.services.get(name)?.revisionList ?? []).map((r) => r.name);
+  const revision = run.outputs.revision ?? "";
   assert.equal(run.exitCode, 1, run.stdout);
+  assert.match(revision, /^rollout-first-bad-/);
   const errors = errorsOf(run);
   assert.equal(errors.length, 1);
-  assert.ok(
-    errors[0]?.startsWith(
-      `Revision ${revision} failed the smoke test; it is the service's first revision, so there is no previous one to keep the traffic on: fix the function and deploy again (its tag `,
-    ),
-    errors[0],
+  const own = `Revision ${revision} failed the smoke test; it was the first revision of a service this run created, so the service was deleted and nothing serves the failed revision: fix the function and deploy again (the next run creates the service afresh).`;
+  assert.equal(errors[0]?.slice(0, own.length + 1), `${own} `, errors[0]);
+  // Then the smoke test's own verdict, as on every failed run.
+  assert.match(
+    errors[0]?.slice(own.length + 1) ?? "",
+    /^smoke test failed, 1 of 5 checks: with token answered 500, expected 200, /,
   );
+  assert.equal(fx.stack.gcp.state.services.has(name), false, "the service is gone");
   assert.equal(run.outputs.promoted, "false");
+  assert.equal(run.outputs["rolled-back"], "true");
   assert.equal(run.outputs["previous-revision"], "");
-  assert.equal(run.outputs.traffic, `${revision}=100`);
+  assert.equal(run.outputs.traffic, "");
+  assert.equal(run.outputs["tag-url"], "");
+  const token = (
+    await stepPassed(job, "gcp-id-token", {
+      audience: run.outputs.url ?? "",
+      "workload-identity-provider": fx.provider,
+      "service-account": fx.caller.email,
+    })
+  ).outputs["id-token"];
+  assert.match(await call(run.outputs.url ?? "", token ?? ""), /^404 /, "the service's URL answers nothing");
 });

@@ -43,8 +43,15 @@ export async function findLabelledServices(
 export async function deleteServiceAndWait(
   client: ServicesClient,
   service: Service,
-  options: { waitMs: number; signal?: AbortSignal | undefined; progress?: BackoffOptions["progress"] },
+  options: {
+    waitMs: number;
+    signal?: AbortSignal | undefined;
+    progress?: BackoffOptions["progress"];
+    /** What the user does when the deletion fails or outlasts the wait (default: run teardown again). */
+    retry?: string;
+  },
 ): Promise<boolean> {
+  const retry = options.retry ?? "run teardown again";
   const name = service.name ?? "";
   const signalOption = options.signal ? { signal: options.signal } : {};
   let operationName: string;
@@ -73,9 +80,9 @@ export async function deleteServiceAndWait(
     ...(options.progress ? { progress: options.progress } : {}),
     describe: `waiting for operation ${operationName} (deleting ${name}) to finish`,
     failed: (reason) =>
-      `deleting ${name} failed (${reason}): check the service in the Cloud Run console, then run teardown again.`,
+      `deleting ${name} failed (${reason}): check the service in the Cloud Run console, then ${retry}.`,
     stillRunning: (seconds) =>
-      `operation ${operationName} (deleting ${name}) was still running after ${seconds} s: run teardown again later to confirm the service is gone.`,
+      `operation ${operationName} (deleting ${name}) was still running after ${seconds} s: ${retry} later to confirm the service is gone.`,
   });
   return true;
 }

@@ -113,8 +113,8 @@ export async function runCloudRunPipeline(
   );
   run.smoke = smoke;
   for (const [name, value] of Object.entries(smokeTestOutputs(smoke))) host.output(name, value);
-  const finished = await finishCandidate(run.deployed, smoke.passed, (candidate) =>
-    stage("cloud-run-promote", ctx, (stageCtx) => candidate(deploy, stageCtx, tools), { alongside: false }),
+  const finished = await finishCandidate(run.deployed, smoke.passed, (name, candidate) =>
+    stage(name, ctx, (stageCtx) => candidate(deploy, stageCtx, tools), { alongside: false }),
   );
   if (finished && run.deployed) {
     run.deployed = { ...run.deployed, rollout: finished.outcome };

@@ -1,12 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { protos } from "@google-cloud/run";
 import { UserError } from "../errors.ts";
-import { chooseGcpCredential } from "../gcp/credential-choice.ts";
-import { accessTokenClient, principalOf } from "../gcp/credentials.ts";
-import { checkProject, checkRegion, checkServiceName } from "../gcp/deploy-checks.ts";
-import { googleEndpoints } from "../gcp/google-endpoints.ts";
 import { explainRunFailure } from "../gcp/run-api-failure.ts";
-import { runServicesClient } from "../gcp/run-client.ts";
 import { getService, upsertService } from "../gcp/run-service.ts";
 import { withoutOutputOnly } from "../gcp/service-spec.ts";
 import {
@@ -26,6 +21,7 @@ import {
 import type { CloudRunRollout } from "../inputs/cloud-run-rollout.ts";
 import type { StepContext } from "../step-context.ts";
 import type { CloudRunDeployInputs, CloudRunDeployResult, CloudRunDeployTools } from "./cloud-run-deploy.ts";
+import { serviceCall } from "./cloud-run-service-call.ts";
 
 type Service = protos.google.cloud.run.v2.IService;
 
@@ -33,8 +29,11 @@ type Service = protos.google.cloud.run.v2.IService;
 export interface RolloutOutcome {
   /** The revision now has the traffic asked for (false: deployed, waiting for its verification). */
   promoted: boolean;
-  /** Always false on Cloud Run: a revision that fails its checks never served, so nothing is rolled back. */
-  rolledBack: false;
+  /**
+   * This run's revision failed its smoke test and what served before still serves: the traffic stayed
+   * on the previous revision (the candidate's tag removed), or the service this run created was deleted.
+   */
+  rolledBack: boolean;
   previousRevision: string;
   revision: string;
   /** The candidate's own URL while it is tagged ("" once it serves on the main URL). */
@@ -150,20 +149,8 @@ export async function moveTraffic(
 ): Promise<RolloutOutcome & { url: string; changed: boolean }> {
   const rollout = inputs.rollout;
   if (!rollout) throw new Error("moveTraffic needs the rollout inputs");
-  const serviceId = checkServiceName(inputs.service.trim());
-  const name = `projects/${checkProject(inputs.project.trim())}/locations/${checkRegion(inputs.region.trim())}/services/${serviceId}`;
-  const credential = chooseGcpCredential(inputs, ctx, tools);
-  const auth = accessTokenClient(credential, googleEndpoints(ctx.endpoints.gcp), (token) =>
-    ctx.secrets.register(token),
-  );
-  const client = runServicesClient(auth, googleEndpoints(ctx.endpoints.gcp));
-  const call = {
-    action: `move the traffic of service ${serviceId}`,
-    project: inputs.project,
-    region: inputs.region,
-    image: inputs.image,
-    principal: principalOf(credential),
-  };
+  const { serviceId, name, client, call: where } = serviceCall(inputs, ctx, tools);
+  const call = { ...where, action: `move the traffic of service ${serviceId}` };
   try {
     const existing = await getService(client, name, ctx.signal).catch((error: unknown) => {
       throw explainRunFailure(error, call);
@@ -210,12 +197,14 @@ export async function moveTraffic(
       .filter((entry) => entry.revision === revision)
       .reduce((sum, e) => sum + e.percent, 0);
     const stillTagged = next.some((entry) => entry.revision === revision && entry.tag === rollout.tag);
+    const previous = previousRevision(current, revision);
     return {
       url: existing.uri ?? "",
       changed,
       promoted: action.kind === "promote" && serving > 0,
-      rolledBack: false,
-      previousRevision: previousRevision(current, revision),
+      // A discarded revision that a canary had already given a share still serves it: not rolled back.
+      rolledBack: action.kind === "discard" && serving === 0 && !stillTagged && previous !== "",
+      previousRevision: previous,
       revision,
       // The tag keeps its URL while it stays (a canary): the one Cloud Run reported for it.
       tagUrl: (stillTagged && tagUrl(existing, rollout.tag)) || "",
