@@ -16,7 +16,9 @@ import {
   cloudRunPipelineOutcome,
   type DeployOutcome,
   finalStatus,
+  pipelineOutcome,
 } from "../src/github/deployments/outcome.ts";
+import type { CloudRunPipelineResult } from "../src/steps/cloud-run-pipeline.ts";
 import {
   type GitHubApiEmulator,
   type GitHubApiOptions,
@@ -250,18 +252,45 @@ describe("what the record says", () => {
     assert.deepEqual(rows(), []);
   });
 
-  it("a pipeline result that carries a rollout has it recorded (the seam for the rollout steps)", () => {
-    const rollout = { result: "rolled back" as const, detail: "previous digest restored" };
-    const outcome = cloudRunPipelineOutcome({
+  it("each pipeline's rollout result reaches the comment: OCI put back, a Cloud Run canary or rollback", () => {
+    const oci = pipelineOutcome({
+      changed: true,
+      rolledBack: true,
       timings: [],
       failure: "smoke test failed",
-      rollout,
     });
-    assert.deepEqual(outcome, { checks: [], failure: "smoke test failed", rollout });
+    assert.deepEqual(oci.rollout, {
+      result: "rolled back",
+      detail: "the previous function image and deployment specification",
+    });
     assert.match(
-      commentBody("prod", outcome, { sha: HEAD, logUrl: "x" }),
-      /\| Rollout \| ↩️ rolled back: previous digest restored \|/,
+      commentBody("prod", oci, { sha: HEAD, logUrl: "x" }),
+      /\| Rollout \| ↩️ rolled back: the previous function image and deployment specification \|/,
     );
+    const cloudRun = (rollout: { promoted: boolean; rolledBack: boolean; traffic: string }) =>
+      cloudRunPipelineOutcome({
+        timings: [],
+        deployed: {
+          url: URL_LIVE,
+          rollout: { ...rollout, revision: "hello-00002", previousRevision: "hello-00001", tagUrl: "" },
+        } as NonNullable<CloudRunPipelineResult["deployed"]>,
+      }).rollout;
+    assert.deepEqual(
+      cloudRun({ promoted: true, rolledBack: false, traffic: "hello-00001=90,hello-00002=10" }),
+      {
+        result: "canary",
+        sharePercent: 10,
+        detail: "revision hello-00002",
+      },
+    );
+    assert.deepEqual(cloudRun({ promoted: true, rolledBack: false, traffic: "hello-00002=100" }), {
+      result: "promoted",
+      detail: "revision hello-00002",
+    });
+    assert.deepEqual(cloudRun({ promoted: false, rolledBack: true, traffic: "hello-00001=100" }), {
+      result: "rolled back",
+      detail: "revision hello-00002 took no traffic",
+    });
   });
 
   it("a call that got no answer is a warning that leaves the deploy alone", () => {

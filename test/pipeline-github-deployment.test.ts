@@ -137,13 +137,15 @@ it("cloud-run-pipeline records its deploys the same way: a failed smoke test as 
   );
   assert.match(
     recorded[0]?.statuses[1]?.description ?? "",
-    /^fngate: smoke test failed, 1 of \d+ checks: with token answered 403/,
+    // The first revision of a new service failed: verify-then-promote deleted the service it made.
+    /^fngate: Revision recorded-fn-\S+ failed the smoke test; it was the first revision of a service this run created, so the service/,
   );
   const ours = api.comments.filter((c) => c.issue === PR);
   assert.equal(ours.length, 1, "one comment after two runs");
   assert.equal(ours[0]?.updates, 1, "the second run updated it in place");
   assert.match(ours[0]?.body ?? "", /\| Result \| ✅ live and verified by the smoke test \|/);
   assert.ok(ours[0]?.body.includes(`| URL | ${passed.outputs.url} |`), ours[0]?.body);
+  assert.match(ours[0]?.body ?? "", /\| Rollout \| ✅ promoted: revision recorded-fn-\S+ \|/);
   assert.deepEqual(secretsFound(shownByStep(failed) + shownByStep(passed), [TOKEN]), []);
   const posts = await job.runPosts();
   assert.ok(posts.every((p) => p.exitCode === 0));

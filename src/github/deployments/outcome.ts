@@ -11,7 +11,7 @@ export interface DeployOutcome {
   checks: readonly CheckResult[];
   /** Set when the run failed: its one-line reason. */
   failure?: string;
-  /** What the rollout did, when the run's steps report one (the rollout strategies of issue 18). */
+  /** What the rollout did: promoted, rolled back or a canary share (none under rollout: direct's failures). */
   rollout?: RolloutOutcome;
 }
 
@@ -23,14 +23,6 @@ export type RolloutOutcome =
   | { result: "promoted"; detail?: string }
   | { result: "rolled back"; detail?: string }
   | { result: "canary"; sharePercent: number; detail?: string };
-
-/**
- * The seam for the rollout steps: a pipeline result that carries `rollout` has it recorded, one that
- * does not (today's, or `rollout: direct`) has no rollout row.
- */
-export interface MaybeRollout {
-  rollout?: RolloutOutcome | undefined;
-}
 
 /** Deployment status descriptions are capped at 140 characters (GitHub refuses longer ones). */
 export const STATUS_DESCRIPTION_MAX = 140;
@@ -56,24 +48,49 @@ function clip(text: string): string {
 }
 
 /** What a finished pipeline run tells the record: its URL, its smoke checks, its rollout and its verdict. */
-export function pipelineOutcome(run: PipelineResult & MaybeRollout): DeployOutcome {
-  return verdictOf(run.gateway?.url, run);
+export function pipelineOutcome(run: PipelineResult): DeployOutcome {
+  return verdictOf(run.gateway?.url, run, ociRollout(run));
 }
 
 /** The same for the Cloud Run pipeline: the service's URL, which its smoke test verified. */
-export function cloudRunPipelineOutcome(run: CloudRunPipelineResult & MaybeRollout): DeployOutcome {
-  return verdictOf(run.deployed?.url, run);
+export function cloudRunPipelineOutcome(run: CloudRunPipelineResult): DeployOutcome {
+  return verdictOf(run.deployed?.url, run, cloudRunRollout(run));
+}
+
+/** OCI: a verified run keeps its version (promoted); a failed one under verify-then-promote was put back. */
+function ociRollout(run: PipelineResult): RolloutOutcome | undefined {
+  if (run.rolledBack)
+    return { result: "rolled back", detail: "the previous function image and deployment specification" };
+  return run.smoke?.passed ? { result: "promoted" } : undefined;
+}
+
+/** Cloud Run: the revision's share of the traffic after the run (a canary below 100). */
+function cloudRunRollout(run: CloudRunPipelineResult): RolloutOutcome | undefined {
+  const rollout = run.deployed?.rollout;
+  if (!rollout) return undefined;
+  if (rollout.rolledBack)
+    return { result: "rolled back", detail: `revision ${rollout.revision} took no traffic` };
+  if (!rollout.promoted) return undefined;
+  const share = rollout.traffic
+    .split(",")
+    .map((entry) => entry.split("="))
+    .filter(([revision]) => revision === rollout.revision)
+    .reduce((sum, [, percent]) => sum + Number(percent), 0);
+  return share > 0 && share < 100
+    ? { result: "canary", sharePercent: share, detail: `revision ${rollout.revision}` }
+    : { result: "promoted", detail: `revision ${rollout.revision}` };
 }
 
 function verdictOf(
   url: string | undefined,
-  run: { smoke?: { results: readonly CheckResult[] }; failure?: string } & MaybeRollout,
+  run: { smoke?: { results: readonly CheckResult[] }; failure?: string },
+  rollout: RolloutOutcome | undefined,
 ): DeployOutcome {
   return {
     ...(url ? { url } : {}),
     checks: run.smoke?.results ?? [],
     ...(run.failure === undefined ? {} : { failure: run.failure }),
-    ...(run.rollout ? { rollout: run.rollout } : {}),
+    ...(rollout ? { rollout } : {}),
   };
 }
 
