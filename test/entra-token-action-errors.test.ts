@@ -54,7 +54,7 @@ function inputs(overrides: Record<string, string> = {}): Record<string, string> 
   };
 }
 
-async function runEntraToken(given: Record<string, string>, env: Record<string, string> = {}) {
+async function runEntraToken(given: Record<string, string>, env: Record<string, string | undefined> = {}) {
   await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: stack.caFile, ...env } });
   return await job.run("entra-token", { inputs: given });
 }
@@ -132,6 +132,69 @@ describe("entra-token refuses bad input before calling Entra", () => {
 });
 
 describe("entra-token explains what Entra refuses", () => {
+  /** What the user gives (over the client secret), the job's env, and the one line they read. */
+  interface Refusal {
+    given: () => Promise<Record<string, string>> | Record<string, string>;
+    env?: () => Record<string, string | undefined>;
+    message: ExpectedMessage;
+  }
+  const secret =
+    (overrides: Record<string, string> = {}) =>
+    () => ({ "client-secret": SECRET, ...overrides });
+  const cases: Record<string, Refusal> = {
+    "an expired client secret: AADSTS7000222": {
+      given: () => ({ "client-id": expiredClient.appId, "client-secret": EXPIRED_SECRET }),
+      message:
+        /^client-secret: Entra refused the token request: AADSTS7000222: the client secret has expired/,
+    },
+    "a scope whose resource is not in the tenant: AADSTS500011, naming scope": {
+      given: secret({ scope: "api://no-such-api/.default" }),
+      message: /^scope: Entra refused the token request: AADSTS500011: the resource in scope is not found/,
+    },
+    "an unknown tenant: AADSTS90002, naming tenant-id": {
+      given: secret({ "tenant-id": "00000000-0000-4000-8000-000000000000" }),
+      message: /^tenant-id: Entra refused the token request: AADSTS90002: the tenant does not exist/,
+    },
+    "an authority-host nothing listens on: not reachable": {
+      given: async () => ({ "client-secret": SECRET, "authority-host": `127.0.0.1:${await closedPort()}` }),
+      message: /^authority-host 127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\): check authority-host/,
+    },
+    "an authority-host whose CA is not trusted: points at NODE_EXTRA_CA_CERTS": {
+      given: secret(),
+      // No CA file in the job: the emulator's certificate is one Node does not trust.
+      env: () => ({ NODE_EXTRA_CA_CERTS: undefined }),
+      message:
+        /^authority-host 127\.0\.0\.1:\d+: its TLS certificate is not trusted \(\w+\): for a private CA, point NODE_EXTRA_CA_CERTS at it\.$/,
+    },
+    "federated without id-token: write: the permission to add": {
+      given: () => ({ federated: "true" }),
+      env: () => stack.githubOidc.envFor({ repository: "ORG/REPO" }, { idTokenWrite: false }),
+      message: "federated: true needs `permissions: id-token: write` in the workflow or job.",
+    },
+    "federated when the runner refuses the OIDC token request: the request failure, one line": {
+      given: () => ({ federated: "true" }),
+      env: () => stack.githubOidc.envFor({ repository: "ORG/REPO" }, { badRequestToken: true }),
+      message:
+        /^federated: the GitHub OIDC token request failed \(.*401.*\): check that the job has `permissions: id-token: write`\.$/,
+    },
+    "federated from another repository: AADSTS70021, with the subject the credential must match": {
+      given: () => ({ federated: "true" }),
+      env: () => stack.githubOidc.envFor({ repository: "ORG/OTHER" }),
+      message:
+        /^federated: Entra refused the GitHub OIDC token: AADSTS70021: no federated identity credential matches .*; the GitHub token's subject is repo:ORG\/OTHER:ref:refs\/heads\/main and its audience api:\/\/AzureADTokenExchange: add a federated credential with exactly that subject/,
+    },
+    "expected-issuer v2 while the API app issues v1 tokens: the accessTokenAcceptedVersion fix": {
+      given: () => ({ "client-secret": SECRET, "expected-issuer": stack.entra.issuerV2(tenantId) }),
+      message:
+        /^expected-issuer: the token is v1 with issuer https:\/\/sts\.windows\.net\/.*but https:\/\/.*\/v2\.0 is expected: set accessTokenAcceptedVersion=2 in the API app registration's manifest/,
+    },
+    "expected-audience the API's client id while v1 tokens carry its URI: which form each version carries": {
+      given: () => ({ "client-secret": SECRET, "expected-audience": api.appId }),
+      message:
+        /^expected-audience: the token's audience is api:\/\/my-oci-api, but [0-9a-f-]+ is expected \(v1 tokens carry the API app's Application ID URI/,
+    },
+  };
+
   it("a wrong client secret: AADSTS7000215, naming client-secret, without retrying", async () => {
     const before = stack.entra.requests.length;
     failure(
@@ -144,87 +207,7 @@ describe("entra-token explains what Entra refuses", () => {
       [401],
     );
   });
-
-  it("an expired client secret: AADSTS7000222", async () => {
-    const run = await runEntraToken(
-      inputs({ "client-id": expiredClient.appId, "client-secret": EXPIRED_SECRET }),
-    );
-    failure(
-      run,
-      /^client-secret: Entra refused the token request: AADSTS7000222: the client secret has expired/,
-    );
-  });
-
-  it("a scope whose resource is not in the tenant: AADSTS500011, naming scope", async () => {
-    const run = await runEntraToken(inputs({ "client-secret": SECRET, scope: "api://no-such-api/.default" }));
-    failure(run, /^scope: Entra refused the token request: AADSTS500011: the resource in scope is not found/);
-  });
-
-  it("an unknown tenant: AADSTS90002, naming tenant-id", async () => {
-    const run = await runEntraToken(
-      inputs({ "client-secret": SECRET, "tenant-id": "00000000-0000-4000-8000-000000000000" }),
-    );
-    failure(run, /^tenant-id: Entra refused the token request: AADSTS90002: the tenant does not exist/);
-  });
-
-  it("an authority-host nothing listens on: not reachable", async () => {
-    const run = await runEntraToken(
-      inputs({ "client-secret": SECRET, "authority-host": `127.0.0.1:${await closedPort()}` }),
-    );
-    failure(
-      run,
-      /^authority-host 127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\): check authority-host/,
-    );
-  });
-
-  it("an authority-host whose CA is not trusted: points at NODE_EXTRA_CA_CERTS", async () => {
-    await using job = await Job.create();
-    const run = await job.run("entra-token", { inputs: inputs({ "client-secret": SECRET }) });
-    failure(
-      run,
-      /^authority-host 127\.0\.0\.1:\d+: its TLS certificate is not trusted \(\w+\): for a private CA, point NODE_EXTRA_CA_CERTS at it\.$/,
-    );
-  });
-
-  it("federated without id-token: write: the permission to add", async () => {
-    const env = stack.githubOidc.envFor({ repository: "ORG/REPO" }, { idTokenWrite: false });
-    const run = await runEntraToken(inputs({ federated: "true" }), env);
-    failure(run, "federated: true needs `permissions: id-token: write` in the workflow or job.");
-  });
-
-  it("federated when the runner refuses the OIDC token request: the request failure, one line", async () => {
-    const env = stack.githubOidc.envFor({ repository: "ORG/REPO" }, { badRequestToken: true });
-    const run = await runEntraToken(inputs({ federated: "true" }), env);
-    failure(
-      run,
-      /^federated: the GitHub OIDC token request failed \(.*401.*\): check that the job has `permissions: id-token: write`\.$/,
-    );
-  });
-
-  it("federated from another repository: AADSTS70021, with the subject the credential must match", async () => {
-    const env = stack.githubOidc.envFor({ repository: "ORG/OTHER" });
-    const run = await runEntraToken(inputs({ federated: "true" }), env);
-    failure(
-      run,
-      /^federated: Entra refused the GitHub OIDC token: AADSTS70021: no federated identity credential matches .*; the GitHub token's subject is repo:ORG\/OTHER:ref:refs\/heads\/main and its audience api:\/\/AzureADTokenExchange: add a federated credential with exactly that subject/,
-    );
-  });
-
-  it("expected-issuer v2 while the API app issues v1 tokens: the accessTokenAcceptedVersion fix", async () => {
-    const run = await runEntraToken(
-      inputs({ "client-secret": SECRET, "expected-issuer": stack.entra.issuerV2(tenantId) }),
-    );
-    failure(
-      run,
-      /^expected-issuer: the token is v1 with issuer https:\/\/sts\.windows\.net\/.*but https:\/\/.*\/v2\.0 is expected: set accessTokenAcceptedVersion=2 in the API app registration's manifest/,
-    );
-  });
-
-  it("expected-audience the API's client id while v1 tokens carry its URI: which form each version carries", async () => {
-    const run = await runEntraToken(inputs({ "client-secret": SECRET, "expected-audience": api.appId }));
-    failure(
-      run,
-      /^expected-audience: the token's audience is api:\/\/my-oci-api, but [0-9a-f-]+ is expected \(v1 tokens carry the API app's Application ID URI/,
-    );
-  });
+  for (const [name, { given, env, message }] of Object.entries(cases)) {
+    it(name, async () => failure(await runEntraToken(inputs(await given()), env?.()), message));
+  }
 });
