@@ -143,7 +143,7 @@ describe("fngate usage", () => {
         const inputs = Object.fromEntries(
           flags.flatMap((flag, i) => (flag.startsWith("--") ? [[flag.slice(2), flags[i + 1] ?? ""]] : [])),
         );
-        const verdict = await cliVerdict(action, { inputs, env: refusal.env });
+        const verdict = await cliVerdict(action, { inputs, env: refusal.env ?? {} });
         assert.ok(verdict.outcome === "refused", `refused: ${JSON.stringify(verdict)}`);
         assert.equal(verdict.exitCode, refusal.exit);
         assert.deepEqual([verdict.calls, verdict.written], [0, []]);
