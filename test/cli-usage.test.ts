@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { COMMANDS } from "../src/cli/commands/index.ts";
 import { type CliSandbox, cliSandbox } from "./support/cli-process.ts";
+import { cliVerdict } from "./support/input-table.ts";
 
 let sandbox: CliSandbox;
 before(async () => {
@@ -32,12 +33,18 @@ interface Refusal {
   line: string | RegExp;
   /** Also run with --json: stdout is then the refusal as one JSON document. */
   json?: boolean;
+  /**
+   * Decided by the command's reader and checks, shown in process (cliVerdict: the same line, exit code,
+   * no call, nothing written); the process runs below show how any such line reaches stderr and --json.
+   */
+  inProcess?: true;
 }
 
 const SECRET = "s3cr3t-token-value";
 const REFUSALS: Refusal[] = [
   {
     name: "a missing required flag is named with how to give it",
+    inProcess: true,
     args: ["fn-context", "--tenancy-ocid", "ocid1.tenancy.oc1..aaaa", "--region", "eu-frankfurt-1"],
     env: { FNGATE_PRIVATE_KEY: "not read: a missing flag is named first" },
     exit: 2,
@@ -45,6 +52,7 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: "several missing flags: all in one line, so one run tells what to set",
+    inProcess: true,
     args: ["fn-context"],
     exit: 2,
     line: "error: --user-ocid, --private-key, --tenancy-ocid and --region are required: pass each as --<name> <value> or set FNGATE_<NAME>; set FNGATE_PRIVATE_KEY or pass --<name>-file <path> (or OCI_CLI_USER, OCI_CLI_KEY_CONTENT, OCI_CLI_TENANCY, OCI_CLI_REGION). (fngate fn-context --help)",
@@ -58,10 +66,10 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: "a secret on the command line, not echoed",
+    inProcess: true,
     args: ["smoke-test", "--url", "https://127.0.0.1:9/x", "--token", SECRET],
     exit: 2,
     line: "error: --token takes a secret, and the command line is visible to other processes and kept in shell history: set FNGATE_TOKEN or pass --token-file <path> instead. (fngate smoke-test --help)",
-    json: true,
   },
   {
     name: "an unknown command",
@@ -71,6 +79,7 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: "an unknown flag",
+    inProcess: true,
     args: ["smoke-test", "--urll", "https://x"],
     exit: 2,
     line: "error: unknown flag --urll: see --help for this command's flags. (fngate smoke-test --help)",
@@ -97,6 +106,7 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: "a secret file that cannot be read is named",
+    inProcess: true,
     args: ["smoke-test", "--url", "https://127.0.0.1:9/x", "--token-file", "/nonexistent/t"],
     exit: 1,
     line: "error: --token-file: cannot read /nonexistent/t (ENOENT); give the path of a readable file.",
@@ -128,6 +138,21 @@ describe("fngate usage", () => {
 
   for (const refusal of REFUSALS) {
     it(`${refusal.name} (exit ${refusal.exit})`, async () => {
+      if (refusal.inProcess) {
+        const [action = "", ...flags] = refusal.args;
+        const inputs = Object.fromEntries(
+          flags.flatMap((flag, i) => (flag.startsWith("--") ? [[flag.slice(2), flags[i + 1] ?? ""]] : [])),
+        );
+        const verdict = await cliVerdict(action, { inputs, env: refusal.env ?? {} });
+        assert.ok(verdict.outcome === "refused", `refused: ${JSON.stringify(verdict)}`);
+        assert.equal(verdict.exitCode, refusal.exit);
+        assert.deepEqual([verdict.calls, verdict.written], [0, []]);
+        const line = `error: ${oneLine(verdict.line)}`;
+        if (typeof refusal.line === "string") assert.equal(line, refusal.line);
+        else assert.match(line, refusal.line);
+        assert.ok(!line.includes(SECRET), "a refused secret is not echoed");
+        return;
+      }
       const args =
         refusal.json && !refusal.args.includes("--json") ? [...refusal.args, "--json"] : refusal.args;
       const run = await sandbox.run(args, refusal.env);

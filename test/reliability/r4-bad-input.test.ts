@@ -56,7 +56,7 @@ for (const [action, base, rows] of R4_TABLES) {
 }
 
 // Entra's refusals, and entra-token without id-token: write (asked after Entra's metadata), run for real
-// in test/entra-token-action-errors.test.ts.
+// in test/entra-token-action.test.ts.
 describe("R4: as the runner runs them: exit 1, one line, no mutating call", () => {
   let oci: OciFixture;
   let gatewayId: string;
