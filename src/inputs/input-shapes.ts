@@ -20,6 +20,16 @@ export interface InputShapes {
   images: readonly string[];
 }
 
+// entra-token's and smoke-test's own, which each pipeline offers as its stages.
+const ENTRA_MULTI_LINE = [
+  "client-certificate",
+  "client-certificate-key",
+  "expected-issuer",
+  "expected-audience",
+];
+const ENTRA_URLS = ["scope", "federated-audience", "authority-host", "expected-issuer", "expected-audience"];
+const SMOKE_MULTI_LINE = ["body", "headers", "expect-body"];
+
 export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
   "cloud-run-deploy": {
     multiLine: ["env", "invokers", "credentials-json", "secrets", "labels"],
@@ -34,45 +44,20 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
       "secrets",
       "labels",
       "invoker-credentials-json",
-      "body",
-      "headers",
-      "expect-body",
+      ...SMOKE_MULTI_LINE,
     ],
     urls: ["jwks-uri"],
     images: ["image", "base-image"],
   },
-  "entra-token": {
-    multiLine: ["client-certificate", "client-certificate-key", "expected-issuer", "expected-audience"],
-    urls: ["scope", "federated-audience", "authority-host", "expected-issuer", "expected-audience"],
-    images: [],
-  },
+  "entra-token": { multiLine: ENTRA_MULTI_LINE, urls: ENTRA_URLS, images: [] },
   "fc-deploy": {
     multiLine: ["env", "invoke", "http-trigger-jwks"],
     urls: ["oidc-audience", "http-trigger-jwks-url"],
     images: ["image"],
   },
   "fc-pipeline": {
-    multiLine: [
-      "env",
-      "http-trigger-jwks",
-      "client-certificate",
-      "client-certificate-key",
-      "expected-issuer",
-      "expected-audience",
-      "body",
-      "headers",
-      "expect-body",
-    ],
-    urls: [
-      "refused-scope",
-      "oidc-audience",
-      "http-trigger-jwks-url",
-      "scope",
-      "federated-audience",
-      "authority-host",
-      "expected-issuer",
-      "expected-audience",
-    ],
+    multiLine: ["env", "http-trigger-jwks", ...ENTRA_MULTI_LINE, ...SMOKE_MULTI_LINE],
+    urls: ["refused-scope", "oidc-audience", "http-trigger-jwks-url", ...ENTRA_URLS],
     images: ["image"],
   },
   "fn-context": {
@@ -106,7 +91,7 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
     images: [],
   },
   "smoke-test": {
-    multiLine: ["body", "headers", "expect-body"],
+    multiLine: SMOKE_MULTI_LINE,
     urls: ["url", "jwks-uri"],
     images: [],
   },
@@ -130,13 +115,8 @@ export const INPUT_SHAPES: Readonly<Record<string, InputShapes>> = {
       "issuers",
       "audiences",
       "required-claims",
-      "client-certificate",
-      "client-certificate-key",
-      "expected-issuer",
-      "expected-audience",
-      "body",
-      "headers",
-      "expect-body",
+      ...ENTRA_MULTI_LINE,
+      ...SMOKE_MULTI_LINE,
     ],
     urls: [
       "identity-domain-url",

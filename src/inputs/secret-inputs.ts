@@ -21,27 +21,60 @@ export interface SecretMarks {
   notSecret: readonly string[];
 }
 
+const CLOUD_RUN_DEPLOY: SecretMarks = {
+  secret: ["credentials-json"],
+  // env and env-file are shown as any setting is: secret values belong in Secret Manager, and secrets
+  // holds only references to them (SECRET:VERSION), never a value.
+  notSecret: [
+    "path",
+    "registry-login",
+    "env",
+    "env-file",
+    "env-update",
+    "secrets",
+    "runtime-service-account",
+    "labels",
+    "allow-unauthenticated",
+    "workload-identity-provider",
+  ],
+};
+
+const ENTRA_TOKEN: SecretMarks = {
+  secret: ["client-secret", "client-certificate-key"],
+  notSecret: [
+    "client-id",
+    "scope",
+    "client-certificate",
+    "federated",
+    "federated-audience",
+    "expected-issuer",
+    "expected-audience",
+  ],
+};
+
+const FC_DEPLOY: SecretMarks = {
+  secret: ["access-key-secret", "security-token"],
+  notSecret: [
+    "role",
+    "env",
+    "oidc-provider-arn",
+    "role-to-assume",
+    "oidc-audience",
+    "access-key-id",
+    "http-trigger",
+    "http-trigger-jwks",
+    "http-trigger-jwks-url",
+    "http-trigger-token-lookup",
+    "http-trigger-claim-pass-by",
+    "function-checks-claims",
+  ],
+};
+
 export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
-  "cloud-run-deploy": {
-    secret: ["credentials-json"],
-    // env and env-file are shown as any setting is: secret values belong in Secret Manager, and secrets
-    // holds only references to them (SECRET:VERSION), never a value.
-    notSecret: [
-      "path",
-      "registry-login",
-      "env",
-      "env-file",
-      "env-update",
-      "secrets",
-      "runtime-service-account",
-      "labels",
-      "allow-unauthenticated",
-      "workload-identity-provider",
-    ],
-  },
+  "cloud-run-deploy": CLOUD_RUN_DEPLOY,
   "cloud-run-pipeline": {
     secret: [
-      "credentials-json",
+      ...CLOUD_RUN_DEPLOY.secret,
       "invoker-credentials-json",
       "headers",
       "refused-token",
@@ -49,17 +82,8 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "github-token",
     ],
     notSecret: [
+      ...CLOUD_RUN_DEPLOY.notSecret,
       "environment",
-      "path",
-      "registry-login",
-      "env",
-      "env-file",
-      "env-update",
-      "secrets",
-      "runtime-service-account",
-      "labels",
-      "allow-unauthenticated",
-      "workload-identity-provider",
       "invokers",
       "invoker-service-account",
       "invoker-workload-identity-provider",
@@ -71,65 +95,15 @@ export const SECRET_INPUTS: Readonly<Record<string, SecretMarks>> = {
       "negative-check-bodies",
     ],
   },
-  "entra-token": {
-    secret: ["client-secret", "client-certificate-key"],
-    notSecret: [
-      "client-id",
-      "scope",
-      "client-certificate",
-      "federated",
-      "federated-audience",
-      "expected-issuer",
-      "expected-audience",
-    ],
-  },
-  "fc-deploy": {
-    secret: ["access-key-secret", "security-token"],
-    notSecret: [
-      "role",
-      "env",
-      "oidc-provider-arn",
-      "role-to-assume",
-      "oidc-audience",
-      "access-key-id",
-      "http-trigger",
-      "http-trigger-jwks",
-      "http-trigger-jwks-url",
-      "http-trigger-token-lookup",
-      "http-trigger-claim-pass-by",
-      "function-checks-claims",
-    ],
-  },
+  "entra-token": ENTRA_TOKEN,
+  "fc-deploy": FC_DEPLOY,
+  // Its stages' inputs (the smoke test's token, URL and refused-token are the pipeline's own doing).
   "fc-pipeline": {
-    secret: [
-      "access-key-secret",
-      "security-token",
-      "client-secret",
-      "client-certificate-key",
-      "headers",
-      "expired-token",
-    ],
+    secret: [...FC_DEPLOY.secret, ...ENTRA_TOKEN.secret, "headers", "expired-token"],
     notSecret: [
-      "role",
-      "env",
-      "oidc-provider-arn",
-      "role-to-assume",
-      "oidc-audience",
-      "access-key-id",
-      "http-trigger",
-      "http-trigger-jwks",
-      "http-trigger-jwks-url",
-      "http-trigger-token-lookup",
-      "http-trigger-claim-pass-by",
-      "function-checks-claims",
+      ...FC_DEPLOY.notSecret,
+      ...ENTRA_TOKEN.notSecret,
       "refused-scope",
-      "client-id",
-      "scope",
-      "client-certificate",
-      "federated",
-      "federated-audience",
-      "expected-issuer",
-      "expected-audience",
       "unauthorized-status",
       "expect-status",
       "expect-body",

@@ -7,8 +7,8 @@ import {
   type CloudRunDeployResult,
   type CloudRunDeployTools,
   cloudRunDeploy,
-  planCloudRunDeploy,
 } from "./cloud-run-deploy.ts";
+import { planCloudRunDeploy } from "./cloud-run-deploy-plan.ts";
 import { finishCandidate, smokeTarget } from "./cloud-run-verify.ts";
 import { type GcpIdTokenResult, gcpIdToken } from "./gcp-id-token.ts";
 import { cloudRunDeployOutputs, rolloutOutputs } from "./outputs/cloud-run-deploy.ts";
@@ -17,6 +17,7 @@ import { type HandOver, handOver, sideBySide } from "./side-by-side.ts";
 import type { SmokeTestSettings } from "./smoke-stage.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "./smoke-test.ts";
 import { type StageRunner, type StageWait, timedStageRunner } from "./timed-stage-runner.ts";
+import { untilAborted } from "./until-aborted.ts";
 
 /** What the user gives the Cloud Run pipeline (src/inputs/cloud-run-pipeline.ts reads it). */
 export interface CloudRunPipelineInputs {
@@ -186,21 +187,6 @@ async function tokenBranch(
       stageCtx.signal,
     );
   return stage("gcp-id-token", ctx, fetch, { alongside: true, waited });
-}
-
-/**
- * Google's token calls take no abort signal: when the deploy fails, the token stage stops waiting at
- * once (the abandoned call ends with the process) instead of holding the failed run open.
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => {});
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 function credentialOf(deploy: CloudRunDeployInputs): GcpCredentialInputs {

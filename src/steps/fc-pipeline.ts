@@ -13,6 +13,7 @@ import { sideBySide } from "./side-by-side.ts";
 import type { SmokeTestSettings } from "./smoke-stage.ts";
 import { failureSummary, runSmokeTest, type SmokeTestResult } from "./smoke-test.ts";
 import { type StageRunner, type StageWait, timedStageRunner } from "./timed-stage-runner.ts";
+import { untilAborted } from "./until-aborted.ts";
 
 /** What the user gives the Function Compute pipeline (src/inputs/fc-pipeline.ts reads it). */
 export interface FcPipelineInputs {
@@ -161,19 +162,4 @@ function explainAdmittedToken(smoke: SmokeTestResult, refusedScope: string): voi
   const admitted = smoke.results.find((result) => result.check === "refused-token" && !result.passed);
   if (admitted)
     admitted.cause = `the function served a token issued for ${refusedScope.replace(/\/\.default$/, "")}: Function Compute checks only the token's signature and expiry, so the function must refuse a token whose forwarded aud or tid is not its own`;
-}
-
-/**
- * MSAL's token call takes no abort signal: when the deploy fails, the token stage stops waiting at once
- * (the abandoned call ends with the process) instead of holding the failed run open.
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => {});
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -16,6 +16,7 @@ import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
 import { type ImageTools, type PreparedImage, prepareImage, publishImage } from "./fn-deploy-image.ts";
+import { testInvoke } from "./fn-deploy-invoke.ts";
 import { listRepositoryEarly } from "./fn-deploy-registry.ts";
 
 export type { FnDeployInputs };
@@ -254,6 +255,7 @@ export async function deployFunction(
       });
     }
 
+    const previous = previousFunctionImage(applied.previous?.settings);
     const result: FnDeployResult = {
       functionId: fn.id,
       functionName: fn.displayName ?? plan.functionName,
@@ -272,24 +274,11 @@ export async function deployFunction(
       timeoutInSeconds: plan.timeoutInSeconds,
       configKeys: Object.keys(plan.config).sort(),
       lifecycleState: fn.lifecycleState ?? "",
-      ...withPrevious(previousFunctionImage(applied.previous?.settings)),
+      ...(previous ? { previous } : {}),
     };
     if (inputs.invoke !== undefined) {
-      if (!fn.invokeEndpoint) throw new Error(`function ${fn.id} has no invokeEndpoint`);
-      const { invokeOnce } = await import("../oci/functions/function-invoke.ts");
-      const [endpoint, id, payload] = [fn.invokeEndpoint, fn.id, inputs.invoke];
-      // A first invoke starts the function's container (a cold start can take a minute): its own section.
-      result.invokeResponse = await ctx.logger.group(
-        `Test invoke of function ${plan.functionName}`,
-        async () => {
-          const answer = await invokeOnce(clients.invoker(endpoint), id, payload, {
-            fn: plan.functionName,
-            image,
-          });
-          ctx.logger.info(`Test invoke answered: ${clip(answer)}`);
-          return answer;
-        },
-      );
+      const names = { fn: plan.functionName, image };
+      result.invokeResponse = await testInvoke(clients, fn, inputs.invoke, names, ctx);
     }
     return result;
   } finally {
@@ -298,17 +287,8 @@ export async function deployFunction(
   }
 }
 
-function withPrevious(previous: PreviousFunctionImage | undefined): { previous?: PreviousFunctionImage } {
-  return previous ? { previous } : {};
-}
-
 /** The fngate-run tag a function this run creates carries; an update leaves tags alone. */
 function createTags(runLabel: string | undefined): { createTags?: Record<string, string> } {
   const tags = runLabelTags(runLabel);
   return tags ? { createTags: tags } : {};
-}
-
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

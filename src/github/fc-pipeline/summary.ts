@@ -1,6 +1,5 @@
 import type { FcPipelineResult } from "../../steps/fc-pipeline.ts";
-import { stageTimeline, TIMELINE_HEADER } from "../../steps/stage-timeline.ts";
-import { writeTableSummary } from "../settings-summary.ts";
+import { writeRunSummary } from "../run-summary.ts";
 
 /** One table for the whole run (the function and its trigger, the token, every check), and the timeline. */
 export async function writeFcPipelineSummary(run: FcPipelineResult): Promise<void> {
@@ -22,22 +21,7 @@ export async function writeFcPipelineSummary(run: FcPipelineResult): Promise<voi
   }
   if (run.token)
     rows.push(["Token", `Entra access token for ${run.token.claims.audience}`, run.token.claims.issuer]);
-  for (const check of run.smoke?.results ?? []) {
-    rows.push([
-      `Check: ${check.check}`,
-      `${check.answered} (expected ${check.expected})`,
-      check.passed ? "✅" : "❌",
-    ]);
-  }
-  const verdict = run.smoke ? (run.smoke.passed ? ": live and guarded" : ": smoke test FAILED") : "";
-  await writeTableSummary(`fngate fc-pipeline${verdict}`, ["Stage", "Result", "Detail"], rows);
-  if (run.timings.length > 0) {
-    await writeTableSummary(
-      "fngate fc-pipeline: timeline",
-      TIMELINE_HEADER,
-      stageTimeline(run.timings, "an earlier stage"),
-    );
-  }
+  await writeRunSummary("fc-pipeline", rows, run, "an earlier stage");
 }
 
 function describeChanges(changes: readonly string[]): string {

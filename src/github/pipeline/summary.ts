@@ -1,6 +1,5 @@
 import type { PipelineResult } from "../../steps/pipeline.ts";
-import { stageTimeline, TIMELINE_HEADER } from "../../steps/stage-timeline.ts";
-import { writeTableSummary } from "../settings-summary.ts";
+import { writeRunSummary } from "../run-summary.ts";
 
 /** One table for the whole run: what was deployed where, and every smoke check. Never a secret. */
 export async function writePipelineSummary(run: PipelineResult): Promise<void> {
@@ -11,18 +10,7 @@ export async function writePipelineSummary(run: PipelineResult): Promise<void> {
     rows.push(["API", `${run.gateway.deploymentName} (${run.gateway.action})`, run.gateway.url]);
   if (run.token)
     rows.push(["Token", `Entra v${run.token.claims.version}`, `aud ${run.token.claims.audience}`]);
-  for (const check of run.smoke?.results ?? []) {
-    rows.push([
-      `Check: ${check.check}`,
-      `${check.answered} (expected ${check.expected})`,
-      check.passed ? "✅" : "❌",
-    ]);
-  }
-  await writeTableSummary(
-    `fngate pipeline${run.smoke ? (run.smoke.passed ? ": live and guarded" : ": smoke test FAILED") : ""}`,
-    ["Stage", "Result", "Detail"],
-    rows,
-  );
-  if (run.timings.length > 0)
-    await writeTableSummary("fngate pipeline: timeline", TIMELINE_HEADER, stageTimeline(run.timings));
+  if (run.rolledBack)
+    rows.push(["Rollout", "rolled back", "the previous function image and deployment specification"]);
+  await writeRunSummary("pipeline", rows, run);
 }
