@@ -7,7 +7,14 @@ import { type BackoffOptions, pollUntil } from "../retry/backoff.ts";
  * request and the function's ACTIVE wait are on its critical path, and a 30 s work request seen 3 s
  * late alone would cost 0.075 of the 1.10 allowed; at 5% it is a call every 1.5 s or less.
  */
-export const OCI_WAIT_BACKOFF = { initialDelayMs: 200, maxDelayMs: 5000, maxOvershootShare: 0.05 } as const;
+// The floor: in a wait's first 10 s a pause is at most half a second (about two reads a second), so a
+// function that is ACTIVE within seconds is seen within half a second of it.
+export const OCI_WAIT_BACKOFF = {
+  initialDelayMs: 200,
+  maxDelayMs: 5000,
+  maxOvershootShare: 0.05,
+  overshootFloorMs: 500,
+} as const;
 
 /** How long an OCI wait may take, and what may end it early. */
 export interface OciWait {

@@ -18,6 +18,11 @@ export interface BackoffOptions {
    * Doubling alone can see a 3 s settle at 4.6 s; 0.1 sees an 8 s one within ~1 s in ~12 calls.
    */
   maxOvershootShare?: number;
+  /**
+   * The shortest pause maxOvershootShare may cap to (default a second). A wait on a pipeline's
+   * critical path may take a shorter one: its first seconds then cost more calls, not more time.
+   */
+  overshootFloorMs?: number;
   /** Stops the wait early (the step's deadline): pollUntil then throws WaitInterrupted. */
   signal?: AbortSignal;
   /** What the wait is for, as the WaitInterrupted message names it ("waiting for ..."). */
@@ -63,7 +68,8 @@ export async function pollUntil<T>(
     const remaining = options.deadlineMs - (now() - start);
     if (remaining <= 0) return { value: undefined, calls };
     if (options.maxOvershootShare !== undefined) {
-      delay = Math.min(delay, Math.max(OVERSHOOT_FLOOR_MS, options.maxOvershootShare * (now() - start)));
+      const floor = options.overshootFloorMs ?? OVERSHOOT_FLOOR_MS;
+      delay = Math.min(delay, Math.max(floor, options.maxOvershootShare * (now() - start)));
     }
     // Half fixed, half random: spreads concurrent pollers without ever waiting close to zero.
     const wait = Math.min(remaining, delay / 2 + random() * (delay / 2));
