@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as s}from"./chunk-JE5LLS6J.js";import{a as o}from"./chunk-6AKOVDEB.js";import{d as n}from"./chunk-QY5RV7VY.js";var e=n(s(),1);function r(i){let t=o(i,60);return{deployments:t.make(e.DeploymentClient),workRequests:t.make(e.WorkRequestsClient),close:()=>t.close()}}export{r as a};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a}from"./chunk-A65IUZV3.js";import{a as C}from"./chunk-YBQYMGP6.js";function p(i,s){let e=C(i.configFile,i.profile),f=a(i.retrySeconds??s,i),o=[];return{provider:e,make:(t,r)=>{let n=new t({authenticationDetailsProvider:e},{retryConfiguration:r?.retryConfiguration??f}),l=r?.endpoint??i.endpoint;return l&&(n.endpoint=l),o.push(n),n},close:()=>{for(let t of o)t.close()}}}export{p as a};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+function r(){let g=[];return{logger:{info:e=>g.push({level:"info",message:e}),warning:e=>g.push({level:"warning",message:e}),debug:e=>g.push({level:"debug",message:e}),group:async(e,o)=>(g.push({level:"info",message:`\u2500\u2500 ${e}`}),o())},lines:g}}function i(g,n){return{info:e=>g.info(`${n}${e}`),warning:e=>g.warning(`${n}${e}`),debug:e=>g.debug(`${n}${e}`),group:async(e,o)=>(g.info(`${n}\u2500\u2500 ${e}`),o())}}export{r as a,i as b};

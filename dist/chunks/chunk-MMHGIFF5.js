@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-function e(n){return{"function-id":n.functionId,image:n.image,digest:n.digest,"invoke-endpoint":n.invokeEndpoint,changed:String(n.action!=="unchanged"),...n.invokeResponse===void 0?{}:{"invoke-response":n.invokeResponse}}}export{e as a};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+function e(o){return{"function-arn":o.functionArn,changed:String(o.changed),...o.url===void 0?{}:{url:o.url},...o.invokeResult===void 0?{}:{"invoke-result":o.invokeResult},...o.rollout===void 0?{}:n(o.rollout)}}function n(o){return{version:o.version,"previous-version":o.previousVersion,promoted:String(o.promoted),"rolled-back":String(o.rolledBack)}}export{e as a,n as b};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+function i(e){let n=/^(\d{1,6})m$/.exec(e);if(n)return Number(n[1]);if(/^\d{1,3}(?:\.\d{1,3})?$/.test(e))return Math.round(Number(e)*1e3)}var r={Mi:2**20,Gi:2**30,M:10**6,G:10**9};function u(e){let n=/^(\d{1,6})(Mi|Gi|M|G)$/.exec(e),t=n?.[2]&&r[n[2]];return n&&t?Number(n[1])*t:void 0}var o=2**20,d=2**30;export{i as a,u as b,o as c,d};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{i}from"./chunk-OKOIOXJL.js";function r(o,n){let t=o.optional("auth-token");t&&o.mask(t);let e={region:o.required("region","OCI_CLI_REGION"),logout:o.boolean("logout",!0)};return i(e,{authToken:t,username:o.optional("username"),namespace:o.optional("namespace"),identityDomain:o.optional("identity-domain"),registry:o.optional("registry"),ociProfile:n.ociProfile})}export{r as a};

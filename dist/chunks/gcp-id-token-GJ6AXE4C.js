@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b}from"./chunk-GF44F5DL.js";import"./chunk-AR5RSYIE.js";import"./chunk-BLKSX72J.js";import"./chunk-WIZZKLF7.js";import"./chunk-N762BZSX.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{b as gcpAccessToken,a as gcpIdToken};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a}from"./chunk-KTAI7YQT.js";import"./chunk-3TMSQNY6.js";import"./chunk-6AKOVDEB.js";import"./chunk-A65IUZV3.js";import"./chunk-YBQYMGP6.js";import"./chunk-34Y7NFCU.js";import"./chunk-IYJYLZOI.js";import"./chunk-YBDFEJTY.js";import"./chunk-TJ72LKO3.js";import"./chunk-BLKSX72J.js";import"./chunk-QY5RV7VY.js";export{a as functionsClients};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{a as r,b as i}from"./chunk-CTFSNFEY.js";import{a as e}from"./chunk-D22JNH6I.js";import{f as n}from"./chunk-R4DHH2DH.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";var w=async({read:m,ctx:s,flag:a})=>{let c=n(m,u=>r(u)),{ociToken:p}=await import("./oci-token-66M3BT2S.js"),o=await p(c,s),t=a("token-file");return t&&await e(t,o.accessToken),{outputs:{...t?{"access-token-file":t}:{},...i(o)}}};export{w as run};

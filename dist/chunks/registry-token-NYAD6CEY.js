@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{a,b,c,d,e}from"./chunk-ZQAYRPIR.js";import"./chunk-PSWXVZMF.js";import"./chunk-UHXRWUXA.js";import"./chunk-UNNN4LJJ.js";import"./chunk-2VJM5YKO.js";import"./chunk-BLKSX72J.js";import"./chunk-YBDFEJTY.js";import"./chunk-TJ72LKO3.js";import"./chunk-J7ZULRZI.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{b as BEARER_USERNAME,a as REGISTRY_TOKEN_PATH,c as RegistryTokenRefused,d as registryTokenUrl,e as requestRegistryToken};

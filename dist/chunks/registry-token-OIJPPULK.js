@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b,c,d,e}from"./chunk-TGT3VS2P.js";import"./chunk-YBQYMGP6.js";import"./chunk-36SEPPEU.js";import"./chunk-34Y7NFCU.js";import"./chunk-IYJYLZOI.js";import"./chunk-YBDFEJTY.js";import"./chunk-TJ72LKO3.js";import"./chunk-BLKSX72J.js";import"./chunk-J7ZULRZI.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{b as BEARER_USERNAME,a as REGISTRY_TOKEN_PATH,c as RegistryTokenRefused,d as registryTokenUrl,e as requestRegistryToken};
