@@ -10,6 +10,7 @@ import { after, before, it } from "node:test";
 import { parse } from "yaml";
 import { type CloudRunFixture, IMAGE_V2, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { comparableOutputs } from "./support/comparable-outputs.ts";
 import { foldedLog, section } from "./support/folded-log.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
@@ -37,12 +38,6 @@ function keyInputs(service: string, overrides: Record<string, string> = {}) {
   };
 }
 
-/** The smoke checks' latencies differ from run to run; everything else must not. */
-function comparable(outputs: Record<string, string>): Record<string, unknown> {
-  const results = JSON.parse(outputs.results ?? "[]") as Record<string, unknown>[];
-  return { ...outputs, results: results.map(({ latencyMs: _latency, ...check }) => check) };
-}
-
 it("the action and `fngate cloud-run-pipeline` give the same outputs for the same inputs", async () => {
   await using job = await fx.job();
   await using sandbox = await cliSandbox({
@@ -63,7 +58,7 @@ it("the action and `fngate cloud-run-pipeline` give the same outputs for the sam
   const action = await job.run(ACTION, { inputs: { ...open, ...secret } });
   assert.equal(action.exitCode, 0, action.stdout);
   assert.equal(action.outputs.changed, "false");
-  assert.deepEqual(comparable(cliOutputs), comparable(action.outputs));
+  assert.deepEqual(comparableOutputs(cliOutputs), comparableOutputs(action.outputs));
   assert.deepEqual(Object.keys(cliOutputs).sort(), [
     "changed",
     "passed",

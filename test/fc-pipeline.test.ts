@@ -5,25 +5,24 @@
 // inside its own log group; the summary shows each stage's start, end and wait; a failing token stage
 // stops the deploy beside it.
 import assert from "node:assert/strict";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { parse } from "yaml";
-import { type StartedAlibabaFixture, startAlibabaFixture } from "./emulators/alibaba/fixture.ts";
-import type { Application } from "./emulators/entra/directory.ts";
+import type { StartedAlibabaFixture } from "./emulators/alibaba/fixture.ts";
 import { assertUserFailure, Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { comparableOutputs } from "./support/comparable-outputs.ts";
+import { type FcEntraWorld, startFcEntraWorld } from "./support/fc-entra-world.ts";
 import { foldedLog, section } from "./support/folded-log.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
 const ACTION = "fc-pipeline";
-const SECRET = "fc-pipeline-client-secret-0123456789";
+let world: FcEntraWorld;
 let fx: StartedAlibabaFixture;
 let checkout: string;
 let tenantId: string;
-let client: Application;
-let api: Application;
+let clientSecret: string;
 
 // The example function (examples/alibaba-fc/jwt-claims) checks the aud and tid the trigger forwards; this
 // one does not, so any token Entra signed gets an answer.
@@ -31,60 +30,15 @@ const NAIVE_HANDLER = `export const handler = async () => ({ statusCode: 200, bo
 `;
 
 before(async () => {
-  fx = await startAlibabaFixture();
-  checkout = await mkdtemp(join(tmpdir(), "fngate-fc-pipeline-"));
-  await mkdir(join(checkout, "web"));
-  await copyFile(
-    join(import.meta.dirname, "..", "examples", "alibaba-fc", "jwt-claims", "index.mjs"),
-    join(checkout, "web", "index.mjs"),
-  );
-  await mkdir(join(checkout, "naive"));
-  await writeFile(join(checkout, "naive", "index.mjs"), NAIVE_HANDLER);
-  const entra = fx.stack.entra;
-  tenantId = entra.addTenant();
-  // Azure Resource Manager, which every tenant's apps may get a token for (v1, the same signing keys).
-  entra.addApiApp(tenantId, { identifierUris: ["https://management.azure.com"] });
-  api = entra.addApiApp(tenantId, {
-    identifierUris: ["api://fc-api"],
-    accessTokenAcceptedVersion: 2,
-    appRoles: [{ value: "Invoke" }],
-  });
-  client = entra.addClientApp(tenantId, {
-    secrets: [{ value: SECRET }],
-    roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
-  });
+  world = await startFcEntraWorld("fc-pipeline", { naive: NAIVE_HANDLER });
+  ({ fx, checkout, tenantId, secret: clientSecret } = world);
 });
 after(async () => {
-  await fx?.close();
-  if (checkout) await rm(checkout, { recursive: true, force: true });
+  await world?.close();
 });
 
 function inputs(name: string, overrides: Record<string, string> = {}) {
-  return {
-    open: {
-      region: "cn-hangzhou",
-      function: name,
-      "code-path": "web",
-      runtime: "nodejs20",
-      handler: "index.handler",
-      "access-key-id": fx.accessKey.id,
-      "tenant-id": tenantId,
-      "client-id": client.appId,
-      scope: "api://fc-api/.default",
-      "authority-host": fx.stack.entra.host,
-      "expect-body": "Hello from FC",
-      "function-checks-claims": "true",
-      env: `EXPECTED_AUDIENCE=${api.appId}\nEXPECTED_TENANT_ID=${tenantId}`,
-      ...overrides,
-    },
-    secret: { "access-key-secret": fx.accessKey.secret, "client-secret": SECRET },
-  };
-}
-
-/** The smoke checks' latencies differ from run to run; everything else must not. */
-function comparable(outputs: Record<string, string>): Record<string, unknown> {
-  const results = JSON.parse(outputs.results ?? "[]") as Record<string, unknown>[];
-  return { ...outputs, results: results.map(({ latencyMs: _latency, ...check }) => check) };
+  return { open: world.open(name, overrides), secret: world.secrets() };
 }
 
 function job(): Promise<Job> {
@@ -118,7 +72,7 @@ it("the action and `fngate fc-pipeline` give the same outputs for the same input
   const again = await action.run(ACTION, { inputs: { ...open, ...secret } });
   assert.equal(again.exitCode, 0, again.stdout);
   assert.equal(again.outputs.changed, "false");
-  assert.deepEqual(comparable(cliOutputs), comparable(again.outputs));
+  assert.deepEqual(comparableOutputs(cliOutputs), comparableOutputs(again.outputs));
   assert.deepEqual(Object.keys(cliOutputs).sort(), [
     "changed",
     "function-arn",
@@ -137,7 +91,7 @@ it("the action and `fngate fc-pipeline` give the same outputs for the same input
   };
   assert.deepEqual(Object.keys(cliOutputs).sort(), Object.keys(declared.outputs).sort());
   for (const text of [cli.stdout, cli.stderr, shownByStep(again)]) {
-    assert.deepEqual(secretsFound(text, [SECRET, fx.accessKey.secret]), []);
+    assert.deepEqual(secretsFound(text, [clientSecret, fx.accessKey.secret]), []);
     assert.ok(!/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/.test(text), "no JWT in any output");
   }
 });
@@ -210,7 +164,7 @@ it("a refused client secret stops the deploy beside it: one error line, the func
         "client-secret": "not-the-secret-0123456789",
       },
     });
-    assertUserFailure(run, /client-secret/, [SECRET, fx.accessKey.secret]);
+    assertUserFailure(run, /client-secret/, [clientSecret, fx.accessKey.secret]);
     assert.ok(!run.stdout.includes("is Active"), run.stdout);
     assert.equal(run.outputs.url, undefined);
   } finally {
@@ -225,7 +179,7 @@ it("refuses a trigger that would let in any Entra token unless the function chec
   assertUserFailure(
     run,
     /^function-checks-claims: a jwt trigger holding Entra's signing keys lets in ANY Entra token, from any tenant, for any app \(Function Compute checks the signature and expiry, not aud or iss\): make the function check /,
-    [SECRET, fx.accessKey.secret],
+    [clientSecret, fx.accessKey.secret],
   );
   assert.equal(fx.stack.alibaba.state.functions.has("unchecked-fn"), false);
 });
@@ -245,7 +199,7 @@ it("a function that does not check the forwarded claims fails the smoke test, wh
     run.stdout,
     /refused-token answered 200, expected 401 \(likely cause: the function served a token issued for https:\/\/management\.azure\.com: Function Compute checks only the token's signature and expiry, so the function must refuse a token whose forwarded aud or tid is not its own\)/,
   );
-  assert.deepEqual(secretsFound(shownByStep(run), [SECRET, fx.accessKey.secret]), []);
+  assert.deepEqual(secretsFound(shownByStep(run), [clientSecret, fx.accessKey.secret]), []);
 });
 
 function fetchJwks(url: string): Promise<Response> {

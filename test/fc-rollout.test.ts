@@ -4,21 +4,15 @@
 // promoted; a version that fails the smoke test is never served by the alias; a canary share shows on the
 // alias; a re-run of a promoted deploy makes no mutating call.
 import assert from "node:assert/strict";
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  accessKeyDeployInputs,
-  type StartedAlibabaFixture,
-  startAlibabaFixture,
-} from "./emulators/alibaba/fixture.ts";
+import { accessKeyDeployInputs, type StartedAlibabaFixture } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import type { Application } from "./emulators/entra/directory.ts";
 import { assertUserFailure, Job } from "./runner/index.ts";
+import { type FcEntraWorld, startFcEntraWorld } from "./support/fc-entra-world.ts";
 
-const SECRET = "fc-rollout-client-secret-0123456789";
+let world: FcEntraWorld;
 let fx: StartedAlibabaFixture;
 let checkout: string;
 let tenantId: string;
@@ -30,60 +24,19 @@ const BROKEN = `export const handler = async () => ({ statusCode: 500, body: "br
 `;
 
 before(async () => {
-  fx = await startAlibabaFixture();
-  checkout = await mkdtemp(join(tmpdir(), "fngate-fc-rollout-"));
-  await mkdir(join(checkout, "web"));
-  await copyFile(
-    join(import.meta.dirname, "..", "examples", "alibaba-fc", "jwt-claims", "index.mjs"),
-    join(checkout, "web", "index.mjs"),
-  );
-  await mkdir(join(checkout, "broken"));
-  await writeFile(join(checkout, "broken", "index.mjs"), BROKEN);
-  await mkdir(join(checkout, "payload"));
-  await writeFile(join(checkout, "payload", "index.mjs"), 'export const handler = async () => "ok";\n');
-  await mkdir(join(checkout, "throws"));
-  await writeFile(
-    join(checkout, "throws", "index.mjs"),
-    'export const handler = async () => { throw new Error("boom"); };\n',
-  );
-  const entra = fx.stack.entra;
-  tenantId = entra.addTenant();
-  entra.addApiApp(tenantId, { identifierUris: ["https://management.azure.com"] });
-  api = entra.addApiApp(tenantId, {
-    identifierUris: ["api://fc-rollout"],
-    accessTokenAcceptedVersion: 2,
-    appRoles: [{ value: "Invoke" }],
+  world = await startFcEntraWorld("fc-rollout", {
+    broken: BROKEN,
+    payload: 'export const handler = async () => "ok";\n',
+    throws: 'export const handler = async () => { throw new Error("boom"); };\n',
   });
-  client = entra.addClientApp(tenantId, {
-    secrets: [{ value: SECRET }],
-    roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
-  });
+  ({ fx, checkout, tenantId, client, api } = world);
 });
 after(async () => {
-  await fx?.close();
-  if (checkout) await rm(checkout, { recursive: true, force: true });
+  await world?.close();
 });
 
 function pipelineInputs(name: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    region: "cn-hangzhou",
-    function: name,
-    "code-path": "web",
-    runtime: "nodejs20",
-    handler: "index.handler",
-    "access-key-id": fx.accessKey.id,
-    "access-key-secret": fx.accessKey.secret,
-    "tenant-id": tenantId,
-    "client-id": client.appId,
-    "client-secret": SECRET,
-    scope: "api://fc-rollout/.default",
-    "authority-host": fx.stack.entra.host,
-    "expect-body": "Hello from FC",
-    "function-checks-claims": "true",
-    env: `EXPECTED_AUDIENCE=${api.appId}\nEXPECTED_TENANT_ID=${tenantId}`,
-    wait: "5",
-    ...overrides,
-  };
+  return { ...world.open(name, { wait: "5", ...overrides }), ...world.secrets() };
 }
 
 const alias = (fn: string) => fx.stack.alibaba.state.functionChildren.aliases.get(fn)?.get("live");

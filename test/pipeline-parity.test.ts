@@ -14,6 +14,7 @@ import {
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { comparableOutputs } from "./support/comparable-outputs.ts";
 
 let fixture: PipelineFixture;
 
@@ -23,15 +24,6 @@ before(async () => {
 after(async () => {
   await fixture?.close();
 });
-
-/** The smoke checks' latencies differ from run to run; everything else must not. */
-function comparable(outputs: Record<string, string>): Record<string, unknown> {
-  const results = JSON.parse(outputs.results ?? "[]") as Record<string, unknown>[];
-  return {
-    ...outputs,
-    results: results.map(({ latencyMs: _latency, ...check }) => check),
-  };
-}
 
 it("the root action and `fngate pipeline` give the same outputs for the same inputs", async (t) => {
   if (!(await pipelineComponents(t))) return;
@@ -59,7 +51,7 @@ it("the root action and `fngate pipeline` give the same outputs for the same inp
     const action = await job.run(PIPELINE, { inputs });
     assert.equal(action.exitCode, 0, action.stdout);
     assert.equal(action.outputs.changed, "false");
-    assert.deepEqual(comparable(cliOutputs), comparable(action.outputs));
+    assert.deepEqual(comparableOutputs(cliOutputs), comparableOutputs(action.outputs));
 
     const declared = parse(await readFile(join(import.meta.dirname, "..", "action.yml"), "utf8")) as {
       outputs: Record<string, unknown>;
