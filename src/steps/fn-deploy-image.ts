@@ -1,5 +1,3 @@
-import { rm } from "node:fs/promises";
-import { attestationFlags } from "../docker/attestation-flags.ts";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import type { RegistryLogin } from "../docker/docker-credentials.ts";
 import {
@@ -10,20 +8,16 @@ import {
   pushImage,
 } from "../docker/image-build.ts";
 import type { ImagePlatforms } from "../docker/image-platforms.ts";
-import {
-  lookUpReusableImage,
-  type ReuseLookup,
-  type ReuseRequest,
-  recordContextTag,
-} from "../docker/image-reuse.ts";
+import { type ReuseLookup, recordContextTag } from "../docker/image-reuse.ts";
 import type { RegistryAccess } from "../docker/registry-session.ts";
 import type { FnDeployInputs, Plan } from "../oci/functions/deploy-plan.ts";
 import type { FunctionShape } from "../oci/functions/function-shape.ts";
 import type { FunctionsClients } from "../oci/oci-clients.ts";
 import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import type { StepContext } from "../step-context.ts";
-import { dockerfileText, writtenDockerfile } from "./fn-deploy-dockerfile.ts";
+import { dockerfileText } from "./fn-deploy-dockerfile.ts";
 import { checkImageFits, ensureRepository } from "./fn-deploy-registry.ts";
+import { type BuildSource, openBuildSource } from "./fn-image-source.ts";
 import type { TokenLogin } from "./ocir-login.ts";
 import { loginForImage, registryTokenRenewal } from "./registry-token-renewal.ts";
 
@@ -69,6 +63,17 @@ export interface PinnedImage {
   built: boolean;
   /** The hash of the build context the image was built from, when it comes from path. */
   contextHash?: string;
+  /**
+   * Set after a push: puts the context tag on the pushed image so the next runner reuses it. Called
+   * once the function is pinned (a failure is a warning).
+   */
+  tagForNextRun?: (report: TagReport) => Promise<void>;
+}
+
+/** Where the context tag's lines go. */
+export interface TagReport {
+  log(line: string): void;
+  warn(line: string): void;
 }
 
 /** Where the image goes and what it must fit: the application's shape and compartment. */
@@ -81,26 +86,6 @@ export interface ImageTarget {
   clients: Pick<FunctionsClients, "artifacts" | "tenancyId">;
   /** The repository already listed in compartmentId while the image was prepared: no second listing. */
   listed?: RepositoryListing;
-}
-
-/**
- * fn-deploy's image: built from the function's folder and pushed (the OCIR repository ensured first,
- * private), or the prebuilt one looked up; either way checked against the application's shape before
- * anything is pinned to it.
- */
-export async function pinnedImage(
-  plan: Plan,
-  target: ImageTarget,
-  inputs: FnDeployInputs,
-  tools: ImageTools,
-  ctx: StepContext,
-): Promise<PinnedImage> {
-  const prepared = await prepareImage(plan, target.platform, tools, ctx, { build: false });
-  try {
-    return await publishImage(prepared, target, inputs, tools, ctx);
-  } finally {
-    await prepared.release();
-  }
 }
 
 /**
@@ -130,23 +115,17 @@ export async function prepareImage(
   platform: string,
   tools: ImageTools,
   ctx: StepContext,
-  options: { build: boolean },
+  options: { build: boolean; source?: BuildSource },
 ): Promise<PreparedImage> {
   const { build, prebuilt } = plan;
   const { docker } = tools;
   if (build && docker) {
-    const dockerfile = await writtenDockerfile(build, ctx);
-    const release = () => (dockerfile ? rm(dockerfile, { force: true }) : Promise.resolve());
+    const source = options.source ?? (await openBuildSource(build, { ...tools, docker }, ctx, options));
+    const { dockerfile, access, builder, release } = source;
     try {
-      const access = registryAccess(tools, ctx);
       const base = { kind: "build" as const, build, platform, dockerfile, access, release };
-      // Which builder docker has (`docker build --help`, no build) is asked while the registry is.
-      const builder = options.build ? attestationFlags(docker, ctx.signal) : undefined;
-      builder?.catch(() => {}); // a failure is reported by the build that awaits it, if one runs
       // Before the build's group: a reused image is one line, not an empty section.
-      const lookup = access
-        ? await lookUpReusableImage(reuseRequest(build.image, { ...base, access }, ctx))
-        : { found: false as const };
+      const lookup = await source.answer(platform);
       if (lookup.found) return { ...base, reusable: lookup };
       if (!builder) return base;
       if (tools.beforePull) await tools.beforePull(await dockerfileText(build, dockerfile));
@@ -216,55 +195,24 @@ export async function publishImage(
     outcome = { ...pushed, built: true };
   }
   const { digest, contextHash } = outcome;
-  // One after the other: the distribution registry answers a manifest read with a 500 while the
-  // same manifest is being tagged.
-  if (outcome.built && access && contextHash) {
-    await recordContextTag(
-      image,
-      digest,
-      contextHash,
-      access,
-      (line) => ctx.logger.info(line),
-      (line) => ctx.logger.warning(line),
-    );
-  }
   await checkImageFits(tools, image, digest, target.shape, true, ctx);
+  // Not before the function is pinned: the tag is for the next run, and the distribution registry
+  // answers a manifest read (the fit check's, CreateFunction's) with a 500 while it is being tagged.
+  const tagForNextRun =
+    outcome.built && access && contextHash
+      ? (report: TagReport) => recordContextTag(image, digest, contextHash, access, report.log, report.warn)
+      : undefined;
   return {
     image,
     digest: outcome.digest,
     repository,
     built: outcome.built,
     ...(outcome.contextHash ? { contextHash: outcome.contextHash } : {}),
+    ...(tagForNextRun ? { tagForNextRun } : {}),
   };
 }
 
 type BuildPrepared = Extract<PreparedImage, { kind: "build" }>;
-
-function registryAccess(tools: ImageTools, ctx: StepContext): RegistryAccess | undefined {
-  return tools.storedLogin
-    ? {
-        login: tools.storedLogin,
-        registerSecret: (value: string) => ctx.secrets.register(value),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      }
-    : undefined;
-}
-
-function reuseRequest(
-  image: string,
-  prepared: Pick<BuildPrepared, "build" | "dockerfile" | "platform"> & { access: RegistryAccess },
-  ctx: StepContext,
-): ReuseRequest {
-  return {
-    image,
-    contextDir: prepared.build.contextDir,
-    ...(prepared.dockerfile ? { dockerfile: prepared.dockerfile } : {}),
-    platform: prepared.platform,
-    access: prepared.access,
-    log: (line) => ctx.logger.info(line),
-    warn: (line) => ctx.logger.warning(line),
-  };
-}
 
 function buildRequest(
   prepared: Pick<BuildPrepared, "build" | "dockerfile" | "platform" | "access">,

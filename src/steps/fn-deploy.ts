@@ -1,23 +1,13 @@
-import { UserError } from "../errors.ts";
 import { ociCallOptions } from "../oci/call-options.ts";
-import type { ApplicationRef } from "../oci/functions/application-lookup.ts";
-import { type FnDeployInputs, type Plan, planDeploy } from "../oci/functions/deploy-plan.ts";
+import type { FnDeployInputs } from "../oci/functions/deploy-plan.ts";
 import type { SettingName } from "../oci/functions/function-changes.ts";
-import {
-  applicationShape,
-  buildPlatformOf,
-  type FunctionShape,
-  shapeToUse,
-} from "../oci/functions/function-shape.ts";
+import { buildPlatformOf, type FunctionShape } from "../oci/functions/function-shape.ts";
 import { type PreviousFunctionImage, previousFunctionImage } from "../oci/functions/previous-function.ts";
-import type { FunctionsClients } from "../oci/oci-clients.ts";
-import { requireOcid } from "../oci/ocid.ts";
-import type { RepositoryListing } from "../oci/registry/artifacts-api.ts";
 import { runLabelTags } from "../run-label.ts";
 import type { StepContext } from "../step-context.ts";
-import { type ImageTools, type PreparedImage, prepareImage, publishImage } from "./fn-deploy-image.ts";
+import { type ImageTools, publishImage } from "./fn-deploy-image.ts";
 import { testInvoke } from "./fn-deploy-invoke.ts";
-import { listRepositoryEarly } from "./fn-deploy-registry.ts";
+import { type PreparedFunction, planLocally, prepareWith } from "./fn-deploy-prepare.ts";
 
 export type { FnDeployInputs };
 
@@ -75,113 +65,6 @@ export interface FnDeployHooks {
   onFunction?(functionId: string): void;
 }
 
-/**
- * What fn-deploy knows before it writes anything: its plan, the application and its shape, and the
- * image made ready (see prepareImage). The pipeline prepares it alongside its preflight.
- */
-export interface PreparedFunction {
-  plan: Plan;
-  application: ApplicationRef;
-  shape: FunctionShape;
-  image: PreparedImage;
-  /** The OCIR repository as listed while the image was prepared (a build only; absent if that failed). */
-  listed?: RepositoryListing;
-}
-
-/**
- * fn-deploy's read-only first half, with the image built locally when the registry has none built
- * from the same source. The caller hands the result to deployFunction, or releases its image.
- */
-export async function prepareFunction(
-  inputs: FnDeployInputs,
-  ctx: StepContext,
-  tools: FnDeployTools,
-  application?: Promise<ApplicationRef>,
-): Promise<PreparedFunction> {
-  const { functionsClients } = await import("../oci/oci-clients.ts");
-  const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
-  try {
-    return await prepareWith(clients, inputs, ctx, tools, {
-      build: true,
-      ...(application ? { application } : {}),
-    });
-  } finally {
-    clients.close();
-  }
-}
-
-/**
- * The application fn-deploy deploys to, looked up (read-only) before the registry is known: the
- * pipeline asks while ocir-login runs, and hands the answer to prepareFunction.
- */
-export async function lookUpApplication(
-  inputs: Pick<FnDeployInputs, "application" | "compartmentOcid" | "ociProfile">,
-  ctx: StepContext,
-): Promise<ApplicationRef> {
-  const [{ functionsClients }, { findApplication }] = await Promise.all([
-    import("../oci/oci-clients.ts"),
-    import("../oci/functions/application-lookup.ts"),
-  ]);
-  const clients = functionsClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
-  try {
-    const compartmentId =
-      inputs.compartmentOcid === undefined
-        ? undefined
-        : requireOcid(inputs.compartmentOcid, "compartment-ocid", ["compartment", "tenancy"]).value;
-    return await findApplication(clients.management, inputs.application, compartmentId);
-  } finally {
-    clients.close();
-  }
-}
-
-/** The plan, and docker when it must build: what fails without asking the cloud anything. */
-async function planLocally(inputs: FnDeployInputs, ctx: StepContext, tools: FnDeployTools): Promise<Plan> {
-  const plan = await planDeploy(inputs, {
-    homeDir: ctx.homeDir,
-    workspaceDir: ctx.workspaceDir,
-    registerSecret: (value) => ctx.secrets.register(value),
-    warn: (message) => ctx.logger.warning(message),
-  });
-  if (plan.build && !tools.docker) {
-    throw new UserError(
-      "docker is not installed, and fn-deploy builds the image from path with docker: install docker on the runner, or set image to a prebuilt image.",
-    );
-  }
-  return plan;
-}
-
-async function prepareWith(
-  clients: FunctionsClients,
-  inputs: FnDeployInputs,
-  ctx: StepContext,
-  tools: FnDeployTools,
-  options: { build: boolean; application?: Promise<ApplicationRef>; plan?: Plan },
-): Promise<PreparedFunction> {
-  const plan = options.plan ?? (await planLocally(inputs, ctx, tools));
-  const { build } = plan;
-  const { findApplication } = await import("../oci/functions/application-lookup.ts");
-  const application = await (options.application ??
-    findApplication(clients.management, inputs.application, plan.compartmentId));
-  const shape = shapeToUse(plan.shape, {
-    displayName: application.displayName,
-    shape: applicationShape(application.shape),
-  });
-  ctx.logger.info(`Application ${application.displayName} (${application.id}), shape ${shape}.`);
-  const platform = buildPlatformOf(shape);
-  if (build && platform === undefined) {
-    throw new UserError(
-      `application ${application.displayName} has shape ${shape}, which needs a multi-arch image (linux/amd64 and linux/arm64) that one docker build cannot make: build and push it in an earlier step (docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false --push) and set image.`,
-    );
-  }
-  // The repository is listed while the image is prepared: publishImage then only creates a missing one.
-  const listing = build
-    ? listRepositoryEarly(clients, plan.compartmentId ?? application.compartmentId, build.repository)
-    : undefined;
-  const image = await prepareImage(plan, platform ?? "linux/amd64", tools, ctx, options);
-  const listed = await listing;
-  return { plan, application, shape, image, ...(listed ? { listed } : {}) };
-}
-
 export async function deployFunction(
   inputs: FnDeployInputs,
   ctx: StepContext,
@@ -211,7 +94,10 @@ export async function deployFunction(
       clients,
       ...(ready.listed ? { listed: ready.listed } : {}),
     };
-    const { image, digest, repository, built, contextHash } = await publishImage(
+    // Read-only, so asked while the image is pushed: CreateFunction follows the push at once.
+    const found = functionsApi.findFunctionId(clients.management, application.id, plan.functionName);
+    found.catch(() => {}); // awaited by applyFunction; unawaited only when the push failed
+    const { image, digest, repository, built, contextHash, tagForNextRun } = await publishImage(
       ready.image,
       target,
       inputs,
@@ -219,16 +105,27 @@ export async function deployFunction(
       ctx,
     );
 
-    const applied = await functionsApi.applyFunction(clients.management, {
-      applicationId: application.id,
-      displayName: plan.functionName,
-      image,
-      imageDigest: digest,
-      memoryInMBs: plan.memoryInMBs,
-      timeoutInSeconds: plan.timeoutInSeconds,
-      config: plan.config,
-      ...createTags(inputs.runLabel),
+    const applied = await functionsApi.applyFunction(
+      clients.management,
+      {
+        applicationId: application.id,
+        displayName: plan.functionName,
+        image,
+        imageDigest: digest,
+        memoryInMBs: plan.memoryInMBs,
+        timeoutInSeconds: plan.timeoutInSeconds,
+        config: plan.config,
+        ...createTags(inputs.runLabel),
+      },
+      found,
+    );
+    // While the function settles; its lines are shown after the wait's.
+    const tagLines: [level: "info" | "warning", line: string][] = [];
+    const tagging = tagForNextRun?.({
+      log: (line) => tagLines.push(["info", line]),
+      warn: (line) => tagLines.push(["warning", line]),
     });
+    tagging?.catch(() => {}); // awaited below; unawaited only when the wait failed
     ctx.logger.info(
       applied.action === "unchanged"
         ? `Function ${plan.functionName} is already up to date: no change made.`
@@ -255,6 +152,8 @@ export async function deployFunction(
       });
     }
 
+    await tagging;
+    for (const [level, line] of tagLines) ctx.logger[level](line);
     const previous = previousFunctionImage(applied.previous?.settings);
     const result: FnDeployResult = {
       functionId: fn.id,

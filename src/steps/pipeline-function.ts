@@ -1,13 +1,7 @@
 import { mayPullFrom } from "../docker/dockerfile-stages.ts";
 import type { StepContext } from "../step-context.ts";
-import {
-  deployFunction,
-  type FnDeployInputs,
-  type FnDeployTools,
-  lookUpApplication,
-  type PreparedFunction,
-  prepareFunction,
-} from "./fn-deploy.ts";
+import { deployFunction, type FnDeployInputs, type FnDeployTools } from "./fn-deploy.ts";
+import { lookUpApplication, type PreparedFunction, prepareFunction } from "./fn-deploy-prepare.ts";
 import { type EarlyRegistryLogin, ocirLogin } from "./ocir-login.ts";
 import type { PipelineHost, PipelineInputs } from "./pipeline.ts";
 import type { DeployState } from "./pipeline-deploy.ts";

@@ -46,6 +46,8 @@ const MAX_PRECONDITION_RETRIES = 3;
 export async function applyFunction(
   management: FunctionsManagementClient,
   desired: DesiredFunction,
+  /** The function looked up by name already (findFunctionId), while the image was pushed. */
+  found?: Promise<string | undefined>,
 ): Promise<AppliedFunction> {
   const settings = {
     image: desired.image,
@@ -54,7 +56,7 @@ export async function applyFunction(
     timeoutInSeconds: desired.timeoutInSeconds,
     config: desired.config,
   };
-  let existingId = await findFunctionId(management, desired.applicationId, desired.displayName);
+  let existingId = await (found ?? findFunctionId(management, desired.applicationId, desired.displayName));
   if (existingId === undefined) {
     try {
       const { function: fn } = await management.createFunction({
@@ -114,7 +116,7 @@ export async function readFunction(
 }
 
 /** The function with exactly this name in the application, looked up across every page. */
-async function findFunctionId(
+export async function findFunctionId(
   management: FunctionsManagementClient,
   applicationId: string,
   displayName: string,
