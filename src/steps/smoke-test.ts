@@ -109,13 +109,13 @@ export async function runSmokeTest(
       PROPAGATING.has(status) ||
       ((status === 401 || status === 403) && unauthorized <= MAX_PROPAGATION_401S);
     if (!retryable || Date.now() >= deadline) break;
-    // Doubling, but never above 10% of the time waited so far (or half a second): the check passes
-    // within ~10% of the gateway's propagation time (bench P1). At most two requests a second, to a
-    // route not yet live (the gateway answers 404 itself; no back end is called), on a deployment
-    // whose only rate limit is one its specification sets, which fngate's does not:
-    // https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewaylimitingbackendaccess.htm
+    // Doubling, but never above 5% of the time waited so far (or a quarter second): the check passes
+    // within ~5% of the gateway's propagation time (bench P1). At most four requests a second, for
+    // the first five seconds, to a route not yet live (the gateway answers 404 itself; no back end is
+    // called), on a deployment whose only rate limit is one its specification sets, which fngate's
+    // does not: https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewaylimitingbackendaccess.htm
     const backoff = Math.min(5000, 250 * 2 ** Math.min(attempts, 5));
-    const wait = Math.min(deadline - Date.now(), backoff, Math.max(500, 0.1 * (Date.now() - started)));
+    const wait = Math.min(deadline - Date.now(), backoff, Math.max(250, 0.05 * (Date.now() - started)));
     ctx.logger.info(
       `${positiveName}: ${answeredText(outcome)}; retrying in ${(wait / 1000).toFixed(1)} s while the deployment propagates.`,
     );
