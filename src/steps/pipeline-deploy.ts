@@ -49,10 +49,12 @@ export async function deployStages(
   // The token preflight gets for entra-token's own inputs: that stage uses it rather than asking again.
   const token: TokenHandOver = {};
   try {
+    // The function branch first: its registry login and image lead to the function the gateway
+    // waits for (the run's critical path), so its first calls go out before preflight's.
     await sideBySide(ctx.signal, [
-      (signal) => preflightBranch(inputs, { ...ctx, signal }, host, state, { cleared, token }),
       (signal) =>
         functionBranch(inputs, { ...ctx, signal }, host, state, { cleared: cleared.promise, functionId }),
+      (signal) => preflightBranch(inputs, { ...ctx, signal }, host, state, { cleared, token }),
       (signal) => gatewayBranch(inputs, { ...ctx, signal }, host, state, cleared.promise, functionId.promise),
       (signal) => tokenBranch(inputs, { ...ctx, signal }, host, state, { cleared: cleared.promise, token }),
     ]);
