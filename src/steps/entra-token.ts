@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import { acquireToken, type ClientCredential } from "../entra/acquire-token.ts";
+import type { AcquiredToken, ClientCredential } from "../entra/acquire-token.ts";
 import { probeAuthority } from "../entra/authority-probe.ts";
 import { readClientCertificate } from "../entra/client-certificate.ts";
 import { readTokenClaims, type TokenClaims } from "../entra/token-claims.ts";
@@ -77,8 +77,10 @@ export async function entraToken(
   const credential = chooseCredential(inputs, ctx, tools, failure);
   failure.credential = credential.kind;
 
-  let acquired: Awaited<ReturnType<typeof acquireToken>>;
+  let acquired: AcquiredToken;
   try {
+    // MSAL loads on use: a pipeline's first stages need none of it.
+    const { acquireToken } = await import("../entra/acquire-token.ts");
     acquired = await acquireToken({ authorityHost, tenantId, clientId, scope, credential }, ctx.logger);
   } catch (error) {
     if (isAuthorityFailure(error)) failure.authority = await probeAuthority(authorityHost, tenantId);
