@@ -1,15 +1,15 @@
 import { readTokenClaims, type TokenClaims } from "../entra/token-claims.ts";
 import { describeError, isUserError } from "../errors.ts";
-import { ociCallOptions } from "../oci/call-options.ts";
-import { type AuthInputs, readAuth } from "../oci/gateway/gateway-auth-input.ts";
+import { type AuthInputs, type DesiredAuth, readAuth } from "../oci/gateway/gateway-auth-input.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
-import { type CheckRow, cannotTell, missing } from "../preflight/check-row.ts";
+import { type CheckRow, missing } from "../preflight/check-row.ts";
 import type { FcPreflightInputs } from "../preflight/fc/fc-preflight-inputs.ts";
 import type { GcpPreflightInputs } from "../preflight/gcp/gcp-preflight.ts";
 import { blockingRows, rowLines } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
 import type { EntraTokenInputs, EntraTokenTools } from "./entra-token.ts";
 import type { IssuedToken } from "./entra-token-handover.ts";
+import { ociRows } from "./preflight-oci.ts";
 
 /**
  * What preflight looks at: the same values the deploy stages take. Every part is optional; a check runs
@@ -64,44 +64,15 @@ export async function runPreflight(
   if (inputs.token) ctx.secrets.register(inputs.token);
   // Bad inputs fail here, before any call, as they would in gateway-deploy.
   const auth = inputs.auth ? readAuth(inputs.auth) : undefined;
-  const rows: CheckRow[] = [];
-  if (inputs.ociProfile) rows.push(...(await ociRows(inputs, inputs.ociProfile, ctx)));
-  if (inputs.gcp) {
-    const { gcpPreflightRows } = await import("../preflight/gcp/gcp-preflight.ts");
-    const githubIdToken =
-      tools.githubIdToken ?? (() => Promise.reject(new Error("no GitHub OIDC token source")));
-    rows.push(...(await gcpPreflightRows(inputs.gcp, ctx, { githubIdToken })));
-  }
-  if (inputs.fc) {
-    const { fcRows } = await import("../preflight/fc/fc-rows.ts");
-    rows.push(...(await fcRows(inputs.fc, ctx)));
-  }
-  if (auth) {
-    const [{ checkJwks }, { checkIssuers }] = await Promise.all([
-      import("../preflight/jwks-check.ts"),
-      import("../preflight/issuer-check.ts"),
-    ]);
-    const tenantId = inputs.auth?.entraTenantId?.trim();
-    const authorityHost = (inputs.auth?.authorityHost ?? "login.microsoftonline.com").trim();
-    const entra = tenantId ? { tenantId, authorityHost } : undefined;
-    const [jwks, issuers] = await Promise.all([
-      checkJwks(auth.jwksUri, ctx.signal),
-      checkIssuers({ issuers: auth.issuers, jwksUri: auth.jwksUri, ...(entra ? { entra } : {}) }, ctx.signal),
-    ]);
-    rows.push(jwks, issuers);
-    if (entra) {
-      const { checkEntraVersion } = await import("../preflight/entra-version-check.ts");
-      const token = await tokenToCheck(inputs, ctx, tools, rows, hooks);
-      rows.push(
-        checkEntraVersion({
-          ...entra,
-          issuers: auth.issuers,
-          audiences: auth.audiences,
-          ...(token ? { token } : {}),
-        }),
-      );
-    }
-  }
+  // Each cloud's checks and the token's at once; the rows keep this order.
+  const { ociProfile, gcp, fc } = inputs;
+  const groups = await Promise.all([
+    ociProfile ? ociRows(inputs, ociProfile, ctx) : [],
+    gcp ? gcpRows(gcp, ctx, tools) : [],
+    fc ? import("../preflight/fc/fc-rows.ts").then(({ fcRows }) => fcRows(fc, ctx)) : [],
+    auth ? authRows(inputs, auth, ctx, tools, hooks) : [],
+  ]);
+  const rows = groups.flat();
   for (const line of rowLines(rows)) ctx.logger.info(line);
   for (const row of rows) {
     if (row.status !== "ok" && !row.blocks) ctx.logger.warning(`preflight: ${row.check}: ${row.detail}`);
@@ -109,73 +80,52 @@ export async function runPreflight(
   return { rows, blocked: blockingRows(rows).length > 0 };
 }
 
-async function ociRows(inputs: PreflightInputs, profile: OciProfile, ctx: StepContext): Promise<CheckRow[]> {
-  const [{ preflightClients }, { checkCredentials }] = await Promise.all([
-    import("../preflight/oci/preflight-clients.ts"),
-    import("../preflight/oci/credentials-check.ts"),
+async function gcpRows(
+  gcp: GcpPreflightInputs,
+  ctx: StepContext,
+  tools: Partial<EntraTokenTools>,
+): Promise<CheckRow[]> {
+  const { gcpPreflightRows } = await import("../preflight/gcp/gcp-preflight.ts");
+  const githubIdToken =
+    tools.githubIdToken ?? (() => Promise.reject(new Error("no GitHub OIDC token source")));
+  return gcpPreflightRows(gcp, ctx, { githubIdToken });
+}
+
+/** The remote JWKS, the issuers, and with an Entra tenant, the version of the token it issues. */
+async function authRows(
+  inputs: PreflightInputs,
+  auth: DesiredAuth,
+  ctx: StepContext,
+  tools: Partial<EntraTokenTools>,
+  hooks: PreflightHooks,
+): Promise<CheckRow[]> {
+  const [{ checkJwks }, { checkIssuers }] = await Promise.all([
+    import("../preflight/jwks-check.ts"),
+    import("../preflight/issuer-check.ts"),
   ]);
-  const clients = preflightClients({ ...profile, ...ociCallOptions(ctx) });
-  try {
-    const credentials = await checkCredentials(clients.objectStorage);
-    // Unsigned, every other call would fail the same way: one row says why.
-    if (!credentials.signs) return [credentials.row];
-    const rows = [credentials.row];
-    const [compartment, application, fn, repository, gateway, policy] = await Promise.all([
-      import("../preflight/oci/compartment-check.ts"),
-      import("../preflight/oci/application-check.ts"),
-      import("../preflight/oci/function-check.ts"),
-      import("../preflight/oci/repository-check.ts"),
-      import("../preflight/oci/gateway-check.ts"),
-      import("../preflight/oci/gateway-policy-check.ts"),
-    ]);
-    if (inputs.compartmentOcid) {
-      rows.push(
-        (await compartment.checkCompartment(clients.identity, inputs.compartmentOcid, clients.tenancyId)).row,
-      );
-    }
-    let functionsCompartment: string | undefined;
-    if (inputs.application) {
-      const found = await application.checkApplication(
-        clients.functions,
-        inputs.application,
-        inputs.compartmentOcid,
-      );
-      rows.push(found.row);
-      functionsCompartment = found.found?.compartmentId;
-    } else if (inputs.functionId) {
-      const found = await fn.checkFunction(clients.functions, inputs.functionId);
-      rows.push(found.row);
-      functionsCompartment = found.compartmentId;
-    }
-    if (inputs.repository) {
-      const where = inputs.compartmentOcid ?? functionsCompartment;
-      rows.push(
-        await repository.checkRepository(clients.artifacts, clients.tenancyId, inputs.repository, where),
-      );
-    }
-    if (inputs.gatewayOcid) {
-      const found = await gateway.checkGateway(clients.gateways, inputs.gatewayOcid);
-      rows.push(found.row);
-      if (found.found && functionsCompartment) {
-        rows.push(
-          await policy.checkGatewayPolicy(
-            clients.identity,
-            clients.tenancyId,
-            found.found,
-            functionsCompartment,
-          ),
-        );
-      } else if (inputs.application || inputs.functionId) {
-        const unknown = found.found ? "the functions' compartment" : "the gateway";
-        rows.push(
-          cannotTell(policy.GATEWAY_POLICY, `not checked: ${unknown} could not be found (see above)`),
-        );
-      }
-    }
-    return rows;
-  } finally {
-    clients.close();
-  }
+  const tenantId = inputs.auth?.entraTenantId?.trim();
+  const authorityHost = (inputs.auth?.authorityHost ?? "login.microsoftonline.com").trim();
+  const entra = tenantId ? { tenantId, authorityHost } : undefined;
+  const rows: CheckRow[] = [];
+  // The token is requested alongside the JWKS and issuer checks; its rows come after theirs.
+  const [jwks, issuers, token] = await Promise.all([
+    checkJwks(auth.jwksUri, ctx.signal),
+    checkIssuers({ issuers: auth.issuers, jwksUri: auth.jwksUri, ...(entra ? { entra } : {}) }, ctx.signal),
+    entra ? tokenToCheck(inputs, ctx, tools, rows, hooks) : undefined,
+  ]);
+  if (!entra) return [jwks, issuers];
+  const { checkEntraVersion } = await import("../preflight/entra-version-check.ts");
+  return [
+    jwks,
+    issuers,
+    ...rows,
+    checkEntraVersion({
+      ...entra,
+      issuers: auth.issuers,
+      audiences: auth.audiences,
+      ...(token ? { token } : {}),
+    }),
+  ];
 }
 
 /** The token to judge: one given, or the one the entra-token stage would get, requested now. */
