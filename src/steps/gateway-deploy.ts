@@ -1,7 +1,14 @@
+import type { models } from "oci-apigateway";
 import { ociCallOptions } from "../oci/call-options.ts";
 import { type DeployedApi, deployedApi } from "../oci/gateway/deployed-api.ts";
-import { type GatewayDeployInputs, planGatewayDeploy } from "../oci/gateway/gateway-plan.ts";
+import {
+  type GatewayDeployInputs,
+  type GatewayPlanInputs,
+  planGatewayDeploy,
+  planGatewaySettings,
+} from "../oci/gateway/gateway-plan.ts";
 import { authChecks, type Json } from "../oci/gateway/gateway-spec.ts";
+import type { OciProfile } from "../oci/oci-clients.ts";
 import type { StepContext } from "../step-context.ts";
 
 export type { GatewayDeployInputs };
@@ -50,6 +57,8 @@ export async function deployGateway(
   inputs: GatewayDeployInputs,
   ctx: StepContext,
   tools: GatewayDeployTools = {},
+  /** lookUpDeployment's answer, asked before the function's OCID was known. */
+  found?: Promise<models.Deployment | undefined>,
 ): Promise<GatewayDeployResult> {
   const plan = planGatewayDeploy(inputs);
   // Loaded on demand: the API Gateway SDK is the bulk of the bundle.
@@ -72,7 +81,7 @@ export async function deployGateway(
           prune: plan.prune,
           allowAnonymous: plan.allowAnonymous,
         }),
-      { settleDeadlineMs: WAIT_DEADLINE_MS, ...sleep, progress: ctx.logger },
+      { settleDeadlineMs: WAIT_DEADLINE_MS, ...sleep, progress: ctx.logger, ...(found ? { found } : {}) },
     );
     const { merge } = applied;
     for (const note of merge.notes) ctx.logger.info(note);
@@ -150,4 +159,25 @@ function describeChanges(merge: { added: string[]; replaced: string[]; removed: 
     merge.removed.length > 0 ? `removed ${merge.removed.join("; ")}` : "",
   ].filter(Boolean);
   return parts.join(", ") || "authentication policy changed";
+}
+
+/**
+ * The deployment deployGateway would look up first (read-only): the pipeline asks while fn-deploy
+ * makes the function the routes call, and hands the answer to deployGateway.
+ */
+export async function lookUpDeployment(
+  inputs: GatewayPlanInputs & { ociProfile: OciProfile },
+  ctx: StepContext,
+): Promise<models.Deployment | undefined> {
+  const target = planGatewaySettings(inputs);
+  const [{ gatewayClients }, { findDeployment }] = await Promise.all([
+    import("../oci/gateway/gateway-clients.ts"),
+    import("../oci/gateway/gateway-api.ts"),
+  ]);
+  const clients = gatewayClients({ ...inputs.ociProfile, ...ociCallOptions(ctx) });
+  try {
+    return await findDeployment(clients.deployments, target);
+  } finally {
+    clients.close();
+  }
 }

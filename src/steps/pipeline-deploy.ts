@@ -3,7 +3,7 @@ import { blockedError } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
 import { checkExpectedToken, entraToken } from "./entra-token.ts";
 import type { IssuedToken } from "./entra-token-handover.ts";
-import { deployGateway } from "./gateway-deploy.ts";
+import { deployGateway, lookUpDeployment } from "./gateway-deploy.ts";
 import type { PipelineHost, PipelineInputs, PipelineResult } from "./pipeline.ts";
 import { functionBranch } from "./pipeline-function.ts";
 import { preflightForPipeline } from "./pipeline-preflight.ts";
@@ -115,6 +115,12 @@ async function gatewayBranch(
   if (!inputs.gateway || !profile) return;
   const waitStarted = ctx.now().getTime();
   await cleared;
+  // Read-only: the deployment is looked up while fn-deploy makes the function, so the gateway's write
+  // follows the function's OCID at once. A failure surfaces in the gateway stage, if it gets to run.
+  const found = inputs.fnDeploy
+    ? lookUpDeployment({ ...inputs.gateway, ociProfile: profile }, ctx)
+    : undefined;
+  found?.catch(() => {});
   // With fn-deploy in the run, the route calls the function it makes: wait for its OCID, not for ACTIVE.
   const id = inputs.fnDeploy ? await functionId : inputs.gateway.functionId;
   const waitedMs = ctx.now().getTime() - waitStarted;
@@ -122,7 +128,7 @@ async function gatewayBranch(
   const gateway = await stage.alongside(
     "gateway-deploy",
     ctx,
-    (stageCtx) => deployGateway(gatewayInputs, stageCtx),
+    (stageCtx) => deployGateway(gatewayInputs, stageCtx, {}, found),
     waitedMs,
     inputs.fnDeploy ? "the function's OCID" : "preflight",
   );

@@ -42,6 +42,8 @@ export interface ApplyOptions {
   settleDeadlineMs: number;
   /** Where that wait says, every 20 s, that it is still waiting. */
   progress?: BackoffOptions["progress"];
+  /** The deployment looked up already (findDeployment), while the function's OCID was awaited. */
+  found?: Promise<models.Deployment | undefined>;
 }
 
 export const GATEWAY_HINT =
@@ -64,7 +66,7 @@ export async function applyDeployment(
 ): Promise<AppliedDeployment> {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
-  let existing = await findDeployment(client, target);
+  let existing = await (options.found ?? findDeployment(client, target));
   if (!existing) {
     const created = await createDeployment(client, target, merge);
     if ("deployment" in created) return created;
