@@ -94,21 +94,32 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
     await using job = await fx.job();
     const before = await job.snapshot();
     const inputs = fx.inputs("secret", "cancelled");
+    const started = Date.now();
     const good = await job.run(PIPELINE, { inputs });
     assert.equal(good.exitCode, 0, good.stdout);
+    // The deadline must fall inside the rollback: after the bad run's build, deploy and smoke test,
+    // which take about as long as the good run just did on this machine. Three times that, at least
+    // 15 s, in tenths of a minute.
+    const minutes = Math.max(0.25, Math.ceil((3 * (Date.now() - started)) / 6000) / 10);
     const broken = await breakTheBuild(fx, job.workspace, "cancelled");
-    // The restore (the bad run's second UpdateFunction) hangs past the step's deadline.
+    // The restore (the bad run's second UpdateFunction) hangs past the step's deadline: it starts after
+    // the run did and hangs as long as the whole deadline; no longer, as the pending delay keeps the
+    // emulator (and this test file's process) busy.
     let updates = 0;
     const remove = fx.oci.stack.oci.faults.add((target) =>
       target.operation === "UpdateFunction" && ++updates === 2
-        ? { delayMs: 60_000, status: 409, code: "Conflict" }
+        ? { delayMs: minutes * 60_000, status: 409, code: "Conflict" }
         : undefined,
     );
     try {
       const bad = await job.run(PIPELINE, {
-        inputs: { ...inputs, ...broken, "deadline-minutes": "0.75" },
+        inputs: { ...inputs, ...broken, "deadline-minutes": String(minutes) },
       });
-      assertUserFailure(bad, /^deadline-minutes \(0\.75\) reached while .*rollback/, fx.secrets);
+      assertUserFailure(
+        bad,
+        new RegExp(`^deadline-minutes \\(${literal(String(minutes))}\\) reached while .*rollback`),
+        fx.secrets,
+      );
       assert.equal(bad.outputs.promoted, "false");
       assert.notEqual(bad.outputs["rolled-back"], "true");
       assert.doesNotMatch(bad.stdout, /re-check passed|Rolled back function/);
