@@ -4,7 +4,6 @@
 // tokens and for client-secret, certificate and federated credentials.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isMutating } from "./emulators/oci/request-log.ts";
 import {
   API_V2_URI,
   answersOf,
@@ -111,37 +110,6 @@ describe("the whole pipeline in one step", () => {
       },
     });
     assertUserFailure(wrong, /refused-token answered 200, expected 401/, [good]);
-  });
-
-  it("a re-run with nothing changed makes no mutating call and still proves the API", async (t) => {
-    if (!(await pipelineComponents(t))) return;
-    await using job = await fx.job();
-    const inputs = pipelineInputs(1, "secret", "rerun");
-    const first = await job.run(PIPELINE, { inputs });
-    assert.equal(first.exitCode, 0, first.stdout);
-    const before = fx.oci.stack.oci.requests.filter(isMutating).length;
-    const second = await job.run(PIPELINE, { inputs });
-    assert.equal(second.exitCode, 0, second.stdout);
-    const mutating = fx.oci.stack.oci.requests.filter(isMutating).length - before;
-    assert.equal(mutating, 0, "mutating OCI calls on the re-run");
-    assert.match(second.stdout, /already up to date/);
-    assert.equal(second.outputs.passed, "true");
-  });
-
-  it("a failing smoke test fails the step with the checks named, and the post step still cleans up", async (t) => {
-    if (!(await pipelineComponents(t))) return;
-    await using job = await fx.job();
-    const before = await job.snapshot();
-    const run = await job.run(PIPELINE, {
-      inputs: { ...pipelineInputs(1, "secret", "wrongbody"), "expect-body": "/Goodbye/" },
-    });
-    assertUserFailure(
-      run,
-      /^smoke test failed, 1 of 6 checks: with token answered 200 with another body/,
-      fx.secrets,
-    );
-    await job.runPosts();
-    assert.deepEqual(await job.snapshot(), before);
   });
 
   it("refuses an unknown stage in skip before anything runs", async () => {

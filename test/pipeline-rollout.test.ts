@@ -36,7 +36,7 @@ after(async () => {
 const mutatingCalls = () => fx.oci.stack.oci.requests.filter(isMutating).length;
 
 describe("rollout on OCI: verify, then promote or roll back", () => {
-  it("a good deploy is promoted; a re-run of it changes nothing", async (t) => {
+  it("a good deploy is promoted; a re-run of it changes nothing and still proves the API", async (t) => {
     if (!(await pipelineComponents(t))) return;
     await using job = await fx.job();
     const inputs = fx.inputs("secret", "promote");
@@ -49,6 +49,8 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     const again = await job.run(PIPELINE, { inputs });
     assert.equal(again.exitCode, 0, again.stdout);
     assert.equal(mutatingCalls(), before, "mutating OCI calls on the re-run");
+    assert.match(again.stdout, /already up to date/);
+    assert.equal(again.outputs.passed, "true");
     assert.equal(again.outputs.promoted, "true");
     assert.equal(again.outputs["rolled-back"], "false");
     const image = (first.outputs.image ?? "").replace(/:[^/:]+$/, "");
@@ -97,9 +99,10 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     assertNothingLeaked(fx, [good, bad, ...(await job.runPosts())]);
   });
 
-  it("a first deploy that fails removes what it created: no route answers", async (t) => {
+  it("a first deploy that fails removes what it created: no route answers, and the post step still cleans up", async (t) => {
     if (!(await pipelineComponents(t))) return;
     await using job = await fx.job();
+    const before = await job.snapshot();
     const broken = await breakTheBuild(fx, job.workspace, "first");
     const run = await job.run(PIPELINE, { inputs: { ...fx.inputs("secret", "first"), ...broken } });
     assertUserFailure(
@@ -114,6 +117,7 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     assert.ok(fn === undefined || fn.lifecycleState === "DELETED", "the function this run created is gone");
     assert.equal((await answer(fx, run.outputs.url ?? "")).status, 404);
     assertNothingLeaked(fx, [run, ...(await job.runPosts())]);
+    assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
   });
 
   it("direct keeps today's behaviour: the bad build stays live and the step fails", async (t) => {
