@@ -156,14 +156,15 @@ it("cloud-run-pipeline records its deploys the same way: a failed smoke test as 
 it("a main step killed mid-deploy leaves its deployment in progress; the post step marks it error with the reason", async () => {
   await using job = await cloudRun.job();
   const env = await pullRequestEnv(job.runnerTemp);
-  // The operation outlasts the step: it is SIGKILLed while it waits, as a cancelled job's runner may.
+  // The step is SIGKILLed 5 s in, as a cancelled job's runner may: past recording the deployment
+  // (about a second in), before the operation it would wait for (it outlasts the step) could end it.
   cloudRun.stack.gcp.setOperationDelay(120_000);
   try {
     const from = api.deployments.length;
     const main = await job.run("cloud-run-pipeline", {
       inputs: { ...cloudRun.deployInputs("killed-fn"), "github-token": TOKEN, environment: "pr-7" },
       env,
-      timeoutMs: 10_000,
+      timeoutMs: 5_000,
       timeoutSignal: "SIGKILL",
     });
     assert.equal(main.signal, "SIGKILL", main.stdout);
