@@ -9,19 +9,19 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import {
   answersOf,
   GUARDED_ANSWERS,
   PIPELINE,
   type PipelineFixture,
+  pipelineCliArgs,
   pipelineComponents,
   STAGES,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { assertCliFailure } from "./runner/index.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { cliSandbox, flagsOf } from "./support/cli-process.ts";
 import { comparableOutputs } from "./support/comparable-outputs.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
@@ -34,15 +34,6 @@ after(async () => {
   await fixture?.close();
 });
 
-/** Public inputs as flags, secret ones as FNGATE_* variables: how the CLI is meant to be called. */
-function split(inputs: Record<string, string>): { flags: string[]; env: Record<string, string> } {
-  const pipeline = ACTION_METADATA.pipeline?.inputs ?? [];
-  const secretNames = new Set(pipeline.filter((input) => input.secret).map((input) => input.name));
-  const secret = Object.fromEntries(Object.entries(inputs).filter(([name]) => secretNames.has(name)));
-  const open = Object.fromEntries(Object.entries(inputs).filter(([name]) => !secretNames.has(name)));
-  return { flags: flagsOf(open), env: envOf(secret) };
-}
-
 describe("fngate pipeline", () => {
   it("deploys a live guarded API, prints one JSON result, changes nothing on a re-run (nor does the root action, with the same outputs), cleans up, leaks nothing", async (t) => {
     if (!(await pipelineComponents(t))) return;
@@ -53,7 +44,7 @@ describe("fngate pipeline", () => {
     );
     const before = await sandbox.snapshot();
     const inputs = fixture.inputs("secret", "clipipe");
-    const { flags, env } = split(inputs);
+    const { flags, env } = pipelineCliArgs(inputs);
     const run = await sandbox.run(["pipeline", ...flags, "--json"], env);
     assert.equal(run.exitCode, 0, run.stderr);
     const lines = run.stdout.trim().split("\n");
@@ -227,7 +218,7 @@ describe("fngate pipeline", () => {
     const before = await sandbox.snapshot();
     // Each target names its own region and path prefix.
     const { region = "", "path-prefix": _, ...inputs } = fixture.inputs("secret", "regfn");
-    const { flags, env } = split(inputs);
+    const { flags, env } = pipelineCliArgs(inputs);
     const targets = JSON.stringify([
       { region, name: "blue", "path-prefix": "/blue" },
       { region, name: "green", "path-prefix": "/green" },

@@ -12,10 +12,11 @@ import {
   API_URI,
   PIPELINE,
   type PipelineFixture,
+  pipelineCliArgs,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { cliSandbox } from "./support/cli-process.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
@@ -231,12 +232,9 @@ describe("the pipeline's preflight stage", () => {
     await withoutGatewayPolicy(async () => {
       await using sandbox = await cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });
       const before = await sandbox.snapshot();
-      const all = inputs("clinopolicy");
-      const secret = new Set(["private-key", "auth-token", "client-secret"]);
-      const open = Object.fromEntries(Object.entries(all).filter(([name]) => !secret.has(name)));
-      const hidden = Object.fromEntries(Object.entries(all).filter(([name]) => secret.has(name)));
+      const { flags, env } = pipelineCliArgs(inputs("clinopolicy"));
       const calls = mutatingCalls();
-      const run = await sandbox.run(["pipeline", ...flagsOf(open), "--json"], envOf(hidden));
+      const run = await sandbox.run(["pipeline", ...flags, "--json"], env);
       assertCliFailure(run, /^preflight: 1 check would fail the deploy, nothing was changed/, {
         secrets: fixture.secrets,
       });

@@ -7,10 +7,10 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
 import {
   PIPELINE,
   type PipelineFixture,
+  pipelineCliArgs,
   pipelineComponents,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
@@ -22,7 +22,7 @@ import {
   pinnedImage,
   SMOKE_VERDICT,
 } from "./support/broken-build.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { cliSandbox } from "./support/cli-process.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -172,16 +172,9 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
       { cwd: dir },
     );
     try {
-      const secretNames = new Set(
-        (ACTION_METADATA.pipeline?.inputs ?? []).filter((input) => input.secret).map((input) => input.name),
-      );
       const run = (inputs: Record<string, string>) => {
-        const secret = Object.entries(inputs).filter(([name]) => secretNames.has(name));
-        const open = Object.entries(inputs).filter(([name]) => !secretNames.has(name));
-        return sandbox.run(
-          ["pipeline", ...flagsOf(Object.fromEntries(open)), "--json"],
-          envOf(Object.fromEntries(secret)),
-        );
+        const { flags, env } = pipelineCliArgs(inputs);
+        return sandbox.run(["pipeline", ...flags, "--json"], env);
       };
       const inputs = fx.inputs("secret", "clirb");
       const good = await run(inputs);

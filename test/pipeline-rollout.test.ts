@@ -21,6 +21,7 @@ import {
   breakTheBuild,
   deploymentRecord,
   functionRecord,
+  pinnedImage,
   SMOKE_VERDICT,
 } from "./support/broken-build.ts";
 
@@ -53,8 +54,7 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     assert.equal(again.outputs.passed, "true");
     assert.equal(again.outputs.promoted, "true");
     assert.equal(again.outputs["rolled-back"], "false");
-    const image = (first.outputs.image ?? "").replace(/:[^/:]+$/, "");
-    assert.equal(again.outputs["previous-image"], `${image}@${first.outputs.digest}`);
+    assert.equal(again.outputs["previous-image"], pinnedImage(first.outputs));
     assert.ok(again.outputs["previous-deployment-etag"], "the deployment's etag before the re-run");
     assertNothingLeaked(fx, [first, again, ...(await job.runPosts())]);
   });
@@ -67,7 +67,7 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     assert.equal(good.exitCode, 0, good.stdout);
     const functionId = good.outputs["function-id"];
     const deploymentId = good.outputs["deployment-id"];
-    const goodImage = (good.outputs.image ?? "").replace(/:[^/:]+$/, "");
+    const goodImage = pinnedImage(good.outputs);
     const goodSpec = structuredClone(deploymentRecord(fx, deploymentId).specification);
 
     const broken = await breakTheBuild(fx, job.workspace, "rollback");
@@ -79,12 +79,12 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     assert.match(badImage, /\/broken\/rollback$/);
     assertUserFailure(
       bad,
-      `${SMOKE_VERDICT} Rolled back deployment rollback spec, function rollback image ${badImage}@${bad.outputs.digest} -> ${goodImage}@${good.outputs.digest}; the re-check passed: the previous API answers again.`,
+      `${SMOKE_VERDICT} Rolled back deployment rollback spec, function rollback image ${pinnedImage(bad.outputs)} -> ${goodImage}; the re-check passed: the previous API answers again.`,
       fx.secrets,
     );
     assert.equal(bad.outputs.promoted, "false");
     assert.equal(bad.outputs["rolled-back"], "true");
-    assert.equal(bad.outputs["previous-image"], `${goodImage}@${good.outputs.digest}`);
+    assert.equal(bad.outputs["previous-image"], goodImage);
     assert.ok(bad.groups.includes("rollback"), "the rollback has its own log group");
 
     const fn = functionRecord(fx, functionId);
