@@ -7,6 +7,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { Fault } from "./emulators/faults.ts";
 import {
   PIPELINE,
   type PipelineFixture,
@@ -36,7 +37,19 @@ after(async () => {
 
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-describe("rollout on OCI when the rollback cannot finish, and from the CLI", () => {
+/** Makes the second UpdateFunction of one function (a bad run's restore) fail as `fault` says. */
+function failSecondUpdate(functionId: string | undefined, fault: Fault): () => void {
+  let updates = 0;
+  return fx.oci.stack.oci.faults.add((target) =>
+    target.operation === "UpdateFunction" && target.path.endsWith(`/${functionId}`) && ++updates === 2
+      ? fault
+      : undefined,
+  );
+}
+
+// Side by side: each test deploys functions of its own names, and its faults hit only its function,
+// so the deadline test's wait overlaps the others' work.
+describe("rollout on OCI when the rollback cannot finish, and from the CLI", { concurrency: true }, () => {
   it("a rollback that fails says so plainly: what was put back, what is live now, what to do", async (t) => {
     if (!(await pipelineComponents(t))) return;
     await using job = await fx.job();
@@ -45,16 +58,11 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
     assert.equal(good.exitCode, 0, good.stdout);
     const broken = await breakTheBuild(fx, job.workspace, "rollfail");
     // The second UpdateFunction of the bad run is the restore: OCI refuses it.
-    let updates = 0;
-    const remove = fx.oci.stack.oci.faults.add((target) =>
-      target.operation === "UpdateFunction" && ++updates === 2
-        ? {
-            status: 404,
-            code: "NotAuthorizedOrNotFound",
-            message: "Authorization failed or requested resource not found.",
-          }
-        : undefined,
-    );
+    const remove = failSecondUpdate(good.outputs["function-id"], {
+      status: 404,
+      code: "NotAuthorizedOrNotFound",
+      message: "Authorization failed or requested resource not found.",
+    });
     try {
       const bad = await job.run(PIPELINE, {
         inputs: { ...inputs, ...broken, audiences: "api://my-oci-api, api://my-oci-api-next" },
@@ -105,12 +113,11 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
     // The restore (the bad run's second UpdateFunction) hangs past the step's deadline: it starts after
     // the run did and hangs as long as the whole deadline; no longer, as the pending delay keeps the
     // emulator (and this test file's process) busy.
-    let updates = 0;
-    const remove = fx.oci.stack.oci.faults.add((target) =>
-      target.operation === "UpdateFunction" && ++updates === 2
-        ? { delayMs: minutes * 60_000, status: 409, code: "Conflict" }
-        : undefined,
-    );
+    const remove = failSecondUpdate(good.outputs["function-id"], {
+      delayMs: minutes * 60_000,
+      status: 409,
+      code: "Conflict",
+    });
     try {
       const bad = await job.run(PIPELINE, {
         inputs: { ...inputs, ...broken, "deadline-minutes": String(minutes) },
