@@ -5,7 +5,7 @@
 // deployed gives the same outputs, every one of them declared in the root action.yml. And --targets:
 // two targets in one region deploy side by side, each under its own names and in a home of its own.
 import assert from "node:assert/strict";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
@@ -103,7 +103,6 @@ describe("fngate pipeline", () => {
       { cwd: fixture.functionDir },
     );
     const before = await sandbox.snapshot();
-    const { writeFile } = await import("node:fs/promises");
     const keyFile = join(sandbox.root, "api-key.pem");
     await writeFile(keyFile, fixture.oci.key.pkcs8, { mode: 0o600 });
     const all = fixture.inputs("secret", "clisteps");
@@ -168,7 +167,6 @@ describe("fngate pipeline", () => {
     assert.equal(smoke.passed, "true");
     const accessToken = await readFile(tokenFile, "utf8");
     await step(["cleanup"]);
-    const { rm } = await import("node:fs/promises");
     await rm(tokenFile);
     await rm(keyFile);
     assert.deepEqual(await sandbox.snapshot(), before, "cleanup put HOME and TMPDIR back");

@@ -44,23 +44,27 @@ after(async () => {
 const HEAD = "0123456789abcdef0123456789abcdef01234567";
 const PR = 7;
 
-/** The runner's GitHub context for a pull_request run of acme/shop, its event payload written to a file. */
+/** The runner's GitHub context for a run of acme/shop at SHA, against the GitHub REST emulator. */
+function runnerEnv(event: string, runId: string): Record<string, string> {
+  return {
+    GITHUB_API_URL: api.url,
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_REPOSITORY: "acme/shop",
+    GITHUB_SHA: SHA,
+    GITHUB_EVENT_NAME: event,
+    GITHUB_RUN_ID: runId,
+    GITHUB_RUN_ATTEMPT: "1",
+  };
+}
+
+/** The runner's GitHub context for a pull_request run, its event payload written to a file. */
 async function pullRequestEnv(dir: string): Promise<Record<string, string>> {
   const eventPath = join(dir, "event.json");
   await writeFile(
     eventPath,
     JSON.stringify({ number: PR, pull_request: { number: PR, head: { sha: HEAD } } }),
   );
-  return {
-    GITHUB_API_URL: api.url,
-    GITHUB_SERVER_URL: "https://github.example",
-    GITHUB_REPOSITORY: "acme/shop",
-    GITHUB_SHA: SHA,
-    GITHUB_EVENT_NAME: "pull_request",
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_RUN_ID: "5151",
-    GITHUB_RUN_ATTEMPT: "1",
-  };
+  return { ...runnerEnv("pull_request", "5151"), GITHUB_EVENT_PATH: eventPath };
 }
 
 it("records the deploy as a GitHub deployment: in progress, then success with the verified URL", async (t) => {
@@ -68,15 +72,7 @@ it("records the deploy as a GitHub deployment: in progress, then success with th
   await using job = await fx.job();
   const run = await job.run(PIPELINE, {
     inputs: { ...fx.inputs("secret", "ghdeploy"), "github-token": TOKEN, environment: "staging" },
-    env: {
-      GITHUB_API_URL: api.url,
-      GITHUB_SERVER_URL: "https://github.example",
-      GITHUB_REPOSITORY: "acme/shop",
-      GITHUB_SHA: SHA,
-      GITHUB_EVENT_NAME: "push",
-      GITHUB_RUN_ID: "4242",
-      GITHUB_RUN_ATTEMPT: "1",
-    },
+    env: runnerEnv("push", "4242"),
   });
   assert.equal(run.exitCode, 0, run.stdout + run.stderr);
   assert.equal(run.outputs.passed, "true");
