@@ -16,7 +16,9 @@ import {
   STAGES,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { EXAMPLE, pipelineInputs as inProcessInputs } from "./reliability/r4-cases.ts";
 import { assertUserFailure, runAction } from "./runner/index.ts";
+import { refusalTable } from "./support/input-table.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -68,16 +70,6 @@ describe("the whole pipeline in one step", () => {
     });
   }
 
-  it("refuses an unknown stage in skip before anything runs", async () => {
-    await using job = await fx.job();
-    const calls = fx.oci.stack.oci.requests.length;
-    const run = await job.run(PIPELINE, {
-      inputs: { ...pipelineInputs(1, "secret", "skip"), skip: "fn-context, deploy" },
-    });
-    assertUserFailure(run, /^skip: unknown stage "deploy"; stages are fn-context, ocir-login/, fx.secrets);
-    assert.equal(fx.oci.stack.oci.requests.length, calls);
-  });
-
   it("after a refused endpoint override the post step has nothing to clean up and warns of nothing", async () => {
     // An http:// FNGATE_OCI_ENDPOINT to another host: the main step says so in one line, and the post
     // step says only that nothing changed instead of repeating the refusal as a failed cleanup.
@@ -100,5 +92,19 @@ describe("the whole pipeline in one step", () => {
     assert.deepEqual(post?.annotations, [], "no warning from the post step");
     assert.match(post?.stdout ?? "", /Nothing to clean up\./);
     assert.deepEqual([...run.after.keys()], [...run.before.keys()], "HOME and RUNNER_TEMP as before");
+  });
+});
+
+// Refused before anything runs, in process (test/support/input-table.ts: no call made, nothing written).
+describe("the root action refuses a bad input in one line", () => {
+  refusalTable("pipeline", async () => ({ inputs: await inProcessInputs(), workspace: EXAMPLE }), {
+    "refuses an unknown stage in skip before anything runs": [
+      { skip: "fn-context, deploy" },
+      /^skip: unknown stage "deploy"; stages are fn-context, ocir-login/,
+    ],
+    "refuses an unknown rollout in one line before anything runs": [
+      { rollout: "canary" },
+      'rollout must be one of verify-then-promote, direct (verify-then-promote restores the previous version when the smoke test fails); got "canary".',
+    ],
   });
 });
