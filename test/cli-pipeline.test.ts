@@ -1,22 +1,28 @@
 // `fngate pipeline` and the step-by-step commands, run as the built CLI in a child process (as a GitLab
 // or Jenkins job runs it) against every emulator, the real Docker engine and registry: a function to a
 // live guarded API, the --json result, a re-run that changes nothing, cleanup, and no secret anywhere.
+// One pipeline, two adapters: the root action (through the runner harness) re-running what the CLI
+// deployed gives the same outputs, every one of them declared in the root action.yml. And --targets:
+// two targets in one region deploy side by side, each under its own names and in a home of its own.
 import assert from "node:assert/strict";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
+import { parse } from "yaml";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import {
   answersOf,
   GUARDED_ANSWERS,
+  PIPELINE,
   type PipelineFixture,
+  pipelineCliArgs,
   pipelineComponents,
   STAGES,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { assertCliFailure } from "./runner/index.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { cliSandbox, flagsOf } from "./support/cli-process.ts";
+import { comparableOutputs } from "./support/comparable-outputs.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
 let fixture: PipelineFixture;
@@ -28,24 +34,17 @@ after(async () => {
   await fixture?.close();
 });
 
-/** Public inputs as flags, secret ones as FNGATE_* variables: how the CLI is meant to be called. */
-function split(inputs: Record<string, string>): { flags: string[]; env: Record<string, string> } {
-  const pipeline = ACTION_METADATA.pipeline?.inputs ?? [];
-  const secretNames = new Set(pipeline.filter((input) => input.secret).map((input) => input.name));
-  const secret = Object.fromEntries(Object.entries(inputs).filter(([name]) => secretNames.has(name)));
-  const open = Object.fromEntries(Object.entries(inputs).filter(([name]) => !secretNames.has(name)));
-  return { flags: flagsOf(open), env: envOf(secret) };
-}
-
 describe("fngate pipeline", () => {
-  it("deploys a live guarded API, prints one JSON result, changes nothing on a re-run, cleans up, leaks nothing", async (t) => {
+  it("deploys a live guarded API, prints one JSON result, changes nothing on a re-run (nor does the root action, with the same outputs), cleans up, leaks nothing", async (t) => {
     if (!(await pipelineComponents(t))) return;
+    // The commit the root action's job runs (GITHUB_SHA), so both adapters tag the same image.
     await using sandbox = await cliSandbox(
-      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
+      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef0123456789abcdef01234567" },
       { cwd: fixture.functionDir },
     );
     const before = await sandbox.snapshot();
-    const { flags, env } = split(fixture.inputs("secret", "clipipe"));
+    const inputs = fixture.inputs("secret", "clipipe");
+    const { flags, env } = pipelineCliArgs(inputs);
     const run = await sandbox.run(["pipeline", ...flags, "--json"], env);
     assert.equal(run.exitCode, 0, run.stderr);
     const lines = run.stdout.trim().split("\n");
@@ -74,12 +73,25 @@ describe("fngate pipeline", () => {
     const again = JSON.parse(rerun.stdout) as { outputs: Record<string, string> };
     assert.equal(again.outputs.changed, "false");
     assert.equal(again.outputs.passed, "true");
+
+    // The root action on the same inputs runs the same pipeline: nothing to change, the same outputs.
+    await using job = await fixture.job();
+    const action = await job.run(PIPELINE, { inputs });
+    assert.equal(action.exitCode, 0, action.stdout);
+    assert.equal(action.outputs.changed, "false");
+    assert.deepEqual(comparableOutputs(again.outputs), comparableOutputs(action.outputs));
+    const declared = parse(await readFile(join(import.meta.dirname, "..", "action.yml"), "utf8")) as {
+      outputs: Record<string, unknown>;
+    };
+    const undeclared = Object.keys(again.outputs).filter((name) => !(name in declared.outputs));
+    assert.deepEqual(undeclared, [], "every output either adapter gives is declared in action.yml");
     const mutating = requests.slice(firstRunCalls).filter(isMutating);
     assert.deepEqual(
       mutating.map((r) => `${r.method} ${r.target}`),
       [],
       "a re-run makes no mutating call",
     );
+    await job.runPosts();
 
     assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fixture.secrets), []);
   });
@@ -91,7 +103,6 @@ describe("fngate pipeline", () => {
       { cwd: fixture.functionDir },
     );
     const before = await sandbox.snapshot();
-    const { writeFile } = await import("node:fs/promises");
     const keyFile = join(sandbox.root, "api-key.pem");
     await writeFile(keyFile, fixture.oci.key.pkcs8, { mode: 0o600 });
     const all = fixture.inputs("secret", "clisteps");
@@ -156,7 +167,6 @@ describe("fngate pipeline", () => {
     assert.equal(smoke.passed, "true");
     const accessToken = await readFile(tokenFile, "utf8");
     await step(["cleanup"]);
-    const { rm } = await import("node:fs/promises");
     await rm(tokenFile);
     await rm(keyFile);
     assert.deepEqual(await sandbox.snapshot(), before, "cleanup put HOME and TMPDIR back");
@@ -195,5 +205,38 @@ describe("fngate pipeline", () => {
       "an OIDC token (audience api://AzureADTokenExchange) is needed: set FNGATE_FEDERATED_TOKEN (GitLab CI id_tokens, a Jenkins credential) or FNGATE_FEDERATED_TOKEN_FILE.",
     );
     assert.equal(missing.stderr.split("\n").filter(Boolean).length, 1, "the error is all it prints");
+  });
+
+  it("two targets in one region deploy side by side, each under its own names and in its own home", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using sandbox = await cliSandbox(
+      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
+      { cwd: fixture.functionDir },
+    );
+    const before = await sandbox.snapshot();
+    // Each target names its own region and path prefix.
+    const { region = "", "path-prefix": _, ...inputs } = fixture.inputs("secret", "regfn");
+    const { flags, env } = pipelineCliArgs(inputs);
+    const targets = JSON.stringify([
+      { region, name: "blue", "path-prefix": "/blue" },
+      { region, name: "green", "path-prefix": "/green" },
+    ]);
+    const run = await sandbox.run(["pipeline", ...flags, "--targets", targets, "--json"], env);
+    assert.equal(run.exitCode, 0, run.stderr);
+    const { outputs } = JSON.parse(run.stdout) as { outputs: Record<string, string> };
+    for (const name of ["blue", "green"]) {
+      assert.equal(outputs[`${name}.passed`], "true", name);
+      assert.match(outputs[`${name}.url`] ?? "", new RegExp(`/${name}/hello$`));
+      const fn = [...fixture.oci.stack.oci.state.fn.functions.values()].find(
+        (f) => f.id === outputs[`${name}.function-id`],
+      );
+      assert.equal(fn?.displayName, `regfn-${name}`);
+    }
+    assert.notEqual(outputs["blue.function-id"], outputs["green.function-id"]);
+    assert.match(run.stderr, /^\[pipeline\] \[blue\] ── fn-context/m);
+    assert.match(run.stderr, /^\[pipeline\] \[green\] ── fn-context/m);
+    assert.match(run.stderr, /^\[pipeline\] blue \(\S+\): ok https:\/\/\S+\/blue\/hello$/m);
+    assert.deepEqual(await sandbox.snapshot(), before, "HOME and TMPDIR are as before the run");
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fixture.secrets), []);
   });
 });

@@ -1,10 +1,10 @@
 // The root action: the whole pipeline in one step, run as the runner runs it (the harness's ".."
 // action), against every emulator at once and the real Docker engine and registry: a function from a
 // directory to a live API behind Entra token authentication, proven by the smoke test, for v1 and v2
-// tokens and for client-secret, certificate and federated credentials.
+// tokens and for client-secret, certificate and federated credentials. Which other tokens the deployed
+// route refuses (another audience or issuer, expired, a foreign key): R5 (reliability/r5-auth-negatives).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { isMutating } from "./emulators/oci/request-log.ts";
 import {
   API_V2_URI,
   answersOf,
@@ -16,7 +16,9 @@ import {
   STAGES,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
+import { EXAMPLE, pipelineInputs as inProcessInputs } from "./reliability/r4-cases.ts";
 import { assertUserFailure, runAction } from "./runner/index.ts";
+import { refusalTable } from "./support/input-table.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -68,92 +70,6 @@ describe("the whole pipeline in one step", () => {
     });
   }
 
-  it("the gateway refuses a wrong audience, a wrong issuer, an expired token and a foreign key, and the smoke test reports each", async (t) => {
-    if (!(await pipelineComponents(t))) return;
-    await using job = await fx.job();
-    const deployed = await job.run(PIPELINE, { inputs: pipelineInputs(1, "secret", "refusals") });
-    assert.equal(deployed.exitCode, 0, deployed.stdout);
-    const { entra } = fx.oci.stack;
-    const base = { tenantId: fx.tenantId, resource: "api://my-oci-api", clientAppId: fx.client.appId };
-    const good = await entra.mintToken(base);
-    const refused: Record<string, string> = {
-      "wrong audience": await entra.mintToken({ ...base, overrides: { aud: "api://someone-else" } }),
-      "wrong issuer": await entra.mintToken({
-        ...base,
-        overrides: { iss: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/" },
-      }),
-      expired: await entra.mintToken({
-        ...base,
-        issuedAt: new Date(Date.now() - 3 * 3600_000),
-        lifetimeSeconds: 3600,
-      }),
-      "foreign key": await entra.mintToken({ ...base, signWith: "foreign" }),
-    };
-    for (const [name, token] of Object.entries(refused)) {
-      const smoke = await job.run("smoke-test", {
-        inputs: {
-          url: deployed.outputs.url ?? "",
-          token: good,
-          "refused-token": token,
-          "negative-checks": "refused-token",
-        },
-      });
-      assert.equal(smoke.exitCode, 0, `${name}: ${smoke.stdout}`);
-      assert.deepEqual(answersOf(smoke.outputs.results), ["with token=200", "refused-token=401"], name);
-    }
-    // And a gateway that let one of them in would fail the smoke test: the good token as "refused".
-    const wrong = await job.run("smoke-test", {
-      inputs: {
-        url: deployed.outputs.url ?? "",
-        token: good,
-        "refused-token": good,
-        "negative-checks": "refused-token",
-      },
-    });
-    assertUserFailure(wrong, /refused-token answered 200, expected 401/, [good]);
-  });
-
-  it("a re-run with nothing changed makes no mutating call and still proves the API", async (t) => {
-    if (!(await pipelineComponents(t))) return;
-    await using job = await fx.job();
-    const inputs = pipelineInputs(1, "secret", "rerun");
-    const first = await job.run(PIPELINE, { inputs });
-    assert.equal(first.exitCode, 0, first.stdout);
-    const before = fx.oci.stack.oci.requests.filter(isMutating).length;
-    const second = await job.run(PIPELINE, { inputs });
-    assert.equal(second.exitCode, 0, second.stdout);
-    const mutating = fx.oci.stack.oci.requests.filter(isMutating).length - before;
-    assert.equal(mutating, 0, "mutating OCI calls on the re-run");
-    assert.match(second.stdout, /already up to date/);
-    assert.equal(second.outputs.passed, "true");
-  });
-
-  it("a failing smoke test fails the step with the checks named, and the post step still cleans up", async (t) => {
-    if (!(await pipelineComponents(t))) return;
-    await using job = await fx.job();
-    const before = await job.snapshot();
-    const run = await job.run(PIPELINE, {
-      inputs: { ...pipelineInputs(1, "secret", "wrongbody"), "expect-body": "/Goodbye/" },
-    });
-    assertUserFailure(
-      run,
-      /^smoke test failed, 1 of 6 checks: with token answered 200 with another body/,
-      fx.secrets,
-    );
-    await job.runPosts();
-    assert.deepEqual(await job.snapshot(), before);
-  });
-
-  it("refuses an unknown stage in skip before anything runs", async () => {
-    await using job = await fx.job();
-    const calls = fx.oci.stack.oci.requests.length;
-    const run = await job.run(PIPELINE, {
-      inputs: { ...pipelineInputs(1, "secret", "skip"), skip: "fn-context, deploy" },
-    });
-    assertUserFailure(run, /^skip: unknown stage "deploy"; stages are fn-context, ocir-login/, fx.secrets);
-    assert.equal(fx.oci.stack.oci.requests.length, calls);
-  });
-
   it("after a refused endpoint override the post step has nothing to clean up and warns of nothing", async () => {
     // An http:// FNGATE_OCI_ENDPOINT to another host: the main step says so in one line, and the post
     // step says only that nothing changed instead of repeating the refusal as a failed cleanup.
@@ -176,5 +92,19 @@ describe("the whole pipeline in one step", () => {
     assert.deepEqual(post?.annotations, [], "no warning from the post step");
     assert.match(post?.stdout ?? "", /Nothing to clean up\./);
     assert.deepEqual([...run.after.keys()], [...run.before.keys()], "HOME and RUNNER_TEMP as before");
+  });
+});
+
+// Refused before anything runs, in process (test/support/input-table.ts: no call made, nothing written).
+describe("the root action refuses a bad input in one line", () => {
+  refusalTable("pipeline", async () => ({ inputs: await inProcessInputs(), workspace: EXAMPLE }), {
+    "refuses an unknown stage in skip before anything runs": [
+      { skip: "fn-context, deploy" },
+      /^skip: unknown stage "deploy"; stages are fn-context, ocir-login/,
+    ],
+    "refuses an unknown rollout in one line before anything runs": [
+      { rollout: "canary" },
+      'rollout must be one of verify-then-promote, direct (verify-then-promote restores the previous version when the smoke test fails); got "canary".',
+    ],
   });
 });

@@ -12,10 +12,11 @@ import {
   API_URI,
   PIPELINE,
   type PipelineFixture,
+  pipelineCliArgs,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { cliSandbox } from "./support/cli-process.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
@@ -74,8 +75,14 @@ function diagnosisInputs(name: string, overrides: Record<string, string> = {}): 
   });
 }
 
-/** Runs the pipeline and returns its one error line, after checking the run failed, cleaned up and leaked nothing. */
-async function failureLine(name: string, overrides: Record<string, string> = {}): Promise<string> {
+/**
+ * Runs the pipeline and returns its one error line and its outputs, after checking the run failed,
+ * cleaned up and leaked nothing.
+ */
+async function failedRun(
+  name: string,
+  overrides: Record<string, string> = {},
+): Promise<{ line: string; outputs: Record<string, string> }> {
   await using job = await fixture.job();
   const run = await job.run(PIPELINE, { inputs: diagnosisInputs(name, overrides) });
   const line = assertUserFailure(run, /^smoke test failed, /, fixture.secrets);
@@ -87,17 +94,18 @@ async function failureLine(name: string, overrides: Record<string, string> = {})
   // No token text: a JWT starts with a base64url JSON header ("eyJ").
   assert.doesNotMatch(line, /eyJ[A-Za-z0-9_-]{10,}/);
   assert.doesNotMatch(run.outputs.results ?? "", /eyJ[A-Za-z0-9_-]{10,}/);
-  return line;
+  return { line, outputs: run.outputs };
 }
 
 // First: the preflight tests below rotate Entra's signing keys, which the gateway's cached JWKS
 // would not hold yet (a 401 instead of the diagnosis under test).
 describe("the smoke test explains a failed check with the token", () => {
-  it("a 500 from a gateway without the gateway → functions policy names the exact statement", async () => {
-    const { state } = fixture.oci.stack.oci;
-    for (const policy of state.iam.policiesIn(fixture.oci.tenancyId)) state.iam.deletePolicy(policy.id);
-    try {
-      const line = await failureLine("diagpolicy");
+  it("preflight: false skips it: the same tenancy then gets a deployed API whose every call is a 500, and the error names the exact statement", async () => {
+    await withoutGatewayPolicy(async () => {
+      const calls = mutatingCalls();
+      const { line, outputs } = await failedRun("diagpolicy");
+      assert.ok(mutatingCalls() > calls, "the deployment was created");
+      assert.equal(outputs.preflight, undefined);
       const statement = `ALLOW any-user to use functions-family in tenancy where ALL {request.principal.type = 'ApiGateway', request.resource.compartment.id = '${fixture.oci.tenancyId}'}`;
       assert.match(
         line,
@@ -108,15 +116,13 @@ describe("the smoke test explains a failed check with the token", () => {
         line,
       );
       assert.match(line, /`fngate preflight` checks it\)/);
-    } finally {
-      seedGatewayFunctionsPolicy(state, fixture.oci.tenancyId);
-    }
+    });
   });
 
   it("a 404 names the routes and path prefix deployed against the URL asked", async () => {
     // The route is deployed for POST only; the smoke test asks GET, which the gateway answers 404.
     // (The emulator's endpoints carry a segment before the path prefix, as all gateways share one host.)
-    const line = await failureLine("wrongmethod", { "route-methods": "POST", method: "GET" });
+    const { line } = await failedRun("wrongmethod", { "route-methods": "POST", method: "GET" });
     assert.match(
       line,
       /with token answered 404, expected 200, .*\(likely cause: route (\/[^/ ]+)?\/wrongmethod\/hello is deployed for POST, not GET; add the method to the route/,
@@ -124,7 +130,7 @@ describe("the smoke test explains a failed check with the token", () => {
   });
 
   it("a 401 names the audience the deployed policy does not accept, and the fix", async () => {
-    const line = await failureLine("wrongaud", {
+    const { line } = await failedRun("wrongaud", {
       audiences: "api://another-api",
       // entra-token checks the token against the gateway's audiences unless told which to expect.
       "expected-audience": API_URI,
@@ -171,19 +177,6 @@ describe("the pipeline's preflight stage", () => {
       assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
       const shown = [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
       assert.deepEqual(secretsFound(shown + run.summary, [fixture.clientSecret, fixture.oci.key.pkcs8]), []);
-    });
-  });
-
-  it("preflight: false skips it: the same tenancy then gets a deployed API whose every call is a 500", async () => {
-    await withoutGatewayPolicy(async () => {
-      await using job = await fixture.job();
-      const calls = mutatingCalls();
-      const run = await job.run(PIPELINE, { inputs: inputs("skipped", { preflight: "false" }) });
-      assertUserFailure(run, /^smoke test failed, .*with token answered 500/, fixture.secrets);
-      assertStagesPastPreflight(run);
-      assert.ok(mutatingCalls() > calls, "the deployment was created");
-      assert.equal(run.outputs.preflight, undefined);
-      await job.runPosts();
     });
   });
 
@@ -239,12 +232,9 @@ describe("the pipeline's preflight stage", () => {
     await withoutGatewayPolicy(async () => {
       await using sandbox = await cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" });
       const before = await sandbox.snapshot();
-      const all = inputs("clinopolicy");
-      const secret = new Set(["private-key", "auth-token", "client-secret"]);
-      const open = Object.fromEntries(Object.entries(all).filter(([name]) => !secret.has(name)));
-      const hidden = Object.fromEntries(Object.entries(all).filter(([name]) => secret.has(name)));
+      const { flags, env } = pipelineCliArgs(inputs("clinopolicy"));
       const calls = mutatingCalls();
-      const run = await sandbox.run(["pipeline", ...flagsOf(open), "--json"], envOf(hidden));
+      const run = await sandbox.run(["pipeline", ...flags, "--json"], env);
       assertCliFailure(run, /^preflight: 1 check would fail the deploy, nothing was changed/, {
         secrets: fixture.secrets,
       });

@@ -7,10 +7,11 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ACTION_METADATA } from "../src/cli/action-metadata.ts";
+import type { Fault } from "./emulators/faults.ts";
 import {
   PIPELINE,
   type PipelineFixture,
+  pipelineCliArgs,
   pipelineComponents,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
@@ -22,7 +23,7 @@ import {
   pinnedImage,
   SMOKE_VERDICT,
 } from "./support/broken-build.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { cliSandbox } from "./support/cli-process.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
 let fx: PipelineFixture;
@@ -36,7 +37,19 @@ after(async () => {
 
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-describe("rollout on OCI when the rollback cannot finish, and from the CLI", () => {
+/** Makes the second UpdateFunction of one function (a bad run's restore) fail as `fault` says. */
+function failSecondUpdate(functionId: string | undefined, fault: Fault): () => void {
+  let updates = 0;
+  return fx.oci.stack.oci.faults.add((target) =>
+    target.operation === "UpdateFunction" && target.path.endsWith(`/${functionId}`) && ++updates === 2
+      ? fault
+      : undefined,
+  );
+}
+
+// Side by side: each test deploys functions of its own names, and its faults hit only its function,
+// so the deadline test's wait overlaps the others' work.
+describe("rollout on OCI when the rollback cannot finish, and from the CLI", { concurrency: true }, () => {
   it("a rollback that fails says so plainly: what was put back, what is live now, what to do", async (t) => {
     if (!(await pipelineComponents(t))) return;
     await using job = await fx.job();
@@ -45,16 +58,11 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
     assert.equal(good.exitCode, 0, good.stdout);
     const broken = await breakTheBuild(fx, job.workspace, "rollfail");
     // The second UpdateFunction of the bad run is the restore: OCI refuses it.
-    let updates = 0;
-    const remove = fx.oci.stack.oci.faults.add((target) =>
-      target.operation === "UpdateFunction" && ++updates === 2
-        ? {
-            status: 404,
-            code: "NotAuthorizedOrNotFound",
-            message: "Authorization failed or requested resource not found.",
-          }
-        : undefined,
-    );
+    const remove = failSecondUpdate(good.outputs["function-id"], {
+      status: 404,
+      code: "NotAuthorizedOrNotFound",
+      message: "Authorization failed or requested resource not found.",
+    });
     try {
       const bad = await job.run(PIPELINE, {
         inputs: { ...inputs, ...broken, audiences: "api://my-oci-api, api://my-oci-api-next" },
@@ -94,21 +102,31 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
     await using job = await fx.job();
     const before = await job.snapshot();
     const inputs = fx.inputs("secret", "cancelled");
+    const started = Date.now();
     const good = await job.run(PIPELINE, { inputs });
     assert.equal(good.exitCode, 0, good.stdout);
+    // The deadline must fall inside the rollback: after the bad run's build, deploy and smoke test,
+    // which take about as long as the good run just did on this machine. Three times that, at least
+    // 15 s, in tenths of a minute.
+    const minutes = Math.max(0.25, Math.ceil((3 * (Date.now() - started)) / 6000) / 10);
     const broken = await breakTheBuild(fx, job.workspace, "cancelled");
-    // The restore (the bad run's second UpdateFunction) hangs past the step's deadline.
-    let updates = 0;
-    const remove = fx.oci.stack.oci.faults.add((target) =>
-      target.operation === "UpdateFunction" && ++updates === 2
-        ? { delayMs: 60_000, status: 409, code: "Conflict" }
-        : undefined,
-    );
+    // The restore (the bad run's second UpdateFunction) hangs past the step's deadline: it starts after
+    // the run did and hangs as long as the whole deadline; no longer, as the pending delay keeps the
+    // emulator (and this test file's process) busy.
+    const remove = failSecondUpdate(good.outputs["function-id"], {
+      delayMs: minutes * 60_000,
+      status: 409,
+      code: "Conflict",
+    });
     try {
       const bad = await job.run(PIPELINE, {
-        inputs: { ...inputs, ...broken, "deadline-minutes": "0.75" },
+        inputs: { ...inputs, ...broken, "deadline-minutes": String(minutes) },
       });
-      assertUserFailure(bad, /^deadline-minutes \(0\.75\) reached while .*rollback/, fx.secrets);
+      assertUserFailure(
+        bad,
+        new RegExp(`^deadline-minutes \\(${literal(String(minutes))}\\) reached while .*rollback`),
+        fx.secrets,
+      );
       assert.equal(bad.outputs.promoted, "false");
       assert.notEqual(bad.outputs["rolled-back"], "true");
       assert.doesNotMatch(bad.stdout, /re-check passed|Rolled back function/);
@@ -161,16 +179,9 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", () 
       { cwd: dir },
     );
     try {
-      const secretNames = new Set(
-        (ACTION_METADATA.pipeline?.inputs ?? []).filter((input) => input.secret).map((input) => input.name),
-      );
       const run = (inputs: Record<string, string>) => {
-        const secret = Object.entries(inputs).filter(([name]) => secretNames.has(name));
-        const open = Object.entries(inputs).filter(([name]) => !secretNames.has(name));
-        return sandbox.run(
-          ["pipeline", ...flagsOf(Object.fromEntries(open)), "--json"],
-          envOf(Object.fromEntries(secret)),
-        );
+        const { flags, env } = pipelineCliArgs(inputs);
+        return sandbox.run(["pipeline", ...flags, "--json"], env);
       };
       const inputs = fx.inputs("secret", "clirb");
       const good = await run(inputs);

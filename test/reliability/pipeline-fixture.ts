@@ -3,11 +3,13 @@
 // one application, one gateway, an Entra tenant with a v1 and a v2 API app and a client app that may
 // use a secret, a certificate or a GitHub OIDC federated credential, and the example function directory.
 import type { TestContext } from "node:test";
+import { ACTION_METADATA } from "../../src/cli/action-metadata.ts";
 import type { Application } from "../emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "../emulators/entra/self-signed-cert.ts";
 import { pushImage } from "../emulators/registry/push-image.ts";
 import type { StartedRegistry } from "../emulators/registry/start-registry.ts";
 import { Job } from "../runner/index.ts";
+import { envOf, flagsOf } from "../support/cli-process.ts";
 import { type FnDeployFixtureOptions, startFnDeployFixture } from "../support/fn-deploy-fixture.ts";
 import { seedGatewayFunctionsPolicy } from "../support/gateway-policy.ts";
 import type { OciFixture } from "../support/oci-fixture.ts";
@@ -196,6 +198,18 @@ export async function startPipelineFixture(
     },
     close: deploy.close,
   };
+}
+
+/** Root action inputs as `fngate pipeline` is meant to be called: public ones as flags, secret ones as FNGATE_* variables. */
+export function pipelineCliArgs(inputs: Record<string, string>): {
+  flags: string[];
+  env: Record<string, string>;
+} {
+  const declared = ACTION_METADATA.pipeline?.inputs ?? [];
+  const secretNames = new Set(declared.filter((input) => input.secret).map((input) => input.name));
+  const secret = Object.fromEntries(Object.entries(inputs).filter(([name]) => secretNames.has(name)));
+  const open = Object.fromEntries(Object.entries(inputs).filter(([name]) => !secretNames.has(name)));
+  return { flags: flagsOf(open), env: envOf(secret) };
 }
 
 /** The registry and the Docker engine the pipeline's fn-deploy stage needs; skips (or fails under CI) without them. */
