@@ -4,9 +4,19 @@
 // input and the fix, by the action and the CLI alike, before any call.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type CloudRunFixture, errorsOf, IMAGE_V2, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import {
+  type CloudRunFixture,
+  errorsOf,
+  IMAGE,
+  IMAGE_V2,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { section } from "./support/folded-log.ts";
+import { refusalTable } from "./support/input-table.ts";
+import { generateTestKey } from "./support/keys.ts";
 
 const ACTION = "cloud-run-pipeline";
 const OPERATION_MS = 20_000;
@@ -103,52 +113,47 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
 });
 
 describe("the inputs the pipeline adds to its stages': one line naming the input and the fix, before any call", () => {
-  const cases: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
-    {
-      name: "both ways to sign in",
-      inputs: { "invoker-service-account": "caller@my-project-123.iam.gserviceaccount.com" },
-      message:
-        /^invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in\.$/,
-    },
-    {
-      name: "a provider for no invoker service account",
-      inputs: {
-        "invoker-credentials-json": "",
+  // In process (test/support/input-table.ts), federated as in a job that may mint GitHub OIDC tokens.
+  const federated = {
+    project: PROJECT,
+    region: REGION,
+    service: "refused-fn",
+    image: IMAGE,
+    "workload-identity-provider": `projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github`,
+    "service-account": `deployer@${PROJECT}.iam.gserviceaccount.com`,
+    "invoker-credentials-json": JSON.stringify({
+      type: "service_account",
+      client_email: `caller@${PROJECT}.iam.gserviceaccount.com`,
+      private_key: generateTestKey().pkcs8,
+      private_key_id: "0123456789abcdef",
+    }),
+  };
+  const oidcJob = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: "https://127.0.0.1:9/token",
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t",
+  };
+  refusalTable(ACTION, () => ({ inputs: federated, env: oidcJob }), {
+    "both ways to sign in": [
+      { "invoker-service-account": "caller@my-project-123.iam.gserviceaccount.com" },
+      "invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in.",
+    ],
+    "a provider for no invoker service account": [
+      {
+        "invoker-credentials-json": undefined,
         "invoker-workload-identity-provider":
           "projects/1/locations/global/workloadIdentityPools/p/providers/q",
       },
-      message:
-        /^invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider\.$/,
-    },
-    {
-      name: "a JWKS over plain http",
-      inputs: { "jwks-uri": "http://www.googleapis.com/oauth2/v3/certs" },
-      message:
-        /^jwks-uri must be the https:\/\/ URL of the JWKS that signs the service's tokens: Google's is https:\/\/www\.googleapis\.com\/oauth2\/v3\/certs\.$/,
-    },
-    {
-      name: "a key that is not JSON",
-      inputs: {},
-      message: /^invoker-credentials-json is not JSON: pass the whole service account key file/,
-    },
-  ];
-  for (const { name, inputs, message } of cases) {
-    it(name, async () => {
-      await using job = await fx.job();
-      const before = fx.mutatingCalls();
-      const run = await job.run(ACTION, {
-        inputs: {
-          ...fx.deployInputs("refused-fn"),
-          "invoker-credentials-json": name.includes("JSON") ? "not a key" : fx.caller.json,
-          ...inputs,
-        },
-      });
-      assert.equal(run.exitCode, 1, run.stdout);
-      assert.deepEqual(errorsOf(run).length, 1, run.stdout);
-      assert.match(errorsOf(run)[0] ?? "", message);
-      assert.equal(fx.mutatingCalls(), before, "nothing changed");
-    });
-  }
+      "invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider.",
+    ],
+    "a JWKS over plain http": [
+      { "jwks-uri": "http://www.googleapis.com/oauth2/v3/certs" },
+      "jwks-uri must be the https:// URL of the JWKS that signs the service's tokens: Google's is https://www.googleapis.com/oauth2/v3/certs.",
+    ],
+    "a key that is not JSON": [
+      { "invoker-credentials-json": "not a key" },
+      /^invoker-credentials-json is not JSON: pass the whole service account key file/,
+    ],
+  });
 
   it("invoker-service-account with a key-deployed pipeline (no provider to go through)", async () => {
     await using sandbox = await cliSandbox({
