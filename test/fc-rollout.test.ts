@@ -157,15 +157,4 @@ describe("fc-deploy rollout: invoke is the check", () => {
     assert.equal(alias("rollout-invoke")?.versionId, "1");
     assert.equal(trigger("rollout-invoke", "http-candidate"), undefined);
   });
-
-  it("without invoke, verify-then-promote has nothing to check with: refused before any call", async () => {
-    const { invoke: _invoke, ...inputs } = deployInputs("rollout-unchecked", "payload");
-    const run = await fx.deploy(inputs, { checkout });
-    assertUserFailure(
-      run,
-      "rollout verify-then-promote needs a check before the alias moves: set invoke (a test payload the new version must answer without error), use fc-pipeline (its smoke test), or set rollout: direct.",
-      [fx.accessKey.secret],
-    );
-    assert.equal(fx.stack.alibaba.state.functions.has("rollout-unchecked"), false);
-  });
 });
