@@ -85,9 +85,8 @@ it("the action and `fngate cloud-run-pipeline` give the same outputs for the sam
 
 it("fetches the token while the deploy waits for its operation; each stage's lines in its own group", async () => {
   await using job = await fx.job();
-  const { open, secret } = keyInputs("overlap-fn");
-  const created = await job.run(ACTION, { inputs: { ...open, ...secret } });
-  assert.equal(created.exitCode, 0, created.stdout);
+  // The service the test above made: the token stage runs beside a deploy that updates one.
+  const { open, secret } = keyInputs("parity-fn");
   fx.stack.gcp.setOperationDelay(2000);
   try {
     const run = await job.run(ACTION, { inputs: { ...open, ...secret, image: IMAGE_V2 } });
@@ -95,7 +94,7 @@ it("fetches the token while the deploy waits for its operation; each stage's lin
     assert.equal(run.outputs.changed, "true");
     assertStagesOwnLines(run, {
       "cloud-run-deploy": /^Operation .* finished\.$/,
-      "gcp-id-token": /^Got an ID token for https:\/\/127\.0\.0\.1:\d+\/overlap-fn-/,
+      "gcp-id-token": /^Got an ID token for https:\/\/127\.0\.0\.1:\d+\/parity-fn-/,
       "smoke-test": /^ok {3}with token: answered 200/,
     });
     // The token stage started and ended before the deploy ended (its operation took 2 s).
