@@ -40,7 +40,7 @@ function keyInputs(service: string, overrides: Record<string, string> = {}) {
   };
 }
 
-it("the action and `fngate cloud-run-pipeline` give the same outputs for the same inputs", async () => {
+it("the action and `fngate cloud-run-pipeline` give the same outputs for the same inputs; on the command line each alongside stage's lines carry its name", async () => {
   await using job = await fx.job();
   await using sandbox = await cliSandbox({
     NODE_EXTRA_CA_CERTS: fx.stack.caFile,
@@ -57,6 +57,22 @@ it("the action and `fngate cloud-run-pipeline` give the same outputs for the sam
   const cli = await sandbox.run([ACTION, ...flagsOf(open), "--json"], envOf(secret));
   assert.equal(cli.exitCode, 0, cli.stderr);
   const cliOutputs = (JSON.parse(cli.stdout) as { outputs: Record<string, string> }).outputs;
+  // The CLI names the command on each line; after it, a stage running alongside names itself.
+  const lines = commandLines(cli.stderr, ACTION);
+  assert.ok(
+    lines.some((line) => /^\[gcp-id-token\] Got an ID token for /.test(line)),
+    cli.stderr,
+  );
+  assert.ok(
+    lines.some((line) => /^\[cloud-run-deploy\] Service \S+ already has this image and settings/.test(line)),
+    cli.stderr,
+  );
+  assert.ok(
+    lines.some((line) => /^gcp-id-token: [\d.]+ s to [\d.]+ s/.test(line)),
+    cli.stderr,
+  );
+  // Unprefixed stage lines would be ones that escaped their stage.
+  assert.ok(!lines.some((line) => /^Got an ID token/.test(line)), cli.stderr);
   const action = await job.run(ACTION, { inputs: { ...open, ...secret } });
   assert.equal(action.exitCode, 0, action.stdout);
   assert.equal(action.outputs.changed, "false");
@@ -103,30 +119,4 @@ it("fetches the token while the deploy waits for its operation; each stage's lin
   } finally {
     fx.stack.gcp.setOperationDelay(50);
   }
-});
-
-it("on the command line, each alongside stage's lines carry its name", async () => {
-  await using sandbox = await cliSandbox({
-    NODE_EXTRA_CA_CERTS: fx.stack.caFile,
-    FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
-  });
-  const { open, secret } = keyInputs("cli-fn");
-  const cli = await sandbox.run([ACTION, ...flagsOf(open)], envOf(secret));
-  assert.equal(cli.exitCode, 0, cli.stderr);
-  // The CLI names the command on each line; after it, a stage running alongside names itself.
-  const lines = commandLines(cli.stderr, ACTION);
-  assert.ok(
-    lines.some((line) => /^\[gcp-id-token\] Got an ID token for /.test(line)),
-    cli.stderr,
-  );
-  assert.ok(
-    lines.some((line) => /^\[cloud-run-deploy\] Creating service /.test(line)),
-    cli.stderr,
-  );
-  assert.ok(
-    lines.some((line) => /^gcp-id-token: [\d.]+ s to [\d.]+ s/.test(line)),
-    cli.stderr,
-  );
-  // Unprefixed stage lines would be ones that escaped their stage.
-  assert.ok(!lines.some((line) => /^Got an ID token/.test(line)), cli.stderr);
 });
