@@ -20,7 +20,7 @@ import {
 } from "./emulators/gcp/fixture.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { section } from "./support/folded-log.ts";
-import { refusalTable } from "./support/input-table.ts";
+import { refusalTable, tripwire } from "./support/input-table.ts";
 import { generateTestKey } from "./support/keys.ts";
 
 const ACTION = "cloud-run-pipeline";
@@ -132,11 +132,12 @@ describe("the inputs the pipeline adds to its stages': one line naming the input
       private_key_id: "0123456789abcdef",
     }),
   };
-  const oidcJob = {
-    ACTIONS_ID_TOKEN_REQUEST_URL: "https://127.0.0.1:9/token",
+  // The job's GitHub OIDC token endpoint is the tripwire too: fetching a token would count as a call.
+  const oidcJob = async () => ({
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${(await tripwire()).url}/token`,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t",
-  };
-  refusalTable(ACTION, () => ({ inputs: federated, env: oidcJob }), {
+  });
+  refusalTable(ACTION, async () => ({ inputs: federated, env: await oidcJob() }), {
     "both ways to sign in": [
       { "invoker-service-account": "caller@my-project-123.iam.gserviceaccount.com" },
       "invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in.",
