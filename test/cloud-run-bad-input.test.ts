@@ -1,6 +1,6 @@
 // Bad input and refusals on the Cloud Run path: one error line naming the input and the fix, and nothing
 // deployed. Bad input is a table run in process (test/support/input-table.ts): refused before any call.
-// Two bad inputs, and every refusal that is Google's answer, run the built action against the emulator:
+// One bad input, and every refusal that is Google's answer, run the built action against the emulator:
 // exit 1, one ::error:: line, no stack trace, no mutating call.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -133,6 +133,10 @@ describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", (
       { rollout: "verify-then-promote", tag: "release_2" },
       `tag "release_2" is not a Cloud Run traffic tag: use at least 3 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. candidate).`,
     ],
+    "two credentials": [
+      { "credentials-json": "{}" },
+      "credentials-json and workload-identity-provider are both set: keep exactly one credential (workload identity federation needs no key).",
+    ],
     "a job without permissions: id-token: write": [
       {},
       "workload-identity-provider needs `permissions: id-token: write` in the workflow or job (the GitHub OIDC token is exchanged with Google STS).",
@@ -171,23 +175,15 @@ describe("as the runner runs them, against the emulator", () => {
     await fx?.close();
   });
 
-  const badInput: Record<string, [Record<string, string>, string]> = {
-    "a project name instead of its ID": [
+  it("a project name instead of its ID: not even a read", async () => {
+    const requests = fx.stack.gcp.state.requests.length;
+    await deployRefused(
+      "refused-fn",
       { project: "My_Project" },
       `project "My_Project" is not a project ID: use the ID from the console's project picker (6-30 lowercase letters, digits and hyphens), e.g. my-project-123.`,
-    ],
-    "two credentials": [
-      { "credentials-json": "{}" },
-      "credentials-json and workload-identity-provider are both set: keep exactly one credential (workload identity federation needs no key).",
-    ],
-  };
-  for (const [name, [overrides, message]] of Object.entries(badInput)) {
-    it(`${name}: not even a read`, async () => {
-      const requests = fx.stack.gcp.state.requests.length;
-      await deployRefused("refused-fn", overrides, message);
-      assert.equal(fx.stack.gcp.state.requests.length, requests);
-    });
-  }
+    );
+    assert.equal(fx.stack.gcp.state.requests.length, requests);
+  });
 
   // What Google refuses, explained.
   const google: Record<

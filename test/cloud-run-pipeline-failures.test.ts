@@ -2,11 +2,26 @@
 // deploy's operation is not waited out) with the failing stage's own message, and the post step still
 // runs; inputs the pipeline adds to its stages' (the smoke caller) are refused with one line naming the
 // input and the fix, by the action and the CLI alike, before any call.
+// A new service has no previous revision to keep the traffic on, so its first revision serves as soon as
+// it is ready. Under verify-then-promote, when that revision fails the smoke test the service this run
+// created is deleted (cloud-run-rollout-build.test.ts proves it with real builds). When the deletion
+// fails, the one error line says what is live and what to do, and rolled-back stays false; direct keeps
+// today's behaviour (nothing is deleted).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type CloudRunFixture, errorsOf, IMAGE_V2, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import {
+  type CloudRunFixture,
+  errorsOf,
+  IMAGE,
+  IMAGE_V2,
+  PROJECT,
+  REGION,
+  startCloudRunFixture,
+} from "./emulators/gcp/fixture.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { section } from "./support/folded-log.ts";
+import { refusalTable, tripwire } from "./support/input-table.ts";
+import { generateTestKey } from "./support/keys.ts";
 
 const ACTION = "cloud-run-pipeline";
 const OPERATION_MS = 20_000;
@@ -61,9 +76,8 @@ it("a failed token stage stops the deploy's wait; the error is the token's; the 
 
 it("a failed deploy stops the token stage at once, with the deploy's message", async () => {
   await using job = await fx.job();
-  const inputs = fx.deployInputs("deploy-fails-fn", { "invoker-service-account": fx.caller.email });
-  const created = await job.run(ACTION, { inputs });
-  assert.equal(created.exitCode, 0, created.stdout);
+  // The service the test above made: the token stage only runs beside a deploy that updates one.
+  const inputs = fx.deployInputs("cancel-fn", { "invoker-service-account": fx.caller.email });
   // Minting the token now takes 20 s; the update names an image Cloud Run cannot pull.
   fx.stack.gcp.state.idTokenDelayMs = OPERATION_MS;
   try {
@@ -103,52 +117,48 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
 });
 
 describe("the inputs the pipeline adds to its stages': one line naming the input and the fix, before any call", () => {
-  const cases: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
-    {
-      name: "both ways to sign in",
-      inputs: { "invoker-service-account": "caller@my-project-123.iam.gserviceaccount.com" },
-      message:
-        /^invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in\.$/,
-    },
-    {
-      name: "a provider for no invoker service account",
-      inputs: {
-        "invoker-credentials-json": "",
+  // In process (test/support/input-table.ts), federated as in a job that may mint GitHub OIDC tokens.
+  const federated = {
+    project: PROJECT,
+    region: REGION,
+    service: "refused-fn",
+    image: IMAGE,
+    "workload-identity-provider": `projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github`,
+    "service-account": `deployer@${PROJECT}.iam.gserviceaccount.com`,
+    "invoker-credentials-json": JSON.stringify({
+      type: "service_account",
+      client_email: `caller@${PROJECT}.iam.gserviceaccount.com`,
+      private_key: generateTestKey().pkcs8,
+      private_key_id: "0123456789abcdef",
+    }),
+  };
+  // The job's GitHub OIDC token endpoint is the tripwire too: fetching a token would count as a call.
+  const oidcJob = async () => ({
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${(await tripwire()).url}/token`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t",
+  });
+  refusalTable(ACTION, async () => ({ inputs: federated, env: await oidcJob() }), {
+    "both ways to sign in": [
+      { "invoker-service-account": "caller@my-project-123.iam.gserviceaccount.com" },
+      "invoker-credentials-json and invoker-service-account are both set: keep exactly one way for the smoke test to sign in.",
+    ],
+    "a provider for no invoker service account": [
+      {
+        "invoker-credentials-json": undefined,
         "invoker-workload-identity-provider":
           "projects/1/locations/global/workloadIdentityPools/p/providers/q",
       },
-      message:
-        /^invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider\.$/,
-    },
-    {
-      name: "a JWKS over plain http",
-      inputs: { "jwks-uri": "http://www.googleapis.com/oauth2/v3/certs" },
-      message:
-        /^jwks-uri must be the https:\/\/ URL of the JWKS that signs the service's tokens: Google's is https:\/\/www\.googleapis\.com\/oauth2\/v3\/certs\.$/,
-    },
-    {
-      name: "a key that is not JSON",
-      inputs: {},
-      message: /^invoker-credentials-json is not JSON: pass the whole service account key file/,
-    },
-  ];
-  for (const { name, inputs, message } of cases) {
-    it(name, async () => {
-      await using job = await fx.job();
-      const before = fx.mutatingCalls();
-      const run = await job.run(ACTION, {
-        inputs: {
-          ...fx.deployInputs("refused-fn"),
-          "invoker-credentials-json": name.includes("JSON") ? "not a key" : fx.caller.json,
-          ...inputs,
-        },
-      });
-      assert.equal(run.exitCode, 1, run.stdout);
-      assert.deepEqual(errorsOf(run).length, 1, run.stdout);
-      assert.match(errorsOf(run)[0] ?? "", message);
-      assert.equal(fx.mutatingCalls(), before, "nothing changed");
-    });
-  }
+      "invoker-workload-identity-provider is set without invoker-service-account: set the service account the smoke test calls as, or remove the provider.",
+    ],
+    "a JWKS over plain http": [
+      { "jwks-uri": "http://www.googleapis.com/oauth2/v3/certs" },
+      "jwks-uri must be the https:// URL of the JWKS that signs the service's tokens: Google's is https://www.googleapis.com/oauth2/v3/certs.",
+    ],
+    "a key that is not JSON": [
+      { "invoker-credentials-json": "not a key" },
+      /^invoker-credentials-json is not JSON: pass the whole service account key file/,
+    ],
+  });
 
   it("invoker-service-account with a key-deployed pipeline (no provider to go through)", async () => {
     await using sandbox = await cliSandbox({
@@ -173,5 +183,72 @@ describe("the inputs the pipeline adds to its stages': one line naming the input
       "error: invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
     ]);
     assert.doesNotMatch(cli.stderr, /^\s+at /m, "no stack trace");
+  });
+});
+
+describe("a new service whose first revision fails the smoke test", () => {
+  const nameOf = (service: string) => `projects/${PROJECT}/locations/${REGION}/services/${service}`;
+
+  /** The emulator's own hello function answers "Hello World!": expecting "Goodbye" fails the smoke test. */
+  function failingInputs(service: string, overrides: Record<string, string> = {}): Record<string, string> {
+    return {
+      ...fx.deployInputs(service),
+      "invoker-service-account": fx.caller.email,
+      "expect-body": "Goodbye",
+      ...overrides,
+    };
+  }
+
+  it("the failed first revision's service cannot be deleted: one line says it is live and how to remove it", async () => {
+    const service = "first-undeletable";
+    const path = `/v2/${nameOf(service)}`;
+    const { state } = fx.stack.gcp;
+    // Fault targets are paths, and GET and DELETE share this one: the deploy reads the service twice (404
+    // before it exists, 200 once deployed); the call on it after that is the deletion. A deployer whose
+    // role lacks run.services.delete gets exactly this 403.
+    const deployedRead = () =>
+      state.requests.some((r) => r.method === "GET" && r.status === 200 && r.path.split("?")[0] === path);
+    const removeFault = state.faults.add((target) =>
+      target === path && deployedRead() ? { status: 403 } : undefined,
+    );
+    await using job = await fx.job();
+    const run = await job.run(ACTION, { inputs: failingInputs(service) }).finally(removeFault);
+    assert.equal(run.exitCode, 1, run.stdout);
+    const deletes = state.requests.filter((r) => r.method === "DELETE" && r.path.split("?")[0] === path);
+    assert.deepEqual(
+      deletes.map((r) => r.status),
+      [403],
+      "one deletion, refused (403 is not retried)",
+    );
+    const revision = run.outputs.revision ?? "";
+    assert.match(revision, new RegExp(`^${service}-`));
+    const errors = errorsOf(run);
+    assert.equal(errors.length, 1, run.stdout);
+    const own = `Revision ${revision} failed the smoke test and is LIVE: it is the first revision of a service this run created, and deleting the service failed (${fx.deployer.email} may not delete service ${service} in project ${PROJECT} (Injected fault.): grant it roles/run.admin on the project (or roles/run.developer and roles/iam.serviceAccountUser on the runtime service account), and check project is the project ID), so it serves all traffic at ${run.outputs.url}: delete the service (gcloud run services delete ${service} --region ${REGION} --project ${PROJECT}) or deploy a fixed build before callers rely on it.`;
+    assert.equal(errors[0]?.slice(0, own.length + 1), `${own} `, errors[0]);
+    assert.match(errors[0]?.slice(own.length + 1) ?? "", /^smoke test failed, 1 of 5 checks: with token /);
+    assert.ok(state.services.has(nameOf(service)), "the service is still there, as the line says");
+    assert.equal(run.outputs.promoted, "false");
+    assert.equal(run.outputs["rolled-back"], "false", "the failed revision serves: nothing was rolled back");
+    assert.equal(run.outputs.traffic, `${revision}=100`);
+  });
+
+  it("direct keeps today's behaviour: a new service whose smoke test fails is left as deployed", async () => {
+    const service = "first-direct";
+    await using job = await fx.job();
+    const run = await job.run(ACTION, { inputs: failingInputs(service, { rollout: "direct" }) });
+    assert.equal(run.exitCode, 1, run.stdout);
+    const errors = errorsOf(run);
+    assert.equal(errors.length, 1, run.stdout);
+    assert.match(errors[0] ?? "", /^smoke test failed, 1 of 5 checks: with token /);
+    assert.ok(fx.stack.gcp.state.services.has(nameOf(service)), "nothing was deleted");
+    assert.equal(
+      fx.stack.gcp.state.requests.filter(
+        (r) => r.method === "DELETE" && r.path.includes(`/services/${service}`),
+      ).length,
+      0,
+      "no deletion was asked for",
+    );
+    assert.equal(run.outputs["rolled-back"], "false");
   });
 });

@@ -7,9 +7,7 @@
 // A new service's first revision serves at once (there is nothing to keep the traffic on): when its
 // build fails, the service the run created is deleted, so nothing serves it.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import {
@@ -23,6 +21,7 @@ import { imageFunction } from "./emulators/gcp/image-function.ts";
 import { RegistryClient } from "./emulators/registry/registry-client.ts";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import type { Job } from "./runner/index.ts";
+import { bearer, httpsGet } from "./support/https-get.ts";
 import { stepPassed } from "./support/passed.ts";
 import { requireDockerAndRegistry as components, registryInstalled } from "./support/real-components.ts";
 
@@ -71,20 +70,9 @@ async function writeFunction(job: Job, source: string): Promise<void> {
   await writeFile(join(dir, "function.mjs"), source);
 }
 
-function call(url: string, token: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers: { authorization: `Bearer ${token}` },
-      ca: readFileSync(fx.stack.caFile),
-    });
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve(`${res.statusCode} ${Buffer.concat(chunks).toString("utf8")}`));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+async function call(url: string, token: string): Promise<string> {
+  const { status, body } = await httpsGet(url, fx.stack.caPem, bearer(token));
+  return `${status} ${body}`;
 }
 
 it("a build whose function fails the smoke test never serves; the old code answers during and after", async (t) => {

@@ -177,25 +177,28 @@ describe("cloud-run-deploy on its own: deploy -> smoke-test -> promote", () => {
     assert.equal(promoted.outputs.traffic, `${rev2}=100`);
     assert.equal(promoted.outputs["previous-revision"], rev1);
     assert.deepEqual(revisionsOf("rollout-steps"), [rev1, rev2]);
-  });
 
-  it("traffic 0 deploys a candidate the same way; promote with no revision under the tag is refused", async () => {
-    await using job = await fx.job();
-    await stepPassed(job, "cloud-run-deploy", fx.deployInputs("rollout-zero"));
+    // traffic 0 deploys a candidate the same way (the first image again is a new revision).
     const zero = await stepPassed(
       job,
       "cloud-run-deploy",
-      fx.deployInputs("rollout-zero", { image: IMAGE_V2, traffic: "0", tag: "zero" }),
+      fx.deployInputs("rollout-steps", { traffic: "0", tag: "zero" }),
     );
     assert.equal(zero.outputs.promoted, "false");
-    assert.match(zero.outputs["tag-url"] ?? "", /\/zero---rollout-zero-/);
+    assert.equal(zero.outputs.traffic, `${rev2}=100`);
+    assert.match(zero.outputs["tag-url"] ?? "", /\/zero---rollout-steps-/);
+  });
+
+  it("promote with no revision under the tag, or with no service, is refused", async () => {
+    await using job = await fx.job();
     const mutating = fx.mutatingCalls();
+    // rollout-steps, as the test above left it: its revisions carry no tag "other".
     const refused = await job.run("cloud-run-deploy", {
-      inputs: fx.deployInputs("rollout-zero", { rollout: "promote", tag: "other" }),
+      inputs: fx.deployInputs("rollout-steps", { rollout: "promote", tag: "other" }),
     });
     assert.equal(refused.exitCode, 1);
     assert.deepEqual(errorsOf(refused), [
-      `tag "other" is on no revision of service rollout-zero: deploy with rollout: verify-then-promote and the same tag first (or set tag to the one that deploy used).`,
+      `tag "other" is on no revision of service rollout-steps: deploy with rollout: verify-then-promote and the same tag first (or set tag to the one that deploy used).`,
     ]);
     assert.equal(fx.mutatingCalls(), mutating);
     const missing = await job.run("cloud-run-deploy", {

@@ -1,16 +1,19 @@
 // fc-deploy's bad inputs and sign-in failures: each fails with exactly one error line naming the input
 // and the fix, and no call that changes anything. Bad input is a table run in process
-// (test/support/input-table.ts): refused before any call. Two bad inputs, and the sign-in failures that
+// (test/support/input-table.ts): refused before any call. One bad input, and the sign-in failures that
 // are Alibaba Cloud's answer, run the built action against the emulator: exit 1, one ::error:: line, no
 // stack trace, no mutating call.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type AlibabaFixture, alibabaFixture, examplesDir, REPOSITORY } from "./emulators/alibaba/fixture.ts";
+import {
+  examplesDir,
+  REPOSITORY,
+  type StartedAlibabaFixture,
+  startAlibabaFixture,
+} from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
-import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { printFigure, tally } from "./reliability/figures.ts";
-import { Job } from "./runner/index.ts";
 import { actionVerdict, type RefusalRow, refusalTable } from "./support/input-table.ts";
 
 const cases = tally();
@@ -42,6 +45,10 @@ type Cases = Record<string, RefusalRow>;
 
 describe("fc-deploy refuses bad input before any call", () => {
   const table: Cases = {
+    "region that is not a region id": [
+      { region: "Hangzhou" },
+      'region must be an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou".',
+    ],
     "role that is not a RAM role ARN": [
       { role: "arn:aws:iam::123456789012:role/x" },
       'role must be a RAM role ARN like acs:ram::<account uid>:role/<role name> (RAM console > Roles > the role > ARN); got "arn:aws:iam::123456789012:role/x".',
@@ -135,26 +142,21 @@ describe("fc-deploy refuses bad input before any call", () => {
 });
 
 describe("fc-deploy as the runner runs it, against the emulator", () => {
-  let stack: EmulatorStack;
-  let fx: AlibabaFixture;
+  let fx: StartedAlibabaFixture;
   before(async () => {
-    stack = await startEmulatorStack();
-    fx = alibabaFixture(stack);
+    fx = await startAlibabaFixture();
   });
   after(async () => {
-    await stack?.close();
+    await fx?.close();
   });
 
   /** One ::error:: line, exit 1, no stack trace and no mutating call; returns the requests it made. */
   async function fails(inputs: Record<string, string | undefined>, message: string, env = {}) {
-    const before = stack.alibaba.requests.length;
-    const job = await Job.create({ env: { ...fx.env, ...env }, checkout: examplesDir });
+    const before = fx.stack.alibaba.requests.length;
     const given = Object.entries(inputs).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    const result = await job
-      .run("fc-deploy", { inputs: Object.fromEntries(given) })
-      .finally(() => job.dispose());
+    const result = await fx.run("fc-deploy", Object.fromEntries(given), { env });
     const errors = result.annotations.filter((a) => a.level === "error").map((a) => a.message);
-    const made = stack.alibaba.requests.slice(before);
+    const made = fx.stack.alibaba.requests.slice(before);
     callsMade += made.filter(isMutatingFcCall).length;
     cases.record(result.exitCode === 1 && errors.length === 1 && errors[0] === message);
     assert.equal(result.exitCode, 1, result.stdout + result.stderr);
@@ -164,25 +166,11 @@ describe("fc-deploy as the runner runs it, against the emulator", () => {
     return made;
   }
 
-  const badInput: Record<string, [Record<string, string | undefined>, string]> = {
-    "region that is not a region id": [
-      { region: "Hangzhou" },
-      'region must be an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1; got "Hangzhou".',
-    ],
-    "no credentials": [
-      NO_KEY,
-      "credentials are required: set role-to-assume + oidc-provider-arn (GitHub OIDC, no stored key; needs `permissions: id-token: write`) or access-key-id + access-key-secret.",
-    ],
-  };
-  for (const [name, [overrides, message]] of Object.entries(badInput)) {
-    it(`${name}: no call at all`, async () => {
-      assert.deepEqual(
-        await fails({ ...valid(), ...overrides }, message),
-        [],
-        "no request reached Alibaba Cloud",
-      );
-    });
-  }
+  it("no credentials: no call at all", async () => {
+    const message =
+      "credentials are required: set role-to-assume + oidc-provider-arn (GitHub OIDC, no stored key; needs `permissions: id-token: write`) or access-key-id + access-key-secret.";
+    assert.deepEqual(await fails({ ...valid(), ...NO_KEY }, message), [], "no request reached Alibaba Cloud");
+  });
 
   // Sign-in failures: Alibaba Cloud's answer, explained.
   const oidc = () => ({
@@ -196,7 +184,7 @@ describe("fc-deploy as the runner runs it, against the emulator", () => {
     await fails(
       oidc(),
       `role-to-assume: AssumeRoleWithOIDC for ${fx.deployer.arn} via ${fx.providerArn} failed (NoPermission): the role's trust policy does not allow this GitHub job: trust the OIDC provider with a condition on oidc:sub such as repo:ORG/REPO:ref:refs/heads/main.`,
-      stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/feature" }),
+      fx.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/feature" }),
     );
   });
 
@@ -204,7 +192,7 @@ describe("fc-deploy as the runner runs it, against the emulator", () => {
     await fails(
       { ...oidc(), "oidc-audience": "api://somewhere-else" },
       `role-to-assume: AssumeRoleWithOIDC for ${fx.deployer.arn} via ${fx.providerArn} failed (AuthenticationFail.OIDCToken.AudienceMismatch): the token's audience is not one of the OIDC provider's client IDs: set oidc-audience to a client ID of the provider (default sts.aliyuncs.com).`,
-      stack.githubOidc.envFor({ repository: REPOSITORY }),
+      fx.stack.githubOidc.envFor({ repository: REPOSITORY }),
     );
   });
 

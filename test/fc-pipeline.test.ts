@@ -5,16 +5,19 @@
 // inside its own log group; the summary shows each stage's start, end and wait; a failing token stage
 // stops the deploy beside it.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { parse } from "yaml";
 import type { StartedAlibabaFixture } from "./emulators/alibaba/fixture.ts";
 import { assertUserFailure, Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { comparableOutputs } from "./support/comparable-outputs.ts";
 import { type FcEntraWorld, startFcEntraWorld } from "./support/fc-entra-world.ts";
-import { foldedLog, section } from "./support/folded-log.ts";
+import { httpsGet } from "./support/https-get.ts";
+import {
+  assertStagesOwnLines,
+  assertTokenWhileDeploying,
+  commandLines,
+  declaredOutputs,
+} from "./support/pipeline-stages.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
 const ACTION = "fc-pipeline";
@@ -45,7 +48,7 @@ function job(): Promise<Job> {
   return Job.create({ env: fx.env, checkout });
 }
 
-it("the action and `fngate fc-pipeline` give the same outputs for the same inputs", async () => {
+it("the action and `fngate fc-pipeline` give the same outputs for the same inputs; on the command line each alongside stage's lines carry its name", async () => {
   await using action = await job();
   await using sandbox = await cliSandbox(fx.env, { cwd: checkout });
   const { open, secret } = inputs("parity-fn");
@@ -61,14 +64,28 @@ it("the action and `fngate fc-pipeline` give the same outputs for the same input
   // The trigger trusts the tenant's signing keys, read from the Entra discovery endpoint.
   const trigger = fx.stack.alibaba.state.functionChildren.triggers.get("parity-fn")?.get("http");
   const authConfig = JSON.parse(String(JSON.parse(String(trigger?.triggerConfig)).authConfig));
-  const published = await (
-    await fetchJwks(`https://${fx.stack.entra.host}/${tenantId}/discovery/v2.0/keys`)
-  ).json();
+  const keysUrl = `https://${fx.stack.entra.host}/${tenantId}/discovery/v2.0/keys`;
+  const published = JSON.parse((await httpsGet(keysUrl, fx.stack.caPem)).body);
   assert.deepEqual(authConfig.JWKS, published);
 
   const cli = await sandbox.run([ACTION, ...flagsOf(open), "--json"], envOf(secret));
   assert.equal(cli.exitCode, 0, cli.stderr);
   const cliOutputs = (JSON.parse(cli.stdout) as { outputs: Record<string, string> }).outputs;
+  // The CLI names the command on each line; after it, a stage running alongside names itself.
+  const lines = commandLines(cli.stderr, ACTION);
+  assert.ok(
+    lines.some((line) => /^\[entra-token\] Got a v2 access token for /.test(line)),
+    cli.stderr,
+  );
+  assert.ok(
+    lines.some((line) => /^\[fc-deploy\] Function parity-fn is up to date: nothing changed/.test(line)),
+    cli.stderr,
+  );
+  assert.ok(
+    lines.some((line) => /^entra-token: [\d.]+ s to [\d.]+ s/.test(line)),
+    cli.stderr,
+  );
+  assert.ok(!lines.some((line) => /^Got a v2 access token/.test(line)), cli.stderr);
   const again = await action.run(ACTION, { inputs: { ...open, ...secret } });
   assert.equal(again.exitCode, 0, again.stdout);
   assert.equal(again.outputs.changed, "false");
@@ -84,12 +101,7 @@ it("the action and `fngate fc-pipeline` give the same outputs for the same input
     "url",
     "version",
   ]);
-  const declared = parse(
-    await readFile(join(import.meta.dirname, "..", "actions", ACTION, "action.yml"), "utf8"),
-  ) as {
-    outputs: Record<string, unknown>;
-  };
-  assert.deepEqual(Object.keys(cliOutputs).sort(), Object.keys(declared.outputs).sort());
+  assert.deepEqual(Object.keys(cliOutputs).sort(), await declaredOutputs(ACTION));
   for (const text of [cli.stdout, cli.stderr, shownByStep(again)]) {
     assert.deepEqual(secretsFound(text, [clientSecret, fx.accessKey.secret]), []);
     assert.ok(!/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/.test(text), "no JWT in any output");
@@ -103,53 +115,17 @@ it("gets the token while the function becomes Active; each stage's lines in its 
   try {
     const run = await action.run(ACTION, { inputs: { ...open, ...secret } });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    const { sections, nested } = foldedLog(run.stdout);
-    assert.deepEqual(nested, []);
-    const owned: Record<string, RegExp> = {
+    assertStagesOwnLines(run, {
       "fc-deploy": /^HTTP trigger http-candidate: https:\/\//,
       promote: /^HTTP trigger http: https:\/\//,
       "entra-token": /^Got a v2 access token for /,
       "smoke-test": /^ok {3}with token: answered 200/,
-    };
-    for (const [stage, line] of Object.entries(owned)) {
-      assert.ok(
-        section(run, stage).some((text) => line.test(text)),
-        `${stage}: ${line}\n${run.stdout}`,
-      );
-      for (const other of sections.filter((s) => s.title !== stage))
-        assert.ok(!other.lines.some((text) => line.test(text)), `${line} only in ${stage}`);
-    }
-    const rows = timelineRows(run.summary);
-    const deploy = rows.get("fc-deploy");
-    const token = rows.get("entra-token");
-    assert.ok(deploy && token, run.summary);
-    assert.ok(token.ended < deploy.ended - 1, `token ${token.ended} s, deploy ${deploy.ended} s`);
-    assert.ok((rows.get("smoke-test")?.started ?? 0) >= deploy.ended);
+    });
+    assertTokenWhileDeploying(run.summary, "fc-deploy", "entra-token");
     assert.match(run.summary, /fngate fc-pipeline: live and guarded/);
   } finally {
     fx.stack.alibaba.setActiveDelay(50);
   }
-});
-
-it("on the command line, each alongside stage's lines carry its name", async () => {
-  await using sandbox = await cliSandbox(fx.env, { cwd: checkout });
-  const { open, secret } = inputs("cli-fn");
-  const cli = await sandbox.run([ACTION, ...flagsOf(open)], envOf(secret));
-  assert.equal(cli.exitCode, 0, cli.stderr);
-  const lines = cli.stderr.split("\n").map((line) => line.replace(/^\[fc-pipeline\] /, ""));
-  assert.ok(
-    lines.some((line) => /^\[entra-token\] Got a v2 access token for /.test(line)),
-    cli.stderr,
-  );
-  assert.ok(
-    lines.some((line) => /^\[fc-deploy\] Creating HTTP trigger http-candidate /.test(line)),
-    cli.stderr,
-  );
-  assert.ok(
-    lines.some((line) => /^entra-token: [\d.]+ s to [\d.]+ s/.test(line)),
-    cli.stderr,
-  );
-  assert.ok(!lines.some((line) => /^Got a v2 access token/.test(line)), cli.stderr);
 });
 
 it("a refused client secret stops the deploy beside it: one error line, the function never waited for", async () => {
@@ -201,29 +177,3 @@ it("a function that does not check the forwarded claims fails the smoke test, wh
   );
   assert.deepEqual(secretsFound(shownByStep(run), [clientSecret, fx.accessKey.secret]), []);
 });
-
-function fetchJwks(url: string): Promise<Response> {
-  // The test process trusts the emulators' CA only through NODE_EXTRA_CA_CERTS at start; ask via https.
-  return import("node:https").then(
-    ({ request }) =>
-      new Promise<Response>((resolve, reject) => {
-        const req = request(url, { ca: fx.stack.caPem }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () => resolve(new Response(Buffer.concat(chunks))));
-        });
-        req.on("error", reject);
-        req.end();
-      }),
-  );
-}
-
-/** The summary's timeline table: each stage's start and end, in seconds from the first start. */
-function timelineRows(summary: string): Map<string, { started: number; ended: number }> {
-  const table = summary.slice(summary.indexOf("timeline"));
-  const rows = new Map<string, { started: number; ended: number }>();
-  for (const match of table.matchAll(/<tr><td>([\w-]+)<\/td><td>([\d.]+) s<\/td><td>([\d.]+) s<\/td>/g)) {
-    rows.set(match[1] ?? "", { started: Number(match[2]), ended: Number(match[3]) });
-  }
-  return rows;
-}

@@ -4,13 +4,13 @@
 // promoted; a version that fails the smoke test is never served by the alias; a canary share shows on the
 // alias; a re-run of a promoted deploy makes no mutating call.
 import assert from "node:assert/strict";
-import { request } from "node:https";
 import { after, before, describe, it } from "node:test";
 import { accessKeyDeployInputs, type StartedAlibabaFixture } from "./emulators/alibaba/fixture.ts";
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import type { Application } from "./emulators/entra/directory.ts";
 import { assertUserFailure, Job } from "./runner/index.ts";
 import { type FcEntraWorld, startFcEntraWorld } from "./support/fc-entra-world.ts";
+import { bearer, httpsGet } from "./support/https-get.ts";
 
 let world: FcEntraWorld;
 let fx: StartedAlibabaFixture;
@@ -69,8 +69,11 @@ describe("fc-pipeline rollout: verify, then promote", () => {
     const other = entra.addTenant();
     const foreign = await entra.mintToken({ tenantId: other, version: 2, overrides: { aud: api.appId } });
     const own = await entra.mintToken({ tenantId, resource: api.appId, clientAppId: client.appId });
-    assert.deepEqual(await statusWith(publicUrl, own), { status: 200, body: "Hello from FC" });
-    assert.deepEqual(await statusWith(publicUrl, foreign), {
+    assert.deepEqual(await httpsGet(publicUrl, fx.stack.caPem, bearer(own)), {
+      status: 200,
+      body: "Hello from FC",
+    });
+    assert.deepEqual(await httpsGet(publicUrl, fx.stack.caPem, bearer(foreign)), {
       status: 401,
       body: "this token was not issued for this API by this tenant",
     });
@@ -154,27 +157,4 @@ describe("fc-deploy rollout: invoke is the check", () => {
     assert.equal(alias("rollout-invoke")?.versionId, "1");
     assert.equal(trigger("rollout-invoke", "http-candidate"), undefined);
   });
-
-  it("without invoke, verify-then-promote has nothing to check with: refused before any call", async () => {
-    const { invoke: _invoke, ...inputs } = deployInputs("rollout-unchecked", "payload");
-    const run = await fx.deploy(inputs, { checkout });
-    assertUserFailure(
-      run,
-      "rollout verify-then-promote needs a check before the alias moves: set invoke (a test payload the new version must answer without error), use fc-pipeline (its smoke test), or set rollout: direct.",
-      [fx.accessKey.secret],
-    );
-    assert.equal(fx.stack.alibaba.state.functions.has("rollout-unchecked"), false);
-  });
 });
-
-function statusWith(url: string, token: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { authorization: `Bearer ${token}` }, ca: fx.stack.caPem }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}

@@ -121,6 +121,11 @@ describe("fc-deploy refuses bad http-trigger input before any call", () => {
       { rollout: "direct", traffic: "10" },
       "traffic needs rollout verify-then-promote: a canary share is given to a published version through the alias.",
     ],
+    // Without fc-pipeline's smoke test, only a test invoke can prove the new version before the alias moves.
+    "verify-then-promote with no invoke to check the new version with": [
+      { rollout: "verify-then-promote" },
+      "rollout verify-then-promote needs a check before the alias moves: set invoke (a test payload the new version must answer without error), use fc-pipeline (its smoke test), or set rollout: direct.",
+    ],
     "an alias without a trigger": [
       { "http-trigger": undefined, "http-trigger-jwks": undefined, alias: "live" },
       "alias applies to an HTTP trigger, which follows the alias: set http-trigger or remove alias.",

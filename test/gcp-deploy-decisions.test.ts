@@ -1,11 +1,22 @@
 // The pure decisions behind cloud-run-deploy: what differs on a service (enums arrive as names or
-// numbers), and how invokers merge into an IAM policy without dropping anyone else.
+// numbers), and how invokers merge into an IAM policy without dropping anyone else. Cloud Run answers
+// services.get with defaults the deploy never sent (resource limits, port, concurrency, timeout, scaling,
+// service account, traffic): which of them count as unchanged and which real changes still make exactly
+// one update. Through the bundled action (an update keeps what it does not manage):
+// cloud-run-cloud-rules.test.ts. And the image: which registry host cloud-run-deploy logs in to with the
+// deployer's access token, and what a Dockerfile's final stage is built from (base-image needs FROM scratch).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { baseImageUri } from "../src/gcp/base-image.ts";
+import { finalBase } from "../src/docker/dockerfile-stages.ts";
+import { baseImageUri, checkBaseImageBuild } from "../src/gcp/base-image.ts";
 import { googleEndpoints } from "../src/gcp/google-endpoints.ts";
 import { planInvokers } from "../src/gcp/invoker-policy.ts";
+import { checkRegistryLogin, registryLoginHost } from "../src/gcp/registry-login-host.ts";
 import { type DesiredService, serviceChanges, serviceToSend } from "../src/gcp/service-spec.ts";
+import { IMAGE, IMAGE_V2, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
+import { withServiceDefaults } from "./emulators/gcp/run-admin-server-defaults.ts";
+
+type Json = Record<string, unknown>;
 
 const desired: DesiredService = {
   name: "projects/p/locations/r/services/s",
@@ -168,6 +179,115 @@ describe("baseImageUri", () => {
     assert.throws(
       () => baseImageUri("Python 3.12", "asia-northeast1"),
       /^UserError: base-image "Python 3.12" is not a base image: use a runtime ID/,
+    );
+  });
+});
+
+const asSent: DesiredService = {
+  name: `projects/${PROJECT}/locations/${REGION}/services/s`,
+  image: IMAGE,
+  ingress: "all",
+  env: { GREETING: "hi" },
+  functionTarget: "hello_http",
+};
+
+describe("Cloud Run server defaults: what counts as a change", () => {
+  // What services.get shows after the deploy created the service from `asSent`.
+  const filled = withServiceDefaults(serviceToSend(undefined, asSent) as Json, "123456789012") as Json;
+  const template = filled.template as Json;
+  const container = (template.containers as Json[])[0] as Json;
+
+  it("the service as Cloud Run echoes it carries the defaults the deploy never sent", () => {
+    assert.deepEqual(container.resources, { cpuIdle: true, limits: { cpu: "1000m", memory: "512Mi" } });
+    assert.deepEqual(container.ports, [{ name: "http1", containerPort: 8080 }]);
+    assert.equal(template.maxInstanceRequestConcurrency, 80);
+    assert.equal(template.timeout, "300s");
+    assert.deepEqual(template.scaling, { maxInstanceCount: 100 });
+    assert.equal(template.serviceAccount, "123456789012-compute@developer.gserviceaccount.com");
+    assert.deepEqual(filled.traffic, [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }]);
+  });
+
+  it("server-filled fields alone are no change (re-run makes no call)", () => {
+    assert.deepEqual(serviceChanges(filled as never, asSent), []);
+  });
+
+  const changes: [string, Partial<DesiredService>, string[]][] = [
+    ["a new image", { image: IMAGE_V2 }, ["image"]],
+    ["another env value", { env: { GREETING: "hello" } }, ["env"]],
+    ["one more env variable", { env: { GREETING: "hi", MODE: "a" } }, ["env"]],
+    ["another ingress", { ingress: "internal" }, ["ingress (all -> internal)"]],
+    ["another function entry point", { functionTarget: "other" }, ["function"]],
+    [
+      "a base image",
+      { baseImage: "us-central1-docker.pkg.dev/serverless-runtimes/google-22/runtimes/python312" },
+      ["base-image"],
+    ],
+  ];
+  for (const [name, change, expected] of changes) {
+    it(`${name} is exactly one change, whatever Cloud Run filled in`, () => {
+      assert.deepEqual(serviceChanges(filled as never, { ...asSent, ...change }), expected);
+    });
+  }
+
+  it("a default the user changed in the console is not the deploy's business", () => {
+    const edited = structuredClone(filled);
+    const editedTemplate = edited.template as Json;
+    editedTemplate.timeout = "900s";
+    editedTemplate.maxInstanceRequestConcurrency = 10;
+    assert.deepEqual(serviceChanges(edited as never, asSent), []);
+  });
+});
+
+describe("registry login host", () => {
+  const cases: [string, "auto" | "always" | "never", string | undefined][] = [
+    ["asia-northeast1-docker.pkg.dev/p/r/i:1", "auto", "asia-northeast1-docker.pkg.dev"],
+    ["us-docker.pkg.dev/p/r/i:1", "auto", "us-docker.pkg.dev"],
+    ["gcr.io/p/i:1", "auto", "gcr.io"],
+    ["eu.gcr.io/p/i:1", "auto", "eu.gcr.io"],
+    ["ghcr.io/o/i:1", "auto", undefined],
+    ["docker.pkg.dev.example.com/p/i:1", "auto", undefined],
+    ["127.0.0.1:5000/p/i:1", "auto", undefined],
+    ["127.0.0.1:5000/p/i:1", "always", "127.0.0.1:5000"],
+    ["asia-northeast1-docker.pkg.dev/p/r/i:1", "never", undefined],
+  ];
+  for (const [image, mode, host] of cases) {
+    it(`${mode} ${image} -> ${host ?? "no login"}`, () => assert.equal(registryLoginHost(image, mode), host));
+  }
+  it("refuses anything but auto, always and never", () => {
+    assert.equal(checkRegistryLogin(undefined), "auto");
+    assert.throws(
+      () => checkRegistryLogin("true"),
+      /^UserError: registry-login must be auto .* got "true"\.$/,
+    );
+  });
+});
+
+describe("a Dockerfile's final stage", () => {
+  const cases: [string, ReturnType<typeof finalBase>][] = [
+    ["FROM scratch\nCOPY app /app\n", { kind: "scratch" }],
+    ["FROM node:22 AS build\nRUN npm ci\nFROM scratch\nCOPY --from=build /app /app\n", { kind: "scratch" }],
+    ["from --platform=linux/amd64 python:3.12 as app\n", { kind: "image", from: "python:3.12" }],
+    ["FROM scratch AS base\nFROM base AS final\nCOPY x /x\nFROM final\n", { kind: "scratch" }],
+    [
+      "# comment\nFROM \\\n  gcr.io/distroless/nodejs22\n",
+      { kind: "image", from: "gcr.io/distroless/nodejs22" },
+    ],
+    ["ARG BASE=scratch\nFROM $BASE\n", { kind: "unknown", from: "$BASE" }],
+    ["RUN echo no from\n", undefined],
+  ];
+  for (const [text, expected] of cases) {
+    it(JSON.stringify(text.slice(0, 50)), () => assert.deepEqual(finalBase(text), expected));
+  }
+
+  it("base-image: scratch passes, another final stage is refused, an ARG one warns", () => {
+    assert.equal(checkBaseImageBuild("Dockerfile", "FROM scratch\n"), undefined);
+    assert.throws(
+      () => checkBaseImageBuild("Dockerfile", "FROM python:3.12-slim\n"),
+      /^UserError: base-image is set, but Dockerfile's final stage is FROM python:3\.12-slim: .*make the last stage FROM scratch/,
+    );
+    assert.match(
+      checkBaseImageBuild("Dockerfile", "ARG B\nFROM $B\n") ?? "",
+      /^base-image is set and Dockerfile's final stage is FROM \$B, which depends on a build argument/,
     );
   });
 });

@@ -4,38 +4,39 @@
 // repeats a tag or has a malformed one; each tag gets its own URL in trafficStatuses, which serves its
 // revision while the main URL serves the split.
 import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import {
-  type CloudRunFixture,
-  IMAGE,
-  IMAGE_V2,
-  PROJECT,
-  REGION,
-  startCloudRunFixture,
-} from "./emulators/gcp/fixture.ts";
+import { IMAGE, IMAGE_V2, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
+import { type GcpEmulator, startGcpEmulator } from "./emulators/gcp/server.ts";
+import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 
-let fx: CloudRunFixture;
+// The Google emulator alone: a project and its images, and a bearer token of a principal with
+// roles/run.admin on it (no service account key, no federation: these tests are about services).
+let tls: TlsMaterial;
+let gcp: GcpEmulator;
 let token: string;
 const SERVICE = `projects/${PROJECT}/locations/${REGION}/services/traffic-fn`;
 const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
 
 before(async () => {
-  fx = await startCloudRunFixture();
-  const principal = {
-    principal: `serviceAccount:${fx.deployer.email}`,
-    memberships: [],
-    kind: "service-account" as const,
-  };
-  token = fx.stack.gcp.state.issueToken(principal, 600, Date.now());
+  tls = await createTestCa();
+  gcp = await startGcpEmulator({ tls });
+  gcp.addProject(PROJECT);
+  gcp.addImage(IMAGE);
+  gcp.addImage(IMAGE_V2);
+  const principal = `serviceAccount:deployer@${PROJECT}.iam.gserviceaccount.com`;
+  gcp.grantRunAdmin(PROJECT, principal);
+  token = gcp.state.issueToken({ principal, memberships: [], kind: "service-account" }, 600, Date.now());
 });
 after(async () => {
-  await fx?.close();
+  await gcp?.close();
+  if (tls) await rm(tls.dir, { recursive: true, force: true });
 });
 
 async function patch(
   body: object,
 ): Promise<{ status: number; message: string; json: Record<string, unknown> }> {
-  const response = await fetch(`${fx.stack.gcp.url}/v2/${SERVICE}?allowMissing=true`, {
+  const response = await fetch(`${gcp.url}/v2/${SERVICE}?allowMissing=true`, {
     method: "PATCH",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -45,7 +46,7 @@ async function patch(
   return { status: response.status, message, json };
 }
 
-const revisions = () => (fx.stack.gcp.state.services.get(SERVICE)?.revisionList ?? []).map((r) => r.name);
+const revisions = () => (gcp.state.services.get(SERVICE)?.revisionList ?? []).map((r) => r.name);
 const template = (image: string, revision?: string) => ({
   containers: [{ image }],
   ...(revision ? { revision } : {}),
@@ -63,7 +64,7 @@ describe("Cloud Run revisions and traffic in the emulator", () => {
     });
     assert.equal(two.status, 200, two.message);
     assert.deepEqual(revisions(), ["traffic-fn-one", "traffic-fn-two"]);
-    const body = fx.stack.gcp.state.services.get(SERVICE)?.body ?? {};
+    const body = gcp.state.services.get(SERVICE)?.body ?? {};
     const uri = String(body.uri);
     const statuses = body.trafficStatuses as { tag?: string; uri?: string }[];
     assert.equal(
@@ -138,10 +139,10 @@ describe("Cloud Run revisions and traffic in the emulator", () => {
   ];
   for (const [name, body, status, message] of refusals) {
     it(`refuses ${name}, changing nothing`, async () => {
-      const before = structuredClone(fx.stack.gcp.state.services.get(SERVICE)?.body);
+      const before = structuredClone(gcp.state.services.get(SERVICE)?.body);
       const refused = await patch(body);
       assert.deepEqual([refused.status, refused.message], [status, message]);
-      assert.deepEqual(fx.stack.gcp.state.services.get(SERVICE)?.body, before);
+      assert.deepEqual(gcp.state.services.get(SERVICE)?.body, before);
     });
   }
 });

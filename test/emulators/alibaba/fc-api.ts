@@ -11,6 +11,7 @@ import { resolveQualifier } from "./fc-versions.ts";
 import { type CheckedBody, CONTAINER_RUNTIME, checkFunctionBody, codeChecksum } from "./function-model.ts";
 import { runInvocation } from "./function-runner.ts";
 import { functionDefaults } from "./function-server-defaults.ts";
+import { jsonBody } from "./request-body.ts";
 import type { AlibabaState, Principal, StoredFunction } from "./state.ts";
 import type { StsService } from "./sts.ts";
 import { checkTags } from "./tag-rules.ts";
@@ -58,11 +59,11 @@ export class FcApi {
   ): Promise<FcAnswer> {
     switch (operation) {
       case "CreateFunction":
-        return this.#create(parseJson(body), caller);
+        return this.#create(jsonBody(body), caller);
       case "GetFunction":
         return { status: 200, body: this.#view(this.#function(name ?? "")) };
       case "UpdateFunction":
-        return this.#update(name ?? "", parseJson(body), caller);
+        return this.#update(name ?? "", jsonBody(body), caller);
       case "InvokeFunction":
         return this.#invoke(name ?? "", body, qualifier);
       default:
@@ -228,13 +229,5 @@ function applyCode(record: Json, checked: { zip?: Buffer; image?: string; fields
       resolvedImageUri: `${checked.image.split(/[:@]/)[0]}@sha256:${"0".repeat(64)}`,
     };
     delete record.codeChecksum;
-  }
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    throw acs.invalidArgument("the request body is not valid JSON");
   }
 }

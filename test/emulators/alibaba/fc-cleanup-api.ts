@@ -57,7 +57,7 @@ export function handleCleanup(
   if (!state.functions.has(name)) throw acs.functionNotFound(name);
   if (call.operation === "DeleteFunction") {
     const left = (Object.keys(CHILDREN) as ChildKind[]).filter(
-      (kind) => childrenOf(state, kind, name).size > 0,
+      (kind) => state.childrenOf(kind, name).size > 0,
     );
     if (left.length > 0) {
       throw new AcsError(
@@ -71,7 +71,7 @@ export function handleCleanup(
     return { status: 204, body: {} };
   }
   const kind = call.kind as ChildKind;
-  const children = childrenOf(state, kind, name);
+  const children = state.childrenOf(kind, name);
   if (call.child === undefined) {
     const page = pageOf([...children.values()], query);
     return { status: 200, body: { [kind]: page.items, ...(page.next ? { nextToken: page.next } : {}) } };
@@ -137,15 +137,6 @@ function pageOf<T>(items: T[], query: URLSearchParams): { items: T[]; next?: str
     : { items: page };
 }
 
-function childrenOf(state: AlibabaState, kind: ChildKind, name: string): Map<string, Json> {
-  let children = state.functionChildren[kind].get(name);
-  if (!children) {
-    children = new Map();
-    state.functionChildren[kind].set(name, children);
-  }
-  return children;
-}
-
 /** Seeds what FC's CreateTrigger, CreateAlias and PublishFunctionVersion would have made. */
 export function addFunctionChild(
   state: AlibabaState,
@@ -156,5 +147,5 @@ export function addFunctionChild(
 ): void {
   if (!state.functions.has(functionName)) throw new Error(`no function ${functionName}`);
   const idField = kind === "triggers" ? "triggerName" : kind === "aliases" ? "aliasName" : "versionId";
-  childrenOf(state, kind, functionName).set(id, { [idField]: id, ...fields });
+  state.childrenOf(kind, functionName).set(id, { [idField]: id, ...fields });
 }

@@ -14,6 +14,7 @@
 import { randomUUID } from "node:crypto";
 import type { Json } from "../json.ts";
 import { AcsError, acs } from "./errors.ts";
+import { fieldsOf } from "./request-body.ts";
 import type { AlibabaState } from "./state.ts";
 
 export interface TriggerCall {
@@ -61,11 +62,7 @@ export function handleTrigger(
   now: Date,
 ): Json {
   if (!state.functions.has(call.name)) throw acs.functionNotFound(call.name);
-  let triggers = state.functionChildren.triggers.get(call.name);
-  if (!triggers) {
-    triggers = new Map();
-    state.functionChildren.triggers.set(call.name, triggers);
-  }
+  const triggers = state.childrenOf("triggers", call.name);
   if (call.operation === "CreateTrigger") {
     const fields = fieldsOf(body, CREATE_FIELDS);
     const triggerName = String(fields.triggerName ?? "");
@@ -107,20 +104,6 @@ export function handleTrigger(
 function view(trigger: Json, functionName: string, baseUrl: string): Json {
   const url = `${baseUrl}${HTTP_TRIGGER_PREFIX}/${encodeURIComponent(functionName)}/${encodeURIComponent(String(trigger.triggerName))}`;
   return { ...trigger, httpTrigger: { urlInternet: url, urlIntranet: url } };
-}
-
-function fieldsOf(body: Buffer, allowed: string[]): Json {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    throw acs.invalidArgument("the request body is not valid JSON");
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
-    throw acs.invalidArgument("the body must be an object");
-  const unknown = Object.keys(parsed).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) throw acs.invalidArgument(`unknown field ${unknown}`);
-  return parsed as Json;
 }
 
 /** The HTTP trigger's triggerConfig, checked as FC checks it; returns it parsed. */

@@ -12,6 +12,7 @@
 // - A qualifier (InvokeFunction's ?qualifier=, a trigger's qualifier) is LATEST, a version ID or an alias.
 import type { Json } from "../json.ts";
 import { AcsError, acs } from "./errors.ts";
+import { fieldsOf } from "./request-body.ts";
 import type { AlibabaState, StoredFunction } from "./state.ts";
 
 export interface VersionCall {
@@ -42,10 +43,10 @@ export function versionOperation(method: string, path: string): VersionCall | un
 export function handleVersionCall(state: AlibabaState, call: VersionCall, body: Buffer, now: Date): Json {
   const stored = state.functions.get(call.name);
   if (!stored) throw acs.functionNotFound(call.name);
-  const versions = childMap(state.functionChildren.versions, call.name);
-  const aliases = childMap(state.functionChildren.aliases, call.name);
+  const versions = state.childrenOf("versions", call.name);
+  const aliases = state.childrenOf("aliases", call.name);
   if (call.operation === "PublishFunctionVersion") {
-    const fields = fieldsOf(body, ["description"]);
+    const fields = fieldsOf(body, ["description"], {});
     const next = Math.max(0, ...[...versions.keys()].map(Number)) + 1;
     const version: Json = {
       versionId: String(next),
@@ -61,7 +62,7 @@ export function handleVersionCall(state: AlibabaState, call: VersionCall, body: 
     return version;
   }
   if (call.operation === "CreateAlias") {
-    const fields = fieldsOf(body, ["aliasName", "versionId", "description", "additionalVersionWeight"]);
+    const fields = fieldsOf(body, ["aliasName", "versionId", "description", "additionalVersionWeight"], {});
     const aliasName = String(fields.aliasName ?? "");
     if (!ALIAS_NAME.test(aliasName) || aliasName === "LATEST")
       throw acs.invalidArgument(`aliasName '${aliasName}' is invalid`);
@@ -81,7 +82,7 @@ export function handleVersionCall(state: AlibabaState, call: VersionCall, body: 
   const alias = aliases.get(call.alias ?? "");
   if (!alias) throw new AcsError(404, "AliasNotFound", `alias '${call.alias}' does not exist`);
   if (call.operation === "GetAlias") return alias;
-  const fields = fieldsOf(body, ["versionId", "description", "additionalVersionWeight"]);
+  const fields = fieldsOf(body, ["versionId", "description", "additionalVersionWeight"], {});
   const versionId =
     fields.versionId === undefined ? alias.versionId : checkedVersion(versions, fields.versionId);
   Object.assign(alias, {
@@ -152,27 +153,4 @@ function checkedWeights(versions: Map<string, Json>, value: unknown, main: unkno
       throw acs.invalidArgument("a canary weight is a number from 0 to 1");
   }
   return value as Json;
-}
-
-function childMap(maps: Map<string, Map<string, Json>>, name: string): Map<string, Json> {
-  let children = maps.get(name);
-  if (!children) {
-    children = new Map();
-    maps.set(name, children);
-  }
-  return children;
-}
-
-function fieldsOf(body: Buffer, allowed: string[]): Json {
-  let parsed: unknown;
-  try {
-    parsed = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
-  } catch {
-    throw acs.invalidArgument("the request body is not valid JSON");
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
-    throw acs.invalidArgument("the body must be an object");
-  const unknown = Object.keys(parsed).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) throw acs.invalidArgument(`unknown field ${unknown}`);
-  return parsed as Json;
 }

@@ -87,6 +87,16 @@ export class AlibabaState {
     aliases: new Map<string, Map<string, Record<string, unknown>>>(),
     versions: new Map<string, Map<string, Record<string, unknown>>>(),
   };
+  /** `name`'s triggers, aliases or versions, an empty map made on first use. */
+  childrenOf(
+    kind: keyof AlibabaState["functionChildren"],
+    name: string,
+  ): Map<string, Record<string, unknown>> {
+    const byFunction = this.functionChildren[kind];
+    const children = byFunction.get(name) ?? new Map<string, Record<string, unknown>>();
+    byFunction.set(name, children);
+    return children;
+  }
   /** Each published version's code and configuration, by "<function>\0<versionId>" (fc-versions.ts). */
   readonly versionSnapshots = new Map<string, Pick<StoredFunction, "body" | "zip">>();
   readonly images = new Map<string, ContainerImage>();

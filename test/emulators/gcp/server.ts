@@ -193,7 +193,23 @@ export async function startGcpEmulator(options: GcpEmulatorOptions): Promise<Gcp
         actors: new Set(),
       };
       state.serviceAccounts.set(email, account);
-      return { ...addKey(email), account };
+      // Its first key is made when a test first reads it: RSA key generation is the slow part of a
+      // fixture, and most accounts only sign in keylessly. Until then Google holds no key to verify with.
+      let key: ServiceAccountKeyFile | undefined;
+      const keyFile = () => {
+        key ??= addKey(email);
+        return key;
+      };
+      return {
+        email,
+        account,
+        get json() {
+          return keyFile().json;
+        },
+        get privateKeyId() {
+          return keyFile().privateKeyId;
+        },
+      };
     },
     addKey,
     addProvider: (provider) => {

@@ -1,9 +1,13 @@
-// The Alibaba emulator's HTTP triggers, called with the real FC SDK: CreateTrigger, GetTrigger and
-// UpdateTrigger refuse what FC refuses (names, types, triggerConfig, duplicates, missing triggers and
-// functions), and the trigger URL refuses methods the trigger does not take and the parts it does not model.
+// The Alibaba emulator's HTTP triggers, versions and aliases, called with the real FC SDK:
+// - CreateTrigger, GetTrigger and UpdateTrigger refuse what FC refuses (names, types, triggerConfig,
+//   duplicates, missing triggers and functions), and the trigger URL refuses methods the trigger does not
+//   take and the parts it does not model.
+// - PublishFunctionVersion numbers versions 1, 2, … and snapshots the function; CreateAlias, GetAlias and
+//   UpdateAlias refuse what FC refuses (unknown versions, a second alias by the same name, a canary that is
+//   the main version or weighs more than 1); a qualifier runs the version, the alias's version, or its
+//   canary for its share.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { request } from "node:https";
 import { after, before, describe, it } from "node:test";
 import { statusOf } from "../src/alibaba/fc-failure.ts";
 import {
@@ -15,13 +19,17 @@ import {
 } from "../src/alibaba/sdk.ts";
 import { sdkConfig } from "../src/alibaba/sdk-config.ts";
 import { errorCode } from "../src/alibaba/sdk-errors.ts";
+import { VersionsApi } from "../src/alibaba/versions-api.ts";
+import { resolveQualifier } from "./emulators/alibaba/fc-versions.ts";
 import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
+import { httpsGet } from "./support/https-get.ts";
 
 let tls: TlsMaterial;
 let emulator: AlibabaEmulator;
 let client: FcClient;
+let versions: VersionsApi;
 
 before(async () => {
   tls = await createTestCa();
@@ -34,11 +42,14 @@ before(async () => {
       { accessKeyId: key.id, accessKeySecret: key.secret, source: "access-key" },
     ),
   );
-  emulator.state.functions.set("fn", {
-    body: { functionName: "fn", runtime: "nodejs20" },
-    activeAt: 0,
-    settling: "create",
-  });
+  versions = new VersionsApi(client);
+  for (const name of ["fn", "versioned"]) {
+    emulator.state.functions.set(name, {
+      body: { functionName: name, runtime: "nodejs20", handler: "v1.handler" },
+      activeAt: 0,
+      settling: "create",
+    });
+  }
 });
 after(async () => {
   await emulator?.close();
@@ -120,13 +131,45 @@ describe("Alibaba emulator: HTTP triggers", () => {
   });
 });
 
-function statusAt(url: string, method: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, ca: tls.caPem }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", reject);
-    req.end();
+const statusAt = async (url: string, method: string) => (await httpsGet(url, tls.caPem, {}, method)).status;
+
+describe("Alibaba emulator: versions and aliases", () => {
+  it("publishes numbered snapshots; aliases point at them, with one canary of weight 0 to 1", async () => {
+    assert.equal((await versions.publish("versioned", "first")).versionId, "1");
+    const stored = emulator.state.functions.get("versioned");
+    if (stored) stored.body.handler = "v2.handler";
+    assert.equal((await versions.publish("versioned", "second")).versionId, "2");
+    assert.equal((await versions.newestVersion("versioned"))?.versionId, "2");
+    assert.equal(await versions.getAlias("versioned", "live"), undefined);
+    assert.equal(
+      await refusal(() => versions.createAlias("versioned", "live", { versionId: "9" })),
+      "404 VersionNotFound",
+    );
+    await versions.createAlias("versioned", "live", { versionId: "1" });
+    assert.equal(
+      await refusal(() => versions.createAlias("versioned", "live", { versionId: "1" })),
+      "409 AliasAlreadyExists",
+    );
+    const canary = (weight: number, id = "2") => ({ versionId: "1", canary: { versionId: id, weight } });
+    assert.equal(
+      await refusal(() => versions.updateAlias("versioned", "live", canary(1.5))),
+      "400 InvalidArgument",
+    );
+    assert.equal(
+      await refusal(() => versions.updateAlias("versioned", "live", canary(0.1, "1"))),
+      "400 InvalidArgument",
+    );
+    await versions.updateAlias("versioned", "live", canary(0.25));
+    assert.deepEqual((await versions.getAlias("versioned", "live"))?.additionalVersionWeight, { "2": 0.25 });
+
+    const handlerAt = (qualifier: string, pick?: number) =>
+      resolveQualifier(emulator.state, "versioned", qualifier, pick).body.handler;
+    assert.equal(handlerAt("LATEST"), "v2.handler");
+    assert.equal(handlerAt("1"), "v1.handler");
+    assert.equal(handlerAt("live", 0.1), "v2.handler", "inside the canary's 25%");
+    assert.equal(handlerAt("live", 0.5), "v1.handler");
+    await versions.updateAlias("versioned", "live", { versionId: "2" });
+    assert.deepEqual((await versions.getAlias("versioned", "live"))?.additionalVersionWeight, {});
+    assert.equal(handlerAt("live", 0.1), "v2.handler");
   });
-}
+});
