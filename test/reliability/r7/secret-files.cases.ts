@@ -199,13 +199,13 @@ export const area: HostileArea = {
     contextInJob("SIGTERM while writing its secrets", () => ({
       env: { FNGATE_OCI_ENDPOINT: silentUrl },
       expect: CANCELLED,
-      kill: { signal: "SIGTERM", afterMs: 4000 },
+      kill: "SIGTERM",
     })),
     contextInJob("SIGKILL while writing its secrets, ~/.oci/config a symlink", () => ({
       env: { FNGATE_OCI_ENDPOINT: silentUrl },
       prepare: linkedConfig,
       expect: CANCELLED,
-      kill: { signal: "SIGKILL", afterMs: 4000 },
+      kill: "SIGKILL",
     })),
     contextInCli(": SIGKILL while writing its secrets, then cleanup", () => ({
       env: { FNGATE_OCI_ENDPOINT: silentUrl },
