@@ -4,7 +4,7 @@
 // case, decides whether the outcome was handled, leaked, crashed or left a file wider than 0600.
 import type { RunActionResult, StepResult, TreeSnapshot } from "../../runner/index.ts";
 import { diffSnapshots } from "../../runner/index.ts";
-import { cliSandbox } from "../../support/cli-process.ts";
+import { type CliRun, cliSandbox } from "../../support/cli-process.ts";
 import { secretsFound, shownByStep } from "../../support/secret-scan.ts";
 
 /** A group of cases sharing one fixture: a module `<area>.cases.ts` exports one as `area`. */
@@ -143,21 +143,22 @@ export function actionOutcome(
  * One run of the built CLI in a sandbox of its own, judged on everything it printed and left in the
  * sandbox; its failure lines are its `error:` lines. "<root>" in an argument is the sandbox's folder (a
  * path for a flag such as --token-file). `secrets` may be a function: what to look for is sometimes
- * known only after the run (a token an API was sent).
+ * known only after the run (a token an API was sent). `inspect` asserts what a case adds about the run.
  */
 export async function cliOutcome(
   args: string[],
   env: Record<string, string>,
   expect: HostileOutcome["expect"],
   secrets: string[] | (() => string[]),
-  sandboxOptions: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; inspect?: (run: CliRun) => void } = {},
 ): Promise<HostileOutcome> {
-  await using sandbox = await cliSandbox(sandboxOptions.env, sandboxOptions);
+  await using sandbox = await cliSandbox(options.env, options);
   const before = await sandbox.snapshot();
   const run = await sandbox.run(
     args.map((arg) => arg.replace("<root>", sandbox.root)),
     env,
   );
+  options.inspect?.(run);
   const after = await sandbox.snapshot();
   return {
     expect,
