@@ -5,6 +5,7 @@
 import type { RunActionResult, StepResult, TreeSnapshot } from "../../runner/index.ts";
 import { diffSnapshots } from "../../runner/index.ts";
 import { type CliRun, cliSandbox } from "../../support/cli-process.ts";
+import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import { secretsFound, shownByStep } from "../../support/secret-scan.ts";
 
 /** A group of cases sharing one fixture: a module `<area>.cases.ts` exports one as `area`. */
@@ -38,6 +39,21 @@ export interface HostileOutcome {
   wideFiles: string[];
   /** A case that was cancelled on purpose says so: a non-zero exit is then not a crash. */
   cancelled?: boolean;
+}
+
+let sharedOci: Promise<OciFixture> | undefined;
+
+/**
+ * The emulator stack the areas share (each makes its own tenants, gateways and applications, and undoes
+ * what it changes for a case), started by the first area that asks and closed when the suite ends.
+ */
+export function sharedOciFixture(): Promise<OciFixture> {
+  sharedOci ??= startOciFixture();
+  return sharedOci;
+}
+
+export async function closeSharedOciFixture(): Promise<void> {
+  await (await sharedOci)?.close();
 }
 
 export type Verdict = "handled" | "leaked" | "crashed" | "wide" | "wrong";

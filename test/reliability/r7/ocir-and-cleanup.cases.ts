@@ -7,9 +7,15 @@ import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
 import { Job, type RunActionResult } from "../../runner/index.ts";
 import { dockerStandIn, type StandInBehaviour } from "../../support/docker-stand-in.ts";
-import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
+import type { OciFixture } from "../../support/oci-fixture.ts";
 import { PIPELINE } from "../pipeline-fixture.ts";
-import { actionOutcome, cliOutcome, type HostileArea, type HostileOutcome } from "./hostile-case.ts";
+import {
+  actionOutcome,
+  cliOutcome,
+  type HostileArea,
+  type HostileOutcome,
+  sharedOciFixture,
+} from "./hostile-case.ts";
 
 const AUTH_TOKEN = `r7-ocir-${process.pid}-auth-token`;
 const REGISTRY = "127.0.0.1:5996";
@@ -111,7 +117,7 @@ const urlOf = (server: Server) => {
 export const area: HostileArea = {
   name: "ocir-login and cleanup under failure",
   async setup() {
-    oci = await startOciFixture();
+    oci = await sharedOciFixture();
     tokenless = await httpsServer((_socket, respond) =>
       respond(200, { expires_in: 3600, note: "no token here" }),
     );
@@ -121,7 +127,6 @@ export const area: HostileArea = {
     for (const socket of sockets) socket.destroy();
     tokenless?.close();
     silent?.close();
-    await oci?.close();
   },
   cases: [
     {

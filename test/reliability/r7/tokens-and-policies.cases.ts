@@ -7,8 +7,14 @@ import assert from "node:assert/strict";
 import { runAction, type StepResult } from "../../runner/index.ts";
 import { type CliRun, envOf, flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
-import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
-import { actionOutcome, cliOutcome, type HostileArea, type HostileOutcome } from "./hostile-case.ts";
+import type { OciFixture } from "../../support/oci-fixture.ts";
+import {
+  actionOutcome,
+  cliOutcome,
+  type HostileArea,
+  type HostileOutcome,
+  sharedOciFixture,
+} from "./hostile-case.ts";
 
 const CLIENT_SECRET = `cs~${process.pid}.r7-tokens`;
 const API_URI = "api://r7-tokens";
@@ -105,7 +111,7 @@ function sentAt(api: GuardedApi, index: number): string {
 export const area: HostileArea = {
   name: "tokens and policies",
   async setup() {
-    oci = await startOciFixture();
+    oci = await sharedOciFixture();
     echo = await startGuardedApi(oci.stack.tls, {
       lenient: true,
       reflectAuthorization: true,
@@ -125,7 +131,6 @@ export const area: HostileArea = {
   },
   async teardown() {
     await Promise.all([echo?.close(), strictEcho?.close(), confused?.close()]);
-    await oci?.close();
   },
   cases: [
     {
