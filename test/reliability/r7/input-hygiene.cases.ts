@@ -13,7 +13,7 @@ import type { EnvOverrides } from "../../runner/index.ts";
 import { runAction } from "../../runner/index.ts";
 import { flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
-import { actionVerdict } from "../../support/input-table.ts";
+import { actionVerdict, cliVerdict } from "../../support/input-table.ts";
 import {
   actionOutcome,
   cliOutcome as cli,
@@ -68,8 +68,9 @@ async function inProcess(
   inputs: Record<string, string>,
   expect: HostileOutcome["expect"],
   secrets: string[],
+  verdictOf = actionVerdict,
 ): Promise<HostileOutcome> {
-  const verdict = await actionVerdict(name, { inputs });
+  const verdict = await verdictOf(name, { inputs });
   const lines = verdict.outcome === "refused" ? [verdict.line] : [];
   return {
     expect,
@@ -114,7 +115,10 @@ function controlCharacterCases(): HostileCase[] {
   return cases;
 }
 
-/** One single-line flag of every CLI command, with a refused character (every flag is checked in process). */
+/**
+ * One single-line flag of every CLI command, with a refused character, in process (cliVerdict: the CLI's
+ * own reader and error line); the CLI refusals below show the built CLI's output.
+ */
 function cliControlCharacterCases(): HostileCase[] {
   return Object.entries(ACTION_METADATA).map(([name, metadata], index) => {
     const open = metadata.inputs.filter((input) => !input.secret && !inputShape(name, input.name).multiLine);
@@ -122,13 +126,14 @@ function cliControlCharacterCases(): HostileCase[] {
     const [character, described] = CHARACTERS[index % CHARACTERS.length] ?? ["\n", ""];
     const marker = `r7-cli-${input?.name}-${PID}-value`;
     return {
-      name: `CLI ${name}: ${described.replace(/\\/g, "")} in --${input?.name}`,
+      name: `CLI ${name}: ${described.replace(/\\/g, "")} in --${input?.name} (in process)`,
       run: () =>
-        cli(
-          [name, `--${input?.name}`, `${marker}${character}tail`, "--json"],
-          {},
+        inProcess(
+          name,
+          { [input?.name ?? ""]: `${marker}${character}tail` },
           { message: new RegExp(`^--${escapeRegExp(input?.name ?? "")} contains ${described}`) },
           [marker],
+          cliVerdict,
         ),
     };
   });
