@@ -3,6 +3,7 @@
 // process) and of the CLI, 120 KB single-line values, URLs carrying a user and password, endpoint
 // overrides over plain http to another machine, and an https:// proxy with credentials (a real TLS
 // CONNECT proxy that records what it was sent).
+import assert from "node:assert/strict";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ACTION_METADATA } from "../../../src/cli/action-metadata.ts";
@@ -399,8 +400,9 @@ export const area: HostileArea = {
     },
     {
       name: "smoke-test through an https:// proxy that refuses its credentials: one line explaining the 407",
-      run: () =>
-        action(
+      run: async () => {
+        proxy.reset();
+        const outcome = await action(
           "smoke-test",
           { ...smoke, url: "https://api.r7.invalid/hello" },
           {
@@ -412,7 +414,15 @@ export const area: HostileArea = {
             NODE_EXTRA_CA_CERTS: tls.caFile,
             HTTPS_PROXY: withProxyCredentials(proxy.url, `wrong-${PROXY_PASSWORD}`),
           },
-        ),
+        );
+        assert.match(
+          outcome.errorLines[0] ?? "",
+          /: check them \(percent-encoded in https:\/\/USER:PASSWORD@host:port\)\.$/,
+        );
+        // A permanent refusal: one CONNECT, no retry, and the answer fetch got is enough: no probe.
+        connectsSeen(proxy, [true]);
+        return outcome;
+      },
     },
     {
       name: "smoke-test through an https:// proxy whose tunnel drops: the diagnosis goes over TLS without credentials",
@@ -428,8 +438,14 @@ export const area: HostileArea = {
             HTTPS_PROXY: withProxyCredentials(droppingProxy.url),
           },
         );
-        // fetch's own tunnel with the credentials, then the diagnosis without them.
+        // fetch's own tunnel with the credentials, then the diagnosis without them (the default port for
+        // https), which the proxy answers 407; the proxy carried the call, so the line does not blame it.
         connectsSeen(droppingProxy, [true, false]);
+        assert.deepEqual(
+          droppingProxy.connects.map(({ target, status }) => `${target} ${status}`),
+          ["api.r7.invalid:443 200", "api.r7.invalid:443 407"],
+        );
+        assert.doesNotMatch(outcome.errorLines.join("\n"), /\(HTTPS_PROXY\) (answered|could not be reached)/);
         return outcome;
       },
     },
