@@ -1,5 +1,5 @@
 // src/http/runner-proxy.ts in a child process each (it changes process-wide fetch and agents): what a
-// refusing or missing proxy leaves for the error line, and the warning on a Node without
+// missing proxy leaves for the error line (a refusing one is the root action's, test/reliability/proxy), and the warning on a Node without
 // http.setGlobalProxyFromEnv, where fetch cannot follow HTTPS_PROXY. An https:// proxy (a real TLS
 // CONNECT proxy on loopback) that wants credentials or has a certificate Node does not trust is explained
 // in one line; R7's input-hygiene cases run the built smoke-test through it with credentials, wrong ones
@@ -39,25 +39,6 @@ async function inChild(script: string, env: Record<string, string> = {}): Promis
   );
   return JSON.parse(stdout);
 }
-
-it("a refused tunnel is kept as a permanent refusal naming proxy and target", async () => {
-  const result = await inChild(`
-    const applied = proxy.applyRunnerProxy({ httpsProxy: ${JSON.stringify(refusing.url)} });
-    const error = await fetch("https://api.example.test:8443/x").catch((e) => e.message);
-    const failure = applied.failure();
-    console.log(JSON.stringify({ error, failure: { ...failure, at: undefined }, line: proxy.describeProxyFailure(failure) }));
-  `);
-  assert.deepEqual(result, {
-    error: "fetch failed",
-    failure: {
-      proxy: refusing.url,
-      target: "api.example.test:8443",
-      reason: "answered 403 to CONNECT",
-      permanent: true,
-    },
-    line: `the proxy ${refusing.url} (HTTPS_PROXY) answered 403 to CONNECT for api.example.test:8443: check HTTPS_PROXY, or list the host in NO_PROXY if it must be reached directly.`,
-  });
-});
 
 it("a proxy that is not listening is named as unreachable, and not as final", async () => {
   const result = await inChild(`
