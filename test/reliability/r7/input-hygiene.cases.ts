@@ -167,6 +167,8 @@ function connectsSeen(seen: ConnectProxy, expected: boolean[] | "all with creden
 }
 
 const CLIENT_ID = "00000000-0000-0000-0000-000000000001";
+/** The actions whose URL-with-password case runs built: they print URLs in their results. */
+const BUILT_URL_CASES = new Set(["smoke-test", "pipeline"]);
 
 /** A CLI command refused in one `error:` line that shows none of `secrets`. */
 interface CliRefusal {
@@ -327,7 +329,9 @@ export const area: HostileArea = {
           ),
       }),
     ),
-    // A user and password inside a URL: refused before anything echoes them.
+    // A user and password inside a URL: refused before anything echoes them. The built smoke-test and
+    // pipeline print URLs in their results; the other actions' refusals are judged in process, their
+    // parsers reached as the adapters reach them (each action keeps a built run above).
     ...(
       [
         ["fn-context", "api-url", `https://ci:${PASSWORD}@functions.ap-tokyo-1.oci.oraclecloud.com`],
@@ -341,9 +345,9 @@ export const area: HostileArea = {
       ] as const
     ).map(
       ([name, input, value]): HostileCase => ({
-        name: `${name}: ${input} with a user and password`,
+        name: `${name}: ${input} with a user and password${BUILT_URL_CASES.has(name) ? "" : " (in process)"}`,
         run: () =>
-          action(
+          (BUILT_URL_CASES.has(name) ? action : inProcess)(
             name,
             { [input]: value },
             { message: new RegExp(`^${input} must not carry a user name or password`) },
