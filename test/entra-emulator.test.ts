@@ -1,4 +1,4 @@
-// The Entra emulator against the real @azure/msal-node client and jose. Client-secret tokens carry
+// The Entra emulator (in the emulator stack) against the real @azure/msal-node client and jose. Client-secret tokens carry
 // the v1/v2 claims real Entra issues and verify against the served JWKS; a certificate credential
 // (MSAL signs the assertion itself) and workload identity federation with a GitHub Actions OIDC token
 // fetched by the real @actions/core getIDToken from the local GitHub issuer get tokens too; every
@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { createPublicKey, X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { AuthError } from "@azure/msal-node";
+import { AuthError, ConfidentialClientApplication } from "@azure/msal-node";
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -20,10 +20,10 @@ import {
   jwtVerify,
 } from "jose";
 import type { Application } from "./emulators/entra/directory.ts";
-import { type EntraFixture, type MsalCredential, startEntraFixture } from "./emulators/entra/fixture.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
 import type { JwkEntry } from "./emulators/entra/signing-keys.ts";
 import type { GithubJob } from "./emulators/github-oidc/claims.ts";
+import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 
 const execFileAsync = promisify(execFile);
 const EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
@@ -32,33 +32,62 @@ const SCOPE_V2 = "api://my-oci-api-v2/.default";
 const JOB: GithubJob = { repository: "acme/fn-api", ref: "refs/heads/main", workflow: "deploy" };
 const SECRET = "client-secret-value";
 
-let fx: EntraFixture;
+let stack: EmulatorStack;
+let tenantId: string;
+/** The seed's API: accessTokenAcceptedVersion 1, api://my-oci-api, app role "Invoke". */
+let apiV1: Application;
+/** accessTokenAcceptedVersion 2, api://my-oci-api-v2, app role "Invoke". */
+let apiV2: Application;
 let client: Application;
 let cert: SelfSignedCert;
 
 before(async () => {
-  fx = await startEntraFixture();
+  stack = await startEmulatorStack();
+  tenantId = stack.entra.addTenant();
+  apiV1 = stack.entra.addApiApp(tenantId, {
+    displayName: "oci-app",
+    identifierUris: ["api://my-oci-api"],
+    accessTokenAcceptedVersion: 1,
+    appRoles: [{ value: "Invoke" }, { value: "Admin" }],
+  });
+  apiV2 = stack.entra.addApiApp(tenantId, {
+    displayName: "oci-app-v2",
+    identifierUris: ["api://my-oci-api-v2"],
+    accessTokenAcceptedVersion: 2,
+    appRoles: [{ value: "Invoke" }],
+  });
   cert = await createSelfSignedCert("client-app-b");
-  client = fx.entra.addClientApp(fx.tenantId, {
+  client = stack.entra.addClientApp(tenantId, {
     displayName: "client-app-a",
     secrets: [{ value: SECRET }],
     roleAssignments: [
-      { resourceAppId: fx.apiV1.appId, role: "Invoke" },
-      { resourceAppId: fx.apiV2.appId, role: "Invoke" },
+      { resourceAppId: apiV1.appId, role: "Invoke" },
+      { resourceAppId: apiV2.appId, role: "Invoke" },
     ],
   });
 });
 after(async () => {
-  await fx?.close();
+  await stack?.close();
 });
+
+type MsalCredential =
+  | { clientSecret: string }
+  | { clientCertificate: { thumbprintSha256: string; privateKey: string } }
+  | { clientAssertion: () => Promise<string> };
+/**
+ * A fresh MSAL app (fresh token cache) for `clientId` with one credential, configured as a caller must
+ * for the emulator: knownAuthorities makes MSAL skip instance discovery at the real login host.
+ */
+const msalApp = (clientId: string, credential: MsalCredential) =>
+  new ConfidentialClientApplication({ auth: { clientId, ...stack.entra.msalAuth(tenantId), ...credential } });
 
 /** The access token MSAL acquires for `appId` with `credential`, or MSAL's error. */
 const acquire = async (appId: string, credential: MsalCredential, scope = SCOPE) =>
-  (await fx.msal(appId, credential).acquireTokenByClientCredential({ scopes: [scope] }))?.accessToken ?? "";
-const jwks = (version?: 1 | 2) => createRemoteJWKSet(new URL(fx.entra.jwksUri(fx.tenantId, version)));
+  (await msalApp(appId, credential).acquireTokenByClientCredential({ scopes: [scope] }))?.accessToken ?? "";
+const jwks = (version?: 1 | 2) => createRemoteJWKSet(new URL(stack.entra.jwksUri(tenantId, version)));
 const verify = (token: string, options?: JWTVerifyOptions) => jwtVerify(token, jwks(), options);
-const v1 = () => ({ issuer: fx.entra.issuerV1(fx.tenantId), audience: "api://my-oci-api" });
-const v2 = () => ({ issuer: fx.entra.issuerV2(fx.tenantId), audience: fx.apiV2.appId });
+const v1 = () => ({ issuer: stack.entra.issuerV1(tenantId), audience: "api://my-oci-api" });
+const v2 = () => ({ issuer: stack.entra.issuerV2(tenantId), audience: apiV2.appId });
 
 async function rejectsWithAadsts(promise: Promise<unknown>, aadsts: number, errorCode?: string) {
   await assert.rejects(promise, (error: unknown) => {
@@ -75,32 +104,32 @@ async function rejectsWithAadsts(promise: Promise<unknown>, aadsts: number, erro
 describe("Entra emulator: client secret", () => {
   test("discovery documents name the emulator's endpoints and Entra's issuers", async () => {
     const discovery = async (tenant: string, version: 1 | 2) => {
-      const response = await fetch(fx.entra.openIdConfigurationUrl(tenant, version));
+      const response = await fetch(stack.entra.openIdConfigurationUrl(tenant, version));
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
-    const { body: doc } = await discovery(fx.tenantId, 2);
+    const { body: doc } = await discovery(tenantId, 2);
     assert.deepEqual(
       [doc.issuer, doc.jwks_uri, doc.token_endpoint],
       [
-        `https://login.microsoftonline.com/${fx.tenantId}/v2.0`,
-        fx.entra.jwksUri(fx.tenantId, 2),
-        fx.entra.tokenEndpoint(fx.tenantId),
+        `https://login.microsoftonline.com/${tenantId}/v2.0`,
+        stack.entra.jwksUri(tenantId, 2),
+        stack.entra.tokenEndpoint(tenantId),
       ],
     );
-    assert.equal((await discovery(fx.tenantId, 1)).body.issuer, `https://sts.windows.net/${fx.tenantId}/`);
+    assert.equal((await discovery(tenantId, 1)).body.issuer, `https://sts.windows.net/${tenantId}/`);
     const unknown = await discovery("00000000-0000-0000-0000-00000000beef", 2);
     assert.equal(unknown.status, 400);
     assert.deepEqual(unknown.body.error_codes, [90002]);
   });
 
   test("a v1 API gets a v1 token: sts.windows.net issuer, identifier URI audience, appid, roles", async () => {
-    const result = await fx.msal(client.appId, { clientSecret: SECRET }).acquireTokenByClientCredential({
+    const result = await msalApp(client.appId, { clientSecret: SECRET }).acquireTokenByClientCredential({
       scopes: [SCOPE],
     });
     assert.ok(result);
     assert.equal(result.tokenType, "Bearer");
     const { payload, protectedHeader } = await verify(result.accessToken, { ...v1(), algorithms: ["RS256"] });
-    assert.equal(protectedHeader.kid, fx.entra.keys.currentKid);
+    assert.equal(protectedHeader.kid, stack.entra.keys.currentKid);
     assert.equal(protectedHeader.x5t, protectedHeader.kid);
     assert.deepEqual(
       [payload.ver, payload.appid, payload.appidacr, payload.tid, payload.sub, payload.oid, payload.idp],
@@ -108,10 +137,10 @@ describe("Entra emulator: client secret", () => {
         "1.0",
         client.appId,
         "1",
-        fx.tenantId,
+        tenantId,
         client.servicePrincipalId,
         client.servicePrincipalId,
-        `https://sts.windows.net/${fx.tenantId}/`,
+        `https://sts.windows.net/${tenantId}/`,
       ],
     );
     assert.deepEqual(payload.roles, ["Invoke"]);
@@ -123,7 +152,7 @@ describe("Entra emulator: client secret", () => {
   });
 
   test("a v2 API gets a v2 token: login.microsoftonline.com issuer, appId audience, azp", async () => {
-    for (const scope of [SCOPE_V2, `${fx.apiV2.appId}/.default`]) {
+    for (const scope of [SCOPE_V2, `${apiV2.appId}/.default`]) {
       const token = await acquire(client.appId, { clientSecret: SECRET }, scope);
       const { payload } = await verify(token, v2());
       assert.deepEqual(
@@ -136,13 +165,13 @@ describe("Entra emulator: client secret", () => {
   });
 
   test("a client without role assignments gets a token without a roles claim", async () => {
-    const bare = fx.entra.addClientApp(fx.tenantId, { secrets: [{ value: SECRET }] });
+    const bare = stack.entra.addClientApp(tenantId, { secrets: [{ value: SECRET }] });
     const { payload } = await verify(await acquire(bare.appId, { clientSecret: SECRET }));
     assert.equal(payload.roles, undefined);
   });
 
   test("wrong or expired secrets, unknown clients or resources and bare scopes are Entra's AADSTS errors", async () => {
-    const expired = fx.entra.addClientApp(fx.tenantId, {
+    const expired = stack.entra.addClientApp(tenantId, {
       secrets: [{ value: "old-secret", expiresAt: new Date(Date.now() - 1000) }],
     });
     const cases: [string, string, string, number, string][] = [
@@ -159,7 +188,7 @@ describe("Entra emulator: client secret", () => {
 
   test("errors have Entra's JSON shape and echo client-request-id", async () => {
     const correlationId = "0f0e0d0c-0b0a-4909-8807-060504030201";
-    const response = await fetch(fx.entra.tokenEndpoint(fx.tenantId), {
+    const response = await fetch(stack.entra.tokenEndpoint(tenantId), {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "client-request-id": correlationId },
       body: new URLSearchParams({
@@ -191,7 +220,7 @@ describe("Entra emulator: client secret", () => {
         `^AADSTS7000215: .+\\r\\nTrace ID: ${body.trace_id}\\r\\nCorrelation ID: ${correlationId}\\r\\nTimestamp: ${body.timestamp}$`,
       ),
     );
-    const get = await fetch(fx.entra.tokenEndpoint(fx.tenantId));
+    const get = await fetch(stack.entra.tokenEndpoint(tenantId));
     assert.equal(get.status, 400);
     assert.deepEqual(((await get.json()) as { error_codes: number[] }).error_codes, [900561]);
   });
@@ -208,7 +237,7 @@ async function getIdTokenInStep(env: Record<string, string>): Promise<string> {
     cwd: process.cwd(),
     env: {
       PATH: process.env.PATH ?? "",
-      NODE_EXTRA_CA_CERTS: fx.tls.caFile,
+      NODE_EXTRA_CA_CERTS: stack.caFile,
       AUDIENCE: EXCHANGE_AUDIENCE,
       ...env,
     },
@@ -223,22 +252,22 @@ async function getIdTokenInStep(env: Record<string, string>): Promise<string> {
 
 describe("Entra emulator: client assertions", () => {
   const federated = (subject: string, roles = false) =>
-    fx.entra.addClientApp(fx.tenantId, {
-      federatedCredentials: [{ issuer: fx.github.issuer, subject }],
-      ...(roles ? { roleAssignments: [{ resourceAppId: fx.apiV2.appId, role: "Invoke" }] } : {}),
+    stack.entra.addClientApp(tenantId, {
+      federatedCredentials: [{ issuer: stack.githubOidc.issuer, subject }],
+      ...(roles ? { roleAssignments: [{ resourceAppId: apiV2.appId, role: "Invoke" }] } : {}),
     });
   const withAssertion = (appId: string, token: string, scope = SCOPE) =>
     acquire(appId, { clientAssertion: async () => token }, scope);
 
   test("a registered certificate gets a token (appidacr 2); another certificate or key is AADSTS700027", async () => {
-    const registered = fx.entra.addClientApp(fx.tenantId, {
+    const registered = stack.entra.addClientApp(tenantId, {
       certificates: [{ pem: cert.certPem }],
-      roleAssignments: [{ resourceAppId: fx.apiV1.appId, role: "Invoke" }],
+      roleAssignments: [{ resourceAppId: apiV1.appId, role: "Invoke" }],
     });
     const credential = (thumbprintSha256: string, privateKey: string) => ({
       clientCertificate: { thumbprintSha256, privateKey },
     });
-    const msal = fx.msal(registered.appId, credential(cert.thumbprintSha256, cert.privateKeyPem));
+    const msal = msalApp(registered.appId, credential(cert.thumbprintSha256, cert.privateKeyPem));
     const result = await msal.acquireTokenByClientCredential({ scopes: [SCOPE] });
     const { payload } = await verify(result?.accessToken ?? "", v1());
     assert.deepEqual([payload.appid, payload.appidacr], [registered.appId, "2"]);
@@ -256,11 +285,15 @@ describe("Entra emulator: client assertions", () => {
 
   test("a GitHub OIDC token from getIDToken federates into an access token", async () => {
     const app = federated("repo:acme/fn-api:ref:refs/heads/main", true);
-    const githubToken = await getIdTokenInStep(fx.github.envFor(JOB));
-    const { payload: github } = await jwtVerify(githubToken, createRemoteJWKSet(new URL(fx.github.jwksUri)), {
-      issuer: fx.github.issuer,
-      audience: EXCHANGE_AUDIENCE,
-    });
+    const githubToken = await getIdTokenInStep(stack.githubOidc.envFor(JOB));
+    const { payload: github } = await jwtVerify(
+      githubToken,
+      createRemoteJWKSet(new URL(stack.githubOidc.jwksUri)),
+      {
+        issuer: stack.githubOidc.issuer,
+        audience: EXCHANGE_AUDIENCE,
+      },
+    );
     assert.equal(github.sub, "repo:acme/fn-api:ref:refs/heads/main");
     assert.equal(github.repository, "acme/fn-api");
     assert.equal(github.job_workflow_ref, "acme/fn-api/.github/workflows/deploy.yml@refs/heads/main");
@@ -271,39 +304,42 @@ describe("Entra emulator: client assertions", () => {
 
   test("another branch or audience has no federated match (AADSTS70021); an expired or unknown-issuer token is refused", async () => {
     const prod = federated("repo:acme/fn-api:environment:prod");
-    const branchToken = await fx.github.mint({ ...JOB, ref: "refs/heads/feature" }, EXCHANGE_AUDIENCE);
+    const branchToken = await stack.githubOidc.mint({ ...JOB, ref: "refs/heads/feature" }, EXCHANGE_AUDIENCE);
     await rejectsWithAadsts(withAssertion(prod.appId, branchToken), 70021);
-    const wrongAudience = await fx.github.mint({ ...JOB, environment: "prod" }, "api://something-else");
+    const wrongAudience = await stack.githubOidc.mint(
+      { ...JOB, environment: "prod" },
+      "api://something-else",
+    );
     await rejectsWithAadsts(withAssertion(prod.appId, wrongAudience), 70021);
-    const prodToken = await fx.github.mint({ ...JOB, environment: "prod" }, EXCHANGE_AUDIENCE);
+    const prodToken = await stack.githubOidc.mint({ ...JOB, environment: "prod" }, EXCHANGE_AUDIENCE);
     assert.ok(await withAssertion(prod.appId, prodToken));
 
     const main = federated("repo:acme/fn-api:ref:refs/heads/main");
     const past = Math.floor(Date.now() / 1000) - 3600;
     const expiredClaims = { iat: past, nbf: past, exp: past + 300 };
-    const expired = await fx.github.mint({ ...JOB, claims: expiredClaims }, EXCHANGE_AUDIENCE);
+    const expired = await stack.githubOidc.mint({ ...JOB, claims: expiredClaims }, EXCHANGE_AUDIENCE);
     await rejectsWithAadsts(withAssertion(main.appId, expired), 700024);
     const foreignClaims = { iss: "https://token.actions.githubusercontent.com" };
-    const foreign = await fx.github.mint({ ...JOB, claims: foreignClaims }, EXCHANGE_AUDIENCE);
+    const foreign = await stack.githubOidc.mint({ ...JOB, claims: foreignClaims }, EXCHANGE_AUDIENCE);
     await rejectsWithAadsts(withAssertion(main.appId, foreign), 700211);
   });
 
   test("the token request endpoint needs id-token: write and the job's request token", async () => {
     await assert.rejects(
-      getIdTokenInStep(fx.github.envFor(JOB, { idTokenWrite: false })),
+      getIdTokenInStep(stack.githubOidc.envFor(JOB, { idTokenWrite: false })),
       /Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable/,
     );
     await assert.rejects(
-      getIdTokenInStep(fx.github.envFor(JOB, { badRequestToken: true })),
+      getIdTokenInStep(stack.githubOidc.envFor(JOB, { badRequestToken: true })),
       /Error Code : 401/,
     );
-    assert.equal(fx.github.requests.at(-1)?.status, 401);
+    assert.equal(stack.githubOidc.requests.at(-1)?.status, 401);
   });
 });
 
 describe("Entra emulator: signing keys and minted tokens", () => {
   async function fetchJwks(version: 1 | 2 = 2): Promise<{ keys: JwkEntry[] }> {
-    const response = await fetch(fx.entra.jwksUri(fx.tenantId, version));
+    const response = await fetch(stack.entra.jwksUri(tenantId, version));
     assert.equal(response.status, 200);
     return (await response.json()) as { keys: JwkEntry[] };
   }
@@ -315,7 +351,7 @@ describe("Entra emulator: signing keys and minted tokens", () => {
     for (const key of published.keys) {
       assert.deepEqual(
         [key.kty, key.use, key.kid, key.issuer],
-        ["RSA", "sig", key.x5t, `https://login.microsoftonline.com/${fx.tenantId}/v2.0`],
+        ["RSA", "sig", key.x5t, `https://login.microsoftonline.com/${tenantId}/v2.0`],
       );
       const x509 = new X509Certificate(Buffer.from(key.x5c[0] ?? "", "base64"));
       assert.deepEqual(
@@ -332,8 +368,8 @@ describe("Entra emulator: signing keys and minted tokens", () => {
   });
 
   test("minted tokens break only what they are asked to", async () => {
-    const base = { tenantId: fx.tenantId, resource: "api://my-oci-api", clientAppId: client.appId };
-    const mint = (extra: object = {}) => fx.entra.mintToken({ ...base, ...extra });
+    const base = { tenantId: tenantId, resource: "api://my-oci-api", clientAppId: client.appId };
+    const mint = (extra: object = {}) => stack.entra.mintToken({ ...base, ...extra });
     const { payload } = await verify(await mint(), v1());
     assert.deepEqual(payload.roles, ["Invoke"]);
     assert.equal(payload.sub, client.servicePrincipalId);
@@ -349,32 +385,32 @@ describe("Entra emulator: signing keys and minted tokens", () => {
   });
 
   test("injected faults reach MSAL and jose as Entra's would", async () => {
-    fx.entra.faults.next(1, { status: 503, retryAfter: 1 });
+    stack.entra.faults.next(1, { status: 503, retryAfter: 1 });
     await assert.rejects(secretToken(), (error: unknown) => {
       assert.match(String((error as { errorMessage?: string }).errorMessage), /AADSTS90033:/);
       return true;
     });
-    assert.equal(fx.entra.requests.at(-1)?.injectedFault, "503");
+    assert.equal(stack.entra.requests.at(-1)?.injectedFault, "503");
     assert.ok(await secretToken(), "the next call goes through");
-    fx.entra.faults.next(1, { reset: true }, ["keys"]);
+    stack.entra.faults.next(1, { reset: true }, ["keys"]);
     await assert.rejects(jwtVerify(await secretToken(), jwks()));
     await jwtVerify(await secretToken(), jwks());
   });
 
   test("after rotation new tokens use the new key; a retired key's tokens stop verifying", async () => {
-    const oldKid = fx.entra.keys.currentKid;
+    const oldKid = stack.entra.keys.currentKid;
     const before = await secretToken();
-    const newKid = await fx.entra.rotateSigningKey();
+    const newKid = await stack.entra.rotateSigningKey();
     assert.notEqual(newKid, oldKid);
     const afterRotation = await secretToken();
     const published = createLocalJWKSet(await fetchJwks());
     assert.equal((await jwtVerify(afterRotation, published)).protectedHeader.kid, newKid);
     // Old keys stay published: tokens issued before the rotation still verify.
     assert.equal((await jwtVerify(before, published)).protectedHeader.kid, oldKid);
-    fx.entra.retireKey(oldKid);
+    stack.entra.retireKey(oldKid);
     const afterRetire = createLocalJWKSet(await fetchJwks());
     await jwtVerify(afterRotation, afterRetire);
     await assert.rejects(jwtVerify(before, afterRetire), errors.JWKSNoMatchingKey);
-    assert.throws(() => fx.entra.retireKey(newKid), /rotate first/);
+    assert.throws(() => stack.entra.retireKey(newKid), /rotate first/);
   });
 });

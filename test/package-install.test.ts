@@ -6,13 +6,15 @@
 // suite runs on Node 24, the actions' runtime.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { createTestCa } from "./emulators/tls/test-ca.ts";
 import { repoRoot } from "./runner/index.ts";
-import { runExecutable, smokeTestAgainstGuardedApi } from "./support/installed-cli.ts";
+import { runExecutable } from "./support/cli-process.ts";
+import { startGuardedApi } from "./support/guarded-api.ts";
 
 /** What a user of the actions or the CLI needs; everything else stays out of the package. */
 const SHIPPED = [
@@ -151,18 +153,25 @@ describe("the npm package", () => {
   });
 
   it("the installed fngate runs a real command on Node 22: smoke-test against a token-checking HTTPS API", async () => {
+    // `fngate smoke-test --url <guarded API> --token-file <token> --json`, trusting a fresh CA through
+    // NODE_EXTRA_CA_CERTS; every file it makes lives under `work`.
     const work = join(root, "smoke");
-    await mkdir(work);
-    const run = await smokeTestAgainstGuardedApi(
-      (args, runEnv) => runExecutable(fngate, args, runEnv),
-      work,
-      env,
-    );
-    assert.equal(run.exitCode, 0, run.stderr);
-    const result = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
-    assert.equal(result.ok, true);
-    assert.equal(result.outputs.passed, "true");
-    assert.ok(run.requests >= 2, "the API was called with the token and without it");
-    assert.doesNotMatch(run.stderr, /ExperimentalWarning|DeprecationWarning|SyntaxError/);
+    await mkdir(join(work, "home"), { recursive: true, mode: 0o700 });
+    const tls = await createTestCa(join(work, "tls"));
+    const api = await startGuardedApi(tls);
+    try {
+      await writeFile(join(work, "token"), await api.token(), { mode: 0o600 });
+      const args = ["smoke-test", "--url", api.url, "--token-file", join(work, "token"), "--json"];
+      const runEnv = { ...env, HOME: join(work, "home"), TMPDIR: work, NODE_EXTRA_CA_CERTS: tls.caFile };
+      const run = await runExecutable(fngate, args, runEnv);
+      assert.equal(run.exitCode, 0, run.stderr);
+      const result = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
+      assert.equal(result.ok, true);
+      assert.equal(result.outputs.passed, "true");
+      assert.ok(api.requests.length >= 2, "the API was called with the token and without it");
+      assert.doesNotMatch(run.stderr, /ExperimentalWarning|DeprecationWarning|SyntaxError/);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -228,15 +228,24 @@ describe("post steps", () => {
 });
 
 describe("timeouts and secret scanning", () => {
-  it("stops a step that runs past its timeout and reports it", async () => {
+  it("stops a step that runs past its timeout, or once cancelWhen settles, and reports it", {
+    timeout: 60_000,
+  }, async () => {
     await using job = await Job.create({ actionsDir });
-    // Long enough for node to start and print even on a busy machine.
-    const result = await job.run("sleeper", { timeoutMs: 2000 });
+    await using other = await Job.create({ actionsDir });
+    // Long enough for node to start and print even on a busy machine; the two jobs side by side.
+    const cancelWhen = new Promise((settle) => setTimeout(settle, 2000));
+    const [result, cancelled] = await Promise.all([
+      job.run("sleeper", { timeoutMs: 2000 }),
+      other.run("sleeper", { cancelWhen, timeoutSignal: "SIGKILL", timeoutMs: 600_000 }),
+    ]);
     assert.equal(result.timedOut, true);
     assert.equal(result.outcome, "failure");
     assert.equal(result.exitCode, null);
     assert.equal(result.signal, "SIGTERM");
     assert.match(result.stdout, /sleeping/);
+    assert.deepEqual([cancelled.timedOut, cancelled.signal], [true, "SIGKILL"]);
+    assert.match(cancelled.stdout, /sleeping/);
   });
 
   it("allWrittenText: what the steps made visible, including removed world-readable files", async () => {

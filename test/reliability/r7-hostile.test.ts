@@ -9,7 +9,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { printFigure } from "./figures.ts";
-import { type HostileArea, judge, type Verdict } from "./r7/hostile-case.ts";
+import { closeSharedOciFixture, type HostileArea, judge, type Verdict } from "./r7/hostile-case.ts";
 
 const folder = join(import.meta.dirname, "r7");
 const modules = readdirSync(folder)
@@ -40,7 +40,8 @@ for (const area of areas) {
   });
 }
 
-after(() => {
+after(async () => {
+  await closeSharedOciFixture();
   printFigure(
     "R7",
     "hostile inputs",

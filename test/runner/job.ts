@@ -46,6 +46,8 @@ export interface RunOptions {
   readerPauseMs?: number;
   /** The signal that ends the step at timeoutMs (default SIGTERM, as the runner's cancel does). */
   timeoutSignal?: NodeJS.Signals;
+  /** Cancels the step (timeoutSignal) as soon as this settles: a cancel at a chosen moment, not a guessed time. */
+  cancelWhen?: Promise<unknown>;
 }
 
 export interface RunPostsOptions {
@@ -71,7 +73,7 @@ interface RegisteredPost {
   timeoutSignal?: NodeJS.Signals;
 }
 
-type EntryRun = RegisteredPost & { phase: StepPhase };
+type EntryRun = RegisteredPost & { phase: StepPhase; cancelWhen?: Promise<unknown> };
 
 export class Job {
   readonly root: string;
@@ -182,7 +184,11 @@ export class Job {
     const registered: RegisteredPost | undefined =
       post === undefined ? undefined : { ...common, entry: post, state: {} };
     if (registered !== undefined) this.#posts.push(registered);
-    const result = await this.#runEntry({ ...common, phase: "main", entry: main, state: {} });
+    const cancelWhen = options.cancelWhen;
+    const result = await this.#runEntry({
+      ...{ ...common, phase: "main", entry: main, state: {} },
+      ...(cancelWhen === undefined ? {} : { cancelWhen }),
+    });
     if (registered !== undefined) registered.state = result.state;
     return result;
   }
@@ -285,6 +291,7 @@ export class Job {
       timeoutMs: run.timeoutMs,
       ...(run.readerPauseMs === undefined ? {} : { readerPauseMs: run.readerPauseMs }),
       ...(run.timeoutSignal === undefined ? {} : { timeoutSignal: run.timeoutSignal }),
+      ...(run.cancelWhen === undefined ? {} : { cancelWhen: run.cancelWhen }),
     });
     if (entryResult.leftoverProcessGroup !== undefined)
       this.#leftoverGroups.add(entryResult.leftoverProcessGroup);

@@ -22,6 +22,8 @@ export interface EntryProcessOptions {
   readerPauseMs?: number;
   /** The first signal sent at the timeout (SIGTERM, as the runner does; SIGKILL for a hard stop). */
   timeoutSignal?: NodeJS.Signals;
+  /** Stops the entry as the timeout would, as soon as this settles. */
+  cancelWhen?: Promise<unknown>;
 }
 
 /** What a Linux pipe holds before a writer has to wait. */
@@ -66,15 +68,16 @@ export function runEntryProcess(options: EntryProcessOptions): Promise<EntryProc
     const signalGroup = (signal: NodeJS.Signals): void => {
       if (child.pid !== undefined) killProcessGroup(child.pid, signal);
     };
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        signalGroup(options.timeoutSignal ?? "SIGTERM");
-        timers.push(setTimeout(() => signalGroup("SIGKILL"), killGraceMs));
-      }, options.timeoutMs),
-    );
-
     let settled = false;
+    const stop = (): void => {
+      if (timedOut || settled) return;
+      timedOut = true;
+      signalGroup(options.timeoutSignal ?? "SIGTERM");
+      timers.push(setTimeout(() => signalGroup("SIGKILL"), killGraceMs));
+    };
+    timers.push(setTimeout(stop, options.timeoutMs));
+    void options.cancelWhen?.finally(stop).catch(() => undefined);
+
     const finish = (): void => {
       if (settled || exit === undefined) return;
       settled = true;

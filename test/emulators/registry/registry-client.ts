@@ -30,6 +30,8 @@ export const MANIFEST_TYPES = [
   "application/vnd.oci.image.index.v1+json",
 ];
 
+const MANIFEST_ACCEPT = { accept: MANIFEST_TYPES.join(", ") };
+
 export class RegistryClient {
   readonly url: string;
   readonly #basic: string | undefined;
@@ -71,16 +73,8 @@ export class RegistryClient {
 
   /** The manifest digest for `repository:reference`, undefined when the registry does not have it. */
   async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
-    const response = await this.request(
-      "HEAD",
-      `/v2/${repository}/manifests/${reference}`,
-      { headers: { accept: MANIFEST_TYPES.join(", ") } },
-      `repository:${repository}:pull`,
-    );
-    if (response.status === 404) return undefined;
-    if (!response.ok)
-      throw new Error(`registry HEAD manifest ${repository}:${reference}: HTTP ${response.status}`);
-    return response.headers.get("docker-content-digest") ?? undefined;
+    const response = await this.#read("HEAD", repository, `manifests ${reference}`, MANIFEST_ACCEPT);
+    return response?.headers.get("docker-content-digest") ?? undefined;
   }
 
   /** The manifest `repository:reference` as stored (media type and bytes), undefined when absent. */
@@ -88,18 +82,8 @@ export class RegistryClient {
     repository: string,
     reference: string,
   ): Promise<{ mediaType: string; digest: string | undefined; body: Buffer } | undefined> {
-    const response = await this.request(
-      "GET",
-      `/v2/${repository}/manifests/${reference}`,
-      { headers: { accept: MANIFEST_TYPES.join(", ") } },
-      `repository:${repository}:pull`,
-    );
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    if (!response.ok)
-      throw new Error(`registry GET manifest ${repository}:${reference}: HTTP ${response.status}`);
+    const response = await this.#read("GET", repository, `manifests ${reference}`, MANIFEST_ACCEPT);
+    if (!response) return undefined;
     const body = Buffer.from(await response.arrayBuffer());
     return {
       mediaType: (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "",
@@ -110,18 +94,32 @@ export class RegistryClient {
 
   /** A blob (an image config) of `repository`, undefined when absent. */
   async blob(repository: string, digest: string): Promise<Buffer | undefined> {
+    const response = await this.#read("GET", repository, `blobs ${digest}`);
+    return response && Buffer.from(await response.arrayBuffer());
+  }
+
+  /** `object` is "manifests <reference>" or "blobs <digest>": undefined on 404, else the answer or an Error. */
+  async #read(
+    method: "GET" | "HEAD",
+    repository: string,
+    object: string,
+    headers: Record<string, string> = {},
+  ): Promise<Response | undefined> {
+    const [kind, reference] = object.split(" ");
     const response = await this.request(
-      "GET",
-      `/v2/${repository}/blobs/${digest}`,
-      {},
+      method,
+      `/v2/${repository}/${kind}/${reference}`,
+      { headers },
       `repository:${repository}:pull`,
     );
     if (response.status === 404) {
       await response.body?.cancel();
       return undefined;
     }
-    if (!response.ok) throw new Error(`registry GET blob ${repository}@${digest}: HTTP ${response.status}`);
-    return Buffer.from(await response.arrayBuffer());
+    const named =
+      kind === "blobs" ? `blob ${repository}@${reference}` : `manifest ${repository}:${reference}`;
+    if (!response.ok) throw new Error(`registry ${method} ${named}: HTTP ${response.status}`);
+    return response;
   }
 
   async #answer(challenge: string): Promise<string> {

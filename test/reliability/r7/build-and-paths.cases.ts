@@ -17,10 +17,16 @@ import {
   startRegistry,
 } from "../../emulators/registry/start-registry.ts";
 import { runAction } from "../../runner/index.ts";
-import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
+import type { OciFixture } from "../../support/oci-fixture.ts";
 import { dockerEngineRunning } from "../../support/real-components.ts";
 import { type DeployJob, deployAfterLogin } from "./deploy-job.ts";
-import { actionOutcome, cliOutcome, type HostileArea, type HostileCase } from "./hostile-case.ts";
+import {
+  actionOutcome,
+  cliOutcome,
+  type HostileArea,
+  type HostileCase,
+  sharedOciFixture,
+} from "./hostile-case.ts";
 
 const run = promisify(execFile);
 const ACCESS_KEY_SECRET = `r7-fc-secret-${process.pid}-abcdefgh`;
@@ -268,7 +274,7 @@ export const area: HostileArea = {
     await symlink(join(outsideDir, "id_rsa"), join(dockerfileLinkCheckout, "Dockerfile"));
     await writeFile(join(dockerfileLinkCheckout, "func.js"), "// r7\n");
     if (imageCasesRun) {
-      oci = await startOciFixture();
+      oci = await sharedOciFixture();
       oci.stack.oci.state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
       const user = { username: `${oci.namespace}/ci-user`, password: OCIR_TOKEN };
       registry = await startRegistry({ users: [user] });
@@ -276,8 +282,8 @@ export const area: HostileArea = {
     }
   },
   async teardown() {
+    oci?.stack.oci.setRegistry(undefined);
     await registry?.close();
-    await oci?.close();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   },
   cases: [...pathCases, ...(imageCasesRun ? imageCases : [])],

@@ -4,7 +4,8 @@
 // case, decides whether the outcome was handled, leaked, crashed or left a file wider than 0600.
 import type { RunActionResult, StepResult, TreeSnapshot } from "../../runner/index.ts";
 import { diffSnapshots } from "../../runner/index.ts";
-import { cliSandbox } from "../../support/cli-process.ts";
+import { type CliRun, cliSandbox } from "../../support/cli-process.ts";
+import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
 import { secretsFound, shownByStep } from "../../support/secret-scan.ts";
 
 /** A group of cases sharing one fixture: a module `<area>.cases.ts` exports one as `area`. */
@@ -38,6 +39,21 @@ export interface HostileOutcome {
   wideFiles: string[];
   /** A case that was cancelled on purpose says so: a non-zero exit is then not a crash. */
   cancelled?: boolean;
+}
+
+let sharedOci: Promise<OciFixture> | undefined;
+
+/**
+ * The emulator stack the areas share (each makes its own tenants, gateways and applications, and undoes
+ * what it changes for a case), started by the first area that asks and closed when the suite ends.
+ */
+export function sharedOciFixture(): Promise<OciFixture> {
+  sharedOci ??= startOciFixture();
+  return sharedOci;
+}
+
+export async function closeSharedOciFixture(): Promise<void> {
+  await (await sharedOci)?.close();
 }
 
 export type Verdict = "handled" | "leaked" | "crashed" | "wide" | "wrong";
@@ -143,21 +159,22 @@ export function actionOutcome(
  * One run of the built CLI in a sandbox of its own, judged on everything it printed and left in the
  * sandbox; its failure lines are its `error:` lines. "<root>" in an argument is the sandbox's folder (a
  * path for a flag such as --token-file). `secrets` may be a function: what to look for is sometimes
- * known only after the run (a token an API was sent).
+ * known only after the run (a token an API was sent). `inspect` asserts what a case adds about the run.
  */
 export async function cliOutcome(
   args: string[],
   env: Record<string, string>,
   expect: HostileOutcome["expect"],
   secrets: string[] | (() => string[]),
-  sandboxOptions: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; inspect?: (run: CliRun) => void } = {},
 ): Promise<HostileOutcome> {
-  await using sandbox = await cliSandbox(sandboxOptions.env, sandboxOptions);
+  await using sandbox = await cliSandbox(options.env, options);
   const before = await sandbox.snapshot();
   const run = await sandbox.run(
     args.map((arg) => arg.replace("<root>", sandbox.root)),
     env,
   );
+  options.inspect?.(run);
   const after = await sandbox.snapshot();
   return {
     expect,

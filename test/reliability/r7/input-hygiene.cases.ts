@@ -3,6 +3,7 @@
 // process) and of the CLI, 120 KB single-line values, URLs carrying a user and password, endpoint
 // overrides over plain http to another machine, and an https:// proxy with credentials (a real TLS
 // CONNECT proxy that records what it was sent).
+import assert from "node:assert/strict";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ACTION_METADATA } from "../../../src/cli/action-metadata.ts";
@@ -13,7 +14,7 @@ import type { EnvOverrides } from "../../runner/index.ts";
 import { runAction } from "../../runner/index.ts";
 import { flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
-import { actionVerdict } from "../../support/input-table.ts";
+import { actionVerdict, cliVerdict } from "../../support/input-table.ts";
 import {
   actionOutcome,
   cliOutcome as cli,
@@ -68,8 +69,9 @@ async function inProcess(
   inputs: Record<string, string>,
   expect: HostileOutcome["expect"],
   secrets: string[],
+  verdictOf = actionVerdict,
 ): Promise<HostileOutcome> {
-  const verdict = await actionVerdict(name, { inputs });
+  const verdict = await verdictOf(name, { inputs });
   const lines = verdict.outcome === "refused" ? [verdict.line] : [];
   return {
     expect,
@@ -114,7 +116,10 @@ function controlCharacterCases(): HostileCase[] {
   return cases;
 }
 
-/** One single-line flag of every CLI command, with a refused character (every flag is checked in process). */
+/**
+ * One single-line flag of every CLI command, with a refused character, in process (cliVerdict: the CLI's
+ * own reader and error line); the CLI refusals below show the built CLI's output.
+ */
 function cliControlCharacterCases(): HostileCase[] {
   return Object.entries(ACTION_METADATA).map(([name, metadata], index) => {
     const open = metadata.inputs.filter((input) => !input.secret && !inputShape(name, input.name).multiLine);
@@ -122,13 +127,14 @@ function cliControlCharacterCases(): HostileCase[] {
     const [character, described] = CHARACTERS[index % CHARACTERS.length] ?? ["\n", ""];
     const marker = `r7-cli-${input?.name}-${PID}-value`;
     return {
-      name: `CLI ${name}: ${described.replace(/\\/g, "")} in --${input?.name}`,
+      name: `CLI ${name}: ${described.replace(/\\/g, "")} in --${input?.name} (in process)`,
       run: () =>
-        cli(
-          [name, `--${input?.name}`, `${marker}${character}tail`, "--json"],
-          {},
+        inProcess(
+          name,
+          { [input?.name ?? ""]: `${marker}${character}tail` },
           { message: new RegExp(`^--${escapeRegExp(input?.name ?? "")} contains ${described}`) },
           [marker],
+          cliVerdict,
         ),
     };
   });
@@ -161,6 +167,8 @@ function connectsSeen(seen: ConnectProxy, expected: boolean[] | "all with creden
 }
 
 const CLIENT_ID = "00000000-0000-0000-0000-000000000001";
+/** The actions whose URL-with-password case runs built: they print URLs in their results. */
+const BUILT_URL_CASES = new Set(["smoke-test", "pipeline"]);
 
 /** A CLI command refused in one `error:` line that shows none of `secrets`. */
 interface CliRefusal {
@@ -321,7 +329,9 @@ export const area: HostileArea = {
           ),
       }),
     ),
-    // A user and password inside a URL: refused before anything echoes them.
+    // A user and password inside a URL: refused before anything echoes them. The built smoke-test and
+    // pipeline print URLs in their results; the other actions' refusals are judged in process, their
+    // parsers reached as the adapters reach them (each action keeps a built run above).
     ...(
       [
         ["fn-context", "api-url", `https://ci:${PASSWORD}@functions.ap-tokyo-1.oci.oraclecloud.com`],
@@ -335,9 +345,9 @@ export const area: HostileArea = {
       ] as const
     ).map(
       ([name, input, value]): HostileCase => ({
-        name: `${name}: ${input} with a user and password`,
+        name: `${name}: ${input} with a user and password${BUILT_URL_CASES.has(name) ? "" : " (in process)"}`,
         run: () =>
-          action(
+          (BUILT_URL_CASES.has(name) ? action : inProcess)(
             name,
             { [input]: value },
             { message: new RegExp(`^${input} must not carry a user name or password`) },
@@ -394,8 +404,9 @@ export const area: HostileArea = {
     },
     {
       name: "smoke-test through an https:// proxy that refuses its credentials: one line explaining the 407",
-      run: () =>
-        action(
+      run: async () => {
+        proxy.reset();
+        const outcome = await action(
           "smoke-test",
           { ...smoke, url: "https://api.r7.invalid/hello" },
           {
@@ -407,7 +418,15 @@ export const area: HostileArea = {
             NODE_EXTRA_CA_CERTS: tls.caFile,
             HTTPS_PROXY: withProxyCredentials(proxy.url, `wrong-${PROXY_PASSWORD}`),
           },
-        ),
+        );
+        assert.match(
+          outcome.errorLines[0] ?? "",
+          /: check them \(percent-encoded in https:\/\/USER:PASSWORD@host:port\)\.$/,
+        );
+        // A permanent refusal: one CONNECT, no retry, and the answer fetch got is enough: no probe.
+        connectsSeen(proxy, [true]);
+        return outcome;
+      },
     },
     {
       name: "smoke-test through an https:// proxy whose tunnel drops: the diagnosis goes over TLS without credentials",
@@ -423,8 +442,14 @@ export const area: HostileArea = {
             HTTPS_PROXY: withProxyCredentials(droppingProxy.url),
           },
         );
-        // fetch's own tunnel with the credentials, then the diagnosis without them.
+        // fetch's own tunnel with the credentials, then the diagnosis without them (the default port for
+        // https), which the proxy answers 407; the proxy carried the call, so the line does not blame it.
         connectsSeen(droppingProxy, [true, false]);
+        assert.deepEqual(
+          droppingProxy.connects.map(({ target, status }) => `${target} ${status}`),
+          ["api.r7.invalid:443 200", "api.r7.invalid:443 407"],
+        );
+        assert.doesNotMatch(outcome.errorLines.join("\n"), /\(HTTPS_PROXY\) (answered|could not be reached)/);
         return outcome;
       },
     },

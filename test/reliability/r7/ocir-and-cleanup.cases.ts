@@ -3,22 +3,27 @@
 // cleanup fails, and a registry token requested without a profile, with a key OCI refuses, from an
 // endpoint that answers without a token or never answers. Each must end in one line (or success),
 // show no secret, and leave nothing behind after post.
-import { createServer, type Server } from "node:https";
-import type { Socket } from "node:net";
+import type { Server } from "node:http";
+import { closeServer, serveHttpsOnLoopback } from "../../emulators/http/loopback-server.ts";
 import { Job, type RunActionResult } from "../../runner/index.ts";
 import { dockerStandIn, type StandInBehaviour } from "../../support/docker-stand-in.ts";
-import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
+import type { OciFixture } from "../../support/oci-fixture.ts";
 import { PIPELINE } from "../pipeline-fixture.ts";
-import { actionOutcome, cliOutcome, type HostileArea, type HostileOutcome } from "./hostile-case.ts";
+import {
+  actionOutcome,
+  cliOutcome,
+  type HostileArea,
+  type HostileOutcome,
+  sharedOciFixture,
+} from "./hostile-case.ts";
 
 const AUTH_TOKEN = `r7-ocir-${process.pid}-auth-token`;
 const REGISTRY = "127.0.0.1:5996";
 const SKIP_AFTER_LOGIN = "fn-deploy,gateway-deploy,entra-token,smoke-test";
 let oci: OciFixture;
 /** A token endpoint that answers 200 without a token, and one that never answers. */
-let tokenless: Server;
-let silent: Server;
-const sockets: Socket[] = [];
+let tokenless: { server: Server; url: string };
+let silent: { server: Server; url: string };
 
 const authTokenLogin = () => ({
   region: "ap-tokyo-1",
@@ -90,38 +95,18 @@ function cancelled(run: RunActionResult, secrets: string[]): HostileOutcome {
   };
 }
 
-function httpsServer(
-  answer: (socket: Socket, respond: (status: number, body: unknown) => void) => void,
-): Promise<Server> {
-  const server = createServer({ key: oci.stack.tls.keyPem, cert: oci.stack.tls.certPem }, (req, res) => {
-    sockets.push(req.socket);
-    answer(req.socket, (status, body) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
-const urlOf = (server: Server) => {
-  const address = server.address();
-  return `https://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-};
-
 export const area: HostileArea = {
   name: "ocir-login and cleanup under failure",
   async setup() {
-    oci = await startOciFixture();
-    tokenless = await httpsServer((_socket, respond) =>
-      respond(200, { expires_in: 3600, note: "no token here" }),
-    );
-    silent = await httpsServer(() => {});
+    oci = await sharedOciFixture();
+    tokenless = await serveHttpsOnLoopback(oci.stack.tls, "tokenless token endpoint", async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ expires_in: 3600, note: "no token here" }));
+    });
+    silent = await serveHttpsOnLoopback(oci.stack.tls, "silent token endpoint", () => new Promise(() => {}));
   },
   async teardown() {
-    for (const socket of sockets) socket.destroy();
-    tokenless?.close();
-    silent?.close();
-    await oci?.close();
+    for (const started of [tokenless, silent]) if (started) await closeServer(started.server);
   },
   cases: [
     {
@@ -220,7 +205,7 @@ export const area: HostileArea = {
           context: true,
           action: "ocir-login",
           inputs: { region: "ap-tokyo-1", registry: REGISTRY, namespace: oci.namespace },
-          env: { FNGATE_OCI_ENDPOINT: urlOf(tokenless) },
+          env: { FNGATE_OCI_ENDPOINT: tokenless.url },
         });
         return outcomeOf(
           run,
@@ -241,7 +226,7 @@ export const area: HostileArea = {
             namespace: oci.namespace,
             "deadline-minutes": "0.05",
           },
-          env: { FNGATE_OCI_ENDPOINT: urlOf(silent) },
+          env: { FNGATE_OCI_ENDPOINT: silent.url },
         });
         return outcomeOf(run, { message: /^deadline-minutes \(0\.05\) reached while .*registry token/ }, [
           oci.key.pkcs8,

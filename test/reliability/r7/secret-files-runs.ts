@@ -21,8 +21,8 @@ export interface JobCase {
   prepare?: Prepare;
   expect: HostileOutcome["expect"];
   secrets: string[];
-  /** Stops the main step this long after it started, with this signal (a cancelled run). */
-  kill?: { signal: NodeJS.Signals; afterMs: number };
+  /** Stops the main step with this signal once it has written the key (a cancelled run). */
+  kill?: NodeJS.Signals;
   /** What a later step could print while the step's files are in place (masked as the runner would). */
   laterStep?: (job: Job, main: StepResult) => Promise<string>;
 }
@@ -33,11 +33,13 @@ export async function inJob(env: Record<string, string>, spec: JobCase): Promise
   try {
     await spec.prepare?.(job.home);
     const before = await job.snapshot();
+    const keyWritten =
+      spec.kill && mustExist(join(job.home, KEY_FILE), "the key was written before the kill");
     const main = await job.run(spec.action, {
       inputs: spec.inputs,
-      ...(spec.kill ? { timeoutMs: spec.kill.afterMs, timeoutSignal: spec.kill.signal } : {}),
+      ...(keyWritten ? { cancelWhen: keyWritten, timeoutSignal: spec.kill } : {}),
     });
-    if (spec.kill) await mustExist(join(job.home, KEY_FILE), "the key was written before the kill");
+    await keyWritten;
     const pushed = writtenIntoDotfiles(before, await job.snapshot());
     const later = (await spec.laterStep?.(job, main)) ?? "";
     const posts = await job.runPosts({ cancelled: spec.kill !== undefined });
@@ -116,7 +118,7 @@ async function killedMidWrite(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = collect(child);
-  await mustExist(keyFile, "the key was written before the kill", 20_000);
+  await mustExist(keyFile, "the key was written before the kill");
   child.kill(signal);
   const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return { exitCode, ...output() };
@@ -134,7 +136,7 @@ function collect(child: ChildProcess): () => { stdout: string; stderr: string } 
   return () => ({ stdout, stderr });
 }
 
-async function mustExist(path: string, premise: string, waitMs = 0): Promise<void> {
+async function mustExist(path: string, premise: string, waitMs = 20_000): Promise<void> {
   const until = Date.now() + waitMs;
   const exists = () =>
     access(path).then(

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { applyMasks, type Job, type StepResult } from "../../runner/index.ts";
 import { envOf, flagsOf } from "../../support/cli-process.ts";
 import { generateTestKey, pemArmor } from "../../support/keys.ts";
-import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
-import type { HostileArea, HostileCase } from "./hostile-case.ts";
+import type { OciFixture } from "../../support/oci-fixture.ts";
+import { type HostileArea, type HostileCase, sharedOciFixture } from "./hostile-case.ts";
 import { type CliCase, inCli, inJob, type JobCase, KEY_FILE, type Prepare } from "./secret-files-runs.ts";
 
 const OTHER_PROFILE = "[OTHER]\nuser=ocid1.user.oc1..aaaaaaaaother\nkey_file=~/.oci/other.pem\n";
@@ -137,7 +137,7 @@ let huge: string;
 export const area: HostileArea = {
   name: "secret files",
   async setup() {
-    oci = await startOciFixture();
+    oci = await sharedOciFixture();
     short = keyWithShortLastLine();
     huge = hugeHostileKey();
     silent = createServer((socket) => sockets.push(socket));
@@ -147,7 +147,6 @@ export const area: HostileArea = {
   async teardown() {
     for (const socket of sockets) socket.destroy();
     silent?.close();
-    await oci?.close();
   },
   cases: [
     contextInJob("~/.oci/config is a symlink into a dotfiles repository", () => ({ prepare: linkedConfig })),
@@ -199,13 +198,13 @@ export const area: HostileArea = {
     contextInJob("SIGTERM while writing its secrets", () => ({
       env: { FNGATE_OCI_ENDPOINT: silentUrl },
       expect: CANCELLED,
-      kill: { signal: "SIGTERM", afterMs: 4000 },
+      kill: "SIGTERM",
     })),
     contextInJob("SIGKILL while writing its secrets, ~/.oci/config a symlink", () => ({
       env: { FNGATE_OCI_ENDPOINT: silentUrl },
       prepare: linkedConfig,
       expect: CANCELLED,
-      kill: { signal: "SIGKILL", afterMs: 4000 },
+      kill: "SIGKILL",
     })),
     contextInCli(": SIGKILL while writing its secrets, then cleanup", () => ({
       env: { FNGATE_OCI_ENDPOINT: silentUrl },

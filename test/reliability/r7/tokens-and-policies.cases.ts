@@ -3,11 +3,18 @@
 // cannot send, expired tokens that prove nothing, and gateway policies that would let any issuer or
 // any caller in. Through the built smoke-test and gateway-deploy actions, the root action and the CLI.
 
-import { runAction } from "../../runner/index.ts";
-import { envOf, flagsOf } from "../../support/cli-process.ts";
+import assert from "node:assert/strict";
+import { runAction, type StepResult } from "../../runner/index.ts";
+import { type CliRun, envOf, flagsOf } from "../../support/cli-process.ts";
 import { type GuardedApi, startGuardedApi } from "../../support/guarded-api.ts";
-import { type OciFixture, startOciFixture } from "../../support/oci-fixture.ts";
-import { actionOutcome, cliOutcome, type HostileArea, type HostileOutcome } from "./hostile-case.ts";
+import type { OciFixture } from "../../support/oci-fixture.ts";
+import {
+  actionOutcome,
+  cliOutcome,
+  type HostileArea,
+  type HostileOutcome,
+  sharedOciFixture,
+} from "./hostile-case.ts";
 
 const CLIENT_SECRET = `cs~${process.pid}.r7-tokens`;
 const API_URI = "api://r7-tokens";
@@ -25,10 +32,34 @@ const caEnv = () => ({ NODE_EXTRA_CA_CERTS: oci.stack.caFile });
 const compact = () => echo.token({ iss: undefined, aud: undefined, roles: undefined, iat: undefined });
 const now = () => Math.floor(Date.now() / 1000);
 
-async function smoke(inputs: Record<string, string>, expect: HostileOutcome["expect"], secrets: string[]) {
+/** smoke-test as a workflow runs it; `check` asserts what a case adds about the step. */
+async function smoke(
+  inputs: Record<string, string>,
+  expect: HostileOutcome["expect"],
+  secrets: string[],
+  check?: (main: StepResult) => void,
+) {
   const run = await runAction("smoke-test", { inputs, env: caEnv() });
+  check?.(run.main);
   return actionOutcome(run, expect, secrets);
 }
+
+/** One check's entry in the smoke test's `results` output (the action's, or the CLI's JSON document). */
+function resultOf(results: string | undefined, check: string) {
+  const list = JSON.parse(results ?? "[]") as { check: string; answered: string; detail?: string }[];
+  return list.find((result) => result.check === check);
+}
+/** The echoing API let the tampered token in, as the results say. */
+const tamperedAnswered200 = (results: string | undefined) =>
+  assert.equal(resultOf(results, "tampered-signature")?.answered, "200");
+/** The CLI's --json document: a failed run, whose results say the same. */
+const failedDocument = (run: CliRun) => {
+  const document = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
+  assert.equal(document.ok, false);
+  tamperedAnswered200(document.outputs.results);
+};
+const TAMPERED_LET_IN = /^smoke test failed, 2 of 5 checks: tampered-signature answered 200/;
+const PIPELINE_TAMPERED_LET_IN = /^smoke test failed, \d+ of \d+ checks: tampered-signature answered 200/;
 
 /** gateway-deploy after fn-context in one job, as a workflow runs them; posts and snapshots included. */
 async function gatewayDeploy(overrides: Record<string, string>, expect: HostileOutcome["expect"]) {
@@ -48,13 +79,17 @@ async function gatewayDeploy(overrides: Record<string, string>, expect: HostileO
   return actionOutcome(run, expect, [oci.key.pkcs8]);
 }
 
-/** The built CLI with its --json result, secrets in FNGATE_* variables. */
+/** The built CLI with its --json result (a failed run's document), secrets in FNGATE_* variables. */
 const cli = (
   args: string[],
   secretEnv: Record<string, string>,
   expect: HostileOutcome["expect"],
   secrets: () => string[],
-) => cliOutcome([...args, "--json"], envOf(secretEnv), expect, secrets, { env: caEnv() });
+) =>
+  cliOutcome([...args, "--json"], envOf(secretEnv), expect, secrets, {
+    env: caEnv(),
+    inspect: failedDocument,
+  });
 
 /** The pipeline's inputs for its entra-token and smoke-test stages alone, against the echoing API. */
 const entraToEcho = () => ({
@@ -66,14 +101,17 @@ const entraToEcho = () => ({
   url: echo.url,
 });
 
-/** The bearer token of the echoing API's request number `index`. */
-const sentAt = (api: GuardedApi, index: number) =>
-  /^Bearer (.+)$/.exec(api.requests[index]?.authorization ?? "")?.[1] ?? "";
+/** The bearer token of the echoing API's request number `index` (the pipeline's first is its real token). */
+function sentAt(api: GuardedApi, index: number): string {
+  const token = /^Bearer (.+)$/.exec(api.requests[index]?.authorization ?? "")?.[1];
+  assert.ok(token, "the pipeline sent its token to the API");
+  return token;
+}
 
 export const area: HostileArea = {
   name: "tokens and policies",
   async setup() {
-    oci = await startOciFixture();
+    oci = await sharedOciFixture();
     echo = await startGuardedApi(oci.stack.tls, {
       lenient: true,
       reflectAuthorization: true,
@@ -93,14 +131,22 @@ export const area: HostileArea = {
   },
   async teardown() {
     await Promise.all([echo?.close(), strictEcho?.close(), confused?.close()]);
-    await oci?.close();
   },
   cases: [
     {
       name: "smoke-test: an echoing API lets the tampered token in (its bit flipped back is the token)",
       async run() {
         const token = await compact();
-        return smoke({ url: echo.url, token }, { message: /tampered-signature answered 200/ }, [token]);
+        return smoke({ url: echo.url, token }, { message: TAMPERED_LET_IN }, [token], (main) => {
+          const tampered = resultOf(main.outputs.results, "tampered-signature");
+          assert.equal(tampered?.answered, "200");
+          assert.match(tampered?.detail ?? "", /body is not shown \(negative-check-bodies: true shows it/);
+          const signed = token.split(".").slice(0, 2).join(".");
+          assert.ok(
+            main.masks.some((mask) => mask.startsWith(signed)),
+            "the token is masked",
+          );
+        });
       },
     },
     {
@@ -108,15 +154,27 @@ export const area: HostileArea = {
       async run() {
         const token = await compact();
         const inputs = { url: echo.url, token, "negative-check-bodies": "true" };
-        return smoke(inputs, { message: /tampered-signature answered 200/ }, [token]);
+        return smoke(inputs, { message: TAMPERED_LET_IN }, [token], (main) => {
+          // The bodies are shown with every variant of the token redacted.
+          assert.equal(
+            resultOf(main.outputs.results, "tampered-signature")?.detail,
+            'body: {"authorization":"Bearer ***","message":"Hello World"}',
+          );
+        });
       },
     },
     {
       name: "smoke-test: a refused token echoed in the 401 body and WWW-Authenticate",
       async run() {
         const token = await strictEcho.token({ aud: "api://someone-else" });
-        const inputs = { url: strictEcho.url, token, wait: "0", "negative-checks": "none" };
-        return smoke(inputs, { message: /with token answered 401/ }, [token]);
+        const inputs = { url: strictEcho.url, token, wait: "0" };
+        const message = /^smoke test failed, 1 of 5 checks: with token answered 401, expected 200/;
+        return smoke(inputs, { message }, [token], (main) => {
+          assert.equal(
+            resultOf(main.outputs.results, "with token")?.detail,
+            'body: {"authorization":"Bearer ***","code":401,"message":"Unauthorized"}',
+          );
+        });
       },
     },
     {
@@ -126,7 +184,7 @@ export const area: HostileArea = {
         return cli(
           ["smoke-test", ...flagsOf({ url: echo.url })],
           { token },
-          { message: /tampered-signature answered 200/ },
+          { message: TAMPERED_LET_IN },
           () => [token],
         );
       },
@@ -139,10 +197,8 @@ export const area: HostileArea = {
           env: caEnv(),
           inputs: { ...entraToEcho(), "client-secret": CLIENT_SECRET },
         });
-        return actionOutcome(run, { message: /tampered-signature answered 200/ }, [
-          sentAt(echo, from),
-          CLIENT_SECRET,
-        ]);
+        tamperedAnswered200(run.main.outputs.results);
+        return actionOutcome(run, { message: PIPELINE_TAMPERED_LET_IN }, [sentAt(echo, from), CLIENT_SECRET]);
       },
     },
     {
@@ -152,7 +208,7 @@ export const area: HostileArea = {
         return cli(
           ["pipeline", ...flagsOf(entraToEcho())],
           { "client-secret": CLIENT_SECRET },
-          { message: /tampered-signature answered 200/ },
+          { message: PIPELINE_TAMPERED_LET_IN },
           () => [sentAt(echo, from), CLIENT_SECRET],
         );
       },
