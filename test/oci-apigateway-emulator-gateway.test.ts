@@ -86,11 +86,6 @@ describe("OCI emulator: API Gateway data plane", () => {
     await w?.close();
   });
 
-  test("the endpoint is https on loopback, named by the gateway's host label and the path prefix", () => {
-    const label = w.stack.oci.state.apigw.gateways.get(gatewayId)?.hostname.split(".")[0];
-    assert.equal(endpoint, `${w.stack.gateway.url}/${label}/v1`);
-  });
-
   test("a valid token reaches the backend; the JWKS is fetched over HTTPS once and cached", async () => {
     const token = await mint();
     const response = await get("/hello", token);

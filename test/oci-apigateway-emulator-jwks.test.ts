@@ -98,11 +98,12 @@ describe("OCI emulator: API Gateway remote JWKS rules", () => {
   }
 
   test("a JWKS of ten keys is used; one of eleven is refused whole, so even a good token is a 401", async () => {
-    const signer = await rsaKey("signer");
-    const spares = await Promise.all(Array.from({ length: 10 }, (_, n) => rsaKey(`spare-${n}`)));
-    served = { keys: [signer.jwk, ...spares.slice(0, 9).map((key) => key.jwk)] };
+    const [signer, spare] = await Promise.all([rsaKey("signer"), rsaKey("spare")]);
+    // The limit counts entries: one spare key under ten kids is ten keys, and saves ten key generations.
+    const spares = Array.from({ length: 10 }, (_, n) => ({ ...spare.jwk, kid: `spare-${n}` }));
+    served = { keys: [signer.jwk, ...spares.slice(0, 9)] };
     assert.equal((await (await deployServed("ten"))(await signer.sign())).status, 200);
-    served = { keys: [signer.jwk, ...spares.map((key) => key.jwk)] };
+    served = { keys: [signer.jwk, ...spares] };
     const refused = await (await deployServed("eleven"))(await signer.sign());
     assert.equal(refused.status, 401);
     assert.match(refused.reason, /has 11 keys; OCI accepts at most 10/);

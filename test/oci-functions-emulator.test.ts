@@ -21,6 +21,10 @@ import {
 // Long enough that nothing settles by itself during a test; settle() settles it on purpose.
 const ACTIVE_DELAY_MS = 10_000;
 const IMAGE = "phx.ocir.io/axnamespace/fngate/hello:0.0.1";
+const POLL_RETRY = {
+  terminationStrategy: new common.MaxAttemptsTerminationStrategy(50),
+  delayStrategy: new common.FixedTimeDelayStrategy(0.02),
+};
 const FAST_RETRY = {
   retryConfiguration: {
     terminationStrategy: new common.MaxAttemptsTerminationStrategy(5),
@@ -122,9 +126,10 @@ describe("OCI emulator: Functions management API", () => {
     await rejectsWith(update(1024, { ifMatch: current }), 412, "PreconditionFailed");
     // While UPDATING, a further update is 409 IncorrectState...
     await rejectsWith(update(1024, NO_RETRY), 409, "IncorrectState");
-    // ...which the SDK retries by default until the function is ACTIVE again.
+    // ...which the SDK's default retry condition retries until the function is ACTIVE again (polled
+    // every 20 ms here instead of the default backoff's first second).
     const timer = setTimeout(settle, 100);
-    const retried = await update(1024);
+    const retried = await update(1024, { retryConfiguration: POLL_RETRY });
     clearTimeout(timer);
     assert.equal(retried.function.memoryInMBs, 1024);
   });

@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { signRs256 } from "./compact-jwt.ts";
 import type { CredentialScope, IdentityDomainStore } from "./store.ts";
-import { type OAuthAnswer, oauthError } from "./token-exchange.ts";
+import { basicCredentials, type OAuthAnswer, oauthError } from "./token-exchange.ts";
 
 export function clientCredentialsToken(
   store: IdentityDomainStore,
@@ -19,11 +19,9 @@ export function clientCredentialsToken(
   authorization: string | undefined,
   issuer: string,
 ): OAuthAnswer {
-  const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "")?.[1];
-  const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : "";
-  const colon = decoded.indexOf(":");
-  const credential = colon < 0 ? undefined : store.credentials.get(decoded.slice(0, colon));
-  if (!credential || credential.secret !== decoded.slice(colon + 1)) {
+  const [id, secret] = basicCredentials(authorization) ?? [];
+  const credential = id === undefined ? undefined : store.credentials.get(id);
+  if (!credential || credential.secret !== secret) {
     return oauthError(401, "invalid_client", "Client authentication failed.");
   }
   if (form.get("grant_type") !== "client_credentials") {

@@ -108,14 +108,20 @@ export function authenticateClient(
   store: IdentityDomainStore,
   authorization: string | undefined,
 ): OAuthClient | OAuthAnswer {
-  const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "")?.[1];
-  const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : "";
-  const colon = decoded.indexOf(":");
-  const client = colon < 0 ? undefined : store.clients.get(decoded.slice(0, colon));
-  if (!client || client.clientSecret !== decoded.slice(colon + 1)) {
+  const [id, secret] = basicCredentials(authorization) ?? [];
+  const client = id === undefined ? undefined : store.clients.get(id);
+  if (!client || client.clientSecret !== secret) {
     return oauthError(401, "invalid_client", "Client authentication failed.");
   }
   return client;
+}
+
+/** `Basic base64(<id>:<secret>)` as [id, secret]; undefined without a colon. */
+export function basicCredentials(authorization: string | undefined): [string, string] | undefined {
+  const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "")?.[1];
+  const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : "";
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? undefined : [decoded.slice(0, colon), decoded.slice(colon + 1)];
 }
 
 export function oauthError(status: number, error: string, description: string): OAuthAnswer {

@@ -1,6 +1,6 @@
 // Field readers that carry the JSON path of the value (`specification.routes[0].backend.type`),
 // because OCI's 400 InvalidParameter names the offending field and a deployment spec is deep enough
-// to need it. With path "" they read a top-level field of a request body (body-fields.ts).
+// to need it. With path "" they read a top-level field of a request body (body-schema.ts).
 import type { Json } from "../json.ts";
 import { invalidParameter } from "./errors.ts";
 

@@ -2,7 +2,13 @@
 // fields its model has, each of the right type and range, or a 400 naming the field (InvalidParameter;
 // MissingParameter for a required one that is absent), so a client bug shows up here as it would
 // against Oracle Cloud instead of being silently ignored.
-import type { Json } from "../json.ts";
+import {
+  type Json,
+  objectAt,
+  optionalBooleanAt,
+  optionalNumberAt,
+  optionalStringAt,
+} from "./apigateway-fields.ts";
 import { invalidParameter, missingParameter } from "./errors.ts";
 
 export type Rule =
@@ -43,7 +49,7 @@ export function readBody<S extends Schema>(raw: Buffer, model: string, schema: S
   }
   const read: Record<string, unknown> = {};
   for (const [name, rule] of Object.entries(schema)) {
-    const value = readField(name, body[name], rule);
+    const value = readField(body, name, rule);
     if (value !== undefined) read[name] = value;
   }
   return read as Body<S>;
@@ -62,34 +68,29 @@ function parseJsonObject(body: Buffer): Json {
   return parsed as Json;
 }
 
-function readField(name: string, value: unknown, rule: Rule): unknown {
+/** One top-level field, with the same readers (and messages) as the deployment specification's. */
+function readField(body: Json, name: string, rule: Rule): unknown {
+  const value = body[name];
   if (value === undefined || value === null || (rule.type === "string" && value === "")) {
     if ("required" in rule && rule.required) throw missingParameter(`${name} is required.`);
     if (value === undefined || value === null) return undefined;
   }
   switch (rule.type) {
     case "string": {
-      if (typeof value !== "string") throw invalidParameter(`${name} must be a string.`);
-      if (rule.nonEmpty && value === "") throw invalidParameter(`${name} must not be empty.`);
-      if (rule.maxLength !== undefined && value.length > rule.maxLength) {
+      const text = optionalStringAt(body, name, "") ?? "";
+      if (rule.nonEmpty && text === "") throw invalidParameter(`${name} must not be empty.`);
+      if (rule.maxLength !== undefined && text.length > rule.maxLength) {
         throw invalidParameter(`${name} must be at most ${rule.maxLength} characters.`);
       }
-      rule.check?.(value);
-      return value;
+      rule.check?.(text);
+      return text;
     }
     case "integer":
-      if (typeof value !== "number" || !Number.isInteger(value)) {
-        throw invalidParameter(`${name} must be an integer.`);
-      }
-      if (value < rule.min || value > rule.max) {
-        throw invalidParameter(`${name} must be between ${rule.min} and ${rule.max}, got ${value}.`);
-      }
-      return value;
+      return optionalNumberAt(body, name, "", { ...rule, integer: true });
     case "boolean":
-      if (typeof value !== "boolean") throw invalidParameter(`${name} must be a boolean.`);
-      return value;
+      return optionalBooleanAt(body, name, "");
     case "object":
-      return objectField(name, value);
+      return objectAt(value, name);
     case "stringMap":
       return stringMap(name, value);
     case "config":
@@ -99,16 +100,9 @@ function readField(name: string, value: unknown, rule: Rule): unknown {
   }
 }
 
-function objectField(name: string, value: unknown): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalidParameter(`${name} must be an object.`);
-  }
-  return value as Json;
-}
-
 /** freeformTags and similar: an object whose values are all strings. */
 function stringMap(name: string, value: unknown): Record<string, string> {
-  for (const [key, entry] of Object.entries(objectField(name, value))) {
+  for (const [key, entry] of Object.entries(objectAt(value, name))) {
     if (typeof entry !== "string") throw invalidParameter(`${name}.${key} must be a string.`);
   }
   return { ...(value as Record<string, string>) };

@@ -89,7 +89,8 @@ export function readSortOrder(query: URLSearchParams, fallback: "ASC" | "DESC"):
   return value;
 }
 
-function compare(a: string, b: string): number {
+/** Code-unit order, as OCI sorts names (case-sensitive). */
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

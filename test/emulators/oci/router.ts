@@ -30,7 +30,7 @@ export interface RouteResponse {
 
 export interface RouteDefinition {
   method: string;
-  /** Segments like `{name}` match one segment, a final `{name+}` matches the rest (object names). */
+  /** Segments like `{name}` match one segment. */
   pattern: string;
   /**
    * "signed" (default) goes through signature verification; "none" is for OAuth endpoints;
@@ -90,12 +90,11 @@ export class Router {
     const names: string[] = [];
     const source = route.pattern
       .split("/")
-      .map((segment, index, all) => {
-        const param = /^\{([A-Za-z]+)(\+?)\}$/.exec(segment);
+      .map((segment) => {
+        const param = /^\{([A-Za-z]+)\}$/.exec(segment);
         if (!param?.[1]) return escapeRegExp(segment);
-        if (param[2] && index !== all.length - 1) throw new Error(`${route.pattern}: {name+} must be last`);
         names.push(param[1]);
-        return param[2] ? "(.+)" : "([^/]+)";
+        return "([^/]+)";
       })
       .join("/");
     this.#routes.push({ route, regex: new RegExp(`^${source}$`), names });

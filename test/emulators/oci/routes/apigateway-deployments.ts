@@ -10,7 +10,7 @@ import { readBody, type Schema } from "../body-schema.ts";
 import { queriedCompartment, visible, visibleCompartment } from "../caller-scope.ts";
 import { invalidParameter } from "../errors.ts";
 import { checkIfMatch } from "../etag.ts";
-import { listPage, matchesQuery, readSortOrder } from "../pagination.ts";
+import { compare, listPage, matchesQuery, readSortOrder } from "../pagination.ts";
 import { pageResponse, type RouteContext, type RouteResponse, routeTable, withEtag } from "../router.ts";
 import { definedTagsOnCreate } from "../tag-defaults.ts";
 
@@ -147,10 +147,6 @@ function checkFunctions(context: RouteContext, spec: ApiSpec): void {
       );
     }
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export const apiGatewayDeploymentRoutes = routeTable([
