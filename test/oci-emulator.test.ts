@@ -1,8 +1,11 @@
 // The OCI emulator against the real oci-sdk clients: what they see must match Oracle Cloud for
 // the calls the suite makes, and every way a signature can be wrong must end in OCI's 401.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createPublicKey } from "node:crypto";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type RawResponse, sendRaw } from "./emulators/http/raw-request.ts";
 import { rejectsWithOciError } from "./emulators/oci/assert-oci-error.ts";
@@ -193,4 +196,23 @@ describe("OCI emulator", () => {
       assert.equal((response.json as { code: string }).code, "NotFound");
     });
   });
+});
+
+test("npm run emulators prints one JSON line and cleans up on SIGTERM", async () => {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "emulators", "start.ts")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [firstChunk] = (await once(child.stdout, "data")) as [Buffer];
+  const line = firstChunk.toString("utf8");
+  assert.ok(line.endsWith("\n") && line.indexOf("\n") === line.length - 1, "exactly one line");
+  const printed = JSON.parse(line) as { oci: string; caFile: string };
+  assert.match(printed.oci, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.ok(existsSync(printed.caFile));
+  const response = await fetch(`${printed.oci}/n`).catch((error: unknown) => error);
+  // This process does not trust that run's CA: TLS must fail rather than fall back to plain trust.
+  assert.ok(response instanceof Error);
+  child.kill("SIGTERM");
+  const [code] = (await once(child, "exit")) as [number | null];
+  assert.equal(code, 0);
+  assert.equal(existsSync(printed.caFile), false, "the temporary CA directory is removed");
 });

@@ -1,5 +1,5 @@
 // The whole emulator stack behind one call: a fresh test CA and every emulator serving with it.
-// Tests and benches start it in process and seed each emulator's state there.
+// Tests start it in process; `npm run emulators` (start.ts) runs it for out-of-process users.
 // Later emulators (gateway data plane, Cloud Run, Function Compute) join here and in `endpoints`.
 import { rm } from "node:fs/promises";
 import { type AlibabaEmulator, startAlibabaEmulator } from "./alibaba/server.ts";

@@ -1,6 +1,6 @@
 // A minimal fetch over node:https that trusts a given CA. Entra fetches a federated issuer's
 // discovery document and JWKS itself; the emulator does the same over real TLS, but must not depend
-// on the hosting process having trusted the test CA globally.
+// on the hosting process having trusted the test CA globally (`npm run emulators` does not).
 import { request } from "node:https";
 
 const MAX_BYTES = 1024 * 1024;

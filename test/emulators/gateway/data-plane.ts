@@ -56,7 +56,7 @@ export async function startGatewayDataPlane(options: GatewayDataPlaneOptions): P
   const store = oci.state.apigw;
   // jose fetches JWKS with Node's default CA list; issuers in the stack (the Entra emulator, test
   // issuers) use the stack's CA, which a real gateway would have in its trust store. Tests do
-  // this themselves too; a caller that has not still gets a working data plane.
+  // this themselves; `npm run emulators` relies on it here.
   trustCaInProcess(options.tls.caPem);
   const jwks = new JwksCache();
   const requests: GatewayRequestLogEntry[] = [];

@@ -1,4 +1,4 @@
-// A throwaway certificate authority for the emulators. The tests need real
+// A throwaway certificate authority for the emulators. Tests and `npm run emulators` need real
 // HTTPS (the OCI SDK, MSAL and jose refuse plain HTTP or unverified TLS), so every run makes its own
 // CA with the `openssl` CLI and a loopback server certificate signed by it. Clients trust it through
 // NODE_EXTRA_CA_CERTS (out of process) or tls.setDefaultCACertificates (in process), never by
