@@ -288,7 +288,7 @@ describe("cloud-run-deploy's registry login is undone whatever happens to the ma
       env: { ...env, CANCEL_AT_PUSH: "1" },
       timeoutMs: 60_000,
     });
-    assert.equal(main.signal, "SIGTERM", "the step was still pushing when it was cancelled");
+    assert.equal(main.signal, "SIGTERM", "the step was still pushing when it was killed");
     assert.match(main.stdout, /Logged in to .* as oauth2accesstoken/);
     assert.notEqual(await readFile(configFile, "utf8"), before, "the login is still in config.json");
     const posts = await job.runPosts();
