@@ -252,12 +252,14 @@ describe("cloud-run-deploy's registry login is undone whatever happens to the ma
     const before = '{\n  "auths": {}\n}\n';
     const { job, configFile } = await jobWithDockerConfig(before);
     await using _job = job;
-    // `docker push` hangs (as to a registry that never answers); everything else is docker.
+    // `docker push` hangs (as to a registry that never answers), or, with CANCEL_AT_PUSH set, cancels
+    // the step there as the runner's cancel does (SIGTERM to the step's process group), so the test
+    // need not wait out a timeout to know the push has started; everything else is docker.
     const bin = join(job.root, "bin");
     await mkdir(bin, { recursive: true });
     await writeFile(
       join(bin, "docker"),
-      '#!/bin/sh\nif [ "$1" = "push" ]; then exec sleep 30; fi\nexec /usr/bin/docker "$@"\n',
+      '#!/bin/sh\nif [ "$1" = "push" ]; then\n  if [ -n "$CANCEL_AT_PUSH" ]; then kill -TERM 0; fi\n  exec sleep 30\nfi\nexec /usr/bin/docker "$@"\n',
     );
     await chmod(join(bin, "docker"), 0o755);
     const inputs = fx.deployInputs("stuck-fn", {
@@ -280,9 +282,13 @@ describe("cloud-run-deploy's registry login is undone whatever happens to the ma
     );
     assert.equal(await readFile(configFile, "utf8"), before);
 
-    // Killed while pushing (the job's timeout): only the post step can undo the login.
-    const main = await job.run("cloud-run-deploy", { inputs, env, timeoutMs: 12_000 });
-    assert.equal(main.timedOut, true, "the step was still pushing when it was killed");
+    // Cancelled while pushing: only the post step can undo the login.
+    const main = await job.run("cloud-run-deploy", {
+      inputs,
+      env: { ...env, CANCEL_AT_PUSH: "1" },
+      timeoutMs: 60_000,
+    });
+    assert.equal(main.signal, "SIGTERM", "the step was still pushing when it was killed");
     assert.match(main.stdout, /Logged in to .* as oauth2accesstoken/);
     assert.notEqual(await readFile(configFile, "utf8"), before, "the login is still in config.json");
     const posts = await job.runPosts();

@@ -21,6 +21,7 @@ import {
 import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import { type ConnectProxy, startConnectProxy } from "./emulators/http/connect-proxy.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
+import { refusalTable } from "./support/input-table.ts";
 import { passed } from "./support/passed.ts";
 
 const ENTERPRISE_IMAGE = "fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com/fngate/server:v1";
@@ -144,12 +145,6 @@ function deployImage(inputs: Record<string, string>): Promise<StepResult> {
   return fx.deploy({ ...key, ...inputs }, { checkout: false });
 }
 
-/** The deploy failed as a user error with `message`, and showed no secret. */
-async function refused(inputs: Record<string, string>, message: string): Promise<void> {
-  assertUserFailure(await deployImage(inputs), message, fx.secrets());
-}
-
-const fcCalls = () => fx.stack.alibaba.requests.filter((r) => r.operation.endsWith("Function")).length;
 const mutating = () => fx.stack.alibaba.requests.filter(isMutatingFcCall).length;
 
 describe("fc-deploy with an ACR Enterprise Edition image", () => {
@@ -168,43 +163,56 @@ describe("fc-deploy with an ACR Enterprise Edition image", () => {
     assert.equal(mutating(), before, "no mutating call");
   });
 
-  it("without acr-instance-id: one line naming it, before any call", async () => {
-    const calls = fcCalls();
-    await refused(
-      { function: "ee-missing", image: ENTERPRISE_IMAGE },
-      `acr-instance-id is required: image ${ENTERPRISE_IMAGE} is in the ACR Enterprise Edition instance fngate-ee (cn-hangzhou), and Function Compute pulls such images only with the instance's ID; set acr-instance-id to it (cri-…, Container Registry console > Instances > fngate-ee).`,
-    );
-    assert.equal(fcCalls(), calls);
-  });
-
   it("the ID of another instance: Function Compute refuses it, explained as acr-instance-id", async () => {
-    await refused(
-      { function: "ee-mismatch", image: ENTERPRISE_IMAGE, "acr-instance-id": other.id },
+    const run = await deployImage({
+      function: "ee-mismatch",
+      image: ENTERPRISE_IMAGE,
+      "acr-instance-id": other.id,
+    });
+    assertUserFailure(
+      run,
       `acr-instance-id: Function Compute refused it (customContainerConfig.acrInstanceId ${other.id} is not the Container Registry Enterprise Edition instance of fngate-ee-registry-vpc.cn-hangzhou.cr.aliyuncs.com): set it to the ID (cri-…) of the ACR Enterprise Edition instance that serves the image's registry host (Container Registry console > Instances).`,
+      fx.secrets(),
     );
     assert.equal(fx.stack.alibaba.state.functions.has("ee-mismatch"), false);
   });
 
-  it("a malformed ID, an ID for a Personal Edition image, an ID with code-path: refused before any call", async () => {
-    const calls = fcCalls();
-    await refused(
-      { function: "ee-bad", image: ENTERPRISE_IMAGE, "acr-instance-id": "fngate-ee" },
-      'acr-instance-id must be an ACR Enterprise Edition instance ID such as cri-0abc1def2ghi3jkl (cri- and lower-case letters and digits); got "fngate-ee".',
-    );
-    await refused(
-      { function: "pe-with-id", image: IMAGE, "acr-instance-id": instance.id },
-      `acr-instance-id applies to ACR Enterprise Edition images only, and image ${IMAGE} is in ACR Personal Edition (registry.cn-hangzhou.aliyuncs.com): remove acr-instance-id, or use the image's Enterprise Edition address (<instance>-registry.<region>.cr.aliyuncs.com).`,
-    );
-    await refused(
+  // Refused in process (test/support/input-table.ts), before any call and before any file is written.
+  describe("refused before any call", () => {
+    const ID = "cri-0abc1def2ghi3jkl";
+    refusalTable(
+      "fc-deploy",
+      () => ({
+        inputs: {
+          region: "cn-hangzhou",
+          "access-key-id": fx.accessKey.id,
+          "access-key-secret": fx.accessKey.secret,
+        },
+      }),
       {
-        function: "code-with-id",
-        "code-path": join(examplesDir, "function"),
-        runtime: "nodejs20",
-        handler: "index.handler",
-        "acr-instance-id": instance.id,
+        "without acr-instance-id: one line naming it": [
+          { function: "ee-missing", image: ENTERPRISE_IMAGE },
+          `acr-instance-id is required: image ${ENTERPRISE_IMAGE} is in the ACR Enterprise Edition instance fngate-ee (cn-hangzhou), and Function Compute pulls such images only with the instance's ID; set acr-instance-id to it (cri-…, Container Registry console > Instances > fngate-ee).`,
+        ],
+        "a malformed ID": [
+          { function: "ee-bad", image: ENTERPRISE_IMAGE, "acr-instance-id": "fngate-ee" },
+          'acr-instance-id must be an ACR Enterprise Edition instance ID such as cri-0abc1def2ghi3jkl (cri- and lower-case letters and digits); got "fngate-ee".',
+        ],
+        "an ID for a Personal Edition image": [
+          { function: "pe-with-id", image: IMAGE, "acr-instance-id": ID },
+          `acr-instance-id applies to ACR Enterprise Edition images only, and image ${IMAGE} is in ACR Personal Edition (registry.cn-hangzhou.aliyuncs.com): remove acr-instance-id, or use the image's Enterprise Edition address (<instance>-registry.<region>.cr.aliyuncs.com).`,
+        ],
+        "an ID with code-path": [
+          {
+            function: "code-with-id",
+            "code-path": join(examplesDir, "function"),
+            runtime: "nodejs20",
+            handler: "index.handler",
+            "acr-instance-id": ID,
+          },
+          "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
+        ],
       },
-      "acr-instance-id applies to image only (an ACR Enterprise Edition image): remove it, or deploy an image instead of code-path.",
     );
-    assert.equal(fcCalls(), calls);
   });
 });

@@ -7,16 +7,17 @@
 // it fails, a tag it will not write through its API, made by a proxy in front of it that answers chosen
 // requests itself), the deploy builds and pushes as it did before the check existed, with one warning
 // that names the registry and what failed; the check never fails a deploy. And as a workflow meets it:
-// two jobs (new HOME and RUNNER_TEMP, the local images removed) run fn-context, ocir-login and fn-deploy
-// on the same commit, built actions in the runner harness; the second finds the image through the login
-// ocir-login stored and builds and pushes nothing.
+// after an earlier job built and pushed the image (the step in process), a new job (new HOME and
+// RUNNER_TEMP, the local images removed) runs fn-context, ocir-login and fn-deploy on the same commit,
+// built actions in the runner harness, finds the image through the login ocir-login stored and builds
+// and pushes nothing.
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { contextTag } from "../src/docker/context-tags.ts";
 import { deployFunction } from "../src/steps/fn-deploy.ts";
-import { Job, type StepResult } from "./runner/index.ts";
+import { Job } from "./runner/index.ts";
 import { removeLocalImages } from "./support/docker-recorder.ts";
 import { stepPassed } from "./support/passed.ts";
 import { requireDockerAndRegistry as reuseComponents } from "./support/real-components.ts";
@@ -208,12 +209,26 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
 });
 
 describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs it", () => {
-  /** A new job (as on a fresh runner) through fn-context, ocir-login and fn-deploy; its posts run too. */
-  async function deployInNewJob(checkout: string): Promise<StepResult> {
+  it("builds and pushes nothing, pins the same digest and changes nothing", async (t) => {
+    if (!(await reuseComponents(t))) return;
     const sha = "89abcdef0123456789abcdef0123456789abcdef";
+    const dir = await w.functionFolder("action-fresh");
+    // An earlier job on the same commit built and pushed the image (the step itself, as above).
+    const earlier = await w.freshRunner(w.registry?.host ?? "");
+    const first = await deployFunction(
+      w.inputs(dir, w.registry?.host ?? "", { gitSha: sha }),
+      earlier.ctx,
+      earlier.tools,
+    );
+    assert.equal(first.built, true);
+    const local = `${w.registry?.host}/${w.namespace}/action-fresh`;
+    assert.ok((await removeLocalImages(local)) > 0, "the built image was local");
+
+    // A new job (as on a fresh runner) through fn-context, ocir-login and fn-deploy; its posts run too.
+    const mutating = w.mutatingCalls();
     await using job = await Job.create({
       env: { ...w.oci.env, GITHUB_SHA: sha, PATH: w.recorder?.path ?? "" },
-      checkout,
+      checkout: dir,
     });
     assert.equal((await job.run("fn-context", { inputs: w.oci.inputs() })).exitCode, 0);
     await stepPassed(job, "ocir-login", {
@@ -224,7 +239,7 @@ describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs 
       registry: w.registry?.host ?? "",
     });
     await w.recorder?.reset();
-    const deploy = await stepPassed(job, "fn-deploy", {
+    const second = await stepPassed(job, "fn-deploy", {
       application: "apps",
       "compartment-ocid": w.oci.tenancyId,
       function: "action-fresh",
@@ -232,22 +247,9 @@ describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs 
       registry: `${w.registry?.host}/${w.namespace}`,
     });
     assert.ok((await job.runPosts()).every((post) => post.exitCode === 0));
-    return deploy;
-  }
-
-  it("builds and pushes nothing, pins the same digest and changes nothing", async (t) => {
-    if (!(await reuseComponents(t))) return;
-    const dir = await w.functionFolder("action-fresh");
-    const first = await deployInNewJob(dir);
-    assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
-    const image = `${w.registry?.host}/${w.namespace}/action-fresh`;
-    assert.ok((await removeLocalImages(image)) > 0, "the built image was local");
-
-    const mutating = w.mutatingCalls();
-    const second = await deployInNewJob(dir);
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
-    assert.equal(second.outputs.digest, first.outputs.digest);
-    assert.equal(second.outputs.image, first.outputs.image);
+    assert.equal(second.outputs.digest, first.digest);
+    assert.equal(second.outputs.image, first.image);
     assert.equal(second.outputs.changed, "false");
     assert.equal(w.mutatingCalls(), mutating, "a mutating OCI call");
     assert.match(

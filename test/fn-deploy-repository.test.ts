@@ -20,7 +20,7 @@ import { promisify } from "node:util";
 import type { CompartmentRecord as Compartment } from "./emulators/oci/identity-store.ts";
 import { type ImageFile, imageFiles } from "./emulators/registry/image-files.ts";
 import { RegistryClient } from "./emulators/registry/registry-client.ts";
-import { diffSnapshots } from "./runner/index.ts";
+import { diffSnapshots, type Job } from "./runner/index.ts";
 import { snapshotTrees, type TreeSnapshot } from "./runner/tree-snapshot.ts";
 import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
 import type { OciFixture } from "./support/oci-fixture.ts";
@@ -66,13 +66,8 @@ after(async () => {
   if (checkout) await rm(checkout, { recursive: true, force: true });
 });
 
-/** fn-context, ocir-login, then fn-deploy of `functionName` into the team compartment's application. */
-async function deploy(
-  functionName: string,
-  options: Parameters<FnDeployFixture["preparedJob"]>[0] = {},
-  extra: Record<string, string> = {},
-) {
-  await using job = await fx.preparedJob(options);
+/** fn-deploy of `functionName` into the team compartment's application, in `job` (fn-context, ocir-login done). */
+async function deploy(job: Job, functionName: string, extra: Record<string, string> = {}) {
   const step = await job.run("fn-deploy", {
     inputs: {
       application: APPLICATION,
@@ -92,13 +87,20 @@ const repositoriesNamed = (name: string) =>
   [...oci.stack.oci.state.artifacts.repositories.values()].filter((r) => r.displayName === name);
 
 describe("fn-deploy finds the OCIR repository wherever it is in the tenancy", () => {
+  /** One job for both deploys, as a workflow's steps. */
+  let job: Job | undefined;
+  after(async () => {
+    await job?.dispose();
+  });
+  const prepared = async () => (job ??= await fx.preparedJob());
+
   it("a private repository in the root compartment (fn deploy's) is found and pushed to", async (t) => {
     if (!(await requireDockerAndRegistry(t))) return;
     const rootRepository = oci.stack.oci.state.artifacts.createContainerRepository({
       compartmentId: oci.tenancyId,
       displayName: "made-by-fn",
     });
-    const { step } = await deploy("made-by-fn");
+    const { step } = await deploy(await prepared(), "made-by-fn");
     assert.equal(step.exitCode, 0, step.stdout + step.stderr);
     assert.match(
       step.stdout,
@@ -131,7 +133,7 @@ describe("fn-deploy finds the OCIR repository wherever it is in the tenancy", ()
       displayName: "shared-fn",
       isPublic: true,
     });
-    const { step } = await deploy("shared-fn");
+    const { step } = await deploy(await prepared(), "shared-fn");
     assert.equal(step.exitCode, 0, step.stdout + step.stderr);
     const warnings = step.annotations.filter((a) => a.level === "warning").map((a) => a.message);
     assert.deepEqual(warnings, [
@@ -165,11 +167,8 @@ describe("the build context", () => {
     const prepare = async (job: { root: string; workspace: string }) => {
       workspaceBefore = await snapshotTrees(job.root, [job.workspace]);
     };
-    const { step, runnerTemp, workspace } = await deploy(
-      "clean-context",
-      { checkout, prepare },
-      { tag: "1" },
-    );
+    await using job = await fx.preparedJob({ checkout, prepare });
+    const { step, runnerTemp, workspace } = await deploy(job, "clean-context", { tag: "1" });
     assert.equal(step.exitCode, 0, step.stdout + step.stderr);
     assert.match(
       step.stdout,

@@ -15,10 +15,12 @@ import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts"
 import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
 import type { OciFixture } from "./support/oci-fixture.ts";
 import { passed } from "./support/passed.ts";
-import { requireDockerAndRegistry as components } from "./support/real-components.ts";
+import { requireDockerAndRegistry as components, dockerEngineRunning } from "./support/real-components.ts";
 
 let fx: FnDeployFixture;
 let oci: OciFixture;
+/** One job that has run fn-context and ocir-login, for every fn-deploy in turn (a workflow's steps). */
+let job: Job;
 
 before(async () => {
   fx = await startFnDeployFixture("shape", {
@@ -37,8 +39,11 @@ before(async () => {
     displayName: "multi-apps",
     shape: "GENERIC_X86_ARM",
   });
+  // Without the registry and the Docker engine every test skips (requireDockerAndRegistry).
+  if (fx.registry && (await dockerEngineRunning())) job = await fx.preparedJob();
 });
 after(async () => {
+  await job?.dispose();
   await fx?.close();
 });
 
@@ -52,14 +57,15 @@ function mutatingCalls(): number {
   return oci.stack.oci.requests.filter(isMutating).length;
 }
 
-/** fn-context and ocir-login done, then fn-deploy with `inputs`; `prepare` runs on the fresh job first. */
+/** fn-deploy with `inputs`, in `job` (by default the shared one: fn-context and ocir-login done). */
 async function deploy(
   inputs: Record<string, string>,
-  options: { prepare?: (job: Job) => Promise<void>; env?: Record<string, string> } = {},
+  on: Job = job,
+  env: Record<string, string> = {},
 ): Promise<StepResult> {
-  await using job = await fx.preparedJob(options);
-  return await job.run("fn-deploy", {
+  return await on.run("fn-deploy", {
     inputs: { "compartment-ocid": oci.tenancyId, path: ".", ...inputs },
+    env,
     timeoutMs: 240_000,
   });
 }
@@ -198,15 +204,16 @@ echo "$*" >> ${log}
 for arg in "$@"; do shift; case "$arg" in --provenance=*|--sbom=*) ;; *) set -- "$@" "$arg";; esac; done
 DOCKER_BUILDKIT=0 exec docker build "$@"
 `;
-    const prepare = async (job: Job) => {
-      const plugins = join(job.home, ".docker", "cli-plugins");
+    const prepare = async (fresh: Job) => {
+      const plugins = join(fresh.home, ".docker", "cli-plugins");
       await mkdir(plugins, { recursive: true });
       await writeFile(join(plugins, "docker-buildx"), plugin);
       await chmod(join(plugins, "docker-buildx"), 0o755);
     };
+    await using withPlugin = await fx.preparedJob({ prepare });
     try {
       const inputs = { application: "x86-apps", registry: `${fx.registry?.host}/${oci.namespace}` };
-      const viaBuildx = passed(await deploy({ ...inputs, function: "via-buildx", tag: "1" }, { prepare }));
+      const viaBuildx = passed(await deploy({ ...inputs, function: "via-buildx", tag: "1" }, withPlugin));
       const argv = await readFile(log, "utf8").catch(() => "");
       if (/docker build runs without attestations/.test(viaBuildx.stdout)) {
         // A docker CLI before 23 (Debian's 20.10) never hands `docker build` to the buildx plugin:
@@ -224,10 +231,9 @@ DOCKER_BUILDKIT=0 exec docker build "$@"
         );
       }
 
-      const legacy = await deploy(
-        { ...inputs, function: "buildkit-off", tag: "1" },
-        { prepare, env: { DOCKER_BUILDKIT: "0" } },
-      );
+      const legacy = await deploy({ ...inputs, function: "buildkit-off", tag: "1" }, withPlugin, {
+        DOCKER_BUILDKIT: "0",
+      });
       assert.equal(legacy.exitCode, 0, legacy.stdout + legacy.stderr);
       assert.match(legacy.stdout, /docker build runs without attestations \(the legacy builder/);
       assert.doesNotMatch(

@@ -17,21 +17,22 @@ let gatewayId: string;
 let tenantId: string;
 let fnHello: string;
 let fnOther: string;
+/** One job that has run fn-context, for every run in turn (a workflow with many gateway-deploy steps). */
+let job: Job;
 
 before(async () => {
   gw = await startGatewayFixture({ registry: true });
   trustCaInProcess(gw.oci.stack.caPem);
   ({ oci, gatewayId, tenantId, fnHello, fnOther } = gw);
+  job = await gw.preparedJob();
 });
 after(async () => {
+  await job?.dispose();
   await gw?.close();
 });
 
 const AUDIENCE = GATEWAY_AUDIENCE;
-const preparedJob = () => gw.preparedJob();
-const deploy = (job: Job, values: Record<string, string>) => gw.deploy(job, values);
-const routesOf = (id: string | undefined) => gw.routesOf(id);
-const mutatingCalls = () => gw.mutatingCalls();
+const deploy = (values: Record<string, string>) => gw.deploy(job, values);
 const inputs = (deployment: string, overrides: Record<string, string> = {}) =>
   gw.inputs(deployment, overrides);
 
@@ -45,8 +46,7 @@ function storedSpec(deploymentId: string | undefined): Json {
 
 describe("gateway-deploy puts a function behind Entra token authentication", () => {
   it("creates the deployment from entra-tenant-id; a token passes, none gets 401; a re-run changes nothing", async (t) => {
-    await using job = await preparedJob();
-    const first = await deploy(job, inputs("hello"));
+    const first = await deploy(inputs("hello"));
     assert.equal(first.outputs.changed, "true");
     const id = first.outputs["deployment-id"];
     const issuers = [
@@ -69,11 +69,11 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
     const tagged = oci.stack.oci.state.apigw.deployments.get(id ?? "")?.definedTags ?? {};
     assert.deepEqual(Object.keys(tagged), ["Oracle-Tags"]);
 
-    const before = mutatingCalls();
-    const second = await deploy(job, inputs("hello"));
+    const before = gw.mutatingCalls();
+    const second = await deploy(inputs("hello"));
     assert.equal(second.outputs.changed, "false");
     assert.match(second.stdout, /no change made/);
-    assert.equal(mutatingCalls(), before, "a re-run made a mutating OCI call");
+    assert.equal(gw.mutatingCalls(), before, "a re-run made a mutating OCI call");
 
     if (!(await requireRegistry(t))) return;
     const url = first.outputs.url ?? "";
@@ -89,23 +89,22 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
   });
 
   it("merges routes: others kept, same path and methods replaced, prune removes the rest", async () => {
-    await using job = await preparedJob();
-    const first = await deploy(job, inputs("merge", { "route-path": "/a" }));
+    const first = await deploy(inputs("merge", { "route-path": "/a" }));
     const id = first.outputs["deployment-id"];
     assert.equal(first.outputs["previous-etag"], undefined, "a created deployment had no earlier version");
-    const added = await deploy(job, inputs("merge", { "route-path": "/b", "route-methods": "GET,POST" }));
-    assert.deepEqual(routesOf(id), ["GET /a -> hello", "GET,POST /b -> hello"]);
-    const replaced = await deploy(job, inputs("merge", { "route-path": "/a", "function-id": fnOther }));
+    const added = await deploy(inputs("merge", { "route-path": "/b", "route-methods": "GET,POST" }));
+    assert.deepEqual(gw.routesOf(id), ["GET /a -> hello", "GET,POST /b -> hello"]);
+    const replaced = await deploy(inputs("merge", { "route-path": "/a", "function-id": fnOther }));
     assert.equal(replaced.outputs.changed, "true");
     // Each update names the version it replaced: the one before the previous update is another.
     assert.match(added.outputs["previous-etag"] ?? "", /^\S+$/);
     assert.match(replaced.outputs["previous-etag"] ?? "", /^\S+$/);
     assert.notEqual(replaced.outputs["previous-etag"], added.outputs["previous-etag"]);
-    assert.deepEqual(routesOf(id), ["GET /a -> other", "GET,POST /b -> hello"]);
+    assert.deepEqual(gw.routesOf(id), ["GET /a -> other", "GET,POST /b -> hello"]);
     const routes = `- {path: /c, methods: [PUT], function-id: ${fnOther}}`;
     const { "function-id": _fn, ...rest } = inputs("merge", { prune: "true", routes });
-    const pruned = await deploy(job, rest);
-    assert.deepEqual(routesOf(id), ["PUT /c -> other"]);
+    const pruned = await deploy(rest);
+    assert.deepEqual(gw.routesOf(id), ["PUT /c -> other"]);
     assert.match(pruned.stdout, /removed GET \/a; GET,POST \/b/);
     assert.equal(pruned.outputs.url, `${pruned.outputs.endpoint}/c`);
   });
@@ -139,9 +138,8 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
       freeformTags: undefined,
       definedTags: undefined,
     });
-    await using job = await preparedJob();
     const noAuth = { "entra-tenant-id": "", audiences: "", "route-path": "/new" };
-    const kept = await deploy(job, inputs("legacy", noAuth));
+    const kept = await deploy(inputs("legacy", noAuth));
     assert.match(kept.stdout, /Keeping the deployment's JWT_AUTHENTICATION policy/);
     // Kept as it was, plus the defaults OCI fills in on every write (apigateway-server-defaults.ts).
     const echoed = withServerDefaults(specification).requestPolicies as Json;
@@ -149,7 +147,7 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
       (storedSpec(deployment.id).requestPolicies as Json).authentication,
       echoed.authentication,
     );
-    assert.deepEqual(routesOf(deployment.id), ["GET /old -> hello", "GET /new -> hello"]);
+    assert.deepEqual(gw.routesOf(deployment.id), ["GET /old -> hello", "GET /new -> hello"]);
     assert.equal(kept.outputs.issuers, jwt.issuers[0]);
     assert.equal(kept.outputs.audiences, AUDIENCE);
     if (await registryInstalled()) {
@@ -162,7 +160,7 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
       t.diagnostic("registry absent: the call through the kept JWT policy is not made");
     }
 
-    const replaced = await deploy(job, inputs("legacy", { "route-path": "/new" }));
+    const replaced = await deploy(inputs("legacy", { "route-path": "/new" }));
     assert.match(
       replaced.stdout,
       /Replacing the deployment's JWT_AUTHENTICATION policy with TOKEN_AUTHENTICATION/,
@@ -172,7 +170,6 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
   });
 
   it("a FAILED work request is reported with its errors", async () => {
-    await using job = await preparedJob();
     oci.stack.oci.state.apigw.failNextWorkRequests(1, {
       code: "InvalidBackend",
       message: "function backend unreachable from the gateway subnet",
@@ -189,38 +186,35 @@ describe("gateway-deploy puts a function behind Entra token authentication", () 
 // a run's read and its write (a 412 from the emulator's own if-match check, or a 409 from its
 // path-prefix conflict check). Every route written must survive.
 describe("gateway-deploy under concurrent writers", () => {
+  /** Two jobs, each running one step at a time: the shared one and another. */
+  let jobs: [Job, Job];
+  before(async () => {
+    jobs = [job, await gw.preparedJob()];
+  });
+  after(async () => {
+    await jobs?.[1].dispose();
+  });
+  /** gateway-deploy in both jobs at once, one route path each. */
+  const racing = (deployment: string, paths: [string, string]) =>
+    Promise.all(
+      paths.map((path, index) => gw.deploy(jobs[index] as Job, inputs(deployment, { "route-path": path }))),
+    );
+
   it("two concurrent runs adding different routes leave both in place", async () => {
-    const jobs = [await preparedJob(), await preparedJob()];
-    try {
-      const first = await deploy(jobs[0] as Job, inputs("race", { "route-path": "/base" }));
-      const id = first.outputs["deployment-id"];
-      await Promise.all(
-        ["/x", "/y"].map((path, index) => deploy(jobs[index] as Job, inputs("race", { "route-path": path }))),
-      );
-      assert.deepEqual(routesOf(id).sort(), ["GET /base -> hello", "GET /x -> hello", "GET /y -> hello"]);
-    } finally {
-      for (const job of jobs) await job.dispose();
-    }
+    const first = await deploy(inputs("race", { "route-path": "/base" }));
+    const id = first.outputs["deployment-id"];
+    await racing("race", ["/x", "/y"]);
+    assert.deepEqual(gw.routesOf(id).sort(), ["GET /base -> hello", "GET /x -> hello", "GET /y -> hello"]);
   });
 
   it("two concurrent runs creating the same deployment end with one deployment holding both routes", async () => {
-    const jobs = [await preparedJob(), await preparedJob()];
-    try {
-      const runs = await Promise.all(
-        ["/x", "/y"].map((path, index) =>
-          deploy(jobs[index] as Job, inputs("race-create", { "route-path": path })),
-        ),
-      );
-      const [a, b] = runs.map((run) => run.outputs["deployment-id"]);
-      assert.equal(a, b, "both runs ended on the same deployment");
-      assert.deepEqual(routesOf(a).sort(), ["GET /x -> hello", "GET /y -> hello"]);
-    } finally {
-      for (const job of jobs) await job.dispose();
-    }
+    const runs = await racing("race-create", ["/x", "/y"]);
+    const [a, b] = runs.map((run) => run.outputs["deployment-id"]);
+    assert.equal(a, b, "both runs ended on the same deployment");
+    assert.deepEqual(gw.routesOf(a).sort(), ["GET /x -> hello", "GET /y -> hello"]);
   });
 
   it("a create that loses to another run's create (409) updates the winner's deployment", async () => {
-    await using job = await preparedJob();
     const theirs = {
       requestPolicies: {},
       routes: [
@@ -248,16 +242,15 @@ describe("gateway-deploy under concurrent writers", () => {
       }).deployment.id;
       return undefined;
     });
-    const run = await deploy(job, inputs("late", { "route-path": "/mine" }));
+    const run = await deploy(inputs("late", { "route-path": "/mine" }));
     assert.equal(run.outputs["deployment-id"], winner);
     const creates = oci.stack.oci.requests.filter((e) => e.operation === "CreateDeployment").at(-1);
     assert.equal(creates?.status, 409);
-    assert.deepEqual(routesOf(winner), ["GET /theirs -> other", "GET /mine -> hello"]);
+    assert.deepEqual(gw.routesOf(winner), ["GET /theirs -> other", "GET /mine -> hello"]);
   });
 
   it("an update that loses a race (412) re-reads, merges again and keeps the other writer's route", async () => {
-    await using job = await preparedJob();
-    const first = await deploy(job, inputs("raced", { "route-path": "/mine" }));
+    const first = await deploy(inputs("raced", { "route-path": "/mine" }));
     const id = first.outputs["deployment-id"];
     const record = oci.stack.oci.state.apigw.deployments.get(id ?? "");
     assert.ok(record);
@@ -275,7 +268,7 @@ describe("gateway-deploy under concurrent writers", () => {
       return undefined;
     });
     const updatesBefore = oci.stack.oci.requests.filter((e) => e.operation === "UpdateDeployment").length;
-    const second = await deploy(job, inputs("raced", { "route-path": "/mine2" }));
+    const second = await deploy(inputs("raced", { "route-path": "/mine2" }));
     assert.match(second.stdout, /re-read and merged again \(1x\)/);
     const updates = oci.stack.oci.requests
       .filter((e) => e.operation === "UpdateDeployment")
@@ -284,6 +277,6 @@ describe("gateway-deploy under concurrent writers", () => {
       updates.map((e) => e.status),
       [412, 202],
     );
-    assert.deepEqual(routesOf(id), ["GET /mine -> hello", "GET /theirs -> other", "GET /mine2 -> hello"]);
+    assert.deepEqual(gw.routesOf(id), ["GET /mine -> hello", "GET /theirs -> other", "GET /mine2 -> hello"]);
   });
 });

@@ -90,21 +90,6 @@ describe("ocir-login with a registry token (API key profile)", () => {
     assert.deepEqual(secretsFound(await job.allWrittenText(), [token, `BEARER_TOKEN:${token}`]), []);
   });
 
-  it("auth-token wins when given: no registry token is requested", async (t) => {
-    await using job = await contextJob(t);
-    if (!job) return;
-    const issued = tokens().issued.length;
-    const run = await stepPassed(
-      job,
-      "ocir-login",
-      tokenLogin({ username: "ci-user", "auth-token": fx.authToken }),
-    );
-    assert.equal(run.outputs.username, `${fx.oci.namespace}/ci-user`);
-    assert.equal(run.outputs["token-expires-at"], "");
-    assert.equal(tokens().issued.length, issued);
-    await job.runPosts();
-  });
-
   it("the registry refusing the token: the message names the namespace and the region", async (t) => {
     await using job = await contextJob(t);
     if (!job) return;

@@ -115,33 +115,6 @@ describe("teardown on Function Compute", () => {
       /Nothing carries fngate-run=777-3 in Function Compute functions in cn-hangzhou: nothing to delete\./,
     );
   });
-
-  it("the emulator refuses to delete a function that still has a trigger (FunctionNotEmpty)", async () => {
-    assert.equal(
-      (await run("fc-deploy", accessKeyDeployInputs(fx, "fn-busy"), { GITHUB_RUN_ID: "779" })).exitCode,
-      0,
-    );
-    addFunctionChild(state(), "triggers", "fn-busy", "oss-trigger");
-    const { FcClient } = await import("../src/alibaba/sdk.ts");
-    const { sdkConfig } = await import("../src/alibaba/sdk-config.ts");
-    const { trustCaInProcess } = await import("./emulators/tls/trust.ts");
-    trustCaInProcess(stack.caPem);
-    const client = new FcClient(
-      sdkConfig(
-        { host: new URL(stack.alibaba.url).host, protocol: "https" },
-        { accessKeyId: fx.accessKey.id, accessKeySecret: fx.accessKey.secret, source: "access-key" },
-      ),
-    );
-    await assert.rejects(
-      client.deleteFunction("fn-busy"),
-      (error: { statusCode?: number; code?: string }) => {
-        assert.equal(error.statusCode, 409);
-        assert.equal(error.code, "FunctionNotEmpty");
-        return true;
-      },
-    );
-    assert.equal(state().functions.has("fn-busy"), true);
-  });
 });
 
 describe("fngate teardown (Function Compute)", () => {
