@@ -1,3 +1,4 @@
+import type { BuilderChoice } from "../docker/attestation-flags.ts";
 import type { DockerCli } from "../docker/docker-cli.ts";
 import type { RegistryLogin } from "../docker/docker-credentials.ts";
 import {
@@ -25,6 +26,8 @@ import { loginForImage, registryTokenRenewal } from "./registry-token-renewal.ts
 export interface ImageTools {
   /** undefined when docker is not installed. */
   docker: DockerCli | undefined;
+  /** Which builder `docker build` is, when the caller asked already (the pipeline, during fn-context). */
+  builder?: Promise<BuilderChoice>;
   /**
    * What the registry holds for a reference: readImagePlatforms with the login `docker login` stored
    * (config.json, credential helpers).

@@ -35,6 +35,7 @@ export interface BuildSource {
 /** Where a build source finds docker and the login docker stored (see ImageTools). */
 export interface SourceTools {
   docker: DockerCli;
+  builder?: Promise<BuilderChoice>;
   storedLogin?(host: string): Promise<RegistryLogin | undefined>;
 }
 
@@ -54,8 +55,8 @@ export async function openBuildSource(
 ): Promise<BuildSource> {
   const dockerfile = await writtenDockerfile(build, ctx);
   const access = registryAccess(tools, ctx);
-  // Asked while the registry is: `docker build --help`, no build.
-  const builder = options.build ? attestationFlags(tools.docker, ctx.signal) : undefined;
+  // Asked while the registry is (unless the caller asked already): `docker build --help`, no build.
+  const builder = options.build ? (tools.builder ?? attestationFlags(tools.docker, ctx.signal)) : undefined;
   builder?.catch(() => {}); // a failure is reported by the build that awaits it, if one runs
   const asked = new Map<string, Promise<{ lookup: ReuseLookup; lines: Line[] }>>();
   const ask = (platform: string) => {

@@ -1,3 +1,4 @@
+import type { BuilderChoice } from "../docker/attestation-flags.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
 import { blockedError } from "../preflight/report.ts";
 import type { StepContext } from "../step-context.ts";
@@ -19,6 +20,8 @@ export interface DeployState {
   repository: string | undefined;
   /** The tenancy namespace fn-context read with the profile, when it ran. */
   namespace?: string;
+  /** Which builder `docker build` is, asked while fn-context ran (a build from path only). */
+  builder?: Promise<BuilderChoice>;
 }
 
 /** Where preflight leaves the token it requested, in memory only, for the entra-token stage. */

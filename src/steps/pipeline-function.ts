@@ -51,7 +51,10 @@ export async function functionBranch(
           };
           // The registry token the ocir-login stage got is renewed around the push when it would
           // expire; with the stage in this run, an older login's token is not.
-          tools = await host.tools.fnDeploy(inputs.ocirLogin ? { tokenLogin: early?.tokenLogin } : undefined);
+          tools = {
+            ...(await host.tools.fnDeploy(inputs.ocirLogin ? { tokenLogin: early?.tokenLogin } : undefined)),
+            ...(state.builder ? { builder: state.builder } : {}),
+          };
           const imageTools = early ? login.alongside(tools, early) : tools;
           const ready = fnDeploy;
           prepared = await stage.alongside("fn-image", { ...ctx, signal }, (stageCtx) =>

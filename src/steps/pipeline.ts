@@ -1,3 +1,4 @@
+import type { BuilderChoice } from "../docker/attestation-flags.ts";
 import { UserError } from "../errors.ts";
 import type { RestorePlan } from "../fs/restore-plan.ts";
 import type { OciProfile } from "../oci/oci-clients.ts";
@@ -118,6 +119,10 @@ export async function runPipeline(
   host: PipelineHost,
 ): Promise<PipelineResult> {
   const { repository } = await checkBeforeAnyStage(inputs, ctx);
+  // A build from path: which builder `docker build` is, asked (a local process) while fn-context
+  // runs, so the build never waits for it.
+  const builder = repository === undefined ? undefined : askBuilder(host, ctx.signal);
+  builder?.catch(() => {}); // a failure is reported by the build that awaits it, if one runs
   const run: PipelineResult = { changed: false, timings: [] };
   const stage = timedStages(host, run.timings);
   let profile = inputs.existingProfile;
@@ -140,6 +145,7 @@ export async function runPipeline(
     profile,
     repository,
     ...(namespace ? { namespace } : {}),
+    ...(builder ? { builder } : {}),
   });
   if (blocked !== undefined) return finish(run, host, blocked);
   // What a user restores by hand, or a later step with the same outputs of fn-deploy and gateway-deploy.
@@ -170,6 +176,16 @@ export async function runPipeline(
   host.output("promoted", "true");
   host.output("rolled-back", "false");
   return finish(run, host);
+}
+
+async function askBuilder(host: PipelineHost, signal: AbortSignal | undefined): Promise<BuilderChoice> {
+  const [{ docker }, { attestationFlags }] = await Promise.all([
+    host.tools.ocir(),
+    import("../docker/attestation-flags.ts"),
+  ]);
+  // Without docker, fn-image stops with its own line before it would await this.
+  if (!docker) throw new Error("docker is not installed");
+  return attestationFlags(docker, signal);
 }
 
 function finish(run: PipelineResult, host: PipelineHost, failure?: string): PipelineResult {
