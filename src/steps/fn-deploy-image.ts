@@ -29,6 +29,11 @@ export interface ImageTools {
   /** Which builder `docker build` is, when the caller asked already (the pipeline, during fn-context). */
   builder?: Promise<BuilderChoice>;
   /**
+   * Called once fn-deploy's read-only first half has sent its first questions (the registry's, the
+   * application's) and mostly waits: the pipeline lets its preflight load and run from then on.
+   */
+  onAsked?(): void;
+  /**
    * What the registry holds for a reference: readImagePlatforms with the login `docker login` stored
    * (config.json, credential helpers).
    */

@@ -117,8 +117,10 @@ export async function prepareWith(
     const likely = likelyPlatform(plan);
     if (source && likely) source.ask(likely);
     const { findApplication } = await import("../oci/functions/application-lookup.ts");
-    const application = await (options.application ??
-      findApplication(clients.management, inputs.application, plan.compartmentId));
+    const asked =
+      options.application ?? findApplication(clients.management, inputs.application, plan.compartmentId);
+    tools.onAsked?.();
+    const application = await asked;
     const shape = shapeToUse(plan.shape, {
       displayName: application.displayName,
       shape: applicationShape(application.shape),

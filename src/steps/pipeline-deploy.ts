@@ -49,6 +49,7 @@ export async function deployStages(
 ): Promise<{ blocked?: string }> {
   const cleared = handOver<void>();
   const functionId = handOver<string>();
+  const underway = handOver<void>();
   // The token preflight gets for entra-token's own inputs: that stage uses it rather than asking again.
   const token: TokenHandOver = {};
   try {
@@ -56,8 +57,12 @@ export async function deployStages(
     // waits for (the run's critical path), so its first calls go out before preflight's.
     await sideBySide(ctx.signal, [
       (signal) =>
-        functionBranch(inputs, { ...ctx, signal }, host, state, { cleared: cleared.promise, functionId }),
-      (signal) => preflightBranch(inputs, { ...ctx, signal }, host, state, { cleared, token }),
+        functionBranch(inputs, { ...ctx, signal }, host, state, {
+          cleared: cleared.promise,
+          functionId,
+          underway,
+        }),
+      (signal) => preflightBranch(inputs, { ...ctx, signal }, host, state, { cleared, token, underway }),
       (signal) => gatewayBranch(inputs, { ...ctx, signal }, host, state, cleared.promise, functionId.promise),
       (signal) => tokenBranch(inputs, { ...ctx, signal }, host, state, { cleared: cleared.promise, token }),
     ]);
@@ -82,10 +87,13 @@ async function preflightBranch(
   ctx: StepContext,
   host: PipelineHost,
   { run, stage, profile, repository }: DeployState,
-  { cleared, token }: { cleared: HandOver<void>; token: TokenHandOver },
+  { cleared, token, underway }: { cleared: HandOver<void>; token: TokenHandOver; underway: HandOver<void> },
 ): Promise<void> {
   try {
     if (inputs.preflight) {
+      // Loading its checks' SDKs takes the CPU for a quarter second: after fn-image has asked the
+      // registry and the application what it needs, the load fills its waits instead of delaying it.
+      await underway.promise;
       const checks = preflightForPipeline(inputs, { ociProfile: profile, repository });
       const result = await stage.alongside("preflight", ctx, (stageCtx) =>
         runPreflight(checks, stageCtx, host.tools.entra, {

@@ -21,7 +21,12 @@ export async function functionBranch(
   ctx: StepContext,
   host: PipelineHost,
   state: DeployState,
-  handovers: { cleared: Promise<void>; functionId: Pick<HandOver<string>, "give" | "fail"> },
+  handovers: {
+    cleared: Promise<void>;
+    functionId: Pick<HandOver<string>, "give" | "fail">;
+    /** Given once fn-image waits on the cloud and the registry (or will not run): preflight goes then. */
+    underway: Pick<HandOver<void>, "give">;
+  },
 ): Promise<void> {
   const { run, stage, profile } = state;
   const { functionId } = handovers;
@@ -41,7 +46,10 @@ export async function functionBranch(
       await sideBySide(ctx.signal, [
         (signal) => login.run({ ...ctx, signal }),
         async (signal) => {
-          if (!inputs.fnDeploy || !profile) return;
+          if (!inputs.fnDeploy || !profile) {
+            handovers.underway.give();
+            return;
+          }
           const early = inputs.ocirLogin ? await login.credential : undefined;
           const given = inputs.fnDeploy;
           fnDeploy = {
@@ -55,7 +63,8 @@ export async function functionBranch(
             ...(await host.tools.fnDeploy(inputs.ocirLogin ? { tokenLogin: early?.tokenLogin } : undefined)),
             ...(state.builder ? { builder: state.builder } : {}),
           };
-          const imageTools = early ? login.alongside(tools, early) : tools;
+          const loggingIn = early ? login.alongside(tools, early) : tools;
+          const imageTools = { ...loggingIn, onAsked: () => handovers.underway.give() };
           const ready = fnDeploy;
           prepared = await stage.alongside("fn-image", { ...ctx, signal }, (stageCtx) =>
             prepareFunction(ready, stageCtx, imageTools, application),
@@ -65,6 +74,8 @@ export async function functionBranch(
     } catch (error) {
       await prepared?.image.release();
       throw error;
+    } finally {
+      handovers.underway.give();
     }
     if (!fnDeploy || !tools || !prepared) {
       functionId.fail(new Error("fn-deploy is not in this run"));
