@@ -8,9 +8,7 @@
 // `scope=` argument; the emulator takes exactly that and refuses the space-separated, unhyphenated form
 // an earlier version sent.
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { after, before, describe, it } from "node:test";
-import type { StepContext } from "../src/step-context.ts";
 import { type OciTokenInputs, ociToken } from "../src/steps/oci-token.ts";
 import { identityDomainOf, type OAuthCredential } from "./emulators/oci-identity-domain/store.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
@@ -19,6 +17,7 @@ import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixt
 import { actionVerdict } from "./support/input-table.ts";
 import { requireRegistry } from "./support/real-components.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+import { recordingStepContext } from "./support/step-context.ts";
 
 const AUDIENCE = "https://fngate-api.example.oraclecloud.com";
 const OTHER = "https://2aexampley3uytc.analytics.ocp.oraclecloud.com";
@@ -133,22 +132,12 @@ describe("oci-token explains refusals", () => {
   });
 });
 
-/** The step's context in this process: the token endpoint is the emulator's. */
-const stepContext = (): StepContext => ({
-  logger: { info: () => {}, warning: () => {}, debug: () => {}, group: (_name, work) => work() },
-  secrets: { register: () => {} },
-  endpoints: { oci: gw.oci.stack.endpoints.oci },
-  proxy: {},
-  ...{ homeDir: tmpdir(), tempDir: tmpdir(), workspaceDir: tmpdir() },
-  now: () => new Date(),
-});
-
 /** The one body the token endpoint receives: the inputs read as the action reads them, then its step, in process. */
 async function sentBody(scope: string, audience?: string): Promise<string> {
   const verdict = await actionVerdict("oci-token", { inputs: { ...tokenInputs({ scope }), audience } });
   assert.ok(verdict.outcome === "accepted", JSON.stringify(verdict));
   const seen = bodies().length;
-  await ociToken(verdict.inputs as OciTokenInputs, stepContext());
+  await ociToken(verdict.inputs as OciTokenInputs, recordingStepContext({ oci: gw.oci.stack.endpoints.oci }));
   assert.equal(bodies().length, seen + 1, "one token request");
   return bodies()[seen] ?? "";
 }
