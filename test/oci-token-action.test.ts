@@ -9,7 +9,6 @@
 // an earlier version sent.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type OciTokenInputs, ociToken } from "../src/steps/oci-token.ts";
 import { identityDomainOf, type OAuthCredential } from "./emulators/oci-identity-domain/store.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { assertUserFailure, type ExpectedMessage, Job } from "./runner/index.ts";
@@ -17,7 +16,6 @@ import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixt
 import { actionVerdict } from "./support/input-table.ts";
 import { requireRegistry } from "./support/real-components.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
-import { recordingStepContext } from "./support/step-context.ts";
 
 const AUDIENCE = "https://fngate-api.example.oraclecloud.com";
 const OTHER = "https://2aexampley3uytc.analytics.ocp.oraclecloud.com";
@@ -132,12 +130,17 @@ describe("oci-token explains refusals", () => {
   });
 });
 
-/** The one body the token endpoint receives: the inputs read as the action reads them, then its step, in process. */
+/**
+ * The one body the token endpoint receives, in process: actionVerdict runs the action's reader, then its
+ * step, here against the emulator's token endpoint.
+ */
 async function sentBody(scope: string, audience?: string): Promise<string> {
-  const verdict = await actionVerdict("oci-token", { inputs: { ...tokenInputs({ scope }), audience } });
-  assert.ok(verdict.outcome === "accepted", JSON.stringify(verdict));
   const seen = bodies().length;
-  await ociToken(verdict.inputs as OciTokenInputs, recordingStepContext({ oci: gw.oci.stack.endpoints.oci }));
+  const verdict = await actionVerdict("oci-token", {
+    inputs: { ...tokenInputs({ scope }), audience },
+    env: { FNGATE_OCI_ENDPOINT: gw.oci.stack.endpoints.oci },
+  });
+  assert.equal(verdict.outcome, "accepted", JSON.stringify(verdict));
   assert.equal(bodies().length, seen + 1, "one token request");
   return bodies()[seen] ?? "";
 }
