@@ -179,7 +179,7 @@ describe("fngate usage", () => {
     // --negative-check-bodies alone is true; the run then fails at the URL nothing answers (exit 1, not 2).
     const run = await sandbox.run([
       ...["smoke-test", "--url", "http://127.0.0.1:9/x", "--negative-checks", "none"],
-      ...["--negative-check-bodies", "--wait", "1"],
+      ...["--negative-check-bodies", "--wait", "0"],
     ]);
     assert.equal(run.exitCode, 1, run.stderr);
     assert.doesNotMatch(run.stderr, /needs a value/);
