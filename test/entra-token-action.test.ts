@@ -4,7 +4,7 @@
 // failures: every refusal Entra sends for a credential users get wrong comes out as one error line
 // naming the input and the fix, with no stack trace and no secret in the log (through the runner where
 // the job's environment matters, else the action's reader and step in process). The input it refuses
-// before calling Entra: test/entra-token-inputs.test.ts.
+// before calling Entra: test/entra-token-decisions.test.ts.
 import assert from "node:assert/strict";
 import { type AddressInfo, createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
