@@ -40,7 +40,6 @@ interface Refusal {
   inProcess?: true;
 }
 
-const SECRET = "s3cr3t-token-value";
 const REFUSALS: Refusal[] = [
   {
     name: "a missing required flag is named with how to give it",
@@ -63,13 +62,6 @@ const REFUSALS: Refusal[] = [
     exit: 2,
     line: "error: --credential-secret is required: set FNGATE_CREDENTIAL_SECRET or pass --credential-secret-file <path>. (fngate oci-token --help)",
     json: true,
-  },
-  {
-    name: "a secret on the command line, not echoed",
-    inProcess: true,
-    args: ["smoke-test", "--url", "https://127.0.0.1:9/x", "--token", SECRET],
-    exit: 2,
-    line: "error: --token takes a secret, and the command line is visible to other processes and kept in shell history: set FNGATE_TOKEN or pass --token-file <path> instead. (fngate smoke-test --help)",
   },
   {
     name: "an unknown command",
@@ -150,7 +142,6 @@ describe("fngate usage", () => {
         const line = `error: ${oneLine(verdict.line)}`;
         if (typeof refusal.line === "string") assert.equal(line, refusal.line);
         else assert.match(line, refusal.line);
-        assert.ok(!line.includes(SECRET), "a refused secret is not echoed");
         return;
       }
       const args =
@@ -160,10 +151,6 @@ describe("fngate usage", () => {
       const line = oneLine(run.stderr);
       if (typeof refusal.line === "string") assert.equal(line, refusal.line);
       else assert.match(line, refusal.line);
-      assert.ok(
-        !run.stdout.includes(SECRET) && !run.stderr.includes(SECRET),
-        "a refused secret is not echoed",
-      );
       if (!refusal.json) assert.equal(run.stdout, "");
       else
         assert.deepEqual(JSON.parse(run.stdout), {

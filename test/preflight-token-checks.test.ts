@@ -23,16 +23,13 @@ after(async () => {
   await world?.close();
 });
 
-/** Runs preflight in the world's job and proves it changed nothing: no mutating OCI call. */
-const preflight = (inputs: Record<string, string>, on?: Job) => world.preflight(inputs, on);
-
 describe("preflight: token checks", () => {
   it("a remote JWKS over OCI's limit blocks; an issuer the provider does not advertise blocks; matching, both are ok", async () => {
     const inputs = { "jwks-uri": world.issuer.jwksUri, issuers: world.issuer.url, audiences: "api://mine" };
     await world.issuer.serveKeys(11);
     world.issuer.advertise("https://issuer.example.test/");
     try {
-      const { run, rows } = await preflight(inputs);
+      const { run, rows } = await world.preflight(inputs);
       assertUserFailure(run, BLOCKED);
       const jwks = row(rows, "remote JWKS");
       assert.deepEqual([jwks.status, jwks.blocks], ["missing", true]);
@@ -49,7 +46,7 @@ describe("preflight: token checks", () => {
       await world.issuer.serveKeys(10);
       world.issuer.advertise(world.issuer.url);
     }
-    const fine = await preflight(inputs);
+    const fine = await world.preflight(inputs);
     assert.equal(fine.run.exitCode, 0, fine.run.stdout);
     assert.deepEqual(
       fine.rows.map((r) => `${r.status} ${r.check}`),
@@ -59,18 +56,20 @@ describe("preflight: token checks", () => {
 
   it("the Entra v1/v2 choice: judged from a token when there is one, else from the issuers and audiences", async () => {
     const version = "Entra token version (v1/v2)";
-    const both = await preflight(world.entraInputs({ audiences: `api://fngate-v1, ${world.apiV2.appId}` }));
+    const both = await world.preflight(
+      world.entraInputs({ audiences: `api://fngate-v1, ${world.apiV2.appId}` }),
+    );
     assert.equal(row(both.rows, version).status, "ok");
     assert.match(row(both.rows, version).detail, /accepts v1 and v2 tokens/);
 
-    const onlyV1 = await preflight(world.entraInputs({ issuers: issuerV1(world.tenantId) }));
+    const onlyV1 = await world.preflight(world.entraInputs({ issuers: issuerV1(world.tenantId) }));
     assert.equal(onlyV1.run.exitCode, 0);
     const unsure = row(onlyV1.rows, version);
     assert.equal(unsure.status, "cannot tell");
     assert.match(unsure.detail, /accepts only v1 tokens/);
     assert.match(unsure.fix ?? "", /"accessTokenAcceptedVersion": 1 \(or null\)/);
 
-    const v2WithoutClientId = await preflight(world.entraInputs({ issuers: issuerV2(world.tenantId) }));
+    const v2WithoutClientId = await world.preflight(world.entraInputs({ issuers: issuerV2(world.tenantId) }));
     assertUserFailure(v2WithoutClientId.run, BLOCKED);
     const never = row(v2WithoutClientId.rows, version);
     assert.deepEqual([never.status, never.blocks], ["missing", true]);
@@ -84,7 +83,7 @@ describe("preflight: token checks", () => {
       resource: "api://fngate-v2",
       clientAppId: world.client.appId,
     });
-    const mismatch = await preflight(
+    const mismatch = await world.preflight(
       world.entraInputs({ issuers: issuerV1(world.tenantId), token: v2Token }),
     );
     assertUserFailure(mismatch.run, BLOCKED, [v2Token]);
@@ -103,7 +102,7 @@ describe("preflight: token checks", () => {
   // Nothing to check, and OCI checks without a profile, are refused in test/reliability/r4-bad-input.test.ts.
   it("the token checks need no OCI profile", async () => {
     await using bare = await Job.create({ env: world.oci.env });
-    const tokenOnly = await preflight(
+    const tokenOnly = await world.preflight(
       world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
       bare,
     );
