@@ -194,16 +194,6 @@ describe("fn-context outputs, files and environment", () => {
     const before = await job.snapshot();
     assert.ok(before.size > 0);
   });
-
-  it("accepts a well-formed region newer than the SDK, with a warning", async () => {
-    const run = await runAndRestore(oci.inputs({ region: "xx-newcity-1" }));
-    assert.equal(run.main.exitCode, 0, run.main.stdout);
-    assert.ok(
-      run.main.annotations.some(
-        (a) => a.level === "warning" && /xx-newcity-1 is not in this SDK's region list/.test(a.message),
-      ),
-    );
-  });
 });
 
 const fnContext = {
