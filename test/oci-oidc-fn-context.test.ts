@@ -105,7 +105,7 @@ describe("fn-context auth: oidc", () => {
   });
 });
 
-/** One refusal the identity domain sends: the inputs (of the trust the case sets up), the job's GitHub OIDC, and the line. */
+/** A refusal the identity domain sends: the inputs (of the trust the case sets up), the job's GitHub OIDC, the line. */
 interface Refusal {
   name: string;
   inputs: () => Record<string, string>;
@@ -144,7 +144,7 @@ describe("fn-context auth: oidc refuses bad input before the token exchange", ()
     ],
     "an unknown auth": [{ auth: "password" }, /^auth must be api-key .* or oidc .*; got "password"\.$/],
     "an identity-domain-url with a path": [
-      { "identity-domain-url": `https://127.0.0.1:${process.pid}/oauth2/v1/token` },
+      { "identity-domain-url": "https://127.0.0.1:8443/oauth2/v1/token" },
       /^identity-domain-url is the domain's URL without a path \(https:\/\/127\.0\.0\.1:\d+\); remove "\/oauth2\/v1\/token"\.$/,
     ],
     "without client-secret: one line naming it (no public client path)": [
