@@ -40,6 +40,17 @@ async function withApi<T>(options: GuardedApiOptions, use: (api: GuardedApi) => 
   }
 }
 
+let shared: Promise<{ run: StepResult; token: string; expired: string }> | undefined;
+/** One passing run against the strict API with an expired-token and no jwks-uri: two tests read it. */
+function withoutJwksUri() {
+  shared ??= (async () => {
+    const token = await api.token();
+    const expired = await api.token({ iat: now() - 7200, exp: now() - 3600 });
+    return { run: passed(await smoke({ url: api.url, token, "expired-token": expired })), token, expired };
+  })();
+  return shared;
+}
+
 function checks(run: StepResult): Record<string, { answered: string; passed: boolean; attempts: number }> {
   const list = JSON.parse(run.outputs.results ?? "[]") as {
     check: string;
@@ -98,7 +109,7 @@ describe("hs256-key-confusion", () => {
   });
 
   it("is skipped, saying why, when jwks-uri is not set", async () => {
-    const run = passed(await smoke({ url: api.url, token: await api.token() }));
+    const { run } = await withoutJwksUri();
     assert.equal(checks(run)["hs256-key-confusion"], undefined);
     assert.match(
       run.stdout,
@@ -121,9 +132,7 @@ describe("hs256-key-confusion", () => {
 
 describe("expired-token", () => {
   it("is run when expired-token is given, and a verifier that reads exp refuses it", async () => {
-    const token = await api.token();
-    const expired = await api.token({ iat: now() - 7200, exp: now() - 3600 });
-    const run = passed(await smoke({ url: api.url, token, "expired-token": expired }));
+    const { run, token, expired } = await withoutJwksUri();
     assert.deepEqual(checks(run)["expired-token"]?.answered, "401");
     assert.deepEqual(secretsFound(shownByStep(run), [token, expired]), []);
     assert.ok(run.masks.includes(expired), "expired-token is masked");
