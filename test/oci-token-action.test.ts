@@ -122,9 +122,14 @@ describe("oci-token explains refusals", () => {
     assert.equal(tokenCalls() - before, 1, "a 401 is not retried");
   });
 
-  it("a scope the credential does not hold: 400 invalid_scope, naming scope", async () => {
-    await refused(
-      tokenInputs({ scope: "urn:opc:resource:consumer::all urn:opc:resource:admin::all" }),
+  it("a scope the credential does not hold: 400 invalid_scope, naming scope (in process)", async () => {
+    const verdict = await actionVerdict("oci-token", {
+      inputs: tokenInputs({ scope: "urn:opc:resource:consumer::all urn:opc:resource:admin::all" }),
+      env: { FNGATE_OCI_ENDPOINT: gw.oci.stack.endpoints.oci },
+    });
+    assert.ok(verdict.outcome === "refused", JSON.stringify(verdict));
+    assert.equal(
+      verdict.line,
       `scope: OCI refused the scopes ${AUDIENCE}-urn:opc:resource:consumer::all ${AUDIENCE}-urn:opc:resource:admin::all (invalid_scope: The requested scope is invalid, unknown, or malformed: ${AUDIENCE}-urn:opc:resource:admin::all.); each must be a scope of this credential, fully qualified as <audience>-<scope> (the audience and scope its details page lists, joined by a hyphen).`,
     );
   });
