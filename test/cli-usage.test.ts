@@ -40,7 +40,6 @@ interface Refusal {
   inProcess?: true;
 }
 
-const SECRET = "s3cr3t-token-value";
 const REFUSALS: Refusal[] = [
   {
     name: "a missing required flag is named with how to give it",
@@ -65,13 +64,6 @@ const REFUSALS: Refusal[] = [
     json: true,
   },
   {
-    name: "a secret on the command line, not echoed",
-    inProcess: true,
-    args: ["smoke-test", "--url", "https://127.0.0.1:9/x", "--token", SECRET],
-    exit: 2,
-    line: "error: --token takes a secret, and the command line is visible to other processes and kept in shell history: set FNGATE_TOKEN or pass --token-file <path> instead. (fngate smoke-test --help)",
-  },
-  {
     name: "an unknown command",
     args: ["deploy"],
     exit: 2,
@@ -83,12 +75,6 @@ const REFUSALS: Refusal[] = [
     args: ["smoke-test", "--urll", "https://x"],
     exit: 2,
     line: "error: unknown flag --urll: see --help for this command's flags. (fngate smoke-test --help)",
-  },
-  {
-    name: "a flag without its value at the end of the line",
-    args: ["smoke-test", "--url"],
-    exit: 2,
-    line: "error: --url needs a value: --url <value>. (fngate smoke-test --help)",
   },
   {
     name: "a flag without its value before another flag",
@@ -150,7 +136,6 @@ describe("fngate usage", () => {
         const line = `error: ${oneLine(verdict.line)}`;
         if (typeof refusal.line === "string") assert.equal(line, refusal.line);
         else assert.match(line, refusal.line);
-        assert.ok(!line.includes(SECRET), "a refused secret is not echoed");
         return;
       }
       const args =
@@ -160,10 +145,6 @@ describe("fngate usage", () => {
       const line = oneLine(run.stderr);
       if (typeof refusal.line === "string") assert.equal(line, refusal.line);
       else assert.match(line, refusal.line);
-      assert.ok(
-        !run.stdout.includes(SECRET) && !run.stderr.includes(SECRET),
-        "a refused secret is not echoed",
-      );
       if (!refusal.json) assert.equal(run.stdout, "");
       else
         assert.deepEqual(JSON.parse(run.stdout), {
@@ -179,7 +160,7 @@ describe("fngate usage", () => {
     // --negative-check-bodies alone is true; the run then fails at the URL nothing answers (exit 1, not 2).
     const run = await sandbox.run([
       ...["smoke-test", "--url", "http://127.0.0.1:9/x", "--negative-checks", "none"],
-      ...["--negative-check-bodies", "--wait", "1"],
+      ...["--negative-check-bodies", "--wait", "0"],
     ]);
     assert.equal(run.exitCode, 1, run.stderr);
     assert.doesNotMatch(run.stderr, /needs a value/);

@@ -2,15 +2,18 @@
 // issuer: each credential kind gets a token whose claims reach the outputs, and no secret (client
 // secret, certificate key, GitHub OIDC token, access token) shows anywhere but the masked output. Its
 // failures: every refusal Entra sends for a credential users get wrong comes out as one error line
-// naming the input and the fix, with no stack trace and no secret in the log. The input it refuses
-// before calling Entra: test/entra-token-inputs.test.ts.
+// naming the input and the fix, with no stack trace and no secret in the log (through the runner where
+// the job's environment matters, else the action's reader and step in process). The input it refuses
+// before calling Entra: test/entra-token-decisions.test.ts.
 import assert from "node:assert/strict";
 import { type AddressInfo, createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Application } from "./emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
+import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { assertUserFailure, type ExpectedMessage, Job, type StepResult } from "./runner/index.ts";
+import { actionVerdict } from "./support/input-table.ts";
 import { passed } from "./support/passed.ts";
 import { secretsFound, shownByStep, visibleOutput } from "./support/secret-scan.ts";
 
@@ -29,6 +32,7 @@ let otherCert: SelfSignedCert;
 
 before(async () => {
   stack = await startEmulatorStack();
+  trustCaInProcess(stack.caPem);
   [cert, otherCert] = await Promise.all([createSelfSignedCert("fngate-ci"), createSelfSignedCert("other")]);
   tenantId = stack.entra.addTenant();
   apiV1 = stack.entra.addApiApp(tenantId, {
@@ -205,7 +209,11 @@ describe("entra-token refuses a certificate key that is not the certificate's", 
 });
 
 describe("entra-token explains what Entra refuses", () => {
-  /** What the user gives (over the client secret), the job's env, and the one line they read. */
+  /**
+   * What the user gives (over the client secret), the one line they read, and for the cases that need
+   * the job's environment (GitHub OIDC, no CA file), that env: those run as the runner runs them, the
+   * others in process (actionVerdict: the action's reader, then its step against the emulator).
+   */
   interface Refusal {
     given: () => Promise<Record<string, string>> | Record<string, string>;
     env?: () => Record<string, string | undefined>;
@@ -281,6 +289,15 @@ describe("entra-token explains what Entra refuses", () => {
     );
   });
   for (const [name, { given, env, message }] of Object.entries(cases)) {
-    it(name, async () => failure(await runEntraToken(baseInputs(await given()), env?.(), false), message));
+    it(name, async () => {
+      const inputs = baseInputs(await given());
+      if (env) return failure(await runEntraToken(inputs, env(), false), message);
+      const verdict = await actionVerdict("entra-token", { inputs });
+      assert.ok(verdict.outcome === "refused", `refused: ${JSON.stringify(verdict)}`);
+      if (typeof message === "string") assert.equal(verdict.line, message);
+      else assert.match(verdict.line, message);
+      assert.doesNotMatch(verdict.line, /[\r\n]/);
+      assert.deepEqual(secretsFound(verdict.line, [SECRET, EXPIRED_SECRET]), []);
+    });
   }
 });

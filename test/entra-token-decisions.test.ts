@@ -1,3 +1,7 @@
+// entra-token's decisions in process: the input it refuses before calling Entra (test/support/input-table.ts:
+// Entra's address is the tripwire's), one line naming the input and the fix; the claims it reads, the v1/v2
+// expectations, the AADSTS explanations, and when the pipeline may reuse preflight's token. Entra's own
+// refusals, through the runner: test/entra-token-action.test.ts.
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { before, describe, it } from "node:test";
@@ -9,6 +13,14 @@ import { isUserError } from "../src/errors.ts";
 import { entraIssuers } from "../src/identity/entra-issuers.ts";
 import type { EntraTokenInputs } from "../src/steps/entra-token.ts";
 import { REUSE_MARGIN_MS, reusableToken } from "../src/steps/entra-token-handover.ts";
+import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
+import { actionRefusal, actionVerdict, refusalTable, tripwire } from "./support/input-table.ts";
+
+const SECRET = "s3cr3t~Value.With-Chars_0123456789";
+let cert: SelfSignedCert;
+before(async () => {
+  cert = await createSelfSignedCert("fngate-ci");
+});
 
 const tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const apiClientId = "0b9c3e4a-1111-2222-3333-444455556666";
@@ -171,5 +183,52 @@ describe("reusableToken: the pipeline's entra-token stage takes preflight's toke
     assert.equal(reusableToken(issued(REUSE_MARGIN_MS), request, now), undefined);
     assert.equal(reusableToken(issued(-1000), request, now), undefined);
     assert.equal(reusableToken(undefined, request, now), undefined);
+  });
+});
+
+describe("entra-token refuses bad input before calling Entra", () => {
+  // Every check before the first call: Entra's address is the tripwire's.
+  const offline = async (given: Record<string, string>) => ({
+    "tenant-id": tid,
+    "client-id": apiClientId,
+    scope: "api://my-oci-api/.default",
+    "authority-host": (await tripwire()).host,
+    ...given,
+  });
+  const base = async () => ({ inputs: await offline({ "client-secret": SECRET }) });
+
+  it("the inputs the cases start from pass every check", async () => {
+    const verdict = await actionVerdict("entra-token", await base());
+    assert.equal(verdict.outcome, "accepted");
+    assert.ok(verdict.masks.includes(SECRET), "client-secret is masked");
+  });
+  refusalTable("entra-token", base, {
+    "no credential": [
+      { "client-secret": undefined },
+      /^no credential given: set exactly one of client-secret, client-certificate/,
+    ],
+    "two credentials": [
+      { federated: "true" },
+      /^client-secret and federated: true are both set: keep exactly one credential\.$/,
+    ],
+    "a client-id that is not a GUID": [
+      { "client-id": "my-app" },
+      /^client-id "my-app" is not a GUID: copy the Application \(client\) ID/,
+    ],
+    "a tenant-id that is neither GUID nor domain": [
+      { "tenant-id": "not a tenant" },
+      /^tenant-id "not a tenant" is neither a GUID nor a domain name/,
+    ],
+    "a scope without /.default": [
+      { scope: "api://my-oci-api/Invoke" },
+      /^scope "api:\/\/my-oci-api\/Invoke" must end in \/\.default: .*\(e\.g\. api:\/\/my-oci-api\/\.default\)/,
+    ],
+  });
+  it("a certificate without its key", async () => {
+    const given = { inputs: await offline({ "client-certificate": cert.certPem }) };
+    assert.match(
+      await actionRefusal("entra-token", given),
+      /^client-certificate is set without client-certificate-key: /,
+    );
   });
 });

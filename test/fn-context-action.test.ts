@@ -1,8 +1,13 @@
+// fn-context as the runner runs it, against the OCI emulator: the profile and key it writes (every pasted
+// key form, an encrypted one decrypted), the Fn CLI context exactly as the Fn CLI reads it, the OCI CLI
+// variables, merging with what HOME holds and restoring it byte for byte; and the Fn CLI files' rendering
+// in process (new, merged into, re-rendered unchanged).
 import assert from "node:assert/strict";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
+import { renderContextFile, renderRootConfig } from "../src/oci/functions/fn-cli-context.ts";
 import { Job } from "./runner/index.ts";
 import { actionVerdict } from "./support/input-table.ts";
 import { encryptedPkcs1, encryptedPkcs8, pastedVariants } from "./support/keys.ts";
@@ -189,14 +194,51 @@ describe("fn-context outputs, files and environment", () => {
     const before = await job.snapshot();
     assert.ok(before.size > 0);
   });
+});
 
-  it("accepts a well-formed region newer than the SDK, with a warning", async () => {
-    const run = await runAndRestore(oci.inputs({ region: "xx-newcity-1" }));
-    assert.equal(run.main.exitCode, 0, run.main.stdout);
-    assert.ok(
-      run.main.annotations.some(
-        (a) => a.level === "warning" && /xx-newcity-1 is not in this SDK's region list/.test(a.message),
-      ),
-    );
+const fnContext = {
+  name: "ci",
+  apiUrl: "https://functions.ap-tokyo-1.oci.oraclecloud.com",
+  registry: "ocir.ap-tokyo-1.oci.oraclecloud.com/axnamespace",
+  compartmentId: "ocid1.compartment.oc1..aaaaaaaacomp",
+  profile: "DEFAULT",
+};
+
+describe("Fn CLI context files", () => {
+  // A new context holds exactly the keys the Fn CLI's oracle provider reads: the first run above.
+  it("an existing context keeps keys someone else set and gets ours", () => {
+    const existing =
+      "provider: default\napi-url: http://localhost:8080\noracle.image-compartment-id: ocid1.compartment.oc1..img\n";
+    const written = parse(renderContextFile(existing, fnContext));
+    assert.equal(written.provider, "oracle");
+    assert.equal(written["api-url"], fnContext.apiUrl);
+    assert.equal(written["oracle.image-compartment-id"], "ocid1.compartment.oc1..img");
+  });
+
+  it("re-rendering is a fixed point (a re-run writes nothing)", () => {
+    const once = renderContextFile(undefined, fnContext);
+    assert.equal(renderContextFile(once, fnContext), once);
+    const root = renderRootConfig(undefined, "ci");
+    assert.equal(renderRootConfig(root, "ci"), root);
+  });
+
+  it("config.yaml: a new one is what fn writes, with our context current; an existing one keeps its keys", () => {
+    assert.deepEqual(parse(renderRootConfig(undefined, "ci")), {
+      "container-enginetype": "docker",
+      "current-context": "ci",
+    });
+    const existing = "cli-version: 0.6.40\ncontainer-enginetype: podman\ncurrent-context: default\n";
+    assert.deepEqual(parse(renderRootConfig(existing, "ci")), {
+      "cli-version": "0.6.40",
+      "container-enginetype": "podman",
+      "current-context": "ci",
+    });
+  });
+
+  it("an unreadable existing file is replaced rather than merged into", () => {
+    assert.deepEqual(parse(renderRootConfig("- just\n- a list\n", "ci")), {
+      "container-enginetype": "docker",
+      "current-context": "ci",
+    });
   });
 });

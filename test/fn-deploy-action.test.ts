@@ -125,28 +125,6 @@ describe("fn-deploy builds, pushes and deploys with docker and the SDK", () => {
     }
   });
 
-  it("creates the repository when the compartment already holds more than one page of repositories", async (t) => {
-    if (!(await requireDockerAndRegistry(t))) return;
-    oci.stack.oci.state.artifacts.seedContainerRepositories({
-      compartmentId: oci.tenancyId,
-      count: 150,
-      prefix: "zz",
-    });
-    await using job = await preparedJob({ login: true });
-    const run = await stepPassed(
-      job,
-      "fn-deploy",
-      deployInputs({ function: "paged", registry: `${fx.registry?.host}/${oci.namespace}/team` }),
-    );
-    assert.equal(run.outputs.image, `${fx.registry?.host}/${oci.namespace}/team/paged:0.0.1-0123456`);
-    const created = [...oci.stack.oci.state.artifacts.repositories.values()].filter(
-      (repository) => repository.displayName === "team/paged",
-    );
-    assert.equal(created.length, 1);
-    assert.equal(created[0]?.isPublic, false);
-    assert.match(run.stdout, /Created private OCIR repository team\/paged/);
-  });
-
   it("a prebuilt image tag that was never pushed is explained", async (t) => {
     if (!(await requireDockerAndRegistry(t))) return;
     await using job = await preparedJob({ login: true });

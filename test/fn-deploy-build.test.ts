@@ -153,7 +153,22 @@ describe("fn-deploy without a Dockerfile", () => {
   });
 });
 
-describe("fn-deploy finds the application and explains OCI's refusals", () => {
+describe("fn-deploy finds the application and the repository, and explains OCI's refusals", () => {
+  it("creates the repository when the compartment already holds more than one page of repositories", async () => {
+    const { state } = w.oci.stack.oci;
+    state.artifacts.seedContainerRepositories({ compartmentId: w.oci.tenancyId, count: 150, prefix: "zz" });
+    const { ctx, log } = await w.stepContext();
+    const paged = { ...inputs({ registry: `${OCIR}/${w.namespace}/team` }), function: "paged" };
+    const result = await deployFunction(paged, ctx, tools());
+    assert.equal(result.image, `${OCIR}/${w.namespace}/team/paged:0.0.1`);
+    const created = [...state.artifacts.repositories.values()].filter(
+      (repository) => repository.displayName === "team/paged",
+    );
+    assert.equal(created.length, 1);
+    assert.equal(created[0]?.isPublic, false);
+    assert.match(log.join("\n"), /Created private OCIR repository team\/paged/);
+  });
+
   it("an application OCID needs no compartment: the repository goes to the application's compartment", async () => {
     const application = w.oci.stack.oci.state.fn.createApplication({
       compartmentId: w.oci.tenancyId,

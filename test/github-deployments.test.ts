@@ -25,6 +25,7 @@ import {
   startGitHubApi,
 } from "./emulators/github-api/server.ts";
 import { assertUserFailure, runAction } from "./runner/index.ts";
+import { cliVerdict } from "./support/input-table.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
 const run = promisify(execFile);
@@ -311,15 +312,15 @@ describe("what the record says", () => {
 
   it("the CLI has no GitHub-only flags: --github-token and --environment are unknown there", async () => {
     for (const [command, flag] of [
-      ["pipeline", "--github-token"],
-      ["pipeline", "--environment"],
-      ["cloud-run-pipeline", "--github-token"],
+      ["pipeline", "github-token"],
+      ["pipeline", "environment"],
+      ["cloud-run-pipeline", "github-token"],
     ] as const) {
-      const failed = await run(process.execPath, ["dist/cli/index.js", command, flag, "x"]).catch((e) => e);
-      assert.equal(failed.code, 2);
+      const verdict = await cliVerdict(command, { inputs: { [flag]: "x" } });
+      assert.ok(verdict.outcome === "refused" && verdict.exitCode === 2, JSON.stringify(verdict));
       assert.equal(
-        failed.stderr,
-        `error: unknown flag ${flag}: see --help for this command's flags. (fngate ${command} --help)\n`,
+        verdict.line,
+        `unknown flag --${flag}: see --help for this command's flags. (fngate ${command} --help)`,
       );
     }
   });

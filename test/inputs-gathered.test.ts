@@ -220,7 +220,38 @@ describe("the wording", () => {
     );
   });
 
+  it("missing inputs alone: all named in one line, before the missing OCI profile, in each adapter's words", async () => {
+    assert.equal(
+      await adapters.action("gateway-deploy", {}),
+      "gateway-ocid and deployment are required: set these inputs.",
+    );
+    assert.equal(
+      await adapters.action("fn-context", {}),
+      "user-ocid, private-key, tenancy-ocid and region are required: set these inputs (or take user-ocid from OCI_CLI_USER, private-key from OCI_CLI_KEY_CONTENT, tenancy-ocid from OCI_CLI_TENANCY, region from OCI_CLI_REGION).",
+    );
+    const pipeline = await adapters.action("pipeline", {});
+    for (const name of ["tenancy-ocid", "application", "gateway-ocid", "deployment", "entra-tenant-id"])
+      assert.ok(pipeline.includes(name), `${name} in: ${pipeline}`);
+    assert.match(pipeline, /are required: set these inputs/);
+    assert.equal(
+      await adapters.cli("gateway-deploy", {}),
+      "--gateway-ocid and --deployment are required: pass each as --<name> <value> or set FNGATE_<NAME>. (fngate gateway-deploy --help)",
+    );
+  });
+
   it("one problem alone reads as it always did", async () => {
+    assert.equal(
+      await adapters.action("gateway-deploy", { deployment: "api" }),
+      "gateway-ocid is required: set the input.",
+    );
+    // A bad value is named before the missing profile (gateway-deploy plans its inputs while parsing).
+    assert.equal(
+      await adapters.action("gateway-deploy", {
+        "gateway-ocid": "ocid1.apigateway.oc1..x",
+        deployment: "api",
+      }),
+      'gateway-ocid is not a valid OCID: expected ocid1.apigateway.oc1..aaaa…; got "ocid1.apigateway.oc1..x".',
+    );
     assert.equal(
       await adapters.action("fn-deploy", { application: "app", memory: "lots" }),
       'memory must be a whole number; got "lots".',

@@ -1,7 +1,8 @@
 // fn-context with `auth: oidc`, run as the runner runs it: the job's GitHub OIDC token is exchanged at
 // the (emulated) identity domain for a UPST bound to a key generated in the step; the profile it writes
 // (security_token_file, no user, no stored key) is what oci-common's session provider and the OCI
-// emulator accept, and the post step leaves nothing behind. Every refusal is one explained line.
+// emulator accept, and the post step leaves nothing behind. Every refusal is one explained line: the
+// input checks in process, what the identity domain refuses through the runner.
 import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
@@ -11,7 +12,8 @@ import { profileAuthProvider } from "../src/oci/auth/auth-provider.ts";
 import { type GithubTrust, trustGithubRepository } from "./emulators/oci-identity-domain/github-trust.ts";
 import { identityDomainOf } from "./emulators/oci-identity-domain/store.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
-import { Job } from "./runner/index.ts";
+import { assertUserFailure, Job } from "./runner/index.ts";
+import { refusalTable, tripwire } from "./support/input-table.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
@@ -103,15 +105,13 @@ describe("fn-context auth: oidc", () => {
   });
 });
 
-/** One refusal: the inputs (of the trust the case sets up), the job's GitHub OIDC, and the line expected. */
+/** A refusal the identity domain sends: the inputs (of the trust the case sets up), the job's GitHub OIDC, the line. */
 interface Refusal {
   name: string;
   inputs: () => Record<string, string>;
-  oidc?: { idTokenWrite?: boolean; repository?: string };
+  oidc?: { repository?: string };
   /** The identity domain's clock moved forward for the case. */
   clockOffsetMs?: number;
-  /** The step stops before the token exchange. */
-  noExchange?: boolean;
   message: string | RegExp;
 }
 
@@ -123,40 +123,38 @@ const trustWith = (options: { grantTypes?: string[]; trust?: boolean }) =>
     ...options,
   });
 
-const REFUSALS: Refusal[] = [
-  {
-    name: "without `permissions: id-token: write`",
-    inputs: () => trust.inputs(),
-    oidc: { idTokenWrite: false },
-    noExchange: true,
-    message: "auth: oidc needs `permissions: id-token: write` in the workflow or job.",
-  },
-  {
-    name: "an API key input next to auth: oidc",
-    inputs: () => trust.inputs({ "private-key": oci.key.pkcs8 }),
-    message: /^private-key is an API key input, but auth is oidc: remove private-key/,
-  },
-  {
-    name: "an unknown auth",
-    inputs: () => trust.inputs({ auth: "password" }),
-    message: /^auth must be api-key .* or oidc .*; got "password"\.$/,
-  },
-  {
-    name: "an identity-domain-url with a path",
-    inputs: () => trust.inputs({ "identity-domain-url": `${oci.stack.endpoints.oci}/oauth2/v1/token` }),
-    message:
+describe("fn-context auth: oidc refuses bad input before the token exchange", () => {
+  // In process (test/support/input-table.ts): the identity domain is the tripwire, which none may reach.
+  const base = async () => {
+    const { url } = await tripwire();
+    return {
+      inputs: trust.inputs({ "identity-domain-url": url }),
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/token`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token" },
+    };
+  };
+  refusalTable("fn-context", base, {
+    "without `permissions: id-token: write`": [
+      {},
+      "auth: oidc needs `permissions: id-token: write` in the workflow or job.",
+      { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
+    ],
+    "an API key input next to auth: oidc": [
+      { "private-key": "an API key pasted by habit" },
+      /^private-key is an API key input, but auth is oidc: remove private-key/,
+    ],
+    "an unknown auth": [{ auth: "password" }, /^auth must be api-key .* or oidc .*; got "password"\.$/],
+    "an identity-domain-url with a path": [
+      { "identity-domain-url": "https://127.0.0.1:8443/oauth2/v1/token" },
       /^identity-domain-url is the domain's URL without a path \(https:\/\/127\.0\.0\.1:\d+\); remove "\/oauth2\/v1\/token"\.$/,
-  },
-  {
-    name: "without client-secret: one line naming it, and no exchange (no public client path)",
-    inputs: () => {
-      const { "client-secret": _, ...inputs } = trust.inputs();
-      return inputs;
-    },
-    noExchange: true,
-    message:
+    ],
+    "without client-secret: one line naming it (no public client path)": [
+      { "client-secret": undefined },
       "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
-  },
+    ],
+  });
+});
+
+const REFUSALS: Refusal[] = [
   {
     name: "a wrong client secret: invalid_client, naming client-id/client-secret",
     inputs: () => trust.inputs({ "client-secret": "not-the-secret-0123456789" }),
@@ -200,29 +198,18 @@ const REFUSALS: Refusal[] = [
 describe("fn-context auth: oidc explains every refusal", () => {
   for (const refusal of REFUSALS) {
     it(refusal.name, async () => {
-      const { repository = REPOSITORY, ...oidcOptions } = refusal.oidc ?? {};
-      const oidc = oci.stack.githubOidc.envFor({ repository, ref: "refs/heads/main" }, oidcOptions);
+      const { repository = REPOSITORY } = refusal.oidc ?? {};
+      const oidc = oci.stack.githubOidc.envFor({ repository, ref: "refs/heads/main" });
       await using job = await Job.create({ env: { ...oci.env, ...oidc } });
       const domain = identityDomainOf(oci.stack.oci.state);
       domain.clockOffsetMs = refusal.clockOffsetMs ?? 0;
       try {
-        const [before, exchangesBefore] = [await job.snapshot(), exchanges().length];
+        const before = await job.snapshot();
         const run = await job.run("fn-context", { inputs: refusal.inputs() });
         await job.runPosts();
         assert.deepEqual(await job.snapshot(), before, "nothing left behind");
-        // Exactly one error line, no stack trace, no outputs, no secret.
-        assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-        const errors = run.annotations.filter((a) => a.level === "error");
-        assert.equal(errors.length, 1, run.stdout);
-        const shown = visibleOutput(run.stdout) + run.stderr + run.summary;
-        assert.doesNotMatch(shown, /^\s+at /m, "no stack trace without debug logging");
+        assertUserFailure(run, refusal.message, [trust.clientSecret]);
         assert.deepEqual(run.outputs, {});
-        assert.deepEqual(secretsFound(shown, [trust.clientSecret, ...run.masks]), []);
-        const message = errors[0]?.message ?? "";
-        assert.doesNotMatch(message, /\n/);
-        if (typeof refusal.message === "string") assert.equal(message, refusal.message);
-        else assert.match(message, refusal.message);
-        if (refusal.noExchange) assert.equal(exchanges().length, exchangesBefore, "no exchange attempted");
       } finally {
         domain.clockOffsetMs = 0;
       }

@@ -2,7 +2,8 @@
 // (emulated) regional auth endpoint for several scopes, masked; a gateway deployment configured with
 // that issuer's remote JWKS lets the token through (smoke-test passes); a wrong secret and an unknown
 // scope are one explained line each. On the wire: the exact form body OCI's /oauth2/token receives for
-// one scope and for several, with and without audience, and for a scope given fully qualified. Oracle's
+// one scope and for several, with and without audience, and for a scope given fully qualified (the
+// action's reader and step in process; the bundled action's own body checked once). Oracle's
 // page (seed 003) joins the audience and the scope with a hyphen and adds each further scope as another
 // `scope=` argument; the emulator takes exactly that and refuses the space-separated, unhyphenated form
 // an earlier version sent.
@@ -12,6 +13,7 @@ import { identityDomainOf, type OAuthCredential } from "./emulators/oci-identity
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { assertUserFailure, type ExpectedMessage, Job } from "./runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
+import { actionVerdict } from "./support/input-table.ts";
 import { requireRegistry } from "./support/real-components.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
@@ -50,11 +52,24 @@ function tokenInputs(overrides: Record<string, string> = {}): Record<string, str
 const tokenCalls = () =>
   gw.oci.stack.oci.requests.filter((r) => r.operation === "OAuth2ClientCredentialsToken").length;
 
+const bodies = () => identityDomainOf(gw.oci.stack.oci.state).clientCredentialsBodies;
+const form = (...scopes: string[]) =>
+  new URLSearchParams([
+    ["grant_type", "client_credentials"],
+    ...scopes.map((s): [string, string] => ["scope", s]),
+  ]).toString();
+
 describe("oci-token", () => {
   it("gets a token for two scopes, masked; the gateway trusting that issuer's JWKS lets it through", async (t) => {
     await using job = await gw.preparedJob();
+    const sent = bodies().length;
     const run = await job.run("oci-token", { inputs: tokenInputs() });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.equal(
+      bodies()[sent],
+      form(...SCOPES.map((scope) => `${AUDIENCE}-${scope}`)),
+      "Oracle's wire format",
+    );
     const token = run.outputs["access-token"] ?? "";
     assert.ok(run.masks.includes(token), "the token is masked");
     assert.equal(run.outputs["expires-in"], "3600");
@@ -107,35 +122,30 @@ describe("oci-token explains refusals", () => {
     assert.equal(tokenCalls() - before, 1, "a 401 is not retried");
   });
 
-  it("a scope the credential does not hold: 400 invalid_scope, naming scope", async () => {
-    await refused(
-      tokenInputs({ scope: "urn:opc:resource:consumer::all urn:opc:resource:admin::all" }),
+  it("a scope the credential does not hold: 400 invalid_scope, naming scope (in process)", async () => {
+    const verdict = await actionVerdict("oci-token", {
+      inputs: tokenInputs({ scope: "urn:opc:resource:consumer::all urn:opc:resource:admin::all" }),
+      env: { FNGATE_OCI_ENDPOINT: gw.oci.stack.endpoints.oci },
+    });
+    assert.ok(verdict.outcome === "refused", JSON.stringify(verdict));
+    assert.equal(
+      verdict.line,
       `scope: OCI refused the scopes ${AUDIENCE}-urn:opc:resource:consumer::all ${AUDIENCE}-urn:opc:resource:admin::all (invalid_scope: The requested scope is invalid, unknown, or malformed: ${AUDIENCE}-urn:opc:resource:admin::all.); each must be a scope of this credential, fully qualified as <audience>-<scope> (the audience and scope its details page lists, joined by a hyphen).`,
     );
   });
 });
 
-const bodies = () => identityDomainOf(gw.oci.stack.oci.state).clientCredentialsBodies;
-const form = (...scopes: string[]) =>
-  new URLSearchParams([
-    ["grant_type", "client_credentials"],
-    ...scopes.map((s): [string, string] => ["scope", s]),
-  ]).toString();
-
-/** Runs oci-token and returns the one body the token endpoint received. */
+/**
+ * The one body the token endpoint receives, in process: actionVerdict runs the action's reader, then its
+ * step, here against the emulator's token endpoint.
+ */
 async function sentBody(scope: string, audience?: string): Promise<string> {
-  await using job = await Job.create({ env: gw.oci.env });
   const seen = bodies().length;
-  const run = await job.run("oci-token", {
-    inputs: {
-      "credential-ocid": credential.id,
-      "credential-secret": credential.secret,
-      region: "us-ashburn-1",
-      scope,
-      ...(audience === undefined ? {} : { audience }),
-    },
+  const verdict = await actionVerdict("oci-token", {
+    inputs: { ...tokenInputs({ scope }), audience },
+    env: { FNGATE_OCI_ENDPOINT: gw.oci.stack.endpoints.oci },
   });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  assert.equal(verdict.outcome, "accepted", JSON.stringify(verdict));
   assert.equal(bodies().length, seen + 1, "one token request");
   return bodies()[seen] ?? "";
 }

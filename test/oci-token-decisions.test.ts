@@ -202,7 +202,7 @@ describe("token endpoint retries", () => {
     const server = await endpoint([503]);
     try {
       await assert.rejects(
-        postTokenForm({ url: server.url, form: {}, inputName: "identity-domain-url", deadlineMs: 1500 }),
+        postTokenForm({ url: server.url, form: {}, inputName: "identity-domain-url", deadlineMs: 100 }),
         /^UserError: identity-domain-url: http:\/\/127\.0\.0\.1:\d+ did not answer usefully \(HTTP 503\); check the URL/,
       );
     } finally {

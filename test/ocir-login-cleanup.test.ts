@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import { PIPELINE } from "./reliability/pipeline-fixture.ts";
-import { Job, type TreeSnapshot } from "./runner/index.ts";
+import { assertUserFailure, Job, type TreeSnapshot } from "./runner/index.ts";
 import { dockerStandIn, processAlive } from "./support/docker-stand-in.ts";
 import { section } from "./support/folded-log.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
@@ -91,25 +91,17 @@ describe("ocir-login cancelled while docker login runs", () => {
   }
 
   it("a login that fails clears the saved state: the post step has nothing to undo", async () => {
-    const job = await Job.create({ env: { PATH: "/nonexistent" } });
-    try {
-      await mkdir(join(job.home, ".docker"));
-      // Not JSON: writing the login fails after the cleanup state was saved.
-      await writeFile(join(job.home, ".docker", "config.json"), "{ not json", { mode: 0o600 });
-      const before = await job.snapshot();
-      const main = await job.run("ocir-login", { inputs: { ...loginInputs, namespace: oci.namespace } });
-      assert.equal(main.exitCode, 1);
-      assert.match(
-        main.annotations.find((a) => a.level === "error")?.message ?? "",
-        /config\.json is not valid JSON/,
-      );
-      assert.equal(main.state.cleanup, "", "the state saved before the login was cleared after undoing it");
-      const [post] = await job.runPosts();
-      assert.match(post?.stdout ?? "", /Nothing to clean up/);
-      assert.deepEqual(await job.snapshot(), before);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { PATH: "/nonexistent" } });
+    await mkdir(join(job.home, ".docker"));
+    // Not JSON: writing the login fails after the cleanup state was saved.
+    await writeFile(join(job.home, ".docker", "config.json"), "{ not json", { mode: 0o600 });
+    const before = await job.snapshot();
+    const main = await job.run("ocir-login", { inputs: { ...loginInputs, namespace: oci.namespace } });
+    assertUserFailure(main, /config\.json is not valid JSON/, [TOKEN]);
+    assert.equal(main.state.cleanup, "", "the state saved before the login was cleared after undoing it");
+    const [post] = await job.runPosts();
+    assert.match(post?.stdout ?? "", /Nothing to clean up/);
+    assert.deepEqual(await job.snapshot(), before);
   });
 });
 
@@ -174,12 +166,10 @@ describe("fn-deploy with a docker build that would run on", () => {
         },
       });
       const elapsed = Date.now() - started;
-      assert.equal(run.exitCode, 1, run.stdout + run.stderr);
-      assert.deepEqual(
-        run.annotations.filter((a) => a.level === "error").map((a) => a.message),
-        [
-          "deadline-minutes (0.05) reached while running docker build; raise deadline-minutes if the step needs longer, or find out what is slow.",
-        ],
+      assertUserFailure(
+        run,
+        "deadline-minutes (0.05) reached while running docker build; raise deadline-minutes if the step needs longer, or find out what is slow.",
+        [oci.key.pkcs8],
       );
       assert.ok(elapsed < 3000 + 1500 + 6000, `took ${elapsed} ms`);
       const pid = Number((await docker.recorded("builds"))?.split(" ")[0]);
@@ -229,30 +219,26 @@ const dotfiles = (snapshot: TreeSnapshot) => [...snapshot].filter(([path]) => pa
 
 async function loginThroughLinks(name: string, prepare: (home: string) => Promise<void>, docker: boolean) {
   const host = docker ? (registry?.host ?? "") : "127.0.0.1:5999";
-  const job = await Job.create(docker ? {} : { env: { PATH: "/nonexistent" } });
-  try {
-    await prepare(job.home);
-    const before = await job.snapshot();
-    const main = await job.run("ocir-login", { inputs: linkLoginInputs(host) });
-    assert.equal(main.exitCode, 0, `${name}: ${main.stdout}${main.stderr}`);
-    const configPath = join(job.home, ".docker", "config.json");
-    const stats = await lstat(configPath);
-    assert.ok(stats.isFile(), `${name}: a private file for the run`);
-    assert.equal(stats.mode & 0o777, 0o600);
-    const config = JSON.parse(await readFile(configPath, "utf8")) as { auths: Record<string, unknown> };
-    assert.ok(config.auths["ghcr.io"] && config.auths[host], `${name}: the user's entries are kept`);
-    assert.deepEqual(dotfiles(await job.snapshot()), dotfiles(before), `${name}: nothing written through`);
-    const posts = await job.runPosts();
-    assert.ok(
-      posts.every((post) => post.exitCode === 0 && post.annotations.length === 0),
-      name,
-    );
-    assert.deepEqual(await job.snapshot(), before, `${name}: the link is back, the target untouched`);
-    const auth = Buffer.from(`${NAMESPACE}/ci-user:${LINK_TOKEN}`).toString("base64");
-    assert.deepEqual(secretsFound(await job.allWrittenText(), [LINK_TOKEN, auth]), []);
-  } finally {
-    await job.dispose();
-  }
+  await using job = await Job.create(docker ? {} : { env: { PATH: "/nonexistent" } });
+  await prepare(job.home);
+  const before = await job.snapshot();
+  const main = await job.run("ocir-login", { inputs: linkLoginInputs(host) });
+  assert.equal(main.exitCode, 0, `${name}: ${main.stdout}${main.stderr}`);
+  const configPath = join(job.home, ".docker", "config.json");
+  const stats = await lstat(configPath);
+  assert.ok(stats.isFile(), `${name}: a private file for the run`);
+  assert.equal(stats.mode & 0o777, 0o600);
+  const config = JSON.parse(await readFile(configPath, "utf8")) as { auths: Record<string, unknown> };
+  assert.ok(config.auths["ghcr.io"] && config.auths[host], `${name}: the user's entries are kept`);
+  assert.deepEqual(dotfiles(await job.snapshot()), dotfiles(before), `${name}: nothing written through`);
+  const posts = await job.runPosts();
+  assert.ok(
+    posts.every((post) => post.exitCode === 0 && post.annotations.length === 0),
+    name,
+  );
+  assert.deepEqual(await job.snapshot(), before, `${name}: the link is back, the target untouched`);
+  const auth = Buffer.from(`${NAMESPACE}/ci-user:${LINK_TOKEN}`).toString("base64");
+  assert.deepEqual(secretsFound(await job.allWrittenText(), [LINK_TOKEN, auth]), []);
 }
 
 describe("ocir-login with a symlinked docker config", () => {
@@ -266,25 +252,19 @@ describe("ocir-login with a symlinked docker config", () => {
   }
 
   it("logout: false with a linked config.json is refused in one line, before anything is written", async () => {
-    const job = await Job.create({ env: { PATH: "/nonexistent" } });
-    try {
-      const [, prepare] = layouts[0] ?? [];
-      await prepare?.(job.home);
-      const before = await job.snapshot();
-      const main = await job.run("ocir-login", {
-        inputs: linkLoginInputs("127.0.0.1:5999", { logout: "false" }),
-      });
-      assert.equal(main.exitCode, 1);
-      const errors = main.annotations.filter((a) => a.level === "error");
-      assert.equal(errors.length, 1, main.stdout);
-      assert.match(
-        errors[0]?.message ?? "",
-        /^\/.*\/\.docker\/config\.json is a symlink, and logout is false: the login would have to stay where the link points\. Set logout to true, or replace the link with a file\.$/,
-      );
-      await job.runPosts();
-      assert.deepEqual(await job.snapshot(), before);
-    } finally {
-      await job.dispose();
-    }
+    await using job = await Job.create({ env: { PATH: "/nonexistent" } });
+    const [, prepare] = layouts[0] ?? [];
+    await prepare?.(job.home);
+    const before = await job.snapshot();
+    const main = await job.run("ocir-login", {
+      inputs: linkLoginInputs("127.0.0.1:5999", { logout: "false" }),
+    });
+    assertUserFailure(
+      main,
+      /^\/.*\/\.docker\/config\.json is a symlink, and logout is false: the login would have to stay where the link points\. Set logout to true, or replace the link with a file\.$/,
+      [LINK_TOKEN],
+    );
+    await job.runPosts();
+    assert.deepEqual(await job.snapshot(), before);
   });
 });

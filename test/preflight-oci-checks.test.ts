@@ -4,7 +4,7 @@
 // unsatisfied with its fix, in the log, the job summary and the results output, never changing anything.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { assertUserFailure, type Job } from "./runner/index.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import {
   BLOCKED,
   expectRow,
@@ -23,9 +23,6 @@ after(async () => {
   await world?.close();
 });
 
-/** Runs preflight in the world's job and proves it changed nothing: no mutating OCI call. */
-const preflight = (inputs: Record<string, string>, on?: Job) => world.preflight(inputs, on);
-
 describe("preflight: OCI checks", () => {
   it("every check satisfied: one ok row each in the log, the summary and the results output, nothing changed", async () => {
     const policy = world.allowGateway();
@@ -35,7 +32,7 @@ describe("preflight: OCI checks", () => {
         resource: "api://fngate-v1",
         clientAppId: world.client.appId,
       });
-      const { run, rows } = await preflight({ ...world.ociInputs(), ...world.entraInputs(), token });
+      const { run, rows } = await world.preflight({ ...world.ociInputs(), ...world.entraInputs(), token });
       assert.equal(run.exitCode, 0, run.stdout);
       assert.deepEqual(
         rows.map((r) => `${r.status} ${r.check}`),
@@ -72,7 +69,7 @@ describe("preflight: OCI checks", () => {
   });
 
   it("the application, the repository and the gateway: each miss with its fix, blocking only what would fail", async () => {
-    const { run, rows } = await preflight(
+    const { run, rows } = await world.preflight(
       world.ociInputs({
         application: "fngat",
         repository: "fngate/open",
@@ -110,7 +107,7 @@ describe("preflight: OCI checks", () => {
     assert.match(run.summary, /would fail the deploy/);
     assert.deepEqual([run.outputs.blocked, run.outputs.warnings], ["true", "2"]);
 
-    const elsewhere = await preflight({
+    const elsewhere = await world.preflight({
       "compartment-ocid": world.oci.tenancyId.replace("tenancy", "compartment"),
       repository: "fngate/new",
       "gateway-ocid": world.gatewayId.replace(/.$/, (last) => (last === "q" ? "r" : "q")),
@@ -134,7 +131,7 @@ describe("preflight: OCI checks", () => {
 
   it("no gateway → functions policy blocks with Oracle's statement, the CLI command and the console path; unreadable policies cannot be told; seeded, it is ok", async () => {
     const statement = `ALLOW any-user to use functions-family in compartment apps where ALL {request.principal.type = 'ApiGateway', request.resource.compartment.id = '${world.network.id}'}`;
-    const missing = await preflight(world.ociInputs());
+    const missing = await world.preflight(world.ociInputs());
     assertUserFailure(missing.run, /gateway → functions policy: no policy/);
     const policy = expectRow(missing.rows, "gateway → functions policy", "missing (blocks)", {
       detail:
@@ -163,7 +160,7 @@ describe("preflight: OCI checks", () => {
         : undefined,
     );
     try {
-      const unreadable = await preflight(world.ociInputs());
+      const unreadable = await world.preflight(world.ociInputs());
       const unsure = expectRow(unreadable.rows, "gateway → functions policy", "cannot tell", {
         detail:
           /may not read the policies of fngate-test \(ListPolicies: 404 NotAuthorizedOrNotFound\), apps .*inspect policies is needed/,
@@ -174,16 +171,15 @@ describe("preflight: OCI checks", () => {
       refuse();
     }
 
+    // Seeded, the same inputs are ok: the first test of this file. Without fn-deploy, the function the
+    // route calls names the compartment.
     const seeded = world.allowGateway();
     try {
-      const allowed = await preflight(world.ociInputs());
-      assert.equal(allowed.run.exitCode, 0, allowed.run.stdout);
-      assert.equal(row(allowed.rows, "gateway → functions policy").status, "ok");
-      // Without fn-deploy, the function the route calls names the compartment.
-      const byFunction = await preflight({
+      const byFunction = await world.preflight({
         "function-id": world.functionId,
         "gateway-ocid": world.gatewayId,
       });
+      assert.equal(byFunction.run.exitCode, 0, byFunction.run.stdout);
       assert.deepEqual(
         byFunction.rows.map((r) => `${r.status} ${r.check}`),
         ["ok OCI credentials sign", "ok function", "ok API gateway", "ok gateway → functions policy"],
@@ -204,7 +200,7 @@ describe("preflight: OCI checks", () => {
     );
     const grant = world.allowGateway();
     try {
-      const { run, rows } = await preflight(world.ociInputs());
+      const { run, rows } = await world.preflight(world.ociInputs());
       assert.equal(run.exitCode, 0, run.stdout);
       assert.match(
         row(rows, "gateway → functions policy").detail,
@@ -233,7 +229,7 @@ describe("preflight: OCI checks", () => {
       statements: ["Allow dynamic-group app-gateways to use functions-family in compartment apps"],
     });
     try {
-      const refused = await preflight(world.ociInputs());
+      const refused = await world.preflight(world.ociInputs());
       expectRow(refused.rows, "gateway → functions policy", "missing (blocks)");
     } finally {
       state.iam.deletePolicy(wrongGroup.id);
@@ -247,7 +243,7 @@ describe("preflight: OCI checks", () => {
       ],
     });
     try {
-      const allowed = await preflight(world.ociInputs());
+      const allowed = await world.preflight(world.ociInputs());
       assert.equal(allowed.run.exitCode, 0, allowed.run.stdout);
       assert.match(
         row(allowed.rows, "gateway → functions policy").detail,
@@ -262,7 +258,7 @@ describe("preflight: OCI checks", () => {
     const { state } = world.oci.stack.oci;
     assert.ok(state.removeApiKey(world.oci.userId, world.oci.key.fingerprint));
     try {
-      const { run, rows } = await preflight(world.ociInputs());
+      const { run, rows } = await world.preflight(world.ociInputs());
       assertUserFailure(run, BLOCKED, [world.oci.key.pkcs8]);
       assert.equal(rows.length, 1);
       expectRow(rows, "OCI credentials sign", "missing (blocks)", {

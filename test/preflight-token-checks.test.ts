@@ -3,6 +3,7 @@
 // never changing anything. What it refuses as input: test/reliability/r4-bad-input.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { checkEntraVersion, ENTRA_VERSION } from "../src/preflight/entra-version-check.ts";
 import { issuerV1, issuerV2 } from "./emulators/entra/access-token.ts";
 import { assertCliFailure, assertUserFailure, Job } from "./runner/index.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
@@ -23,16 +24,13 @@ after(async () => {
   await world?.close();
 });
 
-/** Runs preflight in the world's job and proves it changed nothing: no mutating OCI call. */
-const preflight = (inputs: Record<string, string>, on?: Job) => world.preflight(inputs, on);
-
 describe("preflight: token checks", () => {
   it("a remote JWKS over OCI's limit blocks; an issuer the provider does not advertise blocks; matching, both are ok", async () => {
     const inputs = { "jwks-uri": world.issuer.jwksUri, issuers: world.issuer.url, audiences: "api://mine" };
     await world.issuer.serveKeys(11);
     world.issuer.advertise("https://issuer.example.test/");
     try {
-      const { run, rows } = await preflight(inputs);
+      const { run, rows } = await world.preflight(inputs);
       assertUserFailure(run, BLOCKED);
       const jwks = row(rows, "remote JWKS");
       assert.deepEqual([jwks.status, jwks.blocks], ["missing", true]);
@@ -49,7 +47,7 @@ describe("preflight: token checks", () => {
       await world.issuer.serveKeys(10);
       world.issuer.advertise(world.issuer.url);
     }
-    const fine = await preflight(inputs);
+    const fine = await world.preflight(inputs);
     assert.equal(fine.run.exitCode, 0, fine.run.stdout);
     assert.deepEqual(
       fine.rows.map((r) => `${r.status} ${r.check}`),
@@ -58,21 +56,19 @@ describe("preflight: token checks", () => {
   });
 
   it("the Entra v1/v2 choice: judged from a token when there is one, else from the issuers and audiences", async () => {
-    const version = "Entra token version (v1/v2)";
-    const both = await preflight(world.entraInputs({ audiences: `api://fngate-v1, ${world.apiV2.appId}` }));
-    assert.equal(row(both.rows, version).status, "ok");
-    assert.match(row(both.rows, version).detail, /accepts v1 and v2 tokens/);
-
-    const onlyV1 = await preflight(world.entraInputs({ issuers: issuerV1(world.tenantId) }));
-    assert.equal(onlyV1.run.exitCode, 0);
-    const unsure = row(onlyV1.rows, version);
+    // Without a token the choice is the decision checkEntraVersion makes of the issuers and audiences (in
+    // process; accepting both is shown below, in the run without an OCI profile).
+    const scene = (issuers: string[]) => ({
+      tenantId: world.tenantId,
+      authorityHost: world.oci.stack.entra.host,
+      issuers,
+      audiences: ["api://fngate-v1"],
+    });
+    const unsure = checkEntraVersion(scene([issuerV1(world.tenantId)]));
     assert.equal(unsure.status, "cannot tell");
     assert.match(unsure.detail, /accepts only v1 tokens/);
     assert.match(unsure.fix ?? "", /"accessTokenAcceptedVersion": 1 \(or null\)/);
-
-    const v2WithoutClientId = await preflight(world.entraInputs({ issuers: issuerV2(world.tenantId) }));
-    assertUserFailure(v2WithoutClientId.run, BLOCKED);
-    const never = row(v2WithoutClientId.rows, version);
+    const never = checkEntraVersion(scene([issuerV2(world.tenantId)]));
     assert.deepEqual([never.status, never.blocks], ["missing", true]);
     assert.match(
       never.detail,
@@ -84,11 +80,11 @@ describe("preflight: token checks", () => {
       resource: "api://fngate-v2",
       clientAppId: world.client.appId,
     });
-    const mismatch = await preflight(
+    const mismatch = await world.preflight(
       world.entraInputs({ issuers: issuerV1(world.tenantId), token: v2Token }),
     );
     assertUserFailure(mismatch.run, BLOCKED, [v2Token]);
-    const wrong = row(mismatch.rows, version);
+    const wrong = row(mismatch.rows, ENTRA_VERSION);
     assert.deepEqual([wrong.status, wrong.blocks], ["missing", true]);
     assert.match(
       wrong.detail,
@@ -101,9 +97,9 @@ describe("preflight: token checks", () => {
   });
 
   // Nothing to check, and OCI checks without a profile, are refused in test/reliability/r4-bad-input.test.ts.
-  it("the token checks need no OCI profile", async () => {
+  it("the token checks need no OCI profile; a gateway taking v1 and v2 issuers and audiences takes either token", async () => {
     await using bare = await Job.create({ env: world.oci.env });
-    const tokenOnly = await preflight(
+    const tokenOnly = await world.preflight(
       world.entraInputs({ audiences: `api://fngate-v1,${world.apiV2.appId}` }),
       bare,
     );
@@ -112,6 +108,9 @@ describe("preflight: token checks", () => {
       tokenOnly.rows.map((r) => r.check),
       ["remote JWKS", "token issuers", "Entra token version (v1/v2)"],
     );
+    const both = row(tokenOnly.rows, ENTRA_VERSION);
+    assert.equal(both.status, "ok");
+    assert.match(both.detail, /accepts v1 and v2 tokens/);
   });
 });
 

@@ -89,6 +89,12 @@ describe("what a targets list refuses, in the line the user reads", () => {
       'targets: items 1 and 2 are both named "iad"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
     ],
     [
+      "a name that is another target's region",
+      '["us-ashburn-1", {"region": "us-phoenix-1", "name": "us-ashburn-1"}]',
+      undefined,
+      'targets: items 1 and 2 are both named "us-ashburn-1"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
+    ],
+    [
       "one region twice, unnamed",
       '["us-ashburn-1", "eu-frankfurt-1", "us-ashburn-1"]',
       undefined,
@@ -99,6 +105,12 @@ describe("what a targets list refuses, in the line the user reads", () => {
       '[{"region": "us-ashburn-1", "zone": "a"}]',
       undefined,
       'targets: item 1 has an unknown key "zone"; a target takes region, name.',
+    ],
+    [
+      "a deploy input the caller did not allow",
+      '[{"region": "us-ashburn-1", "image": "x"}]',
+      undefined,
+      'targets: item 1 has an unknown key "image"; a target takes region, name.',
     ],
     [
       "a map without region",
