@@ -1,54 +1,18 @@
-import * as core from "@actions/core";
 import { readPipelineInputs } from "../../inputs/pipeline.ts";
 import { readEveryInput } from "../../inputs/reader.ts";
-import { dockerTools, entraTools, fnDeployTools } from "../../tools/step-tools.ts";
-import { exportedTokenLogin } from "../action-host.ts";
-import { pipelineOutcome } from "../deployments/outcome.ts";
-import { recordedRun } from "../deployments/recorded-run.ts";
 import { readDeploymentRecordSettings } from "../deployments/settings.ts";
-import { exportFnContext } from "../export-profile.ts";
-import { writePreflightSummary } from "../preflight/summary.ts";
 import { runMain } from "../run.ts";
-import { stageGroups } from "./stage-groups.ts";
-import { fnContextPlan, ocirCleanup } from "./state.ts";
-import { writePipelineSummary } from "./summary.ts";
 
 /**
- * The whole path in one step (src/steps/pipeline.ts, the same as `fngate pipeline`): each stage in its
- * own log group, its outputs set as soon as it is done, and what fn-context and ocir-login change
- * recorded for the post step, which undoes it whatever happened.
+ * The whole path in one step (src/steps/pipeline.ts, the same as `fngate pipeline`): the inputs read
+ * and checked here, the run in run-pipeline.ts, loaded only then (with the GitHub records, docker and
+ * the step's SDKs), so a bad input fails as fast as node starts.
  */
-await runMain(async ({ read, host, tools, env, ctx, deadline }) => {
-  const { inputs, recordSettings } = readEveryInput(read, (all) => ({
-    inputs: readPipelineInputs(all, host),
+await runMain(async (run) => {
+  const { inputs, recordSettings } = readEveryInput(run.read, (all) => ({
+    inputs: readPipelineInputs(all, run.host),
     recordSettings: readDeploymentRecordSettings(all),
   }));
-  // The step, and the cloud SDK it uses, load only once the inputs are read and checked.
-  const { pipelineFailure, runPipeline } = await import("../../steps/pipeline.ts");
-  // With github-token, recorded as a GitHub deployment (in_progress now, its outcome at the end).
-  const result = await recordedRun(
-    recordSettings,
-    ctx().logger,
-    () =>
-      runPipeline(inputs, ctx(), {
-        stage: stageGroups(deadline),
-        tools: {
-          ocir: () => dockerTools(tools),
-          fnDeploy: (ocirStage) =>
-            fnDeployTools(tools, ocirStage ? ocirStage.tokenLogin : exportedTokenLogin(env)),
-          entra: entraTools(tools),
-        },
-        output: (name, value) => core.setOutput(name, value),
-        onRestorePlan: (plan) => fnContextPlan.save(plan),
-        // Saved before docker login runs: a run cancelled mid-login is still logged out by the post step.
-        onOcirCleanup: (cleanup) => (cleanup ? ocirCleanup.save(cleanup) : ocirCleanup.clear()),
-        onFnContext: exportFnContext,
-        onPreflight: (preflight) => writePreflightSummary(preflight.rows),
-      }),
-    pipelineOutcome,
-  );
-  // A blocked preflight stopped the run before any change: its own table says why.
-  if (!result.preflight?.blocked) await writePipelineSummary(result);
-  const failure = pipelineFailure(result);
-  if (failure) throw failure;
+  const { runPipelineAction } = await import("./run-pipeline.ts");
+  await runPipelineAction(inputs, recordSettings, run);
 });
