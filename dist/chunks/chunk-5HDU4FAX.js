@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+function s(t,i){let o=e=>e in i?i[e]:e;return{optional(e,n){let r=o(e);return r?t.optional(r,n):void 0},required(e,n){let r=o(e);if(!r)throw new Error(`input ${e} is required but the pipeline does not offer it`);return t.required(r,n)},boolean(e,n){let r=o(e);return r?t.boolean(r,n):n},mask:e=>t.mask(e),missing:e=>t.missing(e),field:(e,n)=>t.field((typeof e=="string"?[e]:e).map(r=>o(r)??r),n)}}export{s as a};

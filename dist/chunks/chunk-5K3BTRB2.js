@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{a as o}from"./chunk-HPBD3JRV.js";var r=255;function p(e){let n=e.optional("github-token"),i=e.field("environment",()=>{let t=e.optional("environment")??"production";if(t.length>r)throw new o(`environment must be at most ${r} characters; got ${t.length}.`);return t});return n?{token:n,environment:i}:void 0}export{p as a};

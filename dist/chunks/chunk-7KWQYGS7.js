@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{d as m}from"./chunk-R3NNSXPW.js";import{a as o}from"./chunk-WPY4M4YX.js";async function d(r,p,n,a){if(!r)return n();let{startDeploymentRecord:c}=await import("./record-L2S6X5DZ.js"),i=await c(r,p,{onOpen:e=>o.save(e),onClosed:()=>o.clear()}),t;try{t=await n()}catch(e){throw await i.finish(m(e)),e}return await i.finish(a(t)),t}export{d as a};

@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+function o(e,s="the function's OCID"){let r=Math.min(...e.map(t=>t.startedAt.getTime())),a=t=>`${((t.getTime()-r)/1e3).toFixed(1)} s`;return[...e].sort((t,d)=>t.startedAt.getTime()-d.startedAt.getTime()).map(t=>[t.stage,a(t.startedAt),a(t.endedAt),t.waitedMs>0?`${(t.waitedMs/1e3).toFixed(1)} s for ${t.waitedFor??s}`:"-"])}var i=["Stage","Started","Ended","Waited"];export{o as a,i as b};

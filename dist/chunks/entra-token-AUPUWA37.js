@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b,c,d}from"./chunk-Q2LZPLF2.js";import"./chunk-VFS5Y7F5.js";import"./chunk-UHXRWUXA.js";import"./chunk-2VJM5YKO.js";import"./chunk-BLKSX72J.js";import"./chunk-YBDFEJTY.js";import"./chunk-PRCXIFXJ.js";import"./chunk-WIZZKLF7.js";import"./chunk-J7ZULRZI.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as DEFAULT_FEDERATED_AUDIENCE,d as checkEntraTokenInputs,c as checkExpectedToken,b as entraToken};

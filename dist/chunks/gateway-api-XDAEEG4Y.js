@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a,b,c,d,e}from"./chunk-HAQQCS63.js";import"./chunk-UCRF2MIJ.js";import"./chunk-3UOJMH3F.js";import"./chunk-UHXRWUXA.js";import"./chunk-UNNN4LJJ.js";import"./chunk-2VJM5YKO.js";import"./chunk-BLKSX72J.js";import"./chunk-YBDFEJTY.js";import"./chunk-TJ72LKO3.js";import"./chunk-J7ZULRZI.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as GATEWAY_HINT,b as applyDeployment,d as findDeployment,e as readDeployment,c as replaceSpecification};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{i as a,j as b,k as c,l as d}from"./chunk-FFF77FXY.js";import"./chunk-NCZ3RE47.js";import"./chunk-4QTRKU54.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as buildAndPush,b as buildImage,d as prebuiltDigest,c as pushImage};

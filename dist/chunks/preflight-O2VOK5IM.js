@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a}from"./chunk-GPMUDGTM.js";import"./chunk-55VHGWEX.js";import"./chunk-VFS5Y7F5.js";import"./chunk-W6AJE5UW.js";import"./chunk-IEV2HZTG.js";import"./chunk-Y534B5HR.js";import"./chunk-QC2LNPXT.js";import"./chunk-WIZZKLF7.js";import"./chunk-PBDZX5JO.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as runPreflight};

@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a}from"./chunk-R2BZH3HL.js";import"./chunk-BI77WPFJ.js";import"./chunk-3YPMEYDR.js";import"./chunk-BJUUWP47.js";import"./chunk-D3X2B7J5.js";import"./chunk-7K5BC6NK.js";import"./chunk-PSWXVZMF.js";import"./chunk-UNNN4LJJ.js";import"./chunk-2VJM5YKO.js";import"./chunk-BLKSX72J.js";import"./chunk-YBDFEJTY.js";import"./chunk-TJ72LKO3.js";import"./chunk-QY5RV7VY.js";export{a as preflightClients};
