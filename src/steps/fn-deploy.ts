@@ -8,6 +8,7 @@ import type { StepContext } from "../step-context.ts";
 import { type ImageTools, publishImage } from "./fn-deploy-image.ts";
 import { testInvoke } from "./fn-deploy-invoke.ts";
 import { type PreparedFunction, planLocally, prepareWith } from "./fn-deploy-prepare.ts";
+import { heldLines } from "./held-lines.ts";
 
 export type { FnDeployInputs };
 
@@ -120,11 +121,8 @@ export async function deployFunction(
       found,
     );
     // While the function settles; its lines are shown after the wait's.
-    const tagLines: [level: "info" | "warning", line: string][] = [];
-    const tagging = tagForNextRun?.({
-      log: (line) => tagLines.push(["info", line]),
-      warn: (line) => tagLines.push(["warning", line]),
-    });
+    const tagLines = heldLines();
+    const tagging = tagForNextRun?.(tagLines);
     tagging?.catch(() => {}); // awaited below; unawaited only when the wait failed
     ctx.logger.info(
       applied.action === "unchanged"
@@ -153,7 +151,7 @@ export async function deployFunction(
     }
 
     await tagging;
-    for (const [level, line] of tagLines) ctx.logger[level](line);
+    tagLines.show(ctx.logger);
     const previous = previousFunctionImage(applied.previous?.settings);
     const result: FnDeployResult = {
       functionId: fn.id,

@@ -8,6 +8,7 @@ import type { Plan } from "../oci/functions/deploy-plan.ts";
 import { buildPlatformOf, DEFAULT_SHAPE } from "../oci/functions/function-shape.ts";
 import type { StepContext } from "../step-context.ts";
 import { writtenDockerfile } from "./fn-deploy-dockerfile.ts";
+import { type HeldLines, heldLines } from "./held-lines.ts";
 
 /**
  * What a build from path needs before the application's shape is known: the Dockerfile (generated
@@ -58,7 +59,7 @@ export async function openBuildSource(
   // Asked while the registry is (unless the caller asked already): `docker build --help`, no build.
   const builder = options.build ? (tools.builder ?? attestationFlags(tools.docker, ctx.signal)) : undefined;
   builder?.catch(() => {}); // a failure is reported by the build that awaits it, if one runs
-  const asked = new Map<string, Promise<{ lookup: ReuseLookup; lines: Line[] }>>();
+  const asked = new Map<string, Promise<{ lookup: ReuseLookup; lines: HeldLines }>>();
   const ask = (platform: string) => {
     let pending = asked.get(platform);
     if (!pending) {
@@ -80,7 +81,7 @@ export async function openBuildSource(
       const { lookup, lines } = await ask(platform);
       if (!logged.has(platform)) {
         logged.add(platform);
-        for (const line of lines) ctx.logger[line.level](line.text);
+        lines.show(ctx.logger);
       }
       return lookup;
     },
@@ -88,27 +89,22 @@ export async function openBuildSource(
   };
 }
 
-interface Line {
-  level: "info" | "warning";
-  text: string;
-}
-
 async function askRegistry(
   build: NonNullable<Plan["build"]>,
   platform: string,
   dockerfile: string | undefined,
   access: RegistryAccess | undefined,
-): Promise<{ lookup: ReuseLookup; lines: Line[] }> {
-  if (!access) return { lookup: { found: false }, lines: [] };
-  const lines: Line[] = [];
+): Promise<{ lookup: ReuseLookup; lines: HeldLines }> {
+  const lines = heldLines();
+  if (!access) return { lookup: { found: false }, lines };
   const lookup = await lookUpReusableImage({
     image: build.image,
     contextDir: build.contextDir,
     ...(dockerfile ? { dockerfile } : {}),
     platform,
     access,
-    log: (text) => lines.push({ level: "info", text }),
-    warn: (text) => lines.push({ level: "warning", text }),
+    log: lines.log,
+    warn: lines.warn,
   });
   return { lookup, lines };
 }
