@@ -197,10 +197,13 @@ describe("cloud-run-deploy refuses bad settings before any call", () => {
 });
 
 describe("env-file: a YAML map in the workspace, refused before any call when it is not", () => {
+  // The workspace inside a folder of its own, so the file outside it is removed with it.
+  let root = "";
   let workspace = "";
   before(async () => {
-    workspace = await mkdtemp(join(tmpdir(), "fngate-env-file-"));
-    await mkdir(join(workspace, "config"));
+    root = await mkdtemp(join(tmpdir(), "fngate-env-file-"));
+    workspace = join(root, "workspace");
+    await mkdir(join(workspace, "config"), { recursive: true });
     const files: Record<string, string> = {
       "config/list.yaml": "- A=1\n- B=2\n",
       "config/broken.yaml": "A: [1, 2\nB: 3\n",
@@ -211,10 +214,10 @@ describe("env-file: a YAML map in the workspace, refused before any call when it
       "config/ok.yaml": "A: 1\nB: text\n",
     };
     for (const [path, text] of Object.entries(files)) await writeFile(join(workspace, path), text);
-    await writeFile(join(workspace, "..", "fngate-outside.yaml"), "A: 1\n").catch(() => undefined);
+    await writeFile(join(root, "fngate-outside.yaml"), "A: 1\n");
   });
   after(async () => {
-    await rm(workspace, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   });
 
   it("a well-formed file passes every check", async () => {

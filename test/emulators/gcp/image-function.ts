@@ -4,7 +4,7 @@
 // default export takes { query, contentType, body } and returns { status, body }; a function that
 // throws answers 500, as a crashing container does. No container runs: the stand-in is the built file
 // itself, so a different build really answers differently.
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,10 +27,16 @@ export async function imageFunction(
 ): Promise<ServedCode | undefined> {
   const source = await fileInImage(client, repository, digest, FUNCTION_FILE);
   if (source === undefined) return undefined;
+  // Written only to be imported: once loaded, the module needs the file no more.
   const dir = await mkdtemp(join(tmpdir(), "fngate-run-fn-"));
-  const file = join(dir, FUNCTION_FILE);
-  await writeFile(file, source);
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  let module: { default?: unknown };
+  try {
+    const file = join(dir, FUNCTION_FILE);
+    await writeFile(file, source);
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   const handler = module.default;
   if (typeof handler !== "function") return undefined;
   return (request) => {
