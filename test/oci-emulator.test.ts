@@ -216,3 +216,19 @@ test("npm run emulators prints one JSON line and cleans up on SIGTERM", async ()
   assert.equal(code, 0);
   assert.equal(existsSync(printed.caFile), false, "the temporary CA directory is removed");
 });
+
+test("a test process stopped by SIGTERM (the runner cancelling a file) still removes its temporary CA", async () => {
+  // The process makes a CA the way every emulator stack does, then waits to be stopped.
+  const script = `const { createTestCa } = await import(${JSON.stringify(join(import.meta.dirname, "emulators", "tls", "test-ca.ts"))});
+    console.log((await createTestCa()).dir); setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [firstChunk] = (await once(child.stdout, "data")) as [Buffer];
+  const dir = firstChunk.toString("utf8").trim();
+  assert.ok(existsSync(join(dir, "ca-key.pem")));
+  child.kill("SIGTERM");
+  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  assert.deepEqual({ code, signal }, { code: null, signal: "SIGTERM" }, "it still ends by the signal");
+  assert.equal(existsSync(dir), false, "the CA's private key is not left behind");
+});

@@ -154,14 +154,24 @@ function randomSerialHex(): string {
 
 /**
  * Temporary CA folders hold the CA's private key: whatever a test file forgets to remove (or cannot,
- * because it failed), the process removes when it ends. One exit listener for all of them.
+ * because it failed), the process removes when it ends, also when it is stopped by SIGTERM (the test
+ * runner cancelling a file) or SIGINT, where no exit event comes. One set of listeners for all of them.
  */
 const temporaryCaDirs = new Set<string>();
 function removedAtExit(dir: string): string {
   if (temporaryCaDirs.size === 0) {
-    process.once("exit", () => {
+    const removeAll = () => {
       for (const path of temporaryCaDirs) rmSync(path, { recursive: true, force: true });
-    });
+    };
+    process.once("exit", removeAll);
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        removeAll();
+        // The signal's own ending, unless the process listens for it itself (npm run emulators stops
+        // its servers first).
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    }
   }
   temporaryCaDirs.add(dir);
   return dir;
