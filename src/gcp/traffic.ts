@@ -8,7 +8,7 @@ import type { protos } from "@google-cloud/run";
 type Service = protos.google.cloud.run.v2.IService;
 type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
 
-const LATEST = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST";
+const LATEST = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST" as const;
 const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" as const;
 
 /** One entry of a split, by the revision's short name (as TrafficTarget.revision takes it). */
@@ -115,6 +115,22 @@ export function sameSplit(a: SplitEntry[], b: SplitEntry[]): boolean {
       .sort()
       .join(",");
   return key(a) === key(b);
+}
+
+/**
+ * True when no revision is pinned: every entry with traffic follows the latest revision (type LATEST),
+ * or there is no traffic block. Otherwise a new revision gets no traffic when it is ready: a verified
+ * rollout (or `gcloud run deploy --no-traffic`) leaves the traffic pinned by revision name.
+ * https://cloud.google.com/run/docs/rollouts-rollbacks-traffic-migration
+ */
+export function followsLatest(service: Service): boolean {
+  return (service.traffic ?? []).every((target) => isLatest(target) || (target.percent ?? 0) === 0);
+}
+
+/** All the traffic to the latest revision, as Cloud Run's default rollout sends it; every tag stays on its revision. */
+export function latestTraffic(service: Service): TrafficTarget[] {
+  const tagged = currentSplit(service).filter((entry) => entry.tag);
+  return [{ type: LATEST, percent: 100 }, ...trafficOf(tagged.map((entry) => ({ ...entry, percent: 0 })))];
 }
 
 /** The split as the traffic output shows it: rev-a=90,rev-b=10 (revisions with traffic only). */

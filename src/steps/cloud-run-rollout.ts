@@ -8,6 +8,8 @@ import {
   candidateSplit,
   currentSplit,
   describeSplit,
+  followsLatest,
+  latestTraffic,
   previousRevision,
   promotedSplit,
   revisionTagged,
@@ -24,6 +26,7 @@ import type { CloudRunDeployInputs, CloudRunDeployResult, CloudRunDeployTools } 
 import { serviceCall } from "./cloud-run-service-call.ts";
 
 type Service = protos.google.cloud.run.v2.IService;
+type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
 
 /** Where a rollout left the service: the outputs promoted, rolled-back, previous-revision, tag-url, traffic. */
 export interface RolloutOutcome {
@@ -52,6 +55,8 @@ export interface RolloutPlan {
   /** Set on the template: a name for the new revision, "" to let Cloud Run name it. */
   revisionName?: string;
   split?: SplitEntry[];
+  /** Direct: the traffic block that unpins an earlier verified rollout's (all to the latest revision). */
+  traffic?: TrafficTarget[];
   /** A change that is only the traffic block (tagging a revision again), for the deploy's change list. */
   change?: string;
   previous: string;
@@ -72,11 +77,26 @@ export function planRollout(
   const fresh = () =>
     `${serviceId}-${rollout?.revisionSuffix ?? `${rollout?.tag}-${randomBytes(2).toString("hex").slice(0, 3)}`}`;
   if (rollout?.mode !== "verify-then-promote") {
-    if (changes.length === 0) return { previous };
+    // Direct: the new revision serves once ready. Traffic an earlier verified rollout pinned by revision
+    // name would keep serving the old one, so it goes back to the latest revision; with nothing new to
+    // deploy that is a change only while the latest revision serves less than all of it.
+    const latest = shortRevision(existing?.latestReadyRevision);
+    const unpin =
+      existing !== undefined &&
+      !followsLatest(existing) &&
+      (changes.length > 0 || shareOf(current, latest) < 100);
+    const traffic = unpin
+      ? {
+          traffic: latestTraffic(existing),
+          change: `traffic (pinned to ${describeSplit(current)}, now to the latest revision)`,
+        }
+      : {};
+    if (changes.length === 0) return { previous, ...traffic };
     // A name left from an earlier verified rollout must not be sent again with a new template.
     return {
       revisionName: rollout?.revisionSuffix ? `${serviceId}-${rollout.revisionSuffix}` : "",
       previous,
+      ...traffic,
     };
   }
   const { tag } = rollout;
@@ -92,7 +112,7 @@ export function planRollout(
   // Nothing new to deploy: the latest revision is this source's. Pending while short of its traffic (a
   // canary to finish, or one that failed its checks before): verify it again under its tag.
   const latest = shortRevision(existing.latestReadyRevision);
-  const serving = current.filter((entry) => entry.revision === latest).reduce((sum, e) => sum + e.percent, 0);
+  const serving = shareOf(current, latest);
   const target = rollout.traffic === 0 ? 100 : rollout.traffic;
   if (!latest || serving >= target) return { previous: previousRevision(current, latest) };
   const tagged = current.some((entry) => entry.revision === latest && entry.tag === tag);
@@ -105,11 +125,17 @@ export function planRollout(
   };
 }
 
+/** The percent of the traffic `revision` serves. */
+function shareOf(split: SplitEntry[], revision: string): number {
+  return split.filter((entry) => entry.revision === revision).reduce((sum, entry) => sum + entry.percent, 0);
+}
+
 /** The deploy's service with the plan's revision name and traffic block. */
 export function withRollout(service: Service, plan: RolloutPlan): Service {
   const template = { ...(service.template ?? {}) };
   if (plan.revisionName !== undefined) template.revision = plan.revisionName;
-  return { ...service, template, ...(plan.split ? { traffic: trafficOf(plan.split) } : {}) };
+  const traffic = plan.split ? trafficOf(plan.split) : plan.traffic;
+  return { ...service, template, ...(traffic ? { traffic } : {}) };
 }
 
 /** The outcome of a deploy, read back from the service it left; says where a candidate can be checked. */
