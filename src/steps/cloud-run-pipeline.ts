@@ -106,6 +106,7 @@ export async function runCloudRunPipeline(
           ...inputs.smoke,
           url: target,
           token: idToken,
+          platform: "cloud-run",
           ...(inputs.jwksUri ? { jwksUri: inputs.jwksUri } : {}),
         },
         stageCtx,

@@ -118,6 +118,7 @@ export async function runFcPipeline(
           ...inputs.smoke,
           url,
           token: accessToken,
+          platform: "fc",
           refusedToken,
           negativeChecks: [
             ...inputs.smoke.negativeChecks.filter((c) => c !== "refused-token"),

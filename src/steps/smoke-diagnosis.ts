@@ -1,5 +1,6 @@
 import type { JWTPayload } from "jose";
 import type { DeployedApi } from "../oci/gateway/deployed-api.ts";
+import { cloudRunCause, fcCause, type SmokePlatform } from "./smoke-platform-causes.ts";
 import { diagnoseTokenRefusal } from "./smoke-token-diagnosis.ts";
 
 /**
@@ -21,6 +22,8 @@ export interface FailedCall {
    */
   invokeStatement?: { statement: string } | { unknown: string } | undefined;
   nowSeconds: number;
+  /** Who answered: Cloud Run and Function Compute refuse for their own reasons; unknown reads as OCI's gateway. */
+  platform?: SmokePlatform | undefined;
 }
 
 /** Oracle's statement form, with placeholders where only the URL is known. */
@@ -30,6 +33,8 @@ const POLICY_PAGE = "https://docs.oracle.com/iaas/Content/APIGateway/Tasks/apiga
 
 /** The likely cause of a failed positive check, in one sentence with the fix, or undefined when none is known. */
 export function diagnoseFailure(call: FailedCall): string | undefined {
+  if (call.platform === "cloud-run") return cloudRunCause(call);
+  if (call.platform === "fc") return fcCause(call);
   if (call.status === 500 || call.status === 502) return missingInvokePolicy(call);
   if (call.status === 404) return routeNotFound(call);
   if (call.status === 401 && call.claims !== undefined) {

@@ -11,6 +11,7 @@ import { realSleep, sleepOrAbort } from "../retry/backoff.ts";
 import type { StepContext } from "../step-context.ts";
 import { type DeployedContext, failureCause } from "./smoke-failure-cause.ts";
 import { runNegativeChecks } from "./smoke-negative-checks.ts";
+import type { SmokePlatform } from "./smoke-platform-causes.ts";
 import { answeredText, judge, redactOutcome, type SmokeTestResult } from "./smoke-verdict.ts";
 
 export { type CheckResult, failureSummary, type SmokeTestResult } from "./smoke-verdict.ts";
@@ -37,6 +38,8 @@ export interface SmokeTestInputs {
   waitSeconds: number;
   /** Set by the pipeline: what gateway-deploy deployed, compared with a failure to explain it. */
   deployed?: DeployedContext;
+  /** Set by the Cloud Run and Function Compute pipelines: who answers the URL, to explain a failure. */
+  platform?: SmokePlatform;
 }
 
 /** Statuses that mean "not there yet" right after a deployment, worth retrying until the deadline. */
@@ -132,7 +135,13 @@ export async function runSmokeTest(
   });
   if (!positive.passed && outcome.kind === "response") {
     const cause = await failureCause(
-      { status: outcome.status, url, method: inputs.method, token: inputs.token },
+      {
+        status: outcome.status,
+        url,
+        method: inputs.method,
+        token: inputs.token,
+        ...(inputs.platform ? { platform: inputs.platform } : {}),
+      },
       inputs.deployed,
       ctx.endpoints.oci,
       Math.floor(ctx.now().getTime() / 1000),

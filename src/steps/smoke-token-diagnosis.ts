@@ -44,7 +44,8 @@ function audienceDifference(claims: JWTPayload, audiences: string[]): string {
   return `audience: the token's aud is ${show(claims.aud)}, the gateway accepts ${list(audiences)}; request the token for one of them (for Entra, scope <Application ID URI>/.default) or add it to audiences`;
 }
 
-function timeDifference(claims: JWTPayload, now: number, skew: number): string {
+/** Why the token is out of its validity window (exp, nbf) at `now`, allowing `skew` seconds, or "". */
+export function timeDifference(claims: JWTPayload, now: number, skew: number): string {
   const allowance = skew > 0 ? ` (max clock skew ${skew} s)` : "";
   if (typeof claims.exp === "number" && claims.exp + skew < now) {
     return `expiry: the token expired at ${iso(claims.exp)}${allowance}; get a fresh token just before the smoke test`;
@@ -77,7 +78,8 @@ function grantHint(claim: DeployedClaim): string {
     : "issue tokens with that claim or change required-claims";
 }
 
-function show(value: unknown): string {
+/** A claim's value as JSON, cut at 120 characters ("absent" when the token has none). */
+export function show(value: unknown): string {
   if (value === undefined) return "absent";
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
