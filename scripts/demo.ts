@@ -7,38 +7,13 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pushImage } from "../test/emulators/registry/push-image.ts";
-import { type StartedRegistry, startRegistry } from "../test/emulators/registry/start-registry.ts";
 import { Job, type StepResult } from "../test/runner/index.ts";
-import { seedGatewayFunctionsPolicy } from "../test/support/gateway-policy.ts";
-import { startOciFixture } from "../test/support/oci-fixture.ts";
-import { dockerEngineRunning, executableExists } from "../test/support/real-components.ts";
+import { dockerEngineRunning } from "../test/support/real-components.ts";
+import { startSeededWorld } from "../test/support/seeded-world.ts";
 
-const AUTH_TOKEN = `demo-auth-token-${process.pid}`;
-const CLIENT_SECRET = `demo-client-secret-${process.pid}`;
-const oci = await startOciFixture();
-const { state } = oci.stack.oci;
+const world = await startSeededWorld();
+const { stack, registry } = world;
 const docker = await dockerEngineRunning();
-let registry: StartedRegistry | undefined;
-if (await executableExists("/usr/bin/docker-registry")) {
-  const user = { username: `${oci.namespace}/demo-user`, password: AUTH_TOKEN };
-  registry = await startRegistry({ users: [user] });
-  oci.stack.oci.setRegistry({ url: registry.url, ...user });
-}
-state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "demo-app" });
-const gatewayId = state.apigw.createGateway({ compartmentId: oci.tenancyId, displayName: "demo-gateway" }).id;
-// A real tenancy needs this once: the policy that lets API gateways call functions.
-seedGatewayFunctionsPolicy(state, oci.tenancyId);
-const { entra } = oci.stack;
-const tenantId = entra.addTenant();
-const api = entra.addApiApp(tenantId, {
-  identifierUris: ["api://my-oci-api"],
-  accessTokenAcceptedVersion: 1,
-  appRoles: [{ value: "Invoke" }],
-});
-const client = entra.addClientApp(tenantId, {
-  secrets: [{ value: CLIENT_SECRET }],
-  roleAssignments: [{ resourceAppId: api.appId, role: "Invoke" }],
-});
 const functionDir = await mkdtemp(join(tmpdir(), "fngate-demo-hello-"));
 await cp(resolve(import.meta.dirname, "../examples/hello"), functionDir, { recursive: true });
 // FROM scratch: nothing can be pulled here, and the emulator runs the example's code through the FDK.
@@ -46,50 +21,45 @@ await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\nCOPY func.js /fu
 
 // The job's workspace is a checkout of the function folder, as actions/checkout would leave it.
 const job = await Job.create({
-  env: { ...oci.env, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" },
+  env: { ...world.env, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567" },
   checkout: functionDir,
 });
 let exitCode = 0;
 try {
   console.log(
-    `Emulators: OCI ${oci.stack.endpoints.oci}, gateway ${oci.stack.endpoints.gateway}, Entra ${oci.stack.endpoints.entra}`,
+    `Emulators: OCI ${stack.endpoints.oci}, gateway ${stack.endpoints.gateway}, Entra ${stack.endpoints.entra}`,
   );
   if (!registry) {
     console.log("\nNo docker-registry here (bash .ci/run installs it): only fn-context can run.");
-    exitCode = show("fn-context", await job.run("fn-context", { inputs: oci.inputs() }));
+    const fnContext = ["tenancy-ocid", "user-ocid", "fingerprint", "region"].map((name) => [
+      name,
+      world.inputs[name] ?? "",
+    ]);
+    const inputs = { ...Object.fromEntries(fnContext), "private-key": world.secrets["private-key"] ?? "" };
+    exitCode = show("fn-context", await job.run("fn-context", { inputs }));
   } else {
     let image: Record<string, string> = { path: "." };
     if (!docker) {
       const { digest } = await pushImage({
-        registry: { url: registry.url, username: `${oci.namespace}/demo-user`, password: AUTH_TOKEN },
-        repository: `${oci.namespace}/hello`,
+        registry: {
+          url: registry.url,
+          username: `${world.namespace}/demo-user`,
+          password: world.secrets["auth-token"] ?? "",
+        },
+        repository: `${world.namespace}/hello`,
         tag: "prepared",
       });
-      image = { image: `${registry.host}/${oci.namespace}/hello@${digest}` };
+      image = { image: `${registry.host}/${world.namespace}/hello@${digest}` };
       console.log(
         `\nNo Docker engine here: deploying the prepared image ${image.image} instead of building.`,
       );
     }
     const inputs = {
-      ...oci.inputs({ "private-key": oci.key.pkcs8.trim().split("\n").join("\\n") }),
-      "compartment-ocid": oci.tenancyId,
-      username: "demo-user",
-      "auth-token": AUTH_TOKEN,
-      registry: registry.host,
-      application: "demo-app",
-      function: "hello",
+      ...world.inputs,
+      ...world.secrets,
+      // Pasted as one line with literal \n, as a secret store often hands it over: fngate repairs it.
+      "private-key": world.key.pkcs8.trim().split("\n").join("\\n"),
       ...image,
-      "gateway-ocid": gatewayId,
-      deployment: "demo",
-      "path-prefix": "/demo",
-      "route-path": "/hello",
-      "entra-tenant-id": tenantId,
-      "authority-host": entra.host,
-      audiences: "api://my-oci-api",
-      "client-id": client.appId,
-      "client-secret": CLIENT_SECRET,
-      scope: "api://my-oci-api/.default",
-      "expect-body": '{"message":"Hello World"}',
     };
     exitCode = show("uses: ORG/fngate@v1 (the whole pipeline)", await job.run("..", { inputs }));
     if (exitCode === 0) show("the same step again (nothing changed)", await job.run("..", { inputs }));
@@ -106,8 +76,7 @@ try {
   );
 } finally {
   await job.dispose();
-  await registry?.close();
-  await oci.close();
+  await world.close();
   await rm(functionDir, { recursive: true, force: true });
 }
 process.exitCode = exitCode;
