@@ -164,12 +164,6 @@ describe("Entra emulator: client secret", () => {
     }
   });
 
-  test("a client without role assignments gets a token without a roles claim", async () => {
-    const bare = stack.entra.addClientApp(tenantId, { secrets: [{ value: SECRET }] });
-    const { payload } = await verify(await acquire(bare.appId, { clientSecret: SECRET }));
-    assert.equal(payload.roles, undefined);
-  });
-
   test("wrong or expired secrets, unknown clients or resources and bare scopes are Entra's AADSTS errors", async () => {
     const expired = stack.entra.addClientApp(tenantId, {
       secrets: [{ value: "old-secret", expiresAt: new Date(Date.now() - 1000) }],
@@ -323,18 +317,6 @@ describe("Entra emulator: client assertions", () => {
     const foreign = await stack.githubOidc.mint({ ...JOB, claims: foreignClaims }, EXCHANGE_AUDIENCE);
     await rejectsWithAadsts(withAssertion(main.appId, foreign), 700211);
   });
-
-  test("the token request endpoint needs id-token: write and the job's request token", async () => {
-    await assert.rejects(
-      getIdTokenInStep(stack.githubOidc.envFor(JOB, { idTokenWrite: false })),
-      /Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable/,
-    );
-    await assert.rejects(
-      getIdTokenInStep(stack.githubOidc.envFor(JOB, { badRequestToken: true })),
-      /Error Code : 401/,
-    );
-    assert.equal(stack.githubOidc.requests.at(-1)?.status, 401);
-  });
 });
 
 describe("Entra emulator: signing keys and minted tokens", () => {
@@ -384,14 +366,8 @@ describe("Entra emulator: signing keys and minted tokens", () => {
     assert.equal((await verify(minted, v2())).payload.ver, "2.0");
   });
 
-  test("injected faults reach MSAL and jose as Entra's would", async () => {
-    stack.entra.faults.next(1, { status: 503, retryAfter: 1 });
-    await assert.rejects(secretToken(), (error: unknown) => {
-      assert.match(String((error as { errorMessage?: string }).errorMessage), /AADSTS90033:/);
-      return true;
-    });
-    assert.equal(stack.entra.requests.at(-1)?.injectedFault, "503");
-    assert.ok(await secretToken(), "the next call goes through");
+  // A 503 from the token endpoint (AADSTS90033) reaching MSAL: entra-token-action.test.ts.
+  test("an injected reset of the keys endpoint reaches jose as Entra's would", async () => {
     stack.entra.faults.next(1, { reset: true }, ["keys"]);
     await assert.rejects(jwtVerify(await secretToken(), jwks()));
     await jwtVerify(await secretToken(), jwks());

@@ -59,13 +59,14 @@ after(async () => {
 const config = (fields: Record<string, unknown>) =>
   JSON.stringify({ authType: "anonymous", methods: ["GET"], ...fields });
 
-async function refusal(call: () => Promise<unknown>): Promise<string> {
+/** Asserts that `call` is refused with `answer` ("<status> <code>"). */
+async function refuses(call: () => Promise<unknown>, answer: string, why?: string): Promise<void> {
   try {
     await call();
   } catch (error) {
-    return `${statusOf(error)} ${errorCode(error)}`;
+    return assert.equal(`${statusOf(error)} ${errorCode(error)}`, answer, why);
   }
-  assert.fail("the call was accepted");
+  assert.fail(`the call was accepted: ${why ?? answer}`);
 }
 
 function create(functionName: string, fields: Record<string, unknown>) {
@@ -84,42 +85,39 @@ function create(functionName: string, fields: Record<string, unknown>) {
 
 describe("Alibaba emulator: HTTP triggers", () => {
   it("CreateTrigger refuses bad names, other types, bad configs and a JWT trigger without keys", async () => {
-    assert.equal(await refusal(() => create("fn", { triggerName: "1http" })), "400 InvalidArgument");
-    assert.equal(await refusal(() => create("fn", { triggerType: "timer" })), "400 InvalidArgument");
-    assert.equal(await refusal(() => create("fn", { triggerConfig: "{" })), "400 InvalidArgument");
-    assert.equal(
-      await refusal(() => create("fn", { triggerConfig: config({ authType: "none" }) })),
-      "400 InvalidArgument",
-    );
-    assert.equal(
-      await refusal(() => create("fn", { triggerConfig: config({ methods: ["FETCH"] }) })),
-      "400 InvalidArgument",
-    );
-    const noKeys = config({
+    const noKeys = {
       authType: "jwt",
       authConfig: JSON.stringify({ TokenLookup: "header:Authorization:Bearer" }),
-    });
-    assert.equal(await refusal(() => create("fn", { triggerConfig: noKeys })), "400 InvalidArgument");
-    assert.equal(await refusal(() => create("absent", {})), "404 FunctionNotFound");
+    };
+    const refused: [string, Record<string, unknown>][] = [
+      ["a name starting with a digit", { triggerName: "1http" }],
+      ["another trigger type", { triggerType: "timer" }],
+      ["a triggerConfig that is not JSON", { triggerConfig: "{" }],
+      ["an unknown authType", { triggerConfig: config({ authType: "none" }) }],
+      ["an unknown method", { triggerConfig: config({ methods: ["FETCH"] }) }],
+      ["a JWT trigger without keys", { triggerConfig: config(noKeys) }],
+    ];
+    for (const [why, fields] of refused)
+      await refuses(() => create("fn", fields), "400 InvalidArgument", why);
+    await refuses(() => create("absent", {}), "404 FunctionNotFound");
   });
 
   it("creates one trigger per name, returns its URL, and updates it; a missing one is TriggerNotFound", async () => {
     const created = await create("fn", {});
     assert.match(created.body?.httpTrigger?.urlInternet ?? "", /\/fc-http\/fn\/http$/);
-    assert.equal(await refusal(() => create("fn", {})), "409 TriggerAlreadyExists");
+    await refuses(() => create("fn", {}), "409 TriggerAlreadyExists");
     const fetched = await client.getTrigger("fn", "http");
     assert.equal(fetched.body?.triggerConfig, config({}));
-    assert.equal(await refusal(() => client.getTrigger("fn", "other")), "404 TriggerNotFound");
+    await refuses(() => client.getTrigger("fn", "other"), "404 TriggerNotFound");
     const update = (triggerConfig: string) =>
       client.updateTrigger(
         "fn",
         "http",
         new UpdateTriggerRequest({ body: new UpdateTriggerInput({ triggerConfig }) }),
       );
-    assert.equal(await refusal(() => update(config({ authType: "jwt" }))), "400 InvalidArgument");
+    await refuses(() => update(config({ authType: "jwt" })), "400 InvalidArgument");
     await update(config({ methods: ["POST"] }));
     assert.equal((await client.getTrigger("fn", "http")).body?.triggerConfig, config({ methods: ["POST"] }));
-    assert.equal(await refusal(() => client.getTrigger("fn", "other")), "404 TriggerNotFound");
   });
 
   it("the trigger URL refuses a method it does not take, an unknown trigger, and signature auth it does not model", async () => {
@@ -141,24 +139,15 @@ describe("Alibaba emulator: versions and aliases", () => {
     assert.equal((await versions.publish("versioned", "second")).versionId, "2");
     assert.equal((await versions.newestVersion("versioned"))?.versionId, "2");
     assert.equal(await versions.getAlias("versioned", "live"), undefined);
-    assert.equal(
-      await refusal(() => versions.createAlias("versioned", "live", { versionId: "9" })),
-      "404 VersionNotFound",
-    );
+    await refuses(() => versions.createAlias("versioned", "live", { versionId: "9" }), "404 VersionNotFound");
     await versions.createAlias("versioned", "live", { versionId: "1" });
-    assert.equal(
-      await refusal(() => versions.createAlias("versioned", "live", { versionId: "1" })),
+    await refuses(
+      () => versions.createAlias("versioned", "live", { versionId: "1" }),
       "409 AliasAlreadyExists",
     );
     const canary = (weight: number, id = "2") => ({ versionId: "1", canary: { versionId: id, weight } });
-    assert.equal(
-      await refusal(() => versions.updateAlias("versioned", "live", canary(1.5))),
-      "400 InvalidArgument",
-    );
-    assert.equal(
-      await refusal(() => versions.updateAlias("versioned", "live", canary(0.1, "1"))),
-      "400 InvalidArgument",
-    );
+    await refuses(() => versions.updateAlias("versioned", "live", canary(1.5)), "400 InvalidArgument");
+    await refuses(() => versions.updateAlias("versioned", "live", canary(0.1, "1")), "400 InvalidArgument");
     await versions.updateAlias("versioned", "live", canary(0.25));
     assert.deepEqual((await versions.getAlias("versioned", "live"))?.additionalVersionWeight, { "2": 0.25 });
 

@@ -52,15 +52,20 @@ const template = (image: string, revision?: string) => ({
   ...(revision ? { revision } : {}),
 });
 
+/** A traffic target naming a revision. */
+const to = (revision: string, percent: number, tag?: string) => ({
+  type: REVISION,
+  revision,
+  percent,
+  ...(tag ? { tag } : {}),
+});
+
 describe("Cloud Run revisions and traffic in the emulator", () => {
   it("names revisions as asked, makes none for a traffic-only write, and gives each tag its own URL", async () => {
     assert.equal((await patch({ template: template(IMAGE, "traffic-fn-one") })).status, 200);
     const two = await patch({
       template: template(IMAGE_V2, "traffic-fn-two"),
-      traffic: [
-        { type: REVISION, revision: "traffic-fn-one", percent: 100 },
-        { type: REVISION, revision: "traffic-fn-two", percent: 0, tag: "candidate" },
-      ],
+      traffic: [to("traffic-fn-one", 100), to("traffic-fn-two", 0, "candidate")],
     });
     assert.equal(two.status, 200, two.message);
     assert.deepEqual(revisions(), ["traffic-fn-one", "traffic-fn-two"]);
@@ -74,7 +79,7 @@ describe("Cloud Run revisions and traffic in the emulator", () => {
 
     const moved = await patch({
       template: template(IMAGE_V2, "traffic-fn-two"),
-      traffic: [{ type: REVISION, revision: "traffic-fn-two", percent: 100 }],
+      traffic: [to("traffic-fn-two", 100)],
     });
     assert.equal(moved.status, 200, moved.message);
     assert.deepEqual(
@@ -84,43 +89,25 @@ describe("Cloud Run revisions and traffic in the emulator", () => {
     );
   });
 
+  const split = (...traffic: object[]) => ({ template: template(IMAGE_V2), traffic });
+  const blue = [to("traffic-fn-one", 50, "blue"), to("traffic-fn-two", 50, "blue")];
   const refusals: [string, object, number, string][] = [
     [
       "percents that do not add up to 100",
-      {
-        template: template(IMAGE_V2),
-        traffic: [{ type: REVISION, revision: "traffic-fn-one", percent: 90 }],
-      },
+      split(to("traffic-fn-one", 90)),
       400,
       "spec.traffic: Traffic percents must add up to 100, got 90.",
     ],
     [
       "an unknown revision",
-      {
-        template: template(IMAGE_V2),
-        traffic: [{ type: REVISION, revision: "traffic-fn-nine", percent: 100 }],
-      },
+      split(to("traffic-fn-nine", 100)),
       400,
       "spec.traffic: Revision 'traffic-fn-nine' referenced in traffic not found.",
     ],
-    [
-      "a tag used twice",
-      {
-        template: template(IMAGE_V2),
-        traffic: [
-          { type: REVISION, revision: "traffic-fn-one", percent: 50, tag: "blue" },
-          { type: REVISION, revision: "traffic-fn-two", percent: 50, tag: "blue" },
-        ],
-      },
-      400,
-      "spec.traffic: Duplicate traffic tag 'blue'.",
-    ],
+    ["a tag used twice", split(...blue), 400, "spec.traffic: Duplicate traffic tag 'blue'."],
     [
       "a malformed tag",
-      {
-        template: template(IMAGE_V2),
-        traffic: [{ type: REVISION, revision: "traffic-fn-two", percent: 100, tag: "Blue_1" }],
-      },
+      split(to("traffic-fn-two", 100, "Blue_1")),
       400,
       "spec.traffic: Invalid traffic tag 'Blue_1': must be at least 3 lowercase letters, digits or '-', start with a letter and end with a letter or digit.",
     ],
@@ -132,7 +119,7 @@ describe("Cloud Run revisions and traffic in the emulator", () => {
     ],
     [
       "a revision name outside the service's",
-      { template: { containers: [{ image: IMAGE }], revision: "other-fn-1" } },
+      { template: template(IMAGE, "other-fn-1") },
       400,
       "template.revision: Revision name must be prefixed by the name of the enclosing Service or Configuration (traffic-fn-), and be a DNS label of at most 63 characters: other-fn-1.",
     ],
