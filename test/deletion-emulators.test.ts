@@ -1,19 +1,8 @@
 // The delete calls the emulators answer for teardown hold to the clouds' rules, seen through the real
-// SDKs (OCI, Function Compute) and Cloud Run's REST API: if-match and lifecycle states on OCI, deleted
-// resources still listed, etags and label rules on Cloud Run, FunctionNotEmpty and missing children on
-// Function Compute.
+// OCI SDK and Cloud Run's REST API: if-match and lifecycle states on OCI, deleted resources still
+// listed, etags and label rules on Cloud Run (Function Compute's: fc-emulator-triggers-versions.test.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  CreateFunctionInput,
-  CreateFunctionRequest,
-  CustomContainerConfig,
-  FcClient,
-  Tag,
-} from "../src/alibaba/sdk.ts";
-import { sdkConfig } from "../src/alibaba/sdk-config.ts";
-import { addFunctionChild } from "./emulators/alibaba/fc-cleanup-api.ts";
-import { alibabaFixture, IMAGE } from "./emulators/alibaba/fixture.ts";
 import { rejectsWithOciError as rejectsWith } from "./emulators/oci/assert-oci-error.ts";
 import { apiGatewayClients, functionsClients, seedApiKeyCaller } from "./emulators/oci/sdk-clients.ts";
 import { NO_RETRY, type OciSdkWorld, startOciSdkWorld } from "./support/oci-sdk-world.ts";
@@ -183,55 +172,5 @@ describe("Cloud Run emulator: list and delete", () => {
     assert.equal(done.done, true);
     assert.ok(done.response.deleteTime);
     assert.equal((await api(`${services}/one`, { method: "DELETE" })).status, 404);
-  });
-});
-
-describe("Function Compute emulator: deletes", () => {
-  test("a function with a trigger, alias or version is FunctionNotEmpty; a missing trigger is TriggerNotFound; tags follow FC's rules", async () => {
-    const fx = alibabaFixture(w.stack);
-    const client = new FcClient(
-      sdkConfig(
-        { host: new URL(w.stack.alibaba.url).host, protocol: "https" },
-        { accessKeyId: fx.accessKey.id, accessKeySecret: fx.accessKey.secret, source: "access-key" },
-      ),
-    );
-    const state = w.stack.alibaba.state;
-    state.functions.set("busy", { body: { functionName: "busy" }, activeAt: 0, settling: "create" });
-    const failsWith = (call: Promise<unknown>, statusCode: number, code: string) =>
-      assert.rejects(call, (error: { statusCode?: number; code?: string }) => {
-        assert.deepEqual([error.statusCode, error.code], [statusCode, code]);
-        return true;
-      });
-    for (const kind of ["triggers", "aliases", "versions"] as const) {
-      addFunctionChild(state, kind, "busy", "x");
-      await failsWith(client.deleteFunction("busy"), 409, "FunctionNotEmpty");
-      state.functionChildren[kind].get("busy")?.clear();
-    }
-    await failsWith(client.deleteTrigger("busy", "nope"), 404, "TriggerNotFound");
-    await client.deleteFunction("busy");
-    assert.equal(state.functions.has("busy"), false);
-    await failsWith(client.deleteFunction("busy"), 404, "FunctionNotFound");
-
-    const tagged = (key: string, value: string) =>
-      client.createFunction(
-        new CreateFunctionRequest({
-          body: new CreateFunctionInput({
-            functionName: "tagged",
-            runtime: "custom-container",
-            handler: "index.handler",
-            customContainerConfig: new CustomContainerConfig({ image: IMAGE, port: 9000 }),
-            tags: [new Tag({ key, value })],
-          }),
-        }),
-      );
-    const refused = [
-      ["aliyun-team", "a"],
-      ["acs:x", "a"],
-      ["k".repeat(65), "a"],
-      ["team", "v".repeat(129)],
-    ] as const;
-    for (const [key, value] of refused) await failsWith(tagged(key, value), 400, "InvalidArgument");
-    await tagged("fngate-run", "1-1");
-    assert.deepEqual(state.functions.get("tagged")?.body.tags, [{ Key: "fngate-run", Value: "1-1" }]);
   });
 });

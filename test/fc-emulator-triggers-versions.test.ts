@@ -6,21 +6,29 @@
 //   UpdateAlias refuse what FC refuses (unknown versions, a second alias by the same name, a canary that is
 //   the main version or weighs more than 1); a qualifier runs the version, the alias's version, or its
 //   canary for its share.
+// - DeleteFunction refuses a function with a trigger, alias or version (FunctionNotEmpty), DeleteTrigger a
+//   missing trigger; tags follow FC's rules.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { statusOf } from "../src/alibaba/fc-failure.ts";
 import {
+  CreateFunctionInput,
+  CreateFunctionRequest,
   CreateTriggerInput,
   CreateTriggerRequest,
+  CustomContainerConfig,
   FcClient,
+  Tag,
   UpdateTriggerInput,
   UpdateTriggerRequest,
 } from "../src/alibaba/sdk.ts";
 import { sdkConfig } from "../src/alibaba/sdk-config.ts";
 import { errorCode } from "../src/alibaba/sdk-errors.ts";
 import { VersionsApi } from "../src/alibaba/versions-api.ts";
+import { addFunctionChild } from "./emulators/alibaba/fc-cleanup-api.ts";
 import { resolveQualifier } from "./emulators/alibaba/fc-versions.ts";
+import { IMAGE } from "./emulators/alibaba/fixture.ts";
 import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
@@ -160,5 +168,44 @@ describe("Alibaba emulator: versions and aliases", () => {
     await versions.updateAlias("versioned", "live", { versionId: "2" });
     assert.deepEqual((await versions.getAlias("versioned", "live"))?.additionalVersionWeight, {});
     assert.equal(handlerAt("live", 0.1), "v2.handler");
+  });
+});
+
+describe("Alibaba emulator: deletes", () => {
+  it("a function with a trigger, alias or version is FunctionNotEmpty; a missing trigger is TriggerNotFound; tags follow FC's rules", async () => {
+    const state = emulator.state;
+    state.images.set(IMAGE, { command: [process.execPath, "-e", ""] });
+    state.functions.set("busy", { body: { functionName: "busy" }, activeAt: 0, settling: "create" });
+    for (const kind of ["triggers", "aliases", "versions"] as const) {
+      addFunctionChild(state, kind, "busy", "x");
+      await refuses(() => client.deleteFunction("busy"), "409 FunctionNotEmpty", kind);
+      state.functionChildren[kind].get("busy")?.clear();
+    }
+    await refuses(() => client.deleteTrigger("busy", "nope"), "404 TriggerNotFound");
+    await client.deleteFunction("busy");
+    assert.equal(state.functions.has("busy"), false);
+    await refuses(() => client.deleteFunction("busy"), "404 FunctionNotFound");
+
+    const tagged = (key: string, value: string) =>
+      client.createFunction(
+        new CreateFunctionRequest({
+          body: new CreateFunctionInput({
+            functionName: "tagged",
+            runtime: "custom-container",
+            handler: "index.handler",
+            customContainerConfig: new CustomContainerConfig({ image: IMAGE, port: 9000 }),
+            tags: [new Tag({ key, value })],
+          }),
+        }),
+      );
+    const refused = [
+      ["aliyun-team", "a"],
+      ["acs:x", "a"],
+      ["k".repeat(65), "a"],
+      ["team", "v".repeat(129)],
+    ] as const;
+    for (const [key, value] of refused) await refuses(() => tagged(key, value), "400 InvalidArgument", key);
+    await tagged("fngate-run", "1-1");
+    assert.deepEqual(state.functions.get("tagged")?.body.tags, [{ Key: "fngate-run", Value: "1-1" }]);
   });
 });
