@@ -164,12 +164,12 @@ describe("Entra emulator: client secret", () => {
     }
   });
 
-  test("wrong or expired secrets, unknown clients or resources and bare scopes are Entra's AADSTS errors", async () => {
+  // A wrong secret (AADSTS7000215 invalid_client): the JSON-shape test below, and entra-token-action.test.ts.
+  test("expired secrets, unknown clients or resources and bare scopes are Entra's AADSTS errors", async () => {
     const expired = stack.entra.addClientApp(tenantId, {
       secrets: [{ value: "old-secret", expiresAt: new Date(Date.now() - 1000) }],
     });
     const cases: [string, string, string, number, string][] = [
-      [client.appId, "wrong", SCOPE, 7000215, "invalid_client"],
       [expired.appId, "old-secret", SCOPE, 7000222, "invalid_client"],
       ["11111111-2222-3333-4444-555555555555", SECRET, SCOPE, 700016, "unauthorized_client"],
       [client.appId, SECRET, "api://not-registered/.default", 500011, "invalid_resource"],
