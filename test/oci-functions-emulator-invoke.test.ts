@@ -145,7 +145,11 @@ describe("OCI emulator: function invocation", { skip }, () => {
   test("an image the registry does not hold is accepted unpinned; with no registry, nothing can be pulled (502)", async () => {
     const image = `phx.ocir.io/${w.tenancy.namespace}/fngate/missing:1.0.0`;
     const missing = await deploy(w.me, w.tenancy.id, "missing", image);
-    assert.deepEqual([missing.lifecycleState, missing.imageDigest], ["ACTIVE", null], "only invoke fails");
+    assert.deepEqual(
+      [missing.lifecycleState, missing.imageDigest],
+      ["ACTIVE", null],
+      "OCI accepts the function; only invoke fails",
+    );
     const { fn: present } = await pushAndDeploy("no-registry", "hello", "0.0.2");
     w.stack.oci.setRegistry(undefined);
     try {
