@@ -258,40 +258,35 @@ describe("Cloud Run revisions and traffic in the emulator", () => {
 
   const split = (...traffic: object[]) => ({ template: template(IMAGE_V2), traffic });
   const blue = [to("traffic-fn-one", 50, "blue"), to("traffic-fn-two", 50, "blue")];
-  const refusals: [string, object, number, string][] = [
-    [
-      "percents that do not add up to 100",
+  const refusals: Record<string, [object, number, string]> = {
+    "percents that do not add up to 100": [
       split(to("traffic-fn-one", 90)),
       400,
       "spec.traffic: Traffic percents must add up to 100, got 90.",
     ],
-    [
-      "an unknown revision",
+    "an unknown revision": [
       split(to("traffic-fn-nine", 100)),
       400,
       "spec.traffic: Revision 'traffic-fn-nine' referenced in traffic not found.",
     ],
-    ["a tag used twice", split(...blue), 400, "spec.traffic: Duplicate traffic tag 'blue'."],
-    [
-      "a malformed tag",
+    "a tag used twice": [split(...blue), 400, "spec.traffic: Duplicate traffic tag 'blue'."],
+    "a malformed tag": [
       split(to("traffic-fn-two", 100, "Blue_1")),
       400,
       "spec.traffic: Invalid traffic tag 'Blue_1': must be at least 3 lowercase letters, digits or '-', start with a letter and end with a letter or digit.",
     ],
-    [
-      "a revision name in use with another template",
+    "a revision name in use with another template": [
       { template: template(IMAGE, "traffic-fn-two") },
       409,
       "Revision named 'traffic-fn-two' with different configuration already exists.",
     ],
-    [
-      "a revision name outside the service's",
+    "a revision name outside the service's": [
       { template: template(IMAGE, "other-fn-1") },
       400,
       "template.revision: Revision name must be prefixed by the name of the enclosing Service or Configuration (traffic-fn-), and be a DNS label of at most 63 characters: other-fn-1.",
     ],
-  ];
-  for (const [name, body, status, message] of refusals) {
+  };
+  for (const [name, [body, status, message]] of Object.entries(refusals)) {
     it(`refuses ${name}, changing nothing`, async () => {
       const before = structuredClone(gcp.state.services.get(TRAFFIC_SERVICE)?.body);
       const refused = await patch(body);
