@@ -10,15 +10,8 @@ import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import openapiCore from "@alicloud/openapi-core";
 import stsModule from "@alicloud/sts20150401";
-import {
-  AssumeRoleWithOIDCRequest,
-  Credential,
-  CredentialConfig,
-  FcClient,
-  GetFunctionRequest,
-  OpenApiConfig,
-  StsClient,
-} from "../src/alibaba/sdk.ts";
+import { AssumeRoleWithOIDCRequest, FcClient, GetFunctionRequest, StsClient } from "../src/alibaba/sdk.ts";
+import { sdkConfig } from "../src/alibaba/sdk-config.ts";
 import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
 import type { AccessKey, Role } from "./emulators/alibaba/state.ts";
 import { type GithubOidcIssuer, startGithubOidcIssuer } from "./emulators/github-oidc/server.ts";
@@ -60,22 +53,17 @@ after(async () => {
 
 const host = () => new URL(emulator.url).host;
 
-function fcClient(credential: { id: string; secret: string; token?: string }) {
-  const config = new OpenApiConfig({ endpoint: host(), protocol: "https" });
-  config.credential = new Credential(
-    new CredentialConfig(
-      credential.token
-        ? {
-            type: "sts",
-            accessKeyId: credential.id,
-            accessKeySecret: credential.secret,
-            securityToken: credential.token,
-          }
-        : { type: "access_key", accessKeyId: credential.id, accessKeySecret: credential.secret },
-    ),
+/** SDK settings signing as an AccessKey pair, or as STS credentials when `token` is given. */
+const signedAs = ({ id, secret, token }: { id: string; secret: string; token?: string }) =>
+  sdkConfig(
+    { host: host(), protocol: "https" },
+    {
+      accessKeyId: id,
+      accessKeySecret: secret,
+      ...(token ? { securityToken: token } : {}),
+      source: "access-key",
+    },
   );
-  return new FcClient(config);
-}
 
 async function codeOf(call: Promise<unknown>): Promise<string> {
   try {
@@ -129,7 +117,7 @@ async function later<T>(offsetMs: number, call: () => Promise<T>): Promise<T> {
 
 describe("Alibaba emulator: FC request signatures", () => {
   const getAbsent = (credential: { id: string; secret: string; token?: string }) =>
-    codeOf(fcClient(credential).getFunction("absent", new GetFunctionRequest({})));
+    codeOf(new FcClient(signedAs(credential)).getFunction("absent", new GetFunctionRequest({})));
 
   // A wrong secret (SignatureDoesNotMatch): fc-deploy-bad-input.test.ts, through fc-deploy.
   it("accepts the SDK's ACS3-HMAC-SHA256 signature by a registered AccessKey; refuses an unknown id", async () => {
@@ -160,7 +148,7 @@ describe("Alibaba emulator: FC request signatures", () => {
 
 describe("Alibaba emulator: STS AssumeRoleWithOIDC", () => {
   const assume = async (token: string, roleName = "deployer") => {
-    const client = new StsClient(new OpenApiConfig({ endpoint: host(), protocol: "https" }));
+    const client = new StsClient(sdkConfig({ host: host(), protocol: "https" }));
     return codeOf(
       client.assumeRoleWithOIDC(
         new AssumeRoleWithOIDCRequest({
@@ -187,12 +175,8 @@ describe("Alibaba emulator: STS AssumeRoleWithOIDC", () => {
 
 describe("Alibaba emulator: STS AssumeRole (V3-signed RPC)", () => {
   const assumeRole = (secret: string, roleName: string) => {
-    const config = new OpenApiConfig({ endpoint: host(), protocol: "https" });
-    config.credential = new Credential(
-      new CredentialConfig({ type: "access_key", accessKeyId: key.id, accessKeySecret: secret }),
-    );
     return codeOf(
-      new StsClient(config).assumeRole(
+      new StsClient(signedAs({ id: key.id, secret })).assumeRole(
         new AssumeRoleRequest({
           roleArn: `acs:ram::${emulator.state.accountId}:role/${roleName}`,
           roleSessionName: "ops",
