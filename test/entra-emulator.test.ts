@@ -280,14 +280,9 @@ describe("Entra emulator: client assertions", () => {
   test("a GitHub OIDC token from getIDToken federates into an access token", async () => {
     const app = federated("repo:acme/fn-api:ref:refs/heads/main", true);
     const githubToken = await getIdTokenInStep(stack.githubOidc.envFor(JOB));
-    const { payload: github } = await jwtVerify(
-      githubToken,
-      createRemoteJWKSet(new URL(stack.githubOidc.jwksUri)),
-      {
-        issuer: stack.githubOidc.issuer,
-        audience: EXCHANGE_AUDIENCE,
-      },
-    );
+    const githubJwks = createRemoteJWKSet(new URL(stack.githubOidc.jwksUri));
+    const expected = { issuer: stack.githubOidc.issuer, audience: EXCHANGE_AUDIENCE };
+    const { payload: github } = await jwtVerify(githubToken, githubJwks, expected);
     assert.equal(github.sub, "repo:acme/fn-api:ref:refs/heads/main");
     assert.equal(github.repository, "acme/fn-api");
     assert.equal(github.job_workflow_ref, "acme/fn-api/.github/workflows/deploy.yml@refs/heads/main");
@@ -300,12 +295,10 @@ describe("Entra emulator: client assertions", () => {
     const prod = federated("repo:acme/fn-api:environment:prod");
     const branchToken = await stack.githubOidc.mint({ ...JOB, ref: "refs/heads/feature" }, EXCHANGE_AUDIENCE);
     await rejectsWithAadsts(withAssertion(prod.appId, branchToken), 70021);
-    const wrongAudience = await stack.githubOidc.mint(
-      { ...JOB, environment: "prod" },
-      "api://something-else",
-    );
+    const prodJob = { ...JOB, environment: "prod" };
+    const wrongAudience = await stack.githubOidc.mint(prodJob, "api://something-else");
     await rejectsWithAadsts(withAssertion(prod.appId, wrongAudience), 70021);
-    const prodToken = await stack.githubOidc.mint({ ...JOB, environment: "prod" }, EXCHANGE_AUDIENCE);
+    const prodToken = await stack.githubOidc.mint(prodJob, EXCHANGE_AUDIENCE);
     assert.ok(await withAssertion(prod.appId, prodToken));
 
     const main = federated("repo:acme/fn-api:ref:refs/heads/main");
