@@ -132,17 +132,12 @@ describe("Entra emulator: client secret", () => {
     assert.equal(protectedHeader.kid, stack.entra.keys.currentKid);
     assert.equal(protectedHeader.x5t, protectedHeader.kid);
     assert.deepEqual(
-      [payload.ver, payload.appid, payload.appidacr, payload.tid, payload.sub, payload.oid, payload.idp],
-      [
-        "1.0",
-        client.appId,
-        "1",
-        tenantId,
-        client.servicePrincipalId,
-        client.servicePrincipalId,
-        `https://sts.windows.net/${tenantId}/`,
-      ],
+      [payload.ver, payload.appid, payload.appidacr, payload.tid],
+      ["1.0", client.appId, "1", tenantId],
     );
+    const principal = client.servicePrincipalId;
+    const idp = `https://sts.windows.net/${tenantId}/`;
+    assert.deepEqual([payload.sub, payload.oid, payload.idp], [principal, principal, idp]);
     assert.deepEqual(payload.roles, ["Invoke"]);
     assert.equal(payload.scp, undefined);
     assert.equal(payload.azp, undefined);

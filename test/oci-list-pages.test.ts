@@ -233,15 +233,9 @@ describe("OCI emulator: Artifacts container repositories", () => {
 
   test("create is private and mutable by default; the same name again is 409, a retry token replays", async () => {
     const created = await create({ displayName: "fngate/hello" });
-    const repository = created.containerRepository;
+    const { isPublic, isImmutable, namespace, lifecycleState, createdBy } = created.containerRepository;
     assert.deepEqual(
-      [
-        repository.isPublic,
-        repository.isImmutable,
-        repository.namespace,
-        repository.lifecycleState,
-        repository.createdBy,
-      ],
+      [isPublic, isImmutable, namespace, lifecycleState, createdBy],
       [false, false, w.tenancy.namespace, "AVAILABLE", w.me.userId],
     );
     assert.ok(created.etag);
