@@ -39,9 +39,9 @@ describe("OCI emulator: deletes", () => {
     assert.equal(await lifecycle(), "DELETING");
     later(31_000);
     assert.equal(await lifecycle(), "DELETED");
-    const listed = await management.listFunctions({ applicationId });
+    const listed = (await management.listFunctions({ applicationId })).items;
     assert.deepEqual(
-      listed.items.map((item) => item.lifecycleState),
+      listed.map((item) => item.lifecycleState),
       ["DELETED"],
     );
     await rejectsWith(remove(), 404, "NotAuthorizedOrNotFound");
@@ -86,9 +86,9 @@ describe("OCI emulator: deletes", () => {
       ["DELETE_DEPLOYMENT", "SUCCEEDED", "DELETED"],
     );
     assert.equal(await lifecycle(), "DELETED");
-    const listed = await deployment.listDeployments({ compartmentId: tenancy.id });
+    const listed = (await deployment.listDeployments({ compartmentId: tenancy.id })).deploymentCollection;
     assert.deepEqual(
-      listed.deploymentCollection.items.map((item) => item.lifecycleState),
+      listed.items.map((item) => item.lifecycleState),
       ["DELETED"],
     );
     assert.equal(w.stack.oci.state.apigw.servedSpec(record), undefined, "no longer served");
@@ -127,11 +127,8 @@ describe("Cloud Run emulator: list and delete", () => {
     w.stack.gcp.addProject(project);
     w.stack.gcp.addImage("us-docker.pkg.dev/p/r/i:1");
     w.stack.gcp.grantRunAdmin(project, admin);
-    token = w.stack.gcp.state.issueToken(
-      { principal: admin, memberships: [], kind: "service-account" },
-      3600,
-      Date.now(),
-    );
+    const account = { principal: admin, memberships: [], kind: "service-account" as const };
+    token = w.stack.gcp.state.issueToken(account, 3600, Date.now());
   });
 
   test("labels follow Google's rules; Cloud Run's system namespaces are refused", async () => {
