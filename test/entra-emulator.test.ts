@@ -132,17 +132,12 @@ describe("Entra emulator: client secret", () => {
     assert.equal(protectedHeader.kid, stack.entra.keys.currentKid);
     assert.equal(protectedHeader.x5t, protectedHeader.kid);
     assert.deepEqual(
-      [payload.ver, payload.appid, payload.appidacr, payload.tid, payload.sub, payload.oid, payload.idp],
-      [
-        "1.0",
-        client.appId,
-        "1",
-        tenantId,
-        client.servicePrincipalId,
-        client.servicePrincipalId,
-        `https://sts.windows.net/${tenantId}/`,
-      ],
+      [payload.ver, payload.appid, payload.appidacr, payload.tid],
+      ["1.0", client.appId, "1", tenantId],
     );
+    const principal = client.servicePrincipalId;
+    const idp = `https://sts.windows.net/${tenantId}/`;
+    assert.deepEqual([payload.sub, payload.oid, payload.idp], [principal, principal, idp]);
     assert.deepEqual(payload.roles, ["Invoke"]);
     assert.equal(payload.scp, undefined);
     assert.equal(payload.azp, undefined);
@@ -164,18 +159,12 @@ describe("Entra emulator: client secret", () => {
     }
   });
 
-  test("a client without role assignments gets a token without a roles claim", async () => {
-    const bare = stack.entra.addClientApp(tenantId, { secrets: [{ value: SECRET }] });
-    const { payload } = await verify(await acquire(bare.appId, { clientSecret: SECRET }));
-    assert.equal(payload.roles, undefined);
-  });
-
-  test("wrong or expired secrets, unknown clients or resources and bare scopes are Entra's AADSTS errors", async () => {
+  // A wrong secret (AADSTS7000215 invalid_client): the JSON-shape test below, and entra-token-action.test.ts.
+  test("expired secrets, unknown clients or resources and bare scopes are Entra's AADSTS errors", async () => {
     const expired = stack.entra.addClientApp(tenantId, {
       secrets: [{ value: "old-secret", expiresAt: new Date(Date.now() - 1000) }],
     });
     const cases: [string, string, string, number, string][] = [
-      [client.appId, "wrong", SCOPE, 7000215, "invalid_client"],
       [expired.appId, "old-secret", SCOPE, 7000222, "invalid_client"],
       ["11111111-2222-3333-4444-555555555555", SECRET, SCOPE, 700016, "unauthorized_client"],
       [client.appId, SECRET, "api://not-registered/.default", 500011, "invalid_resource"],
@@ -286,14 +275,9 @@ describe("Entra emulator: client assertions", () => {
   test("a GitHub OIDC token from getIDToken federates into an access token", async () => {
     const app = federated("repo:acme/fn-api:ref:refs/heads/main", true);
     const githubToken = await getIdTokenInStep(stack.githubOidc.envFor(JOB));
-    const { payload: github } = await jwtVerify(
-      githubToken,
-      createRemoteJWKSet(new URL(stack.githubOidc.jwksUri)),
-      {
-        issuer: stack.githubOidc.issuer,
-        audience: EXCHANGE_AUDIENCE,
-      },
-    );
+    const githubJwks = createRemoteJWKSet(new URL(stack.githubOidc.jwksUri));
+    const expected = { issuer: stack.githubOidc.issuer, audience: EXCHANGE_AUDIENCE };
+    const { payload: github } = await jwtVerify(githubToken, githubJwks, expected);
     assert.equal(github.sub, "repo:acme/fn-api:ref:refs/heads/main");
     assert.equal(github.repository, "acme/fn-api");
     assert.equal(github.job_workflow_ref, "acme/fn-api/.github/workflows/deploy.yml@refs/heads/main");
@@ -306,12 +290,10 @@ describe("Entra emulator: client assertions", () => {
     const prod = federated("repo:acme/fn-api:environment:prod");
     const branchToken = await stack.githubOidc.mint({ ...JOB, ref: "refs/heads/feature" }, EXCHANGE_AUDIENCE);
     await rejectsWithAadsts(withAssertion(prod.appId, branchToken), 70021);
-    const wrongAudience = await stack.githubOidc.mint(
-      { ...JOB, environment: "prod" },
-      "api://something-else",
-    );
+    const prodJob = { ...JOB, environment: "prod" };
+    const wrongAudience = await stack.githubOidc.mint(prodJob, "api://something-else");
     await rejectsWithAadsts(withAssertion(prod.appId, wrongAudience), 70021);
-    const prodToken = await stack.githubOidc.mint({ ...JOB, environment: "prod" }, EXCHANGE_AUDIENCE);
+    const prodToken = await stack.githubOidc.mint(prodJob, EXCHANGE_AUDIENCE);
     assert.ok(await withAssertion(prod.appId, prodToken));
 
     const main = federated("repo:acme/fn-api:ref:refs/heads/main");
@@ -322,18 +304,6 @@ describe("Entra emulator: client assertions", () => {
     const foreignClaims = { iss: "https://token.actions.githubusercontent.com" };
     const foreign = await stack.githubOidc.mint({ ...JOB, claims: foreignClaims }, EXCHANGE_AUDIENCE);
     await rejectsWithAadsts(withAssertion(main.appId, foreign), 700211);
-  });
-
-  test("the token request endpoint needs id-token: write and the job's request token", async () => {
-    await assert.rejects(
-      getIdTokenInStep(stack.githubOidc.envFor(JOB, { idTokenWrite: false })),
-      /Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable/,
-    );
-    await assert.rejects(
-      getIdTokenInStep(stack.githubOidc.envFor(JOB, { badRequestToken: true })),
-      /Error Code : 401/,
-    );
-    assert.equal(stack.githubOidc.requests.at(-1)?.status, 401);
   });
 });
 
@@ -384,14 +354,8 @@ describe("Entra emulator: signing keys and minted tokens", () => {
     assert.equal((await verify(minted, v2())).payload.ver, "2.0");
   });
 
-  test("injected faults reach MSAL and jose as Entra's would", async () => {
-    stack.entra.faults.next(1, { status: 503, retryAfter: 1 });
-    await assert.rejects(secretToken(), (error: unknown) => {
-      assert.match(String((error as { errorMessage?: string }).errorMessage), /AADSTS90033:/);
-      return true;
-    });
-    assert.equal(stack.entra.requests.at(-1)?.injectedFault, "503");
-    assert.ok(await secretToken(), "the next call goes through");
+  // A 503 from the token endpoint (AADSTS90033) reaching MSAL: entra-token-action.test.ts.
+  test("an injected reset of the keys endpoint reaches jose as Entra's would", async () => {
     stack.entra.faults.next(1, { reset: true }, ["keys"]);
     await assert.rejects(jwtVerify(await secretToken(), jwks()));
     await jwtVerify(await secretToken(), jwks());

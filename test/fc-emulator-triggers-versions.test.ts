@@ -6,21 +6,29 @@
 //   UpdateAlias refuse what FC refuses (unknown versions, a second alias by the same name, a canary that is
 //   the main version or weighs more than 1); a qualifier runs the version, the alias's version, or its
 //   canary for its share.
+// - DeleteFunction refuses a function with a trigger, alias or version (FunctionNotEmpty), DeleteTrigger a
+//   missing trigger; tags follow FC's rules.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { statusOf } from "../src/alibaba/fc-failure.ts";
 import {
+  CreateFunctionInput,
+  CreateFunctionRequest,
   CreateTriggerInput,
   CreateTriggerRequest,
+  CustomContainerConfig,
   FcClient,
+  Tag,
   UpdateTriggerInput,
   UpdateTriggerRequest,
 } from "../src/alibaba/sdk.ts";
 import { sdkConfig } from "../src/alibaba/sdk-config.ts";
 import { errorCode } from "../src/alibaba/sdk-errors.ts";
 import { VersionsApi } from "../src/alibaba/versions-api.ts";
+import { addFunctionChild } from "./emulators/alibaba/fc-cleanup-api.ts";
 import { resolveQualifier } from "./emulators/alibaba/fc-versions.ts";
+import { IMAGE } from "./emulators/alibaba/fixture.ts";
 import { type AlibabaEmulator, startAlibabaEmulator } from "./emulators/alibaba/server.ts";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
@@ -59,13 +67,14 @@ after(async () => {
 const config = (fields: Record<string, unknown>) =>
   JSON.stringify({ authType: "anonymous", methods: ["GET"], ...fields });
 
-async function refusal(call: () => Promise<unknown>): Promise<string> {
+/** Asserts that `call` is refused with `answer` ("<status> <code>"). */
+async function refuses(call: () => Promise<unknown>, answer: string, why?: string): Promise<void> {
   try {
     await call();
   } catch (error) {
-    return `${statusOf(error)} ${errorCode(error)}`;
+    return assert.equal(`${statusOf(error)} ${errorCode(error)}`, answer, why);
   }
-  assert.fail("the call was accepted");
+  assert.fail(`the call was accepted: ${why ?? answer}`);
 }
 
 function create(functionName: string, fields: Record<string, unknown>) {
@@ -84,42 +93,39 @@ function create(functionName: string, fields: Record<string, unknown>) {
 
 describe("Alibaba emulator: HTTP triggers", () => {
   it("CreateTrigger refuses bad names, other types, bad configs and a JWT trigger without keys", async () => {
-    assert.equal(await refusal(() => create("fn", { triggerName: "1http" })), "400 InvalidArgument");
-    assert.equal(await refusal(() => create("fn", { triggerType: "timer" })), "400 InvalidArgument");
-    assert.equal(await refusal(() => create("fn", { triggerConfig: "{" })), "400 InvalidArgument");
-    assert.equal(
-      await refusal(() => create("fn", { triggerConfig: config({ authType: "none" }) })),
-      "400 InvalidArgument",
-    );
-    assert.equal(
-      await refusal(() => create("fn", { triggerConfig: config({ methods: ["FETCH"] }) })),
-      "400 InvalidArgument",
-    );
-    const noKeys = config({
+    const noKeys = {
       authType: "jwt",
       authConfig: JSON.stringify({ TokenLookup: "header:Authorization:Bearer" }),
-    });
-    assert.equal(await refusal(() => create("fn", { triggerConfig: noKeys })), "400 InvalidArgument");
-    assert.equal(await refusal(() => create("absent", {})), "404 FunctionNotFound");
+    };
+    const refused: [string, Record<string, unknown>][] = [
+      ["a name starting with a digit", { triggerName: "1http" }],
+      ["another trigger type", { triggerType: "timer" }],
+      ["a triggerConfig that is not JSON", { triggerConfig: "{" }],
+      ["an unknown authType", { triggerConfig: config({ authType: "none" }) }],
+      ["an unknown method", { triggerConfig: config({ methods: ["FETCH"] }) }],
+      ["a JWT trigger without keys", { triggerConfig: config(noKeys) }],
+    ];
+    for (const [why, fields] of refused)
+      await refuses(() => create("fn", fields), "400 InvalidArgument", why);
+    await refuses(() => create("absent", {}), "404 FunctionNotFound");
   });
 
   it("creates one trigger per name, returns its URL, and updates it; a missing one is TriggerNotFound", async () => {
     const created = await create("fn", {});
     assert.match(created.body?.httpTrigger?.urlInternet ?? "", /\/fc-http\/fn\/http$/);
-    assert.equal(await refusal(() => create("fn", {})), "409 TriggerAlreadyExists");
+    await refuses(() => create("fn", {}), "409 TriggerAlreadyExists");
     const fetched = await client.getTrigger("fn", "http");
     assert.equal(fetched.body?.triggerConfig, config({}));
-    assert.equal(await refusal(() => client.getTrigger("fn", "other")), "404 TriggerNotFound");
+    await refuses(() => client.getTrigger("fn", "other"), "404 TriggerNotFound");
     const update = (triggerConfig: string) =>
       client.updateTrigger(
         "fn",
         "http",
         new UpdateTriggerRequest({ body: new UpdateTriggerInput({ triggerConfig }) }),
       );
-    assert.equal(await refusal(() => update(config({ authType: "jwt" }))), "400 InvalidArgument");
+    await refuses(() => update(config({ authType: "jwt" })), "400 InvalidArgument");
     await update(config({ methods: ["POST"] }));
     assert.equal((await client.getTrigger("fn", "http")).body?.triggerConfig, config({ methods: ["POST"] }));
-    assert.equal(await refusal(() => client.getTrigger("fn", "other")), "404 TriggerNotFound");
   });
 
   it("the trigger URL refuses a method it does not take, an unknown trigger, and signature auth it does not model", async () => {
@@ -141,24 +147,15 @@ describe("Alibaba emulator: versions and aliases", () => {
     assert.equal((await versions.publish("versioned", "second")).versionId, "2");
     assert.equal((await versions.newestVersion("versioned"))?.versionId, "2");
     assert.equal(await versions.getAlias("versioned", "live"), undefined);
-    assert.equal(
-      await refusal(() => versions.createAlias("versioned", "live", { versionId: "9" })),
-      "404 VersionNotFound",
-    );
+    await refuses(() => versions.createAlias("versioned", "live", { versionId: "9" }), "404 VersionNotFound");
     await versions.createAlias("versioned", "live", { versionId: "1" });
-    assert.equal(
-      await refusal(() => versions.createAlias("versioned", "live", { versionId: "1" })),
+    await refuses(
+      () => versions.createAlias("versioned", "live", { versionId: "1" }),
       "409 AliasAlreadyExists",
     );
     const canary = (weight: number, id = "2") => ({ versionId: "1", canary: { versionId: id, weight } });
-    assert.equal(
-      await refusal(() => versions.updateAlias("versioned", "live", canary(1.5))),
-      "400 InvalidArgument",
-    );
-    assert.equal(
-      await refusal(() => versions.updateAlias("versioned", "live", canary(0.1, "1"))),
-      "400 InvalidArgument",
-    );
+    await refuses(() => versions.updateAlias("versioned", "live", canary(1.5)), "400 InvalidArgument");
+    await refuses(() => versions.updateAlias("versioned", "live", canary(0.1, "1")), "400 InvalidArgument");
     await versions.updateAlias("versioned", "live", canary(0.25));
     assert.deepEqual((await versions.getAlias("versioned", "live"))?.additionalVersionWeight, { "2": 0.25 });
 
@@ -171,5 +168,44 @@ describe("Alibaba emulator: versions and aliases", () => {
     await versions.updateAlias("versioned", "live", { versionId: "2" });
     assert.deepEqual((await versions.getAlias("versioned", "live"))?.additionalVersionWeight, {});
     assert.equal(handlerAt("live", 0.1), "v2.handler");
+  });
+});
+
+describe("Alibaba emulator: deletes", () => {
+  it("a function with a trigger, alias or version is FunctionNotEmpty; a missing trigger is TriggerNotFound; tags follow FC's rules", async () => {
+    const state = emulator.state;
+    state.images.set(IMAGE, { command: [process.execPath, "-e", ""] });
+    state.functions.set("busy", { body: { functionName: "busy" }, activeAt: 0, settling: "create" });
+    for (const kind of ["triggers", "aliases", "versions"] as const) {
+      addFunctionChild(state, kind, "busy", "x");
+      await refuses(() => client.deleteFunction("busy"), "409 FunctionNotEmpty", kind);
+      state.functionChildren[kind].get("busy")?.clear();
+    }
+    await refuses(() => client.deleteTrigger("busy", "nope"), "404 TriggerNotFound");
+    await client.deleteFunction("busy");
+    assert.equal(state.functions.has("busy"), false);
+    await refuses(() => client.deleteFunction("busy"), "404 FunctionNotFound");
+
+    const tagged = (key: string, value: string) =>
+      client.createFunction(
+        new CreateFunctionRequest({
+          body: new CreateFunctionInput({
+            functionName: "tagged",
+            runtime: "custom-container",
+            handler: "index.handler",
+            customContainerConfig: new CustomContainerConfig({ image: IMAGE, port: 9000 }),
+            tags: [new Tag({ key, value })],
+          }),
+        }),
+      );
+    const refused = [
+      ["aliyun-team", "a"],
+      ["acs:x", "a"],
+      ["k".repeat(65), "a"],
+      ["team", "v".repeat(129)],
+    ] as const;
+    for (const [key, value] of refused) await refuses(() => tagged(key, value), "400 InvalidArgument", key);
+    await tagged("fngate-run", "1-1");
+    assert.deepEqual(state.functions.get("tagged")?.body.tags, [{ Key: "fngate-run", Value: "1-1" }]);
   });
 });

@@ -1,12 +1,15 @@
 // The Google emulator on its own (no stack): strict about what it accepts, the way Google is. Unknown
 // fields, unknown or expired bearer tokens, GitHub tokens for another audience, tampered key-signed
-// assertions and stale IAM etags are all refused with Google's error shapes.
-
+// assertions and stale IAM etags are all refused with Google's error shapes. Cloud Run revisions and
+// traffic (test/emulators/gcp/traffic.ts), over the REST API as a client calls it: a traffic-only write
+// makes no revision; a named revision is made under that name; traffic that does not add up to 100,
+// names an unknown revision, repeats a tag or has a malformed one is refused; each tag gets its own URL.
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
+import { IMAGE, IMAGE_V2, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
 import { type GcpEmulator, startGcpEmulator } from "./emulators/gcp/server.ts";
 import { type GithubOidcIssuer, startGithubOidcIssuer } from "./emulators/github-oidc/server.ts";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
@@ -17,15 +20,14 @@ let github: GithubOidcIssuer;
 let gcp: GcpEmulator;
 let provider: string;
 let deployerToken: string;
-const SERVICE = "projects/demo-project-1/locations/us-central1/services/strict-fn";
-
-async function post(path: string, body: string, headers: Record<string, string>) {
-  const response = await fetch(`${gcp.url}${path}`, { method: "POST", body, headers });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const SERVICE = `projects/${PROJECT}/locations/${REGION}/services/strict-fn`;
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+/** A POST of `body` to the emulator's `path`: its status and JSON body. */
+const post = (path: string, body: string, headers: Record<string, string>) =>
+  call(path, { method: "POST", body, headers });
 
 async function stsExchange(subjectToken: string) {
   return post(
@@ -47,32 +49,23 @@ before(async () => {
   trustCaInProcess(tls.caPem);
   github = await startGithubOidcIssuer({ tls });
   gcp = await startGcpEmulator({ tls });
-  gcp.addProject("demo-project-1");
-  gcp.addImage("us-docker.pkg.dev/demo-project-1/fns/strict:1");
+  gcp.addProject(PROJECT);
+  gcp.addImage(IMAGE);
+  gcp.addImage(IMAGE_V2);
   provider = gcp.addProvider({
-    project: "demo-project-1",
+    project: PROJECT,
     pool: "github-pool",
     provider: "github",
     issuer: github.issuer,
   });
-  const deployer = gcp.addServiceAccount("demo-project-1", "deployer");
-  const pool = provider.replace(/\/providers\/[^/]+$/, "");
-  gcp.allowImpersonation(
-    deployer.email,
-    `principalSet://iam.googleapis.com/${pool}/attribute.repository/ORG/REPO`,
+  // A deployer's token as federation and impersonation give it (that path: cloud-run-deploy-action.test.ts).
+  const principal = `serviceAccount:deployer@${PROJECT}.iam.gserviceaccount.com`;
+  gcp.grantRunAdmin(PROJECT, principal);
+  deployerToken = gcp.state.issueToken(
+    { principal, memberships: [], kind: "service-account" },
+    600,
+    Date.now(),
   );
-  gcp.grantRunAdmin("demo-project-1", `serviceAccount:${deployer.email}`);
-  const federated = await stsExchange(
-    await github.mint({ repository: "ORG/REPO" }, `https://iam.googleapis.com/${provider}`),
-  );
-  assert.equal(federated.status, 200, JSON.stringify(federated.json));
-  const impersonated = await post(
-    `/iamcredentials/v1/projects/-/serviceAccounts/${deployer.email}:generateAccessToken`,
-    JSON.stringify({ scope: ["https://www.googleapis.com/auth/cloud-platform"] }),
-    { authorization: `Bearer ${String(federated.json.access_token)}`, "content-type": "application/json" },
-  );
-  assert.equal(impersonated.status, 200, JSON.stringify(impersonated.json));
-  deployerToken = String(impersonated.json.accessToken);
 });
 after(async () => {
   await gcp?.close();
@@ -94,9 +87,8 @@ async function call(path: string, init: RequestInit = {}) {
 const errorStatus = (json: Record<string, unknown>) =>
   (json.error as { status?: string } | undefined)?.status;
 const SERVICE_PATH = `/v2/${SERVICE}`;
-const IMAGE = "us-docker.pkg.dev/demo-project-1/fns/strict:1";
-const patchService = (body: unknown) =>
-  call(`${SERVICE_PATH}?allowMissing=true`, {
+const patchService = (body: unknown, service = SERVICE) =>
+  call(`/v2/${service}?allowMissing=true`, {
     method: "PATCH",
     headers: bearer(),
     body: JSON.stringify(body),
@@ -159,7 +151,7 @@ describe("Google emulator", () => {
   });
 
   it("refuses a key assertion signed by another key", async () => {
-    const account = gcp.addServiceAccount("demo-project-1", "signer");
+    const account = gcp.addServiceAccount(PROJECT, "signer");
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const now = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({ scope: "https://www.googleapis.com/auth/cloud-platform" })
@@ -176,10 +168,9 @@ describe("Google emulator", () => {
   });
 
   it("refuses another method, a missing token and bad permission lists on the read-only IAM and Artifact Registry calls", async () => {
-    gcp.addServiceAccount("demo-project-1", "runtime");
-    const iam =
-      "/iam/v1/projects/-/serviceAccounts/runtime@demo-project-1.iam.gserviceaccount.com:testIamPermissions";
-    const registry = "/artifactregistry/v1/projects/demo-project-1/locations/us-central1/repositories/fns";
+    gcp.addServiceAccount(PROJECT, "runtime");
+    const iam = `/iam/v1/projects/-/serviceAccounts/runtime@${PROJECT}.iam.gserviceaccount.com:testIamPermissions`;
+    const registry = `/artifactregistry/v1/projects/${PROJECT}/locations/${REGION}/repositories/fns`;
     const registryTest = `${registry}:testIamPermissions`;
     const json = { "content-type": "application/json" };
     const asked = (permissions: unknown) => JSON.stringify({ permissions });
@@ -211,4 +202,96 @@ describe("Google emulator", () => {
       );
     }
   });
+});
+
+const TRAFFIC_SERVICE = `projects/${PROJECT}/locations/${REGION}/services/traffic-fn`;
+const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
+
+/** A PATCH of the traffic service: its status and Google's error message, if any. */
+async function patch(body: object): Promise<{ status: number; message: string }> {
+  const { status, json } = await patchService(body, TRAFFIC_SERVICE);
+  return { status, message: (json.error as { message?: string } | undefined)?.message ?? "" };
+}
+
+const revisions = () => (gcp.state.services.get(TRAFFIC_SERVICE)?.revisionList ?? []).map((r) => r.name);
+const template = (image: string, revision?: string) => ({
+  containers: [{ image }],
+  ...(revision ? { revision } : {}),
+});
+
+/** A traffic target naming a revision. */
+const to = (revision: string, percent: number, tag?: string) => ({
+  type: REVISION,
+  revision,
+  percent,
+  ...(tag ? { tag } : {}),
+});
+
+describe("Cloud Run revisions and traffic in the emulator", () => {
+  it("names revisions as asked, makes none for a traffic-only write, and gives each tag its own URL", async () => {
+    assert.equal((await patch({ template: template(IMAGE, "traffic-fn-one") })).status, 200);
+    const two = await patch({
+      template: template(IMAGE_V2, "traffic-fn-two"),
+      traffic: [to("traffic-fn-one", 100), to("traffic-fn-two", 0, "candidate")],
+    });
+    assert.equal(two.status, 200, two.message);
+    assert.deepEqual(revisions(), ["traffic-fn-one", "traffic-fn-two"]);
+    const body = gcp.state.services.get(TRAFFIC_SERVICE)?.body ?? {};
+    const uri = String(body.uri);
+    const statuses = body.trafficStatuses as { tag?: string; uri?: string }[];
+    assert.equal(
+      statuses.find((status) => status.tag === "candidate")?.uri,
+      uri.replace("/traffic-fn-", "/candidate---traffic-fn-"),
+    );
+
+    const moved = await patch({
+      template: template(IMAGE_V2, "traffic-fn-two"),
+      traffic: [to("traffic-fn-two", 100)],
+    });
+    assert.equal(moved.status, 200, moved.message);
+    assert.deepEqual(
+      revisions(),
+      ["traffic-fn-one", "traffic-fn-two"],
+      "a traffic-only write makes no revision",
+    );
+  });
+
+  const split = (...traffic: object[]) => ({ template: template(IMAGE_V2), traffic });
+  const blue = [to("traffic-fn-one", 50, "blue"), to("traffic-fn-two", 50, "blue")];
+  const refusals: Record<string, [object, number, string]> = {
+    "percents that do not add up to 100": [
+      split(to("traffic-fn-one", 90)),
+      400,
+      "spec.traffic: Traffic percents must add up to 100, got 90.",
+    ],
+    "an unknown revision": [
+      split(to("traffic-fn-nine", 100)),
+      400,
+      "spec.traffic: Revision 'traffic-fn-nine' referenced in traffic not found.",
+    ],
+    "a tag used twice": [split(...blue), 400, "spec.traffic: Duplicate traffic tag 'blue'."],
+    "a malformed tag": [
+      split(to("traffic-fn-two", 100, "Blue_1")),
+      400,
+      "spec.traffic: Invalid traffic tag 'Blue_1': must be at least 3 lowercase letters, digits or '-', start with a letter and end with a letter or digit.",
+    ],
+    "a revision name in use with another template": [
+      { template: template(IMAGE, "traffic-fn-two") },
+      409,
+      "Revision named 'traffic-fn-two' with different configuration already exists.",
+    ],
+    "a revision name outside the service's": [
+      { template: template(IMAGE, "other-fn-1") },
+      400,
+      "template.revision: Revision name must be prefixed by the name of the enclosing Service or Configuration (traffic-fn-), and be a DNS label of at most 63 characters: other-fn-1.",
+    ],
+  };
+  for (const [name, [body, status, message]] of Object.entries(refusals)) {
+    it(`refuses ${name}, changing nothing`, async () => {
+      const before = structuredClone(gcp.state.services.get(TRAFFIC_SERVICE)?.body);
+      const refused = await patch(body);
+      assert.deepEqual([refused.status, refused.message], [status, message]);
+      assert.deepEqual(gcp.state.services.get(TRAFFIC_SERVICE)?.body, before);
+    });
+  }
 });

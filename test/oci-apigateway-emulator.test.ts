@@ -43,71 +43,59 @@ const hello = (route: Record<string, unknown>) => ({ routes: [{ path: "/hello", 
 const FN_BACKEND = { type: "ORACLE_FUNCTIONS_BACKEND", functionId: "ocid1.fnfunc.oc1.phx.aaaaaaaanothere" };
 const JWT_AUTH = { type: "JWT_AUTHENTICATION", tokenHeader: "Authorization", tokenAuthScheme: "Bearer" };
 
-// name, specification, the message naming the field, and the path prefix when not /v1.
-const CASES: Array<[string, unknown, RegExp, string?]> = [
-  ["a path prefix without a leading slash", {}, /pathPrefix must start with "\/"/, "v1"],
-  [
-    "a route path without a leading slash",
+// name: the specification, the message naming the field, and the path prefix when not /v1.
+const CASES: Record<string, [unknown, RegExp, string?]> = {
+  "a path prefix without a leading slash": [{}, /pathPrefix must start with "\/"/, "v1"],
+  "a route path without a leading slash": [
     { routes: [{ path: "hello", backend: STOCK }] },
     /routes\[0\]\.path must start with "\/"/,
   ],
-  [
-    "an unknown method",
+  "an unknown method": [
     hello({ methods: ["FETCH"], backend: STOCK }),
     /routes\[0\]\.methods\[0\] must be one of/,
   ],
-  ["a route without a backend", hello({}), /routes\[0\]\.backend is required/],
-  [
-    "an unknown backend type",
+  "a route without a backend": [hello({}), /routes\[0\]\.backend is required/],
+  "an unknown backend type": [
     hello({ backend: { type: "LAMBDA_BACKEND" } }),
     /routes\[0\]\.backend\.type "LAMBDA_BACKEND" must be one of/,
   ],
-  [
-    "a function backend naming no function",
+  "a function backend naming no function": [
     hello({ backend: FN_BACKEND }),
     /routes\[0\]\.backend\.functionId .* is not a function you can access/,
   ],
-  [
-    "token authentication with neither tokenHeader nor tokenQueryParam",
+  "token authentication with neither tokenHeader nor tokenQueryParam": [
     withAuth(tokenAuth({ tokenHeader: undefined, tokenAuthScheme: undefined })),
     /authentication needs exactly one of tokenHeader and tokenQueryParam/,
   ],
-  [
-    "tokenHeader without tokenAuthScheme",
+  "tokenHeader without tokenAuthScheme": [
     withAuth(tokenAuth({ tokenAuthScheme: undefined })),
     /authentication\.tokenAuthScheme is required with tokenHeader/,
   ],
-  [
-    "a JWKS uri that is not https",
+  "a JWKS uri that is not https": [
     withAuth(tokenAuth({ validationPolicy: { ...JWKS, uri: "http://login.example.test/keys" } })),
     /validationPolicy\.uri must be an https URL/,
   ],
-  [
-    "a JWKS cache duration over 24 hours",
+  "a JWKS cache duration over 24 hours": [
     withAuth(tokenAuth({ validationPolicy: { ...JWKS, maxCacheDurationInHours: 48 } })),
     /maxCacheDurationInHours must be between 1 and 24/,
   ],
-  [
-    "isAnonymousAccessAllowed that is not a boolean",
+  "isAnonymousAccessAllowed that is not a boolean": [
     withAuth(tokenAuth({ isAnonymousAccessAllowed: "yes" })),
     /authentication\.isAnonymousAccessAllowed must be a boolean/,
   ],
-  [
-    "JWT authentication with an empty issuers list",
+  "JWT authentication with an empty issuers list": [
     withAuth({ ...JWT_AUTH, issuers: [], audiences: ["api://fngate"], publicKeys: JWKS }),
     /authentication\.issuers must be a non-empty list/,
   ],
-  [
-    "an ANONYMOUS route where anonymous access is not allowed",
+  "an ANONYMOUS route where anonymous access is not allowed": [
     withAuth(tokenAuth(), { requestPolicies: { authorization: { type: "ANONYMOUS" } } }),
     /authorization\.type ANONYMOUS needs isAnonymousAccessAllowed/,
   ],
-  [
-    "ANY_OF without scopes",
+  "ANY_OF without scopes": [
     withAuth(tokenAuth(), { requestPolicies: { authorization: { type: "ANY_OF", allowedScope: [] } } }),
     /authorization\.allowedScope must be a non-empty list/,
   ],
-];
+};
 
 describe("OCI emulator: API Gateway control plane", () => {
   let w: OciSdkWorld;
@@ -265,7 +253,7 @@ describe("OCI emulator: API Gateway control plane", () => {
         ...NO_RETRY,
       });
 
-    for (const [name, specification, message, pathPrefix] of CASES) {
+    for (const [name, [specification, message, pathPrefix]] of Object.entries(CASES)) {
       test(`refuses ${name}`, async () => {
         await rejectsWith(createIn(pathPrefix ?? "/v1", specification), 400, "InvalidParameter", message);
       });

@@ -116,26 +116,23 @@ describe("gateway-deploy no-op against what API Gateway echoes", () => {
   const auth = (extra: object) =>
     readAuth({ entraTenantId: TID, audiences: "api://fngate", allowAnonymous: false, ...extra });
   const addsNothing = (m: Merged) => assert.deepEqual(m.added, []);
-  const changes: [string, Partial<MergeRequest>, (merged: Merged) => void][] = [
-    [
-      "another function behind the same route",
+  const changes: Record<string, [Partial<MergeRequest>, (merged: Merged) => void]> = {
+    "another function behind the same route": [
       { routes: [{ ...HELLO, functionId: FN_B }] },
       (m) => assert.deepEqual(m.replaced, ["GET /hello"]),
     ],
-    [
-      "one more route",
+    "one more route": [
       { routes: [HELLO, { path: "/more", methods: ["POST"], functionId: FN_A }] },
       (m) => assert.deepEqual(m.added, ["POST /more"]),
     ],
-    ["another audience", { auth: auth({ audiences: "api://other" }) }, addsNothing],
-    ["a longer JWKS cache", { auth: auth({ jwksCacheHours: "4" }) }, addsNothing],
-    [
-      "allow-anonymous turned on",
+    "another audience": [{ auth: auth({ audiences: "api://other" }) }, addsNothing],
+    "a longer JWKS cache": [{ auth: auth({ jwksCacheHours: "4" }) }, addsNothing],
+    "allow-anonymous turned on": [
       { allowAnonymous: true, auth: auth({ allowAnonymous: true }) },
       (m) => assert.equal(((m.authentication ?? {}) as Json).isAnonymousAccessAllowed, true),
     ],
-  ];
-  for (const [name, overrides, check] of changes) {
+  };
+  for (const [name, [overrides, check]] of Object.entries(changes)) {
     it(`changed: ${name}`, () => {
       const merged = mergeSpecification(deployed, request(overrides));
       assert.equal(merged.changed, true);
