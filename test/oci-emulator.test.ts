@@ -194,25 +194,6 @@ describe("OCI emulator", () => {
   });
 });
 
-test("npm run emulators prints one JSON line and cleans up on SIGTERM", async () => {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "emulators", "start.ts")], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const [firstChunk] = (await once(child.stdout, "data")) as [Buffer];
-  const line = firstChunk.toString("utf8");
-  assert.ok(line.endsWith("\n") && line.indexOf("\n") === line.length - 1, "exactly one line");
-  const printed = JSON.parse(line) as { oci: string; caFile: string };
-  assert.match(printed.oci, /^https:\/\/127\.0\.0\.1:\d+$/);
-  assert.ok(existsSync(printed.caFile));
-  const response = await fetch(`${printed.oci}/n`).catch((error: unknown) => error);
-  // This process does not trust that run's CA: TLS must fail rather than fall back to plain trust.
-  assert.ok(response instanceof Error);
-  child.kill("SIGTERM");
-  const [code] = (await once(child, "exit")) as [number | null];
-  assert.equal(code, 0);
-  assert.equal(existsSync(printed.caFile), false, "the temporary CA directory is removed");
-});
-
 test("a test process stopped by SIGTERM (the runner cancelling a file) still removes its temporary CA", async () => {
   // The process makes a CA the way every emulator stack does, then waits to be stopped.
   const script = `const { createTestCa } = await import(${JSON.stringify(join(import.meta.dirname, "emulators", "tls", "test-ca.ts"))});
