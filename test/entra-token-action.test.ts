@@ -196,18 +196,6 @@ describe("entra-token when Entra is busy", () => {
   });
 });
 
-describe("entra-token refuses a certificate key that is not the certificate's", () => {
-  it("as the runner runs it: a key that is not the certificate's, no call and no key in the log", async () => {
-    const before = stack.entra.requests.length;
-    const given = { "client-certificate": cert.certPem, "client-certificate-key": otherCert.privateKeyPem };
-    failure(
-      await runEntraToken(baseInputs(given), {}, false),
-      /^client-certificate-key does not belong to client-certificate: /,
-    );
-    assert.equal(stack.entra.requests.length, before, "Entra was not called");
-  });
-});
-
 describe("entra-token explains what Entra refuses", () => {
   /**
    * What the user gives (over the client secret), the one line they read, and for the cases that need
@@ -218,11 +206,21 @@ describe("entra-token explains what Entra refuses", () => {
     given: () => Promise<Record<string, string>> | Record<string, string>;
     env?: () => Record<string, string | undefined>;
     message: ExpectedMessage;
+    /** Refused before any request to Entra. */
+    beforeEntra?: true;
   }
   const secret =
     (overrides: Record<string, string> = {}) =>
     () => ({ "client-secret": SECRET, ...overrides });
   const cases: Record<string, Refusal> = {
+    "a certificate key that is not the certificate's: no call, no key in the line": {
+      given: () => ({
+        "client-certificate": cert.certPem,
+        "client-certificate-key": otherCert.privateKeyPem,
+      }),
+      message: /^client-certificate-key does not belong to client-certificate: /,
+      beforeEntra: true,
+    },
     "an expired client secret: AADSTS7000222": {
       given: () => ({ "client-id": expiredClient.appId, "client-secret": EXPIRED_SECRET }),
       message:
@@ -247,9 +245,9 @@ describe("entra-token explains what Entra refuses", () => {
       message:
         /^authority-host 127\.0\.0\.1:\d+: its TLS certificate is not trusted \(\w+\): for a private CA, point NODE_EXTRA_CA_CERTS at it\.$/,
     },
+    // In process the job has no ACTIONS_ID_TOKEN_REQUEST_* (the runner sets them with the permission).
     "federated without id-token: write: the permission to add": {
       given: () => ({ federated: "true" }),
-      env: () => stack.githubOidc.envFor({ repository: "ORG/REPO" }, { idTokenWrite: false }),
       message: "federated: true needs `permissions: id-token: write` in the workflow or job.",
     },
     "federated when the runner refuses the OIDC token request: the request failure, one line": {
@@ -288,16 +286,19 @@ describe("entra-token explains what Entra refuses", () => {
       [401],
     );
   });
-  for (const [name, { given, env, message }] of Object.entries(cases)) {
+  for (const [name, { given, env, message, beforeEntra }] of Object.entries(cases)) {
     it(name, async () => {
       const inputs = baseInputs(await given());
       if (env) return failure(await runEntraToken(inputs, env(), false), message);
+      const requests = stack.entra.requests.length;
       const verdict = await actionVerdict("entra-token", { inputs });
       assert.ok(verdict.outcome === "refused", `refused: ${JSON.stringify(verdict)}`);
       if (typeof message === "string") assert.equal(verdict.line, message);
       else assert.match(verdict.line, message);
       assert.doesNotMatch(verdict.line, /[\r\n]/);
-      assert.deepEqual(secretsFound(verdict.line, [SECRET, EXPIRED_SECRET]), []);
+      const secrets = [SECRET, EXPIRED_SECRET, otherCert.privateKeyPem];
+      assert.deepEqual(secretsFound(verdict.line, secrets), []);
+      if (beforeEntra) assert.equal(stack.entra.requests.length, requests, "Entra was not called");
     });
   }
 });
