@@ -219,19 +219,9 @@ describe("fngate cloud-run-pipeline --targets", () => {
       2,
       'error: --parallel must be a whole number from 1 to 32; got "0". (fngate cloud-run-pipeline --help)',
     ],
-    [
-      "--targets beside --region",
-      ["--targets", "us-central1", "--region", "us-east1"],
-      1,
-      "error: --targets and --region are both given: name the regions in --targets only (a single region may stay in --region).",
-    ],
-    [
-      "a duplicate name",
-      ["--targets", "a=us-central1,a=us-east1"],
-      1,
-      'error: --targets: items 1 and 2 are both named "a"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
-    ],
   ];
+  // The list's own refusals (--targets beside --region, a duplicate name), in process:
+  // test/targets-list.test.ts, named after the flag they came from.
   for (const [what, extra, code, message] of refusals) {
     it(`refuses ${what} in one line, before any deploy`, async () => {
       await using cli = await sandbox();
