@@ -1,6 +1,7 @@
 // The smoke-test action against a guarded API behind a test CA, run as the runner runs it: the checks
-// that pass and fail, retries while a deployment propagates, the likely cause of a failure worked out
-// from the URL alone, and never a token shown. The inputs it refuses: test/reliability/r4-bad-input.test.ts.
+// that pass and fail, retries while a deployment propagates, and never a token shown. The inputs it
+// refuses: test/reliability/r4-bad-input.test.ts. The likely cause of a failure, worked out from the
+// URL and the token alone: test/smoke-diagnosis.test.ts; in the failure line: pipeline-preflight.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
@@ -136,34 +137,5 @@ describe("smoke-test against a guarded API", () => {
       "negative-checks": "none",
     });
     assertUserFailure(run, /^smoke test failed, 1 of 1 checks: with token answered error: ECONNREFUSED/);
-  });
-});
-
-describe("smoke-test: the likely cause from the URL alone", () => {
-  /** The one error line of a failed run with `token`, which shows nowhere. */
-  async function failureLine(inputs: Record<string, string>, token: string): Promise<string> {
-    const { run, everything } = await smoke({ ...inputs, token, "negative-checks": "no-token" });
-    assert.deepEqual(secretsFound(everything, [token]), []);
-    return assertUserFailure(run, /^smoke test failed, /, [token]);
-  }
-
-  it("a 500 names the gateway → functions policy with placeholders and fngate preflight", async () => {
-    api.failNext(1, 500);
-    const line = await failureLine({ url: api.url }, await api.token());
-    assert.match(
-      line,
-      /^smoke test failed, 1 of 2 checks: with token answered 500, expected 200 \(likely cause: if this is an OCI API Gateway route, the gateway is likely not allowed to invoke the function: a policy in the tenancy must say ALLOW any-user to use functions-family in compartment <functions' compartment path> where ALL \{request\.principal\.type = 'ApiGateway', request\.resource\.compartment\.id = '<gateway's compartment OCID>'\}; run `fngate preflight`/,
-    );
-  });
-
-  it("a 401 with a token shows its iss and aud to compare with the deployment", async () => {
-    const line = await failureLine(
-      { url: api.url, wait: "0" },
-      await api.token({ aud: "api://someone-else" }),
-    );
-    assert.match(
-      line,
-      /with token answered 401, expected 200 \(likely cause: the token has iss "[^"]+" and aud "api:\/\/someone-else": compare them with the deployment's issuers and audiences/,
-    );
   });
 });
