@@ -108,8 +108,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("entra-token with a client secret", () => {
-  it("gets a v1 token: v1 issuer, Application ID URI audience, the granted roles", async () => {
+describe("entra-token gets a token", () => {
+  it("with a client secret, a v1 token: v1 issuer, Application ID URI audience, the granted roles", async () => {
     const run = passed(await runEntraToken(baseInputs({ "client-secret": SECRET })));
     const { "access-token": token, "expires-on": expiresOn, ...claims } = run.outputs;
     assert.deepEqual(claims, {
@@ -126,7 +126,7 @@ describe("entra-token with a client secret", () => {
     assertNothingLeaked(run, [SECRET]);
   });
 
-  it("gets a v2 token, and passes the expected issuer and audience checks", async () => {
+  it("with a client secret, a v2 token, which passes the expected issuer and audience checks", async () => {
     const v2Issuer = stack.entra.issuerV2(tenantId);
     const run = await runEntraToken(
       baseInputs({
@@ -143,10 +143,7 @@ describe("entra-token with a client secret", () => {
     assert.equal(run.outputs.roles, "Invoke");
     assertNothingLeaked(run, [SECRET]);
   });
-});
-
-describe("entra-token with a certificate", () => {
-  it("gets a token with the certificate and its key (SHA-256 thumbprint)", async () => {
+  it("with a certificate and its key (SHA-256 thumbprint)", async () => {
     const run = await runEntraToken(
       baseInputs({ "client-certificate": cert.certPem, "client-certificate-key": cert.privateKeyPem }),
     );
@@ -156,10 +153,7 @@ describe("entra-token with a certificate", () => {
     assert.match(run.summary, /client certificate/);
     assertNothingLeaked(run, [cert.privateKeyPem]);
   });
-});
-
-describe("entra-token with GitHub OIDC federation", () => {
-  it("exchanges the job's GitHub token (audience api://AzureADTokenExchange) for an access token", async () => {
+  it("with GitHub OIDC federation: exchanges the job's GitHub token (audience api://AzureADTokenExchange) for an access token", async () => {
     const before = stack.githubOidc.requests.length;
     const env = stack.githubOidc.envFor({ repository: REPOSITORY });
     const run = passed(await runEntraToken(baseInputs({ federated: "true" }), env));
@@ -173,10 +167,7 @@ describe("entra-token with GitHub OIDC federation", () => {
     assert.ok(run.masks.length >= 2, "both the GitHub token and the access token are masked");
     assertNothingLeaked(run, [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ""]);
   });
-});
-
-describe("entra-token when Entra is busy", () => {
-  it("retries a 503 and a 429 from the token endpoint, and says so", async () => {
+  it("when Entra is busy: retries a 503 and a 429 from the token endpoint, and says so", async () => {
     stack.entra.faults.next(1, { status: 503 });
     stack.entra.faults.next(1, { status: 429, retryAfter: 1 });
     const before = stack.entra.requests.length;
