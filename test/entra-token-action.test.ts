@@ -109,8 +109,22 @@ async function closedPort(): Promise<number> {
 }
 
 describe("entra-token gets a token", () => {
-  it("with a client secret, a v1 token: v1 issuer, Application ID URI audience, the granted roles", async () => {
+  it("with a client secret, a v1 token: v1 issuer, Application ID URI audience, the granted roles; a busy Entra's 503 and 429 retried, and said so", async () => {
+    stack.entra.faults.next(1, { status: 503 });
+    stack.entra.faults.next(1, { status: 429, retryAfter: 1 });
+    const before = stack.entra.requests.length;
     const run = passed(await runEntraToken(baseInputs({ "client-secret": SECRET })));
+    const tokenCalls = stack.entra.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith("/oauth2/v2.0/token"));
+    assert.deepEqual(
+      tokenCalls.map((r) => r.status),
+      [503, 429, 200],
+    );
+    assert.match(
+      visibleOutput(run.stdout),
+      /Entra did not answer the token request \(HTTP 503, AADSTS90033\); retrying\./,
+    );
     const { "access-token": token, "expires-on": expiresOn, ...claims } = run.outputs;
     assert.deepEqual(claims, {
       issuer: `https://sts.windows.net/${tenantId}/`,
@@ -143,6 +157,7 @@ describe("entra-token gets a token", () => {
     assert.equal(run.outputs.roles, "Invoke");
     assertNothingLeaked(run, [SECRET]);
   });
+
   it("with a certificate and its key (SHA-256 thumbprint)", async () => {
     const run = await runEntraToken(
       baseInputs({ "client-certificate": cert.certPem, "client-certificate-key": cert.privateKeyPem }),
@@ -153,6 +168,7 @@ describe("entra-token gets a token", () => {
     assert.match(run.summary, /client certificate/);
     assertNothingLeaked(run, [cert.privateKeyPem]);
   });
+
   it("with GitHub OIDC federation: exchanges the job's GitHub token (audience api://AzureADTokenExchange) for an access token", async () => {
     const before = stack.githubOidc.requests.length;
     const env = stack.githubOidc.envFor({ repository: REPOSITORY });
@@ -166,24 +182,6 @@ describe("entra-token gets a token", () => {
     );
     assert.ok(run.masks.length >= 2, "both the GitHub token and the access token are masked");
     assertNothingLeaked(run, [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ""]);
-  });
-  it("when Entra is busy: retries a 503 and a 429 from the token endpoint, and says so", async () => {
-    stack.entra.faults.next(1, { status: 503 });
-    stack.entra.faults.next(1, { status: 429, retryAfter: 1 });
-    const before = stack.entra.requests.length;
-    const run = passed(await runEntraToken(baseInputs({ "client-secret": SECRET })));
-    const tokenCalls = stack.entra.requests
-      .slice(before)
-      .filter((r) => r.path.endsWith("/oauth2/v2.0/token"));
-    assert.deepEqual(
-      tokenCalls.map((r) => r.status),
-      [503, 429, 200],
-    );
-    assert.match(
-      visibleOutput(run.stdout),
-      /Entra did not answer the token request \(HTTP 503, AADSTS90033\); retrying\./,
-    );
-    assertNothingLeaked(run, [SECRET]);
   });
 });
 
