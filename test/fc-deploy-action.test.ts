@@ -88,12 +88,13 @@ function codeInputs(name: string, extra: Record<string, string> = {}): Record<st
 }
 
 describe("fc-deploy", () => {
-  it("deploys with a role (GitHub OIDC, no stored key); the test invoke writes to OSS with the role's temporary credentials", async () => {
-    const run = await deploy({
+  it("deploys with a role (GitHub OIDC, no stored key); the test invoke writes to OSS with the role's temporary credentials; a re-run with nothing changed makes zero mutating calls, says so, and outputs changed=false", async () => {
+    const inputs = {
       ...oidcInputs(),
       ...codeInputs("oss-writer", { role: fx.functionRole.arn, env: "GREETING=hi\n# comment\nMODE=test" }),
       invoke: payload("from-code.txt", "written by the function role"),
-    });
+    };
+    const run = await deploy(inputs);
     assertRoleWrote(run, "from-code.txt", "written by the function role");
     assert.equal(run.outputs.changed, "true");
     assert.equal(
@@ -107,18 +108,12 @@ describe("fc-deploy", () => {
       /Signed in as acs:ram::\d+:assumed-role\/github-deployer\/fngate-fc-deploy with the GitHub OIDC token/,
     );
     assert.match(run.summary, /created/);
-  });
 
-  it("a re-run with nothing changed makes zero mutating calls, says so, and outputs changed=false", async () => {
     const before = stack.alibaba.requests.length;
-    const run = await deploy({
-      ...oidcInputs(),
-      ...codeInputs("oss-writer", { role: fx.functionRole.arn, env: "GREETING=hi\n# comment\nMODE=test" }),
-      invoke: payload("from-code.txt", "written by the function role"),
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.equal(run.outputs.changed, "false");
-    assert.match(run.stdout, /Function oss-writer is up to date: nothing changed, no update made\./);
+    const again = await deploy(inputs);
+    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
+    assert.equal(again.outputs.changed, "false");
+    assert.match(again.stdout, /Function oss-writer is up to date: nothing changed, no update made\./);
     const calls = stack.alibaba.requests.slice(before);
     assert.deepEqual(calls.filter(isMutatingFcCall), []);
     // Signing in, reading the function and the requested test invoke are all the step did; the
