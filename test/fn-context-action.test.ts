@@ -186,7 +186,7 @@ describe("fn-context outputs, files and environment", () => {
     assert.equal(run.again?.outputs.changed, "false");
     assert.match(run.again?.stdout ?? "", /already up to date: nothing written/);
     assert.ok(run.posts.every((p) => p.exitCode === 0));
-    assert.deepEqual(run.afterPost, run.before);
+    assert.deepEqual(run.afterPost, run.before, "HOME/RUNNER_TEMP not restored");
   });
 });
 
