@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { alibabaFixture, alibabaSecrets, BUCKET, examplesDir } from "./emulators/alibaba/fixture.ts";
+import { alibabaFixture, examplesDir } from "./emulators/alibaba/fixture.ts";
 import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { type CliRun, cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { secretsFound } from "./support/secret-scan.ts";
@@ -29,45 +29,6 @@ function outputsOf(run: CliRun): Record<string, string> {
   assert.equal(run.exitCode, 0, run.stderr);
   return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs;
 }
-
-describe("fngate fc-deploy", () => {
-  it("deploys with a role and AccessKeys from the environment, test-invokes, and a re-run changes nothing", async () => {
-    const { stack } = fx;
-    const alibaba = alibabaFixture(stack);
-    // The CLI's workspace is its working directory: code-path is relative to it.
-    await using sandbox = await cliSandbox(alibaba.env, { cwd: examplesDir });
-    const payload = JSON.stringify({
-      endpoint: stack.alibaba.url,
-      bucket: BUCKET,
-      objectName: "from-cli.txt",
-      message: "written from the CLI",
-    });
-    const args = [
-      "fc-deploy",
-      ...["--region", "cn-hangzhou", "--function", "cli-writer"],
-      ...["--code-path", "function", "--runtime", "nodejs20", "--handler", "index.handler"],
-      ...["--role", alibaba.functionRole.arn, "--access-key-id", alibaba.accessKey.id],
-      ...["--invoke", payload, "--json"],
-    ];
-    const env = { FNGATE_ACCESS_KEY_SECRET: alibaba.accessKey.secret };
-    const first = outputsOf(await sandbox.run(args, env));
-    assert.equal(first.changed, "true");
-    assert.equal(
-      first["function-arn"],
-      `acs:fc:cn-hangzhou:${stack.alibaba.state.accountId}:functions/cli-writer`,
-    );
-    assert.equal(JSON.parse(first["invoke-result"] ?? "{}").credentials, "role");
-    assert.equal(
-      stack.alibaba.state.buckets.get(BUCKET)?.objects.get("from-cli.txt")?.toString(),
-      "written from the CLI",
-    );
-
-    const again = outputsOf(await sandbox.run(args, env));
-    assert.equal(again.changed, "false");
-
-    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), alibabaSecrets(stack)), []);
-  });
-});
 
 describe("fngate cloud-run-deploy, gcp-id-token and smoke-test", () => {
   it("deploys private with a key file, gets an ID token into a file, and proves 200 with it and 403 without", async () => {
@@ -219,19 +180,9 @@ describe("fngate cloud-run-pipeline --targets", () => {
       2,
       'error: --parallel must be a whole number from 1 to 32; got "0". (fngate cloud-run-pipeline --help)',
     ],
-    [
-      "--targets beside --region",
-      ["--targets", "us-central1", "--region", "us-east1"],
-      1,
-      "error: --targets and --region are both given: name the regions in --targets only (a single region may stay in --region).",
-    ],
-    [
-      "a duplicate name",
-      ["--targets", "a=us-central1,a=us-east1"],
-      1,
-      'error: --targets: items 1 and 2 are both named "a"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
-    ],
   ];
+  // The list's own refusals (--targets beside --region, a duplicate name), in process:
+  // test/targets-list.test.ts, named after the flag they came from.
   for (const [what, extra, code, message] of refusals) {
     it(`refuses ${what} in one line, before any deploy`, async () => {
       await using cli = await sandbox();
@@ -260,6 +211,8 @@ describe("fngate cloud-run-pipeline --targets", () => {
   });
 });
 
+// `fngate fc-deploy` with AccessKeys from the environment: its --targets run; its test invoke and
+// a re-run that changes nothing: fc-deploy-action (the same step) and `fngate fc-pipeline` (fc-pipeline).
 describe("fngate fc-deploy --targets", () => {
   it("two targets in one region deploy functions of their own names; the summary shows each one's ARN", async () => {
     const alibaba = alibabaFixture(fx.stack);

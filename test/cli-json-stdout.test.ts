@@ -1,7 +1,9 @@
-// `fngate <command> --json`: stdout is the JSON document and nothing else, for every command, on a
-// GitHub runner too. There the GitHub OIDC variables are set, and a command that exchanges the job's
-// token must fetch it without @actions/core, whose getIDToken writes `::debug::` and
-// `::add-mask::<token>` to stdout. No workflow command (`::...`) reaches the CLI's stdout or stderr.
+// `fngate <command> --json`: stdout is the JSON document and nothing else, on a GitHub runner too. There
+// the GitHub OIDC variables are set, and a command that exchanges the job's token must fetch it without
+// @actions/core, whose getIDToken writes `::debug::` and `::add-mask::<token>` to stdout. No workflow
+// command (`::...`) reaches the CLI's stdout or stderr. Run for every command that gets past its inputs
+// here: each that asks for the job's token, and cleanup; the others stop at their inputs, where one
+// main writes every refusal (test/cli-usage.test.ts: the refusal is all of stdout).
 // Token commands never print a token: `fngate oci-token --token-file` writes it 0600 and the --json
 // result carries everything else; the credential secret comes from FNGATE_* only.
 import assert from "node:assert/strict";
@@ -77,7 +79,15 @@ function federatedRuns(): Record<string, string[]> {
 }
 
 describe("fngate <command> --json on a GitHub runner", () => {
-  for (const command of COMMANDS) {
+  const pastInputs = [
+    "pipeline",
+    "fn-context",
+    "entra-token",
+    "gcp-id-token",
+    "cloud-run-deploy",
+    "fc-deploy",
+  ];
+  for (const command of COMMANDS.filter(({ name }) => [...pastInputs, "cleanup"].includes(name))) {
     it(`${command.name}: stdout is one JSON document, and no workflow command or token is printed`, async () => {
       await using sandbox = await cliSandbox({
         ...oci.env,
@@ -87,6 +97,11 @@ describe("fngate <command> --json on a GitHub runner", () => {
         ...oci.stack.githubOidc.envFor({ repository: REPOSITORY, ref: "refs/heads/main" }),
       });
       const federated = federatedRuns()[command.name];
+      assert.equal(
+        federated !== undefined,
+        command.name !== "cleanup",
+        "a federated run for each but cleanup",
+      );
       const asked = oci.stack.githubOidc.requests.length;
       // auth: oidc authenticates the identity domain client (a confidential client only): any secret will do
       // to reach the token request, which is what this test watches.

@@ -81,9 +81,10 @@ describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
     assert.deepEqual(resultsOf(anonymous), { "with token": "200", "no-token": "403", malformed: "401" });
   });
 
-  it("a caller without roles/run.invoker is refused with 403", async () => {
+  it("a caller without roles/run.invoker is refused with 403; a re-run changes nothing, a new image is one update", async () => {
     await using job = await fx.job();
-    const deploy = await stepPassed(job, "cloud-run-deploy", fx.deployInputs("invoker-only"));
+    const inputs = fx.deployInputs("invoker-only");
+    const deploy = await stepPassed(job, "cloud-run-deploy", inputs);
     const url = deploy.outputs.url ?? "";
     const outsider = await stepPassed(job, "gcp-id-token", {
       audience: url,
@@ -97,6 +98,21 @@ describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
       "negative-checks": "none",
       wait: "0",
     });
+
+    // Every setting's no-op, ingress and env among them: test/cloud-run-settings.test.ts.
+    const before = fx.mutatingCalls();
+    const again = await stepPassed(job, "cloud-run-deploy", inputs);
+    assert.equal(fx.mutatingCalls(), before, "no create, update or setIamPolicy");
+    assert.equal(again.outputs.changed, "false");
+    assert.equal(again.outputs.url, url);
+    assert.equal(again.outputs.revision, deploy.outputs.revision);
+    assert.match(again.stdout, /already has this image and settings: nothing to change/);
+    assert.match(again.stdout, /Nothing changed \(changed=false\)/);
+    const update = await stepPassed(job, "cloud-run-deploy", { ...inputs, image: IMAGE_V2 });
+    assert.equal(update.outputs.changed, "true");
+    assert.match(update.stdout, /Updating service .*invoker-only: image\./);
+    assert.match(update.outputs.revision ?? "", /^invoker-only-00002-/);
+    assert.equal(fx.mutatingCalls(), before + 1, "one PATCH, no IAM write");
   });
 
   it("ingress internal: 404 from outside, the function's answer from inside the VPC", async () => {
@@ -125,31 +141,6 @@ describe("cloud-run-deploy: private by default, proven by smoke-test", () => {
     });
     const stored = fx.stack.gcp.state.services.get(serviceName("internal-fn"));
     assert.equal(stored?.body.ingress, "INGRESS_TRAFFIC_INTERNAL_ONLY");
-  });
-
-  it("a re-run with nothing changed makes zero mutating calls and says changed=false", async () => {
-    await using job = await fx.job();
-    const inputs = fx.deployInputs("rerun-fn", {
-      ingress: "internal-and-cloud-load-balancing",
-      env: "GREETING=hi\nMODE=a=b,c",
-    });
-    const first = await job.run("cloud-run-deploy", { inputs });
-    assert.equal(first.exitCode, 0, first.stdout + first.stderr);
-    const before = fx.mutatingCalls();
-    const again = await job.run("cloud-run-deploy", { inputs });
-    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
-    assert.equal(fx.mutatingCalls(), before, "no create, update or setIamPolicy");
-    assert.equal(again.outputs.changed, "false");
-    assert.equal(again.outputs.url, first.outputs.url);
-    assert.equal(again.outputs.revision, first.outputs.revision);
-    assert.match(again.stdout, /already has this image and settings: nothing to change/);
-    assert.match(again.stdout, /Nothing changed \(changed=false\)/);
-
-    const update = await stepPassed(job, "cloud-run-deploy", { ...inputs, image: IMAGE_V2 });
-    assert.equal(update.outputs.changed, "true");
-    assert.match(update.stdout, /Updating service .*rerun-fn: image\./);
-    assert.match(update.outputs.revision ?? "", /^rerun-fn-00002-/);
-    assert.equal(fx.mutatingCalls(), before + 1, "one PATCH, no IAM write");
   });
 });
 

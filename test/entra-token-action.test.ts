@@ -108,75 +108,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("entra-token with a client secret", () => {
-  it("gets a v1 token: v1 issuer, Application ID URI audience, the granted roles", async () => {
-    const run = passed(await runEntraToken(baseInputs({ "client-secret": SECRET })));
-    const { "access-token": token, "expires-on": expiresOn, ...claims } = run.outputs;
-    assert.deepEqual(claims, {
-      issuer: `https://sts.windows.net/${tenantId}/`,
-      audience: "api://my-oci-api",
-      version: "1.0",
-      roles: "Invoke,Admin",
-      "tenant-id": tenantId,
-    });
-    assert.match(token ?? "", /^ey[\w-]+\.[\w-]+\.[\w-]+$/);
-    assert.ok(Date.parse(expiresOn ?? "") > Date.now(), `expires-on ${expiresOn}`);
-    assert.match(run.summary, /Entra access token/);
-    assert.match(run.summary, /client secret/);
-    assertNothingLeaked(run, [SECRET]);
-  });
-
-  it("gets a v2 token, and passes the expected issuer and audience checks", async () => {
-    const v2Issuer = stack.entra.issuerV2(tenantId);
-    const run = await runEntraToken(
-      baseInputs({
-        "client-secret": SECRET,
-        scope: "api://my-oci-api-v2/.default",
-        "expected-issuer": `${stack.entra.issuerV1(tenantId)}\n${v2Issuer}`,
-        "expected-audience": `api://my-oci-api-v2, ${apiV2.appId}`,
-      }),
-    );
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.equal(run.outputs.issuer, v2Issuer);
-    assert.equal(run.outputs.audience, apiV2.appId);
-    assert.equal(run.outputs.version, "2.0");
-    assert.equal(run.outputs.roles, "Invoke");
-    assertNothingLeaked(run, [SECRET]);
-  });
-});
-
-describe("entra-token with a certificate", () => {
-  it("gets a token with the certificate and its key (SHA-256 thumbprint)", async () => {
-    const run = await runEntraToken(
-      baseInputs({ "client-certificate": cert.certPem, "client-certificate-key": cert.privateKeyPem }),
-    );
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.equal(run.outputs.version, "1.0");
-    assert.equal(run.outputs.roles, "Invoke,Admin");
-    assert.match(run.summary, /client certificate/);
-    assertNothingLeaked(run, [cert.privateKeyPem]);
-  });
-});
-
-describe("entra-token with GitHub OIDC federation", () => {
-  it("exchanges the job's GitHub token (audience api://AzureADTokenExchange) for an access token", async () => {
-    const before = stack.githubOidc.requests.length;
-    const env = stack.githubOidc.envFor({ repository: REPOSITORY });
-    const run = passed(await runEntraToken(baseInputs({ federated: "true" }), env));
-    assert.equal(run.outputs.audience, "api://my-oci-api");
-    assert.match(run.summary, /GitHub OIDC/);
-    const requests = stack.githubOidc.requests.slice(before);
-    assert.deepEqual(
-      requests.map((r) => [r.status, r.audience]),
-      [[200, "api://AzureADTokenExchange"]],
-    );
-    assert.ok(run.masks.length >= 2, "both the GitHub token and the access token are masked");
-    assertNothingLeaked(run, [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ""]);
-  });
-});
-
-describe("entra-token when Entra is busy", () => {
-  it("retries a 503 and a 429 from the token endpoint, and says so", async () => {
+describe("entra-token gets a token", () => {
+  it("with a client secret, a v1 token: v1 issuer, Application ID URI audience, the granted roles; a busy Entra's 503 and 429 retried, and said so", async () => {
     stack.entra.faults.next(1, { status: 503 });
     stack.entra.faults.next(1, { status: 429, retryAfter: 1 });
     const before = stack.entra.requests.length;
@@ -192,19 +125,55 @@ describe("entra-token when Entra is busy", () => {
       visibleOutput(run.stdout),
       /Entra did not answer the token request \(HTTP 503, AADSTS90033\); retrying\./,
     );
+    const { "access-token": token, "expires-on": expiresOn, ...claims } = run.outputs;
+    assert.deepEqual(claims, {
+      issuer: `https://sts.windows.net/${tenantId}/`,
+      audience: "api://my-oci-api",
+      version: "1.0",
+      roles: "Invoke,Admin",
+      "tenant-id": tenantId,
+    });
+    assert.match(token ?? "", /^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.ok(Date.parse(expiresOn ?? "") > Date.now(), `expires-on ${expiresOn}`);
+    assert.match(run.summary, /Entra access token/);
+    assert.match(run.summary, /client secret/);
     assertNothingLeaked(run, [SECRET]);
   });
-});
 
-describe("entra-token refuses a certificate key that is not the certificate's", () => {
-  it("as the runner runs it: a key that is not the certificate's, no call and no key in the log", async () => {
-    const before = stack.entra.requests.length;
-    const given = { "client-certificate": cert.certPem, "client-certificate-key": otherCert.privateKeyPem };
-    failure(
-      await runEntraToken(baseInputs(given), {}, false),
-      /^client-certificate-key does not belong to client-certificate: /,
+  it("with a certificate and its key (SHA-256 thumbprint), a v2 token, which passes the expected issuer and audience checks", async () => {
+    const v2Issuer = stack.entra.issuerV2(tenantId);
+    const run = passed(
+      await runEntraToken(
+        baseInputs({
+          "client-certificate": cert.certPem,
+          "client-certificate-key": cert.privateKeyPem,
+          scope: "api://my-oci-api-v2/.default",
+          "expected-issuer": `${stack.entra.issuerV1(tenantId)}\n${v2Issuer}`,
+          "expected-audience": `api://my-oci-api-v2, ${apiV2.appId}`,
+        }),
+      ),
     );
-    assert.equal(stack.entra.requests.length, before, "Entra was not called");
+    assert.equal(run.outputs.issuer, v2Issuer);
+    assert.equal(run.outputs.audience, apiV2.appId);
+    assert.equal(run.outputs.version, "2.0");
+    assert.equal(run.outputs.roles, "Invoke");
+    assert.match(run.summary, /client certificate/);
+    assertNothingLeaked(run, [cert.privateKeyPem]);
+  });
+
+  it("with GitHub OIDC federation: exchanges the job's GitHub token (audience api://AzureADTokenExchange) for an access token", async () => {
+    const before = stack.githubOidc.requests.length;
+    const env = stack.githubOidc.envFor({ repository: REPOSITORY });
+    const run = passed(await runEntraToken(baseInputs({ federated: "true" }), env));
+    assert.equal(run.outputs.audience, "api://my-oci-api");
+    assert.match(run.summary, /GitHub OIDC/);
+    const requests = stack.githubOidc.requests.slice(before);
+    assert.deepEqual(
+      requests.map((r) => [r.status, r.audience]),
+      [[200, "api://AzureADTokenExchange"]],
+    );
+    assert.ok(run.masks.length >= 2, "both the GitHub token and the access token are masked");
+    assertNothingLeaked(run, [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ""]);
   });
 });
 
@@ -218,11 +187,21 @@ describe("entra-token explains what Entra refuses", () => {
     given: () => Promise<Record<string, string>> | Record<string, string>;
     env?: () => Record<string, string | undefined>;
     message: ExpectedMessage;
+    /** Refused before any request to Entra. */
+    beforeEntra?: true;
   }
   const secret =
     (overrides: Record<string, string> = {}) =>
     () => ({ "client-secret": SECRET, ...overrides });
   const cases: Record<string, Refusal> = {
+    "a certificate key that is not the certificate's: no call, no key in the line": {
+      given: () => ({
+        "client-certificate": cert.certPem,
+        "client-certificate-key": otherCert.privateKeyPem,
+      }),
+      message: /^client-certificate-key does not belong to client-certificate: /,
+      beforeEntra: true,
+    },
     "an expired client secret: AADSTS7000222": {
       given: () => ({ "client-id": expiredClient.appId, "client-secret": EXPIRED_SECRET }),
       message:
@@ -247,9 +226,9 @@ describe("entra-token explains what Entra refuses", () => {
       message:
         /^authority-host 127\.0\.0\.1:\d+: its TLS certificate is not trusted \(\w+\): for a private CA, point NODE_EXTRA_CA_CERTS at it\.$/,
     },
+    // In process the job has no ACTIONS_ID_TOKEN_REQUEST_* (the runner sets them with the permission).
     "federated without id-token: write: the permission to add": {
       given: () => ({ federated: "true" }),
-      env: () => stack.githubOidc.envFor({ repository: "ORG/REPO" }, { idTokenWrite: false }),
       message: "federated: true needs `permissions: id-token: write` in the workflow or job.",
     },
     "federated when the runner refuses the OIDC token request: the request failure, one line": {
@@ -288,16 +267,19 @@ describe("entra-token explains what Entra refuses", () => {
       [401],
     );
   });
-  for (const [name, { given, env, message }] of Object.entries(cases)) {
+  for (const [name, { given, env, message, beforeEntra }] of Object.entries(cases)) {
     it(name, async () => {
       const inputs = baseInputs(await given());
       if (env) return failure(await runEntraToken(inputs, env(), false), message);
+      const requests = stack.entra.requests.length;
       const verdict = await actionVerdict("entra-token", { inputs });
       assert.ok(verdict.outcome === "refused", `refused: ${JSON.stringify(verdict)}`);
       if (typeof message === "string") assert.equal(verdict.line, message);
       else assert.match(verdict.line, message);
       assert.doesNotMatch(verdict.line, /[\r\n]/);
-      assert.deepEqual(secretsFound(verdict.line, [SECRET, EXPIRED_SECRET]), []);
+      const secrets = [SECRET, EXPIRED_SECRET, otherCert.privateKeyPem];
+      assert.deepEqual(secretsFound(verdict.line, secrets), []);
+      if (beforeEntra) assert.equal(stack.entra.requests.length, requests, "Entra was not called");
     });
   }
 });

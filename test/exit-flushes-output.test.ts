@@ -5,14 +5,15 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { assertCliFailure, assertUserFailure, Job, runAction } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure, runAction } from "./runner/index.ts";
 import { CLI_ENTRY, cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { type FnDeployFixture, startFnDeployFixture } from "./support/fn-deploy-fixture.ts";
 import { pemArmor } from "./support/keys.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import type { OciFixture } from "./support/oci-fixture.ts";
 
 /** 120 KB of base64 in PEM armor: it repairs as PEM text, every line is masked, none of it is a key. */
 function hugeHostileKey(): string {
@@ -48,33 +49,30 @@ describe("the failure line survives a large output", () => {
 });
 
 describe("the failure line survives a long docker build log", () => {
+  let fx: FnDeployFixture;
   let oci: OciFixture;
-  let root: string;
   let fakeDocker: string;
   let functionDir: string;
   before(async () => {
-    oci = await startOciFixture();
+    fx = await startFnDeployFixture("long-log", {
+      functionFiles: {
+        "func.yaml": "schema_version: 20180708\nname: hello\nversion: 0.0.1\n",
+        Dockerfile: "FROM scratch\n",
+      },
+    });
+    ({ oci, functionDir } = fx);
     oci.stack.oci.state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "apps" });
-    root = await mkdtemp(join(tmpdir(), "fngate-long-log-"));
     // A docker whose build prints 300 KB of progress and then fails, as a broken Dockerfile does.
-    fakeDocker = join(root, "bin");
-    await mkdir(fakeDocker);
+    fakeDocker = await mkdtemp(join(tmpdir(), "fngate-long-log-"));
     await writeFile(
       join(fakeDocker, "docker"),
       `#!/bin/sh\nif [ "$1" = build ] && [ "$2" = --help ]; then\n  echo "Usage:  docker build [OPTIONS] PATH | URL | -"\n  exit 0\nfi\nif [ "$1" = build ]; then\n  i=0\n  while [ $i -lt 4000 ]; do\n    echo "#$i [stage] RUN make -j2 ............................................................."\n    i=$((i+1))\n  done\n  echo "ERROR: failed to solve: process did not complete successfully: exit code: 2" >&2\n  exit 1\nfi\nexit 0\n`,
     );
     await chmod(join(fakeDocker, "docker"), 0o755);
-    functionDir = join(root, "hello");
-    await mkdir(functionDir);
-    await writeFile(
-      join(functionDir, "func.yaml"),
-      "schema_version: 20180708\nname: hello\nversion: 0.0.1\n",
-    );
-    await writeFile(join(functionDir, "Dockerfile"), "FROM scratch\n");
   });
   after(async () => {
-    await oci?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    await fx?.close();
+    if (fakeDocker) await rm(fakeDocker, { recursive: true, force: true });
   });
 
   const BUILD_FAILED =
@@ -87,12 +85,10 @@ describe("the failure line survives a long docker build log", () => {
   });
 
   it("fn-deploy as an action, with a slow reader: the ::error:: line arrives", async () => {
-    await using job = await Job.create({
-      env: { ...oci.env, PATH: `${fakeDocker}:${process.env.PATH}` },
-      checkout: functionDir,
+    await using job = await fx.preparedJob({
+      login: false,
+      env: { PATH: `${fakeDocker}:${process.env.PATH}` },
     });
-    const context = await job.run("fn-context", { inputs: oci.inputs() });
-    assert.equal(context.exitCode, 0, context.stdout);
     const deploy = await job.run("fn-deploy", { inputs: deployInputs(), readerPauseMs: 150 });
     assert.ok(deploy.stdout.length > 300_000, `a long log: ${deploy.stdout.slice(0, 600)}`);
     assertUserFailure(deploy, BUILD_FAILED, [oci.key.pkcs8]);

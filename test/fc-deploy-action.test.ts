@@ -88,12 +88,13 @@ function codeInputs(name: string, extra: Record<string, string> = {}): Record<st
 }
 
 describe("fc-deploy", () => {
-  it("deploys with a role (GitHub OIDC, no stored key); the test invoke writes to OSS with the role's temporary credentials", async () => {
-    const run = await deploy({
+  it("deploys with a role (GitHub OIDC, no stored key); the test invoke writes to OSS with the role's temporary credentials; a re-run with nothing changed makes zero mutating calls, says so, and outputs changed=false", async () => {
+    const inputs = {
       ...oidcInputs(),
       ...codeInputs("oss-writer", { role: fx.functionRole.arn, env: "GREETING=hi\n# comment\nMODE=test" }),
       invoke: payload("from-code.txt", "written by the function role"),
-    });
+    };
+    const run = await deploy(inputs);
     assertRoleWrote(run, "from-code.txt", "written by the function role");
     assert.equal(run.outputs.changed, "true");
     assert.equal(
@@ -107,18 +108,12 @@ describe("fc-deploy", () => {
       /Signed in as acs:ram::\d+:assumed-role\/github-deployer\/fngate-fc-deploy with the GitHub OIDC token/,
     );
     assert.match(run.summary, /created/);
-  });
 
-  it("a re-run with nothing changed makes zero mutating calls, says so, and outputs changed=false", async () => {
     const before = stack.alibaba.requests.length;
-    const run = await deploy({
-      ...oidcInputs(),
-      ...codeInputs("oss-writer", { role: fx.functionRole.arn, env: "GREETING=hi\n# comment\nMODE=test" }),
-      invoke: payload("from-code.txt", "written by the function role"),
-    });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.equal(run.outputs.changed, "false");
-    assert.match(run.stdout, /Function oss-writer is up to date: nothing changed, no update made\./);
+    const again = await deploy(inputs);
+    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
+    assert.equal(again.outputs.changed, "false");
+    assert.match(again.stdout, /Function oss-writer is up to date: nothing changed, no update made\./);
     const calls = stack.alibaba.requests.slice(before);
     assert.deepEqual(calls.filter(isMutatingFcCall), []);
     // Signing in, reading the function and the requested test invoke are all the step did; the
@@ -131,26 +126,16 @@ describe("fc-deploy", () => {
     ]);
   });
 
-  it("updates only what changed (memory)", async () => {
+  it("updates only what changed: memory, then the role; without its role (a managed field) the function's OSS call is refused", async () => {
     const inputs = {
       ...oidcInputs(),
-      ...codeInputs("oss-writer", {
-        role: fx.functionRole.arn,
-        env: "GREETING=hi\nMODE=test",
-        memory: "1024",
-      }),
+      ...codeInputs("oss-writer", { env: "GREETING=hi\nMODE=test", memory: "1024" }),
     };
-    const first = passed(await deploy(inputs));
+    const first = passed(await deploy({ ...inputs, role: fx.functionRole.arn }));
     assert.equal(first.outputs.changed, "true");
     assert.match(first.stdout, /Updating function oss-writer: memory changed/);
-  });
 
-  it("removing the role from a function takes its credentials away (role is a managed field): OSS says AccessDenied", async () => {
-    const run = await deploy({
-      ...oidcInputs(),
-      ...codeInputs("oss-writer", { env: "GREETING=hi\nMODE=test", memory: "1024" }),
-      invoke: payload("after-removal.txt", "should not be written"),
-    });
+    const run = await deploy({ ...inputs, invoke: payload("after-removal.txt", "should not be written") });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     // Everything else as the update above left it: only the role differs (an update is no lasting change).
     assert.match(run.stdout, /Updating function oss-writer: role changed/);
@@ -164,43 +149,47 @@ describe("fc-deploy", () => {
     assert.equal(stack.alibaba.state.buckets.get(BUCKET)?.objects.has("after-removal.txt"), false);
   });
 
-  it("a role that does not trust FC is refused at deploy with the explained message, and nothing is created", async () => {
-    const before = stack.alibaba.requests.length;
-    const run = await deploy({ ...oidcInputs(), ...codeInputs("untrusted", { role: fx.untrustedRole.arn }) });
-    assertUserFailure(
-      run,
-      `role: ${fx.untrustedRole.arn} does not trust Function Compute: add fc.aliyuncs.com to the role's trust policy (Principal.Service) so FC can assume it.`,
-      fx.secrets(),
-    );
-    assert.equal(stack.alibaba.state.functions.has("untrusted"), false);
-    assert.deepEqual(
-      stack.alibaba.requests.slice(before).filter((call) => isMutatingFcCall(call) && call.status < 400),
-      [],
-    );
-  });
-
-  it("a role that does not exist, and a deployer without ram:PassRole, are explained", async () => {
-    const missing = `acs:ram::${stack.alibaba.state.accountId}:role/no-such-role`;
-    const notFound = await deploy({ ...oidcInputs(), ...codeInputs("missing-role", { role: missing }) });
-    assertUserFailure(
-      notFound,
-      `role: ${missing} does not exist: create it in RAM (trusted entity: Alibaba Cloud service, Function Compute) or fix the ARN.`,
-      fx.secrets(),
-    );
-    const noPass = await deploy(
+  /** Refused at deploy by FC or RAM: the one line, and no function made. */
+  const refusals: Record<string, () => [inputs: Record<string, string>, oidc: boolean, message: string]> = {
+    "a role that does not trust FC is refused at deploy with the explained message, and nothing is created":
+      () => [
+        { ...oidcInputs(), ...codeInputs("untrusted", { role: fx.untrustedRole.arn }) },
+        true,
+        `role: ${fx.untrustedRole.arn} does not trust Function Compute: add fc.aliyuncs.com to the role's trust policy (Principal.Service) so FC can assume it.`,
+      ],
+    "a role that does not exist is explained": () => {
+      const missing = `acs:ram::${stack.alibaba.state.accountId}:role/no-such-role`;
+      return [
+        { ...oidcInputs(), ...codeInputs("missing-role", { role: missing }) },
+        true,
+        `role: ${missing} does not exist: create it in RAM (trusted entity: Alibaba Cloud service, Function Compute) or fix the ARN.`,
+      ];
+    },
+    "a deployer without ram:PassRole is explained": () => [
       {
         ...codeInputs("no-pass", { role: fx.functionRole.arn }),
         "access-key-id": fx.noPassRoleKey.id,
         "access-key-secret": fx.noPassRoleKey.secret,
       },
       false,
-    );
-    assertUserFailure(
-      noPass,
       `role: the deploying identity may not pass ${fx.functionRole.arn} to Function Compute: grant it ram:PassRole on that role (e.g. a RAM policy with Action ram:PassRole and Resource ${fx.functionRole.arn}).`,
-      fx.secrets(),
-    );
-  });
+    ],
+    "an image FC cannot pull is explained": () => [
+      { function: "bad-image", image: "registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9", ...keyInputs() },
+      false,
+      "image: Function Compute cannot pull the image (image registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9 does not exist or cannot be pulled): check the ACR image reference and that the image exists.",
+    ],
+  };
+  for (const [name, refusal] of Object.entries(refusals)) {
+    it(name, async () => {
+      const [inputs, oidc, message] = refusal();
+      const before = stack.alibaba.requests.length;
+      assertUserFailure(await deploy(inputs, oidc), message, fx.secrets());
+      assert.equal(stack.alibaba.state.functions.has(inputs.function ?? ""), false);
+      const made = stack.alibaba.requests.slice(before).filter((c) => isMutatingFcCall(c) && c.status < 400);
+      assert.deepEqual(made, []);
+    });
+  }
 
   it("deploys a custom container image with an AccessKey; the container gets the role's credentials in x-fc-* headers", async () => {
     const inputs = {
@@ -240,22 +229,6 @@ describe("fc-deploy", () => {
         fx.secrets(),
       );
     });
-  });
-
-  it("an image FC cannot pull is explained", async () => {
-    const run = await deploy(
-      {
-        function: "bad-image",
-        image: "registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9",
-        ...keyInputs(),
-      },
-      false,
-    );
-    assertUserFailure(
-      run,
-      "image: Function Compute cannot pull the image (image registry.cn-hangzhou.aliyuncs.com/fngate/missing:v9 does not exist or cannot be pulled): check the ACR image reference and that the image exists.",
-      fx.secrets(),
-    );
   });
 
   it("a test invoke whose function throws fails the step with the function's error, after the deploy", async () => {

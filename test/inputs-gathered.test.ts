@@ -36,18 +36,12 @@ interface GatheredCase {
   problems: RegExp[];
 }
 
-// Every action with at least one case of two or more problems: missing and refused together, or two
-// refused. No OCI profile is given anywhere: the message is about the inputs only.
+/** fn-context with two inputs missing and one refused: its exact wording in each adapter, below. */
+const FN_CONTEXT = { "tenancy-ocid": OCID.tenancy, region: "ap-tokyo-1", verify: "maybe" };
+
+// Every other action with at least one case of two or more problems: missing and refused together, or
+// two refused. No OCI profile is given anywhere: the message is about the inputs only.
 const CASES: Record<string, GatheredCase> = {
-  "fn-context: two missing, one refused": {
-    action: "fn-context",
-    inputs: { "tenancy-ocid": OCID.tenancy, region: "ap-tokyo-1", verify: "maybe" },
-    problems: [
-      /\(1\) (--)?user-ocid is required/,
-      /\(2\) (--)?private-key is required/,
-      /\(3\) (--)?verify must be true or false; got "maybe"\./,
-    ],
-  },
   "fn-deploy: one missing, two refused": {
     action: "fn-deploy",
     inputs: { memory: "lots", timeout: "-1" },
@@ -202,20 +196,19 @@ function countOf(message: string): number {
 describe("the wording", () => {
   it("lists each problem with its fix, numbered, as the runner shows it", async () => {
     assert.equal(
-      await adapters.action("fn-context", CASES["fn-context: two missing, one refused"]?.inputs ?? {}),
+      await adapters.action("fn-context", FN_CONTEXT),
       '3 inputs need fixing: (1) user-ocid is required: set the input (or the OCI_CLI_USER environment variable). (2) private-key is required: set the input (or the OCI_CLI_KEY_CONTENT environment variable). (3) verify must be true or false; got "maybe".',
     );
   });
 
   it("and as the CLI shows it: flags, and exit 1 (the command line itself was fine)", async () => {
-    const inputs = CASES["fn-context: two missing, one refused"]?.inputs ?? {};
-    const verdict = await cliVerdict("fn-context", { inputs });
+    const verdict = await cliVerdict("fn-context", { inputs: FN_CONTEXT });
     assert.ok(verdict.outcome === "refused" && verdict.exitCode === 1, JSON.stringify(verdict));
     // Missing inputs alone stay a usage error (exit 2), as before.
     const missingOnly = await cliVerdict("fn-context", { inputs: { region: "ap-tokyo-1" } });
     assert.ok(missingOnly.outcome === "refused" && missingOnly.exitCode === 2, JSON.stringify(missingOnly));
     assert.equal(
-      await adapters.cli("fn-context", inputs),
+      await adapters.cli("fn-context", FN_CONTEXT),
       '3 inputs need fixing: (1) --user-ocid is required: pass --user-ocid <value> or set FNGATE_USER_OCID (or OCI_CLI_USER). (2) --private-key is required: set FNGATE_PRIVATE_KEY or pass --private-key-file <path> (or OCI_CLI_KEY_CONTENT). (3) --verify must be true or false; got "maybe".',
     );
   });

@@ -2,11 +2,10 @@
 // (emulated) regional auth endpoint for several scopes, masked; a gateway deployment configured with
 // that issuer's remote JWKS lets the token through (smoke-test passes); a wrong secret and an unknown
 // scope are one explained line each. On the wire: the exact form body OCI's /oauth2/token receives for
-// one scope and for several, with and without audience, and for a scope given fully qualified (the
-// action's reader and step in process; the bundled action's own body checked once). Oracle's
-// page (seed 003) joins the audience and the scope with a hyphen and adds each further scope as another
-// `scope=` argument; the emulator takes exactly that and refuses the space-separated, unhyphenated form
-// an earlier version sent.
+// several scopes, given one per line and comma-separated (how each scope is qualified, with and without
+// audience: fullyQualifiedScopes in test/oci-token-decisions.test.ts). Oracle's page (seed 003) joins the audience and the scope with a
+// hyphen and adds each further scope as another `scope=` argument; the emulator takes exactly that and
+// refuses the space-separated, unhyphenated form an earlier version sent.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { identityDomainOf, type OAuthCredential } from "./emulators/oci-identity-domain/store.ts";
@@ -135,10 +134,7 @@ describe("oci-token explains refusals", () => {
   });
 });
 
-/**
- * The one body the token endpoint receives, in process: actionVerdict runs the action's reader, then its
- * step, here against the emulator's token endpoint.
- */
+/** The one body the token endpoint receives, in process (the action's reader, then its step). */
 async function sentBody(scope: string, audience?: string): Promise<string> {
   const seen = bodies().length;
   const verdict = await actionVerdict("oci-token", {
@@ -151,29 +147,7 @@ async function sentBody(scope: string, audience?: string): Promise<string> {
 }
 
 describe("oci-token sends Oracle's wire format", () => {
-  it("one short scope with audience: scope=<audience>-<scope>", async () => {
-    const body = await sentBody(CONSUMER, AUDIENCE);
-    assert.equal(body, form(`${AUDIENCE}-${CONSUMER}`));
-    assert.equal(
-      body,
-      "grant_type=client_credentials&scope=https%3A%2F%2Ffngate-api.example.oraclecloud.com-urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall",
-    );
-  });
-
-  it("several scopes with audience: one scope parameter each", async () => {
-    assert.equal(
-      await sentBody(`${CONSUMER}\n${INVOKE}`, AUDIENCE),
-      form(`${AUDIENCE}-${CONSUMER}`, `${AUDIENCE}-${INVOKE}`),
-    );
-  });
-
-  it("fully qualified scopes without audience, of two audiences, pass as they are", async () => {
-    assert.equal(
-      await sentBody(`${AUDIENCE}-${INVOKE} ${OTHER}-${CONSUMER}`),
-      form(`${AUDIENCE}-${INVOKE}`, `${OTHER}-${CONSUMER}`),
-    );
-  });
-
+  // Scopes split at commas too; the qualification itself: test/oci-token-decisions.test.ts.
   it("a fully qualified scope beside a short one with audience is not qualified twice", async () => {
     assert.equal(
       await sentBody(`${OTHER}-${CONSUMER}, ${INVOKE}`, AUDIENCE),

@@ -100,31 +100,29 @@ describe("ocir-login with the real docker CLI and registry", () => {
 });
 
 describe("ocir-login without docker", () => {
-  it("writes the login to docker's config.json (0600) for other clients, and the post step removes it", async () => {
+  it("looks the namespace up with the profile fn-context wrote, writes the login to docker's config.json (0600) for other clients, and the post steps remove it", async () => {
     await using job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
     const before = await job.snapshot();
-    const run = await job.run("ocir-login", { inputs: loginInputs({ registry: "127.0.0.1:5999" }) });
-    assert.equal(run.exitCode, 0, run.stdout);
-    const configPath = join(job.home, ".docker", "config.json");
-    const config = JSON.parse(await readFile(configPath, "utf8"));
-    assert.equal(
-      config.auths["127.0.0.1:5999"].auth,
-      Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64"),
-    );
-    assert.equal((await stat(configPath)).mode & 0o777, 0o600);
-    assert.match(run.stdout, /docker is not installed: wrote the 127\.0\.0\.1:5999 login/);
-    await job.runPosts();
-    assert.deepEqual(await job.snapshot(), before);
-  });
-
-  it("looks the namespace up with the profile fn-context wrote", async () => {
-    await using job = await Job.create({ env: { ...oci.env, PATH: "/nonexistent" } });
     const context = await job.run("fn-context", { inputs: oci.inputs() });
     assert.equal(context.exitCode, 0, context.stdout);
     const run = await job.run("ocir-login", { inputs: loginInputs({ namespace: "", registry: "" }) });
     assert.equal(run.exitCode, 0, run.stdout);
+    const registryHost = "ocir.ap-tokyo-1.oci.oraclecloud.com";
     assert.equal(run.outputs.namespace, oci.namespace);
-    assert.equal(run.outputs.registry, "ocir.ap-tokyo-1.oci.oraclecloud.com");
-    assert.equal(run.outputs["image-prefix"], `ocir.ap-tokyo-1.oci.oraclecloud.com/${oci.namespace}`);
+    assert.equal(run.outputs.registry, registryHost);
+    assert.equal(run.outputs["image-prefix"], `${registryHost}/${oci.namespace}`);
+    const configPath = join(job.home, ".docker", "config.json");
+    const config = JSON.parse(await readFile(configPath, "utf8"));
+    assert.equal(
+      config.auths[registryHost].auth,
+      Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64"),
+    );
+    assert.equal((await stat(configPath)).mode & 0o777, 0o600);
+    assert.match(
+      run.stdout,
+      /docker is not installed: wrote the ocir\.ap-tokyo-1\.oci\.oraclecloud\.com login/,
+    );
+    await job.runPosts();
+    assert.deepEqual(await job.snapshot(), before);
   });
 });
