@@ -1,18 +1,16 @@
 // fn-context's credential, through the built action: the key and passphrase are masked before any other
 // output and never shown or left behind; the profile it writes is what oci-common reads and OCI accepts;
-// the credential check against an OCI that is not there, that never answers, or whose clock disagrees
-// with the runner's fails with one explained line and nothing left behind; and a step killed mid-way
-// (the job's timeout-minutes, a cancelled run) still gets its post step, which must find what to undo:
-// fn-context hands over its restore plan before it writes the key.
+// the credential check against an OCI that is not there, or whose clock disagrees with the runner's,
+// fails with one explained line, no key shown and nothing left behind. (A step killed mid-way still
+// gets its post step: R7's "fn-context: SIGTERM/SIGKILL while writing its secrets".)
 import assert from "node:assert/strict";
-import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ConfigFileAuthenticationDetailsProvider, NoRetryConfigurationDetails } from "oci-common";
 import { ObjectStorageClient } from "oci-objectstorage";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
-import { Job } from "./runner/index.ts";
-import { encryptedPkcs1, generateTestKey } from "./support/keys.ts";
+import { assertUserFailure, Job } from "./runner/index.ts";
+import { encryptedPkcs1 } from "./support/keys.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { secretsFound, visibleOutput as visible } from "./support/secret-scan.ts";
 
@@ -61,94 +59,30 @@ describe("fn-context's credential", { concurrency: true }, () => {
       assert.deepEqual(found, [], "secret occurrences found");
       assert.deepEqual(await job.snapshot(), before, "no file left behind in HOME or RUNNER_TEMP");
     });
-
-    it("a failing run does not leak the key either", async () => {
-      const stranger = generateTestKey();
-      await using job = await Job.create({ env: oci.env });
-      const main = await job.run("fn-context", {
-        inputs: oci.inputs({ "private-key": stranger.pkcs1, fingerprint: "" }),
-      });
-      assert.equal(main.exitCode, 1);
-      const everything = visible(main.stdout) + main.stderr + (await job.allWrittenText());
-      assert.deepEqual(secretsFound(everything, [stranger.pkcs1, stranger.pkcs8]), []);
-    });
   });
 
   describe("the written configuration works with the OCI SDK", () => {
-    it("oci-common's ConfigFileAuthenticationDetailsProvider reads it and the emulator accepts its signature; another key is refused", async () => {
+    // That the emulator refuses a key it does not know: oci-emulator.test.ts.
+    it("oci-common's ConfigFileAuthenticationDetailsProvider reads it and the emulator accepts its signature", async () => {
       await using job = await Job.create({ env: oci.env });
       const run = await job.run("fn-context", { inputs: oci.inputs({ profile: "CI", verify: "false" }) });
       assert.equal(run.exitCode, 0, run.stdout);
       const configFile = run.outputs["config-file"] ?? "";
       assert.equal(configFile, join(job.home, ".oci", "config"));
-
-      const client = (profile: string) => {
-        const c = new ObjectStorageClient(
-          { authenticationDetailsProvider: new ConfigFileAuthenticationDetailsProvider(configFile, profile) },
-          { retryConfiguration: NoRetryConfigurationDetails },
-        );
-        c.endpoint = oci.stack.endpoints.oci;
-        return c;
-      };
-      const accepted = await client("CI").getNamespace({});
-      assert.equal(accepted.value, oci.namespace);
-
-      // The same profile with a key OCI does not know: written by a second run with another key.
-      const stranger = generateTestKey();
-      const second = await job.run("fn-context", {
-        inputs: oci.inputs({
-          profile: "STRANGER",
-          verify: "false",
-          "private-key": stranger.pkcs8,
-          fingerprint: "",
-        }),
-      });
-      assert.equal(second.exitCode, 0, second.stdout);
-      await assert.rejects(
-        client("STRANGER").getNamespace({}),
-        (error: { statusCode?: number; serviceCode?: string }) => {
-          return error.statusCode === 401 && error.serviceCode === "NotAuthenticated";
-        },
+      const client = new ObjectStorageClient(
+        { authenticationDetailsProvider: new ConfigFileAuthenticationDetailsProvider(configFile, "CI") },
+        { retryConfiguration: NoRetryConfigurationDetails },
       );
+      client.endpoint = oci.stack.endpoints.oci;
+      assert.equal((await client.getNamespace({})).value, oci.namespace);
     });
   });
 
-  describe("fn-context verify failures are explained, and leave nothing behind", {
-    concurrency: true,
-  }, () => {
-    it("an endpoint nobody answers: retried until the deadline, then one line naming the endpoint", async () => {
-      await assertVerifyFails(
-        { ...oci.env, FNGATE_OCI_ENDPOINT: "https://127.0.0.1:9" },
-        /^verify: could not reach OCI at https:\/\/127\.0\.0\.1:9: .*FNGATE_OCI_ENDPOINT/,
-      );
-    });
-
-    it("killed while verifying: the post step still removes the key and restores HOME", async () => {
-      // Accepts connections and never answers: the signed call hangs until the runner gives up.
-      const sockets: Socket[] = [];
-      const silent = createServer((socket) => sockets.push(socket));
-      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-      const { port } = silent.address() as { port: number };
-      await using job = await Job.create({
-        env: { ...oci.env, FNGATE_OCI_ENDPOINT: `https://127.0.0.1:${port}` },
-      });
-      try {
-        const before = await job.snapshot();
-        const main = await job.run("fn-context", { inputs: oci.inputs(), timeoutMs: 4000 });
-        assert.equal(main.timedOut, true, "the step was still waiting when it was killed");
-        const during = await job.snapshot();
-        assert.ok(
-          [...during.keys()].some((path) => path.endsWith(".oci/fngate-DEFAULT.pem")),
-          "the key was written",
-        );
-        const [post] = await job.runPosts();
-        assert.equal(post?.exitCode, 0, post?.stdout);
-        assert.deepEqual(await job.snapshot(), before, "no key and no configuration left behind");
-      } finally {
-        for (const socket of sockets) socket.destroy();
-        silent.close();
-      }
-    });
+  it("an endpoint nobody answers: retried until the deadline, then one line naming the endpoint", async () => {
+    await assertVerifyFails(
+      { ...oci.env, FNGATE_OCI_ENDPOINT: "https://127.0.0.1:9" },
+      /^verify: could not reach OCI at https:\/\/127\.0\.0\.1:9: .*FNGATE_OCI_ENDPOINT/,
+    );
   });
 });
 
@@ -164,14 +98,16 @@ it("a runner clock 10 minutes off: 401, and the message points at the clock", as
   }
 });
 
-/** fn-context in a job with `env`: exit 1, one error line matching `message`, no SDK chatter, nothing left. */
+/**
+ * fn-context in a job with `env`: one error line matching `message` (exit 1, no stack, no key shown:
+ * the failure contract), no SDK chatter, no key in anything written, nothing left.
+ */
 async function assertVerifyFails(env: Record<string, string>, message: RegExp): Promise<void> {
   await using job = await Job.create({ env });
   const run = await job.run("fn-context", { inputs: oci.inputs() });
-  assert.equal(run.exitCode, 1);
-  const errors = run.annotations.filter((a) => a.level === "error");
-  assert.equal(errors.length, 1, run.stdout);
-  assert.match(errors[0]?.message ?? "", message);
+  const keys = [oci.key.pkcs1, oci.key.pkcs8];
+  assertUserFailure(run, message, keys);
   assert.equal(run.stderr, "", "the SDK's retry chatter stays in the debug log");
+  assert.deepEqual(secretsFound(await job.allWrittenText(), keys), []);
   assert.equal((await job.snapshot()).size, 0);
 }

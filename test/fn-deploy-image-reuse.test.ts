@@ -16,7 +16,6 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { contextTag } from "../src/docker/context-tags.ts";
-import { deployFunction } from "../src/steps/fn-deploy.ts";
 import { Job } from "./runner/index.ts";
 import { removeLocalImages } from "./support/docker-recorder.ts";
 import { stepPassed } from "./support/passed.ts";
@@ -36,8 +35,7 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     if (!(await reuseComponents(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("fresh");
-    const first = await w.freshRunner(host);
-    const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    const [built, first] = await w.deployFresh(dir, host);
     assert.equal(built.built, true);
     assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
     const hash = built.contextHash ?? "";
@@ -47,9 +45,8 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     assert.deepEqual(first.warnings, []);
 
     assert.ok((await removeLocalImages(`${host}/${repository}`)) > 0, "the built image was local");
-    const second = await w.freshRunner(host);
     const calls = w.mutatingCalls();
-    const again = await deployFunction(w.inputs(dir, host), second.ctx, second.tools);
+    const [again, second] = await w.deployFresh(dir, host);
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
     assert.equal(again.built, false);
     assert.equal(again.digest, built.digest);
@@ -66,8 +63,7 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     assert.deepEqual(second.warnings, []);
 
     // A new commit of the unchanged source: its tag is put on the same manifest, nothing is built.
-    const next = await w.freshRunner(host);
-    const moved = await deployFunction(w.inputs(dir, host, { gitSha: "2222222bbbb" }), next.ctx, next.tools);
+    const [moved, next] = await w.deployFresh(dir, host, { gitSha: "2222222bbbb" });
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
     assert.equal(moved.image, `${host}/${repository}:0.0.1-2222222`);
     assert.equal(moved.digest, built.digest);
@@ -86,8 +82,7 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("changes");
     const deploy = async (label: string) => {
-      const runner = await w.freshRunner(host);
-      const result = await deployFunction(w.inputs(dir, host), runner.ctx, runner.tools);
+      const [result] = await w.deployFresh(dir, host);
       const counts = await w.recorder?.counts();
       return {
         label,
@@ -128,14 +123,10 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     if (!(await reuseComponents(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("refused-check");
-    const first = await w.freshRunner(host);
-    await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    await w.deployFresh(dir, host);
     // docker's own login is good (the push works); what the check presents is not.
-    const runner = await w.freshRunner(host, async () => ({
-      username: `${w.namespace}/ci-user`,
-      password: "wrong",
-    }));
-    const result = await deployFunction(w.inputs(dir, host), runner.ctx, runner.tools);
+    const wrong = async () => ({ username: `${w.namespace}/ci-user`, password: "wrong" });
+    const [result, runner] = await w.deployFresh(dir, host, {}, wrong);
     assert.equal(result.built, true);
     assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
     const tag = contextTag(result.contextHash ?? "");
@@ -152,10 +143,8 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     const lookups = (method: string, path: string) => method === "GET" && /\/manifests\/fngate-/.test(path);
     w.proxy.fail(lookups, 500);
     try {
-      const first = await w.freshRunner(host);
-      const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
-      const second = await w.freshRunner(host);
-      const rebuilt = await deployFunction(w.inputs(dir, host), second.ctx, second.tools);
+      const [built] = await w.deployFresh(dir, host);
+      const [rebuilt, second] = await w.deployFresh(dir, host);
       assert.equal(rebuilt.built, true, "the tag exists, but the registry would not say so");
       assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
       assert.deepEqual(second.warnings, [
@@ -165,8 +154,7 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     } finally {
       w.proxy.clear();
     }
-    const third = await w.freshRunner(host);
-    const reused = await deployFunction(w.inputs(dir, host), third.ctx, third.tools);
+    const [reused] = await w.deployFresh(dir, host);
     assert.equal(reused.built, false);
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
   });
@@ -175,19 +163,13 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     if (!(await reuseComponents(t)) || !w.proxy) return;
     const host = w.proxy.host;
     const dir = await w.functionFolder("tag-refused");
-    const first = await w.freshRunner(host);
-    const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    const [built] = await w.deployFresh(dir, host);
     // The registry API call is fngate's (Node's fetch); docker's own push of the tag goes through.
     const apiPut = (method: string, path: string, agent: string) =>
       method === "PUT" && path.endsWith("/manifests/0.0.1-3333333") && !agent.startsWith("docker/");
     w.proxy.fail(apiPut, 403);
     try {
-      const runner = await w.freshRunner(host);
-      const result = await deployFunction(
-        w.inputs(dir, host, { gitSha: "3333333cccc" }),
-        runner.ctx,
-        runner.tools,
-      );
+      const [result, runner] = await w.deployFresh(dir, host, { gitSha: "3333333cccc" });
       assert.equal(result.built, true);
       assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
       assert.equal(runner.warnings.length, 1, runner.warnings.join("\n"));
@@ -214,12 +196,7 @@ describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs 
     const sha = "89abcdef0123456789abcdef0123456789abcdef";
     const dir = await w.functionFolder("action-fresh");
     // An earlier job on the same commit built and pushed the image (the step itself, as above).
-    const earlier = await w.freshRunner(w.registry?.host ?? "");
-    const first = await deployFunction(
-      w.inputs(dir, w.registry?.host ?? "", { gitSha: sha }),
-      earlier.ctx,
-      earlier.tools,
-    );
+    const [first] = await w.deployFresh(dir, w.registry?.host ?? "", { gitSha: sha });
     assert.equal(first.built, true);
     const local = `${w.registry?.host}/${w.namespace}/action-fresh`;
     assert.ok((await removeLocalImages(local)) > 0, "the built image was local");

@@ -32,9 +32,7 @@ describe("fn-deploy asks the registry while it looks up the application", () => 
     if (!(await requireDockerAndRegistry(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("guess-arm");
-    const inputs = w.inputs(dir, host, { application: "arm-apps" });
-    const first = await w.freshRunner(host);
-    const built = await deployFunction(inputs, first.ctx, first.tools);
+    const [built, first] = await w.deployFresh(dir, host, { application: "arm-apps" });
     assert.equal(built.built, true);
     assert.equal(built.shape, "GENERIC_ARM");
     const hash = built.contextHash ?? "";
@@ -52,8 +50,7 @@ describe("fn-deploy asks the registry while it looks up the application", () => 
     );
 
     assert.ok((await removeLocalImages(`${host}/${w.namespace}/guess-arm`)) > 0);
-    const second = await w.freshRunner(host);
-    const again = await deployFunction(inputs, second.ctx, second.tools);
+    const [again, second] = await w.deployFresh(dir, host, { application: "arm-apps" });
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
     assert.equal(again.digest, built.digest);
     assert.deepEqual(
@@ -66,14 +63,16 @@ describe("fn-deploy asks the registry while it looks up the application", () => 
   });
 
   it("a Dockerfile generated from func.yaml is removed when the application refuses the shape input", async (t) => {
+    // The shape input in any case, as a user types it: refused with one line before any change.
     if (!(await requireDockerAndRegistry(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("guess-refused");
     await rm(join(dir, "Dockerfile"));
     const runner = await w.freshRunner(host);
+    const mutating = w.mutatingCalls();
     await assert.rejects(
       deployFunction(
-        w.inputs(dir, host, { application: "arm-apps", shape: "GENERIC_X86" }),
+        w.inputs(dir, host, { application: "arm-apps", shape: "generic_x86" }),
         runner.ctx,
         runner.tools,
       ),
@@ -90,5 +89,6 @@ describe("fn-deploy asks the registry while it looks up the application", () => 
     );
     assert.deepEqual(await readdir(runner.ctx.tempDir), [], "the generated Dockerfile is gone");
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
+    assert.equal(w.mutatingCalls(), mutating, "refused before any change");
   });
 });
