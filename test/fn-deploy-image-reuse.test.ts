@@ -1,21 +1,19 @@
-// fn-deploy on a runner whose docker holds nothing of the function (a fresh CI job): the registry is
-// asked for an image built from the same source (the context hash, recorded as a tag) before any
-// build. Through the step with the production tools (fnDeployTools: the real docker CLI behind a
-// recording wrapper, docker's stored login), the real Docker engine and distribution registry, and
-// the OCI emulator. Counted from the wrapper's log: which docker builds and pushes really ran.
-// When the registry cannot answer the check (src/docker/image-reuse.ts: a login it refuses, a lookup
-// it fails, a tag it will not write through its API, made by a proxy in front of it that answers chosen
-// requests itself), the deploy builds and pushes as it did before the check existed, with one warning
-// that names the registry and what failed; the check never fails a deploy. And as a workflow meets it:
-// after an earlier job built and pushed the image (the step in process), a new job (new HOME and
-// RUNNER_TEMP, the local images removed) runs fn-context, ocir-login and fn-deploy on the same commit,
-// built actions in the runner harness, finds the image through the login ocir-login stored and builds
-// and pushes nothing.
+// fn-deploy on a fresh runner (docker holds nothing of the function) asks the registry for an image
+// built from the same source (the context hash, recorded as a tag) while it looks up the application,
+// for the platform it will most likely build (the shape input's, else linux/amd64), asking again when
+// the application's shape says otherwise: only that answer is logged. Through the step with the
+// production tools (the real docker CLI behind a recording wrapper that counts builds and pushes), the
+// real engine and registry, and the OCI emulator. When the registry cannot answer (a refused login, a
+// failed lookup, a tag it will not write through its API, made by a fault proxy), the deploy builds and
+// pushes as before with one warning naming the registry: the check never fails a deploy. And as a
+// workflow meets it: a new job runs fn-context, ocir-login and fn-deploy (built actions) on the same
+// commit, finds the image through the login ocir-login stored, and builds and pushes nothing.
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { contextTag } from "../src/docker/context-tags.ts";
+import { deployFunction } from "../src/steps/fn-deploy.ts";
 import { Job } from "./runner/index.ts";
 import { removeLocalImages } from "./support/docker-recorder.ts";
 import { stepPassed } from "./support/passed.ts";
@@ -25,6 +23,11 @@ import { type ReuseWorld, startReuseWorld } from "./support/reuse-world.ts";
 let w: ReuseWorld;
 before(async () => {
   w = await startReuseWorld();
+  w.oci.stack.oci.state.fn.createApplication({
+    compartmentId: w.oci.tenancyId,
+    displayName: "arm-apps",
+    shape: "GENERIC_ARM",
+  });
 });
 after(async () => {
   await w?.close();
@@ -83,14 +86,8 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     const dir = await w.functionFolder("changes");
     const deploy = async (label: string) => {
       const [result] = await w.deployFresh(dir, host);
-      const counts = await w.recorder?.counts();
-      return {
-        label,
-        built: result.built,
-        builds: counts?.builds,
-        pushes: counts?.pushes,
-        digest: result.digest,
-      };
+      const { builds, pushes } = (await w.recorder?.counts()) ?? {};
+      return { label, built: result.built, builds, pushes, digest: result.digest };
     };
     const original = await deploy("first");
     await writeFile(join(dir, "notes.txt"), "not part of the image!\n");
@@ -100,12 +97,7 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     await writeFile(join(dir, "Dockerfile"), "FROM scratch\nCOPY func.js func.yaml /function/\n\n");
     const dockerfile = await deploy("Dockerfile");
     assert.deepEqual(
-      [original, ignored, copied, dockerfile].map(({ label, built, builds, pushes }) => ({
-        label,
-        built,
-        builds,
-        pushes,
-      })),
+      [original, ignored, copied, dockerfile].map(({ digest: _digest, ...row }) => row),
       [
         { label: "first", built: true, builds: 1, pushes: 1 },
         { label: "ignored file", built: false, builds: 0, pushes: 0 },
@@ -237,5 +229,71 @@ describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs 
       second.annotations.filter((a) => a.level === "warning"),
       [],
     );
+  });
+});
+
+describe("fn-deploy asks the registry while it looks up the application", () => {
+  it("an arm64 application: the arm64 image is built, then reused on a fresh runner, and the linux/amd64 guess is never logged", async (t) => {
+    if (!(await reuseComponents(t))) return;
+    const host = w.registry?.host ?? "";
+    const dir = await w.functionFolder("guess-arm");
+    const [built, first] = await w.deployFresh(dir, host, { application: "arm-apps" });
+    assert.equal(built.built, true);
+    assert.equal(built.shape, "GENERIC_ARM");
+    const hash = built.contextHash ?? "";
+    const building = first.log.filter((line) => line.startsWith("Building: "));
+    assert.deepEqual(
+      building,
+      [
+        `Building: ${host}/${w.namespace}/guess-arm has no image built from this source yet (context ${hash.slice(0, 12)}).`,
+      ],
+      "one answer, the arm64 one (its context hash is the pushed image's)",
+    );
+    assert.equal(
+      await w.registryClient().manifestDigest(`${w.namespace}/guess-arm`, contextTag(hash)),
+      built.digest,
+    );
+
+    assert.ok((await removeLocalImages(`${host}/${w.namespace}/guess-arm`)) > 0);
+    const [again, second] = await w.deployFresh(dir, host, { application: "arm-apps" });
+    assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
+    assert.equal(again.digest, built.digest);
+    assert.deepEqual(
+      second.log.filter((line) => /^(Building|Reused image)/.test(line)),
+      [
+        `Reused image ${host}/${w.namespace}/guess-arm@${built.digest}, built from the same source (context ${hash.slice(0, 12)}, tag ${contextTag(hash)}): no docker build, no push.`,
+      ],
+    );
+    assert.deepEqual(second.warnings, []);
+  });
+
+  it("a Dockerfile generated from func.yaml is removed when the application refuses the shape input", async (t) => {
+    // The shape input in any case, as a user types it: refused with one line before any change.
+    if (!(await reuseComponents(t))) return;
+    const host = w.registry?.host ?? "";
+    const dir = await w.functionFolder("guess-refused");
+    await rm(join(dir, "Dockerfile"));
+    const runner = await w.freshRunner(host);
+    const mutating = w.mutatingCalls();
+    await assert.rejects(
+      deployFunction(
+        w.inputs(dir, host, { application: "arm-apps", shape: "generic_x86" }),
+        runner.ctx,
+        runner.tools,
+      ),
+      {
+        message:
+          "shape GENERIC_X86 does not match application arm-apps's shape GENERIC_ARM: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_ARM (or leave it empty), or deploy to an application created with shape GENERIC_X86.",
+      },
+    );
+    assert.ok(
+      runner.log.some((line) =>
+        line.startsWith(`No Dockerfile in ${dir}: generated one from func.yaml's runtime`),
+      ),
+      runner.log.join("\n"),
+    );
+    assert.deepEqual(await readdir(runner.ctx.tempDir), [], "the generated Dockerfile is gone");
+    assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
+    assert.equal(w.mutatingCalls(), mutating, "refused before any change");
   });
 });

@@ -83,7 +83,7 @@ async function prebuilt(tag: string, architectures: string[], attestations = fal
 
 /**
  * Refused with one line before any change: [name, the inputs (images pushed first), the line]. A shape
- * input other than the application's: fn-image-source.test.ts, in process.
+ * input other than the application's: fn-deploy-image-reuse.test.ts, in process.
  */
 const refusals: Record<
   string,
