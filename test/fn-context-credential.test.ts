@@ -148,84 +148,84 @@ describe("fn-context's credential", { concurrency: true }, () => {
       /^verify: could not reach OCI at https:\/\/127\.0\.0\.1:9: .*FNGATE_OCI_ENDPOINT/,
     );
   });
-});
 
-describe("masking a private key with a short last line", () => {
-  it("the action: the masks fn-context registers hide every printed form of the input and the written key", async () => {
-    for (const [name, key] of Object.entries(keys)) {
-      const run = await runAction("fn-context", {
-        inputs: oci.inputs({ "private-key": key, fingerprint: "", verify: "false" }),
-        posts: false,
-      });
-      assert.equal(run.main.exitCode, 0, run.main.stdout);
-      const written = pkcs8Of(key);
-      assert.ok(run.writtenText.includes(written), `${name}: the key file holds the PKCS#8 form`);
-      for (const pem of [key, written]) {
-        for (const [form, text] of Object.entries(printedForms(pem))) {
-          assert.equal(residue(asRunner(text, run.main.masks)), "", `${name}, printed ${form}`);
-        }
-      }
-    }
-  });
-
-  it("the CLI: its redactor, filled by the CLI's input reader and the step, hides every printed form", async () => {
-    const home = await mkdtemp(join(tmpdir(), "fngate-mask-"));
-    try {
+  describe("masking a private key with a short last line", () => {
+    it("the action: the masks fn-context registers hide every printed form of the input and the written key", async () => {
       for (const [name, key] of Object.entries(keys)) {
-        const redactor = createRedactor();
-        const { "private-key": _, ...open } = oci.inputs({ fingerprint: "", verify: "false" });
-        const flags = new Map(Object.entries(open).filter(([, value]) => value !== ""));
-        const read = cliInputs(actionMetadata("fn-context"), flags, { FNGATE_PRIVATE_KEY: key }, redactor);
-        const ctx = {
-          ...cliStepContext(cliLog(redactor, false), redactor, {}),
-          homeDir: home,
-          tempDir: home,
-        };
-        const result = await configureFnContext(
-          readFnContextInputs(read, cliInputHost({}, home, ctx.secrets)),
-          ctx,
-        );
-        for (const pem of [key, pkcs8Of(key)]) {
+        const run = await runAction("fn-context", {
+          inputs: oci.inputs({ "private-key": key, fingerprint: "", verify: "false" }),
+          posts: false,
+        });
+        assert.equal(run.main.exitCode, 0, run.main.stdout);
+        const written = pkcs8Of(key);
+        assert.ok(run.writtenText.includes(written), `${name}: the key file holds the PKCS#8 form`);
+        for (const pem of [key, written]) {
           for (const [form, text] of Object.entries(printedForms(pem))) {
-            assert.equal(residue(redactor.redact(text)), "", `${name}, printed ${form}`);
+            assert.equal(residue(asRunner(text, run.main.masks)), "", `${name}, printed ${form}`);
           }
         }
-        await restore(result.restorePlan);
       }
-    } finally {
-      await rm(home, { recursive: true, force: true });
-    }
+    });
+
+    it("the CLI: its redactor, filled by the CLI's input reader and the step, hides every printed form", async () => {
+      const home = await mkdtemp(join(tmpdir(), "fngate-mask-"));
+      try {
+        for (const [name, key] of Object.entries(keys)) {
+          const redactor = createRedactor();
+          const { "private-key": _, ...open } = oci.inputs({ fingerprint: "", verify: "false" });
+          const flags = new Map(Object.entries(open).filter(([, value]) => value !== ""));
+          const read = cliInputs(actionMetadata("fn-context"), flags, { FNGATE_PRIVATE_KEY: key }, redactor);
+          const ctx = {
+            ...cliStepContext(cliLog(redactor, false), redactor, {}),
+            homeDir: home,
+            tempDir: home,
+          };
+          const result = await configureFnContext(
+            readFnContextInputs(read, cliInputHost({}, home, ctx.secrets)),
+            ctx,
+          );
+          for (const pem of [key, pkcs8Of(key)]) {
+            for (const [form, text] of Object.entries(printedForms(pem))) {
+              assert.equal(residue(redactor.redact(text)), "", `${name}, printed ${form}`);
+            }
+          }
+          await restore(result.restorePlan);
+        }
+      } finally {
+        await rm(home, { recursive: true, force: true });
+      }
+    });
   });
-});
 
-describe("which pieces of a multi-line secret are registered", () => {
-  // A full-length base64 line of a key made now: no key material is kept in the repository.
-  const LONG = generateTestKey().pkcs8.split("\n")[1] ?? "";
-  const pem = (last: string) => pemArmor("PRIVATE KEY", `${LONG}\n${last}`);
+  describe("which pieces of a multi-line secret are registered", () => {
+    // A full-length base64 line of a key made now: no key material is kept in the repository.
+    const LONG = generateTestKey().pkcs8.split("\n")[1] ?? "";
+    const pem = (last: string) => pemArmor("PRIVATE KEY", `${LONG}\n${last}`);
 
-  it("a letters-only short line is never registered alone, so ordinary words stay readable", () => {
-    const pieces = secretPieces(pem("main"), { acrossLines: false });
-    assert.equal(pieces.includes("main"), false);
-    assert.equal(applyMasks("pushed to main", pieces), "pushed to main");
-    for (const joined of [`${LONG}main`, `${LONG} main`, `${LONG}\\nmain`, `${LONG}\\r\\nmain`]) {
-      assert.ok(pieces.includes(joined), joined);
-    }
-    assert.ok(!pieces.some((piece) => piece.includes("\n")), "the runner never sees a newline in a line");
-    assert.ok(secretPieces(pem("main"), { acrossLines: true }).includes(`${LONG}\nmain`));
-  });
+    it("a letters-only short line is never registered alone, so ordinary words stay readable", () => {
+      const pieces = secretPieces(pem("main"), { acrossLines: false });
+      assert.equal(pieces.includes("main"), false);
+      assert.equal(applyMasks("pushed to main", pieces), "pushed to main");
+      for (const joined of [`${LONG}main`, `${LONG} main`, `${LONG}\\nmain`, `${LONG}\\r\\nmain`]) {
+        assert.ok(pieces.includes(joined), joined);
+      }
+      assert.ok(!pieces.some((piece) => piece.includes("\n")), "the runner never sees a newline in a line");
+      assert.ok(secretPieces(pem("main"), { acrossLines: true }).includes(`${LONG}\nmain`));
+    });
 
-  it("a short line that cannot be a word is registered alone too; armor and blank lines never are", () => {
-    for (const last of ["Aw==", "xQ9=", "ab+/", "k3Zq"]) {
-      const pieces = secretPieces(pem(last), { acrossLines: false });
-      assert.ok(pieces.includes(last), last);
-      assert.ok(!pieces.some((piece) => piece.startsWith("-----") || piece === ""), last);
-    }
-    assert.equal(secretPieces(pem("A="), { acrossLines: false }).includes("A="), false, "too short alone");
-  });
+    it("a short line that cannot be a word is registered alone too; armor and blank lines never are", () => {
+      for (const last of ["Aw==", "xQ9=", "ab+/", "k3Zq"]) {
+        const pieces = secretPieces(pem(last), { acrossLines: false });
+        assert.ok(pieces.includes(last), last);
+        assert.ok(!pieces.some((piece) => piece.startsWith("-----") || piece === ""), last);
+      }
+      assert.equal(secretPieces(pem("A="), { acrossLines: false }).includes("A="), false, "too short alone");
+    });
 
-  it("a one-line secret is registered whole; a blank one not at all", () => {
-    assert.deepEqual(secretPieces("s3cr3t", { acrossLines: false }), ["s3cr3t"]);
-    assert.deepEqual(secretPieces(" \n ", { acrossLines: true }), []);
+    it("a one-line secret is registered whole; a blank one not at all", () => {
+      assert.deepEqual(secretPieces("s3cr3t", { acrossLines: false }), ["s3cr3t"]);
+      assert.deepEqual(secretPieces(" \n ", { acrossLines: true }), []);
+    });
   });
 });
 
