@@ -19,6 +19,7 @@ const TENANCY = "ocid1.tenancy.oc1..aaaaaaaatenancy1";
 const USER = "ocid1.user.oc1..aaaaaaaauser0001";
 const COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaacompartment";
 const key = generateTestKey();
+const otherKey = generateTestKey();
 
 /** A context that records what the plan said and registered, in order. */
 function recording(endpoint?: string) {
@@ -182,8 +183,8 @@ describe("planFnContext: what a good input plans", () => {
 
 describe("planFnContext: every bad value fails with the line a user reads", () => {
   // The rows test/reliability/r4-cases.ts already refuses through the action's reader and this plan (a
-  // garbage or encrypted key, malformed OCIDs, another key's fingerprint, a compartment that is a user,
-  // no region) are not repeated here.
+  // garbage or encrypted key, malformed OCIDs and fingerprint, a compartment that is a user, no region)
+  // are not repeated here.
   const bad: Record<string, [FnContextInputs, RegExp]> = {
     "public key": [
       apiKey({ privateKey: key.publicPem }),
@@ -192,6 +193,12 @@ describe("planFnContext: every bad value fails with the line a user reads", () =
     "wrong passphrase": [
       apiKey({ privateKey: encryptedPkcs8(key, "pw"), privateKeyPassphrase: "no" }),
       /^private-key-passphrase does not decrypt private-key: check the passphrase secret\.$/,
+    ],
+    "another key's fingerprint": [
+      apiKey({ fingerprint: otherKey.fingerprint }),
+      new RegExp(
+        `^fingerprint ${otherKey.fingerprint} does not match private-key, whose fingerprint is ${key.fingerprint}: `,
+      ),
     ],
     "tenancy OCID as user-ocid": [
       apiKey({ userOcid: TENANCY }),
