@@ -56,8 +56,9 @@ async function readHome(job: Job) {
 }
 
 describe("fn-context takes every pasted key form", () => {
-  // Each form through the action's reader and plan, in process (the repair itself: pem-repair.test.ts):
-  // accepted with the key's own fingerprint given, so each was repaired to the same key, and masked.
+  // Each form through the action's reader and plan, in process (the one test of each form's repair; the
+  // refusals: pem-repair.test.ts): accepted with the key's own fingerprint given, so each was repaired to
+  // the same key, and masked.
   const variants: Record<string, { key: string; passphrase?: string }> = {};
   before(() => {
     for (const [form, key] of Object.entries(pastedVariants(oci.key))) variants[form] = { key };

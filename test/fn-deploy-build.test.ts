@@ -169,6 +169,68 @@ describe("fn-deploy finds the application and the repository, and explains OCI's
     assert.match(log.join("\n"), /Created private OCIR repository team\/paged/);
   });
 
+  // The function's OCIR repository already exists in another compartment, as `fn deploy` leaves it (in
+  // the root compartment): OCI answers the create in the chosen compartment with 409 (names are unique
+  // across the tenancy), so fn-deploy finds the repository in the whole tenancy and pushes there,
+  // warning when it is public.
+  const repositoriesNamed = (name: string) =>
+    [...w.oci.stack.oci.state.artifacts.repositories.values()].filter((r) => r.displayName === name);
+  /** fn-deploy of `name` into an application of a compartment below the root: its result and step context. */
+  async function deployInTeam(name: string) {
+    const { state } = w.oci.stack.oci;
+    const team = state.iam.createCompartment({ parentId: w.oci.tenancyId, name: `team-${name}` });
+    state.fn.createApplication({ compartmentId: team.id, displayName: `${name}-apps` });
+    const step = await w.stepContext();
+    const given = { application: `${name}-apps`, compartmentOcid: team.id, function: name };
+    return { result: await deployFunction({ ...inputs(), ...given }, step.ctx, tools()), ...step };
+  }
+
+  it("a private repository in the root compartment (fn deploy's) is found and pushed to", async () => {
+    const rootRepository = w.oci.stack.oci.state.artifacts.createContainerRepository({
+      compartmentId: w.oci.tenancyId,
+      displayName: "made-by-fn",
+    });
+    const { result, log, warnings } = await deployInTeam("made-by-fn");
+    assert.ok(
+      log.includes(
+        `OCIR repository made-by-fn exists in compartment ${w.oci.tenancyId} (names are unique across the tenancy): pushing to it.`,
+      ),
+      log.join("\n"),
+    );
+    assert.deepEqual(
+      repositoriesNamed("made-by-fn").map((r) => r.id),
+      [rootRepository.id],
+      "no second repository",
+    );
+    assert.deepEqual(warnings, [], "private: no warning");
+    assert.equal(
+      w.oci.stack.oci.state.fn.functions.get(result.functionId)?.image,
+      `${OCIR}/${w.namespace}/made-by-fn:0.0.1`,
+    );
+    const searches = w.oci.stack.oci.requests.filter(
+      (r) => r.operation === "ListContainerRepositories" && r.target.includes("compartmentIdInSubtree=true"),
+    );
+    assert.ok(
+      searches.some((r) => r.target.includes(`compartmentId=${encodeURIComponent(w.oci.tenancyId)}`)),
+      "searched from the tenancy (root compartment)",
+    );
+  });
+
+  it("a public repository elsewhere is used, with a warning that says how to make it private", async () => {
+    const { state } = w.oci.stack.oci;
+    const other = state.iam.createCompartment({ parentId: w.oci.tenancyId, name: "shared" });
+    const shared = state.artifacts.createContainerRepository({
+      compartmentId: other.id,
+      displayName: "shared-fn",
+      isPublic: true,
+    });
+    const { warnings } = await deployInTeam("shared-fn");
+    assert.deepEqual(warnings, [
+      `OCIR repository shared-fn is public: anyone can pull the function's image without credentials. Make it private (Container Registry > shared-fn > Actions > Change to private, or oci artifacts container repository update --repository-id ${shared.id} --is-public false).`,
+    ]);
+    assert.equal(repositoriesNamed("shared-fn").length, 1);
+  });
+
   it("an application OCID needs no compartment: the repository goes to the application's compartment", async () => {
     const application = w.oci.stack.oci.state.fn.createApplication({
       compartmentId: w.oci.tenancyId,

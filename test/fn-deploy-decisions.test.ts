@@ -29,8 +29,8 @@ describe("parseConfigLines", () => {
       },
     );
   });
+  // A line without "=": test/reliability/r4-cases.ts ("a config line without =", the whole line).
   const bad: [string, string, RegExp][] = [
-    ["no equals sign", "JUSTAKEY", /^config line 1: expected KEY=VALUE/],
     ["key starting with a digit", "ok=1\n1BAD=x", /^config line 2: "1BAD" is not a valid key/],
     ["key with a dash", "MY-KEY=x", /^config line 1: "MY-KEY" is not a valid key/],
     ["duplicate key", "A=1\nA=2", /^config line 2: A is set twice/],
@@ -75,6 +75,7 @@ describe("changedSettings (no-op detection)", () => {
 });
 
 describe("pollUntil", () => {
+  // The first value and the calls it took: cloud-waits.test.ts ("a 65 s wait prints one line ...").
   it("backs off with jitter, doubling up to the cap, and stops at the deadline", async () => {
     let clock = 0;
     const waits: number[] = [];
@@ -93,28 +94,13 @@ describe("pollUntil", () => {
     assert.deepEqual(waits, [100, 200, 400, 300]);
     assert.equal(result.calls, 5);
   });
-
-  it("returns the first value and how many calls it took", async () => {
-    let n = 0;
-    const result = await pollUntil(async () => (++n === 3 ? "ACTIVE" : undefined), {
-      initialDelayMs: 1,
-      maxDelayMs: 1,
-      deadlineMs: 1000,
-      sleep: async () => {},
-    });
-    assert.deepEqual(result, { value: "ACTIVE", calls: 3 });
-  });
 });
 
 describe("nearMatches", () => {
   it("orders by edit distance, ignoring case, then by listing order; at most five", () => {
     assert.equal(editDistance("kitten", "sitting"), 3);
     assert.equal(editDistance("", "abc"), 3);
-    assert.deepEqual(nearMatches("fngateapps", ["billing", "fngate-api", "fngate-apps"]), [
-      "fngate-apps",
-      "fngate-api",
-      "billing",
-    ]);
+    // Closest first ("fngateapps": fngate-apps, fngate-api, billing): fn-deploy-action.test.ts.
     assert.deepEqual(nearMatches("Hello", ["help", "hello", "HELLO"]), ["hello", "HELLO", "help"]);
     assert.equal(nearMatches("a", ["b", "c", "d", "e", "f", "g", "h"]).length, 5);
   });

@@ -1,18 +1,15 @@
-// fn-deploy on a runner whose docker holds nothing of the function (a fresh CI job): the registry is
-// asked for an image built from the same source (the context hash, recorded as a tag) before any
-// build. Through the step with the production tools (fnDeployTools: the real docker CLI behind a
-// recording wrapper, docker's stored login), the real Docker engine and distribution registry, and
-// the OCI emulator. Counted from the wrapper's log: which docker builds and pushes really ran.
-// When the registry cannot answer the check (src/docker/image-reuse.ts: a login it refuses, a lookup
-// it fails, a tag it will not write through its API, made by a proxy in front of it that answers chosen
-// requests itself), the deploy builds and pushes as it did before the check existed, with one warning
-// that names the registry and what failed; the check never fails a deploy. And as a workflow meets it:
-// after an earlier job built and pushed the image (the step in process), a new job (new HOME and
-// RUNNER_TEMP, the local images removed) runs fn-context, ocir-login and fn-deploy on the same commit,
-// built actions in the runner harness, finds the image through the login ocir-login stored and builds
-// and pushes nothing.
+// fn-deploy on a fresh runner (docker holds nothing of the function) asks the registry for an image
+// built from the same source (the context hash, recorded as a tag) while it looks up the application,
+// for the platform it will most likely build (the shape input's, else linux/amd64), asking again when
+// the application's shape says otherwise: only that answer is logged. Through the step with the
+// production tools (the real docker CLI behind a recording wrapper that counts builds and pushes), the
+// real engine and registry, and the OCI emulator. When the registry cannot answer (a refused login, a
+// failed lookup, a tag it will not write through its API, made by a fault proxy), the deploy builds and
+// pushes as before with one warning naming the registry: the check never fails a deploy. And as a
+// workflow meets it: a new job runs fn-context, ocir-login and fn-deploy (built actions) on the same
+// commit, finds the image through the login ocir-login stored, and builds and pushes nothing.
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { contextTag } from "../src/docker/context-tags.ts";
@@ -26,6 +23,11 @@ import { type ReuseWorld, startReuseWorld } from "./support/reuse-world.ts";
 let w: ReuseWorld;
 before(async () => {
   w = await startReuseWorld();
+  w.oci.stack.oci.state.fn.createApplication({
+    compartmentId: w.oci.tenancyId,
+    displayName: "arm-apps",
+    shape: "GENERIC_ARM",
+  });
 });
 after(async () => {
   await w?.close();
@@ -36,8 +38,7 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     if (!(await reuseComponents(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("fresh");
-    const first = await w.freshRunner(host);
-    const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    const [built, first] = await w.deployFresh(dir, host);
     assert.equal(built.built, true);
     assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
     const hash = built.contextHash ?? "";
@@ -47,9 +48,8 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     assert.deepEqual(first.warnings, []);
 
     assert.ok((await removeLocalImages(`${host}/${repository}`)) > 0, "the built image was local");
-    const second = await w.freshRunner(host);
     const calls = w.mutatingCalls();
-    const again = await deployFunction(w.inputs(dir, host), second.ctx, second.tools);
+    const [again, second] = await w.deployFresh(dir, host);
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
     assert.equal(again.built, false);
     assert.equal(again.digest, built.digest);
@@ -66,8 +66,7 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     assert.deepEqual(second.warnings, []);
 
     // A new commit of the unchanged source: its tag is put on the same manifest, nothing is built.
-    const next = await w.freshRunner(host);
-    const moved = await deployFunction(w.inputs(dir, host, { gitSha: "2222222bbbb" }), next.ctx, next.tools);
+    const [moved, next] = await w.deployFresh(dir, host, { gitSha: "2222222bbbb" });
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
     assert.equal(moved.image, `${host}/${repository}:0.0.1-2222222`);
     assert.equal(moved.digest, built.digest);
@@ -86,16 +85,9 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("changes");
     const deploy = async (label: string) => {
-      const runner = await w.freshRunner(host);
-      const result = await deployFunction(w.inputs(dir, host), runner.ctx, runner.tools);
-      const counts = await w.recorder?.counts();
-      return {
-        label,
-        built: result.built,
-        builds: counts?.builds,
-        pushes: counts?.pushes,
-        digest: result.digest,
-      };
+      const [result] = await w.deployFresh(dir, host);
+      const { builds, pushes } = (await w.recorder?.counts()) ?? {};
+      return { label, built: result.built, builds, pushes, digest: result.digest };
     };
     const original = await deploy("first");
     await writeFile(join(dir, "notes.txt"), "not part of the image!\n");
@@ -105,12 +97,7 @@ describe("fn-deploy reuses the image the registry holds from the same source", (
     await writeFile(join(dir, "Dockerfile"), "FROM scratch\nCOPY func.js func.yaml /function/\n\n");
     const dockerfile = await deploy("Dockerfile");
     assert.deepEqual(
-      [original, ignored, copied, dockerfile].map(({ label, built, builds, pushes }) => ({
-        label,
-        built,
-        builds,
-        pushes,
-      })),
+      [original, ignored, copied, dockerfile].map(({ digest: _digest, ...row }) => row),
       [
         { label: "first", built: true, builds: 1, pushes: 1 },
         { label: "ignored file", built: false, builds: 0, pushes: 0 },
@@ -128,14 +115,10 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     if (!(await reuseComponents(t))) return;
     const host = w.registry?.host ?? "";
     const dir = await w.functionFolder("refused-check");
-    const first = await w.freshRunner(host);
-    await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    await w.deployFresh(dir, host);
     // docker's own login is good (the push works); what the check presents is not.
-    const runner = await w.freshRunner(host, async () => ({
-      username: `${w.namespace}/ci-user`,
-      password: "wrong",
-    }));
-    const result = await deployFunction(w.inputs(dir, host), runner.ctx, runner.tools);
+    const wrong = async () => ({ username: `${w.namespace}/ci-user`, password: "wrong" });
+    const [result, runner] = await w.deployFresh(dir, host, {}, wrong);
     assert.equal(result.built, true);
     assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
     const tag = contextTag(result.contextHash ?? "");
@@ -152,10 +135,8 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     const lookups = (method: string, path: string) => method === "GET" && /\/manifests\/fngate-/.test(path);
     w.proxy.fail(lookups, 500);
     try {
-      const first = await w.freshRunner(host);
-      const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
-      const second = await w.freshRunner(host);
-      const rebuilt = await deployFunction(w.inputs(dir, host), second.ctx, second.tools);
+      const [built] = await w.deployFresh(dir, host);
+      const [rebuilt, second] = await w.deployFresh(dir, host);
       assert.equal(rebuilt.built, true, "the tag exists, but the registry would not say so");
       assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
       assert.deepEqual(second.warnings, [
@@ -165,8 +146,7 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     } finally {
       w.proxy.clear();
     }
-    const third = await w.freshRunner(host);
-    const reused = await deployFunction(w.inputs(dir, host), third.ctx, third.tools);
+    const [reused] = await w.deployFresh(dir, host);
     assert.equal(reused.built, false);
     assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
   });
@@ -175,19 +155,13 @@ describe("when the registry cannot answer the check, fn-deploy builds as before"
     if (!(await reuseComponents(t)) || !w.proxy) return;
     const host = w.proxy.host;
     const dir = await w.functionFolder("tag-refused");
-    const first = await w.freshRunner(host);
-    const built = await deployFunction(w.inputs(dir, host), first.ctx, first.tools);
+    const [built] = await w.deployFresh(dir, host);
     // The registry API call is fngate's (Node's fetch); docker's own push of the tag goes through.
     const apiPut = (method: string, path: string, agent: string) =>
       method === "PUT" && path.endsWith("/manifests/0.0.1-3333333") && !agent.startsWith("docker/");
     w.proxy.fail(apiPut, 403);
     try {
-      const runner = await w.freshRunner(host);
-      const result = await deployFunction(
-        w.inputs(dir, host, { gitSha: "3333333cccc" }),
-        runner.ctx,
-        runner.tools,
-      );
+      const [result, runner] = await w.deployFresh(dir, host, { gitSha: "3333333cccc" });
       assert.equal(result.built, true);
       assert.deepEqual(await w.recorder?.counts(), { builds: 1, pushes: 1, logins: 0 });
       assert.equal(runner.warnings.length, 1, runner.warnings.join("\n"));
@@ -214,12 +188,7 @@ describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs 
     const sha = "89abcdef0123456789abcdef0123456789abcdef";
     const dir = await w.functionFolder("action-fresh");
     // An earlier job on the same commit built and pushed the image (the step itself, as above).
-    const earlier = await w.freshRunner(w.registry?.host ?? "");
-    const first = await deployFunction(
-      w.inputs(dir, w.registry?.host ?? "", { gitSha: sha }),
-      earlier.ctx,
-      earlier.tools,
-    );
+    const [first] = await w.deployFresh(dir, w.registry?.host ?? "", { gitSha: sha });
     assert.equal(first.built, true);
     const local = `${w.registry?.host}/${w.namespace}/action-fresh`;
     assert.ok((await removeLocalImages(local)) > 0, "the built image was local");
@@ -260,5 +229,71 @@ describe("fn-deploy on a fresh runner with unchanged source, as a workflow runs 
       second.annotations.filter((a) => a.level === "warning"),
       [],
     );
+  });
+});
+
+describe("fn-deploy asks the registry while it looks up the application", () => {
+  it("an arm64 application: the arm64 image is built, then reused on a fresh runner, and the linux/amd64 guess is never logged", async (t) => {
+    if (!(await reuseComponents(t))) return;
+    const host = w.registry?.host ?? "";
+    const dir = await w.functionFolder("guess-arm");
+    const [built, first] = await w.deployFresh(dir, host, { application: "arm-apps" });
+    assert.equal(built.built, true);
+    assert.equal(built.shape, "GENERIC_ARM");
+    const hash = built.contextHash ?? "";
+    const building = first.log.filter((line) => line.startsWith("Building: "));
+    assert.deepEqual(
+      building,
+      [
+        `Building: ${host}/${w.namespace}/guess-arm has no image built from this source yet (context ${hash.slice(0, 12)}).`,
+      ],
+      "one answer, the arm64 one (its context hash is the pushed image's)",
+    );
+    assert.equal(
+      await w.registryClient().manifestDigest(`${w.namespace}/guess-arm`, contextTag(hash)),
+      built.digest,
+    );
+
+    assert.ok((await removeLocalImages(`${host}/${w.namespace}/guess-arm`)) > 0);
+    const [again, second] = await w.deployFresh(dir, host, { application: "arm-apps" });
+    assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
+    assert.equal(again.digest, built.digest);
+    assert.deepEqual(
+      second.log.filter((line) => /^(Building|Reused image)/.test(line)),
+      [
+        `Reused image ${host}/${w.namespace}/guess-arm@${built.digest}, built from the same source (context ${hash.slice(0, 12)}, tag ${contextTag(hash)}): no docker build, no push.`,
+      ],
+    );
+    assert.deepEqual(second.warnings, []);
+  });
+
+  it("a Dockerfile generated from func.yaml is removed when the application refuses the shape input", async (t) => {
+    // The shape input in any case, as a user types it: refused with one line before any change.
+    if (!(await reuseComponents(t))) return;
+    const host = w.registry?.host ?? "";
+    const dir = await w.functionFolder("guess-refused");
+    await rm(join(dir, "Dockerfile"));
+    const runner = await w.freshRunner(host);
+    const mutating = w.mutatingCalls();
+    await assert.rejects(
+      deployFunction(
+        w.inputs(dir, host, { application: "arm-apps", shape: "generic_x86" }),
+        runner.ctx,
+        runner.tools,
+      ),
+      {
+        message:
+          "shape GENERIC_X86 does not match application arm-apps's shape GENERIC_ARM: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_ARM (or leave it empty), or deploy to an application created with shape GENERIC_X86.",
+      },
+    );
+    assert.ok(
+      runner.log.some((line) =>
+        line.startsWith(`No Dockerfile in ${dir}: generated one from func.yaml's runtime`),
+      ),
+      runner.log.join("\n"),
+    );
+    assert.deepEqual(await readdir(runner.ctx.tempDir), [], "the generated Dockerfile is gone");
+    assert.deepEqual(await w.recorder?.counts(), { builds: 0, pushes: 0, logins: 0 });
+    assert.equal(w.mutatingCalls(), mutating, "refused before any change");
   });
 });

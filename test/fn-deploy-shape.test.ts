@@ -81,7 +81,10 @@ async function prebuilt(tag: string, architectures: string[], attestations = fal
   return `${fx.registry?.host}/${repository}@${pushed.digest}`;
 }
 
-/** Refused with one line before any change: [name, the inputs (images pushed first), the line]. */
+/**
+ * Refused with one line before any change: [name, the inputs (images pushed first), the line]. A shape
+ * input other than the application's: fn-deploy-image-reuse.test.ts, in process.
+ */
 const refusals: Record<
   string,
   [() => Promise<{ inputs: Record<string, string>; message: RegExp | string }>]
@@ -103,18 +106,6 @@ const refusals: Record<
         message: `image ${image} holds linux/arm64, but shape GENERIC_X86 runs linux/amd64: rebuild and push it for linux/amd64 (docker build --platform linux/amd64), or deploy to an application whose shape runs linux/arm64.`,
       };
     },
-  ],
-  "a shape input other than the application's": [
-    async () => ({
-      inputs: {
-        application: "x86-apps",
-        function: "wrong-shape",
-        shape: "generic_arm",
-        registry: "127.0.0.1:5999/ns",
-      },
-      message:
-        "shape GENERIC_ARM does not match application x86-apps's shape GENERIC_X86: OCI runs every function of an application on the shape fixed when the application was created. Set shape to GENERIC_X86 (or leave it empty), or deploy to an application created with shape GENERIC_ARM.",
-    }),
   ],
   "a shape input that is no Functions shape": [
     async () => ({

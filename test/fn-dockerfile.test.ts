@@ -287,11 +287,6 @@ describe("dockerfileFor writes the Dockerfile fn build would", () => {
   for (const [name, [fields, given, want]] of Object.entries(rows)) {
     it(name, () => assert.equal(dockerfileFor(func(fieldsOf(fields)), FILE, inputsOf(given)), want));
   }
-
-  it("reads a func.yaml the way fn init writes it", () => {
-    const text = `schema_version: 20180708\nname: hello\nversion: 0.0.1\nruntime: python\nbuild_image: fnproject/python:3.12-dev\nrun_image: fnproject/python:3.12\nentrypoint: ${PY.entrypoint}\nmemory: 256\n`;
-    assert.equal(dockerfileFor(parseFuncYaml(text, FILE), FILE, inputsOf()), python("3.12"));
-  });
 });
 
 describe("dockerfileFor refuses with a message naming func.yaml and the fix", () => {

@@ -1,15 +1,14 @@
 // What ocir-login leaves and puts back. ~/.docker/config.json (or ~/.docker) as a dotfile manager
 // leaves it, a symlink into a dotfiles repository: with docker's config file written by fngate or by
 // docker login itself, the registry password never reaches the link's target, and the post step puts
-// the same link back. Cleanup under failure: a run cancelled while docker login is writing the credential (the runner
-// sends SIGTERM, or SIGKILL after its grace period) still has its post step log out and restore
-// docker's config.json: ocir-login hands its cleanup state over before docker login starts. And a
-// post step whose first cleanup fails still does every other one (the key and ~/.oci/config are
-// removed), naming each failure in its own warning, without failing the job. The stand-in docker
-// (test/support/docker-stand-in.ts) records what it was given: the auth token reaches docker login on
-// stdin and no process's argv; and fn-deploy's deadline kills a docker build that would run on, the
-// build's output so far in its log group. (The whole pipeline cancelled in its ocir-login stage is an R7
-// case: test/reliability/r7/ocir-and-cleanup.cases.ts.)
+// the same link back. Cleanup under failure: a login that fails clears the state it saved; a post step
+// whose first cleanup fails still does every other one (the key and ~/.oci/config are removed), naming
+// each failure in its own warning, without failing the job; and fn-deploy's deadline kills a docker
+// build (the stand-in docker, test/support/docker-stand-in.ts) that would run on, the build's output so
+// far in its log group. The stand-in records what it was given: the auth token reaches docker login on
+// stdin and no process's argv. A run cancelled (SIGTERM, SIGKILL) while docker login writes the
+// credential, and the whole pipeline cancelled in its ocir-login stage, are R7 cases
+// (test/reliability/r7/ocir-and-cleanup.cases.ts).
 import assert from "node:assert/strict";
 import { lstat, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -22,9 +21,9 @@ import { section } from "./support/folded-log.ts";
 import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
 import { stepPassed } from "./support/passed.ts";
 import { registryInstalled, requireDockerAndRegistry } from "./support/real-components.ts";
-import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
+import { secretsFound } from "./support/secret-scan.ts";
 
-const TOKEN = `cancel-me-${process.pid}-auth-token`;
+const TOKEN = `cleanup-${process.pid}-auth-token`;
 const REGISTRY = "127.0.0.1:5998";
 const NAMESPACE = "axaxnpcrorw5";
 const LINK_TOKEN = `r7;token(${process.pid})`;
@@ -48,48 +47,10 @@ const loginInputs = { region: "ap-tokyo-1", registry: REGISTRY, username: "ci-us
 /** The root action with only fn-context and ocir-login: what has to be undone. */
 const SKIP = "fn-deploy,gateway-deploy,entra-token,smoke-test";
 
-async function dockerConfig(job: Job): Promise<string | undefined> {
-  return readFile(join(job.home, ".docker", "config.json"), "utf8").catch(() => undefined);
-}
-
 const warningsOf = (run: { annotations: { level: string; message: string }[] }) =>
   run.annotations.filter((note) => note.level === "warning").map((note) => note.message);
 
-describe("ocir-login cancelled while docker login runs", () => {
-  for (const signal of ["TERM", "KILL"] as const) {
-    it(`SIG${signal} after docker stored the token: the post step logs out and leaves no token`, async () => {
-      const docker = await dockerStandIn({ killParentAfterLogin: signal });
-      const job = await Job.create({ env: { PATH: docker.path } });
-      try {
-        const before = await job.snapshot();
-        const main = await job.run("ocir-login", {
-          inputs: { ...loginInputs, namespace: oci.namespace },
-        });
-        assert.equal(main.signal, `SIG${signal}`, main.stdout + main.stderr);
-        const auth = Buffer.from(`${oci.namespace}/ci-user:${TOKEN}`).toString("base64");
-        assert.ok((await dockerConfig(job))?.includes(auth), "the login was stored when the step died");
-        assert.ok(main.state.cleanup, "the cleanup state was saved before docker login ran");
-        assert.equal(await docker.recorded("login-stdin"), TOKEN);
-        const argv = await docker.recorded("login-argv");
-        assert.match(argv ?? "", /^login\n127\.0\.0\.1:5998\n--username\n\S+\/ci-user\n--password-stdin\n$/);
-        const cmdlines = (await docker.recorded("cmdlines")) ?? "";
-        assert.match(cmdlines, /--password-stdin/, "the scan saw docker login");
-        assert.ok(!cmdlines.includes(TOKEN), "the auth token is on a command line");
-
-        const [post] = await job.runPosts({ cancelled: true });
-        assert.equal(post?.exitCode, 0, post?.stdout);
-        assert.deepEqual(warningsOf(post ?? main), []);
-        assert.equal(await dockerConfig(job), undefined, "no config.json, as before the job");
-        assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
-        const shown = [main, post].map((step) => visibleOutput(step?.stdout ?? "") + step?.stderr).join("\n");
-        assert.deepEqual(secretsFound(shown + (await job.allWrittenText()), [TOKEN, auth]), []);
-      } finally {
-        await job.dispose();
-        await docker.dispose();
-      }
-    });
-  }
-
+describe("ocir-login cleanup state", () => {
   it("a login that fails clears the saved state: the post step has nothing to undo", async () => {
     await using job = await Job.create({ env: { PATH: "/nonexistent" } });
     await mkdir(join(job.home, ".docker"));
@@ -112,6 +73,13 @@ describe("the pipeline's post step when a cleanup fails", () => {
     try {
       const before = await job.snapshot();
       const main = await stepPassed(job, PIPELINE, { ...oci.inputs(), ...loginInputs, skip: SKIP });
+      // The auth token reached docker login on stdin, and no process's command line.
+      assert.equal(await docker.recorded("login-stdin"), TOKEN);
+      const argv = await docker.recorded("login-argv");
+      assert.match(argv ?? "", /^login\n127\.0\.0\.1:5998\n--username\n\S+\/ci-user\n--password-stdin\n$/);
+      const cmdlines = (await docker.recorded("cmdlines")) ?? "";
+      assert.match(cmdlines, /--password-stdin/, "the scan saw docker login");
+      assert.ok(!cmdlines.includes(TOKEN), "the auth token is on a command line");
       // Something else replaced docker's config.json with a folder: restoring it must fail.
       const config = join(job.home, ".docker", "config.json");
       await rm(config);

@@ -8,7 +8,12 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { StepContext } from "../../src/step-context.ts";
-import type { FnDeployInputs, FnDeployTools } from "../../src/steps/fn-deploy.ts";
+import {
+  deployFunction,
+  type FnDeployInputs,
+  type FnDeployResult,
+  type FnDeployTools,
+} from "../../src/steps/fn-deploy.ts";
 import { fnDeployTools } from "../../src/tools/step-tools.ts";
 import { isMutating } from "../emulators/oci/request-log.ts";
 import { RegistryClient } from "../emulators/registry/registry-client.ts";
@@ -53,6 +58,13 @@ export interface ReuseWorld {
   freshRunner(host: string, storedLogin?: FnDeployTools["storedLogin"]): Promise<Runner>;
   /** fn-deploy's inputs for the folder: the function and repository named after it. */
   inputs(path: string, host: string, overrides?: Partial<FnDeployInputs>): FnDeployInputs;
+  /** fn-deploy of the folder (inputs as above) on a fresh runner (freshRunner): its result, and the runner. */
+  deployFresh(
+    path: string,
+    host: string,
+    overrides?: Partial<FnDeployInputs>,
+    storedLogin?: FnDeployTools["storedLogin"],
+  ): Promise<[FnDeployResult, Runner]>;
   mutatingCalls(): number;
   /** Reads the registry directly, with the user's login. */
   registryClient(): RegistryClient;
@@ -104,6 +116,33 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
     };
     return { ctx, log, warnings, secrets };
   };
+  const freshRunner = async (host: string, storedLogin?: FnDeployTools["storedLogin"]): Promise<Runner> => {
+    const runner = await stepContext();
+    const env = {
+      PATH: recorder?.path ?? "",
+      HOME: runner.ctx.homeDir,
+      DOCKER_CONFIG: join(runner.ctx.homeDir, ".docker"),
+    };
+    const login = run("docker", ["login", host, "-u", user.username, "--password-stdin"], { env });
+    login.child.stdin?.end(user.password);
+    await login;
+    const tools = await fnDeployTools({ env, homeDir: runner.ctx.homeDir, idToken: async () => "" });
+    if (storedLogin) tools.storedLogin = storedLogin;
+    await recorder?.reset();
+    return { ...runner, tools };
+  };
+  const inputs = (path: string, host: string, overrides: Partial<FnDeployInputs> = {}): FnDeployInputs => ({
+    application: "apps",
+    compartmentOcid: oci.tenancyId,
+    path,
+    // func.yaml names them all hello: each test its own function, so its own repository.
+    function: basename(path),
+    registry: `${host}/${oci.namespace}`,
+    gitSha: "1111111aaaa",
+    wait: true,
+    ociProfile,
+    ...overrides,
+  });
   return {
     oci,
     registry,
@@ -121,33 +160,12 @@ export async function startReuseWorld(): Promise<ReuseWorld> {
       return dir;
     },
     stepContext,
-    freshRunner: async (host, storedLogin) => {
-      const runner = await stepContext();
-      const env = {
-        PATH: recorder?.path ?? "",
-        HOME: runner.ctx.homeDir,
-        DOCKER_CONFIG: join(runner.ctx.homeDir, ".docker"),
-      };
-      const login = run("docker", ["login", host, "-u", user.username, "--password-stdin"], { env });
-      login.child.stdin?.end(user.password);
-      await login;
-      const tools = await fnDeployTools({ env, homeDir: runner.ctx.homeDir, idToken: async () => "" });
-      if (storedLogin) tools.storedLogin = storedLogin;
-      await recorder?.reset();
-      return { ...runner, tools };
+    freshRunner,
+    inputs,
+    deployFresh: async (path, host, overrides, storedLogin) => {
+      const runner = await freshRunner(host, storedLogin);
+      return [await deployFunction(inputs(path, host, overrides), runner.ctx, runner.tools), runner];
     },
-    inputs: (path, host, overrides = {}) => ({
-      application: "apps",
-      compartmentOcid: oci.tenancyId,
-      path,
-      // func.yaml names them all hello: each test its own function, so its own repository.
-      function: basename(path),
-      registry: `${host}/${oci.namespace}`,
-      gitSha: "1111111aaaa",
-      wait: true,
-      ociProfile,
-      ...overrides,
-    }),
     mutatingCalls: () => oci.stack.oci.requests.filter(isMutating).length,
     registryClient: () => new RegistryClient({ url: registry?.url ?? "", ...user }),
     close: async () => {
