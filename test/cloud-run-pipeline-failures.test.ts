@@ -158,6 +158,19 @@ describe("the inputs the pipeline adds to its stages': one line naming the input
       { "invoker-credentials-json": "not a key" },
       /^invoker-credentials-json is not JSON: pass the whole service account key file/,
     ],
+    // The pipeline's own rollout: it always smoke-tests before a promotion.
+    "promote in the pipeline": [
+      { rollout: "promote" },
+      `rollout must be verify-then-promote or direct (got "promote"): verify-then-promote smoke-tests a revision before it takes traffic, direct gives it the traffic at once.`,
+    ],
+    "traffic 0 in the pipeline": [
+      { traffic: "0" },
+      `traffic must be a whole percent from 1 to 100 (got "0"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share.`,
+    ],
+    "a canary with rollout direct": [
+      { rollout: "direct", traffic: "10" },
+      "traffic is 10 but rollout is direct, which sends all traffic to the new revision: set rollout: verify-then-promote for a canary share, or drop traffic.",
+    ],
   });
 
   it("invoker-service-account with a key-deployed pipeline (no provider to go through)", async () => {

@@ -17,15 +17,12 @@ import {
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
-import { imageFunction } from "./emulators/gcp/image-function.ts";
-import { RegistryClient } from "./emulators/registry/registry-client.ts";
-import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
 import type { Job } from "./runner/index.ts";
+import { type ArtifactRegistry, startArtifactRegistry } from "./support/artifact-registry-world.ts";
 import { bearer, httpsGet } from "./support/https-get.ts";
 import { stepPassed } from "./support/passed.ts";
-import { requireDockerAndRegistry as components, registryInstalled } from "./support/real-components.ts";
+import { requireDockerAndRegistry as components } from "./support/real-components.ts";
 
-const SERVICE_AGENT = "serviceAccount:service-agent@serverless-robot-prod.iam.gserviceaccount.com";
 const DOCKERFILE = "FROM scratch\nCOPY function.mjs /function.mjs\n";
 const GOOD =
   "export default ({ query }) => ({ status: 200, body: 'Hello ' + (query.get('name') ?? 'World') + '!' });\n";
@@ -34,34 +31,15 @@ const BAD =
   "export default ({ query }) => ({ status: 200, body: 'Hello ' + query.get('name').trim() + '!' });\n";
 
 let fx: CloudRunFixture;
-let registry: StartedRegistry | undefined;
+let registry: ArtifactRegistry | undefined;
 before(async () => {
   fx = await startCloudRunFixture();
-  if (!(await registryInstalled())) return;
-  const started = await startRegistry({ tokenAuth: await fx.stack.gcp.enableArtifactRegistryAuth() });
-  registry = started;
-  fx.stack.gcp.grantRegistryWriter(PROJECT, SERVICE_AGENT);
-  const pulled = new RegExp(`^${started.host}/(.+)@(sha256:[a-f0-9]{64})$`);
-  fx.stack.gcp.state.imageResolver = async (image) => {
-    const match = pulled.exec(image);
-    return match ? (await reader().manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined : false;
-  };
-  fx.stack.gcp.state.codeResolver = async (image) => {
-    const match = pulled.exec(image);
-    return match ? imageFunction(reader(), match[1] ?? "", match[2] ?? "") : undefined;
-  };
+  registry = await startArtifactRegistry(fx, { serveImageFunction: true });
 });
 after(async () => {
   await fx?.close();
-  await registry?.close();
+  await registry?.registry.close();
 });
-
-/** A registry client pulling as Cloud Run's service agent. */
-function reader(): RegistryClient {
-  const principal = { principal: SERVICE_AGENT, memberships: [], kind: "service-account" as const };
-  const password = fx.stack.gcp.state.issueToken(principal, 300, Date.now());
-  return new RegistryClient({ url: registry?.url ?? "", username: "oauth2accesstoken", password });
-}
 
 async function writeFunction(job: Job, source: string): Promise<void> {
   const dir = join(job.workspace, "fn");
@@ -81,7 +59,7 @@ it("a build whose function fails the smoke test never serves; the old code answe
   const inputs = {
     ...fx.deployInputs("rollout-built", {
       path: "fn",
-      image: `${registry?.host}/${PROJECT}/functions/rollout-built:1`,
+      image: registry?.tagOf("rollout-built") ?? "",
       "registry-login": "always",
     }),
     "invoker-service-account": fx.caller.email,
@@ -153,7 +131,7 @@ it("a new service whose first build fails: the service this run created is delet
     inputs: {
       ...fx.deployInputs("rollout-first-bad", {
         path: "fn",
-        image: `${registry?.host}/${PROJECT}/functions/rollout-first-bad:1`,
+        image: registry?.tagOf("rollout-first-bad") ?? "",
         "registry-login": "always",
       }),
       "invoker-service-account": fx.caller.email,

@@ -25,7 +25,7 @@ export function assertStagesOwnLines(
       section(run, stage).some((text) => line.test(text)),
       `${stage}: ${line}\n${run.stdout}`,
     );
-    for (const other of sections.filter((s) => s.title !== stage && !alongside.includes(s.title)))
+    for (const other of sections.filter((s) => s.title !== stage && !alongside.includes(s.title ?? "")))
       assert.ok(!other.lines.some((text) => line.test(text)), `${line} only in ${stage}`);
   }
 }
