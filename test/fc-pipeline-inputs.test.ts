@@ -6,10 +6,10 @@ import { describe, it } from "node:test";
 import { DEFAULT_CLAIM_PASS_BY, ENTRA_KEYS_REFUSAL } from "../src/alibaba/trigger-trust.ts";
 import { readFcPipelineInputs } from "../src/inputs/fc-pipeline.ts";
 import { examplesDir } from "./emulators/alibaba/fixture.ts";
-import { actionVerdict, refusalTable } from "./support/input-table.ts";
+import { actionVerdict, parsedBy, refusalTable } from "./support/input-table.ts";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
-const valid = (): Record<string, string | undefined> => ({
+const valid = (): Record<string, string> => ({
   region: "cn-hangzhou",
   function: "pipeline-input",
   "code-path": "function",
@@ -27,25 +27,8 @@ const valid = (): Record<string, string | undefined> => ({
 const JWKS = JSON.stringify({ keys: [{ kty: "RSA", kid: "k", n: "AQAB", e: "AQAB" }] });
 const tableBase = () => ({ inputs: { ...valid(), "http-trigger-jwks": JWKS }, workspace: examplesDir });
 
-/** The parser alone, over a plain record: what the adapters hand the step. */
-function parsed(given: Record<string, string | undefined>) {
-  const value = (name: string) => given[name];
-  return readFcPipelineInputs(
-    {
-      optional: value,
-      required(name) {
-        const text = value(name);
-        if (text === undefined) throw new Error(`${name} missing`);
-        return text;
-      },
-      boolean: (name, fallback) => (value(name) === undefined ? fallback : value(name) === "true"),
-      mask: () => {},
-      missing: () => new Error("missing"),
-      field: (_inputs, check) => check(),
-    },
-    { idToken: async () => "", runLabel: undefined } as never,
-  );
-}
+/** The parser alone, as the action's adapter reads the inputs: what the adapters hand the step. */
+const parsed = (given: Record<string, string>) => parsedBy(readFcPipelineInputs, given);
 
 describe("fc-pipeline's defaults", () => {
   it("an HTTP trigger named http, JWT-guarded by the tenant's signing keys, which the smoke test also uses", () => {
@@ -112,6 +95,10 @@ describe("fc-pipeline refuses bad input before any call", () => {
     ],
     "a trigger that lets any Entra token in, with no word that the function checks the claims": [
       { "function-checks-claims": undefined },
+      ENTRA_KEYS_REFUSAL,
+    ],
+    "function-checks-claims: false, with the tenant's keys read from Entra": [
+      { "http-trigger-jwks": undefined, "function-checks-claims": "false" },
       ENTRA_KEYS_REFUSAL,
     ],
     "a refused-scope that is the API's own scope": [
