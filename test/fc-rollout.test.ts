@@ -40,6 +40,11 @@ function pipelineInputs(name: string, overrides: Record<string, string> = {}): R
 }
 
 const alias = (fn: string) => fx.stack.alibaba.state.functionChildren.aliases.get(fn)?.get("live");
+/** The version the alias serves, and the canary weights beside it. */
+const served = (fn: string) => ({
+  versionId: alias(fn)?.versionId,
+  weights: alias(fn)?.additionalVersionWeight,
+});
 const trigger = (fn: string, name: string) =>
   fx.stack.alibaba.state.functionChildren.triggers.get(fn)?.get(name);
 
@@ -54,10 +59,7 @@ describe("fc-pipeline rollout: verify, then promote", () => {
     assert.equal(run.outputs["rolled-back"], "false");
     assert.equal(run.outputs.version, "1");
     assert.equal(run.outputs["previous-version"], "");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "1", weights: {} },
-    );
+    assert.deepEqual(served(fn), { versionId: "1", weights: {} });
     assert.equal(trigger(fn, "http")?.qualifier, "live");
     assert.equal(trigger(fn, "http-candidate")?.qualifier, "1");
     assert.match(run.outputs.url ?? "", /\/fc-http\/rollout-fn\/http$/);
@@ -87,10 +89,7 @@ describe("fc-pipeline rollout: verify, then promote", () => {
     assert.equal(run.outputs["rolled-back"], "true");
     assert.equal(run.outputs.version, "2");
     assert.equal(run.outputs["previous-version"], "1");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "1", weights: {} },
-    );
+    assert.deepEqual(served(fn), { versionId: "1", weights: {} });
     assert.match(
       run.stdout,
       /Version 2 failed the smoke test: alias live still serves version 1; nothing was promoted\./,
@@ -105,10 +104,7 @@ describe("fc-pipeline rollout: verify, then promote", () => {
     const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn, { traffic: "10" }) });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     assert.equal(run.outputs.version, "3");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "1", weights: { "3": 0.1 } },
-    );
+    assert.deepEqual(served(fn), { versionId: "1", weights: { "3": 0.1 } });
     assert.match(run.stdout, /Alias live now serves version 1 \(90%\) and version 3 \(10%, canary\)\./);
   });
 
@@ -117,10 +113,7 @@ describe("fc-pipeline rollout: verify, then promote", () => {
     const promoted = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
     assert.equal(promoted.exitCode, 0, promoted.stdout + promoted.stderr);
     assert.equal(promoted.outputs.version, "3");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "3", weights: {} },
-    );
+    assert.deepEqual(served(fn), { versionId: "3", weights: {} });
     const before = fx.stack.alibaba.requests.length;
     const again = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
     assert.equal(again.exitCode, 0, again.stdout + again.stderr);
