@@ -48,6 +48,27 @@ async function writeFunction(job: Job, source: string): Promise<void> {
   await writeFile(join(dir, "function.mjs"), source);
 }
 
+/** The pipeline's inputs for `service`, its image built from the workspace's fn folder. */
+const builtInputs = (service: string) => ({
+  ...fx.deployInputs(service, {
+    path: "fn",
+    image: registry?.tagOf(service) ?? "",
+    "registry-login": "always",
+  }),
+  "invoker-service-account": fx.caller.email,
+  "expect-body": "Hello World!",
+});
+
+/** An ID token of the caller (who holds roles/run.invoker) for `url`. */
+async function callerToken(job: Job, url: string): Promise<string> {
+  const inputs = {
+    audience: url,
+    "workload-identity-provider": fx.provider,
+    "service-account": fx.caller.email,
+  };
+  return (await stepPassed(job, "gcp-id-token", inputs)).outputs["id-token"] ?? "";
+}
+
 async function call(url: string, token: string): Promise<string> {
   const { status, body } = await httpsGet(url, fx.stack.caPem, bearer(token));
   return `${status} ${body}`;
@@ -56,15 +77,7 @@ async function call(url: string, token: string): Promise<string> {
 it("a build whose function fails the smoke test never serves; the old code answers during and after", async (t) => {
   if (!(await components(t))) return;
   await using job = await fx.job();
-  const inputs = {
-    ...fx.deployInputs("rollout-built", {
-      path: "fn",
-      image: registry?.tagOf("rollout-built") ?? "",
-      "registry-login": "always",
-    }),
-    "invoker-service-account": fx.caller.email,
-    "expect-body": "Hello World!",
-  };
+  const inputs = builtInputs("rollout-built");
   const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-built`;
   const revisions = () => (fx.stack.gcp.state.services.get(name)?.revisionList ?? []).map((r) => r.name);
 
@@ -73,14 +86,8 @@ it("a build whose function fails the smoke test never serves; the old code answe
   assert.equal(good.outputs.promoted, "true");
   const [rev1] = revisions();
   const url = good.outputs.url ?? "";
-  const token = (
-    await stepPassed(job, "gcp-id-token", {
-      audience: url,
-      "workload-identity-provider": fx.provider,
-      "service-account": fx.caller.email,
-    })
-  ).outputs["id-token"];
-  assert.equal(await call(url, token ?? ""), "200 Hello World!");
+  const token = await callerToken(job, url);
+  assert.equal(await call(url, token), "200 Hello World!");
 
   await writeFunction(job, BAD);
   fx.stack.gcp.setOperationDelay(1500);
@@ -88,7 +95,7 @@ it("a build whose function fails the smoke test never serves; the old code answe
   let running = true;
   const watching = (async () => {
     while (running) {
-      answers.push(await call(url, token ?? ""));
+      answers.push(await call(url, token));
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
@@ -120,7 +127,7 @@ it("a build whose function fails the smoke test never serves; the old code answe
   ]);
   assert.ok(answers.length >= 3, `the main URL was called during the run (${answers.length} times)`);
   assert.deepEqual([...new Set(answers)], ["200 Hello World!"]);
-  assert.equal(await call(url, token ?? ""), "200 Hello World!");
+  assert.equal(await call(url, token), "200 Hello World!");
 });
 
 it("a new service whose first build fails: the service this run created is deleted, so nothing serves the failed revision", async (t) => {
@@ -128,15 +135,7 @@ it("a new service whose first build fails: the service this run created is delet
   await using job = await fx.job();
   await writeFunction(job, BAD);
   const run = await job.run("cloud-run-pipeline", {
-    inputs: {
-      ...fx.deployInputs("rollout-first-bad", {
-        path: "fn",
-        image: registry?.tagOf("rollout-first-bad") ?? "",
-        "registry-login": "always",
-      }),
-      "invoker-service-account": fx.caller.email,
-      "expect-body": "Hello World!",
-    },
+    inputs: builtInputs("rollout-first-bad"),
     timeoutMs: 240_000,
   });
   const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-first-bad`;
@@ -158,12 +157,6 @@ it("a new service whose first build fails: the service this run created is delet
   assert.equal(run.outputs["previous-revision"], "");
   assert.equal(run.outputs.traffic, "");
   assert.equal(run.outputs["tag-url"], "");
-  const token = (
-    await stepPassed(job, "gcp-id-token", {
-      audience: run.outputs.url ?? "",
-      "workload-identity-provider": fx.provider,
-      "service-account": fx.caller.email,
-    })
-  ).outputs["id-token"];
-  assert.match(await call(run.outputs.url ?? "", token ?? ""), /^404 /, "the service's URL answers nothing");
+  const token = await callerToken(job, run.outputs.url ?? "");
+  assert.match(await call(run.outputs.url ?? "", token), /^404 /, "the service's URL answers nothing");
 });
