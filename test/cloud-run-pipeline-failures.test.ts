@@ -18,9 +18,8 @@ import {
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { section } from "./support/folded-log.ts";
-import { refusalTable, tripwire } from "./support/input-table.ts";
+import { cliRefusal, refusalTable, tripwire } from "./support/input-table.ts";
 import { generateTestKey } from "./support/keys.ts";
 
 const ACTION = "cloud-run-pipeline";
@@ -117,6 +116,13 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
 });
 
 describe("the inputs the pipeline adds to its stages': one line naming the input and the fix, before any call", () => {
+  const keyOf = (name: string) =>
+    JSON.stringify({
+      type: "service_account",
+      client_email: `${name}@${PROJECT}.iam.gserviceaccount.com`,
+      private_key: generateTestKey().pkcs8,
+      private_key_id: "0123456789abcdef",
+    });
   // In process (test/support/input-table.ts), federated as in a job that may mint GitHub OIDC tokens.
   const federated = {
     project: PROJECT,
@@ -125,12 +131,7 @@ describe("the inputs the pipeline adds to its stages': one line naming the input
     image: IMAGE,
     "workload-identity-provider": `projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github`,
     "service-account": `deployer@${PROJECT}.iam.gserviceaccount.com`,
-    "invoker-credentials-json": JSON.stringify({
-      type: "service_account",
-      client_email: `caller@${PROJECT}.iam.gserviceaccount.com`,
-      private_key: generateTestKey().pkcs8,
-      private_key_id: "0123456789abcdef",
-    }),
+    "invoker-credentials-json": keyOf("caller"),
   };
   // The job's GitHub OIDC token endpoint is the tripwire too: fetching a token would count as a call.
   const oidcJob = async () => ({
@@ -173,29 +174,16 @@ describe("the inputs the pipeline adds to its stages': one line naming the input
     ],
   });
 
-  it("invoker-service-account with a key-deployed pipeline (no provider to go through)", async () => {
-    await using sandbox = await cliSandbox({
-      NODE_EXTRA_CA_CERTS: fx.stack.caFile,
-      FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
-    });
-    const { project = "", region = "", image = "" } = fx.deployInputs("refused-fn");
-    const open = {
-      project,
-      region,
-      service: "refused-fn",
-      image,
-      "invoker-service-account": fx.caller.email,
-    };
-    const cli = await sandbox.run(
-      [ACTION, ...flagsOf(open)],
-      envOf({ "credentials-json": fx.deployer.json }),
+  it("invoker-service-account with a key-deployed pipeline (no provider to go through), on the command line", async () => {
+    const open = { ...federated, "invoker-service-account": `caller@${PROJECT}.iam.gserviceaccount.com` };
+    const keyed = { ...open, "workload-identity-provider": undefined, "service-account": undefined };
+    assert.equal(
+      await cliRefusal(ACTION, {
+        inputs: { ...keyed, "invoker-credentials-json": undefined },
+        env: { FNGATE_CREDENTIALS_JSON: keyOf("deployer") },
+      }),
+      "invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
     );
-    assert.equal(cli.exitCode, 1, cli.stderr);
-    const errors = cli.stderr.split("\n").filter((line) => line.startsWith("error: "));
-    assert.deepEqual(errors, [
-      "error: invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
-    ]);
-    assert.doesNotMatch(cli.stderr, /^\s+at /m, "no stack trace");
   });
 });
 
