@@ -14,7 +14,7 @@ import {
 import { printFigure, tally } from "./reliability/figures.ts";
 import { assertUserFailure, type ExpectedMessage } from "./runner/index.ts";
 import { actionRefusal, actionVerdict, type RefusalRow, refusalTable } from "./support/input-table.ts";
-import { generateTestKey } from "./support/keys.ts";
+import { serviceAccountKeyJson } from "./support/keys.ts";
 
 // Every refusal below counts: held means one clean line, before any call (in process) or with exit 1
 // and no mutating call (a real run).
@@ -39,12 +39,7 @@ async function counted(check: () => Promise<void>): Promise<void> {
 
 const NEVER_PUSHED = "asia-northeast1-docker.pkg.dev/my-project-123/functions/never-pushed:1";
 const serviceAccount = (name: string) => `${name}@${PROJECT}.iam.gserviceaccount.com`;
-const keyJson = JSON.stringify({
-  type: "service_account",
-  client_email: serviceAccount("deployer"),
-  private_key: generateTestKey().pkcs8,
-  private_key_id: "0123456789abcdef",
-});
+const keyJson = serviceAccountKeyJson(serviceAccount("deployer"));
 
 describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", () => {
   const inputs = (overrides: Record<string, string | undefined> = {}) => ({

@@ -20,7 +20,7 @@ import {
 } from "./emulators/gcp/fixture.ts";
 import { section } from "./support/folded-log.ts";
 import { cliRefusal, refusalTable, tripwire } from "./support/input-table.ts";
-import { generateTestKey } from "./support/keys.ts";
+import { serviceAccountKeyJson } from "./support/keys.ts";
 
 const ACTION = "cloud-run-pipeline";
 const OPERATION_MS = 20_000;
@@ -116,13 +116,7 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
 });
 
 describe("the inputs the pipeline adds to its stages': one line naming the input and the fix, before any call", () => {
-  const keyOf = (name: string) =>
-    JSON.stringify({
-      type: "service_account",
-      client_email: `${name}@${PROJECT}.iam.gserviceaccount.com`,
-      private_key: generateTestKey().pkcs8,
-      private_key_id: "0123456789abcdef",
-    });
+  const keyOf = (name: string) => serviceAccountKeyJson(`${name}@${PROJECT}.iam.gserviceaccount.com`);
   // In process (test/support/input-table.ts), federated as in a job that may mint GitHub OIDC tokens.
   const federated = {
     project: PROJECT,

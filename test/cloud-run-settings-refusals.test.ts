@@ -9,14 +9,9 @@ import { after, before, describe, it } from "node:test";
 import { readCloudRunPipelineInputs } from "../src/inputs/cloud-run-pipeline.ts";
 import { IMAGE, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
 import { actionVerdict, parsedBy, type RefusalRow, refusalTable } from "./support/input-table.ts";
-import { generateTestKey } from "./support/keys.ts";
+import { serviceAccountKeyJson } from "./support/keys.ts";
 
-const keyJson = JSON.stringify({
-  type: "service_account",
-  client_email: `deployer@${PROJECT}.iam.gserviceaccount.com`,
-  private_key: generateTestKey().pkcs8,
-  private_key_id: "0123456789abcdef",
-});
+const keyJson = serviceAccountKeyJson(`deployer@${PROJECT}.iam.gserviceaccount.com`);
 const inputs = (more: Record<string, string> = {}) => ({
   project: PROJECT,
   region: REGION,
