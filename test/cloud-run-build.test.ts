@@ -13,13 +13,7 @@ import assert from "node:assert/strict";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  type CloudRunFixture,
-  errorsOf,
-  PROJECT,
-  REGION,
-  startCloudRunFixture,
-} from "./emulators/gcp/fixture.ts";
+import { type CloudRunFixture, PROJECT, REGION, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
 import { type ArtifactRegistry, startArtifactRegistry } from "./support/artifact-registry-world.ts";
 import { type DockerRecorder, dockerRecorder, removeLocalImages } from "./support/docker-recorder.ts";
@@ -93,9 +87,8 @@ describe("cloud-run-deploy builds the function's container when path is given", 
       }),
       timeoutMs: 240_000,
     });
-    assert.equal(run.exitCode, 1, run.stdout);
-    assert.match(
-      errorsOf(run)[0] ?? "",
+    assertUserFailure(
+      run,
       new RegExp(
         `^docker push ${literal(tag)} was refused \\(.*\\): log in to ${literal(host())} before cloud-run-deploy \\(docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker .*\\), or set registry-login: always to log in with the deployer's access token\\.$`,
       ),
@@ -118,8 +111,8 @@ describe("cloud-run-deploy builds the function's container when path is given", 
       },
       timeoutMs: 240_000,
     });
-    assert.match(
-      errorsOf(run)[0] ?? "",
+    assertUserFailure(
+      run,
       new RegExp(
         `^docker push ${literal(tagOf("denied"))} was refused \\(.*artifactregistry\\.repositories\\.uploadArtifacts.*\\): ${literal(fx.outsider.email)} may not push there; grant it roles/artifactregistry\\.writer`,
       ),

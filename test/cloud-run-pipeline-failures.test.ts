@@ -11,13 +11,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   type CloudRunFixture,
-  errorsOf,
   IMAGE,
   IMAGE_V2,
   PROJECT,
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { section } from "./support/folded-log.ts";
 import { cliRefusal, refusalTable, tripwire } from "./support/input-table.ts";
 import { serviceAccountKeyJson } from "./support/keys.ts";
@@ -46,16 +46,11 @@ it("a failed token stage stops the deploy's wait; the error is the token's; the 
       inputs: { ...inputs, image: IMAGE_V2, "invoker-service-account": fx.outsider.email },
     });
     const ms = performance.now() - started;
-    assert.equal(run.exitCode, 1, run.stdout);
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
     // gcp-id-token's own message, naming the pipeline's input for the smoke caller.
-    assert.match(
-      errors[0] ?? "",
+    assertUserFailure(
+      run,
       /^invoker-service-account: the federated identity may not impersonate the service account .*grant roles\/iam\.workloadIdentityUser/,
-      run.stdout,
     );
-    assert.doesNotMatch(run.stdout + run.stderr, /^\s+at /m, "no stack trace");
     assert.ok(ms < OPERATION_MS / 2, `stopped after ${Math.round(ms)} ms, not after the operation`);
     // The deploy had started its update, and its group shows it; the smoke test never ran.
     assert.ok(
@@ -85,10 +80,7 @@ it("a failed deploy stops the token stage at once, with the deploy's message", a
       inputs: { ...inputs, image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/missing:1" },
     });
     const ms = performance.now() - started;
-    assert.equal(run.exitCode, 1, run.stdout);
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
-    assert.match(errors[0] ?? "", /functions\/missing:1/);
+    assertUserFailure(run, /functions\/missing:1/);
     assert.ok(ms < OPERATION_MS / 2, `stopped after ${Math.round(ms)} ms, not after the token`);
     assert.equal(run.outputs.passed, undefined);
   } finally {
@@ -105,10 +97,7 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
       wait: "0",
     }),
   });
-  assert.equal(run.exitCode, 1, run.stdout);
-  const errors = errorsOf(run);
-  assert.equal(errors.length, 1, run.stdout);
-  assert.match(errors[0] ?? "", /with token/);
+  assertUserFailure(run, /with token/);
   assert.equal(run.outputs.passed, "false");
   assert.equal(run.outputs.changed, "true");
   assert.match(run.outputs.url ?? "", /^https:\/\/127\.0\.0\.1:\d+\/verdict-fn-/);
@@ -208,7 +197,7 @@ describe("a new service whose first revision fails the smoke test", () => {
     );
     await using job = await fx.job();
     const run = await job.run(ACTION, { inputs: failingInputs(service) }).finally(removeFault);
-    assert.equal(run.exitCode, 1, run.stdout);
+    const line = assertUserFailure(run, /^Revision /);
     const deletes = state.requests.filter((r) => r.method === "DELETE" && r.path.split("?")[0] === path);
     assert.deepEqual(
       deletes.map((r) => r.status),
@@ -217,11 +206,9 @@ describe("a new service whose first revision fails the smoke test", () => {
     );
     const revision = run.outputs.revision ?? "";
     assert.match(revision, new RegExp(`^${service}-`));
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
     const own = `Revision ${revision} failed the smoke test and is LIVE: it is the first revision of a service this run created, and deleting the service failed (${fx.deployer.email} may not delete service ${service} in project ${PROJECT} (Injected fault.): grant it roles/run.admin on the project (or roles/run.developer and roles/iam.serviceAccountUser on the runtime service account), and check project is the project ID), so it serves all traffic at ${run.outputs.url}: delete the service (gcloud run services delete ${service} --region ${REGION} --project ${PROJECT}) or deploy a fixed build before callers rely on it.`;
-    assert.equal(errors[0]?.slice(0, own.length + 1), `${own} `, errors[0]);
-    assert.match(errors[0]?.slice(own.length + 1) ?? "", /^smoke test failed, 1 of 5 checks: with token /);
+    assert.equal(line.slice(0, own.length + 1), `${own} `, line);
+    assert.match(line.slice(own.length + 1), /^smoke test failed, 1 of 5 checks: with token /);
     assert.ok(state.services.has(nameOf(service)), "the service is still there, as the line says");
     assert.equal(run.outputs.promoted, "false");
     assert.equal(run.outputs["rolled-back"], "false", "the failed revision serves: nothing was rolled back");
@@ -232,10 +219,7 @@ describe("a new service whose first revision fails the smoke test", () => {
     const service = "first-direct";
     await using job = await fx.job();
     const run = await job.run(ACTION, { inputs: failingInputs(service, { rollout: "direct" }) });
-    assert.equal(run.exitCode, 1, run.stdout);
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
-    assert.match(errors[0] ?? "", /^smoke test failed, 1 of 5 checks: with token /);
+    assertUserFailure(run, /^smoke test failed, 1 of 5 checks: with token /);
     assert.ok(fx.stack.gcp.state.services.has(nameOf(service)), "nothing was deleted");
     assert.equal(
       fx.stack.gcp.state.requests.filter(

@@ -8,14 +8,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   type CloudRunFixture,
-  errorsOf,
   IMAGE_V2,
   PROJECT,
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
 import type { ServiceRecord } from "./emulators/gcp/state.ts";
-import type { Job } from "./runner/index.ts";
+import { assertUserFailure, type Job } from "./runner/index.ts";
 import { stepPassed } from "./support/passed.ts";
 
 const PIPELINE = "cloud-run-pipeline";
@@ -195,18 +194,18 @@ describe("cloud-run-deploy on its own: deploy -> smoke-test -> promote", () => {
     const refused = await job.run("cloud-run-deploy", {
       inputs: fx.deployInputs("rollout-steps", { rollout: "promote", tag: "other" }),
     });
-    assert.equal(refused.exitCode, 1);
-    assert.deepEqual(errorsOf(refused), [
+    assertUserFailure(
+      refused,
       `tag "other" is on no revision of service rollout-steps: deploy with rollout: verify-then-promote and the same tag first (or set tag to the one that deploy used).`,
-    ]);
+    );
     assert.equal(fx.mutatingCalls(), mutating);
     const missing = await job.run("cloud-run-deploy", {
       inputs: fx.deployInputs("rollout-never-deployed", { rollout: "promote", tag: "next" }),
     });
-    assert.equal(missing.exitCode, 1);
-    assert.deepEqual(errorsOf(missing), [
+    assertUserFailure(
+      missing,
       `service rollout-never-deployed does not exist in ${REGION}: deploy it (rollout: verify-then-promote) before promoting a revision.`,
-    ]);
+    );
     assert.equal(fx.mutatingCalls(), mutating);
   });
 });

@@ -221,10 +221,10 @@ describe("fc-deploy with an HTTP trigger", () => {
     const run = await fx.deploy(deployInputs("web-taken", { "http-trigger-auth": "anonymous" }), {
       checkout,
     });
-    assert.equal(run.exitCode, 1);
-    assert.match(
-      run.stdout + run.stderr,
+    assertUserFailure(
+      run,
       /http-trigger: function web-taken already has a timer trigger named http: choose another http-trigger name\./,
+      [fx.accessKey.secret],
     );
   });
   it("a JWKS URL that does not answer keys fails before any change, with one line naming http-trigger-jwks-url", async () => {
