@@ -19,6 +19,7 @@ import {
 } from "./emulators/gcp/fixture.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
 import { refusalTable } from "./support/input-table.ts";
+import { passed } from "./support/passed.ts";
 
 type Json = Record<string, unknown>;
 
@@ -105,8 +106,7 @@ describe("gcp-id-token token-format: access-token", () => {
   const keyless = () => ({ "workload-identity-provider": fx.provider, "service-account": fx.deployer.email });
 
   it("hands out the service account's own access token, masked, that Google's APIs accept as it", async () => {
-    const token = await run("gcp-id-token", { ...keyless(), "token-format": "access-token" });
-    assert.equal(token.exitCode, 0, token.stdout + token.stderr);
+    const token = passed(await run("gcp-id-token", { ...keyless(), "token-format": "access-token" }));
     const accessToken = token.outputs["access-token"] ?? "";
     assert.ok(token.masks.includes(accessToken), "masked");
     assert.equal(token.outputs["id-token"], undefined);
@@ -121,10 +121,8 @@ describe("Cloud Run server defaults through cloud-run-deploy", () => {
   it("an image update keeps the settings it does not manage as services.get showed them", async () => {
     await using job = await fx.job();
     const inputs = fx.deployInputs("keep-fn");
-    const deploy = async (given: Record<string, string>) => {
-      const run = await job.run("cloud-run-deploy", { inputs: given });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    };
+    const deploy = async (given: Record<string, string>) =>
+      passed(await job.run("cloud-run-deploy", { inputs: given }));
     await deploy(inputs);
     const name = `projects/${PROJECT}/locations/${REGION}/services/keep-fn`;
     const record = fx.stack.gcp.state.services.get(name);

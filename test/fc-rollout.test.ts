@@ -11,6 +11,7 @@ import type { Application } from "./emulators/entra/directory.ts";
 import { assertUserFailure, Job } from "./runner/index.ts";
 import { type FcEntraWorld, startFcEntraWorld } from "./support/fc-entra-world.ts";
 import { bearer, httpsGet } from "./support/https-get.ts";
+import { passed } from "./support/passed.ts";
 
 let world: FcEntraWorld;
 let fx: StartedAlibabaFixture;
@@ -53,8 +54,7 @@ describe("fc-pipeline rollout: verify, then promote", () => {
   let publicUrl = "";
   it("a good version is smoke-tested through its candidate trigger, then the alias (and the public trigger) serve it", async () => {
     await using job = await Job.create({ env: fx.env, checkout });
-    const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn) }));
     assert.equal(run.outputs.promoted, "true");
     assert.equal(run.outputs["rolled-back"], "false");
     assert.equal(run.outputs.version, "1");
@@ -101,8 +101,7 @@ describe("fc-pipeline rollout: verify, then promote", () => {
 
   it("traffic 10 gives the new version a canary weight on the alias, beside the version it serves", async () => {
     await using job = await Job.create({ env: fx.env, checkout });
-    const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn, { traffic: "10" }) });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn, { traffic: "10" }) }));
     assert.equal(run.outputs.version, "3");
     assert.deepEqual(served(fn), { versionId: "1", weights: { "3": 0.1 } });
     assert.match(run.stdout, /Alias live now serves version 1 \(90%\) and version 3 \(10%, canary\)\./);
@@ -110,13 +109,11 @@ describe("fc-pipeline rollout: verify, then promote", () => {
 
   it("a later run at 100% promotes the canary; a re-run of that promoted deploy makes no mutating call", async () => {
     await using job = await Job.create({ env: fx.env, checkout });
-    const promoted = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
-    assert.equal(promoted.exitCode, 0, promoted.stdout + promoted.stderr);
+    const promoted = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn) }));
     assert.equal(promoted.outputs.version, "3");
     assert.deepEqual(served(fn), { versionId: "3", weights: {} });
     const before = fx.stack.alibaba.requests.length;
-    const again = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
-    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
+    const again = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn) }));
     assert.deepEqual(
       { changed: again.outputs.changed, promoted: again.outputs.promoted, version: again.outputs.version },
       { changed: "false", promoted: "true", version: "3" },
@@ -137,8 +134,7 @@ describe("fc-deploy rollout: invoke is the check", () => {
   };
 
   it("a version whose test invocation fails is not promoted: one line, the alias left where it was", async () => {
-    const good = await fx.deploy(deployInputs("rollout-invoke", "payload"), { checkout });
-    assert.equal(good.exitCode, 0, good.stdout + good.stderr);
+    const good = passed(await fx.deploy(deployInputs("rollout-invoke", "payload"), { checkout }));
     assert.equal(good.outputs.promoted, "true");
     assert.equal(good.outputs["invoke-result"], "ok");
     const bad = await fx.deploy(deployInputs("rollout-invoke", "throws"), { checkout });
