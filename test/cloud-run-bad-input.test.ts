@@ -14,7 +14,7 @@ import {
 import { printFigure, tally } from "./reliability/figures.ts";
 import { assertUserFailure, type ExpectedMessage } from "./runner/index.ts";
 import { actionRefusal, actionVerdict, type RefusalRow, refusalTable } from "./support/input-table.ts";
-import { generateTestKey } from "./support/keys.ts";
+import { serviceAccountKeyJson } from "./support/keys.ts";
 
 // Every refusal below counts: held means one clean line, before any call (in process) or with exit 1
 // and no mutating call (a real run).
@@ -39,12 +39,7 @@ async function counted(check: () => Promise<void>): Promise<void> {
 
 const NEVER_PUSHED = "asia-northeast1-docker.pkg.dev/my-project-123/functions/never-pushed:1";
 const serviceAccount = (name: string) => `${name}@${PROJECT}.iam.gserviceaccount.com`;
-const keyJson = JSON.stringify({
-  type: "service_account",
-  client_email: serviceAccount("deployer"),
-  private_key: generateTestKey().pkcs8,
-  private_key_id: "0123456789abcdef",
-});
+const keyJson = serviceAccountKeyJson(serviceAccount("deployer"));
 
 describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", () => {
   const inputs = (overrides: Record<string, string | undefined> = {}) => ({
@@ -157,6 +152,43 @@ describe("cloud-run-deploy and gcp-id-token refuse bad input before any call", (
     cases,
     (held) => figure.record(held),
   );
+  // Rollout inputs, and gcp-id-token's token-format: refused the same way, outside the CR-R4 figure.
+  refusalTable("cloud-run-deploy", () => ({ inputs: inputs() }), {
+    "an unknown rollout": [
+      { rollout: "blue-green" },
+      `rollout must be direct, verify-then-promote or promote (got "blue-green"): verify-then-promote smoke-tests a revision before it takes traffic, direct gives it the traffic at once.`,
+    ],
+    "a canary share with rollout verify-then-promote": [
+      { rollout: "verify-then-promote", traffic: "10" },
+      "traffic is 10 but cloud-run-deploy with rollout verify-then-promote deploys the revision with no traffic: give traffic to a later cloud-run-deploy step with rollout: promote, or use cloud-run-pipeline.",
+    ],
+    "a canary share with rollout direct": [
+      { traffic: "10" },
+      "traffic is 10 but rollout is direct, which sends all traffic to the new revision: set rollout: promote for a canary share, or drop traffic.",
+    ],
+    "a percent over 100": [
+      { rollout: "promote", traffic: "150" },
+      `traffic must be a whole percent from 0 to 100 (got "150"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share, 0 deploys it tagged with no traffic.`,
+    ],
+    "a tag too long for the service name": [
+      { service: "refused-rollout", tag: "a-very-long-tag-name-for-this-service-x" },
+      `tag "a-very-long-tag-name-for-this-service-x" is too long for service "refused-rollout": Cloud Run allows at most 46 characters for the tag and the service name together; use a tag of at most 31 characters.`,
+    ],
+    "a revision suffix with an underscore": [
+      { service: "refused-rollout", "revision-suffix": "v1_2" },
+      `revision-suffix "v1_2" does not make a revision name: use lowercase letters, digits and hyphens (not at either end), at most 47 characters with this service name.`,
+    ],
+  });
+  refusalTable("gcp-id-token", () => ({ inputs: { "credentials-json": keyJson } }), {
+    "an audience with an access token": [
+      { "token-format": "access-token", audience: "https://x.a.run.app" },
+      "audience applies to ID tokens only: an access token carries the cloud-platform scope and no audience; remove audience, or set token-format: id-token.",
+    ],
+    "another token format": [
+      { "token-format": "jwt" },
+      /^token-format must be id-token .* or access-token .*; got "jwt"\.$/,
+    ],
+  });
   it("gcp-id-token without an audience", () =>
     counted(async () =>
       assert.equal(

@@ -13,47 +13,28 @@ import assert from "node:assert/strict";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  type CloudRunFixture,
-  errorsOf,
-  PROJECT,
-  REGION,
-  startCloudRunFixture,
-} from "./emulators/gcp/fixture.ts";
-import { RegistryClient } from "./emulators/registry/registry-client.ts";
-import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
+import { type CloudRunFixture, PROJECT, REGION, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
+import { type ArtifactRegistry, startArtifactRegistry } from "./support/artifact-registry-world.ts";
 import { type DockerRecorder, dockerRecorder, removeLocalImages } from "./support/docker-recorder.ts";
 import { passed } from "./support/passed.ts";
-import { requireDockerAndRegistry as components, registryInstalled } from "./support/real-components.ts";
+import { requireDockerAndRegistry as components } from "./support/real-components.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
-// Cloud Run pulls with its service agent, which may read the project's repositories.
-const SERVICE_AGENT = "serviceAccount:service-agent@serverless-robot-prod.iam.gserviceaccount.com";
 const OTHER_LOGIN = `${JSON.stringify({ auths: { "other.example.com": { auth: "dXNlcjpwYXNz" } } }, null, 2)}\n`;
 const DOCKERFILE = 'FROM scratch\nCOPY greeting.txt /greeting.txt\nCMD ["/hello"]\n';
 let fx: CloudRunFixture;
-let registry: StartedRegistry | undefined;
+let registry: ArtifactRegistry | undefined;
 let recorder: DockerRecorder | undefined;
 
 before(async () => {
   fx = await startCloudRunFixture();
-  if (await registryInstalled()) {
-    const started = await startRegistry({ tokenAuth: await fx.stack.gcp.enableArtifactRegistryAuth() });
-    registry = started;
-    fx.stack.gcp.grantRegistryWriter(PROJECT, SERVICE_AGENT);
-    // Cloud Run accepts an image by digest only when the registry holds it (what its service agent pulls).
-    fx.stack.gcp.state.imageResolver = async (image) => {
-      const match = new RegExp(`^${started.host}/(.+)@(sha256:[a-f0-9]{64})$`).exec(image);
-      if (!match) return false;
-      return (await readerClient().manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined;
-    };
-    recorder = await dockerRecorder();
-  }
+  registry = await startArtifactRegistry(fx);
+  if (registry) recorder = await dockerRecorder();
 });
 after(async () => {
   await fx?.close();
-  await registry?.close();
+  await registry?.registry.close();
   await recorder?.dispose();
 });
 
@@ -77,14 +58,8 @@ async function functionFolder(job: Job, name: string, greeting: string): Promise
   return name;
 }
 
-/** A registry client reading as Cloud Run's service agent (what the emulator's deploy check pulls as). */
-function readerClient(): RegistryClient {
-  const principal = { principal: SERVICE_AGENT, memberships: [], kind: "service-account" as const };
-  const password = fx.stack.gcp.state.issueToken(principal, 300, Date.now());
-  return new RegistryClient({ url: registry?.url ?? "", username: "oauth2accesstoken", password });
-}
-
-const tagOf = (name: string) => `${registry?.host}/${PROJECT}/functions/${name}:1`;
+const tagOf = (name: string) => registry?.tagOf(name) ?? "";
+const host = () => registry?.registry.host ?? "";
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const serviceBody = (service: string) =>
   fx.stack.gcp.state.services.get(`projects/${PROJECT}/locations/${REGION}/services/${service}`)?.body as {
@@ -100,20 +75,6 @@ async function assertNothingShown(job: Job, runs: StepResult[]): Promise<void> {
 }
 
 describe("cloud-run-deploy builds the function's container when path is given", () => {
-  it("a folder without a Dockerfile is refused before anything runs", async () => {
-    await using job = await fx.job();
-    await mkdir(join(job.workspace, "empty"), { recursive: true });
-    const before = fx.stack.gcp.state.requests.length;
-    const run = await job.run("cloud-run-deploy", {
-      inputs: fx.deployInputs("no-dockerfile-fn", { path: "empty", image: "127.0.0.1:5999/functions/x:1" }),
-    });
-    assert.equal(run.exitCode, 1);
-    assert.deepEqual(errorsOf(run), [
-      `path ${JSON.stringify("empty")} has no Dockerfile: add one, name it with the dockerfile input, or drop path and deploy a pushed image.`,
-    ]);
-    assert.equal(fx.stack.gcp.state.requests.length, before, "no call at all");
-  });
-
   it("without a login (registry-login auto on a host that is not Artifact Registry) the push is refused and explained", async (t) => {
     if (!(await components(t))) return;
     await using job = await fx.job();
@@ -126,11 +87,10 @@ describe("cloud-run-deploy builds the function's container when path is given", 
       }),
       timeoutMs: 240_000,
     });
-    assert.equal(run.exitCode, 1, run.stdout);
-    assert.match(
-      errorsOf(run)[0] ?? "",
+    assertUserFailure(
+      run,
       new RegExp(
-        `^docker push ${literal(tag)} was refused \\(.*\\): log in to ${literal(registry?.host ?? "")} before cloud-run-deploy \\(docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker .*\\), or set registry-login: always to log in with the deployer's access token\\.$`,
+        `^docker push ${literal(tag)} was refused \\(.*\\): log in to ${literal(host())} before cloud-run-deploy \\(docker/login-action with username oauth2accesstoken and an access token, or gcloud auth configure-docker .*\\), or set registry-login: always to log in with the deployer's access token\\.$`,
       ),
     );
     assert.equal(fx.mutatingCalls(), before);
@@ -151,8 +111,8 @@ describe("cloud-run-deploy builds the function's container when path is given", 
       },
       timeoutMs: 240_000,
     });
-    assert.match(
-      errorsOf(run)[0] ?? "",
+    assertUserFailure(
+      run,
       new RegExp(
         `^docker push ${literal(tagOf("denied"))} was refused \\(.*artifactregistry\\.repositories\\.uploadArtifacts.*\\): ${literal(fx.outsider.email)} may not push there; grant it roles/artifactregistry\\.writer`,
       ),
@@ -196,14 +156,14 @@ describe("cloud-run-deploy builds, pushes and pins the image, and reuses it on a
       assert.match(
         run.stdout,
         new RegExp(
-          `Logged in to ${literal(registry?.host ?? "")} as oauth2accesstoken with ${literal(fx.deployer.email)}'s access token\\.`,
+          `Logged in to ${literal(host())} as oauth2accesstoken with ${literal(fx.deployer.email)}'s access token\\.`,
         ),
       );
       assert.match(run.stdout, /Logged out of .*; docker's config\.json is as it was before\./);
       const [container] = serviceBody("reused-fn").template.containers;
       assert.match(
         container?.image ?? "",
-        new RegExp(`^${literal(registry?.host ?? "")}/${PROJECT}/functions/reused@sha256:[a-f0-9]{64}$`),
+        new RegExp(`^${literal(host())}/${PROJECT}/functions/reused@sha256:[a-f0-9]{64}$`),
       );
       assert.deepEqual(container?.env, [{ name: "FUNCTION_TARGET", value: "hello_http" }]);
       assert.equal(

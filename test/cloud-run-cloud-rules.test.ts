@@ -18,7 +18,8 @@ import {
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
-import { actionVerdict } from "./support/input-table.ts";
+import { refusalTable } from "./support/input-table.ts";
+import { passed } from "./support/passed.ts";
 
 type Json = Record<string, unknown>;
 
@@ -60,25 +61,33 @@ describe("Cloud Run Admin API disabled in the project", () => {
 });
 
 describe("base-image needs an image built for automatic base image updates", () => {
-  it("a Dockerfile whose final stage is not FROM scratch is refused before any call", async () => {
-    const workspace = join(root, "full-image");
-    await mkdir(join(workspace, "full-image"), { recursive: true });
-    await writeFile(
-      join(workspace, "full-image", "Dockerfile"),
-      "FROM python:3.12-slim\nCOPY main.py /app/main.py\n",
-    );
-    const inputs = fx.deployInputs("full-image-fn", {
-      path: "full-image",
-      image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/full:1",
-      "base-image": "python312",
-    });
-    const verdict = await actionVerdict("cloud-run-deploy", { inputs, workspace });
-    assert.deepEqual([verdict.outcome, verdict.calls], ["refused", 0], "refused, with no call at all");
-    assert.equal(
-      verdict.outcome === "refused" ? verdict.line : "",
-      "base-image is set, but Dockerfile's final stage is FROM python:3.12-slim: with automatic base image updates Cloud Run puts the app image on top of the base image, so it must hold only the app; make the last stage FROM scratch and copy the built app into it, or drop base-image (https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates).",
-    );
-  });
+  // In process, with a workspace holding both folders (a folder without any Dockerfile too).
+  refusalTable(
+    "cloud-run-deploy",
+    async () => {
+      await mkdir(join(root, "full-image"), { recursive: true });
+      await mkdir(join(root, "empty"), { recursive: true });
+      await writeFile(
+        join(root, "full-image", "Dockerfile"),
+        "FROM python:3.12-slim\nCOPY main.py /app/main.py\n",
+      );
+      const image = "asia-northeast1-docker.pkg.dev/my-project-123/functions/full:1";
+      return {
+        inputs: fx.deployInputs("full-image-fn", { path: "full-image", image, "base-image": "python312" }),
+        workspace: root,
+      };
+    },
+    {
+      "a Dockerfile whose final stage is not FROM scratch is refused before any call": [
+        {},
+        "base-image is set, but Dockerfile's final stage is FROM python:3.12-slim: with automatic base image updates Cloud Run puts the app image on top of the base image, so it must hold only the app; make the last stage FROM scratch and copy the built app into it, or drop base-image (https://cloud.google.com/run/docs/configuring/services/automatic-base-image-updates).",
+      ],
+      "a folder without a Dockerfile is refused before anything runs": [
+        { path: "empty", "base-image": undefined },
+        `path ${JSON.stringify("empty")} has no Dockerfile: add one, name it with the dockerfile input, or drop path and deploy a pushed image.`,
+      ],
+    },
+  );
 
   it("a prebuilt image with base-image deploys, with a warning that says what the image must be", async () => {
     const deploy = await run(
@@ -97,8 +106,7 @@ describe("gcp-id-token token-format: access-token", () => {
   const keyless = () => ({ "workload-identity-provider": fx.provider, "service-account": fx.deployer.email });
 
   it("hands out the service account's own access token, masked, that Google's APIs accept as it", async () => {
-    const token = await run("gcp-id-token", { ...keyless(), "token-format": "access-token" });
-    assert.equal(token.exitCode, 0, token.stdout + token.stderr);
+    const token = passed(await run("gcp-id-token", { ...keyless(), "token-format": "access-token" }));
     const accessToken = token.outputs["access-token"] ?? "";
     assert.ok(token.masks.includes(accessToken), "masked");
     assert.equal(token.outputs["id-token"], undefined);
@@ -107,33 +115,14 @@ describe("gcp-id-token token-format: access-token", () => {
     const caller = fx.stack.gcp.state.caller(accessToken, Date.now());
     assert.equal(caller?.principal, `serviceAccount:${fx.deployer.email}`);
   });
-
-  // No audience with an ID token: cloud-run-bad-input.test.ts.
-  it("refuses an audience with an access token, and another format", async () => {
-    const refusal = async (inputs: Record<string, string>) => {
-      const verdict = await actionVerdict("gcp-id-token", { inputs: { ...keyless(), ...inputs } });
-      assert.deepEqual([verdict.outcome, verdict.calls], ["refused", 0]);
-      return verdict.outcome === "refused" ? verdict.line : "";
-    };
-    assert.equal(
-      await refusal({ "token-format": "access-token", audience: "https://x.a.run.app" }),
-      "audience applies to ID tokens only: an access token carries the cloud-platform scope and no audience; remove audience, or set token-format: id-token.",
-    );
-    assert.match(
-      await refusal({ "token-format": "jwt" }),
-      /^token-format must be id-token .* or access-token .*; got "jwt"\.$/,
-    );
-  });
 });
 
 describe("Cloud Run server defaults through cloud-run-deploy", () => {
   it("an image update keeps the settings it does not manage as services.get showed them", async () => {
     await using job = await fx.job();
     const inputs = fx.deployInputs("keep-fn");
-    const deploy = async (given: Record<string, string>) => {
-      const run = await job.run("cloud-run-deploy", { inputs: given });
-      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    };
+    const deploy = async (given: Record<string, string>) =>
+      passed(await job.run("cloud-run-deploy", { inputs: given }));
     await deploy(inputs);
     const name = `projects/${PROJECT}/locations/${REGION}/services/keep-fn`;
     const record = fx.stack.gcp.state.services.get(name);

@@ -11,17 +11,17 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   type CloudRunFixture,
-  errorsOf,
   IMAGE,
   IMAGE_V2,
   PROJECT,
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { assertUserFailure } from "./runner/index.ts";
 import { section } from "./support/folded-log.ts";
-import { refusalTable, tripwire } from "./support/input-table.ts";
-import { generateTestKey } from "./support/keys.ts";
+import { cliRefusal, refusalTable, tripwire } from "./support/input-table.ts";
+import { serviceAccountKeyJson } from "./support/keys.ts";
+import { passed } from "./support/passed.ts";
 
 const ACTION = "cloud-run-pipeline";
 const OPERATION_MS = 20_000;
@@ -36,8 +36,7 @@ after(async () => {
 it("a failed token stage stops the deploy's wait; the error is the token's; the post step still runs", async () => {
   await using job = await fx.job();
   const inputs = fx.deployInputs("cancel-fn", { "invoker-service-account": fx.caller.email });
-  const created = await job.run(ACTION, { inputs });
-  assert.equal(created.exitCode, 0, created.stdout);
+  passed(await job.run(ACTION, { inputs }));
   fx.stack.gcp.setOperationDelay(OPERATION_MS);
   try {
     const from = fx.stack.gcp.state.requests.length;
@@ -47,16 +46,11 @@ it("a failed token stage stops the deploy's wait; the error is the token's; the 
       inputs: { ...inputs, image: IMAGE_V2, "invoker-service-account": fx.outsider.email },
     });
     const ms = performance.now() - started;
-    assert.equal(run.exitCode, 1, run.stdout);
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
     // gcp-id-token's own message, naming the pipeline's input for the smoke caller.
-    assert.match(
-      errors[0] ?? "",
+    assertUserFailure(
+      run,
       /^invoker-service-account: the federated identity may not impersonate the service account .*grant roles\/iam\.workloadIdentityUser/,
-      run.stdout,
     );
-    assert.doesNotMatch(run.stdout + run.stderr, /^\s+at /m, "no stack trace");
     assert.ok(ms < OPERATION_MS / 2, `stopped after ${Math.round(ms)} ms, not after the operation`);
     // The deploy had started its update, and its group shows it; the smoke test never ran.
     assert.ok(
@@ -86,10 +80,7 @@ it("a failed deploy stops the token stage at once, with the deploy's message", a
       inputs: { ...inputs, image: "asia-northeast1-docker.pkg.dev/my-project-123/functions/missing:1" },
     });
     const ms = performance.now() - started;
-    assert.equal(run.exitCode, 1, run.stdout);
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
-    assert.match(errors[0] ?? "", /functions\/missing:1/);
+    assertUserFailure(run, /functions\/missing:1/);
     assert.ok(ms < OPERATION_MS / 2, `stopped after ${Math.round(ms)} ms, not after the token`);
     assert.equal(run.outputs.passed, undefined);
   } finally {
@@ -106,10 +97,7 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
       wait: "0",
     }),
   });
-  assert.equal(run.exitCode, 1, run.stdout);
-  const errors = errorsOf(run);
-  assert.equal(errors.length, 1, run.stdout);
-  assert.match(errors[0] ?? "", /with token/);
+  assertUserFailure(run, /with token/);
   assert.equal(run.outputs.passed, "false");
   assert.equal(run.outputs.changed, "true");
   assert.match(run.outputs.url ?? "", /^https:\/\/127\.0\.0\.1:\d+\/verdict-fn-/);
@@ -117,6 +105,7 @@ it("a failed smoke check fails the step with its verdict; the deploy's outputs a
 });
 
 describe("the inputs the pipeline adds to its stages': one line naming the input and the fix, before any call", () => {
+  const keyOf = (name: string) => serviceAccountKeyJson(`${name}@${PROJECT}.iam.gserviceaccount.com`);
   // In process (test/support/input-table.ts), federated as in a job that may mint GitHub OIDC tokens.
   const federated = {
     project: PROJECT,
@@ -125,12 +114,7 @@ describe("the inputs the pipeline adds to its stages': one line naming the input
     image: IMAGE,
     "workload-identity-provider": `projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github`,
     "service-account": `deployer@${PROJECT}.iam.gserviceaccount.com`,
-    "invoker-credentials-json": JSON.stringify({
-      type: "service_account",
-      client_email: `caller@${PROJECT}.iam.gserviceaccount.com`,
-      private_key: generateTestKey().pkcs8,
-      private_key_id: "0123456789abcdef",
-    }),
+    "invoker-credentials-json": keyOf("caller"),
   };
   // The job's GitHub OIDC token endpoint is the tripwire too: fetching a token would count as a call.
   const oidcJob = async () => ({
@@ -158,31 +142,31 @@ describe("the inputs the pipeline adds to its stages': one line naming the input
       { "invoker-credentials-json": "not a key" },
       /^invoker-credentials-json is not JSON: pass the whole service account key file/,
     ],
+    // The pipeline's own rollout: it always smoke-tests before a promotion.
+    "promote in the pipeline": [
+      { rollout: "promote" },
+      `rollout must be verify-then-promote or direct (got "promote"): verify-then-promote smoke-tests a revision before it takes traffic, direct gives it the traffic at once.`,
+    ],
+    "traffic 0 in the pipeline": [
+      { traffic: "0" },
+      `traffic must be a whole percent from 1 to 100 (got "0"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share.`,
+    ],
+    "a canary with rollout direct": [
+      { rollout: "direct", traffic: "10" },
+      "traffic is 10 but rollout is direct, which sends all traffic to the new revision: set rollout: verify-then-promote for a canary share, or drop traffic.",
+    ],
   });
 
-  it("invoker-service-account with a key-deployed pipeline (no provider to go through)", async () => {
-    await using sandbox = await cliSandbox({
-      NODE_EXTRA_CA_CERTS: fx.stack.caFile,
-      FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
-    });
-    const { project = "", region = "", image = "" } = fx.deployInputs("refused-fn");
-    const open = {
-      project,
-      region,
-      service: "refused-fn",
-      image,
-      "invoker-service-account": fx.caller.email,
-    };
-    const cli = await sandbox.run(
-      [ACTION, ...flagsOf(open)],
-      envOf({ "credentials-json": fx.deployer.json }),
+  it("invoker-service-account with a key-deployed pipeline (no provider to go through), on the command line", async () => {
+    const open = { ...federated, "invoker-service-account": `caller@${PROJECT}.iam.gserviceaccount.com` };
+    const keyed = { ...open, "workload-identity-provider": undefined, "service-account": undefined };
+    assert.equal(
+      await cliRefusal(ACTION, {
+        inputs: { ...keyed, "invoker-credentials-json": undefined },
+        env: { FNGATE_CREDENTIALS_JSON: keyOf("deployer") },
+      }),
+      "invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
     );
-    assert.equal(cli.exitCode, 1, cli.stderr);
-    const errors = cli.stderr.split("\n").filter((line) => line.startsWith("error: "));
-    assert.deepEqual(errors, [
-      "error: invoker-service-account is set but no workload identity provider is: the smoke test signs in as it keylessly; set invoker-workload-identity-provider (or workload-identity-provider, which it defaults to), or give invoker-credentials-json instead.",
-    ]);
-    assert.doesNotMatch(cli.stderr, /^\s+at /m, "no stack trace");
   });
 });
 
@@ -213,7 +197,7 @@ describe("a new service whose first revision fails the smoke test", () => {
     );
     await using job = await fx.job();
     const run = await job.run(ACTION, { inputs: failingInputs(service) }).finally(removeFault);
-    assert.equal(run.exitCode, 1, run.stdout);
+    const line = assertUserFailure(run, /^Revision /);
     const deletes = state.requests.filter((r) => r.method === "DELETE" && r.path.split("?")[0] === path);
     assert.deepEqual(
       deletes.map((r) => r.status),
@@ -222,11 +206,9 @@ describe("a new service whose first revision fails the smoke test", () => {
     );
     const revision = run.outputs.revision ?? "";
     assert.match(revision, new RegExp(`^${service}-`));
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
     const own = `Revision ${revision} failed the smoke test and is LIVE: it is the first revision of a service this run created, and deleting the service failed (${fx.deployer.email} may not delete service ${service} in project ${PROJECT} (Injected fault.): grant it roles/run.admin on the project (or roles/run.developer and roles/iam.serviceAccountUser on the runtime service account), and check project is the project ID), so it serves all traffic at ${run.outputs.url}: delete the service (gcloud run services delete ${service} --region ${REGION} --project ${PROJECT}) or deploy a fixed build before callers rely on it.`;
-    assert.equal(errors[0]?.slice(0, own.length + 1), `${own} `, errors[0]);
-    assert.match(errors[0]?.slice(own.length + 1) ?? "", /^smoke test failed, 1 of 5 checks: with token /);
+    assert.equal(line.slice(0, own.length + 1), `${own} `, line);
+    assert.match(line.slice(own.length + 1), /^smoke test failed, 1 of 5 checks: with token /);
     assert.ok(state.services.has(nameOf(service)), "the service is still there, as the line says");
     assert.equal(run.outputs.promoted, "false");
     assert.equal(run.outputs["rolled-back"], "false", "the failed revision serves: nothing was rolled back");
@@ -237,10 +219,7 @@ describe("a new service whose first revision fails the smoke test", () => {
     const service = "first-direct";
     await using job = await fx.job();
     const run = await job.run(ACTION, { inputs: failingInputs(service, { rollout: "direct" }) });
-    assert.equal(run.exitCode, 1, run.stdout);
-    const errors = errorsOf(run);
-    assert.equal(errors.length, 1, run.stdout);
-    assert.match(errors[0] ?? "", /^smoke test failed, 1 of 5 checks: with token /);
+    assertUserFailure(run, /^smoke test failed, 1 of 5 checks: with token /);
     assert.ok(fx.stack.gcp.state.services.has(nameOf(service)), "nothing was deleted");
     assert.equal(
       fx.stack.gcp.state.requests.filter(

@@ -8,6 +8,7 @@ import { after, before, it } from "node:test";
 import { type CloudRunFixture, IMAGE_V2, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
 import { comparableOutputs } from "./support/comparable-outputs.ts";
+import { passed } from "./support/passed.ts";
 import {
   assertStagesOwnLines,
   assertTokenWhileDeploying,
@@ -47,15 +48,13 @@ it("the action and `fngate cloud-run-pipeline` give the same outputs for the sam
     FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
   });
   const { open, secret } = keyInputs("parity-fn");
-  const first = await job.run(ACTION, { inputs: { ...open, ...secret } });
-  assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+  const first = passed(await job.run(ACTION, { inputs: { ...open, ...secret } }));
   assert.equal(first.outputs.changed, "true");
   assert.equal(first.outputs.passed, "true");
   // The smoke caller (the invoker key's account) was granted roles/run.invoker: its token got a 200.
   assert.match(first.stdout, new RegExp(`Granted roles/run.invoker to serviceAccount:${fx.caller.email}`));
 
-  const cli = await sandbox.run([ACTION, ...flagsOf(open), "--json"], envOf(secret));
-  assert.equal(cli.exitCode, 0, cli.stderr);
+  const cli = passed(await sandbox.run([ACTION, ...flagsOf(open), "--json"], envOf(secret)));
   const cliOutputs = (JSON.parse(cli.stdout) as { outputs: Record<string, string> }).outputs;
   // The CLI names the command on each line; after it, a stage running alongside names itself.
   const lines = commandLines(cli.stderr, ACTION);
@@ -73,8 +72,7 @@ it("the action and `fngate cloud-run-pipeline` give the same outputs for the sam
   );
   // Unprefixed stage lines would be ones that escaped their stage.
   assert.ok(!lines.some((line) => /^Got an ID token/.test(line)), cli.stderr);
-  const action = await job.run(ACTION, { inputs: { ...open, ...secret } });
-  assert.equal(action.exitCode, 0, action.stdout);
+  const action = passed(await job.run(ACTION, { inputs: { ...open, ...secret } }));
   assert.equal(action.outputs.changed, "false");
   assert.deepEqual(comparableOutputs(cliOutputs), comparableOutputs(action.outputs));
   assert.deepEqual(Object.keys(cliOutputs).sort(), [
@@ -105,8 +103,7 @@ it("fetches the token while the deploy waits for its operation; each stage's lin
   const { open, secret } = keyInputs("parity-fn");
   fx.stack.gcp.setOperationDelay(2000);
   try {
-    const run = await job.run(ACTION, { inputs: { ...open, ...secret, image: IMAGE_V2 } });
-    assert.equal(run.exitCode, 0, run.stdout);
+    const run = passed(await job.run(ACTION, { inputs: { ...open, ...secret, image: IMAGE_V2 } }));
     assert.equal(run.outputs.changed, "true");
     assertStagesOwnLines(run, {
       "cloud-run-deploy": /^Operation .* finished\.$/,

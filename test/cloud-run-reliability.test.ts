@@ -14,6 +14,7 @@ import { type CloudRunFixture, startCloudRunFixture } from "./emulators/gcp/fixt
 import { type ConnectProxy, startConnectProxy } from "./emulators/http/connect-proxy.ts";
 import { printFigure } from "./reliability/figures.ts";
 import { assertUserFailure, type StepResult } from "./runner/index.ts";
+import { passed } from "./support/passed.ts";
 import { secretsFound, shownByStep } from "./support/secret-scan.ts";
 
 const NAME = "gcp.fngate.test";
@@ -34,8 +35,7 @@ it("retries 503 on reads and 429 on the IAM write, then completes", async () => 
   state.faults.next(2, { status: 503 }, /\/services\/flaky-fn$/);
   state.faults.next(1, { status: 429 }, /flaky-fn:setIamPolicy$/);
   await using job = await fx.job();
-  const run = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("flaky-fn") });
-  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  const run = passed(await job.run("cloud-run-deploy", { inputs: fx.deployInputs("flaky-fn") }));
   assert.equal(state.faults.pending, 0, "every fault was met");
   const statuses = state.requests.filter((r) => r.path.includes("flaky-fn")).map((r) => r.status);
   assert.ok(statuses.includes(503) && statuses.includes(429), statuses.join(","));
@@ -73,8 +73,7 @@ it("deploys and gets an ID token with every Google call through the proxy", asyn
     HTTPS_PROXY: proxy.url,
     FNGATE_GCP_ENDPOINT: `https://${NAME}:${new URL(fx.stack.gcp.url).port}`,
   };
-  const deploy = await job.run("cloud-run-deploy", { inputs: fx.deployInputs("proxied-fn"), env });
-  assert.equal(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
+  const deploy = passed(await job.run("cloud-run-deploy", { inputs: fx.deployInputs("proxied-fn"), env }));
   const afterDeploy = proxy.countFor(NAME);
   assert.ok(afterDeploy >= 1, `tunnels to ${NAME}: ${afterDeploy}`);
   const token = await job.run("gcp-id-token", {

@@ -10,22 +10,13 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import {
-  type CloudRunFixture,
-  errorsOf,
-  PROJECT,
-  REGION,
-  startCloudRunFixture,
-} from "./emulators/gcp/fixture.ts";
-import { imageFunction } from "./emulators/gcp/image-function.ts";
-import { RegistryClient } from "./emulators/registry/registry-client.ts";
-import { type StartedRegistry, startRegistry } from "./emulators/registry/start-registry.ts";
-import type { Job } from "./runner/index.ts";
+import { type CloudRunFixture, PROJECT, REGION, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
+import { assertUserFailure, type Job } from "./runner/index.ts";
+import { type ArtifactRegistry, startArtifactRegistry } from "./support/artifact-registry-world.ts";
 import { bearer, httpsGet } from "./support/https-get.ts";
 import { stepPassed } from "./support/passed.ts";
-import { requireDockerAndRegistry as components, registryInstalled } from "./support/real-components.ts";
+import { requireDockerAndRegistry as components } from "./support/real-components.ts";
 
-const SERVICE_AGENT = "serviceAccount:service-agent@serverless-robot-prod.iam.gserviceaccount.com";
 const DOCKERFILE = "FROM scratch\nCOPY function.mjs /function.mjs\n";
 const GOOD =
   "export default ({ query }) => ({ status: 200, body: 'Hello ' + (query.get('name') ?? 'World') + '!' });\n";
@@ -34,40 +25,42 @@ const BAD =
   "export default ({ query }) => ({ status: 200, body: 'Hello ' + query.get('name').trim() + '!' });\n";
 
 let fx: CloudRunFixture;
-let registry: StartedRegistry | undefined;
+let registry: ArtifactRegistry | undefined;
 before(async () => {
   fx = await startCloudRunFixture();
-  if (!(await registryInstalled())) return;
-  const started = await startRegistry({ tokenAuth: await fx.stack.gcp.enableArtifactRegistryAuth() });
-  registry = started;
-  fx.stack.gcp.grantRegistryWriter(PROJECT, SERVICE_AGENT);
-  const pulled = new RegExp(`^${started.host}/(.+)@(sha256:[a-f0-9]{64})$`);
-  fx.stack.gcp.state.imageResolver = async (image) => {
-    const match = pulled.exec(image);
-    return match ? (await reader().manifestDigest(match[1] ?? "", match[2] ?? "")) !== undefined : false;
-  };
-  fx.stack.gcp.state.codeResolver = async (image) => {
-    const match = pulled.exec(image);
-    return match ? imageFunction(reader(), match[1] ?? "", match[2] ?? "") : undefined;
-  };
+  registry = await startArtifactRegistry(fx, { serveImageFunction: true });
 });
 after(async () => {
   await fx?.close();
-  await registry?.close();
+  await registry?.registry.close();
 });
-
-/** A registry client pulling as Cloud Run's service agent. */
-function reader(): RegistryClient {
-  const principal = { principal: SERVICE_AGENT, memberships: [], kind: "service-account" as const };
-  const password = fx.stack.gcp.state.issueToken(principal, 300, Date.now());
-  return new RegistryClient({ url: registry?.url ?? "", username: "oauth2accesstoken", password });
-}
 
 async function writeFunction(job: Job, source: string): Promise<void> {
   const dir = join(job.workspace, "fn");
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "Dockerfile"), DOCKERFILE);
   await writeFile(join(dir, "function.mjs"), source);
+}
+
+/** The pipeline's inputs for `service`, its image built from the workspace's fn folder. */
+const builtInputs = (service: string) => ({
+  ...fx.deployInputs(service, {
+    path: "fn",
+    image: registry?.tagOf(service) ?? "",
+    "registry-login": "always",
+  }),
+  "invoker-service-account": fx.caller.email,
+  "expect-body": "Hello World!",
+});
+
+/** An ID token of the caller (who holds roles/run.invoker) for `url`. */
+async function callerToken(job: Job, url: string): Promise<string> {
+  const inputs = {
+    audience: url,
+    "workload-identity-provider": fx.provider,
+    "service-account": fx.caller.email,
+  };
+  return (await stepPassed(job, "gcp-id-token", inputs)).outputs["id-token"] ?? "";
 }
 
 async function call(url: string, token: string): Promise<string> {
@@ -78,15 +71,7 @@ async function call(url: string, token: string): Promise<string> {
 it("a build whose function fails the smoke test never serves; the old code answers during and after", async (t) => {
   if (!(await components(t))) return;
   await using job = await fx.job();
-  const inputs = {
-    ...fx.deployInputs("rollout-built", {
-      path: "fn",
-      image: `${registry?.host}/${PROJECT}/functions/rollout-built:1`,
-      "registry-login": "always",
-    }),
-    "invoker-service-account": fx.caller.email,
-    "expect-body": "Hello World!",
-  };
+  const inputs = builtInputs("rollout-built");
   const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-built`;
   const revisions = () => (fx.stack.gcp.state.services.get(name)?.revisionList ?? []).map((r) => r.name);
 
@@ -95,14 +80,8 @@ it("a build whose function fails the smoke test never serves; the old code answe
   assert.equal(good.outputs.promoted, "true");
   const [rev1] = revisions();
   const url = good.outputs.url ?? "";
-  const token = (
-    await stepPassed(job, "gcp-id-token", {
-      audience: url,
-      "workload-identity-provider": fx.provider,
-      "service-account": fx.caller.email,
-    })
-  ).outputs["id-token"];
-  assert.equal(await call(url, token ?? ""), "200 Hello World!");
+  const token = await callerToken(job, url);
+  assert.equal(await call(url, token), "200 Hello World!");
 
   await writeFunction(job, BAD);
   fx.stack.gcp.setOperationDelay(1500);
@@ -110,7 +89,7 @@ it("a build whose function fails the smoke test never serves; the old code answe
   let running = true;
   const watching = (async () => {
     while (running) {
-      answers.push(await call(url, token ?? ""));
+      answers.push(await call(url, token));
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
@@ -121,16 +100,13 @@ it("a build whose function fails the smoke test never serves; the old code answe
   fx.stack.gcp.setOperationDelay(50);
 
   const [, rev2] = revisions();
-  assert.equal(bad.exitCode, 1, bad.stdout);
-  const errors = errorsOf(bad);
-  assert.equal(errors.length, 1);
+  const line = assertUserFailure(bad, / was removed\. .*with token.*500/);
   assert.ok(
-    errors[0]?.startsWith(
+    line.startsWith(
       `Revision ${rev2} failed the smoke test and takes no traffic: traffic stayed on the previous revision ${rev1} (${rev1}=100); its tag `,
     ),
-    errors[0],
+    line,
   );
-  assert.match(errors[0] ?? "", / was removed\. .*with token.*500/);
   assert.equal(bad.outputs.promoted, "false");
   assert.equal(bad.outputs["rolled-back"], "true", "the previous revision is what serves");
   assert.equal(bad.outputs["previous-revision"], rev1);
@@ -142,7 +118,7 @@ it("a build whose function fails the smoke test never serves; the old code answe
   ]);
   assert.ok(answers.length >= 3, `the main URL was called during the run (${answers.length} times)`);
   assert.deepEqual([...new Set(answers)], ["200 Hello World!"]);
-  assert.equal(await call(url, token ?? ""), "200 Hello World!");
+  assert.equal(await call(url, token), "200 Hello World!");
 });
 
 it("a new service whose first build fails: the service this run created is deleted, so nothing serves the failed revision", async (t) => {
@@ -150,28 +126,18 @@ it("a new service whose first build fails: the service this run created is delet
   await using job = await fx.job();
   await writeFunction(job, BAD);
   const run = await job.run("cloud-run-pipeline", {
-    inputs: {
-      ...fx.deployInputs("rollout-first-bad", {
-        path: "fn",
-        image: `${registry?.host}/${PROJECT}/functions/rollout-first-bad:1`,
-        "registry-login": "always",
-      }),
-      "invoker-service-account": fx.caller.email,
-      "expect-body": "Hello World!",
-    },
+    inputs: builtInputs("rollout-first-bad"),
     timeoutMs: 240_000,
   });
   const name = `projects/${PROJECT}/locations/${REGION}/services/rollout-first-bad`;
   const revision = run.outputs.revision ?? "";
-  assert.equal(run.exitCode, 1, run.stdout);
   assert.match(revision, /^rollout-first-bad-/);
-  const errors = errorsOf(run);
-  assert.equal(errors.length, 1);
+  const line = assertUserFailure(run, /^Revision /);
   const own = `Revision ${revision} failed the smoke test; it was the first revision of a service this run created, so the service was deleted and nothing serves the failed revision: fix the function and deploy again (the next run creates the service afresh).`;
-  assert.equal(errors[0]?.slice(0, own.length + 1), `${own} `, errors[0]);
+  assert.equal(line.slice(0, own.length + 1), `${own} `, line);
   // Then the smoke test's own verdict, as on every failed run.
   assert.match(
-    errors[0]?.slice(own.length + 1) ?? "",
+    line.slice(own.length + 1),
     /^smoke test failed, 1 of 5 checks: with token answered 500, expected 200, /,
   );
   assert.equal(fx.stack.gcp.state.services.has(name), false, "the service is gone");
@@ -180,12 +146,6 @@ it("a new service whose first build fails: the service this run created is delet
   assert.equal(run.outputs["previous-revision"], "");
   assert.equal(run.outputs.traffic, "");
   assert.equal(run.outputs["tag-url"], "");
-  const token = (
-    await stepPassed(job, "gcp-id-token", {
-      audience: run.outputs.url ?? "",
-      "workload-identity-provider": fx.provider,
-      "service-account": fx.caller.email,
-    })
-  ).outputs["id-token"];
-  assert.match(await call(run.outputs.url ?? "", token ?? ""), /^404 /, "the service's URL answers nothing");
+  const token = await callerToken(job, run.outputs.url ?? "");
+  assert.match(await call(run.outputs.url ?? "", token), /^404 /, "the service's URL answers nothing");
 });

@@ -8,15 +8,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   type CloudRunFixture,
-  errorsOf,
   IMAGE_V2,
   PROJECT,
   REGION,
   startCloudRunFixture,
 } from "./emulators/gcp/fixture.ts";
 import type { ServiceRecord } from "./emulators/gcp/state.ts";
-import type { Job } from "./runner/index.ts";
-import { type RefusalRow, refusalTable } from "./support/input-table.ts";
+import { assertUserFailure, type Job } from "./runner/index.ts";
 import { stepPassed } from "./support/passed.ts";
 
 const PIPELINE = "cloud-run-pipeline";
@@ -196,93 +194,18 @@ describe("cloud-run-deploy on its own: deploy -> smoke-test -> promote", () => {
     const refused = await job.run("cloud-run-deploy", {
       inputs: fx.deployInputs("rollout-steps", { rollout: "promote", tag: "other" }),
     });
-    assert.equal(refused.exitCode, 1);
-    assert.deepEqual(errorsOf(refused), [
+    assertUserFailure(
+      refused,
       `tag "other" is on no revision of service rollout-steps: deploy with rollout: verify-then-promote and the same tag first (or set tag to the one that deploy used).`,
-    ]);
+    );
     assert.equal(fx.mutatingCalls(), mutating);
     const missing = await job.run("cloud-run-deploy", {
       inputs: fx.deployInputs("rollout-never-deployed", { rollout: "promote", tag: "next" }),
     });
-    assert.equal(missing.exitCode, 1);
-    assert.deepEqual(errorsOf(missing), [
+    assertUserFailure(
+      missing,
       `service rollout-never-deployed does not exist in ${REGION}: deploy it (rollout: verify-then-promote) before promoting a revision.`,
-    ]);
+    );
     assert.equal(fx.mutatingCalls(), mutating);
   });
-});
-
-describe("rollout inputs are refused before any call", () => {
-  const deployCases: Record<string, RefusalRow> = {
-    "an unknown rollout": [
-      { rollout: "blue-green" },
-      `rollout must be direct, verify-then-promote or promote (got "blue-green"): verify-then-promote smoke-tests a revision before it takes traffic, direct gives it the traffic at once.`,
-    ],
-    "a canary share with rollout verify-then-promote": [
-      { rollout: "verify-then-promote", traffic: "10" },
-      "traffic is 10 but cloud-run-deploy with rollout verify-then-promote deploys the revision with no traffic: give traffic to a later cloud-run-deploy step with rollout: promote, or use cloud-run-pipeline.",
-    ],
-    "a canary share with rollout direct": [
-      { traffic: "10" },
-      "traffic is 10 but rollout is direct, which sends all traffic to the new revision: set rollout: promote for a canary share, or drop traffic.",
-    ],
-    "a percent over 100": [
-      { rollout: "promote", traffic: "150" },
-      `traffic must be a whole percent from 0 to 100 (got "150"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share, 0 deploys it tagged with no traffic.`,
-    ],
-    "a tag with capitals": [
-      { tag: "Canary" },
-      `tag "Canary" is not a Cloud Run traffic tag: use at least 3 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. candidate).`,
-    ],
-    "a tag too long for the service name": [
-      { tag: "a-very-long-tag-name-for-this-service-x" },
-      `tag "a-very-long-tag-name-for-this-service-x" is too long for service "refused-rollout": Cloud Run allows at most 46 characters for the tag and the service name together; use a tag of at most 31 characters.`,
-    ],
-    "a revision suffix with an underscore": [
-      { "revision-suffix": "v1_2" },
-      `revision-suffix "v1_2" does not make a revision name: use lowercase letters, digits and hyphens (not at either end), at most 47 characters with this service name.`,
-    ],
-  };
-  refusalTable(
-    "cloud-run-deploy",
-    () => ({
-      inputs: {
-        ...fx.deployInputs("refused-rollout"),
-        "credentials-json": fx.deployer.json,
-        "workload-identity-provider": "",
-        "service-account": "",
-      },
-    }),
-    deployCases,
-    () => undefined,
-  );
-
-  const pipelineCases: Record<string, RefusalRow> = {
-    "promote in the pipeline": [
-      { rollout: "promote" },
-      `rollout must be verify-then-promote or direct (got "promote"): verify-then-promote smoke-tests a revision before it takes traffic, direct gives it the traffic at once.`,
-    ],
-    "traffic 0 in the pipeline": [
-      { traffic: "0" },
-      `traffic must be a whole percent from 1 to 100 (got "0"): 100 moves all traffic to the new revision, 10 gives it a 10% canary share.`,
-    ],
-    "a canary with rollout direct": [
-      { rollout: "direct", traffic: "10" },
-      "traffic is 10 but rollout is direct, which sends all traffic to the new revision: set rollout: verify-then-promote for a canary share, or drop traffic.",
-    ],
-  };
-  refusalTable(
-    PIPELINE,
-    () => ({
-      inputs: {
-        ...pipelineInputs("refused-rollout"),
-        "credentials-json": fx.deployer.json,
-        "workload-identity-provider": "",
-        "service-account": "",
-        "invoker-service-account": "",
-      },
-    }),
-    pipelineCases,
-    () => undefined,
-  );
 });

@@ -6,20 +6,12 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { actionInputHost } from "../src/github/action-host.ts";
-import { actionInputReader } from "../src/github/action-reader.ts";
 import { readCloudRunPipelineInputs } from "../src/inputs/cloud-run-pipeline.ts";
-import { readEveryInput } from "../src/inputs/reader.ts";
 import { IMAGE, PROJECT, REGION } from "./emulators/gcp/fixture.ts";
-import { actionVerdict, type RefusalRow, refusalTable } from "./support/input-table.ts";
-import { generateTestKey } from "./support/keys.ts";
+import { actionVerdict, parsedBy, type RefusalRow, refusalTable } from "./support/input-table.ts";
+import { serviceAccountKeyJson } from "./support/keys.ts";
 
-const keyJson = JSON.stringify({
-  type: "service_account",
-  client_email: `deployer@${PROJECT}.iam.gserviceaccount.com`,
-  private_key: generateTestKey().pkcs8,
-  private_key_id: "0123456789abcdef",
-});
+const keyJson = serviceAccountKeyJson(`deployer@${PROJECT}.iam.gserviceaccount.com`);
 const inputs = (more: Record<string, string> = {}) => ({
   project: PROJECT,
   region: REGION,
@@ -265,13 +257,7 @@ describe("env-file: a YAML map in the workspace, refused before any call when it
 });
 
 describe("cloud-run-pipeline reads the same settings with the same checks", () => {
-  const read = (given: Record<string, string>) => {
-    const env = Object.fromEntries(Object.entries(given).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
-    return readEveryInput(
-      actionInputReader(env, () => {}),
-      (all) => readCloudRunPipelineInputs(all, actionInputHost(env)),
-    );
-  };
+  const read = (given: Record<string, string>) => parsedBy(readCloudRunPipelineInputs, given);
   it("settings reach the deploy stage", () => {
     const parsed = read(inputs({ cpu: "2", labels: "team=a", "env-update": "merge" }));
     assert.deepEqual(parsed.deploy.settings, { envUpdate: "merge", cpu: "2", labels: { team: "a" } });

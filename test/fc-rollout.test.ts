@@ -11,6 +11,7 @@ import type { Application } from "./emulators/entra/directory.ts";
 import { assertUserFailure, Job } from "./runner/index.ts";
 import { type FcEntraWorld, startFcEntraWorld } from "./support/fc-entra-world.ts";
 import { bearer, httpsGet } from "./support/https-get.ts";
+import { passed } from "./support/passed.ts";
 
 let world: FcEntraWorld;
 let fx: StartedAlibabaFixture;
@@ -40,6 +41,11 @@ function pipelineInputs(name: string, overrides: Record<string, string> = {}): R
 }
 
 const alias = (fn: string) => fx.stack.alibaba.state.functionChildren.aliases.get(fn)?.get("live");
+/** The version the alias serves, and the canary weights beside it. */
+const served = (fn: string) => ({
+  versionId: alias(fn)?.versionId,
+  weights: alias(fn)?.additionalVersionWeight,
+});
 const trigger = (fn: string, name: string) =>
   fx.stack.alibaba.state.functionChildren.triggers.get(fn)?.get(name);
 
@@ -48,16 +54,12 @@ describe("fc-pipeline rollout: verify, then promote", () => {
   let publicUrl = "";
   it("a good version is smoke-tested through its candidate trigger, then the alias (and the public trigger) serve it", async () => {
     await using job = await Job.create({ env: fx.env, checkout });
-    const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn) }));
     assert.equal(run.outputs.promoted, "true");
     assert.equal(run.outputs["rolled-back"], "false");
     assert.equal(run.outputs.version, "1");
     assert.equal(run.outputs["previous-version"], "");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "1", weights: {} },
-    );
+    assert.deepEqual(served(fn), { versionId: "1", weights: {} });
     assert.equal(trigger(fn, "http")?.qualifier, "live");
     assert.equal(trigger(fn, "http-candidate")?.qualifier, "1");
     assert.match(run.outputs.url ?? "", /\/fc-http\/rollout-fn\/http$/);
@@ -87,10 +89,7 @@ describe("fc-pipeline rollout: verify, then promote", () => {
     assert.equal(run.outputs["rolled-back"], "true");
     assert.equal(run.outputs.version, "2");
     assert.equal(run.outputs["previous-version"], "1");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "1", weights: {} },
-    );
+    assert.deepEqual(served(fn), { versionId: "1", weights: {} });
     assert.match(
       run.stdout,
       /Version 2 failed the smoke test: alias live still serves version 1; nothing was promoted\./,
@@ -102,28 +101,19 @@ describe("fc-pipeline rollout: verify, then promote", () => {
 
   it("traffic 10 gives the new version a canary weight on the alias, beside the version it serves", async () => {
     await using job = await Job.create({ env: fx.env, checkout });
-    const run = await job.run("fc-pipeline", { inputs: pipelineInputs(fn, { traffic: "10" }) });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn, { traffic: "10" }) }));
     assert.equal(run.outputs.version, "3");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "1", weights: { "3": 0.1 } },
-    );
+    assert.deepEqual(served(fn), { versionId: "1", weights: { "3": 0.1 } });
     assert.match(run.stdout, /Alias live now serves version 1 \(90%\) and version 3 \(10%, canary\)\./);
   });
 
   it("a later run at 100% promotes the canary; a re-run of that promoted deploy makes no mutating call", async () => {
     await using job = await Job.create({ env: fx.env, checkout });
-    const promoted = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
-    assert.equal(promoted.exitCode, 0, promoted.stdout + promoted.stderr);
+    const promoted = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn) }));
     assert.equal(promoted.outputs.version, "3");
-    assert.deepEqual(
-      { versionId: alias(fn)?.versionId, weights: alias(fn)?.additionalVersionWeight },
-      { versionId: "3", weights: {} },
-    );
+    assert.deepEqual(served(fn), { versionId: "3", weights: {} });
     const before = fx.stack.alibaba.requests.length;
-    const again = await job.run("fc-pipeline", { inputs: pipelineInputs(fn) });
-    assert.equal(again.exitCode, 0, again.stdout + again.stderr);
+    const again = passed(await job.run("fc-pipeline", { inputs: pipelineInputs(fn) }));
     assert.deepEqual(
       { changed: again.outputs.changed, promoted: again.outputs.promoted, version: again.outputs.version },
       { changed: "false", promoted: "true", version: "3" },
@@ -144,8 +134,7 @@ describe("fc-deploy rollout: invoke is the check", () => {
   };
 
   it("a version whose test invocation fails is not promoted: one line, the alias left where it was", async () => {
-    const good = await fx.deploy(deployInputs("rollout-invoke", "payload"), { checkout });
-    assert.equal(good.exitCode, 0, good.stdout + good.stderr);
+    const good = passed(await fx.deploy(deployInputs("rollout-invoke", "payload"), { checkout }));
     assert.equal(good.outputs.promoted, "true");
     assert.equal(good.outputs["invoke-result"], "ok");
     const bad = await fx.deploy(deployInputs("rollout-invoke", "throws"), { checkout });

@@ -18,6 +18,7 @@ import { isMutatingFcCall } from "./emulators/alibaba/server.ts";
 import { closeServer, serveHttpsOnLoopback } from "./emulators/http/loopback-server.ts";
 import { assertUserFailure } from "./runner/index.ts";
 import { httpsGet } from "./support/https-get.ts";
+import { passed } from "./support/passed.ts";
 
 let fx: StartedAlibabaFixture;
 let checkout: string;
@@ -125,8 +126,7 @@ describe("fc-deploy with an HTTP trigger", () => {
       "http-trigger-jwks": jwks("key-1"),
       "http-trigger-claim-pass-by": "header:aud:x-jwt-aud,query:tid:tid",
     });
-    const run = await fx.deploy({ ...given, "code-path": "echo" }, { checkout });
-    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const run = passed(await fx.deploy({ ...given, "code-path": "echo" }, { checkout }));
     const stored = fx.stack.alibaba.state.functionChildren.triggers.get("web-claims")?.get("http");
     const authConfig = JSON.parse(String(JSON.parse(String(stored?.triggerConfig)).authConfig));
     assert.equal(authConfig.ClaimPassBy, "header:aud:x-jwt-aud,query:tid:tid");
@@ -221,10 +221,10 @@ describe("fc-deploy with an HTTP trigger", () => {
     const run = await fx.deploy(deployInputs("web-taken", { "http-trigger-auth": "anonymous" }), {
       checkout,
     });
-    assert.equal(run.exitCode, 1);
-    assert.match(
-      run.stdout + run.stderr,
+    assertUserFailure(
+      run,
       /http-trigger: function web-taken already has a timer trigger named http: choose another http-trigger name\./,
+      [fx.accessKey.secret],
     );
   });
   it("a JWKS URL that does not answer keys fails before any change, with one line naming http-trigger-jwks-url", async () => {

@@ -16,8 +16,11 @@ import {
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { assertUserFailure } from "./runner/index.ts";
-import { foldedLog, section } from "./support/folded-log.ts";
+import { section } from "./support/folded-log.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
+import { passed } from "./support/passed.ts";
+import { assertStagesOwnLines } from "./support/pipeline-stages.ts";
+import { timelineRowsOf } from "./support/summary-timeline.ts";
 
 const ACTIVE_DELAY_MS = 3000;
 // docker's first build line (legacy builder or BuildKit), and its first push line.
@@ -40,8 +43,7 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
     const from = requests.length;
     const entraRequests = fixture.oci.stack.entra.requests;
     const entraFrom = entraRequests.length;
-    const run = await job.run(PIPELINE, { inputs: fixture.inputs("secret", "overlap") });
-    assert.equal(run.exitCode, 0, run.stdout);
+    const run = passed(await job.run(PIPELINE, { inputs: fixture.inputs("secret", "overlap") }));
     assert.equal(run.outputs.passed, "true");
 
     // One token request: preflight's, handed to entra-token (same client, scope and authority).
@@ -62,28 +64,21 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
       "the function was still being waited for when the deployment was created",
     );
 
-    // Readability: no nesting, and each stage's own lines in its group and in no other.
-    const { sections, nested } = foldedLog(run.stdout);
-    assert.deepEqual(nested, []);
-    const owned: Record<string, RegExp> = {
-      "fn-context": /^Wrote profile \[DEFAULT\]/,
-      "ocir-login": /^Logged in to /,
-      "fn-image": /^── docker build /,
-      "fn-deploy": /^Function overlap is ACTIVE\.$/,
-      "gateway-deploy": /^Work request /,
-      "entra-token": /^Got a v1 access token /,
-      "smoke-test": /^ok {3}with token: answered 200/,
-    };
-    for (const [stage, line] of Object.entries(owned)) {
-      assert.ok(
-        section(run, stage).some((text) => line.test(text)),
-        `${stage}: ${line}`,
-      );
-      // preflight asks for the token entra-token will get, so it logs the same line in its own group.
-      for (const other of sections.filter((s) => s.title !== stage && s.title !== "preflight")) {
-        assert.ok(!other.lines.some((text) => line.test(text)), `${line} only in ${stage}`);
-      }
-    }
+    // Readability: no nesting, and each stage's own lines in its group and in no other; preflight asks
+    // for the token entra-token will get, so it logs the same line in its own group.
+    assertStagesOwnLines(
+      run,
+      {
+        "fn-context": /^Wrote profile \[DEFAULT\]/,
+        "ocir-login": /^Logged in to /,
+        "fn-image": /^── docker build /,
+        "fn-deploy": /^Function overlap is ACTIVE\.$/,
+        "gateway-deploy": /^Work request /,
+        "entra-token": /^Got a v1 access token /,
+        "smoke-test": /^ok {3}with token: answered 200/,
+      },
+      ["preflight"],
+    );
     // Quiet: docker's legacy-builder notice is not repeated on every build (the step says it once).
     assert.ok(!run.stdout.includes("legacy builder is deprecated"), "no legacy-builder notice");
     // The summary's timeline: gateway-deploy started before fn-deploy ended, after waiting for its OCID.
@@ -94,17 +89,6 @@ it("deploys the gateway while the function becomes ACTIVE, each stage's lines in
     await job.dispose();
   }
 });
-
-/** The summary's timeline rows: stage -> start, end (seconds from the first stage's start), waited. */
-function timeline(summary: string): Map<string, { start: number; end: number; waited: string }> {
-  const rows = new Map<string, { start: number; end: number; waited: string }>();
-  for (const [, stage, start, end, waited] of summary.matchAll(
-    /<tr><td>([a-z-]+)<\/td><td>([\d.]+) s<\/td><td>([\d.]+) s<\/td><td>([^<]*)<\/td><\/tr>/g,
-  )) {
-    rows.set(stage ?? "", { start: Number(start), end: Number(end), waited: waited ?? "" });
-  }
-  return rows;
-}
 
 it("builds the image while preflight still runs, and writes nothing before preflight has cleared the run", async (t) => {
   if (!(await pipelineComponents(t))) return;
@@ -134,14 +118,12 @@ it("builds the image while preflight still runs, and writes nothing before prefl
     );
     assert.ok(!section(run, "fn-deploy").some((line) => BUILD_OUTPUT.test(line)), "no build in fn-deploy");
 
-    const stages = timeline(run.summary);
-    const [preflight, login, image, deploy] = ["preflight", "ocir-login", "fn-image", "fn-deploy"].map(
-      (name) => {
-        const row = stages.get(name);
-        assert.ok(row, `${name} in the timeline: ${run.summary}`);
-        return row;
-      },
-    );
+    const [preflight, login, image, deploy] = timelineRowsOf(run.summary, [
+      "preflight",
+      "ocir-login",
+      "fn-image",
+      "fn-deploy",
+    ]);
     // ocir-login and the image ran beside preflight, not after it.
     assert.ok(login && preflight && login.start < preflight.end, "ocir-login started before preflight ended");
     assert.ok(image && preflight && image.start < preflight.end, "fn-image started before preflight ended");

@@ -4,9 +4,6 @@
 // repository with push permission. Each is shown satisfied and unsatisfied with its fix, blocking only
 // what would surely fail the deploy, and no run makes a single mutating call.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type CloudRunFixture, PROJECT, REGION, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
 import { assertCliFailure, assertUserFailure, type Job, type StepResult } from "./runner/index.ts";
@@ -224,67 +221,47 @@ describe("preflight: Google checks (cloud: cloud-run), through the built action"
 
 describe("fngate preflight --cloud cloud-run", () => {
   it("shows every check ok, then blocks on a disabled API with exit 1 and one line, with no mutating call", async () => {
-    const sandbox = await cliSandbox({
+    await using sandbox = await cliSandbox({
       NODE_EXTRA_CA_CERTS: fx.stack.caFile,
       FNGATE_GCP_ENDPOINT: fx.stack.gcp.url,
     });
-    const keys = await mkdtemp(join(tmpdir(), "fngate-cli-keys-"));
-    try {
-      const deployerKey = join(keys, "deployer.json");
-      await writeFile(deployerKey, fx.deployer.json, { mode: 0o600 });
-      const before = fx.mutatingCalls();
-      const args = [
-        "preflight",
-        "--cloud",
-        "cloud-run",
-        "--region",
-        REGION,
-        "--credentials-json-file",
-        deployerKey,
-      ];
-      const good = await sandbox.run([
-        ...args,
-        ...["--project", PROJECT, "--image", IMAGE, "--runtime-service-account", runtime, "--json"],
-      ]);
-      assert.equal(good.exitCode, 0, good.stderr);
-      const outputs = (JSON.parse(good.stdout) as { outputs: Record<string, string> }).outputs;
-      assert.deepEqual(statuses(JSON.parse(outputs.results ?? "[]") as Row[]), ALL_OK);
-      assert.match(good.stderr, /ok {6}Cloud Run Admin API enabled: run\.googleapis\.com answers/);
+    // The key from the environment (--credentials-json-file reads a file: cli-clouds.test.ts).
+    const key = { FNGATE_CREDENTIALS_JSON: fx.deployer.json };
+    const before = fx.mutatingCalls();
+    const args = ["preflight", "--cloud", "cloud-run", "--region", REGION];
+    const good = await sandbox.run(
+      [...args, ...["--project", PROJECT, "--image", IMAGE, "--runtime-service-account", runtime, "--json"]],
+      key,
+    );
+    assert.equal(good.exitCode, 0, good.stderr);
+    const outputs = (JSON.parse(good.stdout) as { outputs: Record<string, string> }).outputs;
+    assert.deepEqual(statuses(JSON.parse(outputs.results ?? "[]") as Row[]), ALL_OK);
+    assert.match(good.stderr, /ok {6}Cloud Run Admin API enabled: run\.googleapis\.com answers/);
 
-      const stranded = await sandbox.run([
-        ...args,
-        ...[
-          "--project",
-          PROJECT,
-          "--image",
-          `${REGION}-docker.pkg.dev/${PROJECT}/nothing-here/app:1`,
-          "--runtime-service-account",
-          stranger,
-        ],
-      ]);
-      assertCliFailure(stranded, BLOCKED);
-      assert.match(
-        stranded.stderr,
-        /MISSING deployer may act as the runtime service account: .*lacks iam\.serviceAccounts\.actAs/,
-      );
-      assert.match(stranded.stderr, /BLOCKED Artifact Registry repository: .*nothing-here does not exist/);
+    const elsewhere = `${REGION}-docker.pkg.dev/${PROJECT}/nothing-here/app:1`;
+    const stranded = await sandbox.run(
+      [...args, "--project", PROJECT, "--image", elsewhere, "--runtime-service-account", stranger],
+      key,
+    );
+    assertCliFailure(stranded, BLOCKED);
+    assert.match(
+      stranded.stderr,
+      /MISSING deployer may act as the runtime service account: .*lacks iam\.serviceAccounts\.actAs/,
+    );
+    assert.match(stranded.stderr, /BLOCKED Artifact Registry repository: .*nothing-here does not exist/);
 
-      const disabled = await sandbox.run([...args, "--project", DISABLED_PROJECT]);
-      assertCliFailure(
-        disabled,
-        /^preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .* Fix: gcloud services enable run\.googleapis\.com --project run-off-project$/,
-        { secrets: [fx.deployer.json] },
-      );
-      assert.match(
-        disabled.stderr,
-        /BLOCKED Cloud Run Admin API enabled: project run-off-project has not enabled run\.googleapis\.com/,
-      );
-      assert.equal(fx.mutatingCalls(), before, "the CLI's preflight made a mutating Google call");
-      const secrets = [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()];
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), secrets), []);
-    } finally {
-      await rm(keys, { recursive: true, force: true });
-      await sandbox.dispose();
-    }
+    const disabled = await sandbox.run([...args, "--project", DISABLED_PROJECT], key);
+    assertCliFailure(
+      disabled,
+      /^preflight: 1 check would fail the deploy, nothing was changed: Cloud Run Admin API enabled: .* Fix: gcloud services enable run\.googleapis\.com --project run-off-project$/,
+      { secrets: [fx.deployer.json] },
+    );
+    assert.match(
+      disabled.stderr,
+      /BLOCKED Cloud Run Admin API enabled: project run-off-project has not enabled run\.googleapis\.com/,
+    );
+    assert.equal(fx.mutatingCalls(), before, "the CLI's preflight made a mutating Google call");
+    const secrets = [fx.deployer.json, ...fx.stack.gcp.state.tokens.keys()];
+    assert.deepEqual(secretsFound(await sandbox.allWrittenText(), secrets), []);
   });
 });

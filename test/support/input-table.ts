@@ -27,6 +27,8 @@ import { actionInputHost, actionToolSources } from "../../src/github/action-host
 import { actionInputReader, checkActionInputs } from "../../src/github/action-reader.ts";
 import { proxySettings } from "../../src/http/proxy-settings.ts";
 import { endpointOverrides } from "../../src/inputs/endpoint-overrides.ts";
+import type { InputHost } from "../../src/inputs/input-host.ts";
+import { type InputReader, readEveryInput } from "../../src/inputs/reader.ts";
 import { maskDeclaredSecrets } from "../../src/inputs/secret-inputs.ts";
 import { secretPieces } from "../../src/secret-pieces.ts";
 import type { StepContext } from "../../src/step-context.ts";
@@ -138,6 +140,18 @@ export function refusalTable(
       else assert.match(shown, line);
     });
   }
+}
+
+/** What `parse` makes of `given` as the action adapter reads them (INPUT_*, no action.yml defaults). */
+export function parsedBy<T>(
+  parse: (read: InputReader, host: InputHost) => T,
+  given: Record<string, string>,
+): T {
+  const env = Object.fromEntries(Object.entries(given).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  return readEveryInput(
+    actionInputReader(env, () => {}),
+    (all) => parse(all, actionInputHost(env)),
+  );
 }
 
 function refusalLine(verdict: Verdict): string {

@@ -61,3 +61,9 @@ export function pastedVariants(key: TestKey): Record<string, string> {
 export function pemArmor(label: string, body: string): string {
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
+
+/** A Google service account key file for `email`, which Google never issued: for checks made before any call. */
+export function serviceAccountKeyJson(email: string): string {
+  const key = { type: "service_account", client_email: email, private_key: generateTestKey().pkcs8 };
+  return JSON.stringify({ ...key, private_key_id: "0123456789abcdef" });
+}

@@ -7,9 +7,17 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import type { StepResult } from "../runner/index.ts";
 import { foldedLog, section } from "./folded-log.ts";
+import { summaryTimeline, timelineRowsOf } from "./summary-timeline.ts";
 
-/** Each stage's line shows in that stage's group and in no other; no group opens inside another. */
-export function assertStagesOwnLines(run: StepResult, owned: Record<string, RegExp>): void {
+/**
+ * Each stage's line shows in that stage's group and in no other (but the `alongside` groups, which may log
+ * the same line); no group opens inside another.
+ */
+export function assertStagesOwnLines(
+  run: StepResult,
+  owned: Record<string, RegExp>,
+  alongside: string[] = [],
+): void {
   const { sections, nested } = foldedLog(run.stdout);
   assert.deepEqual(nested, []);
   for (const [stage, line] of Object.entries(owned)) {
@@ -17,7 +25,7 @@ export function assertStagesOwnLines(run: StepResult, owned: Record<string, RegE
       section(run, stage).some((text) => line.test(text)),
       `${stage}: ${line}\n${run.stdout}`,
     );
-    for (const other of sections.filter((s) => s.title !== stage))
+    for (const other of sections.filter((s) => s.title !== stage && !alongside.includes(s.title ?? "")))
       assert.ok(!other.lines.some((text) => line.test(text)), `${line} only in ${stage}`);
   }
 }
@@ -27,22 +35,10 @@ export function assertStagesOwnLines(run: StepResult, owned: Record<string, RegE
  * (the deploy's wait was made long enough for that), and the smoke test starting after the deploy.
  */
 export function assertTokenWhileDeploying(summary: string, deployStage: string, tokenStage: string): void {
-  const rows = timelineRows(summary);
-  const deploy = rows.get(deployStage);
-  const token = rows.get(tokenStage);
+  const [deploy, token] = timelineRowsOf(summary, [deployStage, tokenStage]);
   assert.ok(deploy && token, summary);
-  assert.ok(token.ended < deploy.ended - 1, `token ${token.ended} s, deploy ${deploy.ended} s`);
-  assert.ok((rows.get("smoke-test")?.started ?? 0) >= deploy.ended);
-}
-
-/** The summary's timeline table: each stage's start and end, in seconds from the first start. */
-function timelineRows(summary: string): Map<string, { started: number; ended: number }> {
-  const table = summary.slice(summary.indexOf("timeline"));
-  const rows = new Map<string, { started: number; ended: number }>();
-  for (const match of table.matchAll(/<tr><td>([\w-]+)<\/td><td>([\d.]+) s<\/td><td>([\d.]+) s<\/td>/g)) {
-    rows.set(match[1] ?? "", { started: Number(match[2]), ended: Number(match[3]) });
-  }
-  return rows;
+  assert.ok(token.end < deploy.end - 1, `token ${token.end} s, deploy ${deploy.end} s`);
+  assert.ok((summaryTimeline(summary).get("smoke-test")?.start ?? 0) >= deploy.end);
 }
 
 /** `fngate <command>`'s log lines without the command's own [command] prefix. */
