@@ -125,7 +125,7 @@ const trustWith = (options: { grantTypes?: string[]; trust?: boolean }) =>
 
 describe("fn-context auth: oidc refuses bad input before the token exchange", () => {
   // In process (test/support/input-table.ts): the identity domain is the tripwire, which none may reach.
-  // An unknown auth: inputs-gathered.test.ts, whole line.
+  // An unknown auth: inputs-gathered.test.ts; identity-domain-url's form: fn-context-plan.test.ts.
   const base = async () => {
     const { url } = await tripwire();
     return {
@@ -142,10 +142,6 @@ describe("fn-context auth: oidc refuses bad input before the token exchange", ()
     "an API key input next to auth: oidc": [
       { "private-key": "an API key pasted by habit" },
       /^private-key is an API key input, but auth is oidc: remove private-key/,
-    ],
-    "an identity-domain-url with a path": [
-      { "identity-domain-url": "https://127.0.0.1:8443/oauth2/v1/token" },
-      /^identity-domain-url is the domain's URL without a path \(https:\/\/127\.0\.0\.1:\d+\); remove "\/oauth2\/v1\/token"\.$/,
     ],
     "without client-secret: one line naming it (no public client path)": [
       { "client-secret": undefined },

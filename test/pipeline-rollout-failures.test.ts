@@ -1,30 +1,19 @@
 // When the rollout cannot finish: OCI refuses the restore (the error says what was put back, what is
 // live now and what to do), the step's deadline ends the run mid-rollback (no rollback is claimed, the
 // post step still cleans up), the previous version fails the same smoke test (put back, and said), or
-// the run changed nothing (nothing to roll back); and `fngate pipeline` rolls back as the root action does.
+// the run changed nothing (nothing to roll back). `fngate pipeline` runs the same runPipeline
+// (src/steps/pipeline.ts) and reports its failure as it does a blocked preflight: pipeline-preflight.test.ts.
 import assert from "node:assert/strict";
-import { cp, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Fault } from "./emulators/faults.ts";
 import {
   PIPELINE,
   type PipelineFixture,
-  pipelineCliArgs,
   pipelineComponents,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
-import { assertCliFailure, assertUserFailure } from "./runner/index.ts";
-import {
-  assertNothingLeaked,
-  breakTheBuild,
-  functionRecord,
-  pinnedImage,
-  SMOKE_VERDICT,
-} from "./support/broken-build.ts";
-import { cliSandbox } from "./support/cli-process.ts";
-import { secretsFound } from "./support/secret-scan.ts";
+import { assertUserFailure } from "./runner/index.ts";
+import { assertNothingLeaked, breakTheBuild, functionRecord, pinnedImage } from "./support/broken-build.ts";
 
 let fx: PipelineFixture;
 
@@ -49,7 +38,7 @@ function failSecondUpdate(functionId: string | undefined, fault: Fault): () => v
 
 // Side by side: each test deploys functions of its own names, and its faults hit only its function,
 // so the deadline test's wait overlaps the others' work.
-describe("rollout on OCI when the rollback cannot finish, and from the CLI", { concurrency: true }, () => {
+describe("rollout on OCI when the rollback cannot finish", { concurrency: true }, () => {
   it("a rollback that fails says so plainly: what was put back, what is live now, what to do", async (t) => {
     if (!(await pipelineComponents(t))) return;
     await using job = await fx.job();
@@ -168,40 +157,5 @@ describe("rollout on OCI when the rollback cannot finish, and from the CLI", { c
     assert.equal(bad.outputs["rolled-back"], "true");
     assert.equal(functionRecord(fx, bad.outputs["function-id"]).imageDigest, good.outputs.digest);
     assertNothingLeaked(fx, [good, same, bad, ...(await job.runPosts())]);
-  });
-
-  it("`fngate pipeline` rolls back the same way, with the same error line", async (t) => {
-    if (!(await pipelineComponents(t))) return;
-    const dir = await mkdtemp(join(tmpdir(), "fngate-rollout-cli-"));
-    await cp(fx.functionDir, dir, { recursive: true });
-    await using sandbox = await cliSandbox(
-      { ...fx.oci.env, FNGATE_GIT_SHA: "0123456789abcdef0123456789abcdef01234567" },
-      { cwd: dir },
-    );
-    try {
-      const run = (inputs: Record<string, string>) => {
-        const { flags, env } = pipelineCliArgs(inputs);
-        return sandbox.run(["pipeline", ...flags, "--json"], env);
-      };
-      const inputs = fx.inputs("secret", "clirb");
-      const good = await run(inputs);
-      assert.equal(good.exitCode, 0, good.stderr);
-      const outputs = (JSON.parse(good.stdout) as { outputs: Record<string, string> }).outputs;
-      assert.equal(outputs.promoted, "true");
-      const bad = await run({ ...inputs, ...(await breakTheBuild(fx, dir, "clirb")) });
-      const goodImage = pinnedImage(outputs);
-      const fn = functionRecord(fx, outputs["function-id"]);
-      assertCliFailure(
-        bad,
-        new RegExp(
-          `^${literal(SMOKE_VERDICT)} Rolled back function clirb image \\S+/broken/clirb@sha256:[a-f0-9]{64} -> ${literal(goodImage)}; the re-check passed: the previous API answers again\\.$`,
-        ),
-        { secrets: fx.secrets },
-      );
-      assert.equal(fn.imageDigest, outputs.digest);
-      assert.deepEqual(secretsFound(await sandbox.allWrittenText(), fx.secrets), []);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -2,8 +2,8 @@
 // engine and registry: a good deploy is promoted; a build that fails the smoke test (a real one, see
 // test/support/broken-build.ts) is rolled back (the function's previous image by digest, the
 // deployment's previous specification) and the previous API re-checked; a failed first deploy leaves
-// nothing answering; `direct` leaves the bad build live. When the rollback itself cannot finish, and
-// the CLI: pipeline-rollout-failures.test.ts.
+// nothing answering; `direct` leaves the bad build live. When the rollback itself cannot finish:
+// pipeline-rollout-failures.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
