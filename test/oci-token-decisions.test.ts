@@ -1,6 +1,7 @@
-// The pure decisions behind auth: oidc and oci-token, table-driven: how a token endpoint's refusal
-// becomes the one line a user reads, how scopes are qualified, what a session profile looks like, and
-// which answers of a token endpoint are retried (429/5xx/resets) and which are final (400/401).
+// The decisions behind auth: oidc and oci-token, table-driven: what fn-context's auth: oidc refuses before
+// the exchange, how a token endpoint's refusal becomes the one line a user reads, how scopes are
+// qualified, what a session profile looks like, and which answers of a token endpoint are retried
+// (429/5xx/resets) and which are final (400/401).
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,6 +10,7 @@ import { renderProfile } from "../src/oci/auth/config-file.ts";
 import { postTokenForm } from "../src/oci/auth/token-endpoint.ts";
 import { explainExchangeFailure } from "../src/oci/auth/upst-exchange.ts";
 import { fullyQualifiedScopes } from "../src/steps/oci-token.ts";
+import { refusalTable, tripwire } from "./support/input-table.ts";
 
 const exchange = {
   clientId: "app-1",
@@ -19,7 +21,7 @@ const exchange = {
 describe("token exchange refusals become one explained line", () => {
   // invalid_client, unauthorized_client, an expired subject token, an untrusted audience, no
   // impersonation rule and no propagation trust, as the identity domain sends them and a user reads
-  // them: oci-oidc-fn-context.test.ts "fn-context auth: oidc explains every refusal".
+  // them: oci-auth-oidc.test.ts "fn-context auth: oidc explains every refusal".
   const cases: [number, { error?: string; description?: string }, RegExp][] = [
     [400, { error: "invalid_scope", description: "x" }, /^client-id .*"Token exchange" grant type/],
     [
@@ -40,6 +42,41 @@ describe("token exchange refusals become one explained line", () => {
       assert.doesNotMatch(message, /\n/);
     });
   }
+});
+
+describe("fn-context auth: oidc refuses bad input before the token exchange", () => {
+  // In process (test/support/input-table.ts): the identity domain is the tripwire, which none may reach.
+  // An unknown auth: inputs-gathered.test.ts; identity-domain-url's form: fn-context-plan.test.ts.
+  const base = async () => {
+    const { url } = await tripwire();
+    return {
+      inputs: {
+        auth: "oidc",
+        "identity-domain-url": url,
+        "client-id": "fngate-ci",
+        "client-secret": "idcs-secret-0123456789abcdef",
+        "oidc-audience": "https://fngate.example/oci",
+        "tenancy-ocid": "ocid1.tenancy.oc1..aaaaaaaatenancy1",
+        region: "ap-tokyo-1",
+      },
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/token`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token" },
+    };
+  };
+  refusalTable("fn-context", base, {
+    "without `permissions: id-token: write`": [
+      {},
+      "auth: oidc needs `permissions: id-token: write` in the workflow or job.",
+      { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
+    ],
+    "an API key input next to auth: oidc": [
+      { "private-key": "an API key pasted by habit" },
+      /^private-key is an API key input, but auth is oidc: remove private-key/,
+    ],
+    "without client-secret: one line naming it (no public client path)": [
+      { "client-secret": undefined },
+      "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
+    ],
+  });
 });
 
 describe("inputs checked without a call", () => {
