@@ -1,12 +1,11 @@
 // An app role the gateway demands, proven end to end through the built actions as a workflow would
 // run them: gateway-deploy with required-claims roles=Invoke puts verifyClaims into the policy; the
-// Entra emulator issues the `roles` claim only to a client assigned the role. Then the root action,
+// Entra emulator issues the `roles` claim only to a client assigned the role, so in the root action,
 // gateway, token and smoke test in one step: 200 with that client's token and 401 for a second
 // client's (refused-token, from an entra-token step before), an expired token the issuer really
 // signed, and HS256 forgeries made with the tenant's JWKS.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { decodeJwt } from "jose";
 import type { Application } from "./emulators/entra/directory.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { answersOf, GUARDED_ANSWERS } from "./reliability/pipeline-fixture.ts";
@@ -68,8 +67,8 @@ const expiredToken = () =>
 const answers = (run: StepResult) => answersOf(run.outputs.results);
 
 describe("required-claims: an app role the gateway demands", () => {
-  // What the gateway then answers each token: the root action's test below.
-  it("step by step: the role in the deployed policy, in one client's token and not the other's; a re-run changes nothing", async () => {
+  // Entra's tokens with and without the role, and what the gateway answers each: the root action's test.
+  it("step by step: the role in the deployed policy; a re-run changes nothing", async () => {
     await using job = await gw.preparedJob();
     const deployInputs = gw.inputs("roles", { "required-claims": "roles=Invoke" });
     const deployed = await gw.deploy(job, deployInputs);
@@ -78,11 +77,6 @@ describe("required-claims: an app role the gateway demands", () => {
     const auth = (stored?.specification.requestPolicies as Json | undefined)?.authentication as Json;
     const additional = (auth.validationPolicy as Json).additionalValidationPolicy as Json;
     assert.deepEqual(additional?.verifyClaims, [{ key: "roles", values: ["Invoke"], isRequired: true }]);
-
-    const withRole = await tokenOf(job, invoker, SECRET_A);
-    const withoutRole = await tokenOf(job, stranger, SECRET_B);
-    assert.deepEqual(decodeJwt(withRole).roles, ["Invoke"], "Entra issues the assigned app role");
-    assert.equal(decodeJwt(withoutRole).roles, undefined, "and no roles claim to a client without one");
 
     const before = gw.mutatingCalls();
     const again = await gw.deploy(job, deployInputs);
