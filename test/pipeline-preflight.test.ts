@@ -15,7 +15,7 @@ import {
   pipelineCliArgs,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
-import { assertCliFailure, assertUserFailure, type StepResult } from "./runner/index.ts";
+import { assertCliFailure, assertUserFailure } from "./runner/index.ts";
 import { cliSandbox } from "./support/cli-process.ts";
 import { seedGatewayFunctionsPolicy } from "./support/gateway-policy.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
@@ -40,17 +40,6 @@ function inputs(name: string, overrides: Record<string, string> = {}): Record<st
 
 function mutatingCalls(): number {
   return fixture.oci.stack.oci.requests.filter(isMutating).length;
-}
-
-/**
- * fn-context, then gateway-deploy and entra-token side by side (each writes its group when it ends), then
- * smoke-test, which fails: the rollback removes the deployment the run created (rollout verify-then-promote).
- */
-function assertStagesPastPreflight(run: StepResult): void {
-  assert.deepEqual(
-    [run.groups[0], [...run.groups.slice(1, 3)].sort(), ...run.groups.slice(3)],
-    ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", "rollback"],
-  );
 }
 
 /** Runs `work` with no policy letting API gateways invoke functions, as a fresh tenancy has none. */
@@ -78,7 +67,12 @@ async function failedRun(
     inputs: inputs(name, { preflight: "false", wait: "2", ...overrides }),
   });
   const line = assertUserFailure(run, /^smoke test failed, /, fixture.secrets);
-  assertStagesPastPreflight(run);
+  // fn-context, then gateway-deploy and entra-token side by side (each writes its group when it ends),
+  // then smoke-test, which fails: the rollback removes the deployment the run created.
+  assert.deepEqual(
+    [run.groups[0], [...run.groups.slice(1, 3)].sort(), ...run.groups.slice(3)],
+    ["fn-context", ["entra-token", "gateway-deploy"], "smoke-test", "rollback"],
+  );
   const posts = await job.runPosts();
   assert.ok(posts.every((post) => post.exitCode === 0));
   const shown = posts.map((r) => visibleOutput(r.stdout) + r.stderr).join("\n");
