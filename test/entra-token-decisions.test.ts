@@ -76,7 +76,8 @@ describe("readTokenClaims", () => {
 });
 
 describe("checkTokenExpectations explains the v1/v2 trap", () => {
-  // A v1 token where v2 is expected: entra-token-action.test.ts "expected-issuer v2 while the API app issues v1 tokens".
+  // A v1 token where v2 is expected: entra-token-action.test.ts "expected-issuer v2 while the API app
+  // issues v1 tokens".
   const cases: Record<
     string,
     [() => Promise<string>, { issuers?: string[]; audiences?: string[] }, RegExp | undefined]
@@ -115,7 +116,8 @@ describe("checkTokenExpectations explains the v1/v2 trap", () => {
 });
 
 describe("explainAadsts", () => {
-  // AADSTS7000222 and 70021 as a user reads them: entra-token-action.test.ts "entra-token explains what Entra refuses".
+  // AADSTS7000222 and 70021 as a user reads them: entra-token-action.test.ts "entra-token explains
+  // what Entra refuses".
   const cases: Record<string, RegExp> = {
     "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent... Trace ID: 1\nCorrelation ID: 2":
       /^AADSTS7000215: the client secret is wrong/,

@@ -114,7 +114,8 @@ describe("GitHub deployment records", { concurrency: true }, () => {
         env,
       });
       assert.equal(passed.exitCode, 0, passed.stdout + passed.stderr);
-      // The branch's head as a transient environment, the comment updated in place: github-deployments.test.ts.
+      // The branch's head as a transient environment, the comment updated in place:
+      // github-deployments.test.ts.
       const recorded = api.deployments.slice(from).filter((d) => d.environment === "pr-7");
       assert.deepEqual(
         recorded.map((d) => d.statuses.map((s) => [s.state, s.environment_url])),

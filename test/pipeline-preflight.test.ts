@@ -1,10 +1,11 @@
 // Preflight as the pipeline's first stage after fn-context, through the built root action (as the runner
 // runs it) and through `fngate pipeline`: a miss that would surely fail the deploy (no gateway →
-// functions policy, a client secret Entra refuses) stops the run before any mutating call, with the
-// fix (every check's own misses: preflight-oci-checks and preflight-token-checks.test.ts); `preflight: false` skips it, and then the same tenancy gets a deployed
-// API whose every call is a 500. Past preflight, the smoke test's diagnosis: a failed positive check
-// ends the run with one error line that says the likely cause, worked out from what the pipeline
-// deployed (every cause in process: smoke-diagnosis.test.ts). No Docker is needed: the function exists and ocir-login and fn-deploy are skipped.
+// functions policy, a client secret Entra refuses) stops the run before any mutating call, with the fix
+// (each check's own misses: preflight-oci-checks and preflight-token-checks.test.ts); `preflight: false`
+// skips it, and then the same tenancy gets a deployed API whose every call is a 500. Past preflight, the
+// smoke test's diagnosis: a failed positive check ends the run with one error line that says the likely
+// cause, worked out from what the pipeline deployed (every cause in process: smoke-diagnosis.test.ts).
+// No Docker is needed: the function exists and ocir-login and fn-deploy are skipped.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isMutating } from "./emulators/oci/request-log.ts";
