@@ -1,15 +1,16 @@
-// The pure decisions behind auth: oidc and oci-token, table-driven: how a token endpoint's refusal
-// becomes the one line a user reads, how scopes are qualified, what a session profile looks like, and
-// which answers of a token endpoint are retried (429/5xx/resets) and which are final (400/401).
+// The decisions behind auth: oidc and oci-token, table-driven: what fn-context's auth: oidc refuses before
+// the exchange, how a token endpoint's refusal becomes the one line a user reads, how scopes are
+// qualified, what a session profile looks like, and which answers of a token endpoint are retried
+// (429/5xx/resets) and which are final (400/401).
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { renderProfile } from "../src/oci/auth/config-file.ts";
-import { checkIdentityDomainUrl } from "../src/oci/auth/oidc-session.ts";
 import { postTokenForm } from "../src/oci/auth/token-endpoint.ts";
 import { explainExchangeFailure } from "../src/oci/auth/upst-exchange.ts";
 import { fullyQualifiedScopes } from "../src/steps/oci-token.ts";
+import { refusalTable, tripwire } from "./support/input-table.ts";
 
 const exchange = {
   clientId: "app-1",
@@ -18,38 +19,11 @@ const exchange = {
 };
 
 describe("token exchange refusals become one explained line", () => {
+  // invalid_client, unauthorized_client, an expired subject token, an untrusted audience, no
+  // impersonation rule and no propagation trust, as the identity domain sends them and a user reads
+  // them: oci-auth-oidc.test.ts "fn-context auth: oidc explains every refusal".
   const cases: [number, { error?: string; description?: string }, RegExp][] = [
-    [
-      401,
-      { error: "invalid_client", description: "Client authentication failed." },
-      /^client-id\/client-secret .*refused OAuth client app-1/,
-    ],
-    [
-      400,
-      { error: "unauthorized_client", description: "x" },
-      /^client-id .*does not let application app-1 exchange tokens/,
-    ],
     [400, { error: "invalid_scope", description: "x" }, /^client-id .*"Token exchange" grant type/],
-    [
-      400,
-      { error: "invalid_grant", description: "The subject token has expired." },
-      /refused the GitHub OIDC token as expired/,
-    ],
-    [
-      400,
-      { error: "invalid_grant", description: "Audience mismatch" },
-      /^oidc-audience "aud-1" is not trusted/,
-    ],
-    [
-      400,
-      { error: "invalid_grant", description: "No impersonation rule matches" },
-      /does not map this workflow to a user/,
-    ],
-    [
-      400,
-      { error: "invalid_request", description: "No identity propagation trust" },
-      /token exchange is not configured/,
-    ],
     [
       404,
       {},
@@ -70,23 +44,43 @@ describe("token exchange refusals become one explained line", () => {
   }
 });
 
-describe("inputs checked without a call", () => {
-  it("identity-domain-url: https, no path, trailing slash dropped", () => {
-    assert.equal(
-      checkIdentityDomainUrl("https://idcs-x.identity.oraclecloud.com/"),
-      "https://idcs-x.identity.oraclecloud.com",
-    );
-    assert.throws(
-      () => checkIdentityDomainUrl("http://idcs-x.identity.oraclecloud.com"),
-      /must use https:\/\//,
-    );
-    assert.throws(() => checkIdentityDomainUrl("idcs-x"), /is not a URL/);
-    assert.throws(
-      () => checkIdentityDomainUrl("https://idcs-x.identity.oraclecloud.com/ui/v1"),
-      /without a path/,
-    );
+describe("fn-context auth: oidc refuses bad input before the token exchange", () => {
+  // In process (test/support/input-table.ts): the identity domain is the tripwire, which none may reach.
+  // An unknown auth: inputs-gathered.test.ts; identity-domain-url's form: fn-context-plan.test.ts.
+  const base = async () => {
+    const { url } = await tripwire();
+    return {
+      inputs: {
+        auth: "oidc",
+        "identity-domain-url": url,
+        "client-id": "fngate-ci",
+        "client-secret": "idcs-secret-0123456789abcdef",
+        "oidc-audience": "https://fngate.example/oci",
+        "tenancy-ocid": "ocid1.tenancy.oc1..aaaaaaaatenancy1",
+        region: "ap-tokyo-1",
+      },
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/token`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token" },
+    };
+  };
+  refusalTable("fn-context", base, {
+    "without `permissions: id-token: write`": [
+      {},
+      "auth: oidc needs `permissions: id-token: write` in the workflow or job.",
+      { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
+    ],
+    "an API key input next to auth: oidc": [
+      { "private-key": "an API key pasted by habit" },
+      /^private-key is an API key input, but auth is oidc: remove private-key/,
+    ],
+    "without client-secret: one line naming it (no public client path)": [
+      { "client-secret": undefined },
+      "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
+    ],
   });
+});
 
+describe("inputs checked without a call", () => {
+  // identity-domain-url (https, no path, trailing slash dropped): fn-context-plan.test.ts.
   it("scopes: <audience>-<scope>, a qualified one as is, the unhyphenated form refused, at most 10", () => {
     const audience = "https://a.example.com";
     assert.deepEqual(

@@ -2,10 +2,15 @@
 // engine and registry: a good deploy is promoted; a build that fails the smoke test (a real one, see
 // test/support/broken-build.ts) is rolled back (the function's previous image by digest, the
 // deployment's previous specification) and the previous API re-checked; a failed first deploy leaves
-// nothing answering; `direct` leaves the bad build live. When the rollback itself cannot finish, and
-// the CLI: pipeline-rollout-failures.test.ts.
+// nothing answering; `direct` leaves the bad build live. When the rollout cannot finish: OCI refuses
+// the restore (the error says what was put back, what is live now and what to do), the step's
+// deadline ends the run mid-rollback (no rollback is claimed, the post step still cleans up), the
+// previous version fails the same smoke test (put back, and said), or the run changed nothing
+// (nothing to roll back). `fngate pipeline` runs the same runPipeline (src/steps/pipeline.ts) and
+// reports its failure as it does a blocked preflight: pipeline-preflight.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { Fault } from "./emulators/faults.ts";
 import { isMutating } from "./emulators/oci/request-log.ts";
 import {
   PIPELINE,
@@ -136,5 +141,141 @@ describe("rollout on OCI: verify, then promote or roll back", () => {
     assert.equal(functionRecord(fx, bad.outputs["function-id"]).imageDigest, bad.outputs.digest);
     assert.deepEqual(await answer(fx, bad.outputs.url ?? ""), { status: 200, body: BROKEN_BODY });
     assertNothingLeaked(fx, [good, bad, ...(await job.runPosts())]);
+  });
+});
+
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** Makes the second UpdateFunction of one function (a bad run's restore) fail as `fault` says. */
+function failSecondUpdate(functionId: string | undefined, fault: Fault): () => void {
+  let updates = 0;
+  return fx.oci.stack.oci.faults.add((target) =>
+    target.operation === "UpdateFunction" && target.path.endsWith(`/${functionId}`) && ++updates === 2
+      ? fault
+      : undefined,
+  );
+}
+
+// Side by side: each test deploys functions of its own names, and its faults hit only its function,
+// so the deadline test's wait overlaps the others' work.
+describe("rollout on OCI when the rollback cannot finish", { concurrency: true }, () => {
+  it("a rollback that fails says so plainly: what was put back, what is live now, what to do", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const inputs = fx.inputs("secret", "rollfail");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    const broken = await breakTheBuild(fx, job.workspace, "rollfail");
+    // The second UpdateFunction of the bad run is the restore: OCI refuses it.
+    const remove = failSecondUpdate(good.outputs["function-id"], {
+      status: 404,
+      code: "NotAuthorizedOrNotFound",
+      message: "Authorization failed or requested resource not found.",
+    });
+    try {
+      const bad = await job.run(PIPELINE, {
+        inputs: { ...inputs, ...broken, audiences: "api://my-oci-api, api://my-oci-api-next" },
+      });
+      const badImage = pinnedImage(bad.outputs);
+      const goodImage = pinnedImage(good.outputs);
+      const line = assertUserFailure(
+        bad,
+        /^smoke test failed, 1 of 6 checks: .* Rollback FAILED /,
+        fx.secrets,
+      );
+      const [, after] = line.split(" Rollback FAILED ");
+      assert.ok(
+        after?.startsWith(
+          `(rolled back: deployment rollfail spec): function rollfail image ${badImage} -> ${goodImage}: `,
+        ),
+        line,
+      );
+      assert.ok(after?.includes("NotAuthorizedOrNotFound") || after?.includes("not found"), line);
+      assert.ok(
+        after?.endsWith(
+          `; live now: function rollfail runs ${badImage}. Deploy the previous version again (or restore it in the OCI console) before callers rely on the API.`,
+        ),
+        line,
+      );
+      assert.equal(bad.outputs.promoted, "false");
+      assert.equal(bad.outputs["rolled-back"], "false");
+      assert.equal(functionRecord(fx, bad.outputs["function-id"]).imageDigest, bad.outputs.digest);
+    } finally {
+      remove();
+    }
+    assertNothingLeaked(fx, await job.runPosts());
+  });
+
+  it("a run whose deadline ends it mid-rollback does not claim a rollback; the post step still cleans up", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const before = await job.snapshot();
+    const inputs = fx.inputs("secret", "cancelled");
+    const started = Date.now();
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    // The deadline must fall inside the rollback: after the bad run's build, deploy and smoke test,
+    // which take about as long as the good run just did on this machine. Three times that, at least
+    // 15 s, in tenths of a minute.
+    const minutes = Math.max(0.25, Math.ceil((3 * (Date.now() - started)) / 6000) / 10);
+    const broken = await breakTheBuild(fx, job.workspace, "cancelled");
+    // The restore (the bad run's second UpdateFunction) hangs past the step's deadline: it starts after
+    // the run did and hangs as long as the whole deadline; no longer, as the pending delay keeps the
+    // emulator (and this test file's process) busy.
+    const remove = failSecondUpdate(good.outputs["function-id"], {
+      delayMs: minutes * 60_000,
+      status: 409,
+      code: "Conflict",
+    });
+    try {
+      const bad = await job.run(PIPELINE, {
+        inputs: { ...inputs, ...broken, "deadline-minutes": String(minutes) },
+      });
+      assertUserFailure(
+        bad,
+        new RegExp(`^deadline-minutes \\(${literal(String(minutes))}\\) reached while .*rollback`),
+        fx.secrets,
+      );
+      assert.equal(bad.outputs.promoted, "false");
+      assert.notEqual(bad.outputs["rolled-back"], "true");
+      assert.doesNotMatch(bad.stdout, /re-check passed|Rolled back function/);
+    } finally {
+      remove();
+    }
+    const posts = await job.runPosts();
+    assert.ok(posts.every((post) => post.exitCode === 0));
+    assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+    assertNothingLeaked(fx, posts);
+  });
+
+  it("a previous version that fails the same smoke test is put back all the same, and the error says so", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    await using job = await fx.job();
+    const inputs = fx.inputs("secret", "recheck");
+    const good = await job.run(PIPELINE, { inputs });
+    assert.equal(good.exitCode, 0, good.stdout);
+    // Nothing changed: a failing smoke test has nothing to roll back, and says so.
+    const strict = { ...inputs, "expect-body": '{"message":"Hello there"}' };
+    const same = await job.run(PIPELINE, { inputs: strict });
+    const verdict =
+      'smoke test failed, 1 of 6 checks: with token answered 200 with another body, expected 200, body includes JSON {"message":"Hello there"}.';
+    assertUserFailure(
+      same,
+      `${verdict} This run changed nothing, so there was nothing to roll back.`,
+      fx.secrets,
+    );
+    assert.equal(same.outputs["rolled-back"], "false");
+    // A bad build judged by a smoke test the previous version fails too: back it goes, and the error says both.
+    const bad = await job.run(PIPELINE, {
+      inputs: { ...strict, ...(await breakTheBuild(fx, job.workspace, "recheck")) },
+    });
+    assertUserFailure(
+      bad,
+      `${verdict} Rolled back function recheck image ${pinnedImage(bad.outputs)} -> ${pinnedImage(good.outputs)}; the re-check FAILED too, so the previous version does not pass either (${verdict.replace(/\.$/, "")}).`,
+      fx.secrets,
+    );
+    assert.equal(bad.outputs["rolled-back"], "true");
+    assert.equal(functionRecord(fx, bad.outputs["function-id"]).imageDigest, good.outputs.digest);
+    assertNothingLeaked(fx, [good, same, bad, ...(await job.runPosts())]);
   });
 });

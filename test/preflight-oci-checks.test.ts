@@ -49,6 +49,7 @@ describe("preflight: OCI checks", () => {
         ],
       );
       assert.deepEqual([run.outputs.blocked, run.outputs.warnings], ["false", "0"]);
+      assert.match(row(rows, "OCI credentials sign").detail, /^signed call accepted \(tenancy namespace /);
       assert.match(row(rows, "compartment").detail, /^fngate-test:apps \(ACTIVE\)$/);
       assert.match(
         row(rows, "gateway → functions policy").detail,

@@ -1,15 +1,15 @@
 // The preflight action's token checks (remote JWKS, issuers against the OpenID configuration, the
-// Entra v1/v2 token version) and `fngate preflight`: each check satisfied and unsatisfied with its fix,
-// never changing anything. What it refuses as input: test/reliability/r4-bad-input.test.ts.
+// Entra v1/v2 token version): each check satisfied and unsatisfied with its fix, never changing anything.
+// What it refuses as input: test/reliability/r4-bad-input.test.ts. `fngate preflight` on OCI: its rows,
+// fix and exit 1 through the CLI in pipeline-preflight.test.ts ("fngate pipeline stops at preflight"),
+// the command's --json in preflight-fc-checks and preflight-gcp-checks.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { checkEntraVersion, ENTRA_VERSION } from "../src/preflight/entra-version-check.ts";
 import { issuerV1, issuerV2 } from "./emulators/entra/access-token.ts";
-import { assertCliFailure, assertUserFailure, Job } from "./runner/index.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { assertUserFailure, Job } from "./runner/index.ts";
 import {
   BLOCKED,
-  type PreflightRow,
   type PreflightWorld,
   rowOf as row,
   startPreflightWorld,
@@ -111,52 +111,5 @@ describe("preflight: token checks", () => {
     const both = row(tokenOnly.rows, ENTRA_VERSION);
     assert.equal(both.status, "ok");
     assert.match(both.detail, /accepts v1 and v2 tokens/);
-  });
-});
-
-describe("fngate preflight", () => {
-  it("prints one line per check and the fix, carries them in --json, and exits 1 on a blocking miss", async () => {
-    await using sandbox = await cliSandbox(world.oci.env);
-    const { "private-key": key, ...open } = world.oci.inputs();
-    const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
-    assert.equal(context.exitCode, 0, context.stderr);
-    const run = await sandbox.run(["preflight", ...flagsOf(world.ociInputs()), "--json"]);
-    assertCliFailure(
-      run,
-      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
-      {
-        secrets: [world.oci.key.pkcs8],
-      },
-    );
-    assert.match(run.stderr, /^\[preflight\] ok {6}OCI credentials sign: signed call accepted/m);
-    assert.match(
-      run.stderr,
-      /^\[preflight\] BLOCKED gateway → functions policy: no policy in compartment fngate-test:apps/m,
-    );
-    assert.match(
-      run.stderr,
-      /^\[preflight\] {9}fix: ALLOW any-user to use functions-family in compartment apps where ALL/m,
-    );
-    const result = JSON.parse(run.stdout.trim()) as {
-      ok: boolean;
-      outputs: Record<string, string>;
-      error: string;
-    };
-    assert.equal(result.ok, false);
-    assert.equal(result.outputs.blocked, "true");
-    assert.equal((JSON.parse(result.outputs.results ?? "[]") as PreflightRow[]).length, 6);
-    assert.match(
-      result.error,
-      /^preflight: 1 check would fail the deploy, nothing was changed: gateway → functions policy/,
-    );
-
-    const seeded = world.allowGateway();
-    try {
-      const passed = await sandbox.run(["preflight", ...flagsOf(world.ociInputs())]);
-      assert.equal(passed.exitCode, 0, passed.stderr);
-      assert.equal(passed.stderr.match(/^\[preflight\] ok /gm)?.length, 6);
-    } finally {
-      world.oci.stack.oci.state.iam.deletePolicy(seeded.id);
-    }
   });
 });

@@ -1,11 +1,12 @@
-// teardown on OCI, through the built actions and the built CLI against the OCI emulator: the run label
-// the deploy actions set (GitHub's run id and attempt by default), a teardown that deletes exactly what
-// one run created (function, API deployment, its routes in a deployment the run did not create) and
-// leaves another run's and unlabelled resources alone, then finds nothing the second time.
+// teardown on OCI, through the built actions against the OCI emulator: the run label the deploy actions
+// set (GitHub's run id and attempt by default), a teardown that deletes exactly what one run created
+// (function, API deployment, its routes in a deployment the run did not create) and leaves another
+// run's and unlabelled resources alone, then finds nothing the second time. `fngate teardown` (--run-label
+// only, no default label): teardown-cloud-run and teardown-fc.test.ts; the CLI's OCI commands on its own
+// fn-context profile: cli-pipeline.test.ts "runs step by step".
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { assertCliFailure, assertUserFailure, type Job } from "./runner/index.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { assertUserFailure, type Job } from "./runner/index.ts";
 import { type GatewayFixture, startGatewayFixture } from "./support/gateway-fixture.ts";
 import { passed } from "./support/passed.ts";
 
@@ -164,39 +165,5 @@ describe("teardown on OCI", () => {
     } finally {
       Object.assign(timings, saved);
     }
-  });
-});
-
-describe("fngate teardown (OCI)", () => {
-  it("labels only with --run-label, deletes only what carries it, and says nothing is left the second time", async () => {
-    await using sandbox = await cliSandbox(gw.oci.env);
-    const { "private-key": key, ...open } = gw.oci.inputs();
-    const context = await sandbox.run(["fn-context", ...flagsOf(open)], envOf({ "private-key": key ?? "" }));
-    assert.equal(context.exitCode, 0, context.stderr);
-    const deploy = async (name: string, extra: string[] = []) => {
-      const run = await sandbox.run(["fn-deploy", ...flagsOf(fnInputs(name)), ...extra, "--json"]);
-      assert.equal(run.exitCode, 0, run.stderr);
-      return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs["function-id"] ?? "";
-    };
-    const labelled = await deploy("cli-labelled", ["--run-label", "cli-run-7"]);
-    const unlabelled = await deploy("cli-unlabelled");
-    assert.deepEqual(state().fn.functions.get(unlabelled)?.freeformTags, {}, "the CLI has no default label");
-
-    const refused = await sandbox.run(["teardown", "--cloud", "oci", "--compartment-ocid", gw.oci.tenancyId]);
-    assertCliFailure(refused, /^run-label is required: /);
-
-    const args = ["teardown", ...flagsOf(teardownInputs("cli-run-7")), "--json"];
-    const first = passed(await sandbox.run(args));
-    const outputs = (JSON.parse(first.stdout) as { outputs: Record<string, string> }).outputs;
-    assert.equal(outputs.count, "1");
-    assert.deepEqual(JSON.parse(outputs.deleted ?? ""), [
-      { kind: "function", name: "cli-labelled", id: labelled },
-    ]);
-    assert.equal(lifecycleOf(labelled), "DELETED");
-    assert.equal(lifecycleOf(unlabelled), "ACTIVE");
-
-    const second = passed(await sandbox.run(args));
-    assert.equal((JSON.parse(second.stdout) as { outputs: Record<string, string> }).outputs.count, "0");
-    assert.match(second.stderr, /Nothing carries fngate-run=cli-run-7 .*: nothing to delete\./);
   });
 });

@@ -1,8 +1,12 @@
-// fn-context with `auth: oidc`, run as the runner runs it: the job's GitHub OIDC token is exchanged at
+// auth: oidc on OCI, run as the runner runs it. fn-context: the job's GitHub OIDC token is exchanged at
 // the (emulated) identity domain for a UPST bound to a key generated in the step; the profile it writes
 // (security_token_file, no user, no stored key) is what oci-common's session provider and the OCI
-// emulator accept, and the post step leaves nothing behind. Every refusal is one explained line: the
-// input checks in process, what the identity domain refuses through the runner.
+// emulator accept, and the post step leaves nothing behind. Every refusal the identity domain sends is
+// one explained line (the input checks, in process: oci-token-decisions.test.ts). Then the whole OCI
+// pipeline (the root action) on the session alone, no API key and no auth token: ocir-login requests
+// a registry token with that session and logs the real Docker engine in to a registry in token-auth
+// mode (the OCI emulator is its realm, as OCIR's token service is), and fn-deploy, gateway-deploy and
+// the smoke test run on the session (every signed OCI call carries an ST$ keyId).
 import assert from "node:assert/strict";
 import { readFile, stat } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
@@ -12,17 +16,26 @@ import { profileAuthProvider } from "../src/oci/auth/auth-provider.ts";
 import { type GithubTrust, trustGithubRepository } from "./emulators/oci-identity-domain/github-trust.ts";
 import { identityDomainOf } from "./emulators/oci-identity-domain/store.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
+import {
+  PIPELINE,
+  type PipelineFixture,
+  pipelineComponents,
+  REPOSITORY,
+  startPipelineFixture,
+} from "./reliability/pipeline-fixture.ts";
 import { assertUserFailure, Job } from "./runner/index.ts";
-import { refusalTable, tripwire } from "./support/input-table.ts";
-import { type OciFixture, startOciFixture } from "./support/oci-fixture.ts";
+import type { OciFixture } from "./support/oci-fixture.ts";
+import { passed } from "./support/passed.ts";
 import { secretsFound, visibleOutput } from "./support/secret-scan.ts";
 
-const REPOSITORY = "ORG/REPO";
+let fx: PipelineFixture;
 let oci: OciFixture;
 let trust: GithubTrust;
 
 before(async () => {
-  oci = await startOciFixture();
+  // The pipeline's fixture (the registry in token-auth mode), whose OCI stack fn-context's tests use too.
+  fx = await startPipelineFixture("oidc", { registryAuth: "token" });
+  oci = fx.oci;
   trustCaInProcess(oci.stack.caPem);
   trust = trustGithubRepository(oci.stack, {
     tenancyId: oci.tenancyId,
@@ -31,7 +44,7 @@ before(async () => {
   });
 });
 after(async () => {
-  await oci?.close();
+  await fx?.close();
 });
 
 const exchanges = () => oci.stack.oci.requests.filter((r) => r.operation === "IdentityDomainToken");
@@ -42,8 +55,7 @@ describe("fn-context auth: oidc", () => {
     await using job = await Job.create({ env: { ...oci.env, ...oidc } });
     const before = await job.snapshot();
     const exchangesBefore = exchanges().length;
-    const main = await job.run("fn-context", { inputs: trust.inputs() });
-    assert.equal(main.exitCode, 0, main.stdout + main.stderr);
+    const main = passed(await job.run("fn-context", { inputs: trust.inputs() }));
     assert.equal(main.outputs.namespace, oci.namespace);
     assert.equal(exchanges().length - exchangesBefore, 1, "one token exchange");
     const configFile = main.outputs["config-file"] ?? "";
@@ -109,7 +121,8 @@ describe("fn-context auth: oidc", () => {
 interface Refusal {
   name: string;
   inputs: () => Record<string, string>;
-  oidc?: { repository?: string };
+  /** The repository the job's GitHub OIDC token names, if not REPOSITORY. */
+  repository?: string;
   /** The identity domain's clock moved forward for the case. */
   clockOffsetMs?: number;
   message: string | RegExp;
@@ -122,37 +135,6 @@ const trustWith = (options: { grantTypes?: string[]; trust?: boolean }) =>
     repository: REPOSITORY,
     ...options,
   });
-
-describe("fn-context auth: oidc refuses bad input before the token exchange", () => {
-  // In process (test/support/input-table.ts): the identity domain is the tripwire, which none may reach.
-  const base = async () => {
-    const { url } = await tripwire();
-    return {
-      inputs: trust.inputs({ "identity-domain-url": url }),
-      env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/token`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token" },
-    };
-  };
-  refusalTable("fn-context", base, {
-    "without `permissions: id-token: write`": [
-      {},
-      "auth: oidc needs `permissions: id-token: write` in the workflow or job.",
-      { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
-    ],
-    "an API key input next to auth: oidc": [
-      { "private-key": "an API key pasted by habit" },
-      /^private-key is an API key input, but auth is oidc: remove private-key/,
-    ],
-    "an unknown auth": [{ auth: "password" }, /^auth must be api-key .* or oidc .*; got "password"\.$/],
-    "an identity-domain-url with a path": [
-      { "identity-domain-url": "https://127.0.0.1:8443/oauth2/v1/token" },
-      /^identity-domain-url is the domain's URL without a path \(https:\/\/127\.0\.0\.1:\d+\); remove "\/oauth2\/v1\/token"\.$/,
-    ],
-    "without client-secret: one line naming it (no public client path)": [
-      { "client-secret": undefined },
-      "client-secret (oci-client-secret in the root action) is required with auth: oidc: the identity domain authenticates the token exchange's confidential application by its client ID and secret; copy the secret from Identity > Domains > Integrated applications > OAuth configuration into a repository secret.",
-    ],
-  });
-});
 
 const REFUSALS: Refusal[] = [
   {
@@ -182,7 +164,7 @@ const REFUSALS: Refusal[] = [
   {
     name: "a repository the trust maps to no user",
     inputs: () => trust.inputs(),
-    oidc: { repository: "ORG/OTHER" },
+    repository: "ORG/OTHER",
     message:
       /^auth: oidc: the identity propagation trust does not map this workflow to a user \(invalid_grant: No impersonation rule of the trust matches subject repo:ORG\/OTHER:ref:refs\/heads\/main\.\)/,
   },
@@ -198,7 +180,7 @@ const REFUSALS: Refusal[] = [
 describe("fn-context auth: oidc explains every refusal", () => {
   for (const refusal of REFUSALS) {
     it(refusal.name, async () => {
-      const { repository = REPOSITORY } = refusal.oidc ?? {};
+      const { repository = REPOSITORY } = refusal;
       const oidc = oci.stack.githubOidc.envFor({ repository, ref: "refs/heads/main" });
       await using job = await Job.create({ env: { ...oci.env, ...oidc } });
       const domain = identityDomainOf(oci.stack.oci.state);
@@ -215,4 +197,88 @@ describe("fn-context auth: oidc explains every refusal", () => {
       }
     });
   }
+});
+
+/** Root action inputs for auth: oidc: the fixture's, with every API key and auth token input removed. */
+function oidcInputs(name: string): Record<string, string> {
+  const {
+    "user-ocid": _user,
+    fingerprint: _fingerprint,
+    "private-key": _key,
+    username: _username,
+    "auth-token": _authToken,
+    ...rest
+  } = fx.inputs("secret", name);
+  const oidc = trust.inputs();
+  return {
+    ...rest,
+    auth: "oidc",
+    "identity-domain-url": oidc["identity-domain-url"] ?? "",
+    "oci-client-id": trust.clientId,
+    "oci-client-secret": trust.clientSecret,
+    "oidc-audience": trust.audience,
+  };
+}
+
+const signedCalls = () => fx.oci.stack.oci.requests.filter((r) => r.keyId !== undefined);
+
+describe("the OCI pipeline with auth: oidc", () => {
+  it("deploys and proves the API on a session alone: no API key, no auth token, every OCI call signed with ST$", async (t) => {
+    if (!(await pipelineComponents(t))) return;
+    const inputs = oidcInputs("oidc1");
+    const tokens = fx.oci.stack.oci.registryTokens;
+    const issuedBefore = tokens.issued.length;
+    const realmBefore = tokens.realmLog.length;
+    await using job = await fx.job();
+    const before = await job.snapshot();
+    const callsBefore = signedCalls().length;
+    const run = passed(await job.run(PIPELINE, { inputs }));
+    assert.equal(run.outputs.passed, "true");
+    assert.match(run.outputs.url ?? "", /\/oidc1\/hello$/);
+    const calls = signedCalls().slice(callsBefore);
+    assert.ok(calls.length >= 5, `signed OCI calls made: ${calls.length}`);
+    for (const call of calls) {
+      assert.ok(call.keyId?.startsWith("ST$"), `${call.operation} signed with ${call.keyId?.slice(0, 40)}`);
+      assert.equal(call.authFailure, undefined, `${call.operation} authenticated`);
+    }
+    // ocir-login asked OCIR's token endpoint with the session, and docker logged in and pushed with it.
+    assert.ok(
+      calls.some((call) => call.operation === "GetRegistryToken" && call.status === 200),
+      "the registry token was requested with a signed call",
+    );
+    const issued = tokens.issued.slice(issuedBefore);
+    assert.equal(issued.length, 1, "one registry token, not renewed: it lives an hour");
+    const realm = tokens.realmLog.slice(realmBefore);
+    assert.ok(
+      realm.length > 0 && realm.every((entry) => entry.username === "BEARER_TOKEN" && entry.status === 200),
+    );
+    assert.ok(
+      realm.some(
+        (entry) => entry.scope.includes(`repository:${fx.oci.namespace}/`) && entry.scope.includes("push"),
+      ),
+      "the push was authorized by the realm for the tenancy's namespace",
+    );
+    assert.match(
+      run.stdout,
+      new RegExp(`Logged in to ${fx.registry?.host} as BEARER_TOKEN with a registry token`),
+    );
+
+    const posts = await job.runPosts();
+    assert.ok(posts.every((p) => p.exitCode === 0));
+    assert.deepEqual(await job.snapshot(), before, "HOME and RUNNER_TEMP are as before the job");
+    const everything =
+      [run, ...posts].map((r) => visibleOutput(r.stdout) + r.stderr + r.summary).join("\n") +
+      (await job.allWrittenText());
+    // The masks hold the GitHub OIDC token, the UPST, the session key's lines and the Entra token.
+    const secrets = [
+      fx.authToken,
+      fx.clientSecret,
+      trust.clientSecret,
+      ...issued,
+      ...issued.map((token) => `BEARER_TOKEN:${token}`),
+      ...run.masks.filter((m) => m.length >= 8),
+    ];
+    for (const token of issued) assert.ok(run.masks.includes(token), "the registry token was masked");
+    assert.deepEqual(secretsFound(everything, secrets), [], "a secret shows in what the job wrote");
+  });
 });
