@@ -104,8 +104,10 @@ const table: Record<string, [call: FailedCall, expected: RegExp | undefined]> = 
     call({ status: 401, claims: "undecodable", deployed: api }),
     /^the token is not a JWT/,
   ],
-  // A 401 standalone, the claims to compare: smoke-test-action.test.ts "a 401 with a token shows its
-  // iss and aud".
+  "401 standalone: the claims to compare": [
+    call({ status: 401, claims: good }),
+    /^the token has iss "https:\/\/login\.microsoftonline\.com\/tenant\/v2\.0" and aud "api:\/\/fngate": compare them with the deployment's issuers and audiences/,
+  ],
   "401 standalone, expired": [
     call({ status: 401, claims: { ...good, exp: NOW - 1 } }),
     /^the token differs from what the gateway accepts: expiry/,
