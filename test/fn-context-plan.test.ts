@@ -1,6 +1,6 @@
 // fn-context's plan, in process: every input checked once, every path decided, nothing called or
-// written. The process-level cases (test/fn-context-bad-input.test.ts) prove the action shows these
-// messages as one error line; these prove the decisions themselves, case by case.
+// written. The process-level cases (test/reliability/r4-bad-input.test.ts, fn-context-action.test.ts)
+// show these messages as one error line; these prove the decisions themselves, case by case.
 import assert from "node:assert/strict";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
