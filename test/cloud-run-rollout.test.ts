@@ -2,7 +2,8 @@
 // traffic and a tag, the smoke test calls the tag's URL with an ID token for the service's URL, and only
 // a revision that passes gets traffic (all of it, or a canary share). A revision whose function fails the
 // smoke test never serves (cloud-run-rollout-build.test.ts, with real builds). A re-run of a promoted deploy changes nothing; a canary
-// is finished by a re-run with traffic 100 and no new revision; direct keeps today's behaviour; and
+// is finished by a re-run with traffic 100 and no new revision; direct after a verified rollout sends the
+// traffic back to LATEST (it was pinned by revision name, which would keep the old revision serving); and
 // cloud-run-deploy on its own chains deploy -> smoke-test -> promote.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -19,9 +20,17 @@ import { stepPassed } from "./support/passed.ts";
 
 const PIPELINE = "cloud-run-pipeline";
 
+const LATEST = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST";
+const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
+// An image whose revision answers in its own words, so a smoke test shows which revision it reached.
+const DIRECT_IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/functions/hello-http:direct`;
+const DIRECT_BODY = "served by the direct deploy";
+
 let fx: CloudRunFixture;
 before(async () => {
   fx = await startCloudRunFixture();
+  fx.stack.gcp.addImage(DIRECT_IMAGE);
+  fx.stack.gcp.state.imageCode.set(DIRECT_IMAGE, () => ({ status: 200, body: DIRECT_BODY }));
 });
 after(async () => {
   await fx?.close();
@@ -120,23 +129,33 @@ describe("cloud-run-pipeline: verify-then-promote", () => {
     assert.deepEqual(revisionsOf("rollout-canary"), [rev1, rev2]);
   });
 
-  it("direct keeps today's behaviour: the traffic block is left as it is (100% to the latest revision)", async () => {
+  it("direct after a verified rollout unpins the traffic: the new revision serves and is what the smoke test verified; a re-run changes nothing", async () => {
     await using job = await fx.job();
-    await stepPassed(job, PIPELINE, pipelineInputs("rollout-direct", { rollout: "direct" }));
-    const run = await stepPassed(
-      job,
-      PIPELINE,
-      pipelineInputs("rollout-direct", { rollout: "direct", image: IMAGE_V2 }),
-    );
-    const [rev1, rev2] = revisionsOf("rollout-direct");
-    assert.equal(run.outputs.revision, rev2);
+    await stepPassed(job, PIPELINE, pipelineInputs("rollout-direct"));
+    const [verified] = revisionsOf("rollout-direct");
+    assert.deepEqual(trafficOf("rollout-direct"), [{ type: REVISION, revision: verified, percent: 100 }]);
+    const direct = pipelineInputs("rollout-direct", {
+      rollout: "direct",
+      image: DIRECT_IMAGE,
+      "expect-body": DIRECT_BODY,
+    });
+    const run = await stepPassed(job, PIPELINE, direct);
+    const [, next] = revisionsOf("rollout-direct");
+    assert.equal(run.outputs.revision, next);
     assert.equal(run.outputs.promoted, "true");
-    assert.equal(run.outputs["previous-revision"], rev1);
+    assert.equal(run.outputs["previous-revision"], verified);
     assert.equal(run.outputs["tag-url"], "");
-    assert.equal(run.outputs.traffic, `${rev2}=100`);
-    assert.deepEqual(trafficOf("rollout-direct"), [
-      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 },
-    ]);
+    assert.equal(run.outputs.traffic, `${next}=100`);
+    assert.equal(run.outputs.passed, "true", "the smoke test's expect-body is the new revision's answer");
+    assert.match(
+      run.stdout,
+      new RegExp(`traffic \\(pinned to ${verified}=100, now to the latest revision\\)`),
+    );
+    assert.deepEqual(trafficOf("rollout-direct"), [{ type: LATEST, percent: 100 }]);
+    const before = fx.mutatingCalls();
+    const again = await stepPassed(job, PIPELINE, direct);
+    assert.equal(again.outputs.changed, "false");
+    assert.equal(fx.mutatingCalls(), before, "a re-run makes no mutating call");
   });
 });
 

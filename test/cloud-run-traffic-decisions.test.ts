@@ -153,3 +153,57 @@ describe("planRollout: what a deploy sends", () => {
     assert.equal(plan.revisionName, undefined, "no new revision");
   });
 });
+
+// rollout: direct after a verified rollout, which pinned the traffic by revision name (type REVISION):
+// Cloud Run gives a new revision none while it is pinned, so direct sends it back to LATEST
+// (https://cloud.google.com/run/docs/rollouts-rollbacks-traffic-migration).
+describe("planRollout, direct, with the traffic pinned", () => {
+  const direct = { mode: "direct" as const, tag: "candidate", traffic: 100 };
+  it("a new revision: the traffic goes back to LATEST, every tag kept on its revision with none", () => {
+    const pinned = service([
+      { type: REVISION, revision: "fn-00002-b", percent: 100 },
+      { type: REVISION, revision: "fn-00001-a", percent: 0, tag: "old" },
+    ]);
+    assert.deepEqual(planRollout(pinned, ["image"], direct, "fn"), {
+      revisionName: "",
+      previous: "fn-00002-b",
+      traffic: [
+        { type: LATEST, percent: 100 },
+        { type: REVISION, revision: "fn-00001-a", percent: 0, tag: "old" },
+      ],
+      change: "traffic (pinned to fn-00002-b=100, now to the latest revision)",
+    });
+  });
+
+  it("nothing new, a canary left at 10%: the latest revision gets it all, a traffic-only change", () => {
+    const canary = service([
+      { type: REVISION, revision: "fn-00001-a", percent: 90 },
+      { type: REVISION, revision: "fn-00002-b", percent: 10, tag: "candidate" },
+    ]);
+    assert.deepEqual(planRollout(canary, [], direct, "fn"), {
+      previous: "fn-00001-a",
+      traffic: [
+        { type: LATEST, percent: 100 },
+        { type: REVISION, revision: "fn-00002-b", percent: 0, tag: "candidate" },
+      ],
+      change: "traffic (pinned to fn-00001-a=90,fn-00002-b=10, now to the latest revision)",
+    });
+  });
+
+  it("nothing new and the latest revision serving it all (pinned or not): nothing to send", () => {
+    const pinnedToLatest = service([{ type: REVISION, revision: "fn-00002-b", percent: 100 }]);
+    assert.deepEqual(planRollout(pinnedToLatest, [], direct, "fn"), { previous: "fn-00002-b" });
+    assert.deepEqual(planRollout(service([{ type: LATEST, percent: 100 }]), [], undefined, "fn"), {
+      previous: "fn-00002-b",
+    });
+  });
+
+  it("traffic that follows LATEST (or no block) is left as it is", () => {
+    for (const traffic of [[], [{ type: LATEST, percent: 100 }]]) {
+      assert.deepEqual(planRollout(service(traffic), ["image"], undefined, "fn"), {
+        revisionName: "",
+        previous: "fn-00002-b",
+      });
+    }
+  });
+});
