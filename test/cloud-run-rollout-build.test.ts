@@ -135,11 +135,12 @@ it("a new service whose first build fails: the service this run created is delet
   const line = assertUserFailure(run, /^Revision /);
   const own = `Revision ${revision} failed the smoke test; it was the first revision of a service this run created, so the service was deleted and nothing serves the failed revision: fix the function and deploy again (the next run creates the service afresh).`;
   assert.equal(line.slice(0, own.length + 1), `${own} `, line);
-  // Then the smoke test's own verdict, as on every failed run.
+  // Then the smoke test's own verdict, as on every failed run, with the cause in Cloud Run's terms.
   assert.match(
     line.slice(own.length + 1),
-    /^smoke test failed, 1 of 5 checks: with token answered 500, expected 200, /,
+    /^smoke test failed, 1 of 5 checks: with token answered 500, expected 200, [^(]*\(likely cause: the function itself answered 500 \(Cloud Run passes the container's answer through\): read the service's logs/,
   );
+  assert.doesNotMatch(line, /OCI|gateway|functions-family/);
   assert.equal(fx.stack.gcp.state.services.has(name), false, "the service is gone");
   assert.equal(run.outputs.promoted, "false");
   assert.equal(run.outputs["rolled-back"], "true");

@@ -95,6 +95,13 @@ describe("fc-pipeline rollout: verify, then promote", () => {
       /Version 2 failed the smoke test: alias live still serves version 1; nothing was promoted\./,
     );
     assert.match(run.stdout, /Version 2 was not promoted\./);
+    // The likely cause in Function Compute's terms: the function's own answer, no gateway or IAM policy.
+    const [error = ""] = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+    assert.match(
+      error,
+      /with token answered 500, expected 200[^(]* \(likely cause: the function itself answered 500: read the function's logs for its error\)/,
+    );
+    assert.doesNotMatch(error, /OCI|gateway|functions-family/);
     assert.equal(trigger(fn, "http-candidate"), undefined, "the failed version keeps no trigger of its own");
     assert.match(run.stdout, /Deleted trigger http-candidate: version 2 no longer answers on it\./);
   });

@@ -2,16 +2,14 @@
 // that answered: Cloud Run checks the ID token and roles/run.invoker before the container runs, a Function
 // Compute trigger checks only the signature (against its stored JWKS) and expiry, and neither has an OCI
 // gateway or IAM policy to blame. The pipelines say which platform answers; the standalone smoke-test
-// action knows it from the URL's host. In process for every branch, then once through each pipeline.
+// action knows it from the URL's host. In process for every branch here; through the pipelines in
+// cloud-run-rollout-build.test.ts (a first revision answering 500) and fc-rollout.test.ts (a broken version).
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { JWTPayload } from "jose";
 import { diagnoseFailure } from "../src/steps/smoke-diagnosis.ts";
 import { failureCause } from "../src/steps/smoke-failure-cause.ts";
 import { platformOfUrl } from "../src/steps/smoke-platform-causes.ts";
-import { errorsOf, PROJECT, REGION, startCloudRunFixture } from "./emulators/gcp/fixture.ts";
-import { Job } from "./runner/index.ts";
-import { startFcEntraWorld } from "./support/fc-entra-world.ts";
 
 const NOW = 1_800_000_000;
 const RUN_URL = "https://hello-abc123-an.a.run.app/";
@@ -106,46 +104,5 @@ describe("Function Compute's refusals and answers", () => {
       /^the function failed \(Function Compute answers 502 when the function throws/,
     );
     assert.equal(cause(500), "the function itself answered 500: read the function's logs for its error.");
-  });
-});
-
-describe("through the pipelines", () => {
-  it("cloud-run-pipeline: a function answering 500 is blamed, not an OCI policy", async () => {
-    const fx = await startCloudRunFixture();
-    after(() => fx.close());
-    const image = `${REGION}-docker.pkg.dev/${PROJECT}/functions/hello-http:broken`;
-    fx.stack.gcp.addImage(image);
-    fx.stack.gcp.state.imageCode.set(image, () => ({ status: 500, body: "broken" }));
-    await using job = await fx.job();
-    const inputs = fx.deployInputs("broken-fn", {
-      image,
-      "invoker-service-account": fx.caller.email,
-      wait: "3",
-    });
-    const run = await job.run("cloud-run-pipeline", { inputs });
-    assert.equal(run.exitCode, 1, run.stdout);
-    const [error = ""] = errorsOf(run);
-    assert.match(
-      error,
-      /answered 500, expected 200 \(likely cause: the function itself answered 500 \(Cloud Run passes/,
-    );
-    assert.doesNotMatch(error, /OCI|gateway|functions-family/);
-  });
-
-  it("fc-pipeline: a function answering 500 is blamed, not an OCI policy", async () => {
-    const world = await startFcEntraWorld("fc-causes", {
-      broken: 'export const handler = async () => ({ statusCode: 500, body: "broken" });\n',
-    });
-    after(() => world.close());
-    await using job = await Job.create({ env: world.fx.env, checkout: world.checkout });
-    const inputs = { ...world.open("causes-fn", { "code-path": "broken", wait: "3" }), ...world.secrets() };
-    const run = await job.run("fc-pipeline", { inputs });
-    assert.equal(run.exitCode, 1, run.stdout);
-    const [error = ""] = errorsOf(run);
-    assert.match(
-      error,
-      /answered 500, expected 200[^(]* \(likely cause: the function itself answered 500: read the function's logs/,
-    );
-    assert.doesNotMatch(error, /OCI|gateway|functions-family/);
   });
 });
