@@ -34,14 +34,12 @@ function request(routes: DesiredRoute[], overrides: Partial<MergeRequest> = {}):
   return { auth: AUTH, routes, prune: false, allowAnonymous: false, ...overrides };
 }
 
-/** `work` throws the user's error matching `message`, in one line unless `multiline` (see readRoutes). */
-function refused(work: () => unknown, message: RegExp, multiline = false): void {
+/** `work` throws the user's error matching `message`, in one line. */
+function refused(work: () => unknown, message: RegExp): void {
   assert.throws(
     work,
     (error: unknown) =>
-      error instanceof UserError &&
-      message.test(error.message) &&
-      (multiline || !error.message.includes("\n")),
+      error instanceof UserError && message.test(error.message) && !error.message.includes("\n"),
   );
 }
 
@@ -56,7 +54,10 @@ describe("readRoutes", () => {
   // Bad YAML and a route-path without "/" are refused through the action in test/reliability/r4-cases.ts.
   // "not a list" shows an example list after its first line.
   const failures: Record<string, [Parameters<typeof readRoutes>[0], RegExp]> = {
-    "not a list": [{ routes: "path: /a" }, /^routes must be a YAML list/],
+    "not a list": [
+      { routes: "path: /a" },
+      /^routes must be a YAML list of routes, one item per route with path, methods and function-id, such as "- \{path: \/hello, methods: \[GET, POST\], function-id: ocid1\.fnfunc\.oc1…\}"\.$/,
+    ],
     "missing function-id": [{ routes: "- path: /a" }, /^routes item 1: function-id is required/],
     "unknown method": [
       { routes: `- {path: /a, methods: [GET, FETCH], function-id: ${FN_A}}` },
@@ -76,8 +77,7 @@ describe("readRoutes", () => {
     nothing: [{}, /^function-id is required/],
   };
   for (const [name, [inputs, message]] of Object.entries(failures)) {
-    it(`refuses ${name} with one line naming the input`, () =>
-      refused(() => readRoutes(inputs), message, true));
+    it(`refuses ${name} with one line naming the input`, () => refused(() => readRoutes(inputs), message));
   }
 
   it("reads the YAML list and the shorthand alike", () => {

@@ -67,7 +67,8 @@ function parseRoutesYaml(text: string): DesiredRoute[] {
   }
   if (!Array.isArray(document) || document.length === 0) {
     throw new UserError(
-      "routes must be a YAML list of routes, such as:\n- path: /hello\n  methods: [GET, POST]\n  function-id: ocid1.fnfunc.oc1…",
+      // One line, as every refusal (the runner shows an error annotation's first line in the summary).
+      'routes must be a YAML list of routes, one item per route with path, methods and function-id, such as "- {path: /hello, methods: [GET, POST], function-id: ocid1.fnfunc.oc1…}".',
     );
   }
   return document.map((item: unknown, index) => {
