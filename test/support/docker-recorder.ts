@@ -66,11 +66,14 @@ export async function dockerRecorder(): Promise<DockerRecorder> {
  * holds, never what this machine's docker kept.
  */
 export async function removeLocalImages(repository: string): Promise<number> {
-  const listed = await run("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]);
-  const names = listed.stdout
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((name) => name.startsWith(`${repository}:`) || name.startsWith(`${repository}/`));
-  if (names.length > 0) await run("docker", ["image", "rm", "--force", ...names]);
-  return names.length;
+  const listed = await run("docker", ["image", "ls", "--format", "{{.Repository}} {{.Tag}} {{.ID}}"]);
+  const names = new Set<string>();
+  for (const line of listed.stdout.split("\n")) {
+    const [name = "", tag = "", id = ""] = line.trim().split(" ");
+    if (name !== repository && !name.startsWith(`${repository}/`)) continue;
+    // An image whose tag moved on is listed as <none>, a name docker image rm refuses: remove it by ID.
+    names.add(tag === "<none>" ? id : `${name}:${tag}`);
+  }
+  if (names.size > 0) await run("docker", ["image", "rm", "--force", ...names]);
+  return names.size;
 }
