@@ -1,4 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a}from"./chunk-VCIAYUJP.js";import{a as i}from"./chunk-JOSNRNQL.js";import{b as n}from"./chunk-NNFGKCYK.js";function y(e,t){let o=i(e,t,{functionIdGiven:!0});return e.field(r,()=>a(o)),{...o,ociProfile:n(t)}}var r=["gateway-ocid","compartment-ocid","deployment","path-prefix","routes","route-path","route-methods","function-id","jwks-uri","entra-tenant-id","authority-host","issuers","audiences","required-claims","token-header","token-scheme","max-clock-skew","jwks-cache-hours","allow-anonymous"];function c(e){return{"deployment-id":e.deploymentId,endpoint:e.endpoint,url:e.url,changed:String(e.changed),issuers:e.issuers.join(`
-`),audiences:e.audiences.join(`
-`),...e.previous?{"previous-etag":e.previous.etag}:{}}}export{y as a,c as b};

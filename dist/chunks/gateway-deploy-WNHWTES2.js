@@ -1,0 +1,2 @@
+import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
+import{a,b}from"./chunk-3G62L4RU.js";import"./chunk-RF27ZOHP.js";import"./chunk-Q4P5NUEZ.js";import"./chunk-W6AJE5UW.js";import"./chunk-IEV2HZTG.js";import"./chunk-JOKBTMU6.js";import"./chunk-PHZ3L7NH.js";import"./chunk-ZJFKFXMB.js";import"./chunk-Y534B5HR.js";import"./chunk-PBDZX5JO.js";import"./chunk-MSKE5JHW.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";export{a as deployGateway,b as lookUpDeployment};
