@@ -71,109 +71,86 @@ describe("the forms a targets list takes", () => {
 describe("what a targets list refuses, in the line the user reads", () => {
   const form =
     'write a list: a JSON array such as ["us-ashburn-1", {"region": "eu-frankfurt-1", "name": "fra"}], YAML lines "- us-ashburn-1", or regions separated by commas (name=region to name one).';
-  const refusals: [what: string, text: string, region: string | undefined, message: string | RegExp][] = [
-    ["nothing at all", "", undefined, "targets or region is required: name the region to deploy to."],
-    ["an empty list", "[]", undefined, "targets is an empty list: name at least one region."],
-    ["only commas", " , ,", undefined, "targets is an empty list: name at least one region."],
-    [
-      "a broken JSON array",
-      '["us-ashburn-1"',
-      undefined,
-      /^targets is not a valid list \(.+\); write a list: /,
-    ],
-    ["a map, not a list", '{"region": "us-ashburn-1"}', undefined, `targets is not a list; ${form}`],
+  const refusals: [what: string, text: string, message: string | RegExp, region?: string][] = [
+    ["nothing at all", "", "targets or region is required: name the region to deploy to."],
+    ["an empty list", "[]", "targets is an empty list: name at least one region."],
+    ["only commas", " , ,", "targets is an empty list: name at least one region."],
+    ["a broken JSON array", '["us-ashburn-1"', /^targets is not a valid list \(.+\); write a list: /],
+    ["a map, not a list", '{"region": "us-ashburn-1"}', `targets is not a list; ${form}`],
     [
       "two targets of one name",
       "iad=us-ashburn-1, iad=us-phoenix-1",
-      undefined,
       'targets: items 1 and 2 are both named "iad"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
     ],
     [
       "a name that is another target's region",
       '["us-ashburn-1", {"region": "us-phoenix-1", "name": "us-ashburn-1"}]',
-      undefined,
       'targets: items 1 and 2 are both named "us-ashburn-1"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
     ],
     [
       "one region twice, unnamed",
       '["us-ashburn-1", "eu-frankfurt-1", "us-ashburn-1"]',
-      undefined,
       'targets: items 1 and 3 are both named "us-ashburn-1"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
     ],
     [
       "a key a target does not take",
       '[{"region": "us-ashburn-1", "zone": "a"}]',
-      undefined,
       'targets: item 1 has an unknown key "zone"; a target takes region, name.',
     ],
     [
       "a deploy input the caller did not allow",
       '[{"region": "us-ashburn-1", "image": "x"}]',
-      undefined,
       'targets: item 1 has an unknown key "image"; a target takes region, name.',
     ],
     [
       "a map without region",
       '["eu-frankfurt-1", {"name": "iad"}]',
-      undefined,
       'targets: item 2 has no region; add "region": "<region id>".',
     ],
-    [
-      "a number",
-      "[1]",
-      undefined,
-      'targets: item 1 is number 1; give a region or {"region": "...", "name": "..."}.',
-    ],
+    ["a number", "[1]", 'targets: item 1 is number 1; give a region or {"region": "...", "name": "..."}.'],
     [
       "a nested list",
       "[[us-ashburn-1]]",
-      undefined,
       'targets: item 1 is a list; give a region or {"region": "...", "name": "..."}.',
     ],
     [
       "an empty item",
       "- us-ashburn-1\n-\n",
-      undefined,
       'targets: item 2 is empty; give a region or {"region": "...", "name": "..."}.',
     ],
     [
       "a region that is no region id",
       "iad=US Ashburn",
-      undefined,
       'targets: item 1\'s region "US Ashburn" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
     ],
     [
       "a second '=' in name=region",
       "iad=us-ashburn-1=x",
-      undefined,
       'targets: item 1\'s region "us-ashburn-1=x" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
     ],
     [
       "a name that cannot go into a resource name",
       '[{"region": "us-ashburn-1", "name": "IAD_1"}]',
-      undefined,
       "targets: item 1's name \"IAD_1\" must be 1-30 lowercase letters, digits or '-', starting with a letter and not ending with '-' (it goes into resource names and labels).",
     ],
     [
       "a value that is not text",
       '[{"region": "us-ashburn-1", "name": 7}]',
-      undefined,
       "targets: item 1's name is number 7; give it as non-empty text.",
     ],
     [
       "a bad single region",
       "",
-      "ap tokyo",
       'region "ap tokyo" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
+      "ap tokyo",
     ],
     [
       "more targets than a matrix runs",
       JSON.stringify(Array.from({ length: 257 }, (_, i) => `r${i}=us-ashburn-1`)),
-      undefined,
       "targets has 257 targets; GitHub runs at most 256 jobs from one matrix: split the list.",
     ],
   ];
-  for (const [what, text, region, message] of refusals) {
+  for (const [what, text, message, region] of refusals) {
     it(what, () => {
       assert.throws(
         () => parseTargets(text, region),
