@@ -46,11 +46,7 @@ const FANNED = [
       "gateway-ocid": "ocid1.apigateway.oc1.shared",
       application: "app",
     },
-    own: {
-      key: "gateway-ocid",
-      value: "ocid1.apigateway.oc1.fra.own",
-      shared: "ocid1.apigateway.oc1.shared",
-    },
+    own: { key: "gateway-ocid", value: "ocid1.apigateway.oc1.fra.own" },
     regions: ["us-ashburn-1", "eu-frankfurt-1"],
   },
   {
@@ -59,11 +55,7 @@ const FANNED = [
     settings: ["image"],
     suffixed: { service: "hello" },
     inputs: { service: "hello", image: "asia-northeast1-docker.pkg.dev/p/r/i:1", ingress: "all" },
-    own: {
-      key: "image",
-      value: "us-central1-docker.pkg.dev/p/r/i:1",
-      shared: "asia-northeast1-docker.pkg.dev/p/r/i:1",
-    },
+    own: { key: "image", value: "us-central1-docker.pkg.dev/p/r/i:1" },
     regions: ["asia-northeast1", "us-central1"],
   },
   {
@@ -72,11 +64,7 @@ const FANNED = [
     settings: ["image"],
     suffixed: { function: "hello" },
     inputs: { function: "hello", image: "registry.cn-hangzhou.aliyuncs.com/ns/i:1" },
-    own: {
-      key: "image",
-      value: "registry.ap-southeast-1.aliyuncs.com/ns/i:1",
-      shared: "registry.cn-hangzhou.aliyuncs.com/ns/i:1",
-    },
+    own: { key: "image", value: "registry.ap-southeast-1.aliyuncs.com/ns/i:1" },
     regions: ["cn-hangzhou", "ap-southeast-1"],
   },
 ] as const;
@@ -94,6 +82,19 @@ const rendered = (step: Step, context: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(step.with ?? {}).map(([key, value]) => [key, renderTemplate(String(value), context)]),
   );
+
+/** The deploy job's step `id`, and its `with:` for one matrix target as the runner renders it. */
+function deployStep(workflow: Workflow, id: string) {
+  const step = only(workflow.jobs.deploy?.steps?.filter((s) => s.id === id) ?? [], "the deploy step");
+  return (inputs: Record<string, string>, target: Record<string, string>) =>
+    rendered(step, {
+      inputs,
+      matrix: { target },
+      vars: {},
+      secrets: {},
+      github: { event_name: "workflow_call" },
+    });
+}
 
 /** What the deploy job's matrix becomes for these workflow inputs: actions/targets run for real, then strategy.matrix. */
 async function expand(workflow: Workflow, inputs: Record<string, string>): Promise<Record<string, string>[]> {
@@ -183,17 +184,11 @@ for (const fanned of FANNED) {
         ["blue", "green", "other"],
       );
       const deploy = workflow.jobs.deploy as Job;
-      const step = only(deploy.steps?.filter((s) => s.id === fanned.step) ?? [], "the deploy step");
+      const withFor = deployStep(workflow, fanned.step);
       const [[suffixedInput, base]] = Object.entries(fanned.suffixed) as [[string, string]];
       const perTarget = matrix.map((target) => ({
         job: renderTemplate(deploy.name ?? "", { matrix: { target } }),
-        with: rendered(step, {
-          inputs: { ...fanned.inputs, targets },
-          matrix: { target },
-          vars: {},
-          secrets: {},
-          github: { event_name: "workflow_call" },
-        }),
+        with: withFor({ ...fanned.inputs, targets }, target),
       }));
       assert.deepEqual(
         perTarget.map((t) => [t.job, t.with.region, t.with["run-label"], t.with[suffixedInput]]),
@@ -204,9 +199,10 @@ for (const fanned of FANNED) {
         ],
       );
       // A target's own setting wins; the others take the shared input.
+      const shared = (fanned.inputs as Record<string, string>)[fanned.own.key];
       assert.deepEqual(
         perTarget.map((t) => t.with[fanned.own.key]),
-        [fanned.own.shared, fanned.own.shared, fanned.own.value],
+        [shared, shared, fanned.own.value],
       );
     });
 
@@ -215,17 +211,7 @@ for (const fanned of FANNED) {
       const [region] = fanned.regions;
       const matrix = await expand(workflow, { ...fanned.inputs, region });
       const target = only(matrix, "one target");
-      const step = only(
-        workflow.jobs.deploy?.steps?.filter((s) => s.id === fanned.step) ?? [],
-        "the deploy step",
-      );
-      const values = rendered(step, {
-        inputs: { ...fanned.inputs, region },
-        matrix: { target },
-        vars: {},
-        secrets: {},
-        github: { event_name: "workflow_call" },
-      });
+      const values = deployStep(workflow, fanned.step)({ ...fanned.inputs, region }, target);
       assert.equal(values.region, region);
       for (const [input, base] of Object.entries(fanned.suffixed)) assert.equal(values[input], base);
       assert.equal(values["run-label"], `9001-3-${region}`);
