@@ -21,7 +21,7 @@ import {
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
 import { assertCliFailure } from "./runner/index.ts";
-import { cliSandbox, flagsOf } from "./support/cli-process.ts";
+import { type CliRun, cliSandbox, flagsOf } from "./support/cli-process.ts";
 import { comparableOutputs } from "./support/comparable-outputs.ts";
 import { secretsFound } from "./support/secret-scan.ts";
 
@@ -34,14 +34,21 @@ after(async () => {
   await fixture?.close();
 });
 
+/** A CLI sandbox in the function's folder, as a CI job of commit `sha` runs it. */
+const functionSandbox = (sha = "0123456789abcdef") =>
+  cliSandbox({ ...fixture.oci.env, FNGATE_GIT_SHA: sha }, { cwd: fixture.functionDir });
+
+/** The outputs of a run that succeeded with --json. */
+function outputsOf(run: CliRun): Record<string, string> {
+  assert.equal(run.exitCode, 0, run.stderr);
+  return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs;
+}
+
 describe("fngate pipeline", () => {
   it("deploys a live guarded API, prints one JSON result, changes nothing on a re-run (nor does the root action, with the same outputs), cleans up, leaks nothing", async (t) => {
     if (!(await pipelineComponents(t))) return;
     // The commit the root action's job runs (GITHUB_SHA), so both adapters tag the same image.
-    await using sandbox = await cliSandbox(
-      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef0123456789abcdef01234567" },
-      { cwd: fixture.functionDir },
-    );
+    await using sandbox = await functionSandbox("0123456789abcdef0123456789abcdef01234567");
     const before = await sandbox.snapshot();
     const inputs = fixture.inputs("secret", "clipipe");
     const { flags, env } = pipelineCliArgs(inputs);
@@ -68,22 +75,20 @@ describe("fngate pipeline", () => {
 
     const { requests } = fixture.oci.stack.oci;
     const firstRunCalls = requests.length;
-    const rerun = await sandbox.run(["pipeline", ...flags, "--json"], env);
-    assert.equal(rerun.exitCode, 0, rerun.stderr);
-    const again = JSON.parse(rerun.stdout) as { outputs: Record<string, string> };
-    assert.equal(again.outputs.changed, "false");
-    assert.equal(again.outputs.passed, "true");
+    const again = outputsOf(await sandbox.run(["pipeline", ...flags, "--json"], env));
+    assert.equal(again.changed, "false");
+    assert.equal(again.passed, "true");
 
     // The root action on the same inputs runs the same pipeline: nothing to change, the same outputs.
     await using job = await fixture.job();
     const action = await job.run(PIPELINE, { inputs });
     assert.equal(action.exitCode, 0, action.stdout);
     assert.equal(action.outputs.changed, "false");
-    assert.deepEqual(comparableOutputs(again.outputs), comparableOutputs(action.outputs));
+    assert.deepEqual(comparableOutputs(again), comparableOutputs(action.outputs));
     const declared = parse(await readFile(join(import.meta.dirname, "..", "action.yml"), "utf8")) as {
       outputs: Record<string, unknown>;
     };
-    const undeclared = Object.keys(again.outputs).filter((name) => !(name in declared.outputs));
+    const undeclared = Object.keys(again).filter((name) => !(name in declared.outputs));
     assert.deepEqual(undeclared, [], "every output either adapter gives is declared in action.yml");
     const mutating = requests.slice(firstRunCalls).filter(isMutating);
     assert.deepEqual(
@@ -98,20 +103,14 @@ describe("fngate pipeline", () => {
 
   it("runs step by step with secrets from files, hands the profile and token over, and `fngate cleanup` undoes it all", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    await using sandbox = await cliSandbox(
-      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
-      { cwd: fixture.functionDir },
-    );
+    await using sandbox = await functionSandbox();
     const before = await sandbox.snapshot();
     const keyFile = join(sandbox.root, "api-key.pem");
     await writeFile(keyFile, fixture.oci.key.pkcs8, { mode: 0o600 });
     const all = fixture.inputs("secret", "clisteps");
     const pick = (...names: string[]) => flagsOf(Object.fromEntries(names.map((n) => [n, all[n] ?? ""])));
-    const step = async (args: string[], env: Record<string, string> = {}) => {
-      const run = await sandbox.run([...args, "--json"], env);
-      assert.equal(run.exitCode, 0, `${args[0]}: ${run.stderr}`);
-      return (JSON.parse(run.stdout) as { outputs: Record<string, string> }).outputs;
-    };
+    const step = async (args: string[], env: Record<string, string> = {}) =>
+      outputsOf(await sandbox.run([...args, "--json"], env));
     const context = await step([
       "fn-context",
       ...pick("user-ocid", "tenancy-ocid", "fingerprint", "region", "compartment-ocid"),
@@ -193,10 +192,9 @@ describe("fngate pipeline", () => {
       "api://AzureADTokenExchange",
     );
     const run = await sandbox.run(flags, { FNGATE_FEDERATED_TOKEN: ciToken });
-    assert.equal(run.exitCode, 0, run.stderr);
-    const result = JSON.parse(run.stdout) as { outputs: Record<string, string> };
-    assert.equal(result.outputs.audience, "api://my-oci-api");
-    assert.equal(result.outputs["access-token"], undefined, "the token itself is never printed");
+    const outputs = outputsOf(run);
+    assert.equal(outputs.audience, "api://my-oci-api");
+    assert.equal(outputs["access-token"], undefined, "the token itself is never printed");
     assert.ok(!run.stdout.includes(ciToken) && !run.stderr.includes(ciToken));
 
     const missing = await sandbox.run(flags);
@@ -209,10 +207,7 @@ describe("fngate pipeline", () => {
 
   it("two targets in one region deploy side by side, each under its own names and in its own home", async (t) => {
     if (!(await pipelineComponents(t))) return;
-    await using sandbox = await cliSandbox(
-      { ...fixture.oci.env, FNGATE_GIT_SHA: "0123456789abcdef" },
-      { cwd: fixture.functionDir },
-    );
+    await using sandbox = await functionSandbox();
     const before = await sandbox.snapshot();
     // Each target names its own region and path prefix.
     const { region = "", "path-prefix": _, ...inputs } = fixture.inputs("secret", "regfn");
@@ -222,8 +217,7 @@ describe("fngate pipeline", () => {
       { region, name: "green", "path-prefix": "/green" },
     ]);
     const run = await sandbox.run(["pipeline", ...flags, "--targets", targets, "--json"], env);
-    assert.equal(run.exitCode, 0, run.stderr);
-    const { outputs } = JSON.parse(run.stdout) as { outputs: Record<string, string> };
+    const outputs = outputsOf(run);
     for (const name of ["blue", "green"]) {
       assert.equal(outputs[`${name}.passed`], "true", name);
       assert.match(outputs[`${name}.url`] ?? "", new RegExp(`/${name}/hello$`));
