@@ -6,6 +6,7 @@
 // suite runs on Node 24, the actions' runtime.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
@@ -26,6 +27,7 @@ const SHIPPED = [
   /^LICENSE$/,
 ];
 
+const manifest: Record<string, unknown> = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
 let root: string;
 let tarball: string;
 let packed: string[];
@@ -94,10 +96,6 @@ describe("the npm package", () => {
       (name) => !name.startsWith("."),
     );
     assert.deepEqual(installed, ["fngate"]);
-    const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as Record<
-      string,
-      unknown
-    >;
     assert.equal(manifest.private, undefined, "publishable");
     assert.equal(manifest.dependencies, undefined, "dist/ bundles everything it runs");
     assert.deepEqual(manifest.engines, { node: ">=22" });
@@ -146,9 +144,6 @@ describe("the npm package", () => {
     assert.equal(smokeHelp.exitCode, 0, smokeHelp.stderr);
     assert.match(smokeHelp.stdout, /^Usage: fngate smoke-test --url <value>/m);
     const version = await runExecutable(fngate, ["--version"], env);
-    const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {
-      version: string;
-    };
     assert.equal(version.stdout, `${manifest.version}\n`);
   });
 

@@ -175,7 +175,8 @@ describe("npm run release", () => {
 });
 
 describe("releaseChangelog", () => {
-  it("moves the entries under the version, and refuses a changelog without them", () => {
+  // Nothing under "## Unreleased" is refused by the release run above, in the line the user reads.
+  it("moves the entries under the version, and refuses a changelog without the section", () => {
     const text = "# Changelog\n\nIntro.\n\n## Unreleased\n\n- New.\n\n## 0.1.0 - 2026-01-01\n\n- Old.\n";
     assert.equal(
       releaseChangelog(text, "0.2.0", "2026-02-02"),
@@ -186,6 +187,5 @@ describe("releaseChangelog", () => {
       "## Unreleased\n\n## 1.0.0 - 2026-02-02\n\n- Only.\n",
     );
     assert.throws(() => releaseChangelog("# Changelog\n", "1.0.0", "d"), /has no "## Unreleased" section/);
-    assert.throws(() => releaseChangelog("## Unreleased\n\n## 0.1.0\n", "1.0.0", "d"), /lists nothing/);
   });
 });

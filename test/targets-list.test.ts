@@ -71,6 +71,10 @@ describe("the forms a targets list takes", () => {
 describe("what a targets list refuses, in the line the user reads", () => {
   const form =
     'write a list: a JSON array such as ["us-ashburn-1", {"region": "eu-frankfurt-1", "name": "fra"}], YAML lines "- us-ashburn-1", or regions separated by commas (name=region to name one).';
+  // The fixes several refusals end with; each message is still compared whole.
+  const OWN_NAME = 'give each target its own name ({"region": "...", "name": "..."} or name=region).';
+  const GIVE_REGION = 'give a region or {"region": "...", "name": "..."}.';
+  const NOT_A_REGION_ID = "is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.";
   const refusals: [what: string, text: string, message: string | RegExp, region?: string][] = [
     ["nothing at all", "", "targets or region is required: name the region to deploy to."],
     ["an empty list", "[]", "targets is an empty list: name at least one region."],
@@ -80,17 +84,17 @@ describe("what a targets list refuses, in the line the user reads", () => {
     [
       "two targets of one name",
       "iad=us-ashburn-1, iad=us-phoenix-1",
-      'targets: items 1 and 2 are both named "iad"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
+      `targets: items 1 and 2 are both named "iad"; ${OWN_NAME}`,
     ],
     [
       "a name that is another target's region",
       '["us-ashburn-1", {"region": "us-phoenix-1", "name": "us-ashburn-1"}]',
-      'targets: items 1 and 2 are both named "us-ashburn-1"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
+      `targets: items 1 and 2 are both named "us-ashburn-1"; ${OWN_NAME}`,
     ],
     [
       "one region twice, unnamed",
       '["us-ashburn-1", "eu-frankfurt-1", "us-ashburn-1"]',
-      'targets: items 1 and 3 are both named "us-ashburn-1"; give each target its own name ({"region": "...", "name": "..."} or name=region).',
+      `targets: items 1 and 3 are both named "us-ashburn-1"; ${OWN_NAME}`,
     ],
     [
       "a key a target does not take",
@@ -107,26 +111,18 @@ describe("what a targets list refuses, in the line the user reads", () => {
       '["eu-frankfurt-1", {"name": "iad"}]',
       'targets: item 2 has no region; add "region": "<region id>".',
     ],
-    ["a number", "[1]", 'targets: item 1 is number 1; give a region or {"region": "...", "name": "..."}.'],
-    [
-      "a nested list",
-      "[[us-ashburn-1]]",
-      'targets: item 1 is a list; give a region or {"region": "...", "name": "..."}.',
-    ],
-    [
-      "an empty item",
-      "- us-ashburn-1\n-\n",
-      'targets: item 2 is empty; give a region or {"region": "...", "name": "..."}.',
-    ],
+    ["a number", "[1]", `targets: item 1 is number 1; ${GIVE_REGION}`],
+    ["a nested list", "[[us-ashburn-1]]", `targets: item 1 is a list; ${GIVE_REGION}`],
+    ["an empty item", "- us-ashburn-1\n-\n", `targets: item 2 is empty; ${GIVE_REGION}`],
     [
       "a region that is no region id",
       "iad=US Ashburn",
-      'targets: item 1\'s region "US Ashburn" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
+      `targets: item 1's region "US Ashburn" ${NOT_A_REGION_ID}`,
     ],
     [
       "a second '=' in name=region",
       "iad=us-ashburn-1=x",
-      'targets: item 1\'s region "us-ashburn-1=x" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
+      `targets: item 1's region "us-ashburn-1=x" ${NOT_A_REGION_ID}`,
     ],
     [
       "a name that cannot go into a resource name",
@@ -138,12 +134,7 @@ describe("what a targets list refuses, in the line the user reads", () => {
       '[{"region": "us-ashburn-1", "name": 7}]',
       "targets: item 1's name is number 7; give it as non-empty text.",
     ],
-    [
-      "a bad single region",
-      "",
-      'region "ap tokyo" is not a region id; use one such as us-ashburn-1, asia-northeast1 or cn-hangzhou.',
-      "ap tokyo",
-    ],
+    ["a bad single region", "", `region "ap tokyo" ${NOT_A_REGION_ID}`, "ap tokyo"],
     [
       "more targets than a matrix runs",
       JSON.stringify(Array.from({ length: 257 }, (_, i) => `r${i}=us-ashburn-1`)),
