@@ -80,7 +80,7 @@ function fileProblems(file: string, source: string): string[] {
 
 describe("action metadata", () => {
   for (const name of actionNames) {
-    it(`actions/${name}/action.yml is valid for GitHub's action parser, runs on node24 from dist/${name}/, is documented, kebab-case, branded, and marks its secrets`, async () => {
+    it(`actions/${name}/action.yml is valid for GitHub's action parser, runs on node24 from dist/${name}/, is kebab-case, branded, and marks its secrets`, async () => {
       const action = await loadActionMetadata(name);
       assert.equal(action.runs.using, "node24");
       assert.ok(action.runs.main !== undefined, "runs.main is required");
@@ -94,12 +94,7 @@ describe("action metadata", () => {
         assert.ok(existsSync(built), `runs.${kind}: ${built} does not exist (run npm run build)`);
         assert.ok(built.startsWith(join(repoRoot, "dist", name)), `runs.${kind} escapes dist/${name}/`);
       }
-      assert.notEqual(action.description.trim(), "", "the action needs a description");
-      const undocumented = [
-        ...action.inputs.filter((input) => input.description.trim() === "").map((i) => `input ${i.name}`),
-        ...action.outputs.filter((output) => output.description.trim() === "").map((o) => `output ${o.name}`),
-      ];
-      assert.deepEqual(undocumented, [], "every input and output needs a description");
+      // Its descriptions, of the action and each input and output: "… read whole" below (empty is mid-sentence).
       const offending = action.inputs.map((input) => input.name).filter((input) => !kebabCase.test(input));
       assert.deepEqual(offending, [], "input names are kebab-case (user-ocid, not userOcid or user_ocid)");
       assert.deepEqual(unmarked(name, action.inputs), [], "add them to secret or notSecret");
