@@ -174,18 +174,11 @@ describe("fngate pipeline", () => {
 
   it("federated Entra credentials outside GitHub: the CI system's OIDC token from FNGATE_FEDERATED_TOKEN, else one clear line", async () => {
     await using sandbox = await cliSandbox(fixture.oci.env);
+    const { tenantId, client, oci } = fixture;
     const flags = [
       "entra-token",
-      "--tenant-id",
-      fixture.tenantId,
-      "--client-id",
-      fixture.client.appId,
-      "--scope",
-      "api://my-oci-api/.default",
-      "--authority-host",
-      fixture.oci.stack.entra.host,
-      "--federated",
-      "--json",
+      ...["--tenant-id", tenantId, "--client-id", client.appId, "--scope", "api://my-oci-api/.default"],
+      ...["--authority-host", oci.stack.entra.host, "--federated", "--json"],
     ];
     const ciToken = await fixture.oci.stack.githubOidc.mint(
       { repository: "ORG/REPO", ref: "refs/heads/main" },
