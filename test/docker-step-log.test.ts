@@ -9,18 +9,17 @@ import {
   APPLICATION,
   PIPELINE,
   type PipelineFixture,
+  pipelineCliArgs,
   pipelineComponents,
   STAGES,
   startPipelineFixture,
 } from "./reliability/pipeline-fixture.ts";
-import { cliSandbox, envOf, flagsOf } from "./support/cli-process.ts";
+import { cliSandbox } from "./support/cli-process.ts";
 import { foldedLog, section } from "./support/folded-log.ts";
 
 /** A line docker build itself prints: the legacy builder's first step (of 3 with fngate's context label), or BuildKit's first vertex. */
 const BUILD_OUTPUT = /^(Step 1\/\d+ : FROM scratch|#\d+ \[internal\] load build definition)/;
 const PUSH_OUTPUT = /^The push refers to repository \[/;
-
-const SECRET_INPUTS = ["private-key", "auth-token", "client-secret", "client-certificate-key"];
 
 /** Some line of `lines` matches `pattern` (all lines shown when none does). */
 function assertSomeLine(lines: string[], pattern: RegExp, shown = lines.join("\n")): void {
@@ -126,16 +125,9 @@ describe("docker's output in the step's log", () => {
     );
     try {
       // Secrets through FNGATE_* variables, as the CLI takes them; everything else as flags.
-      const inputs = Object.entries(fx.inputs("secret", "clilog"));
-      const isSecret = ([name]: [string, string]) => SECRET_INPUTS.includes(name);
-      const run = await sandbox.run(
-        [
-          "pipeline",
-          ...flagsOf(Object.fromEntries(inputs.filter((entry) => !isSecret(entry)))),
-          ...["--skip", "gateway-deploy,entra-token,smoke-test", "--json"],
-        ],
-        envOf(Object.fromEntries(inputs.filter(isSecret))),
-      );
+      const { flags, env } = pipelineCliArgs(fx.inputs("secret", "clilog"));
+      const skip = ["--skip", "gateway-deploy,entra-token,smoke-test", "--json"];
+      const run = await sandbox.run(["pipeline", ...flags, ...skip], env);
       assert.equal(run.exitCode, 0, run.stderr);
       const result = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string> };
       assert.equal(result.ok, true);
