@@ -13,7 +13,7 @@ import { waitForOperation } from "../src/gcp/run-operation.ts";
 import { waitForWorkRequest } from "../src/oci/gateway/gateway-wait.ts";
 import { waitForWorkRequestDone } from "../src/oci/gateway/labelled-deployments.ts";
 import { OCI_WAIT_BACKOFF, waitUntilActive } from "../src/oci/wait-backoff.ts";
-import { PROGRESS_EVERY_MS, pollUntil } from "../src/retry/backoff.ts";
+import { type BackoffOptions, PROGRESS_EVERY_MS, pollUntil } from "../src/retry/backoff.ts";
 
 const noSleep = async () => {};
 /** Simulated time: `now` moves only when the wait sleeps. */
@@ -37,15 +37,15 @@ function recorder() {
 }
 
 describe("pollUntil", () => {
-  /** A resource settling at `settlesAt` ms: when the wait saw it and how many calls it made. */
-  async function waitFor(settlesAt: number, share: number | undefined, random = () => 1) {
+  /**
+   * A resource settling at `settlesAt` ms, polled with `backoff` (by default from 200 ms doubling to
+   * 5 s): when the wait saw it and how many calls it made.
+   */
+  async function waitFor(settlesAt: number, backoff: Partial<BackoffOptions>, random = () => 1) {
     const clock = fakeTime();
     const { value, calls } = await pollUntil(
       async () => (clock.now() >= settlesAt ? clock.now() : undefined),
-      {
-        ...{ initialDelayMs: 200, maxDelayMs: 5000, deadlineMs: 600_000, ...clock, random },
-        ...(share === undefined ? {} : { maxOvershootShare: share }),
-      },
+      { initialDelayMs: 200, maxDelayMs: 5000, ...backoff, deadlineMs: 600_000, ...clock, random },
     );
     return { seenAt: value ?? Number.NaN, calls };
   }
@@ -53,7 +53,7 @@ describe("pollUntil", () => {
   for (const settlesAt of [3_000, 8_000, 30_000, 60_000]) {
     it(`with maxOvershootShare sees a resource settling at ${settlesAt / 1000} s within 10% (or 1 s), in at most 10 calls plus 1.5 per second`, async () => {
       for (const random of [() => 0, () => 0.5, () => 1]) {
-        const { seenAt, calls } = await waitFor(settlesAt, 0.1, random);
+        const { seenAt, calls } = await waitFor(settlesAt, { maxOvershootShare: 0.1 }, random);
         const overshoot = seenAt - settlesAt;
         assert.ok(overshoot <= Math.max(1000, 0.1 * seenAt), `overshoot ${overshoot} ms`);
         assert.ok(calls <= 10 + (1.5 * settlesAt) / 1000, `${calls} calls`);
@@ -64,12 +64,8 @@ describe("pollUntil", () => {
   for (const settlesAt of [10_000, 30_000, 60_000]) {
     it(`OCI's waits (OCI_WAIT_BACKOFF) see a work request or function settling at ${settlesAt / 1000} s within 5% (or half a second)`, async () => {
       for (const random of [() => 0, () => 0.5, () => 1]) {
-        const clock = fakeTime();
-        const { value, calls } = await pollUntil(
-          async () => (clock.now() >= settlesAt ? clock.now() : undefined),
-          { ...OCI_WAIT_BACKOFF, deadlineMs: 600_000, ...clock, random },
-        );
-        const overshoot = (value ?? Number.NaN) - settlesAt;
+        const { seenAt, calls } = await waitFor(settlesAt, OCI_WAIT_BACKOFF, random);
+        const overshoot = seenAt - settlesAt;
         assert.ok(overshoot <= Math.max(500, 0.05 * settlesAt), `overshoot ${overshoot} ms`);
         // The price of the half-second floor: at most four reads a second (two on average).
         assert.ok(calls <= 10 + (4 * settlesAt) / 1000, `${calls} calls`);
@@ -78,7 +74,7 @@ describe("pollUntil", () => {
   }
 
   it("without it, doubling alone can see an 8 s settle 3 s late", async () => {
-    const { seenAt } = await waitFor(8_000, undefined);
+    const { seenAt } = await waitFor(8_000, {});
     assert.ok(seenAt - 8_000 >= 3000, `seen at ${seenAt}`);
   });
 
@@ -151,43 +147,40 @@ describe("waitUntilActive", () => {
     assert.equal(states.count(), 2);
   });
 
-  const failed: Record<string, [string, { failed: string; timedOut: string }, string | undefined, string]> = {
-    "a function, with OCI's details": [
-      "function",
-      fnAdvice,
-      "image pull failed",
+  /** What the resource last read says, the wait's deadline, and the line a user reads. */
+  type Ending = [
+    kind: string,
+    advice: typeof fnAdvice,
+    state: string,
+    details: string | undefined,
+    deadlineMs: number,
+  ];
+  const endings: Record<string, [Ending, string]> = {
+    "FAILED: a function, with OCI's details": [
+      ["function", fnAdvice, "FAILED", "image pull failed", 60_000],
       "function hello went to FAILED: image pull failed. Check the image and the application's subnet, then deploy again.",
     ],
-    "a deployment, without details": [
-      "deployment",
-      { failed: "", timedOut: "" },
-      undefined,
+    "FAILED: a deployment, without details": [
+      ["deployment", { failed: "", timedOut: "" }, "FAILED", undefined, 60_000],
       "deployment hello went to FAILED.",
     ],
+    "at its deadline says the last state, and what to do": [
+      ["function", fnAdvice, "UPDATING", undefined, 0],
+      "function hello is still UPDATING after 0 s; set wait: false to skip waiting, or deploy again later.",
+    ],
   };
-  for (const [name, [kind, advice, details, message]] of Object.entries(failed)) {
-    it(`FAILED: ${name}`, async () => {
-      const { read } = reads({ displayName: "hello", lifecycleState: "FAILED", lifecycleDetails: details });
+  for (const [
+    name,
+    [[kind, advice, lifecycleState, lifecycleDetails, deadlineMs], message],
+  ] of Object.entries(endings)) {
+    it(name, async () => {
+      const { read } = reads({ displayName: "hello", lifecycleState, lifecycleDetails });
       await assert.rejects(
-        waitUntilActive({ kind, id: "ocid1.x", read }, { deadlineMs: 60_000, sleep: noSleep }, advice),
+        waitUntilActive({ kind, id: "ocid1.x", read }, { deadlineMs, sleep: noSleep }, advice),
         userLine(message),
       );
     });
   }
-
-  it("at its deadline says the last state, and what to do", async () => {
-    const { read } = reads({ displayName: "hello", lifecycleState: "UPDATING" });
-    await assert.rejects(
-      waitUntilActive(
-        { kind: "function", id: "ocid1.fn", read },
-        { deadlineMs: 0, sleep: noSleep },
-        fnAdvice,
-      ),
-      userLine(
-        "function hello is still UPDATING after 0 s; set wait: false to skip waiting, or deploy again later.",
-      ),
-    );
-  });
 
   it("reports the resource and its current state at most every 20 s", async () => {
     const [clock, log] = [fakeTime(), recorder()];
@@ -313,26 +306,28 @@ describe("Cloud Run operations: one wait, each step's words", () => {
     assert.equal(states.count(), 2);
   });
 
-  const failures: Record<string, [{ done: boolean; error: { code?: number; message?: string } }, string]> = {
-    "code and message": [
+  const endings: Record<
+    string,
+    [{ done: boolean; error?: { code?: number; message?: string } }, number, string]
+  > = {
+    "an operation that ended with an error: code and message": [
       { done: true, error: { code: 9, message: "revision not ready" } },
+      60_000,
       "the deployment of svc failed (9 revision not ready): fix it.",
     ],
-    "a code alone": [{ done: true, error: { code: 13 } }, "the deployment of svc failed (13): fix it."],
+    "an operation that ended with an error: a code alone": [
+      { done: true, error: { code: 13 } },
+      60_000,
+      "the deployment of svc failed (13): fix it.",
+    ],
+    "still running at its deadline": [{ done: false }, 0, "operation op1 was still running after 0 s."],
   };
-  for (const [name, [state, message]] of Object.entries(failures)) {
-    it(`an operation that ended with an error: ${name}`, async () => {
+  for (const [name, [state, waitMs, message]] of Object.entries(endings)) {
+    it(name, async () => {
       await assert.rejects(
-        waitForOperation(async () => state, { operationName: "op1", waitMs: 60_000, ...words }),
+        waitForOperation(async () => state, { operationName: "op1", waitMs, ...words }),
         userLine(message),
       );
     });
   }
-
-  it("still running at its deadline", async () => {
-    await assert.rejects(
-      waitForOperation(async () => ({ done: false }), { operationName: "op1", waitMs: 0, ...words }),
-      userLine("operation op1 was still running after 0 s."),
-    );
-  });
 });
