@@ -214,20 +214,25 @@ describe("waitUntilActive", () => {
     );
   });
 
-  it("the step's deadline stops it with what it was waiting for", async () => {
+  it("the step's deadline stops it with what it was waiting for, without another read", async () => {
     const controller = new AbortController();
-    const { read } = reads({ displayName: undefined, lifecycleState: "CREATING" });
+    const states = reads({ displayName: undefined, lifecycleState: "CREATING" });
+    const read = () => {
+      // The deadline is reached during the second read (pollUntil's WaitInterrupted).
+      if (states.count() === 1) controller.abort(new Error("deadline"));
+      return states.read();
+    };
     const waiting = waitUntilActive(
       { kind: "deployment", id: "ocid1.dep", read },
-      { deadlineMs: 60_000, signal: controller.signal },
+      { deadlineMs: 60_000, signal: controller.signal, sleep: noSleep },
       { failed: "", timedOut: "" },
     );
-    controller.abort(new Error("deadline"));
     await assert.rejects(waiting, (error: unknown) => {
       assert.ok(error instanceof WaitInterrupted);
       assert.equal(error.activity, "waiting for deployment ocid1.dep to become ACTIVE (still CREATING)");
       return true;
     });
+    assert.equal(states.count(), 2);
   });
 });
 
