@@ -13,7 +13,7 @@ import { waitForOperation } from "../src/gcp/run-operation.ts";
 import { waitForWorkRequest } from "../src/oci/gateway/gateway-wait.ts";
 import { waitForWorkRequestDone } from "../src/oci/gateway/labelled-deployments.ts";
 import { OCI_WAIT_BACKOFF, waitUntilActive } from "../src/oci/wait-backoff.ts";
-import { PROGRESS_EVERY_MS, pollUntil } from "../src/retry/backoff.ts";
+import { type BackoffOptions, PROGRESS_EVERY_MS, pollUntil } from "../src/retry/backoff.ts";
 
 const noSleep = async () => {};
 /** Simulated time: `now` moves only when the wait sleeps. */
@@ -37,15 +37,15 @@ function recorder() {
 }
 
 describe("pollUntil", () => {
-  /** A resource settling at `settlesAt` ms: when the wait saw it and how many calls it made. */
-  async function waitFor(settlesAt: number, share: number | undefined, random = () => 1) {
+  /**
+   * A resource settling at `settlesAt` ms, polled with `backoff` (by default from 200 ms doubling to
+   * 5 s): when the wait saw it and how many calls it made.
+   */
+  async function waitFor(settlesAt: number, backoff: Partial<BackoffOptions>, random = () => 1) {
     const clock = fakeTime();
     const { value, calls } = await pollUntil(
       async () => (clock.now() >= settlesAt ? clock.now() : undefined),
-      {
-        ...{ initialDelayMs: 200, maxDelayMs: 5000, deadlineMs: 600_000, ...clock, random },
-        ...(share === undefined ? {} : { maxOvershootShare: share }),
-      },
+      { initialDelayMs: 200, maxDelayMs: 5000, ...backoff, deadlineMs: 600_000, ...clock, random },
     );
     return { seenAt: value ?? Number.NaN, calls };
   }
@@ -53,7 +53,7 @@ describe("pollUntil", () => {
   for (const settlesAt of [3_000, 8_000, 30_000, 60_000]) {
     it(`with maxOvershootShare sees a resource settling at ${settlesAt / 1000} s within 10% (or 1 s), in at most 10 calls plus 1.5 per second`, async () => {
       for (const random of [() => 0, () => 0.5, () => 1]) {
-        const { seenAt, calls } = await waitFor(settlesAt, 0.1, random);
+        const { seenAt, calls } = await waitFor(settlesAt, { maxOvershootShare: 0.1 }, random);
         const overshoot = seenAt - settlesAt;
         assert.ok(overshoot <= Math.max(1000, 0.1 * seenAt), `overshoot ${overshoot} ms`);
         assert.ok(calls <= 10 + (1.5 * settlesAt) / 1000, `${calls} calls`);
@@ -64,12 +64,8 @@ describe("pollUntil", () => {
   for (const settlesAt of [10_000, 30_000, 60_000]) {
     it(`OCI's waits (OCI_WAIT_BACKOFF) see a work request or function settling at ${settlesAt / 1000} s within 5% (or half a second)`, async () => {
       for (const random of [() => 0, () => 0.5, () => 1]) {
-        const clock = fakeTime();
-        const { value, calls } = await pollUntil(
-          async () => (clock.now() >= settlesAt ? clock.now() : undefined),
-          { ...OCI_WAIT_BACKOFF, deadlineMs: 600_000, ...clock, random },
-        );
-        const overshoot = (value ?? Number.NaN) - settlesAt;
+        const { seenAt, calls } = await waitFor(settlesAt, OCI_WAIT_BACKOFF, random);
+        const overshoot = seenAt - settlesAt;
         assert.ok(overshoot <= Math.max(500, 0.05 * settlesAt), `overshoot ${overshoot} ms`);
         // The price of the half-second floor: at most four reads a second (two on average).
         assert.ok(calls <= 10 + (4 * settlesAt) / 1000, `${calls} calls`);
@@ -78,34 +74,8 @@ describe("pollUntil", () => {
   }
 
   it("without it, doubling alone can see an 8 s settle 3 s late", async () => {
-    const { seenAt } = await waitFor(8_000, undefined);
+    const { seenAt } = await waitFor(8_000, {});
     assert.ok(seenAt - 8_000 >= 3000, `seen at ${seenAt}`);
-  });
-
-  it("a 65 s wait prints one line in each 20 s window it entered, naming what it waits for; every poll in debug", async () => {
-    const [clock, log] = [fakeTime(), recorder()];
-    let state = "CREATING";
-    const { value, calls } = await pollUntil(
-      async () => {
-        if (clock.now() < 65_000) return undefined;
-        state = "ACTIVE";
-        return state;
-      },
-      {
-        ...{ initialDelayMs: 200, maxDelayMs: 5000, deadlineMs: 300_000, maxOvershootShare: 0.1 },
-        ...{ ...clock, random: () => 1, progress: log.progress },
-        describe: () => `waiting for function hello to become ACTIVE (still ${state})`,
-      },
-    );
-    assert.equal(value, "ACTIVE");
-    assert.equal(log.info.length, 3, log.info.join("\n"));
-    for (const [index, line] of log.info.entries()) {
-      const seconds = Number(/: (\d+) s so far\.$/.exec(line)?.[1]);
-      assert.match(line, /^Waiting for function hello to become ACTIVE \(still CREATING\): \d+ s so far\.$/);
-      assert.ok(seconds >= (index + 1) * 20 && seconds < (index + 2) * 20, line);
-    }
-    assert.equal(log.debug.length, calls - 1, "one debug line per unanswered poll");
-    assert.match(log.debug[0] ?? "", /^poll 1: waiting for function hello .*, 0 s so far$/);
   });
 
   it("a wait that settles within 20 s prints no progress line", async () => {
@@ -151,66 +121,68 @@ describe("waitUntilActive", () => {
     assert.equal(states.count(), 2);
   });
 
-  const failed: Record<string, [string, { failed: string; timedOut: string }, string | undefined, string]> = {
-    "a function, with OCI's details": [
-      "function",
-      fnAdvice,
-      "image pull failed",
+  /** What the resource last read says, the wait's deadline, and the line a user reads. */
+  type Ending = [
+    kind: string,
+    advice: typeof fnAdvice,
+    state: string,
+    details: string | undefined,
+    deadlineMs: number,
+  ];
+  const endings: Record<string, [Ending, string]> = {
+    "FAILED: a function, with OCI's details": [
+      ["function", fnAdvice, "FAILED", "image pull failed", 60_000],
       "function hello went to FAILED: image pull failed. Check the image and the application's subnet, then deploy again.",
     ],
-    "a deployment, without details": [
-      "deployment",
-      { failed: "", timedOut: "" },
-      undefined,
+    "FAILED: a deployment, without details": [
+      ["deployment", { failed: "", timedOut: "" }, "FAILED", undefined, 60_000],
       "deployment hello went to FAILED.",
     ],
+    "at its deadline says the last state, and what to do": [
+      ["function", fnAdvice, "UPDATING", undefined, 0],
+      "function hello is still UPDATING after 0 s; set wait: false to skip waiting, or deploy again later.",
+    ],
   };
-  for (const [name, [kind, advice, details, message]] of Object.entries(failed)) {
-    it(`FAILED: ${name}`, async () => {
-      const { read } = reads({ displayName: "hello", lifecycleState: "FAILED", lifecycleDetails: details });
+  for (const [
+    name,
+    [[kind, advice, lifecycleState, lifecycleDetails, deadlineMs], message],
+  ] of Object.entries(endings)) {
+    it(name, async () => {
+      const { read } = reads({ displayName: "hello", lifecycleState, lifecycleDetails });
       await assert.rejects(
-        waitUntilActive({ kind, id: "ocid1.x", read }, { deadlineMs: 60_000, sleep: noSleep }, advice),
+        waitUntilActive({ kind, id: "ocid1.x", read }, { deadlineMs, sleep: noSleep }, advice),
         userLine(message),
       );
     });
   }
 
-  it("at its deadline says the last state, and what to do", async () => {
-    const { read } = reads({ displayName: "hello", lifecycleState: "UPDATING" });
-    await assert.rejects(
-      waitUntilActive(
-        { kind: "function", id: "ocid1.fn", read },
-        { deadlineMs: 0, sleep: noSleep },
-        fnAdvice,
-      ),
-      userLine(
-        "function hello is still UPDATING after 0 s; set wait: false to skip waiting, or deploy again later.",
-      ),
-    );
-  });
-
-  it("reports the resource and its current state at most every 20 s", async () => {
+  it("a 65 s wait prints one line in each 20 s window it entered, naming the resource and its current state; every poll in debug", async () => {
     const [clock, log] = [fakeTime(), recorder()];
     const realNow = Date.now;
     const start = realNow();
+    let calls = 0;
     // waitUntilActive polls with the real clock: move it with the injected sleep.
     Date.now = () => start + clock.now();
     try {
       const state = () =>
-        clock.now() >= 45_000 ? "ACTIVE" : clock.now() >= 25_000 ? "UPDATING" : "CREATING";
-      await waitUntilActive(
+        clock.now() >= 65_000 ? "ACTIVE" : clock.now() >= 25_000 ? "UPDATING" : "CREATING";
+      const active = await waitUntilActive(
         {
           kind: "function",
           id: "ocid1.fnfunc.oc1..x",
-          read: async () => ({ displayName: "hello", lifecycleState: state() }),
+          read: async () => {
+            calls++;
+            return { displayName: "hello", lifecycleState: state() };
+          },
         },
         { deadlineMs: 300_000, sleep: clock.sleep, progress: log.progress },
         { failed: "", timedOut: "" },
       );
+      assert.equal(active.lifecycleState, "ACTIVE");
     } finally {
       Date.now = realNow;
     }
-    assert.equal(log.info.length, 2, log.info.join("\n"));
+    assert.equal(log.info.length, 3, log.info.join("\n"));
     assert.match(
       log.info[0] ?? "",
       /^Waiting for function hello to become ACTIVE \(still CREATING\): 2\d s so far\.$/,
@@ -219,22 +191,33 @@ describe("waitUntilActive", () => {
       log.info[1] ?? "",
       /^Waiting for function hello to become ACTIVE \(still UPDATING\): 4\d s so far\.$/,
     );
+    assert.match(
+      log.info[2] ?? "",
+      /^Waiting for function hello to become ACTIVE \(still UPDATING\): 6\d s so far\.$/,
+    );
+    assert.equal(log.debug.length, calls - 1, "one debug line per unanswered poll");
+    assert.match(log.debug[0] ?? "", /^poll 1: waiting for function hello .*, 0 s so far$/);
   });
 
-  it("the step's deadline stops it with what it was waiting for", async () => {
+  it("the step's deadline stops it with what it was waiting for, without another read", async () => {
     const controller = new AbortController();
-    const { read } = reads({ displayName: undefined, lifecycleState: "CREATING" });
+    const states = reads({ displayName: undefined, lifecycleState: "CREATING" });
+    const read = () => {
+      // The deadline is reached during the second read (pollUntil's WaitInterrupted).
+      if (states.count() === 1) controller.abort(new Error("deadline"));
+      return states.read();
+    };
     const waiting = waitUntilActive(
       { kind: "deployment", id: "ocid1.dep", read },
-      { deadlineMs: 60_000, signal: controller.signal },
+      { deadlineMs: 60_000, signal: controller.signal, sleep: noSleep },
       { failed: "", timedOut: "" },
     );
-    controller.abort(new Error("deadline"));
     await assert.rejects(waiting, (error: unknown) => {
       assert.ok(error instanceof WaitInterrupted);
       assert.equal(error.activity, "waiting for deployment ocid1.dep to become ACTIVE (still CREATING)");
       return true;
     });
+    assert.equal(states.count(), 2);
   });
 });
 
@@ -313,26 +296,28 @@ describe("Cloud Run operations: one wait, each step's words", () => {
     assert.equal(states.count(), 2);
   });
 
-  const failures: Record<string, [{ done: boolean; error: { code?: number; message?: string } }, string]> = {
-    "code and message": [
+  const endings: Record<
+    string,
+    [{ done: boolean; error?: { code?: number; message?: string } }, number, string]
+  > = {
+    "an operation that ended with an error: code and message": [
       { done: true, error: { code: 9, message: "revision not ready" } },
+      60_000,
       "the deployment of svc failed (9 revision not ready): fix it.",
     ],
-    "a code alone": [{ done: true, error: { code: 13 } }, "the deployment of svc failed (13): fix it."],
+    "an operation that ended with an error: a code alone": [
+      { done: true, error: { code: 13 } },
+      60_000,
+      "the deployment of svc failed (13): fix it.",
+    ],
+    "still running at its deadline": [{ done: false }, 0, "operation op1 was still running after 0 s."],
   };
-  for (const [name, [state, message]] of Object.entries(failures)) {
-    it(`an operation that ended with an error: ${name}`, async () => {
+  for (const [name, [state, waitMs, message]] of Object.entries(endings)) {
+    it(name, async () => {
       await assert.rejects(
-        waitForOperation(async () => state, { operationName: "op1", waitMs: 60_000, ...words }),
+        waitForOperation(async () => state, { operationName: "op1", waitMs, ...words }),
         userLine(message),
       );
     });
   }
-
-  it("still running at its deadline", async () => {
-    await assert.rejects(
-      waitForOperation(async () => ({ done: false }), { operationName: "op1", waitMs: 0, ...words }),
-      userLine("operation op1 was still running after 0 s."),
-    );
-  });
 });

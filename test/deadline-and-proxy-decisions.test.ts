@@ -1,6 +1,7 @@
 // The pure decisions behind deadline-minutes and the network: which values are accepted, how a wait
-// that the deadline stopped is named, which URLs NO_PROXY exempts (curl's reading of it), and how a call
-// that got no answer is explained in words, with the code first and the proxy named.
+// that the deadline stopped is named (pollUntil's own interruption: cloud-waits.test.ts), which URLs
+// NO_PROXY exempts (curl's reading of it), and how a call that got no answer is explained in words,
+// with the code first and the proxy named.
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { describe, it } from "node:test";
@@ -8,7 +9,6 @@ import { parseDeadlineMinutes, startDeadline, WaitInterrupted } from "../src/dea
 import { probe } from "../src/http/http-probe.ts";
 import { explainNetworkFailure } from "../src/http/network-failure.ts";
 import { proxyFor } from "../src/http/runner-proxy.ts";
-import { pollUntil } from "../src/retry/backoff.ts";
 
 describe("deadline-minutes values", () => {
   for (const [text, minutes] of [
@@ -32,31 +32,6 @@ describe("deadline-minutes values", () => {
 });
 
 describe("a wait stopped by the deadline", () => {
-  it("pollUntil throws WaitInterrupted naming what it waited for, without another attempt", async () => {
-    const controller = new AbortController();
-    let calls = 0;
-    const polling = pollUntil(
-      async () => {
-        calls++;
-        if (calls === 2) controller.abort(new Error("deadline"));
-        return undefined;
-      },
-      {
-        initialDelayMs: 1,
-        maxDelayMs: 2,
-        deadlineMs: 60_000,
-        signal: controller.signal,
-        describe: () => "waiting for the thing (still PENDING)",
-      },
-    );
-    await assert.rejects(polling, (error: unknown) => {
-      assert.ok(error instanceof WaitInterrupted);
-      assert.equal(error.activity, "waiting for the thing (still PENDING)");
-      return true;
-    });
-    assert.equal(calls, 2);
-  });
-
   it("the message names the wait and, in a pipeline, the stage it ran in", async () => {
     const deadline = startDeadline(0.0005, "running pipeline");
     const work = deadline.during("the gateway-deploy stage", async () => {

@@ -71,12 +71,14 @@ describe("restore plan and links", () => {
     assert.equal(await readFile(target, "utf8"), "[A]\n");
   });
 
-  it("a link loop, a link to a fifo and a link to /dev/zero are replaced without being read", async () => {
+  it("a link loop, a dangling link and links to a folder, a fifo and /dev/zero are replaced without being read", async () => {
     execFileSync("mkfifo", [join(home, "fifo")]);
-    await symlink("loop", join(home, "loop"));
+    await mkdir(join(home, "dotfiles", "folder"), { recursive: true });
+    const links = { loop: "loop", gone: join(home, "gone"), "to-folder": join(home, "dotfiles", "folder") };
+    for (const [name, target] of Object.entries(links)) await symlink(target, join(home, name));
     await symlink(join(home, "fifo"), join(home, "to-fifo"));
     await symlink("/dev/zero", join(home, "to-zero"));
-    await roundTrip([join(home, "loop"), join(home, "to-fifo"), join(home, "to-zero")]);
+    await roundTrip(["loop", "gone", "to-folder", "to-fifo", "to-zero"].map((name) => join(home, name)));
   });
 
   it("a folder link becomes a private folder of links to its entries for the run", async () => {
@@ -106,13 +108,25 @@ describe("restore plan and links", () => {
     await restore(plan);
   });
 
-  it("a folder or a fifo where a file goes is refused and leaves no backup folder behind", async () => {
+  it("a folder or a fifo where a file goes, or a file where a folder goes, is refused in one line, leaving nothing behind", async () => {
     await mkdir(join(home, "config"));
     execFileSync("mkfifo", [join(home, "key.pem")]);
     await writeFile(join(home, "first"), "kept\n");
-    const files = (name: string) => [join(home, "first"), join(home, name)];
-    await assert.rejects(recordBeforeChange(temp, home, files("config")), /config is a folder, where fngate/);
-    await assert.rejects(recordBeforeChange(temp, home, files("key.pem")), /key.pem is not a regular file/);
-    assert.deepEqual([...(await snapshotTrees(root, [temp])).keys()], []);
+    await writeFile(join(home, ".oci"), "oops\n");
+    const before = await snapshotTrees(root, [home, temp]);
+    const record = (name: string) => recordBeforeChange(temp, home, [join(home, "first"), join(home, name)]);
+    const refusal = (message: string) => (error: Error) => isUserError(error) && error.message === message;
+    await assert.rejects(
+      record("config"),
+      refusal(`${home}/config is a folder, where fngate writes a file: move it away, then re-run.`),
+    );
+    await assert.rejects(record("key.pem"), /key.pem is not a regular file/);
+    await assert.rejects(
+      record(".oci/config"),
+      refusal(
+        `${home}/.oci is a file, where fngate needs a folder for ${home}/.oci/config: move it away, then re-run.`,
+      ),
+    );
+    assert.deepEqual(await snapshotTrees(root, [home, temp]), before, "no backup folder, nothing changed");
   });
 });

@@ -12,7 +12,6 @@ export interface ActionInput {
   default: string | undefined;
   /** Set when the default is an expression (`${{ github.token }}`), which the harness cannot evaluate. */
   defaultExpression: string | undefined;
-  deprecationMessage: string | undefined;
 }
 
 export interface ActionOutput {
@@ -45,14 +44,9 @@ export interface ActionMetadata {
 }
 
 export class ActionMetadataError extends Error {
-  readonly file: string;
-  readonly problems: string[];
-
   constructor(file: string, problems: string[]) {
     super(`${file} is not a valid action:\n  ${problems.join("\n  ")}`);
     this.name = "ActionMetadataError";
-    this.file = file;
-    this.problems = problems;
   }
 }
 
@@ -101,7 +95,6 @@ export async function parseActionMetadata(
       required: input.required ?? false,
       default: literal,
       defaultExpression: expression,
-      deprecationMessage: input.deprecationMessage,
     };
   });
   const outputs = (template.outputs ?? []).map(

@@ -76,11 +76,6 @@ export function parseKeyValueFile(text: string, variable: string): ParsedKeyValu
   return { values, errors };
 }
 
-/** GITHUB_PATH: one directory per non-empty line. */
-export function parsePathFile(text: string): string[] {
-  return splitLines(text).filter((line) => line !== "");
-}
-
 export interface FileCommandResults {
   outputs: Record<string, string>;
   exportedEnv: Record<string, string>;
@@ -114,7 +109,8 @@ export async function readFileCommands(files: FileCommandFiles): Promise<FileCom
   return {
     outputs: Object.fromEntries(outputs.values),
     exportedEnv: Object.fromEntries(env.values),
-    addedPath: parsePathFile(await read("GITHUB_PATH")),
+    // GITHUB_PATH: one directory per non-empty line.
+    addedPath: splitLines(await read("GITHUB_PATH")).filter((line) => line !== ""),
     state: Object.fromEntries(state.values),
     summary,
     failures,

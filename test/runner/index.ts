@@ -43,11 +43,7 @@ export interface RunActionResult {
 /** One action in a job of its own: main, then its post entry; the job's folder is removed afterwards. */
 export async function runAction(name: string, options: RunActionOptions = {}): Promise<RunActionResult> {
   const { actionsDir, checkout, jobEnv, posts = true, earlier, ...run } = options;
-  const job = await Job.create({
-    ...(actionsDir === undefined ? {} : { actionsDir }),
-    ...(checkout === undefined ? {} : { checkout }),
-    ...(jobEnv === undefined ? {} : { env: jobEnv }),
-  });
+  const job = await Job.create({ actionsDir, checkout, env: jobEnv });
   try {
     const before = await job.snapshot();
     await earlier?.(job);

@@ -23,16 +23,16 @@ const defaultTimeoutMs = 120_000;
 
 export interface JobOptions {
   /** Job-level env (a workflow's `env:`); every step sees it. */
-  env?: EnvOverrides;
+  env?: EnvOverrides | undefined;
   /** Folder holding `<name>/action.yml`; defaults to the repository's actions/. */
-  actionsDir?: string;
+  actionsDir?: string | undefined;
   /** Sets RUNNER_DEBUG=1 for every step (re-run with debug logging). */
   debug?: boolean;
   /**
    * A folder whose contents are copied into the workspace when the job is created, as actions/checkout
    * puts the repository there: path inputs must point inside the workspace.
    */
-  checkout?: string;
+  checkout?: string | undefined;
 }
 
 export interface RunOptions {
@@ -69,11 +69,11 @@ interface RegisteredPost {
   state: Record<string, string>;
   debug: boolean;
   timeoutMs: number;
-  readerPauseMs?: number;
-  timeoutSignal?: NodeJS.Signals;
+  readerPauseMs: number | undefined;
+  timeoutSignal: NodeJS.Signals | undefined;
 }
 
-type EntryRun = RegisteredPost & { phase: StepPhase; cancelWhen?: Promise<unknown> };
+type EntryRun = RegisteredPost & { phase: StepPhase; cancelWhen?: Promise<unknown> | undefined };
 
 export class Job {
   readonly root: string;
@@ -178,17 +178,14 @@ export class Job {
       stepEnv: { ...options.env },
       debug: options.debug ?? this.#debug,
       timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
-      ...(options.readerPauseMs === undefined ? {} : { readerPauseMs: options.readerPauseMs }),
-      ...(options.timeoutSignal === undefined ? {} : { timeoutSignal: options.timeoutSignal }),
+      readerPauseMs: options.readerPauseMs,
+      timeoutSignal: options.timeoutSignal,
     };
     const registered: RegisteredPost | undefined =
       post === undefined ? undefined : { ...common, entry: post, state: {} };
     if (registered !== undefined) this.#posts.push(registered);
     const cancelWhen = options.cancelWhen;
-    const result = await this.#runEntry({
-      ...{ ...common, phase: "main", entry: main, state: {} },
-      ...(cancelWhen === undefined ? {} : { cancelWhen }),
-    });
+    const result = await this.#runEntry({ ...common, phase: "main", entry: main, state: {}, cancelWhen });
     if (registered !== undefined) registered.state = result.state;
     return result;
   }
@@ -289,9 +286,9 @@ export class Job {
       env,
       cwd: this.workspace,
       timeoutMs: run.timeoutMs,
-      ...(run.readerPauseMs === undefined ? {} : { readerPauseMs: run.readerPauseMs }),
-      ...(run.timeoutSignal === undefined ? {} : { timeoutSignal: run.timeoutSignal }),
-      ...(run.cancelWhen === undefined ? {} : { cancelWhen: run.cancelWhen }),
+      readerPauseMs: run.readerPauseMs,
+      timeoutSignal: run.timeoutSignal,
+      cancelWhen: run.cancelWhen,
     });
     if (entryResult.leftoverProcessGroup !== undefined)
       this.#leftoverGroups.add(entryResult.leftoverProcessGroup);

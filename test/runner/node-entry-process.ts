@@ -19,11 +19,11 @@ export interface EntryProcessOptions {
   cwd: string;
   timeoutMs: number;
   /** A slow reader: after each 64 KB of stdout or stderr, read nothing more for this long. */
-  readerPauseMs?: number;
+  readerPauseMs?: number | undefined;
   /** The first signal sent at the timeout (SIGTERM, as the runner does; SIGKILL for a hard stop). */
-  timeoutSignal?: NodeJS.Signals;
+  timeoutSignal?: NodeJS.Signals | undefined;
   /** Stops the entry as the timeout would, as soon as this settles. */
-  cancelWhen?: Promise<unknown>;
+  cancelWhen?: Promise<unknown> | undefined;
 }
 
 /** What a Linux pipe holds before a writer has to wait. */

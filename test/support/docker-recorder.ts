@@ -16,8 +16,6 @@ export interface DockerRecorder {
   docker: string;
   /** PATH with the wrapper first, then the test process's PATH. */
   path: string;
-  /** Every command run since the last reset, as its argument list. */
-  commands(): Promise<string[][]>;
   /** `docker build` runs (not `docker build --help`) and `docker push` runs since the last reset. */
   counts(): Promise<{ builds: number; pushes: number; logins: number }>;
   reset(): Promise<void>;
@@ -37,6 +35,7 @@ export async function dockerRecorder(): Promise<DockerRecorder> {
   );
   await chmod(docker, 0o755);
   await writeFile(log, "");
+  /** Every command run since the last reset, as its argument list. */
   const commands = async () =>
     (await readFile(log, "utf8"))
       .split("\n")
@@ -46,7 +45,6 @@ export async function dockerRecorder(): Promise<DockerRecorder> {
     dir,
     docker,
     path: `${dir}${delimiter}${process.env.PATH ?? "/usr/bin:/bin"}`,
-    commands,
     counts: async () => {
       const all = await commands();
       return {

@@ -1,4 +1,4 @@
-import { type EmulatorStack, startEmulatorStack } from "../emulators/stack.ts";
+import { type EmulatorStack, type EmulatorStackOptions, startEmulatorStack } from "../emulators/stack.ts";
 import { generateTestKey, type TestKey } from "./keys.ts";
 
 /**
@@ -18,20 +18,10 @@ export interface OciFixture {
   close(): Promise<void>;
 }
 
-export interface OciFixtureOptions {
-  now?: () => Date;
-  dnsNames?: readonly string[];
-  functionActiveDelayMs?: number;
-}
+export type OciFixtureOptions = Pick<EmulatorStackOptions, "now" | "dnsNames" | "functionActiveDelayMs">;
 
 export async function startOciFixture(options: OciFixtureOptions = {}): Promise<OciFixture> {
-  const stack = await startEmulatorStack({
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.dnsNames ? { dnsNames: options.dnsNames } : {}),
-    ...(options.functionActiveDelayMs === undefined
-      ? {}
-      : { functionActiveDelayMs: options.functionActiveDelayMs }),
-  });
+  const stack = await startEmulatorStack(options);
   const key = generateTestKey();
   const tenancy = stack.oci.state.createTenancy({ name: "fngate-test" });
   const user = stack.oci.state.createUser({

@@ -1,4 +1,5 @@
 import type { StepResult } from "../runner/step-result.ts";
+import { withoutMaskCommands } from "../runner/workflow-commands.ts";
 
 /**
  * Secret scanning for tests: every form in which a secret could leak (as is, each PEM body line,
@@ -26,12 +27,7 @@ export function secretsFound(text: string, secrets: readonly string[]): string[]
 }
 
 /** A step's output without the ::add-mask:: commands, which the runner consumes and never shows. */
-export function visibleOutput(text: string): string {
-  return text
-    .split("\n")
-    .filter((line) => !line.startsWith("::add-mask::"))
-    .join("\n");
-}
+export const visibleOutput = withoutMaskCommands;
 
 /**
  * Everything a workflow shows of one step: its log (without mask commands), stderr, summary, outputs,
