@@ -6,13 +6,13 @@
 // the job's environment matters, else the action's reader and step in process). The input it refuses
 // before calling Entra: test/entra-token-decisions.test.ts.
 import assert from "node:assert/strict";
-import { type AddressInfo, createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Application } from "./emulators/entra/directory.ts";
 import { createSelfSignedCert, type SelfSignedCert } from "./emulators/entra/self-signed-cert.ts";
 import { type EmulatorStack, startEmulatorStack } from "./emulators/stack.ts";
 import { trustCaInProcess } from "./emulators/tls/trust.ts";
 import { assertUserFailure, type ExpectedMessage, Job, type StepResult } from "./runner/index.ts";
+import { closedPort } from "./support/closed-port.ts";
 import { actionVerdict } from "./support/input-table.ts";
 import { passed } from "./support/passed.ts";
 import { secretsFound, shownByStep, visibleOutput } from "./support/secret-scan.ts";
@@ -98,14 +98,6 @@ function failure(run: StepResult, message: ExpectedMessage): void {
   const secrets = [SECRET, WRONG_SECRET, EXPIRED_SECRET, cert.privateKeyPem, otherCert.privateKeyPem];
   assertUserFailure(run, message, secrets);
   assert.deepEqual(run.outputs, {});
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("entra-token gets a token", () => {

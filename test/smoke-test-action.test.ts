@@ -7,11 +7,11 @@
 // from the URL and the token alone: test/smoke-diagnosis.test.ts; in the failure line: pipeline-preflight.
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { decodeProtectedHeader } from "jose";
 import { createTestCa, type TlsMaterial } from "./emulators/tls/test-ca.ts";
 import { assertUserFailure, Job, type StepResult } from "./runner/index.ts";
+import { closedPort } from "./support/closed-port.ts";
 import { type GuardedApi, type GuardedApiOptions, startGuardedApi } from "./support/guarded-api.ts";
 import { actionRefusal, tripwire } from "./support/input-table.ts";
 import { passed } from "./support/passed.ts";
@@ -33,15 +33,6 @@ async function smoke(inputs: Record<string, string>): Promise<{ run: StepResult;
   await using job = await Job.create({ env: { NODE_EXTRA_CA_CERTS: tls.caFile } });
   const run = await job.run("smoke-test", { inputs });
   return { run, everything: visibleOutput(run.stdout) + run.stderr + (await job.allWrittenText()) };
-}
-
-/** A loopback port nothing listens on (fetch refuses well-known ports such as 9 outright). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -1,6 +1,6 @@
 import type { JWTPayload } from "jose";
 import type { DeployedApi } from "../oci/gateway/deployed-api.ts";
-import { cloudRunCause, fcCause, type SmokePlatform } from "./smoke-platform-causes.ts";
+import { cloudRunCause, fcCause, pathOf, type SmokePlatform } from "./smoke-platform-causes.ts";
 import { diagnoseTokenRefusal } from "./smoke-token-diagnosis.ts";
 
 /**
@@ -96,14 +96,6 @@ export function routeMatches(pattern: string, path: string): boolean {
     if (/^\{[^}]*\}$/.test(segment) ? actual === "" : segment !== actual) return false;
   }
   return got.length === want.length;
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
 }
 
 function trimSlash(path: string): string {

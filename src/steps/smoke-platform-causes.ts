@@ -100,7 +100,8 @@ export function fcCause(call: PlatformFailure): string | undefined {
   return undefined;
 }
 
-function pathOf(url: string): string {
+/** A URL's path, or the text itself when it is no URL. */
+export function pathOf(url: string): string {
   try {
     return new URL(url).pathname;
   } catch {
