@@ -43,7 +43,7 @@ try {
       const { digest } = await pushImage({
         registry: {
           url: registry.url,
-          username: `${world.namespace}/demo-user`,
+          username: `${world.namespace}/${world.inputs.username}`,
           password: world.secrets["auth-token"] ?? "",
         },
         repository: `${world.namespace}/hello`,

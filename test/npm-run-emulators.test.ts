@@ -52,7 +52,11 @@ test("npm run emulators prints one JSON line a CLI can deploy with, and cleans u
     // The registry is plain HTTP on loopback (Debian's docker-registry), as docker allows for 127.0.0.1.
     const password = await readFile(printed.secretFiles["auth-token"] ?? "", "utf8");
     const { digest } = await pushImage({
-      registry: { url: `http://${registry}`, username: `${printed.namespace}/demo-user`, password },
+      registry: {
+        url: `http://${registry}`,
+        username: `${printed.namespace}/${printed.inputs.username}`,
+        password,
+      },
       repository: `${printed.namespace}/hello`,
       tag: "prepared",
     });

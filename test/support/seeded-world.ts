@@ -9,9 +9,10 @@ import {
   type StartedRegistry,
   startRegistry,
 } from "../emulators/registry/start-registry.ts";
-import { type EmulatorStack, startEmulatorStack } from "../emulators/stack.ts";
+import type { EmulatorStack } from "../emulators/stack.ts";
 import { seedGatewayFunctionsPolicy } from "./gateway-policy.ts";
-import { generateTestKey, type TestKey } from "./keys.ts";
+import type { TestKey } from "./keys.ts";
+import { startOciFixture } from "./oci-fixture.ts";
 import { executableExists } from "./real-components.ts";
 
 export interface SeededWorld {
@@ -30,23 +31,27 @@ export interface SeededWorld {
 }
 
 export async function startSeededWorld(): Promise<SeededWorld> {
-  const stack = await startEmulatorStack();
+  // The tenancy and the user with a registered API key are the tests' OCI fixture's.
+  const oci = await startOciFixture();
+  const { stack, key } = oci;
   const { state } = stack.oci;
-  const key = generateTestKey();
-  const tenancy = state.createTenancy({ name: "fngate-demo" });
-  const user = state.createUser({ tenancyId: tenancy.id, name: "demo-user", publicKeyPem: key.publicPem });
+  // OCIR names a login <namespace>/<user name>; the fixture names its user ci-deployer.
+  const userName = "ci-deployer";
   const authToken = `demo-auth-token-${randomBytes(8).toString("hex")}`;
   const clientSecret = `demo-client-secret-${randomBytes(8).toString("hex")}`;
   let registry: StartedRegistry | undefined;
   if (await executableExists(REGISTRY_BINARY)) {
-    const login = { username: `${tenancy.namespace}/demo-user`, password: authToken };
+    const login = { username: `${oci.namespace}/${userName}`, password: authToken };
     registry = await startRegistry({ users: [login] });
     stack.oci.setRegistry({ url: registry.url, ...login });
   }
-  state.fn.createApplication({ compartmentId: tenancy.id, displayName: "demo-app" });
-  const gatewayId = state.apigw.createGateway({ compartmentId: tenancy.id, displayName: "demo-gateway" }).id;
+  state.fn.createApplication({ compartmentId: oci.tenancyId, displayName: "demo-app" });
+  const gatewayId = state.apigw.createGateway({
+    compartmentId: oci.tenancyId,
+    displayName: "demo-gateway",
+  }).id;
   // A real tenancy needs this once: the policy that lets API gateways call functions.
-  seedGatewayFunctionsPolicy(state, tenancy.id);
+  seedGatewayFunctionsPolicy(state, oci.tenancyId);
   const { entra } = stack;
   const tenantId = entra.addTenant();
   const api = entra.addApiApp(tenantId, {
@@ -61,15 +66,12 @@ export async function startSeededWorld(): Promise<SeededWorld> {
   return {
     stack,
     ...(registry ? { registry } : {}),
-    namespace: tenancy.namespace,
+    namespace: oci.namespace,
     key,
     inputs: {
-      "tenancy-ocid": tenancy.id,
-      "user-ocid": user.id,
-      fingerprint: key.fingerprint,
-      region: "ap-tokyo-1",
-      "compartment-ocid": tenancy.id,
-      ...(registry ? { registry: registry.host, username: "demo-user" } : {}),
+      ...Object.fromEntries(Object.entries(oci.inputs()).filter(([name]) => name !== "private-key")),
+      "compartment-ocid": oci.tenancyId,
+      ...(registry ? { registry: registry.host, username: userName } : {}),
       application: "demo-app",
       function: "hello",
       "gateway-ocid": gatewayId,
@@ -88,7 +90,7 @@ export async function startSeededWorld(): Promise<SeededWorld> {
       ...(registry ? { "auth-token": authToken } : {}),
       "client-secret": clientSecret,
     },
-    env: { FNGATE_OCI_ENDPOINT: stack.endpoints.oci, NODE_EXTRA_CA_CERTS: stack.caFile },
+    env: oci.env,
     close: async () => {
       try {
         await registry?.close();
