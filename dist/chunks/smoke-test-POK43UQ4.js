@@ -1,2 +1,0 @@
-import{createRequire as __fngateRequire}from"node:module";const require=__fngateRequire(import.meta.url);
-import{a as m}from"./chunk-Z7KMDT2U.js";import{a as o}from"./chunk-W53C2XD7.js";import"./chunk-LT7SFMKD.js";import"./chunk-WIZZKLF7.js";import"./chunk-PBDZX5JO.js";import{f as r}from"./chunk-R4DHH2DH.js";import"./chunk-HPBD3JRV.js";import"./chunk-QY5RV7VY.js";var f=async({read:e,ctx:n})=>{let s=r(e,p=>o(p)),{failureSummary:u,runSmokeTest:a}=await import("./smoke-test-4UTO356Q.js"),t=await a(s,n);return{outputs:m(t),...t.passed?{}:{failure:u(t)}}};export{f as run};
